@@ -1,0 +1,150 @@
+/** Renders run results as a readable table or CSV. */
+import type { MetricSummary, RunResult } from '@georisk/engine';
+
+/** Formats a number for people: 3–4 significant digits, no exponent for everyday sizes. */
+export function formatNumber(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  const abs = Math.abs(x);
+  if (abs !== 0 && (abs < 1e-3 || abs >= 1e9)) return x.toExponential(2);
+  if (Number.isInteger(x)) return x.toLocaleString('en-US');
+  const digits = abs >= 100 ? 1 : abs >= 1 ? 2 : 4;
+  return x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+}
+
+/** A probability as a percentage with one decimal. */
+export function formatPercent(p: number): string {
+  if (p > 0 && p < 0.001) return '<0.1%';
+  return `${(p * 100).toFixed(1)}%`;
+}
+
+function table(rows: string[][], rightAlign: boolean[]): string {
+  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
+  return rows
+    .map((r) =>
+      r
+        .map((cell, c) => (rightAlign[c] ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+function estimate(m: MetricSummary): string {
+  if (m.probability) {
+    const [lo, hi] = m.probability.ci95;
+    return `${formatPercent(m.probability.p)}  [${formatPercent(lo)}, ${formatPercent(hi)}]`;
+  }
+  return `${formatNumber(m.mean)} ± ${formatNumber(m.ci95[1] - m.mean)}`;
+}
+
+/** The default output of `georisk run`. */
+export function formatTable(r: RunResult): string {
+  const out: string[] = [];
+  const title = r.scenario.title ?? r.scenario.id;
+  out.push(`${title}`);
+  const overrides = Object.entries(r.overrides).map(([k, v]) => `${k}=${v}`);
+  out.push(
+    `${r.trials.toLocaleString('en-US')} trials · seed ${r.seed} · horizon ${r.horizon} ${r.unit}s in steps of ${r.dt} · ${r.timing.seconds.toFixed(2)} s on ${r.timing.workers} worker${r.timing.workers === 1 ? '' : 's'}${overrides.length ? ` · ${overrides.join(' ')}` : ''}`,
+  );
+  out.push('');
+  const rows: string[][] = [['metric', 'estimate (95% CI)', 'p5', 'median', 'p95', 'note']];
+  for (const [name, m] of Object.entries(r.metrics)) {
+    const note = [
+      m.censored !== undefined && m.censored > 0 ? `${formatPercent(m.censored)} censored at ${r.horizon}` : '',
+      m.unit ?? '',
+      m.invalid ? `${m.invalid} invalid` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    const q = m.quantiles;
+    rows.push(
+      m.probability
+        ? [name, estimate(m), '', '', '', note]
+        : [name, estimate(m), formatNumber(q.p5), formatNumber(q.p50), formatNumber(q.p95), note],
+    );
+  }
+  out.push(table(rows, [false, true, true, true, true, false]));
+  for (const [name, t] of Object.entries(r.tracks)) {
+    out.push('');
+    const trackRows: string[][] = [[`track ${name}`, 'final', 'ever']];
+    for (const state of t.states) trackRows.push([`  ${state}`, formatPercent(t.final[state] ?? 0), formatPercent(t.ever[state] ?? 0)]);
+    out.push(table(trackRows, [false, true, true]));
+  }
+  out.push('');
+  out.push(`receipt ${r.receipt.outputHash.slice(0, 16)} · scenario ${r.receipt.scenarioHash.slice(0, 16)} · engine ${r.engine.version}`);
+  return `${out.join('\n')}\n`;
+}
+
+const CSV_COLUMNS = [
+  'name',
+  'kind',
+  'mean',
+  'sd',
+  'se',
+  'ci95_lo',
+  'ci95_hi',
+  'min',
+  'p1',
+  'p5',
+  'p10',
+  'p25',
+  'p50',
+  'p75',
+  'p90',
+  'p95',
+  'p99',
+  'max',
+  'censored',
+] as const;
+
+function csvCell(x: unknown): string {
+  if (x === undefined || x === null) return '';
+  if (typeof x === 'number') return Number.isFinite(x) ? String(x) : '';
+  const s = String(x);
+  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** One row per metric (probabilities use Wilson intervals), then one per track state's final and ever shares. */
+export function formatCsv(r: RunResult): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const [name, m] of Object.entries(r.metrics)) {
+    const [lo, hi] = m.probability ? m.probability.ci95 : m.ci95;
+    const q = m.quantiles;
+    lines.push(
+      [
+        name,
+        m.probability ? 'probability' : 'metric',
+        m.mean,
+        m.sd,
+        m.se,
+        lo,
+        hi,
+        m.min,
+        q.p1,
+        q.p5,
+        q.p10,
+        q.p25,
+        q.p50,
+        q.p75,
+        q.p90,
+        q.p95,
+        q.p99,
+        m.max,
+        m.censored,
+      ]
+        .map(csvCell)
+        .join(','),
+    );
+  }
+  for (const [track, t] of Object.entries(r.tracks)) {
+    for (const state of t.states) {
+      for (const kind of ['final', 'ever'] as const) {
+        const p = t[kind][state] ?? 0;
+        const [lo, hi] = (kind === 'final' ? t.finalCi95 : t.everCi95)[state] ?? [0, 1];
+        const sd = Math.sqrt(p * (1 - p));
+        lines.push([`${track}.${kind}.${state}`, 'probability', p, sd, sd / Math.sqrt(r.trials), lo, hi].map(csvCell).join(','));
+      }
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

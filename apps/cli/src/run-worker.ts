@@ -1,0 +1,26 @@
+/** Worker-thread entry: runs one chunk of trials and returns its mergeable summary. */
+import { buildModel, type Chunk, type Model, type Overrides, type RunSummary, type ScenarioDocument, simulate } from '@georisk/engine';
+
+export interface ChunkTask {
+  scenario: ScenarioDocument;
+  /** Key for the model cache: the scenario hash plus overrides. */
+  key: string;
+  overrides: Overrides;
+  seed: number;
+  chunk: Chunk;
+  stepOnly: boolean;
+}
+
+// Workers run many chunks of the same run; building the model once per run is enough.
+let cached: { key: string; model: Model } | undefined;
+
+/** Runs a chunk (piscina calls the default export). */
+export default function runChunk(task: ChunkTask): RunSummary {
+  if (cached?.key !== task.key) cached = { key: task.key, model: buildModel(task.scenario, task.overrides) };
+  return simulate(cached.model, {
+    seed: task.seed,
+    firstTrial: task.chunk.firstTrial,
+    trials: task.chunk.trials,
+    stepOnly: task.stepOnly,
+  });
+}

@@ -1,0 +1,144 @@
+/**
+ * Every problem the engine reports: a stable code, a path into the scenario, a message and a fix.
+ * The engine throws `GeoriskError`; the CLI and the API translate it in one place each.
+ */
+
+/** The catalogue of problem codes, each with what it means; docs/scenario-language.md lists them. */
+export const ISSUE_CODES = {
+  yaml_syntax: 'The document is not valid YAML or JSON.',
+  duplicate_key: 'A mapping repeats a key; YAML keeps only one, so georisk refuses both.',
+  alias_limit: 'The document uses too many YAML aliases (a guard against "billion laughs" documents).',
+  forbidden_key: 'A key such as __proto__, constructor or prototype, which could tamper with objects.',
+  document_too_large: 'The document is larger than the engine accepts.',
+  invalid_type: 'A value has the wrong type (e.g. text where a number is expected).',
+  missing_key: 'A required key is missing.',
+  unknown_key: 'A key that this part of a scenario does not have (often a typo).',
+  invalid_value: 'A value is out of its allowed set or format.',
+  invalid_name: 'A name is not a valid identifier, or is reserved by the expression language.',
+  duplicate_name: 'Two parameters, variables or tracks share a name.',
+  bad_time: 'The time block is inconsistent (horizon not a whole number of steps, too many steps).',
+  bad_range: 'A parameter range is not [min, max] with min <= max, or its default lies outside it.',
+  unknown_state: 'A transition, test or event names a state its track does not have.',
+  unknown_name: 'An expression reads a name that is not declared.',
+  unknown_function: 'An expression calls a function that is not in the allowed list.',
+  forbidden_syntax:
+    'An expression uses syntax that scenarios may not use (assignment, property access, ranges, matrices, function definitions...).',
+  expression_syntax: 'An expression does not parse.',
+  expression_too_long: 'An expression is longer than 2,000 characters.',
+  expression_too_deep: 'An expression nests deeper than 40 levels.',
+  wrong_arity: 'A function is called with the wrong number of arguments.',
+  state_misuse: 'A track name is used as a number; compare it with a state instead.',
+  bad_number: 'A number is not finite or is too large.',
+  negative_rate: 'A transition rate is below zero.',
+  probability_range: 'A probability is outside [0, 1], or the probabilities out of a state add up to more than 1.',
+  bad_distribution: 'An uncertainty distribution has invalid parameters.',
+  unreachable_state: 'A state can never be entered (warning).',
+  absorbing_trap: 'A non-terminal-looking state has no way out (warning).',
+  module_not_found: 'An included module cannot be found.',
+  module_cycle: 'Modules include each other in a cycle.',
+  bad_override: 'A --set override names no parameter or gives no finite number.',
+  bad_run_options: 'Trials, seed or workers are out of range.',
+  budget_exceeded: 'trials x steps exceeds the budget for one run.',
+  runtime_value:
+    'During a run an expression produced a value that is not allowed (a negative or non-finite rate, a probability above 1, a bad sampler argument).',
+} as const;
+
+/** A stable problem code. */
+export type IssueCode = keyof typeof ISSUE_CODES;
+
+/** One problem found in a scenario or a run request. */
+export interface Issue {
+  code: IssueCode;
+  severity: 'error' | 'warning';
+  /** Dotted path into the document, e.g. `tracks.conflict.transitions[2].rate`; empty for the whole document. */
+  path: string;
+  message: string;
+  /** What to do about it. */
+  hint?: string;
+  /** Source file (module files report their own). */
+  file?: string;
+  /** 1-based line and column in the source text, when known. */
+  line?: number;
+  column?: number;
+}
+
+/** The one error type the engine throws; `issues` holds every problem found, not just the first. */
+export class GeoriskError extends Error {
+  readonly issues: Issue[];
+
+  constructor(issues: Issue[]) {
+    super(formatIssues(issues));
+    this.name = 'GeoriskError';
+    this.issues = issues;
+  }
+
+  /** The first issue's code, for callers that map codes to exit statuses or HTTP codes. */
+  get code(): IssueCode {
+    return this.issues[0]?.code ?? 'invalid_value';
+  }
+}
+
+/** Builds an error issue. */
+export function issue(code: IssueCode, path: string, message: string, hint?: string): Issue {
+  return hint === undefined ? { code, severity: 'error', path, message } : { code, severity: 'error', path, message, hint };
+}
+
+/** Throws a single-issue `GeoriskError`. */
+export function fail(code: IssueCode, path: string, message: string, hint?: string): never {
+  throw new GeoriskError([issue(code, path, message, hint)]);
+}
+
+/** Renders one issue as `file:line:col path: message (hint)`. */
+export function formatIssue(i: Issue): string {
+  const where = [i.file, i.line, i.column].filter((p) => p !== undefined).join(':');
+  const head = [where, i.path].filter((p) => p !== '').join(' ');
+  const label = i.severity === 'warning' ? 'warning' : 'error';
+  const hint = i.hint ? `\n  hint: ${i.hint}` : '';
+  return `${head ? `${head}: ` : ''}${label} [${i.code}] ${i.message}${hint}`;
+}
+
+/** Renders issues one per line. */
+export function formatIssues(issues: Issue[]): string {
+  return issues.map(formatIssue).join('\n');
+}
+
+/** Edit distance, for "did you mean" suggestions. */
+function levenshtein(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0] as number;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j] as number;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      prev[j] = Math.min(up + 1, (prev[j - 1] as number) + 1, diag + cost);
+      diag = up;
+    }
+  }
+  return prev[b.length] as number;
+}
+
+/** The closest candidate to `name`, if one is close enough to be a likely typo. */
+export function nearest(name: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  const lower = name.toLowerCase();
+  for (const c of candidates) {
+    const d = levenshtein(lower, c.toLowerCase());
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = c;
+    }
+  }
+  const limit = Math.max(1, Math.floor(name.length / 3));
+  return bestDistance <= limit ? best : undefined;
+}
+
+/** A "did you mean" hint, or a listing of what exists when nothing is close. */
+export function suggestion(name: string, candidates: readonly string[], what: string): string {
+  const near = nearest(name, candidates);
+  if (near !== undefined) return `did you mean "${near}"?`;
+  if (candidates.length === 0) return `no ${what} is declared`;
+  const shown = candidates.slice(0, 12).join(', ');
+  return `known ${what}: ${shown}${candidates.length > 12 ? ', …' : ''}`;
+}

@@ -1,0 +1,139 @@
+/** From a merged summary to the result users read: distributions, intervals and a receipt. */
+import { contentHash } from './hash.ts';
+import type { Model, Overrides } from './model.ts';
+import type { RunSummary } from './simulate.ts';
+import { type MetricSummary, summarizeMetric, wilson } from './summarize.ts';
+import { ENGINE_VERSION } from './version.ts';
+
+/** What one track did across the trials. */
+export interface TrackResult {
+  states: string[];
+  /** Share of trials ending in each state. */
+  final: Record<string, number>;
+  finalCi95: Record<string, [number, number]>;
+  /** Share of trials that ever entered each state (the initial state counts). */
+  ever: Record<string, number>;
+  everCi95: Record<string, [number, number]>;
+  /** Share of trials in each state at t = 0, dt, …, horizon. */
+  occupancy: Record<string, number[]>;
+  /** Per state: P(first entry at or before t) for t = 0, dt, …, horizon; `censored` never entered. */
+  firstPassage: Record<string, { reached: number; censored: number; cumulative: number[] }>;
+}
+
+/** Reproduces a result bit for bit: the same scenario, engine, seed, trials and overrides. */
+export interface Receipt {
+  scenarioId: string;
+  scenarioHash: string;
+  engineVersion: string;
+  seed: number;
+  trials: number;
+  overrides: Overrides;
+  /** SHA-256 of the canonical JSON of `tracks` and `metrics`. */
+  outputHash: string;
+}
+
+/** The result of a Monte Carlo run (the `--format json` contract of `georisk run`). */
+export interface RunResult {
+  scenario: { id: string; title?: string; hash: string };
+  engine: { version: string };
+  seed: number;
+  trials: number;
+  horizon: number;
+  dt: number;
+  unit: 'day' | 'hour';
+  overrides: Overrides;
+  tracks: Record<string, TrackResult>;
+  metrics: Record<string, MetricSummary & { unit?: string; description?: string }>;
+  timing: { seconds: number; trialStepsPerSecond: number; workers: number };
+  receipt: Receipt;
+}
+
+/** Hash of the scenario as run (modules expanded), so a receipt pins the exact model. */
+export function scenarioHash(model: Model): string {
+  const { $schema: _ignored, ...rest } = model.scenario;
+  return contentHash(rest);
+}
+
+/** Builds the reported result from a merged summary. */
+export function finalizeResult(
+  model: Model,
+  summary: RunSummary,
+  run: { seed: number; overrides: Overrides; seconds: number; workers: number },
+): RunResult {
+  const n = summary.trials;
+  const steps = model.steps;
+  const tracks: Record<string, TrackResult> = {};
+  for (const t of model.tracks) {
+    const result: TrackResult = {
+      states: [...t.states],
+      final: {},
+      finalCi95: {},
+      ever: {},
+      everCi95: {},
+      occupancy: {},
+      firstPassage: {},
+    };
+    t.states.forEach((state, i) => {
+      const slot = t.stateOffset + i;
+      const final = summary.final[slot] as number;
+      const ever = summary.ever[slot] as number;
+      result.final[state] = final / n;
+      result.finalCi95[state] = wilson(final, n);
+      result.ever[state] = ever / n;
+      result.everCi95[state] = wilson(ever, n);
+      const occupancy = new Array<number>(steps + 1);
+      let running = 0;
+      for (let k = 0; k <= steps; k++) {
+        running += summary.occupancy[slot * (steps + 2) + k] as number;
+        occupancy[k] = running / n;
+      }
+      result.occupancy[state] = occupancy;
+      const cumulative = new Array<number>(steps + 1);
+      let reached = 0;
+      for (let k = 0; k <= steps; k++) {
+        reached += summary.firstAt[slot * (steps + 1) + k] as number;
+        cumulative[k] = reached / n;
+      }
+      result.firstPassage[state] = { reached: reached / n, censored: 1 - reached / n, cumulative };
+    });
+    tracks[t.name] = result;
+  }
+  const metrics: RunResult['metrics'] = {};
+  model.metrics.forEach((m, i) => {
+    const acc = summary.metrics[i];
+    if (!acc) return;
+    const s: RunResult['metrics'][string] = summarizeMetric(acc, m.expr.firstOf !== undefined);
+    if (m.unit !== undefined) s.unit = m.unit;
+    if (m.description !== undefined) s.description = m.description;
+    metrics[m.name] = s;
+  });
+  const hash = scenarioHash(model);
+  const result: RunResult = {
+    scenario:
+      model.scenario.title === undefined ? { id: model.scenario.id, hash } : { id: model.scenario.id, title: model.scenario.title, hash },
+    engine: { version: ENGINE_VERSION },
+    seed: run.seed,
+    trials: n,
+    horizon: model.horizon,
+    dt: model.dt,
+    unit: model.unit,
+    overrides: run.overrides,
+    tracks,
+    metrics,
+    timing: {
+      seconds: run.seconds,
+      trialStepsPerSecond: run.seconds > 0 ? summary.trialSteps / run.seconds : 0,
+      workers: run.workers,
+    },
+    receipt: {
+      scenarioId: model.scenario.id,
+      scenarioHash: hash,
+      engineVersion: ENGINE_VERSION,
+      seed: run.seed,
+      trials: n,
+      overrides: run.overrides,
+      outputHash: contentHash({ tracks, metrics }),
+    },
+  };
+  return result;
+}

@@ -1,0 +1,86 @@
+/** Running a scenario: option checks, the trial budget, chunking for workers, and a one-call API. */
+import { GeoriskError, issue } from './errors.ts';
+import { buildModel, type Model, type Overrides } from './model.ts';
+import { finalizeResult, type RunResult } from './results.ts';
+import { MAX_SEED } from './rng.ts';
+import type { ScenarioDocument } from './scenario-schema.ts';
+import { emptySummary, mergeSummaries, type RunSummary, simulate } from './simulate.ts';
+
+/** The seed used when none is given: results are reproducible by default. */
+export const DEFAULT_SEED = 1;
+/** Trials per chunk of work handed to a worker. */
+export const CHUNK_TRIALS = 4096;
+/** Default ceiling on trials × steps for one run (about a minute of work on one core). */
+export const DEFAULT_TRIAL_STEP_BUDGET = 1e10;
+
+export interface RunOptions {
+  trials: number;
+  seed?: number;
+  overrides?: Overrides;
+  /** Ceiling on trials × steps. */
+  budget?: number;
+  stepOnly?: boolean;
+  onProgress?: (trialsDone: number) => void;
+}
+
+/** Checks trials, seed and budget; throws `GeoriskError` with `bad_run_options` or `budget_exceeded`. */
+export function checkRunOptions(model: Model, options: { trials: number; seed?: number; budget?: number }): void {
+  const { trials } = options;
+  const seed = options.seed ?? DEFAULT_SEED;
+  if (!Number.isInteger(trials) || trials < 1) {
+    throw new GeoriskError([issue('bad_run_options', 'trials', `trials must be a whole number >= 1, got ${trials}`)]);
+  }
+  if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
+    throw new GeoriskError([issue('bad_run_options', 'seed', `seed must be a whole number from 0 to ${MAX_SEED}, got ${seed}`)]);
+  }
+  const budget = options.budget ?? DEFAULT_TRIAL_STEP_BUDGET;
+  if (trials * model.steps > budget) {
+    throw new GeoriskError([
+      issue(
+        'budget_exceeded',
+        'trials',
+        `${trials} trials × ${model.steps} steps = ${(trials * model.steps).toExponential(2)} trial-steps exceeds the budget of ${budget.toExponential(2)}`,
+        `use at most ${Math.floor(budget / model.steps)} trials, a larger dt, or raise the budget`,
+      ),
+    ]);
+  }
+}
+
+/** A contiguous block of trials: the unit of work, keyed by position, never by worker. */
+export interface Chunk {
+  firstTrial: number;
+  trials: number;
+}
+
+/** Splits trials into fixed-size chunks. */
+export function planChunks(trials: number, size = CHUNK_TRIALS): Chunk[] {
+  const chunks: Chunk[] = [];
+  for (let first = 0; first < trials; first += size) chunks.push({ firstTrial: first, trials: Math.min(size, trials - first) });
+  return chunks;
+}
+
+/** Merges chunk summaries (any order gives the same bits). */
+export function mergeAll(model: Model, parts: RunSummary[]): RunSummary {
+  return parts.reduce((acc, p) => mergeSummaries(acc, p), emptySummary(model));
+}
+
+/**
+ * Runs a scenario on the calling thread.
+ * @example const result = runScenario(loadScenarioText(text).scenario, { trials: 100_000, seed: 7 })
+ */
+export function runScenario(scenario: ScenarioDocument, options: RunOptions): RunResult {
+  const overrides = options.overrides ?? {};
+  const model = buildModel(scenario, overrides);
+  checkRunOptions(model, options);
+  const seed = options.seed ?? DEFAULT_SEED;
+  const started = performance.now();
+  const summary = simulate(model, {
+    seed,
+    firstTrial: 0,
+    trials: options.trials,
+    ...(options.stepOnly ? { stepOnly: true } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  const seconds = (performance.now() - started) / 1000;
+  return finalizeResult(model, summary, { seed, overrides, seconds, workers: 1 });
+}

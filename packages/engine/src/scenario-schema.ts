@@ -1,0 +1,199 @@
+/**
+ * The shape of a scenario document: one zod schema for the CLI, the API and the web form, exported
+ * as JSON Schema for editors. Cross-references (states, names, expressions) are checked later by
+ * `validate.ts`, which knows the whole document.
+ */
+import { z } from 'zod';
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A declared name: a letter or underscore, then letters, digits or underscores. */
+export const NameSchema = z.string().regex(IDENTIFIER, 'must start with a letter or "_" and contain only letters, digits and "_"');
+
+/** A finite number of sane magnitude. */
+export const FiniteNumberSchema = z
+  .number()
+  .refine((n) => Number.isFinite(n) && Math.abs(n) <= 1e15, 'must be a finite number with |x| <= 1e15');
+
+/** An expression in mathjs syntax (see docs/scenario-language.md), or a plain number. */
+export const ExpressionSchema = z
+  .union([z.string().min(1), FiniteNumberSchema])
+  .describe('An expression in mathjs syntax, e.g. `conflict == "war" ? 0.1 : 0`, or a number');
+export type Expression = z.infer<typeof ExpressionSchema>;
+
+const SourceSchema = z
+  .union([
+    z.string().min(1),
+    z.strictObject({
+      title: z.string().min(1),
+      url: z.string().optional(),
+      note: z.string().optional(),
+    }),
+  ])
+  .describe('A citation: free text, or {title, url, note}');
+
+const positive = FiniteNumberSchema.refine((n) => n > 0, 'must be > 0');
+
+/** Uncertainty about a parameter, drawn once per trial. */
+export const DistributionSchema = z
+  .discriminatedUnion('dist', [
+    z.strictObject({ dist: z.literal('uniform'), min: FiniteNumberSchema, max: FiniteNumberSchema }),
+    z.strictObject({
+      dist: z.literal('triangular'),
+      min: FiniteNumberSchema,
+      mode: FiniteNumberSchema,
+      max: FiniteNumberSchema,
+    }),
+    z.strictObject({ dist: z.literal('normal'), mean: FiniteNumberSchema, sd: FiniteNumberSchema }),
+    z.strictObject({ dist: z.literal('lognormal'), mu: FiniteNumberSchema, sigma: FiniteNumberSchema }),
+    z.strictObject({ dist: z.literal('beta'), alpha: positive, beta: positive }),
+    z.strictObject({ dist: z.literal('gamma'), shape: positive, scale: positive }),
+  ])
+  .describe('An uncertainty distribution, drawn once per trial');
+export type Distribution = z.infer<typeof DistributionSchema>;
+
+/** A named number a user can change. */
+export const ParameterSchema = z.strictObject({
+  default: FiniteNumberSchema.describe('The value used unless overridden'),
+  range: z
+    .tuple([FiniteNumberSchema, FiniteNumberSchema])
+    .optional()
+    .describe('Plausible [min, max]; sliders and sensitivity analysis use it'),
+  unit: z.string().optional(),
+  description: z.string().optional(),
+  sources: z.array(SourceSchema).optional().describe('Where the default comes from'),
+  assumption: z.string().optional().describe('Why the value was chosen, when no source gives it'),
+  uncertainty: DistributionSchema.optional(),
+});
+export type Parameter = z.infer<typeof ParameterSchema>;
+
+const AssignmentsSchema = z.record(NameSchema, ExpressionSchema);
+
+/** A move from one state to another, at a rate (hazard per time unit) or with a per-step probability. */
+export const TransitionSchema = z
+  .strictObject({
+    from: z.union([z.string(), z.array(z.string()).min(1)]).describe('State, or list of states, left'),
+    to: z.string().describe('State entered'),
+    rate: ExpressionSchema.optional().describe('Hazard per time unit (competing risks)'),
+    probability: ExpressionSchema.optional().describe('Probability per step'),
+    set: AssignmentsSchema.optional().describe('Variables set when the transition happens'),
+    add: AssignmentsSchema.optional().describe('Amounts added to variables when the transition happens'),
+    description: z.string().optional(),
+  })
+  .refine((t) => (t.rate === undefined) !== (t.probability === undefined), {
+    message: 'give exactly one of "rate" or "probability"',
+  });
+export type Transition = z.infer<typeof TransitionSchema>;
+
+/** A concurrent state machine; without `states` it extends a track declared elsewhere (a module). */
+export const TrackSchema = z.strictObject({
+  states: z.array(NameSchema).min(1).optional(),
+  initial: z.string().optional(),
+  description: z.string().optional(),
+  transitions: z.array(TransitionSchema).default([]),
+});
+export type Track = z.infer<typeof TrackSchema>;
+
+/** Numeric state that flows and events change. */
+export const VariableSchema = z.strictObject({
+  initial: FiniteNumberSchema.default(0),
+  unit: z.string().optional(),
+  description: z.string().optional(),
+});
+
+/** Adds `amount` to a variable every step while `when` holds. */
+export const FlowSchema = z.strictObject({
+  to: NameSchema,
+  amount: ExpressionSchema,
+  when: ExpressionSchema.optional(),
+  description: z.string().optional(),
+});
+export type Flow = z.infer<typeof FlowSchema>;
+
+/** Something that happens at a time, or the first time a condition holds. */
+export const EventSchema = z
+  .strictObject({
+    id: z.string().optional(),
+    at: FiniteNumberSchema.optional().describe('Time at which it applies (a multiple of dt)'),
+    when: ExpressionSchema.optional().describe('Applies the first time this holds'),
+    set: AssignmentsSchema.optional().describe('Parameters or variables to set'),
+    add: AssignmentsSchema.optional().describe('Amounts added to variables'),
+    force: z.record(NameSchema, z.string()).optional().describe('Tracks forced into a state'),
+    description: z.string().optional(),
+  })
+  .refine((e) => (e.at === undefined) !== (e.when === undefined), {
+    message: 'give exactly one of "at" or "when"',
+  });
+export type ScenarioEvent = z.infer<typeof EventSchema>;
+
+/** A named outcome computed at the end of every trial. */
+export const MetricSchema = z.strictObject({
+  expr: ExpressionSchema.describe('e.g. ever(conflict, "war"), first(conflict, "ceasefire"), fatalities'),
+  unit: z.string().optional(),
+  description: z.string().optional(),
+});
+export type Metric = z.infer<typeof MetricSchema>;
+
+/** A module included with its own bindings. */
+export const IncludeSchema = z.strictObject({
+  module: z.string().min(1).describe('Path of the module file, relative to the including file'),
+  with: z.record(NameSchema, FiniteNumberSchema).optional().describe('New defaults for its parameters'),
+  rename: z.record(NameSchema, NameSchema).optional().describe("Its names mapped to this scenario's names"),
+});
+export type Include = z.infer<typeof IncludeSchema>;
+
+export const TimeSchema = z.strictObject({
+  unit: z.enum(['day', 'hour']),
+  dt: positive.describe('Step length in time units'),
+  horizon: positive.describe('Simulated time in time units; a whole number of steps'),
+});
+
+const documentFields = {
+  $schema: z.string().optional(),
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lower-case letters, digits, ".", "_" and "-"')
+    .max(100),
+  title: z.string().optional(),
+  question: z.string().optional(),
+  description: z.string().optional(),
+  tags: z.array(z.string()).optional(),
+  start: z.string().optional().describe('Calendar time of t = 0, ISO 8601 (labels only)'),
+  sources: z.array(SourceSchema).optional(),
+  include: z.array(IncludeSchema).optional(),
+  parameters: z.record(NameSchema, ParameterSchema).default({}),
+  tracks: z.record(NameSchema, TrackSchema).default({}),
+  variables: z.record(NameSchema, VariableSchema).default({}),
+  flows: z.array(FlowSchema).default([]),
+  events: z.array(EventSchema).default([]),
+  metrics: z.record(NameSchema, MetricSchema).default({}),
+};
+
+/** A complete scenario document. */
+export const ScenarioSchema = z.strictObject({
+  kind: z.literal('scenario').optional(),
+  ...documentFields,
+  time: TimeSchema,
+});
+/** A scenario as written (modules not yet expanded). */
+export type ScenarioDocument = z.infer<typeof ScenarioSchema>;
+
+/** A reusable fragment: a scenario without a time block. */
+export const ModuleSchema = z.strictObject({
+  kind: z.literal('module'),
+  ...documentFields,
+});
+export type ModuleDocument = z.infer<typeof ModuleSchema>;
+
+/** JSON Schema of scenario documents, for editors (`$schema` at the top of a file). */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(z.union([ScenarioSchema, ModuleSchema]), {
+    io: 'input',
+    unrepresentable: 'any',
+  }) as Record<string, unknown>;
+  return {
+    ...schema,
+    $id: 'https://georisk.dev/schema/scenario.schema.json',
+    title: 'georisk scenario',
+  };
+}

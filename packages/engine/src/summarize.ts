@@ -1,0 +1,304 @@
+/**
+ * Streaming, mergeable summaries. Memory does not grow with the number of trials, and merging is
+ * exact and order-independent: sums are kept as exact floating-point expansions (Shewchuk 1997)
+ * and distributions as counts, so one worker, eight workers or any split of the trials into
+ * chunks give bit-identical results for the same seed and trials.
+ *
+ * Quantiles are exact for values that are whole numbers in [0, 65536) (counts, days, 0/1
+ * outcomes) and for up to 4,096 other distinct values; past that, the other values go into
+ * log-spaced buckets with a relative error of at most 0.5% (the DDSketch scheme of Masson et
+ * al. 2019). A quantile q is the smallest value v with at least ceil(q·n) values <= v.
+ */
+
+/** Whole-number values below this are counted in a dense array. */
+const DENSE_LIMIT = 65536;
+/** Distinct non-dense values kept exactly before switching to buckets. */
+const EXACT_LIMIT = 4096;
+/** Relative accuracy of bucketed values. */
+const SKETCH_ALPHA = 0.005;
+const GAMMA = (1 + SKETCH_ALPHA) / (1 - SKETCH_ALPHA);
+const LOG_GAMMA = Math.log(GAMMA);
+
+/** z for a two-sided 95% interval. */
+export const Z95 = 1.959963984540054;
+
+/** Adds x to an expansion in place (Shewchuk's grow-expansion with zero elimination). */
+export function expansionAdd(partials: number[], x: number): void {
+  let i = 0;
+  for (let j = 0; j < partials.length; j++) {
+    let y = partials[j] as number;
+    if (Math.abs(x) < Math.abs(y)) {
+      const tmp = x;
+      x = y;
+      y = tmp;
+    }
+    const hi = x + y;
+    const lo = y - (hi - x);
+    if (lo !== 0) partials[i++] = lo;
+    x = hi;
+  }
+  partials.length = i;
+  partials.push(x);
+}
+
+/** The correctly rounded value of an expansion (as Python's math.fsum). */
+export function expansionValue(partials: readonly number[]): number {
+  const p = partials.slice();
+  let n = p.length;
+  if (n === 0) return 0;
+  let hi = p[--n] as number;
+  let lo = 0;
+  while (n > 0) {
+    const x = hi;
+    const y = p[--n] as number;
+    hi = x + y;
+    const yr = hi - x;
+    lo = y - yr;
+    if (lo !== 0) break;
+  }
+  if (n > 0 && ((lo < 0 && (p[n - 1] as number) < 0) || (lo > 0 && (p[n - 1] as number) > 0))) {
+    const y = lo * 2;
+    const x = hi + y;
+    const yr = x - hi;
+    if (y === yr) hi = x;
+  }
+  return hi;
+}
+
+/** Running summary of one metric. */
+export interface MetricAccumulator {
+  n: number;
+  sum: number[];
+  sumSq: number[];
+  min: number;
+  max: number;
+  /** Trials where a `first(...)` metric never happened (its value is the horizon). */
+  censored: number;
+  /** Trials whose value was NaN or infinite (left out of every statistic). */
+  invalid: number;
+  dense: Float64Array;
+  exact: Map<number, number>;
+  /** Bucket index → count, for positive and for negative values, once exact values overflow. */
+  sketchPos: Map<number, number> | null;
+  sketchNeg: Map<number, number> | null;
+}
+
+/** A new, empty metric accumulator. */
+export function newMetricAccumulator(): MetricAccumulator {
+  return {
+    n: 0,
+    sum: [],
+    sumSq: [],
+    min: Number.POSITIVE_INFINITY,
+    max: Number.NEGATIVE_INFINITY,
+    censored: 0,
+    invalid: 0,
+    dense: new Float64Array(64),
+    exact: new Map(),
+    sketchPos: null,
+    sketchNeg: null,
+  };
+}
+
+function bucketOf(x: number): number {
+  return Math.ceil(Math.log(x) / LOG_GAMMA);
+}
+
+function bucketValue(index: number): number {
+  return (2 * GAMMA ** index) / (GAMMA + 1);
+}
+
+function addToSketch(acc: MetricAccumulator, x: number, count: number): void {
+  if (x > 0) {
+    const map = (acc.sketchPos ??= new Map());
+    const b = bucketOf(x);
+    map.set(b, (map.get(b) ?? 0) + count);
+  } else {
+    const map = (acc.sketchNeg ??= new Map());
+    const b = bucketOf(-x);
+    map.set(b, (map.get(b) ?? 0) + count);
+  }
+}
+
+function overflowToSketch(acc: MetricAccumulator): void {
+  acc.sketchPos ??= new Map();
+  acc.sketchNeg ??= new Map();
+  for (const [x, c] of acc.exact) addToSketch(acc, x, c);
+  acc.exact.clear();
+}
+
+/** Records one value. */
+export function addValue(acc: MetricAccumulator, x: number): void {
+  if (!Number.isFinite(x)) {
+    acc.invalid++;
+    return;
+  }
+  acc.n++;
+  expansionAdd(acc.sum, x);
+  expansionAdd(acc.sumSq, x * x);
+  if (x < acc.min) acc.min = x;
+  if (x > acc.max) acc.max = x;
+  if (x >= 0 && x < DENSE_LIMIT && Math.floor(x) === x) {
+    if (x >= acc.dense.length) {
+      let size = acc.dense.length;
+      while (size <= x) size *= 2;
+      const grown = new Float64Array(size);
+      grown.set(acc.dense);
+      acc.dense = grown;
+    }
+    acc.dense[x]++;
+  } else if (acc.sketchPos !== null) {
+    addToSketch(acc, x, 1);
+  } else {
+    acc.exact.set(x, (acc.exact.get(x) ?? 0) + 1);
+    if (acc.exact.size > EXACT_LIMIT) overflowToSketch(acc);
+  }
+}
+
+/** Adds `b` into `a`. */
+export function mergeMetric(a: MetricAccumulator, b: MetricAccumulator): void {
+  a.n += b.n;
+  for (const x of b.sum) expansionAdd(a.sum, x);
+  for (const x of b.sumSq) expansionAdd(a.sumSq, x);
+  a.min = Math.min(a.min, b.min);
+  a.max = Math.max(a.max, b.max);
+  a.censored += b.censored;
+  a.invalid += b.invalid;
+  if (b.dense.length > a.dense.length) {
+    const grown = new Float64Array(b.dense.length);
+    grown.set(a.dense);
+    a.dense = grown;
+  }
+  for (let i = 0; i < b.dense.length; i++) a.dense[i] += b.dense[i] as number;
+  if (b.sketchPos !== null && a.sketchPos === null) overflowToSketch(a);
+  if (a.sketchPos !== null) {
+    for (const [x, c] of b.exact) addToSketch(a, x, c);
+    for (const [k, c] of b.sketchPos ?? []) a.sketchPos.set(k, (a.sketchPos.get(k) ?? 0) + c);
+    const neg = (a.sketchNeg ??= new Map());
+    for (const [k, c] of b.sketchNeg ?? []) neg.set(k, (neg.get(k) ?? 0) + c);
+  } else {
+    for (const [x, c] of b.exact) a.exact.set(x, (a.exact.get(x) ?? 0) + c);
+    if (a.exact.size > EXACT_LIMIT) overflowToSketch(a);
+  }
+}
+
+/** The value distribution as sorted (value, count) pairs. */
+function sortedCounts(acc: MetricAccumulator): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [k, c] of acc.sketchNeg ?? []) out.push([-bucketValue(k), c]);
+  for (const [x, c] of acc.exact) out.push([x, c]);
+  for (let i = 0; i < acc.dense.length; i++) {
+    const c = acc.dense[i] as number;
+    if (c > 0) out.push([i, c]);
+  }
+  for (const [k, c] of acc.sketchPos ?? []) out.push([bucketValue(k), c]);
+  out.sort((x, y) => x[0] - y[0]);
+  // Bucket representatives stay within the observed range.
+  for (const pair of out) pair[0] = Math.min(acc.max, Math.max(acc.min, pair[0]));
+  return out;
+}
+
+export const QUANTILES = { p1: 0.01, p5: 0.05, p10: 0.1, p25: 0.25, p50: 0.5, p75: 0.75, p90: 0.9, p95: 0.95, p99: 0.99 } as const;
+export type QuantileName = keyof typeof QUANTILES;
+
+/** Everything the results report about one metric. */
+export interface MetricSummary {
+  n: number;
+  mean: number;
+  sd: number;
+  se: number;
+  ci95: [number, number];
+  min: number;
+  max: number;
+  quantiles: Record<QuantileName, number>;
+  histogram: { edges: number[]; counts: number[] };
+  /** For metrics whose every value is 0 or 1: the probability with its Wilson interval. */
+  probability?: { p: number; ci95: [number, number] };
+  /** Share of trials censored at the horizon (for `first(...)` metrics). */
+  censored?: number;
+  /** Trials whose value was not a finite number. */
+  invalid?: number;
+  /** Whether the quantiles are exact or bucketed (±0.5%). */
+  quantileMethod: 'exact' | 'bucketed';
+}
+
+/** The Wilson score interval for `k` successes in `n` trials. */
+export function wilson(k: number, n: number, z = Z95): [number, number] {
+  if (n === 0) return [0, 1];
+  const p = k / n;
+  const z2 = z * z;
+  const denom = 1 + z2 / n;
+  const center = (p + z2 / (2 * n)) / denom;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom;
+  return [Math.max(0, center - half), Math.min(1, center + half)];
+}
+
+/** Turns an accumulator into the reported statistics. */
+export function summarizeMetric(acc: MetricAccumulator, isFirstPassage: boolean): MetricSummary {
+  const n = acc.n;
+  const sum = expansionValue(acc.sum);
+  const sumSq = expansionValue(acc.sumSq);
+  const mean = n > 0 ? sum / n : Number.NaN;
+  const variance = n > 1 ? Math.max(0, (sumSq - sum * mean) / (n - 1)) : 0;
+  const sd = Math.sqrt(variance);
+  const se = n > 0 ? sd / Math.sqrt(n) : Number.NaN;
+  const counts = sortedCounts(acc);
+  const quantiles = {} as Record<QuantileName, number>;
+  for (const [name, q] of Object.entries(QUANTILES) as [QuantileName, number][]) {
+    const rank = Math.max(1, Math.ceil(q * n - 1e-9));
+    let cumulative = 0;
+    let value = Number.NaN;
+    for (const [x, c] of counts) {
+      cumulative += c;
+      if (cumulative >= rank) {
+        value = x;
+        break;
+      }
+    }
+    quantiles[name] = value;
+  }
+  const summary: MetricSummary = {
+    n,
+    mean,
+    sd,
+    se,
+    ci95: [mean - Z95 * se, mean + Z95 * se],
+    min: n > 0 ? acc.min : Number.NaN,
+    max: n > 0 ? acc.max : Number.NaN,
+    quantiles,
+    histogram: histogram(counts, acc.min, acc.max),
+    quantileMethod: acc.sketchPos === null ? 'exact' : 'bucketed',
+  };
+  const binary = n > 0 && counts.every(([x]) => x === 0 || x === 1);
+  if (binary) {
+    const ones = acc.dense[1] ?? 0;
+    summary.probability = { p: ones / n, ci95: wilson(ones, n) };
+  }
+  if (isFirstPassage) summary.censored = n > 0 ? acc.censored / n : 0;
+  if (acc.invalid > 0) summary.invalid = acc.invalid;
+  return summary;
+}
+
+/** Equal-width bins from min to max; unit bins centred on whole numbers when the values are few whole numbers. */
+function histogram(counts: [number, number][], min: number, max: number): { edges: number[]; counts: number[] } {
+  if (counts.length === 0) return { edges: [], counts: [] };
+  const integral = counts.every(([x]) => Number.isInteger(x));
+  let edges: number[];
+  if (integral && max - min <= 40) {
+    edges = Array.from({ length: max - min + 2 }, (_, i) => min - 0.5 + i);
+  } else if (min === max) {
+    edges = [min - 0.5, max + 0.5];
+  } else {
+    const bins = 30;
+    const width = (max - min) / bins;
+    edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? max : min + i * width));
+  }
+  const out = new Array<number>(edges.length - 1).fill(0);
+  const first = edges[0] as number;
+  const width = ((edges[edges.length - 1] as number) - first) / out.length;
+  for (const [x, c] of counts) {
+    const bin = Math.min(out.length - 1, Math.max(0, Math.floor((x - first) / width)));
+    out[bin] = (out[bin] as number) + c;
+  }
+  return { edges, counts: out };
+}

@@ -1,0 +1,26 @@
+/** Small helpers shared by the engine's tests. */
+import { buildModel, loadScenarioText, type Model, type RunResult, runScenario } from '../src/index.ts';
+
+/** Builds a model from inline YAML. */
+export function modelOf(yaml: string, overrides: Record<string, number> = {}): Model {
+  return buildModel(loadScenarioText(yaml).scenario, overrides);
+}
+
+/** Runs inline YAML. */
+export function runYaml(yaml: string, trials: number, seed = 1, stepOnly = false): RunResult {
+  return runScenario(loadScenarioText(yaml).scenario, { trials, seed, stepOnly });
+}
+
+/** A result without its timing, which is the only part allowed to differ between identical runs. */
+export function withoutTiming(r: RunResult): Omit<RunResult, 'timing'> {
+  const { timing: _timing, ...rest } = r;
+  return rest;
+}
+
+/** Standard error of a proportion p estimated from n trials. */
+export function binomialSe(p: number, n: number): number {
+  return Math.sqrt((p * (1 - p)) / n);
+}
+
+/** Tolerance used by the statistical tests: 4.5 standard errors (two-sided false alarm ≈ 6.8e-6 per check). */
+export const Z_TOL = 4.5;
