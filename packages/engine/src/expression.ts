@@ -6,7 +6,7 @@
  */
 import { create, type FactoryFunctionMap, type MathNode, parseDependencies, SymbolNodeDependencies } from 'mathjs';
 import * as dist from './distributions.ts';
-import { GeoriskError, issue, suggestion } from './errors.ts';
+import { GeoriskError, issue, nearest, suggestion } from './errors.ts';
 import type { Rng } from './rng.ts';
 
 // A private mathjs instance that can only parse; it is never configured after creation.
@@ -171,6 +171,16 @@ interface Checked {
   track?: string;
 }
 
+/** True when `table` has its own entry `name` (never an inherited one such as `constructor` or `toString`). */
+function owns(table: object, name: string): boolean {
+  return Object.hasOwn(table, name);
+}
+
+/** The expression text for messages, shortened when long. */
+function excerpt(source: string): string {
+  return source.length > 80 ? `${source.slice(0, 77)}…` : source;
+}
+
 function emptyReads(): Reads {
   return { params: new Set(), vars: new Set(), tracks: new Set(), time: false, random: false };
 }
@@ -231,7 +241,7 @@ export function compileExpression(source: string | number, context: ExpressionCo
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new GeoriskError([
-      issue('expression_syntax', path, `cannot parse "${source}": ${message}`, 'check brackets, quotes and operators'),
+      issue('expression_syntax', path, `cannot parse "${excerpt(source)}": ${message}`, 'check brackets, quotes and operators'),
     ]);
   }
   const checker = new Checker(context, names, path, source);
@@ -253,7 +263,7 @@ export function compileExpression(source: string | number, context: ExpressionCo
   const call = unwrap(root);
   if (call.type === 'FunctionNode') {
     const fnName = (call as unknown as { fn: { name?: string } }).fn.name ?? '';
-    if (fnName in dist.SAMPLERS) {
+    if (owns(dist.SAMPLERS, fnName)) {
       out.sampler = { name: fnName as SamplerName, args: checker.samplerArgs, argsRandom: checker.samplerArgsRandom };
     }
     if (fnName === 'first') out.firstOf = checker.lastFirst;
@@ -280,7 +290,7 @@ class Checker {
   ) {}
 
   fail(code: Parameters<typeof issue>[0], message: string, hint?: string): never {
-    throw new GeoriskError([issue(code, this.path, `in "${this.source}": ${message}`, hint)]);
+    throw new GeoriskError([issue(code, this.path, `in "${excerpt(this.source)}": ${message}`, hint)]);
   }
 
   trackAsNumber(track: string): never {
@@ -343,14 +353,20 @@ class Checker {
     };
     this.fail(
       'forbidden_syntax',
-      `${what[type] ?? type} is not allowed in scenario expressions`,
+      `${(owns(what, type) ? what[type] : undefined) ?? type} cannot be used in scenario expressions`,
       'use arithmetic, comparisons, and/or/not, cond ? a : b and the functions listed in docs/scenario-language.md',
     );
   }
 
   constant(value: unknown): Checked {
     if (typeof value === 'number') {
-      if (!Number.isFinite(value)) this.fail('bad_number', `${value} is not a finite number`);
+      if (!Number.isFinite(value)) {
+        this.fail(
+          'bad_number',
+          Number.isNaN(value) ? 'NaN is not a number scenarios can use' : 'a number is not finite (Infinity, or beyond about 1.8e308)',
+          'write a finite number',
+        );
+      }
       return { fn: () => value, reads: emptyReads() };
     }
     if (typeof value === 'boolean') {
@@ -386,7 +402,7 @@ class Checker {
       reads.tracks.add(track.index);
       return { fn: () => Number.NaN, reads, track: name };
     }
-    if (name in MATH_FUNCTIONS || ALLOWED_FUNCTIONS.includes(name)) {
+    if (ALLOWED_FUNCTIONS.includes(name)) {
       this.fail('unknown_name', `"${name}" is a function; call it with arguments, e.g. ${name}(…)`);
     }
     const known = [...this.names.params.keys(), ...this.names.vars.keys(), ...this.names.tracks.keys(), 't', 'dt'];
@@ -394,7 +410,7 @@ class Checker {
   }
 
   operator(fn: string, op: string, args: MathNode[], depth: number): Checked {
-    if (!(fn in OPERATORS)) {
+    if (!owns(OPERATORS, fn)) {
       this.fail(
         'forbidden_syntax',
         `the operator "${op}" is not allowed`,
@@ -535,14 +551,18 @@ class Checker {
     const name = (fnNode as unknown as { name: string }).name;
     if (name === 'is') return this.isCall(args, depth);
     if ((METRIC_FUNCTIONS as readonly string[]).includes(name)) return this.metricCall(name, args, depth);
-    if (name in dist.SAMPLERS) return this.samplerCall(name as SamplerName, args, depth);
-    const arity = MATH_FUNCTIONS[name];
+    if (owns(dist.SAMPLERS, name)) return this.samplerCall(name as SamplerName, args, depth);
+    const arity = owns(MATH_FUNCTIONS, name) ? MATH_FUNCTIONS[name] : undefined;
     if (arity === undefined) {
       const declared = this.names.params.has(name) || this.names.vars.has(name) || this.names.tracks.has(name);
       this.fail(
         'unknown_function',
         declared ? `"${name}" is not a function` : `the function "${name}" is not allowed`,
-        declared ? 'remove the brackets after it' : suggestion(name, ALLOWED_FUNCTIONS, 'functions'),
+        declared
+          ? 'remove the brackets after it'
+          : nearest(name, ALLOWED_FUNCTIONS) !== undefined
+            ? suggestion(name, ALLOWED_FUNCTIONS, 'functions')
+            : `allowed functions: ${ALLOWED_FUNCTIONS.join(', ')}`,
       );
     }
     this.arity(name, args.length, arity[0], arity[1]);
@@ -580,7 +600,7 @@ class Checker {
   arity(name: string, got: number, min: number, max: number): void {
     if (got < min || got > max) {
       const want = min === max ? `${min}` : max > 10 ? `at least ${min}` : `${min} to ${max}`;
-      this.fail('wrong_arity', `${name}() takes ${want} argument${want === '1' ? '' : 's'}, got ${got}`);
+      this.fail('wrong_arity', `${name}() takes ${want} argument${want === '1' || want === 'at least 1' ? '' : 's'}, got ${got}`);
     }
   }
 
@@ -663,10 +683,12 @@ class Checker {
     };
     if (f.length === 1) {
       const [a] = f as [Compiled];
+      // The common case, Poisson counts, calls its sampler directly (no argument array).
+      const draw1 = name === 'poisson' ? dist.poisson : (rng: Rng, x: number) => dist.sample(name, rng, [x]);
       return {
         fn: (s) => {
           const x = a(s);
-          const y = dist.sample(name, s.rng, [x]);
+          const y = draw1(s.rng, x);
           if (Number.isNaN(y)) fail([x]);
           return y;
         },

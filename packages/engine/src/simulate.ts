@@ -124,8 +124,6 @@ class TrialRunner {
   private readonly conditional: EventModel[];
   private readonly rows: (Row | undefined)[][];
   private readonly rowScratch: Row[];
-  private readonly leave: Float64Array;
-  private readonly suffixStay: Float64Array;
   private generation = 1;
   private nextTimed = 0;
   private readonly tableParams: Float64Array;
@@ -133,6 +131,23 @@ class TrialRunner {
   private readonly steps: number;
   private readonly dt: number;
   private readonly canSkip: boolean;
+  private readonly bulk: BulkAmount[];
+  /** Per track: the multiplier of each dependency's state in the table index. */
+  private readonly radix: Int32Array[];
+  /** Joint-state cache (empty when the joint state space is too large to cache). */
+  private readonly joints: (JointRow | undefined)[];
+  private readonly stateCounts: Int32Array;
+  private jointScratch: JointRow | undefined;
+  /** No track has a state whose rates read time or variables. */
+  private readonly allStatic: boolean;
+  /** The moving step's flows can join the bulk draw (no transition effect reads a variable). */
+  private readonly foldFlows: boolean;
+  /** Per variable: read by no expression but metrics and changed only by flows. */
+  private readonly deferred: Uint8Array;
+  /** Per deferred variable: the summed mean of Poisson amounts not yet drawn. */
+  private readonly pendingMean: Float64Array;
+  /** Some transition sets or adds to a variable. */
+  private readonly hasEffects: boolean;
 
   constructor(
     private readonly model: Model,
@@ -158,13 +173,23 @@ class TrialRunner {
     this.conditional = model.events.filter((e) => e.atStep === undefined);
     this.rows = model.tracks.map((t) => new Array(this.tableSize(t)).fill(undefined));
     this.rowScratch = model.tracks.map((t) => newRow(Math.max(1, ...t.outgoing.map((o) => o.length))));
-    this.leave = new Float64Array(nTracks);
-    this.suffixStay = new Float64Array(nTracks + 1);
     this.tableParams = new Float64Array(model.params.values.length).fill(Number.NaN);
     this.slotsPerTrack = model.tracks.map((t) => t.stateOffset);
     this.steps = model.steps;
     this.dt = model.dt;
     this.canSkip = model.skippable && !stepOnly;
+    this.bulk = model.flows.map((f) => makeBulkAmount(f.amount));
+    this.radix = model.tracks.map((t) => Int32Array.from(t.dependsOn, (d) => (model.tracks[d] as TrackModel).states.length));
+    const jointStates = model.tracks.reduce((n, t) => n * t.states.length, 1);
+    this.stateCounts = Int32Array.from(model.tracks, (t) => t.states.length);
+    this.joints = jointStates <= MAX_TABLE_ROWS ? new Array(jointStates).fill(undefined) : [];
+    this.allStatic = model.tracks.every((t) => t.dynamic.every((d) => !d));
+    this.deferred = deferrableVariables(model);
+    this.pendingMean = new Float64Array(model.vars.names.length);
+    this.hasEffects = model.tracks.some((t) => t.outgoing.some((list) => list.some((tr) => tr.set.length + tr.add.length > 0)));
+    this.foldFlows = model.tracks.every((t) =>
+      t.outgoing.every((list) => list.every((tr) => [...tr.set, ...tr.add].every((a) => a.value.reads.vars.size === 0))),
+    );
   }
 
   private tableSize(t: TrackModel): number {
@@ -214,27 +239,30 @@ class TrialRunner {
     const n = this.steps;
     while (m < n) {
       const barrier = this.nextTimed < this.timed.length ? (this.timed[this.nextTimed]?.atStep as number) : n;
-      if (this.canSkip && this.jointStateIsStatic()) {
-        const logQ = this.prepareLeaveProbabilities();
+      if (this.canSkip && (this.allStatic || this.jointStateIsStatic())) {
+        const joint = this.jointRow();
+        const logQ = joint.logQ;
         const available = barrier - m;
         const quiet =
           logQ === 0 ? Number.POSITIVE_INFINITY : logQ === Number.NEGATIVE_INFINITY ? 0 : Math.floor(Math.log(this.rng.uniform()) / logQ);
         if (quiet >= available) {
           // Every step up to the barrier is quiet: nothing moves, then events due there apply.
-          this.bulkFlows(available);
+          this.bulkFlows(joint, available);
           m = barrier;
           s.t = m * this.dt;
           this.startStates.set(s.k);
           this.afterSwitch(m, summary);
           continue;
         }
-        if (quiet > 0) this.bulkFlows(quiet);
+        // The flows of the moving step read the same state as the quiet ones, so they join the
+        // bulk draw, unless a transition effect must see the variables before that step's flows.
+        this.bulkFlows(joint, this.foldFlows ? quiet + 1 : quiet);
         m += quiet;
         s.t = m * this.dt;
-        this.step(m, true, summary);
+        this.movingStep(m, joint, summary);
       } else {
         s.t = m * this.dt;
-        this.step(m, false, summary);
+        this.step(m, summary);
       }
       m++;
     }
@@ -274,18 +302,6 @@ class TrialRunner {
     return true;
   }
 
-  /** Fills `leave` and returns log Q, the log-probability that no track moves in one step. */
-  private prepareLeaveProbabilities(): number {
-    let logQ = 0;
-    const tracks = this.model.tracks;
-    for (let i = 0; i < tracks.length; i++) {
-      const row = this.row(tracks[i] as TrackModel);
-      this.leave[i] = row.leave;
-      logQ += row.logStay;
-    }
-    return logQ;
-  }
-
   /** The step rule of a track in its current state, from the table or computed now. */
   private row(t: TrackModel): Row {
     const s = this.s;
@@ -297,7 +313,9 @@ class TrialRunner {
       return scratch;
     }
     let index = state;
-    for (const d of t.dependsOn) index = index * (this.model.tracks[d] as TrackModel).states.length + (s.k[d] as number);
+    const deps = t.dependsOn;
+    const radix = this.radix[t.index] as Int32Array;
+    for (let j = 0; j < deps.length; j++) index = index * (radix[j] as number) + (s.k[deps[j] as number] as number);
     let row = table[index];
     if (row === undefined || row.generation !== this.generation) {
       row ??= newRow((t.outgoing[state] as CompiledTransition[]).length);
@@ -308,21 +326,87 @@ class TrialRunner {
     return row;
   }
 
-  /** Adds `count` quiet steps of every flow at the current (static) state. */
-  private bulkFlows(count: number): void {
+  /** Adds `count` steps of every flow at the current (static) joint state. */
+  private bulkFlows(joint: JointRow, count: number): void {
+    if (count === 0) return;
     const { model, s } = this;
-    for (const f of model.flows) {
-      if (f.when !== undefined && !f.when.fn(s)) continue;
-      s.v[f.variable] += bulkAmount(f.amount, count, s);
+    const flows = model.flows;
+    for (let i = 0; i < flows.length; i++) {
+      const kind = joint.flowKind[i];
+      if (kind === FLOW_OFF) continue;
+      const x = joint.flowValue[i] as number;
+      const variable = (flows[i] as (typeof flows)[number]).variable;
+      if (kind === FLOW_CONSTANT) s.v[variable] += count * x;
+      else if (kind === FLOW_POISSON) {
+        // Poisson amounts into a variable nothing reads before the end add their means instead:
+        // a sum of independent Poisson draws is one Poisson draw of the summed mean.
+        if (this.deferred[variable]) this.pendingMean[variable] += count * x;
+        else s.v[variable] += dist.poisson(this.rng, count * x);
+      } else s.v[variable] += (this.bulk[i] as BulkAmount)(s, count);
     }
   }
 
-  /**
-   * One step from index m to m + 1 under the step rule; with `conditioned`, drawn given that at
-   * least one track moves (the step that ends a run of quiet steps).
-   */
-  private step(m: number, conditioned: boolean, summary: RunSummary): void {
-    const { model, s, rng } = this;
+  /** The cached step rules, quiet-step probability and flow shapes of the current joint state. */
+  private jointRow(): JointRow {
+    const { model, s } = this;
+    const tracks = model.tracks;
+    let index = 0;
+    const sizes = this.stateCounts;
+    for (let i = 0; i < sizes.length; i++) index = index * (sizes[i] as number) + (s.k[i] as number);
+    let joint = this.joints.length > 0 ? this.joints[index] : this.jointScratch;
+    if (joint !== undefined && joint.generation === this.generation && this.joints.length > 0) return joint;
+    joint ??= newJointRow(tracks.length, model.flows.length);
+    let logQ = 0;
+    for (let i = 0; i < tracks.length; i++) {
+      const row = this.row(tracks[i] as TrackModel);
+      // Rows computed on the fly live in scratch space, so the joint row keeps its own copy.
+      const own = joint.rows[i] ?? newRow(row.options.length);
+      copyRow(row, own);
+      joint.rows[i] = own;
+      logQ += row.logStay;
+    }
+    joint.logQ = logQ;
+    fillPatterns(joint, tracks.length);
+    // Conditional move probabilities for the moving step (see movingStep).
+    let laterStay = 0;
+    for (let i = tracks.length - 1; i >= 0; i--) {
+      const row = joint.rows[i] as Row;
+      const stayFromHere = laterStay + row.logStay;
+      joint.condLeave[i] = row.leave <= 0 ? 0 : laterStay === 0 ? 1 : Math.min(1, row.leave / -Math.expm1(stayFromHere));
+      laterStay = stayFromHere;
+    }
+    model.flows.forEach((f, i) => {
+      if (f.when !== undefined && !f.when.fn(s)) {
+        joint.flowKind[i] = FLOW_OFF;
+        return;
+      }
+      const amount = f.amount;
+      if (amount.constant !== undefined) {
+        joint.flowKind[i] = FLOW_CONSTANT;
+        joint.flowValue[i] = amount.constant;
+      } else if (amount.sampler?.name === 'poisson' && !amount.sampler.argsRandom) {
+        const mean = (amount.sampler.args[0] as (s: EvalState) => number)(s);
+        if (!(mean >= 0 && mean < Number.POSITIVE_INFINITY)) {
+          throw new GeoriskError([issue('runtime_value', f.path, `poisson mean must be finite and >= 0, got ${mean}`)]);
+        }
+        joint.flowKind[i] = FLOW_POISSON;
+        joint.flowValue[i] = mean;
+      } else if (!amount.reads.random) {
+        joint.flowKind[i] = FLOW_CONSTANT;
+        joint.flowValue[i] = amount.fn(s);
+      } else {
+        joint.flowKind[i] = FLOW_GENERIC;
+      }
+    });
+    joint.generation = this.generation;
+    if (this.joints.length > 0) this.joints[index] = joint;
+    else this.jointScratch = joint;
+    return joint;
+  }
+
+  /** One ordinary step from index m to m + 1 under the step rule. */
+  private step(m: number, summary: RunSummary): void {
+    const { model, s } = this;
     const tracks = model.tracks;
     const flows = model.flows;
     // 1–2. Flows read the state at the start of the step.
@@ -330,48 +414,93 @@ class TrialRunner {
       const flow = flows[f] as (typeof flows)[number];
       this.flowScratch[f] = flow.when !== undefined && !flow.when.fn(s) ? 0 : flow.amount.fn(s);
     }
-    // 3. Each track draws its move, independently (given the conditioning).
-    if (conditioned) {
-      // suffixStay[i]: log-probability that none of tracks i.. moves.
-      this.suffixStay[tracks.length] = 0;
-      for (let i = tracks.length - 1; i >= 0; i--)
-        this.suffixStay[i] = (this.suffixStay[i + 1] as number) + Math.log1p(-(this.leave[i] as number));
-    }
-    let moved = false;
+    // 3. Each track draws its move independently.
     for (let i = 0; i < tracks.length; i++) {
-      const t = tracks[i] as TrackModel;
-      const row = this.row(t);
-      let pLeave = row.leave;
-      this.chosen[i] = undefined;
-      if (pLeave <= 0) continue;
-      if (conditioned && !moved) {
-        // Given that some track from i on moves: P(i moves) = L_i / P(any of i.. moves).
-        const laterStay = this.suffixStay[i + 1] as number;
-        pLeave = laterStay === 0 ? 1 : Math.min(1, pLeave / -Math.expm1(this.suffixStay[i] as number));
-      }
-      const u = rng.uniform();
-      if (u < pLeave) {
-        moved = true;
-        const v = u / pLeave;
-        const cum = row.cumulative;
-        let j = 0;
+      const row = this.row(tracks[i] as TrackModel);
+      this.chosen[i] = row.leave > 0 ? this.drawMove(row, row.leave) : undefined;
+    }
+    this.commitStep(m, true, summary);
+  }
+
+  /**
+   * The step that ends a run of quiet steps, drawn given that at least one track moves: track i
+   * moves with probability L_i / P(some track from i on moves) until one has moved, then with L_i.
+   */
+  private movingStep(m: number, joint: JointRow, summary: RunSummary): void {
+    const tracks = this.model.tracks;
+    if (joint.patternCum.length > 0) {
+      // One uniform picks which tracks move (a pattern), then, rescaled, each mover's target.
+      const cum = joint.patternCum;
+      const u = this.rng.uniform();
+      const lastPattern = cum.length - 1;
+      let k = 0;
+      while (k < lastPattern && u >= (cum[k] as number)) k++;
+      const below = k > 0 ? (cum[k - 1] as number) : 0;
+      // The last pattern takes whatever rounding leaves, up to 1.
+      const above = k === lastPattern ? 1 : (cum[k] as number);
+      let v = Math.min(Math.max((u - below) / (above - below), 0), 0.9999999999999999);
+      const mask = joint.patterns[k] as number;
+      for (let i = 0; i < tracks.length; i++) {
+        if ((mask & (1 << i)) === 0) {
+          this.chosen[i] = undefined;
+          continue;
+        }
+        const row = joint.rows[i] as Row;
+        const options = row.cumulative;
         const last = row.options.length - 1;
-        while (j < last && v >= (cum[j] as number)) j++;
+        let j = 0;
+        while (j < last && v >= (options[j] as number)) j++;
         this.chosen[i] = row.options[j];
+        const from = j > 0 ? (options[j - 1] as number) : 0;
+        const to = j < last ? (options[j] as number) : 1;
+        v = Math.min(Math.max((v - from) / (to - from), 0), 0.9999999999999999);
+      }
+    } else {
+      let moved = false;
+      for (let i = 0; i < tracks.length; i++) {
+        const row = joint.rows[i] as Row;
+        const p = moved ? row.leave : (joint.condLeave[i] as number);
+        const tr = p > 0 ? this.drawMove(row, p) : undefined;
+        this.chosen[i] = tr;
+        if (tr !== undefined) moved = true;
       }
     }
-    // Amounts of transition effects also read the start of the step.
-    let effects = false;
-    for (let i = 0; i < tracks.length; i++) {
-      const tr = this.chosen[i];
-      if (tr !== undefined && (tr.set.length > 0 || tr.add.length > 0)) effects = true;
+    if (!this.foldFlows) {
+      const { s } = this;
+      const flows = this.model.flows;
+      for (let f = 0; f < flows.length; f++) {
+        const flow = flows[f] as (typeof flows)[number];
+        this.flowScratch[f] = flow.when !== undefined && !flow.when.fn(s) ? 0 : flow.amount.fn(s);
+      }
     }
-    const pending = effects ? this.evaluateEffects() : undefined;
-    for (let f = 0; f < flows.length; f++) s.v[(flows[f] as (typeof flows)[number]).variable] += this.flowScratch[f] as number;
+    this.commitStep(m, !this.foldFlows, summary);
+  }
+
+  /** With probability p the track moves; the same uniform, rescaled, picks where to. */
+  private drawMove(row: Row, p: number): CompiledTransition | undefined {
+    const u = this.rng.uniform();
+    if (u >= p) return undefined;
+    const v = u / p;
+    const cum = row.cumulative;
+    const last = row.options.length - 1;
+    let j = 0;
+    while (j < last && v >= (cum[j] as number)) j++;
+    return row.options[j];
+  }
+
+  /** Adds the step's flows and transition effects, switches all tracks at once, then steps 4–5. */
+  private commitStep(m: number, addFlows: boolean, summary: RunSummary): void {
+    const { model, s } = this;
+    const tracks = model.tracks;
+    const flows = model.flows;
+    // Amounts of transition effects also read the start of the step.
+    const pending = this.hasEffects ? this.evaluateEffects() : undefined;
+    if (addFlows)
+      for (let f = 0; f < flows.length; f++) s.v[(flows[f] as (typeof flows)[number]).variable] += this.flowScratch[f] as number;
     if (pending) for (const [kind, slot, value] of pending) applyAssignment(s, kind, slot, value);
-    // 4. All tracks switch at once; events due at the new time apply (the caller handles timed ones).
-    this.startStates.set(s.k);
     for (let i = 0; i < tracks.length; i++) {
+      const state = s.k[i] as number;
+      this.startStates[i] = state;
       const tr = this.chosen[i];
       if (tr !== undefined) s.k[i] = tr.to;
     }
@@ -452,6 +581,12 @@ class TrialRunner {
 
   private finishTrial(summary: RunSummary): void {
     const { model, s } = this;
+    const pending = this.pendingMean;
+    for (let i = 0; i < pending.length; i++) {
+      if (pending[i] === 0) continue;
+      s.v[i] += dist.poisson(this.rng, pending[i] as number);
+      pending[i] = 0;
+    }
     const n = this.steps;
     const width = n + 2;
     for (let i = 0; i < model.tracks.length; i++) {
@@ -477,6 +612,112 @@ class TrialRunner {
     }
     summary.trials++;
   }
+}
+
+const FLOW_OFF = 0;
+const FLOW_CONSTANT = 1;
+const FLOW_POISSON = 2;
+const FLOW_GENERIC = 3;
+
+/** Everything the skipping path needs about one joint state. */
+interface JointRow {
+  generation: number;
+  /** log-probability that no track moves in a step. */
+  logQ: number;
+  rows: Row[];
+  /** Per flow: off, a constant per step, a Poisson mean per step, or a general amount. */
+  flowKind: Uint8Array;
+  flowValue: Float64Array;
+  /** Per track: P(it moves | no earlier track moved, and some track from it on moves). */
+  condLeave: Float64Array;
+  /** Which sets of tracks can move together (bit masks), and their cumulative probabilities given a move. */
+  patterns: Int32Array;
+  patternCum: Float64Array;
+}
+
+/** Most tracks for which move patterns are enumerated (2^n − 1 of them). */
+const MAX_PATTERN_TRACKS = 8;
+
+/** P(exactly the tracks in a mask move | at least one moves), for every mask with positive probability. */
+function fillPatterns(joint: JointRow, tracks: number): void {
+  if (tracks > MAX_PATTERN_TRACKS || joint.logQ === 0) {
+    joint.patterns = new Int32Array(0);
+    joint.patternCum = new Float64Array(0);
+    return;
+  }
+  const anyMove = -Math.expm1(joint.logQ);
+  const masks: number[] = [];
+  const probabilities: number[] = [];
+  for (let mask = 1; mask < 1 << tracks; mask++) {
+    let logP = 0;
+    for (let i = 0; i < tracks; i++) {
+      const row = joint.rows[i] as Row;
+      logP += mask & (1 << i) ? Math.log(row.leave) : row.logStay;
+    }
+    const p = Math.exp(logP) / anyMove;
+    if (p > 0) {
+      masks.push(mask);
+      probabilities.push(p);
+    }
+  }
+  let total = 0;
+  joint.patterns = Int32Array.from(masks);
+  joint.patternCum = Float64Array.from(probabilities, (p) => (total += p));
+}
+
+function newJointRow(tracks: number, flows: number): JointRow {
+  return {
+    generation: 0,
+    logQ: 0,
+    rows: new Array(tracks),
+    flowKind: new Uint8Array(flows),
+    flowValue: new Float64Array(flows),
+    condLeave: new Float64Array(tracks),
+    patterns: new Int32Array(0),
+    patternCum: new Float64Array(0),
+  };
+}
+
+function copyRow(from: Row, to: Row): void {
+  to.leave = from.leave;
+  to.logStay = from.logStay;
+  to.options = from.options;
+  if (to.cumulative.length < from.options.length) to.cumulative = new Float64Array(from.options.length);
+  to.cumulative.set(from.cumulative.subarray(0, from.options.length));
+  to.generation = from.generation;
+}
+
+/** Variables that no expression reads during a trial and no transition or event sets or adds to. */
+function deferrableVariables(model: Model): Uint8Array {
+  const out = new Uint8Array(model.vars.names.length).fill(1);
+  const touch = (e: CompiledExpression | undefined) => {
+    if (e) for (const v of e.reads.vars) out[v] = 0;
+  };
+  const assigned = (list: Assignment[]) => {
+    for (const a of list) {
+      touch(a.value);
+      if (a.target.kind === 'var') out[a.target.index] = 0;
+    }
+  };
+  for (const t of model.tracks) {
+    for (const list of t.outgoing) {
+      for (const tr of list) {
+        touch(tr.value);
+        assigned(tr.set);
+        assigned(tr.add);
+      }
+    }
+  }
+  for (const f of model.flows) {
+    touch(f.when);
+    touch(f.amount);
+  }
+  for (const e of model.events) {
+    touch(e.when);
+    assigned(e.set);
+    assigned(e.add);
+  }
+  return out;
 }
 
 function newRow(size: number): Row {
@@ -535,23 +776,49 @@ function applyAssignment(s: EvalState, kind: 'set' | 'add', a: Assignment, value
   else target[a.target.index] += value;
 }
 
-/** The sum of `count` iid draws of a flow amount at a fixed state, in one draw where possible. */
-function bulkAmount(amount: CompiledExpression, count: number, s: EvalState): number {
-  if (amount.constant !== undefined) return count * amount.constant;
+/** Adds up `count` iid draws of a flow amount at a fixed state. */
+type BulkAmount = (s: EvalState, count: number) => number;
+
+/** Builds the bulk sum of a flow amount: one draw where the sum has a closed form, else a loop. */
+function makeBulkAmount(amount: CompiledExpression): BulkAmount {
+  if (amount.constant !== undefined) {
+    const c = amount.constant;
+    return (_s, count) => count * c;
+  }
   const sampler = amount.sampler;
   if (sampler !== undefined && !sampler.argsRandom) {
-    const args = sampler.args.map((a) => a(s));
-    const summed = dist.sumOfIid(sampler.name, args, count);
-    if (summed !== undefined) {
-      const problem = dist.SAMPLERS[sampler.name].check(args);
-      if (problem !== undefined) throw new GeoriskError([issue('runtime_value', amount.source, problem)]);
-      return dist.sample(summed.name, s.rng, summed.args);
+    const { name, args } = sampler;
+    const invalid = (values: number[]): never => {
+      throw new GeoriskError([
+        issue('runtime_value', amount.source, dist.SAMPLERS[name].check(values) ?? `invalid parameters ${values.join(', ')}`),
+      ]);
+    };
+    if (name === 'poisson') {
+      const mean = args[0] as (s: EvalState) => number;
+      return (s, count) => {
+        const m = mean(s);
+        const y = dist.poisson(s.rng, count * m);
+        return Number.isNaN(y) ? invalid([m]) : y;
+      };
     }
+    return (s, count) => {
+      const values = args.map((a) => a(s));
+      const summed = dist.sumOfIid(name, values, count);
+      if (summed === undefined) {
+        let total = 0;
+        for (let i = 0; i < count; i++) total += dist.sample(name, s.rng, values);
+        return Number.isNaN(total) ? invalid(values) : total;
+      }
+      const y = dist.sample(summed.name, s.rng, summed.args);
+      return Number.isNaN(y) ? invalid(values) : y;
+    };
   }
-  if (!amount.reads.random) return count * amount.fn(s);
-  let total = 0;
-  for (let i = 0; i < count; i++) total += amount.fn(s);
-  return total;
+  if (!amount.reads.random) return (s, count) => count * amount.fn(s);
+  return (s, count) => {
+    let total = 0;
+    for (let i = 0; i < count; i++) total += amount.fn(s);
+    return total;
+  };
 }
 
 /** One draw of a parameter's uncertainty distribution. */

@@ -10,6 +10,8 @@
  * al. 2019). A quantile q is the smallest value v with at least ceil(q·n) values <= v.
  */
 
+/** Doubles hold every whole number below this exactly. */
+const MAX_EXACT = 2 ** 53;
 /** Whole-number values below this are counted in a dense array. */
 const DENSE_LIMIT = 65536;
 /** Distinct non-dense values kept exactly before switching to buckets. */
@@ -37,8 +39,8 @@ export function expansionAdd(partials: number[], x: number): void {
     if (lo !== 0) partials[i++] = lo;
     x = hi;
   }
-  partials.length = i;
-  partials.push(x);
+  partials[i] = x;
+  if (partials.length !== i + 1) partials.length = i + 1;
 }
 
 /** The correctly rounded value of an expansion (as Python's math.fsum). */
@@ -68,6 +70,9 @@ export function expansionValue(partials: readonly number[]): number {
 /** Running summary of one metric. */
 export interface MetricAccumulator {
   n: number;
+  /** Exact running totals of whole-number values (below 2^53), kept apart because they are cheap. */
+  intSum: number;
+  intSumSq: number;
   sum: number[];
   sumSq: number[];
   min: number;
@@ -87,6 +92,8 @@ export interface MetricAccumulator {
 export function newMetricAccumulator(): MetricAccumulator {
   return {
     n: 0,
+    intSum: 0,
+    intSumSq: 0,
     sum: [],
     sumSq: [],
     min: Number.POSITIVE_INFINITY,
@@ -134,8 +141,15 @@ export function addValue(acc: MetricAccumulator, x: number): void {
     return;
   }
   acc.n++;
-  expansionAdd(acc.sum, x);
-  expansionAdd(acc.sumSq, x * x);
+  // Whole numbers add exactly in plain doubles while the totals stay below 2^53.
+  const sq = x * x;
+  if (Number.isInteger(x) && Math.abs(acc.intSum + x) < MAX_EXACT && acc.intSumSq + sq < MAX_EXACT) {
+    acc.intSum += x;
+    acc.intSumSq += sq;
+  } else {
+    expansionAdd(acc.sum, x);
+    expansionAdd(acc.sumSq, sq);
+  }
   if (x < acc.min) acc.min = x;
   if (x > acc.max) acc.max = x;
   if (x >= 0 && x < DENSE_LIMIT && Math.floor(x) === x) {
@@ -158,6 +172,8 @@ export function addValue(acc: MetricAccumulator, x: number): void {
 /** Adds `b` into `a`. */
 export function mergeMetric(a: MetricAccumulator, b: MetricAccumulator): void {
   a.n += b.n;
+  expansionAdd(a.sum, b.intSum);
+  expansionAdd(a.sumSq, b.intSumSq);
   for (const x of b.sum) expansionAdd(a.sum, x);
   for (const x of b.sumSq) expansionAdd(a.sumSq, x);
   a.min = Math.min(a.min, b.min);
@@ -236,8 +252,12 @@ export function wilson(k: number, n: number, z = Z95): [number, number] {
 /** Turns an accumulator into the reported statistics. */
 export function summarizeMetric(acc: MetricAccumulator, isFirstPassage: boolean): MetricSummary {
   const n = acc.n;
-  const sum = expansionValue(acc.sum);
-  const sumSq = expansionValue(acc.sumSq);
+  const sumParts = acc.sum.slice();
+  const sumSqParts = acc.sumSq.slice();
+  expansionAdd(sumParts, acc.intSum);
+  expansionAdd(sumSqParts, acc.intSumSq);
+  const sum = expansionValue(sumParts);
+  const sumSq = expansionValue(sumSqParts);
   const mean = n > 0 ? sum / n : Number.NaN;
   const variance = n > 1 ? Math.max(0, (sumSq - sum * mean) / (n - 1)) : 0;
   const sd = Math.sqrt(variance);

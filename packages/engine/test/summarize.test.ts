@@ -1,0 +1,95 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { addValue, expansionAdd, expansionValue, mergeMetric, newMetricAccumulator, summarizeMetric, wilson } from '../src/summarize.ts';
+
+describe('exact sums', () => {
+  it('are correctly rounded whatever the order (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 }), { maxLength: 60 }), (xs) => {
+        const forward: number[] = [];
+        for (const x of xs) expansionAdd(forward, x);
+        const backward: number[] = [];
+        for (const x of [...xs].reverse()) expansionAdd(backward, x);
+        expect(expansionValue(forward)).toBe(expansionValue(backward));
+      }),
+    );
+  });
+
+  it('do not lose small terms next to large ones', () => {
+    const parts: number[] = [];
+    for (const x of [1e16, 1, -1e16, 1]) expansionAdd(parts, x);
+    expect(expansionValue(parts)).toBe(2);
+  });
+});
+
+describe('metric accumulators', () => {
+  const values = fc.array(
+    fc.oneof(fc.integer({ min: 0, max: 200 }), fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 })),
+    { minLength: 1, maxLength: 300 },
+  );
+
+  it('merge to the same summary for any split point (property)', () => {
+    fc.assert(
+      fc.property(values, fc.nat(), (xs, cut) => {
+        const k = cut % (xs.length + 1);
+        const whole = newMetricAccumulator();
+        for (const x of xs) addValue(whole, x);
+        const left = newMetricAccumulator();
+        const right = newMetricAccumulator();
+        xs.slice(0, k).forEach((x) => addValue(left, x));
+        xs.slice(k).forEach((x) => addValue(right, x));
+        mergeMetric(right, left);
+        expect(summarizeMetric(right, false)).toEqual(summarizeMetric(whole, false));
+      }),
+    );
+  });
+
+  it('give exact quantiles as the smallest value with at least ceil(q·n) values at or below it', () => {
+    const acc = newMetricAccumulator();
+    for (let i = 1; i <= 100; i++) addValue(acc, i);
+    const s = summarizeMetric(acc, false);
+    expect(s.quantiles).toEqual({ p1: 1, p5: 5, p10: 10, p25: 25, p50: 50, p75: 75, p90: 90, p95: 95, p99: 99 });
+    expect(s.mean).toBe(50.5);
+    expect(s.sd).toBeCloseTo(Math.sqrt((100 * 101) / 12), 12);
+    expect(s.quantileMethod).toBe('exact');
+    expect(s.histogram.counts.reduce((a, b) => a + b, 0)).toBe(100);
+  });
+
+  it('switch to buckets within 0.5% once there are many distinct non-integer values', () => {
+    const acc = newMetricAccumulator();
+    for (let i = 0; i < 20_000; i++) addValue(acc, 1 + i / 1000 + 1e-7);
+    const s = summarizeMetric(acc, false);
+    expect(s.quantileMethod).toBe('bucketed');
+    const exactMedian = 1 + 9_999 / 1000 + 1e-7;
+    expect(Math.abs(s.quantiles.p50 - exactMedian) / exactMedian).toBeLessThan(0.005);
+    expect(s.min).toBe(1 + 1e-7);
+  });
+
+  it('report 0/1 metrics as probabilities with Wilson intervals', () => {
+    const acc = newMetricAccumulator();
+    for (let i = 0; i < 1000; i++) addValue(acc, i < 100 ? 1 : 0);
+    const s = summarizeMetric(acc, false);
+    expect(s.probability?.p).toBe(0.1);
+    expect(s.probability?.ci95).toEqual(wilson(100, 1000));
+  });
+
+  it('leave out and count values that are not finite', () => {
+    const acc = newMetricAccumulator();
+    addValue(acc, Number.NaN);
+    addValue(acc, 2);
+    const s = summarizeMetric(acc, false);
+    expect(s.n).toBe(1);
+    expect(s.invalid).toBe(1);
+  });
+});
+
+describe('Wilson interval', () => {
+  it('matches a textbook value and stays inside [0, 1]', () => {
+    // 8 of 10: 95% Wilson interval [0.4902, 0.9433] (Newcombe 1998, table I style value).
+    const [lo, hi] = wilson(8, 10);
+    expect(lo).toBeCloseTo(0.4902, 4);
+    expect(hi).toBeCloseTo(0.9433, 4);
+    expect(wilson(0, 50)[0]).toBeCloseTo(0, 15);
+    expect(wilson(50, 50)[1]).toBeCloseTo(1, 15);
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * The hand-written baseline: the reference model (shared/reference-model.md) stepped one day at a
+ * time in plain JavaScript, as a careful programmer would write it without the engine: one uniform
+ * per track per step (competing risks resolved from the same uniform), one Poisson draw per step.
+ * It computes the metrics' means only, which flatters it: the engine also records occupancy,
+ * first-passage times and full distributions.
+ */
+import { poisson } from '../../packages/engine/src/distributions.ts';
+import { TrialStream, trialSeed } from '../../packages/engine/src/rng.ts';
+
+// conflict: 0 skirmish, 1 clash, 2 war, 3 ceasefire, 4 settlement
+const CONFLICT_OUT: [number, number][][] = [
+  [
+    [1, 0.05],
+    [3, 0.1],
+  ],
+  [
+    [2, 0.02],
+    [3, 0.25],
+  ],
+  [[3, 0.03]],
+  [
+    [1, 0.01],
+    [0, 0.02],
+    [4, 0.005],
+  ],
+  [],
+];
+const FATALITY_MEAN = [0.5, 20, 150, 0, 0];
+
+/** Leave probability and cumulative target shares for a list of (target, rate). */
+function rule(out: [number, number][]): { leave: number; targets: number[]; cumulative: number[] } {
+  const h = out.reduce((s, [, r]) => s + r, 0);
+  let c = 0;
+  return {
+    leave: h > 0 ? -Math.expm1(-h) : 0,
+    targets: out.map(([t]) => t),
+    cumulative: out.map(([, r]) => (c += r / h)),
+  };
+}
+
+const conflictRules = CONFLICT_OUT.map(rule);
+// alliance: 0 uninvolved, 1 consultations, 2 intervention; rules depend on the conflict state.
+const allianceRules = [0, 1, 2, 3, 4].map((c) => [
+  rule(c === 1 || c === 2 ? [[1, 0.3]] : []),
+  rule([...(c === 2 ? ([[2, 0.02]] as [number, number][]) : []), ...(c === 3 || c === 4 ? ([[0, 0.05]] as [number, number][]) : [])]),
+  rule([]),
+]);
+// pipeline: 0 operating, 1 shutdown, 2 damaged
+const pipelineRules = [0, 1, 2, 3, 4].map((c) => [
+  rule([
+    ...(c === 1 ? ([[1, 0.01]] as [number, number][]) : c === 2 ? ([[1, 0.1]] as [number, number][]) : []),
+    ...(c === 2 ? ([[2, 0.02]] as [number, number][]) : []),
+  ]),
+  rule(c !== 2 ? [[0, 0.2]] : []),
+  rule([[0, 1 / 30]]),
+]);
+
+function move(u: number, r: { leave: number; targets: number[]; cumulative: number[] }, current: number): number {
+  if (u >= r.leave) return current;
+  const v = u / r.leave;
+  let j = 0;
+  while (j < r.targets.length - 1 && v >= (r.cumulative[j] as number)) j++;
+  return r.targets[j] as number;
+}
+
+export interface LoopMeans {
+  war_reached: number;
+  intervention: number;
+  fatalities: number;
+  pipeline_down_days: number;
+  oil_lost_mbbl: number;
+  days_to_ceasefire: number;
+}
+
+/** Runs `trials` trials of 90 daily steps and returns the metrics' means. */
+export function referenceLoop(trials: number, seed: number): LoopMeans {
+  const rng = new TrialStream();
+  const sums = { war_reached: 0, intervention: 0, fatalities: 0, pipeline_down_days: 0, oil_lost_mbbl: 0, days_to_ceasefire: 0 };
+  for (let i = 0; i < trials; i++) {
+    rng.reseed(trialSeed(seed, i));
+    let c = 1;
+    let a = 0;
+    let p = 0;
+    let war = 0;
+    let intervention = 0;
+    let fatalities = 0;
+    let down = 0;
+    let oil = 0;
+    let ceasefireAt = 90;
+    for (let k = 0; k < 90; k++) {
+      fatalities += poisson(rng, FATALITY_MEAN[c] as number);
+      if (p !== 0) {
+        down += 1;
+        oil += 0.6;
+      }
+      const c2 = move(rng.uniform(), conflictRules[c] as (typeof conflictRules)[number], c);
+      const a2 = move(rng.uniform(), allianceRules[c]?.[a] as (typeof conflictRules)[number], a);
+      const p2 = move(rng.uniform(), pipelineRules[c]?.[p] as (typeof conflictRules)[number], p);
+      c = c2;
+      a = a2;
+      p = p2;
+      if (c === 2) war = 1;
+      if (a === 2) intervention = 1;
+      if (c === 3 && ceasefireAt === 90) ceasefireAt = k + 1;
+    }
+    sums.war_reached += war;
+    sums.intervention += intervention;
+    sums.fatalities += fatalities;
+    sums.pipeline_down_days += down;
+    sums.oil_lost_mbbl += oil;
+    sums.days_to_ceasefire += ceasefireAt;
+  }
+  for (const key of Object.keys(sums) as (keyof LoopMeans)[]) sums[key] /= trials;
+  return sums;
+}
