@@ -1,15 +1,30 @@
 /**
- * The hand-written baseline: the reference model (shared/reference-model.md) stepped one day at a
- * time in plain JavaScript, as a careful programmer would write it without the engine: one uniform
- * per track per step (competing risks resolved from the same uniform), one Poisson draw per step.
- * It computes the metrics' means only, which flatters it: the engine also records occupancy,
+ * The hand-written baseline: the reference model (shared/reference-model.md) stepped one step at a
+ * time in plain JavaScript, as a careful programmer would write it without the engine: transition
+ * tables precomputed, one uniform per track per step (competing risks resolved from the same
+ * uniform), one Poisson draw per step for fatalities, and the same generator as the engine. It
+ * computes the metrics' means only, which flatters it: the engine also records occupancy,
  * first-passage times and full distributions.
  */
 import { poisson } from '../../packages/engine/src/distributions.ts';
 import { TrialStream, trialSeed } from '../../packages/engine/src/rng.ts';
 
+type Out = [target: number, ratePerDay: number][];
+interface Rule {
+  leave: number;
+  targets: number[];
+  cumulative: number[];
+}
+
+/** Leave probability over one step of `dt` days, and cumulative target shares. */
+function rule(out: Out, dt: number): Rule {
+  const h = out.reduce((s, [, r]) => s + r, 0);
+  let c = 0;
+  return { leave: h > 0 ? -Math.expm1(-h * dt) : 0, targets: out.map(([t]) => t), cumulative: out.map(([, r]) => (c += r / h)) };
+}
+
 // conflict: 0 skirmish, 1 clash, 2 war, 3 ceasefire, 4 settlement
-const CONFLICT_OUT: [number, number][][] = [
+const CONFLICT: Out[] = [
   [
     [1, 0.05],
     [3, 0.1],
@@ -26,37 +41,30 @@ const CONFLICT_OUT: [number, number][][] = [
   ],
   [],
 ];
-const FATALITY_MEAN = [0.5, 20, 150, 0, 0];
+const FATALITIES_PER_DAY = [0.5, 20, 150, 0, 0];
+const CONFLICT_STATES = [0, 1, 2, 3, 4];
 
-/** Leave probability and cumulative target shares for a list of (target, rate). */
-function rule(out: [number, number][]): { leave: number; targets: number[]; cumulative: number[] } {
-  const h = out.reduce((s, [, r]) => s + r, 0);
-  let c = 0;
-  return {
-    leave: h > 0 ? -Math.expm1(-h) : 0,
-    targets: out.map(([t]) => t),
-    cumulative: out.map(([, r]) => (c += r / h)),
-  };
-}
+// alliance: 0 uninvolved, 1 consultations, 2 intervention, by conflict state
+const alliance = (c: number): Out[] => [
+  c === 1 || c === 2 ? [[1, 0.3]] : [],
+  c === 2 ? [[2, 0.02]] : c === 3 || c === 4 ? [[0, 0.05]] : [],
+  [],
+];
+// pipeline: 0 operating, 1 shutdown, 2 damaged, by conflict state
+const pipeline = (c: number): Out[] => [
+  c === 1
+    ? [[1, 0.01]]
+    : c === 2
+      ? [
+          [1, 0.1],
+          [2, 0.02],
+        ]
+      : [],
+  c !== 2 ? [[0, 0.2]] : [],
+  [[0, 1 / 30]],
+];
 
-const conflictRules = CONFLICT_OUT.map(rule);
-// alliance: 0 uninvolved, 1 consultations, 2 intervention; rules depend on the conflict state.
-const allianceRules = [0, 1, 2, 3, 4].map((c) => [
-  rule(c === 1 || c === 2 ? [[1, 0.3]] : []),
-  rule([...(c === 2 ? ([[2, 0.02]] as [number, number][]) : []), ...(c === 3 || c === 4 ? ([[0, 0.05]] as [number, number][]) : [])]),
-  rule([]),
-]);
-// pipeline: 0 operating, 1 shutdown, 2 damaged
-const pipelineRules = [0, 1, 2, 3, 4].map((c) => [
-  rule([
-    ...(c === 1 ? ([[1, 0.01]] as [number, number][]) : c === 2 ? ([[1, 0.1]] as [number, number][]) : []),
-    ...(c === 2 ? ([[2, 0.02]] as [number, number][]) : []),
-  ]),
-  rule(c !== 2 ? [[0, 0.2]] : []),
-  rule([[0, 1 / 30]]),
-]);
-
-function move(u: number, r: { leave: number; targets: number[]; cumulative: number[] }, current: number): number {
+function move(u: number, r: Rule, current: number): number {
   if (u >= r.leave) return current;
   const v = u / r.leave;
   let j = 0;
@@ -73,10 +81,15 @@ export interface LoopMeans {
   days_to_ceasefire: number;
 }
 
-/** Runs `trials` trials of 90 daily steps and returns the metrics' means. */
-export function referenceLoop(trials: number, seed: number): LoopMeans {
+/** Runs `trials` trials over 90 days in steps of `dt` days and returns the metrics' means. */
+export function referenceLoop(trials: number, seed: number, dt = 1): LoopMeans {
+  const steps = Math.round(90 / dt);
+  const conflictRules = CONFLICT.map((o) => rule(o, dt));
+  const allianceRules = CONFLICT_STATES.map((c) => alliance(c).map((o) => rule(o, dt)));
+  const pipelineRules = CONFLICT_STATES.map((c) => pipeline(c).map((o) => rule(o, dt)));
+  const fatalityMean = FATALITIES_PER_DAY.map((f) => f * dt);
   const rng = new TrialStream();
-  const sums = { war_reached: 0, intervention: 0, fatalities: 0, pipeline_down_days: 0, oil_lost_mbbl: 0, days_to_ceasefire: 0 };
+  const sums: LoopMeans = { war_reached: 0, intervention: 0, fatalities: 0, pipeline_down_days: 0, oil_lost_mbbl: 0, days_to_ceasefire: 0 };
   for (let i = 0; i < trials; i++) {
     rng.reseed(trialSeed(seed, i));
     let c = 1;
@@ -88,21 +101,21 @@ export function referenceLoop(trials: number, seed: number): LoopMeans {
     let down = 0;
     let oil = 0;
     let ceasefireAt = 90;
-    for (let k = 0; k < 90; k++) {
-      fatalities += poisson(rng, FATALITY_MEAN[c] as number);
+    for (let k = 0; k < steps; k++) {
+      fatalities += poisson(rng, fatalityMean[c] as number);
       if (p !== 0) {
-        down += 1;
-        oil += 0.6;
+        down += dt;
+        oil += 0.6 * dt;
       }
-      const c2 = move(rng.uniform(), conflictRules[c] as (typeof conflictRules)[number], c);
-      const a2 = move(rng.uniform(), allianceRules[c]?.[a] as (typeof conflictRules)[number], a);
-      const p2 = move(rng.uniform(), pipelineRules[c]?.[p] as (typeof conflictRules)[number], p);
+      const c2 = move(rng.uniform(), conflictRules[c] as Rule, c);
+      const a2 = move(rng.uniform(), allianceRules[c]?.[a] as Rule, a);
+      const p2 = move(rng.uniform(), pipelineRules[c]?.[p] as Rule, p);
       c = c2;
       a = a2;
       p = p2;
       if (c === 2) war = 1;
       if (a === 2) intervention = 1;
-      if (c === 3 && ceasefireAt === 90) ceasefireAt = k + 1;
+      if (c === 3 && ceasefireAt === 90) ceasefireAt = (k + 1) * dt;
     }
     sums.war_reached += war;
     sums.intervention += intervention;

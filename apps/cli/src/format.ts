@@ -142,7 +142,10 @@ export function formatCsv(r: RunResult): string {
         const p = t[kind][state] ?? 0;
         const [lo, hi] = (kind === 'final' ? t.finalCi95 : t.everCi95)[state] ?? [0, 1];
         const sd = Math.sqrt(p * (1 - p));
-        lines.push([`${track}.${kind}.${state}`, 'probability', p, sd, sd / Math.sqrt(r.trials), lo, hi].map(csvCell).join(','));
+        const cells: unknown[] = [`${track}.${kind}.${state}`, 'probability', p, sd, sd / Math.sqrt(r.trials), lo, hi];
+        // Every row has as many fields as the header (RFC 4180); the rest are empty.
+        while (cells.length < CSV_COLUMNS.length) cells.push(undefined);
+        lines.push(cells.map(csvCell).join(','));
       }
     }
   }

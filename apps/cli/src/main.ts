@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The `georisk` command: validate and run scenarios from a shell. */
-import { renameSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import {
   buildModel,
@@ -12,7 +12,9 @@ import {
   formatIssues,
   GeoriskError,
   type Issue,
+  type LoadedScenario,
   type Overrides,
+  planChunks,
   scenarioJsonSchema,
 } from '@georisk/engine';
 import { SingleBar } from 'cli-progress';
@@ -28,6 +30,9 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 const USAGE_CODES = new Set<Issue['code']>(['bad_override', 'bad_run_options', 'budget_exceeded']);
 
 class UsageError extends Error {}
+
+/** A file that cannot be written: the run failed, but not because of the scenario or the command line. */
+class OutputError extends Error {}
 
 function wholeNumber(name: string, min: number) {
   return (value: string): number => {
@@ -48,8 +53,22 @@ function collectSet(value: string, previous: Overrides): Overrides {
 /** Writes a file in one piece: to a temporary name first, then renamed over the target. */
 function writeAtomically(path: string, text: string): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'its directory does not exist'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : code;
+    throw new OutputError(`cannot write "${path}": ${why ?? String(error)}`);
+  }
 }
 
 function output(text: string, out: string | undefined): void {
@@ -69,6 +88,11 @@ interface RunFlags {
   progress: boolean;
 }
 
+/** Adds file, line and column to issues about the scenario; command-line issues have no place in the file. */
+function locateScenarioIssues(loaded: LoadedScenario, issues: Issue[]): Issue[] {
+  return issues.map((i) => (USAGE_CODES.has(i.code) ? i : (loaded.locate([i])[0] ?? i)));
+}
+
 async function runCommand(file: string, flags: RunFlags): Promise<void> {
   const loaded = loadScenarioFile(file);
   let model: ReturnType<typeof buildModel>;
@@ -76,7 +100,7 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
     model = buildModel(loaded.scenario, flags.set);
     checkRunOptions(model, { trials: flags.trials, seed: flags.seed, budget: flags.budget });
   } catch (error) {
-    if (error instanceof GeoriskError) throw new GeoriskError(loaded.locate(error.issues));
+    if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
     throw error;
   }
   const started = performance.now();
@@ -103,9 +127,16 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
     overrides: flags.set,
     stepOnly: flags.stepOnly === true,
     ...(onProgress ? { onProgress } : {}),
-  }).finally(() => bar?.stop());
+  })
+    .catch((error: unknown) => {
+      if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
+      throw error;
+    })
+    .finally(() => bar?.stop());
   const seconds = (performance.now() - started) / 1000;
-  const result = finalizeResult(model, summary, { seed: flags.seed, overrides: flags.set, seconds, workers: flags.workers });
+  // The threads actually used: a run of one chunk stays on this thread whatever --workers says.
+  const workers = Math.max(1, Math.min(flags.workers, planChunks(flags.trials).length));
+  const result = finalizeResult(model, summary, { seed: flags.seed, overrides: flags.set, seconds, workers });
   const text =
     flags.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : flags.format === 'csv' ? formatCsv(result) : formatTable(result);
   output(text, flags.out);
@@ -117,7 +148,13 @@ function validateCommand(files: string[], flags: { format: 'text' | 'json' }): n
   for (const file of files) {
     try {
       const loaded = loadScenarioFile(file);
-      const model = buildModel(loaded.scenario);
+      let model: ReturnType<typeof buildModel>;
+      try {
+        model = buildModel(loaded.scenario);
+      } catch (error) {
+        if (error instanceof GeoriskError) throw new GeoriskError(loaded.locate(error.issues));
+        throw error;
+      }
       const warnings = loaded.locate(model.warnings);
       report.push({ file, valid: true, issues: warnings });
       if (flags.format === 'text') {
@@ -191,7 +228,9 @@ export async function main(argv: string[]): Promise<number> {
     return status;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
+      // `georisk` with no command prints help on stderr with exit code 1: that is a usage error.
+      if (error.code === 'commander.help') return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
       return EXIT.usage;
     }
     if (error instanceof GeoriskError) {
@@ -201,6 +240,10 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof UsageError) {
       process.stderr.write(`georisk: ${error.message}\n`);
       return EXIT.usage;
+    }
+    if (error instanceof OutputError) {
+      process.stderr.write(`georisk: ${error.message}\n`);
+      return EXIT.failed;
     }
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`georisk: internal error: ${message}\n(please report this; set GEORISK_DEBUG=1 for details)\n`);

@@ -4,6 +4,8 @@ import {
   type Chunk,
   contentHash,
   emptySummary,
+  GeoriskError,
+  type Issue,
   type Model,
   mergeSummaries,
   type Overrides,
@@ -12,7 +14,17 @@ import {
   simulate,
 } from '@georisk/engine';
 import { Piscina } from 'piscina';
-import type { ChunkTask } from './run-worker.ts';
+import type { ChunkOutcome, ChunkTask } from './run-worker.ts';
+
+/**
+ * When this module runs from TypeScript source (tests, benchmarks), worker threads need the tsx
+ * loader too; they inherit `node --import tsx`, otherwise they are told to load it. The bundled
+ * CLI (dist/) needs neither.
+ */
+function workerExecArgv(): string[] {
+  if (process.execArgv.some((arg) => arg.includes('tsx'))) return process.execArgv;
+  return [...process.execArgv, '--import', import.meta.resolve('tsx')];
+}
 
 export interface ParallelOptions {
   seed: number;
@@ -47,20 +59,26 @@ export async function runTrials(model: Model, options: ParallelOptions): Promise
     }
     return total;
   }
-  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-  const pool = new Piscina<ChunkTask, RunSummary>({
-    filename: new URL(`./run-worker.${ext}`, import.meta.url).href,
-    maxThreads: options.workers,
-    minThreads: options.workers,
+  const fromSource = import.meta.url.endsWith('.ts');
+  const threads = Math.min(options.workers, chunks.length);
+  const pool = new Piscina<ChunkTask, ChunkOutcome>({
+    filename: new URL(`./run-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url).href,
+    maxThreads: threads,
+    minThreads: threads,
+    ...(fromSource ? { execArgv: workerExecArgv() } : {}),
   });
   const key = contentHash({ scenario: model.scenario, overrides: options.overrides });
+  // The failure of the earliest chunk wins, so the error reported never depends on the worker count
+  // or on which thread finished first: chunks start in order, so every earlier chunk has completed.
+  const failures: { index: number; issues: Issue[] }[] = [];
   try {
     // Keep a bounded number of chunks in flight, so memory stays flat for any number of trials.
     let next = 0;
-    const inFlight = options.workers * 2;
+    const inFlight = threads * 2;
     const lane = async () => {
-      while (next < chunks.length) {
-        const chunk = chunks[next++] as Chunk;
+      while (next < chunks.length && failures.length === 0) {
+        const index = next++;
+        const chunk = chunks[index] as Chunk;
         const task: ChunkTask = {
           scenario: model.scenario,
           key,
@@ -69,12 +87,16 @@ export async function runTrials(model: Model, options: ParallelOptions): Promise
           chunk,
           stepOnly: options.stepOnly === true,
         };
-        finish(chunk, await pool.run(task));
+        const outcome = await pool.run(task);
+        if ('issues' in outcome) failures.push({ index, issues: outcome.issues });
+        else finish(chunk, outcome.summary);
       }
     };
     await Promise.all(Array.from({ length: inFlight }, lane));
   } finally {
     await pool.destroy();
   }
+  const first = failures.reduce<(typeof failures)[number] | undefined>((a, b) => (a === undefined || b.index < a.index ? b : a), undefined);
+  if (first !== undefined) throw new GeoriskError(first.issues);
   return total;
 }

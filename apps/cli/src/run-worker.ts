@@ -1,5 +1,15 @@
 /** Worker-thread entry: runs one chunk of trials and returns its mergeable summary. */
-import { buildModel, type Chunk, type Model, type Overrides, type RunSummary, type ScenarioDocument, simulate } from '@georisk/engine';
+import {
+  buildModel,
+  type Chunk,
+  GeoriskError,
+  type Issue,
+  type Model,
+  type Overrides,
+  type RunSummary,
+  type ScenarioDocument,
+  simulate,
+} from '@georisk/engine';
 
 export interface ChunkTask {
   scenario: ScenarioDocument;
@@ -14,13 +24,25 @@ export interface ChunkTask {
 // Workers run many chunks of the same run; building the model once per run is enough.
 let cached: { key: string; model: Model } | undefined;
 
+/**
+ * A chunk's outcome. A `GeoriskError` does not survive the trip back from a worker thread (only
+ * its message would), so its issues come back as data and the main thread throws them again.
+ */
+export type ChunkOutcome = { summary: RunSummary } | { issues: Issue[] };
+
 /** Runs a chunk (piscina calls the default export). */
-export default function runChunk(task: ChunkTask): RunSummary {
-  if (cached?.key !== task.key) cached = { key: task.key, model: buildModel(task.scenario, task.overrides) };
-  return simulate(cached.model, {
-    seed: task.seed,
-    firstTrial: task.chunk.firstTrial,
-    trials: task.chunk.trials,
-    stepOnly: task.stepOnly,
-  });
+export default function runChunk(task: ChunkTask): ChunkOutcome {
+  try {
+    if (cached?.key !== task.key) cached = { key: task.key, model: buildModel(task.scenario, task.overrides) };
+    const summary = simulate(cached.model, {
+      seed: task.seed,
+      firstTrial: task.chunk.firstTrial,
+      trials: task.chunk.trials,
+      stepOnly: task.stepOnly,
+    });
+    return { summary };
+  } catch (error) {
+    if (error instanceof GeoriskError) return { issues: error.issues };
+    throw error;
+  }
 }

@@ -1,0 +1,109 @@
+/**
+ * Usage and user errors: exit 2 for a wrong command line, 1 for a scenario or file problem, 0 for
+ * help; every message is one or two plain lines on stderr, never a stack trace.
+ */
+import { mkdirSync, readdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { REFERENCE, runCli, type Scratch, scratchDir, stackLines } from '../helpers/cli.ts';
+import { PARAMETER_SCENARIO } from '../helpers/scenarios.ts';
+
+let scratch: Scratch;
+let parameterFile: string;
+beforeAll(() => {
+  scratch = scratchDir();
+  parameterFile = scratch.write('parameter.yaml', PARAMETER_SCENARIO);
+});
+afterAll(() => scratch.remove());
+
+describe.concurrent('georisk usage errors (exit 2)', () => {
+  it('--set with an unknown parameter names it and suggests the nearest one', async ({ expect }) => {
+    const r = await runCli(['run', parameterFile, '--trials', '10', '--set', 'war_rat=0.5']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('[bad_override]');
+    expect(r.stderr).toContain('"war_rat"');
+    expect(r.stderr).toContain('did you mean "war_rate"?');
+    // A command-line problem is not given a place in the scenario file.
+    expect(r.stderr).not.toContain(`${parameterFile}:`);
+    expect(stackLines(r.stderr)).toEqual([]);
+  });
+
+  it('--set without "=" is refused', async ({ expect }) => {
+    const r = await runCli(['run', parameterFile, '--trials', '10', '--set', 'war_rate']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/--set.*expected name=value, got "war_rate"/);
+    expect(stackLines(r.stderr)).toEqual([]);
+  });
+
+  it('--trials 0 is refused', async ({ expect }) => {
+    const r = await runCli(['run', REFERENCE, '--trials', '0']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/--trials must be a whole number >= 1, got "0"/);
+  });
+
+  it('an unknown option is refused, with a pointer to --help', async ({ expect }) => {
+    const r = await runCli(['run', REFERENCE, '--trails', '10']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/unknown option '--trails'/);
+    expect(r.stderr).toContain('--help');
+  });
+
+  it('an unknown command is refused', async ({ expect }) => {
+    const r = await runCli(['simulate', REFERENCE]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/unknown command 'simulate'/);
+  });
+
+  it('no command at all prints usage on stderr and fails', async ({ expect }) => {
+    const r = await runCli([]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^Usage: georisk/m);
+  });
+});
+
+describe.concurrent('georisk file errors (exit 1)', () => {
+  it('a missing scenario file gives one clear message and no stack trace', async ({ expect }) => {
+    const missing = scratch.path('no-such-scenario.yaml');
+    const r = await runCli(['run', missing, '--trials', '10']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trimEnd()).toBe(`${missing}: error [module_not_found] cannot read "${missing}": no such file\n  hint: check the path`);
+    expect(stackLines(r.stderr)).toEqual([]);
+  });
+
+  it('an output file that cannot be written gives a clear message, exit 1 and no stray file', async ({ expect }) => {
+    // --out names a directory: the temporary file goes next to it, and must not stay there.
+    const target = scratch.path('a-directory');
+    mkdirSync(target);
+    const r = await runCli(['run', REFERENCE, '--trials', '10', '--out', target]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trimEnd()).toBe(`georisk: cannot write "${target}": it is a directory`);
+    expect(stackLines(r.stderr)).toEqual([]);
+    expect(readdirSync(scratch.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe.concurrent('georisk help and schema (exit 0)', () => {
+  it('--help lists the commands on stdout', async ({ expect }) => {
+    const r = await runCli(['--help']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^Usage: georisk/m);
+    for (const command of ['validate', 'run', 'schema']) expect(r.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
+  });
+
+  it('schema prints a JSON Schema with an $id', async ({ expect }) => {
+    const r = await runCli(['schema']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    const schema = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(schema.$id).toEqual(expect.stringMatching(/\S/));
+    expect(schema.$schema).toMatch(/json-schema\.org/);
+  });
+});
