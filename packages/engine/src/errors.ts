@@ -102,18 +102,23 @@ export function formatIssues(issues: Issue[]): string {
   return issues.map(formatIssue).join('\n');
 }
 
-/** Edit distance, for "did you mean" suggestions. */
-function levenshtein(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+/**
+ * Edit distance for "did you mean" suggestions: insertions, deletions, substitutions, and swaps of
+ * two neighbouring letters (a common typo: "clahs" for "clash") each count as one edit.
+ */
+function editDistance(a: string, b: string): number {
+  let before: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0] as number;
-    prev[0] = i;
+    const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      const up = prev[j] as number;
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      prev[j] = Math.min(up + 1, (prev[j - 1] as number) + 1, diag + cost);
-      diag = up;
+      let d = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (before[j - 2] as number) + 1);
+      row.push(d);
     }
+    before = prev;
+    prev = row;
   }
   return prev[b.length] as number;
 }
@@ -124,7 +129,7 @@ export function nearest(name: string, candidates: Iterable<string>): string | un
   let bestDistance = Number.POSITIVE_INFINITY;
   const lower = name.toLowerCase();
   for (const c of candidates) {
-    const d = levenshtein(lower, c.toLowerCase());
+    const d = editDistance(lower, c.toLowerCase());
     if (d < bestDistance) {
       bestDistance = d;
       best = c;
@@ -138,7 +143,7 @@ export function nearest(name: string, candidates: Iterable<string>): string | un
 export function suggestion(name: string, candidates: readonly string[], what: string): string {
   const near = nearest(name, candidates);
   if (near !== undefined) return `did you mean "${near}"?`;
-  if (candidates.length === 0) return `no ${what} is declared`;
+  if (candidates.length === 0) return `no ${what} are declared`;
   const shown = candidates.slice(0, 12).join(', ');
   return `known ${what}: ${shown}${candidates.length > 12 ? ', …' : ''}`;
 }

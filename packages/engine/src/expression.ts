@@ -374,7 +374,7 @@ class Checker {
       return { fn: () => v, reads: emptyReads() };
     }
     if (typeof value === 'string') return { fn: () => Number.NaN, reads: emptyReads(), text: value };
-    this.fail('forbidden_syntax', `the constant ${String(value)} is not allowed`);
+    this.fail('forbidden_syntax', `the constant ${String(value)} is not allowed`, 'write a number');
   }
 
   symbol(name: string): Checked {
@@ -406,7 +406,18 @@ class Checker {
       this.fail('unknown_name', `"${name}" is a function; call it with arguments, e.g. ${name}(…)`);
     }
     const known = [...this.names.params.keys(), ...this.names.vars.keys(), ...this.names.tracks.keys(), 't', 'dt'];
-    this.fail('unknown_name', `unknown name "${name}"`, suggestion(name, known, 'names'));
+    const stateOf = [...this.names.tracks].find(([, t]) => t.states.includes(name))?.[0];
+    const constants: Record<string, string> = { pi: '3.141592653589793', PI: '3.141592653589793', e: 'exp(1)', E: 'exp(1)' };
+    if (stateOf === undefined && Object.hasOwn(constants, name)) {
+      this.fail('unknown_name', `unknown name "${name}": mathjs constants are not available`, `write ${constants[name]} instead`);
+    }
+    this.fail(
+      'unknown_name',
+      `unknown name "${name}"`,
+      stateOf !== undefined
+        ? `"${name}" is a state of ${stateOf}: quote it, e.g. ${stateOf} == "${name}"`
+        : suggestion(name, known, 'names'),
+    );
   }
 
   operator(fn: string, op: string, args: MathNode[], depth: number): Checked {

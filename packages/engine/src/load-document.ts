@@ -2,8 +2,8 @@
  * Reads scenario text (YAML or JSON) into plain data, refusing hostile or broken documents, and
  * remembers where every value came from so that later problems can name a line and column.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import { GeoriskError, type Issue, issue } from './errors.ts';
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit, type YAMLError } from 'yaml';
+import { GeoriskError, type Issue, type IssueCode, issue } from './errors.ts';
 
 /** Largest document accepted, in characters. */
 export const MAX_DOCUMENT_LENGTH = 1_000_000;
@@ -12,6 +12,11 @@ export const MAX_ALIASES = 100;
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
+/** Issues about a run request rather than the document (overrides, trials, seed): they have no place in it. */
+const NOT_IN_DOCUMENT: ReadonlySet<IssueCode> = new Set<IssueCode>(['bad_override', 'bad_run_options', 'budget_exceeded']);
+/** Issues about a key itself rather than its value: they point at the key. */
+const ABOUT_KEYS: ReadonlySet<IssueCode> = new Set<IssueCode>(['unknown_key', 'invalid_name', 'duplicate_name', 'forbidden_key']);
+
 /** A path into a document: keys and array indices. */
 export type DocPath = ReadonlyArray<string | number>;
 
@@ -19,8 +24,11 @@ export type DocPath = ReadonlyArray<string | number>;
 export interface LoadedDocument {
   value: unknown;
   file?: string;
-  /** The 1-based line and column of the value at `path`, or of its nearest existing ancestor. */
-  locate(path: DocPath): { line: number; column: number } | undefined;
+  /**
+   * The 1-based line and column of the value at `path`, or of its nearest existing ancestor; with
+   * `at: 'key'`, of the key that names the last segment (for unknown, duplicate or badly named keys).
+   */
+  locate(path: DocPath, at?: 'key' | 'value'): { line: number; column: number } | undefined;
 }
 
 /** Renders a path as `tracks.conflict.transitions[2].rate`. */
@@ -46,8 +54,8 @@ export function parsePath(path: string): (string | number)[] {
 /** Adds `file`, `line` and `column` to issues whose path points into this document. */
 export function locateIssues(doc: LoadedDocument, issues: Issue[]): Issue[] {
   return issues.map((i) => {
-    if (i.line !== undefined) return i;
-    const pos = doc.locate(parsePath(i.path));
+    if (i.line !== undefined || NOT_IN_DOCUMENT.has(i.code)) return i;
+    const pos = doc.locate(parsePath(i.path), ABOUT_KEYS.has(i.code) ? 'key' : 'value');
     const located: Issue = { ...i };
     if (doc.file !== undefined && located.file === undefined) located.file = doc.file;
     if (pos) {
@@ -66,26 +74,26 @@ export function readDocument(text: string, file?: string): LoadedDocument {
   const withFile = (i: Issue): Issue => (file === undefined ? i : { ...i, file });
   if (text.length > MAX_DOCUMENT_LENGTH) {
     throw new GeoriskError([
-      withFile(issue('document_too_large', '', `the document has ${text.length} characters; the limit is ${MAX_DOCUMENT_LENGTH}`)),
+      withFile(
+        issue(
+          'document_too_large',
+          '',
+          `the document has ${text.length} characters; the limit is ${MAX_DOCUMENT_LENGTH}`,
+          'move parts of it into modules, or shorten descriptions',
+        ),
+      ),
     ]);
   }
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true });
+  // stringKeys: keys are plain text; a list, mapping or alias used as a key is an error.
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true, stringKeys: true });
   const pos = (offset: number) => {
     const p = lines.linePos(offset);
     return { line: p.line, column: p.col };
   };
   const problems: Issue[] = [];
   for (const e of [...doc.errors, ...doc.warnings]) {
-    const code = e.code === 'DUPLICATE_KEY' ? 'duplicate_key' : 'yaml_syntax';
-    const message = e.message.split('\n')[0] ?? e.message;
-    const hint =
-      code === 'duplicate_key'
-        ? 'remove or rename one of the two keys'
-        : e.code === 'TAG_RESOLVE_FAILED'
-          ? 'remove the custom "!" tag: scenarios use plain YAML values'
-          : 'check indentation, colons, quotes and brackets near this position';
-    problems.push(withFile({ ...issue(code, '', message, hint), ...pos(e.pos[0]) }));
+    problems.push(withFile({ ...yamlIssue(e, doc, pos), ...pos(e.pos[0]) }));
   }
   if (problems.length > 0) throw new GeoriskError(problems);
 
@@ -105,29 +113,60 @@ export function readDocument(text: string, file?: string): LoadedDocument {
     value = doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const isAlias = /alias/i.test(message);
+    if (/excessive alias count/i.test(message)) {
+      throw new GeoriskError([
+        withFile(
+          issue(
+            'alias_limit',
+            '',
+            `the document expands too many aliases (limit ${MAX_ALIASES})`,
+            'write the repeated parts out, or use a module',
+          ),
+        ),
+      ]);
+    }
+    const unresolved = /unresolved alias.*?: *(\S+)/i.exec(message)?.[1];
+    if (unresolved !== undefined) {
+      let at: { line: number; column: number } | undefined;
+      visit(doc, {
+        Alias(_key, node) {
+          if (node.source === unresolved && node.range) {
+            at = pos(node.range[0]);
+            return visit.BREAK;
+          }
+          return undefined;
+        },
+      });
+      throw new GeoriskError([
+        withFile({
+          ...issue(
+            'yaml_syntax',
+            '',
+            `the alias *${unresolved} refers to no anchor &${unresolved} defined before it`,
+            `define the value once with &${unresolved} before using *${unresolved}, or write the value out`,
+          ),
+          ...at,
+        }),
+      ]);
+    }
     throw new GeoriskError([
       withFile(
-        issue(
-          isAlias ? 'alias_limit' : 'yaml_syntax',
-          '',
-          isAlias ? `the document expands too many aliases (limit ${MAX_ALIASES})` : message,
-          isAlias ? 'write the repeated parts out, or use a module' : undefined,
-        ),
+        issue('yaml_syntax', '', `the document cannot be read: ${message}`, 'simplify the document: scenarios need few levels of nesting'),
       ),
     ]);
   }
   const loaded: LoadedDocument = {
     value,
-    locate(path) {
+    locate(path, at = 'value') {
       let node: unknown = doc.contents;
       let best: Node | undefined = isNodeWithRange(node) ? node : undefined;
-      for (const seg of path) {
+      for (const [n, seg] of path.entries()) {
         if (isMap(node)) {
           const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
           if (!pair) break;
           node = pair.value ?? pair.key;
-          if (isNodeWithRange(node)) best = node;
+          if (at === 'key' && n === path.length - 1 && isNodeWithRange(pair.key)) best = pair.key;
+          else if (isNodeWithRange(node)) best = node;
           else if (isNodeWithRange(pair.key)) best = pair.key;
         } else if (isSeq(node) && typeof seg === 'number') {
           node = node.items[seg];
@@ -140,6 +179,66 @@ export function readDocument(text: string, file?: string): LoadedDocument {
   };
   if (file !== undefined) loaded.file = file;
   return loaded;
+}
+
+/** Turns one of the YAML parser's errors into an issue that says what to do. */
+function yamlIssue(e: YAMLError, doc: Document.Parsed, pos: (offset: number) => { line: number; column: number }): Issue {
+  const message = e.message.split('\n')[0] ?? e.message;
+  switch (e.code) {
+    case 'DUPLICATE_KEY': {
+      const found = findKeyAt(doc.contents, e.pos[0], []);
+      if (!found) return issue('duplicate_key', '', message, 'remove or rename one of the two keys');
+      const first = found.first !== undefined ? ` (first at line ${pos(found.first).line})` : '';
+      return issue(
+        'duplicate_key',
+        formatPath(found.path),
+        `the key "${found.path[found.path.length - 1]}" appears twice in the same mapping${first}`,
+        'remove or rename one of the two keys: YAML would silently keep only one',
+      );
+    }
+    case 'TAG_RESOLVE_FAILED':
+      return issue('yaml_syntax', '', message, 'remove the "!" tag: scenarios use plain YAML values');
+    case 'NON_STRING_KEY':
+      return issue(
+        'yaml_syntax',
+        '',
+        'a key must be plain text, not a list, a mapping, an alias or a tagged value',
+        'write the key as a plain name',
+      );
+    case 'MULTIPLE_DOCS':
+      return issue(
+        'yaml_syntax',
+        '',
+        'the text holds more than one YAML document',
+        'a scenario is one document: remove the "---" line and what follows, or split the file',
+      );
+    case 'RESOURCE_EXHAUSTION':
+      return issue('yaml_syntax', '', 'the document nests too deeply to read', 'scenarios need only a few levels of nesting');
+    default:
+      return issue('yaml_syntax', '', message, 'check indentation, colons, quotes and brackets near this position');
+  }
+}
+
+/** The path of the mapping key that starts at `offset`, and where an equal key appears earlier in the same mapping. */
+function findKeyAt(node: unknown, offset: number, path: (string | number)[]): { path: (string | number)[]; first?: number } | undefined {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      if (key !== undefined && isScalar(pair.key) && pair.key.range?.[0] === offset) {
+        const earlier = node.items.find((p) => p !== pair && isScalar(p.key) && String(p.key.value) === key);
+        const first = isScalar(earlier?.key) ? earlier.key.range?.[0] : undefined;
+        return first === undefined ? { path: [...path, key] } : { path: [...path, key], first };
+      }
+      const inner = findKeyAt(pair.value, offset, [...path, key ?? '?']);
+      if (inner) return inner;
+    }
+  } else if (isSeq(node)) {
+    for (let i = 0; i < node.items.length; i++) {
+      const inner = findKeyAt(node.items[i], offset, [...path, i]);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
 }
 
 function isNodeWithRange(x: unknown): x is Node {

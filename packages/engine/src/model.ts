@@ -220,7 +220,7 @@ export function buildModel(scenario: ScenarioDocument, overrides: Overrides = {}
       return;
     }
     const dup = t.states.find((s, i) => t.states?.indexOf(s) !== i);
-    if (dup) problems.push(issue('duplicate_name', `tracks.${name}.states`, `the state "${dup}" is listed twice`));
+    if (dup) problems.push(issue('duplicate_name', `tracks.${name}.states`, `the state "${dup}" is listed twice`, 'list each state once'));
     trackInfo.set(name, { index, states: t.states, stateOffset: offset });
     offset += t.states.length;
   });
@@ -247,7 +247,9 @@ export function buildModel(scenario: ScenarioDocument, overrides: Overrides = {}
             'unknown_name',
             `${path}.${name}`,
             `"${name}" is not a ${allowParams ? 'parameter or variable' : 'variable'}`,
-            suggestion(name, candidates, allowParams ? 'parameters and variables' : 'variables'),
+            names.params.has(name)
+              ? `"${name}" is a parameter: only an event's "set" can change parameters; declare a variable to change here`
+              : suggestion(name, candidates, allowParams ? 'parameters and variables' : 'variables'),
           ),
         );
         continue;
@@ -288,18 +290,31 @@ export function buildModel(scenario: ScenarioDocument, overrides: Overrides = {}
       const value = compile((tr.rate ?? tr.probability) as Expression, kind, `${path}.${kind}`);
       const set = assignments(tr.set, `${path}.set`, false);
       const add = assignments(tr.add, `${path}.add`, false);
-      if (value?.constant !== undefined) {
+      if (value?.constant !== undefined && !Number.isFinite(value.constant)) {
+        problems.push(
+          issue(
+            'bad_number',
+            `${path}.${kind}`,
+            `the ${kind} "${value.source}" evaluates to ${value.constant}`,
+            `a ${kind} must be a finite number; check for division by zero, overflow or the log or square root of a negative number`,
+          ),
+        );
+      } else if (value?.constant !== undefined) {
+        // Show the expression too when the value was computed from one.
+        const shown = value.source === String(value.constant) ? `${value.constant}` : `"${value.source}" = ${value.constant}`;
         if (kind === 'rate' && value.constant < 0)
           problems.push(
-            issue(
-              'negative_rate',
-              `${path}.rate`,
-              `rate ${value.constant} is negative`,
-              'rates are hazards per time unit and must be >= 0',
-            ),
+            issue('negative_rate', `${path}.rate`, `rate ${shown} is negative`, 'rates are hazards per time unit and must be >= 0'),
           );
         if (kind === 'probability' && (value.constant < 0 || value.constant > 1)) {
-          problems.push(issue('probability_range', `${path}.probability`, `probability ${value.constant} is outside [0, 1]`));
+          problems.push(
+            issue(
+              'probability_range',
+              `${path}.probability`,
+              `probability ${shown} is outside [0, 1]`,
+              'a per-step probability lies between 0 and 1; for a hazard per time unit, use "rate" instead',
+            ),
+          );
         }
       }
       for (const from of froms) {

@@ -10,10 +10,11 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** A declared name: a letter or underscore, then letters, digits or underscores. */
 export const NameSchema = z.string().regex(IDENTIFIER, 'must start with a letter or "_" and contain only letters, digits and "_"');
 
+/** The message of `FiniteNumberSchema`'s magnitude check; validation maps it to `bad_number`. */
+export const FINITE_NUMBER_MESSAGE = 'must be a finite number with |x| <= 1e15';
+
 /** A finite number of sane magnitude. */
-export const FiniteNumberSchema = z
-  .number()
-  .refine((n) => Number.isFinite(n) && Math.abs(n) <= 1e15, 'must be a finite number with |x| <= 1e15');
+export const FiniteNumberSchema = z.number().refine((n) => Number.isFinite(n) && Math.abs(n) <= 1e15, FINITE_NUMBER_MESSAGE);
 
 /** An expression in mathjs syntax (see docs/scenario-language.md), or a plain number. */
 export const ExpressionSchema = z

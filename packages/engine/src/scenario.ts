@@ -3,10 +3,10 @@
  * included modules, then check every cross-reference and expression by building the model.
  */
 import type { z } from 'zod';
-import { GeoriskError, type Issue, issue } from './errors.ts';
+import { GeoriskError, type Issue, issue, nearest, suggestion } from './errors.ts';
 import { renameSymbols } from './expression.ts';
 import { type DocPath, formatPath, type LoadedDocument, locateIssues, readDocument } from './load-document.ts';
-import { type ModuleDocument, ModuleSchema, type ScenarioDocument, ScenarioSchema } from './scenario-schema.ts';
+import { FINITE_NUMBER_MESSAGE, type ModuleDocument, ModuleSchema, type ScenarioDocument, ScenarioSchema } from './scenario-schema.ts';
 
 /** Finds the text of a module named by an `include`, relative to the file that includes it. */
 export type ModuleResolver = (ref: string, from: string | undefined) => { text: string; file: string } | undefined;
@@ -25,40 +25,175 @@ export interface LoadedScenario {
   locate(issues: Issue[]): Issue[];
 }
 
-/** Turns zod's issues into ours, with a hint for the common mistakes. */
-export function zodIssues(error: z.ZodError): Issue[] {
+/** Turns zod's issues into ours, with a hint for the common mistakes; `input` is the checked value (for "got …"). */
+export function zodIssues(error: z.ZodError, input?: unknown): Issue[] {
   const out: Issue[] = [];
   for (const zi of error.issues) {
     const path = zi.path.filter((p): p is string | number => typeof p !== 'symbol');
-    if (zi.code === 'unrecognized_keys') {
-      for (const key of zi.keys) {
-        out.push(issue('unknown_key', formatPath([...path, key]), `unknown key "${key}"`, knownKeysHint(key, path)));
+    const where = formatPath(path);
+    const name = String(path[path.length - 1] ?? '');
+    const value = valueAt(input, path);
+    switch (zi.code) {
+      case 'unrecognized_keys':
+        for (const key of zi.keys) {
+          out.push(issue('unknown_key', formatPath([...path, key]), `unknown key "${key}"`, knownKeysHint(key, path)));
+        }
+        break;
+      case 'invalid_key': {
+        const why = zi.issues[0]?.message ?? 'not a valid name';
+        out.push(
+          issue('invalid_name', where, `"${name}" is not a valid name: it ${why}`, 'rename it, e.g. with "_" instead of "-" or spaces'),
+        );
+        break;
       }
-      continue;
+      case 'invalid_type':
+        out.push(typeIssue(where, name, [zi.expected], [zi.message], value, input !== undefined));
+        break;
+      case 'invalid_union': {
+        if (zi.errors.length === 0) {
+          // A discriminated union (an uncertainty's "dist") whose tag is missing or unknown.
+          const options = ((zi as { options?: unknown[] }).options ?? []).map(String);
+          out.push(
+            value === undefined
+              ? issue('missing_key', where, `"${name}" is required`, `add it: one of ${options.join(', ')}`)
+              : issue('invalid_value', where, `${describe(value)} is not one of ${options.join(', ')}`, oneOfHint(value, options)),
+          );
+          break;
+        }
+        const branches = zi.errors.map((e) => e.find((b) => b.path.length === 0)).filter((b) => b !== undefined);
+        const expected = branches.flatMap((b) => (b.code === 'invalid_type' ? [b.expected] : b.code === 'custom' ? ['number'] : []));
+        out.push(
+          typeIssue(
+            where,
+            name,
+            [...new Set(expected)],
+            branches.map((b) => b.message),
+            value,
+            input !== undefined,
+          ),
+        );
+        break;
+      }
+      case 'custom':
+        out.push(
+          zi.message === FINITE_NUMBER_MESSAGE
+            ? issue('bad_number', where, `${describe(value)} is too large: numbers must be finite with |x| <= 1e15`, 'use a smaller number')
+            : issue('invalid_value', where, typeof value === 'number' ? `${zi.message}, got ${value}` : zi.message),
+        );
+        break;
+      case 'too_small':
+        out.push(
+          issue(
+            'invalid_value',
+            where,
+            zi.origin === 'string' && zi.minimum === 1
+              ? `"${name}" must not be empty`
+              : zi.origin === 'array' && zi.minimum === 1
+                ? `"${name}" must list at least one item`
+                : zi.message,
+          ),
+        );
+        break;
+      case 'invalid_value': {
+        const options = zi.values.map(String);
+        out.push(issue('invalid_value', where, `${describe(value)} is not one of ${options.join(', ')}`, oneOfHint(value, options)));
+        break;
+      }
+      case 'invalid_format':
+        out.push(issue('invalid_value', where, `${describe(value)} is not allowed here: ${zi.message}`));
+        break;
+      default:
+        out.push(issue('invalid_value', where, zi.message));
     }
-    if (zi.code === 'invalid_type') {
-      const missing = zi.message.includes('received undefined');
-      out.push(
-        missing
-          ? issue(
-              'missing_key',
-              formatPath(path),
-              `"${String(path[path.length - 1] ?? '')}" is required`,
-              `add it (expected ${zi.expected})`,
-            )
-          : issue('invalid_type', formatPath(path), zi.message.replace('Invalid input: ', ''), `write a ${zi.expected} here`),
-      );
-      continue;
-    }
-    if (zi.code === 'invalid_union' && zi.errors.length > 0) {
-      out.push(
-        issue('invalid_type', formatPath(path), 'this value has the wrong type', 'see docs/scenario-language.md for what goes here'),
-      );
-      continue;
-    }
-    out.push(issue('invalid_value', formatPath(path), zi.message));
   }
   return out;
+}
+
+function oneOfHint(value: unknown, options: readonly string[]): string {
+  const near = nearest(String(value), options);
+  return near === undefined ? `write one of: ${options.join(', ')}` : `did you mean "${near}"?`;
+}
+
+/** Plain words for zod's type names. */
+const TYPE_WORDS: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  object: 'a mapping of key: value pairs',
+  record: 'a mapping of key: value pairs',
+  array: 'a list',
+  boolean: 'true or false',
+};
+
+function typeWords(types: readonly string[]): string {
+  const words = types.map((t) => (Object.hasOwn(TYPE_WORDS, t) ? (TYPE_WORDS[t] as string) : t));
+  return words.length === 0 ? 'another value' : words.join(' or ');
+}
+
+/** A value as messages show it. */
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'an empty value';
+  if (typeof value === 'number')
+    return Number.isNaN(value) ? '.nan' : value === Infinity ? '.inf' : value === -Infinity ? '-.inf' : String(value);
+  if (typeof value === 'string') return `the text "${value.length > 40 ? `${value.slice(0, 37)}…` : value}"`;
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return String(value);
+}
+
+/** The value at `path` in plain data (own properties only). */
+function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+  let node = root;
+  for (const seg of path) {
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, seg)) return undefined;
+    node = (node as Record<string | number, unknown>)[seg];
+  }
+  return node;
+}
+
+/** A value of the wrong type: missing, not finite, or simply of another type. */
+function typeIssue(
+  where: string,
+  name: string,
+  expected: readonly string[],
+  messages: readonly string[],
+  value: unknown,
+  knowsInput: boolean,
+): Issue {
+  const missing = knowsInput ? value === undefined : messages.every((m) => m.includes('received undefined'));
+  if (missing && where !== '') return issue('missing_key', where, `"${name}" is required`, `add it: expected ${typeWords(expected)}`);
+  const notFinite = typeof value === 'number' ? !Number.isFinite(value) : messages.some((m) => /received (NaN|Infinity)/.test(m));
+  if (notFinite && expected.includes('number')) {
+    return issue(
+      'bad_number',
+      where,
+      `expected a finite number, got ${knowsInput ? describe(value) : 'a value that is not finite'}`,
+      'write an ordinary number: .inf, .nan and numbers beyond 1e15 are not allowed',
+    );
+  }
+  if (where === '') {
+    return value === null || value === undefined
+      ? issue(
+          'invalid_type',
+          '',
+          'the document is empty',
+          'start with id, time and tracks; see scenarios/reference/caucasus-reference.yaml',
+        )
+      : issue(
+          'invalid_type',
+          '',
+          `a scenario is a mapping of keys such as id, time and tracks, not ${describe(value)}`,
+          'write key: value lines',
+        );
+  }
+  const got = knowsInput ? describe(value) : (/received (\w+)/.exec(messages[0] ?? '')?.[1] ?? 'another value');
+  const quotedNumber = typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value));
+  return issue(
+    'invalid_type',
+    where,
+    `expected ${typeWords(expected)}, got ${got}`,
+    quotedNumber && expected.includes('number') ? 'remove the quotes around the number' : `write ${typeWords(expected)} here`,
+  );
 }
 
 const KNOWN_KEYS: Record<string, string[]> = {
@@ -87,13 +222,16 @@ const KNOWN_KEYS: Record<string, string[]> = {
   metrics: ['expr', 'unit', 'description'],
   variables: ['initial', 'unit', 'description'],
   time: ['unit', 'dt', 'horizon'],
+  include: ['module', 'with', 'rename'],
 };
 
 function knownKeysHint(key: string, path: (string | number)[]): string {
   if (/[()"']/.test(key) || /^\s*\d/.test(key)) {
     return 'an expression with a comma inside { … } was split by YAML: put quotes around the whole expression';
   }
-  const section = [...path].reverse().find((p) => typeof p === 'string' && p in KNOWN_KEYS && p !== 'root') as string | undefined;
+  const section = [...path].reverse().find((p) => typeof p === 'string' && p !== 'root' && Object.hasOwn(KNOWN_KEYS, p)) as
+    | string
+    | undefined;
   const keys =
     path.length === 0
       ? KNOWN_KEYS.root
@@ -103,9 +241,10 @@ function knownKeysHint(key: string, path: (string | number)[]): string {
           ? KNOWN_KEYS[section]
           : undefined;
   if (!keys) return 'remove it';
+  const others = keys.filter((k) => k !== key);
   const lower = key.toLowerCase();
-  const close = keys.find((k) => k.toLowerCase() === lower || k.startsWith(lower.slice(0, 3)));
-  return close ? `did you mean "${close}"?` : `allowed keys: ${keys.join(', ')}`;
+  const close = nearest(key, others) ?? (lower.length >= 3 ? others.find((k) => k.toLowerCase().startsWith(lower.slice(0, 3))) : undefined);
+  return close ? `did you mean "${close}"?` : `allowed keys: ${others.join(', ')}`;
 }
 
 interface Origin {
@@ -131,7 +270,7 @@ export function loadScenarioText(text: string, options: LoadOptions = {}): Loade
             'include it from a scenario with include: [{module: FILE}]',
           ),
         ]
-      : zodIssues(parsed.error);
+      : zodIssues(parsed.error, doc.value);
     throw new GeoriskError(locateIssues(doc, issues));
   }
   const origins = new Map<string, Origin>();
@@ -177,7 +316,9 @@ function renameExpression(expr: string | number, rename: Record<string, string>)
 
 function renameAssignments(a: Record<string, string | number> | undefined, rename: Record<string, string>) {
   if (a === undefined) return undefined;
-  return Object.fromEntries(Object.entries(a).map(([k, v]) => [rename[k] ?? k, renameExpression(v, rename)]));
+  return Object.fromEntries(
+    Object.entries(a).map(([k, v]) => [Object.hasOwn(rename, k) ? (rename[k] as string) : k, renameExpression(v, rename)]),
+  );
 }
 
 function expandIncludes(
@@ -204,12 +345,19 @@ function expandIncludes(
     if (!resolved) {
       problems.push(
         ...locateIssues(doc, [
-          issue(
-            'module_not_found',
-            `${where}.module`,
-            `cannot find the module "${inc.module}"`,
-            'give a path relative to this file, e.g. ../modules/ceasefire.yaml',
-          ),
+          options.resolveModule === undefined
+            ? issue(
+                'module_not_found',
+                `${where}.module`,
+                `cannot include the module "${inc.module}": modules can only be included when the scenario is loaded with a module resolver`,
+                "load the scenario from a file (the CLI does), or paste the module's contents into the scenario",
+              )
+            : issue(
+                'module_not_found',
+                `${where}.module`,
+                `cannot find the module "${inc.module}"`,
+                'give a path relative to this file, e.g. ../modules/ceasefire.yaml',
+              ),
         ]),
       );
       return;
@@ -217,7 +365,12 @@ function expandIncludes(
     if (chain.includes(resolved.file)) {
       problems.push(
         ...locateIssues(doc, [
-          issue('module_cycle', `${where}.module`, `modules include each other: ${[...chain, resolved.file].join(' → ')}`),
+          issue(
+            'module_cycle',
+            `${where}.module`,
+            `modules include each other: ${[...chain, resolved.file].join(' → ')}`,
+            'remove one of these includes: a module cannot include itself, directly or through others',
+          ),
         ]),
       );
       return;
@@ -226,8 +379,20 @@ function expandIncludes(
     let mod: ModuleDocument;
     try {
       moduleDoc = readDocument(resolved.text, resolved.file);
+      if (isRecord(moduleDoc.value) && moduleDoc.value.kind !== 'module') {
+        throw new GeoriskError(
+          locateIssues(moduleDoc, [
+            issue(
+              'invalid_value',
+              'kind',
+              `"${resolved.file}" is not a module`,
+              'a module starts with "kind: module" and has no "time" block; include modules, not scenarios',
+            ),
+          ]),
+        );
+      }
       const parsed = ModuleSchema.safeParse(moduleDoc.value);
-      if (!parsed.success) throw new GeoriskError(locateIssues(moduleDoc, zodIssues(parsed.error)));
+      if (!parsed.success) throw new GeoriskError(locateIssues(moduleDoc, zodIssues(parsed.error, moduleDoc.value)));
       mod = parsed.data;
     } catch (error) {
       if (error instanceof GeoriskError) {
@@ -245,16 +410,19 @@ function expandIncludes(
       [...chain, resolved.file],
     );
     const rename = inc.rename ?? {};
-    const r = (name: string) => rename[name] ?? name;
-    for (const key of Object.keys(inc.with ?? {})) {
-      if (!(key in nested.parameters)) {
+    // Own properties only: names such as "toString" must not find Object.prototype's members.
+    const r = (name: string) => (Object.hasOwn(rename, name) ? (rename[name] as string) : name);
+    const withValues = inc.with ?? {};
+    for (const key of Object.keys(withValues)) {
+      if (!Object.hasOwn(nested.parameters, key)) {
+        const params = Object.keys(nested.parameters);
         problems.push(
           ...locateIssues(doc, [
             issue(
               'unknown_name',
               `${where}.with.${key}`,
               `the module "${inc.module}" has no parameter "${key}"`,
-              `its parameters: ${Object.keys(nested.parameters).join(', ') || 'none'}`,
+              nearest(key, params) !== undefined ? suggestion(key, params, 'parameters') : `its parameters: ${params.join(', ') || 'none'}`,
             ),
           ]),
         );
@@ -262,21 +430,21 @@ function expandIncludes(
     }
     for (const [name, p] of Object.entries(nested.parameters)) {
       const target = r(name);
-      if (target in out.parameters) continue; // bound to the scenario's own parameter
-      const override = inc.with?.[name];
+      if (Object.hasOwn(out.parameters, target)) continue; // bound to the scenario's own parameter
+      const override = Object.hasOwn(withValues, name) ? withValues[name] : undefined;
       out.parameters[target] = override === undefined ? p : { ...p, default: override };
       origins.set(`parameters.${target}`, { doc: moduleDoc, path: ['parameters', name] });
     }
     for (const [name, v] of Object.entries(nested.variables)) {
       const target = r(name);
-      if (!(target in out.variables)) {
+      if (!Object.hasOwn(out.variables, target)) {
         out.variables[target] = v;
         origins.set(`variables.${target}`, { doc: moduleDoc, path: ['variables', name] });
       }
     }
     for (const [name, t] of Object.entries(nested.tracks)) {
       const target = r(name);
-      const existing = out.tracks[target];
+      const existing = Object.hasOwn(out.tracks, target) ? out.tracks[target] : undefined;
       const transitions = t.transitions.map((tr) => ({
         ...tr,
         ...(tr.rate !== undefined ? { rate: renameExpression(tr.rate, rename) } : {}),
@@ -331,7 +499,7 @@ function expandIncludes(
     });
     for (const [name, m] of Object.entries(nested.metrics)) {
       const target = r(name);
-      if (target in out.metrics) {
+      if (Object.hasOwn(out.metrics, target)) {
         problems.push(
           ...locateIssues(moduleDoc, [
             issue(
