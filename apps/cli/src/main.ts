@@ -14,14 +14,14 @@ import {
   type Issue,
   type LoadedScenario,
   type Overrides,
-  planChunks,
+  type RunResult,
   scenarioJsonSchema,
 } from '@georisk/engine';
 import { SingleBar } from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { formatCsv, formatTable } from './format.ts';
 import { loadScenarioFile } from './load.ts';
-import { runTrials } from './parallel.ts';
+import { runTrials, threadsFor } from './parallel.ts';
 
 /** Exit statuses: success, invalid scenario or failed run, bad usage. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -134,9 +134,12 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
     })
     .finally(() => bar?.stop());
   const seconds = (performance.now() - started) / 1000;
-  // The threads actually used: a run of one chunk stays on this thread whatever --workers says.
-  const workers = Math.max(1, Math.min(flags.workers, planChunks(flags.trials).length));
+  // The threads actually used: a small run stays on this thread whatever --workers says.
+  const workers = threadsFor(model, flags.trials, flags.workers);
   const result = finalizeResult(model, summary, { seed: flags.seed, overrides: flags.set, seconds, workers });
+  // Peak memory of the whole process (every thread), for benchmarks; like all timing, not part of the receipt.
+  const timing: RunResult['timing'] & { peakRssMb?: number } = result.timing;
+  timing.peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   const text =
     flags.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : flags.format === 'csv' ? formatCsv(result) : formatTable(result);
   output(text, flags.out);

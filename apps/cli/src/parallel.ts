@@ -40,6 +40,18 @@ export function defaultWorkers(): number {
   return availableParallelism();
 }
 
+/**
+ * Runs below this many trial-steps stay on the calling thread: starting a worker costs about as
+ * much as 2 million trial-steps of a typical model, so small runs would only get slower.
+ */
+export const IN_PROCESS_TRIAL_STEPS = 4_000_000;
+
+/** The worker threads a run will actually use (1 means the calling thread). */
+export function threadsFor(model: Model, trials: number, workers: number): number {
+  if (trials * model.steps < IN_PROCESS_TRIAL_STEPS) return 1;
+  return Math.max(1, Math.min(workers, planChunks(trials).length));
+}
+
 /** Runs all trials; with one worker on this thread, otherwise on a pool of worker threads. */
 export async function runTrials(model: Model, options: ParallelOptions): Promise<RunSummary> {
   const chunks = planChunks(options.trials);
@@ -50,7 +62,8 @@ export async function runTrials(model: Model, options: ParallelOptions): Promise
     done += chunk.trials;
     options.onProgress?.(done);
   };
-  if (options.workers <= 1 || chunks.length === 1) {
+  const threads = threadsFor(model, options.trials, options.workers);
+  if (threads === 1) {
     for (const chunk of chunks) {
       finish(
         chunk,
@@ -60,7 +73,6 @@ export async function runTrials(model: Model, options: ParallelOptions): Promise
     return total;
   }
   const fromSource = import.meta.url.endsWith('.ts');
-  const threads = Math.min(options.workers, chunks.length);
   const pool = new Piscina<ChunkTask, ChunkOutcome>({
     filename: new URL(`./run-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url).href,
     maxThreads: threads,

@@ -125,6 +125,10 @@ class TrialRunner {
   private readonly rows: (Row | undefined)[][];
   private readonly rowScratch: Row[];
   private generation = 1;
+  /** Parameters with an uncertainty distribution (drawn at the start of every trial). */
+  private readonly uncertain: number[];
+  /** An event set a parameter during the current trial. */
+  private paramsChanged = false;
   private nextTimed = 0;
   private readonly tableParams: Float64Array;
   private readonly slotsPerTrack: number[];
@@ -136,8 +140,12 @@ class TrialRunner {
   private readonly radix: Int32Array[];
   /** Joint-state cache (empty when the joint state space is too large to cache). */
   private readonly joints: (JointRow | undefined)[];
-  private readonly stateCounts: Int32Array;
+  /** Per track: the weight of its state in the joint-state index. */
+  private readonly strides: Int32Array;
+  /** Index of the current joint state (kept up to date by recordChanges). */
+  private jointIndex = 0;
   private jointScratch: JointRow | undefined;
+  private readonly cacheJoints: boolean;
   /** No track has a state whose rates read time or variables. */
   private readonly allStatic: boolean;
   /** The moving step's flows can join the bulk draw (no transition effect reads a variable). */
@@ -178,11 +186,19 @@ class TrialRunner {
     this.steps = model.steps;
     this.dt = model.dt;
     this.canSkip = model.skippable && !stepOnly;
+    this.uncertain = model.params.uncertainty.flatMap((d, i) => (d === undefined ? [] : [i]));
+    this.s.p.set(model.params.values);
+    this.checkTableParams();
     this.bulk = model.flows.map((f) => makeBulkAmount(f.amount));
     this.radix = model.tracks.map((t) => Int32Array.from(t.dependsOn, (d) => (model.tracks[d] as TrackModel).states.length));
     const jointStates = model.tracks.reduce((n, t) => n * t.states.length, 1);
-    this.stateCounts = Int32Array.from(model.tracks, (t) => t.states.length);
+    this.strides = new Int32Array(model.tracks.length);
+    for (let i = model.tracks.length - 1, w = 1; i >= 0; i--) {
+      this.strides[i] = w;
+      w *= (model.tracks[i] as TrackModel).states.length;
+    }
     this.joints = jointStates <= MAX_TABLE_ROWS ? new Array(jointStates).fill(undefined) : [];
+    this.cacheJoints = this.joints.length > 0;
     this.allStatic = model.tracks.every((t) => t.dynamic.every((d) => !d));
     this.deferred = deferrableVariables(model);
     this.pendingMean = new Float64Array(model.vars.names.length);
@@ -216,10 +232,12 @@ class TrialRunner {
     this.rng.reseed(trialSeed(seed, trial, 0));
     this.startParams(seed, trial);
     s.v.set(model.vars.initial);
-    s.ever.fill(0);
-    s.first.fill(Number.NaN);
-    s.timeIn.fill(0);
-    this.fired.fill(0);
+    for (let j = 0; j < s.ever.length; j++) {
+      s.ever[j] = 0;
+      s.first[j] = Number.NaN;
+      s.timeIn[j] = 0;
+    }
+    if (this.fired.length > 0) this.fired.fill(0);
     s.t = 0;
     for (const t of model.tracks) {
       s.k[t.index] = t.initial;
@@ -228,9 +246,12 @@ class TrialRunner {
     // Events at t = 0 apply to the initial state before anything is recorded.
     this.nextTimed = 0;
     this.applyDueEvents(0);
+    this.jointIndex = 0;
     for (const t of model.tracks) {
+      this.jointIndex += (s.k[t.index] as number) * (this.strides[t.index] as number);
       const slot = t.stateOffset + (s.k[t.index] as number);
       s.ever[slot] = 1;
+      summary.ever[slot]++;
       s.first[slot] = 0;
       summary.firstAt[slot * (this.steps + 1)]++;
     }
@@ -244,7 +265,11 @@ class TrialRunner {
         const logQ = joint.logQ;
         const available = barrier - m;
         const quiet =
-          logQ === 0 ? Number.POSITIVE_INFINITY : logQ === Number.NEGATIVE_INFINITY ? 0 : Math.floor(Math.log(this.rng.uniform()) / logQ);
+          logQ === 0
+            ? Number.POSITIVE_INFINITY
+            : logQ === Number.NEGATIVE_INFINITY
+              ? 0
+              : Math.floor(Math.log(this.rng.uniform()) * joint.invLogQ);
         if (quiet >= available) {
           // Every step up to the barrier is quiet: nothing moves, then events due there apply.
           this.bulkFlows(joint, available);
@@ -271,16 +296,14 @@ class TrialRunner {
 
   private startParams(seed: number, trial: number): void {
     const { model, s } = this;
+    // Parameters only need resetting when the last trial drew or changed them.
+    if (this.uncertain.length === 0 && !this.paramsChanged) return;
     s.p.set(model.params.values);
-    let seeded = false;
-    model.params.uncertainty.forEach((d, i) => {
-      if (d === undefined) return;
-      if (!seeded) {
-        this.paramRng.reseed(trialSeed(seed, trial, 1));
-        seeded = true;
-      }
-      s.p[i] = drawDistribution(this.paramRng, d);
-    });
+    this.paramsChanged = false;
+    if (this.uncertain.length > 0) {
+      this.paramRng.reseed(trialSeed(seed, trial, 1));
+      for (const i of this.uncertain) s.p[i] = drawDistribution(this.paramRng, model.params.uncertainty[i] as Distribution);
+    }
     this.checkTableParams();
   }
 
@@ -348,13 +371,19 @@ class TrialRunner {
 
   /** The cached step rules, quiet-step probability and flow shapes of the current joint state. */
   private jointRow(): JointRow {
+    if (this.cacheJoints) {
+      const joint = this.joints[this.jointIndex];
+      if (joint !== undefined && joint.generation === this.generation) return joint;
+    }
+    return this.buildJointRow();
+  }
+
+  /** Computes (and caches) the joint row of the current joint state. */
+  private buildJointRow(): JointRow {
     const { model, s } = this;
     const tracks = model.tracks;
-    let index = 0;
-    const sizes = this.stateCounts;
-    for (let i = 0; i < sizes.length; i++) index = index * (sizes[i] as number) + (s.k[i] as number);
-    let joint = this.joints.length > 0 ? this.joints[index] : this.jointScratch;
-    if (joint !== undefined && joint.generation === this.generation && this.joints.length > 0) return joint;
+    const index = this.jointIndex;
+    let joint = this.cacheJoints ? this.joints[index] : this.jointScratch;
     joint ??= newJointRow(tracks.length, model.flows.length);
     let logQ = 0;
     for (let i = 0; i < tracks.length; i++) {
@@ -366,6 +395,7 @@ class TrialRunner {
       logQ += row.logStay;
     }
     joint.logQ = logQ;
+    joint.invLogQ = 1 / logQ;
     fillPatterns(joint, tracks.length);
     // Conditional move probabilities for the moving step (see movingStep).
     let laterStay = 0;
@@ -399,7 +429,7 @@ class TrialRunner {
       }
     });
     joint.generation = this.generation;
-    if (this.joints.length > 0) this.joints[index] = joint;
+    if (this.cacheJoints) this.joints[index] = joint;
     else this.jointScratch = joint;
     return joint;
   }
@@ -438,7 +468,8 @@ class TrialRunner {
       const below = k > 0 ? (cum[k - 1] as number) : 0;
       // The last pattern takes whatever rounding leaves, up to 1.
       const above = k === lastPattern ? 1 : (cum[k] as number);
-      let v = Math.min(Math.max((u - below) / (above - below), 0), 0.9999999999999999);
+      // In [0, 1); should rounding give 1, the searches below simply pick the last option.
+      let v = (u - below) / (above - below);
       const mask = joint.patterns[k] as number;
       for (let i = 0; i < tracks.length; i++) {
         if ((mask & (1 << i)) === 0) {
@@ -453,17 +484,10 @@ class TrialRunner {
         this.chosen[i] = row.options[j];
         const from = j > 0 ? (options[j - 1] as number) : 0;
         const to = j < last ? (options[j] as number) : 1;
-        v = Math.min(Math.max((v - from) / (to - from), 0), 0.9999999999999999);
+        v = (v - from) / (to - from);
       }
     } else {
-      let moved = false;
-      for (let i = 0; i < tracks.length; i++) {
-        const row = joint.rows[i] as Row;
-        const p = moved ? row.leave : (joint.condLeave[i] as number);
-        const tr = p > 0 ? this.drawMove(row, p) : undefined;
-        this.chosen[i] = tr;
-        if (tr !== undefined) moved = true;
-      }
+      this.sequentialMoves(joint);
     }
     if (!this.foldFlows) {
       const { s } = this;
@@ -474,6 +498,18 @@ class TrialRunner {
       }
     }
     this.commitStep(m, !this.foldFlows, summary);
+  }
+
+  /** The moving step for many tracks: each in turn, conditioned on a later one moving if none has yet. */
+  private sequentialMoves(joint: JointRow): void {
+    let moved = false;
+    for (let i = 0; i < this.model.tracks.length; i++) {
+      const row = joint.rows[i] as Row;
+      const p = moved ? row.leave : (joint.condLeave[i] as number);
+      const tr = p > 0 ? this.drawMove(row, p) : undefined;
+      this.chosen[i] = tr;
+      if (tr !== undefined) moved = true;
+    }
   }
 
   /** With probability p the track moves; the same uniform, rescaled, picks where to. */
@@ -505,7 +541,11 @@ class TrialRunner {
       if (tr !== undefined) s.k[i] = tr.to;
     }
     s.t = (m + 1) * this.dt;
-    this.afterSwitch(m + 1, summary);
+    // Steps 4–5; most steps have no event to check, so they go straight to the records.
+    if (this.conditional.length > 0 || (this.nextTimed < this.timed.length && this.timed[this.nextTimed]?.atStep === m + 1)) {
+      this.applyDueEvents(m + 1);
+    }
+    this.recordChanges(m + 1, summary);
   }
 
   /** Steps 4–5 after the switch to time index m: events due then apply, then records update. */
@@ -542,7 +582,10 @@ class TrialRunner {
     });
     e.add.forEach((a, i) => applyAssignment(s, 'add', a, values[e.set.length + i] as number));
     for (const f of e.force) s.k[f.track] = f.state;
-    if (paramsChanged) this.checkTableParams();
+    if (paramsChanged) {
+      this.paramsChanged = true;
+      this.checkTableParams();
+    }
   }
 
   private applyConditionalEvents(): void {
@@ -563,6 +606,7 @@ class TrialRunner {
       const before = this.startStates[i] as number;
       const now = s.k[i] as number;
       if (before === now) continue;
+      this.jointIndex += (now - before) * (this.strides[i] as number);
       const offset = this.slotsPerTrack[i] as number;
       const from = this.enteredAt[i] as number;
       const oldSlot = offset + before;
@@ -571,8 +615,9 @@ class TrialRunner {
       s.timeIn[oldSlot] += (m - from) * this.dt;
       this.enteredAt[i] = m;
       const slot = offset + now;
-      s.ever[slot] = 1;
-      if (Number.isNaN(s.first[slot] as number)) {
+      if (s.ever[slot] === 0) {
+        s.ever[slot] = 1;
+        summary.ever[slot]++;
         s.first[slot] = m * this.dt;
         summary.firstAt[slot * (this.steps + 1) + m]++;
       }
@@ -597,7 +642,6 @@ class TrialRunner {
       s.timeIn[slot] += (n - from) * this.dt;
       summary.final[slot]++;
     }
-    for (let j = 0; j < s.ever.length; j++) summary.ever[j] += s.ever[j] as number;
     s.t = model.horizon;
     const metrics = model.metrics;
     for (let j = 0; j < metrics.length; j++) {
@@ -622,8 +666,9 @@ const FLOW_GENERIC = 3;
 /** Everything the skipping path needs about one joint state. */
 interface JointRow {
   generation: number;
-  /** log-probability that no track moves in a step. */
+  /** log-probability that no track moves in a step, and its reciprocal. */
   logQ: number;
+  invLogQ: number;
   rows: Row[];
   /** Per flow: off, a constant per step, a Poisson mean per step, or a general amount. */
   flowKind: Uint8Array;
@@ -640,35 +685,48 @@ const MAX_PATTERN_TRACKS = 8;
 
 /** P(exactly the tracks in a mask move | at least one moves), for every mask with positive probability. */
 function fillPatterns(joint: JointRow, tracks: number): void {
-  if (tracks > MAX_PATTERN_TRACKS || joint.logQ === 0) {
+  // Only tracks that can move matter; the others stay put in every pattern.
+  let active = 0;
+  let count = 0;
+  for (let i = 0; i < tracks; i++) {
+    if ((joint.rows[i] as Row).leave > 0) {
+      active |= 1 << i;
+      count++;
+    }
+  }
+  if (count > MAX_PATTERN_TRACKS || count === 0 || tracks > 30) {
     joint.patterns = new Int32Array(0);
     joint.patternCum = new Float64Array(0);
     return;
   }
-  const anyMove = -Math.expm1(joint.logQ);
-  const masks: number[] = [];
-  const probabilities: number[] = [];
-  for (let mask = 1; mask < 1 << tracks; mask++) {
-    let logP = 0;
-    for (let i = 0; i < tracks; i++) {
-      const row = joint.rows[i] as Row;
-      logP += mask & (1 << i) ? Math.log(row.leave) : row.logStay;
-    }
-    const p = Math.exp(logP) / anyMove;
-    if (p > 0) {
-      masks.push(mask);
-      probabilities.push(p);
-    }
+  const size = (1 << count) - 1;
+  if (joint.patterns.length !== size) {
+    joint.patterns = new Int32Array(size);
+    joint.patternCum = new Float64Array(size);
   }
+  const anyMove = -Math.expm1(joint.logQ);
+  let n = 0;
   let total = 0;
-  joint.patterns = Int32Array.from(masks);
-  joint.patternCum = Float64Array.from(probabilities, (p) => (total += p));
+  // Every non-empty subset of the active tracks, in increasing order of its bit mask.
+  for (let mask = active & -active; mask !== 0; mask = (mask - active) & active) {
+    let p = 1;
+    for (let i = 0; i < tracks; i++) {
+      if ((active & (1 << i)) === 0) continue;
+      const row = joint.rows[i] as Row;
+      p *= mask & (1 << i) ? row.leave : Math.exp(row.logStay);
+    }
+    total += p / anyMove;
+    joint.patterns[n] = mask;
+    joint.patternCum[n] = total;
+    n++;
+  }
 }
 
 function newJointRow(tracks: number, flows: number): JointRow {
   return {
     generation: 0,
     logQ: 0,
+    invLogQ: 0,
     rows: new Array(tracks),
     flowKind: new Uint8Array(flows),
     flowValue: new Float64Array(flows),

@@ -136,6 +136,23 @@ function overflowToSketch(acc: MetricAccumulator): void {
 
 /** Records one value. */
 export function addValue(acc: MetricAccumulator, x: number): void {
+  // Fast path: a small whole number (counts, days, 0/1 outcomes), the common case.
+  if (x >= 0 && x < DENSE_LIMIT && (x | 0) === x) {
+    const sq = x * x;
+    if (acc.intSumSq + sq < MAX_EXACT) {
+      acc.intSum += x;
+      acc.intSumSq += sq;
+    } else {
+      expansionAdd(acc.sum, x);
+      expansionAdd(acc.sumSq, sq);
+    }
+    acc.n++;
+    if (x < acc.min) acc.min = x;
+    if (x > acc.max) acc.max = x;
+    if (x >= acc.dense.length) growDense(acc, x);
+    acc.dense[x]++;
+    return;
+  }
   if (!Number.isFinite(x)) {
     acc.invalid++;
     return;
@@ -152,21 +169,20 @@ export function addValue(acc: MetricAccumulator, x: number): void {
   }
   if (x < acc.min) acc.min = x;
   if (x > acc.max) acc.max = x;
-  if (x >= 0 && x < DENSE_LIMIT && Math.floor(x) === x) {
-    if (x >= acc.dense.length) {
-      let size = acc.dense.length;
-      while (size <= x) size *= 2;
-      const grown = new Float64Array(size);
-      grown.set(acc.dense);
-      acc.dense = grown;
-    }
-    acc.dense[x]++;
-  } else if (acc.sketchPos !== null) {
+  if (acc.sketchPos !== null) {
     addToSketch(acc, x, 1);
   } else {
     acc.exact.set(x, (acc.exact.get(x) ?? 0) + 1);
     if (acc.exact.size > EXACT_LIMIT) overflowToSketch(acc);
   }
+}
+
+function growDense(acc: MetricAccumulator, x: number): void {
+  let size = acc.dense.length;
+  while (size <= x) size *= 2;
+  const grown = new Float64Array(size);
+  grown.set(acc.dense);
+  acc.dense = grown;
 }
 
 /** Adds `b` into `a`. */
