@@ -1,6 +1,6 @@
 /**
  * The same seed gives the same numbers: run twice, and on 1, 2 and 4 worker threads. 50,000
- * trials (4.5 million trial-steps, above the in-process limit) make thirteen 4,096-trial chunks, so
+ * trials (4.5 million trial-steps, above the in-process limit) make four 16,384-trial chunks, so
  * the workers really split the run and merge in whatever order they finish.
  */
 import { beforeAll, describe, expect, it } from 'vitest';

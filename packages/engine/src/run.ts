@@ -9,7 +9,7 @@ import { emptySummary, mergeSummaries, type RunSummary, simulate } from './simul
 /** The seed used when none is given: results are reproducible by default. */
 export const DEFAULT_SEED = 1;
 /** Trials per chunk of work handed to a worker. */
-export const CHUNK_TRIALS = 4096;
+export const CHUNK_TRIALS = 16_384;
 /** Default ceiling on trials × steps for one run (about a minute of work on one core). */
 export const DEFAULT_TRIAL_STEP_BUDGET = 1e10;
 

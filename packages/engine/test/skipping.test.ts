@@ -1,13 +1,16 @@
 /**
  * Quiet-step skipping must sample the same distribution as stepping one step at a time. On the
  * reference model, every reported probability and mean from the two paths must agree within 4.5
- * combined standard errors (two-sided false alarm ≈ 6.8e-6 per check; about 160 checks here, so
- * ≈ 1e-3 for the file; seeds are fixed, so the outcome is deterministic).
+ * combined standard errors, and each path's metric means must agree with exact values computed
+ * independently (reference-exact.ts) within 4.5 of their standard errors. Two-sided false alarm
+ * ≈ 6.8e-6 per check; about 175 checks here, so ≈ 1.2e-3 for the file (seeds are fixed, so the
+ * outcome is deterministic: the rate says how unlucky a seed would have to be).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioText, runScenario } from '../src/index.ts';
 import { Z_TOL } from './helpers.ts';
+import { referenceExact } from './reference-exact.ts';
 
 const file = new URL('../../../scenarios/reference/caucasus-reference.yaml', import.meta.url);
 const { scenario } = loadScenarioText(readFileSync(file, 'utf8'));
@@ -47,6 +50,24 @@ describe('skipping and stepping agree on the reference model', () => {
         const pb = b.occupancy[state]?.[t] as number;
         agree(pa, pb, pSe(pa), pSe(pb));
       }
+    }
+  });
+
+  it.each([
+    ['skipping', skipped],
+    ['stepping', stepped],
+  ])('%s matches the exact means of an independent calculation', (_label, result) => {
+    const exact = referenceExact();
+    expect(exact.war_reached).toBeCloseTo(0.13517690429, 9);
+    for (const [name, value] of Object.entries(exact)) {
+      if (name === 'ceasefire_censored') {
+        const c = result.metrics.days_to_ceasefire?.censored as number;
+        agree(c, value, pSe(value), 0);
+        continue;
+      }
+      const m = result.metrics[name];
+      if (!m) throw new Error(`missing metric ${name}`);
+      agree(m.mean, value, m.se, 0);
     }
   });
 
