@@ -15,7 +15,8 @@ export const ISSUE_CODES = {
   unknown_key: 'A key that this part of a scenario does not have (often a typo).',
   invalid_value: 'A value is out of its allowed set or format.',
   invalid_name: 'A name is not a valid identifier, or is reserved by the expression language.',
-  duplicate_name: 'Two parameters, variables or tracks share a name.',
+  duplicate_name:
+    'Two parameters, variables or tracks share a name, or an include\'s "with" sets a parameter that is bound to an existing one.',
   bad_time: 'The time block is inconsistent (horizon not a whole number of steps, too many steps).',
   bad_range: 'A parameter range is not [min, max] with min <= max, or its default lies outside it.',
   unknown_state: 'A transition, test or event names a state its track does not have.',
@@ -31,12 +32,12 @@ export const ISSUE_CODES = {
   bad_number: 'A number is not finite or is too large.',
   negative_rate: 'A transition rate is below zero.',
   probability_range: 'A probability is outside [0, 1], or the probabilities out of a state add up to more than 1.',
-  bad_distribution: 'An uncertainty distribution has invalid parameters.',
+  bad_distribution: 'An uncertainty distribution, or a random draw with constant arguments, has invalid parameters.',
   unreachable_state: 'A state can never be entered (warning).',
   absorbing_trap: 'A non-terminal-looking state has no way out (warning).',
   module_not_found: 'An included module cannot be found.',
   module_cycle: 'Modules include each other in a cycle.',
-  bad_override: 'A --set override names no parameter or gives no finite number.',
+  bad_override: "A --set override names no parameter or gives no finite number; or (warning) it lies outside the parameter's range.",
   bad_run_options: 'Trials, seed or workers are out of range.',
   budget_exceeded: 'trials x steps exceeds the budget for one run.',
   runtime_value:
@@ -143,7 +144,8 @@ export function nearest(name: string, candidates: Iterable<string>): string | un
 export function suggestion(name: string, candidates: readonly string[], what: string): string {
   const near = nearest(name, candidates);
   if (near !== undefined) return `did you mean "${near}"?`;
-  if (candidates.length === 0) return `no ${what} are declared`;
+  // "parameters and variables" lists both kinds; when there are none of either, "or" reads right.
+  if (candidates.length === 0) return `no ${what.replaceAll(' and ', ' or ')} are declared`;
   const shown = candidates.slice(0, 12).join(', ');
   return `known ${what}: ${shown}${candidates.length > 12 ? ', …' : ''}`;
 }

@@ -241,7 +241,12 @@ export function compileExpression(source: string | number, context: ExpressionCo
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new GeoriskError([
-      issue('expression_syntax', path, `cannot parse "${excerpt(source)}": ${message}`, 'check brackets, quotes and operators'),
+      issue(
+        'expression_syntax',
+        path,
+        `cannot parse "${excerpt(source)}": ${message}`,
+        logicalOperatorHint(source) ?? 'check brackets, quotes and operators',
+      ),
     ]);
   }
   const checker = new Checker(context, names, path, source);
@@ -271,6 +276,25 @@ export function compileExpression(source: string | number, context: ExpressionCo
   return out;
 }
 
+/** The C-style logical operators, how to find them in expression text, and the words scenarios use instead. */
+const LOGICAL_WORDS: readonly (readonly [symbol: string, pattern: RegExp, instead: string])[] = [
+  ['&&', /&&/, '"a and b" for "a && b"'],
+  ['||', /\|\|/, '"a or b" for "a || b"'],
+  // "!" on its own, not the "!" of "!=".
+  ['!', /!(?!=)/, '"not a" for "!a"'],
+];
+
+/**
+ * A hint for `&&`, `||` or `!` written for "and", "or", "not" (mathjs has no `&&` or `||` and reads
+ * `!` as a factorial), or undefined when the text, outside quoted strings, has none of them.
+ */
+function logicalOperatorHint(source: string): string | undefined {
+  const bare = source.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""');
+  const found = LOGICAL_WORDS.filter(([, pattern]) => pattern.test(bare));
+  if (found.length === 0) return undefined;
+  return `logical operators are words here: write ${found.map(([, , instead]) => instead).join(', ')}`;
+}
+
 function unwrap(node: MathNode): MathNode {
   let n = node;
   while (n.type === 'ParenthesisNode') n = (n as unknown as { content: MathNode }).content;
@@ -281,6 +305,8 @@ class Checker {
   samplerArgs: Compiled[] = [];
   samplerArgsRandom = false;
   lastFirst: { track: number; state: number } | undefined;
+  /** The track on one side of the `==` or `!=` being checked, for the hint about an unquoted state name. */
+  comparedTrack: string | undefined;
 
   constructor(
     private readonly context: ExpressionContext,
@@ -406,7 +432,11 @@ class Checker {
       this.fail('unknown_name', `"${name}" is a function; call it with arguments, e.g. ${name}(…)`);
     }
     const known = [...this.names.params.keys(), ...this.names.vars.keys(), ...this.names.tracks.keys(), 't', 'dt'];
-    const stateOf = [...this.names.tracks].find(([, t]) => t.states.includes(name))?.[0];
+    // In `track == war`, prefer the compared track when several tracks have a state of that name.
+    const compared = this.comparedTrack === undefined ? undefined : this.names.tracks.get(this.comparedTrack);
+    const stateOf = compared?.states.includes(name)
+      ? this.comparedTrack
+      : [...this.names.tracks].find(([, t]) => t.states.includes(name))?.[0];
     const constants: Record<string, string> = { pi: '3.141592653589793', PI: '3.141592653589793', e: 'exp(1)', E: 'exp(1)' };
     if (stateOf === undefined && Object.hasOwn(constants, name)) {
       this.fail('unknown_name', `unknown name "${name}": mathjs constants are not available`, `write ${constants[name]} instead`);
@@ -415,17 +445,22 @@ class Checker {
       'unknown_name',
       `unknown name "${name}"`,
       stateOf !== undefined
-        ? `"${name}" is a state of ${stateOf}: quote it, e.g. ${stateOf} == "${name}"`
+        ? `"${name}" is a state of track ${stateOf}: quote it, ${stateOf === this.comparedTrack ? '' : 'e.g. '}${stateOf} == "${name}"`
         : suggestion(name, known, 'names'),
     );
   }
 
   operator(fn: string, op: string, args: MathNode[], depth: number): Checked {
     if (!owns(OPERATORS, fn)) {
+      const logical: Record<string, string> = {
+        factorial: '"!" after a value is a factorial, which scenarios cannot use; for logical not, write "not a"',
+        bitAnd: '"&" is bitwise and; for logical and, write "a and b"',
+        bitOr: '"|" is bitwise or; for logical or, write "a or b"',
+      };
       this.fail(
         'forbidden_syntax',
         `the operator "${op}" is not allowed`,
-        'allowed: + - * / ^ mod, == != < > <= >=, and or xor not, cond ? a : b',
+        owns(logical, fn) ? (logical[fn] as string) : 'allowed: + - * / ^ mod, == != < > <= >=, and or xor not, cond ? a : b',
       );
     }
     if ((fn === 'equal' || fn === 'unequal') && args.length === 2) {
@@ -478,8 +513,20 @@ class Checker {
 
   /** `track == "state"` (either order), or undefined when neither side is a track. */
   stateTest(left: MathNode, right: MathNode, depth: number): Checked | undefined {
-    const l = this.check(left, depth + 1);
-    const r = this.check(right, depth + 1);
+    const trackNamed = (node: MathNode) => {
+      const n = unwrap(node) as unknown as { type: string; name?: string };
+      return n.type === 'SymbolNode' && n.name !== undefined && this.names.tracks.has(n.name) ? n.name : undefined;
+    };
+    const outer = this.comparedTrack;
+    this.comparedTrack = trackNamed(left) ?? trackNamed(right);
+    let l: Checked;
+    let r: Checked;
+    try {
+      l = this.check(left, depth + 1);
+      r = this.check(right, depth + 1);
+    } finally {
+      this.comparedTrack = outer;
+    }
     const trackSide = l.track !== undefined ? l : r.track !== undefined ? r : undefined;
     if (trackSide === undefined) {
       if (l.text !== undefined || r.text !== undefined) {
@@ -682,6 +729,18 @@ class Checker {
     reads.random = true;
     for (const p of parts) mergeReads(reads, p.reads);
     const f = parts.map((p) => p.fn);
+    if (parts.every((p) => readsNothing(p.reads))) {
+      // Constant arguments: a bad one is wrong in every trial, so say so now rather than at run time.
+      const values = f.map((g) => g(undefined as unknown as EvalState));
+      const problem = spec.check(values);
+      if (problem !== undefined) {
+        this.fail(
+          'bad_distribution',
+          problem,
+          `call it as ${name}(${spec.params.join(', ')}) with values the samplers table of docs/scenario-language.md allows`,
+        );
+      }
+    }
     this.samplerArgs = f;
     this.samplerArgsRandom = parts.some((p) => p.reads.random);
     const path = this.path;

@@ -191,6 +191,19 @@ export function buildModel(scenario: ScenarioDocument, overrides: Overrides = {}
     } else {
       paramValues[i] = value;
       uncertainty[i] = undefined; // an explicit value replaces the uncertainty
+      const range = scenario.parameters[name]?.range;
+      if (range && range[0] <= range[1] && (value < range[0] || value > range[1])) {
+        // The range says what the author finds plausible; a value beyond it may be a deliberate stress test.
+        warnings.push({
+          ...issue(
+            'bad_override',
+            `--set ${name}`,
+            `the value ${value} for "${name}" lies outside its range [${range[0]}, ${range[1]}]`,
+            'the run uses it anyway; check for a typo or a wrong unit, or widen the range in the scenario',
+          ),
+          severity: 'warning',
+        });
+      }
     }
   }
 

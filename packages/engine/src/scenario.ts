@@ -36,7 +36,9 @@ export function zodIssues(error: z.ZodError, input?: unknown): Issue[] {
     switch (zi.code) {
       case 'unrecognized_keys':
         for (const key of zi.keys) {
-          out.push(issue('unknown_key', formatPath([...path, key]), `unknown key "${key}"`, knownKeysHint(key, path)));
+          out.push(
+            issue('unknown_key', formatPath([...path, key]), `unknown key "${key}"`, knownKeysHint(key, path, valueAt(input, path))),
+          );
         }
         break;
       case 'invalid_key': {
@@ -192,8 +194,23 @@ function typeIssue(
     'invalid_type',
     where,
     `expected ${typeWords(expected)}, got ${got}`,
-    quotedNumber && expected.includes('number') ? 'remove the quotes around the number' : `write ${typeWords(expected)} here`,
+    quotedNumber && expected.includes('number')
+      ? 'remove the quotes around the number'
+      : expected.includes('string') && !expected.includes('number') && (typeof value === 'number' || typeof value === 'boolean')
+        ? unquotedTextHint(where, value)
+        : `write ${typeWords(expected)} here`,
   );
+}
+
+/** Paths whose text must be a name (a state, a variable, a renamed name): quoting a number does not help there. */
+const NAME_PATH =
+  /^(tracks\.[^.]+\.(states\[\d+\]|initial|transitions\[\d+\]\.(to|from(\[\d+\])?))|events\[\d+\]\.force\.[^.]+|flows\[\d+\]\.to|include\[\d+\]\.rename\.[^.]+)$/;
+
+/** YAML read text such as 2022 or true as a number or a boolean: quote it, unless it must be a name. */
+function unquotedTextHint(where: string, value: number | boolean): string {
+  if (typeof value === 'number' && NAME_PATH.test(where))
+    return 'a name must start with a letter or "_", so quoting the number would not help';
+  return `YAML reads ${String(value)} as ${typeof value === 'number' ? 'a number' : 'a boolean'}: put quotes around it, '${String(value)}'`;
 }
 
 const KNOWN_KEYS: Record<string, string[]> = {
@@ -225,10 +242,12 @@ const KNOWN_KEYS: Record<string, string[]> = {
   include: ['module', 'with', 'rename'],
 };
 
-function knownKeysHint(key: string, path: (string | number)[]): string {
-  if (/[()"']/.test(key) || /^\s*\d/.test(key)) {
-    return 'an expression with a comma inside { … } was split by YAML: put quotes around the whole expression';
-  }
+/**
+ * The hint for an unknown key: a likely typo, the allowed keys, or, when the key looks like a piece
+ * of text (spaces, brackets, quotes, a leading digit), that YAML split a flow mapping at a comma.
+ * `mapping` is the mapping that holds the key, when known.
+ */
+function knownKeysHint(key: string, path: (string | number)[], mapping?: unknown): string {
   const section = [...path].reverse().find((p) => typeof p === 'string' && p !== 'root' && Object.hasOwn(KNOWN_KEYS, p)) as
     | string
     | undefined;
@@ -240,11 +259,40 @@ function knownKeysHint(key: string, path: (string | number)[]): string {
         : section
           ? KNOWN_KEYS[section]
           : undefined;
+  const value = isRecord(mapping) && Object.hasOwn(mapping, key) ? mapping[key] : null;
+  // A piece split off at a comma is a key without a value; a key with a value and a space is something else.
+  if (/[()[\]{}"']/.test(key) || /^\s*\d/.test(key) || (/\s/.test(key.trim()) && value === null)) {
+    const whole = isRecord(mapping) ? splitText(mapping, key, keys ?? []) : undefined;
+    return `YAML split the text at a comma inside { … }, and "${key}" became a key: put quotes around the whole text${
+      whole === undefined ? '' : `, e.g. ${whole[0]}: '${whole[1].replaceAll("'", "''")}'`
+    }`;
+  }
   if (!keys) return 'remove it';
   const others = keys.filter((k) => k !== key);
   const lower = key.toLowerCase();
   const close = nearest(key, others) ?? (lower.length >= 3 ? others.find((k) => k.toLowerCase().startsWith(lower.slice(0, 3))) : undefined);
   return close ? `did you mean "${close}"?` : `allowed keys: ${others.join(', ')}`;
+}
+
+/**
+ * Puts back together text that YAML split at commas: the allowed key before `key` whose value is
+ * text or a number, then the value-less unknown keys that follow it. Returns [that key, the text].
+ */
+function splitText(mapping: Record<string, unknown>, key: string, allowed: readonly string[]): [string, string] | undefined {
+  const names = Object.keys(mapping);
+  const piece = (i: number) => {
+    const k = names[i] as string;
+    return mapping[k] === null && !allowed.includes(k);
+  };
+  const at = names.indexOf(key);
+  let start = at - 1;
+  while (start >= 0 && piece(start)) start--;
+  const headKey = names[start];
+  const head = headKey === undefined ? undefined : mapping[headKey];
+  if (headKey === undefined || (typeof head !== 'string' && typeof head !== 'number')) return undefined;
+  let end = at + 1;
+  while (end < names.length && piece(end)) end++;
+  return [headKey, [String(head), ...names.slice(start + 1, end)].join(', ')];
 }
 
 interface Origin {
@@ -321,6 +369,23 @@ function renameAssignments(a: Record<string, string | number> | undefined, renam
   );
 }
 
+/**
+ * `with` gives a value to a module parameter that is bound to a parameter the scenario (or the
+ * include numbered `earlier`) already declares, so the value would be silently ignored.
+ */
+function boundWithIssue(where: string, name: string, target: string, earlier: number | undefined): Issue {
+  const renamed = target === name ? '' : ` (renamed "${target}")`;
+  const owner = earlier === undefined ? `the scenario's "${target}"` : `"${target}" of include[${earlier}]`;
+  return issue(
+    'duplicate_name',
+    `${where}.with.${name}`,
+    `the parameter "${name}"${renamed} is already bound to ${owner}, so "with" cannot change it`,
+    `set the default where "${target}" is declared, ${
+      earlier === undefined ? "in the scenario's parameters" : `in the "with" of include[${earlier}]`
+    }, or give this include its own copy with rename: { ${name}: other_name }`,
+  );
+}
+
 function expandIncludes(
   base: ScenarioDocument,
   doc: LoadedDocument,
@@ -339,6 +404,8 @@ function expandIncludes(
       origins.set(`tracks.${name}.transitions[${i}]`, { doc, path: ['tracks', name, 'transitions', i] });
     });
   }
+  // Which include declared each parameter that came from a module (the rest are the scenario's own).
+  const includedBy = new Map<string, number>();
   base.include.forEach((inc, n) => {
     const where = `include[${n}]`;
     const resolved = options.resolveModule?.(inc.module, doc.file);
@@ -430,9 +497,14 @@ function expandIncludes(
     }
     for (const [name, p] of Object.entries(nested.parameters)) {
       const target = r(name);
-      if (Object.hasOwn(out.parameters, target)) continue; // bound to the scenario's own parameter
       const override = Object.hasOwn(withValues, name) ? withValues[name] : undefined;
+      if (Object.hasOwn(out.parameters, target)) {
+        // Bound to an existing parameter: its value is set where it is declared, so "with" cannot change it.
+        if (override !== undefined) problems.push(...locateIssues(doc, [boundWithIssue(where, name, target, includedBy.get(target))]));
+        continue;
+      }
       out.parameters[target] = override === undefined ? p : { ...p, default: override };
+      includedBy.set(target, n);
       origins.set(`parameters.${target}`, { doc: moduleDoc, path: ['parameters', name] });
     }
     for (const [name, v] of Object.entries(nested.variables)) {

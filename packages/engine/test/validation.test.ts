@@ -497,11 +497,40 @@ metrics:
     expect(texts(issues)).toMatchInlineSnapshot(`
       [
         "expected a mapping of key: value pairs, got a list | hint: write a mapping of key: value pairs here",
-        "expected text, got 7 | hint: write text here",
+        "expected text, got 7 | hint: a name must start with a letter or "_", so quoting the number would not help",
         "expected a list, got a mapping | hint: write a list here",
         "expected a list, got a mapping | hint: write a list here",
         "expected text or a number, got a list | hint: write text or a number here",
         "expected a number, got the text "1" | hint: remove the quotes around the number",
+      ]
+    `);
+  });
+
+  it('suggests quotes for text that YAML reads as a number or a boolean, but not where a name is needed', () => {
+    const text = `id: demo
+title: 2022
+tags: [caucasus, 2022, true]
+time: { unit: day, dt: 1, horizon: 10 }
+variables:
+  oil: { unit: 1e3 }
+tracks:
+  conflict: { states: [calm, 2] }
+`;
+    const issues = loadIssues(text);
+    expect(where(issues)).toEqual([
+      { code: 'invalid_type', path: 'title', file: F, ...at(text, '2022') },
+      { code: 'invalid_type', path: 'tags[1]', file: F, ...at(text, '2022', 2) },
+      { code: 'invalid_type', path: 'tags[2]', file: F, ...at(text, 'true') },
+      { code: 'invalid_type', path: 'tracks.conflict.states[1]', file: F, ...at(text, '2]') },
+      { code: 'invalid_type', path: 'variables.oil.unit', file: F, ...at(text, '1e3') },
+    ]);
+    expect(texts(issues)).toMatchInlineSnapshot(`
+      [
+        "expected text, got 2022 | hint: YAML reads 2022 as a number: put quotes around it, '2022'",
+        "expected text, got 2022 | hint: YAML reads 2022 as a number: put quotes around it, '2022'",
+        "expected text, got true | hint: YAML reads true as a boolean: put quotes around it, 'true'",
+        "expected text, got 2 | hint: a name must start with a letter or "_", so quoting the number would not help",
+        "expected text, got 1000 | hint: YAML reads 1000 as a number: put quotes around it, '1000'",
       ]
     `);
   });
@@ -607,7 +636,32 @@ include:
     expect(where(issues)).toEqual([{ code: 'unknown_key', path: 'tracks.conflict.transitions[0].truce)', file: F, ...at(text, 'truce)') }]);
     expect(texts(issues)).toMatchInlineSnapshot(`
       [
-        "unknown key "truce)" | hint: an expression with a comma inside { … } was split by YAML: put quotes around the whole expression",
+        "unknown key "truce)" | hint: YAML split the text at a comma inside { … }, and "truce)" became a key: put quotes around the whole text, e.g. rate: 'min(escalation, truce)'",
+      ]
+    `);
+  });
+
+  it('explains a description that YAML split at its comma, and shows it quoted whole', () => {
+    const text = withRate('escalation').replace(
+      'fatalities: { initial: 0 }',
+      'fatalities: { unit: deaths, description: BTC oil not exported, net of rerouting, see notes }',
+    );
+    const issues = loadIssues(text);
+    expect(where(issues)).toEqual([
+      { code: 'unknown_key', path: 'variables.fatalities.net of rerouting', file: F, ...at(text, 'net of') },
+      { code: 'unknown_key', path: 'variables.fatalities.see notes', file: F, ...at(text, 'see notes') },
+    ]);
+    expect(texts(issues)).toMatchInlineSnapshot(`
+      [
+        "unknown key "net of rerouting" | hint: YAML split the text at a comma inside { … }, and "net of rerouting" became a key: put quotes around the whole text, e.g. description: 'BTC oil not exported, net of rerouting, see notes'",
+        "unknown key "see notes" | hint: YAML split the text at a comma inside { … }, and "see notes" became a key: put quotes around the whole text, e.g. description: 'BTC oil not exported, net of rerouting, see notes'",
+      ]
+    `);
+    // A key with a space that has a value of its own is not a split piece: the usual hint.
+    const spaced = loadIssues(withRate('escalation').replace('fatalities: { initial: 0 }', 'fatalities: { initial value: 0 }'));
+    expect(texts(spaced)).toMatchInlineSnapshot(`
+      [
+        "unknown key "initial value" | hint: did you mean "initial"?",
       ]
     `);
   });
@@ -839,8 +893,8 @@ metrics:
     expect(rows).toMatchInlineSnapshot(`
       [
         "min  =>  unknown_name: in "min": "min" is a function; call it with arguments, e.g. min(…)",
-        "war  =>  unknown_name: in "war": unknown name "war" | hint: "war" is a state of conflict: quote it, e.g. conflict == "war"",
-        "conflict == war  =>  unknown_name: in "conflict == war": unknown name "war" | hint: "war" is a state of conflict: quote it, e.g. conflict == "war"",
+        "war  =>  unknown_name: in "war": unknown name "war" | hint: "war" is a state of track conflict: quote it, e.g. conflict == "war"",
+        "conflict == war  =>  unknown_name: in "conflict == war": unknown name "war" | hint: "war" is a state of track conflict: quote it, conflict == "war"",
         "pi  =>  unknown_name: in "pi": unknown name "pi": mathjs constants are not available | hint: write 3.141592653589793 instead",
         "e  =>  unknown_name: in "e": unknown name "e": mathjs constants are not available | hint: write exp(1) instead",
         "i  =>  unknown_name: in "i": unknown name "i" | hint: did you mean "t"?",
@@ -849,6 +903,54 @@ metrics:
         "constructor  =>  unknown_name: in "constructor": unknown name "constructor" | hint: known names: escalation, truce, fatalities, conflict, t, dt",
         "__proto__  =>  unknown_name: in "__proto__": unknown name "__proto__" | hint: known names: escalation, truce, fatalities, conflict, t, dt",
         "toString  =>  unknown_name: in "toString": unknown name "toString" | hint: known names: escalation, truce, fatalities, conflict, t, dt",
+      ]
+    `);
+  });
+
+  it('names the compared track when an unquoted state name belongs to several tracks', () => {
+    const text = withRate('escalation').replace(
+      'flows:',
+      `  front:
+    states: [calm, war]
+    transitions: [{ from: calm, to: war, rate: 'front == war ? 0 : 0.1' }]
+flows:`,
+    );
+    const issues = buildIssues(text);
+    expect(where(issues)).toEqual([
+      { code: 'unknown_name', path: 'tracks.front.transitions[0].rate', file: F, ...at(text, "'front == war") },
+    ]);
+    expect(texts(issues)).toMatchInlineSnapshot(`
+      [
+        "in "front == war ? 0 : 0.1": unknown name "war" | hint: "war" is a state of track front: quote it, front == "war"",
+      ]
+    `);
+  });
+
+  it('says "no … are declared" in plain English when there is nothing to suggest', () => {
+    const text = `id: demo
+time: { unit: day, dt: 1, horizon: 10 }
+tracks:
+  conflict:
+    states: [calm, war]
+    transitions: [{ from: calm, to: war, rate: 0.1, add: { deaths: 1 } }]
+flows: [{ to: deaths, amount: 1 }]
+events: [{ at: 1, set: { escalation: 1 } }]
+metrics: { war: { expr: 'ever(conflict, "war")' } }
+`;
+    const issues = buildIssues(text);
+    const override = buildIssues(text, { escalation: 1 }).filter((i) => i.code === 'bad_override');
+    expect(where([...issues, ...override])).toEqual([
+      { code: 'unknown_name', path: 'tracks.conflict.transitions[0].add.deaths', file: F, ...at(text, '1 } }') },
+      { code: 'unknown_name', path: 'flows[0].to', file: F, ...at(text, 'deaths, amount') },
+      { code: 'unknown_name', path: 'events[0].set.escalation', file: F, ...at(text, '1 } }]', 2) },
+      { code: 'bad_override', path: '--set escalation' },
+    ]);
+    expect(texts([...issues, ...override])).toMatchInlineSnapshot(`
+      [
+        ""deaths" is not a variable | hint: no variables are declared",
+        ""deaths" is not a variable | hint: no variables are declared",
+        ""escalation" is not a parameter or variable | hint: no parameters or variables are declared",
+        "there is no parameter "escalation" | hint: no parameters are declared",
       ]
     `);
   });
@@ -979,10 +1081,10 @@ describe('expressions that are refused before anything is evaluated', () => {
         "[1, 2]  =>  forbidden_syntax: in "[1, 2]": matrices and arrays cannot be used in scenario expressions | hint: use arithmetic, comparisons, and/or/not, cond ? a : b and the functions listed in docs/scenario-language.md",
         "{a: 1}  =>  forbidden_syntax: in "{a: 1}": objects cannot be used in scenario expressions | hint: use arithmetic, comparisons, and/or/not, cond ? a : b and the functions listed in docs/scenario-language.md",
         "5 cm to inch  =>  forbidden_syntax: in "5 cm to inch": the operator "to" is not allowed | hint: allowed: + - * / ^ mod, == != < > <= >=, and or xor not, cond ? a : b",
-        "3!  =>  forbidden_syntax: in "3!": the operator "!" is not allowed | hint: allowed: + - * / ^ mod, == != < > <= >=, and or xor not, cond ? a : b",
+        "3!  =>  forbidden_syntax: in "3!": the operator "!" is not allowed | hint: "!" after a value is a factorial, which scenarios cannot use; for logical not, write "not a"",
         "escalation'  =>  forbidden_syntax: in "escalation'": the operator "'" is not allowed | hint: allowed: + - * / ^ mod, == != < > <= >=, and or xor not, cond ? a : b",
-        "escalation & 1  =>  forbidden_syntax: in "escalation & 1": the operator "&" is not allowed | hint: allowed: + - * / ^ mod, == != < > <= >=, and or xor not, cond ? a : b",
-        "escalation | 1  =>  forbidden_syntax: in "escalation | 1": the operator "|" is not allowed | hint: allowed: + - * / ^ mod, == != < > <= >=, and or xor not, cond ? a : b",
+        "escalation & 1  =>  forbidden_syntax: in "escalation & 1": the operator "&" is not allowed | hint: "&" is bitwise and; for logical and, write "a and b"",
+        "escalation | 1  =>  forbidden_syntax: in "escalation | 1": the operator "|" is not allowed | hint: "|" is bitwise or; for logical or, write "a or b"",
         "escalation << 1  =>  forbidden_syntax: in "escalation << 1": the operator "<<" is not allowed | hint: allowed: + - * / ^ mod, == != < > <= >=, and or xor not, cond ? a : b",
         "escalation >> 1  =>  forbidden_syntax: in "escalation >> 1": the operator ">>" is not allowed | hint: allowed: + - * / ^ mod, == != < > <= >=, and or xor not, cond ? a : b",
         "escalation >>> 1  =>  forbidden_syntax: in "escalation >>> 1": the operator ">>>" is not allowed | hint: allowed: + - * / ^ mod, == != < > <= >=, and or xor not, cond ? a : b",
@@ -991,6 +1093,39 @@ describe('expressions that are refused before anything is evaluated', () => {
         "escalation in cm  =>  forbidden_syntax: in "escalation in cm": the operator "in" is not allowed | hint: allowed: + - * / ^ mod, == != < > <= >=, and or xor not, cond ? a : b",
         "null  =>  forbidden_syntax: in "null": the constant null is not allowed | hint: write a number",
         "undefined  =>  forbidden_syntax: in "undefined": the constant undefined is not allowed | hint: write a number",
+      ]
+    `);
+  });
+
+  it('suggests and, or, not for &&, ||, ! and the bitwise & and |', () => {
+    const rows = [
+      'escalation && truce',
+      'escalation || truce',
+      '!escalation',
+      'escalation && !(truce > 1)',
+      'escalation !truce',
+      'escalation & truce',
+      'escalation | truce',
+    ].map((r) => {
+      const { issue, line } = refusal(r);
+      expect(issue).toMatchObject({ path: RATE_PATH, ...RATE_AT });
+      expect(['expression_syntax', 'forbidden_syntax']).toContain(issue.code);
+      return line;
+    });
+    // "!=" and a "!" inside a quoted state name are not mistaken for "not".
+    const unequal = refusal('escalation !== truce');
+    const quoted = refusal('conflict == "a!b" ? (escalation : 1');
+    expect([...rows, unequal.line, quoted.line]).toMatchInlineSnapshot(`
+      [
+        "escalation && truce  =>  expression_syntax: cannot parse "escalation && truce": Value expected (char 13) | hint: logical operators are words here: write "a and b" for "a && b"",
+        "escalation || truce  =>  expression_syntax: cannot parse "escalation || truce": Value expected (char 13) | hint: logical operators are words here: write "a or b" for "a || b"",
+        "!escalation  =>  expression_syntax: cannot parse "!escalation": Value expected (char 1) | hint: logical operators are words here: write "not a" for "!a"",
+        "escalation && !(truce > 1)  =>  expression_syntax: cannot parse "escalation && !(truce > 1)": Value expected (char 13) | hint: logical operators are words here: write "a and b" for "a && b", "not a" for "!a"",
+        "escalation !truce  =>  forbidden_syntax: in "escalation !truce": the operator "!" is not allowed | hint: "!" after a value is a factorial, which scenarios cannot use; for logical not, write "not a"",
+        "escalation & truce  =>  forbidden_syntax: in "escalation & truce": the operator "&" is not allowed | hint: "&" is bitwise and; for logical and, write "a and b"",
+        "escalation | truce  =>  forbidden_syntax: in "escalation | truce": the operator "|" is not allowed | hint: "|" is bitwise or; for logical or, write "a or b"",
+        "escalation !== truce  =>  expression_syntax: cannot parse "escalation !== truce": Value expected (char 14) | hint: check brackets, quotes and operators",
+        "conflict == "a!b" ? (escalation : 1  =>  expression_syntax: cannot parse "conflict == "a!b" ? (escalation : 1": Parenthesis ) expected (char 36) | hint: check brackets, quotes and operators",
       ]
     `);
   });
@@ -1061,7 +1196,7 @@ describe('expressions that are refused before anything is evaluated', () => {
         "matrix().get({length: 1, reduce: f(callback, a) = callback(cos, "constructor")})  =>  forbidden_syntax: in "matrix().get({length: 1, reduce: f(callback, a) = callback(cos, "constructor")})": property or index access (a.b, a[1]) cannot be used in scenario expressions | hint: use arithmetic, comparisons, and/or/not, cond ? a : b and the functions listed in docs/scenario-language.md",
         "matrix([1]).get({length: 1, reduce: cos.constructor})  =>  forbidden_syntax: in "matrix([1]).get({length: 1, reduce: cos.constructor})": property or index access (a.b, a[1]) cannot be used in scenario expressions | hint: use arithmetic, comparisons, and/or/not, cond ? a : b and the functions listed in docs/scenario-language.md",
         "f(x) = x; f.constructor  =>  forbidden_syntax: in "f(x) = x; f.constructor": several statements (; or newlines) cannot be used in scenario expressions | hint: use arithmetic, comparisons, and/or/not, cond ? a : b and the functions listed in docs/scenario-language.md",
-        "10000000000!  =>  forbidden_syntax: in "10000000000!": the operator "!" is not allowed | hint: allowed: + - * / ^ mod, == != < > <= >=, and or xor not, cond ? a : b",
+        "10000000000!  =>  forbidden_syntax: in "10000000000!": the operator "!" is not allowed | hint: "!" after a value is a factorial, which scenarios cannot use; for logical not, write "not a"",
         "-Infinity:Infinity  =>  forbidden_syntax: in "-Infinity:Infinity": ranges (a:b) cannot be used in scenario expressions | hint: use arithmetic, comparisons, and/or/not, cond ? a : b and the functions listed in docs/scenario-language.md",
         "1:999999999999999999  =>  forbidden_syntax: in "1:999999999999999999": ranges (a:b) cannot be used in scenario expressions | hint: use arithmetic, comparisons, and/or/not, cond ? a : b and the functions listed in docs/scenario-language.md",
       ]
@@ -1117,6 +1252,32 @@ describe('samplers, arity and state misuse', () => {
         "in "ever(conflict)": ever() takes 2 arguments, got 1",
       ]
     `);
+  });
+
+  it('checks the constant arguments of random draws at validation, not at run time', () => {
+    const rows = ['poisson(-1)', 'negbin(5, 0)', 'beta(0, 1)', '2 + uniform(3, 1)', 'triangular(0, 2, 1)', 'bernoulli(1 + dt)'].map((a) => {
+      const text = withExpression('amount', a);
+      const issues = buildIssues(text);
+      expect(where(issues)).toEqual([{ code: 'bad_distribution', path: SLOT_PATH.amount, file: F, ...at(text, q(a)) }]);
+      return `${a}  =>  ${texts(issues)[0]}`;
+    });
+    const set = buildIssues(withExpression('set', 'gamma(1, -2)'));
+    expect(where(set)).toMatchObject([{ code: 'bad_distribution', path: SLOT_PATH.set, file: F }]);
+    expect([...rows, ...texts(set)]).toMatchInlineSnapshot(`
+      [
+        "poisson(-1)  =>  in "poisson(-1)": poisson mean must be finite and >= 0, got -1 | hint: call it as poisson(mean) with values the samplers table of docs/scenario-language.md allows",
+        "negbin(5, 0)  =>  in "negbin(5, 0)": negbin size must be finite and > 0, got 0 | hint: call it as negbin(mean, size) with values the samplers table of docs/scenario-language.md allows",
+        "beta(0, 1)  =>  in "beta(0, 1)": beta a must be finite and > 0, got 0 | hint: call it as beta(a, b) with values the samplers table of docs/scenario-language.md allows",
+        "2 + uniform(3, 1)  =>  in "2 + uniform(3, 1)": uniform needs lo <= hi, got lo=3, hi=1 | hint: call it as uniform(lo, hi) with values the samplers table of docs/scenario-language.md allows",
+        "triangular(0, 2, 1)  =>  in "triangular(0, 2, 1)": triangular needs lo <= mode <= hi and lo < hi, got lo=0, mode=2, hi=1 | hint: call it as triangular(lo, mode, hi) with values the samplers table of docs/scenario-language.md allows",
+        "bernoulli(1 + dt)  =>  in "bernoulli(1 + dt)": bernoulli p must be in [0, 1], got 2 | hint: call it as bernoulli(p) with values the samplers table of docs/scenario-language.md allows",
+        "in "gamma(1, -2)": gamma scale must be finite and > 0, got -2 | hint: call it as gamma(shape, scale) with values the samplers table of docs/scenario-language.md allows",
+      ]
+    `);
+    // Arguments that read parameters, variables, time or other draws can only be checked during a run.
+    for (const a of ['poisson(escalation - 1)', 'poisson(fatalities - 1)', 'poisson(1 - t)', 'poisson(normal(0, 1))']) {
+      expect(() => buildModel(loadScenarioText(withExpression('amount', a)).scenario), a).not.toThrow();
+    }
   });
 
   it('refuses tracks used as numbers and state names used outside state tests', () => {
@@ -1427,6 +1588,22 @@ describe('overrides and run options', () => {
     expect(georiskError(() => runScenario(loaded.scenario, { trials: 10, overrides: { escalaton: 0.2 } })).code).toBe('bad_override');
   });
 
+  it('warns (bad_override) about an override outside the parameter range, and uses it', () => {
+    const scenario = loadScenarioText(withRate('escalation')).scenario;
+    const model = buildModel(scenario, { escalation: 1.5, truce: 100 }); // truce has no range
+    expect(model.warnings.map((w) => ({ code: w.code, severity: w.severity, path: w.path }))).toEqual([
+      { code: 'bad_override', severity: 'warning', path: '--set escalation' },
+    ]);
+    expect(texts(model.warnings)).toMatchInlineSnapshot(`
+      [
+        "the value 1.5 for "escalation" lies outside its range [0, 1] | hint: the run uses it anyway; check for a typo or a wrong unit, or widen the range in the scenario",
+      ]
+    `);
+    expect(model.params.values[model.params.names.indexOf('escalation')]).toBe(1.5);
+    expect(buildModel(scenario, { escalation: 1 }).warnings).toEqual([]); // the bounds are inside
+    expect(runScenario(scenario, { trials: 10, seed: 1, overrides: { escalation: 2 } }).trials).toBe(10);
+  });
+
   it('refuses trials that are not whole numbers >= 1 and seeds out of range', () => {
     const model = buildModel(scenario());
     const cases: Array<{ trials: number; seed?: number }> = [
@@ -1704,6 +1881,47 @@ metrics: { ceasefire: { expr: 'ever(conflict, "ceasefire")' } }
         "the module "../modules/ceasefire.yaml" has no parameter "truce_rat" | hint: did you mean "truce_rate"?",
       ]
     `);
+  });
+
+  it('refuses a "with" value for a parameter bound to the scenario\'s or an earlier include\'s, which it could not change', () => {
+    const table = {
+      ...files,
+      'modules/rates.yaml': 'kind: module\nid: rates\nparameters:\n  truce_rate: { default: 0.2 }\n  spread: { default: 1 }\n',
+    };
+    const text = `id: demo
+time: { unit: day, dt: 1, horizon: 10 }
+parameters:
+  truce_rate: { default: 0.1 }
+include:
+  - { module: ../modules/rates.yaml, with: { truce_rate: 0.5 } }
+  - { module: ../modules/rates.yaml, rename: { truce_rate: truce_2 }, with: { spread: 2 } }
+  - { module: ../modules/rates.yaml, rename: { truce_rate: truce_3, spread: spread_3 }, with: { truce_rate: 0.3, spread: 3 } }
+  - { module: ../modules/rates.yaml, rename: { truce_rate: truce_4, spread: truce_rate }, with: { spread: 4 } }
+`;
+    const issues = loadIssues(text, { file: S, resolveModule: resolverFor(table) });
+    expect(where(issues)).toEqual([
+      { code: 'duplicate_name', path: 'include[0].with.truce_rate', file: S, ...at(text, 'truce_rate: 0.5') },
+      { code: 'duplicate_name', path: 'include[1].with.spread', file: S, ...at(text, 'spread: 2') },
+      { code: 'duplicate_name', path: 'include[3].with.spread', file: S, ...at(text, 'spread: 4') },
+    ]);
+    expect(texts(issues)).toMatchInlineSnapshot(`
+      [
+        "the parameter "truce_rate" is already bound to the scenario's "truce_rate", so "with" cannot change it | hint: set the default where "truce_rate" is declared, in the scenario's parameters, or give this include its own copy with rename: { truce_rate: other_name }",
+        "the parameter "spread" is already bound to "spread" of include[0], so "with" cannot change it | hint: set the default where "spread" is declared, in the "with" of include[0], or give this include its own copy with rename: { spread: other_name }",
+        "the parameter "spread" (renamed "truce_rate") is already bound to the scenario's "truce_rate", so "with" cannot change it | hint: set the default where "truce_rate" is declared, in the scenario's parameters, or give this include its own copy with rename: { spread: other_name }",
+      ]
+    `);
+    // With its own copy (rename), "with" sets that copy's default.
+    const fixed = text
+      .split('\n')
+      .filter((line) => !line.includes('module:') || line.includes('truce_3'))
+      .join('\n');
+    const { scenario } = loadScenarioText(fixed, { file: S, resolveModule: resolverFor(table) });
+    expect(Object.fromEntries(Object.entries(scenario.parameters).map(([k, p]) => [k, p.default]))).toEqual({
+      truce_rate: 0.1,
+      truce_3: 0.3,
+      spread_3: 3,
+    });
   });
 
   it('reports a problem that comes from a module in the module file, at its line', () => {
