@@ -14,6 +14,7 @@ import {
   runScenario,
   type ScenarioDocument,
 } from '../../packages/engine/src/index.ts';
+import { referenceExact } from '../../packages/engine/test/reference-exact.ts';
 import { type LoopMeans, referenceLoop } from './reference-loop.ts';
 
 const root = new URL('../../', import.meta.url);
@@ -53,7 +54,7 @@ out();
 out('| steps | trials | hand loop (trial-steps/s) | engine, skipping | engine, stepping only | engine ÷ loop |');
 out('|---|---|---|---|---|---|');
 
-const comparisons: { label: string; loop: LoopMeans; engine: RunResult }[] = [];
+const comparisons: { label: string; dt: number; loop: LoopMeans; engine: RunResult }[] = [];
 for (const [label, dt, trials] of [
   ['daily (90 steps)', 1, quick ? 50_000 : 200_000],
   ['hourly (2,160 steps)', 1 / 24, quick ? 2_000 : 20_000],
@@ -64,7 +65,8 @@ for (const [label, dt, trials] of [
   // Warm both up first, so the JIT has compiled them before anything is timed.
   referenceLoop(Math.ceil(trials / 10), 2, dt);
   runScenario(scenario, { trials: Math.ceil(trials / 10), seed: 2 });
-  const loop = best(reps, () => referenceLoop(trials, 1, dt));
+  // The loop uses another seed than the engine, so their errors are independent.
+  const loop = best(reps, () => referenceLoop(trials, 1001, dt));
   const engine = best(reps, () => runScenario(scenario, { trials, seed: 1 }));
   const stepping = best(1, () => runScenario(scenario, { trials: Math.ceil(trials / 4), seed: 1, stepOnly: true }));
   const rate = (secs: number, n: number) => (n * steps) / secs;
@@ -73,19 +75,23 @@ for (const [label, dt, trials] of [
   out(
     `| ${label} | ${trials.toLocaleString('en-US')} | ${fmt(loopRate)} | ${fmt(engineRate)} | ${fmt(rate(stepping.seconds, Math.ceil(trials / 4)))} | **${(engineRate / loopRate).toFixed(1)}×** |`,
   );
-  comparisons.push({ label, loop: loop.value, engine: engine.value });
+  comparisons.push({ label, dt, loop: loop.value, engine: engine.value });
 }
 out();
-out('Same numbers? Engine estimate vs hand loop (different random draws), as z = difference / engine SE:');
+out(
+  'Same numbers? Each estimate against the exact mean (an independent calculation, packages/engine/test/reference-exact.ts), as z = (estimate − exact) / SE:',
+);
 out();
-out('| steps | metric | hand loop mean | engine mean | engine SE | z |');
-out('|---|---|---|---|---|---|');
+out('| steps | metric | exact | hand loop | engine | engine SE | z loop | z engine |');
+out('|---|---|---|---|---|---|---|---|');
 for (const c of comparisons) {
+  const exact = referenceExact(c.dt);
   for (const [name, loopMean] of Object.entries(c.loop)) {
     const m = c.engine.metrics[name];
+    const x = exact[name as keyof typeof exact];
     if (!m) continue;
     out(
-      `| ${c.label} | ${name} | ${loopMean.toFixed(4)} | ${m.mean.toFixed(4)} | ${m.se.toFixed(4)} | ${((m.mean - loopMean) / m.se).toFixed(2)} |`,
+      `| ${c.label} | ${name} | ${x.toFixed(4)} | ${loopMean.toFixed(4)} | ${m.mean.toFixed(4)} | ${m.se.toFixed(4)} | ${((loopMean - x) / m.se).toFixed(2)} | ${((m.mean - x) / m.se).toFixed(2)} |`,
     );
   }
 }

@@ -98,6 +98,9 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
   let model: ReturnType<typeof buildModel>;
   try {
     model = buildModel(loaded.scenario, flags.set);
+    // Problems with the command line itself (an override outside its range) are worth a word on stderr.
+    const notes = model.warnings.filter((w) => w.code === 'bad_override');
+    if (notes.length > 0) process.stderr.write(`${formatIssues(notes)}\n`);
     checkRunOptions(model, { trials: flags.trials, seed: flags.seed, budget: flags.budget });
   } catch (error) {
     if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));

@@ -89,12 +89,7 @@ export interface SimulateOptions {
 export function simulate(model: Model, options: SimulateOptions): RunSummary {
   const runner = new TrialRunner(model, options.stepOnly === true);
   const summary = emptySummary(model);
-  const every = options.progressEvery ?? 1000;
-  const end = options.firstTrial + options.trials;
-  for (let i = options.firstTrial; i < end; i++) {
-    runner.run(options.seed, i, summary);
-    if (options.onProgress && (i - options.firstTrial + 1) % every === 0) options.onProgress(i - options.firstTrial + 1);
-  }
+  runner.runAll(options.seed, options.firstTrial, options.firstTrial + options.trials, summary, options.onProgress, options.progressEvery);
   summary.trialSteps = options.trials * model.steps;
   return summary;
 }
@@ -146,6 +141,8 @@ class TrialRunner {
   private jointIndex = 0;
   private jointScratch: JointRow | undefined;
   private readonly cacheJoints: boolean;
+  /** Some event may apply at t = 0 (a timed one at 0, or any condition event). */
+  private readonly eventsAtStart: boolean;
   /** No track has a state whose rates read time or variables. */
   private readonly allStatic: boolean;
   /** The moving step's flows can join the bulk draw (no transition effect reads a variable). */
@@ -199,6 +196,7 @@ class TrialRunner {
     }
     this.joints = jointStates <= MAX_TABLE_ROWS ? new Array(jointStates).fill(undefined) : [];
     this.cacheJoints = this.joints.length > 0;
+    this.eventsAtStart = this.conditional.length > 0 || this.timed.some((e) => e.atStep === 0);
     this.allStatic = model.tracks.every((t) => t.dynamic.every((d) => !d));
     this.deferred = deferrableVariables(model);
     this.pendingMean = new Float64Array(model.vars.names.length);
@@ -215,9 +213,14 @@ class TrialRunner {
   }
 
   /** Runs one trial and adds it to `summary`. */
-  run(seed: number, trial: number, summary: RunSummary): void {
+  /** Runs trials [first, end) into `summary`; a failure names its trial and time. */
+  runAll(seed: number, first: number, end: number, summary: RunSummary, progress?: (done: number) => void, every = 1000): void {
+    let trial = first;
     try {
-      this.runTrial(seed, trial, summary);
+      for (; trial < end; trial++) {
+        this.runTrial(seed, trial, summary);
+        if (progress && (trial - first + 1) % every === 0) progress(trial - first + 1);
+      }
     } catch (error) {
       if (error instanceof GeoriskError) {
         const at = `(trial ${trial}, t = ${this.s.t})`;
@@ -231,7 +234,8 @@ class TrialRunner {
     const { model, s } = this;
     this.rng.reseed(trialSeed(seed, trial, 0));
     this.startParams(seed, trial);
-    s.v.set(model.vars.initial);
+    const initial = model.vars.initial;
+    for (let j = 0; j < initial.length; j++) s.v[j] = initial[j] as number;
     for (let j = 0; j < s.ever.length; j++) {
       s.ever[j] = 0;
       s.first[j] = Number.NaN;
@@ -239,21 +243,24 @@ class TrialRunner {
     }
     if (this.fired.length > 0) this.fired.fill(0);
     s.t = 0;
-    for (const t of model.tracks) {
-      s.k[t.index] = t.initial;
-      this.enteredAt[t.index] = 0;
+    const tracks = model.tracks;
+    for (let i = 0; i < tracks.length; i++) {
+      s.k[i] = (tracks[i] as TrackModel).initial;
+      this.enteredAt[i] = 0;
     }
     // Events at t = 0 apply to the initial state before anything is recorded.
     this.nextTimed = 0;
-    this.applyDueEvents(0);
+    if (this.eventsAtStart) this.applyDueEvents(0);
     this.jointIndex = 0;
-    for (const t of model.tracks) {
-      this.jointIndex += (s.k[t.index] as number) * (this.strides[t.index] as number);
-      const slot = t.stateOffset + (s.k[t.index] as number);
+    const firstWidth = this.steps + 1;
+    for (let i = 0; i < tracks.length; i++) {
+      const state = s.k[i] as number;
+      this.jointIndex += state * (this.strides[i] as number);
+      const slot = (this.slotsPerTrack[i] as number) + state;
       s.ever[slot] = 1;
       summary.ever[slot]++;
       s.first[slot] = 0;
-      summary.firstAt[slot * (this.steps + 1)]++;
+      summary.firstAt[slot * firstWidth]++;
     }
 
     let m = 0;

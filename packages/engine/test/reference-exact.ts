@@ -36,11 +36,11 @@ const pipeline = (c: number, p: number): Out => {
 };
 const FATALITIES = [0.5, 20, 150, 0, 0];
 
-/** One step's distribution of the next state of a track, given its outgoing rates (dt = 1). */
-function next(out: Out, current: number): [number, number][] {
+/** One step's distribution of the next state of a track, given its outgoing rates per day. */
+function next(out: Out, current: number, dt: number): [number, number][] {
   const h = out.reduce((s, [, r]) => s + r, 0);
   if (h === 0) return [[current, 1]];
-  const leave = -Math.expm1(-h);
+  const leave = -Math.expm1(-h * dt);
   return [[current, 1 - leave], ...out.map(([t, r]) => [t, (leave * r) / h] as [number, number])];
 }
 
@@ -55,27 +55,28 @@ export interface ReferenceExact {
   ceasefire_censored: number;
 }
 
-/** Exact metric means of the reference model. */
-export function referenceExact(): ReferenceExact {
+/** Exact metric means of the reference model, with steps of `dt` days (1 in the specification). */
+export function referenceExact(dt = 1): ReferenceExact {
+  const steps = Math.round(90 / dt);
   // key: c, a, p, war seen, intervention seen, ceasefire seen
   let states = new Map<string, number>([['1,0,0,0,0,0', 1]]);
   let fatalities = 0;
   let down = 0;
   let ceasefireTime = 0;
-  for (let k = 0; k < 90; k++) {
+  for (let k = 0; k < steps; k++) {
     const after = new Map<string, number>();
     for (const [key, pr] of states) {
       const [c, a, p, w, i, f] = key.split(',').map(Number) as [number, number, number, number, number, number];
-      fatalities += pr * (FATALITIES[c] as number);
-      if (p !== 0) down += pr;
-      // The time of first ceasefire counts k + 1 for a first entry in this step, 90 if never.
-      for (const [c2, pc] of next(CONFLICT[c] as Out, c)) {
-        for (const [a2, pa] of next(alliance(c, a), a)) {
-          for (const [p2, pp] of next(pipeline(c, p), p)) {
+      fatalities += pr * (FATALITIES[c] as number) * dt;
+      if (p !== 0) down += pr * dt;
+      // The time of first ceasefire is (k + 1)·dt for a first entry in this step, 90 if never.
+      for (const [c2, pc] of next(CONFLICT[c] as Out, c, dt)) {
+        for (const [a2, pa] of next(alliance(c, a), a, dt)) {
+          for (const [p2, pp] of next(pipeline(c, p), p, dt)) {
             const q = pr * pc * pa * pp;
             if (q === 0) continue;
             const f2 = f || c2 === 3 ? 1 : 0;
-            if (!f && f2) ceasefireTime += q * (k + 1);
+            if (!f && f2) ceasefireTime += q * (k + 1) * dt;
             const k2 = [c2, a2, p2, w || c2 === 2 ? 1 : 0, i || a2 === 2 ? 1 : 0, f2].join(',');
             after.set(k2, (after.get(k2) ?? 0) + q);
           }
