@@ -6,14 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import {
-  buildModel,
-  loadScenarioText,
-  type Model,
-  type RunResult,
-  runScenario,
-  type ScenarioDocument,
-} from '../../packages/engine/src/index.ts';
+import { loadScenarioText, type RunResult, runScenario, type ScenarioDocument } from '../../packages/engine/src/index.ts';
 import { referenceExact } from '../../packages/engine/test/reference-exact.ts';
 import { type LoopMeans, referenceLoop } from './reference-loop.ts';
 
