@@ -1,0 +1,107 @@
+/** `georisk run`: Monte Carlo over a scenario, printed as a table, JSON or CSV. */
+import { availableParallelism } from 'node:os';
+import {
+  buildModel,
+  checkRunOptions,
+  DEFAULT_SEED,
+  DEFAULT_TRIAL_STEP_BUDGET,
+  finalizeResult,
+  formatIssues,
+  GeoriskError,
+  type Overrides,
+  type RunResult,
+} from '@georisk/engine';
+import { SingleBar } from 'cli-progress';
+import { Option } from 'commander';
+import { collectSet, EXIT, locateScenarioIssues, output, type RegisterCommand, wholeNumber } from '../cli-common.ts';
+import { formatCsv, formatTable } from '../format.ts';
+import { loadScenarioFile } from '../load.ts';
+import { runTrials, threadsFor } from '../parallel.ts';
+
+interface RunFlags {
+  trials: number;
+  seed: number;
+  set: Overrides;
+  workers: number;
+  format: 'table' | 'json' | 'csv';
+  out?: string;
+  budget: number;
+  stepOnly?: boolean;
+  progress: boolean;
+}
+
+async function runCommand(file: string, flags: RunFlags): Promise<void> {
+  const loaded = loadScenarioFile(file);
+  let model: ReturnType<typeof buildModel>;
+  try {
+    model = buildModel(loaded.scenario, flags.set);
+    // Problems with the command line itself (an override outside its range) are worth a word on stderr.
+    const notes = model.warnings.filter((w) => w.code === 'bad_override');
+    if (notes.length > 0) process.stderr.write(`${formatIssues(notes)}\n`);
+    checkRunOptions(model, { trials: flags.trials, seed: flags.seed, budget: flags.budget });
+  } catch (error) {
+    if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
+    throw error;
+  }
+  const started = performance.now();
+  let bar: SingleBar | undefined;
+  const showProgress = flags.progress && process.stderr.isTTY === true;
+  const onProgress = showProgress
+    ? (done: number) => {
+        if (bar === undefined && performance.now() - started > 1000) {
+          bar = new SingleBar({
+            stream: process.stderr,
+            format: 'running {bar} {percentage}% | {value}/{total} trials | ETA {eta_formatted}',
+            hideCursor: true,
+            clearOnComplete: true,
+          });
+          bar.start(flags.trials, done);
+        }
+        bar?.update(done);
+      }
+    : undefined;
+  const summary = await runTrials(model, {
+    seed: flags.seed,
+    trials: flags.trials,
+    workers: flags.workers,
+    overrides: flags.set,
+    stepOnly: flags.stepOnly === true,
+    ...(onProgress ? { onProgress } : {}),
+  })
+    .catch((error: unknown) => {
+      if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
+      throw error;
+    })
+    .finally(() => bar?.stop());
+  const seconds = (performance.now() - started) / 1000;
+  // The threads actually used: a small run stays on this thread whatever --workers says.
+  const workers = threadsFor(model, flags.trials, flags.workers);
+  const result = finalizeResult(model, summary, { seed: flags.seed, overrides: flags.set, seconds, workers });
+  // Peak memory of the whole process (every thread), for benchmarks; like all timing, not part of the receipt.
+  const timing: RunResult['timing'] & { peakRssMb?: number } = result.timing;
+  timing.peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  const text =
+    flags.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : flags.format === 'csv' ? formatCsv(result) : formatTable(result);
+  output(text, flags.out);
+}
+
+/** Registers `run`. */
+export const registerRun: RegisterCommand = (program, setExit) => {
+  program
+    .command('run')
+    .description('run a scenario by Monte Carlo and print outcome distributions')
+    .argument('<file>', 'scenario file (YAML or JSON)')
+    .option('-n, --trials <n>', 'number of trials', wholeNumber('--trials', 1), 10_000)
+    .option('-s, --seed <seed>', 'random seed (same seed, same numbers)', wholeNumber('--seed', 0), DEFAULT_SEED)
+    .option('--set <name=value>', 'override a parameter (repeatable)', collectSet, {})
+    .option('-w, --workers <n>', 'worker threads (never changes the numbers)', wholeNumber('--workers', 1), availableParallelism())
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+    .option('-o, --out <file>', 'write the output to a file (atomically) instead of stdout')
+    .option('--budget <trialSteps>', 'ceiling on trials × steps', wholeNumber('--budget', 1), DEFAULT_TRIAL_STEP_BUDGET)
+    .option('--step-only', 'disable quiet-step skipping (for checking; slower, same distribution)')
+    .option('--no-progress', 'never show a progress bar')
+    .action(async (file: string, flags: RunFlags) => {
+      await runCommand(file, flags);
+      setExit(EXIT.ok);
+    });
+};
