@@ -214,8 +214,8 @@ export function mergeMetric(a: MetricAccumulator, b: MetricAccumulator): void {
   }
 }
 
-/** The value distribution as sorted (value, count) pairs. */
-function sortedCounts(acc: MetricAccumulator): [number, number][] {
+/** The value distribution as sorted (value, count) pairs (bucket representatives once bucketed). */
+export function valueCounts(acc: MetricAccumulator): [number, number][] {
   const out: [number, number][] = [];
   for (const [k, c] of acc.sketchNeg ?? []) out.push([-bucketValue(k), c]);
   for (const [x, c] of acc.exact) out.push([x, c]);
@@ -278,7 +278,7 @@ export function summarizeMetric(acc: MetricAccumulator, isFirstPassage: boolean)
   const variance = n > 1 ? Math.max(0, (sumSq - sum * mean) / (n - 1)) : 0;
   const sd = Math.sqrt(variance);
   const se = n > 0 ? sd / Math.sqrt(n) : Number.NaN;
-  const counts = sortedCounts(acc);
+  const counts = valueCounts(acc);
   const quantiles = {} as Record<QuantileName, number>;
   for (const [name, q] of Object.entries(QUANTILES) as [QuantileName, number][]) {
     const rank = Math.max(1, Math.ceil(q * n - 1e-9));
