@@ -18,6 +18,7 @@ export { MAX_SEED, type Rng, TrialStream, trialSeed } from './rng.ts';
 export * from './run.ts';
 export * from './scenario.ts';
 export * from './scenario-schema.ts';
+export * from './scoring.ts';
 export { emptySummary, mergeSummaries, type RunSummary, type SimulateOptions, simulate } from './simulate.ts';
-export { type MetricSummary, QUANTILES, wilson } from './summarize.ts';
+export { type MetricAccumulator, type MetricSummary, QUANTILES, valueCounts, wilson } from './summarize.ts';
 export { ENGINE_VERSION } from './version.ts';
