@@ -17,7 +17,8 @@ export function formatPercent(p: number): string {
   return `${(p * 100).toFixed(1)}%`;
 }
 
-function table(rows: string[][], rightAlign: boolean[]): string {
+/** Aligns rows of cells into columns. */
+export function table(rows: string[][], rightAlign: boolean[]): string {
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
   return rows
     .map((r) =>

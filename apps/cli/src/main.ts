@@ -3,6 +3,7 @@
 import { ENGINE_VERSION, formatIssues, GeoriskError } from '@georisk/engine';
 import { Command, CommanderError } from 'commander';
 import { EXIT, OutputError, type RegisterCommand, USAGE_CODES, UsageError } from './cli-common.ts';
+import { registerExact } from './commands/exact.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSchema } from './commands/schema.ts';
 import { registerValidate } from './commands/validate.ts';
@@ -10,7 +11,7 @@ import { registerValidate } from './commands/validate.ts';
 export { EXIT } from './cli-common.ts';
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS: RegisterCommand[] = [registerValidate, registerRun, registerSchema];
+const COMMANDS: RegisterCommand[] = [registerValidate, registerRun, registerExact, registerSchema];
 
 /** Builds the command-line program (exported for tests). */
 export function buildProgram(setExit: (code: number) => void): Command {

@@ -90,6 +90,10 @@ export interface CompiledExpression {
   firstOf?: { track: number; state: number };
   /** The value when the expression reads nothing at all. */
   constant?: number;
+  /** Metric functions it calls (ever, first, time_in), with the (track, state) slot each reads. */
+  metricCalls: { fn: 'ever' | 'first' | 'time_in'; track: number; state: number; slot: number }[];
+  /** Tracks whose current state it tests directly (conflict == "war", is(...)). */
+  stateTests: Set<number>;
 }
 
 type SamplerName = dist.SamplerName;
@@ -232,7 +236,7 @@ export function compileExpression(source: string | number, context: ExpressionCo
       throw new GeoriskError([issue('bad_number', path, `${source} is not a finite number`)]);
     }
     const value = source;
-    return { fn: () => value, reads: emptyReads(), source: String(source), constant: value };
+    return { fn: () => value, reads: emptyReads(), source: String(source), constant: value, metricCalls: [], stateTests: new Set() };
   }
   precheck(source, path);
   let root: MathNode;
@@ -259,7 +263,13 @@ export function compileExpression(source: string | number, context: ExpressionCo
     );
   }
   if (checked.track !== undefined) checker.trackAsNumber(checked.track);
-  const out: CompiledExpression = { fn: checked.fn, reads: checked.reads, source };
+  const out: CompiledExpression = {
+    fn: checked.fn,
+    reads: checked.reads,
+    source,
+    metricCalls: checker.metricCalls,
+    stateTests: checker.stateTests,
+  };
   if (readsNothing(checked.reads)) {
     const value = checked.fn(undefined as unknown as EvalState);
     out.constant = value;
@@ -305,6 +315,8 @@ class Checker {
   samplerArgs: Compiled[] = [];
   samplerArgsRandom = false;
   lastFirst: { track: number; state: number } | undefined;
+  metricCalls: CompiledExpression['metricCalls'] = [];
+  stateTests = new Set<number>();
   /** The track on one side of the `==` or `!=` being checked, for the hint about an unquoted state name. */
   comparedTrack: string | undefined;
 
@@ -560,6 +572,7 @@ class Checker {
     const ti = track.index;
     const reads = emptyReads();
     reads.tracks.add(ti);
+    this.stateTests.add(ti);
     return { fn: (s) => mask[s.k[ti] as number] as number, reads };
   }
 
@@ -700,6 +713,7 @@ class Checker {
     const reads = emptyReads();
     reads.tracks.add(track.index);
     const horizon = this.names.horizon;
+    this.metricCalls.push({ fn: name as 'ever' | 'first' | 'time_in', track: track.index, state: si, slot });
     if (name === 'ever') return { fn: (s) => s.ever[slot] as number, reads };
     if (name === 'time_in') return { fn: (s) => s.timeIn[slot] as number, reads };
     this.lastFirst = { track: track.index, state: si };

@@ -17,6 +17,7 @@ import { collectSet, EXIT, locateScenarioIssues, output, type RegisterCommand, w
 import { formatCsv, formatTable } from '../format.ts';
 import { loadScenarioFile } from '../load.ts';
 import { runTrials, threadsFor } from '../parallel.ts';
+import { compareWithExact, exactForFile, formatComparison } from './exact.ts';
 
 interface RunFlags {
   trials: number;
@@ -28,6 +29,7 @@ interface RunFlags {
   budget: number;
   stepOnly?: boolean;
   progress: boolean;
+  exact?: boolean;
 }
 
 async function runCommand(file: string, flags: RunFlags): Promise<void> {
@@ -80,8 +82,15 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
   // Peak memory of the whole process (every thread), for benchmarks; like all timing, not part of the receipt.
   const timing: RunResult['timing'] & { peakRssMb?: number } = result.timing;
   timing.peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  // --exact: the exact answer beside each estimate (a check of the sampler, or of a scenario change).
+  const exact = flags.exact ? exactForFile(file, flags.set) : undefined;
+  const comparison = exact ? compareWithExact(result, exact) : undefined;
   const text =
-    flags.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : flags.format === 'csv' ? formatCsv(result) : formatTable(result);
+    flags.format === 'json'
+      ? `${JSON.stringify(comparison && exact ? { ...result, exact: { metrics: comparison, unavailable: exact.unavailable } } : result, null, 2)}\n`
+      : flags.format === 'csv'
+        ? formatCsv(result)
+        : `${formatTable(result)}${comparison && exact ? formatComparison(comparison, exact.unavailable) : ''}`;
   output(text, flags.out);
 }
 
@@ -100,6 +109,7 @@ export const registerRun: RegisterCommand = (program, setExit) => {
     .option('--budget <trialSteps>', 'ceiling on trials × steps', wholeNumber('--budget', 1), DEFAULT_TRIAL_STEP_BUDGET)
     .option('--step-only', 'disable quiet-step skipping (for checking; slower, same distribution)')
     .option('--no-progress', 'never show a progress bar')
+    .option('--exact', 'also solve the scenario exactly and show each estimate beside the exact value with its z-score')
     .action(async (file: string, flags: RunFlags) => {
       await runCommand(file, flags);
       setExit(EXIT.ok);

@@ -1,0 +1,100 @@
+/** `georisk exact`: the infinite-trials answer for scenarios whose tracks form a Markov chain. */
+import { analyzeExact, type ExactResult, GeoriskError, type RunResult } from '@georisk/engine';
+import { Option } from 'commander';
+import { collectSet, EXIT, locateScenarioIssues, output, type RegisterCommand } from '../cli-common.ts';
+import { formatNumber, formatPercent, table } from '../format.ts';
+import { loadScenarioFile } from '../load.ts';
+
+/** Solves a scenario file exactly, with file, line and column on every problem. */
+export function exactForFile(file: string, overrides: Record<string, number>): ExactResult {
+  const loaded = loadScenarioFile(file);
+  try {
+    return analyzeExact(loaded.scenario, overrides);
+  } catch (error) {
+    if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
+    throw error;
+  }
+}
+
+/** The readable form of an exact result. */
+export function formatExactTable(r: ExactResult): string {
+  const out: string[] = [];
+  out.push(`${r.scenario.title ?? r.scenario.id} — exact`);
+  const overrides = Object.entries(r.overrides).map(([k, v]) => `${k}=${v}`);
+  out.push(
+    `horizon ${r.horizon} ${r.unit}s in steps of ${r.dt} · ${r.jointStates.largestSupport.toLocaleString('en-US')} of ${r.jointStates.space.toLocaleString('en-US')} joint states reached · ${(r.timing.seconds * 1000).toFixed(1)} ms${overrides.length ? ` · ${overrides.join(' ')}` : ''}`,
+  );
+  out.push('');
+  const rows: string[][] = [['metric', 'exact', 'p5', 'median', 'p95', 'note']];
+  for (const [name, m] of Object.entries(r.metrics)) {
+    const note = [
+      m.exactness === 'mean' ? 'mean only' : '',
+      m.censored ? `${formatPercent(m.censored)} censored at ${r.horizon}` : '',
+      m.unit ?? '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    const q = m.quantiles;
+    rows.push(
+      m.probability !== undefined
+        ? [name, formatPercent(m.probability), '', '', '', note]
+        : [name, formatNumber(m.mean), q ? formatNumber(q.p5) : '', q ? formatNumber(q.p50) : '', q ? formatNumber(q.p95) : '', note],
+    );
+  }
+  out.push(table(rows, [false, true, true, true, true, false]));
+  for (const [name, why] of Object.entries(r.unavailable)) out.push(`${name}: no exact answer (${why}); use georisk run`);
+  for (const [name, t] of Object.entries(r.tracks)) {
+    out.push('');
+    const trackRows: string[][] = [[`track ${name}`, 'final', 'ever']];
+    for (const state of t.states) trackRows.push([`  ${state}`, formatPercent(t.final[state] ?? 0), formatPercent(t.ever[state] ?? 0)]);
+    out.push(table(trackRows, [false, true, true]));
+  }
+  for (const note of r.notes) out.push(`\nnote: ${note}`);
+  return `${out.join('\n')}\n`;
+}
+
+/** One row per metric: the Monte Carlo estimate, its standard error, the exact value and z = (estimate − exact) / SE. */
+export interface ExactComparison {
+  estimate: number;
+  se: number;
+  exact: number;
+  z: number;
+}
+
+/** Compares a Monte Carlo result with the exact one, metric by metric. */
+export function compareWithExact(run: RunResult, exact: ExactResult): Record<string, ExactComparison> {
+  const out: Record<string, ExactComparison> = {};
+  for (const [name, m] of Object.entries(run.metrics)) {
+    const x = exact.metrics[name];
+    if (!x) continue;
+    const z = m.se > 0 ? (m.mean - x.mean) / m.se : m.mean === x.mean ? 0 : Number.POSITIVE_INFINITY;
+    out[name] = { estimate: m.mean, se: m.se, exact: x.mean, z };
+  }
+  return out;
+}
+
+/** The table that `georisk run --exact` adds. */
+export function formatComparison(rows: Record<string, ExactComparison>, unavailable: Record<string, string>): string {
+  const lines: string[][] = [['metric', 'Monte Carlo', 'SE', 'exact', 'z']];
+  for (const [name, c] of Object.entries(rows)) {
+    lines.push([name, formatNumber(c.estimate), formatNumber(c.se), formatNumber(c.exact), c.z.toFixed(2)]);
+  }
+  const missing = Object.keys(unavailable).map((name) => `${name}: no exact answer (${unavailable[name]})`);
+  return `\nMonte Carlo against the exact answer (|z| > 3 would be surprising)\n${table(lines, [false, true, true, true, true])}\n${missing.length ? `${missing.join('\n')}\n` : ''}`;
+}
+
+/** Registers `exact`. */
+export const registerExact: RegisterCommand = (program, setExit) => {
+  program
+    .command('exact')
+    .description('solve a scenario exactly (no sampling) when its tracks form a Markov chain')
+    .argument('<file>', 'scenario file (YAML or JSON)')
+    .option('--set <name=value>', 'override a parameter (repeatable)', collectSet, {})
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('-o, --out <file>', 'write the output to a file (atomically) instead of stdout')
+    .action((file: string, flags: { set: Record<string, number>; format: 'table' | 'json'; out?: string }) => {
+      const result = exactForFile(file, flags.set);
+      output(flags.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatExactTable(result), flags.out);
+      setExit(EXIT.ok);
+    });
+};
