@@ -129,11 +129,12 @@ export function analyzeExact(scenario: ScenarioDocument, overrides: Overrides = 
     t.states.forEach((name, s) => {
       const occupancy = base.occupancy[t.stateOffset + s] as Float64Array;
       out.occupancy[name] = Array.from(occupancy);
-      out.final[name] = occupancy[model.steps] as number;
+      out.final[name] = clampProbability(occupancy[model.steps] as number);
       const pmf = firstPmf.get(t.stateOffset + s) as Float64Array;
       const cumulative: number[] = [];
       let reached = 0;
       for (let k = 0; k <= model.steps; k++) cumulative.push((reached += pmf[k] as number));
+      reached = clampProbability(reached);
       out.ever[name] = reached;
       out.firstPassage[name] = { reached, censored: 1 - reached, cumulative };
     });
@@ -167,6 +168,11 @@ export function analyzeExact(scenario: ScenarioDocument, overrides: Overrides = 
     jointStates: { space: solver.space.size, largestSupport: solver.largestSupport },
     timing: { seconds: (performance.now() - started) / 1000 },
   };
+}
+
+/** Sums of many probabilities can stray from [0, 1] by rounding; a probability is reported inside it. */
+function clampProbability(p: number): number {
+  return Math.min(1, Math.max(0, p));
 }
 
 /** Everything that stops the joint track state from being a Markov chain, as issues. */
@@ -769,7 +775,7 @@ function discreteMetric(values: number[], probabilities: number[]): ExactMetric 
     quantiles,
     distribution: { values: pairs.map(([x]) => x), probabilities: pairs.map(([, p]) => p) },
   };
-  if (pairs.every(([x]) => x === 0 || x === 1)) out.probability = merged.get(1) ?? 0;
+  if (pairs.every(([x]) => x === 0 || x === 1)) out.probability = clampProbability(merged.get(1) ?? 0);
   return out;
 }
 

@@ -104,3 +104,34 @@ export function referenceExact(dt = 1): ReferenceExact {
     ceasefire_censored: never,
   };
 }
+
+/**
+ * A second, independent route to the reference model's final state distribution: the 45 × 45
+ * transition matrix of (conflict, alliance, pipeline) built densely, then 90 matrix-vector steps
+ * with mathjs. Returns P(conflict = c, alliance = a, pipeline = p at t = 90) at index c·9 + a·3 + p.
+ */
+export async function referenceFinalByMatrix(): Promise<number[]> {
+  const { matrix, multiply } = await import('mathjs');
+  const size = 45;
+  const rows: number[][] = Array.from({ length: size }, () => new Array<number>(size).fill(0));
+  for (let c = 0; c < 5; c++) {
+    for (let a = 0; a < 3; a++) {
+      for (let p = 0; p < 3; p++) {
+        for (const [c2, pc] of next(CONFLICT[c] as Out, c, 1)) {
+          for (const [a2, pa] of next(alliance(c, a), a, 1)) {
+            for (const [p2, pp] of next(pipeline(c, p), p, 1)) {
+              const row = rows[c * 9 + a * 3 + p] as number[];
+              row[c2 * 9 + a2 * 3 + p2] = (row[c2 * 9 + a2 * 3 + p2] as number) + pc * pa * pp;
+            }
+          }
+        }
+      }
+    }
+  }
+  const transition = matrix(rows);
+  const start = new Array<number>(size).fill(0);
+  start[1 * 9] = 1; // clash, uninvolved, operating
+  let state = matrix([start]);
+  for (let k = 0; k < 90; k++) state = multiply(state, transition) as ReturnType<typeof matrix>;
+  return (state.toArray() as number[][])[0] as number[];
+}
