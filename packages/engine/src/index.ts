@@ -7,6 +7,7 @@
  * result.metrics.war_reached.probability; // { p, ci95 }
  */
 
+export * from './discover.ts';
 export { SAMPLERS } from './distributions.ts';
 export * from './errors.ts';
 export { analyzeExact, type ExactMetric, type ExactResult, type ExactTrack, MAX_EXACT_STATES, representabilityProblems } from './exact.ts';
@@ -17,9 +18,12 @@ export * from './model.ts';
 export * from './results.ts';
 export { MAX_SEED, type Rng, TrialStream, trialSeed } from './rng.ts';
 export * from './run.ts';
+export * from './sampling.ts';
 export * from './scenario.ts';
 export * from './scenario-schema.ts';
 export * from './scoring.ts';
+export * from './sensitivity.ts';
 export { emptySummary, mergeSummaries, type RunSummary, type SimulateOptions, simulate } from './simulate.ts';
 export { type MetricAccumulator, type MetricSummary, QUANTILES, valueCounts, wilson } from './summarize.ts';
+export * from './sweep.ts';
 export { ENGINE_VERSION } from './version.ts';

@@ -1,0 +1,337 @@
+/**
+ * Scenario discovery: which region of the parameter space leads to an outcome. PRIM (the patient
+ * rule induction method of Friedman and Fisher, as used in EMA Workbench) peels small slices off a
+ * box, each time the slice whose removal raises the outcome's density most, and records the
+ * peeling trajectory (coverage against density). The chosen box is reported as parameter ranges
+ * with a one-sided binomial test per restriction: is the box denser than it would be without it?
+ */
+import { GeoriskError, type Issue, issue, suggestion } from './errors.ts';
+import { DEFAULT_SEED } from './run.ts';
+import { latinHypercube } from './sampling.ts';
+import type { ScenarioDocument } from './scenario-schema.ts';
+import type { RunSummary } from './simulate.ts';
+import { valueCounts } from './summarize.ts';
+import {
+  type ParameterRange,
+  planFromPoints,
+  type ResolvedRange,
+  resolveRanges,
+  runSweepPoint,
+  type SweepPlan,
+  scaleUnitPoints,
+} from './sweep.ts';
+
+/** Points of the Latin hypercube when none are given. */
+export const DEFAULT_DISCOVER_SAMPLES = 1000;
+/** Trials per point when none are given. */
+export const DEFAULT_DISCOVER_TRIALS = 100;
+
+/** One box: a range per parameter (unrestricted ones span the data). */
+export interface PrimBox {
+  /** Per parameter, in the order given. */
+  limits: { param: string; lo: number; hi: number; restricted: boolean }[];
+  /** Share of all outcome weight inside the box. */
+  coverage: number;
+  /** Mean outcome inside the box. */
+  density: number;
+  /** Share of points inside the box. */
+  mass: number;
+  points: number;
+}
+
+export interface PrimOptions {
+  /** Share of the box's points peeled at each step. */
+  alpha?: number;
+  /** Stop peeling when fewer than this share of points remain. */
+  minMass?: number;
+}
+
+/** A restriction's significance: the p-value of the box's density against the box without it. */
+export interface Restriction {
+  param: string;
+  lo: number;
+  hi: number;
+  pValue: number;
+}
+
+export interface PrimResult {
+  /** The peeling trajectory, from the whole space to the smallest box. */
+  trajectory: PrimBox[];
+  /** Index of the chosen box in the trajectory (the best balance of coverage and density, by their harmonic mean). */
+  chosen: number;
+  box: PrimBox;
+  /** The chosen box's restricted parameters, with significance. */
+  restrictions: Restriction[];
+  /** p-value of the chosen box's density against the whole space's. */
+  pValue: number;
+  /** Mean outcome over all points. */
+  baseDensity: number;
+}
+
+/** log Γ(x) for x > 0 (Lanczos, g = 7). */
+function logGamma(x: number): number {
+  const c = [
+    0.9999999999998099, 676.5203681218851, -1259.1392167224028, 771.3234287776531, -176.6150291621406, 12.507343278686905,
+    -0.13857109526572012, 9.984369578019572e-6, 1.5056327351493116e-7,
+  ];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const z = x - 1;
+  let a = c[0] as number;
+  const t = z + 7.5;
+  for (let i = 1; i < 9; i++) a += (c[i] as number) / (z + i);
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/** P(X ≥ k) for X ~ Binomial(n, p). */
+export function binomialUpperTail(k: number, n: number, p: number): number {
+  if (k <= 0) return 1;
+  if (k > n) return 0;
+  if (p <= 0) return 0;
+  if (p >= 1) return 1;
+  const lp = Math.log(p);
+  const lq = Math.log1p(-p);
+  const base = logGamma(n + 1);
+  let total = 0;
+  for (let i = k; i <= n; i++) total += Math.exp(base - logGamma(i + 1) - logGamma(n - i + 1) + i * lp + (n - i) * lq);
+  return Math.min(1, total);
+}
+
+/**
+ * PRIM on points `x` (rows) with outcomes `y` in [0, 1] (1 = the outcome happened; a share for
+ * points that ran several trials).
+ */
+export function prim(
+  x: readonly (readonly number[])[],
+  y: readonly number[],
+  names: readonly string[],
+  options: PrimOptions = {},
+): PrimResult {
+  const alpha = options.alpha ?? 0.05;
+  const minMass = options.minMass ?? 0.05;
+  const n = x.length;
+  const dims = names.length;
+  const totalY = y.reduce((s, v) => s + v, 0);
+  let inside = Array.from({ length: n }, (_, i) => i);
+  const lo = names.map((_, d) => Math.min(...x.map((r) => r[d] as number)));
+  const hi = names.map((_, d) => Math.max(...x.map((r) => r[d] as number)));
+  const full = { lo: [...lo], hi: [...hi] };
+  const boxOf = (rows: number[], blo: number[], bhi: number[]): PrimBox => {
+    const sum = rows.reduce((s, i) => s + (y[i] as number), 0);
+    return {
+      limits: names.map((param, d) => ({
+        param,
+        lo: blo[d] as number,
+        hi: bhi[d] as number,
+        restricted: (blo[d] as number) > (full.lo[d] as number) || (bhi[d] as number) < (full.hi[d] as number),
+      })),
+      coverage: totalY > 0 ? sum / totalY : 0,
+      density: rows.length > 0 ? sum / rows.length : 0,
+      mass: rows.length / n,
+      points: rows.length,
+    };
+  };
+  const trajectory = [boxOf(inside, lo, hi)];
+  while (inside.length / n > minMass) {
+    let best: { rows: number[]; d: number; side: 'lo' | 'hi'; bound: number; mean: number } | undefined;
+    for (let d = 0; d < dims; d++) {
+      const values = inside.map((i) => (x[i] as number[])[d] as number).sort((a, b) => a - b);
+      const k = Math.max(1, Math.floor(alpha * values.length));
+      for (const side of ['lo', 'hi'] as const) {
+        const bound = side === 'lo' ? (values[k] as number) : (values[values.length - 1 - k] as number);
+        const rows = inside.filter((i) => {
+          const v = (x[i] as number[])[d] as number;
+          return side === 'lo' ? v >= bound : v <= bound;
+        });
+        if (rows.length === inside.length || rows.length === 0) continue;
+        const mean = rows.reduce((s, i) => s + (y[i] as number), 0) / rows.length;
+        if (best === undefined || mean > best.mean + 1e-12) best = { rows, d, side, bound, mean };
+      }
+    }
+    if (best === undefined || best.rows.length / n < minMass) break;
+    inside = best.rows;
+    if (best.side === 'lo') lo[best.d] = best.bound;
+    else hi[best.d] = best.bound;
+    trajectory.push(boxOf(inside, lo, hi));
+  }
+  // The box balancing coverage and density best (their harmonic mean); ties go to the larger box.
+  let chosen = 0;
+  let bestScore = -1;
+  trajectory.forEach((b, i) => {
+    const score = b.coverage + b.density > 0 ? (2 * b.coverage * b.density) / (b.coverage + b.density) : 0;
+    if (score > bestScore + 1e-12) {
+      bestScore = score;
+      chosen = i;
+    }
+  });
+  const box = trajectory[chosen] as PrimBox;
+  const inBox = (row: readonly number[], skip: number) =>
+    box.limits.every((l, d) => d === skip || ((row[d] as number) >= l.lo && (row[d] as number) <= l.hi));
+  const count = (skip: number) => {
+    let m = 0;
+    let s = 0;
+    x.forEach((row, i) => {
+      if (inBox(row, skip)) {
+        m++;
+        s += y[i] as number;
+      }
+    });
+    return { m, s };
+  };
+  const here = count(-1);
+  const k = Math.round(here.s);
+  const restrictions: Restriction[] = [];
+  box.limits.forEach((l, d) => {
+    if (!l.restricted) return;
+    const without = count(d);
+    restrictions.push({ param: l.param, lo: l.lo, hi: l.hi, pValue: binomialUpperTail(k, here.m, without.s / without.m) });
+  });
+  const baseDensity = n > 0 ? totalY / n : 0;
+  return { trajectory, chosen, box, restrictions, pValue: binomialUpperTail(k, here.m, baseDensity), baseDensity };
+}
+
+/** A condition on one metric, checked on each trial's value: `metric op number`. */
+export interface Outcome {
+  metric: string;
+  op: '>' | '>=' | '<' | '<=' | '==' | '!=';
+  value: number;
+}
+
+/** Parses `war_reached > 0` and the like. */
+export function parseOutcome(text: string, metrics: readonly string[]): Outcome {
+  const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|==|!=|>|<)\s*(-?[0-9.]+(?:e[-+]?[0-9]+)?)\s*$/i.exec(text);
+  if (!m || !Number.isFinite(Number(m[3]))) {
+    throw new GeoriskError([
+      issue(
+        'bad_run_options',
+        '--outcome',
+        `cannot read the outcome "${text}"`,
+        'write a metric, a comparison and a number, e.g. "war_reached > 0"',
+      ),
+    ]);
+  }
+  const metric = m[1] as string;
+  if (!metrics.includes(metric)) {
+    throw new GeoriskError([
+      issue('bad_run_options', '--outcome', `there is no metric "${metric}"`, suggestion(metric, metrics, 'metrics')),
+    ]);
+  }
+  return { metric, op: m[2] as Outcome['op'], value: Number(m[3]) };
+}
+
+function holds(o: Outcome, v: number): boolean {
+  switch (o.op) {
+    case '>':
+      return v > o.value;
+    case '>=':
+      return v >= o.value;
+    case '<':
+      return v < o.value;
+    case '<=':
+      return v <= o.value;
+    case '==':
+      return v === o.value;
+    case '!=':
+      return v !== o.value;
+  }
+}
+
+/** The share of a point's trials whose metric value meets the outcome (values bucketed beyond the exact range). */
+export function outcomeShare(plan: SweepPlan, summary: RunSummary, outcome: Outcome): number {
+  const index = Object.keys(plan.scenario.metrics).indexOf(outcome.metric);
+  const acc = summary.metrics[index];
+  if (!acc || acc.n === 0) return 0;
+  let hits = 0;
+  for (const [v, c] of valueCounts(acc)) if (holds(outcome, v)) hits += c;
+  return hits / acc.n;
+}
+
+export interface DiscoverOptions {
+  /** `metric op number`, checked per trial, e.g. "war_reached > 0". */
+  outcome: string;
+  /** Parameters and ranges (every parameter with a declared range when left out). */
+  vary?: ParameterRange[];
+  /** Latin-hypercube points. */
+  samples?: number;
+  /** Trials per point; a point's outcome is the share of its trials that meet the condition. */
+  trials?: number;
+  /** When set, a point counts as 1 if that share exceeds it, else 0. */
+  threshold?: number;
+  seed?: number;
+  alpha?: number;
+  minMass?: number;
+  budget?: number;
+}
+
+export interface DiscoverResult extends PrimResult {
+  outcome: Outcome;
+  params: ResolvedRange[];
+  seed: number;
+  trials: number;
+  samples: number;
+  modelRuns: number;
+  warnings: Issue[];
+}
+
+/** A discovery ready to run. */
+export interface DiscoverPlan {
+  sweep: SweepPlan;
+  outcome: Outcome;
+  options: DiscoverOptions;
+}
+
+/** Plans a discovery: a Latin hypercube over the ranges. */
+export function planDiscover(scenario: ScenarioDocument, options: DiscoverOptions): DiscoverPlan {
+  const seed = options.seed ?? DEFAULT_SEED;
+  const samples = options.samples ?? DEFAULT_DISCOVER_SAMPLES;
+  if (!Number.isInteger(samples) || samples < 10) {
+    throw new GeoriskError([issue('bad_run_options', '--samples', `discovery needs at least 10 samples, got ${samples}`)]);
+  }
+  const alpha = options.alpha ?? 0.05;
+  if (!(alpha > 0 && alpha < 0.5))
+    throw new GeoriskError([issue('bad_run_options', '--alpha', `alpha must lie in (0, 0.5), got ${alpha}`)]);
+  const params = resolveRanges(scenario, options.vary);
+  const points = scaleUnitPoints(latinHypercube(samples, params.length, seed), params);
+  const sweep = planFromPoints(scenario, params, points, {
+    seed,
+    trials: options.trials ?? DEFAULT_DISCOVER_TRIALS,
+    ...(options.budget !== undefined ? { budget: options.budget } : {}),
+  });
+  return { sweep, outcome: parseOutcome(options.outcome, sweep.metrics), options };
+}
+
+/** Reads each point's outcome share into PRIM. */
+export function analyseDiscover(plan: DiscoverPlan, shares: readonly number[]): DiscoverResult {
+  const { sweep, options } = plan;
+  const y = options.threshold === undefined ? [...shares] : shares.map((s) => (s > (options.threshold as number) ? 1 : 0));
+  const result = prim(
+    sweep.points,
+    y,
+    sweep.params.map((p) => p.name),
+    {
+      ...(options.alpha !== undefined ? { alpha: options.alpha } : {}),
+      ...(options.minMass !== undefined ? { minMass: options.minMass } : {}),
+    },
+  );
+  return {
+    ...result,
+    outcome: plan.outcome,
+    params: sweep.params,
+    seed: sweep.seed,
+    trials: sweep.trials,
+    samples: sweep.points.length,
+    modelRuns: sweep.points.length,
+    warnings: sweep.warnings,
+  };
+}
+
+/**
+ * Finds the parameter region where an outcome is most likely, on the calling thread.
+ * @example
+ * const r = discover(scenario, { outcome: 'war_reached > 0', samples: 500 });
+ * r.restrictions; // [{ param: 'war_attempt_rate', lo: 0.006, hi: 0.0083, pValue: 1e-9 }, …]
+ */
+export function discover(scenario: ScenarioDocument, options: DiscoverOptions): DiscoverResult {
+  const plan = planDiscover(scenario, options);
+  const shares = plan.sweep.points.map((_, i) => outcomeShare(plan.sweep, runSweepPoint(plan.sweep, i), plan.outcome));
+  return analyseDiscover(plan, shares);
+}

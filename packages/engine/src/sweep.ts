@@ -1,0 +1,397 @@
+/**
+ * Parameter sweeps: a plan of points (parameter values) × chunks of trials, and one row of
+ * statistics per point. Every point runs the same seed, so trial i draws the same streams at every
+ * point (common random numbers): differences between points are the parameters' doing, not noise.
+ * The engine runs a plan on the calling thread (`sweep`); the CLI hands the same (point, chunk)
+ * tasks to worker threads, and because summaries merge exactly, both give the same bits.
+ */
+import { GeoriskError, type Issue, issue, suggestion } from './errors.ts';
+import { contentHash } from './hash.ts';
+import { buildModel, type Model, type Overrides } from './model.ts';
+import { type Chunk, checkRunOptions, DEFAULT_SEED, planChunks } from './run.ts';
+import { fullFactorial, latinHypercube, linspace, sobolPoints } from './sampling.ts';
+import type { ScenarioDocument } from './scenario-schema.ts';
+import { emptySummary, mergeSummaries, type RunSummary, simulate } from './simulate.ts';
+import { QUANTILES, type QuantileName, summarizeMetric } from './summarize.ts';
+import { ENGINE_VERSION } from './version.ts';
+
+/** Trials per point when none are given. */
+export const DEFAULT_SWEEP_TRIALS = 1000;
+/** Quantile columns of a sweep row when none are chosen. */
+export const DEFAULT_SWEEP_QUANTILES: readonly QuantileName[] = ['p5', 'p50', 'p95'];
+/** Most points one plan may hold. */
+export const MAX_POINTS = 10_000_000;
+
+/** A parameter to vary: between `lo` and `hi` (its declared range when left out), in `n` grid steps. */
+export interface ParameterRange {
+  name: string;
+  lo?: number;
+  hi?: number;
+  /** Grid levels (grid designs only), at least 2. */
+  n?: number;
+}
+
+/** A parameter range with its bounds settled. */
+export interface ResolvedRange {
+  name: string;
+  lo: number;
+  hi: number;
+  n?: number;
+}
+
+/** Where the points of a sweep come from. */
+export type SweepDesign =
+  | { method: 'grid'; vary: ParameterRange[] }
+  | { method: 'lhs' | 'sobol'; samples: number; vary?: ParameterRange[] }
+  | { method: 'points'; params: string[]; points: number[][] };
+
+export interface SweepOptions {
+  design: SweepDesign;
+  /** Trials per point. */
+  trials?: number;
+  seed?: number;
+  /** Metrics to report (all when left out). */
+  metrics?: string[];
+  /** Quantile columns per metric. */
+  quantiles?: QuantileName[];
+  /** Ceiling on trials × steps per point. */
+  budget?: number;
+}
+
+/** Everything needed to run a sweep and write its rows, in plain data (it crosses workers). */
+export interface SweepPlan {
+  scenario: ScenarioDocument;
+  seed: number;
+  trials: number;
+  params: ResolvedRange[];
+  /** Parameter values of each point, in plan order. */
+  points: number[][];
+  chunks: Chunk[];
+  metrics: string[];
+  quantiles: QuantileName[];
+  /** Column names of a row: `point`, the parameters, then per metric mean, se, lo, hi and quantiles. */
+  columns: string[];
+  /** Hash of everything that determines the rows (for resuming). */
+  fingerprint: string;
+  warnings: Issue[];
+}
+
+const fail = (path: string, message: string, hint?: string): never => {
+  throw new GeoriskError([issue('bad_run_options', path, message, hint)]);
+};
+
+/**
+ * Settles the bounds of each range from the scenario: unknown names, bounds outside the declared
+ * range, empty ranges and (for grids) fewer than 2 levels are errors. With no ranges at all, every
+ * parameter that declares a non-empty range is varied over it.
+ */
+export function resolveRanges(scenario: ScenarioDocument, vary: ParameterRange[] | undefined, grid = false): ResolvedRange[] {
+  const names = Object.keys(scenario.parameters);
+  const problems: Issue[] = [];
+  if (vary === undefined || vary.length === 0) {
+    if (grid) fail('--vary', 'a grid needs at least one --vary name=lo:hi:n');
+    const all: ResolvedRange[] = [];
+    for (const name of names) {
+      const range = scenario.parameters[name]?.range;
+      if (range && range[0] < range[1]) all.push({ name, lo: range[0], hi: range[1] });
+    }
+    if (all.length === 0) fail('--vary', 'no parameter declares a range to vary', 'name the parameters with --vary name=lo:hi');
+    return all;
+  }
+  const seen = new Set<string>();
+  const out: ResolvedRange[] = [];
+  for (const r of vary) {
+    const path = `--vary ${r.name}`;
+    const p = Object.hasOwn(scenario.parameters, r.name) ? scenario.parameters[r.name] : undefined;
+    if (!p) {
+      problems.push(issue('bad_override', path, `there is no parameter "${r.name}"`, suggestion(r.name, names, 'parameters')));
+      continue;
+    }
+    if (seen.has(r.name)) {
+      problems.push(issue('bad_override', path, `"${r.name}" is varied twice`, 'give each parameter one --vary'));
+      continue;
+    }
+    seen.add(r.name);
+    const declared = p.range;
+    const lo = r.lo ?? declared?.[0];
+    const hi = r.hi ?? declared?.[1];
+    if (lo === undefined || hi === undefined) {
+      problems.push(issue('bad_override', path, `"${r.name}" declares no range`, `give one: --vary ${r.name}=lo:hi${grid ? ':n' : ''}`));
+      continue;
+    }
+    if (!Number.isFinite(lo) || !Number.isFinite(hi) || !(lo < hi)) {
+      problems.push(issue('bad_override', path, `the range ${lo}:${hi} of "${r.name}" is empty`, 'write it as lo:hi with lo < hi'));
+      continue;
+    }
+    if (declared && (lo < declared[0] || hi > declared[1])) {
+      problems.push(
+        issue(
+          'bad_override',
+          path,
+          `the range ${lo}:${hi} of "${r.name}" goes outside its declared range [${declared[0]}, ${declared[1]}]`,
+          'stay inside it, or widen the range in the scenario if the values are plausible',
+        ),
+      );
+      continue;
+    }
+    if (grid) {
+      if (r.n === undefined || !Number.isInteger(r.n) || r.n < 2) {
+        problems.push(
+          issue('bad_override', path, `a grid needs at least 2 levels per parameter, got ${r.n ?? 'none'}`, `e.g. ${r.name}=${lo}:${hi}:5`),
+        );
+        continue;
+      }
+      out.push({ name: r.name, lo, hi, n: r.n });
+    } else out.push({ name: r.name, lo, hi });
+  }
+  if (problems.length > 0) throw new GeoriskError(problems);
+  return out;
+}
+
+/** Maps unit-cube rows (row-major, `dims` wide) onto parameter ranges. */
+export function scaleUnitPoints(unit: Float64Array, ranges: ResolvedRange[]): number[][] {
+  const dims = ranges.length;
+  const n = unit.length / dims;
+  const out: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    out.push(ranges.map((r, d) => r.lo + (r.hi - r.lo) * (unit[i * dims + d] as number)));
+  }
+  return out;
+}
+
+function checkSamples(samples: number, what: string): void {
+  if (!Number.isInteger(samples) || samples < 2) fail('--samples', `${what} needs at least 2 samples, got ${samples}`);
+  if (samples > MAX_POINTS) fail('--samples', `${what} is limited to ${MAX_POINTS} samples, got ${samples}`);
+}
+
+/** Points of a design, with their parameters. */
+export function designPoints(
+  scenario: ScenarioDocument,
+  design: SweepDesign,
+  seed: number,
+): { params: ResolvedRange[]; points: number[][] } {
+  switch (design.method) {
+    case 'grid': {
+      const params = resolveRanges(scenario, design.vary, true);
+      const count = params.reduce((n, p) => n * (p.n as number), 1);
+      if (count > MAX_POINTS) fail('--vary', `the grid has ${count} points, more than the limit of ${MAX_POINTS}`);
+      return { params, points: fullFactorial(params.map((p) => linspace(p.lo, p.hi, p.n as number))) };
+    }
+    case 'lhs':
+    case 'sobol': {
+      checkSamples(design.samples, design.method === 'lhs' ? 'a Latin hypercube' : "a Sobol' sweep");
+      const params = resolveRanges(scenario, design.vary);
+      const unit =
+        design.method === 'lhs' ? latinHypercube(design.samples, params.length, seed) : sobolPoints(design.samples, params.length, seed);
+      return { params, points: scaleUnitPoints(unit, params) };
+    }
+    case 'points': {
+      const names = Object.keys(scenario.parameters);
+      const problems = design.params
+        .filter((name) => !Object.hasOwn(scenario.parameters, name))
+        .map((name) => issue('bad_override', `--vary ${name}`, `there is no parameter "${name}"`, suggestion(name, names, 'parameters')));
+      if (problems.length > 0) throw new GeoriskError(problems);
+      return { params: design.params.map((name) => ({ name, lo: Number.NaN, hi: Number.NaN })), points: design.points };
+    }
+  }
+}
+
+/**
+ * Plans a sweep: checks every option and the scenario (once, with the first point's values), and
+ * lists the points, chunks and columns.
+ */
+export function planSweep(scenario: ScenarioDocument, options: SweepOptions): SweepPlan {
+  const seed = options.seed ?? DEFAULT_SEED;
+  const trials = options.trials ?? DEFAULT_SWEEP_TRIALS;
+  const { params, points } = designPoints(scenario, options.design, seed);
+  return planFromPoints(scenario, params, points, { ...options, seed, trials });
+}
+
+/** Plans a sweep over given points (the designs of sensitivity and discovery use it). */
+export function planFromPoints(
+  scenario: ScenarioDocument,
+  params: ResolvedRange[],
+  points: number[][],
+  options: { seed: number; trials: number; metrics?: string[]; quantiles?: QuantileName[]; budget?: number },
+): SweepPlan {
+  const { seed, trials } = options;
+  const first = points[0];
+  const model = buildModel(scenario, first ? overridesOf(params, first) : {});
+  checkRunOptions(model, { trials, seed, ...(options.budget !== undefined ? { budget: options.budget } : {}) });
+  const metrics = chooseMetrics(model, options.metrics);
+  const quantiles = options.quantiles ?? [...DEFAULT_SWEEP_QUANTILES];
+  for (const q of quantiles) {
+    if (!Object.hasOwn(QUANTILES, q)) {
+      fail('--quantiles', `unknown quantile "${q}"`, `choose from ${Object.keys(QUANTILES).join(', ')}`);
+    }
+  }
+  const columns = ['point', ...params.map((p) => p.name)];
+  for (const m of metrics) columns.push(`${m}.mean`, `${m}.se`, `${m}.lo`, `${m}.hi`, ...quantiles.map((q) => `${m}.${q}`));
+  const fingerprint = contentHash({
+    engine: ENGINE_VERSION,
+    scenario,
+    seed,
+    trials,
+    params,
+    points,
+    metrics,
+    quantiles,
+  });
+  return {
+    scenario,
+    seed,
+    trials,
+    params,
+    points,
+    chunks: planChunks(trials),
+    metrics,
+    quantiles,
+    columns,
+    fingerprint,
+    warnings: model.warnings.filter((w) => w.code !== 'bad_override'),
+  };
+}
+
+/** Checks metric names against the model; all metrics when none are named. */
+export function chooseMetrics(model: Model, wanted: string[] | undefined): string[] {
+  const all = model.metrics.map((m) => m.name);
+  if (wanted === undefined || wanted.length === 0) return all;
+  const problems = wanted
+    .filter((m) => !all.includes(m))
+    .map((m) => issue('bad_run_options', '--metrics', `there is no metric "${m}"`, suggestion(m, all, 'metrics')));
+  if (problems.length > 0) throw new GeoriskError(problems);
+  return [...new Set(wanted)];
+}
+
+/** The parameter values of a point as overrides. */
+export function overridesOf(params: readonly ResolvedRange[], values: readonly number[]): Overrides {
+  const out: Overrides = {};
+  params.forEach((p, d) => {
+    out[p.name] = values[d] as number;
+  });
+  return out;
+}
+
+/** The overrides of point `index` of a plan. */
+export function pointOverrides(plan: SweepPlan, index: number): Overrides {
+  return overridesOf(plan.params, plan.points[index] as number[]);
+}
+
+/** Runs one point of a plan on the calling thread, chunk by chunk, and merges the chunks. */
+export function runSweepPoint(plan: SweepPlan, index: number): RunSummary {
+  const model = buildModel(plan.scenario, pointOverrides(plan, index));
+  const total = emptySummary(model);
+  for (const chunk of plan.chunks) {
+    mergeSummaries(total, simulate(model, { seed: plan.seed, firstTrial: chunk.firstTrial, trials: chunk.trials }));
+  }
+  return total;
+}
+
+/** The metric index of each reported metric, for a model built from the plan's scenario. */
+function metricIndexes(plan: SweepPlan, summary: RunSummary): number[] {
+  const names = Object.keys(plan.scenario.metrics);
+  if (names.length !== summary.metrics.length) throw new Error('summary does not match the plan');
+  return plan.metrics.map((m) => names.indexOf(m));
+}
+
+/** Whether each metric of the scenario is a first-passage time (censored at the horizon). */
+function firstPassageFlags(plan: SweepPlan): boolean[] {
+  const model = buildModel(plan.scenario, plan.points[0] ? pointOverrides(plan, 0) : {});
+  return model.metrics.map((m) => m.expr.firstOf !== undefined);
+}
+
+const flagCache = new WeakMap<SweepPlan, boolean[]>();
+
+/** The numbers of one row, in column order. */
+export function sweepRow(plan: SweepPlan, index: number, summary: RunSummary): number[] {
+  let flags = flagCache.get(plan);
+  if (flags === undefined) {
+    flags = firstPassageFlags(plan);
+    flagCache.set(plan, flags);
+  }
+  const row = [index, ...(plan.points[index] as number[])];
+  const indexes = metricIndexes(plan, summary);
+  for (const i of indexes) {
+    const s = summarizeMetric(summary.metrics[i] as RunSummary['metrics'][number], flags[i] === true);
+    const [lo, hi] = s.probability ? s.probability.ci95 : s.ci95;
+    row.push(s.mean, s.se, lo, hi, ...plan.quantiles.map((q) => s.quantiles[q]));
+  }
+  return row;
+}
+
+/** The mean of each reported metric at a point (probabilities for 0/1 metrics). */
+export function pointMeans(plan: SweepPlan, summary: RunSummary): number[] {
+  const indexes = metricIndexes(plan, summary);
+  return indexes.map((i) => {
+    const s = summarizeMetric(summary.metrics[i] as RunSummary['metrics'][number], false);
+    return s.mean;
+  });
+}
+
+/** A number as text that reads back to the same double ("NaN" for a missing value in CSV). */
+function numberText(x: number): string {
+  return Number.isFinite(x) ? String(x) : Number.isNaN(x) ? 'NaN' : x > 0 ? 'Inf' : '-Inf';
+}
+
+function csvField(name: string): string {
+  return /[",\n\r]/.test(name) ? `"${name.replaceAll('"', '""')}"` : name;
+}
+
+/** Row formats of sweep output. */
+export type SweepFormat = 'csv' | 'jsonl';
+
+/** The text before the first row (a CSV header line; nothing for JSON Lines). */
+export function formatSweepHeader(plan: SweepPlan, format: SweepFormat): string {
+  return format === 'csv' ? `${plan.columns.map(csvField).join(',')}\n` : '';
+}
+
+/** One row as a line of text (CSV, or a JSON object with the column names as keys; null for missing numbers). */
+export function formatSweepRow(plan: SweepPlan, row: readonly number[], format: SweepFormat): string {
+  if (format === 'csv') return `${row.map(numberText).join(',')}\n`;
+  const obj: Record<string, number | null> = {};
+  plan.columns.forEach((c, i) => {
+    const x = row[i] as number;
+    obj[c] = Number.isFinite(x) ? x : null;
+  });
+  return `${JSON.stringify(obj)}\n`;
+}
+
+/** The result of `sweep()`. */
+export interface SweepResult {
+  columns: string[];
+  /** One row per point, in plan order. */
+  rows: number[][];
+  params: ResolvedRange[];
+  metrics: string[];
+  seed: number;
+  trials: number;
+  fingerprint: string;
+}
+
+/**
+ * Runs a parameter sweep on the calling thread; `onRow` sees each row as it is finished.
+ * @example
+ * const { columns, rows } = sweep(scenario, { design: { method: 'grid', vary: [{ name: 'war_rate', lo: 0, hi: 0.1, n: 5 }] }, trials: 2000 });
+ */
+export function sweep(
+  scenario: ScenarioDocument,
+  options: SweepOptions,
+  onRow?: (row: number[], index: number, total: number) => void,
+): SweepResult {
+  const plan = planSweep(scenario, options);
+  const rows: number[][] = [];
+  plan.points.forEach((_, i) => {
+    const row = sweepRow(plan, i, runSweepPoint(plan, i));
+    rows.push(row);
+    onRow?.(row, i, plan.points.length);
+  });
+  return {
+    columns: plan.columns,
+    rows,
+    params: plan.params,
+    metrics: plan.metrics,
+    seed: plan.seed,
+    trials: plan.trials,
+    fingerprint: plan.fingerprint,
+  };
+}

@@ -1,0 +1,58 @@
+/** PRIM recovers a planted box; the outcome parser and binomial tail behave. */
+import { describe, expect, it } from 'vitest';
+import { binomialUpperTail, discover, loadScenarioText, parseOutcome, prim } from '../src/index.ts';
+
+const SCENARIO = `id: planted-box
+time: { unit: day, dt: 1, horizon: 1 }
+parameters:
+  x1: { default: 0.5, range: [0, 1] }
+  x2: { default: 0.5, range: [0, 1] }
+  x3: { default: 0.5, range: [0, 1] }
+  x4: { default: 0.5, range: [0, 1] }
+tracks:
+  track:
+    states: [a, b]
+    transitions:
+      - { from: a, to: b, rate: 0 }
+metrics:
+  hit: { expr: 'x1 > 0.6 and x2 < 0.3' }
+`;
+
+describe('PRIM', () => {
+  it('recovers a planted box x1 > 0.6, x2 < 0.3 within 0.05, leaves x3 and x4 free, and finds it significant', () => {
+    const r = discover(loadScenarioText(SCENARIO).scenario, { outcome: 'hit > 0', samples: 1000, trials: 1, seed: 3 });
+    expect(r.modelRuns).toBe(1000);
+    expect(r.baseDensity).toBeCloseTo(0.12, 1);
+    expect(r.box.density).toBeGreaterThan(0.95);
+    expect(r.box.coverage).toBeGreaterThan(0.9);
+    const byParam = new Map(r.restrictions.map((x) => [x.param, x]));
+    expect([...byParam.keys()].sort()).toEqual(['x1', 'x2']);
+    expect(Math.abs((byParam.get('x1')?.lo as number) - 0.6)).toBeLessThan(0.05);
+    expect(Math.abs((byParam.get('x2')?.hi as number) - 0.3)).toBeLessThan(0.05);
+    for (const x of r.restrictions) expect(x.pValue).toBeLessThan(1e-6);
+    expect(r.pValue).toBeLessThan(1e-20);
+    // The trajectory starts with the whole space and never loses density.
+    expect(r.trajectory[0]?.coverage).toBe(1);
+    expect(r.trajectory[0]?.mass).toBe(1);
+  });
+
+  it('finds nothing significant in pure noise', () => {
+    const x = Array.from({ length: 400 }, (_, i) => [((i * 37) % 400) / 400, ((i * 91) % 400) / 400]);
+    const y = x.map((_, i) => ((i * 2654435761) >>> 0) % 2);
+    const r = prim(x, y, ['a', 'b']);
+    expect(r.box.density).toBeLessThan(0.8);
+  });
+
+  it('parses outcomes and refuses unknown metrics with a suggestion', () => {
+    expect(parseOutcome('war_reached > 0', ['war_reached'])).toEqual({ metric: 'war_reached', op: '>', value: 0 });
+    expect(parseOutcome(' deaths>=1e3 ', ['deaths'])).toEqual({ metric: 'deaths', op: '>=', value: 1000 });
+    expect(() => parseOutcome('war_reachd > 0', ['war_reached'])).toThrow(/no metric "war_reachd"[\s\S]*war_reached/);
+    expect(() => parseOutcome('war_reached', ['war_reached'])).toThrow(/cannot read the outcome/);
+  });
+
+  it('binomial upper tail matches small exact sums', () => {
+    expect(binomialUpperTail(0, 10, 0.3)).toBe(1);
+    expect(binomialUpperTail(10, 10, 0.5)).toBeCloseTo(1 / 1024, 12);
+    expect(binomialUpperTail(9, 10, 0.5)).toBeCloseTo(11 / 1024, 12);
+  });
+});
