@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { loadScenarioText, type RunResult, runScenario, type ScenarioDocument } from '../../packages/engine/src/index.ts';
 import { referenceExact } from '../../packages/engine/test/reference-exact.ts';
+import { exactBenchmark } from './exact-bench.ts';
 import { type LoopMeans, referenceLoop } from './reference-loop.ts';
 
 const root = new URL('../../', import.meta.url);
@@ -139,6 +140,11 @@ for (const trials of quick ? [100_000, 1_000_000] : [100_000, 1_000_000, 10_000_
   const r = cliRun(trials, 2);
   out(`| ${trials.toLocaleString('en-US')} | 2 | ${r.seconds.toFixed(1)} | ${r.peakRssMb} MB |`);
 }
+
+out();
+out('### Exact analysis (one core)');
+out();
+for (const line of exactBenchmark(quick)) out(line);
 
 if (process.argv.includes('--write')) {
   const docPath = new URL('docs/benchmarks.md', root);

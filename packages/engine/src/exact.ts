@@ -30,6 +30,8 @@ import { ENGINE_VERSION } from './version.ts';
 
 /** Largest joint state space (track states × condition-event flags) the solver accepts. */
 export const MAX_EXACT_STATES = 1 << 24;
+/** Joint spaces up to this size are accumulated in a dense array (8 bytes a state). */
+const MAX_DENSE_STATES = 1 << 22;
 /** Most condition events (each doubles the state space with its "has fired" flag). */
 const MAX_CONDITION_EVENTS = 12;
 
@@ -77,6 +79,15 @@ export interface ExactResult {
   timing: { seconds: number };
 }
 
+/** Options of `analyzeExact`. */
+export interface ExactOptions {
+  /** Compute ever and first passage for every (track, state), not only those metrics read (default: when the space is small). */
+  everyState?: boolean;
+}
+
+/** Joint spaces up to this size get ever and first passage for every state by default. */
+const EVERY_STATE_LIMIT = 50_000;
+
 /** A joint state: track states plus the "has fired" flags of condition events. */
 interface Space {
   tracks: TrackModel[];
@@ -102,15 +113,15 @@ type VariableStatus = (string | undefined)[];
  * prevents it.
  * @example const exact = analyzeExact(loadScenarioText(text).scenario); exact.metrics.war_reached.mean
  */
-export function analyzeExact(scenario: ScenarioDocument, overrides: Overrides = {}): ExactResult {
+export function analyzeExact(scenario: ScenarioDocument, overrides: Overrides = {}, options: ExactOptions = {}): ExactResult {
   const started = performance.now();
   const model = buildModel(scenario, overrides);
   const problems = representabilityProblems(model);
   if (problems.length > 0) throw new GeoriskError(problems);
   const variables = variableStatus(model);
   const solver = new ExactSolver(model);
-  const base = solver.propagate(undefined);
   const notes: string[] = [];
+  const base = solver.propagate(undefined);
   model.params.uncertainty.forEach((d, i) => {
     if (d !== undefined) {
       notes.push(
@@ -118,10 +129,21 @@ export function analyzeExact(scenario: ScenarioDocument, overrides: Overrides = 
       );
     }
   });
-  // ever and first of every (track, state), by taboo propagation.
+  // ever and first by taboo propagation: of every (track, state) unless the space is large, then
+  // only of those the metrics read.
+  const everyState = options.everyState ?? solver.space.size <= EVERY_STATE_LIMIT;
+  const needed = new Set(model.metrics.flatMap((m) => m.expr.metricCalls.filter((c) => c.fn !== 'time_in').map((c) => c.slot)));
   const firstPmf = new Map<number, Float64Array>();
   for (const t of model.tracks) {
-    t.states.forEach((_, s) => firstPmf.set(t.stateOffset + s, solver.propagate({ track: t.index, state: s }).firstPmf));
+    t.states.forEach((_, s) => {
+      const slot = t.stateOffset + s;
+      if (everyState || needed.has(slot)) firstPmf.set(slot, solver.propagate({ track: t.index, state: s }).firstPmf);
+    });
+  }
+  if (!everyState) {
+    notes.push(
+      `the joint state space is large (${solver.space.size.toLocaleString('en-US')} states), so "ever" and first-passage results are given only for the states the metrics read; pass everyState to get them all`,
+    );
   }
   const tracks: Record<string, ExactTrack> = {};
   for (const t of model.tracks) {
@@ -130,7 +152,8 @@ export function analyzeExact(scenario: ScenarioDocument, overrides: Overrides = 
       const occupancy = base.occupancy[t.stateOffset + s] as Float64Array;
       out.occupancy[name] = Array.from(occupancy);
       out.final[name] = clampProbability(occupancy[model.steps] as number);
-      const pmf = firstPmf.get(t.stateOffset + s) as Float64Array;
+      const pmf = firstPmf.get(t.stateOffset + s);
+      if (pmf === undefined) return;
       const cumulative: number[] = [];
       let reached = 0;
       for (let k = 0; k <= model.steps; k++) cumulative.push((reached += pmf[k] as number));
@@ -510,15 +533,50 @@ class ExactSolver {
   /** One step of the whole distribution from time index m: moves, then events due at m + 1 (steps 1–4). */
   private advance(dist: Map<number, number>, m: number, means: Float64Array | undefined): Map<number, number> {
     const next = new Map<number, number>();
-    for (const [index, p] of dist) {
-      const succ = this.successors(index, m);
-      if (means) for (let v = 0; v < means.length; v++) means[v] += p * (succ.increments[v] as number);
-      for (let j = 0; j < succ.to.length; j++) {
-        const y = succ.to[j] as number;
-        next.set(y, (next.get(y) ?? 0) + p * (succ.p[j] as number));
+    const dense = this.denseScratch();
+    if (dense) {
+      // Accumulate into a dense array (much cheaper than map updates), then collect the touched states.
+      const touched = this.touched;
+      let count = 0;
+      for (const [index, p] of dist) {
+        const succ = this.successors(index, m);
+        if (means) for (let v = 0; v < means.length; v++) means[v] += p * (succ.increments[v] as number);
+        for (let j = 0; j < succ.to.length; j++) {
+          const y = succ.to[j] as number;
+          if (dense[y] === 0) touched[count++] = y;
+          dense[y] += p * (succ.p[j] as number);
+        }
+      }
+      for (let i = 0; i < count; i++) {
+        const y = touched[i] as number;
+        const q = dense[y] as number;
+        dense[y] = 0;
+        if (q > 0) next.set(y, q);
+      }
+    } else {
+      for (const [index, p] of dist) {
+        const succ = this.successors(index, m);
+        if (means) for (let v = 0; v < means.length; v++) means[v] += p * (succ.increments[v] as number);
+        for (let j = 0; j < succ.to.length; j++) {
+          const y = succ.to[j] as number;
+          next.set(y, (next.get(y) ?? 0) + p * (succ.p[j] as number));
+        }
       }
     }
     return this.applyConditional(m + 1, this.applyTimedEvents(m + 1, next, means), means);
+  }
+
+  private dense: Float64Array | undefined;
+  private touched = new Int32Array(0);
+
+  /** A zeroed accumulator over the whole joint space, when it is small enough to hold densely. */
+  private denseScratch(): Float64Array | undefined {
+    if (this.space.size > MAX_DENSE_STATES) return undefined;
+    if (this.dense === undefined) {
+      this.dense = new Float64Array(this.space.size);
+      this.touched = new Int32Array(this.space.size);
+    }
+    return this.dense;
   }
 
   /**

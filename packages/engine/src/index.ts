@@ -10,7 +10,15 @@
 export * from './discover.ts';
 export { SAMPLERS } from './distributions.ts';
 export * from './errors.ts';
-export { analyzeExact, type ExactMetric, type ExactResult, type ExactTrack, MAX_EXACT_STATES, representabilityProblems } from './exact.ts';
+export {
+  analyzeExact,
+  type ExactMetric,
+  type ExactOptions,
+  type ExactResult,
+  type ExactTrack,
+  MAX_EXACT_STATES,
+  representabilityProblems,
+} from './exact.ts';
 export { ALLOWED_FUNCTIONS, compileExpression, RESERVED_NAMES } from './expression.ts';
 export { canonicalJson, contentHash } from './hash.ts';
 export { formatPath, type LoadedDocument, readDocument } from './load-document.ts';

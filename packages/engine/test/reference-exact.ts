@@ -131,7 +131,7 @@ export async function referenceFinalByMatrix(): Promise<number[]> {
   const transition = matrix(rows);
   const start = new Array<number>(size).fill(0);
   start[1 * 9] = 1; // clash, uninvolved, operating
-  let state = matrix([start]);
-  for (let k = 0; k < 90; k++) state = multiply(state, transition) as ReturnType<typeof matrix>;
-  return (state.toArray() as number[][])[0] as number[];
+  let state: unknown = matrix([start]);
+  for (let k = 0; k < 90; k++) state = multiply(state as typeof transition, transition);
+  return ((state as typeof transition).toArray() as number[][])[0] as number[];
 }
