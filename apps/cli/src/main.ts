@@ -3,15 +3,26 @@
 import { ENGINE_VERSION, formatIssues, GeoriskError } from '@georisk/engine';
 import { Command, CommanderError } from 'commander';
 import { EXIT, OutputError, type RegisterCommand, USAGE_CODES, UsageError } from './cli-common.ts';
+import { registerDiscover } from './commands/discover.ts';
 import { registerExact } from './commands/exact.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSchema } from './commands/schema.ts';
+import { registerSensitivity } from './commands/sensitivity.ts';
+import { registerSweep } from './commands/sweep.ts';
 import { registerValidate } from './commands/validate.ts';
 
 export { EXIT } from './cli-common.ts';
 
 /** Every command, in the order `--help` lists them. */
-const COMMANDS: RegisterCommand[] = [registerValidate, registerRun, registerExact, registerSchema];
+const COMMANDS: RegisterCommand[] = [
+  registerValidate,
+  registerRun,
+  registerExact,
+  registerSweep,
+  registerSensitivity,
+  registerDiscover,
+  registerSchema,
+];
 
 /** Builds the command-line program (exported for tests). */
 export function buildProgram(setExit: (code: number) => void): Command {

@@ -10,7 +10,10 @@ import {
   mergeSummaries,
   type Overrides,
   planChunks,
+  pointOverrides,
   type RunSummary,
+  runSweepPoint,
+  type SweepPlan,
   simulate,
 } from '@georisk/engine';
 import { Piscina } from 'piscina';
@@ -111,4 +114,90 @@ export async function runTrials(model: Model, options: ParallelOptions): Promise
   const first = failures.reduce<(typeof failures)[number] | undefined>((a, b) => (a === undefined || b.index < a.index ? b : a), undefined);
   if (first !== undefined) throw new GeoriskError(first.issues);
   return total;
+}
+
+export interface PointOptions {
+  workers: number;
+  /** First point to run (points before it are done already, e.g. when resuming). */
+  start?: number;
+  /** Called once per point, in point order, with the point's merged summary. */
+  onPoint: (index: number, summary: RunSummary) => void;
+}
+
+/** The worker threads a sweep will use (1 means the calling thread). */
+export function threadsForPoints(plan: SweepPlan, workers: number, start = 0): number {
+  const tasks = (plan.points.length - start) * plan.chunks.length;
+  const steps = Math.round(plan.scenario.time.horizon / plan.scenario.time.dt);
+  if ((plan.points.length - start) * plan.trials * steps < IN_PROCESS_TRIAL_STEPS) return 1;
+  return Math.max(1, Math.min(workers, tasks));
+}
+
+/**
+ * Runs the points of a sweep plan, each as (point, chunk) tasks on the worker pool (or on this
+ * thread for one worker or little work). Chunks of a point merge exactly, so the summaries, and
+ * every row made from them, are the same for any number of workers.
+ */
+export async function runPoints(plan: SweepPlan, options: PointOptions): Promise<void> {
+  const start = options.start ?? 0;
+  const threads = threadsForPoints(plan, options.workers, start);
+  if (threads === 1) {
+    for (let i = start; i < plan.points.length; i++) options.onPoint(i, runSweepPoint(plan, i));
+    return;
+  }
+  const fromSource = import.meta.url.endsWith('.ts');
+  const pool = new Piscina<ChunkTask, ChunkOutcome>({
+    filename: new URL(`./run-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url).href,
+    maxThreads: threads,
+    minThreads: threads,
+    ...(fromSource ? { execArgv: workerExecArgv() } : {}),
+  });
+  const tasks: { point: number; chunk: Chunk }[] = [];
+  for (let i = start; i < plan.points.length; i++) for (const chunk of plan.chunks) tasks.push({ point: i, chunk });
+  // Per point: the summaries of its finished chunks; a point is emitted when all its chunks are in
+  // and every earlier point has been emitted.
+  const parts = new Map<number, RunSummary[]>();
+  let nextToEmit = start;
+  const emit = () => {
+    for (;;) {
+      const done = parts.get(nextToEmit);
+      if (done === undefined || done.length < plan.chunks.length) return;
+      parts.delete(nextToEmit);
+      const total = done.reduce((acc, p) => mergeSummaries(acc, p));
+      options.onPoint(nextToEmit, total);
+      nextToEmit++;
+    }
+  };
+  const failures: { index: number; issues: Issue[] }[] = [];
+  try {
+    let next = 0;
+    const inFlight = threads * 2;
+    const lane = async () => {
+      while (next < tasks.length && failures.length === 0) {
+        const index = next++;
+        const { point, chunk } = tasks[index] as { point: number; chunk: Chunk };
+        const task: ChunkTask = {
+          scenario: plan.scenario,
+          key: `${plan.fingerprint}:${point}`,
+          overrides: pointOverrides(plan, point),
+          seed: plan.seed,
+          chunk,
+          stepOnly: false,
+        };
+        const outcome = await pool.run(task);
+        if ('issues' in outcome) {
+          failures.push({ index, issues: outcome.issues });
+          continue;
+        }
+        const list = parts.get(point) ?? [];
+        list.push(outcome.summary);
+        parts.set(point, list);
+        emit();
+      }
+    };
+    await Promise.all(Array.from({ length: inFlight }, lane));
+  } finally {
+    await pool.destroy();
+  }
+  const first = failures.reduce<(typeof failures)[number] | undefined>((a, b) => (a === undefined || b.index < a.index ? b : a), undefined);
+  if (first !== undefined) throw new GeoriskError(first.issues);
 }

@@ -17,6 +17,8 @@ import { ENGINE_VERSION } from './version.ts';
 
 /** Trials per point when none are given. */
 export const DEFAULT_SWEEP_TRIALS = 1000;
+
+export type { QuantileName };
 /** Quantile columns of a sweep row when none are chosen. */
 export const DEFAULT_SWEEP_QUANTILES: readonly QuantileName[] = ['p5', 'p50', 'p95'];
 /** Most points one plan may hold. */
