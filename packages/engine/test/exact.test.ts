@@ -3,9 +3,10 @@
  * engine's Monte Carlo against exact analysis (statistical; see the header of exact-vs-mc.test.ts).
  */
 import { readFileSync } from 'node:fs';
-import { inv, type Matrix, matrix, subtract, identity } from 'mathjs';
+import { identity, inv, type Matrix, matrix, subtract } from 'mathjs';
 import { describe, expect, it } from 'vitest';
 import { analyzeExact, GeoriskError, loadScenarioText } from '../src/index.ts';
+import { EVENTS_SCENARIO } from './helpers.ts';
 import { referenceExact, referenceFinalByMatrix } from './reference-exact.ts';
 
 const referenceFile = new URL('../../../scenarios/reference/caucasus-reference.yaml', import.meta.url);
@@ -53,7 +54,8 @@ describe('the reference model, solved exactly', () => {
 describe('textbook absorbing chains', () => {
   const gambler = (p: number, start: number, horizon: number, metrics: string) => {
     const transitions: string[] = [];
-    for (let i = 1; i < 6; i++) transitions.push(`{ from: s${i}, to: s${i + 1}, probability: ${p} }`, `{ from: s${i}, to: s${i - 1}, probability: ${1 - p} }`);
+    for (let i = 1; i < 6; i++)
+      transitions.push(`{ from: s${i}, to: s${i + 1}, probability: ${p} }`, `{ from: s${i}, to: s${i - 1}, probability: ${1 - p} }`);
     return loadScenarioText(`
 id: gamblers-ruin
 time: { unit: day, dt: 1, horizon: ${horizon} }
@@ -107,31 +109,7 @@ tracks:
 
 describe('events and metrics of several flags', () => {
   it('applies timed events, condition events and forced states exactly', () => {
-    const exact = analyzeExact(
-      loadScenarioText(`
-id: events
-time: { unit: day, dt: 1, horizon: 20 }
-parameters:
-  escalation: { default: 0 }
-tracks:
-  conflict:
-    states: [calm, clash, war]
-    initial: calm
-    transitions:
-      - { from: calm, to: clash, rate: escalation }
-      - { from: clash, to: war, rate: 0.2 }
-variables:
-  alerts: {}
-events:
-  - { at: 5, set: { escalation: 1e9 } }
-  - { when: 'conflict == "war"', add: { alerts: 1 } }
-  - { at: 15, force: { conflict: calm }, set: { escalation: 0 } }
-metrics:
-  war_by_15: { expr: 'ever(conflict, "war")' }
-  alerts: { expr: alerts }
-  clash_first: { expr: 'first(conflict, "clash")' }
-`).scenario,
-    );
+    const exact = analyzeExact(loadScenarioText(EVENTS_SCENARIO).scenario);
     close(exact.metrics.war_by_15?.probability as number, 1 - Math.exp(-0.2 * 8), 1e-12);
     close(exact.metrics.alerts?.mean as number, 1 - Math.exp(-0.2 * 8), 1e-12);
     expect(exact.metrics.clash_first?.distribution).toEqual({ values: [6], probabilities: [1] });

@@ -24,3 +24,31 @@ export function binomialSe(p: number, n: number): number {
 
 /** Tolerance used by the statistical tests: 4.5 standard errors (two-sided false alarm ≈ 6.8e-6 per check). */
 export const Z_TOL = 4.5;
+
+/**
+ * Events of every kind: a parameter set at t = 5 makes the clash certain at t = 6, war follows at
+ * 0.2 a day, a condition event counts wars, and at t = 15 every trial is forced back to calm.
+ */
+export const EVENTS_SCENARIO = `
+id: events
+time: { unit: day, dt: 1, horizon: 20 }
+parameters:
+  escalation: { default: 0 }
+tracks:
+  conflict:
+    states: [calm, clash, war]
+    initial: calm
+    transitions:
+      - { from: calm, to: clash, rate: escalation }
+      - { from: clash, to: war, rate: 0.2 }
+variables:
+  alerts: {}
+events:
+  - { at: 5, set: { escalation: 1e9 } }
+  - { when: 'conflict == "war"', add: { alerts: 1 } }
+  - { at: 15, force: { conflict: calm }, set: { escalation: 0 } }
+metrics:
+  war_by_15: { expr: 'ever(conflict, "war")' }
+  alerts: { expr: alerts }
+  clash_first: { expr: 'first(conflict, "clash")' }
+`;

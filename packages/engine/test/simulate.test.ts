@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenarioText, runScenario } from '../src/index.ts';
-import { binomialSe, runYaml, withoutTiming, Z_TOL } from './helpers.ts';
+import { binomialSe, EVENTS_SCENARIO, runYaml, withoutTiming, Z_TOL } from './helpers.ts';
 
 const N = 100_000;
 
@@ -196,31 +196,8 @@ tracks:
 });
 
 describe('events', () => {
-  const yaml = `
-id: events
-time: { unit: day, dt: 1, horizon: 20 }
-parameters:
-  escalation: { default: 0 }
-tracks:
-  conflict:
-    states: [calm, clash, war]
-    initial: calm
-    transitions:
-      - { from: calm, to: clash, rate: escalation }
-      - { from: clash, to: war, rate: 0.2 }
-variables:
-  alerts: {}
-events:
-  - { at: 5, set: { escalation: 1e9 } }
-  - { when: 'conflict == "war"', add: { alerts: 1 } }
-  - { at: 15, force: { conflict: calm }, set: { escalation: 0 } }
-metrics:
-  war_by_15: { expr: 'ever(conflict, "war")' }
-  alerts: { expr: alerts }
-  clash_first: { expr: 'first(conflict, "clash")' }
-`;
   it.each([false, true])('apply at their time and on the first time a condition holds (stepOnly %s)', (stepOnly) => {
-    const result = runYaml(yaml, 20_000, 4, stepOnly);
+    const result = runYaml(EVENTS_SCENARIO, 20_000, 4, stepOnly);
     // Nothing can happen before t = 5; at step 5→6 the clash is certain; war follows at rate 0.2 per day.
     // At t = 15 every trial is forced back to calm, so a war entered in the step 14→15 is never recorded
     // (records update after events): war is recorded only for the 8 steps 6→7 … 13→14.
