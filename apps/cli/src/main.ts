@@ -3,6 +3,7 @@
 import { ENGINE_VERSION, formatIssues, GeoriskError } from '@georisk/engine';
 import { Command, CommanderError } from 'commander';
 import { EXIT, OutputError, type RegisterCommand, USAGE_CODES, UsageError } from './cli-common.ts';
+import { registerBacktest } from './commands/backtest.ts';
 import { registerDiscover } from './commands/discover.ts';
 import { registerExact } from './commands/exact.ts';
 import { registerRun } from './commands/run.ts';
@@ -18,6 +19,7 @@ const COMMANDS: RegisterCommand[] = [
   registerValidate,
   registerRun,
   registerExact,
+  registerBacktest,
   registerSweep,
   registerSensitivity,
   registerDiscover,
