@@ -1,0 +1,200 @@
+/**
+ * `georisk sweep`, `sensitivity` and `discover` as a user runs them: the same bytes for 1 and 2
+ * workers, a killed sweep resumed to a byte-identical file, and bad input refused with a clear
+ * message and no file that looks complete.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runCli, type Scratch, scratchDir, stackLines } from '../helpers/cli.ts';
+
+const SCENARIO = `id: cli-sweep
+time: { unit: day, dt: 1, horizon: 30 }
+parameters:
+  war_rate: { default: 0.02, range: [0, 0.1] }
+  ceasefire_rate: { default: 0.1, range: [0.05, 0.5], uncertainty: { dist: uniform, min: 0.05, max: 0.5 } }
+tracks:
+  conflict:
+    states: [clash, war, ceasefire]
+    transitions:
+      - { from: clash, to: war, rate: war_rate }
+      - { from: clash, to: ceasefire, rate: ceasefire_rate }
+      - { from: war, to: ceasefire, rate: 0.05 }
+metrics:
+  war_reached: { expr: 'ever(conflict, "war")' }
+  days_to_ceasefire: { expr: 'first(conflict, "ceasefire")' }
+`;
+
+/** The 2022 scenario: slow enough per point that a sweep can be interrupted part-way. */
+const SLOW = 'scenarios/armenia-azerbaijan-2022.yaml';
+const SLOW_ARGS = [
+  '--vary',
+  'war_attempt_rate=0.002:0.008:6',
+  '--vary',
+  'p_hold_war=0.1:0.5:6',
+  '--trials',
+  '1000',
+  '--metrics',
+  'war_reached,total_fatalities',
+];
+
+let dir: Scratch;
+let file: string;
+
+beforeAll(() => {
+  dir = scratchDir('georisk-sweep-');
+  file = dir.write('s.yaml', SCENARIO);
+});
+afterAll(() => dir.remove());
+
+describe('georisk sweep', () => {
+  it('prints the same bytes on 1 and 2 workers (several chunks per point)', async () => {
+    const args = ['sweep', file, '--vary', 'war_rate=0:0.1:3', '--vary', 'ceasefire_rate=0.05:0.5:4', '--trials', '20000'];
+    const [one, two] = await Promise.all([runCli([...args, '--workers', '1']), runCli([...args, '--workers', '2'])]);
+    expect(one.status, one.stderr).toBe(0);
+    expect(two.status, two.stderr).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    const lines = one.stdout.trim().split('\n');
+    expect(lines.length).toBe(1 + 12);
+    expect(lines[0]?.startsWith('point,war_rate,ceasefire_rate,war_reached.mean,war_reached.se,')).toBe(true);
+    expect(lines[1]?.startsWith('0,0,0.05,0,0,')).toBe(true);
+    expect(one.stderr).toBe('');
+  });
+
+  it('writes JSON Lines for a .jsonl file, which appears only when complete', async () => {
+    const out = dir.path('lhs.jsonl');
+    const r = await runCli(['sweep', file, '--lhs', '5', '--trials', '100', '--out', out, '--metrics', 'war_reached']);
+    expect(r.status, r.stderr).toBe(0);
+    const rows = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, number>);
+    expect(rows.map((x) => x.point)).toEqual([0, 1, 2, 3, 4]);
+    expect(Object.keys(rows[0] ?? {})).toContain('war_reached.p50');
+    expect(existsSync(`${out}.partial`) || existsSync(`${out}.partial.json`)).toBe(false);
+  });
+
+  it('a sweep killed part-way and resumed gives a byte-identical file', async () => {
+    const whole = dir.path('whole.csv');
+    const resumed = dir.path('resumed.csv');
+    const full = await runCli(['sweep', SLOW, ...SLOW_ARGS, '--workers', '2', '--out', whole]);
+    expect(full.status, full.stderr).toBe(0);
+    // Start the same sweep on one worker and kill it once a few rows are on disk.
+    const child = spawn(process.execPath, ['apps/cli/bin/georisk.js', 'sweep', SLOW, ...SLOW_ARGS, '--workers', '1', '--out', resumed], {
+      cwd: ROOT,
+      stdio: 'ignore',
+    });
+    const partial = `${resumed}.partial`;
+    await new Promise<void>((done, fail) => {
+      const timer = setInterval(() => {
+        const rows = existsSync(partial) ? readFileSync(partial, 'utf8').split('\n').length - 2 : 0;
+        if (rows >= 3) {
+          clearInterval(timer);
+          child.kill('SIGKILL');
+        }
+      }, 20);
+      child.on('exit', () => {
+        clearInterval(timer);
+        done();
+      });
+      child.on('error', fail);
+    });
+    expect(existsSync(resumed)).toBe(false);
+    const cut = readFileSync(partial, 'utf8');
+    expect(cut.length).toBeLessThan(readFileSync(whole, 'utf8').length);
+    // Without --resume the leftover is refused; with it the sweep finishes.
+    const refused = await runCli(['sweep', SLOW, ...SLOW_ARGS, '--out', resumed]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/interrupted sweep.*--resume/);
+    const other = await runCli(['sweep', SLOW, ...SLOW_ARGS, '--seed', '2', '--out', resumed, '--resume']);
+    expect(other.status).toBe(2);
+    expect(other.stderr).toMatch(/different sweep/);
+    const again = await runCli(['sweep', SLOW, ...SLOW_ARGS, '--workers', '2', '--out', resumed, '--resume']);
+    expect(again.status, again.stderr).toBe(0);
+    expect(readFileSync(resumed).equals(readFileSync(whole))).toBe(true);
+    expect(existsSync(partial)).toBe(false);
+  });
+
+  it.each([
+    [['--vary', 'war_rat=0:0.1:3'], /no parameter "war_rat"[\s\S]*war_rate/],
+    [['--vary', 'war_rate=0:0.5:3'], /outside its declared range \[0, 0\.1\]/],
+    [['--vary', 'war_rate=0:0.1:1'], /at least 2 levels/],
+    [['--vary', 'war_rate=0.1:0:3'], /empty/],
+    [['--lhs', '1'], /at least 2 samples/],
+    [[], /say what to vary/],
+    [['--vary', 'war_rate=0:0.1:3', '--metrics', 'nope'], /no metric "nope"/],
+  ])('refuses %j with a clear message and writes no file', async (args, message) => {
+    const out = dir.path(`bad-${args.join('_').replace(/[^a-z0-9]/gi, '')}.csv`);
+    const r = await runCli(['sweep', file, ...args, '--out', out]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(stackLines(r.stderr)).toEqual([]);
+    expect(existsSync(out) || existsSync(`${out}.partial`)).toBe(false);
+  });
+
+  it('refuses to overwrite an existing --out file without --resume', async () => {
+    const out = dir.write('exists.csv', 'precious\n');
+    const r = await runCli(['sweep', file, '--vary', 'war_rate=0:0.1:2', '--trials', '10', '--out', out]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/already exists/);
+    expect(readFileSync(out, 'utf8')).toBe('precious\n');
+    expect(statSync(out).size).toBe(9);
+  });
+});
+
+describe('georisk sensitivity and discover', () => {
+  it('Sobol indices as JSON: ranked, with intervals, the same on 1 and 2 workers', async () => {
+    const args = [
+      'sensitivity',
+      file,
+      '--method',
+      'sobol',
+      '--samples',
+      '64',
+      '--trials',
+      '2000',
+      '--format',
+      'json',
+      '--metrics',
+      'war_reached',
+    ];
+    const [one, two] = await Promise.all([runCli([...args, '--workers', '1']), runCli([...args, '--workers', '2'])]);
+    expect(one.status, one.stderr).toBe(0);
+    const a = JSON.parse(one.stdout) as {
+      modelRuns: number;
+      metrics: { sobol: { param: string; total: number; totalCi95: number[] }[] }[];
+      timing: unknown;
+    };
+    const b = JSON.parse(two.stdout) as typeof a;
+    expect(a.modelRuns).toBe(64 * 4);
+    expect(b.metrics).toEqual(a.metrics);
+    // War needs war_rate; ceasefire_rate only competes with it.
+    expect(a.metrics[0]?.sobol[0]?.param).toBe('war_rate');
+  });
+
+  it('refuses a sample count Saltelli sampling cannot use', async () => {
+    const r = await runCli(['sensitivity', file, '--method', 'sobol', '--samples', '1000']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/power of two.*1000[\s\S]*use 512 or 1024/);
+  });
+
+  it('tornado and Morris print ranked tables', async () => {
+    const [t, m] = await Promise.all([
+      runCli(['sensitivity', file, '--method', 'tornado', '--trials', '2000', '--metrics', 'war_reached']),
+      runCli(['sensitivity', file, '--method', 'morris', '--samples', '10', '--trials', '1000', '--metrics', 'war_reached']),
+    ]);
+    expect(t.status, t.stderr).toBe(0);
+    expect(t.stdout).toMatch(/Tornado[\s\S]*war_reached \(at the defaults: [\d.]+\)\nparameter\s+low\s+high[\s\S]*\nwar_rate /);
+    expect(m.status, m.stderr).toBe(0);
+    expect(m.stdout).toMatch(/μ\*[\s\S]*\nwar_rate /);
+  });
+
+  it('discover prints the chosen box and the peeling trajectory', async () => {
+    const r = await runCli(['discover', file, '--outcome', 'war_reached > 0', '--samples', '200', '--trials', '200', '--threshold', '0.3']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Chosen box[\s\S]*war_rate in \[[\d.]+, 0\.1\][\s\S]*Peeling trajectory/);
+    const bad = await runCli(['discover', file, '--outcome', 'war > 0']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/no metric "war"/);
+  });
+});
