@@ -1,0 +1,320 @@
+/**
+ * The georisk API as a fastify instance: plugins, routes and error mapping, with no `listen`, so
+ * tests drive it with `inject()` and server.ts only adds the socket.
+ *
+ * @example
+ * const app = await buildApp({ dataDir: '.georisk-data' });
+ * const res = await app.inject({ method: 'GET', url: '/api/health' });
+ */
+import { randomUUID } from 'node:crypto';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import {
+  buildModel,
+  checkRunOptions,
+  ENGINE_VERSION,
+  finalizeResult,
+  GeoriskError,
+  type Issue,
+  type LoadedScenario,
+  loadScenarioText,
+  type Model,
+  type Overrides,
+  planChunks,
+  scenarioHash,
+} from '@georisk/engine';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { z } from 'zod';
+import { ApiError, errorReply, sendError } from './errors.ts';
+import { confinedResolver, defaultScenariosDir, type LibraryEntry, loadLibrary, type ScenarioSummary } from './library.ts';
+import { registerOpenApi } from './openapi.ts';
+import { type PoolOptions, SimulationPool } from './pool.ts';
+import { DocumentRequestSchema, ExactRequestSchema, IdParamsSchema, RunRequestSchema } from './schemas.ts';
+import { Store } from './store.ts';
+
+export interface AppOptions {
+  /** Folder of the SQLite store (created if missing). */
+  dataDir: string;
+  /** The scenario library and the only place `include` may read from (default: the repository's scenarios/). */
+  scenariosDir?: string;
+  pool?: PoolOptions;
+  /** Ceiling on trials × steps for one request (the CLI's default is 1e10). */
+  trialStepBudget?: number;
+  /** Largest request body in bytes. */
+  bodyLimitBytes?: number;
+  /** Requests per IP per window, for all routes and for the simulation routes; false turns limiting off. */
+  rateLimit?: { max: number; simulationMax: number; timeWindowMs: number } | false;
+  logger?: boolean;
+}
+
+/** Default ceiling on trials × steps for one API request: a fifth of the CLI's. */
+export const API_TRIAL_STEP_BUDGET = 2e9;
+/** Default body limit: a scenario document of MAX_DOCUMENT_CHARS plus its JSON envelope. */
+export const DEFAULT_BODY_LIMIT = 256 * 1024;
+
+/** Issue codes about the request rather than a place in the document. */
+const REQUEST_CODES = new Set<Issue['code']>(['bad_override', 'bad_run_options', 'budget_exceeded']);
+
+const INDEX_PAGE = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>georisk</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1d2430}code{background:#eef1f5;padding:0 .2rem}</style>
+</head>
+<body>
+<h1>georisk</h1>
+<p>Probabilistic escalation scenarios: seeded Monte Carlo and exact analysis, reproducible bit for bit.</p>
+<p>The web app is coming soon. Meanwhile the REST API is here:</p>
+<ul>
+<li><a href="/api/docs">API documentation</a> (<a href="/api/openapi.json">OpenAPI document</a>)</li>
+<li><a href="/api/scenarios">the scenario library</a></li>
+<li><a href="/api/health">health</a></li>
+</ul>
+</body>
+</html>
+`;
+
+/** Parses a body with a zod schema; failures become 400 `{code, message, path}` in the error handler. */
+function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  return schema.parse(body ?? {});
+}
+
+/** Adds line and column to issues about the document; request issues have no place in it. */
+function locate(loaded: LoadedScenario, error: unknown): unknown {
+  if (!(error instanceof GeoriskError)) return error;
+  return new GeoriskError(error.issues.map((i) => (REQUEST_CODES.has(i.code) ? i : (loaded.locate([i])[0] ?? i))));
+}
+
+/** Builds the app; closing it closes the pool and the store. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
+  const budget = options.trialStepBudget ?? API_TRIAL_STEP_BUDGET;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit,
+    // Without a proxy in front, these guard against slow clients holding sockets open.
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    keepAliveTimeout: 10_000,
+    // A request id in every 5xx body lets a user report a fault without the server exposing it.
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+  });
+
+  const scenariosDir = options.scenariosDir ?? defaultScenariosDir();
+  const resolveModule = confinedResolver(scenariosDir);
+  const library = loadLibrary(scenariosDir, (file, why) => app.log.warn({ file, why }, 'scenario left out of the library'));
+  const store = new Store(options.dataDir);
+  const abandoned = store.abandonUnfinishedRuns({
+    code: 'server_restarted',
+    message: 'the server stopped before this run finished; run it again',
+    path: '',
+  });
+  if (abandoned > 0) app.log.warn({ abandoned }, 'runs left unfinished by a previous server were marked failed');
+  const pool = new SimulationPool(options.pool);
+  app.addHook('onClose', async () => {
+    await pool.close();
+    store.close();
+  });
+
+  app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(new ApiError(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`), request, reply),
+  );
+
+  await app.register(helmet, {
+    // helmet's defaults (script-src 'self', object-src 'none', frame-ancestors 'self'), never 'unsafe-eval'.
+    contentSecurityPolicy: { useDefaults: true },
+  });
+  if (options.rateLimit !== false) {
+    const limits = options.rateLimit ?? { max: 600, simulationMax: 60, timeWindowMs: 60_000 };
+    await app.register(rateLimit, {
+      max: limits.max,
+      timeWindow: limits.timeWindowMs,
+      errorResponseBuilder: (_request, context) => new ApiError(429, 'rate_limited', `rate limit exceeded, retry in ${context.after}`),
+    });
+  }
+  // The simulation routes get a tighter limit than reads: each request can cost seconds of CPU.
+  const limits = options.rateLimit;
+  const simulationLimit: { rateLimit?: { max: number; timeWindow: number } } =
+    limits === false ? {} : { rateLimit: { max: limits?.simulationMax ?? 60, timeWindow: limits?.timeWindowMs ?? 60_000 } };
+
+  // Raw YAML (or JSON) documents for the validate and save routes; the body limit applies before parsing.
+  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], { parseAs: 'string' }, (_r, body, done) =>
+    done(null, body),
+  );
+
+  /** A document from a JSON `{text}` body or a raw YAML body. */
+  const documentText = (body: unknown): string => parseBody(DocumentRequestSchema, typeof body === 'string' ? { text: body } : body).text;
+
+  const loadText = (text: string): LoadedScenario => loadScenarioText(text, { resolveModule });
+
+  /** Checks a document all the way (schema, includes, expressions, references); returns its model. */
+  const checkDocument = (text: string): { loaded: LoadedScenario; model: Model } => {
+    const loaded = loadText(text);
+    try {
+      return { loaded, model: buildModel(loaded.scenario) };
+    } catch (error) {
+      throw locate(loaded, error);
+    }
+  };
+
+  const userScenarios = new Map<string, LoadedScenario>();
+  /** A library or saved scenario by id, or 404. */
+  const scenarioById = (id: string): { loaded: LoadedScenario; entry: LibraryEntry | undefined } => {
+    const entry = library.get(id);
+    if (entry) return { loaded: entry.loaded, entry };
+    let loaded = userScenarios.get(id);
+    if (!loaded) {
+      const stored = store.getScenario(id);
+      if (!stored) throw new ApiError(404, 'not_found', `no scenario with id "${id}"`, 'scenarioId');
+      loaded = loadText(stored.text);
+      userScenarios.set(id, loaded);
+    }
+    return { loaded, entry: undefined };
+  };
+
+  const source = (body: { scenarioId?: string | undefined; text?: string | undefined }): LoadedScenario =>
+    body.scenarioId !== undefined ? scenarioById(body.scenarioId).loaded : loadText(body.text as string);
+
+  app.get('/', { config: { rateLimit: false } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(INDEX_PAGE));
+
+  app.get('/api/health', { config: { rateLimit: false } }, async () => ({
+    status: 'ok',
+    engineVersion: ENGINE_VERSION,
+    uptimeSeconds: Math.round(process.uptime()),
+    pool: { threads: pool.threads, activeJobs: pool.activeJobs, maxJobs: pool.maxJobs, queuedTasks: pool.queuedTasks },
+  }));
+
+  app.get('/api/scenarios', async () => {
+    const list: ScenarioSummary[] = [...library.values()].map(({ id, title, question, tags, hash, source }) => ({
+      id,
+      title,
+      question,
+      tags,
+      hash,
+      source,
+    }));
+    for (const s of store.listScenarios()) {
+      list.push({ id: s.id, title: s.title, question: s.question, tags: s.tags, hash: s.hash, source: 'user' });
+    }
+    return { scenarios: list };
+  });
+
+  app.get('/api/scenarios/:id', async (request) => {
+    const { id } = parseBody(IdParamsSchema, request.params);
+    const entry = library.get(id);
+    if (entry) {
+      const { loaded, text, ...summary } = entry;
+      return { ...summary, text, scenario: loaded.scenario };
+    }
+    const stored = store.getScenario(id);
+    if (!stored) throw new ApiError(404, 'not_found', `no scenario with id "${id}"`, 'id');
+    const { loaded } = scenarioById(id);
+    return {
+      id: stored.id,
+      title: stored.title,
+      question: stored.question,
+      tags: stored.tags,
+      hash: stored.hash,
+      source: 'user',
+      createdAt: stored.createdAt,
+      text: stored.text,
+      scenario: loaded.scenario,
+    };
+  });
+
+  app.post('/api/scenarios/validate', async (request) => {
+    const text = documentText(request.body);
+    try {
+      const { loaded, model } = checkDocument(text);
+      const s = loaded.scenario;
+      return {
+        valid: true,
+        id: s.id,
+        title: s.title ?? null,
+        hash: scenarioHash(model),
+        steps: model.steps,
+        tracks: model.tracks.map((t) => t.name),
+        parameters: Object.keys(s.parameters),
+        metrics: model.metrics.map((m) => m.name),
+        warnings: loaded.locate(model.warnings),
+        issues: [],
+      };
+    } catch (error) {
+      if (!(error instanceof GeoriskError)) throw error;
+      // An invalid document is this route's normal answer, not a failed request.
+      return { valid: false, issues: error.issues, warnings: [] };
+    }
+  });
+
+  app.post('/api/scenarios', async (request, reply) => {
+    const text = documentText(request.body);
+    const { loaded, model } = checkDocument(text);
+    const s = loaded.scenario;
+    const hash = scenarioHash(model);
+    const saved = store.saveScenario({
+      id: `${s.id}-${hash.slice(0, 12)}`,
+      hash,
+      documentId: s.id,
+      title: s.title ?? null,
+      question: s.question?.trim() ?? null,
+      tags: s.tags ?? [],
+      text,
+    });
+    return reply
+      .code(201)
+      .header('location', `/api/scenarios/${saved.id}`)
+      .send({ id: saved.id, hash: saved.hash, documentId: saved.documentId, createdAt: saved.createdAt });
+  });
+
+  app.post('/api/runs', { config: simulationLimit }, async (request, reply) => {
+    const body = parseBody(RunRequestSchema, request.body);
+    const loaded = source(body);
+    const overrides: Overrides = body.overrides;
+    let model: Model;
+    try {
+      model = buildModel(loaded.scenario, overrides);
+      checkRunOptions(model, { trials: body.trials, seed: body.seed, budget });
+    } catch (error) {
+      throw locate(loaded, error);
+    }
+    const id = randomUUID();
+    const hash = scenarioHash(model);
+    store.startRun({ id, scenarioId: body.scenarioId ?? loaded.scenario.id, scenarioHash: hash, request: body });
+    const started = performance.now();
+    try {
+      const summary = await pool.runTrials(model, { seed: body.seed, trials: body.trials, overrides }, request.signal);
+      const seconds = (performance.now() - started) / 1000;
+      const workers = Math.min(pool.threads, planChunks(body.trials).length);
+      const result = finalizeResult(model, summary, { seed: body.seed, overrides, seconds, workers });
+      store.finishRun(id, { result });
+      return reply.code(201).header('location', `/api/runs/${id}`).send({ id, status: 'done', result });
+    } catch (error) {
+      const located = locate(loaded, error);
+      store.finishRun(id, { error: errorReply(located, request.id).body });
+      throw located;
+    }
+  });
+
+  app.get('/api/runs/:id', async (request) => {
+    const { id } = parseBody(IdParamsSchema, request.params);
+    const run = store.getRun(id);
+    if (!run) throw new ApiError(404, 'not_found', `no run with id "${id}"`, 'id');
+    return run;
+  });
+
+  app.post('/api/exact', { config: simulationLimit }, async (request) => {
+    const body = parseBody(ExactRequestSchema, request.body);
+    const loaded = source(body);
+    try {
+      // Checked here first, so a bad document or override costs no trip to a worker.
+      buildModel(loaded.scenario, body.overrides);
+      return await pool.exact(loaded.scenario, body.overrides, request.signal);
+    } catch (error) {
+      throw locate(loaded, error);
+    }
+  });
+
+  await registerOpenApi(app);
+  return app;
+}

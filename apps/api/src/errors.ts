@@ -1,0 +1,102 @@
+/**
+ * Every error the API answers with, mapped to HTTP in one place (`sendError`): user errors are 4xx
+ * `{code, message, path}`; anything else is a 500 whose body carries no internal message or stack.
+ */
+import { GeoriskError, type Issue } from '@georisk/engine';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+
+/** A 4xx or 503 the API answers on purpose. */
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly path = '',
+    /** Seconds a client should wait before trying again (503 and 429). */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** The body of every error answer. */
+export interface ErrorBody {
+  code: string;
+  message: string;
+  path: string;
+  /** Every problem found in a scenario, with line and column where known. */
+  issues?: Issue[];
+  requestId?: string;
+}
+
+/** The first error of a `GeoriskError` as `{code, message, path}`, with every issue beside it. */
+function georiskBody(error: GeoriskError): ErrorBody {
+  const first = error.issues.find((i) => i.severity === 'error') ?? error.issues[0];
+  return {
+    code: first?.code ?? 'invalid_value',
+    message: first?.message ?? 'invalid scenario',
+    path: first?.path ?? '',
+    issues: error.issues,
+  };
+}
+
+/** zod's first issue as `{code, message, path}`; the path is dotted (`overrides.rate`). */
+export function zodBody(error: z.ZodError): ErrorBody {
+  const first = error.issues[0];
+  const path = (first?.path ?? [])
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '');
+  return { code: 'invalid_request', message: first ? `${path || 'body'}: ${first.message}` : 'invalid request', path };
+}
+
+/** Fastify's own errors that are the client's fault, with stable codes. */
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_request',
+  FST_ERR_CTP_EMPTY_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_TYPE: 'unsupported_media_type',
+  FST_ERR_VALIDATION: 'invalid_request',
+  FST_ERR_HANDLER_TIMEOUT: 'timeout',
+};
+
+/** Maps any thrown value to a status and body; the one place that decides what a client sees. */
+export function errorReply(error: unknown, requestId: string): { status: number; body: ErrorBody; retryAfter?: number } {
+  if (error instanceof ApiError) {
+    return {
+      status: error.statusCode,
+      body: { code: error.code, message: error.message, path: error.path },
+      ...(error.retryAfterSeconds === undefined ? {} : { retryAfter: error.retryAfterSeconds }),
+    };
+  }
+  if (error instanceof GeoriskError) {
+    // Every engine problem is the caller's: a bad document, or trials, seed or overrides out of range.
+    return { status: 400, body: georiskBody(error) };
+  }
+  if (error instanceof z.ZodError) return { status: 400, body: zodBody(error) };
+  const fe = error as Partial<FastifyError>;
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    const code =
+      (fe.code && FASTIFY_CODES[fe.code]) ?? (fe.statusCode === 429 ? 'rate_limited' : fe.code === undefined ? 'bad_request' : fe.code);
+    // JSON syntax errors carry the parser's message, which is about the client's own input.
+    const message =
+      fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'the request body is larger than this server accepts' : (fe.message ?? 'bad request');
+    return {
+      status: fe.statusCode,
+      body: { code: fe.statusCode === 400 && /JSON/.test(message) ? 'invalid_json' : code, message, path: '' },
+    };
+  }
+  return { status: 500, body: { code: 'internal_error', message: 'Internal Server Error', path: '', requestId } };
+}
+
+/** The root error handler: logs server faults in full, answers with `errorReply`. */
+export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const { status, body, retryAfter } = errorReply(error, request.id);
+  if (status >= 500 && !(error instanceof ApiError)) request.log.error({ err: error }, 'request failed');
+  if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+  return reply.code(status).type('application/json; charset=utf-8').send(body);
+}

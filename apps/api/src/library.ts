@@ -1,0 +1,109 @@
+/**
+ * The scenario library (the YAML scenarios shipped in scenarios/) and the module resolver that
+ * lets documents include modules from that folder, and from nowhere else.
+ */
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildModel, type LoadedScenario, loadScenarioText, type ModuleResolver, scenarioHash } from '@georisk/engine';
+
+/** The repository's scenarios/ folder, found from this file (source or bundle). */
+export function defaultScenariosDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'scenarios');
+    if (existsSync(join(dir, 'pnpm-workspace.yaml')) && existsSync(candidate)) return candidate;
+    const up = dirname(dir);
+    if (up === dir) throw new Error('cannot find the scenarios/ folder above the server');
+    dir = up;
+  }
+}
+
+/**
+ * Resolves `include` references inside `root` only: a path that leaves it (`../`, absolute paths,
+ * symbolic links pointing out) is not found, and only .yaml/.yml files are read.
+ */
+export function confinedResolver(root: string): ModuleResolver {
+  const realRoot = realpathSync(root);
+  return (ref, from) => {
+    const base = from === undefined ? realRoot : dirname(from);
+    for (const candidate of [ref, `${ref}.yaml`, `${ref}.yml`]) {
+      if (!/\.ya?ml$/.test(candidate)) continue;
+      const path = resolve(base, candidate);
+      if (!existsSync(path)) continue;
+      const real = realpathSync(path);
+      if (real !== realRoot && !real.startsWith(realRoot + sep)) return undefined;
+      if (!statSync(real).isFile()) continue;
+      return { text: readFileSync(real, 'utf8'), file: real };
+    }
+    return undefined;
+  };
+}
+
+/** What the library lists for each scenario. */
+export interface ScenarioSummary {
+  id: string;
+  title: string | null;
+  question: string | null;
+  tags: string[];
+  hash: string;
+  source: 'library' | 'user';
+}
+
+export interface LibraryEntry extends ScenarioSummary {
+  /** Path relative to the scenarios folder. */
+  file: string;
+  text: string;
+  loaded: LoadedScenario;
+}
+
+/** Folders of scenarios/ that hold modules or data rather than scenarios. */
+const SKIPPED_FOLDERS = new Set(['modules', 'backtest']);
+
+function yamlFiles(dir: string, root: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!SKIPPED_FOLDERS.has(relative(root, path))) out.push(...yamlFiles(path, root));
+    } else if (/\.ya?ml$/.test(entry.name)) out.push(path);
+  }
+  return out;
+}
+
+/**
+ * Loads every scenario under `root` once, at start: top-level files first, then sub-folders.
+ * Modules and files that do not load are left out and reported through `onSkip`.
+ */
+export function loadLibrary(root: string, onSkip: (file: string, why: string) => void = () => {}): Map<string, LibraryEntry> {
+  const resolveModule = confinedResolver(root);
+  const files = yamlFiles(root, root).sort((a, b) => Number(dirname(a) !== root) - Number(dirname(b) !== root));
+  const entries = new Map<string, LibraryEntry>();
+  for (const path of files) {
+    const text = readFileSync(path, 'utf8');
+    const file = relative(root, path);
+    if (/^kind:\s*module\s*$/m.test(text)) continue;
+    try {
+      const loaded = loadScenarioText(text, { file: realpathSync(path), resolveModule });
+      const s = loaded.scenario;
+      if (entries.has(s.id)) {
+        onSkip(file, `duplicate id "${s.id}"`);
+        continue;
+      }
+      entries.set(s.id, {
+        id: s.id,
+        title: s.title ?? null,
+        question: s.question?.trim() ?? null,
+        tags: s.tags ?? [],
+        hash: scenarioHash(buildModel(s)),
+        source: 'library',
+        file,
+        text,
+        loaded,
+      });
+    } catch (error) {
+      onSkip(file, error instanceof Error ? error.message.split('\n')[0]! : String(error));
+    }
+  }
+  return entries;
+}

@@ -1,0 +1,118 @@
+/**
+ * The OpenAPI 3.0 document, generated from the zod request schemas, served at /api/openapi.json
+ * with a docs page at /api/docs (@fastify/swagger in static mode feeding @fastify/swagger-ui).
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { ENGINE_VERSION } from '@georisk/engine';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { DocumentRequestSchema, ErrorBodySchema, ExactRequestSchema, RunRequestSchema } from './schemas.ts';
+
+function schema(s: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
+  const json = z.toJSONSchema(s, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<string, unknown>;
+  delete json.$schema;
+  return json;
+}
+
+const json = (ref: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } });
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [String(s), { description: ERROR_TEXT[s] ?? 'error', content: json('Error') }]));
+
+const ERROR_TEXT: Record<number, string> = {
+  400: 'Invalid request or scenario: `{code, message, path, issues}` (issues carry line and column)',
+  404: 'No such scenario or run',
+  413: 'Body larger than the limit',
+  429: 'Rate limit exceeded (Retry-After)',
+  503: 'Server busy, job deadline passed or shutting down (Retry-After)',
+};
+
+const anyObject = { type: 'object', additionalProperties: true };
+
+/** The OpenAPI document. */
+export function openApiDocument(): Record<string, unknown> {
+  const idParam = [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }];
+  return {
+    openapi: '3.0.3',
+    info: {
+      title: 'georisk API',
+      version: ENGINE_VERSION,
+      description:
+        'Probabilistic escalation scenarios: validate and save scenario documents, run seeded Monte Carlo (the same numbers as `georisk run` for the same inputs) and exact analyses.',
+    },
+    paths: {
+      '/api/health': {
+        get: { summary: 'Liveness and pool load; never waits for a simulation', responses: { 200: { description: 'ok' } } },
+      },
+      '/api/scenarios': {
+        get: {
+          summary: 'The scenario library and saved user scenarios (id, title, question, tags, hash)',
+          responses: { 200: { description: 'list' } },
+        },
+        post: {
+          summary: 'Save a user scenario; returns its id and hash',
+          requestBody: {
+            required: true,
+            content: { ...json('DocumentRequest'), 'application/yaml': { schema: { type: 'string' } } },
+          },
+          responses: { 201: { description: 'saved', content: { 'application/json': { schema: anyObject } } }, ...errors(400, 413, 429) },
+        },
+      },
+      '/api/scenarios/{id}': {
+        get: {
+          summary: 'One scenario: metadata, its text and the expanded document',
+          parameters: idParam,
+          responses: { 200: { description: 'scenario' }, ...errors(404) },
+        },
+      },
+      '/api/scenarios/validate': {
+        post: {
+          summary: 'Check a document: `{valid, issues, warnings}`, each issue with code, path, line, column and hint',
+          requestBody: {
+            required: true,
+            content: { ...json('DocumentRequest'), 'application/yaml': { schema: { type: 'string' } } },
+          },
+          responses: { 200: { description: 'the verdict' }, ...errors(400, 413, 429) },
+        },
+      },
+      '/api/runs': {
+        post: {
+          summary: 'Run a scenario by Monte Carlo; the result (with its receipt) is stored',
+          requestBody: { required: true, content: json('RunRequest') },
+          responses: { 201: { description: '`{id, status, result}`' }, ...errors(400, 404, 413, 429, 503) },
+        },
+      },
+      '/api/runs/{id}': {
+        get: {
+          summary: 'A stored run: status, request, result or error',
+          parameters: idParam,
+          responses: { 200: { description: 'run' }, ...errors(404) },
+        },
+      },
+      '/api/exact': {
+        post: {
+          summary: 'Solve a scenario exactly (scenarios whose tracks form a finite Markov chain)',
+          requestBody: { required: true, content: json('ExactRequest') },
+          responses: { 200: { description: 'exact result' }, ...errors(400, 404, 413, 429, 503) },
+        },
+      },
+    },
+    components: {
+      schemas: {
+        DocumentRequest: schema(DocumentRequestSchema),
+        RunRequest: schema(RunRequestSchema),
+        ExactRequest: schema(ExactRequestSchema),
+        Error: schema(ErrorBodySchema, 'output'),
+      },
+    },
+  };
+}
+
+/** Serves the document and the docs page. */
+export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  const document = openApiDocument();
+  app.get('/api/openapi.json', async () => document);
+  // biome-ignore lint/suspicious/noExplicitAny: the static document is built by hand, not typed against openapi-types.
+  await app.register(swagger, { mode: 'static', specification: { document: document as any } });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+}
