@@ -132,6 +132,30 @@ describe('georisk sweep', () => {
     expect(existsSync(out) || existsSync(`${out}.partial`)).toBe(false);
   });
 
+  it('a run-time failure on the worker pool is reported once, leaving only the .partial file', async () => {
+    const failing = dir.write(
+      'fails.yaml',
+      `id: cli-sweep-fails
+time: { unit: day, dt: 1, horizon: 5 }
+parameters:
+  k: { default: 1, range: [0.5, 2] }
+tracks:
+  conflict:
+    states: [calm, war]
+    transitions:
+      - { from: calm, to: war, rate: k - t }
+metrics:
+  war: { expr: 'ever(conflict, "war")' }
+`,
+    );
+    const out = dir.path('fails.csv');
+    const r = await runCli(['sweep', failing, '--vary', 'k=0.5:2:10', '--trials', '100000', '--workers', '2', '--out', out]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/runtime_value/);
+    expect(stackLines(r.stderr)).toEqual([]);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('refuses to overwrite an existing --out file without --resume', async () => {
     const out = dir.write('exists.csv', 'precious\n');
     const r = await runCli(['sweep', file, '--vary', 'war_rate=0:0.1:2', '--trials', '10', '--out', out]);

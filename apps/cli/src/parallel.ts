@@ -157,15 +157,22 @@ export async function runPoints(plan: SweepPlan, options: PointOptions): Promise
   // and every earlier point has been emitted.
   const parts = new Map<number, RunSummary[]>();
   let nextToEmit = start;
+  // A lane never starts a point far ahead of the next one to emit, so finished points waiting for a
+  // slow earlier one stay few and memory stays flat.
+  const maxAhead = threads * 8;
+  let waiting: (() => void)[] = [];
   const emit = () => {
     for (;;) {
       const done = parts.get(nextToEmit);
-      if (done === undefined || done.length < plan.chunks.length) return;
+      if (done === undefined || done.length < plan.chunks.length) break;
       parts.delete(nextToEmit);
       const total = done.reduce((acc, p) => mergeSummaries(acc, p));
       options.onPoint(nextToEmit, total);
       nextToEmit++;
     }
+    const wake = waiting;
+    waiting = [];
+    for (const go of wake) go();
   };
   const failures: { index: number; issues: Issue[] }[] = [];
   try {
@@ -173,6 +180,10 @@ export async function runPoints(plan: SweepPlan, options: PointOptions): Promise
     const inFlight = threads * 2;
     const lane = async () => {
       while (next < tasks.length && failures.length === 0) {
+        while (next < tasks.length && (tasks[next] as { point: number }).point - nextToEmit > maxAhead && failures.length === 0) {
+          await new Promise<void>((go) => waiting.push(go));
+        }
+        if (next >= tasks.length || failures.length > 0) break;
         const index = next++;
         const { point, chunk } = tasks[index] as { point: number; chunk: Chunk };
         const task: ChunkTask = {
@@ -186,6 +197,7 @@ export async function runPoints(plan: SweepPlan, options: PointOptions): Promise
         const outcome = await pool.run(task);
         if ('issues' in outcome) {
           failures.push({ index, issues: outcome.issues });
+          emit(); // wakes waiting lanes, which then stop
           continue;
         }
         const list = parts.get(point) ?? [];
