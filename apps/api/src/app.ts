@@ -29,7 +29,7 @@ import { ApiError, errorReply, sendError } from './errors.ts';
 import { confinedResolver, defaultScenariosDir, type LibraryEntry, loadLibrary, type ScenarioSummary } from './library.ts';
 import { registerOpenApi } from './openapi.ts';
 import { type PoolOptions, SimulationPool } from './pool.ts';
-import { DocumentRequestSchema, ExactRequestSchema, IdParamsSchema, RunRequestSchema } from './schemas.ts';
+import { DocumentRequestSchema, ExactRequestSchema, IdParamsSchema, RunListQuerySchema, RunRequestSchema } from './schemas.ts';
 import { Store } from './store.ts';
 
 export interface AppOptions {
@@ -294,6 +294,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       store.finishRun(id, { error: errorReply(located, request.id).body });
       throw located;
     }
+  });
+
+  app.get('/api/runs', async (request) => {
+    const { limit } = parseBody(RunListQuerySchema, request.query);
+    return { runs: store.recentRuns(limit) };
   });
 
   app.get('/api/runs/:id', async (request) => {

@@ -76,6 +76,11 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       '/api/runs': {
+        get: {
+          summary: 'The latest runs, newest first (id, status, scenario, times), without results',
+          parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } }],
+          responses: { 200: { description: '`{runs}`' }, ...errors(400) },
+        },
         post: {
           summary: 'Run a scenario by Monte Carlo; the result (with its receipt) is stored',
           requestBody: { required: true, content: json('RunRequest') },

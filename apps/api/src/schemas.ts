@@ -57,6 +57,9 @@ export type ExactRequest = z.infer<typeof ExactRequestSchema>;
 /** Path parameter `:id`. */
 export const IdParamsSchema = z.strictObject({ id: z.string().min(1).max(200) });
 
+/** Query of `GET /api/runs`. */
+export const RunListQuerySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+
 /** The error body of every 4xx and 5xx. */
 export const ErrorBodySchema = z.object({
   code: z.string().describe('Stable error code, e.g. "yaml_syntax", "budget_exceeded", "not_found", "server_busy"'),

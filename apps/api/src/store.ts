@@ -113,6 +113,9 @@ export class Store {
         `UPDATE runs SET status = @status, result = @result, error = @error, finished_at = @finished_at WHERE id = @id`,
       ),
       getRun: this.db.prepare('SELECT * FROM runs WHERE id = ?'),
+      recentRuns: this.db.prepare(
+        'SELECT id, status, scenario_id, scenario_hash, created_at, finished_at FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?',
+      ),
       abandonRuns: this.db.prepare(
         `UPDATE runs SET status = 'failed', error = @error, finished_at = @finished_at WHERE status = 'running'`,
       ),
@@ -183,6 +186,18 @@ export class Store {
       createdAt: row.created_at,
       finishedAt: row.finished_at,
     };
+  }
+
+  /** The latest runs, newest first, without their results. */
+  recentRuns(limit: number): Omit<StoredRun, 'request' | 'result' | 'error'>[] {
+    return (this.statements.recentRuns.all(limit) as RunRow[]).map((row) => ({
+      id: row.id,
+      status: row.status,
+      scenarioId: row.scenario_id,
+      scenarioHash: row.scenario_hash,
+      createdAt: row.created_at,
+      finishedAt: row.finished_at,
+    }));
   }
 
   /** Marks runs left unfinished by a previous server process as failed; returns how many. */

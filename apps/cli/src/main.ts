@@ -9,6 +9,7 @@ import { registerExact } from './commands/exact.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSchema } from './commands/schema.ts';
 import { registerSensitivity } from './commands/sensitivity.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerSweep } from './commands/sweep.ts';
 import { registerValidate } from './commands/validate.ts';
 
@@ -24,6 +25,7 @@ const COMMANDS: RegisterCommand[] = [
   registerSensitivity,
   registerDiscover,
   registerSchema,
+  registerServe,
 ];
 
 /** Builds the command-line program (exported for tests). */
