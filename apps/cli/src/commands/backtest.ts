@@ -11,7 +11,6 @@ import {
   brierScore,
   buildModel,
   crps,
-  crpsOfSample,
   DEFAULT_SEED,
   ENGINE_VERSION,
   formatIssues,
@@ -344,13 +343,9 @@ async function runBacktest(file: string, options: BacktestOptions) {
         baseline = { ...scoreEvent(baseRate(k, reference.length), y as 0 | 1, options.clip), basedOn: reference.length };
       } else {
         for (const spec of specs) forecasts[spec.label] = scoreCount(counts[spec.label]?.[q] ?? [], y, question.scale);
-        const sample = reference.map((v) => transform(question.scale, v));
+        // The other episodes' values, each with weight 1: their empirical distribution.
         const pairs = reference.map((v) => [v, 1] as [number, number]).sort((a, b) => a[0] - b[0]);
-        baseline = {
-          ...scoreCount(pairs, y, question.scale),
-          crps: crpsOfSample(sample, transform(question.scale, y)),
-          basedOn: reference.length,
-        };
+        baseline = { ...scoreCount(pairs, y, question.scale), basedOn: reference.length };
       }
       outcomes.push({
         question: q,
