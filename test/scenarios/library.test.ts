@@ -105,8 +105,8 @@ const LIBRARY: [string, Pins][] = [
   [
     'kyrgyz-tajik-2022.yaml',
     {
-      p: { war_reached: 0.1637, ceasefire_within_7_days: 0.7099, international_mediation: 0.4735, csto_deployment: 0 },
-      mean: { fighting_days: 7.96, kyrgyz_deaths: 621.4, tajik_deaths: 481.7 },
+      p: { war_reached: 0.1611, ceasefire_within_7_days: 0.7143, international_mediation: 0.4699, csto_deployment: 0 },
+      mean: { fighting_days: 7.875, kyrgyz_deaths: 361.0, tajik_deaths: 252.6 },
     },
   ],
   [
