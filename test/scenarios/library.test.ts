@@ -4,12 +4,12 @@
  *
  * Pins are the estimates of 200,000-trial runs at seed 7 (`georisk run FILE -n 200000 -s 7`);
  * the tests run 5,000 trials at seed 1, an independent sample. A probability passes when
- * |p − pin| ≤ 4.5·SE + 0.005 with SE = √(pin(1 − pin)/n) (the pin's own error is 1/40 of that);
+ * |p − pin| ≤ 4.5·SE + 0.005 with SE = √(pin(1 − pin)/n) (the pin's own variance is 1/40 of that);
  * a mean when |mean − pin| ≤ 4.5·se + 1% of the pin, with se the run's own standard error. For an
  * unbiased change of random streams (a new engine version) each check fails with probability
- * about 7e-6, so the ~45 checks below raise a false alarm about once in 3,000 stream changes; a
+ * about 1e-5 (4.45 combined SEs, two-sided), so the ~40 checks below raise a false alarm about once in 2,500 stream changes; a
  * real change to a rate or a module shifts most of them by far more than the tolerance (for
- * example, doubling the clash escalation hazard moves P(war) in 2016 from 12.7% to about 22%).
+ * example, doubling the clash escalation hazard moves P(war) in 2016 from 12.7% to about 20%).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
