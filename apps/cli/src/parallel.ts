@@ -193,6 +193,7 @@ export async function runPoints(plan: SweepPlan, options: PointOptions): Promise
           seed: plan.seed,
           chunk,
           stepOnly: false,
+          baseKey: plan.fingerprint,
         };
         const outcome = await pool.run(task);
         if ('issues' in outcome) {

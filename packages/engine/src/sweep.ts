@@ -279,9 +279,39 @@ export function pointOverrides(plan: SweepPlan, index: number): Overrides {
   return overridesOf(plan.params, plan.points[index] as number[]);
 }
 
+/**
+ * The model of `base` with some parameters fixed at given values, as `buildModel(scenario, overrides)`
+ * would build it (a fixed value replaces the parameter's uncertainty) but without compiling the
+ * scenario again: compiling costs about as much as a few hundred trials, so sweeps of many points
+ * compile once. Names must be parameters of the model and values finite (plans check both).
+ */
+export function withParameterValues(base: Model, overrides: Overrides): Model {
+  const values = Float64Array.from(base.params.values);
+  const uncertainty = [...base.params.uncertainty];
+  for (const [name, value] of Object.entries(overrides)) {
+    const i = base.params.names.indexOf(name);
+    if (i < 0 || !Number.isFinite(value)) throw new Error(`cannot set parameter "${name}" to ${value}`);
+    values[i] = value;
+    uncertainty[i] = undefined;
+  }
+  return { ...base, params: { names: base.params.names, values, uncertainty } };
+}
+
+const baseModels = new WeakMap<SweepPlan, Model>();
+
+/** The plan's scenario compiled once (per thread), with no overrides. */
+export function planModel(plan: SweepPlan): Model {
+  let model = baseModels.get(plan);
+  if (model === undefined) {
+    model = buildModel(plan.scenario);
+    baseModels.set(plan, model);
+  }
+  return model;
+}
+
 /** Runs one point of a plan on the calling thread, chunk by chunk, and merges the chunks. */
 export function runSweepPoint(plan: SweepPlan, index: number): RunSummary {
-  const model = buildModel(plan.scenario, pointOverrides(plan, index));
+  const model = withParameterValues(planModel(plan), pointOverrides(plan, index));
   const total = emptySummary(model);
   for (const chunk of plan.chunks) {
     mergeSummaries(total, simulate(model, { seed: plan.seed, firstTrial: chunk.firstTrial, trials: chunk.trials }));
@@ -298,8 +328,7 @@ function metricIndexes(plan: SweepPlan, summary: RunSummary): number[] {
 
 /** Whether each metric of the scenario is a first-passage time (censored at the horizon). */
 function firstPassageFlags(plan: SweepPlan): boolean[] {
-  const model = buildModel(plan.scenario, plan.points[0] ? pointOverrides(plan, 0) : {});
-  return model.metrics.map((m) => m.expr.firstOf !== undefined);
+  return planModel(plan).metrics.map((m) => m.expr.firstOf !== undefined);
 }
 
 const flagCache = new WeakMap<SweepPlan, boolean[]>();

@@ -1,6 +1,17 @@
 /** Sweep plans: grid order, designs within their ranges, common random numbers, and bad input. */
 import { describe, expect, it } from 'vitest';
-import { formatSweepHeader, formatSweepRow, loadScenarioText, planSweep, runSweepPoint, sweep, sweepRow } from '../src/index.ts';
+import {
+  buildModel,
+  formatSweepHeader,
+  formatSweepRow,
+  loadScenarioText,
+  planSweep,
+  runSweepPoint,
+  simulate,
+  sweep,
+  sweepRow,
+  withParameterValues,
+} from '../src/index.ts';
 
 const SCENARIO = `id: sweep-test
 time: { unit: day, dt: 1, horizon: 30 }
@@ -67,6 +78,15 @@ describe('sweep plans', () => {
     const rows = [0, 1, 2].map((i) => sweepRow(plan, i, runSweepPoint(plan, i)));
     expect(rows[2]?.slice(2)).toEqual(rows[0]?.slice(2));
     expect(rows[1]?.slice(2)).not.toEqual(rows[0]?.slice(2));
+  });
+
+  it('setting values on a compiled model runs exactly as compiling with overrides (uncertainty replaced too)', () => {
+    const overrides = { [p1]: r1[1] * 0.7, [p2]: r2[0] * 1.5 };
+    const a = simulate(buildModel(scenario, overrides), { seed: 3, firstTrial: 0, trials: 3000 });
+    const b = simulate(withParameterValues(buildModel(scenario), overrides), { seed: 3, firstTrial: 0, trials: 3000 });
+    expect(b).toEqual(a);
+    const c = simulate(buildModel(scenario), { seed: 3, firstTrial: 0, trials: 3000 });
+    expect(c).not.toEqual(a);
   });
 
   it('rows format as CSV and JSON Lines with the same columns', () => {
