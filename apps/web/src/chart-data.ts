@@ -1,0 +1,195 @@
+/**
+ * From results to what charts and tables show: plain data, no DOM and no chart library, so it is
+ * tested directly. Types are structural (the fields the views read) so Monte Carlo results and
+ * exact results both fit.
+ */
+import { formatNumber, formatPercent, formatPercentInterval } from './format.ts';
+
+/** The fields of a metric summary that views read (a subset of the engine's MetricSummary). */
+export interface MetricView {
+  mean: number;
+  sd: number;
+  se: number;
+  ci95: [number, number];
+  min: number;
+  max: number;
+  quantiles: Record<'p1' | 'p5' | 'p10' | 'p25' | 'p50' | 'p75' | 'p90' | 'p95' | 'p99', number>;
+  histogram: { edges: number[]; counts: number[] };
+  probability?: { p: number; ci95: [number, number] };
+  censored?: number;
+  unit?: string;
+  description?: string;
+}
+
+export interface TrackView {
+  states: string[];
+  final: Record<string, number>;
+  finalCi95?: Record<string, [number, number]>;
+  ever: Record<string, number>;
+  occupancy: Record<string, number[]>;
+  firstPassage: Record<string, { reached: number; censored: number; cumulative: number[] }>;
+}
+
+/** An exact metric (the engine's ExactMetric fields that views read). */
+export interface ExactMetricView {
+  mean: number;
+  probability?: number;
+  quantiles?: Record<string, number>;
+}
+
+/** One bar of the outcome chart: a probability with its 95% interval, and the exact value when known. */
+export interface OutcomeBar {
+  name: string;
+  description?: string;
+  p?: number;
+  ci95?: [number, number];
+  exact?: number;
+}
+
+/**
+ * The outcome probabilities: every 0/1 metric of a run (with its Wilson interval), merged with the
+ * exact probabilities of a preview; a metric known only to one side still gets its bar.
+ */
+export function outcomeBars(
+  metrics: Record<string, MetricView> | undefined,
+  exact: Record<string, ExactMetricView> | undefined,
+  order: readonly string[],
+): OutcomeBar[] {
+  const bars: OutcomeBar[] = [];
+  for (const name of order) {
+    const m = metrics?.[name];
+    const x = exact?.[name];
+    const bar: OutcomeBar = { name };
+    if (m?.probability) {
+      bar.p = m.probability.p;
+      bar.ci95 = m.probability.ci95;
+    }
+    if (x?.probability !== undefined) bar.exact = x.probability;
+    if (m?.description !== undefined) bar.description = m.description;
+    if (bar.p !== undefined || bar.exact !== undefined) bars.push(bar);
+  }
+  return bars;
+}
+
+/** A sentence that says what the outcome chart shows, for screen readers. */
+export function outcomeSummary(bars: readonly OutcomeBar[]): string {
+  if (bars.length === 0) return 'No outcome probabilities yet.';
+  const parts = bars.map((b) => {
+    const mc = b.p !== undefined && b.ci95 ? `${formatPercent(b.p)} (95% interval ${formatPercentInterval(b.ci95)})` : '';
+    const ex = b.exact !== undefined ? `exact ${formatPercent(b.exact)}` : '';
+    return `${b.name}: ${[mc, ex].filter(Boolean).join(', ')}`;
+  });
+  return `Outcome probabilities. ${parts.join('; ')}.`;
+}
+
+/** Time points t = 0, dt, …, horizon. */
+export function timeAxis(steps: number, dt: number): number[] {
+  return Array.from({ length: steps + 1 }, (_, k) => Number((k * dt).toPrecision(12)));
+}
+
+/**
+ * Keeps at most `max` evenly spread indices of 0..n−1 (always the first and the last), so long
+ * horizons draw quickly; tables keep every point.
+ */
+export function thinIndices(n: number, max: number): number[] {
+  if (n <= max) return Array.from({ length: n }, (_, i) => i);
+  const out: number[] = [];
+  for (let j = 0; j < max; j++) out.push(Math.round((j * (n - 1)) / (max - 1)));
+  return [...new Set(out)];
+}
+
+/** Series of a track's occupancy over time, one per state that is ever occupied. */
+export function occupancySeries(track: TrackView): { state: string; values: number[] }[] {
+  return track.states
+    .filter((s) => (track.occupancy[s] ?? []).some((v) => v > 0))
+    .map((s) => ({ state: s, values: track.occupancy[s] ?? [] }));
+}
+
+/** Cumulative first-passage curves of a track: one per state that is ever entered, except a state where every trial starts. */
+export function firstPassageSeries(track: TrackView): { state: string; values: number[]; reached: number }[] {
+  return track.states
+    .filter((s) => {
+      const fp = track.firstPassage[s];
+      return fp !== undefined && fp.reached > 0 && (fp.cumulative[0] ?? 0) < 1;
+    })
+    .map((s) => {
+      const fp = track.firstPassage[s] as { reached: number; cumulative: number[] };
+      return { state: s, values: fp.cumulative, reached: fp.reached };
+    });
+}
+
+/** The time at which a cumulative curve first reaches `level` (undefined if it never does). */
+export function timeToReach(values: readonly number[], times: readonly number[], level: number): number | undefined {
+  const k = values.findIndex((v) => v >= level);
+  return k === -1 ? undefined : times[k];
+}
+
+/** A sentence summarising a track's occupancy and first passages. */
+export function trackSummary(name: string, track: TrackView, horizon: number, unit: string): string {
+  const finals = track.states
+    .filter((s) => (track.final[s] ?? 0) > 0)
+    .map((s) => `${s} ${formatPercent(track.final[s] ?? 0)}`)
+    .join(', ');
+  return `Track ${name}: at the horizon (${formatNumber(horizon)} ${unit}s) ${finals}.`;
+}
+
+/** Histogram bars with bin labels, and where the p5, p50 and p95 marks fall (as fractional bin positions). */
+export interface HistogramView {
+  labels: string[];
+  counts: number[];
+  /** Share of trials in each bin. */
+  shares: number[];
+  marks: { name: 'p5' | 'p50' | 'p95'; value: number; position: number }[];
+}
+
+/** Position of `x` on a histogram's bins: bin i spans [i − 0.5, i + 0.5] on a category axis. */
+export function binPosition(edges: readonly number[], x: number): number {
+  const n = edges.length - 1;
+  if (n < 1) return 0;
+  if (x <= (edges[0] as number)) return -0.5;
+  if (x >= (edges[n] as number)) return n - 0.5;
+  let i = 0;
+  while (i < n - 1 && x >= (edges[i + 1] as number)) i++;
+  const lo = edges[i] as number;
+  const hi = edges[i + 1] as number;
+  return i - 0.5 + (hi > lo ? (x - lo) / (hi - lo) : 0.5);
+}
+
+export function histogramView(m: MetricView): HistogramView {
+  const { edges, counts } = m.histogram;
+  const total = counts.reduce((a, b) => a + b, 0);
+  const labels = counts.map((_, i) => `${formatNumber(edges[i] as number)}–${formatNumber(edges[i + 1] as number)}`);
+  const marks = (['p5', 'p50', 'p95'] as const).map((name) => ({
+    name,
+    value: m.quantiles[name],
+    position: binPosition(edges, m.quantiles[name]),
+  }));
+  return { labels, counts: [...counts], shares: counts.map((c) => (total > 0 ? c / total : 0)), marks };
+}
+
+export function histogramSummary(name: string, m: MetricView): string {
+  const unit = m.unit ? ` ${m.unit}` : '';
+  const q = m.quantiles;
+  return `Distribution of ${name}${unit}: mean ${formatNumber(m.mean)}, 5th percentile ${formatNumber(q.p5)}, median ${formatNumber(q.p50)}, 95th percentile ${formatNumber(q.p95)}, range ${formatNumber(m.min)} to ${formatNumber(m.max)}.`;
+}
+
+/** Metrics worth a histogram: those that are not 0/1 outcomes and vary at all. */
+export function histogramMetrics(metrics: Record<string, MetricView>): string[] {
+  return Object.entries(metrics)
+    .filter(([, m]) => !m.probability && m.histogram.counts.length > 0 && m.max > m.min)
+    .map(([name]) => name);
+}
+
+/** The Okabe–Ito palette (colour-blind safe), black last. */
+export const OKABE_ITO = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'] as const;
+
+/** The colour of the i-th series. */
+export function seriesColor(i: number): string {
+  return OKABE_ITO[i % OKABE_ITO.length] as string;
+}
+
+/** A colour with an alpha channel, from "#rrggbb". */
+export function withAlpha(hex: string, alpha: number): string {
+  const n = Number.parseInt(hex.slice(1), 16);
+  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+}

@@ -1,0 +1,345 @@
+/**
+ * chart.js charts: outcome probabilities with Wilson intervals (a small error-bar plugin), occupancy
+ * as stacked areas, histograms with p5/p50/p95 marks, first-passage curves. Every chart sits in a
+ * figure with a text alternative and a table view.
+ */
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  type ChartConfiguration,
+  Filler,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  type Plugin,
+  PointElement,
+  Tooltip,
+} from 'chart.js';
+import {
+  firstPassageSeries,
+  type HistogramView,
+  histogramView,
+  type MetricView,
+  type OutcomeBar,
+  occupancySeries,
+  seriesColor,
+  type TrackView,
+  thinIndices,
+  timeAxis,
+  withAlpha,
+} from './chart-data.ts';
+import { dataTable, h } from './dom.ts';
+import { formatNumber, formatPercent, formatPercentInterval } from './format.ts';
+
+/** Intervals drawn over bars: dataset.errorBars[i] = [lo, hi] in data units. */
+const errorBarPlugin: Plugin = {
+  id: 'georiskErrorBars',
+  afterDatasetsDraw(chart) {
+    const { ctx } = chart;
+    chart.data.datasets.forEach((dataset, di) => {
+      const bars = (dataset as { errorBars?: ([number, number] | null)[] }).errorBars;
+      const meta = chart.getDatasetMeta(di);
+      if (!bars || meta.hidden) return;
+      const scale = chart.scales[meta.yAxisID ?? 'y'];
+      if (!scale) return;
+      ctx.save();
+      ctx.strokeStyle = '#111';
+      ctx.lineWidth = 1.5;
+      meta.data.forEach((el, i) => {
+        const bar = bars[i];
+        if (!bar) return;
+        const x = el.x;
+        const top = scale.getPixelForValue(bar[1]);
+        const bottom = scale.getPixelForValue(bar[0]);
+        const cap = Math.min(8, ((el as unknown as { width?: number }).width ?? 16) / 3);
+        ctx.beginPath();
+        ctx.moveTo(x, top);
+        ctx.lineTo(x, bottom);
+        ctx.moveTo(x - cap, top);
+        ctx.lineTo(x + cap, top);
+        ctx.moveTo(x - cap, bottom);
+        ctx.lineTo(x + cap, bottom);
+        ctx.stroke();
+      });
+      ctx.restore();
+    });
+  },
+};
+
+/** Vertical marks at fractional category positions: options.plugins.georiskMarks.marks. */
+const marksPlugin: Plugin = {
+  id: 'georiskMarks',
+  afterDatasetsDraw(chart, _args, options) {
+    const marks = (options as { marks?: { position: number; label: string; dash: number[] }[] }).marks;
+    const x = chart.scales.x;
+    if (!marks || !x) return;
+    const n = chart.data.labels?.length ?? 0;
+    if (n === 0) return;
+    const { ctx, chartArea } = chart;
+    ctx.save();
+    ctx.strokeStyle = '#000';
+    ctx.fillStyle = '#000';
+    ctx.font = '11px system-ui, sans-serif';
+    ctx.textAlign = 'center';
+    // Labels of marks close together go on successive rows, so they never overlap.
+    let row = 0;
+    let lastPx = Number.NEGATIVE_INFINITY;
+    for (const m of marks) {
+      const px = x.left + ((m.position + 0.5) / n) * x.width;
+      row = px - lastPx < 70 ? row + 1 : 0;
+      lastPx = px;
+      const y = chartArea.top - 24 + row * 12;
+      ctx.setLineDash(m.dash);
+      ctx.beginPath();
+      ctx.moveTo(px, y + 4);
+      ctx.lineTo(px, chartArea.bottom);
+      ctx.stroke();
+      ctx.fillText(m.label, px, y);
+    }
+    ctx.restore();
+  },
+};
+
+Chart.register(
+  BarController,
+  BarElement,
+  LineController,
+  LineElement,
+  PointElement,
+  CategoryScale,
+  LinearScale,
+  Filler,
+  Legend,
+  Tooltip,
+  errorBarPlugin,
+  marksPlugin,
+);
+Chart.defaults.animation = false;
+Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+Chart.defaults.color = '#222';
+Chart.defaults.maintainAspectRatio = false;
+
+/** A chart in a figure: a caption, the canvas (an image with a text alternative) and a table view. */
+export interface ChartFigure {
+  figure: HTMLElement;
+  destroy(): void;
+}
+
+function figure(id: string, title: string, summary: string, table: HTMLTableElement, config: ChartConfiguration): ChartFigure {
+  const canvas = h('canvas', { role: 'img', 'aria-label': summary });
+  canvas.textContent = summary;
+  const fig = h(
+    'figure',
+    { class: 'chart', id },
+    h('figcaption', {}, title),
+    h('div', { class: 'canvas-box' }, canvas),
+    h('p', { class: 'visually-hidden' }, summary),
+    h('details', { class: 'table-view' }, h('summary', {}, 'Table view'), h('div', { class: 'table-scroll' }, table)),
+  );
+  const chart = new Chart(canvas, config);
+  return { figure: fig, destroy: () => chart.destroy() };
+}
+
+const percentAxis = {
+  min: 0,
+  ticks: { callback: (v: string | number) => formatPercent(Number(v)) },
+};
+
+/** Outcome probabilities: Monte Carlo bars with 95% Wilson intervals, exact values as diamonds. */
+export function outcomeChart(bars: readonly OutcomeBar[], summary: string, trials: number | undefined): ChartFigure {
+  const labels = bars.map((b) => b.name);
+  const datasets: ChartConfiguration['data']['datasets'] = [];
+  const hasMc = bars.some((b) => b.p !== undefined);
+  const hasExact = bars.some((b) => b.exact !== undefined);
+  if (hasMc) {
+    datasets.push({
+      type: 'bar',
+      label: `Monte Carlo (${formatNumber(trials ?? 0)} trials, 95% interval)`,
+      data: bars.map((b) => b.p ?? null),
+      backgroundColor: withAlpha(seriesColor(0), 0.75),
+      borderColor: seriesColor(0),
+      borderWidth: 1,
+      errorBars: bars.map((b) => b.ci95 ?? null),
+    } as never);
+  }
+  if (hasExact) {
+    datasets.push({
+      type: 'line',
+      label: 'Exact',
+      data: bars.map((b) => b.exact ?? null),
+      showLine: false,
+      pointStyle: 'rectRot',
+      pointRadius: 7,
+      pointHoverRadius: 8,
+      backgroundColor: seriesColor(1),
+      borderColor: '#000',
+      borderWidth: 1,
+    } as never);
+  }
+  const table = dataTable(
+    'Outcome probabilities',
+    ['outcome', 'Monte Carlo', '95% interval', 'exact'],
+    bars.map((b) => [
+      b.name,
+      b.p !== undefined ? formatPercent(b.p) : '',
+      b.ci95 ? formatPercentInterval(b.ci95) : '',
+      b.exact !== undefined ? formatPercent(b.exact) : '',
+    ]),
+  );
+  const max = Math.max(0.05, ...bars.map((b) => Math.max(b.ci95?.[1] ?? 0, b.exact ?? 0, b.p ?? 0)));
+  return figure('chart-outcomes', 'Outcome probabilities', summary, table, {
+    type: 'bar',
+    data: { labels, datasets },
+    options: {
+      indexAxis: 'x',
+      scales: {
+        y: { ...percentAxis, max: Math.min(1, max * 1.1), title: { display: true, text: 'probability' } },
+        x: { ticks: { autoSkip: false, maxRotation: 60 } },
+      },
+      plugins: {
+        legend: { position: 'bottom' },
+        tooltip: {
+          callbacks: {
+            label: (item) => {
+              const b = bars[item.dataIndex];
+              if (!b) return '';
+              return item.dataset.label === 'Exact'
+                ? `exact ${formatPercent(b.exact ?? 0)}`
+                : `${formatPercent(b.p ?? 0)} ${b.ci95 ? formatPercentInterval(b.ci95) : ''}`;
+            },
+          },
+        },
+      },
+    },
+  });
+}
+
+/** Occupancy over time of one track as stacked areas (shares of trials in each state). */
+export function occupancyChart(name: string, track: TrackView, dt: number, unit: string, source: string, summary: string): ChartFigure {
+  const series = occupancySeries(track);
+  const steps = (series[0]?.values.length ?? 1) - 1;
+  const times = timeAxis(steps, dt);
+  const keep = thinIndices(times.length, 241);
+  const table = dataTable(
+    `Share of trials in each state of ${name} over time (${source})`,
+    [unit, ...series.map((s) => s.state)],
+    thinIndices(times.length, 61).map((k) => [formatNumber(times[k] as number), ...series.map((s) => formatPercent(s.values[k] ?? 0))]),
+  );
+  return figure(`chart-occupancy-${name}`, `Occupancy over time: ${name} (${source})`, summary, table, {
+    type: 'line',
+    data: {
+      labels: keep.map((k) => formatNumber(times[k] as number)),
+      datasets: series.map((s, i) => ({
+        label: s.state,
+        data: keep.map((k) => s.values[k] ?? 0),
+        fill: i === 0 ? 'origin' : '-1',
+        backgroundColor: withAlpha(seriesColor(i), 0.7),
+        borderColor: seriesColor(i),
+        borderWidth: 1,
+        pointRadius: 0,
+        tension: 0,
+      })),
+    },
+    options: {
+      interaction: { mode: 'index', intersect: false },
+      scales: {
+        y: { ...percentAxis, max: 1, stacked: true, title: { display: true, text: 'share of trials' } },
+        x: { title: { display: true, text: `${unit}s` }, ticks: { maxTicksLimit: 12 } },
+      },
+      plugins: {
+        legend: { position: 'bottom' },
+        tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${formatPercent(Number(item.raw))}` } },
+      },
+    },
+  });
+}
+
+/** Cumulative first-passage curves: P(first entry by t) for each state of a track. */
+export function firstPassageChart(name: string, track: TrackView, dt: number, unit: string, source: string, summary: string): ChartFigure {
+  const series = firstPassageSeries(track);
+  const steps = (series[0]?.values.length ?? 1) - 1;
+  const times = timeAxis(steps, dt);
+  const keep = thinIndices(times.length, 241);
+  const table = dataTable(
+    `Probability of first entering each state of ${name} by time t (${source})`,
+    [unit, ...series.map((s) => s.state)],
+    thinIndices(times.length, 61).map((k) => [formatNumber(times[k] as number), ...series.map((s) => formatPercent(s.values[k] ?? 0))]),
+  );
+  return figure(`chart-first-${name}`, `First passage: ${name} (${source})`, summary, table, {
+    type: 'line',
+    data: {
+      labels: keep.map((k) => formatNumber(times[k] as number)),
+      datasets: series.map((s, i) => ({
+        label: s.state,
+        data: keep.map((k) => s.values[k] ?? 0),
+        borderColor: seriesColor(i),
+        backgroundColor: seriesColor(i),
+        borderWidth: 2,
+        borderDash: i % 2 === 1 ? [6, 3] : [],
+        pointRadius: 0,
+        tension: 0,
+      })),
+    },
+    options: {
+      interaction: { mode: 'index', intersect: false },
+      scales: {
+        y: { ...percentAxis, max: 1, title: { display: true, text: 'P(first entry by t)' } },
+        x: { title: { display: true, text: `${unit}s` }, ticks: { maxTicksLimit: 12 } },
+      },
+      plugins: {
+        legend: { position: 'bottom' },
+        tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${formatPercent(Number(item.raw))}` } },
+      },
+    },
+  });
+}
+
+/** A metric's histogram with its p5, median and p95 marked. */
+export function histogramChart(name: string, m: MetricView, summary: string): ChartFigure {
+  const v: HistogramView = histogramView(m);
+  const unit = m.unit ? ` (${m.unit})` : '';
+  const table = dataTable(
+    `Histogram of ${name}${unit}`,
+    ['bin', 'trials', 'share'],
+    v.labels.map((label, i) => [label, formatNumber(v.counts[i] ?? 0), formatPercent(v.shares[i] ?? 0)]),
+  );
+  const dashes: Record<string, number[]> = { p5: [4, 3], p50: [], p95: [4, 3] };
+  return figure(`chart-hist-${name}`, `Distribution: ${name}${unit}`, summary, table, {
+    type: 'bar',
+    data: {
+      labels: v.labels,
+      datasets: [
+        {
+          label: 'share of trials',
+          data: v.shares,
+          backgroundColor: withAlpha(seriesColor(4), 0.8),
+          borderColor: seriesColor(0),
+          borderWidth: 1,
+          barPercentage: 1,
+          categoryPercentage: 1,
+        },
+      ],
+    },
+    options: {
+      layout: { padding: { top: 36 } },
+      scales: {
+        y: { ...percentAxis, title: { display: true, text: 'share of trials' } },
+        x: { ticks: { maxRotation: 50, autoSkip: true, maxTicksLimit: 10 }, title: { display: true, text: `${name}${unit}` } },
+      },
+      plugins: {
+        legend: { display: false },
+        georiskMarks: {
+          marks: v.marks.map((mk) => ({
+            position: mk.position,
+            label: `${mk.name} ${formatNumber(mk.value)}`,
+            dash: dashes[mk.name] ?? [],
+          })),
+        },
+        tooltip: { callbacks: { label: (item: { raw: unknown }) => `${formatPercent(Number(item.raw))} of trials` } },
+      } as never,
+    },
+  });
+}

@@ -1,0 +1,218 @@
+/**
+ * The page's side of the engine workers: one worker for the library and the exact preview, and a
+ * pool for Monte Carlo. A run is split into the engine's fixed chunks (planChunks), the chunks'
+ * summaries are merged and finalized in a worker, so the numbers equal `georisk run` for the same
+ * scenario, overrides, seed and trials, whatever the number of workers.
+ */
+import type { ExactResult, Issue, Overrides, RunResult, RunSummary, ScenarioDocument } from '@georisk/engine';
+import type { LibraryItem, WorkerReply, WorkerRequest } from './protocol.ts';
+
+/** The engine's chunk size (CHUNK_TRIALS); chunk boundaries never change the numbers, only the work split. */
+export const CHUNK_TRIALS = 16_384;
+
+/** Splits trials into fixed-size chunks, as the engine's planChunks does (kept here so the page need not load the engine). */
+export function planChunks(trials: number, size = CHUNK_TRIALS): { firstTrial: number; trials: number }[] {
+  const chunks: { firstTrial: number; trials: number }[] = [];
+  for (let first = 0; first < trials; first += size) chunks.push({ firstTrial: first, trials: Math.min(size, trials - first) });
+  return chunks;
+}
+
+/** An error from the engine, with its issues (path, message, hint). */
+export class EngineError extends Error {
+  readonly issues: Issue[];
+  constructor(message: string, issues: Issue[]) {
+    super(message);
+    this.name = 'EngineError';
+    this.issues = issues;
+  }
+}
+
+/** Thrown when a run is cancelled. */
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+type Pending = { resolve: (reply: WorkerReply) => void; reject: (error: Error) => void; onProgress?: (done: number) => void };
+
+// Strip request ids from the Omit so callers can pass a request without one.
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+
+/** One engine worker with request/reply matching. */
+class EngineWorker {
+  readonly worker: Worker;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  constructor() {
+    this.worker = new Worker(new URL('./engine-worker.ts', import.meta.url), { type: 'module', name: 'georisk-engine' });
+    this.worker.onmessage = (event: MessageEvent<WorkerReply>) => {
+      const reply = event.data;
+      const p = this.pending.get(reply.id);
+      if (!p) return;
+      if (reply.type === 'progress') {
+        p.onProgress?.(reply.done);
+        return;
+      }
+      this.pending.delete(reply.id);
+      if (reply.type === 'error') p.reject(new EngineError(reply.message, reply.issues));
+      else p.resolve(reply);
+    };
+    this.worker.onerror = (event) => {
+      event.preventDefault();
+      this.failAll(new Error(`engine worker failed: ${event.message}`));
+    };
+  }
+
+  request(req: DistributiveOmit<WorkerRequest, 'id'>, onProgress?: (done: number) => void): Promise<WorkerReply> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, ...(onProgress ? { onProgress } : {}) });
+      this.worker.postMessage({ ...req, id } as WorkerRequest);
+    });
+  }
+
+  failAll(error: Error): void {
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+  }
+
+  terminate(error: Error): void {
+    this.worker.terminate();
+    this.failAll(error);
+  }
+}
+
+let libraryWorker: EngineWorker | undefined;
+
+/** The worker that loads the library and answers exact previews (started on first use). */
+function mainWorker(): EngineWorker {
+  libraryWorker ??= new EngineWorker();
+  return libraryWorker;
+}
+
+/** Loads the bundled scenario library in a worker. */
+export async function loadLibrary(): Promise<{ items: LibraryItem[]; skipped: { file: string; why: string }[] }> {
+  const reply = await mainWorker().request({ type: 'library' });
+  if (reply.type !== 'library') throw new Error(`unexpected reply ${reply.type}`);
+  return { items: reply.items, skipped: reply.skipped };
+}
+
+/**
+ * The exact preview: the latest request wins. While one is being solved, newer requests replace
+ * each other, and only the newest is solved next, so a dragged slider never builds a queue.
+ */
+export class ExactPreview {
+  private busy = false;
+  private queued: { scenario: ScenarioDocument; overrides: Overrides } | undefined;
+
+  constructor(
+    private readonly onResult: (result: ExactResult, ms: number, overrides: Overrides) => void,
+    private readonly onError: (error: Error) => void,
+  ) {}
+
+  request(scenario: ScenarioDocument, overrides: Overrides): void {
+    this.queued = { scenario, overrides };
+    if (!this.busy) void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    this.busy = true;
+    while (this.queued) {
+      const { scenario, overrides } = this.queued;
+      this.queued = undefined;
+      const started = performance.now();
+      try {
+        const reply = await mainWorker().request({ type: 'exact', scenario, overrides });
+        if (reply.type === 'exact' && !this.queued) this.onResult(reply.result, performance.now() - started, overrides);
+      } catch (error) {
+        if (!this.queued) this.onError(error as Error);
+      }
+    }
+    this.busy = false;
+  }
+}
+
+/** The workers a run uses: every core, at most one per chunk, at most 8. */
+export function workerCount(trials: number, cores: number): number {
+  return Math.max(1, Math.min(cores, planChunks(trials).length, 8));
+}
+
+let pool: EngineWorker[] = [];
+
+function poolOf(size: number): EngineWorker[] {
+  while (pool.length < size) pool.push(new EngineWorker());
+  return pool.slice(0, size);
+}
+
+export interface RunHandle {
+  result: Promise<RunResult>;
+  /** Stops the run at once (its workers are terminated); `result` rejects with CancelledError. */
+  cancel(): void;
+}
+
+export interface RunRequest {
+  scenario: ScenarioDocument;
+  overrides: Overrides;
+  seed: number;
+  trials: number;
+  onProgress?: (done: number, total: number) => void;
+  onWarnings?: (warnings: Issue[]) => void;
+}
+
+/** Runs Monte Carlo on a pool of workers. */
+export function runMonteCarlo(req: RunRequest): RunHandle {
+  const cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency ? navigator.hardwareConcurrency : 4;
+  const size = workerCount(req.trials, cores);
+  const workers = poolOf(size);
+  let cancelled = false;
+  const cancel = () => {
+    if (cancelled) return;
+    cancelled = true;
+    // Terminating is the only way to stop a chunk mid-flight; the pool starts afresh next time.
+    for (const w of workers) w.terminate(new CancelledError());
+    pool = pool.filter((w) => !workers.includes(w));
+  };
+  const result = (async () => {
+    const started = performance.now();
+    const base = { scenario: req.scenario, overrides: req.overrides, seed: req.seed };
+    const plan = await (workers[0] as EngineWorker).request({ type: 'plan', ...base, trials: req.trials });
+    if (plan.type === 'plan' && plan.warnings.length > 0) req.onWarnings?.(plan.warnings);
+    const chunks = planChunks(req.trials);
+    const parts: RunSummary[] = new Array(chunks.length);
+    const doneIn = new Float64Array(chunks.length);
+    let done = 0;
+    let next = 0;
+    const lane = async (w: EngineWorker) => {
+      while (next < chunks.length && !cancelled) {
+        const index = next++;
+        const chunk = chunks[index] as { firstTrial: number; trials: number };
+        const reply = await w.request({ type: 'chunk', ...base, ...chunk }, (inChunk) => {
+          done += inChunk - (doneIn[index] as number);
+          doneIn[index] = inChunk;
+          req.onProgress?.(done, req.trials);
+        });
+        if (reply.type !== 'chunk') throw new Error(`unexpected reply ${reply.type}`);
+        done += chunk.trials - (doneIn[index] as number);
+        doneIn[index] = chunk.trials;
+        req.onProgress?.(done, req.trials);
+        parts[index] = reply.summary;
+      }
+    };
+    await Promise.all(workers.map(lane));
+    if (cancelled) throw new CancelledError();
+    const seconds = (performance.now() - started) / 1000;
+    const reply = await (workers[0] as EngineWorker).request({ type: 'finalize', ...base, parts, seconds, workers: size });
+    if (reply.type !== 'finalize') throw new Error(`unexpected reply ${reply.type}`);
+    return reply.result;
+  })();
+  // A cancelled run may reject from inside a worker request; callers see CancelledError either way.
+  return {
+    result: result.catch((error: unknown) => {
+      throw cancelled ? new CancelledError() : error;
+    }),
+    cancel,
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * What an engine worker does with each request: load the bundled library, solve exactly, run a
+ * chunk of trials, merge and finalize. Free of worker globals, so tests run it in Node.
+ */
+import {
+  analyzeExact,
+  buildModel,
+  checkRunOptions,
+  finalizeResult,
+  GeoriskError,
+  type Issue,
+  loadScenarioText,
+  type Model,
+  mergeAll,
+  type Overrides,
+  representabilityProblems,
+  type ScenarioDocument,
+  simulate,
+} from '@georisk/engine';
+import { bundledResolver, scenarioPaths } from './library-paths.ts';
+import type { LibraryItem, WorkerReply, WorkerRequest } from './protocol.ts';
+import { SCENARIO_FILES } from './scenario-files.ts';
+
+/** Trials between progress messages. */
+const PROGRESS_EVERY = 512;
+
+let cached: { key: string; model: Model } | undefined;
+
+/** The compiled model of a scenario and overrides, reused while they stay the same. */
+function modelFor(scenario: ScenarioDocument, overrides: Overrides): Model {
+  const key = JSON.stringify([scenario, overrides]);
+  if (cached?.key !== key) cached = { key, model: buildModel(scenario, overrides) };
+  return cached.model;
+}
+
+export function loadLibrary(): { items: LibraryItem[]; skipped: { file: string; why: string }[] } {
+  const resolveModule = bundledResolver(SCENARIO_FILES);
+  const items: LibraryItem[] = [];
+  const skipped: { file: string; why: string }[] = [];
+  for (const file of scenarioPaths(SCENARIO_FILES)) {
+    try {
+      const { scenario } = loadScenarioText(SCENARIO_FILES[file] as string, { file, resolveModule });
+      if (items.some((i) => i.id === scenario.id)) {
+        skipped.push({ file, why: `duplicate id "${scenario.id}"` });
+        continue;
+      }
+      const model = buildModel(scenario);
+      items.push({
+        id: scenario.id,
+        file,
+        title: scenario.title ?? scenario.id,
+        question: scenario.question?.trim() ?? '',
+        tags: scenario.tags ?? [],
+        scenario,
+        notExact: representabilityProblems(model).map((i) => i.message),
+      });
+    } catch (error) {
+      skipped.push({ file, why: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error) });
+    }
+  }
+  return { items, skipped };
+}
+
+/** Answers one request; `post` sends progress messages while a chunk runs. Throws on engine errors. */
+export function handle(req: WorkerRequest, post: (reply: WorkerReply) => void): WorkerReply {
+  switch (req.type) {
+    case 'library':
+      return { type: 'library', id: req.id, ...loadLibrary() };
+    case 'exact': {
+      const started = performance.now();
+      const result = analyzeExact(req.scenario, req.overrides);
+      return { type: 'exact', id: req.id, result, ms: performance.now() - started };
+    }
+    case 'plan': {
+      const model = modelFor(req.scenario, req.overrides);
+      checkRunOptions(model, { trials: req.trials, seed: req.seed });
+      return { type: 'plan', id: req.id, steps: model.steps, warnings: model.warnings.filter((w) => w.code === 'bad_override') };
+    }
+    case 'chunk': {
+      const model = modelFor(req.scenario, req.overrides);
+      const summary = simulate(model, {
+        seed: req.seed,
+        firstTrial: req.firstTrial,
+        trials: req.trials,
+        progressEvery: PROGRESS_EVERY,
+        onProgress: (done) => post({ type: 'progress', id: req.id, done }),
+      });
+      return { type: 'chunk', id: req.id, summary };
+    }
+    case 'finalize': {
+      const model = modelFor(req.scenario, req.overrides);
+      const summary = mergeAll(model, req.parts);
+      const result = finalizeResult(model, summary, {
+        seed: req.seed,
+        overrides: req.overrides,
+        seconds: req.seconds,
+        workers: req.workers,
+      });
+      return { type: 'finalize', id: req.id, result };
+    }
+  }
+}
+
+/** An error reply for a failed request. */
+export function errorReply(id: number, error: unknown): WorkerReply {
+  const issues: Issue[] = error instanceof GeoriskError ? error.issues : [];
+  return { type: 'error', id, issues, message: error instanceof Error ? error.message : String(error) };
+}

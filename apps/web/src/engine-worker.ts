@@ -1,0 +1,18 @@
+/** The engine in a Web Worker: everything heavy happens here, so the page never freezes. */
+import { errorReply, handle } from './engine-tasks.ts';
+import type { WorkerReply, WorkerRequest } from './protocol.ts';
+
+interface WorkerScope {
+  postMessage(message: WorkerReply): void;
+  onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null;
+}
+const scope = self as unknown as WorkerScope;
+
+scope.onmessage = (event) => {
+  const req = event.data;
+  try {
+    scope.postMessage(handle(req, (reply) => scope.postMessage(reply)));
+  } catch (error) {
+    scope.postMessage(errorReply(req.id, error));
+  }
+};

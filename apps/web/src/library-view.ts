@@ -1,0 +1,81 @@
+/** The library screen: every bundled scenario with its question and tags, and a search box. */
+import { h, replace } from './dom.ts';
+import type { LibraryItem } from './protocol.ts';
+import { formatHash } from './url-state.ts';
+
+/** Whether an item matches every word of the query (in its title, id, question, tags or file). */
+export function matches(item: Pick<LibraryItem, 'id' | 'title' | 'question' | 'tags' | 'file'>, query: string): boolean {
+  const text = [item.id, item.title, item.question, item.file, ...item.tags].join(' ').toLowerCase();
+  return query
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((word) => text.includes(word));
+}
+
+export function renderLibrary(root: HTMLElement, items: LibraryItem[], query: string, onQuery: (q: string) => void): void {
+  const list = h('ul', { class: 'library', id: 'library-list' });
+  const count = h('p', { class: 'muted', role: 'status', 'aria-live': 'polite' });
+  const fill = (q: string) => {
+    const shown = items.filter((i) => matches(i, q));
+    replace(
+      list,
+      ...shown.map((item) =>
+        h(
+          'li',
+          { class: 'card', 'data-id': item.id },
+          h(
+            'h2',
+            {},
+            h(
+              'a',
+              { href: formatHash({ screen: 'scenario', id: item.id, overrides: {}, seed: 1, trials: 10_000, run: false }) },
+              item.title,
+            ),
+          ),
+          item.question ? h('p', { class: 'question' }, item.question) : null,
+          h(
+            'p',
+            { class: 'meta' },
+            h('span', { class: 'file' }, item.file),
+            item.notExact.length === 0
+              ? h('span', { class: 'badge exact', title: 'the exact answer updates as you move a slider' }, 'live exact preview')
+              : null,
+          ),
+          item.tags.length ? h('ul', { class: 'tags', 'aria-label': 'tags' }, ...item.tags.map((t) => h('li', {}, t))) : null,
+        ),
+      ),
+    );
+    count.textContent = `${shown.length} of ${items.length} scenarios`;
+  };
+  const search = h('input', {
+    type: 'search',
+    id: 'library-search',
+    placeholder: 'Search title, question, tags…',
+    value: query,
+    autocomplete: 'off',
+    oninput: (e: Event) => {
+      const q = (e.target as HTMLInputElement).value;
+      fill(q);
+      onQuery(q);
+    },
+  });
+  replace(
+    root,
+    h(
+      'section',
+      { class: 'library-screen', 'aria-labelledby': 'library-title' },
+      h('h1', { id: 'library-title', tabindex: -1 }, 'Scenario library'),
+      h(
+        'p',
+        { class: 'lede' },
+        'Probabilistic escalation scenarios: pick one, move its assumptions, and read the outcome distributions with their uncertainty. Every run is reproducible from its seed.',
+      ),
+      h('label', { for: 'library-search', class: 'search-label' }, 'Search scenarios'),
+      search,
+      count,
+      list,
+    ),
+  );
+  fill(query);
+}

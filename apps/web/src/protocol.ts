@@ -1,0 +1,47 @@
+/** Messages between the page and the engine workers (plain data only: it crosses postMessage). */
+import type { ExactResult, Issue, Overrides, RunResult, RunSummary, ScenarioDocument } from '@georisk/engine';
+
+/** What the library lists for a scenario, with the scenario itself (modules expanded). */
+export interface LibraryItem {
+  id: string;
+  file: string;
+  title: string;
+  question: string;
+  tags: string[];
+  scenario: ScenarioDocument;
+  /** Why the exact preview is not available (empty when it is). */
+  notExact: string[];
+}
+
+export type WorkerRequest =
+  | { type: 'library'; id: number }
+  | { type: 'exact'; id: number; scenario: ScenarioDocument; overrides: Overrides }
+  | { type: 'plan'; id: number; scenario: ScenarioDocument; overrides: Overrides; seed: number; trials: number }
+  | {
+      type: 'chunk';
+      id: number;
+      scenario: ScenarioDocument;
+      overrides: Overrides;
+      seed: number;
+      firstTrial: number;
+      trials: number;
+    }
+  | {
+      type: 'finalize';
+      id: number;
+      scenario: ScenarioDocument;
+      overrides: Overrides;
+      seed: number;
+      parts: RunSummary[];
+      seconds: number;
+      workers: number;
+    };
+
+export type WorkerReply =
+  | { type: 'library'; id: number; items: LibraryItem[]; skipped: { file: string; why: string }[] }
+  | { type: 'exact'; id: number; result: ExactResult; ms: number }
+  | { type: 'plan'; id: number; steps: number; warnings: Issue[] }
+  | { type: 'progress'; id: number; done: number }
+  | { type: 'chunk'; id: number; summary: RunSummary }
+  | { type: 'finalize'; id: number; result: RunResult }
+  | { type: 'error'; id: number; issues: Issue[]; message: string };

@@ -1,0 +1,85 @@
+/**
+ * What the address bar holds: the screen, and for a scenario its overrides, seed, trials, whether
+ * to run at once and the receipt a run should reproduce. A permalink is this state as a hash:
+ * `#/scenario/armenia-azerbaijan-2022?trials=10000&seed=7&set.armenian_fatality_rate=4&run=1`.
+ */
+
+export type ViewState =
+  | { screen: 'library'; query: string }
+  | {
+      screen: 'scenario';
+      id: string;
+      overrides: Record<string, number>;
+      seed: number;
+      trials: number;
+      /** Run the Monte Carlo as soon as the scenario opens. */
+      run: boolean;
+      /** The output hash the run is expected to reproduce (from a shared permalink). */
+      receipt?: string;
+    };
+
+export const DEFAULT_TRIALS = 10_000;
+export const DEFAULT_SEED = 1;
+/** The largest trial count the app offers (the engine's budget still applies). */
+export const MAX_TRIALS = 10_000_000;
+/** The largest seed (the engine's MAX_SEED). */
+export const MAX_SEED = 2 ** 32 - 1;
+
+function wholeNumberIn(text: string | null, min: number, max: number): number | undefined {
+  if (text === null || !/^\d+$/.test(text)) return undefined;
+  const n = Number(text);
+  return Number.isSafeInteger(n) && n >= min && n <= max ? n : undefined;
+}
+
+/** Reads a location hash (with or without its "#"); anything unreadable falls back to defaults. */
+export function parseHash(hash: string): ViewState {
+  const text = hash.replace(/^#/, '');
+  const [path = '', query = ''] = text.split('?', 2) as [string, string?];
+  const params = new URLSearchParams(query);
+  const parts = path.split('/').filter((p) => p !== '');
+  if (parts[0] === 'scenario' && parts[1]) {
+    const overrides: Record<string, number> = {};
+    for (const [key, value] of params) {
+      if (!key.startsWith('set.')) continue;
+      const name = key.slice(4);
+      const x = Number(value);
+      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && value.trim() !== '' && Number.isFinite(x)) overrides[name] = x;
+    }
+    const state: ViewState = {
+      screen: 'scenario',
+      id: decodeURIComponent(parts[1]),
+      overrides,
+      seed: wholeNumberIn(params.get('seed'), 0, MAX_SEED) ?? DEFAULT_SEED,
+      trials: wholeNumberIn(params.get('trials'), 1, MAX_TRIALS) ?? DEFAULT_TRIALS,
+      run: params.get('run') === '1',
+    };
+    const receipt = params.get('receipt');
+    if (receipt !== null && /^[0-9a-f]{8,64}$/.test(receipt)) state.receipt = receipt;
+    return state;
+  }
+  return { screen: 'library', query: params.get('q') ?? '' };
+}
+
+/** Writes a state as a hash (starting with "#"); overrides are sorted so equal states give equal links. */
+export function formatHash(state: ViewState): string {
+  if (state.screen === 'library') {
+    return state.query === '' ? '#/' : `#/?${new URLSearchParams({ q: state.query }).toString()}`;
+  }
+  const params = new URLSearchParams();
+  params.set('trials', String(state.trials));
+  params.set('seed', String(state.seed));
+  for (const name of Object.keys(state.overrides).sort()) params.set(`set.${name}`, String(state.overrides[name]));
+  if (state.run) params.set('run', '1');
+  if (state.receipt !== undefined) params.set('receipt', state.receipt);
+  return `#/scenario/${encodeURIComponent(state.id)}?${params.toString()}`;
+}
+
+/** The overrides that differ from the defaults (a parameter moved back to its default is dropped). */
+export function effectiveOverrides(values: Record<string, number>, defaults: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const name of Object.keys(values).sort()) {
+    const v = values[name] as number;
+    if (Object.hasOwn(defaults, name) && defaults[name] !== v) out[name] = v;
+  }
+  return out;
+}

@@ -1,0 +1,281 @@
+/**
+ * The web app end to end in Debian's Chromium, driven by playwright-core (which never downloads a
+ * browser): the library, the 2022 scenario, a slider, a run whose numbers must equal `georisk run`
+ * for the same inputs, the permalink round trip, and Cancel. Screenshots of each screen go to
+ * docs/screenshots/.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatNumber, formatPercent } from '../../apps/web/src/format.ts';
+import { ROOT, runCli } from '../helpers/cli.ts';
+import { type StaticServer, serveStatic } from '../helpers/static-server.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  console.warn(`web end-to-end tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+}
+
+const SCENARIO = 'armenia-azerbaijan-2022';
+const SCREENSHOTS = join(ROOT, 'docs/screenshots');
+
+interface CliMetric {
+  mean: number;
+  quantiles: Record<string, number>;
+  ci95: [number, number];
+  probability?: { p: number; ci95: [number, number] };
+}
+interface CliRun {
+  seed: number;
+  trials: number;
+  overrides: Record<string, number>;
+  metrics: Record<string, CliMetric>;
+  receipt: { outputHash: string; scenarioHash: string };
+}
+
+/** The numbers the metrics table shows, as `metric.key` → raw value (from data-value). */
+async function shownNumbers(page: Page): Promise<Record<string, number>> {
+  return page.$$eval('#metrics-table td[data-key]:not([data-key="exact"])', (cells) =>
+    Object.fromEntries(
+      cells.map((c) => [
+        `${c.closest('tr')?.getAttribute('data-metric')}.${c.getAttribute('data-key')}`,
+        Number(c.getAttribute('data-value')),
+      ]),
+    ),
+  );
+}
+
+/**
+ * A fingerprint of this JavaScript engine's Math.log, Math.exp and Math.pow on fixed inputs. V8
+ * versions differ in the last bit of these (Node 20's V8 11.3 and Chromium 156's V8 do), and the
+ * engine's samplers use them, so continuous metrics can differ by an ulp between Node and a browser.
+ */
+function libmFingerprint(): string {
+  const xs = Array.from({ length: 2000 }, (_, i) => (i + 0.5) / 2000);
+  const values = new Float64Array(xs.flatMap((u) => [Math.log(u), Math.exp(10 * u - 5), u ** (1 / 3), Math.log1p(-u)]));
+  const words = new Uint32Array(values.buffer);
+  let h = 0;
+  for (let i = 0; i < words.length; i++) h = (Math.imul(h, 31) + (words[i] as number)) >>> 0;
+  return h.toString(16);
+}
+
+/** Equal, or equal to 12 significant digits when the value is not a whole number (see libmFingerprint). */
+function closeEnough(shown: Record<string, number>, expected: Record<string, number>): string[] {
+  const problems: string[] = [];
+  for (const key of new Set([...Object.keys(shown), ...Object.keys(expected)])) {
+    const a = shown[key];
+    const b = expected[key];
+    if (a === b) continue;
+    const whole = Number.isInteger(b);
+    if (a === undefined || b === undefined || whole || Math.abs(a - b) > 1e-12 * Math.max(1, Math.abs(b)))
+      problems.push(`${key}: shown ${a}, georisk run ${b}`);
+  }
+  return problems;
+}
+
+/** The same table's numbers computed from a CLI result. */
+function cliNumbers(run: CliRun): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, m] of Object.entries(run.metrics)) {
+    if (m.probability) out[`${name}.p`] = m.probability.p;
+    else {
+      out[`${name}.mean`] = m.mean;
+      for (const q of ['p5', 'p50', 'p95']) out[`${name}.${q}`] = m.quantiles[q] as number;
+    }
+  }
+  return out;
+}
+
+describe.skipIf(!haveChromium)('web app in Chromium', () => {
+  let dist: string;
+  let server: StaticServer;
+  let context: BrowserContext;
+  let profile: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    dist = mkdtempSync(join(tmpdir(), 'georisk-web-dist-'));
+    const built = spawnSync(
+      process.execPath,
+      ['apps/web/node_modules/vite/bin/vite.js', 'build', 'apps/web', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+      },
+    );
+    if (built.status !== 0) throw new Error(`vite build failed:\n${built.stdout}\n${built.stderr}`);
+    server = await serveStatic(dist);
+    profile = mkdtempSync(join(tmpdir(), 'georisk-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      viewport: { width: 1280, height: 800 },
+    });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    if (dist) rmSync(dist, { recursive: true, force: true });
+  });
+
+  async function newPage(): Promise<Page> {
+    const page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(m.text());
+    });
+    return page;
+  }
+
+  it('lists the library, runs the 2022 scenario with a moved slider exactly as georisk run does, and round-trips the permalink', async () => {
+    const page = await newPage();
+    await page.goto(server.url);
+    await page.waitForSelector('#library-list li');
+    const ids = await page.$$eval('#library-list li.card', (cards) => cards.map((c) => c.getAttribute('data-id')));
+    expect(ids).toContain(SCENARIO);
+    expect(ids).toContain('kyrgyz-tajik-2022');
+    expect(ids.length).toBeGreaterThanOrEqual(8);
+    await page.screenshot({ path: join(SCREENSHOTS, 'library.png'), fullPage: false });
+
+    await page.fill('#library-search', 'kyrgyz');
+    await expect.poll(() => page.$$eval('#library-list li.card', (c) => c.length)).toBe(1);
+    await page.fill('#library-search', '');
+
+    await page.click(`li[data-id="${SCENARIO}"] h2 a`);
+    await page.waitForSelector('#scenario-title');
+    // The live exact preview fills the exact column.
+    await page.waitForSelector('#metrics-table td[data-key="exact"]', { timeout: 60_000 });
+    const exactBefore = await page.$eval('tr[data-metric="war_reached"] td[data-key="exact"]', (c) => Number(c.getAttribute('data-value')));
+
+    // Move a slider with the keyboard: ten steps to the right.
+    const slider = page.locator('#p-p_hold_clash-range');
+    await slider.focus();
+    for (let i = 0; i < 10; i++) await slider.press('ArrowRight');
+    const moved = Number(await page.inputValue('#p-p_hold_clash-num'));
+    expect(moved).not.toBe(0.75);
+    await expect
+      .poll(() => page.$eval('tr[data-metric="war_reached"] td[data-key="exact"]', (c) => Number(c.getAttribute('data-value'))), {
+        timeout: 30_000,
+      })
+      .not.toBe(exactBefore);
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash))
+      .toContain('set.p_hold_clash=');
+
+    await page.fill('#trials', '40000');
+    await page.dispatchEvent('#trials', 'change');
+    await page.fill('#seed', '7');
+    await page.dispatchEvent('#seed', 'change');
+    await page.click('#run');
+    await page.waitForSelector('#output-hash', { timeout: 120_000 });
+    const shown = await shownNumbers(page);
+    const hash = await page.textContent('#output-hash');
+    await page.screenshot({ path: join(SCREENSHOTS, 'scenario-1280x800.png'), fullPage: false });
+    await page.screenshot({ path: join(SCREENSHOTS, 'scenario-results-full.png'), fullPage: true });
+
+    const cli = await runCli([
+      'run',
+      `scenarios/${SCENARIO}.yaml`,
+      '--trials',
+      '40000',
+      '--seed',
+      '7',
+      '--set',
+      `p_hold_clash=${moved}`,
+      '--format',
+      'json',
+    ]);
+    expect(cli.stderr).toBe('');
+    expect(cli.status).toBe(0);
+    const expected = JSON.parse(cli.stdout) as CliRun;
+    expect(expected.overrides).toEqual({ p_hold_clash: moved });
+    const fromCli = cliNumbers(expected);
+    expect(Object.keys(shown).sort()).toEqual(Object.keys(fromCli).sort());
+    expect(closeEnough(shown, fromCli)).toEqual([]);
+    const sameLibm = (await page.evaluate(libmFingerprint)) === libmFingerprint();
+    if (sameLibm) {
+      // The same Math in both: every bit, and so the receipt, is the same.
+      expect(shown).toEqual(fromCli);
+      expect(hash).toBe(expected.receipt.outputHash);
+    } else {
+      console.warn(
+        `web e2e: this Chromium's Math.log/exp/pow differ in the last bit from Node ${process.versions.node}'s, so continuous metrics may differ by an ulp and the receipt hash ${hash} may differ from georisk run's ${expected.receipt.outputHash}; numbers were compared to 12 significant digits, whole numbers exactly`,
+      );
+    }
+    // The text shown is the CLI's formatting of the same numbers.
+    const war = expected.metrics.war_reached?.probability?.p as number;
+    expect(await page.textContent('tr[data-metric="war_reached"] td[data-key="p"]')).toContain(formatPercent(war));
+    const toll = expected.metrics.armenian_fatalities?.quantiles.p50 as number;
+    expect(await page.textContent('tr[data-metric="armenian_fatalities"] td[data-key="p50"]')).toBe(formatNumber(toll));
+    const land = expected.metrics.territory_km2?.quantiles.p50 as number;
+    expect(await page.textContent('tr[data-metric="territory_km2"] td[data-key="p50"]')).toBe(formatNumber(land));
+
+    // The permalink opened afresh reproduces the run and says so.
+    const link = (await page.getAttribute('#permalink', 'href')) as string;
+    expect(link).toContain(`receipt=${hash}`);
+    const again = await newPage();
+    await again.goto(new URL(link, server.url).href);
+    await again.waitForSelector('#receipt-check', { timeout: 120_000 });
+    expect(await again.textContent('#receipt-check')).toContain('Reproduces the shared result exactly');
+    expect(await again.textContent('#output-hash')).toBe(hash);
+    expect(Number(await again.inputValue('#p-p_hold_clash-num'))).toBe(moved);
+    expect(await shownNumbers(again)).toEqual(shown);
+    await again.close();
+    await page.close();
+  });
+
+  it('cancels a long run and keeps the page responsive', async () => {
+    const page = await newPage();
+    await page.goto(`${server.url}#/scenario/${SCENARIO}?trials=2000000&seed=3`);
+    await page.waitForSelector('#run');
+    await page.click('#run');
+    await expect
+      .poll(() => page.$eval('#progress', (p) => (p as unknown as { value: number }).value), { timeout: 60_000 })
+      .toBeGreaterThan(0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'scenario-running.png'), fullPage: false });
+    await page.click('#cancel');
+    await expect.poll(() => page.textContent('#run-status')).toBe('Cancelled.');
+    expect(await page.isEnabled('#run')).toBe(true);
+    expect(await page.isDisabled('#cancel')).toBe(true);
+    await page.close();
+  });
+
+  it('fits a phone-width screen', async () => {
+    const page = await newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${server.url}#/scenario/kyrgyz-tajik-2022?trials=5000&seed=1&run=1`);
+    await page.waitForSelector('#output-hash', { timeout: 120_000 });
+    const overflow = await page.evaluate(() => {
+      const { documentElement: d } = (
+        globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }
+      ).document;
+      return d.scrollWidth - d.clientWidth;
+    });
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'scenario-phone.png'), fullPage: false });
+    await page.goto(`${server.url}#/`);
+    await page.waitForSelector('#library-list li');
+    await page.screenshot({ path: join(SCREENSHOTS, 'library-phone.png'), fullPage: false });
+    await page.close();
+  });
+
+  it('logs no page errors (a CSP violation from eval would show here)', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
