@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import {
+  binPosition,
+  firstPassageSeries,
+  histogramMetrics,
+  histogramSummary,
+  histogramView,
+  type MetricView,
+  OKABE_ITO,
+  occupancySeries,
+  outcomeBars,
+  outcomeSummary,
+  type TrackView,
+  thinIndices,
+  timeAxis,
+  timeToReach,
+  withAlpha,
+} from '../src/chart-data.ts';
+
+function metric(over: Partial<MetricView>): MetricView {
+  return {
+    mean: 10,
+    sd: 2,
+    se: 0.1,
+    ci95: [9.8, 10.2],
+    min: 0,
+    max: 40,
+    quantiles: { p1: 1, p5: 4, p10: 5, p25: 7, p50: 10, p75: 13, p90: 15, p95: 22, p99: 30 },
+    histogram: { edges: [0, 10, 20, 30, 40], counts: [30, 50, 15, 5] },
+    ...over,
+  };
+}
+
+const track: TrackView = {
+  states: ['calm', 'clash', 'war', 'ceasefire'],
+  final: { calm: 0, clash: 0.2, war: 0.1, ceasefire: 0.7 },
+  ever: { calm: 1, clash: 1, war: 0.1, ceasefire: 0.7 },
+  occupancy: { calm: [1, 0, 0], clash: [0, 0.5, 0.2], war: [0, 0, 0.1], ceasefire: [0, 0.5, 0.7] },
+  firstPassage: {
+    calm: { reached: 1, censored: 0, cumulative: [1, 1, 1] },
+    clash: { reached: 1, censored: 0, cumulative: [0, 1, 1] },
+    war: { reached: 0.1, censored: 0.9, cumulative: [0, 0, 0.1] },
+    ceasefire: { reached: 0.7, censored: 0.3, cumulative: [0, 0.5, 0.7] },
+  },
+};
+
+describe('outcome bars', () => {
+  it('merge Monte Carlo probabilities and exact ones in metric order, leaving out non-probabilities', () => {
+    const bars = outcomeBars(
+      { war: metric({ probability: { p: 0.12, ci95: [0.11, 0.13] }, description: 'full-scale war' }), deaths: metric({}) },
+      { war: { mean: 0.121, probability: 0.121 }, truce: { mean: 0.7, probability: 0.7 }, deaths: { mean: 9 } },
+      ['truce', 'deaths', 'war'],
+    );
+    expect(bars).toEqual([
+      { name: 'truce', exact: 0.7 },
+      { name: 'war', p: 0.12, ci95: [0.11, 0.13], exact: 0.121, description: 'full-scale war' },
+    ]);
+    expect(outcomeSummary(bars)).toBe('Outcome probabilities. truce: exact 70.0%; war: 12.0% (95% interval [11.0%, 13.0%]), exact 12.1%.');
+    expect(outcomeSummary([])).toBe('No outcome probabilities yet.');
+  });
+});
+
+describe('time series', () => {
+  it('time axis avoids float drift and thinning keeps both ends', () => {
+    expect(timeAxis(3, 0.1)).toEqual([0, 0.1, 0.2, 0.3]);
+    expect(thinIndices(5, 10)).toEqual([0, 1, 2, 3, 4]);
+    const kept = thinIndices(721, 241);
+    expect(kept[0]).toBe(0);
+    expect(kept.at(-1)).toBe(720);
+    expect(kept.length).toBe(241);
+  });
+
+  it('occupancy leaves out states never occupied; first passage leaves out the initial state and unreached ones', () => {
+    const t: TrackView = { ...track, occupancy: { ...track.occupancy, war: [0, 0, 0] } };
+    expect(occupancySeries(t).map((s) => s.state)).toEqual(['calm', 'clash', 'ceasefire']);
+    expect(firstPassageSeries(track).map((s) => s.state)).toEqual(['clash', 'war', 'ceasefire']);
+    expect(timeToReach([0, 0.5, 0.7], [0, 1, 2], 0.6)).toBe(2);
+    expect(timeToReach([0, 0.5, 0.7], [0, 1, 2], 0.9)).toBeUndefined();
+  });
+});
+
+describe('histograms', () => {
+  it('place quantile marks at fractional bin positions', () => {
+    const edges = [0, 10, 20, 30, 40];
+    expect(binPosition(edges, 0)).toBe(-0.5);
+    expect(binPosition(edges, 5)).toBe(0);
+    expect(binPosition(edges, 10)).toBe(0.5);
+    expect(binPosition(edges, 25)).toBe(2);
+    expect(binPosition(edges, 40)).toBe(3.5);
+    expect(binPosition(edges, 99)).toBe(3.5);
+    const v = histogramView(metric({}));
+    expect(v.labels).toEqual(['0–10', '10–20', '20–30', '30–40']);
+    expect(v.shares).toEqual([0.3, 0.5, 0.15, 0.05]);
+    expect(v.marks.map((m) => [m.name, m.value])).toEqual([
+      ['p5', 4],
+      ['p50', 10],
+      ['p95', 22],
+    ]);
+    const positions = v.marks.map((m) => m.position);
+    [-0.1, 0.5, 1.7].forEach((p, i) => expect(positions[i]).toBeCloseTo(p, 12));
+  });
+
+  it('are drawn only for metrics that vary and are not 0/1 outcomes, each with a text alternative', () => {
+    expect(
+      histogramMetrics({ a: metric({}), b: metric({ probability: { p: 0.5, ci95: [0.4, 0.6] } }), c: metric({ min: 3, max: 3 }) }),
+    ).toEqual(['a']);
+    expect(histogramSummary('deaths', metric({ unit: 'deaths' }))).toBe(
+      'Distribution of deaths deaths: mean 10, 5th percentile 4, median 10, 95th percentile 22, range 0 to 40.',
+    );
+  });
+});
+
+describe('palette', () => {
+  it('is Okabe–Ito and converts to rgba', () => {
+    expect(OKABE_ITO).toContain('#E69F00');
+    expect(withAlpha('#0072B2', 0.5)).toBe('rgba(0, 114, 178, 0.5)');
+  });
+});

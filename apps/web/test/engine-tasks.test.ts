@@ -1,0 +1,98 @@
+/**
+ * The work the engine workers do, run here in Node: the bundled library loads like the API's, and
+ * a run split into chunks, run in any order and merged in a worker, equals `runScenario` (and so
+ * `georisk run`) bit for bit.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type RunResult, type RunSummary, runScenario } from '@georisk/engine';
+import { describe, expect, it } from 'vitest';
+import { planChunks as enginePlanChunks } from '../../../packages/engine/src/run.ts';
+import { formatCsv } from '../../cli/src/format.ts';
+import { planChunks, workerCount } from '../src/engine-client.ts';
+import { handle, loadLibrary } from '../src/engine-tasks.ts';
+import { runCsv, runJson } from '../src/export.ts';
+import { bundledResolver, resolvePath, scenarioPaths } from '../src/library-paths.ts';
+import type { WorkerReply } from '../src/protocol.ts';
+import { SCENARIO_FILES } from '../src/scenario-files.ts';
+
+const root = join(import.meta.dirname, '../../../scenarios');
+
+describe('the bundled library', () => {
+  it('holds every YAML file under scenarios/, modules included', () => {
+    const onDisk = (dir: string, rel: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? onDisk(join(dir, e.name), `${rel}${e.name}/`) : /\.yaml$/.test(e.name) ? [`${rel}${e.name}`] : [],
+      );
+    expect(Object.keys(SCENARIO_FILES).sort()).toEqual(onDisk(root, 'scenarios/').sort());
+  });
+
+  it('lists the scenarios (not modules or backtest data), top-level first, and all of them load', () => {
+    const paths = scenarioPaths(SCENARIO_FILES);
+    expect(paths[0]).toBe('scenarios/armenia-azerbaijan-2022.yaml');
+    expect(paths.some((p) => p.startsWith('scenarios/modules/') || p.startsWith('scenarios/backtest/'))).toBe(false);
+    const { items, skipped } = loadLibrary();
+    expect(skipped).toEqual([]);
+    expect(items.map((i) => i.file)).toEqual(paths);
+    const aa = items.find((i) => i.id === 'armenia-azerbaijan-2022');
+    expect(aa?.notExact).toEqual([]);
+    expect(aa?.tags).toContain('csto');
+  });
+
+  it('resolves includes relative to the including file, never above the root', () => {
+    expect(resolvePath('../modules/ceasefire.yaml', 'scenarios/teaching/a.yaml')).toBe('scenarios/modules/ceasefire.yaml');
+    expect(resolvePath('modules/ceasefire', 'scenarios/x.yaml')).toBe('scenarios/modules/ceasefire');
+    expect(resolvePath('../../../etc/passwd', 'scenarios/x.yaml')).toBeUndefined();
+    expect(resolvePath('/etc/passwd', 'scenarios/x.yaml')).toBeUndefined();
+    const resolve = bundledResolver(SCENARIO_FILES);
+    expect(resolve('modules/border-clash', 'scenarios/kyrgyz-tajik-2022.yaml')?.file).toBe('scenarios/modules/border-clash.yaml');
+    expect(resolve('nope.yaml', 'scenarios/x.yaml')).toBeUndefined();
+  });
+});
+
+describe('a run split across workers', () => {
+  it('plans the same chunks as the engine', () => {
+    for (const n of [1, 16_383, 16_384, 16_385, 100_000]) expect(planChunks(n)).toEqual(enginePlanChunks(n));
+    expect(workerCount(1000, 8)).toBe(1);
+    expect(workerCount(100_000, 8)).toBe(7);
+    expect(workerCount(1_000_000, 16)).toBe(8);
+  });
+
+  it('gives the numbers and receipt of runScenario, whatever order the chunks finish in', () => {
+    const { items } = loadLibrary();
+    const item = items.find((i) => i.id === 'kyrgyz-tajik-2022');
+    if (!item) throw new Error('kyrgyz-tajik-2022 missing');
+    const trials = 40_000;
+    const seed = 11;
+    const overrides = { [Object.keys(item.scenario.parameters)[0] as string]: Object.values(item.scenario.parameters)[0]?.range?.[1] ?? 1 };
+    const base = { scenario: item.scenario, overrides, seed };
+    const progress: WorkerReply[] = [];
+    const plan = handle({ type: 'plan', id: 1, ...base, trials }, () => {});
+    expect(plan.type).toBe('plan');
+    const chunks = planChunks(trials);
+    const parts: RunSummary[] = [];
+    for (const [i, chunk] of [...chunks.entries()].reverse()) {
+      const reply = handle({ type: 'chunk', id: 2 + i, ...base, ...chunk }, (r) => progress.push(r));
+      if (reply.type !== 'chunk') throw new Error(reply.type);
+      parts[i] = reply.summary;
+    }
+    expect(progress.length).toBeGreaterThan(0);
+    const reply = handle({ type: 'finalize', id: 99, ...base, parts: structuredClone(parts), seconds: 1, workers: 3 }, () => {});
+    if (reply.type !== 'finalize') throw new Error(reply.type);
+    const direct = runScenario(item.scenario, { trials, seed, overrides });
+    const strip = ({ timing: _t, ...rest }: RunResult) => rest;
+    expect(strip(reply.result)).toEqual(strip(direct));
+    expect(reply.result.receipt.outputHash).toBe(direct.receipt.outputHash);
+    // The downloads are the CLI's formats.
+    expect(runCsv(reply.result)).toBe(formatCsv(reply.result));
+    expect(JSON.parse(runJson(reply.result))).toEqual(JSON.parse(JSON.stringify(reply.result)));
+  });
+
+  it('reports engine problems as issues with a path', () => {
+    const { items } = loadLibrary();
+    const scenario = (items[0] as { scenario: never }).scenario;
+    expect(() => handle({ type: 'plan', id: 1, scenario, overrides: {}, seed: 1, trials: 0 }, () => {})).toThrow(
+      /trials must be a whole number/,
+    );
+  });
+});

@@ -1,0 +1,64 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SEED, DEFAULT_TRIALS, effectiveOverrides, formatHash, parseHash, type ViewState } from '../src/url-state.ts';
+
+describe('URL state', () => {
+  it('reads a permalink', () => {
+    expect(
+      parseHash('#/scenario/armenia-azerbaijan-2022?trials=40000&seed=7&set.p_hold_clash=0.82&run=1&receipt=2146151b5ed6a78f'),
+    ).toEqual({
+      screen: 'scenario',
+      id: 'armenia-azerbaijan-2022',
+      overrides: { p_hold_clash: 0.82 },
+      seed: 7,
+      trials: 40_000,
+      run: true,
+      receipt: '2146151b5ed6a78f',
+    });
+  });
+
+  it('falls back to defaults for anything unreadable, and to the library for unknown paths', () => {
+    expect(parseHash('#/scenario/x?trials=-3&seed=1.5&set.a=abc&set.1bad=2&set.b=&receipt=<script>')).toEqual({
+      screen: 'scenario',
+      id: 'x',
+      overrides: {},
+      seed: DEFAULT_SEED,
+      trials: DEFAULT_TRIALS,
+      run: false,
+    });
+    expect(parseHash('')).toEqual({ screen: 'library', query: '' });
+    expect(parseHash('#/nowhere')).toEqual({ screen: 'library', query: '' });
+    expect(parseHash('#/?q=csto%20pipeline')).toEqual({ screen: 'library', query: 'csto pipeline' });
+  });
+
+  it('writes overrides sorted, so equal states give equal links', () => {
+    const a = formatHash({ screen: 'scenario', id: 's', overrides: { b: 2, a: 1e-5 }, seed: 3, trials: 10, run: false });
+    const b = formatHash({ screen: 'scenario', id: 's', overrides: { a: 1e-5, b: 2 }, seed: 3, trials: 10, run: false });
+    expect(a).toBe(b);
+    expect(a).toBe('#/scenario/s?trials=10&seed=3&set.a=0.00001&set.b=2');
+  });
+
+  it('round-trips every state bit for bit (overrides are exact doubles)', () => {
+    const name = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,20}$/);
+    const state = fc.record({
+      screen: fc.constant('scenario' as const),
+      id: fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,30}$/),
+      overrides: fc.dictionary(name, fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e15, max: 1e15 })),
+      seed: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+      trials: fc.integer({ min: 1, max: 10_000_000 }),
+      run: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(state, (s) => {
+        const back = parseHash(formatHash(s as ViewState)) as Extract<ViewState, { screen: 'scenario' }>;
+        const overrides = Object.fromEntries(Object.entries(s.overrides).map(([k, v]) => [k, Object.is(v, -0) ? 0 : v]));
+        expect({ ...back, overrides: back.overrides }).toEqual({ ...s, overrides });
+      }),
+    );
+  });
+
+  it('keeps only the overrides that differ from the defaults', () => {
+    expect(effectiveOverrides({ a: 1, b: 2, c: 3 }, { a: 1, b: 5, c: 3 })).toEqual({ b: 2 });
+    expect(effectiveOverrides({ z: 1 }, { a: 1 })).toEqual({});
+  });
+});
