@@ -90,7 +90,8 @@ describe('a run split across workers', () => {
 
   it('reports engine problems as issues with a path', () => {
     const { items } = loadLibrary();
-    const scenario = (items[0] as { scenario: never }).scenario;
+    const scenario = items[0]?.scenario;
+    if (!scenario) throw new Error('empty library');
     expect(() => handle({ type: 'plan', id: 1, scenario, overrides: {}, seed: 1, trials: 0 }, () => {})).toThrow(
       /trials must be a whole number/,
     );
