@@ -315,6 +315,9 @@ class ExactSolver {
   private readonly timeDependent: boolean;
   private readonly params: Float64Array;
   private readonly cache = new Map<number, Successors>();
+  private readonly foldedCache = new Map<number, Successors>();
+  /** Time indices at which timed events apply. */
+  private readonly timedSteps: Set<number>;
   private cacheGeneration = 0;
   private readonly variables: VariableStatus;
 
@@ -339,7 +342,7 @@ class ExactSolver {
       first: new Float64Array(model.totalStates),
       timeIn: new Float64Array(model.totalStates),
     };
-    const readsTime = (e: CompiledExpression | undefined) => e !== undefined && e.reads.time;
+    const readsTime = (e: CompiledExpression | undefined) => e?.reads.time === true;
     this.timeDependent =
       tracks.some((t) =>
         t.outgoing.some((list) => list.some((tr) => readsTime(tr.value) || [...tr.add, ...tr.set].some((a) => readsTime(a.value)))),
@@ -347,6 +350,7 @@ class ExactSolver {
       model.flows.some((f) => readsTime(f.when) || readsTime(f.amount)) ||
       conditional.some((e) => readsTime(e.when) || [...e.add, ...e.set].some((a) => readsTime(a.value)));
     this.variables = variableStatus(model);
+    this.timedSteps = new Set(model.events.flatMap((e) => (e.atStep === undefined ? [] : [e.atStep])));
   }
 
   private decode(index: number): number {
@@ -479,6 +483,7 @@ class ExactSolver {
       if (params.length > 0) {
         for (const a of params) this.params[a.target.index] = a.value.fn(s);
         this.cache.clear();
+        this.foldedCache.clear();
         this.cacheGeneration++;
       }
       const next = new Map<number, number>();
@@ -523,6 +528,7 @@ class ExactSolver {
     this.params.set(this.model.params.values);
     if (this.cacheGeneration !== 0) {
       this.cache.clear();
+      this.foldedCache.clear();
       this.cacheGeneration = 0;
     }
     for (const t of this.model.tracks) this.s.k[t.index] = t.initial;
@@ -530,16 +536,42 @@ class ExactSolver {
     return this.applyConditional(0, this.applyTimedEvents(0, start, means), means);
   }
 
+  /**
+   * Successors with the condition events of the next time already applied to each target: valid
+   * for steps with no timed event at m + 1 (timed events come first when there are).
+   */
+  private foldedSuccessors(index: number, m: number): Successors {
+    if (!this.timeDependent) {
+      const hit = this.foldedCache.get(index);
+      if (hit) return hit;
+    }
+    const raw = this.successors(index, m);
+    const increments = Float64Array.from(raw.increments);
+    const to = new Int32Array(raw.to.length);
+    this.s.t = (m + 1) * this.model.dt;
+    for (let j = 0; j < raw.to.length; j++) {
+      const fired = this.decode(raw.to[j] as number);
+      to[j] = this.encode(this.applyConditionEvents(fired, increments, raw.p[j] as number));
+    }
+    const folded: Successors = { to, p: raw.p, increments };
+    for (let v = 0; v < increments.length; v++) if (this.variables[v] !== undefined) increments[v] = 0;
+    if (!this.timeDependent) this.foldedCache.set(index, folded);
+    return folded;
+  }
+
   /** One step of the whole distribution from time index m: moves, then events due at m + 1 (steps 1–4). */
   private advance(dist: Map<number, number>, m: number, means: Float64Array | undefined): Map<number, number> {
     const next = new Map<number, number>();
     const dense = this.denseScratch();
+    // Without a timed event at m + 1, the condition events ride along with the cached successors.
+    const fold = this.space.conditional.length > 0 && !this.timedSteps.has(m + 1);
+    const successors = (index: number) => (fold ? this.foldedSuccessors(index, m) : this.successors(index, m));
     if (dense) {
       // Accumulate into a dense array (much cheaper than map updates), then collect the touched states.
       const touched = this.touched;
       let count = 0;
       for (const [index, p] of dist) {
-        const succ = this.successors(index, m);
+        const succ = successors(index);
         if (means) for (let v = 0; v < means.length; v++) means[v] += p * (succ.increments[v] as number);
         for (let j = 0; j < succ.to.length; j++) {
           const y = succ.to[j] as number;
@@ -555,7 +587,7 @@ class ExactSolver {
       }
     } else {
       for (const [index, p] of dist) {
-        const succ = this.successors(index, m);
+        const succ = successors(index);
         if (means) for (let v = 0; v < means.length; v++) means[v] += p * (succ.increments[v] as number);
         for (let j = 0; j < succ.to.length; j++) {
           const y = succ.to[j] as number;
@@ -563,6 +595,7 @@ class ExactSolver {
         }
       }
     }
+    if (fold) return next;
     return this.applyConditional(m + 1, this.applyTimedEvents(m + 1, next, means), means);
   }
 
