@@ -110,7 +110,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     path: '',
   });
   if (abandoned > 0) app.log.warn({ abandoned }, 'runs left unfinished by a previous server were marked failed');
-  const pool = new SimulationPool(options.pool);
+  const pool = new SimulationPool({ onWorkerError: (err) => app.log.error({ err }, 'worker thread failed'), ...options.pool });
   app.addHook('onClose', async () => {
     await pool.close();
     store.close();

@@ -31,6 +31,8 @@ export interface PoolOptions {
   jobDeadlineMs?: number;
   /** Old-generation heap limit of each worker. */
   workerHeapMb?: number;
+  /** Told about a worker thread that failed outside a task (it is replaced); without it the error is ignored. */
+  onWorkerError?: (error: unknown) => void;
 }
 
 /**
@@ -38,8 +40,11 @@ export interface PoolOptions {
  * inherit `node --import tsx`, otherwise they are told to load it. The bundle (dist/) needs neither.
  */
 function workerExecArgv(): string[] {
-  if (process.execArgv.some((arg) => arg.includes('tsx'))) return process.execArgv;
-  return [...process.execArgv, '--import', import.meta.resolve('tsx')];
+  const args = process.execArgv;
+  // A loader argument naming tsx itself (not just any path with "tsx" in it: pnpm folder names mention it).
+  const isTsx = (arg: string | undefined) => arg !== undefined && /(^tsx$|^tsx\/|[\\/]tsx[\\/]|^--import=tsx$)/.test(arg);
+  const loaded = args.some((arg, i) => isTsx(arg) && (arg.startsWith('--import=') || ['--import', '--loader'].includes(args[i - 1] ?? '')));
+  return loaded ? args : [...args, '--import', import.meta.resolve('tsx')];
 }
 
 /** How long a client should wait before retrying when the pool is full. */
@@ -68,6 +73,8 @@ export class SimulationPool {
       resourceLimits: { maxOldGenerationSizeMb: options.workerHeapMb ?? 1024 },
       ...(fromSource ? { execArgv: workerExecArgv() } : {}),
     });
+    // Without a listener, an 'error' event would throw and take the whole server down.
+    this.piscina.on('error', (error: unknown) => options.onWorkerError?.(error));
   }
 
   /** Jobs admitted now (running or waiting for a thread). */
