@@ -1,0 +1,204 @@
+/** Every error class through `inject()`: hostile documents, bad requests, limits, and 5xx bodies that leak nothing. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SMALL_SCENARIO, type TestApp, testApp } from './helpers.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await testApp();
+});
+afterAll(() => t.close());
+
+const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
+  t.app.inject({ method: 'POST', url, payload: payload as string, headers });
+
+/** A scenario whose first transition rate is `expr` (written as a single-quoted YAML scalar). */
+const withRate = (expr: string) => SMALL_SCENARIO.replace('rate: war_rate', `rate: '${expr.replaceAll("'", "''")}'`);
+
+describe('hostile scenario documents', () => {
+  it('refuses a YAML alias bomb before expanding it', async () => {
+    const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 10; i++) {
+      const prev = String.fromCharCode(96 + i);
+      const next = String.fromCharCode(97 + i);
+      lines.push(`${next}: &${next} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    }
+    const text = `id: bomb\ntime: { unit: day, dt: 1, horizon: 3 }\n${lines.join('\n')}\n`;
+    for (const url of ['/api/runs', '/api/scenarios', '/api/exact']) {
+      const res = await post(url, { text });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().code).toBe('alias_limit');
+    }
+    expect((await post('/api/scenarios/validate', { text })).json()).toMatchObject({ valid: false, issues: [{ code: 'alias_limit' }] });
+  });
+
+  it('refuses __proto__, constructor and prototype keys in a document, and pollutes nothing', async () => {
+    for (const key of ['__proto__', 'constructor', 'prototype']) {
+      const text = SMALL_SCENARIO.replace('parameters:\n', `parameters:\n  ${key}: { default: 1, range: [0, 2] }\n`);
+      const res = await post('/api/runs', { text });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({
+        code: 'forbidden_key',
+        path: `parameters.${key}`,
+        issues: [expect.objectContaining({ line: 7 })],
+      });
+      const json = `{"id":"p","time":{"unit":"day","dt":1,"horizon":3},"tracks":{"${key}":{"states":["a"]}}}`;
+      expect((await post('/api/scenarios/validate', { text: json })).json().issues[0].code).toBe('forbidden_key');
+    }
+    expect(({} as Record<string, unknown>).default).toBeUndefined();
+    expect(({} as Record<string, unknown>).states).toBeUndefined();
+  });
+
+  it('refuses __proto__ in the JSON request body itself', async () => {
+    const res = await post('/api/runs', '{"scenarioId":"alliance-dilemma","overrides":{"__proto__":{"polluted":1}}}', {
+      'content-type': 'application/json',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'invalid_json', path: '' });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('refuses mathjs escape payloads at validation, before any run', async () => {
+    const payloads = [
+      'cos.constructor("return process")()',
+      'cos["constructor"]("return process")()',
+      'import({x: 1}, {override: true})',
+      'createUnit("foo")',
+      'evaluate("1 + 1")',
+      'parse("1").compile().evaluate()',
+      'f(x) = x',
+      'a = 1',
+      '[1, 2]',
+      '{a: 1}',
+      '1:1e12',
+      '10000000000!',
+      '"".constructor',
+      'reviver("x")',
+      'simplify("x")',
+      `${'('.repeat(60)}1${')'.repeat(60)}`,
+    ];
+    for (const expr of payloads) {
+      const res = await post('/api/runs', { text: withRate(expr), trials: 10 });
+      expect(res.statusCode, expr).toBe(400);
+      const body = res.json();
+      expect(['forbidden_syntax', 'unknown_function', 'expression_syntax', 'unknown_name', 'expression_too_deep'], expr).toContain(
+        body.code,
+      );
+      expect(body.path).toBe('tracks.conflict.transitions[0].rate');
+      expect(body.issues[0].line).toBe(13);
+    }
+    // Nothing ran: every refused request stored no run.
+    const runs = (await t.app.inject({ method: 'GET', url: '/api/runs' })).json().runs;
+    expect(runs).toEqual([]);
+  });
+
+  it('locates a YAML syntax error in a run request', async () => {
+    const res = await post('/api/runs', { text: 'id: x\ntime: { unit: day, dt: 1, horizon: 3 }\ntracks:\n  a: [\n' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      code: 'yaml_syntax',
+      issues: [expect.objectContaining({ line: expect.any(Number), column: expect.any(Number) })],
+    });
+  });
+
+  it('refuses a duplicate key with its line', async () => {
+    const text = SMALL_SCENARIO.replace('title: API test scenario\n', 'title: API test scenario\ntitle: again\n');
+    const res = await post('/api/scenarios', { text });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'duplicate_key', issues: [expect.objectContaining({ line: 3 })] });
+  });
+});
+
+describe('bad requests', () => {
+  it('answers zod failures with 400 {code, message, path}', async () => {
+    const cases: [unknown, string][] = [
+      [{ scenarioId: 'alliance-dilemma', trials: 'many' }, 'trials'],
+      [{ scenarioId: 'alliance-dilemma', trials: 1.5 }, 'trials'],
+      [{ scenarioId: 'alliance-dilemma', trials: 0 }, 'trials'],
+      [{ scenarioId: 'alliance-dilemma', seed: -1 }, 'seed'],
+      [{ scenarioId: 'alliance-dilemma', overrides: { 'bad name': 1 } }, 'overrides.bad name'],
+      [{ scenarioId: 'alliance-dilemma', overrides: { x: '1' } }, 'overrides.x'],
+      [{ scenarioId: 'alliance-dilemma', colour: 'red' }, ''],
+      [{ scenarioId: 'alliance-dilemma', text: SMALL_SCENARIO }, 'scenarioId'],
+      [{}, 'scenarioId'],
+      [{ scenarioId: '../../etc/passwd' }, 'scenarioId'],
+    ];
+    for (const [payload, path] of cases) {
+      const res = await post('/api/runs', payload);
+      expect(res.statusCode, JSON.stringify(payload)).toBe(400);
+      const body = res.json();
+      expect(body.code).toBe('invalid_request');
+      expect(body.path, JSON.stringify(payload)).toBe(path);
+      expect(body.message).toEqual(expect.any(String));
+      expect(Object.keys(body).sort()).toEqual(['code', 'message', 'path']);
+    }
+  });
+
+  it('refuses overrides that name no parameter, or lie outside what the engine accepts', async () => {
+    const res = await post('/api/runs', { text: SMALL_SCENARIO, overrides: { constructor: 1 } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'bad_override', path: expect.stringContaining('constructor') });
+    expect(res.json().issues[0].line).toBeUndefined();
+  });
+
+  it('refuses a run over the trials × steps budget with 400 budget_exceeded', async () => {
+    const res = await post('/api/runs', { scenarioId: 'armenia-azerbaijan-2022', trials: 10_000_000 });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      code: 'budget_exceeded',
+      path: 'trials',
+      message: expect.stringContaining('exceeds the budget of 2.00e+9'),
+    });
+  });
+
+  it('answers a body over the limit with 413, for JSON and raw YAML alike', async () => {
+    const big = 'x'.repeat(300 * 1024);
+    const json = await post('/api/scenarios/validate', { text: big });
+    expect(json.statusCode).toBe(413);
+    expect(json.json()).toEqual({ code: 'body_too_large', message: 'the request body is larger than this server accepts', path: '' });
+    const yaml = await post('/api/scenarios', `id: big\n# ${big}\n`, { 'content-type': 'application/yaml' });
+    expect(yaml.statusCode).toBe(413);
+  });
+
+  it('refuses a document longer than the limit inside the body limit', async () => {
+    const res = await post('/api/scenarios/validate', { text: `${SMALL_SCENARIO}#${'x'.repeat(210_000)}\n` });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'invalid_request', path: 'text' });
+  });
+
+  it('answers malformed JSON with 400 and an unknown content type with 415', async () => {
+    const bad = await post('/api/runs', '{"scenarioId": ', { 'content-type': 'application/json' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'invalid_json', path: '' });
+    const media = await post('/api/runs', 'x', { 'content-type': 'application/xml' });
+    expect(media.statusCode).toBe(415);
+    expect(media.json()).toMatchObject({ code: 'unsupported_media_type', path: '' });
+  });
+});
+
+describe('server faults', () => {
+  it('never sends internal messages or stacks in a 5xx body', async () => {
+    const logs: string[] = [];
+    const f = await testApp();
+    try {
+      f.app.get('/api/test-boom', async () => {
+        throw new Error('secret db detail at /var/lib/georisk');
+      });
+      f.app.get('/api/test-throw-string', async () => {
+        throw 'secret string';
+      });
+      f.app.addHook('onError', async (_request, _reply, error) => {
+        logs.push(String(error));
+      });
+      for (const url of ['/api/test-boom', '/api/test-throw-string']) {
+        const res = await f.app.inject({ method: 'GET', url });
+        expect(res.statusCode).toBe(500);
+        const body = res.json();
+        expect(body).toEqual({ code: 'internal_error', message: 'Internal Server Error', path: '', requestId: expect.any(String) });
+        expect(res.body).not.toMatch(/secret|stack|var\/lib/);
+      }
+      expect(logs.join('\n')).toContain('secret db detail');
+    } finally {
+      await f.close();
+    }
+  });
+});
