@@ -1,0 +1,77 @@
+/** Staying up: rate limits, a full pool (503 + Retry-After), job deadlines, and health answering while the pool is busy. */
+import { describe, expect, it } from 'vitest';
+import { testApp } from './helpers.ts';
+
+/** Enough work to keep one thread busy for seconds. */
+const HEAVY = { scenarioId: 'armenia-azerbaijan-2022', trials: 200_000, seed: 1 };
+
+describe('limits', () => {
+  it('rate-limits per IP with 429 and Retry-After, simulations more tightly; health is never limited', async () => {
+    const t = await testApp({ rateLimit: { max: 3, simulationMax: 1, timeWindowMs: 60_000 } });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 4; i++) codes.push((await t.app.inject({ method: 'GET', url: '/api/scenarios' })).statusCode);
+      expect(codes).toEqual([200, 200, 200, 429]);
+      const limited = await t.app.inject({ method: 'GET', url: '/api/scenarios' });
+      expect(limited.headers['retry-after']).toBeDefined();
+      expect(limited.json()).toMatchObject({ code: 'rate_limited', path: '' });
+      for (let i = 0; i < 5; i++) expect((await t.app.inject({ method: 'GET', url: '/api/health' })).statusCode).toBe(200);
+      const body = { text: 'id: x\ntime: {unit: day, dt: 1, horizon: 1}\n', overrides: { nope: 1 } };
+      expect((await t.app.inject({ method: 'POST', url: '/api/exact', payload: body })).statusCode).toBe(400);
+      expect((await t.app.inject({ method: 'POST', url: '/api/exact', payload: body })).statusCode).toBe(429);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('answers 503 with Retry-After when the pool is full, keeps health fast meanwhile, and cancels on close', async () => {
+    const t = await testApp({ pool: { threads: 1, maxJobs: 1 } });
+    try {
+      const heavy = t.app.inject({ method: 'POST', url: '/api/runs', payload: HEAVY });
+      // Wait until the heavy run is admitted (it shows in the pool load).
+      for (let i = 0; i < 200; i++) {
+        const health = (await t.app.inject({ method: 'GET', url: '/api/health' })).json();
+        if (health.pool.activeJobs === 1) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const busy = await t.app.inject({ method: 'POST', url: '/api/runs', payload: { scenarioId: 'alliance-dilemma', trials: 10 } });
+      expect(busy.statusCode).toBe(503);
+      expect(busy.headers['retry-after']).toBe('5');
+      expect(busy.json()).toMatchObject({ code: 'server_busy', path: '' });
+      // Health answers at once while the simulation runs on the worker thread.
+      const latencies: number[] = [];
+      for (let i = 0; i < 50; i++) {
+        const started = performance.now();
+        const res = await t.app.inject({ method: 'GET', url: '/api/health' });
+        latencies.push(performance.now() - started);
+        expect(res.statusCode).toBe(200);
+        expect(res.json().pool.activeJobs).toBe(1);
+      }
+      latencies.sort((a, b) => a - b);
+      expect(latencies[Math.floor(latencies.length * 0.99)]).toBeLessThan(50);
+      await t.app.close();
+      const cancelled = await heavy;
+      expect(cancelled.statusCode).toBe(503);
+      expect(cancelled.json().code).toBe('cancelled');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('cancels a job past its deadline (503), records the run as failed, and the pool recovers', async () => {
+    const t = await testApp({ pool: { threads: 1, jobDeadlineMs: 2000 } });
+    try {
+      const res = await t.app.inject({ method: 'POST', url: '/api/runs', payload: HEAVY });
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['retry-after']).toBe('5');
+      expect(res.json()).toMatchObject({ code: 'deadline_exceeded', message: 'the job did not finish within 2 s' });
+      const [run] = (await t.app.inject({ method: 'GET', url: '/api/runs' })).json().runs;
+      const stored = (await t.app.inject({ method: 'GET', url: `/api/runs/${run.id}` })).json();
+      expect(stored).toMatchObject({ status: 'failed', result: null, error: { code: 'deadline_exceeded' }, request: HEAVY });
+      const small = await t.app.inject({ method: 'POST', url: '/api/runs', payload: { scenarioId: 'alliance-dilemma', trials: 10 } });
+      expect(small.statusCode).toBe(201);
+    } finally {
+      await t.close();
+    }
+  });
+});
