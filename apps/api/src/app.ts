@@ -23,7 +23,7 @@ import {
   planChunks,
   scenarioHash,
 } from '@georisk/engine';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { ApiError, errorReply, sendError } from './errors.ts';
 import { confinedResolver, defaultScenariosDir, type LibraryEntry, loadLibrary, type ScenarioSummary } from './library.ts';
@@ -82,6 +82,19 @@ function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
 function locate(loaded: LoadedScenario, error: unknown): unknown {
   if (!(error instanceof GeoriskError)) return error;
   return new GeoriskError(error.issues.map((i) => (REQUEST_CODES.has(i.code) ? i : (loaded.locate([i])[0] ?? i))));
+}
+
+/**
+ * A signal that fires when the client goes away before the answer is sent. (Fastify's
+ * `request.signal` listens for the request's 'close', which Node emits as soon as a body has been
+ * read, so it would cancel every POST; the response's 'close' before its end is the real sign.)
+ */
+function clientGone(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableEnded) controller.abort(new Error('client closed the connection'));
+  });
+  return controller.signal;
 }
 
 /** Builds the app; closing it closes the pool and the store. */
@@ -283,7 +296,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     store.startRun({ id, scenarioId: body.scenarioId ?? loaded.scenario.id, scenarioHash: hash, request: body });
     const started = performance.now();
     try {
-      const summary = await pool.runTrials(model, { seed: body.seed, trials: body.trials, overrides }, request.signal);
+      const summary = await pool.runTrials(model, { seed: body.seed, trials: body.trials, overrides }, clientGone(reply));
       const seconds = (performance.now() - started) / 1000;
       const workers = Math.min(pool.threads, planChunks(body.trials).length);
       const result = finalizeResult(model, summary, { seed: body.seed, overrides, seconds, workers });
@@ -308,13 +321,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return run;
   });
 
-  app.post('/api/exact', { config: simulationLimit }, async (request) => {
+  app.post('/api/exact', { config: simulationLimit }, async (request, reply) => {
     const body = parseBody(ExactRequestSchema, request.body);
     const loaded = source(body);
     try {
       // Checked here first, so a bad document or override costs no trip to a worker.
       buildModel(loaded.scenario, body.overrides);
-      return await pool.exact(loaded.scenario, body.overrides, request.signal);
+      return await pool.exact(loaded.scenario, body.overrides, clientGone(reply));
     } catch (error) {
       throw locate(loaded, error);
     }

@@ -1,0 +1,47 @@
+/** Start-up settings: flags beat the environment, and every bad value is refused with a clear message. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readConfig } from '../../apps/api/src/server.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'georisk-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('readConfig', () => {
+  it('defaults to localhost:8080 and .georisk-data', () => {
+    const previous = process.cwd();
+    process.chdir(dir);
+    try {
+      expect(readConfig([], {})).toEqual({ port: 8080, host: 'localhost', dataDir: resolve(dir, '.georisk-data') });
+    } finally {
+      process.chdir(previous);
+    }
+  });
+
+  it('reads GEORISK_PORT, GEORISK_HOST and GEORISK_DATA; flags win', () => {
+    const env = { GEORISK_PORT: '9000', GEORISK_HOST: '127.0.0.1', GEORISK_DATA: join(dir, 'env') };
+    expect(readConfig([], env)).toEqual({ port: 9000, host: '127.0.0.1', dataDir: join(dir, 'env') });
+    expect(readConfig(['--port', '9100', '--data', join(dir, 'flag'), '--threads', '2'], env)).toEqual({
+      port: 9100,
+      host: '127.0.0.1',
+      dataDir: join(dir, 'flag'),
+      threads: 2,
+    });
+  });
+
+  it('refuses bad values with messages that name the setting', () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    expect(() => readConfig(['--port', '99999'], {})).toThrow(
+      '--port must be a port number from 0 to 65535 (0 picks a free one), got "99999"',
+    );
+    expect(() => readConfig([], { GEORISK_PORT: 'http' })).toThrow('GEORISK_PORT must be a port number');
+    expect(() => readConfig(['--data', file], {})).toThrow(`--data "${file}" exists and is not a folder`);
+    expect(() => readConfig([], { GEORISK_DATA: join(file, 'sub') })).toThrow(
+      `GEORISK_DATA "${join(file, 'sub')}" cannot be created or written`,
+    );
+    expect(() => readConfig(['--threads', '0'], {})).toThrow('--threads must be a whole number from 1 to 256');
+    expect(() => readConfig(['--colour', 'red'], {})).toThrow(/Unknown option '--colour'.*options are --port N/);
+  });
+});
