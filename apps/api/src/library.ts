@@ -71,11 +71,27 @@ function yamlFiles(dir: string, root: string): string[] {
   return out;
 }
 
+/** Libraries already loaded in this process, by folder (apps built in one process share them). */
+const loadedLibraries = new Map<string, { entries: Map<string, LibraryEntry>; skipped: [string, string][] }>();
+
 /**
- * Loads every scenario under `root` once, at start: top-level files first, then sub-folders.
+ * Loads every scenario under `root` once per process: top-level files first, then sub-folders.
  * Modules and files that do not load are left out and reported through `onSkip`.
  */
 export function loadLibrary(root: string, onSkip: (file: string, why: string) => void = () => {}): Map<string, LibraryEntry> {
+  const key = realpathSync(root);
+  let library = loadedLibraries.get(key);
+  if (!library) {
+    library = readLibrary(root);
+    loadedLibraries.set(key, library);
+  }
+  for (const [file, why] of library.skipped) onSkip(file, why);
+  return library.entries;
+}
+
+function readLibrary(root: string): { entries: Map<string, LibraryEntry>; skipped: [string, string][] } {
+  const skipped: [string, string][] = [];
+  const onSkip = (file: string, why: string) => skipped.push([file, why]);
   const resolveModule = confinedResolver(root);
   const files = yamlFiles(root, root).sort((a, b) => Number(dirname(a) !== root) - Number(dirname(b) !== root));
   const entries = new Map<string, LibraryEntry>();
@@ -102,8 +118,8 @@ export function loadLibrary(root: string, onSkip: (file: string, why: string) =>
         loaded,
       });
     } catch (error) {
-      onSkip(file, error instanceof Error ? error.message.split('\n')[0]! : String(error));
+      onSkip(file, error instanceof Error ? (error.message.split('\n')[0] as string) : String(error));
     }
   }
-  return entries;
+  return { entries, skipped };
 }
