@@ -77,6 +77,15 @@ function closeEnough(shown: Record<string, number>, expected: Record<string, num
   return problems;
 }
 
+/** Waits until every chart on the page has been drawn (they are drawn one per task). */
+async function chartsDrawn(page: Page): Promise<void> {
+  await expect
+    .poll(() => page.$$eval('figure.chart', (figs) => figs.length > 0 && figs.every((f) => f.getAttribute('data-drawn') === 'true')), {
+      timeout: 30_000,
+    })
+    .toBe(true);
+}
+
 /** The same table's numbers computed from a CLI result. */
 function cliNumbers(run: CliRun): Record<string, number> {
   const out: Record<string, number> = {};
@@ -186,6 +195,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await page.waitForSelector('#output-hash', { timeout: 120_000 });
     const shown = await shownNumbers(page);
     const hash = await page.textContent('#output-hash');
+    await chartsDrawn(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'scenario-1280x800.png'), fullPage: false });
     await page.screenshot({ path: join(SCREENSHOTS, 'scenario-results-full.png'), fullPage: true });
 
@@ -268,7 +278,8 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
       return d.scrollWidth - d.clientWidth;
     });
     expect(overflow).toBeLessThanOrEqual(0);
-    await page.screenshot({ path: join(SCREENSHOTS, 'scenario-phone.png'), fullPage: false });
+    await chartsDrawn(page);
+    await page.screenshot({ path: join(SCREENSHOTS, 'scenario-phone.png'), fullPage: true });
     await page.goto(`${server.url}#/`);
     await page.waitForSelector('#library-list li');
     await page.screenshot({ path: join(SCREENSHOTS, 'library-phone.png'), fullPage: false });

@@ -122,9 +122,14 @@ Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, sans
 Chart.defaults.color = '#222';
 Chart.defaults.maintainAspectRatio = false;
 
-/** A chart in a figure: a caption, the canvas (an image with a text alternative) and a table view. */
+/**
+ * A chart in a figure: a caption, the canvas (an image with a text alternative) and a table view.
+ * The figure is built at once; the chart itself is drawn by `draw()`, so a page of charts can be
+ * drawn one per task and the main thread never holds a long task.
+ */
 export interface ChartFigure {
   figure: HTMLElement;
+  draw(): void;
   destroy(): void;
 }
 
@@ -139,8 +144,20 @@ function figure(id: string, title: string, summary: string, table: HTMLTableElem
     h('p', { class: 'visually-hidden' }, summary),
     h('details', { class: 'table-view' }, h('summary', {}, 'Table view'), h('div', { class: 'table-scroll' }, table)),
   );
-  const chart = new Chart(canvas, config);
-  return { figure: fig, destroy: () => chart.destroy() };
+  let chart: Chart | undefined;
+  let destroyed = false;
+  return {
+    figure: fig,
+    draw: () => {
+      if (destroyed || chart !== undefined) return;
+      chart = new Chart(canvas, config);
+      fig.dataset.drawn = 'true';
+    },
+    destroy: () => {
+      destroyed = true;
+      chart?.destroy();
+    },
+  };
 }
 
 const percentAxis = {
@@ -222,7 +239,7 @@ export function occupancyChart(name: string, track: TrackView, dt: number, unit:
   const series = occupancySeries(track);
   const steps = (series[0]?.values.length ?? 1) - 1;
   const times = timeAxis(steps, dt);
-  const keep = thinIndices(times.length, 241);
+  const keep = thinIndices(times.length, 181);
   const table = dataTable(
     `Share of trials in each state of ${name} over time (${source})`,
     [unit, ...series.map((s) => s.state)],
@@ -262,7 +279,7 @@ export function firstPassageChart(name: string, track: TrackView, dt: number, un
   const series = firstPassageSeries(track);
   const steps = (series[0]?.values.length ?? 1) - 1;
   const times = timeAxis(steps, dt);
-  const keep = thinIndices(times.length, 241);
+  const keep = thinIndices(times.length, 181);
   const table = dataTable(
     `Probability of first entering each state of ${name} by time t (${source})`,
     [unit, ...series.map((s) => s.state)],

@@ -109,6 +109,7 @@ export function renderScenario(root: HTMLElement, item: LibraryItem, initial: Sc
       exactError = undefined;
       exactStatus.textContent = `Exact answer (infinite trials) updated in ${formatDuration(ms / 1000)}.${result.notes.length ? ' Uncertain parameters are held at their values here; Monte Carlo draws them.' : ''}`;
       exactStatus.dataset.ms = String(Math.round(ms));
+      exactStatus.dataset.updates = String(Number(exactStatus.dataset.updates ?? 0) + 1);
       renderResults();
     },
     (error) => {
@@ -368,9 +369,11 @@ export function renderScenario(root: HTMLElement, item: LibraryItem, initial: Sc
     );
   }
 
+  let renderGeneration = 0;
   function renderResults(): void {
     for (const c of charts) c.destroy();
     charts = [];
+    const generation = ++renderGeneration;
     const r = lastRun?.result;
     const x = exact?.result;
     const parts: (HTMLElement | null)[] = [];
@@ -484,6 +487,14 @@ export function renderScenario(root: HTMLElement, item: LibraryItem, initial: Sc
         h('p', { class: 'muted' }, exactError ? 'Press Run to estimate the outcomes by Monte Carlo.' : 'Computing the exact answer…'),
       );
     replace(results, ...parts);
+    // One chart per task, so no single task holds the main thread for long.
+    const queue = [...charts];
+    const drawNext = () => {
+      if (generation !== renderGeneration) return;
+      queue.shift()?.draw();
+      if (queue.length) setTimeout(drawNext, 0);
+    };
+    setTimeout(drawNext, 0);
   }
 
   let addressTimer: ReturnType<typeof setTimeout> | undefined;
