@@ -69,7 +69,7 @@ await context.addInitScript(() => {
   w.__longTasks = [];
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
-  }).observe({ type: 'longtask', buffered: true });
+  }).observe({ type: 'longtask' as never, buffered: true });
 });
 
 async function longTasksSince(page: Page, since: number): Promise<number[]> {
