@@ -30,6 +30,10 @@ describe('readConfig', () => {
     });
   });
 
+  it('ignores the "--" that pnpm passes along', () => {
+    expect(readConfig(['--', '--port', '9200', '--data', join(dir, 'dash')], {})).toMatchObject({ port: 9200 });
+  });
+
   it('refuses bad values with messages that name the setting', () => {
     const file = join(dir, 'a-file');
     writeFileSync(file, 'x');

@@ -103,6 +103,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const budget = options.trialStepBudget ?? API_TRIAL_STEP_BUDGET;
   const app = Fastify({
     logger: options.logger ?? false,
+    // Faults are logged by the error handler; a line per request would drown them.
+    disableRequestLogging: true,
     bodyLimit,
     // Without a proxy in front, these guard against slow clients holding sockets open.
     requestTimeout: 30_000,

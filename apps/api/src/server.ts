@@ -51,7 +51,8 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
   let values: { port?: string; host?: string; data?: string; threads?: string };
   try {
     ({ values } = parseArgs({
-      args: argv,
+      // `pnpm start -- --port 9000` passes the "--" along.
+      args: argv[0] === '--' ? argv.slice(1) : argv,
       options: { port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' }, threads: { type: 'string' } },
       strict: true,
       allowPositionals: false,
