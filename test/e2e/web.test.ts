@@ -279,7 +279,9 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     });
     expect(overflow).toBeLessThanOrEqual(0);
     await chartsDrawn(page);
-    await page.screenshot({ path: join(SCREENSHOTS, 'scenario-phone.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'scenario-phone.png'), fullPage: false });
+    await page.locator('#chart-outcomes').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'scenario-phone-charts.png'), fullPage: false });
     await page.goto(`${server.url}#/`);
     await page.waitForSelector('#library-list li');
     await page.screenshot({ path: join(SCREENSHOTS, 'library-phone.png'), fullPage: false });

@@ -102,7 +102,7 @@ export function renderScenario(root: HTMLElement, item: LibraryItem, initial: Sc
   const updateAddress = () => history.replaceState(null, '', formatHash(currentState()));
 
   // --- Exact preview ---
-  const exactStatus = h('p', { id: 'exact-status', class: 'exact-status', 'aria-live': 'polite' });
+  const exactStatus = h('p', { id: 'exact-status', class: 'exact-status', 'aria-live': 'polite' }, 'Computing the exact answer…');
   const preview = new ExactPreview(
     (result, ms) => {
       exact = { result, ms };
