@@ -21,6 +21,11 @@ export const DEFAULT_SWEEP_TRIALS = 1000;
 export type { QuantileName };
 /** Quantile columns of a sweep row when none are chosen. */
 export const DEFAULT_SWEEP_QUANTILES: readonly QuantileName[] = ['p5', 'p50', 'p95'];
+/**
+ * Trials per chunk of a sweep point: smaller than a run's chunks, so that the last tasks of a sweep
+ * are short and no worker idles long at the end (results never depend on it: chunks merge exactly).
+ */
+export const SWEEP_CHUNK_TRIALS = 4096;
 /** Most points one plan may hold. */
 export const MAX_POINTS = 10_000_000;
 
@@ -245,7 +250,7 @@ export function planFromPoints(
     trials,
     params,
     points,
-    chunks: planChunks(trials),
+    chunks: planChunks(trials, SWEEP_CHUNK_TRIALS),
     metrics,
     quantiles,
     columns,
