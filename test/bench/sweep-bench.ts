@@ -129,7 +129,8 @@ for (const { n, t } of runs) {
   };
   const war = result.metrics.find((m) => m.metric === 'war_reached');
   const widest = Math.max(...(war?.sobol ?? []).map((s) => s.totalCi95[1] - s.totalCi95[0]));
-  const warnings = result.metrics.filter((m) => m.warnings.length > 0).length;
+  const warned = result.metrics.filter((m) => m.warnings.length > 0).map((m) => m.metric);
+  const warnings = `${warned.length}${warned.length > 0 ? ` (${warned.join(', ')})` : ''}`;
   console.log(
     `| ${n} | ${t} | ${fmt(result.modelRuns)} | ${fmt(result.modelRuns * t)} | ${(result.modelRuns * t * STEPS).toExponential(2)} | ${r.seconds.toFixed(1)} | ${widest.toFixed(3)} | ${warnings} of ${result.metrics.length} metrics |`,
   );
