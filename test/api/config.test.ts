@@ -30,6 +30,12 @@ describe('readConfig', () => {
     });
   });
 
+  it('reads GEORISK_RATE_LIMIT as requests per minute, or off', () => {
+    expect(readConfig(['--data', join(dir, 'rl')], { GEORISK_RATE_LIMIT: 'off' }).rateLimit).toBe(false);
+    expect(readConfig(['--data', join(dir, 'rl')], { GEORISK_RATE_LIMIT: '1200' }).rateLimit).toBe(1200);
+    expect(() => readConfig(['--data', join(dir, 'rl')], { GEORISK_RATE_LIMIT: 'lots' })).toThrow('GEORISK_RATE_LIMIT must be "off"');
+  });
+
   it('ignores the "--" that pnpm passes along', () => {
     expect(readConfig(['--', '--port', '9200', '--data', join(dir, 'dash')], {})).toMatchObject({ port: 9200 });
   });

@@ -16,6 +16,8 @@ export interface ServerConfig {
   dataDir: string;
   /** Worker threads for simulations (default: every core but one). */
   threads?: number;
+  /** Requests per minute per address (simulations get a tenth); false turns limiting off (GEORISK_RATE_LIMIT=off, for benchmarks). */
+  rateLimit?: number | false;
 }
 
 /** A start-up setting that cannot work; the message says which and why. */
@@ -75,6 +77,14 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
         ? checkDataDir(env.GEORISK_DATA, 'GEORISK_DATA')
         : checkDataDir(DEFAULT_DATA_DIR, 'the data folder');
   const config: ServerConfig = { port, host, dataDir };
+  const limit = env.GEORISK_RATE_LIMIT;
+  if (limit !== undefined && limit !== '') {
+    const n = Number(limit);
+    if (limit !== 'off' && !(Number.isInteger(n) && n >= 1)) {
+      throw new ConfigError(`GEORISK_RATE_LIMIT must be "off" or requests per minute (a whole number >= 1), got "${limit}"`);
+    }
+    config.rateLimit = limit === 'off' ? false : n;
+  }
   if (values.threads !== undefined) {
     const threads = Number(values.threads);
     if (!Number.isInteger(threads) || threads < 1 || threads > 256)
@@ -86,7 +96,19 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
 
 /** Builds the app and listens; resolves once the socket is open. */
 export async function startServer(config: ServerConfig): Promise<{ app: FastifyInstance; url: string }> {
-  const app = await buildApp({ dataDir: config.dataDir, logger: true, ...(config.threads ? { pool: { threads: config.threads } } : {}) });
+  const app = await buildApp({
+    dataDir: config.dataDir,
+    logger: true,
+    ...(config.threads ? { pool: { threads: config.threads } } : {}),
+    ...(config.rateLimit === undefined
+      ? {}
+      : {
+          rateLimit:
+            config.rateLimit === false
+              ? false
+              : { max: config.rateLimit, simulationMax: Math.max(1, Math.floor(config.rateLimit / 10)), timeWindowMs: 60_000 },
+        }),
+  });
   const url = await app.listen({ port: config.port, host: config.host });
   const stop = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
