@@ -156,6 +156,22 @@ metrics:
     expect(existsSync(out)).toBe(false);
   });
 
+  it('stops quietly when the reader closes the pipe (as `| head` does)', async () => {
+    const child = spawn(
+      process.execPath,
+      ['apps/cli/bin/georisk.js', 'sweep', file, '--vary', 'war_rate=0:0.1:200', '--trials', '2000', '--workers', '1'],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString();
+    });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const status = await new Promise((done) => child.on('close', done));
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+  });
+
   it('refuses to overwrite an existing --out file without --resume', async () => {
     const out = dir.write('exists.csv', 'precious\n');
     const r = await runCli(['sweep', file, '--vary', 'war_rate=0:0.1:2', '--trials', '10', '--out', out]);

@@ -87,7 +87,12 @@ function directionNumbers(dim: number): Uint32Array {
 export function sobolPoints(n: number, dims: number, seed: number): Float64Array {
   if (dims < 1 || dims > MAX_SOBOL_DIMENSIONS) {
     throw new GeoriskError([
-      issue('bad_run_options', 'design', `a Sobol' sequence has 1 to ${MAX_SOBOL_DIMENSIONS} dimensions here, not ${dims}`),
+      issue(
+        'bad_run_options',
+        '--vary',
+        `a Sobol' sequence has 1 to ${MAX_SOBOL_DIMENSIONS} dimensions here, not ${dims}`,
+        `vary at most ${MAX_SOBOL_DIMENSIONS} parameters (name them with --vary), or use --lhs`,
+      ),
     ]);
   }
   const rng = designRng(seed, 1);
