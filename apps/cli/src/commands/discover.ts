@@ -8,7 +8,6 @@ import {
   DEFAULT_TRIAL_STEP_BUDGET,
   type DiscoverPlan,
   type DiscoverResult,
-  formatIssues,
   GeoriskError,
   outcomeShare,
   type ParameterRange,
@@ -81,7 +80,6 @@ async function discoverCommand(file: string, flags: DiscoverFlags): Promise<void
     if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
     throw error;
   }
-  if (plan.sweep.warnings.length > 0) process.stderr.write(`${formatIssues(plan.sweep.warnings)}\n`);
   const shares: number[] = [];
   const progress = pointProgress(flags.progress, plan.sweep.points.length, 'discovering');
   try {

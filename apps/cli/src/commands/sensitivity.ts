@@ -6,7 +6,6 @@ import {
   DEFAULT_SEED,
   DEFAULT_SENSITIVITY_TRIALS,
   DEFAULT_TRIAL_STEP_BUDGET,
-  formatIssues,
   GeoriskError,
   type ParameterRange,
   planSensitivity,
@@ -120,7 +119,6 @@ async function sensitivityCommand(file: string, flags: SensitivityFlags): Promis
     if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
     throw error;
   }
-  if (plan.sweep.warnings.length > 0) process.stderr.write(`${formatIssues(plan.sweep.warnings)}\n`);
   const outputs: number[][] = [];
   const progress = pointProgress(flags.progress, plan.sweep.points.length, flags.method);
   const started = performance.now();

@@ -11,7 +11,6 @@ import {
   DEFAULT_SEED,
   DEFAULT_SWEEP_TRIALS,
   DEFAULT_TRIAL_STEP_BUDGET,
-  formatIssues,
   formatSweepHeader,
   formatSweepRow,
   GeoriskError,
@@ -128,7 +127,6 @@ async function sweepCommand(file: string, flags: SweepFlags): Promise<void> {
     if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
     throw error;
   }
-  if (plan.warnings.length > 0) process.stderr.write(`${formatIssues(plan.warnings)}\n`);
   if (flags.resume && flags.out === undefined) throw new UsageError('--resume needs --out FILE (the file of the interrupted sweep)');
 
   let write: (text: string) => void;
