@@ -60,6 +60,33 @@ describe('limits', () => {
     }
   });
 
+  it('caps the simulation jobs of one address with 429 too_many_jobs', async () => {
+    const t = await testApp({ pool: { threads: 1, maxJobs: 4 }, jobsPerClient: 1 });
+    try {
+      const heavy = t.app.inject({ method: 'POST', url: '/api/runs', payload: HEAVY });
+      for (let i = 0; i < 200; i++) {
+        if ((await t.app.inject({ method: 'GET', url: '/api/health' })).json().pool.activeJobs === 1) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const second = await t.app.inject({ method: 'POST', url: '/api/exact', payload: { scenarioId: 'alliance-dilemma' } });
+      expect(second.statusCode).toBe(429);
+      expect(second.headers['retry-after']).toBe('5');
+      expect(second.json()).toMatchObject({ code: 'too_many_jobs', path: '' });
+      // Another address is not affected.
+      const other = await t.app.inject({
+        method: 'POST',
+        url: '/api/exact',
+        payload: { scenarioId: 'alliance-dilemma' },
+        remoteAddress: '10.0.0.2',
+      });
+      expect(other.statusCode).toBe(200);
+      await t.app.close();
+      expect((await heavy).statusCode).toBe(503);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('cancels a job past its deadline (503), records the run as failed, and the pool recovers', async () => {
     const t = await testApp({ pool: { threads: 1, jobDeadlineMs: 2000 } });
     try {

@@ -44,6 +44,8 @@ export interface AppOptions {
   bodyLimitBytes?: number;
   /** Requests per IP per window, for all routes and for the simulation routes; false turns limiting off. */
   rateLimit?: { max: number; simulationMax: number; timeWindowMs: number } | false;
+  /** Simulation jobs one client address may have admitted at once (429 beyond); false turns the cap off. */
+  jobsPerClient?: number | false;
   logger?: boolean;
 }
 
@@ -188,6 +190,30 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return { loaded, entry: undefined };
   };
 
+  // Rate limits count requests, not CPU: a per-address cap keeps one client from taking every slot of the pool.
+  const jobsPerClient = options.jobsPerClient ?? 2;
+  const jobsByClient = new Map<string, number>();
+  const clientJob = async <T>(ip: string, work: () => Promise<T>): Promise<T> => {
+    const running = jobsByClient.get(ip) ?? 0;
+    if (jobsPerClient !== false && running >= jobsPerClient) {
+      throw new ApiError(
+        429,
+        'too_many_jobs',
+        `this address already has ${running} simulation jobs running; wait for one to finish`,
+        '',
+        5,
+      );
+    }
+    jobsByClient.set(ip, running + 1);
+    try {
+      return await work();
+    } finally {
+      const left = (jobsByClient.get(ip) ?? 1) - 1;
+      if (left === 0) jobsByClient.delete(ip);
+      else jobsByClient.set(ip, left);
+    }
+  };
+
   const source = (body: { scenarioId?: string | undefined; text?: string | undefined }): LoadedScenario =>
     body.scenarioId !== undefined ? scenarioById(body.scenarioId).loaded : loadText(body.text as string);
 
@@ -298,7 +324,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     store.startRun({ id, scenarioId: body.scenarioId ?? loaded.scenario.id, scenarioHash: hash, request: body });
     const started = performance.now();
     try {
-      const summary = await pool.runTrials(model, { seed: body.seed, trials: body.trials, overrides }, clientGone(reply));
+      const signal = clientGone(reply);
+      const summary = await clientJob(request.ip, () => pool.runTrials(model, { seed: body.seed, trials: body.trials, overrides }, signal));
       const seconds = (performance.now() - started) / 1000;
       const workers = Math.min(pool.threads, planChunks(body.trials).length);
       const result = finalizeResult(model, summary, { seed: body.seed, overrides, seconds, workers });
@@ -329,7 +356,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     try {
       // Checked here first, so a bad document or override costs no trip to a worker.
       buildModel(loaded.scenario, body.overrides);
-      return await pool.exact(loaded.scenario, body.overrides, clientGone(reply));
+      const signal = clientGone(reply);
+      return await clientJob(request.ip, () => pool.exact(loaded.scenario, body.overrides, signal));
     } catch (error) {
       throw locate(loaded, error);
     }

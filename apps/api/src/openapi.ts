@@ -23,7 +23,7 @@ const ERROR_TEXT: Record<number, string> = {
   400: 'Invalid request or scenario: `{code, message, path, issues}` (issues carry line and column)',
   404: 'No such scenario or run',
   413: 'Body larger than the limit',
-  429: 'Rate limit exceeded (Retry-After)',
+  429: 'Rate limit exceeded, or this address already has two simulation jobs running (Retry-After)',
   503: 'Server busy, job deadline passed or shutting down (Retry-After)',
 };
 

@@ -16,7 +16,10 @@ export interface ServerConfig {
   dataDir: string;
   /** Worker threads for simulations (default: every core but one). */
   threads?: number;
-  /** Requests per minute per address (simulations get a tenth); false turns limiting off (GEORISK_RATE_LIMIT=off, for benchmarks). */
+  /**
+   * Requests per minute per address (simulations get a tenth); false turns limiting off, and the cap
+   * of two simulation jobs per address with it (GEORISK_RATE_LIMIT=off, for benchmarks).
+   */
   rateLimit?: number | false;
 }
 
@@ -100,6 +103,7 @@ export async function startServer(config: ServerConfig): Promise<{ app: FastifyI
     dataDir: config.dataDir,
     logger: true,
     ...(config.threads ? { pool: { threads: config.threads } } : {}),
+    ...(config.rateLimit === false ? { jobsPerClient: false as const } : {}),
     ...(config.rateLimit === undefined
       ? {}
       : {
