@@ -247,6 +247,22 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     expect(Number(await again.inputValue('#p-p_hold_clash-num'))).toBe(moved);
     expect(await shownNumbers(again)).toEqual(shown);
     await again.close();
+
+    // Compare: pin this run, go back to the defaults, run again; the table shows the differences.
+    await page.click('#pin-baseline');
+    await page.click('#reset-all');
+    await page.click('#run');
+    await expect.poll(() => page.textContent('#output-hash'), { timeout: 120_000 }).not.toBe(hash);
+    const warNow = await page.$eval('tr[data-metric="war_reached"] td[data-key="p"]', (c) => Number(c.getAttribute('data-value')));
+    const warDiff = await page.$eval('tr[data-metric="war_reached"] td[data-key="diff"]', (c) => Number(c.getAttribute('data-value')));
+    expect(warDiff).toBeCloseTo(warNow - war, 12);
+    expect(await page.textContent('.baseline-note')).toContain('p_hold_clash=');
+    await chartsDrawn(page);
+    await page.locator('#chart-outcomes').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'scenario-compare.png'), fullPage: false });
+    // Every chart downloads as PNG.
+    const [png] = await Promise.all([page.waitForEvent('download'), page.click('#chart-outcomes button.png')]);
+    expect(png.suggestedFilename()).toBe('chart-outcomes.png');
     await page.close();
   });
 

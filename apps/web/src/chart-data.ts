@@ -44,6 +44,9 @@ export interface OutcomeBar {
   p?: number;
   ci95?: [number, number];
   exact?: number;
+  /** The pinned baseline run's probability and interval. */
+  baseline?: number;
+  baselineCi95?: [number, number];
 }
 
 /**
@@ -54,6 +57,7 @@ export function outcomeBars(
   metrics: Record<string, MetricView> | undefined,
   exact: Record<string, ExactMetricView> | undefined,
   order: readonly string[],
+  baseline?: Record<string, MetricView>,
 ): OutcomeBar[] {
   const bars: OutcomeBar[] = [];
   for (const name of order) {
@@ -65,8 +69,13 @@ export function outcomeBars(
       bar.ci95 = m.probability.ci95;
     }
     if (x?.probability !== undefined) bar.exact = x.probability;
+    const b = baseline?.[name];
+    if (b?.probability) {
+      bar.baseline = b.probability.p;
+      bar.baselineCi95 = b.probability.ci95;
+    }
     if (m?.description !== undefined) bar.description = m.description;
-    if (bar.p !== undefined || bar.exact !== undefined) bars.push(bar);
+    if (bar.p !== undefined || bar.exact !== undefined || bar.baseline !== undefined) bars.push(bar);
   }
   return bars;
 }
@@ -77,7 +86,8 @@ export function outcomeSummary(bars: readonly OutcomeBar[]): string {
   const parts = bars.map((b) => {
     const mc = b.p !== undefined && b.ci95 ? `${formatPercent(b.p)} (95% interval ${formatPercentInterval(b.ci95)})` : '';
     const ex = b.exact !== undefined ? `exact ${formatPercent(b.exact)}` : '';
-    return `${b.name}: ${[mc, ex].filter(Boolean).join(', ')}`;
+    const base = b.baseline !== undefined ? `baseline ${formatPercent(b.baseline)}` : '';
+    return `${b.name}: ${[mc, ex, base].filter(Boolean).join(', ')}`;
   });
   return `Outcome probabilities. ${parts.join('; ')}.`;
 }
@@ -192,4 +202,61 @@ export function seriesColor(i: number): string {
 export function withAlpha(hex: string, alpha: number): string {
   const n = Number.parseInt(hex.slice(1), 16);
   return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+}
+
+/** A difference between a run and its baseline, with a 95% interval. */
+export interface Difference {
+  diff: number;
+  ci95: [number, number];
+  /** The interval excludes 0. */
+  clear: boolean;
+}
+
+const Z95 = 1.959963984540054;
+
+function difference(diff: number, se: number): Difference {
+  const lo = diff - Z95 * se;
+  const hi = diff + Z95 * se;
+  return { diff, ci95: [lo, hi], clear: lo > 0 || hi < 0 };
+}
+
+/**
+ * Differences of each metric shared by a run and its baseline: of probabilities (normal
+ * approximation to the difference of two proportions) or of means. The intervals treat the two
+ * runs as independent; with the same seed they are positively correlated, so the true interval is
+ * narrower and these are conservative.
+ */
+export function compareMetrics(
+  current: Record<string, MetricView>,
+  currentTrials: number,
+  baseline: Record<string, MetricView>,
+  baselineTrials: number,
+): Record<string, Difference> {
+  const out: Record<string, Difference> = {};
+  for (const [name, m] of Object.entries(current)) {
+    const b = baseline[name];
+    if (!b) continue;
+    if (m.probability && b.probability) {
+      const p1 = m.probability.p;
+      const p0 = b.probability.p;
+      out[name] = difference(p1 - p0, Math.sqrt((p1 * (1 - p1)) / currentTrials + (p0 * (1 - p0)) / baselineTrials));
+    } else if (Number.isFinite(m.mean) && Number.isFinite(b.mean)) {
+      out[name] = difference(m.mean - b.mean, Math.sqrt(m.se * m.se + b.se * b.se));
+    }
+  }
+  return out;
+}
+
+/** A difference as text: "+2.1 pp [+0.9, +3.3]" for probabilities, "+12.3 [+4.1, +20.5]" for means. */
+export function formatDifference(d: Difference, isProbability: boolean): string {
+  const sign = (x: number, text: string) => (x > 0 ? `+${text}` : text);
+  if (isProbability) {
+    const pp = (x: number) => {
+      const text = (x * 100).toFixed(1);
+      return text === '-0.0' || text === '0.0' ? '0.0' : sign(x, text);
+    };
+    return `${pp(d.diff)} pp [${pp(d.ci95[0])}, ${pp(d.ci95[1])}]`;
+  }
+  const n = (x: number) => sign(x, formatNumber(x));
+  return `${n(d.diff)} [${n(d.ci95[0])}, ${n(d.ci95[1])}]`;
 }

@@ -103,6 +103,19 @@ const marksPlugin: Plugin = {
   },
 };
 
+/** A white background, so a chart saved as PNG reads on any viewer. */
+const backgroundPlugin: Plugin = {
+  id: 'georiskBackground',
+  beforeDraw(chart) {
+    const { ctx } = chart;
+    ctx.save();
+    ctx.globalCompositeOperation = 'destination-over';
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, chart.width, chart.height);
+    ctx.restore();
+  },
+};
+
 Chart.register(
   BarController,
   BarElement,
@@ -116,6 +129,7 @@ Chart.register(
   Tooltip,
   errorBarPlugin,
   marksPlugin,
+  backgroundPlugin,
 );
 Chart.defaults.animation = false;
 Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
@@ -136,10 +150,17 @@ export interface ChartFigure {
 function figure(id: string, title: string, summary: string, table: HTMLTableElement, config: ChartConfiguration): ChartFigure {
   const canvas = h('canvas', { role: 'img', 'aria-label': summary });
   canvas.textContent = summary;
+  const png = h('button', { type: 'button', class: 'png', 'aria-label': `Download the chart "${title}" as PNG` }, 'PNG');
+  png.addEventListener('click', () => {
+    const a = h('a', { href: canvas.toDataURL('image/png'), download: `${id}.png` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+  });
   const fig = h(
     'figure',
     { class: 'chart', id },
-    h('figcaption', {}, title),
+    h('figcaption', {}, h('span', {}, title), png),
     h('div', { class: 'canvas-box' }, canvas),
     h('p', { class: 'visually-hidden' }, summary),
     h('details', { class: 'table-view' }, h('summary', {}, 'Table view'), h('div', { class: 'table-scroll' }, table)),
@@ -182,6 +203,17 @@ export function outcomeChart(bars: readonly OutcomeBar[], summary: string, trial
       errorBars: bars.map((b) => b.ci95 ?? null),
     } as never);
   }
+  if (bars.some((b) => b.baseline !== undefined)) {
+    datasets.push({
+      type: 'bar',
+      label: 'Baseline (pinned run, 95% interval)',
+      data: bars.map((b) => b.baseline ?? null),
+      backgroundColor: withAlpha(seriesColor(5), 0.45),
+      borderColor: seriesColor(5),
+      borderWidth: 1,
+      errorBars: bars.map((b) => b.baselineCi95 ?? null),
+    } as never);
+  }
   if (hasExact) {
     datasets.push({
       type: 'line',
@@ -198,15 +230,17 @@ export function outcomeChart(bars: readonly OutcomeBar[], summary: string, trial
   }
   const table = dataTable(
     'Outcome probabilities',
-    ['outcome', 'Monte Carlo', '95% interval', 'exact'],
+    ['outcome', 'Monte Carlo', '95% interval', 'exact', 'baseline', 'baseline 95% interval'],
     bars.map((b) => [
       b.name,
       b.p !== undefined ? formatPercent(b.p) : '',
       b.ci95 ? formatPercentInterval(b.ci95) : '',
       b.exact !== undefined ? formatPercent(b.exact) : '',
+      b.baseline !== undefined ? formatPercent(b.baseline) : '',
+      b.baselineCi95 ? formatPercentInterval(b.baselineCi95) : '',
     ]),
   );
-  const max = Math.max(0.05, ...bars.map((b) => Math.max(b.ci95?.[1] ?? 0, b.exact ?? 0, b.p ?? 0)));
+  const max = Math.max(0.05, ...bars.map((b) => Math.max(b.ci95?.[1] ?? 0, b.exact ?? 0, b.p ?? 0, b.baselineCi95?.[1] ?? 0)));
   return figure('chart-outcomes', 'Outcome probabilities', summary, table, {
     type: 'bar',
     data: { labels, datasets },
@@ -223,9 +257,10 @@ export function outcomeChart(bars: readonly OutcomeBar[], summary: string, trial
             label: (item) => {
               const b = bars[item.dataIndex];
               if (!b) return '';
-              return item.dataset.label === 'Exact'
-                ? `exact ${formatPercent(b.exact ?? 0)}`
-                : `${formatPercent(b.p ?? 0)} ${b.ci95 ? formatPercentInterval(b.ci95) : ''}`;
+              if (item.dataset.label === 'Exact') return `exact ${formatPercent(b.exact ?? 0)}`;
+              if (item.dataset.label?.startsWith('Baseline'))
+                return `baseline ${formatPercent(b.baseline ?? 0)} ${b.baselineCi95 ? formatPercentInterval(b.baselineCi95) : ''}`;
+              return `${formatPercent(b.p ?? 0)} ${b.ci95 ? formatPercentInterval(b.ci95) : ''}`;
             },
           },
         },

@@ -4,7 +4,16 @@
  * downloads.
  */
 import type { ExactResult, Issue, Parameter, RunResult } from '@georisk/engine';
-import { histogramMetrics, histogramSummary, type MetricView, outcomeBars, outcomeSummary, trackSummary } from './chart-data.ts';
+import {
+  compareMetrics,
+  formatDifference,
+  histogramMetrics,
+  histogramSummary,
+  type MetricView,
+  outcomeBars,
+  outcomeSummary,
+  trackSummary,
+} from './chart-data.ts';
 import { type ChartFigure, firstPassageChart, histogramChart, occupancyChart, outcomeChart } from './charts.ts';
 import { download, h, replace } from './dom.ts';
 import { CancelledError, EngineError, ExactPreview, type RunHandle, runMonteCarlo } from './engine-client.ts';
@@ -80,6 +89,8 @@ export function renderScenario(root: HTMLElement, item: LibraryItem, initial: Sc
   let seed = initial.seed;
   let trials = initial.trials;
   let lastRun: { result: RunResult; hash: string } | undefined;
+  /** A run pinned for comparison: later runs show their differences from it. */
+  let baseline: RunResult | undefined;
   let running: RunHandle | undefined;
   let exact: { result: ExactResult; ms: number } | undefined;
   let exactError: string | undefined = item.notExact.length ? item.notExact.join('; ') : undefined;
@@ -325,7 +336,22 @@ export function renderScenario(root: HTMLElement, item: LibraryItem, initial: Sc
   };
 
   function metricsTable(r: RunResult | undefined, x: ExactResult | undefined): HTMLTableElement {
-    const head = ['metric', 'Monte Carlo (95% CI)', 'p5', 'median', 'p95', 'exact', 'note'];
+    const base = r && baseline !== r ? baseline : undefined;
+    const compared = r !== undefined && base !== undefined;
+    const diffs =
+      r && base
+        ? compareMetrics(r.metrics as Record<string, MetricView>, r.trials, base.metrics as Record<string, MetricView>, base.trials)
+        : {};
+    const head = [
+      'metric',
+      'Monte Carlo (95% CI)',
+      'p5',
+      'median',
+      'p95',
+      'exact',
+      ...(compared ? ['Δ vs baseline (95% CI)'] : []),
+      'note',
+    ];
     const rows = metricOrder.map((name) => {
       const m = r?.metrics[name];
       const e = x?.metrics[name];
@@ -357,6 +383,15 @@ export function renderScenario(root: HTMLElement, item: LibraryItem, initial: Sc
         q('p50'),
         q('p95'),
         ex,
+        compared
+          ? (() => {
+              const d = diffs[name];
+              if (!d) return cell('');
+              const td = cell(formatDifference(d, m?.probability !== undefined), d.diff, 'diff');
+              if (d.clear) td.classList.add('clear-diff');
+              return td;
+            })()
+          : null,
         h('td', {}, note),
       );
     });
@@ -366,6 +401,22 @@ export function renderScenario(root: HTMLElement, item: LibraryItem, initial: Sc
       h('caption', {}, r ? `Metrics: ${formatCount(r.trials)} trials, seed ${r.seed}` : 'Metrics'),
       h('thead', {}, h('tr', {}, ...head.map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, ...rows),
+    );
+  }
+
+  /** What the pinned baseline was, with a way to unpin it. */
+  function baselineNote(b: RunResult): HTMLElement {
+    const clear = h('button', { type: 'button', id: 'clear-baseline' }, 'Unpin');
+    clear.addEventListener('click', () => {
+      baseline = undefined;
+      renderResults();
+    });
+    const overrides = Object.entries(b.overrides).map(([k, v]) => `${k}=${v}`);
+    return h(
+      'p',
+      { class: 'baseline-note' },
+      `Compared with the baseline: ${formatCount(b.trials)} trials, seed ${b.seed}, ${overrides.length ? overrides.join(', ') : 'defaults'} (receipt ${b.receipt.outputHash.slice(0, 12)}). Differences in bold have 95% intervals that exclude 0; the intervals treat the runs as independent, so with the same seed they are conservative. `,
+      clear,
     );
   }
 
@@ -391,6 +442,15 @@ export function renderScenario(root: HTMLElement, item: LibraryItem, initial: Sc
       json.addEventListener('click', () =>
         download(downloadName(item.id, r.seed, r.trials, r.receipt.outputHash, 'json'), runJson(r), 'application/json'),
       );
+      const pin = h(
+        'button',
+        { type: 'button', id: 'pin-baseline', disabled: baseline === r },
+        baseline === r ? 'Pinned as baseline' : 'Pin as baseline',
+      );
+      pin.addEventListener('click', () => {
+        baseline = r;
+        renderResults();
+      });
       const csv = h('button', { type: 'button', id: 'download-csv' }, 'Download CSV');
       csv.addEventListener('click', () =>
         download(downloadName(item.id, r.seed, r.trials, r.receipt.outputHash, 'csv'), runCsv(r), 'text/csv'),
@@ -419,12 +479,18 @@ export function renderScenario(root: HTMLElement, item: LibraryItem, initial: Sc
                 )
               : null,
           stale() ? h('p', { class: 'warn' }, 'The inputs changed since this run: press Run to update the Monte Carlo numbers.') : null,
-          h('p', { class: 'actions' }, h('a', { href: permalink, id: 'permalink' }, 'Permalink'), ' ', copy, ' ', json, ' ', csv),
+          h('p', { class: 'actions' }, h('a', { href: permalink, id: 'permalink' }, 'Permalink'), ' ', copy, ' ', json, ' ', csv, ' ', pin),
+          baseline && baseline !== r ? baselineNote(baseline) : null,
         ),
       );
     }
     parts.push(h('div', { class: 'metrics-wrap' }, metricsTable(r, x)));
-    const bars = outcomeBars(r?.metrics as Record<string, MetricView> | undefined, x?.metrics, metricOrder);
+    const bars = outcomeBars(
+      r?.metrics as Record<string, MetricView> | undefined,
+      x?.metrics,
+      metricOrder,
+      baseline && baseline !== r ? (baseline.metrics as Record<string, MetricView>) : undefined,
+    );
     const chartBox = h('div', { class: 'charts' });
     if (bars.length) {
       const c = outcomeChart(bars, outcomeSummary(bars), r?.trials);

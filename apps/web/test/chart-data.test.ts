@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   binPosition,
+  compareMetrics,
+  type Difference,
   firstPassageSeries,
+  formatDifference,
   histogramMetrics,
   histogramSummary,
   histogramView,
@@ -114,5 +117,30 @@ describe('palette', () => {
   it('is Okabe–Ito and converts to rgba', () => {
     expect(OKABE_ITO).toContain('#E69F00');
     expect(withAlpha('#0072B2', 0.5)).toBe('rgba(0, 114, 178, 0.5)');
+  });
+});
+
+describe('comparing with a baseline', () => {
+  it('gives differences of probabilities and of means with 95% intervals', () => {
+    const current = { war: metric({ probability: { p: 0.15, ci95: [0.14, 0.16] } }), deaths: metric({ mean: 120, se: 2 }) };
+    const baseline = {
+      war: metric({ probability: { p: 0.12, ci95: [0.11, 0.13] } }),
+      deaths: metric({ mean: 118, se: 1.5 }),
+      gone: metric({}),
+    };
+    const d = compareMetrics(current, 10_000, baseline, 10_000);
+    expect(Object.keys(d)).toEqual(['war', 'deaths']);
+    const war = d.war as Difference;
+    expect(war.diff).toBeCloseTo(0.03, 12);
+    const se = Math.sqrt((0.15 * 0.85) / 10_000 + (0.12 * 0.88) / 10_000);
+    expect(war.ci95[0]).toBeCloseTo(0.03 - 1.959963984540054 * se, 12);
+    expect(war.clear).toBe(true);
+    const deaths = d.deaths as Difference;
+    expect(deaths.diff).toBe(2);
+    expect(deaths.ci95[1] - deaths.diff).toBeCloseTo(1.959963984540054 * 2.5, 12);
+    expect(deaths.clear).toBe(false);
+    expect(formatDifference(war, true)).toBe('+3.0 pp [+2.1, +3.9]');
+    expect(formatDifference(deaths, false)).toBe('+2 [-2.9, +6.9]');
+    expect(formatDifference({ diff: -0.0001, ci95: [-0.003, 0.0028], clear: false }, true)).toBe('0.0 pp [-0.3, +0.3]');
   });
 });
