@@ -5,6 +5,8 @@
  * peeling trajectory (coverage against density). The chosen box is reported as parameter ranges
  * with a one-sided binomial test per restriction: is the box denser than it would be without it?
  */
+
+import * as dm from './det-math.ts';
 import { GeoriskError, type Issue, issue, suggestion } from './errors.ts';
 import { DEFAULT_SEED } from './run.ts';
 import { latinHypercube } from './sampling.ts';
@@ -74,12 +76,12 @@ function logGamma(x: number): number {
     0.9999999999998099, 676.5203681218851, -1259.1392167224028, 771.3234287776531, -176.6150291621406, 12.507343278686905,
     -0.13857109526572012, 9.984369578019572e-6, 1.5056327351493116e-7,
   ];
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  if (x < 0.5) return dm.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   const z = x - 1;
   let a = c[0] as number;
   const t = z + 7.5;
   for (let i = 1; i < 9; i++) a += (c[i] as number) / (z + i);
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
+  return 0.5 * dm.log(2 * Math.PI) + (z + 0.5) * dm.log(t) - t + dm.log(a);
 }
 
 /** P(X ≥ k) for X ~ Binomial(n, p). */
@@ -88,11 +90,11 @@ export function binomialUpperTail(k: number, n: number, p: number): number {
   if (k > n) return 0;
   if (p <= 0) return 0;
   if (p >= 1) return 1;
-  const lp = Math.log(p);
-  const lq = Math.log1p(-p);
+  const lp = dm.log(p);
+  const lq = dm.log1p(-p);
   const base = logGamma(n + 1);
   let total = 0;
-  for (let i = k; i <= n; i++) total += Math.exp(base - logGamma(i + 1) - logGamma(n - i + 1) + i * lp + (n - i) * lq);
+  for (let i = k; i <= n; i++) total += dm.exp(base - logGamma(i + 1) - logGamma(n - i + 1) + i * lp + (n - i) * lq);
   return Math.min(1, total);
 }
 

@@ -8,6 +8,7 @@
  * rng, args)` returns NaN for any parameters that `SAMPLERS[name].check` rejects.
  */
 
+import * as dm from './det-math.ts';
 import type { Rng } from './rng.ts';
 
 const TWO_PI = 2 * Math.PI;
@@ -27,14 +28,14 @@ export function bernoulli(rng: Rng, p: number): number {
 
 /** An exponential draw with the given rate (mean 1/rate). */
 export function exponential(rng: Rng, rate: number): number {
-  return -Math.log(rng.uniform()) / rate;
+  return -dm.log(rng.uniform()) / rate;
 }
 
 /** The number of failures before the first success when each trial succeeds with probability p. */
 export function geometric(rng: Rng, p: number): number {
   if (p < 0) return Number.NaN;
   // P(floor(log U / log(1-p)) >= k) = P(U <= (1-p)^k); p = 1 gives 0 and p = 0 gives Infinity.
-  return Math.floor(Math.log(rng.uniform()) / Math.log1p(-p));
+  return Math.floor(dm.log(rng.uniform()) / dm.log1p(-p));
 }
 
 /** A draw from the triangular distribution on [lo, hi] with the given mode, by inverting its CDF. */
@@ -72,7 +73,7 @@ export function normalQuantile(p: number): number {
   // For p >= 0.5, 1 - p is exact (Sterbenz), so the upper tail keeps full precision.
   let r = q < 0 ? p : 1 - p;
   if (!(r > 0)) return r === 0 ? (q < 0 ? -Infinity : Infinity) : Number.NaN;
-  r = Math.sqrt(-Math.log(r));
+  r = Math.sqrt(-dm.log(r));
   let z: number;
   if (r <= 5) {
     r -= 1.6;
@@ -129,7 +130,7 @@ export function normal(rng: Rng, mean: number, sd: number): number {
 
 /** A lognormal draw: exp of a normal draw with log-scale mean mu and log-scale sd sigma. */
 export function lognormal(rng: Rng, mu: number, sigma: number): number {
-  return Math.exp(normal(rng, mu, sigma));
+  return dm.exp(normal(rng, mu, sigma));
 }
 
 /** A standard gamma draw for shape >= 1 (Marsaglia and Tsang, 2000). */
@@ -147,7 +148,7 @@ function marsagliaTsang(rng: Rng, shape: number): number {
     const u = rng.uniform();
     const xx = x * x;
     if (u < 1 - 0.0331 * xx * xx) return d * v;
-    if (Math.log(u) < 0.5 * xx + d * (1 - v + Math.log(v))) return d * v;
+    if (dm.log(u) < 0.5 * xx + d * (1 - v + dm.log(v))) return d * v;
   }
 }
 
@@ -156,14 +157,14 @@ function standardGamma(rng: Rng, shape: number): number {
   if (shape >= 1) return marsagliaTsang(rng, shape);
   // Also catches NaN and non-positive shapes, for which Marsaglia–Tsang would never return.
   if (!(shape > 0)) return Number.NaN;
-  return marsagliaTsang(rng, shape + 1) * rng.uniform() ** (1 / shape);
+  return marsagliaTsang(rng, shape + 1) * dm.pow(rng.uniform(), 1 / shape);
 }
 
 /** The log of a standard gamma draw, kept in log space for small shapes where the draw underflows. */
 function logStandardGamma(rng: Rng, shape: number): number {
-  if (shape >= 1) return Math.log(marsagliaTsang(rng, shape));
+  if (shape >= 1) return dm.log(marsagliaTsang(rng, shape));
   if (!(shape > 0)) return Number.NaN;
-  return Math.log(marsagliaTsang(rng, shape + 1)) + Math.log(rng.uniform()) / shape;
+  return dm.log(marsagliaTsang(rng, shape + 1)) + dm.log(rng.uniform()) / shape;
 }
 
 /** A gamma draw with the given shape and scale (mean shape*scale), by Marsaglia–Tsang. */
@@ -179,7 +180,7 @@ export function beta(rng: Rng, a: number, b: number): number {
   }
   // With a shape below 1 both gammas can underflow to 0; their ratio in log space cannot.
   const logX = logStandardGamma(rng, a);
-  return 1 / (1 + Math.exp(logStandardGamma(rng, b) - logX));
+  return 1 / (1 + dm.exp(logStandardGamma(rng, b) - logX));
 }
 
 /** Stirling's series error log(n!) - (n + 1/2) log n + n - log(2 pi)/2, for n >= 16. */
@@ -204,7 +205,7 @@ function poissonDeviance(x: number, mean: number): number {
       sum = next;
     }
   }
-  return x * Math.log(x / mean) + mean - x;
+  return x * dm.log(x / mean) + mean - x;
 }
 
 /**
@@ -215,9 +216,9 @@ function logPoissonPmf(k: number, mean: number): number {
   if (k < 16) {
     let factorial = 1;
     for (let j = 2; j <= k; j++) factorial *= j;
-    return k * Math.log(mean) - mean - Math.log(factorial);
+    return k * dm.log(mean) - mean - dm.log(factorial);
   }
-  return -stirlingError(k) - poissonDeviance(k, mean) - 0.5 * Math.log(TWO_PI * k);
+  return -stirlingError(k) - poissonDeviance(k, mean) - 0.5 * dm.log(TWO_PI * k);
 }
 
 /** log P(K = k) for K ~ Poisson(mean); -Infinity for k outside the support. */
@@ -229,7 +230,7 @@ export function poissonLogPmf(k: number, mean: number): number {
 
 /** Poisson draw for 0 < mean < 10 by inversion: a sequential search of the CDF with one uniform. */
 function poissonBySearch(rng: Rng, mean: number): number {
-  const p0 = Math.exp(-mean);
+  const p0 = dm.exp(-mean);
   for (;;) {
     const u = rng.uniform();
     let k = 0;
@@ -252,7 +253,7 @@ function poissonBySearch(rng: Rng, mean: number): number {
 function poissonPtrs(rng: Rng, mean: number): number {
   const b = 0.931 + 2.53 * Math.sqrt(mean);
   const a = -0.059 + 0.02483 * b;
-  const logInverseAlpha = Math.log(1.1239 + 1.1328 / (b - 3.4));
+  const logInverseAlpha = dm.log(1.1239 + 1.1328 / (b - 3.4));
   const vr = 0.9277 - 3.6224 / (b - 2);
   for (;;) {
     const u = rng.uniform() - 0.5;
@@ -261,7 +262,7 @@ function poissonPtrs(rng: Rng, mean: number): number {
     const k = Math.floor(((2 * a) / us + b) * u + mean + 0.43);
     if (us >= 0.07 && v <= vr) return k;
     if (k < 0 || (us < 0.013 && v > us)) continue;
-    if (Math.log(v) + logInverseAlpha - Math.log(a / (us * us) + b) <= logPoissonPmf(k, mean)) return k;
+    if (dm.log(v) + logInverseAlpha - dm.log(a / (us * us) + b) <= logPoissonPmf(k, mean)) return k;
   }
 }
 
@@ -456,7 +457,7 @@ export function samplerMean(name: SamplerName, args: readonly number[]): number 
     case 'normal':
       return a;
     case 'lognormal':
-      return Math.exp(a + (b * b) / 2);
+      return dm.exp(a + (b * b) / 2);
     case 'uniform':
       return (a + b) / 2;
     case 'bernoulli':
@@ -479,7 +480,7 @@ export function samplerVariance(name: SamplerName, args: readonly number[]): num
     case 'negbin':
       return a + (a * a) / b;
     case 'lognormal':
-      return Math.expm1(b * b) * Math.exp(2 * a + b * b);
+      return dm.expm1(b * b) * dm.exp(2 * a + b * b);
     case 'normal':
       return b * b;
     case 'uniform':

@@ -10,6 +10,8 @@
  * reused while nothing they depend on changes. `ever` and `first` come from "taboo" propagations:
  * the same chain with the mass that enters the state removed as it enters.
  */
+
+import * as dm from './det-math.ts';
 import { samplerMean } from './distributions.ts';
 import { GeoriskError, type Issue, issue } from './errors.ts';
 import type { CompiledExpression, EvalState } from './expression.ts';
@@ -424,7 +426,7 @@ class ExactSolver {
         return x;
       });
       probability = Math.min(1, probability);
-      const rateLeave = hazard > 0 ? -Math.expm1(-hazard * model.dt) : 0;
+      const rateLeave = hazard > 0 ? -dm.expm1(-hazard * model.dt) : 0;
       const stay = (1 - probability) * (1 - rateLeave);
       const out: { tr: CompiledTransition | undefined; p: number }[] = [{ tr: undefined, p: stay }];
       list.forEach((tr, j) => {

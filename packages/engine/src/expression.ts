@@ -5,6 +5,7 @@
  * compiler turns the checked tree into plain JavaScript closures over the engine's own state.
  */
 import { create, type FactoryFunctionMap, type MathNode, parseDependencies, SymbolNodeDependencies } from 'mathjs';
+import * as dm from './det-math.ts';
 import * as dist from './distributions.ts';
 import { GeoriskError, issue, nearest, suggestion } from './errors.ts';
 import type { Rng } from './rng.ts';
@@ -502,7 +503,7 @@ class Checker {
       subtract: (s) => a(s) - b(s),
       multiply: (s) => a(s) * b(s),
       divide: (s) => a(s) / b(s),
-      pow: (s) => a(s) ** b(s),
+      pow: (s) => dm.pow(a(s), b(s)),
       mod: (s) => {
         const y = b(s);
         const x = a(s);
@@ -650,13 +651,13 @@ class Checker {
       case 'abs':
         return { fn: (s) => Math.abs(a(s)), reads };
       case 'exp':
-        return { fn: (s) => Math.exp(a(s)), reads };
+        return { fn: (s) => dm.exp(a(s)), reads };
       case 'log':
-        return { fn: f.length === 1 ? (s) => Math.log(a(s)) : (s) => Math.log(a(s)) / Math.log(b(s)), reads };
+        return { fn: f.length === 1 ? (s) => dm.log(a(s)) : (s) => dm.log(a(s)) / dm.log(b(s)), reads };
       case 'sqrt':
         return { fn: (s) => Math.sqrt(a(s)), reads };
       case 'pow':
-        return { fn: (s) => a(s) ** b(s), reads };
+        return { fn: (s) => dm.pow(a(s), b(s)), reads };
       case 'floor':
         return { fn: (s) => Math.floor(a(s)), reads };
       case 'ceil':

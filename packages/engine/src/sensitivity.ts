@@ -4,6 +4,8 @@
  * bootstrap intervals). The model output at a point is a metric's mean over the point's trials
  * (a probability for 0/1 metrics), with the same trial streams at every point.
  */
+
+import * as dm from './det-math.ts';
 import { normalQuantile } from './distributions.ts';
 import { GeoriskError, type Issue, issue } from './errors.ts';
 import { DEFAULT_SEED } from './run.ts';
@@ -135,7 +137,7 @@ export function distributionQuantile(d: Distribution, p: number): number | undef
     case 'normal':
       return d.mean + d.sd * normalQuantile(p);
     case 'lognormal':
-      return Math.exp(d.mu + d.sigma * normalQuantile(p));
+      return dm.exp(d.mu + d.sigma * normalQuantile(p));
     default:
       return undefined;
   }

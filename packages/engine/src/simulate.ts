@@ -11,6 +11,8 @@
  *   constants); then one step is drawn conditioned on at least one track moving. Timed events and
  *   the horizon cut a dwell short; the memoryless property makes that exact.
  */
+
+import * as dm from './det-math.ts';
 import * as dist from './distributions.ts';
 import { GeoriskError, issue } from './errors.ts';
 import type { CompiledExpression, EvalState } from './expression.ts';
@@ -276,7 +278,7 @@ class TrialRunner {
             ? Number.POSITIVE_INFINITY
             : logQ === Number.NEGATIVE_INFINITY
               ? 0
-              : Math.floor(Math.log(this.rng.uniform()) * joint.invLogQ);
+              : Math.floor(dm.log(this.rng.uniform()) * joint.invLogQ);
         if (quiet >= available) {
           // Every step up to the barrier is quiet: nothing moves, then events due there apply.
           this.bulkFlows(joint, available);
@@ -409,7 +411,7 @@ class TrialRunner {
     for (let i = tracks.length - 1; i >= 0; i--) {
       const row = joint.rows[i] as Row;
       const stayFromHere = laterStay + row.logStay;
-      joint.condLeave[i] = row.leave <= 0 ? 0 : laterStay === 0 ? 1 : Math.min(1, row.leave / -Math.expm1(stayFromHere));
+      joint.condLeave[i] = row.leave <= 0 ? 0 : laterStay === 0 ? 1 : Math.min(1, row.leave / -dm.expm1(stayFromHere));
       laterStay = stayFromHere;
     }
     model.flows.forEach((f, i) => {
@@ -711,7 +713,7 @@ function fillPatterns(joint: JointRow, tracks: number): void {
     joint.patterns = new Int32Array(size);
     joint.patternCum = new Float64Array(size);
   }
-  const anyMove = -Math.expm1(joint.logQ);
+  const anyMove = -dm.expm1(joint.logQ);
   let n = 0;
   let total = 0;
   // Every non-empty subset of the active tracks, in increasing order of its bit mask.
@@ -720,7 +722,7 @@ function fillPatterns(joint: JointRow, tracks: number): void {
     for (let i = 0; i < tracks; i++) {
       if ((active & (1 << i)) === 0) continue;
       const row = joint.rows[i] as Row;
-      p *= mask & (1 << i) ? row.leave : Math.exp(row.logStay);
+      p *= mask & (1 << i) ? row.leave : dm.exp(row.logStay);
     }
     total += p / anyMove;
     joint.patterns[n] = mask;
@@ -819,10 +821,10 @@ function fillRow(row: Row, outgoing: CompiledTransition[], s: EvalState, dt: num
     ]);
   }
   probability = Math.min(1, probability);
-  const rateLeave = hazard > 0 ? -Math.expm1(-hazard * dt) : 0;
+  const rateLeave = hazard > 0 ? -dm.expm1(-hazard * dt) : 0;
   const leave = probability + (1 - probability) * rateLeave;
   row.leave = leave;
-  row.logStay = leave >= 1 ? Number.NEGATIVE_INFINITY : Math.log1p(-probability) - hazard * dt;
+  row.logStay = leave >= 1 ? Number.NEGATIVE_INFINITY : dm.log1p(-probability) - hazard * dt;
   row.options = outgoing;
   if (row.cumulative.length < outgoing.length) row.cumulative = new Float64Array(outgoing.length);
   let cumulative = 0;

@@ -12,6 +12,9 @@
 
 /** Doubles hold every whole number below this exactly. */
 const MAX_EXACT = 2 ** 53;
+
+import * as dm from './det-math.ts';
+
 /** Whole-number values below this are counted in a dense array. */
 const DENSE_LIMIT = 65536;
 /** Distinct non-dense values kept exactly before switching to buckets. */
@@ -19,7 +22,7 @@ const EXACT_LIMIT = 4096;
 /** Relative accuracy of bucketed values. */
 const SKETCH_ALPHA = 0.005;
 const GAMMA = (1 + SKETCH_ALPHA) / (1 - SKETCH_ALPHA);
-const LOG_GAMMA = Math.log(GAMMA);
+const LOG_GAMMA = dm.log(GAMMA);
 
 /** z for a two-sided 95% interval. */
 export const Z95 = 1.959963984540054;
@@ -108,11 +111,11 @@ export function newMetricAccumulator(): MetricAccumulator {
 }
 
 function bucketOf(x: number): number {
-  return Math.ceil(Math.log(x) / LOG_GAMMA);
+  return Math.ceil(dm.log(x) / LOG_GAMMA);
 }
 
 function bucketValue(index: number): number {
-  return (2 * GAMMA ** index) / (GAMMA + 1);
+  return (2 * dm.pow(GAMMA, index)) / (GAMMA + 1);
 }
 
 function addToSketch(acc: MetricAccumulator, x: number, count: number): void {

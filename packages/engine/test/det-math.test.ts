@@ -1,0 +1,62 @@
+/** The deterministic elementary functions agree with the platform's to within one unit in the last place. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { exp, expm1, log, log1p, pow } from '../src/det-math.ts';
+import { TrialStream } from '../src/rng.ts';
+
+/** Distance in units of the last place between two doubles of the same sign. */
+function ulps(a: number, b: number): number {
+  if (a === b) return 0;
+  if (!Number.isFinite(a) || !Number.isFinite(b) || Math.sign(a) !== Math.sign(b)) return Number.POSITIVE_INFINITY;
+  const buf = new DataView(new ArrayBuffer(16));
+  buf.setFloat64(0, Math.abs(a));
+  buf.setFloat64(8, Math.abs(b));
+  return Number(buf.getBigInt64(0) - buf.getBigInt64(8) < 0n ? buf.getBigInt64(8) - buf.getBigInt64(0) : buf.getBigInt64(0) - buf.getBigInt64(8));
+}
+
+describe('deterministic math', () => {
+  const rng = new TrialStream(99);
+  const samples = (n: number, make: (u: number) => number) => Array.from({ length: n }, () => make(rng.uniform()));
+
+  it.each([
+    ['log', log, Math.log, samples(20_000, (u) => Math.exp(700 * (2 * u - 1)))],
+    ['exp', exp, Math.exp, samples(20_000, (u) => 1400 * u - 700)],
+    ['log1p', log1p, Math.log1p, samples(20_000, (u) => (u < 0.5 ? -0.999999 * u * 2 : Math.exp(60 * (u - 0.5)) - 1))],
+    ['expm1', expm1, Math.expm1, samples(20_000, (u) => (u < 0.5 ? 1e-12 * (u - 0.25) : 80 * (u - 0.75)))],
+  ] as const)('%s is within 1 ulp of Math.%s over its range', (_name, ours, platform, xs) => {
+    let worst = 0;
+    for (const x of xs) worst = Math.max(worst, ulps(ours(x), platform(x)));
+    expect(worst).toBeLessThanOrEqual(1);
+  });
+
+  it('handles the special values as Math does', () => {
+    for (const f of [log, log1p]) expect(f(Number.NaN)).toBeNaN();
+    expect(log(0)).toBe(Number.NEGATIVE_INFINITY);
+    expect(log(-1)).toBeNaN();
+    expect(log(1)).toBe(0);
+    expect(log(Number.POSITIVE_INFINITY)).toBe(Number.POSITIVE_INFINITY);
+    expect(log(5e-324)).toBe(Math.log(5e-324));
+    expect(exp(0)).toBe(1);
+    expect(exp(1000)).toBe(Number.POSITIVE_INFINITY);
+    expect(exp(-1000)).toBe(0);
+    expect(exp(Number.NEGATIVE_INFINITY)).toBe(0);
+    expect(log1p(-1)).toBe(Number.NEGATIVE_INFINITY);
+    expect(log1p(-2)).toBeNaN();
+    expect(expm1(0)).toBe(0);
+    expect(expm1(-Number.POSITIVE_INFINITY)).toBe(-1);
+    expect(expm1(1e-300)).toBe(1e-300);
+  });
+
+  it('raises to whole powers by multiplication and to others through exp and log', () => {
+    expect(pow(3, 2)).toBe(9);
+    expect(pow(2, -3)).toBe(0.125);
+    expect(pow(10, 0)).toBe(1);
+    expect(pow(-2, 3)).toBe(-8);
+    expect(pow(-2, 0.5)).toBeNaN();
+    fc.assert(
+      fc.property(fc.double({ min: 1e-3, max: 1e3, noNaN: true }), fc.double({ min: -20, max: 20, noNaN: true }), (x, y) => {
+        expect(Math.abs(pow(x, y) - x ** y)).toBeLessThanOrEqual(1e-12 * Math.abs(x ** y));
+      }),
+    );
+  });
+});
