@@ -24,7 +24,7 @@ describe('limits', () => {
     }
   });
 
-  it('answers 503 with Retry-After when the pool is full, keeps health fast meanwhile, and cancels on close', async () => {
+  it('answers 503 with Retry-After when the pool is full, keeps health fast meanwhile, and cancels jobs on shutdown', async () => {
     const t = await testApp({ pool: { threads: 1, maxJobs: 1 } });
     try {
       const heavy = t.app.inject({ method: 'POST', url: '/api/runs', payload: HEAVY });
@@ -54,7 +54,7 @@ describe('limits', () => {
       await t.app.close();
       const cancelled = await heavy;
       expect(cancelled.statusCode).toBe(503);
-      expect(cancelled.json().code).toBe('cancelled');
+      expect(cancelled.json().code).toBe('shutting_down');
     } finally {
       await t.close();
     }

@@ -112,7 +112,10 @@ export class SimulationPool {
             RETRY_AFTER_SECONDS,
           );
         }
-        throw new ApiError(503, 'cancelled', 'the job was cancelled', '', RETRY_AFTER_SECONDS);
+        if (this.closing.signal.aborted) {
+          throw new ApiError(503, 'shutting_down', 'the server shut down before the job finished; run it again', '', RETRY_AFTER_SECONDS);
+        }
+        throw new ApiError(503, 'cancelled', 'the job was cancelled because its client went away', '', RETRY_AFTER_SECONDS);
       }
       throw error;
     } finally {
