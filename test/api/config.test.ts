@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../apps/api/src/server.ts';
+import { runCli } from '../helpers/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'georisk-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -53,5 +54,14 @@ describe('readConfig', () => {
     );
     expect(() => readConfig(['--threads', '0'], {})).toThrow('--threads must be a whole number from 1 to 256');
     expect(() => readConfig(['--colour', 'red'], {})).toThrow(/Unknown option '--colour'.*options are --port N/);
+  });
+
+  it('makes georisk serve exit 2 with the message on a bad setting', async () => {
+    const flag = await runCli(['serve', '--port', 'abc', '--data', join(dir, 'serve')]);
+    expect(flag.status).toBe(2);
+    expect(flag.stderr).toBe('georisk server: --port must be a port number from 0 to 65535 (0 picks a free one), got "abc"\n');
+    const env = await runCli(['serve', '--data', join(dir, 'serve')], { env: { GEORISK_PORT: '70000' } });
+    expect(env.status).toBe(2);
+    expect(env.stderr).toContain('GEORISK_PORT must be a port number');
   });
 });

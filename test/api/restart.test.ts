@@ -19,17 +19,16 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** Starts `node apps/api/bin/georisk-server.js` on 127.0.0.1 with a free port; resolves with its base URL. */
-function startServer(): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(
-    process.execPath,
-    ['apps/api/bin/georisk-server.js', '--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--threads', '1'],
-    {
-      cwd: ROOT,
-      env: { ...process.env, NODE_OPTIONS: '' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
+/** The server as `pnpm start` runs it. */
+const SERVER_BIN = ['apps/api/bin/georisk-server.js'];
+
+/** Starts the server (by default `node apps/api/bin/georisk-server.js`) on 127.0.0.1 with a free port; resolves with its base URL. */
+function startServer(command = SERVER_BIN, data = dataDir): Promise<{ child: ChildProcess; base: string }> {
+  const child = spawn(process.execPath, [...command, '--host', '127.0.0.1', '--port', '0', '--data', data, '--threads', '1'], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_OPTIONS: '' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   children.push(child);
   return new Promise((resolve, reject) => {
     let err = '';
@@ -133,5 +132,17 @@ describe('restart after kill -9', () => {
       server.child.kill('SIGTERM');
       await exited(server.child);
     }
+  });
+
+  it('starts the same server with georisk serve, which stops cleanly on SIGTERM', async () => {
+    const data = join(dataDir, 'serve');
+    const server = await startServer(['apps/cli/bin/georisk.js', 'serve'], data);
+    const health = await json(server.base, '/api/health');
+    expect(health.body).toMatchObject({ status: 'ok', pool: { threads: 1 } });
+    const index = await fetch(`${server.base}/`);
+    expect(await index.text()).toContain('/api/docs');
+    server.child.kill('SIGTERM');
+    const code = await exited(server.child);
+    expect(code).toBe(0);
   });
 });
