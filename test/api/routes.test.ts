@@ -46,6 +46,9 @@ describe('health and pages', () => {
       expect.arrayContaining(['/api/health', '/api/scenarios', '/api/scenarios/validate', '/api/runs', '/api/runs/{id}', '/api/exact']),
     );
     expect(doc.components.schemas.RunRequest.properties.trials).toMatchObject({ type: 'integer', minimum: 1 });
+    for (const code of ['not_found', 'server_busy', 'too_many_jobs', 'body_too_large']) {
+      expect(doc.components.schemas.Error.description).toContain(`\`${code}\``);
+    }
     const docs = await get('/api/docs/');
     expect(docs.statusCode).toBe(200);
     expect(docs.body).toContain('Swagger UI');

@@ -6,6 +6,26 @@ import { GeoriskError, type Issue } from '@georisk/engine';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 
+/**
+ * The API's own error codes, each with its status and meaning (engine codes such as `yaml_syntax`
+ * or `budget_exceeded` come as 400 with `issues`; docs/scenario-language.md lists them).
+ */
+export const API_ERROR_CODES = {
+  invalid_request: '400: the body, query or path does not match its schema (`path` names the field)',
+  invalid_json: '400: the body is not valid JSON, or carries a __proto__ / constructor.prototype key',
+  not_found: '404: no such scenario, run or route',
+  body_too_large: '413: the body is larger than the limit (256 KiB)',
+  unsupported_media_type: '415: send application/json, or YAML as application/yaml, text/yaml or text/plain',
+  rate_limited: '429: too many requests from this address in the window (see Retry-After)',
+  too_many_jobs: '429: this address already has two simulation jobs running (see Retry-After)',
+  internal_error: '500: a fault in the server; the body has only a request id, the log has the rest',
+  server_busy: '503: every slot of the worker pool is taken (see Retry-After)',
+  deadline_exceeded: '503: the job did not finish within its deadline and was stopped',
+  cancelled: '503: the client went away, so the job was stopped (recorded on the run)',
+  shutting_down: '503: the server stopped before the job finished',
+  server_restarted: 'recorded on a run that a previous server process did not finish',
+} as const;
+
 /** A 4xx or 503 the API answers on purpose. */
 export class ApiError extends Error {
   constructor(

@@ -7,6 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { ENGINE_VERSION } from '@georisk/engine';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { API_ERROR_CODES } from './errors.ts';
 import { DocumentRequestSchema, ErrorBodySchema, ExactRequestSchema, RunRequestSchema } from './schemas.ts';
 
 function schema(s: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
@@ -107,7 +108,14 @@ export function openApiDocument(): Record<string, unknown> {
         DocumentRequest: schema(DocumentRequestSchema),
         RunRequest: schema(RunRequestSchema),
         ExactRequest: schema(ExactRequestSchema),
-        Error: schema(ErrorBodySchema, 'output'),
+        Error: {
+          ...schema(ErrorBodySchema, 'output'),
+          description: `Every 4xx and 5xx body. The API's own codes:\n${Object.entries(API_ERROR_CODES)
+            .map(([code, meaning]) => `- \`${code}\`: ${meaning}`)
+            .join(
+              '\n',
+            )}\n\nScenario problems carry the engine's code (e.g. \`yaml_syntax\`, \`unknown_name\`, \`budget_exceeded\`) and every issue with its line and column.`,
+        },
       },
     },
   };
