@@ -304,6 +304,51 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await page.close();
   });
 
+  it('shows an editor error at the right line, and runs the edited scenario', async () => {
+    const page = await newPage();
+    await page.goto(`${server.url}#/edit/${SCENARIO}`);
+    await expect.poll(() => page.textContent('#editor-status'), { timeout: 60_000 }).toContain('valid');
+    const original = await page.inputValue('#editor-text');
+    const lines = original.split('\n');
+    const at = lines.findIndex((l) => l.includes('rate: offensive_escalation_rate'));
+    expect(at).toBeGreaterThan(0);
+    lines[at] = (lines[at] as string).replace('offensive_escalation_rate', 'offensive_escalaton_rate');
+    await page.fill('#editor-text', lines.join('\n'));
+    await expect.poll(() => page.textContent('#editor-status'), { timeout: 30_000 }).toBe('1 problem to fix.');
+    const issue = page.locator('#editor-issues button.issue').first();
+    expect(await issue.getAttribute('data-line')).toBe(String(at + 1));
+    expect(await issue.textContent()).toContain(`line ${at + 1}, column`);
+    expect(await issue.textContent()).toContain('did you mean "offensive_escalation_rate"?');
+    expect(await page.isDisabled('#editor-run')).toBe(true);
+    await issue.click();
+    const selected = await page.$eval('#editor-text', (t) => {
+      const area = t as unknown as { value: string; selectionStart: number };
+      return area.value.slice(0, area.selectionStart).split('\n').length;
+    });
+    expect(selected).toBe(at + 1);
+    await page.screenshot({ path: join(SCREENSHOTS, 'editor-error.png'), fullPage: false });
+
+    // Put it right, run it: the same text gives the library scenario's numbers.
+    await page.fill('#editor-text', original);
+    await expect.poll(() => page.textContent('#editor-status'), { timeout: 30_000 }).toContain('valid');
+    await page.click('#editor-run');
+    await page.waitForSelector('.edited-banner');
+    await page.fill('#trials', '3000');
+    await page.dispatchEvent('#trials', 'change');
+    await page.click('#run');
+    await page.waitForSelector('#output-hash', { timeout: 120_000 });
+    const editedHash = await page.textContent('#output-hash');
+    expect(await page.$('#permalink')).toBeNull();
+    const library = await newPage();
+    await library.goto(`${server.url}#/scenario/${SCENARIO}?trials=3000&seed=1&run=1`);
+    await library.waitForSelector('#output-hash', { timeout: 120_000 });
+    expect(await library.textContent('#output-hash')).toBe(editedHash);
+    await library.close();
+    await page.click('#back-to-editor');
+    expect(await page.inputValue('#editor-text')).toBe(original);
+    await page.close();
+  });
+
   it('logs no page errors (a CSP violation from eval would show here)', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -5,7 +5,7 @@
  * scenario, overrides, seed and trials, whatever the number of workers.
  */
 import type { ExactResult, Issue, Overrides, RunResult, RunSummary, ScenarioDocument } from '@georisk/engine';
-import type { LibraryItem, WorkerReply, WorkerRequest } from './protocol.ts';
+import type { LibraryItem, Validation, WorkerReply, WorkerRequest } from './protocol.ts';
 
 /** The engine's chunk size (CHUNK_TRIALS); chunk boundaries never change the numbers, only the work split. */
 export const CHUNK_TRIALS = 16_384;
@@ -98,6 +98,13 @@ export async function loadLibrary(): Promise<{ items: LibraryItem[]; skipped: { 
   const reply = await mainWorker().request({ type: 'library' });
   if (reply.type !== 'library') throw new Error(`unexpected reply ${reply.type}`);
   return { items: reply.items, skipped: reply.skipped };
+}
+
+/** Validates an edited document in the worker (problems with line and column; the scenario when valid). */
+export async function validateDocument(text: string): Promise<Validation> {
+  const reply = await mainWorker().request({ type: 'validate', text });
+  if (reply.type !== 'validate') throw new Error(`unexpected reply ${reply.type}`);
+  return reply.validation;
 }
 
 /**

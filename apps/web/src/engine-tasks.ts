@@ -9,6 +9,7 @@ import {
   finalizeResult,
   GeoriskError,
   type Issue,
+  type LoadedScenario,
   loadScenarioText,
   type Model,
   mergeAll,
@@ -18,7 +19,7 @@ import {
   simulate,
 } from '@georisk/engine';
 import { bundledResolver, scenarioPaths } from './library-paths.ts';
-import type { LibraryItem, WorkerReply, WorkerRequest } from './protocol.ts';
+import type { LibraryItem, Validation, WorkerReply, WorkerRequest } from './protocol.ts';
 import { SCENARIO_FILES } from './scenario-files.ts';
 
 /** Trials between progress messages. */
@@ -44,16 +45,7 @@ export function loadLibrary(): { items: LibraryItem[]; skipped: { file: string; 
         skipped.push({ file, why: `duplicate id "${scenario.id}"` });
         continue;
       }
-      const model = buildModel(scenario);
-      items.push({
-        id: scenario.id,
-        file,
-        title: scenario.title ?? scenario.id,
-        question: scenario.question?.trim() ?? '',
-        tags: scenario.tags ?? [],
-        scenario,
-        notExact: representabilityProblems(model).map((i) => i.message),
-      });
+      items.push(libraryItem(file, scenario, SCENARIO_FILES[file] as string));
     } catch (error) {
       skipped.push({ file, why: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error) });
     }
@@ -61,11 +53,50 @@ export function loadLibrary(): { items: LibraryItem[]; skipped: { file: string; 
   return { items, skipped };
 }
 
+function libraryItem(file: string, scenario: ScenarioDocument, text: string): LibraryItem {
+  const model = buildModel(scenario);
+  return {
+    id: scenario.id,
+    file,
+    title: scenario.title ?? scenario.id,
+    question: scenario.question?.trim() ?? '',
+    tags: scenario.tags ?? [],
+    scenario,
+    notExact: representabilityProblems(model).map((i) => i.message),
+    text,
+  };
+}
+
+/** Where an edited document pretends to live, so its includes resolve like a library scenario's. */
+export const EDITED_FILE = 'scenarios/edited.yaml';
+
+/** Checks an edited document: every problem (and warning) with its line and column, and the scenario when it has no errors. */
+export function validateText(text: string): Validation {
+  const resolveModule = bundledResolver(SCENARIO_FILES);
+  let loaded: LoadedScenario;
+  try {
+    loaded = loadScenarioText(text, { file: EDITED_FILE, resolveModule });
+  } catch (error) {
+    if (error instanceof GeoriskError) return { issues: error.issues };
+    throw error;
+  }
+  try {
+    const model = buildModel(loaded.scenario);
+    const item = libraryItem(EDITED_FILE, loaded.scenario, text);
+    return { issues: loaded.locate(model.warnings), item };
+  } catch (error) {
+    if (error instanceof GeoriskError) return { issues: loaded.locate(error.issues) };
+    throw error;
+  }
+}
+
 /** Answers one request; `post` sends progress messages while a chunk runs. Throws on engine errors. */
 export function handle(req: WorkerRequest, post: (reply: WorkerReply) => void): WorkerReply {
   switch (req.type) {
     case 'library':
       return { type: 'library', id: req.id, ...loadLibrary() };
+    case 'validate':
+      return { type: 'validate', id: req.id, validation: validateText(req.text) };
     case 'exact': {
       const started = performance.now();
       const result = analyzeExact(req.scenario, req.overrides);

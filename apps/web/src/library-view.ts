@@ -38,6 +38,7 @@ export function renderLibrary(root: HTMLElement, items: LibraryItem[], query: st
             'p',
             { class: 'meta' },
             h('span', { class: 'file' }, item.file),
+            h('a', { href: formatHash({ screen: 'editor', id: item.id }), class: 'edit-link', 'aria-label': `Edit ${item.title}` }, 'Edit'),
             item.notExact.length === 0
               ? h('span', { class: 'badge exact', title: 'the exact answer updates as you move a slider' }, 'live exact preview')
               : null,

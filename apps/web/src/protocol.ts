@@ -11,11 +11,20 @@ export interface LibraryItem {
   scenario: ScenarioDocument;
   /** Why the exact preview is not available (empty when it is). */
   notExact: string[];
+  /** The YAML as written (the editor starts from it). */
+  text: string;
+}
+
+/** What validating an edited document found: problems with line and column, and the scenario when it is valid. */
+export interface Validation {
+  issues: Issue[];
+  item?: LibraryItem;
 }
 
 export type WorkerRequest =
   | { type: 'library'; id: number }
   | { type: 'exact'; id: number; scenario: ScenarioDocument; overrides: Overrides }
+  | { type: 'validate'; id: number; text: string }
   | { type: 'plan'; id: number; scenario: ScenarioDocument; overrides: Overrides; seed: number; trials: number }
   | {
       type: 'chunk';
@@ -40,6 +49,7 @@ export type WorkerRequest =
 export type WorkerReply =
   | { type: 'library'; id: number; items: LibraryItem[]; skipped: { file: string; why: string }[] }
   | { type: 'exact'; id: number; result: ExactResult; ms: number }
+  | { type: 'validate'; id: number; validation: Validation }
   | { type: 'plan'; id: number; steps: number; warnings: Issue[] }
   | { type: 'progress'; id: number; done: number }
   | { type: 'chunk'; id: number; summary: RunSummary }

@@ -80,7 +80,13 @@ export interface ScenarioView {
 }
 
 /** Renders the screen for one scenario, starting from the state in the address bar. */
-export function renderScenario(root: HTMLElement, item: LibraryItem, initial: ScenarioState): ScenarioView {
+export function renderScenario(
+  root: HTMLElement,
+  item: LibraryItem,
+  initial: ScenarioState,
+  options: { edited?: { back: () => void } } = {},
+): ScenarioView {
+  const edited = options.edited;
   const scenario = item.scenario;
   const params = Object.entries(scenario.parameters) as [string, Parameter][];
   const defaults: Record<string, number> = Object.fromEntries(params.map(([n, p]) => [n, p.default]));
@@ -110,7 +116,10 @@ export function renderScenario(root: HTMLElement, item: LibraryItem, initial: Sc
     run: false,
     ...extra,
   });
-  const updateAddress = () => history.replaceState(null, '', formatHash(currentState()));
+  // An edited scenario is not in the library, so the address bar cannot name it.
+  const updateAddress = () => {
+    if (!edited) history.replaceState(null, '', formatHash(currentState()));
+  };
 
   // --- Exact preview ---
   const exactStatus = h('p', { id: 'exact-status', class: 'exact-status', 'aria-live': 'polite' }, 'Computing the exact answer…');
@@ -479,7 +488,19 @@ export function renderScenario(root: HTMLElement, item: LibraryItem, initial: Sc
                 )
               : null,
           stale() ? h('p', { class: 'warn' }, 'The inputs changed since this run: press Run to update the Monte Carlo numbers.') : null,
-          h('p', { class: 'actions' }, h('a', { href: permalink, id: 'permalink' }, 'Permalink'), ' ', copy, ' ', json, ' ', csv, ' ', pin),
+          h(
+            'p',
+            { class: 'actions' },
+            edited ? null : h('a', { href: permalink, id: 'permalink' }, 'Permalink'),
+            ' ',
+            edited ? null : copy,
+            ' ',
+            json,
+            ' ',
+            csv,
+            ' ',
+            pin,
+          ),
           baseline && baseline !== r ? baselineNote(baseline) : null,
         ),
       );
@@ -572,13 +593,28 @@ export function renderScenario(root: HTMLElement, item: LibraryItem, initial: Sc
   }
 
   // --- Layout ---
+  const backToEditor = edited ? h('button', { type: 'button', id: 'back-to-editor' }, '← Back to the editor') : null;
+  backToEditor?.addEventListener('click', () => edited?.back());
   const description = scenario.description?.trim();
   replace(
     root,
     h(
       'article',
       { class: 'scenario-screen', 'aria-labelledby': 'scenario-title' },
-      h('p', { class: 'crumbs' }, h('a', { href: '#/', id: 'back' }, '← Library')),
+      h(
+        'p',
+        { class: 'crumbs' },
+        h('a', { href: '#/', id: 'back' }, '← Library'),
+        ' ',
+        backToEditor ?? h('a', { href: formatHash({ screen: 'editor', id: item.id }), id: 'edit-link' }, 'Edit the YAML'),
+      ),
+      edited
+        ? h(
+            'p',
+            { class: 'edited-banner' },
+            'An edited scenario, not in the library: its permalink cannot reproduce it. Download the YAML from the editor and the results here to share them.',
+          )
+        : null,
       h('h1', { id: 'scenario-title', tabindex: -1 }, scenario.title ?? scenario.id),
       item.question ? h('p', { class: 'question' }, item.question) : null,
       h(

@@ -6,6 +6,7 @@
 
 export type ViewState =
   | { screen: 'library'; query: string }
+  | { screen: 'editor'; id: string }
   | {
       screen: 'scenario';
       id: string;
@@ -57,6 +58,7 @@ export function parseHash(hash: string): ViewState {
     if (receipt !== null && /^[0-9a-f]{8,64}$/.test(receipt)) state.receipt = receipt;
     return state;
   }
+  if (parts[0] === 'edit') return { screen: 'editor', id: decodeURIComponent(parts[1] ?? '') };
   return { screen: 'library', query: params.get('q') ?? '' };
 }
 
@@ -65,6 +67,7 @@ export function formatHash(state: ViewState): string {
   if (state.screen === 'library') {
     return state.query === '' ? '#/' : `#/?${new URLSearchParams({ q: state.query }).toString()}`;
   }
+  if (state.screen === 'editor') return state.id === '' ? '#/edit' : `#/edit/${encodeURIComponent(state.id)}`;
   const params = new URLSearchParams();
   params.set('trials', String(state.trials));
   params.set('seed', String(state.seed));

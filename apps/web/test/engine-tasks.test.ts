@@ -9,8 +9,9 @@ import { type RunResult, type RunSummary, runScenario } from '@georisk/engine';
 import { describe, expect, it } from 'vitest';
 import { planChunks as enginePlanChunks } from '../../../packages/engine/src/run.ts';
 import { formatCsv } from '../../cli/src/format.ts';
+import { lineRange } from '../src/editor-view.ts';
 import { planChunks, workerCount } from '../src/engine-client.ts';
-import { handle, loadLibrary } from '../src/engine-tasks.ts';
+import { handle, loadLibrary, validateText } from '../src/engine-tasks.ts';
 import { runCsv, runJson } from '../src/export.ts';
 import { bundledResolver, resolvePath, scenarioPaths } from '../src/library-paths.ts';
 import type { WorkerReply } from '../src/protocol.ts';
@@ -95,5 +96,36 @@ describe('a run split across workers', () => {
     expect(() => handle({ type: 'plan', id: 1, scenario, overrides: {}, seed: 1, trials: 0 }, () => {})).toThrow(
       /trials must be a whole number/,
     );
+  });
+});
+
+describe('validating an edited document', () => {
+  it('points at the line and column of a misspelt name, and returns the scenario when the text is right', () => {
+    const text = SCENARIO_FILES['scenarios/armenia-azerbaijan-2022.yaml'] as string;
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => l.includes('rate: offensive_escalation_rate'));
+    lines[at] = (lines[at] as string).replace('offensive_escalation_rate', 'offensive_escalaton_rate');
+    const bad = validateText(lines.join('\n'));
+    expect(bad.item).toBeUndefined();
+    expect(bad.issues).toEqual([
+      expect.objectContaining({ code: 'unknown_name', line: at + 1, hint: 'did you mean "offensive_escalation_rate"?' }),
+    ]);
+    const good = validateText(text);
+    expect(good.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(good.item?.id).toBe('armenia-azerbaijan-2022');
+  });
+
+  it('resolves includes against the library and reports YAML errors with their line', () => {
+    const modular = SCENARIO_FILES['scenarios/kyrgyz-tajik-2022.yaml'] as string;
+    expect(validateText(modular).item?.id).toBe('kyrgyz-tajik-2022');
+    const broken = validateText('id: x\ntime: { unit: day, dt: 1, horizon: 10 }\ntracks:\n  a: [unclosed\n');
+    expect(broken.issues.length).toBeGreaterThan(0);
+    expect(broken.issues[0]?.line).toBeGreaterThanOrEqual(4);
+  });
+
+  it('selects whole lines by number', () => {
+    expect(lineRange('a\nbb\nccc', 2)).toEqual([2, 4]);
+    expect(lineRange('a\nbb\nccc', 3)).toEqual([5, 8]);
+    expect(lineRange('a', 9)).toEqual([1, 1]);
   });
 });

@@ -1,0 +1,176 @@
+/**
+ * The editor: a scenario's YAML with live validation. Problems are listed with their line and
+ * column in words a student understands (the engine's messages and hints); choosing one selects
+ * that line. A valid document can be run, downloaded, or saved to the server when there is one.
+ */
+import { download, h, replace } from './dom.ts';
+import { validateDocument } from './engine-client.ts';
+import type { LibraryItem, Validation } from './protocol.ts';
+
+/** How long the editor waits after the last keystroke before validating. */
+const VALIDATE_DEBOUNCE_MS = 250;
+
+/** The character offsets of a 1-based line (start inclusive, end exclusive, without the newline). */
+export function lineRange(text: string, line: number): [number, number] {
+  let start = 0;
+  for (let i = 1; i < line; i++) {
+    const next = text.indexOf('\n', start);
+    if (next === -1) return [text.length, text.length];
+    start = next + 1;
+  }
+  const end = text.indexOf('\n', start);
+  return [start, end === -1 ? text.length : end];
+}
+
+export interface EditorView {
+  destroy(): void;
+}
+
+/** Renders the editor starting from `text`; `onRun` opens a valid document in the scenario screen. */
+export function renderEditor(
+  root: HTMLElement,
+  start: { text: string; title: string },
+  onRun: (item: LibraryItem, text: string) => void,
+  onText: (text: string) => void,
+): EditorView {
+  const textarea = h('textarea', {
+    id: 'editor-text',
+    spellcheck: 'false',
+    autocapitalize: 'off',
+    autocomplete: 'off',
+    wrap: 'off',
+    'aria-describedby': 'editor-status',
+  });
+  textarea.value = start.text;
+  const gutter = h('pre', { class: 'gutter', 'aria-hidden': 'true' });
+  const status = h('p', { id: 'editor-status', role: 'status', 'aria-live': 'polite' }, 'Checking…');
+  const problems = h('ol', { id: 'editor-issues', class: 'issues' });
+  const runButton = h('button', { type: 'button', id: 'editor-run', class: 'primary', disabled: true }, 'Run this scenario');
+  const downloadButton = h('button', { type: 'button', id: 'editor-download' }, 'Download YAML');
+  const saveButton = h('button', { type: 'button', id: 'editor-save', disabled: true }, 'Save to the server');
+  const saveStatus = h('span', { id: 'editor-save-status', role: 'status' });
+  let latest: Validation | undefined;
+  let sequence = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const renderGutter = () => {
+    const lines = textarea.value.split('\n').length;
+    gutter.textContent = Array.from({ length: lines }, (_, i) => String(i + 1)).join('\n');
+    gutter.scrollTop = textarea.scrollTop;
+  };
+  const selectLine = (line: number, column?: number) => {
+    const [from, to] = lineRange(textarea.value, line);
+    textarea.focus();
+    textarea.setSelectionRange(column === undefined ? from : Math.min(to, from + column - 1), to);
+    // Scroll the line into view: lines are one line-height apart.
+    const lineHeight = Number.parseFloat(getComputedStyle(textarea).lineHeight) || 18;
+    textarea.scrollTop = Math.max(0, (line - 5) * lineHeight);
+    gutter.scrollTop = textarea.scrollTop;
+  };
+
+  const validate = async () => {
+    const mine = ++sequence;
+    const text = textarea.value;
+    onText(text);
+    let v: Validation;
+    try {
+      v = await validateDocument(text);
+    } catch (error) {
+      if (mine === sequence) status.textContent = `The check failed: ${(error as Error).message}`;
+      return;
+    }
+    if (mine !== sequence) return;
+    latest = v;
+    const errors = v.issues.filter((i) => i.severity === 'error');
+    const warnings = v.issues.length - errors.length;
+    status.textContent =
+      errors.length > 0
+        ? `${errors.length} problem${errors.length === 1 ? '' : 's'} to fix${warnings ? ` and ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}.`
+        : `The scenario is valid${warnings ? `, with ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}.`;
+    status.className = errors.length ? 'bad' : 'ok';
+    replace(
+      problems,
+      ...v.issues.map((i) => {
+        const where =
+          i.line === undefined ? 'somewhere in the document' : `line ${i.line}${i.column === undefined ? '' : `, column ${i.column}`}`;
+        const button = h(
+          'button',
+          { type: 'button', class: `issue ${i.severity}`, 'data-line': i.line, disabled: i.line === undefined },
+          h('strong', {}, `${i.severity === 'error' ? 'Problem' : 'Warning'} at ${where}: `),
+          i.message,
+          i.hint ? h('span', { class: 'hint' }, ` — ${i.hint}`) : null,
+          i.path ? h('span', { class: 'path' }, ` (${i.path})`) : null,
+        );
+        if (i.line !== undefined) button.addEventListener('click', () => selectLine(i.line as number, i.column));
+        return h('li', {}, button);
+      }),
+    );
+    runButton.disabled = !v.item;
+    saveButton.disabled = !v.item;
+  };
+  const schedule = () => {
+    renderGutter();
+    clearTimeout(timer);
+    timer = setTimeout(() => void validate(), VALIDATE_DEBOUNCE_MS);
+  };
+  textarea.addEventListener('input', schedule);
+  textarea.addEventListener('scroll', () => {
+    gutter.scrollTop = textarea.scrollTop;
+  });
+  // Tab indents by two spaces (YAML forbids tabs); Escape leaves the editor for keyboard users.
+  textarea.addEventListener('keydown', (event) => {
+    if (event.key === 'Tab' && !event.shiftKey) {
+      event.preventDefault();
+      textarea.setRangeText('  ', textarea.selectionStart, textarea.selectionEnd, 'end');
+      schedule();
+    } else if (event.key === 'Escape') {
+      runButton.focus();
+    }
+  });
+  runButton.addEventListener('click', () => {
+    if (latest?.item) onRun(latest.item, textarea.value);
+  });
+  downloadButton.addEventListener('click', () => {
+    const id = latest?.item?.id ?? 'scenario';
+    download(`${id}.yaml`, textarea.value, 'application/yaml');
+  });
+  saveButton.addEventListener('click', async () => {
+    saveStatus.textContent = 'Saving…';
+    try {
+      const response = await fetch('api/scenarios', {
+        method: 'POST',
+        headers: { 'content-type': 'application/yaml' },
+        body: textarea.value,
+      });
+      const body = (await response.json().catch(() => ({}))) as { id?: string; hash?: string; message?: string };
+      saveStatus.textContent = response.ok
+        ? `Saved as "${body.id}" (${(body.hash ?? '').slice(0, 12)}).`
+        : `Not saved: ${body.message ?? `the server answered ${response.status}`}.`;
+    } catch {
+      saveStatus.textContent = 'Not saved: no georisk server here (the app is running on its own). Download the YAML instead.';
+    }
+  });
+
+  replace(
+    root,
+    h(
+      'section',
+      { class: 'editor-screen', 'aria-labelledby': 'editor-title' },
+      h('p', { class: 'crumbs' }, h('a', { href: '#/' }, '← Library')),
+      h('h1', { id: 'editor-title', tabindex: -1 }, `Edit: ${start.title}`),
+      h(
+        'p',
+        { class: 'muted' },
+        'Changes are checked as you type. Includes resolve against the library (modules/…). Press Escape to leave the text box.',
+      ),
+      h('label', { for: 'editor-text', class: 'visually-hidden' }, 'Scenario YAML'),
+      h('div', { class: 'editor-box' }, gutter, textarea),
+      status,
+      problems,
+      h('p', { class: 'actions' }, runButton, ' ', downloadButton, ' ', saveButton, ' ', saveStatus),
+    ),
+  );
+  renderGutter();
+  void validate();
+  return { destroy: () => clearTimeout(timer) };
+}
