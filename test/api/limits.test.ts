@@ -87,6 +87,23 @@ describe('limits', () => {
     }
   });
 
+  it('sheds load with 503 overloaded while the event loop lags', async () => {
+    const t = await testApp({ pressure: { maxEventLoopDelayMs: 50, maxHeapUsedBytes: 2 * 1024 ** 3, sampleIntervalMs: 20 } });
+    try {
+      expect((await t.app.inject({ method: 'GET', url: '/api/health' })).statusCode).toBe(200);
+      // Block the event loop the way a synchronous bug would, then let the sampler see it.
+      const until = Date.now() + 400;
+      while (Date.now() < until) {}
+      await new Promise((r) => setTimeout(r, 5));
+      const res = await t.app.inject({ method: 'GET', url: '/api/scenarios' });
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['retry-after']).toBe('5');
+      expect(res.json()).toMatchObject({ code: 'overloaded', path: '' });
+    } finally {
+      await t.close();
+    }
+  });
+
   it('cancels a job past its deadline (503), records the run as failed, and the pool recovers', async () => {
     const t = await testApp({ pool: { threads: 1, jobDeadlineMs: 1000 } });
     try {

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
+import underPressure from '@fastify/under-pressure';
 import {
   buildModel,
   checkRunOptions,
@@ -44,6 +45,8 @@ export interface AppOptions {
   bodyLimitBytes?: number;
   /** Requests per IP per window, for all routes and for the simulation routes; false turns limiting off. */
   rateLimit?: { max: number; simulationMax: number; timeWindowMs: number } | false;
+  /** Load shedding: 503 `overloaded` while the event loop lags or the heap is too big; false turns it off. */
+  pressure?: { maxEventLoopDelayMs: number; maxHeapUsedBytes: number; sampleIntervalMs?: number } | false;
   /** Simulation jobs one client address may have admitted at once (429 beyond); false turns the cap off. */
   jobsPerClient?: number | false;
   logger?: boolean;
@@ -142,6 +145,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // helmet's defaults (script-src 'self', object-src 'none', frame-ancestors 'self'), never 'unsafe-eval'.
     contentSecurityPolicy: { useDefaults: true },
   });
+  if (options.pressure !== false) {
+    // Simulations never block the event loop, so lag or a swollen heap here means trouble: shed load early.
+    const pressure = options.pressure ?? { maxEventLoopDelayMs: 1000, maxHeapUsedBytes: 2 * 1024 ** 3 };
+    await app.register(underPressure, {
+      maxEventLoopDelay: pressure.maxEventLoopDelayMs,
+      maxHeapUsedBytes: pressure.maxHeapUsedBytes,
+      ...(pressure.sampleIntervalMs === undefined ? {} : { sampleInterval: pressure.sampleIntervalMs }),
+      pressureHandler: async (_request, _reply, type) => {
+        throw new ApiError(503, 'overloaded', `the server is overloaded (${type}); try again shortly`, '', 5);
+      },
+    });
+  }
   if (options.rateLimit !== false) {
     const limits = options.rateLimit ?? { max: 600, simulationMax: 60, timeWindowMs: 60_000 };
     await app.register(rateLimit, {

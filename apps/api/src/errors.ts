@@ -20,6 +20,7 @@ export const API_ERROR_CODES = {
   too_many_jobs: '429: this address already has two simulation jobs running (see Retry-After)',
   internal_error: '500: a fault in the server; the body has only a request id, the log has the rest',
   server_busy: '503: every slot of the worker pool is taken (see Retry-After)',
+  overloaded: '503: the event loop lags or the heap is too large, so new requests are shed (see Retry-After)',
   deadline_exceeded: '503: the job did not finish within its deadline and was stopped',
   cancelled: '503: the client went away, so the job was stopped (recorded on the run)',
   shutting_down: '503: the server stopped before the job finished',
