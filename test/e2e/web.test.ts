@@ -279,6 +279,17 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await expect.poll(() => page.textContent('#run-status')).toBe('Cancelled.');
     expect(await page.isEnabled('#run')).toBe(true);
     expect(await page.isDisabled('#cancel')).toBe(true);
+
+    // Sensitivity in a worker: a tornado of the chance of war.
+    await page.selectOption('#sens-metric', 'war_reached');
+    await page.selectOption('#sens-method', 'tornado');
+    await page.fill('#sens-trials', '100');
+    await page.click('#sens-run');
+    await page.waitForSelector('#chart-tornado[data-drawn="true"]', { timeout: 120_000 });
+    expect(await page.textContent('#sens-status')).toMatch(/^Done: \d+ points of 100 trials each, seed 3\.$/);
+    expect(await page.$$eval('#chart-tornado table tbody tr', (rows) => rows.length)).toBeGreaterThan(10);
+    await page.locator('#chart-tornado').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'sensitivity-tornado.png'), fullPage: false });
     await page.close();
   });
 

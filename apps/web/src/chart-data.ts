@@ -260,3 +260,50 @@ export function formatDifference(d: Difference, isProbability: boolean): string 
   const n = (x: number) => sign(x, formatNumber(x));
   return `${n(d.diff)} [${n(d.ci95[0])}, ${n(d.ci95[1])}]`;
 }
+
+/** One tornado bar: a parameter at its two ends and the metric's mean there. */
+export interface TornadoRow {
+  param: string;
+  low: number;
+  high: number;
+  outputLow: number;
+  outputHigh: number;
+  swing: number;
+}
+
+/** The most influential `max` tornado bars, largest swing first. */
+export function tornadoRows(bars: readonly TornadoRow[], max = 15): TornadoRow[] {
+  return [...bars].sort((a, b) => b.swing - a.swing).slice(0, max);
+}
+
+export function tornadoSummary(metric: string, base: number | undefined, rows: readonly TornadoRow[]): string {
+  if (rows.length === 0) return `No parameter moves ${metric}.`;
+  const top = rows
+    .slice(0, 3)
+    .map((r) => `${r.param} (${formatNumber(r.outputLow)} to ${formatNumber(r.outputHigh)})`)
+    .join(', ');
+  return `Tornado for ${metric}${base === undefined ? '' : ` (at the panel's values: ${formatNumber(base)})`}: the largest swings come from ${top}.`;
+}
+
+/** A Sobol' index row (first and total order with intervals). */
+export interface SobolRow {
+  param: string;
+  first: number;
+  firstCi95: [number, number];
+  total: number;
+  totalCi95: [number, number];
+}
+
+/** The `max` parameters with the largest total-order index. */
+export function sobolRows(rows: readonly SobolRow[], max = 15): SobolRow[] {
+  return [...rows].sort((a, b) => b.total - a.total).slice(0, max);
+}
+
+export function sobolSummary(metric: string, rows: readonly SobolRow[]): string {
+  if (rows.length === 0) return `No Sobol' indices for ${metric}.`;
+  const top = rows
+    .slice(0, 3)
+    .map((r) => `${r.param} (total ${formatNumber(r.total)}, first ${formatNumber(r.first)})`)
+    .join(', ');
+  return `Sobol' indices for ${metric}: the largest total-order indices are ${top}.`;
+}

@@ -25,10 +25,14 @@ import {
   type MetricView,
   type OutcomeBar,
   occupancySeries,
+  type SobolRow,
   seriesColor,
+  sobolRows,
+  type TornadoRow,
   type TrackView,
   thinIndices,
   timeAxis,
+  tornadoRows,
   withAlpha,
 } from './chart-data.ts';
 import { dataTable, h } from './dom.ts';
@@ -43,7 +47,8 @@ const errorBarPlugin: Plugin = {
       const bars = (dataset as { errorBars?: ([number, number] | null)[] }).errorBars;
       const meta = chart.getDatasetMeta(di);
       if (!bars || meta.hidden) return;
-      const scale = chart.scales[meta.yAxisID ?? 'y'];
+      const horizontal = chart.options.indexAxis === 'y';
+      const scale = chart.scales[(horizontal ? meta.xAxisID : meta.yAxisID) ?? (horizontal ? 'x' : 'y')];
       if (!scale) return;
       ctx.save();
       ctx.strokeStyle = '#111';
@@ -51,6 +56,21 @@ const errorBarPlugin: Plugin = {
       meta.data.forEach((el, i) => {
         const bar = bars[i];
         if (!bar) return;
+        if (horizontal) {
+          const y = el.y;
+          const left = scale.getPixelForValue(bar[0]);
+          const right = scale.getPixelForValue(bar[1]);
+          const cap = Math.min(6, ((el as unknown as { height?: number }).height ?? 12) / 3);
+          ctx.beginPath();
+          ctx.moveTo(left, y);
+          ctx.lineTo(right, y);
+          ctx.moveTo(left, y - cap);
+          ctx.lineTo(left, y + cap);
+          ctx.moveTo(right, y - cap);
+          ctx.lineTo(right, y + cap);
+          ctx.stroke();
+          return;
+        }
         const x = el.x;
         const top = scale.getPixelForValue(bar[1]);
         const bottom = scale.getPixelForValue(bar[0]);
@@ -392,6 +412,111 @@ export function histogramChart(name: string, m: MetricView, summary: string): Ch
         },
         tooltip: { callbacks: { label: (item: { raw: unknown }) => `${formatPercent(Number(item.raw))} of trials` } },
       } as never,
+    },
+  });
+}
+
+/** A tornado: the metric's mean with each parameter at the low and at the high end of its range. */
+export function tornadoChart(metric: string, base: number | undefined, bars: readonly TornadoRow[], summary: string): ChartFigure {
+  const rows = tornadoRows(bars);
+  const centre = base ?? 0;
+  const table = dataTable(
+    `Tornado for ${metric}: its mean with each parameter at the ends of its range`,
+    ['parameter', 'low value', 'high value', `${metric} at low`, `${metric} at high`, 'swing'],
+    tornadoRows(bars, bars.length).map((r) => [
+      r.param,
+      formatNumber(r.low),
+      formatNumber(r.high),
+      formatNumber(r.outputLow),
+      formatNumber(r.outputHigh),
+      formatNumber(r.swing),
+    ]),
+  );
+  return figure(`chart-tornado`, `Tornado: ${metric}`, summary, table, {
+    type: 'bar',
+    data: {
+      labels: rows.map((r) => r.param),
+      datasets: [
+        {
+          label: 'parameter at the low end',
+          data: rows.map((r) => [centre, r.outputLow]) as never,
+          backgroundColor: withAlpha(seriesColor(0), 0.8),
+          borderColor: seriesColor(0),
+          borderWidth: 1,
+          grouped: false,
+        },
+        {
+          label: 'parameter at the high end',
+          data: rows.map((r) => [centre, r.outputHigh]) as never,
+          backgroundColor: withAlpha(seriesColor(1), 0.8),
+          borderColor: seriesColor(1),
+          borderWidth: 1,
+          grouped: false,
+        },
+      ],
+    },
+    options: {
+      indexAxis: 'y',
+      scales: { x: { title: { display: true, text: `${metric} (mean)` } }, y: { ticks: { autoSkip: false } } },
+      plugins: {
+        legend: { position: 'bottom' },
+        tooltip: {
+          callbacks: {
+            label: (item) => {
+              const r = rows[item.dataIndex];
+              if (!r) return '';
+              return item.datasetIndex === 0
+                ? `${r.param} = ${formatNumber(r.low)}: ${formatNumber(r.outputLow)}`
+                : `${r.param} = ${formatNumber(r.high)}: ${formatNumber(r.outputHigh)}`;
+            },
+          },
+        },
+      },
+    },
+  });
+}
+
+/** Sobol' first- and total-order indices with their 95% bootstrap intervals. */
+export function sobolChart(metric: string, indices: readonly SobolRow[], summary: string): ChartFigure {
+  const rows = sobolRows(indices);
+  const table = dataTable(
+    `Sobol' indices for ${metric}`,
+    ['parameter', 'first order', '95% interval', 'total order', '95% interval'],
+    sobolRows(indices, indices.length).map((r) => [
+      r.param,
+      formatNumber(r.first),
+      `[${formatNumber(r.firstCi95[0])}, ${formatNumber(r.firstCi95[1])}]`,
+      formatNumber(r.total),
+      `[${formatNumber(r.totalCi95[0])}, ${formatNumber(r.totalCi95[1])}]`,
+    ]),
+  );
+  return figure(`chart-sobol`, `Sobol' indices: ${metric}`, summary, table, {
+    type: 'bar',
+    data: {
+      labels: rows.map((r) => r.param),
+      datasets: [
+        {
+          label: 'first order (alone)',
+          data: rows.map((r) => r.first),
+          backgroundColor: withAlpha(seriesColor(2), 0.8),
+          borderColor: seriesColor(2),
+          borderWidth: 1,
+          errorBars: rows.map((r) => r.firstCi95),
+        } as never,
+        {
+          label: 'total order (with interactions)',
+          data: rows.map((r) => r.total),
+          backgroundColor: withAlpha(seriesColor(3), 0.8),
+          borderColor: seriesColor(3),
+          borderWidth: 1,
+          errorBars: rows.map((r) => r.totalCi95),
+        } as never,
+      ],
+    },
+    options: {
+      indexAxis: 'y',
+      scales: { x: { title: { display: true, text: 'share of the variance' } }, y: { ticks: { autoSkip: false } } },
+      plugins: { legend: { position: 'bottom' } },
     },
   });
 }

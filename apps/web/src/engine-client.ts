@@ -4,7 +4,7 @@
  * summaries are merged and finalized in a worker, so the numbers equal `georisk run` for the same
  * scenario, overrides, seed and trials, whatever the number of workers.
  */
-import type { ExactResult, Issue, Overrides, RunResult, RunSummary, ScenarioDocument } from '@georisk/engine';
+import type { ExactResult, Issue, Overrides, RunResult, RunSummary, ScenarioDocument, SensitivityResult } from '@georisk/engine';
 import type { LibraryItem, Validation, WorkerReply, WorkerRequest } from './protocol.ts';
 
 /** The engine's chunk size (CHUNK_TRIALS); chunk boundaries never change the numbers, only the work split. */
@@ -35,7 +35,11 @@ export class CancelledError extends Error {
   }
 }
 
-type Pending = { resolve: (reply: WorkerReply) => void; reject: (error: Error) => void; onProgress?: (done: number) => void };
+type Pending = {
+  resolve: (reply: WorkerReply) => void;
+  reject: (error: Error) => void;
+  onProgress?: (done: number, total?: number) => void;
+};
 
 // Strip request ids from the Omit so callers can pass a request without one.
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
@@ -53,7 +57,7 @@ class EngineWorker {
       const p = this.pending.get(reply.id);
       if (!p) return;
       if (reply.type === 'progress') {
-        p.onProgress?.(reply.done);
+        p.onProgress?.(reply.done, reply.total);
         return;
       }
       this.pending.delete(reply.id);
@@ -66,7 +70,7 @@ class EngineWorker {
     };
   }
 
-  request(req: DistributiveOmit<WorkerRequest, 'id'>, onProgress?: (done: number) => void): Promise<WorkerReply> {
+  request(req: DistributiveOmit<WorkerRequest, 'id'>, onProgress?: (done: number, total?: number) => void): Promise<WorkerReply> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, ...(onProgress ? { onProgress } : {}) });
@@ -221,5 +225,44 @@ export function runMonteCarlo(req: RunRequest): RunHandle {
       throw cancelled ? new CancelledError() : error;
     }),
     cancel,
+  };
+}
+
+export interface SensitivityHandle {
+  result: Promise<SensitivityResult>;
+  cancel(): void;
+}
+
+/** Runs a tornado or Sobol' analysis of one metric in a worker of its own (cancelled by terminating it). */
+export function runSensitivity(
+  req: {
+    scenario: ScenarioDocument;
+    overrides: Overrides;
+    method: 'tornado' | 'sobol';
+    metric: string;
+    trials: number;
+    samples: number;
+    seed: number;
+  },
+  onProgress: (done: number, total: number) => void,
+): SensitivityHandle {
+  const worker = new EngineWorker();
+  let cancelled = false;
+  const result = worker
+    .request({ type: 'sensitivity', ...req }, (done, total) => onProgress(done, total ?? done))
+    .then((reply) => {
+      if (reply.type !== 'sensitivity') throw new Error(`unexpected reply ${reply.type}`);
+      return reply.result;
+    })
+    .catch((error: unknown) => {
+      throw cancelled ? new CancelledError() : error;
+    })
+    .finally(() => worker.worker.terminate());
+  return {
+    result,
+    cancel: () => {
+      cancelled = true;
+      worker.terminate(new CancelledError());
+    },
   };
 }

@@ -16,6 +16,7 @@ import {
   type Overrides,
   representabilityProblems,
   type ScenarioDocument,
+  sensitivity,
   simulate,
 } from '@georisk/engine';
 import { bundledResolver, scenarioPaths } from './library-paths.ts';
@@ -95,6 +96,26 @@ export function handle(req: WorkerRequest, post: (reply: WorkerReply) => void): 
   switch (req.type) {
     case 'library':
       return { type: 'library', id: req.id, ...loadLibrary() };
+    case 'sensitivity': {
+      // The analysis varies each parameter around the values on the panel, not the file's defaults.
+      const scenario: ScenarioDocument = structuredClone(req.scenario);
+      for (const [name, value] of Object.entries(req.overrides)) {
+        const p = scenario.parameters[name];
+        if (p) p.default = value;
+      }
+      const result = sensitivity(
+        scenario,
+        {
+          method: req.method,
+          metrics: [req.metric],
+          trials: req.trials,
+          seed: req.seed,
+          ...(req.method === 'sobol' ? { samples: req.samples } : {}),
+        },
+        (done, total) => post({ type: 'progress', id: req.id, done, total }),
+      );
+      return { type: 'sensitivity', id: req.id, result };
+    }
     case 'validate':
       return { type: 'validate', id: req.id, validation: validateText(req.text) };
     case 'exact': {

@@ -1,5 +1,5 @@
 /** Messages between the page and the engine workers (plain data only: it crosses postMessage). */
-import type { ExactResult, Issue, Overrides, RunResult, RunSummary, ScenarioDocument } from '@georisk/engine';
+import type { ExactResult, Issue, Overrides, RunResult, RunSummary, ScenarioDocument, SensitivityResult } from '@georisk/engine';
 
 /** What the library lists for a scenario, with the scenario itself (modules expanded). */
 export interface LibraryItem {
@@ -25,6 +25,17 @@ export type WorkerRequest =
   | { type: 'library'; id: number }
   | { type: 'exact'; id: number; scenario: ScenarioDocument; overrides: Overrides }
   | { type: 'validate'; id: number; text: string }
+  | {
+      type: 'sensitivity';
+      id: number;
+      scenario: ScenarioDocument;
+      overrides: Overrides;
+      method: 'tornado' | 'sobol';
+      metric: string;
+      trials: number;
+      samples: number;
+      seed: number;
+    }
   | { type: 'plan'; id: number; scenario: ScenarioDocument; overrides: Overrides; seed: number; trials: number }
   | {
       type: 'chunk';
@@ -51,7 +62,8 @@ export type WorkerReply =
   | { type: 'exact'; id: number; result: ExactResult; ms: number }
   | { type: 'validate'; id: number; validation: Validation }
   | { type: 'plan'; id: number; steps: number; warnings: Issue[] }
-  | { type: 'progress'; id: number; done: number }
+  | { type: 'progress'; id: number; done: number; total?: number }
+  | { type: 'sensitivity'; id: number; result: SensitivityResult }
   | { type: 'chunk'; id: number; summary: RunSummary }
   | { type: 'finalize'; id: number; result: RunResult }
   | { type: 'error'; id: number; issues: Issue[]; message: string };

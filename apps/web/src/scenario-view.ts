@@ -12,11 +12,21 @@ import {
   type MetricView,
   outcomeBars,
   outcomeSummary,
+  sobolSummary,
+  tornadoSummary,
   trackSummary,
 } from './chart-data.ts';
-import { type ChartFigure, firstPassageChart, histogramChart, occupancyChart, outcomeChart } from './charts.ts';
+import { type ChartFigure, firstPassageChart, histogramChart, occupancyChart, outcomeChart, sobolChart, tornadoChart } from './charts.ts';
 import { download, h, replace } from './dom.ts';
-import { CancelledError, EngineError, ExactPreview, type RunHandle, runMonteCarlo } from './engine-client.ts';
+import {
+  CancelledError,
+  EngineError,
+  ExactPreview,
+  type RunHandle,
+  runMonteCarlo,
+  runSensitivity,
+  type SensitivityHandle,
+} from './engine-client.ts';
 import { downloadName, runCsv, runJson } from './export.ts';
 import {
   formatCount,
@@ -592,6 +602,95 @@ export function renderScenario(
     else if (lastRun) renderResults();
   }
 
+  // --- Sensitivity: which assumptions move a metric ---
+  const sensMetric = h(
+    'select',
+    { id: 'sens-metric' },
+    ...metricOrder.map((m) => h('option', { value: m, selected: m === (metricOrder.find((n) => /war/.test(n)) ?? metricOrder[0]) }, m)),
+  );
+  const sensMethod = h(
+    'select',
+    { id: 'sens-method' },
+    h('option', { value: 'tornado' }, 'Tornado (each parameter at its range ends)'),
+    h('option', { value: 'sobol' }, "Sobol' indices (variance shares, with interactions)"),
+  );
+  const sensTrials = h('input', { type: 'number', id: 'sens-trials', min: 50, max: 100_000, step: 50, value: 300 });
+  const sensSamples = h('input', { type: 'number', id: 'sens-samples', min: 8, max: 1024, step: 8, value: 32 });
+  const sensRun = h('button', { type: 'button', id: 'sens-run' }, 'Analyse');
+  const sensCancel = h('button', { type: 'button', id: 'sens-cancel', disabled: true }, 'Cancel');
+  const sensProgress = h('progress', { id: 'sens-progress', max: 1, value: 0, 'aria-label': 'Sensitivity progress' });
+  const sensStatus = h('p', { id: 'sens-status', role: 'status', 'aria-live': 'polite' });
+  const sensOut = h('div', { class: 'charts', id: 'sens-out' });
+  let sensRunning: SensitivityHandle | undefined;
+  let sensChart: ChartFigure | undefined;
+  sensRun.addEventListener('click', () => {
+    if (sensRunning) return;
+    const method = sensMethod.value as 'tornado' | 'sobol';
+    const metric = sensMetric.value;
+    const trialsPerPoint = readWhole(sensTrials, 50, 100_000, 300);
+    const samples = 2 ** Math.round(Math.log2(readWhole(sensSamples, 8, 1024, 32)));
+    sensSamples.value = String(samples);
+    sensRun.disabled = true;
+    sensCancel.disabled = false;
+    sensProgress.value = 0;
+    sensStatus.textContent = 'Analysing…';
+    sensRunning = runSensitivity(
+      { scenario, overrides: effectiveOverrides(values, defaults), method, metric, trials: trialsPerPoint, samples, seed },
+      (done, total) => {
+        sensProgress.value = done / total;
+        sensStatus.textContent = `Analysing: ${formatCount(done)} of ${formatCount(total)} points…`;
+      },
+    );
+    sensRunning.result
+      .then((r) => {
+        const m = r.metrics[0];
+        sensChart?.destroy();
+        sensChart = undefined;
+        if (!m) return;
+        sensChart =
+          method === 'tornado'
+            ? tornadoChart(metric, m.base, m.tornado ?? [], tornadoSummary(metric, m.base, m.tornado ?? []))
+            : sobolChart(metric, m.sobol ?? [], sobolSummary(metric, m.sobol ?? []));
+        replace(sensOut, sensChart.figure, ...m.warnings.map((w) => h('p', { class: 'warn' }, w)));
+        sensChart.draw();
+        sensProgress.value = 1;
+        sensStatus.textContent = `Done: ${formatCount(r.modelRuns)} points of ${formatCount(r.trials)} trials each, seed ${r.seed}.`;
+      })
+      .catch((error: unknown) => {
+        sensProgress.value = 0;
+        if (error instanceof CancelledError) sensStatus.textContent = 'Cancelled.';
+        else
+          replace(
+            sensStatus,
+            h('strong', {}, 'The analysis failed: '),
+            issueList(error instanceof EngineError ? error.issues : [], (error as Error).message),
+          );
+      })
+      .finally(() => {
+        sensRunning = undefined;
+        sensRun.disabled = false;
+        sensCancel.disabled = true;
+      });
+  });
+  sensCancel.addEventListener('click', () => sensRunning?.cancel());
+  const sensitivitySection = h(
+    'section',
+    { class: 'sensitivity', 'aria-labelledby': 'sens-title' },
+    h('h2', { id: 'sens-title' }, 'Which assumptions matter?'),
+    h(
+      'div',
+      { class: 'run-panel' },
+      h('div', { class: 'field' }, h('label', { for: 'sens-metric' }, 'Metric'), sensMetric),
+      h('div', { class: 'field' }, h('label', { for: 'sens-method' }, 'Method'), sensMethod),
+      h('div', { class: 'field' }, h('label', { for: 'sens-trials' }, 'Trials per point'), sensTrials),
+      h('div', { class: 'field' }, h('label', { for: 'sens-samples' }, "Sobol' samples"), sensSamples),
+      h('div', { class: 'buttons' }, sensRun, sensCancel),
+      sensProgress,
+    ),
+    sensStatus,
+    sensOut,
+  );
+
   // --- Layout ---
   const backToEditor = edited ? h('button', { type: 'button', id: 'back-to-editor' }, '← Back to the editor') : null;
   backToEditor?.addEventListener('click', () => edited?.back());
@@ -654,6 +753,7 @@ export function renderScenario(
             ? h('p', { class: 'exact-status muted', id: 'exact-status' }, `No live exact preview: ${item.notExact[0]}`)
             : exactStatus,
           results,
+          sensitivitySection,
         ),
       ),
     ),
@@ -667,6 +767,8 @@ export function renderScenario(
       clearTimeout(exactTimer);
       clearTimeout(addressTimer);
       running?.cancel();
+      sensRunning?.cancel();
+      sensChart?.destroy();
       for (const c of charts) c.destroy();
     },
   };
