@@ -13,10 +13,14 @@ import {
   occupancySeries,
   outcomeBars,
   outcomeSummary,
+  sobolRows,
+  sobolSummary,
   type TrackView,
   thinIndices,
   timeAxis,
   timeToReach,
+  tornadoRows,
+  tornadoSummary,
   withAlpha,
 } from '../src/chart-data.ts';
 
@@ -142,5 +146,25 @@ describe('comparing with a baseline', () => {
     expect(formatDifference(war, true)).toBe('+3.0 pp [+2.1, +3.9]');
     expect(formatDifference(deaths, false)).toBe('+2 [-2.9, +6.9]');
     expect(formatDifference({ diff: -0.0001, ci95: [-0.003, 0.0028], clear: false }, true)).toBe('0.0 pp [-0.3, +0.3]');
+  });
+});
+
+describe('sensitivity charts', () => {
+  it('rank tornado bars by swing and Sobol indices by total order, with text alternatives', () => {
+    const bars = [
+      { param: 'a', low: 0, high: 1, outputLow: 0.1, outputHigh: 0.12, swing: 0.02 },
+      { param: 'b', low: 0, high: 1, outputLow: 0.05, outputHigh: 0.2, swing: 0.15 },
+      { param: 'c', low: 0, high: 1, outputLow: 0.12, outputHigh: 0.08, swing: 0.04 },
+    ];
+    expect(tornadoRows(bars, 2).map((r) => r.param)).toEqual(['b', 'c']);
+    expect(tornadoSummary('war', 0.1, tornadoRows(bars))).toBe(
+      "Tornado for war (at the panel's values: 0.1): the largest swings come from b (0.05 to 0.2), c (0.12 to 0.08), a (0.1 to 0.12).",
+    );
+    const indices = [
+      { param: 'x', first: 0.1, firstCi95: [0.05, 0.15] as [number, number], total: 0.2, totalCi95: [0.1, 0.3] as [number, number] },
+      { param: 'y', first: 0.5, firstCi95: [0.4, 0.6] as [number, number], total: 0.7, totalCi95: [0.6, 0.8] as [number, number] },
+    ];
+    expect(sobolRows(indices).map((r) => r.param)).toEqual(['y', 'x']);
+    expect(sobolSummary('war', sobolRows(indices))).toContain('y (total 0.7, first 0.5)');
   });
 });
