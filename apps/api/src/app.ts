@@ -22,15 +22,27 @@ import {
   type Model,
   type Overrides,
   planChunks,
+  planSweep,
+  type QuantileName,
+  type SweepPlan,
   scenarioHash,
 } from '@georisk/engine';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { ApiError, errorReply, sendError } from './errors.ts';
+import { JobRunner } from './jobs.ts';
 import { confinedResolver, defaultScenariosDir, type LibraryEntry, loadLibrary, type ScenarioSummary } from './library.ts';
 import { registerOpenApi } from './openapi.ts';
 import { type PoolOptions, SimulationPool } from './pool.ts';
-import { DocumentRequestSchema, ExactRequestSchema, IdParamsSchema, RunListQuerySchema, RunRequestSchema } from './schemas.ts';
+import {
+  DocumentRequestSchema,
+  ExactRequestSchema,
+  IdParamsSchema,
+  RunListQuerySchema,
+  RunRequestSchema,
+  type SweepRequest,
+  SweepRequestSchema,
+} from './schemas.ts';
 import { Store } from './store.ts';
 
 export interface AppOptions {
@@ -41,6 +53,8 @@ export interface AppOptions {
   pool?: PoolOptions;
   /** Ceiling on trials × steps for one request (the CLI's default is 1e10). */
   trialStepBudget?: number;
+  /** Ceiling on points × trials × steps for one sweep job. */
+  sweepBudget?: number;
   /** Largest request body in bytes. */
   bodyLimitBytes?: number;
   /** Requests per IP per window, for all routes and for the simulation routes; false turns limiting off. */
@@ -54,6 +68,8 @@ export interface AppOptions {
 
 /** Default ceiling on trials × steps for one API request: a fifth of the CLI's. */
 export const API_TRIAL_STEP_BUDGET = 2e9;
+/** Default ceiling on points × trials × steps for one sweep job. */
+export const API_SWEEP_BUDGET = 2e10;
 /** Default body limit: a scenario document of MAX_DOCUMENT_CHARS plus its JSON envelope. */
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 
@@ -106,10 +122,10 @@ function clientGone(reply: FastifyReply): AbortSignal {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   const budget = options.trialStepBudget ?? API_TRIAL_STEP_BUDGET;
+  const sweepBudget = options.sweepBudget ?? API_SWEEP_BUDGET;
   const app = Fastify({
-    logger: options.logger ?? false,
-    // Faults are logged by the error handler; a line per request would drown them.
-    disableRequestLogging: true,
+    // Warnings and faults only: a line per request would drown them (the error handler logs faults in full).
+    logger: options.logger ? { level: 'warn' } : false,
     bodyLimit,
     // Without a proxy in front, these guard against slow clients holding sockets open.
     requestTimeout: 30_000,
@@ -131,8 +147,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   if (abandoned > 0) app.log.warn({ abandoned }, 'runs left unfinished by a previous server were marked failed');
   const pool = new SimulationPool({ onWorkerError: (err) => app.log.error({ err }, 'worker thread failed'), ...options.pool });
+  const jobs = new JobRunner(store, pool, app.log);
   app.addHook('onClose', async () => {
     await pool.close();
+    // Jobs stop with the pool and stay "running" in the store, so the next start resumes them.
+    await jobs.settled();
     store.close();
   });
 
@@ -231,6 +250,51 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const source = (body: { scenarioId?: string | undefined; text?: string | undefined }): LoadedScenario =>
     body.scenarioId !== undefined ? scenarioById(body.scenarioId).loaded : loadText(body.text as string);
+
+  /** Plans a sweep from its request (also when resuming one after a restart); checks its cost. */
+  const planFor = (body: SweepRequest): SweepPlan => {
+    const loaded = source(body);
+    let plan: SweepPlan;
+    try {
+      plan = planSweep(loaded.scenario, {
+        design: body.design,
+        trials: body.trials,
+        seed: body.seed,
+        budget,
+        ...(body.metrics ? { metrics: body.metrics } : {}),
+        ...(body.quantiles ? { quantiles: body.quantiles as QuantileName[] } : {}),
+      });
+    } catch (error) {
+      throw locate(loaded, error);
+    }
+    const steps = Math.round(plan.scenario.time.horizon / plan.scenario.time.dt);
+    const cost = plan.points.length * plan.trials * steps;
+    if (cost > sweepBudget) {
+      throw new ApiError(
+        400,
+        'budget_exceeded',
+        `${plan.points.length} points × ${plan.trials} trials × ${steps} steps = ${cost.toExponential(2)} trial-steps exceeds the sweep budget of ${sweepBudget.toExponential(2)}`,
+        'trials',
+      );
+    }
+    return plan;
+  };
+
+  // Jobs a previous process left running: resume them, keeping the rows already stored.
+  for (const job of store.unfinishedJobs()) {
+    try {
+      const plan = planFor(SweepRequestSchema.parse(job.request));
+      if (plan.fingerprint !== job.fingerprint) throw new Error('the scenario or the engine changed since the job started');
+      jobs.resume(job.id, plan);
+      app.log.warn({ job: job.id, done: job.done, total: job.total }, 'resuming a job left unfinished');
+    } catch (error) {
+      store.finishJob(job.id, 'failed', {
+        code: 'server_restarted',
+        message: `the job could not be resumed after a restart (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); start it again`,
+        path: '',
+      });
+    }
+  }
 
   app.get('/', { config: { rateLimit: false } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(INDEX_PAGE));
 
@@ -376,6 +440,48 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     } catch (error) {
       throw locate(loaded, error);
     }
+  });
+
+  app.post('/api/sweeps', { config: simulationLimit }, async (request, reply) => {
+    const body = parseBody(SweepRequestSchema, request.body);
+    const plan = planFor(body);
+    const id = randomUUID();
+    jobs.startSweep(id, body, plan);
+    return reply
+      .code(202)
+      .header('location', `/api/jobs/${id}`)
+      .send({ id, kind: 'sweep', status: 'running', progress: { done: 0, total: plan.points.length }, columns: plan.columns });
+  });
+
+  app.get('/api/jobs/:id', async (request) => {
+    const { id } = parseBody(IdParamsSchema, request.params);
+    const job = store.getJob(id);
+    if (!job) throw new ApiError(404, 'not_found', `no job with id "${id}"`, 'id');
+    // Rows as `georisk sweep --format jsonl` writes them: one object per finished point, in point order.
+    const rows = [...store.jobRows(id).entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([, row]) => Object.fromEntries(job.columns.map((c, i) => [c, row[i] ?? null])));
+    return {
+      id: job.id,
+      kind: job.kind,
+      status: job.status,
+      progress: { done: job.done, total: job.total },
+      columns: job.columns,
+      rows,
+      error: job.error,
+      request: job.request,
+      createdAt: job.createdAt,
+      finishedAt: job.finishedAt,
+    };
+  });
+
+  app.delete('/api/jobs/:id', async (request) => {
+    const { id } = parseBody(IdParamsSchema, request.params);
+    const job = store.getJob(id);
+    if (!job) throw new ApiError(404, 'not_found', `no job with id "${id}"`, 'id');
+    if (job.status === 'running') jobs.cancel(id);
+    const after = store.getJob(id) ?? job;
+    return { id, status: after.status, progress: { done: after.done, total: after.total } };
   });
 
   await registerOpenApi(app);

@@ -8,7 +8,7 @@ import { ENGINE_VERSION } from '@georisk/engine';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { API_ERROR_CODES } from './errors.ts';
-import { DocumentRequestSchema, ErrorBodySchema, ExactRequestSchema, RunRequestSchema } from './schemas.ts';
+import { DocumentRequestSchema, ErrorBodySchema, ExactRequestSchema, RunRequestSchema, SweepRequestSchema } from './schemas.ts';
 
 function schema(s: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
   const json = z.toJSONSchema(s, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -95,6 +95,29 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { 200: { description: 'run' }, ...errors(404) },
         },
       },
+      '/api/sweeps': {
+        post: {
+          summary:
+            "Start a parameter sweep (grid, Latin hypercube or Sobol') as a background job; rows equal `georisk sweep --format jsonl`",
+          requestBody: { required: true, content: json('SweepRequest') },
+          responses: {
+            202: { description: '`{id, kind, status, progress, columns}`; poll /api/jobs/{id}' },
+            ...errors(400, 404, 413, 429, 503),
+          },
+        },
+      },
+      '/api/jobs/{id}': {
+        get: {
+          summary: 'A job: status (running, done, failed, cancelled), progress, columns and the rows finished so far',
+          parameters: idParam,
+          responses: { 200: { description: 'job' }, ...errors(404) },
+        },
+        delete: {
+          summary: 'Cancel a running job (the rows finished so far are kept)',
+          parameters: idParam,
+          responses: { 200: { description: '`{id, status, progress}`' }, ...errors(404) },
+        },
+      },
       '/api/exact': {
         post: {
           summary: 'Solve a scenario exactly (scenarios whose tracks form a finite Markov chain)',
@@ -108,6 +131,7 @@ export function openApiDocument(): Record<string, unknown> {
         DocumentRequest: schema(DocumentRequestSchema),
         RunRequest: schema(RunRequestSchema),
         ExactRequest: schema(ExactRequestSchema),
+        SweepRequest: schema(SweepRequestSchema),
         Error: {
           ...schema(ErrorBodySchema, 'output'),
           description: `Every 4xx and 5xx body. The API's own codes:\n${Object.entries(API_ERROR_CODES)

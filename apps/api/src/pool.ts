@@ -15,8 +15,11 @@ import {
   mergeSummaries,
   type Overrides,
   planChunks,
+  planModel,
+  pointOverrides,
   type RunSummary,
   type ScenarioDocument,
+  type SweepPlan,
 } from '@georisk/engine';
 import { Piscina } from 'piscina';
 import { ApiError } from './errors.ts';
@@ -82,6 +85,11 @@ export class SimulationPool {
     return this.jobs;
   }
 
+  /** True when a new job would be refused (every slot taken, or closing). */
+  get isFull(): boolean {
+    return this.jobs >= this.maxJobs || this.closing.signal.aborted;
+  }
+
   /** Tasks waiting for a thread. */
   get queuedTasks(): number {
     return this.piscina.queueSize;
@@ -91,26 +99,24 @@ export class SimulationPool {
    * Admits one job or refuses at once with 503 and Retry-After; the job gets a signal that fires
    * when the caller's signal does, when its deadline passes, or when the pool closes.
    */
-  private async job<T>(signal: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async job<T>(
+    signal: AbortSignal | undefined,
+    work: (signal: AbortSignal) => Promise<T>,
+    deadlineMs = this.jobDeadlineMs,
+  ): Promise<T> {
     if (this.closing.signal.aborted) throw new ApiError(503, 'shutting_down', 'the server is shutting down', '', RETRY_AFTER_SECONDS);
     if (this.jobs >= this.maxJobs) {
       throw new ApiError(503, 'server_busy', `the server is running ${this.jobs} jobs; try again shortly`, '', RETRY_AFTER_SECONDS);
     }
     this.jobs++;
-    const deadline = AbortSignal.timeout(this.jobDeadlineMs);
+    const deadline = Number.isFinite(deadlineMs) ? AbortSignal.timeout(deadlineMs) : new AbortController().signal;
     const combined = AbortSignal.any([deadline, this.closing.signal, ...(signal ? [signal] : [])]);
     try {
       return await work(combined);
     } catch (error) {
       if (combined.aborted) {
         if (deadline.aborted) {
-          throw new ApiError(
-            503,
-            'deadline_exceeded',
-            `the job did not finish within ${this.jobDeadlineMs / 1000} s`,
-            '',
-            RETRY_AFTER_SECONDS,
-          );
+          throw new ApiError(503, 'deadline_exceeded', `the job did not finish within ${deadlineMs / 1000} s`, '', RETRY_AFTER_SECONDS);
         }
         if (this.closing.signal.aborted) {
           throw new ApiError(503, 'shutting_down', 'the server shut down before the job finished; run it again', '', RETRY_AFTER_SECONDS);
@@ -170,6 +176,30 @@ export class SimulationPool {
       for (const part of parts) mergeSummaries(total, part as RunSummary);
       return total;
     });
+  }
+
+  /**
+   * Runs a long job (a sweep) in one admission slot with no deadline: it ends when its work does,
+   * when `signal` fires (DELETE), or when the pool closes.
+   */
+  longJob<T>(signal: AbortSignal, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return this.job(signal, work, Number.POSITIVE_INFINITY);
+  }
+
+  /** One point of a sweep plan: its chunks on the pool one after another, merged exactly (the CLI's rows, bit for bit). */
+  async sweepPoint(plan: SweepPlan, index: number, signal: AbortSignal): Promise<RunSummary> {
+    const total = emptySummary(planModel(plan));
+    const overrides = pointOverrides(plan, index);
+    for (const chunk of plan.chunks) {
+      const outcome = await this.task(
+        { kind: 'chunk', scenario: plan.scenario, key: `${plan.fingerprint}:${index}`, overrides, seed: plan.seed, chunk },
+        signal,
+      );
+      if ('issues' in outcome) throw new GeoriskError(outcome.issues);
+      if (!('summary' in outcome)) throw new Error('worker returned no summary');
+      mergeSummaries(total, outcome.summary);
+    }
+    return total;
   }
 
   /** Solves a scenario exactly on the pool. */

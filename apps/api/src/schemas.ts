@@ -1,5 +1,5 @@
 /** Request bodies, checked with zod in the handlers; the same schemas generate the OpenAPI document. */
-import { DEFAULT_SEED, MAX_SEED } from '@georisk/engine';
+import { DEFAULT_SEED, DEFAULT_SWEEP_TRIALS, MAX_SEED, QUANTILES } from '@georisk/engine';
 import { z } from 'zod';
 
 /** The largest scenario document accepted as text (the body limit is a little above it). */
@@ -53,6 +53,48 @@ export type RunRequest = z.infer<typeof RunRequestSchema>;
 /** An exact analysis (finite Markov chain scenarios). */
 export const ExactRequestSchema = z.strictObject({ ...scenarioSource, overrides: OverridesSchema }).superRefine(exactlyOneSource);
 export type ExactRequest = z.infer<typeof ExactRequestSchema>;
+
+/** Most points one sweep request may have. */
+export const MAX_SWEEP_POINTS = 10_000;
+
+const ParameterNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a parameter name');
+
+const VarySchema = z.strictObject({
+  name: ParameterNameSchema,
+  lo: z.number().optional().describe("Lower bound (default: the parameter's declared range)"),
+  hi: z.number().optional().describe("Upper bound (default: the parameter's declared range)"),
+  n: z.number().int().min(2).max(1000).optional().describe('Grid levels (grids only)'),
+});
+
+/** A parameter sweep: a grid, Latin hypercube or Sobol' design; rows equal `georisk sweep --format jsonl`. */
+export const SweepRequestSchema = z
+  .strictObject({
+    ...scenarioSource,
+    design: z.discriminatedUnion('method', [
+      z.strictObject({ method: z.literal('grid'), vary: z.array(VarySchema).min(1).max(20) }),
+      z.strictObject({
+        method: z.enum(['lhs', 'sobol']),
+        samples: z.number().int().min(2).max(MAX_SWEEP_POINTS),
+        vary: z.array(VarySchema).max(50).optional(),
+      }),
+    ]),
+    trials: z.number().int().min(1).max(1_000_000).default(DEFAULT_SWEEP_TRIALS).describe('Trials per point'),
+    seed: z.number().int().min(0).max(MAX_SEED).default(DEFAULT_SEED),
+    metrics: z.array(ParameterNameSchema).min(1).max(100).optional().describe('Metrics to report (all when left out)'),
+    quantiles: z
+      .array(z.enum(Object.keys(QUANTILES) as [keyof typeof QUANTILES, ...(keyof typeof QUANTILES)[]]))
+      .max(9)
+      .optional(),
+  })
+  .superRefine(exactlyOneSource)
+  .superRefine((value, ctx) => {
+    if (value.design.method !== 'grid') return;
+    const points = value.design.vary.reduce((product, v) => product * (v.n ?? 2), 1);
+    if (points > MAX_SWEEP_POINTS) {
+      ctx.addIssue({ code: 'custom', message: `the grid has ${points} points, more than ${MAX_SWEEP_POINTS}`, path: ['design', 'vary'] });
+    }
+  });
+export type SweepRequest = z.infer<typeof SweepRequestSchema>;
 
 /** Path parameter `:id`. */
 export const IdParamsSchema = z.strictObject({ id: z.string().min(1).max(200) });

@@ -80,7 +80,56 @@ CREATE TABLE IF NOT EXISTS runs (
   finished_at TEXT
 );
 CREATE INDEX IF NOT EXISTS runs_by_status ON runs (status);
+CREATE TABLE IF NOT EXISTS jobs (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed', 'cancelled')),
+  request TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  total INTEGER NOT NULL,
+  columns TEXT NOT NULL,
+  error TEXT,
+  created_at TEXT NOT NULL,
+  finished_at TEXT
+);
+CREATE TABLE IF NOT EXISTS job_rows (
+  job_id TEXT NOT NULL,
+  point INTEGER NOT NULL,
+  row TEXT NOT NULL,
+  PRIMARY KEY (job_id, point)
+);
 `;
+
+export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled';
+
+/** A long job (a sweep): its request, how far it got, and its rows so far. */
+export interface StoredJob {
+  id: string;
+  kind: string;
+  status: JobStatus;
+  request: unknown;
+  fingerprint: string;
+  total: number;
+  done: number;
+  columns: string[];
+  error: unknown;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+interface JobRow {
+  id: string;
+  kind: string;
+  status: JobStatus;
+  request: string;
+  fingerprint: string;
+  total: number;
+  columns: string;
+  error: string | null;
+  created_at: string;
+  finished_at: string | null;
+  done: number;
+}
 
 /** The SQLite file inside a data folder. */
 export const DATABASE_FILE = 'georisk.sqlite';
@@ -117,6 +166,19 @@ export class Store {
       getRun: this.db.prepare('SELECT * FROM runs WHERE id = ?'),
       recentRuns: this.db.prepare(
         'SELECT id, status, scenario_id, scenario_hash, created_at, finished_at FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?',
+      ),
+      insertJob: this.db.prepare(
+        `INSERT INTO jobs (id, kind, status, request, fingerprint, total, columns, created_at)
+         VALUES (@id, @kind, 'running', @request, @fingerprint, @total, @columns, @created_at)`,
+      ),
+      getJob: this.db.prepare('SELECT jobs.*, (SELECT COUNT(*) FROM job_rows WHERE job_id = jobs.id) AS done FROM jobs WHERE id = ?'),
+      unfinishedJobs: this.db.prepare(
+        "SELECT jobs.*, (SELECT COUNT(*) FROM job_rows WHERE job_id = jobs.id) AS done FROM jobs WHERE status = 'running' ORDER BY created_at",
+      ),
+      insertRow: this.db.prepare('INSERT OR REPLACE INTO job_rows (job_id, point, row) VALUES (?, ?, ?)'),
+      jobRows: this.db.prepare('SELECT point, row FROM job_rows WHERE job_id = ? ORDER BY point'),
+      finishJob: this.db.prepare(
+        "UPDATE jobs SET status = @status, error = @error, finished_at = @finished_at WHERE id = @id AND status = 'running'",
       ),
       abandonRuns: this.db.prepare(
         `UPDATE runs SET status = 'failed', error = @error, finished_at = @finished_at WHERE status = 'running'`,
@@ -207,6 +269,53 @@ export class Store {
     return this.statements.abandonRuns.run({ error: JSON.stringify(reason), finished_at: new Date().toISOString() }).changes;
   }
 
+  /** Records a job before it starts. */
+  startJob(job: { id: string; kind: string; request: unknown; fingerprint: string; total: number; columns: string[] }): void {
+    this.statements.insertJob.run({
+      id: job.id,
+      kind: job.kind,
+      request: JSON.stringify(job.request),
+      fingerprint: job.fingerprint,
+      total: job.total,
+      columns: JSON.stringify(job.columns),
+      created_at: new Date().toISOString(),
+    });
+  }
+
+  /** Saves one finished point of a job (a committed row survives kill -9). */
+  saveJobRow(jobId: string, point: number, row: readonly number[]): void {
+    // JSON has no NaN or Infinity: missing numbers are stored as null.
+    this.statements.insertRow.run(jobId, point, JSON.stringify(row.map((x) => (Number.isFinite(x) ? x : null))));
+  }
+
+  /** The rows of a job so far, by point. */
+  jobRows(jobId: string): Map<number, (number | null)[]> {
+    const rows = this.statements.jobRows.all(jobId) as { point: number; row: string }[];
+    return new Map(rows.map((r) => [r.point, JSON.parse(r.row) as (number | null)[]]));
+  }
+
+  getJob(id: string): StoredJob | undefined {
+    const row = this.statements.getJob.get(id) as JobRow | undefined;
+    return row && jobFromRow(row);
+  }
+
+  /** Jobs a previous process left running, oldest first. */
+  unfinishedJobs(): StoredJob[] {
+    return (this.statements.unfinishedJobs.all() as JobRow[]).map(jobFromRow);
+  }
+
+  /** Ends a running job; a job already ended stays as it was. */
+  finishJob(id: string, status: Exclude<JobStatus, 'running'>, error?: unknown): boolean {
+    return (
+      this.statements.finishJob.run({
+        id,
+        status,
+        error: error === undefined ? null : JSON.stringify(error),
+        finished_at: new Date().toISOString(),
+      }).changes > 0
+    );
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }
@@ -222,5 +331,21 @@ function scenarioFromRow(row: ScenarioRow): StoredScenario {
     tags: JSON.parse(row.tags) as string[],
     text: row.text,
     createdAt: row.created_at,
+  };
+}
+
+function jobFromRow(row: JobRow): StoredJob {
+  return {
+    id: row.id,
+    kind: row.kind,
+    status: row.status,
+    request: JSON.parse(row.request),
+    fingerprint: row.fingerprint,
+    total: row.total,
+    done: row.done,
+    columns: JSON.parse(row.columns) as string[],
+    error: row.error === null ? null : JSON.parse(row.error),
+    createdAt: row.created_at,
+    finishedAt: row.finished_at,
   };
 }
