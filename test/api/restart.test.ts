@@ -134,6 +134,42 @@ describe('restart after kill -9', () => {
     }
   });
 
+  it('resumes a sweep job killed with kill -9, keeping the rows it had committed', async () => {
+    const data = join(dataDir, 'sweep');
+    const body = { scenarioId: 'alliance-dilemma', design: { method: 'lhs', samples: 24 }, trials: 2000, seed: 3 };
+    const first = await startServer(SERVER_BIN, data);
+    const started = await json(first.base, '/api/sweeps', body);
+    expect(started.status).toBe(202);
+    const id = started.body.id as string;
+    let done = 0;
+    for (let i = 0; i < 1000 && done < 2; i++) {
+      done = ((await json(first.base, `/api/jobs/${id}`)).body.progress as { done: number }).done;
+      if (done < 2) await new Promise((r) => setTimeout(r, 10));
+    }
+    first.child.kill('SIGKILL');
+    await exited(first.child);
+    const second = await startServer(SERVER_BIN, data);
+    try {
+      let job = (await json(second.base, `/api/jobs/${id}`)).body;
+      expect((job.progress as { done: number }).done).toBeGreaterThanOrEqual(2);
+      for (let i = 0; i < 2000 && job.status === 'running'; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        job = (await json(second.base, `/api/jobs/${id}`)).body;
+      }
+      expect(job).toMatchObject({ status: 'done', progress: { done: 24, total: 24 } });
+      const fresh = await json(second.base, '/api/sweeps', body);
+      let again = (await json(second.base, `/api/jobs/${fresh.body.id}`)).body;
+      for (let i = 0; i < 2000 && again.status === 'running'; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        again = (await json(second.base, `/api/jobs/${fresh.body.id}`)).body;
+      }
+      expect(again.rows).toEqual(job.rows);
+    } finally {
+      second.child.kill('SIGTERM');
+      await exited(second.child);
+    }
+  });
+
   it('starts the same server with georisk serve, which stops cleanly on SIGTERM', async () => {
     const data = join(dataDir, 'serve');
     const server = await startServer(['apps/cli/bin/georisk.js', 'serve'], data);
