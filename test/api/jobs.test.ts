@@ -63,6 +63,25 @@ describe('sweep jobs', () => {
     expect(job.rows).toEqual(cli);
   });
 
+  it('streams progress as server-sent events until the job ends', async () => {
+    const body = { text: SMALL_SCENARIO, design: { method: 'grid', vary: [{ name: 'war_rate', n: 4 }] }, trials: 2000 };
+    const { id } = (await t.app.inject({ method: 'POST', url: '/api/sweeps', payload: body })).json();
+    const res = await t.app.inject({ method: 'GET', url: `/api/jobs/${id}/events` });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    const events = res.body
+      .trim()
+      .split('\n\n')
+      .map((block) => {
+        const [event, data] = block.split('\n');
+        return { event: event?.replace('event: ', ''), data: JSON.parse(data?.replace('data: ', '') ?? 'null') };
+      });
+    const progress = events.filter((e) => e.event === 'progress').map((e) => e.data.progress.done);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(events.at(-1)).toEqual({ event: 'end', data: { status: 'done', progress: { done: 4, total: 4 }, error: null } });
+    expect((await t.app.inject({ method: 'GET', url: '/api/jobs/nope/events' })).statusCode).toBe(404);
+  });
+
   it('cancels with DELETE and keeps the rows finished so far', async () => {
     const body = { scenarioId: 'alliance-dilemma', design: { method: 'lhs', samples: 500 }, trials: 4000 };
     const { id } = (await t.app.inject({ method: 'POST', url: '/api/sweeps', payload: body })).json();

@@ -475,6 +475,48 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     };
   });
 
+  // Progress as server-sent events: `progress` whenever a point finishes, then `end` with the final status.
+  app.get('/api/jobs/:id/events', async (request, reply) => {
+    const { id } = parseBody(IdParamsSchema, request.params);
+    if (!store.getJob(id)) throw new ApiError(404, 'not_found', `no job with id "${id}"`, 'id');
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      connection: 'keep-alive',
+    });
+    let last = -1;
+    let timer: NodeJS.Timeout | undefined;
+    const stop = () => {
+      clearInterval(timer);
+      if (!raw.writableEnded) raw.end();
+    };
+    const tick = () => {
+      try {
+        const job = store.db.open ? store.getJob(id) : undefined;
+        if (!job) return stop();
+        if (job.done !== last) {
+          last = job.done;
+          raw.write(`event: progress\ndata: ${JSON.stringify({ status: job.status, progress: { done: job.done, total: job.total } })}\n\n`);
+        }
+        if (job.status !== 'running') {
+          raw.write(
+            `event: end\ndata: ${JSON.stringify({ status: job.status, progress: { done: job.done, total: job.total }, error: job.error })}\n\n`,
+          );
+          stop();
+        }
+      } catch (err) {
+        request.log.error({ err }, 'event stream failed');
+        stop();
+      }
+    };
+    raw.on('close', stop);
+    tick();
+    if (!raw.writableEnded) timer = setInterval(tick, 200);
+  });
+
   app.delete('/api/jobs/:id', async (request) => {
     const { id } = parseBody(IdParamsSchema, request.params);
     const job = store.getJob(id);

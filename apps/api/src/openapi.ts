@@ -118,6 +118,14 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { 200: { description: '`{id, status, progress}`' }, ...errors(404) },
         },
       },
+      '/api/jobs/{id}/events': {
+        get: {
+          summary:
+            'Progress as server-sent events: `progress` {status, progress} whenever a point finishes, then `end` with the final status',
+          parameters: idParam,
+          responses: { 200: { description: 'text/event-stream' }, ...errors(404) },
+        },
+      },
       '/api/exact': {
         post: {
           summary: 'Solve a scenario exactly (scenarios whose tracks form a finite Markov chain)',
