@@ -63,6 +63,37 @@ describe('sweep jobs', () => {
     expect(job.rows).toEqual(cli);
   });
 
+  it('runs a sensitivity analysis as a job; its result equals georisk sensitivity --format json', async () => {
+    const file = join(dir, 'sens.yaml');
+    writeFileSync(file, SMALL_SCENARIO);
+    const body = { text: SMALL_SCENARIO, method: 'morris', samples: 4, trials: 500, seed: 7, resamples: 50 };
+    const res = await t.app.inject({ method: 'POST', url: '/api/sensitivity', payload: body });
+    expect(res.statusCode).toBe(202);
+    const cli = runCli([
+      'sensitivity',
+      file,
+      '--method',
+      'morris',
+      '--samples',
+      '4',
+      '--trials',
+      '500',
+      '--seed',
+      '7',
+      '--resamples',
+      '50',
+      '--format',
+      'json',
+      '--no-progress',
+    ]);
+    const job = await finished(t.app, res.json().id);
+    expect(job).toMatchObject({ kind: 'sensitivity', status: 'done', error: null });
+    const out = await cli;
+    expect(out.status).toBe(0);
+    const { timing: _timing, ...expected } = JSON.parse(out.stdout);
+    expect(job.result).toEqual(expected);
+  });
+
   it('streams progress as server-sent events until the job ends', async () => {
     const body = { text: SMALL_SCENARIO, design: { method: 'grid', vary: [{ name: 'war_rate', n: 4 }] }, trials: 2000 };
     const { id } = (await t.app.inject({ method: 'POST', url: '/api/sweeps', payload: body })).json();

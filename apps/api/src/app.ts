@@ -11,6 +11,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import {
+  analyseSensitivity,
   buildModel,
   checkRunOptions,
   ENGINE_VERSION,
@@ -22,15 +23,18 @@ import {
   type Model,
   type Overrides,
   planChunks,
+  planSensitivity,
   planSweep,
+  pointMeans,
   type QuantileName,
+  type SensitivityPlan,
   type SweepPlan,
   scenarioHash,
 } from '@georisk/engine';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { ApiError, errorReply, sendError } from './errors.ts';
-import { JobRunner } from './jobs.ts';
+import { JobRunner, type JobWork, sweepWork } from './jobs.ts';
 import { confinedResolver, defaultScenariosDir, type LibraryEntry, loadLibrary, type ScenarioSummary } from './library.ts';
 import { registerOpenApi } from './openapi.ts';
 import { type PoolOptions, SimulationPool } from './pool.ts';
@@ -40,6 +44,8 @@ import {
   IdParamsSchema,
   RunListQuerySchema,
   RunRequestSchema,
+  type SensitivityRequest,
+  SensitivityRequestSchema,
   type SweepRequest,
   SweepRequestSchema,
 } from './schemas.ts';
@@ -267,6 +273,48 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     } catch (error) {
       throw locate(loaded, error);
     }
+    return checkCost(plan);
+  };
+
+  /** Plans a sensitivity analysis: its points are a sweep; each point keeps its metric means, analysed at the end. */
+  const sensitivityWorkFor = (body: SensitivityRequest): JobWork => {
+    const loaded = source(body);
+    let plan: SensitivityPlan;
+    try {
+      plan = planSensitivity(loaded.scenario, {
+        method: body.method,
+        trials: body.trials,
+        seed: body.seed,
+        resamples: body.resamples,
+        budget,
+        ...(body.vary ? { vary: body.vary } : {}),
+        ...(body.metrics ? { metrics: body.metrics } : {}),
+        ...(body.samples !== undefined ? { samples: body.samples } : {}),
+        ...(body.percentiles ? { percentiles: body.percentiles } : {}),
+      });
+    } catch (error) {
+      throw locate(loaded, error);
+    }
+    const sweepPlan = checkCost(plan.sweep);
+    return {
+      plan: sweepPlan,
+      columns: sweepPlan.metrics.map((m) => `${m}.mean`),
+      row: (_index, summary) => pointMeans(sweepPlan, summary),
+      finish: (rows) =>
+        analyseSensitivity(
+          plan,
+          sweepPlan.points.map((_, i) => (rows.get(i) ?? []).map((x) => x ?? Number.NaN)),
+        ),
+    };
+  };
+
+  /** The job a stored request describes. */
+  const workFor = (kind: string, request: unknown): JobWork =>
+    kind === 'sensitivity'
+      ? sensitivityWorkFor(SensitivityRequestSchema.parse(request))
+      : sweepWork(planFor(SweepRequestSchema.parse(request)));
+
+  function checkCost(plan: SweepPlan): SweepPlan {
     const steps = Math.round(plan.scenario.time.horizon / plan.scenario.time.dt);
     const cost = plan.points.length * plan.trials * steps;
     if (cost > sweepBudget) {
@@ -278,14 +326,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       );
     }
     return plan;
-  };
+  }
 
   // Jobs a previous process left running: resume them, keeping the rows already stored.
   for (const job of store.unfinishedJobs()) {
     try {
-      const plan = planFor(SweepRequestSchema.parse(job.request));
-      if (plan.fingerprint !== job.fingerprint) throw new Error('the scenario or the engine changed since the job started');
-      jobs.resume(job.id, plan);
+      const work = workFor(job.kind, job.request);
+      if (work.plan.fingerprint !== job.fingerprint) throw new Error('the scenario or the engine changed since the job started');
+      jobs.resume(job.id, work);
       app.log.warn({ job: job.id, done: job.done, total: job.total }, 'resuming a job left unfinished');
     } catch (error) {
       store.finishJob(job.id, 'failed', {
@@ -444,13 +492,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.post('/api/sweeps', { config: simulationLimit }, async (request, reply) => {
     const body = parseBody(SweepRequestSchema, request.body);
-    const plan = planFor(body);
+    const work = sweepWork(planFor(body));
     const id = randomUUID();
-    jobs.startSweep(id, body, plan);
+    jobs.start(id, 'sweep', body, work);
     return reply
       .code(202)
       .header('location', `/api/jobs/${id}`)
-      .send({ id, kind: 'sweep', status: 'running', progress: { done: 0, total: plan.points.length }, columns: plan.columns });
+      .send({ id, kind: 'sweep', status: 'running', progress: { done: 0, total: work.plan.points.length }, columns: work.columns });
+  });
+
+  app.post('/api/sensitivity', { config: simulationLimit }, async (request, reply) => {
+    const body = parseBody(SensitivityRequestSchema, request.body);
+    const work = sensitivityWorkFor(body);
+    const id = randomUUID();
+    jobs.start(id, 'sensitivity', body, work);
+    return reply
+      .code(202)
+      .header('location', `/api/jobs/${id}`)
+      .send({ id, kind: 'sensitivity', status: 'running', progress: { done: 0, total: work.plan.points.length }, columns: work.columns });
   });
 
   app.get('/api/jobs/:id', async (request) => {
@@ -468,6 +527,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       progress: { done: job.done, total: job.total },
       columns: job.columns,
       rows,
+      result: job.result,
       error: job.error,
       request: job.request,
       createdAt: job.createdAt,

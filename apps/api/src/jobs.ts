@@ -3,7 +3,7 @@
  * point committed as a row (so it survives `kill -9`), resumed from the rows already stored when the
  * server starts again, and cancelled by DELETE.
  */
-import { type SweepPlan, sweepRow } from '@georisk/engine';
+import { type RunSummary, type SweepPlan, sweepRow } from '@georisk/engine';
 import { ApiError, errorReply } from './errors.ts';
 import type { SimulationPool } from './pool.ts';
 import type { Store } from './store.ts';
@@ -22,16 +22,17 @@ export class JobRunner {
     private readonly log: Log,
   ) {}
 
-  /** Records a new sweep job and starts it; throws 503 at once when the pool has no slot. */
-  startSweep(id: string, request: unknown, plan: SweepPlan): void {
+  /** Records a new job and starts it; throws 503 at once when the pool has no slot. */
+  start(id: string, kind: string, request: unknown, work: JobWork): void {
     if (this.pool.isFull) throw new ApiError(503, 'server_busy', 'the server is running as many jobs as it can; try again shortly', '', 5);
-    this.store.startJob({ id, kind: 'sweep', request, fingerprint: plan.fingerprint, total: plan.points.length, columns: plan.columns });
-    this.run(id, plan);
+    const { plan } = work;
+    this.store.startJob({ id, kind, request, fingerprint: plan.fingerprint, total: plan.points.length, columns: work.columns });
+    this.run(id, work);
   }
 
   /** Continues a job a previous process left running (rows already stored are kept, not run again). */
-  resume(id: string, plan: SweepPlan): void {
-    this.run(id, plan);
+  resume(id: string, work: JobWork): void {
+    this.run(id, work);
   }
 
   /** Cancels a running job; false if it is not running here. */
@@ -48,7 +49,8 @@ export class JobRunner {
     await Promise.all([...this.running.values()].map((j) => j.finished));
   }
 
-  private run(id: string, plan: SweepPlan): void {
+  private run(id: string, work: JobWork): void {
+    const { plan } = work;
     const controller = new AbortController();
     const finished = this.pool
       .longJob(controller.signal, async (signal) => {
@@ -61,7 +63,7 @@ export class JobRunner {
             if (next >= plan.points.length) return;
             const index = next++;
             const summary = await this.pool.sweepPoint(plan, index, signal);
-            this.store.saveJobRow(id, index, sweepRow(plan, index, summary));
+            this.store.saveJobRow(id, index, work.row(index, summary));
           }
         };
         await Promise.all(Array.from({ length: this.pool.threads }, lane));
@@ -69,7 +71,8 @@ export class JobRunner {
       })
       .then(
         () => {
-          this.store.finishJob(id, 'done');
+          const result = work.finish ? work.finish(this.store.jobRows(id)) : undefined;
+          this.store.finishJob(id, 'done', undefined, result);
         },
         (error: unknown) => {
           // A server shutting down leaves the job running in the store, so the next start resumes it.
@@ -84,4 +87,17 @@ export class JobRunner {
       });
     this.running.set(id, { controller, finished });
   }
+}
+
+/** What a job runs: the points of a sweep plan, the row kept for each, and what to make of all rows at the end. */
+export interface JobWork {
+  plan: SweepPlan;
+  columns: string[];
+  row(index: number, summary: RunSummary): number[];
+  finish?(rows: Map<number, (number | null)[]>): unknown;
+}
+
+/** A sweep: each point's row as `georisk sweep` writes it. */
+export function sweepWork(plan: SweepPlan): JobWork {
+  return { plan, columns: plan.columns, row: (index, summary) => sweepRow(plan, index, summary) };
 }

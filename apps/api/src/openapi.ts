@@ -8,7 +8,14 @@ import { ENGINE_VERSION } from '@georisk/engine';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { API_ERROR_CODES } from './errors.ts';
-import { DocumentRequestSchema, ErrorBodySchema, ExactRequestSchema, RunRequestSchema, SweepRequestSchema } from './schemas.ts';
+import {
+  DocumentRequestSchema,
+  ErrorBodySchema,
+  ExactRequestSchema,
+  RunRequestSchema,
+  SensitivityRequestSchema,
+  SweepRequestSchema,
+} from './schemas.ts';
 
 function schema(s: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
   const json = z.toJSONSchema(s, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<string, unknown>;
@@ -106,6 +113,17 @@ export function openApiDocument(): Record<string, unknown> {
           },
         },
       },
+      '/api/sensitivity': {
+        post: {
+          summary:
+            "Start a sensitivity analysis (tornado, Morris, Sobol'/Jansen with bootstrap intervals) as a background job; the finished job's `result` equals `georisk sensitivity --format json`",
+          requestBody: { required: true, content: json('SensitivityRequest') },
+          responses: {
+            202: { description: '`{id, kind, status, progress, columns}`; poll /api/jobs/{id}' },
+            ...errors(400, 404, 413, 429, 503),
+          },
+        },
+      },
       '/api/jobs/{id}': {
         get: {
           summary: 'A job: status (running, done, failed, cancelled), progress, columns and the rows finished so far',
@@ -140,6 +158,7 @@ export function openApiDocument(): Record<string, unknown> {
         RunRequest: schema(RunRequestSchema),
         ExactRequest: schema(ExactRequestSchema),
         SweepRequest: schema(SweepRequestSchema),
+        SensitivityRequest: schema(SensitivityRequestSchema),
         Error: {
           ...schema(ErrorBodySchema, 'output'),
           description: `Every 4xx and 5xx body. The API's own codes:\n${Object.entries(API_ERROR_CODES)

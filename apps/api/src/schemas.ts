@@ -1,5 +1,5 @@
 /** Request bodies, checked with zod in the handlers; the same schemas generate the OpenAPI document. */
-import { DEFAULT_SEED, DEFAULT_SWEEP_TRIALS, MAX_SEED, QUANTILES } from '@georisk/engine';
+import { DEFAULT_RESAMPLES, DEFAULT_SEED, DEFAULT_SENSITIVITY_TRIALS, DEFAULT_SWEEP_TRIALS, MAX_SEED, QUANTILES } from '@georisk/engine';
 import { z } from 'zod';
 
 /** The largest scenario document accepted as text (the body limit is a little above it). */
@@ -95,6 +95,22 @@ export const SweepRequestSchema = z
     }
   });
 export type SweepRequest = z.infer<typeof SweepRequestSchema>;
+
+/** A sensitivity analysis (tornado, Morris or Sobol'/Jansen) as a job; its result equals `georisk sensitivity --format json`. */
+export const SensitivityRequestSchema = z
+  .strictObject({
+    ...scenarioSource,
+    method: z.enum(['tornado', 'morris', 'sobol']).default('sobol'),
+    vary: z.array(VarySchema).min(1).max(50).optional().describe('Parameters to include (default: every parameter with a range)'),
+    metrics: z.array(ParameterNameSchema).min(1).max(100).optional(),
+    samples: z.number().int().min(2).max(4096).optional().describe("Sobol': base samples N (a power of two); Morris: trajectories"),
+    trials: z.number().int().min(1).max(1_000_000).default(DEFAULT_SENSITIVITY_TRIALS).describe('Trials per point'),
+    seed: z.number().int().min(0).max(MAX_SEED).default(DEFAULT_SEED),
+    resamples: z.number().int().min(10).max(2000).default(DEFAULT_RESAMPLES).describe('Bootstrap resamples for the intervals'),
+    percentiles: z.tuple([z.number().min(0).max(100), z.number().min(0).max(100)]).optional(),
+  })
+  .superRefine(exactlyOneSource);
+export type SensitivityRequest = z.infer<typeof SensitivityRequestSchema>;
 
 /** Path parameter `:id`. */
 export const IdParamsSchema = z.strictObject({ id: z.string().min(1).max(200) });

@@ -89,6 +89,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   total INTEGER NOT NULL,
   columns TEXT NOT NULL,
   error TEXT,
+  result TEXT,
   created_at TEXT NOT NULL,
   finished_at TEXT
 );
@@ -113,6 +114,8 @@ export interface StoredJob {
   done: number;
   columns: string[];
   error: unknown;
+  /** What the finished job computed from its rows (sensitivity indices); null for sweeps. */
+  result: unknown;
   createdAt: string;
   finishedAt: string | null;
 }
@@ -126,6 +129,7 @@ interface JobRow {
   total: number;
   columns: string;
   error: string | null;
+  result: string | null;
   created_at: string;
   finished_at: string | null;
   done: number;
@@ -178,7 +182,7 @@ export class Store {
       insertRow: this.db.prepare('INSERT OR REPLACE INTO job_rows (job_id, point, row) VALUES (?, ?, ?)'),
       jobRows: this.db.prepare('SELECT point, row FROM job_rows WHERE job_id = ? ORDER BY point'),
       finishJob: this.db.prepare(
-        "UPDATE jobs SET status = @status, error = @error, finished_at = @finished_at WHERE id = @id AND status = 'running'",
+        "UPDATE jobs SET status = @status, error = @error, result = @result, finished_at = @finished_at WHERE id = @id AND status = 'running'",
       ),
       abandonRuns: this.db.prepare(
         `UPDATE runs SET status = 'failed', error = @error, finished_at = @finished_at WHERE status = 'running'`,
@@ -305,12 +309,13 @@ export class Store {
   }
 
   /** Ends a running job; a job already ended stays as it was. */
-  finishJob(id: string, status: Exclude<JobStatus, 'running'>, error?: unknown): boolean {
+  finishJob(id: string, status: Exclude<JobStatus, 'running'>, error?: unknown, result?: unknown): boolean {
     return (
       this.statements.finishJob.run({
         id,
         status,
         error: error === undefined ? null : JSON.stringify(error),
+        result: result === undefined ? null : JSON.stringify(result),
         finished_at: new Date().toISOString(),
       }).changes > 0
     );
@@ -345,6 +350,7 @@ function jobFromRow(row: JobRow): StoredJob {
     done: row.done,
     columns: JSON.parse(row.columns) as string[],
     error: row.error === null ? null : JSON.parse(row.error),
+    result: row.result === null ? null : JSON.parse(row.result),
     createdAt: row.created_at,
     finishedAt: row.finished_at,
   };
