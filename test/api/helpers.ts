@@ -1,4 +1,4 @@
-/** Builds the API for `inject()` tests: a fresh data folder, one worker thread, no rate limits unless asked. */
+/** Builds the API for `inject()` tests: a fresh data folder, one worker thread, no rate limits or load shedding unless asked. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,8 @@ export interface TestApp {
 
 export async function testApp(options: Partial<AppOptions> = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'georisk-api-'));
-  const app = await buildApp({ dataDir, rateLimit: false, pool: { threads: 1 }, ...options });
+  // Load shedding off unless a test asks: a loaded CI machine must not turn slow tests into 503s.
+  const app = await buildApp({ dataDir, rateLimit: false, pressure: false, pool: { threads: 1 }, ...options });
   return {
     app,
     dataDir,
