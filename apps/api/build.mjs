@@ -1,7 +1,9 @@
 // Bundles the server (and the engine it imports) into dist/ with esbuild, and rebuilds on demand
 // when any source is newer than the bundle, so `pnpm start` never runs stale code and needs no
 // TypeScript loader at run time.
-import { mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -68,3 +70,22 @@ export async function ensureBuilt() {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await buildServer();
+
+/** Builds the web app (apps/web/dist) with Vite when it is missing or older than its sources. */
+export function ensureWebBuilt() {
+  const web = join(root, 'apps', 'web');
+  if (!existsSync(join(web, 'package.json'))) return;
+  const index = join(web, 'dist', 'index.html');
+  const sources = [
+    join(web, 'src'),
+    join(web, 'index.html'),
+    join(web, 'vite.config.ts'),
+    join(root, 'packages', 'engine', 'src'),
+    join(root, 'scenarios'),
+  ];
+  if (existsSync(index) && !sources.some((s) => existsSync(s) && newestMtime(s) > statSync(index).mtimeMs)) return;
+  const vite = join(dirname(createRequire(join(web, 'package.json')).resolve('vite/package.json')), 'bin', 'vite.js');
+  process.stderr.write('building the web app…\n');
+  const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: web, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('the web app did not build (see above)');
+}

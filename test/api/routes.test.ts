@@ -1,4 +1,7 @@
 /** Every route through `inject()`: the happy paths and their 404s. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMALL_SCENARIO, type TestApp, testApp } from './helpers.ts';
 
@@ -29,12 +32,43 @@ describe('health and pages', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
 
-  it('serves an index page that links to the API docs', async () => {
-    const res = await get('/');
-    expect(res.statusCode).toBe(200);
-    expect(res.headers['content-type']).toContain('text/html');
-    expect(res.body).toContain('href="/api/docs"');
-    expect(res.body).toContain('web app is coming');
+  it('without a built web app, serves an index page that links to the API docs', async () => {
+    const bare = await testApp({ webDir: false });
+    try {
+      const res = await bare.app.inject({ method: 'GET', url: '/' });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toContain('text/html');
+      expect(res.body).toContain('href="/api/docs"');
+      expect(res.body).toContain('web app is not built');
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it('serves a built web app at /, under the same security headers, with hashed assets cached', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'georisk-web-'));
+    mkdirSync(join(dir, 'assets'));
+    writeFileSync(
+      join(dir, 'index.html'),
+      '<!doctype html><title>georisk web</title><script type="module" src="/assets/app-1a2b.js"></script>',
+    );
+    writeFileSync(join(dir, 'assets', 'app-1a2b.js'), 'console.log(1)');
+    const withWeb = await testApp({ webDir: dir });
+    try {
+      const index = await withWeb.app.inject({ method: 'GET', url: '/' });
+      expect(index.statusCode).toBe(200);
+      expect(index.body).toContain('georisk web');
+      expect(index.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(index.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+      expect(index.headers['cache-control']).toBe('no-cache');
+      const asset = await withWeb.app.inject({ method: 'GET', url: '/assets/app-1a2b.js' });
+      expect(asset.statusCode).toBe(200);
+      expect(asset.headers['cache-control']).toContain('immutable');
+      expect((await withWeb.app.inject({ method: 'GET', url: '/api/health' })).statusCode).toBe(200);
+    } finally {
+      await withWeb.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('serves the OpenAPI document generated from the zod schemas, and a docs page', async () => {

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
 import underPressure from '@fastify/under-pressure';
 import {
   analyseSensitivity,
@@ -35,7 +36,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { ApiError, errorReply, sendError } from './errors.ts';
 import { JobRunner, type JobWork, sweepWork } from './jobs.ts';
-import { confinedResolver, defaultScenariosDir, type LibraryEntry, loadLibrary, type ScenarioSummary } from './library.ts';
+import { confinedResolver, defaultScenariosDir, defaultWebDir, type LibraryEntry, loadLibrary, type ScenarioSummary } from './library.ts';
 import { registerOpenApi } from './openapi.ts';
 import { type PoolOptions, SimulationPool } from './pool.ts';
 import {
@@ -70,6 +71,8 @@ export interface AppOptions {
   /** Simulation jobs one client address may have admitted at once (429 beyond); false turns the cap off. */
   jobsPerClient?: number | false;
   logger?: boolean;
+  /** The built web app served at / (default: apps/web/dist when built); false serves a short index page instead. */
+  webDir?: string | false;
 }
 
 /** Default ceiling on trials × steps for one API request: a fifth of the CLI's. */
@@ -90,7 +93,7 @@ const INDEX_PAGE = `<!doctype html>
 <body>
 <h1>georisk</h1>
 <p>Probabilistic escalation scenarios: seeded Monte Carlo and exact analysis, reproducible bit for bit.</p>
-<p>The web app is coming soon. Meanwhile the REST API is here:</p>
+<p>The web app is not built here (build it with <code>pnpm --filter @georisk/web build</code>, or start with <code>pnpm start</code>, which builds it). The REST API:</p>
 <ul>
 <li><a href="/api/docs">API documentation</a> (<a href="/api/openapi.json">OpenAPI document</a>)</li>
 <li><a href="/api/scenarios">the scenario library</a></li>
@@ -168,7 +171,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(helmet, {
     // helmet's defaults (script-src 'self', object-src 'none', frame-ancestors 'self'), never 'unsafe-eval'.
-    contentSecurityPolicy: { useDefaults: true },
+    // No upgrade-insecure-requests: a classroom server on a LAN address speaks plain http.
+    contentSecurityPolicy: { useDefaults: true, directives: { upgradeInsecureRequests: null } },
   });
   if (options.pressure !== false) {
     // Simulations never block the event loop, so lag or a swollen heap here means trouble: shed load early.
@@ -344,7 +348,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   }
 
-  app.get('/', { config: { rateLimit: false } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(INDEX_PAGE));
+  const webDir = options.webDir === undefined ? defaultWebDir() : options.webDir || undefined;
+  if (webDir !== undefined) {
+    // The web app: static files, hashed assets cached for a year, index.html always revalidated.
+    await app.register(fastifyStatic, {
+      root: webDir,
+      prefix: '/',
+      wildcard: false,
+      setHeaders: (res, path) => {
+        res.header('cache-control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
+      },
+    });
+  } else {
+    app.get('/', { config: { rateLimit: false } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(INDEX_PAGE));
+  }
 
   app.get('/api/health', { config: { rateLimit: false } }, async () => ({
     status: 'ok',

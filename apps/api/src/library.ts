@@ -19,6 +19,12 @@ export function defaultScenariosDir(): string {
   }
 }
 
+/** The built web app (apps/web/dist), if it has been built. */
+export function defaultWebDir(): string | undefined {
+  const web = join(dirname(defaultScenariosDir()), 'apps', 'web', 'dist');
+  return existsSync(join(web, 'index.html')) ? web : undefined;
+}
+
 /**
  * Resolves `include` references inside `root` only: a path that leaves it (`../`, absolute paths,
  * symbolic links pointing out) is not found, and only .yaml/.yml files are read.
