@@ -7,6 +7,8 @@
  * the same way: the same inputs give the same bits everywhere.
  */
 
+// The constants are fdlibm's, written with fdlibm's digits: each parses to the double its hex comment in
+// fdlibm gives (hence the lint override in biome.json).
 // Scratch space to read and write the two 32-bit halves of a double; no value survives a call.
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
