@@ -21,7 +21,8 @@ if (!haveChromium) {
 }
 
 const SCENARIO = 'armenia-azerbaijan-2022';
-const SCREENSHOTS = join(ROOT, 'docs/screenshots');
+/** Screenshots of each screen, to look at: docs/screenshots/ locally; on CI, which never writes into the tree, a temporary folder. */
+const SCREENSHOTS = process.env.CI ? join(tmpdir(), 'georisk-screenshots') : join(ROOT, 'docs/screenshots');
 
 interface CliMetric {
   mean: number;
