@@ -11,7 +11,9 @@ function ulps(a: number, b: number): number {
   const buf = new DataView(new ArrayBuffer(16));
   buf.setFloat64(0, Math.abs(a));
   buf.setFloat64(8, Math.abs(b));
-  return Number(buf.getBigInt64(0) - buf.getBigInt64(8) < 0n ? buf.getBigInt64(8) - buf.getBigInt64(0) : buf.getBigInt64(0) - buf.getBigInt64(8));
+  return Number(
+    buf.getBigInt64(0) - buf.getBigInt64(8) < 0n ? buf.getBigInt64(8) - buf.getBigInt64(0) : buf.getBigInt64(0) - buf.getBigInt64(8),
+  );
 }
 
 describe('deterministic math', () => {
