@@ -80,6 +80,8 @@ export async function runTrials(model: Model, options: ParallelOptions): Promise
     filename: new URL(`./run-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url).href,
     maxThreads: threads,
     minThreads: threads,
+    // A second task waits in each worker, so it never idles while the main thread hands out the next.
+    concurrentTasksPerWorker: 2,
     ...(fromSource ? { execArgv: workerExecArgv() } : {}),
   });
   const key = contentHash({ scenario: model.scenario, overrides: options.overrides });
@@ -89,7 +91,7 @@ export async function runTrials(model: Model, options: ParallelOptions): Promise
   try {
     // Keep a bounded number of chunks in flight, so memory stays flat for any number of trials.
     let next = 0;
-    const inFlight = threads * 2;
+    const inFlight = threads * 3;
     const lane = async () => {
       while (next < chunks.length && failures.length === 0) {
         const index = next++;
