@@ -151,6 +151,7 @@ export async function runPoints(plan: SweepPlan, options: PointOptions): Promise
     filename: new URL(`./run-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url).href,
     maxThreads: threads,
     minThreads: threads,
+    concurrentTasksPerWorker: 2,
     ...(fromSource ? { execArgv: workerExecArgv() } : {}),
   });
   const tasks: { point: number; chunk: Chunk }[] = [];
@@ -179,7 +180,7 @@ export async function runPoints(plan: SweepPlan, options: PointOptions): Promise
   const failures: { index: number; issues: Issue[] }[] = [];
   try {
     let next = 0;
-    const inFlight = threads * 2;
+    const inFlight = threads * 3;
     const lane = async () => {
       while (next < tasks.length && failures.length === 0) {
         while (next < tasks.length && (tasks[next] as { point: number }).point - nextToEmit > maxAhead && failures.length === 0) {
