@@ -1,20 +1,8 @@
-/** Number formatting for people, mirroring the CLI's table (apps/cli/src/format.ts) so both read alike. */
+/** Number formatting for people: the engine's (shared with the CLI's tables), plus the page's own forms. */
 
-/** 3–4 significant digits, no exponent for everyday sizes. */
-export function formatNumber(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  const abs = Math.abs(x);
-  if (abs !== 0 && (abs < 1e-3 || abs >= 1e9)) return x.toExponential(2);
-  if (Number.isInteger(x)) return x.toLocaleString('en-US');
-  const digits = abs >= 100 ? 1 : abs >= 1 ? 2 : 4;
-  return x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
-}
+import { formatNumber, formatPercent } from '@georisk/engine';
 
-/** A probability as a percentage with one decimal. */
-export function formatPercent(p: number): string {
-  if (p > 0 && p < 0.001) return '<0.1%';
-  return `${(p * 100).toFixed(1)}%`;
-}
+export { formatNumber, formatPercent };
 
 /** A 95% interval of probabilities: "[12.2%, 12.6%]". */
 export function formatPercentInterval([lo, hi]: readonly [number, number]): string {
