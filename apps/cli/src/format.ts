@@ -1,6 +1,8 @@
 /** Renders run results as a readable table or CSV. */
 import { formatNumber, formatPercent, type MetricSummary, type RunResult } from '@georisk/engine';
 
+export { formatCsv } from '@georisk/engine';
+
 export { formatNumber, formatPercent };
 
 /** Aligns rows of cells into columns. */
@@ -60,81 +62,4 @@ export function formatTable(r: RunResult): string {
   out.push('');
   out.push(`receipt ${r.receipt.outputHash.slice(0, 16)} · scenario ${r.receipt.scenarioHash.slice(0, 16)} · engine ${r.engine.version}`);
   return `${out.join('\n')}\n`;
-}
-
-const CSV_COLUMNS = [
-  'name',
-  'kind',
-  'mean',
-  'sd',
-  'se',
-  'ci95_lo',
-  'ci95_hi',
-  'min',
-  'p1',
-  'p5',
-  'p10',
-  'p25',
-  'p50',
-  'p75',
-  'p90',
-  'p95',
-  'p99',
-  'max',
-  'censored',
-] as const;
-
-function csvCell(x: unknown): string {
-  if (x === undefined || x === null) return '';
-  if (typeof x === 'number') return Number.isFinite(x) ? String(x) : '';
-  const s = String(x);
-  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
-/** One row per metric (probabilities use Wilson intervals), then one per track state's final and ever shares. */
-export function formatCsv(r: RunResult): string {
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const [name, m] of Object.entries(r.metrics)) {
-    const [lo, hi] = m.probability ? m.probability.ci95 : m.ci95;
-    const q = m.quantiles;
-    lines.push(
-      [
-        name,
-        m.probability ? 'probability' : 'metric',
-        m.mean,
-        m.sd,
-        m.se,
-        lo,
-        hi,
-        m.min,
-        q.p1,
-        q.p5,
-        q.p10,
-        q.p25,
-        q.p50,
-        q.p75,
-        q.p90,
-        q.p95,
-        q.p99,
-        m.max,
-        m.censored,
-      ]
-        .map(csvCell)
-        .join(','),
-    );
-  }
-  for (const [track, t] of Object.entries(r.tracks)) {
-    for (const state of t.states) {
-      for (const kind of ['final', 'ever'] as const) {
-        const p = t[kind][state] ?? 0;
-        const [lo, hi] = (kind === 'final' ? t.finalCi95 : t.everCi95)[state] ?? [0, 1];
-        const sd = Math.sqrt(p * (1 - p));
-        const cells: unknown[] = [`${track}.${kind}.${state}`, 'probability', p, sd, sd / Math.sqrt(r.trials), lo, hi];
-        // Every row has as many fields as the header (RFC 4180); the rest are empty.
-        while (cells.length < CSV_COLUMNS.length) cells.push(undefined);
-        lines.push(cells.map(csvCell).join(','));
-      }
-    }
-  }
-  return `${lines.join('\n')}\n`;
 }

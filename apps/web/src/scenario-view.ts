@@ -3,7 +3,7 @@
  * Cancel with progress, the live exact preview, charts with table views, the permalink and
  * downloads.
  */
-import type { ExactResult, Issue, Parameter, RunResult } from '@georisk/engine';
+import { type ExactResult, formatCsv, type Issue, type Parameter, type RunResult } from '@georisk/engine';
 import {
   compareMetrics,
   formatDifference,
@@ -27,7 +27,7 @@ import {
   runSensitivity,
   type SensitivityHandle,
 } from './engine-client.ts';
-import { downloadName, runCsv, runJson } from './export.ts';
+import { downloadName, runJson } from './export.ts';
 import {
   formatCount,
   formatDuration,
@@ -472,7 +472,7 @@ export function renderScenario(
       });
       const csv = h('button', { type: 'button', id: 'download-csv' }, 'Download CSV');
       csv.addEventListener('click', () =>
-        download(downloadName(item.id, r.seed, r.trials, r.receipt.outputHash, 'csv'), runCsv(r), 'text/csv'),
+        download(downloadName(item.id, r.seed, r.trials, r.receipt.outputHash, 'csv'), formatCsv(r), 'text/csv'),
       );
       parts.push(
         h(

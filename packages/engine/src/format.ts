@@ -1,4 +1,7 @@
-/** Numbers for people, shared by the CLI's tables and the web app so both read alike. */
+/** Numbers for people and the CSV of a run, shared by the CLI and the web app so both read alike. */
+
+import type { TrackResult } from './results.ts';
+import type { MetricSummary } from './summarize.ts';
 
 /** 3–4 significant digits, no exponent for everyday sizes. */
 export function formatNumber(x: number): string {
@@ -14,4 +17,91 @@ export function formatNumber(x: number): string {
 export function formatPercent(p: number): string {
   if (p > 0 && p < 0.001) return '<0.1%';
   return `${(p * 100).toFixed(1)}%`;
+}
+
+/** The parts of a run result the CSV reads (a `RunResult`, or the web app's view of one). */
+export interface CsvSource {
+  trials: number;
+  metrics: Record<string, Pick<MetricSummary, 'mean' | 'sd' | 'se' | 'ci95' | 'min' | 'max' | 'quantiles' | 'probability' | 'censored'>>;
+  tracks: Record<string, Pick<TrackResult, 'states' | 'final' | 'ever' | 'finalCi95' | 'everCi95'>>;
+}
+
+const CSV_COLUMNS = [
+  'name',
+  'kind',
+  'mean',
+  'sd',
+  'se',
+  'ci95_lo',
+  'ci95_hi',
+  'min',
+  'p1',
+  'p5',
+  'p10',
+  'p25',
+  'p50',
+  'p75',
+  'p90',
+  'p95',
+  'p99',
+  'max',
+  'censored',
+] as const;
+
+function csvCell(x: unknown): string {
+  if (x === undefined || x === null) return '';
+  if (typeof x === 'number') return Number.isFinite(x) ? String(x) : '';
+  const s = String(x);
+  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/**
+ * The CSV of a run (`georisk run --format csv` and the web app's download): one row per metric
+ * (probabilities with their Wilson intervals), then one per track state's final and ever shares.
+ */
+export function formatCsv(r: CsvSource): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const [name, m] of Object.entries(r.metrics)) {
+    const [lo, hi] = m.probability ? m.probability.ci95 : m.ci95;
+    const q = m.quantiles;
+    lines.push(
+      [
+        name,
+        m.probability ? 'probability' : 'metric',
+        m.mean,
+        m.sd,
+        m.se,
+        lo,
+        hi,
+        m.min,
+        q.p1,
+        q.p5,
+        q.p10,
+        q.p25,
+        q.p50,
+        q.p75,
+        q.p90,
+        q.p95,
+        q.p99,
+        m.max,
+        m.censored,
+      ]
+        .map(csvCell)
+        .join(','),
+    );
+  }
+  for (const [track, t] of Object.entries(r.tracks)) {
+    for (const state of t.states) {
+      for (const kind of ['final', 'ever'] as const) {
+        const p = t[kind][state] ?? 0;
+        const [lo, hi] = (kind === 'final' ? t.finalCi95 : t.everCi95)[state] ?? [0, 1];
+        const sd = Math.sqrt(p * (1 - p));
+        const cells: unknown[] = [`${track}.${kind}.${state}`, 'probability', p, sd, sd / Math.sqrt(r.trials), lo, hi];
+        // Every row has as many fields as the header (RFC 4180); the rest are empty.
+        while (cells.length < CSV_COLUMNS.length) cells.push(undefined);
+        lines.push(cells.map(csvCell).join(','));
+      }
+    }
+  }
+  return `${lines.join('\n')}\n`;
 }

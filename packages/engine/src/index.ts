@@ -20,7 +20,7 @@ export {
   representabilityProblems,
 } from './exact.ts';
 export { ALLOWED_FUNCTIONS, compileExpression, RESERVED_NAMES } from './expression.ts';
-export { formatNumber, formatPercent } from './format.ts';
+export { type CsvSource, formatCsv, formatNumber, formatPercent } from './format.ts';
 export { canonicalJson, contentHash } from './hash.ts';
 export { formatPath, type LoadedDocument, readDocument } from './load-document.ts';
 export * from './model.ts';
