@@ -1,7 +1,7 @@
 /**
  * The shape of a scenario document: one zod schema for the CLI, the API and the web form, exported
  * as JSON Schema for editors. Cross-references (states, names, expressions) are checked later by
- * `validate.ts`, which knows the whole document.
+ * `buildModel` (model.ts), which knows the whole document.
  */
 import { z } from 'zod';
 
