@@ -1,6 +1,6 @@
 // Bundles the CLI (and the engine it imports) into dist/ with esbuild, and rebuilds on demand
 // when any source is newer than the bundle, so `georisk` starts in a fraction of a second and
-// never runs stale code.
+// never runs stale code. The server's build (apps/api/build.mjs) uses the same helpers.
 import { mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,8 @@ const dist = join(here, 'dist');
 /** Written last: its modification time marks the bundle as complete. */
 const marker = join(dist, 'main.js');
 
-function newestMtime(path) {
+/** The newest modification time of a file, or of anything inside a folder. */
+export function newestMtime(path) {
   const info = statSync(path);
   if (!info.isDirectory()) return info.mtimeMs;
   let newest = 0;
@@ -20,46 +21,65 @@ function newestMtime(path) {
   return newest;
 }
 
-/** True when the bundle is missing or older than any source it is built from. */
-export function isStale() {
-  let built;
-  try {
-    built = statSync(marker).mtimeMs;
-  } catch {
-    return true;
-  }
-  const sources = [
-    join(here, 'src'),
-    join(here, 'package.json'),
+/** The sources an app's bundle is built from: its own src/ and package.json, the engine, the lockfile. */
+export function bundleSources(appDir) {
+  return [
+    join(appDir, 'src'),
+    join(appDir, 'package.json'),
     join(root, 'packages', 'engine', 'src'),
     join(root, 'packages', 'engine', 'package.json'),
     join(root, 'pnpm-lock.yaml'),
   ];
+}
+
+/** True when `markerFile` is missing or older than any of `sources`. */
+export function isOlderThanSources(markerFile, sources) {
+  let built;
+  try {
+    built = statSync(markerFile).mtimeMs;
+  } catch {
+    return true;
+  }
   return sources.some((s) => newestMtime(s) > built);
 }
 
-/** Builds dist/main.js and dist/run-worker.js; each file is replaced atomically. */
-export async function buildCli() {
+/** Bundles `entries` for Node into `outdir`; each file is replaced atomically and `markerFile` last. */
+export async function bundleForNode({ entries, outdir, markerFile, external }) {
   const result = await build({
-    entryPoints: [join(here, 'src', 'main.ts'), join(here, 'src', 'run-worker.ts')],
+    entryPoints: entries,
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    outdir: dist,
+    outdir,
     write: false,
-    // piscina finds its own files at run time, so it stays a normal dependency.
-    external: ['piscina'],
+    external,
     banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
     logLevel: 'warning',
   });
-  mkdirSync(dist, { recursive: true });
-  const files = [...result.outputFiles].sort((a, b) => Number(a.path === marker) - Number(b.path === marker));
+  mkdirSync(outdir, { recursive: true });
+  const files = [...result.outputFiles].sort((a, b) => Number(a.path === markerFile) - Number(b.path === markerFile));
   for (const file of files) {
     const tmp = `${file.path}.${process.pid}.tmp`;
     writeFileSync(tmp, file.contents);
     renameSync(tmp, file.path);
   }
+}
+
+/** True when the bundle is missing or older than any source it is built from. */
+export function isStale() {
+  return isOlderThanSources(marker, bundleSources(here));
+}
+
+/** Builds dist/main.js and dist/run-worker.js. */
+export async function buildCli() {
+  await bundleForNode({
+    entries: [join(here, 'src', 'main.ts'), join(here, 'src', 'run-worker.ts')],
+    outdir: dist,
+    markerFile: marker,
+    // piscina finds its own files at run time, so it stays a normal dependency.
+    external: ['piscina'],
+  });
 }
 
 /** Builds when stale. */
