@@ -59,6 +59,23 @@ async function chartsDrawn(page: Page): Promise<void> {
     .toBe(true);
 }
 
+/**
+ * Scrolls a chart into view. Charts are redrawn when a late answer arrives (the exact preview
+ * finishes after the run), which can replace the element mid-scroll: then wait for the charts
+ * to be drawn again and retry.
+ */
+async function scrollToChart(page: Page, selector: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await page.locator(selector).scrollIntoViewIfNeeded({ timeout: 10_000 });
+      return;
+    } catch (error) {
+      if (attempt >= 3 || !String(error).includes('not attached')) throw error;
+      await chartsDrawn(page);
+    }
+  }
+}
+
 /** The same table's numbers computed from a CLI result. */
 function cliNumbers(run: CliRun): Record<string, number> {
   const out: Record<string, number> = {};
@@ -222,7 +239,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     expect(warDiff).toBeCloseTo(warNow - war, 12);
     expect(await page.textContent('.baseline-note')).toContain('p_hold_clash=');
     await chartsDrawn(page);
-    await page.locator('#chart-outcomes').scrollIntoViewIfNeeded();
+    await scrollToChart(page, '#chart-outcomes');
     await page.screenshot({ path: join(SCREENSHOTS, 'scenario-compare.png'), fullPage: false });
     // Every chart downloads as PNG.
     const [png] = await Promise.all([page.waitForEvent('download'), page.click('#chart-outcomes button.png')]);
@@ -252,7 +269,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await page.waitForSelector('#chart-tornado[data-drawn="true"]', { timeout: 120_000 });
     expect(await page.textContent('#sens-status')).toMatch(/^Done: \d+ points of 100 trials each, seed 3\.$/);
     expect(await page.$$eval('#chart-tornado table tbody tr', (rows) => rows.length)).toBeGreaterThan(10);
-    await page.locator('#chart-tornado').scrollIntoViewIfNeeded();
+    await scrollToChart(page, '#chart-tornado');
     await page.screenshot({ path: join(SCREENSHOTS, 'sensitivity-tornado.png'), fullPage: false });
     await page.close();
   });
@@ -271,7 +288,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await chartsDrawn(page);
     await page.screenshot({ path: join(SCREENSHOTS, 'scenario-phone.png'), fullPage: false });
-    await page.locator('#chart-outcomes').scrollIntoViewIfNeeded();
+    await scrollToChart(page, '#chart-outcomes');
     await page.screenshot({ path: join(SCREENSHOTS, 'scenario-phone-charts.png'), fullPage: false });
     await page.goto(`${server.url}#/`);
     await page.waitForSelector('#library-list li');
