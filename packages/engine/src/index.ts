@@ -7,6 +7,7 @@
  * result.metrics.war_reached.probability; // { p, ci95 }
  */
 
+export * from './classroom.ts';
 export * from './discover.ts';
 export { SAMPLERS } from './distributions.ts';
 export * from './errors.ts';

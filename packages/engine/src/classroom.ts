@@ -1,0 +1,675 @@
+/**
+ * Classroom exercises: a teacher's definition (levers students decide, questions they forecast),
+ * checking a student's submission, turning the class's decisions into scenario overrides, and the
+ * debrief that scores every forecast against the engine's outcome distribution.
+ *
+ * Scoring choices (docs/teaching/README.md explains them to teachers):
+ * - a probability forecast f is scored by its *expected* Brier and log score under the engine's
+ *   probability q of the event, q·S(f, 1) + (1 − q)·S(f, 0): still proper (minimised at f = q), and
+ *   a class is not ranked by the luck of one simulated world;
+ * - a quantity forecast x (a point forecast of the median) is scored by its expected absolute error
+ *   E|x − Y| under the outcome distribution (the CRPS of a point forecast; minimised at the median),
+ *   and by that error relative to the median's own, so questions in different units can be averaged.
+ *
+ * @example
+ * const decided = classDecisions(exercise, submissions);
+ * // run the scenario with decided.overrides and with {} (same seed), then:
+ * const debrief = buildDebrief(exercise, students, outcomes, baseline);
+ */
+import { z } from 'zod';
+import type { Model } from './model.ts';
+import { NameSchema } from './scenario-schema.ts';
+import { brierScore, logScore } from './scoring.ts';
+import type { RunSummary } from './simulate.ts';
+import { summarizeMetric, valueCounts } from './summarize.ts';
+
+/** Most levers, questions and teams one exercise may have. */
+export const MAX_LEVERS = 12;
+export const MAX_QUESTIONS = 12;
+export const MAX_TEAMS = 8;
+/** Points of the quantile grid kept for each quantity question's outcome distribution. */
+export const OUTCOME_GRID_POINTS = 200;
+
+/** Invisible formatting characters (bidi overrides, zero-width joiners) that could make one name look like another. */
+const FORMAT_CHARS = /\p{Cf}/u;
+
+/** Whether text is plain: no control characters (newlines and tabs only where `multiline`), no formatting characters. */
+export function isPlainText(text: string, multiline = false): boolean {
+  for (const ch of text) {
+    const code = ch.codePointAt(0) as number;
+    const control = code < 0x20 || (code >= 0x7f && code < 0xa0);
+    if (control && !(multiline && (ch === '\n' || ch === '\t' || ch === '\r'))) return false;
+  }
+  return !FORMAT_CHARS.test(text);
+}
+
+const Label = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((t) => isPlainText(t), 'must be one line of plain text (no control or invisible characters)');
+const Text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine((t) => isPlainText(t, true), 'must be plain text (no control or invisible characters)');
+const Id = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(/^[a-z][a-z0-9_-]*$/, 'must be lower-case letters, digits, "_" or "-", starting with a letter');
+
+const OverridesSchema = z.record(NameSchema, z.number().refine(Number.isFinite, 'must be a finite number'));
+
+/** One choice of a lever: the parameter values it sets (empty for "the scenario as written"). */
+export const LeverOptionSchema = z.strictObject({
+  id: Id,
+  label: Label(120),
+  overrides: OverridesSchema.default({}),
+});
+
+/** A decision students make: pick one option, or a number within a parameter's range. */
+export const LeverSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('choice'),
+    id: Id,
+    label: Label(120),
+    description: Text(1000).default(''),
+    /** The team that decides this lever; every student when left out. */
+    team: Id.optional(),
+    options: z.array(LeverOptionSchema).min(2).max(6),
+    /** The option that stands for doing nothing (the baseline run uses it); default the first. */
+    noAction: Id.optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('range'),
+    id: Id,
+    label: Label(120),
+    description: Text(1000).default(''),
+    team: Id.optional(),
+    parameter: NameSchema,
+    min: z.number(),
+    max: z.number(),
+    step: z.number().positive().optional(),
+  }),
+]);
+export type Lever = z.infer<typeof LeverSchema>;
+
+/** A question students forecast: the probability of a 0/1 metric, or a point forecast of a metric's median. */
+export const QuestionSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('probability'), id: Id, label: Label(200), metric: NameSchema }),
+  z.strictObject({
+    kind: z.literal('quantity'),
+    id: Id,
+    label: Label(200),
+    metric: NameSchema,
+    unit: Label(40).optional(),
+    /** Bounds of an acceptable answer (a typo guard, not a hint). */
+    min: z.number().default(0),
+    max: z.number().default(1e9),
+  }),
+]);
+export type Question = z.infer<typeof QuestionSchema>;
+
+export const TeamSchema = z.strictObject({ id: Id, name: Label(60) });
+export type Team = z.infer<typeof TeamSchema>;
+
+/** What a teacher sets: the scenario, the briefing, the levers, the questions and the deadline. */
+export const ExerciseSchema = z
+  .strictObject({
+    scenarioId: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be a scenario id such as "armenia-azerbaijan-2022"'),
+    title: Label(120),
+    briefing: Text(6000).min(1),
+    teams: z.array(TeamSchema).max(MAX_TEAMS).default([]),
+    levers: z.array(LeverSchema).max(MAX_LEVERS).default([]),
+    questions: z.array(QuestionSchema).min(1).max(MAX_QUESTIONS),
+    /** Trials of each of the two runs at the reveal. */
+    trials: z.number().int().min(1000).max(200_000).default(20_000),
+    seed: z.number().int().min(0).max(4_294_967_295).default(1),
+    /** When submissions close: an ISO 8601 date and time with a zone (e.g. 2026-03-02T10:45:00Z). */
+    deadline: z.iso.datetime({ offset: true }),
+  })
+  .superRefine((x, ctx) => {
+    const unique = (ids: string[], path: string) => {
+      const seen = new Set<string>();
+      ids.forEach((id, i) => {
+        if (seen.has(id))
+          ctx.addIssue({ code: 'custom', path: [path, i, 'id'], message: `"${id}" is used twice; give each a different id` });
+        seen.add(id);
+      });
+    };
+    unique(
+      x.teams.map((t) => t.id),
+      'teams',
+    );
+    unique(
+      x.levers.map((l) => l.id),
+      'levers',
+    );
+    unique(
+      x.questions.map((q) => q.id),
+      'questions',
+    );
+    const teams = new Set(x.teams.map((t) => t.id));
+    const setBy = new Map<string, string>();
+    x.levers.forEach((lever, i) => {
+      if (lever.team !== undefined && !teams.has(lever.team)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['levers', i, 'team'],
+          message: `no team "${lever.team}"; use one of: ${[...teams].join(', ') || '(declare teams first)'}`,
+        });
+      }
+      const params = lever.kind === 'range' ? [lever.parameter] : [...new Set(lever.options.flatMap((o) => Object.keys(o.overrides)))];
+      if (lever.kind === 'range' && !(lever.min < lever.max)) {
+        ctx.addIssue({ code: 'custom', path: ['levers', i, 'max'], message: 'max must be greater than min' });
+      }
+      if (lever.kind === 'choice') {
+        unique(
+          lever.options.map((o) => o.id),
+          `levers.${i}.options`,
+        );
+        if (lever.noAction !== undefined && !lever.options.some((o) => o.id === lever.noAction)) {
+          ctx.addIssue({ code: 'custom', path: ['levers', i, 'noAction'], message: `no option "${lever.noAction}" in this lever` });
+        }
+      }
+      for (const p of params) {
+        const other = setBy.get(p);
+        if (other !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['levers', i],
+            message: `parameter "${p}" is already set by lever "${other}"; let one lever decide each parameter`,
+          });
+        }
+        setBy.set(p, lever.id);
+      }
+    });
+    x.questions.forEach((q, i) => {
+      if (q.kind === 'quantity' && !(q.min < q.max)) {
+        ctx.addIssue({ code: 'custom', path: ['questions', i, 'max'], message: 'max must be greater than min' });
+      }
+    });
+  });
+export type Exercise = z.infer<typeof ExerciseSchema>;
+export type ExerciseInput = z.input<typeof ExerciseSchema>;
+
+/** What one student hands in: a forecast for every question and a decision for each lever of their team. */
+export const SubmissionSchema = z.strictObject({
+  forecasts: z.record(z.string().max(40), z.number()),
+  decisions: z.record(z.string().max(40), z.union([z.string().max(40), z.number()])).default({}),
+});
+export type Submission = z.infer<typeof SubmissionSchema>;
+
+/** A problem with a submission: where, what, and what to do. */
+export interface SubmissionProblem {
+  path: string;
+  message: string;
+}
+
+/** Whether a student of `team` decides `lever`. */
+export function decides(lever: Lever, team: string | null | undefined): boolean {
+  return lever.team === undefined || lever.team === team;
+}
+
+/** The levers a student of `team` decides. */
+export function leversFor(exercise: Exercise, team: string | null | undefined): Lever[] {
+  return exercise.levers.filter((l) => decides(l, team));
+}
+
+/**
+ * Checks a submission against the exercise: every question answered within its bounds (a
+ * probability in [0, 1]), a valid decision for every lever of the student's team and none other.
+ */
+export function checkSubmission(exercise: Exercise, team: string | null | undefined, s: Submission): SubmissionProblem[] {
+  const problems: SubmissionProblem[] = [];
+  const questions = new Map(exercise.questions.map((q) => [q.id, q]));
+  for (const id of Object.keys(s.forecasts)) {
+    if (!questions.has(id)) problems.push({ path: `forecasts.${id}`, message: `no question "${id}" in this exercise; remove it` });
+  }
+  for (const q of exercise.questions) {
+    const f = s.forecasts[q.id];
+    const path = `forecasts.${q.id}`;
+    if (f === undefined) problems.push({ path, message: `"${q.label}" has no forecast; give one` });
+    else if (!Number.isFinite(f)) problems.push({ path, message: 'must be a finite number' });
+    else if (q.kind === 'probability' && (f < 0 || f > 1)) {
+      problems.push({ path, message: `a probability must be between 0 and 1 (write 30% as 0.3), got ${f}` });
+    } else if (q.kind === 'quantity' && (f < q.min || f > q.max)) {
+      problems.push({ path, message: `must be between ${q.min} and ${q.max}${q.unit ? ` ${q.unit}` : ''}, got ${f}` });
+    }
+  }
+  const mine = new Map(leversFor(exercise, team).map((l) => [l.id, l]));
+  for (const id of Object.keys(s.decisions)) {
+    if (!mine.has(id)) {
+      const exists = exercise.levers.some((l) => l.id === id);
+      problems.push({
+        path: `decisions.${id}`,
+        message: exists ? `lever "${id}" is decided by another team; remove it` : `no lever "${id}" in this exercise; remove it`,
+      });
+    }
+  }
+  for (const lever of mine.values()) {
+    const d = s.decisions[lever.id];
+    const path = `decisions.${lever.id}`;
+    if (d === undefined) problems.push({ path, message: `"${lever.label}" has no decision; choose one` });
+    else if (lever.kind === 'choice') {
+      if (typeof d !== 'string' || !lever.options.some((o) => o.id === d)) {
+        problems.push({ path, message: `must be one of: ${lever.options.map((o) => `"${o.id}"`).join(', ')}` });
+      }
+    } else if (typeof d !== 'number' || !Number.isFinite(d) || d < lever.min || d > lever.max) {
+      problems.push({ path, message: `must be a number between ${lever.min} and ${lever.max}` });
+    }
+  }
+  return problems;
+}
+
+/** The option of a choice lever that means "no action". */
+export function noActionOption(lever: Extract<Lever, { kind: 'choice' }>): string {
+  return lever.noAction ?? (lever.options[0] as { id: string }).id;
+}
+
+/** How the class decided one lever. */
+export interface LeverDecision {
+  lever: string;
+  /** The winning option (choice) or the median value (range); null when nobody voted (no action). */
+  decision: string | number | null;
+  /** Votes per option (choice) or every value given (range). */
+  votes: Record<string, number> | number[];
+  voters: number;
+}
+
+/**
+ * The class's decisions and the overrides they make. A choice lever goes to the option with the
+ * most votes (a tie goes to "no action" if it is among the leaders, else to the earliest option:
+ * a divided class does not act); a range lever takes the median of the values given. A lever
+ * nobody voted on stays as the scenario has it.
+ */
+export function classDecisions(
+  exercise: Exercise,
+  submissions: readonly { team: string | null; decisions: Submission['decisions'] }[],
+): { decisions: LeverDecision[]; overrides: Record<string, number> } {
+  const overrides: Record<string, number> = {};
+  const decisions = exercise.levers.map((lever): LeverDecision => {
+    const given = submissions.filter((s) => decides(lever, s.team)).map((s) => s.decisions[lever.id]);
+    if (lever.kind === 'range') {
+      const values = given.filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
+      if (values.length === 0) return { lever: lever.id, decision: null, votes: [], voters: 0 };
+      const mid = values.length / 2;
+      const median = values.length % 2 ? (values[Math.floor(mid)] as number) : ((values[mid - 1] as number) + (values[mid] as number)) / 2;
+      overrides[lever.parameter] = median;
+      return { lever: lever.id, decision: median, votes: values, voters: values.length };
+    }
+    const votes: Record<string, number> = Object.fromEntries(lever.options.map((o) => [o.id, 0]));
+    let voters = 0;
+    for (const v of given) {
+      if (typeof v === 'string' && v in votes) {
+        votes[v] = (votes[v] as number) + 1;
+        voters++;
+      }
+    }
+    if (voters === 0) return { lever: lever.id, decision: null, votes, voters };
+    const top = Math.max(...Object.values(votes));
+    const leaders = lever.options.filter((o) => votes[o.id] === top).map((o) => o.id);
+    const none = noActionOption(lever);
+    const winner = leaders.includes(none) ? none : (leaders[0] as string);
+    Object.assign(overrides, lever.options.find((o) => o.id === winner)?.overrides ?? {});
+    return { lever: lever.id, decision: winner, votes, voters };
+  });
+  return { decisions, overrides };
+}
+
+/** The engine's answer to one question, from one run. */
+export type QuestionOutcome =
+  | { kind: 'probability'; p: number; ci95: [number, number]; n: number }
+  | {
+      kind: 'quantity';
+      mean: number;
+      se: number;
+      median: number;
+      quantiles: Record<string, number>;
+      histogram: { edges: number[]; counts: number[] };
+      /** The distribution as OUTCOME_GRID_POINTS equally likely values (quantiles at (i + ½)/k). */
+      grid: number[];
+      n: number;
+    };
+
+/** The distribution of sorted (value, count) pairs as k equally likely quantiles at (i + ½)/k. */
+export function quantileGrid(counts: readonly (readonly [number, number])[], k = OUTCOME_GRID_POINTS): number[] {
+  const total = counts.reduce((s, [, c]) => s + c, 0);
+  if (total === 0) return [];
+  const grid: number[] = [];
+  let j = 0;
+  let cumulative = (counts[0] as readonly [number, number])[1];
+  for (let i = 0; i < k; i++) {
+    const target = ((i + 0.5) / k) * total;
+    while (cumulative < target && j < counts.length - 1) cumulative += (counts[++j] as readonly [number, number])[1];
+    grid.push((counts[j] as readonly [number, number])[0]);
+  }
+  return grid;
+}
+
+/**
+ * The engine's answer to every question from a merged run summary. A probability question needs a
+ * metric whose every value is 0 or 1; anything else is an error naming the question.
+ */
+export function questionOutcomes(exercise: Exercise, model: Model, summary: RunSummary): Record<string, QuestionOutcome> {
+  const out: Record<string, QuestionOutcome> = {};
+  exercise.questions.forEach((q, i) => {
+    const index = model.metrics.findIndex((m) => m.name === q.metric);
+    const acc = summary.metrics[index];
+    if (index < 0 || !acc) throw new RangeError(`questions[${i}].metric: the scenario has no metric "${q.metric}"`);
+    const m = summarizeMetric(acc, model.metrics[index]?.expr.firstOf !== undefined);
+    if (q.kind === 'probability') {
+      if (!m.probability)
+        throw new RangeError(`questions[${i}].metric: "${q.metric}" is not a yes/no (0 or 1) metric; ask for a quantity instead`);
+      out[q.id] = { kind: 'probability', p: m.probability.p, ci95: m.probability.ci95, n: m.n };
+    } else {
+      out[q.id] = {
+        kind: 'quantity',
+        mean: m.mean,
+        se: m.se,
+        median: m.quantiles.p50,
+        quantiles: { ...m.quantiles },
+        histogram: m.histogram,
+        grid: quantileGrid(valueCounts(acc)),
+        n: m.n,
+      };
+    }
+  });
+  return out;
+}
+
+/** Expected Brier score of forecast f when the event has probability q. */
+export function expectedBrier(f: number, q: number): number {
+  return q * brierScore(f, 1) + (1 - q) * brierScore(f, 0);
+}
+
+/** Expected log score (bits) of forecast f when the event has probability q (clipped as `logScore`). */
+export function expectedLog(f: number, q: number): number {
+  return q * logScore(f, 1) + (1 - q) * logScore(f, 0);
+}
+
+/** Expected absolute error E|x − Y| of a point forecast x over equally likely outcome values. */
+export function expectedAbsoluteError(x: number, grid: readonly number[]): number {
+  if (grid.length === 0) return Number.NaN;
+  let sum = 0;
+  for (const y of grid) sum += Math.abs(x - y);
+  return sum / grid.length;
+}
+
+/** The median of equally likely values (the point forecast with the least expected absolute error). */
+function gridMedian(grid: readonly number[]): number {
+  const sorted = [...grid].sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  return sorted.length % 2 ? (sorted[Math.floor(mid)] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** One forecast, scored. */
+export interface ScoredForecast {
+  question: string;
+  forecast: number;
+  /** The engine's probability (probability questions) or median (quantity questions). */
+  outcome: number;
+  brier?: number;
+  log?: number;
+  absoluteError?: number;
+  /** Expected absolute error divided by the median's own (1 is the best possible). */
+  relativeError?: number;
+}
+
+/** A student's scores; means are over the questions of each kind (null when there are none). */
+export interface StudentScore {
+  id: string;
+  name: string;
+  team: string | null;
+  forecasts: ScoredForecast[];
+  brier: number | null;
+  log: number | null;
+  relativeError: number | null;
+  rank: number;
+}
+
+export interface TeamScore {
+  team: string;
+  name: string;
+  members: number;
+  brier: number | null;
+  log: number | null;
+  relativeError: number | null;
+}
+
+/** Forecasts in a probability bin, against the engine's probabilities for the same questions. */
+export interface CalibrationBin {
+  lo: number;
+  hi: number;
+  count: number;
+  meanForecast: number | null;
+  /** Mean of the engine's probabilities for the forecasts in this bin (what a calibrated forecaster would have said). */
+  meanOutcome: number | null;
+}
+
+/** How the class's decisions moved one question's answer, against no action with the same seed. */
+export interface DecisionEffect {
+  question: string;
+  withDecisions: number;
+  noAction: number;
+  difference: number;
+  /**
+   * 95% interval of the difference, treating the runs as independent. Both runs use the same
+   * seed (common random numbers), which makes the true interval narrower: this one is conservative.
+   */
+  ci95: [number, number];
+  /** Means for quantity questions (medians shown elsewhere); probabilities otherwise. */
+  measure: 'probability' | 'mean';
+}
+
+export interface Debrief {
+  questions: {
+    id: string;
+    label: string;
+    kind: Question['kind'];
+    metric: string;
+    unit?: string;
+    outcome: QuestionOutcome;
+    noAction: QuestionOutcome;
+  }[];
+  students: StudentScore[];
+  teams: TeamScore[];
+  calibration: CalibrationBin[];
+  effects: DecisionEffect[];
+  /** The class median forecast per question, scored like a student (not ranked). */
+  crowd: ScoredForecast[];
+}
+
+/** Scores one forecast against one outcome. */
+export function scoreForecast(question: Question, forecast: number, outcome: QuestionOutcome): ScoredForecast {
+  if (outcome.kind === 'probability') {
+    return {
+      question: question.id,
+      forecast,
+      outcome: outcome.p,
+      brier: expectedBrier(forecast, outcome.p),
+      log: expectedLog(forecast, outcome.p),
+    };
+  }
+  const error = expectedAbsoluteError(forecast, outcome.grid);
+  const best = expectedAbsoluteError(gridMedian(outcome.grid), outcome.grid);
+  return {
+    question: question.id,
+    forecast,
+    outcome: outcome.median,
+    absoluteError: error,
+    relativeError: best > 0 ? error / best : error === 0 ? 1 : Number.POSITIVE_INFINITY,
+  };
+}
+
+const mean = (xs: number[]): number | null => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
+
+function summarize(forecasts: ScoredForecast[]): Pick<StudentScore, 'brier' | 'log' | 'relativeError'> {
+  return {
+    brier: mean(forecasts.flatMap((f) => (f.brier === undefined ? [] : [f.brier]))),
+    log: mean(forecasts.flatMap((f) => (f.log === undefined ? [] : [f.log]))),
+    relativeError: mean(forecasts.flatMap((f) => (f.relativeError === undefined ? [] : [f.relativeError]))),
+  };
+}
+
+/** Orders by mean Brier score (lower first), then log score, then relative error; nulls last. */
+function compareScores(a: Pick<StudentScore, 'brier' | 'log' | 'relativeError'>, b: typeof a): number {
+  for (const key of ['brier', 'log', 'relativeError'] as const) {
+    const x = a[key] ?? Number.POSITIVE_INFINITY;
+    const y = b[key] ?? Number.POSITIVE_INFINITY;
+    if (x !== y) return x - y;
+  }
+  return 0;
+}
+
+/** Calibration bins of width 0.1 over every probability forecast of the class. */
+export function calibrationBins(pairs: readonly { forecast: number; outcome: number }[], bins = 10): CalibrationBin[] {
+  return Array.from({ length: bins }, (_, i) => {
+    const lo = i / bins;
+    const hi = (i + 1) / bins;
+    const inside = pairs.filter((p) => p.forecast >= lo && (p.forecast < hi || (i === bins - 1 && p.forecast <= hi)));
+    return {
+      lo,
+      hi,
+      count: inside.length,
+      meanForecast: mean(inside.map((p) => p.forecast)),
+      meanOutcome: mean(inside.map((p) => p.outcome)),
+    };
+  });
+}
+
+function effectOf(question: Question, withDecisions: QuestionOutcome, noAction: QuestionOutcome): DecisionEffect {
+  if (withDecisions.kind === 'probability' && noAction.kind === 'probability') {
+    const se = (o: typeof withDecisions) => Math.sqrt((o.p * (1 - o.p)) / Math.max(1, o.n));
+    const half = 1.959963984540054 * Math.hypot(se(withDecisions), se(noAction));
+    const d = withDecisions.p - noAction.p;
+    return {
+      question: question.id,
+      withDecisions: withDecisions.p,
+      noAction: noAction.p,
+      difference: d,
+      ci95: [d - half, d + half],
+      measure: 'probability',
+    };
+  }
+  if (withDecisions.kind === 'quantity' && noAction.kind === 'quantity') {
+    const half = 1.959963984540054 * Math.hypot(withDecisions.se, noAction.se);
+    const d = withDecisions.mean - noAction.mean;
+    return {
+      question: question.id,
+      withDecisions: withDecisions.mean,
+      noAction: noAction.mean,
+      difference: d,
+      ci95: [d - half, d + half],
+      measure: 'mean',
+    };
+  }
+  throw new Error(`question "${question.id}": the two runs disagree on its kind`);
+}
+
+/**
+ * The debrief: every student's forecasts scored against the run with the class's decisions, team
+ * means, a leaderboard order, calibration bins, the class median as a "crowd" forecaster, and how
+ * the decisions moved each answer compared with no action.
+ */
+export function buildDebrief(
+  exercise: Exercise,
+  students: readonly { id: string; name: string; team: string | null; forecasts: Record<string, number> }[],
+  outcomes: Record<string, QuestionOutcome>,
+  noAction: Record<string, QuestionOutcome>,
+): Debrief {
+  const outcomeOf = (q: Question, from: Record<string, QuestionOutcome>): QuestionOutcome => {
+    const o = from[q.id];
+    if (!o) throw new Error(`no outcome for question "${q.id}"`);
+    return o;
+  };
+  const scored: StudentScore[] = students.map((s) => {
+    const forecasts = exercise.questions.flatMap((q) => {
+      const f = s.forecasts[q.id];
+      return f === undefined ? [] : [scoreForecast(q, f, outcomeOf(q, outcomes))];
+    });
+    return { id: s.id, name: s.name, team: s.team, forecasts, ...summarize(forecasts), rank: 0 };
+  });
+  scored.sort((a, b) => compareScores(a, b) || a.name.localeCompare(b.name));
+  // Equal scores share a rank (1, 2, 2, 4).
+  scored.forEach((s, i) => {
+    const prev = scored[i - 1];
+    s.rank = prev && compareScores(prev, s) === 0 ? prev.rank : i + 1;
+  });
+  const teams: TeamScore[] = exercise.teams.map((t) => {
+    const members = scored.filter((s) => s.team === t.id);
+    return {
+      team: t.id,
+      name: t.name,
+      members: members.length,
+      brier: mean(members.flatMap((m) => (m.brier === null ? [] : [m.brier]))),
+      log: mean(members.flatMap((m) => (m.log === null ? [] : [m.log]))),
+      relativeError: mean(members.flatMap((m) => (m.relativeError === null ? [] : [m.relativeError]))),
+    };
+  });
+  const pairs = scored.flatMap((s) =>
+    s.forecasts.filter((f) => f.brier !== undefined).map((f) => ({ forecast: f.forecast, outcome: f.outcome })),
+  );
+  const crowd = exercise.questions.flatMap((q) => {
+    const given = students.flatMap((s) => (s.forecasts[q.id] === undefined ? [] : [s.forecasts[q.id] as number]));
+    return given.length === 0 ? [] : [scoreForecast(q, gridMedian(given), outcomeOf(q, outcomes))];
+  });
+  return {
+    questions: exercise.questions.map((q) => ({
+      id: q.id,
+      label: q.label,
+      kind: q.kind,
+      metric: q.metric,
+      ...(q.kind === 'quantity' && q.unit !== undefined ? { unit: q.unit } : {}),
+      outcome: outcomeOf(q, outcomes),
+      noAction: outcomeOf(q, noAction),
+    })),
+    students: scored,
+    teams,
+    calibration: calibrationBins(pairs),
+    effects: exercise.questions.map((q) => effectOf(q, outcomeOf(q, outcomes), outcomeOf(q, noAction))),
+    crowd,
+  };
+}
+
+/** A CSV cell; text that a spreadsheet would run as a formula (=, +, -, @) is prefixed with a quote. */
+function cell(x: unknown): string {
+  if (x === undefined || x === null) return '';
+  if (typeof x === 'number') return Number.isFinite(x) ? String(x) : '';
+  let s = String(x);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** The debrief as CSV: one row per student and question, then the class median and the decision effects. */
+export function debriefCsv(exercise: Exercise, debrief: Debrief): string {
+  const teamName = new Map(exercise.teams.map((t) => [t.id, t.name]));
+  const lines = [
+    ['rank', 'student', 'team', 'question', 'kind', 'forecast', 'engine_answer', 'brier', 'log_bits', 'abs_error', 'relative_error'].join(
+      ',',
+    ),
+  ];
+  const kind = new Map(exercise.questions.map((q) => [q.id, q.kind]));
+  const row = (rank: unknown, name: string, team: string, f: ScoredForecast) =>
+    [rank, name, team, f.question, kind.get(f.question), f.forecast, f.outcome, f.brier, f.log, f.absoluteError, f.relativeError]
+      .map(cell)
+      .join(',');
+  for (const s of debrief.students) {
+    for (const f of s.forecasts) lines.push(row(s.rank, s.name, s.team === null ? '' : (teamName.get(s.team) ?? s.team), f));
+  }
+  for (const f of debrief.crowd) lines.push(row('', 'class median', '', f));
+  lines.push('');
+  lines.push(['question', 'measure', 'with_decisions', 'no_action', 'difference', 'ci95_lo', 'ci95_hi'].join(','));
+  for (const e of debrief.effects) {
+    lines.push([e.question, e.measure, e.withDecisions, e.noAction, e.difference, e.ci95[0], e.ci95[1]].map(cell).join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}

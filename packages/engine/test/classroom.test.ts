@@ -1,0 +1,223 @@
+/** Classroom exercises: definitions, submissions, class decisions and the debrief's scores, against values worked by hand. */
+import { describe, expect, it } from 'vitest';
+import {
+  brierScore,
+  buildDebrief,
+  buildModel,
+  calibrationBins,
+  checkSubmission,
+  classDecisions,
+  debriefCsv,
+  type Exercise,
+  ExerciseSchema,
+  expectedAbsoluteError,
+  expectedBrier,
+  expectedLog,
+  loadScenarioText,
+  logScore,
+  type QuestionOutcome,
+  quantileGrid,
+  questionOutcomes,
+  simulate,
+} from '../src/index.ts';
+
+const exercise: Exercise = ExerciseSchema.parse({
+  scenarioId: 'api-small',
+  title: 'Test exercise',
+  briefing: 'A clash on the border.',
+  teams: [
+    { id: 'red', name: 'Red' },
+    { id: 'blue', name: 'Blue' },
+  ],
+  levers: [
+    {
+      kind: 'choice',
+      id: 'talks',
+      label: 'Open talks',
+      team: 'red',
+      options: [
+        { id: 'no', label: 'No talks' },
+        { id: 'yes', label: 'Talks', overrides: { war_rate: 0.001 } },
+      ],
+    },
+    { kind: 'range', id: 'posture', label: 'Posture', parameter: 'ceasefire_rate', min: 0.05, max: 0.5 },
+  ],
+  questions: [
+    { kind: 'probability', id: 'war', label: 'War within 30 days?', metric: 'war_reached' },
+    { kind: 'quantity', id: 'days', label: 'Days to ceasefire', metric: 'days_to_ceasefire', unit: 'days', max: 30 },
+  ],
+  deadline: '2030-01-01T00:00:00Z',
+});
+
+describe('ExerciseSchema', () => {
+  it('fills defaults (trials, seed) and refuses levers that set the same parameter or name a missing team', () => {
+    expect(exercise.trials).toBe(20_000);
+    expect(exercise.seed).toBe(1);
+    const bad = ExerciseSchema.safeParse({
+      ...exercise,
+      levers: [
+        { ...exercise.levers[0], team: 'green' },
+        { kind: 'range', id: 'x', label: 'X', parameter: 'war_rate', min: 0, max: 1 },
+      ],
+    });
+    expect(bad.success).toBe(false);
+    const messages = bad.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
+    expect(messages).toContain('levers.0.team: no team "green"; use one of: red, blue');
+    expect(messages).toContain('levers.1: parameter "war_rate" is already set by lever "talks"; let one lever decide each parameter');
+  });
+  it('refuses control and invisible characters in labels', () => {
+    expect(ExerciseSchema.safeParse({ ...exercise, title: 'a\u202Eb' }).success).toBe(false);
+    expect(ExerciseSchema.safeParse({ ...exercise, title: 'a\u0007b' }).success).toBe(false);
+  });
+});
+
+describe('checkSubmission', () => {
+  it('accepts a complete submission for the team and names every problem otherwise', () => {
+    expect(checkSubmission(exercise, 'red', { forecasts: { war: 0.2, days: 5 }, decisions: { talks: 'yes', posture: 0.1 } })).toEqual([]);
+    const problems = checkSubmission(exercise, 'blue', { forecasts: { war: 1.5, extra: 1 }, decisions: { talks: 'yes', posture: 9 } });
+    expect(problems).toEqual([
+      { path: 'forecasts.extra', message: 'no question "extra" in this exercise; remove it' },
+      { path: 'forecasts.war', message: 'a probability must be between 0 and 1 (write 30% as 0.3), got 1.5' },
+      { path: 'forecasts.days', message: '"Days to ceasefire" has no forecast; give one' },
+      { path: 'decisions.talks', message: 'lever "talks" is decided by another team; remove it' },
+      { path: 'decisions.posture', message: 'must be a number between 0.05 and 0.5' },
+    ]);
+  });
+});
+
+describe('classDecisions', () => {
+  it('takes the plurality per choice lever (ties go to no action) and the median per range lever, only from the deciding team', () => {
+    const { decisions, overrides } = classDecisions(exercise, [
+      { team: 'red', decisions: { talks: 'yes', posture: 0.1 } },
+      { team: 'red', decisions: { talks: 'yes', posture: 0.3 } },
+      { team: 'red', decisions: { talks: 'no', posture: 0.2 } },
+      { team: 'blue', decisions: { talks: 'no', posture: 0.5 } },
+    ]);
+    expect(decisions[0]).toEqual({ lever: 'talks', decision: 'yes', votes: { no: 1, yes: 2 }, voters: 3 });
+    expect(decisions[1]).toMatchObject({ lever: 'posture', decision: 0.25, voters: 4 });
+    expect(overrides).toEqual({ war_rate: 0.001, ceasefire_rate: 0.25 });
+    const tie = classDecisions(exercise, [
+      { team: 'red', decisions: { talks: 'yes' } },
+      { team: 'red', decisions: { talks: 'no' } },
+    ]);
+    expect(tie.decisions[0]?.decision).toBe('no');
+    expect(tie.overrides).toEqual({});
+    expect(classDecisions(exercise, []).decisions.map((d) => d.decision)).toEqual([null, null]);
+  });
+});
+
+describe('scores', () => {
+  it('expected Brier and log scores are the outcome-weighted scoring rules, minimised at the engine probability', () => {
+    expect(expectedBrier(0.3, 0.1)).toBeCloseTo(0.1 * 0.49 + 0.9 * 0.09, 15);
+    expect(expectedBrier(0.3, 0.1)).toBe(0.1 * brierScore(0.3, 1) + 0.9 * brierScore(0.3, 0));
+    expect(expectedLog(0.5, 0.3)).toBeCloseTo(1, 15);
+    expect(expectedLog(0.2, 0.4)).toBeCloseTo(0.4 * logScore(0.2, 1) + 0.6 * logScore(0.2, 0), 15);
+    for (const q of [0.05, 0.3, 0.8]) {
+      for (const f of [0, 0.1, 0.5, 0.95]) {
+        expect(expectedBrier(q, q)).toBeLessThanOrEqual(expectedBrier(f, q) + 1e-15);
+        expect(expectedLog(q, q)).toBeLessThanOrEqual(expectedLog(f, q) + 1e-12);
+      }
+    }
+  });
+  it('expected absolute error over a quantile grid is least at the median', () => {
+    const grid = quantileGrid(
+      [
+        [1, 2],
+        [2, 5],
+        [10, 3],
+      ],
+      10,
+    );
+    expect(grid).toEqual([1, 1, 2, 2, 2, 2, 2, 10, 10, 10]);
+    expect(expectedAbsoluteError(2, grid)).toBeCloseTo((2 * 1 + 3 * 8) / 10, 12);
+    expect(expectedAbsoluteError(2, grid)).toBeLessThan(expectedAbsoluteError(3, grid));
+    expect(expectedAbsoluteError(2, grid)).toBeLessThan(expectedAbsoluteError(1, grid));
+  });
+  it('bins forecasts by tenths for the calibration chart', () => {
+    const bins = calibrationBins([
+      { forecast: 0.05, outcome: 0.1 },
+      { forecast: 0.15, outcome: 0.3 },
+      { forecast: 0.19, outcome: 0.1 },
+      { forecast: 1, outcome: 0.9 },
+    ]);
+    expect(bins).toHaveLength(10);
+    expect(bins[1]).toMatchObject({ count: 2 });
+    expect(bins[1]?.meanForecast).toBeCloseTo(0.17, 12);
+    expect(bins[1]?.meanOutcome).toBeCloseTo(0.2, 12);
+    expect(bins[9]).toMatchObject({ count: 1, meanForecast: 1, meanOutcome: 0.9 });
+    expect(bins[5]).toMatchObject({ count: 0, meanForecast: null });
+  });
+});
+
+const SCENARIO = `id: api-small
+time: { unit: day, dt: 1, horizon: 30 }
+parameters:
+  war_rate: { default: 0.01, range: [0, 1] }
+  ceasefire_rate: { default: 0.1, range: [0, 1] }
+tracks:
+  conflict:
+    states: [clash, war, ceasefire]
+    initial: clash
+    transitions:
+      - { from: clash, to: war, rate: war_rate }
+      - { from: clash, to: ceasefire, rate: ceasefire_rate }
+      - { from: war, to: ceasefire, rate: 0.05 }
+metrics:
+  war_reached: { expr: 'ever(conflict, "war")' }
+  days_to_ceasefire: { expr: 'first(conflict, "ceasefire")', unit: day }
+`;
+
+describe('buildDebrief', () => {
+  const scenario = loadScenarioText(SCENARIO).scenario;
+  const outcomesFor = (overrides: Record<string, number>): Record<string, QuestionOutcome> => {
+    const model = buildModel(scenario, overrides);
+    return questionOutcomes(exercise, model, simulate(model, { seed: 3, firstTrial: 0, trials: 20_000 }));
+  };
+  const students = [
+    { id: 'a', name: 'Ana', team: 'red', forecasts: { war: 0.1, days: 7 } },
+    { id: 'b', name: '=cmd|x', team: 'blue', forecasts: { war: 0.6, days: 20 } },
+    { id: 'c', name: 'Cem', team: 'red', forecasts: { war: 0.25 } },
+  ];
+  const decided = classDecisions(exercise, [{ team: 'red', decisions: { talks: 'yes', posture: 0.2 } }]);
+  const outcomes = outcomesFor(decided.overrides);
+  const baseline = outcomesFor({});
+  const debrief = buildDebrief(exercise, students, outcomes, baseline);
+
+  it('scores each forecast with the engine functions, ranks students and averages teams', () => {
+    const war = outcomes.war as Extract<QuestionOutcome, { kind: 'probability' }>;
+    // P(war) with war_rate 0.001 and ceasefire_rate 0.2: 0.001/0.201 × (1 − e^{−0.201·30}) ≈ 0.00497.
+    expect(war.p).toBeGreaterThan(0.003);
+    expect(war.p).toBeLessThan(0.0075);
+    const ana = debrief.students.find((s) => s.id === 'a');
+    expect(ana?.forecasts[0]?.brier).toBe(expectedBrier(0.1, war.p));
+    expect(ana?.brier).toBe(expectedBrier(0.1, war.p));
+    expect(debrief.students.map((s) => [s.name, s.rank])).toEqual([
+      ['Ana', 1],
+      ['Cem', 2],
+      ['=cmd|x', 3],
+    ]);
+    expect(debrief.teams.find((t) => t.team === 'red')?.brier).toBeCloseTo(
+      (expectedBrier(0.1, war.p) + expectedBrier(0.25, war.p)) / 2,
+      15,
+    );
+    expect(debrief.crowd[0]?.forecast).toBe(0.25);
+  });
+
+  it('shows the decisions lowering P(war) against no action, with an interval that excludes zero', () => {
+    const effect = debrief.effects[0];
+    // No action: 0.01/0.11 × (1 − e^{−0.11·30}) ≈ 0.0875.
+    expect(effect?.noAction).toBeGreaterThan(0.08);
+    expect(effect?.noAction).toBeLessThan(0.095);
+    expect(effect?.difference).toBeLessThan(0);
+    expect(effect?.ci95[1]).toBeLessThan(0);
+    const days = outcomes.days as Extract<QuestionOutcome, { kind: 'quantity' }>;
+    expect(days.grid).toHaveLength(200);
+  });
+
+  it('writes a CSV whose formula-like names are defused', () => {
+    const csv = debriefCsv(exercise, debrief);
+    expect(csv.split('\n')[0]).toBe('rank,student,team,question,kind,forecast,engine_answer,brier,log_bits,abs_error,relative_error');
+    expect(csv).toContain("'=cmd|x,Blue,war,probability,0.6,");
+    expect(csv).not.toMatch(/^\d*,=/m);
+  });
+});
