@@ -1,4 +1,7 @@
-/** Runs a model's trials in chunks on worker threads; results never depend on the worker count. */
+/**
+ * Runs a model's trials, or a sweep's points, in chunks on this thread and on worker threads;
+ * results never depend on the worker count.
+ */
 import { availableParallelism } from 'node:os';
 import {
   type Chunk,
@@ -12,12 +15,11 @@ import {
   planChunks,
   pointOverrides,
   type RunSummary,
-  runSweepPoint,
   type SweepPlan,
   simulate,
 } from '@georisk/engine';
 import { Piscina } from 'piscina';
-import type { ChunkOutcome, ChunkTask } from './run-worker.ts';
+import runChunk, { type ChunkOutcome, type ChunkTask } from './run-worker.ts';
 
 /**
  * When this module runs from TypeScript source (tests, benchmarks), worker threads need the tsx
@@ -49,72 +51,131 @@ export function defaultWorkers(): number {
  */
 export const IN_PROCESS_TRIAL_STEPS = 4_000_000;
 
-/** The worker threads a run will actually use (1 means the calling thread). */
+/** The threads a run will actually use, the calling thread included (1 means it alone). */
 export function threadsFor(model: Model, trials: number, workers: number): number {
   if (trials * model.steps < IN_PROCESS_TRIAL_STEPS) return 1;
   return Math.max(1, Math.min(workers, planChunks(trials).length));
 }
 
-/** Runs all trials; with one worker on this thread, otherwise on a pool of worker threads. */
-export async function runTrials(model: Model, options: ParallelOptions): Promise<RunSummary> {
-  const chunks = planChunks(options.trials);
-  const total = emptySummary(model);
-  let done = 0;
-  const finish = (chunk: Chunk, part: RunSummary) => {
-    mergeSummaries(total, part);
-    done += chunk.trials;
-    options.onProgress?.(done);
-  };
-  const threads = threadsFor(model, options.trials, options.workers);
-  if (threads === 1) {
-    for (const chunk of chunks) {
-      finish(
-        chunk,
-        simulate(model, { seed: options.seed, firstTrial: chunk.firstTrial, trials: chunk.trials, stepOnly: options.stepOnly === true }),
-      );
-    }
-    return total;
-  }
-  const fromSource = import.meta.url.endsWith('.ts');
-  const pool = new Piscina<ChunkTask, ChunkOutcome>({
-    filename: new URL(`./run-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url).href,
-    maxThreads: threads,
-    minThreads: threads,
-    // A second task waits in each worker, so it never idles while the main thread hands out the next.
-    concurrentTasksPerWorker: 2,
-    ...(fromSource ? { execArgv: workerExecArgv() } : {}),
-  });
-  const key = contentHash({ scenario: model.scenario, overrides: options.overrides });
-  // The failure of the earliest chunk wins, so the error reported never depends on the worker count
-  // or on which thread finished first: chunks start in order, so every earlier chunk has completed.
+/** The threads a sweep will use, the calling thread included (1 means it alone). */
+export function threadsForPoints(plan: SweepPlan, workers: number, start = 0): number {
+  const tasks = (plan.points.length - start) * plan.chunks.length;
+  const steps = Math.round(plan.scenario.time.horizon / plan.scenario.time.dt);
+  if ((plan.points.length - start) * plan.trials * steps < IN_PROCESS_TRIAL_STEPS) return 1;
+  return Math.max(1, Math.min(workers, tasks));
+}
+
+interface ExecuteOptions {
+  /** Threads in all: this one plus `threads - 1` worker threads. */
+  threads: number;
+  count: number;
+  task: (index: number) => ChunkTask;
+  /** Runs task `index` on this thread (default: as a worker would). */
+  runHere?: (index: number) => RunSummary;
+  /** Called with each successful outcome, in the order chunks finish. */
+  done: (index: number, summary: RunSummary) => void;
+  /** False while task `index` must wait (back-pressure); asked again after each chunk finishes. */
+  mayStart?: (index: number) => boolean;
+}
+
+/**
+ * Runs chunk tasks 0..count-1 on this thread and on `threads - 1` worker threads. The calling
+ * thread is one of the workers: it would otherwise sit idle while the others compute, and it needs
+ * no start-up, so the first chunks begin at once. Between its own chunks it yields to the event
+ * loop, which hands out the next tasks and takes in finished ones; each worker thread holds a
+ * second task meanwhile, so none idles. The failure of the earliest chunk wins, so the error
+ * reported never depends on the worker count or on which thread finished first.
+ */
+async function execute(options: ExecuteOptions): Promise<void> {
   const failures: { index: number; issues: Issue[] }[] = [];
-  try {
-    // Keep a bounded number of chunks in flight, so memory stays flat for any number of trials.
-    let next = 0;
-    const inFlight = threads * 3;
-    const lane = async () => {
-      while (next < chunks.length && failures.length === 0) {
-        const index = next++;
-        const chunk = chunks[index] as Chunk;
-        const task: ChunkTask = {
-          scenario: model.scenario,
-          key,
-          overrides: options.overrides,
-          seed: options.seed,
-          chunk,
-          stepOnly: options.stepOnly === true,
-        };
-        const outcome = await pool.run(task);
-        if ('issues' in outcome) failures.push({ index, issues: outcome.issues });
-        else finish(chunk, outcome.summary);
-      }
+  let next = 0;
+  let waiting: (() => void)[] = [];
+  const take = async (): Promise<number | undefined> => {
+    for (;;) {
+      if (next >= options.count || failures.length > 0) return undefined;
+      if (options.mayStart?.(next) !== false) return next++;
+      await new Promise<void>((go) => waiting.push(go));
+    }
+  };
+  const record = (index: number, outcome: ChunkOutcome) => {
+    if ('issues' in outcome) failures.push({ index, issues: outcome.issues });
+    else options.done(index, outcome.summary);
+    const wake = waiting;
+    waiting = [];
+    for (const go of wake) go();
+  };
+  const local = async () => {
+    for (let index = await take(); index !== undefined; index = await take()) {
+      record(index, options.runHere === undefined ? runChunk(options.task(index)) : here(options.runHere, index));
+      await new Promise<void>((go) => setImmediate(go));
+    }
+  };
+  const others = options.threads - 1;
+  if (others === 0) await local();
+  else {
+    const fromSource = import.meta.url.endsWith('.ts');
+    const pool = new Piscina<ChunkTask, ChunkOutcome>({
+      filename: new URL(`./run-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url).href,
+      maxThreads: others,
+      minThreads: others,
+      concurrentTasksPerWorker: 2,
+      ...(fromSource ? { execArgv: workerExecArgv() } : {}),
+    });
+    const remote = async () => {
+      for (let index = await take(); index !== undefined; index = await take()) record(index, await pool.run(options.task(index)));
     };
-    await Promise.all(Array.from({ length: inFlight }, lane));
-  } finally {
-    await pool.destroy();
+    try {
+      await Promise.all([local(), ...Array.from({ length: others * 2 }, remote)]);
+    } finally {
+      await pool.destroy();
+    }
   }
   const first = failures.reduce<(typeof failures)[number] | undefined>((a, b) => (a === undefined || b.index < a.index ? b : a), undefined);
   if (first !== undefined) throw new GeoriskError(first.issues);
+}
+
+/** Runs a chunk on this thread, with a `GeoriskError` turned into data as a worker returns it. */
+function here(run: (index: number) => RunSummary, index: number): ChunkOutcome {
+  try {
+    return { summary: run(index) };
+  } catch (error) {
+    if (error instanceof GeoriskError) return { issues: error.issues };
+    throw error;
+  }
+}
+
+/** Runs all trials of a model, on this thread and (for big runs) on worker threads. */
+export async function runTrials(model: Model, options: ParallelOptions): Promise<RunSummary> {
+  const chunks = planChunks(options.trials);
+  const total = emptySummary(model);
+  const key = contentHash({ scenario: model.scenario, overrides: options.overrides });
+  let trialsDone = 0;
+  await execute({
+    threads: threadsFor(model, options.trials, options.workers),
+    count: chunks.length,
+    task: (index) => ({
+      scenario: model.scenario,
+      key,
+      overrides: options.overrides,
+      seed: options.seed,
+      chunk: chunks[index] as Chunk,
+      stepOnly: options.stepOnly === true,
+    }),
+    runHere: (index) => {
+      const chunk = chunks[index] as Chunk;
+      return simulate(model, {
+        seed: options.seed,
+        firstTrial: chunk.firstTrial,
+        trials: chunk.trials,
+        stepOnly: options.stepOnly === true,
+      });
+    },
+    done: (index, summary) => {
+      mergeSummaries(total, summary);
+      trialsDone += (chunks[index] as Chunk).trials;
+      options.onProgress?.(trialsDone);
+    },
+  });
   return total;
 }
 
@@ -126,94 +187,53 @@ export interface PointOptions {
   onPoint: (index: number, summary: RunSummary) => void;
 }
 
-/** The worker threads a sweep will use (1 means the calling thread). */
-export function threadsForPoints(plan: SweepPlan, workers: number, start = 0): number {
-  const tasks = (plan.points.length - start) * plan.chunks.length;
-  const steps = Math.round(plan.scenario.time.horizon / plan.scenario.time.dt);
-  if ((plan.points.length - start) * plan.trials * steps < IN_PROCESS_TRIAL_STEPS) return 1;
-  return Math.max(1, Math.min(workers, tasks));
-}
-
 /**
- * Runs the points of a sweep plan, each as (point, chunk) tasks on the worker pool (or on this
- * thread for one worker or little work). Chunks of a point merge exactly, so the summaries, and
- * every row made from them, are the same for any number of workers.
+ * Runs the points of a sweep plan as (point, chunk) tasks. Chunks of a point merge exactly, so the
+ * summaries, and every row made from them, are the same for any number of workers.
  */
 export async function runPoints(plan: SweepPlan, options: PointOptions): Promise<void> {
   const start = options.start ?? 0;
   const threads = threadsForPoints(plan, options.workers, start);
-  if (threads === 1) {
-    for (let i = start; i < plan.points.length; i++) options.onPoint(i, runSweepPoint(plan, i));
-    return;
-  }
-  const fromSource = import.meta.url.endsWith('.ts');
-  const pool = new Piscina<ChunkTask, ChunkOutcome>({
-    filename: new URL(`./run-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url).href,
-    maxThreads: threads,
-    minThreads: threads,
-    concurrentTasksPerWorker: 2,
-    ...(fromSource ? { execArgv: workerExecArgv() } : {}),
-  });
-  const tasks: { point: number; chunk: Chunk }[] = [];
-  for (let i = start; i < plan.points.length; i++) for (const chunk of plan.chunks) tasks.push({ point: i, chunk });
+  const perPoint = plan.chunks.length;
+  const pointOf = (index: number) => start + Math.floor(index / perPoint);
   // Per point: the summaries of its finished chunks; a point is emitted when all its chunks are in
   // and every earlier point has been emitted.
   const parts = new Map<number, RunSummary[]>();
   let nextToEmit = start;
-  // A lane never starts a point far ahead of the next one to emit, so finished points waiting for a
-  // slow earlier one stay few and memory stays flat.
+  // No task starts far ahead of the next point to emit, so finished points waiting for a slow
+  // earlier one stay few and memory stays flat.
   const maxAhead = threads * 8;
-  let waiting: (() => void)[] = [];
-  const emit = () => {
-    for (;;) {
-      const done = parts.get(nextToEmit);
-      if (done === undefined || done.length < plan.chunks.length) break;
-      parts.delete(nextToEmit);
-      const total = done.reduce((acc, p) => mergeSummaries(acc, p));
-      options.onPoint(nextToEmit, total);
-      nextToEmit++;
-    }
-    const wake = waiting;
-    waiting = [];
-    for (const go of wake) go();
-  };
-  const failures: { index: number; issues: Issue[] }[] = [];
-  try {
-    let next = 0;
-    const inFlight = threads * 3;
-    const lane = async () => {
-      while (next < tasks.length && failures.length === 0) {
-        while (next < tasks.length && (tasks[next] as { point: number }).point - nextToEmit > maxAhead && failures.length === 0) {
-          await new Promise<void>((go) => waiting.push(go));
-        }
-        if (next >= tasks.length || failures.length > 0) break;
-        const index = next++;
-        const { point, chunk } = tasks[index] as { point: number; chunk: Chunk };
-        const task: ChunkTask = {
-          scenario: plan.scenario,
-          key: `${plan.fingerprint}:${point}`,
-          overrides: pointOverrides(plan, point),
-          seed: plan.seed,
-          chunk,
-          stepOnly: false,
-          baseKey: plan.fingerprint,
-        };
-        const outcome = await pool.run(task);
-        if ('issues' in outcome) {
-          failures.push({ index, issues: outcome.issues });
-          emit(); // wakes waiting lanes, which then stop
-          continue;
-        }
-        const list = parts.get(point) ?? [];
-        list.push(outcome.summary);
-        parts.set(point, list);
-        emit();
+  await execute({
+    threads,
+    count: (plan.points.length - start) * perPoint,
+    task: (index) => {
+      const point = pointOf(index);
+      return {
+        scenario: plan.scenario,
+        key: `${plan.fingerprint}:${point}`,
+        overrides: pointOverrides(plan, point),
+        seed: plan.seed,
+        chunk: plan.chunks[index % perPoint] as Chunk,
+        stepOnly: false,
+        baseKey: plan.fingerprint,
+      };
+    },
+    mayStart: (index) => pointOf(index) - nextToEmit <= maxAhead,
+    done: (index, summary) => {
+      const point = pointOf(index);
+      const list = parts.get(point) ?? [];
+      list.push(summary);
+      parts.set(point, list);
+      for (;;) {
+        const finished = parts.get(nextToEmit);
+        if (finished === undefined || finished.length < perPoint) break;
+        parts.delete(nextToEmit);
+        options.onPoint(
+          nextToEmit,
+          finished.reduce((acc, p) => mergeSummaries(acc, p)),
+        );
+        nextToEmit++;
       }
-    };
-    await Promise.all(Array.from({ length: inFlight }, lane));
-  } finally {
-    await pool.destroy();
-  }
-  const first = failures.reduce<(typeof failures)[number] | undefined>((a, b) => (a === undefined || b.index < a.index ? b : a), undefined);
-  if (first !== undefined) throw new GeoriskError(first.issues);
+    },
+  });
 }
