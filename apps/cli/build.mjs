@@ -71,14 +71,15 @@ export function isStale() {
   return isOlderThanSources(marker, bundleSources(here));
 }
 
-/** Builds dist/main.js and dist/run-worker.js. */
+/** Builds dist/main.js and the worker-thread entries dist/run-worker.js and dist/queue-task.js. */
 export async function buildCli() {
   await bundleForNode({
-    entries: [join(here, 'src', 'main.ts'), join(here, 'src', 'run-worker.ts')],
+    entries: [join(here, 'src', 'main.ts'), join(here, 'src', 'run-worker.ts'), join(here, 'src', 'queue-task.ts')],
     outdir: dist,
     markerFile: marker,
-    // piscina finds its own files at run time, so it stays a normal dependency.
-    external: ['piscina'],
+    // piscina finds its own files at run time, and bullmq (with ioredis) loads optional native
+    // parts, so they stay normal dependencies.
+    external: ['piscina', 'bullmq', 'ioredis'],
   });
 }
 

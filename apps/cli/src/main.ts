@@ -2,7 +2,7 @@
 /** The `georisk` command: one file per command under commands/, wired together here. */
 import { ENGINE_VERSION, formatIssues, GeoriskError } from '@georisk/engine';
 import { Command, CommanderError } from 'commander';
-import { EXIT, OutputError, type RegisterCommand, USAGE_CODES, UsageError } from './cli-common.ts';
+import { EXIT, OutputError, type RegisterCommand, RunError, USAGE_CODES, UsageError } from './cli-common.ts';
 import { registerBacktest } from './commands/backtest.ts';
 import { registerDiscover } from './commands/discover.ts';
 import { registerExact } from './commands/exact.ts';
@@ -12,6 +12,7 @@ import { registerSensitivity } from './commands/sensitivity.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSweep } from './commands/sweep.ts';
 import { registerValidate } from './commands/validate.ts';
+import { registerWorker } from './commands/worker.ts';
 
 export { EXIT } from './cli-common.ts';
 
@@ -24,6 +25,7 @@ const COMMANDS: RegisterCommand[] = [
   registerSweep,
   registerSensitivity,
   registerDiscover,
+  registerWorker,
   registerSchema,
   registerServe,
 ];
@@ -63,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`georisk: ${error.message}\n`);
       return EXIT.usage;
     }
-    if (error instanceof OutputError) {
+    if (error instanceof OutputError || error instanceof RunError) {
       process.stderr.write(`georisk: ${error.message}\n`);
       return EXIT.failed;
     }

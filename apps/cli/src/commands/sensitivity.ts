@@ -10,6 +10,7 @@ import {
   type ParameterRange,
   planSensitivity,
   pointMeans,
+  type RunSummary,
   type SensitivityMethod,
   type SensitivityPlan,
   type SensitivityResult,
@@ -20,6 +21,7 @@ import { collectVary, commaList, pointProgress } from '../design-options.ts';
 import { formatNumber } from '../format.ts';
 import { loadScenarioFile } from '../load.ts';
 import { runPoints } from '../parallel.ts';
+import { connectQueue, queueProgressReporter, runPointsOnQueue } from '../queue.ts';
 
 interface SensitivityFlags {
   method: SensitivityMethod;
@@ -35,6 +37,7 @@ interface SensitivityFlags {
   out?: string;
   budget: number;
   progress: boolean;
+  queue?: string;
 }
 
 function percentilePair(value: string): [number, number] {
@@ -120,21 +123,26 @@ async function sensitivityCommand(file: string, flags: SensitivityFlags): Promis
     throw error;
   }
   const outputs: number[][] = [];
-  const progress = pointProgress(flags.progress, plan.sweep.points.length, flags.method);
+  const queue = flags.queue === undefined ? undefined : await connectQueue(flags.queue);
+  const progress = pointProgress(flags.progress && queue === undefined, plan.sweep.points.length, flags.method);
   const started = performance.now();
+  const onPoint = (index: number, summary: RunSummary) => {
+    outputs[index] = pointMeans(plan.sweep, summary);
+    progress.update(index + 1);
+  };
   try {
-    await runPoints(plan.sweep, {
-      workers: flags.workers,
-      onPoint: (index, summary) => {
-        outputs[index] = pointMeans(plan.sweep, summary);
-        progress.update(index + 1);
-      },
-    });
+    if (queue === undefined) await runPoints(plan.sweep, { workers: flags.workers, onPoint });
+    else {
+      const reporter = queueProgressReporter(flags.progress, queue.address);
+      await runPointsOnQueue(plan.sweep, { queue, onPoint, onProgress: reporter.onProgress, onIdle: reporter.onIdle });
+      reporter.done();
+    }
   } catch (error) {
     if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
     throw error;
   } finally {
     progress.stop();
+    await queue?.close();
   }
   const result = analyseSensitivity(plan, outputs);
   const seconds = (performance.now() - started) / 1000;
@@ -182,6 +190,7 @@ export const registerSensitivity: RegisterCommand = (program, setExit) => {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .option('-o, --out <file>', 'write the output to a file (atomically) instead of stdout')
     .option('--budget <trialSteps>', 'ceiling on trials × steps per point', wholeNumber('--budget', 1), DEFAULT_TRIAL_STEP_BUDGET)
+    .option('--queue <url>', 'run the model runs on `georisk worker`s sharing this Redis queue (redis://HOST:PORT/N) instead of here')
     .option('--no-progress', 'never show a progress bar')
     .action(async (file: string, flags: SensitivityFlags) => {
       await sensitivityCommand(file, flags);

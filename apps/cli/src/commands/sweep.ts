@@ -17,6 +17,7 @@ import {
   type ParameterRange,
   planSweep,
   type QuantileName,
+  type RunSummary,
   type SweepDesign,
   type SweepFormat,
   type SweepPlan,
@@ -27,6 +28,7 @@ import { EXIT, locateScenarioIssues, OutputError, type RegisterCommand, UsageErr
 import { collectVary, commaList, pointProgress } from '../design-options.ts';
 import { loadScenarioFile } from '../load.ts';
 import { runPoints } from '../parallel.ts';
+import { connectQueue, type QueueConnection, queueProgressReporter, runPointsOnQueue } from '../queue.ts';
 
 interface SweepFlags {
   vary: ParameterRange[];
@@ -42,6 +44,7 @@ interface SweepFlags {
   quantiles?: string[];
   budget: number;
   progress: boolean;
+  queue?: string;
 }
 
 function designOf(flags: SweepFlags): SweepDesign {
@@ -128,7 +131,22 @@ async function sweepCommand(file: string, flags: SweepFlags): Promise<void> {
     throw error;
   }
   if (flags.resume && flags.out === undefined) throw new UsageError('--resume needs --out FILE (the file of the interrupted sweep)');
+  // Connected before any output is opened, so an unreachable queue leaves no file behind.
+  const queue = flags.queue === undefined ? undefined : await connectQueue(flags.queue);
+  try {
+    await writeSweep(loaded, plan, flags, format, queue);
+  } finally {
+    await queue?.close();
+  }
+}
 
+async function writeSweep(
+  loaded: ReturnType<typeof loadScenarioFile>,
+  plan: SweepPlan,
+  flags: SweepFlags,
+  format: SweepFormat,
+  queue: QueueConnection | undefined,
+): Promise<void> {
   let write: (text: string) => void;
   let finish = () => {};
   let start = 0;
@@ -159,17 +177,19 @@ async function sweepCommand(file: string, flags: SweepFlags): Promise<void> {
       rmSync(`${out}.partial.json`, { force: true });
     };
   }
-  const progress = pointProgress(flags.progress, plan.points.length, 'sweeping');
+  const progress = pointProgress(flags.progress && queue === undefined, plan.points.length, 'sweeping');
   progress.update(start);
+  const onPoint = (index: number, summary: RunSummary) => {
+    write(formatSweepRow(plan, sweepRow(plan, index, summary), format));
+    progress.update(index + 1);
+  };
   try {
-    await runPoints(plan, {
-      workers: flags.workers,
-      start,
-      onPoint: (index, summary) => {
-        write(formatSweepRow(plan, sweepRow(plan, index, summary), format));
-        progress.update(index + 1);
-      },
-    });
+    if (queue === undefined) await runPoints(plan, { workers: flags.workers, start, onPoint });
+    else {
+      const reporter = queueProgressReporter(flags.progress, queue.address);
+      await runPointsOnQueue(plan, { queue, start, onPoint, onProgress: reporter.onProgress, onIdle: reporter.onIdle });
+      reporter.done();
+    }
   } catch (error) {
     if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
     throw error;
@@ -206,6 +226,7 @@ export const registerSweep: RegisterCommand = (program, setExit) => {
     .option('--metrics <m1,m2>', 'metrics to report (default: all)', commaList)
     .option('--quantiles <q1,q2>', 'quantile columns per metric (default: p5,p50,p95)', commaList)
     .option('--budget <trialSteps>', 'ceiling on trials × steps per point', wholeNumber('--budget', 1), DEFAULT_TRIAL_STEP_BUDGET)
+    .option('--queue <url>', 'run the chunks on `georisk worker`s sharing this Redis queue (redis://HOST:PORT/N) instead of here')
     .option('--no-progress', 'never show a progress bar')
     .action(async (file: string, flags: SweepFlags) => {
       await sweepCommand(file, flags);

@@ -1,0 +1,547 @@
+/**
+ * Sweeps on a Redis-backed job queue (BullMQ): the coordinator (`georisk sweep --queue URL`)
+ * enqueues each (point, trial block) of a plan as a job, workers anywhere (`georisk worker --queue
+ * URL`) run them, and the coordinator merges each point's chunks in order and calls `onPoint` as
+ * `runPoints` does. Chunks carry their own seed and trial range and merge exactly, so the rows are
+ * byte-identical to a local run. Jobs are keyed by (sweep fingerprint, point, chunk), so enqueuing
+ * again (`--resume`) finds finished chunks instead of running them twice.
+ */
+import { hostname } from 'node:os';
+import {
+  buildModel,
+  type Chunk,
+  contentHash,
+  ENGINE_VERSION,
+  GeoriskError,
+  type Issue,
+  loadScenarioText,
+  mergeSummaries,
+  type Overrides,
+  planChunks,
+  pointOverrides,
+  type RunSummary,
+  type ScenarioDocument,
+  type SweepPlan,
+  simulate,
+} from '@georisk/engine';
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
+import { RunError, UsageError } from './cli-common.ts';
+import { decodeSummary, encodeSummary } from './summary-codec.ts';
+
+/** The one queue every coordinator and worker of a Redis database shares (pick another database, /N, to keep groups apart). */
+export const QUEUE_NAME = 'georisk-chunks';
+/** Redis key prefix of everything georisk stores besides BullMQ's own keys. */
+const KEY_PREFIX = 'georisk';
+/**
+ * Trials per queued chunk. A job costs a few milliseconds of Redis round trips and encoding on top
+ * of its trials (docs/benchmarks.md, "Sweeps on a queue"); at this size that overhead stays around
+ * 1% for typical scenarios while a point of many trials still spreads over several machines.
+ */
+export const QUEUE_CHUNK_TRIALS = 16_384;
+/** Chunks enqueued ahead of the next point to write: enough to keep many workers busy, few enough that Redis and memory stay small. */
+export const QUEUE_WINDOW = 512;
+/** Attempts per chunk: a chunk that fails (or whose worker dies) this many times fails the sweep. */
+export const QUEUE_ATTEMPTS = 3;
+/** Time limit on one chunk: a worker stops a chunk that runs longer and it is tried again. */
+export const CHUNK_TIME_LIMIT_MS = 10 * 60_000;
+/** Finished chunks and sweep records stay in Redis this long, for `--resume`. */
+export const KEEP_SECONDS = 7 * 24 * 3600;
+/** How long a coordinator or worker waits for Redis to answer before giving up. */
+const CONNECT_TIMEOUT_MS = 3000;
+/** How often the coordinator looks up its jobs directly (events are the fast path; this catches any it missed). */
+const POLL_MS = 2000;
+/** Failed-job text that carries scenario issues (a GeoriskError), so the coordinator reports them as a local run would. */
+export const ISSUES_MARK = 'georisk-issues ';
+
+/** Where the queue is: a redis:// URL, checked and split into connection options. */
+export interface QueueAddress {
+  /** The URL as shown in messages (without a password). */
+  display: string;
+  connection: RedisOptions;
+}
+
+/** Parses `redis://[user:password@]HOST[:PORT][/N]` (or `rediss://` for TLS); a usage error names what is wrong. */
+export function parseQueueUrl(text: string): QueueAddress {
+  const example = 'write it as redis://HOST:PORT/N, e.g. --queue redis://127.0.0.1:6379/0';
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`--queue "${text}" is not a URL: ${example}`);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new UsageError(`--queue must be a redis:// URL, got "${url.protocol}": ${example}`);
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (host === '') throw new UsageError(`--queue "${text}" names no host: ${example}`);
+  const port = url.port === '' ? 6379 : Number(url.port);
+  const path = url.pathname.replace(/^\//, '');
+  const db = path === '' ? 0 : Number(path);
+  if (!/^\d*$/.test(path) || !Number.isInteger(db) || db > 1_000_000) {
+    throw new UsageError(`the database in --queue "${text}" must be a whole number, as in redis://${url.host}/0`);
+  }
+  if (url.search !== '' || url.hash !== '') throw new UsageError(`--queue "${text}" has options georisk does not read: ${example}`);
+  const connection: RedisOptions = { host, port, db };
+  if (url.username !== '') connection.username = decodeURIComponent(url.username);
+  if (url.password !== '') connection.password = decodeURIComponent(url.password);
+  if (url.protocol === 'rediss:') connection.tls = {};
+  return { display: `${url.protocol}//${url.host}/${db}`, connection };
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => fail(new Error(what)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+/** Connects to Redis (retrying on drops once connected); a usage error within seconds when nothing answers. */
+export async function connectRedis(address: QueueAddress): Promise<Redis> {
+  const redis = new Redis({
+    ...address.connection,
+    lazyConnect: true,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    maxRetriesPerRequest: null,
+  });
+  let lastError: Error | undefined;
+  redis.on('error', (error: Error) => {
+    lastError = error;
+  });
+  try {
+    await withTimeout(
+      (async () => {
+        await redis.connect();
+        await redis.ping();
+      })(),
+      CONNECT_TIMEOUT_MS + 500,
+      `no answer within ${(CONNECT_TIMEOUT_MS + 500) / 1000} s`,
+    );
+  } catch (error) {
+    redis.disconnect();
+    const e = (lastError ?? error) as NodeJS.ErrnoException;
+    const why = e.code === 'ECONNREFUSED' ? 'connection refused' : e.code === 'ENOTFOUND' ? 'unknown host' : e.message;
+    throw new UsageError(`cannot reach Redis at ${address.display} (${why}): start redis-server there, or fix --queue`);
+  }
+  return redis;
+}
+
+/** The Redis key of a sweep's record (its scenario), which workers read once per sweep. */
+export function sweepKey(fingerprint: string): string {
+  return `${KEY_PREFIX}:sweep:${fingerprint}`;
+}
+
+/** What a coordinator stores once per sweep, so jobs stay small. */
+export interface SweepRecord {
+  scenario: ScenarioDocument;
+  scenarioHash: string;
+  engine: string;
+}
+
+/** One job: a block of trials at one point of a sweep. */
+export interface ChunkJob {
+  /** The plan's fingerprint (the sweep record's key). */
+  sweep: string;
+  point: number;
+  chunkIndex: number;
+  chunk: Chunk;
+  overrides: Overrides;
+  seed: number;
+  /** The coordinator's engine version and behaviour check; a worker whose own differ refuses the job. */
+  engine: string;
+  engineCheck: string;
+  /** `contentHash` of the scenario the coordinator planned; the worker checks the record it reads against it. */
+  scenarioHash: string;
+  timeLimitMs: number;
+}
+
+/** A finished job's return value. */
+export interface ChunkResult {
+  /** The chunk's summary (`encodeSummary`). */
+  summary: string;
+  /** Which worker ran it (host:pid). */
+  worker: string;
+  /** Milliseconds the chunk took on its worker. */
+  ms: number;
+}
+
+/** A job's id: the same chunk of the same sweep always gets the same one. */
+export function chunkJobId(fingerprint: string, point: number, chunkIndex: number): string {
+  return `${fingerprint}-p${point}-c${chunkIndex}`;
+}
+
+/** This process as a worker name. */
+export function workerName(): string {
+  return `${hostname()}:${process.pid}`;
+}
+
+/** A tiny scenario every engine runs the same way; its summary's hash tells two engine builds apart. */
+const CANARY = `id: georisk-canary
+time: { unit: day, dt: 1, horizon: 40 }
+parameters:
+  a: { default: 0.05, range: [0, 0.2], uncertainty: { dist: lognormal, mu: -3, sigma: 0.5 } }
+  b: { default: 0.2, range: [0.05, 0.5] }
+tracks:
+  k:
+    states: [x, y, z]
+    transitions:
+      - { from: x, to: y, rate: a }
+      - { from: y, to: z, rate: 'b * (1 + sqrt(t) / 10)' }
+      - { from: z, to: x, probability: 0.05 }
+variables:
+  v: { initial: 0 }
+flows:
+  - { to: v, amount: 'poisson(3 * dt) + gamma(2, 0.5) * (k == "y" ? 1 : 0)' }
+metrics:
+  reached: { expr: 'ever(k, "z")' }
+  when: { expr: 'first(k, "y")' }
+  total: { expr: 'v' }
+`;
+
+let canaryHash: string | undefined;
+
+/**
+ * A hash of what this engine computes for a fixed small run: equal on two machines when their
+ * engines give the same bits (same version is necessary, not always sufficient: a local change
+ * to the engine shows here).
+ */
+export function engineCheck(): string {
+  if (canaryHash === undefined) {
+    const model = buildModel(loadScenarioText(CANARY).scenario);
+    canaryHash = contentHash({
+      engine: ENGINE_VERSION,
+      summary: encodeSummary(simulate(model, { seed: 20220913, firstTrial: 0, trials: 300 })),
+    }).slice(0, 16);
+  }
+  return canaryHash;
+}
+
+/** A coordinator's hold on the queue. */
+export interface QueueConnection {
+  address: QueueAddress;
+  redis: Redis;
+  queue: Queue<ChunkJob, ChunkResult>;
+  close(): Promise<void>;
+}
+
+/** Connects to the queue at `url`; a usage error (exit 2) within seconds when the URL is wrong or Redis does not answer. */
+export async function connectQueue(url: string): Promise<QueueConnection> {
+  const address = parseQueueUrl(url);
+  const redis = await connectRedis(address);
+  const queue = new Queue<ChunkJob, ChunkResult>(QUEUE_NAME, {
+    connection: address.connection,
+    streams: { events: { maxLen: 2000 } },
+  });
+  queue.on('error', () => {}); // a dropped connection is retried; failed commands reject where they are awaited
+  try {
+    await withTimeout(queue.waitUntilReady(), CONNECT_TIMEOUT_MS * 2, 'the queue did not open');
+  } catch (error) {
+    redis.disconnect();
+    await queue.close().catch(() => {});
+    throw new UsageError(`cannot open the queue at ${address.display}: ${(error as Error).message}`);
+  }
+  return {
+    address,
+    redis,
+    queue,
+    async close() {
+      await queue.close().catch(() => {});
+      redis.disconnect();
+    },
+  };
+}
+
+/** How a queue sweep is going. */
+export interface QueueProgress {
+  chunksDone: number;
+  chunksTotal: number;
+  pointsDone: number;
+  pointsTotal: number;
+  /** Chunks finished per second since the first one arrived (0 before). */
+  chunksPerSecond: number;
+  /** Seconds left at the current rate (undefined before any rate is known). */
+  etaSeconds: number | undefined;
+  /** Distinct workers that have returned a chunk. */
+  workersSeen: number;
+  /** Seconds since the sweep was enqueued. */
+  seconds: number;
+}
+
+export interface QueuePointOptions {
+  queue: QueueConnection;
+  /** First point to run (points before it are done already, e.g. when resuming). */
+  start?: number;
+  /** Called once per point, in point order, with the point's merged summary. */
+  onPoint: (index: number, summary: RunSummary) => void;
+  onProgress?: (progress: QueueProgress) => void;
+  /** Called once if no chunk has come back after a while (no worker is running, probably). */
+  onIdle?: () => void;
+  /** For tests: pretend to be another engine version. */
+  engineVersion?: string;
+  /** For tests: a different scenario hash than the plan's. */
+  scenarioHash?: string;
+}
+
+interface Slot {
+  point: number;
+  chunkIndex: number;
+}
+
+/** The error a finally-failed job stands for: the scenario's own issues, or a run failure naming the chunk and worker. */
+function jobFailure(slot: Slot, chunks: number, reason: string, worker: string | undefined): Error {
+  if (reason.startsWith(ISSUES_MARK)) {
+    try {
+      return new GeoriskError(JSON.parse(reason.slice(ISSUES_MARK.length)) as Issue[]);
+    } catch {
+      // fall through: report the text as it is
+    }
+  }
+  const where = `chunk ${slot.chunkIndex + 1}/${chunks} of point ${slot.point}`;
+  return new RunError(`${where} failed${worker ? ` on worker ${worker}` : ''}: ${reason}`);
+}
+
+/**
+ * Runs the points of a plan on the queue: enqueues (point, chunk) jobs a window ahead, gathers
+ * finished chunks, and calls `onPoint` in point order with each point's chunks merged in chunk
+ * order, exactly as `runPoints` would. Throws `GeoriskError` for a scenario's issues and `RunError`
+ * when a chunk is refused (engine or scenario mismatch) or fails every attempt.
+ */
+export async function runPointsOnQueue(plan: SweepPlan, options: QueuePointOptions): Promise<void> {
+  const { queue, redis } = options.queue;
+  const start = options.start ?? 0;
+  const chunks = planChunks(plan.trials, QUEUE_CHUNK_TRIALS);
+  const pointsTotal = plan.points.length - start;
+  const chunksTotal = pointsTotal * chunks.length;
+  const engine = options.engineVersion ?? ENGINE_VERSION;
+  const scenarioHash = contentHash(plan.scenario);
+  const record: SweepRecord = { scenario: plan.scenario, scenarioHash, engine };
+  await redis.set(sweepKey(plan.fingerprint), JSON.stringify(record), 'EX', KEEP_SECONDS);
+  // A chunk that failed for an earlier coordinator of this sweep is tried afresh.
+  for (const job of await queue.getFailed()) {
+    if (job.id?.startsWith(`${plan.fingerprint}-`)) await job.remove().catch(() => {});
+  }
+
+  const slots = new Map<string, Slot>(); // enqueued, result not yet in
+  const parts = new Map<number, (RunSummary | undefined)[]>();
+  const workers = new Set<string>();
+  let nextToEnqueue = start;
+  let nextToEmit = start;
+  let chunksDone = 0;
+  let firstResultAt: number | undefined;
+  const startedAt = performance.now();
+  let failure: Error | undefined;
+  let wake: () => void = () => {};
+
+  const accept = (id: string, value: ChunkResult | string | undefined) => {
+    const slot = slots.get(id);
+    if (slot === undefined || value === undefined || value === null) return;
+    const result = (typeof value === 'string' ? JSON.parse(value) : value) as ChunkResult;
+    let summary: RunSummary;
+    try {
+      summary = decodeSummary(result.summary);
+    } catch (error) {
+      failure ??= jobFailure(slot, chunks.length, (error as Error).message, result.worker);
+      wake();
+      return;
+    }
+    slots.delete(id);
+    (parts.get(slot.point) as (RunSummary | undefined)[])[slot.chunkIndex] = summary;
+    chunksDone++;
+    firstResultAt ??= performance.now();
+    workers.add(result.worker);
+    wake();
+  };
+
+  /** Looks a job up: takes its result, notes a final failure, enqueues it again if it vanished. */
+  const check = async (id: string) => {
+    const slot = slots.get(id);
+    if (slot === undefined) return;
+    const state = await queue.getJobState(id);
+    if (!slots.has(id)) return; // its result came in meanwhile
+    if (state === 'completed') {
+      const job = await queue.getJob(id);
+      accept(id, job?.returnvalue);
+    } else if (state === 'failed') {
+      const job = await queue.getJob(id);
+      failure ??= jobFailure(slot, chunks.length, job?.failedReason ?? 'unknown reason', job?.processedBy);
+      wake();
+    } else if (state === 'unknown') {
+      await queue.add('chunk', jobData(slot), jobOptions(id));
+    }
+  };
+
+  const jobData = (slot: Slot): ChunkJob => ({
+    sweep: plan.fingerprint,
+    point: slot.point,
+    chunkIndex: slot.chunkIndex,
+    chunk: chunks[slot.chunkIndex] as Chunk,
+    overrides: pointOverrides(plan, slot.point),
+    seed: plan.seed,
+    engine,
+    engineCheck: engineCheck(),
+    scenarioHash: options.scenarioHash ?? scenarioHash,
+    timeLimitMs: CHUNK_TIME_LIMIT_MS,
+  });
+  const jobOptions = (id: string) => ({
+    jobId: id,
+    attempts: QUEUE_ATTEMPTS,
+    backoff: { type: 'fixed', delay: 500 },
+    removeOnComplete: { age: KEEP_SECONDS },
+    removeOnFail: { age: KEEP_SECONDS },
+  });
+
+  const enqueueMore = async () => {
+    const batch: { name: string; data: ChunkJob; opts: ReturnType<typeof jobOptions> }[] = [];
+    while (nextToEnqueue < plan.points.length && slots.size + batch.length + chunks.length <= Math.max(QUEUE_WINDOW, chunks.length)) {
+      const point = nextToEnqueue++;
+      parts.set(point, new Array(chunks.length).fill(undefined));
+      for (let c = 0; c < chunks.length; c++) {
+        const id = chunkJobId(plan.fingerprint, point, c);
+        const slot = { point, chunkIndex: c };
+        slots.set(id, slot);
+        batch.push({ name: 'chunk', data: jobData(slot), opts: jobOptions(id) });
+      }
+    }
+    // Adding a job whose id exists (a finished chunk, on resume) leaves it as it is.
+    if (batch.length > 0) await queue.addBulk(batch);
+    return batch.map((b) => b.opts.jobId);
+  };
+
+  const emitReady = async () => {
+    for (;;) {
+      const done = parts.get(nextToEmit);
+      if (done === undefined || done.some((p) => p === undefined)) return;
+      const total = (done as RunSummary[]).reduce((acc, p) => mergeSummaries(acc, p));
+      parts.delete(nextToEmit);
+      options.onPoint(nextToEmit, total);
+      // The row is written: its chunks are no longer needed in Redis.
+      await Promise.all(done.map((_, c) => queue.remove(chunkJobId(plan.fingerprint, nextToEmit, c)).catch(() => 0)));
+      nextToEmit++;
+    }
+  };
+
+  const report = () => {
+    const now = performance.now();
+    const rate = firstResultAt !== undefined && now - firstResultAt > 0 ? chunksDone / ((now - startedAt) / 1000) : 0;
+    options.onProgress?.({
+      chunksDone,
+      chunksTotal,
+      pointsDone: nextToEmit - start,
+      pointsTotal,
+      chunksPerSecond: rate,
+      etaSeconds: rate > 0 ? (chunksTotal - chunksDone) / rate : undefined,
+      workersSeen: workers.size,
+      seconds: (now - startedAt) / 1000,
+    });
+  };
+
+  const events = new QueueEvents(QUEUE_NAME, { connection: options.queue.address.connection });
+  events.on('error', () => {});
+  events.on('completed', ({ jobId, returnvalue }) => accept(jobId, returnvalue as unknown as ChunkResult | string));
+  events.on('failed', ({ jobId }) => {
+    if (slots.has(jobId)) check(jobId).catch(() => {});
+  });
+  let idleReported = false;
+  try {
+    await events.waitUntilReady();
+    await enqueueMore();
+    // Chunks finished before this coordinator listened (a resume) are found by looking them up.
+    await Promise.all([...slots.keys()].map(check));
+    let lastPoll = performance.now();
+    let lastReport = 0;
+    while (nextToEmit < plan.points.length) {
+      if (failure !== undefined) throw failure;
+      await emitReady();
+      if (nextToEmit >= plan.points.length) break;
+      const added = await enqueueMore();
+      if (added.length > 0) await Promise.all(added.map(check));
+      const now = performance.now();
+      if (now - lastReport >= 250) {
+        report();
+        lastReport = now;
+      }
+      if (!idleReported && chunksDone === 0 && now - startedAt > 10_000) {
+        idleReported = true;
+        options.onIdle?.();
+      }
+      if (failure !== undefined) continue;
+      if (now - lastPoll >= POLL_MS) {
+        lastPoll = now;
+        await Promise.all([...slots.keys()].map(check));
+        await redis.expire(sweepKey(plan.fingerprint), KEEP_SECONDS);
+        continue;
+      }
+      await new Promise<void>((go) => {
+        const timer = setTimeout(go, 250);
+        wake = () => {
+          clearTimeout(timer);
+          go();
+        };
+      });
+      wake = () => {};
+    }
+    report();
+    await redis.del(sweepKey(plan.fingerprint));
+  } catch (error) {
+    // Waiting chunks of a failed sweep would only fail again on every worker.
+    if (failure !== undefined) await Promise.all([...slots.keys()].map((id) => queue.remove(id).catch(() => 0)));
+    throw error;
+  } finally {
+    await events.close().catch(() => {});
+  }
+}
+
+/** Formats seconds as "1 h 02 min", "3 min 05 s" or "12 s". */
+function duration(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s >= 3600) return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+  if (s >= 60) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${s} s`;
+}
+
+/** One line of progress: chunks done, throughput, ETA, workers seen. */
+export function formatQueueProgress(p: QueueProgress): string {
+  const rate = p.chunksPerSecond > 0 ? `${p.chunksPerSecond.toFixed(p.chunksPerSecond < 10 ? 1 : 0)} chunks/s` : 'waiting for workers';
+  const eta = p.etaSeconds !== undefined && p.chunksDone < p.chunksTotal ? `, ETA ${duration(p.etaSeconds)}` : '';
+  return `${p.chunksDone}/${p.chunksTotal} chunks, ${p.pointsDone}/${p.pointsTotal} points, ${rate}${eta}, ${p.workersSeen} worker${p.workersSeen === 1 ? '' : 's'} seen`;
+}
+
+/**
+ * Progress of a queue sweep on stderr: a line redrawn in place on a terminal, otherwise a line
+ * every 10 seconds; always a last line when done. Nothing at all when disabled.
+ */
+export function queueProgressReporter(
+  enabled: boolean,
+  address: QueueAddress,
+): { onProgress: (p: QueueProgress) => void; onIdle: () => void; done: () => void } {
+  const tty = process.stderr.isTTY === true;
+  let last: QueueProgress | undefined;
+  let lastLine = 0;
+  const write = (text: string) => process.stderr.write(text);
+  return {
+    onProgress(p) {
+      last = p;
+      if (!enabled) return;
+      const now = performance.now();
+      if (tty) write(`\r\x1b[2Kgeorisk: ${formatQueueProgress(p)}`);
+      else if (now - lastLine >= 10_000) {
+        lastLine = now;
+        write(`georisk: ${formatQueueProgress(p)}\n`);
+      }
+    },
+    onIdle() {
+      if (enabled) {
+        write(
+          `${tty ? '\r\x1b[2K' : ''}georisk: no chunk has come back yet: start workers with \`georisk worker --queue ${address.display}\` on any machine with this repository\n`,
+        );
+      }
+    },
+    done() {
+      if (!enabled || last === undefined) return;
+      write(
+        `${tty ? '\r\x1b[2K' : ''}georisk: ${last.chunksDone} chunks on ${last.workersSeen} worker${last.workersSeen === 1 ? '' : 's'} in ${duration(last.seconds)} (queue ${address.display})\n`,
+      );
+    },
+  };
+}
