@@ -34,6 +34,7 @@ import {
 } from '@georisk/engine';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { z } from 'zod';
+import { type ClassroomOptions, registerClassroom } from './classroom.ts';
 import { ApiError, errorReply, sendError } from './errors.ts';
 import { JobRunner, type JobWork, sweepWork } from './jobs.ts';
 import { confinedResolver, defaultScenariosDir, defaultWebDir, type LibraryEntry, loadLibrary, type ScenarioSummary } from './library.ts';
@@ -73,6 +74,8 @@ export interface AppOptions {
   logger?: boolean;
   /** The built web app served at / (default: apps/web/dist when built); false serves a short index page instead. */
   webDir?: string | false;
+  /** Classroom exercises: class size, submission rate, and a clock for tests. */
+  classroom?: ClassroomOptions;
 }
 
 /** Default ceiling on trials × steps for one API request: a fifth of the CLI's. */
@@ -603,6 +606,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return { id, status: after.status, progress: { done: after.done, total: after.total } };
   });
 
+  await registerClassroom(app, {
+    db: store.db,
+    pool,
+    scenario: (id) => scenarioById(id).loaded,
+    scenariosDir,
+    budget,
+    options: options.classroom,
+  });
   await registerOpenApi(app);
   return app;
 }

@@ -1,0 +1,217 @@
+/**
+ * Classroom exercises in the server's SQLite store (the same file and connection as `Store`):
+ * exercises, students and their latest submission. Tokens are stored only as SHA-256 hashes, so a
+ * copy of the database does not hand out teacher links. Every write is one autocommitted
+ * statement, so an accepted submission is on disk before the server answers.
+ */
+import type Database from 'better-sqlite3';
+
+export type ExerciseStatus = 'open' | 'revealed';
+
+export interface StoredExercise {
+  id: string;
+  joinCode: string;
+  teacherHash: string;
+  /** The exercise definition as checked (ExerciseSchema's output). */
+  definition: unknown;
+  status: ExerciseStatus;
+  /** What the reveal computed (debrief, decisions, receipts); null until then. */
+  result: unknown;
+  createdAt: string;
+  revealedAt: string | null;
+}
+
+export interface StoredStudent {
+  id: string;
+  exerciseId: string;
+  name: string;
+  team: string | null;
+  joinedAt: string;
+  /** The latest submission (forecasts and decisions), null before the first. */
+  submission: { forecasts: Record<string, number>; decisions: Record<string, string | number> } | null;
+  submittedAt: string | null;
+  revisions: number;
+}
+
+interface ExerciseRow {
+  id: string;
+  join_code: string;
+  teacher_hash: string;
+  definition: string;
+  status: ExerciseStatus;
+  result: string | null;
+  created_at: string;
+  revealed_at: string | null;
+}
+
+interface StudentRow {
+  id: string;
+  exercise_id: string;
+  name: string;
+  team: string | null;
+  joined_at: string;
+  submission: string | null;
+  submitted_at: string | null;
+  revisions: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS exercises (
+  id TEXT PRIMARY KEY,
+  join_code TEXT NOT NULL UNIQUE,
+  teacher_hash TEXT NOT NULL,
+  definition TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('open', 'revealed')),
+  result TEXT,
+  created_at TEXT NOT NULL,
+  revealed_at TEXT
+);
+CREATE TABLE IF NOT EXISTS students (
+  id TEXT PRIMARY KEY,
+  exercise_id TEXT NOT NULL REFERENCES exercises (id),
+  name TEXT NOT NULL,
+  name_key TEXT NOT NULL,
+  team TEXT,
+  token_hash TEXT NOT NULL UNIQUE,
+  joined_at TEXT NOT NULL,
+  submission TEXT,
+  submitted_at TEXT,
+  revisions INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (exercise_id, name_key)
+);
+CREATE INDEX IF NOT EXISTS students_by_exercise ON students (exercise_id);
+`;
+
+/** The classroom tables of the store. */
+export class ClassroomStore {
+  private readonly statements;
+
+  constructor(private readonly db: Database.Database) {
+    db.exec(SCHEMA);
+    this.statements = {
+      insertExercise: db.prepare(
+        `INSERT INTO exercises (id, join_code, teacher_hash, definition, status, created_at)
+         VALUES (@id, @join_code, @teacher_hash, @definition, 'open', @created_at)`,
+      ),
+      getExercise: db.prepare('SELECT * FROM exercises WHERE id = ?'),
+      byCode: db.prepare('SELECT * FROM exercises WHERE join_code = ?'),
+      reveal: db.prepare(
+        "UPDATE exercises SET status = 'revealed', result = @result, revealed_at = @revealed_at WHERE id = @id AND status = 'open'",
+      ),
+      insertStudent: db.prepare(
+        `INSERT INTO students (id, exercise_id, name, name_key, team, token_hash, joined_at)
+         VALUES (@id, @exercise_id, @name, @name_key, @team, @token_hash, @joined_at)`,
+      ),
+      studentByToken: db.prepare('SELECT * FROM students WHERE token_hash = ?'),
+      nameTaken: db.prepare('SELECT 1 FROM students WHERE exercise_id = ? AND name_key = ?'),
+      countStudents: db.prepare('SELECT COUNT(*) AS n FROM students WHERE exercise_id = ?'),
+      students: db.prepare('SELECT * FROM students WHERE exercise_id = ? ORDER BY joined_at, rowid'),
+      submit: db.prepare(
+        `UPDATE students SET submission = @submission, submitted_at = @submitted_at, revisions = revisions + 1
+         WHERE id = @id`,
+      ),
+    };
+  }
+
+  createExercise(e: { id: string; joinCode: string; teacherHash: string; definition: unknown }): void {
+    this.statements.insertExercise.run({
+      id: e.id,
+      join_code: e.joinCode,
+      teacher_hash: e.teacherHash,
+      definition: JSON.stringify(e.definition),
+      created_at: new Date().toISOString(),
+    });
+  }
+
+  getExercise(id: string): StoredExercise | undefined {
+    const row = this.statements.getExercise.get(id) as ExerciseRow | undefined;
+    return row && exerciseFromRow(row);
+  }
+
+  exerciseByCode(code: string): StoredExercise | undefined {
+    const row = this.statements.byCode.get(code) as ExerciseRow | undefined;
+    return row && exerciseFromRow(row);
+  }
+
+  /** Whether a join code is in use (codes stay unique for ever, so an old code never reaches a new class). */
+  codeTaken(code: string): boolean {
+    return this.statements.byCode.get(code) !== undefined;
+  }
+
+  /** Stores the reveal's result; false when the exercise was already revealed. */
+  reveal(id: string, result: unknown): boolean {
+    return this.statements.reveal.run({ id, result: JSON.stringify(result), revealed_at: new Date().toISOString() }).changes > 0;
+  }
+
+  /**
+   * Adds a student in one transaction with the size and name checks, so two joins at once can
+   * neither overfill the class nor take the same name.
+   */
+  addStudent(s: {
+    id: string;
+    exerciseId: string;
+    name: string;
+    nameKey: string;
+    team: string | null;
+    tokenHash: string;
+    maxStudents: number;
+  }): 'ok' | 'full' | 'name_taken' {
+    return this.db.transaction(() => {
+      if (this.statements.nameTaken.get(s.exerciseId, s.nameKey)) return 'name_taken' as const;
+      const { n } = this.statements.countStudents.get(s.exerciseId) as { n: number };
+      if (n >= s.maxStudents) return 'full' as const;
+      this.statements.insertStudent.run({
+        id: s.id,
+        exercise_id: s.exerciseId,
+        name: s.name,
+        name_key: s.nameKey,
+        team: s.team,
+        token_hash: s.tokenHash,
+        joined_at: new Date().toISOString(),
+      });
+      return 'ok' as const;
+    })();
+  }
+
+  studentByTokenHash(hash: string): StoredStudent | undefined {
+    const row = this.statements.studentByToken.get(hash) as StudentRow | undefined;
+    return row && studentFromRow(row);
+  }
+
+  students(exerciseId: string): StoredStudent[] {
+    return (this.statements.students.all(exerciseId) as StudentRow[]).map(studentFromRow);
+  }
+
+  /** Replaces a student's submission; returns when it was stored. */
+  submit(studentId: string, submission: NonNullable<StoredStudent['submission']>): string {
+    const at = new Date().toISOString();
+    this.statements.submit.run({ id: studentId, submission: JSON.stringify(submission), submitted_at: at });
+    return at;
+  }
+}
+
+function exerciseFromRow(row: ExerciseRow): StoredExercise {
+  return {
+    id: row.id,
+    joinCode: row.join_code,
+    teacherHash: row.teacher_hash,
+    definition: JSON.parse(row.definition),
+    status: row.status,
+    result: row.result === null ? null : JSON.parse(row.result),
+    createdAt: row.created_at,
+    revealedAt: row.revealed_at,
+  };
+}
+
+function studentFromRow(row: StudentRow): StoredStudent {
+  return {
+    id: row.id,
+    exerciseId: row.exercise_id,
+    name: row.name,
+    team: row.team,
+    joinedAt: row.joined_at,
+    submission: row.submission === null ? null : JSON.parse(row.submission),
+    submittedAt: row.submitted_at,
+    revisions: row.revisions,
+  };
+}
