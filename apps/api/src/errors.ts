@@ -25,6 +25,17 @@ export const API_ERROR_CODES = {
   cancelled: '503: the client went away, so the job was stopped (recorded on the run)',
   shutting_down: '503: the server stopped before the job finished',
   server_restarted: 'recorded on a run that a previous server process did not finish',
+  unauthorized: '401: a classroom route without a token; send "Authorization: Bearer <token>"',
+  forbidden: "403: the token is not this exercise's teacher token (or not one of its students')",
+  not_revealed: '403: the debrief is hidden until the teacher reveals it',
+  unknown_scenario: '400: an exercise names a scenario that is not in the library',
+  invalid_submission: '400: a forecast or decision is missing or out of range (`path` names it)',
+  name_taken: '409: someone in the class already uses this display name',
+  class_full: '409: the exercise has as many students as it admits',
+  deadline_passed: '409: submissions closed at the deadline; nothing was saved',
+  already_revealed: '409: the exercise has been revealed; submissions are closed',
+  reveal_in_progress: '409: the reveal is already running',
+  submission_rate_limited: '429: too many submissions from one student in a minute (see Retry-After)',
 } as const;
 
 /** A 4xx or 503 the API answers on purpose. */

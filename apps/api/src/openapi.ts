@@ -4,9 +4,10 @@
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { ENGINE_VERSION } from '@georisk/engine';
+import { ENGINE_VERSION, ExerciseSchema } from '@georisk/engine';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { CLASSROOM_PATHS } from './classroom.ts';
 import { API_ERROR_CODES } from './errors.ts';
 import {
   DocumentRequestSchema,
@@ -151,6 +152,7 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { 200: { description: 'exact result' }, ...errors(400, 404, 413, 429, 503) },
         },
       },
+      ...CLASSROOM_PATHS,
     },
     components: {
       schemas: {
@@ -159,6 +161,7 @@ export function openApiDocument(): Record<string, unknown> {
         ExactRequest: schema(ExactRequestSchema),
         SweepRequest: schema(SweepRequestSchema),
         SensitivityRequest: schema(SensitivityRequestSchema),
+        Exercise: schema(ExerciseSchema),
         Error: {
           ...schema(ErrorBodySchema, 'output'),
           description: `Every 4xx and 5xx body. The API's own codes:\n${Object.entries(API_ERROR_CODES)
