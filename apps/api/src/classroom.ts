@@ -465,7 +465,12 @@ export async function registerClassroom(app: FastifyInstance, ctx: ClassroomCont
     if (isClosed) throw isClosed;
     const exercise = definition(e);
     let team: string | null = null;
-    if (exercise.teams.length > 0) {
+    if (exercise.teams.length > 0 && body.team === undefined) {
+      // No team asked for: the smallest team so far (the first on a tie), so a class splits evenly by itself.
+      const sizes = new Map(exercise.teams.map((t) => [t.id, 0]));
+      for (const s of store.students(e.id)) if (s.team !== null) sizes.set(s.team, (sizes.get(s.team) ?? 0) + 1);
+      team = [...sizes.entries()].reduce((a, b) => (b[1] < a[1] ? b : a))[0];
+    } else if (exercise.teams.length > 0) {
       const t = exercise.teams.find((x) => x.id === body.team);
       if (!t) {
         throw new ApiError(
