@@ -6,6 +6,7 @@
  * byte-identical to a local run. Jobs are keyed by (sweep fingerprint, point, chunk), so enqueuing
  * again (`--resume`) finds finished chunks instead of running them twice.
  */
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import {
   buildModel,
@@ -154,6 +155,8 @@ export interface ChunkJob {
   /** `contentHash` of the scenario the coordinator planned; the worker checks the record it reads against it. */
   scenarioHash: string;
   timeLimitMs: number;
+  /** Which coordinator run enqueued it: a failure left by an earlier run is tried again, not reported. */
+  run: string;
 }
 
 /** A finished job's return value. */
@@ -166,9 +169,9 @@ export interface ChunkResult {
   ms: number;
 }
 
-/** A job's id: the same chunk of the same sweep always gets the same one. */
-export function chunkJobId(fingerprint: string, point: number, chunkIndex: number): string {
-  return `${fingerprint}-p${point}-c${chunkIndex}`;
+/** A job's id: the same trials of the same point of the same sweep always get the same one. */
+export function chunkJobId(fingerprint: string, point: number, chunk: Chunk): string {
+  return `${fingerprint}-p${point}-t${chunk.firstTrial}-n${chunk.trials}`;
 }
 
 /** This process as a worker name. */
@@ -314,13 +317,10 @@ export async function runPointsOnQueue(plan: SweepPlan, options: QueuePointOptio
   const pointsTotal = plan.points.length - start;
   const chunksTotal = pointsTotal * chunks.length;
   const engine = options.engineVersion ?? ENGINE_VERSION;
+  const run = randomUUID();
   const scenarioHash = contentHash(plan.scenario);
   const record: SweepRecord = { scenario: plan.scenario, scenarioHash, engine };
   await redis.set(sweepKey(plan.fingerprint), JSON.stringify(record), 'EX', KEEP_SECONDS);
-  // A chunk that failed for an earlier coordinator of this sweep is tried afresh.
-  for (const job of await queue.getFailed()) {
-    if (job.id?.startsWith(`${plan.fingerprint}-`)) await job.remove().catch(() => {});
-  }
 
   const slots = new Map<string, Slot>(); // enqueued, result not yet in
   const parts = new Map<number, (RunSummary | undefined)[]>();
@@ -364,6 +364,12 @@ export async function runPointsOnQueue(plan: SweepPlan, options: QueuePointOptio
       accept(id, job?.returnvalue);
     } else if (state === 'failed') {
       const job = await queue.getJob(id);
+      if (job !== undefined && job.data.run !== run) {
+        // Left by an earlier coordinator of this sweep (it was still running when that one gave up).
+        await job.remove().catch(() => {});
+        await queue.add('chunk', jobData(slot), jobOptions(id));
+        return;
+      }
       failure ??= jobFailure(slot, chunks.length, job?.failedReason ?? 'unknown reason', job?.processedBy);
       wake();
     } else if (state === 'unknown') {
@@ -382,6 +388,7 @@ export async function runPointsOnQueue(plan: SweepPlan, options: QueuePointOptio
     engineCheck: engineCheck(),
     scenarioHash: options.scenarioHash ?? scenarioHash,
     timeLimitMs: CHUNK_TIME_LIMIT_MS,
+    run,
   });
   const jobOptions = (id: string) => ({
     jobId: id,
@@ -397,7 +404,7 @@ export async function runPointsOnQueue(plan: SweepPlan, options: QueuePointOptio
       const point = nextToEnqueue++;
       parts.set(point, new Array(chunks.length).fill(undefined));
       for (let c = 0; c < chunks.length; c++) {
-        const id = chunkJobId(plan.fingerprint, point, c);
+        const id = chunkJobId(plan.fingerprint, point, chunks[c] as Chunk);
         const slot = { point, chunkIndex: c };
         slots.set(id, slot);
         batch.push({ name: 'chunk', data: jobData(slot), opts: jobOptions(id) });
@@ -416,7 +423,7 @@ export async function runPointsOnQueue(plan: SweepPlan, options: QueuePointOptio
       parts.delete(nextToEmit);
       options.onPoint(nextToEmit, total);
       // The row is written: its chunks are no longer needed in Redis.
-      await Promise.all(done.map((_, c) => queue.remove(chunkJobId(plan.fingerprint, nextToEmit, c)).catch(() => 0)));
+      await Promise.all(done.map((_, c) => queue.remove(chunkJobId(plan.fingerprint, nextToEmit, chunks[c] as Chunk)).catch(() => 0)));
       nextToEmit++;
     }
   };
