@@ -167,7 +167,7 @@ export interface ChartFigure {
   destroy(): void;
 }
 
-function figure(id: string, title: string, summary: string, table: HTMLTableElement, config: ChartConfiguration): ChartFigure {
+export function figure(id: string, title: string, summary: string, table: HTMLTableElement, config: ChartConfiguration): ChartFigure {
   const canvas = h('canvas', { role: 'img', 'aria-label': summary });
   canvas.textContent = summary;
   const png = h('button', { type: 'button', class: 'png', 'aria-label': `Download the chart "${title}" as PNG` }, 'PNG');

@@ -1,4 +1,5 @@
 /** The app shell: hash routing between the library, a scenario and the editor. */
+import { classroomRoute } from './classroom-view.ts';
 import { h, replace } from './dom.ts';
 import { type EditorView, renderEditor } from './editor-view.ts';
 import { loadLibrary } from './engine-client.ts';
@@ -27,6 +28,8 @@ function show(view: () => ScenarioView | EditorView): void {
 function route(): void {
   current?.destroy();
   current = undefined;
+  // The classroom talks to the API server and needs no scenario library in the page.
+  if (classroomRoute(root, location.hash)) return;
   const state = parseHash(location.hash);
   if (!items) {
     replace(root, h('p', { class: 'loading', role: 'status' }, 'Loading the scenario library…'));
