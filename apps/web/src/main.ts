@@ -1,5 +1,5 @@
 /** The app shell: hash routing between the library, a scenario and the editor. */
-import { classroomRoute } from './classroom-view.ts';
+import { classroomRoute, isClassroomHash } from './classroom-view.ts';
 import { h, replace } from './dom.ts';
 import { type EditorView, renderEditor } from './editor-view.ts';
 import { loadLibrary } from './engine-client.ts';
@@ -81,7 +81,11 @@ loadLibrary().then(
   (library) => {
     items = library.items;
     for (const s of library.skipped) console.warn(`scenario ${s.file} left out: ${s.why}`);
-    route();
+    // A classroom screen already showing does not wait for the library; drawing it again would lose what was typed.
+    if (!isClassroomHash(location.hash)) route();
   },
-  (error: unknown) => replace(root, h('p', { role: 'alert' }, `The scenario library did not load: ${(error as Error).message}`)),
+  (error: unknown) => {
+    if (!isClassroomHash(location.hash))
+      replace(root, h('p', { role: 'alert' }, `The scenario library did not load: ${(error as Error).message}`));
+  },
 );
