@@ -234,7 +234,8 @@ export async function connectQueue(url: string): Promise<QueueConnection> {
   const redis = await connectRedis(address);
   const queue = new Queue<ChunkJob, ChunkResult>(QUEUE_NAME, {
     connection: address.connection,
-    streams: { events: { maxLen: 2000 } },
+    // Completed events carry results (tens of kB each); the coordinator also polls, so a short stream loses nothing.
+    streams: { events: { maxLen: 500 } },
   });
   queue.on('error', () => {}); // a dropped connection is retried; failed commands reject where they are awaited
   try {
