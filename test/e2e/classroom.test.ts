@@ -154,11 +154,13 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
     for (const [i, s] of STUDENTS.entries()) {
       const page = pages[i] as Page;
       for (const [lever, option] of Object.entries(s.choices)) await page.check(`input[name="lever-${lever}"][value="${option}"]`);
-      // A probability above 100% is refused by the server with the field named.
+      // A probability above 100% is refused with the question named, and the cursor put back in its field.
       await page.fill('#forecast-war', '120');
       for (const [q, v] of Object.entries(s.forecasts)) if (q !== 'war') await page.fill(`#forecast-${q}`, String(v));
       await page.click('#submit-answers');
-      await expect.poll(() => page.textContent('#student-message [role=alert]')).toContain('forecasts.war');
+      await expect
+        .poll(() => page.textContent('#student-message [role=alert]'))
+        .toContain('full-scale war within 30 days": give a percentage from 0 to 100');
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('forecast-war');
       await page.fill('#forecast-war', String(s.forecasts.war));
       await page.click('#submit-answers');
@@ -179,6 +181,8 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
       [...document.querySelectorAll('figure.chart')].every((f) => f.getAttribute('data-drawn') === 'true'),
     );
     await teacher.screenshot({ path: join(SCREENSHOTS, 'classroom-debrief-teacher.png'), fullPage: true });
+    await teacher.locator('.question-grid').screenshot({ path: join(SCREENSHOTS, 'classroom-debrief-questions.png') });
+    await teacher.locator('#leaderboard').screenshot({ path: join(SCREENSHOTS, 'classroom-debrief-leaderboard.png') });
 
     // The class's decisions were applied: the pipeline was shut in nearly every trial.
     expect(await teacher.textContent('#class-decisions tr[data-lever="pipeline"] [data-key="decision"]')).toBe(
@@ -241,6 +245,8 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
       [...document.querySelectorAll('figure.chart')].every((f) => f.getAttribute('data-drawn') === 'true'),
     );
     await pages[2]?.screenshot({ path: join(SCREENSHOTS, 'classroom-debrief-phone.png'), fullPage: true });
+    // Nothing is wider than a phone's screen (tables scroll inside their own box).
+    expect(await pages[2]?.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await teacher.emulateMedia({ media: 'print' });
     expect(await teacher.isVisible('header.top')).toBe(false);
     expect(await teacher.isVisible('#download-csv')).toBe(false);

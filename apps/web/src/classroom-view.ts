@@ -375,7 +375,7 @@ function teacherDashboard(root: HTMLElement, id: string, token: string): View {
               t.status === 'open'
                 ? h(
                     'p',
-                    {},
+                    { class: 'reveal-row' },
                     revealButton,
                     h(
                       'span',
@@ -683,6 +683,11 @@ function studentScreen(root: HTMLElement, id: string): View {
           return;
         }
         const x = Number(input.value);
+        if (q.kind === 'probability' && !(x >= 0 && x <= 100)) {
+          message.error(`"${q.label}": give a percentage from 0 to 100.`);
+          input.focus();
+          return;
+        }
         forecasts[q.id] = q.kind === 'probability' ? x / 100 : x;
       }
       const decisions: Submission['decisions'] = {};

@@ -49,7 +49,7 @@ function probabilityFigure(
       ],
     },
     options: {
-      layout: { padding: { top: 30 } },
+      layout: { padding: { top: 30, left: 24, right: 34 } },
       scales: {
         y: { min: 0, ticks: { precision: 0 }, title: { display: true, text: 'students' } },
         x: { title: { display: true, text: 'forecast probability' } },
@@ -108,7 +108,7 @@ function quantityFigure(
       ],
     },
     options: {
-      layout: { padding: { top: 36 } },
+      layout: { padding: { top: 36, left: 12, right: 24 } },
       scales: {
         y: { ...percentAxis, title: { display: true, text: 'share of trials' } },
         x: { ticks: { maxRotation: 50, autoSkip: true, maxTicksLimit: 8 }, title: { display: true, text: `${q.label}${unit}` } },
@@ -399,7 +399,7 @@ export function renderDebrief(
       h('button', { type: 'button', id: 'print', onclick: () => window.print() }, 'Print'),
     ),
     h('h3', {}, 'What the class decided'),
-    decisions,
+    h('div', { class: 'table-scroll' }, decisions),
     h('h3', {}, 'Each question: the class against the engine'),
     h('div', { class: 'question-grid' }, ...questionBlocks),
     h('h3', {}, 'Leaderboard'),

@@ -173,7 +173,7 @@ describe('buildDebrief', () => {
     const model = buildModel(scenario, overrides);
     return questionOutcomes(exercise, model, simulate(model, { seed: 3, firstTrial: 0, trials: 20_000 }));
   };
-  const students = [
+  const students: { id: string; name: string; team: string | null; forecasts: Record<string, number> }[] = [
     { id: 'a', name: 'Ana', team: 'red', forecasts: { war: 0.1, days: 7 } },
     { id: 'b', name: '=cmd|x', team: 'blue', forecasts: { war: 0.6, days: 20 } },
     { id: 'c', name: 'Cem', team: 'red', forecasts: { war: 0.25 } },
