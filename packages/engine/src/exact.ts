@@ -30,10 +30,11 @@ import type { ScenarioDocument } from './scenario-schema.ts';
 import { QUANTILES, type QuantileName } from './summarize.ts';
 import { ENGINE_VERSION } from './version.ts';
 
-/** Largest joint state space (track states × condition-event flags) the solver accepts. */
-export const MAX_EXACT_STATES = 1 << 24;
-/** Joint spaces up to this size are accumulated in a dense array (8 bytes a state). */
-const MAX_DENSE_STATES = 1 << 22;
+/**
+ * Largest joint state space (track states × condition-event flags) the solver accepts: it holds
+ * distributions densely (8 bytes a state), and a chain this large takes minutes per solve anyway.
+ */
+export const MAX_EXACT_STATES = 1 << 22;
 /** Most condition events (each doubles the state space with its "has fired" flag). */
 const MAX_CONDITION_EVENTS = 12;
 
@@ -76,8 +77,12 @@ export interface ExactResult {
   unavailable: Record<string, string>;
   /** Caveats, e.g. parameters whose uncertainty is held at a fixed value. */
   notes: string[];
-  /** Size of the joint state space and the most joint states that had probability at once. */
-  jointStates: { space: number; largestSupport: number };
+  /**
+   * Size of the whole joint state space; of the largest closed part actually solved (tracks that
+   * nothing else moves are solved apart, see `closedPart`); and the most joint states of a part
+   * that had probability at once.
+   */
+  jointStates: { space: number; largestPart: number; largestSupport: number };
   timing: { seconds: number };
 }
 
@@ -105,6 +110,115 @@ interface Successors {
   p: Float64Array;
   /** Expected increase of each variable during the step (flows, transition effects, condition events). */
   increments: Float64Array;
+  /**
+   * Base run: the probability mass that has taken this row since its increments were last added
+   * to the variable means (adding them once per row, not once per row and step, saves most of the work).
+   */
+  weight: number;
+}
+
+/** Successor rows by joint state: an array for spaces up to a million states, a map beyond. */
+class RowCache {
+  private readonly rows: (Successors | undefined)[] | undefined;
+  private readonly map: Map<number, Successors> | undefined;
+
+  constructor(size: number) {
+    if (size <= 1 << 20) this.rows = new Array<Successors | undefined>(size).fill(undefined);
+    else this.map = new Map();
+  }
+
+  get(i: number): Successors | undefined {
+    return this.rows === undefined ? this.map?.get(i) : this.rows[i];
+  }
+
+  set(i: number, row: Successors): void {
+    if (this.rows === undefined) this.map?.set(i, row);
+    else this.rows[i] = row;
+  }
+
+  clear(): void {
+    this.rows?.fill(undefined);
+    this.map?.clear();
+  }
+}
+
+/** Some tracks (in declaration order) and the condition events that can move them. */
+interface Part {
+  tracks: TrackModel[];
+  events: EventModel[];
+}
+
+/**
+ * The smallest part of the model that contains `seeds` and moves on its own: every track whose
+ * state a part's transitions read, and every condition event that forces a part's track (with the
+ * tracks its condition reads), added until nothing more is. First passages and "ever" flags of
+ * the seed tracks are the same in the part as in the whole chain, which can be far smaller:
+ * in the 2022 scenario, the conflict and mediation tracks with one event are 42 joint states of 504.
+ */
+export function closedPart(model: Model, seeds: Iterable<number>, seedEvents: Iterable<EventModel> = []): Part {
+  const inPart = new Set(seeds);
+  const conditional = model.events.filter((e) => e.atStep === undefined);
+  const events = new Set<EventModel>();
+  for (const e of seedEvents) {
+    if (e.atStep !== undefined) continue;
+    events.add(e);
+    for (const r of (e.when as CompiledExpression).reads.tracks) inPart.add(r);
+  }
+  for (let grew = true; grew; ) {
+    grew = false;
+    const add = (track: number) => {
+      if (inPart.has(track)) return;
+      inPart.add(track);
+      grew = true;
+    };
+    for (const t of inPart.size > 0 ? [...inPart] : []) {
+      for (const list of (model.tracks[t] as TrackModel).outgoing) for (const tr of list) for (const r of tr.value.reads.tracks) add(r);
+    }
+    for (const e of conditional) {
+      if (events.has(e) || !e.force.some((f) => inPart.has(f.track))) continue;
+      events.add(e);
+      grew = true;
+      for (const r of (e.when as CompiledExpression).reads.tracks) add(r);
+    }
+  }
+  return { tracks: model.tracks.filter((t) => inPart.has(t.index)), events: conditional.filter((e) => events.has(e)) };
+}
+
+/** The tracks and condition events a variable's mean depends on: whatever changes it, and what that reads. */
+function variableSeeds(model: Model, v: number): { tracks: number[]; events: EventModel[] } {
+  const tracks = new Set<number>();
+  const events: EventModel[] = [];
+  const reads = (e: CompiledExpression | undefined) => {
+    for (const t of e?.reads.tracks ?? []) tracks.add(t);
+  };
+  for (const f of model.flows) {
+    if (f.variable !== v) continue;
+    reads(f.when);
+    reads(f.amount);
+  }
+  for (const t of model.tracks) {
+    for (const list of t.outgoing) {
+      for (const tr of list) {
+        for (const a of [...tr.add, ...tr.set]) {
+          if (a.target.kind !== 'var' || a.target.index !== v) continue;
+          tracks.add(t.index);
+          reads(a.value);
+        }
+      }
+    }
+  }
+  for (const e of model.events) {
+    const mine = [...e.add, ...e.set].filter((a) => a.target.kind === 'var' && a.target.index === v);
+    if (mine.length === 0) continue;
+    if (e.atStep === undefined) events.push(e);
+    for (const a of mine) reads(a.value);
+  }
+  return { tracks: [...tracks], events };
+}
+
+/** Whether part `inner` lies within part `outer`. */
+function within(inner: Part, outer: Part): boolean {
+  return inner.tracks.every((t) => outer.tracks.includes(t)) && inner.events.every((e) => outer.events.includes(e));
 }
 
 /** Why a variable's mean is not exact, or undefined when it is. */
@@ -121,9 +235,9 @@ export function analyzeExact(scenario: ScenarioDocument, overrides: Overrides = 
   const problems = representabilityProblems(model);
   if (problems.length > 0) throw new GeoriskError(problems);
   const variables = variableStatus(model);
-  const solver = new ExactSolver(model);
+  const parts = new PartSolvers(model, variables);
   const notes: string[] = [];
-  const base = solver.propagate(undefined);
+  const base = parts.baseRun();
   model.params.uncertainty.forEach((d, i) => {
     if (d !== undefined) {
       notes.push(
@@ -133,18 +247,22 @@ export function analyzeExact(scenario: ScenarioDocument, overrides: Overrides = 
   });
   // ever and first by taboo propagation: of every (track, state) unless the space is large, then
   // only of those the metrics read.
-  const everyState = options.everyState ?? solver.space.size <= EVERY_STATE_LIMIT;
+  const everyState = options.everyState ?? parts.fullSize <= EVERY_STATE_LIMIT;
   const needed = new Set(model.metrics.flatMap((m) => m.expr.metricCalls.filter((c) => c.fn !== 'time_in').map((c) => c.slot)));
+  const taboos = model.tracks.flatMap((t) =>
+    t.states.map((_, s) => ({ track: t.index, state: s, slot: t.stateOffset + s })).filter((x) => everyState || needed.has(x.slot)),
+  );
+  // Each track's first passages in the smallest part of the chain that moves it on its own.
   const firstPmf = new Map<number, Float64Array>();
   for (const t of model.tracks) {
-    t.states.forEach((_, s) => {
-      const slot = t.stateOffset + s;
-      if (everyState || needed.has(slot)) firstPmf.set(slot, solver.propagate({ track: t.index, state: s }).firstPmf);
-    });
+    const mine = taboos.filter((x) => x.track === t.index);
+    if (mine.length === 0) continue;
+    const pmfs = parts.for([t.index]).firstPassage(mine);
+    mine.forEach((x, i) => firstPmf.set(x.slot, pmfs[i] as Float64Array));
   }
   if (!everyState) {
     notes.push(
-      `the joint state space is large (${solver.space.size.toLocaleString('en-US')} states), so "ever" and first-passage results are given only for the states the metrics read; pass everyState to get them all`,
+      `the joint state space is large (${parts.fullSize.toLocaleString('en-US')} states), so "ever" and first-passage results are given only for the states the metrics read; pass everyState to get them all`,
     );
   }
   const tracks: Record<string, ExactTrack> = {};
@@ -168,7 +286,7 @@ export function analyzeExact(scenario: ScenarioDocument, overrides: Overrides = 
   const metrics: Record<string, ExactMetric> = {};
   const unavailable: Record<string, string> = {};
   for (const m of model.metrics) {
-    const answer = exactMetric(model, m.expr, { base, firstPmf, variables, solver });
+    const answer = exactMetric(model, m.expr, { base, firstPmf, variables, parts });
     if (typeof answer === 'string') {
       unavailable[m.name] = answer;
       continue;
@@ -190,7 +308,7 @@ export function analyzeExact(scenario: ScenarioDocument, overrides: Overrides = 
     metrics,
     unavailable,
     notes,
-    jointStates: { space: solver.space.size, largestSupport: solver.largestSupport },
+    jointStates: { space: parts.fullSize, largestPart: parts.largestPart, largestSupport: parts.largestSupport },
     timing: { seconds: (performance.now() - started) / 1000 },
   };
 }
@@ -298,12 +416,10 @@ function expectation(e: CompiledExpression, s: EvalState): number {
 }
 
 interface Propagation {
-  /** Per (track, state) slot, P(in that state) at each time index 0..steps. Base run only. */
+  /** Per (track, state) slot, P(in that state) at each time index 0..steps. */
   occupancy: Float64Array[];
-  /** Per variable, its exact mean at the horizon (NaN where not exact). Base run only. */
+  /** Per variable, its exact mean at the horizon (NaN where not exact). */
   variableMeans: Float64Array;
-  /** P(first entry at time index k), taboo runs only. */
-  firstPmf: Float64Array;
   /** Final distribution over joint states (index → probability). */
   final: Map<number, number>;
   /** Expected time spent in each slot over the horizon. */
@@ -316,28 +432,43 @@ class ExactSolver {
   private readonly s: EvalState;
   private readonly timeDependent: boolean;
   private readonly params: Float64Array;
-  private readonly cache = new Map<number, Successors>();
-  private readonly foldedCache = new Map<number, Successors>();
+  private readonly cache: RowCache;
+  private readonly foldedCache: RowCache;
+  /** Base run: rows whose increments still owe the variable means their accumulated weight. */
+  private owed: Successors[] = [];
   /** Time indices at which timed events apply. */
   private readonly timedSteps: Set<number>;
   private cacheGeneration = 0;
-  private readonly variables: VariableStatus;
+  /** The variables whose means this part determines (everything that changes them lies within it). */
+  readonly meanVars: Set<number>;
 
-  constructor(private readonly model: Model) {
-    const tracks = model.tracks;
+  /**
+   * A solver over a closed part of the chain (see `closedPart`): some tracks and the condition
+   * events that move them, which nothing outside the part moves. It answers for the part's own
+   * tracks and for the variables whose changes lie within it (`meanVars`).
+   */
+  constructor(
+    private readonly model: Model,
+    part: Part,
+    variableParts: readonly (Part | undefined)[],
+  ) {
+    const tracks = part.tracks;
+    this.meanVars = new Set(variableParts.flatMap((vp, v) => (vp !== undefined && within(vp, part) ? [v] : [])));
     const strides = new Int32Array(tracks.length);
     let trackSpace = 1;
     for (let i = tracks.length - 1; i >= 0; i--) {
       strides[i] = trackSpace;
       trackSpace *= (tracks[i] as TrackModel).states.length;
     }
-    const conditional = model.events.filter((e) => e.atStep === undefined);
+    const conditional = part.events;
     this.space = { tracks, strides, trackSpace, conditional, size: trackSpace * 2 ** conditional.length };
+    this.cache = new RowCache(this.space.size);
+    this.foldedCache = new RowCache(this.space.size);
     this.params = new Float64Array(model.params.values);
     this.s = {
       p: this.params,
       v: new Float64Array(model.vars.names.length),
-      k: new Int32Array(tracks.length),
+      k: new Int32Array(model.tracks.length),
       t: 0,
       rng: new TrialStream(0),
       ever: new Uint8Array(model.totalStates),
@@ -351,22 +482,23 @@ class ExactSolver {
       ) ||
       model.flows.some((f) => readsTime(f.when) || readsTime(f.amount)) ||
       conditional.some((e) => readsTime(e.when) || [...e.add, ...e.set].some((a) => readsTime(a.value)));
-    this.variables = variableStatus(model);
     this.timedSteps = new Set(model.events.flatMap((e) => (e.atStep === undefined ? [] : [e.atStep])));
   }
 
   private decode(index: number): number {
     const { tracks, strides, trackSpace } = this.space;
     const trackIndex = index % trackSpace;
-    for (let i = 0; i < tracks.length; i++)
-      this.s.k[i] = Math.floor(trackIndex / (strides[i] as number)) % (tracks[i] as TrackModel).states.length;
+    for (let i = 0; i < tracks.length; i++) {
+      const t = tracks[i] as TrackModel;
+      this.s.k[t.index] = Math.floor(trackIndex / (strides[i] as number)) % t.states.length;
+    }
     return Math.floor(index / trackSpace);
   }
 
   private encode(fired: number): number {
     let index = 0;
-    const { strides, trackSpace } = this.space;
-    for (let i = 0; i < strides.length; i++) index += (this.s.k[i] as number) * (strides[i] as number);
+    const { tracks, strides, trackSpace } = this.space;
+    for (let i = 0; i < tracks.length; i++) index += (this.s.k[(tracks[i] as TrackModel).index] as number) * (strides[i] as number);
     return index + fired * trackSpace;
   }
 
@@ -392,12 +524,12 @@ class ExactSolver {
       if (hit) return hit;
     }
     const { model, s } = this;
-    const tracks = model.tracks;
+    const tracks = this.space.tracks;
     const fired = this.decode(index);
     s.t = m * model.dt;
     const increments = new Float64Array(model.vars.names.length);
     for (const f of model.flows) {
-      if (this.variables[f.variable] !== undefined) continue;
+      if (!this.meanVars.has(f.variable)) continue;
       if (f.when !== undefined && !f.when.fn(s)) continue;
       increments[f.variable] += expectation(f.amount, s);
     }
@@ -441,7 +573,9 @@ class ExactSolver {
       list.map((o) =>
         o.tr === undefined
           ? undefined
-          : o.tr.add.filter((a) => a.target.kind === 'var').map((a) => [a.target.index, expectation(a.value, s)] as const),
+          : o.tr.add
+              .filter((a) => a.target.kind === 'var' && this.meanVars.has(a.target.index))
+              .map((a) => [a.target.index, expectation(a.value, s)] as const),
       ),
     );
     const start = Int32Array.from(s.k);
@@ -452,13 +586,14 @@ class ExactSolver {
       if (i === tracks.length) {
         for (let j = 0; j < tracks.length; j++) {
           const o = (options[j] as { tr: CompiledTransition | undefined; p: number }[])[choice[j] as number];
-          s.k[j] = o?.tr === undefined ? (start[j] as number) : o.tr.to;
+          const track = (tracks[j] as TrackModel).index;
+          s.k[track] = o?.tr === undefined ? (start[track] as number) : o.tr.to;
           const effects = effectMeans[j]?.[choice[j] as number];
-          if (effects) for (const [v, mean] of effects) if (this.variables[v] === undefined) increments[v] += p * mean;
+          if (effects) for (const [v, mean] of effects) increments[v] += p * mean;
         }
         to.push(this.encode(fired));
         ps.push(p);
-        for (let j = 0; j < tracks.length; j++) s.k[j] = start[j] as number;
+        s.k.set(start);
         return;
       }
       const list = options[i] as { tr: CompiledTransition | undefined; p: number }[];
@@ -468,15 +603,20 @@ class ExactSolver {
       }
     };
     visit(0, 1);
-    const result: Successors = { to: Int32Array.from(to), p: Float64Array.from(ps), increments };
+    const result: Successors = { to: Int32Array.from(to), p: Float64Array.from(ps), increments, weight: 0 };
     if (!this.timeDependent) this.cache.set(index, result);
     return result;
   }
 
-  /** Timed events at time index m, applied to a whole distribution (they fire in every trial). */
-  private applyTimedEvents(m: number, dist: Map<number, number>, means: Float64Array | undefined): Map<number, number> {
+  /**
+   * Timed events at time index m, applied to whole distributions (they fire in every trial):
+   * parameters they set change once for all; each joint state moves where the event forces it.
+   */
+  private applyTimedEvents(m: number, pair: BlockPair, means: Float64Array | undefined): void {
     const due = this.model.events.filter((e) => e.atStep === m);
-    if (due.length === 0) return dist;
+    if (due.length === 0) return;
+    // Events may set variables: the means must be up to date first.
+    this.settle();
     const { s } = this;
     s.t = m * this.model.dt;
     for (const e of due) {
@@ -484,58 +624,57 @@ class ExactSolver {
       const params = e.set.filter((a) => a.target.kind === 'param');
       if (params.length > 0) {
         for (const a of params) this.params[a.target.index] = a.value.fn(s);
-        this.cache.clear();
-        this.foldedCache.clear();
+        this.clearCaches();
         this.cacheGeneration++;
       }
-      const next = new Map<number, number>();
       const setMeans = new Map<number, number>();
-      for (const [index, p] of dist) {
+      pair.remap((index, p) => {
         const fired = this.decode(index);
         if (means) {
           for (const a of e.set)
             if (a.target.kind === 'var') setMeans.set(a.target.index, (setMeans.get(a.target.index) ?? 0) + p * expectation(a.value, s));
           for (const a of e.add)
-            if (a.target.kind === 'var' && this.variables[a.target.index] === undefined)
-              means[a.target.index] += p * expectation(a.value, s);
+            if (a.target.kind === 'var' && this.meanVars.has(a.target.index)) means[a.target.index] += p * expectation(a.value, s);
         }
         for (const f of e.force) s.k[f.track] = f.state;
-        const after = this.encode(fired);
-        next.set(after, (next.get(after) ?? 0) + p);
-      }
-      if (means) for (const [v, mean] of setMeans) if (this.variables[v] === undefined) means[v] = mean;
-      dist = next;
+        return this.encode(fired);
+      });
+      if (means) for (const [v, mean] of setMeans) if (this.meanVars.has(v)) means[v] = mean;
     }
-    return dist;
   }
 
-  /** Condition events at time index m over a whole distribution (each state fires or not). */
-  private applyConditional(m: number, dist: Map<number, number>, means: Float64Array | undefined): Map<number, number> {
-    if (this.space.conditional.length === 0) return dist;
+  /** Condition events at time index m over whole distributions (each joint state fires or not). */
+  private applyConditional(m: number, pair: BlockPair, means: Float64Array | undefined): void {
+    if (this.space.conditional.length === 0) return;
     this.s.t = m * this.model.dt;
-    const next = new Map<number, number>();
     const increments = means ? new Float64Array(means.length) : undefined;
-    for (const [index, p] of dist) {
-      const fired = this.applyConditionEvents(this.decode(index), increments, p);
-      const after = this.encode(fired);
-      next.set(after, (next.get(after) ?? 0) + p);
-    }
-    if (means && increments)
-      for (let v = 0; v < means.length; v++) if (this.variables[v] === undefined) means[v] += increments[v] as number;
-    return next;
+    pair.remap((index, p) => this.encode(this.applyConditionEvents(this.decode(index), increments, p)));
+    if (means && increments) for (let v = 0; v < means.length; v++) if (this.meanVars.has(v)) means[v] += increments[v] as number;
   }
 
-  /** The distribution at t = 0: initial states, then the events due at 0. */
-  private initial(means: Float64Array | undefined): Map<number, number> {
+  private clearCaches(): void {
+    this.settle();
+    this.cache.clear();
+    this.foldedCache.clear();
+  }
+
+  /**
+   * The distributions at t = 0: the initial joint state in each of `vectors` (the others empty),
+   * then the events due at 0.
+   */
+  private initial(k: number, vectors: number, means: Float64Array | undefined): BlockPair {
     this.params.set(this.model.params.values);
     if (this.cacheGeneration !== 0) {
-      this.cache.clear();
-      this.foldedCache.clear();
+      this.clearCaches();
       this.cacheGeneration = 0;
     }
     for (const t of this.model.tracks) this.s.k[t.index] = t.initial;
-    const start = new Map<number, number>([[this.encode(0), 1]]);
-    return this.applyConditional(0, this.applyTimedEvents(0, start, means), means);
+    const pair = new BlockPair(this.space.size, k);
+    const start = this.encode(0);
+    for (let v = 0; v < vectors; v++) pair.cur.add(start, v, 1);
+    this.applyTimedEvents(0, pair, means);
+    this.applyConditional(0, pair, means);
+    return pair;
   }
 
   /**
@@ -555,91 +694,100 @@ class ExactSolver {
       const fired = this.decode(raw.to[j] as number);
       to[j] = this.encode(this.applyConditionEvents(fired, increments, raw.p[j] as number));
     }
-    const folded: Successors = { to, p: raw.p, increments };
-    for (let v = 0; v < increments.length; v++) if (this.variables[v] !== undefined) increments[v] = 0;
+    const folded: Successors = { to, p: raw.p, increments, weight: 0 };
+    for (let v = 0; v < increments.length; v++) if (!this.meanVars.has(v)) increments[v] = 0;
     if (!this.timeDependent) this.foldedCache.set(index, folded);
     return folded;
   }
 
-  /** One step of the whole distribution from time index m: moves, then events due at m + 1 (steps 1–4). */
-  private advance(dist: Map<number, number>, m: number, means: Float64Array | undefined): Map<number, number> {
-    const next = new Map<number, number>();
-    const dense = this.denseScratch();
-    // Without a timed event at m + 1, the condition events ride along with the cached successors.
-    const fold = this.space.conditional.length > 0 && !this.timedSteps.has(m + 1);
-    const successors = (index: number) => (fold ? this.foldedSuccessors(index, m) : this.successors(index, m));
-    if (dense) {
-      // Accumulate into a dense array (much cheaper than map updates), then collect the touched states.
-      const touched = this.touched;
-      let count = 0;
-      for (const [index, p] of dist) {
-        const succ = successors(index);
-        if (means) for (let v = 0; v < means.length; v++) means[v] += p * (succ.increments[v] as number);
-        for (let j = 0; j < succ.to.length; j++) {
-          const y = succ.to[j] as number;
-          if (dense[y] === 0) touched[count++] = y;
-          dense[y] += p * (succ.p[j] as number);
-        }
-      }
-      for (let i = 0; i < count; i++) {
-        const y = touched[i] as number;
-        const q = dense[y] as number;
-        dense[y] = 0;
-        if (q > 0) next.set(y, q);
-      }
-    } else {
-      for (const [index, p] of dist) {
-        const succ = successors(index);
-        if (means) for (let v = 0; v < means.length; v++) means[v] += p * (succ.increments[v] as number);
-        for (let j = 0; j < succ.to.length; j++) {
-          const y = succ.to[j] as number;
-          next.set(y, (next.get(y) ?? 0) + p * (succ.p[j] as number));
-        }
-      }
+  /** Adds what the rows owe to the variable means (see `Successors.weight`). */
+  private settle(): void {
+    const means = this.means;
+    for (const row of this.owed) {
+      if (means) for (let v = 0; v < means.length; v++) means[v] += row.weight * (row.increments[v] as number);
+      row.weight = 0;
     }
-    if (fold) return next;
-    return this.applyConditional(m + 1, this.applyTimedEvents(m + 1, next, means), means);
+    this.owed = [];
   }
 
-  private dense: Float64Array | undefined;
-  private touched = new Int32Array(0);
-
-  /** A zeroed accumulator over the whole joint space, when it is small enough to hold densely. */
-  private denseScratch(): Float64Array | undefined {
-    if (this.space.size > MAX_DENSE_STATES) return undefined;
-    if (this.dense === undefined) {
-      this.dense = new Float64Array(this.space.size);
-      this.touched = new Int32Array(this.space.size);
-    }
-    return this.dense;
-  }
+  /** The variable means of the base run while it propagates. */
+  private means: Float64Array | undefined;
 
   /**
-   * Propagates the chain over the horizon. With `taboo`, mass entering that (track, state) is
-   * removed as it enters and recorded as the first-passage distribution.
+   * One step of every distribution in the pair from time index m: moves, then the events due at
+   * m + 1 (steps 1–4). Each joint state's successors are looked up once for all distributions.
    */
-  propagate(taboo: { track: number; state: number } | undefined): Propagation {
+  private advance(pair: BlockPair, m: number, means: Float64Array | undefined): void {
+    // Without a timed event at m + 1, the condition events ride along with the cached successors.
+    const fold = this.space.conditional.length > 0 && !this.timedSteps.has(m + 1);
+    const { cur, spare } = pair;
+    const { k, p: from } = cur;
+    spare.clear();
+    // The hot loop: locals only, the support list of the target block kept by hand.
+    const to = spare.p;
+    const listed = spare.listed;
+    const support = spare.support;
+    let count = 0;
+    for (let a = 0; a < cur.count; a++) {
+      const i = cur.support[a] as number;
+      const at = i * k;
+      if (!cur.holdsMass(i)) continue;
+      const succ = fold ? this.foldedSuccessors(i, m) : this.successors(i, m);
+      const targets = succ.to;
+      const probabilities = succ.p;
+      if (k === 1) {
+        const p = from[i] as number;
+        if (means) {
+          if (succ.weight === 0) this.owed.push(succ);
+          succ.weight += p;
+        }
+        for (let j = 0; j < targets.length; j++) {
+          const y = targets[j] as number;
+          if (listed[y] === 0) {
+            listed[y] = 1;
+            support[count++] = y;
+          }
+          to[y] += (probabilities[j] as number) * p;
+        }
+        continue;
+      }
+      for (let j = 0; j < targets.length; j++) {
+        const y = targets[j] as number;
+        const q = probabilities[j] as number;
+        if (listed[y] === 0) {
+          listed[y] = 1;
+          support[count++] = y;
+        }
+        const yat = y * k;
+        for (let v = 0; v < k; v++) to[yat + v] += q * (from[at + v] as number);
+      }
+    }
+    spare.count = count;
+    pair.flip();
+    // Rows made afresh each step (time-dependent chains) are not kept: settle them now.
+    if (this.timeDependent) this.settle();
+    if (fold) return;
+    this.applyTimedEvents(m + 1, pair, means);
+    this.applyConditional(m + 1, pair, means);
+  }
+
+  /** The base run: occupancy of every (track, state), time spent in each, variable means, the final distribution. */
+  propagate(): Propagation {
     const { model } = this;
     const n = model.steps;
     const slots = model.totalStates;
-    const base = taboo === undefined;
-    const occupancy = base ? Array.from({ length: slots }, () => new Float64Array(n + 1)) : [];
+    const occupancy = Array.from({ length: slots }, () => new Float64Array(n + 1));
     const timeIn = new Float64Array(slots);
-    const means = base ? Float64Array.from(model.vars.initial) : undefined;
-    const firstPmf = new Float64Array(n + 1);
-    // Step 5: records for time index m; in a taboo run, mass that has entered the state leaves here.
-    const record = (m: number, d: Map<number, number>) => {
-      if (!base) {
-        for (const [index, p] of d) {
-          this.decode(index);
-          if (this.s.k[taboo.track] === taboo.state) {
-            firstPmf[m] += p;
-            d.delete(index);
-          }
-        }
-        return d;
-      }
-      for (const [index, p] of d) {
+    const means = Float64Array.from(model.vars.initial);
+    this.means = means;
+    const pair = this.initial(1, 1, means);
+    // Step 5: records for time index m.
+    const record = (m: number) => {
+      const { cur } = pair;
+      for (let a = 0; a < cur.count; a++) {
+        const index = cur.support[a] as number;
+        const p = cur.p[index] as number;
+        if (p === 0) continue;
         this.decode(index);
         for (const t of model.tracks) {
           const slot = t.stateOffset + (this.s.k[t.index] as number);
@@ -647,16 +795,65 @@ class ExactSolver {
           if (m < n) timeIn[slot] += p * model.dt;
         }
       }
-      return d;
     };
-    let dist = record(0, this.initial(means));
+    record(0);
     for (let m = 0; m < n; m++) {
-      this.largestSupport = Math.max(this.largestSupport, dist.size);
-      dist = record(m + 1, this.advance(dist, m, means));
+      this.largestSupport = Math.max(this.largestSupport, pair.cur.count);
+      this.advance(pair, m, means);
+      record(m + 1);
     }
-    const variableMeans = means ?? new Float64Array(model.vars.names.length).fill(Number.NaN);
-    for (let v = 0; v < variableMeans.length; v++) if (this.variables[v] !== undefined) variableMeans[v] = Number.NaN;
-    return { occupancy, variableMeans, firstPmf, final: dist, timeIn };
+    this.settle();
+    this.means = undefined;
+    for (let v = 0; v < means.length; v++) if (!this.meanVars.has(v)) means[v] = Number.NaN;
+    return { occupancy, variableMeans: means, final: pair.cur.distribution(0), timeIn };
+  }
+
+  /**
+   * First-passage distributions by taboo propagation: one distribution per (track, state), whose
+   * mass is removed as it enters that state and recorded as P(first entry at time index m).
+   * All of them step together, in blocks small enough to keep memory flat.
+   */
+  firstPassage(taboos: { track: number; state: number }[]): Float64Array[] {
+    const n = this.model.steps;
+    const out = taboos.map(() => new Float64Array(n + 1));
+    // States every trial starts in are entered at time 0 for certain; they need no propagation.
+    const start = [...this.initial(1, 1, undefined).cur.distribution(0).keys()];
+    const certain = taboos.map((taboo) =>
+      start.every((index) => {
+        this.decode(index);
+        return this.s.k[taboo.track] === taboo.state;
+      }),
+    );
+    certain.forEach((yes, i) => {
+      if (yes) (out[i] as Float64Array)[0] = 1;
+    });
+    const open = taboos.flatMap((taboo, i) => (certain[i] ? [] : [{ ...taboo, i }]));
+    const perBlock = Math.max(1, Math.min(64, Math.floor(MAX_BLOCK_ENTRIES / this.space.size)));
+    for (let first = 0; first < open.length; first += perBlock) {
+      const block = open.slice(first, first + perBlock);
+      const k = block.length;
+      const pmfs = block.map((taboo) => out[taboo.i] as Float64Array);
+      const pair = this.initial(k, k, undefined);
+      const record = (m: number) => {
+        const { cur } = pair;
+        for (let a = 0; a < cur.count; a++) {
+          const index = cur.support[a] as number;
+          this.decode(index);
+          for (let v = 0; v < k; v++) {
+            const taboo = block[v] as { track: number; state: number };
+            if (this.s.k[taboo.track] !== taboo.state) continue;
+            (pmfs[v] as Float64Array)[m] += cur.p[index * k + v] as number;
+            cur.p[index * k + v] = 0;
+          }
+        }
+      };
+      record(0);
+      for (let m = 0; m < n; m++) {
+        this.advance(pair, m, undefined);
+        record(m + 1);
+      }
+    }
+    return out;
   }
 
   /** Evaluates a metric expression in the state of a final joint index. */
@@ -677,53 +874,247 @@ class ExactSolver {
 
   /**
    * The final joint distribution of the chain together with "has visited" flags for some
-   * (track, state) pairs, as a map from flag bits to a distribution over joint states.
+   * (track, state) pairs, as a map from flag bits to a distribution over joint states. One
+   * distribution per combination of flags; mass moves to the combination with a flag set as it
+   * enters that flag's state.
    */
   propagateWithFlags(flags: { track: number; state: number }[]): Map<number, Map<number, number>> {
     const n = this.model.steps;
-    const flagBits = (index: number, bits: number) => {
-      this.decode(index);
-      let b = bits;
-      flags.forEach((fl, i) => {
-        if (this.s.k[fl.track] === fl.state) b |= 1 << i;
-      });
-      return b;
-    };
-    // Split a distribution by the flags its states set, on top of the flags already held.
-    const regroup = (into: Map<number, Map<number, number>>, bits: number, d: Map<number, number>) => {
-      for (const [index, p] of d) {
-        const b = flagBits(index, bits);
-        const group = into.get(b) ?? new Map<number, number>();
-        group.set(index, (group.get(index) ?? 0) + p);
-        into.set(b, group);
+    const k = 1 << flags.length;
+    const pair = this.initial(k, 1, undefined);
+    const record = () => {
+      const { cur } = pair;
+      for (let a = 0; a < cur.count; a++) {
+        const index = cur.support[a] as number;
+        this.decode(index);
+        let here = 0;
+        flags.forEach((fl, i) => {
+          if (this.s.k[fl.track] === fl.state) here |= 1 << i;
+        });
+        if (here === 0) continue;
+        const at = index * k;
+        for (let bits = 0; bits < k; bits++) {
+          const into = bits | here;
+          if (into === bits) continue;
+          cur.p[at + into] += cur.p[at + bits] as number;
+          cur.p[at + bits] = 0;
+        }
       }
     };
-    let groups = new Map<number, Map<number, number>>();
-    regroup(groups, 0, this.initial(undefined));
+    record();
     for (let m = 0; m < n; m++) {
-      const next = new Map<number, Map<number, number>>();
-      // Timed events that set parameters change them once per step, whichever group comes first.
-      const params = Float64Array.from(this.params);
-      for (const [bits, d] of groups) {
-        this.params.set(params);
-        regroup(next, bits, this.advance(d, m, undefined));
-      }
-      groups = next;
+      this.advance(pair, m, undefined);
+      record();
+    }
+    const groups = new Map<number, Map<number, number>>();
+    for (let bits = 0; bits < k; bits++) {
+      const d = pair.cur.distribution(bits);
+      if (d.size > 0) groups.set(bits, d);
     }
     return groups;
   }
 }
 
+/** Largest number of (state, distribution) entries held at once by one block of distributions. */
+const MAX_BLOCK_ENTRIES = 1 << 23;
+
+/**
+ * `k` probability distributions over the joint space, dense and interleaved (the mass of joint
+ * state i in distribution v is at i·k + v), with the list of states that have been given mass.
+ */
+class Block {
+  readonly p: Float64Array;
+  readonly support: Int32Array;
+  count = 0;
+  readonly listed: Uint8Array;
+
+  constructor(
+    size: number,
+    readonly k: number,
+  ) {
+    this.p = new Float64Array(size * k);
+    this.support = new Int32Array(size);
+    this.listed = new Uint8Array(size);
+  }
+
+  /** Lists state i as holding mass (its entries are then added to). */
+  touch(i: number): void {
+    if (this.listed[i] === 0) {
+      this.listed[i] = 1;
+      this.support[this.count++] = i;
+    }
+  }
+
+  add(i: number, v: number, mass: number): void {
+    this.touch(i);
+    this.p[i * this.k + v] += mass;
+  }
+
+  holdsMass(i: number): boolean {
+    const at = i * this.k;
+    for (let v = 0; v < this.k; v++) if (this.p[at + v] !== 0) return true;
+    return false;
+  }
+
+  /** Empties the block (only the entries in use are cleared). */
+  clear(): void {
+    for (let a = 0; a < this.count; a++) {
+      const i = this.support[a] as number;
+      this.listed[i] = 0;
+      const at = i * this.k;
+      for (let v = 0; v < this.k; v++) this.p[at + v] = 0;
+    }
+    this.count = 0;
+  }
+
+  /** Distribution v as a map from joint state to probability (states with positive mass only). */
+  distribution(v: number): Map<number, number> {
+    const out = new Map<number, number>();
+    for (let a = 0; a < this.count; a++) {
+      const i = this.support[a] as number;
+      const p = this.p[i * this.k + v] as number;
+      if (p > 0) out.set(i, p);
+    }
+    return out;
+  }
+}
+
+/** The current block and a spare one to step into; `flip` makes the spare current. */
+class BlockPair {
+  cur: Block;
+  spare: Block;
+
+  constructor(size: number, k: number) {
+    this.cur = new Block(size, k);
+    this.spare = new Block(size, k);
+  }
+
+  flip(): void {
+    [this.cur, this.spare] = [this.spare, this.cur];
+  }
+
+  /**
+   * Moves the mass of each joint state to `target(index, p)` in every distribution at once (p is
+   * the mass of the first distribution, for expectations of the base run).
+   */
+  remap(target: (index: number, p: number) => number): void {
+    const { cur, spare } = this;
+    const k = cur.k;
+    spare.clear();
+    for (let a = 0; a < cur.count; a++) {
+      const i = cur.support[a] as number;
+      if (!cur.holdsMass(i)) continue;
+      const y = target(i, cur.p[i * k] as number);
+      spare.touch(y);
+      for (let v = 0; v < k; v++) spare.p[y * k + v] += cur.p[i * k + v] as number;
+    }
+    this.flip();
+  }
+}
+
+/**
+ * Solvers of closed parts of the chain, one per part, made when first needed. Each question is
+ * answered in the smallest part that holds it: a track's occupancy and first passages in its own
+ * part, a variable's mean in the part of what changes it, a metric in the part of the tracks it reads.
+ */
+class PartSolvers {
+  private readonly made = new Map<string, ExactSolver>();
+  /** The part of each variable whose mean is exact. */
+  private readonly variableParts: (Part | undefined)[];
+  /** Size of the whole joint space (track states × condition-event flags). */
+  readonly fullSize: number;
+
+  constructor(
+    private readonly model: Model,
+    variables: VariableStatus,
+  ) {
+    this.variableParts = model.vars.names.map((_, v) => {
+      if (variables[v] !== undefined) return undefined;
+      const seeds = variableSeeds(model, v);
+      return closedPart(model, seeds.tracks, seeds.events);
+    });
+    const conditional = model.events.filter((e) => e.atStep === undefined).length;
+    this.fullSize = model.tracks.reduce((n, t) => n * t.states.length, 1) * 2 ** conditional;
+  }
+
+  /** The solver of the smallest closed part holding these tracks (and condition events). */
+  for(tracks: Iterable<number>, events: Iterable<EventModel> = []): ExactSolver {
+    return this.solverOf(closedPart(this.model, tracks, events));
+  }
+
+  private solverOf(part: Part): ExactSolver {
+    const key = `${part.tracks.map((t) => t.index).join(',')}|${part.events.map((e) => e.path).join(',')}`;
+    let solver = this.made.get(key);
+    if (solver === undefined) {
+      solver = new ExactSolver(this.model, part, this.variableParts);
+      this.made.set(key, solver);
+    }
+    return solver;
+  }
+
+  /** The joint space of the largest part solved. */
+  get largestPart(): number {
+    return Math.max(0, ...[...this.made.values()].map((s) => s.space.size));
+  }
+
+  /** The most joint states with probability at once, in any part solved. */
+  get largestSupport(): number {
+    return Math.max(0, ...[...this.made.values()].map((s) => s.largestSupport));
+  }
+
+  /** Occupancy and time spent in every (track, state), and the exact variable means, each from its own part. */
+  baseRun(): BaseRun {
+    const { model } = this;
+    const runs = new Map<ExactSolver, Propagation>();
+    const run = (solver: ExactSolver) => {
+      let done = runs.get(solver);
+      if (done === undefined) {
+        done = solver.propagate();
+        runs.set(solver, done);
+      }
+      return done;
+    };
+    const occupancy: Float64Array[] = [];
+    const timeIn = new Float64Array(model.totalStates);
+    for (const t of model.tracks) {
+      const own = run(this.for([t.index]));
+      for (let s = 0; s < t.states.length; s++) {
+        const slot = t.stateOffset + s;
+        occupancy[slot] = own.occupancy[slot] as Float64Array;
+        timeIn[slot] = own.timeIn[slot] as number;
+      }
+    }
+    const variableMeans = new Float64Array(model.vars.names.length).fill(Number.NaN);
+    this.variableParts.forEach((part, v) => {
+      if (part !== undefined) variableMeans[v] = run(this.solverOf(part)).variableMeans[v] as number;
+    });
+    const evaluator = this.for([]);
+    run(evaluator);
+    return { occupancy, timeIn, variableMeans, finalOf: (tracks) => run(this.for(tracks)).final, evaluator };
+  }
+}
+
+/** The base run's answers, assembled from the parts. */
+interface BaseRun {
+  occupancy: Float64Array[];
+  timeIn: Float64Array;
+  variableMeans: Float64Array;
+  /** The final distribution of the part holding these tracks. */
+  finalOf: (tracks: Iterable<number>) => Map<number, number>;
+  /** A solver whose state metric expressions are evaluated in (parameters as at the horizon). */
+  evaluator: ExactSolver;
+}
+
 interface MetricContext {
-  base: Propagation;
+  parts: PartSolvers;
+  base: BaseRun;
   firstPmf: Map<number, Float64Array>;
   variables: VariableStatus;
-  solver: ExactSolver;
 }
 
 /** The exact answer for one metric, or the reason there is none. */
 function exactMetric(model: Model, expr: CompiledExpression, ctx: MetricContext): ExactMetric | string {
-  const { solver } = ctx;
+  const solver = ctx.base.evaluator;
   const calls = expr.metricCalls;
   const kinds = new Set(calls.map((c) => c.fn));
   const slots = [...new Set(calls.map((c) => c.slot))];
@@ -756,11 +1147,11 @@ function exactMetric(model: Model, expr: CompiledExpression, ctx: MetricContext)
       const p = pmf[k] as number;
       reached += p;
       if (p <= 0) continue;
-      values.push(evaluateWithFirst(ctx.solver, expr, slot, k * model.dt));
+      values.push(evaluateWithFirst(solver, expr, slot, k * model.dt));
       probabilities.push(p);
     }
     if (1 - reached > 1e-15) {
-      values.push(evaluateWithFirst(ctx.solver, expr, slot, Number.NaN));
+      values.push(evaluateWithFirst(solver, expr, slot, Number.NaN));
       probabilities.push(1 - reached);
     }
     const result = discreteMetric(values, probabilities);
@@ -768,19 +1159,36 @@ function exactMetric(model: Model, expr: CompiledExpression, ctx: MetricContext)
     return result;
   }
   if (kinds.has('first')) return 'it combines several first-passage times, or one with other track functions';
+  // A function of one ever() flag alone: the flag is 1 with the probability of ever entering.
+  if (slots.length === 1 && expr.stateTests.size === 0) {
+    const slot = slots[0] as number;
+    let reached = 0;
+    for (const p of ctx.firstPmf.get(slot) as Float64Array) reached += p;
+    reached = clampProbability(reached);
+    const outcomes = [
+      [evaluateWithEver(solver, expr, slot, 0), 1 - reached],
+      [evaluateWithEver(solver, expr, slot, 1), reached],
+    ].filter(([, p]) => (p as number) > 0);
+    return discreteMetric(
+      outcomes.map(([x]) => x as number),
+      outcomes.map(([, p]) => p as number),
+    );
+  }
   // A function of "ever" flags and final states: the chain with those flags, at the horizon.
   if (slots.length > 6) return `it reads ${slots.length} ever() flags; exact analysis combines at most 6`;
   const flags = slots.map((slot) => {
     const c = calls.find((x) => x.slot === slot) as { track: number; state: number };
     return { track: c.track, state: c.state, slot };
   });
-  const groups = flags.length === 0 ? new Map([[0, ctx.base.final]]) : solver.propagateWithFlags(flags);
+  // The flags, and the final states the expression tests, in the part of the chain that moves them.
+  const part = ctx.parts.for([...flags.map((f) => f.track), ...expr.stateTests]);
+  const groups = flags.length === 0 ? new Map([[0, ctx.base.finalOf(expr.stateTests)]]) : part.propagateWithFlags(flags);
   const values: number[] = [];
   const probabilities: number[] = [];
   for (const [bits, final] of groups) {
     for (const [index, p] of final) {
       values.push(
-        solver.evaluateAt(expr, index, (s) => {
+        part.evaluateAt(expr, index, (s) => {
           flags.forEach((fl, i) => {
             s.ever[fl.slot] = bits & (1 << i) ? 1 : 0;
           });
@@ -790,6 +1198,16 @@ function exactMetric(model: Model, expr: CompiledExpression, ctx: MetricContext)
     }
   }
   return discreteMetric(values, probabilities);
+}
+
+function evaluateWithEver(solver: ExactSolver, expr: CompiledExpression, slot: number, flag: 0 | 1): number {
+  const s = solver.evalState;
+  s.t = solver.horizon;
+  const saved = s.ever[slot] as number;
+  s.ever[slot] = flag;
+  const x = expr.fn(s);
+  s.ever[slot] = saved;
+  return x;
 }
 
 function evaluateWithFirst(solver: ExactSolver, expr: CompiledExpression, slot: number, time: number): number {

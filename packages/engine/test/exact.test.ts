@@ -39,6 +39,27 @@ describe('the reference model, solved exactly', () => {
     }
   });
 
+  it('solves tracks that nothing else moves apart, with the answers of the whole chain (to 1e-12)', () => {
+    // The same model with the conflict track reading the other two (to no effect): one part of 45 states.
+    const coupled = loadScenarioText(
+      readFileSync(referenceFile, 'utf8').replace(
+        '{ from: skirmish, to: clash, rate: 0.05 }',
+        `{ from: skirmish, to: clash, rate: 'alliance == "intervention" and pipeline == "damaged" ? 0.05 : 0.05' }`,
+      ),
+    ).scenario;
+    const whole = analyzeExact(coupled);
+    expect(whole.jointStates.largestPart).toBe(45);
+    expect(exact.jointStates.largestPart).toBe(15);
+    for (const [name, m] of Object.entries(whole.metrics)) close(exact.metrics[name]?.mean as number, m.mean, 1e-12);
+    for (const [track, t] of Object.entries(whole.tracks)) {
+      for (const state of t.states) {
+        close(exact.tracks[track]?.ever[state] as number, t.ever[state] as number, 1e-12);
+        t.occupancy[state]?.forEach((p, m) => close(exact.tracks[track]?.occupancy[state]?.[m] as number, p, 1e-12));
+        t.firstPassage[state]?.cumulative.forEach((p, m) => close(exact.tracks[track]?.firstPassage[state]?.cumulative[m] as number, p, 1e-12));
+      }
+    }
+  });
+
   it('reports occupancy over 91 times, first passages, and no caveats', () => {
     expect(exact.tracks.conflict?.occupancy.clash).toHaveLength(91);
     expect(exact.tracks.conflict?.occupancy.clash?.[0]).toBe(1);
@@ -47,7 +68,7 @@ describe('the reference model, solved exactly', () => {
     expect(exact.tracks.conflict?.ever.ceasefire).toBeCloseTo(1 - (exact.metrics.days_to_ceasefire?.censored as number), 12);
     expect(exact.unavailable).toEqual({});
     expect(exact.notes).toEqual([]);
-    expect(exact.jointStates).toEqual({ space: 45, largestSupport: 45 });
+    expect(exact.jointStates).toEqual({ space: 45, largestPart: 15, largestSupport: 15 });
   });
 });
 

@@ -22,7 +22,7 @@ export function formatExactTable(r: ExactResult): string {
   out.push(`${r.scenario.title ?? r.scenario.id} — exact`);
   const overrides = Object.entries(r.overrides).map(([k, v]) => `${k}=${v}`);
   out.push(
-    `horizon ${r.horizon} ${r.unit}s in steps of ${r.dt} · ${r.jointStates.largestSupport.toLocaleString('en-US')} of ${r.jointStates.space.toLocaleString('en-US')} joint states reached · ${(r.timing.seconds * 1000).toFixed(1)} ms${overrides.length ? ` · ${overrides.join(' ')}` : ''}`,
+    `horizon ${r.horizon} ${r.unit}s in steps of ${r.dt} · ${r.jointStates.space.toLocaleString('en-US')} joint states, solved in parts of at most ${r.jointStates.largestPart.toLocaleString('en-US')} · ${(r.timing.seconds * 1000).toFixed(1)} ms${overrides.length ? ` · ${overrides.join(' ')}` : ''}`,
   );
   out.push('');
   const rows: string[][] = [['metric', 'exact', 'p5', 'median', 'p95', 'note']];
