@@ -142,6 +142,9 @@ class RowCache {
   }
 }
 
+/** A set of (track, state) pairs: "in any of these states". */
+type Taboo = { track: number; state: number }[];
+
 /** Some tracks (in declaration order) and the condition events that can move them. */
 interface Part {
   tracks: TrackModel[];
@@ -257,7 +260,7 @@ export function analyzeExact(scenario: ScenarioDocument, overrides: Overrides = 
   for (const t of model.tracks) {
     const mine = taboos.filter((x) => x.track === t.index);
     if (mine.length === 0) continue;
-    const pmfs = parts.for([t.index]).firstPassage(mine);
+    const pmfs = parts.for([t.index]).firstPassage(mine.map((x) => [x]));
     mine.forEach((x, i) => firstPmf.set(x.slot, pmfs[i] as Float64Array));
   }
   if (!everyState) {
@@ -809,25 +812,26 @@ class ExactSolver {
   }
 
   /**
-   * First-passage distributions by taboo propagation: one distribution per (track, state), whose
-   * mass is removed as it enters that state and recorded as P(first entry at time index m).
-   * All of them step together, in blocks small enough to keep memory flat.
+   * First-passage distributions by taboo propagation: one distribution per taboo, a set of
+   * (track, state) pairs, whose mass is removed as it enters any of them and recorded as
+   * P(first entry at time index m). All step together, in blocks small enough to keep memory flat.
    */
-  firstPassage(taboos: { track: number; state: number }[]): Float64Array[] {
+  firstPassage(taboos: Taboo[]): Float64Array[] {
     const n = this.model.steps;
     const out = taboos.map(() => new Float64Array(n + 1));
     // States every trial starts in are entered at time 0 for certain; they need no propagation.
     const start = [...this.initial(1, 1, undefined).cur.distribution(0).keys()];
+    const inside = (taboo: Taboo) => taboo.some((c) => this.s.k[c.track] === c.state);
     const certain = taboos.map((taboo) =>
       start.every((index) => {
         this.decode(index);
-        return this.s.k[taboo.track] === taboo.state;
+        return inside(taboo);
       }),
     );
     certain.forEach((yes, i) => {
       if (yes) (out[i] as Float64Array)[0] = 1;
     });
-    const open = taboos.flatMap((taboo, i) => (certain[i] ? [] : [{ ...taboo, i }]));
+    const open = taboos.flatMap((taboo, i) => (certain[i] ? [] : [{ taboo, i }]));
     const perBlock = Math.max(1, Math.min(64, Math.floor(MAX_BLOCK_ENTRIES / this.space.size)));
     for (let first = 0; first < open.length; first += perBlock) {
       const block = open.slice(first, first + perBlock);
@@ -840,8 +844,7 @@ class ExactSolver {
           const index = cur.support[a] as number;
           this.decode(index);
           for (let v = 0; v < k; v++) {
-            const taboo = block[v] as { track: number; state: number };
-            if (this.s.k[taboo.track] !== taboo.state) continue;
+            if (!inside((block[v] as { taboo: Taboo }).taboo)) continue;
             (pmfs[v] as Float64Array)[m] += cur.p[index * k + v] as number;
             cur.p[index * k + v] = 0;
           }
@@ -1159,21 +1162,6 @@ function exactMetric(model: Model, expr: CompiledExpression, ctx: MetricContext)
     return result;
   }
   if (kinds.has('first')) return 'it combines several first-passage times, or one with other track functions';
-  // A function of one ever() flag alone: the flag is 1 with the probability of ever entering.
-  if (slots.length === 1 && expr.stateTests.size === 0) {
-    const slot = slots[0] as number;
-    let reached = 0;
-    for (const p of ctx.firstPmf.get(slot) as Float64Array) reached += p;
-    reached = clampProbability(reached);
-    const outcomes = [
-      [evaluateWithEver(solver, expr, slot, 0), 1 - reached],
-      [evaluateWithEver(solver, expr, slot, 1), reached],
-    ].filter(([, p]) => (p as number) > 0);
-    return discreteMetric(
-      outcomes.map(([x]) => x as number),
-      outcomes.map(([, p]) => p as number),
-    );
-  }
   // A function of "ever" flags and final states: the chain with those flags, at the horizon.
   if (slots.length > 6) return `it reads ${slots.length} ever() flags; exact analysis combines at most 6`;
   const flags = slots.map((slot) => {
@@ -1182,6 +1170,33 @@ function exactMetric(model: Model, expr: CompiledExpression, ctx: MetricContext)
   });
   // The flags, and the final states the expression tests, in the part of the chain that moves them.
   const part = ctx.parts.for([...flags.map((f) => f.track), ...expr.stateTests]);
+  // A function of "any of these flags" (such as ever(a) or ever(b), or one flag alone) needs only
+  // the first passage into the set of their states: one distribution, not one per combination.
+  if (expr.stateTests.size === 0) {
+    const value = (bits: number) =>
+      part.evaluateAt(expr, 0, (s) => {
+        flags.forEach((fl, i) => {
+          s.ever[fl.slot] = bits & (1 << i) ? 1 : 0;
+        });
+      });
+    const any = value(1);
+    let onlyAny = true;
+    for (let bits = 2; bits < 1 << flags.length && onlyAny; bits++) onlyAny = Object.is(value(bits), any);
+    if (onlyAny) {
+      const pmf = flags.length === 1 ? ctx.firstPmf.get((flags[0] as { slot: number }).slot) : undefined;
+      let reached = 0;
+      for (const p of pmf ?? (part.firstPassage([flags])[0] as Float64Array)) reached += p;
+      reached = clampProbability(reached);
+      const outcomes = [
+        [value(0), 1 - reached],
+        [any, reached],
+      ].filter(([, p]) => (p as number) > 0);
+      return discreteMetric(
+        outcomes.map(([x]) => x as number),
+        outcomes.map(([, p]) => p as number),
+      );
+    }
+  }
   const groups = flags.length === 0 ? new Map([[0, ctx.base.finalOf(expr.stateTests)]]) : part.propagateWithFlags(flags);
   const values: number[] = [];
   const probabilities: number[] = [];
@@ -1198,16 +1213,6 @@ function exactMetric(model: Model, expr: CompiledExpression, ctx: MetricContext)
     }
   }
   return discreteMetric(values, probabilities);
-}
-
-function evaluateWithEver(solver: ExactSolver, expr: CompiledExpression, slot: number, flag: 0 | 1): number {
-  const s = solver.evalState;
-  s.t = solver.horizon;
-  const saved = s.ever[slot] as number;
-  s.ever[slot] = flag;
-  const x = expr.fn(s);
-  s.ever[slot] = saved;
-  return x;
 }
 
 function evaluateWithFirst(solver: ExactSolver, expr: CompiledExpression, slot: number, time: number): number {

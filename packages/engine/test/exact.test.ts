@@ -60,6 +60,18 @@ describe('the reference model, solved exactly', () => {
     }
   });
 
+  it('answers "any of these flags" from one first passage, as the chain with every combination of flags does', () => {
+    // The second metric tests a final state (to no effect), which forces the propagation of all four flag combinations.
+    const text = readFileSync(referenceFile, 'utf8').replace(
+      'metrics:\n',
+      `metrics:\n  disrupted: { expr: 'ever(pipeline, "shutdown") or ever(pipeline, "damaged")' }\n  disrupted_joint: { expr: '(ever(pipeline, "shutdown") or ever(pipeline, "damaged")) + 0 * (conflict == "war")' }\n`,
+    );
+    const both = analyzeExact(loadScenarioText(text).scenario);
+    const p = both.metrics.disrupted?.probability as number;
+    expect(p).toBeGreaterThan(0.01);
+    close(p, both.metrics.disrupted_joint?.probability as number, 1e-12);
+  });
+
   it('reports occupancy over 91 times, first passages, and no caveats', () => {
     expect(exact.tracks.conflict?.occupancy.clash).toHaveLength(91);
     expect(exact.tracks.conflict?.occupancy.clash?.[0]).toBe(1);
