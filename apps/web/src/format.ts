@@ -1,6 +1,6 @@
 /** Number formatting for people: the engine's (shared with the CLI's tables), plus the page's own forms. */
 
-import { formatNumber, formatPercent } from '@georisk/engine';
+import { formatNumber, formatPercent } from '@georisk/engine/format';
 
 export { formatNumber, formatPercent };
 

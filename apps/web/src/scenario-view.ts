@@ -3,7 +3,8 @@
  * Cancel with progress, the live exact preview, charts with table views, the permalink and
  * downloads.
  */
-import { type ExactResult, formatCsv, type Issue, type Parameter, type RunResult } from '@georisk/engine';
+import type { ExactResult, Issue, Parameter, RunResult } from '@georisk/engine';
+import { formatCsv } from '@georisk/engine/format';
 import {
   compareMetrics,
   formatDifference,
