@@ -98,13 +98,20 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
-/** Connects to Redis (retrying on drops once connected); a usage error within seconds when nothing answers. */
-export async function connectRedis(address: QueueAddress): Promise<Redis> {
+/** A coordinator's connections give up after about 20 s without Redis (15 tries, 0.2 s apart, growing to 2 s). */
+const IMPATIENT = { maxRetriesPerRequest: 15, retryStrategy: (times: number) => Math.min(times * 200, 2000) };
+
+/**
+ * Connects to Redis; a usage error within seconds when nothing answers. Once connected, a dropped
+ * connection is retried: forever for a worker (`patient`), which waits out a Redis restart, and
+ * about half a minute for a coordinator, which then stops with a message saying how to resume.
+ */
+export async function connectRedis(address: QueueAddress, patient = false): Promise<Redis> {
   const redis = new Redis({
     ...address.connection,
+    ...(patient ? { maxRetriesPerRequest: null } : IMPATIENT),
     lazyConnect: true,
     connectTimeout: CONNECT_TIMEOUT_MS,
-    maxRetriesPerRequest: null,
   });
   let lastError: Error | undefined;
   redis.on('error', (error: Error) => {
@@ -233,7 +240,7 @@ export async function connectQueue(url: string): Promise<QueueConnection> {
   const address = parseQueueUrl(url);
   const redis = await connectRedis(address);
   const queue = new Queue<ChunkJob, ChunkResult>(QUEUE_NAME, {
-    connection: address.connection,
+    connection: { ...address.connection, ...IMPATIENT },
     // Completed events carry results (tens of kB each); the coordinator also polls, so a short stream loses nothing.
     streams: { events: { maxLen: 500 } },
   });
@@ -250,7 +257,7 @@ export async function connectQueue(url: string): Promise<QueueConnection> {
     redis,
     queue,
     async close() {
-      await queue.close().catch(() => {});
+      await withTimeout(queue.close(), 2000, 'closing').catch(() => {});
       redis.disconnect();
     },
   };
@@ -416,13 +423,19 @@ export async function runPointsOnQueue(plan: SweepPlan, options: QueuePointOptio
     return batch.map((b) => b.opts.jobId);
   };
 
+  let outputError: unknown;
   const emitReady = async () => {
     for (;;) {
       const done = parts.get(nextToEmit);
       if (done === undefined || done.some((p) => p === undefined)) return;
       const total = (done as RunSummary[]).reduce((acc, p) => mergeSummaries(acc, p));
       parts.delete(nextToEmit);
-      options.onPoint(nextToEmit, total);
+      try {
+        options.onPoint(nextToEmit, total);
+      } catch (error) {
+        outputError = error;
+        throw error;
+      }
       // The row is written: its chunks are no longer needed in Redis.
       await Promise.all(done.map((_, c) => queue.remove(chunkJobId(plan.fingerprint, nextToEmit, chunks[c] as Chunk)).catch(() => 0)));
       nextToEmit++;
@@ -494,9 +507,13 @@ export async function runPointsOnQueue(plan: SweepPlan, options: QueuePointOptio
   } catch (error) {
     // Waiting chunks of a failed sweep would only fail again on every worker.
     if (failure !== undefined) await Promise.all([...slots.keys()].map((id) => queue.remove(id).catch(() => 0)));
-    throw error;
+    if (error === outputError || error === failure) throw error;
+    // Anything else came from Redis: the finished chunks stay there for a resume.
+    throw new RunError(
+      `lost the queue at ${options.queue.address.display} (${(error as Error).message}); finished chunks stay in Redis: once it answers again, rerun the same command (with --out, add --resume)`,
+    );
   } finally {
-    await events.close().catch(() => {});
+    await withTimeout(events.close(), 2000, 'closing').catch(() => {});
   }
 }
 

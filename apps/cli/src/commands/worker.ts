@@ -43,7 +43,7 @@ const records = new Map<string, SweepRecord>();
 async function workerCommand(options: WorkerFlags): Promise<void> {
   const flags = { ...options, threads: options.threads ?? availableParallelism() };
   const address = parseQueueUrl(flags.queue);
-  const redis = await connectRedis(address);
+  const redis = await connectRedis(address, true);
   const name = workerName();
   const check = engineCheck();
   const log = (line: string) => process.stderr.write(`georisk worker: ${line}\n`);
