@@ -534,12 +534,12 @@ export function formatQueueProgress(p: QueueProgress): string {
 
 /**
  * Progress of a queue sweep on stderr: a line redrawn in place on a terminal, otherwise a line
- * every 10 seconds; always a last line when done. Nothing at all when disabled.
+ * every 10 seconds; a last line when done. Nothing at all when disabled.
  */
 export function queueProgressReporter(
   enabled: boolean,
   address: QueueAddress,
-): { onProgress: (p: QueueProgress) => void; onIdle: () => void; done: () => void } {
+): { onProgress: (p: QueueProgress) => void; onIdle: () => void; finish: (completed: boolean) => void } {
   const tty = process.stderr.isTTY === true;
   let last: QueueProgress | undefined;
   let lastLine = 0;
@@ -562,10 +562,13 @@ export function queueProgressReporter(
         );
       }
     },
-    done() {
-      if (!enabled || last === undefined) return;
+    /** A last line when the sweep completed; otherwise only the redrawn line is cleared, for the error that follows. */
+    finish(completed) {
+      if (!enabled) return;
+      if (tty) write('\r\x1b[2K');
+      if (!completed || last === undefined) return;
       write(
-        `${tty ? '\r\x1b[2K' : ''}georisk: ${last.chunksDone} chunks on ${last.workersSeen} worker${last.workersSeen === 1 ? '' : 's'} in ${duration(last.seconds)} (queue ${address.display})\n`,
+        `georisk: ${last.chunksDone} chunks on ${last.workersSeen} worker${last.workersSeen === 1 ? '' : 's'} in ${duration(last.seconds)} (queue ${address.display})\n`,
       );
     },
   };

@@ -134,8 +134,13 @@ async function sensitivityCommand(file: string, flags: SensitivityFlags): Promis
     if (queue === undefined) await runPoints(plan.sweep, { workers: flags.workers, onPoint });
     else {
       const reporter = queueProgressReporter(flags.progress, queue.address);
-      await runPointsOnQueue(plan.sweep, { queue, onPoint, onProgress: reporter.onProgress, onIdle: reporter.onIdle });
-      reporter.done();
+      let completed = false;
+      try {
+        await runPointsOnQueue(plan.sweep, { queue, onPoint, onProgress: reporter.onProgress, onIdle: reporter.onIdle });
+        completed = true;
+      } finally {
+        reporter.finish(completed);
+      }
     }
   } catch (error) {
     if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));

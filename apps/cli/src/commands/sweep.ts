@@ -187,8 +187,13 @@ async function writeSweep(
     if (queue === undefined) await runPoints(plan, { workers: flags.workers, start, onPoint });
     else {
       const reporter = queueProgressReporter(flags.progress, queue.address);
-      await runPointsOnQueue(plan, { queue, start, onPoint, onProgress: reporter.onProgress, onIdle: reporter.onIdle });
-      reporter.done();
+      let completed = false;
+      try {
+        await runPointsOnQueue(plan, { queue, start, onPoint, onProgress: reporter.onProgress, onIdle: reporter.onIdle });
+        completed = true;
+      } finally {
+        reporter.finish(completed);
+      }
     }
   } catch (error) {
     if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
