@@ -21,6 +21,9 @@ const SCREENSHOTS = process.env.CI ? join(tmpdir(), 'georisk-screenshots') : joi
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 
+/** Evaluated in the page: every chart has been drawn (they are drawn one per task). */
+const ALL_CHARTS_DRAWN = "[...document.querySelectorAll('figure.chart')].every((f) => f.getAttribute('data-drawn') === 'true')";
+
 /** What each student types: probabilities in percent, deaths as a number, and their team's choices. */
 const STUDENTS = [
   {
@@ -117,7 +120,7 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
     await teacher.waitForSelector('#join-code');
     const code = (await teacher.textContent('#join-code'))?.trim() ?? '';
     expect(code).toMatch(/^[A-HJ-NP-Z2-9]{6}$/);
-    const teacherHash = await teacher.evaluate(() => location.hash);
+    const teacherHash = await teacher.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash);
     expect(teacherHash).toMatch(/^#\/teach\/[0-9a-f-]{36}\?token=[A-Za-z0-9_-]{43}$/);
     await teacher.screenshot({ path: join(SCREENSHOTS, 'classroom-teacher-dashboard.png') });
 
@@ -161,7 +164,7 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
       await expect
         .poll(() => page.textContent('#student-message [role=alert]'))
         .toContain('full-scale war within 30 days": give a percentage from 0 to 100');
-      expect(await page.evaluate(() => document.activeElement?.id)).toBe('forecast-war');
+      expect(await page.$eval(':focus', (el) => el.id)).toBe('forecast-war');
       await page.fill('#forecast-war', String(s.forecasts.war));
       await page.click('#submit-answers');
       await expect.poll(() => page.textContent('#saved-status')).toContain('Saved at');
@@ -177,9 +180,7 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
     await teacher.waitForSelector('#leaderboard', { timeout: 120_000 });
     const revealSeconds = (performance.now() - started) / 1000;
     console.log(`reveal of the 2022 exercise (2 × 5,000 trials, 1 worker thread) took ${revealSeconds.toFixed(1)} s in the browser`);
-    await teacher.waitForFunction(() =>
-      [...document.querySelectorAll('figure.chart')].every((f) => f.getAttribute('data-drawn') === 'true'),
-    );
+    await teacher.waitForFunction(ALL_CHARTS_DRAWN);
     await teacher.screenshot({ path: join(SCREENSHOTS, 'classroom-debrief-teacher.png'), fullPage: true });
     await teacher.locator('.question-grid').screenshot({ path: join(SCREENSHOTS, 'classroom-debrief-questions.png') });
     await teacher.locator('#leaderboard').screenshot({ path: join(SCREENSHOTS, 'classroom-debrief-leaderboard.png') });
@@ -241,12 +242,10 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
       await page.waitForSelector('#leaderboard', { timeout: 30_000 });
       expect(await page.textContent('#leaderboard tr.me th')).toContain(STUDENTS[i]?.name);
     }
-    await pages[2]?.waitForFunction(() =>
-      [...document.querySelectorAll('figure.chart')].every((f) => f.getAttribute('data-drawn') === 'true'),
-    );
+    await pages[2]?.waitForFunction(ALL_CHARTS_DRAWN);
     await pages[2]?.screenshot({ path: join(SCREENSHOTS, 'classroom-debrief-phone.png'), fullPage: true });
     // Nothing is wider than a phone's screen (tables scroll inside their own box).
-    expect(await pages[2]?.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await pages[2]?.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await teacher.emulateMedia({ media: 'print' });
     expect(await teacher.isVisible('header.top')).toBe(false);
     expect(await teacher.isVisible('#download-csv')).toBe(false);
