@@ -483,6 +483,26 @@ describe('classroom API', () => {
     });
   });
 
+  it('refuses a submission while the reveal is running, and a second reveal at the same time', async () => {
+    const ex = (await create(app)).body;
+    const ana = (await joinClass(app, ex.joinCode, 'Ana', 'patron')).body.studentToken;
+    const reveal = app.inject({ method: 'POST', url: `/api/exercises/${ex.id}/reveal`, headers: auth(ex.teacherToken) });
+    await new Promise((done) => setTimeout(done, 20));
+    const late = await app.inject({
+      method: 'PUT',
+      url: `/api/exercises/${ex.id}/submission`,
+      headers: auth(ana),
+      payload: { forecasts: { troops: 0.1, war: 0.1, deaths: 10 }, decisions: { bandwidth: 'free', ties: 0.1 } },
+    });
+    expectError(late, 409, 'already_revealed');
+    expectError(
+      await app.inject({ method: 'POST', url: `/api/exercises/${ex.id}/reveal`, headers: auth(ex.teacherToken) }),
+      409,
+      'reveal_in_progress',
+    );
+    expect((await reveal).statusCode).toBe(200);
+  });
+
   it('a reveal with no submissions still runs, with no action', async () => {
     const ex = (await create(app)).body;
     const res = await app.inject({ method: 'POST', url: `/api/exercises/${ex.id}/reveal`, headers: auth(ex.teacherToken) });

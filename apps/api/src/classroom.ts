@@ -396,10 +396,12 @@ export async function registerClassroom(app: FastifyInstance, ctx: ClassroomCont
         );
       }
     });
-    // A few hundred trials catch a probability question on a metric that is not 0/1, and options that break a run.
+    // A short run catches a probability question on a metric that is not 0/1; it is capped at
+    // about a million trial-steps, so a long scenario cannot hold the event loop.
     try {
-      questionOutcomes(exercise, model, simulate(model, { seed: exercise.seed, firstTrial: 0, trials: 200 }));
       checkRunOptions(model, { trials: exercise.trials, seed: exercise.seed, budget: ctx.budget });
+      const probe = Math.max(1, Math.min(200, Math.floor(1e6 / model.steps)));
+      questionOutcomes(exercise, model, simulate(model, { seed: exercise.seed, firstTrial: 0, trials: probe }));
     } catch (error) {
       if (error instanceof RangeError) throw new ApiError(400, 'invalid_request', error.message, error.message.split(':')[0] as string);
       if (error instanceof GeoriskError) {
@@ -524,6 +526,8 @@ export async function registerClassroom(app: FastifyInstance, ctx: ClassroomCont
     const { exercise, student } = asStudent(request, id);
     const isClosed = closed(exercise);
     if (isClosed) throw isClosed;
+    // The reveal has read the submissions already: one accepted now would be stored but never scored.
+    if (revealing.has(id)) throw new ApiError(409, 'already_revealed', 'the teacher is revealing the results; submissions are closed', '');
     const t = now();
     const times = (recent.get(student.id) ?? []).filter((x) => x > t - 60_000);
     if (times.length >= perMinute) {
