@@ -241,6 +241,8 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
     for (const [i, page] of pages.entries()) {
       await page.waitForSelector('#leaderboard', { timeout: 30_000 });
       expect(await page.textContent('#leaderboard tr.me th')).toContain(STUDENTS[i]?.name);
+      const own = Number(await page.getAttribute('#my-scores tr[data-question="war"] [data-key="brier"]', 'data-value'));
+      expect(own).toBe(expectedBrier((STUDENTS[i]?.forecasts.war as number) / 100, p.war as number));
     }
     await pages[2]?.waitForFunction(ALL_CHARTS_DRAWN);
     await pages[2]?.screenshot({ path: join(SCREENSHOTS, 'classroom-debrief-phone.png'), fullPage: true });

@@ -382,6 +382,39 @@ export function renderDebrief(
     ),
   );
 
+  const me = debrief.students.find((s) => s.id === options.me);
+  const mine = me
+    ? h(
+        'table',
+        { class: 'data', id: 'my-scores' },
+        h('caption', {}, `Your forecasts, ${me.name}: rank ${me.rank} of ${debrief.students.length}`),
+        h('thead', {}, h('tr', {}, ...['question', 'you said', 'engine', 'your score'].map((c) => h('th', { scope: 'col' }, c)))),
+        h(
+          'tbody',
+          {},
+          ...me.forecasts.map((f) => {
+            const q = label.get(f.question);
+            const isP = f.brier !== undefined;
+            const show = (x: number) => (isP ? formatPercent(x) : formatNumber(x));
+            return h(
+              'tr',
+              { 'data-question': f.question },
+              h('th', { scope: 'row' }, q?.label ?? f.question),
+              num('forecast', f.forecast, show(f.forecast)),
+              num('outcome', f.outcome, `${isP ? '' : 'median '}${show(f.outcome)}`),
+              isP
+                ? num('brier', f.brier, `Brier ${formatScore(f.brier)}`)
+                : num(
+                    'relativeError',
+                    f.relativeError,
+                    `error ${formatNumber(f.absoluteError as number)} (${formatScore(f.relativeError, 2)}× best)`,
+                  ),
+            );
+          }),
+        ),
+      )
+    : null;
+
   const r = view.receipts;
   const element = h(
     'section',
@@ -398,6 +431,8 @@ export function renderDebrief(
       h('button', { type: 'button', id: 'download-csv', onclick: options.onCsv }, 'Download CSV'),
       h('button', { type: 'button', id: 'print', onclick: () => window.print() }, 'Print'),
     ),
+    mine ? h('h3', {}, 'Your forecasts') : null,
+    mine ? h('div', { class: 'table-scroll' }, mine) : null,
     h('h3', {}, 'What the class decided'),
     h('div', { class: 'table-scroll' }, decisions),
     h('h3', {}, 'Each question: the class against the engine'),
