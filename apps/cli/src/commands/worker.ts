@@ -97,6 +97,7 @@ async function workerCommand(options: WorkerFlags): Promise<void> {
         `scenario mismatch: the job expects scenario ${d.scenarioHash.slice(0, 12)}, the sweep's record holds ${record.scenarioHash.slice(0, 12)}; run the sweep again`,
       );
     }
+    if (flags.verbose) log(`chunk started: ${what}`);
     const started = performance.now();
     const task: ChunkTask = {
       scenario: record.scenario,
@@ -179,7 +180,7 @@ export const registerWorker: RegisterCommand = (program, setExit) => {
       wholeNumber('--stall-seconds', 1),
       30,
     )
-    .option('-v, --verbose', 'a line on stderr per finished chunk')
+    .option('-v, --verbose', 'a line on stderr per chunk started and finished')
     .action(async (flags: WorkerFlags) => {
       await workerCommand({ ...flags, verbose: flags.verbose === true });
       setExit(EXIT.ok);
