@@ -221,7 +221,7 @@ describe.skipIf(!haveRedis())('sweeps on a Redis queue', () => {
     expect(chunkLines(w.stderr())).toBe(SLOW_CHUNKS);
   });
 
-  it('refuses chunks across an engine or scenario mismatch, clearly, on both sides', async () => {
+  it('refuses chunks across an engine or scenario mismatch, clearly, on both sides; stops chunks at their time limit', async () => {
     const url = redis.url(3);
     const w = await worker(url);
     const queue = await connectQueue(url);
@@ -235,6 +235,10 @@ describe.skipIf(!haveRedis())('sweeps on a Redis queue', () => {
       );
       await expect(runPointsOnQueue(plan, { queue, scenarioHash: 'f'.repeat(64), onPoint: () => {} })).rejects.toThrow(
         /scenario mismatch: the job expects scenario ffffffffffff/,
+      );
+      // A chunk over its time limit is stopped and tried again, and fails the sweep after its last attempt.
+      await expect(runPointsOnQueue(plan, { queue, timeLimitMs: 1, onPoint: () => {} })).rejects.toThrow(
+        /chunk 1\/1 of point 0 failed \(3 attempts, the last on worker [^ ]+\): took longer than its time limit of 0\.001 s/,
       );
       // The same worker still serves a matching sweep.
       const rows: number[] = [];

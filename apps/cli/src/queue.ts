@@ -292,6 +292,8 @@ export interface QueuePointOptions {
   engineVersion?: string;
   /** For tests: a different scenario hash than the plan's. */
   scenarioHash?: string;
+  /** Time limit per chunk (default `CHUNK_TIME_LIMIT_MS`). */
+  timeLimitMs?: number;
 }
 
 interface Slot {
@@ -300,7 +302,7 @@ interface Slot {
 }
 
 /** The error a finally-failed job stands for: the scenario's own issues, or a run failure naming the chunk and worker. */
-function jobFailure(slot: Slot, chunks: number, reason: string, worker: string | undefined): Error {
+function jobFailure(slot: Slot, chunks: number, reason: string, worker: string | undefined, attempts = 1): Error {
   if (reason.startsWith(ISSUES_MARK)) {
     try {
       return new GeoriskError(JSON.parse(reason.slice(ISSUES_MARK.length)) as Issue[]);
@@ -309,7 +311,8 @@ function jobFailure(slot: Slot, chunks: number, reason: string, worker: string |
     }
   }
   const where = `chunk ${slot.chunkIndex + 1}/${chunks} of point ${slot.point}`;
-  return new RunError(`${where} failed${worker ? ` on worker ${worker}` : ''}: ${reason}`);
+  const tries = attempts > 1 ? ` (${attempts} attempts, the last` : '';
+  return new RunError(`${where} failed${tries}${worker ? ` on worker ${worker}` : ''}${tries ? ')' : ''}: ${reason}`);
 }
 
 /**
@@ -378,7 +381,7 @@ export async function runPointsOnQueue(plan: SweepPlan, options: QueuePointOptio
         await queue.add('chunk', jobData(slot), jobOptions(id));
         return;
       }
-      failure ??= jobFailure(slot, chunks.length, job?.failedReason ?? 'unknown reason', job?.processedBy);
+      failure ??= jobFailure(slot, chunks.length, job?.failedReason ?? 'unknown reason', job?.processedBy, job?.attemptsMade);
       wake();
     } else if (state === 'unknown') {
       await queue.add('chunk', jobData(slot), jobOptions(id));
@@ -395,7 +398,7 @@ export async function runPointsOnQueue(plan: SweepPlan, options: QueuePointOptio
     engine,
     engineCheck: engineCheck(),
     scenarioHash: options.scenarioHash ?? scenarioHash,
-    timeLimitMs: CHUNK_TIME_LIMIT_MS,
+    timeLimitMs: options.timeLimitMs ?? CHUNK_TIME_LIMIT_MS,
     run,
   });
   const jobOptions = (id: string) => ({
