@@ -55,7 +55,9 @@ describe('the reference model, solved exactly', () => {
       for (const state of t.states) {
         close(exact.tracks[track]?.ever[state] as number, t.ever[state] as number, 1e-12);
         t.occupancy[state]?.forEach((p, m) => close(exact.tracks[track]?.occupancy[state]?.[m] as number, p, 1e-12));
-        t.firstPassage[state]?.cumulative.forEach((p, m) => close(exact.tracks[track]?.firstPassage[state]?.cumulative[m] as number, p, 1e-12));
+        t.firstPassage[state]?.cumulative.forEach((p, m) =>
+          close(exact.tracks[track]?.firstPassage[state]?.cumulative[m] as number, p, 1e-12),
+        );
       }
     }
   });
