@@ -35,9 +35,10 @@ export const QUEUE_NAME = 'georisk-chunks';
 /** Redis key prefix of everything georisk stores besides BullMQ's own keys. */
 const KEY_PREFIX = 'georisk';
 /**
- * Trials per queued chunk. A job costs a few milliseconds of Redis round trips and encoding on top
- * of its trials (docs/benchmarks.md, "Sweeps on a queue"); at this size that overhead stays around
- * 1% for typical scenarios while a point of many trials still spreads over several machines.
+ * Trials per queued chunk. A job costs about 2 ms of Redis round trips, encoding and merging on top
+ * of its trials (docs/benchmarks.md, "Sweeps on a queue"); at this size that is 0.3% of a chunk of
+ * the 2022 scenario and 1.5% for a tiny model, while a point of many trials still spreads over
+ * several machines. Results never depend on it: chunks merge exactly.
  */
 export const QUEUE_CHUNK_TRIALS = 16_384;
 /** Chunks enqueued ahead of the next point to write: enough to keep many workers busy, few enough that Redis and memory stay small. */
