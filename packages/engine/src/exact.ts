@@ -725,6 +725,7 @@ class ExactSolver {
     const fold = this.space.conditional.length > 0 && !this.timedSteps.has(m + 1);
     const { cur, spare } = pair;
     const { k, p: from } = cur;
+    const rows = this.timeDependent ? undefined : fold ? this.foldedCache : this.cache;
     spare.clear();
     // The hot loop: locals only, the support list of the target block kept by hand.
     const to = spare.p;
@@ -734,8 +735,8 @@ class ExactSolver {
     for (let a = 0; a < cur.count; a++) {
       const i = cur.support[a] as number;
       const at = i * k;
-      if (!cur.holdsMass(i)) continue;
-      const succ = fold ? this.foldedSuccessors(i, m) : this.successors(i, m);
+      if (k === 1 ? from[i] === 0 : !cur.holdsMass(i)) continue;
+      const succ = rows?.get(i) ?? (fold ? this.foldedSuccessors(i, m) : this.successors(i, m));
       const targets = succ.to;
       const probabilities = succ.p;
       if (k === 1) {
@@ -784,6 +785,9 @@ class ExactSolver {
     const means = Float64Array.from(model.vars.initial);
     this.means = means;
     const pair = this.initial(1, 1, means);
+    const tracks = this.space.tracks;
+    // The (track, state) slots of each joint state, looked up once instead of decoded every step.
+    const slotsOf = tracks.map((t) => this.marks(() => t.stateOffset + (this.s.k[t.index] as number)));
     // Step 5: records for time index m.
     const record = (m: number) => {
       const { cur } = pair;
@@ -791,9 +795,8 @@ class ExactSolver {
         const index = cur.support[a] as number;
         const p = cur.p[index] as number;
         if (p === 0) continue;
-        this.decode(index);
-        for (const t of model.tracks) {
-          const slot = t.stateOffset + (this.s.k[t.index] as number);
+        for (const slotOf of slotsOf) {
+          const slot = slotOf[index] as number;
           (occupancy[slot] as Float64Array)[m] += p;
           if (m < n) timeIn[slot] += p * model.dt;
         }
@@ -832,19 +835,22 @@ class ExactSolver {
       if (yes) (out[i] as Float64Array)[0] = 1;
     });
     const open = taboos.flatMap((taboo, i) => (certain[i] ? [] : [{ taboo, i }]));
-    const perBlock = Math.max(1, Math.min(64, Math.floor(MAX_BLOCK_ENTRIES / this.space.size)));
+    const perBlock = Math.max(1, Math.min(31, Math.floor(MAX_BLOCK_ENTRIES / this.space.size)));
     for (let first = 0; first < open.length; first += perBlock) {
       const block = open.slice(first, first + perBlock);
       const k = block.length;
       const pmfs = block.map((taboo) => out[taboo.i] as Float64Array);
       const pair = this.initial(k, k, undefined);
+      // Bit v of a joint state's mark: it lies inside taboo v.
+      const insideOf = this.marks(() => block.reduce((bits, { taboo }, v) => (inside(taboo) ? bits | (1 << v) : bits), 0));
       const record = (m: number) => {
         const { cur } = pair;
         for (let a = 0; a < cur.count; a++) {
           const index = cur.support[a] as number;
-          this.decode(index);
+          const bits = insideOf[index] as number;
+          if (bits === 0) continue;
           for (let v = 0; v < k; v++) {
-            if (!inside((block[v] as { taboo: Taboo }).taboo)) continue;
+            if ((bits & (1 << v)) === 0) continue;
             (pmfs[v] as Float64Array)[m] += cur.p[index * k + v] as number;
             cur.p[index * k + v] = 0;
           }
@@ -855,6 +861,16 @@ class ExactSolver {
         this.advance(pair, m, undefined);
         record(m + 1);
       }
+    }
+    return out;
+  }
+
+  /** A number for every joint state, computed once from its decoded track states. */
+  private marks(of: () => number): Int32Array {
+    const out = new Int32Array(this.space.size);
+    for (let i = 0; i < out.length; i++) {
+      this.decode(i);
+      out[i] = of();
     }
     return out;
   }
@@ -885,15 +901,13 @@ class ExactSolver {
     const n = this.model.steps;
     const k = 1 << flags.length;
     const pair = this.initial(k, 1, undefined);
+    // Bit i of a joint state's mark: it is in the state of flag i.
+    const flagsOf = this.marks(() => flags.reduce((bits, fl, i) => (this.s.k[fl.track] === fl.state ? bits | (1 << i) : bits), 0));
     const record = () => {
       const { cur } = pair;
       for (let a = 0; a < cur.count; a++) {
         const index = cur.support[a] as number;
-        this.decode(index);
-        let here = 0;
-        flags.forEach((fl, i) => {
-          if (this.s.k[fl.track] === fl.state) here |= 1 << i;
-        });
+        const here = flagsOf[index] as number;
         if (here === 0) continue;
         const at = index * k;
         for (let bits = 0; bits < k; bits++) {
