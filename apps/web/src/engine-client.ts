@@ -124,9 +124,18 @@ export class ExactPreview {
     private readonly onError: (error: Error) => void,
   ) {}
 
+  private closed = false;
+
   request(scenario: ScenarioDocument, overrides: Overrides): void {
+    if (this.closed) return;
     this.queued = { scenario, overrides };
     if (!this.busy) void this.pump();
+  }
+
+  /** Drops what is waiting and any answer still on its way (the view is gone). */
+  close(): void {
+    this.closed = true;
+    this.queued = undefined;
   }
 
   private async pump(): Promise<void> {
@@ -137,9 +146,9 @@ export class ExactPreview {
       const started = performance.now();
       try {
         const reply = await mainWorker().request({ type: 'exact', scenario, overrides });
-        if (reply.type === 'exact' && !this.queued) this.onResult(reply.result, performance.now() - started, overrides);
+        if (reply.type === 'exact' && !this.queued && !this.closed) this.onResult(reply.result, performance.now() - started, overrides);
       } catch (error) {
-        if (!this.queued) this.onError(error as Error);
+        if (!this.queued && !this.closed) this.onError(error as Error);
       }
     }
     this.busy = false;

@@ -44,9 +44,6 @@ import { effectiveOverrides, formatHash, MAX_SEED, MAX_TRIALS, type ViewState } 
 
 type ScenarioState = Extract<ViewState, { screen: 'scenario' }>;
 
-/** How long the exact preview waits after the last slider move. */
-const EXACT_DEBOUNCE_MS = 30;
-
 /** Renders issues as a list a student can read. */
 function issueList(issues: Issue[], fallback: string): HTMLElement {
   if (issues.length === 0) return h('p', {}, fallback);
@@ -150,11 +147,11 @@ export function renderScenario(
       renderResults();
     },
   );
-  let exactTimer: ReturnType<typeof setTimeout> | undefined;
   const requestExact = () => {
     if (item.notExact.length) return;
-    clearTimeout(exactTimer);
-    exactTimer = setTimeout(() => preview.request(scenario, effectiveOverrides(values, defaults)), EXACT_DEBOUNCE_MS);
+    // No debounce: the preview solves one request at a time and keeps only the newest waiting, so a
+    // drag never queues work, and a single move is answered at once.
+    preview.request(scenario, effectiveOverrides(values, defaults));
   };
 
   // --- Parameter panel ---
@@ -765,7 +762,7 @@ export function renderScenario(
 
   return {
     destroy() {
-      clearTimeout(exactTimer);
+      preview.close();
       clearTimeout(addressTimer);
       running?.cancel();
       sensRunning?.cancel();
