@@ -467,11 +467,11 @@ class TrialRunner {
    */
   private movingStep(m: number, joint: JointRow, summary: RunSummary): void {
     const tracks = this.model.tracks;
-    if (joint.patternCum.length > 0) {
+    if (joint.patternCount > 0) {
       // One uniform picks which tracks move (a pattern), then, rescaled, each mover's target.
       const cum = joint.patternCum;
       const u = this.rng.uniform();
-      const lastPattern = cum.length - 1;
+      const lastPattern = joint.patternCount - 1;
       let k = 0;
       while (k < lastPattern && u >= (cum[k] as number)) k++;
       const below = k > 0 ? (cum[k - 1] as number) : 0;
@@ -687,6 +687,8 @@ interface JointRow {
   /** Which sets of tracks can move together (bit masks), and their cumulative probabilities given a move. */
   patterns: Int32Array;
   patternCum: Float64Array;
+  /** How many of `patterns` are in use (0: draw track by track instead). */
+  patternCount: number;
 }
 
 /** Most tracks for which move patterns are enumerated (2^n − 1 of them). */
@@ -703,16 +705,15 @@ function fillPatterns(joint: JointRow, tracks: number): void {
       count++;
     }
   }
-  if (count > MAX_PATTERN_TRACKS || count === 0 || tracks > 30) {
-    joint.patterns = new Int32Array(0);
-    joint.patternCum = new Float64Array(0);
-    return;
-  }
+  joint.patternCount = 0;
+  if (count > MAX_PATTERN_TRACKS || count === 0 || tracks > 30) return;
   const size = (1 << count) - 1;
-  if (joint.patterns.length !== size) {
+  // Rebuilt per trial when parameters are uncertain: keep the arrays, grow them only when needed.
+  if (joint.patterns.length < size) {
     joint.patterns = new Int32Array(size);
     joint.patternCum = new Float64Array(size);
   }
+  joint.patternCount = size;
   const anyMove = -dm.expm1(joint.logQ);
   let n = 0;
   let total = 0;
@@ -742,6 +743,7 @@ function newJointRow(tracks: number, flows: number): JointRow {
     condLeave: new Float64Array(tracks),
     patterns: new Int32Array(0),
     patternCum: new Float64Array(0),
+    patternCount: 0,
   };
 }
 
@@ -749,8 +751,10 @@ function copyRow(from: Row, to: Row): void {
   to.leave = from.leave;
   to.logStay = from.logStay;
   to.options = from.options;
-  if (to.cumulative.length < from.options.length) to.cumulative = new Float64Array(from.options.length);
-  to.cumulative.set(from.cumulative.subarray(0, from.options.length));
+  const n = from.options.length;
+  if (to.cumulative.length < n) to.cumulative = new Float64Array(n);
+  // An element loop: `set(subarray(…))` would allocate a view on every copy, and rows are copied per trial.
+  for (let j = 0; j < n; j++) to.cumulative[j] = from.cumulative[j] as number;
   to.generation = from.generation;
 }
 
@@ -868,8 +872,9 @@ function makeBulkAmount(amount: CompiledExpression): BulkAmount {
         return Number.isNaN(y) ? invalid([m]) : y;
       };
     }
+    const values = args.map(() => 0);
     return (s, count) => {
-      const values = args.map((a) => a(s));
+      for (let j = 0; j < args.length; j++) values[j] = (args[j] as (s: EvalState) => number)(s);
       const summed = dist.sumOfIid(name, values, count);
       if (summed === undefined) {
         let total = 0;
