@@ -13,6 +13,7 @@ import { registerServe } from './commands/serve.ts';
 import { registerSweep } from './commands/sweep.ts';
 import { registerValidate } from './commands/validate.ts';
 import { registerWorker } from './commands/worker.ts';
+import { stopWorkerThreads } from './parallel.ts';
 
 export { EXIT } from './cli-common.ts';
 
@@ -73,6 +74,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`georisk: internal error: ${message}\n(please report this; set GEORISK_DEBUG=1 for details)\n`);
     if (process.env.GEORISK_DEBUG) console.error(error);
     return EXIT.failed;
+  } finally {
+    await stopWorkerThreads();
   }
 }
 

@@ -78,6 +78,46 @@ interface ExecuteOptions {
   mayStart?: (index: number) => boolean;
 }
 
+function newPool(threads: number): Piscina<ChunkTask, ChunkOutcome> {
+  const fromSource = import.meta.url.endsWith('.ts');
+  return new Piscina<ChunkTask, ChunkOutcome>({
+    filename: new URL(`./run-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url).href,
+    maxThreads: threads,
+    minThreads: threads,
+    concurrentTasksPerWorker: QUEUED_PER_WORKER,
+    ...(fromSource ? { execArgv: workerExecArgv() } : {}),
+  });
+}
+
+/** Worker threads started ahead of need (see `startWorkerThreads`). */
+let started: { threads: number; pool: Piscina<ChunkTask, ChunkOutcome> } | undefined;
+
+/**
+ * Starts the worker threads of `workers` threads in all (this one included) now, so that they
+ * load the engine while this thread reads and plans the scenario: a worker thread otherwise
+ * joins about 0.25 s late, while this one is already computing. The next run or sweep takes them
+ * over; `stopWorkerThreads` ends them if none did. Sweeps call it first thing.
+ */
+export function startWorkerThreads(workers: number): void {
+  if (workers > 1 && started === undefined) started = { threads: workers - 1, pool: newPool(workers - 1) };
+}
+
+/** Ends worker threads started ahead of need that no run took over. */
+export async function stopWorkerThreads(): Promise<void> {
+  const unused = started;
+  started = undefined;
+  await unused?.pool.destroy();
+}
+
+/** The threads started ahead of need when they are as many as wanted, else new ones. */
+function takePool(threads: number): Piscina<ChunkTask, ChunkOutcome> {
+  const early = started;
+  started = undefined;
+  if (early?.threads === threads) return early.pool;
+  void early?.pool.destroy();
+  return newPool(threads);
+}
+
 /**
  * Tasks handed to each worker thread at once. The calling thread answers finished tasks only
  * between its own chunks (about as long as a worker's), so with two queued a worker could run dry
@@ -98,10 +138,22 @@ async function execute(options: ExecuteOptions): Promise<void> {
   const failures: { index: number; issues: Issue[] }[] = [];
   let next = 0;
   let waiting: (() => void)[] = [];
-  const take = async (): Promise<number | undefined> => {
+  const others = options.threads - 1;
+  // Tasks queued on worker threads. Near the end a worker may hold only its share of what is left:
+  // a task queued on a worker is committed to it, and this thread would sit idle while the worker
+  // worked through a long queue alone.
+  let queued = 0;
+  const queueRoom = () => {
+    const perThread = Math.ceil((options.count - next) / options.threads);
+    return others * Math.max(1, Math.min(QUEUED_PER_WORKER, perThread)) - queued;
+  };
+  const take = async (remote: boolean): Promise<number | undefined> => {
     for (;;) {
       if (next >= options.count || failures.length > 0) return undefined;
-      if (options.mayStart?.(next) !== false) return next++;
+      if (options.mayStart?.(next) !== false && (!remote || queueRoom() > 0)) {
+        if (remote) queued++;
+        return next++;
+      }
       await new Promise<void>((go) => waiting.push(go));
     }
   };
@@ -113,24 +165,22 @@ async function execute(options: ExecuteOptions): Promise<void> {
     for (const go of wake) go();
   };
   const local = async () => {
-    for (let index = await take(); index !== undefined; index = await take()) {
+    // Let the worker lanes hand out their first tasks before this thread starts computing.
+    await new Promise<void>((go) => setImmediate(go));
+    for (let index = await take(false); index !== undefined; index = await take(false)) {
       record(index, options.runHere === undefined ? runChunk(options.task(index)) : here(options.runHere, index));
       await new Promise<void>((go) => setImmediate(go));
     }
   };
-  const others = options.threads - 1;
   if (others === 0) await local();
   else {
-    const fromSource = import.meta.url.endsWith('.ts');
-    const pool = new Piscina<ChunkTask, ChunkOutcome>({
-      filename: new URL(`./run-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url).href,
-      maxThreads: others,
-      minThreads: others,
-      concurrentTasksPerWorker: QUEUED_PER_WORKER,
-      ...(fromSource ? { execArgv: workerExecArgv() } : {}),
-    });
+    const pool = takePool(others);
     const remote = async () => {
-      for (let index = await take(); index !== undefined; index = await take()) record(index, await pool.run(options.task(index)));
+      for (let index = await take(true); index !== undefined; index = await take(true)) {
+        const outcome = await pool.run(options.task(index));
+        queued--;
+        record(index, outcome);
+      }
     };
     try {
       await Promise.all([local(), ...Array.from({ length: others * QUEUED_PER_WORKER }, remote)]);

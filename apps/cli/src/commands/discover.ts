@@ -18,7 +18,7 @@ import { EXIT, locateScenarioIssues, output, type RegisterCommand, wholeNumber }
 import { collectVary, finiteNumber, pointProgress } from '../design-options.ts';
 import { formatNumber, formatPercent } from '../format.ts';
 import { loadScenarioFile } from '../load.ts';
-import { runPoints } from '../parallel.ts';
+import { runPoints, startWorkerThreads } from '../parallel.ts';
 
 interface DiscoverFlags {
   outcome: string;
@@ -62,6 +62,8 @@ export function formatDiscover(r: DiscoverResult): string {
 }
 
 async function discoverCommand(file: string, flags: DiscoverFlags): Promise<void> {
+  // Sweeps are nearly always large: the worker threads load while the scenario is read and planned.
+  startWorkerThreads(flags.workers);
   const loaded = loadScenarioFile(file);
   let plan: DiscoverPlan;
   try {

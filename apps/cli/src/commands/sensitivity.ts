@@ -20,7 +20,7 @@ import { EXIT, locateScenarioIssues, output, type RegisterCommand, wholeNumber }
 import { collectVary, commaList, pointProgress } from '../design-options.ts';
 import { formatNumber } from '../format.ts';
 import { loadScenarioFile } from '../load.ts';
-import { runPoints } from '../parallel.ts';
+import { runPoints, startWorkerThreads } from '../parallel.ts';
 import { connectQueue, queueProgressReporter, runPointsOnQueue } from '../queue.ts';
 
 interface SensitivityFlags {
@@ -104,6 +104,8 @@ export function formatSensitivity(r: SensitivityResult): string {
 }
 
 async function sensitivityCommand(file: string, flags: SensitivityFlags): Promise<void> {
+  // Sweeps are nearly always large: the worker threads load while the scenario is read and planned.
+  if (flags.queue === undefined) startWorkerThreads(flags.workers);
   const loaded = loadScenarioFile(file);
   let plan: SensitivityPlan;
   try {

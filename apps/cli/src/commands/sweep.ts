@@ -27,7 +27,7 @@ import { Option } from 'commander';
 import { EXIT, locateScenarioIssues, OutputError, type RegisterCommand, UsageError, wholeNumber, writeAtomically } from '../cli-common.ts';
 import { collectVary, commaList, pointProgress } from '../design-options.ts';
 import { loadScenarioFile } from '../load.ts';
-import { runPoints } from '../parallel.ts';
+import { runPoints, startWorkerThreads } from '../parallel.ts';
 import { connectQueue, type QueueConnection, queueProgressReporter, runPointsOnQueue } from '../queue.ts';
 
 interface SweepFlags {
@@ -114,6 +114,8 @@ function openPartial(plan: SweepPlan, out: string, format: SweepFormat, resume: 
 }
 
 async function sweepCommand(file: string, flags: SweepFlags): Promise<void> {
+  // Sweeps are nearly always large: the worker threads load while the scenario is read and planned.
+  if (flags.queue === undefined) startWorkerThreads(flags.workers);
   const loaded = loadScenarioFile(file);
   const format = formatOf(flags);
   let plan: SweepPlan;
