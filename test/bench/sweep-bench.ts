@@ -35,44 +35,45 @@ console.log(
 );
 console.log();
 
-// 1. Grid sweep, 1 vs 2 workers.
-const points = quick ? 8 : 16;
-// Enough work per run (about 8 s on one core) that starting the pool and warming each worker's JIT weigh little.
-const trials = quick ? 2000 : 16_000;
-const grid = [
-  'sweep',
-  SCENARIO,
-  '--vary',
-  `war_attempt_rate=0.002:0.008:${points / 4}`,
-  '--vary',
-  'p_hold_war=0.1:0.5:4',
-  '--trials',
-  String(trials),
-  '--no-progress',
-];
+// 1. Grid sweeps, 1 vs 2 workers: a short one (about 8 s on one core, where start-up and each
+// thread's JIT warm-up still weigh) and a four times longer one.
 cli(['validate', SCENARIO]); // builds the bundle if needed and warms the disk cache
-// Best of several runs, 1 and 2 workers taking turns, so that other work on the machine weighs on both alike.
-const reps = quick ? 1 : 4;
-let one = cli([...grid, '--workers', '1']);
-let two = cli([...grid, '--workers', '2']);
-for (let i = 1; i < reps; i++) {
-  const a = cli([...grid, '--workers', '1']);
-  const b = cli([...grid, '--workers', '2']);
-  if (a.seconds < one.seconds) one = a;
-  if (b.seconds < two.seconds) two = b;
-}
-if (one.stdout !== two.stdout) throw new Error('1 and 2 workers printed different rows');
-console.log(`### Sweep: ${points} grid points × ${fmt(trials)} trials of the 2022 scenario (${STEPS} hourly steps)`);
+const trials = quick ? 2000 : 16_000;
+console.log(`### Sweeps: grid points × ${fmt(trials)} trials of the 2022 scenario (${STEPS} hourly steps), whole command`);
 console.log();
-console.log('| workers | wall seconds (whole command) | trials/s | speed-up | rows (sha256) |');
-console.log('|---|---|---|---|---|');
-for (const [w, r] of [
-  [1, one],
-  [2, two],
-] as const) {
-  console.log(
-    `| ${w} | ${r.seconds.toFixed(2)} | ${fmt(Math.round((points * trials) / r.seconds))} | ${(one.seconds / r.seconds).toFixed(2)}× | ${sha(r.stdout)} |`,
-  );
+console.log('| points | workers | wall seconds | trials/s | speed-up | rows (sha256) |');
+console.log('|---|---|---|---|---|---|');
+for (const points of quick ? [8] : [16, 64]) {
+  const grid = [
+    'sweep',
+    SCENARIO,
+    '--vary',
+    `war_attempt_rate=0.002:0.008:${points / 4}`,
+    '--vary',
+    'p_hold_war=0.1:0.5:4',
+    '--trials',
+    String(trials),
+    '--no-progress',
+  ];
+  // Best of several runs, 1 and 2 workers taking turns, so that other work on the machine weighs on both alike.
+  const reps = quick ? 1 : points > 16 ? 2 : 4;
+  let one = cli([...grid, '--workers', '1']);
+  let two = cli([...grid, '--workers', '2']);
+  for (let i = 1; i < reps; i++) {
+    const a = cli([...grid, '--workers', '1']);
+    const b = cli([...grid, '--workers', '2']);
+    if (a.seconds < one.seconds) one = a;
+    if (b.seconds < two.seconds) two = b;
+  }
+  if (one.stdout !== two.stdout) throw new Error('1 and 2 workers printed different rows');
+  for (const [w, r] of [
+    [1, one],
+    [2, two],
+  ] as const) {
+    console.log(
+      `| ${points} | ${w} | ${r.seconds.toFixed(2)} | ${fmt(Math.round((points * trials) / r.seconds))} | ${(one.seconds / r.seconds).toFixed(2)}× | ${sha(r.stdout)} |`,
+    );
+  }
 }
 console.log();
 
