@@ -21,13 +21,15 @@ export function newestMtime(path) {
   return newest;
 }
 
-/** The sources an app's bundle is built from: its own src/ and package.json, the engine, the lockfile. */
+/** The workspace packages bundled into the apps (the engine, the queue). */
+const PACKAGES = ['engine', 'queue'];
+
+/** The sources an app's bundle is built from: its own src/ and package.json, the workspace packages, the lockfile. */
 export function bundleSources(appDir) {
   return [
     join(appDir, 'src'),
     join(appDir, 'package.json'),
-    join(root, 'packages', 'engine', 'src'),
-    join(root, 'packages', 'engine', 'package.json'),
+    ...PACKAGES.flatMap((name) => [join(root, 'packages', name, 'src'), join(root, 'packages', name, 'package.json')]),
     join(root, 'pnpm-lock.yaml'),
   ];
 }
@@ -78,7 +80,8 @@ export async function buildCli() {
     outdir: dist,
     markerFile: marker,
     // piscina finds its own files at run time, and bullmq (with ioredis) loads optional native
-    // parts, so they stay normal dependencies.
+    // parts, so they stay normal dependencies (of this app too: @georisk/queue's imports of them
+    // are resolved from dist/ at run time).
     external: ['piscina', 'bullmq', 'ioredis'],
   });
 }

@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { QUEUE_CHUNK_TRIALS } from '../../apps/cli/src/queue.ts';
+import { QUEUE_CHUNK_TRIALS } from '../../packages/queue/src/index.ts';
 import { haveRedis, startRedis } from '../helpers/redis.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

@@ -7,8 +7,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectQueue, runPointsOnQueue } from '../../apps/cli/src/queue.ts';
 import { loadScenarioText, planSweep } from '../../packages/engine/src/index.ts';
+import { connectQueue, runPointsOnQueue } from '../../packages/queue/src/index.ts';
 import { ROOT, runCli, type Scratch, scratchDir, stackLines } from '../helpers/cli.ts';
 import { freePort, haveRedis, startRedis, type TestRedis } from '../helpers/redis.ts';
 

@@ -5,7 +5,6 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeSummary, encodeSummary } from '../../apps/cli/src/summary-codec.ts';
 import {
   buildModel,
   emptySummary,
@@ -15,6 +14,7 @@ import {
   type RunSummary,
   simulate,
 } from '../../packages/engine/src/index.ts';
+import { decodeSummary, encodeSummary } from '../../packages/queue/src/index.ts';
 
 /** Continuous, censored, huge-valued and invalid metrics, so every part of an accumulator is used. */
 const SCENARIO = `id: codec

@@ -15,9 +15,6 @@ export class UsageError extends Error {}
 /** A file that cannot be written: the run failed, but not because of the scenario or the command line. */
 export class OutputError extends Error {}
 
-/** A run that failed on the way (a queue worker refused or kept failing a chunk): exit 1, one line. */
-export class RunError extends Error {}
-
 export function wholeNumber(name: string, min: number) {
   return (value: string): number => {
     const n = Number(value.replaceAll('_', ''));

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /** The `georisk` command: one file per command under commands/, wired together here. */
 import { ENGINE_VERSION, formatIssues, GeoriskError } from '@georisk/engine';
+import { QueueAddressError, QueueRunError } from '@georisk/queue';
 import { Command, CommanderError } from 'commander';
-import { EXIT, OutputError, type RegisterCommand, RunError, USAGE_CODES, UsageError } from './cli-common.ts';
+import { EXIT, OutputError, type RegisterCommand, USAGE_CODES, UsageError } from './cli-common.ts';
 import { registerBacktest } from './commands/backtest.ts';
 import { registerDiscover } from './commands/discover.ts';
 import { registerExact } from './commands/exact.ts';
@@ -62,11 +63,11 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${formatIssues(error.issues)}\n`);
       return error.issues.every((i) => USAGE_CODES.has(i.code)) ? EXIT.usage : EXIT.failed;
     }
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof QueueAddressError) {
       process.stderr.write(`georisk: ${error.message}\n`);
       return EXIT.usage;
     }
-    if (error instanceof OutputError || error instanceof RunError) {
+    if (error instanceof OutputError || error instanceof QueueRunError) {
       process.stderr.write(`georisk: ${error.message}\n`);
       return EXIT.failed;
     }

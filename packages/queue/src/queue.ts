@@ -27,7 +27,7 @@ import {
 } from '@georisk/engine';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
-import { RunError, UsageError } from './cli-common.ts';
+import { QueueAddressError, QueueRunError } from './errors.ts';
 import { decodeSummary, encodeSummary } from './summary-codec.ts';
 
 /** The one queue every coordinator and worker of a Redis database shares (pick another database, /N, to keep groups apart). */
@@ -61,34 +61,40 @@ export interface QueueAddress {
   /** The URL as shown in messages (without a password). */
   display: string;
   connection: RedisOptions;
+  /** Where the URL came from, as messages name it (`--queue`, `GEORISK_QUEUE`). */
+  setting: string;
 }
 
-/** Parses `redis://[user:password@]HOST[:PORT][/N]` (or `rediss://` for TLS); a usage error names what is wrong. */
-export function parseQueueUrl(text: string): QueueAddress {
-  const example = 'write it as redis://HOST:PORT/N, e.g. --queue redis://127.0.0.1:6379/0';
+/**
+ * Parses `redis://[user:password@]HOST[:PORT][/N]` (or `rediss://` for TLS); a `QueueAddressError`
+ * names what is wrong, calling the URL by its `setting` (a flag or an environment variable).
+ */
+export function parseQueueUrl(text: string, setting = '--queue'): QueueAddress {
+  const example = `write it as redis://HOST:PORT/N, e.g. ${setting}${setting.startsWith('-') ? ' ' : '='}redis://127.0.0.1:6379/0`;
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`--queue "${text}" is not a URL: ${example}`);
+    throw new QueueAddressError(`${setting} "${text}" is not a URL: ${example}`);
   }
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
-    throw new UsageError(`--queue must be a redis:// URL, got "${url.protocol}": ${example}`);
+    throw new QueueAddressError(`${setting} must be a redis:// URL, got "${url.protocol}": ${example}`);
   }
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (host === '') throw new UsageError(`--queue "${text}" names no host: ${example}`);
+  if (host === '') throw new QueueAddressError(`${setting} "${text}" names no host: ${example}`);
   const port = url.port === '' ? 6379 : Number(url.port);
   const path = url.pathname.replace(/^\//, '');
   const db = path === '' ? 0 : Number(path);
   if (!/^\d*$/.test(path) || !Number.isInteger(db) || db > 1_000_000) {
-    throw new UsageError(`the database in --queue "${text}" must be a whole number, as in redis://${url.host}/0`);
+    throw new QueueAddressError(`the database in ${setting} "${text}" must be a whole number, as in redis://${url.host}/0`);
   }
-  if (url.search !== '' || url.hash !== '') throw new UsageError(`--queue "${text}" has options georisk does not read: ${example}`);
+  if (url.search !== '' || url.hash !== '')
+    throw new QueueAddressError(`${setting} "${text}" has options georisk does not read: ${example}`);
   const connection: RedisOptions = { host, port, db };
   if (url.username !== '') connection.username = decodeURIComponent(url.username);
   if (url.password !== '') connection.password = decodeURIComponent(url.password);
   if (url.protocol === 'rediss:') connection.tls = {};
-  return { display: `${url.protocol}//${url.host}/${db}`, connection };
+  return { display: `${url.protocol}//${url.host}/${db}`, connection, setting };
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
@@ -131,7 +137,7 @@ export async function connectRedis(address: QueueAddress, patient = false): Prom
     redis.disconnect();
     const e = (lastError ?? error) as NodeJS.ErrnoException;
     const why = e.code === 'ECONNREFUSED' ? 'connection refused' : e.code === 'ENOTFOUND' ? 'unknown host' : e.message;
-    throw new UsageError(`cannot reach Redis at ${address.display} (${why}): start redis-server there, or fix --queue`);
+    throw new QueueAddressError(`cannot reach Redis at ${address.display} (${why}): start redis-server there, or fix ${address.setting}`);
   }
   return redis;
 }
@@ -236,9 +242,9 @@ export interface QueueConnection {
   close(): Promise<void>;
 }
 
-/** Connects to the queue at `url`; a usage error (exit 2) within seconds when the URL is wrong or Redis does not answer. */
-export async function connectQueue(url: string): Promise<QueueConnection> {
-  const address = parseQueueUrl(url);
+/** Connects to the queue at `url`; a `QueueAddressError` within seconds when the URL is wrong or Redis does not answer. */
+export async function connectQueue(url: string, setting = '--queue'): Promise<QueueConnection> {
+  const address = parseQueueUrl(url, setting);
   const redis = await connectRedis(address);
   const queue = new Queue<ChunkJob, ChunkResult>(QUEUE_NAME, {
     connection: { ...address.connection, ...IMPATIENT },
@@ -251,7 +257,7 @@ export async function connectQueue(url: string): Promise<QueueConnection> {
   } catch (error) {
     redis.disconnect();
     await queue.close().catch(() => {});
-    throw new UsageError(`cannot open the queue at ${address.display}: ${(error as Error).message}`);
+    throw new QueueAddressError(`cannot open the queue at ${address.display}: ${(error as Error).message}`);
   }
   return {
     address,
@@ -295,6 +301,10 @@ export interface QueuePointOptions {
   scenarioHash?: string;
   /** Time limit per chunk (default `CHUNK_TIME_LIMIT_MS`). */
   timeLimitMs?: number;
+  /** Stops the sweep (its waiting chunks are removed); `runPointsOnQueue` then throws the signal's reason. */
+  signal?: AbortSignal;
+  /** What the user can do when Redis goes away mid-sweep, added to that error (the finished chunks stay in Redis). */
+  resumeAdvice?: string;
 }
 
 interface Slot {
@@ -313,13 +323,13 @@ function jobFailure(slot: Slot, chunks: number, reason: string, worker: string |
   }
   const where = `chunk ${slot.chunkIndex + 1}/${chunks} of point ${slot.point}`;
   const tries = attempts > 1 ? ` (${attempts} attempts, the last` : '';
-  return new RunError(`${where} failed${tries}${worker ? ` on worker ${worker}` : ''}${tries ? ')' : ''}: ${reason}`);
+  return new QueueRunError(`${where} failed${tries}${worker ? ` on worker ${worker}` : ''}${tries ? ')' : ''}: ${reason}`);
 }
 
 /**
  * Runs the points of a plan on the queue: enqueues (point, chunk) jobs a window ahead, gathers
  * finished chunks, and calls `onPoint` in point order with each point's chunks merged in chunk
- * order, exactly as `runPoints` would. Throws `GeoriskError` for a scenario's issues and `RunError`
+ * order, exactly as `runPoints` would. Throws `GeoriskError` for a scenario's issues and `QueueRunError`
  * when a chunk is refused (engine or scenario mismatch) or fails every attempt.
  */
 export async function runPointsOnQueue(plan: SweepPlan, options: QueuePointOptions): Promise<void> {
@@ -468,7 +478,11 @@ export async function runPointsOnQueue(plan: SweepPlan, options: QueuePointOptio
     if (slots.has(jobId)) check(jobId).catch(() => {});
   });
   let idleReported = false;
+  const signal = options.signal;
+  const onAbort = () => wake();
+  signal?.addEventListener('abort', onAbort);
   try {
+    signal?.throwIfAborted();
     await events.waitUntilReady();
     await enqueueMore();
     // Chunks finished before this coordinator listened (a resume) are found by looking them up.
@@ -477,6 +491,7 @@ export async function runPointsOnQueue(plan: SweepPlan, options: QueuePointOptio
     let lastReport = 0;
     while (nextToEmit < plan.points.length) {
       if (failure !== undefined) throw failure;
+      signal?.throwIfAborted();
       await emitReady();
       if (nextToEmit >= plan.points.length) break;
       const added = await enqueueMore();
@@ -509,71 +524,16 @@ export async function runPointsOnQueue(plan: SweepPlan, options: QueuePointOptio
     report();
     await redis.del(sweepKey(plan.fingerprint));
   } catch (error) {
-    // Waiting chunks of a failed sweep would only fail again on every worker.
-    if (failure !== undefined) await Promise.all([...slots.keys()].map((id) => queue.remove(id).catch(() => 0)));
-    if (error === outputError || error === failure) throw error;
+    // Waiting chunks of a failed or stopped sweep would only fail again, or run for nobody.
+    const stopped = signal?.aborted === true && error === signal.reason;
+    if (failure !== undefined || stopped) await Promise.all([...slots.keys()].map((id) => queue.remove(id).catch(() => 0)));
+    if (error === outputError || error === failure || stopped) throw error;
     // Anything else came from Redis: the finished chunks stay there for a resume.
-    throw new RunError(
-      `lost the queue at ${options.queue.address.display} (${(error as Error).message}); finished chunks stay in Redis: once it answers again, rerun the same command (with --out, add --resume)`,
+    throw new QueueRunError(
+      `lost the queue at ${options.queue.address.display} (${(error as Error).message}); finished chunks stay in Redis${options.resumeAdvice ? `: ${options.resumeAdvice}` : ''}`,
     );
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     await withTimeout(events.close(), 2000, 'closing').catch(() => {});
   }
-}
-
-/** Formats seconds as "1 h 02 min", "3 min 05 s" or "12 s". */
-function duration(seconds: number): string {
-  const s = Math.round(seconds);
-  if (s >= 3600) return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
-  if (s >= 60) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
-  return `${s} s`;
-}
-
-/** One line of progress: chunks done, throughput, ETA, workers seen. */
-export function formatQueueProgress(p: QueueProgress): string {
-  const rate = p.chunksPerSecond > 0 ? `${p.chunksPerSecond.toFixed(p.chunksPerSecond < 10 ? 1 : 0)} chunks/s` : 'waiting for workers';
-  const eta = p.etaSeconds !== undefined && p.chunksDone < p.chunksTotal ? `, ETA ${duration(p.etaSeconds)}` : '';
-  return `${p.chunksDone}/${p.chunksTotal} chunks, ${p.pointsDone}/${p.pointsTotal} points, ${rate}${eta}, ${p.workersSeen} worker${p.workersSeen === 1 ? '' : 's'} seen`;
-}
-
-/**
- * Progress of a queue sweep on stderr: a line redrawn in place on a terminal, otherwise a line
- * every 10 seconds; a last line when done. Nothing at all when disabled.
- */
-export function queueProgressReporter(
-  enabled: boolean,
-  address: QueueAddress,
-): { onProgress: (p: QueueProgress) => void; onIdle: () => void; finish: (completed: boolean) => void } {
-  const tty = process.stderr.isTTY === true;
-  let last: QueueProgress | undefined;
-  let lastLine = 0;
-  const write = (text: string) => process.stderr.write(text);
-  return {
-    onProgress(p) {
-      last = p;
-      if (!enabled) return;
-      const now = performance.now();
-      if (tty) write(`\r\x1b[2Kgeorisk: ${formatQueueProgress(p)}`);
-      else if (now - lastLine >= 10_000) {
-        lastLine = now;
-        write(`georisk: ${formatQueueProgress(p)}\n`);
-      }
-    },
-    onIdle() {
-      if (enabled) {
-        write(
-          `${tty ? '\r\x1b[2K' : ''}georisk: no chunk has come back yet: start workers with \`georisk worker --queue ${address.display}\` on any machine with this repository\n`,
-        );
-      }
-    },
-    /** A last line when the sweep completed; otherwise only the redrawn line is cleared, for the error that follows. */
-    finish(completed) {
-      if (!enabled) return;
-      if (tty) write('\r\x1b[2K');
-      if (!completed || last === undefined) return;
-      write(
-        `georisk: ${last.chunksDone} chunks on ${last.workersSeen} worker${last.workersSeen === 1 ? '' : 's'} in ${duration(last.seconds)} (queue ${address.display})\n`,
-      );
-    },
-  };
 }

@@ -15,13 +15,14 @@ import {
   type SensitivityPlan,
   type SensitivityResult,
 } from '@georisk/engine';
+import { connectQueue, runPointsOnQueue } from '@georisk/queue';
 import { InvalidArgumentError, Option } from 'commander';
 import { EXIT, locateScenarioIssues, output, type RegisterCommand, wholeNumber } from '../cli-common.ts';
 import { collectVary, commaList, pointProgress } from '../design-options.ts';
 import { formatNumber } from '../format.ts';
 import { loadScenarioFile } from '../load.ts';
 import { runPoints, startWorkerThreads } from '../parallel.ts';
-import { connectQueue, queueProgressReporter, runPointsOnQueue } from '../queue.ts';
+import { queueProgressReporter } from '../queue-progress.ts';
 
 interface SensitivityFlags {
   method: SensitivityMethod;
@@ -138,7 +139,13 @@ async function sensitivityCommand(file: string, flags: SensitivityFlags): Promis
       const reporter = queueProgressReporter(flags.progress, queue.address);
       let completed = false;
       try {
-        await runPointsOnQueue(plan.sweep, { queue, onPoint, onProgress: reporter.onProgress, onIdle: reporter.onIdle });
+        await runPointsOnQueue(plan.sweep, {
+          queue,
+          onPoint,
+          onProgress: reporter.onProgress,
+          onIdle: reporter.onIdle,
+          resumeAdvice: 'once it answers again, rerun the same command (with --out, add --resume)',
+        });
         completed = true;
       } finally {
         reporter.finish(completed);

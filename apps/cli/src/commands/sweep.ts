@@ -23,12 +23,13 @@ import {
   type SweepPlan,
   sweepRow,
 } from '@georisk/engine';
+import { connectQueue, type QueueConnection, runPointsOnQueue } from '@georisk/queue';
 import { Option } from 'commander';
 import { EXIT, locateScenarioIssues, OutputError, type RegisterCommand, UsageError, wholeNumber, writeAtomically } from '../cli-common.ts';
 import { collectVary, commaList, pointProgress } from '../design-options.ts';
 import { loadScenarioFile } from '../load.ts';
 import { runPoints, startWorkerThreads } from '../parallel.ts';
-import { connectQueue, type QueueConnection, queueProgressReporter, runPointsOnQueue } from '../queue.ts';
+import { queueProgressReporter } from '../queue-progress.ts';
 
 interface SweepFlags {
   vary: ParameterRange[];
@@ -191,7 +192,14 @@ async function writeSweep(
       const reporter = queueProgressReporter(flags.progress, queue.address);
       let completed = false;
       try {
-        await runPointsOnQueue(plan, { queue, start, onPoint, onProgress: reporter.onProgress, onIdle: reporter.onIdle });
+        await runPointsOnQueue(plan, {
+          queue,
+          start,
+          onPoint,
+          onProgress: reporter.onProgress,
+          onIdle: reporter.onIdle,
+          resumeAdvice: 'once it answers again, rerun the same command (with --out, add --resume)',
+        });
         completed = true;
       } finally {
         reporter.finish(completed);

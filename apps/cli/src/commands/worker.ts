@@ -6,9 +6,6 @@
  */
 import { availableParallelism } from 'node:os';
 import { contentHash, ENGINE_VERSION } from '@georisk/engine';
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
-import { Piscina } from 'piscina';
-import { EXIT, type RegisterCommand, wholeNumber } from '../cli-common.ts';
 import {
   type ChunkJob,
   type ChunkResult,
@@ -20,7 +17,10 @@ import {
   type SweepRecord,
   sweepKey,
   workerName,
-} from '../queue.ts';
+} from '@georisk/queue';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { Piscina } from 'piscina';
+import { EXIT, type RegisterCommand, wholeNumber } from '../cli-common.ts';
 import type { QueueTaskOutcome } from '../queue-task.ts';
 import type { ChunkTask } from '../run-worker.ts';
 

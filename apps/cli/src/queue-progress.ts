@@ -1,0 +1,59 @@
+/** Progress of a queue sweep (`georisk sweep|sensitivity --queue`) on the coordinator's stderr. */
+import type { QueueAddress, QueueProgress } from '@georisk/queue';
+
+/** Formats seconds as "1 h 02 min", "3 min 05 s" or "12 s". */
+function duration(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s >= 3600) return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+  if (s >= 60) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${s} s`;
+}
+
+/** One line of progress: chunks done, throughput, ETA, workers seen. */
+export function formatQueueProgress(p: QueueProgress): string {
+  const rate = p.chunksPerSecond > 0 ? `${p.chunksPerSecond.toFixed(p.chunksPerSecond < 10 ? 1 : 0)} chunks/s` : 'waiting for workers';
+  const eta = p.etaSeconds !== undefined && p.chunksDone < p.chunksTotal ? `, ETA ${duration(p.etaSeconds)}` : '';
+  return `${p.chunksDone}/${p.chunksTotal} chunks, ${p.pointsDone}/${p.pointsTotal} points, ${rate}${eta}, ${p.workersSeen} worker${p.workersSeen === 1 ? '' : 's'} seen`;
+}
+
+/**
+ * Progress of a queue sweep on stderr: a line redrawn in place on a terminal, otherwise a line
+ * every 10 seconds; a last line when done. Nothing at all when disabled.
+ */
+export function queueProgressReporter(
+  enabled: boolean,
+  address: QueueAddress,
+): { onProgress: (p: QueueProgress) => void; onIdle: () => void; finish: (completed: boolean) => void } {
+  const tty = process.stderr.isTTY === true;
+  let last: QueueProgress | undefined;
+  let lastLine = 0;
+  const write = (text: string) => process.stderr.write(text);
+  return {
+    onProgress(p) {
+      last = p;
+      if (!enabled) return;
+      const now = performance.now();
+      if (tty) write(`\r\x1b[2Kgeorisk: ${formatQueueProgress(p)}`);
+      else if (now - lastLine >= 10_000) {
+        lastLine = now;
+        write(`georisk: ${formatQueueProgress(p)}\n`);
+      }
+    },
+    onIdle() {
+      if (enabled) {
+        write(
+          `${tty ? '\r\x1b[2K' : ''}georisk: no chunk has come back yet: start workers with \`georisk worker --queue ${address.display}\` on any machine with this repository\n`,
+        );
+      }
+    },
+    /** A last line when the sweep completed; otherwise only the redrawn line is cleared, for the error that follows. */
+    finish(completed) {
+      if (!enabled) return;
+      if (tty) write('\r\x1b[2K');
+      if (!completed || last === undefined) return;
+      write(
+        `georisk: ${last.chunksDone} chunks on ${last.workersSeen} worker${last.workersSeen === 1 ? '' : 's'} in ${duration(last.seconds)} (queue ${address.display})\n`,
+      );
+    },
+  };
+}

@@ -1,0 +1,4 @@
+/** @georisk/queue: sweeps on a Redis-backed BullMQ queue, shared by the CLI (coordinator and worker) and the server. */
+export * from './errors.ts';
+export * from './queue.ts';
+export * from './summary-codec.ts';
