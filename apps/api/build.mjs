@@ -25,8 +25,9 @@ export async function buildServer() {
     entries: [join(here, 'src', 'server.ts'), join(here, 'src', 'worker.ts')],
     outdir: dist,
     markerFile: marker,
-    // Native code (better-sqlite3), thread files (piscina) and static assets (swagger-ui) stay in node_modules.
-    external: ['better-sqlite3', 'piscina', 'fastify', '@fastify/*'],
+    // Native code (better-sqlite3), thread files (piscina), static assets (swagger-ui) and the queue's
+    // client (bullmq and ioredis, with optional native parts, as in the CLI) stay in node_modules.
+    external: ['better-sqlite3', 'piscina', 'fastify', '@fastify/*', 'bullmq', 'ioredis'],
   });
 }
 

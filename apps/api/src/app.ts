@@ -32,6 +32,7 @@ import {
   type SweepPlan,
   scenarioHash,
 } from '@georisk/engine';
+import { connectQueue } from '@georisk/queue';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { type ClassroomOptions, registerClassroom } from './classroom.ts';
@@ -76,6 +77,12 @@ export interface AppOptions {
   webDir?: string | false;
   /** Classroom exercises: class size, submission rate, and a clock for tests. */
   classroom?: ClassroomOptions;
+  /**
+   * Run sweep and sensitivity jobs on a Redis queue (redis://HOST:PORT/N) served by `georisk worker`s
+   * instead of this server's threads; `setting` names where the URL came from in error messages.
+   * Building the app fails with a `QueueAddressError` when the URL is wrong or Redis does not answer.
+   */
+  queue?: { url: string; setting?: string };
 }
 
 /** Default ceiling on trials × steps for one API request: a fifth of the CLI's. */
@@ -135,6 +142,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   const budget = options.trialStepBudget ?? API_TRIAL_STEP_BUDGET;
   const sweepBudget = options.sweepBudget ?? API_SWEEP_BUDGET;
+  // Connected first: a queue that cannot work stops the start before anything is opened.
+  const queue = options.queue === undefined ? undefined : await connectQueue(options.queue.url, options.queue.setting ?? '--queue');
   const app = Fastify({
     // Warnings and faults only: a line per request would drown them (the error handler logs faults in full).
     logger: options.logger ? { level: 'warn' } : false,
@@ -159,13 +168,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   if (abandoned > 0) app.log.warn({ abandoned }, 'runs left unfinished by a previous server were marked failed');
   const pool = new SimulationPool({ onWorkerError: (err) => app.log.error({ err }, 'worker thread failed'), ...options.pool });
-  const jobs = new JobRunner(store, pool, app.log);
+  const jobs = new JobRunner(store, pool, app.log, queue);
   app.addHook('onClose', async () => {
     await pool.close();
     // Jobs stop with the pool and stay "running" in the store, so the next start resumes them.
     await jobs.settled();
+    await queue?.close();
     store.close();
   });
+  /** A job's progress: points done of all, and on the queue its chunks, throughput, ETA and workers seen. */
+  const progressOf = (job: { id: string; done: number; total: number }) => {
+    const chunks = jobs.chunkProgress(job.id);
+    return { done: job.done, total: job.total, ...(chunks === undefined ? {} : { queue: chunks }) };
+  };
 
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
   app.setNotFoundHandler((request, reply) =>
@@ -371,6 +386,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     engineVersion: ENGINE_VERSION,
     uptimeSeconds: Math.round(process.uptime()),
     pool: { threads: pool.threads, activeJobs: pool.activeJobs, maxJobs: pool.maxJobs, queuedTasks: pool.queuedTasks },
+    ...(queue === undefined ? {} : { queue: queue.address.display }),
   }));
 
   app.get('/api/scenarios', async () => {
@@ -544,7 +560,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       id: job.id,
       kind: job.kind,
       status: job.status,
-      progress: { done: job.done, total: job.total },
+      progress: progressOf(job),
       columns: job.columns,
       rows,
       result: job.result,
@@ -567,7 +583,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       'x-content-type-options': 'nosniff',
       connection: 'keep-alive',
     });
-    let last = -1;
+    let last = '';
     let timer: NodeJS.Timeout | undefined;
     const stop = () => {
       clearInterval(timer);
@@ -577,9 +593,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       try {
         const job = store.db.open ? store.getJob(id) : undefined;
         if (!job) return stop();
-        if (job.done !== last) {
-          last = job.done;
-          raw.write(`event: progress\ndata: ${JSON.stringify({ status: job.status, progress: { done: job.done, total: job.total } })}\n\n`);
+        // On the queue, chunks finishing between points are progress too.
+        const progress = progressOf(job);
+        const mark = `${job.done}/${progress.queue?.chunksDone ?? ''}`;
+        if (mark !== last) {
+          last = mark;
+          raw.write(`event: progress\ndata: ${JSON.stringify({ status: job.status, progress })}\n\n`);
         }
         if (job.status !== 'running') {
           raw.write(

@@ -25,6 +25,8 @@ export const API_ERROR_CODES = {
   cancelled: '503: the client went away, so the job was stopped (recorded on the run)',
   shutting_down: '503: the server stopped before the job finished',
   server_restarted: 'recorded on a run that a previous server process did not finish',
+  queue_failed:
+    'recorded on a job run on the queue (--queue) whose chunk a worker refused or failed every attempt, or whose Redis went away',
   unauthorized: '401: a classroom route without a token; send "Authorization: Bearer <token>"',
   forbidden: "403: the token is not this exercise's teacher token (or not one of its students')",
   not_revealed: '403: the debrief is hidden until the teacher reveals it',

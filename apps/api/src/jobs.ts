@@ -1,9 +1,11 @@
 /**
  * Long jobs (parameter sweeps) that run in the background: recorded before they start, each finished
  * point committed as a row (so it survives `kill -9`), resumed from the rows already stored when the
- * server starts again, and cancelled by DELETE.
+ * server starts again, and cancelled by DELETE. With a queue (`--queue`, GEORISK_QUEUE), a job's
+ * chunks run on `georisk worker`s instead of this server's threads, with the same rows.
  */
 import { type RunSummary, type SweepPlan, sweepRow } from '@georisk/engine';
+import { type QueueConnection, type QueueProgress, QueueRunError, runPointsOnQueue } from '@georisk/queue';
 import { ApiError, errorReply } from './errors.ts';
 import type { SimulationPool } from './pool.ts';
 import type { Store } from './store.ts';
@@ -13,14 +15,33 @@ interface Log {
   error(obj: object, msg: string): void;
 }
 
+/** How the chunks of a job on the queue are going (in the job's `progress` beside its points). */
+export interface QueueJobProgress {
+  chunksDone: number;
+  chunksTotal: number;
+  chunksPerSecond: number;
+  /** Seconds left at the current rate; null before a rate is known. */
+  etaSeconds: number | null;
+  workersSeen: number;
+}
+
 export class JobRunner {
   private readonly running = new Map<string, { controller: AbortController; finished: Promise<void> }>();
+  /** The latest chunk progress of each job running on the queue. */
+  private readonly queueProgress = new Map<string, QueueJobProgress>();
 
   constructor(
     private readonly store: Store,
     private readonly pool: SimulationPool,
     private readonly log: Log,
+    /** Where sweep chunks run: the queue when given, otherwise the pool's threads. */
+    private readonly queue?: QueueConnection,
   ) {}
+
+  /** Chunk progress of a job running on the queue (undefined for a local job, or one not running). */
+  chunkProgress(id: string): QueueJobProgress | undefined {
+    return this.queueProgress.get(id);
+  }
 
   /** Records a new job and starts it; throws 503 at once when the pool has no slot. */
   start(id: string, kind: string, request: unknown, work: JobWork): void {
@@ -54,6 +75,7 @@ export class JobRunner {
     const controller = new AbortController();
     const finished = this.pool
       .longJob(controller.signal, async (signal) => {
+        if (this.queue !== undefined) return this.runOnQueue(id, work, this.queue, signal);
         const done = this.store.jobRows(id);
         let next = 0;
         // Points run side by side, one lane per thread; each row is committed as soon as its point is done.
@@ -84,8 +106,46 @@ export class JobRunner {
       )
       .finally(() => {
         this.running.delete(id);
+        this.queueProgress.delete(id);
       });
     this.running.set(id, { controller, finished });
+  }
+
+  /** Runs a job's points on the queue from the first one without a row, committing each row in point order. */
+  private async runOnQueue(id: string, work: JobWork, queue: QueueConnection, signal: AbortSignal): Promise<void> {
+    const { plan } = work;
+    const done = this.store.jobRows(id);
+    let start = 0;
+    while (start < plan.points.length && done.has(start)) start++;
+    if (start >= plan.points.length) return;
+    const shown = (p: QueueProgress): QueueJobProgress => ({
+      chunksDone: p.chunksDone,
+      chunksTotal: p.chunksTotal,
+      chunksPerSecond: Math.round(p.chunksPerSecond * 100) / 100,
+      etaSeconds: p.etaSeconds === undefined ? null : Math.round(p.etaSeconds),
+      workersSeen: p.workersSeen,
+    });
+    try {
+      await runPointsOnQueue(plan, {
+        queue,
+        start,
+        signal,
+        onPoint: (index, summary) => {
+          if (!done.has(index)) this.store.saveJobRow(id, index, work.row(index, summary));
+        },
+        onProgress: (p) => this.queueProgress.set(id, shown(p)),
+        onIdle: () =>
+          this.log.warn(
+            { job: id, queue: queue.address.display },
+            `no chunk has come back yet: start workers with \`georisk worker --queue ${queue.address.display}\``,
+          ),
+        resumeAdvice: 'once it answers again, post the job again (finished chunks are not run twice)',
+      });
+    } catch (error) {
+      // A worker refused or kept failing a chunk, or Redis went away: one clear line on the job.
+      if (error instanceof QueueRunError) throw new ApiError(502, 'queue_failed', error.message);
+      throw error;
+    }
   }
 }
 

@@ -128,6 +128,8 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/jobs/{id}': {
         get: {
           summary: 'A job: status (running, done, failed, cancelled), progress, columns and the rows finished so far',
+          description:
+            '`progress` is `{done, total}` points; on a server started with a queue (--queue, GEORISK_QUEUE) a running job adds `queue`: `{chunksDone, chunksTotal, chunksPerSecond, etaSeconds, workersSeen}`.',
           parameters: idParam,
           responses: { 200: { description: 'job' }, ...errors(404) },
         },
@@ -140,7 +142,7 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/jobs/{id}/events': {
         get: {
           summary:
-            'Progress as server-sent events: `progress` {status, progress} whenever a point finishes, then `end` with the final status',
+            'Progress as server-sent events: `progress` {status, progress} whenever a point (or, on a queue, a chunk) finishes, then `end` with the final status',
           parameters: idParam,
           responses: { 200: { description: 'text/event-stream' }, ...errors(404) },
         },

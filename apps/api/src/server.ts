@@ -1,12 +1,13 @@
 /**
- * Starts the georisk server: reads and checks port, host and data folder (flags first, then
- * GEORISK_PORT, GEORISK_HOST, GEORISK_DATA), builds the app and listens.
+ * Starts the georisk server: reads and checks port, host, data folder and queue (flags first, then
+ * GEORISK_PORT, GEORISK_HOST, GEORISK_DATA, GEORISK_QUEUE), builds the app and listens.
  *
  * @example node apps/api/bin/georisk-server.js --port 8080 --data .georisk-data
  */
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseQueueUrl, QueueAddressError } from '@georisk/queue';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 
@@ -21,6 +22,8 @@ export interface ServerConfig {
    * of two simulation jobs per address with it (GEORISK_RATE_LIMIT=off, for benchmarks).
    */
   rateLimit?: number | false;
+  /** Sweep and sensitivity jobs run on this Redis queue's `georisk worker`s (--queue or GEORISK_QUEUE). */
+  queue?: { url: string; setting: string };
 }
 
 /** A start-up setting that cannot work; the message says which and why. */
@@ -53,17 +56,25 @@ function checkDataDir(dir: string, from: string): string {
 
 /** Reads the configuration from command-line arguments and the environment; throws `ConfigError`. */
 export function readConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  let values: { port?: string; host?: string; data?: string; threads?: string };
+  let values: { port?: string; host?: string; data?: string; threads?: string; queue?: string };
   try {
     ({ values } = parseArgs({
       // `pnpm start -- --port 9000` passes the "--" along.
       args: argv[0] === '--' ? argv.slice(1) : argv,
-      options: { port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' }, threads: { type: 'string' } },
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        data: { type: 'string' },
+        threads: { type: 'string' },
+        queue: { type: 'string' },
+      },
       strict: true,
       allowPositionals: false,
     }));
   } catch (error) {
-    throw new ConfigError(`${(error as Error).message}; options are --port N, --host NAME, --data FOLDER, --threads N`);
+    throw new ConfigError(
+      `${(error as Error).message}; options are --port N, --host NAME, --data FOLDER, --threads N, --queue redis://HOST:PORT/N`,
+    );
   }
   const port =
     values.port !== undefined
@@ -94,6 +105,21 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
       throw new ConfigError(`--threads must be a whole number from 1 to 256, got "${values.threads}"`);
     config.threads = threads;
   }
+  const queue =
+    values.queue !== undefined
+      ? { url: values.queue, setting: '--queue' }
+      : env.GEORISK_QUEUE
+        ? { url: env.GEORISK_QUEUE, setting: 'GEORISK_QUEUE' }
+        : undefined;
+  if (queue !== undefined) {
+    try {
+      parseQueueUrl(queue.url, queue.setting);
+    } catch (error) {
+      if (error instanceof QueueAddressError) throw new ConfigError(error.message);
+      throw error;
+    }
+    config.queue = queue;
+  }
   return config;
 }
 
@@ -103,6 +129,7 @@ export async function startServer(config: ServerConfig): Promise<{ app: FastifyI
     dataDir: config.dataDir,
     logger: true,
     ...(config.threads ? { pool: { threads: config.threads } } : {}),
+    ...(config.queue ? { queue: config.queue } : {}),
     ...(config.rateLimit === false ? { jobsPerClient: false as const } : {}),
     ...(config.rateLimit === undefined
       ? {}
@@ -141,9 +168,16 @@ export async function main(argv: string[]): Promise<number> {
     const shown = config.host.includes(':') ? `[${config.host}]` : config.host;
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    process.stderr.write(`georisk server on http://${shown}:${port} (API under /api, docs at /api/docs; data in ${config.dataDir})\n`);
+    const jobsOn = config.queue ? `; sweep jobs on the queue ${parseQueueUrl(config.queue.url).display}` : '';
+    process.stderr.write(
+      `georisk server on http://${shown}:${port} (API under /api, docs at /api/docs; data in ${config.dataDir}${jobsOn})\n`,
+    );
     return 0;
   } catch (error) {
+    if (error instanceof QueueAddressError) {
+      process.stderr.write(`georisk server: ${error.message}\n`);
+      return 2;
+    }
     const code = (error as NodeJS.ErrnoException).code;
     const why =
       code === 'EADDRINUSE'

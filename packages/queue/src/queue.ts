@@ -489,18 +489,22 @@ export async function runPointsOnQueue(plan: SweepPlan, options: QueuePointOptio
     await Promise.all([...slots.keys()].map(check));
     let lastPoll = performance.now();
     let lastReport = 0;
+    let lastReportedPoint = nextToEmit;
     while (nextToEmit < plan.points.length) {
       if (failure !== undefined) throw failure;
       signal?.throwIfAborted();
       await emitReady();
-      if (nextToEmit >= plan.points.length) break;
-      const added = await enqueueMore();
-      if (added.length > 0) await Promise.all(added.map(check));
-      const now = performance.now();
-      if (now - lastReport >= 250) {
+      let now = performance.now();
+      // At most every 250 ms, and at once when a point is written, so the chunk count never lags the rows.
+      if (now - lastReport >= 250 || nextToEmit !== lastReportedPoint) {
+        lastReportedPoint = nextToEmit;
         report();
         lastReport = now;
       }
+      if (nextToEmit >= plan.points.length) break;
+      const added = await enqueueMore();
+      if (added.length > 0) await Promise.all(added.map(check));
+      now = performance.now();
       if (!idleReported && chunksDone === 0 && now - startedAt > 10_000) {
         idleReported = true;
         options.onIdle?.();
