@@ -240,7 +240,6 @@ export function analyzeExact(scenario: ScenarioDocument, overrides: Overrides = 
   const variables = variableStatus(model);
   const parts = new PartSolvers(model, variables);
   const notes: string[] = [];
-  const base = parts.baseRun();
   model.params.uncertainty.forEach((d, i) => {
     if (d !== undefined) {
       notes.push(
@@ -252,17 +251,8 @@ export function analyzeExact(scenario: ScenarioDocument, overrides: Overrides = 
   // only of those the metrics read.
   const everyState = options.everyState ?? parts.fullSize <= EVERY_STATE_LIMIT;
   const needed = new Set(model.metrics.flatMap((m) => m.expr.metricCalls.filter((c) => c.fn !== 'time_in').map((c) => c.slot)));
-  const taboos = model.tracks.flatMap((t) =>
-    t.states.map((_, s) => ({ track: t.index, state: s, slot: t.stateOffset + s })).filter((x) => everyState || needed.has(x.slot)),
-  );
-  // Each track's first passages in the smallest part of the chain that moves it on its own.
-  const firstPmf = new Map<number, Float64Array>();
-  for (const t of model.tracks) {
-    const mine = taboos.filter((x) => x.track === t.index);
-    if (mine.length === 0) continue;
-    const pmfs = parts.for([t.index]).firstPassage(mine.map((x) => [x]));
-    mine.forEach((x, i) => firstPmf.set(x.slot, pmfs[i] as Float64Array));
-  }
+  const base = parts.baseRun((slot) => everyState || needed.has(slot));
+  const firstPmf = base.firstPmf;
   if (!everyState) {
     notes.push(
       `the joint state space is large (${parts.fullSize.toLocaleString('en-US')} states), so "ever" and first-passage results are given only for the states the metrics read; pass everyState to get them all`,
@@ -427,6 +417,8 @@ interface Propagation {
   final: Map<number, number>;
   /** Expected time spent in each slot over the horizon. */
   timeIn: Float64Array;
+  /** P(first entry at time index m) for each taboo asked of the run. */
+  firstPmf: Float64Array[];
 }
 
 class ExactSolver {
@@ -755,6 +747,14 @@ class ExactSolver {
         }
         continue;
       }
+      if (means) {
+        // The base distribution is the first of the block.
+        const p = from[at] as number;
+        if (p !== 0) {
+          if (succ.weight === 0) this.owed.push(succ);
+          succ.weight += p;
+        }
+      }
       for (let j = 0; j < targets.length; j++) {
         const y = targets[j] as number;
         const q = probabilities[j] as number;
@@ -775,30 +775,49 @@ class ExactSolver {
     this.applyConditional(m + 1, pair, means);
   }
 
-  /** The base run: occupancy of every (track, state), time spent in each, variable means, the final distribution. */
-  propagate(): Propagation {
+  /**
+   * The base run: occupancy of every (track, state), time spent in each, variable means, the final
+   * distribution; and the first passages of `taboos` (see `firstPassage`), which step in the same
+   * block as the base distribution when it fits, so each joint state's successors are read once.
+   */
+  propagate(taboos: Taboo[] = []): Propagation {
     const { model } = this;
     const n = model.steps;
     const slots = model.totalStates;
     const occupancy = Array.from({ length: slots }, () => new Float64Array(n + 1));
     const timeIn = new Float64Array(slots);
     const means = Float64Array.from(model.vars.initial);
+    const riding = (1 + taboos.length) * this.space.size <= MAX_BLOCK_ENTRIES && taboos.length <= 31 ? taboos : [];
+    const pmfs = riding.map(() => new Float64Array(n + 1));
+    const k = 1 + riding.length;
     this.means = means;
-    const pair = this.initial(1, 1, means);
+    const pair = this.initial(k, k, means);
     const tracks = this.space.tracks;
-    // The (track, state) slots of each joint state, looked up once instead of decoded every step.
+    // The (track, state) slots of each joint state, looked up once instead of decoded every step;
+    // and bit v set where the joint state lies inside taboo v.
     const slotsOf = tracks.map((t) => this.marks(() => t.stateOffset + (this.s.k[t.index] as number)));
-    // Step 5: records for time index m.
+    const insideOf = this.marks(() =>
+      riding.reduce((bits, taboo, v) => (taboo.some((c) => this.s.k[c.track] === c.state) ? bits | (1 << v) : bits), 0),
+    );
+    // Step 5: records for time index m; mass of a taboo distribution that has entered its taboo leaves it here.
     const record = (m: number) => {
       const { cur } = pair;
       for (let a = 0; a < cur.count; a++) {
         const index = cur.support[a] as number;
-        const p = cur.p[index] as number;
+        const at = index * k;
+        const p = cur.p[at] as number;
         if (p === 0) continue;
         for (const slotOf of slotsOf) {
           const slot = slotOf[index] as number;
           (occupancy[slot] as Float64Array)[m] += p;
           if (m < n) timeIn[slot] += p * model.dt;
+        }
+        const bits = insideOf[index] as number;
+        if (bits === 0) continue;
+        for (let v = 0; v < riding.length; v++) {
+          if ((bits & (1 << v)) === 0) continue;
+          (pmfs[v] as Float64Array)[m] += cur.p[at + 1 + v] as number;
+          cur.p[at + 1 + v] = 0;
         }
       }
     };
@@ -811,7 +830,9 @@ class ExactSolver {
     this.settle();
     this.means = undefined;
     for (let v = 0; v < means.length; v++) if (!this.meanVars.has(v)) means[v] = Number.NaN;
-    return { occupancy, variableMeans: means, final: pair.cur.distribution(0), timeIn };
+    const final = pair.cur.distribution(0);
+    const firstPmf = riding.length === taboos.length ? pmfs : this.firstPassage(taboos);
+    return { occupancy, variableMeans: means, final, timeIn, firstPmf };
   }
 
   /**
@@ -1080,13 +1101,27 @@ class PartSolvers {
   }
 
   /** Occupancy and time spent in every (track, state), and the exact variable means, each from its own part. */
-  baseRun(): BaseRun {
+  baseRun(firstPassageOf: (slot: number) => boolean): BaseRun {
     const { model } = this;
+    // Each track's first passages ride along with the base run of its own part.
+    const taboos = new Map<ExactSolver, { track: number; state: number; slot: number }[]>();
+    for (const t of model.tracks) {
+      const solver = this.for([t.index]);
+      const list = taboos.get(solver) ?? [];
+      t.states.forEach((_, state) => {
+        const slot = t.stateOffset + state;
+        if (firstPassageOf(slot)) list.push({ track: t.index, state, slot });
+      });
+      taboos.set(solver, list);
+    }
     const runs = new Map<ExactSolver, Propagation>();
+    const firstPmf = new Map<number, Float64Array>();
     const run = (solver: ExactSolver) => {
       let done = runs.get(solver);
       if (done === undefined) {
-        done = solver.propagate();
+        const mine = taboos.get(solver) ?? [];
+        done = solver.propagate(mine.map((x) => [x]));
+        mine.forEach((x, i) => firstPmf.set(x.slot, done?.firstPmf[i] as Float64Array));
         runs.set(solver, done);
       }
       return done;
@@ -1107,7 +1142,7 @@ class PartSolvers {
     });
     const evaluator = this.for([]);
     run(evaluator);
-    return { occupancy, timeIn, variableMeans, finalOf: (tracks) => run(this.for(tracks)).final, evaluator };
+    return { occupancy, timeIn, variableMeans, firstPmf, finalOf: (tracks) => run(this.for(tracks)).final, evaluator };
   }
 }
 
@@ -1116,6 +1151,8 @@ interface BaseRun {
   occupancy: Float64Array[];
   timeIn: Float64Array;
   variableMeans: Float64Array;
+  /** P(first entry at time index m) by (track, state) slot, for the slots asked for. */
+  firstPmf: Map<number, Float64Array>;
   /** The final distribution of the part holding these tracks. */
   finalOf: (tracks: Iterable<number>) => Map<number, number>;
   /** A solver whose state metric expressions are evaluated in (parameters as at the horizon). */
