@@ -13,7 +13,13 @@ export interface TestApp {
 export async function testApp(options: Partial<AppOptions> = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'georisk-api-'));
   // Load shedding off unless a test asks: a loaded CI machine must not turn slow tests into 503s.
-  const app = await buildApp({ dataDir, rateLimit: false, pressure: false, pool: { threads: 1 }, ...options });
+  let app: TestApp['app'];
+  try {
+    app = await buildApp({ dataDir, rateLimit: false, pressure: false, pool: { threads: 1 }, ...options });
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     app,
     dataDir,

@@ -9,6 +9,7 @@ interface ServeFlags {
   host?: string;
   data?: string;
   threads?: string;
+  queue?: string;
 }
 
 /** The server package beside this CLI in the repository (from source or from the bundle in dist/). */
@@ -32,6 +33,7 @@ export const registerServe: RegisterCommand = (program, setExit) => {
     .option('--host <name>', 'address to listen on (env GEORISK_HOST; default localhost)')
     .option('--data <folder>', 'data folder for the SQLite store (env GEORISK_DATA; default .georisk-data)')
     .option('--threads <n>', 'worker threads for simulations (default: every core but one)')
+    .option('--queue <url>', 'run sweep and sensitivity jobs on `georisk worker`s sharing this Redis queue (env GEORISK_QUEUE)')
     .action(async (flags: ServeFlags) => {
       const api = findServerPackage();
       // The server is built and loaded at run time, not bundled into the CLI: it has its own worker file and native store.
