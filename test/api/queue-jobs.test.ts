@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, readConfig } from '../../apps/api/src/server.ts';
-import { QueueAddressError } from '../../packages/queue/src/index.ts';
+import { connectQueue, QueueAddressError } from '../../packages/queue/src/index.ts';
 import { ROOT, stackLines } from '../helpers/cli.ts';
 import { freePort, haveRedis, startRedis, type TestRedis } from '../helpers/redis.ts';
 import { SMALL_SCENARIO, type TestApp, testApp } from './helpers.ts';
@@ -139,6 +139,31 @@ describe.skipIf(!enabled)('sweep jobs on a queue', () => {
     expect(q).toMatchObject({ status: 'failed', error: { code: 'runtime_value' } });
     expect((q.error as { message: string }).message).toBe((l.error as { message: string }).message);
     expect(stackLines((q.error as { message: string }).message)).toEqual([]);
+  });
+
+  it('cancels with DELETE: the job ends cancelled and its waiting chunks leave the queue', async () => {
+    const body = { text: SMALL_SCENARIO, design: { method: 'grid', vary: [{ name: 'war_rate', n: 40 }] }, trials: 100_000, seed: 1 };
+    const { id } = (await queued.app.inject({ method: 'POST', url: '/api/sweeps', payload: body })).json();
+    for (
+      let i = 0;
+      i < 500 && (await queued.app.inject({ method: 'GET', url: `/api/jobs/${id}` })).json().progress.queue === undefined;
+      i++
+    ) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect((await queued.app.inject({ method: 'DELETE', url: `/api/jobs/${id}` })).json().status).toBe('cancelled');
+    expect(await finished(queued.app, id)).toMatchObject({ status: 'cancelled', error: { code: 'cancelled' } });
+    const connection = await connectQueue(redis.url(0));
+    try {
+      let waiting = -1;
+      for (let i = 0; i < 200 && waiting !== 0; i++) {
+        waiting = await connection.queue.getWaitingCount();
+        if (waiting !== 0) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(waiting).toBe(0);
+    } finally {
+      await connection.close();
+    }
   });
 
   it('refuses to start on a queue that cannot work, in one line', async () => {
