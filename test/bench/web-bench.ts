@@ -5,31 +5,22 @@
  * `pnpm bench:web`; prints a Markdown section for docs/benchmarks.md.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from 'playwright-core';
-import { ROOT } from '../helpers/cli.ts';
+import { buildWebApp, CHROMIUM, CHROMIUM_LAUNCH, haveChromium } from '../helpers/browser.ts';
 import { serveStatic } from '../helpers/static-server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-if (!existsSync(CHROMIUM)) {
+if (!haveChromium) {
   console.error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   process.exit(2);
 }
 const TRIALS = Number(process.env.WEB_BENCH_TRIALS ?? 100_000);
 
 const dist = mkdtempSync(join(tmpdir(), 'georisk-web-bench-'));
-const built = spawnSync(
-  process.execPath,
-  ['apps/web/node_modules/vite/bin/vite.js', 'build', 'apps/web', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn'],
-  {
-    cwd: ROOT,
-    encoding: 'utf8',
-  },
-);
-if (built.status !== 0) throw new Error(`vite build failed:\n${built.stderr}`);
+buildWebApp(dist);
 
 function bundleSizes(): { file: string; bytes: number; gzip: number }[] {
   const out: { file: string; bytes: number; gzip: number }[] = [];
@@ -50,17 +41,7 @@ function bundleSizes(): { file: string; bytes: number; gzip: number }[] {
 const server = await serveStatic(dist);
 const profile = mkdtempSync(join(tmpdir(), 'georisk-chromium-'));
 const context = await chromium.launchPersistentContext(profile, {
-  executablePath: CHROMIUM,
-  headless: true,
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  ...CHROMIUM_LAUNCH,
   viewport: { width: 1280, height: 800 },
 });
 // Every long task (over 50 ms) of the page's main thread, from the start.

@@ -5,19 +5,14 @@
  * the debrief shows must equal the engine's scoring functions applied to the forecasts typed and
  * the engine answers shown. Screenshots of each screen go to docs/screenshots/.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../apps/api/src/app.ts';
 import { expectedAbsoluteError, expectedBrier, expectedLog } from '../../packages/engine/src/index.ts';
-import { ROOT } from '../helpers/cli.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-const SCREENSHOTS = process.env.CI ? join(tmpdir(), 'georisk-screenshots') : join(ROOT, 'docs/screenshots');
+import { buildWebApp, CHROMIUM_LAUNCH, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 
@@ -57,29 +52,12 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
 
   beforeAll(async () => {
     dist = mkdtempSync(join(tmpdir(), 'georisk-web-dist-'));
-    const built = spawnSync(
-      process.execPath,
-      ['apps/web/node_modules/vite/bin/vite.js', 'build', 'apps/web', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn'],
-      { cwd: ROOT, encoding: 'utf8' },
-    );
-    if (built.status !== 0) throw new Error(`vite build failed:\n${built.stdout}\n${built.stderr}`);
+    buildWebApp(dist);
     dataDir = mkdtempSync(join(tmpdir(), 'georisk-class-e2e-'));
     app = await buildApp({ dataDir, webDir: dist, pressure: false, pool: { threads: 1 } });
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     url = `${address}/`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await chromium.launch(CHROMIUM_LAUNCH);
     mkdirSync(SCREENSHOTS, { recursive: true });
   });
 

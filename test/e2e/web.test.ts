@@ -4,25 +4,21 @@
  * for the same inputs, the permalink round trip, and Cancel. Screenshots of each screen go to
  * docs/screenshots/.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatNumber, formatPercent } from '../../apps/web/src/format.ts';
-import { ROOT, runCli } from '../helpers/cli.ts';
+import { buildWebApp, CHROMIUM, CHROMIUM_LAUNCH, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
+import { runCli } from '../helpers/cli.ts';
 import { type StaticServer, serveStatic } from '../helpers/static-server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) {
   console.warn(`web end-to-end tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 }
 
 const SCENARIO = 'armenia-azerbaijan-2022';
-/** Screenshots of each screen, to look at: docs/screenshots/ locally; on CI, which never writes into the tree, a temporary folder. */
-const SCREENSHOTS = process.env.CI ? join(tmpdir(), 'georisk-screenshots') : join(ROOT, 'docs/screenshots');
 
 interface CliMetric {
   mean: number;
@@ -98,29 +94,11 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
 
   beforeAll(async () => {
     dist = mkdtempSync(join(tmpdir(), 'georisk-web-dist-'));
-    const built = spawnSync(
-      process.execPath,
-      ['apps/web/node_modules/vite/bin/vite.js', 'build', 'apps/web', '--outDir', dist, '--emptyOutDir', '--logLevel', 'warn'],
-      {
-        cwd: ROOT,
-        encoding: 'utf8',
-      },
-    );
-    if (built.status !== 0) throw new Error(`vite build failed:\n${built.stdout}\n${built.stderr}`);
+    buildWebApp(dist);
     server = await serveStatic(dist);
     profile = mkdtempSync(join(tmpdir(), 'georisk-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      ...CHROMIUM_LAUNCH,
       viewport: { width: 1280, height: 800 },
     });
     mkdirSync(SCREENSHOTS, { recursive: true });

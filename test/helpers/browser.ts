@@ -1,0 +1,45 @@
+/**
+ * Debian's Chromium, driven by playwright-core (which never downloads a browser), and the web app
+ * built for it: one place for the browser tests and the web benchmark.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from './cli.ts';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Screenshots of each screen, to look at: docs/screenshots/ locally; on CI, which never writes into the tree, a temporary folder. */
+export const SCREENSHOTS = process.env.CI ? join(tmpdir(), 'georisk-screenshots') : join(ROOT, 'docs/screenshots');
+
+/** Whether Debian's Chromium is installed (`apt-get install -y chromium`). */
+export const haveChromium = existsSync(CHROMIUM);
+
+/**
+ * Launch options for playwright-core: headless, no sandbox (CI runs as root), and none of the
+ * background network traffic that this machine's closed network would refuse.
+ */
+export const CHROMIUM_LAUNCH = {
+  executablePath: CHROMIUM,
+  headless: true,
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+};
+
+/** Builds the web app into `outDir` with Vite, as `pnpm build` does; throws with Vite's output when it fails. */
+export function buildWebApp(outDir: string): void {
+  const built = spawnSync(
+    process.execPath,
+    ['apps/web/node_modules/vite/bin/vite.js', 'build', 'apps/web', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  if (built.status !== 0) throw new Error(`vite build failed:\n${built.stdout}\n${built.stderr}`);
+}
