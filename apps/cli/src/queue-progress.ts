@@ -1,5 +1,46 @@
-/** Progress of a queue sweep (`georisk sweep|sensitivity --queue`) on the coordinator's stderr. */
-import type { QueueAddress, QueueProgress } from '@georisk/queue';
+/**
+ * A sweep's points run here or on a queue (`georisk sweep|sensitivity --queue`), with the queue's
+ * progress on the coordinator's stderr.
+ */
+import type { RunSummary, SweepPlan } from '@georisk/engine';
+import { type QueueAddress, type QueueConnection, type QueueProgress, runPointsOnQueue } from '@georisk/queue';
+import { runPoints } from './parallel.ts';
+
+/**
+ * Runs the points of a plan on this machine's threads, or on the queue when one is given, calling
+ * `onPoint` in point order either way; a queue run reports its progress on stderr.
+ */
+export async function runPlanPoints(
+  plan: SweepPlan,
+  options: {
+    queue: QueueConnection | undefined;
+    workers: number;
+    start?: number;
+    progress: boolean;
+    onPoint: (index: number, summary: RunSummary) => void;
+  },
+): Promise<void> {
+  const { queue, start, onPoint } = options;
+  if (queue === undefined) {
+    await runPoints(plan, { workers: options.workers, start, onPoint });
+    return;
+  }
+  const reporter = queueProgressReporter(options.progress, queue.address);
+  let completed = false;
+  try {
+    await runPointsOnQueue(plan, {
+      queue,
+      start,
+      onPoint,
+      onProgress: reporter.onProgress,
+      onIdle: reporter.onIdle,
+      resumeAdvice: 'once it answers again, rerun the same command (with --out, add --resume)',
+    });
+    completed = true;
+  } finally {
+    reporter.finish(completed);
+  }
+}
 
 /** Formats seconds as "1 h 02 min", "3 min 05 s" or "12 s". */
 function duration(seconds: number): string {

@@ -15,14 +15,14 @@ import {
   type SensitivityPlan,
   type SensitivityResult,
 } from '@georisk/engine';
-import { connectQueue, runPointsOnQueue } from '@georisk/queue';
+import { connectQueue } from '@georisk/queue';
 import { InvalidArgumentError, Option } from 'commander';
 import { EXIT, locateScenarioIssues, output, type RegisterCommand, wholeNumber } from '../cli-common.ts';
 import { collectVary, commaList, pointProgress } from '../design-options.ts';
 import { formatNumber } from '../format.ts';
 import { loadScenarioFile } from '../load.ts';
-import { runPoints, startWorkerThreads } from '../parallel.ts';
-import { queueProgressReporter } from '../queue-progress.ts';
+import { startWorkerThreads } from '../parallel.ts';
+import { runPlanPoints } from '../queue-progress.ts';
 
 interface SensitivityFlags {
   method: SensitivityMethod;
@@ -134,23 +134,7 @@ async function sensitivityCommand(file: string, flags: SensitivityFlags): Promis
     progress.update(index + 1);
   };
   try {
-    if (queue === undefined) await runPoints(plan.sweep, { workers: flags.workers, onPoint });
-    else {
-      const reporter = queueProgressReporter(flags.progress, queue.address);
-      let completed = false;
-      try {
-        await runPointsOnQueue(plan.sweep, {
-          queue,
-          onPoint,
-          onProgress: reporter.onProgress,
-          onIdle: reporter.onIdle,
-          resumeAdvice: 'once it answers again, rerun the same command (with --out, add --resume)',
-        });
-        completed = true;
-      } finally {
-        reporter.finish(completed);
-      }
-    }
+    await runPlanPoints(plan.sweep, { queue, workers: flags.workers, progress: flags.progress, onPoint });
   } catch (error) {
     if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
     throw error;

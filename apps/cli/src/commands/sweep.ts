@@ -23,13 +23,13 @@ import {
   type SweepPlan,
   sweepRow,
 } from '@georisk/engine';
-import { connectQueue, type QueueConnection, runPointsOnQueue } from '@georisk/queue';
+import { connectQueue, type QueueConnection } from '@georisk/queue';
 import { Option } from 'commander';
 import { EXIT, locateScenarioIssues, OutputError, type RegisterCommand, UsageError, wholeNumber, writeAtomically } from '../cli-common.ts';
 import { collectVary, commaList, pointProgress } from '../design-options.ts';
 import { loadScenarioFile } from '../load.ts';
-import { runPoints, startWorkerThreads } from '../parallel.ts';
-import { queueProgressReporter } from '../queue-progress.ts';
+import { startWorkerThreads } from '../parallel.ts';
+import { runPlanPoints } from '../queue-progress.ts';
 
 interface SweepFlags {
   vary: ParameterRange[];
@@ -187,24 +187,7 @@ async function writeSweep(
     progress.update(index + 1);
   };
   try {
-    if (queue === undefined) await runPoints(plan, { workers: flags.workers, start, onPoint });
-    else {
-      const reporter = queueProgressReporter(flags.progress, queue.address);
-      let completed = false;
-      try {
-        await runPointsOnQueue(plan, {
-          queue,
-          start,
-          onPoint,
-          onProgress: reporter.onProgress,
-          onIdle: reporter.onIdle,
-          resumeAdvice: 'once it answers again, rerun the same command (with --out, add --resume)',
-        });
-        completed = true;
-      } finally {
-        reporter.finish(completed);
-      }
-    }
+    await runPlanPoints(plan, { queue, workers: flags.workers, start, progress: flags.progress, onPoint });
   } catch (error) {
     if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
     throw error;
