@@ -11,23 +11,7 @@ import { loadScenarioText, planSweep } from '../../packages/engine/src/index.ts'
 import { connectQueue, runPointsOnQueue } from '../../packages/queue/src/index.ts';
 import { ROOT, runCli, type Scratch, scratchDir, stackLines } from '../helpers/cli.ts';
 import { freePort, haveRedis, startRedis, type TestRedis } from '../helpers/redis.ts';
-
-const SCENARIO = `id: cli-queue
-time: { unit: day, dt: 1, horizon: 30 }
-parameters:
-  war_rate: { default: 0.02, range: [0, 0.1] }
-  ceasefire_rate: { default: 0.1, range: [0.05, 0.5], uncertainty: { dist: uniform, min: 0.05, max: 0.5 } }
-tracks:
-  conflict:
-    states: [clash, war, ceasefire]
-    transitions:
-      - { from: clash, to: war, rate: war_rate }
-      - { from: clash, to: ceasefire, rate: ceasefire_rate }
-      - { from: war, to: ceasefire, rate: 0.05 }
-metrics:
-  war_reached: { expr: 'ever(conflict, "war")' }
-  days_to_ceasefire: { expr: 'first(conflict, "ceasefire")' }
-`;
+import { SWEEP_SCENARIO } from '../helpers/scenarios.ts';
 
 /** The 2022 scenario: 16 points × 2 chunks, a few seconds of work per worker thread. */
 const SLOW = 'scenarios/armenia-azerbaijan-2022.yaml';
@@ -118,7 +102,7 @@ let dir: Scratch;
 let file: string;
 beforeAll(() => {
   dir = scratchDir('georisk-queue-');
-  file = dir.write('s.yaml', SCENARIO);
+  file = dir.write('s.yaml', SWEEP_SCENARIO);
 });
 afterAll(() => {
   for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -226,7 +210,7 @@ describe.skipIf(!haveRedis())('sweeps on a Redis queue', () => {
     const w = await worker(url);
     const queue = await connectQueue(url);
     try {
-      const plan = planSweep(loadScenarioText(SCENARIO).scenario, {
+      const plan = planSweep(loadScenarioText(SWEEP_SCENARIO).scenario, {
         design: { method: 'grid', vary: [{ name: 'war_rate', lo: 0, hi: 0.1, n: 3 }] },
         trials: 100,
       });

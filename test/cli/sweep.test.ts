@@ -7,23 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, type Scratch, scratchDir, stackLines } from '../helpers/cli.ts';
-
-const SCENARIO = `id: cli-sweep
-time: { unit: day, dt: 1, horizon: 30 }
-parameters:
-  war_rate: { default: 0.02, range: [0, 0.1] }
-  ceasefire_rate: { default: 0.1, range: [0.05, 0.5], uncertainty: { dist: uniform, min: 0.05, max: 0.5 } }
-tracks:
-  conflict:
-    states: [clash, war, ceasefire]
-    transitions:
-      - { from: clash, to: war, rate: war_rate }
-      - { from: clash, to: ceasefire, rate: ceasefire_rate }
-      - { from: war, to: ceasefire, rate: 0.05 }
-metrics:
-  war_reached: { expr: 'ever(conflict, "war")' }
-  days_to_ceasefire: { expr: 'first(conflict, "ceasefire")' }
-`;
+import { SWEEP_SCENARIO } from '../helpers/scenarios.ts';
 
 /** The 2022 scenario: slow enough per point that a sweep can be interrupted part-way. */
 const SLOW = 'scenarios/armenia-azerbaijan-2022.yaml';
@@ -43,7 +27,7 @@ let file: string;
 
 beforeAll(() => {
   dir = scratchDir('georisk-sweep-');
-  file = dir.write('s.yaml', SCENARIO);
+  file = dir.write('s.yaml', SWEEP_SCENARIO);
 });
 afterAll(() => dir.remove());
 

@@ -61,3 +61,24 @@ export function positionOf(text: string, needle: string): { line: number; column
   if (line < 0) throw new Error(`"${needle}" is not in the text`);
   return { line: line + 1, column: (lines[line] as string).indexOf(needle) + 1 };
 }
+
+/**
+ * A small scenario for sweeps: one plain parameter to vary and one uncertain parameter drawn per
+ * trial, so that common random numbers and parameter draws are both exercised.
+ */
+export const SWEEP_SCENARIO = `id: cli-sweep
+time: { unit: day, dt: 1, horizon: 30 }
+parameters:
+  war_rate: { default: 0.02, range: [0, 0.1] }
+  ceasefire_rate: { default: 0.1, range: [0.05, 0.5], uncertainty: { dist: uniform, min: 0.05, max: 0.5 } }
+tracks:
+  conflict:
+    states: [clash, war, ceasefire]
+    transitions:
+      - { from: clash, to: war, rate: war_rate }
+      - { from: clash, to: ceasefire, rate: ceasefire_rate }
+      - { from: war, to: ceasefire, rate: 0.05 }
+metrics:
+  war_reached: { expr: 'ever(conflict, "war")' }
+  days_to_ceasefire: { expr: 'first(conflict, "ceasefire")' }
+`;
