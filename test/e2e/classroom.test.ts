@@ -12,12 +12,9 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../apps/api/src/app.ts';
 import { expectedAbsoluteError, expectedBrier, expectedLog } from '../../packages/engine/src/index.ts';
-import { buildWebApp, CHROMIUM_LAUNCH, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
+import { buildWebApp, CHROMIUM_LAUNCH, chartsDrawn, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
-
-/** Evaluated in the page: every chart has been drawn (they are drawn one per task). */
-const ALL_CHARTS_DRAWN = "[...document.querySelectorAll('figure.chart')].every((f) => f.getAttribute('data-drawn') === 'true')";
 
 /** What each student types: probabilities in percent, deaths as a number, and their team's choices. */
 const STUDENTS = [
@@ -158,7 +155,7 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
     await teacher.waitForSelector('#leaderboard', { timeout: 120_000 });
     const revealSeconds = (performance.now() - started) / 1000;
     console.log(`reveal of the 2022 exercise (2 × 5,000 trials, 1 worker thread) took ${revealSeconds.toFixed(1)} s in the browser`);
-    await teacher.waitForFunction(ALL_CHARTS_DRAWN);
+    await chartsDrawn(teacher);
     await teacher.screenshot({ path: join(SCREENSHOTS, 'classroom-debrief-teacher.png'), fullPage: true });
     await teacher.locator('.question-grid').screenshot({ path: join(SCREENSHOTS, 'classroom-debrief-questions.png') });
     await teacher.locator('#leaderboard').screenshot({ path: join(SCREENSHOTS, 'classroom-debrief-leaderboard.png') });
@@ -222,7 +219,7 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
       const own = Number(await page.getAttribute('#my-scores tr[data-question="war"] [data-key="brier"]', 'data-value'));
       expect(own).toBe(expectedBrier((STUDENTS[i]?.forecasts.war as number) / 100, p.war as number));
     }
-    await pages[2]?.waitForFunction(ALL_CHARTS_DRAWN);
+    await chartsDrawn(pages[2] as Page);
     await pages[2]?.screenshot({ path: join(SCREENSHOTS, 'classroom-debrief-phone.png'), fullPage: true });
     // Nothing is wider than a phone's screen (tables scroll inside their own box).
     expect(await pages[2]?.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);

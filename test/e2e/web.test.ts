@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatNumber, formatPercent } from '../../apps/web/src/format.ts';
-import { buildWebApp, CHROMIUM, CHROMIUM_LAUNCH, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
+import { buildWebApp, CHROMIUM, CHROMIUM_LAUNCH, chartsDrawn, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
 import { runCli } from '../helpers/cli.ts';
 import { type StaticServer, serveStatic } from '../helpers/static-server.ts';
 
@@ -44,15 +44,6 @@ async function shownNumbers(page: Page): Promise<Record<string, number>> {
       ]),
     ),
   );
-}
-
-/** Waits until every chart on the page has been drawn (they are drawn one per task). */
-async function chartsDrawn(page: Page): Promise<void> {
-  await expect
-    .poll(() => page.$$eval('figure.chart', (figs) => figs.length > 0 && figs.every((f) => f.getAttribute('data-drawn') === 'true')), {
-      timeout: 30_000,
-    })
-    .toBe(true);
 }
 
 /**

@@ -6,6 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { ROOT } from './cli.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -42,4 +44,17 @@ export function buildWebApp(outDir: string): void {
     { cwd: ROOT, encoding: 'utf8' },
   );
   if (built.status !== 0) throw new Error(`vite build failed:\n${built.stdout}\n${built.stderr}`);
+}
+
+/**
+ * Waits until every chart on the page has been drawn (they are drawn one per task). Polled from
+ * the test, not with `waitForFunction`, whose polling evaluates a string in the page, which the
+ * app's Content Security Policy (no eval) refuses.
+ */
+export async function chartsDrawn(page: Page): Promise<void> {
+  await expect
+    .poll(() => page.$$eval('figure.chart', (figs) => figs.length > 0 && figs.every((f) => f.getAttribute('data-drawn') === 'true')), {
+      timeout: 30_000,
+    })
+    .toBe(true);
 }

@@ -63,6 +63,26 @@ function messageBox(id: string): { element: HTMLElement; error(e: unknown): void
   };
 }
 
+/**
+ * A classroom screen: a heading, a message area and a body that the screen fills and refills
+ * (`key` names their ids: `<key>-title`, `<key>-message`, `<key>-body`).
+ */
+function classroomScreen(root: HTMLElement, key: string, title: string): { message: ReturnType<typeof messageBox>; body: HTMLElement } {
+  const message = messageBox(`${key}-message`);
+  const body = h('div', { id: `${key}-body` });
+  replace(
+    root,
+    h(
+      'section',
+      { class: 'classroom-screen', 'aria-labelledby': `${key}-title` },
+      h('h1', { id: `${key}-title`, tabindex: -1 }, title),
+      message.element,
+      body,
+    ),
+  );
+  return { message, body };
+}
+
 /** "in 12 min", "2 h 5 min ago". */
 function relative(ms: number): string {
   const minutes = Math.round(Math.abs(ms) / 60_000);
@@ -268,18 +288,7 @@ function teacherSetup(root: HTMLElement): View {
 
 function teacherDashboard(root: HTMLElement, id: string, token: string): View {
   document.title = 'georisk — classroom (teacher)';
-  const message = messageBox('teacher-message');
-  const body = h('div', { id: 'teacher-body' });
-  replace(
-    root,
-    h(
-      'section',
-      { class: 'classroom-screen', 'aria-labelledby': 'teacher-title' },
-      h('h1', { id: 'teacher-title', tabindex: -1 }, 'Classroom exercise'),
-      message.element,
-      body,
-    ),
-  );
+  const { message, body } = classroomScreen(root, 'teacher', 'Classroom exercise');
   let timer: ReturnType<typeof setTimeout> | undefined;
   let charts: ChartFigure[] = [];
   let alive = true;
@@ -606,18 +615,7 @@ function questionInput(q: Question, value: number | undefined, disabled: boolean
 
 function studentScreen(root: HTMLElement, id: string): View {
   document.title = 'georisk — classroom';
-  const message = messageBox('student-message');
-  const body = h('div', { id: 'student-body' });
-  replace(
-    root,
-    h(
-      'section',
-      { class: 'classroom-screen', 'aria-labelledby': 'student-title' },
-      h('h1', { id: 'student-title', tabindex: -1 }, 'Classroom exercise'),
-      message.element,
-      body,
-    ),
-  );
+  const { message, body } = classroomScreen(root, 'student', 'Classroom exercise');
   const token = studentToken(id);
   let alive = true;
   let timer: ReturnType<typeof setTimeout> | undefined;
