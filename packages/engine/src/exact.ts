@@ -787,7 +787,9 @@ class ExactSolver {
     const occupancy = Array.from({ length: slots }, () => new Float64Array(n + 1));
     const timeIn = new Float64Array(slots);
     const means = Float64Array.from(model.vars.initial);
-    const riding = (1 + taboos.length) * this.space.size <= MAX_BLOCK_ENTRIES && taboos.length <= 31 ? taboos : [];
+    const certain = this.enteredAtStart(taboos);
+    const open = taboos.filter((_, i) => !certain[i]);
+    const riding = (1 + open.length) * this.space.size <= MAX_BLOCK_ENTRIES && open.length <= 31 ? open : [];
     const pmfs = riding.map(() => new Float64Array(n + 1));
     const k = 1 + riding.length;
     this.means = means;
@@ -831,7 +833,16 @@ class ExactSolver {
     this.means = undefined;
     for (let v = 0; v < means.length; v++) if (!this.meanVars.has(v)) means[v] = Number.NaN;
     const final = pair.cur.distribution(0);
-    const firstPmf = riding.length === taboos.length ? pmfs : this.firstPassage(taboos);
+    let next = 0;
+    const firstPmf =
+      riding.length === open.length
+        ? taboos.map((_, i) => {
+            if (!certain[i]) return pmfs[next++] as Float64Array;
+            const entered = new Float64Array(n + 1);
+            entered[0] = 1;
+            return entered;
+          })
+        : this.firstPassage(taboos);
     return { occupancy, variableMeans: means, final, timeIn, firstPmf };
   }
 
@@ -843,15 +854,8 @@ class ExactSolver {
   firstPassage(taboos: Taboo[]): Float64Array[] {
     const n = this.model.steps;
     const out = taboos.map(() => new Float64Array(n + 1));
-    // States every trial starts in are entered at time 0 for certain; they need no propagation.
-    const start = [...this.initial(1, 1, undefined).cur.distribution(0).keys()];
     const inside = (taboo: Taboo) => taboo.some((c) => this.s.k[c.track] === c.state);
-    const certain = taboos.map((taboo) =>
-      start.every((index) => {
-        this.decode(index);
-        return inside(taboo);
-      }),
-    );
+    const certain = this.enteredAtStart(taboos);
     certain.forEach((yes, i) => {
       if (yes) (out[i] as Float64Array)[0] = 1;
     });
@@ -894,6 +898,20 @@ class ExactSolver {
       out[i] = of();
     }
     return out;
+  }
+
+  /**
+   * For each taboo, whether every trial starts inside it: then it is entered at time 0 for
+   * certain (P(first entry at 0) = 1) and needs no propagation.
+   */
+  private enteredAtStart(taboos: Taboo[]): boolean[] {
+    const start = [...this.initial(1, 1, undefined).cur.distribution(0).keys()];
+    return taboos.map((taboo) =>
+      start.every((index) => {
+        this.decode(index);
+        return taboo.some((c) => this.s.k[c.track] === c.state);
+      }),
+    );
   }
 
   /** Evaluates a metric expression in the state of a final joint index. */
