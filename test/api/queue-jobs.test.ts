@@ -118,10 +118,11 @@ describe.skipIf(!enabled)('sweep jobs on a queue', () => {
     // At least one: how many arrive depends on how far the job got before the stream opened.
     expect(chunks.length).toBeGreaterThanOrEqual(1);
     expect(chunks).toEqual([...chunks].sort((a, b) => a - b));
-    const last = progress.filter((p) => p.queue !== undefined).at(-1);
-    expect(last.queue).toMatchObject({ chunksTotal: 12, workersSeen: 1 });
-    expect(last.queue.chunksDone).toBeGreaterThan(0);
-    expect(events.at(-1)).toEqual({ event: 'end', data: { status: 'done', progress: { done: 4, total: 4 }, error: null } });
+    // The end event carries the final chunk progress, however fast the job ran.
+    expect(events.at(-1)).toMatchObject({
+      event: 'end',
+      data: { status: 'done', progress: { done: 4, total: 4, queue: { chunksDone: 12, chunksTotal: 12, workersSeen: 1 } }, error: null },
+    });
 
     const [job, localJob] = await Promise.all([finished(queued.app, id), finished(local.app, localId)]);
     expect(job).toMatchObject({ status: 'done', progress: { done: 4, total: 4 }, error: null });

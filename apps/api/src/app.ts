@@ -601,9 +601,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           raw.write(`event: progress\ndata: ${JSON.stringify({ status: job.status, progress })}\n\n`);
         }
         if (job.status !== 'running') {
-          raw.write(
-            `event: end\ndata: ${JSON.stringify({ status: job.status, progress: { done: job.done, total: job.total }, error: job.error })}\n\n`,
-          );
+          raw.write(`event: end\ndata: ${JSON.stringify({ status: job.status, progress: progressOf(job), error: job.error })}\n\n`);
           stop();
         }
       } catch (err) {

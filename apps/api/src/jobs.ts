@@ -38,7 +38,7 @@ export class JobRunner {
     private readonly queue?: QueueConnection,
   ) {}
 
-  /** Chunk progress of a job running on the queue (undefined for a local job, or one not running). */
+  /** Chunk progress of a job on the queue, kept after it ends (undefined for a local job, or before its first report). */
   chunkProgress(id: string): QueueJobProgress | undefined {
     return this.queueProgress.get(id);
   }
@@ -105,8 +105,8 @@ export class JobRunner {
         },
       )
       .finally(() => {
+        // The last chunk progress stays, so a finished queue job still reports its chunks and workers.
         this.running.delete(id);
-        this.queueProgress.delete(id);
       });
     this.running.set(id, { controller, finished });
   }
