@@ -10,6 +10,7 @@ import { ConfigError, readConfig } from '../../apps/api/src/server.ts';
 import { connectQueue, QueueAddressError } from '../../packages/queue/src/index.ts';
 import { ROOT, stackLines } from '../helpers/cli.ts';
 import { freePort, haveRedis, startRedis, type TestRedis } from '../helpers/redis.ts';
+import { RUNTIME_FAILING_SCENARIO } from '../helpers/scenarios.ts';
 import { SMALL_SCENARIO, type TestApp, testApp } from './helpers.ts';
 
 type App = TestApp['app'];
@@ -52,20 +53,6 @@ const SWEEP = {
   trials: 40_000,
   seed: 11,
 };
-
-/** A scenario whose rate turns negative while it runs: every chunk fails on the worker. */
-const FAILING = `id: api-queue-fails
-time: { unit: day, dt: 1, horizon: 5 }
-parameters:
-  k: { default: 1, range: [0.5, 2] }
-tracks:
-  conflict:
-    states: [calm, war]
-    transitions:
-      - { from: calm, to: war, rate: k - t }
-metrics:
-  war: { expr: 'ever(conflict, "war")' }
-`;
 
 const enabled = haveRedis();
 
@@ -132,7 +119,7 @@ describe.skipIf(!enabled)('sweep jobs on a queue', () => {
   });
 
   it('ends a job whose chunks fail on the worker as failed, with the same issue as on the local pool', async () => {
-    const body = { text: FAILING, design: { method: 'grid', vary: [{ name: 'k', lo: 0.5, hi: 2, n: 3 }] }, trials: 1000 };
+    const body = { text: RUNTIME_FAILING_SCENARIO, design: { method: 'grid', vary: [{ name: 'k', lo: 0.5, hi: 2, n: 3 }] }, trials: 1000 };
     const [q, l] = await Promise.all(
       [queued, local].map(async (t) =>
         finished(t.app, (await t.app.inject({ method: 'POST', url: '/api/sweeps', payload: body })).json().id),

@@ -11,7 +11,7 @@ import { loadScenarioText, planSweep } from '../../packages/engine/src/index.ts'
 import { connectQueue, runPointsOnQueue } from '../../packages/queue/src/index.ts';
 import { ROOT, runCli, type Scratch, scratchDir, stackLines } from '../helpers/cli.ts';
 import { freePort, haveRedis, startRedis, type TestRedis } from '../helpers/redis.ts';
-import { SWEEP_SCENARIO } from '../helpers/scenarios.ts';
+import { RUNTIME_FAILING_SCENARIO, SWEEP_SCENARIO } from '../helpers/scenarios.ts';
 
 /** The 2022 scenario: 16 points × 2 chunks, a few seconds of work per worker thread. */
 const SLOW = 'scenarios/armenia-azerbaijan-2022.yaml';
@@ -246,21 +246,7 @@ describe.skipIf(!haveRedis())('sweeps on a Redis queue', () => {
       return rest;
     };
     expect(strip(queued.stdout)).toEqual(strip(here.stdout));
-    const failing = dir.write(
-      'fails.yaml',
-      `id: cli-queue-fails
-time: { unit: day, dt: 1, horizon: 5 }
-parameters:
-  k: { default: 1, range: [0.5, 2] }
-tracks:
-  conflict:
-    states: [calm, war]
-    transitions:
-      - { from: calm, to: war, rate: k - t }
-metrics:
-  war: { expr: 'ever(conflict, "war")' }
-`,
-    );
+    const failing = dir.write('fails.yaml', RUNTIME_FAILING_SCENARIO);
     const out = dir.path('fails.csv');
     const r = await runCli(['sweep', failing, '--vary', 'k=0.5:2:4', '--trials', '1000', '--queue', url, '--out', out]);
     expect(r.status).toBe(1);

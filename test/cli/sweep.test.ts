@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, type Scratch, scratchDir, stackLines } from '../helpers/cli.ts';
-import { SWEEP_SCENARIO } from '../helpers/scenarios.ts';
+import { RUNTIME_FAILING_SCENARIO, SWEEP_SCENARIO } from '../helpers/scenarios.ts';
 
 /** The 2022 scenario: slow enough per point that a sweep can be interrupted part-way. */
 const SLOW = 'scenarios/armenia-azerbaijan-2022.yaml';
@@ -117,21 +117,7 @@ describe('georisk sweep', () => {
   });
 
   it('a run-time failure on the worker pool is reported once, leaving only the .partial file', async () => {
-    const failing = dir.write(
-      'fails.yaml',
-      `id: cli-sweep-fails
-time: { unit: day, dt: 1, horizon: 5 }
-parameters:
-  k: { default: 1, range: [0.5, 2] }
-tracks:
-  conflict:
-    states: [calm, war]
-    transitions:
-      - { from: calm, to: war, rate: k - t }
-metrics:
-  war: { expr: 'ever(conflict, "war")' }
-`,
-    );
+    const failing = dir.write('fails.yaml', RUNTIME_FAILING_SCENARIO);
     const out = dir.path('fails.csv');
     const r = await runCli(['sweep', failing, '--vary', 'k=0.5:2:10', '--trials', '100000', '--workers', '2', '--out', out]);
     expect(r.status).toBe(1);

@@ -82,3 +82,17 @@ metrics:
   war_reached: { expr: 'ever(conflict, "war")' }
   days_to_ceasefire: { expr: 'first(conflict, "ceasefire")' }
 `;
+
+/** A scenario whose rate turns negative while it runs (`k - t`): every chunk fails at run time, not at load. */
+export const RUNTIME_FAILING_SCENARIO = `id: runtime-fails
+time: { unit: day, dt: 1, horizon: 5 }
+parameters:
+  k: { default: 1, range: [0.5, 2] }
+tracks:
+  conflict:
+    states: [calm, war]
+    transitions:
+      - { from: calm, to: war, rate: k - t }
+metrics:
+  war: { expr: 'ever(conflict, "war")' }
+`;
