@@ -798,9 +798,10 @@ class ExactSolver {
     // The (track, state) slots of each joint state, looked up once instead of decoded every step;
     // and bit v set where the joint state lies inside taboo v.
     const slotsOf = tracks.map((t) => this.marks(() => t.stateOffset + (this.s.k[t.index] as number)));
-    const insideOf = this.marks(() =>
-      riding.reduce((bits, taboo, v) => (taboo.some((c) => this.s.k[c.track] === c.state) ? bits | (1 << v) : bits), 0),
-    );
+    const insideOf =
+      riding.length === 0
+        ? undefined
+        : this.marks(() => riding.reduce((bits, taboo, v) => (this.inside(taboo) ? bits | (1 << v) : bits), 0));
     // Step 5: records for time index m; mass of a taboo distribution that has entered its taboo leaves it here.
     const record = (m: number) => {
       const { cur } = pair;
@@ -814,7 +815,7 @@ class ExactSolver {
           (occupancy[slot] as Float64Array)[m] += p;
           if (m < n) timeIn[slot] += p * model.dt;
         }
-        const bits = insideOf[index] as number;
+        const bits = insideOf === undefined ? 0 : (insideOf[index] as number);
         if (bits === 0) continue;
         for (let v = 0; v < riding.length; v++) {
           if ((bits & (1 << v)) === 0) continue;
@@ -854,7 +855,6 @@ class ExactSolver {
   firstPassage(taboos: Taboo[]): Float64Array[] {
     const n = this.model.steps;
     const out = taboos.map(() => new Float64Array(n + 1));
-    const inside = (taboo: Taboo) => taboo.some((c) => this.s.k[c.track] === c.state);
     const certain = this.enteredAtStart(taboos);
     certain.forEach((yes, i) => {
       if (yes) (out[i] as Float64Array)[0] = 1;
@@ -867,7 +867,7 @@ class ExactSolver {
       const pmfs = block.map((taboo) => out[taboo.i] as Float64Array);
       const pair = this.initial(k, k, undefined);
       // Bit v of a joint state's mark: it lies inside taboo v.
-      const insideOf = this.marks(() => block.reduce((bits, { taboo }, v) => (inside(taboo) ? bits | (1 << v) : bits), 0));
+      const insideOf = this.marks(() => block.reduce((bits, { taboo }, v) => (this.inside(taboo) ? bits | (1 << v) : bits), 0));
       const record = (m: number) => {
         const { cur } = pair;
         for (let a = 0; a < cur.count; a++) {
@@ -900,6 +900,11 @@ class ExactSolver {
     return out;
   }
 
+  /** Whether the decoded joint state lies inside a taboo (in any of its states). */
+  private inside(taboo: Taboo): boolean {
+    return taboo.some((c) => this.s.k[c.track] === c.state);
+  }
+
   /**
    * For each taboo, whether every trial starts inside it: then it is entered at time 0 for
    * certain (P(first entry at 0) = 1) and needs no propagation.
@@ -909,7 +914,7 @@ class ExactSolver {
     return taboos.map((taboo) =>
       start.every((index) => {
         this.decode(index);
-        return taboo.some((c) => this.s.k[c.track] === c.state);
+        return this.inside(taboo);
       }),
     );
   }
