@@ -56,32 +56,26 @@ const errorBarPlugin: Plugin = {
       meta.data.forEach((el, i) => {
         const bar = bars[i];
         if (!bar) return;
-        if (horizontal) {
-          const y = el.y;
-          const left = scale.getPixelForValue(bar[0]);
-          const right = scale.getPixelForValue(bar[1]);
-          const cap = Math.min(6, ((el as unknown as { height?: number }).height ?? 12) / 3);
-          ctx.beginPath();
-          ctx.moveTo(left, y);
-          ctx.lineTo(right, y);
-          ctx.moveTo(left, y - cap);
-          ctx.lineTo(left, y + cap);
-          ctx.moveTo(right, y - cap);
-          ctx.lineTo(right, y + cap);
-          ctx.stroke();
-          return;
-        }
-        const x = el.x;
-        const top = scale.getPixelForValue(bar[1]);
-        const bottom = scale.getPixelForValue(bar[0]);
-        const cap = Math.min(8, ((el as unknown as { width?: number }).width ?? 16) / 3);
+        // An interval along the value axis with a cap at each end, at the bar's position across it.
+        const across = horizontal ? el.y : el.x;
+        const size = horizontal ? (el as unknown as { height?: number }).height : (el as unknown as { width?: number }).width;
+        const cap = horizontal ? Math.min(6, (size ?? 12) / 3) : Math.min(8, (size ?? 16) / 3);
+        const lo = scale.getPixelForValue(bar[0]);
+        const hi = scale.getPixelForValue(bar[1]);
+        // A segment from (value u1, across v1) to (u2, v2), whichever way the axes lie.
+        const segment = (u1: number, v1: number, u2: number, v2: number) => {
+          if (horizontal) {
+            ctx.moveTo(u1, v1);
+            ctx.lineTo(u2, v2);
+          } else {
+            ctx.moveTo(v1, u1);
+            ctx.lineTo(v2, u2);
+          }
+        };
         ctx.beginPath();
-        ctx.moveTo(x, top);
-        ctx.lineTo(x, bottom);
-        ctx.moveTo(x - cap, top);
-        ctx.lineTo(x + cap, top);
-        ctx.moveTo(x - cap, bottom);
-        ctx.lineTo(x + cap, bottom);
+        segment(lo, across, hi, across);
+        segment(lo, across - cap, lo, across + cap);
+        segment(hi, across - cap, hi, across + cap);
         ctx.stroke();
       });
       ctx.restore();

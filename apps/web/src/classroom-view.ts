@@ -567,29 +567,10 @@ function leverInput(lever: Lever, value: string | number | undefined, disabled: 
 /** The input for one question: a probability in percent, or a number. */
 function questionInput(q: Question, value: number | undefined, disabled: boolean): HTMLElement {
   const id = `forecast-${q.id}`;
-  if (q.kind === 'probability') {
-    return h(
-      'div',
-      { class: 'field question' },
-      h('label', { for: id }, q.label),
-      h(
-        'div',
-        { class: 'input-unit' },
-        h('input', {
-          id,
-          type: 'number',
-          min: 0,
-          max: 100,
-          step: 'any',
-          inputmode: 'decimal',
-          value: value === undefined ? '' : String(Math.round(value * 1000) / 10),
-          disabled,
-          required: true,
-        }),
-        h('span', {}, '%'),
-      ),
-    );
-  }
+  // Probabilities are typed in percent; quantities as they are, within the question's bounds.
+  const percent = q.kind === 'probability';
+  const shown = value === undefined ? '' : String(percent ? Math.round(value * 1000) / 10 : value);
+  const unit = percent ? '%' : q.unit;
   return h(
     'div',
     { class: 'field question' },
@@ -600,15 +581,15 @@ function questionInput(q: Question, value: number | undefined, disabled: boolean
       h('input', {
         id,
         type: 'number',
-        min: q.min,
-        max: q.max,
+        min: percent ? 0 : q.min,
+        max: percent ? 100 : q.max,
         step: 'any',
         inputmode: 'decimal',
-        value: value === undefined ? '' : String(value),
+        value: shown,
         disabled,
         required: true,
       }),
-      q.unit ? h('span', {}, q.unit) : null,
+      unit ? h('span', {}, unit) : null,
     ),
   );
 }
