@@ -15,6 +15,13 @@ import { expectedAbsoluteError, expectedBrier, expectedLog } from '../../package
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 
+/** The reveal's receipts and question outcomes, pinned before issue 13's reshaping. */
+const GOLDEN_REVEAL = {
+  withDecisions: '047e460d3133bb17ccee2b4880e295f5c51d69d46a745a4cbad03d7bfccafe11',
+  noAction: 'ecd2cfed0bf547285edcf2e512737cdb01614d0fd6a6ef6f8356f296727c8630',
+  questions: '28486bcd4d05e8ea3e6cd9b2da3b7812e2a021a62b76223fbebf8d226b3534bf',
+};
+
 /** A clock the tests move: the deadline is checked against it. */
 const clock = { t: Date.parse('2026-03-02T09:00:00Z') };
 const DEADLINE = '2026-03-02T10:00:00Z';
@@ -388,7 +395,7 @@ describe('classroom API', () => {
       overrides: Record<string, number>;
       receipts: {
         withDecisions: { seed: number; trials: number; overrides: Record<string, number>; outputHash: string };
-        noAction: { seed: number };
+        noAction: { seed: number; outputHash: string };
       };
     };
 
@@ -422,6 +429,12 @@ describe('classroom API', () => {
       expect(debrief.overrides).toEqual({ russia_bandwidth: 1, ties_to_attacker: expect.closeTo(0.3, 12) });
       expect(debrief.receipts.withDecisions).toMatchObject({ seed: 11, trials: 2000, overrides: debrief.overrides });
       expect(debrief.receipts.withDecisions.outputHash).toMatch(/^[0-9a-f]{64}$/);
+      // Pinned before issue 13's reshaping (see test/golden/golden.test.ts).
+      expect({
+        withDecisions: debrief.receipts.withDecisions.outputHash,
+        noAction: debrief.receipts.noAction.outputHash,
+        questions: createHash('sha256').update(JSON.stringify(debrief.debrief.questions)).digest('hex'),
+      }).toEqual(GOLDEN_REVEAL);
       expect(debrief.receipts.noAction).toMatchObject({ seed: 11, trials: 2000, overrides: {} });
     });
 
