@@ -5,7 +5,7 @@ import { type EditorView, renderEditor } from './editor-view.ts';
 import { loadLibrary } from './engine-client.ts';
 import { renderLibrary } from './library-view.ts';
 import type { LibraryItem } from './protocol.ts';
-import { renderScenario, type ScenarioView } from './scenario-view.ts';
+import { renderScenario, type ScenarioView } from './scenario/scenario-screen.ts';
 import { formatHash, parseHash } from './url-state.ts';
 import './styles.css';
 

@@ -1,0 +1,49 @@
+/** The live exact preview: the exact answer (infinite trials) recomputed as the parameters move, and its status line. */
+import { h } from '../dom.ts';
+import { EngineError, ExactPreview } from '../engine-client.ts';
+import { formatDuration } from '../format.ts';
+import { currentOverrides, type ScreenState } from './screen-state.ts';
+
+/** The status line, a request for the current inputs, and closing the preview's worker. */
+export interface ExactPreviewPart {
+  status: HTMLElement;
+  request(): void;
+  close(): void;
+}
+
+/** Starts the preview; `onAnswer` runs after each answer or error is stored in the state. */
+export function exactPreview(state: ScreenState, onAnswer: () => void): ExactPreviewPart {
+  const { item, scenario } = state;
+  const exactStatus = h('p', { id: 'exact-status', class: 'exact-status', 'aria-live': 'polite' }, 'Computing the exact answer…');
+  const preview = new ExactPreview(
+    (result, ms) => {
+      state.exact = { result, ms };
+      state.exactError = undefined;
+      exactStatus.textContent = `Exact answer (infinite trials) updated in ${formatDuration(ms / 1000)}.${result.notes.length ? ' Uncertain parameters are held at their values here; Monte Carlo draws them.' : ''}`;
+      exactStatus.dataset.ms = String(Math.round(ms));
+      exactStatus.dataset.updates = String(Number(exactStatus.dataset.updates ?? 0) + 1);
+      onAnswer();
+    },
+    (error) => {
+      state.exact = undefined;
+      state.exactError =
+        error instanceof EngineError && error.issues.length ? error.issues.map((i) => i.message).join('; ') : error.message;
+      exactStatus.textContent = `No exact answer: ${state.exactError}`;
+      onAnswer();
+    },
+  );
+  return {
+    status: item.notExact.length
+      ? h('p', { class: 'exact-status muted', id: 'exact-status' }, `No live exact preview: ${item.notExact[0]}`)
+      : exactStatus,
+    request() {
+      if (item.notExact.length) return;
+      // No debounce: the preview solves one request at a time and keeps only the newest waiting, so a
+      // drag never queues work, and a single move is answered at once.
+      preview.request(scenario, currentOverrides(state));
+    },
+    close() {
+      preview.close();
+    },
+  };
+}

@@ -1,0 +1,114 @@
+/** One assumption in the parameter panel: its slider and number box, reset button, note and sources. */
+import type { Parameter } from '@georisk/engine';
+import { h } from '../dom.ts';
+import { formatInputValue, formatNumber, sliderStep, snapToStep } from '../format.ts';
+import { sourceItem } from './source-item.ts';
+
+/** The elements of one parameter's row that change when its value does. */
+export interface ParameterRow {
+  row: HTMLElement;
+  range?: HTMLInputElement;
+  num: HTMLInputElement;
+}
+
+/** Sets a parameter's value; `from` is the input that changed, which keeps what the user typed. */
+export type SetValue = (name: string, v: number, from?: HTMLInputElement) => void;
+
+/** "uncertain: normal(mean 1, sd 2), drawn once per trial", or '' for a fixed parameter. */
+function describeUncertainty(p: Parameter): string {
+  const u = p.uncertainty;
+  if (!u) return '';
+  const { dist, ...rest } = u as Record<string, unknown> & { dist: string };
+  return `uncertain: ${dist}(${Object.entries(rest)
+    .map(([k, v]) => `${k} ${formatNumber(Number(v))}`)
+    .join(', ')}), drawn once per trial`;
+}
+
+/** The line under the inputs: range, default and uncertainty. */
+function parameterNote(p: Parameter, min: number, max: number): string {
+  return [
+    p.range ? `range ${formatInputValue(min)} to ${formatInputValue(max)}` : 'no range given',
+    `default ${formatInputValue(p.default)}`,
+    describeUncertainty(p),
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+/** The folded "About" box with the description, assumption and sources, when the parameter has any. */
+function parameterAbout(p: Parameter): HTMLElement | null {
+  if (!(p.description || p.sources?.length || p.assumption)) return null;
+  return h(
+    'details',
+    { class: 'about' },
+    h('summary', {}, 'About'),
+    p.description ? h('p', {}, p.description) : null,
+    p.assumption ? h('p', {}, h('strong', {}, 'Assumption: '), p.assumption) : null,
+    p.sources?.length ? h('ul', { class: 'sources' }, ...p.sources.map(sourceItem)) : null,
+  );
+}
+
+/** The number box, which accepts any finite number and puts back the value otherwise. */
+function numberInput(id: string, name: string, p: Parameter, min: number, max: number, value: () => number, setValue: SetValue) {
+  const num = h('input', {
+    type: 'number',
+    id: `${id}-num`,
+    min: p.range ? min : undefined,
+    max: p.range ? max : undefined,
+    step: 'any',
+    value: formatInputValue(value()),
+    inputmode: 'decimal',
+    'aria-describedby': `${id}-note`,
+  });
+  num.addEventListener('change', () => {
+    const v = Number(num.value);
+    if (num.value.trim() !== '' && Number.isFinite(v)) setValue(name, v, num);
+    else num.value = formatInputValue(value());
+  });
+  return num;
+}
+
+/** The slider, for a parameter with a range; it snaps to the slider's step. */
+function rangeInput(id: string, name: string, min: number, max: number, value: number, setValue: SetValue): HTMLInputElement {
+  const step = sliderStep(min, max);
+  const range = h('input', {
+    type: 'range',
+    id: `${id}-range`,
+    min,
+    max,
+    step,
+    value,
+    'aria-label': `${name} slider`,
+    'aria-describedby': `${id}-note`,
+  });
+  range.addEventListener('input', () => setValue(name, snapToStep(Number(range.value), min, step), range));
+  return range;
+}
+
+/** Renders the row for parameter `name`; `value` reads its current value. */
+export function parameterRow(name: string, p: Parameter, value: () => number, setValue: SetValue): ParameterRow {
+  const id = `p-${name}`;
+  const [min, max] = p.range ?? [Math.min(0, p.default), Math.max(p.default * 2, 1)];
+  const num = numberInput(id, name, p, min, max, value, setValue);
+  const range = p.range ? rangeInput(id, name, min, max, value(), setValue) : undefined;
+  const reset = h(
+    'button',
+    {
+      type: 'button',
+      class: 'icon',
+      title: `Reset ${name} to ${formatInputValue(p.default)}`,
+      'aria-label': `Reset ${name} to its default`,
+    },
+    '↺',
+  );
+  reset.addEventListener('click', () => setValue(name, p.default));
+  const row = h(
+    'div',
+    { class: `param${value() !== p.default ? ' changed' : ''}`, 'data-param': name },
+    h('div', { class: 'param-head' }, h('label', { for: `${id}-num` }, name), p.unit ? h('span', { class: 'unit' }, p.unit) : null, reset),
+    h('div', { class: 'param-inputs' }, range ?? null, num),
+    h('p', { class: 'note', id: `${id}-note` }, parameterNote(p, min, max)),
+    parameterAbout(p),
+  );
+  return { row, ...(range ? { range } : {}), num };
+}

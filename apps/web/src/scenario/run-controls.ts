@@ -1,0 +1,143 @@
+/** The run controls: trials and seed, Run and Cancel, the progress bar and the run's status line. */
+import { h, replace } from '../dom.ts';
+import { CancelledError, EngineError, type RunHandle, runMonteCarlo } from '../engine-client.ts';
+import { formatCount, formatDuration } from '../format.ts';
+import { formatHash, MAX_SEED, MAX_TRIALS } from '../url-state.ts';
+import { issueList } from './issue-list.ts';
+import { readWhole } from './read-whole.ts';
+import { currentAddress, currentOverrides, type ScreenState } from './screen-state.ts';
+
+/** What the run controls tell the screen. */
+export interface RunControlsEvents {
+  /** Trials or seed changed (not a parameter). */
+  onInputsChanged(): void;
+  /** The run is about to start: the address bar should show its inputs. */
+  updateAddress(): void;
+  /** A run finished and is stored in `state.lastRun`. */
+  onResult(): void;
+}
+
+/** The panel (inputs, buttons, progress), the status line, starting a run and cancelling it. */
+export interface RunControls {
+  panel: HTMLElement;
+  status: HTMLElement;
+  run(): void;
+  cancel(): void;
+}
+
+/** The elements of the run controls. */
+function controlElements(state: ScreenState) {
+  return {
+    trialsInput: h('input', { type: 'number', id: 'trials', min: 1, max: MAX_TRIALS, step: 1, value: state.trials, inputmode: 'numeric' }),
+    seedInput: h('input', { type: 'number', id: 'seed', min: 0, max: MAX_SEED, step: 1, value: state.seed, inputmode: 'numeric' }),
+    runButton: h('button', { type: 'button', id: 'run', class: 'primary' }, 'Run'),
+    cancelButton: h('button', { type: 'button', id: 'cancel', disabled: true }, 'Cancel'),
+    progress: h('progress', { id: 'progress', max: 1, value: 0, 'aria-label': 'Run progress' }),
+    runStatus: h('p', { id: 'run-status', role: 'status', 'aria-live': 'polite' }),
+  };
+}
+type ControlElements = ReturnType<typeof controlElements>;
+
+/** A progress callback that updates the bar and status at most once per animation frame. */
+function frameThrottledProgress(els: ControlElements, state: ScreenState) {
+  let frame = 0;
+  let latest = 0;
+  return {
+    onProgress(done: number, total: number) {
+      latest = done / total;
+      if (frame === 0) {
+        frame = requestAnimationFrame(() => {
+          frame = 0;
+          els.progress.value = latest;
+          els.runStatus.textContent = `Running: ${formatCount(latest * state.trials)} of ${formatCount(state.trials)} trials…`;
+        });
+      }
+    },
+    stop() {
+      cancelAnimationFrame(frame);
+      frame = 0;
+    },
+  };
+}
+
+/** Shows why a run ended without a result. */
+function showRunFailure(els: ControlElements, error: unknown): void {
+  els.progress.value = 0;
+  if (error instanceof CancelledError) els.runStatus.textContent = 'Cancelled.';
+  else
+    replace(
+      els.runStatus,
+      h('strong', {}, 'The run failed: '),
+      issueList(error instanceof EngineError ? error.issues : [], (error as Error).message),
+    );
+}
+
+/** Starts a Monte Carlo run of the current inputs and wires its outcome to the elements. */
+function startRun(state: ScreenState, els: ControlElements, events: RunControlsEvents, done: () => void): RunHandle {
+  els.runButton.disabled = true;
+  els.cancelButton.disabled = false;
+  els.progress.value = 0;
+  els.runStatus.textContent = `Running ${formatCount(state.trials)} trials…`;
+  const progress = frameThrottledProgress(els, state);
+  const handle = runMonteCarlo({
+    scenario: state.scenario,
+    overrides: currentOverrides(state),
+    seed: state.seed,
+    trials: state.trials,
+    onProgress: progress.onProgress,
+    onWarnings: (warnings) => {
+      els.runStatus.textContent = warnings.map((w) => w.message).join('; ');
+    },
+  });
+  handle.result
+    .then((result) => {
+      state.lastRun = { result, hash: formatHash(currentAddress(state, { run: true, receipt: result.receipt.outputHash })) };
+      els.progress.value = 1;
+      const t = result.timing;
+      els.runStatus.textContent = `Done: ${formatCount(result.trials)} trials in ${formatDuration(t.seconds)} on ${t.workers} worker${t.workers === 1 ? '' : 's'}.`;
+      events.onResult();
+    })
+    .catch((error: unknown) => showRunFailure(els, error))
+    .finally(() => {
+      progress.stop();
+      done();
+      els.runButton.disabled = false;
+      els.cancelButton.disabled = true;
+    });
+  return handle;
+}
+
+/** Renders the run controls over the screen's state. */
+export function runControls(state: ScreenState, events: RunControlsEvents): RunControls {
+  const els = controlElements(state);
+  const { trialsInput, seedInput, runButton, cancelButton, progress, runStatus } = els;
+  let running: RunHandle | undefined;
+  trialsInput.addEventListener('change', () => {
+    state.trials = readWhole(trialsInput, 1, MAX_TRIALS, state.trials);
+    events.onInputsChanged();
+  });
+  seedInput.addEventListener('change', () => {
+    state.seed = readWhole(seedInput, 0, MAX_SEED, state.seed);
+    events.onInputsChanged();
+  });
+  const run = () => {
+    if (running) return;
+    state.trials = readWhole(trialsInput, 1, MAX_TRIALS, state.trials);
+    state.seed = readWhole(seedInput, 0, MAX_SEED, state.seed);
+    events.updateAddress();
+    running = startRun(state, els, events, () => {
+      running = undefined;
+    });
+  };
+  runButton.addEventListener('click', run);
+  cancelButton.addEventListener('click', () => running?.cancel());
+  const panel = h(
+    'div',
+    { class: 'run-panel' },
+    h('div', { class: 'field' }, h('label', { for: 'trials' }, 'Trials'), trialsInput),
+    h('div', { class: 'field' }, h('label', { for: 'seed' }, 'Seed'), seedInput),
+    h('div', { class: 'buttons' }, runButton, cancelButton),
+    progress,
+  );
+  return { panel, status: runStatus, run, cancel: () => running?.cancel() };
+}

@@ -1,0 +1,123 @@
+/**
+ * The scenario screen: description and sources, the parameter panel, trials and seed, Run and
+ * Cancel with progress, the live exact preview, charts with table views, the permalink and
+ * downloads, the comparison with a baseline and the sensitivity analysis. This file composes the
+ * components and holds their shared state.
+ */
+import { h, replace } from '../dom.ts';
+import { formatNumber } from '../format.ts';
+import type { LibraryItem } from '../protocol.ts';
+import { formatHash } from '../url-state.ts';
+import { exactPreview } from './exact-preview.ts';
+import { parameterPanel } from './parameter-panel.ts';
+import { results } from './results.ts';
+import { runControls } from './run-controls.ts';
+import { createScreenState, currentAddress, type ScenarioState, type ScreenState } from './screen-state.ts';
+import { sensitivity } from './sensitivity.ts';
+import { sourceItem } from './source-item.ts';
+
+/** A rendered scenario screen. */
+export interface ScenarioView {
+  destroy(): void;
+}
+
+/** The header: crumbs, the edited-scenario banner, the title, the question and the folded description. */
+function scenarioHeader(state: ScreenState): HTMLElement[] {
+  const { item, scenario, edited } = state;
+  const backToEditor = edited ? h('button', { type: 'button', id: 'back-to-editor' }, '← Back to the editor') : null;
+  backToEditor?.addEventListener('click', () => edited?.back());
+  const description = scenario.description?.trim();
+  const { time } = scenario;
+  return [
+    h(
+      'p',
+      { class: 'crumbs' },
+      h('a', { href: '#/', id: 'back' }, '← Library'),
+      ' ',
+      backToEditor ?? h('a', { href: formatHash({ screen: 'editor', id: item.id }), id: 'edit-link' }, 'Edit the YAML'),
+    ),
+    ...(edited
+      ? [
+          h(
+            'p',
+            { class: 'edited-banner' },
+            'An edited scenario, not in the library: its permalink cannot reproduce it. Download the YAML from the editor and the results here to share them.',
+          ),
+        ]
+      : []),
+    h('h1', { id: 'scenario-title', tabindex: -1 }, scenario.title ?? scenario.id),
+    ...(item.question ? [h('p', { class: 'question' }, item.question)] : []),
+    h(
+      'details',
+      { class: 'about-scenario' },
+      h('summary', {}, 'Description and sources'),
+      description ? h('p', {}, description) : null,
+      scenario.sources?.length ? h('ul', { class: 'sources' }, ...scenario.sources.map(sourceItem)) : null,
+      h(
+        'p',
+        { class: 'muted' },
+        `${item.file} · ${Object.keys(scenario.tracks).length} tracks · horizon ${formatNumber(time.horizon)} ${time.unit}s in steps of ${formatNumber(time.dt)}`,
+      ),
+    ),
+  ];
+}
+
+/** Renders the screen for one scenario, starting from the state in the address bar. */
+export function renderScenario(
+  root: HTMLElement,
+  item: LibraryItem,
+  initial: ScenarioState,
+  options: { edited?: { back: () => void } } = {},
+): ScenarioView {
+  const state = createScreenState(item, initial, options.edited);
+  // An edited scenario is not in the library, so the address bar cannot name it.
+  const updateAddress = () => {
+    if (!state.edited) history.replaceState(null, '', formatHash(currentAddress(state)));
+  };
+  const shown = results(state);
+  const preview = exactPreview(state, shown.render);
+  let addressTimer: ReturnType<typeof setTimeout> | undefined;
+  const onInputsChanged = (parametersChanged: boolean) => {
+    clearTimeout(addressTimer);
+    addressTimer = setTimeout(updateAddress, 150);
+    if (parametersChanged) preview.request();
+    else if (state.lastRun) shown.render();
+  };
+  const params = parameterPanel(state, () => onInputsChanged(true));
+  const controls = runControls(state, { onInputsChanged: () => onInputsChanged(false), updateAddress, onResult: shown.render });
+  const analysis = sensitivity(state);
+  replace(
+    root,
+    h(
+      'article',
+      { class: 'scenario-screen', 'aria-labelledby': 'scenario-title' },
+      ...scenarioHeader(state),
+      h(
+        'div',
+        { class: 'layout' },
+        params,
+        h(
+          'section',
+          { class: 'main', 'aria-label': 'Run and results' },
+          controls.panel,
+          controls.status,
+          preview.status,
+          shown.element,
+          analysis.element,
+        ),
+      ),
+    ),
+  );
+  shown.render();
+  preview.request();
+  if (initial.run) controls.run();
+  return {
+    destroy() {
+      preview.close();
+      clearTimeout(addressTimer);
+      controls.cancel();
+      analysis.destroy();
+      shown.destroy();
+    },
+  };
+}
