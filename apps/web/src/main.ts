@@ -1,5 +1,5 @@
 /** The app shell: hash routing between the library, a scenario and the editor. */
-import { classroomRoute, isClassroomHash } from './classroom-view.ts';
+import { classroomRoute, isClassroomHash } from './classroom/classroom-route.ts';
 import { h, replace } from './dom.ts';
 import { type EditorView, renderEditor } from './editor-view.ts';
 import { loadLibrary } from './engine-client.ts';

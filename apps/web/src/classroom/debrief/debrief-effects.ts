@@ -1,0 +1,79 @@
+/** Did the decisions matter: the class's decisions against no action, same seed, as a chart and a table. */
+import type { Debrief } from '@georisk/engine';
+import { seriesColor, withAlpha } from '../../chart-data.ts';
+import { type ChartFigure, figure } from '../../charts.ts';
+import type { DebriefView } from '../../classroom-api.ts';
+import { dataTable, h } from '../../dom.ts';
+import { formatNumber, formatPercent } from '../../format.ts';
+import { num, signedPoints } from './score-format.ts';
+
+/** How the decisions moved each probability, in percentage points, with 95% intervals. */
+export function effectsFigure(view: DebriefView): ChartFigure | undefined {
+  const rows = view.debrief.effects.filter((e) => e.measure === 'probability');
+  if (rows.length === 0) return undefined;
+  const label = new Map(view.debrief.questions.map((q) => [q.id, q.label]));
+  const labels = rows.map((e) => label.get(e.question) ?? e.question);
+  const summary = rows
+    .map((e, i) => `${labels[i]}: ${signedPoints(e.difference)} (95% interval ${signedPoints(e.ci95[0])} to ${signedPoints(e.ci95[1])})`)
+    .join('; ');
+  const table = dataTable(
+    'Change made by the decisions',
+    ['question', 'change', '95% interval'],
+    rows.map((e, i) => [labels[i] as string, signedPoints(e.difference), `${signedPoints(e.ci95[0])} to ${signedPoints(e.ci95[1])}`]),
+  );
+  return figure('chart-effects', "How the class's decisions moved the odds (percentage points)", summary, table, {
+    type: 'bar',
+    data: {
+      labels,
+      datasets: [
+        {
+          label: 'change',
+          data: rows.map((e) => e.difference * 100),
+          backgroundColor: rows.map((e) => withAlpha(e.difference < 0 ? seriesColor(2) : seriesColor(5), 0.8)),
+          errorBars: rows.map((e) => [e.ci95[0] * 100, e.ci95[1] * 100]),
+        } as never,
+      ],
+    },
+    options: {
+      indexAxis: 'y',
+      scales: { x: { title: { display: true, text: 'percentage points (with − without the decisions)' } } },
+      plugins: { legend: { display: false } },
+    },
+  });
+}
+
+/** One question's row: with the decisions, without, the change and its interval. */
+function effectRow(e: Debrief['effects'][number], q: Debrief['questions'][number] | undefined): HTMLTableRowElement {
+  const fmt = (x: number) => (e.measure === 'probability' ? formatPercent(x) : formatNumber(x));
+  const diff = (x: number) =>
+    e.measure === 'probability' ? signedPoints(x) : `${x > 0 ? '+' : x < 0 ? '−' : '±'}${formatNumber(Math.abs(x))}`;
+  return h(
+    'tr',
+    { 'data-question': e.question },
+    h('th', { scope: 'row' }, `${q?.label ?? e.question}${e.measure === 'mean' ? ' (mean)' : ''}`),
+    num('with', e.withDecisions, fmt(e.withDecisions)),
+    num('without', e.noAction, fmt(e.noAction)),
+    num('difference', e.difference, diff(e.difference)),
+    h('td', { class: 'num' }, `${diff(e.ci95[0])} to ${diff(e.ci95[1])}`),
+  );
+}
+
+/** Renders the table of every question with the class's decisions against no action. */
+export function effectsTable(debrief: Debrief): HTMLTableElement {
+  const label = new Map(debrief.questions.map((q) => [q.id, q]));
+  return h(
+    'table',
+    { class: 'data', id: 'effects' },
+    h(
+      'caption',
+      {},
+      'With the class’s decisions against no action, same seed (intervals treat the runs as independent, so they are conservative)',
+    ),
+    h(
+      'thead',
+      {},
+      h('tr', {}, ...['question', 'with the decisions', 'no action', 'change', '95% interval'].map((c) => h('th', { scope: 'col' }, c))),
+    ),
+    h('tbody', {}, ...debrief.effects.map((e) => effectRow(e, label.get(e.question)))),
+  );
+}

@@ -1,0 +1,70 @@
+/** The teacher's dashboard (`#/teach/<id>?token=…`): the join code, who has submitted, the reveal, then the debrief. */
+import type { ChartFigure } from '../charts.ts';
+import { api, type TeacherView } from '../classroom-api.ts';
+import { h } from '../dom.ts';
+import { type DashboardParts, fillRoster, revealButton, showDashboard } from './dashboard.ts';
+import { type ClassroomView, classroomScreen, worthRetrying } from './shell.ts';
+import { showDebrief } from './show-debrief.ts';
+import { clockTime, relative } from './time-text.ts';
+
+/** Updates the parts that change on every refresh: title, count, roster and deadline. */
+function updateLiveParts(root: HTMLElement, t: TeacherView, parts: DashboardParts): void {
+  const ex = t.exercise;
+  (root.querySelector('#teacher-title') as HTMLElement).textContent = ex.title;
+  document.title = `georisk — ${ex.title} (teacher)`;
+  parts.status.textContent = `${t.submitted} of ${t.students.length} ${t.students.length === 1 ? 'student has' : 'students have'} submitted (class limit ${t.limits.maxStudents}).`;
+  fillRoster(parts.roster, t);
+  const left = Date.parse(ex.deadline) - Date.now();
+  parts.deadlineText.textContent =
+    t.status === 'revealed' ? 'Revealed: submissions are closed.' : `Submissions close at ${clockTime(ex.deadline)} (${relative(left)}).`;
+}
+
+/** Shows the dashboard of exercise `id`, polling while it is open. */
+export function teacherDashboard(root: HTMLElement, id: string, token: string): ClassroomView {
+  document.title = 'georisk — classroom (teacher)';
+  const { message, body } = classroomScreen(root, 'teacher', 'Classroom exercise');
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let charts: ChartFigure[] = [];
+  let alive = true;
+  let shown: 'open' | 'revealed' | undefined;
+  const parts: DashboardParts = {
+    status: h('p', { id: 'submitted-count', class: 'submitted-count', role: 'status', 'aria-live': 'polite' }),
+    roster: h('ul', { class: 'roster', id: 'roster', 'aria-label': 'students' }),
+    deadlineText: h('p', { class: 'deadline', id: 'deadline' }),
+  };
+
+  const refresh = async () => {
+    try {
+      const t = await api.teacher(id, token);
+      if (!alive) return;
+      updateLiveParts(root, t, parts);
+      if (shown !== t.status) {
+        shown = t.status;
+        const reveal = revealButton(id, token, message, async () => {
+          shown = undefined;
+          await refresh();
+        });
+        showDashboard(body, { id, token }, t, parts, reveal);
+        if (t.status === 'revealed') {
+          const view = await api.debrief(id, token);
+          for (const c of charts) c.destroy();
+          charts = showDebrief(body, view, { id, token }, message);
+        }
+      }
+      if (t.status === 'open') timer = setTimeout(refresh, 4000);
+    } catch (e) {
+      if (!alive) return;
+      message.error(e);
+      if (worthRetrying(e)) timer = setTimeout(refresh, 8000);
+    }
+  };
+  if (!token) message.error('This teacher link has no token. Open the full link you got when you started the exercise.');
+  else void refresh();
+  return {
+    destroy() {
+      alive = false;
+      clearTimeout(timer);
+      for (const c of charts) c.destroy();
+    },
+  };
+}

@@ -1,0 +1,13 @@
+/** Times as the classroom writes them: relative ("in 12 min") and on the clock ("Tue 14:05"). */
+
+/** "in 12 min", "2 h 5 min ago". */
+export function relative(ms: number): string {
+  const minutes = Math.round(Math.abs(ms) / 60_000);
+  const text = minutes < 1 ? 'less than a minute' : minutes < 90 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  return ms >= 0 ? `in ${text}` : `${text} ago`;
+}
+
+/** The weekday and time of an ISO instant, in the reader's locale. */
+export function clockTime(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' });
+}
