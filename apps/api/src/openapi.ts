@@ -7,8 +7,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import { ENGINE_VERSION, ExerciseSchema } from '@georisk/engine';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { CLASSROOM_PATHS } from './classroom.ts';
 import { API_ERROR_CODES } from './errors.ts';
+import { CLASSROOM_PATHS } from './routes/exercises/index.ts';
 import {
   DocumentRequestSchema,
   ErrorBodySchema,

@@ -1,0 +1,31 @@
+/** `POST /api/exact`: an exact analysis on the pool (scenarios whose tracks form a finite Markov chain). */
+import { buildModel } from '@georisk/engine';
+import type { FastifyPluginAsync } from 'fastify';
+import type { JobsPerClient, SimulationRouteConfig } from '../plugins/limits.ts';
+import type { SimulationPool } from '../pool.ts';
+import { clientGone, parseBody } from '../request-helpers.ts';
+import { locateIssues, type ScenarioCatalog } from '../scenario-catalog.ts';
+import { ExactRequestSchema } from '../schemas.ts';
+
+export interface ExactRoutesOptions {
+  scenarios: ScenarioCatalog;
+  pool: SimulationPool;
+  simulationLimit: SimulationRouteConfig;
+  jobsPerClient: JobsPerClient;
+}
+
+/** The exact-analysis route. */
+export const exactRoutes: FastifyPluginAsync<ExactRoutesOptions> = async (app, { scenarios, pool, simulationLimit, jobsPerClient }) => {
+  app.post('/api/exact', { config: simulationLimit }, async (request, reply) => {
+    const body = parseBody(ExactRequestSchema, request.body);
+    const loaded = scenarios.fromRequest(body);
+    try {
+      // Checked here first, so a bad document or override costs no trip to a worker.
+      buildModel(loaded.scenario, body.overrides);
+      const signal = clientGone(reply);
+      return await jobsPerClient.run(request.ip, () => pool.exact(loaded.scenario, body.overrides, signal));
+    } catch (error) {
+      throw locateIssues(loaded, error);
+    }
+  });
+};
