@@ -1,6 +1,7 @@
 /** `POST /api/exact`: an exact analysis on the pool (scenarios whose tracks form a finite Markov chain). */
 import { buildModel } from '@georisk/engine';
 import type { FastifyPluginAsync } from 'fastify';
+import { errorResponses, jsonContent } from '../openapi-parts.ts';
 import type { JobsPerClient, SimulationRouteConfig } from '../plugins/limits.ts';
 import type { SimulationPool } from '../pool.ts';
 import { clientGone, parseBody } from '../request-helpers.ts';
@@ -28,4 +29,15 @@ export const exactRoutes: FastifyPluginAsync<ExactRoutesOptions> = async (app, {
       throw locateIssues(loaded, error);
     }
   });
+};
+
+/** The exact route in the OpenAPI document. */
+export const EXACT_PATHS = {
+  '/api/exact': {
+    post: {
+      summary: 'Solve a scenario exactly (scenarios whose tracks form a finite Markov chain)',
+      requestBody: { required: true, content: jsonContent('ExactRequest') },
+      responses: { 200: { description: 'exact result' }, ...errorResponses(400, 404, 413, 429, 503) },
+    },
+  },
 };

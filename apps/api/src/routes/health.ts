@@ -20,3 +20,10 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app,
     ...(queue === undefined ? {} : { queue: queue.address.display }),
   }));
 };
+
+/** The health route in the OpenAPI document. */
+export const HEALTH_PATHS = {
+  '/api/health': {
+    get: { summary: 'Liveness and pool load; never waits for a simulation', responses: { 200: { description: 'ok' } } },
+  },
+};

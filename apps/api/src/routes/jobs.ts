@@ -8,6 +8,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.ts';
 import type { JobPlanner } from '../job-planner.ts';
 import type { JobRunner, JobWork } from '../jobs.ts';
+import { errorResponses, ID_PARAM, jsonContent } from '../openapi-parts.ts';
 import type { SimulationRouteConfig } from '../plugins/limits.ts';
 import { parseBody } from '../request-helpers.ts';
 import { IdParamsSchema, SensitivityRequestSchema, SweepRequestSchema } from '../schemas.ts';
@@ -121,3 +122,50 @@ function streamJobEvents(
   tick();
   if (!raw.writableEnded) timer = setInterval(tick, 200);
 }
+
+/** The jobs routes in the OpenAPI document. */
+export const JOB_PATHS = {
+  '/api/sweeps': {
+    post: {
+      summary: "Start a parameter sweep (grid, Latin hypercube or Sobol') as a background job; rows equal `georisk sweep --format jsonl`",
+      requestBody: { required: true, content: jsonContent('SweepRequest') },
+      responses: {
+        202: { description: '`{id, kind, status, progress, columns}`; poll /api/jobs/{id}' },
+        ...errorResponses(400, 404, 413, 429, 503),
+      },
+    },
+  },
+  '/api/sensitivity': {
+    post: {
+      summary:
+        "Start a sensitivity analysis (tornado, Morris, Sobol'/Jansen with bootstrap intervals) as a background job; the finished job's `result` equals `georisk sensitivity --format json`",
+      requestBody: { required: true, content: jsonContent('SensitivityRequest') },
+      responses: {
+        202: { description: '`{id, kind, status, progress, columns}`; poll /api/jobs/{id}' },
+        ...errorResponses(400, 404, 413, 429, 503),
+      },
+    },
+  },
+  '/api/jobs/{id}': {
+    get: {
+      summary: 'A job: status (running, done, failed, cancelled), progress, columns and the rows finished so far',
+      description:
+        '`progress` is `{done, total}` points; on a server started with a queue (--queue, GEORISK_QUEUE) a running job adds `queue`: `{chunksDone, chunksTotal, chunksPerSecond, etaSeconds, workersSeen}`.',
+      parameters: ID_PARAM,
+      responses: { 200: { description: 'job' }, ...errorResponses(404) },
+    },
+    delete: {
+      summary: 'Cancel a running job (the rows finished so far are kept)',
+      parameters: ID_PARAM,
+      responses: { 200: { description: '`{id, status, progress}`' }, ...errorResponses(404) },
+    },
+  },
+  '/api/jobs/{id}/events': {
+    get: {
+      summary:
+        'Progress as server-sent events: `progress` {status, progress} whenever a point (or, on a queue, a chunk) finishes, then `end` with the final status',
+      parameters: ID_PARAM,
+      responses: { 200: { description: 'text/event-stream' }, ...errorResponses(404) },
+    },
+  },
+};

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { buildModel, checkRunOptions, finalizeResult, type Model, type Overrides, planChunks, scenarioHash } from '@georisk/engine';
 import type { FastifyPluginAsync } from 'fastify';
 import { ApiError, errorReply } from '../errors.ts';
+import { errorResponses, ID_PARAM, jsonContent } from '../openapi-parts.ts';
 import type { JobsPerClient, SimulationRouteConfig } from '../plugins/limits.ts';
 import type { SimulationPool } from '../pool.ts';
 import { clientGone, parseBody } from '../request-helpers.ts';
@@ -66,4 +67,27 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, optio
     if (!run) throw new ApiError(404, 'not_found', `no run with id "${id}"`, 'id');
     return run;
   });
+};
+
+/** The runs routes in the OpenAPI document. */
+export const RUN_PATHS = {
+  '/api/runs': {
+    get: {
+      summary: 'The latest runs, newest first (id, status, scenario, times), without results',
+      parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } }],
+      responses: { 200: { description: '`{runs}`' }, ...errorResponses(400) },
+    },
+    post: {
+      summary: 'Run a scenario by Monte Carlo; the result (with its receipt) is stored',
+      requestBody: { required: true, content: jsonContent('RunRequest') },
+      responses: { 201: { description: '`{id, status, result}`' }, ...errorResponses(400, 404, 413, 429, 503) },
+    },
+  },
+  '/api/runs/{id}': {
+    get: {
+      summary: 'A stored run: status, request, result or error',
+      parameters: ID_PARAM,
+      responses: { 200: { description: 'run' }, ...errorResponses(404) },
+    },
+  },
 };

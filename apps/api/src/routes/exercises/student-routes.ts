@@ -54,34 +54,40 @@ function chooseTeam(exercise: Exercise, students: () => StoredStudent[], asked: 
   return null;
 }
 
+/** Adds a student to the exercise with this join code; their token, shown once. */
+function joinExercise(classroom: Classroom, body: z.infer<typeof JoinSchema>) {
+  const { store } = classroom;
+  const e = store.exerciseByCode(body.code);
+  if (!e) throw new ApiError(404, 'not_found', `no exercise with join code "${body.code}"; check the code your teacher shows`, 'code');
+  const closed = closedReason(e, classroom.now());
+  if (closed) throw closed;
+  const team = chooseTeam(definition(e), () => store.students(e.id), body.team);
+  const token = newToken();
+  const studentId = randomUUID();
+  const { name } = body;
+  const maxStudents = classroom.maxStudents;
+  const added = store.addStudent({
+    id: studentId,
+    exerciseId: e.id,
+    name,
+    nameKey: name.toLocaleLowerCase('en-US'),
+    team,
+    tokenHash: sha256(token),
+    maxStudents,
+  });
+  if (added === 'name_taken')
+    throw new ApiError(409, 'name_taken', `someone in this class already uses the name "${name}"; choose another`, 'name');
+  if (added === 'full') throw new ApiError(409, 'class_full', `this class is full (${maxStudents} students); ask your teacher`, 'code');
+  return { exerciseId: e.id, studentId, studentToken: token, name, team };
+}
+
 /** Registers the students' routes. */
 export function registerStudentRoutes(app: FastifyInstance, classroom: Classroom): void {
   const { store, access } = classroom;
 
   app.post('/api/exercises/join', WITH_BODY, async (request, reply) => {
-    const body = JoinSchema.parse(request.body ?? {});
-    const e = store.exerciseByCode(body.code);
-    if (!e) throw new ApiError(404, 'not_found', `no exercise with join code "${body.code}"; check the code your teacher shows`, 'code');
-    const closed = closedReason(e, classroom.now());
-    if (closed) throw closed;
-    const team = chooseTeam(definition(e), () => store.students(e.id), body.team);
-    const token = newToken();
-    const studentId = randomUUID();
-    const { name } = body;
-    const maxStudents = classroom.maxStudents;
-    const added = store.addStudent({
-      id: studentId,
-      exerciseId: e.id,
-      name,
-      nameKey: name.toLocaleLowerCase('en-US'),
-      team,
-      tokenHash: sha256(token),
-      maxStudents,
-    });
-    if (added === 'name_taken')
-      throw new ApiError(409, 'name_taken', `someone in this class already uses the name "${name}"; choose another`, 'name');
-    if (added === 'full') throw new ApiError(409, 'class_full', `this class is full (${maxStudents} students); ask your teacher`, 'code');
-    return reply.code(201).header('cache-control', 'no-store').send({ exerciseId: e.id, studentId, studentToken: token, name, team });
+    const joined = joinExercise(classroom, JoinSchema.parse(request.body ?? {}));
+    return reply.code(201).header('cache-control', 'no-store').send(joined);
   });
 
   app.get('/api/exercises/:id/me', async (request, reply) => {
