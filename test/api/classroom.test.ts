@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../apps/api/src/app.ts';
-import type { ClassroomOptions } from '../../apps/api/src/classroom.ts';
+import type { ClassroomOptions } from '../../apps/api/src/routes/exercises/index.ts';
 import { Store } from '../../apps/api/src/store.ts';
 import { expectedAbsoluteError, expectedBrier, expectedLog } from '../../packages/engine/src/index.ts';
 

@@ -1,9 +1,6 @@
 #!/usr/bin/env node
-// The georisk server (`pnpm start`): rebuilds the bundle when any source is newer, then starts it.
-import { ensureBuilt, ensureWebBuilt } from '../build.mjs';
+// The georisk server (`pnpm start`): builds what changed (server and web app) and starts it, as `georisk serve` does.
+import { startServer } from '../start.mjs';
 
-await ensureBuilt();
-ensureWebBuilt();
-const { main } = await import(new URL('../dist/server.js', import.meta.url).href);
-const code = await main(process.argv.slice(2));
+const code = await startServer(process.argv.slice(2));
 if (code !== 0) process.exit(code);

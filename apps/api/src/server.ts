@@ -151,8 +151,14 @@ export async function startServer(config: ServerConfig): Promise<{ app: FastifyI
   return { app, url };
 }
 
+/** What the starter (start.mjs) does between reading the settings and listening. */
+export interface StartHooks {
+  /** Runs once the settings are checked, before the app is built (start.mjs: build the web app when stale). */
+  beforeListen?: () => void | Promise<void>;
+}
+
 /** The server's command line: returns an exit status when it cannot start, otherwise keeps running. */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], hooks: StartHooks = {}): Promise<number> {
   let config: ServerConfig;
   try {
     config = readConfig(argv);
@@ -164,6 +170,7 @@ export async function main(argv: string[]): Promise<number> {
     throw error;
   }
   try {
+    await hooks.beforeListen?.();
     const { app } = await startServer(config);
     const shown = config.host.includes(':') ? `[${config.host}]` : config.host;
     const address = app.server.address();

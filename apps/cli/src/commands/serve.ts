@@ -1,8 +1,6 @@
-/** `georisk serve`: starts the georisk server (apps/api), the same as `pnpm start`. */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { EXIT, type RegisterCommand, UsageError } from '../cli-common.ts';
+/** `georisk serve`: starts the georisk server through the server package's own start entry, exactly as `pnpm start` does. */
+import type { startServer } from '@georisk/api/start';
+import { EXIT, type RegisterCommand } from '../cli-common.ts';
 
 interface ServeFlags {
   port?: string;
@@ -12,17 +10,11 @@ interface ServeFlags {
   queue?: string;
 }
 
-/** The server package beside this CLI in the repository (from source or from the bundle in dist/). */
-function findServerPackage(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, 'apps', 'api');
-    if (existsSync(join(candidate, 'build.mjs'))) return candidate;
-    const up = dirname(dir);
-    if (up === dir) throw new UsageError('cannot find the server (apps/api) next to this CLI');
-    dir = up;
-  }
-}
+/**
+ * The server's start entry. Loaded at run time, not bundled into the CLI (hence the specifier in a
+ * variable): it builds the server and the web app when stale, and the server has its own worker file and native store.
+ */
+const SERVER_START = '@georisk/api/start';
 
 /** Registers `serve`. */
 export const registerServe: RegisterCommand = (program, setExit) => {
@@ -35,13 +27,9 @@ export const registerServe: RegisterCommand = (program, setExit) => {
     .option('--threads <n>', 'worker threads for simulations (default: every core but one)')
     .option('--queue <url>', 'run sweep and sensitivity jobs on `georisk worker`s sharing this Redis queue (env GEORISK_QUEUE)')
     .action(async (flags: ServeFlags) => {
-      const api = findServerPackage();
-      // The server is built and loaded at run time, not bundled into the CLI: it has its own worker file and native store.
-      const { ensureBuilt } = (await import(pathToFileURL(join(api, 'build.mjs')).href)) as { ensureBuilt: () => Promise<void> };
-      await ensureBuilt();
-      const server = (await import(pathToFileURL(join(api, 'dist', 'server.js')).href)) as { main: (argv: string[]) => Promise<number> };
+      const server = (await import(SERVER_START)) as { startServer: typeof startServer };
       const argv = Object.entries(flags).flatMap(([name, value]) => (value === undefined ? [] : [`--${name}`, String(value)]));
-      const status = await server.main(argv);
+      const status = await server.startServer(argv);
       setExit(status === 0 ? EXIT.ok : status === 2 ? EXIT.usage : EXIT.failed);
     });
 };

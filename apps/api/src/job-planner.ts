@@ -1,0 +1,101 @@
+/** Turns sweep and sensitivity requests into job work: plans them on their scenario and checks their cost. */
+import {
+  analyseSensitivity,
+  planSensitivity,
+  planSweep,
+  pointMeans,
+  type QuantileName,
+  type SensitivityPlan,
+  type SweepPlan,
+} from '@georisk/engine';
+import { ApiError } from './errors.ts';
+import { type JobWork, sweepWork } from './jobs.ts';
+import { locateIssues, type ScenarioCatalog } from './scenario-catalog.ts';
+import { type SensitivityRequest, SensitivityRequestSchema, type SweepRequest, SweepRequestSchema } from './schemas.ts';
+
+/** Plans jobs within the per-request trial budget and the per-job sweep budget. */
+export class JobPlanner {
+  constructor(
+    private readonly scenarios: ScenarioCatalog,
+    /** Ceiling on trials × steps for one point. */
+    private readonly budget: number,
+    /** Ceiling on points × trials × steps for one job. */
+    private readonly sweepBudget: number,
+  ) {}
+
+  /** A sweep job: each point's row as `georisk sweep` writes it. */
+  sweep(body: SweepRequest): JobWork {
+    return sweepWork(this.planSweep(body));
+  }
+
+  /** A sensitivity job: its points are a sweep; each point keeps its metric means, analysed at the end. */
+  sensitivity(body: SensitivityRequest): JobWork {
+    const loaded = this.scenarios.fromRequest(body);
+    let plan: SensitivityPlan;
+    try {
+      plan = planSensitivity(loaded.scenario, {
+        method: body.method,
+        trials: body.trials,
+        seed: body.seed,
+        resamples: body.resamples,
+        budget: this.budget,
+        ...(body.vary ? { vary: body.vary } : {}),
+        ...(body.metrics ? { metrics: body.metrics } : {}),
+        ...(body.samples !== undefined ? { samples: body.samples } : {}),
+        ...(body.percentiles ? { percentiles: body.percentiles } : {}),
+      });
+    } catch (error) {
+      throw locateIssues(loaded, error);
+    }
+    const sweepPlan = this.checkCost(plan.sweep);
+    return {
+      plan: sweepPlan,
+      columns: sweepPlan.metrics.map((m) => `${m}.mean`),
+      row: (_index, summary) => pointMeans(sweepPlan, summary),
+      finish: (rows) =>
+        analyseSensitivity(
+          plan,
+          sweepPlan.points.map((_, i) => (rows.get(i) ?? []).map((x) => x ?? Number.NaN)),
+        ),
+    };
+  }
+
+  /** The job a stored request describes (when resuming one after a restart). */
+  stored(kind: string, request: unknown): JobWork {
+    return kind === 'sensitivity'
+      ? this.sensitivity(SensitivityRequestSchema.parse(request))
+      : this.sweep(SweepRequestSchema.parse(request));
+  }
+
+  private planSweep(body: SweepRequest): SweepPlan {
+    const loaded = this.scenarios.fromRequest(body);
+    let plan: SweepPlan;
+    try {
+      plan = planSweep(loaded.scenario, {
+        design: body.design,
+        trials: body.trials,
+        seed: body.seed,
+        budget: this.budget,
+        ...(body.metrics ? { metrics: body.metrics } : {}),
+        ...(body.quantiles ? { quantiles: body.quantiles as QuantileName[] } : {}),
+      });
+    } catch (error) {
+      throw locateIssues(loaded, error);
+    }
+    return this.checkCost(plan);
+  }
+
+  private checkCost(plan: SweepPlan): SweepPlan {
+    const steps = Math.round(plan.scenario.time.horizon / plan.scenario.time.dt);
+    const cost = plan.points.length * plan.trials * steps;
+    if (cost > this.sweepBudget) {
+      throw new ApiError(
+        400,
+        'budget_exceeded',
+        `${plan.points.length} points × ${plan.trials} trials × ${steps} steps = ${cost.toExponential(2)} trial-steps exceeds the sweep budget of ${this.sweepBudget.toExponential(2)}`,
+        'trials',
+      );
+    }
+    return plan;
+  }
+}

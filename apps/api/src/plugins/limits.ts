@@ -1,0 +1,100 @@
+/**
+ * The server's limits on what clients may ask of it: load shedding (503 `overloaded`), requests per
+ * address (429 `rate_limited`, tighter on the simulation routes) and simulation jobs per address
+ * (429 `too_many_jobs`). The body size limit is Fastify's own option, set from DEFAULT_BODY_LIMIT.
+ */
+import rateLimit from '@fastify/rate-limit';
+import underPressure from '@fastify/under-pressure';
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import { ApiError } from '../errors.ts';
+
+/** Default body limit: a scenario document of MAX_DOCUMENT_CHARS plus its JSON envelope. */
+export const DEFAULT_BODY_LIMIT = 256 * 1024;
+
+/** Requests per address and window, for all routes and for the simulation routes. */
+export interface RateLimitOptions {
+  max: number;
+  simulationMax: number;
+  timeWindowMs: number;
+}
+
+/** When to shed load: event loop lag or heap size. */
+export interface PressureOptions {
+  maxEventLoopDelayMs: number;
+  maxHeapUsedBytes: number;
+  sampleIntervalMs?: number | undefined;
+}
+
+export interface LimitsOptions {
+  /** false turns rate limiting off. */
+  rateLimit?: RateLimitOptions | false | undefined;
+  /** false turns load shedding off. */
+  pressure?: PressureOptions | false | undefined;
+}
+
+const limits: FastifyPluginAsync<LimitsOptions> = async (app, options) => {
+  if (options.pressure !== false) {
+    // Simulations never block the event loop, so lag or a swollen heap here means trouble: shed load early.
+    const pressure = options.pressure ?? { maxEventLoopDelayMs: 1000, maxHeapUsedBytes: 2 * 1024 ** 3 };
+    await app.register(underPressure, {
+      maxEventLoopDelay: pressure.maxEventLoopDelayMs,
+      maxHeapUsedBytes: pressure.maxHeapUsedBytes,
+      ...(pressure.sampleIntervalMs === undefined ? {} : { sampleInterval: pressure.sampleIntervalMs }),
+      pressureHandler: async (_request, _reply, type) => {
+        throw new ApiError(503, 'overloaded', `the server is overloaded (${type}); try again shortly`, '', 5);
+      },
+    });
+  }
+  if (options.rateLimit !== false) {
+    const limits = options.rateLimit ?? { max: 600, simulationMax: 60, timeWindowMs: 60_000 };
+    await app.register(rateLimit, {
+      max: limits.max,
+      timeWindow: limits.timeWindowMs,
+      errorResponseBuilder: (_request, context) => new ApiError(429, 'rate_limited', `rate limit exceeded, retry in ${context.after}`),
+    });
+  }
+};
+
+/** Load shedding and rate limits, for the whole app (not encapsulated). */
+export const limitsPlugin = fp(limits, { name: 'georisk-limits' });
+
+/** The route config of a simulation route. */
+export interface SimulationRouteConfig {
+  rateLimit?: { max: number; timeWindow: number };
+}
+
+/** The simulation routes get a tighter limit than reads: each request can cost seconds of CPU. */
+export function simulationRouteConfig(rateLimit: RateLimitOptions | false | undefined): SimulationRouteConfig {
+  return rateLimit === false ? {} : { rateLimit: { max: rateLimit?.simulationMax ?? 60, timeWindow: rateLimit?.timeWindowMs ?? 60_000 } };
+}
+
+/** Rate limits count requests, not CPU: a per-address cap keeps one client from taking every slot of the pool. */
+export class JobsPerClient {
+  private readonly running = new Map<string, number>();
+
+  /** `max` jobs at once per address; false turns the cap off. */
+  constructor(private readonly max: number | false) {}
+
+  /** Runs `work` as one of the address's jobs; 429 `too_many_jobs` when it already has `max`. */
+  async run<T>(ip: string, work: () => Promise<T>): Promise<T> {
+    const running = this.running.get(ip) ?? 0;
+    if (this.max !== false && running >= this.max) {
+      throw new ApiError(
+        429,
+        'too_many_jobs',
+        `this address already has ${running} simulation jobs running; wait for one to finish`,
+        '',
+        5,
+      );
+    }
+    this.running.set(ip, running + 1);
+    try {
+      return await work();
+    } finally {
+      const left = (this.running.get(ip) ?? 1) - 1;
+      if (left === 0) this.running.delete(ip);
+      else this.running.set(ip, left);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+/** Small helpers the route plugins share: reading a request part with zod, and noticing a client that went away. */
+import type { FastifyReply } from 'fastify';
+import type { z } from 'zod';
+
+/** Parses a body (or params, or query) with a zod schema; failures become 400 `{code, message, path}` in the error handler. */
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  return schema.parse(body ?? {});
+}
+
+/**
+ * A signal that fires when the client goes away before the answer is sent. (Fastify's
+ * `request.signal` listens for the request's 'close', which Node emits as soon as a body has been
+ * read, so it would cancel every POST; the response's 'close' before its end is the real sign.)
+ */
+export function clientGone(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableEnded) controller.abort(new Error('client closed the connection'));
+  });
+  return controller.signal;
+}

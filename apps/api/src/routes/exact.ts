@@ -1,0 +1,43 @@
+/** `POST /api/exact`: an exact analysis on the pool (scenarios whose tracks form a finite Markov chain). */
+import { buildModel } from '@georisk/engine';
+import type { FastifyPluginAsync } from 'fastify';
+import { errorResponses, jsonContent } from '../openapi-parts.ts';
+import type { JobsPerClient, SimulationRouteConfig } from '../plugins/limits.ts';
+import type { SimulationPool } from '../pool.ts';
+import { clientGone, parseBody } from '../request-helpers.ts';
+import { locateIssues, type ScenarioCatalog } from '../scenario-catalog.ts';
+import { ExactRequestSchema } from '../schemas.ts';
+
+export interface ExactRoutesOptions {
+  scenarios: ScenarioCatalog;
+  pool: SimulationPool;
+  simulationLimit: SimulationRouteConfig;
+  jobsPerClient: JobsPerClient;
+}
+
+/** The exact-analysis route. */
+export const exactRoutes: FastifyPluginAsync<ExactRoutesOptions> = async (app, { scenarios, pool, simulationLimit, jobsPerClient }) => {
+  app.post('/api/exact', { config: simulationLimit }, async (request, reply) => {
+    const body = parseBody(ExactRequestSchema, request.body);
+    const loaded = scenarios.fromRequest(body);
+    try {
+      // Checked here first, so a bad document or override costs no trip to a worker.
+      buildModel(loaded.scenario, body.overrides);
+      const signal = clientGone(reply);
+      return await jobsPerClient.run(request.ip, () => pool.exact(loaded.scenario, body.overrides, signal));
+    } catch (error) {
+      throw locateIssues(loaded, error);
+    }
+  });
+};
+
+/** The exact route in the OpenAPI document. */
+export const EXACT_PATHS = {
+  '/api/exact': {
+    post: {
+      summary: 'Solve a scenario exactly (scenarios whose tracks form a finite Markov chain)',
+      requestBody: { required: true, content: jsonContent('ExactRequest') },
+      responses: { 200: { description: 'exact result' }, ...errorResponses(400, 404, 413, 429, 503) },
+    },
+  },
+};

@@ -1,0 +1,93 @@
+/** What every classroom route shares: the store, the token checks, the limits, the clock and the exercises being revealed. */
+import type { Exercise, LoadedScenario } from '@georisk/engine';
+import { z } from 'zod';
+import { ClassroomStore, type StoredExercise } from '../../classroom-store.ts';
+import { ApiError } from '../../errors.ts';
+import type { SimulationPool } from '../../pool.ts';
+import { definition, ExerciseAccess } from './access.ts';
+import { SubmissionRate } from './submission-rate.ts';
+import type { ExerciseTemplate } from './templates.ts';
+
+export interface ClassroomOptions {
+  /** Students one exercise admits (409 `class_full` beyond). */
+  maxStudents?: number;
+  /** Submissions one student may make per minute (429 `submission_rate_limited` beyond). */
+  submissionsPerMinute?: number;
+  /** The clock, for tests of the deadline. */
+  now?: () => number;
+}
+
+export const DEFAULT_MAX_STUDENTS = 60;
+export const DEFAULT_SUBMISSIONS_PER_MINUTE = 10;
+/** Classroom bodies are small; a scenario-sized body here is a mistake or an attack. */
+const BODY_LIMIT = 64 * 1024;
+/** The route options of the classroom routes that take a body. */
+export const WITH_BODY = { bodyLimit: BODY_LIMIT };
+
+/** Path parameter `:id` of the classroom routes. */
+export const IdParams = z.strictObject({ id: z.uuid('must be an exercise id') });
+
+/** The classroom's state and services, made once when the routes are registered. */
+export interface Classroom {
+  store: ClassroomStore;
+  access: ExerciseAccess;
+  pool: SimulationPool;
+  /** A library or saved scenario by id; throws a 404 ApiError when there is none. */
+  scenario: (id: string) => LoadedScenario;
+  /** Ceiling on trials × steps for one run. */
+  budget: number;
+  templates: ExerciseTemplate[];
+  now: () => number;
+  maxStudents: number;
+  submissions: SubmissionRate;
+  /** Exercises being revealed now, so a double click runs the scenario once. */
+  revealing: Set<string>;
+}
+
+/** Sets up the classroom over the server's database. */
+export function createClassroom(
+  db: ConstructorParameters<typeof ClassroomStore>[0],
+  services: Pick<Classroom, 'pool' | 'scenario' | 'budget' | 'templates'>,
+  options: ClassroomOptions | undefined,
+): Classroom {
+  const store = new ClassroomStore(db);
+  return {
+    ...services,
+    store,
+    access: new ExerciseAccess(store),
+    now: options?.now ?? Date.now,
+    maxStudents: options?.maxStudents ?? DEFAULT_MAX_STUDENTS,
+    submissions: new SubmissionRate(options?.submissionsPerMinute ?? DEFAULT_SUBMISSIONS_PER_MINUTE),
+    revealing: new Set(),
+  };
+}
+
+/** Why an exercise takes no more joins or submissions (revealed, or past its deadline), or undefined while it is open. */
+export function closedReason(e: StoredExercise, now: number): ApiError | undefined {
+  if (e.status === 'revealed')
+    return new ApiError(409, 'already_revealed', 'the teacher has revealed the results; submissions are closed', '');
+  const deadline = Date.parse(definition(e).deadline);
+  if (now >= deadline) {
+    return new ApiError(
+      409,
+      'deadline_passed',
+      `submissions closed at the deadline (${definition(e).deadline}); nothing was saved, ask your teacher if you need more time`,
+      'deadline',
+    );
+  }
+  return undefined;
+}
+
+/** What a student sees of an exercise: everything but other students and the teacher's secrets. */
+export function publicExercise(exercise: Exercise) {
+  return {
+    scenarioId: exercise.scenarioId,
+    title: exercise.title,
+    briefing: exercise.briefing,
+    teams: exercise.teams,
+    levers: exercise.levers,
+    questions: exercise.questions,
+    deadline: exercise.deadline,
+    trials: exercise.trials,
+  };
+}

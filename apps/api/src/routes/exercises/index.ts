@@ -1,0 +1,43 @@
+/**
+ * Classroom exercises over HTTP (`/api/exercises`): a teacher creates one and gets a join code
+ * and a secret teacher token; students join with the code and a display name and get their own
+ * token; they submit forecasts and decisions until the deadline; the teacher reveals, which runs
+ * the scenario twice on the pool (the class's decisions, and no action, with the same seed) and
+ * stores the debrief. Tokens travel as `Authorization: Bearer …`; only their hashes are stored.
+ */
+import type { LoadedScenario } from '@georisk/engine';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ClassroomStore } from '../../classroom-store.ts';
+import type { SimulationPool } from '../../pool.ts';
+import { type ClassroomOptions, createClassroom } from './classroom.ts';
+import { registerDebriefRoutes } from './debrief-routes.ts';
+import { registerStudentRoutes } from './student-routes.ts';
+import { registerTeacherRoutes } from './teacher-routes.ts';
+import { loadTemplates } from './templates.ts';
+
+export type { ClassroomOptions } from './classroom.ts';
+export { CLASSROOM_PATHS } from './openapi-paths.ts';
+
+export interface ExerciseRoutesOptions {
+  db: ConstructorParameters<typeof ClassroomStore>[0];
+  pool: SimulationPool;
+  /** A library or saved scenario by id; throws a 404 ApiError when there is none. */
+  scenario: (id: string) => LoadedScenario;
+  /** The folder holding exercises/ (the scenario library). */
+  scenariosDir: string;
+  /** Ceiling on trials × steps for one run. */
+  budget: number;
+  options: ClassroomOptions | undefined;
+}
+
+/** The classroom routes. */
+export const exerciseRoutes: FastifyPluginAsync<ExerciseRoutesOptions> = async (
+  app,
+  { db, pool, scenario, scenariosDir, budget, options },
+) => {
+  const templates = loadTemplates(scenariosDir, (file, why) => app.log.warn({ file, why }, 'exercise template left out'));
+  const classroom = createClassroom(db, { pool, scenario, budget, templates }, options);
+  registerTeacherRoutes(app, classroom);
+  registerStudentRoutes(app, classroom);
+  registerDebriefRoutes(app, classroom);
+};

@@ -1,0 +1,74 @@
+/** The classroom routes in the OpenAPI document. */
+const exerciseId = [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }];
+const bearerAuth = [{ name: 'authorization', in: 'header', required: true, schema: { type: 'string' }, description: 'Bearer <token>' }];
+const answer = (description: string, ...errors: number[]) => ({
+  200: { description },
+  ...Object.fromEntries(
+    errors.map((s) => [
+      String(s),
+      { description: 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+    ]),
+  ),
+});
+
+/** The classroom routes in the OpenAPI document. */
+export const CLASSROOM_PATHS = {
+  '/api/exercises/templates': {
+    get: { summary: 'The ready exercises shipped in scenarios/exercises/ (with their teacher guides)', responses: answer('templates') },
+  },
+  '/api/exercises': {
+    post: {
+      summary: 'Create a classroom exercise; answers 201 with `{id, joinCode, teacherToken, teacherPath}` (the token is shown once)',
+      requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Exercise' } } } },
+      responses: answer('created (201)', 400, 413),
+    },
+  },
+  '/api/exercises/join': {
+    post: {
+      summary: 'A student joins with `{code, name, team}`; answers 201 with `{exerciseId, studentToken}`',
+      responses: answer('joined (201)', 400, 404, 409),
+    },
+  },
+  '/api/exercises/{id}': {
+    get: {
+      summary: 'Teacher: the exercise, its join code and who has submitted',
+      parameters: [...exerciseId, ...bearerAuth],
+      responses: answer('exercise', 401, 403, 404),
+    },
+  },
+  '/api/exercises/{id}/me': {
+    get: {
+      summary: 'Student: the briefing, levers, questions and their own submission only',
+      parameters: [...exerciseId, ...bearerAuth],
+      responses: answer('briefing', 401, 403, 404),
+    },
+  },
+  '/api/exercises/{id}/submission': {
+    put: {
+      summary: 'Student: submit or replace `{forecasts, decisions}` before the deadline',
+      parameters: [...exerciseId, ...bearerAuth],
+      responses: answer('saved', 400, 401, 403, 404, 409, 429),
+    },
+  },
+  '/api/exercises/{id}/reveal': {
+    post: {
+      summary: "Teacher: run the scenario with the class's decisions and with none (same seed), score every forecast, close the exercise",
+      parameters: [...exerciseId, ...bearerAuth],
+      responses: answer('debrief', 401, 403, 404, 409, 503),
+    },
+  },
+  '/api/exercises/{id}/debrief': {
+    get: {
+      summary: 'Teacher or student, after the reveal: scores, leaderboard, calibration, decisions against no action',
+      parameters: [...exerciseId, ...bearerAuth],
+      responses: answer('debrief', 401, 403, 404),
+    },
+  },
+  '/api/exercises/{id}/debrief.csv': {
+    get: {
+      summary: 'The debrief as CSV (one row per student and question)',
+      parameters: [...exerciseId, ...bearerAuth],
+      responses: answer('text/csv', 401, 403, 404),
+    },
+  },
+};

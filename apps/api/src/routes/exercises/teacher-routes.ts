@@ -1,0 +1,83 @@
+/** The teacher's classroom routes: templates, creating an exercise, following it, and revealing the results. */
+import { randomUUID } from 'node:crypto';
+import { type Exercise, ExerciseSchema } from '@georisk/engine';
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../../errors.ts';
+import { definition } from './access.ts';
+import { checkAgainstScenario } from './check-exercise.ts';
+import { type Classroom, IdParams, WITH_BODY } from './classroom.ts';
+import { type RevealResult, runReveal } from './reveal.ts';
+import { newJoinCode, newToken, sha256 } from './tokens.ts';
+
+/** The longest an exercise may stay open. */
+const MAX_DEADLINE_DAYS = 60;
+
+/** 400 unless the deadline lies between now and MAX_DEADLINE_DAYS from now. */
+function checkDeadline(exercise: Exercise, now: number): void {
+  const deadline = Date.parse(exercise.deadline);
+  if (deadline <= now)
+    throw new ApiError(400, 'invalid_request', 'deadline: the deadline is in the past; choose a time later than now', 'deadline');
+  if (deadline > now + MAX_DEADLINE_DAYS * 86_400_000) {
+    throw new ApiError(400, 'invalid_request', `deadline: choose a deadline within ${MAX_DEADLINE_DAYS} days`, 'deadline');
+  }
+}
+
+/** Registers the teacher's routes. */
+export function registerTeacherRoutes(app: FastifyInstance, classroom: Classroom): void {
+  const { store, access } = classroom;
+
+  app.get('/api/exercises/templates', async () => ({ templates: classroom.templates }));
+
+  app.post('/api/exercises', WITH_BODY, async (request, reply) => {
+    const exercise = ExerciseSchema.parse(request.body ?? {});
+    checkDeadline(exercise, classroom.now());
+    checkAgainstScenario(exercise, classroom.scenario, classroom.budget);
+    const id = randomUUID();
+    const teacherToken = newToken();
+    let joinCode = newJoinCode();
+    while (store.codeTaken(joinCode)) joinCode = newJoinCode();
+    store.createExercise({ id, joinCode, teacherHash: sha256(teacherToken), definition: exercise });
+    return reply
+      .code(201)
+      .header('location', `/api/exercises/${id}`)
+      .header('cache-control', 'no-store')
+      .send({ id, joinCode, teacherToken, teacherPath: `#/teach/${id}?token=${teacherToken}`, joinPath: '#/join' });
+  });
+
+  app.get('/api/exercises/:id', async (request, reply) => {
+    const { id } = IdParams.parse(request.params);
+    const e = access.asTeacher(request, id);
+    const students = store.students(id);
+    reply.header('cache-control', 'no-store');
+    return {
+      id: e.id,
+      joinCode: e.joinCode,
+      status: e.status,
+      createdAt: e.createdAt,
+      revealedAt: e.revealedAt,
+      exercise: definition(e),
+      limits: { maxStudents: classroom.maxStudents, submissionsPerMinute: classroom.submissions.perMinute },
+      students: students.map((s) => ({ id: s.id, name: s.name, team: s.team, joinedAt: s.joinedAt, submittedAt: s.submittedAt })),
+      submitted: students.filter((s) => s.submission !== null).length,
+    };
+  });
+
+  app.post('/api/exercises/:id/reveal', WITH_BODY, async (request) => {
+    const { id } = IdParams.parse(request.params);
+    const e = access.asTeacher(request, id);
+    if (e.status === 'revealed')
+      throw new ApiError(409, 'already_revealed', 'this exercise has been revealed already; GET its debrief', '');
+    if (classroom.revealing.has(id)) throw new ApiError(409, 'reveal_in_progress', 'the reveal is already running; wait for it', '', 2);
+    classroom.revealing.add(id);
+    try {
+      const exercise = definition(e);
+      const loaded = checkAgainstScenario(exercise, classroom.scenario, classroom.budget);
+      const students = store.students(id).filter((s) => s.submission !== null);
+      const result: RevealResult = await runReveal(exercise, loaded, students, classroom.pool);
+      if (!store.reveal(id, result)) throw new ApiError(409, 'already_revealed', 'this exercise has been revealed already', '');
+      return { status: 'revealed', ...result };
+    } finally {
+      classroom.revealing.delete(id);
+    }
+  });
+}

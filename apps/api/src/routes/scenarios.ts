@@ -1,0 +1,139 @@
+/** `/api/scenarios`: the library and saved scenarios, one scenario with its text, and checking or saving a document. */
+import { GeoriskError, scenarioHash } from '@georisk/engine';
+import type { FastifyPluginAsync } from 'fastify';
+import { ApiError } from '../errors.ts';
+import type { ScenarioSummary } from '../library.ts';
+import { ANY_OBJECT, errorResponses, ID_PARAM, jsonContent } from '../openapi-parts.ts';
+import { parseBody } from '../request-helpers.ts';
+import type { ScenarioCatalog } from '../scenario-catalog.ts';
+import { DocumentRequestSchema, IdParamsSchema } from '../schemas.ts';
+import type { Store } from '../store.ts';
+
+export interface ScenarioRoutesOptions {
+  scenarios: ScenarioCatalog;
+  store: Store;
+}
+
+/** A document from a JSON `{text}` body or a raw YAML body. */
+function documentText(body: unknown): string {
+  return parseBody(DocumentRequestSchema, typeof body === 'string' ? { text: body } : body).text;
+}
+
+/** The library's scenarios, then the saved ones. */
+function listScenarios(scenarios: ScenarioCatalog, store: Store): ScenarioSummary[] {
+  const list: ScenarioSummary[] = [...scenarios.library.values()].map(({ id, title, question, tags, hash, source }) => ({
+    id,
+    title,
+    question,
+    tags,
+    hash,
+    source,
+  }));
+  for (const s of store.listScenarios()) {
+    list.push({ id: s.id, title: s.title, question: s.question, tags: s.tags, hash: s.hash, source: 'user' });
+  }
+  return list;
+}
+
+/** The verdict on a document: what it defines when valid, every issue when not. */
+function validateDocument(scenarios: ScenarioCatalog, text: string) {
+  try {
+    const { loaded, model } = scenarios.check(text);
+    const s = loaded.scenario;
+    return {
+      valid: true,
+      id: s.id,
+      title: s.title ?? null,
+      hash: scenarioHash(model),
+      steps: model.steps,
+      tracks: model.tracks.map((t) => t.name),
+      parameters: Object.keys(s.parameters),
+      metrics: model.metrics.map((m) => m.name),
+      warnings: loaded.locate(model.warnings),
+      issues: [],
+    };
+  } catch (error) {
+    if (!(error instanceof GeoriskError)) throw error;
+    // An invalid document is this route's normal answer, not a failed request.
+    return { valid: false, issues: error.issues, warnings: [] };
+  }
+}
+
+/** The scenario routes. */
+export const scenarioRoutes: FastifyPluginAsync<ScenarioRoutesOptions> = async (app, { scenarios, store }) => {
+  app.get('/api/scenarios', async () => ({ scenarios: listScenarios(scenarios, store) }));
+
+  app.get('/api/scenarios/:id', async (request) => {
+    const { id } = parseBody(IdParamsSchema, request.params);
+    const entry = scenarios.library.get(id);
+    if (entry) {
+      const { loaded, text, ...summary } = entry;
+      return { ...summary, text, scenario: loaded.scenario };
+    }
+    const stored = store.getScenario(id);
+    if (!stored) throw new ApiError(404, 'not_found', `no scenario with id "${id}"`, 'id');
+    const { loaded } = scenarios.byId(id);
+    const { id: savedId, title, question, tags, hash, createdAt, text } = stored;
+    return { id: savedId, title, question, tags, hash, source: 'user', createdAt, text, scenario: loaded.scenario };
+  });
+
+  app.post('/api/scenarios/validate', async (request) => validateDocument(scenarios, documentText(request.body)));
+
+  app.post('/api/scenarios', async (request, reply) => {
+    const text = documentText(request.body);
+    const { loaded, model } = scenarios.check(text);
+    const s = loaded.scenario;
+    const hash = scenarioHash(model);
+    const saved = store.saveScenario({
+      id: `${s.id}-${hash.slice(0, 12)}`,
+      hash,
+      documentId: s.id,
+      title: s.title ?? null,
+      question: s.question?.trim() ?? null,
+      tags: s.tags ?? [],
+      text,
+    });
+    return reply
+      .code(201)
+      .header('location', `/api/scenarios/${saved.id}`)
+      .send({ id: saved.id, hash: saved.hash, documentId: saved.documentId, createdAt: saved.createdAt });
+  });
+};
+
+/** The scenarios routes in the OpenAPI document. */
+export const SCENARIO_PATHS = {
+  '/api/scenarios': {
+    get: {
+      summary: 'The scenario library and saved user scenarios (id, title, question, tags, hash)',
+      responses: { 200: { description: 'list' } },
+    },
+    post: {
+      summary: 'Save a user scenario; returns its id and hash',
+      requestBody: {
+        required: true,
+        content: { ...jsonContent('DocumentRequest'), 'application/yaml': { schema: { type: 'string' } } },
+      },
+      responses: {
+        201: { description: 'saved', content: { 'application/json': { schema: ANY_OBJECT } } },
+        ...errorResponses(400, 413, 429),
+      },
+    },
+  },
+  '/api/scenarios/{id}': {
+    get: {
+      summary: 'One scenario: metadata, its text and the expanded document',
+      parameters: ID_PARAM,
+      responses: { 200: { description: 'scenario' }, ...errorResponses(404) },
+    },
+  },
+  '/api/scenarios/validate': {
+    post: {
+      summary: 'Check a document: `{valid, issues, warnings}`, each issue with code, path, line, column and hint',
+      requestBody: {
+        required: true,
+        content: { ...jsonContent('DocumentRequest'), 'application/yaml': { schema: { type: 'string' } } },
+      },
+      responses: { 200: { description: 'the verdict' }, ...errorResponses(400, 413, 429) },
+    },
+  },
+};

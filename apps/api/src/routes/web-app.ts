@@ -1,0 +1,42 @@
+/** `/`: the built web app's files (hashed assets cached for a year, HTML always revalidated), or a short page pointing to the API. */
+import fastifyStatic from '@fastify/static';
+import type { FastifyPluginAsync } from 'fastify';
+
+export interface WebAppRoutesOptions {
+  /** The built web app (apps/web/dist); undefined serves the index page instead. */
+  webDir: string | undefined;
+}
+
+const INDEX_PAGE = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>georisk</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1d2430}code{background:#eef1f5;padding:0 .2rem}</style>
+</head>
+<body>
+<h1>georisk</h1>
+<p>Probabilistic escalation scenarios: seeded Monte Carlo and exact analysis, reproducible bit for bit.</p>
+<p>The web app is not built here (build it with <code>pnpm --filter @georisk/web build</code>, or start with <code>pnpm start</code>, which builds it). The REST API:</p>
+<ul>
+<li><a href="/api/docs">API documentation</a> (<a href="/api/openapi.json">OpenAPI document</a>)</li>
+<li><a href="/api/scenarios">the scenario library</a></li>
+<li><a href="/api/health">health</a></li>
+</ul>
+</body>
+</html>
+`;
+
+/** The web app's routes. */
+export const webAppRoutes: FastifyPluginAsync<WebAppRoutesOptions> = async (app, { webDir }) => {
+  if (webDir === undefined) {
+    app.get('/', { config: { rateLimit: false } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(INDEX_PAGE));
+    return;
+  }
+  await app.register(fastifyStatic, {
+    root: webDir,
+    prefix: '/',
+    wildcard: false,
+    setHeaders: (res, path) => {
+      res.header('cache-control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
+    },
+  });
+};
