@@ -120,7 +120,7 @@ export class SimulationPool {
   private task(task: ChunkTask, signal: AbortSignal): Promise<ChunkOutcome>;
   private async task(task: EngineTask, signal: AbortSignal): Promise<ChunkOutcome | ExactOutcome> {
     try {
-      return await (task.kind === 'exact' ? this.pool.run(task, signal) : this.pool.run(task, signal));
+      return await this.pool.run(task, signal);
     } catch (error) {
       if (error instanceof Error && /queue is at limit/i.test(error.message)) {
         throw new ApiError(503, 'server_busy', 'the server is busy; try again shortly', '', RETRY_AFTER_SECONDS);

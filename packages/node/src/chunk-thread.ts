@@ -1,6 +1,4 @@
 /** The one worker-thread entry of the CLI and the server: runs any engine task with this thread's model cache. */
-
-import type { Issue } from '@georisk/engine';
 import { type ChunkOutcome, type EngineTask, type ExactOutcome, ModelCache, runChunkTask } from '@georisk/engine/chunks';
 import { encodeSummary } from '@georisk/queue/summary-codec';
 
@@ -15,7 +13,7 @@ export interface ThreadTask {
 export type EncodedOutcome = ChunkOutcome<string>;
 
 /** What a thread returns. */
-export type ThreadOutcome = ChunkOutcome | ExactOutcome | EncodedOutcome | { issues: Issue[] };
+export type ThreadOutcome = ChunkOutcome | ExactOutcome | EncodedOutcome;
 
 // A thread runs many chunks of the same run or sweep; it compiles the scenario once.
 const cache = new ModelCache();

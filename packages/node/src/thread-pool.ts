@@ -53,6 +53,7 @@ export class ThreadPool {
   /** Runs a task on a thread; `signal` stops it (the promise rejects). */
   run(task: ExactTask, signal?: AbortSignal): Promise<ExactOutcome>;
   run(task: ChunkTask, signal?: AbortSignal): Promise<ChunkOutcome>;
+  run(task: EngineTask, signal?: AbortSignal): Promise<ChunkOutcome | ExactOutcome>;
   run(task: EngineTask, signal?: AbortSignal): Promise<ThreadOutcome> {
     return this.piscina.run({ task }, signal === undefined ? {} : { signal });
   }
