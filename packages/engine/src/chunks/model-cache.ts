@@ -13,6 +13,7 @@ export function modelKey(scenario: ScenarioDocument, overrides: Overrides): stri
 /**
  * The model of the latest task, and for sweeps the scenario compiled without overrides: compiling
  * costs about as much as a few hundred trials, so a sweep sets each point's values on one base model.
+ * A run's key is `modelKey`; a sweep point's is its sweep's fingerprint and the point's index.
  */
 export class ModelCache {
   private current: { key: string; model: Model } | undefined;
@@ -20,19 +21,17 @@ export class ModelCache {
 
   /** The model a chunk task runs, compiled only when its key differs from the previous task's. */
   modelFor(task: ChunkTask): Model {
-    const key = task.kind === 'run' ? task.key : `${task.sweep}:${task.point}`;
-    if (this.current?.key === key) return this.current.model;
-    const model =
-      task.kind === 'run'
-        ? buildModel(task.scenario, task.overrides)
-        : withParameterValues(this.baseModel(task.sweep, task.scenario), task.overrides);
-    this.current = { key, model };
-    return model;
+    if (task.kind === 'run') return this.modelOf(task.scenario, task.overrides, task.key);
+    const key = `${task.sweep}:${task.point}`;
+    if (this.current?.key !== key)
+      this.current = { key, model: withParameterValues(this.baseModel(task.sweep, task.scenario), task.overrides) };
+    return this.current.model;
   }
 
-  /** The model of a scenario and overrides (e.g. to plan or finalize a run), cached under `modelKey`. */
+  /** The model of a scenario and overrides (e.g. to plan or finalize a run), cached under `key`. */
   modelOf(scenario: ScenarioDocument, overrides: Overrides, key = modelKey(scenario, overrides)): Model {
-    return this.modelFor({ kind: 'run', scenario, key, overrides, seed: 0, chunk: { firstTrial: 0, trials: 0 } });
+    if (this.current?.key !== key) this.current = { key, model: buildModel(scenario, overrides) };
+    return this.current.model;
   }
 
   /** Takes a model already compiled under `key`, so the thread that planned a run need not compile it again. */

@@ -44,6 +44,20 @@ export interface ScheduleOptions<T, S> {
   signal?: CancelSignal;
 }
 
+/** Holds results that arrive early and passes each on once every earlier chunk's has been. */
+function inChunkOrder<S>(deliver: (index: number, summary: S) => void): (index: number, summary: S) => void {
+  const early = new Map<number, S>();
+  let next = 0;
+  return (index, summary) => {
+    early.set(index, summary);
+    while (early.has(next)) {
+      const ready = early.get(next) as S;
+      early.delete(next);
+      deliver(next++, ready);
+    }
+  };
+}
+
 /**
  * Runs tasks 0..count-1 on the lanes. Each lane holds up to its capacity, but near the end no more
  * than its share of what is left: a task queued on a lane is committed to it, and the others would
@@ -55,9 +69,8 @@ export async function scheduleChunks<T, S>(options: ScheduleOptions<T, S>): Prom
   const { count, lanes, signal } = options;
   const held = lanes.map(() => 0);
   const failures: { index: number; issues: Issue[] }[] = [];
-  const finished = new Map<number, S>();
+  const deliver = inChunkOrder(options.onSummary);
   let next = 0;
-  let nextToDeliver = 0;
   let broken = false;
   let waiting: (() => void)[] = [];
   const stopped = () => broken || failures.length > 0 || signal?.aborted === true;
@@ -79,12 +92,8 @@ export async function scheduleChunks<T, S>(options: ScheduleOptions<T, S>): Prom
     held[lane] = (held[lane] ?? 0) - 1;
     if ('issues' in outcome) failures.push({ index, issues: outcome.issues });
     else {
-      finished.set(index, outcome.summary);
       options.onChunkDone?.(index);
-      for (let ready = finished.get(nextToDeliver); ready !== undefined; ready = finished.get(nextToDeliver)) {
-        finished.delete(nextToDeliver);
-        options.onSummary(nextToDeliver++, ready);
-      }
+      deliver(index, outcome.summary);
     }
     wakeAll();
   };
