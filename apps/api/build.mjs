@@ -1,12 +1,12 @@
 // Bundles the server (and the engine it imports) into dist/ with esbuild, and rebuilds on demand
 // when any source is newer than the bundle, so `pnpm start` never runs stale code and needs no
-// TypeScript loader at run time. The bundling helpers are the CLI's (apps/cli/build.mjs).
+// TypeScript loader at run time. The bundling helpers are @georisk/node's, shared with the CLI.
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleForNode, bundleSources, isOlderThanSources, newestMtime } from '../cli/build.mjs';
+import { bundleForNode, bundleSources, isOlderThanSources, newestMtime } from '@georisk/node/build';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -19,10 +19,10 @@ export function isStale() {
   return isOlderThanSources(marker, bundleSources(here));
 }
 
-/** Builds dist/server.js and dist/worker.js. */
+/** Builds dist/server.js and the worker-thread entry dist/chunk-thread.js. */
 export async function buildServer() {
   await bundleForNode({
-    entries: [join(here, 'src', 'server.ts'), join(here, 'src', 'worker.ts')],
+    entries: [{ in: join(here, 'src', 'server.ts'), out: 'server' }],
     outdir: dist,
     markerFile: marker,
     // Native code (better-sqlite3), thread files (piscina), static assets (swagger-ui) and the queue's

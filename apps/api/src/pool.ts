@@ -5,25 +5,27 @@
  */
 import { availableParallelism } from 'node:os';
 import {
-  type Chunk,
-  contentHash,
   type ExactResult,
-  emptySummary,
   GeoriskError,
-  type Issue,
   type Model,
-  mergeSummaries,
   type Overrides,
-  planChunks,
-  planModel,
-  pointOverrides,
   type RunSummary,
   type ScenarioDocument,
   type SweepPlan,
 } from '@georisk/engine';
-import { Piscina } from 'piscina';
+import {
+  type ChunkOutcome,
+  type ChunkTask,
+  type EngineTask,
+  type ExactOutcome,
+  type ExactTask,
+  type Lane,
+  planChunks,
+  runChunkedPoints,
+  runChunkedTrials,
+} from '@georisk/engine/chunks';
+import { ThreadPool } from '@georisk/node';
 import { ApiError } from './errors.ts';
-import type { WorkerOutcome, WorkerTask } from './worker.ts';
 
 export interface PoolOptions {
   /** Worker threads (default: every core but one, at least one). */
@@ -38,18 +40,6 @@ export interface PoolOptions {
   onWorkerError?: (error: unknown) => void;
 }
 
-/**
- * When this module runs from TypeScript source (tests), worker threads need the tsx loader; they
- * inherit `node --import tsx`, otherwise they are told to load it. The bundle (dist/) needs neither.
- */
-function workerExecArgv(): string[] {
-  const args = process.execArgv;
-  // A loader argument naming tsx itself (not just any path with "tsx" in it: pnpm folder names mention it).
-  const isTsx = (arg: string | undefined) => arg !== undefined && /(^tsx$|^tsx\/|[\\/]tsx[\\/]|^--import=tsx$)/.test(arg);
-  const loaded = args.some((arg, i) => isTsx(arg) && (arg.startsWith('--import=') || ['--import', '--loader'].includes(args[i - 1] ?? '')));
-  return loaded ? args : [...args, '--import', import.meta.resolve('tsx')];
-}
-
 /** How long a client should wait before retrying when the pool is full. */
 const RETRY_AFTER_SECONDS = 5;
 
@@ -57,7 +47,7 @@ export class SimulationPool {
   readonly threads: number;
   readonly maxJobs: number;
   readonly jobDeadlineMs: number;
-  private readonly piscina: Piscina<WorkerTask, WorkerOutcome>;
+  private readonly pool: ThreadPool;
   private jobs = 0;
   private readonly closing = new AbortController();
 
@@ -65,19 +55,15 @@ export class SimulationPool {
     this.threads = options.threads ?? Math.max(1, availableParallelism() - 1);
     this.maxJobs = options.maxJobs ?? this.threads * 4;
     this.jobDeadlineMs = options.jobDeadlineMs ?? 120_000;
-    const fromSource = import.meta.url.endsWith('.ts');
-    this.piscina = new Piscina<WorkerTask, WorkerOutcome>({
-      filename: new URL(`./worker.${fromSource ? 'ts' : 'js'}`, import.meta.url).href,
-      minThreads: this.threads,
-      maxThreads: this.threads,
-      idleTimeout: 60_000,
+    this.pool = new ThreadPool({
+      threads: this.threads,
+      idleTimeoutMs: 60_000,
       // Admission control bounds the work; this is a backstop (each job keeps at most `threads` tasks queued).
       maxQueue: this.maxJobs * this.threads,
-      resourceLimits: { maxOldGenerationSizeMb: options.workerHeapMb ?? 1024 },
-      ...(fromSource ? { execArgv: workerExecArgv() } : {}),
+      heapMb: options.workerHeapMb ?? 1024,
+      // Without a listener, an 'error' event would throw and take the whole server down.
+      onError: (error: unknown) => options.onWorkerError?.(error),
     });
-    // Without a listener, an 'error' event would throw and take the whole server down.
-    this.piscina.on('error', (error: unknown) => options.onWorkerError?.(error));
   }
 
   /** Jobs admitted now (running or waiting for a thread). */
@@ -92,7 +78,7 @@ export class SimulationPool {
 
   /** Tasks waiting for a thread. */
   get queuedTasks(): number {
-    return this.piscina.queueSize;
+    return this.pool.queueSize;
   }
 
   /**
@@ -130,9 +116,11 @@ export class SimulationPool {
   }
 
   /** Runs one task; a full piscina queue (a backstop) becomes a 503 too. */
-  private async task(task: WorkerTask, signal: AbortSignal): Promise<WorkerOutcome> {
+  private task(task: ExactTask, signal: AbortSignal): Promise<ExactOutcome>;
+  private task(task: ChunkTask, signal: AbortSignal): Promise<ChunkOutcome>;
+  private async task(task: EngineTask, signal: AbortSignal): Promise<ChunkOutcome | ExactOutcome> {
     try {
-      return await this.piscina.run(task, { signal });
+      return await this.pool.run(task, signal);
     } catch (error) {
       if (error instanceof Error && /queue is at limit/i.test(error.message)) {
         throw new ApiError(503, 'server_busy', 'the server is busy; try again shortly', '', RETRY_AFTER_SECONDS);
@@ -141,41 +129,22 @@ export class SimulationPool {
     }
   }
 
+  /** `count` lanes on the pool, one task in flight each, stopped by `signal`. */
+  private lanes<T extends ChunkTask>(count: number, signal: AbortSignal): Lane<T, RunSummary>[] {
+    return Array.from({ length: count }, () => ({ run: (task: T) => this.task(task, signal) }));
+  }
+
   /**
    * Runs all trials of a model in fixed chunks on the pool and merges them: the numbers are the
    * same as the CLI's for any number of threads (trial i always draws from the streams of (seed, i)).
    */
   runTrials(model: Model, run: { seed: number; trials: number; overrides: Overrides }, signal?: AbortSignal): Promise<RunSummary> {
-    return this.job(signal, async (jobSignal) => {
-      const chunks = planChunks(run.trials);
-      const key = contentHash({ scenario: model.scenario, overrides: run.overrides });
-      const parts = new Array<RunSummary | undefined>(chunks.length);
-      // The failure of the earliest chunk wins, so the error reported never depends on thread timing.
-      const failures: { index: number; issues: Issue[] }[] = [];
-      let next = 0;
-      const lane = async () => {
-        while (next < chunks.length && failures.length === 0 && !jobSignal.aborted) {
-          const index = next++;
-          const outcome = await this.task(
-            { kind: 'chunk', scenario: model.scenario, key, overrides: run.overrides, seed: run.seed, chunk: chunks[index] as Chunk },
-            jobSignal,
-          );
-          if ('issues' in outcome) failures.push({ index, issues: outcome.issues });
-          else if ('summary' in outcome) parts[index] = outcome.summary;
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(this.threads, chunks.length) }, lane));
-      if (jobSignal.aborted) throw jobSignal.reason;
-      const first = failures.reduce<(typeof failures)[number] | undefined>(
-        (a, b) => (a === undefined || b.index < a.index ? b : a),
-        undefined,
-      );
-      if (first !== undefined) throw new GeoriskError(first.issues);
-      // Merge in chunk order (exact sums make any order give the same bits; order keeps it obvious).
-      const total = emptySummary(model);
-      for (const part of parts) mergeSummaries(total, part as RunSummary);
-      return total;
-    });
+    return this.job(signal, (jobSignal) =>
+      runChunkedTrials(model, run, {
+        lanes: this.lanes(Math.min(this.threads, planChunks(run.trials).length), jobSignal),
+        signal: jobSignal,
+      }),
+    );
   }
 
   /**
@@ -188,17 +157,16 @@ export class SimulationPool {
 
   /** One point of a sweep plan: its chunks on the pool one after another, merged exactly (the CLI's rows, bit for bit). */
   async sweepPoint(plan: SweepPlan, index: number, signal: AbortSignal): Promise<RunSummary> {
-    const total = emptySummary(planModel(plan));
-    const overrides = pointOverrides(plan, index);
-    for (const chunk of plan.chunks) {
-      const outcome = await this.task(
-        { kind: 'chunk', scenario: plan.scenario, key: `${plan.fingerprint}:${index}`, overrides, seed: plan.seed, chunk },
-        signal,
-      );
-      if ('issues' in outcome) throw new GeoriskError(outcome.issues);
-      if (!('summary' in outcome)) throw new Error('worker returned no summary');
-      mergeSummaries(total, outcome.summary);
-    }
+    let total: RunSummary | undefined;
+    await runChunkedPoints(plan, {
+      lanes: this.lanes(1, signal),
+      start: index,
+      end: index + 1,
+      onPoint: (_, summary) => {
+        total = summary;
+      },
+    });
+    if (total === undefined) throw new Error('the sweep point ran no chunks');
     return total;
   }
 
@@ -207,7 +175,6 @@ export class SimulationPool {
     return this.job(signal, async (jobSignal) => {
       const outcome = await this.task({ kind: 'exact', scenario, overrides }, jobSignal);
       if ('issues' in outcome) throw new GeoriskError(outcome.issues);
-      if (!('exact' in outcome)) throw new Error('worker returned no exact result');
       return outcome.exact;
     });
   }
@@ -215,6 +182,6 @@ export class SimulationPool {
   /** Cancels every job and stops the threads. */
   async close(): Promise<void> {
     this.closing.abort(new Error('pool closing'));
-    await this.piscina.destroy();
+    await this.pool.destroy();
   }
 }

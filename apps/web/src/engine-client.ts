@@ -1,21 +1,15 @@
 /**
  * The page's side of the engine workers: one worker for the library and the exact preview, and a
- * pool for Monte Carlo. A run is split into the engine's fixed chunks (planChunks), the chunks'
- * summaries are merged and finalized in a worker, so the numbers equal `georisk run` for the same
+ * pool for Monte Carlo. A run is split into the engine's fixed chunks (planChunks) and handed out by
+ * the engine's scheduler (scheduleChunks), the chunks' summaries are merged and finalized in a worker, so the numbers equal `georisk run` for the same
  * scenario, overrides, seed and trials, whatever the number of workers.
  */
 import type { ExactResult, Issue, Overrides, RunResult, RunSummary, ScenarioDocument, SensitivityResult } from '@georisk/engine';
-import type { LibraryItem, Validation, WorkerReply, WorkerRequest } from './protocol.ts';
+import { CHUNK_TRIALS, GeoriskError, type Lane, planChunks, scheduleChunks } from '@georisk/engine/chunks/schedule';
+import type { ChunkRequest, LibraryItem, Validation, WorkerReply, WorkerRequest } from './protocol.ts';
 
-/** The engine's chunk size (CHUNK_TRIALS); chunk boundaries never change the numbers, only the work split. */
-export const CHUNK_TRIALS = 16_384;
-
-/** Splits trials into fixed-size chunks, as the engine's planChunks does (kept here so the page need not load the engine). */
-export function planChunks(trials: number, size = CHUNK_TRIALS): { firstTrial: number; trials: number }[] {
-  const chunks: { firstTrial: number; trials: number }[] = [];
-  for (let first = 0; first < trials; first += size) chunks.push({ firstTrial: first, trials: Math.min(size, trials - first) });
-  return chunks;
-}
+// The page plans chunks with the engine's own plan (a small module: the engine itself loads only in workers).
+export { CHUNK_TRIALS, planChunks };
 
 /** An error from the engine, with its issues (path, message, hint). */
 export class EngineError extends Error {
@@ -182,6 +176,26 @@ export interface RunRequest {
   onWarnings?: (warnings: Issue[]) => void;
 }
 
+/**
+ * A worker as a lane of the engine's scheduler, one chunk at a time. Progress inside a chunk is
+ * reported as it comes; a scenario's issues come back as data, so the earliest failing chunk wins.
+ */
+function workerLane(w: EngineWorker, onProgress: (chunk: ChunkRequest, trialsDone: number) => void): Lane<ChunkRequest, RunSummary> {
+  return {
+    run: async (task) => {
+      try {
+        const reply = await w.request(task, (done) => onProgress(task, done));
+        if (reply.type !== 'chunk') throw new Error(`unexpected reply ${reply.type}`);
+        onProgress(task, task.trials);
+        return { summary: reply.summary };
+      } catch (error) {
+        if (error instanceof EngineError && error.issues.length > 0) return { issues: error.issues };
+        throw error;
+      }
+    },
+  };
+}
+
 /** Runs Monte Carlo on a pool of workers. */
 export function runMonteCarlo(req: RunRequest): RunHandle {
   const cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency ? navigator.hardwareConcurrency : 4;
@@ -199,32 +213,38 @@ export function runMonteCarlo(req: RunRequest): RunHandle {
     const started = performance.now();
     const base = { scenario: req.scenario, overrides: req.overrides, seed: req.seed };
     const plan = await (workers[0] as EngineWorker).request({ type: 'plan', ...base, trials: req.trials });
-    if (plan.type === 'plan' && plan.warnings.length > 0) req.onWarnings?.(plan.warnings);
+    if (plan.type !== 'plan') throw new Error(`unexpected reply ${plan.type}`);
+    if (plan.warnings.length > 0) req.onWarnings?.(plan.warnings);
     const chunks = planChunks(req.trials);
     const parts: RunSummary[] = new Array(chunks.length);
+    // Trials done in each chunk so far, by chunk index.
     const doneIn = new Float64Array(chunks.length);
     let done = 0;
-    let next = 0;
-    const lane = async (w: EngineWorker) => {
-      while (next < chunks.length && !cancelled) {
-        const index = next++;
-        const chunk = chunks[index] as { firstTrial: number; trials: number };
-        const reply = await w.request({ type: 'chunk', ...base, ...chunk }, (inChunk) => {
-          done += inChunk - (doneIn[index] as number);
-          doneIn[index] = inChunk;
-          req.onProgress?.(done, req.trials);
-        });
-        if (reply.type !== 'chunk') throw new Error(`unexpected reply ${reply.type}`);
-        done += chunk.trials - (doneIn[index] as number);
-        doneIn[index] = chunk.trials;
-        req.onProgress?.(done, req.trials);
-        parts[index] = reply.summary;
-      }
+    const onProgress = (chunk: ChunkRequest, trialsDone: number) => {
+      const index = chunk.firstTrial / CHUNK_TRIALS;
+      done += trialsDone - (doneIn[index] ?? 0);
+      doneIn[index] = trialsDone;
+      req.onProgress?.(done, req.trials);
     };
-    await Promise.all(workers.map(lane));
-    if (cancelled) throw new CancelledError();
+    try {
+      await scheduleChunks({
+        count: chunks.length,
+        task: (index): ChunkRequest => ({ type: 'chunk', ...base, key: plan.key, ...(chunks[index] ?? { firstTrial: 0, trials: 0 }) }),
+        lanes: workers.map((w) => workerLane(w, onProgress)),
+        signal: {
+          get aborted() {
+            return cancelled;
+          },
+        },
+        onSummary: (index, summary) => {
+          parts[index] = summary;
+        },
+      });
+    } catch (error) {
+      throw error instanceof GeoriskError ? new EngineError(error.message, error.issues) : error;
+    }
     const seconds = (performance.now() - started) / 1000;
-    const reply = await (workers[0] as EngineWorker).request({ type: 'finalize', ...base, parts, seconds, workers: size });
+    const reply = await (workers[0] as EngineWorker).request({ type: 'finalize', ...base, key: plan.key, parts, seconds, workers: size });
     if (reply.type !== 'finalize') throw new Error(`unexpected reply ${reply.type}`);
     return reply.result;
   })();

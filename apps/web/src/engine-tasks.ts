@@ -1,6 +1,6 @@
 /**
  * What an engine worker does with each request: load the bundled library, solve exactly, run a
- * chunk of trials, merge and finalize. Free of worker globals, so tests run it in Node.
+ * chunk of trials (the engine's runChunkTask), merge and finalize. Free of worker globals, so tests run it in Node.
  */
 import {
   analyzeExact,
@@ -11,14 +11,12 @@ import {
   type Issue,
   type LoadedScenario,
   loadScenarioText,
-  type Model,
   mergeAll,
-  type Overrides,
   representabilityProblems,
   type ScenarioDocument,
   sensitivity,
-  simulate,
 } from '@georisk/engine';
+import { ModelCache, modelKey, runChunkTask } from '@georisk/engine/chunks';
 import { bundledResolver, scenarioPaths } from './library-paths.ts';
 import type { LibraryItem, Validation, WorkerReply, WorkerRequest } from './protocol.ts';
 import { SCENARIO_FILES } from './scenario-files.ts';
@@ -26,14 +24,8 @@ import { SCENARIO_FILES } from './scenario-files.ts';
 /** Trials between progress messages. */
 const PROGRESS_EVERY = 512;
 
-let cached: { key: string; model: Model } | undefined;
-
-/** The compiled model of a scenario and overrides, reused while they stay the same. */
-function modelFor(scenario: ScenarioDocument, overrides: Overrides): Model {
-  const key = JSON.stringify([scenario, overrides]);
-  if (cached?.key !== key) cached = { key, model: buildModel(scenario, overrides) };
-  return cached.model;
-}
+// A worker runs many chunks of the same run; it compiles the scenario once.
+const cache = new ModelCache();
 
 export function loadLibrary(): { items: LibraryItem[]; skipped: { file: string; why: string }[] } {
   const resolveModule = bundledResolver(SCENARIO_FILES);
@@ -124,23 +116,21 @@ export function handle(req: WorkerRequest, post: (reply: WorkerReply) => void): 
       return { type: 'exact', id: req.id, result, ms: performance.now() - started };
     }
     case 'plan': {
-      const model = modelFor(req.scenario, req.overrides);
+      const key = modelKey(req.scenario, req.overrides);
+      const model = cache.modelOf(req.scenario, req.overrides, key);
       checkRunOptions(model, { trials: req.trials, seed: req.seed });
-      return { type: 'plan', id: req.id, steps: model.steps, warnings: model.warnings.filter((w) => w.code === 'bad_override') };
+      return { type: 'plan', id: req.id, steps: model.steps, warnings: model.warnings.filter((w) => w.code === 'bad_override'), key };
     }
     case 'chunk': {
-      const model = modelFor(req.scenario, req.overrides);
-      const summary = simulate(model, {
-        seed: req.seed,
-        firstTrial: req.firstTrial,
-        trials: req.trials,
-        progressEvery: PROGRESS_EVERY,
-        onProgress: (done) => post({ type: 'progress', id: req.id, done }),
-      });
-      return { type: 'chunk', id: req.id, summary };
+      const key = req.key ?? modelKey(req.scenario, req.overrides);
+      const chunk = { firstTrial: req.firstTrial, trials: req.trials };
+      const task = { kind: 'run', scenario: req.scenario, key, overrides: req.overrides, seed: req.seed, chunk } as const;
+      const outcome = runChunkTask(cache, task, { every: PROGRESS_EVERY, report: (done) => post({ type: 'progress', id: req.id, done }) });
+      if ('issues' in outcome) throw new GeoriskError(outcome.issues);
+      return { type: 'chunk', id: req.id, summary: outcome.summary };
     }
     case 'finalize': {
-      const model = modelFor(req.scenario, req.overrides);
+      const model = cache.modelOf(req.scenario, req.overrides, req.key);
       const summary = mergeAll(model, req.parts);
       const result = finalizeResult(model, summary, {
         seed: req.seed,

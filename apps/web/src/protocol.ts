@@ -21,6 +21,18 @@ export interface Validation {
   item?: LibraryItem;
 }
 
+/** A chunk of a run's trials (the engine's run chunk task, flat), as the page's scheduler hands it to a worker. */
+export interface ChunkRequest {
+  type: 'chunk';
+  scenario: ScenarioDocument;
+  overrides: Overrides;
+  /** The model cache key the plan reply gave (computed again when left out). */
+  key?: string;
+  seed: number;
+  firstTrial: number;
+  trials: number;
+}
+
 export type WorkerRequest =
   | { type: 'library'; id: number }
   | { type: 'exact'; id: number; scenario: ScenarioDocument; overrides: Overrides }
@@ -37,20 +49,14 @@ export type WorkerRequest =
       seed: number;
     }
   | { type: 'plan'; id: number; scenario: ScenarioDocument; overrides: Overrides; seed: number; trials: number }
-  | {
-      type: 'chunk';
-      id: number;
-      scenario: ScenarioDocument;
-      overrides: Overrides;
-      seed: number;
-      firstTrial: number;
-      trials: number;
-    }
+  | (ChunkRequest & { id: number })
   | {
       type: 'finalize';
       id: number;
       scenario: ScenarioDocument;
       overrides: Overrides;
+      /** The plan's model key (computed again when left out). */
+      key?: string;
       seed: number;
       parts: RunSummary[];
       seconds: number;
@@ -61,7 +67,7 @@ export type WorkerReply =
   | { type: 'library'; id: number; items: LibraryItem[]; skipped: { file: string; why: string }[] }
   | { type: 'exact'; id: number; result: ExactResult; ms: number }
   | { type: 'validate'; id: number; validation: Validation }
-  | { type: 'plan'; id: number; steps: number; warnings: Issue[] }
+  | { type: 'plan'; id: number; steps: number; warnings: Issue[]; key: string }
   | { type: 'progress'; id: number; done: number; total?: number }
   | { type: 'sensitivity'; id: number; result: SensitivityResult }
   | { type: 'chunk'; id: number; summary: RunSummary }

@@ -1,5 +1,8 @@
-/** Running a scenario: option checks, the trial budget, chunking for workers, and a one-call API. */
+/** Running a scenario: option checks, the trial budget, and a one-call API (the chunk plan lives in chunks/). */
 import { GeoriskError, issue } from './errors.ts';
+
+export { CHUNK_TRIALS, type Chunk, planChunks } from './chunks/plan-chunks.ts';
+
 import { buildModel, type Model, type Overrides } from './model.ts';
 import { finalizeResult, type RunResult } from './results.ts';
 import { MAX_SEED } from './rng.ts';
@@ -8,8 +11,6 @@ import { emptySummary, mergeSummaries, type RunSummary, simulate } from './simul
 
 /** The seed used when none is given: results are reproducible by default. */
 export const DEFAULT_SEED = 1;
-/** Trials per chunk of work handed to a worker. */
-export const CHUNK_TRIALS = 16_384;
 /** Default ceiling on trials × steps for one run (about a minute of work on one core). */
 export const DEFAULT_TRIAL_STEP_BUDGET = 1e10;
 
@@ -44,19 +45,6 @@ export function checkRunOptions(model: Model, options: { trials: number; seed?: 
       ),
     ]);
   }
-}
-
-/** A contiguous block of trials: the unit of work, keyed by position, never by worker. */
-export interface Chunk {
-  firstTrial: number;
-  trials: number;
-}
-
-/** Splits trials into fixed-size chunks. */
-export function planChunks(trials: number, size = CHUNK_TRIALS): Chunk[] {
-  const chunks: Chunk[] = [];
-  for (let first = 0; first < trials; first += size) chunks.push({ firstTrial: first, trials: Math.min(size, trials - first) });
-  return chunks;
 }
 
 /** Merges chunk summaries (any order gives the same bits). */

@@ -5,10 +5,12 @@
  * The engine runs a plan on the calling thread (`sweep`); the CLI hands the same (point, chunk)
  * tasks to worker threads, and because summaries merge exactly, both give the same bits.
  */
+
+import { type Chunk, planChunks, SWEEP_CHUNK_TRIALS } from './chunks/plan-chunks.ts';
 import { GeoriskError, type Issue, issue, suggestion } from './errors.ts';
 import { contentHash } from './hash.ts';
 import { buildModel, type Model, type Overrides } from './model.ts';
-import { type Chunk, checkRunOptions, DEFAULT_SEED, planChunks } from './run.ts';
+import { checkRunOptions, DEFAULT_SEED } from './run.ts';
 import { fullFactorial, latinHypercube, linspace, sobolPoints } from './sampling.ts';
 import type { ScenarioDocument } from './scenario-schema.ts';
 import { emptySummary, mergeSummaries, type RunSummary, simulate } from './simulate.ts';
@@ -19,13 +21,9 @@ import { ENGINE_VERSION } from './version.ts';
 export const DEFAULT_SWEEP_TRIALS = 1000;
 
 export type { QuantileName };
+export { SWEEP_CHUNK_TRIALS };
 /** Quantile columns of a sweep row when none are chosen. */
 export const DEFAULT_SWEEP_QUANTILES: readonly QuantileName[] = ['p5', 'p50', 'p95'];
-/**
- * Trials per chunk of a sweep point: smaller than a run's chunks, so that the last tasks of a sweep
- * are short and no worker idles long at the end (results never depend on it: chunks merge exactly).
- */
-export const SWEEP_CHUNK_TRIALS = 4096;
 /** Most points one plan may hold. */
 export const MAX_POINTS = 10_000_000;
 

@@ -9,8 +9,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import {
-  buildModel,
-  type Chunk,
   contentHash,
   ENGINE_VERSION,
   GeoriskError,
@@ -18,13 +16,12 @@ import {
   loadScenarioText,
   mergeSummaries,
   type Overrides,
-  planChunks,
   pointOverrides,
   type RunSummary,
   type ScenarioDocument,
   type SweepPlan,
-  simulate,
 } from '@georisk/engine';
+import { type Chunk, ModelCache, modelKey, planChunks, runChunkTask, type SweepPointChunkTask } from '@georisk/engine/chunks';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import { QueueAddressError, QueueRunError } from './errors.ts';
@@ -183,6 +180,11 @@ export interface ChunkResult {
   ms: number;
 }
 
+/** The engine task a job stands for, given the scenario of its sweep's record. */
+export function chunkTaskOf(job: ChunkJob, scenario: ScenarioDocument): SweepPointChunkTask {
+  return { kind: 'sweep-point', scenario, sweep: job.sweep, point: job.point, overrides: job.overrides, seed: job.seed, chunk: job.chunk };
+}
+
 /** A job's id: the same trials of the same point of the same sweep always get the same one. */
 export function chunkJobId(fingerprint: string, point: number, chunk: Chunk): string {
   return `${fingerprint}-p${point}-t${chunk.firstTrial}-n${chunk.trials}`;
@@ -225,11 +227,18 @@ let canaryHash: string | undefined;
  */
 export function engineCheck(): string {
   if (canaryHash === undefined) {
-    const model = buildModel(loadScenarioText(CANARY).scenario);
-    canaryHash = contentHash({
-      engine: ENGINE_VERSION,
-      summary: encodeSummary(simulate(model, { seed: 20220913, firstTrial: 0, trials: 300 })),
-    }).slice(0, 16);
+    const { scenario } = loadScenarioText(CANARY);
+    const chunk = { firstTrial: 0, trials: 300 };
+    const outcome = runChunkTask(new ModelCache(), {
+      kind: 'run',
+      scenario,
+      key: modelKey(scenario, {}),
+      overrides: {},
+      seed: 20220913,
+      chunk,
+    });
+    if (!('summary' in outcome)) throw new GeoriskError(outcome.issues);
+    canaryHash = contentHash({ engine: ENGINE_VERSION, summary: encodeSummary(outcome.summary) }).slice(0, 16);
   }
   return canaryHash;
 }

@@ -6,9 +6,11 @@
  */
 import { availableParallelism } from 'node:os';
 import { contentHash, ENGINE_VERSION } from '@georisk/engine';
+import { type EncodedOutcome, ThreadPool } from '@georisk/node';
 import {
   type ChunkJob,
   type ChunkResult,
+  chunkTaskOf,
   connectRedis,
   engineCheck,
   ISSUES_MARK,
@@ -19,22 +21,13 @@ import {
   workerName,
 } from '@georisk/queue';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
-import { Piscina } from 'piscina';
 import { EXIT, type RegisterCommand, wholeNumber } from '../cli-common.ts';
-import type { QueueTaskOutcome } from '../queue-task.ts';
-import type { ChunkTask } from '../run-worker.ts';
 
 interface WorkerFlags {
   queue: string;
   threads?: number;
   stallSeconds: number;
   verbose: boolean;
-}
-
-/** Threads started from TypeScript source (tests, benchmarks) need the tsx loader too; the bundle needs none. */
-function threadExecArgv(): string[] {
-  if (process.execArgv.some((arg) => arg.includes('tsx'))) return process.execArgv;
-  return [...process.execArgv, '--import', import.meta.resolve('tsx')];
 }
 
 /** Sweep records this worker has read, newest last (a worker usually serves one sweep at a time). */
@@ -47,14 +40,7 @@ async function workerCommand(options: WorkerFlags): Promise<void> {
   const name = workerName();
   const check = engineCheck();
   const log = (line: string) => process.stderr.write(`georisk worker: ${line}\n`);
-  const fromSource = import.meta.url.endsWith('.ts');
-  const pool = new Piscina<ChunkTask, QueueTaskOutcome>({
-    // From source this file is commands/worker.ts; bundled, it is part of dist/main.js beside dist/queue-task.js.
-    filename: new URL(fromSource ? '../queue-task.ts' : './queue-task.js', import.meta.url).href,
-    maxThreads: flags.threads,
-    minThreads: flags.threads,
-    ...(fromSource ? { execArgv: threadExecArgv() } : {}),
-  });
+  const pool = new ThreadPool({ threads: flags.threads });
   let done = 0;
   let doneSinceLine = 0;
 
@@ -99,18 +85,9 @@ async function workerCommand(options: WorkerFlags): Promise<void> {
     }
     if (flags.verbose) log(`chunk started: ${what}`);
     const started = performance.now();
-    const task: ChunkTask = {
-      scenario: record.scenario,
-      key: `${d.sweep}:${d.point}`,
-      overrides: d.overrides,
-      seed: d.seed,
-      chunk: d.chunk,
-      stepOnly: false,
-      baseKey: d.sweep,
-    };
-    let outcome: QueueTaskOutcome;
+    let outcome: EncodedOutcome;
     try {
-      outcome = await pool.run(task, { signal: AbortSignal.timeout(d.timeLimitMs) });
+      outcome = await pool.runEncoded(chunkTaskOf(d, record.scenario), AbortSignal.timeout(d.timeLimitMs));
     } catch (error) {
       if ((error as Error).message.includes('aborted')) {
         log(`${what} stopped at its time limit of ${d.timeLimitMs / 1000} s`);

@@ -1,0 +1,37 @@
+/** Runs one task on the calling thread, with a `GeoriskError` turned into data so it can cross a thread boundary. */
+import { GeoriskError } from '../errors.ts';
+import { analyzeExact } from '../exact.ts';
+import { simulate } from '../simulate.ts';
+import type { ChunkOutcome, ChunkTask, EngineTask, ExactOutcome, ExactTask } from './chunk-task.ts';
+import type { ModelCache } from './model-cache.ts';
+
+/** Progress reports from inside a chunk: `report(trialsDone)` every `every` trials. */
+export interface ChunkProgress {
+  every: number;
+  report: (trialsDone: number) => void;
+}
+
+/**
+ * Runs a task: a chunk gives its mergeable summary, an exact task its result; a scenario's issues
+ * come back as `{ issues }`, anything else throws.
+ * @example const outcome = runChunkTask(new ModelCache(), { kind: 'run', scenario, key, overrides: {}, seed: 1, chunk })
+ */
+export function runChunkTask(cache: ModelCache, task: ExactTask): ExactOutcome;
+export function runChunkTask(cache: ModelCache, task: ChunkTask, progress?: ChunkProgress): ChunkOutcome;
+export function runChunkTask(cache: ModelCache, task: EngineTask, progress?: ChunkProgress): ChunkOutcome | ExactOutcome;
+export function runChunkTask(cache: ModelCache, task: EngineTask, progress?: ChunkProgress): ChunkOutcome | ExactOutcome {
+  try {
+    if (task.kind === 'exact') return { exact: analyzeExact(task.scenario, task.overrides) };
+    const summary = simulate(cache.modelFor(task), {
+      seed: task.seed,
+      firstTrial: task.chunk.firstTrial,
+      trials: task.chunk.trials,
+      ...(task.kind === 'run' && task.stepOnly === true ? { stepOnly: true } : {}),
+      ...(progress === undefined ? {} : { progressEvery: progress.every, onProgress: progress.report }),
+    });
+    return { summary };
+  } catch (error) {
+    if (error instanceof GeoriskError) return { issues: error.issues };
+    throw error;
+  }
+}

@@ -1,0 +1,75 @@
+/** Worker threads for the engine (piscina), all running the one entry `chunk-thread`, offered as lanes to the chunk scheduler. */
+import type { RunSummary } from '@georisk/engine';
+import type { ChunkOutcome, ChunkTask, EngineTask, ExactOutcome, ExactTask, Lane } from '@georisk/engine/chunks';
+import { Piscina } from 'piscina';
+import type { EncodedOutcome, ThreadOutcome, ThreadTask } from './chunk-thread.ts';
+import { runsFromSource, threadExecArgv } from './thread-exec-argv.ts';
+
+export interface ThreadPoolOptions {
+  threads: number;
+  /** Tasks each thread holds at once (default 1). */
+  tasksPerThread?: number;
+  /** Idle threads above none end after this long (piscina's default when left out). */
+  idleTimeoutMs?: number;
+  /** Most tasks waiting for a thread; more are refused (piscina's "queue is at limit"). */
+  maxQueue?: number;
+  /** Old-generation heap limit of each thread. */
+  heapMb?: number;
+  /** Told about a thread that failed outside a task (it is replaced). */
+  onError?: (error: unknown) => void;
+}
+
+/** The worker entry: beside this file in source, beside the bundle (dist/chunk-thread.js) when bundled. */
+function entryUrl(): string {
+  return new URL(runsFromSource(import.meta.url) ? './chunk-thread.ts' : './chunk-thread.js', import.meta.url).href;
+}
+
+/** A fixed number of worker threads running engine tasks. */
+export class ThreadPool {
+  readonly threads: number;
+  private readonly piscina: Piscina<ThreadTask, ThreadOutcome>;
+
+  constructor(options: ThreadPoolOptions) {
+    this.threads = options.threads;
+    this.piscina = new Piscina<ThreadTask, ThreadOutcome>({
+      filename: entryUrl(),
+      minThreads: options.threads,
+      maxThreads: options.threads,
+      ...(options.tasksPerThread === undefined ? {} : { concurrentTasksPerWorker: options.tasksPerThread }),
+      ...(options.idleTimeoutMs === undefined ? {} : { idleTimeout: options.idleTimeoutMs }),
+      ...(options.maxQueue === undefined ? {} : { maxQueue: options.maxQueue }),
+      ...(options.heapMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: options.heapMb } }),
+      ...(runsFromSource(import.meta.url) ? { execArgv: threadExecArgv() } : {}),
+    });
+    // Without a listener, an 'error' event would throw and take the whole process down.
+    if (options.onError !== undefined) this.piscina.on('error', options.onError);
+  }
+
+  /** Tasks waiting for a thread. */
+  get queueSize(): number {
+    return this.piscina.queueSize;
+  }
+
+  /** Runs a task on a thread; `signal` stops it (the promise rejects). */
+  run(task: ExactTask, signal?: AbortSignal): Promise<ExactOutcome>;
+  run(task: ChunkTask, signal?: AbortSignal): Promise<ChunkOutcome>;
+  run(task: EngineTask, signal?: AbortSignal): Promise<ChunkOutcome | ExactOutcome>;
+  run(task: EngineTask, signal?: AbortSignal): Promise<ThreadOutcome> {
+    return this.piscina.run({ task }, signal === undefined ? {} : { signal });
+  }
+
+  /** Runs a chunk on a thread and returns its summary encoded for the queue. */
+  runEncoded(task: ChunkTask, signal?: AbortSignal): Promise<EncodedOutcome> {
+    return this.piscina.run({ task, encodeSummary: true }, signal === undefined ? {} : { signal }) as Promise<EncodedOutcome>;
+  }
+
+  /** One lane per thread, each holding up to `capacity` tasks. */
+  lanes<T extends ChunkTask>(capacity = 1, signal?: AbortSignal): Lane<T, RunSummary>[] {
+    return Array.from({ length: this.threads }, () => ({ capacity, run: (task: T) => this.run(task, signal) }));
+  }
+
+  /** Stops the threads (tasks still running reject). */
+  async destroy(): Promise<void> {
+    await this.piscina.destroy();
+  }
+}
