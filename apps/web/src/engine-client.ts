@@ -5,7 +5,7 @@
  * scenario, overrides, seed and trials, whatever the number of workers.
  */
 import type { ExactResult, Issue, Overrides, RunResult, RunSummary, ScenarioDocument, SensitivityResult } from '@georisk/engine';
-import type { LibraryItem, Validation, WorkerReply, WorkerRequest } from './protocol.ts';
+import type { LibraryItem, Validation, WebSensitivityMethod, WorkerReply, WorkerRequest } from './protocol.ts';
 
 /** The engine's chunk size (CHUNK_TRIALS); chunk boundaries never change the numbers, only the work split. */
 export const CHUNK_TRIALS = 16_384;
@@ -247,7 +247,7 @@ export function runSensitivity(
   req: {
     scenario: ScenarioDocument;
     overrides: Overrides;
-    method: 'tornado' | 'sobol';
+    method: WebSensitivityMethod;
     metric: string;
     trials: number;
     samples: number;

@@ -943,7 +943,7 @@ metrics: { war: { expr: 'ever(conflict, "war")' } }
       { code: 'unknown_name', path: 'tracks.conflict.transitions[0].add.deaths', file: F, ...at(text, '1 } }') },
       { code: 'unknown_name', path: 'flows[0].to', file: F, ...at(text, 'deaths, amount') },
       { code: 'unknown_name', path: 'events[0].set.escalation', file: F, ...at(text, '1 } }]', 2) },
-      { code: 'bad_override', path: '--set escalation' },
+      { code: 'bad_override', path: 'overrides.escalation' },
     ]);
     expect(texts([...issues, ...override])).toMatchInlineSnapshot(`
       [
@@ -1574,9 +1574,9 @@ describe('overrides and run options', () => {
     const error = georiskError(() => buildModel(loaded.scenario, { escalaton: 0.2, bogus: 1, truce: Number.NaN }));
     const issues = loaded.locate(error.issues);
     expect(where(issues)).toEqual([
-      { code: 'bad_override', path: '--set escalaton' },
-      { code: 'bad_override', path: '--set bogus' },
-      { code: 'bad_override', path: '--set truce' },
+      { code: 'bad_override', path: 'overrides.escalaton' },
+      { code: 'bad_override', path: 'overrides.bogus' },
+      { code: 'bad_override', path: 'overrides.truce' },
     ]);
     expect(texts(issues)).toMatchInlineSnapshot(`
       [
@@ -1592,7 +1592,7 @@ describe('overrides and run options', () => {
     const scenario = loadScenarioText(withRate('escalation')).scenario;
     const model = buildModel(scenario, { escalation: 1.5, truce: 100 }); // truce has no range
     expect(model.warnings.map((w) => ({ code: w.code, severity: w.severity, path: w.path }))).toEqual([
-      { code: 'bad_override', severity: 'warning', path: '--set escalation' },
+      { code: 'bad_override', severity: 'warning', path: 'overrides.escalation' },
     ]);
     expect(texts(model.warnings)).toMatchInlineSnapshot(`
       [
