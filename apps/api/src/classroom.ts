@@ -9,26 +9,28 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  buildDebrief,
   buildModel,
   checkRunOptions,
+  finalizeResult,
+  GeoriskError,
+  type LoadedScenario,
+  type Model,
+  type Overrides,
+  type RunSummary,
+  simulate,
+} from '@georisk/engine';
+import {
+  buildDebrief,
   checkSubmission,
   classDecisions,
   type Debrief,
   debriefCsv,
   type Exercise,
   ExerciseSchema,
-  finalizeResult,
-  GeoriskError,
   isPlainText,
-  type LoadedScenario,
-  type Model,
-  type Overrides,
   questionOutcomes,
-  type RunSummary,
   SubmissionSchema,
-  simulate,
-} from '@georisk/engine';
+} from '@georisk/engine/classroom';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ClassroomStore, type StoredExercise, type StoredStudent } from './classroom-store.ts';

@@ -6,7 +6,7 @@
  * - `#/class/<id>`: the student's briefing, decisions and forecasts, then the debrief.
  * Text from teachers and students is always set as text (`h()`), never as HTML.
  */
-import type { Lever, Question, Submission } from '@georisk/engine';
+import type { Lever, Question, Submission } from '@georisk/engine/classroom';
 import type { ChartFigure } from './charts.ts';
 import { api, ClassroomError, type DebriefView, saveStudentToken, studentToken, type Template } from './classroom-api.ts';
 import { renderDebrief } from './debrief-view.ts';

@@ -4,7 +4,7 @@
  * scores, a calibration chart and how the decisions moved the odds against no action. Every chart
  * has a text alternative and a table; every name is set as text.
  */
-import type { Debrief, QuestionOutcome } from '@georisk/engine';
+import type { Debrief, QuestionOutcome } from '@georisk/engine/classroom';
 import { seriesColor, withAlpha } from './chart-data.ts';
 import { type ChartFigure, figure } from './charts.ts';
 import type { DebriefView } from './classroom-api.ts';
