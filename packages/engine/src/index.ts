@@ -12,11 +12,56 @@
  * result.metrics.war_reached.probability; // { p, ci95 }
  */
 
+// Discovery
+export {
+  analyseDiscover,
+  DEFAULT_DISCOVER_SAMPLES,
+  DEFAULT_DISCOVER_TRIALS,
+  type DiscoverOptions,
+  type DiscoverPlan,
+  type DiscoverResult,
+  discover,
+  type Outcome,
+  outcomeShare,
+  type PrimBox,
+  planDiscover,
+  type Restriction,
+} from './discover.ts';
+export { SAMPLERS } from './distributions.ts';
 // Errors
 export { formatIssue, formatIssues, GeoriskError, ISSUE_CODES, type Issue, type IssueCode, issue } from './errors.ts';
-
+// Exact analysis
+export {
+  analyzeExact,
+  type ExactMetric,
+  type ExactOptions,
+  type ExactResult,
+  type ExactTrack,
+  MAX_EXACT_STATES,
+  representabilityProblems,
+} from './exact.ts';
+export { ALLOWED_FUNCTIONS, RESERVED_NAMES } from './expression.ts';
+// Formatting
+export { type CsvSource, formatCsv, formatNumber, formatPercent } from './format.ts';
+export { canonicalJson, contentHash } from './hash.ts';
 // Loading scenarios
 export { type LoadedDocument, readDocument } from './load-document.ts';
+// Running
+export { buildModel, type Model, type Overrides } from './model.ts';
+// Results and receipts
+export { finalizeResult, type Receipt, type RunResult, scenarioHash, type TrackResult } from './results.ts';
+export { MAX_SEED } from './rng.ts';
+export {
+  CHUNK_TRIALS,
+  type Chunk,
+  checkRunOptions,
+  DEFAULT_SEED,
+  DEFAULT_TRIAL_STEP_BUDGET,
+  mergeAll,
+  planChunks,
+  type RunOptions,
+  runScenario,
+} from './run.ts';
 export { type LoadedScenario, type LoadOptions, loadScenarioText, type ModuleResolver } from './scenario.ts';
 export {
   type Distribution,
@@ -34,42 +79,26 @@ export {
   type Track,
   type Transition,
 } from './scenario-schema.ts';
-export { ALLOWED_FUNCTIONS, RESERVED_NAMES } from './expression.ts';
-export { SAMPLERS } from './distributions.ts';
-
-// Running
-export { buildModel, type Model, type Overrides } from './model.ts';
+// Sensitivity
 export {
-  CHUNK_TRIALS,
-  type Chunk,
-  checkRunOptions,
-  DEFAULT_SEED,
-  DEFAULT_TRIAL_STEP_BUDGET,
-  mergeAll,
-  planChunks,
-  type RunOptions,
-  runScenario,
-} from './run.ts';
-export { MAX_SEED } from './rng.ts';
+  analyseSensitivity,
+  DEFAULT_RESAMPLES,
+  DEFAULT_SAMPLES,
+  DEFAULT_SENSITIVITY_TRIALS,
+  type MetricSensitivity,
+  type MorrisEffect,
+  planSensitivity,
+  SENSITIVITY_METHODS,
+  type SensitivityMethod,
+  type SensitivityOptions,
+  type SensitivityPlan,
+  type SensitivityResult,
+  type SobolIndex,
+  sensitivity,
+  type TornadoBar,
+} from './sensitivity.ts';
 export { emptySummary, mergeSummaries, type RunSummary, type SimulateOptions, simulate } from './simulate.ts';
-
-// Results and receipts
-export { finalizeResult, type Receipt, type RunResult, scenarioHash, type TrackResult } from './results.ts';
 export { type MetricAccumulator, type MetricSummary, QUANTILES } from './summarize.ts';
-export { canonicalJson, contentHash } from './hash.ts';
-export { ENGINE_VERSION } from './version.ts';
-
-// Exact analysis
-export {
-  analyzeExact,
-  type ExactMetric,
-  type ExactOptions,
-  type ExactResult,
-  type ExactTrack,
-  MAX_EXACT_STATES,
-  representabilityProblems,
-} from './exact.ts';
-
 // Sweeps
 export {
   DEFAULT_SWEEP_QUANTILES,
@@ -94,41 +123,4 @@ export {
   sweepRow,
   withParameterValues,
 } from './sweep.ts';
-
-// Sensitivity
-export {
-  analyseSensitivity,
-  DEFAULT_RESAMPLES,
-  DEFAULT_SAMPLES,
-  DEFAULT_SENSITIVITY_TRIALS,
-  type MetricSensitivity,
-  type MorrisEffect,
-  planSensitivity,
-  SENSITIVITY_METHODS,
-  type SensitivityMethod,
-  type SensitivityOptions,
-  type SensitivityPlan,
-  type SensitivityResult,
-  type SobolIndex,
-  sensitivity,
-  type TornadoBar,
-} from './sensitivity.ts';
-
-// Discovery
-export {
-  analyseDiscover,
-  DEFAULT_DISCOVER_SAMPLES,
-  DEFAULT_DISCOVER_TRIALS,
-  type DiscoverOptions,
-  type DiscoverPlan,
-  type DiscoverResult,
-  discover,
-  type Outcome,
-  outcomeShare,
-  planDiscover,
-  type PrimBox,
-  type Restriction,
-} from './discover.ts';
-
-// Formatting
-export { type CsvSource, formatCsv, formatNumber, formatPercent } from './format.ts';
+export { ENGINE_VERSION } from './version.ts';

@@ -185,7 +185,9 @@ export function buildModel(scenario: ScenarioDocument, overrides: Overrides = {}
   for (const [name, value] of Object.entries(overrides)) {
     const i = paramNames.indexOf(name);
     if (i < 0) {
-      problems.push(issue('bad_override', `overrides.${name}`, `there is no parameter "${name}"`, suggestion(name, paramNames, 'parameters')));
+      problems.push(
+        issue('bad_override', `overrides.${name}`, `there is no parameter "${name}"`, suggestion(name, paramNames, 'parameters')),
+      );
     } else if (!Number.isFinite(value)) {
       problems.push(issue('bad_override', `overrides.${name}`, `the value for "${name}" must be a finite number`));
     } else {

@@ -182,8 +182,7 @@ export function planSensitivity(scenario: ScenarioDocument, options: Sensitivity
       const samples = options.samples ?? DEFAULT_SAMPLES.morris;
       if (!Number.isInteger(samples) || samples < 2) bad('samples', `Morris needs at least 2 trajectories, got ${samples}`);
       const levels = options.levels ?? 4;
-      if (!Number.isInteger(levels) || levels < 4 || levels % 2 !== 0)
-        bad('levels', `Morris levels must be even and >= 4, got ${levels}`);
+      if (!Number.isInteger(levels) || levels < 4 || levels % 2 !== 0) bad('levels', `Morris levels must be even and >= 4, got ${levels}`);
       const design = morrisDesign(samples, dims, seed, levels);
       const points = scaleUnitPoints(design.points, params);
       return { method: 'morris', sweep: planFromPoints(scenario, params, points, common), samples, resamples, morris: design };
@@ -195,7 +194,11 @@ export function planSensitivity(scenario: ScenarioDocument, options: Sensitivity
       return { method: 'sobol', sweep: planFromPoints(scenario, params, points, common), samples, resamples };
     }
     default:
-      return bad('method', `unknown method "${String(options.method)}"`, `choose ${SENSITIVITY_METHODS.slice(0, -1).join(', ')} or ${SENSITIVITY_METHODS.at(-1)}`);
+      return bad(
+        'method',
+        `unknown method "${String(options.method)}"`,
+        `choose ${SENSITIVITY_METHODS.slice(0, -1).join(', ')} or ${SENSITIVITY_METHODS.at(-1)}`,
+      );
   }
 }
 

@@ -93,12 +93,7 @@ const fail = (path: string, message: string, hint?: string): never => {
  * parameter that declares a non-empty range is varied over it. Issue paths start with `at`, the
  * option that holds the ranges (`vary`, or `design.vary` in a sweep).
  */
-export function resolveRanges(
-  scenario: ScenarioDocument,
-  vary: ParameterRange[] | undefined,
-  grid = false,
-  at = 'vary',
-): ResolvedRange[] {
+export function resolveRanges(scenario: ScenarioDocument, vary: ParameterRange[] | undefined, grid = false, at = 'vary'): ResolvedRange[] {
   const names = Object.keys(scenario.parameters);
   const problems: Issue[] = [];
   if (vary === undefined || vary.length === 0) {
@@ -150,7 +145,12 @@ export function resolveRanges(
     if (grid) {
       if (r.n === undefined || !Number.isInteger(r.n) || r.n < 2) {
         problems.push(
-          issue('bad_override', path, `a grid needs at least 2 levels per parameter, got ${r.n ?? 'none'}`, `give it n of at least 2 levels, e.g. 5`),
+          issue(
+            'bad_override',
+            path,
+            `a grid needs at least 2 levels per parameter, got ${r.n ?? 'none'}`,
+            `give it n of at least 2 levels, e.g. 5`,
+          ),
         );
         continue;
       }
@@ -202,7 +202,9 @@ export function designPoints(
       const names = Object.keys(scenario.parameters);
       const problems = design.params
         .filter((name) => !Object.hasOwn(scenario.parameters, name))
-        .map((name) => issue('bad_override', `design.params.${name}`, `there is no parameter "${name}"`, suggestion(name, names, 'parameters')));
+        .map((name) =>
+          issue('bad_override', `design.params.${name}`, `there is no parameter "${name}"`, suggestion(name, names, 'parameters')),
+        );
       if (problems.length > 0) throw new GeoriskError(problems);
       return { params: design.params.map((name) => ({ name, lo: Number.NaN, hi: Number.NaN })), points: design.points };
     }
