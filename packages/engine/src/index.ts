@@ -40,7 +40,7 @@ export {
   MAX_EXACT_STATES,
   representabilityProblems,
 } from './exact.ts';
-export { ALLOWED_FUNCTIONS, RESERVED_NAMES } from './expression.ts';
+export { ALLOWED_FUNCTIONS, EXPRESSION_CONSTANTS, RESERVED_NAMES } from './expression.ts';
 // Formatting
 export { type CsvSource, formatCsv, formatNumber, formatPercent } from './format.ts';
 export { canonicalJson, contentHash } from './hash.ts';
