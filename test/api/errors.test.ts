@@ -140,6 +140,18 @@ describe('bad requests', () => {
     expect(res.json().issues[0].line).toBeUndefined();
   });
 
+  it("names a bad sweep or sensitivity option by the request's own field, not a command-line flag", async () => {
+    const sweep = await post('/api/sweeps', {
+      scenarioId: 'alliance-dilemma',
+      design: { method: 'grid', vary: [{ name: 'no_such_parameter', lo: 0, hi: 1, n: 2 }] },
+    });
+    expect(sweep.statusCode).toBe(400);
+    expect(sweep.json()).toMatchObject({ code: 'bad_override', path: 'design.vary.no_such_parameter' });
+    const sensitivity = await post('/api/sensitivity', { scenarioId: 'alliance-dilemma', method: 'tornado', metrics: ['nope'] });
+    expect(sensitivity.statusCode).toBe(400);
+    expect(sensitivity.json()).toMatchObject({ code: 'bad_run_options', path: 'metrics', message: 'there is no metric "nope"' });
+  });
+
   it('refuses a run over the trials × steps budget with 400 budget_exceeded', async () => {
     const res = await post('/api/runs', { scenarioId: 'armenia-azerbaijan-2022', trials: 10_000_000 });
     expect(res.statusCode).toBe(400);
