@@ -7,7 +7,7 @@ import { formatIssues, type Issue } from '@georisk/engine';
 /** Library option names whose flag differs from `--<name>`. */
 const FLAG_OF_OPTION: Readonly<Record<string, string>> = { overrides: '--set', params: '--vary' };
 
-/** Library options that the commands take as a flag of the same name. */
+/** Library options that the commands take as flags (`--<name>` unless `FLAG_OF_OPTION` says otherwise). */
 const OPTIONS = new Set([
   'overrides',
   'vary',
