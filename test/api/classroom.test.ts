@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../apps/api/src/app.ts';
 import type { ClassroomOptions } from '../../apps/api/src/routes/exercises/index.ts';
 import { Store } from '../../apps/api/src/store.ts';
-import { expectedAbsoluteError, expectedBrier, expectedLog } from '../../packages/engine/src/index.ts';
+import { expectedAbsoluteError, expectedBrier, expectedLog } from '../../packages/engine/src/classroom.ts';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 

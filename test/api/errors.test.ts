@@ -136,8 +136,20 @@ describe('bad requests', () => {
   it('refuses overrides that name no parameter, or lie outside what the engine accepts', async () => {
     const res = await post('/api/runs', { text: SMALL_SCENARIO, overrides: { constructor: 1 } });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ code: 'bad_override', path: expect.stringContaining('constructor') });
+    expect(res.json()).toMatchObject({ code: 'bad_override', path: 'overrides.constructor' });
     expect(res.json().issues[0].line).toBeUndefined();
+  });
+
+  it("names a bad sweep or sensitivity option by the request's own field, not a command-line flag", async () => {
+    const sweep = await post('/api/sweeps', {
+      scenarioId: 'alliance-dilemma',
+      design: { method: 'grid', vary: [{ name: 'no_such_parameter', lo: 0, hi: 1, n: 2 }] },
+    });
+    expect(sweep.statusCode).toBe(400);
+    expect(sweep.json()).toMatchObject({ code: 'bad_override', path: 'design.vary.no_such_parameter' });
+    const sensitivity = await post('/api/sensitivity', { scenarioId: 'alliance-dilemma', method: 'tornado', metrics: ['nope'] });
+    expect(sensitivity.statusCode).toBe(400);
+    expect(sensitivity.json()).toMatchObject({ code: 'bad_run_options', path: 'metrics', message: 'there is no metric "nope"' });
   });
 
   it('refuses a run over the trials × steps budget with 400 budget_exceeded', async () => {

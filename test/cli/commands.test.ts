@@ -20,7 +20,7 @@ describe.concurrent('georisk usage errors (exit 2)', () => {
     const r = await runCli(['run', parameterFile, '--trials', '10', '--set', 'war_rat=0.5']);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('[bad_override]');
+    expect(r.stderr).toContain('--set war_rat: error [bad_override]');
     expect(r.stderr).toContain('"war_rat"');
     expect(r.stderr).toContain('did you mean "war_rate"?');
     // A command-line problem is not given a place in the scenario file.

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../apps/api/src/app.ts';
-import { expectedAbsoluteError, expectedBrier, expectedLog } from '../../packages/engine/src/index.ts';
+import { expectedAbsoluteError, expectedBrier, expectedLog } from '../../packages/engine/src/classroom.ts';
 import { buildWebApp, CHROMIUM_LAUNCH, chartsDrawn, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
 
 type App = Awaited<ReturnType<typeof buildApp>>;

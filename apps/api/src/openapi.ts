@@ -5,7 +5,8 @@
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { ENGINE_VERSION, ExerciseSchema } from '@georisk/engine';
+import { ENGINE_VERSION } from '@georisk/engine';
+import { ExerciseSchema } from '@georisk/engine/classroom';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { API_ERROR_CODES } from './errors.ts';

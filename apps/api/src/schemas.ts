@@ -1,5 +1,13 @@
 /** Request bodies, checked with zod in the handlers; the same schemas generate the OpenAPI document. */
-import { DEFAULT_RESAMPLES, DEFAULT_SEED, DEFAULT_SENSITIVITY_TRIALS, DEFAULT_SWEEP_TRIALS, MAX_SEED, QUANTILES } from '@georisk/engine';
+import {
+  DEFAULT_RESAMPLES,
+  DEFAULT_SEED,
+  DEFAULT_SENSITIVITY_TRIALS,
+  DEFAULT_SWEEP_TRIALS,
+  MAX_SEED,
+  QUANTILES,
+  SENSITIVITY_METHODS,
+} from '@georisk/engine';
 import { z } from 'zod';
 
 /** The largest scenario document accepted as text (the body limit is a little above it). */
@@ -100,7 +108,7 @@ export type SweepRequest = z.infer<typeof SweepRequestSchema>;
 export const SensitivityRequestSchema = z
   .strictObject({
     ...scenarioSource,
-    method: z.enum(['tornado', 'morris', 'sobol']).default('sobol'),
+    method: z.enum(SENSITIVITY_METHODS).default('sobol'),
     vary: z.array(VarySchema).min(1).max(50).optional().describe('Parameters to include (default: every parameter with a range)'),
     metrics: z.array(ParameterNameSchema).min(1).max(100).optional(),
     samples: z.number().int().min(2).max(4096).optional().describe("Sobol': base samples N (a power of two); Morris: trajectories"),

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /** The `georisk` command: one file per command under commands/, wired together here. */
-import { ENGINE_VERSION, formatIssues, GeoriskError } from '@georisk/engine';
+import { ENGINE_VERSION, GeoriskError } from '@georisk/engine';
 import { QueueAddressError, QueueRunError } from '@georisk/queue';
 import { Command, CommanderError } from 'commander';
 import { EXIT, OutputError, type RegisterCommand, USAGE_CODES, UsageError } from './cli-common.ts';
+import { formatCliIssues } from './cli-issues.ts';
 import { registerBacktest } from './commands/backtest.ts';
 import { registerDiscover } from './commands/discover.ts';
 import { registerExact } from './commands/exact.ts';
@@ -60,7 +61,7 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     if (error instanceof GeoriskError) {
-      process.stderr.write(`${formatIssues(error.issues)}\n`);
+      process.stderr.write(`${formatCliIssues(error.issues)}\n`);
       return error.issues.every((i) => USAGE_CODES.has(i.code)) ? EXIT.usage : EXIT.failed;
     }
     if (error instanceof UsageError || error instanceof QueueAddressError) {

@@ -3,7 +3,7 @@
  * or the student. Tokens live in the page's address (teacher link, after "#", so never sent in a
  * Referer or a server log) or in this browser's localStorage (students), never in a cookie.
  */
-import type { Debrief, Exercise, LeverDecision, Submission } from '@georisk/engine';
+import type { Debrief, Exercise, LeverDecision, Submission } from '@georisk/engine/classroom';
 
 /** An error answer of the API: what went wrong and where. */
 export class ClassroomError extends Error {

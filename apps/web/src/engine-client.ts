@@ -6,7 +6,7 @@
  */
 import type { ExactResult, Issue, Overrides, RunResult, RunSummary, ScenarioDocument, SensitivityResult } from '@georisk/engine';
 import { CHUNK_TRIALS, GeoriskError, type Lane, planChunks, scheduleChunks } from '@georisk/engine/chunks/schedule';
-import type { ChunkRequest, LibraryItem, Validation, WorkerReply, WorkerRequest } from './protocol.ts';
+import type { ChunkRequest, LibraryItem, Validation, WebSensitivityMethod, WorkerReply, WorkerRequest } from './protocol.ts';
 
 // The page plans chunks with the engine's own plan (a small module: the engine itself loads only in workers).
 export { CHUNK_TRIALS, planChunks };
@@ -267,7 +267,7 @@ export function runSensitivity(
   req: {
     scenario: ScenarioDocument;
     overrides: Overrides;
-    method: 'tornado' | 'sobol';
+    method: WebSensitivityMethod;
     metric: string;
     trials: number;
     samples: number;

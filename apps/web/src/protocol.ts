@@ -1,5 +1,14 @@
 /** Messages between the page and the engine workers (plain data only: it crosses postMessage). */
-import type { ExactResult, Issue, Overrides, RunResult, RunSummary, ScenarioDocument, SensitivityResult } from '@georisk/engine';
+import type {
+  ExactResult,
+  Issue,
+  Overrides,
+  RunResult,
+  RunSummary,
+  ScenarioDocument,
+  SensitivityMethod,
+  SensitivityResult,
+} from '@georisk/engine';
 
 /** What the library lists for a scenario, with the scenario itself (modules expanded). */
 export interface LibraryItem {
@@ -33,6 +42,9 @@ export interface ChunkRequest {
   trials: number;
 }
 
+/** The sensitivity methods the web app renders (a subset of the engine's `SENSITIVITY_METHODS`). */
+export type WebSensitivityMethod = Extract<SensitivityMethod, 'tornado' | 'sobol'>;
+
 export type WorkerRequest =
   | { type: 'library'; id: number }
   | { type: 'exact'; id: number; scenario: ScenarioDocument; overrides: Overrides }
@@ -42,7 +54,7 @@ export type WorkerRequest =
       id: number;
       scenario: ScenarioDocument;
       overrides: Overrides;
-      method: 'tornado' | 'sobol';
+      method: WebSensitivityMethod;
       metric: string;
       trials: number;
       samples: number;

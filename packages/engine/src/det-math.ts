@@ -317,3 +317,287 @@ export function pow(x: number, y: number): number {
   if (x === 1) return 1;
   return exp(y * log(x));
 }
+
+// --- sine, cosine and tangent (fdlibm 5.3 k_sin.c, k_cos.c, k_tan.c, s_sin.c, s_cos.c, s_tan.c, e_rem_pio2.c) ---
+// V8 builds may take Math.sin and Math.cos from glibc or from fdlibm (a build flag that Node and
+// Chromium need not share), so these are ported too.
+
+const S1 = -1.66666666666666324348e-1;
+const S2 = 8.33333333332248946124e-3;
+const S3 = -1.98412698298579493134e-4;
+const S4 = 2.75573137070700676789e-6;
+const S5 = -2.50507602534068634195e-8;
+const S6 = 1.58969099521155010221e-10;
+
+/** sin(x + y) for |x| <= π/4, y the tail of x; `iy` 0 when y is 0. */
+function kernelSin(x: number, y: number, iy: number): number {
+  const ix = hi(x) & 0x7fffffff;
+  if (ix < 0x3e400000 && Math.trunc(x) === 0) return x;
+  const z = x * x;
+  const v = z * x;
+  const r = S2 + z * (S3 + z * (S4 + z * (S5 + z * S6)));
+  if (iy === 0) return x + v * (S1 + z * r);
+  return x - (z * (0.5 * y - v * r) - y - v * S1);
+}
+
+const C1 = 4.16666666666666019037e-2;
+const C2 = -1.38888888888741095749e-3;
+const C3 = 2.48015872894767294178e-5;
+const C4 = -2.75573143513906633035e-7;
+const C5 = 2.0875723212981748279e-9;
+const C6 = -1.13596475577881948265e-11;
+
+/** cos(x + y) for |x| <= π/4, y the tail of x. */
+function kernelCos(x: number, y: number): number {
+  const ix = hi(x) & 0x7fffffff;
+  if (ix < 0x3e400000 && Math.trunc(x) === 0) return 1;
+  const z = x * x;
+  const r = z * (C1 + z * (C2 + z * (C3 + z * (C4 + z * (C5 + z * C6)))));
+  if (ix < 0x3fd33333) return 1 - (0.5 * z - (z * r - x * y));
+  const qx = ix > 0x3fe90000 ? 0.28125 : fromWords(ix - 0x00200000, 0);
+  const hz = 0.5 * z - qx;
+  return 1 - qx - (hz - (z * r - x * y));
+}
+
+const T = [
+  3.33333333333334091986e-1, 1.33333333333201242699e-1, 5.39682539762260521377e-2, 2.18694882948595424599e-2, 8.86323982359930005737e-3,
+  3.59207910759131235356e-3, 1.45620945432529025516e-3, 5.88041240820264096874e-4, 2.46463134818469906812e-4, 7.817944429395570923e-5,
+  7.14072491382608190305e-5, -1.85586374855275456654e-5, 2.59073051863633712884e-5,
+] as const;
+const PIO4 = 7.85398163397448278999e-1;
+const PIO4_LO = 3.06161699786838301793e-17;
+
+/** −1 / (w) where w = x + r, computed carefully from its parts (fdlibm's "compute -1/(x+r) accurately"). */
+function minusReciprocal(x: number, r: number, w: number): number {
+  const z = withLo(w, 0);
+  const v = r - (z - x);
+  const a = -1 / w;
+  const t = withLo(a, 0);
+  const s = 1 + t * z;
+  return t + a * (s + t * v);
+}
+
+/** tan(x + y) for |x| <= π/4 when `iy` is 1, −1/tan(x + y) when it is −1. */
+function kernelTan(x: number, y: number, iy: number): number {
+  const hx = hi(x) | 0;
+  const ix = hx & 0x7fffffff;
+  if (ix < 0x3e300000 && Math.trunc(x) === 0) {
+    if ((ix | lo(x) | (iy + 1)) === 0) return 1 / Math.abs(x);
+    return iy === 1 ? x : minusReciprocal(x, y, x + y);
+  }
+  const big = ix >= 0x3fe59428;
+  if (big) {
+    if (hx < 0) {
+      x = -x;
+      y = -y;
+    }
+    x = PIO4 - x + (PIO4_LO - y);
+    y = 0;
+  }
+  const z = x * x;
+  const w = z * z;
+  let r = T[1] + w * (T[3] + w * (T[5] + w * (T[7] + w * (T[9] + w * T[11]))));
+  const v = z * (T[2] + w * (T[4] + w * (T[6] + w * (T[8] + w * (T[10] + w * T[12])))));
+  const s = z * x;
+  r = y + z * (s * (r + v) + y);
+  r += T[0] * s;
+  const sum = x + r;
+  if (big) return (1 - ((hx >> 30) & 2)) * (iy - 2 * (x - ((sum * sum) / (sum + iy) - r)));
+  return iy === 1 ? sum : minusReciprocal(x, r, sum);
+}
+
+function withLo(x: number, low: number): number {
+  f64[0] = x;
+  u32[LO] = low >>> 0;
+  return f64[0] as number;
+}
+
+const INV_PIO2 = 6.36619772367581382433e-1;
+const PIO2_1 = 1.57079632673412561417;
+const PIO2_1T = 6.07710050650619224932e-11;
+const PIO2_2 = 6.0771005063039659766e-11;
+const PIO2_2T = 2.02226624879595063154e-21;
+const PIO2_3 = 2.0222662487111664558e-21;
+const PIO2_3T = 8.47842766036889956997e-32;
+/** High words of n·π/2 for n = 1 … 32: a reduction near them needs the second and third steps. */
+const NPIO2_HW = [
+  0x3ff921fb, 0x400921fb, 0x4012d97c, 0x401921fb, 0x401f6a7a, 0x4022d97c, 0x4025fdbb, 0x402921fb, 0x402c463a, 0x402f6a7a, 0x4031475c,
+  0x4032d97c, 0x40346b9c, 0x4035fdbb, 0x40378fdb, 0x403921fb, 0x403ab41b, 0x403c463a, 0x403dd85a, 0x403f6a7a, 0x40407e4c, 0x4041475c,
+  0x4042106c, 0x4042d97c, 0x4043a28c, 0x40446b9c, 0x404534ac, 0x4045fdbb, 0x4046c6cb, 0x40478fdb, 0x404858eb, 0x404921fb,
+] as const;
+
+/** x − n·π/2 as a head and tail `[y0, y1]`, with n mod 4 (fdlibm e_rem_pio2.c; huge |x| in `reduceHuge`). */
+function remPio2(x: number, y: [number, number]): number {
+  const hx = hi(x) | 0;
+  const ix = hx & 0x7fffffff;
+  if (ix < 0x4002d97c) {
+    // |x| < 3π/4: n = ±1.
+    const sign = hx > 0 ? 1 : -1;
+    let z = x - sign * PIO2_1;
+    if (ix !== 0x3ff921fb) {
+      y[0] = z - sign * PIO2_1T;
+      y[1] = z - y[0] - sign * PIO2_1T;
+    } else {
+      z -= sign * PIO2_2;
+      y[0] = z - sign * PIO2_2T;
+      y[1] = z - y[0] - sign * PIO2_2T;
+    }
+    return sign;
+  }
+  if (ix > 0x413921fb) return reduceHuge(x, y);
+  const t = Math.abs(x);
+  const n = Math.trunc(t * INV_PIO2 + 0.5);
+  let r = t - n * PIO2_1;
+  let w = n * PIO2_1T;
+  y[0] = r - w;
+  if (n >= 32 || ix === NPIO2_HW[n - 1]) {
+    // Cancellation: repeat with the next 33 bits of π/2, then the next.
+    const j = ix >> 20;
+    if (j - ((hi(y[0]) >> 20) & 0x7ff) > 16) {
+      let u = r;
+      w = n * PIO2_2;
+      r = u - w;
+      w = n * PIO2_2T - (u - r - w);
+      y[0] = r - w;
+      if (j - ((hi(y[0]) >> 20) & 0x7ff) > 49) {
+        u = r;
+        w = n * PIO2_3;
+        r = u - w;
+        w = n * PIO2_3T - (u - r - w);
+        y[0] = r - w;
+      }
+    }
+  }
+  y[1] = r - y[0] - w;
+  if (hx < 0) {
+    y[0] = -y[0];
+    y[1] = -y[1];
+    return -n;
+  }
+  return n;
+}
+
+/** Bits of 2/π after the binary point, as a fixed-point integer: enough for the largest double (2^1024) and 53 + 128 bits more. */
+const TWO_OVER_PI_BITS = 1280;
+let twoOverPi: bigint | undefined;
+
+/** arctan(1/k) · 2^bits, rounded down, by its Taylor series in exact integer arithmetic. */
+function arctanInverse(k: bigint, bits: bigint): bigint {
+  const k2 = k * k;
+  let power = (1n << bits) / k;
+  let sum = power;
+  for (let n = 3n, sign = -1n; power !== 0n; n += 2n, sign = -sign) {
+    power /= k2;
+    sum += (sign * power) / n;
+  }
+  return sum;
+}
+
+/** 2/π · 2^TWO_OVER_PI_BITS, from Machin's formula π = 16 arctan(1/5) − 4 arctan(1/239) with 64 guard bits. */
+function twoOverPiFixed(): bigint {
+  if (twoOverPi === undefined) {
+    const guard = 64n;
+    const bits = BigInt(TWO_OVER_PI_BITS) + guard;
+    const pi = 16n * arctanInverse(5n, bits) - 4n * arctanInverse(239n, bits);
+    twoOverPi = (1n << (2n * bits + 1n - guard)) / pi;
+  }
+  return twoOverPi;
+}
+
+const PIO2_HI = 1.5707963267948966;
+const PIO2_LO = 6.123233995736766e-17;
+const SPLIT = 134217729; // 2^27 + 1
+
+/** The rounding error of a·b (Dekker's product), so that a·b = (a*b) + error exactly. */
+function productError(a: number, b: number, product: number): number {
+  const ca = SPLIT * a;
+  const ah = ca - (ca - a);
+  const al = a - ah;
+  const cb = SPLIT * b;
+  const bh = cb - (cb - b);
+  const bl = b - bh;
+  return ah * bh - product + ah * bl + al * bh + al * bl;
+}
+
+/** 2^k for a whole k in the normal range, built from its bits. */
+function pow2(k: number): number {
+  return fromWords((k + 1023) << 20, 0);
+}
+
+/**
+ * Reduction of |x| > 2^19·π/2 in exact integer arithmetic (fdlibm's k_rem_pio2.c does the same with
+ * doubles): x·2/π = m·2^e·(2/π) is formed exactly, n is its integer part mod 4 and the fraction,
+ * taken to 106 significant bits, is multiplied back by π/2 in double-double arithmetic.
+ */
+function reduceHuge(x: number, y: [number, number]): number {
+  if (!Number.isFinite(x)) {
+    y[0] = Number.NaN;
+    y[1] = Number.NaN;
+    return 0;
+  }
+  const ax = Math.abs(x);
+  const exponent = ((hi(ax) >> 20) & 0x7ff) - 1075; // ax = mantissa · 2^exponent, ax >= 2^20
+  const mantissa = (BigInt((hi(ax) & 0xfffff) | 0x100000) << 32n) | BigInt(lo(ax));
+  const shift = BigInt(TWO_OVER_PI_BITS - exponent);
+  const product = mantissa * twoOverPiFixed();
+  let n = Number((product >> shift) & 3n);
+  let fraction = product & ((1n << shift) - 1n);
+  if (fraction >= 1n << (shift - 1n)) {
+    fraction -= 1n << shift;
+    n = (n + 1) & 3;
+  }
+  const negative = fraction < 0n;
+  if (negative) fraction = -fraction;
+  const length = fraction.toString(2).length;
+  const drop = Math.max(0, length - 106);
+  const top = fraction >> BigInt(drop);
+  const scale = drop - Number(shift);
+  const head = Number(top >> 53n) * pow2(scale + 53);
+  const tail = Number(top & ((1n << 53n) - 1n)) * pow2(scale);
+  const s = head + tail;
+  const sl = tail - (s - head);
+  const p = s * PIO2_HI;
+  const rest = productError(s, PIO2_HI, p) + s * PIO2_LO + sl * PIO2_HI;
+  const sign = negative ? -1 : 1;
+  y[0] = sign * (p + rest);
+  y[1] = sign * (rest - (p + rest - p));
+  if (x < 0) {
+    y[0] = -y[0];
+    y[1] = -y[1];
+    return -n;
+  }
+  return n;
+}
+
+/** Sine (fdlibm s_sin.c). */
+export function sin(x: number): number {
+  if ((hi(x) & 0x7fffffff) <= 0x3fe921fb) return kernelSin(x, 0, 0);
+  if ((hi(x) & 0x7fffffff) >= 0x7ff00000) return Number.NaN;
+  const y: [number, number] = [0, 0];
+  const n = remPio2(x, y) & 3;
+  if (n === 0) return kernelSin(y[0], y[1], 1);
+  if (n === 1) return kernelCos(y[0], y[1]);
+  if (n === 2) return -kernelSin(y[0], y[1], 1);
+  return -kernelCos(y[0], y[1]);
+}
+
+/** Cosine (fdlibm s_cos.c). */
+export function cos(x: number): number {
+  if ((hi(x) & 0x7fffffff) <= 0x3fe921fb) return kernelCos(x, 0);
+  if ((hi(x) & 0x7fffffff) >= 0x7ff00000) return Number.NaN;
+  const y: [number, number] = [0, 0];
+  const n = remPio2(x, y) & 3;
+  if (n === 0) return kernelCos(y[0], y[1]);
+  if (n === 1) return -kernelSin(y[0], y[1], 1);
+  if (n === 2) return -kernelCos(y[0], y[1]);
+  return kernelSin(y[0], y[1], 1);
+}
+
+/** Tangent (fdlibm s_tan.c). */
+export function tan(x: number): number {
+  if ((hi(x) & 0x7fffffff) <= 0x3fe921fb) return kernelTan(x, 0, 1);
+  if ((hi(x) & 0x7fffffff) >= 0x7ff00000) return Number.NaN;
+  const y: [number, number] = [0, 0];
+  const n = remPio2(x, y);
+  return kernelTan(y[0], y[1], 1 - ((n & 1) << 1));
+}

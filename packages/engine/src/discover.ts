@@ -205,7 +205,7 @@ export function parseOutcome(text: string, metrics: readonly string[]): Outcome 
     throw new GeoriskError([
       issue(
         'bad_run_options',
-        '--outcome',
+        'outcome',
         `cannot read the outcome "${text}"`,
         'write a metric, a comparison and a number, e.g. "war_reached > 0"',
       ),
@@ -213,9 +213,7 @@ export function parseOutcome(text: string, metrics: readonly string[]): Outcome 
   }
   const metric = m[1] as string;
   if (!metrics.includes(metric)) {
-    throw new GeoriskError([
-      issue('bad_run_options', '--outcome', `there is no metric "${metric}"`, suggestion(metric, metrics, 'metrics')),
-    ]);
+    throw new GeoriskError([issue('bad_run_options', 'outcome', `there is no metric "${metric}"`, suggestion(metric, metrics, 'metrics'))]);
   }
   return { metric, op: m[2] as Outcome['op'], value: Number(m[3]) };
 }
@@ -286,11 +284,10 @@ export function planDiscover(scenario: ScenarioDocument, options: DiscoverOption
   const seed = options.seed ?? DEFAULT_SEED;
   const samples = options.samples ?? DEFAULT_DISCOVER_SAMPLES;
   if (!Number.isInteger(samples) || samples < 10) {
-    throw new GeoriskError([issue('bad_run_options', '--samples', `discovery needs at least 10 samples, got ${samples}`)]);
+    throw new GeoriskError([issue('bad_run_options', 'samples', `discovery needs at least 10 samples, got ${samples}`)]);
   }
   const alpha = options.alpha ?? 0.05;
-  if (!(alpha > 0 && alpha < 0.5))
-    throw new GeoriskError([issue('bad_run_options', '--alpha', `alpha must lie in (0, 0.5), got ${alpha}`)]);
+  if (!(alpha > 0 && alpha < 0.5)) throw new GeoriskError([issue('bad_run_options', 'alpha', `alpha must lie in (0, 0.5), got ${alpha}`)]);
   const params = resolveRanges(scenario, options.vary);
   const points = scaleUnitPoints(latinHypercube(samples, params.length, seed), params);
   const sweep = planFromPoints(scenario, params, points, {

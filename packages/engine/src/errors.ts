@@ -37,7 +37,8 @@ export const ISSUE_CODES = {
   absorbing_trap: 'A non-terminal-looking state has no way out (warning).',
   module_not_found: 'An included module cannot be found.',
   module_cycle: 'Modules include each other in a cycle.',
-  bad_override: "A --set override names no parameter or gives no finite number; or (warning) it lies outside the parameter's range.",
+  bad_override:
+    "An override (or a varied parameter) names no parameter or gives no finite number; or (warning) it lies outside the parameter's range.",
   bad_run_options: 'Trials, seed or workers are out of range.',
   budget_exceeded: 'trials x steps exceeds the budget for one run.',
   not_markov: 'The scenario has no exact answer: some rate or event depends on accumulated variables or varies between trials.',

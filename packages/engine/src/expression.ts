@@ -133,7 +133,13 @@ const MATH_FUNCTIONS: Record<string, [number, number]> = {
   ceil: [1, 1],
   round: [1, 1],
   clamp: [3, 3],
+  sin: [1, 1],
+  cos: [1, 1],
+  tan: [1, 1],
 };
+
+/** Named constants, exact to the double (`e` is Math.E, not exp(1) computed at run time). */
+export const EXPRESSION_CONSTANTS: Readonly<Record<string, number>> = { pi: Math.PI, e: Math.E };
 
 const STATE_FUNCTIONS = ['is'] as const;
 const METRIC_FUNCTIONS = ['ever', 'first', 'time_in'] as const;
@@ -164,6 +170,7 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   'to',
   'in',
   'end',
+  ...Object.keys(EXPRESSION_CONSTANTS),
   ...ALLOWED_FUNCTIONS,
 ]);
 
@@ -426,6 +433,8 @@ class Checker {
       const dt = this.names.dt;
       return { fn: () => dt, reads };
     }
+    const constant = owns(EXPRESSION_CONSTANTS, name) ? EXPRESSION_CONSTANTS[name] : undefined;
+    if (constant !== undefined) return { fn: () => constant, reads };
     const p = this.names.params.get(name);
     if (p !== undefined) {
       reads.params.add(p);
@@ -450,7 +459,7 @@ class Checker {
     const stateOf = compared?.states.includes(name)
       ? this.comparedTrack
       : [...this.names.tracks].find(([, t]) => t.states.includes(name))?.[0];
-    const constants: Record<string, string> = { pi: '3.141592653589793', PI: '3.141592653589793', e: 'exp(1)', E: 'exp(1)' };
+    const constants: Record<string, string> = { PI: 'pi', E: 'e' };
     if (stateOf === undefined && Object.hasOwn(constants, name)) {
       this.fail('unknown_name', `unknown name "${name}": mathjs constants are not available`, `write ${constants[name]} instead`);
     }
@@ -664,6 +673,12 @@ class Checker {
         return { fn: (s) => Math.ceil(a(s)), reads };
       case 'round':
         return { fn: (s) => Math.round(a(s)), reads };
+      case 'sin':
+        return { fn: (s) => dm.sin(a(s)), reads };
+      case 'cos':
+        return { fn: (s) => dm.cos(a(s)), reads };
+      case 'tan':
+        return { fn: (s) => dm.tan(a(s)), reads };
       default:
         return { fn: (s) => Math.min(Math.max(a(s), b(s)), c(s)), reads };
     }

@@ -1,16 +1,36 @@
 /**
  * @georisk/engine: probabilistic escalation scenarios in pure TypeScript.
  *
+ * The root entry holds what most users need: loading scenarios, runs and their receipts, errors,
+ * the exact analysis, sweeps, sensitivity and discovery. Specialised parts have entries of their
+ * own: `@georisk/engine/classroom`, `@georisk/engine/backtest`, `@georisk/engine/scoring` and
+ * `@georisk/engine/format`.
+ *
  * @example
  * const { scenario } = loadScenarioText(yamlText, { file: 'my.yaml' });
  * const result = runScenario(scenario, { trials: 100_000, seed: 42 });
  * result.metrics.war_reached.probability; // { p, ci95 }
  */
 
-export * from './classroom.ts';
-export * from './discover.ts';
+// Discovery
+export {
+  analyseDiscover,
+  DEFAULT_DISCOVER_SAMPLES,
+  DEFAULT_DISCOVER_TRIALS,
+  type DiscoverOptions,
+  type DiscoverPlan,
+  type DiscoverResult,
+  discover,
+  type Outcome,
+  outcomeShare,
+  type PrimBox,
+  planDiscover,
+  type Restriction,
+} from './discover.ts';
 export { SAMPLERS } from './distributions.ts';
-export * from './errors.ts';
+// Errors
+export { formatIssue, formatIssues, GeoriskError, ISSUE_CODES, type Issue, type IssueCode, issue } from './errors.ts';
+// Exact analysis
 export {
   analyzeExact,
   type ExactMetric,
@@ -20,20 +40,87 @@ export {
   MAX_EXACT_STATES,
   representabilityProblems,
 } from './exact.ts';
-export { ALLOWED_FUNCTIONS, compileExpression, RESERVED_NAMES } from './expression.ts';
+export { ALLOWED_FUNCTIONS, EXPRESSION_CONSTANTS, RESERVED_NAMES } from './expression.ts';
+// Formatting
 export { type CsvSource, formatCsv, formatNumber, formatPercent } from './format.ts';
 export { canonicalJson, contentHash } from './hash.ts';
-export { formatPath, type LoadedDocument, readDocument } from './load-document.ts';
-export * from './model.ts';
-export * from './results.ts';
-export { MAX_SEED, type Rng, TrialStream, trialSeed } from './rng.ts';
-export * from './run.ts';
-export * from './sampling.ts';
-export * from './scenario.ts';
-export * from './scenario-schema.ts';
-export * from './scoring.ts';
-export * from './sensitivity.ts';
+// Loading scenarios
+export { type LoadedDocument, readDocument } from './load-document.ts';
+// Running
+export { buildModel, type Model, type Overrides } from './model.ts';
+// Results and receipts
+export { finalizeResult, type Receipt, type RunResult, scenarioHash, type TrackResult } from './results.ts';
+export { MAX_SEED } from './rng.ts';
+export {
+  CHUNK_TRIALS,
+  type Chunk,
+  checkRunOptions,
+  DEFAULT_SEED,
+  DEFAULT_TRIAL_STEP_BUDGET,
+  mergeAll,
+  planChunks,
+  type RunOptions,
+  runScenario,
+} from './run.ts';
+export { type LoadedScenario, type LoadOptions, loadScenarioText, type ModuleResolver } from './scenario.ts';
+export {
+  type Distribution,
+  type Expression,
+  type Flow,
+  type Include,
+  type Metric,
+  type ModuleDocument,
+  ModuleSchema,
+  type Parameter,
+  type ScenarioDocument,
+  type ScenarioEvent,
+  ScenarioSchema,
+  scenarioJsonSchema,
+  type Track,
+  type Transition,
+} from './scenario-schema.ts';
+// Sensitivity
+export {
+  analyseSensitivity,
+  DEFAULT_RESAMPLES,
+  DEFAULT_SAMPLES,
+  DEFAULT_SENSITIVITY_TRIALS,
+  type MetricSensitivity,
+  type MorrisEffect,
+  planSensitivity,
+  SENSITIVITY_METHODS,
+  type SensitivityMethod,
+  type SensitivityOptions,
+  type SensitivityPlan,
+  type SensitivityResult,
+  type SobolIndex,
+  sensitivity,
+  type TornadoBar,
+} from './sensitivity.ts';
 export { emptySummary, mergeSummaries, type RunSummary, type SimulateOptions, simulate } from './simulate.ts';
-export { type MetricAccumulator, type MetricSummary, QUANTILES, valueCounts, wilson } from './summarize.ts';
-export * from './sweep.ts';
+export { type MetricAccumulator, type MetricSummary, QUANTILES } from './summarize.ts';
+// Sweeps
+export {
+  DEFAULT_SWEEP_QUANTILES,
+  DEFAULT_SWEEP_TRIALS,
+  formatSweepHeader,
+  formatSweepRow,
+  type ParameterRange,
+  planModel,
+  planSweep,
+  pointMeans,
+  pointOverrides,
+  type QuantileName,
+  type ResolvedRange,
+  runSweepPoint,
+  SWEEP_CHUNK_TRIALS,
+  type SweepDesign,
+  type SweepFormat,
+  type SweepOptions,
+  type SweepPlan,
+  type SweepResult,
+  sweep,
+  sweepRow,
+  withParameterValues,
+} from './sweep.ts';
 export { ENGINE_VERSION } from './version.ts';

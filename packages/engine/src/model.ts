@@ -185,9 +185,11 @@ export function buildModel(scenario: ScenarioDocument, overrides: Overrides = {}
   for (const [name, value] of Object.entries(overrides)) {
     const i = paramNames.indexOf(name);
     if (i < 0) {
-      problems.push(issue('bad_override', `--set ${name}`, `there is no parameter "${name}"`, suggestion(name, paramNames, 'parameters')));
+      problems.push(
+        issue('bad_override', `overrides.${name}`, `there is no parameter "${name}"`, suggestion(name, paramNames, 'parameters')),
+      );
     } else if (!Number.isFinite(value)) {
-      problems.push(issue('bad_override', `--set ${name}`, `the value for "${name}" must be a finite number`));
+      problems.push(issue('bad_override', `overrides.${name}`, `the value for "${name}" must be a finite number`));
     } else {
       paramValues[i] = value;
       uncertainty[i] = undefined; // an explicit value replaces the uncertainty
@@ -197,7 +199,7 @@ export function buildModel(scenario: ScenarioDocument, overrides: Overrides = {}
         warnings.push({
           ...issue(
             'bad_override',
-            `--set ${name}`,
+            `overrides.${name}`,
             `the value ${value} for "${name}" lies outside its range [${range[0]}, ${range[1]}]`,
             'the run uses it anyway; check for a typo or a wrong unit, or widen the range in the scenario',
           ),

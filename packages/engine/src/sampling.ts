@@ -89,9 +89,9 @@ export function sobolPoints(n: number, dims: number, seed: number): Float64Array
     throw new GeoriskError([
       issue(
         'bad_run_options',
-        '--vary',
+        'vary',
         `a Sobol' sequence has 1 to ${MAX_SOBOL_DIMENSIONS} dimensions here, not ${dims}`,
-        `vary at most ${MAX_SOBOL_DIMENSIONS} parameters (name them with --vary), or use --lhs`,
+        `vary at most ${MAX_SOBOL_DIMENSIONS} parameters (name them in \`vary\`), or use a Latin hypercube (\`lhs\`)`,
       ),
     ]);
   }
@@ -173,9 +173,9 @@ export function saltelliDesign(n: number, dims: number, seed: number): Float64Ar
     throw new GeoriskError([
       issue(
         'bad_run_options',
-        'parameters',
+        'vary',
         `Sobol' indices are available for at most ${Math.floor(MAX_SOBOL_DIMENSIONS / 2)} parameters, got ${dims}`,
-        'choose fewer parameters (screen them first with --method morris)',
+        'choose fewer parameters (screen them first with the morris method)',
       ),
     ]);
   }

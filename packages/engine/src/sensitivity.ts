@@ -22,7 +22,11 @@ import {
   scaleUnitPoints,
 } from './sweep.ts';
 
-export type SensitivityMethod = 'tornado' | 'morris' | 'sobol';
+/** Every sensitivity method, in the order surfaces list them. */
+export const SENSITIVITY_METHODS = ['tornado', 'morris', 'sobol'] as const;
+
+/** One of `SENSITIVITY_METHODS`. */
+export type SensitivityMethod = (typeof SENSITIVITY_METHODS)[number];
 
 /** Trials per point when none are given (each point's output is a mean over them). */
 export const DEFAULT_SENSITIVITY_TRIALS = 500;
@@ -148,7 +152,7 @@ export function planSensitivity(scenario: ScenarioDocument, options: Sensitivity
   const seed = options.seed ?? DEFAULT_SEED;
   const trials = options.trials ?? DEFAULT_SENSITIVITY_TRIALS;
   const resamples = options.resamples ?? DEFAULT_RESAMPLES;
-  if (!Number.isInteger(resamples) || resamples < 10) bad('--resamples', `at least 10 bootstrap resamples are needed, got ${resamples}`);
+  if (!Number.isInteger(resamples) || resamples < 10) bad('resamples', `at least 10 bootstrap resamples are needed, got ${resamples}`);
   const params = resolveRanges(scenario, options.vary);
   const common = {
     seed,
@@ -176,10 +180,9 @@ export function planSensitivity(scenario: ScenarioDocument, options: Sensitivity
     }
     case 'morris': {
       const samples = options.samples ?? DEFAULT_SAMPLES.morris;
-      if (!Number.isInteger(samples) || samples < 2) bad('--samples', `Morris needs at least 2 trajectories, got ${samples}`);
+      if (!Number.isInteger(samples) || samples < 2) bad('samples', `Morris needs at least 2 trajectories, got ${samples}`);
       const levels = options.levels ?? 4;
-      if (!Number.isInteger(levels) || levels < 4 || levels % 2 !== 0)
-        bad('--levels', `Morris levels must be even and >= 4, got ${levels}`);
+      if (!Number.isInteger(levels) || levels < 4 || levels % 2 !== 0) bad('levels', `Morris levels must be even and >= 4, got ${levels}`);
       const design = morrisDesign(samples, dims, seed, levels);
       const points = scaleUnitPoints(design.points, params);
       return { method: 'morris', sweep: planFromPoints(scenario, params, points, common), samples, resamples, morris: design };
@@ -191,23 +194,27 @@ export function planSensitivity(scenario: ScenarioDocument, options: Sensitivity
       return { method: 'sobol', sweep: planFromPoints(scenario, params, points, common), samples, resamples };
     }
     default:
-      return bad('--method', `unknown method "${String(options.method)}"`, 'choose tornado, morris or sobol');
+      return bad(
+        'method',
+        `unknown method "${String(options.method)}"`,
+        `choose ${SENSITIVITY_METHODS.slice(0, -1).join(', ')} or ${SENSITIVITY_METHODS.at(-1)}`,
+      );
   }
 }
 
 function tornadoEnds(scenario: ScenarioDocument, p: ResolvedRange, percentiles: [number, number] | undefined): [number, number] {
   if (percentiles === undefined) return [p.lo, p.hi];
   const [a, b] = percentiles;
-  if (!(a > 0 && a < b && b < 100)) bad('--percentiles', `percentiles must satisfy 0 < low < high < 100, got ${a},${b}`);
+  if (!(a > 0 && a < b && b < 100)) bad('percentiles', `percentiles must satisfy 0 < low < high < 100, got ${a},${b}`);
   const d = scenario.parameters[p.name]?.uncertainty;
   if (d === undefined) return [p.lo, p.hi];
   const lo = distributionQuantile(d, a / 100);
   const hi = distributionQuantile(d, b / 100);
   if (lo === undefined || hi === undefined) {
     return bad(
-      '--percentiles',
+      'percentiles',
       `percentiles of a ${d.dist} distribution (parameter "${p.name}") are not available`,
-      'leave out --percentiles to use the range ends, or give the range with --vary',
+      'leave out `percentiles` to use the range ends, or give the range in `vary`',
     );
   }
   return [lo, hi];
@@ -275,7 +282,7 @@ export function analyseSensitivity(plan: SensitivityPlan, outputs: readonly (rea
           }
           if (unresolved.length > 0) parts.push(`overlapping total-order intervals (${unresolved.join(', ')})`);
           result.warnings.push(
-            `${metric}: confidence intervals are too wide for the ranking to hold: ${parts.join('; ')}; use more --samples (now ${plan.samples}) or more --trials (now ${sweep.trials})`,
+            `${metric}: confidence intervals are too wide for the ranking to hold: ${parts.join('; ')}; use more samples (now ${plan.samples}) or more trials (now ${sweep.trials})`,
           );
         }
       }

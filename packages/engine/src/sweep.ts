@@ -88,32 +88,33 @@ const fail = (path: string, message: string, hint?: string): never => {
 /**
  * Settles the bounds of each range from the scenario: unknown names, bounds outside the declared
  * range, empty ranges and (for grids) fewer than 2 levels are errors. With no ranges at all, every
- * parameter that declares a non-empty range is varied over it.
+ * parameter that declares a non-empty range is varied over it. Issue paths start with `at`, the
+ * option that holds the ranges (`vary`, or `design.vary` in a sweep).
  */
-export function resolveRanges(scenario: ScenarioDocument, vary: ParameterRange[] | undefined, grid = false): ResolvedRange[] {
+export function resolveRanges(scenario: ScenarioDocument, vary: ParameterRange[] | undefined, grid = false, at = 'vary'): ResolvedRange[] {
   const names = Object.keys(scenario.parameters);
   const problems: Issue[] = [];
   if (vary === undefined || vary.length === 0) {
-    if (grid) fail('--vary', 'a grid needs at least one --vary name=lo:hi:n');
+    if (grid) fail(at, 'a grid needs at least one parameter range', 'give each varied parameter lo, hi and n levels');
     const all: ResolvedRange[] = [];
     for (const name of names) {
       const range = scenario.parameters[name]?.range;
       if (range && range[0] < range[1]) all.push({ name, lo: range[0], hi: range[1] });
     }
-    if (all.length === 0) fail('--vary', 'no parameter declares a range to vary', 'name the parameters with --vary name=lo:hi');
+    if (all.length === 0) fail(at, 'no parameter declares a range to vary', `name the parameters in \`vary\`, with bounds lo and hi`);
     return all;
   }
   const seen = new Set<string>();
   const out: ResolvedRange[] = [];
   for (const r of vary) {
-    const path = `--vary ${r.name}`;
+    const path = `${at}.${r.name}`;
     const p = Object.hasOwn(scenario.parameters, r.name) ? scenario.parameters[r.name] : undefined;
     if (!p) {
       problems.push(issue('bad_override', path, `there is no parameter "${r.name}"`, suggestion(r.name, names, 'parameters')));
       continue;
     }
     if (seen.has(r.name)) {
-      problems.push(issue('bad_override', path, `"${r.name}" is varied twice`, 'give each parameter one --vary'));
+      problems.push(issue('bad_override', path, `"${r.name}" is varied twice`, 'give each parameter one range'));
       continue;
     }
     seen.add(r.name);
@@ -121,11 +122,11 @@ export function resolveRanges(scenario: ScenarioDocument, vary: ParameterRange[]
     const lo = r.lo ?? declared?.[0];
     const hi = r.hi ?? declared?.[1];
     if (lo === undefined || hi === undefined) {
-      problems.push(issue('bad_override', path, `"${r.name}" declares no range`, `give one: --vary ${r.name}=lo:hi${grid ? ':n' : ''}`));
+      problems.push(issue('bad_override', path, `"${r.name}" declares no range`, `give it bounds lo and hi${grid ? ' and n levels' : ''}`));
       continue;
     }
     if (!Number.isFinite(lo) || !Number.isFinite(hi) || !(lo < hi)) {
-      problems.push(issue('bad_override', path, `the range ${lo}:${hi} of "${r.name}" is empty`, 'write it as lo:hi with lo < hi'));
+      problems.push(issue('bad_override', path, `the range ${lo}:${hi} of "${r.name}" is empty`, 'make lo smaller than hi'));
       continue;
     }
     if (declared && (lo < declared[0] || hi > declared[1])) {
@@ -142,7 +143,12 @@ export function resolveRanges(scenario: ScenarioDocument, vary: ParameterRange[]
     if (grid) {
       if (r.n === undefined || !Number.isInteger(r.n) || r.n < 2) {
         problems.push(
-          issue('bad_override', path, `a grid needs at least 2 levels per parameter, got ${r.n ?? 'none'}`, `e.g. ${r.name}=${lo}:${hi}:5`),
+          issue(
+            'bad_override',
+            path,
+            `a grid needs at least 2 levels per parameter, got ${r.n ?? 'none'}`,
+            `give it n of at least 2 levels, e.g. 5`,
+          ),
         );
         continue;
       }
@@ -165,8 +171,8 @@ export function scaleUnitPoints(unit: Float64Array, ranges: ResolvedRange[]): nu
 }
 
 function checkSamples(samples: number, what: string): void {
-  if (!Number.isInteger(samples) || samples < 2) fail('--samples', `${what} needs at least 2 samples, got ${samples}`);
-  if (samples > MAX_POINTS) fail('--samples', `${what} is limited to ${MAX_POINTS} samples, got ${samples}`);
+  if (!Number.isInteger(samples) || samples < 2) fail('design.samples', `${what} needs at least 2 samples, got ${samples}`);
+  if (samples > MAX_POINTS) fail('design.samples', `${what} is limited to ${MAX_POINTS} samples, got ${samples}`);
 }
 
 /** Points of a design, with their parameters. */
@@ -177,15 +183,15 @@ export function designPoints(
 ): { params: ResolvedRange[]; points: number[][] } {
   switch (design.method) {
     case 'grid': {
-      const params = resolveRanges(scenario, design.vary, true);
+      const params = resolveRanges(scenario, design.vary, true, 'design.vary');
       const count = params.reduce((n, p) => n * (p.n as number), 1);
-      if (count > MAX_POINTS) fail('--vary', `the grid has ${count} points, more than the limit of ${MAX_POINTS}`);
+      if (count > MAX_POINTS) fail('design.vary', `the grid has ${count} points, more than the limit of ${MAX_POINTS}`);
       return { params, points: fullFactorial(params.map((p) => linspace(p.lo, p.hi, p.n as number))) };
     }
     case 'lhs':
     case 'sobol': {
       checkSamples(design.samples, design.method === 'lhs' ? 'a Latin hypercube' : "a Sobol' sweep");
-      const params = resolveRanges(scenario, design.vary);
+      const params = resolveRanges(scenario, design.vary, false, 'design.vary');
       const unit =
         design.method === 'lhs' ? latinHypercube(design.samples, params.length, seed) : sobolPoints(design.samples, params.length, seed);
       return { params, points: scaleUnitPoints(unit, params) };
@@ -194,7 +200,9 @@ export function designPoints(
       const names = Object.keys(scenario.parameters);
       const problems = design.params
         .filter((name) => !Object.hasOwn(scenario.parameters, name))
-        .map((name) => issue('bad_override', `--vary ${name}`, `there is no parameter "${name}"`, suggestion(name, names, 'parameters')));
+        .map((name) =>
+          issue('bad_override', `design.params.${name}`, `there is no parameter "${name}"`, suggestion(name, names, 'parameters')),
+        );
       if (problems.length > 0) throw new GeoriskError(problems);
       return { params: design.params.map((name) => ({ name, lo: Number.NaN, hi: Number.NaN })), points: design.points };
     }
@@ -227,7 +235,7 @@ export function planFromPoints(
   const quantiles = options.quantiles ?? [...DEFAULT_SWEEP_QUANTILES];
   for (const q of quantiles) {
     if (!Object.hasOwn(QUANTILES, q)) {
-      fail('--quantiles', `unknown quantile "${q}"`, `choose from ${Object.keys(QUANTILES).join(', ')}`);
+      fail('quantiles', `unknown quantile "${q}"`, `choose from ${Object.keys(QUANTILES).join(', ')}`);
     }
   }
   const columns = ['point', ...params.map((p) => p.name)];
@@ -263,7 +271,7 @@ export function chooseMetrics(model: Model, wanted: string[] | undefined): strin
   if (wanted === undefined || wanted.length === 0) return all;
   const problems = wanted
     .filter((m) => !all.includes(m))
-    .map((m) => issue('bad_run_options', '--metrics', `there is no metric "${m}"`, suggestion(m, all, 'metrics')));
+    .map((m) => issue('bad_run_options', 'metrics', `there is no metric "${m}"`, suggestion(m, all, 'metrics')));
   if (problems.length > 0) throw new GeoriskError(problems);
   return [...new Set(wanted)];
 }

@@ -1,9 +1,7 @@
 /** Classroom exercises: definitions, submissions, class decisions and the debrief's scores, against values worked by hand. */
 import { describe, expect, it } from 'vitest';
 import {
-  brierScore,
   buildDebrief,
-  buildModel,
   calibrationBins,
   checkSubmission,
   classDecisions,
@@ -13,13 +11,12 @@ import {
   expectedAbsoluteError,
   expectedBrier,
   expectedLog,
-  loadScenarioText,
-  logScore,
   type QuestionOutcome,
   quantileGrid,
   questionOutcomes,
-  simulate,
-} from '../src/index.ts';
+} from '../src/classroom.ts';
+import { buildModel, loadScenarioText, simulate } from '../src/index.ts';
+import { brierScore, logScore } from '../src/scoring.ts';
 
 const exercise: Exercise = ExerciseSchema.parse({
   scenarioId: 'api-small',

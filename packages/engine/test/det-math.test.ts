@@ -1,7 +1,7 @@
 /** The deterministic elementary functions agree with the platform's to within one unit in the last place. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { exp, expm1, log, log1p, pow } from '../src/det-math.ts';
+import { cos, exp, expm1, log, log1p, pow, sin, tan } from '../src/det-math.ts';
 import { TrialStream } from '../src/rng.ts';
 
 /** Distance in units of the last place between two doubles of the same sign. */
@@ -29,6 +29,35 @@ describe('deterministic math', () => {
     let worst = 0;
     for (const x of xs) worst = Math.max(worst, ulps(ours(x), platform(x)));
     expect(worst).toBeLessThanOrEqual(1);
+  });
+
+  it.each([
+    ['sin', sin, Math.sin],
+    ['cos', cos, Math.cos],
+    ['tan', tan, Math.tan],
+  ] as const)('%s is within 1 ulp of the platform function from tiny to huge arguments', (_name, ours, platform) => {
+    let worst = 0;
+    for (const scale of [1e-9, 1, 100, 1e5, 1e9, 1e22, 1e300]) {
+      for (const x of samples(3000, (u) => scale * (2 * u - 1))) worst = Math.max(worst, ulps(ours(x), platform(x)));
+    }
+    expect(worst).toBeLessThanOrEqual(1);
+  });
+
+  it('gives the textbook values of sine, cosine and tangent, and NaN for infinities', () => {
+    expect(sin(0)).toBe(0);
+    expect(Object.is(sin(-0), -0)).toBe(true);
+    expect(cos(0)).toBe(1);
+    expect(sin(Math.PI / 6)).toBeCloseTo(0.5, 15);
+    expect(sin(Math.PI / 2)).toBe(1);
+    expect(cos(Math.PI)).toBe(-1);
+    expect(sin(Math.PI)).toBe(1.2246467991473532e-16);
+    expect(tan(Math.PI / 4)).toBeCloseTo(1, 15);
+    expect(tan(-Math.PI / 3)).toBeCloseTo(-Math.sqrt(3), 14);
+    expect(sin(1e22)).toBe(-0.8522008497671888);
+    for (const f of [sin, cos, tan]) {
+      expect(f(Number.POSITIVE_INFINITY)).toBeNaN();
+      expect(f(Number.NaN)).toBeNaN();
+    }
   });
 
   it('handles the special values as Math does', () => {

@@ -1,6 +1,7 @@
 /** PRIM recovers a planted box; the outcome parser and binomial tail behave. */
 import { describe, expect, it } from 'vitest';
-import { binomialUpperTail, discover, loadScenarioText, parseOutcome, prim } from '../src/index.ts';
+import { binomialUpperTail, parseOutcome, prim } from '../src/discover.ts';
+import { discover, loadScenarioText } from '../src/index.ts';
 
 const SCENARIO = `id: planted-box
 time: { unit: day, dt: 1, horizon: 1 }

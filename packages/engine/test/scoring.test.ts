@@ -1,6 +1,6 @@
 /** Scoring rules against values computed by hand. */
 import { describe, expect, it } from 'vitest';
-import { baseRate, brierScore, crps, crpsOfSample, LOG_SCORE_CLIP, logScore, skillScore } from '../src/index.ts';
+import { baseRate, brierScore, crps, crpsOfSample, LOG_SCORE_CLIP, logScore, skillScore } from '../src/scoring.ts';
 
 describe('brierScore', () => {
   it('is the squared distance between forecast and outcome', () => {

@@ -885,7 +885,7 @@ metrics:
   });
 
   it('explains function names without arguments, unquoted state names, and missing mathjs constants and units', () => {
-    const rows = ['min', 'war', 'conflict == war', 'pi', 'e', 'i', '5 cm', 'reviver', 'constructor', '__proto__', 'toString'].map((r) => {
+    const rows = ['min', 'war', 'conflict == war', 'PI', 'E', 'i', '5 cm', 'reviver', 'constructor', '__proto__', 'toString'].map((r) => {
       const { issue, line } = refusal(r);
       expect(issue).toMatchObject({ code: 'unknown_name', path: RATE_PATH, ...RATE_AT });
       return line;
@@ -895,8 +895,8 @@ metrics:
         "min  =>  unknown_name: in "min": "min" is a function; call it with arguments, e.g. min(…)",
         "war  =>  unknown_name: in "war": unknown name "war" | hint: "war" is a state of track conflict: quote it, e.g. conflict == "war"",
         "conflict == war  =>  unknown_name: in "conflict == war": unknown name "war" | hint: "war" is a state of track conflict: quote it, conflict == "war"",
-        "pi  =>  unknown_name: in "pi": unknown name "pi": mathjs constants are not available | hint: write 3.141592653589793 instead",
-        "e  =>  unknown_name: in "e": unknown name "e": mathjs constants are not available | hint: write exp(1) instead",
+        "PI  =>  unknown_name: in "PI": unknown name "PI": mathjs constants are not available | hint: write pi instead",
+        "E  =>  unknown_name: in "E": unknown name "E": mathjs constants are not available | hint: write e instead",
         "i  =>  unknown_name: in "i": unknown name "i" | hint: did you mean "t"?",
         "5 cm  =>  unknown_name: in "5 cm": unknown name "cm" | hint: known names: escalation, truce, fatalities, conflict, t, dt",
         "reviver  =>  unknown_name: in "reviver": unknown name "reviver" | hint: known names: escalation, truce, fatalities, conflict, t, dt",
@@ -943,7 +943,7 @@ metrics: { war: { expr: 'ever(conflict, "war")' } }
       { code: 'unknown_name', path: 'tracks.conflict.transitions[0].add.deaths', file: F, ...at(text, '1 } }') },
       { code: 'unknown_name', path: 'flows[0].to', file: F, ...at(text, 'deaths, amount') },
       { code: 'unknown_name', path: 'events[0].set.escalation', file: F, ...at(text, '1 } }]', 2) },
-      { code: 'bad_override', path: '--set escalation' },
+      { code: 'bad_override', path: 'overrides.escalation' },
     ]);
     expect(texts([...issues, ...override])).toMatchInlineSnapshot(`
       [
@@ -983,7 +983,7 @@ describe('expressions that are refused before anything is evaluated', () => {
       'constructor(1)',
       'toString(1)',
       'hasOwnProperty(1)',
-      'sin(1)',
+      'asin(1)',
       'mim(1, 2)',
       'escalation(1)',
     ];
@@ -994,31 +994,31 @@ describe('expressions that are refused before anything is evaluated', () => {
     });
     expect(rows).toMatchInlineSnapshot(`
       [
-        "import({}, {override: true})  =>  unknown_function: in "import({}, {override: true})": the function "import" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
-        "evaluate("1 + 1")  =>  unknown_function: in "evaluate("1 + 1")": the function "evaluate" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
-        "parse("1 + 1")  =>  unknown_function: in "parse("1 + 1")": the function "parse" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
-        "compile("1 + 1")  =>  unknown_function: in "compile("1 + 1")": the function "compile" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
-        "createUnit("foo")  =>  unknown_function: in "createUnit("foo")": the function "createUnit" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
-        "simplify("x + x")  =>  unknown_function: in "simplify("x + x")": the function "simplify" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
-        "derivative("x^2", "x")  =>  unknown_function: in "derivative("x^2", "x")": the function "derivative" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
-        "resolve("x")  =>  unknown_function: in "resolve("x")": the function "resolve" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
-        "reviver("{}")  =>  unknown_function: in "reviver("{}")": the function "reviver" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
-        "help(1)  =>  unknown_function: in "help(1)": the function "help" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
-        "parser()  =>  unknown_function: in "parser()": the function "parser" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
-        "chain(1)  =>  unknown_function: in "chain(1)": the function "chain" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
-        "config({})  =>  unknown_function: in "config({})": the function "config" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
-        "typeOf(1)  =>  unknown_function: in "typeOf(1)": the function "typeOf" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
-        "det([-1, 2; 3, 1])  =>  unknown_function: in "det([-1, 2; 3, 1])": the function "det" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
-        "random()  =>  unknown_function: in "random()": the function "random" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
-        "randomInt(1, 2)  =>  unknown_function: in "randomInt(1, 2)": the function "randomInt" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
-        "pickRandom([1, 2])  =>  unknown_function: in "pickRandom([1, 2])": the function "pickRandom" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
-        "Function("return 1")  =>  unknown_function: in "Function("return 1")": the function "Function" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
-        "eval("1")  =>  unknown_function: in "eval("1")": the function "eval" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
-        "require("fs")  =>  unknown_function: in "require("fs")": the function "require" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
-        "constructor(1)  =>  unknown_function: in "constructor(1)": the function "constructor" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
-        "toString(1)  =>  unknown_function: in "toString(1)": the function "toString" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
-        "hasOwnProperty(1)  =>  unknown_function: in "hasOwnProperty(1)": the function "hasOwnProperty" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
-        "sin(1)  =>  unknown_function: in "sin(1)": the function "sin" is not allowed | hint: did you mean "min"?",
+        "import({}, {override: true})  =>  unknown_function: in "import({}, {override: true})": the function "import" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, sin, cos, tan, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
+        "evaluate("1 + 1")  =>  unknown_function: in "evaluate("1 + 1")": the function "evaluate" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, sin, cos, tan, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
+        "parse("1 + 1")  =>  unknown_function: in "parse("1 + 1")": the function "parse" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, sin, cos, tan, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
+        "compile("1 + 1")  =>  unknown_function: in "compile("1 + 1")": the function "compile" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, sin, cos, tan, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
+        "createUnit("foo")  =>  unknown_function: in "createUnit("foo")": the function "createUnit" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, sin, cos, tan, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
+        "simplify("x + x")  =>  unknown_function: in "simplify("x + x")": the function "simplify" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, sin, cos, tan, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
+        "derivative("x^2", "x")  =>  unknown_function: in "derivative("x^2", "x")": the function "derivative" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, sin, cos, tan, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
+        "resolve("x")  =>  unknown_function: in "resolve("x")": the function "resolve" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, sin, cos, tan, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
+        "reviver("{}")  =>  unknown_function: in "reviver("{}")": the function "reviver" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, sin, cos, tan, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
+        "help(1)  =>  unknown_function: in "help(1)": the function "help" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, sin, cos, tan, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
+        "parser()  =>  unknown_function: in "parser()": the function "parser" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, sin, cos, tan, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
+        "chain(1)  =>  unknown_function: in "chain(1)": the function "chain" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, sin, cos, tan, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
+        "config({})  =>  unknown_function: in "config({})": the function "config" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, sin, cos, tan, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
+        "typeOf(1)  =>  unknown_function: in "typeOf(1)": the function "typeOf" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, sin, cos, tan, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
+        "det([-1, 2; 3, 1])  =>  unknown_function: in "det([-1, 2; 3, 1])": the function "det" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, sin, cos, tan, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
+        "random()  =>  unknown_function: in "random()": the function "random" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, sin, cos, tan, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
+        "randomInt(1, 2)  =>  unknown_function: in "randomInt(1, 2)": the function "randomInt" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, sin, cos, tan, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
+        "pickRandom([1, 2])  =>  unknown_function: in "pickRandom([1, 2])": the function "pickRandom" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, sin, cos, tan, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
+        "Function("return 1")  =>  unknown_function: in "Function("return 1")": the function "Function" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, sin, cos, tan, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
+        "eval("1")  =>  unknown_function: in "eval("1")": the function "eval" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, sin, cos, tan, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
+        "require("fs")  =>  unknown_function: in "require("fs")": the function "require" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, sin, cos, tan, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
+        "constructor(1)  =>  unknown_function: in "constructor(1)": the function "constructor" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, sin, cos, tan, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
+        "toString(1)  =>  unknown_function: in "toString(1)": the function "toString" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, sin, cos, tan, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
+        "hasOwnProperty(1)  =>  unknown_function: in "hasOwnProperty(1)": the function "hasOwnProperty" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, sin, cos, tan, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
+        "asin(1)  =>  unknown_function: in "asin(1)": the function "asin" is not allowed | hint: did you mean "sin"?",
         "mim(1, 2)  =>  unknown_function: in "mim(1, 2)": the function "mim" is not allowed | hint: did you mean "min"?",
         "escalation(1)  =>  unknown_function: in "escalation(1)": "escalation" is not a function | hint: remove the brackets after it",
       ]
@@ -1176,14 +1176,14 @@ describe('expressions that are refused before anything is evaluated', () => {
         "cos.constructor("globalThis.__georisk_pwned = 1")(1)  =>  forbidden_syntax: in "cos.constructor("globalThis.__georisk_pwned = 1")(1)": property or index access (a.b, a[1]) cannot be used in scenario expressions | hint: use arithmetic, comparisons, and/or/not, cond ? a : b and the functions listed in docs/scenario-language.md",
         "f = cos.constructor("globalThis.__georisk_pwned = 1"); f()  =>  forbidden_syntax: in "f = cos.constructor("globalThis.__georisk_pwned = 1"); f()": several statements (; or newlines) cannot be used in scenario expressions | hint: use arithmetic, comparisons, and/or/not, cond ? a : b and the functions listed in docs/scenario-language.md",
         "[].map.constructor("globalThis.__georisk_pwned = 1")  =>  forbidden_syntax: in "[].map.constructor("globalThis.__georisk_pwned = 1")": property or index access (a.b, a[1]) cannot be used in scenario expressions | hint: use arithmetic, comparisons, and/or/not, cond ? a : b and the functions listed in docs/scenario-language.md",
-        "import({matrix: cos.constructor}, {override: 1})  =>  unknown_function: in "import({matrix: cos.constructor}, {override: 1})": the function "import" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
+        "import({matrix: cos.constructor}, {override: 1})  =>  unknown_function: in "import({matrix: cos.constructor}, {override: 1})": the function "import" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, sin, cos, tan, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
         "import({}, {override: true}); evaluate("1")  =>  forbidden_syntax: in "import({}, {override: true}); evaluate("1")": several statements (; or newlines) cannot be used in scenario expressions | hint: use arithmetic, comparisons, and/or/not, cond ? a : b and the functions listed in docs/scenario-language.md",
         "_data.map(cos.constructor)  =>  forbidden_syntax: in "_data.map(cos.constructor)": property or index access (a.b, a[1]) cannot be used in scenario expressions | hint: use arithmetic, comparisons, and/or/not, cond ? a : b and the functions listed in docs/scenario-language.md",
         "parse("globalThis.__georisk_pwned = 1").compile().evaluate()  =>  forbidden_syntax: in "parse("globalThis.__georisk_pwned = 1").compile().evaluate()": property or index access (a.b, a[1]) cannot be used in scenario expressions | hint: use arithmetic, comparisons, and/or/not, cond ? a : b and the functions listed in docs/scenario-language.md",
-        "evaluate("cos.constructor(\\"globalThis.__georisk_pwned = 1\\")(1)")  =>  unknown_function: in "evaluate("cos.constructor(\\"globalThis.__georisk_pwned = 1\\")(1)")": the function "evaluate" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
+        "evaluate("cos.constructor(\\"globalThis.__georisk_pwned = 1\\")(1)")  =>  unknown_function: in "evaluate("cos.constructor(\\"globalThis.__georisk_pwned = 1\\")(1)")": the function "evaluate" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, sin, cos, tan, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
         "compile("1").evaluate()  =>  forbidden_syntax: in "compile("1").evaluate()": property or index access (a.b, a[1]) cannot be used in scenario expressions | hint: use arithmetic, comparisons, and/or/not, cond ? a : b and the functions listed in docs/scenario-language.md",
-        "createUnit("foo", "1 cm")  =>  unknown_function: in "createUnit("foo", "1 cm")": the function "createUnit" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
-        "reviver("{\\"mathjs\\": \\"Unit\\"}")  =>  unknown_function: in "reviver("{\\"mathjs\\": \\"Unit\\"}")": the function "reviver" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
+        "createUnit("foo", "1 cm")  =>  unknown_function: in "createUnit("foo", "1 cm")": the function "createUnit" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, sin, cos, tan, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
+        "reviver("{\\"mathjs\\": \\"Unit\\"}")  =>  unknown_function: in "reviver("{\\"mathjs\\": \\"Unit\\"}")": the function "reviver" is not allowed | hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, sin, cos, tan, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular",
         "simplify("x").toString.constructor  =>  forbidden_syntax: in "simplify("x").toString.constructor": property or index access (a.b, a[1]) cannot be used in scenario expressions | hint: use arithmetic, comparisons, and/or/not, cond ? a : b and the functions listed in docs/scenario-language.md",
         "sqrt.signatures  =>  forbidden_syntax: in "sqrt.signatures": property or index access (a.b, a[1]) cannot be used in scenario expressions | hint: use arithmetic, comparisons, and/or/not, cond ? a : b and the functions listed in docs/scenario-language.md",
         "chain("a").toString.constructor  =>  forbidden_syntax: in "chain("a").toString.constructor": property or index access (a.b, a[1]) cannot be used in scenario expressions | hint: use arithmetic, comparisons, and/or/not, cond ? a : b and the functions listed in docs/scenario-language.md",
@@ -1574,9 +1574,9 @@ describe('overrides and run options', () => {
     const error = georiskError(() => buildModel(loaded.scenario, { escalaton: 0.2, bogus: 1, truce: Number.NaN }));
     const issues = loaded.locate(error.issues);
     expect(where(issues)).toEqual([
-      { code: 'bad_override', path: '--set escalaton' },
-      { code: 'bad_override', path: '--set bogus' },
-      { code: 'bad_override', path: '--set truce' },
+      { code: 'bad_override', path: 'overrides.escalaton' },
+      { code: 'bad_override', path: 'overrides.bogus' },
+      { code: 'bad_override', path: 'overrides.truce' },
     ]);
     expect(texts(issues)).toMatchInlineSnapshot(`
       [
@@ -1592,7 +1592,7 @@ describe('overrides and run options', () => {
     const scenario = loadScenarioText(withRate('escalation')).scenario;
     const model = buildModel(scenario, { escalation: 1.5, truce: 100 }); // truce has no range
     expect(model.warnings.map((w) => ({ code: w.code, severity: w.severity, path: w.path }))).toEqual([
-      { code: 'bad_override', severity: 'warning', path: '--set escalation' },
+      { code: 'bad_override', severity: 'warning', path: 'overrides.escalation' },
     ]);
     expect(texts(model.warnings)).toMatchInlineSnapshot(`
       [
@@ -1793,7 +1793,7 @@ metrics:
       scenario.yaml:16:35 events[0].force.conflict: error [unknown_state] the track "conflict" has no state "wat"
         hint: did you mean "war"?
       scenario.yaml:18:16 metrics.war.expr: error [unknown_function] in "evaluate("1")": the function "evaluate" is not allowed
-        hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular
+        hint: allowed functions: min, max, abs, exp, log, sqrt, pow, floor, ceil, round, clamp, sin, cos, tan, is, ever, first, time_in, poisson, negbin, lognormal, normal, uniform, bernoulli, beta, gamma, triangular
       scenario.yaml:19:17 metrics.cost.expr: error [forbidden_syntax] in "escalation.constructor": property or index access (a.b, a[1]) cannot be used in scenario expressions
         hint: use arithmetic, comparisons, and/or/not, cond ? a : b and the functions listed in docs/scenario-language.md"
     `);

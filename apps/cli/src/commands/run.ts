@@ -6,7 +6,6 @@ import {
   DEFAULT_SEED,
   DEFAULT_TRIAL_STEP_BUDGET,
   finalizeResult,
-  formatIssues,
   GeoriskError,
   type Overrides,
   type RunResult,
@@ -14,6 +13,7 @@ import {
 import { SingleBar } from 'cli-progress';
 import { Option } from 'commander';
 import { collectSet, EXIT, locateScenarioIssues, output, type RegisterCommand, wholeNumber } from '../cli-common.ts';
+import { formatCliIssues } from '../cli-issues.ts';
 import { formatCsv, formatTable } from '../format.ts';
 import { loadScenarioFile } from '../load.ts';
 import { runTrials, threadsFor } from '../parallel.ts';
@@ -39,7 +39,7 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
     model = buildModel(loaded.scenario, flags.set);
     // Problems with the command line itself (an override outside its range) are worth a word on stderr.
     const notes = model.warnings.filter((w) => w.code === 'bad_override');
-    if (notes.length > 0) process.stderr.write(`${formatIssues(notes)}\n`);
+    if (notes.length > 0) process.stderr.write(`${formatCliIssues(notes)}\n`);
     checkRunOptions(model, { trials: flags.trials, seed: flags.seed, budget: flags.budget });
   } catch (error) {
     if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));

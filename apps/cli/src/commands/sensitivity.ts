@@ -11,6 +11,7 @@ import {
   planSensitivity,
   pointMeans,
   type RunSummary,
+  SENSITIVITY_METHODS,
   type SensitivityMethod,
   type SensitivityPlan,
   type SensitivityResult,
@@ -158,7 +159,7 @@ export const registerSensitivity: RegisterCommand = (program, setExit) => {
     .command('sensitivity')
     .description('rank the parameters that drive each metric: tornado, Morris (μ*, μ, σ) or Sobol (first and total order)')
     .argument('<file>', 'scenario file (YAML or JSON)')
-    .addOption(new Option('-m, --method <method>', 'analysis').choices(['tornado', 'morris', 'sobol']).default('sobol'))
+    .addOption(new Option('-m, --method <method>', 'analysis').choices(SENSITIVITY_METHODS).default('sobol'))
     .option(
       '--vary <name=lo:hi>',
       'a parameter to include, with its range (repeatable; default: every parameter with a range)',

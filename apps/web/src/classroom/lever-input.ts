@@ -1,5 +1,5 @@
 /** The input for one of the student's decisions: radio buttons for a choice, a slider and number box for a range. */
-import type { Lever } from '@georisk/engine';
+import type { Lever } from '@georisk/engine/classroom';
 import { h } from '../dom.ts';
 import { formatNumber } from '../format.ts';
 

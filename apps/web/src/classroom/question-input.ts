@@ -1,5 +1,5 @@
 /** The input for one forecast: a probability in percent, or a number within the question's bounds. */
-import type { Question } from '@georisk/engine';
+import type { Question } from '@georisk/engine/classroom';
 import { h } from '../dom.ts';
 
 /** The input for one question: a probability in percent, or a number. */

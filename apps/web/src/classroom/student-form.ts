@@ -1,5 +1,5 @@
 /** The student's submission form: the team's decisions and the forecasts, checked before they are sent. */
-import type { Submission } from '@georisk/engine';
+import type { Submission } from '@georisk/engine/classroom';
 import { api, ClassroomError, type StudentView } from '../classroom-api.ts';
 import { h } from '../dom.ts';
 import { leverInput } from './lever-input.ts';

@@ -1,5 +1,5 @@
 /** Who may see an exercise: its teacher (by the teacher token), its students (by their tokens), or either. */
-import type { Exercise } from '@georisk/engine';
+import type { Exercise } from '@georisk/engine/classroom';
 import type { FastifyRequest } from 'fastify';
 import type { ClassroomStore, StoredExercise, StoredStudent } from '../../classroom-store.ts';
 import { ApiError } from '../../errors.ts';

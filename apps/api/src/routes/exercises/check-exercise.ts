@@ -1,5 +1,6 @@
 /** Checks an exercise definition against its scenario before it is stored or revealed. */
-import { buildModel, checkRunOptions, type Exercise, GeoriskError, type LoadedScenario, questionOutcomes, simulate } from '@georisk/engine';
+import { buildModel, checkRunOptions, GeoriskError, type LoadedScenario, simulate } from '@georisk/engine';
+import { type Exercise, questionOutcomes } from '@georisk/engine/classroom';
 import { ApiError } from '../../errors.ts';
 
 /** The library or saved scenario by id; throws a 404 ApiError when there is none. */

@@ -1,5 +1,6 @@
 /** What every classroom route shares: the store, the token checks, the limits, the clock and the exercises being revealed. */
-import type { Exercise, LoadedScenario } from '@georisk/engine';
+import type { LoadedScenario } from '@georisk/engine';
+import type { Exercise } from '@georisk/engine/classroom';
 import { z } from 'zod';
 import { ClassroomStore, type StoredExercise } from '../../classroom-store.ts';
 import { ApiError } from '../../errors.ts';

@@ -1,5 +1,5 @@
 /** The debrief after the reveal, for the teacher and the students: as JSON, and as CSV. */
-import { debriefCsv } from '@georisk/engine';
+import { debriefCsv } from '@georisk/engine/classroom';
 import type { FastifyInstance } from 'fastify';
 import { definition } from './access.ts';
 import { type Classroom, IdParams, publicExercise } from './classroom.ts';

@@ -2,19 +2,8 @@
  * The reveal: the scenario run twice on the pool with the same seed (the class's decisions, and no
  * action), every forecast scored against the first, the debrief stored.
  */
-import {
-  buildDebrief,
-  buildModel,
-  classDecisions,
-  type Debrief,
-  type Exercise,
-  finalizeResult,
-  type LoadedScenario,
-  type Model,
-  type Overrides,
-  questionOutcomes,
-  type RunSummary,
-} from '@georisk/engine';
+import { buildModel, finalizeResult, type LoadedScenario, type Model, type Overrides, type RunSummary } from '@georisk/engine';
+import { buildDebrief, classDecisions, type Debrief, type Exercise, questionOutcomes } from '@georisk/engine/classroom';
 import type { StoredExercise, StoredStudent } from '../../classroom-store.ts';
 import { ApiError } from '../../errors.ts';
 import type { SimulationPool } from '../../pool.ts';

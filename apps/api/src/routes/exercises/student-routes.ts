@@ -1,6 +1,6 @@
 /** The students' classroom routes: joining with the code, reading the briefing, and submitting forecasts and decisions. */
 import { randomUUID } from 'node:crypto';
-import { checkSubmission, type Exercise, isPlainText, SubmissionSchema } from '@georisk/engine';
+import { checkSubmission, type Exercise, isPlainText, SubmissionSchema } from '@georisk/engine/classroom';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { StoredStudent } from '../../classroom-store.ts';

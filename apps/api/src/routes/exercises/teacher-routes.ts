@@ -1,6 +1,6 @@
 /** The teacher's classroom routes: templates, creating an exercise, following it, and revealing the results. */
 import { randomUUID } from 'node:crypto';
-import { type Exercise, ExerciseSchema } from '@georisk/engine';
+import { type Exercise, ExerciseSchema } from '@georisk/engine/classroom';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../errors.ts';
 import { definition } from './access.ts';

@@ -1,7 +1,7 @@
 /** The ready exercises shipped in scenarios/exercises/, read once at start. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExerciseSchema } from '@georisk/engine';
+import { ExerciseSchema } from '@georisk/engine/classroom';
 import { z } from 'zod';
 
 /** A ready exercise shipped in scenarios/exercises/. */

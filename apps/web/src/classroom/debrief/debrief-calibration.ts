@@ -1,5 +1,5 @@
 /** The debrief's calibration chart: when the class said x%, what did the engine say? */
-import type { Debrief } from '@georisk/engine';
+import type { Debrief } from '@georisk/engine/classroom';
 import { seriesColor } from '../../chart-data.ts';
 import { type ChartFigure, figure } from '../../charts.ts';
 import { dataTable } from '../../dom.ts';

@@ -1,5 +1,5 @@
 /** Did the decisions matter: the class's decisions against no action, same seed, as a chart and a table. */
-import type { Debrief } from '@georisk/engine';
+import type { Debrief } from '@georisk/engine/classroom';
 import { seriesColor, withAlpha } from '../../chart-data.ts';
 import { type ChartFigure, figure } from '../../charts.ts';
 import type { DebriefView } from '../../classroom-api.ts';

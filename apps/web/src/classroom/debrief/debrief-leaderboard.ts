@@ -1,5 +1,5 @@
 /** The debrief's leaderboard (with the class median as an unranked row) and the team scores. */
-import type { Debrief } from '@georisk/engine';
+import type { Debrief } from '@georisk/engine/classroom';
 import { dataTable, h } from '../../dom.ts';
 import { formatScore, num } from './score-format.ts';
 

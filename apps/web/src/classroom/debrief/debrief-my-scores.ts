@@ -1,5 +1,5 @@
 /** The debrief's table of a student's own forecasts against the engine's answers, with their scores. */
-import type { Debrief } from '@georisk/engine';
+import type { Debrief } from '@georisk/engine/classroom';
 import { h } from '../../dom.ts';
 import { formatNumber, formatPercent } from '../../format.ts';
 import { formatScore, num } from './score-format.ts';

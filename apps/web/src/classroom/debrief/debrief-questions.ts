@@ -1,5 +1,5 @@
 /** The debrief's questions: each one's answer from the engine against the class's forecasts, as a chart. */
-import type { Debrief, QuestionOutcome } from '@georisk/engine';
+import type { Debrief, QuestionOutcome } from '@georisk/engine/classroom';
 import { seriesColor, withAlpha } from '../../chart-data.ts';
 import { type ChartFigure, figure } from '../../charts.ts';
 import { dataTable, h } from '../../dom.ts';
