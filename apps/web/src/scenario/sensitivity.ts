@@ -5,6 +5,7 @@ import { type ChartFigure, sobolChart, tornadoChart } from '../charts.ts';
 import { h, replace } from '../dom.ts';
 import { CancelledError, EngineError, runSensitivity, type SensitivityHandle } from '../engine-client.ts';
 import { formatCount } from '../format.ts';
+import type { WebSensitivityMethod } from '../protocol.ts';
 import { issueList } from './issue-list.ts';
 import { readWhole } from './read-whole.ts';
 import { currentOverrides, type ScreenState } from './screen-state.ts';
@@ -38,7 +39,7 @@ function sensitivityElements(metricOrder: string[]) {
 type SensitivityElements = ReturnType<typeof sensitivityElements>;
 
 /** The chart of an analysis of `metric`, or undefined when it has no result for it. */
-function sensitivityChart(result: SensitivityResult, method: 'tornado' | 'sobol', metric: string) {
+function sensitivityChart(result: SensitivityResult, method: WebSensitivityMethod, metric: string) {
   const m = result.metrics[0];
   if (!m) return undefined;
   const chart =
@@ -88,7 +89,7 @@ export function sensitivity(state: ScreenState): Sensitivity {
   let chart: ChartFigure | undefined;
   const analyse = () => {
     if (running) return;
-    const method = els.method.value as 'tornado' | 'sobol';
+    const method = els.method.value as WebSensitivityMethod;
     const metric = els.metric.value;
     const trials = readWhole(els.trials, 50, 100_000, 300);
     const samples = 2 ** Math.round(Math.log2(readWhole(els.samples, 8, 1024, 32)));
