@@ -232,8 +232,8 @@ describe('the 2022 scenario against the historical record', () => {
     const file = join(SCENARIOS, 'armenia-azerbaijan-2022.yaml');
     r = runScenario(validate(readFileSync(file, 'utf8'), file).loaded.scenario, { trials: 10_000, seed: 1 });
   });
-  const p = (name: string) => r.metrics[name]?.probability?.p as number;
-  const median = (name: string) => r.metrics[name]?.quantiles.p50 as number;
+  const p = (name: string) => r.metrics[name]!.probability!.p;
+  const median = (name: string) => r.metrics[name]!.quantiles.p50;
 
   it('usually has a truce in force by the end of day 2 (it came at 20:00 on 14 Sep)', () => {
     expect(p('ceasefire_by_day_2')).toBeGreaterThan(0.55);

@@ -68,8 +68,8 @@ function move(u: number, r: Rule, current: number): number {
   if (u >= r.leave) return current;
   const v = u / r.leave;
   let j = 0;
-  while (j < r.targets.length - 1 && v >= (r.cumulative[j] as number)) j++;
-  return r.targets[j] as number;
+  while (j < r.targets.length - 1 && v >= r.cumulative[j]!) j++;
+  return r.targets[j]!;
 }
 
 export interface LoopMeans {
@@ -102,7 +102,7 @@ export function referenceLoop(trials: number, seed: number, dt = 1): LoopMeans {
     let oil = 0;
     let ceasefireAt = 90;
     for (let k = 0; k < steps; k++) {
-      fatalities += poisson(rng, fatalityMean[c] as number);
+      fatalities += poisson(rng, fatalityMean[c]!);
       if (p !== 0) {
         down += dt;
         oil += 0.6 * dt;

@@ -187,8 +187,8 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
     for (const s of STUDENTS) {
       const row = rows.find((r) => r.name === s.name);
       expect(row, s.name).toBeDefined();
-      const briers = probabilityQuestions.map((q) => expectedBrier(s.forecasts[q] / 100, p[q] as number));
-      const logs = probabilityQuestions.map((q) => expectedLog(s.forecasts[q] / 100, p[q] as number));
+      const briers = probabilityQuestions.map((q) => expectedBrier(s.forecasts[q] / 100, p[q]!));
+      const logs = probabilityQuestions.map((q) => expectedLog(s.forecasts[q] / 100, p[q]!));
       expect(row?.brier).toBeCloseTo(briers.reduce((a, b) => a + b, 0) / briers.length, 12);
       expect(row?.log).toBeCloseTo(logs.reduce((a, b) => a + b, 0) / logs.length, 12);
     }
@@ -217,7 +217,7 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
       await page.waitForSelector('#leaderboard', { timeout: 30_000 });
       expect(await page.textContent('#leaderboard tr.me th')).toContain(STUDENTS[i]?.name);
       const own = Number(await page.getAttribute('#my-scores tr[data-question="war"] [data-key="brier"]', 'data-value'));
-      expect(own).toBe(expectedBrier((STUDENTS[i]?.forecasts.war as number) / 100, p.war as number));
+      expect(own).toBe(expectedBrier(STUDENTS[i]!.forecasts.war / 100, p.war!));
     }
     await chartsDrawn(pages[2] as Page);
     await pages[2]?.screenshot({ path: join(SCREENSHOTS, 'classroom-debrief-phone.png'), fullPage: true });

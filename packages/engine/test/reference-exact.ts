@@ -67,7 +67,7 @@ export function referenceExact(dt = 1): ReferenceExact {
     const after = new Map<string, number>();
     for (const [key, pr] of states) {
       const [c, a, p, w, i, f] = key.split(',').map(Number) as [number, number, number, number, number, number];
-      fatalities += pr * (FATALITIES[c] as number) * dt;
+      fatalities += pr * FATALITIES[c]! * dt;
       if (p !== 0) down += pr * dt;
       // The time of first ceasefire is (k + 1)·dt for a first entry in this step, 90 if never.
       for (const [c2, pc] of next(CONFLICT[c] as Out, c, dt)) {
@@ -121,7 +121,7 @@ export async function referenceFinalByMatrix(): Promise<number[]> {
           for (const [a2, pa] of next(alliance(c, a), a, 1)) {
             for (const [p2, pp] of next(pipeline(c, p), p, 1)) {
               const row = rows[c * 9 + a * 3 + p] as number[];
-              row[c2 * 9 + a2 * 3 + p2] = (row[c2 * 9 + a2 * 3 + p2] as number) + pc * pa * pp;
+              row[c2 * 9 + a2 * 3 + p2] = row[c2 * 9 + a2 * 3 + p2]! + pc * pa * pp;
             }
           }
         }
