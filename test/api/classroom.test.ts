@@ -408,7 +408,7 @@ describe('classroom API', () => {
         const res = await app.inject({
           method: 'PUT',
           url: `/api/exercises/${ex.id}/submission`,
-          headers: auth(tokens[name] as string),
+          headers: auth(tokens[name]!),
           payload: { forecasts: f, decisions },
         });
         expect(res.statusCode).toBe(200);
@@ -447,7 +447,7 @@ describe('classroom API', () => {
         expect(s.brier).toBeCloseTo((troopsBrier + warBrier) / 2, 14);
         expect(s.log).toBeCloseTo((expectedLog(f.troops, q.troops!.p!) + expectedLog(f.war, q.war!.p!)) / 2, 14);
         expect(s.forecasts.find((x) => x.question === 'deaths')?.absoluteError).toBeCloseTo(
-          expectedAbsoluteError(f.deaths, q.deaths?.grid as number[]),
+          expectedAbsoluteError(f.deaths, q.deaths!.grid!),
           9,
         );
       }

@@ -107,9 +107,9 @@ export function referenceLoop(trials: number, seed: number, dt = 1): LoopMeans {
         down += dt;
         oil += 0.6 * dt;
       }
-      const c2 = move(rng.uniform(), conflictRules[c] as Rule, c);
-      const a2 = move(rng.uniform(), allianceRules[c]?.[a] as Rule, a);
-      const p2 = move(rng.uniform(), pipelineRules[c]?.[p] as Rule, p);
+      const c2 = move(rng.uniform(), conflictRules[c]!, c);
+      const a2 = move(rng.uniform(), allianceRules[c]![a]!, a);
+      const p2 = move(rng.uniform(), pipelineRules[c]![p]!, p);
       c = c2;
       a = a2;
       p = p2;

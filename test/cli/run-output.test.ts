@@ -162,7 +162,7 @@ describe.concurrent('georisk run', () => {
       const cells = byName.get(name);
       expect(cells, name).toBeDefined();
       expect(rows.filter((row) => row.startsWith(`${name},`))).toHaveLength(1);
-      const m = result.metrics[name] as Metric;
+      const m = result.metrics[name]!;
       expect(Number(cells?.[header.indexOf('mean')])).toBe(m.mean);
       expect(Number(cells?.[header.indexOf('p50')])).toBe(m.quantiles.p50);
       expect(Number(cells?.[header.indexOf('max')])).toBe(m.max);

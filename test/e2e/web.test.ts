@@ -275,7 +275,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     const lines = original.split('\n');
     const at = lines.findIndex((l) => l.includes('rate: offensive_escalation_rate'));
     expect(at).toBeGreaterThan(0);
-    lines[at] = (lines[at] as string).replace('offensive_escalation_rate', 'offensive_escalaton_rate');
+    lines[at] = lines[at]!.replace('offensive_escalation_rate', 'offensive_escalaton_rate');
     await page.fill('#editor-text', lines.join('\n'));
     await expect.poll(() => page.textContent('#editor-status'), { timeout: 30_000 }).toBe('1 problem to fix.');
     const issue = page.locator('#editor-issues button.issue').first();

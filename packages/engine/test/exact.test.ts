@@ -118,11 +118,11 @@ ${metrics}
     const exact = analyzeExact(gambler(p, 2, 1000, metrics));
     const q: number[][] = Array.from({ length: 5 }, () => new Array<number>(5).fill(0));
     for (let i = 0; i < 5; i++) {
-      if (i + 1 < 5) (q[i] as number[])[i + 1] = p;
-      if (i - 1 >= 0) (q[i] as number[])[i - 1] = 1 - p;
+      if (i + 1 < 5) q[i]![i + 1] = p;
+      if (i - 1 >= 0) q[i]![i - 1] = 1 - p;
     }
     const fundamental = (inv(subtract(identity(5), matrix(q)) as Matrix) as Matrix).toArray() as number[][];
-    for (let j = 0; j < 5; j++) close(exact.metrics[`visits_s${j + 1}`]!.mean, (fundamental[1] as number[])[j] as number, 1e-12);
+    for (let j = 0; j < 5; j++) close(exact.metrics[`visits_s${j + 1}`]!.mean, fundamental[1]![j]!, 1e-12);
   });
 
   it('a time-varying hazard integrates exactly: P(left by t) = 1 − exp(−Σ h(k·dt)·dt)', () => {
