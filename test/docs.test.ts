@@ -99,7 +99,7 @@ function statedCode(b: Block, kind: 'error' | 'warning'): IssueCode {
   const first = b.text.split('\n')[0] ?? '';
   const m = new RegExp(`^#\\s*${kind}:\\s*([a-z_]+)\\s*$`).exec(first);
   if (!m) throw new Error(`the block at line ${b.line} must start with "# ${kind}: CODE", not "${first}"`);
-  const code = m[1] as string;
+  const code = m[1]!;
   if (!Object.hasOwn(ISSUE_CODES, code)) throw new Error(`the block at line ${b.line} names "${code}", which is not an issue code`);
   return code as IssueCode;
 }
@@ -107,7 +107,7 @@ function statedCode(b: Block, kind: 'error' | 'warning'): IssueCode {
 /** A file's text without its leading comment lines. */
 function withoutLeadingComments(text: string): string {
   const lines = text.split('\n');
-  while (lines.length > 0 && (lines[0] as string).startsWith('#')) lines.shift();
+  while (lines.length > 0 && lines[0]!.startsWith('#')) lines.shift();
   return lines.join('\n');
 }
 
@@ -180,7 +180,7 @@ describe('docs/scenario.schema.json', () => {
 
 describe('the error table of docs/scenario-language.md', () => {
   const section = doc.slice(doc.indexOf('## Error codes'));
-  const listed = [...section.matchAll(/^\|\s*`([a-z_]+)`\s*\|/gm)].map((m) => m[1] as string);
+  const listed = [...section.matchAll(/^\|\s*`([a-z_]+)`\s*\|/gm)].map((m) => m[1]!);
 
   it('lists every issue code exactly once', () => {
     expect([...listed].sort()).toEqual(Object.keys(ISSUE_CODES).sort());
@@ -232,8 +232,8 @@ describe('the 2022 scenario against the historical record', () => {
     const file = join(SCENARIOS, 'armenia-azerbaijan-2022.yaml');
     r = runScenario(validate(readFileSync(file, 'utf8'), file).loaded.scenario, { trials: 10_000, seed: 1 });
   });
-  const p = (name: string) => r.metrics[name]?.probability?.p as number;
-  const median = (name: string) => r.metrics[name]?.quantiles.p50 as number;
+  const p = (name: string) => r.metrics[name]!.probability!.p;
+  const median = (name: string) => r.metrics[name]!.quantiles.p50;
 
   it('usually has a truce in force by the end of day 2 (it came at 20:00 on 14 Sep)', () => {
     expect(p('ceasefire_by_day_2')).toBeGreaterThan(0.55);

@@ -408,7 +408,7 @@ describe('classroom API', () => {
         const res = await app.inject({
           method: 'PUT',
           url: `/api/exercises/${ex.id}/submission`,
-          headers: auth(tokens[name] as string),
+          headers: auth(tokens[name]!),
           payload: { forecasts: f, decisions },
         });
         expect(res.statusCode).toBe(200);
@@ -442,11 +442,12 @@ describe('classroom API', () => {
       const q = Object.fromEntries(debrief.debrief.questions.map((x) => [x.id, x.outcome]));
       for (const s of debrief.debrief.students) {
         const f = forecasts[s.name as keyof typeof forecasts];
-        const briers = [expectedBrier(f.troops, q.troops?.p as number), expectedBrier(f.war, q.war?.p as number)];
-        expect(s.brier).toBeCloseTo((briers[0] + briers[1]) / 2, 14);
-        expect(s.log).toBeCloseTo((expectedLog(f.troops, q.troops?.p as number) + expectedLog(f.war, q.war?.p as number)) / 2, 14);
+        const troopsBrier = expectedBrier(f.troops, q.troops!.p!);
+        const warBrier = expectedBrier(f.war, q.war!.p!);
+        expect(s.brier).toBeCloseTo((troopsBrier + warBrier) / 2, 14);
+        expect(s.log).toBeCloseTo((expectedLog(f.troops, q.troops!.p!) + expectedLog(f.war, q.war!.p!)) / 2, 14);
         expect(s.forecasts.find((x) => x.question === 'deaths')?.absoluteError).toBeCloseTo(
-          expectedAbsoluteError(f.deaths, q.deaths?.grid as number[]),
+          expectedAbsoluteError(f.deaths, q.deaths!.grid!),
           9,
         );
       }
@@ -461,7 +462,7 @@ describe('classroom API', () => {
     it('shows the decisions raising P(troops) against no action', () => {
       const troops = debrief.debrief.effects.find((e) => e.question === 'troops');
       expect(troops?.difference).toBeGreaterThan(0);
-      expect(troops?.ci95[0]).toBeLessThan(troops?.difference as number);
+      expect(troops?.ci95[0]).toBeLessThan(troops!.difference);
     });
 
     it('closes the exercise: no second reveal, no submission, no join', async () => {

@@ -120,11 +120,9 @@ describe.skipIf(!enabled)('sweep jobs on a queue', () => {
 
   it('ends a job whose chunks fail on the worker as failed, with the same issue as on the local pool', async () => {
     const body = { text: RUNTIME_FAILING_SCENARIO, design: { method: 'grid', vary: [{ name: 'k', lo: 0.5, hi: 2, n: 3 }] }, trials: 1000 };
-    const [q, l] = await Promise.all(
-      [queued, local].map(async (t) =>
-        finished(t.app, (await t.app.inject({ method: 'POST', url: '/api/sweeps', payload: body })).json().id),
-      ),
-    );
+    const sweep = async (t: TestApp) =>
+      finished(t.app, (await t.app.inject({ method: 'POST', url: '/api/sweeps', payload: body })).json().id);
+    const [q, l] = await Promise.all([sweep(queued), sweep(local)]);
     expect(q).toMatchObject({ status: 'failed', error: { code: 'runtime_value' } });
     expect((q.error as { message: string }).message).toBe((l.error as { message: string }).message);
     expect(stackLines((q.error as { message: string }).message)).toEqual([]);

@@ -38,7 +38,7 @@ function startServer(command = SERVER_BIN, data = dataDir): Promise<{ child: Chi
       const m = /georisk server on (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
       if (m) {
         clearTimeout(timer);
-        resolve({ child, base: m[1] as string });
+        resolve({ child, base: m[1]! });
       }
     });
     child.on('exit', (code) => {

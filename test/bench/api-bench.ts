@@ -43,7 +43,7 @@ function startServer(): Promise<{ child: ChildProcess; base: string }> {
     child.stderr?.on('data', (chunk: Buffer) => {
       err += chunk.toString();
       const m = /georisk server on (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
-      if (m) resolve({ child, base: m[1] as string });
+      if (m) resolve({ child, base: m[1]! });
     });
     child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${err}`)));
   });

@@ -128,7 +128,7 @@ try {
   // Best of several rounds, the four taking turns, so that other work on the machine weighs on all alike.
   const rounds = quick ? 1 : 3;
   const runs: { label: string; seconds: number; stdout: string; cpu: number }[] = [];
-  const workerPids = groups.flat().map((child) => child.pid as number);
+  const workerPids = groups.flat().map((child) => child.pid!);
   for (let round = 0; round < rounds; round++) {
     configs.forEach((c, i) => {
       // CPU time of the command (coordinator or pool) and of every worker process during it.

@@ -68,8 +68,8 @@ function move(u: number, r: Rule, current: number): number {
   if (u >= r.leave) return current;
   const v = u / r.leave;
   let j = 0;
-  while (j < r.targets.length - 1 && v >= (r.cumulative[j] as number)) j++;
-  return r.targets[j] as number;
+  while (j < r.targets.length - 1 && v >= r.cumulative[j]!) j++;
+  return r.targets[j]!;
 }
 
 export interface LoopMeans {
@@ -102,14 +102,14 @@ export function referenceLoop(trials: number, seed: number, dt = 1): LoopMeans {
     let oil = 0;
     let ceasefireAt = 90;
     for (let k = 0; k < steps; k++) {
-      fatalities += poisson(rng, fatalityMean[c] as number);
+      fatalities += poisson(rng, fatalityMean[c]!);
       if (p !== 0) {
         down += dt;
         oil += 0.6 * dt;
       }
-      const c2 = move(rng.uniform(), conflictRules[c] as Rule, c);
-      const a2 = move(rng.uniform(), allianceRules[c]?.[a] as Rule, a);
-      const p2 = move(rng.uniform(), pipelineRules[c]?.[p] as Rule, p);
+      const c2 = move(rng.uniform(), conflictRules[c]!, c);
+      const a2 = move(rng.uniform(), allianceRules[c]![a]!, a);
+      const p2 = move(rng.uniform(), pipelineRules[c]![p]!, p);
       c = c2;
       a = a2;
       p = p2;

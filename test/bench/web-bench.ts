@@ -113,7 +113,7 @@ try {
   const kgSlider = await kg.$eval('.param input[type="range"]', (e) => `#${e.id}`);
   const ky = await previewTimes(kg, kgSlider);
 
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const ms = (x: number) => `${Math.round(x)} ms`;
   const sizes = bundleSizes();
   const cpu = cpus()[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU';

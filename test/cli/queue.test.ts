@@ -96,7 +96,7 @@ const chunkLines = (text: string) => text.split('\n').filter((l) => l.includes('
 
 /** The chunks a worker's log says it started or finished ("chunk 2 of point 5"). */
 const chunksOf = (text: string, what: 'started' | 'done') =>
-  [...text.matchAll(new RegExp(`chunk ${what}: (chunk \\d+ of point \\d+)`, 'g'))].map((m) => m[1] as string);
+  [...text.matchAll(new RegExp(`chunk ${what}: (chunk \\d+ of point \\d+)`, 'g'))].map((m) => m[1]!);
 
 let dir: Scratch;
 let file: string;

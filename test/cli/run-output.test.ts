@@ -105,7 +105,7 @@ describe.concurrent('georisk run', () => {
       expect(Object.keys(t.final).sort()).toEqual([...t.states].sort());
       expect(sum(Object.values(t.final))).toBeCloseTo(1, 12);
       for (const state of t.states) {
-        expect(t.ever[state]).toBeGreaterThanOrEqual(t.final[state] as number);
+        expect(t.ever[state]).toBeGreaterThanOrEqual(t.final[state]!);
         expect(t.ever[state]).toBeLessThanOrEqual(1);
         expect(t.occupancy[state], `${name}.${state}`).toHaveLength(steps + 1);
       }
@@ -113,7 +113,7 @@ describe.concurrent('georisk run', () => {
         expect(sum(t.states.map((s) => t.occupancy[s]?.[k] ?? Number.NaN))).toBeCloseTo(1, 12);
       }
       // Occupancy at the horizon is the final-state distribution.
-      for (const state of t.states) expect(t.occupancy[state]?.[steps]).toBeCloseTo(t.final[state] as number, 12);
+      for (const state of t.states) expect(t.occupancy[state]?.[steps]).toBeCloseTo(t.final[state]!, 12);
     }
     expect(result.tracks.conflict?.occupancy.clash?.[0]).toBe(1);
 
@@ -132,7 +132,7 @@ describe.concurrent('georisk run', () => {
       expect(sum(m.histogram.counts)).toBe(m.n);
     }
     // Probabilities agree with the tracks they count.
-    expect(result.metrics.war_reached?.mean).toBeCloseTo(result.tracks.conflict?.ever.war as number, 12);
+    expect(result.metrics.war_reached?.mean).toBeCloseTo(result.tracks.conflict!.ever.war!, 12);
 
     expect(result.timing.seconds).toBeGreaterThan(0);
     expect(result.timing.trialStepsPerSecond).toBeGreaterThan(0);
@@ -162,7 +162,7 @@ describe.concurrent('georisk run', () => {
       const cells = byName.get(name);
       expect(cells, name).toBeDefined();
       expect(rows.filter((row) => row.startsWith(`${name},`))).toHaveLength(1);
-      const m = result.metrics[name] as Metric;
+      const m = result.metrics[name]!;
       expect(Number(cells?.[header.indexOf('mean')])).toBe(m.mean);
       expect(Number(cells?.[header.indexOf('p50')])).toBe(m.quantiles.p50);
       expect(Number(cells?.[header.indexOf('max')])).toBe(m.max);

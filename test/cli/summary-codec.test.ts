@@ -90,7 +90,7 @@ describe('summary codec', () => {
     fc.assert(
       fc.property(fc.array(fc.double(), { minLength: 1, maxLength: 20 }), fc.double(), (xs, y) => {
         const s: RunSummary = structuredClone(base);
-        const m = s.metrics[2] as MetricAccumulator;
+        const m = s.metrics[2]!;
         m.sum = xs;
         m.min = y;
         m.max = -y;

@@ -130,7 +130,7 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
     await expect.poll(() => dup.textContent('#join-message [role=alert]')).toContain('already uses the name');
 
     for (const [i, s] of STUDENTS.entries()) {
-      const page = pages[i] as Page;
+      const page = pages[i]!;
       for (const [lever, option] of Object.entries(s.choices)) await page.check(`input[name="lever-${lever}"][value="${option}"]`);
       // A probability above 100% is refused with the question named, and the cursor put back in its field.
       await page.fill('#forecast-war', '120');
@@ -187,8 +187,8 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
     for (const s of STUDENTS) {
       const row = rows.find((r) => r.name === s.name);
       expect(row, s.name).toBeDefined();
-      const briers = probabilityQuestions.map((q) => expectedBrier(s.forecasts[q] / 100, p[q] as number));
-      const logs = probabilityQuestions.map((q) => expectedLog(s.forecasts[q] / 100, p[q] as number));
+      const briers = probabilityQuestions.map((q) => expectedBrier(s.forecasts[q] / 100, p[q]!));
+      const logs = probabilityQuestions.map((q) => expectedLog(s.forecasts[q] / 100, p[q]!));
       expect(row?.brier).toBeCloseTo(briers.reduce((a, b) => a + b, 0) / briers.length, 12);
       expect(row?.log).toBeCloseTo(logs.reduce((a, b) => a + b, 0) / logs.length, 12);
     }
@@ -201,7 +201,7 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
       receipts: { withDecisions: { seed: number; trials: number } };
     };
     expect(stored.receipts.withDecisions).toMatchObject({ seed: 2022, trials: 5000 });
-    const grid = stored.debrief.questions.find((q) => q.id === 'armenian_deaths')?.outcome.grid as number[];
+    const grid = stored.debrief.questions.find((q) => q.id === 'armenian_deaths')!.outcome.grid!;
     const download = teacher.waitForEvent('download');
     await teacher.click('#download-csv');
     const csv = readFileSync((await (await download).path()) as string, 'utf8');
@@ -217,9 +217,9 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
       await page.waitForSelector('#leaderboard', { timeout: 30_000 });
       expect(await page.textContent('#leaderboard tr.me th')).toContain(STUDENTS[i]?.name);
       const own = Number(await page.getAttribute('#my-scores tr[data-question="war"] [data-key="brier"]', 'data-value'));
-      expect(own).toBe(expectedBrier((STUDENTS[i]?.forecasts.war as number) / 100, p.war as number));
+      expect(own).toBe(expectedBrier(STUDENTS[i]!.forecasts.war / 100, p.war!));
     }
-    await chartsDrawn(pages[2] as Page);
+    await chartsDrawn(pages[2]!);
     await pages[2]?.screenshot({ path: join(SCREENSHOTS, 'classroom-debrief-phone.png'), fullPage: true });
     // Nothing is wider than a phone's screen (tables scroll inside their own box).
     expect(await pages[2]?.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);

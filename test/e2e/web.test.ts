@@ -70,7 +70,7 @@ function cliNumbers(run: CliRun): Record<string, number> {
     if (m.probability) out[`${name}.p`] = m.probability.p;
     else {
       out[`${name}.mean`] = m.mean;
-      for (const q of ['p5', 'p50', 'p95']) out[`${name}.${q}`] = m.quantiles[q] as number;
+      for (const q of ['p5', 'p50', 'p95']) out[`${name}.${q}`] = m.quantiles[q]!;
     }
   }
   return out;
@@ -181,11 +181,11 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     // Pinned before issue 13's reshaping (see test/golden/golden.test.ts).
     expect({ moved, hash }).toEqual({ moved: 0.82, hash: '909bda7c1628cb2ddc04df7213f859ffea068e166b099311e8cab4340644ee62' });
     // The text shown is the CLI's formatting of the same numbers.
-    const war = expected.metrics.war_reached?.probability?.p as number;
+    const war = expected.metrics.war_reached!.probability!.p;
     expect(await page.textContent('tr[data-metric="war_reached"] td[data-key="p"]')).toContain(formatPercent(war));
-    const toll = expected.metrics.armenian_fatalities?.quantiles.p50 as number;
+    const toll = expected.metrics.armenian_fatalities!.quantiles.p50!;
     expect(await page.textContent('tr[data-metric="armenian_fatalities"] td[data-key="p50"]')).toBe(formatNumber(toll));
-    const land = expected.metrics.territory_km2?.quantiles.p50 as number;
+    const land = expected.metrics.territory_km2!.quantiles.p50!;
     expect(await page.textContent('tr[data-metric="territory_km2"] td[data-key="p50"]')).toBe(formatNumber(land));
 
     // The permalink opened afresh reproduces the run and says so.
@@ -275,7 +275,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     const lines = original.split('\n');
     const at = lines.findIndex((l) => l.includes('rate: offensive_escalation_rate'));
     expect(at).toBeGreaterThan(0);
-    lines[at] = (lines[at] as string).replace('offensive_escalation_rate', 'offensive_escalaton_rate');
+    lines[at] = lines[at]!.replace('offensive_escalation_rate', 'offensive_escalaton_rate');
     await page.fill('#editor-text', lines.join('\n'));
     await expect.poll(() => page.textContent('#editor-status'), { timeout: 30_000 }).toBe('1 problem to fix.');
     const issue = page.locator('#editor-issues button.issue').first();

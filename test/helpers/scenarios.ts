@@ -59,7 +59,7 @@ export function positionOf(text: string, needle: string): { line: number; column
   const lines = text.split('\n');
   const line = lines.findIndex((l) => l.includes(needle));
   if (line < 0) throw new Error(`"${needle}" is not in the text`);
-  return { line: line + 1, column: (lines[line] as string).indexOf(needle) + 1 };
+  return { line: line + 1, column: lines[line]!.indexOf(needle) + 1 };
 }
 
 /**

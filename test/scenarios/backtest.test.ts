@@ -76,7 +76,7 @@ describe('georisk backtest --format json', () => {
           if (o.kind === 'event') {
             expect(f.p).toBeGreaterThanOrEqual(0);
             expect(f.p).toBeLessThanOrEqual(1);
-            expect(f.brier).toBeCloseTo(((f.p as number) - o.observed) ** 2, 12);
+            expect(f.brier).toBeCloseTo((f.p! - o.observed) ** 2, 12);
             expect(f.log).toBeGreaterThan(0);
             expect(f.log).toBeLessThanOrEqual(Math.log2(1000) + 1e-9);
           } else {

@@ -56,15 +56,15 @@ function checkPins(r: RunResult, pins: Pins): void {
   for (const [name, pin] of Object.entries(pins.p ?? {})) {
     const m = r.metrics[name];
     expect(m?.probability, `${name} is a probability`).toBeDefined();
-    const p = m?.probability?.p as number;
+    const p = m!.probability!.p;
     const se = Math.sqrt((pin * (1 - pin)) / r.trials);
     expect(Math.abs(p - pin), `${name}: ${p} against the pin ${pin}`).toBeLessThanOrEqual(4.5 * se + 0.005);
   }
   for (const [name, pin] of Object.entries(pins.mean ?? {})) {
     const m = r.metrics[name];
     expect(m, name).toBeDefined();
-    const mean = m?.mean as number;
-    expect(Math.abs(mean - pin), `${name}: mean ${mean} against the pin ${pin}`).toBeLessThanOrEqual(4.5 * (m?.se as number) + 0.01 * pin);
+    const mean = m!.mean;
+    expect(Math.abs(mean - pin), `${name}: mean ${mean} against the pin ${pin}`).toBeLessThanOrEqual(4.5 * m!.se + 0.01 * pin);
   }
 }
 

@@ -63,8 +63,8 @@ describe.each(files.map((f) => [relative(root, f), f]))('%s', (_name, file) => {
     for (const [name, t] of Object.entries(exact.tracks)) {
       for (const state of t.states) {
         for (const kind of ['final', 'ever'] as const) {
-          const p = t[kind][state] as number;
-          within(mc.tracks[name]?.[kind][state] as number, p, binomialSe(p));
+          const p = t[kind][state]!;
+          within(mc.tracks[name]![kind][state]!, p, binomialSe(p));
         }
       }
     }
@@ -72,7 +72,7 @@ describe.each(files.map((f) => [relative(root, f), f]))('%s', (_name, file) => {
       const estimate = mc.metrics[name];
       if (!estimate) throw new Error(`metric ${name} missing from the Monte Carlo result`);
       within(estimate.mean, m.mean, estimate.se);
-      if (m.censored !== undefined) within(estimate.censored as number, m.censored, binomialSe(m.censored));
+      if (m.censored !== undefined) within(estimate.censored!, m.censored, binomialSe(m.censored));
     }
   });
 });

@@ -28,7 +28,7 @@ export function collectSet(value: string, previous: Overrides): Overrides {
   if (!m) throw new InvalidArgumentError(`expected name=value, got "${value}"`);
   const n = Number(m[2]);
   if (!Number.isFinite(n)) throw new InvalidArgumentError(`the value of ${m[1]} must be a finite number, got "${m[2]}"`);
-  return { ...previous, [m[1] as string]: n };
+  return { ...previous, [m[1]!]: n };
 }
 
 /** Writes a file in one piece: to a temporary name first, then renamed over the target. */

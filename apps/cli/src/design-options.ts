@@ -7,7 +7,7 @@ import { InvalidArgumentError } from 'commander';
 export function collectVary(value: string, previous: ParameterRange[]): ParameterRange[] {
   const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:=([^:]+):([^:]+)(?::([^:]+))?)?$/.exec(value.trim());
   if (!m) throw new InvalidArgumentError(`expected name, name=lo:hi or name=lo:hi:n, got "${value}"`);
-  const name = m[1] as string;
+  const name = m[1]!;
   if (m[2] === undefined) return [...previous, { name }];
   const lo = Number(m[2]);
   const hi = Number(m[3]);

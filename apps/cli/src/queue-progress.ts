@@ -20,9 +20,10 @@ export async function runPlanPoints(
     onPoint: (index: number, summary: RunSummary) => void;
   },
 ): Promise<void> {
-  const { queue, start, onPoint } = options;
+  const { queue, onPoint } = options;
+  const start = options.start === undefined ? {} : { start: options.start };
   if (queue === undefined) {
-    await runPoints(plan, { workers: options.workers, start, onPoint });
+    await runPoints(plan, { workers: options.workers, ...start, onPoint });
     return;
   }
   const reporter = queueProgressReporter(options.progress, queue.address);
@@ -30,7 +31,7 @@ export async function runPlanPoints(
   try {
     await runPointsOnQueue(plan, {
       queue,
-      start,
+      ...start,
       onPoint,
       onProgress: reporter.onProgress,
       onIdle: reporter.onIdle,

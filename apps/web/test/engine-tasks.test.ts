@@ -100,10 +100,10 @@ describe('a run split across workers', () => {
 
 describe('validating an edited document', () => {
   it('points at the line and column of a misspelt name, and returns the scenario when the text is right', () => {
-    const text = SCENARIO_FILES['scenarios/armenia-azerbaijan-2022.yaml'] as string;
+    const text = SCENARIO_FILES['scenarios/armenia-azerbaijan-2022.yaml']!;
     const lines = text.split('\n');
     const at = lines.findIndex((l) => l.includes('rate: offensive_escalation_rate'));
-    lines[at] = (lines[at] as string).replace('offensive_escalation_rate', 'offensive_escalaton_rate');
+    lines[at] = lines[at]!.replace('offensive_escalation_rate', 'offensive_escalaton_rate');
     const bad = validateText(lines.join('\n'));
     expect(bad.item).toBeUndefined();
     expect(bad.issues).toEqual([
@@ -115,7 +115,7 @@ describe('validating an edited document', () => {
   });
 
   it('resolves includes against the library and reports YAML errors with their line', () => {
-    const modular = SCENARIO_FILES['scenarios/kyrgyz-tajik-2022.yaml'] as string;
+    const modular = SCENARIO_FILES['scenarios/kyrgyz-tajik-2022.yaml']!;
     expect(validateText(modular).item?.id).toBe('kyrgyz-tajik-2022');
     const broken = validateText('id: x\ntime: { unit: day, dt: 1, horizon: 10 }\ntracks:\n  a: [unclosed\n');
     expect(broken.issues.length).toBeGreaterThan(0);

@@ -18,21 +18,21 @@ const LO = LITTLE ? 0 : 1;
 
 function hi(x: number): number {
   f64[0] = x;
-  return u32[HI] as number;
+  return u32[HI]!;
 }
 function lo(x: number): number {
   f64[0] = x;
-  return u32[LO] as number;
+  return u32[LO]!;
 }
 function withHi(x: number, high: number): number {
   f64[0] = x;
   u32[HI] = high >>> 0;
-  return f64[0] as number;
+  return f64[0]!;
 }
 function fromWords(high: number, low: number): number {
   u32[HI] = high >>> 0;
   u32[LO] = low >>> 0;
-  return f64[0] as number;
+  return f64[0]!;
 }
 
 const LN2_HI = 6.9314718036912381649e-1;

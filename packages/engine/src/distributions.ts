@@ -333,9 +333,8 @@ function samplerSpec(
       const noun = arity === 1 ? 'parameter' : 'parameters';
       return `${name} takes ${arity} ${noun} (${params.join(', ')}), got ${args.length}`;
     }
-    for (let i = 0; i < arity; i++) {
-      const [param, rule] = rules[i] as readonly [string, ParamRule];
-      const value = args[i] as number;
+    for (const [i, [param, rule]] of rules.entries()) {
+      const value = args[i]!; // args.length === arity, checked above
       if (!obeys(rule, value)) return `${name} ${param} ${RULE_REQUIREMENT[rule]}, got ${String(value)}`;
     }
     return checkTogether?.(args);

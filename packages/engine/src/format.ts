@@ -8,18 +8,21 @@ export function formatNumber(x: number): string {
   if (!Number.isFinite(x)) return String(x);
   const abs = Math.abs(x);
   if (abs !== 0 && (abs < 1e-3 || abs >= 1e9)) return x.toExponential(2);
-  if (Number.isInteger(x)) return (GROUPED[0] as Intl.NumberFormat).format(x);
+  if (Number.isInteger(x)) return GROUPED[0].format(x);
   const digits = abs >= 100 ? 1 : abs >= 1 ? 2 : 4;
-  return (GROUPED[digits] as Intl.NumberFormat).format(x);
+  return GROUPED[digits].format(x);
+}
+
+/** An en-US format with up to `digits` fraction digits. */
+function grouped(digits: number): Intl.NumberFormat {
+  return new Intl.NumberFormat('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
 }
 
 /**
- * en-US formats with 0 to 4 fraction digits, made once: `toLocaleString` builds a new formatter on
+ * en-US formats by fraction digits, made once: `toLocaleString` builds a new formatter on
  * every call, which made a results table of a few hundred numbers take tens of milliseconds.
  */
-const GROUPED = [0, 1, 2, 3, 4].map(
-  (digits) => new Intl.NumberFormat('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 }),
-);
+const GROUPED = { 0: grouped(0), 1: grouped(1), 2: grouped(2), 4: grouped(4) };
 
 /** A probability as a percentage with one decimal. */
 export function formatPercent(p: number): string {

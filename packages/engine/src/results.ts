@@ -62,6 +62,15 @@ export function finalizeResult(
 ): RunResult {
   const n = summary.trials;
   const steps = model.steps;
+  const slots = model.totalStates;
+  if (
+    summary.final.length !== slots ||
+    summary.ever.length !== slots ||
+    summary.occupancy.length !== slots * (steps + 2) ||
+    summary.firstAt.length !== slots * (steps + 1)
+  ) {
+    throw new Error('internal: the run summary does not match the model');
+  }
   const tracks: Record<string, TrackResult> = {};
   for (const t of model.tracks) {
     const result: TrackResult = {
@@ -75,8 +84,8 @@ export function finalizeResult(
     };
     t.states.forEach((state, i) => {
       const slot = t.stateOffset + i;
-      const final = summary.final[slot] as number;
-      const ever = summary.ever[slot] as number;
+      const final = summary.final[slot]!;
+      const ever = summary.ever[slot]!;
       result.final[state] = final / n;
       result.finalCi95[state] = wilson(final, n);
       result.ever[state] = ever / n;
@@ -84,14 +93,14 @@ export function finalizeResult(
       const occupancy = new Array<number>(steps + 1);
       let running = 0;
       for (let k = 0; k <= steps; k++) {
-        running += summary.occupancy[slot * (steps + 2) + k] as number;
+        running += summary.occupancy[slot * (steps + 2) + k]!;
         occupancy[k] = running / n;
       }
       result.occupancy[state] = occupancy;
       const cumulative = new Array<number>(steps + 1);
       let reached = 0;
       for (let k = 0; k <= steps; k++) {
-        reached += summary.firstAt[slot * (steps + 1) + k] as number;
+        reached += summary.firstAt[slot * (steps + 1) + k]!;
         cumulative[k] = reached / n;
       }
       result.firstPassage[state] = { reached: reached / n, censored: 1 - reached / n, cumulative };

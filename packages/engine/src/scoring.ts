@@ -45,11 +45,12 @@ export function crps(distribution: readonly (readonly [number, number])[], y: nu
   let score = 0;
   let cdf = 0;
   let i = 0;
+  let pair = pairs[0];
   for (let j = 0; j < breaks.length - 1; j++) {
-    const at = breaks[j] as number;
-    while (i < pairs.length && (pairs[i]?.[0] as number) <= at) cdf += (pairs[i++]?.[1] as number) / total;
+    const at = breaks[j]!;
+    for (; pair !== undefined && pair[0] <= at; pair = pairs[++i]) cdf += pair[1] / total;
     const step = at >= y ? 1 : 0;
-    score += (cdf - step) ** 2 * ((breaks[j + 1] as number) - at);
+    score += (cdf - step) ** 2 * (breaks[j + 1]! - at);
   }
   return score;
 }

@@ -58,18 +58,28 @@ export function emptySummary(model: Model): RunSummary {
 
 /** Adds `b` into `a`; exact, so the order of merging never matters. */
 export function mergeSummaries(a: RunSummary, b: RunSummary): RunSummary {
+  if (
+    b.final.length !== a.final.length ||
+    b.ever.length !== a.ever.length ||
+    b.occupancy.length !== a.occupancy.length ||
+    b.firstAt.length !== a.firstAt.length ||
+    b.metrics.length !== a.metrics.length
+  ) {
+    throw new Error('internal: merging the summaries of two different models');
+  }
   a.trials += b.trials;
   a.trialSteps += b.trialSteps;
   addInto(a.final, b.final);
   addInto(a.ever, b.ever);
   addInto(a.occupancy, b.occupancy);
   addInto(a.firstAt, b.firstAt);
-  a.metrics.forEach((m, i) => mergeMetric(m, b.metrics[i] as MetricAccumulator));
+  a.metrics.forEach((m, i) => mergeMetric(m, b.metrics[i]!));
   return a;
 }
 
+/** Adds `b` into `a` element by element; the caller has checked that the lengths agree. */
 function addInto(a: Float64Array, b: Float64Array): void {
-  for (let i = 0; i < a.length; i++) a[i] += b[i] as number;
+  for (let i = 0; i < a.length; i++) a[i]! += b[i]!;
 }
 
 export interface SimulateOptions {
@@ -700,7 +710,7 @@ function fillPatterns(joint: JointRow, tracks: number): void {
   let active = 0;
   let count = 0;
   for (let i = 0; i < tracks; i++) {
-    if ((joint.rows[i] as Row).leave > 0) {
+    if (joint.rows[i]!.leave > 0) {
       active |= 1 << i;
       count++;
     }
@@ -722,7 +732,7 @@ function fillPatterns(joint: JointRow, tracks: number): void {
     let p = 1;
     for (let i = 0; i < tracks; i++) {
       if ((active & (1 << i)) === 0) continue;
-      const row = joint.rows[i] as Row;
+      const row = joint.rows[i]!;
       p *= mask & (1 << i) ? row.leave : dm.exp(row.logStay);
     }
     total += p / anyMove;
@@ -754,7 +764,7 @@ function copyRow(from: Row, to: Row): void {
   const n = from.options.length;
   if (to.cumulative.length < n) to.cumulative = new Float64Array(n);
   // An element loop: `set(subarray(…))` would allocate a view on every copy, and rows are copied per trial.
-  for (let j = 0; j < n; j++) to.cumulative[j] = from.cumulative[j] as number;
+  for (let j = 0; j < n; j++) to.cumulative[j] = from.cumulative[j]!;
   to.generation = from.generation;
 }
 
@@ -833,7 +843,7 @@ function fillRow(row: Row, outgoing: CompiledTransition[], s: EvalState, dt: num
   if (row.cumulative.length < outgoing.length) row.cumulative = new Float64Array(outgoing.length);
   let cumulative = 0;
   for (let j = 0; j < outgoing.length; j++) {
-    const tr = outgoing[j] as CompiledTransition;
+    const tr = outgoing[j]!;
     const x = tr.value.fn(s);
     const share = tr.kind === 'probability' ? x : hazard > 0 ? ((1 - probability) * rateLeave * x) / hazard : 0;
     cumulative += leave > 0 ? share / leave : 0;
@@ -844,7 +854,7 @@ function fillRow(row: Row, outgoing: CompiledTransition[], s: EvalState, dt: num
 function applyAssignment(s: EvalState, kind: 'set' | 'add', a: Assignment, value: number): void {
   const target = a.target.kind === 'var' ? s.v : s.p;
   if (kind === 'set') target[a.target.index] = value;
-  else target[a.target.index] += value;
+  else target[a.target.index]! += value;
 }
 
 /** Adds up `count` iid draws of a flow amount at a fixed state. */

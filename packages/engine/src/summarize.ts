@@ -31,7 +31,7 @@ export const Z95 = 1.959963984540054;
 export function expansionAdd(partials: number[], x: number): void {
   let i = 0;
   for (let j = 0; j < partials.length; j++) {
-    let y = partials[j] as number;
+    let y = partials[j]!;
     if (Math.abs(x) < Math.abs(y)) {
       const tmp = x;
       x = y;
@@ -51,17 +51,17 @@ export function expansionValue(partials: readonly number[]): number {
   const p = partials.slice();
   let n = p.length;
   if (n === 0) return 0;
-  let hi = p[--n] as number;
+  let hi = p[--n]!;
   let lo = 0;
   while (n > 0) {
     const x = hi;
-    const y = p[--n] as number;
+    const y = p[--n]!;
     hi = x + y;
     const yr = hi - x;
     lo = y - yr;
     if (lo !== 0) break;
   }
-  if (n > 0 && ((lo < 0 && (p[n - 1] as number) < 0) || (lo > 0 && (p[n - 1] as number) > 0))) {
+  if (n > 0 && ((lo < 0 && p[n - 1]! < 0) || (lo > 0 && p[n - 1]! > 0))) {
     const y = lo * 2;
     const x = hi + y;
     const yr = x - hi;
@@ -153,7 +153,7 @@ export function addValue(acc: MetricAccumulator, x: number): void {
     if (x < acc.min) acc.min = x;
     if (x > acc.max) acc.max = x;
     if (x >= acc.dense.length) growDense(acc, x);
-    acc.dense[x]++;
+    acc.dense[x]!++;
     return;
   }
   if (!Number.isFinite(x)) {
@@ -204,7 +204,7 @@ export function mergeMetric(a: MetricAccumulator, b: MetricAccumulator): void {
     grown.set(a.dense);
     a.dense = grown;
   }
-  for (let i = 0; i < b.dense.length; i++) a.dense[i] += b.dense[i] as number;
+  for (let i = 0; i < b.dense.length; i++) a.dense[i]! += b.dense[i]!;
   if (b.sketchPos !== null && a.sketchPos === null) overflowToSketch(a);
   if (a.sketchPos !== null) {
     for (const [x, c] of b.exact) addToSketch(a, x, c);
@@ -222,10 +222,9 @@ export function valueCounts(acc: MetricAccumulator): [number, number][] {
   const out: [number, number][] = [];
   for (const [k, c] of acc.sketchNeg ?? []) out.push([-bucketValue(k), c]);
   for (const [x, c] of acc.exact) out.push([x, c]);
-  for (let i = 0; i < acc.dense.length; i++) {
-    const c = acc.dense[i] as number;
+  acc.dense.forEach((c, i) => {
     if (c > 0) out.push([i, c]);
-  }
+  });
   for (const [k, c] of acc.sketchPos ?? []) out.push([bucketValue(k), c]);
   out.sort((x, y) => x[0] - y[0]);
   // Bucket representatives stay within the observed range.
@@ -333,11 +332,13 @@ function histogram(counts: [number, number][], min: number, max: number): { edge
     edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? max : min + i * width));
   }
   const out = new Array<number>(edges.length - 1).fill(0);
-  const first = edges[0] as number;
-  const width = ((edges[edges.length - 1] as number) - first) / out.length;
+  const first = edges[0];
+  const last = edges[edges.length - 1];
+  if (first === undefined || last === undefined) throw new Error('internal: a histogram of values has at least two edges');
+  const width = (last - first) / out.length;
   for (const [x, c] of counts) {
     const bin = Math.min(out.length - 1, Math.max(0, Math.floor((x - first) / width)));
-    out[bin] = (out[bin] as number) + c;
+    out[bin]! += c;
   }
   return { edges, counts: out };
 }

@@ -28,8 +28,8 @@ describe('PRIM', () => {
     expect(r.box.coverage).toBeGreaterThan(0.9);
     const byParam = new Map(r.restrictions.map((x) => [x.param, x]));
     expect([...byParam.keys()].sort()).toEqual(['x1', 'x2']);
-    expect(Math.abs((byParam.get('x1')?.lo as number) - 0.6)).toBeLessThan(0.05);
-    expect(Math.abs((byParam.get('x2')?.hi as number) - 0.3)).toBeLessThan(0.05);
+    expect(Math.abs(byParam.get('x1')!.lo - 0.6)).toBeLessThan(0.05);
+    expect(Math.abs(byParam.get('x2')!.hi - 0.3)).toBeLessThan(0.05);
     for (const x of r.restrictions) expect(x.pValue).toBeLessThan(1e-6);
     expect(r.pValue).toBeLessThan(1e-20);
     // The trajectory starts with the whole space and never loses density.

@@ -104,8 +104,8 @@ const LANCZOS = [
 function logGamma(x: number): number {
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   const y = x - 1;
-  let series = LANCZOS[0] as number;
-  for (let i = 1; i < LANCZOS.length; i++) series += (LANCZOS[i] as number) / (y + i);
+  let series = LANCZOS[0]!;
+  for (let i = 1; i < LANCZOS.length; i++) series += LANCZOS[i]! / (y + i);
   const t = y + 7.5;
   return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(t) - t + Math.log(series);
 }
@@ -245,7 +245,7 @@ function poissonTable(mean: number): ProbabilityTable {
     p *= mean / (k + 1);
     probabilities[k + 1 - lo] = p;
   }
-  p = probabilities[mode - lo] as number;
+  p = probabilities[mode - lo]!;
   for (let k = mode; k > lo; k--) {
     p *= k / mean;
     probabilities[k - 1 - lo] = p;
@@ -254,7 +254,7 @@ function poissonTable(mean: number): ProbabilityTable {
   // the table spans +-12 sd, outside which the mass is below 1e-30, so normalizing is exact enough.
   const total = probabilities.reduce((sum, q) => sum + q, 0);
   expect(Math.abs(total - 1), `Poisson(${mean}) table mass`).toBeLessThan(1e-5);
-  for (let i = 0; i < probabilities.length; i++) probabilities[i] = (probabilities[i] as number) / total;
+  for (let i = 0; i < probabilities.length; i++) probabilities[i] = probabilities[i]! / total;
   return { lo, probabilities };
 }
 
@@ -356,7 +356,7 @@ function chiSquarePValue(xs: Float64Array, { lo, probabilities }: ProbabilityTab
   let nonIntegers = 0;
   for (const x of xs) {
     if (!Number.isInteger(x)) nonIntegers++;
-    else counts[Math.min(hi, Math.max(lo, x)) - lo]++;
+    else counts[Math.min(hi, Math.max(lo, x)) - lo]!++;
   }
   expect(nonIntegers, 'draws that are not integers').toBe(0);
   const expected: number[] = [];
@@ -364,8 +364,8 @@ function chiSquarePValue(xs: Float64Array, { lo, probabilities }: ProbabilityTab
   let cellExpected = 0;
   let cellObserved = 0;
   for (let i = 0; i < probabilities.length; i++) {
-    cellExpected += n * (probabilities[i] as number);
-    cellObserved += counts[i] as number;
+    cellExpected += n * probabilities[i]!;
+    cellObserved += counts[i]!;
     if (cellExpected >= minExpected) {
       expected.push(cellExpected);
       observed.push(cellObserved);
@@ -374,11 +374,11 @@ function chiSquarePValue(xs: Float64Array, { lo, probabilities }: ProbabilityTab
     }
   }
   const last = expected.length - 1;
-  expected[last] = (expected[last] as number) + cellExpected;
-  observed[last] = (observed[last] as number) + cellObserved;
+  expected[last] = expected[last]! + cellExpected;
+  observed[last] = observed[last]! + cellObserved;
   let statistic = 0;
   for (let i = 0; i < expected.length; i++) {
-    statistic += ((observed[i] as number) - (expected[i] as number)) ** 2 / (expected[i] as number);
+    statistic += (observed[i]! - expected[i]!) ** 2 / expected[i]!;
   }
   return upperGammaQ((expected.length - 1) / 2, statistic / 2);
 }
@@ -389,7 +389,7 @@ function ksPValue(xs: Float64Array, cdf: (x: number) => number): number {
   const n = sorted.length;
   let d = 0;
   for (let i = 0; i < n; i++) {
-    const f = cdf(sorted[i] as number);
+    const f = cdf(sorted[i]!);
     d = Math.max(d, (i + 1) / n - f, f - i / n);
   }
   const t = (Math.sqrt(n) + 0.12 + 0.11 / Math.sqrt(n)) * d;
@@ -450,7 +450,7 @@ describe('reference functions used by these tests', () => {
       expect(lo).toBe(0);
       let direct = Math.exp(-mean);
       for (let k = 0; k < probabilities.length && direct > 1e-300; k++) {
-        expect((probabilities[k] as number) / direct, `Poisson(${mean}) at ${k}`).toBeCloseTo(1, 10);
+        expect(probabilities[k]! / direct, `Poisson(${mean}) at ${k}`).toBeCloseTo(1, 10);
         direct *= mean / (k + 1);
       }
     }
@@ -558,7 +558,7 @@ describe('samplers match their distributions (n = 200,000, fixed seeds)', () => 
       const { mean, variance } = referenceMoments(setting);
       expectMoments(xs, mean, variance, describeSetting(setting));
       // Poisson at 1e9 has ~10^5 integers with mass; coarser cells keep the chi-square approximation sound.
-      expectFit(xs, setting, setting.name === 'poisson' && (setting.args[0] as number) > 1e5 ? 50 : 5);
+      expectFit(xs, setting, setting.name === 'poisson' && setting.args[0]! > 1e5 ? 50 : 5);
     });
   });
 

@@ -19,9 +19,9 @@ describe('the reference model, solved exactly', () => {
   it('agrees with an independent hand-written propagation to 1e-9', () => {
     const independent = referenceExact();
     for (const name of ['war_reached', 'intervention', 'fatalities', 'pipeline_down_days', 'oil_lost_mbbl', 'days_to_ceasefire'] as const) {
-      close(exact.metrics[name]?.mean as number, independent[name], 1e-9);
+      close(exact.metrics[name]!.mean, independent[name], 1e-9);
     }
-    close(exact.metrics.days_to_ceasefire?.censored as number, independent.ceasefire_censored, 1e-9);
+    close(exact.metrics.days_to_ceasefire!.censored!, independent.ceasefire_censored, 1e-9);
     expect(exact.metrics.war_reached?.probability).toBeCloseTo(independent.war_reached, 12);
   });
 
@@ -35,7 +35,7 @@ describe('the reference model, solved exactly', () => {
         return sum + ((track === 'conflict' ? c : track === 'alliance' ? a : q) === i ? p : 0);
       }, 0);
     for (const track of ['conflict', 'alliance', 'pipeline'] as const) {
-      exact.tracks[track]?.states.forEach((state, i) => close(exact.tracks[track]?.final[state] as number, marginal(track, i), 1e-9));
+      exact.tracks[track]?.states.forEach((state, i) => close(exact.tracks[track]!.final[state]!, marginal(track, i), 1e-9));
     }
   });
 
@@ -50,14 +50,12 @@ describe('the reference model, solved exactly', () => {
     const whole = analyzeExact(coupled);
     expect(whole.jointStates.largestPart).toBe(45);
     expect(exact.jointStates.largestPart).toBe(15);
-    for (const [name, m] of Object.entries(whole.metrics)) close(exact.metrics[name]?.mean as number, m.mean, 1e-12);
+    for (const [name, m] of Object.entries(whole.metrics)) close(exact.metrics[name]!.mean, m.mean, 1e-12);
     for (const [track, t] of Object.entries(whole.tracks)) {
       for (const state of t.states) {
-        close(exact.tracks[track]?.ever[state] as number, t.ever[state] as number, 1e-12);
-        t.occupancy[state]?.forEach((p, m) => close(exact.tracks[track]?.occupancy[state]?.[m] as number, p, 1e-12));
-        t.firstPassage[state]?.cumulative.forEach((p, m) =>
-          close(exact.tracks[track]?.firstPassage[state]?.cumulative[m] as number, p, 1e-12),
-        );
+        close(exact.tracks[track]!.ever[state]!, t.ever[state]!, 1e-12);
+        t.occupancy[state]?.forEach((p, m) => close(exact.tracks[track]!.occupancy[state]![m]!, p, 1e-12));
+        t.firstPassage[state]?.cumulative.forEach((p, m) => close(exact.tracks[track]!.firstPassage[state]!.cumulative[m]!, p, 1e-12));
       }
     }
   });
@@ -69,17 +67,17 @@ describe('the reference model, solved exactly', () => {
       `metrics:\n  disrupted: { expr: 'ever(pipeline, "shutdown") or ever(pipeline, "damaged")' }\n  disrupted_joint: { expr: '(ever(pipeline, "shutdown") or ever(pipeline, "damaged")) + 0 * (conflict == "war")' }\n`,
     );
     const both = analyzeExact(loadScenarioText(text).scenario);
-    const p = both.metrics.disrupted?.probability as number;
+    const p = both.metrics.disrupted!.probability!;
     expect(p).toBeGreaterThan(0.01);
-    close(p, both.metrics.disrupted_joint?.probability as number, 1e-12);
+    close(p, both.metrics.disrupted_joint!.probability!, 1e-12);
   });
 
   it('reports occupancy over 91 times, first passages, and no caveats', () => {
     expect(exact.tracks.conflict?.occupancy.clash).toHaveLength(91);
     expect(exact.tracks.conflict?.occupancy.clash?.[0]).toBe(1);
     const fp = exact.tracks.conflict?.firstPassage.ceasefire;
-    expect(fp?.cumulative[90]).toBeCloseTo(fp?.reached as number, 15);
-    expect(exact.tracks.conflict?.ever.ceasefire).toBeCloseTo(1 - (exact.metrics.days_to_ceasefire?.censored as number), 12);
+    expect(fp?.cumulative[90]).toBeCloseTo(fp!.reached, 15);
+    expect(exact.tracks.conflict?.ever.ceasefire).toBeCloseTo(1 - exact.metrics.days_to_ceasefire!.censored!, 12);
     expect(exact.unavailable).toEqual({});
     expect(exact.notes).toEqual([]);
     expect(exact.jointStates).toEqual({ space: 45, largestPart: 15, largestSupport: 15 });
@@ -110,8 +108,8 @@ ${metrics}
     const exact = analyzeExact(gambler(p, start, 1000, '  win: { expr: \'ever(purse, "s6")\' }'));
     const r = (1 - p) / p;
     const win = r === 1 ? start / 6 : (1 - r ** start) / (1 - r ** 6);
-    close(exact.metrics.win?.probability as number, win, 1e-12);
-    close(exact.tracks.purse?.final.s6 as number, win, 1e-12);
+    close(exact.metrics.win!.probability!, win, 1e-12);
+    close(exact.tracks.purse!.final.s6!, win, 1e-12);
   });
 
   it('expected visits to each transient state equal the fundamental matrix (I − Q)⁻¹ (mathjs) to 1e-12', () => {
@@ -120,11 +118,11 @@ ${metrics}
     const exact = analyzeExact(gambler(p, 2, 1000, metrics));
     const q: number[][] = Array.from({ length: 5 }, () => new Array<number>(5).fill(0));
     for (let i = 0; i < 5; i++) {
-      if (i + 1 < 5) (q[i] as number[])[i + 1] = p;
-      if (i - 1 >= 0) (q[i] as number[])[i - 1] = 1 - p;
+      if (i + 1 < 5) q[i]![i + 1] = p;
+      if (i - 1 >= 0) q[i]![i - 1] = 1 - p;
     }
     const fundamental = (inv(subtract(identity(5), matrix(q)) as Matrix) as Matrix).toArray() as number[][];
-    for (let j = 0; j < 5; j++) close(exact.metrics[`visits_s${j + 1}`]?.mean as number, (fundamental[1] as number[])[j] as number, 1e-12);
+    for (let j = 0; j < 5; j++) close(exact.metrics[`visits_s${j + 1}`]!.mean, fundamental[1]![j]!, 1e-12);
   });
 
   it('a time-varying hazard integrates exactly: P(left by t) = 1 − exp(−Σ h(k·dt)·dt)', () => {
@@ -138,15 +136,15 @@ tracks:
     );
     let h = 0;
     for (let k = 0; k < 20; k++) h += 0.02 * k * 0.5 * 0.5;
-    close(exact.tracks.x?.final.b as number, 1 - Math.exp(-h), 1e-12);
+    close(exact.tracks.x!.final.b!, 1 - Math.exp(-h), 1e-12);
   });
 });
 
 describe('events and metrics of several flags', () => {
   it('applies timed events, condition events and forced states exactly', () => {
     const exact = analyzeExact(loadScenarioText(EVENTS_SCENARIO).scenario);
-    close(exact.metrics.war_by_15?.probability as number, 1 - Math.exp(-0.2 * 8), 1e-12);
-    close(exact.metrics.alerts?.mean as number, 1 - Math.exp(-0.2 * 8), 1e-12);
+    close(exact.metrics.war_by_15!.probability!, 1 - Math.exp(-0.2 * 8), 1e-12);
+    close(exact.metrics.alerts!.mean, 1 - Math.exp(-0.2 * 8), 1e-12);
     expect(exact.metrics.clash_first?.distribution).toEqual({ values: [6], probabilities: [1] });
     expect(exact.tracks.conflict?.final.calm).toBeCloseTo(1, 15);
   });
@@ -157,7 +155,7 @@ describe('events and metrics of several flags', () => {
       metrics: { ...reference.metrics, both: { expr: 'ever(conflict, "war") and ever(alliance, "intervention")' } },
     };
     const exact = analyzeExact(withCombined);
-    close(exact.metrics.both?.probability as number, exact.metrics.intervention?.probability as number, 1e-12);
+    close(exact.metrics.both!.probability!, exact.metrics.intervention!.probability!, 1e-12);
   });
 });
 
@@ -196,6 +194,6 @@ tracks:
 `).scenario,
     );
     expect(exact.notes[0]).toContain('parameter "r" has an uncertainty distribution');
-    close(exact.tracks.x?.final.b as number, 1 - Math.exp(-1), 1e-12);
+    close(exact.tracks.x!.final.b!, 1 - Math.exp(-1), 1e-12);
   });
 });

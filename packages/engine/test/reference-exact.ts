@@ -67,10 +67,10 @@ export function referenceExact(dt = 1): ReferenceExact {
     const after = new Map<string, number>();
     for (const [key, pr] of states) {
       const [c, a, p, w, i, f] = key.split(',').map(Number) as [number, number, number, number, number, number];
-      fatalities += pr * (FATALITIES[c] as number) * dt;
+      fatalities += pr * FATALITIES[c]! * dt;
       if (p !== 0) down += pr * dt;
       // The time of first ceasefire is (k + 1)·dt for a first entry in this step, 90 if never.
-      for (const [c2, pc] of next(CONFLICT[c] as Out, c, dt)) {
+      for (const [c2, pc] of next(CONFLICT[c]!, c, dt)) {
         for (const [a2, pa] of next(alliance(c, a), a, dt)) {
           for (const [p2, pp] of next(pipeline(c, p), p, dt)) {
             const q = pr * pc * pa * pp;
@@ -117,11 +117,11 @@ export async function referenceFinalByMatrix(): Promise<number[]> {
   for (let c = 0; c < 5; c++) {
     for (let a = 0; a < 3; a++) {
       for (let p = 0; p < 3; p++) {
-        for (const [c2, pc] of next(CONFLICT[c] as Out, c, 1)) {
+        for (const [c2, pc] of next(CONFLICT[c]!, c, 1)) {
           for (const [a2, pa] of next(alliance(c, a), a, 1)) {
             for (const [p2, pp] of next(pipeline(c, p), p, 1)) {
-              const row = rows[c * 9 + a * 3 + p] as number[];
-              row[c2 * 9 + a2 * 3 + p2] = (row[c2 * 9 + a2 * 3 + p2] as number) + pc * pa * pp;
+              const row = rows[c * 9 + a * 3 + p]!;
+              row[c2 * 9 + a2 * 3 + p2] = row[c2 * 9 + a2 * 3 + p2]! + pc * pa * pp;
             }
           }
         }
@@ -133,5 +133,5 @@ export async function referenceFinalByMatrix(): Promise<number[]> {
   start[1 * 9] = 1; // clash, uninvolved, operating
   let state: unknown = matrix([start]);
   for (let k = 0; k < 90; k++) state = multiply(state as typeof transition, transition);
-  return ((state as typeof transition).toArray() as number[][])[0] as number[];
+  return ((state as typeof transition).toArray() as number[][])[0]!;
 }

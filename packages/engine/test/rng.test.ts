@@ -63,9 +63,9 @@ describe('trialSeed', () => {
     let sx = 0;
     let sxx = 0;
     for (let i = 0; i < n - 1; i++) {
-      sxy += (xs[i] as number) * (xs[i + 1] as number);
-      sx += xs[i] as number;
-      sxx += (xs[i] as number) ** 2;
+      sxy += xs[i]! * xs[i + 1]!;
+      sx += xs[i]!;
+      sxx += xs[i]! ** 2;
     }
     const m = sx / (n - 1);
     const r = (sxy / (n - 1) - m * m) / (sxx / (n - 1) - m * m);

@@ -38,7 +38,7 @@ describe('Sobol sequence', () => {
     const pts = sobolPoints(n, dims, 3);
     for (let d = 0; d < dims; d++) {
       const strata = new Set<number>();
-      for (let i = 0; i < n; i++) strata.add(Math.floor((pts[i * dims + d] as number) * n));
+      for (let i = 0; i < n; i++) strata.add(Math.floor(pts[i * dims + d]! * n));
       expect(strata.size).toBe(n);
     }
   });
@@ -49,8 +49,7 @@ describe('Sobol sequence', () => {
     const pts = sobolPoints(n, 2, 11);
     for (let a = 0; a <= m; a++) {
       const cells = new Set<string>();
-      for (let i = 0; i < n; i++)
-        cells.add(`${Math.floor((pts[2 * i] as number) * 2 ** a)}:${Math.floor((pts[2 * i + 1] as number) * 2 ** (m - a))}`);
+      for (let i = 0; i < n; i++) cells.add(`${Math.floor(pts[2 * i]! * 2 ** a)}:${Math.floor(pts[2 * i + 1]! * 2 ** (m - a))}`);
       expect(cells.size).toBe(n);
     }
   });
@@ -65,7 +64,7 @@ describe('Sobol sequence', () => {
     const pts = latinHypercube(n, 3, 5);
     for (let d = 0; d < 3; d++) {
       const strata = new Set<number>();
-      for (let i = 0; i < n; i++) strata.add(Math.floor((pts[i * 3 + d] as number) * n));
+      for (let i = 0; i < n; i++) strata.add(Math.floor(pts[i * 3 + d]! * n));
       expect(strata.size).toBe(n);
     }
   });
@@ -84,20 +83,20 @@ describe('Sobol indices', () => {
     const unit = saltelliDesign(n, dims, 1);
     const y = new Float64Array(unit.length / dims);
     for (let i = 0; i < y.length; i++) {
-      const [x1, x2, x3] = [0, 1, 2].map((d) => -Math.PI + 2 * Math.PI * (unit[i * dims + d] as number)) as [number, number, number];
+      const [x1, x2, x3] = [0, 1, 2].map((d) => -Math.PI + 2 * Math.PI * unit[i * dims + d]!) as [number, number, number];
       y[i] = Math.sin(x1) + 7 * Math.sin(x2) ** 2 + 0.1 * x3 ** 4 * Math.sin(x1);
     }
     const r = sobolIndices(y, n, dims, { resamples: 100, seed: 1 });
     const s1 = [0.3139, 0.4424, 0];
     const st = [0.5576, 0.4424, 0.2437];
     s1.forEach((exact, d) => {
-      expect(Math.abs((r.first[d] as number) - exact)).toBeLessThan(0.03);
+      expect(Math.abs(r.first[d]! - exact)).toBeLessThan(0.03);
       const [lo, hi] = r.firstCi95[d] as [number, number];
       expect(exact).toBeGreaterThan(lo - 0.01);
       expect(exact).toBeLessThan(hi + 0.01);
     });
     st.forEach((exact, d) => {
-      expect(Math.abs((r.total[d] as number) - exact)).toBeLessThan(0.03);
+      expect(Math.abs(r.total[d]! - exact)).toBeLessThan(0.03);
       const [lo, hi] = r.totalCi95[d] as [number, number];
       expect(exact).toBeGreaterThan(lo - 0.01);
       expect(exact).toBeLessThan(hi + 0.01);
@@ -116,8 +115,8 @@ describe('Sobol indices', () => {
     const byParam = new Map((r.metrics[0]?.sobol ?? []).map((s) => [s.param, s]));
     a.forEach((_, i) => {
       const s = byParam.get(`x${i + 1}`);
-      expect(Math.abs((s?.first as number) - (s1[i] as number))).toBeLessThan(0.05);
-      expect(Math.abs((s?.total as number) - (st[i] as number))).toBeLessThan(0.05);
+      expect(Math.abs(s!.first - s1[i]!)).toBeLessThan(0.05);
+      expect(Math.abs(s!.total - st[i]!)).toBeLessThan(0.05);
     });
     expect(r.metrics[0]?.sobol?.map((s) => s.param)).toEqual(['x1', 'x2', 'x3', 'x4']);
   });
@@ -143,8 +142,8 @@ describe('Sobol indices', () => {
     expect(m?.sobol?.map((s) => s.param)).toEqual(['x1', 'x2', 'x3', 'x4']);
     const exact = [16 / 21, 4 / 21, 1 / 21, 0];
     m?.sobol?.forEach((s, i) => {
-      expect(Math.abs(s.first - (exact[i] as number))).toBeLessThan(0.02);
-      expect(Math.abs(s.total - (exact[i] as number))).toBeLessThan(0.02);
+      expect(Math.abs(s.first - exact[i]!)).toBeLessThan(0.02);
+      expect(Math.abs(s.total - exact[i]!)).toBeLessThan(0.02);
     });
     expect(m?.warnings).toEqual([]);
   });
@@ -187,9 +186,9 @@ describe('Morris', () => {
       for (let k = 1; k <= 3; k++) {
         const before = Array.from(d.points.slice((t * 4 + k - 1) * 3, (t * 4 + k) * 3));
         const after = Array.from(d.points.slice((t * 4 + k) * 3, (t * 4 + k + 1) * 3));
-        const changed = after.map((x, i) => x - (before[i] as number)).filter((x) => Math.abs(x) > 1e-12);
+        const changed = after.map((x, i) => x - before[i]!).filter((x) => Math.abs(x) > 1e-12);
         expect(changed.length).toBe(1);
-        expect(Math.abs(changed[0] as number)).toBeCloseTo(2 / 3, 12);
+        expect(Math.abs(changed[0]!)).toBeCloseTo(2 / 3, 12);
         for (const x of after) expect(x >= -1e-12 && x <= 1 + 1e-12).toBe(true);
       }
     }

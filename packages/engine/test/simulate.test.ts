@@ -35,7 +35,7 @@ describe.each([
     for (const t of [0, 1, 2, 5, 10, 20, 30]) {
       const p = 1 - Math.exp(-r * t);
       const se = Math.max(binomialSe(p, N), 1e-12);
-      expect(Math.abs((occupancy[t] as number) - p)).toBeLessThanOrEqual(Z_TOL * se);
+      expect(Math.abs(occupancy[t]! - p)).toBeLessThanOrEqual(Z_TOL * se);
     }
     expect(result.metrics.left?.probability?.p).toBe(occupancy[30]);
   });
@@ -45,13 +45,13 @@ describe.each([
     const censored = q ** 30;
     const m = result.metrics.when_left;
     expect(m?.censored).toBeDefined();
-    expect(Math.abs((m?.censored as number) - censored)).toBeLessThanOrEqual(Z_TOL * binomialSe(censored, N));
+    expect(Math.abs(m!.censored! - censored)).toBeLessThanOrEqual(Z_TOL * binomialSe(censored, N));
     // E[min(T, 30)] with P(T > k) = q^k is the sum of q^k for k = 0..29.
     let mean = 0;
     for (let k = 0; k < 30; k++) mean += q ** k;
-    expect(Math.abs((m?.mean as number) - mean)).toBeLessThanOrEqual(Z_TOL * (m?.se as number));
+    expect(Math.abs(m!.mean - mean)).toBeLessThanOrEqual(Z_TOL * m!.se);
     // time in a equals the censored first-passage time here.
-    expect(result.metrics.days_in_a?.mean).toBeCloseTo(m?.mean as number, 12);
+    expect(result.metrics.days_in_a?.mean).toBeCloseTo(m!.mean, 12);
   });
 });
 
@@ -73,11 +73,11 @@ metrics:
     const cumulative = result.tracks.x?.firstPassage.b?.cumulative ?? [];
     for (const k of [1, 2, 3, 5, 10]) {
       const expected = 1 - (1 - p) ** k;
-      expect(Math.abs((cumulative[k] as number) - expected)).toBeLessThanOrEqual(Z_TOL * binomialSe(expected, N));
+      expect(Math.abs(cumulative[k]! - expected)).toBeLessThanOrEqual(Z_TOL * binomialSe(expected, N));
     }
     const mean = (1 - (1 - p) ** 50) / p;
     const m = result.metrics.t_b;
-    expect(Math.abs((m?.mean as number) - mean)).toBeLessThanOrEqual(Z_TOL * (m?.se as number));
+    expect(Math.abs(m!.mean - mean)).toBeLessThanOrEqual(Z_TOL * m!.se);
   });
 });
 
@@ -111,10 +111,10 @@ metrics:
     const result = runYaml(gambler(p, start), N, 5);
     const ratio = (1 - p) / p;
     const win = ratio === 1 ? start / 6 : (1 - ratio ** start) / (1 - ratio ** 6);
-    const m = result.metrics.win?.probability?.p as number;
+    const m = result.metrics.win!.probability!.p;
     expect(Math.abs(m - win)).toBeLessThanOrEqual(Z_TOL * binomialSe(win, N));
     // Absorption is certain for practical purposes within 600 steps.
-    expect((result.metrics.ruin?.probability?.p as number) + m).toBeCloseTo(1, 12);
+    expect(result.metrics.ruin!.probability!.p + m).toBeCloseTo(1, 12);
   });
 });
 
@@ -137,10 +137,10 @@ metrics:
       9,
     );
     const m = result.metrics.count;
-    expect(Math.abs((m?.mean as number) - 100)).toBeLessThanOrEqual(Z_TOL * (m?.se as number));
+    expect(Math.abs(m!.mean - 100)).toBeLessThanOrEqual(Z_TOL * m!.se);
     // Var(sample variance) ≈ (μ4 − σ⁴)/n; for Poisson(100), μ4 = 3·100² + 100.
     const varSe = Math.sqrt((3 * 100 ** 2 + 100 - 100 ** 2) / N);
-    expect(Math.abs((m?.sd as number) ** 2 - 100)).toBeLessThanOrEqual(Z_TOL * varSe);
+    expect(Math.abs(m!.sd ** 2 - 100)).toBeLessThanOrEqual(Z_TOL * varSe);
   });
 
   it('a flow that runs only in one state accumulates rate × expected time there', () => {
@@ -169,7 +169,7 @@ metrics:
     for (let k = 0; k < 30; k++) days += Math.exp(-r * k);
     for (const name of ['total', 'steady']) {
       const m = result.metrics[name];
-      expect(Math.abs((m?.mean as number) - lambda * days)).toBeLessThanOrEqual(Z_TOL * (m?.se as number));
+      expect(Math.abs(m!.mean - lambda * days)).toBeLessThanOrEqual(Z_TOL * m!.se);
     }
   });
 });
@@ -190,7 +190,7 @@ tracks:
       N,
       8,
     );
-    const b = result.tracks.x?.final.b as number;
+    const b = result.tracks.x!.final.b!;
     expect(Math.abs(b - 0.75)).toBeLessThanOrEqual(Z_TOL * binomialSe(0.75, N));
   });
 });
@@ -204,7 +204,7 @@ describe('events', () => {
     expect(result.metrics.clash_first?.min).toBe(6);
     expect(result.metrics.clash_first?.max).toBe(6);
     const war = 1 - Math.exp(-0.2 * 8);
-    expect(Math.abs((result.metrics.war_by_15?.probability?.p as number) - war)).toBeLessThanOrEqual(Z_TOL * binomialSe(war, 20_000));
+    expect(Math.abs(result.metrics.war_by_15!.probability!.p - war)).toBeLessThanOrEqual(Z_TOL * binomialSe(war, 20_000));
     expect(result.metrics.alerts?.mean).toBe(result.metrics.war_by_15?.mean);
     expect(result.tracks.conflict?.final.calm).toBe(1);
     const occ = result.tracks.conflict?.occupancy;
@@ -230,7 +230,7 @@ tracks:
     );
     // E[1 − exp(−10 r)] for r ~ U(0, 0.2) = 1 − (1 − e^−2)/2.
     const p = 1 - (1 - Math.exp(-2)) / 2;
-    expect(Math.abs((result.tracks.x?.final.b as number) - p)).toBeLessThanOrEqual(Z_TOL * binomialSe(p, N));
+    expect(Math.abs(result.tracks.x!.final.b! - p)).toBeLessThanOrEqual(Z_TOL * binomialSe(p, N));
   });
 
   it('are fixed by an override', () => {
@@ -244,7 +244,7 @@ tracks:
 `);
     const result = runScenario(scenario, { trials: N, seed: 2, overrides: { r: 0.05 } });
     const p = 1 - Math.exp(-0.5);
-    expect(Math.abs((result.tracks.x?.final.b as number) - p)).toBeLessThanOrEqual(Z_TOL * binomialSe(p, N));
+    expect(Math.abs(result.tracks.x!.final.b! - p)).toBeLessThanOrEqual(Z_TOL * binomialSe(p, N));
   });
 });
 
@@ -264,7 +264,7 @@ tracks:
     let h = 0;
     for (let k = 0; k < 20; k++) h += 0.02 * (k * 0.5) * 0.5;
     const p = 1 - Math.exp(-h);
-    expect(Math.abs((result.tracks.x?.final.b as number) - p)).toBeLessThanOrEqual(Z_TOL * binomialSe(p, N));
+    expect(Math.abs(result.tracks.x!.final.b! - p)).toBeLessThanOrEqual(Z_TOL * binomialSe(p, N));
   });
 });
 

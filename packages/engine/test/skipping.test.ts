@@ -41,13 +41,13 @@ describe('skipping and stepping agree on the reference model', () => {
     if (!a || !b) throw new Error(`missing track ${name}`);
     for (const state of a.states) {
       for (const kind of ['final', 'ever'] as const) {
-        const pa = a[kind][state] as number;
-        const pb = b[kind][state] as number;
+        const pa = a[kind][state]!;
+        const pb = b[kind][state]!;
         agree(pa, pb, pSe(pa), pSe(pb));
       }
       for (const t of [1, 5, 10, 30, 60]) {
-        const pa = a.occupancy[state]?.[t] as number;
-        const pb = b.occupancy[state]?.[t] as number;
+        const pa = a.occupancy[state]![t]!;
+        const pb = b.occupancy[state]![t]!;
         agree(pa, pb, pSe(pa), pSe(pb));
       }
     }
@@ -61,7 +61,7 @@ describe('skipping and stepping agree on the reference model', () => {
     expect(exact.war_reached).toBeCloseTo(0.13517690429, 9);
     for (const [name, value] of Object.entries(exact)) {
       if (name === 'ceasefire_censored') {
-        const c = result.metrics.days_to_ceasefire?.censored as number;
+        const c = result.metrics.days_to_ceasefire!.censored!;
         agree(c, value, pSe(value), 0);
         continue;
       }
@@ -82,7 +82,7 @@ describe('skipping and stepping agree on the reference model', () => {
 
   it('keeps the variables consistent with each other in every trial', () => {
     // oil lost is 0.6 per day down, in every trial, so the means are exactly proportional.
-    expect(skipped.metrics.oil_lost_mbbl?.mean).toBeCloseTo(0.6 * (skipped.metrics.pipeline_down_days?.mean as number), 10);
-    expect(skipped.metrics.oil_lost_mbbl?.max).toBeCloseTo(0.6 * (skipped.metrics.pipeline_down_days?.max as number), 10);
+    expect(skipped.metrics.oil_lost_mbbl?.mean).toBeCloseTo(0.6 * skipped.metrics.pipeline_down_days!.mean, 10);
+    expect(skipped.metrics.oil_lost_mbbl?.max).toBeCloseTo(0.6 * skipped.metrics.pipeline_down_days!.max, 10);
   });
 });

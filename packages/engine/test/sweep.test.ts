@@ -112,13 +112,9 @@ describe('sweep plans', () => {
       metrics: ['war_reached'],
     });
     expect(formatSweepHeader(plan, 'csv')).toBe(`${r.columns.join(',')}\n`);
-    const line = formatSweepRow(plan, r.rows[0] as number[], 'jsonl');
+    const line = formatSweepRow(plan, r.rows[0]!, 'jsonl');
     expect(Object.keys(JSON.parse(line))).toEqual(r.columns);
-    expect(
-      formatSweepRow(plan, r.rows[0] as number[], 'csv')
-        .split(',')
-        .map(Number),
-    ).toEqual(r.rows[0]);
+    expect(formatSweepRow(plan, r.rows[0]!, 'csv').split(',').map(Number)).toEqual(r.rows[0]);
   });
 
   it('refuses unknown parameters, ranges outside the declared bounds, n < 2 and empty ranges, all at once', () => {

@@ -151,7 +151,7 @@ const SLOT_PATH = {
 function refusal(rate: string): { issue: Issue; line: string } {
   const issues = buildIssues(withRate(rate));
   expect(issues).toHaveLength(1);
-  const i = issues[0] as Issue;
+  const i = issues[0]!;
   return { issue: i, line: `${rate}  =>  ${i.code}: ${i.message}${i.hint ? ` | hint: ${i.hint}` : ''}` };
 }
 
@@ -1863,7 +1863,7 @@ metrics: { ceasefire: { expr: 'ever(conflict, "ceasefire")' } }
   it('reports modules that include each other, in the module that closes the cycle', () => {
     const issues = loadIssues(including('{ module: ../modules/a.yaml }'), options);
     expect(where(issues)).toEqual([
-      { code: 'module_cycle', path: 'include[0].module', file: 'modules/b.yaml', ...at(files['modules/b.yaml'] as string, 'a.yaml') },
+      { code: 'module_cycle', path: 'include[0].module', file: 'modules/b.yaml', ...at(files['modules/b.yaml']!, 'a.yaml') },
     ]);
     expect(texts(issues)).toMatchInlineSnapshot(`
       [
@@ -1931,7 +1931,7 @@ include:
         code: 'unknown_name',
         path: 'tracks.conflict.transitions[1].rate',
         file: 'modules/ceasefire.yaml',
-        ...at(files['modules/ceasefire.yaml'] as string, "'truce_rte"),
+        ...at(files['modules/ceasefire.yaml']!, "'truce_rte"),
       },
     ]);
     expect(texts(issues)).toMatchInlineSnapshot(`
@@ -1950,7 +1950,7 @@ include:
         code: 'invalid_type',
         path: 'parameters.p.default',
         file: 'modules/broken.yaml',
-        ...at(files['modules/broken.yaml'] as string, 'high'),
+        ...at(files['modules/broken.yaml']!, 'high'),
       },
       { code: 'yaml_syntax', path: '', file: 'modules/bad-yaml.yaml', line: 4, column: 1 },
       { code: 'invalid_value', path: 'kind', file: 'modules/scenario.yaml', line: 1, column: 1 },
@@ -1965,7 +1965,7 @@ include:
   });
 
   it('expands a correct include with its binding', () => {
-    const fixed = { ...files, 'modules/ceasefire.yaml': (files['modules/ceasefire.yaml'] as string).replace('truce_rte', 'truce_rate') };
+    const fixed = { ...files, 'modules/ceasefire.yaml': files['modules/ceasefire.yaml']!.replace('truce_rte', 'truce_rate') };
     const text = including('{ module: ../modules/ceasefire.yaml, with: { truce_rate: 0.5 } }');
     const { scenario } = loadScenarioText(text, { file: S, resolveModule: resolverFor(fixed) });
     expect(scenario.parameters.truce_rate?.default).toBe(0.5);

@@ -26,11 +26,18 @@ const METRIC_KEYS = [
   'sketchNeg',
 ].sort();
 const SUMMARY_KEYS = ['trials', 'trialSteps', 'steps', 'final', 'ever', 'occupancy', 'firstAt', 'metrics'].sort();
+/** The single numbers of a summary and of a metric, in the order they travel. */
+const SUMMARY_NUMBERS = ['trials', 'trialSteps', 'steps'] as const;
+const METRIC_NUMBERS = ['n', 'intSum', 'intSumSq', 'min', 'max', 'censored', 'invalid'] as const;
 
-function f64ToBase64(values: ArrayLike<number>): string {
+function f64ToBase64(values: readonly number[] | Float64Array): string {
   const bytes = new Uint8Array(values.length * 8);
   const view = new DataView(bytes.buffer);
-  for (let i = 0; i < values.length; i++) view.setFloat64(i * 8, values[i] as number, true);
+  let offset = 0;
+  for (const value of values) {
+    view.setFloat64(offset, value, true);
+    offset += 8;
+  }
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
@@ -43,6 +50,13 @@ function base64ToF64(text: string): Float64Array {
   return out;
 }
 
+/** The named single numbers written by `f64ToBase64(names.map(…))`; throws when the count differs. */
+function base64ToNumbers<K extends string>(text: string, names: readonly K[]): Record<K, number> {
+  const values = base64ToF64(text);
+  if (values.length !== names.length) throw new Error(`summary codec: ${values.length} numbers where ${names.length} were written`);
+  return Object.fromEntries(names.map((name, i) => [name, values[i]])) as Record<K, number>;
+}
+
 function mapToBase64(map: Map<number, number>): string {
   const flat: number[] = [];
   for (const [k, v] of map) flat.push(k, v);
@@ -51,8 +65,9 @@ function mapToBase64(map: Map<number, number>): string {
 
 function base64ToMap(text: string): Map<number, number> {
   const flat = base64ToF64(text);
+  if (flat.length % 2 !== 0) throw new Error('summary codec: a count map is cut short');
   const map = new Map<number, number>();
-  for (let i = 0; i < flat.length; i += 2) map.set(flat[i] as number, flat[i + 1] as number);
+  for (let i = 0; i < flat.length; i += 2) map.set(flat[i]!, flat[i + 1]!);
   return map;
 }
 
@@ -66,7 +81,7 @@ function checkKeys(value: object, expected: string[], what: string): void {
 }
 
 interface EncodedMetric {
-  /** n, intSum, intSumSq, min, max, censored, invalid. */
+  /** METRIC_NUMBERS. */
   s: string;
   sum: string;
   sumSq: string;
@@ -78,7 +93,7 @@ interface EncodedMetric {
 
 interface Encoded {
   v: number;
-  /** trials, trialSteps, steps. */
+  /** SUMMARY_NUMBERS. */
   s: string;
   final: string;
   ever: string;
@@ -92,7 +107,7 @@ export function encodeSummary(summary: RunSummary): string {
   checkKeys(summary, SUMMARY_KEYS, 'RunSummary');
   const encoded: Encoded = {
     v: CODEC_VERSION,
-    s: f64ToBase64([summary.trials, summary.trialSteps, summary.steps]),
+    s: f64ToBase64(SUMMARY_NUMBERS.map((k) => summary[k])),
     final: f64ToBase64(summary.final),
     ever: f64ToBase64(summary.ever),
     occupancy: f64ToBase64(summary.occupancy),
@@ -100,7 +115,7 @@ export function encodeSummary(summary: RunSummary): string {
     metrics: summary.metrics.map((m) => {
       checkKeys(m, METRIC_KEYS, 'MetricAccumulator');
       return {
-        s: f64ToBase64([m.n, m.intSum, m.intSumSq, m.min, m.max, m.censored, m.invalid]),
+        s: f64ToBase64(METRIC_NUMBERS.map((k) => m[k])),
         sum: f64ToBase64(m.sum),
         sumSq: f64ToBase64(m.sumSq),
         dense: f64ToBase64(m.dense),
@@ -122,27 +137,27 @@ export function decodeSummary(text: string): RunSummary {
     throw new Error('summary codec: not an encoded summary');
   }
   if (encoded.v !== CODEC_VERSION) throw new Error(`summary codec: layout ${encoded.v}, expected ${CODEC_VERSION}`);
-  const [trials, trialSteps, steps] = base64ToF64(encoded.s);
+  const counts = base64ToNumbers(encoded.s, SUMMARY_NUMBERS);
   return {
-    trials: trials as number,
-    trialSteps: trialSteps as number,
-    steps: steps as number,
+    trials: counts.trials,
+    trialSteps: counts.trialSteps,
+    steps: counts.steps,
     final: base64ToF64(encoded.final),
     ever: base64ToF64(encoded.ever),
     occupancy: base64ToF64(encoded.occupancy),
     firstAt: base64ToF64(encoded.firstAt),
     metrics: encoded.metrics.map((m): MetricAccumulator => {
-      const [n, intSum, intSumSq, min, max, censored, invalid] = base64ToF64(m.s);
+      const x = base64ToNumbers(m.s, METRIC_NUMBERS);
       return {
-        n: n as number,
-        intSum: intSum as number,
-        intSumSq: intSumSq as number,
+        n: x.n,
+        intSum: x.intSum,
+        intSumSq: x.intSumSq,
         sum: Array.from(base64ToF64(m.sum)),
         sumSq: Array.from(base64ToF64(m.sumSq)),
-        min: min as number,
-        max: max as number,
-        censored: censored as number,
-        invalid: invalid as number,
+        min: x.min,
+        max: x.max,
+        censored: x.censored,
+        invalid: x.invalid,
         dense: base64ToF64(m.dense),
         exact: base64ToMap(m.exact),
         sketchPos: m.pos === null ? null : base64ToMap(m.pos),
