@@ -249,7 +249,7 @@ export interface DiscoverOptions {
   /** `metric op number`, checked per trial, e.g. "war_reached > 0". */
   outcome: string;
   /** Parameters and ranges (every parameter with a declared range when left out). */
-  vary?: ParameterRange[];
+  vary?: ParameterRange[] | undefined;
   /** Latin-hypercube points. */
   samples?: number;
   /** Trials per point; a point's outcome is the share of its trials that meet the condition. */

@@ -42,7 +42,7 @@ export const MIN_RANKED_INDEX = 0.05;
 export interface SensitivityOptions {
   method: SensitivityMethod;
   /** Parameters and their ranges (every parameter with a declared range when left out). */
-  vary?: ParameterRange[];
+  vary?: ParameterRange[] | undefined;
   metrics?: string[];
   /** Saltelli base samples N (a power of two) or Morris trajectories. */
   samples?: number;

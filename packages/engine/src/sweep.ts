@@ -30,10 +30,10 @@ export const MAX_POINTS = 10_000_000;
 /** A parameter to vary: between `lo` and `hi` (its declared range when left out), in `n` grid steps. */
 export interface ParameterRange {
   name: string;
-  lo?: number;
-  hi?: number;
+  lo?: number | undefined;
+  hi?: number | undefined;
   /** Grid levels (grid designs only), at least 2. */
-  n?: number;
+  n?: number | undefined;
 }
 
 /** A parameter range with its bounds settled. */
@@ -47,7 +47,7 @@ export interface ResolvedRange {
 /** Where the points of a sweep come from. */
 export type SweepDesign =
   | { method: 'grid'; vary: ParameterRange[] }
-  | { method: 'lhs' | 'sobol'; samples: number; vary?: ParameterRange[] }
+  | { method: 'lhs' | 'sobol'; samples: number; vary?: ParameterRange[] | undefined }
   | { method: 'points'; params: string[]; points: number[][] };
 
 export interface SweepOptions {
