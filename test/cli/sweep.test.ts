@@ -142,6 +142,25 @@ describe('georisk sweep', () => {
     expect(status).toBe(0);
   });
 
+  it('any command stops quietly when the reader closes the pipe mid-answer (a large JSON result)', async () => {
+    const child = spawn(
+      process.execPath,
+      ['apps/cli/bin/georisk.js', 'run', 'scenarios/armenia-azerbaijan-2022.yaml', '--trials', '200', '--format', 'json'],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString();
+    });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const status = await new Promise((done) => child.on('close', done));
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+  });
+
   it('refuses to overwrite an existing --out file without --resume', async () => {
     const out = dir.write('exists.csv', 'precious\n');
     const r = await runCli(['sweep', file, '--vary', 'war_rate=0:0.1:2', '--trials', '10', '--out', out]);

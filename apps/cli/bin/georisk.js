@@ -3,5 +3,5 @@
 import { ensureBuilt } from '../build.mjs';
 
 await ensureBuilt();
-const { main } = await import(new URL('../dist/main.js', import.meta.url).href);
-process.exitCode = await main(process.argv.slice(2));
+const { runAsProgram } = await import(new URL('../dist/main.js', import.meta.url).href);
+await runAsProgram(process.argv.slice(2));

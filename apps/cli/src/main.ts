@@ -81,9 +81,15 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const isEntry = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/^.*[\\/]/, ''));
-if (isEntry) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
+/** Runs the CLI as a program (what bin/georisk.js calls): sets the exit code, and stops quietly on a closed pipe. */
+export async function runAsProgram(argv: string[]): Promise<void> {
+  // A reader that stops early (`| head`) closes the pipe: every command stops quietly, as Unix tools do.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT.ok);
+    throw error;
   });
+  process.exitCode = await main(argv);
 }
+
+const isEntry = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/^.*[\\/]/, ''));
+if (isEntry) await runAsProgram(process.argv.slice(2));

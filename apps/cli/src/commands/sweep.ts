@@ -154,11 +154,6 @@ async function writeSweep(
   let finish = () => {};
   let start = 0;
   if (flags.out === undefined) {
-    // A reader that stops early (`| head`) closes the pipe: stop quietly, as Unix tools do.
-    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') process.exit(EXIT.ok);
-      throw error;
-    });
     process.stdout.write(formatSweepHeader(plan, format));
     write = (text) => process.stdout.write(text);
   } else {
