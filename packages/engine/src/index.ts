@@ -19,7 +19,7 @@ export {
   type ExactTrack,
   MAX_EXACT_STATES,
   representabilityProblems,
-} from './exact.ts';
+} from './exact/index.ts';
 export { ALLOWED_FUNCTIONS, compileExpression, RESERVED_NAMES } from './expression.ts';
 export { type CsvSource, formatCsv, formatNumber, formatPercent } from './format.ts';
 export { canonicalJson, contentHash } from './hash.ts';
