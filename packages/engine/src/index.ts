@@ -39,7 +39,7 @@ export {
   type ExactTrack,
   MAX_EXACT_STATES,
   representabilityProblems,
-} from './exact.ts';
+} from './exact/index.ts';
 export { ALLOWED_FUNCTIONS, EXPRESSION_CONSTANTS, RESERVED_NAMES } from './expression.ts';
 // Formatting
 export { type CsvSource, formatCsv, formatNumber, formatPercent } from './format.ts';

@@ -18,69 +18,12 @@ import { GeoriskError, issue } from './errors.ts';
 import type { CompiledExpression, EvalState } from './expression.ts';
 import type { Assignment, CompiledTransition, EventModel, Model, TrackModel } from './model.ts';
 import { TrialStream, trialSeed } from './rng.ts';
+import { emptySummary, type RunSummary } from './run-summary.ts';
 import type { Distribution } from './scenario-schema.ts';
-import { addValue, type MetricAccumulator, mergeMetric, newMetricAccumulator } from './summarize.ts';
+import { addValue, type MetricAccumulator } from './summarize.ts';
+import { type BulkAmount, MAX_TABLE_ROWS, newEvalState, planTrials } from './trial-plan.ts';
 
-/** Rows of a precomputed transition table at most; larger tracks evaluate rates on each move. */
-const MAX_TABLE_ROWS = 1 << 16;
-
-/** What trials of one run (or one chunk of it) add up to; plain data that crosses workers. */
-export interface RunSummary {
-  trials: number;
-  /** Trial-steps simulated (trials × steps), for throughput figures. */
-  trialSteps: number;
-  steps: number;
-  /** Per (track, state) slot: trials that ended there. */
-  final: Float64Array;
-  /** Per slot: trials that ever visited it. */
-  ever: Float64Array;
-  /** Per slot, (steps + 2) entries: a difference array of occupancy over time indices 0..steps. */
-  occupancy: Float64Array;
-  /** Per slot, (steps + 1) entries: trials whose first entry was at each time index. */
-  firstAt: Float64Array;
-  metrics: MetricAccumulator[];
-}
-
-/** A new, empty summary for a model. */
-export function emptySummary(model: Model): RunSummary {
-  const slots = model.totalStates;
-  return {
-    trials: 0,
-    trialSteps: 0,
-    steps: model.steps,
-    final: new Float64Array(slots),
-    ever: new Float64Array(slots),
-    occupancy: new Float64Array(slots * (model.steps + 2)),
-    firstAt: new Float64Array(slots * (model.steps + 1)),
-    metrics: model.metrics.map(() => newMetricAccumulator()),
-  };
-}
-
-/** Adds `b` into `a`; exact, so the order of merging never matters. */
-export function mergeSummaries(a: RunSummary, b: RunSummary): RunSummary {
-  if (
-    b.final.length !== a.final.length ||
-    b.ever.length !== a.ever.length ||
-    b.occupancy.length !== a.occupancy.length ||
-    b.firstAt.length !== a.firstAt.length ||
-    b.metrics.length !== a.metrics.length
-  ) {
-    throw new Error('internal: merging the summaries of two different models');
-  }
-  a.trials += b.trials;
-  a.trialSteps += b.trialSteps;
-  addInto(a.final, b.final);
-  addInto(a.ever, b.ever);
-  addInto(a.occupancy, b.occupancy);
-  addInto(a.firstAt, b.firstAt);
-  a.metrics.forEach((m, i) => mergeMetric(m, b.metrics[i]!));
-  return a;
-}
-
-/** Adds `b` into `a` element by element; the caller has checked that the lengths agree. */
-function addInto(a: Float64Array, b: Float64Array): void {
-  for (let i = 0; i < a.length; i++) a[i]! += b[i]!;
-}
+export { emptySummary, mergeSummaries, type RunSummary } from './run-summary.ts';
 
 export interface SimulateOptions {
   seed: number;
@@ -170,58 +113,37 @@ class TrialRunner {
     private readonly model: Model,
     stepOnly: boolean,
   ) {
+    const plan = planTrials(model, stepOnly);
     const nTracks = model.tracks.length;
-    this.s = {
-      p: new Float64Array(model.params.values.length),
-      v: new Float64Array(model.vars.initial.length),
-      k: new Int32Array(nTracks),
-      t: 0,
-      rng: this.rng,
-      ever: new Uint8Array(model.totalStates),
-      first: new Float64Array(model.totalStates),
-      timeIn: new Float64Array(model.totalStates),
-    };
+    this.s = newEvalState(model, this.rng);
     this.startStates = new Int32Array(nTracks);
     this.enteredAt = new Int32Array(nTracks);
     this.fired = new Uint8Array(model.events.length);
     this.flowScratch = new Float64Array(model.flows.length);
     this.chosen = new Array(nTracks).fill(undefined);
-    this.timed = model.events.filter((e) => e.atStep !== undefined).sort((a, b) => (a.atStep as number) - (b.atStep as number));
-    this.conditional = model.events.filter((e) => e.atStep === undefined);
-    this.rows = model.tracks.map((t) => new Array(this.tableSize(t)).fill(undefined));
+    this.timed = plan.timed;
+    this.conditional = plan.conditional;
+    this.rows = plan.tableSizes.map((size) => new Array(size).fill(undefined));
     this.rowScratch = model.tracks.map((t) => newRow(Math.max(1, ...t.outgoing.map((o) => o.length))));
     this.tableParams = new Float64Array(model.params.values.length).fill(Number.NaN);
-    this.slotsPerTrack = model.tracks.map((t) => t.stateOffset);
+    this.slotsPerTrack = plan.slotsPerTrack;
     this.steps = model.steps;
     this.dt = model.dt;
-    this.canSkip = model.skippable && !stepOnly;
-    this.uncertain = model.params.uncertainty.flatMap((d, i) => (d === undefined ? [] : [i]));
+    this.canSkip = plan.canSkip;
+    this.uncertain = plan.uncertain;
     this.s.p.set(model.params.values);
     this.checkTableParams();
-    this.bulk = model.flows.map((f) => makeBulkAmount(f.amount));
-    this.radix = model.tracks.map((t) => Int32Array.from(t.dependsOn, (d) => (model.tracks[d] as TrackModel).states.length));
-    const jointStates = model.tracks.reduce((n, t) => n * t.states.length, 1);
-    this.strides = new Int32Array(model.tracks.length);
-    for (let i = model.tracks.length - 1, w = 1; i >= 0; i--) {
-      this.strides[i] = w;
-      w *= (model.tracks[i] as TrackModel).states.length;
-    }
-    this.joints = jointStates <= MAX_TABLE_ROWS ? new Array(jointStates).fill(undefined) : [];
+    this.bulk = plan.bulk;
+    this.radix = plan.radix;
+    this.strides = plan.strides;
+    this.joints = plan.jointStates <= MAX_TABLE_ROWS ? new Array(plan.jointStates).fill(undefined) : [];
     this.cacheJoints = this.joints.length > 0;
-    this.eventsAtStart = this.conditional.length > 0 || this.timed.some((e) => e.atStep === 0);
-    this.allStatic = model.tracks.every((t) => t.dynamic.every((d) => !d));
-    this.deferred = deferrableVariables(model);
+    this.eventsAtStart = plan.eventsAtStart;
+    this.allStatic = plan.allStatic;
+    this.deferred = plan.deferred;
     this.pendingMean = new Float64Array(model.vars.names.length);
-    this.hasEffects = model.tracks.some((t) => t.outgoing.some((list) => list.some((tr) => tr.set.length + tr.add.length > 0)));
-    this.foldFlows = model.tracks.every((t) =>
-      t.outgoing.every((list) => list.every((tr) => [...tr.set, ...tr.add].every((a) => a.value.reads.vars.size === 0))),
-    );
-  }
-
-  private tableSize(t: TrackModel): number {
-    let size = t.states.length;
-    for (const d of t.dependsOn) size *= this.model.tracks[d]?.states.length ?? 1;
-    return size <= MAX_TABLE_ROWS ? size : 0;
+    this.hasEffects = plan.hasEffects;
+    this.foldFlows = plan.foldFlows;
   }
 
   /** Runs one trial and adds it to `summary`. */
@@ -270,9 +192,9 @@ class TrialRunner {
       this.jointIndex += state * (this.strides[i] as number);
       const slot = (this.slotsPerTrack[i] as number) + state;
       s.ever[slot] = 1;
-      summary.ever[slot]++;
+      summary.ever[slot]!++;
       s.first[slot] = 0;
-      summary.firstAt[slot * firstWidth]++;
+      summary.firstAt[slot * firstWidth]!++;
     }
 
     let m = 0;
@@ -378,13 +300,13 @@ class TrialRunner {
       if (kind === FLOW_OFF) continue;
       const x = joint.flowValue[i] as number;
       const variable = (flows[i] as (typeof flows)[number]).variable;
-      if (kind === FLOW_CONSTANT) s.v[variable] += count * x;
+      if (kind === FLOW_CONSTANT) s.v[variable]! += count * x;
       else if (kind === FLOW_POISSON) {
         // Poisson amounts into a variable nothing reads before the end add their means instead:
         // a sum of independent Poisson draws is one Poisson draw of the summed mean.
-        if (this.deferred[variable]) this.pendingMean[variable] += count * x;
-        else s.v[variable] += dist.poisson(this.rng, count * x);
-      } else s.v[variable] += (this.bulk[i] as BulkAmount)(s, count);
+        if (this.deferred[variable]) this.pendingMean[variable]! += count * x;
+        else s.v[variable]! += dist.poisson(this.rng, count * x);
+      } else s.v[variable]! += (this.bulk[i] as BulkAmount)(s, count);
     }
   }
 
@@ -551,7 +473,7 @@ class TrialRunner {
     // Amounts of transition effects also read the start of the step.
     const pending = this.hasEffects ? this.evaluateEffects() : undefined;
     if (addFlows)
-      for (let f = 0; f < flows.length; f++) s.v[(flows[f] as (typeof flows)[number]).variable] += this.flowScratch[f] as number;
+      for (let f = 0; f < flows.length; f++) s.v[(flows[f] as (typeof flows)[number]).variable]! += this.flowScratch[f] as number;
     if (pending) for (const [kind, slot, value] of pending) applyAssignment(s, kind, slot, value);
     for (let i = 0; i < tracks.length; i++) {
       const state = s.k[i] as number;
@@ -629,16 +551,16 @@ class TrialRunner {
       const offset = this.slotsPerTrack[i] as number;
       const from = this.enteredAt[i] as number;
       const oldSlot = offset + before;
-      summary.occupancy[oldSlot * width + from]++;
-      summary.occupancy[oldSlot * width + m]--;
-      s.timeIn[oldSlot] += (m - from) * this.dt;
+      summary.occupancy[oldSlot * width + from]!++;
+      summary.occupancy[oldSlot * width + m]!--;
+      s.timeIn[oldSlot]! += (m - from) * this.dt;
       this.enteredAt[i] = m;
       const slot = offset + now;
       if (s.ever[slot] === 0) {
         s.ever[slot] = 1;
-        summary.ever[slot]++;
+        summary.ever[slot]!++;
         s.first[slot] = m * this.dt;
-        summary.firstAt[slot * (this.steps + 1) + m]++;
+        summary.firstAt[slot * (this.steps + 1) + m]!++;
       }
     }
   }
@@ -648,7 +570,7 @@ class TrialRunner {
     const pending = this.pendingMean;
     for (let i = 0; i < pending.length; i++) {
       if (pending[i] === 0) continue;
-      s.v[i] += dist.poisson(this.rng, pending[i] as number);
+      s.v[i]! += dist.poisson(this.rng, pending[i] as number);
       pending[i] = 0;
     }
     const n = this.steps;
@@ -656,10 +578,10 @@ class TrialRunner {
     for (let i = 0; i < model.tracks.length; i++) {
       const slot = (this.slotsPerTrack[i] as number) + (s.k[i] as number);
       const from = this.enteredAt[i] as number;
-      summary.occupancy[slot * width + from]++;
-      summary.occupancy[slot * width + n + 1]--;
-      s.timeIn[slot] += (n - from) * this.dt;
-      summary.final[slot]++;
+      summary.occupancy[slot * width + from]!++;
+      summary.occupancy[slot * width + n + 1]!--;
+      s.timeIn[slot]! += (n - from) * this.dt;
+      summary.final[slot]!++;
     }
     s.t = model.horizon;
     const metrics = model.metrics;
@@ -768,39 +690,6 @@ function copyRow(from: Row, to: Row): void {
   to.generation = from.generation;
 }
 
-/** Variables that no expression reads during a trial and no transition or event sets or adds to. */
-function deferrableVariables(model: Model): Uint8Array {
-  const out = new Uint8Array(model.vars.names.length).fill(1);
-  const touch = (e: CompiledExpression | undefined) => {
-    if (e) for (const v of e.reads.vars) out[v] = 0;
-  };
-  const assigned = (list: Assignment[]) => {
-    for (const a of list) {
-      touch(a.value);
-      if (a.target.kind === 'var') out[a.target.index] = 0;
-    }
-  };
-  for (const t of model.tracks) {
-    for (const list of t.outgoing) {
-      for (const tr of list) {
-        touch(tr.value);
-        assigned(tr.set);
-        assigned(tr.add);
-      }
-    }
-  }
-  for (const f of model.flows) {
-    touch(f.when);
-    touch(f.amount);
-  }
-  for (const e of model.events) {
-    touch(e.when);
-    assigned(e.set);
-    assigned(e.add);
-  }
-  return out;
-}
-
 function newRow(size: number): Row {
   return { leave: 0, logStay: 0, cumulative: new Float64Array(size), options: [], generation: 0 };
 }
@@ -855,52 +744,6 @@ function applyAssignment(s: EvalState, kind: 'set' | 'add', a: Assignment, value
   const target = a.target.kind === 'var' ? s.v : s.p;
   if (kind === 'set') target[a.target.index] = value;
   else target[a.target.index]! += value;
-}
-
-/** Adds up `count` iid draws of a flow amount at a fixed state. */
-type BulkAmount = (s: EvalState, count: number) => number;
-
-/** Builds the bulk sum of a flow amount: one draw where the sum has a closed form, else a loop. */
-function makeBulkAmount(amount: CompiledExpression): BulkAmount {
-  if (amount.constant !== undefined) {
-    const c = amount.constant;
-    return (_s, count) => count * c;
-  }
-  const sampler = amount.sampler;
-  if (sampler !== undefined && !sampler.argsRandom) {
-    const { name, args } = sampler;
-    const invalid = (values: number[]): never => {
-      throw new GeoriskError([
-        issue('runtime_value', amount.source, dist.SAMPLERS[name].check(values) ?? `invalid parameters ${values.join(', ')}`),
-      ]);
-    };
-    if (name === 'poisson') {
-      const mean = args[0] as (s: EvalState) => number;
-      return (s, count) => {
-        const m = mean(s);
-        const y = dist.poisson(s.rng, count * m);
-        return Number.isNaN(y) ? invalid([m]) : y;
-      };
-    }
-    const values = args.map(() => 0);
-    return (s, count) => {
-      for (let j = 0; j < args.length; j++) values[j] = (args[j] as (s: EvalState) => number)(s);
-      const summed = dist.sumOfIid(name, values, count);
-      if (summed === undefined) {
-        let total = 0;
-        for (let i = 0; i < count; i++) total += dist.sample(name, s.rng, values);
-        return Number.isNaN(total) ? invalid(values) : total;
-      }
-      const y = dist.sample(summed.name, s.rng, summed.args);
-      return Number.isNaN(y) ? invalid(values) : y;
-    };
-  }
-  if (!amount.reads.random) return (s, count) => count * amount.fn(s);
-  return (s, count) => {
-    let total = 0;
-    for (let i = 0; i < count; i++) total += amount.fn(s);
-    return total;
-  };
 }
 
 /** One draw of a parameter's uncertainty distribution. */

@@ -1,0 +1,266 @@
+/** The checking walk over an expression tree: each allowed node compiled to a closure, everything else refused with a hint. */
+import type { MathNode } from 'mathjs';
+import * as dm from './det-math.ts';
+import { GeoriskError, issue, suggestion } from './errors.ts';
+import type { Compiled, CompiledExpression, ExpressionContext, NameTable } from './expression.ts';
+import { checkCall } from './expression-calls.ts';
+import { type Checked, emptyReads, excerpt, mergeReads, owns } from './expression-reads.ts';
+import { stateTest } from './expression-state-tests.ts';
+import { ALLOWED_FUNCTIONS, EXPRESSION_CONSTANTS, MAX_EXPRESSION_DEPTH, OPERATORS } from './expression-tables.ts';
+
+/** Checks one expression tree node by node against the allowlist and compiles it to closures; `fail` throws the issue. */
+export class Checker {
+  samplerArgs: Compiled[] = [];
+  samplerArgsRandom = false;
+  lastFirst: { track: number; state: number } | undefined;
+  metricCalls: CompiledExpression['metricCalls'] = [];
+  stateTests = new Set<number>();
+  /** The track on one side of the `==` or `!=` being checked, for the hint about an unquoted state name. */
+  comparedTrack: string | undefined;
+
+  constructor(
+    readonly context: ExpressionContext,
+    readonly names: NameTable,
+    readonly path: string,
+    readonly source: string,
+  ) {}
+
+  fail(code: Parameters<typeof issue>[0], message: string, hint?: string): never {
+    throw new GeoriskError([issue(code, this.path, `in "${excerpt(this.source)}": ${message}`, hint)]);
+  }
+
+  trackAsNumber(track: string): never {
+    const states = this.names.tracks.get(track)?.states ?? [];
+    this.fail(
+      'state_misuse',
+      `"${track}" is a track, not a number`,
+      `test its state instead, e.g. ${track} == "${states[0] ?? 'state'}" or is(${track}, ${states
+        .slice(0, 2)
+        .map((s) => `"${s}"`)
+        .join(', ')})`,
+    );
+  }
+
+  /** Checks a node that must be numeric. */
+  number(node: MathNode, depth: number): Checked {
+    const c = this.check(node, depth);
+    if (c.track !== undefined) this.trackAsNumber(c.track);
+    if (c.text !== undefined) {
+      this.fail('state_misuse', `the text "${c.text}" is not a number`, 'quote state names only in state tests like conflict == "war"');
+    }
+    return c;
+  }
+
+  check(node: MathNode, depth: number): Checked {
+    if (depth > MAX_EXPRESSION_DEPTH) {
+      this.fail('expression_too_deep', `expression nests more than ${MAX_EXPRESSION_DEPTH} levels`, 'simplify it');
+    }
+    const n = node as unknown as Record<string, unknown>;
+    switch (node.type) {
+      case 'ConstantNode':
+        return this.constant(n.value);
+      case 'ParenthesisNode':
+        return this.check(n.content as MathNode, depth + 1);
+      case 'SymbolNode':
+        return this.symbol(n.name as string);
+      case 'OperatorNode':
+        return this.operator(n.fn as string, n.op as string, n.args as MathNode[], depth);
+      case 'ConditionalNode':
+        return this.conditional(n.condition as MathNode, n.trueExpr as MathNode, n.falseExpr as MathNode, depth);
+      case 'RelationalNode':
+        return this.relational(n.conditionals as string[], n.params as MathNode[], depth);
+      case 'FunctionNode':
+        return checkCall(this, n.fn as MathNode, n.args as MathNode[], depth);
+      default:
+        return this.forbidden(node.type);
+    }
+  }
+
+  forbidden(type: string): never {
+    const what: Record<string, string> = {
+      AccessorNode: 'property or index access (a.b, a[1])',
+      ArrayNode: 'matrices and arrays',
+      AssignmentNode: 'assignment (=)',
+      BlockNode: 'several statements (; or newlines)',
+      FunctionAssignmentNode: 'function definitions',
+      IndexNode: 'indexing',
+      ObjectNode: 'objects',
+      RangeNode: 'ranges (a:b)',
+    };
+    this.fail(
+      'forbidden_syntax',
+      `${(owns(what, type) ? what[type] : undefined) ?? type} cannot be used in scenario expressions`,
+      'use arithmetic, comparisons, and/or/not, cond ? a : b and the functions listed in docs/scenario-language.md',
+    );
+  }
+
+  constant(value: unknown): Checked {
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) {
+        this.fail(
+          'bad_number',
+          Number.isNaN(value) ? 'NaN is not a number scenarios can use' : 'a number is not finite (Infinity, or beyond about 1.8e308)',
+          'write a finite number',
+        );
+      }
+      return { fn: () => value, reads: emptyReads() };
+    }
+    if (typeof value === 'boolean') {
+      const v = value ? 1 : 0;
+      return { fn: () => v, reads: emptyReads() };
+    }
+    if (typeof value === 'string') return { fn: () => Number.NaN, reads: emptyReads(), text: value };
+    this.fail('forbidden_syntax', `the constant ${String(value)} is not allowed`, 'write a number');
+  }
+
+  symbol(name: string): Checked {
+    const reads = emptyReads();
+    if (name === 't') {
+      reads.time = true;
+      return { fn: (s) => s.t, reads };
+    }
+    if (name === 'dt') {
+      const dt = this.names.dt;
+      return { fn: () => dt, reads };
+    }
+    const constant = owns(EXPRESSION_CONSTANTS, name) ? EXPRESSION_CONSTANTS[name] : undefined;
+    if (constant !== undefined) return { fn: () => constant, reads };
+    const p = this.names.params.get(name);
+    if (p !== undefined) {
+      reads.params.add(p);
+      return { fn: (s) => s.p[p] as number, reads };
+    }
+    const v = this.names.vars.get(name);
+    if (v !== undefined) {
+      reads.vars.add(v);
+      return { fn: (s) => s.v[v] as number, reads };
+    }
+    const track = this.names.tracks.get(name);
+    if (track !== undefined) {
+      reads.tracks.add(track.index);
+      return { fn: () => Number.NaN, reads, track: name };
+    }
+    if (ALLOWED_FUNCTIONS.includes(name)) {
+      this.fail('unknown_name', `"${name}" is a function; call it with arguments, e.g. ${name}(…)`);
+    }
+    const known = [...this.names.params.keys(), ...this.names.vars.keys(), ...this.names.tracks.keys(), 't', 'dt'];
+    // In `track == war`, prefer the compared track when several tracks have a state of that name.
+    const compared = this.comparedTrack === undefined ? undefined : this.names.tracks.get(this.comparedTrack);
+    const stateOf = compared?.states.includes(name)
+      ? this.comparedTrack
+      : [...this.names.tracks].find(([, t]) => t.states.includes(name))?.[0];
+    const constants: Record<string, string> = { PI: 'pi', E: 'e' };
+    if (stateOf === undefined && Object.hasOwn(constants, name)) {
+      this.fail('unknown_name', `unknown name "${name}": mathjs constants are not available`, `write ${constants[name]} instead`);
+    }
+    this.fail(
+      'unknown_name',
+      `unknown name "${name}"`,
+      stateOf !== undefined
+        ? `"${name}" is a state of track ${stateOf}: quote it, ${stateOf === this.comparedTrack ? '' : 'e.g. '}${stateOf} == "${name}"`
+        : suggestion(name, known, 'names'),
+    );
+  }
+
+  operator(fn: string, op: string, args: MathNode[], depth: number): Checked {
+    if (!owns(OPERATORS, fn)) {
+      const logical: Record<string, string> = {
+        factorial: '"!" after a value is a factorial, which scenarios cannot use; for logical not, write "not a"',
+        bitAnd: '"&" is bitwise and; for logical and, write "a and b"',
+        bitOr: '"|" is bitwise or; for logical or, write "a or b"',
+      };
+      this.fail(
+        'forbidden_syntax',
+        `the operator "${op}" is not allowed`,
+        owns(logical, fn) ? (logical[fn] as string) : 'allowed: + - * / ^ mod, == != < > <= >=, and or xor not, cond ? a : b',
+      );
+    }
+    if ((fn === 'equal' || fn === 'unequal') && args.length === 2) {
+      const test = stateTest(this, args[0] as MathNode, args[1] as MathNode, depth);
+      if (test !== undefined) {
+        if (fn === 'equal') return test;
+        const f = test.fn;
+        return { fn: (s) => 1 - f(s), reads: test.reads };
+      }
+    }
+    const parts = args.map((a) => this.number(a, depth + 1));
+    const reads = emptyReads();
+    for (const p of parts) mergeReads(reads, p.reads);
+    const [a, b] = parts.map((p) => p.fn) as [Compiled, Compiled];
+    const unary: Record<string, Compiled> = {
+      unaryMinus: (s) => -a(s),
+      unaryPlus: a,
+      not: (s) => (a(s) ? 0 : 1),
+    };
+    if (parts.length === 1) {
+      const u = unary[fn];
+      if (u === undefined) this.fail('forbidden_syntax', `"${op}" needs two operands`);
+      return { fn: u, reads };
+    }
+    const binary: Record<string, Compiled> = {
+      add: (s) => a(s) + b(s),
+      subtract: (s) => a(s) - b(s),
+      multiply: (s) => a(s) * b(s),
+      divide: (s) => a(s) / b(s),
+      pow: (s) => dm.pow(a(s), b(s)),
+      mod: (s) => {
+        const y = b(s);
+        const x = a(s);
+        return y === 0 ? x : x - y * Math.floor(x / y);
+      },
+      and: (s) => (a(s) && b(s) ? 1 : 0),
+      or: (s) => (a(s) || b(s) ? 1 : 0),
+      xor: (s) => (!a(s) !== !b(s) ? 1 : 0),
+      equal: (s) => (a(s) === b(s) ? 1 : 0),
+      unequal: (s) => (a(s) !== b(s) ? 1 : 0),
+      smaller: (s) => (a(s) < b(s) ? 1 : 0),
+      larger: (s) => (a(s) > b(s) ? 1 : 0),
+      smallerEq: (s) => (a(s) <= b(s) ? 1 : 0),
+      largerEq: (s) => (a(s) >= b(s) ? 1 : 0),
+    };
+    const bf = binary[fn];
+    if (bf === undefined || parts.length !== 2) this.fail('forbidden_syntax', `"${op}" needs one operand`);
+    return { fn: bf, reads };
+  }
+
+  conditional(cond: MathNode, yes: MathNode, no: MathNode, depth: number): Checked {
+    const c = this.number(cond, depth + 1);
+    const a = this.number(yes, depth + 1);
+    const b = this.number(no, depth + 1);
+    const reads = mergeReads(mergeReads(mergeReads(emptyReads(), c.reads), a.reads), b.reads);
+    const [cf, af, bf] = [c.fn, a.fn, b.fn];
+    return { fn: (s) => (cf(s) ? af(s) : bf(s)), reads };
+  }
+
+  relational(ops: string[], params: MathNode[], depth: number): Checked {
+    const parts = params.map((p) => this.number(p, depth + 1));
+    const reads = emptyReads();
+    for (const p of parts) mergeReads(reads, p.reads);
+    const compare: Record<string, (x: number, y: number) => boolean> = {
+      smaller: (x, y) => x < y,
+      larger: (x, y) => x > y,
+      smallerEq: (x, y) => x <= y,
+      largerEq: (x, y) => x >= y,
+      equal: (x, y) => x === y,
+      unequal: (x, y) => x !== y,
+    };
+    const tests = ops.map((op) => {
+      const f = compare[op];
+      if (f === undefined) this.fail('forbidden_syntax', `the comparison "${op}" is not allowed`);
+      return f;
+    });
+    const fns = parts.map((p) => p.fn);
+    return {
+      fn: (s) => {
+        let prev = (fns[0] as Compiled)(s);
+        for (let i = 0; i < tests.length; i++) {
+          const next = (fns[i + 1] as Compiled)(s);
+          if (!(tests[i] as (x: number, y: number) => boolean)(prev, next)) return 0;
+          prev = next;
+        }
+        return 1;
+      },
+      reads,
+    };
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * What a trial runner derives from a model once, before any trial: the events in order, table
+ * sizes, joint-state strides, which shortcuts apply (skipping, deferred variables, folded flows)
+ * and the bulk sums of flow amounts.
+ */
+import * as dist from './distributions.ts';
+import { GeoriskError, issue } from './errors.ts';
+import type { CompiledExpression, EvalState } from './expression.ts';
+import type { Assignment, EventModel, Model, TrackModel } from './model.ts';
+import type { TrialStream } from './rng.ts';
+
+/** Rows of a precomputed transition table at most; larger tracks evaluate rates on each move. */
+export const MAX_TABLE_ROWS = 1 << 16;
+
+/** The constant plan of a model's trials (see `TrialRunner`'s fields of the same names). */
+export interface TrialPlan {
+  /** Timed events by step, and condition events. */
+  timed: EventModel[];
+  conditional: EventModel[];
+  /** Per track: rows of its transition table (0 when too large to tabulate). */
+  tableSizes: number[];
+  slotsPerTrack: number[];
+  /** Quiet steps may be skipped. */
+  canSkip: boolean;
+  /** Parameters with an uncertainty distribution. */
+  uncertain: number[];
+  bulk: BulkAmount[];
+  /** Per track: the multiplier of each dependency's state in the table index. */
+  radix: Int32Array[];
+  /** Per track: the weight of its state in the joint-state index. */
+  strides: Int32Array;
+  /** Size of the joint track-state space. */
+  jointStates: number;
+  eventsAtStart: boolean;
+  allStatic: boolean;
+  deferred: Uint8Array;
+  hasEffects: boolean;
+  foldFlows: boolean;
+}
+
+/** Derives the constant plan of a model's trials. */
+export function planTrials(model: Model, stepOnly: boolean): TrialPlan {
+  const timed = model.events.filter((e) => e.atStep !== undefined).sort((a, b) => (a.atStep as number) - (b.atStep as number));
+  const conditional = model.events.filter((e) => e.atStep === undefined);
+  const strides = new Int32Array(model.tracks.length);
+  for (let i = model.tracks.length - 1, w = 1; i >= 0; i--) {
+    strides[i] = w;
+    w *= (model.tracks[i] as TrackModel).states.length;
+  }
+  return {
+    timed,
+    conditional,
+    tableSizes: model.tracks.map((t) => tableSize(model, t)),
+    slotsPerTrack: model.tracks.map((t) => t.stateOffset),
+    canSkip: model.skippable && !stepOnly,
+    uncertain: model.params.uncertainty.flatMap((d, i) => (d === undefined ? [] : [i])),
+    bulk: model.flows.map((f) => makeBulkAmount(f.amount)),
+    radix: model.tracks.map((t) => Int32Array.from(t.dependsOn, (d) => (model.tracks[d] as TrackModel).states.length)),
+    strides,
+    jointStates: model.tracks.reduce((n, t) => n * t.states.length, 1),
+    eventsAtStart: conditional.length > 0 || timed.some((e) => e.atStep === 0),
+    allStatic: model.tracks.every((t) => t.dynamic.every((d) => !d)),
+    deferred: deferrableVariables(model),
+    hasEffects: model.tracks.some((t) => t.outgoing.some((list) => list.some((tr) => tr.set.length + tr.add.length > 0))),
+    foldFlows: model.tracks.every((t) =>
+      t.outgoing.every((list) => list.every((tr) => [...tr.set, ...tr.add].every((a) => a.value.reads.vars.size === 0))),
+    ),
+  };
+}
+
+/** A fresh evaluation state for a model's trials, drawing from `rng`. */
+export function newEvalState(model: Model, rng: TrialStream): EvalState {
+  return {
+    p: new Float64Array(model.params.values.length),
+    v: new Float64Array(model.vars.initial.length),
+    k: new Int32Array(model.tracks.length),
+    t: 0,
+    rng,
+    ever: new Uint8Array(model.totalStates),
+    first: new Float64Array(model.totalStates),
+    timeIn: new Float64Array(model.totalStates),
+  };
+}
+
+/** Rows of a track's transition table: one per (state, dependency states), or 0 when too many. */
+function tableSize(model: Model, t: TrackModel): number {
+  let size = t.states.length;
+  for (const d of t.dependsOn) size *= model.tracks[d]?.states.length ?? 1;
+  return size <= MAX_TABLE_ROWS ? size : 0;
+}
+
+/** Variables that no expression reads during a trial and no transition or event sets or adds to. */
+function deferrableVariables(model: Model): Uint8Array {
+  const out = new Uint8Array(model.vars.names.length).fill(1);
+  const touch = (e: CompiledExpression | undefined) => {
+    if (e) for (const v of e.reads.vars) out[v] = 0;
+  };
+  const assigned = (list: Assignment[]) => {
+    for (const a of list) {
+      touch(a.value);
+      if (a.target.kind === 'var') out[a.target.index] = 0;
+    }
+  };
+  for (const t of model.tracks) {
+    for (const list of t.outgoing) {
+      for (const tr of list) {
+        touch(tr.value);
+        assigned(tr.set);
+        assigned(tr.add);
+      }
+    }
+  }
+  for (const f of model.flows) {
+    touch(f.when);
+    touch(f.amount);
+  }
+  for (const e of model.events) {
+    touch(e.when);
+    assigned(e.set);
+    assigned(e.add);
+  }
+  return out;
+}
+
+/** Adds up `count` iid draws of a flow amount at a fixed state. */
+export type BulkAmount = (s: EvalState, count: number) => number;
+
+/** Builds the bulk sum of a flow amount: one draw where the sum has a closed form, else a loop. */
+export function makeBulkAmount(amount: CompiledExpression): BulkAmount {
+  if (amount.constant !== undefined) {
+    const c = amount.constant;
+    return (_s, count) => count * c;
+  }
+  const sampler = amount.sampler;
+  if (sampler !== undefined && !sampler.argsRandom) {
+    const { name, args } = sampler;
+    const invalid = (values: number[]): never => {
+      throw new GeoriskError([
+        issue('runtime_value', amount.source, dist.SAMPLERS[name].check(values) ?? `invalid parameters ${values.join(', ')}`),
+      ]);
+    };
+    if (name === 'poisson') {
+      const mean = args[0] as (s: EvalState) => number;
+      return (s, count) => {
+        const m = mean(s);
+        const y = dist.poisson(s.rng, count * m);
+        return Number.isNaN(y) ? invalid([m]) : y;
+      };
+    }
+    const values = args.map(() => 0);
+    return (s, count) => {
+      for (let j = 0; j < args.length; j++) values[j] = (args[j] as (s: EvalState) => number)(s);
+      const summed = dist.sumOfIid(name, values, count);
+      if (summed === undefined) {
+        let total = 0;
+        for (let i = 0; i < count; i++) total += dist.sample(name, s.rng, values);
+        return Number.isNaN(total) ? invalid(values) : total;
+      }
+      const y = dist.sample(summed.name, s.rng, summed.args);
+      return Number.isNaN(y) ? invalid(values) : y;
+    };
+  }
+  if (!amount.reads.random) return (s, count) => count * amount.fn(s);
+  return (s, count) => {
+    let total = 0;
+    for (let i = 0; i < count; i++) total += amount.fn(s);
+    return total;
+  };
+}

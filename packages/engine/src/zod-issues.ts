@@ -1,0 +1,280 @@
+/** Schema messages: zod's issues turned into ours, with a hint for each common mistake in a scenario or module. */
+import type { z } from 'zod';
+import { type Issue, issue, nearest } from './errors.ts';
+import { formatPath } from './load-document.ts';
+import { FINITE_NUMBER_MESSAGE } from './scenario-schema.ts';
+
+/** Turns zod's issues into ours, with a hint for the common mistakes; `input` is the checked value (for "got …"). */
+export function zodIssues(error: z.ZodError, input?: unknown): Issue[] {
+  const out: Issue[] = [];
+  for (const zi of error.issues) {
+    const path = zi.path.filter((p): p is string | number => typeof p !== 'symbol');
+    const where = formatPath(path);
+    const name = String(path[path.length - 1] ?? '');
+    const value = valueAt(input, path);
+    switch (zi.code) {
+      case 'unrecognized_keys':
+        for (const key of zi.keys) {
+          out.push(
+            issue('unknown_key', formatPath([...path, key]), `unknown key "${key}"`, knownKeysHint(key, path, valueAt(input, path))),
+          );
+        }
+        break;
+      case 'invalid_key': {
+        const why = zi.issues[0]?.message ?? 'not a valid name';
+        out.push(
+          issue('invalid_name', where, `"${name}" is not a valid name: it ${why}`, 'rename it, e.g. with "_" instead of "-" or spaces'),
+        );
+        break;
+      }
+      case 'invalid_type':
+        out.push(typeIssue(where, name, [zi.expected], [zi.message], value, input !== undefined));
+        break;
+      case 'invalid_union': {
+        if (zi.errors.length === 0) {
+          // A discriminated union (an uncertainty's "dist") whose tag is missing or unknown.
+          const options = ((zi as { options?: unknown[] }).options ?? []).map(String);
+          out.push(
+            value === undefined
+              ? issue('missing_key', where, `"${name}" is required`, `add it: one of ${options.join(', ')}`)
+              : issue('invalid_value', where, `${describe(value)} is not one of ${options.join(', ')}`, oneOfHint(value, options)),
+          );
+          break;
+        }
+        const branches = zi.errors.map((e) => e.find((b) => b.path.length === 0)).filter((b) => b !== undefined);
+        const expected = branches.flatMap((b) => (b.code === 'invalid_type' ? [b.expected] : b.code === 'custom' ? ['number'] : []));
+        out.push(
+          typeIssue(
+            where,
+            name,
+            [...new Set(expected)],
+            branches.map((b) => b.message),
+            value,
+            input !== undefined,
+          ),
+        );
+        break;
+      }
+      case 'custom':
+        out.push(
+          zi.message === FINITE_NUMBER_MESSAGE
+            ? issue('bad_number', where, `${describe(value)} is too large: numbers must be finite with |x| <= 1e15`, 'use a smaller number')
+            : issue('invalid_value', where, typeof value === 'number' ? `${zi.message}, got ${value}` : zi.message),
+        );
+        break;
+      case 'too_small':
+        out.push(
+          issue(
+            'invalid_value',
+            where,
+            zi.origin === 'string' && zi.minimum === 1
+              ? `"${name}" must not be empty`
+              : zi.origin === 'array' && zi.minimum === 1
+                ? `"${name}" must list at least one item`
+                : zi.message,
+          ),
+        );
+        break;
+      case 'invalid_value': {
+        const options = zi.values.map(String);
+        out.push(issue('invalid_value', where, `${describe(value)} is not one of ${options.join(', ')}`, oneOfHint(value, options)));
+        break;
+      }
+      case 'invalid_format':
+        out.push(issue('invalid_value', where, `${describe(value)} is not allowed here: ${zi.message}`));
+        break;
+      default:
+        out.push(issue('invalid_value', where, zi.message));
+    }
+  }
+  return out;
+}
+
+function oneOfHint(value: unknown, options: readonly string[]): string {
+  const near = nearest(String(value), options);
+  return near === undefined ? `write one of: ${options.join(', ')}` : `did you mean "${near}"?`;
+}
+
+/** Plain words for zod's type names. */
+const TYPE_WORDS: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  object: 'a mapping of key: value pairs',
+  record: 'a mapping of key: value pairs',
+  array: 'a list',
+  boolean: 'true or false',
+};
+
+function typeWords(types: readonly string[]): string {
+  const words = types.map((t) => (Object.hasOwn(TYPE_WORDS, t) ? (TYPE_WORDS[t] as string) : t));
+  return words.length === 0 ? 'another value' : words.join(' or ');
+}
+
+/** A value as messages show it. */
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'an empty value';
+  if (typeof value === 'number')
+    return Number.isNaN(value) ? '.nan' : value === Infinity ? '.inf' : value === -Infinity ? '-.inf' : String(value);
+  if (typeof value === 'string') return `the text "${value.length > 40 ? `${value.slice(0, 37)}…` : value}"`;
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return String(value);
+}
+
+/** The value at `path` in plain data (own properties only). */
+function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+  let node = root;
+  for (const seg of path) {
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, seg)) return undefined;
+    node = (node as Record<string | number, unknown>)[seg];
+  }
+  return node;
+}
+
+/** A value of the wrong type: missing, not finite, or simply of another type. */
+function typeIssue(
+  where: string,
+  name: string,
+  expected: readonly string[],
+  messages: readonly string[],
+  value: unknown,
+  knowsInput: boolean,
+): Issue {
+  const missing = knowsInput ? value === undefined : messages.every((m) => m.includes('received undefined'));
+  if (missing && where !== '') return issue('missing_key', where, `"${name}" is required`, `add it: expected ${typeWords(expected)}`);
+  const notFinite = typeof value === 'number' ? !Number.isFinite(value) : messages.some((m) => /received (NaN|Infinity)/.test(m));
+  if (notFinite && expected.includes('number')) {
+    return issue(
+      'bad_number',
+      where,
+      `expected a finite number, got ${knowsInput ? describe(value) : 'a value that is not finite'}`,
+      'write an ordinary number: .inf, .nan and numbers beyond 1e15 are not allowed',
+    );
+  }
+  if (where === '') {
+    return value === null || value === undefined
+      ? issue(
+          'invalid_type',
+          '',
+          'the document is empty',
+          'start with id, time and tracks; see scenarios/reference/caucasus-reference.yaml',
+        )
+      : issue(
+          'invalid_type',
+          '',
+          `a scenario is a mapping of keys such as id, time and tracks, not ${describe(value)}`,
+          'write key: value lines',
+        );
+  }
+  const got = knowsInput ? describe(value) : (/received (\w+)/.exec(messages[0] ?? '')?.[1] ?? 'another value');
+  const quotedNumber = typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value));
+  return issue(
+    'invalid_type',
+    where,
+    `expected ${typeWords(expected)}, got ${got}`,
+    quotedNumber && expected.includes('number')
+      ? 'remove the quotes around the number'
+      : expected.includes('string') && !expected.includes('number') && (typeof value === 'number' || typeof value === 'boolean')
+        ? unquotedTextHint(where, value)
+        : `write ${typeWords(expected)} here`,
+  );
+}
+
+/** Paths whose text must be a name (a state, a variable, a renamed name): quoting a number does not help there. */
+const NAME_PATH =
+  /^(tracks\.[^.]+\.(states\[\d+\]|initial|transitions\[\d+\]\.(to|from(\[\d+\])?))|events\[\d+\]\.force\.[^.]+|flows\[\d+\]\.to|include\[\d+\]\.rename\.[^.]+)$/;
+
+/** YAML read text such as 2022 or true as a number or a boolean: quote it, unless it must be a name. */
+function unquotedTextHint(where: string, value: number | boolean): string {
+  if (typeof value === 'number' && NAME_PATH.test(where))
+    return 'a name must start with a letter or "_", so quoting the number would not help';
+  return `YAML reads ${String(value)} as ${typeof value === 'number' ? 'a number' : 'a boolean'}: put quotes around it, '${String(value)}'`;
+}
+
+const KNOWN_KEYS: Record<string, string[]> = {
+  root: [
+    'id',
+    'title',
+    'question',
+    'description',
+    'tags',
+    'start',
+    'sources',
+    'time',
+    'include',
+    'parameters',
+    'tracks',
+    'variables',
+    'flows',
+    'events',
+    'metrics',
+  ],
+  parameters: ['default', 'range', 'unit', 'description', 'sources', 'assumption', 'uncertainty'],
+  tracks: ['states', 'initial', 'description', 'transitions'],
+  transitions: ['from', 'to', 'rate', 'probability', 'set', 'add', 'description'],
+  flows: ['to', 'amount', 'when', 'description'],
+  events: ['id', 'at', 'when', 'set', 'add', 'force', 'description'],
+  metrics: ['expr', 'unit', 'description'],
+  variables: ['initial', 'unit', 'description'],
+  time: ['unit', 'dt', 'horizon'],
+  include: ['module', 'with', 'rename'],
+};
+
+/**
+ * The hint for an unknown key: a likely typo, the allowed keys, or, when the key looks like a piece
+ * of text (spaces, brackets, quotes, a leading digit), that YAML split a flow mapping at a comma.
+ * `mapping` is the mapping that holds the key, when known.
+ */
+function knownKeysHint(key: string, path: (string | number)[], mapping?: unknown): string {
+  const section = [...path].reverse().find((p) => typeof p === 'string' && p !== 'root' && Object.hasOwn(KNOWN_KEYS, p)) as
+    | string
+    | undefined;
+  const keys =
+    path.length === 0
+      ? KNOWN_KEYS.root
+      : section === 'tracks' && path.includes('transitions')
+        ? KNOWN_KEYS.transitions
+        : section
+          ? KNOWN_KEYS[section]
+          : undefined;
+  const value = isRecord(mapping) && Object.hasOwn(mapping, key) ? mapping[key] : null;
+  // A piece split off at a comma is a key without a value; a key with a value and a space is something else.
+  if (/[()[\]{}"']/.test(key) || /^\s*\d/.test(key) || (/\s/.test(key.trim()) && value === null)) {
+    const whole = isRecord(mapping) ? splitText(mapping, key, keys ?? []) : undefined;
+    return `YAML split the text at a comma inside { … }, and "${key}" became a key: put quotes around the whole text${
+      whole === undefined ? '' : `, e.g. ${whole[0]}: '${whole[1].replaceAll("'", "''")}'`
+    }`;
+  }
+  if (!keys) return 'remove it';
+  const others = keys.filter((k) => k !== key);
+  const lower = key.toLowerCase();
+  const close = nearest(key, others) ?? (lower.length >= 3 ? others.find((k) => k.toLowerCase().startsWith(lower.slice(0, 3))) : undefined);
+  return close ? `did you mean "${close}"?` : `allowed keys: ${others.join(', ')}`;
+}
+
+/**
+ * Puts back together text that YAML split at commas: the allowed key before `key` whose value is
+ * text or a number, then the value-less unknown keys that follow it. Returns [that key, the text].
+ */
+function splitText(mapping: Record<string, unknown>, key: string, allowed: readonly string[]): [string, string] | undefined {
+  const names = Object.keys(mapping);
+  const piece = (i: number) => {
+    const k = names[i] as string;
+    return mapping[k] === null && !allowed.includes(k);
+  };
+  const at = names.indexOf(key);
+  let start = at - 1;
+  while (start >= 0 && piece(start)) start--;
+  const headKey = names[start];
+  const head = headKey === undefined ? undefined : mapping[headKey];
+  if (headKey === undefined || (typeof head !== 'string' && typeof head !== 'number')) return undefined;
+  let end = at + 1;
+  while (end < names.length && piece(end)) end++;
+  return [headKey, [String(head), ...names.slice(start + 1, end)].join(', ')];
+}
+
+/** A plain mapping: an object that is neither null nor an array. */
+export function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
