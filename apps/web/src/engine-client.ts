@@ -8,9 +8,6 @@ import type { ExactResult, Issue, Overrides, RunResult, RunSummary, ScenarioDocu
 import { CHUNK_TRIALS, GeoriskError, type Lane, planChunks, scheduleChunks } from '@georisk/engine/chunks/schedule';
 import type { ChunkRequest, LibraryItem, Validation, WebSensitivityMethod, WorkerReply, WorkerRequest } from './protocol.ts';
 
-// The page plans chunks with the engine's own plan (a small module: the engine itself loads only in workers).
-export { CHUNK_TRIALS, planChunks };
-
 /** An error from the engine, with its issues (path, message, hint). */
 export class EngineError extends Error {
   readonly issues: Issue[];

@@ -11,12 +11,11 @@ import {
   type Issue,
   type LoadedScenario,
   loadScenarioText,
-  mergeAll,
   representabilityProblems,
   type ScenarioDocument,
   sensitivity,
 } from '@georisk/engine';
-import { ModelCache, modelKey, runChunkTask } from '@georisk/engine/chunks';
+import { ModelCache, mergeAll, modelKey, runChunkTask } from '@georisk/engine/chunks';
 import { bundledResolver, scenarioPaths } from './library-paths.ts';
 import type { LibraryItem, Validation, WorkerReply, WorkerRequest } from './protocol.ts';
 import { SCENARIO_FILES } from './scenario-files.ts';

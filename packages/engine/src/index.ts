@@ -52,13 +52,9 @@ export { buildModel, type Model, type Overrides } from './model.ts';
 export { finalizeResult, type Receipt, type RunResult, scenarioHash, type TrackResult } from './results.ts';
 export { MAX_SEED } from './rng.ts';
 export {
-  CHUNK_TRIALS,
-  type Chunk,
   checkRunOptions,
   DEFAULT_SEED,
   DEFAULT_TRIAL_STEP_BUDGET,
-  mergeAll,
-  planChunks,
   type RunOptions,
   runScenario,
 } from './run.ts';
@@ -113,7 +109,6 @@ export {
   type QuantileName,
   type ResolvedRange,
   runSweepPoint,
-  SWEEP_CHUNK_TRIALS,
   type SweepDesign,
   type SweepFormat,
   type SweepOptions,

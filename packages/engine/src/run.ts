@@ -1,8 +1,6 @@
 /** Running a scenario: option checks, the trial budget, and a one-call API (the chunk plan lives in chunks/). */
 import { GeoriskError, issue } from './errors.ts';
 
-export { CHUNK_TRIALS, type Chunk, planChunks } from './chunks/plan-chunks.ts';
-
 import { buildModel, type Model, type Overrides } from './model.ts';
 import { finalizeResult, type RunResult } from './results.ts';
 import { MAX_SEED } from './rng.ts';
@@ -45,11 +43,6 @@ export function checkRunOptions(model: Model, options: { trials: number; seed?: 
       ),
     ]);
   }
-}
-
-/** Merges chunk summaries (any order gives the same bits). */
-export function mergeAll(model: Model, parts: RunSummary[]): RunSummary {
-  return parts.reduce((acc, p) => mergeSummaries(acc, p), emptySummary(model));
 }
 
 /**

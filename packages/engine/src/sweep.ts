@@ -21,7 +21,6 @@ import { ENGINE_VERSION } from './version.ts';
 export const DEFAULT_SWEEP_TRIALS = 1000;
 
 export type { QuantileName };
-export { SWEEP_CHUNK_TRIALS };
 /** Quantile columns of a sweep row when none are chosen. */
 export const DEFAULT_SWEEP_QUANTILES: readonly QuantileName[] = ['p5', 'p50', 'p95'];
 /** Most points one plan may hold. */

@@ -1,6 +1,7 @@
 /** `/api/runs`: a Monte Carlo run on the pool, stored with its result (or error), and the stored runs. */
 import { randomUUID } from 'node:crypto';
-import { buildModel, checkRunOptions, finalizeResult, type Model, type Overrides, planChunks, scenarioHash } from '@georisk/engine';
+import { buildModel, checkRunOptions, finalizeResult, type Model, type Overrides, scenarioHash } from '@georisk/engine';
+import { planChunks } from '@georisk/engine/chunks';
 import type { FastifyPluginAsync } from 'fastify';
 import { ApiError, errorReply } from '../errors.ts';
 import { errorResponses, ID_PARAM, jsonContent } from '../openapi-parts.ts';

@@ -9,6 +9,7 @@
  * const summary = await runChunkedTrials(model, { seed: 1, trials: 100_000, overrides: {} }, { lanes: [here] });
  */
 export * from './chunk-task.ts';
+export * from './merge-all.ts';
 export * from './model-cache.ts';
 export * from './plan-chunks.ts';
 export * from './run-chunk-task.ts';

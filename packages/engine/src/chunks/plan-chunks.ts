@@ -21,3 +21,10 @@ export function planChunks(trials: number, size = CHUNK_TRIALS): Chunk[] {
   for (let first = 0; first < trials; first += size) chunks.push({ firstTrial: first, trials: Math.min(size, trials - first) });
   return chunks;
 }
+
+/** The chunk at `index` of a plan; an index outside it is a scheduling bug, never a user's error. */
+export function chunkAt(chunks: readonly Chunk[], index: number): Chunk {
+  const chunk = chunks[index];
+  if (chunk === undefined) throw new Error(`internal: no chunk ${index} in a plan of ${chunks.length}`);
+  return chunk;
+}

@@ -2,6 +2,7 @@
 import { emptySummary, mergeSummaries, type RunSummary } from '../simulate.ts';
 import { planModel, pointOverrides, type SweepPlan } from '../sweep.ts';
 import type { SweepPointChunkTask } from './chunk-task.ts';
+import { chunkAt } from './plan-chunks.ts';
 import { type CancelSignal, type Lane, scheduleChunks } from './schedule-chunks.ts';
 
 export interface ChunkedPointsOptions {
@@ -37,7 +38,7 @@ export async function runChunkedPoints(plan: SweepPlan, options: ChunkedPointsOp
       point: pointOf(index),
       overrides: pointOverrides(plan, pointOf(index)),
       seed: plan.seed,
-      chunk: plan.chunks[index % perPoint] ?? { firstTrial: 0, trials: 0 },
+      chunk: chunkAt(plan.chunks, index % perPoint),
     }),
     ...(maxAhead === undefined ? {} : { mayStart: (index: number) => pointOf(index) - nextToEmit <= maxAhead }),
     onSummary: (index, summary) => {

@@ -3,7 +3,7 @@ import type { Model, Overrides } from '../model.ts';
 import { emptySummary, mergeSummaries, type RunSummary } from '../simulate.ts';
 import type { RunChunkTask } from './chunk-task.ts';
 import { modelKey } from './model-cache.ts';
-import { planChunks } from './plan-chunks.ts';
+import { chunkAt, planChunks } from './plan-chunks.ts';
 import { type CancelSignal, type Lane, scheduleChunks } from './schedule-chunks.ts';
 
 /** What to run: trial i always draws from the streams of (seed, i), whichever lane runs it. */
@@ -39,12 +39,12 @@ export async function runChunkedTrials(model: Model, run: ChunkedRun, options: C
       key,
       overrides: run.overrides,
       seed: run.seed,
-      chunk: chunks[index] ?? { firstTrial: 0, trials: 0 },
+      chunk: chunkAt(chunks, index),
       ...(run.stepOnly === true ? { stepOnly: true } : {}),
     }),
     onSummary: (_, summary) => mergeSummaries(total, summary),
     onChunkDone: (index) => {
-      trialsDone += chunks[index]?.trials ?? 0;
+      trialsDone += chunkAt(chunks, index).trials;
       options.onProgress?.(trialsDone);
     },
   });
