@@ -2,7 +2,15 @@
  * The reveal: the scenario run twice on the pool with the same seed (the class's decisions, and no
  * action), every forecast scored against the first, the debrief stored.
  */
-import { buildModel, finalizeResult, type LoadedScenario, type Model, type Overrides, type RunSummary } from '@georisk/engine';
+import {
+  buildModel,
+  finalizeResult,
+  type LoadedScenario,
+  type Model,
+  type Overrides,
+  type Receipt,
+  type RunSummary,
+} from '@georisk/engine';
 import { buildDebrief, classDecisions, type Debrief, type Exercise, questionOutcomes } from '@georisk/engine/classroom';
 import type { StoredExercise, StoredStudent } from '../../classroom-store.ts';
 import { ApiError } from '../../errors.ts';
@@ -13,19 +21,9 @@ export interface RevealResult {
   debrief: Debrief;
   decisions: ReturnType<typeof classDecisions>['decisions'];
   overrides: Overrides;
-  receipts: { withDecisions: RunReceipt; noAction: RunReceipt };
+  receipts: { withDecisions: Receipt; noAction: Receipt };
   seconds: number;
   submitted: number;
-}
-
-interface RunReceipt {
-  scenarioId: string;
-  scenarioHash: string;
-  engineVersion: string;
-  seed: number;
-  trials: number;
-  overrides: Overrides;
-  outputHash: string;
 }
 
 /** Runs the exercise's scenario with the class's decisions and with none, and scores the students who submitted. */
@@ -40,7 +38,7 @@ export async function runReveal(
     students.map((s) => ({ team: s.team, decisions: s.submission?.decisions ?? {} })),
   );
   const started = performance.now();
-  const run = async (overrides: Overrides): Promise<{ model: Model; summary: RunSummary; receipt: RunReceipt }> => {
+  const run = async (overrides: Overrides): Promise<{ model: Model; summary: RunSummary; receipt: Receipt }> => {
     const model = buildModel(loaded.scenario, overrides);
     const summary = await pool.runTrials(model, { seed: exercise.seed, trials: exercise.trials, overrides });
     const result = finalizeResult(model, summary, { seed: exercise.seed, overrides, seconds: 0, workers: 1 });
