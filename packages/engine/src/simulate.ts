@@ -20,7 +20,7 @@ import type { Assignment, CompiledTransition, EventModel, Model, TrackModel } fr
 import { TrialStream, trialSeed } from './rng.ts';
 import { emptySummary, type RunSummary } from './run-summary.ts';
 import type { Distribution } from './scenario-schema.ts';
-import { addValue, type MetricAccumulator } from './summarize.ts';
+import { addValue } from './summarize.ts';
 import { type BulkAmount, MAX_TABLE_ROWS, newEvalState, planTrials } from './trial-plan.ts';
 
 export { emptySummary, mergeSummaries, type RunSummary } from './run-summary.ts';
