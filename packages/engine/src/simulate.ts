@@ -21,7 +21,7 @@ import { TrialStream, trialSeed } from './rng.ts';
 import { emptySummary, type RunSummary } from './run-summary.ts';
 import type { Distribution } from './scenario-schema.ts';
 import { addValue } from './summarize.ts';
-import { type BulkAmount, MAX_TABLE_ROWS, newEvalState, planTrials } from './trial-plan.ts';
+import { type BulkAmount, MAX_TABLE_ROWS, newEvalState, planTrials, type TimedEvent } from './trial-plan.ts';
 
 export { emptySummary, mergeSummaries, type RunSummary } from './run-summary.ts';
 
@@ -70,7 +70,7 @@ class TrialRunner {
   private readonly fired: Uint8Array;
   private readonly flowScratch: Float64Array;
   private readonly chosen: (CompiledTransition | undefined)[];
-  private readonly timed: EventModel[];
+  private readonly timed: TimedEvent[];
   private readonly conditional: EventModel[];
   private readonly rows: (Row | undefined)[][];
   private readonly rowScratch: Row[];
@@ -200,7 +200,7 @@ class TrialRunner {
     let m = 0;
     const n = this.steps;
     while (m < n) {
-      const barrier = this.nextTimed < this.timed.length ? (this.timed[this.nextTimed]?.atStep as number) : n;
+      const barrier = this.nextTimed < this.timed.length ? this.timed[this.nextTimed]!.atStep : n;
       if (this.canSkip && (this.allStatic || this.jointStateIsStatic())) {
         const joint = this.jointRow();
         const logQ = joint.logQ;
