@@ -22,7 +22,7 @@ import type { Model } from './model.ts';
 import { NameSchema } from './scenario-schema.ts';
 import { brierScore, logScore } from './scoring.ts';
 import type { RunSummary } from './simulate.ts';
-import { summarizeMetric, valueCounts } from './summarize.ts';
+import { type QuantileName, summarizeMetric, valueCounts } from './summarize.ts';
 
 /** Most levers, questions and teams one exercise may have. */
 export const MAX_LEVERS = 12;
@@ -333,7 +333,7 @@ export type QuestionOutcome =
       mean: number;
       se: number;
       median: number;
-      quantiles: Record<string, number>;
+      quantiles: Record<QuantileName, number>;
       histogram: { edges: number[]; counts: number[] };
       /** The distribution as OUTCOME_GRID_POINTS equally likely values (quantiles at (i + ½)/k). */
       grid: number[];

@@ -65,7 +65,7 @@ function quantityFigure(
   // No forecasts: index −1, so no median.
   const classMedian = sorted[Math.floor((sorted.length - 1) / 2)];
   const unit = q.unit ? ` ${q.unit}` : '';
-  const summary = `The engine's median: ${formatNumber(outcome.median)}${unit} (5th to 95th percentile ${formatNumber(outcome.quantiles.p5 as number)} to ${formatNumber(outcome.quantiles.p95 as number)}). ${
+  const summary = `The engine's median: ${formatNumber(outcome.median)}${unit} (5th to 95th percentile ${formatNumber(outcome.quantiles.p5)} to ${formatNumber(outcome.quantiles.p95)}). ${
     classMedian === undefined ? 'No forecasts.' : `The class's median forecast: ${formatNumber(classMedian)}${unit}.`
   }`;
   const table = dataTable(
