@@ -124,7 +124,7 @@ function readLibrary(root: string): { entries: Map<string, LibraryEntry>; skippe
         loaded,
       });
     } catch (error) {
-      onSkip(file, error instanceof Error ? (error.message.split('\n')[0] as string) : String(error));
+      onSkip(file, error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error));
     }
   }
   return { entries, skipped };

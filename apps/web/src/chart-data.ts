@@ -108,6 +108,12 @@ export function thinIndices(n: number, max: number): number[] {
   return [...new Set(out)];
 }
 
+/** At most `max` evenly spread entries [index, value] of `values`, in order, first and last included. */
+export function thinEntries<T>(values: readonly T[], max: number): [number, T][] {
+  const keep = new Set(thinIndices(values.length, max));
+  return [...values.entries()].filter(([k]) => keep.has(k));
+}
+
 /** Series of a track's occupancy over time, one per state that is ever occupied. */
 export function occupancySeries(track: TrackView): { state: string; values: number[] }[] {
   return track.states
@@ -117,15 +123,12 @@ export function occupancySeries(track: TrackView): { state: string; values: numb
 
 /** Cumulative first-passage curves of a track: one per state that is ever entered, except a state where every trial starts. */
 export function firstPassageSeries(track: TrackView): { state: string; values: number[]; reached: number }[] {
-  return track.states
-    .filter((s) => {
-      const fp = track.firstPassage[s];
-      return fp !== undefined && fp.reached > 0 && (fp.cumulative[0] ?? 0) < 1;
-    })
-    .map((s) => {
-      const fp = track.firstPassage[s] as { reached: number; cumulative: number[] };
-      return { state: s, values: fp.cumulative, reached: fp.reached };
-    });
+  return track.states.flatMap((s) => {
+    const fp = track.firstPassage[s];
+    return fp !== undefined && fp.reached > 0 && (fp.cumulative[0] ?? 0) < 1
+      ? [{ state: s, values: fp.cumulative, reached: fp.reached }]
+      : [];
+  });
 }
 
 /** The time at which a cumulative curve first reaches `level` (undefined if it never does). */
@@ -152,23 +155,36 @@ export interface HistogramView {
   marks: { name: 'p5' | 'p50' | 'p95'; value: number; position: number }[];
 }
 
+/** The lower and upper edge of a histogram's bin `i` (edges hold one more number than bins). */
+function binEdges(edges: readonly number[], i: number): [lo: number, hi: number] {
+  const lo = edges[i];
+  const hi = edges[i + 1];
+  if (lo === undefined || hi === undefined) throw new Error(`internal: a histogram of ${edges.length} edges has no bin ${i}`);
+  return [lo, hi];
+}
+
+/** The label "lo–hi" of a histogram's bin `i`. */
+export function binLabel(edges: readonly number[], i: number): string {
+  const [lo, hi] = binEdges(edges, i);
+  return `${formatNumber(lo)}–${formatNumber(hi)}`;
+}
+
 /** Position of `x` on a histogram's bins: bin i spans [i − 0.5, i + 0.5] on a category axis. */
 export function binPosition(edges: readonly number[], x: number): number {
   const n = edges.length - 1;
   if (n < 1) return 0;
-  if (x <= (edges[0] as number)) return -0.5;
-  if (x >= (edges[n] as number)) return n - 0.5;
+  if (x <= binEdges(edges, 0)[0]) return -0.5;
+  if (x >= binEdges(edges, n - 1)[1]) return n - 0.5;
   let i = 0;
-  while (i < n - 1 && x >= (edges[i + 1] as number)) i++;
-  const lo = edges[i] as number;
-  const hi = edges[i + 1] as number;
+  while (i < n - 1 && x >= binEdges(edges, i)[1]) i++;
+  const [lo, hi] = binEdges(edges, i);
   return i - 0.5 + (hi > lo ? (x - lo) / (hi - lo) : 0.5);
 }
 
 export function histogramView(m: MetricView): HistogramView {
   const { edges, counts } = m.histogram;
   const total = counts.reduce((a, b) => a + b, 0);
-  const labels = counts.map((_, i) => `${formatNumber(edges[i] as number)}–${formatNumber(edges[i + 1] as number)}`);
+  const labels = counts.map((_, i) => binLabel(edges, i));
   const marks = (['p5', 'p50', 'p95'] as const).map((name) => ({
     name,
     value: m.quantiles[name],
@@ -195,7 +211,9 @@ export const OKABE_ITO = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9',
 
 /** The colour of the i-th series. */
 export function seriesColor(i: number): string {
-  return OKABE_ITO[i % OKABE_ITO.length] as string;
+  const colour = OKABE_ITO[i % OKABE_ITO.length];
+  if (colour === undefined) throw new Error(`internal: no series colour for index ${i}`);
+  return colour;
 }
 
 /** A colour with an alpha channel, from "#rrggbb". */

@@ -30,7 +30,7 @@ import {
   sobolRows,
   type TornadoRow,
   type TrackView,
-  thinIndices,
+  thinEntries,
   timeAxis,
   tornadoRows,
   withAlpha,
@@ -288,19 +288,19 @@ export function occupancyChart(name: string, track: TrackView, dt: number, unit:
   const series = occupancySeries(track);
   const steps = (series[0]?.values.length ?? 1) - 1;
   const times = timeAxis(steps, dt);
-  const keep = thinIndices(times.length, 181);
+  const keep = thinEntries(times, 181);
   const table = dataTable(
     `Share of trials in each state of ${name} over time (${source})`,
     [unit, ...series.map((s) => s.state)],
-    thinIndices(times.length, 61).map((k) => [formatNumber(times[k] as number), ...series.map((s) => formatPercent(s.values[k] ?? 0))]),
+    thinEntries(times, 61).map(([k, t]) => [formatNumber(t), ...series.map((s) => formatPercent(s.values[k] ?? 0))]),
   );
   return figure(`chart-occupancy-${name}`, `Occupancy over time: ${name} (${source})`, summary, table, {
     type: 'line',
     data: {
-      labels: keep.map((k) => formatNumber(times[k] as number)),
+      labels: keep.map(([, t]) => formatNumber(t)),
       datasets: series.map((s, i) => ({
         label: s.state,
-        data: keep.map((k) => s.values[k] ?? 0),
+        data: keep.map(([k]) => s.values[k] ?? 0),
         fill: i === 0 ? 'origin' : '-1',
         backgroundColor: withAlpha(seriesColor(i), 0.7),
         borderColor: seriesColor(i),
@@ -328,19 +328,19 @@ export function firstPassageChart(name: string, track: TrackView, dt: number, un
   const series = firstPassageSeries(track);
   const steps = (series[0]?.values.length ?? 1) - 1;
   const times = timeAxis(steps, dt);
-  const keep = thinIndices(times.length, 181);
+  const keep = thinEntries(times, 181);
   const table = dataTable(
     `Probability of first entering each state of ${name} by time t (${source})`,
     [unit, ...series.map((s) => s.state)],
-    thinIndices(times.length, 61).map((k) => [formatNumber(times[k] as number), ...series.map((s) => formatPercent(s.values[k] ?? 0))]),
+    thinEntries(times, 61).map(([k, t]) => [formatNumber(t), ...series.map((s) => formatPercent(s.values[k] ?? 0))]),
   );
   return figure(`chart-first-${name}`, `First passage: ${name} (${source})`, summary, table, {
     type: 'line',
     data: {
-      labels: keep.map((k) => formatNumber(times[k] as number)),
+      labels: keep.map(([, t]) => formatNumber(t)),
       datasets: series.map((s, i) => ({
         label: s.state,
-        data: keep.map((k) => s.values[k] ?? 0),
+        data: keep.map(([k]) => s.values[k] ?? 0),
         borderColor: seriesColor(i),
         backgroundColor: seriesColor(i),
         borderWidth: 2,

@@ -101,7 +101,8 @@ export function renderEditor(
           i.hint ? h('span', { class: 'hint' }, ` — ${i.hint}`) : null,
           i.path ? h('span', { class: 'path' }, ` (${i.path})`) : null,
         );
-        if (i.line !== undefined) button.addEventListener('click', () => selectLine(i.line as number, i.column));
+        const { line } = i;
+        if (line !== undefined) button.addEventListener('click', () => selectLine(line, i.column));
         return h('li', {}, button);
       }),
     );

@@ -209,7 +209,9 @@ export function runMonteCarlo(req: RunRequest): RunHandle {
   const result = (async () => {
     const started = performance.now();
     const base = { scenario: req.scenario, overrides: req.overrides, seed: req.seed };
-    const plan = await (workers[0] as EngineWorker).request({ type: 'plan', ...base, trials: req.trials });
+    const [lead] = workers;
+    if (lead === undefined) throw new Error('internal: a run has at least one worker');
+    const plan = await lead.request({ type: 'plan', ...base, trials: req.trials });
     if (plan.type !== 'plan') throw new Error(`unexpected reply ${plan.type}`);
     if (plan.warnings.length > 0) req.onWarnings?.(plan.warnings);
     const chunks = planChunks(req.trials);
@@ -241,7 +243,7 @@ export function runMonteCarlo(req: RunRequest): RunHandle {
       throw error instanceof GeoriskError ? new EngineError(error.message, error.issues) : error;
     }
     const seconds = (performance.now() - started) / 1000;
-    const reply = await (workers[0] as EngineWorker).request({ type: 'finalize', ...base, key: plan.key, parts, seconds, workers: size });
+    const reply = await lead.request({ type: 'finalize', ...base, key: plan.key, parts, seconds, workers: size });
     if (reply.type !== 'finalize') throw new Error(`unexpected reply ${reply.type}`);
     return reply.result;
   })();

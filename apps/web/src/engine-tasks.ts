@@ -31,13 +31,15 @@ export function loadLibrary(): { items: LibraryItem[]; skipped: { file: string; 
   const items: LibraryItem[] = [];
   const skipped: { file: string; why: string }[] = [];
   for (const file of scenarioPaths(SCENARIO_FILES)) {
+    const text = SCENARIO_FILES[file];
+    if (text === undefined) throw new Error(`internal: scenarioPaths listed "${file}", which is not a bundled file`);
     try {
-      const { scenario } = loadScenarioText(SCENARIO_FILES[file] as string, { file, resolveModule });
+      const { scenario } = loadScenarioText(text, { file, resolveModule });
       if (items.some((i) => i.id === scenario.id)) {
         skipped.push({ file, why: `duplicate id "${scenario.id}"` });
         continue;
       }
-      items.push(libraryItem(file, scenario, SCENARIO_FILES[file] as string));
+      items.push(libraryItem(file, scenario, text));
     } catch (error) {
       skipped.push({ file, why: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error) });
     }

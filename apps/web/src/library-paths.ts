@@ -34,7 +34,8 @@ export function bundledResolver(files: Record<string, string>) {
   return (ref: string, from: string | undefined): { text: string; file: string } | undefined => {
     for (const candidate of [ref, `${ref}.yaml`, `${ref}.yml`]) {
       const path = resolvePath(candidate, from);
-      if (path !== undefined && Object.hasOwn(files, path)) return { text: files[path] as string, file: path };
+      const text = path !== undefined && Object.hasOwn(files, path) ? files[path] : undefined;
+      if (path !== undefined && text !== undefined) return { text, file: path };
     }
     return undefined;
   };

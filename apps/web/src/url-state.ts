@@ -80,8 +80,7 @@ export function formatHash(state: ViewState): string {
 /** The overrides that differ from the defaults (a parameter moved back to its default is dropped). */
 export function effectiveOverrides(values: Record<string, number>, defaults: Record<string, number>): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const name of Object.keys(values).sort()) {
-    const v = values[name] as number;
+  for (const [name, v] of Object.entries(values).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (Object.hasOwn(defaults, name) && defaults[name] !== v) out[name] = v;
   }
   return out;

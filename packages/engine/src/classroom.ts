@@ -17,11 +17,12 @@
  * const debrief = buildDebrief(exercise, students, outcomes, baseline);
  */
 import { z } from 'zod';
+import { defined } from './defined.ts';
 import type { Model } from './model.ts';
 import { NameSchema } from './scenario-schema.ts';
 import { brierScore, logScore } from './scoring.ts';
 import type { RunSummary } from './simulate.ts';
-import { summarizeMetric, valueCounts } from './summarize.ts';
+import { type QuantileName, summarizeMetric, valueCounts } from './summarize.ts';
 
 /** Most levers, questions and teams one exercise may have. */
 export const MAX_LEVERS = 12;
@@ -272,7 +273,7 @@ export function checkSubmission(exercise: Exercise, team: string | null | undefi
 
 /** The option of a choice lever that means "no action". */
 export function noActionOption(lever: Extract<Lever, { kind: 'choice' }>): string {
-  return lever.noAction ?? (lever.options[0] as { id: string }).id;
+  return lever.noAction ?? defined(lever.options[0], 'a choice lever has options').id;
 }
 
 /** How the class decided one lever. */
@@ -301,8 +302,7 @@ export function classDecisions(
     if (lever.kind === 'range') {
       const values = given.filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
       if (values.length === 0) return { lever: lever.id, decision: null, votes: [], voters: 0 };
-      const mid = values.length / 2;
-      const median = values.length % 2 ? (values[Math.floor(mid)] as number) : ((values[mid - 1] as number) + (values[mid] as number)) / 2;
+      const median = sortedMedian(values);
       overrides[lever.parameter] = median;
       return { lever: lever.id, decision: median, votes: values, voters: values.length };
     }
@@ -310,7 +310,7 @@ export function classDecisions(
     let voters = 0;
     for (const v of given) {
       if (typeof v === 'string' && v in votes) {
-        votes[v] = (votes[v] as number) + 1;
+        votes[v] = votes[v]! + 1;
         voters++;
       }
     }
@@ -318,7 +318,7 @@ export function classDecisions(
     const top = Math.max(...Object.values(votes));
     const leaders = lever.options.filter((o) => votes[o.id] === top).map((o) => o.id);
     const none = noActionOption(lever);
-    const winner = leaders.includes(none) ? none : (leaders[0] as string);
+    const winner = leaders.includes(none) ? none : defined(leaders[0], 'the most votes went to some option');
     Object.assign(overrides, lever.options.find((o) => o.id === winner)?.overrides ?? {});
     return { lever: lever.id, decision: winner, votes, voters };
   });
@@ -333,7 +333,7 @@ export type QuestionOutcome =
       mean: number;
       se: number;
       median: number;
-      quantiles: Record<string, number>;
+      quantiles: Record<QuantileName, number>;
       histogram: { edges: number[]; counts: number[] };
       /** The distribution as OUTCOME_GRID_POINTS equally likely values (quantiles at (i + ½)/k). */
       grid: number[];
@@ -346,11 +346,12 @@ export function quantileGrid(counts: readonly (readonly [number, number])[], k =
   if (total === 0) return [];
   const grid: number[] = [];
   let j = 0;
-  let cumulative = (counts[0] as readonly [number, number])[1];
+  const pair = (at: number) => defined(counts[at], 'a count pair below counts.length');
+  let cumulative = pair(0)[1];
   for (let i = 0; i < k; i++) {
     const target = ((i + 0.5) / k) * total;
-    while (cumulative < target && j < counts.length - 1) cumulative += (counts[++j] as readonly [number, number])[1];
-    grid.push((counts[j] as readonly [number, number])[0]);
+    while (cumulative < target && j < counts.length - 1) cumulative += pair(++j)[1];
+    grid.push(pair(j)[0]);
   }
   return grid;
 }
@@ -406,9 +407,16 @@ export function expectedAbsoluteError(x: number, grid: readonly number[]): numbe
 
 /** The median of equally likely values (the point forecast with the least expected absolute error). */
 function gridMedian(grid: readonly number[]): number {
-  const sorted = [...grid].sort((a, b) => a - b);
-  const mid = sorted.length / 2;
-  return sorted.length % 2 ? (sorted[Math.floor(mid)] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sortedMedian([...grid].sort((a, b) => a - b));
+}
+
+/** The median of sorted values (the mean of the middle two for an even count); NaN for none. */
+function sortedMedian(sorted: readonly number[]): number {
+  const half = Math.floor(sorted.length / 2);
+  const upper = sorted[half];
+  const lower = sorted.length % 2 ? upper : sorted[half - 1];
+  if (upper === undefined || lower === undefined) return Number.NaN;
+  return sorted.length % 2 ? upper : (lower + upper) / 2;
 }
 
 /** One forecast, scored. */
@@ -619,7 +627,10 @@ export function buildDebrief(
     s.forecasts.filter((f) => f.brier !== undefined).map((f) => ({ forecast: f.forecast, outcome: f.outcome })),
   );
   const crowd = exercise.questions.flatMap((q) => {
-    const given = students.flatMap((s) => (s.forecasts[q.id] === undefined ? [] : [s.forecasts[q.id] as number]));
+    const given = students.flatMap((s) => {
+      const forecast = s.forecasts[q.id];
+      return forecast === undefined ? [] : [forecast];
+    });
     return given.length === 0 ? [] : [scoreForecast(q, gridMedian(given), outcomeOf(q, outcomes))];
   });
   return {

@@ -409,7 +409,7 @@ function kernelTan(x: number, y: number, iy: number): number {
 function withLo(x: number, low: number): number {
   f64[0] = x;
   u32[LO] = low >>> 0;
-  return f64[0] as number;
+  return f64[0]!;
 }
 
 const INV_PIO2 = 6.36619772367581382433e-1;

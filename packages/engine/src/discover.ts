@@ -6,6 +6,7 @@
  * with a one-sided binomial test per restriction: is the box denser than it would be without it?
  */
 
+import { defined } from './defined.ts';
 import * as dm from './det-math.ts';
 import { GeoriskError, type Issue, issue, suggestion } from './errors.ts';
 import { DEFAULT_SEED } from './run.ts';
@@ -78,9 +79,9 @@ function logGamma(x: number): number {
   ];
   if (x < 0.5) return dm.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   const z = x - 1;
-  let a = c[0] as number;
+  let a = c[0]!;
   const t = z + 7.5;
-  for (let i = 1; i < 9; i++) a += (c[i] as number) / (z + i);
+  for (let i = 1; i < 9; i++) a += c[i]! / (z + i);
   return 0.5 * dm.log(2 * Math.PI) + (z + 0.5) * dm.log(t) - t + dm.log(a);
 }
 
@@ -114,17 +115,17 @@ export function prim(
   const dims = names.length;
   const totalY = y.reduce((s, v) => s + v, 0);
   let inside = Array.from({ length: n }, (_, i) => i);
-  const lo = names.map((_, d) => Math.min(...x.map((r) => r[d] as number)));
-  const hi = names.map((_, d) => Math.max(...x.map((r) => r[d] as number)));
+  const lo = names.map((_, d) => Math.min(...x.map((r) => r[d]!)));
+  const hi = names.map((_, d) => Math.max(...x.map((r) => r[d]!)));
   const full = { lo: [...lo], hi: [...hi] };
   const boxOf = (rows: number[], blo: number[], bhi: number[]): PrimBox => {
-    const sum = rows.reduce((s, i) => s + (y[i] as number), 0);
+    const sum = rows.reduce((s, i) => s + y[i]!, 0);
     return {
       limits: names.map((param, d) => ({
         param,
-        lo: blo[d] as number,
-        hi: bhi[d] as number,
-        restricted: (blo[d] as number) > (full.lo[d] as number) || (bhi[d] as number) < (full.hi[d] as number),
+        lo: blo[d]!,
+        hi: bhi[d]!,
+        restricted: blo[d]! > full.lo[d]! || bhi[d]! < full.hi[d]!,
       })),
       coverage: totalY > 0 ? sum / totalY : 0,
       density: rows.length > 0 ? sum / rows.length : 0,
@@ -136,16 +137,16 @@ export function prim(
   while (inside.length / n > minMass) {
     let best: { rows: number[]; d: number; side: 'lo' | 'hi'; bound: number; mean: number } | undefined;
     for (let d = 0; d < dims; d++) {
-      const values = inside.map((i) => (x[i] as number[])[d] as number).sort((a, b) => a - b);
+      const values = inside.map((i) => x[i]![d]!).sort((a, b) => a - b);
       const k = Math.max(1, Math.floor(alpha * values.length));
       for (const side of ['lo', 'hi'] as const) {
-        const bound = side === 'lo' ? (values[k] as number) : (values[values.length - 1 - k] as number);
+        const bound = side === 'lo' ? values[k]! : values[values.length - 1 - k]!;
         const rows = inside.filter((i) => {
-          const v = (x[i] as number[])[d] as number;
+          const v = x[i]![d]!;
           return side === 'lo' ? v >= bound : v <= bound;
         });
         if (rows.length === inside.length || rows.length === 0) continue;
-        const mean = rows.reduce((s, i) => s + (y[i] as number), 0) / rows.length;
+        const mean = rows.reduce((s, i) => s + y[i]!, 0) / rows.length;
         if (best === undefined || mean > best.mean + 1e-12) best = { rows, d, side, bound, mean };
       }
     }
@@ -165,16 +166,15 @@ export function prim(
       chosen = i;
     }
   });
-  const box = trajectory[chosen] as PrimBox;
-  const inBox = (row: readonly number[], skip: number) =>
-    box.limits.every((l, d) => d === skip || ((row[d] as number) >= l.lo && (row[d] as number) <= l.hi));
+  const box = defined(trajectory[chosen], 'the chosen box is one of the trajectory');
+  const inBox = (row: readonly number[], skip: number) => box.limits.every((l, d) => d === skip || (row[d]! >= l.lo && row[d]! <= l.hi));
   const count = (skip: number) => {
     let m = 0;
     let s = 0;
     x.forEach((row, i) => {
       if (inBox(row, skip)) {
         m++;
-        s += y[i] as number;
+        s += y[i]!;
       }
     });
     return { m, s };
@@ -211,7 +211,7 @@ export function parseOutcome(text: string, metrics: readonly string[]): Outcome 
       ),
     ]);
   }
-  const metric = m[1] as string;
+  const metric = defined(m[1], 'the outcome pattern captures a metric');
   if (!metrics.includes(metric)) {
     throw new GeoriskError([issue('bad_run_options', 'outcome', `there is no metric "${metric}"`, suggestion(metric, metrics, 'metrics'))]);
   }
@@ -301,7 +301,8 @@ export function planDiscover(scenario: ScenarioDocument, options: DiscoverOption
 /** Reads each point's outcome share into PRIM. */
 export function analyseDiscover(plan: DiscoverPlan, shares: readonly number[]): DiscoverResult {
   const { sweep, options } = plan;
-  const y = options.threshold === undefined ? [...shares] : shares.map((s) => (s > (options.threshold as number) ? 1 : 0));
+  const { threshold } = options;
+  const y = threshold === undefined ? [...shares] : shares.map((s) => (s > threshold ? 1 : 0));
   const result = prim(
     sweep.points,
     y,

@@ -40,7 +40,7 @@ export function expandIncludes(
     );
     const rename = include.rename ?? {};
     // Own properties only: names such as "toString" must not find Object.prototype's members.
-    const r = (name: string) => (Object.hasOwn(rename, name) ? (rename[name] as string) : name);
+    const r = (name: string) => (Object.hasOwn(rename, name) ? rename[name] : undefined) ?? name;
     mergeModule({ out, doc, moduleDoc, nested, n, where, include, rename, r, origins, includedBy, problems });
   });
   if (problems.length > 0) throw new GeoriskError(problems);

@@ -107,12 +107,12 @@ export function metricCall(checker: Checker, name: string, args: MathNode[], dep
   reads.tracks.add(track.index);
   const horizon = checker.names.horizon;
   checker.metricCalls.push({ fn: name as 'ever' | 'first' | 'time_in', track: track.index, state: si, slot });
-  if (name === 'ever') return { fn: (s) => s.ever[slot] as number, reads };
-  if (name === 'time_in') return { fn: (s) => s.timeIn[slot] as number, reads };
+  if (name === 'ever') return { fn: (s) => s.ever[slot]!, reads };
+  if (name === 'time_in') return { fn: (s) => s.timeIn[slot]!, reads };
   checker.lastFirst = { track: track.index, state: si };
   return {
     fn: (s) => {
-      const x = s.first[slot] as number;
+      const x = s.first[slot]!;
       return Number.isNaN(x) ? horizon : x;
     },
     reads,

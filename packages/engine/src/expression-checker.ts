@@ -128,12 +128,12 @@ export class Checker {
     const p = this.names.params.get(name);
     if (p !== undefined) {
       reads.params.add(p);
-      return { fn: (s) => s.p[p] as number, reads };
+      return { fn: (s) => s.p[p]!, reads };
     }
     const v = this.names.vars.get(name);
     if (v !== undefined) {
       reads.vars.add(v);
-      return { fn: (s) => s.v[v] as number, reads };
+      return { fn: (s) => s.v[v]!, reads };
     }
     const track = this.names.tracks.get(name);
     if (track !== undefined) {
@@ -172,11 +172,12 @@ export class Checker {
       this.fail(
         'forbidden_syntax',
         `the operator "${op}" is not allowed`,
-        owns(logical, fn) ? (logical[fn] as string) : 'allowed: + - * / ^ mod, == != < > <= >=, and or xor not, cond ? a : b',
+        (owns(logical, fn) ? logical[fn] : undefined) ?? 'allowed: + - * / ^ mod, == != < > <= >=, and or xor not, cond ? a : b',
       );
     }
-    if ((fn === 'equal' || fn === 'unequal') && args.length === 2) {
-      const test = stateTest(this, args[0] as MathNode, args[1] as MathNode, depth);
+    const [left, right] = args;
+    if ((fn === 'equal' || fn === 'unequal') && args.length === 2 && left && right) {
+      const test = stateTest(this, left, right, depth);
       if (test !== undefined) {
         if (fn === 'equal') return test;
         const f = test.fn;
@@ -252,10 +253,10 @@ export class Checker {
     const fns = parts.map((p) => p.fn);
     return {
       fn: (s) => {
-        let prev = (fns[0] as Compiled)(s);
+        let prev = fns[0]!(s);
         for (let i = 0; i < tests.length; i++) {
-          const next = (fns[i + 1] as Compiled)(s);
-          if (!(tests[i] as (x: number, y: number) => boolean)(prev, next)) return 0;
+          const next = fns[i + 1]!(s);
+          if (!tests[i]!(prev, next)) return 0;
           prev = next;
         }
         return 1;

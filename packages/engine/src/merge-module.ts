@@ -214,6 +214,6 @@ function renameExpression(expr: string | number, rename: Record<string, string>)
 function renameAssignments(a: Record<string, string | number> | undefined, rename: Record<string, string>) {
   if (a === undefined) return undefined;
   return Object.fromEntries(
-    Object.entries(a).map(([k, v]) => [Object.hasOwn(rename, k) ? (rename[k] as string) : k, renameExpression(v, rename)]),
+    Object.entries(a).map(([k, v]) => [(Object.hasOwn(rename, k) ? rename[k] : undefined) ?? k, renameExpression(v, rename)]),
   );
 }

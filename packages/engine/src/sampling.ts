@@ -3,6 +3,7 @@
  * sequences, Saltelli matrices and Morris trajectories. Every design is a pure function of its
  * arguments and a seed, so the same call gives the same points everywhere.
  */
+import { defined } from './defined.ts';
 import { GeoriskError, issue } from './errors.ts';
 import { TrialStream, trialSeed } from './rng.ts';
 
@@ -69,11 +70,13 @@ function directionNumbers(dim: number): Uint32Array {
     for (let k = 1; k <= BITS; k++) v[k] = (1 << (BITS - k)) >>> 0;
     return v;
   }
-  const [s, a, ...m] = (JOE_KUO[dim - 1] as string).split(' ').map(Number) as [number, number, ...number[]];
-  for (let k = 1; k <= Math.min(s, BITS); k++) v[k] = ((m[k - 1] as number) << (BITS - k)) >>> 0;
+  const [s, a, ...m] = defined(JOE_KUO[dim - 1], 'a Joe–Kuo row for each dimension past the first')
+    .split(' ')
+    .map(Number) as [number, number, ...number[]];
+  for (let k = 1; k <= Math.min(s, BITS); k++) v[k] = (m[k - 1]! << (BITS - k)) >>> 0;
   for (let k = s + 1; k <= BITS; k++) {
-    let x = ((v[k - s] as number) ^ ((v[k - s] as number) >>> s)) >>> 0;
-    for (let i = 1; i < s; i++) if ((a >>> (s - 1 - i)) & 1) x = (x ^ (v[k - i] as number)) >>> 0;
+    let x = (v[k - s]! ^ (v[k - s]! >>> s)) >>> 0;
+    for (let i = 1; i < s; i++) if ((a >>> (s - 1 - i)) & 1) x = (x ^ v[k - i]!) >>> 0;
     v[k] = x;
   }
   return v;
@@ -109,9 +112,9 @@ export function sobolPoints(n: number, dims: number, seed: number): Float64Array
         j >>>= 1;
         c++;
       }
-      for (let d = 0; d < dims; d++) x[d] = ((x[d] as number) ^ ((directions[d] as Uint32Array)[c] as number)) >>> 0;
+      for (let d = 0; d < dims; d++) x[d] = (x[d]! ^ directions[d]![c]!) >>> 0;
     }
-    for (let d = 0; d < dims; d++) out[i * dims + d] = ((((x[d] as number) ^ (shifts[d] as number)) >>> 0) + 0.5) / TWO_POW_32;
+    for (let d = 0; d < dims; d++) out[i * dims + d] = (((x[d]! ^ shifts[d]!) >>> 0) + 0.5) / TWO_POW_32;
   }
   return out;
 }
@@ -125,11 +128,11 @@ export function latinHypercube(n: number, dims: number, seed: number): Float64Ar
     for (let i = 0; i < n; i++) perm[i] = i;
     for (let i = n - 1; i > 0; i--) {
       const j = Math.floor(rng.uniform() * (i + 1));
-      const t = perm[i] as number;
-      perm[i] = perm[j] as number;
+      const t = perm[i]!;
+      perm[i] = perm[j]!;
       perm[j] = t;
     }
-    for (let i = 0; i < n; i++) out[i * dims + d] = ((perm[i] as number) + rng.uniform()) / n;
+    for (let i = 0; i < n; i++) out[i * dims + d] = (perm[i]! + rng.uniform()) / n;
   }
   return out;
 }
@@ -189,7 +192,7 @@ export function saltelliDesign(n: number, dims: number, seed: number): Float64Ar
       const at = (j * rows + r) * dims;
       for (let d = 0; d < dims; d++) {
         const fromB = r === rows - 1 || (r >= 1 && r - 1 === d);
-        out[at + d] = base[(fromB ? b : a) + d] as number;
+        out[at + d] = base[(fromB ? b : a) + d]!;
       }
     }
   }
@@ -219,16 +222,16 @@ export function morrisDesign(trajectories: number, dims: number, seed: number, l
     const order = Array.from({ length: dims }, (_, d) => d);
     for (let i = dims - 1; i > 0; i--) {
       const j = Math.floor(rng.uniform() * (i + 1));
-      [order[i], order[j]] = [order[j] as number, order[i] as number];
+      [order[i], order[j]] = [order[j]!, order[i]!];
     }
     const base = t * (dims + 1) * dims;
-    for (let d = 0; d < dims; d++) points[base + d] = x[d] as number;
+    points.set(x, base);
     const steps: { dim: number; delta: number }[] = [];
     order.forEach((dim, k) => {
-      const step = (x[dim] as number) + delta <= 1 + 1e-12 ? delta : -delta;
-      x[dim] = (x[dim] as number) + step;
+      const step = x[dim]! + delta <= 1 + 1e-12 ? delta : -delta;
+      x[dim] = x[dim]! + step;
       steps.push({ dim, delta: step });
-      for (let d = 0; d < dims; d++) points[base + (k + 1) * dims + d] = x[d] as number;
+      points.set(x, base + (k + 1) * dims);
     });
     moves.push(steps);
   }

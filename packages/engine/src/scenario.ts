@@ -2,6 +2,7 @@
  * From text to a checked scenario: read the document, check its shape with the zod schema, expand
  * included modules, then check every cross-reference and expression by building the model.
  */
+import { defined } from './defined.ts';
 import { GeoriskError, type Issue, issue } from './errors.ts';
 import { expandIncludes } from './expand-includes.ts';
 import { formatPath, locateIssues, readDocument } from './load-document.ts';
@@ -65,13 +66,13 @@ export function loadScenarioText(text: string, options: LoadOptions = {}): Loade
             const rest = i.path.slice(prefix.length);
             const full = `${formatPath(origin.path)}${rest}`;
             const [located] = locateIssues(origin.doc, [{ ...i, path: full }]);
-            return { ...(located as Issue), path: i.path };
+            return { ...defined(located, 'one located issue per issue'), path: i.path };
           }
           const cut = Math.max(prefix.lastIndexOf('.'), prefix.lastIndexOf('['));
           if (cut <= 0) break;
           prefix = prefix.slice(0, cut);
         }
-        return locateIssues(doc, [i])[0] as Issue;
+        return defined(locateIssues(doc, [i])[0], 'one located issue per issue');
       });
     },
   };

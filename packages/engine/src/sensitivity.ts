@@ -5,6 +5,7 @@
  * (a probability for 0/1 metrics), with the same trial streams at every point.
  */
 
+import { defined } from './defined.ts';
 import * as dm from './det-math.ts';
 import { normalQuantile } from './distributions.ts';
 import { GeoriskError, type Issue, issue } from './errors.ts';
@@ -167,7 +168,7 @@ export function planSensitivity(scenario: ScenarioDocument, options: Sensitivity
       const points: number[][] = [];
       // Point 0 leaves every parameter as the scenario has it; then each parameter alone at each end.
       // The defaults of the others are written out, so every point fixes the same parameters.
-      const defaults = params.map((p) => scenario.parameters[p.name]?.default as number);
+      const defaults = params.map((p) => defined(scenario.parameters[p.name], 'a varied parameter of the scenario').default);
       points.push(defaults);
       ends.forEach(([lo, hi], d) => {
         for (const v of [lo, hi]) {
@@ -226,20 +227,21 @@ function tornadoEnds(scenario: ScenarioDocument, p: ResolvedRange, percentiles: 
 export function analyseSensitivity(plan: SensitivityPlan, outputs: readonly (readonly number[])[]): SensitivityResult {
   const { sweep } = plan;
   const metrics: MetricSensitivity[] = sweep.metrics.map((metric, m) => {
-    const y = Float64Array.from(outputs, (row) => row[m] as number);
+    // A point without this metric reads as NaN, as a typed array stores a missing number.
+    const y = Float64Array.from(outputs, (row) => row[m] ?? Number.NaN);
     const result: MetricSensitivity = { metric, warnings: [] };
     if (plan.method === 'tornado') {
-      result.base = y[0] as number;
+      const output = (point: number) => defined(y[point], 'an output for each tornado point');
+      const value = (point: number, d: number) => defined(sweep.points[point]?.[d], 'a tornado point fixes every parameter');
+      result.base = output(0);
       result.tornado = sweep.params
         .map((p, d) => {
-          const outputLow = y[1 + 2 * d] as number;
-          const outputHigh = y[2 + 2 * d] as number;
-          const row = sweep.points[1 + 2 * d] as number[];
-          const rowHigh = sweep.points[2 + 2 * d] as number[];
+          const outputLow = output(1 + 2 * d);
+          const outputHigh = output(2 + 2 * d);
           return {
             param: p.name,
-            low: row[d] as number,
-            high: rowHigh[d] as number,
+            low: value(1 + 2 * d, d),
+            high: value(2 + 2 * d, d),
             outputLow,
             outputHigh,
             swing: Math.abs(outputHigh - outputLow),
@@ -249,7 +251,7 @@ export function analyseSensitivity(plan: SensitivityPlan, outputs: readonly (rea
     } else if (plan.method === 'morris') {
       const effects = morrisEffects(plan.morris as MorrisDesign, y, { resamples: plan.resamples, seed: sweep.seed });
       result.morris = sweep.params
-        .map((p, d) => ({ param: p.name, ...(effects[d] as Omit<MorrisEffect, 'param'>) }))
+        .map((p, d) => ({ param: p.name, ...defined(effects[d], 'Morris effects for each parameter') }))
         .sort((a, b) => b.muStar - a.muStar || a.param.localeCompare(b.param));
     } else {
       const indices = sobolIndices(y, plan.samples, sweep.params.length, { resamples: plan.resamples, seed: sweep.seed });
@@ -257,10 +259,10 @@ export function analyseSensitivity(plan: SensitivityPlan, outputs: readonly (rea
       result.sobol = sweep.params
         .map((p, d) => ({
           param: p.name,
-          first: indices.first[d] as number,
-          firstCi95: indices.firstCi95[d] as [number, number],
-          total: indices.total[d] as number,
-          totalCi95: indices.totalCi95[d] as [number, number],
+          first: sobolEstimate(indices.first, d),
+          firstCi95: sobolEstimate(indices.firstCi95, d),
+          total: sobolEstimate(indices.total, d),
+          totalCi95: sobolEstimate(indices.totalCi95, d),
         }))
         .sort((a, b) => b.total - a.total || a.param.localeCompare(b.param));
       if (!(indices.variance > 0)) {
@@ -322,6 +324,10 @@ export function sensitivity(
   return analyseSensitivity(plan, outputs);
 }
 
+function sobolEstimate<T>(estimates: readonly T[], d: number): T {
+  return defined(estimates[d], 'Sobol estimates for each parameter');
+}
+
 /** Percentile interval of bootstrap replicates. */
 function percentileInterval(values: Float64Array, level = 0.95): [number, number] {
   const sorted = Float64Array.from(values).sort();
@@ -330,7 +336,7 @@ function percentileInterval(values: Float64Array, level = 0.95): [number, number
     const pos = q * (n - 1);
     const i = Math.floor(pos);
     const f = pos - i;
-    return (sorted[i] as number) * (1 - f) + (sorted[Math.min(n - 1, i + 1)] as number) * f;
+    return sorted[i]! * (1 - f) + sorted[Math.min(n - 1, i + 1)]! * f;
   };
   return [at((1 - level) / 2), at(1 - (1 - level) / 2)];
 }
@@ -351,8 +357,8 @@ function jansen(y: Float64Array, rows: number[], dims: number): { variance: numb
   let sum = 0;
   let sumSq = 0;
   for (const j of rows) {
-    const a = y[j * width] as number;
-    const b = y[j * width + width - 1] as number;
+    const a = y[j * width]!;
+    const b = y[j * width + width - 1]!;
     sum += a + b;
     sumSq += a * a + b * b;
   }
@@ -364,9 +370,9 @@ function jansen(y: Float64Array, rows: number[], dims: number): { variance: numb
     let f = 0;
     let t = 0;
     for (const j of rows) {
-      const a = y[j * width] as number;
-      const b = y[j * width + width - 1] as number;
-      const ab = y[j * width + 1 + d] as number;
+      const a = y[j * width]!;
+      const b = y[j * width + width - 1]!;
+      const ab = y[j * width + 1 + d]!;
       f += (b - ab) * (b - ab);
       t += (a - ab) * (a - ab);
     }
@@ -400,8 +406,8 @@ export function sobolIndices(
     for (let j = 0; j < n; j++) rows[j] = Math.floor(rng.uniform() * n);
     const est = jansen(y, rows, dims);
     for (let d = 0; d < dims; d++) {
-      (firstBoot[d] as Float64Array)[r] = est.first[d] as number;
-      (totalBoot[d] as Float64Array)[r] = est.total[d] as number;
+      firstBoot[d]![r] = est.first[d]!;
+      totalBoot[d]![r] = est.total[d]!;
     }
   }
   const ok = point.variance > 0;
@@ -426,9 +432,9 @@ export function morrisEffects(
   const effects = Array.from({ length: dims }, () => new Float64Array(trajectories));
   design.moves.forEach((steps, t) => {
     steps.forEach(({ dim, delta }, k) => {
-      const before = y[t * (dims + 1) + k] as number;
-      const after = y[t * (dims + 1) + k + 1] as number;
-      (effects[dim] as Float64Array)[t] = (after - before) / delta;
+      const before = y[t * (dims + 1) + k]!;
+      const after = y[t * (dims + 1) + k + 1]!;
+      effects[dim]![t] = (after - before) / delta;
     });
   });
   const resamples = options.resamples ?? DEFAULT_RESAMPLES;
@@ -448,7 +454,7 @@ export function morrisEffects(
     let ss = 0;
     for (const x of e) ss += (x - mu) * (x - mu);
     const sigma = trajectories > 1 ? Math.sqrt(ss / (trajectories - 1)) : 0;
-    const boot = Float64Array.from(picks, (pick) => pick.reduce((s, t) => s + Math.abs(e[t] as number), 0) / trajectories);
+    const boot = Float64Array.from(picks, (pick) => pick.reduce((s, t) => s + Math.abs(e[t]!), 0) / trajectories);
     return { muStar, muStarCi95: percentileInterval(boot), mu, sigma };
   });
 }

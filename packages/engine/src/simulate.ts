@@ -20,8 +20,8 @@ import type { Assignment, CompiledTransition, EventModel, Model, TrackModel } fr
 import { TrialStream, trialSeed } from './rng.ts';
 import { emptySummary, type RunSummary } from './run-summary.ts';
 import type { Distribution } from './scenario-schema.ts';
-import { addValue, type MetricAccumulator } from './summarize.ts';
-import { type BulkAmount, MAX_TABLE_ROWS, newEvalState, planTrials } from './trial-plan.ts';
+import { addValue } from './summarize.ts';
+import { type BulkAmount, MAX_TABLE_ROWS, newEvalState, planTrials, type TimedEvent } from './trial-plan.ts';
 
 export { emptySummary, mergeSummaries, type RunSummary } from './run-summary.ts';
 
@@ -70,7 +70,7 @@ class TrialRunner {
   private readonly fired: Uint8Array;
   private readonly flowScratch: Float64Array;
   private readonly chosen: (CompiledTransition | undefined)[];
-  private readonly timed: EventModel[];
+  private readonly timed: TimedEvent[];
   private readonly conditional: EventModel[];
   private readonly rows: (Row | undefined)[][];
   private readonly rowScratch: Row[];
@@ -169,7 +169,7 @@ class TrialRunner {
     this.rng.reseed(trialSeed(seed, trial, 0));
     this.startParams(seed, trial);
     const initial = model.vars.initial;
-    for (let j = 0; j < initial.length; j++) s.v[j] = initial[j] as number;
+    for (let j = 0; j < initial.length; j++) s.v[j] = initial[j]!;
     for (let j = 0; j < s.ever.length; j++) {
       s.ever[j] = 0;
       s.first[j] = Number.NaN;
@@ -179,7 +179,7 @@ class TrialRunner {
     s.t = 0;
     const tracks = model.tracks;
     for (let i = 0; i < tracks.length; i++) {
-      s.k[i] = (tracks[i] as TrackModel).initial;
+      s.k[i] = tracks[i]!.initial;
       this.enteredAt[i] = 0;
     }
     // Events at t = 0 apply to the initial state before anything is recorded.
@@ -188,9 +188,9 @@ class TrialRunner {
     this.jointIndex = 0;
     const firstWidth = this.steps + 1;
     for (let i = 0; i < tracks.length; i++) {
-      const state = s.k[i] as number;
-      this.jointIndex += state * (this.strides[i] as number);
-      const slot = (this.slotsPerTrack[i] as number) + state;
+      const state = s.k[i]!;
+      this.jointIndex += state * this.strides[i]!;
+      const slot = this.slotsPerTrack[i]! + state;
       s.ever[slot] = 1;
       summary.ever[slot]!++;
       s.first[slot] = 0;
@@ -200,7 +200,7 @@ class TrialRunner {
     let m = 0;
     const n = this.steps;
     while (m < n) {
-      const barrier = this.nextTimed < this.timed.length ? (this.timed[this.nextTimed]?.atStep as number) : n;
+      const barrier = this.nextTimed < this.timed.length ? this.timed[this.nextTimed]!.atStep : n;
       if (this.canSkip && (this.allStatic || this.jointStateIsStatic())) {
         const joint = this.jointRow();
         const logQ = joint.logQ;
@@ -243,7 +243,7 @@ class TrialRunner {
     this.paramsChanged = false;
     if (this.uncertain.length > 0) {
       this.paramRng.reseed(trialSeed(seed, trial, 1));
-      for (const i of this.uncertain) s.p[i] = drawDistribution(this.paramRng, model.params.uncertainty[i] as Distribution);
+      for (const i of this.uncertain) s.p[i] = drawDistribution(this.paramRng, model.params.uncertainty[i]!);
     }
     this.checkTableParams();
   }
@@ -262,28 +262,28 @@ class TrialRunner {
 
   private jointStateIsStatic(): boolean {
     const { model, s } = this;
-    for (const t of model.tracks) if (t.dynamic[s.k[t.index] as number]) return false;
+    for (const t of model.tracks) if (t.dynamic[s.k[t.index]!]) return false;
     return true;
   }
 
   /** The step rule of a track in its current state, from the table or computed now. */
   private row(t: TrackModel): Row {
     const s = this.s;
-    const state = s.k[t.index] as number;
-    const table = this.rows[t.index] as (Row | undefined)[];
+    const state = s.k[t.index]!;
+    const table = this.rows[t.index]!;
     if (table.length === 0 || t.dynamic[state]) {
-      const scratch = this.rowScratch[t.index] as Row;
-      fillRow(scratch, t.outgoing[state] as CompiledTransition[], s, this.dt);
+      const scratch = this.rowScratch[t.index]!;
+      fillRow(scratch, t.outgoing[state]!, s, this.dt);
       return scratch;
     }
     let index = state;
     const deps = t.dependsOn;
-    const radix = this.radix[t.index] as Int32Array;
-    for (let j = 0; j < deps.length; j++) index = index * (radix[j] as number) + (s.k[deps[j] as number] as number);
+    const radix = this.radix[t.index]!;
+    for (let j = 0; j < deps.length; j++) index = index * radix[j]! + s.k[deps[j]!]!;
     let row = table[index];
     if (row === undefined || row.generation !== this.generation) {
-      row ??= newRow((t.outgoing[state] as CompiledTransition[]).length);
-      fillRow(row, t.outgoing[state] as CompiledTransition[], s, this.dt);
+      row ??= newRow(t.outgoing[state]!.length);
+      fillRow(row, t.outgoing[state]!, s, this.dt);
       row.generation = this.generation;
       table[index] = row;
     }
@@ -298,15 +298,15 @@ class TrialRunner {
     for (let i = 0; i < flows.length; i++) {
       const kind = joint.flowKind[i];
       if (kind === FLOW_OFF) continue;
-      const x = joint.flowValue[i] as number;
-      const variable = (flows[i] as (typeof flows)[number]).variable;
+      const x = joint.flowValue[i]!;
+      const variable = flows[i]!.variable;
       if (kind === FLOW_CONSTANT) s.v[variable]! += count * x;
       else if (kind === FLOW_POISSON) {
         // Poisson amounts into a variable nothing reads before the end add their means instead:
         // a sum of independent Poisson draws is one Poisson draw of the summed mean.
         if (this.deferred[variable]) this.pendingMean[variable]! += count * x;
         else s.v[variable]! += dist.poisson(this.rng, count * x);
-      } else s.v[variable]! += (this.bulk[i] as BulkAmount)(s, count);
+      } else s.v[variable]! += this.bulk[i]!(s, count);
     }
   }
 
@@ -328,7 +328,7 @@ class TrialRunner {
     joint ??= newJointRow(tracks.length, model.flows.length);
     let logQ = 0;
     for (let i = 0; i < tracks.length; i++) {
-      const row = this.row(tracks[i] as TrackModel);
+      const row = this.row(tracks[i]!);
       // Rows computed on the fly live in scratch space, so the joint row keeps its own copy.
       const own = joint.rows[i] ?? newRow(row.options.length);
       copyRow(row, own);
@@ -341,7 +341,7 @@ class TrialRunner {
     // Conditional move probabilities for the moving step (see movingStep).
     let laterStay = 0;
     for (let i = tracks.length - 1; i >= 0; i--) {
-      const row = joint.rows[i] as Row;
+      const row = joint.rows[i]!;
       const stayFromHere = laterStay + row.logStay;
       joint.condLeave[i] = row.leave <= 0 ? 0 : laterStay === 0 ? 1 : Math.min(1, row.leave / -dm.expm1(stayFromHere));
       laterStay = stayFromHere;
@@ -356,7 +356,7 @@ class TrialRunner {
         joint.flowKind[i] = FLOW_CONSTANT;
         joint.flowValue[i] = amount.constant;
       } else if (amount.sampler?.name === 'poisson' && !amount.sampler.argsRandom) {
-        const mean = (amount.sampler.args[0] as (s: EvalState) => number)(s);
+        const mean = amount.sampler.args[0]!(s);
         if (!(mean >= 0 && mean < Number.POSITIVE_INFINITY)) {
           throw new GeoriskError([issue('runtime_value', f.path, `poisson mean must be finite and >= 0, got ${mean}`)]);
         }
@@ -382,12 +382,12 @@ class TrialRunner {
     const flows = model.flows;
     // 1–2. Flows read the state at the start of the step.
     for (let f = 0; f < flows.length; f++) {
-      const flow = flows[f] as (typeof flows)[number];
+      const flow = flows[f]!;
       this.flowScratch[f] = flow.when !== undefined && !flow.when.fn(s) ? 0 : flow.amount.fn(s);
     }
     // 3. Each track draws its move independently.
     for (let i = 0; i < tracks.length; i++) {
-      const row = this.row(tracks[i] as TrackModel);
+      const row = this.row(tracks[i]!);
       this.chosen[i] = row.leave > 0 ? this.drawMove(row, row.leave) : undefined;
     }
     this.commitStep(m, true, summary);
@@ -405,26 +405,26 @@ class TrialRunner {
       const u = this.rng.uniform();
       const lastPattern = joint.patternCount - 1;
       let k = 0;
-      while (k < lastPattern && u >= (cum[k] as number)) k++;
-      const below = k > 0 ? (cum[k - 1] as number) : 0;
+      while (k < lastPattern && u >= cum[k]!) k++;
+      const below = k > 0 ? cum[k - 1]! : 0;
       // The last pattern takes whatever rounding leaves, up to 1.
-      const above = k === lastPattern ? 1 : (cum[k] as number);
+      const above = k === lastPattern ? 1 : cum[k]!;
       // In [0, 1); should rounding give 1, the searches below simply pick the last option.
       let v = (u - below) / (above - below);
-      const mask = joint.patterns[k] as number;
+      const mask = joint.patterns[k]!;
       for (let i = 0; i < tracks.length; i++) {
         if ((mask & (1 << i)) === 0) {
           this.chosen[i] = undefined;
           continue;
         }
-        const row = joint.rows[i] as Row;
+        const row = joint.rows[i]!;
         const options = row.cumulative;
         const last = row.options.length - 1;
         let j = 0;
-        while (j < last && v >= (options[j] as number)) j++;
+        while (j < last && v >= options[j]!) j++;
         this.chosen[i] = row.options[j];
-        const from = j > 0 ? (options[j - 1] as number) : 0;
-        const to = j < last ? (options[j] as number) : 1;
+        const from = j > 0 ? options[j - 1]! : 0;
+        const to = j < last ? options[j]! : 1;
         v = (v - from) / (to - from);
       }
     } else {
@@ -434,7 +434,7 @@ class TrialRunner {
       const { s } = this;
       const flows = this.model.flows;
       for (let f = 0; f < flows.length; f++) {
-        const flow = flows[f] as (typeof flows)[number];
+        const flow = flows[f]!;
         this.flowScratch[f] = flow.when !== undefined && !flow.when.fn(s) ? 0 : flow.amount.fn(s);
       }
     }
@@ -445,8 +445,8 @@ class TrialRunner {
   private sequentialMoves(joint: JointRow): void {
     let moved = false;
     for (let i = 0; i < this.model.tracks.length; i++) {
-      const row = joint.rows[i] as Row;
-      const p = moved ? row.leave : (joint.condLeave[i] as number);
+      const row = joint.rows[i]!;
+      const p = moved ? row.leave : joint.condLeave[i]!;
       const tr = p > 0 ? this.drawMove(row, p) : undefined;
       this.chosen[i] = tr;
       if (tr !== undefined) moved = true;
@@ -461,7 +461,7 @@ class TrialRunner {
     const cum = row.cumulative;
     const last = row.options.length - 1;
     let j = 0;
-    while (j < last && v >= (cum[j] as number)) j++;
+    while (j < last && v >= cum[j]!) j++;
     return row.options[j];
   }
 
@@ -472,11 +472,10 @@ class TrialRunner {
     const flows = model.flows;
     // Amounts of transition effects also read the start of the step.
     const pending = this.hasEffects ? this.evaluateEffects() : undefined;
-    if (addFlows)
-      for (let f = 0; f < flows.length; f++) s.v[(flows[f] as (typeof flows)[number]).variable]! += this.flowScratch[f] as number;
+    if (addFlows) for (let f = 0; f < flows.length; f++) s.v[flows[f]!.variable]! += this.flowScratch[f]!;
     if (pending) for (const [kind, slot, value] of pending) applyAssignment(s, kind, slot, value);
     for (let i = 0; i < tracks.length; i++) {
-      const state = s.k[i] as number;
+      const state = s.k[i]!;
       this.startStates[i] = state;
       const tr = this.chosen[i];
       if (tr !== undefined) s.k[i] = tr.to;
@@ -498,7 +497,7 @@ class TrialRunner {
   /** Timed events at time index m, in declaration order, then condition events that now hold. */
   private applyDueEvents(m: number): void {
     const timed = this.timed;
-    while (this.nextTimed < timed.length && timed[this.nextTimed]?.atStep === m) this.applyEvent(timed[this.nextTimed++] as EventModel);
+    while (this.nextTimed < timed.length && timed[this.nextTimed]?.atStep === m) this.applyEvent(timed[this.nextTimed++]!);
     this.applyConditionalEvents();
   }
 
@@ -518,10 +517,10 @@ class TrialRunner {
     const values = [...e.set.map((a) => a.value.fn(s)), ...e.add.map((a) => a.value.fn(s))];
     let paramsChanged = false;
     e.set.forEach((a, i) => {
-      applyAssignment(s, 'set', a, values[i] as number);
+      applyAssignment(s, 'set', a, values[i]!);
       if (a.target.kind === 'param') paramsChanged = true;
     });
-    e.add.forEach((a, i) => applyAssignment(s, 'add', a, values[e.set.length + i] as number));
+    e.add.forEach((a, i) => applyAssignment(s, 'add', a, values[e.set.length + i]!));
     for (const f of e.force) s.k[f.track] = f.state;
     if (paramsChanged) {
       this.paramsChanged = true;
@@ -532,7 +531,7 @@ class TrialRunner {
   private applyConditionalEvents(): void {
     const events = this.conditional;
     for (let i = 0; i < events.length; i++) {
-      const e = events[i] as EventModel;
+      const e = events[i]!;
       if (this.fired[e.index] || !(e.when as CompiledExpression).fn(this.s)) continue;
       this.fired[e.index] = 1;
       this.applyEvent(e);
@@ -544,12 +543,12 @@ class TrialRunner {
     const { model, s } = this;
     const width = this.steps + 2;
     for (let i = 0; i < model.tracks.length; i++) {
-      const before = this.startStates[i] as number;
-      const now = s.k[i] as number;
+      const before = this.startStates[i]!;
+      const now = s.k[i]!;
       if (before === now) continue;
-      this.jointIndex += (now - before) * (this.strides[i] as number);
-      const offset = this.slotsPerTrack[i] as number;
-      const from = this.enteredAt[i] as number;
+      this.jointIndex += (now - before) * this.strides[i]!;
+      const offset = this.slotsPerTrack[i]!;
+      const from = this.enteredAt[i]!;
       const oldSlot = offset + before;
       summary.occupancy[oldSlot * width + from]!++;
       summary.occupancy[oldSlot * width + m]!--;
@@ -570,14 +569,14 @@ class TrialRunner {
     const pending = this.pendingMean;
     for (let i = 0; i < pending.length; i++) {
       if (pending[i] === 0) continue;
-      s.v[i]! += dist.poisson(this.rng, pending[i] as number);
+      s.v[i]! += dist.poisson(this.rng, pending[i]!);
       pending[i] = 0;
     }
     const n = this.steps;
     const width = n + 2;
     for (let i = 0; i < model.tracks.length; i++) {
-      const slot = (this.slotsPerTrack[i] as number) + (s.k[i] as number);
-      const from = this.enteredAt[i] as number;
+      const slot = this.slotsPerTrack[i]! + s.k[i]!;
+      const from = this.enteredAt[i]!;
       summary.occupancy[slot * width + from]!++;
       summary.occupancy[slot * width + n + 1]!--;
       s.timeIn[slot]! += (n - from) * this.dt;
@@ -586,12 +585,12 @@ class TrialRunner {
     s.t = model.horizon;
     const metrics = model.metrics;
     for (let j = 0; j < metrics.length; j++) {
-      const metric = metrics[j] as (typeof metrics)[number];
-      const acc = summary.metrics[j] as MetricAccumulator;
+      const metric = metrics[j]!;
+      const acc = summary.metrics[j]!;
       const firstOf = metric.expr.firstOf;
       if (firstOf !== undefined) {
-        const slot = (this.slotsPerTrack[firstOf.track] as number) + firstOf.state;
-        if (Number.isNaN(s.first[slot] as number)) acc.censored++;
+        const slot = this.slotsPerTrack[firstOf.track]! + firstOf.state;
+        if (Number.isNaN(s.first[slot]!)) acc.censored++;
       }
       addValue(acc, metric.expr.fn(s));
     }

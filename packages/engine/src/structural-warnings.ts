@@ -9,8 +9,7 @@ export function structuralWarnings(tracks: TrackModel[], events: EventModel[]): 
     const reach = new Set<number>([t.initial]);
     for (const e of events) for (const f of e.force) if (f.track === t.index) reach.add(f.state);
     const queue = [...reach];
-    while (queue.length > 0) {
-      const s = queue.pop() as number;
+    for (let s = queue.pop(); s !== undefined; s = queue.pop()) {
       for (const tr of t.outgoing[s] ?? []) {
         if (tr.value.constant === 0) continue;
         if (!reach.has(tr.to)) {

@@ -7,6 +7,7 @@
  */
 
 import { type Chunk, planChunks, SWEEP_CHUNK_TRIALS } from './chunks/plan-chunks.ts';
+import { defined } from './defined.ts';
 import { GeoriskError, type Issue, issue, suggestion } from './errors.ts';
 import { contentHash } from './hash.ts';
 import { buildModel, type Model, type Overrides } from './model.ts';
@@ -164,7 +165,7 @@ export function scaleUnitPoints(unit: Float64Array, ranges: ResolvedRange[]): nu
   const n = unit.length / dims;
   const out: number[][] = [];
   for (let i = 0; i < n; i++) {
-    out.push(ranges.map((r, d) => r.lo + (r.hi - r.lo) * (unit[i * dims + d] as number)));
+    out.push(ranges.map((r, d) => r.lo + (r.hi - r.lo) * unit[i * dims + d]!));
   }
   return out;
 }
@@ -279,14 +280,18 @@ export function chooseMetrics(model: Model, wanted: string[] | undefined): strin
 export function overridesOf(params: readonly ResolvedRange[], values: readonly number[]): Overrides {
   const out: Overrides = {};
   params.forEach((p, d) => {
-    out[p.name] = values[d] as number;
+    out[p.name] = defined(values[d], 'a value for each varied parameter');
   });
   return out;
 }
 
+function planPoint(plan: SweepPlan, index: number): number[] {
+  return defined(plan.points[index], 'a sweep point index within its plan');
+}
+
 /** The overrides of point `index` of a plan. */
 export function pointOverrides(plan: SweepPlan, index: number): Overrides {
-  return overridesOf(plan.params, plan.points[index] as number[]);
+  return overridesOf(plan.params, planPoint(plan, index));
 }
 
 /**
@@ -343,6 +348,10 @@ function firstPassageFlags(plan: SweepPlan): boolean[] {
 
 const flagCache = new WeakMap<SweepPlan, boolean[]>();
 
+function summaryMetric(summary: RunSummary, i: number): RunSummary['metrics'][number] {
+  return defined(summary.metrics[i], 'a summary holds every metric of its plan');
+}
+
 /** The numbers of one row, in column order. */
 export function sweepRow(plan: SweepPlan, index: number, summary: RunSummary): number[] {
   let flags = flagCache.get(plan);
@@ -350,10 +359,10 @@ export function sweepRow(plan: SweepPlan, index: number, summary: RunSummary): n
     flags = firstPassageFlags(plan);
     flagCache.set(plan, flags);
   }
-  const row = [index, ...(plan.points[index] as number[])];
+  const row = [index, ...planPoint(plan, index)];
   const indexes = metricIndexes(plan, summary);
   for (const i of indexes) {
-    const s = summarizeMetric(summary.metrics[i] as RunSummary['metrics'][number], flags[i] === true);
+    const s = summarizeMetric(summaryMetric(summary, i), flags[i] === true);
     const [lo, hi] = s.probability ? s.probability.ci95 : s.ci95;
     row.push(s.mean, s.se, lo, hi, ...plan.quantiles.map((q) => s.quantiles[q]));
   }
@@ -364,7 +373,7 @@ export function sweepRow(plan: SweepPlan, index: number, summary: RunSummary): n
 export function pointMeans(plan: SweepPlan, summary: RunSummary): number[] {
   const indexes = metricIndexes(plan, summary);
   return indexes.map((i) => {
-    const s = summarizeMetric(summary.metrics[i] as RunSummary['metrics'][number], false);
+    const s = summarizeMetric(summaryMetric(summary, i), false);
     return s.mean;
   });
 }
@@ -391,8 +400,8 @@ export function formatSweepRow(plan: SweepPlan, row: readonly number[], format: 
   if (format === 'csv') return `${row.map(numberText).join(',')}\n`;
   const obj: Record<string, number | null> = {};
   plan.columns.forEach((c, i) => {
-    const x = row[i] as number;
-    obj[c] = Number.isFinite(x) ? x : null;
+    const x = row[i];
+    obj[c] = x !== undefined && Number.isFinite(x) ? x : null;
   });
   return `${JSON.stringify(obj)}\n`;
 }

@@ -3,6 +3,7 @@
  * sizes, joint-state strides, which shortcuts apply (skipping, deferred variables, folded flows)
  * and the bulk sums of flow amounts.
  */
+import { defined } from './defined.ts';
 import * as dist from './distributions.ts';
 import { GeoriskError, issue } from './errors.ts';
 import type { CompiledExpression, EvalState } from './expression.ts';
@@ -12,10 +13,13 @@ import type { TrialStream } from './rng.ts';
 /** Rows of a precomputed transition table at most; larger tracks evaluate rates on each move. */
 export const MAX_TABLE_ROWS = 1 << 16;
 
+/** An event that applies at a fixed step. */
+export type TimedEvent = EventModel & { atStep: number };
+
 /** The constant plan of a model's trials (see `TrialRunner`'s fields of the same names). */
 export interface TrialPlan {
   /** Timed events by step, and condition events. */
-  timed: EventModel[];
+  timed: TimedEvent[];
   conditional: EventModel[];
   /** Per track: rows of its transition table (0 when too large to tabulate). */
   tableSizes: number[];
@@ -40,13 +44,13 @@ export interface TrialPlan {
 
 /** Derives the constant plan of a model's trials. */
 export function planTrials(model: Model, stepOnly: boolean): TrialPlan {
-  const timed = model.events.filter((e) => e.atStep !== undefined).sort((a, b) => (a.atStep as number) - (b.atStep as number));
+  const timed = model.events.filter((e): e is TimedEvent => e.atStep !== undefined).sort((a, b) => a.atStep - b.atStep);
   const conditional = model.events.filter((e) => e.atStep === undefined);
   const strides = new Int32Array(model.tracks.length);
-  for (let i = model.tracks.length - 1, w = 1; i >= 0; i--) {
+  model.tracks.reduceRight((w, t, i) => {
     strides[i] = w;
-    w *= (model.tracks[i] as TrackModel).states.length;
-  }
+    return w * t.states.length;
+  }, 1);
   return {
     timed,
     conditional,
@@ -55,7 +59,9 @@ export function planTrials(model: Model, stepOnly: boolean): TrialPlan {
     canSkip: model.skippable && !stepOnly,
     uncertain: model.params.uncertainty.flatMap((d, i) => (d === undefined ? [] : [i])),
     bulk: model.flows.map((f) => makeBulkAmount(f.amount)),
-    radix: model.tracks.map((t) => Int32Array.from(t.dependsOn, (d) => (model.tracks[d] as TrackModel).states.length)),
+    radix: model.tracks.map((t) =>
+      Int32Array.from(t.dependsOn, (d) => defined(model.tracks[d], 'a track depends on tracks of the model').states.length),
+    ),
     strides,
     jointStates: model.tracks.reduce((n, t) => n * t.states.length, 1),
     eventsAtStart: conditional.length > 0 || timed.some((e) => e.atStep === 0),
@@ -140,7 +146,7 @@ export function makeBulkAmount(amount: CompiledExpression): BulkAmount {
       ]);
     };
     if (name === 'poisson') {
-      const mean = args[0] as (s: EvalState) => number;
+      const mean = defined(args[0], 'a poisson sampler has one argument');
       return (s, count) => {
         const m = mean(s);
         const y = dist.poisson(s.rng, count * m);
@@ -149,7 +155,7 @@ export function makeBulkAmount(amount: CompiledExpression): BulkAmount {
     }
     const values = args.map(() => 0);
     return (s, count) => {
-      for (let j = 0; j < args.length; j++) values[j] = (args[j] as (s: EvalState) => number)(s);
+      for (let j = 0; j < args.length; j++) values[j] = args[j]!(s);
       const summed = dist.sumOfIid(name, values, count);
       if (summed === undefined) {
         let total = 0;

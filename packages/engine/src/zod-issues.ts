@@ -106,7 +106,7 @@ const TYPE_WORDS: Record<string, string> = {
 };
 
 function typeWords(types: readonly string[]): string {
-  const words = types.map((t) => (Object.hasOwn(TYPE_WORDS, t) ? (TYPE_WORDS[t] as string) : t));
+  const words = types.map((t) => (Object.hasOwn(TYPE_WORDS, t) ? TYPE_WORDS[t] : undefined) ?? t);
   return words.length === 0 ? 'another value' : words.join(' or ');
 }
 
@@ -260,8 +260,8 @@ function knownKeysHint(key: string, path: (string | number)[], mapping?: unknown
 function splitText(mapping: Record<string, unknown>, key: string, allowed: readonly string[]): [string, string] | undefined {
   const names = Object.keys(mapping);
   const piece = (i: number) => {
-    const k = names[i] as string;
-    return mapping[k] === null && !allowed.includes(k);
+    const k = names[i];
+    return k !== undefined && mapping[k] === null && !allowed.includes(k);
   };
   const at = names.indexOf(key);
   let start = at - 1;

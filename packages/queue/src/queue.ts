@@ -408,11 +408,16 @@ export async function runPointsOnQueue(plan: SweepPlan, options: QueuePointOptio
     }
   };
 
+  const chunkAt = (index: number): Chunk => {
+    const chunk = chunks[index];
+    if (chunk === undefined) throw new Error(`internal: chunk ${index} of a plan of ${chunks.length}`);
+    return chunk;
+  };
   const jobData = (slot: Slot): ChunkJob => ({
     sweep: plan.fingerprint,
     point: slot.point,
     chunkIndex: slot.chunkIndex,
-    chunk: chunks[slot.chunkIndex] as Chunk,
+    chunk: chunkAt(slot.chunkIndex),
     overrides: pointOverrides(plan, slot.point),
     seed: plan.seed,
     engine,
@@ -434,8 +439,8 @@ export async function runPointsOnQueue(plan: SweepPlan, options: QueuePointOptio
     while (nextToEnqueue < plan.points.length && slots.size + batch.length + chunks.length <= Math.max(QUEUE_WINDOW, chunks.length)) {
       const point = nextToEnqueue++;
       parts.set(point, new Array(chunks.length).fill(undefined));
-      for (let c = 0; c < chunks.length; c++) {
-        const id = chunkJobId(plan.fingerprint, point, chunks[c] as Chunk);
+      for (const [c, chunk] of chunks.entries()) {
+        const id = chunkJobId(plan.fingerprint, point, chunk);
         const slot = { point, chunkIndex: c };
         slots.set(id, slot);
         batch.push({ name: 'chunk', data: jobData(slot), opts: jobOptions(id) });
@@ -460,7 +465,7 @@ export async function runPointsOnQueue(plan: SweepPlan, options: QueuePointOptio
         throw error;
       }
       // The row is written: its chunks are no longer needed in Redis.
-      await Promise.all(done.map((_, c) => queue.remove(chunkJobId(plan.fingerprint, nextToEmit, chunks[c] as Chunk)).catch(() => 0)));
+      await Promise.all(chunks.map((chunk) => queue.remove(chunkJobId(plan.fingerprint, nextToEmit, chunk)).catch(() => 0)));
       nextToEmit++;
     }
   };

@@ -74,7 +74,8 @@ function trackGroup(
 /** The picked metric's distribution over the last run's trials. */
 function histogramGroup(picks: ChartPicks, r: RunResult | undefined, redraw: () => void): ChartGroup {
   if (!r) return { elements: [], charts: [] };
-  const names = histogramMetrics(r.metrics as Record<string, MetricView>);
+  const metrics = r.metrics as Record<string, MetricView>;
+  const names = histogramMetrics(metrics);
   const first = names[0];
   if (first === undefined) return { elements: [], charts: [] };
   if (picks.metric === undefined || !names.includes(picks.metric)) picks.metric = first;
@@ -83,7 +84,8 @@ function histogramGroup(picks: ChartPicks, r: RunResult | undefined, redraw: () 
     picks.metric = value;
     redraw();
   });
-  const m = r.metrics[metric] as MetricView;
+  const m = metrics[metric];
+  if (m === undefined) throw new Error(`internal: histogramMetrics offered "${metric}", which the run lacks`);
   const hist = histogramChart(metric, m, histogramSummary(metric, m));
   return { elements: [pick, hist.figure], charts: [hist] };
 }

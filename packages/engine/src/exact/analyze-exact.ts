@@ -11,6 +11,7 @@
  * the same chain with the mass that enters the state removed as it enters.
  */
 
+import { defined } from '../defined.ts';
 import { GeoriskError } from '../errors.ts';
 import { buildModel, type Model, type Overrides } from '../model.ts';
 import { scenarioHash } from '../results.ts';
@@ -88,14 +89,15 @@ function trackResults(model: Model, base: BaseRun): Record<string, ExactTrack> {
   for (const t of model.tracks) {
     const out: ExactTrack = { states: [...t.states], final: {}, ever: {}, occupancy: {}, firstPassage: {} };
     t.states.forEach((name, s) => {
-      const occupancy = base.occupancy[t.stateOffset + s] as Float64Array;
+      const occupancy = defined(base.occupancy[t.stateOffset + s], 'an occupancy for each track state');
       out.occupancy[name] = Array.from(occupancy);
-      out.final[name] = clampProbability(occupancy[model.steps] as number);
+      out.final[name] = clampProbability(defined(occupancy[model.steps], 'an occupancy for each step'));
       const pmf = base.firstPmf.get(t.stateOffset + s);
       if (pmf === undefined) return;
       const cumulative: number[] = [];
       let reached = 0;
-      for (let k = 0; k <= model.steps; k++) cumulative.push((reached += pmf[k] as number));
+      // One probability per step 0…steps.
+      for (const p of pmf) cumulative.push((reached += p));
       reached = clampProbability(reached);
       out.ever[name] = reached;
       out.firstPassage[name] = { reached, censored: 1 - reached, cumulative };

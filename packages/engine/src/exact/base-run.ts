@@ -44,7 +44,7 @@ export function propagate(solver: ExactSolver, taboos: Taboo[] = []): Propagatio
   const tracks = joint.space.tracks;
   // The (track, state) slots of each joint state, looked up once instead of decoded every step;
   // and bit v set where the joint state lies inside taboo v.
-  const slotsOf = tracks.map((t) => joint.marks(() => t.stateOffset + (joint.s.k[t.index] as number)));
+  const slotsOf = tracks.map((t) => joint.marks(() => t.stateOffset + joint.s.k[t.index]!));
   const insideOf =
     riding.length === 0
       ? undefined
@@ -53,20 +53,20 @@ export function propagate(solver: ExactSolver, taboos: Taboo[] = []): Propagatio
   const record = (m: number) => {
     const { cur } = pair;
     for (let a = 0; a < cur.count; a++) {
-      const index = cur.support[a] as number;
+      const index = cur.support[a]!;
       const at = index * k;
-      const p = cur.p[at] as number;
+      const p = cur.p[at]!;
       if (p === 0) continue;
       for (const slotOf of slotsOf) {
-        const slot = slotOf[index] as number;
-        (occupancy[slot] as Float64Array)[m]! += p;
+        const slot = slotOf[index]!;
+        occupancy[slot]![m]! += p;
         if (m < n) timeIn[slot]! += p * model.dt;
       }
-      const bits = insideOf === undefined ? 0 : (insideOf[index] as number);
+      const bits = insideOf === undefined ? 0 : insideOf[index]!;
       if (bits === 0) continue;
       for (let v = 0; v < riding.length; v++) {
         if ((bits & (1 << v)) === 0) continue;
-        (pmfs[v] as Float64Array)[m]! += cur.p[at + 1 + v] as number;
+        pmfs[v]![m]! += cur.p[at + 1 + v]!;
         cur.p[at + 1 + v] = 0;
       }
     }
@@ -85,7 +85,7 @@ export function propagate(solver: ExactSolver, taboos: Taboo[] = []): Propagatio
   const firstPmf =
     riding.length === open.length
       ? taboos.map((_, i) => {
-          if (!certain[i]) return pmfs[next++] as Float64Array;
+          if (!certain[i]) return pmfs[next++]!;
           const entered = new Float64Array(n + 1);
           entered[0] = 1;
           return entered;

@@ -44,7 +44,7 @@ export class Block {
   /** Empties the block (only the entries in use are cleared). */
   clear(): void {
     for (let a = 0; a < this.count; a++) {
-      const i = this.support[a] as number;
+      const i = this.support[a]!;
       this.listed[i] = 0;
       const at = i * this.k;
       for (let v = 0; v < this.k; v++) this.p[at + v] = 0;
@@ -56,8 +56,8 @@ export class Block {
   distribution(v: number): Map<number, number> {
     const out = new Map<number, number>();
     for (let a = 0; a < this.count; a++) {
-      const i = this.support[a] as number;
-      const p = this.p[i * this.k + v] as number;
+      const i = this.support[a]!;
+      const p = this.p[i * this.k + v]!;
       if (p > 0) out.set(i, p);
     }
     return out;
@@ -87,11 +87,11 @@ export class BlockPair {
     const k = cur.k;
     spare.clear();
     for (let a = 0; a < cur.count; a++) {
-      const i = cur.support[a] as number;
+      const i = cur.support[a]!;
       if (!cur.holdsMass(i)) continue;
-      const y = target(i, cur.p[i * k] as number);
+      const y = target(i, cur.p[i * k]!);
       spare.touch(y);
-      for (let v = 0; v < k; v++) spare.p[y * k + v]! += cur.p[i * k + v] as number;
+      for (let v = 0; v < k; v++) spare.p[y * k + v]! += cur.p[i * k + v]!;
     }
     this.flip();
   }

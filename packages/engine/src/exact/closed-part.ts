@@ -1,5 +1,6 @@
 /** Closed parts of the chain: sets of tracks and condition events that move on their own, so they can be solved apart. */
 
+import { defined } from '../defined.ts';
 import type { CompiledExpression } from '../expression.ts';
 import type { EventModel, Model, TrackModel } from '../model.ts';
 
@@ -33,7 +34,8 @@ export function closedPart(model: Model, seeds: Iterable<number>, seedEvents: It
       grew = true;
     };
     for (const t of inPart.size > 0 ? [...inPart] : []) {
-      for (const list of (model.tracks[t] as TrackModel).outgoing) for (const tr of list) for (const r of tr.value.reads.tracks) add(r);
+      for (const list of defined(model.tracks[t], 'parts hold tracks of the model').outgoing)
+        for (const tr of list) for (const r of tr.value.reads.tracks) add(r);
     }
     for (const e of conditional) {
       if (events.has(e) || !e.force.some((f) => inPart.has(f.track))) continue;

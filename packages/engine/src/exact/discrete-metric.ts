@@ -1,5 +1,6 @@
 /** Summary statistics of a discrete distribution of metric values, and probabilities kept inside [0, 1]. */
 
+import { defined } from '../defined.ts';
 import { QUANTILES, type QuantileName } from '../summarize.ts';
 import type { ExactMetric } from './exact-result.ts';
 
@@ -11,7 +12,7 @@ export function clampProbability(p: number): number {
 /** Summary statistics of a discrete distribution. */
 export function discreteMetric(values: number[], probabilities: number[]): ExactMetric {
   const merged = new Map<number, number>();
-  values.forEach((x, i) => merged.set(x, (merged.get(x) ?? 0) + (probabilities[i] as number)));
+  values.forEach((x, i) => merged.set(x, (merged.get(x) ?? 0) + defined(probabilities[i], 'a probability for each value')));
   const pairs = [...merged].sort((a, b) => a[0] - b[0]);
   let mean = 0;
   let second = 0;

@@ -63,6 +63,6 @@ export class DistributionEvents {
     const increments = means ? new Float64Array(means.length) : undefined;
     const { joint, rows } = this;
     pair.remap((index, p) => joint.encode(rows.applyConditionEvents(joint.decode(index), increments, p)));
-    if (means && increments) for (let v = 0; v < means.length; v++) if (this.meanVars.has(v)) means[v]! += increments[v] as number;
+    if (means && increments) for (let v = 0; v < means.length; v++) if (this.meanVars.has(v)) means[v]! += increments[v]!;
   }
 }

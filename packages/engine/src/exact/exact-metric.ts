@@ -4,6 +4,7 @@
  * one first-passage time, of ever flags and of final states), or the reason there is none.
  */
 
+import { defined } from '../defined.ts';
 import type { CompiledExpression, EvalState } from '../expression.ts';
 import type { Model } from '../model.ts';
 import { clampProbability, discreteMetric } from './discrete-metric.ts';
@@ -37,8 +38,9 @@ export function exactMetric(model: Model, expr: CompiledExpression, ctx: MetricC
     const mean = affineMean(expr, solver.evalState, model, ctx.base.timeIn, 'timeIn');
     return mean === undefined ? 'it is not a linear function of time_in' : { mean, exactness: 'mean' };
   }
-  if (kinds.size === 1 && kinds.has('first') && slots.length === 1 && expr.stateTests.size === 0) {
-    return firstPassageMetric(model, expr, ctx, slots[0] as number);
+  const [slot] = slots;
+  if (kinds.size === 1 && kinds.has('first') && slots.length === 1 && slot !== undefined && expr.stateTests.size === 0) {
+    return firstPassageMetric(model, expr, ctx, slot);
   }
   if (kinds.has('first')) return 'it combines several first-passage times, or one with other track functions';
   // A function of "ever" flags and final states: the chain with those flags, at the horizon.
@@ -71,12 +73,12 @@ function variableMetric(model: Model, expr: CompiledExpression, ctx: MetricConte
 /** A function of one first-passage time: its distribution follows from the first-passage pmf. */
 function firstPassageMetric(model: Model, expr: CompiledExpression, ctx: MetricContext, slot: number): ExactMetric {
   const solver = ctx.base.evaluator;
-  const pmf = ctx.firstPmf.get(slot) as Float64Array;
+  const pmf = defined(ctx.firstPmf.get(slot), 'a first-passage pmf for each first() slot');
   const values: number[] = [];
   const probabilities: number[] = [];
   let reached = 0;
-  for (let k = 0; k <= model.steps; k++) {
-    const p = pmf[k] as number;
+  // One probability per step 0…steps.
+  for (const [k, p] of pmf.entries()) {
     reached += p;
     if (p <= 0) continue;
     values.push(evaluateWithFirst(solver, expr, slot, k * model.dt));
@@ -102,17 +104,19 @@ function anyFlagMetric(expr: CompiledExpression, ctx: MetricContext, part: Exact
   let onlyAny = true;
   for (let bits = 2; bits < 1 << flags.length && onlyAny; bits++) onlyAny = Object.is(value(bits), any);
   if (!onlyAny) return undefined;
-  const pmf = flags.length === 1 ? ctx.firstPmf.get((flags[0] as { slot: number }).slot) : undefined;
+  const [only] = flags;
+  const pmf = flags.length === 1 && only !== undefined ? ctx.firstPmf.get(only.slot) : undefined;
   let reached = 0;
-  for (const p of pmf ?? (firstPassage(part, [flags])[0] as Float64Array)) reached += p;
+  for (const p of pmf ?? defined(firstPassage(part, [flags])[0], 'a first-passage pmf per taboo')) reached += p;
   reached = clampProbability(reached);
-  const outcomes = [
+  const candidates: [value: number, probability: number][] = [
     [value(0), 1 - reached],
     [any, reached],
-  ].filter(([, p]) => (p as number) > 0);
+  ];
+  const outcomes = candidates.filter(([, p]) => p > 0);
   return discreteMetric(
-    outcomes.map(([x]) => x as number),
-    outcomes.map(([, p]) => p as number),
+    outcomes.map(([x]) => x),
+    outcomes.map(([, p]) => p),
   );
 }
 
@@ -140,7 +144,7 @@ function setFlags(s: EvalState, flags: Flag[], bits: number): void {
 function evaluateWithFirst(solver: ExactSolver, expr: CompiledExpression, slot: number, time: number): number {
   const s = solver.evalState;
   s.t = solver.horizon;
-  const saved = s.first[slot] as number;
+  const saved = s.first[slot]!;
   s.first[slot] = time;
   const x = expr.fn(s);
   s.first[slot] = saved;
@@ -169,7 +173,7 @@ function affineMean(expr: CompiledExpression, s: EvalState, model: Model, means:
   const probes = [0.5, 3, 17.25].map((scale) => Float64Array.from(means, (m, i) => (Number.isFinite(m) ? m : 0) * scale + i + 1));
   for (const x of probes) {
     let linear = f0;
-    for (let i = 0; i < x.length; i++) linear += (coefficients[i] as number) * (x[i] as number);
+    for (let i = 0; i < x.length; i++) linear += coefficients[i]! * x[i]!;
     const actual = at(x);
     if (!(Math.abs(actual - linear) <= 1e-9 * Math.max(1, Math.abs(actual)))) {
       target.set(saved);
@@ -177,7 +181,7 @@ function affineMean(expr: CompiledExpression, s: EvalState, model: Model, means:
     }
   }
   let mean = f0;
-  for (let i = 0; i < means.length; i++) if (coefficients[i] !== 0) mean += (coefficients[i] as number) * (means[i] as number);
+  for (let i = 0; i < means.length; i++) if (coefficients[i] !== 0) mean += coefficients[i]! * means[i]!;
   target.set(saved);
   return mean;
 }

@@ -79,45 +79,45 @@ export class ExactSolver {
     const support = spare.support;
     let count = 0;
     for (let a = 0; a < cur.count; a++) {
-      const i = cur.support[a] as number;
+      const i = cur.support[a]!;
       const at = i * k;
       if (k === 1 ? from[i] === 0 : !cur.holdsMass(i)) continue;
       const succ = rows?.get(i) ?? (fold ? successorRows.folded(i, m) : successorRows.successors(i, m));
       const targets = succ.to;
       const probabilities = succ.p;
       if (k === 1) {
-        const p = from[i] as number;
+        const p = from[i]!;
         if (means) {
           if (succ.weight === 0) successorRows.owed.push(succ);
           succ.weight += p;
         }
         for (let j = 0; j < targets.length; j++) {
-          const y = targets[j] as number;
+          const y = targets[j]!;
           if (listed[y] === 0) {
             listed[y] = 1;
             support[count++] = y;
           }
-          to[y]! += (probabilities[j] as number) * p;
+          to[y]! += probabilities[j]! * p;
         }
         continue;
       }
       if (means) {
         // The base distribution is the first of the block.
-        const p = from[at] as number;
+        const p = from[at]!;
         if (p !== 0) {
           if (succ.weight === 0) successorRows.owed.push(succ);
           succ.weight += p;
         }
       }
       for (let j = 0; j < targets.length; j++) {
-        const y = targets[j] as number;
-        const q = probabilities[j] as number;
+        const y = targets[j]!;
+        const q = probabilities[j]!;
         if (listed[y] === 0) {
           listed[y] = 1;
           support[count++] = y;
         }
         const yat = y * k;
-        for (let v = 0; v < k; v++) to[yat + v]! += q * (from[at + v] as number);
+        for (let v = 0; v < k; v++) to[yat + v]! += q * from[at + v]!;
       }
     }
     spare.count = count;

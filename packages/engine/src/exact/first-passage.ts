@@ -18,26 +18,26 @@ export function firstPassage(solver: ExactSolver, taboos: Taboo[]): Float64Array
   const out = taboos.map(() => new Float64Array(n + 1));
   const certain = enteredAtStart(solver, taboos);
   certain.forEach((yes, i) => {
-    if (yes) (out[i] as Float64Array)[0] = 1;
+    if (yes) out[i]![0] = 1;
   });
   const open = taboos.flatMap((taboo, i) => (certain[i] ? [] : [{ taboo, i }]));
   const perBlock = Math.max(1, Math.min(31, Math.floor(MAX_BLOCK_ENTRIES / joint.space.size)));
   for (let first = 0; first < open.length; first += perBlock) {
     const block = open.slice(first, first + perBlock);
     const k = block.length;
-    const pmfs = block.map((taboo) => out[taboo.i] as Float64Array);
+    const pmfs = block.map((taboo) => out[taboo.i]!);
     const pair = solver.initial(k, k, undefined);
     // Bit v of a joint state's mark: it lies inside taboo v.
     const insideOf = joint.marks(() => block.reduce((bits, { taboo }, v) => (joint.inside(taboo) ? bits | (1 << v) : bits), 0));
     const record = (m: number) => {
       const { cur } = pair;
       for (let a = 0; a < cur.count; a++) {
-        const index = cur.support[a] as number;
-        const bits = insideOf[index] as number;
+        const index = cur.support[a]!;
+        const bits = insideOf[index]!;
         if (bits === 0) continue;
         for (let v = 0; v < k; v++) {
           if ((bits & (1 << v)) === 0) continue;
-          (pmfs[v] as Float64Array)[m]! += cur.p[index * k + v] as number;
+          pmfs[v]![m]! += cur.p[index * k + v]!;
           cur.p[index * k + v] = 0;
         }
       }
@@ -82,14 +82,14 @@ export function propagateWithFlags(solver: ExactSolver, flags: { track: number; 
   const record = () => {
     const { cur } = pair;
     for (let a = 0; a < cur.count; a++) {
-      const index = cur.support[a] as number;
-      const here = flagsOf[index] as number;
+      const index = cur.support[a]!;
+      const here = flagsOf[index]!;
       if (here === 0) continue;
       const at = index * k;
       for (let bits = 0; bits < k; bits++) {
         const into = bits | here;
         if (into === bits) continue;
-        cur.p[at + into]! += cur.p[at + bits] as number;
+        cur.p[at + into]! += cur.p[at + bits]!;
         cur.p[at + bits] = 0;
       }
     }

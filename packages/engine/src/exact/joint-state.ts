@@ -28,11 +28,10 @@ export class JointState {
 
   constructor(model: Model, tracks: TrackModel[], conditional: EventModel[]) {
     const strides = new Int32Array(tracks.length);
-    let trackSpace = 1;
-    for (let i = tracks.length - 1; i >= 0; i--) {
-      strides[i] = trackSpace;
-      trackSpace *= (tracks[i] as TrackModel).states.length;
-    }
+    const trackSpace = tracks.reduceRight((w, t, i) => {
+      strides[i] = w;
+      return w * t.states.length;
+    }, 1);
     this.space = { tracks, strides, trackSpace, conditional, size: trackSpace * 2 ** conditional.length };
     this.params = new Float64Array(model.params.values);
     this.s = {
@@ -52,8 +51,8 @@ export class JointState {
     const { tracks, strides, trackSpace } = this.space;
     const trackIndex = index % trackSpace;
     for (let i = 0; i < tracks.length; i++) {
-      const t = tracks[i] as TrackModel;
-      this.s.k[t.index] = Math.floor(trackIndex / (strides[i] as number)) % t.states.length;
+      const t = tracks[i]!;
+      this.s.k[t.index] = Math.floor(trackIndex / strides[i]!) % t.states.length;
     }
     return Math.floor(index / trackSpace);
   }
@@ -62,7 +61,7 @@ export class JointState {
   encode(fired: number): number {
     let index = 0;
     const { tracks, strides, trackSpace } = this.space;
-    for (let i = 0; i < tracks.length; i++) index += (this.s.k[(tracks[i] as TrackModel).index] as number) * (strides[i] as number);
+    for (let i = 0; i < tracks.length; i++) index += this.s.k[tracks[i]!.index]! * strides[i]!;
     return index + fired * trackSpace;
   }
 

@@ -3,6 +3,7 @@
  * assembled from them.
  */
 
+import { defined } from '../defined.ts';
 import type { EventModel, Model } from '../model.ts';
 import { type Propagation, propagate } from './base-run.ts';
 import { closedPart, type Part, variableSeeds } from './closed-part.ts';
@@ -92,12 +93,13 @@ export class PartSolvers {
       let done = runs.get(solver);
       if (done === undefined) {
         const mine = taboos.get(solver) ?? [];
-        done = propagate(
+        const result = propagate(
           solver,
           mine.map((x) => [x]),
         );
-        mine.forEach((x, i) => firstPmf.set(x.slot, done?.firstPmf[i] as Float64Array));
-        runs.set(solver, done);
+        mine.forEach((x, i) => firstPmf.set(x.slot, defined(result.firstPmf[i], 'a first-passage pmf per taboo')));
+        runs.set(solver, result);
+        done = result;
       }
       return done;
     };
@@ -107,13 +109,13 @@ export class PartSolvers {
       const own = run(this.for([t.index]));
       for (let s = 0; s < t.states.length; s++) {
         const slot = t.stateOffset + s;
-        occupancy[slot] = own.occupancy[slot] as Float64Array;
-        timeIn[slot] = own.timeIn[slot] as number;
+        occupancy[slot] = defined(own.occupancy[slot], 'an occupancy for each track state');
+        timeIn[slot] = own.timeIn[slot]!;
       }
     }
     const variableMeans = new Float64Array(model.vars.names.length).fill(Number.NaN);
     this.variableParts.forEach((part, v) => {
-      if (part !== undefined) variableMeans[v] = run(this.solverOf(part)).variableMeans[v] as number;
+      if (part !== undefined) variableMeans[v] = run(this.solverOf(part)).variableMeans[v]!;
     });
     const evaluator = this.for([]);
     run(evaluator);

@@ -7,7 +7,7 @@
 import * as dm from '../det-math.ts';
 import { GeoriskError, issue } from '../errors.ts';
 import type { CompiledExpression } from '../expression.ts';
-import type { CompiledTransition, EventModel, Model, TrackModel } from '../model.ts';
+import type { CompiledTransition, Model, TrackModel } from '../model.ts';
 import { expectation } from './expectation.ts';
 import type { JointState } from './joint-state.ts';
 import { RowCache, type Successors } from './row-cache.ts';
@@ -51,7 +51,7 @@ export class SuccessorRows {
     const { s } = this.joint;
     const events = this.joint.space.conditional;
     for (let j = 0; j < events.length; j++) {
-      const e = events[j] as EventModel;
+      const e = events[j]!;
       if (fired & (1 << j) || !(e.when as CompiledExpression).fn(s)) continue;
       fired |= 1 << j;
       if (increments) {
@@ -97,10 +97,10 @@ export class SuccessorRows {
     const visit = (i: number, p: number) => {
       if (i === tracks.length) {
         for (let j = 0; j < tracks.length; j++) {
-          const o = (options[j] as Move[])[choice[j] as number];
-          const track = (tracks[j] as TrackModel).index;
-          s.k[track] = o?.tr === undefined ? (start[track] as number) : o.tr.to;
-          const effects = effectMeans[j]?.[choice[j] as number];
+          const o = options[j]![choice[j]!];
+          const track = tracks[j]!.index;
+          s.k[track] = o?.tr === undefined ? start[track]! : o.tr.to;
+          const effects = effectMeans[j]?.[choice[j]!];
           if (effects) for (const [v, mean] of effects) increments[v]! += p * mean;
         }
         to.push(joint.encode(fired));
@@ -108,10 +108,10 @@ export class SuccessorRows {
         s.k.set(start);
         return;
       }
-      const list = options[i] as Move[];
+      const list = options[i]!;
       for (let c = 0; c < list.length; c++) {
         choice[i] = c;
-        visit(i + 1, p * (list[c] as { p: number }).p);
+        visit(i + 1, p * list[c]!.p);
       }
     };
     visit(0, 1);
@@ -124,7 +124,7 @@ export class SuccessorRows {
   private moves(t: TrackModel): Move[] {
     const { s } = this.joint;
     const dt = this.model.dt;
-    const list = t.outgoing[s.k[t.index] as number] as CompiledTransition[];
+    const list = t.outgoing[s.k[t.index]!]!;
     let probability = 0;
     let hazard = 0;
     const values = list.map((tr) => {
@@ -149,7 +149,7 @@ export class SuccessorRows {
     const stay = (1 - probability) * (1 - rateLeave);
     const out: Move[] = [{ tr: undefined, p: stay }];
     list.forEach((tr, j) => {
-      const x = values[j] as number;
+      const x = values[j]!;
       const p = tr.kind === 'probability' ? x : hazard > 0 ? ((1 - probability) * rateLeave * x) / hazard : 0;
       if (p > 0) out.push({ tr, p });
     });
@@ -170,8 +170,8 @@ export class SuccessorRows {
     const to = new Int32Array(raw.to.length);
     this.joint.s.t = (m + 1) * this.model.dt;
     for (let j = 0; j < raw.to.length; j++) {
-      const fired = this.joint.decode(raw.to[j] as number);
-      to[j] = this.joint.encode(this.applyConditionEvents(fired, increments, raw.p[j] as number));
+      const fired = this.joint.decode(raw.to[j]!);
+      to[j] = this.joint.encode(this.applyConditionEvents(fired, increments, raw.p[j]!));
     }
     const folded: Successors = { to, p: raw.p, increments, weight: 0 };
     for (let v = 0; v < increments.length; v++) if (!this.meanVars.has(v)) increments[v] = 0;
@@ -183,7 +183,7 @@ export class SuccessorRows {
   settle(): void {
     const means = this.means;
     for (const row of this.owed) {
-      if (means) for (let v = 0; v < means.length; v++) means[v]! += row.weight * (row.increments[v] as number);
+      if (means) for (let v = 0; v < means.length; v++) means[v]! += row.weight * row.increments[v]!;
       row.weight = 0;
     }
     this.owed = [];

@@ -9,7 +9,8 @@ import { percentAxis } from './percent-axis.ts';
 /** Mean forecast in each tenth against the engine's mean answer for the same forecasts; the diagonal is perfect calibration. */
 export function calibrationFigure(bins: Debrief['calibration']): ChartFigure {
   const used = bins.filter((b) => b.count > 0);
-  const labels = bins.map((b) => `${Math.round(b.lo * 100)}–${Math.round(b.hi * 100)}%`);
+  const binLabel = (b: Debrief['calibration'][number]) => `${Math.round(b.lo * 100)}–${Math.round(b.hi * 100)}%`;
+  const labels = bins.map(binLabel);
   const summary =
     used.length === 0
       ? 'No probability forecasts.'
@@ -22,8 +23,8 @@ export function calibrationFigure(bins: Debrief['calibration']): ChartFigure {
   const table = dataTable(
     'Calibration of the class',
     ['forecast bin', 'forecasts', 'mean forecast', "engine's mean answer"],
-    bins.map((b, i) => [
-      labels[i] as string,
+    bins.map((b) => [
+      binLabel(b),
       b.count,
       b.meanForecast === null ? '–' : formatPercent(b.meanForecast),
       b.meanOutcome === null ? '–' : formatPercent(b.meanOutcome),

@@ -12,14 +12,15 @@ export function effectsFigure(view: DebriefView): ChartFigure | undefined {
   const rows = view.debrief.effects.filter((e) => e.measure === 'probability');
   if (rows.length === 0) return undefined;
   const label = new Map(view.debrief.questions.map((q) => [q.id, q.label]));
-  const labels = rows.map((e) => label.get(e.question) ?? e.question);
+  const labelOf = (e: (typeof rows)[number]) => label.get(e.question) ?? e.question;
+  const labels = rows.map(labelOf);
   const summary = rows
-    .map((e, i) => `${labels[i]}: ${signedPoints(e.difference)} (95% interval ${signedPoints(e.ci95[0])} to ${signedPoints(e.ci95[1])})`)
+    .map((e) => `${labelOf(e)}: ${signedPoints(e.difference)} (95% interval ${signedPoints(e.ci95[0])} to ${signedPoints(e.ci95[1])})`)
     .join('; ');
   const table = dataTable(
     'Change made by the decisions',
     ['question', 'change', '95% interval'],
-    rows.map((e, i) => [labels[i] as string, signedPoints(e.difference), `${signedPoints(e.ci95[0])} to ${signedPoints(e.ci95[1])}`]),
+    rows.map((e) => [labelOf(e), signedPoints(e.difference), `${signedPoints(e.ci95[0])} to ${signedPoints(e.ci95[1])}`]),
   );
   return figure('chart-effects', "How the class's decisions moved the odds (percentage points)", summary, table, {
     type: 'bar',

@@ -1,6 +1,6 @@
 /** The debrief's questions: each one's answer from the engine against the class's forecasts, as a chart. */
 import type { Debrief, QuestionOutcome } from '@georisk/engine/classroom';
-import { seriesColor, withAlpha } from '../../chart-data.ts';
+import { binLabel, seriesColor, withAlpha } from '../../chart-data.ts';
 import { type ChartFigure, figure } from '../../charts.ts';
 import { dataTable, h } from '../../dom.ts';
 import { formatNumber, formatPercent } from '../../format.ts';
@@ -53,23 +53,25 @@ function quantityFigure(
 ): ChartFigure {
   const { edges, counts } = outcome.histogram;
   const total = counts.reduce((a, b) => a + b, 0);
-  const labels = counts.map((_, i) => `${formatNumber(edges[i] as number)}–${formatNumber(edges[i + 1] as number)}`);
+  const labels = counts.map((_, i) => binLabel(edges, i));
   const position = (x: number) => {
     const n = counts.length;
-    const lo = edges[0] as number;
-    const hi = edges[n] as number;
+    const lo = edges[0];
+    const hi = edges[n];
+    if (lo === undefined || hi === undefined) return 0;
     return hi > lo ? Math.max(-0.5, Math.min(n - 0.5, ((x - lo) / (hi - lo)) * n - 0.5)) : 0;
   };
   const sorted = [...forecasts].sort((a, b) => a - b);
-  const classMedian = sorted.length ? (sorted[Math.floor((sorted.length - 1) / 2)] as number) : undefined;
+  // No forecasts: index −1, so no median.
+  const classMedian = sorted[Math.floor((sorted.length - 1) / 2)];
   const unit = q.unit ? ` ${q.unit}` : '';
-  const summary = `The engine's median: ${formatNumber(outcome.median)}${unit} (5th to 95th percentile ${formatNumber(outcome.quantiles.p5 as number)} to ${formatNumber(outcome.quantiles.p95 as number)}). ${
+  const summary = `The engine's median: ${formatNumber(outcome.median)}${unit} (5th to 95th percentile ${formatNumber(outcome.quantiles.p5)} to ${formatNumber(outcome.quantiles.p95)}). ${
     classMedian === undefined ? 'No forecasts.' : `The class's median forecast: ${formatNumber(classMedian)}${unit}.`
   }`;
   const table = dataTable(
     `Outcome distribution of "${q.label}"`,
     ['bin', 'share of trials'],
-    labels.map((l, i) => [l, formatPercent(total ? (counts[i] as number) / total : 0)]),
+    counts.map((c, i) => [binLabel(edges, i), formatPercent(total ? c / total : 0)]),
   );
   const marks = [{ position: position(outcome.median), label: `engine median ${formatNumber(outcome.median)}`, dash: [] as number[] }];
   if (classMedian !== undefined) marks.push({ position: position(classMedian), label: `class ${formatNumber(classMedian)}`, dash: [4, 3] });
