@@ -5,7 +5,7 @@ import { buildModel, type Model, type Overrides } from './model.ts';
 import { finalizeResult, type RunResult } from './results.ts';
 import { MAX_SEED } from './rng.ts';
 import type { ScenarioDocument } from './scenario-schema.ts';
-import { emptySummary, mergeSummaries, type RunSummary, simulate } from './simulate.ts';
+import { simulate } from './simulate.ts';
 
 /** The seed used when none is given: results are reproducible by default. */
 export const DEFAULT_SEED = 1;
