@@ -18,10 +18,10 @@
  */
 import { z } from 'zod';
 import { defined } from './defined.ts';
-import type { Model } from './model.ts';
+import type { Model } from './model/model.ts';
 import { NameSchema } from './scenario-schema.ts';
 import { brierScore, logScore } from './scoring.ts';
-import type { RunSummary } from './simulate.ts';
+import type { RunSummary } from './simulate/simulate.ts';
 import { type QuantileName, summarizeMetric, valueCounts } from './summarize.ts';
 
 /** Most levers, questions and teams one exercise may have. */

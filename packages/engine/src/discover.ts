@@ -12,7 +12,7 @@ import { GeoriskError, type Issue, issue, suggestion } from './errors.ts';
 import { DEFAULT_SEED } from './run.ts';
 import { latinHypercube } from './sampling.ts';
 import type { ScenarioDocument } from './scenario-schema.ts';
-import type { RunSummary } from './simulate.ts';
+import type { RunSummary } from './simulate/simulate.ts';
 import { valueCounts } from './summarize.ts';
 import {
   type ParameterRange,

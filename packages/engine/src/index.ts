@@ -40,14 +40,14 @@ export {
   MAX_EXACT_STATES,
   representabilityProblems,
 } from './exact/index.ts';
-export { ALLOWED_FUNCTIONS, EXPRESSION_CONSTANTS, RESERVED_NAMES } from './expression.ts';
+export { ALLOWED_FUNCTIONS, EXPRESSION_CONSTANTS, RESERVED_NAMES } from './expression/expression.ts';
 // Formatting
 export { type CsvSource, formatCsv, formatNumber, formatPercent } from './format.ts';
 export { canonicalJson, contentHash } from './hash.ts';
 // Loading scenarios
 export { type LoadedDocument, readDocument } from './load-document.ts';
 // Running
-export { buildModel, type Model, type Overrides } from './model.ts';
+export { buildModel, type Model, type Overrides } from './model/model.ts';
 // Results and receipts
 export { finalizeResult, type Receipt, type RunResult, scenarioHash, type TrackResult } from './results.ts';
 export { MAX_SEED } from './rng.ts';
@@ -58,7 +58,7 @@ export {
   type RunOptions,
   runScenario,
 } from './run.ts';
-export { type LoadedScenario, type LoadOptions, loadScenarioText, type ModuleResolver } from './scenario.ts';
+export { type LoadedScenario, type LoadOptions, loadScenarioText, type ModuleResolver } from './scenario/scenario.ts';
 export {
   type Distribution,
   type Expression,
@@ -93,7 +93,7 @@ export {
   sensitivity,
   type TornadoBar,
 } from './sensitivity.ts';
-export { emptySummary, mergeSummaries, type RunSummary, type SimulateOptions, simulate } from './simulate.ts';
+export { emptySummary, mergeSummaries, type RunSummary, type SimulateOptions, simulate } from './simulate/simulate.ts';
 export { type MetricAccumulator, type MetricSummary, QUANTILES } from './summarize.ts';
 // Sweeps
 export {

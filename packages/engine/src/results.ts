@@ -1,7 +1,7 @@
 /** From a merged summary to the result users read: distributions, intervals and a receipt. */
 import { contentHash } from './hash.ts';
-import type { Model, Overrides } from './model.ts';
-import type { RunSummary } from './simulate.ts';
+import type { Model, Overrides } from './model/model.ts';
+import type { RunSummary } from './simulate/simulate.ts';
 import { type MetricSummary, summarizeMetric, wilson } from './summarize.ts';
 import { ENGINE_VERSION } from './version.ts';
 

@@ -1,11 +1,11 @@
 /** Running a scenario: option checks, the trial budget, and a one-call API (the chunk plan lives in chunks/). */
 import { GeoriskError, issue } from './errors.ts';
 
-import { buildModel, type Model, type Overrides } from './model.ts';
+import { buildModel, type Model, type Overrides } from './model/model.ts';
 import { finalizeResult, type RunResult } from './results.ts';
 import { MAX_SEED } from './rng.ts';
 import type { ScenarioDocument } from './scenario-schema.ts';
-import { simulate } from './simulate.ts';
+import { simulate } from './simulate/simulate.ts';
 
 /** The seed used when none is given: results are reproducible by default. */
 export const DEFAULT_SEED = 1;

@@ -10,11 +10,11 @@ import { type Chunk, planChunks, SWEEP_CHUNK_TRIALS } from './chunks/plan-chunks
 import { defined } from './defined.ts';
 import { GeoriskError, type Issue, issue, suggestion } from './errors.ts';
 import { contentHash } from './hash.ts';
-import { buildModel, type Model, type Overrides } from './model.ts';
+import { buildModel, type Model, type Overrides } from './model/model.ts';
 import { checkRunOptions, DEFAULT_SEED } from './run.ts';
 import { fullFactorial, latinHypercube, linspace, sobolPoints } from './sampling.ts';
 import type { ScenarioDocument } from './scenario-schema.ts';
-import { emptySummary, mergeSummaries, type RunSummary, simulate } from './simulate.ts';
+import { emptySummary, mergeSummaries, type RunSummary, simulate } from './simulate/simulate.ts';
 import { QUANTILES, type QuantileName, summarizeMetric } from './summarize.ts';
 import { ENGINE_VERSION } from './version.ts';
 

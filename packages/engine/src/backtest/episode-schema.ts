@@ -1,6 +1,6 @@
 /** The episode file of a backtest (scenarios/backtest/episodes.yaml) as zod schemas, and the plain data it is read into. */
 import { z } from 'zod';
-import type { Overrides } from '../model.ts';
+import type { Overrides } from '../model/model.ts';
 
 /** Non-empty text. */
 const TextSchema = z.string().min(1);

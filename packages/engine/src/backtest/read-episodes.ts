@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { GeoriskError, type Issue } from '../errors.ts';
 import { locateIssues, readDocument } from '../load-document.ts';
-import { zodIssues } from '../scenario.ts';
+import { zodIssues } from '../scenario/scenario.ts';
 import { type EpisodeFile, EpisodeFileSchema, episodeFileOf } from './episode-schema.ts';
 
 /** A checked episode file and a way to locate later problems (say, a metric the scenario lacks) in it. */

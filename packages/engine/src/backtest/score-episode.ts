@@ -1,9 +1,9 @@
 /** One episode scored: each run's forecasts of each question against what happened, beside a leave-one-out base rate. */
 import { GeoriskError, issue, suggestion } from '../errors.ts';
-import type { Model, Overrides } from '../model.ts';
+import type { Model, Overrides } from '../model/model.ts';
 import { scenarioHash } from '../results.ts';
 import { baseRate } from '../scoring.ts';
-import type { RunSummary } from '../simulate.ts';
+import type { RunSummary } from '../simulate/simulate.ts';
 import { valueCounts } from '../summarize.ts';
 import type { Episode, EpisodeFile, ForecastRef, RunSpec } from './episode-schema.ts';
 import { type ForecastOut, scoreCount, scoreEvent } from './forecast-scores.ts';

@@ -1,9 +1,9 @@
 /** The tasks every runtime hands to a lane, and their outcomes: plain data, so they cross threads, workers and queues. */
 import type { Issue } from '../errors.ts';
 import type { ExactResult } from '../exact/index.ts';
-import type { Overrides } from '../model.ts';
+import type { Overrides } from '../model/model.ts';
 import type { ScenarioDocument } from '../scenario-schema.ts';
-import type { RunSummary } from '../simulate.ts';
+import type { RunSummary } from '../simulate/simulate.ts';
 import type { Chunk } from './plan-chunks.ts';
 
 /** A chunk of trials of one run: the scenario compiled with its overrides. */

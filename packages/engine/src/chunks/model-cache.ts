@@ -1,6 +1,6 @@
 /** One compiled model at a time per thread: chunks of the same run (or sweep) compile their scenario once. */
 import { contentHash } from '../hash.ts';
-import { buildModel, type Model, type Overrides } from '../model.ts';
+import { buildModel, type Model, type Overrides } from '../model/model.ts';
 import type { ScenarioDocument } from '../scenario-schema.ts';
 import { withParameterValues } from '../sweep.ts';
 import type { ChunkTask } from './chunk-task.ts';

@@ -1,7 +1,7 @@
 /** Runs one task on the calling thread, with a `GeoriskError` turned into data so it can cross a thread boundary. */
 import { GeoriskError } from '../errors.ts';
 import { analyzeExact } from '../exact/index.ts';
-import { simulate } from '../simulate.ts';
+import { simulate } from '../simulate/simulate.ts';
 import type { ChunkOutcome, ChunkTask, EngineTask, ExactOutcome, ExactTask } from './chunk-task.ts';
 import type { ModelCache } from './model-cache.ts';
 

@@ -1,5 +1,5 @@
 /** A sweep's points as (point, chunk) tasks on lanes, each point's chunks merged in order: the same rows for any lanes. */
-import { emptySummary, mergeSummaries, type RunSummary } from '../simulate.ts';
+import { emptySummary, mergeSummaries, type RunSummary } from '../simulate/simulate.ts';
 import { planModel, pointOverrides, type SweepPlan } from '../sweep.ts';
 import type { SweepPointChunkTask } from './chunk-task.ts';
 import { chunkAt } from './plan-chunks.ts';

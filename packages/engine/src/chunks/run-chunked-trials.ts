@@ -1,6 +1,6 @@
 /** A run's trials as chunk tasks on lanes, merged into one summary: the same bits for any lanes. */
-import type { Model, Overrides } from '../model.ts';
-import { emptySummary, mergeSummaries, type RunSummary } from '../simulate.ts';
+import type { Model, Overrides } from '../model/model.ts';
+import { emptySummary, mergeSummaries, type RunSummary } from '../simulate/simulate.ts';
 import type { RunChunkTask } from './chunk-task.ts';
 import { modelKey } from './model-cache.ts';
 import { chunkAt, planChunks } from './plan-chunks.ts';

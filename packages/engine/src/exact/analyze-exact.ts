@@ -13,7 +13,7 @@
 
 import { defined } from '../defined.ts';
 import { GeoriskError } from '../errors.ts';
-import { buildModel, type Model, type Overrides } from '../model.ts';
+import { buildModel, type Model, type Overrides } from '../model/model.ts';
 import { scenarioHash } from '../results.ts';
 import type { ScenarioDocument } from '../scenario-schema.ts';
 import { ENGINE_VERSION } from '../version.ts';

@@ -1,8 +1,8 @@
 /** Closed parts of the chain: sets of tracks and condition events that move on their own, so they can be solved apart. */
 
 import { defined } from '../defined.ts';
-import type { CompiledExpression } from '../expression.ts';
-import type { EventModel, Model, TrackModel } from '../model.ts';
+import type { CompiledExpression } from '../expression/expression.ts';
+import type { EventModel, Model, TrackModel } from '../model/model.ts';
 
 /** Some tracks (in declaration order) and the condition events that can move them. */
 export interface Part {

@@ -1,6 +1,6 @@
 /** Events applied to whole distributions: timed events (in every trial at once) and condition events (per joint state). */
 
-import type { Model } from '../model.ts';
+import type { Model } from '../model/model.ts';
 import type { BlockPair } from './block.ts';
 import { expectation } from './expectation.ts';
 import type { JointState } from './joint-state.ts';

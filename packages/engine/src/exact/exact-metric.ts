@@ -5,8 +5,8 @@
  */
 
 import { defined } from '../defined.ts';
-import type { CompiledExpression, EvalState } from '../expression.ts';
-import type { Model } from '../model.ts';
+import type { CompiledExpression, EvalState } from '../expression/expression.ts';
+import type { Model } from '../model/model.ts';
 import { clampProbability, discreteMetric } from './discrete-metric.ts';
 import type { ExactMetric } from './exact-result.ts';
 import type { ExactSolver } from './exact-solver.ts';

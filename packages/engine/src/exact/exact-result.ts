@@ -1,6 +1,6 @@
 /** The shapes of an exact analysis's answer: per metric, per track, and the whole result. */
 
-import type { Overrides } from '../model.ts';
+import type { Overrides } from '../model/model.ts';
 import type { QuantileName } from '../summarize.ts';
 
 /** An exact answer for one metric. */

@@ -3,8 +3,8 @@
  * them under the same one-step rule the Monte Carlo samples (moves, then timed and condition events).
  */
 
-import type { CompiledExpression, EvalState } from '../expression.ts';
-import type { Model } from '../model.ts';
+import type { CompiledExpression, EvalState } from '../expression/expression.ts';
+import type { Model } from '../model/model.ts';
 import { BlockPair } from './block.ts';
 import { type Part, within } from './closed-part.ts';
 import { DistributionEvents } from './distribution-events.ts';

@@ -1,7 +1,7 @@
 /** Conditional means of expressions given a joint state, for the expressions that have a closed form. */
 
 import { samplerMean } from '../distributions.ts';
-import type { CompiledExpression, EvalState } from '../expression.ts';
+import type { CompiledExpression, EvalState } from '../expression/expression.ts';
 
 /** True when E[expression | state] has a closed form: no variables, and randomness only as one draw at the root. */
 export function expectable(e: CompiledExpression): boolean {

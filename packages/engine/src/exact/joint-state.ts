@@ -1,7 +1,7 @@
 /** The joint state of a part of the chain: its index layout, and the evaluation state it decodes into. */
 
-import type { EvalState } from '../expression.ts';
-import type { EventModel, Model, TrackModel } from '../model.ts';
+import type { EvalState } from '../expression/expression.ts';
+import type { EventModel, Model, TrackModel } from '../model/model.ts';
 import { TrialStream } from '../rng.ts';
 
 /** A set of (track, state) pairs: "in any of these states". */

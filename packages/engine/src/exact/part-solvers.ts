@@ -4,7 +4,7 @@
  */
 
 import { defined } from '../defined.ts';
-import type { EventModel, Model } from '../model.ts';
+import type { EventModel, Model } from '../model/model.ts';
 import { type Propagation, propagate } from './base-run.ts';
 import { closedPart, type Part, variableSeeds } from './closed-part.ts';
 import { ExactSolver } from './exact-solver.ts';

@@ -4,8 +4,8 @@
  */
 
 import { type Issue, issue } from '../errors.ts';
-import type { CompiledExpression } from '../expression.ts';
-import type { Model } from '../model.ts';
+import type { CompiledExpression } from '../expression/expression.ts';
+import type { Model } from '../model/model.ts';
 import { expectable } from './expectation.ts';
 
 /**

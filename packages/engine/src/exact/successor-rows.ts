@@ -6,8 +6,8 @@
 
 import * as dm from '../det-math.ts';
 import { GeoriskError, issue } from '../errors.ts';
-import type { CompiledExpression } from '../expression.ts';
-import type { CompiledTransition, Model, TrackModel } from '../model.ts';
+import type { CompiledExpression } from '../expression/expression.ts';
+import type { CompiledTransition, Model, TrackModel } from '../model/model.ts';
 import { expectation } from './expectation.ts';
 import type { JointState } from './joint-state.ts';
 import { RowCache, type Successors } from './row-cache.ts';

@@ -1,6 +1,6 @@
 /** State tests in expressions: `track == "state"` (either order, or `!=`) and `is(track, "a", "b")`, compiled to a state mask. */
 import type { MathNode } from 'mathjs';
-import { suggestion } from './errors.ts';
+import { suggestion } from '../errors.ts';
 import type { Checker } from './expression-checker.ts';
 import { type Checked, emptyReads, unwrap } from './expression-reads.ts';
 

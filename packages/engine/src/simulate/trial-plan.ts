@@ -3,12 +3,12 @@
  * sizes, joint-state strides, which shortcuts apply (skipping, deferred variables, folded flows)
  * and the bulk sums of flow amounts.
  */
-import { defined } from './defined.ts';
-import * as dist from './distributions.ts';
-import { GeoriskError, issue } from './errors.ts';
-import type { CompiledExpression, EvalState } from './expression.ts';
-import type { Assignment, EventModel, Model, TrackModel } from './model.ts';
-import type { TrialStream } from './rng.ts';
+import { defined } from '../defined.ts';
+import * as dist from '../distributions.ts';
+import { GeoriskError, issue } from '../errors.ts';
+import type { CompiledExpression, EvalState } from '../expression/expression.ts';
+import type { Assignment, EventModel, Model, TrackModel } from '../model/model.ts';
+import type { TrialStream } from '../rng.ts';
 
 /** Rows of a precomputed transition table at most; larger tracks evaluate rates on each move. */
 export const MAX_TABLE_ROWS = 1 << 16;

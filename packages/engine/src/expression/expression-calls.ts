@@ -1,14 +1,14 @@
 /** Function calls in expressions: math functions, the metric functions (ever, first, time_in) and random draws. */
 import type { MathNode } from 'mathjs';
-import * as dm from './det-math.ts';
-import * as dist from './distributions.ts';
-import { GeoriskError, issue, nearest, suggestion } from './errors.ts';
+import * as dm from '../det-math.ts';
+import * as dist from '../distributions.ts';
+import { GeoriskError, issue, nearest, suggestion } from '../errors.ts';
+import type { Rng } from '../rng.ts';
 import type { Compiled, EvalState } from './expression.ts';
 import type { Checker } from './expression-checker.ts';
 import { type Checked, emptyReads, mergeReads, owns, readsNothing } from './expression-reads.ts';
 import { isCall } from './expression-state-tests.ts';
 import { ALLOWED_FUNCTIONS, MATH_FUNCTIONS, METRIC_FUNCTIONS } from './expression-tables.ts';
-import type { Rng } from './rng.ts';
 
 type SamplerName = dist.SamplerName;
 

@@ -1,8 +1,8 @@
 /** Schema messages: zod's issues turned into ours, with a hint for each common mistake in a scenario or module. */
 import type { z } from 'zod';
-import { type Issue, issue, nearest } from './errors.ts';
-import { formatPath } from './load-document.ts';
-import { FINITE_NUMBER_MESSAGE } from './scenario-schema.ts';
+import { type Issue, issue, nearest } from '../errors.ts';
+import { formatPath } from '../load-document.ts';
+import { FINITE_NUMBER_MESSAGE } from '../scenario-schema.ts';
 
 /** Turns zod's issues into ours, with a hint for the common mistakes; `input` is the checked value (for "got …"). */
 export function zodIssues(error: z.ZodError, input?: unknown): Issue[] {

@@ -1,7 +1,7 @@
 /** The checking walk over an expression tree: each allowed node compiled to a closure, everything else refused with a hint. */
 import type { MathNode } from 'mathjs';
-import * as dm from './det-math.ts';
-import { GeoriskError, issue, suggestion } from './errors.ts';
+import * as dm from '../det-math.ts';
+import { GeoriskError, issue, suggestion } from '../errors.ts';
 import type { Compiled, CompiledExpression, ExpressionContext, NameTable } from './expression.ts';
 import { checkCall } from './expression-calls.ts';
 import { type Checked, emptyReads, excerpt, mergeReads, owns } from './expression-reads.ts';

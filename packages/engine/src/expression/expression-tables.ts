@@ -1,5 +1,5 @@
 /** The expression language's allowlist: operators, functions and reserved names, and the size limits. */
-import * as dist from './distributions.ts';
+import * as dist from '../distributions.ts';
 
 /** Longest accepted expression, in characters. */
 export const MAX_EXPRESSION_LENGTH = 2000;

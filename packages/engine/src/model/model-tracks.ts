@@ -1,9 +1,9 @@
 /** The tracks of a model: each track's transitions compiled and grouped by the state they leave, with their checks. */
-import { issue } from './errors.ts';
-import type { CompiledExpression } from './expression.ts';
+import { issue } from '../errors.ts';
+import type { CompiledExpression } from '../expression/expression.ts';
+import type { Expression, ScenarioDocument } from '../scenario-schema.ts';
 import type { CompiledTransition, TrackModel } from './model.ts';
 import type { ModelIssues, ModelNames, TrackInfo } from './model-context.ts';
-import type { Expression, ScenarioDocument } from './scenario-schema.ts';
 
 type TrackDocument = ScenarioDocument['tracks'][string];
 

@@ -1,5 +1,5 @@
 /** Structural warnings of a built model: states no trial can enter, and states no trial can leave. */
-import { type Issue, issue } from './errors.ts';
+import { type Issue, issue } from '../errors.ts';
 import type { EventModel, TrackModel } from './model.ts';
 
 /** Unreachable states and states with no way out, reported as warnings. */

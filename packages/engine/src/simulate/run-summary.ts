@@ -1,6 +1,6 @@
 /** The summary of a run's trials: plain, mergeable counts that cross workers. */
-import type { Model } from './model.ts';
-import { type MetricAccumulator, mergeMetric, newMetricAccumulator } from './summarize.ts';
+import type { Model } from '../model/model.ts';
+import { type MetricAccumulator, mergeMetric, newMetricAccumulator } from '../summarize.ts';
 
 /** What trials of one run (or one chunk of it) add up to; plain data that crosses workers. */
 export interface RunSummary {

@@ -1,8 +1,8 @@
 /** What the steps of `buildModel` share: the problems and warnings found so far, and the name table expressions compile against. */
-import { GeoriskError, type Issue, issue, suggestion } from './errors.ts';
-import { compileExpression, type ExpressionContext, type NameTable, RESERVED_NAMES } from './expression.ts';
+import { GeoriskError, type Issue, issue, suggestion } from '../errors.ts';
+import { compileExpression, type ExpressionContext, type NameTable, RESERVED_NAMES } from '../expression/expression.ts';
+import type { Expression } from '../scenario-schema.ts';
 import type { Assignment } from './model.ts';
-import type { Expression } from './scenario-schema.ts';
 
 /** Where a track's states sit: its index, its states and the slot of its first state. */
 export type TrackInfo = { index: number; states: readonly string[]; stateOffset: number };

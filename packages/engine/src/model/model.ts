@@ -3,13 +3,13 @@
  * expression, and reports all cross-reference problems at once. The model holds closures, so it
  * never crosses a worker boundary; workers build their own from the scenario (it takes microseconds).
  */
-import { GeoriskError, type Issue, issue } from './errors.ts';
-import type { CompiledExpression, NameTable } from './expression.ts';
+import { GeoriskError, type Issue, issue } from '../errors.ts';
+import type { CompiledExpression, NameTable } from '../expression/expression.ts';
+import type { Distribution, ScenarioDocument } from '../scenario-schema.ts';
 import { buildEvents, buildFlows, buildMetrics } from './model-behaviour.ts';
 import { ModelIssues, ModelNames } from './model-context.ts';
 import { declareParameters, declareTracks, declareVariables } from './model-declarations.ts';
 import { buildTracks } from './model-tracks.ts';
-import type { Distribution, ScenarioDocument } from './scenario-schema.ts';
 import { structuralWarnings } from './structural-warnings.ts';
 
 /** Most steps one trial may take (horizon / dt). */

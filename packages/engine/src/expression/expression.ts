@@ -5,12 +5,12 @@
  * compiler turns the checked tree into plain JavaScript closures over the engine's own state.
  */
 import { create, type FactoryFunctionMap, type MathNode, parseDependencies, SymbolNodeDependencies } from 'mathjs';
-import * as dist from './distributions.ts';
-import { GeoriskError, issue } from './errors.ts';
+import * as dist from '../distributions.ts';
+import { GeoriskError, issue } from '../errors.ts';
+import type { Rng } from '../rng.ts';
 import { Checker } from './expression-checker.ts';
 import { emptyReads, excerpt, owns, readsNothing, unwrap } from './expression-reads.ts';
 import { MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_LENGTH } from './expression-tables.ts';
-import type { Rng } from './rng.ts';
 
 // A private mathjs instance that can only parse; it is never configured after creation.
 const math = create({ parseDependencies, SymbolNodeDependencies } as FactoryFunctionMap);

@@ -1,8 +1,8 @@
 /** What happens besides track moves, compiled: flows into variables, events and metrics. */
-import { issue, suggestion } from './errors.ts';
+import { issue, suggestion } from '../errors.ts';
+import type { ScenarioDocument } from '../scenario-schema.ts';
 import type { EventModel, FlowModel, MetricModel } from './model.ts';
 import type { ModelIssues, ModelNames } from './model-context.ts';
-import type { ScenarioDocument } from './scenario-schema.ts';
 
 /** Compiles the flows (each must flow into a declared variable). */
 export function buildFlows(scenario: ScenarioDocument, names: ModelNames, issues: ModelIssues): FlowModel[] {

@@ -2,12 +2,12 @@
  * From text to a checked scenario: read the document, check its shape with the zod schema, expand
  * included modules, then check every cross-reference and expression by building the model.
  */
-import { defined } from './defined.ts';
-import { GeoriskError, type Issue, issue } from './errors.ts';
+import { defined } from '../defined.ts';
+import { GeoriskError, type Issue, issue } from '../errors.ts';
+import { formatPath, locateIssues, readDocument } from '../load-document.ts';
+import { type ScenarioDocument, ScenarioSchema } from '../scenario-schema.ts';
 import { expandIncludes } from './expand-includes.ts';
-import { formatPath, locateIssues, readDocument } from './load-document.ts';
 import type { Origin } from './merge-module.ts';
-import { type ScenarioDocument, ScenarioSchema } from './scenario-schema.ts';
 import { isRecord, zodIssues } from './zod-issues.ts';
 
 export { zodIssues } from './zod-issues.ts';

@@ -1,9 +1,9 @@
 /** Include expansion: each `include` of a scenario loads its module, expands the module's own includes, and merges it in. */
-import { GeoriskError, type Issue, issue } from './errors.ts';
-import { type LoadedDocument, locateIssues, readDocument } from './load-document.ts';
+import { GeoriskError, type Issue, issue } from '../errors.ts';
+import { type LoadedDocument, locateIssues, readDocument } from '../load-document.ts';
+import { type ModuleDocument, ModuleSchema, type ScenarioDocument } from '../scenario-schema.ts';
 import { mergeModule, type Origin } from './merge-module.ts';
 import type { LoadOptions } from './scenario.ts';
-import { type ModuleDocument, ModuleSchema, type ScenarioDocument } from './scenario-schema.ts';
 import { isRecord, zodIssues } from './zod-issues.ts';
 
 /**

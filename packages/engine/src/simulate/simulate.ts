@@ -12,15 +12,15 @@
  *   the horizon cut a dwell short; the memoryless property makes that exact.
  */
 
-import * as dm from './det-math.ts';
-import * as dist from './distributions.ts';
-import { GeoriskError, issue } from './errors.ts';
-import type { CompiledExpression, EvalState } from './expression.ts';
-import type { Assignment, CompiledTransition, EventModel, Model, TrackModel } from './model.ts';
-import { TrialStream, trialSeed } from './rng.ts';
+import * as dm from '../det-math.ts';
+import * as dist from '../distributions.ts';
+import { GeoriskError, issue } from '../errors.ts';
+import type { CompiledExpression, EvalState } from '../expression/expression.ts';
+import type { Assignment, CompiledTransition, EventModel, Model, TrackModel } from '../model/model.ts';
+import { TrialStream, trialSeed } from '../rng.ts';
+import type { Distribution } from '../scenario-schema.ts';
+import { addValue } from '../summarize.ts';
 import { emptySummary, type RunSummary } from './run-summary.ts';
-import type { Distribution } from './scenario-schema.ts';
-import { addValue } from './summarize.ts';
 import { type BulkAmount, MAX_TABLE_ROWS, newEvalState, planTrials, type TimedEvent } from './trial-plan.ts';
 
 export { emptySummary, mergeSummaries, type RunSummary } from './run-summary.ts';

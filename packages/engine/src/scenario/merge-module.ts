@@ -3,10 +3,10 @@
  * tracks (new, or transitions added to an existing one), flows, events and metrics, each name
  * passed through the include's `rename`.
  */
-import { type Issue, issue, nearest, suggestion } from './errors.ts';
-import { renameSymbols } from './expression.ts';
-import { type DocPath, type LoadedDocument, locateIssues } from './load-document.ts';
-import type { ScenarioDocument } from './scenario-schema.ts';
+import { type Issue, issue, nearest, suggestion } from '../errors.ts';
+import { renameSymbols } from '../expression/expression.ts';
+import { type DocPath, type LoadedDocument, locateIssues } from '../load-document.ts';
+import type { ScenarioDocument } from '../scenario-schema.ts';
 
 /** Where a part of the expanded scenario came from: a document and a path into it. */
 export interface Origin {

@@ -1,8 +1,8 @@
 /** The declarations of a model: parameters (with their overrides), variables and tracks, each name declared once. */
-import { issue, suggestion } from './errors.ts';
+import { issue, suggestion } from '../errors.ts';
+import type { Distribution, ScenarioDocument } from '../scenario-schema.ts';
 import type { Overrides } from './model.ts';
 import type { ModelIssues, TrackInfo } from './model-context.ts';
-import type { Distribution, ScenarioDocument } from './scenario-schema.ts';
 
 /** The parameters' names, values (defaults, then overrides) and uncertainty distributions. */
 export interface ParameterTable {
