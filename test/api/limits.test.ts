@@ -115,9 +115,11 @@ describe('limits', () => {
       const stored = (await t.app.inject({ method: 'GET', url: `/api/runs/${run.id}` })).json();
       expect(stored).toMatchObject({ status: 'failed', result: null, error: { code: 'deadline_exceeded' }, request: HEAVY });
       // The cancelled thread is replaced; on a loaded machine the new one may take a moment to load the
-      // engine, so a small run may itself miss the short deadline once or twice before it succeeds.
+      // engine, so a small run may itself miss the short deadline. Each miss cancels the thread again,
+      // so wait longer between tries and let the replacement finish loading before the next one.
       let status = 0;
       for (let attempt = 0; attempt < 5 && status !== 201; attempt++) {
+        if (attempt > 0) await new Promise((wait) => setTimeout(wait, 1500 * attempt));
         status = (await t.app.inject({ method: 'POST', url: '/api/runs', payload: { scenarioId: 'alliance-dilemma', trials: 10 } }))
           .statusCode;
       }
