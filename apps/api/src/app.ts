@@ -150,7 +150,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const scenariosDir = options.scenariosDir ?? defaultScenariosDir();
   const resolveModule = confinedResolver(scenariosDir);
   const library = loadLibrary(scenariosDir, (file, why) => app.log.warn({ file, why }, 'scenario left out of the library'));
-  const { store, pool, jobs, lock } = openServices(app, options, queue);
+  let services: ReturnType<typeof openServices>;
+  try {
+    services = openServices(app, options, queue);
+  } catch (error) {
+    // A folder held by another server or a damaged database: nothing stays open.
+    await queue?.close();
+    throw error;
+  }
+  const { store, pool, jobs, lock } = services;
   app.decorate('dataLock', lock);
   const scenarios = new ScenarioCatalog(resolveModule, library, store);
   const planner = new JobPlanner(scenarios, budget, options.sweepBudget ?? API_SWEEP_BUDGET);
