@@ -8,9 +8,12 @@
  * const res = await app.inject({ method: 'GET', url: '/api/health' });
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import helmet from '@fastify/helmet';
 import { connectQueue, type QueueConnection } from '@georisk/queue';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { DataFolderError, DataLock } from './data-lock.ts';
 import { JobPlanner } from './job-planner.ts';
 import { JobRunner } from './jobs.ts';
 import { confinedResolver, defaultScenariosDir, defaultWebDir, loadLibrary } from './library.ts';
@@ -28,7 +31,14 @@ import { runRoutes } from './routes/runs.ts';
 import { scenarioRoutes } from './routes/scenarios.ts';
 import { webAppRoutes } from './routes/web-app.ts';
 import { ScenarioCatalog } from './scenario-catalog.ts';
-import { Store } from './store.ts';
+import { DATABASE_FILE, Store } from './store.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The data folder's lock; server.ts records the port in it once listening. */
+    dataLock: DataLock;
+  }
+}
 
 export { DEFAULT_BODY_LIMIT } from './plugins/limits.ts';
 
@@ -84,9 +94,34 @@ function createFastify(options: AppOptions): FastifyInstance {
   });
 }
 
+/**
+ * Takes the data folder's lock, checks the database (`PRAGMA quick_check`) and opens the store; throws
+ * `DataFolderError` when another server holds the folder or the database is damaged.
+ */
+function openStore(app: FastifyInstance, dataDir: string): { store: Store; lock: DataLock } {
+  mkdirSync(dataDir, { recursive: true });
+  const lock = DataLock.acquire(dataDir, (note) => {
+    app.log.warn(note);
+    process.stderr.write(`georisk server: ${note}\n`);
+  });
+  try {
+    const file = join(dataDir, DATABASE_FILE);
+    const found = existsSync(file) ? Store.quickCheck(dataDir) : 'ok';
+    if (found !== 'ok') {
+      throw new DataFolderError(
+        `the database ${file} is damaged (SQLite quick_check: ${found}); restore it from a backup, or move the folder away and start with an empty one`,
+      );
+    }
+    return { store: new Store(dataDir), lock };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
 /** Opens the store (marking runs a previous process left unfinished as failed), the pool and the job runner; closing the app closes them. */
 function openServices(app: FastifyInstance, options: AppOptions, queue: QueueConnection | undefined) {
-  const store = new Store(options.dataDir);
+  const { store, lock } = openStore(app, options.dataDir);
   const abandoned = store.abandonUnfinishedRuns({
     code: 'server_restarted',
     message: 'the server stopped before this run finished; run it again',
@@ -101,8 +136,9 @@ function openServices(app: FastifyInstance, options: AppOptions, queue: QueueCon
     await jobs.settled();
     await queue?.close();
     store.close();
+    lock.release();
   });
-  return { store, pool, jobs };
+  return { store, pool, jobs, lock };
 }
 
 /** Builds the app; closing it closes the pool and the store. */
@@ -114,7 +150,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const scenariosDir = options.scenariosDir ?? defaultScenariosDir();
   const resolveModule = confinedResolver(scenariosDir);
   const library = loadLibrary(scenariosDir, (file, why) => app.log.warn({ file, why }, 'scenario left out of the library'));
-  const { store, pool, jobs } = openServices(app, options, queue);
+  let services: ReturnType<typeof openServices>;
+  try {
+    services = openServices(app, options, queue);
+  } catch (error) {
+    // A folder held by another server or a damaged database: nothing stays open.
+    await queue?.close();
+    throw error;
+  }
+  const { store, pool, jobs, lock } = services;
+  app.decorate('dataLock', lock);
   const scenarios = new ScenarioCatalog(resolveModule, library, store);
   const planner = new JobPlanner(scenarios, budget, options.sweepBudget ?? API_SWEEP_BUDGET);
 
@@ -130,13 +175,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const jobsPerClient = new JobsPerClient(options.jobsPerClient ?? 2);
   const webDir = options.webDir === undefined ? defaultWebDir() : options.webDir || undefined;
   await app.register(webAppRoutes, { webDir });
-  await app.register(healthRoutes, { pool, queue });
+  await app.register(healthRoutes, { pool, queue, store });
   await app.register(scenarioRoutes, { scenarios, store });
   await app.register(runRoutes, { scenarios, store, pool, budget, simulationLimit, jobsPerClient });
   await app.register(exactRoutes, { scenarios, pool, simulationLimit, jobsPerClient });
   await app.register(jobRoutes, { store, jobs, planner, simulationLimit });
   await app.register(exerciseRoutes, {
     db: store.db,
+    writes: store,
     pool,
     scenario: (id) => scenarios.byId(id).loaded,
     scenariosDir,

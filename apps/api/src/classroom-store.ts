@@ -5,6 +5,7 @@
  * statement, so an accepted submission is on disk before the server answers.
  */
 import type Database from 'better-sqlite3';
+import type { WriteTracker } from './store.ts';
 
 export type ExerciseStatus = 'open' | 'revealed';
 
@@ -86,7 +87,11 @@ CREATE INDEX IF NOT EXISTS students_by_exercise ON students (exercise_id);
 export class ClassroomStore {
   private readonly statements;
 
-  constructor(private readonly db: Database.Database) {
+  /** `writes` (the main store) records whether a write failed, for `/api/health`. */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly writes: WriteTracker = { write: (fn) => fn() },
+  ) {
     db.exec(SCHEMA);
     this.statements = {
       insertExercise: db.prepare(
@@ -114,13 +119,15 @@ export class ClassroomStore {
   }
 
   createExercise(e: { id: string; joinCode: string; teacherHash: string; definition: unknown }): void {
-    this.statements.insertExercise.run({
-      id: e.id,
-      join_code: e.joinCode,
-      teacher_hash: e.teacherHash,
-      definition: JSON.stringify(e.definition),
-      created_at: new Date().toISOString(),
-    });
+    this.writes.write(() =>
+      this.statements.insertExercise.run({
+        id: e.id,
+        join_code: e.joinCode,
+        teacher_hash: e.teacherHash,
+        definition: JSON.stringify(e.definition),
+        created_at: new Date().toISOString(),
+      }),
+    );
   }
 
   getExercise(id: string): StoredExercise | undefined {
@@ -140,7 +147,9 @@ export class ClassroomStore {
 
   /** Stores the reveal's result; false when the exercise was already revealed. */
   reveal(id: string, result: unknown): boolean {
-    return this.statements.reveal.run({ id, result: JSON.stringify(result), revealed_at: new Date().toISOString() }).changes > 0;
+    return this.writes.write(
+      () => this.statements.reveal.run({ id, result: JSON.stringify(result), revealed_at: new Date().toISOString() }).changes > 0,
+    );
   }
 
   /**
@@ -156,21 +165,23 @@ export class ClassroomStore {
     tokenHash: string;
     maxStudents: number;
   }): 'ok' | 'full' | 'name_taken' {
-    return this.db.transaction(() => {
-      if (this.statements.nameTaken.get(s.exerciseId, s.nameKey)) return 'name_taken' as const;
-      const { n } = this.statements.countStudents.get(s.exerciseId) as { n: number };
-      if (n >= s.maxStudents) return 'full' as const;
-      this.statements.insertStudent.run({
-        id: s.id,
-        exercise_id: s.exerciseId,
-        name: s.name,
-        name_key: s.nameKey,
-        team: s.team,
-        token_hash: s.tokenHash,
-        joined_at: new Date().toISOString(),
-      });
-      return 'ok' as const;
-    })();
+    return this.writes.write(
+      this.db.transaction(() => {
+        if (this.statements.nameTaken.get(s.exerciseId, s.nameKey)) return 'name_taken' as const;
+        const { n } = this.statements.countStudents.get(s.exerciseId) as { n: number };
+        if (n >= s.maxStudents) return 'full' as const;
+        this.statements.insertStudent.run({
+          id: s.id,
+          exercise_id: s.exerciseId,
+          name: s.name,
+          name_key: s.nameKey,
+          team: s.team,
+          token_hash: s.tokenHash,
+          joined_at: new Date().toISOString(),
+        });
+        return 'ok' as const;
+      }),
+    );
   }
 
   studentByTokenHash(hash: string): StoredStudent | undefined {
@@ -185,7 +196,7 @@ export class ClassroomStore {
   /** Replaces a student's submission; returns when it was stored. */
   submit(studentId: string, submission: NonNullable<StoredStudent['submission']>): string {
     const at = new Date().toISOString();
-    this.statements.submit.run({ id: studentId, submission: JSON.stringify(submission), submitted_at: at });
+    this.writes.write(() => this.statements.submit.run({ id: studentId, submission: JSON.stringify(submission), submitted_at: at }));
     return at;
   }
 }

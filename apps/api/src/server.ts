@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { parseQueueUrl, QueueAddressError } from '@georisk/queue';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
+import { DataFolderError } from './data-lock.ts';
 
 export interface ServerConfig {
   port: number;
@@ -140,7 +141,16 @@ export async function startServer(config: ServerConfig): Promise<{ app: FastifyI
               : { max: config.rateLimit, simulationMax: Math.max(1, Math.floor(config.rateLimit / 10)), timeWindowMs: 60_000 },
         }),
   });
-  const url = await app.listen({ port: config.port, host: config.host });
+  let url: string;
+  try {
+    url = await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    // Closing releases the data folder's lock, so a retry on another port is not refused.
+    await app.close();
+    throw error;
+  }
+  const address = app.server.address();
+  if (typeof address === 'object' && address) app.dataLock.setPort(address.port);
   const stop = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     await app.close();
@@ -181,7 +191,7 @@ export async function main(argv: string[], hooks: StartHooks = {}): Promise<numb
     );
     return 0;
   } catch (error) {
-    if (error instanceof QueueAddressError) {
+    if (error instanceof QueueAddressError || error instanceof DataFolderError) {
       process.stderr.write(`georisk server: ${error.message}\n`);
       return 2;
     }

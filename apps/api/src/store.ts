@@ -135,13 +135,24 @@ interface JobRow {
   done: number;
 }
 
+/** Runs writes and remembers whether the latest one failed (the `Store` is one). */
+export interface WriteTracker {
+  write<T>(fn: () => T): T;
+}
+
+/** SQLite errors that say the store cannot write (not that one statement was refused, like a constraint). */
+const STORE_FAULT = /^SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN|CORRUPT|NOTADB|PERM|NOMEM|PROTOCOL)/;
+
 /** The SQLite file inside a data folder. */
 export const DATABASE_FILE = 'georisk.sqlite';
 
 /** Opens (creating if needed) the store in `dataDir`. */
-export class Store {
+export class Store implements WriteTracker {
   readonly db: Database.Database;
   private readonly statements;
+
+  /** The last write that failed (disk full, read-only, locked), until a write succeeds; null while writes work. */
+  private lastWriteError: { code: string; message: string } | null = null;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -190,6 +201,45 @@ export class Store {
     };
   }
 
+  /** `PRAGMA quick_check` on the folder's database: "ok", or what SQLite found wrong (one line), or the error reading it. */
+  static quickCheck(dataDir: string): string {
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(join(dataDir, DATABASE_FILE), { fileMustExist: true });
+      const rows = db.pragma('quick_check(5)') as { quick_check: string }[];
+      if (rows.length === 1 && rows[0]?.quick_check === 'ok') return 'ok';
+      // One line for the message: the findings without SQLite's header, the first three.
+      const found = rows.flatMap((r) => r.quick_check.split('\n')).filter((line) => line.trim() !== '' && !line.startsWith('***'));
+      return found.slice(0, 3).join('; ') + (found.length > 3 ? '; …' : '');
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      return e.code === undefined ? e.message : `${e.code}: ${e.message}`;
+    } finally {
+      db?.close();
+    }
+  }
+
+  /** Runs one write, remembering whether it failed so `/api/health` can say the store is degraded. */
+  write<T>(fn: () => T): T {
+    try {
+      const out = fn();
+      this.lastWriteError = null;
+      return out;
+    } catch (error) {
+      const e = error as { code?: unknown; message?: unknown };
+      if (typeof e.code === 'string' && STORE_FAULT.test(e.code)) {
+        this.lastWriteError = { code: e.code, message: String(e.message) };
+      }
+      throw error;
+    }
+  }
+
+  /** Whether the latest write worked, and if not, why (cheap: nothing touches the disk). */
+  writeState(): { writable: true } | { writable: false; reason: string } {
+    const e = this.lastWriteError;
+    return e === null ? { writable: true } : { writable: false, reason: `${e.code}: ${e.message}` };
+  }
+
   /** `PRAGMA journal_mode`, for checks. */
   journalMode(): string {
     return String(this.db.pragma('journal_mode', { simple: true }));
@@ -197,16 +247,18 @@ export class Store {
 
   /** Saves a user scenario; saving the same content twice keeps the first. */
   saveScenario(s: Omit<StoredScenario, 'createdAt'>): StoredScenario {
-    this.statements.insertScenario.run({
-      id: s.id,
-      hash: s.hash,
-      document_id: s.documentId,
-      title: s.title,
-      question: s.question,
-      tags: JSON.stringify(s.tags),
-      text: s.text,
-      created_at: new Date().toISOString(),
-    });
+    this.write(() =>
+      this.statements.insertScenario.run({
+        id: s.id,
+        hash: s.hash,
+        document_id: s.documentId,
+        title: s.title,
+        question: s.question,
+        tags: JSON.stringify(s.tags),
+        text: s.text,
+        created_at: new Date().toISOString(),
+      }),
+    );
     return this.getScenario(s.id) as StoredScenario;
   }
 
@@ -221,23 +273,27 @@ export class Store {
 
   /** Records an accepted run before any work starts. */
   startRun(run: { id: string; scenarioId: string; scenarioHash: string; request: unknown }): void {
-    this.statements.insertRun.run({
-      id: run.id,
-      scenario_id: run.scenarioId,
-      scenario_hash: run.scenarioHash,
-      request: JSON.stringify(run.request),
-      created_at: new Date().toISOString(),
-    });
+    this.write(() =>
+      this.statements.insertRun.run({
+        id: run.id,
+        scenario_id: run.scenarioId,
+        scenario_hash: run.scenarioHash,
+        request: JSON.stringify(run.request),
+        created_at: new Date().toISOString(),
+      }),
+    );
   }
 
   finishRun(id: string, outcome: { result: unknown } | { error: unknown }): void {
-    this.statements.finishRun.run({
-      id,
-      status: 'result' in outcome ? 'done' : 'failed',
-      result: 'result' in outcome ? JSON.stringify(outcome.result) : null,
-      error: 'error' in outcome ? JSON.stringify(outcome.error) : null,
-      finished_at: new Date().toISOString(),
-    });
+    this.write(() =>
+      this.statements.finishRun.run({
+        id,
+        status: 'result' in outcome ? 'done' : 'failed',
+        result: 'result' in outcome ? JSON.stringify(outcome.result) : null,
+        error: 'error' in outcome ? JSON.stringify(outcome.error) : null,
+        finished_at: new Date().toISOString(),
+      }),
+    );
   }
 
   getRun(id: string): StoredRun | undefined {
@@ -270,26 +326,30 @@ export class Store {
 
   /** Marks runs left unfinished by a previous server process as failed; returns how many. */
   abandonUnfinishedRuns(reason: unknown): number {
-    return this.statements.abandonRuns.run({ error: JSON.stringify(reason), finished_at: new Date().toISOString() }).changes;
+    return this.write(
+      () => this.statements.abandonRuns.run({ error: JSON.stringify(reason), finished_at: new Date().toISOString() }).changes,
+    );
   }
 
   /** Records a job before it starts. */
   startJob(job: { id: string; kind: string; request: unknown; fingerprint: string; total: number; columns: string[] }): void {
-    this.statements.insertJob.run({
-      id: job.id,
-      kind: job.kind,
-      request: JSON.stringify(job.request),
-      fingerprint: job.fingerprint,
-      total: job.total,
-      columns: JSON.stringify(job.columns),
-      created_at: new Date().toISOString(),
-    });
+    this.write(() =>
+      this.statements.insertJob.run({
+        id: job.id,
+        kind: job.kind,
+        request: JSON.stringify(job.request),
+        fingerprint: job.fingerprint,
+        total: job.total,
+        columns: JSON.stringify(job.columns),
+        created_at: new Date().toISOString(),
+      }),
+    );
   }
 
   /** Saves one finished point of a job (a committed row survives kill -9). */
   saveJobRow(jobId: string, point: number, row: readonly number[]): void {
     // JSON has no NaN or Infinity: missing numbers are stored as null.
-    this.statements.insertRow.run(jobId, point, JSON.stringify(row.map((x) => (Number.isFinite(x) ? x : null))));
+    this.write(() => this.statements.insertRow.run(jobId, point, JSON.stringify(row.map((x) => (Number.isFinite(x) ? x : null)))));
   }
 
   /** The rows of a job so far, by point. */
@@ -310,14 +370,15 @@ export class Store {
 
   /** Ends a running job; a job already ended stays as it was. */
   finishJob(id: string, status: Exclude<JobStatus, 'running'>, error?: unknown, result?: unknown): boolean {
-    return (
-      this.statements.finishJob.run({
-        id,
-        status,
-        error: error === undefined ? null : JSON.stringify(error),
-        result: result === undefined ? null : JSON.stringify(result),
-        finished_at: new Date().toISOString(),
-      }).changes > 0
+    return this.write(
+      () =>
+        this.statements.finishJob.run({
+          id,
+          status,
+          error: error === undefined ? null : JSON.stringify(error),
+          result: result === undefined ? null : JSON.stringify(result),
+          finished_at: new Date().toISOString(),
+        }).changes > 0,
     );
   }
 

@@ -1,29 +1,43 @@
-/** `GET /api/health`: liveness and pool load, never waiting for a simulation and never rate limited. */
+/**
+ * `GET /api/health`: liveness, pool load and the store's state, never waiting for a simulation and
+ * never rate limited. "degraded" (503) while the latest write to the store failed (disk full, read-only).
+ */
 import { ENGINE_VERSION } from '@georisk/engine';
 import type { QueueConnection } from '@georisk/queue';
 import type { FastifyPluginAsync } from 'fastify';
 import type { SimulationPool } from '../pool.ts';
+import type { Store } from '../store.ts';
 
 export interface HealthRoutesOptions {
   pool: SimulationPool;
   /** The Redis queue sweep jobs run on, when the server has one. */
   queue: QueueConnection | undefined;
+  store: Pick<Store, 'writeState'>;
 }
 
 /** The health route. */
-export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app, { pool, queue }) => {
-  app.get('/api/health', { config: { rateLimit: false } }, async () => ({
-    status: 'ok',
-    engineVersion: ENGINE_VERSION,
-    uptimeSeconds: Math.round(process.uptime()),
-    pool: { threads: pool.threads, activeJobs: pool.activeJobs, maxJobs: pool.maxJobs, queuedTasks: pool.queuedTasks },
-    ...(queue === undefined ? {} : { queue: queue.address.display }),
-  }));
+export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app, { pool, queue, store }) => {
+  app.get('/api/health', { config: { rateLimit: false } }, async (_request, reply) => {
+    // The state of the latest write, kept in memory: a health check never writes to the disk.
+    const storeState = store.writeState();
+    if (!storeState.writable) reply.code(503);
+    return {
+      status: storeState.writable ? 'ok' : 'degraded',
+      engineVersion: ENGINE_VERSION,
+      uptimeSeconds: Math.round(process.uptime()),
+      pool: { threads: pool.threads, activeJobs: pool.activeJobs, maxJobs: pool.maxJobs, queuedTasks: pool.queuedTasks },
+      store: storeState,
+      ...(queue === undefined ? {} : { queue: queue.address.display }),
+    };
+  });
 };
 
 /** The health route in the OpenAPI document. */
 export const HEALTH_PATHS = {
   '/api/health': {
-    get: { summary: 'Liveness and pool load; never waits for a simulation', responses: { 200: { description: 'ok' } } },
+    get: {
+      summary: 'Liveness, pool load and store state; never waits for a simulation',
+      responses: { 200: { description: 'ok' }, 503: { description: 'degraded: the latest write to the store failed' } },
+    },
   },
 };

@@ -48,10 +48,11 @@ export interface Classroom {
 /** Sets up the classroom over the server's database. */
 export function createClassroom(
   db: ConstructorParameters<typeof ClassroomStore>[0],
+  writes: ConstructorParameters<typeof ClassroomStore>[1],
   services: Pick<Classroom, 'pool' | 'scenario' | 'budget' | 'templates'>,
   options: ClassroomOptions | undefined,
 ): Classroom {
-  const store = new ClassroomStore(db);
+  const store = new ClassroomStore(db, writes);
   return {
     ...services,
     store,

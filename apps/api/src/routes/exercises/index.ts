@@ -20,6 +20,8 @@ export { CLASSROOM_PATHS } from './openapi-paths.ts';
 
 export interface ExerciseRoutesOptions {
   db: ConstructorParameters<typeof ClassroomStore>[0];
+  /** The main store, which records whether a write failed. */
+  writes: ConstructorParameters<typeof ClassroomStore>[1];
   pool: SimulationPool;
   /** A library or saved scenario by id; throws a 404 ApiError when there is none. */
   scenario: (id: string) => LoadedScenario;
@@ -33,10 +35,10 @@ export interface ExerciseRoutesOptions {
 /** The classroom routes. */
 export const exerciseRoutes: FastifyPluginAsync<ExerciseRoutesOptions> = async (
   app,
-  { db, pool, scenario, scenariosDir, budget, options },
+  { db, writes, pool, scenario, scenariosDir, budget, options },
 ) => {
   const templates = loadTemplates(scenariosDir, (file, why) => app.log.warn({ file, why }, 'exercise template left out'));
-  const classroom = createClassroom(db, { pool, scenario, budget, templates }, options);
+  const classroom = createClassroom(db, writes, { pool, scenario, budget, templates }, options);
   registerTeacherRoutes(app, classroom);
   registerStudentRoutes(app, classroom);
   registerDebriefRoutes(app, classroom);
