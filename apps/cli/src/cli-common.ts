@@ -32,7 +32,7 @@ export function collectSet(value: string, previous: Overrides): Overrides {
 }
 
 /** What a path is, in words, when it is not a regular file. */
-function kindOf(stats: Stats): string {
+export function kindOf(stats: Stats): string {
   if (stats.isSymbolicLink()) return 'a symbolic link';
   if (stats.isDirectory()) return 'a directory';
   if (stats.isFIFO()) return 'a named pipe (FIFO)';

@@ -1,7 +1,8 @@
 /** Reading scenario files from disk, with modules resolved relative to the including file. */
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { GeoriskError, issue, type LoadedScenario, loadScenarioText, MAX_DOCUMENT_LENGTH, type ModuleResolver } from '@georisk/engine';
+import { kindOf } from './cli-common.ts';
 
 /**
  * The most bytes an input file may have: a document of MAX_DOCUMENT_LENGTH characters takes at most
@@ -20,16 +21,6 @@ export class InputFileError extends Error {
   ) {
     super(`cannot read "${file}": ${reason}`);
   }
-}
-
-/** What a path is, in words, when it is not a regular file. */
-export function kindOf(stats: Stats): string {
-  if (stats.isDirectory()) return 'a directory';
-  if (stats.isFIFO()) return 'a named pipe (FIFO)';
-  if (stats.isSocket()) return 'a socket';
-  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
-  if (stats.isSymbolicLink()) return 'a symbolic link';
-  return 'not a regular file';
 }
 
 /**

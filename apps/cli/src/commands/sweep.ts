@@ -25,7 +25,16 @@ import {
 } from '@georisk/engine';
 import { connectQueue, type QueueConnection } from '@georisk/queue';
 import { Option } from 'commander';
-import { checkOutputPath, EXIT, locateScenarioIssues, OutputError, type RegisterCommand, UsageError, wholeNumber, writeAtomically } from '../cli-common.ts';
+import {
+  checkOutputPath,
+  EXIT,
+  locateScenarioIssues,
+  OutputError,
+  type RegisterCommand,
+  UsageError,
+  wholeNumber,
+  writeAtomically,
+} from '../cli-common.ts';
 import { collectVary, commaList, pointProgress } from '../design-options.ts';
 import { loadScenarioFile } from '../load.ts';
 import { startWorkerThreads } from '../parallel.ts';
