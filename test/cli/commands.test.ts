@@ -2,7 +2,7 @@
  * Usage and user errors: exit 2 for a wrong command line, 1 for a scenario or file problem, 0 for
  * help; every message is one or two plain lines on stderr, never a stack trace.
  */
-import { mkdirSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { REFERENCE, runCli, type Scratch, scratchDir, stackLines } from '../helpers/cli.ts';
 import { PARAMETER_SCENARIO } from '../helpers/scenarios.ts';
@@ -77,13 +77,12 @@ describe.concurrent('georisk file errors (exit 1)', () => {
   });
 
   it('an output file that cannot be written gives a clear message, exit 1 and no stray file', async ({ expect }) => {
-    // --out names a directory: the temporary file goes next to it, and must not stay there.
-    const target = scratch.path('a-directory');
-    mkdirSync(target);
+    // --out names a file in a folder that does not exist: nothing can be written, and nothing stays behind.
+    const target = scratch.path('no-such-folder/result.json');
     const r = await runCli(['run', REFERENCE, '--trials', '10', '--out', target]);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr.trimEnd()).toBe(`georisk: cannot write "${target}": it is a directory`);
+    expect(r.stderr.trimEnd()).toBe(`georisk: cannot write "${target}": its directory does not exist`);
     expect(stackLines(r.stderr)).toEqual([]);
     expect(readdirSync(scratch.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });

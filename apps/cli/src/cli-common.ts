@@ -1,5 +1,5 @@
 /** What every command shares: exit statuses, option parsers, atomic output, error locating. */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, renameSync, rmSync, type Stats, writeFileSync } from 'node:fs';
 import type { Issue, LoadedScenario, Overrides } from '@georisk/engine';
 import { type Command, InvalidArgumentError } from 'commander';
 
@@ -31,14 +31,58 @@ export function collectSet(value: string, previous: Overrides): Overrides {
   return { ...previous, [m[1]!]: n };
 }
 
-/** Writes a file in one piece: to a temporary name first, then renamed over the target. */
-export function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
+/** What a path is, in words, when it is not a regular file. */
+export function kindOf(stats: Stats): string {
+  if (stats.isSymbolicLink()) return 'a symbolic link';
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a named pipe (FIFO)';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/**
+ * Refuses an output path that exists and is not a regular file: a symbolic link (even one to a regular
+ * file: replacing the link would leave its target stale, writing through it would change a file
+ * elsewhere), a named pipe, a socket, a device or a directory. A new path or a regular file is fine.
+ */
+export function checkOutputPath(path: string): void {
+  let stats: Stats;
   try {
-    writeFileSync(tmp, text);
+    stats = lstatSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    throw new UsageError(`cannot write "${path}": ${code ?? String(error)}`);
+  }
+  if (stats.isFile()) return;
+  const kind = kindOf(stats);
+  const why = stats.isSymbolicLink()
+    ? `it is ${kind} (refused even when it points to a regular file: neither the link nor its target is replaced)`
+    : `it is ${kind}, and output is written only to a regular file or a new path`;
+  throw new UsageError(`cannot write "${path}": ${why}; choose a path to a regular file, or a new one`);
+}
+
+/**
+ * Writes a file in one piece: to a temporary name in the same folder first, then renamed over the
+ * target. The target must be a new path or a regular file (see `checkOutputPath`); nothing is touched otherwise.
+ */
+export function writeAtomically(path: string, text: string): void {
+  checkOutputPath(path);
+  const tmp = `${path}.${process.pid}.tmp`;
+  let created = false;
+  try {
+    // wx: never through a link or onto something already at the temporary name.
+    const fd = openSync(tmp, 'wx');
+    created = true;
+    try {
+      writeFileSync(fd, text);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, path);
   } catch (error) {
-    rmSync(tmp, { force: true });
+    if (created) rmSync(tmp, { force: true });
     const code = (error as NodeJS.ErrnoException).code;
     const why =
       code === 'ENOENT'

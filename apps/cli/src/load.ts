@@ -1,27 +1,115 @@
 /** Reading scenario files from disk, with modules resolved relative to the including file. */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { GeoriskError, issue, type LoadedScenario, loadScenarioText, type ModuleResolver } from '@georisk/engine';
+import { GeoriskError, issue, type LoadedScenario, loadScenarioText, MAX_DOCUMENT_LENGTH, type ModuleResolver } from '@georisk/engine';
+import { kindOf } from './cli-common.ts';
+
+/**
+ * The most bytes an input file may have: a document of MAX_DOCUMENT_LENGTH characters takes at most
+ * 3 bytes per character in UTF-8, so nothing the engine would accept is refused; the engine then checks
+ * the length in characters.
+ */
+export const MAX_INPUT_BYTES = 3 * MAX_DOCUMENT_LENGTH;
+
+/** An input file that cannot be read: `reason` says why, `tooLarge` when it is over the limit. */
+export class InputFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+    readonly hint: string,
+    readonly tooLarge = false,
+  ) {
+    super(`cannot read "${file}": ${reason}`);
+  }
+}
+
+/**
+ * Reads a text input file. Only regular files are read (a pipe, a device such as /dev/zero or a
+ * directory is refused at once), and never more than MAX_INPUT_BYTES + 1 bytes: a larger file is
+ * refused without being read whole.
+ */
+export function readInputFile(file: string): string {
+  let fd: number;
+  try {
+    // O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever before fstat could refuse it.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(code ?? error);
+    throw new InputFileError(file, why, 'check the path');
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw new InputFileError(file, `it is ${kindOf(stats)}, not a regular file`, 'give the path of a regular file');
+    // One read past the limit tells a file over it from one exactly at it.
+    let chunk = Buffer.allocUnsafe(Math.min(MAX_INPUT_BYTES + 1, stats.size + 64 * 1024));
+    let length = 0;
+    for (;;) {
+      if (length === chunk.length) {
+        if (length > MAX_INPUT_BYTES) break;
+        // The file grew while it was read: read on, still never past the limit.
+        const grown = Buffer.allocUnsafe(Math.min(MAX_INPUT_BYTES + 1, chunk.length * 2));
+        chunk.copy(grown, 0, 0, length);
+        chunk = grown;
+      }
+      const n = readSync(fd, chunk, length, chunk.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    if (length > MAX_INPUT_BYTES) {
+      throw new InputFileError(
+        file,
+        `it is larger than ${MAX_INPUT_BYTES} bytes (a document may have at most ${MAX_DOCUMENT_LENGTH} characters)`,
+        'move parts of it into modules, or shorten descriptions',
+        true,
+      );
+    }
+    return chunk.toString('utf8', 0, length);
+  } catch (error) {
+    if (error instanceof InputFileError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputFileError(file, code === 'EISDIR' ? 'it is a directory, not a regular file' : String(code ?? error), 'check the path');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** An input file's problem as a scenario issue (exit 1, as for a missing file). */
+function inputIssue(error: InputFileError): GeoriskError {
+  const code = error.tooLarge ? 'document_too_large' : 'module_not_found';
+  return new GeoriskError([{ ...issue(code, '', error.message, error.hint), file: error.file }]);
+}
 
 /** Finds a module file relative to the file that includes it (adding .yaml when left out). */
 export const resolveModuleFile: ModuleResolver = (ref, from) => {
   const base = from === undefined ? process.cwd() : dirname(resolve(from));
   for (const candidate of [ref, `${ref}.yaml`, `${ref}.yml`]) {
     const path = resolve(base, candidate);
-    if (existsSync(path) && statSync(path).isFile()) return { text: readFileSync(path, 'utf8'), file: path };
+    let isFile: boolean;
+    try {
+      isFile = statSync(path).isFile();
+    } catch {
+      continue;
+    }
+    if (!isFile) continue;
+    try {
+      return { text: readInputFile(path), file: path };
+    } catch (error) {
+      if (error instanceof InputFileError) throw inputIssue(error);
+      throw error;
+    }
   }
   return undefined;
 };
 
-/** Reads and checks a scenario file; throws `GeoriskError` for a missing file too. */
+/** Reads and checks a scenario file; throws `GeoriskError` for a missing, unreadable or oversized file too. */
 export function loadScenarioFile(file: string): LoadedScenario {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readInputFile(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(code ?? error);
-    throw new GeoriskError([{ ...issue('module_not_found', '', `cannot read "${file}": ${why}`, 'check the path'), file }]);
+    if (error instanceof InputFileError) throw inputIssue(error);
+    throw error;
   }
   return loadScenarioText(text, { file, resolveModule: resolveModuleFile });
 }

@@ -3,7 +3,7 @@
 import { ENGINE_VERSION, GeoriskError } from '@georisk/engine';
 import { QueueAddressError, QueueRunError } from '@georisk/queue';
 import { Command, CommanderError } from 'commander';
-import { EXIT, OutputError, type RegisterCommand, USAGE_CODES, UsageError } from './cli-common.ts';
+import { checkOutputPath, EXIT, OutputError, type RegisterCommand, USAGE_CODES, UsageError } from './cli-common.ts';
 import { formatCliIssues } from './cli-issues.ts';
 import { registerBacktest } from './commands/backtest.ts';
 import { registerDiscover } from './commands/discover.ts';
@@ -41,6 +41,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   for (const register of COMMANDS) register(program, setExit);
+  // --out is checked before any work: a path that is not a regular file (or new) is refused at once.
+  program.hook('preAction', (_program, command) => {
+    const out: unknown = command.opts().out;
+    if (typeof out === 'string') checkOutputPath(out);
+  });
   return program;
 }
 

@@ -3,7 +3,6 @@
  * its forecasts against what happened (the scoring is `@georisk/engine/backtest`'s), printed as a
  * table or JSON. Episodes are data: scenarios/backtest/episodes.yaml.
  */
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, relative, resolve } from 'node:path';
 import { buildModel, DEFAULT_SEED, GeoriskError, type Issue } from '@georisk/engine';
@@ -26,7 +25,7 @@ import { Option } from 'commander';
 import { EXIT, locateScenarioIssues, output, type RegisterCommand, UsageError, wholeNumber } from '../cli-common.ts';
 import { formatCliIssues } from '../cli-issues.ts';
 import { formatNumber, formatPercent, table } from '../format.ts';
-import { loadScenarioFile } from '../load.ts';
+import { InputFileError, loadScenarioFile, readInputFile } from '../load.ts';
 import { runTrials } from '../parallel.ts';
 
 /** Where the episodes live, relative to the working directory, when no file is given. */
@@ -53,10 +52,10 @@ function episodeFileError(issues: readonly Issue[]): UsageError {
 function readEpisodeFile(file: string): LoadedEpisodes {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readInputFile(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read "${file}": ${code === 'ENOENT' ? 'no such file' : String(code ?? error)}`);
+    if (error instanceof InputFileError) throw new UsageError(`${error.message}\n  hint: ${error.hint}`);
+    throw error;
   }
   try {
     return readEpisodes(text, file);

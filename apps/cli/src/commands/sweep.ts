@@ -25,7 +25,16 @@ import {
 } from '@georisk/engine';
 import { connectQueue, type QueueConnection } from '@georisk/queue';
 import { Option } from 'commander';
-import { EXIT, locateScenarioIssues, OutputError, type RegisterCommand, UsageError, wholeNumber, writeAtomically } from '../cli-common.ts';
+import {
+  checkOutputPath,
+  EXIT,
+  locateScenarioIssues,
+  OutputError,
+  type RegisterCommand,
+  UsageError,
+  wholeNumber,
+  writeAtomically,
+} from '../cli-common.ts';
 import { collectVary, commaList, pointProgress } from '../design-options.ts';
 import { loadScenarioFile } from '../load.ts';
 import { startWorkerThreads } from '../parallel.ts';
@@ -75,6 +84,9 @@ function openPartial(plan: SweepPlan, out: string, format: SweepFormat, resume: 
   const stateFile = `${partial}.json`;
   const header = formatSweepHeader(plan, format);
   const state: PartialState = { fingerprint: plan.fingerprint, format, points: plan.points.length };
+  // The working files are written and read like --out itself: never a link, pipe, device or directory.
+  checkOutputPath(partial);
+  checkOutputPath(stateFile);
   if (existsSync(partial) && existsSync(stateFile)) {
     if (!resume) {
       throw new UsageError(
