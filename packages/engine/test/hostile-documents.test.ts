@@ -106,6 +106,9 @@ describe('"did you mean" work', () => {
     expect(nearest('a'.repeat(2_000), ['a'.repeat(40_000), 'b'.repeat(1_999)], budget)).toBeUndefined();
     expect(nearest('abc', ['a'.repeat(40_000)], budget)).toBeUndefined();
     expect(budget.cells).toBe(1e12);
+    // The same budget is charged for an ordinary comparison: 4 × 4 cells.
+    expect(nearest('abc', ['abd'], budget)).toBe('abd');
+    expect(budget.cells).toBe(1e12 - 16);
   });
 
   it('skips candidates whose length differs by more than the distance allowed, and counts what it computes', () => {
