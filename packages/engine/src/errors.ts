@@ -64,6 +64,9 @@ export const MAX_ECHO_LENGTH = 64;
 /** Edit-distance cells one "did you mean" search may compute; past it, no suggestion is made. */
 export const SUGGESTION_BUDGET_CELLS = 200_000;
 
+/** Edit-distance cells all the "did you mean" hints of one document may compute together. */
+export const DOCUMENT_SUGGESTION_CELLS = 2_000_000;
+
 /** A stable problem code. */
 export type IssueCode = keyof typeof ISSUE_CODES;
 

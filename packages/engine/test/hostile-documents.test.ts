@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nearest } from '../src/errors.ts';
+import { DOCUMENT_SUGGESTION_CELLS, nearest } from '../src/errors.ts';
 import {
   buildModel,
   GeoriskError,
@@ -126,6 +126,22 @@ describe('"did you mean" work', () => {
     nearest(`n${'1'.repeat(30)}`, candidates, budget);
     expect(budget.cells).toBeGreaterThanOrEqual(0);
     expect(budget.cells).toBeLessThan(10_000);
+  });
+});
+
+describe('"did you mean" work per document', () => {
+  it('shares one budget among all the hints of a document: past it, hints list names instead of searching', () => {
+    const param = (i: number) => `param_${String(i).padStart(24, '0')}`;
+    const lines = ['id: many-typos', 'time: { unit: day, dt: 1, horizon: 30 }', 'parameters:'];
+    for (let i = 0; i < 100; i++) lines.push(`  ${param(i)}: { default: 0.1 }`);
+    lines.push('tracks:', '  conflict: { states: [clash, war], transitions: [{ from: clash, to: war, rate: 0.1 }] }', 'metrics:');
+    // Each hint compares a 30-character name with 100 of the same length: 96,100 cells.
+    for (let i = 0; i < 200; i++) lines.push(`  m${i}: { expr: '${param(i % 100).replace('param', 'parma')} + 1' }`);
+    const issues = validate(`${lines.join('\n')}\n`);
+    expect(issues).toHaveLength(MAX_ISSUES + 1);
+    const searched = issues.filter((i) => i.hint?.startsWith('did you mean')).length;
+    expect(searched).toBeGreaterThan(0);
+    expect(searched).toBeLessThanOrEqual(Math.ceil(DOCUMENT_SUGGESTION_CELLS / 96_100));
   });
 });
 

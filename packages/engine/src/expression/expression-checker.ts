@@ -165,7 +165,7 @@ export class Checker {
       `unknown name "${name}"`,
       stateOf !== undefined
         ? `"${name}" is a state of track ${stateOf}: quote it, ${stateOf === this.comparedTrack ? '' : 'e.g. '}${stateOf} == "${name}"`
-        : suggestion(name, known, 'names'),
+        : suggestion(name, known, 'names', this.names.suggestions),
     );
   }
 
