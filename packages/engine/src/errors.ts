@@ -10,6 +10,11 @@ export const ISSUE_CODES = {
   alias_limit: 'The document uses too many YAML aliases (a guard against "billion laughs" documents).',
   forbidden_key: 'A key such as __proto__, constructor or prototype, which could tamper with objects.',
   document_too_large: 'The document is larger than the engine accepts.',
+  name_too_long: 'A name (parameter, variable, track, state, metric or a name in an expression) is longer than 64 characters.',
+  too_many_names:
+    'The document, with its modules, declares more than 2,000 names (parameters, variables, tracks, states, metrics, events).',
+  too_many_includes: 'The document includes more than 32 modules in all, counting the includes of modules.',
+  too_many_issues: 'More than 100 problems were found; only the first 100 are reported.',
   invalid_type: 'A value has the wrong type (e.g. text where a number is expected).',
   missing_key: 'A required key is missing.',
   unknown_key: 'A key that this part of a scenario does not have (often a typo).',
@@ -46,6 +51,22 @@ export const ISSUE_CODES = {
     'During a run an expression produced a value that is not allowed (a negative or non-finite rate, a probability above 1, a bad sampler argument).',
 } as const;
 
+/** Longest name accepted (the library's longest is 30 characters). */
+export const MAX_NAME_LENGTH = 64;
+/** Most names a document may declare, its modules included. */
+export const MAX_NAMES = 2_000;
+/** Most module includes one load may expand, nested ones counted. */
+export const MAX_INCLUDES = 32;
+/** Most issues one error reports; the rest are summed up in one last issue. */
+export const MAX_ISSUES = 100;
+/** Longest text a message or hint echoes from the document before it is cut with "…". */
+export const MAX_ECHO_LENGTH = 64;
+/** Edit-distance cells one "did you mean" search may compute; past it, no suggestion is made. */
+export const SUGGESTION_BUDGET_CELLS = 200_000;
+
+/** Edit-distance cells all the "did you mean" hints of one document may compute together. */
+export const DOCUMENT_SUGGESTION_CELLS = 2_000_000;
+
 /** A stable problem code. */
 export type IssueCode = keyof typeof ISSUE_CODES;
 
@@ -70,15 +91,45 @@ export class GeoriskError extends Error {
   readonly issues: Issue[];
 
   constructor(issues: Issue[]) {
-    super(formatIssues(issues));
+    const kept = capIssues(issues);
+    super(formatIssues(kept));
     this.name = 'GeoriskError';
-    this.issues = issues;
+    this.issues = kept;
   }
 
   /** The first issue's code, for callers that map codes to exit statuses or HTTP codes. */
   get code(): IssueCode {
     return this.issues[0]?.code ?? 'invalid_value';
   }
+}
+
+/** The first `MAX_ISSUES` issues, then one summing up the rest, so that a hostile document cannot flood an answer. */
+function capIssues(issues: Issue[]): Issue[] {
+  if (issues.length <= MAX_ISSUES) return issues;
+  const counted = issues.filter((i) => i.code !== 'too_many_issues');
+  if (counted.length <= MAX_ISSUES) return issues;
+  // Issues already capped once (a module's, re-thrown by its scenario) keep their count.
+  const hidden = issues.reduce((n, i) => n + (i.code === 'too_many_issues' ? moreOf(i) : 0), 0);
+  const more = counted.length - MAX_ISSUES + hidden;
+  return [
+    ...counted.slice(0, MAX_ISSUES),
+    issue(
+      'too_many_issues',
+      '',
+      `and ${more} more problems`,
+      `fix the first ${MAX_ISSUES} (later ones often follow from them) and check again`,
+    ),
+  ];
+}
+
+/** How many problems a `too_many_issues` summary stands for. */
+function moreOf(i: Issue): number {
+  return Number(/^and (\d+) more/.exec(i.message)?.[1] ?? 0);
+}
+
+/** `text` cut to `MAX_ECHO_LENGTH` characters with "…", for echoing document text in messages. */
+export function truncate(text: string, max = MAX_ECHO_LENGTH): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
 }
 
 /** Builds an error issue. */
@@ -126,28 +177,49 @@ function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/** The closest candidate to `name`, if one is close enough to be a likely typo. */
-export function nearest(name: string, candidates: Iterable<string>): string | undefined {
+/** Edit-distance cells a suggestion search may still compute; `nearest` spends it. */
+export interface SuggestionBudget {
+  cells: number;
+}
+
+/**
+ * The closest candidate to `name`, if one is close enough to be a likely typo. Bounded work: a name
+ * or candidate longer than `MAX_NAME_LENGTH` is not compared, nor one whose length differs by more
+ * than the distance allowed, and the search stops when `budget` runs out (a fresh one per call unless given).
+ */
+export function nearest(
+  name: string,
+  candidates: Iterable<string>,
+  budget: SuggestionBudget = { cells: SUGGESTION_BUDGET_CELLS },
+): string | undefined {
+  if (name.length > MAX_NAME_LENGTH) return undefined;
+  const limit = Math.max(1, Math.floor(name.length / 3));
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   const lower = name.toLowerCase();
   for (const c of candidates) {
+    if (c.length > MAX_NAME_LENGTH || Math.abs(c.length - name.length) > limit) continue;
+    const cells = (lower.length + 1) * (c.length + 1);
+    if (cells > budget.cells) break;
+    budget.cells -= cells;
     const d = editDistance(lower, c.toLowerCase());
     if (d < bestDistance) {
       bestDistance = d;
       best = c;
     }
   }
-  const limit = Math.max(1, Math.floor(name.length / 3));
   return bestDistance <= limit ? best : undefined;
 }
 
 /** A "did you mean" hint, or a listing of what exists when nothing is close. */
-export function suggestion(name: string, candidates: readonly string[], what: string): string {
-  const near = nearest(name, candidates);
+export function suggestion(name: string, candidates: readonly string[], what: string, budget?: SuggestionBudget): string {
+  const near = nearest(name, candidates, budget);
   if (near !== undefined) return `did you mean "${near}"?`;
   // "parameters and variables" lists both kinds; when there are none of either, "or" reads right.
   if (candidates.length === 0) return `no ${what.replaceAll(' and ', ' or ')} are declared`;
-  const shown = candidates.slice(0, 12).join(', ');
+  const shown = candidates
+    .slice(0, 12)
+    .map((c) => truncate(c))
+    .join(', ');
   return `known ${what}: ${shown}${candidates.length > 12 ? ', …' : ''}`;
 }

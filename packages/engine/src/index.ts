@@ -29,7 +29,19 @@ export {
 } from './discover.ts';
 export { SAMPLERS } from './distributions.ts';
 // Errors
-export { formatIssue, formatIssues, GeoriskError, ISSUE_CODES, type Issue, type IssueCode, issue } from './errors.ts';
+export {
+  formatIssue,
+  formatIssues,
+  GeoriskError,
+  ISSUE_CODES,
+  type Issue,
+  type IssueCode,
+  issue,
+  MAX_INCLUDES,
+  MAX_ISSUES,
+  MAX_NAME_LENGTH,
+  MAX_NAMES,
+} from './errors.ts';
 // Exact analysis
 export {
   analyzeExact,

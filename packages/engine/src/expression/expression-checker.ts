@@ -1,7 +1,7 @@
 /** The checking walk over an expression tree: each allowed node compiled to a closure, everything else refused with a hint. */
 import type { MathNode } from 'mathjs';
 import * as dm from '../det-math.ts';
-import { GeoriskError, issue, suggestion } from '../errors.ts';
+import { GeoriskError, issue, MAX_NAME_LENGTH, suggestion, truncate } from '../errors.ts';
 import type { Compiled, CompiledExpression, ExpressionContext, NameTable } from './expression.ts';
 import { checkCall } from './expression-calls.ts';
 import { type Checked, emptyReads, excerpt, mergeReads, owns } from './expression-reads.ts';
@@ -143,6 +143,13 @@ export class Checker {
     if (ALLOWED_FUNCTIONS.includes(name)) {
       this.fail('unknown_name', `"${name}" is a function; call it with arguments, e.g. ${name}(…)`);
     }
+    if (name.length > MAX_NAME_LENGTH) {
+      this.fail(
+        'name_too_long',
+        `the name "${truncate(name)}" has ${name.length} characters; the limit is ${MAX_NAME_LENGTH}`,
+        'use a shorter name',
+      );
+    }
     const known = [...this.names.params.keys(), ...this.names.vars.keys(), ...this.names.tracks.keys(), 't', 'dt'];
     // In `track == war`, prefer the compared track when several tracks have a state of that name.
     const compared = this.comparedTrack === undefined ? undefined : this.names.tracks.get(this.comparedTrack);
@@ -158,7 +165,7 @@ export class Checker {
       `unknown name "${name}"`,
       stateOf !== undefined
         ? `"${name}" is a state of track ${stateOf}: quote it, ${stateOf === this.comparedTrack ? '' : 'e.g. '}${stateOf} == "${name}"`
-        : suggestion(name, known, 'names'),
+        : suggestion(name, known, 'names', this.names.suggestions),
     );
   }
 

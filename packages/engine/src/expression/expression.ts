@@ -6,7 +6,7 @@
  */
 import { create, type FactoryFunctionMap, type MathNode, parseDependencies, SymbolNodeDependencies } from 'mathjs';
 import * as dist from '../distributions.ts';
-import { GeoriskError, issue } from '../errors.ts';
+import { GeoriskError, issue, type SuggestionBudget } from '../errors.ts';
 import type { Rng } from '../rng.ts';
 import { Checker } from './expression-checker.ts';
 import { emptyReads, excerpt, owns, readsNothing, unwrap } from './expression-reads.ts';
@@ -80,6 +80,8 @@ export interface NameTable {
   dt: number;
   /** Time at the end of a trial: `first` returns it for a state never entered (censoring). */
   horizon: number;
+  /** Edit-distance cells left for "did you mean" hints in the whole document (one budget per model). */
+  suggestions?: SuggestionBudget;
 }
 
 /** Where an expression appears, which decides what it may use. */

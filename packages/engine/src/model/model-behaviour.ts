@@ -12,7 +12,12 @@ export function buildFlows(scenario: ScenarioDocument, names: ModelNames, issues
     const variable = names.names.vars.get(f.to);
     if (variable === undefined) {
       issues.problems.push(
-        issue('unknown_name', `${path}.to`, `"${f.to}" is not a variable`, suggestion(f.to, names.varNames, 'variables')),
+        issue(
+          'unknown_name',
+          `${path}.to`,
+          `"${f.to}" is not a variable`,
+          suggestion(f.to, names.varNames, 'variables', names.names.suggestions),
+        ),
       );
     }
     const amount = names.compile(f.amount, 'amount', `${path}.amount`);
@@ -56,7 +61,7 @@ export function buildEvents(scenario: ScenarioDocument, names: ModelNames, issue
             'unknown_name',
             `${path}.force.${trackName}`,
             `"${trackName}" is not a track`,
-            suggestion(trackName, names.trackNames, 'tracks'),
+            suggestion(trackName, names.trackNames, 'tracks', names.names.suggestions),
           ),
         );
         continue;

@@ -81,7 +81,7 @@ export class ModelNames {
             `"${name}" is not a ${allowParams ? 'parameter or variable' : 'variable'}`,
             names.params.has(name)
               ? `"${name}" is a parameter: only an event's "set" can change parameters; declare a variable to change here`
-              : suggestion(name, candidates, allowParams ? 'parameters and variables' : 'variables'),
+              : suggestion(name, candidates, allowParams ? 'parameters and variables' : 'variables', names.suggestions),
           ),
         );
         continue;
@@ -98,7 +98,12 @@ export class ModelNames {
     const i = info.states.indexOf(state);
     if (i < 0) {
       this.issues.problems.push(
-        issue('unknown_state', path, `the track "${track}" has no state "${state}"`, suggestion(state, info.states, `states of ${track}`)),
+        issue(
+          'unknown_state',
+          path,
+          `the track "${track}" has no state "${state}"`,
+          suggestion(state, info.states, `states of ${track}`, this.names.suggestions),
+        ),
       );
       return undefined;
     }

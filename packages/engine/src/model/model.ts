@@ -3,7 +3,7 @@
  * expression, and reports all cross-reference problems at once. The model holds closures, so it
  * never crosses a worker boundary; workers build their own from the scenario (it takes microseconds).
  */
-import { GeoriskError, type Issue, issue } from '../errors.ts';
+import { DOCUMENT_SUGGESTION_CELLS, GeoriskError, type Issue, issue } from '../errors.ts';
 import type { CompiledExpression, NameTable } from '../expression/expression.ts';
 import type { Distribution, ScenarioDocument } from '../scenario-schema.ts';
 import { buildEvents, buildFlows, buildMetrics } from './model-behaviour.ts';
@@ -112,6 +112,7 @@ export function buildModel(scenario: ScenarioDocument, overrides: Overrides = {}
     tracks: declared.info,
     dt,
     horizon,
+    suggestions: { cells: DOCUMENT_SUGGESTION_CELLS },
   };
   const names = new ModelNames(issues, table, params.names, vars.names, declared.names);
   const tracks = buildTracks(scenario, names, issues);

@@ -1,10 +1,14 @@
 /** Include expansion: each `include` of a scenario loads its module, expands the module's own includes, and merges it in. */
-import { GeoriskError, type Issue, issue } from '../errors.ts';
+import { GeoriskError, type Issue, type IssueCode, issue } from '../errors.ts';
 import { type LoadedDocument, locateIssues, readDocument } from '../load-document.ts';
 import { type ModuleDocument, ModuleSchema, type ScenarioDocument } from '../scenario-schema.ts';
+import { documentLimitIssues, type LoadBudget } from './document-limits.ts';
 import { mergeModule, type Origin } from './merge-module.ts';
 import type { LoadOptions } from './scenario.ts';
 import { isRecord, zodIssues } from './zod-issues.ts';
+
+/** Codes of limits that hold for a whole load: once one is broken, expansion stops. */
+const LOAD_LIMITS: ReadonlySet<IssueCode> = new Set<IssueCode>(['too_many_names', 'too_many_includes']);
 
 /**
  * The scenario with every include expanded (recursively, modules relative to their file);
@@ -16,18 +20,21 @@ export function expandIncludes(
   options: LoadOptions,
   origins: Map<string, Origin>,
   chain: string[],
+  budget: LoadBudget,
 ): ScenarioDocument {
   const out: ScenarioDocument = JSON.parse(JSON.stringify(base));
   if (!base.include || base.include.length === 0) return out;
   const problems: Issue[] = [];
   recordOwnOrigins(out, doc, origins);
   const includedBy = new Map<string, number>();
-  base.include.forEach((include, n) => {
+  for (const [n, include] of base.include.entries()) {
     const where = `include[${n}]`;
-    const loaded = loadModule(include.module, where, doc, options, chain);
+    const loaded = loadModule(include.module, where, doc, options, chain, budget);
     if (Array.isArray(loaded)) {
       problems.push(...loaded);
-      return;
+      // Past a load-wide limit, loading more modules only repeats the same refusal.
+      if (loaded.some((i) => LOAD_LIMITS.has(i.code))) break;
+      continue;
     }
     const { moduleDoc, mod, file } = loaded;
     // A module's own includes expand first, relative to the module file.
@@ -37,12 +44,13 @@ export function expandIncludes(
       { ...options, file },
       new Map(),
       [...chain, file],
+      budget,
     );
     const rename = include.rename ?? {};
     // Own properties only: names such as "toString" must not find Object.prototype's members.
     const r = (name: string) => (Object.hasOwn(rename, name) ? rename[name] : undefined) ?? name;
     mergeModule({ out, doc, moduleDoc, nested, n, where, include, rename, r, origins, includedBy, problems });
-  });
+  }
   if (problems.length > 0) throw new GeoriskError(problems);
   delete out.include;
   return out;
@@ -66,6 +74,7 @@ function loadModule(
   doc: LoadedDocument,
   options: LoadOptions,
   chain: string[],
+  budget: LoadBudget,
 ): { moduleDoc: LoadedDocument; mod: ModuleDocument; file: string } | Issue[] {
   const resolved = options.resolveModule?.(ref, doc.file);
   if (!resolved) {
@@ -97,6 +106,8 @@ function loadModule(
   }
   try {
     const moduleDoc = readDocument(resolved.text, resolved.file);
+    const limits = documentLimitIssues(moduleDoc.value, budget);
+    if (limits.length > 0) throw new GeoriskError(locateIssues(moduleDoc, limits));
     if (isRecord(moduleDoc.value) && moduleDoc.value.kind !== 'module') {
       throw new GeoriskError(
         locateIssues(moduleDoc, [

@@ -6,6 +6,7 @@ import { defined } from '../defined.ts';
 import { GeoriskError, type Issue, issue } from '../errors.ts';
 import { formatPath, locateIssues, readDocument } from '../load-document.ts';
 import { type ScenarioDocument, ScenarioSchema } from '../scenario-schema.ts';
+import { documentLimitIssues, loadBudget } from './document-limits.ts';
 import { expandIncludes } from './expand-includes.ts';
 import type { Origin } from './merge-module.ts';
 import { isRecord, zodIssues } from './zod-issues.ts';
@@ -36,6 +37,9 @@ export interface LoadedScenario {
  */
 export function loadScenarioText(text: string, options: LoadOptions = {}): LoadedScenario {
   const doc = readDocument(text, options.file);
+  const budget = loadBudget();
+  const limits = documentLimitIssues(doc.value, budget);
+  if (limits.length > 0) throw new GeoriskError(locateIssues(doc, limits));
   const parsed = ScenarioSchema.safeParse(doc.value);
   if (!parsed.success) {
     const looksLikeModule = isRecord(doc.value) && doc.value.kind === 'module';
@@ -52,7 +56,7 @@ export function loadScenarioText(text: string, options: LoadOptions = {}): Loade
     throw new GeoriskError(locateIssues(doc, issues));
   }
   const origins = new Map<string, Origin>();
-  const scenario = expandIncludes(parsed.data, doc, options, origins, [options.file ?? '<scenario>']);
+  const scenario = expandIncludes(parsed.data, doc, options, origins, [options.file ?? '<scenario>'], budget);
   return {
     scenario,
     locate(issues) {
