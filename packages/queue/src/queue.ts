@@ -362,6 +362,25 @@ export async function runPointsOnQueue(plan: SweepPlan, options: QueuePointOptio
   let firstResultAt: number | undefined;
   const startedAt = performance.now();
   let failure: Error | undefined;
+  // Chunks that failed for good, by job id (their slots stay in `slots`). The failure reported is the
+  // earliest in plan order once no earlier chunk is still running, so it never depends on timing.
+  const failed = new Map<string, Error>();
+  const noteFailure = (id: string, error: Error) => {
+    if (!failed.has(id)) failed.set(id, error);
+    failure ??= earliestFailure();
+    wake();
+  };
+  const earlier = (a: Slot, b: Slot) => a.point < b.point || (a.point === b.point && a.chunkIndex < b.chunkIndex);
+  const earliestFailure = (): Error | undefined => {
+    let first: { slot: Slot; error: Error } | undefined;
+    for (const [id, error] of failed) {
+      const slot = slots.get(id);
+      if (slot !== undefined && (first === undefined || earlier(slot, first.slot))) first = { slot, error };
+    }
+    if (first === undefined) return undefined;
+    for (const [id, slot] of slots) if (!failed.has(id) && earlier(slot, first.slot)) return undefined;
+    return first.error;
+  };
   let wake: () => void = () => {};
 
   const accept = (id: string, value: ChunkResult | string | undefined) => {
@@ -372,11 +391,11 @@ export async function runPointsOnQueue(plan: SweepPlan, options: QueuePointOptio
     try {
       summary = decodeSummary(result.summary);
     } catch (error) {
-      failure ??= jobFailure(slot, chunks.length, (error as Error).message, result.worker);
-      wake();
+      noteFailure(id, jobFailure(slot, chunks.length, (error as Error).message, result.worker));
       return;
     }
     slots.delete(id);
+    if (failed.size > 0) failure ??= earliestFailure();
     (parts.get(slot.point) as (RunSummary | undefined)[])[slot.chunkIndex] = summary;
     chunksDone++;
     firstResultAt ??= performance.now();
@@ -401,8 +420,7 @@ export async function runPointsOnQueue(plan: SweepPlan, options: QueuePointOptio
         await queue.add('chunk', jobData(slot), jobOptions(id));
         return;
       }
-      failure ??= jobFailure(slot, chunks.length, job?.failedReason ?? 'unknown reason', job?.processedBy, job?.attemptsMade);
-      wake();
+      noteFailure(id, jobFailure(slot, chunks.length, job?.failedReason ?? 'unknown reason', job?.processedBy, job?.attemptsMade));
     } else if (state === 'unknown') {
       await queue.add('chunk', jobData(slot), jobOptions(id));
     }
@@ -516,7 +534,8 @@ export async function runPointsOnQueue(plan: SweepPlan, options: QueuePointOptio
         lastReport = now;
       }
       if (nextToEmit >= plan.points.length) break;
-      const added = await enqueueMore();
+      // A chunk that failed waits for the chunks before it (see earliestFailure): nothing new is enqueued meanwhile.
+      const added = failed.size > 0 ? [] : await enqueueMore();
       if (added.length > 0) await Promise.all(added.map(check));
       now = performance.now();
       if (!idleReported && chunksDone === 0 && now - startedAt > 10_000) {
