@@ -364,6 +364,19 @@ export function firstPassageChart(name: string, track: TrackView, dt: number, un
 }
 
 /** A metric's histogram with its p5, median and p95 marked. */
+/** A histogram's bars: each bin's share of the trials, touching, in the histogram colour. */
+export function shareBars(shares: readonly number[]) {
+  return {
+    label: 'share of trials',
+    data: [...shares],
+    backgroundColor: withAlpha(seriesColor(4), 0.8),
+    borderColor: seriesColor(0),
+    borderWidth: 1,
+    barPercentage: 1,
+    categoryPercentage: 1,
+  };
+}
+
 export function histogramChart(name: string, m: MetricView, summary: string): ChartFigure {
   const v: HistogramView = histogramView(m);
   const unit = m.unit ? ` (${m.unit})` : '';
@@ -377,17 +390,7 @@ export function histogramChart(name: string, m: MetricView, summary: string): Ch
     type: 'bar',
     data: {
       labels: v.labels,
-      datasets: [
-        {
-          label: 'share of trials',
-          data: v.shares,
-          backgroundColor: withAlpha(seriesColor(4), 0.8),
-          borderColor: seriesColor(0),
-          borderWidth: 1,
-          barPercentage: 1,
-          categoryPercentage: 1,
-        },
-      ],
+      datasets: [shareBars(v.shares)],
     },
     options: {
       layout: { padding: { top: 36 } },

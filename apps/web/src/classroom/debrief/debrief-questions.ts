@@ -1,7 +1,7 @@
 /** The debrief's questions: each one's answer from the engine against the class's forecasts, as a chart. */
 import type { Debrief, QuestionOutcome } from '@georisk/engine/classroom';
 import { binLabel, seriesColor, withAlpha } from '../../chart-data.ts';
-import { type ChartFigure, figure } from '../../charts.ts';
+import { type ChartFigure, figure, shareBars } from '../../charts.ts';
 import { dataTable, h } from '../../dom.ts';
 import { formatNumber, formatPercent } from '../../format.ts';
 import { percentAxis } from './percent-axis.ts';
@@ -80,17 +80,7 @@ function quantityFigure(
     type: 'bar',
     data: {
       labels,
-      datasets: [
-        {
-          label: 'share of trials',
-          data: counts.map((c) => (total ? c / total : 0)),
-          backgroundColor: withAlpha(seriesColor(4), 0.8),
-          borderColor: seriesColor(0),
-          borderWidth: 1,
-          barPercentage: 1,
-          categoryPercentage: 1,
-        },
-      ],
+      datasets: [shareBars(counts.map((c) => (total ? c / total : 0)))],
     },
     options: {
       layout: { padding: { top: 36, left: 12, right: 24 } },
