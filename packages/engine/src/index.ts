@@ -27,6 +27,7 @@ export {
   planDiscover,
   type Restriction,
 } from './discover.ts';
+export { betaCdf, distributionQuantile, gammaCdf } from './distribution-quantile.ts';
 export { SAMPLERS } from './distributions.ts';
 // Errors
 export {
@@ -60,6 +61,9 @@ export { canonicalJson, contentHash } from './hash.ts';
 export { type LoadedDocument, MAX_DOCUMENT_LENGTH, readDocument } from './load-document.ts';
 // Running
 export { buildModel, type Model, type Overrides } from './model/model.ts';
+// Priors and provenance
+export { type ParameterPrior, parameterPrior, priorRangeIssue } from './parameter-prior.ts';
+export { parameterProvenance, parameterWarnings } from './parameter-warnings.ts';
 // Results and receipts
 export { finalizeResult, type Receipt, type RunResult, scenarioHash, type TrackResult } from './results.ts';
 export { MAX_SEED } from './rng.ts';
@@ -80,6 +84,8 @@ export {
   type ModuleDocument,
   ModuleSchema,
   type Parameter,
+  type Provenance,
+  ProvenanceSchema,
   type ScenarioDocument,
   type ScenarioEvent,
   ScenarioSchema,
@@ -130,4 +136,25 @@ export {
   sweepRow,
   withParameterValues,
 } from './sweep.ts';
+// Two-level runs: the band across what we do not know
+export {
+  type BandDriver,
+  DEFAULT_TRIALS_PER_DRAW,
+  DEFAULT_UNCERTAINTY_DRAWS,
+  type DrawMoments,
+  drawOverrides,
+  MAX_EXACT_DRAWS,
+  MAX_UNCERTAINTY_DRAWS,
+  type MetricBand,
+  planUncertainty,
+  runUncertainty,
+  runUncertaintyPlan,
+  type UncertainParameter,
+  type UncertaintyMethod,
+  type UncertaintyOptions,
+  type UncertaintyPlan,
+  type UncertaintyResult,
+  type UncertaintyRuntime,
+  uncertainParameters,
+} from './uncertainty/index.ts';
 export { ENGINE_VERSION } from './version.ts';
