@@ -5,7 +5,7 @@
 import { formatIssues, type Issue } from '@georisk/engine';
 
 /** Library option names whose flag differs from `--<name>`. */
-const FLAG_OF_OPTION: Readonly<Record<string, string>> = { overrides: '--set', params: '--vary' };
+const FLAG_OF_OPTION: Readonly<Record<string, string>> = { overrides: '--set', params: '--vary', draws: '--uncertainty' };
 
 /** Library options that the commands take as flags (`--<name>` unless `FLAG_OF_OPTION` says otherwise). */
 const OPTIONS = new Set([
@@ -23,6 +23,8 @@ const OPTIONS = new Set([
   'alpha',
   'lhs',
   'sobol',
+  'draws',
+  'design',
 ]);
 
 /** Codes of issues about the command line (the others point into the scenario and keep their path). */

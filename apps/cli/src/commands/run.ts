@@ -5,6 +5,7 @@ import {
   checkRunOptions,
   DEFAULT_SEED,
   DEFAULT_TRIAL_STEP_BUDGET,
+  DEFAULT_TRIALS_PER_DRAW,
   finalizeResult,
   GeoriskError,
   type Overrides,
@@ -18,6 +19,7 @@ import { formatCsv, formatTable } from '../format.ts';
 import { loadScenarioFile } from '../load.ts';
 import { runTrials, threadsFor } from '../parallel.ts';
 import { compareWithExact, exactForFile, formatComparison } from './exact.ts';
+import { uncertaintyCommand } from './run-uncertainty.ts';
 
 interface RunFlags {
   trials: number;
@@ -30,6 +32,10 @@ interface RunFlags {
   stepOnly?: boolean;
   progress: boolean;
   exact?: boolean;
+  uncertainty?: number;
+  design: 'lhs' | 'sobol';
+  trialsPerDraw: number;
+  method: 'auto' | 'exact' | 'sample';
 }
 
 async function runCommand(file: string, flags: RunFlags): Promise<void> {
@@ -110,8 +116,31 @@ export const registerRun: RegisterCommand = (program, setExit) => {
     .option('--step-only', 'disable quiet-step skipping (for checking; slower, same distribution)')
     .option('--no-progress', 'never show a progress bar')
     .option('--exact', 'also solve the scenario exactly and show each estimate beside the exact value with its z-score')
+    .option(
+      '--uncertainty <draws>',
+      "draw the parameters from their priors this many times: each metric's band across what we do not know",
+      wholeNumber('--uncertainty', 2),
+    )
+    .addOption(
+      new Option('--design <design>', 'with --uncertainty: how the draws fill the priors').choices(['lhs', 'sobol']).default('lhs'),
+    )
+    .option(
+      '--trials-per-draw <n>',
+      'with --uncertainty: trials per sampled draw',
+      wholeNumber('--trials-per-draw', 1),
+      DEFAULT_TRIALS_PER_DRAW,
+    )
+    .addOption(
+      new Option(
+        '--method <method>',
+        'with --uncertainty: solve each draw exactly (Markov chains) or sample it; auto picks exact when it can',
+      )
+        .choices(['auto', 'exact', 'sample'])
+        .default('auto'),
+    )
     .action(async (file: string, flags: RunFlags) => {
-      await runCommand(file, flags);
+      if (flags.uncertainty !== undefined) await uncertaintyCommand(file, { ...flags, uncertainty: flags.uncertainty });
+      else await runCommand(file, flags);
       setExit(EXIT.ok);
     });
 };

@@ -9,6 +9,8 @@ import { designRng } from '../sampling.ts';
 export interface DrawMoments {
   mean: number;
   variance: number;
+  /** Whether the metric's values are 0 or 1 (its mean is a probability). */
+  probability: boolean;
 }
 
 /** A parameter's share of the band's variance. */
@@ -22,6 +24,8 @@ export interface BandDriver {
 
 /** One metric's answer across the draws. */
 export interface MetricBand {
+  /** Whether the metric is a 0/1 outcome in every draw, so every number below is a probability. */
+  probability: boolean;
   /** The answer integrating both levels (the mean over draws of each draw's mean), with its standard error. */
   overall: { mean: number; se: number };
   /** Quantiles of the draws' means: the 5–95% band across what we do not know. */
@@ -146,6 +150,7 @@ export function metricBand(
   const total = parameters + chance;
   const sorted = [...means].sort((a, b) => a - b);
   return {
+    probability: draws.length > 0 && draws.every((d) => d.probability),
     overall: { mean: meanOf(means), se: Math.sqrt(spread / n) },
     band: { p5: sortedQuantile(sorted, 0.05), p50: sortedQuantile(sorted, 0.5), p95: sortedQuantile(sorted, 0.95) },
     variance: {

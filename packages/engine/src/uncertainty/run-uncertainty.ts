@@ -98,9 +98,9 @@ async function sampleDraws(plan: UncertaintyPlan, model: Model, runtime: Uncerta
       out.push(
         indexes.map((i) => {
           const acc = done.metrics[i];
-          if (acc === undefined) return { mean: Number.NaN, variance: Number.NaN };
+          if (acc === undefined) return { mean: Number.NaN, variance: Number.NaN, probability: false };
           const s = summarizeMetric(acc, false);
-          return { mean: s.mean, variance: s.sd * s.sd };
+          return { mean: s.mean, variance: s.sd * s.sd, probability: s.probability !== undefined };
         }),
       );
       runtime.onDraw?.(out.length);
@@ -123,7 +123,11 @@ async function solveDraws(plan: UncertaintyPlan, runtime: UncertaintyRuntime): P
           const e = exact.metrics[m];
           const p = e?.probability;
           const sd = e?.sd;
-          return { mean: e?.mean ?? Number.NaN, variance: sd !== undefined ? sd * sd : p !== undefined ? p * (1 - p) : Number.NaN };
+          return {
+            mean: e?.mean ?? Number.NaN,
+            variance: sd !== undefined ? sd * sd : p !== undefined ? p * (1 - p) : Number.NaN,
+            probability: p !== undefined,
+          };
         }),
       );
       runtime.onDraw?.(out.length);
@@ -140,7 +144,7 @@ export async function runUncertaintyPlan(plan: UncertaintyPlan, runtime: Uncerta
   const names = plan.parameters.map((p) => p.name);
   const metrics: Record<string, MetricBand> = {};
   plan.metrics.forEach((m, k) => {
-    const moments = draws.map((row) => row[k] ?? { mean: Number.NaN, variance: Number.NaN });
+    const moments = draws.map((row) => row[k] ?? { mean: Number.NaN, variance: Number.NaN, probability: false });
     metrics[m] = metricBand(moments, plan.trialsPerDraw, plan.unit, names, plan.seed);
   });
   return {
