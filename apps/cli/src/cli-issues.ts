@@ -28,7 +28,7 @@ const OPTIONS = new Set([
 ]);
 
 /** Codes of issues about the command line (the others point into the scenario and keep their path). */
-const COMMAND_LINE_CODES = new Set<Issue['code']>(['bad_override', 'bad_run_options']);
+const COMMAND_LINE_CODES = new Set<Issue['code']>(['bad_override', 'bad_run_options', 'budget_exceeded']);
 
 function flagOf(option: string): string {
   return FLAG_OF_OPTION[option] ?? `--${option}`;
