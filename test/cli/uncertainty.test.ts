@@ -37,6 +37,8 @@ describe.concurrent('georisk run --uncertainty', () => {
     expect(r.stdout).toContain('50 parameter draws (Latin hypercube) each solved exactly');
     expect(r.stdout).toMatch(/^war_reached\s+\S+% ± \S+%\s+\S+% – \S+%\s+\S+% : \S+%\s+war_rate/m);
     expect(r.stdout).toContain('uncertain (1): war_rate');
+    const one = await runCli(['run', good, '--uncertainty', '20', '--metrics', 'days_to_ceasefire', '--format', 'json', '--workers', '1']);
+    expect(Object.keys(JSON.parse(one.stdout).metrics)).toEqual(['days_to_ceasefire']);
   });
 
   it('gives the same JSON on 1 and on 2 workers, and lists what --set fixed', async ({ expect }) => {

@@ -25,6 +25,7 @@ export interface UncertaintyFlags {
   format: 'table' | 'json' | 'csv';
   out?: string;
   budget: number;
+  metrics?: string[];
 }
 
 /** Drivers shown per metric in the table (all of them are in the JSON). */
@@ -98,6 +99,7 @@ export async function uncertaintyCommand(file: string, flags: UncertaintyFlags):
       seed: flags.seed,
       overrides: flags.set,
       budget: flags.budget,
+      ...(flags.metrics === undefined ? {} : { metrics: flags.metrics }),
     });
   } catch (error) {
     if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));

@@ -36,6 +36,7 @@ interface RunFlags {
   design: 'lhs' | 'sobol';
   trialsPerDraw: number;
   method: 'auto' | 'exact' | 'sample';
+  metrics?: string[];
 }
 
 async function runCommand(file: string, flags: RunFlags): Promise<void> {
@@ -137,6 +138,9 @@ export const registerRun: RegisterCommand = (program, setExit) => {
       )
         .choices(['auto', 'exact', 'sample'])
         .default('auto'),
+    )
+    .option('--metrics <names>', 'with --uncertainty: report only these metrics (comma-separated)', (v: string) =>
+      v.split(',').filter(Boolean),
     )
     .action(async (file: string, flags: RunFlags) => {
       if (flags.uncertainty !== undefined) await uncertaintyCommand(file, { ...flags, uncertainty: flags.uncertainty });
