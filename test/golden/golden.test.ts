@@ -14,23 +14,23 @@ import { designHashes, libraryHashes } from './compute.ts';
 const LIBRARY: Record<string, { run: string; exact: string }> = {
   'scenarios/armenia-azerbaijan-2022.yaml': {
     run: '765fab42e235cf8dfa384c6937181c6a08df303742530366202fa8116439e788',
-    exact: 'd3106ecf659855b9f14441ccb31355bb40f933a3aff42e22764b3f71f1ba4dd7',
+    exact: 'aedd2adc390f888f1b1947a74052dc2b5ac55d9f16aa3f51a1b0dce239e778cd',
   },
   'scenarios/four-day-war-2016.yaml': {
     run: 'c643753e6b4aa1dd8daca3426a46cca1b004ab18d412d0402f4691b9c923ef1a',
-    exact: 'f58c82c8fd54ec7f0494f47254b47a02781d3d8152ee810285ccff9121c31553',
+    exact: '4d9b5a40c56f03209623bad2e300faa43d111fdf7c90612fc2785f48732c32c5',
   },
   'scenarios/karabakh-2023.yaml': {
     run: 'c74f6173027b3ce116e6647e24ff3e11549f54ce226e3537b0257da1501c1eed',
-    exact: 'b38255dc92fdfccabed3c9ef5b2aba5263c95e75fccd32c4faab8fb9edf98f17',
+    exact: 'ee6a7bfafdfcdad4a5ac404be2d2931449064f59983acc2db3f57a30ed5c4ba4',
   },
   'scenarios/kyrgyz-tajik-2022.yaml': {
     run: '769ba4085629094df14801cfc00648abc0549b8a340657839818d8482f31b732',
-    exact: '028ec3793383e5b07303cdb8abc42598982fc5ab44e5ce7e56bab2d7cec872c7',
+    exact: 'dc752f5f7f9bcb92fbc5d45f3b2bb69d22cc78beca9afa22b549df31401a0c04',
   },
   'scenarios/nagorno-karabakh-2020.yaml': {
     run: '4a24e3645b10fcca935ed11f907c20f51008773ee8df610ecd589ef10b13f1b7',
-    exact: 'ad1359b817c1e5d3b1465b693017273e1cd490313d0a6fb1666f7729410b7e01',
+    exact: '305e1633363d3d4867432dacb1227c6e4d8c63b619464d04c6d48dd613c7a60d',
   },
   'scenarios/reference/caucasus-reference.yaml': {
     run: '9a8e87d8fdd7bdde59923a4409c41ef2f70f91c479273c550bcd3b1b0a20bd34',
@@ -38,15 +38,15 @@ const LIBRARY: Record<string, { run: string; exact: string }> = {
   },
   'scenarios/teaching/alliance-dilemma.yaml': {
     run: '295cbf7ba4b1a02dd953b6d4130a905ca7d1c9949192c47bcbb0f338d7b91295',
-    exact: '469a2b20493b5f45ba6a3d08789b5b49ed3329fb258192d0d6bfaf180562bbd7',
+    exact: '9b5c445b982eda420bb3658c92b1ff84a91cb1e528b1fedb44ad718a020c9521',
   },
   'scenarios/teaching/two-state-border-dispute.yaml': {
     run: '44d516b123659bb93118d99bce3775f9709747545e93f8a0a1a2909843138836',
-    exact: 'a84e3de462662717f3c0c9ee6bfee2210bb86352dcc972a74971bd857581573c',
+    exact: 'fead6435064c266bf77c4e97383e2f3ec13bc07631b8002ce870148dad35781b',
   },
   'scenarios/examples/modular-example.yaml': {
     run: 'f916c812b6f30831847c8464d43f28e83a0cac5c7dbf661647ee41f9cced59bd',
-    exact: 'a6b118f3ee7adb68fd244e4bf06822ff4810298f733bb4a652a03acc3210e38d',
+    exact: '29bf0ac7aafa37300a14f7db6c4b9cd3c691f1503a6c2e4496f25b46dc2066a9',
   },
 };
 
