@@ -17,6 +17,7 @@ import {
   type ModuleResolver,
   parameterPrior,
   parameterWarnings,
+  planUncertainty,
   runScenario,
   runUncertainty,
   type ScenarioDocument,
@@ -84,5 +85,13 @@ describe("the band's overall answer equals a plain run that draws every prior", 
         4.5 * sd + 1e-12,
       );
     }
+  });
+});
+
+describe("a Sobol' design with more uncertain parameters than it handles", () => {
+  it('refuses the 2022 scenario (44 uncertain parameters), pointing at lhs or fixing some', () => {
+    expect(() => planUncertainty(load('armenia-azerbaijan-2022.yaml'), { draws: 64, design: 'sobol' })).toThrowError(
+      /design: error \[bad_run_options\] a Sobol' design handles at most 37 uncertain parameters, this run has 44[\s\S]*use the Latin hypercube design \(lhs\), or fix some parameters/,
+    );
   });
 });

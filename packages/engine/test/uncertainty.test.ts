@@ -94,6 +94,12 @@ describe('runUncertainty on a case with a known answer', () => {
     expect(sampled.drivers[0]?.name).toBe('q');
   });
 
+  it("draws from a Sobol' sequence as well: 256 points fill every 1/256 stratum of q once", async () => {
+    const war = (await run({ design: 'sobol' })).metrics.war!;
+    expect(Math.abs(war.overall.mean - 0.4)).toBeLessThan(0.4 / DRAWS);
+    expect(Math.abs(war.variance.parameters - VAR_Q) / VAR_Q).toBeLessThan(0.01);
+  });
+
   it('takes a fixed parameter out of the band and lists it', async () => {
     const r = await run({ overrides: { q: 0.3 } });
     expect(r.uncertain.map((p) => p.name)).toEqual(['idle']);
