@@ -14,23 +14,23 @@ import { designHashes, libraryHashes } from './compute.ts';
 const LIBRARY: Record<string, { run: string; exact: string }> = {
   'scenarios/armenia-azerbaijan-2022.yaml': {
     run: '765fab42e235cf8dfa384c6937181c6a08df303742530366202fa8116439e788',
-    exact: 'aedd2adc390f888f1b1947a74052dc2b5ac55d9f16aa3f51a1b0dce239e778cd',
+    exact: 'fb25cec18fcc0fc5650f6f10f7fabe602774d88372049dd54b5e3333c7ae78bf',
   },
   'scenarios/four-day-war-2016.yaml': {
     run: 'c643753e6b4aa1dd8daca3426a46cca1b004ab18d412d0402f4691b9c923ef1a',
-    exact: '4d9b5a40c56f03209623bad2e300faa43d111fdf7c90612fc2785f48732c32c5',
+    exact: '9ad337a399a74031f315149d8de3aa03024873d4478b7f7d8d7c47ac15f15b53',
   },
   'scenarios/karabakh-2023.yaml': {
     run: 'c74f6173027b3ce116e6647e24ff3e11549f54ce226e3537b0257da1501c1eed',
-    exact: 'ee6a7bfafdfcdad4a5ac404be2d2931449064f59983acc2db3f57a30ed5c4ba4',
+    exact: 'eea2013432ed2f178ae7008bcda0f8ae5d6a37dba4a3f6e7273283251c6b5904',
   },
   'scenarios/kyrgyz-tajik-2022.yaml': {
     run: '769ba4085629094df14801cfc00648abc0549b8a340657839818d8482f31b732',
-    exact: 'dc752f5f7f9bcb92fbc5d45f3b2bb69d22cc78beca9afa22b549df31401a0c04',
+    exact: '8f175ad9425e051d7b9720746aed6718cd19bb8d520cda4a269c5eabf87b9ab2',
   },
   'scenarios/nagorno-karabakh-2020.yaml': {
     run: '4a24e3645b10fcca935ed11f907c20f51008773ee8df610ecd589ef10b13f1b7',
-    exact: '305e1633363d3d4867432dacb1227c6e4d8c63b619464d04c6d48dd613c7a60d',
+    exact: '175a629a11b315ec582223813bc16822133bfe5f791f716a6f32dd6c3a275c86',
   },
   'scenarios/reference/caucasus-reference.yaml': {
     run: '9a8e87d8fdd7bdde59923a4409c41ef2f70f91c479273c550bcd3b1b0a20bd34',
@@ -38,11 +38,11 @@ const LIBRARY: Record<string, { run: string; exact: string }> = {
   },
   'scenarios/teaching/alliance-dilemma.yaml': {
     run: '295cbf7ba4b1a02dd953b6d4130a905ca7d1c9949192c47bcbb0f338d7b91295',
-    exact: '9b5c445b982eda420bb3658c92b1ff84a91cb1e528b1fedb44ad718a020c9521',
+    exact: '67d64ec8a27d5721e554c376f7394adfd5b6a173ce6b4949d2a9ae4371ad0d9c',
   },
   'scenarios/teaching/two-state-border-dispute.yaml': {
     run: '44d516b123659bb93118d99bce3775f9709747545e93f8a0a1a2909843138836',
-    exact: 'fead6435064c266bf77c4e97383e2f3ec13bc07631b8002ce870148dad35781b',
+    exact: '14e9bd54ff0866cb2b8ef326705980b073d8ddb3264ee500f8c379f571b28a84',
   },
   'scenarios/examples/modular-example.yaml': {
     run: 'f916c812b6f30831847c8464d43f28e83a0cac5c7dbf661647ee41f9cced59bd',
