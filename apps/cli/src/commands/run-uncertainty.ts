@@ -8,6 +8,7 @@ import {
   type UncertaintyPlan,
   type UncertaintyResult,
 } from '@georisk/engine';
+import { SingleBar } from 'cli-progress';
 import { locateScenarioIssues, output } from '../cli-common.ts';
 import { formatNumber, formatPercent, table } from '../format.ts';
 import { loadScenarioFile } from '../load.ts';
@@ -26,6 +27,7 @@ export interface UncertaintyFlags {
   out?: string;
   budget: number;
   metrics?: string[];
+  progress: boolean;
 }
 
 /** Drivers shown per metric in the table (all of them are in the JSON). */
@@ -76,6 +78,25 @@ export function formatUncertaintyTable(r: UncertaintyResult, title: string, work
   return `${out.join('\n')}\n`;
 }
 
+/** A progress bar on stderr, shown once the draws have taken a second (on a terminal only). */
+function drawProgress(total: number, show: boolean): { onDraw?: (done: number) => void; stop: () => void } {
+  if (!show) return { stop: () => {} };
+  const started = performance.now();
+  let bar: SingleBar | undefined;
+  const onDraw = (done: number) => {
+    if (bar === undefined && performance.now() - started > 1000) {
+      bar = new SingleBar({
+        stream: process.stderr,
+        format: 'drawing {bar} {value}/{total} draws | ETA {eta_formatted}',
+        clearOnComplete: true,
+      });
+      bar.start(total, done);
+    }
+    bar?.update(done);
+  };
+  return { onDraw, stop: () => bar?.stop() };
+}
+
 /** Plans the run (every problem reported before any work starts), runs it on the threads and prints it. */
 export async function uncertaintyCommand(file: string, flags: UncertaintyFlags): Promise<void> {
   const loaded = loadScenarioFile(file);
@@ -105,10 +126,13 @@ export async function uncertaintyCommand(file: string, flags: UncertaintyFlags):
     if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
     throw error;
   }
-  const result = await runUncertaintyOnThreads(plan, flags.workers).catch((error: unknown) => {
-    if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
-    throw error;
-  });
+  const { onDraw, stop } = drawProgress(plan.draws, flags.progress && process.stderr.isTTY === true);
+  const result = await runUncertaintyOnThreads(plan, flags.workers, onDraw)
+    .catch((error: unknown) => {
+      if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
+      throw error;
+    })
+    .finally(stop);
   const title = loaded.scenario.title ?? loaded.scenario.id;
   const text = flags.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatUncertaintyTable(result, title, flags.workers);
   output(text, flags.out);
