@@ -175,6 +175,18 @@ describe('readReferenceClass: bad input is refused at file:line:column with a fi
     expect(truce).toMatchObject({ path: 'episodes[0].outcomes.truce_within_7_days', line: 25, column: 28 });
   });
 
+  it('an initiator that is neither state, and the same state twice', () => {
+    const [who] = problems(withLine(9, '    initiator: C'));
+    expect(who).toMatchObject({
+      path: 'episodes[0].initiator',
+      message: '"C" is neither of the states',
+      hint: 'write A, B or contested',
+      line: 9,
+    });
+    const [same] = problems(withLine(8, '    states: [A, A]').replace('initiator: contested', 'initiator: A'));
+    expect(same).toMatchObject({ path: 'episodes[0].states', line: 8, column: 13 });
+  });
+
   it('a duplicate id', () => {
     const twice = [...VALID, ...VALID.slice(5)].join('\n');
     const [dup] = problems(twice);
