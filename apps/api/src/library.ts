@@ -64,7 +64,7 @@ export interface LibraryEntry extends ScenarioSummary {
 }
 
 /** Folders of scenarios/ that hold modules or data rather than scenarios. */
-const SKIPPED_FOLDERS = new Set(['modules', 'backtest']);
+const SKIPPED_FOLDERS = new Set(['modules', 'backtest', 'reference-class']);
 
 function yamlFiles(dir: string, root: string): string[] {
   const out: string[] = [];

@@ -30,7 +30,7 @@ describe('the bundled library', () => {
   it('lists the scenarios (not modules or backtest data), top-level first, and all of them load', () => {
     const paths = scenarioPaths(SCENARIO_FILES);
     expect(paths[0]).toBe('scenarios/armenia-azerbaijan-2022.yaml');
-    expect(paths.some((p) => p.startsWith('scenarios/modules/') || p.startsWith('scenarios/backtest/'))).toBe(false);
+    expect(paths.some((p) => /^scenarios\/(modules|backtest|reference-class)\//.test(p))).toBe(false);
     const { items, skipped } = loadLibrary();
     expect(skipped).toEqual([]);
     expect(items.map((i) => i.file)).toEqual(paths);
