@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadLibrary } from '../../apps/api/src/library.ts';
 import { SMALL_SCENARIO, testApp } from './helpers.ts';
@@ -49,6 +50,14 @@ describe('unreadable entries in the scenarios folder', () => {
     // Root reads a file without permission bits; anyone else gets it reported.
     if (!isRoot) expect(files).toContain('f-locked.yaml');
     for (const [, why] of skipped) expect(why).not.toContain(dir);
+  });
+
+  it('do not stop the start from checking whether the bundles are stale (newestMtime)', () => {
+    const dir = hostileFolder();
+    const build = pathToFileURL(join(import.meta.dirname, '..', '..', 'packages', 'node', 'build.mjs')).href;
+    const script = `const { newestMtime } = await import(${JSON.stringify(build)}); console.log(newestMtime(${JSON.stringify(dir)}));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(Number(out.trim())).toBeGreaterThan(0);
   });
 
   it('does not stop the server from starting', async () => {
