@@ -18,7 +18,8 @@ import { JobPlanner } from './job-planner.ts';
 import { JobRunner } from './jobs.ts';
 import { confinedResolver, defaultScenariosDir, defaultWebDir, loadLibrary } from './library.ts';
 import { registerOpenApi } from './openapi.ts';
-import { errorsPlugin } from './plugins/errors.ts';
+import { bodyTimeoutPlugin, DEFAULT_BODY_IDLE_MS } from './plugins/body-timeout.ts';
+import { errorsPlugin, fastifyErrorOptions } from './plugins/errors.ts';
 import { DEFAULT_BODY_LIMIT, JobsPerClient, type LimitsOptions, limitsPlugin, simulationRouteConfig } from './plugins/limits.ts';
 import { yamlBodyPlugin } from './plugins/yaml-body.ts';
 import { type PoolOptions, SimulationPool } from './pool.ts';
@@ -61,6 +62,8 @@ export interface AppOptions {
   /** Simulation jobs one client address may have admitted at once (429 beyond); false turns the cap off. */
   jobsPerClient?: number | false;
   logger?: boolean;
+  /** Milliseconds without a byte of a request body before it is answered 408 `body_timeout` (default 10 s). */
+  bodyIdleMs?: number;
   /** The built web app served at / (default: apps/web/dist when built); false serves a short index page instead. */
   webDir?: string | false;
   /** Classroom exercises: class size, submission rate, and a clock for tests. */
@@ -91,6 +94,7 @@ function createFastify(options: AppOptions): FastifyInstance {
     // A request id in every 5xx body lets a user report a fault without the server exposing it.
     genReqId: () => randomUUID(),
     return503OnClosing: true,
+    ...fastifyErrorOptions,
   });
 }
 
@@ -164,6 +168,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const planner = new JobPlanner(scenarios, budget, options.sweepBudget ?? API_SWEEP_BUDGET);
 
   await app.register(errorsPlugin);
+  await app.register(bodyTimeoutPlugin, { idleMs: options.bodyIdleMs ?? DEFAULT_BODY_IDLE_MS });
   // helmet's defaults (script-src 'self', object-src 'none', frame-ancestors 'self'), never 'unsafe-eval'.
   // No upgrade-insecure-requests: a classroom server on a LAN address speaks plain http.
   await app.register(helmet, { contentSecurityPolicy: { useDefaults: true, directives: { upgradeInsecureRequests: null } } });

@@ -7,6 +7,7 @@
  */
 
 import { type Chunk, planChunks, SWEEP_CHUNK_TRIALS } from './chunks/plan-chunks.ts';
+import { csvCell } from './csv-cell.ts';
 import { defined } from './defined.ts';
 import { GeoriskError, type Issue, issue, suggestion } from './errors.ts';
 import { contentHash } from './hash.ts';
@@ -383,16 +384,12 @@ function numberText(x: number): string {
   return Number.isFinite(x) ? String(x) : Number.isNaN(x) ? 'NaN' : x > 0 ? 'Inf' : '-Inf';
 }
 
-function csvField(name: string): string {
-  return /[",\n\r]/.test(name) ? `"${name.replaceAll('"', '""')}"` : name;
-}
-
 /** Row formats of sweep output. */
 export type SweepFormat = 'csv' | 'jsonl';
 
 /** The text before the first row (a CSV header line; nothing for JSON Lines). */
 export function formatSweepHeader(plan: SweepPlan, format: SweepFormat): string {
-  return format === 'csv' ? `${plan.columns.map(csvField).join(',')}\n` : '';
+  return format === 'csv' ? `${plan.columns.map(csvCell).join(',')}\n` : '';
 }
 
 /** One row as a line of text (CSV, or a JSON object with the column names as keys; null for missing numbers). */
