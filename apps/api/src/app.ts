@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import helmet from '@fastify/helmet';
+import { DEFAULT_MAX_RESULT_VALUES } from '@georisk/engine';
 import { connectQueue, type QueueConnection } from '@georisk/queue';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { DataFolderError, DataLock } from './data-lock.ts';
@@ -52,6 +53,8 @@ export interface AppOptions {
   trialStepBudget?: number;
   /** Ceiling on points × trials × steps for one sweep job. */
   sweepBudget?: number;
+  /** Ceiling on the numbers one result holds (states × steps × recorded series, metric summaries); 400 `result_too_large` beyond. */
+  maxResultValues?: number;
   /** Largest request body in bytes. */
   bodyLimitBytes?: number;
   /** Requests per IP per window, for all routes and for the simulation routes; false turns limiting off. */
@@ -161,7 +164,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { store, pool, jobs, lock } = services;
   app.decorate('dataLock', lock);
   const scenarios = new ScenarioCatalog(resolveModule, library, store);
-  const planner = new JobPlanner(scenarios, budget, options.sweepBudget ?? API_SWEEP_BUDGET);
+  const maxResultValues = options.maxResultValues ?? DEFAULT_MAX_RESULT_VALUES;
+  const planner = new JobPlanner(scenarios, budget, options.sweepBudget ?? API_SWEEP_BUDGET, maxResultValues);
 
   await app.register(errorsPlugin);
   // helmet's defaults (script-src 'self', object-src 'none', frame-ancestors 'self'), never 'unsafe-eval'.
@@ -177,8 +181,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(webAppRoutes, { webDir });
   await app.register(healthRoutes, { pool, queue, store });
   await app.register(scenarioRoutes, { scenarios, store });
-  await app.register(runRoutes, { scenarios, store, pool, budget, simulationLimit, jobsPerClient });
-  await app.register(exactRoutes, { scenarios, pool, simulationLimit, jobsPerClient });
+  await app.register(runRoutes, { scenarios, store, pool, budget, maxResultValues, simulationLimit, jobsPerClient });
+  await app.register(exactRoutes, { scenarios, pool, simulationLimit, jobsPerClient, maxResultValues });
   await app.register(jobRoutes, { store, jobs, planner, simulationLimit });
   await app.register(exerciseRoutes, {
     db: store.db,

@@ -1,6 +1,6 @@
 /** `/api/runs`: a Monte Carlo run on the pool, stored with its result (or error), and the stored runs. */
 import { randomUUID } from 'node:crypto';
-import { buildModel, checkRunOptions, finalizeResult, type Model, type Overrides, scenarioHash } from '@georisk/engine';
+import { buildModel, checkResultSize, checkRunOptions, finalizeResult, type Model, type Overrides, scenarioHash } from '@georisk/engine';
 import { planChunks } from '@georisk/engine/chunks';
 import type { FastifyPluginAsync } from 'fastify';
 import { ApiError, errorReply } from '../errors.ts';
@@ -18,13 +18,15 @@ export interface RunRoutesOptions {
   pool: SimulationPool;
   /** Ceiling on trials × steps for one run. */
   budget: number;
+  /** Ceiling on the numbers one result holds (states × steps × series, metric summaries). */
+  maxResultValues: number;
   simulationLimit: SimulationRouteConfig;
   jobsPerClient: JobsPerClient;
 }
 
 /** The run routes. */
 export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, options) => {
-  const { scenarios, store, pool, budget, jobsPerClient } = options;
+  const { scenarios, store, pool, budget, maxResultValues, jobsPerClient } = options;
 
   app.post('/api/runs', { config: options.simulationLimit }, async (request, reply) => {
     const body = parseBody(RunRequestSchema, request.body);
@@ -34,6 +36,7 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, optio
     try {
       model = buildModel(loaded.scenario, overrides);
       checkRunOptions(model, { trials: body.trials, seed: body.seed, budget });
+      checkResultSize(model, maxResultValues);
     } catch (error) {
       throw locateIssues(loaded, error);
     }
