@@ -1,6 +1,6 @@
 /** Budgets on what a request may cost beyond its trials: the result's size, stored rows and quotas, job caps and deadlines, timeouts. */
 import { describe, expect, it } from 'vitest';
-import { testApp } from './helpers.ts';
+import { type TestApp, testApp } from './helpers.ts';
 
 /** A track of `states` states over `steps` hourly steps: a small request whose result would be huge. */
 function wideScenario(states: number, steps: number): string {
@@ -49,6 +49,77 @@ describe('result-size budget', () => {
       // A result under the limit runs.
       const small = await t.app.inject({ method: 'POST', url: '/api/runs', payload: { text: wideScenario(10, 100), trials: 10 } });
       expect(small.statusCode).toBe(201);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+/** Enough work to keep one thread busy for many seconds, in short chunks. */
+const HEAVY = { scenarioId: 'alliance-dilemma', trials: 4_000_000, seed: 1 };
+
+/** Waits until the app's pool has `n` jobs admitted (polling health). */
+async function untilActiveJobs(app: TestApp['app'], n: number): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if ((await app.inject({ method: 'GET', url: '/api/health' })).json().pool.activeJobs === n) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`the pool never had ${n} jobs`);
+}
+
+/** The latest stored run. */
+async function latestRun(app: TestApp['app']) {
+  const [run] = (await app.inject({ method: 'GET', url: '/api/runs?limit=1' })).json().runs;
+  return (await app.inject({ method: 'GET', url: `/api/runs/${run.id}` })).json();
+}
+
+describe('timeouts', () => {
+  it('keeps the idle-socket timeout past the job deadline, so the transport never cuts a run the budget allows', async () => {
+    const t = await testApp();
+    try {
+      // The default deadline is 2 minutes; a 60 s socket timeout would cut such a run.
+      expect(t.app.server.timeout).toBeGreaterThan(120_000);
+      expect(t.app.initialConfig.connectionTimeout).toBe(t.app.server.timeout);
+    } finally {
+      await t.close();
+    }
+    const short = await testApp({ pool: { threads: 1, jobDeadlineMs: 500 } });
+    try {
+      expect(short.app.server.timeout).toBeGreaterThan(500);
+    } finally {
+      await short.close();
+    }
+    await expect(testApp({ pool: { threads: 1, jobDeadlineMs: 5000 }, timeouts: { socketMs: 1000 } })).rejects.toThrow(
+      /socket timeout \(1000 ms\) must be longer than the job deadline \(5000 ms\)/,
+    );
+  });
+
+  it('over a real socket, records a client that went away apart from a server-side deadline', async () => {
+    const t = await testApp({ pool: { threads: 1, jobDeadlineMs: 800 }, timeouts: { socketMs: 1500 } });
+    try {
+      const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+      const post = (signal?: AbortSignal) =>
+        fetch(`${base}/api/runs`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(HEAVY),
+          ...(signal ? { signal } : {}),
+        });
+      // The server's limit: the client hears a 503 deadline_exceeded (not a hang-up), and the run says so.
+      const res = await post();
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ code: 'deadline_exceeded' });
+      expect(await latestRun(t.app)).toMatchObject({ status: 'failed', error: { code: 'deadline_exceeded' } });
+      // The client going away: recorded as client_gone.
+      const controller = new AbortController();
+      const gone = post(controller.signal).catch(() => undefined);
+      await untilActiveJobs(t.app, 1);
+      controller.abort();
+      await gone;
+      await untilActiveJobs(t.app, 0);
+      const run = await latestRun(t.app);
+      expect(run).toMatchObject({ status: 'failed', error: { code: 'client_gone' } });
+      expect(run.error.message).toMatch(/client closed the connection/);
     } finally {
       await t.close();
     }

@@ -22,7 +22,7 @@ import { registerOpenApi } from './openapi.ts';
 import { errorsPlugin } from './plugins/errors.ts';
 import { DEFAULT_BODY_LIMIT, JobsPerClient, type LimitsOptions, limitsPlugin, simulationRouteConfig } from './plugins/limits.ts';
 import { yamlBodyPlugin } from './plugins/yaml-body.ts';
-import { type PoolOptions, SimulationPool } from './pool.ts';
+import { DEFAULT_JOB_DEADLINE_MS, type PoolOptions, SimulationPool } from './pool.ts';
 import { resumeUnfinishedJobs } from './resume-jobs.ts';
 import { exactRoutes } from './routes/exact.ts';
 import { type ClassroomOptions, exerciseRoutes } from './routes/exercises/index.ts';
@@ -64,6 +64,12 @@ export interface AppOptions {
   /** Simulation jobs one client address may have admitted at once (429 beyond); false turns the cap off. */
   jobsPerClient?: number | false;
   logger?: boolean;
+  /**
+   * Transport timeouts. `socketMs` (idle socket, default: the job deadline + 30 s) must outlast the job
+   * deadline, so a run the budget allows is never cut by the transport; `requestMs` bounds receiving a
+   * request's headers and body (default 30 s), not the work on it.
+   */
+  timeouts?: { socketMs?: number; requestMs?: number };
   /** The built web app served at / (default: apps/web/dist when built); false serves a short index page instead. */
   webDir?: string | false;
   /** Classroom exercises: class size, submission rate, and a clock for tests. */
@@ -81,15 +87,31 @@ export const API_TRIAL_STEP_BUDGET = 2e9;
 /** Default ceiling on points × trials × steps for one sweep job. */
 export const API_SWEEP_BUDGET = 2e10;
 
+/** Time a socket stays open past the job deadline, for the deadline's own 503 to reach the client. */
+const SOCKET_MARGIN_MS = 30_000;
+
+/** The idle-socket timeout: past the job deadline, so the deadline (a clear 503) always fires first. */
+export function socketTimeoutMs(options: AppOptions): number {
+  const deadline = options.pool?.jobDeadlineMs ?? DEFAULT_JOB_DEADLINE_MS;
+  const socket = options.timeouts?.socketMs ?? deadline + SOCKET_MARGIN_MS;
+  if (!(socket > deadline)) {
+    throw new Error(
+      `the socket timeout (${socket} ms) must be longer than the job deadline (${deadline} ms), or the transport would cut runs the budget allows`,
+    );
+  }
+  return socket;
+}
+
 /** The fastify instance with its server options, before any plugin. */
 function createFastify(options: AppOptions): FastifyInstance {
   return Fastify({
     // Warnings and faults only: a line per request would drown them (the error handler logs faults in full).
     logger: options.logger ? { level: 'warn' } : false,
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
-    // Without a proxy in front, these guard against slow clients holding sockets open.
-    requestTimeout: 30_000,
-    connectionTimeout: 60_000,
+    // Without a proxy in front, these guard against slow clients holding sockets open. requestTimeout
+    // bounds receiving the request; the idle-socket timeout outlasts the job deadline (see socketTimeoutMs).
+    requestTimeout: options.timeouts?.requestMs ?? 30_000,
+    connectionTimeout: socketTimeoutMs(options),
     keepAliveTimeout: 10_000,
     // A request id in every 5xx body lets a user report a fault without the server exposing it.
     genReqId: () => randomUUID(),
@@ -147,6 +169,7 @@ function openServices(app: FastifyInstance, options: AppOptions, queue: QueueCon
 /** Builds the app; closing it closes the pool and the store. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const budget = options.trialStepBudget ?? API_TRIAL_STEP_BUDGET;
+  socketTimeoutMs(options); // refuses inconsistent timeouts before anything opens
   // Connected first: a queue that cannot work stops the start before anything is opened.
   const queue = options.queue === undefined ? undefined : await connectQueue(options.queue.url, options.queue.setting ?? '--queue');
   const app = createFastify(options);

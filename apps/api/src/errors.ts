@@ -21,8 +21,10 @@ export const API_ERROR_CODES = {
   internal_error: '500: a fault in the server; the body has only a request id, the log has the rest',
   server_busy: '503: every slot of the worker pool is taken (see Retry-After)',
   overloaded: '503: the event loop lags or the heap is too large, so new requests are shed (see Retry-After)',
-  deadline_exceeded: '503: the job did not finish within its deadline and was stopped',
-  cancelled: '503: the client went away, so the job was stopped (recorded on the run)',
+  deadline_exceeded: '503: the job did not finish within its deadline (a server-side limit) and was stopped (recorded on the run or job)',
+  client_gone:
+    '503: the client closed the connection before the answer, so its run was stopped (recorded on the run; the server cut nothing)',
+  cancelled: 'recorded on a job cancelled by DELETE',
   shutting_down: '503: the server stopped before the job finished',
   server_restarted: 'recorded on a run that a previous server process did not finish',
   queue_failed:

@@ -40,6 +40,9 @@ export interface PoolOptions {
   onWorkerError?: (error: unknown) => void;
 }
 
+/** Default deadline of a run or exact analysis: past it, the server stops the job (503 `deadline_exceeded`). */
+export const DEFAULT_JOB_DEADLINE_MS = 120_000;
+
 /** How long a client should wait before retrying when the pool is full. */
 const RETRY_AFTER_SECONDS = 5;
 
@@ -54,7 +57,7 @@ export class SimulationPool {
   constructor(options: PoolOptions = {}) {
     this.threads = options.threads ?? Math.max(1, availableParallelism() - 1);
     this.maxJobs = options.maxJobs ?? this.threads * 4;
-    this.jobDeadlineMs = options.jobDeadlineMs ?? 120_000;
+    this.jobDeadlineMs = options.jobDeadlineMs ?? DEFAULT_JOB_DEADLINE_MS;
     this.pool = new ThreadPool({
       threads: this.threads,
       idleTimeoutMs: 60_000,
@@ -107,7 +110,14 @@ export class SimulationPool {
         if (this.closing.signal.aborted) {
           throw new ApiError(503, 'shutting_down', 'the server shut down before the job finished; run it again', '', RETRY_AFTER_SECONDS);
         }
-        throw new ApiError(503, 'cancelled', 'the job was cancelled because its client went away', '', RETRY_AFTER_SECONDS);
+        // Told apart from `deadline_exceeded`: the server's socket timeout outlasts every job deadline, so only the client closes early.
+        throw new ApiError(
+          503,
+          'client_gone',
+          'the job was stopped because its client closed the connection before the answer (the server cut nothing)',
+          '',
+          RETRY_AFTER_SECONDS,
+        );
       }
       throw error;
     } finally {
