@@ -1,5 +1,9 @@
 /** Budgets on what a request may cost beyond its trials: the result's size, stored rows and quotas, job caps and deadlines, timeouts. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../apps/api/src/app.ts';
 import { type TestApp, testApp } from './helpers.ts';
 
 /** A track of `states` states over `steps` hourly steps: a small request whose result would be huge. */
@@ -122,6 +126,106 @@ describe('timeouts', () => {
       expect(run.error.message).toMatch(/client closed the connection/);
     } finally {
       await t.close();
+    }
+  });
+});
+
+/** A sweep long enough to still run while a test looks at it (many points of 20,000 trials). */
+const LONG_SWEEP = { scenarioId: 'alliance-dilemma', design: { method: 'lhs', samples: 500 }, trials: 20_000, seed: 1 };
+
+/** Polls a job until it is no longer running. */
+async function ended(app: TestApp['app'], id: string) {
+  for (let i = 0; i < 1000; i++) {
+    const job = (await app.inject({ method: 'GET', url: `/api/jobs/${id}` })).json();
+    if (job.status !== 'running') return job;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`job ${id} never ended`);
+}
+
+describe('job caps and deadlines', () => {
+  it('counts sweeps and sensitivity jobs against the per-address cap, beside runs and exact analyses', async () => {
+    const t = await testApp({ jobsPerClient: 1, pool: { threads: 1 } });
+    try {
+      const a = '10.0.0.1';
+      const started = await t.app.inject({ method: 'POST', url: '/api/sweeps', payload: LONG_SWEEP, remoteAddress: a });
+      expect(started.statusCode).toBe(202);
+      for (const [url, payload] of [
+        ['/api/sweeps', LONG_SWEEP],
+        ['/api/sensitivity', { scenarioId: 'alliance-dilemma', method: 'tornado', trials: 1000 }],
+        ['/api/runs', { scenarioId: 'alliance-dilemma', trials: 10 }],
+        ['/api/exact', { scenarioId: 'alliance-dilemma' }],
+      ] as const) {
+        const res = await t.app.inject({ method: 'POST', url, payload, remoteAddress: a });
+        expect(res.statusCode, url).toBe(429);
+        expect(res.json(), url).toMatchObject({ code: 'too_many_jobs', path: '' });
+      }
+      // Another address is not held up by it.
+      const other = await t.app.inject({
+        method: 'POST',
+        url: '/api/runs',
+        payload: { scenarioId: 'alliance-dilemma', trials: 10 },
+        remoteAddress: '10.0.0.2',
+      });
+      expect(other.statusCode).toBe(201);
+      // Once the sweep ends (here: cancelled), its slot is free again.
+      const id = started.json().id;
+      await t.app.inject({ method: 'DELETE', url: `/api/jobs/${id}` });
+      let again = 0;
+      for (let i = 0; i < 200 && again !== 201; i++) {
+        again = (
+          await t.app.inject({
+            method: 'POST',
+            url: '/api/runs',
+            payload: { scenarioId: 'alliance-dilemma', trials: 10 },
+            remoteAddress: a,
+          })
+        ).statusCode;
+        if (again !== 201) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(again).toBe(201);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('states a sweep job its deadline, and ends it past the deadline with a stored deadline_exceeded', async () => {
+    const t = await testApp({ longJobDeadlineMs: 700, pool: { threads: 1 } });
+    try {
+      const before = Date.now();
+      const res = await t.app.inject({ method: 'POST', url: '/api/sweeps', payload: LONG_SWEEP });
+      expect(res.statusCode).toBe(202);
+      const deadline = Date.parse(res.json().deadline);
+      expect(deadline).toBeGreaterThanOrEqual(before + 700);
+      expect(deadline).toBeLessThanOrEqual(Date.now() + 700);
+      const job = await ended(t.app, res.json().id);
+      expect(job).toMatchObject({ status: 'failed', error: { code: 'deadline_exceeded' }, deadline: res.json().deadline });
+      expect(job.error.message).toMatch(/deadline of 1 s/);
+      expect(job.progress.done).toBeLessThan(job.progress.total);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('ends a job whose deadline passed while the server was down, instead of resuming it', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'georisk-api-'));
+    const options = { dataDir, rateLimit: false, pressure: false, pool: { threads: 1 }, longJobDeadlineMs: 600 } as const;
+    try {
+      const first = await buildApp(options);
+      const res = await first.inject({ method: 'POST', url: '/api/sweeps', payload: LONG_SWEEP });
+      expect(res.statusCode).toBe(202);
+      // Closing leaves the job running in the store, to be resumed by the next start.
+      await first.close();
+      await new Promise((r) => setTimeout(r, 700));
+      const second = await buildApp(options);
+      try {
+        const job = (await second.inject({ method: 'GET', url: `/api/jobs/${res.json().id}` })).json();
+        expect(job).toMatchObject({ status: 'failed', error: { code: 'deadline_exceeded' } });
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -61,8 +61,13 @@ export interface AppOptions {
   rateLimit?: LimitsOptions['rateLimit'];
   /** Load shedding: 503 `overloaded` while the event loop lags or the heap is too big; false turns it off. */
   pressure?: LimitsOptions['pressure'];
-  /** Simulation jobs one client address may have admitted at once (429 beyond); false turns the cap off. */
+  /**
+   * Jobs one client address may have at once, of every kind (runs, exact analyses, sweeps, sensitivity
+   * analyses, classroom reveals); 429 `too_many_jobs` beyond; false turns the cap off.
+   */
   jobsPerClient?: number | false;
+  /** A sweep or sensitivity job still running this long after it started is stopped, `deadline_exceeded` (default 30 minutes). */
+  longJobDeadlineMs?: number;
   logger?: boolean;
   /**
    * Transport timeouts. `socketMs` (idle socket, default: the job deadline + 30 s) must outlast the job
@@ -86,6 +91,8 @@ export interface AppOptions {
 export const API_TRIAL_STEP_BUDGET = 2e9;
 /** Default ceiling on points × trials × steps for one sweep job. */
 export const API_SWEEP_BUDGET = 2e10;
+/** Default deadline of a sweep or sensitivity job. */
+export const DEFAULT_LONG_JOB_DEADLINE_MS = 30 * 60_000;
 
 /** Time a socket stays open past the job deadline, for the deadline's own 503 to reach the client. */
 const SOCKET_MARGIN_MS = 30_000;
@@ -154,7 +161,8 @@ function openServices(app: FastifyInstance, options: AppOptions, queue: QueueCon
   });
   if (abandoned > 0) app.log.warn({ abandoned }, 'runs left unfinished by a previous server were marked failed');
   const pool = new SimulationPool({ onWorkerError: (err) => app.log.error({ err }, 'worker thread failed'), ...options.pool });
-  const jobs = new JobRunner(store, pool, app.log, queue);
+  const jobsPerClient = new JobsPerClient(options.jobsPerClient ?? 2);
+  const jobs = new JobRunner(store, pool, app.log, jobsPerClient, options.longJobDeadlineMs ?? DEFAULT_LONG_JOB_DEADLINE_MS, queue);
   app.addHook('onClose', async () => {
     await pool.close();
     // Jobs stop with the pool and stay "running" in the store, so the next start resumes them.
@@ -163,7 +171,7 @@ function openServices(app: FastifyInstance, options: AppOptions, queue: QueueCon
     store.close();
     lock.release();
   });
-  return { store, pool, jobs, lock };
+  return { store, pool, jobs, lock, jobsPerClient };
 }
 
 /** Builds the app; closing it closes the pool and the store. */
@@ -184,7 +192,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await queue?.close();
     throw error;
   }
-  const { store, pool, jobs, lock } = services;
+  const { store, pool, jobs, lock, jobsPerClient } = services;
   app.decorate('dataLock', lock);
   const scenarios = new ScenarioCatalog(resolveModule, library, store);
   const maxResultValues = options.maxResultValues ?? DEFAULT_MAX_RESULT_VALUES;
@@ -199,7 +207,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   resumeUnfinishedJobs(store, jobs, planner, app.log);
 
   const simulationLimit = simulationRouteConfig(options.rateLimit);
-  const jobsPerClient = new JobsPerClient(options.jobsPerClient ?? 2);
   const webDir = options.webDir === undefined ? defaultWebDir() : options.webDir || undefined;
   await app.register(webAppRoutes, { webDir });
   await app.register(healthRoutes, { pool, queue, store });

@@ -158,11 +158,11 @@ export class SimulationPool {
   }
 
   /**
-   * Runs a long job (a sweep) in one admission slot with no deadline: it ends when its work does,
-   * when `signal` fires (DELETE), or when the pool closes.
+   * Runs a long job (a sweep) in one admission slot: it ends when its work does, when `signal` fires
+   * (DELETE), when `deadlineMs` passes (503 `deadline_exceeded`), or when the pool closes.
    */
-  longJob<T>(signal: AbortSignal, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    return this.job(signal, work, Number.POSITIVE_INFINITY);
+  longJob<T>(signal: AbortSignal, deadlineMs: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return this.job(signal, work, deadlineMs);
   }
 
   /** One point of a sweep plan: its chunks on the pool one after another, merged exactly (the CLI's rows, bit for bit). */

@@ -66,7 +66,8 @@ CREATE TABLE IF NOT EXISTS scenarios (
   question TEXT,
   tags TEXT NOT NULL,
   text TEXT NOT NULL,
-  created_at TEXT NOT NULL
+  created_at TEXT NOT NULL,
+  client TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS runs (
   id TEXT PRIMARY KEY,
@@ -77,7 +78,8 @@ CREATE TABLE IF NOT EXISTS runs (
   result TEXT,
   error TEXT,
   created_at TEXT NOT NULL,
-  finished_at TEXT
+  finished_at TEXT,
+  client TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS runs_by_status ON runs (status);
 CREATE TABLE IF NOT EXISTS jobs (
@@ -91,7 +93,9 @@ CREATE TABLE IF NOT EXISTS jobs (
   error TEXT,
   result TEXT,
   created_at TEXT NOT NULL,
-  finished_at TEXT
+  finished_at TEXT,
+  client TEXT NOT NULL DEFAULT '',
+  deadline_at TEXT
 );
 CREATE TABLE IF NOT EXISTS job_rows (
   job_id TEXT NOT NULL,
@@ -100,6 +104,14 @@ CREATE TABLE IF NOT EXISTS job_rows (
   PRIMARY KEY (job_id, point)
 );
 `;
+
+/** Columns added after the first release: a store created before them gets them on open. */
+const ADDED_COLUMNS: [table: string, column: string, definition: string][] = [
+  ['scenarios', 'client', "TEXT NOT NULL DEFAULT ''"],
+  ['runs', 'client', "TEXT NOT NULL DEFAULT ''"],
+  ['jobs', 'client', "TEXT NOT NULL DEFAULT ''"],
+  ['jobs', 'deadline_at', 'TEXT'],
+];
 
 export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -118,6 +130,10 @@ export interface StoredJob {
   result: unknown;
   createdAt: string;
   finishedAt: string | null;
+  /** The address that started it ('' when unknown). */
+  client: string;
+  /** When the server stops it with `deadline_exceeded` (ISO time); null for a job without one. */
+  deadlineAt: string | null;
 }
 
 interface JobRow {
@@ -133,6 +149,8 @@ interface JobRow {
   created_at: string;
   finished_at: string | null;
   done: number;
+  client: string;
+  deadline_at: string | null;
 }
 
 /** Runs writes and remembers whether the latest one failed (the `Store` is one). */
@@ -164,6 +182,7 @@ export class Store implements WriteTracker {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    this.addMissingColumns();
     this.statements = {
       insertScenario: this.db.prepare(
         `INSERT OR IGNORE INTO scenarios (id, hash, document_id, title, question, tags, text, created_at)
@@ -183,8 +202,8 @@ export class Store implements WriteTracker {
         'SELECT id, status, scenario_id, scenario_hash, created_at, finished_at FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?',
       ),
       insertJob: this.db.prepare(
-        `INSERT INTO jobs (id, kind, status, request, fingerprint, total, columns, created_at)
-         VALUES (@id, @kind, 'running', @request, @fingerprint, @total, @columns, @created_at)`,
+        `INSERT INTO jobs (id, kind, status, request, fingerprint, total, columns, created_at, client, deadline_at)
+         VALUES (@id, @kind, 'running', @request, @fingerprint, @total, @columns, @created_at, @client, @deadline_at)`,
       ),
       getJob: this.db.prepare('SELECT jobs.*, (SELECT COUNT(*) FROM job_rows WHERE job_id = jobs.id) AS done FROM jobs WHERE id = ?'),
       unfinishedJobs: this.db.prepare(
@@ -199,6 +218,14 @@ export class Store implements WriteTracker {
         `UPDATE runs SET status = 'failed', error = @error, finished_at = @finished_at WHERE status = 'running'`,
       ),
     };
+  }
+
+  /** Adds the columns a store created by an older release lacks. */
+  private addMissingColumns(): void {
+    for (const [table, column, definition] of ADDED_COLUMNS) {
+      const columns = this.db.pragma(`table_info(${table})`) as { name: string }[];
+      if (!columns.some((c) => c.name === column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+    }
   }
 
   /** `PRAGMA quick_check` on the folder's database: "ok", or what SQLite found wrong (one line), or the error reading it. */
@@ -332,9 +359,20 @@ export class Store implements WriteTracker {
   }
 
   /** Records a job before it starts. */
-  startJob(job: { id: string; kind: string; request: unknown; fingerprint: string; total: number; columns: string[] }): void {
+  startJob(job: {
+    id: string;
+    kind: string;
+    request: unknown;
+    fingerprint: string;
+    total: number;
+    columns: string[];
+    client?: string;
+    deadlineAt?: string | null;
+  }): void {
     this.write(() =>
       this.statements.insertJob.run({
+        client: job.client ?? '',
+        deadline_at: job.deadlineAt ?? null,
         id: job.id,
         kind: job.kind,
         request: JSON.stringify(job.request),
@@ -414,5 +452,7 @@ function jobFromRow(row: JobRow): StoredJob {
     result: row.result === null ? null : JSON.parse(row.result),
     createdAt: row.created_at,
     finishedAt: row.finished_at,
+    client: row.client,
+    deadlineAt: row.deadline_at,
   };
 }
