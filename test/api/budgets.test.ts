@@ -229,3 +229,34 @@ describe('job caps and deadlines', () => {
     }
   });
 });
+
+describe('fair share', () => {
+  it('gives each address an equal share of the threads, however many jobs it runs', async () => {
+    const t = await testApp({ pool: { threads: 1 }, jobsPerClient: 2 });
+    try {
+      // Short points (one chunk each) so the thread changes hands often.
+      const sweep = { scenarioId: 'alliance-dilemma', design: { method: 'lhs', samples: 200 }, trials: 2000, seed: 1 };
+      const post = (remoteAddress: string) => t.app.inject({ method: 'POST', url: '/api/sweeps', payload: sweep, remoteAddress });
+      const ids = [];
+      for (const address of ['10.0.0.1', '10.0.0.1', '10.0.0.2']) {
+        const res = await post(address);
+        expect(res.statusCode).toBe(202);
+        ids.push(res.json().id as string);
+      }
+      const done = async (id: string) => (await t.app.inject({ method: 'GET', url: `/api/jobs/${id}` })).json().progress.done as number;
+      let b = 0;
+      for (let i = 0; i < 3000 && b < 30; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        b = await done(ids[2] as string);
+      }
+      const a = (await done(ids[0] as string)) + (await done(ids[1] as string));
+      expect(b).toBeGreaterThanOrEqual(30);
+      // Work done, not time: with a share per job the address with two jobs would have done about 2b;
+      // with a share per address about b (a few points of head start and in flight allowed).
+      expect(a).toBeLessThanOrEqual(1.3 * b + 4);
+      expect(a).toBeGreaterThanOrEqual(0.7 * b - 4);
+    } finally {
+      await t.close();
+    }
+  });
+});

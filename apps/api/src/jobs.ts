@@ -75,7 +75,7 @@ export class JobRunner {
       release();
       throw error;
     }
-    this.run(id, work, this.deadlineMs, release);
+    this.run(id, work, client, this.deadlineMs, release);
     return { deadlineAt };
   }
 
@@ -90,7 +90,7 @@ export class JobRunner {
       return false;
     }
     // Counted against its client, though over the cap: it was admitted before the restart.
-    this.run(id, work, left, this.jobsPerClient.acquire(job.client, true));
+    this.run(id, work, job.client, left, this.jobsPerClient.acquire(job.client, true));
     return true;
   }
 
@@ -108,7 +108,7 @@ export class JobRunner {
     await Promise.all([...this.running.values()].map((j) => j.finished));
   }
 
-  private run(id: string, work: JobWork, deadlineMs: number, release: () => void): void {
+  private run(id: string, work: JobWork, client: string, deadlineMs: number, release: () => void): void {
     const { plan } = work;
     const controller = new AbortController();
     const finished = this.pool
@@ -122,7 +122,7 @@ export class JobRunner {
             while (next < plan.points.length && done.has(next)) next++;
             if (next >= plan.points.length) return;
             const index = next++;
-            const summary = await this.pool.sweepPoint(plan, index, signal);
+            const summary = await this.pool.sweepPoint(plan, index, signal, client);
             this.store.saveJobRow(id, index, work.row(index, summary));
           }
         };

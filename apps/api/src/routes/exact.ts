@@ -29,7 +29,7 @@ export const exactRoutes: FastifyPluginAsync<ExactRoutesOptions> = async (
       // Checked here first, so a bad document or override costs no trip to a worker.
       checkResultSize(buildModel(loaded.scenario, body.overrides), maxResultValues);
       const signal = clientGone(reply);
-      return await jobsPerClient.run(request.ip, () => pool.exact(loaded.scenario, body.overrides, signal));
+      return await jobsPerClient.run(request.ip, () => pool.exact(loaded.scenario, body.overrides, signal, request.ip));
     } catch (error) {
       throw locateIssues(loaded, error);
     }

@@ -46,7 +46,7 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, optio
     try {
       const signal = clientGone(reply);
       const summary = await jobsPerClient.run(request.ip, () =>
-        pool.runTrials(model, { seed: body.seed, trials: body.trials, overrides }, signal),
+        pool.runTrials(model, { seed: body.seed, trials: body.trials, overrides }, signal, request.ip),
       );
       const seconds = (performance.now() - started) / 1000;
       const workers = Math.min(pool.threads, planChunks(body.trials).length);
