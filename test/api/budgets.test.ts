@@ -260,3 +260,59 @@ describe('fair share', () => {
     }
   });
 });
+
+describe('stored rows and quotas', () => {
+  const run = { scenarioId: 'alliance-dilemma', trials: 10 };
+
+  it('refuses a result larger than the largest stored row with 413 row_too_large, recorded on the run', async () => {
+    const t = await testApp({ maxRowBytes: 2000 });
+    try {
+      const res = await t.app.inject({ method: 'POST', url: '/api/runs', payload: run });
+      expect(res.statusCode).toBe(413);
+      expect(res.json()).toMatchObject({ code: 'row_too_large', path: '' });
+      expect(res.json().message).toMatch(/MiB the store keeps in one row/);
+      expect(await latestRun(t.app)).toMatchObject({ status: 'failed', result: null, error: { code: 'row_too_large' } });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('caps the runs and scenarios each address stores (429 quota_exceeded), and their bytes (413 storage_quota_exceeded)', async () => {
+    const t = await testApp({ quotas: { runs: 2, scenarios: 1 } });
+    try {
+      const a = { remoteAddress: '10.0.0.1' };
+      const post = (url: string, payload: object, from = a) => t.app.inject({ method: 'POST', url, payload, ...from });
+      expect((await post('/api/runs', run)).statusCode).toBe(201);
+      expect((await post('/api/runs', run)).statusCode).toBe(201);
+      const third = await post('/api/runs', run);
+      expect(third.statusCode).toBe(429);
+      expect(third.json()).toMatchObject({ code: 'quota_exceeded', path: '' });
+      expect(third.json().message).toMatch(/stored 2 runs/);
+      // Nothing was stored for the refused run; another address is not affected.
+      expect((await t.app.inject({ method: 'GET', url: '/api/runs' })).json().runs).toHaveLength(2);
+      expect((await post('/api/runs', run, { remoteAddress: '10.0.0.2' })).statusCode).toBe(201);
+      const text = 'id: q\ntime: { unit: day, dt: 1, horizon: 3 }\n';
+      expect((await post('/api/scenarios', { text })).statusCode).toBe(201);
+      // Saving the same content again is no new scenario.
+      expect((await post('/api/scenarios', { text })).statusCode).toBe(201);
+      const second = await post('/api/scenarios', { text: `${text}title: other\n` });
+      expect(second.statusCode).toBe(429);
+      expect(second.json()).toMatchObject({ code: 'quota_exceeded' });
+    } finally {
+      await t.close();
+    }
+    const small = await testApp({ quotas: { bytes: 50_000 } });
+    try {
+      // One small run's result is tens of kilobytes: the second passes the quota.
+      let status = 201;
+      for (let i = 0; i < 10 && status === 201; i++) {
+        const res = await small.app.inject({ method: 'POST', url: '/api/runs', payload: run });
+        status = res.statusCode;
+        if (status !== 201) expect(res.json()).toMatchObject({ code: 'storage_quota_exceeded', path: '' });
+      }
+      expect(status).toBe(413);
+    } finally {
+      await small.close();
+    }
+  });
+});

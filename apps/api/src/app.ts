@@ -23,6 +23,7 @@ import { errorsPlugin } from './plugins/errors.ts';
 import { DEFAULT_BODY_LIMIT, JobsPerClient, type LimitsOptions, limitsPlugin, simulationRouteConfig } from './plugins/limits.ts';
 import { yamlBodyPlugin } from './plugins/yaml-body.ts';
 import { DEFAULT_JOB_DEADLINE_MS, type PoolOptions, SimulationPool } from './pool.ts';
+import { DEFAULT_QUOTAS, type QuotaOptions, StorageQuotas } from './quotas.ts';
 import { resumeUnfinishedJobs } from './resume-jobs.ts';
 import { exactRoutes } from './routes/exact.ts';
 import { type ClassroomOptions, exerciseRoutes } from './routes/exercises/index.ts';
@@ -53,6 +54,10 @@ export interface AppOptions {
   trialStepBudget?: number;
   /** Ceiling on points × trials × steps for one sweep job. */
   sweepBudget?: number;
+  /** Per-address quotas on stored scenarios, runs and bytes (defaults in DEFAULT_QUOTAS); false turns them off. */
+  quotas?: Partial<QuotaOptions> | false;
+  /** Largest stored row in bytes (a run's result, a scenario's text); 413 `row_too_large` beyond (default 64 MiB). */
+  maxRowBytes?: number;
   /** Ceiling on the numbers one result holds (states × steps × recorded series, metric summaries); 400 `result_too_large` beyond. */
   maxResultValues?: number;
   /** Largest request body in bytes. */
@@ -130,7 +135,7 @@ function createFastify(options: AppOptions): FastifyInstance {
  * Takes the data folder's lock, checks the database (`PRAGMA quick_check`) and opens the store; throws
  * `DataFolderError` when another server holds the folder or the database is damaged.
  */
-function openStore(app: FastifyInstance, dataDir: string): { store: Store; lock: DataLock } {
+function openStore(app: FastifyInstance, dataDir: string, maxRowBytes?: number): { store: Store; lock: DataLock } {
   mkdirSync(dataDir, { recursive: true });
   const lock = DataLock.acquire(dataDir, (note) => {
     app.log.warn(note);
@@ -144,7 +149,7 @@ function openStore(app: FastifyInstance, dataDir: string): { store: Store; lock:
         `the database ${file} is damaged (SQLite quick_check: ${found}); restore it from a backup, or move the folder away and start with an empty one`,
       );
     }
-    return { store: new Store(dataDir), lock };
+    return { store: new Store(dataDir, maxRowBytes === undefined ? {} : { maxRowBytes }), lock };
   } catch (error) {
     lock.release();
     throw error;
@@ -153,7 +158,7 @@ function openStore(app: FastifyInstance, dataDir: string): { store: Store; lock:
 
 /** Opens the store (marking runs a previous process left unfinished as failed), the pool and the job runner; closing the app closes them. */
 function openServices(app: FastifyInstance, options: AppOptions, queue: QueueConnection | undefined) {
-  const { store, lock } = openStore(app, options.dataDir);
+  const { store, lock } = openStore(app, options.dataDir, options.maxRowBytes);
   const abandoned = store.abandonUnfinishedRuns({
     code: 'server_restarted',
     message: 'the server stopped before this run finished; run it again',
@@ -195,6 +200,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { store, pool, jobs, lock, jobsPerClient } = services;
   app.decorate('dataLock', lock);
   const scenarios = new ScenarioCatalog(resolveModule, library, store);
+  const quotas = new StorageQuotas(store, options.quotas === false ? false : { ...DEFAULT_QUOTAS, ...options.quotas });
   const maxResultValues = options.maxResultValues ?? DEFAULT_MAX_RESULT_VALUES;
   const planner = new JobPlanner(scenarios, budget, options.sweepBudget ?? API_SWEEP_BUDGET, maxResultValues);
 
@@ -210,8 +216,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const webDir = options.webDir === undefined ? defaultWebDir() : options.webDir || undefined;
   await app.register(webAppRoutes, { webDir });
   await app.register(healthRoutes, { pool, queue, store });
-  await app.register(scenarioRoutes, { scenarios, store });
-  await app.register(runRoutes, { scenarios, store, pool, budget, maxResultValues, simulationLimit, jobsPerClient });
+  await app.register(scenarioRoutes, { scenarios, store, quotas });
+  await app.register(runRoutes, { scenarios, store, pool, budget, maxResultValues, simulationLimit, jobsPerClient, quotas });
   await app.register(exactRoutes, { scenarios, pool, simulationLimit, jobsPerClient, maxResultValues });
   await app.register(jobRoutes, { store, jobs, planner, simulationLimit });
   await app.register(exerciseRoutes, {
