@@ -316,3 +316,81 @@ describe('stored rows and quotas', () => {
     }
   });
 });
+
+/** A small classroom exercise on the alliance-dilemma teaching scenario, open for a day. */
+function exercise() {
+  return {
+    scenarioId: 'alliance-dilemma',
+    title: 'Budget class',
+    briefing: 'An ally is attacked.',
+    teams: [{ id: 'patron', name: 'Patron' }],
+    levers: [{ kind: 'range', id: 'ties', label: 'Ties', team: 'patron', parameter: 'ties_to_attacker', min: 0, max: 1 }],
+    questions: [{ kind: 'probability', id: 'war', label: 'War?', metric: 'war_reached' }],
+    trials: 2000,
+    seed: 11,
+    deadline: new Date(Date.now() + 86_400_000).toISOString(),
+  };
+}
+
+describe('classroom limits', () => {
+  it('counts a reveal as one of the teacher address’s jobs (429 too_many_jobs), leaving the exercise unrevealed', async () => {
+    const t = await testApp({ jobsPerClient: 1, pool: { threads: 1 } });
+    try {
+      const teacher = '10.0.0.5';
+      const created = await t.app.inject({ method: 'POST', url: '/api/exercises', payload: exercise(), remoteAddress: teacher });
+      expect(created.statusCode).toBe(201);
+      const { id, teacherToken } = created.json();
+      const heavy = t.app.inject({ method: 'POST', url: '/api/runs', payload: HEAVY, remoteAddress: teacher });
+      await untilActiveJobs(t.app, 1);
+      const headers = { authorization: `Bearer ${teacherToken}` };
+      const reveal = await t.app.inject({ method: 'POST', url: `/api/exercises/${id}/reveal`, headers, remoteAddress: teacher });
+      expect(reveal.statusCode).toBe(429);
+      expect(reveal.json()).toMatchObject({ code: 'too_many_jobs', path: '' });
+      expect((await t.app.inject({ method: 'GET', url: `/api/exercises/${id}`, headers })).json().status).not.toBe('revealed');
+      await t.app.close();
+      await heavy;
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('rate-limits exercise creation per address (429 exercise_rate_limited, nothing created)', async () => {
+    const t = await testApp({ classroom: { exercisesPerHour: 2 } });
+    try {
+      const create = (remoteAddress: string) => t.app.inject({ method: 'POST', url: '/api/exercises', payload: exercise(), remoteAddress });
+      expect((await create('10.0.0.7')).statusCode).toBe(201);
+      expect((await create('10.0.0.7')).statusCode).toBe(201);
+      const third = await create('10.0.0.7');
+      expect(third.statusCode).toBe(429);
+      expect(third.json()).toMatchObject({ code: 'exercise_rate_limited', path: '' });
+      expect(Number(third.headers['retry-after'])).toBeGreaterThan(0);
+      expect((await create('10.0.0.8')).statusCode).toBe(201);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('documented limits', () => {
+  it('lists the new error codes in the OpenAPI document, and states a job deadline in the job answers', async () => {
+    const t = await testApp();
+    try {
+      const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+      for (const code of [
+        'quota_exceeded',
+        'storage_quota_exceeded',
+        'row_too_large',
+        'exercise_rate_limited',
+        'client_gone',
+        'deadline_exceeded',
+      ]) {
+        expect(doc.components.schemas.Error.description).toContain(`\`${code}\``);
+      }
+      expect(doc.paths['/api/sweeps'].post.responses['202'].description).toMatch(/deadline/);
+      expect(doc.paths['/api/sensitivity'].post.responses['202'].description).toMatch(/deadline/);
+      expect(doc.paths['/api/runs'].post.description).toMatch(/result_too_large/);
+    } finally {
+      await t.close();
+    }
+  });
+});

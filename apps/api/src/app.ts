@@ -224,6 +224,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     db: store.db,
     writes: store,
     pool,
+    jobsPerClient,
     scenario: (id) => scenarios.byId(id).loaded,
     scenariosDir,
     budget,
