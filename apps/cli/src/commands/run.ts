@@ -3,10 +3,8 @@ import { availableParallelism } from 'node:os';
 import {
   buildModel,
   checkRunOptions,
-  DEFAULT_MAX_RESULT_VALUES,
   DEFAULT_SEED,
   DEFAULT_TRIAL_STEP_BUDGET,
-  estimateResultSize,
   finalizeResult,
   GeoriskError,
   type Overrides,
@@ -19,6 +17,7 @@ import { formatCliIssues } from '../cli-issues.ts';
 import { formatCsv, formatTable } from '../format.ts';
 import { loadScenarioFile } from '../load.ts';
 import { runTrials, threadsFor } from '../parallel.ts';
+import { warnIfLargeResult } from '../result-size-warning.ts';
 import { compareWithExact, exactForFile, formatComparison } from './exact.ts';
 
 interface RunFlags {
@@ -34,15 +33,6 @@ interface RunFlags {
   exact?: boolean;
 }
 
-/** A word on stderr when the result would be larger than the API accepts (the CLI runs it anyway). */
-function warnIfLarge(model: ReturnType<typeof buildModel>): void {
-  const size = estimateResultSize(model);
-  if (size.values <= DEFAULT_MAX_RESULT_VALUES) return;
-  process.stderr.write(
-    `warning: the result will hold ${size.values.toExponential(2)} numbers (${size.states} states × ${size.steps + 1} time points × ${size.series} series; up to ${(size.maxBytes / 1e6).toFixed(0)} MB of JSON), more than the server accepts (${DEFAULT_MAX_RESULT_VALUES.toExponential(2)}); a coarser dt makes it smaller\n`,
-  );
-}
-
 async function runCommand(file: string, flags: RunFlags): Promise<void> {
   const loaded = loadScenarioFile(file);
   let model: ReturnType<typeof buildModel>;
@@ -52,7 +42,7 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
     const notes = model.warnings.filter((w) => w.code === 'bad_override');
     if (notes.length > 0) process.stderr.write(`${formatCliIssues(notes)}\n`);
     checkRunOptions(model, { trials: flags.trials, seed: flags.seed, budget: flags.budget });
-    warnIfLarge(model);
+    warnIfLargeResult(model);
   } catch (error) {
     if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
     throw error;
