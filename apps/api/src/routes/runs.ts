@@ -1,6 +1,6 @@
 /** `/api/runs`: a Monte Carlo run on the pool, stored with its result (or error), and the stored runs. */
 import { randomUUID } from 'node:crypto';
-import { buildModel, checkResultSize, checkRunOptions, finalizeResult, type Model, type Overrides, scenarioHash } from '@georisk/engine';
+import { buildModel, checkRunOptions, finalizeResult, type Model, type Overrides, scenarioHash } from '@georisk/engine';
 import { planChunks } from '@georisk/engine/chunks';
 import type { FastifyPluginAsync } from 'fastify';
 import { ApiError, errorReply } from '../errors.ts';
@@ -37,8 +37,7 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, optio
     let model: Model;
     try {
       model = buildModel(loaded.scenario, overrides);
-      checkRunOptions(model, { trials: body.trials, seed: body.seed, budget });
-      checkResultSize(model, maxResultValues);
+      checkRunOptions(model, { trials: body.trials, seed: body.seed, budget, maxResultValues });
     } catch (error) {
       throw locateIssues(loaded, error);
     }
