@@ -7,8 +7,8 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 
 /**
- * The API's own error codes, each with its status and meaning (engine codes such as `yaml_syntax`
- * or `budget_exceeded` come as 400 with `issues`; docs/scenario-language.md lists them).
+ * The API's own error codes, each with its status and meaning (engine codes such as `yaml_syntax`,
+ * `budget_exceeded` or `result_too_large` come as 400 with `issues`; docs/scenario-language.md lists them).
  */
 export const API_ERROR_CODES = {
   invalid_request: '400: the body, query or path does not match its schema (`path` names the field)',
@@ -20,14 +20,21 @@ export const API_ERROR_CODES = {
   body_too_large: '413: the body is larger than the limit (256 KiB)',
   url_too_long: '414: an id or other part of the URL is longer than any the API issues',
   headers_too_large: '431: the request headers (URL included) are larger than the server accepts',
+  row_too_large: "413: the run's result (or the scenario's text) is larger than the largest stored row (64 MiB); recorded on the run",
+  storage_quota_exceeded: '413: this address has stored as many bytes as its quota allows (1 GiB of scenarios, runs and results)',
+  quota_exceeded: '429: this address has stored as many runs (10,000) or saved scenarios (1,000) as its quota allows',
+  exercise_rate_limited: '429: this address has created as many classroom exercises as it may in an hour (20; see Retry-After)',
   unsupported_media_type: '415: send application/json, or YAML as application/yaml, text/yaml or text/plain',
   rate_limited: '429: too many requests from this address in the window (see Retry-After)',
-  too_many_jobs: '429: this address already has two simulation jobs running (see Retry-After)',
+  too_many_jobs:
+    '429: this address already has two jobs running: runs, exact analyses, sweeps, sensitivity analyses and classroom reveals count alike (see Retry-After)',
   internal_error: '500: a fault in the server; the body has only a request id, the log has the rest',
   server_busy: '503: every slot of the worker pool is taken (see Retry-After)',
   overloaded: '503: the event loop lags or the heap is too large, so new requests are shed (see Retry-After)',
-  deadline_exceeded: '503: the job did not finish within its deadline and was stopped',
-  cancelled: '503: the client went away, so the job was stopped (recorded on the run)',
+  deadline_exceeded: '503: the job did not finish within its deadline (a server-side limit) and was stopped (recorded on the run or job)',
+  client_gone:
+    '503: the client closed the connection before the answer, so its run was stopped (recorded on the run; the server cut nothing)',
+  cancelled: 'recorded on a job cancelled by DELETE',
   shutting_down: '503: the server stopped before the job finished',
   server_restarted: 'recorded on a run that a previous server process did not finish',
   queue_failed:

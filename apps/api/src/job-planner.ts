@@ -1,6 +1,9 @@
 /** Turns sweep and sensitivity requests into job work: plans them on their scenario and checks their cost. */
 import {
   analyseSensitivity,
+  buildModel,
+  checkResultSize,
+  type LoadedScenario,
   planSensitivity,
   planSweep,
   pointMeans,
@@ -21,6 +24,8 @@ export class JobPlanner {
     private readonly budget: number,
     /** Ceiling on points × trials × steps for one job. */
     private readonly sweepBudget: number,
+    /** Ceiling on the numbers one point's summary holds (states × steps × series). */
+    private readonly maxResultValues: number,
   ) {}
 
   /** A sweep job: each point's row as `georisk sweep` writes it. */
@@ -47,7 +52,7 @@ export class JobPlanner {
     } catch (error) {
       throw locateIssues(loaded, error);
     }
-    const sweepPlan = this.checkCost(plan.sweep);
+    const sweepPlan = this.checkCost(plan.sweep, loaded);
     return {
       plan: sweepPlan,
       columns: sweepPlan.metrics.map((m) => `${m}.mean`),
@@ -82,10 +87,16 @@ export class JobPlanner {
     } catch (error) {
       throw locateIssues(loaded, error);
     }
-    return this.checkCost(plan);
+    return this.checkCost(plan, loaded);
   }
 
-  private checkCost(plan: SweepPlan): SweepPlan {
+  private checkCost(plan: SweepPlan, loaded: LoadedScenario): SweepPlan {
+    try {
+      // Each point's summary holds the same series as a run's result, on a worker thread.
+      checkResultSize(buildModel(plan.scenario, {}), this.maxResultValues);
+    } catch (error) {
+      throw locateIssues(loaded, error);
+    }
     const steps = Math.round(plan.scenario.time.horizon / plan.scenario.time.dt);
     const cost = plan.points.length * plan.trials * steps;
     if (cost > this.sweepBudget) {

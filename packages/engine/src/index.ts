@@ -43,6 +43,8 @@ export {
   MAX_NAME_LENGTH,
   MAX_NAMES,
 } from './errors.ts';
+// Loading scenarios
+export { checkResultSize, DEFAULT_MAX_RESULT_VALUES, estimateResultSize, type ResultSize } from './estimate-result-size.ts';
 // Exact analysis
 export {
   analyzeExact,
@@ -57,7 +59,6 @@ export { ALLOWED_FUNCTIONS, EXPRESSION_CONSTANTS, RESERVED_NAMES } from './expre
 // Formatting
 export { type CsvSource, formatCsv, formatNumber, formatPercent } from './format.ts';
 export { canonicalJson, contentHash } from './hash.ts';
-// Loading scenarios
 export { type LoadedDocument, MAX_DOCUMENT_LENGTH, readDocument } from './load-document.ts';
 // Running
 export { buildModel, type Model, type Overrides } from './model/model.ts';

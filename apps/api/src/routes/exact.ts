@@ -1,5 +1,5 @@
 /** `POST /api/exact`: an exact analysis on the pool (scenarios whose tracks form a finite Markov chain). */
-import { buildModel } from '@georisk/engine';
+import { buildModel, checkResultSize } from '@georisk/engine';
 import type { FastifyPluginAsync } from 'fastify';
 import { errorResponses, jsonContent } from '../openapi-parts.ts';
 import type { JobsPerClient, SimulationRouteConfig } from '../plugins/limits.ts';
@@ -13,18 +13,23 @@ export interface ExactRoutesOptions {
   pool: SimulationPool;
   simulationLimit: SimulationRouteConfig;
   jobsPerClient: JobsPerClient;
+  /** Ceiling on the numbers one result holds. */
+  maxResultValues: number;
 }
 
 /** The exact-analysis route. */
-export const exactRoutes: FastifyPluginAsync<ExactRoutesOptions> = async (app, { scenarios, pool, simulationLimit, jobsPerClient }) => {
+export const exactRoutes: FastifyPluginAsync<ExactRoutesOptions> = async (
+  app,
+  { scenarios, pool, simulationLimit, jobsPerClient, maxResultValues },
+) => {
   app.post('/api/exact', { config: simulationLimit }, async (request, reply) => {
     const body = parseBody(ExactRequestSchema, request.body);
     const loaded = scenarios.fromRequest(body);
     try {
       // Checked here first, so a bad document or override costs no trip to a worker.
-      buildModel(loaded.scenario, body.overrides);
+      checkResultSize(buildModel(loaded.scenario, body.overrides), maxResultValues);
       const signal = clientGone(reply);
-      return await jobsPerClient.run(request.ip, () => pool.exact(loaded.scenario, body.overrides, signal));
+      return await jobsPerClient.run(request.ip, () => pool.exact(loaded.scenario, body.overrides, signal, request.ip));
     } catch (error) {
       throw locateIssues(loaded, error);
     }

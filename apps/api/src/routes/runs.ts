@@ -7,6 +7,7 @@ import { ApiError, errorReply } from '../errors.ts';
 import { errorResponses, ID_PARAM, jsonContent } from '../openapi-parts.ts';
 import type { JobsPerClient, SimulationRouteConfig } from '../plugins/limits.ts';
 import type { SimulationPool } from '../pool.ts';
+import type { StorageQuotas } from '../quotas.ts';
 import { clientGone, parseBody } from '../request-helpers.ts';
 import { locateIssues, type ScenarioCatalog } from '../scenario-catalog.ts';
 import { IdParamsSchema, RunListQuerySchema, RunRequestSchema } from '../schemas.ts';
@@ -18,13 +19,16 @@ export interface RunRoutesOptions {
   pool: SimulationPool;
   /** Ceiling on trials × steps for one run. */
   budget: number;
+  /** Ceiling on the numbers one result holds (states × steps × series, metric summaries). */
+  maxResultValues: number;
   simulationLimit: SimulationRouteConfig;
   jobsPerClient: JobsPerClient;
+  quotas: StorageQuotas;
 }
 
 /** The run routes. */
 export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, options) => {
-  const { scenarios, store, pool, budget, jobsPerClient } = options;
+  const { scenarios, store, pool, budget, maxResultValues, jobsPerClient, quotas } = options;
 
   app.post('/api/runs', { config: options.simulationLimit }, async (request, reply) => {
     const body = parseBody(RunRequestSchema, request.body);
@@ -33,17 +37,19 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, optio
     let model: Model;
     try {
       model = buildModel(loaded.scenario, overrides);
-      checkRunOptions(model, { trials: body.trials, seed: body.seed, budget });
+      checkRunOptions(model, { trials: body.trials, seed: body.seed, budget, maxResultValues });
     } catch (error) {
       throw locateIssues(loaded, error);
     }
+    quotas.check(request.ip, 'runs', Buffer.byteLength(JSON.stringify(body)));
     const id = randomUUID();
-    store.startRun({ id, scenarioId: body.scenarioId ?? loaded.scenario.id, scenarioHash: scenarioHash(model), request: body });
+    const scenarioId = body.scenarioId ?? loaded.scenario.id;
+    store.startRun({ id, scenarioId, scenarioHash: scenarioHash(model), request: body, client: request.ip });
     const started = performance.now();
     try {
       const signal = clientGone(reply);
       const summary = await jobsPerClient.run(request.ip, () =>
-        pool.runTrials(model, { seed: body.seed, trials: body.trials, overrides }, signal),
+        pool.runTrials(model, { seed: body.seed, trials: body.trials, overrides }, signal, request.ip),
       );
       const seconds = (performance.now() - started) / 1000;
       const workers = Math.min(pool.threads, planChunks(body.trials).length);
@@ -81,6 +87,8 @@ export const RUN_PATHS = {
     post: {
       summary: 'Run a scenario by Monte Carlo; the result (with its receipt) is stored',
       requestBody: { required: true, content: jsonContent('RunRequest') },
+      description:
+        "Refused up front with 400 `result_too_large` when the result would hold more numbers than the limit (states × time points × 2 series, plus metric summaries); 413 `storage_quota_exceeded` / 429 `quota_exceeded` past the address's quotas; 413 `row_too_large` (recorded on the run) past the largest stored row; 429 `too_many_jobs` past the address's job cap.",
       responses: { 201: { description: '`{id, status, result}`' }, ...errorResponses(400, 404, 413, 429, 503) },
     },
   },

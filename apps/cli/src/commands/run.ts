@@ -18,6 +18,7 @@ import { formatCliIssues } from '../cli-issues.ts';
 import { formatCsv, formatTable } from '../format.ts';
 import { loadScenarioFile } from '../load.ts';
 import { runTrials, threadsFor } from '../parallel.ts';
+import { warnIfLargeResult } from '../result-size-warning.ts';
 import { compareWithExact, exactForFile, formatComparison } from './exact.ts';
 import { uncertaintyCommand } from './run-uncertainty.ts';
 
@@ -48,6 +49,7 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
     const notes = model.warnings.filter((w) => w.code === 'bad_override');
     if (notes.length > 0) process.stderr.write(`${formatCliIssues(notes)}\n`);
     checkRunOptions(model, { trials: flags.trials, seed: flags.seed, budget: flags.budget });
+    warnIfLargeResult(model);
   } catch (error) {
     if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
     throw error;
