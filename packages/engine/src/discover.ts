@@ -12,6 +12,7 @@ import { GeoriskError, type Issue, issue, suggestion } from './errors.ts';
 import { DEFAULT_SEED } from './run.ts';
 import { latinHypercube } from './sampling.ts';
 import type { ScenarioDocument } from './scenario-schema.ts';
+import { logGamma } from './sensitivity/special-functions.ts';
 import type { RunSummary } from './simulate/simulate.ts';
 import { valueCounts } from './summarize.ts';
 import {
@@ -69,20 +70,6 @@ export interface PrimResult {
   pValue: number;
   /** Mean outcome over all points. */
   baseDensity: number;
-}
-
-/** log Γ(x) for x > 0 (Lanczos, g = 7). */
-function logGamma(x: number): number {
-  const c = [
-    0.9999999999998099, 676.5203681218851, -1259.1392167224028, 771.3234287776531, -176.6150291621406, 12.507343278686905,
-    -0.13857109526572012, 9.984369578019572e-6, 1.5056327351493116e-7,
-  ];
-  if (x < 0.5) return dm.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const z = x - 1;
-  let a = c[0]!;
-  const t = z + 7.5;
-  for (let i = 1; i < 9; i++) a += c[i]! / (z + i);
-  return 0.5 * dm.log(2 * Math.PI) + (z + 0.5) * dm.log(t) - t + dm.log(a);
 }
 
 /** P(X ≥ k) for X ~ Binomial(n, p). */

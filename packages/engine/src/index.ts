@@ -60,6 +60,8 @@ export { canonicalJson, contentHash } from './hash.ts';
 export { type LoadedDocument, MAX_DOCUMENT_LENGTH, readDocument } from './load-document.ts';
 // Running
 export { buildModel, type Model, type Overrides } from './model/model.ts';
+// Sensitivity
+export { type ParameterPrior, type PriorSource, parameterPrior } from './parameter-prior.ts';
 // Results and receipts
 export { finalizeResult, type Receipt, type RunResult, scenarioHash, type TrackResult } from './results.ts';
 export { MAX_SEED } from './rng.ts';
@@ -87,23 +89,33 @@ export {
   type Track,
   type Transition,
 } from './scenario-schema.ts';
-// Sensitivity
+export { exactPointOutputs, type PointOutputs, summaryOutputs } from './sensitivity/point-solver.ts';
 export {
   analyseSensitivity,
+  continueSensitivity,
+  DEFAULT_REPLICATES,
   DEFAULT_RESAMPLES,
   DEFAULT_SAMPLES,
   DEFAULT_SENSITIVITY_TRIALS,
+  MAX_SOBOL_PARAMETERS,
   type MetricSensitivity,
   type MorrisEffect,
   planSensitivity,
+  type ScreeningSummary,
   SENSITIVITY_METHODS,
+  SENSITIVITY_SOLVERS,
   type SensitivityMethod,
   type SensitivityOptions,
   type SensitivityPlan,
   type SensitivityResult,
+  type SensitivitySolverChoice,
+  SOBOL_SAMPLINGS,
   type SobolIndex,
+  type SobolSampling,
+  screenOnly,
   sensitivity,
   type TornadoBar,
+  withScreening,
 } from './sensitivity.ts';
 export { emptySummary, mergeSummaries, type RunSummary, type SimulateOptions, simulate } from './simulate/simulate.ts';
 export { type MetricAccumulator, type MetricSummary, QUANTILES } from './summarize.ts';
@@ -118,6 +130,7 @@ export {
   planSweep,
   pointMeans,
   pointOverrides,
+  pointSes,
   type QuantileName,
   type ResolvedRange,
   runSweepPoint,

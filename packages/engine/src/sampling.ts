@@ -85,9 +85,10 @@ function directionNumbers(dim: number): Uint32Array {
 /**
  * The first `n` points of a `dims`-dimensional Sobol' sequence, digitally shifted by a seeded
  * random word per dimension (which keeps the net structure and avoids the corner point 0).
+ * Each `replicate` draws its own shifts, so replicates are independent randomizations of one net.
  * Values lie strictly inside (0, 1). Row-major: point i, dimension d at `i * dims + d`.
  */
-export function sobolPoints(n: number, dims: number, seed: number): Float64Array {
+export function sobolPoints(n: number, dims: number, seed: number, replicate = 0): Float64Array {
   if (dims < 1 || dims > MAX_SOBOL_DIMENSIONS) {
     throw new GeoriskError([
       issue(
@@ -98,7 +99,7 @@ export function sobolPoints(n: number, dims: number, seed: number): Float64Array
       ),
     ]);
   }
-  const rng = designRng(seed, 1);
+  const rng = designRng(seed, replicate === 0 ? 1 : 1000 + replicate);
   const shifts = Array.from({ length: dims }, () => rng.nextInt32() >>> 0);
   const directions = Array.from({ length: dims }, (_, d) => directionNumbers(d));
   const x = new Uint32Array(dims);
@@ -159,8 +160,9 @@ export function isPowerOfTwo(n: number): boolean {
  * base rows, the points A_j, AB_j^1 … AB_j^D, B_j (D + 2 points per row, in that order), where
  * AB^i is A with column i taken from B. A and B are the two halves of a 2D-dimensional Sobol'
  * sequence; `n` must be a power of two (the sequence's balance holds only then).
+ * `replicate` picks an independent random shift of the sequence (see `sobolPoints`).
  */
-export function saltelliDesign(n: number, dims: number, seed: number): Float64Array {
+export function saltelliDesign(n: number, dims: number, seed: number, replicate = 0): Float64Array {
   if (!isPowerOfTwo(n) || n < 4) {
     const lower = 2 ** Math.max(2, Math.floor(Math.log2(Math.max(1, n))));
     throw new GeoriskError([
@@ -182,7 +184,7 @@ export function saltelliDesign(n: number, dims: number, seed: number): Float64Ar
       ),
     ]);
   }
-  const base = sobolPoints(n, 2 * dims, seed);
+  const base = sobolPoints(n, 2 * dims, seed, replicate);
   const rows = dims + 2;
   const out = new Float64Array(n * rows * dims);
   for (let j = 0; j < n; j++) {
@@ -196,6 +198,17 @@ export function saltelliDesign(n: number, dims: number, seed: number): Float64Ar
       }
     }
   }
+  return out;
+}
+
+/**
+ * `replicates` independent Saltelli designs of `n` base rows each, one after another (replicated
+ * randomized QMC: the spread of the replicates' estimates is an honest measure of their error).
+ */
+export function replicatedSaltelliDesign(n: number, dims: number, seed: number, replicates: number): Float64Array {
+  const block = n * (dims + 2) * dims;
+  const out = new Float64Array(replicates * block);
+  for (let r = 0; r < replicates; r++) out.set(saltelliDesign(n, dims, seed, r), r * block);
   return out;
 }
 
