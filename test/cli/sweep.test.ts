@@ -213,9 +213,44 @@ describe('georisk sensitivity and discover', () => {
       runCli(['sensitivity', file, '--method', 'morris', '--samples', '10', '--trials', '1000', '--metrics', 'war_reached']),
     ]);
     expect(t.status, t.stderr).toBe(0);
-    expect(t.stdout).toMatch(/Tornado[\s\S]*war_reached \(at the defaults: [\d.]+\)\nparameter\s+low\s+high[\s\S]*\nwar_rate /);
+    expect(t.stdout).toMatch(/Tornado[\s\S]*war_reached \(at the defaults: [\d.]+\), noise-free\nparameter\s+low\s+high[\s\S]*\nwar_rate /);
+    expect(t.stdout).toMatch(/solver: exact solver \(noise-free\)/);
     expect(m.status, m.stderr).toBe(0);
     expect(m.stdout).toMatch(/μ\*[\s\S]*\nwar_rate /);
+  });
+
+  it("by Monte Carlo, tables show each bar's interval, the noise floor and which bars are within noise", async () => {
+    const r = await runCli([
+      'sensitivity',
+      file,
+      '--method',
+      'tornado',
+      '--solver',
+      'monte-carlo',
+      '--trials',
+      '200',
+      '--metrics',
+      'war_reached',
+      '--vary',
+      'war_rate',
+      '--vary',
+      'ceasefire_rate',
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/solver: Monte Carlo was asked for/);
+    expect(r.stdout).toMatch(/war_reached \(at the defaults: [\d.]+\), noise floor [\d.]+\nparameter .* swing 95% CI/);
+    expect(r.stdout).toMatch(/\nwar_rate +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+ +\[[\d.]+, [\d.]+\]\n/);
+  });
+
+  it('refuses an unknown sampling or solver, naming the choices', async () => {
+    const [sampling, solver] = await Promise.all([
+      runCli(['sensitivity', file, '--sampling', 'lhs']),
+      runCli(['sensitivity', file, '--solver', 'fast']),
+    ]);
+    expect(sampling.status).toBe(2);
+    expect(sampling.stderr).toMatch(/--sampling.*lhs.*prior, uniform/);
+    expect(solver.status).toBe(2);
+    expect(solver.stderr).toMatch(/--solver.*fast.*auto, exact, monte-carlo/);
   });
 
   it('discover prints the chosen box and the peeling trajectory', async () => {
