@@ -17,6 +17,7 @@ export {
   analyseDiscover,
   DEFAULT_DISCOVER_SAMPLES,
   DEFAULT_DISCOVER_TRIALS,
+  FEW_DISCOVER_TRIALS,
   type DiscoverOptions,
   type DiscoverPlan,
   type DiscoverResult,
