@@ -253,6 +253,25 @@ describe('georisk sensitivity and discover', () => {
     expect(solver.stderr).toMatch(/--solver.*fast.*auto, exact, monte-carlo/);
   });
 
+  it('groups parameters for Sobol with --group, and refuses a group naming no parameter with the flag and a fix', async () => {
+    const [ok, empty, unknown] = await Promise.all([
+      runCli(['sensitivity', file, '--group', 'rates=war_rate,ceasefire_rate', '--samples', '256', '--metrics', 'war_reached']),
+      runCli(['sensitivity', file, '--group', 'rates=', '--samples', '64']),
+      runCli(['sensitivity', file, '--group', 'rates=war_rte', '--samples', '64']),
+    ]);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/group rates: war_rate, ceasefire_rate[\s\S]*\nrates +[\d.]+ +\[/);
+    expect(empty.status).toBe(2);
+    expect(empty.stderr).toMatch(
+      /--group rates: error \[bad_run_options\] the group "rates" names no parameter\n {2}hint: list its parameters/,
+    );
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(
+      /--group rates: .*names "war_rte", which is not a varied parameter\n {2}hint: did you mean "war_rate"\?/,
+    );
+    expect(stackLines(unknown.stderr)).toEqual([]);
+  });
+
   it('discover prints the chosen box and the peeling trajectory', async () => {
     const r = await runCli(['discover', file, '--outcome', 'war_reached > 0', '--samples', '200', '--trials', '200', '--threshold', '0.3']);
     expect(r.status, r.stderr).toBe(0);

@@ -52,6 +52,7 @@ export class JobPlanner {
         ...(body.metrics ? { metrics: body.metrics } : {}),
         ...(body.samples !== undefined ? { samples: body.samples } : {}),
         ...(body.percentiles ? { percentiles: body.percentiles } : {}),
+        ...(body.groups ? { groups: body.groups } : {}),
       });
     } catch (error) {
       throw locateIssues(loaded, error);
@@ -60,7 +61,7 @@ export class JobPlanner {
       throw new ApiError(
         400,
         'bad_run_options',
-        `Sobol' jobs handle at most ${MAX_SOBOL_PARAMETERS} parameters, got ${plan.sweep.params.length}; name at most ${MAX_SOBOL_PARAMETERS} in vary (screen them first with a morris job), or run georisk sensitivity, which screens by Morris automatically`,
+        `Sobol' jobs handle at most ${MAX_SOBOL_PARAMETERS} parameters, got ${plan.sweep.params.length}; group them (groups), name at most ${MAX_SOBOL_PARAMETERS} in vary (screen them first with a morris job), or run georisk sensitivity, which screens by Morris automatically`,
         'vary',
       );
     }

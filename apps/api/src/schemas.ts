@@ -132,6 +132,10 @@ export const SensitivityRequestSchema = z
       .max(64)
       .default(DEFAULT_REPLICATES)
       .describe("Sobol': independently randomized replicates (a power of two); the intervals come from their spread"),
+    groups: z
+      .record(ParameterNameSchema, z.array(ParameterNameSchema).max(100))
+      .optional()
+      .describe("Sobol': parameters analysed as one factor each (group name → parameters); the others stand alone"),
     solver: z
       .enum(SENSITIVITY_SOLVERS)
       .default('auto')

@@ -5,7 +5,7 @@
 import { formatIssues, type Issue } from '@georisk/engine';
 
 /** Library option names whose flag differs from `--<name>`. */
-const FLAG_OF_OPTION: Readonly<Record<string, string>> = { overrides: '--set', params: '--vary' };
+const FLAG_OF_OPTION: Readonly<Record<string, string>> = { overrides: '--set', params: '--vary', groups: '--group' };
 
 /** Library options that the commands take as flags (`--<name>` unless `FLAG_OF_OPTION` says otherwise). */
 const OPTIONS = new Set([
@@ -23,6 +23,10 @@ const OPTIONS = new Set([
   'alpha',
   'lhs',
   'sobol',
+  'sampling',
+  'replicates',
+  'solver',
+  'groups',
 ]);
 
 /** Codes of issues about the command line (the others point into the scenario and keep their path). */

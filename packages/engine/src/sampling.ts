@@ -120,9 +120,9 @@ export function sobolPoints(n: number, dims: number, seed: number, replicate = 0
   return out;
 }
 
-/** A Latin hypercube of `n` points: each dimension's n strata hold exactly one point each. */
-export function latinHypercube(n: number, dims: number, seed: number): Float64Array {
-  const rng = designRng(seed, 2);
+/** A Latin hypercube of `n` points: each dimension's n strata hold exactly one point each (each `replicate` an independent one). */
+export function latinHypercube(n: number, dims: number, seed: number, replicate = 0): Float64Array {
+  const rng = designRng(seed, replicate === 0 ? 2 : 2000 + replicate);
   const out = new Float64Array(n * dims);
   const perm = new Int32Array(n);
   for (let d = 0; d < dims; d++) {
@@ -209,6 +209,34 @@ export function replicatedSaltelliDesign(n: number, dims: number, seed: number, 
   const block = n * (dims + 2) * dims;
   const out = new Float64Array(replicates * block);
   for (let r = 0; r < replicates; r++) out.set(saltelliDesign(n, dims, seed, r), r * block);
+  return out;
+}
+
+/**
+ * A Saltelli design over groups: per base row A, AB^1 … AB^G, B (G + 2 points), where AB^g takes
+ * from B the columns of every parameter in group g (`groupOf[d]` is parameter d's group). A and B
+ * come from a Sobol' sequence when it has the dimensions, else from a Latin hypercube; `replicates`
+ * independent randomizations follow one another.
+ */
+export function groupedSaltelliDesign(n: number, groupOf: readonly number[], seed: number, replicates: number): Float64Array {
+  const dims = groupOf.length;
+  const groups = Math.max(0, ...groupOf) + 1;
+  const rows = groups + 2;
+  const out = new Float64Array(replicates * n * rows * dims);
+  for (let rep = 0; rep < replicates; rep++) {
+    const base = 2 * dims <= MAX_SOBOL_DIMENSIONS ? sobolPoints(n, 2 * dims, seed, rep) : latinHypercube(n, 2 * dims, seed, rep);
+    for (let j = 0; j < n; j++) {
+      const a = j * 2 * dims;
+      const b = a + dims;
+      for (let r = 0; r < rows; r++) {
+        const at = ((rep * n + j) * rows + r) * dims;
+        for (let d = 0; d < dims; d++) {
+          const fromB = r === rows - 1 || (r >= 1 && r - 1 === groupOf[d]);
+          out[at + d] = base[(fromB ? b : a) + d]!;
+        }
+      }
+    }
+  }
   return out;
 }
 

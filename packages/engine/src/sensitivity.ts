@@ -9,11 +9,19 @@
 import { defined } from './defined.ts';
 import { GeoriskError, type Issue, issue } from './errors.ts';
 import { DEFAULT_SEED } from './run.ts';
-import { isPowerOfTwo, MAX_SOBOL_DIMENSIONS, type MorrisDesign, morrisDesign, replicatedSaltelliDesign } from './sampling.ts';
+import {
+  groupedSaltelliDesign,
+  isPowerOfTwo,
+  MAX_SOBOL_DIMENSIONS,
+  type MorrisDesign,
+  morrisDesign,
+  replicatedSaltelliDesign,
+} from './sampling.ts';
 import type { ScenarioDocument } from './scenario-schema.ts';
 import { distributionQuantile } from './sensitivity/distribution-quantile.ts';
 import { DEFAULT_RESAMPLES, morrisEffects } from './sensitivity/morris-effects.ts';
 import { morrisNoiseFloors, sobolNoiseFloor, swingHalfWidth } from './sensitivity/noise-floor.ts';
+import { type ResolvedGroups, resolveGroups } from './sensitivity/parameter-groups.ts';
 import {
   choosePointSolver,
   evaluatePoint,
@@ -74,6 +82,8 @@ export interface SensitivityOptions {
   solver?: SensitivitySolverChoice;
   /** Sobol' over more than `MAX_SOBOL_PARAMETERS` parameters: Morris trajectories of the screen that picks the leaders. */
   screenSamples?: number;
+  /** Sobol': groups of parameters analysed as one factor each (group name → parameters); the others stand alone. */
+  groups?: Record<string, string[]>;
 }
 
 /** A sensitivity analysis ready to run: the points to evaluate and how to read them. */
@@ -89,6 +99,8 @@ export interface SensitivityPlan {
   solver: PointSolver;
   /** Set when this plan is the Morris screen before a Sobol' analysis of its leaders. */
   screenFor?: SensitivityOptions;
+  /** Sobol' over groups: the factors' names and members. */
+  groups?: ResolvedGroups;
 }
 
 export interface TornadoBar {
@@ -173,6 +185,8 @@ export interface SensitivityResult {
   sampling?: SobolSampling;
   sampledFrom?: Record<string, string>;
   screening?: ScreeningSummary;
+  /** Sobol' over groups: each factor's member parameters (a lone parameter is its own factor). */
+  groups?: Record<string, string[]>;
   metrics: MetricSensitivity[];
   warnings: Issue[];
 }
@@ -206,6 +220,7 @@ export function planSensitivity(scenario: ScenarioDocument, options: Sensitivity
     case 'morris':
       return withSolver(planMorris(scenario, params, options, common, resamples));
     case 'sobol': {
+      if (options.groups !== undefined) return withSolver(planGroupedSobol(scenario, params, options, common, resamples, sampling));
       if (params.length > MAX_SOBOL_PARAMETERS) {
         const screen = planMorris(
           scenario,
@@ -247,6 +262,23 @@ function planMorris(
   const design = morrisDesign(samples, params.length, common.seed, levels);
   const points = scaleUnitPoints(design.points, params);
   return { method: 'morris', sweep: planFromPoints(scenario, params, points, common), samples, resamples, morris: design };
+}
+
+function planGroupedSobol(
+  scenario: ScenarioDocument,
+  params: ResolvedRange[],
+  options: SensitivityOptions,
+  common: Parameters<typeof planFromPoints>[3],
+  resamples: number,
+  sampling: SobolSampling,
+): Omit<SensitivityPlan, 'solver'> {
+  const groups = resolveGroups(options.groups ?? {}, params);
+  const samples = options.samples ?? DEFAULT_SAMPLES.sobol;
+  const replicates = options.replicates ?? DEFAULT_REPLICATES;
+  checkSobolSizes(samples, replicates);
+  const unit = groupedSaltelliDesign(samples / replicates, groups.groupOf, common.seed, replicates);
+  const sweep = planFromPoints(scenario, params, priorPoints(scenario, unit, params, sampling), common);
+  return { method: 'sobol', sweep, samples, resamples, replicates, sampling, groups };
 }
 
 function checkSobolSizes(samples: number, replicates: number): void {
@@ -319,6 +351,7 @@ export function analyseSensitivity(
     ...(plan.method === 'sobol' && plan.sampling
       ? { replicates: plan.replicates, sampling: plan.sampling, sampledFrom: samplingSources(sweep.scenario, sweep.params, plan.sampling) }
       : {}),
+    ...(plan.groups ? { groups: Object.fromEntries(plan.groups.names.map((g, i) => [g, plan.groups?.members[i] ?? []])) } : {}),
     metrics,
     warnings: sweep.warnings,
   };
@@ -382,19 +415,20 @@ function readMorris(plan: SensitivityPlan, y: Float64Array, se: Float64Array | u
 function readSobol(plan: SensitivityPlan, y: Float64Array, se: Float64Array | undefined, result: MetricSensitivity): void {
   const { sweep } = plan;
   const replicates = plan.replicates ?? DEFAULT_REPLICATES;
-  const indices = sobolIndices(y, plan.samples / replicates, sweep.params.length, replicates);
+  const factors = plan.groups?.names ?? sweep.params.map((p) => p.name);
+  const indices = sobolIndices(y, plan.samples / replicates, factors.length, replicates);
   result.variance = indices.variance;
   const floor = se ? sobolNoiseFloor(se, indices.variance) : undefined;
   if (floor !== undefined) result.noiseFloor = floor;
   const negative: string[] = [];
-  result.sobol = sweep.params
-    .map((p, d) => {
+  result.sobol = factors
+    .map((name, d) => {
       const first = defined(indices.first[d], 'a first-order estimate per parameter');
       const [flo, fhi] = defined(indices.firstCi95[d], 'an interval per parameter');
       const totalCi95 = defined(indices.totalCi95[d], 'an interval per parameter');
-      if (first < 0) negative.push(`${p.name} (${first.toPrecision(2)})`);
+      if (first < 0) negative.push(`${name} (${first.toPrecision(2)})`);
       return {
-        param: p.name,
+        param: name,
         first: Math.max(0, first),
         firstCi95: [Math.max(0, flo), Math.max(0, fhi)] as [number, number],
         total: defined(indices.total[d], 'a total-order estimate per parameter'),

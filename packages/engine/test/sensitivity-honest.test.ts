@@ -179,3 +179,52 @@ describe("Sobol' over more parameters than one design holds", () => {
     expect(r.modelRuns).toBe((r.screening?.modelRuns ?? 0) + 64 * (r.params.length + 2));
   });
 });
+
+describe("Sobol' over groups of parameters", () => {
+  it('treats each group as one factor: y = x1 + x2 + x3 with {g: x1, x2} gives S(g) = 2/3, S(x3) = 1/3 within 0.02', () => {
+    const r = sensitivity(load(functionScenario('x1 + x2 + x3', unitParams(3))), {
+      method: 'sobol',
+      samples: 256,
+      groups: { g: ['x1', 'x2'] },
+    });
+    expect(r.groups).toEqual({ g: ['x1', 'x2'], x3: ['x3'] });
+    const byName = new Map((r.metrics[0]?.sobol ?? []).map((s) => [s.param, s]));
+    expect(Math.abs(byName.get('g')!.first - 2 / 3)).toBeLessThan(0.02);
+    expect(Math.abs(byName.get('x3')!.total - 1 / 3)).toBeLessThan(0.02);
+    expect(r.modelRuns).toBe(256 * 4);
+  });
+
+  it('holds more parameters than one Sobol design (Latin-hypercube base): 24 parameters in two groups', () => {
+    const a = Array.from({ length: 12 }, (_, i) => `x${i + 1}`);
+    const b = Array.from({ length: 12 }, (_, i) => `x${i + 13}`);
+    const r = sensitivity(load(functionScenario('x1 + 2 * x13', unitParams(24))), { method: 'sobol', samples: 512, groups: { a, b } });
+    const byName = new Map((r.metrics[0]?.sobol ?? []).map((s) => [s.param, s]));
+    // Var(x1) = 1/12, Var(2 x13) = 4/12: shares 0.2 and 0.8 (first = total). A Latin-hypercube base
+    // converges more slowly than a Sobol' one, so the tolerance is looser; the intervals must cover.
+    for (const [name, exact] of [
+      ['a', 0.2],
+      ['b', 0.8],
+    ] as const) {
+      const x = byName.get(name)!;
+      for (const [value, [lo, hi]] of [
+        [x.first, x.firstCi95],
+        [x.total, x.totalCi95],
+      ] as const) {
+        expect(Math.abs(value - exact)).toBeLessThan(0.06);
+        expect(lo).toBeLessThanOrEqual(exact);
+        expect(hi).toBeGreaterThanOrEqual(exact);
+      }
+    }
+    expect(r.screening).toBeUndefined();
+  });
+
+  it('refuses a group naming no parameter, or one that is not varied, with the path and a fix', () => {
+    const s = load(functionScenario('x1 + x2', unitParams(2)));
+    expect(() => sensitivity(s, { method: 'sobol', samples: 64, groups: { empty: [] } })).toThrow(
+      /groups\.empty: error \[bad_run_options\] the group "empty" names no parameter[\s\S]*hint: list its parameters, or leave the group out/,
+    );
+    expect(() => sensitivity(s, { method: 'sobol', samples: 64, groups: { g: ['x1', 'x3'] } })).toThrow(
+      /groups\.g: error \[bad_run_options\] the group "g" names "x3", which is not a varied parameter[\s\S]*did you mean "x[12]"\?/,
+    );
+  });
+});

@@ -55,6 +55,21 @@ interface SensitivityFlags {
   replicates: number;
   solver: SensitivitySolverChoice;
   screenSamples: number;
+  group: Record<string, string[]>;
+}
+
+/** Collects repeated `--group name=a,b,c` flags into a record. */
+function collectGroup(value: string, previous: Record<string, string[]>): Record<string, string[]> {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(value);
+  if (!m)
+    throw new InvalidArgumentError(
+      `expected name=param1,param2, e.g. fatalities=armenian_fatality_rate,civilian_fatality_rate, got "${value}"`,
+    );
+  const members = (m[2] ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
+  return { ...previous, [m[1] ?? '']: members };
 }
 
 function percentilePair(value: string): [number, number] {
@@ -144,6 +159,10 @@ export function formatSensitivity(r: SensitivityResult): string {
     out.push(
       `screened first: Morris (${r.screening.samples} trajectories, ${r.screening.modelRuns.toLocaleString('en-US')} points) kept ${r.screening.kept.length} of ${r.screening.kept.length + r.screening.dropped.length} parameters; dropped ${r.screening.dropped.join(', ') || 'none'}`,
     );
+  }
+  if (r.groups) {
+    const grouped = Object.entries(r.groups).filter(([name, members]) => members.length > 1 || members[0] !== name);
+    for (const [name, members] of grouped) out.push(`group ${name}: ${members.join(', ')}`);
   }
   for (const m of r.metrics) {
     const floor = m.noiseFloor === undefined ? '' : m.noiseFloor === 0 ? ', noise-free' : `, noise floor ${formatNumber(m.noiseFloor)}`;
@@ -236,6 +255,7 @@ async function sensitivityCommand(file: string, flags: SensitivityFlags): Promis
     replicates: flags.replicates,
     solver: flags.solver,
     screenSamples: flags.screenSamples,
+    ...(Object.keys(flags.group).length > 0 ? { groups: flags.group } : {}),
     ...(flags.metrics ? { metrics: flags.metrics } : {}),
     ...(flags.samples !== undefined ? { samples: flags.samples } : {}),
     ...(flags.percentiles ? { percentiles: flags.percentiles } : {}),
@@ -311,6 +331,12 @@ export const registerSensitivity: RegisterCommand = (program, setExit) => {
       '--percentiles <lo,hi>',
       'tornado: percentiles of each uncertain parameter instead of its range ends, e.g. 10,90',
       percentilePair,
+    )
+    .option(
+      '--group <name=p1,p2>',
+      "Sobol': analyse these parameters as one factor (repeatable; the others stand alone), so more parameters fit one design",
+      collectGroup,
+      {},
     )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .option('-o, --out <file>', 'write the output to a file (atomically) instead of stdout')
