@@ -62,7 +62,6 @@ export { type LoadedDocument, MAX_DOCUMENT_LENGTH, readDocument } from './load-d
 // Running
 export { buildModel, type Model, type Overrides } from './model/model.ts';
 // Sensitivity
-export { type ParameterPrior, type PriorSource, parameterPrior } from './parameter-prior.ts';
 // Results and receipts
 export { finalizeResult, type Receipt, type RunResult, scenarioHash, type TrackResult } from './results.ts';
 export { MAX_SEED } from './rng.ts';

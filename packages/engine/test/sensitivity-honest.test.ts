@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadScenarioText, parameterPrior, type SensitivityResult, sensitivity } from '../src/index.ts';
+import { loadScenarioText, type SensitivityResult, sensitivity } from '../src/index.ts';
 import { replicatedSaltelliDesign } from '../src/sampling.ts';
 import { regularizedBeta, regularizedGammaP } from '../src/sensitivity/special-functions.ts';
 import { distributionQuantile, sobolIndices } from '../src/sensitivity.ts';
@@ -226,23 +226,5 @@ describe("Sobol' over groups of parameters", () => {
     expect(() => sensitivity(s, { method: 'sobol', samples: 64, groups: { g: ['x1', 'x3'] } })).toThrow(
       /groups\.g: error \[bad_run_options\] the group "g" names "x3", which is not a varied parameter[\s\S]*did you mean "x[12]"\?/,
     );
-  });
-});
-
-describe('parameterPrior', () => {
-  const s = load(
-    functionScenario('x1 + x2', [
-      'x1: { default: 0.8, range: [0, 1], uncertainty: { dist: beta, alpha: 8, beta: 2 } }',
-      'x2: { default: 0.5, range: [0, 2] }',
-      'x3: { default: 0.5 }',
-    ]),
-  );
-
-  it('is the declared uncertainty, else uniform over the given or declared range, else undefined', () => {
-    expect(parameterPrior(s, 'x1')).toEqual({ distribution: { dist: 'beta', alpha: 8, beta: 2 }, source: 'declared' });
-    expect(parameterPrior(s, 'x2')).toEqual({ distribution: { dist: 'uniform', min: 0, max: 2 }, source: 'range' });
-    expect(parameterPrior(s, 'x2', [0.5, 1])).toEqual({ distribution: { dist: 'uniform', min: 0.5, max: 1 }, source: 'range' });
-    expect(parameterPrior(s, 'x3')).toBeUndefined();
-    expect(parameterPrior(s, 'nope')).toBeUndefined();
   });
 });

@@ -1,7 +1,6 @@
 /** Maps unit-cube design points onto parameter values: through each parameter's prior (inverse CDF), or uniformly over its range. */
 
 import { GeoriskError, issue } from '../errors.ts';
-import { parameterPrior } from '../parameter-prior.ts';
 import type { Distribution, ScenarioDocument } from '../scenario-schema.ts';
 import type { ResolvedRange } from '../sweep.ts';
 import { distributionQuantile } from './distribution-quantile.ts';
@@ -11,6 +10,22 @@ export const SOBOL_SAMPLINGS = ['prior', 'uniform'] as const;
 
 /** One of `SOBOL_SAMPLINGS`. */
 export type SobolSampling = (typeof SOBOL_SAMPLINGS)[number];
+
+/**
+ * The distribution Sobol' draws parameter `name` from: its declared `uncertainty` (`declared`), else
+ * uniform over the range it is varied over (`range`).
+ */
+function sobolPrior(
+  scenario: ScenarioDocument,
+  name: string,
+  lo: number,
+  hi: number,
+): { distribution: Distribution; source: 'declared' | 'range' } {
+  const declared = scenario.parameters[name]?.uncertainty;
+  return declared !== undefined
+    ? { distribution: declared, source: 'declared' }
+    : { distribution: { dist: 'uniform', min: lo, max: hi }, source: 'range' };
+}
 
 /** Checks a sampling option, naming the choices when it is unknown. */
 export function checkSampling(sampling: string): SobolSampling {
@@ -28,7 +43,7 @@ export function checkSampling(sampling: string): SobolSampling {
 /** Per parameter, the map from u in (0, 1) to its value. */
 function quantiles(scenario: ScenarioDocument, params: readonly ResolvedRange[], sampling: SobolSampling): ((u: number) => number)[] {
   return params.map((p) => {
-    const prior = sampling === 'prior' ? parameterPrior(scenario, p.name, [p.lo, p.hi]) : undefined;
+    const prior = sampling === 'prior' ? sobolPrior(scenario, p.name, p.lo, p.hi) : undefined;
     if (prior === undefined || prior.source === 'range') return (u: number) => p.lo + (p.hi - p.lo) * u;
     const d = prior.distribution;
     return (u: number) => distributionQuantile(d, u);
@@ -70,7 +85,7 @@ export function samplingSources(
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const p of params) {
-    const prior = sampling === 'prior' ? parameterPrior(scenario, p.name, [p.lo, p.hi]) : undefined;
+    const prior = sampling === 'prior' ? sobolPrior(scenario, p.name, p.lo, p.hi) : undefined;
     out[p.name] = prior?.source === 'declared' ? describe(prior.distribution) : `uniform(${p.lo}, ${p.hi})`;
   }
   return out;
