@@ -16,6 +16,10 @@ const OPTIONS = new Set([
   'levels',
   'resamples',
   'method',
+  'sampling',
+  'replicates',
+  'solver',
+  'groups',
   'percentiles',
   'quantiles',
   'metrics',
@@ -23,10 +27,6 @@ const OPTIONS = new Set([
   'alpha',
   'lhs',
   'sobol',
-  'sampling',
-  'replicates',
-  'solver',
-  'groups',
 ]);
 
 /** Codes of issues about the command line (the others point into the scenario and keep their path). */

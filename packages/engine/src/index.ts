@@ -61,7 +61,6 @@ export { canonicalJson, contentHash } from './hash.ts';
 export { type LoadedDocument, MAX_DOCUMENT_LENGTH, readDocument } from './load-document.ts';
 // Running
 export { buildModel, type Model, type Overrides } from './model/model.ts';
-// Sensitivity
 // Results and receipts
 export { finalizeResult, type Receipt, type RunResult, scenarioHash, type TrackResult } from './results.ts';
 export { MAX_SEED } from './rng.ts';
@@ -89,6 +88,7 @@ export {
   type Track,
   type Transition,
 } from './scenario-schema.ts';
+// Sensitivity
 export { exactPointOutputs, type PointOutputs, summaryOutputs } from './sensitivity/point-solver.ts';
 export {
   analyseSensitivity,
