@@ -52,9 +52,9 @@ const LIBRARY: Record<string, { run: string; exact: string }> = {
 
 const DESIGNS = {
   sweep: '97c0647f9c58cced908494b4910443b2b6dd46076c371182de8a1dcbd690fecd',
-  morris: 'fea83b8419cc45387fe89389350d66792aa0dc68cd0878b43ff1df11117bc22d',
-  tornado: 'c51fff0a51620857f42d8128f04f6d70d6b6b3a7b8a452bc968f802b41e93084',
-  discover: '212e6b11348221ac2ce5a6f40059ed3b8aa0e49de0383175f9cf17a3787b6355',
+  morris: '41ef83127f07f31290dbb8b145d53def4de751fcd6810010c27c0635613d2f94',
+  tornado: 'b91441f27a2a8faf0791ac08145fc884000854d38d5fddeb7866874630369cda',
+  discover: 'b765db683cceed5172614b2359045be0fff13d5753650e6f53b34c2e3e7ea865',
 };
 
 /** `georisk run … --trials 40000 --seed 3` of the 2022 scenario: the CLI, two threads, and the API. */
@@ -62,7 +62,7 @@ const RUN_2022 = 'fb84e284b968a9d86db9c10735e350f4bcc7117a4052fb240d16fc14d0c51f
 /** sha256 of `georisk sweep scenarios/teaching/alliance-dilemma.yaml --lhs 6 --trials 20000 --seed 5 --workers 2 --format jsonl`. */
 const CLI_SWEEP = 'f437c9eadd28b88caef636b2cf5bffca78515c71ead9ef9948f369f569de93c2';
 /** sha256 of the JSON text of `georisk sensitivity … --method tornado --trials 3000 --seed 3` without its timing. */
-const CLI_TORNADO = '937f5d22462a56eac1cc484a2c493ab165aa6b68af5ad78081cb6a6c314a157b';
+const CLI_TORNADO = '46956bb2d28c3aee157f9ad2beef31cb544bb912529d164db5243cbb85385352';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 

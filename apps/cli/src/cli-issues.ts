@@ -5,7 +5,12 @@
 import { formatIssues, type Issue } from '@georisk/engine';
 
 /** Library option names whose flag differs from `--<name>`. */
-const FLAG_OF_OPTION: Readonly<Record<string, string>> = { overrides: '--set', params: '--vary', draws: '--uncertainty' };
+const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
+  overrides: '--set',
+  params: '--vary',
+  draws: '--uncertainty',
+  groups: '--group',
+};
 
 /** Library options that the commands take as flags (`--<name>` unless `FLAG_OF_OPTION` says otherwise). */
 const OPTIONS = new Set([
@@ -16,6 +21,10 @@ const OPTIONS = new Set([
   'levels',
   'resamples',
   'method',
+  'sampling',
+  'replicates',
+  'solver',
+  'groups',
   'percentiles',
   'quantiles',
   'metrics',

@@ -21,6 +21,7 @@ export {
   type DiscoverPlan,
   type DiscoverResult,
   discover,
+  FEW_DISCOVER_TRIALS,
   type Outcome,
   outcomeShare,
   type PrimBox,
@@ -95,22 +96,33 @@ export {
   type Transition,
 } from './scenario-schema.ts';
 // Sensitivity
+export { exactPointOutputs, type PointOutputs, summaryOutputs } from './sensitivity/point-solver.ts';
 export {
   analyseSensitivity,
+  continueSensitivity,
+  DEFAULT_REPLICATES,
   DEFAULT_RESAMPLES,
   DEFAULT_SAMPLES,
   DEFAULT_SENSITIVITY_TRIALS,
+  MAX_SOBOL_PARAMETERS,
   type MetricSensitivity,
   type MorrisEffect,
   planSensitivity,
+  type ScreeningSummary,
   SENSITIVITY_METHODS,
+  SENSITIVITY_SOLVERS,
   type SensitivityMethod,
   type SensitivityOptions,
   type SensitivityPlan,
   type SensitivityResult,
+  type SensitivitySolverChoice,
+  SOBOL_SAMPLINGS,
   type SobolIndex,
+  type SobolSampling,
+  screenOnly,
   sensitivity,
   type TornadoBar,
+  withScreening,
 } from './sensitivity.ts';
 export { emptySummary, mergeSummaries, type RunSummary, type SimulateOptions, simulate } from './simulate/simulate.ts';
 export { type MetricAccumulator, type MetricSummary, QUANTILES } from './summarize.ts';
@@ -125,6 +137,7 @@ export {
   planSweep,
   pointMeans,
   pointOverrides,
+  pointSes,
   type QuantileName,
   type ResolvedRange,
   runSweepPoint,

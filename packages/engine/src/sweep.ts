@@ -370,6 +370,11 @@ export function sweepRow(plan: SweepPlan, index: number, summary: RunSummary): n
   return row;
 }
 
+/** The standard error of each reported metric's mean at a point (the sampling error of `pointMeans`). */
+export function pointSes(plan: SweepPlan, summary: RunSummary): number[] {
+  return metricIndexes(plan, summary).map((i) => summarizeMetric(summaryMetric(summary, i), false).se);
+}
+
 /** The mean of each reported metric at a point (probabilities for 0/1 metrics). */
 export function pointMeans(plan: SweepPlan, summary: RunSummary): number[] {
   const indexes = metricIndexes(plan, summary);
