@@ -8,11 +8,11 @@
 
 import { defined } from './defined.ts';
 import * as dm from './det-math.ts';
+import { logGamma } from './distribution-quantile.ts';
 import { GeoriskError, type Issue, issue, suggestion } from './errors.ts';
 import { DEFAULT_SEED } from './run.ts';
 import { latinHypercube } from './sampling.ts';
 import type { ScenarioDocument } from './scenario-schema.ts';
-import { logGamma } from './sensitivity/special-functions.ts';
 import type { RunSummary } from './simulate/simulate.ts';
 import { valueCounts } from './summarize.ts';
 import {

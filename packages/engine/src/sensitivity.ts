@@ -7,6 +7,7 @@
  */
 
 import { defined } from './defined.ts';
+import { distributionQuantile } from './distribution-quantile.ts';
 import { GeoriskError, type Issue, issue } from './errors.ts';
 import { DEFAULT_SEED } from './run.ts';
 import {
@@ -18,7 +19,6 @@ import {
   replicatedSaltelliDesign,
 } from './sampling.ts';
 import type { ScenarioDocument } from './scenario-schema.ts';
-import { distributionQuantile } from './sensitivity/distribution-quantile.ts';
 import { DEFAULT_RESAMPLES, morrisEffects } from './sensitivity/morris-effects.ts';
 import { morrisNoiseFloors, sobolNoiseFloor, swingHalfWidth } from './sensitivity/noise-floor.ts';
 import { type ResolvedGroups, resolveGroups } from './sensitivity/parameter-groups.ts';
@@ -34,7 +34,7 @@ import { screeningLeaders } from './sensitivity/screening.ts';
 import { sobolIndices } from './sensitivity/sobol-indices.ts';
 import { type ParameterRange, planFromPoints, type ResolvedRange, resolveRanges, type SweepPlan, scaleUnitPoints } from './sweep.ts';
 
-export { distributionQuantile } from './sensitivity/distribution-quantile.ts';
+export { distributionQuantile } from './distribution-quantile.ts';
 export { DEFAULT_RESAMPLES, morrisEffects } from './sensitivity/morris-effects.ts';
 export { SENSITIVITY_SOLVERS, type SensitivitySolverChoice } from './sensitivity/point-solver.ts';
 export { SOBOL_SAMPLINGS, type SobolSampling } from './sensitivity/prior-points.ts';

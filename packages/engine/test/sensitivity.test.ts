@@ -101,7 +101,7 @@ describe('Sobol indices', () => {
     const v = vi.reduce((p, x) => p * (1 + x), 1) - 1;
     const s1 = vi.map((x) => x / v);
     const st = vi.map((x, i) => (x * vi.reduce((p, y, j) => (j === i ? p : p * (1 + y)), 1)) / v);
-    const r = sensitivity(load(functionScenario(expr, 4)), { method: 'sobol', samples: 2048, trials: 1 });
+    const r = sensitivity(load(functionScenario(expr, 4)), { method: 'sobol', samples: 2048, trials: 1, sampling: 'uniform' });
     expect(r.modelRuns).toBe(2048 * 6);
     expect(r.solver).toBe('exact');
     const byParam = new Map((r.metrics[0]?.sobol ?? []).map((s) => [s.param, s]));

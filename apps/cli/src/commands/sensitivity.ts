@@ -302,7 +302,7 @@ export const registerSensitivity: RegisterCommand = (program, setExit) => {
     .addOption(
       new Option(
         '--sampling <how>',
-        "Sobol': draw each parameter from its prior (declared uncertainty, else uniform over its range) or uniformly over its range",
+        "Sobol': draw each parameter from its prior (declared uncertainty, else the default triangular prior over its range) or uniformly over its range",
       )
         .choices(SOBOL_SAMPLINGS)
         .default('prior'),

@@ -1,18 +1,20 @@
 /** Maps unit-cube design points onto parameter values: through each parameter's prior (inverse CDF), or uniformly over its range. */
 
+import { distributionQuantile } from '../distribution-quantile.ts';
 import { GeoriskError, issue } from '../errors.ts';
+import { parameterPrior } from '../parameter-prior.ts';
 import type { Distribution, ScenarioDocument } from '../scenario-schema.ts';
 import type { ResolvedRange } from '../sweep.ts';
-import { distributionQuantile } from './distribution-quantile.ts';
 
-/** How Sobol' draws each parameter: from its prior (declared uncertainty, else uniform over its range) or uniform over its range. */
+/** How Sobol' draws each parameter: from its prior (declared uncertainty, else the default prior over its declared range, else uniform over the varied range) or uniform over its range. */
 export const SOBOL_SAMPLINGS = ['prior', 'uniform'] as const;
 
 /** One of `SOBOL_SAMPLINGS`. */
 export type SobolSampling = (typeof SOBOL_SAMPLINGS)[number];
 
 /**
- * The distribution Sobol' draws parameter `name` from: its declared `uncertainty` (`declared`), else
+ * The distribution Sobol' draws parameter `name` from: its prior (`parameterPrior`: the declared
+ * `uncertainty`, or the default triangular prior when it is varied over its own declared range), else
  * uniform over the range it is varied over (`range`).
  */
 function sobolPrior(
@@ -20,11 +22,12 @@ function sobolPrior(
   name: string,
   lo: number,
   hi: number,
-): { distribution: Distribution; source: 'declared' | 'range' } {
-  const declared = scenario.parameters[name]?.uncertainty;
-  return declared !== undefined
-    ? { distribution: declared, source: 'declared' }
-    : { distribution: { dist: 'uniform', min: lo, max: hi }, source: 'range' };
+): { distribution: Distribution; source: 'declared' | 'default' | 'range' } {
+  const parameter = scenario.parameters[name];
+  const prior = parameter === undefined ? undefined : parameterPrior(parameter);
+  const ownRange = parameter?.range !== undefined && parameter.range[0] === lo && parameter.range[1] === hi;
+  if (prior !== undefined && (prior.source === 'declared' || ownRange)) return { distribution: prior.distribution, source: prior.source };
+  return { distribution: { dist: 'uniform', min: lo, max: hi }, source: 'range' };
 }
 
 /** Checks a sampling option, naming the choices when it is unknown. */
@@ -35,7 +38,7 @@ export function checkSampling(sampling: string): SobolSampling {
       'bad_run_options',
       'sampling',
       `unknown sampling "${sampling}"`,
-      'choose prior (each parameter from its declared uncertainty, else uniform over its range) or uniform (uniform over each range)',
+      'choose prior (each parameter from its declared uncertainty, else the default triangular prior over its range) or uniform (uniform over each range)',
     ),
   ]);
 }
@@ -86,7 +89,7 @@ export function samplingSources(
   const out: Record<string, string> = {};
   for (const p of params) {
     const prior = sampling === 'prior' ? sobolPrior(scenario, p.name, p.lo, p.hi) : undefined;
-    out[p.name] = prior?.source === 'declared' ? describe(prior.distribution) : `uniform(${p.lo}, ${p.hi})`;
+    out[p.name] = prior !== undefined && prior.source !== 'range' ? describe(prior.distribution) : `uniform(${p.lo}, ${p.hi})`;
   }
   return out;
 }

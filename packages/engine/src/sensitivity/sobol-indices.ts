@@ -5,7 +5,7 @@
  * draws, so resampling them as if they were gives intervals many times too wide.
  */
 
-import { studentT975 } from './special-functions.ts';
+import { studentT975 } from './student-t.ts';
 
 /** What `sobolIndices` returns: per parameter, in design order. */
 export interface SobolEstimates {
