@@ -54,7 +54,7 @@ const DESIGNS = {
   sweep: '97c0647f9c58cced908494b4910443b2b6dd46076c371182de8a1dcbd690fecd',
   morris: '41ef83127f07f31290dbb8b145d53def4de751fcd6810010c27c0635613d2f94',
   tornado: 'b91441f27a2a8faf0791ac08145fc884000854d38d5fddeb7866874630369cda',
-  discover: 'b765db683cceed5172614b2359045be0fff13d5753650e6f53b34c2e3e7ea865',
+  discover: '2bb75a19b0d684d07cfc837afb0230643abc325224ef0ada6ef76824ae636342',
 };
 
 /** `georisk run … --trials 40000 --seed 3` of the 2022 scenario: the CLI, two threads, and the API. */
