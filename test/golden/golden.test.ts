@@ -13,56 +13,56 @@ import { designHashes, libraryHashes } from './compute.ts';
 
 const LIBRARY: Record<string, { run: string; exact: string }> = {
   'scenarios/armenia-azerbaijan-2022.yaml': {
-    run: '765fab42e235cf8dfa384c6937181c6a08df303742530366202fa8116439e788',
-    exact: 'd3106ecf659855b9f14441ccb31355bb40f933a3aff42e22764b3f71f1ba4dd7',
+    run: '6aae9393b658ccf76a9ce9c866581f4f82e42da83df9ddc950cae8735c83d1cc',
+    exact: '12839c0b964defb1746200f93a1ba754cba14372e807660a9adb86743fb1f532',
   },
   'scenarios/four-day-war-2016.yaml': {
-    run: 'c643753e6b4aa1dd8daca3426a46cca1b004ab18d412d0402f4691b9c923ef1a',
-    exact: 'f58c82c8fd54ec7f0494f47254b47a02781d3d8152ee810285ccff9121c31553',
+    run: 'a0e0e576440d9da2ba8167255107c6472cc92e61bc39fbd06aac820e89f08044',
+    exact: 'e444a39f48020f59bad2664017cdc25f8bd6469efee6c2bfed5c316472a9467e',
   },
   'scenarios/karabakh-2023.yaml': {
-    run: 'c74f6173027b3ce116e6647e24ff3e11549f54ce226e3537b0257da1501c1eed',
-    exact: 'b38255dc92fdfccabed3c9ef5b2aba5263c95e75fccd32c4faab8fb9edf98f17',
+    run: '140d360dfd0ebe67fc804e7e66ff7aa893f64ec262cb4591dbbda9e542d0b5ca',
+    exact: '3e8ee9b7e1eb4591e23dc8a1fd080f8b6153a3af39e49176354dc50aae23ff90',
   },
   'scenarios/kyrgyz-tajik-2022.yaml': {
-    run: '769ba4085629094df14801cfc00648abc0549b8a340657839818d8482f31b732',
-    exact: '028ec3793383e5b07303cdb8abc42598982fc5ab44e5ce7e56bab2d7cec872c7',
+    run: 'db7620b822886f2283378dda111eee4806dbda3d7f3b4480f687f4aec29bf242',
+    exact: '7648ff089f8ec4ece371b61e66a76ee56e5216d5874a50a0bf25ccafd1738784',
   },
   'scenarios/nagorno-karabakh-2020.yaml': {
-    run: '4a24e3645b10fcca935ed11f907c20f51008773ee8df610ecd589ef10b13f1b7',
-    exact: 'ad1359b817c1e5d3b1465b693017273e1cd490313d0a6fb1666f7729410b7e01',
+    run: '6b8fcb80e8dbd3f0fd7ed39eb1ed3fe9635059c017a942371f3ecdeeefa796a6',
+    exact: '17342e82b896b677e6a9f4b3c3256590673e7a38e84e6a88f0eb3c4eb55d217c',
   },
   'scenarios/reference/caucasus-reference.yaml': {
-    run: '9a8e87d8fdd7bdde59923a4409c41ef2f70f91c479273c550bcd3b1b0a20bd34',
-    exact: '6783976817b3c819ed42b7a1877f0ebd2a788797a2a667a2beb8b3348b852a28',
+    run: '468b9eee9e3041d3cffc36b5f67d8c64e38287c5b948ee9e5b118fa1c7b36dd4',
+    exact: '2580403490cc1c9a187003faca6f286fb299005082144a60ee372f70c238180b',
   },
   'scenarios/teaching/alliance-dilemma.yaml': {
-    run: '295cbf7ba4b1a02dd953b6d4130a905ca7d1c9949192c47bcbb0f338d7b91295',
-    exact: '469a2b20493b5f45ba6a3d08789b5b49ed3329fb258192d0d6bfaf180562bbd7',
+    run: '792bd6b35764e0e912e8a49bf4bd496ace9315e6888fb60616da4fe3fa006976',
+    exact: 'b631c08957e6870810b4734e03db8b1cd4f53500d76d6324444d0178eee3b0e1',
   },
   'scenarios/teaching/two-state-border-dispute.yaml': {
-    run: '44d516b123659bb93118d99bce3775f9709747545e93f8a0a1a2909843138836',
-    exact: 'a84e3de462662717f3c0c9ee6bfee2210bb86352dcc972a74971bd857581573c',
+    run: '73fee8ae0f6635ce3ffff78ad8cacd8dad6df46d08ef1dc467e95a2fdc3fbaa7',
+    exact: 'f0d2fea04b22f9692e41abad8cbd068cc767e15e6c581c0a15a1aabdde64dc6c',
   },
   'scenarios/examples/modular-example.yaml': {
-    run: 'f916c812b6f30831847c8464d43f28e83a0cac5c7dbf661647ee41f9cced59bd',
-    exact: 'a6b118f3ee7adb68fd244e4bf06822ff4810298f733bb4a652a03acc3210e38d',
+    run: 'aff59a21e1040bab9183e82287f01d42df1fb66b9b5a66ddb3a2711b589bd863',
+    exact: '1cd9276f6c65f424e042912c234f0549e9a7f11c94ec3f0ecc9f00c195f9f437',
   },
 };
 
 const DESIGNS = {
-  sweep: '97c0647f9c58cced908494b4910443b2b6dd46076c371182de8a1dcbd690fecd',
-  morris: 'fea83b8419cc45387fe89389350d66792aa0dc68cd0878b43ff1df11117bc22d',
-  tornado: 'c51fff0a51620857f42d8128f04f6d70d6b6b3a7b8a452bc968f802b41e93084',
-  discover: '212e6b11348221ac2ce5a6f40059ed3b8aa0e49de0383175f9cf17a3787b6355',
+  sweep: 'd0aac5ecd6a6348dad6363d3c42949412c7e47a8943d350fbafea81995f7ce4c',
+  morris: 'aa8e8bdb870f3dbd5fac1b39425f9f4fb79b2757ccddab3b0c3de88d98559b57',
+  tornado: '8b6fc2a67dd83db580fe32bd7a3664539b6fc55a63ff976c46609b4f45d503e7',
+  discover: '4b357dfde31c16391cad9f40c1cc4ab8124d3681db8de5d740dda908102a40a7',
 };
 
 /** `georisk run … --trials 40000 --seed 3` of the 2022 scenario: the CLI, two threads, and the API. */
-const RUN_2022 = 'fb84e284b968a9d86db9c10735e350f4bcc7117a4052fb240d16fc14d0c51f4c';
+const RUN_2022 = '9c62842648c95484d0242e6a58b75a051b3a232c5f88660794c4a41d8ddd440a';
 /** sha256 of `georisk sweep scenarios/teaching/alliance-dilemma.yaml --lhs 6 --trials 20000 --seed 5 --workers 2 --format jsonl`. */
-const CLI_SWEEP = 'f437c9eadd28b88caef636b2cf5bffca78515c71ead9ef9948f369f569de93c2';
+const CLI_SWEEP = 'a778f797ed853c6064130bc9ba8e66bc7691dde479a8c98a6224d7de894e426b';
 /** sha256 of the JSON text of `georisk sensitivity … --method tornado --trials 3000 --seed 3` without its timing. */
-const CLI_TORNADO = '937f5d22462a56eac1cc484a2c493ab165aa6b68af5ad78081cb6a6c314a157b';
+const CLI_TORNADO = '84dc707b5f32d91ca21b7be95f4c4ead7fe7f04ee080fa46719038d891af11e3';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
