@@ -57,13 +57,27 @@ export class TrialStream implements Rng {
     const k = this.component;
     const lo = this.keyLo;
     const hi = this.keyHi;
-    this.a = fmix32(lo ^ k) | 0;
-    this.b = fmix32(hi ^ Math.imul(k, 0x9e3779b9)) | 0;
-    this.c = fmix32((lo + 0x632be5ab) ^ Math.imul(k ^ hi, 0x85ebca77)) | 0;
+    let a = fmix32(lo ^ k) | 0;
+    let b = fmix32(hi ^ Math.imul(k, 0x9e3779b9)) | 0;
+    let c = fmix32((lo + 0x632be5ab) ^ Math.imul(k ^ hi, 0x85ebca77)) | 0;
     // Tyche-i's only fixed point is the all-zero state; an odd d keeps it out of reach.
-    this.d = fmix32(hi ^ Math.imul(k + 0x7f4a7c15, 0xc2b2ae3d)) | 1 | 0;
+    let d = fmix32(hi ^ Math.imul(k + 0x7f4a7c15, 0xc2b2ae3d)) | 1 | 0;
+    // STREAM_WARMUP generator steps (as nextInt32), on locals: this runs once per component and trial.
+    for (let r = 0; r < STREAM_WARMUP; r++) {
+      b = (b << 25) ^ (b >>> 7) ^ c;
+      c = (c - d) | 0;
+      d = (d << 24) ^ (d >>> 8) ^ a;
+      a = (a - b) | 0;
+      b = (b << 20) ^ (b >>> 12) ^ c;
+      c = (c - d) | 0;
+      d = (d << 16) ^ (c >>> 16) ^ a;
+      a = (a - b) | 0;
+    }
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
     this.armed = false;
-    for (let r = 0; r < STREAM_WARMUP; r++) this.nextInt32();
   }
 
   /** Restarts the stream exactly as `seedrandom.tychei(seed)` starts (integer seeds below 2^53). */

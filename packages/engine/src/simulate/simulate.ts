@@ -211,9 +211,12 @@ class TrialRunner {
     const lo = key[0]!;
     const hi = key[1]!;
     for (const rng of this.allRng) rng.arm(lo, hi);
-    this.pendingLeave.fill(Number.NaN);
-    this.dirty.fill(1);
-    this.pendingSteps.fill(0);
+    // Element loops: these arrays are short, and a builtin fill costs more than the loop.
+    for (let i = 0; i < this.dirty.length; i++) {
+      this.pendingLeave[i] = Number.NaN;
+      this.dirty[i] = 1;
+    }
+    for (let i = 0; i < this.pendingSteps.length; i++) this.pendingSteps[i] = 0;
     this.startParams();
     const initial = model.vars.initial;
     for (let j = 0; j < initial.length; j++) s.v[j] = initial[j]!;
@@ -519,7 +522,10 @@ class TrialRunner {
       const tr = this.chosen[i];
       if (tr === undefined) continue;
       // Flows that read this track add up their steps in the state they were taken in.
-      if (this.canSkip) for (const f of this.flowsOfTrack[i]!) this.flushFlow(f);
+      if (this.canSkip) {
+        const list = this.flowsOfTrack[i]!;
+        for (let j = 0; j < list.length; j++) if (this.pendingSteps[list[j]!] !== 0) this.flushFlow(list[j]!);
+      }
       s.k[i] = tr.to;
       this.jointIndex += (tr.to - state) * this.strides[i]!;
     }
