@@ -206,47 +206,8 @@ class TrialRunner {
   }
 
   private runTrial(seed: number, trial: number, summary: RunSummary): void {
-    const { model, s, key } = this;
-    trialKey(seed, trial, key);
-    const lo = key[0]!;
-    const hi = key[1]!;
-    for (const rng of this.allRng) rng.arm(lo, hi);
-    // Element loops: these arrays are short, and a builtin fill costs more than the loop.
-    for (let i = 0; i < this.dirty.length; i++) {
-      this.pendingLeave[i] = Number.NaN;
-      this.dirty[i] = 1;
-    }
-    for (let i = 0; i < this.pendingSteps.length; i++) this.pendingSteps[i] = 0;
-    this.startParams();
-    const initial = model.vars.initial;
-    for (let j = 0; j < initial.length; j++) s.v[j] = initial[j]!;
-    for (let j = 0; j < s.ever.length; j++) {
-      s.ever[j] = 0;
-      s.first[j] = Number.NaN;
-      s.timeIn[j] = 0;
-    }
-    if (this.fired.length > 0) this.fired.fill(0);
-    s.t = 0;
-    const tracks = model.tracks;
-    for (let i = 0; i < tracks.length; i++) {
-      s.k[i] = tracks[i]!.initial;
-      this.enteredAt[i] = 0;
-    }
-    // Events at t = 0 apply to the initial state before anything is recorded.
-    this.nextTimed = 0;
-    if (this.eventsAtStart) this.applyDueEvents(0);
-    this.jointIndex = 0;
-    const firstWidth = this.steps + 1;
-    for (let i = 0; i < tracks.length; i++) {
-      const state = s.k[i]!;
-      this.jointIndex += state * this.strides[i]!;
-      const slot = this.slotsPerTrack[i]! + state;
-      s.ever[slot] = 1;
-      summary.ever[slot]!++;
-      s.first[slot] = 0;
-      summary.firstAt[slot * firstWidth]!++;
-    }
-
+    const s = this.s;
+    this.startTrial(seed, trial, summary);
     let m = 0;
     const n = this.steps;
     while (m < n) {
@@ -277,6 +238,50 @@ class TrialRunner {
       m++;
     }
     this.finishTrial(summary);
+  }
+
+  /** Resets the state for trial `trial`: its streams, parameters, variables, tracks and first records. */
+  private startTrial(seed: number, trial: number, summary: RunSummary): void {
+    const { model, s, key } = this;
+    trialKey(seed, trial, key);
+    const lo = key[0]!;
+    const hi = key[1]!;
+    for (const rng of this.allRng) rng.arm(lo, hi);
+    // Element loops: these arrays are short, and a builtin fill costs more than the loop.
+    for (let i = 0; i < this.dirty.length; i++) {
+      this.pendingLeave[i] = Number.NaN;
+      this.dirty[i] = 1;
+    }
+    for (let i = 0; i < this.pendingSteps.length; i++) this.pendingSteps[i] = 0;
+    this.startParams();
+    const initial = model.vars.initial;
+    for (let j = 0; j < initial.length; j++) s.v[j] = initial[j]!;
+    for (let j = 0; j < s.ever.length; j++) {
+      s.ever[j] = 0;
+      s.first[j] = Number.NaN;
+      s.timeIn[j] = 0;
+    }
+    if (this.fired.length > 0) this.fired.fill(0);
+    s.t = 0;
+    const tracks = model.tracks;
+    this.jointIndex = 0;
+    for (let i = 0; i < tracks.length; i++) {
+      s.k[i] = tracks[i]!.initial;
+      this.jointIndex += s.k[i]! * this.strides[i]!;
+      this.enteredAt[i] = 0;
+    }
+    // Events at t = 0 apply to the initial state before anything is recorded.
+    this.nextTimed = 0;
+    if (this.eventsAtStart) this.applyDueEvents(0);
+    const firstWidth = this.steps + 1;
+    for (let i = 0; i < tracks.length; i++) {
+      const state = s.k[i]!;
+      const slot = this.slotsPerTrack[i]! + state;
+      s.ever[slot] = 1;
+      summary.ever[slot]!++;
+      s.first[slot] = 0;
+      summary.firstAt[slot * firstWidth]!++;
+    }
   }
 
   private startParams(): void {
