@@ -17,9 +17,9 @@ type App = Awaited<ReturnType<typeof buildApp>>;
 
 /** The reveal's receipts and question outcomes, pinned before issue 13's reshaping. */
 const GOLDEN_REVEAL = {
-  withDecisions: '047e460d3133bb17ccee2b4880e295f5c51d69d46a745a4cbad03d7bfccafe11',
-  noAction: 'ecd2cfed0bf547285edcf2e512737cdb01614d0fd6a6ef6f8356f296727c8630',
-  questions: '28486bcd4d05e8ea3e6cd9b2da3b7812e2a021a62b76223fbebf8d226b3534bf',
+  withDecisions: '7650931ae642772e0ecfd6deb89453d2274bc0c32f28e80a0ffdfe939b4676ae',
+  noAction: '3ddbede1cd846b505a624a190895a4860f320bd99c2aeebef692e58275cde26d',
+  questions: '606728f99219ec08a276b0b5f41f9510e644a8d325f4cb6da416c319dfc745bd',
 };
 
 /** A clock the tests move: the deadline is checked against it. */
@@ -429,7 +429,7 @@ describe('classroom API', () => {
       expect(debrief.overrides).toEqual({ russia_bandwidth: 1, ties_to_attacker: expect.closeTo(0.3, 12) });
       expect(debrief.receipts.withDecisions).toMatchObject({ seed: 11, trials: 2000, overrides: debrief.overrides });
       expect(debrief.receipts.withDecisions.outputHash).toMatch(/^[0-9a-f]{64}$/);
-      // Pinned before issue 13's reshaping (see test/golden/golden.test.ts).
+      // Pinned after issue 15's per-component streams (see test/golden/golden.test.ts).
       expect({
         withDecisions: debrief.receipts.withDecisions.outputHash,
         noAction: debrief.receipts.noAction.outputHash,

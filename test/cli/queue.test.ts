@@ -7,9 +7,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadScenarioText, planSweep } from '../../packages/engine/src/index.ts';
+import { ENGINE_VERSION, loadScenarioText, planSweep } from '../../packages/engine/src/index.ts';
 import { connectQueue, runPointsOnQueue } from '../../packages/queue/src/index.ts';
-import { ROOT, runCli, type Scratch, scratchDir, stackLines } from '../helpers/cli.ts';
+import { escapeRegExp, ROOT, runCli, type Scratch, scratchDir, stackLines } from '../helpers/cli.ts';
 import { freePort, haveRedis, startRedis, type TestRedis } from '../helpers/redis.ts';
 import { RUNTIME_FAILING_SCENARIO, SWEEP_SCENARIO } from '../helpers/scenarios.ts';
 
@@ -215,7 +215,9 @@ describe.skipIf(!haveRedis())('sweeps on a Redis queue', () => {
         trials: 100,
       });
       await expect(runPointsOnQueue(plan, { queue, engineVersion: '0.0.1-other', onPoint: () => {} })).rejects.toThrow(
-        /chunk 1\/1 of point 0 failed on worker [^:]+:\d+: version mismatch: the coordinator runs georisk engine 0\.0\.1-other, worker [^ ]+ runs 0\.1\.0; run the same georisk/,
+        new RegExp(
+          `chunk 1/1 of point 0 failed on worker [^:]+:\\d+: version mismatch: the coordinator runs georisk engine 0\\.0\\.1-other, worker [^ ]+ runs ${escapeRegExp(ENGINE_VERSION)}; run the same georisk`,
+        ),
       );
       await expect(runPointsOnQueue(plan, { queue, scenarioHash: 'f'.repeat(64), onPoint: () => {} })).rejects.toThrow(
         /scenario mismatch: the job expects scenario ffffffffffff/,

@@ -13,54 +13,54 @@ import { designHashes, libraryHashes } from './compute.ts';
 
 const LIBRARY: Record<string, { run: string; exact: string }> = {
   'scenarios/armenia-azerbaijan-2022.yaml': {
-    run: '765fab42e235cf8dfa384c6937181c6a08df303742530366202fa8116439e788',
-    exact: 'fb25cec18fcc0fc5650f6f10f7fabe602774d88372049dd54b5e3333c7ae78bf',
+    run: '6aae9393b658ccf76a9ce9c866581f4f82e42da83df9ddc950cae8735c83d1cc',
+    exact: '500eab94e3de66cb0470c72b1d9fcef87197a32159bd6e9a78df00dfd40fb203',
   },
   'scenarios/four-day-war-2016.yaml': {
-    run: 'c643753e6b4aa1dd8daca3426a46cca1b004ab18d412d0402f4691b9c923ef1a',
-    exact: '9ad337a399a74031f315149d8de3aa03024873d4478b7f7d8d7c47ac15f15b53',
+    run: 'a0e0e576440d9da2ba8167255107c6472cc92e61bc39fbd06aac820e89f08044',
+    exact: '1fca7c66649b6ced6f7af40c9ec335bb766d77fb533933917c70449957c162fb',
   },
   'scenarios/karabakh-2023.yaml': {
-    run: 'c74f6173027b3ce116e6647e24ff3e11549f54ce226e3537b0257da1501c1eed',
-    exact: 'eea2013432ed2f178ae7008bcda0f8ae5d6a37dba4a3f6e7273283251c6b5904',
+    run: '140d360dfd0ebe67fc804e7e66ff7aa893f64ec262cb4591dbbda9e542d0b5ca',
+    exact: 'c83fb65bdaef8df6e95eeac4fd34da84384425f3d9279bf39e0c829a8b367ba8',
   },
   'scenarios/kyrgyz-tajik-2022.yaml': {
-    run: '769ba4085629094df14801cfc00648abc0549b8a340657839818d8482f31b732',
-    exact: '8f175ad9425e051d7b9720746aed6718cd19bb8d520cda4a269c5eabf87b9ab2',
+    run: 'db7620b822886f2283378dda111eee4806dbda3d7f3b4480f687f4aec29bf242',
+    exact: 'e0ac55c2fd826d7a3f4007ea6be2e1e8481f8c47d14aafb27c3660d6517ffa81',
   },
   'scenarios/nagorno-karabakh-2020.yaml': {
-    run: '4a24e3645b10fcca935ed11f907c20f51008773ee8df610ecd589ef10b13f1b7',
-    exact: '175a629a11b315ec582223813bc16822133bfe5f791f716a6f32dd6c3a275c86',
+    run: '6b8fcb80e8dbd3f0fd7ed39eb1ed3fe9635059c017a942371f3ecdeeefa796a6',
+    exact: '46e04b64a0f4c14249f073c87870cda2f0a7979a2301d5baad990618e9d9685f',
   },
   'scenarios/reference/caucasus-reference.yaml': {
-    run: '9a8e87d8fdd7bdde59923a4409c41ef2f70f91c479273c550bcd3b1b0a20bd34',
-    exact: '6783976817b3c819ed42b7a1877f0ebd2a788797a2a667a2beb8b3348b852a28',
+    run: '468b9eee9e3041d3cffc36b5f67d8c64e38287c5b948ee9e5b118fa1c7b36dd4',
+    exact: '2580403490cc1c9a187003faca6f286fb299005082144a60ee372f70c238180b',
   },
   'scenarios/teaching/alliance-dilemma.yaml': {
-    run: '295cbf7ba4b1a02dd953b6d4130a905ca7d1c9949192c47bcbb0f338d7b91295',
-    exact: '67d64ec8a27d5721e554c376f7394adfd5b6a173ce6b4949d2a9ae4371ad0d9c',
+    run: '792bd6b35764e0e912e8a49bf4bd496ace9315e6888fb60616da4fe3fa006976',
+    exact: '9a1e4bd726f0ba44291ef765dc3c082273f4ba6a507fac61c0c1de890d503c49',
   },
   'scenarios/teaching/two-state-border-dispute.yaml': {
-    run: '44d516b123659bb93118d99bce3775f9709747545e93f8a0a1a2909843138836',
-    exact: '14e9bd54ff0866cb2b8ef326705980b073d8ddb3264ee500f8c379f571b28a84',
+    run: '73fee8ae0f6635ce3ffff78ad8cacd8dad6df46d08ef1dc467e95a2fdc3fbaa7',
+    exact: 'fe0a6ec1b9031a1decedea87215eb82996a0b2340aae7ac633de044683d8690a',
   },
   'scenarios/examples/modular-example.yaml': {
-    run: 'f916c812b6f30831847c8464d43f28e83a0cac5c7dbf661647ee41f9cced59bd',
-    exact: '29bf0ac7aafa37300a14f7db6c4b9cd3c691f1503a6c2e4496f25b46dc2066a9',
+    run: 'aff59a21e1040bab9183e82287f01d42df1fb66b9b5a66ddb3a2711b589bd863',
+    exact: 'a3c006eb6dc29f70cb34b90d58120866f39078c52849429e8fda0758a8164366',
   },
 };
 
 const DESIGNS = {
-  sweep: '97c0647f9c58cced908494b4910443b2b6dd46076c371182de8a1dcbd690fecd',
+  sweep: 'd0aac5ecd6a6348dad6363d3c42949412c7e47a8943d350fbafea81995f7ce4c',
   morris: '41ef83127f07f31290dbb8b145d53def4de751fcd6810010c27c0635613d2f94',
   tornado: 'b91441f27a2a8faf0791ac08145fc884000854d38d5fddeb7866874630369cda',
-  discover: '2bb75a19b0d684d07cfc837afb0230643abc325224ef0ada6ef76824ae636342',
+  discover: '110001e23d1cb8ee8b59298c15e3c225b77f3f471b3e2016016ab7e16ff92ea9',
 };
 
 /** `georisk run … --trials 40000 --seed 3` of the 2022 scenario: the CLI, two threads, and the API. */
-const RUN_2022 = 'fb84e284b968a9d86db9c10735e350f4bcc7117a4052fb240d16fc14d0c51f4c';
+const RUN_2022 = '9c62842648c95484d0242e6a58b75a051b3a232c5f88660794c4a41d8ddd440a';
 /** sha256 of `georisk sweep scenarios/teaching/alliance-dilemma.yaml --lhs 6 --trials 20000 --seed 5 --workers 2 --format jsonl`. */
-const CLI_SWEEP = 'f437c9eadd28b88caef636b2cf5bffca78515c71ead9ef9948f369f569de93c2';
+const CLI_SWEEP = 'a778f797ed853c6064130bc9ba8e66bc7691dde479a8c98a6224d7de894e426b';
 /** sha256 of the JSON text of `georisk sensitivity … --method tornado --trials 3000 --seed 3` without its timing. */
 const CLI_TORNADO = '46956bb2d28c3aee157f9ad2beef31cb544bb912529d164db5243cbb85385352';
 

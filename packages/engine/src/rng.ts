@@ -1,6 +1,8 @@
 /**
- * Seeded random streams. Every trial draws from its own stream derived from (seed, trial index),
- * so results never depend on how trials are split between workers or chunks.
+ * Seeded random streams. Every component of every trial (a track's transitions, a flow, an event,
+ * an uncertain parameter, a metric) draws from its own stream derived from (seed, trial index,
+ * component id), so results never depend on how trials are split between workers or chunks, and a
+ * change to one component leaves the draws of every component that does not read it unchanged.
  *
  * The generator is Tyche-i (Neves and Araujo, 2011), the `tychei` generator of seedrandom: a
  * test checks that `TrialStream` reproduces `seedrandom.tychei(seed)` bit for bit. It is written
@@ -23,13 +25,64 @@ export class TrialStream implements Rng {
   private b = 0;
   private c = 0;
   private d = 0;
+  /** Set by `arm`: the state is derived from (trial key, component key) at the first draw. */
+  private armed = false;
+  private keyLo = 0;
+  private keyHi = 0;
 
-  constructor(seed = 0) {
+  /** `component` is a component key (see `componentKey`); 0 for a plain seeded stream. */
+  constructor(
+    seed = 0,
+    private readonly component = 0,
+  ) {
     this.reseed(seed);
+  }
+
+  /**
+   * Restarts the stream for the trial whose key is (lo, hi) (see `trialKey`); the work of deriving
+   * the state waits for the first draw, so components that draw nothing in a trial cost nothing.
+   */
+  arm(lo: number, hi: number): void {
+    this.keyLo = lo;
+    this.keyHi = hi;
+    this.armed = true;
+  }
+
+  /**
+   * Derives the state from (trial key, component key): four independently hashed words, then
+   * STREAM_WARMUP generator rounds so that nearby keys share no visible structure (tested in
+   * rng.test.ts: uniformity and cross-correlation of neighbouring trials and components).
+   */
+  private derive(): void {
+    const k = this.component;
+    const lo = this.keyLo;
+    const hi = this.keyHi;
+    let a = fmix32(lo ^ k) | 0;
+    let b = fmix32(hi ^ Math.imul(k, 0x9e3779b9)) | 0;
+    let c = fmix32((lo + 0x632be5ab) ^ Math.imul(k ^ hi, 0x85ebca77)) | 0;
+    // Tyche-i's only fixed point is the all-zero state; an odd d keeps it out of reach.
+    let d = fmix32(hi ^ Math.imul(k + 0x7f4a7c15, 0xc2b2ae3d)) | 1 | 0;
+    // STREAM_WARMUP generator steps (as nextInt32), on locals: this runs once per component and trial.
+    for (let r = 0; r < STREAM_WARMUP; r++) {
+      b = (b << 25) ^ (b >>> 7) ^ c;
+      c = (c - d) | 0;
+      d = (d << 24) ^ (d >>> 8) ^ a;
+      a = (a - b) | 0;
+      b = (b << 20) ^ (b >>> 12) ^ c;
+      c = (c - d) | 0;
+      d = (d << 16) ^ (c >>> 16) ^ a;
+      a = (a - b) | 0;
+    }
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
+    this.armed = false;
   }
 
   /** Restarts the stream exactly as `seedrandom.tychei(seed)` starts (integer seeds below 2^53). */
   reseed(seed: number): void {
+    this.armed = false;
     this.a = (seed / TWO_POW_32) | 0;
     this.b = seed | 0;
     this.c = 2654435769 | 0;
@@ -39,6 +92,7 @@ export class TrialStream implements Rng {
 
   /** The next raw 32-bit output (signed), as seedrandom's `int32()`. */
   nextInt32(): number {
+    if (this.armed) this.derive();
     let b = this.b;
     let c = this.c;
     let d = this.d;
@@ -57,6 +111,7 @@ export class TrialStream implements Rng {
   /** A uniform draw in (0, 1), identical to seedrandom's `double()` (two outputs, 53 bits). */
   uniform(): number {
     // Two generator steps written out: this is the hottest function of the engine.
+    if (this.armed) this.derive();
     let a = this.a;
     let b = this.b;
     let c = this.c;
@@ -118,4 +173,30 @@ export function trialSeed(seed: number, trial: number, stream = 0): number {
   const h1 = fmix32(seedLo ^ fmix32((trialLo + 0x9e3779b9) ^ salt) ^ Math.imul(seedHi, 0x27d4eb2f));
   const h2 = fmix32(seedHi ^ fmix32(trialLo ^ 0x7f4a7c15 ^ salt) ^ Math.imul(trialHi + 1, 0x165667b1) ^ h1);
   return (h2 & 0x1fffff) * TWO_POW_32 + h1;
+}
+
+/**
+ * Generator rounds after deriving a component stream's state. Seeding from a counter (seedrandom's
+ * tychei) needs 20 because two of its four words are constants; here all four words are already
+ * hashed from the key, so fewer rounds suffice to decorrelate neighbouring keys.
+ */
+const STREAM_WARMUP = 8;
+
+/** The two 32-bit words of trial `trial`'s key under run seed `seed` (written into `out`). */
+export function trialKey(seed: number, trial: number, out: Int32Array): void {
+  const seedLo = seed >>> 0;
+  const seedHi = Math.floor(seed / TWO_POW_32) >>> 0;
+  const trialLo = trial >>> 0;
+  const trialHi = Math.floor(trial / TWO_POW_32) >>> 0;
+  const h1 = fmix32(seedLo ^ fmix32((trialLo + 0x2545f491) ^ 0x5bd1e995) ^ Math.imul(seedHi, 0x27d4eb2f));
+  out[0] = h1;
+  out[1] = fmix32(seedHi ^ fmix32(trialLo ^ 0x68e31da4) ^ Math.imul(trialHi + 1, 0x165667b1) ^ h1);
+}
+
+/** A component's 32-bit stream key: a hash of its path in the expanded document (e.g. `tracks.front`). */
+export function componentKey(path: string): number {
+  // FNV-1a over UTF-16 code units, then a finalizer so that similar paths differ in every bit.
+  let h = 0x811c9dc5;
+  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193);
+  return fmix32(h) | 0;
 }

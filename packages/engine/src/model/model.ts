@@ -10,6 +10,7 @@ import { buildEvents, buildFlows, buildMetrics } from './model-behaviour.ts';
 import { ModelIssues, ModelNames } from './model-context.ts';
 import { declareParameters, declareTracks, declareVariables } from './model-declarations.ts';
 import { buildTracks } from './model-tracks.ts';
+import { type StreamKeys, streamKeys } from './stream-keys.ts';
 import { structuralWarnings } from './structural-warnings.ts';
 
 /** Most steps one trial may take (horizon / dt). */
@@ -88,6 +89,8 @@ export interface Model {
   metrics: MetricModel[];
   /** True when every flow and condition event reads only parameters and track states (quiet steps can be skipped). */
   skippable: boolean;
+  /** The key of each component's random stream (stable under edits elsewhere in the document). */
+  streams: StreamKeys;
   warnings: Issue[];
 }
 
@@ -139,6 +142,12 @@ export function buildModel(scenario: ScenarioDocument, overrides: Overrides = {}
     events,
     metrics,
     skippable,
+    streams: streamKeys(
+      scenario,
+      params.names,
+      tracks.map((t) => t.name),
+      metrics.map((m) => m.name),
+    ),
     warnings,
   };
 }

@@ -4,12 +4,17 @@
  *
  * Two ways through a trial sample exactly the same distribution:
  * - stepping: every step draws each track's move (one uniform per track) and every flow;
- * - skipping: while the joint state cannot change what any rate reads (no rate, flow or condition
- *   reads time or variables), each step is quiet with the same probability Q = Π(1 − L_i), so the
- *   number of quiet steps before the next move is one geometric draw; the flows over those steps
- *   are one draw each when their sum has a closed form (Poisson, negative binomial, gamma, normal,
- *   constants); then one step is drawn conditioned on at least one track moving. Timed events and
- *   the horizon cut a dwell short; the memoryless property makes that exact.
+ * - skipping: a track in a state whose rates read neither time nor variables leaves with the same
+ *   probability L every step, so its next move is one geometric draw, kept while L stays the same
+ *   (the memoryless property makes that exact) and redrawn when L changes; the steps until the
+ *   earliest move are quiet, and the flows over them are one draw each when their sum has a closed
+ *   form (Poisson, negative binomial, gamma, normal, constants). Tracks in states whose rates read
+ *   time or variables draw every step. Timed events and the horizon cut a dwell short.
+ *
+ * Every component draws from its own stream of the trial (rng.ts): a track's moves from the
+ * track's stream, a flow's amounts from the flow's, and so on; so a component's draws change only
+ * when something it reads changes. Flows are drawn over the quiet stretches between moves of any
+ * track, so they also follow the timing of every track's moves.
  */
 
 import * as dm from '../det-math.ts';
@@ -17,7 +22,7 @@ import * as dist from '../distributions.ts';
 import { GeoriskError, issue } from '../errors.ts';
 import type { CompiledExpression, EvalState } from '../expression/expression.ts';
 import type { Assignment, CompiledTransition, EventModel, Model, TrackModel } from '../model/model.ts';
-import { TrialStream, trialSeed } from '../rng.ts';
+import { TrialStream, trialKey } from '../rng.ts';
 import type { Distribution } from '../scenario-schema.ts';
 import { addValue } from '../summarize.ts';
 import { emptySummary, type RunSummary } from './run-summary.ts';
@@ -62,8 +67,25 @@ interface Row {
 }
 
 class TrialRunner {
-  private readonly rng = new TrialStream();
-  private readonly paramRng = new TrialStream();
+  /** The current trial's key (see rng.ts `trialKey`). */
+  private readonly key = new Int32Array(2);
+  /** Streams per component, in model order; a parameter's is used when it is uncertain. */
+  private readonly trackRng: TrialStream[];
+  private readonly flowRng: TrialStream[];
+  private readonly eventRng: TrialStream[];
+  private readonly paramRng: TrialStream[];
+  private readonly metricRng: TrialStream[];
+  /** Every stream above that a trial may draw from (armed at the start of each trial). */
+  private readonly allRng: TrialStream[];
+  /** Per track: the step at which it next moves, and the leave probability that was drawn under (NaN: none). */
+  private readonly nextMove: Float64Array;
+  private readonly pendingLeave: Float64Array;
+  /** Per track: its state or a dependency's changed since nextMoveStep last looked at it. */
+  private readonly dirty: Uint8Array;
+  /** Per track: the tracks whose rates read its state. */
+  private readonly dependents: number[][];
+  /** The table generation nextMoveStep last saw (a new one may change every row). */
+  private checkedGeneration = 0;
   private readonly s: EvalState;
   private readonly startStates: Int32Array;
   private readonly enteredAt: Int32Array;
@@ -88,23 +110,29 @@ class TrialRunner {
   private readonly bulk: BulkAmount[];
   /** Per track: the multiplier of each dependency's state in the table index. */
   private readonly radix: Int32Array[];
-  /** Joint-state cache (empty when the joint state space is too large to cache). */
+  /** Flow shapes per joint state (empty when the joint state space is too large to cache). */
   private readonly joints: (JointRow | undefined)[];
   /** Per track: the weight of its state in the joint-state index. */
   private readonly strides: Int32Array;
-  /** Index of the current joint state (kept up to date by recordChanges). */
+  /** Index of the current joint state (kept up to date wherever a track's state is set). */
   private jointIndex = 0;
   private jointScratch: JointRow | undefined;
   private readonly cacheJoints: boolean;
+  /** Per flow: quiet steps accumulated since its amount was last added (skipping only). */
+  private readonly pendingSteps: Float64Array;
+  /** Per track: the flows that read its state (added up before it moves). */
+  private readonly flowsOfTrack: number[][];
+  /** Per event: the flows to add up before it applies (see `flowsTouchedBy`). */
+  private readonly flowsOfEvent: number[][];
+  /** Some track is in a state whose rates read time or variables (set by nextMoveStep). */
+  private anyDynamic = false;
   /** Some event may apply at t = 0 (a timed one at 0, or any condition event). */
   private readonly eventsAtStart: boolean;
-  /** No track has a state whose rates read time or variables. */
-  private readonly allStatic: boolean;
   /** The moving step's flows can join the bulk draw (no transition effect reads a variable). */
   private readonly foldFlows: boolean;
   /** Per variable: read by no expression but metrics and changed only by flows. */
   private readonly deferred: Uint8Array;
-  /** Per deferred variable: the summed mean of Poisson amounts not yet drawn. */
+  /** Per flow into a deferred variable: the summed mean of Poisson amounts not yet drawn. */
   private readonly pendingMean: Float64Array;
   /** Some transition sets or adds to a variable. */
   private readonly hasEffects: boolean;
@@ -115,7 +143,19 @@ class TrialRunner {
   ) {
     const plan = planTrials(model, stepOnly);
     const nTracks = model.tracks.length;
-    this.s = newEvalState(model, this.rng);
+    const keys = model.streams;
+    const streams = (list: number[]) => list.map((k) => new TrialStream(0, k));
+    this.trackRng = streams(keys.tracks);
+    this.flowRng = streams(keys.flows);
+    this.eventRng = streams(keys.events);
+    this.paramRng = streams(keys.params);
+    this.metricRng = streams(keys.metrics);
+    this.allRng = [...this.trackRng, ...this.flowRng, ...this.eventRng, ...plan.uncertain.map((i) => this.paramRng[i]!), ...this.metricRng];
+    this.nextMove = new Float64Array(nTracks);
+    this.pendingLeave = new Float64Array(nTracks);
+    this.dirty = new Uint8Array(nTracks);
+    this.dependents = model.tracks.map((t) => model.tracks.filter((u) => u.dependsOn.includes(t.index)).map((u) => u.index));
+    this.s = newEvalState(model, new TrialStream(0));
     this.startStates = new Int32Array(nTracks);
     this.enteredAt = new Int32Array(nTracks);
     this.fired = new Uint8Array(model.events.length);
@@ -138,15 +178,16 @@ class TrialRunner {
     this.strides = plan.strides;
     this.joints = plan.jointStates <= MAX_TABLE_ROWS ? new Array(plan.jointStates).fill(undefined) : [];
     this.cacheJoints = this.joints.length > 0;
+    this.pendingSteps = new Float64Array(model.flows.length);
+    this.flowsOfTrack = model.tracks.map((t) => flowIndices(model, (r) => r.tracks.has(t.index)));
+    this.flowsOfEvent = model.events.map((e) => flowsTouchedBy(model, e));
     this.eventsAtStart = plan.eventsAtStart;
-    this.allStatic = plan.allStatic;
     this.deferred = plan.deferred;
-    this.pendingMean = new Float64Array(model.vars.names.length);
+    this.pendingMean = new Float64Array(model.flows.length);
     this.hasEffects = plan.hasEffects;
     this.foldFlows = plan.foldFlows;
   }
 
-  /** Runs one trial and adds it to `summary`. */
   /** Runs trials [first, end) into `summary`; a failure names its trial and time. */
   runAll(seed: number, first: number, end: number, summary: RunSummary, progress?: (done: number) => void, every = 1000): void {
     let trial = first;
@@ -165,9 +206,54 @@ class TrialRunner {
   }
 
   private runTrial(seed: number, trial: number, summary: RunSummary): void {
-    const { model, s } = this;
-    this.rng.reseed(trialSeed(seed, trial, 0));
-    this.startParams(seed, trial);
+    const s = this.s;
+    this.startTrial(seed, trial, summary);
+    let m = 0;
+    const n = this.steps;
+    while (m < n) {
+      const barrier = this.nextTimed < this.timed.length ? this.timed[this.nextTimed]!.atStep : n;
+      if (this.canSkip) {
+        s.t = m * this.dt;
+        const next = this.nextMoveStep(m);
+        if (next >= barrier) {
+          // Every step up to the barrier is quiet: nothing moves, then events due there apply.
+          this.bulkFlows(barrier - m);
+          m = barrier;
+          s.t = m * this.dt;
+          this.startStates.set(s.k);
+          this.afterSwitch(m, summary);
+          continue;
+        }
+        // The flows of the moving step read the same state as the quiet ones, so they join the
+        // bulk draw, unless a transition effect or a dynamic rate must see the variables first.
+        const fold = this.foldFlows && !this.anyDynamic;
+        this.bulkFlows(next - m + (fold ? 1 : 0));
+        m = next;
+        s.t = m * this.dt;
+        this.movingStep(m, fold, summary);
+      } else {
+        s.t = m * this.dt;
+        this.step(m, summary);
+      }
+      m++;
+    }
+    this.finishTrial(summary);
+  }
+
+  /** Resets the state for trial `trial`: its streams, parameters, variables, tracks and first records. */
+  private startTrial(seed: number, trial: number, summary: RunSummary): void {
+    const { model, s, key } = this;
+    trialKey(seed, trial, key);
+    const lo = key[0]!;
+    const hi = key[1]!;
+    for (const rng of this.allRng) rng.arm(lo, hi);
+    // Element loops: these arrays are short, and a builtin fill costs more than the loop.
+    for (let i = 0; i < this.dirty.length; i++) {
+      this.pendingLeave[i] = Number.NaN;
+      this.dirty[i] = 1;
+    }
+    for (let i = 0; i < this.pendingSteps.length; i++) this.pendingSteps[i] = 0;
+    this.startParams();
     const initial = model.vars.initial;
     for (let j = 0; j < initial.length; j++) s.v[j] = initial[j]!;
     for (let j = 0; j < s.ever.length; j++) {
@@ -178,74 +264,74 @@ class TrialRunner {
     if (this.fired.length > 0) this.fired.fill(0);
     s.t = 0;
     const tracks = model.tracks;
+    this.jointIndex = 0;
     for (let i = 0; i < tracks.length; i++) {
       s.k[i] = tracks[i]!.initial;
+      this.jointIndex += s.k[i]! * this.strides[i]!;
       this.enteredAt[i] = 0;
     }
     // Events at t = 0 apply to the initial state before anything is recorded.
     this.nextTimed = 0;
     if (this.eventsAtStart) this.applyDueEvents(0);
-    this.jointIndex = 0;
     const firstWidth = this.steps + 1;
     for (let i = 0; i < tracks.length; i++) {
       const state = s.k[i]!;
-      this.jointIndex += state * this.strides[i]!;
       const slot = this.slotsPerTrack[i]! + state;
       s.ever[slot] = 1;
       summary.ever[slot]!++;
       s.first[slot] = 0;
       summary.firstAt[slot * firstWidth]!++;
     }
-
-    let m = 0;
-    const n = this.steps;
-    while (m < n) {
-      const barrier = this.nextTimed < this.timed.length ? this.timed[this.nextTimed]!.atStep : n;
-      if (this.canSkip && (this.allStatic || this.jointStateIsStatic())) {
-        const joint = this.jointRow();
-        const logQ = joint.logQ;
-        const available = barrier - m;
-        const quiet =
-          logQ === 0
-            ? Number.POSITIVE_INFINITY
-            : logQ === Number.NEGATIVE_INFINITY
-              ? 0
-              : Math.floor(dm.log(this.rng.uniform()) * joint.invLogQ);
-        if (quiet >= available) {
-          // Every step up to the barrier is quiet: nothing moves, then events due there apply.
-          this.bulkFlows(joint, available);
-          m = barrier;
-          s.t = m * this.dt;
-          this.startStates.set(s.k);
-          this.afterSwitch(m, summary);
-          continue;
-        }
-        // The flows of the moving step read the same state as the quiet ones, so they join the
-        // bulk draw, unless a transition effect must see the variables before that step's flows.
-        this.bulkFlows(joint, this.foldFlows ? quiet + 1 : quiet);
-        m += quiet;
-        s.t = m * this.dt;
-        this.movingStep(m, joint, summary);
-      } else {
-        s.t = m * this.dt;
-        this.step(m, summary);
-      }
-      m++;
-    }
-    this.finishTrial(summary);
   }
 
-  private startParams(seed: number, trial: number): void {
+  private startParams(): void {
     const { model, s } = this;
     // Parameters only need resetting when the last trial drew or changed them.
     if (this.uncertain.length === 0 && !this.paramsChanged) return;
     s.p.set(model.params.values);
     this.paramsChanged = false;
-    if (this.uncertain.length > 0) {
-      this.paramRng.reseed(trialSeed(seed, trial, 1));
-      for (const i of this.uncertain) s.p[i] = drawDistribution(this.paramRng, model.params.uncertainty[i]!);
-    }
+    for (const i of this.uncertain) s.p[i] = drawDistribution(this.paramRng[i]!, model.params.uncertainty[i]!);
     this.checkTableParams();
+  }
+
+  /**
+   * The earliest step from `m` on at which some track moves: each track in a static state keeps
+   * its drawn move step while its leave probability is unchanged, and draws a new one otherwise;
+   * a track in a dynamic state must draw at step m itself.
+   */
+  private nextMoveStep(m: number): number {
+    const { dirty, nextMove, pendingLeave } = this;
+    const joint = this.jointRow();
+    let next = Number.POSITIVE_INFINITY;
+    this.anyDynamic = false;
+    if (this.checkedGeneration !== this.generation) {
+      this.checkedGeneration = this.generation;
+      dirty.fill(1);
+    }
+    for (let i = 0; i < dirty.length; i++) {
+      let at = nextMove[i]!;
+      // A track whose state and dependencies are as they were keeps its draw (no move since).
+      if (dirty[i] === 0) {
+        if (at < next) next = at;
+        continue;
+      }
+      const leave = joint.leave[i]!;
+      if (Number.isNaN(leave)) {
+        // A dynamic state: the track draws at every step (and stays dirty to be looked at again).
+        pendingLeave[i] = Number.NaN;
+        this.anyDynamic = true;
+        next = m;
+        continue;
+      }
+      dirty[i] = 0;
+      if (leave !== pendingLeave[i] || at < m) {
+        pendingLeave[i] = leave;
+        at = leave <= 0 ? Number.POSITIVE_INFINITY : leave >= 1 ? m : m + quietSteps(this.trackRng[i]!, joint.logStay[i]!);
+        nextMove[i] = at;
+      }
+      if (at < next) next = at;
+    }
+    return next;
   }
 
   /** Invalidates cached rows when parameters differ from those they were built with. */
@@ -258,12 +344,6 @@ class TrialRunner {
         return;
       }
     }
-  }
-
-  private jointStateIsStatic(): boolean {
-    const { model, s } = this;
-    for (const t of model.tracks) if (t.dynamic[s.k[t.index]!]) return false;
-    return true;
   }
 
   /** The step rule of a track in its current state, from the table or computed now. */
@@ -290,27 +370,45 @@ class TrialRunner {
     return row;
   }
 
-  /** Adds `count` steps of every flow at the current (static) joint state. */
-  private bulkFlows(joint: JointRow, count: number): void {
+  /** Adds `count` quiet steps to every flow; they are drawn when something the flow reads changes. */
+  private bulkFlows(count: number): void {
+    const pending = this.pendingSteps;
+    for (let i = 0; i < pending.length; i++) pending[i]! += count;
+  }
+
+  /**
+   * Adds flow i's accumulated steps to its variable, drawn from its own stream: one draw where the
+   * sum has a closed form. Called before anything the flow reads changes, or its variable is read
+   * or set, so its draws follow its own inputs and not the timing of unrelated tracks.
+   */
+  private flushFlow(i: number): void {
+    const count = this.pendingSteps[i]!;
     if (count === 0) return;
-    const { model, s } = this;
-    const flows = model.flows;
-    for (let i = 0; i < flows.length; i++) {
-      const kind = joint.flowKind[i];
-      if (kind === FLOW_OFF) continue;
-      const x = joint.flowValue[i]!;
-      const variable = flows[i]!.variable;
-      if (kind === FLOW_CONSTANT) s.v[variable]! += count * x;
-      else if (kind === FLOW_POISSON) {
-        // Poisson amounts into a variable nothing reads before the end add their means instead:
-        // a sum of independent Poisson draws is one Poisson draw of the summed mean.
-        if (this.deferred[variable]) this.pendingMean[variable]! += count * x;
-        else s.v[variable]! += dist.poisson(this.rng, count * x);
-      } else s.v[variable]! += this.bulk[i]!(s, count);
+    this.pendingSteps[i] = 0;
+    const joint = this.jointRow();
+    const kind = joint.flowKind[i];
+    if (kind === FLOW_OFF) return;
+    const { s } = this;
+    const x = joint.flowValue[i]!;
+    const variable = this.model.flows[i]!.variable;
+    if (kind === FLOW_CONSTANT) s.v[variable]! += count * x;
+    else if (kind === FLOW_POISSON) {
+      // Poisson amounts into a variable nothing reads before the end add their means instead:
+      // a sum of independent Poisson draws is one Poisson draw of the summed mean.
+      if (this.deferred[variable]) this.pendingMean[i]! += count * x;
+      else s.v[variable]! += dist.poisson(this.flowRng[i]!, count * x);
+    } else {
+      s.rng = this.flowRng[i]!;
+      s.v[variable]! += this.bulk[i]!(s, count);
     }
   }
 
-  /** The cached step rules, quiet-step probability and flow shapes of the current joint state. */
+  /** Adds up every flow's accumulated steps (before variables are read or set). */
+  private flushFlows(): void {
+    for (let i = 0; i < this.pendingSteps.length; i++) this.flushFlow(i);
+  }
+
+  /** The cached flow shapes of the current joint state (flows read only parameters and track states here). */
   private jointRow(): JointRow {
     if (this.cacheJoints) {
       const joint = this.joints[this.jointIndex];
@@ -319,34 +417,20 @@ class TrialRunner {
     return this.buildJointRow();
   }
 
-  /** Computes (and caches) the joint row of the current joint state. */
+  /** Computes (and caches) the flow shapes of the current joint state. */
   private buildJointRow(): JointRow {
     const { model, s } = this;
-    const tracks = model.tracks;
     const index = this.jointIndex;
     let joint = this.cacheJoints ? this.joints[index] : this.jointScratch;
-    joint ??= newJointRow(tracks.length, model.flows.length);
-    let logQ = 0;
-    for (let i = 0; i < tracks.length; i++) {
-      const row = this.row(tracks[i]!);
-      // Rows computed on the fly live in scratch space, so the joint row keeps its own copy.
-      const own = joint.rows[i] ?? newRow(row.options.length);
-      copyRow(row, own);
-      joint.rows[i] = own;
-      logQ += row.logStay;
-    }
-    joint.logQ = logQ;
-    joint.invLogQ = 1 / logQ;
-    fillPatterns(joint, tracks.length);
-    // Conditional move probabilities for the moving step (see movingStep).
-    let laterStay = 0;
-    for (let i = tracks.length - 1; i >= 0; i--) {
-      const row = joint.rows[i]!;
-      const stayFromHere = laterStay + row.logStay;
-      joint.condLeave[i] = row.leave <= 0 ? 0 : laterStay === 0 ? 1 : Math.min(1, row.leave / -dm.expm1(stayFromHere));
-      laterStay = stayFromHere;
+    joint ??= newJointRow(model.tracks.length, model.flows.length);
+    for (const t of model.tracks) {
+      // Rows of dynamic states change from step to step: NaN sends nextMoveStep to stepping.
+      const row = t.dynamic[s.k[t.index]!] ? undefined : this.row(t);
+      joint.leave[t.index] = row ? row.leave : Number.NaN;
+      joint.logStay[t.index] = row ? row.logStay : Number.NaN;
     }
     model.flows.forEach((f, i) => {
+      s.rng = this.flowRng[i]!;
       if (f.when !== undefined && !f.when.fn(s)) {
         joint.flowKind[i] = FLOW_OFF;
         return;
@@ -377,92 +461,53 @@ class TrialRunner {
 
   /** One ordinary step from index m to m + 1 under the step rule. */
   private step(m: number, summary: RunSummary): void {
-    const { model, s } = this;
-    const tracks = model.tracks;
-    const flows = model.flows;
+    const tracks = this.model.tracks;
     // 1–2. Flows read the state at the start of the step.
-    for (let f = 0; f < flows.length; f++) {
-      const flow = flows[f]!;
-      this.flowScratch[f] = flow.when !== undefined && !flow.when.fn(s) ? 0 : flow.amount.fn(s);
-    }
+    this.stepFlows();
     // 3. Each track draws its move independently.
     for (let i = 0; i < tracks.length; i++) {
       const row = this.row(tracks[i]!);
-      this.chosen[i] = row.leave > 0 ? this.drawMove(row, row.leave) : undefined;
+      this.chosen[i] = row.leave > 0 ? drawMove(this.trackRng[i]!, row, row.leave) : undefined;
     }
     this.commitStep(m, true, summary);
   }
 
+  /** Evaluates every flow's amount for one step into `flowScratch`, each from its own stream. */
+  private stepFlows(): void {
+    const { s } = this;
+    const flows = this.model.flows;
+    for (let f = 0; f < flows.length; f++) {
+      const flow = flows[f]!;
+      s.rng = this.flowRng[f]!;
+      this.flowScratch[f] = flow.when !== undefined && !flow.when.fn(s) ? 0 : flow.amount.fn(s);
+    }
+  }
+
   /**
-   * The step that ends a run of quiet steps, drawn given that at least one track moves: track i
-   * moves with probability L_i / P(some track from i on moves) until one has moved, then with L_i.
+   * The step at which some track moves (see nextMoveStep): tracks due now move, to a target drawn
+   * from their own stream; tracks in dynamic states draw their step as in stepping.
    */
-  private movingStep(m: number, joint: JointRow, summary: RunSummary): void {
-    const tracks = this.model.tracks;
-    if (joint.patternCount > 0) {
-      // One uniform picks which tracks move (a pattern), then, rescaled, each mover's target.
-      const cum = joint.patternCum;
-      const u = this.rng.uniform();
-      const lastPattern = joint.patternCount - 1;
-      let k = 0;
-      while (k < lastPattern && u >= cum[k]!) k++;
-      const below = k > 0 ? cum[k - 1]! : 0;
-      // The last pattern takes whatever rounding leaves, up to 1.
-      const above = k === lastPattern ? 1 : cum[k]!;
-      // In [0, 1); should rounding give 1, the searches below simply pick the last option.
-      let v = (u - below) / (above - below);
-      const mask = joint.patterns[k]!;
-      for (let i = 0; i < tracks.length; i++) {
-        if ((mask & (1 << i)) === 0) {
-          this.chosen[i] = undefined;
-          continue;
-        }
-        const row = joint.rows[i]!;
-        const options = row.cumulative;
+  private movingStep(m: number, fold: boolean, summary: RunSummary): void {
+    const { model, s } = this;
+    const tracks = model.tracks;
+    // Without folding, this step's flows and rates see the variables as they are now.
+    if (!fold) this.flushFlows();
+    for (let i = 0; i < tracks.length; i++) {
+      const t = tracks[i]!;
+      const rng = this.trackRng[i]!;
+      if (t.dynamic[s.k[i]!]) {
+        const row = this.row(t);
+        this.chosen[i] = row.leave > 0 ? drawMove(rng, row, row.leave) : undefined;
+      } else if (this.nextMove[i] === m) {
+        const row = this.row(t);
         const last = row.options.length - 1;
-        let j = 0;
-        while (j < last && v >= options[j]!) j++;
-        this.chosen[i] = row.options[j];
-        const from = j > 0 ? options[j - 1]! : 0;
-        const to = j < last ? options[j]! : 1;
-        v = (v - from) / (to - from);
-      }
-    } else {
-      this.sequentialMoves(joint);
-    }
-    if (!this.foldFlows) {
-      const { s } = this;
-      const flows = this.model.flows;
-      for (let f = 0; f < flows.length; f++) {
-        const flow = flows[f]!;
-        this.flowScratch[f] = flow.when !== undefined && !flow.when.fn(s) ? 0 : flow.amount.fn(s);
+        this.chosen[i] = last === 0 ? row.options[0] : pickOption(row, rng.uniform());
+      } else {
+        this.chosen[i] = undefined;
       }
     }
-    this.commitStep(m, !this.foldFlows, summary);
-  }
-
-  /** The moving step for many tracks: each in turn, conditioned on a later one moving if none has yet. */
-  private sequentialMoves(joint: JointRow): void {
-    let moved = false;
-    for (let i = 0; i < this.model.tracks.length; i++) {
-      const row = joint.rows[i]!;
-      const p = moved ? row.leave : joint.condLeave[i]!;
-      const tr = p > 0 ? this.drawMove(row, p) : undefined;
-      this.chosen[i] = tr;
-      if (tr !== undefined) moved = true;
-    }
-  }
-
-  /** With probability p the track moves; the same uniform, rescaled, picks where to. */
-  private drawMove(row: Row, p: number): CompiledTransition | undefined {
-    const u = this.rng.uniform();
-    if (u >= p) return undefined;
-    const v = u / p;
-    const cum = row.cumulative;
-    const last = row.options.length - 1;
-    let j = 0;
-    while (j < last && v >= cum[j]!) j++;
-    return row.options[j];
+    if (!fold) this.stepFlows();
+    this.commitStep(m, !fold, summary);
   }
 
   /** Adds the step's flows and transition effects, switches all tracks at once, then steps 4–5. */
@@ -472,13 +517,22 @@ class TrialRunner {
     const flows = model.flows;
     // Amounts of transition effects also read the start of the step.
     const pending = this.hasEffects ? this.evaluateEffects() : undefined;
+    // Effects may set what flows feed or read: the flows' earlier steps are added first.
+    if (pending !== undefined && pending.length > 0 && this.canSkip) this.flushFlows();
     if (addFlows) for (let f = 0; f < flows.length; f++) s.v[flows[f]!.variable]! += this.flowScratch[f]!;
     if (pending) for (const [kind, slot, value] of pending) applyAssignment(s, kind, slot, value);
     for (let i = 0; i < tracks.length; i++) {
       const state = s.k[i]!;
       this.startStates[i] = state;
       const tr = this.chosen[i];
-      if (tr !== undefined) s.k[i] = tr.to;
+      if (tr === undefined) continue;
+      // Flows that read this track add up their steps in the state they were taken in.
+      if (this.canSkip) {
+        const list = this.flowsOfTrack[i]!;
+        for (let j = 0; j < list.length; j++) if (this.pendingSteps[list[j]!] !== 0) this.flushFlow(list[j]!);
+      }
+      s.k[i] = tr.to;
+      this.jointIndex += (tr.to - state) * this.strides[i]!;
     }
     s.t = (m + 1) * this.dt;
     // Steps 4–5; most steps have no event to check, so they go straight to the records.
@@ -506,6 +560,7 @@ class TrialRunner {
     for (let i = 0; i < this.chosen.length; i++) {
       const tr = this.chosen[i];
       if (tr === undefined) continue;
+      this.s.rng = this.trackRng[i]!;
       for (const a of tr.set) out.push(['set', a, a.value.fn(this.s)]);
       for (const a of tr.add) out.push(['add', a, a.value.fn(this.s)]);
     }
@@ -514,6 +569,8 @@ class TrialRunner {
 
   private applyEvent(e: EventModel): void {
     const s = this.s;
+    if (this.canSkip) for (const f of this.flowsOfEvent[e.index]!) this.flushFlow(f);
+    s.rng = this.eventRng[e.index]!;
     const values = [...e.set.map((a) => a.value.fn(s)), ...e.add.map((a) => a.value.fn(s))];
     let paramsChanged = false;
     e.set.forEach((a, i) => {
@@ -521,7 +578,10 @@ class TrialRunner {
       if (a.target.kind === 'param') paramsChanged = true;
     });
     e.add.forEach((a, i) => applyAssignment(s, 'add', a, values[e.set.length + i]!));
-    for (const f of e.force) s.k[f.track] = f.state;
+    for (const f of e.force) {
+      this.jointIndex += (f.state - s.k[f.track]!) * this.strides[f.track]!;
+      s.k[f.track] = f.state;
+    }
     if (paramsChanged) {
       this.paramsChanged = true;
       this.checkTableParams();
@@ -532,7 +592,9 @@ class TrialRunner {
     const events = this.conditional;
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
-      if (this.fired[e.index] || !(e.when as CompiledExpression).fn(this.s)) continue;
+      if (this.fired[e.index]) continue;
+      this.s.rng = this.eventRng[e.index]!;
+      if (!(e.when as CompiledExpression).fn(this.s)) continue;
       this.fired[e.index] = 1;
       this.applyEvent(e);
     }
@@ -546,7 +608,8 @@ class TrialRunner {
       const before = this.startStates[i]!;
       const now = s.k[i]!;
       if (before === now) continue;
-      this.jointIndex += (now - before) * this.strides[i]!;
+      this.dirty[i] = 1;
+      for (const j of this.dependents[i]!) this.dirty[j] = 1;
       const offset = this.slotsPerTrack[i]!;
       const from = this.enteredAt[i]!;
       const oldSlot = offset + before;
@@ -566,10 +629,11 @@ class TrialRunner {
 
   private finishTrial(summary: RunSummary): void {
     const { model, s } = this;
+    if (this.canSkip) this.flushFlows();
     const pending = this.pendingMean;
     for (let i = 0; i < pending.length; i++) {
       if (pending[i] === 0) continue;
-      s.v[i]! += dist.poisson(this.rng, pending[i]!);
+      s.v[model.flows[i]!.variable]! += dist.poisson(this.flowRng[i]!, pending[i]!);
       pending[i] = 0;
     }
     const n = this.steps;
@@ -587,6 +651,7 @@ class TrialRunner {
     for (let j = 0; j < metrics.length; j++) {
       const metric = metrics[j]!;
       const acc = summary.metrics[j]!;
+      s.rng = this.metricRng[j]!;
       const firstOf = metric.expr.firstOf;
       if (firstOf !== undefined) {
         const slot = this.slotsPerTrack[firstOf.track]! + firstOf.state;
@@ -603,90 +668,66 @@ const FLOW_CONSTANT = 1;
 const FLOW_POISSON = 2;
 const FLOW_GENERIC = 3;
 
-/** Everything the skipping path needs about one joint state. */
+/** What the skipping path needs about the flows in one joint state. */
 interface JointRow {
   generation: number;
-  /** log-probability that no track moves in a step, and its reciprocal. */
-  logQ: number;
-  invLogQ: number;
-  rows: Row[];
+  /** Per track: its probability of leaving in one step and log(1 − that); NaN in a dynamic state. */
+  leave: Float64Array;
+  logStay: Float64Array;
   /** Per flow: off, a constant per step, a Poisson mean per step, or a general amount. */
   flowKind: Uint8Array;
   flowValue: Float64Array;
-  /** Per track: P(it moves | no earlier track moved, and some track from it on moves). */
-  condLeave: Float64Array;
-  /** Which sets of tracks can move together (bit masks), and their cumulative probabilities given a move. */
-  patterns: Int32Array;
-  patternCum: Float64Array;
-  /** How many of `patterns` are in use (0: draw track by track instead). */
-  patternCount: number;
-}
-
-/** Most tracks for which move patterns are enumerated (2^n − 1 of them). */
-const MAX_PATTERN_TRACKS = 8;
-
-/** P(exactly the tracks in a mask move | at least one moves), for every mask with positive probability. */
-function fillPatterns(joint: JointRow, tracks: number): void {
-  // Only tracks that can move matter; the others stay put in every pattern.
-  let active = 0;
-  let count = 0;
-  for (let i = 0; i < tracks; i++) {
-    if (joint.rows[i]!.leave > 0) {
-      active |= 1 << i;
-      count++;
-    }
-  }
-  joint.patternCount = 0;
-  if (count > MAX_PATTERN_TRACKS || count === 0 || tracks > 30) return;
-  const size = (1 << count) - 1;
-  // Rebuilt per trial when parameters are uncertain: keep the arrays, grow them only when needed.
-  if (joint.patterns.length < size) {
-    joint.patterns = new Int32Array(size);
-    joint.patternCum = new Float64Array(size);
-  }
-  joint.patternCount = size;
-  const anyMove = -dm.expm1(joint.logQ);
-  let n = 0;
-  let total = 0;
-  // Every non-empty subset of the active tracks, in increasing order of its bit mask.
-  for (let mask = active & -active; mask !== 0; mask = (mask - active) & active) {
-    let p = 1;
-    for (let i = 0; i < tracks; i++) {
-      if ((active & (1 << i)) === 0) continue;
-      const row = joint.rows[i]!;
-      p *= mask & (1 << i) ? row.leave : dm.exp(row.logStay);
-    }
-    total += p / anyMove;
-    joint.patterns[n] = mask;
-    joint.patternCum[n] = total;
-    n++;
-  }
 }
 
 function newJointRow(tracks: number, flows: number): JointRow {
   return {
     generation: 0,
-    logQ: 0,
-    invLogQ: 0,
-    rows: new Array(tracks),
+    leave: new Float64Array(tracks),
+    logStay: new Float64Array(tracks),
     flowKind: new Uint8Array(flows),
     flowValue: new Float64Array(flows),
-    condLeave: new Float64Array(tracks),
-    patterns: new Int32Array(0),
-    patternCum: new Float64Array(0),
-    patternCount: 0,
   };
 }
 
-function copyRow(from: Row, to: Row): void {
-  to.leave = from.leave;
-  to.logStay = from.logStay;
-  to.options = from.options;
-  const n = from.options.length;
-  if (to.cumulative.length < n) to.cumulative = new Float64Array(n);
-  // An element loop: `set(subarray(…))` would allocate a view on every copy, and rows are copied per trial.
-  for (let j = 0; j < n; j++) to.cumulative[j] = from.cumulative[j]!;
-  to.generation = from.generation;
+/** The flows whose when or amount reads something `test` accepts. */
+function flowIndices(model: Model, test: (reads: CompiledExpression['reads']) => boolean): number[] {
+  return model.flows.flatMap((f, i) => (test(f.amount.reads) || (f.when !== undefined && test(f.when.reads)) ? [i] : []));
+}
+
+/** The flows an event may affect or read: into a variable it reads or assigns, or reading a parameter it sets or a track it forces. */
+function flowsTouchedBy(model: Model, e: EventModel): number[] {
+  const vars = new Set<number>();
+  const params = new Set<number>();
+  for (const a of [...e.set, ...e.add]) {
+    for (const v of a.value.reads.vars) vars.add(v);
+    (a.target.kind === 'var' ? vars : params).add(a.target.index);
+  }
+  if (e.when) for (const v of e.when.reads.vars) vars.add(v);
+  const forced = new Set(e.force.map((f) => f.track));
+  const reads = (r: CompiledExpression['reads']) => [...r.params].some((p) => params.has(p)) || [...r.tracks].some((t) => forced.has(t));
+  return model.flows.flatMap((f, i) =>
+    vars.has(f.variable) || reads(f.amount.reads) || (f.when !== undefined && reads(f.when.reads)) ? [i] : [],
+  );
+}
+
+/** Quiet steps before a track that stays with log-probability `logStay` (< 0) moves: a geometric draw. */
+function quietSteps(rng: TrialStream, logStay: number): number {
+  return Math.floor(dm.log(rng.uniform()) / logStay);
+}
+
+/** With probability p the track moves; the same uniform, rescaled, picks where to. */
+function drawMove(rng: TrialStream, row: Row, p: number): CompiledTransition | undefined {
+  const u = rng.uniform();
+  return u >= p ? undefined : pickOption(row, u / p);
+}
+
+/** The option of a row that a uniform `v` in [0, 1) picks (by the row's cumulative probabilities). */
+function pickOption(row: Row, v: number): CompiledTransition | undefined {
+  const cum = row.cumulative;
+  const last = row.options.length - 1;
+  let j = 0;
+  while (j < last && v >= cum[j]!) j++;
+  return row.options[j];
 }
 
 function newRow(size: number): Row {

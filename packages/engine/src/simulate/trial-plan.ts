@@ -36,7 +36,6 @@ export interface TrialPlan {
   /** Size of the joint track-state space. */
   jointStates: number;
   eventsAtStart: boolean;
-  allStatic: boolean;
   deferred: Uint8Array;
   hasEffects: boolean;
   foldFlows: boolean;
@@ -65,7 +64,6 @@ export function planTrials(model: Model, stepOnly: boolean): TrialPlan {
     strides,
     jointStates: model.tracks.reduce((n, t) => n * t.states.length, 1),
     eventsAtStart: conditional.length > 0 || timed.some((e) => e.atStep === 0),
-    allStatic: model.tracks.every((t) => t.dynamic.every((d) => !d)),
     deferred: deferrableVariables(model),
     hasEffects: model.tracks.some((t) => t.outgoing.some((list) => list.some((tr) => tr.set.length + tr.add.length > 0))),
     foldFlows: model.tracks.every((t) =>
