@@ -14,6 +14,7 @@ import helmet from '@fastify/helmet';
 import { connectQueue, type QueueConnection } from '@georisk/queue';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { DataFolderError, DataLock } from './data-lock.ts';
+import { DocumentChecker, type DocumentCheckOptions } from './document-checker.ts';
 import { JobPlanner } from './job-planner.ts';
 import { JobRunner } from './jobs.ts';
 import { confinedResolver, defaultScenariosDir, defaultWebDir, loadLibrary } from './library.ts';
@@ -48,6 +49,8 @@ export interface AppOptions {
   /** The scenario library and the only place `include` may read from (default: the repository's scenarios/). */
   scenariosDir?: string;
   pool?: PoolOptions;
+  /** The threads that check request documents off the event loop: count, queue and time limit per document. */
+  documents?: DocumentCheckOptions;
   /** Ceiling on trials × steps for one request (the CLI's default is 1e10). */
   trialStepBudget?: number;
   /** Ceiling on points × trials × steps for one sweep job. */
@@ -160,7 +163,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
   const { store, pool, jobs, lock } = services;
   app.decorate('dataLock', lock);
-  const scenarios = new ScenarioCatalog(resolveModule, library, store);
+  const documents = new DocumentChecker(scenariosDir, {
+    ...options.documents,
+    onError: (err: unknown) => app.log.error({ err }, 'a document-checking thread failed'),
+  });
+  app.addHook('onClose', () => documents.close());
+  const scenarios = new ScenarioCatalog(resolveModule, library, store, documents);
   const planner = new JobPlanner(scenarios, budget, options.sweepBudget ?? API_SWEEP_BUDGET);
 
   await app.register(errorsPlugin);
@@ -179,7 +187,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(scenarioRoutes, { scenarios, store });
   await app.register(runRoutes, { scenarios, store, pool, budget, simulationLimit, jobsPerClient });
   await app.register(exactRoutes, { scenarios, pool, simulationLimit, jobsPerClient });
-  await app.register(jobRoutes, { store, jobs, planner, simulationLimit });
+  await app.register(jobRoutes, { scenarios, store, jobs, planner, simulationLimit });
   await app.register(exerciseRoutes, {
     db: store.db,
     writes: store,

@@ -2,10 +2,11 @@
  * The scenario library (the YAML scenarios shipped in scenarios/) and the module resolver that
  * lets documents include modules from that folder, and from nowhere else.
  */
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildModel, type LoadedScenario, loadScenarioText, type ModuleResolver, scenarioHash } from '@georisk/engine';
+import { buildModel, type LoadedScenario, loadScenarioText, scenarioHash } from '@georisk/engine';
+import { confinedResolver } from '@georisk/node';
 
 /** The repository's scenarios/ folder, found from this file (source or bundle). */
 export function defaultScenariosDir(): string {
@@ -25,26 +26,8 @@ export function defaultWebDir(): string | undefined {
   return existsSync(join(web, 'index.html')) ? web : undefined;
 }
 
-/**
- * Resolves `include` references inside `root` only: a path that leaves it (`../`, absolute paths,
- * symbolic links pointing out) is not found, and only .yaml/.yml files are read.
- */
-export function confinedResolver(root: string): ModuleResolver {
-  const realRoot = realpathSync(root);
-  return (ref, from) => {
-    const base = from === undefined ? realRoot : dirname(from);
-    for (const candidate of [ref, `${ref}.yaml`, `${ref}.yml`]) {
-      if (!/\.ya?ml$/.test(candidate)) continue;
-      const path = resolve(base, candidate);
-      if (!existsSync(path)) continue;
-      const real = realpathSync(path);
-      if (real !== realRoot && !real.startsWith(realRoot + sep)) return undefined;
-      if (!statSync(real).isFile()) continue;
-      return { text: readFileSync(real, 'utf8'), file: real };
-    }
-    return undefined;
-  };
-}
+/** The resolver `include` uses on the server (the library's folder only), shared with the document-checking threads. */
+export { confinedResolver };
 
 /** What the library lists for each scenario. */
 export interface ScenarioSummary {

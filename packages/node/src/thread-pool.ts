@@ -2,7 +2,8 @@
 import type { RunSummary } from '@georisk/engine';
 import type { ChunkOutcome, ChunkTask, EngineTask, ExactOutcome, ExactTask, Lane } from '@georisk/engine/chunks';
 import { Piscina } from 'piscina';
-import type { EncodedOutcome, ThreadOutcome, ThreadTask } from './chunk-thread.ts';
+import type { DocumentOutcome, DocumentTask } from './check-document.ts';
+import type { DocumentThreadTask, EncodedOutcome, ThreadOutcome, ThreadTask } from './chunk-thread.ts';
 import { runsFromSource, threadExecArgv } from './thread-exec-argv.ts';
 
 export interface ThreadPoolOptions {
@@ -27,11 +28,11 @@ function entryUrl(): string {
 /** A fixed number of worker threads running engine tasks. */
 export class ThreadPool {
   readonly threads: number;
-  private readonly piscina: Piscina<ThreadTask, ThreadOutcome>;
+  private readonly piscina: Piscina<ThreadTask | DocumentThreadTask, ThreadOutcome>;
 
   constructor(options: ThreadPoolOptions) {
     this.threads = options.threads;
-    this.piscina = new Piscina<ThreadTask, ThreadOutcome>({
+    this.piscina = new Piscina<ThreadTask | DocumentThreadTask, ThreadOutcome>({
       filename: entryUrl(),
       minThreads: options.threads,
       maxThreads: options.threads,
@@ -61,6 +62,11 @@ export class ThreadPool {
   /** Runs a chunk on a thread and returns its summary encoded for the queue. */
   runEncoded(task: ChunkTask, signal?: AbortSignal): Promise<EncodedOutcome> {
     return this.piscina.run({ task, encodeSummary: true }, signal === undefined ? {} : { signal }) as Promise<EncodedOutcome>;
+  }
+
+  /** Checks a scenario document on a thread (`checkDocument`); `signal` stops it, ending the thread. */
+  checkDocument(task: DocumentTask, signal?: AbortSignal): Promise<DocumentOutcome> {
+    return this.piscina.run({ document: task }, signal === undefined ? {} : { signal }) as Promise<DocumentOutcome>;
   }
 
   /** One lane per thread, each holding up to `capacity` tasks. */

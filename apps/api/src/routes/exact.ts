@@ -19,14 +19,16 @@ export interface ExactRoutesOptions {
 export const exactRoutes: FastifyPluginAsync<ExactRoutesOptions> = async (app, { scenarios, pool, simulationLimit, jobsPerClient }) => {
   app.post('/api/exact', { config: simulationLimit }, async (request, reply) => {
     const body = parseBody(ExactRequestSchema, request.body);
+    // A document is checked with its overrides on a document thread, so a bad one costs no simulation slot.
+    await scenarios.prepare(body);
     const loaded = scenarios.fromRequest(body);
     try {
-      // Checked here first, so a bad document or override costs no trip to a worker.
-      buildModel(loaded.scenario, body.overrides);
+      // A library or saved scenario is checked here with the overrides (its model is cached: cheap).
+      if (body.text === undefined) buildModel(loaded.scenario, body.overrides);
       const signal = clientGone(reply);
       return await jobsPerClient.run(request.ip, () => pool.exact(loaded.scenario, body.overrides, signal));
     } catch (error) {
-      throw locateIssues(loaded, error);
+      throw await scenarios.relocate(body, locateIssues(loaded, error));
     }
   });
 };

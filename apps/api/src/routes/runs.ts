@@ -28,6 +28,8 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, optio
 
   app.post('/api/runs', { config: options.simulationLimit }, async (request, reply) => {
     const body = parseBody(RunRequestSchema, request.body);
+    // The document is parsed and checked on a document thread; only a valid one reaches this thread.
+    await scenarios.prepare(body);
     const loaded = scenarios.fromRequest(body);
     const overrides: Overrides = body.overrides;
     let model: Model;
@@ -35,7 +37,7 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, optio
       model = buildModel(loaded.scenario, overrides);
       checkRunOptions(model, { trials: body.trials, seed: body.seed, budget });
     } catch (error) {
-      throw locateIssues(loaded, error);
+      throw await scenarios.relocate(body, locateIssues(loaded, error));
     }
     const id = randomUUID();
     store.startRun({ id, scenarioId: body.scenarioId ?? loaded.scenario.id, scenarioHash: scenarioHash(model), request: body });
@@ -51,7 +53,7 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, optio
       store.finishRun(id, { result });
       return reply.code(201).header('location', `/api/runs/${id}`).send({ id, status: 'done', result });
     } catch (error) {
-      const located = locateIssues(loaded, error);
+      const located = await scenarios.relocate(body, locateIssues(loaded, error));
       store.finishRun(id, { error: errorReply(located, request.id).body });
       throw located;
     }

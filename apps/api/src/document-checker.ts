@@ -1,0 +1,83 @@
+/**
+ * Document checking off the event loop: a small pool of its own (not the simulation pool) that parses,
+ * expands and validates request documents, with a bounded queue and a time limit per document.
+ */
+import { GeoriskError, type Issue, type Overrides } from '@georisk/engine';
+import { type CheckedDocument, ThreadPool } from '@georisk/node';
+import { ApiError } from './errors.ts';
+
+export interface DocumentCheckOptions {
+  /** Threads checking documents (default 1). */
+  threads?: number;
+  /** Documents waiting for a thread; more get 503 `server_busy` (default 16). */
+  maxQueue?: number;
+  /** A document still being checked after this long is refused with 400 `document_too_complex` (default 10 s). */
+  timeLimitMs?: number;
+  /** Old-generation heap limit of each thread. */
+  heapMb?: number;
+  /** Told about a thread that failed outside a task (it is replaced). */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Checks documents on their own threads. They are not the simulation pool's: a document must not wait
+ * behind sweeps that hold every simulation thread for minutes, and a hostile one must not take a slot
+ * from a simulation; a check is bounded (its time limit ends the thread), so one thread suffices.
+ */
+export class DocumentChecker {
+  readonly timeLimitMs: number;
+  private readonly pool: ThreadPool;
+
+  constructor(
+    /** The only folder `include` may read from. */
+    private readonly root: string,
+    options: DocumentCheckOptions = {},
+  ) {
+    this.timeLimitMs = options.timeLimitMs ?? 10_000;
+    this.pool = new ThreadPool({
+      threads: options.threads ?? 1,
+      maxQueue: options.maxQueue ?? 16,
+      heapMb: options.heapMb ?? 512,
+      onError: (error: unknown) => options.onError?.(error),
+    });
+  }
+
+  /** What a valid document defines (with its expanded scenario when asked); throws `GeoriskError` with its issues otherwise. */
+  async check(text: string, options: { withScenario?: boolean; overrides?: Overrides } = {}): Promise<CheckedDocument> {
+    const outcome = await this.run(text, options);
+    if ('checked' in outcome) return outcome.checked;
+    if ('issues' in outcome) throw new GeoriskError(outcome.issues);
+    throw new Error('internal: a document check answered with located issues');
+  }
+
+  /** `issues` about a valid document with their lines and columns added. */
+  async locate(text: string, issues: Issue[]): Promise<Issue[]> {
+    const outcome = await this.run(text, { locate: issues });
+    return 'located' in outcome ? outcome.located : issues;
+  }
+
+  private async run(text: string, extra: { withScenario?: boolean; overrides?: Overrides; locate?: Issue[] }) {
+    const deadline = AbortSignal.timeout(this.timeLimitMs);
+    try {
+      return await this.pool.checkDocument({ text, root: this.root, ...extra }, deadline);
+    } catch (error) {
+      if (deadline.aborted) {
+        throw new ApiError(
+          400,
+          'document_too_complex',
+          `checking the document took longer than ${this.timeLimitMs / 1000} s, the limit; make it smaller or simpler`,
+          'text',
+        );
+      }
+      if (error instanceof Error && /queue is at limit/i.test(error.message)) {
+        throw new ApiError(503, 'server_busy', 'the server is checking many documents; try again shortly', '', 5);
+      }
+      throw error;
+    }
+  }
+
+  /** Stops the threads. */
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}
