@@ -2,16 +2,19 @@
  * Document checking off the event loop: a small pool of its own (not the simulation pool) that parses,
  * expands and validates request documents, with a bounded queue and a time limit per document.
  */
-import { GeoriskError, type Issue, type Overrides } from '@georisk/engine';
-import { type CheckedDocument, ThreadPool } from '@georisk/node';
+import { GeoriskError, type Issue } from '@georisk/engine';
+import { type CheckedDocument, type DocumentOutcome, type DocumentTask, ThreadPool } from '@georisk/node';
 import { ApiError } from './errors.ts';
+
+/** What to check beside the document itself (see `DocumentTask`). */
+export type DocumentCheck = Pick<DocumentTask, 'withScenario' | 'overrides' | 'run'>;
 
 export interface DocumentCheckOptions {
   /** Threads checking documents (default 1). */
   threads?: number;
   /** Documents waiting for a thread; more get 503 `server_busy` (default 16). */
   maxQueue?: number;
-  /** A document still being checked after this long is refused with 400 `document_too_complex` (default 10 s). */
+  /** A document still being checked this long after a thread took it is refused with 400 `document_too_complex` (default 10 s). */
   timeLimitMs?: number;
   /** Old-generation heap limit of each thread. */
   heapMb?: number;
@@ -26,7 +29,13 @@ export interface DocumentCheckOptions {
  */
 export class DocumentChecker {
   readonly timeLimitMs: number;
+  private readonly threads: number;
+  private readonly maxQueue: number;
   private readonly pool: ThreadPool;
+  /** The threads' first task, which loads their code: checks wait for it, so that their time limit counts only checking. */
+  private readonly warm: Promise<unknown>;
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(
     /** The only folder `include` may read from. */
@@ -34,16 +43,18 @@ export class DocumentChecker {
     options: DocumentCheckOptions = {},
   ) {
     this.timeLimitMs = options.timeLimitMs ?? 10_000;
+    this.threads = options.threads ?? 1;
+    this.maxQueue = options.maxQueue ?? 16;
     this.pool = new ThreadPool({
-      threads: options.threads ?? 1,
-      maxQueue: options.maxQueue ?? 16,
+      threads: this.threads,
       heapMb: options.heapMb ?? 512,
       onError: (error: unknown) => options.onError?.(error),
     });
+    this.warm = this.pool.checkDocument({ text: 'id: warm-up', root }).catch(() => undefined);
   }
 
-  /** What a valid document defines (with its expanded scenario when asked); throws `GeoriskError` with its issues otherwise. */
-  async check(text: string, options: { withScenario?: boolean; overrides?: Overrides } = {}): Promise<CheckedDocument> {
+  /** What a valid document defines (and what `options` ask for); throws `GeoriskError` with its issues otherwise. */
+  async check(text: string, options: DocumentCheck = {}): Promise<CheckedDocument> {
     const outcome = await this.run(text, options);
     if ('checked' in outcome) return outcome.checked;
     if ('issues' in outcome) throw new GeoriskError(outcome.issues);
@@ -56,7 +67,10 @@ export class DocumentChecker {
     return 'located' in outcome ? outcome.located : issues;
   }
 
-  private async run(text: string, extra: { withScenario?: boolean; overrides?: Overrides; locate?: Issue[] }) {
+  /** One check on a free thread: queued here (bounded), so that its time limit starts when a thread takes it. */
+  private async run(text: string, extra: DocumentCheck & { locate?: Issue[] }): Promise<DocumentOutcome> {
+    await this.warm;
+    await this.acquire();
     const deadline = AbortSignal.timeout(this.timeLimitMs);
     try {
       return await this.pool.checkDocument({ text, root: this.root, ...extra }, deadline);
@@ -69,11 +83,28 @@ export class DocumentChecker {
           'text',
         );
       }
-      if (error instanceof Error && /queue is at limit/i.test(error.message)) {
-        throw new ApiError(503, 'server_busy', 'the server is checking many documents; try again shortly', '', 5);
-      }
       throw error;
+    } finally {
+      this.release();
     }
+  }
+
+  private async acquire(): Promise<void> {
+    if (this.running < this.threads) {
+      this.running++;
+      return;
+    }
+    if (this.waiting.length >= this.maxQueue) {
+      throw new ApiError(503, 'server_busy', 'the server is checking many documents; try again shortly', '', 5);
+    }
+    // The slot passes straight from the releasing check to this one.
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.running--;
   }
 
   /** Stops the threads. */

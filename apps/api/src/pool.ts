@@ -8,7 +8,9 @@ import {
   type ExactResult,
   GeoriskError,
   type Model,
+  mergeSummaries,
   type Overrides,
+  type RunResult,
   type RunSummary,
   type ScenarioDocument,
   type SweepPlan,
@@ -16,15 +18,18 @@ import {
 import {
   type ChunkOutcome,
   type ChunkTask,
+  chunkAt,
   type EngineTask,
   type ExactOutcome,
   type ExactTask,
   type Lane,
   planChunks,
+  type RunChunkTask,
   runChunkedPoints,
   runChunkedTrials,
+  scheduleChunks,
 } from '@georisk/engine/chunks';
-import { ThreadPool } from '@georisk/node';
+import { type FinalizeThreadTask, ThreadPool } from '@georisk/node';
 import { ApiError } from './errors.ts';
 
 export interface PoolOptions {
@@ -145,6 +150,49 @@ export class SimulationPool {
         signal: jobSignal,
       }),
     );
+  }
+
+  /**
+   * Runs all trials of a document checked off the event loop, with no model on this thread: the
+   * chunks carry the scenario and its model cache `key`, and merge into `empty` (its empty summary).
+   */
+  runCheckedTrials(
+    scenario: ScenarioDocument,
+    prepared: { key: string; empty: RunSummary },
+    run: { seed: number; trials: number; overrides: Overrides },
+    signal?: AbortSignal,
+  ): Promise<RunSummary> {
+    const chunks = planChunks(run.trials);
+    return this.job(signal, async (jobSignal) => {
+      const total = prepared.empty;
+      await scheduleChunks({
+        count: chunks.length,
+        lanes: this.lanes(Math.min(this.threads, chunks.length), jobSignal),
+        signal: jobSignal,
+        task: (index): RunChunkTask => ({
+          kind: 'run',
+          scenario,
+          key: prepared.key,
+          overrides: run.overrides,
+          seed: run.seed,
+          chunk: chunkAt(chunks, index),
+        }),
+        onSummary: (_, summary) => mergeSummaries(total, summary),
+      });
+      return total;
+    });
+  }
+
+  /** A run's result from its merged summary, computed on a thread (`finalizeResult`), so its model need not be built here. */
+  async finalize(task: FinalizeThreadTask['finalize']): Promise<RunResult> {
+    try {
+      return await this.pool.finalizeRun(task);
+    } catch (error) {
+      if (error instanceof Error && /queue is at limit/i.test(error.message)) {
+        throw new ApiError(503, 'server_busy', 'the server is busy; try again shortly', '', RETRY_AFTER_SECONDS);
+      }
+      throw error;
+    }
   }
 
   /**

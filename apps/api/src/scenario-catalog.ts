@@ -10,7 +10,7 @@ import {
   type Overrides,
 } from '@georisk/engine';
 import type { CheckedDocument } from '@georisk/node';
-import type { DocumentChecker } from './document-checker.ts';
+import type { DocumentCheck, DocumentChecker } from './document-checker.ts';
 import { ApiError } from './errors.ts';
 import type { LibraryEntry } from './library.ts';
 import type { Store } from './store.ts';
@@ -54,7 +54,7 @@ export class ScenarioCatalog {
   ) {}
 
   /** Checks a document all the way on a document thread: what it defines, or a `GeoriskError` with its located issues. */
-  checkText(text: string, options: { withScenario?: boolean; overrides?: Overrides } = {}): Promise<CheckedDocument> {
+  checkText(text: string, options: DocumentCheck = {}): Promise<CheckedDocument> {
     return this.documents.check(text, options);
   }
 

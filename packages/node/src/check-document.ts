@@ -4,15 +4,19 @@
  */
 import {
   buildModel,
+  checkRunOptions,
+  emptySummary,
   GeoriskError,
   type Issue,
   type LoadedScenario,
   loadScenarioText,
   type ModuleResolver,
   type Overrides,
+  type RunSummary,
   type ScenarioDocument,
   scenarioHash,
 } from '@georisk/engine';
+import { modelKey } from '@georisk/engine/chunks';
 import { confinedResolver } from './confined-resolver.ts';
 
 /** A document to check (or, with `locate`, issues to place in it), `include` confined to `root`. */
@@ -24,6 +28,8 @@ export interface DocumentTask {
   withScenario?: boolean;
   /** Build the model with these overrides, so that their issues come with the document's. */
   overrides?: Overrides;
+  /** Check these run options too, and return what running the document takes (`CheckedDocument.run`). */
+  run?: { trials: number; seed: number; budget: number };
   /** Instead of checking, add line and column to these issues about the (valid) document. */
   locate?: Issue[];
 }
@@ -42,6 +48,8 @@ export interface CheckedDocument {
   warnings: Issue[];
   /** The scenario with its modules expanded, when asked for. */
   scenario?: ScenarioDocument;
+  /** For a run: the model cache key of (scenario, overrides) and the empty summary chunks merge into. */
+  run?: { key: string; empty: RunSummary };
 }
 
 /** A check's outcome: issues come back as data (a `GeoriskError` would lose them crossing threads). */
@@ -74,6 +82,7 @@ export function checkDocument(task: DocumentTask): DocumentOutcome {
   if (task.locate) return { located: loaded.locate(task.locate) };
   try {
     const model = buildModel(loaded.scenario, task.overrides ?? {});
+    if (task.run) checkRunOptions(model, task.run);
     const s = loaded.scenario;
     const checked: CheckedDocument = {
       id: s.id,
@@ -87,6 +96,7 @@ export function checkDocument(task: DocumentTask): DocumentOutcome {
       metrics: model.metrics.map((m) => m.name),
       warnings: loaded.locate(model.warnings),
       ...(task.withScenario === true ? { scenario: s } : {}),
+      ...(task.run ? { run: { key: modelKey(s, task.overrides ?? {}), empty: emptySummary(model) } } : {}),
     };
     return { checked };
   } catch (error) {

@@ -1,4 +1,5 @@
 /** The one worker-thread entry of the CLI and the server: runs any engine task with this thread's model cache, or checks a document. */
+import { finalizeResult, type Overrides, type RunResult, type RunSummary, type ScenarioDocument } from '@georisk/engine';
 import { type ChunkOutcome, type EngineTask, type ExactOutcome, ModelCache, runChunkTask } from '@georisk/engine/chunks';
 import { encodeSummary } from '@georisk/queue/summary-codec';
 import { checkDocument, type DocumentOutcome, type DocumentTask } from './check-document.ts';
@@ -15,18 +16,33 @@ export interface DocumentThreadTask {
   document: DocumentTask;
 }
 
+/** A run's merged summary to turn into its result on a thread (whose model cache likely holds the model). */
+export interface FinalizeThreadTask {
+  finalize: {
+    scenario: ScenarioDocument;
+    /** The model cache key of (scenario, overrides), as the run's chunks had it. */
+    key: string;
+    summary: RunSummary;
+    run: { seed: number; overrides: Overrides; seconds: number; workers: number };
+  };
+}
+
 /** A chunk's outcome with its summary encoded for the queue. */
 export type EncodedOutcome = ChunkOutcome<string>;
 
 /** What a thread returns. */
-export type ThreadOutcome = ChunkOutcome | ExactOutcome | EncodedOutcome | DocumentOutcome;
+export type ThreadOutcome = ChunkOutcome | ExactOutcome | EncodedOutcome | DocumentOutcome | RunResult;
 
 // A thread runs many chunks of the same run or sweep; it compiles the scenario once.
 const cache = new ModelCache();
 
 /** Runs a task (piscina calls the default export). */
-export default function runThreadTask(input: ThreadTask | DocumentThreadTask): ThreadOutcome {
+export default function runThreadTask(input: ThreadTask | DocumentThreadTask | FinalizeThreadTask): ThreadOutcome {
   if ('document' in input) return checkDocument(input.document);
+  if ('finalize' in input) {
+    const { scenario, key, summary, run } = input.finalize;
+    return finalizeResult(cache.modelOf(scenario, run.overrides, key), summary, run);
+  }
   const { task, encodeSummary: encode } = input;
   const outcome = runChunkTask(cache, task);
   if (encode !== true || !('summary' in outcome)) return outcome;

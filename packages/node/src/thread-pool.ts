@@ -1,9 +1,9 @@
 /** Worker threads for the engine (piscina), all running the one entry `chunk-thread`, offered as lanes to the chunk scheduler. */
-import type { RunSummary } from '@georisk/engine';
+import type { RunResult, RunSummary } from '@georisk/engine';
 import type { ChunkOutcome, ChunkTask, EngineTask, ExactOutcome, ExactTask, Lane } from '@georisk/engine/chunks';
 import { Piscina } from 'piscina';
 import type { DocumentOutcome, DocumentTask } from './check-document.ts';
-import type { DocumentThreadTask, EncodedOutcome, ThreadOutcome, ThreadTask } from './chunk-thread.ts';
+import type { DocumentThreadTask, EncodedOutcome, FinalizeThreadTask, ThreadOutcome, ThreadTask } from './chunk-thread.ts';
 import { runsFromSource, threadExecArgv } from './thread-exec-argv.ts';
 
 export interface ThreadPoolOptions {
@@ -28,11 +28,11 @@ function entryUrl(): string {
 /** A fixed number of worker threads running engine tasks. */
 export class ThreadPool {
   readonly threads: number;
-  private readonly piscina: Piscina<ThreadTask | DocumentThreadTask, ThreadOutcome>;
+  private readonly piscina: Piscina<ThreadTask | DocumentThreadTask | FinalizeThreadTask, ThreadOutcome>;
 
   constructor(options: ThreadPoolOptions) {
     this.threads = options.threads;
-    this.piscina = new Piscina<ThreadTask | DocumentThreadTask, ThreadOutcome>({
+    this.piscina = new Piscina<ThreadTask | DocumentThreadTask | FinalizeThreadTask, ThreadOutcome>({
       filename: entryUrl(),
       minThreads: options.threads,
       maxThreads: options.threads,
@@ -67,6 +67,11 @@ export class ThreadPool {
   /** Checks a scenario document on a thread (`checkDocument`); `signal` stops it, ending the thread. */
   checkDocument(task: DocumentTask, signal?: AbortSignal): Promise<DocumentOutcome> {
     return this.piscina.run({ document: task }, signal === undefined ? {} : { signal }) as Promise<DocumentOutcome>;
+  }
+
+  /** Turns a run's merged summary into its result on a thread (`finalizeResult` with the thread's cached model). */
+  finalizeRun(task: FinalizeThreadTask['finalize'], signal?: AbortSignal): Promise<RunResult> {
+    return this.piscina.run({ finalize: task }, signal === undefined ? {} : { signal }) as Promise<RunResult>;
   }
 
   /** One lane per thread, each holding up to `capacity` tasks. */

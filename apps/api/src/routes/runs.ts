@@ -1,6 +1,16 @@
 /** `/api/runs`: a Monte Carlo run on the pool, stored with its result (or error), and the stored runs. */
 import { randomUUID } from 'node:crypto';
-import { buildModel, checkRunOptions, finalizeResult, type Model, type Overrides, scenarioHash } from '@georisk/engine';
+import {
+  buildModel,
+  checkRunOptions,
+  finalizeResult,
+  type Model,
+  type Overrides,
+  type RunResult,
+  type RunSummary,
+  type ScenarioDocument,
+  scenarioHash,
+} from '@georisk/engine';
 import { planChunks } from '@georisk/engine/chunks';
 import type { FastifyPluginAsync } from 'fastify';
 import { ApiError, errorReply } from '../errors.ts';
@@ -9,7 +19,7 @@ import type { JobsPerClient, SimulationRouteConfig } from '../plugins/limits.ts'
 import type { SimulationPool } from '../pool.ts';
 import { clientGone, parseBody } from '../request-helpers.ts';
 import { locateIssues, type ScenarioCatalog } from '../scenario-catalog.ts';
-import { IdParamsSchema, RunListQuerySchema, RunRequestSchema } from '../schemas.ts';
+import { IdParamsSchema, RunListQuerySchema, type RunRequest, RunRequestSchema } from '../schemas.ts';
 import type { Store } from '../store.ts';
 
 export interface RunRoutesOptions {
@@ -22,38 +32,74 @@ export interface RunRoutesOptions {
   jobsPerClient: JobsPerClient;
 }
 
+/** A run ready to start: its scenario, hash, how to run its trials and finalize them, and how to place its issues. */
+interface PreparedRun {
+  scenario: ScenarioDocument;
+  hash: string;
+  trials(signal: AbortSignal): Promise<RunSummary>;
+  finalize(summary: RunSummary, info: { seed: number; overrides: Overrides; seconds: number; workers: number }): Promise<RunResult>;
+  locate(error: unknown): Promise<unknown>;
+}
+
+/**
+ * Checks a run request. A document is checked with its overrides and run options on a document
+ * thread and its trials are finalized on a simulation thread, so its model is never built on this
+ * one; a library or saved scenario (already parsed) is compiled here, as before.
+ */
+async function prepareRun(options: RunRoutesOptions, body: RunRequest): Promise<PreparedRun> {
+  const { scenarios, pool, budget } = options;
+  const run = { seed: body.seed, trials: body.trials, overrides: body.overrides };
+  if (body.text !== undefined) {
+    const checked = await scenarios.checkText(body.text, { withScenario: true, overrides: body.overrides, run: { ...run, budget } });
+    const { scenario, run: prepared } = checked;
+    if (scenario === undefined || prepared === undefined) throw new Error('internal: the run check returned no scenario');
+    return {
+      scenario,
+      hash: checked.hash,
+      trials: (signal) => pool.runCheckedTrials(scenario, prepared, run, signal),
+      finalize: (summary, info) => pool.finalize({ scenario, key: prepared.key, summary, run: info }),
+      locate: (error) => scenarios.relocate(body, error),
+    };
+  }
+  await scenarios.prepare(body);
+  const loaded = scenarios.fromRequest(body);
+  const locate = (error: unknown) => scenarios.relocate(body, locateIssues(loaded, error));
+  let model: Model;
+  try {
+    model = buildModel(loaded.scenario, body.overrides);
+    checkRunOptions(model, { trials: body.trials, seed: body.seed, budget });
+  } catch (error) {
+    throw await locate(error);
+  }
+  return {
+    scenario: loaded.scenario,
+    hash: scenarioHash(model),
+    trials: (signal) => pool.runTrials(model, run, signal),
+    finalize: async (summary, info) => finalizeResult(model, summary, info),
+    locate,
+  };
+}
+
 /** The run routes. */
 export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, options) => {
-  const { scenarios, store, pool, budget, jobsPerClient } = options;
+  const { store, pool, jobsPerClient } = options;
 
   app.post('/api/runs', { config: options.simulationLimit }, async (request, reply) => {
     const body = parseBody(RunRequestSchema, request.body);
-    // The document is parsed and checked on a document thread; only a valid one reaches this thread.
-    await scenarios.prepare(body);
-    const loaded = scenarios.fromRequest(body);
-    const overrides: Overrides = body.overrides;
-    let model: Model;
-    try {
-      model = buildModel(loaded.scenario, overrides);
-      checkRunOptions(model, { trials: body.trials, seed: body.seed, budget });
-    } catch (error) {
-      throw await scenarios.relocate(body, locateIssues(loaded, error));
-    }
+    const prepared = await prepareRun(options, body);
     const id = randomUUID();
-    store.startRun({ id, scenarioId: body.scenarioId ?? loaded.scenario.id, scenarioHash: scenarioHash(model), request: body });
+    store.startRun({ id, scenarioId: body.scenarioId ?? prepared.scenario.id, scenarioHash: prepared.hash, request: body });
     const started = performance.now();
     try {
       const signal = clientGone(reply);
-      const summary = await jobsPerClient.run(request.ip, () =>
-        pool.runTrials(model, { seed: body.seed, trials: body.trials, overrides }, signal),
-      );
+      const summary = await jobsPerClient.run(request.ip, () => prepared.trials(signal));
       const seconds = (performance.now() - started) / 1000;
       const workers = Math.min(pool.threads, planChunks(body.trials).length);
-      const result = finalizeResult(model, summary, { seed: body.seed, overrides, seconds, workers });
+      const result = await prepared.finalize(summary, { seed: body.seed, overrides: body.overrides, seconds, workers });
       store.finishRun(id, { result });
       return reply.code(201).header('location', `/api/runs/${id}`).send({ id, status: 'done', result });
     } catch (error) {
-      const located = await scenarios.relocate(body, locateIssues(loaded, error));
+      const located = await prepared.locate(error);
       store.finishRun(id, { error: errorReply(located, request.id).body });
       throw located;
     }
