@@ -193,6 +193,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     writes: store,
     pool,
     scenario: (id) => scenarios.byId(id).loaded,
+    prepareScenario: (id) => scenarios.prepare({ scenarioId: id }),
+    documents,
     scenariosDir,
     budget,
     options: options.classroom,

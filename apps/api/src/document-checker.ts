@@ -3,7 +3,14 @@
  * expands and validates request documents, with a bounded queue and a time limit per document.
  */
 import { GeoriskError, type Issue } from '@georisk/engine';
-import { type CheckedDocument, type DocumentOutcome, type DocumentTask, ThreadPool } from '@georisk/node';
+import {
+  type CheckedDocument,
+  type DocumentOutcome,
+  type DocumentTask,
+  type ExerciseOutcome,
+  type ExerciseTask,
+  ThreadPool,
+} from '@georisk/node';
 import { ApiError } from './errors.ts';
 
 /** What to check beside the document itself (see `DocumentTask`). */
@@ -67,13 +74,23 @@ export class DocumentChecker {
     return 'located' in outcome ? outcome.located : issues;
   }
 
+  /** Checks an exercise definition against its scenario (`checkExercise`) on a document thread. */
+  async checkExercise(task: ExerciseTask): Promise<ExerciseOutcome> {
+    return this.slot((signal) => this.pool.checkExercise(task, signal));
+  }
+
   /** One check on a free thread: queued here (bounded), so that its time limit starts when a thread takes it. */
-  private async run(text: string, extra: DocumentCheck & { locate?: Issue[] }): Promise<DocumentOutcome> {
+  private run(text: string, extra: DocumentCheck & { locate?: Issue[] }): Promise<DocumentOutcome> {
+    return this.slot((signal) => this.pool.checkDocument({ text, root: this.root, ...extra }, signal));
+  }
+
+  /** Runs `work` on a free thread with the time limit's signal. */
+  private async slot<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     await this.warm;
     await this.acquire();
     const deadline = AbortSignal.timeout(this.timeLimitMs);
     try {
-      return await this.pool.checkDocument({ text, root: this.root, ...extra }, deadline);
+      return await work(deadline);
     } catch (error) {
       if (deadline.aborted) {
         throw new ApiError(

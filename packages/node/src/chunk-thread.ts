@@ -3,6 +3,7 @@ import { finalizeResult, type Overrides, type RunResult, type RunSummary, type S
 import { type ChunkOutcome, type EngineTask, type ExactOutcome, ModelCache, runChunkTask } from '@georisk/engine/chunks';
 import { encodeSummary } from '@georisk/queue/summary-codec';
 import { checkDocument, type DocumentOutcome, type DocumentTask } from './check-document.ts';
+import { checkExercise, type ExerciseOutcome, type ExerciseTask } from './check-exercise.ts';
 
 /** What a thread is handed: a task, and whether to return its summary encoded for the queue. */
 export interface ThreadTask {
@@ -11,10 +12,8 @@ export interface ThreadTask {
   encodeSummary?: boolean;
 }
 
-/** What a document-checking thread is handed. */
-export interface DocumentThreadTask {
-  document: DocumentTask;
-}
+/** What a document-checking thread is handed: a document, or an exercise definition with its scenario. */
+export type DocumentThreadTask = { document: DocumentTask } | { exercise: ExerciseTask };
 
 /** A run's merged summary to turn into its result on a thread (whose model cache likely holds the model). */
 export interface FinalizeThreadTask {
@@ -31,7 +30,7 @@ export interface FinalizeThreadTask {
 export type EncodedOutcome = ChunkOutcome<string>;
 
 /** What a thread returns. */
-export type ThreadOutcome = ChunkOutcome | ExactOutcome | EncodedOutcome | DocumentOutcome | RunResult;
+export type ThreadOutcome = ChunkOutcome | ExactOutcome | EncodedOutcome | DocumentOutcome | ExerciseOutcome | RunResult;
 
 // A thread runs many chunks of the same run or sweep; it compiles the scenario once.
 const cache = new ModelCache();
@@ -39,6 +38,7 @@ const cache = new ModelCache();
 /** Runs a task (piscina calls the default export). */
 export default function runThreadTask(input: ThreadTask | DocumentThreadTask | FinalizeThreadTask): ThreadOutcome {
   if ('document' in input) return checkDocument(input.document);
+  if ('exercise' in input) return checkExercise(input.exercise);
   if ('finalize' in input) {
     const { scenario, key, summary, run } = input.finalize;
     return finalizeResult(cache.modelOf(scenario, run.overrides, key), summary, run);

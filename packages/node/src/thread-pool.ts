@@ -3,6 +3,7 @@ import type { RunResult, RunSummary } from '@georisk/engine';
 import type { ChunkOutcome, ChunkTask, EngineTask, ExactOutcome, ExactTask, Lane } from '@georisk/engine/chunks';
 import { Piscina } from 'piscina';
 import type { DocumentOutcome, DocumentTask } from './check-document.ts';
+import type { ExerciseOutcome, ExerciseTask } from './check-exercise.ts';
 import type { DocumentThreadTask, EncodedOutcome, FinalizeThreadTask, ThreadOutcome, ThreadTask } from './chunk-thread.ts';
 import { runsFromSource, threadExecArgv } from './thread-exec-argv.ts';
 
@@ -67,6 +68,11 @@ export class ThreadPool {
   /** Checks a scenario document on a thread (`checkDocument`); `signal` stops it, ending the thread. */
   checkDocument(task: DocumentTask, signal?: AbortSignal): Promise<DocumentOutcome> {
     return this.piscina.run({ document: task }, signal === undefined ? {} : { signal }) as Promise<DocumentOutcome>;
+  }
+
+  /** Checks a classroom exercise against its scenario on a thread (`checkExercise`); `signal` stops it. */
+  checkExercise(task: ExerciseTask, signal?: AbortSignal): Promise<ExerciseOutcome> {
+    return this.piscina.run({ exercise: task }, signal === undefined ? {} : { signal }) as Promise<ExerciseOutcome>;
   }
 
   /** Turns a run's merged summary into its result on a thread (`finalizeResult` with the thread's cached model). */

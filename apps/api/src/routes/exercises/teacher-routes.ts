@@ -31,7 +31,7 @@ export function registerTeacherRoutes(app: FastifyInstance, classroom: Classroom
   app.post('/api/exercises', WITH_BODY, async (request, reply) => {
     const exercise = ExerciseSchema.parse(request.body ?? {});
     checkDeadline(exercise, classroom.now());
-    checkAgainstScenario(exercise, classroom.scenario, classroom.budget);
+    await checkAgainstScenario(exercise, classroom);
     const id = randomUUID();
     const teacherToken = newToken();
     let joinCode = newJoinCode();
@@ -71,7 +71,7 @@ export function registerTeacherRoutes(app: FastifyInstance, classroom: Classroom
     classroom.revealing.add(id);
     try {
       const exercise = definition(e);
-      const loaded = checkAgainstScenario(exercise, classroom.scenario, classroom.budget);
+      const loaded = await checkAgainstScenario(exercise, classroom);
       const students = store.students(id).filter((s) => s.submission !== null);
       const result: RevealResult = await runReveal(exercise, loaded, students, classroom.pool);
       if (!store.reveal(id, result)) throw new ApiError(409, 'already_revealed', 'this exercise has been revealed already', '');
