@@ -76,7 +76,7 @@ export class DocumentChecker {
 
   /** Checks an exercise definition against its scenario (`checkExercise`) on a document thread. */
   async checkExercise(task: ExerciseTask): Promise<ExerciseOutcome> {
-    return this.slot((signal) => this.pool.checkExercise(task, signal));
+    return this.slot((signal) => this.pool.checkExercise(task, signal), '');
   }
 
   /** One check on a free thread: queued here (bounded), so that its time limit starts when a thread takes it. */
@@ -84,8 +84,8 @@ export class DocumentChecker {
     return this.slot((signal) => this.pool.checkDocument({ text, root: this.root, ...extra }, signal));
   }
 
-  /** Runs `work` on a free thread with the time limit's signal. */
-  private async slot<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  /** Runs `work` on a free thread with the time limit's signal; past it, 400 `document_too_complex` at `path`. */
+  private async slot<T>(work: (signal: AbortSignal) => Promise<T>, path = 'text'): Promise<T> {
     await this.warm;
     await this.acquire();
     const deadline = AbortSignal.timeout(this.timeLimitMs);
@@ -97,7 +97,7 @@ export class DocumentChecker {
           400,
           'document_too_complex',
           `checking the document took longer than ${this.timeLimitMs / 1000} s, the limit; make it smaller or simpler`,
-          'text',
+          path,
         );
       }
       throw error;

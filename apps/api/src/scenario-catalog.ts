@@ -1,11 +1,9 @@
 /** Where the routes get scenarios: the library, saved scenarios by id, or a document sent in the request. */
 import {
-  buildModel,
   GeoriskError,
   type Issue,
   type LoadedScenario,
   loadScenarioText,
-  type Model,
   type ModuleResolver,
   type Overrides,
 } from '@georisk/engine';
@@ -90,16 +88,6 @@ export class ScenarioCatalog {
   /** Parses a document (schema and includes). */
   load(text: string): LoadedScenario {
     return loadScenarioText(text, { resolveModule: this.resolveModule });
-  }
-
-  /** Checks a document all the way (schema, includes, expressions, references); returns its model. */
-  check(text: string): { loaded: LoadedScenario; model: Model } {
-    const loaded = this.load(text);
-    try {
-      return { loaded, model: buildModel(loaded.scenario) };
-    } catch (error) {
-      throw locateIssues(loaded, error);
-    }
   }
 
   /** A library or saved scenario by id, or 404. */

@@ -102,7 +102,7 @@ export const SCENARIO_PATHS = {
       },
       responses: {
         201: { description: 'saved', content: { 'application/json': { schema: ANY_OBJECT } } },
-        ...errorResponses(400, 413, 429),
+        ...errorResponses(400, 413, 429, 503),
       },
     },
   },
@@ -120,7 +120,7 @@ export const SCENARIO_PATHS = {
         required: true,
         content: { ...jsonContent('DocumentRequest'), 'application/yaml': { schema: { type: 'string' } } },
       },
-      responses: { 200: { description: 'the verdict' }, ...errorResponses(400, 413, 429) },
+      responses: { 200: { description: 'the verdict' }, ...errorResponses(400, 413, 429, 503) },
     },
   },
 };
