@@ -201,8 +201,8 @@ function yamlFiles(dir: string): string[] {
 describe('scenario files', () => {
   const files = yamlFiles(SCENARIOS).filter((f) => {
     const value = readDocument(readFileSync(f, 'utf8'), f).value as { kind?: unknown } | null;
-    // Modules and the backtest's episode list are not scenarios.
-    return value?.kind !== 'module' && value?.kind !== 'backtest-episodes';
+    // Modules, the backtest's episode list and the reference class of clashes are not scenarios.
+    return value?.kind !== 'module' && value?.kind !== 'backtest-episodes' && value?.kind !== 'reference-class';
   });
 
   it('include the founding case and the module example', () => {

@@ -3,7 +3,6 @@
 // TypeScript loader at run time. The bundling helpers are @georisk/node's, shared with the CLI.
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleForNode, bundleSources, isOlderThanSources, newestMtime } from '@georisk/node/build';
@@ -51,8 +50,8 @@ export function ensureWebBuilt() {
     join(root, 'scenarios'),
   ];
   if (existsSync(index) && !sources.some((s) => existsSync(s) && newestMtime(s) > statSync(index).mtimeMs)) return;
-  const vite = join(dirname(createRequire(join(web, 'package.json')).resolve('vite/package.json')), 'bin', 'vite.js');
   process.stderr.write('building the web app…\n');
-  const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: web, stdio: 'inherit' });
+  // The web app's own build script builds into a new folder and switches it in, so a running server never serves half a bundle.
+  const result = spawnSync(process.execPath, [join(web, 'scripts', 'build.mjs')], { cwd: web, stdio: 'inherit' });
   if (result.status !== 0) throw new Error('the web app did not build (see above)');
 }

@@ -15,10 +15,22 @@ export const THREAD_ENTRY = { in: join(here, 'src', 'chunk-thread.ts'), out: 'ch
 
 /** The newest modification time of a file, or of anything inside a folder. */
 export function newestMtime(path) {
-  const info = statSync(path);
+  let info;
+  try {
+    info = statSync(path);
+  } catch {
+    // A dangling link or an entry without permission is no source: the server reports and skips it.
+    return 0;
+  }
   if (!info.isDirectory()) return info.mtimeMs;
+  let entries;
+  try {
+    entries = readdirSync(path);
+  } catch {
+    return info.mtimeMs;
+  }
   let newest = 0;
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  for (const entry of entries) newest = Math.max(newest, newestMtime(join(path, entry)));
   return newest;
 }
 

@@ -127,7 +127,7 @@ describe('restart after kill -9', () => {
       expect(health.pool.activeJobs).toBe(0);
       const runs = (await json(server.base, '/api/runs?limit=1')).body.runs as { id: string }[];
       const run = await json(server.base, `/api/runs/${runs[0]?.id}`);
-      expect(run.body).toMatchObject({ status: 'failed', error: { code: 'cancelled' }, request: { seed: 8 } });
+      expect(run.body).toMatchObject({ status: 'failed', error: { code: 'client_gone' }, request: { seed: 8 } });
     } finally {
       server.child.kill('SIGTERM');
       await exited(server.child);

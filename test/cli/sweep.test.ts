@@ -213,9 +213,63 @@ describe('georisk sensitivity and discover', () => {
       runCli(['sensitivity', file, '--method', 'morris', '--samples', '10', '--trials', '1000', '--metrics', 'war_reached']),
     ]);
     expect(t.status, t.stderr).toBe(0);
-    expect(t.stdout).toMatch(/Tornado[\s\S]*war_reached \(at the defaults: [\d.]+\)\nparameter\s+low\s+high[\s\S]*\nwar_rate /);
+    expect(t.stdout).toMatch(/Tornado[\s\S]*war_reached \(at the defaults: [\d.]+\), noise-free\nparameter\s+low\s+high[\s\S]*\nwar_rate /);
+    expect(t.stdout).toMatch(/solver: exact solver \(noise-free\)/);
     expect(m.status, m.stderr).toBe(0);
     expect(m.stdout).toMatch(/μ\*[\s\S]*\nwar_rate /);
+  });
+
+  it("by Monte Carlo, tables show each bar's interval, the noise floor and which bars are within noise", async () => {
+    const r = await runCli([
+      'sensitivity',
+      file,
+      '--method',
+      'tornado',
+      '--solver',
+      'monte-carlo',
+      '--trials',
+      '200',
+      '--metrics',
+      'war_reached',
+      '--vary',
+      'war_rate',
+      '--vary',
+      'ceasefire_rate',
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/solver: Monte Carlo was asked for/);
+    expect(r.stdout).toMatch(/war_reached \(at the defaults: [\d.]+\), noise floor [\d.]+\nparameter .* swing 95% CI/);
+    expect(r.stdout).toMatch(/\nwar_rate +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+ +\[[\d.]+, [\d.]+\]\n/);
+  });
+
+  it('refuses an unknown sampling or solver, naming the choices', async () => {
+    const [sampling, solver] = await Promise.all([
+      runCli(['sensitivity', file, '--sampling', 'lhs']),
+      runCli(['sensitivity', file, '--solver', 'fast']),
+    ]);
+    expect(sampling.status).toBe(2);
+    expect(sampling.stderr).toMatch(/--sampling.*lhs.*prior, uniform/);
+    expect(solver.status).toBe(2);
+    expect(solver.stderr).toMatch(/--solver.*fast.*auto, exact, monte-carlo/);
+  });
+
+  it('groups parameters for Sobol with --group, and refuses a group naming no parameter with the flag and a fix', async () => {
+    const [ok, empty, unknown] = await Promise.all([
+      runCli(['sensitivity', file, '--group', 'rates=war_rate,ceasefire_rate', '--samples', '256', '--metrics', 'war_reached']),
+      runCli(['sensitivity', file, '--group', 'rates=', '--samples', '64']),
+      runCli(['sensitivity', file, '--group', 'rates=war_rte', '--samples', '64']),
+    ]);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/group rates: war_rate, ceasefire_rate[\s\S]*\nrates +[\d.]+ +\[/);
+    expect(empty.status).toBe(2);
+    expect(empty.stderr).toMatch(
+      /--group rates: error \[bad_run_options\] the group "rates" names no parameter\n {2}hint: list its parameters/,
+    );
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(
+      /--group rates: .*names "war_rte", which is not a varied parameter\n {2}hint: did you mean "war_rate"\?/,
+    );
+    expect(stackLines(unknown.stderr)).toEqual([]);
   });
 
   it('discover prints the chosen box and the peeling trajectory', async () => {

@@ -14,23 +14,23 @@ import { designHashes, libraryHashes } from './compute.ts';
 const LIBRARY: Record<string, { run: string; exact: string }> = {
   'scenarios/armenia-azerbaijan-2022.yaml': {
     run: '765fab42e235cf8dfa384c6937181c6a08df303742530366202fa8116439e788',
-    exact: 'd3106ecf659855b9f14441ccb31355bb40f933a3aff42e22764b3f71f1ba4dd7',
+    exact: 'fb25cec18fcc0fc5650f6f10f7fabe602774d88372049dd54b5e3333c7ae78bf',
   },
   'scenarios/four-day-war-2016.yaml': {
     run: 'c643753e6b4aa1dd8daca3426a46cca1b004ab18d412d0402f4691b9c923ef1a',
-    exact: 'f58c82c8fd54ec7f0494f47254b47a02781d3d8152ee810285ccff9121c31553',
+    exact: '9ad337a399a74031f315149d8de3aa03024873d4478b7f7d8d7c47ac15f15b53',
   },
   'scenarios/karabakh-2023.yaml': {
     run: 'c74f6173027b3ce116e6647e24ff3e11549f54ce226e3537b0257da1501c1eed',
-    exact: 'b38255dc92fdfccabed3c9ef5b2aba5263c95e75fccd32c4faab8fb9edf98f17',
+    exact: 'eea2013432ed2f178ae7008bcda0f8ae5d6a37dba4a3f6e7273283251c6b5904',
   },
   'scenarios/kyrgyz-tajik-2022.yaml': {
     run: '769ba4085629094df14801cfc00648abc0549b8a340657839818d8482f31b732',
-    exact: '028ec3793383e5b07303cdb8abc42598982fc5ab44e5ce7e56bab2d7cec872c7',
+    exact: '8f175ad9425e051d7b9720746aed6718cd19bb8d520cda4a269c5eabf87b9ab2',
   },
   'scenarios/nagorno-karabakh-2020.yaml': {
     run: '4a24e3645b10fcca935ed11f907c20f51008773ee8df610ecd589ef10b13f1b7',
-    exact: 'ad1359b817c1e5d3b1465b693017273e1cd490313d0a6fb1666f7729410b7e01',
+    exact: '175a629a11b315ec582223813bc16822133bfe5f791f716a6f32dd6c3a275c86',
   },
   'scenarios/reference/caucasus-reference.yaml': {
     run: '9a8e87d8fdd7bdde59923a4409c41ef2f70f91c479273c550bcd3b1b0a20bd34',
@@ -38,23 +38,23 @@ const LIBRARY: Record<string, { run: string; exact: string }> = {
   },
   'scenarios/teaching/alliance-dilemma.yaml': {
     run: '295cbf7ba4b1a02dd953b6d4130a905ca7d1c9949192c47bcbb0f338d7b91295',
-    exact: '469a2b20493b5f45ba6a3d08789b5b49ed3329fb258192d0d6bfaf180562bbd7',
+    exact: '67d64ec8a27d5721e554c376f7394adfd5b6a173ce6b4949d2a9ae4371ad0d9c',
   },
   'scenarios/teaching/two-state-border-dispute.yaml': {
     run: '44d516b123659bb93118d99bce3775f9709747545e93f8a0a1a2909843138836',
-    exact: 'a84e3de462662717f3c0c9ee6bfee2210bb86352dcc972a74971bd857581573c',
+    exact: '14e9bd54ff0866cb2b8ef326705980b073d8ddb3264ee500f8c379f571b28a84',
   },
   'scenarios/examples/modular-example.yaml': {
     run: 'f916c812b6f30831847c8464d43f28e83a0cac5c7dbf661647ee41f9cced59bd',
-    exact: 'a6b118f3ee7adb68fd244e4bf06822ff4810298f733bb4a652a03acc3210e38d',
+    exact: '29bf0ac7aafa37300a14f7db6c4b9cd3c691f1503a6c2e4496f25b46dc2066a9',
   },
 };
 
 const DESIGNS = {
   sweep: '97c0647f9c58cced908494b4910443b2b6dd46076c371182de8a1dcbd690fecd',
-  morris: 'fea83b8419cc45387fe89389350d66792aa0dc68cd0878b43ff1df11117bc22d',
-  tornado: 'c51fff0a51620857f42d8128f04f6d70d6b6b3a7b8a452bc968f802b41e93084',
-  discover: '212e6b11348221ac2ce5a6f40059ed3b8aa0e49de0383175f9cf17a3787b6355',
+  morris: '41ef83127f07f31290dbb8b145d53def4de751fcd6810010c27c0635613d2f94',
+  tornado: 'b91441f27a2a8faf0791ac08145fc884000854d38d5fddeb7866874630369cda',
+  discover: '2bb75a19b0d684d07cfc837afb0230643abc325224ef0ada6ef76824ae636342',
 };
 
 /** `georisk run … --trials 40000 --seed 3` of the 2022 scenario: the CLI, two threads, and the API. */
@@ -62,7 +62,7 @@ const RUN_2022 = 'fb84e284b968a9d86db9c10735e350f4bcc7117a4052fb240d16fc14d0c51f
 /** sha256 of `georisk sweep scenarios/teaching/alliance-dilemma.yaml --lhs 6 --trials 20000 --seed 5 --workers 2 --format jsonl`. */
 const CLI_SWEEP = 'f437c9eadd28b88caef636b2cf5bffca78515c71ead9ef9948f369f569de93c2';
 /** sha256 of the JSON text of `georisk sensitivity … --method tornado --trials 3000 --seed 3` without its timing. */
-const CLI_TORNADO = '937f5d22462a56eac1cc484a2c493ab165aa6b68af5ad78081cb6a6c314a157b';
+const CLI_TORNADO = '46956bb2d28c3aee157f9ad2beef31cb544bb912529d164db5243cbb85385352';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 

@@ -31,7 +31,10 @@ function scenarioFiles(dir: string): string[] {
   });
 }
 
-const files = scenarioFiles(join(root, 'scenarios')).filter((f) => !f.includes(`${join('scenarios', 'backtest')}`));
+// The backtest's episodes and the reference class of clashes are data, not scenarios.
+const files = scenarioFiles(join(root, 'scenarios')).filter(
+  (f) => !f.includes(`${join('scenarios', 'backtest')}`) && !f.includes(`${join('scenarios', 'reference-class')}`),
+);
 let checks = 0;
 
 /** Standard error of a proportion estimated from TRIALS trials. */

@@ -108,7 +108,7 @@ export class ClassroomStore {
          VALUES (@id, @exercise_id, @name, @name_key, @team, @token_hash, @joined_at)`,
       ),
       studentByToken: db.prepare('SELECT * FROM students WHERE token_hash = ?'),
-      nameTaken: db.prepare('SELECT 1 FROM students WHERE exercise_id = ? AND name_key = ?'),
+      nameTaken: db.prepare('SELECT name FROM students WHERE exercise_id = ? AND name_key = ?'),
       countStudents: db.prepare('SELECT COUNT(*) AS n FROM students WHERE exercise_id = ?'),
       students: db.prepare('SELECT * FROM students WHERE exercise_id = ? ORDER BY joined_at, rowid'),
       submit: db.prepare(
@@ -182,6 +182,11 @@ export class ClassroomStore {
         return 'ok' as const;
       }),
     );
+  }
+
+  /** The name of the student in this exercise whose name has this key, if any. */
+  nameHolder(exerciseId: string, nameKey: string): string | undefined {
+    return (this.statements.nameTaken.get(exerciseId, nameKey) as { name: string } | undefined)?.name;
   }
 
   studentByTokenHash(hash: string): StoredStudent | undefined {

@@ -7,23 +7,35 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 
 /**
- * The API's own error codes, each with its status and meaning (engine codes such as `yaml_syntax`
- * or `budget_exceeded` come as 400 with `issues`; docs/scenario-language.md lists them).
+ * The API's own error codes, each with its status and meaning (engine codes such as `yaml_syntax`,
+ * `budget_exceeded` or `result_too_large` come as 400 with `issues`; docs/scenario-language.md lists them).
  */
 export const API_ERROR_CODES = {
   invalid_request: '400: the body, query or path does not match its schema (`path` names the field)',
   invalid_json: '400: the body is not valid JSON, or carries a __proto__ / constructor.prototype key',
+  bad_request: '400: the request is not well-formed HTTP (request line, headers or body framing)',
+  invalid_url: '400: the URL holds an invalid percent-encoding',
   not_found: '404: no such scenario, run or route',
+  body_timeout: '408: the body did not arrive in time (shorter than its Content-Length, or too slow); nothing was done',
   body_too_large: '413: the body is larger than the limit (256 KiB)',
+  url_too_long: '414: an id or other part of the URL is longer than any the API issues',
+  headers_too_large: '431: the request headers (URL included) are larger than the server accepts',
+  row_too_large: "413: the run's result (or the scenario's text) is larger than the largest stored row (64 MiB); recorded on the run",
+  storage_quota_exceeded: '413: this address has stored as many bytes as its quota allows (1 GiB of scenarios, runs and results)',
+  quota_exceeded: '429: this address has stored as many runs (10,000) or saved scenarios (1,000) as its quota allows',
+  exercise_rate_limited: '429: this address has created as many classroom exercises as it may in an hour (20; see Retry-After)',
   unsupported_media_type: '415: send application/json, or YAML as application/yaml, text/yaml or text/plain',
   rate_limited: '429: too many requests from this address in the window (see Retry-After)',
-  too_many_jobs: '429: this address already has two simulation jobs running (see Retry-After)',
+  too_many_jobs:
+    '429: this address already has two jobs running: runs, exact analyses, sweeps, sensitivity analyses and classroom reveals count alike (see Retry-After)',
   internal_error: '500: a fault in the server; the body has only a request id, the log has the rest',
   document_too_complex: '400: checking the document took longer than its limit (10 s on a document thread)',
   server_busy: '503: every slot of the worker pool, or of the document-checking queue, is taken (see Retry-After)',
   overloaded: '503: the event loop lags or the heap is too large, so new requests are shed (see Retry-After)',
-  deadline_exceeded: '503: the job did not finish within its deadline and was stopped',
-  cancelled: '503: the client went away, so the job was stopped (recorded on the run)',
+  deadline_exceeded: '503: the job did not finish within its deadline (a server-side limit) and was stopped (recorded on the run or job)',
+  client_gone:
+    '503: the client closed the connection before the answer, so its run was stopped (recorded on the run; the server cut nothing)',
+  cancelled: 'recorded on a job cancelled by DELETE',
   shutting_down: '503: the server stopped before the job finished',
   server_restarted: 'recorded on a run that a previous server process did not finish',
   queue_failed:
@@ -97,6 +109,19 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_TYPE: 'unsupported_media_type',
   FST_ERR_VALIDATION: 'invalid_request',
   FST_ERR_HANDLER_TIMEOUT: 'timeout',
+  FST_ERR_BAD_URL: 'invalid_url',
+  FST_ERR_MAX_PARAM_LENGTH: 'url_too_long',
+};
+
+/**
+ * Messages for fastify codes whose own message echoes the request (a 5,000-character id, say) or
+ * names fastify's internals; the rest keep fastify's message, which is about the client's input.
+ */
+const FASTIFY_MESSAGES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'the request body is larger than this server accepts',
+  FST_ERR_BAD_URL: 'the URL holds an invalid percent-encoding; encode "%" as %25',
+  FST_ERR_MAX_PARAM_LENGTH: 'a part of the URL (an id, say) is longer than any the API issues; check the link',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'the body is not as long as its Content-Length header says',
 };
 
 /** Maps any thrown value to a status and body; the one place that decides what a client sees. */
@@ -118,8 +143,7 @@ export function errorReply(error: unknown, requestId: string): { status: number;
     const code =
       (fe.code && FASTIFY_CODES[fe.code]) ?? (fe.statusCode === 429 ? 'rate_limited' : fe.code === undefined ? 'bad_request' : fe.code);
     // JSON syntax errors carry the parser's message, which is about the client's own input.
-    const message =
-      fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'the request body is larger than this server accepts' : (fe.message ?? 'bad request');
+    const message = (fe.code && FASTIFY_MESSAGES[fe.code]) ?? fe.message ?? 'bad request';
     return {
       status: fe.statusCode,
       body: { code: fe.statusCode === 400 && /JSON/.test(message) ? 'invalid_json' : code, message, path: '' },
@@ -128,10 +152,28 @@ export function errorReply(error: unknown, requestId: string): { status: number;
   return { status: 500, body: { code: 'internal_error', message: 'Internal Server Error', path: '', requestId } };
 }
 
+/**
+ * The answer to a request Node's HTTP parser refused before fastify saw it (bad framing, headers too
+ * large, a request that timed out), written on the socket in the same `{code, message, path}` shape.
+ */
+export function clientErrorResponse(err: NodeJS.ErrnoException): string {
+  const [status, code, message] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'body_timeout', 'the request did not arrive in time; nothing was done']
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'headers_too_large', 'the request headers (URL included) are larger than this server accepts']
+        : [400, 'bad_request', 'the request is not well-formed HTTP (request line, headers or body framing)'];
+  const body = JSON.stringify({ code, message, path: '' } satisfies ErrorBody);
+  const reason = status === 408 ? 'Request Timeout' : status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
+  return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+}
+
 /** The root error handler: logs server faults in full, answers with `errorReply`. */
 export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const { status, body, retryAfter } = errorReply(error, request.id);
   if (status >= 500 && !(error instanceof ApiError)) request.log.error({ err: error }, 'request failed');
   if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+  // The rest of an unread body would be taken for the next request: close the connection after answering.
+  if (body.code === 'body_timeout') reply.header('connection', 'close');
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }

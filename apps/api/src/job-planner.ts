@@ -1,12 +1,17 @@
 /** Turns sweep and sensitivity requests into job work: plans them on their scenario and checks their cost. */
 import {
   analyseSensitivity,
+  buildModel,
+  checkResultSize,
+  exactPointOutputs,
+  type LoadedScenario,
+  MAX_SOBOL_PARAMETERS,
   planSensitivity,
   planSweep,
-  pointMeans,
   type QuantileName,
   type SensitivityPlan,
   type SweepPlan,
+  summaryOutputs,
 } from '@georisk/engine';
 import { ApiError } from './errors.ts';
 import { type JobWork, sweepWork } from './jobs.ts';
@@ -21,6 +26,8 @@ export class JobPlanner {
     private readonly budget: number,
     /** Ceiling on points × trials × steps for one job. */
     private readonly sweepBudget: number,
+    /** Ceiling on the numbers one point's summary holds (states × steps × series). */
+    private readonly maxResultValues: number,
   ) {}
 
   /** A sweep job: each point's row as `georisk sweep` writes it. */
@@ -28,7 +35,11 @@ export class JobPlanner {
     return sweepWork(this.planSweep(body));
   }
 
-  /** A sensitivity job: its points are a sweep; each point keeps its metric means, analysed at the end. */
+  /**
+   * A sensitivity job: its points are a sweep; each point keeps its metric values and their standard
+   * errors, analysed at the end. With the exact solver a point runs one token trial (for progress and
+   * resuming) and its row is the exact answer.
+   */
   sensitivity(body: SensitivityRequest): JobWork {
     const loaded = this.scenarios.fromRequest(body);
     let plan: SensitivityPlan;
@@ -39,24 +50,45 @@ export class JobPlanner {
         seed: body.seed,
         resamples: body.resamples,
         budget: this.budget,
+        sampling: body.sampling,
+        replicates: body.replicates,
+        solver: body.solver,
         ...(body.vary ? { vary: body.vary } : {}),
         ...(body.metrics ? { metrics: body.metrics } : {}),
         ...(body.samples !== undefined ? { samples: body.samples } : {}),
         ...(body.percentiles ? { percentiles: body.percentiles } : {}),
+        ...(body.groups ? { groups: body.groups } : {}),
       });
     } catch (error) {
       throw locateIssues(loaded, error);
     }
-    const sweepPlan = this.checkCost(plan.sweep);
+    if (plan.screenFor !== undefined) {
+      throw new ApiError(
+        400,
+        'bad_run_options',
+        `Sobol' jobs handle at most ${MAX_SOBOL_PARAMETERS} parameters, got ${plan.sweep.params.length}; group them (groups), name at most ${MAX_SOBOL_PARAMETERS} in vary (screen them first with a morris job), or run georisk sensitivity, which screens by Morris automatically`,
+        'vary',
+      );
+    }
+    const exact = plan.solver.solver === 'exact';
+    const sweepPlan = this.checkCost(exact ? { ...plan.sweep, trials: 1, chunks: [{ firstTrial: 0, trials: 1 }] } : plan.sweep, loaded);
+    const metrics = sweepPlan.metrics;
     return {
       plan: sweepPlan,
-      columns: sweepPlan.metrics.map((m) => `${m}.mean`),
-      row: (_index, summary) => pointMeans(sweepPlan, summary),
-      finish: (rows) =>
-        analyseSensitivity(
+      columns: [...metrics.map((m) => `${m}.mean`), ...metrics.map((m) => `${m}.se`)],
+      row: (index, summary) => {
+        const p = exact ? exactPointOutputs(plan.sweep, index) : summaryOutputs(sweepPlan, summary);
+        return [...p.means, ...p.ses];
+      },
+      finish: (rows) => {
+        const row = (i: number) => (rows.get(i) ?? []).map((x) => x ?? Number.NaN);
+        const points = sweepPlan.points.map((_, i) => row(i));
+        return analyseSensitivity(
           plan,
-          sweepPlan.points.map((_, i) => (rows.get(i) ?? []).map((x) => x ?? Number.NaN)),
-        ),
+          points.map((r) => r.slice(0, metrics.length)),
+          points.map((r) => r.slice(metrics.length)),
+        );
+      },
     };
   }
 
@@ -82,10 +114,16 @@ export class JobPlanner {
     } catch (error) {
       throw locateIssues(loaded, error);
     }
-    return this.checkCost(plan);
+    return this.checkCost(plan, loaded);
   }
 
-  private checkCost(plan: SweepPlan): SweepPlan {
+  private checkCost(plan: SweepPlan, loaded: LoadedScenario): SweepPlan {
+    try {
+      // Each point's summary holds the same series as a run's result, on a worker thread.
+      checkResultSize(buildModel(plan.scenario, {}), this.maxResultValues);
+    } catch (error) {
+      throw locateIssues(loaded, error);
+    }
     const steps = Math.round(plan.scenario.time.horizon / plan.scenario.time.dt);
     const cost = plan.points.length * plan.trials * steps;
     if (cost > this.sweepBudget) {

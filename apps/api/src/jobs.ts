@@ -7,6 +7,7 @@
 import { type RunSummary, type SweepPlan, sweepRow } from '@georisk/engine';
 import { type QueueConnection, type QueueProgress, QueueRunError, runPointsOnQueue } from '@georisk/queue';
 import { ApiError, errorReply } from './errors.ts';
+import type { JobsPerClient } from './plugins/limits.ts';
 import type { SimulationPool } from './pool.ts';
 import type { Store } from './store.ts';
 
@@ -34,6 +35,10 @@ export class JobRunner {
     private readonly store: Store,
     private readonly pool: SimulationPool,
     private readonly log: Log,
+    /** The per-address job cap: a sweep or sensitivity job holds one of its client's slots until it ends. */
+    private readonly jobsPerClient: JobsPerClient,
+    /** A job still running this long after it started is stopped and recorded `deadline_exceeded`. */
+    readonly deadlineMs: number,
     /** Where sweep chunks run: the queue when given, otherwise the pool's threads. */
     private readonly queue?: QueueConnection,
   ) {}
@@ -43,17 +48,50 @@ export class JobRunner {
     return this.queueProgress.get(id);
   }
 
-  /** Records a new job and starts it; throws 503 at once when the pool has no slot. */
-  start(id: string, kind: string, request: unknown, work: JobWork): void {
-    if (this.pool.isFull) throw new ApiError(503, 'server_busy', 'the server is running as many jobs as it can; try again shortly', '', 5);
+  /**
+   * Records a new job and starts it, holding one of `client`'s job slots until it ends: 429 at once
+   * when the address has as many jobs as it may, 503 when the pool has no slot. Returns its deadline.
+   */
+  start(id: string, kind: string, request: unknown, work: JobWork, client: string): { deadlineAt: string | null } {
+    const release = this.jobsPerClient.acquire(client);
+    if (this.pool.isFull) {
+      release();
+      throw new ApiError(503, 'server_busy', 'the server is running as many jobs as it can; try again shortly', '', 5);
+    }
     const { plan } = work;
-    this.store.startJob({ id, kind, request, fingerprint: plan.fingerprint, total: plan.points.length, columns: work.columns });
-    this.run(id, work);
+    const deadlineAt = Number.isFinite(this.deadlineMs) ? new Date(Date.now() + this.deadlineMs).toISOString() : null;
+    try {
+      this.store.startJob({
+        id,
+        kind,
+        request,
+        fingerprint: plan.fingerprint,
+        total: plan.points.length,
+        columns: work.columns,
+        client,
+        deadlineAt,
+      });
+    } catch (error) {
+      release();
+      throw error;
+    }
+    this.run(id, work, client, this.deadlineMs, release);
+    return { deadlineAt };
   }
 
-  /** Continues a job a previous process left running (rows already stored are kept, not run again). */
-  resume(id: string, work: JobWork): void {
-    this.run(id, work);
+  /**
+   * Continues a job a previous process left running (rows already stored are kept, not run again),
+   * within what is left of its deadline; a job whose deadline passed meanwhile is ended `deadline_exceeded`.
+   */
+  resume(id: string, work: JobWork, job: { client: string; deadlineAt: string | null }): boolean {
+    const left = job.deadlineAt === null ? Number.POSITIVE_INFINITY : Date.parse(job.deadlineAt) - Date.now();
+    if (!(left > 0)) {
+      this.store.finishJob(id, 'failed', deadlineBody(this.deadlineMs));
+      return false;
+    }
+    // Counted against its client, though over the cap: it was admitted before the restart.
+    this.run(id, work, job.client, left, this.jobsPerClient.acquire(job.client, true));
+    return true;
   }
 
   /** Cancels a running job; false if it is not running here. */
@@ -70,11 +108,11 @@ export class JobRunner {
     await Promise.all([...this.running.values()].map((j) => j.finished));
   }
 
-  private run(id: string, work: JobWork): void {
+  private run(id: string, work: JobWork, client: string, deadlineMs: number, release: () => void): void {
     const { plan } = work;
     const controller = new AbortController();
     const finished = this.pool
-      .longJob(controller.signal, async (signal) => {
+      .longJob(controller.signal, deadlineMs, async (signal) => {
         if (this.queue !== undefined) return this.runOnQueue(id, work, this.queue, signal);
         const done = this.store.jobRows(id);
         let next = 0;
@@ -84,7 +122,7 @@ export class JobRunner {
             while (next < plan.points.length && done.has(next)) next++;
             if (next >= plan.points.length) return;
             const index = next++;
-            const summary = await this.pool.sweepPoint(plan, index, signal);
+            const summary = await this.pool.sweepPoint(plan, index, signal, client);
             this.store.saveJobRow(id, index, work.row(index, summary));
           }
         };
@@ -99,7 +137,9 @@ export class JobRunner {
         (error: unknown) => {
           // A server shutting down leaves the job running in the store, so the next start resumes it.
           if (error instanceof ApiError && error.code === 'shutting_down') return;
-          const body = errorReply(error, id).body;
+          let body = errorReply(error, id).body;
+          // The stored message names the job's whole deadline, also when it resumed with what was left of it.
+          if (body.code === 'deadline_exceeded') body = deadlineBody(this.deadlineMs);
           if (body.code === 'internal_error') this.log.error({ err: error, job: id }, 'job failed');
           this.store.finishJob(id, 'failed', body);
         },
@@ -107,6 +147,7 @@ export class JobRunner {
       .finally(() => {
         // The last chunk progress stays, so a finished queue job still reports its chunks and workers.
         this.running.delete(id);
+        release();
       });
     this.running.set(id, { controller, finished });
   }
@@ -147,6 +188,15 @@ export class JobRunner {
       throw error;
     }
   }
+}
+
+/** What a job past its deadline records: a server-side limit, with what to do about it. */
+function deadlineBody(deadlineMs: number) {
+  return {
+    code: 'deadline_exceeded',
+    message: `the job did not finish within its deadline of ${Math.round(deadlineMs / 1000)} s and was stopped (rows finished so far are kept); start a smaller one (fewer points or trials)`,
+    path: '',
+  };
 }
 
 /** What a job runs: the points of a sweep plan, the row kept for each, and what to make of all rows at the end. */

@@ -2,11 +2,11 @@
  * The scenario library (the YAML scenarios shipped in scenarios/) and the module resolver that
  * lets documents include modules from that folder, and from nowhere else.
  */
-import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildModel, type LoadedScenario, loadScenarioText, scenarioHash } from '@georisk/engine';
-import { confinedResolver } from '@georisk/node';
+import { confinedResolver, shownPath } from '@georisk/node';
 
 /** The repository's scenarios/ folder, found from this file (source or bundle). */
 export function defaultScenariosDir(): string {
@@ -47,15 +47,51 @@ export interface LibraryEntry extends ScenarioSummary {
 }
 
 /** Folders of scenarios/ that hold modules or data rather than scenarios. */
-const SKIPPED_FOLDERS = new Set(['modules', 'backtest']);
+const SKIPPED_FOLDERS = new Set(['modules', 'backtest', 'reference-class']);
 
-function yamlFiles(dir: string, root: string): string[] {
+/** Why a file or folder of the library cannot be read, for the warning that skips it. */
+function unreadable(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT'
+    ? 'cannot be read: a dangling symbolic link, or removed while loading'
+    : code === 'EACCES' || code === 'EPERM'
+      ? 'cannot be read: no permission'
+      : `cannot be read (${code ?? 'error'})`;
+}
+
+/**
+ * The YAML files under `dir`, sorted; entries that cannot be read (dangling links, no permission,
+ * not a regular file such as a FIFO) are reported through `onSkip` and left out.
+ */
+function yamlFiles(dir: string, root: string, onSkip: (file: string, why: string) => void): string[] {
   const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (!SKIPPED_FOLDERS.has(relative(root, path))) out.push(...yamlFiles(path, root));
-    } else if (/\.ya?ml$/.test(entry.name)) out.push(path);
+  let entries: string[];
+  try {
+    entries = readdirSync(dir).sort((a, b) => a.localeCompare(b));
+  } catch (error) {
+    onSkip(shownPath(root, dir), unreadable(error));
+    return out;
+  }
+  for (const name of entries) {
+    const path = join(dir, name);
+    let stats: ReturnType<typeof statSync>;
+    try {
+      stats = lstatSync(path);
+      if (stats.isSymbolicLink()) {
+        // A link is followed to a file (a dangling one throws ENOENT), never into a folder, which could loop.
+        stats = statSync(path);
+        if (stats.isDirectory()) continue;
+      }
+    } catch (error) {
+      if (/\.ya?ml$/.test(name)) onSkip(shownPath(root, path), unreadable(error));
+      continue;
+    }
+    if (stats.isDirectory()) {
+      if (!SKIPPED_FOLDERS.has(relative(root, path))) out.push(...yamlFiles(path, root, onSkip));
+    } else if (/\.ya?ml$/.test(name)) {
+      if (stats.isFile()) out.push(path);
+      else onSkip(shownPath(root, path), 'not a regular file (a FIFO, socket or device)');
+    }
   }
   return out;
 }
@@ -82,14 +118,24 @@ function readLibrary(root: string): { entries: Map<string, LibraryEntry>; skippe
   const skipped: [string, string][] = [];
   const onSkip = (file: string, why: string) => skipped.push([file, why]);
   const resolveModule = confinedResolver(root);
-  const files = yamlFiles(root, root).sort((a, b) => Number(dirname(a) !== root) - Number(dirname(b) !== root));
+  const realRoot = realpathSync(root);
+  const files = yamlFiles(root, root, onSkip).sort((a, b) => Number(dirname(a) !== root) - Number(dirname(b) !== root));
   const entries = new Map<string, LibraryEntry>();
   for (const path of files) {
-    const text = readFileSync(path, 'utf8');
-    const file = relative(root, path);
+    const file = shownPath(root, path);
+    let text: string;
+    let real: string;
+    try {
+      text = readFileSync(path, 'utf8');
+      real = realpathSync(path);
+    } catch (error) {
+      onSkip(file, unreadable(error));
+      continue;
+    }
     if (/^kind:\s*module\s*$/m.test(text)) continue;
     try {
-      const loaded = loadScenarioText(text, { file: realpathSync(path), resolveModule });
+      // Named relative to the folder, as the resolver names modules, so no answer shows the server's paths.
+      const loaded = loadScenarioText(text, { file: shownPath(realRoot, real), resolveModule });
       const s = loaded.scenario;
       if (entries.has(s.id)) {
         onSkip(file, `duplicate id "${s.id}"`);

@@ -31,6 +31,7 @@ import {
 } from '@georisk/engine/chunks';
 import { type FinalizeThreadTask, ThreadPool } from '@georisk/node';
 import { ApiError } from './errors.ts';
+import { FairShare } from './fair-share.ts';
 
 export interface PoolOptions {
   /** Worker threads (default: every core but one, at least one). */
@@ -45,6 +46,9 @@ export interface PoolOptions {
   onWorkerError?: (error: unknown) => void;
 }
 
+/** Default deadline of a run or exact analysis: past it, the server stops the job (503 `deadline_exceeded`). */
+export const DEFAULT_JOB_DEADLINE_MS = 120_000;
+
 /** How long a client should wait before retrying when the pool is full. */
 const RETRY_AFTER_SECONDS = 5;
 
@@ -53,13 +57,16 @@ export class SimulationPool {
   readonly maxJobs: number;
   readonly jobDeadlineMs: number;
   private readonly pool: ThreadPool;
+  /** Hands the threads to the clients' tasks in turn. */
+  private readonly fair: FairShare;
   private jobs = 0;
   private readonly closing = new AbortController();
 
   constructor(options: PoolOptions = {}) {
     this.threads = options.threads ?? Math.max(1, availableParallelism() - 1);
     this.maxJobs = options.maxJobs ?? this.threads * 4;
-    this.jobDeadlineMs = options.jobDeadlineMs ?? 120_000;
+    this.jobDeadlineMs = options.jobDeadlineMs ?? DEFAULT_JOB_DEADLINE_MS;
+    this.fair = new FairShare(this.threads);
     this.pool = new ThreadPool({
       threads: this.threads,
       idleTimeoutMs: 60_000,
@@ -83,7 +90,7 @@ export class SimulationPool {
 
   /** Tasks waiting for a thread. */
   get queuedTasks(): number {
-    return this.pool.queueSize;
+    return this.pool.queueSize + this.fair.queued;
   }
 
   /**
@@ -112,7 +119,14 @@ export class SimulationPool {
         if (this.closing.signal.aborted) {
           throw new ApiError(503, 'shutting_down', 'the server shut down before the job finished; run it again', '', RETRY_AFTER_SECONDS);
         }
-        throw new ApiError(503, 'cancelled', 'the job was cancelled because its client went away', '', RETRY_AFTER_SECONDS);
+        // Told apart from `deadline_exceeded`: the server's socket timeout outlasts every job deadline, so only the client closes early.
+        throw new ApiError(
+          503,
+          'client_gone',
+          'the job was stopped because its client closed the connection before the answer (the server cut nothing)',
+          '',
+          RETRY_AFTER_SECONDS,
+        );
       }
       throw error;
     } finally {
@@ -121,11 +135,12 @@ export class SimulationPool {
   }
 
   /** Runs one task; a full piscina queue (a backstop) becomes a 503 too. */
-  private task(task: ExactTask, signal: AbortSignal): Promise<ExactOutcome>;
-  private task(task: ChunkTask, signal: AbortSignal): Promise<ChunkOutcome>;
-  private async task(task: EngineTask, signal: AbortSignal): Promise<ChunkOutcome | ExactOutcome> {
+  private task(task: ExactTask, signal: AbortSignal, client: string): Promise<ExactOutcome>;
+  private task(task: ChunkTask, signal: AbortSignal, client: string): Promise<ChunkOutcome>;
+  private async task(task: EngineTask, signal: AbortSignal, client: string): Promise<ChunkOutcome | ExactOutcome> {
     try {
-      return await this.pool.run(task, signal);
+      // Each client's tasks take their turn for a thread (fair share), then run on the pool.
+      return await this.fair.run(client, () => this.pool.run(task, signal), signal);
     } catch (error) {
       if (error instanceof Error && /queue is at limit/i.test(error.message)) {
         throw new ApiError(503, 'server_busy', 'the server is busy; try again shortly', '', RETRY_AFTER_SECONDS);
@@ -135,18 +150,23 @@ export class SimulationPool {
   }
 
   /** `count` lanes on the pool, one task in flight each, stopped by `signal`. */
-  private lanes<T extends ChunkTask>(count: number, signal: AbortSignal): Lane<T, RunSummary>[] {
-    return Array.from({ length: count }, () => ({ run: (task: T) => this.task(task, signal) }));
+  private lanes<T extends ChunkTask>(count: number, signal: AbortSignal, client: string): Lane<T, RunSummary>[] {
+    return Array.from({ length: count }, () => ({ run: (task: T) => this.task(task, signal, client) }));
   }
 
   /**
    * Runs all trials of a model in fixed chunks on the pool and merges them: the numbers are the
    * same as the CLI's for any number of threads (trial i always draws from the streams of (seed, i)).
    */
-  runTrials(model: Model, run: { seed: number; trials: number; overrides: Overrides }, signal?: AbortSignal): Promise<RunSummary> {
+  runTrials(
+    model: Model,
+    run: { seed: number; trials: number; overrides: Overrides },
+    signal?: AbortSignal,
+    client = '',
+  ): Promise<RunSummary> {
     return this.job(signal, (jobSignal) =>
       runChunkedTrials(model, run, {
-        lanes: this.lanes(Math.min(this.threads, planChunks(run.trials).length), jobSignal),
+        lanes: this.lanes(Math.min(this.threads, planChunks(run.trials).length), jobSignal, client),
         signal: jobSignal,
       }),
     );
@@ -161,13 +181,14 @@ export class SimulationPool {
     prepared: { key: string; empty: RunSummary },
     run: { seed: number; trials: number; overrides: Overrides },
     signal?: AbortSignal,
+    client = '',
   ): Promise<RunSummary> {
     const chunks = planChunks(run.trials);
     return this.job(signal, async (jobSignal) => {
       const total = prepared.empty;
       await scheduleChunks({
         count: chunks.length,
-        lanes: this.lanes(Math.min(this.threads, chunks.length), jobSignal),
+        lanes: this.lanes(Math.min(this.threads, chunks.length), jobSignal, client),
         signal: jobSignal,
         task: (index): RunChunkTask => ({
           kind: 'run',
@@ -196,18 +217,18 @@ export class SimulationPool {
   }
 
   /**
-   * Runs a long job (a sweep) in one admission slot with no deadline: it ends when its work does,
-   * when `signal` fires (DELETE), or when the pool closes.
+   * Runs a long job (a sweep) in one admission slot: it ends when its work does, when `signal` fires
+   * (DELETE), when `deadlineMs` passes (503 `deadline_exceeded`), or when the pool closes.
    */
-  longJob<T>(signal: AbortSignal, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    return this.job(signal, work, Number.POSITIVE_INFINITY);
+  longJob<T>(signal: AbortSignal, deadlineMs: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return this.job(signal, work, deadlineMs);
   }
 
   /** One point of a sweep plan: its chunks on the pool one after another, merged exactly (the CLI's rows, bit for bit). */
-  async sweepPoint(plan: SweepPlan, index: number, signal: AbortSignal): Promise<RunSummary> {
+  async sweepPoint(plan: SweepPlan, index: number, signal: AbortSignal, client = ''): Promise<RunSummary> {
     let total: RunSummary | undefined;
     await runChunkedPoints(plan, {
-      lanes: this.lanes(1, signal),
+      lanes: this.lanes(1, signal, client),
       start: index,
       end: index + 1,
       onPoint: (_, summary) => {
@@ -219,9 +240,9 @@ export class SimulationPool {
   }
 
   /** Solves a scenario exactly on the pool. */
-  exact(scenario: ScenarioDocument, overrides: Overrides, signal?: AbortSignal): Promise<ExactResult> {
+  exact(scenario: ScenarioDocument, overrides: Overrides, signal?: AbortSignal, client = ''): Promise<ExactResult> {
     return this.job(signal, async (jobSignal) => {
-      const outcome = await this.task({ kind: 'exact', scenario, overrides }, jobSignal);
+      const outcome = await this.task({ kind: 'exact', scenario, overrides }, jobSignal, client);
       if ('issues' in outcome) throw new GeoriskError(outcome.issues);
       return outcome.exact;
     });

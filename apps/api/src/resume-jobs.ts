@@ -10,8 +10,8 @@ export function resumeUnfinishedJobs(store: Store, jobs: JobRunner, planner: Job
     try {
       const work = planner.stored(job.kind, job.request);
       if (work.plan.fingerprint !== job.fingerprint) throw new Error('the scenario or the engine changed since the job started');
-      jobs.resume(job.id, work);
-      log.warn({ job: job.id, done: job.done, total: job.total }, 'resuming a job left unfinished');
+      if (jobs.resume(job.id, work, job)) log.warn({ job: job.id, done: job.done, total: job.total }, 'resuming a job left unfinished');
+      else log.warn({ job: job.id }, 'a job left unfinished passed its deadline meanwhile; marked failed');
     } catch (error) {
       store.finishJob(job.id, 'failed', {
         code: 'server_restarted',

@@ -1,12 +1,5 @@
 /** Where the routes get scenarios: the library, saved scenarios by id, or a document sent in the request. */
-import {
-  GeoriskError,
-  type Issue,
-  type LoadedScenario,
-  loadScenarioText,
-  type ModuleResolver,
-  type Overrides,
-} from '@georisk/engine';
+import { GeoriskError, type Issue, type LoadedScenario, loadScenarioText, type ModuleResolver, type Overrides } from '@georisk/engine';
 import type { CheckedDocument } from '@georisk/node';
 import type { DocumentCheck, DocumentChecker } from './document-checker.ts';
 import { ApiError } from './errors.ts';
@@ -60,10 +53,10 @@ export class ScenarioCatalog {
    * Checks the document a request sends (with its overrides), or a saved scenario not yet parsed,
    * on a document thread, so that `fromRequest(body)` afterwards costs the event loop nothing.
    */
-  async prepare(body: ScenarioSource & object): Promise<void> {
+  async prepare(body: ScenarioSource & object, options: Pick<DocumentCheck, 'maxResultValues'> = {}): Promise<void> {
     if (body.text !== undefined) {
       const overrides = body.overrides ?? {};
-      this.prepared.set(body, checkedScenario(await this.checkText(body.text, { withScenario: true, overrides })));
+      this.prepared.set(body, checkedScenario(await this.checkText(body.text, { ...options, withScenario: true, overrides })));
       return;
     }
     const id = body.scenarioId;

@@ -1,5 +1,6 @@
 /** Request bodies, checked with zod in the handlers; the same schemas generate the OpenAPI document. */
 import {
+  DEFAULT_REPLICATES,
   DEFAULT_RESAMPLES,
   DEFAULT_SEED,
   DEFAULT_SENSITIVITY_TRIALS,
@@ -7,6 +8,8 @@ import {
   MAX_SEED,
   QUANTILES,
   SENSITIVITY_METHODS,
+  SENSITIVITY_SOLVERS,
+  SOBOL_SAMPLINGS,
 } from '@georisk/engine';
 import { z } from 'zod';
 
@@ -114,8 +117,29 @@ export const SensitivityRequestSchema = z
     samples: z.number().int().min(2).max(4096).optional().describe("Sobol': base samples N (a power of two); Morris: trajectories"),
     trials: z.number().int().min(1).max(1_000_000).default(DEFAULT_SENSITIVITY_TRIALS).describe('Trials per point'),
     seed: z.number().int().min(0).max(MAX_SEED).default(DEFAULT_SEED),
-    resamples: z.number().int().min(10).max(2000).default(DEFAULT_RESAMPLES).describe('Bootstrap resamples for the intervals'),
+    resamples: z.number().int().min(10).max(2000).default(DEFAULT_RESAMPLES).describe('Morris: bootstrap resamples for the intervals'),
     percentiles: z.tuple([z.number().min(0).max(100), z.number().min(0).max(100)]).optional(),
+    sampling: z
+      .enum(SOBOL_SAMPLINGS)
+      .default('prior')
+      .describe(
+        "Sobol': draw each parameter from its prior (declared uncertainty, else uniform over its range) or uniformly over its range",
+      ),
+    replicates: z
+      .number()
+      .int()
+      .min(2)
+      .max(64)
+      .default(DEFAULT_REPLICATES)
+      .describe("Sobol': independently randomized replicates (a power of two); the intervals come from their spread"),
+    groups: z
+      .record(ParameterNameSchema, z.array(ParameterNameSchema).max(100))
+      .optional()
+      .describe("Sobol': parameters analysed as one factor each (group name → parameters); the others stand alone"),
+    solver: z
+      .enum(SENSITIVITY_SOLVERS)
+      .default('auto')
+      .describe('auto: the exact solver whenever the scenario is a Markov chain (noise-free); exact; or monte-carlo'),
   })
   .superRefine(exactlyOneSource);
 export type SensitivityRequest = z.infer<typeof SensitivityRequestSchema>;

@@ -20,7 +20,7 @@ export interface ServerConfig {
   threads?: number;
   /**
    * Requests per minute per address (simulations get a tenth); false turns limiting off, and the cap
-   * of two simulation jobs per address with it (GEORISK_RATE_LIMIT=off, for benchmarks).
+   * of two jobs per address and the storage quotas with it (GEORISK_RATE_LIMIT=off, for benchmarks).
    */
   rateLimit?: number | false;
   /** Sweep and sensitivity jobs run on this Redis queue's `georisk worker`s (--queue or GEORISK_QUEUE). */
@@ -131,7 +131,7 @@ export async function startServer(config: ServerConfig): Promise<{ app: FastifyI
     logger: true,
     ...(config.threads ? { pool: { threads: config.threads } } : {}),
     ...(config.queue ? { queue: config.queue } : {}),
-    ...(config.rateLimit === false ? { jobsPerClient: false as const } : {}),
+    ...(config.rateLimit === false ? { jobsPerClient: false as const, quotas: false as const } : {}),
     ...(config.rateLimit === undefined
       ? {}
       : {

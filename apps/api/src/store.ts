@@ -6,6 +6,17 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { ApiError } from './errors.ts';
+
+/** Default largest stored row (a run's result or error, a scenario's text), in bytes of JSON. */
+export const DEFAULT_MAX_ROW_BYTES = 64 * 1024 ** 2;
+
+/** What one client address has stored: saved scenarios, runs, and their bytes (since usage was first counted). */
+export interface ClientUsage {
+  scenarios: number;
+  runs: number;
+  bytes: number;
+}
 
 /** A scenario saved by a user. */
 export interface StoredScenario {
@@ -66,7 +77,8 @@ CREATE TABLE IF NOT EXISTS scenarios (
   question TEXT,
   tags TEXT NOT NULL,
   text TEXT NOT NULL,
-  created_at TEXT NOT NULL
+  created_at TEXT NOT NULL,
+  client TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS runs (
   id TEXT PRIMARY KEY,
@@ -77,7 +89,8 @@ CREATE TABLE IF NOT EXISTS runs (
   result TEXT,
   error TEXT,
   created_at TEXT NOT NULL,
-  finished_at TEXT
+  finished_at TEXT,
+  client TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS runs_by_status ON runs (status);
 CREATE TABLE IF NOT EXISTS jobs (
@@ -91,7 +104,15 @@ CREATE TABLE IF NOT EXISTS jobs (
   error TEXT,
   result TEXT,
   created_at TEXT NOT NULL,
-  finished_at TEXT
+  finished_at TEXT,
+  client TEXT NOT NULL DEFAULT '',
+  deadline_at TEXT
+);
+CREATE TABLE IF NOT EXISTS client_usage (
+  client TEXT PRIMARY KEY,
+  scenarios INTEGER NOT NULL,
+  runs INTEGER NOT NULL,
+  bytes INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS job_rows (
   job_id TEXT NOT NULL,
@@ -100,6 +121,14 @@ CREATE TABLE IF NOT EXISTS job_rows (
   PRIMARY KEY (job_id, point)
 );
 `;
+
+/** Columns added after the first release: a store created before them gets them on open. */
+const ADDED_COLUMNS: [table: string, column: string, definition: string][] = [
+  ['scenarios', 'client', "TEXT NOT NULL DEFAULT ''"],
+  ['runs', 'client', "TEXT NOT NULL DEFAULT ''"],
+  ['jobs', 'client', "TEXT NOT NULL DEFAULT ''"],
+  ['jobs', 'deadline_at', 'TEXT'],
+];
 
 export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -118,6 +147,10 @@ export interface StoredJob {
   result: unknown;
   createdAt: string;
   finishedAt: string | null;
+  /** The address that started it ('' when unknown). */
+  client: string;
+  /** When the server stops it with `deadline_exceeded` (ISO time); null for a job without one. */
+  deadlineAt: string | null;
 }
 
 interface JobRow {
@@ -133,6 +166,8 @@ interface JobRow {
   created_at: string;
   finished_at: string | null;
   done: number;
+  client: string;
+  deadline_at: string | null;
 }
 
 /** Runs writes and remembers whether the latest one failed (the `Store` is one). */
@@ -154,7 +189,11 @@ export class Store implements WriteTracker {
   /** The last write that failed (disk full, read-only, locked), until a write succeeds; null while writes work. */
   private lastWriteError: { code: string; message: string } | null = null;
 
-  constructor(dataDir: string) {
+  /** Largest stored row in bytes; a larger one is refused with 413 `row_too_large`. */
+  readonly maxRowBytes: number;
+
+  constructor(dataDir: string, options: { maxRowBytes?: number } = {}) {
+    this.maxRowBytes = options.maxRowBytes ?? DEFAULT_MAX_ROW_BYTES;
     mkdirSync(dataDir, { recursive: true });
     this.db = new Database(join(dataDir, DATABASE_FILE));
     this.db.pragma('journal_mode = WAL');
@@ -164,27 +203,34 @@ export class Store implements WriteTracker {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    this.addMissingColumns();
     this.statements = {
       insertScenario: this.db.prepare(
-        `INSERT OR IGNORE INTO scenarios (id, hash, document_id, title, question, tags, text, created_at)
-         VALUES (@id, @hash, @document_id, @title, @question, @tags, @text, @created_at)`,
+        `INSERT OR IGNORE INTO scenarios (id, hash, document_id, title, question, tags, text, created_at, client)
+         VALUES (@id, @hash, @document_id, @title, @question, @tags, @text, @created_at, @client)`,
       ),
       getScenario: this.db.prepare('SELECT * FROM scenarios WHERE id = ?'),
       listScenarios: this.db.prepare('SELECT * FROM scenarios ORDER BY created_at, id'),
       insertRun: this.db.prepare(
-        `INSERT INTO runs (id, status, scenario_id, scenario_hash, request, created_at)
-         VALUES (@id, 'running', @scenario_id, @scenario_hash, @request, @created_at)`,
+        `INSERT INTO runs (id, status, scenario_id, scenario_hash, request, created_at, client)
+         VALUES (@id, 'running', @scenario_id, @scenario_hash, @request, @created_at, @client)`,
       ),
       finishRun: this.db.prepare(
         `UPDATE runs SET status = @status, result = @result, error = @error, finished_at = @finished_at WHERE id = @id`,
       ),
       getRun: this.db.prepare('SELECT * FROM runs WHERE id = ?'),
+      addUsage: this.db.prepare(
+        `INSERT INTO client_usage (client, scenarios, runs, bytes) VALUES (?, ?, ?, ?)
+         ON CONFLICT (client) DO UPDATE SET scenarios = scenarios + excluded.scenarios, runs = runs + excluded.runs, bytes = bytes + excluded.bytes`,
+      ),
+      runClient: this.db.prepare('SELECT client FROM runs WHERE id = ?'),
+      usage: this.db.prepare('SELECT scenarios, runs, bytes FROM client_usage WHERE client = ?'),
       recentRuns: this.db.prepare(
         'SELECT id, status, scenario_id, scenario_hash, created_at, finished_at FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?',
       ),
       insertJob: this.db.prepare(
-        `INSERT INTO jobs (id, kind, status, request, fingerprint, total, columns, created_at)
-         VALUES (@id, @kind, 'running', @request, @fingerprint, @total, @columns, @created_at)`,
+        `INSERT INTO jobs (id, kind, status, request, fingerprint, total, columns, created_at, client, deadline_at)
+         VALUES (@id, @kind, 'running', @request, @fingerprint, @total, @columns, @created_at, @client, @deadline_at)`,
       ),
       getJob: this.db.prepare('SELECT jobs.*, (SELECT COUNT(*) FROM job_rows WHERE job_id = jobs.id) AS done FROM jobs WHERE id = ?'),
       unfinishedJobs: this.db.prepare(
@@ -199,6 +245,14 @@ export class Store implements WriteTracker {
         `UPDATE runs SET status = 'failed', error = @error, finished_at = @finished_at WHERE status = 'running'`,
       ),
     };
+  }
+
+  /** Adds the columns a store created by an older release lacks. */
+  private addMissingColumns(): void {
+    for (const [table, column, definition] of ADDED_COLUMNS) {
+      const columns = this.db.pragma(`table_info(${table})`) as { name: string }[];
+      if (!columns.some((c) => c.name === column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+    }
   }
 
   /** `PRAGMA quick_check` on the folder's database: "ok", or what SQLite found wrong (one line), or the error reading it. */
@@ -245,10 +299,12 @@ export class Store implements WriteTracker {
     return String(this.db.pragma('journal_mode', { simple: true }));
   }
 
-  /** Saves a user scenario; saving the same content twice keeps the first. */
-  saveScenario(s: Omit<StoredScenario, 'createdAt'>): StoredScenario {
-    this.write(() =>
-      this.statements.insertScenario.run({
+  /** Saves a user scenario for `client`; saving the same content twice keeps the first. */
+  saveScenario(s: Omit<StoredScenario, 'createdAt'>, client = ''): StoredScenario {
+    const bytes = this.checkRowSize(Buffer.byteLength(s.text), 'the scenario text');
+    this.write(() => {
+      const saved = this.statements.insertScenario.run({
+        client,
         id: s.id,
         hash: s.hash,
         document_id: s.documentId,
@@ -257,8 +313,9 @@ export class Store implements WriteTracker {
         tags: JSON.stringify(s.tags),
         text: s.text,
         created_at: new Date().toISOString(),
-      }),
-    );
+      });
+      if (saved.changes > 0) this.statements.addUsage.run(client, 1, 0, bytes);
+    });
     return this.getScenario(s.id) as StoredScenario;
   }
 
@@ -271,29 +328,56 @@ export class Store implements WriteTracker {
     return (this.statements.listScenarios.all() as ScenarioRow[]).map(scenarioFromRow);
   }
 
-  /** Records an accepted run before any work starts. */
-  startRun(run: { id: string; scenarioId: string; scenarioHash: string; request: unknown }): void {
-    this.write(() =>
+  /** Records an accepted run of `client` before any work starts. */
+  startRun(run: { id: string; scenarioId: string; scenarioHash: string; request: unknown; client?: string }): void {
+    const request = JSON.stringify(run.request);
+    const client = run.client ?? '';
+    this.write(() => {
       this.statements.insertRun.run({
         id: run.id,
         scenario_id: run.scenarioId,
         scenario_hash: run.scenarioHash,
-        request: JSON.stringify(run.request),
+        request,
         created_at: new Date().toISOString(),
-      }),
-    );
+        client,
+      });
+      this.statements.addUsage.run(client, 0, 1, Buffer.byteLength(request));
+    });
   }
 
+  /** Stores a run's result or error; a result over `maxRowBytes` is refused (413 `row_too_large`) and nothing is written. */
   finishRun(id: string, outcome: { result: unknown } | { error: unknown }): void {
-    this.write(() =>
+    const result = 'result' in outcome ? JSON.stringify(outcome.result) : null;
+    const error = 'error' in outcome ? JSON.stringify(outcome.error) : null;
+    const bytes = this.checkRowSize(Buffer.byteLength(result ?? error ?? ''), "the run's result");
+    this.write(() => {
       this.statements.finishRun.run({
         id,
         status: 'result' in outcome ? 'done' : 'failed',
-        result: 'result' in outcome ? JSON.stringify(outcome.result) : null,
-        error: 'error' in outcome ? JSON.stringify(outcome.error) : null,
+        result,
+        error,
         finished_at: new Date().toISOString(),
-      }),
-    );
+      });
+      const owner = this.statements.runClient.get(id) as { client: string } | undefined;
+      if (owner) this.statements.addUsage.run(owner.client, 0, 0, bytes);
+    });
+  }
+
+  /** What `client` has stored so far (zero for an address never seen). */
+  usage(client: string): ClientUsage {
+    return (this.statements.usage.get(client) as ClientUsage | undefined) ?? { scenarios: 0, runs: 0, bytes: 0 };
+  }
+
+  /** Returns `bytes`, or throws 413 `row_too_large` when a row that big is more than the store keeps. */
+  private checkRowSize(bytes: number, what: string): number {
+    if (bytes > this.maxRowBytes) {
+      throw new ApiError(
+        413,
+        'row_too_large',
+        `${what} is ${(bytes / 1024 ** 2).toFixed(1)} MiB, more than the ${(this.maxRowBytes / 1024 ** 2).toFixed(1)} MiB the store keeps in one row; ask for a smaller result (fewer steps, a coarser dt)`,
+      );
+    }
+    return bytes;
   }
 
   getRun(id: string): StoredRun | undefined {
@@ -332,9 +416,20 @@ export class Store implements WriteTracker {
   }
 
   /** Records a job before it starts. */
-  startJob(job: { id: string; kind: string; request: unknown; fingerprint: string; total: number; columns: string[] }): void {
+  startJob(job: {
+    id: string;
+    kind: string;
+    request: unknown;
+    fingerprint: string;
+    total: number;
+    columns: string[];
+    client?: string;
+    deadlineAt?: string | null;
+  }): void {
     this.write(() =>
       this.statements.insertJob.run({
+        client: job.client ?? '',
+        deadline_at: job.deadlineAt ?? null,
         id: job.id,
         kind: job.kind,
         request: JSON.stringify(job.request),
@@ -414,5 +509,7 @@ function jobFromRow(row: JobRow): StoredJob {
     result: row.result === null ? null : JSON.parse(row.result),
     createdAt: row.created_at,
     finishedAt: row.finished_at,
+    client: row.client,
+    deadlineAt: row.deadline_at,
   };
 }

@@ -5,7 +5,12 @@
 import { formatIssues, type Issue } from '@georisk/engine';
 
 /** Library option names whose flag differs from `--<name>`. */
-const FLAG_OF_OPTION: Readonly<Record<string, string>> = { overrides: '--set', params: '--vary' };
+const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
+  overrides: '--set',
+  params: '--vary',
+  draws: '--uncertainty',
+  groups: '--group',
+};
 
 /** Library options that the commands take as flags (`--<name>` unless `FLAG_OF_OPTION` says otherwise). */
 const OPTIONS = new Set([
@@ -16,6 +21,10 @@ const OPTIONS = new Set([
   'levels',
   'resamples',
   'method',
+  'sampling',
+  'replicates',
+  'solver',
+  'groups',
   'percentiles',
   'quantiles',
   'metrics',
@@ -23,10 +32,12 @@ const OPTIONS = new Set([
   'alpha',
   'lhs',
   'sobol',
+  'draws',
+  'design',
 ]);
 
 /** Codes of issues about the command line (the others point into the scenario and keep their path). */
-const COMMAND_LINE_CODES = new Set<Issue['code']>(['bad_override', 'bad_run_options']);
+const COMMAND_LINE_CODES = new Set<Issue['code']>(['bad_override', 'bad_run_options', 'budget_exceeded']);
 
 function flagOf(option: string): string {
   return FLAG_OF_OPTION[option] ?? `--${option}`;

@@ -4,8 +4,28 @@
  * this file chooses the threads and keeps them warm between planning and running.
  */
 import { availableParallelism } from 'node:os';
-import type { Model, Overrides, RunSummary, SweepPlan } from '@georisk/engine';
-import { type ChunkTask, type Lane, ModelCache, modelKey, planChunks, runChunkedPoints, runChunkedTrials } from '@georisk/engine/chunks';
+import {
+  type ExactResult,
+  type Model,
+  type Overrides,
+  type RunSummary,
+  runUncertaintyPlan,
+  type SweepPlan,
+  type UncertaintyPlan,
+  type UncertaintyResult,
+} from '@georisk/engine';
+import {
+  type ChunkTask,
+  type ExactTask,
+  type Lane,
+  ModelCache,
+  modelKey,
+  planChunks,
+  runChunkedPoints,
+  runChunkedTrials,
+  runChunkTask,
+  type SweepPointChunkTask,
+} from '@georisk/engine/chunks';
 import { callingThreadLane, ThreadPool } from '@georisk/node';
 
 export interface ParallelOptions {
@@ -133,4 +153,56 @@ export async function runPoints(plan: SweepPlan, options: PointOptions): Promise
     // earlier one stay few and memory stays flat.
     runChunkedPoints(plan, { lanes, start, maxAhead: threads * 8, onPoint: options.onPoint }),
   );
+}
+
+/** The threads a two-level run will use, the calling thread included. */
+export function threadsForUncertainty(plan: UncertaintyPlan, workers: number): number {
+  if (plan.method === 'exact') return Math.max(1, Math.min(workers, plan.draws));
+  const steps = Math.round(plan.scenario.time.horizon / plan.scenario.time.dt);
+  if (plan.draws * plan.trialsPerDraw * steps < IN_PROCESS_TRIAL_STEPS) return 1;
+  return Math.max(1, Math.min(workers, plan.draws * plan.chunks.length));
+}
+
+/** An exact-solve lane on the calling thread (yielding first, as `callingThreadLane` does). */
+function exactCallingThreadLane(cache: ModelCache): Lane<ExactTask, ExactResult> {
+  return {
+    callingThread: true,
+    run: async (task) => {
+      await new Promise<void>((go) => setImmediate(go));
+      const outcome = runChunkTask(cache, task);
+      return 'exact' in outcome ? { summary: outcome.exact } : outcome;
+    },
+  };
+}
+
+/**
+ * Runs a two-level run's draws on this thread and worker threads: sampled draws as (draw, chunk)
+ * tasks, exact draws one task each. The result is the same for any number of workers.
+ */
+export async function runUncertaintyOnThreads(
+  plan: UncertaintyPlan,
+  workers: number,
+  onDraw?: (drawsDone: number) => void,
+): Promise<UncertaintyResult> {
+  const threads = threadsForUncertainty(plan, workers);
+  const here = new ModelCache();
+  const progress = onDraw === undefined ? {} : { onDraw };
+  if (plan.method === 'sample') {
+    return withLanes<SweepPointChunkTask, UncertaintyResult>(threads, here, (lanes) => runUncertaintyPlan(plan, { lanes, ...progress }));
+  }
+  const exactHere = exactCallingThreadLane(here);
+  if (threads <= 1) return runUncertaintyPlan(plan, { exactLanes: [exactHere], ...progress });
+  const pool = takePool(threads - 1);
+  try {
+    const exactLanes: Lane<ExactTask, ExactResult>[] = Array.from({ length: threads - 1 }, () => ({
+      capacity: QUEUED_PER_WORKER,
+      run: async (task: ExactTask) => {
+        const outcome = await pool.run(task);
+        return 'exact' in outcome ? { summary: outcome.exact } : outcome;
+      },
+    }));
+    return await runUncertaintyPlan(plan, { exactLanes: [...exactLanes, exactHere], ...progress });
+  } finally {
+    await pool.destroy();
+  }
 }

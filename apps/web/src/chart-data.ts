@@ -287,6 +287,14 @@ export interface TornadoRow {
   outputLow: number;
   outputHigh: number;
   swing: number;
+  /** 95% interval of the swing (Monte Carlo) and whether it is within noise. */
+  swingCi95?: [number, number];
+  withinNoise?: boolean;
+}
+
+/** A bar's label: its parameter, marked when the bar cannot be told from no effect. */
+export function barLabel(param: string, withinNoise: boolean | undefined): string {
+  return withinNoise ? `${param} (within noise)` : param;
 }
 
 /** The most influential `max` tornado bars, largest swing first. */
@@ -300,7 +308,8 @@ export function tornadoSummary(metric: string, base: number | undefined, rows: r
     .slice(0, 3)
     .map((r) => `${r.param} (${formatNumber(r.outputLow)} to ${formatNumber(r.outputHigh)})`)
     .join(', ');
-  return `Tornado for ${metric}${base === undefined ? '' : ` (at the panel's values: ${formatNumber(base)})`}: the largest swings come from ${top}.`;
+  const noise = rows.filter((r) => r.withinNoise).length;
+  return `Tornado for ${metric}${base === undefined ? '' : ` (at the panel's values: ${formatNumber(base)})`}: the largest swings come from ${top}.${noise > 0 ? ` ${noise} of ${rows.length} bars are within noise.` : ''}`;
 }
 
 /** A Sobol' index row (first and total order with intervals). */
@@ -310,6 +319,7 @@ export interface SobolRow {
   firstCi95: [number, number];
   total: number;
   totalCi95: [number, number];
+  withinNoise?: boolean;
 }
 
 /** The `max` parameters with the largest total-order index. */
@@ -323,5 +333,6 @@ export function sobolSummary(metric: string, rows: readonly SobolRow[]): string 
     .slice(0, 3)
     .map((r) => `${r.param} (total ${formatNumber(r.total)}, first ${formatNumber(r.first)})`)
     .join(', ');
-  return `Sobol' indices for ${metric}: the largest total-order indices are ${top}.`;
+  const noise = rows.filter((r) => r.withinNoise).length;
+  return `Sobol' indices for ${metric}: the largest total-order indices are ${top}.${noise > 0 ? ` ${noise} of ${rows.length} cannot be told from no effect.` : ''}`;
 }

@@ -19,6 +19,7 @@ import {
   Tooltip,
 } from 'chart.js';
 import {
+  barLabel,
   firstPassageSeries,
   type HistogramView,
   histogramView,
@@ -419,7 +420,7 @@ export function tornadoChart(metric: string, base: number | undefined, bars: rea
   const centre = base ?? 0;
   const table = dataTable(
     `Tornado for ${metric}: its mean with each parameter at the ends of its range`,
-    ['parameter', 'low value', 'high value', `${metric} at low`, `${metric} at high`, 'swing'],
+    ['parameter', 'low value', 'high value', `${metric} at low`, `${metric} at high`, 'swing', 'swing 95% interval', 'noise'],
     tornadoRows(bars, bars.length).map((r) => [
       r.param,
       formatNumber(r.low),
@@ -427,12 +428,14 @@ export function tornadoChart(metric: string, base: number | undefined, bars: rea
       formatNumber(r.outputLow),
       formatNumber(r.outputHigh),
       formatNumber(r.swing),
+      r.swingCi95 && Number.isFinite(r.swingCi95[0]) ? `[${formatNumber(r.swingCi95[0])}, ${formatNumber(r.swingCi95[1])}]` : 'exact',
+      r.withinNoise ? 'within noise' : '',
     ]),
   );
   return figure(`chart-tornado`, `Tornado: ${metric}`, summary, table, {
     type: 'bar',
     data: {
-      labels: rows.map((r) => r.param),
+      labels: rows.map((r) => barLabel(r.param, r.withinNoise)),
       datasets: [
         {
           label: 'parameter at the low end',
@@ -473,24 +476,25 @@ export function tornadoChart(metric: string, base: number | undefined, bars: rea
   });
 }
 
-/** Sobol' first- and total-order indices with their 95% bootstrap intervals. */
+/** Sobol' first- and total-order indices with their 95% intervals (across randomized replicates). */
 export function sobolChart(metric: string, indices: readonly SobolRow[], summary: string): ChartFigure {
   const rows = sobolRows(indices);
   const table = dataTable(
     `Sobol' indices for ${metric}`,
-    ['parameter', 'first order', '95% interval', 'total order', '95% interval'],
+    ['parameter', 'first order', '95% interval', 'total order', '95% interval', 'noise'],
     sobolRows(indices, indices.length).map((r) => [
       r.param,
       formatNumber(r.first),
       `[${formatNumber(r.firstCi95[0])}, ${formatNumber(r.firstCi95[1])}]`,
       formatNumber(r.total),
       `[${formatNumber(r.totalCi95[0])}, ${formatNumber(r.totalCi95[1])}]`,
+      r.withinNoise ? 'may be 0' : '',
     ]),
   );
   return figure(`chart-sobol`, `Sobol' indices: ${metric}`, summary, table, {
     type: 'bar',
     data: {
-      labels: rows.map((r) => r.param),
+      labels: rows.map((r) => barLabel(r.param, r.withinNoise)),
       datasets: [
         {
           label: 'first order (alone)',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  barLabel,
   binPosition,
   compareMetrics,
   type Difference,
@@ -166,5 +167,26 @@ describe('sensitivity charts', () => {
     ];
     expect(sobolRows(indices).map((r) => r.param)).toEqual(['y', 'x']);
     expect(sobolSummary('war', sobolRows(indices))).toContain('y (total 0.7, first 0.5)');
+  });
+
+  it('mark bars within noise in their labels and summaries', () => {
+    const bars = [
+      { param: 'a', low: 0, high: 1, outputLow: 0.1, outputHigh: 0.12, swing: 0.02, withinNoise: true },
+      { param: 'b', low: 0, high: 1, outputLow: 0.05, outputHigh: 0.2, swing: 0.15, withinNoise: false },
+    ];
+    expect(tornadoSummary('war', 0.1, tornadoRows(bars))).toMatch(/ 1 of 2 bars are within noise\.$/);
+    expect(barLabel('a', true)).toBe('a (within noise)');
+    expect(barLabel('b', false)).toBe('b');
+    const indices = [
+      {
+        param: 'x',
+        first: 0,
+        firstCi95: [0, 0.01] as [number, number],
+        total: 0.01,
+        totalCi95: [0, 0.03] as [number, number],
+        withinNoise: true,
+      },
+    ];
+    expect(sobolSummary('war', sobolRows(indices))).toMatch(/1 of 1 cannot be told from no effect\.$/);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatCsv, type RunResult, type RunSummary, runScenario } from '@georisk/engine';
+import { formatCsv, loadScenarioText, type RunResult, type RunSummary, runScenario } from '@georisk/engine';
 import { planChunks } from '@georisk/engine/chunks';
 import { describe, expect, it } from 'vitest';
 import { lineRange } from '../src/editor-view.ts';
@@ -30,7 +30,7 @@ describe('the bundled library', () => {
   it('lists the scenarios (not modules or backtest data), top-level first, and all of them load', () => {
     const paths = scenarioPaths(SCENARIO_FILES);
     expect(paths[0]).toBe('scenarios/armenia-azerbaijan-2022.yaml');
-    expect(paths.some((p) => p.startsWith('scenarios/modules/') || p.startsWith('scenarios/backtest/'))).toBe(false);
+    expect(paths.some((p) => /^scenarios\/(modules|backtest|reference-class)\//.test(p))).toBe(false);
     const { items, skipped } = loadLibrary();
     expect(skipped).toEqual([]);
     expect(items.map((i) => i.file)).toEqual(paths);
@@ -125,5 +125,21 @@ describe('validating an edited document', () => {
     expect(lineRange('a\nbb\nccc', 2)).toEqual([2, 4]);
     expect(lineRange('a\nbb\nccc', 3)).toEqual([5, 8]);
     expect(lineRange('a', 9)).toEqual([1, 1]);
+  });
+});
+
+describe('sensitivity in the worker', () => {
+  it("Sobol' over more parameters than one design holds screens by Morris and continues, instead of refusing", () => {
+    const params = Array.from({ length: 24 }, (_, i) => `  x${i + 1}: { default: 0.5, range: [0, 1] }`).join('\n');
+    const text = `id: many\ntime: { unit: day, dt: 1, horizon: 1 }\nparameters:\n${params}\ntracks:\n  track:\n    states: [a, b]\n    transitions:\n      - { from: a, to: b, rate: 0 }\nmetrics:\n  y: { expr: '10 * x1 + 5 * x2 + x3' }\n`;
+    const scenario = loadScenarioText(text).scenario;
+    const reply = handle(
+      { type: 'sensitivity', id: 1, scenario, overrides: {}, method: 'sobol', metric: 'y', trials: 50, samples: 32, seed: 1 },
+      () => {},
+    );
+    if (reply.type !== 'sensitivity') throw new Error(reply.type);
+    expect(reply.result.solver).toBe('exact');
+    expect(reply.result.screening?.kept).toEqual(['x1', 'x2', 'x3']);
+    expect(reply.result.metrics[0]?.sobol?.map((s) => s.param)).toEqual(['x1', 'x2', 'x3']);
   });
 });

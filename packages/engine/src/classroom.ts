@@ -17,6 +17,7 @@
  * const debrief = buildDebrief(exercise, students, outcomes, baseline);
  */
 import { z } from 'zod';
+import { csvCell } from './csv-cell.ts';
 import { defined } from './defined.ts';
 import type { Model } from './model/model.ts';
 import { NameSchema } from './scenario-schema.ts';
@@ -651,15 +652,6 @@ export function buildDebrief(
   };
 }
 
-/** A CSV cell; text that a spreadsheet would run as a formula (=, +, -, @) is prefixed with a quote. */
-function cell(x: unknown): string {
-  if (x === undefined || x === null) return '';
-  if (typeof x === 'number') return Number.isFinite(x) ? String(x) : '';
-  let s = String(x);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
 /** The debrief as CSV: one row per student and question, then the class median and the decision effects. */
 export function debriefCsv(exercise: Exercise, debrief: Debrief): string {
   const teamName = new Map(exercise.teams.map((t) => [t.id, t.name]));
@@ -671,7 +663,7 @@ export function debriefCsv(exercise: Exercise, debrief: Debrief): string {
   const kind = new Map(exercise.questions.map((q) => [q.id, q.kind]));
   const row = (rank: unknown, name: string, team: string, f: ScoredForecast) =>
     [rank, name, team, f.question, kind.get(f.question), f.forecast, f.outcome, f.brier, f.log, f.absoluteError, f.relativeError]
-      .map(cell)
+      .map(csvCell)
       .join(',');
   for (const s of debrief.students) {
     for (const f of s.forecasts) lines.push(row(s.rank, s.name, s.team === null ? '' : (teamName.get(s.team) ?? s.team), f));
@@ -680,7 +672,7 @@ export function debriefCsv(exercise: Exercise, debrief: Debrief): string {
   lines.push('');
   lines.push(['question', 'measure', 'with_decisions', 'no_action', 'difference', 'ci95_lo', 'ci95_hi'].join(','));
   for (const e of debrief.effects) {
-    lines.push([e.question, e.measure, e.withDecisions, e.noAction, e.difference, e.ci95[0], e.ci95[1]].map(cell).join(','));
+    lines.push([e.question, e.measure, e.withDecisions, e.noAction, e.difference, e.ci95[0], e.ci95[1]].map(csvCell).join(','));
   }
   return `${lines.join('\n')}\n`;
 }

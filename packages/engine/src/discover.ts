@@ -8,6 +8,7 @@
 
 import { defined } from './defined.ts';
 import * as dm from './det-math.ts';
+import { logGamma } from './distribution-quantile.ts';
 import { GeoriskError, type Issue, issue, suggestion } from './errors.ts';
 import { DEFAULT_SEED } from './run.ts';
 import { latinHypercube } from './sampling.ts';
@@ -28,6 +29,8 @@ import {
 export const DEFAULT_DISCOVER_SAMPLES = 1000;
 /** Trials per point when none are given. */
 export const DEFAULT_DISCOVER_TRIALS = 100;
+/** Below this many trials per point, points' shares are noisy and their noise is common to all points. */
+export const FEW_DISCOVER_TRIALS = 1000;
 
 /** One box: a range per parameter (unrestricted ones span the data). */
 export interface PrimBox {
@@ -69,20 +72,10 @@ export interface PrimResult {
   pValue: number;
   /** Mean outcome over all points. */
   baseDensity: number;
-}
-
-/** log Γ(x) for x > 0 (Lanczos, g = 7). */
-function logGamma(x: number): number {
-  const c = [
-    0.9999999999998099, 676.5203681218851, -1259.1392167224028, 771.3234287776531, -176.6150291621406, 12.507343278686905,
-    -0.13857109526572012, 9.984369578019572e-6, 1.5056327351493116e-7,
-  ];
-  if (x < 0.5) return dm.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
-  const z = x - 1;
-  let a = c[0]!;
-  const t = z + 7.5;
-  for (let i = 1; i < 9; i++) a += c[i]! / (z + i);
-  return 0.5 * dm.log(2 * Math.PI) + (z + 0.5) * dm.log(t) - t + dm.log(a);
+  /** True when the chosen box is the whole space (no restriction balanced coverage and density better). */
+  wholeSpace: boolean;
+  /** Index in the trajectory of the densest box (the last one, when peeling only ever raised density). */
+  densest: number;
 }
 
 /** P(X ≥ k) for X ~ Binomial(n, p). */
@@ -188,7 +181,20 @@ export function prim(
     restrictions.push({ param: l.param, lo: l.lo, hi: l.hi, pValue: binomialUpperTail(k, here.m, without.s / without.m) });
   });
   const baseDensity = n > 0 ? totalY / n : 0;
-  return { trajectory, chosen, box, restrictions, pValue: binomialUpperTail(k, here.m, baseDensity), baseDensity };
+  let densest = 0;
+  trajectory.forEach((b, i) => {
+    if (b.density > (trajectory[densest]?.density ?? 0) + 1e-12) densest = i;
+  });
+  return {
+    trajectory,
+    chosen,
+    box,
+    restrictions,
+    pValue: binomialUpperTail(k, here.m, baseDensity),
+    baseDensity,
+    wholeSpace: chosen === 0,
+    densest,
+  };
 }
 
 /** A condition on one metric, checked on each trial's value: `metric op number`. */
@@ -263,6 +269,8 @@ export interface DiscoverOptions {
 }
 
 export interface DiscoverResult extends PrimResult {
+  /** Caveats in words: a whole-space choice, and few trials per point sharing their random numbers. */
+  notes: string[];
   outcome: Outcome;
   params: ResolvedRange[];
   seed: number;
@@ -314,6 +322,7 @@ export function analyseDiscover(plan: DiscoverPlan, shares: readonly number[]): 
   );
   return {
     ...result,
+    notes: discoverNotes(result, sweep.trials, threshold),
     outcome: plan.outcome,
     params: sweep.params,
     seed: sweep.seed,
@@ -322,6 +331,24 @@ export function analyseDiscover(plan: DiscoverPlan, shares: readonly number[]): 
     modelRuns: sweep.points.length,
     warnings: sweep.warnings,
   };
+}
+
+/** What a reader must know to read a discovery right. */
+function discoverNotes(r: PrimResult, trials: number, threshold: number | undefined): string[] {
+  const notes: string[] = [];
+  const best = defined(r.trajectory[r.densest], 'the densest box is one of the trajectory');
+  if (r.wholeSpace && r.densest > 0) {
+    const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+    notes.push(
+      `the chosen box is the whole space: no peeled box balanced coverage and density better, but the outcome is not equally likely everywhere: the densest box on the trajectory (step ${r.densest}) has density ${pct(best.density)} against ${pct(r.baseDensity)} overall, with coverage ${pct(best.coverage)}`,
+    );
+  }
+  if (trials < FEW_DISCOVER_TRIALS) {
+    notes.push(
+      `each point ran only ${trials} trials${threshold === undefined ? '' : `, read against a threshold of ${threshold}`}, and every point reuses the same trial random numbers, so the points' noise is common rather than independent: the p-values, which treat points as independent, can overstate a box; use more trials per point`,
+    );
+  }
+  return notes;
 }
 
 /**

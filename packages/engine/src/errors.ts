@@ -45,8 +45,12 @@ export const ISSUE_CODES = {
   module_cycle: 'Modules include each other in a cycle.',
   bad_override:
     "An override (or a varied parameter) names no parameter or gives no finite number; or (warning) it lies outside the parameter's range.",
+  bad_prior:
+    "A parameter's declared prior contradicts its range: a uniform or triangular prior reaches outside it, or the prior's median lies outside it.",
+  missing_provenance: 'A parameter declares neither where its value comes from (provenance, sources, assumption) nor a prior (warning).',
   bad_run_options: 'Trials, seed or workers are out of range.',
   budget_exceeded: 'trials x steps exceeds the budget for one run.',
+  result_too_large: 'the result would hold more numbers (states x steps x recorded series) than the limit allows.',
   not_markov: 'The scenario has no exact answer: some rate or event depends on accumulated variables or varies between trials.',
   runtime_value:
     'During a run an expression produced a value that is not allowed (a negative or non-finite rate, a probability above 1, a bad sampler argument).',

@@ -1,5 +1,6 @@
 /** Numbers for people and the CSV of a run, shared by the CLI and the web app so both read alike. */
 
+import { csvCell } from './csv-cell.ts';
 import type { TrackResult } from './results.ts';
 import type { MetricSummary } from './summarize.ts';
 
@@ -58,13 +59,6 @@ const CSV_COLUMNS = [
   'max',
   'censored',
 ] as const;
-
-function csvCell(x: unknown): string {
-  if (x === undefined || x === null) return '';
-  if (typeof x === 'number') return Number.isFinite(x) ? String(x) : '';
-  const s = String(x);
-  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
 
 /**
  * The CSV of a run (`georisk run --format csv` and the web app's download): one row per metric

@@ -21,12 +21,14 @@ export {
   type DiscoverPlan,
   type DiscoverResult,
   discover,
+  FEW_DISCOVER_TRIALS,
   type Outcome,
   outcomeShare,
   type PrimBox,
   planDiscover,
   type Restriction,
 } from './discover.ts';
+export { betaCdf, distributionQuantile, gammaCdf } from './distribution-quantile.ts';
 export { SAMPLERS } from './distributions.ts';
 // Errors
 export {
@@ -43,6 +45,8 @@ export {
   MAX_NAME_LENGTH,
   MAX_NAMES,
 } from './errors.ts';
+// Loading scenarios
+export { checkResultSize, DEFAULT_MAX_RESULT_VALUES, estimateResultSize, type ResultSize } from './estimate-result-size.ts';
 // Exact analysis
 export {
   analyzeExact,
@@ -57,10 +61,12 @@ export { ALLOWED_FUNCTIONS, EXPRESSION_CONSTANTS, RESERVED_NAMES } from './expre
 // Formatting
 export { type CsvSource, formatCsv, formatNumber, formatPercent } from './format.ts';
 export { canonicalJson, contentHash } from './hash.ts';
-// Loading scenarios
 export { type LoadedDocument, MAX_DOCUMENT_LENGTH, readDocument } from './load-document.ts';
 // Running
 export { buildModel, type Model, type Overrides } from './model/model.ts';
+// Priors and provenance
+export { type ParameterPrior, parameterPrior, priorRangeIssue } from './parameter-prior.ts';
+export { parameterProvenance, parameterWarnings } from './parameter-warnings.ts';
 // Results and receipts
 export { finalizeResult, type Receipt, type RunResult, scenarioHash, type TrackResult } from './results.ts';
 export { MAX_SEED } from './rng.ts';
@@ -81,6 +87,8 @@ export {
   type ModuleDocument,
   ModuleSchema,
   type Parameter,
+  type Provenance,
+  ProvenanceSchema,
   type ScenarioDocument,
   type ScenarioEvent,
   ScenarioSchema,
@@ -89,22 +97,33 @@ export {
   type Transition,
 } from './scenario-schema.ts';
 // Sensitivity
+export { exactPointOutputs, type PointOutputs, summaryOutputs } from './sensitivity/point-solver.ts';
 export {
   analyseSensitivity,
+  continueSensitivity,
+  DEFAULT_REPLICATES,
   DEFAULT_RESAMPLES,
   DEFAULT_SAMPLES,
   DEFAULT_SENSITIVITY_TRIALS,
+  MAX_SOBOL_PARAMETERS,
   type MetricSensitivity,
   type MorrisEffect,
   planSensitivity,
+  type ScreeningSummary,
   SENSITIVITY_METHODS,
+  SENSITIVITY_SOLVERS,
   type SensitivityMethod,
   type SensitivityOptions,
   type SensitivityPlan,
   type SensitivityResult,
+  type SensitivitySolverChoice,
+  SOBOL_SAMPLINGS,
   type SobolIndex,
+  type SobolSampling,
+  screenOnly,
   sensitivity,
   type TornadoBar,
+  withScreening,
 } from './sensitivity.ts';
 export { emptySummary, mergeSummaries, type RunSummary, type SimulateOptions, simulate } from './simulate/simulate.ts';
 export { type MetricAccumulator, type MetricSummary, QUANTILES } from './summarize.ts';
@@ -119,6 +138,7 @@ export {
   planSweep,
   pointMeans,
   pointOverrides,
+  pointSes,
   type QuantileName,
   type ResolvedRange,
   runSweepPoint,
@@ -131,4 +151,25 @@ export {
   sweepRow,
   withParameterValues,
 } from './sweep.ts';
+// Two-level runs: the band across what we do not know
+export {
+  type BandDriver,
+  DEFAULT_TRIALS_PER_DRAW,
+  DEFAULT_UNCERTAINTY_DRAWS,
+  type DrawMoments,
+  drawOverrides,
+  MAX_EXACT_DRAWS,
+  MAX_UNCERTAINTY_DRAWS,
+  type MetricBand,
+  planUncertainty,
+  runUncertainty,
+  runUncertaintyPlan,
+  type UncertainParameter,
+  type UncertaintyMethod,
+  type UncertaintyOptions,
+  type UncertaintyPlan,
+  type UncertaintyResult,
+  type UncertaintyRuntime,
+  uncertainParameters,
+} from './uncertainty/index.ts';
 export { ENGINE_VERSION } from './version.ts';

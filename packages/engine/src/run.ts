@@ -1,5 +1,6 @@
 /** Running a scenario: option checks, the trial budget, and a one-call API (the chunk plan lives in chunks/). */
 import { GeoriskError, issue } from './errors.ts';
+import { checkResultSize } from './estimate-result-size.ts';
 
 import { buildModel, type Model, type Overrides } from './model/model.ts';
 import { finalizeResult, type RunResult } from './results.ts';
@@ -22,8 +23,11 @@ export interface RunOptions {
   onProgress?: (trialsDone: number) => void;
 }
 
-/** Checks trials, seed and budget; throws `GeoriskError` with `bad_run_options` or `budget_exceeded`. */
-export function checkRunOptions(model: Model, options: { trials: number; seed?: number; budget?: number }): void {
+/**
+ * Checks trials, seed, budget and (when `maxResultValues` is given) the result's size; throws
+ * `GeoriskError` with `bad_run_options`, `budget_exceeded` or `result_too_large`.
+ */
+export function checkRunOptions(model: Model, options: { trials: number; seed?: number; budget?: number; maxResultValues?: number }): void {
   const { trials } = options;
   const seed = options.seed ?? DEFAULT_SEED;
   if (!Number.isInteger(trials) || trials < 1) {
@@ -43,6 +47,7 @@ export function checkRunOptions(model: Model, options: { trials: number; seed?: 
       ),
     ]);
   }
+  if (options.maxResultValues !== undefined) checkResultSize(model, options.maxResultValues);
 }
 
 /**

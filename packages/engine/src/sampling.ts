@@ -85,9 +85,10 @@ function directionNumbers(dim: number): Uint32Array {
 /**
  * The first `n` points of a `dims`-dimensional Sobol' sequence, digitally shifted by a seeded
  * random word per dimension (which keeps the net structure and avoids the corner point 0).
+ * Each `replicate` draws its own shifts, so replicates are independent randomizations of one net.
  * Values lie strictly inside (0, 1). Row-major: point i, dimension d at `i * dims + d`.
  */
-export function sobolPoints(n: number, dims: number, seed: number): Float64Array {
+export function sobolPoints(n: number, dims: number, seed: number, replicate = 0): Float64Array {
   if (dims < 1 || dims > MAX_SOBOL_DIMENSIONS) {
     throw new GeoriskError([
       issue(
@@ -98,7 +99,7 @@ export function sobolPoints(n: number, dims: number, seed: number): Float64Array
       ),
     ]);
   }
-  const rng = designRng(seed, 1);
+  const rng = designRng(seed, replicate === 0 ? 1 : 1000 + replicate);
   const shifts = Array.from({ length: dims }, () => rng.nextInt32() >>> 0);
   const directions = Array.from({ length: dims }, (_, d) => directionNumbers(d));
   const x = new Uint32Array(dims);
@@ -119,9 +120,9 @@ export function sobolPoints(n: number, dims: number, seed: number): Float64Array
   return out;
 }
 
-/** A Latin hypercube of `n` points: each dimension's n strata hold exactly one point each. */
-export function latinHypercube(n: number, dims: number, seed: number): Float64Array {
-  const rng = designRng(seed, 2);
+/** A Latin hypercube of `n` points: each dimension's n strata hold exactly one point each (each `replicate` an independent one). */
+export function latinHypercube(n: number, dims: number, seed: number, replicate = 0): Float64Array {
+  const rng = designRng(seed, replicate === 0 ? 2 : 2000 + replicate);
   const out = new Float64Array(n * dims);
   const perm = new Int32Array(n);
   for (let d = 0; d < dims; d++) {
@@ -159,8 +160,9 @@ export function isPowerOfTwo(n: number): boolean {
  * base rows, the points A_j, AB_j^1 … AB_j^D, B_j (D + 2 points per row, in that order), where
  * AB^i is A with column i taken from B. A and B are the two halves of a 2D-dimensional Sobol'
  * sequence; `n` must be a power of two (the sequence's balance holds only then).
+ * `replicate` picks an independent random shift of the sequence (see `sobolPoints`).
  */
-export function saltelliDesign(n: number, dims: number, seed: number): Float64Array {
+export function saltelliDesign(n: number, dims: number, seed: number, replicate = 0): Float64Array {
   if (!isPowerOfTwo(n) || n < 4) {
     const lower = 2 ** Math.max(2, Math.floor(Math.log2(Math.max(1, n))));
     throw new GeoriskError([
@@ -182,7 +184,7 @@ export function saltelliDesign(n: number, dims: number, seed: number): Float64Ar
       ),
     ]);
   }
-  const base = sobolPoints(n, 2 * dims, seed);
+  const base = sobolPoints(n, 2 * dims, seed, replicate);
   const rows = dims + 2;
   const out = new Float64Array(n * rows * dims);
   for (let j = 0; j < n; j++) {
@@ -193,6 +195,45 @@ export function saltelliDesign(n: number, dims: number, seed: number): Float64Ar
       for (let d = 0; d < dims; d++) {
         const fromB = r === rows - 1 || (r >= 1 && r - 1 === d);
         out[at + d] = base[(fromB ? b : a) + d]!;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * `replicates` independent Saltelli designs of `n` base rows each, one after another (replicated
+ * randomized QMC: the spread of the replicates' estimates is an honest measure of their error).
+ */
+export function replicatedSaltelliDesign(n: number, dims: number, seed: number, replicates: number): Float64Array {
+  const block = n * (dims + 2) * dims;
+  const out = new Float64Array(replicates * block);
+  for (let r = 0; r < replicates; r++) out.set(saltelliDesign(n, dims, seed, r), r * block);
+  return out;
+}
+
+/**
+ * A Saltelli design over groups: per base row A, AB^1 … AB^G, B (G + 2 points), where AB^g takes
+ * from B the columns of every parameter in group g (`groupOf[d]` is parameter d's group). A and B
+ * come from a Sobol' sequence when it has the dimensions, else from a Latin hypercube; `replicates`
+ * independent randomizations follow one another.
+ */
+export function groupedSaltelliDesign(n: number, groupOf: readonly number[], seed: number, replicates: number): Float64Array {
+  const dims = groupOf.length;
+  const groups = Math.max(0, ...groupOf) + 1;
+  const rows = groups + 2;
+  const out = new Float64Array(replicates * n * rows * dims);
+  for (let rep = 0; rep < replicates; rep++) {
+    const base = 2 * dims <= MAX_SOBOL_DIMENSIONS ? sobolPoints(n, 2 * dims, seed, rep) : latinHypercube(n, 2 * dims, seed, rep);
+    for (let j = 0; j < n; j++) {
+      const a = j * 2 * dims;
+      const b = a + dims;
+      for (let r = 0; r < rows; r++) {
+        const at = ((rep * n + j) * rows + r) * dims;
+        for (let d = 0; d < dims; d++) {
+          const fromB = r === rows - 1 || (r >= 1 && r - 1 === groupOf[d]);
+          out[at + d] = base[(fromB ? b : a) + d]!;
+        }
       }
     }
   }

@@ -53,19 +53,47 @@ export const DistributionSchema = z
   .describe('An uncertainty distribution, drawn once per trial');
 export type Distribution = z.infer<typeof DistributionSchema>;
 
+/**
+ * Where a parameter's value comes from: read off a source, computed from sourced figures, assumed by
+ * the author, or fitted to an outcome; or a `setting` of the scenario (a switch, not a fact about the
+ * world, so it has no prior). `sourced` needs sources (here or in the parameter's `sources`).
+ */
+export const ProvenanceSchema = z
+  .discriminatedUnion('kind', [
+    z.strictObject({
+      kind: z.literal('sourced'),
+      sources: z.array(SourceSchema).min(1).optional().describe("Citations (or use the parameter's `sources`)"),
+      note: z.string().optional(),
+    }),
+    z.strictObject({ kind: z.literal('derived'), from: z.string().min(1).describe('The arithmetic, and what it starts from') }),
+    z.strictObject({ kind: z.literal('assumed'), note: z.string().optional().describe("Why (or use the parameter's `assumption`)") }),
+    z.strictObject({ kind: z.literal('fitted'), to: z.string().min(1).describe('The outcome or data it was fitted to') }),
+    z.strictObject({ kind: z.literal('setting'), note: z.string().optional().describe('What the switch or control does') }),
+  ])
+  .describe('Where the value comes from: sourced, derived, assumed or fitted; or a setting (a switch, no prior)');
+export type Provenance = z.infer<typeof ProvenanceSchema>;
+
 /** A named number a user can change. */
-export const ParameterSchema = z.strictObject({
-  default: FiniteNumberSchema.describe('The value used unless overridden'),
-  range: z
-    .tuple([FiniteNumberSchema, FiniteNumberSchema])
-    .optional()
-    .describe('Plausible [min, max]; sliders and sensitivity analysis use it'),
-  unit: z.string().optional(),
-  description: z.string().optional(),
-  sources: z.array(SourceSchema).optional().describe('Where the default comes from'),
-  assumption: z.string().optional().describe('Why the value was chosen, when no source gives it'),
-  uncertainty: DistributionSchema.optional(),
-});
+export const ParameterSchema = z
+  .strictObject({
+    default: FiniteNumberSchema.describe('The value used unless overridden'),
+    range: z
+      .tuple([FiniteNumberSchema, FiniteNumberSchema])
+      .optional()
+      .describe('Plausible [min, max]; sliders and sensitivity analysis use it'),
+    unit: z.string().optional(),
+    description: z.string().optional(),
+    sources: z.array(SourceSchema).optional().describe('Where the default comes from'),
+    assumption: z.string().optional().describe('Why the value was chosen, when no source gives it'),
+    uncertainty: DistributionSchema.optional().describe(
+      'Its prior: a distribution drawn once per trial (without one, a parameter with a range gets the default prior)',
+    ),
+    provenance: ProvenanceSchema.optional(),
+  })
+  .refine((p) => p.provenance?.kind !== 'sourced' || p.provenance.sources !== undefined || p.sources !== undefined, {
+    message: "a sourced parameter needs its sources: list them under provenance.sources or the parameter's sources",
+    path: ['provenance', 'sources'],
+  });
 export type Parameter = z.infer<typeof ParameterSchema>;
 
 const AssignmentsSchema = z.record(NameSchema, ExpressionSchema);

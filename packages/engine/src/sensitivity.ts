@@ -1,27 +1,44 @@
 /**
  * Which assumptions drive an outcome: one-at-a-time swings (tornado), Morris elementary effects
- * (μ*, μ, σ) and Sobol' first- and total-order indices (Saltelli sampling, Jansen estimators,
- * bootstrap intervals). The model output at a point is a metric's mean over the point's trials
- * (a probability for 0/1 metrics), with the same trial streams at every point.
+ * (μ*, μ, σ) and Sobol' first- and total-order indices (replicated randomized Saltelli designs,
+ * Jansen estimators, intervals from the spread across replicates). A point's output is a metric's
+ * exact value when the scenario is a Markov chain, else its mean over the point's trials, with
+ * the same trial streams at every point and each bar's interval and noise floor reported.
  */
 
 import { defined } from './defined.ts';
-import * as dm from './det-math.ts';
-import { normalQuantile } from './distributions.ts';
+import { distributionQuantile } from './distribution-quantile.ts';
 import { GeoriskError, type Issue, issue } from './errors.ts';
 import { DEFAULT_SEED } from './run.ts';
-import { designRng, type MorrisDesign, morrisDesign, saltelliDesign } from './sampling.ts';
-import type { Distribution, ScenarioDocument } from './scenario-schema.ts';
 import {
-  type ParameterRange,
-  planFromPoints,
-  pointMeans,
-  type ResolvedRange,
-  resolveRanges,
-  runSweepPoint,
-  type SweepPlan,
-  scaleUnitPoints,
-} from './sweep.ts';
+  groupedSaltelliDesign,
+  isPowerOfTwo,
+  MAX_SOBOL_DIMENSIONS,
+  type MorrisDesign,
+  morrisDesign,
+  replicatedSaltelliDesign,
+} from './sampling.ts';
+import type { ScenarioDocument } from './scenario-schema.ts';
+import { DEFAULT_RESAMPLES, morrisEffects } from './sensitivity/morris-effects.ts';
+import { morrisNoiseFloors, sobolNoiseFloor, swingHalfWidth } from './sensitivity/noise-floor.ts';
+import { type ResolvedGroups, resolveGroups } from './sensitivity/parameter-groups.ts';
+import {
+  choosePointSolver,
+  evaluatePoint,
+  type PointOutputs,
+  type PointSolver,
+  type SensitivitySolverChoice,
+} from './sensitivity/point-solver.ts';
+import { checkSampling, priorPoints, type SobolSampling, samplingSources } from './sensitivity/prior-points.ts';
+import { screeningLeaders } from './sensitivity/screening.ts';
+import { sobolIndices } from './sensitivity/sobol-indices.ts';
+import { type ParameterRange, planFromPoints, type ResolvedRange, resolveRanges, type SweepPlan, scaleUnitPoints } from './sweep.ts';
+
+export { distributionQuantile } from './distribution-quantile.ts';
+export { DEFAULT_RESAMPLES, morrisEffects } from './sensitivity/morris-effects.ts';
+export { SENSITIVITY_SOLVERS, type SensitivitySolverChoice } from './sensitivity/point-solver.ts';
+export { SOBOL_SAMPLINGS, type SobolSampling } from './sensitivity/prior-points.ts';
+export { type SobolEstimates, sobolIndices } from './sensitivity/sobol-indices.ts';
 
 /** Every sensitivity method, in the order surfaces list them. */
 export const SENSITIVITY_METHODS = ['tornado', 'morris', 'sobol'] as const;
@@ -31,32 +48,42 @@ export type SensitivityMethod = (typeof SENSITIVITY_METHODS)[number];
 
 /** Trials per point when none are given (each point's output is a mean over them). */
 export const DEFAULT_SENSITIVITY_TRIALS = 500;
-/** Base samples: Saltelli's N for Sobol', trajectories for Morris. */
+/** Base samples: Saltelli's N for Sobol' (over all replicates), trajectories for Morris. */
 export const DEFAULT_SAMPLES = { morris: 20, sobol: 256 } as const;
-/** Bootstrap resamples for confidence intervals. */
-export const DEFAULT_RESAMPLES = 200;
-/** A Sobol' interval wider than this (upper − lower) says little about the index. */
-export const MAX_CI_WIDTH = 0.2;
+/** Independently randomized Sobol' replicates (their spread gives the intervals). */
+export const DEFAULT_REPLICATES = 8;
 /** Parameters whose total-order index is at least this must be ranked apart by their intervals. */
 export const MIN_RANKED_INDEX = 0.05;
+/** Most parameters one Saltelli design holds; more are screened by Morris first. */
+export const MAX_SOBOL_PARAMETERS = Math.floor(MAX_SOBOL_DIMENSIONS / 2);
 
 export interface SensitivityOptions {
   method: SensitivityMethod;
   /** Parameters and their ranges (every parameter with a declared range when left out). */
   vary?: ParameterRange[] | undefined;
   metrics?: string[];
-  /** Saltelli base samples N (a power of two) or Morris trajectories. */
+  /** Saltelli base samples N over all replicates (a power of two) or Morris trajectories. */
   samples?: number;
-  /** Trials per point. */
+  /** Trials per point (Monte Carlo only). */
   trials?: number;
   seed?: number;
-  /** Bootstrap resamples. */
+  /** Bootstrap resamples (Morris intervals). */
   resamples?: number;
   /** Tornado: use these percentiles of a parameter's uncertainty distribution (e.g. [10, 90]) instead of its range ends. */
   percentiles?: [number, number];
   /** Morris grid levels (even, at least 4). */
   levels?: number;
   budget?: number;
+  /** Sobol': draw each parameter from its prior (`prior`, the default) or uniformly over its range (`uniform`). */
+  sampling?: SobolSampling | string;
+  /** Sobol': independently randomized replicates (default 8). */
+  replicates?: number;
+  /** `auto` (the default) uses the exact solver whenever the scenario is a Markov chain. */
+  solver?: SensitivitySolverChoice;
+  /** Sobol' over more than `MAX_SOBOL_PARAMETERS` parameters: Morris trajectories of the screen that picks the leaders. */
+  screenSamples?: number;
+  /** Sobol': groups of parameters analysed as one factor each (group name → parameters); the others stand alone. */
+  groups?: Record<string, string[]>;
 }
 
 /** A sensitivity analysis ready to run: the points to evaluate and how to read them. */
@@ -66,6 +93,14 @@ export interface SensitivityPlan {
   samples: number;
   resamples: number;
   morris?: MorrisDesign;
+  /** Sobol': replicates and how parameters were drawn. */
+  replicates?: number;
+  sampling?: SobolSampling;
+  solver: PointSolver;
+  /** Set when this plan is the Morris screen before a Sobol' analysis of its leaders. */
+  screenFor?: SensitivityOptions;
+  /** Sobol' over groups: the factors' names and members. */
+  groups?: ResolvedGroups;
 }
 
 export interface TornadoBar {
@@ -73,11 +108,15 @@ export interface TornadoBar {
   /** Parameter values at the two ends. */
   low: number;
   high: number;
-  /** Metric means at the two ends. */
+  /** Metric values at the two ends. */
   outputLow: number;
   outputHigh: number;
   /** |outputHigh − outputLow|. */
   swing: number;
+  /** 95% interval of the swing (a point when exact). */
+  swingCi95: [number, number];
+  /** The swing cannot be told from no effect at this design's noise. */
+  withinNoise: boolean;
 }
 
 export interface MorrisEffect {
@@ -89,28 +128,45 @@ export interface MorrisEffect {
   mu: number;
   /** Standard deviation of the effects (interactions and non-linearity). */
   sigma: number;
+  /** The μ* that sampling noise alone would give (0 when exact). */
+  noiseFloor: number;
+  withinNoise: boolean;
 }
 
 export interface SobolIndex {
   param: string;
-  /** First-order index: the share of variance the parameter explains alone. */
+  /** First-order index: the share of variance the parameter explains alone (an estimate below 0 is reported as 0). */
   first: number;
   firstCi95: [number, number];
   /** Total-order index: its share including every interaction. */
   total: number;
   totalCi95: [number, number];
+  /** The total-order interval reaches down to the noise floor: no effect cannot be ruled out. */
+  withinNoise: boolean;
 }
 
 /** The result for one metric, ranked (most influential first). */
 export interface MetricSensitivity {
   metric: string;
-  /** Metric mean at the defaults (tornado) or the output variance over the design (Sobol'). */
+  /** Metric value at the defaults (tornado) or the output variance over the design (Sobol'). */
   base?: number;
   variance?: number;
+  /** What sampling error alone would show: a swing's 95% half-width, a μ*, or a total-order index (0 when exact). */
+  noiseFloor?: number;
   tornado?: TornadoBar[];
   morris?: MorrisEffect[];
   sobol?: SobolIndex[];
   warnings: string[];
+  notes: string[];
+}
+
+/** What the Morris screen before a Sobol' analysis kept and dropped. */
+export interface ScreeningSummary {
+  method: 'morris';
+  samples: number;
+  modelRuns: number;
+  kept: string[];
+  dropped: string[];
 }
 
 export interface SensitivityResult {
@@ -119,8 +175,18 @@ export interface SensitivityResult {
   seed: number;
   trials: number;
   samples: number;
-  /** Points evaluated (each one `trials` trials). */
+  /** Points evaluated (each one `trials` trials, or one exact solve). */
   modelRuns: number;
+  /** How points were evaluated, and why. */
+  solver: 'exact' | 'monte-carlo';
+  solverNote: string;
+  /** Sobol': replicates, the sampling and where each parameter's values came from. */
+  replicates?: number;
+  sampling?: SobolSampling;
+  sampledFrom?: Record<string, string>;
+  screening?: ScreeningSummary;
+  /** Sobol' over groups: each factor's member parameters (a lone parameter is its own factor). */
+  groups?: Record<string, string[]>;
   metrics: MetricSensitivity[];
   warnings: Issue[];
 }
@@ -129,70 +195,49 @@ const bad = (path: string, message: string, hint?: string): never => {
   throw new GeoriskError([issue('bad_run_options', path, message, hint)]);
 };
 
-/** The p-quantile (0 < p < 1) of an uncertainty distribution with a closed-form inverse; undefined otherwise. */
-export function distributionQuantile(d: Distribution, p: number): number | undefined {
-  switch (d.dist) {
-    case 'uniform':
-      return d.min + (d.max - d.min) * p;
-    case 'triangular': {
-      const { min, mode, max } = d;
-      const f = (mode - min) / (max - min);
-      return p < f ? min + Math.sqrt(p * (max - min) * (mode - min)) : max - Math.sqrt((1 - p) * (max - min) * (max - mode));
-    }
-    case 'normal':
-      return d.mean + d.sd * normalQuantile(p);
-    case 'lognormal':
-      return dm.exp(d.mu + d.sigma * normalQuantile(p));
-    default:
-      return undefined;
-  }
-}
-
-/** Plans an analysis: its points in plan order. */
+/** Plans an analysis: its points in plan order, and the solver that evaluates them. */
 export function planSensitivity(scenario: ScenarioDocument, options: SensitivityOptions): SensitivityPlan {
   const seed = options.seed ?? DEFAULT_SEED;
-  const trials = options.trials ?? DEFAULT_SENSITIVITY_TRIALS;
   const resamples = options.resamples ?? DEFAULT_RESAMPLES;
   if (!Number.isInteger(resamples) || resamples < 10) bad('resamples', `at least 10 bootstrap resamples are needed, got ${resamples}`);
+  const sampling = checkSampling(options.sampling ?? 'prior');
   const params = resolveRanges(scenario, options.vary);
   const common = {
     seed,
-    trials,
+    trials: options.trials ?? DEFAULT_SENSITIVITY_TRIALS,
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.budget !== undefined ? { budget: options.budget } : {}),
   };
-  const dims = params.length;
+  const withSolver = (plan: Omit<SensitivityPlan, 'solver'>): SensitivityPlan => ({
+    ...plan,
+    solver: choosePointSolver(plan.sweep, options.solver ?? 'auto'),
+  });
   switch (options.method) {
     case 'tornado': {
-      const ends = params.map((p) => tornadoEnds(scenario, p, options.percentiles));
-      const points: number[][] = [];
-      // Point 0 leaves every parameter as the scenario has it; then each parameter alone at each end.
-      // The defaults of the others are written out, so every point fixes the same parameters.
-      const defaults = params.map((p) => defined(scenario.parameters[p.name], 'a varied parameter of the scenario').default);
-      points.push(defaults);
-      ends.forEach(([lo, hi], d) => {
-        for (const v of [lo, hi]) {
-          const row = [...defaults];
-          row[d] = v;
-          points.push(row);
-        }
-      });
-      return { method: 'tornado', sweep: planFromPoints(scenario, params, points, common), samples: 1, resamples };
+      const points = tornadoPoints(scenario, params, options.percentiles);
+      return withSolver({ method: 'tornado', sweep: planFromPoints(scenario, params, points, common), samples: 1, resamples });
     }
-    case 'morris': {
-      const samples = options.samples ?? DEFAULT_SAMPLES.morris;
-      if (!Number.isInteger(samples) || samples < 2) bad('samples', `Morris needs at least 2 trajectories, got ${samples}`);
-      const levels = options.levels ?? 4;
-      if (!Number.isInteger(levels) || levels < 4 || levels % 2 !== 0) bad('levels', `Morris levels must be even and >= 4, got ${levels}`);
-      const design = morrisDesign(samples, dims, seed, levels);
-      const points = scaleUnitPoints(design.points, params);
-      return { method: 'morris', sweep: planFromPoints(scenario, params, points, common), samples, resamples, morris: design };
-    }
+    case 'morris':
+      return withSolver(planMorris(scenario, params, options, common, resamples));
     case 'sobol': {
+      if (options.groups !== undefined) return withSolver(planGroupedSobol(scenario, params, options, common, resamples, sampling));
+      if (params.length > MAX_SOBOL_PARAMETERS) {
+        const screen = planMorris(
+          scenario,
+          params,
+          { ...options, samples: options.screenSamples ?? DEFAULT_SAMPLES.morris },
+          common,
+          resamples,
+        );
+        return withSolver({ ...screen, screenFor: options });
+      }
       const samples = options.samples ?? DEFAULT_SAMPLES.sobol;
-      const unit = saltelliDesign(samples, dims, seed);
-      const points = scaleUnitPoints(unit, params);
-      return { method: 'sobol', sweep: planFromPoints(scenario, params, points, common), samples, resamples };
+      const replicates = options.replicates ?? DEFAULT_REPLICATES;
+      checkSobolSizes(samples, replicates);
+      const unit = replicatedSaltelliDesign(samples / replicates, params.length, seed, replicates);
+      const points = priorPoints(scenario, unit, params, sampling);
+      const sweep = planFromPoints(scenario, params, points, common);
+      return withSolver({ method: 'sobol', sweep, samples, resamples, replicates, sampling });
     }
     default:
       return bad(
@@ -203,111 +248,276 @@ export function planSensitivity(scenario: ScenarioDocument, options: Sensitivity
   }
 }
 
+function planMorris(
+  scenario: ScenarioDocument,
+  params: ResolvedRange[],
+  options: SensitivityOptions,
+  common: Parameters<typeof planFromPoints>[3],
+  resamples: number,
+): Omit<SensitivityPlan, 'solver'> {
+  const samples = options.samples ?? DEFAULT_SAMPLES.morris;
+  if (!Number.isInteger(samples) || samples < 2) bad('samples', `Morris needs at least 2 trajectories, got ${samples}`);
+  const levels = options.levels ?? 4;
+  if (!Number.isInteger(levels) || levels < 4 || levels % 2 !== 0) bad('levels', `Morris levels must be even and >= 4, got ${levels}`);
+  const design = morrisDesign(samples, params.length, common.seed, levels);
+  const points = scaleUnitPoints(design.points, params);
+  return { method: 'morris', sweep: planFromPoints(scenario, params, points, common), samples, resamples, morris: design };
+}
+
+function planGroupedSobol(
+  scenario: ScenarioDocument,
+  params: ResolvedRange[],
+  options: SensitivityOptions,
+  common: Parameters<typeof planFromPoints>[3],
+  resamples: number,
+  sampling: SobolSampling,
+): Omit<SensitivityPlan, 'solver'> {
+  const groups = resolveGroups(options.groups ?? {}, params);
+  const samples = options.samples ?? DEFAULT_SAMPLES.sobol;
+  const replicates = options.replicates ?? DEFAULT_REPLICATES;
+  checkSobolSizes(samples, replicates);
+  const unit = groupedSaltelliDesign(samples / replicates, groups.groupOf, common.seed, replicates);
+  const sweep = planFromPoints(scenario, params, priorPoints(scenario, unit, params, sampling), common);
+  return { method: 'sobol', sweep, samples, resamples, replicates, sampling, groups };
+}
+
+function checkSobolSizes(samples: number, replicates: number): void {
+  if (!isPowerOfTwo(replicates) || replicates < 2) {
+    bad('replicates', `Sobol' replicates must be a power of two of at least 2, got ${replicates}`, `use ${DEFAULT_REPLICATES}`);
+  }
+  if (!isPowerOfTwo(samples) || samples < 4 * replicates) {
+    const lower = 2 ** Math.max(2, Math.floor(Math.log2(Math.max(1, samples))));
+    bad(
+      'samples',
+      `Sobol' needs a power of two of at least 4 base samples per replicate (${4 * replicates} for ${replicates} replicates), got ${samples}`,
+      `use ${Math.max(lower, 4 * replicates)} or ${Math.max(lower, 4 * replicates) * 2}, or fewer replicates`,
+    );
+  }
+}
+
+/** Point 0 leaves every parameter as the scenario has it; then each parameter alone at each end (the others written out at their defaults). */
+function tornadoPoints(scenario: ScenarioDocument, params: ResolvedRange[], percentiles: [number, number] | undefined): number[][] {
+  const defaults = params.map((p) => defined(scenario.parameters[p.name], 'a varied parameter of the scenario').default);
+  const points: number[][] = [defaults];
+  params.forEach((p, d) => {
+    for (const v of tornadoEnds(scenario, p, percentiles)) {
+      const row = [...defaults];
+      row[d] = v;
+      points.push(row);
+    }
+  });
+  return points;
+}
+
 function tornadoEnds(scenario: ScenarioDocument, p: ResolvedRange, percentiles: [number, number] | undefined): [number, number] {
   if (percentiles === undefined) return [p.lo, p.hi];
   const [a, b] = percentiles;
   if (!(a > 0 && a < b && b < 100)) bad('percentiles', `percentiles must satisfy 0 < low < high < 100, got ${a},${b}`);
   const d = scenario.parameters[p.name]?.uncertainty;
   if (d === undefined) return [p.lo, p.hi];
-  const lo = distributionQuantile(d, a / 100);
-  const hi = distributionQuantile(d, b / 100);
-  if (lo === undefined || hi === undefined) {
-    return bad(
-      'percentiles',
-      `percentiles of a ${d.dist} distribution (parameter "${p.name}") are not available`,
-      'leave out `percentiles` to use the range ends, or give the range in `vary`',
-    );
-  }
-  return [lo, hi];
+  return [distributionQuantile(d, a / 100), distributionQuantile(d, b / 100)];
 }
 
 /**
- * Reads the metric means of every point (`outputs[point][metric]`) into indices per metric.
+ * Reads every point's metric values (`outputs[point][metric]`) and, for Monte Carlo, their
+ * standard errors (`ses`, same shape; without them the noise floor is unknown) into indices per metric.
  */
-export function analyseSensitivity(plan: SensitivityPlan, outputs: readonly (readonly number[])[]): SensitivityResult {
+export function analyseSensitivity(
+  plan: SensitivityPlan,
+  outputs: readonly (readonly number[])[],
+  ses?: readonly (readonly number[])[],
+): SensitivityResult {
   const { sweep } = plan;
+  const exact = plan.solver.solver === 'exact';
   const metrics: MetricSensitivity[] = sweep.metrics.map((metric, m) => {
     // A point without this metric reads as NaN, as a typed array stores a missing number.
     const y = Float64Array.from(outputs, (row) => row[m] ?? Number.NaN);
-    const result: MetricSensitivity = { metric, warnings: [] };
-    if (plan.method === 'tornado') {
-      const output = (point: number) => defined(y[point], 'an output for each tornado point');
-      const value = (point: number, d: number) => defined(sweep.points[point]?.[d], 'a tornado point fixes every parameter');
-      result.base = output(0);
-      result.tornado = sweep.params
-        .map((p, d) => {
-          const outputLow = output(1 + 2 * d);
-          const outputHigh = output(2 + 2 * d);
-          return {
-            param: p.name,
-            low: value(1 + 2 * d, d),
-            high: value(2 + 2 * d, d),
-            outputLow,
-            outputHigh,
-            swing: Math.abs(outputHigh - outputLow),
-          };
-        })
-        .sort((a, b) => b.swing - a.swing || a.param.localeCompare(b.param));
-    } else if (plan.method === 'morris') {
-      const effects = morrisEffects(plan.morris as MorrisDesign, y, { resamples: plan.resamples, seed: sweep.seed });
-      result.morris = sweep.params
-        .map((p, d) => ({ param: p.name, ...defined(effects[d], 'Morris effects for each parameter') }))
-        .sort((a, b) => b.muStar - a.muStar || a.param.localeCompare(b.param));
-    } else {
-      const indices = sobolIndices(y, plan.samples, sweep.params.length, { resamples: plan.resamples, seed: sweep.seed });
-      result.variance = indices.variance;
-      result.sobol = sweep.params
-        .map((p, d) => ({
-          param: p.name,
-          first: sobolEstimate(indices.first, d),
-          firstCi95: sobolEstimate(indices.firstCi95, d),
-          total: sobolEstimate(indices.total, d),
-          totalCi95: sobolEstimate(indices.totalCi95, d),
-        }))
-        .sort((a, b) => b.total - a.total || a.param.localeCompare(b.param));
-      if (!(indices.variance > 0)) {
-        result.warnings.push(`${metric} does not vary over these ranges: its indices are undefined`);
-      } else {
-        const width = (ci: [number, number]) => ci[1] - ci[0];
-        const wide = result.sobol.filter((s) => Math.max(width(s.totalCi95), width(s.firstCi95)) > MAX_CI_WIDTH);
-        // Neighbours in the ranking whose total-order intervals overlap, among parameters that matter.
-        const unresolved: string[] = [];
-        result.sobol.forEach((s, i) => {
-          const next = result.sobol?.[i + 1];
-          if (next && s.total >= MIN_RANKED_INDEX && next.totalCi95[1] >= s.totalCi95[0]) unresolved.push(`${s.param} / ${next.param}`);
-        });
-        if (wide.length > 0 || unresolved.length > 0) {
-          const parts: string[] = [];
-          if (wide.length > 0) {
-            const widest = Math.max(...wide.map((s) => Math.max(width(s.totalCi95), width(s.firstCi95))));
-            parts.push(`intervals up to ${widest.toFixed(2)} wide (${wide.map((s) => s.param).join(', ')})`);
-          }
-          if (unresolved.length > 0) parts.push(`overlapping total-order intervals (${unresolved.join(', ')})`);
-          result.warnings.push(
-            `${metric}: confidence intervals are too wide for the ranking to hold: ${parts.join('; ')}; use more samples (now ${plan.samples}) or more trials (now ${sweep.trials})`,
-          );
-        }
-      }
-    }
+    const se = exact ? new Float64Array(y.length) : ses ? Float64Array.from(ses, (row) => row[m] ?? Number.NaN) : undefined;
+    const result: MetricSensitivity = { metric, warnings: [], notes: [] };
+    if (plan.method === 'tornado') readTornado(plan, y, se, result);
+    else if (plan.method === 'morris') readMorris(plan, y, se, result);
+    else readSobol(plan, y, se, result);
     return result;
   });
   return {
     method: plan.method,
     params: sweep.params,
     seed: sweep.seed,
-    trials: sweep.trials,
+    trials: exact ? 0 : sweep.trials,
     samples: plan.samples,
     modelRuns: sweep.points.length,
+    solver: plan.solver.solver,
+    solverNote: plan.solver.note ?? '',
+    ...(plan.method === 'sobol' && plan.sampling
+      ? { replicates: plan.replicates, sampling: plan.sampling, sampledFrom: samplingSources(sweep.scenario, sweep.params, plan.sampling) }
+      : {}),
+    ...(plan.groups ? { groups: Object.fromEntries(plan.groups.names.map((g, i) => [g, plan.groups?.members[i] ?? []])) } : {}),
     metrics,
     warnings: sweep.warnings,
   };
 }
 
+/** A note on how many of a metric's bars are within noise, or none. */
+function noiseNote(within: string[], total: number, floor: number | undefined, exactPhrase: string): string[] {
+  if (within.length === 0) return [];
+  const what = floor === 0 ? exactPhrase : `are within noise (floor ${floor?.toPrecision(2)})`;
+  return [`${within.length} of ${total} parameters ${what}: ${within.join(', ')}`];
+}
+
+function readTornado(plan: SensitivityPlan, y: Float64Array, se: Float64Array | undefined, result: MetricSensitivity): void {
+  const { sweep } = plan;
+  const output = (point: number) => defined(y[point], 'an output for each tornado point');
+  const value = (point: number, d: number) => defined(sweep.points[point]?.[d], 'a tornado point fixes every parameter');
+  const half = (point: number) => (se ? swingHalfWidth(se[point]!, se[point + 1]!) : Number.NaN);
+  result.base = output(0);
+  result.tornado = sweep.params
+    .map((p, d) => {
+      const outputLow = output(1 + 2 * d);
+      const outputHigh = output(2 + 2 * d);
+      const swing = Math.abs(outputHigh - outputLow);
+      const h = half(1 + 2 * d);
+      return {
+        param: p.name,
+        low: value(1 + 2 * d, d),
+        high: value(2 + 2 * d, d),
+        outputLow,
+        outputHigh,
+        swing,
+        swingCi95: (Number.isNaN(h) ? [Number.NaN, Number.NaN] : [Math.max(0, swing - h), swing + h]) as [number, number],
+        withinNoise: Number.isNaN(h) ? false : swing <= h,
+      };
+    })
+    .sort((a, b) => b.swing - a.swing || a.param.localeCompare(b.param));
+  if (se) {
+    const halves = sweep.params.map((_, d) => half(1 + 2 * d));
+    result.noiseFloor = Math.sqrt(halves.reduce((s, h) => s + h * h, 0) / Math.max(1, halves.length));
+  }
+  const within = result.tornado.filter((b) => b.withinNoise).map((b) => b.param);
+  result.notes.push(...noiseNote(within, result.tornado.length, result.noiseFloor, 'have no effect (exactly 0)'));
+}
+
+function readMorris(plan: SensitivityPlan, y: Float64Array, se: Float64Array | undefined, result: MetricSensitivity): void {
+  const design = plan.morris as MorrisDesign;
+  const effects = morrisEffects(design, y, { resamples: plan.resamples, seed: plan.sweep.seed });
+  const floors = se ? morrisNoiseFloors(design, se) : undefined;
+  result.morris = plan.sweep.params
+    .map((p, d) => {
+      const e = defined(effects[d], 'Morris effects for each parameter');
+      const noiseFloor = floors ? defined(floors[d], 'a noise floor for each parameter') : Number.NaN;
+      return { param: p.name, ...e, noiseFloor, withinNoise: floors ? e.muStar <= noiseFloor : false };
+    })
+    .sort((a, b) => b.muStar - a.muStar || a.param.localeCompare(b.param));
+  if (floors) result.noiseFloor = floors.reduce((s, f) => s + f, 0) / Math.max(1, floors.length);
+  const within = result.morris.filter((e) => e.withinNoise).map((e) => e.param);
+  result.notes.push(...noiseNote(within, result.morris.length, result.noiseFloor, 'have no effect (exactly 0)'));
+}
+
+function readSobol(plan: SensitivityPlan, y: Float64Array, se: Float64Array | undefined, result: MetricSensitivity): void {
+  const { sweep } = plan;
+  const replicates = plan.replicates ?? DEFAULT_REPLICATES;
+  const factors = plan.groups?.names ?? sweep.params.map((p) => p.name);
+  const indices = sobolIndices(y, plan.samples / replicates, factors.length, replicates);
+  result.variance = indices.variance;
+  const floor = se ? sobolNoiseFloor(se, indices.variance) : undefined;
+  if (floor !== undefined) result.noiseFloor = floor;
+  const negative: string[] = [];
+  result.sobol = factors
+    .map((name, d) => {
+      const first = defined(indices.first[d], 'a first-order estimate per parameter');
+      const [flo, fhi] = defined(indices.firstCi95[d], 'an interval per parameter');
+      const totalCi95 = defined(indices.totalCi95[d], 'an interval per parameter');
+      if (first < 0) negative.push(`${name} (${first.toPrecision(2)})`);
+      return {
+        param: name,
+        first: Math.max(0, first),
+        firstCi95: [Math.max(0, flo), Math.max(0, fhi)] as [number, number],
+        total: defined(indices.total[d], 'a total-order estimate per parameter'),
+        totalCi95: [Math.max(0, totalCi95[0]), totalCi95[1]] as [number, number],
+        withinNoise: floor !== undefined && totalCi95[0] <= floor,
+      };
+    })
+    .sort((a, b) => b.total - a.total || a.param.localeCompare(b.param));
+  if (!(indices.variance > 0)) {
+    result.warnings.push(`${result.metric} does not vary over these ranges: its indices are undefined`);
+    return;
+  }
+  if (negative.length > 0) {
+    result.notes.push(
+      `first-order estimates below 0 are shown as 0 (an index is a share of variance, never negative; these are within their error of 0): ${negative.join(', ')}`,
+    );
+  }
+  const within = result.sobol.filter((s) => s.withinNoise).map((s) => s.param);
+  result.notes.push(
+    ...noiseNote(within, result.sobol.length, floor, 'have total-order intervals reaching 0 (no effect cannot be ruled out)'),
+  );
+  // Neighbours in the ranking whose total-order intervals overlap, among parameters that matter.
+  const unresolved: string[] = [];
+  result.sobol.forEach((s, i) => {
+    const next = result.sobol?.[i + 1];
+    if (next && s.total >= MIN_RANKED_INDEX && next.totalCi95[1] >= s.totalCi95[0]) unresolved.push(`${s.param} / ${next.param}`);
+  });
+  if (unresolved.length > 0) {
+    result.warnings.push(
+      `${result.metric}: the ranking is unsettled: overlapping total-order intervals (${unresolved.join(', ')}); use more samples (now ${plan.samples})${plan.solver.solver === 'exact' ? '' : ` or more trials (now ${sweep.trials})`}`,
+    );
+  }
+}
+
+/** When `plan` was a Morris screen, the Sobol' plan over the leaders it found; else undefined. */
+export function continueSensitivity(
+  scenario: ScenarioDocument,
+  plan: SensitivityPlan,
+  result: SensitivityResult,
+): SensitivityPlan | undefined {
+  if (plan.screenFor === undefined) return undefined;
+  const kept = screeningLeaders(result, MAX_SOBOL_PARAMETERS);
+  if (kept.length === 0) return undefined;
+  const vary = result.params.filter((p) => kept.includes(p.name)).map((p) => ({ name: p.name, lo: p.lo, hi: p.hi }));
+  return planSensitivity(scenario, { ...plan.screenFor, vary });
+}
+
+/** The Sobol' result of a screened analysis, saying what the screen kept and dropped (and counting its runs). */
+export function withScreening(screen: SensitivityResult, sobol: SensitivityResult): SensitivityResult {
+  const kept = sobol.params.map((p) => p.name);
+  const dropped = screen.params.map((p) => p.name).filter((n) => !kept.includes(n));
+  return {
+    ...sobol,
+    modelRuns: screen.modelRuns + sobol.modelRuns,
+    screening: { method: 'morris', samples: screen.samples, modelRuns: screen.modelRuns, kept, dropped },
+  };
+}
+
+/** A screen that found nothing to continue with: the Morris result, with the reason. */
+export function screenOnly(screen: SensitivityResult): SensitivityResult {
+  return {
+    ...screen,
+    metrics: screen.metrics.map((m) => ({
+      ...m,
+      warnings: [...m.warnings, `no parameter stood out of noise in the Morris screen, so no Sobol' analysis followed`],
+    })),
+  };
+}
+
+/** Evaluates every point of a plan on the calling thread. */
+function runPlan(plan: SensitivityPlan, onPoint?: (done: number, total: number) => void): { outputs: number[][]; ses: number[][] } {
+  const outputs: number[][] = [];
+  const ses: number[][] = [];
+  const total = plan.sweep.points.length;
+  for (let i = 0; i < total; i++) {
+    const p: PointOutputs = evaluatePoint(plan.sweep, plan.solver.solver, i);
+    outputs.push(p.means);
+    ses.push(p.ses);
+    onPoint?.(i + 1, total);
+  }
+  return { outputs, ses };
+}
+
 /**
- * Runs a sensitivity analysis on the calling thread.
+ * Runs a sensitivity analysis on the calling thread (Sobol' over too many parameters screens them
+ * by Morris first and continues on the leaders).
  * @example
  * const r = sensitivity(scenario, { method: 'sobol', samples: 256, metrics: ['war_reached'] });
- * r.metrics[0].sobol; // [{ param, first, firstCi95, total, totalCi95 }, …] most influential first
+ * r.metrics[0].sobol; // [{ param, first, firstCi95, total, totalCi95, withinNoise }, …] most influential first
  */
 export function sensitivity(
   scenario: ScenarioDocument,
@@ -315,146 +525,11 @@ export function sensitivity(
   onPoint?: (done: number, total: number) => void,
 ): SensitivityResult {
   const plan = planSensitivity(scenario, options);
-  const outputs: number[][] = [];
-  const total = plan.sweep.points.length;
-  for (let i = 0; i < total; i++) {
-    outputs.push(pointMeans(plan.sweep, runSweepPoint(plan.sweep, i)));
-    onPoint?.(i + 1, total);
-  }
-  return analyseSensitivity(plan, outputs);
-}
-
-function sobolEstimate<T>(estimates: readonly T[], d: number): T {
-  return defined(estimates[d], 'Sobol estimates for each parameter');
-}
-
-/** Percentile interval of bootstrap replicates. */
-function percentileInterval(values: Float64Array, level = 0.95): [number, number] {
-  const sorted = Float64Array.from(values).sort();
-  const n = sorted.length;
-  const at = (q: number) => {
-    const pos = q * (n - 1);
-    const i = Math.floor(pos);
-    const f = pos - i;
-    return sorted[i]! * (1 - f) + sorted[Math.min(n - 1, i + 1)]! * f;
-  };
-  return [at((1 - level) / 2), at(1 - (1 - level) / 2)];
-}
-
-/** What `sobolIndices` returns: per parameter, in design order. */
-export interface SobolEstimates {
-  variance: number;
-  first: number[];
-  total: number[];
-  firstCi95: [number, number][];
-  totalCi95: [number, number][];
-}
-
-function jansen(y: Float64Array, rows: number[], dims: number): { variance: number; first: Float64Array; total: Float64Array } {
-  const width = dims + 2;
-  const n = rows.length;
-  // Variance over all A and B outputs of the rows.
-  let sum = 0;
-  let sumSq = 0;
-  for (const j of rows) {
-    const a = y[j * width]!;
-    const b = y[j * width + width - 1]!;
-    sum += a + b;
-    sumSq += a * a + b * b;
-  }
-  const mean = sum / (2 * n);
-  const variance = sumSq / (2 * n) - mean * mean;
-  const first = new Float64Array(dims);
-  const total = new Float64Array(dims);
-  for (let d = 0; d < dims; d++) {
-    let f = 0;
-    let t = 0;
-    for (const j of rows) {
-      const a = y[j * width]!;
-      const b = y[j * width + width - 1]!;
-      const ab = y[j * width + 1 + d]!;
-      f += (b - ab) * (b - ab);
-      t += (a - ab) * (a - ab);
-    }
-    // Jansen (1999): V_i = V − ½E[(f(B) − f(A_B^i))²], V_Ti = ½E[(f(A) − f(A_B^i))²].
-    first[d] = (variance - f / (2 * n)) / variance;
-    total[d] = t / (2 * n) / variance;
-  }
-  return { variance, first, total };
-}
-
-/**
- * First- and total-order Sobol' indices from the outputs of a Saltelli design (`saltelliDesign`
- * order: per base row A, AB^1 … AB^D, B) by Jansen's estimators, with percentile-bootstrap 95%
- * intervals over resampled base rows.
- */
-export function sobolIndices(
-  y: Float64Array,
-  n: number,
-  dims: number,
-  options: { resamples?: number; seed?: number } = {},
-): SobolEstimates {
-  if (y.length !== n * (dims + 2)) throw new Error(`expected ${n * (dims + 2)} outputs, got ${y.length}`);
-  const all = Array.from({ length: n }, (_, j) => j);
-  const point = jansen(y, all, dims);
-  const resamples = options.resamples ?? DEFAULT_RESAMPLES;
-  const rng = designRng(options.seed ?? DEFAULT_SEED, 4);
-  const firstBoot = Array.from({ length: dims }, () => new Float64Array(resamples));
-  const totalBoot = Array.from({ length: dims }, () => new Float64Array(resamples));
-  const rows = new Array<number>(n);
-  for (let r = 0; r < resamples; r++) {
-    for (let j = 0; j < n; j++) rows[j] = Math.floor(rng.uniform() * n);
-    const est = jansen(y, rows, dims);
-    for (let d = 0; d < dims; d++) {
-      firstBoot[d]![r] = est.first[d]!;
-      totalBoot[d]![r] = est.total[d]!;
-    }
-  }
-  const ok = point.variance > 0;
-  return {
-    variance: point.variance,
-    first: Array.from(point.first, (x) => (ok ? x : Number.NaN)),
-    total: Array.from(point.total, (x) => (ok ? x : Number.NaN)),
-    firstCi95: firstBoot.map((b) => (ok ? percentileInterval(b) : [Number.NaN, Number.NaN])),
-    totalCi95: totalBoot.map((b) => (ok ? percentileInterval(b) : [Number.NaN, Number.NaN])),
-  };
-}
-
-/** Morris statistics per parameter (design order) from the outputs of a `morrisDesign`. */
-export function morrisEffects(
-  design: MorrisDesign,
-  y: Float64Array,
-  options: { resamples?: number; seed?: number } = {},
-): Omit<MorrisEffect, 'param'>[] {
-  const trajectories = design.moves.length;
-  const dims = design.moves[0]?.length ?? 0;
-  // effects[d][t]: the elementary effect of parameter d on trajectory t, per unit of the scaled range.
-  const effects = Array.from({ length: dims }, () => new Float64Array(trajectories));
-  design.moves.forEach((steps, t) => {
-    steps.forEach(({ dim, delta }, k) => {
-      const before = y[t * (dims + 1) + k]!;
-      const after = y[t * (dims + 1) + k + 1]!;
-      effects[dim]![t] = (after - before) / delta;
-    });
-  });
-  const resamples = options.resamples ?? DEFAULT_RESAMPLES;
-  const rng = designRng(options.seed ?? DEFAULT_SEED, 5);
-  const picks = Array.from({ length: resamples }, () =>
-    Array.from({ length: trajectories }, () => Math.floor(rng.uniform() * trajectories)),
-  );
-  return effects.map((e) => {
-    let mu = 0;
-    let muStar = 0;
-    for (const x of e) {
-      mu += x;
-      muStar += Math.abs(x);
-    }
-    mu /= trajectories;
-    muStar /= trajectories;
-    let ss = 0;
-    for (const x of e) ss += (x - mu) * (x - mu);
-    const sigma = trajectories > 1 ? Math.sqrt(ss / (trajectories - 1)) : 0;
-    const boot = Float64Array.from(picks, (pick) => pick.reduce((s, t) => s + Math.abs(e[t]!), 0) / trajectories);
-    return { muStar, muStarCi95: percentileInterval(boot), mu, sigma };
-  });
+  const first = runPlan(plan, onPoint);
+  const result = analyseSensitivity(plan, first.outputs, first.ses);
+  if (plan.screenFor === undefined) return result;
+  const next = continueSensitivity(scenario, plan, result);
+  if (next === undefined) return screenOnly(result);
+  const second = runPlan(next, onPoint);
+  return withScreening(result, analyseSensitivity(next, second.outputs, second.ses));
 }

@@ -7,6 +7,7 @@
  */
 
 import { type Chunk, planChunks, SWEEP_CHUNK_TRIALS } from './chunks/plan-chunks.ts';
+import { csvCell } from './csv-cell.ts';
 import { defined } from './defined.ts';
 import { GeoriskError, type Issue, issue, suggestion } from './errors.ts';
 import { contentHash } from './hash.ts';
@@ -369,6 +370,11 @@ export function sweepRow(plan: SweepPlan, index: number, summary: RunSummary): n
   return row;
 }
 
+/** The standard error of each reported metric's mean at a point (the sampling error of `pointMeans`). */
+export function pointSes(plan: SweepPlan, summary: RunSummary): number[] {
+  return metricIndexes(plan, summary).map((i) => summarizeMetric(summaryMetric(summary, i), false).se);
+}
+
 /** The mean of each reported metric at a point (probabilities for 0/1 metrics). */
 export function pointMeans(plan: SweepPlan, summary: RunSummary): number[] {
   const indexes = metricIndexes(plan, summary);
@@ -383,16 +389,12 @@ function numberText(x: number): string {
   return Number.isFinite(x) ? String(x) : Number.isNaN(x) ? 'NaN' : x > 0 ? 'Inf' : '-Inf';
 }
 
-function csvField(name: string): string {
-  return /[",\n\r]/.test(name) ? `"${name.replaceAll('"', '""')}"` : name;
-}
-
 /** Row formats of sweep output. */
 export type SweepFormat = 'csv' | 'jsonl';
 
 /** The text before the first row (a CSV header line; nothing for JSON Lines). */
 export function formatSweepHeader(plan: SweepPlan, format: SweepFormat): string {
-  return format === 'csv' ? `${plan.columns.map(csvField).join(',')}\n` : '';
+  return format === 'csv' ? `${plan.columns.map(csvCell).join(',')}\n` : '';
 }
 
 /** One row as a line of text (CSV, or a JSON object with the column names as keys; null for missing numbers). */

@@ -1,7 +1,7 @@
 /** PRIM recovers a planted box; the outcome parser and binomial tail behave. */
 import { describe, expect, it } from 'vitest';
 import { binomialUpperTail, parseOutcome, prim } from '../src/discover.ts';
-import { discover, loadScenarioText } from '../src/index.ts';
+import { analyseDiscover, discover, loadScenarioText, planDiscover } from '../src/index.ts';
 
 const SCENARIO = `id: planted-box
 time: { unit: day, dt: 1, horizon: 1 }
@@ -55,5 +55,41 @@ describe('PRIM', () => {
     expect(binomialUpperTail(0, 10, 0.3)).toBe(1);
     expect(binomialUpperTail(10, 10, 0.5)).toBeCloseTo(1 / 1024, 12);
     expect(binomialUpperTail(9, 10, 0.5)).toBeCloseTo(11 / 1024, 12);
+  });
+});
+
+describe('PRIM when the whole space is chosen', () => {
+  // 2,000 points on [0, 1]²: the outcome has density 75% where x1 > 0.94 (6% of the points) and 20% elsewhere,
+  // so the small dense box loses to the whole space on the harmonic mean of coverage and density.
+  const x = Array.from({ length: 2000 }, (_, i) => [(i + 0.5) / 2000, ((i * 7919) % 2000) / 2000]);
+  const y = x.map(([x1], i) => {
+    const u = (((i * 2654435761) >>> 0) % 1000) / 1000;
+    return u < ((x1 ?? 0) > 0.94 ? 0.75 : 0.2) ? 1 : 0;
+  });
+
+  it('says so, and names the densest box on the trajectory with its density and coverage', () => {
+    const r = prim(x, y, ['x1', 'x2']);
+    expect(r.wholeSpace).toBe(true);
+    expect(r.restrictions).toEqual([]);
+    expect(r.densest).toBeGreaterThan(0);
+    const best = r.trajectory[r.densest]!;
+    expect(best.density).toBeGreaterThan(2 * r.baseDensity);
+    expect(best.limits.find((l) => l.param === 'x1')?.lo).toBeGreaterThan(0.85);
+  });
+
+  it('a discovery notes the whole-space choice and, with few trials per point, the shared random numbers', () => {
+    const scenario = loadScenarioText(SCENARIO).scenario;
+    const plan = planDiscover(scenario, { outcome: 'hit > 0', samples: 2000, trials: 50, vary: [{ name: 'x1' }, { name: 'x2' }] });
+    // Each point's share without noise: 75% where x1 > 0.95, 20% elsewhere.
+    const shares = plan.sweep.points.map(([x1]) => ((x1 ?? 0) > 0.95 ? 0.75 : 0.2));
+    const r = analyseDiscover(plan, shares);
+    expect(r.wholeSpace).toBe(true);
+    const notes = r.notes.join('\n');
+    expect(notes).toMatch(
+      /the chosen box is the whole space: .* densest box on the trajectory \(step \d+\) has density \d+\.\d% against 2\d\.\d% overall, with coverage/,
+    );
+    expect(notes).toMatch(/only 50 trials.*reuses the same trial random numbers/);
+    const many = analyseDiscover(planDiscover(scenario, { outcome: 'hit > 0', samples: 100, trials: 1000 }), new Array(100).fill(0.5));
+    expect(many.notes.join('\n')).not.toMatch(/trial random numbers/);
   });
 });

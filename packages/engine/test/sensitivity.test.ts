@@ -6,8 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenarioText, sensitivity } from '../src/index.ts';
-import { latinHypercube, morrisDesign, saltelliDesign, sobolPoints } from '../src/sampling.ts';
+import { latinHypercube, morrisDesign, replicatedSaltelliDesign, saltelliDesign, sobolPoints } from '../src/sampling.ts';
 import { morrisEffects, sobolIndices } from '../src/sensitivity.ts';
+import { ISHIGAMI, ishigami } from './sensitivity-functions.ts';
 
 /** A scenario whose metric `y` is an expression of its parameters x1 … xD (one trial per point suffices). */
 function functionScenario(expr: string, dims: number, ranges: [number, number][] = []): string {
@@ -78,28 +79,18 @@ describe('Sobol sequence', () => {
 
 describe('Sobol indices', () => {
   it('Ishigami (a = 7, b = 0.1) through the design and estimator API: S1 within 0.03, ST within 0.03', () => {
-    const n = 8192;
+    const n = 1024;
+    const replicates = 8;
     const dims = 3;
-    const unit = saltelliDesign(n, dims, 1);
+    const unit = replicatedSaltelliDesign(n, dims, 1, replicates);
     const y = new Float64Array(unit.length / dims);
-    for (let i = 0; i < y.length; i++) {
-      const [x1, x2, x3] = [0, 1, 2].map((d) => -Math.PI + 2 * Math.PI * unit[i * dims + d]!) as [number, number, number];
-      y[i] = Math.sin(x1) + 7 * Math.sin(x2) ** 2 + 0.1 * x3 ** 4 * Math.sin(x1);
-    }
-    const r = sobolIndices(y, n, dims, { resamples: 100, seed: 1 });
-    const s1 = [0.3139, 0.4424, 0];
-    const st = [0.5576, 0.4424, 0.2437];
-    s1.forEach((exact, d) => {
+    for (let i = 0; i < y.length; i++) y[i] = ishigami(Array.from(unit.subarray(i * dims, i * dims + dims)));
+    const r = sobolIndices(y, n, dims, replicates);
+    ISHIGAMI.s1.forEach((exact, d) => {
       expect(Math.abs(r.first[d]! - exact)).toBeLessThan(0.03);
-      const [lo, hi] = r.firstCi95[d] as [number, number];
-      expect(exact).toBeGreaterThan(lo - 0.01);
-      expect(exact).toBeLessThan(hi + 0.01);
     });
-    st.forEach((exact, d) => {
+    ISHIGAMI.st.forEach((exact, d) => {
       expect(Math.abs(r.total[d]! - exact)).toBeLessThan(0.03);
-      const [lo, hi] = r.totalCi95[d] as [number, number];
-      expect(exact).toBeGreaterThan(lo - 0.01);
-      expect(exact).toBeLessThan(hi + 0.01);
     });
   });
 
@@ -110,8 +101,9 @@ describe('Sobol indices', () => {
     const v = vi.reduce((p, x) => p * (1 + x), 1) - 1;
     const s1 = vi.map((x) => x / v);
     const st = vi.map((x, i) => (x * vi.reduce((p, y, j) => (j === i ? p : p * (1 + y)), 1)) / v);
-    const r = sensitivity(load(functionScenario(expr, 4)), { method: 'sobol', samples: 2048, trials: 1, resamples: 100 });
+    const r = sensitivity(load(functionScenario(expr, 4)), { method: 'sobol', samples: 2048, trials: 1, sampling: 'uniform' });
     expect(r.modelRuns).toBe(2048 * 6);
+    expect(r.solver).toBe('exact');
     const byParam = new Map((r.metrics[0]?.sobol ?? []).map((s) => [s.param, s]));
     a.forEach((_, i) => {
       const s = byParam.get(`x${i + 1}`);
@@ -148,9 +140,11 @@ describe('Sobol indices', () => {
     expect(m?.warnings).toEqual([]);
   });
 
-  it('warns when the intervals are too wide for the ranking to hold', () => {
-    const r = sensitivity(load(functionScenario('x1 * x2 + x3', 3)), { method: 'sobol', samples: 8, trials: 1 });
-    expect(r.metrics[0]?.warnings.join('\n')).toMatch(/too wide.*use more samples/);
+  it('warns that the ranking is unsettled only when it is: equal effects at few samples, not a linear model', () => {
+    const equal = sensitivity(load(functionScenario('x1 + x2 + 0.1 * x3', 3)), { method: 'sobol', samples: 32, trials: 1 });
+    expect(equal.metrics[0]?.warnings.join('\n')).toMatch(/ranking is unsettled.*x[12] \/ x[12].*use more samples \(now 32\)/);
+    const linear = sensitivity(load(functionScenario('4 * x1 + 2 * x2 + x3', 3)), { method: 'sobol', samples: 64, trials: 1 });
+    expect(linear.metrics[0]?.warnings).toEqual([]);
   });
 
   it('is deterministic in its seed', () => {

@@ -4,6 +4,7 @@
  */
 import {
   buildModel,
+  checkResultSize,
   checkRunOptions,
   emptySummary,
   GeoriskError,
@@ -29,7 +30,9 @@ export interface DocumentTask {
   /** Build the model with these overrides, so that their issues come with the document's. */
   overrides?: Overrides;
   /** Check these run options too, and return what running the document takes (`CheckedDocument.run`). */
-  run?: { trials: number; seed: number; budget: number };
+  run?: { trials: number; seed: number; budget: number; maxResultValues?: number };
+  /** Refuse a model whose result would hold more numbers than this (`result_too_large`; an exact analysis's check). */
+  maxResultValues?: number;
   /** Instead of checking, add line and column to these issues about the (valid) document. */
   locate?: Issue[];
 }
@@ -83,6 +86,7 @@ export function checkDocument(task: DocumentTask): DocumentOutcome {
   try {
     const model = buildModel(loaded.scenario, task.overrides ?? {});
     if (task.run) checkRunOptions(model, task.run);
+    if (task.maxResultValues !== undefined) checkResultSize(model, task.maxResultValues);
     const s = loaded.scenario;
     const checked: CheckedDocument = {
       id: s.id,

@@ -1,6 +1,6 @@
 /**
  * The server's limits on what clients may ask of it: load shedding (503 `overloaded`), requests per
- * address (429 `rate_limited`, tighter on the simulation routes) and simulation jobs per address
+ * address (429 `rate_limited`, tighter on the simulation routes) and jobs of every kind per address
  * (429 `too_many_jobs`). The body size limit is Fastify's own option, set from DEFAULT_BODY_LIMIT.
  */
 import rateLimit from '@fastify/rate-limit';
@@ -78,23 +78,37 @@ export class JobsPerClient {
 
   /** Runs `work` as one of the address's jobs; 429 `too_many_jobs` when it already has `max`. */
   async run<T>(ip: string, work: () => Promise<T>): Promise<T> {
+    const release = this.acquire(ip);
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Takes one of the address's job slots until the returned function is called (background jobs);
+   * 429 `too_many_jobs` when it already has `max`. `force` takes it anyway (a job resumed after a restart).
+   */
+  acquire(ip: string, force = false): () => void {
     const running = this.running.get(ip) ?? 0;
-    if (this.max !== false && running >= this.max) {
+    if (!force && this.max !== false && running >= this.max) {
       throw new ApiError(
         429,
         'too_many_jobs',
-        `this address already has ${running} simulation jobs running; wait for one to finish`,
+        `this address already has ${running} jobs running (runs, exact analyses, sweeps, sensitivity analyses, reveals count alike); wait for one to finish`,
         '',
         5,
       );
     }
     this.running.set(ip, running + 1);
-    try {
-      return await work();
-    } finally {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
       const left = (this.running.get(ip) ?? 1) - 1;
-      if (left === 0) this.running.delete(ip);
+      if (left <= 0) this.running.delete(ip);
       else this.running.set(ip, left);
-    }
+    };
   }
 }

@@ -1,5 +1,5 @@
 /** `POST /api/exact`: an exact analysis on the pool (scenarios whose tracks form a finite Markov chain). */
-import { buildModel } from '@georisk/engine';
+import { buildModel, checkResultSize } from '@georisk/engine';
 import type { FastifyPluginAsync } from 'fastify';
 import { errorResponses, jsonContent } from '../openapi-parts.ts';
 import type { JobsPerClient, SimulationRouteConfig } from '../plugins/limits.ts';
@@ -13,20 +13,26 @@ export interface ExactRoutesOptions {
   pool: SimulationPool;
   simulationLimit: SimulationRouteConfig;
   jobsPerClient: JobsPerClient;
+  /** Ceiling on the numbers one result holds. */
+  maxResultValues: number;
 }
 
 /** The exact-analysis route. */
-export const exactRoutes: FastifyPluginAsync<ExactRoutesOptions> = async (app, { scenarios, pool, simulationLimit, jobsPerClient }) => {
+export const exactRoutes: FastifyPluginAsync<ExactRoutesOptions> = async (
+  app,
+  { scenarios, pool, simulationLimit, jobsPerClient, maxResultValues },
+) => {
   app.post('/api/exact', { config: simulationLimit }, async (request, reply) => {
     const body = parseBody(ExactRequestSchema, request.body);
     // A document is checked with its overrides on a document thread, so a bad one costs no simulation slot.
-    await scenarios.prepare(body);
+    await scenarios.prepare(body, { maxResultValues });
     const loaded = scenarios.fromRequest(body);
     try {
-      // A library or saved scenario is checked here with the overrides (its model is cached: cheap).
-      if (body.text === undefined) buildModel(loaded.scenario, body.overrides);
+      // A library or saved scenario is checked here with the overrides (its model is cached: cheap); a
+      // document's model was built on the document thread, and its result size is checked there too.
+      if (body.text === undefined) checkResultSize(buildModel(loaded.scenario, body.overrides), maxResultValues);
       const signal = clientGone(reply);
-      return await jobsPerClient.run(request.ip, () => pool.exact(loaded.scenario, body.overrides, signal));
+      return await jobsPerClient.run(request.ip, () => pool.exact(loaded.scenario, body.overrides, signal, request.ip));
     } catch (error) {
       throw await scenarios.relocate(body, locateIssues(loaded, error));
     }

@@ -26,13 +26,20 @@ export interface JobRoutesOptions {
 /** The job routes. */
 export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (app, { scenarios, store, jobs, planner, simulationLimit }) => {
   /** Records and starts a job; answers 202 with where to follow it. */
-  const start = (reply: FastifyReply, kind: 'sweep' | 'sensitivity', body: unknown, work: JobWork) => {
+  const start = (request: FastifyRequest, reply: FastifyReply, kind: 'sweep' | 'sensitivity', body: unknown, work: JobWork) => {
     const id = randomUUID();
-    jobs.start(id, kind, body, work);
+    const { deadlineAt } = jobs.start(id, kind, body, work, request.ip);
     return reply
       .code(202)
       .header('location', `/api/jobs/${id}`)
-      .send({ id, kind, status: 'running', progress: { done: 0, total: work.plan.points.length }, columns: work.columns });
+      .send({
+        id,
+        kind,
+        status: 'running',
+        progress: { done: 0, total: work.plan.points.length },
+        columns: work.columns,
+        deadline: deadlineAt,
+      });
   };
   /** A job's progress: points done of all, and on the queue its chunks, throughput, ETA and workers seen. */
   /** Plans a job; issues about a document checked off the loop get their lines there too. */
@@ -51,13 +58,13 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (app, { sce
   app.post('/api/sweeps', { config: simulationLimit }, async (request, reply) => {
     const body = parseBody(SweepRequestSchema, request.body);
     await scenarios.prepare(body);
-    return start(reply, 'sweep', body, await planned(body, () => planner.sweep(body)));
+    return start(request, reply, 'sweep', body, await planned(body, () => planner.sweep(body)));
   });
 
   app.post('/api/sensitivity', { config: simulationLimit }, async (request, reply) => {
     const body = parseBody(SensitivityRequestSchema, request.body);
     await scenarios.prepare(body);
-    return start(reply, 'sensitivity', body, await planned(body, () => planner.sensitivity(body)));
+    return start(request, reply, 'sensitivity', body, await planned(body, () => planner.sensitivity(body)));
   });
 
   app.get('/api/jobs/:id', async (request) => {
@@ -68,8 +75,21 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (app, { sce
     const rows = [...store.jobRows(id).entries()]
       .sort((a, b) => a[0] - b[0])
       .map(([, row]) => Object.fromEntries(job.columns.map((c, i) => [c, row[i] ?? null])));
-    const { kind, status, columns, result, error, request: asked, createdAt, finishedAt } = job;
-    return { id: job.id, kind, status, progress: progressOf(job), columns, rows, result, error, request: asked, createdAt, finishedAt };
+    const { kind, status, columns, result, error, request: asked, createdAt, finishedAt, deadlineAt } = job;
+    return {
+      id: job.id,
+      kind,
+      status,
+      progress: progressOf(job),
+      columns,
+      rows,
+      result,
+      error,
+      request: asked,
+      createdAt,
+      finishedAt,
+      deadline: deadlineAt,
+    };
   });
 
   app.get('/api/jobs/:id/events', async (request, reply) => {
@@ -142,7 +162,10 @@ export const JOB_PATHS = {
       summary: "Start a parameter sweep (grid, Latin hypercube or Sobol') as a background job; rows equal `georisk sweep --format jsonl`",
       requestBody: { required: true, content: jsonContent('SweepRequest') },
       responses: {
-        202: { description: '`{id, kind, status, progress, columns}`; poll /api/jobs/{id}' },
+        202: {
+          description:
+            "`{id, kind, status, progress, columns, deadline}`; poll /api/jobs/{id}. `deadline` (ISO time) is when the server stops the job if unfinished (status `failed`, error `deadline_exceeded`; default 30 minutes after the start, also across a restart). The job holds one of its address's job slots (429 `too_many_jobs`) until it ends.",
+        },
         ...errorResponses(400, 404, 413, 429, 503),
       },
     },
@@ -153,16 +176,19 @@ export const JOB_PATHS = {
         "Start a sensitivity analysis (tornado, Morris, Sobol'/Jansen with bootstrap intervals) as a background job; the finished job's `result` equals `georisk sensitivity --format json`",
       requestBody: { required: true, content: jsonContent('SensitivityRequest') },
       responses: {
-        202: { description: '`{id, kind, status, progress, columns}`; poll /api/jobs/{id}' },
+        202: {
+          description:
+            "`{id, kind, status, progress, columns, deadline}`; poll /api/jobs/{id}. `deadline` (ISO time) is when the server stops the job if unfinished (status `failed`, error `deadline_exceeded`; default 30 minutes after the start, also across a restart). The job holds one of its address's job slots (429 `too_many_jobs`) until it ends.",
+        },
         ...errorResponses(400, 404, 413, 429, 503),
       },
     },
   },
   '/api/jobs/{id}': {
     get: {
-      summary: 'A job: status (running, done, failed, cancelled), progress, columns and the rows finished so far',
+      summary: 'A job: status (running, done, failed, cancelled), progress, columns, deadline and the rows finished so far',
       description:
-        '`progress` is `{done, total}` points; on a server started with a queue (--queue, GEORISK_QUEUE) a running job adds `queue`: `{chunksDone, chunksTotal, chunksPerSecond, etaSeconds, workersSeen}`.',
+        '`deadline` is when the server stops the job if unfinished (error `deadline_exceeded`). `progress` is `{done, total}` points; on a server started with a queue (--queue, GEORISK_QUEUE) a running job adds `queue`: `{chunksDone, chunksTotal, chunksPerSecond, etaSeconds, workersSeen}`.',
       parameters: ID_PARAM,
       responses: { 200: { description: 'job' }, ...errorResponses(404) },
     },

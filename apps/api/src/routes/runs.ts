@@ -17,6 +17,7 @@ import { ApiError, errorReply } from '../errors.ts';
 import { errorResponses, ID_PARAM, jsonContent } from '../openapi-parts.ts';
 import type { JobsPerClient, SimulationRouteConfig } from '../plugins/limits.ts';
 import type { SimulationPool } from '../pool.ts';
+import type { StorageQuotas } from '../quotas.ts';
 import { clientGone, parseBody } from '../request-helpers.ts';
 import { locateIssues, type ScenarioCatalog } from '../scenario-catalog.ts';
 import { IdParamsSchema, RunListQuerySchema, type RunRequest, RunRequestSchema } from '../schemas.ts';
@@ -28,8 +29,11 @@ export interface RunRoutesOptions {
   pool: SimulationPool;
   /** Ceiling on trials × steps for one run. */
   budget: number;
+  /** Ceiling on the numbers one result holds (states × steps × series, metric summaries). */
+  maxResultValues: number;
   simulationLimit: SimulationRouteConfig;
   jobsPerClient: JobsPerClient;
+  quotas: StorageQuotas;
 }
 
 /** A run ready to start: its scenario, hash, how to run its trials and finalize them, and how to place its issues. */
@@ -46,17 +50,21 @@ interface PreparedRun {
  * thread and its trials are finalized on a simulation thread, so its model is never built on this
  * one; a library or saved scenario (already parsed) is compiled here, as before.
  */
-async function prepareRun(options: RunRoutesOptions, body: RunRequest): Promise<PreparedRun> {
-  const { scenarios, pool, budget } = options;
+async function prepareRun(options: RunRoutesOptions, body: RunRequest, client: string): Promise<PreparedRun> {
+  const { scenarios, pool, budget, maxResultValues } = options;
   const run = { seed: body.seed, trials: body.trials, overrides: body.overrides };
   if (body.text !== undefined) {
-    const checked = await scenarios.checkText(body.text, { withScenario: true, overrides: body.overrides, run: { ...run, budget } });
+    const checked = await scenarios.checkText(body.text, {
+      withScenario: true,
+      overrides: body.overrides,
+      run: { ...run, budget, maxResultValues },
+    });
     const { scenario, run: prepared } = checked;
     if (scenario === undefined || prepared === undefined) throw new Error('internal: the run check returned no scenario');
     return {
       scenario,
       hash: checked.hash,
-      trials: (signal) => pool.runCheckedTrials(scenario, prepared, run, signal),
+      trials: (signal) => pool.runCheckedTrials(scenario, prepared, run, signal, client),
       finalize: (summary, info) => pool.finalize({ scenario, key: prepared.key, summary, run: info }),
       locate: (error) => scenarios.relocate(body, error),
     };
@@ -67,14 +75,14 @@ async function prepareRun(options: RunRoutesOptions, body: RunRequest): Promise<
   let model: Model;
   try {
     model = buildModel(loaded.scenario, body.overrides);
-    checkRunOptions(model, { trials: body.trials, seed: body.seed, budget });
+    checkRunOptions(model, { trials: body.trials, seed: body.seed, budget, maxResultValues });
   } catch (error) {
     throw await locate(error);
   }
   return {
     scenario: loaded.scenario,
     hash: scenarioHash(model),
-    trials: (signal) => pool.runTrials(model, run, signal),
+    trials: (signal) => pool.runTrials(model, run, signal, client),
     finalize: async (summary, info) => finalizeResult(model, summary, info),
     locate,
   };
@@ -82,13 +90,15 @@ async function prepareRun(options: RunRoutesOptions, body: RunRequest): Promise<
 
 /** The run routes. */
 export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, options) => {
-  const { store, pool, jobsPerClient } = options;
+  const { store, pool, jobsPerClient, quotas } = options;
 
   app.post('/api/runs', { config: options.simulationLimit }, async (request, reply) => {
     const body = parseBody(RunRequestSchema, request.body);
-    const prepared = await prepareRun(options, body);
+    const prepared = await prepareRun(options, body, request.ip);
+    quotas.check(request.ip, 'runs', Buffer.byteLength(JSON.stringify(body)));
     const id = randomUUID();
-    store.startRun({ id, scenarioId: body.scenarioId ?? prepared.scenario.id, scenarioHash: prepared.hash, request: body });
+    const scenarioId = body.scenarioId ?? prepared.scenario.id;
+    store.startRun({ id, scenarioId, scenarioHash: prepared.hash, request: body, client: request.ip });
     const started = performance.now();
     try {
       const signal = clientGone(reply);
@@ -129,6 +139,8 @@ export const RUN_PATHS = {
     post: {
       summary: 'Run a scenario by Monte Carlo; the result (with its receipt) is stored',
       requestBody: { required: true, content: jsonContent('RunRequest') },
+      description:
+        "Refused up front with 400 `result_too_large` when the result would hold more numbers than the limit (states × time points × 2 series, plus metric summaries); 413 `storage_quota_exceeded` / 429 `quota_exceeded` past the address's quotas; 413 `row_too_large` (recorded on the run) past the largest stored row; 429 `too_many_jobs` past the address's job cap.",
       responses: { 201: { description: '`{id, status, result}`' }, ...errorResponses(400, 404, 413, 429, 503) },
     },
   },

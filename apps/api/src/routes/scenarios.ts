@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { ApiError } from '../errors.ts';
 import type { ScenarioSummary } from '../library.ts';
 import { ANY_OBJECT, errorResponses, ID_PARAM, jsonContent } from '../openapi-parts.ts';
+import type { StorageQuotas } from '../quotas.ts';
 import { parseBody } from '../request-helpers.ts';
 import type { ScenarioCatalog } from '../scenario-catalog.ts';
 import { DocumentRequestSchema, IdParamsSchema } from '../schemas.ts';
@@ -12,6 +13,7 @@ import type { Store } from '../store.ts';
 export interface ScenarioRoutesOptions {
   scenarios: ScenarioCatalog;
   store: Store;
+  quotas: StorageQuotas;
 }
 
 /** A document from a JSON `{text}` body or a raw YAML body. */
@@ -48,7 +50,7 @@ async function validateDocument(scenarios: ScenarioCatalog, text: string) {
 }
 
 /** The scenario routes. */
-export const scenarioRoutes: FastifyPluginAsync<ScenarioRoutesOptions> = async (app, { scenarios, store }) => {
+export const scenarioRoutes: FastifyPluginAsync<ScenarioRoutesOptions> = async (app, { scenarios, store, quotas }) => {
   app.get('/api/scenarios', async () => ({ scenarios: listScenarios(scenarios, store) }));
 
   app.get('/api/scenarios/:id', async (request) => {
@@ -71,15 +73,20 @@ export const scenarioRoutes: FastifyPluginAsync<ScenarioRoutesOptions> = async (
   app.post('/api/scenarios', async (request, reply) => {
     const text = documentText(request.body);
     const s = await scenarios.checkText(text);
-    const saved = store.saveScenario({
-      id: `${s.id}-${s.hash.slice(0, 12)}`,
-      hash: s.hash,
-      documentId: s.id,
-      title: s.title,
-      question: s.question?.trim() ?? null,
-      tags: s.tags,
-      text,
-    });
+    const id = `${s.id}-${s.hash.slice(0, 12)}`;
+    if (!store.getScenario(id)) quotas.check(request.ip, 'scenarios', Buffer.byteLength(text));
+    const saved = store.saveScenario(
+      {
+        id,
+        hash: s.hash,
+        documentId: s.id,
+        title: s.title,
+        question: s.question?.trim() ?? null,
+        tags: s.tags,
+        text,
+      },
+      request.ip,
+    );
     return reply
       .code(201)
       .header('location', `/api/scenarios/${saved.id}`)
@@ -102,6 +109,7 @@ export const SCENARIO_PATHS = {
       },
       responses: {
         201: { description: 'saved', content: { 'application/json': { schema: ANY_OBJECT } } },
+        // 413 also `storage_quota_exceeded` and `row_too_large`; 429 also `quota_exceeded` (per-address quotas).
         ...errorResponses(400, 413, 429, 503),
       },
     },

@@ -1,4 +1,6 @@
 /** `/`: the built web app's files (hashed assets cached for a year, HTML always revalidated), or a short page pointing to the API. */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
 
@@ -25,7 +27,22 @@ const INDEX_PAGE = `<!doctype html>
 </html>
 `;
 
-/** The web app's routes. */
+/** Answered at / while the bundle's index.html is missing (the bundle being switched, or removed): a page that says so, never a blank one. */
+const REBUILDING_PAGE = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>georisk: web app unavailable</title><meta http-equiv="refresh" content="5"></head>
+<body style="font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem">
+<h1>The web app is being rebuilt</h1>
+<p>Its files are missing on the server right now; this page reloads by itself in a few seconds. If it stays, rebuild it with <code>pnpm --filter @georisk/web build</code> (the API keeps working: <a href="/api/docs">API documentation</a>).</p>
+</body>
+</html>
+`;
+
+/**
+ * The web app's routes. Files are looked up on disk at each request (fastify-static's wildcard route),
+ * not listed once at start, so a bundle rebuilt while the server runs is served whole: its new hashed
+ * asset names are found, and / reads the new index.html.
+ */
 export const webAppRoutes: FastifyPluginAsync<WebAppRoutesOptions> = async (app, { webDir }) => {
   if (webDir === undefined) {
     app.get('/', { config: { rateLimit: false } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(INDEX_PAGE));
@@ -34,9 +51,18 @@ export const webAppRoutes: FastifyPluginAsync<WebAppRoutesOptions> = async (app,
   await app.register(fastifyStatic, {
     root: webDir,
     prefix: '/',
-    wildcard: false,
+    wildcard: true,
+    index: false,
     setHeaders: (res, path) => {
       res.header('cache-control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
     },
+  });
+  app.get('/', { config: { rateLimit: false } }, async (_request, reply) => {
+    reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8');
+    try {
+      return reply.send(await readFile(join(webDir, 'index.html')));
+    } catch {
+      return reply.code(503).header('retry-after', '5').send(REBUILDING_PAGE);
+    }
   });
 };

@@ -47,7 +47,17 @@ export function formatDiscover(r: DiscoverResult): string {
     '',
     `Chosen box (step ${r.chosen} of ${r.trajectory.length - 1}): coverage ${formatPercent(r.box.coverage)}, density ${formatPercent(r.box.density)}, ${formatPercent(r.box.mass)} of the points; p = ${pText(r.pValue)} against the whole space`,
   ];
-  if (r.restrictions.length === 0) lines.push('  no restriction: the outcome is no more likely in any box PRIM found');
+  if (r.restrictions.length === 0) {
+    const best = r.trajectory[r.densest];
+    if (r.densest === 0 || best === undefined) lines.push('  no restriction: peeling never raised the density above the whole space');
+    else {
+      lines.push(
+        '  no restriction: the whole space balances coverage and density best, but the outcome is not equally likely everywhere:',
+        `  the densest box on the trajectory (step ${r.densest}): density ${formatPercent(best.density)}, coverage ${formatPercent(best.coverage)}, ${formatPercent(best.mass)} of the points, where`,
+        ...best.limits.filter((l) => l.restricted).map((l) => `    ${l.param} in [${formatNumber(l.lo)}, ${formatNumber(l.hi)}]`),
+      );
+    }
+  }
   for (const x of r.restrictions) {
     lines.push(`  ${x.param} in [${formatNumber(x.lo)}, ${formatNumber(x.hi)}]   (p = ${pText(x.pValue)} without this restriction)`);
   }
@@ -55,9 +65,10 @@ export function formatDiscover(r: DiscoverResult): string {
   r.trajectory.forEach((b, i) => {
     const restricted = b.limits.filter((l) => l.restricted).length;
     lines.push(
-      `  ${String(i).padStart(4)}  ${formatPercent(b.coverage).padStart(8)}  ${formatPercent(b.density).padStart(7)}  ${formatPercent(b.mass).padStart(6)}  ${String(restricted).padStart(10)}${i === r.chosen ? '  ← chosen' : ''}`,
+      `  ${String(i).padStart(4)}  ${formatPercent(b.coverage).padStart(8)}  ${formatPercent(b.density).padStart(7)}  ${formatPercent(b.mass).padStart(6)}  ${String(restricted).padStart(10)}${i === r.chosen ? '  ← chosen' : ''}${i === r.densest && i !== r.chosen ? '  ← densest' : ''}`,
     );
   });
+  for (const note of r.notes) lines.push('', `note: ${note}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -5,6 +5,7 @@ import {
   checkRunOptions,
   DEFAULT_SEED,
   DEFAULT_TRIAL_STEP_BUDGET,
+  DEFAULT_TRIALS_PER_DRAW,
   finalizeResult,
   GeoriskError,
   type Overrides,
@@ -17,7 +18,9 @@ import { formatCliIssues } from '../cli-issues.ts';
 import { formatCsv, formatTable } from '../format.ts';
 import { loadScenarioFile } from '../load.ts';
 import { runTrials, threadsFor } from '../parallel.ts';
+import { warnIfLargeResult } from '../result-size-warning.ts';
 import { compareWithExact, exactForFile, formatComparison } from './exact.ts';
+import { uncertaintyCommand } from './run-uncertainty.ts';
 
 interface RunFlags {
   trials: number;
@@ -30,6 +33,11 @@ interface RunFlags {
   stepOnly?: boolean;
   progress: boolean;
   exact?: boolean;
+  uncertainty?: number;
+  design: 'lhs' | 'sobol';
+  trialsPerDraw: number;
+  method: 'auto' | 'exact' | 'sample';
+  metrics?: string[];
 }
 
 async function runCommand(file: string, flags: RunFlags): Promise<void> {
@@ -41,6 +49,7 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
     const notes = model.warnings.filter((w) => w.code === 'bad_override');
     if (notes.length > 0) process.stderr.write(`${formatCliIssues(notes)}\n`);
     checkRunOptions(model, { trials: flags.trials, seed: flags.seed, budget: flags.budget });
+    warnIfLargeResult(model);
   } catch (error) {
     if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
     throw error;
@@ -110,8 +119,34 @@ export const registerRun: RegisterCommand = (program, setExit) => {
     .option('--step-only', 'disable quiet-step skipping (for checking; slower, same distribution)')
     .option('--no-progress', 'never show a progress bar')
     .option('--exact', 'also solve the scenario exactly and show each estimate beside the exact value with its z-score')
+    .option(
+      '--uncertainty <draws>',
+      "draw the parameters from their priors this many times: each metric's band across what we do not know",
+      wholeNumber('--uncertainty', 2),
+    )
+    .addOption(
+      new Option('--design <design>', 'with --uncertainty: how the draws fill the priors').choices(['lhs', 'sobol']).default('lhs'),
+    )
+    .option(
+      '--trials-per-draw <n>',
+      'with --uncertainty: trials per sampled draw',
+      wholeNumber('--trials-per-draw', 1),
+      DEFAULT_TRIALS_PER_DRAW,
+    )
+    .addOption(
+      new Option(
+        '--method <method>',
+        'with --uncertainty: solve each draw exactly (Markov chains) or sample it; auto picks exact when it can',
+      )
+        .choices(['auto', 'exact', 'sample'])
+        .default('auto'),
+    )
+    .option('--metrics <names>', 'with --uncertainty: report only these metrics (comma-separated)', (v: string) =>
+      v.split(',').filter(Boolean),
+    )
     .action(async (file: string, flags: RunFlags) => {
-      await runCommand(file, flags);
+      if (flags.uncertainty !== undefined) await uncertaintyCommand(file, { ...flags, uncertainty: flags.uncertainty });
+      else await runCommand(file, flags);
       setExit(EXIT.ok);
     });
 };

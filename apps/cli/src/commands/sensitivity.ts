@@ -2,19 +2,30 @@
 import { availableParallelism } from 'node:os';
 import {
   analyseSensitivity,
+  continueSensitivity,
+  DEFAULT_REPLICATES,
   DEFAULT_RESAMPLES,
+  DEFAULT_SAMPLES,
   DEFAULT_SEED,
   DEFAULT_SENSITIVITY_TRIALS,
   DEFAULT_TRIAL_STEP_BUDGET,
+  exactPointOutputs,
   GeoriskError,
   type ParameterRange,
   planSensitivity,
-  pointMeans,
   type RunSummary,
+  type ScenarioDocument,
   SENSITIVITY_METHODS,
+  SENSITIVITY_SOLVERS,
   type SensitivityMethod,
+  type SensitivityOptions,
   type SensitivityPlan,
   type SensitivityResult,
+  type SensitivitySolverChoice,
+  SOBOL_SAMPLINGS,
+  screenOnly,
+  summaryOutputs,
+  withScreening,
 } from '@georisk/engine';
 import { connectQueue } from '@georisk/queue';
 import { InvalidArgumentError, Option } from 'commander';
@@ -40,6 +51,25 @@ interface SensitivityFlags {
   budget: number;
   progress: boolean;
   queue?: string;
+  sampling: string;
+  replicates: number;
+  solver: SensitivitySolverChoice;
+  screenSamples: number;
+  group: Record<string, string[]>;
+}
+
+/** Collects repeated `--group name=a,b,c` flags into a record. */
+function collectGroup(value: string, previous: Record<string, string[]>): Record<string, string[]> {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(value);
+  if (!m)
+    throw new InvalidArgumentError(
+      `expected name=param1,param2, e.g. fatalities=armenian_fatality_rate,civilian_fatality_rate, got "${value}"`,
+    );
+  const members = (m[2] ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
+  return { ...previous, [m[1] ?? '']: members };
 }
 
 function percentilePair(value: string): [number, number] {
@@ -62,88 +92,176 @@ function renderTable(rows: string[][]): string {
 }
 
 const interval = ([lo, hi]: [number, number]) => `[${formatNumber(lo)}, ${formatNumber(hi)}]`;
+/** The mark of a bar that cannot be told from no effect. */
+const noise = (within: boolean, exact: boolean, zero = 'no effect') => (within ? (exact ? zero : 'within noise') : '');
 
-/** The readable report: one ranked table per metric. */
+function methodTitle(r: SensitivityResult): string {
+  if (r.method === 'sobol')
+    return `Sobol' indices (Saltelli sampling from ${r.sampling === 'uniform' ? 'uniform ranges' : 'the priors'}, Jansen estimators, 95% intervals across ${r.replicates} randomized replicates)`;
+  if (r.method === 'morris') return 'Morris elementary effects (per full parameter range)';
+  return 'Tornado: each parameter at the ends of its range, the others at their defaults';
+}
+
+function metricTable(r: SensitivityResult, m: SensitivityResult['metrics'][number]): string | undefined {
+  if (m.tornado) {
+    return renderTable([
+      ['parameter', 'low', 'high', 'metric at low', 'metric at high', 'swing', 'swing 95% CI', ''],
+      ...m.tornado.map((b) => [
+        b.param,
+        formatNumber(b.low),
+        formatNumber(b.high),
+        formatNumber(b.outputLow),
+        formatNumber(b.outputHigh),
+        formatNumber(b.swing),
+        r.solver === 'exact' ? 'exact' : interval(b.swingCi95),
+        noise(b.withinNoise, r.solver === 'exact'),
+      ]),
+    ]);
+  }
+  if (m.morris) {
+    return renderTable([
+      ['parameter', 'μ*', 'μ* 95% CI', 'μ', 'σ', 'noise floor', ''],
+      ...m.morris.map((e) => [
+        e.param,
+        formatNumber(e.muStar),
+        interval(e.muStarCi95),
+        formatNumber(e.mu),
+        formatNumber(e.sigma),
+        formatNumber(e.noiseFloor),
+        noise(e.withinNoise, r.solver === 'exact'),
+      ]),
+    ]);
+  }
+  if (m.sobol) {
+    return renderTable([
+      ['parameter', 'total', 'total 95% CI', 'first', 'first 95% CI', ''],
+      ...m.sobol.map((s) => [
+        s.param,
+        formatNumber(s.total),
+        interval(s.totalCi95),
+        formatNumber(s.first),
+        interval(s.firstCi95),
+        noise(s.withinNoise, r.solver === 'exact', 'may be 0'),
+      ]),
+    ]);
+  }
+  return undefined;
+}
+
+/** The readable report: one ranked table per metric, with the solver, the noise floor and notes. */
 export function formatSensitivity(r: SensitivityResult): string {
-  const out: string[] = [
-    `${r.method === 'sobol' ? "Sobol' indices (Saltelli sampling, Jansen estimators, 95% bootstrap intervals)" : r.method === 'morris' ? 'Morris elementary effects (per full parameter range)' : 'Tornado: each parameter at the ends of its range, the others at their defaults'}`,
-    `${r.params.length} parameters, ${r.modelRuns.toLocaleString('en-US')} points × ${r.trials.toLocaleString('en-US')} trials, seed ${r.seed}`,
-  ];
+  const runs =
+    r.solver === 'exact'
+      ? `${r.modelRuns.toLocaleString('en-US')} points solved exactly`
+      : `${r.modelRuns.toLocaleString('en-US')} points × ${r.trials.toLocaleString('en-US')} trials`;
+  const out: string[] = [methodTitle(r), `${r.params.length} parameters, ${runs}, seed ${r.seed}`, `solver: ${r.solverNote}`];
+  if (r.screening) {
+    out.push(
+      `screened first: Morris (${r.screening.samples} trajectories, ${r.screening.modelRuns.toLocaleString('en-US')} points) kept ${r.screening.kept.length} of ${r.screening.kept.length + r.screening.dropped.length} parameters; dropped ${r.screening.dropped.join(', ') || 'none'}`,
+    );
+  }
+  if (r.groups) {
+    const grouped = Object.entries(r.groups).filter(([name, members]) => members.length > 1 || members[0] !== name);
+    for (const [name, members] of grouped) out.push(`group ${name}: ${members.join(', ')}`);
+  }
   for (const m of r.metrics) {
-    out.push('', m.metric + (m.base !== undefined ? ` (at the defaults: ${formatNumber(m.base)})` : ''));
-    if (m.tornado) {
-      out.push(
-        renderTable([
-          ['parameter', 'low', 'high', 'metric at low', 'metric at high', 'swing'],
-          ...m.tornado.map((b) => [
-            b.param,
-            formatNumber(b.low),
-            formatNumber(b.high),
-            formatNumber(b.outputLow),
-            formatNumber(b.outputHigh),
-            formatNumber(b.swing),
-          ]),
-        ]),
-      );
-    } else if (m.morris) {
-      out.push(
-        renderTable([
-          ['parameter', 'μ*', 'μ* 95% CI', 'μ', 'σ'],
-          ...m.morris.map((e) => [e.param, formatNumber(e.muStar), interval(e.muStarCi95), formatNumber(e.mu), formatNumber(e.sigma)]),
-        ]),
-      );
-    } else if (m.sobol) {
-      out.push(
-        renderTable([
-          ['parameter', 'total', 'total 95% CI', 'first', 'first 95% CI'],
-          ...m.sobol.map((s) => [s.param, formatNumber(s.total), interval(s.totalCi95), formatNumber(s.first), interval(s.firstCi95)]),
-        ]),
-      );
-    }
+    const floor = m.noiseFloor === undefined ? '' : m.noiseFloor === 0 ? ', noise-free' : `, noise floor ${formatNumber(m.noiseFloor)}`;
+    out.push('', `${m.metric}${m.base !== undefined ? ` (at the defaults: ${formatNumber(m.base)})` : ''}${floor}`);
+    const t = metricTable(r, m);
+    if (t !== undefined) out.push(t);
+    for (const n of m.notes) out.push(`note: ${n}`);
     for (const w of m.warnings) out.push(`warning: ${w}`);
   }
   return `${out.join('\n')}\n`;
+}
+
+function planFor(loaded: ReturnType<typeof loadScenarioFile>, make: () => SensitivityPlan | undefined): SensitivityPlan | undefined {
+  try {
+    return make();
+  } catch (error) {
+    if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
+    throw error;
+  }
+}
+
+/** Runs one plan's points: exactly here, or by Monte Carlo on the workers or the queue. */
+async function runStage(
+  plan: SensitivityPlan,
+  flags: SensitivityFlags,
+  loaded: ReturnType<typeof loadScenarioFile>,
+): Promise<SensitivityResult> {
+  const outputs: number[][] = [];
+  const ses: number[][] = [];
+  const total = plan.sweep.points.length;
+  const progress = pointProgress(flags.progress && flags.queue === undefined, total, plan.method);
+  try {
+    if (plan.solver.solver === 'exact') {
+      for (let i = 0; i < total; i++) {
+        const p = exactPointOutputs(plan.sweep, i);
+        outputs[i] = p.means;
+        ses[i] = p.ses;
+        progress.update(i + 1);
+      }
+    } else {
+      const queue = flags.queue === undefined ? undefined : await connectQueue(flags.queue);
+      const onPoint = (index: number, summary: RunSummary) => {
+        const p = summaryOutputs(plan.sweep, summary);
+        outputs[index] = p.means;
+        ses[index] = p.ses;
+        progress.update(index + 1);
+      };
+      try {
+        await runPlanPoints(plan.sweep, { queue, workers: flags.workers, progress: flags.progress, onPoint });
+      } finally {
+        await queue?.close();
+      }
+    }
+  } catch (error) {
+    if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
+    throw error;
+  } finally {
+    progress.stop();
+  }
+  return analyseSensitivity(plan, outputs, ses);
+}
+
+/** Runs the analysis, screening by Morris first when Sobol' has more parameters than one design holds. */
+async function runAnalysis(
+  scenario: ScenarioDocument,
+  options: SensitivityOptions,
+  flags: SensitivityFlags,
+  loaded: ReturnType<typeof loadScenarioFile>,
+) {
+  const plan = planFor(loaded, () => planSensitivity(scenario, options)) as SensitivityPlan;
+  const first = await runStage(plan, flags, loaded);
+  if (plan.screenFor === undefined) return first;
+  const next = planFor(loaded, () => continueSensitivity(scenario, plan, first));
+  if (next === undefined) return screenOnly(first);
+  return withScreening(first, await runStage(next, flags, loaded));
 }
 
 async function sensitivityCommand(file: string, flags: SensitivityFlags): Promise<void> {
   // Sweeps are nearly always large: the worker threads load while the scenario is read and planned.
   if (flags.queue === undefined) startWorkerThreads(flags.workers);
   const loaded = loadScenarioFile(file);
-  let plan: SensitivityPlan;
-  try {
-    plan = planSensitivity(loaded.scenario, {
-      method: flags.method,
-      vary: flags.vary,
-      trials: flags.trials,
-      seed: flags.seed,
-      resamples: flags.resamples,
-      budget: flags.budget,
-      ...(flags.metrics ? { metrics: flags.metrics } : {}),
-      ...(flags.samples !== undefined ? { samples: flags.samples } : {}),
-      ...(flags.percentiles ? { percentiles: flags.percentiles } : {}),
-    });
-  } catch (error) {
-    if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
-    throw error;
-  }
-  const outputs: number[][] = [];
-  const queue = flags.queue === undefined ? undefined : await connectQueue(flags.queue);
-  const progress = pointProgress(flags.progress && queue === undefined, plan.sweep.points.length, flags.method);
-  const started = performance.now();
-  const onPoint = (index: number, summary: RunSummary) => {
-    outputs[index] = pointMeans(plan.sweep, summary);
-    progress.update(index + 1);
+  const options: SensitivityOptions = {
+    method: flags.method,
+    vary: flags.vary,
+    trials: flags.trials,
+    seed: flags.seed,
+    resamples: flags.resamples,
+    budget: flags.budget,
+    sampling: flags.sampling,
+    replicates: flags.replicates,
+    solver: flags.solver,
+    screenSamples: flags.screenSamples,
+    ...(Object.keys(flags.group).length > 0 ? { groups: flags.group } : {}),
+    ...(flags.metrics ? { metrics: flags.metrics } : {}),
+    ...(flags.samples !== undefined ? { samples: flags.samples } : {}),
+    ...(flags.percentiles ? { percentiles: flags.percentiles } : {}),
   };
-  try {
-    await runPlanPoints(plan.sweep, { queue, workers: flags.workers, progress: flags.progress, onPoint });
-  } catch (error) {
-    if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
-    throw error;
-  } finally {
-    progress.stop();
-    await queue?.close();
-  }
-  const result = analyseSensitivity(plan, outputs);
+  const started = performance.now();
+  const result = await runAnalysis(loaded.scenario, options, flags, loaded);
   const seconds = (performance.now() - started) / 1000;
   for (const m of result.metrics) for (const w of m.warnings) if (flags.format === 'json') process.stderr.write(`warning: ${w}\n`);
   const text =
@@ -169,22 +287,56 @@ export const registerSensitivity: RegisterCommand = (program, setExit) => {
     .option('--metrics <m1,m2>', 'metrics to analyse (default: all)', commaList)
     .option(
       '--samples <n>',
-      "Sobol': base samples N, a power of two (N × (D + 2) points; default 256); Morris: trajectories (default 20)",
+      "Sobol': base samples N over all replicates, a power of two (N × (D + 2) points; default 256); Morris: trajectories (default 20)",
       wholeNumber('--samples', 1),
     )
     .option(
       '-n, --trials <n>',
-      'trials per point (a point’s output is the metric mean over them)',
+      'trials per point when run by Monte Carlo (a point’s output is the metric mean over them)',
       wholeNumber('--trials', 1),
       DEFAULT_SENSITIVITY_TRIALS,
     )
     .option('-s, --seed <seed>', 'random seed (design, bootstrap and trials)', wholeNumber('--seed', 0), DEFAULT_SEED)
     .option('-w, --workers <n>', 'worker threads (never changes the numbers)', wholeNumber('--workers', 1), availableParallelism())
-    .option('--resamples <n>', 'bootstrap resamples for the intervals', wholeNumber('--resamples', 10), DEFAULT_RESAMPLES)
+    .option('--resamples <n>', 'Morris: bootstrap resamples for the intervals', wholeNumber('--resamples', 10), DEFAULT_RESAMPLES)
+    .addOption(
+      new Option(
+        '--sampling <how>',
+        "Sobol': draw each parameter from its prior (declared uncertainty, else the default triangular prior over its range) or uniformly over its range",
+      )
+        .choices(SOBOL_SAMPLINGS)
+        .default('prior'),
+    )
+    .option(
+      '--replicates <n>',
+      "Sobol': independently randomized replicates; the intervals come from their spread (a power of two, at most samples / 4)",
+      wholeNumber('--replicates', 2),
+      DEFAULT_REPLICATES,
+    )
+    .addOption(
+      new Option(
+        '--solver <solver>',
+        'evaluate points exactly when the scenario is a Markov chain (auto), always exactly, or by Monte Carlo',
+      )
+        .choices(SENSITIVITY_SOLVERS)
+        .default('auto'),
+    )
+    .option(
+      '--screen-samples <n>',
+      `Sobol' over more parameters than one design holds: Morris trajectories of the screen that picks the leaders`,
+      wholeNumber('--screen-samples', 2),
+      DEFAULT_SAMPLES.morris,
+    )
     .option(
       '--percentiles <lo,hi>',
       'tornado: percentiles of each uncertain parameter instead of its range ends, e.g. 10,90',
       percentilePair,
+    )
+    .option(
+      '--group <name=p1,p2>',
+      "Sobol': analyse these parameters as one factor (repeatable; the others stand alone), so more parameters fit one design",
+      collectGroup,
+      {},
     )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .option('-o, --out <file>', 'write the output to a file (atomically) instead of stdout')

@@ -1,5 +1,5 @@
 /** `georisk validate`: check scenario files and report every problem with its place and a fix. */
-import { buildModel, formatIssues, GeoriskError, type Issue } from '@georisk/engine';
+import { buildModel, formatIssues, GeoriskError, type Issue, parameterWarnings } from '@georisk/engine';
 import { Option } from 'commander';
 import { EXIT, type RegisterCommand } from '../cli-common.ts';
 import { loadScenarioFile } from '../load.ts';
@@ -17,7 +17,7 @@ function validateCommand(files: string[], flags: { format: 'text' | 'json' }): n
         if (error instanceof GeoriskError) throw new GeoriskError(loaded.locate(error.issues));
         throw error;
       }
-      const warnings = loaded.locate(model.warnings);
+      const warnings = loaded.locate([...model.warnings, ...parameterWarnings(loaded.scenario)]);
       report.push({ file, valid: true, issues: warnings });
       if (flags.format === 'text') {
         process.stdout.write(`ok  ${file}${warnings.length ? ` (${warnings.length} warning${warnings.length > 1 ? 's' : ''})` : ''}\n`);

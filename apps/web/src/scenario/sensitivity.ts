@@ -4,7 +4,7 @@ import { sobolSummary, tornadoSummary } from '../chart-data.ts';
 import { type ChartFigure, sobolChart, tornadoChart } from '../charts.ts';
 import { h, replace } from '../dom.ts';
 import { CancelledError, EngineError, runSensitivity, type SensitivityHandle } from '../engine-client.ts';
-import { formatCount } from '../format.ts';
+import { formatCount, formatNumber } from '../format.ts';
 import type { WebSensitivityMethod } from '../protocol.ts';
 import { issueList } from './issue-list.ts';
 import { readWhole } from './read-whole.ts';
@@ -28,11 +28,12 @@ function sensitivityElements(metricOrder: string[]) {
       h('option', { value: 'sobol' }, "Sobol' indices (variance shares, with interactions)"),
     ),
     trials: h('input', { type: 'number', id: 'sens-trials', min: 50, max: 100_000, step: 50, value: 300 }),
-    samples: h('input', { type: 'number', id: 'sens-samples', min: 8, max: 1024, step: 8, value: 32 }),
+    samples: h('input', { type: 'number', id: 'sens-samples', min: 32, max: 1024, step: 32, value: 32 }),
     run: h('button', { type: 'button', id: 'sens-run' }, 'Analyse'),
     cancel: h('button', { type: 'button', id: 'sens-cancel', disabled: true }, 'Cancel'),
     progress: h('progress', { id: 'sens-progress', max: 1, value: 0, 'aria-label': 'Sensitivity progress' }),
     status: h('p', { id: 'sens-status', role: 'status', 'aria-live': 'polite' }),
+    how: h('div', { id: 'sens-how', class: 'sens-how' }),
     out: h('div', { class: 'charts', id: 'sens-out' }),
   };
 }
@@ -46,12 +47,33 @@ function sensitivityChart(result: SensitivityResult, method: WebSensitivityMetho
     method === 'tornado'
       ? tornadoChart(metric, m.base, m.tornado ?? [], tornadoSummary(metric, m.base, m.tornado ?? []))
       : sobolChart(metric, m.sobol ?? [], sobolSummary(metric, m.sobol ?? []));
-  return { chart, warnings: m.warnings };
+  return { chart, warnings: m.warnings, how: howItWasComputed(result) };
 }
 
-/** Shows why an analysis ended without a result. */
+/** How the bars were computed: the solver, the noise floor, the screen before Sobol' and the notes. */
+function howItWasComputed(r: SensitivityResult): string[] {
+  const m = r.metrics[0];
+  const lines = [r.solver === 'exact' ? 'Exact solver: every bar is noise-free.' : `Monte Carlo: ${r.solverNote}.`];
+  if (m?.noiseFloor !== undefined && m.noiseFloor > 0) {
+    lines.push(`Noise floor of this design: ${formatNumber(m.noiseFloor)}; bars at or below it are marked "within noise".`);
+  }
+  if (r.screening) {
+    lines.push(
+      `Too many parameters for one Sobol' design: a Morris screen (${formatCount(r.screening.modelRuns)} points) kept ${r.screening.kept.length} of ${r.screening.kept.length + r.screening.dropped.length}; the others are left out.`,
+    );
+  }
+  if (r.sampling)
+    lines.push(
+      r.sampling === 'prior' ? "Sobol' draws each parameter from its prior." : "Sobol' draws each parameter uniformly over its range.",
+    );
+  return [...lines, ...(m?.notes ?? [])];
+}
+
+/** Shows why an analysis ended without a result (and no earlier chart, which would read as its answer). */
 function showFailure(els: SensitivityElements, error: unknown): void {
   els.progress.value = 0;
+  replace(els.out);
+  replace(els.how);
   if (error instanceof CancelledError) els.status.textContent = 'Cancelled.';
   else
     replace(
@@ -78,6 +100,7 @@ function sensitivitySection(els: SensitivityElements): HTMLElement {
       els.progress,
     ),
     els.status,
+    els.how,
     els.out,
   );
 }
@@ -92,7 +115,7 @@ export function sensitivity(state: ScreenState): Sensitivity {
     const method = els.method.value as WebSensitivityMethod;
     const metric = els.metric.value;
     const trials = readWhole(els.trials, 50, 100_000, 300);
-    const samples = 2 ** Math.round(Math.log2(readWhole(els.samples, 8, 1024, 32)));
+    const samples = 2 ** Math.round(Math.log2(readWhole(els.samples, 32, 1024, 32)));
     els.samples.value = String(samples);
     els.run.disabled = true;
     els.cancel.disabled = false;
@@ -112,12 +135,20 @@ export function sensitivity(state: ScreenState): Sensitivity {
         const shown = sensitivityChart(r, method, metric);
         if (!shown) return;
         chart = shown.chart;
+        replace(els.how, ...shown.how.map((line) => h('p', {}, line)));
         replace(els.out, chart.figure, ...shown.warnings.map((w) => h('p', { class: 'warn' }, w)));
         chart.draw();
         els.progress.value = 1;
-        els.status.textContent = `Done: ${formatCount(r.modelRuns)} points of ${formatCount(r.trials)} trials each, seed ${r.seed}.`;
+        els.status.textContent =
+          r.solver === 'exact'
+            ? `Done: ${formatCount(r.modelRuns)} points solved exactly, seed ${r.seed}.`
+            : `Done: ${formatCount(r.modelRuns)} points of ${formatCount(r.trials)} trials each, seed ${r.seed}.`;
       })
-      .catch((error: unknown) => showFailure(els, error))
+      .catch((error: unknown) => {
+        chart?.destroy();
+        chart = undefined;
+        showFailure(els, error);
+      })
       .finally(() => {
         running = undefined;
         els.run.disabled = false;

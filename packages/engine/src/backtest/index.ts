@@ -27,5 +27,16 @@ export {
 export { type ForecastOut, scoreCount, scoreEvent } from './forecast-scores.ts';
 export { formatScore, missesOf } from './misses.ts';
 export { type LoadedEpisodes, readEpisodes } from './read-episodes.ts';
+export {
+  type Clash,
+  ClashSchema,
+  type LoadedReferenceClass,
+  type Range,
+  RangeSchema,
+  type ReferenceClass,
+  ReferenceClassSchema,
+  readReferenceClass,
+} from './reference-class.ts';
+export { type BaseRate, type ReferenceClassSummary, referenceClassParagraph, referenceClassSummary } from './reference-class-summary.ts';
 export { type EpisodeOut, type EpisodeRun, type OutcomeOut, runSpecs, scoredEpisodes, scoreEpisode } from './score-episode.ts';
 export { type SummaryRow, summarizeBacktest } from './summarize-backtest.ts';

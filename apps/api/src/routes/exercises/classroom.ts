@@ -5,8 +5,10 @@ import { z } from 'zod';
 import { ClassroomStore, type StoredExercise } from '../../classroom-store.ts';
 import type { DocumentChecker } from '../../document-checker.ts';
 import { ApiError } from '../../errors.ts';
+import type { JobsPerClient } from '../../plugins/limits.ts';
 import type { SimulationPool } from '../../pool.ts';
 import { definition, ExerciseAccess } from './access.ts';
+import { CreationRate } from './creation-rate.ts';
 import { SubmissionRate } from './submission-rate.ts';
 import type { ExerciseTemplate } from './templates.ts';
 
@@ -15,12 +17,15 @@ export interface ClassroomOptions {
   maxStudents?: number;
   /** Submissions one student may make per minute (429 `submission_rate_limited` beyond). */
   submissionsPerMinute?: number;
+  /** Exercises one address may create an hour (429 `exercise_rate_limited` beyond). */
+  exercisesPerHour?: number;
   /** The clock, for tests of the deadline. */
   now?: () => number;
 }
 
 export const DEFAULT_MAX_STUDENTS = 60;
 export const DEFAULT_SUBMISSIONS_PER_MINUTE = 10;
+export const DEFAULT_EXERCISES_PER_HOUR = 20;
 /** Classroom bodies are small; a scenario-sized body here is a mistake or an attack. */
 const BODY_LIMIT = 64 * 1024;
 /** The route options of the classroom routes that take a body. */
@@ -34,6 +39,8 @@ export interface Classroom {
   store: ClassroomStore;
   access: ExerciseAccess;
   pool: SimulationPool;
+  /** The per-address job cap: a reveal is one of the teacher's address's jobs. */
+  jobsPerClient: JobsPerClient;
   /** A library or saved scenario by id; throws a 404 ApiError when there is none. */
   scenario: (id: string) => LoadedScenario;
   /** Parses a saved scenario off the event loop before `scenario` reads it. */
@@ -43,6 +50,7 @@ export interface Classroom {
   /** Ceiling on trials × steps for one run. */
   budget: number;
   templates: ExerciseTemplate[];
+  creations: CreationRate;
   now: () => number;
   maxStudents: number;
   submissions: SubmissionRate;
@@ -54,7 +62,7 @@ export interface Classroom {
 export function createClassroom(
   db: ConstructorParameters<typeof ClassroomStore>[0],
   writes: ConstructorParameters<typeof ClassroomStore>[1],
-  services: Pick<Classroom, 'pool' | 'scenario' | 'prepareScenario' | 'documents' | 'budget' | 'templates'>,
+  services: Pick<Classroom, 'pool' | 'jobsPerClient' | 'scenario' | 'prepareScenario' | 'documents' | 'budget' | 'templates'>,
   options: ClassroomOptions | undefined,
 ): Classroom {
   const store = new ClassroomStore(db, writes);
@@ -65,6 +73,7 @@ export function createClassroom(
     now: options?.now ?? Date.now,
     maxStudents: options?.maxStudents ?? DEFAULT_MAX_STUDENTS,
     submissions: new SubmissionRate(options?.submissionsPerMinute ?? DEFAULT_SUBMISSIONS_PER_MINUTE),
+    creations: new CreationRate(options?.exercisesPerHour ?? DEFAULT_EXERCISES_PER_HOUR),
     revealing: new Set(),
   };
 }

@@ -9,6 +9,7 @@ import type { LoadedScenario } from '@georisk/engine';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ClassroomStore } from '../../classroom-store.ts';
 import type { DocumentChecker } from '../../document-checker.ts';
+import type { JobsPerClient } from '../../plugins/limits.ts';
 import type { SimulationPool } from '../../pool.ts';
 import { type ClassroomOptions, createClassroom } from './classroom.ts';
 import { registerDebriefRoutes } from './debrief-routes.ts';
@@ -24,6 +25,7 @@ export interface ExerciseRoutesOptions {
   /** The main store, which records whether a write failed. */
   writes: ConstructorParameters<typeof ClassroomStore>[1];
   pool: SimulationPool;
+  jobsPerClient: JobsPerClient;
   /** A library or saved scenario by id; throws a 404 ApiError when there is none. */
   scenario: (id: string) => LoadedScenario;
   /** Parses a saved scenario off the event loop before `scenario` reads it. */
@@ -40,10 +42,10 @@ export interface ExerciseRoutesOptions {
 /** The classroom routes. */
 export const exerciseRoutes: FastifyPluginAsync<ExerciseRoutesOptions> = async (
   app,
-  { db, writes, pool, scenario, prepareScenario, documents, scenariosDir, budget, options },
+  { db, writes, pool, jobsPerClient, scenario, prepareScenario, documents, scenariosDir, budget, options },
 ) => {
   const templates = loadTemplates(scenariosDir, (file, why) => app.log.warn({ file, why }, 'exercise template left out'));
-  const classroom = createClassroom(db, writes, { pool, scenario, prepareScenario, documents, budget, templates }, options);
+  const classroom = createClassroom(db, writes, { pool, jobsPerClient, scenario, prepareScenario, documents, budget, templates }, options);
   registerTeacherRoutes(app, classroom);
   registerStudentRoutes(app, classroom);
   registerDebriefRoutes(app, classroom);

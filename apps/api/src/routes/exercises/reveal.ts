@@ -32,6 +32,8 @@ export async function runReveal(
   loaded: LoadedScenario,
   students: StoredStudent[],
   pool: SimulationPool,
+  /** The address asking, for its fair share of the threads. */
+  client = '',
 ): Promise<RevealResult> {
   const decided = classDecisions(
     exercise,
@@ -40,7 +42,7 @@ export async function runReveal(
   const started = performance.now();
   const run = async (overrides: Overrides): Promise<{ model: Model; summary: RunSummary; receipt: Receipt }> => {
     const model = buildModel(loaded.scenario, overrides);
-    const summary = await pool.runTrials(model, { seed: exercise.seed, trials: exercise.trials, overrides });
+    const summary = await pool.runTrials(model, { seed: exercise.seed, trials: exercise.trials, overrides }, undefined, client);
     const result = finalizeResult(model, summary, { seed: exercise.seed, overrides, seconds: 0, workers: 1 });
     return { model, summary, receipt: result.receipt };
   };

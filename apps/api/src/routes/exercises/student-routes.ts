@@ -7,12 +7,13 @@ import type { StoredStudent } from '../../classroom-store.ts';
 import { ApiError } from '../../errors.ts';
 import { definition } from './access.ts';
 import { type Classroom, closedReason, IdParams, publicExercise, WITH_BODY } from './classroom.ts';
+import { mixedScriptWord, nameKey, normalizeName } from './name-key.ts';
 import { newToken, sha256 } from './tokens.ts';
 
-/** Display names: trimmed, NFC, one line of plain text, 1–40 characters. */
+/** Display names: NFKC, trimmed, one line of plain text, 1–40 characters. */
 const NameSchema = z
   .string()
-  .transform((s) => s.normalize('NFC').trim().replace(/ {2,}/g, ' '))
+  .transform(normalizeName)
   .pipe(
     z
       .string()
@@ -54,6 +55,15 @@ function chooseTeam(exercise: Exercise, students: () => StoredStudent[], asked: 
   return null;
 }
 
+/** The 409 for a name that is, or looks, the same as a classmate's. */
+function nameTaken(name: string, holder: string | undefined): ApiError {
+  const message =
+    holder === undefined || holder === name
+      ? `someone in this class already uses the name "${name}"; choose another`
+      : `the name "${name}" looks the same as "${holder}", already used in this class (letters from another alphabet, case or width do not tell names apart); choose another`;
+  return new ApiError(409, 'name_taken', message, 'name');
+}
+
 /** Adds a student to the exercise with this join code; their token, shown once. */
 function joinExercise(classroom: Classroom, body: z.infer<typeof JoinSchema>) {
   const { store } = classroom;
@@ -65,18 +75,22 @@ function joinExercise(classroom: Classroom, body: z.infer<typeof JoinSchema>) {
   const token = newToken();
   const studentId = randomUUID();
   const { name } = body;
+  const key = nameKey(name);
   const maxStudents = classroom.maxStudents;
-  const added = store.addStudent({
-    id: studentId,
-    exerciseId: e.id,
-    name,
-    nameKey: name.toLocaleLowerCase('en-US'),
-    team,
-    tokenHash: sha256(token),
-    maxStudents,
-  });
-  if (added === 'name_taken')
-    throw new ApiError(409, 'name_taken', `someone in this class already uses the name "${name}"; choose another`, 'name');
+  const mixed = mixedScriptWord(name);
+  const added =
+    mixed !== undefined && store.nameHolder(e.id, key) === undefined
+      ? 'mixed_script'
+      : store.addStudent({ id: studentId, exerciseId: e.id, name, nameKey: key, team, tokenHash: sha256(token), maxStudents });
+  if (added === 'mixed_script') {
+    throw new ApiError(
+      400,
+      'invalid_request',
+      `name: "${mixed}" mixes Latin letters with Cyrillic or Greek ones that look alike; type it in one alphabet`,
+      'name',
+    );
+  }
+  if (added === 'name_taken') throw nameTaken(name, store.nameHolder(e.id, key));
   if (added === 'full') throw new ApiError(409, 'class_full', `this class is full (${maxStudents} students); ask your teacher`, 'code');
   return { exerciseId: e.id, studentId, studentToken: token, name, team };
 }

@@ -32,6 +32,7 @@ export function registerTeacherRoutes(app: FastifyInstance, classroom: Classroom
     const exercise = ExerciseSchema.parse(request.body ?? {});
     checkDeadline(exercise, classroom.now());
     await checkAgainstScenario(exercise, classroom);
+    classroom.creations.take(request.ip, classroom.now());
     const id = randomUUID();
     const teacherToken = newToken();
     let joinCode = newJoinCode();
@@ -73,7 +74,10 @@ export function registerTeacherRoutes(app: FastifyInstance, classroom: Classroom
       const exercise = definition(e);
       const loaded = await checkAgainstScenario(exercise, classroom);
       const students = store.students(id).filter((s) => s.submission !== null);
-      const result: RevealResult = await runReveal(exercise, loaded, students, classroom.pool);
+      // A reveal is one of the teacher's address's jobs (it runs the scenario twice on the pool).
+      const result: RevealResult = await classroom.jobsPerClient.run(request.ip, () =>
+        runReveal(exercise, loaded, students, classroom.pool, request.ip),
+      );
       if (!store.reveal(id, result)) throw new ApiError(409, 'already_revealed', 'this exercise has been revealed already', '');
       return { status: 'revealed', ...result };
     } finally {

@@ -1,5 +1,5 @@
 /** The ready exercises shipped in scenarios/exercises/, read once at start. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExerciseSchema } from '@georisk/engine/classroom';
 import { z } from 'zod';
@@ -37,11 +37,14 @@ export function loadTemplates(scenariosDir: string, onSkip: (file: string, why: 
   const out: ExerciseTemplate[] = [];
   for (const file of files) {
     try {
+      // A FIFO or device would block the start (a dangling link throws ENOENT, reported below).
+      if (!statSync(join(dir, file)).isFile()) throw new Error('not a regular file');
       const t = TemplateSchema.parse(JSON.parse(readFileSync(join(dir, file), 'utf8')));
       ExerciseSchema.parse({ ...t.exercise, deadline: '2100-01-01T00:00:00Z' });
       out.push(t as ExerciseTemplate);
     } catch (error) {
-      onSkip(file, error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error));
+      const code = (error as NodeJS.ErrnoException).code;
+      onSkip(file, code ? `cannot be read (${code})` : error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error));
     }
   }
   return out;

@@ -1,0 +1,139 @@
+/** `georisk run --uncertainty N`: the band of each metric across N parameter draws from the priors, as a table or JSON. */
+import {
+  GeoriskError,
+  type MetricBand,
+  type Overrides,
+  planUncertainty,
+  type UncertaintyMethod,
+  type UncertaintyPlan,
+  type UncertaintyResult,
+} from '@georisk/engine';
+import { SingleBar } from 'cli-progress';
+import { locateScenarioIssues, output } from '../cli-common.ts';
+import { formatNumber, formatPercent, table } from '../format.ts';
+import { loadScenarioFile } from '../load.ts';
+import { runUncertaintyOnThreads } from '../parallel.ts';
+
+/** The flags of `run` that a two-level run reads. */
+export interface UncertaintyFlags {
+  uncertainty: number;
+  design: 'lhs' | 'sobol';
+  trialsPerDraw: number;
+  method: UncertaintyMethod;
+  seed: number;
+  set: Overrides;
+  workers: number;
+  format: 'table' | 'json' | 'csv';
+  out?: string;
+  budget: number;
+  metrics?: string[];
+  progress: boolean;
+}
+
+/** Drivers shown per metric in the table (all of them are in the JSON). */
+const TABLE_DRIVERS = 3;
+
+function value(band: MetricBand, x: number): string {
+  return band.probability ? formatPercent(x) : formatNumber(x);
+}
+
+/** The leading drivers whose index is more than twice its standard error (the rest are within noise). */
+function driversText(band: MetricBand): string {
+  const clear = band.drivers.filter((d) => d.s1 > 2 * d.se).slice(0, TABLE_DRIVERS);
+  if (clear.length === 0) return 'none clear of noise';
+  return clear.map((d) => `${d.name} ${d.s1.toFixed(2)}±${d.se.toFixed(2)}`).join(', ');
+}
+
+/** The table of a two-level run: per metric the overall answer, the band, the variance split and the drivers. */
+export function formatUncertaintyTable(r: UncertaintyResult, title: string, workers: number): string {
+  const inner = r.method === 'exact' ? 'each solved exactly' : `× ${r.trialsPerDraw.toLocaleString('en-US')} trials each`;
+  const design = r.design === 'lhs' ? 'Latin hypercube' : "Sobol'";
+  const fixed = Object.entries(r.fixed).map(([k, v]) => `${k}=${v}`);
+  const out = [
+    title,
+    `${r.draws.toLocaleString('en-US')} parameter draws (${design}) ${inner} · seed ${r.seed} · ${r.timing.seconds.toFixed(2)} s on ${workers} worker${workers === 1 ? '' : 's'}`,
+    '',
+  ];
+  const rows = [['metric', 'overall ± SE', '5–95% across draws', 'parameters : chance', 'driven by (S1 ± SE)']];
+  for (const [name, band] of Object.entries(r.metrics)) {
+    const share = band.variance.parameterShare;
+    rows.push([
+      name,
+      `${value(band, band.overall.mean)} ± ${value(band, band.overall.se)}`,
+      `${value(band, band.band.p5)} – ${value(band, band.band.p95)}`,
+      `${formatPercent(share)} : ${formatPercent(1 - share)}`,
+      driversText(band),
+    ]);
+  }
+  out.push(table(rows, [false, true, true, true, false]));
+  out.push('');
+  out.push(`uncertain (${r.uncertain.length}): ${r.uncertain.map((p) => p.name).join(', ')}`);
+  if (fixed.length > 0) out.push(`fixed by --set: ${fixed.join(' ')}`);
+  out.push(
+    'The band is the spread of each draw’s answer across the priors; ± SE is the Monte Carlo error of the overall answer.',
+    'parameters : chance splits the outcome’s variance (law of total variance); S1 is each parameter’s share of the band’s variance',
+    '(drivers shown only where S1 is more than twice its standard error; every one is in --format json).',
+  );
+  for (const note of r.notes) out.push(`note: ${note}`);
+  return `${out.join('\n')}\n`;
+}
+
+/** A progress bar on stderr, shown once the draws have taken a second (on a terminal only). */
+function drawProgress(total: number, show: boolean): { onDraw?: (done: number) => void; stop: () => void } {
+  if (!show) return { stop: () => {} };
+  const started = performance.now();
+  let bar: SingleBar | undefined;
+  const onDraw = (done: number) => {
+    if (bar === undefined && performance.now() - started > 1000) {
+      bar = new SingleBar({
+        stream: process.stderr,
+        format: 'drawing {bar} {value}/{total} draws | ETA {eta_formatted}',
+        clearOnComplete: true,
+      });
+      bar.start(total, done);
+    }
+    bar?.update(done);
+  };
+  return { onDraw, stop: () => bar?.stop() };
+}
+
+/** Plans the run (every problem reported before any work starts), runs it on the threads and prints it. */
+export async function uncertaintyCommand(file: string, flags: UncertaintyFlags): Promise<void> {
+  const loaded = loadScenarioFile(file);
+  if (flags.format === 'csv')
+    throw new GeoriskError([
+      {
+        code: 'bad_run_options',
+        severity: 'error',
+        path: 'format',
+        message: 'an uncertainty run has no CSV output',
+        hint: 'use --format table or --format json',
+      },
+    ]);
+  let plan: UncertaintyPlan;
+  try {
+    plan = planUncertainty(loaded.scenario, {
+      draws: flags.uncertainty,
+      design: flags.design,
+      trialsPerDraw: flags.trialsPerDraw,
+      method: flags.method,
+      seed: flags.seed,
+      overrides: flags.set,
+      budget: flags.budget,
+      ...(flags.metrics === undefined ? {} : { metrics: flags.metrics }),
+    });
+  } catch (error) {
+    if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
+    throw error;
+  }
+  const { onDraw, stop } = drawProgress(plan.draws, flags.progress && process.stderr.isTTY === true);
+  const result = await runUncertaintyOnThreads(plan, flags.workers, onDraw)
+    .catch((error: unknown) => {
+      if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
+      throw error;
+    })
+    .finally(stop);
+  const title = loaded.scenario.title ?? loaded.scenario.id;
+  const text = flags.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatUncertaintyTable(result, title, flags.workers);
+  output(text, flags.out);
+}

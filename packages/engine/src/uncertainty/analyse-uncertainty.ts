@@ -1,0 +1,167 @@
+/**
+ * The statistics of a two-level run, per metric: the overall answer, the 5–95% band across draws,
+ * the law-of-total-variance split into parameter uncertainty and chance, and the parameters that
+ * drive the band (binned first-order indices with a bootstrap error).
+ */
+import { designRng } from '../sampling.ts';
+
+/** What one draw gave for one metric: the mean over its trials (or exactly), and the variance of a trial's value. */
+export interface DrawMoments {
+  mean: number;
+  variance: number;
+  /** Whether the metric's values are 0 or 1 (its mean is a probability). */
+  probability: boolean;
+}
+
+/** A parameter's share of the band's variance. */
+export interface BandDriver {
+  name: string;
+  /** First-order index: the share of the across-draw variance explained by this parameter alone (0–1). */
+  s1: number;
+  /** Bootstrap standard error of `s1` over the draws. */
+  se: number;
+}
+
+/** One metric's answer across the draws. */
+export interface MetricBand {
+  /** Whether the metric is a 0/1 outcome in every draw, so every number below is a probability. */
+  probability: boolean;
+  /** The answer integrating both levels (the mean over draws of each draw's mean), with its standard error. */
+  overall: { mean: number; se: number };
+  /** Quantiles of the draws' means: the 5–95% band across what we do not know. */
+  band: { p5: number; p50: number; p95: number };
+  /** Law of total variance: Var(Y) = Var(E[Y | parameters]) + E[Var(Y | parameters)]. */
+  variance: { total: number; parameters: number; chance: number; parameterShare: number; chanceShare: number };
+  /** The standard deviation of one draw's own estimate (0 when solved exactly): the noise inside the band. */
+  drawNoiseSd: number;
+  /** Parameters ranked by `s1`, largest first. */
+  drivers: BandDriver[];
+  /** Each draw's mean, in draw order (e.g. for a histogram of the band). */
+  drawMeans: number[];
+}
+
+/** Bootstrap resamples of the draws for the drivers' standard errors (fewer, down to 20, for very many draws × parameters). */
+const DRIVER_RESAMPLES = 200;
+/** Draws × parameters × resamples above which resamples are cut, so the bootstrap stays under a second per metric. */
+const DRIVER_BOOTSTRAP_WORK = 4e7;
+
+/** The q-quantile of sorted values, linearly interpolated (type 7). */
+function sortedQuantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h);
+  const a = sorted[lo] ?? Number.NaN;
+  const b = sorted[Math.min(lo + 1, sorted.length - 1)] ?? a;
+  return a + (h - lo) * (b - a);
+}
+
+function meanOf(xs: readonly number[]): number {
+  let s = 0;
+  for (const x of xs) s += x;
+  return s / xs.length;
+}
+
+function sampleVariance(xs: readonly number[]): number {
+  const m = meanOf(xs);
+  let s = 0;
+  for (const x of xs) s += (x - m) * (x - m);
+  return xs.length > 1 ? s / (xs.length - 1) : 0;
+}
+
+/** Bins per parameter for the conditional means: about √N, between 2 and 20. */
+export function driverBins(draws: number): number {
+  return Math.max(2, Math.min(20, Math.round(Math.sqrt(draws))));
+}
+
+/**
+ * The share of the variance of `y` explained by the bins `bin` (ω², bias-corrected for the noise
+ * that makes bin means differ even when the parameter does nothing), over the draws in `rows`.
+ */
+export function binnedIndex(y: readonly number[], bin: readonly number[], bins: number, rows: readonly number[]): number {
+  const sums = new Float64Array(bins);
+  const counts = new Float64Array(bins);
+  let total = 0;
+  for (const r of rows) {
+    const b = bin[r] ?? 0;
+    sums[b]! += y[r] ?? 0;
+    counts[b]! += 1;
+    total += y[r] ?? 0;
+  }
+  const n = rows.length;
+  const grand = total / n;
+  let between = 0;
+  let within = 0;
+  for (const r of rows) {
+    const b = bin[r] ?? 0;
+    const binMean = (sums[b] ?? 0) / (counts[b] ?? 1);
+    within += ((y[r] ?? 0) - binMean) ** 2;
+  }
+  let used = 0;
+  for (let b = 0; b < bins; b++) {
+    if ((counts[b] ?? 0) === 0) continue;
+    used++;
+    between += (counts[b] ?? 0) * ((sums[b] ?? 0) / (counts[b] ?? 1) - grand) ** 2;
+  }
+  if (n <= used || between + within === 0) return 0;
+  const meanSquareWithin = within / (n - used);
+  return Math.max(0, (between - (used - 1) * meanSquareWithin) / (between + within + meanSquareWithin));
+}
+
+/** The parameters ranked by their binned first-order index, each with a bootstrap standard error. */
+export function bandDrivers(y: readonly number[], unit: readonly number[], names: readonly string[], seed: number): BandDriver[] {
+  const n = y.length;
+  const dims = names.length;
+  const bins = driverBins(n);
+  const all = Array.from({ length: n }, (_, i) => i);
+  const binsOf = names.map((_, d) => Array.from({ length: n }, (_, i) => Math.min(bins - 1, Math.floor((unit[i * dims + d] ?? 0) * bins))));
+  const boot = names.map(() => [] as number[]);
+  const rng = designRng(seed, 15);
+  const rows = new Array<number>(n);
+  const resamples = Math.max(20, Math.min(DRIVER_RESAMPLES, Math.floor(DRIVER_BOOTSTRAP_WORK / (n * Math.max(1, dims)))));
+  for (let r = 0; r < resamples; r++) {
+    for (let i = 0; i < n; i++) rows[i] = Math.floor(rng.uniform() * n);
+    binsOf.forEach((bin, d) => boot[d]?.push(binnedIndex(y, bin, bins, rows)));
+  }
+  const drivers = names.map((name, d) => ({
+    name,
+    s1: binnedIndex(y, binsOf[d] ?? [], bins, all),
+    se: Math.sqrt(sampleVariance(boot[d] ?? [])),
+  }));
+  return drivers.sort((a, b) => b.s1 - a.s1 || a.name.localeCompare(b.name));
+}
+
+/**
+ * One metric's band from its draws. `trialsPerDraw` is 0 for exact draws (no noise); for sampled
+ * draws the spread of the draws' means is corrected for their sampling noise (variance/trials).
+ */
+export function metricBand(
+  draws: readonly DrawMoments[],
+  trialsPerDraw: number,
+  unit: readonly number[],
+  names: readonly string[],
+  seed: number,
+): MetricBand {
+  const means = draws.map((d) => d.mean);
+  const n = means.length;
+  const chance = meanOf(draws.map((d) => d.variance));
+  const spread = sampleVariance(means);
+  const noise = trialsPerDraw > 0 ? chance / trialsPerDraw : 0;
+  const parameters = Math.max(0, spread - noise);
+  const total = parameters + chance;
+  const sorted = [...means].sort((a, b) => a - b);
+  return {
+    probability: draws.length > 0 && draws.every((d) => d.probability),
+    overall: { mean: meanOf(means), se: Math.sqrt(spread / n) },
+    band: { p5: sortedQuantile(sorted, 0.05), p50: sortedQuantile(sorted, 0.5), p95: sortedQuantile(sorted, 0.95) },
+    variance: {
+      total,
+      parameters,
+      chance,
+      parameterShare: total > 0 ? parameters / total : 0,
+      chanceShare: total > 0 ? chance / total : 0,
+    },
+    drawNoiseSd: Math.sqrt(noise),
+    drivers: bandDrivers(means, unit, names, seed),
+    drawMeans: means,
+  };
+}

@@ -1,0 +1,4 @@
+/** Two-level runs: the band of each metric across parameter draws from the priors, with its drivers. */
+export * from './analyse-uncertainty.ts';
+export * from './plan-uncertainty.ts';
+export * from './run-uncertainty.ts';

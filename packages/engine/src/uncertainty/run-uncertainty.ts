@@ -1,0 +1,178 @@
+/**
+ * Two-level runs: parameter draws from the priors (outer level), each solved exactly or run as
+ * trials in chunks (inner level) on any lanes, then one band per metric. Draw i's trials are trials
+ * i·T … i·T + T − 1 of the seed, so draws never share random numbers, and chunks merge in order:
+ * the same result for any lanes.
+ */
+import type { ExactTask, SweepPointChunkTask } from '../chunks/chunk-task.ts';
+import { ModelCache } from '../chunks/model-cache.ts';
+import { chunkAt } from '../chunks/plan-chunks.ts';
+import { runChunkTask } from '../chunks/run-chunk-task.ts';
+import { type CancelSignal, type Lane, scheduleChunks } from '../chunks/schedule-chunks.ts';
+import type { ExactResult } from '../exact/index.ts';
+import { buildModel, type Model } from '../model/model.ts';
+import { scenarioHash } from '../results.ts';
+import type { ScenarioDocument } from '../scenario-schema.ts';
+import { emptySummary, mergeSummaries, type RunSummary } from '../simulate/simulate.ts';
+import { summarizeMetric } from '../summarize.ts';
+import { ENGINE_VERSION } from '../version.ts';
+import { type DrawMoments, type MetricBand, metricBand } from './analyse-uncertainty.ts';
+import {
+  drawOverrides,
+  planUncertainty,
+  type UncertainParameter,
+  type UncertaintyOptions,
+  type UncertaintyPlan,
+} from './plan-uncertainty.ts';
+
+/** Where the draws run: lanes for sampled chunks and for exact solves (the calling thread when left out). */
+export interface UncertaintyRuntime {
+  lanes?: readonly Lane<SweepPointChunkTask, RunSummary>[];
+  exactLanes?: readonly Lane<ExactTask, ExactResult>[];
+  signal?: CancelSignal;
+  /** Called as each draw is done, in draw order. */
+  onDraw?: (drawsDone: number) => void;
+}
+
+/** The answer of a two-level run. */
+export interface UncertaintyResult {
+  scenario: { id: string; hash: string };
+  engine: { version: string };
+  seed: number;
+  draws: number;
+  design: 'lhs' | 'sobol';
+  method: 'exact' | 'sample';
+  trialsPerDraw: number;
+  /** The parameters the band is over, with their priors. */
+  uncertain: UncertainParameter[];
+  /** The parameters fixed by overrides, with their values: they are not in the band. */
+  fixed: Record<string, number>;
+  metrics: Record<string, MetricBand>;
+  notes: string[];
+  timing: { seconds: number };
+}
+
+/** A lane on the calling thread (the engine's default). */
+function hereLane<T extends SweepPointChunkTask>(cache: ModelCache): Lane<T, RunSummary> {
+  return { run: async (task) => runChunkTask(cache, task) };
+}
+
+function exactHereLane(cache: ModelCache): Lane<ExactTask, ExactResult> {
+  return {
+    run: async (task) => {
+      const outcome = runChunkTask(cache, task);
+      return 'exact' in outcome ? { summary: outcome.exact } : outcome;
+    },
+  };
+}
+
+/** Each draw's moments per metric (in `plan.metrics` order), from sampled chunks. */
+async function sampleDraws(plan: UncertaintyPlan, model: Model, runtime: UncertaintyRuntime): Promise<DrawMoments[][]> {
+  const perDraw = plan.chunks.length;
+  const names = Object.keys(plan.scenario.metrics);
+  const indexes = plan.metrics.map((m) => names.indexOf(m));
+  const out: DrawMoments[][] = [];
+  let total: RunSummary | undefined;
+  await scheduleChunks({
+    count: plan.draws * perDraw,
+    lanes: runtime.lanes ?? [hereLane(new ModelCache())],
+    ...(runtime.signal === undefined ? {} : { signal: runtime.signal }),
+    task: (index): SweepPointChunkTask => {
+      const draw = Math.floor(index / perDraw);
+      const chunk = chunkAt(plan.chunks, index % perDraw);
+      return {
+        kind: 'sweep-point',
+        scenario: plan.scenario,
+        sweep: plan.fingerprint,
+        point: draw,
+        overrides: drawOverrides(plan, draw),
+        seed: plan.seed,
+        chunk: { firstTrial: draw * plan.trialsPerDraw + chunk.firstTrial, trials: chunk.trials },
+      };
+    },
+    onSummary: (index, summary) => {
+      total = mergeSummaries(total ?? emptySummary(model), summary);
+      if (index % perDraw !== perDraw - 1) return;
+      const done = total;
+      total = undefined;
+      out.push(
+        indexes.map((i) => {
+          const acc = done.metrics[i];
+          if (acc === undefined) return { mean: Number.NaN, variance: Number.NaN, probability: false };
+          const s = summarizeMetric(acc, false);
+          return { mean: s.mean, variance: s.sd * s.sd, probability: s.probability !== undefined };
+        }),
+      );
+      runtime.onDraw?.(out.length);
+    },
+  });
+  return out;
+}
+
+/** Each draw's moments per metric, solved exactly. */
+async function solveDraws(plan: UncertaintyPlan, runtime: UncertaintyRuntime): Promise<DrawMoments[][]> {
+  const out: DrawMoments[][] = [];
+  await scheduleChunks({
+    count: plan.draws,
+    lanes: runtime.exactLanes ?? [exactHereLane(new ModelCache())],
+    ...(runtime.signal === undefined ? {} : { signal: runtime.signal }),
+    task: (draw): ExactTask => ({ kind: 'exact', scenario: plan.scenario, overrides: drawOverrides(plan, draw) }),
+    onSummary: (_, exact) => {
+      out.push(
+        plan.metrics.map((m) => {
+          const e = exact.metrics[m];
+          const p = e?.probability;
+          const sd = e?.sd;
+          return {
+            mean: e?.mean ?? Number.NaN,
+            variance: sd !== undefined ? sd * sd : p !== undefined ? p * (1 - p) : Number.NaN,
+            probability: p !== undefined,
+          };
+        }),
+      );
+      runtime.onDraw?.(out.length);
+    },
+  });
+  return out;
+}
+
+/** Runs a planned two-level run on the runtime's lanes. */
+export async function runUncertaintyPlan(plan: UncertaintyPlan, runtime: UncertaintyRuntime = {}): Promise<UncertaintyResult> {
+  const started = performance.now();
+  const model = buildModel(plan.scenario);
+  const draws = plan.method === 'exact' ? await solveDraws(plan, runtime) : await sampleDraws(plan, model, runtime);
+  const names = plan.parameters.map((p) => p.name);
+  const metrics: Record<string, MetricBand> = {};
+  plan.metrics.forEach((m, k) => {
+    const moments = draws.map((row) => row[k] ?? { mean: Number.NaN, variance: Number.NaN, probability: false });
+    metrics[m] = metricBand(moments, plan.trialsPerDraw, plan.unit, names, plan.seed);
+  });
+  return {
+    scenario: { id: plan.scenario.id, hash: scenarioHash(model) },
+    engine: { version: ENGINE_VERSION },
+    seed: plan.seed,
+    draws: plan.draws,
+    design: plan.design,
+    method: plan.method,
+    trialsPerDraw: plan.trialsPerDraw,
+    uncertain: plan.parameters,
+    fixed: { ...plan.fixed },
+    metrics,
+    notes: plan.notes,
+    timing: { seconds: (performance.now() - started) / 1000 },
+  };
+}
+
+/**
+ * Plans and runs a two-level run: `draws` parameter draws from the priors, each solved exactly
+ * (a Markov chain) or run as `trialsPerDraw` trials; per metric the overall answer, the 5–95%
+ * band across draws, the variance split and the drivers.
+ * @example const result = await runUncertainty(scenario, { draws: 200, seed: 1 }); result.metrics.war_reached.band
+ */
+export async function runUncertainty(
+  scenario: ScenarioDocument,
+  options: UncertaintyOptions,
+  runtime: UncertaintyRuntime = {},
+): Promise<UncertaintyResult> {
+  return runUncertaintyPlan(planUncertainty(scenario, options), runtime);
+}
