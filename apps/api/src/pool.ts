@@ -5,12 +5,10 @@
  */
 import { availableParallelism } from 'node:os';
 import {
-  type ExactResult,
   GeoriskError,
   type Model,
   mergeSummaries,
   type Overrides,
-  type RunResult,
   type RunSummary,
   type ScenarioDocument,
   type SweepPlan,
@@ -19,8 +17,6 @@ import {
   type ChunkOutcome,
   type ChunkTask,
   chunkAt,
-  type EngineTask,
-  type ExactOutcome,
   type ExactTask,
   type Lane,
   planChunks,
@@ -135,12 +131,15 @@ export class SimulationPool {
   }
 
   /** Runs one task; a full piscina queue (a backstop) becomes a 503 too. */
-  private task(task: ExactTask, signal: AbortSignal, client: string): Promise<ExactOutcome>;
-  private task(task: ChunkTask, signal: AbortSignal, client: string): Promise<ChunkOutcome>;
-  private async task(task: EngineTask, signal: AbortSignal, client: string): Promise<ChunkOutcome | ExactOutcome> {
+  private task(task: ChunkTask, signal: AbortSignal, client: string): Promise<ChunkOutcome> {
+    // Each client's tasks take their turn for a thread (fair share), then run on the pool.
+    return this.busyAs503(() => this.fair.run(client, () => this.pool.run(task, signal), signal));
+  }
+
+  /** `work`, with a full piscina queue (a backstop) turned into 503 `server_busy`. */
+  private async busyAs503<T>(work: () => Promise<T>): Promise<T> {
     try {
-      // Each client's tasks take their turn for a thread (fair share), then run on the pool.
-      return await this.fair.run(client, () => this.pool.run(task, signal), signal);
+      return await work();
     } catch (error) {
       if (error instanceof Error && /queue is at limit/i.test(error.message)) {
         throw new ApiError(503, 'server_busy', 'the server is busy; try again shortly', '', RETRY_AFTER_SECONDS);
@@ -204,16 +203,12 @@ export class SimulationPool {
     });
   }
 
-  /** A run's result from its merged summary, computed on a thread (`finalizeResult`), so its model need not be built here. */
-  async finalize(task: FinalizeThreadTask['finalize']): Promise<RunResult> {
-    try {
-      return await this.pool.finalizeRun(task);
-    } catch (error) {
-      if (error instanceof Error && /queue is at limit/i.test(error.message)) {
-        throw new ApiError(503, 'server_busy', 'the server is busy; try again shortly', '', RETRY_AFTER_SECONDS);
-      }
-      throw error;
-    }
+  /**
+   * A run's result from its merged summary, computed on a thread (`finalizeResult`) and returned as
+   * JSON text, so neither its model is built nor a large result serialized on the event loop.
+   */
+  finalizeJson(task: FinalizeThreadTask['finalize']): Promise<string> {
+    return this.busyAs503(() => this.pool.finalizeRun(task));
   }
 
   /**
@@ -239,12 +234,13 @@ export class SimulationPool {
     return total;
   }
 
-  /** Solves a scenario exactly on the pool. */
-  exact(scenario: ScenarioDocument, overrides: Overrides, signal?: AbortSignal, client = ''): Promise<ExactResult> {
+  /** Solves a scenario exactly on the pool; the result comes back as JSON text, serialized on the thread. */
+  exactJson(scenario: ScenarioDocument, overrides: Overrides, signal?: AbortSignal, client = ''): Promise<string> {
     return this.job(signal, async (jobSignal) => {
-      const outcome = await this.task({ kind: 'exact', scenario, overrides }, jobSignal, client);
+      const task: ExactTask = { kind: 'exact', scenario, overrides };
+      const outcome = await this.busyAs503(() => this.fair.run(client, () => this.pool.runExactJson(task, jobSignal), jobSignal));
       if ('issues' in outcome) throw new GeoriskError(outcome.issues);
-      return outcome.exact;
+      return outcome.exactJson;
     });
   }
 

@@ -1,10 +1,17 @@
 /** Worker threads for the engine (piscina), all running the one entry `chunk-thread`, offered as lanes to the chunk scheduler. */
-import type { RunResult, RunSummary } from '@georisk/engine';
+import type { Issue, RunSummary } from '@georisk/engine';
 import type { ChunkOutcome, ChunkTask, EngineTask, ExactOutcome, ExactTask, Lane } from '@georisk/engine/chunks';
 import { Piscina } from 'piscina';
 import type { DocumentOutcome, DocumentTask } from './check-document.ts';
 import type { ExerciseOutcome, ExerciseTask } from './check-exercise.ts';
-import type { DocumentThreadTask, EncodedOutcome, FinalizeThreadTask, ThreadOutcome, ThreadTask } from './chunk-thread.ts';
+import type {
+  DocumentThreadTask,
+  EncodedOutcome,
+  ExactJsonOutcome,
+  FinalizeThreadTask,
+  ThreadOutcome,
+  ThreadTask,
+} from './chunk-thread.ts';
 import { runsFromSource, threadExecArgv } from './thread-exec-argv.ts';
 
 export interface ThreadPoolOptions {
@@ -75,9 +82,16 @@ export class ThreadPool {
     return this.piscina.run({ exercise: task }, signal === undefined ? {} : { signal }) as Promise<ExerciseOutcome>;
   }
 
-  /** Turns a run's merged summary into its result on a thread (`finalizeResult` with the thread's cached model). */
-  finalizeRun(task: FinalizeThreadTask['finalize'], signal?: AbortSignal): Promise<RunResult> {
-    return this.piscina.run({ finalize: task }, signal === undefined ? {} : { signal }) as Promise<RunResult>;
+  /** Turns a run's merged summary into its result on a thread (`finalizeResult` with the thread's cached model), as JSON text. */
+  finalizeRun(task: FinalizeThreadTask['finalize'], signal?: AbortSignal): Promise<string> {
+    return this.piscina.run({ finalize: task }, signal === undefined ? {} : { signal }) as Promise<string>;
+  }
+
+  /** Solves a scenario exactly on a thread and returns the result as JSON text (or the issues). */
+  runExactJson(task: ExactTask, signal?: AbortSignal): Promise<ExactJsonOutcome | { issues: Issue[] }> {
+    return this.piscina.run({ task, exactJson: true }, signal === undefined ? {} : { signal }) as Promise<
+      ExactJsonOutcome | { issues: Issue[] }
+    >;
   }
 
   /** One lane per thread, each holding up to `capacity` tasks. */

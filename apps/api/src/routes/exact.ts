@@ -32,7 +32,9 @@ export const exactRoutes: FastifyPluginAsync<ExactRoutesOptions> = async (
       // document's model was built on the document thread, and its result size is checked there too.
       if (body.text === undefined) checkResultSize(buildModel(loaded.scenario, body.overrides), maxResultValues);
       const signal = clientGone(reply);
-      return await jobsPerClient.run(request.ip, () => pool.exact(loaded.scenario, body.overrides, signal, request.ip));
+      // The result arrives as JSON text, serialized on the simulation thread rather than here.
+      const json = await jobsPerClient.run(request.ip, () => pool.exactJson(loaded.scenario, body.overrides, signal, request.ip));
+      return reply.type('application/json; charset=utf-8').send(json);
     } catch (error) {
       throw await scenarios.relocate(body, locateIssues(loaded, error));
     }

@@ -3,15 +3,13 @@ import { randomUUID } from 'node:crypto';
 import {
   buildModel,
   checkRunOptions,
-  finalizeResult,
   type Model,
   type Overrides,
-  type RunResult,
   type RunSummary,
   type ScenarioDocument,
   scenarioHash,
 } from '@georisk/engine';
-import { planChunks } from '@georisk/engine/chunks';
+import { modelKey, planChunks } from '@georisk/engine/chunks';
 import type { FastifyPluginAsync } from 'fastify';
 import { ApiError, errorReply } from '../errors.ts';
 import { errorResponses, ID_PARAM, jsonContent } from '../openapi-parts.ts';
@@ -41,7 +39,8 @@ interface PreparedRun {
   scenario: ScenarioDocument;
   hash: string;
   trials(signal: AbortSignal): Promise<RunSummary>;
-  finalize(summary: RunSummary, info: { seed: number; overrides: Overrides; seconds: number; workers: number }): Promise<RunResult>;
+  /** The run's result as JSON text, computed and serialized on a simulation thread. */
+  finalize(summary: RunSummary, info: { seed: number; overrides: Overrides; seconds: number; workers: number }): Promise<string>;
   locate(error: unknown): Promise<unknown>;
 }
 
@@ -65,7 +64,7 @@ async function prepareRun(options: RunRoutesOptions, body: RunRequest, client: s
       scenario,
       hash: checked.hash,
       trials: (signal) => pool.runCheckedTrials(scenario, prepared, run, signal, client),
-      finalize: (summary, info) => pool.finalize({ scenario, key: prepared.key, summary, run: info }),
+      finalize: (summary, info) => pool.finalizeJson({ scenario, key: prepared.key, summary, run: info }),
       locate: (error) => scenarios.relocate(body, error),
     };
   }
@@ -83,7 +82,8 @@ async function prepareRun(options: RunRoutesOptions, body: RunRequest, client: s
     scenario: loaded.scenario,
     hash: scenarioHash(model),
     trials: (signal) => pool.runTrials(model, run, signal, client),
-    finalize: async (summary, info) => finalizeResult(model, summary, info),
+    finalize: (summary, info) =>
+      pool.finalizeJson({ scenario: loaded.scenario, key: modelKey(loaded.scenario, body.overrides), summary, run: info }),
     locate,
   };
 }
@@ -105,9 +105,15 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, optio
       const summary = await jobsPerClient.run(request.ip, () => prepared.trials(signal));
       const seconds = (performance.now() - started) / 1000;
       const workers = Math.min(pool.threads, planChunks(body.trials).length);
-      const result = await prepared.finalize(summary, { seed: body.seed, overrides: body.overrides, seconds, workers });
-      store.finishRun(id, { result });
-      return reply.code(201).header('location', `/api/runs/${id}`).send({ id, status: 'done', result });
+      // The result arrives as JSON text: a large one is never serialized on the event loop, and the
+      // answer is the bytes JSON.stringify({id, status, result}) would give.
+      const resultJson = await prepared.finalize(summary, { seed: body.seed, overrides: body.overrides, seconds, workers });
+      store.finishRun(id, { resultJson });
+      return reply
+        .code(201)
+        .header('location', `/api/runs/${id}`)
+        .type('application/json; charset=utf-8')
+        .send(`{"id":${JSON.stringify(id)},"status":"done","result":${resultJson}}`);
     } catch (error) {
       const located = await prepared.locate(error);
       store.finishRun(id, { error: errorReply(located, request.id).body });
