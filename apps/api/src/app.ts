@@ -223,7 +223,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(helmet, { contentSecurityPolicy: { useDefaults: true, directives: { upgradeInsecureRequests: null } } });
   await app.register(limitsPlugin, { rateLimit: options.rateLimit, pressure: options.pressure });
   await app.register(yamlBodyPlugin);
-  resumeUnfinishedJobs(store, jobs, planner, app.log);
+  await resumeUnfinishedJobs(store, jobs, planner, app.log);
 
   const simulationLimit = simulationRouteConfig(options.rateLimit);
   const webDir = options.webDir === undefined ? defaultWebDir() : options.webDir || undefined;

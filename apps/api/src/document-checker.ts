@@ -9,6 +9,8 @@ import {
   type DocumentTask,
   type ExerciseOutcome,
   type ExerciseTask,
+  type PlanOutcome,
+  type PlanTask,
   ThreadPool,
 } from '@georisk/node';
 import { ApiError } from './errors.ts';
@@ -77,6 +79,11 @@ export class DocumentChecker {
   /** Checks an exercise definition against its scenario (`checkExercise`) on a document thread. */
   async checkExercise(task: ExerciseTask): Promise<ExerciseOutcome> {
     return this.slot((signal) => this.pool.checkExercise(task, signal), '');
+  }
+
+  /** Plans a sweep or sensitivity job (`planJob`) on a document thread: the plan comes back as plain data. */
+  async plan(task: PlanTask): Promise<PlanOutcome> {
+    return this.slot((signal) => this.pool.planJob(task, signal), '');
   }
 
   /** One check on a free thread: queued here (bounded), so that its time limit starts when a thread takes it. */

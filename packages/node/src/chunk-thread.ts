@@ -4,6 +4,7 @@ import { type ChunkOutcome, type EngineTask, type ExactOutcome, ModelCache, runC
 import { encodeSummary } from '@georisk/queue/summary-codec';
 import { checkDocument, type DocumentOutcome, type DocumentTask } from './check-document.ts';
 import { checkExercise, type ExerciseOutcome, type ExerciseTask } from './check-exercise.ts';
+import { type PlanOutcome, type PlanTask, planJob } from './plan-job.ts';
 
 /** What a thread is handed: a task, and whether to return its summary encoded for the queue. */
 export interface ThreadTask {
@@ -14,8 +15,8 @@ export interface ThreadTask {
   exactJson?: boolean;
 }
 
-/** What a document-checking thread is handed: a document, or an exercise definition with its scenario. */
-export type DocumentThreadTask = { document: DocumentTask } | { exercise: ExerciseTask };
+/** What a document-checking thread is handed: a document, an exercise definition with its scenario, or a job to plan. */
+export type DocumentThreadTask = { document: DocumentTask } | { exercise: ExerciseTask } | { planJob: PlanTask };
 
 /**
  * A run's merged summary to turn into its result on a thread (whose model cache likely holds the
@@ -40,7 +41,15 @@ export interface ExactJsonOutcome {
 export type EncodedOutcome = ChunkOutcome<string>;
 
 /** What a thread returns. */
-export type ThreadOutcome = ChunkOutcome | ExactOutcome | EncodedOutcome | DocumentOutcome | ExerciseOutcome | ExactJsonOutcome | string;
+export type ThreadOutcome =
+  | ChunkOutcome
+  | ExactOutcome
+  | EncodedOutcome
+  | DocumentOutcome
+  | ExerciseOutcome
+  | ExactJsonOutcome
+  | PlanOutcome
+  | string;
 
 // A thread runs many chunks of the same run or sweep; it compiles the scenario once.
 const cache = new ModelCache();
@@ -49,6 +58,7 @@ const cache = new ModelCache();
 export default function runThreadTask(input: ThreadTask | DocumentThreadTask | FinalizeThreadTask): ThreadOutcome {
   if ('document' in input) return checkDocument(input.document);
   if ('exercise' in input) return checkExercise(input.exercise);
+  if ('planJob' in input) return planJob(input.planJob);
   if ('finalize' in input) {
     const { scenario, key, summary, run } = input.finalize;
     return JSON.stringify(finalizeResult(cache.modelOf(scenario, run.overrides, key), summary, run));

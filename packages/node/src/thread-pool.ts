@@ -12,6 +12,7 @@ import type {
   ThreadOutcome,
   ThreadTask,
 } from './chunk-thread.ts';
+import type { PlanOutcome, PlanTask } from './plan-job.ts';
 import { runsFromSource, threadExecArgv } from './thread-exec-argv.ts';
 
 export interface ThreadPoolOptions {
@@ -80,6 +81,11 @@ export class ThreadPool {
   /** Checks a classroom exercise against its scenario on a thread (`checkExercise`); `signal` stops it. */
   checkExercise(task: ExerciseTask, signal?: AbortSignal): Promise<ExerciseOutcome> {
     return this.piscina.run({ exercise: task }, signal === undefined ? {} : { signal }) as Promise<ExerciseOutcome>;
+  }
+
+  /** Plans a sweep or sensitivity job on a thread (`planJob`); `signal` stops it. */
+  planJob(task: PlanTask, signal?: AbortSignal): Promise<PlanOutcome> {
+    return this.piscina.run({ planJob: task }, signal === undefined ? {} : { signal }) as Promise<PlanOutcome>;
   }
 
   /** Turns a run's merged summary into its result on a thread (`finalizeResult` with the thread's cached model), as JSON text. */

@@ -43,9 +43,9 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (app, { sce
   };
   /** A job's progress: points done of all, and on the queue its chunks, throughput, ETA and workers seen. */
   /** Plans a job; issues about a document checked off the loop get their lines there too. */
-  const planned = async (body: ScenarioSource, plan: () => JobWork): Promise<JobWork> => {
+  const planned = async (body: ScenarioSource, plan: () => Promise<JobWork>): Promise<JobWork> => {
     try {
-      return plan();
+      return await plan();
     } catch (error) {
       throw await scenarios.relocate(body, error);
     }
