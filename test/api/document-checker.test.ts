@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DocumentChecker } from '../../apps/api/src/document-checker.ts';
 import { confinedResolver } from '../../apps/api/src/library.ts';
-import { buildModel, GeoriskError, loadScenarioText } from '../../packages/engine/src/index.ts';
+import { buildModel, GeoriskError, loadScenarioText, planSensitivity, planSweep } from '../../packages/engine/src/index.ts';
 import { SMALL_SCENARIO } from './helpers.ts';
 import { largeDocument, manyIncludes } from './hostile-docs.ts';
 
@@ -61,5 +61,23 @@ describe('DocumentChecker', () => {
     expect(first.status).toBe('fulfilled');
     expect(second).toMatchObject({ status: 'rejected', reason: { statusCode: 503, code: 'server_busy' } });
     expect((await checker.check(SMALL_SCENARIO)).id).toBe('api-small');
+  });
+  it('plans a sweep and a sensitivity job as planning on the event loop does, and refuses a bad one with the same issues', async () => {
+    checker = new DocumentChecker(ROOT);
+    const scenario = loadScenarioText(SMALL_SCENARIO).scenario;
+    const sweep = { design: { method: 'grid' as const, vary: [{ name: 'war_rate', n: 3 }] }, trials: 10, seed: 7 };
+    expect(await checker.plan({ scenario, job: { kind: 'sweep', options: sweep }, maxResultValues: 2_000_000 })).toEqual({
+      sweep: planSweep(scenario, sweep),
+    });
+    const tornado = { method: 'tornado' as const, trials: 10, seed: 7 };
+    expect(await checker.plan({ scenario, job: { kind: 'sensitivity', options: tornado }, maxResultValues: 2_000_000 })).toEqual({
+      sensitivity: planSensitivity(scenario, tornado),
+    });
+    const bad = { ...sweep, design: { method: 'grid' as const, vary: [{ name: 'nope', n: 3 }] } };
+    const here = await failure((async () => planSweep(scenario, bad))());
+    expect(await checker.plan({ scenario, job: { kind: 'sweep', options: bad }, maxResultValues: 2_000_000 })).toEqual({ issues: here });
+    // The result-size limit is checked on the thread too.
+    const tooLarge = await checker.plan({ scenario, job: { kind: 'sweep', options: sweep }, maxResultValues: 1 });
+    expect(tooLarge).toMatchObject({ issues: [{ code: 'result_too_large' }] });
   });
 });
