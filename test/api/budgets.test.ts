@@ -31,6 +31,8 @@ describe('result-size budget', () => {
     const t = await testApp({ maxResultValues: 100_000 });
     try {
       const text = wideScenario(100, 1_000_000);
+      // The document-checking thread loads its code on first use (seconds on a loaded machine): not the refusal's work.
+      await t.app.inject({ method: 'POST', url: '/api/scenarios/validate', payload: { text } });
       for (const [url, extra] of [
         ['/api/runs', { trials: 2000 }],
         ['/api/exact', {}],

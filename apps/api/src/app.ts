@@ -15,6 +15,7 @@ import { DEFAULT_MAX_RESULT_VALUES } from '@georisk/engine';
 import { connectQueue, type QueueConnection } from '@georisk/queue';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { DataFolderError, DataLock } from './data-lock.ts';
+import { DocumentChecker, type DocumentCheckOptions } from './document-checker.ts';
 import { JobPlanner } from './job-planner.ts';
 import { JobRunner } from './jobs.ts';
 import { confinedResolver, defaultScenariosDir, defaultWebDir, loadLibrary } from './library.ts';
@@ -51,6 +52,8 @@ export interface AppOptions {
   /** The scenario library and the only place `include` may read from (default: the repository's scenarios/). */
   scenariosDir?: string;
   pool?: PoolOptions;
+  /** The threads that check request documents off the event loop: count, queue and time limit per document. */
+  documents?: DocumentCheckOptions;
   /** Ceiling on trials × steps for one request (the CLI's default is 1e10). */
   trialStepBudget?: number;
   /** Ceiling on points × trials × steps for one sweep job. */
@@ -203,9 +206,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
   const { store, pool, jobs, lock, jobsPerClient } = services;
   app.decorate('dataLock', lock);
-  const scenarios = new ScenarioCatalog(resolveModule, library, store);
-  const quotas = new StorageQuotas(store, options.quotas === false ? false : { ...DEFAULT_QUOTAS, ...options.quotas });
+  const documents = new DocumentChecker(scenariosDir, {
+    ...options.documents,
+    onError: (err: unknown) => app.log.error({ err }, 'a document-checking thread failed'),
+  });
+  app.addHook('onClose', () => documents.close());
   const maxResultValues = options.maxResultValues ?? DEFAULT_MAX_RESULT_VALUES;
+  const scenarios = new ScenarioCatalog(resolveModule, library, store, documents);
+  const quotas = new StorageQuotas(store, options.quotas === false ? false : { ...DEFAULT_QUOTAS, ...options.quotas });
   const planner = new JobPlanner(scenarios, budget, options.sweepBudget ?? API_SWEEP_BUDGET, maxResultValues);
 
   await app.register(errorsPlugin);
@@ -215,7 +223,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(helmet, { contentSecurityPolicy: { useDefaults: true, directives: { upgradeInsecureRequests: null } } });
   await app.register(limitsPlugin, { rateLimit: options.rateLimit, pressure: options.pressure });
   await app.register(yamlBodyPlugin);
-  resumeUnfinishedJobs(store, jobs, planner, app.log);
+  await resumeUnfinishedJobs(store, jobs, planner, app.log);
 
   const simulationLimit = simulationRouteConfig(options.rateLimit);
   const webDir = options.webDir === undefined ? defaultWebDir() : options.webDir || undefined;
@@ -224,13 +232,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(scenarioRoutes, { scenarios, store, quotas });
   await app.register(runRoutes, { scenarios, store, pool, budget, maxResultValues, simulationLimit, jobsPerClient, quotas });
   await app.register(exactRoutes, { scenarios, pool, simulationLimit, jobsPerClient, maxResultValues });
-  await app.register(jobRoutes, { store, jobs, planner, simulationLimit });
+  await app.register(jobRoutes, { scenarios, store, jobs, planner, simulationLimit });
   await app.register(exerciseRoutes, {
     db: store.db,
     writes: store,
     pool,
     jobsPerClient,
     scenario: (id) => scenarios.byId(id).loaded,
+    prepareScenario: (id) => scenarios.prepare({ scenarioId: id }),
+    documents,
     scenariosDir,
     budget,
     options: options.classroom,

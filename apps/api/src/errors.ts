@@ -29,7 +29,8 @@ export const API_ERROR_CODES = {
   too_many_jobs:
     '429: this address already has two jobs running: runs, exact analyses, sweeps, sensitivity analyses and classroom reveals count alike (see Retry-After)',
   internal_error: '500: a fault in the server; the body has only a request id, the log has the rest',
-  server_busy: '503: every slot of the worker pool is taken (see Retry-After)',
+  document_too_complex: '400: checking the document took longer than its limit (10 s on a document thread)',
+  server_busy: '503: every slot of the worker pool, or of the document-checking queue, is taken (see Retry-After)',
   overloaded: '503: the event loop lags or the heap is too large, so new requests are shed (see Retry-After)',
   deadline_exceeded: '503: the job did not finish within its deadline (a server-side limit) and was stopped (recorded on the run or job)',
   client_gone:

@@ -1,21 +1,19 @@
-/** Turns sweep and sensitivity requests into job work: plans them on their scenario and checks their cost. */
+/** Turns sweep and sensitivity requests into job work: plans them on a document thread and checks their cost. */
 import {
   analyseSensitivity,
-  buildModel,
-  checkResultSize,
   exactPointOutputs,
-  type LoadedScenario,
+  GeoriskError,
+  type Issue,
   MAX_SOBOL_PARAMETERS,
-  planSensitivity,
-  planSweep,
   type QuantileName,
   type SensitivityPlan,
   type SweepPlan,
   summaryOutputs,
 } from '@georisk/engine';
+import type { PlanOutcome, PlanTask } from '@georisk/node';
 import { ApiError } from './errors.ts';
 import { type JobWork, sweepWork } from './jobs.ts';
-import { locateIssues, type ScenarioCatalog } from './scenario-catalog.ts';
+import { locateIssues, type ScenarioCatalog, type ScenarioSource } from './scenario-catalog.ts';
 import { type SensitivityRequest, SensitivityRequestSchema, type SweepRequest, SweepRequestSchema } from './schemas.ts';
 
 /** Plans jobs within the per-request trial budget and the per-job sweep budget. */
@@ -30,21 +28,32 @@ export class JobPlanner {
     private readonly maxResultValues: number,
   ) {}
 
-  /** A sweep job: each point's row as `georisk sweep` writes it. */
-  sweep(body: SweepRequest): JobWork {
-    return sweepWork(this.planSweep(body));
+  /** A sweep job: each point's row as `georisk sweep` writes it, planned on a document thread. */
+  async sweep(body: SweepRequest): Promise<JobWork> {
+    const planned = await this.plan(body, {
+      kind: 'sweep',
+      options: {
+        design: body.design,
+        trials: body.trials,
+        seed: body.seed,
+        budget: this.budget,
+        ...(body.metrics ? { metrics: body.metrics } : {}),
+        ...(body.quantiles ? { quantiles: body.quantiles as QuantileName[] } : {}),
+      },
+    });
+    if (!('sweep' in planned)) throw new Error('internal: a sweep was planned as another kind');
+    return sweepWork(this.checkCost(planned.sweep));
   }
 
   /**
-   * A sensitivity job: its points are a sweep; each point keeps its metric values and their standard
-   * errors, analysed at the end. With the exact solver a point runs one token trial (for progress and
-   * resuming) and its row is the exact answer.
+   * A sensitivity job, planned on a document thread: its points are a sweep; each point keeps its
+   * metric values and their standard errors, analysed at the end. With the exact solver a point runs
+   * one token trial (for progress and resuming) and its row is the exact answer.
    */
-  sensitivity(body: SensitivityRequest): JobWork {
-    const loaded = this.scenarios.fromRequest(body);
-    let plan: SensitivityPlan;
-    try {
-      plan = planSensitivity(loaded.scenario, {
+  async sensitivity(body: SensitivityRequest): Promise<JobWork> {
+    const planned = await this.plan(body, {
+      kind: 'sensitivity',
+      options: {
         method: body.method,
         trials: body.trials,
         seed: body.seed,
@@ -58,10 +67,33 @@ export class JobPlanner {
         ...(body.samples !== undefined ? { samples: body.samples } : {}),
         ...(body.percentiles ? { percentiles: body.percentiles } : {}),
         ...(body.groups ? { groups: body.groups } : {}),
-      });
-    } catch (error) {
-      throw locateIssues(loaded, error);
+      },
+    });
+    if (!('sensitivity' in planned)) throw new Error('internal: a sensitivity job was planned as another kind');
+    return this.sensitivityWork(planned.sensitivity);
+  }
+
+  /** The job a stored request describes (when resuming one after a restart); its document is parsed off the event loop. */
+  async stored(kind: string, request: unknown): Promise<JobWork> {
+    if (kind === 'sensitivity') {
+      const body = SensitivityRequestSchema.parse(request);
+      await this.scenarios.prepare(body);
+      return this.sensitivity(body);
     }
+    const body = SweepRequestSchema.parse(request);
+    await this.scenarios.prepare(body);
+    return this.sweep(body);
+  }
+
+  /** Plans a job on a document thread; its issues are placed in the scenario (a document's off the loop, by the route). */
+  private async plan(body: ScenarioSource, job: PlanTask['job']): Promise<Exclude<PlanOutcome, { issues: Issue[] }>> {
+    const loaded = this.scenarios.fromRequest(body);
+    const outcome = await this.scenarios.documents.plan({ scenario: loaded.scenario, job, maxResultValues: this.maxResultValues });
+    if ('issues' in outcome) throw locateIssues(loaded, new GeoriskError(outcome.issues));
+    return outcome;
+  }
+
+  private sensitivityWork(plan: SensitivityPlan): JobWork {
     if (plan.screenFor !== undefined) {
       throw new ApiError(
         400,
@@ -71,7 +103,7 @@ export class JobPlanner {
       );
     }
     const exact = plan.solver.solver === 'exact';
-    const sweepPlan = this.checkCost(exact ? { ...plan.sweep, trials: 1, chunks: [{ firstTrial: 0, trials: 1 }] } : plan.sweep, loaded);
+    const sweepPlan = this.checkCost(exact ? { ...plan.sweep, trials: 1, chunks: [{ firstTrial: 0, trials: 1 }] } : plan.sweep);
     const metrics = sweepPlan.metrics;
     return {
       plan: sweepPlan,
@@ -92,38 +124,8 @@ export class JobPlanner {
     };
   }
 
-  /** The job a stored request describes (when resuming one after a restart). */
-  stored(kind: string, request: unknown): JobWork {
-    return kind === 'sensitivity'
-      ? this.sensitivity(SensitivityRequestSchema.parse(request))
-      : this.sweep(SweepRequestSchema.parse(request));
-  }
-
-  private planSweep(body: SweepRequest): SweepPlan {
-    const loaded = this.scenarios.fromRequest(body);
-    let plan: SweepPlan;
-    try {
-      plan = planSweep(loaded.scenario, {
-        design: body.design,
-        trials: body.trials,
-        seed: body.seed,
-        budget: this.budget,
-        ...(body.metrics ? { metrics: body.metrics } : {}),
-        ...(body.quantiles ? { quantiles: body.quantiles as QuantileName[] } : {}),
-      });
-    } catch (error) {
-      throw locateIssues(loaded, error);
-    }
-    return this.checkCost(plan, loaded);
-  }
-
-  private checkCost(plan: SweepPlan, loaded: LoadedScenario): SweepPlan {
-    try {
-      // Each point's summary holds the same series as a run's result, on a worker thread.
-      checkResultSize(buildModel(plan.scenario, {}), this.maxResultValues);
-    } catch (error) {
-      throw locateIssues(loaded, error);
-    }
+  /** `plan`, or 400 `budget_exceeded` when its points × trials × steps pass the sweep budget (arithmetic: cheap here). */
+  private checkCost(plan: SweepPlan): SweepPlan {
     const steps = Math.round(plan.scenario.time.horizon / plan.scenario.time.dt);
     const cost = plan.points.length * plan.trials * steps;
     if (cost > this.sweepBudget) {

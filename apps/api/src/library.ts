@@ -3,9 +3,10 @@
  * lets documents include modules from that folder, and from nowhere else.
  */
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, join, posix, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildModel, type LoadedScenario, loadScenarioText, type ModuleResolver, scenarioHash } from '@georisk/engine';
+import { buildModel, type LoadedScenario, loadScenarioText, scenarioHash } from '@georisk/engine';
+import { confinedResolver, shownPath } from '@georisk/node';
 
 /** The repository's scenarios/ folder, found from this file (source or bundle). */
 export function defaultScenariosDir(): string {
@@ -25,36 +26,8 @@ export function defaultWebDir(): string | undefined {
   return existsSync(join(web, 'index.html')) ? web : undefined;
 }
 
-/** A path inside `root` as the API shows it: relative to the scenarios folder, with forward slashes. */
-function shownPath(root: string, path: string): string {
-  return relative(root, path).split(sep).join(posix.sep);
-}
-
-/**
- * Resolves `include` references inside `root` only: a path that leaves it (`../`, absolute paths,
- * symbolic links pointing out) is not found, and only .yaml/.yml files are read. Module files are
- * named relative to `root` (`modules/ceasefire.yaml`), so no error message discloses where the
- * server's folders are; `from` may be such a relative name or an absolute path.
- */
-export function confinedResolver(root: string): ModuleResolver {
-  const realRoot = realpathSync(root);
-  return (ref, from) => {
-    const base = from === undefined ? realRoot : dirname(resolve(realRoot, from));
-    for (const candidate of [ref, `${ref}.yaml`, `${ref}.yml`]) {
-      if (!/\.ya?ml$/.test(candidate)) continue;
-      const path = resolve(base, candidate);
-      if (!existsSync(path)) continue;
-      let real: string;
-      try {
-        real = realpathSync(path);
-        if (real !== realRoot && !real.startsWith(realRoot + sep)) return undefined;
-        if (!statSync(real).isFile()) continue;
-        return { text: readFileSync(real, 'utf8'), file: shownPath(realRoot, real) };
-      } catch {}
-    }
-    return undefined;
-  };
-}
+/** The resolver `include` uses on the server (the library's folder only), shared with the document-checking threads. */
+export { confinedResolver };
 
 /** What the library lists for each scenario. */
 export interface ScenarioSummary {

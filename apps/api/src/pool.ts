@@ -5,9 +5,9 @@
  */
 import { availableParallelism } from 'node:os';
 import {
-  type ExactResult,
   GeoriskError,
   type Model,
+  mergeSummaries,
   type Overrides,
   type RunSummary,
   type ScenarioDocument,
@@ -16,15 +16,16 @@ import {
 import {
   type ChunkOutcome,
   type ChunkTask,
-  type EngineTask,
-  type ExactOutcome,
+  chunkAt,
   type ExactTask,
   type Lane,
   planChunks,
+  type RunChunkTask,
   runChunkedPoints,
   runChunkedTrials,
+  scheduleChunks,
 } from '@georisk/engine/chunks';
-import { ThreadPool } from '@georisk/node';
+import { type FinalizeThreadTask, ThreadPool } from '@georisk/node';
 import { ApiError } from './errors.ts';
 import { FairShare } from './fair-share.ts';
 
@@ -130,12 +131,15 @@ export class SimulationPool {
   }
 
   /** Runs one task; a full piscina queue (a backstop) becomes a 503 too. */
-  private task(task: ExactTask, signal: AbortSignal, client: string): Promise<ExactOutcome>;
-  private task(task: ChunkTask, signal: AbortSignal, client: string): Promise<ChunkOutcome>;
-  private async task(task: EngineTask, signal: AbortSignal, client: string): Promise<ChunkOutcome | ExactOutcome> {
+  private task(task: ChunkTask, signal: AbortSignal, client: string): Promise<ChunkOutcome> {
+    // Each client's tasks take their turn for a thread (fair share), then run on the pool.
+    return this.busyAs503(() => this.fair.run(client, () => this.pool.run(task, signal), signal));
+  }
+
+  /** `work`, with a full piscina queue (a backstop) turned into 503 `server_busy`. */
+  private async busyAs503<T>(work: () => Promise<T>): Promise<T> {
     try {
-      // Each client's tasks take their turn for a thread (fair share), then run on the pool.
-      return await this.fair.run(client, () => this.pool.run(task, signal), signal);
+      return await work();
     } catch (error) {
       if (error instanceof Error && /queue is at limit/i.test(error.message)) {
         throw new ApiError(503, 'server_busy', 'the server is busy; try again shortly', '', RETRY_AFTER_SECONDS);
@@ -168,6 +172,46 @@ export class SimulationPool {
   }
 
   /**
+   * Runs all trials of a document checked off the event loop, with no model on this thread: the
+   * chunks carry the scenario and its model cache `key`, and merge into `empty` (its empty summary).
+   */
+  runCheckedTrials(
+    scenario: ScenarioDocument,
+    prepared: { key: string; empty: RunSummary },
+    run: { seed: number; trials: number; overrides: Overrides },
+    signal?: AbortSignal,
+    client = '',
+  ): Promise<RunSummary> {
+    const chunks = planChunks(run.trials);
+    return this.job(signal, async (jobSignal) => {
+      const total = prepared.empty;
+      await scheduleChunks({
+        count: chunks.length,
+        lanes: this.lanes(Math.min(this.threads, chunks.length), jobSignal, client),
+        signal: jobSignal,
+        task: (index): RunChunkTask => ({
+          kind: 'run',
+          scenario,
+          key: prepared.key,
+          overrides: run.overrides,
+          seed: run.seed,
+          chunk: chunkAt(chunks, index),
+        }),
+        onSummary: (_, summary) => mergeSummaries(total, summary),
+      });
+      return total;
+    });
+  }
+
+  /**
+   * A run's result from its merged summary, computed on a thread (`finalizeResult`) and returned as
+   * JSON text, so neither its model is built nor a large result serialized on the event loop.
+   */
+  finalizeJson(task: FinalizeThreadTask['finalize']): Promise<string> {
+    return this.busyAs503(() => this.pool.finalizeRun(task));
+  }
+
+  /**
    * Runs a long job (a sweep) in one admission slot: it ends when its work does, when `signal` fires
    * (DELETE), when `deadlineMs` passes (503 `deadline_exceeded`), or when the pool closes.
    */
@@ -190,12 +234,13 @@ export class SimulationPool {
     return total;
   }
 
-  /** Solves a scenario exactly on the pool. */
-  exact(scenario: ScenarioDocument, overrides: Overrides, signal?: AbortSignal, client = ''): Promise<ExactResult> {
+  /** Solves a scenario exactly on the pool; the result comes back as JSON text, serialized on the thread. */
+  exactJson(scenario: ScenarioDocument, overrides: Overrides, signal?: AbortSignal, client = ''): Promise<string> {
     return this.job(signal, async (jobSignal) => {
-      const outcome = await this.task({ kind: 'exact', scenario, overrides }, jobSignal, client);
+      const task: ExactTask = { kind: 'exact', scenario, overrides };
+      const outcome = await this.busyAs503(() => this.fair.run(client, () => this.pool.runExactJson(task, jobSignal), jobSignal));
       if ('issues' in outcome) throw new GeoriskError(outcome.issues);
-      return outcome.exact;
+      return outcome.exactJson;
     });
   }
 

@@ -4,11 +4,11 @@ import type { JobPlanner } from './job-planner.ts';
 import type { JobRunner } from './jobs.ts';
 import type { Store } from './store.ts';
 
-/** Resumes every unfinished job whose plan still matches; marks the others failed with the reason. */
-export function resumeUnfinishedJobs(store: Store, jobs: JobRunner, planner: JobPlanner, log: FastifyBaseLogger): void {
+/** Resumes every unfinished job whose plan still matches (planned off the event loop); marks the others failed with the reason. */
+export async function resumeUnfinishedJobs(store: Store, jobs: JobRunner, planner: JobPlanner, log: FastifyBaseLogger): Promise<void> {
   for (const job of store.unfinishedJobs()) {
     try {
-      const work = planner.stored(job.kind, job.request);
+      const work = await planner.stored(job.kind, job.request);
       if (work.plan.fingerprint !== job.fingerprint) throw new Error('the scenario or the engine changed since the job started');
       if (jobs.resume(job.id, work, job)) log.warn({ job: job.id, done: job.done, total: job.total }, 'resuming a job left unfinished');
       else log.warn({ job: job.id }, 'a job left unfinished passed its deadline meanwhile; marked failed');

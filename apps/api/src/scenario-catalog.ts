@@ -1,13 +1,7 @@
 /** Where the routes get scenarios: the library, saved scenarios by id, or a document sent in the request. */
-import {
-  buildModel,
-  GeoriskError,
-  type Issue,
-  type LoadedScenario,
-  loadScenarioText,
-  type Model,
-  type ModuleResolver,
-} from '@georisk/engine';
+import { GeoriskError, type Issue, type LoadedScenario, loadScenarioText, type ModuleResolver, type Overrides } from '@georisk/engine';
+import type { CheckedDocument } from '@georisk/node';
+import type { DocumentCheck, DocumentChecker } from './document-checker.ts';
 import { ApiError } from './errors.ts';
 import type { LibraryEntry } from './library.ts';
 import type { Store } from './store.ts';
@@ -25,33 +19,68 @@ export function locateIssues(loaded: LoadedScenario, error: unknown): unknown {
 export interface ScenarioSource {
   scenarioId?: string | undefined;
   text?: string | undefined;
+  overrides?: Overrides | undefined;
+}
+
+/** A scenario checked on a document thread: its `locate` leaves issues as they are (`relocate` places them off the loop). */
+function checkedScenario(checked: CheckedDocument): LoadedScenario {
+  if (checked.scenario === undefined) throw new Error('internal: the document check returned no scenario');
+  return { scenario: checked.scenario, locate: (issues) => issues };
 }
 
 /** The library and the saved scenarios; `include` reads only from the library's folder. */
 export class ScenarioCatalog {
   /** Saved scenarios already parsed, by id. */
   private readonly saved = new Map<string, LoadedScenario>();
+  /** Request bodies whose documents `prepare` checked off the event loop. */
+  private readonly prepared = new WeakMap<object, LoadedScenario>();
 
   constructor(
     /** Reads `include`d modules (confinedResolver: the library's folder only). */
     private readonly resolveModule: ModuleResolver,
     readonly library: Map<string, LibraryEntry>,
     private readonly store: Store,
+    /** Checks documents on threads of their own, off the event loop. */
+    readonly documents: DocumentChecker,
   ) {}
+
+  /** Checks a document all the way on a document thread: what it defines, or a `GeoriskError` with its located issues. */
+  checkText(text: string, options: DocumentCheck = {}): Promise<CheckedDocument> {
+    return this.documents.check(text, options);
+  }
+
+  /**
+   * Checks the document a request sends (with its overrides), or a saved scenario not yet parsed,
+   * on a document thread, so that `fromRequest(body)` afterwards costs the event loop nothing.
+   */
+  async prepare(body: ScenarioSource & object, options: Pick<DocumentCheck, 'maxResultValues'> = {}): Promise<void> {
+    if (body.text !== undefined) {
+      const overrides = body.overrides ?? {};
+      this.prepared.set(body, checkedScenario(await this.checkText(body.text, { ...options, withScenario: true, overrides })));
+      return;
+    }
+    const id = body.scenarioId;
+    if (id === undefined || this.library.has(id) || this.saved.has(id)) return;
+    const stored = this.store.getScenario(id);
+    if (stored) this.saved.set(id, checkedScenario(await this.checkText(stored.text, { withScenario: true })));
+  }
+
+  /** Adds line and column, on a document thread, to the issues of `error` about a document `prepare` checked. */
+  async relocate(body: ScenarioSource, error: unknown): Promise<unknown> {
+    if (!(error instanceof GeoriskError)) return error;
+    const text =
+      body.text ??
+      (body.scenarioId !== undefined && !this.library.has(body.scenarioId) ? this.store.getScenario(body.scenarioId)?.text : undefined);
+    const unplaced = (i: Issue) => i.line === undefined && !REQUEST_CODES.has(i.code);
+    if (text === undefined || !error.issues.some(unplaced)) return error;
+    const located = await this.documents.locate(text, error.issues.filter(unplaced));
+    let next = 0;
+    return new GeoriskError(error.issues.map((i) => (unplaced(i) ? (located[next++] ?? i) : i)));
+  }
 
   /** Parses a document (schema and includes). */
   load(text: string): LoadedScenario {
     return loadScenarioText(text, { resolveModule: this.resolveModule });
-  }
-
-  /** Checks a document all the way (schema, includes, expressions, references); returns its model. */
-  check(text: string): { loaded: LoadedScenario; model: Model } {
-    const loaded = this.load(text);
-    try {
-      return { loaded, model: buildModel(loaded.scenario) };
-    } catch (error) {
-      throw locateIssues(loaded, error);
-    }
   }
 
   /** A library or saved scenario by id, or 404. */
@@ -70,6 +99,8 @@ export class ScenarioCatalog {
 
   /** The scenario a request names (its schema has checked that exactly one of id and text is given). */
   fromRequest(body: ScenarioSource): LoadedScenario {
+    const prepared = this.prepared.get(body);
+    if (prepared) return prepared;
     return body.scenarioId !== undefined ? this.byId(body.scenarioId).loaded : this.load(body.text ?? '');
   }
 }

@@ -346,14 +346,15 @@ export class Store implements WriteTracker {
   }
 
   /** Stores a run's result or error; a result over `maxRowBytes` is refused (413 `row_too_large`) and nothing is written. */
-  finishRun(id: string, outcome: { result: unknown } | { error: unknown }): void {
-    const result = 'result' in outcome ? JSON.stringify(outcome.result) : null;
+  finishRun(id: string, outcome: { result: unknown } | { resultJson: string } | { error: unknown }): void {
+    // `resultJson`: the result already serialized (off the event loop), stored as it is.
+    const result = 'resultJson' in outcome ? outcome.resultJson : 'result' in outcome ? JSON.stringify(outcome.result) : null;
     const error = 'error' in outcome ? JSON.stringify(outcome.error) : null;
     const bytes = this.checkRowSize(Buffer.byteLength(result ?? error ?? ''), "the run's result");
     this.write(() => {
       this.statements.finishRun.run({
         id,
-        status: 'result' in outcome ? 'done' : 'failed',
+        status: 'error' in outcome ? 'failed' : 'done',
         result,
         error,
         finished_at: new Date().toISOString(),

@@ -14,6 +14,7 @@ export const ISSUE_CODES = {
   too_many_names:
     'The document, with its modules, declares more than 2,000 names (parameters, variables, tracks, states, metrics, events).',
   too_many_includes: 'The document includes more than 32 modules in all, counting the includes of modules.',
+  expanded_too_large: 'The document with its modules expanded is longer than 262,144 characters (the same as the API body limit).',
   too_many_issues: 'More than 100 problems were found; only the first 100 are reported.',
   invalid_type: 'A value has the wrong type (e.g. text where a number is expected).',
   missing_key: 'A required key is missing.',
@@ -61,6 +62,8 @@ export const MAX_NAME_LENGTH = 64;
 export const MAX_NAMES = 2_000;
 /** Most module includes one load may expand, nested ones counted. */
 export const MAX_INCLUDES = 32;
+/** Most characters one load may read, the document and every module it includes together (a guard against include amplification). */
+export const MAX_EXPANDED_CHARS = 262_144;
 /** Most issues one error reports; the rest are summed up in one last issue. */
 export const MAX_ISSUES = 100;
 /** Longest text a message or hint echoes from the document before it is cut with "…". */

@@ -39,6 +39,7 @@ export {
   type Issue,
   type IssueCode,
   issue,
+  MAX_EXPANDED_CHARS,
   MAX_INCLUDES,
   MAX_ISSUES,
   MAX_NAME_LENGTH,

@@ -12,6 +12,7 @@ import {
   type Issue,
   issue,
   loadScenarioText,
+  MAX_EXPANDED_CHARS,
   MAX_INCLUDES,
   MAX_ISSUES,
   MAX_NAME_LENGTH,
@@ -166,14 +167,35 @@ describe('include amplification', () => {
     expect(issues.length).toBeLessThanOrEqual(MAX_ISSUES + 1);
   });
 
-  it(`reports at most ${MAX_ISSUES} issues and one summary when a module is included ${MAX_INCLUDES} times`, () => {
+  it(`reports at most ${MAX_ISSUES} issues and one summary when a module is included 20 times`, () => {
     const { resolve } = countingResolver();
-    const issues = validate(manyIncludes(MAX_INCLUDES, 'modules/border-clash'), resolve);
+    const issues = validate(manyIncludes(20, 'modules/border-clash'), resolve);
     expect(issues).toHaveLength(MAX_ISSUES + 1);
     const last = issues[MAX_ISSUES];
     expect(last?.code).toBe('too_many_issues');
     expect(last?.message).toMatch(/^and \d+ more problems$/);
     expect(JSON.stringify(issues).length).toBeLessThan(64_000);
+  });
+});
+
+describe('expanded size', () => {
+  it(`refuses ${MAX_INCLUDES} includes of a 12 KB module once the text read passes ${MAX_EXPANDED_CHARS} characters, before parsing more`, () => {
+    const { resolve, calls } = countingResolver();
+    const issues = validate(manyIncludes(MAX_INCLUDES, 'modules/border-clash'), resolve);
+    expect(issues.map((i) => i.code)).toEqual(['expanded_too_large']);
+    expect(issues[0]?.message).toContain(`the limit is ${MAX_EXPANDED_CHARS}`);
+    expect(issues[0]?.path).toMatch(/^include\[\d+\]\.module$/);
+    expect(issues[0]?.line).toBeGreaterThan(0);
+    expect(calls()).toBeLessThan(MAX_INCLUDES);
+  });
+
+  it('counts the document itself and nested modules: a 200,000-character module included twice is refused at the second', () => {
+    const big = `kind: module\nid: big\ndescription: '${'x'.repeat(199_950)}'\n`;
+    const wrapper = 'kind: module\nid: wrapper\ninclude:\n  - {module: big}\n';
+    const { resolve, calls } = countingResolver({ big, wrapper });
+    const issues = validate(`${manyIncludes(2, 'wrapper')}`, resolve);
+    expect(issues.map((i) => i.code)).toEqual(['expanded_too_large']);
+    expect(calls()).toBe(4);
   });
 });
 

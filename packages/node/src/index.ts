@@ -1,5 +1,9 @@
 /** @georisk/node: the engine on Node worker threads, shared by the CLI and the server. */
 export * from './calling-thread-lane.ts';
-export type { EncodedOutcome, ThreadTask } from './chunk-thread.ts';
+export * from './check-document.ts';
+export * from './check-exercise.ts';
+export type { DocumentThreadTask, EncodedOutcome, FinalizeThreadTask, ThreadTask } from './chunk-thread.ts';
+export * from './confined-resolver.ts';
+export * from './plan-job.ts';
 export * from './thread-exec-argv.ts';
 export * from './thread-pool.ts';

@@ -1,8 +1,18 @@
 /** Worker threads for the engine (piscina), all running the one entry `chunk-thread`, offered as lanes to the chunk scheduler. */
-import type { RunSummary } from '@georisk/engine';
+import type { Issue, RunSummary } from '@georisk/engine';
 import type { ChunkOutcome, ChunkTask, EngineTask, ExactOutcome, ExactTask, Lane } from '@georisk/engine/chunks';
 import { Piscina } from 'piscina';
-import type { EncodedOutcome, ThreadOutcome, ThreadTask } from './chunk-thread.ts';
+import type { DocumentOutcome, DocumentTask } from './check-document.ts';
+import type { ExerciseOutcome, ExerciseTask } from './check-exercise.ts';
+import type {
+  DocumentThreadTask,
+  EncodedOutcome,
+  ExactJsonOutcome,
+  FinalizeThreadTask,
+  ThreadOutcome,
+  ThreadTask,
+} from './chunk-thread.ts';
+import type { PlanOutcome, PlanTask } from './plan-job.ts';
 import { runsFromSource, threadExecArgv } from './thread-exec-argv.ts';
 
 export interface ThreadPoolOptions {
@@ -27,11 +37,11 @@ function entryUrl(): string {
 /** A fixed number of worker threads running engine tasks. */
 export class ThreadPool {
   readonly threads: number;
-  private readonly piscina: Piscina<ThreadTask, ThreadOutcome>;
+  private readonly piscina: Piscina<ThreadTask | DocumentThreadTask | FinalizeThreadTask, ThreadOutcome>;
 
   constructor(options: ThreadPoolOptions) {
     this.threads = options.threads;
-    this.piscina = new Piscina<ThreadTask, ThreadOutcome>({
+    this.piscina = new Piscina<ThreadTask | DocumentThreadTask | FinalizeThreadTask, ThreadOutcome>({
       filename: entryUrl(),
       minThreads: options.threads,
       maxThreads: options.threads,
@@ -61,6 +71,33 @@ export class ThreadPool {
   /** Runs a chunk on a thread and returns its summary encoded for the queue. */
   runEncoded(task: ChunkTask, signal?: AbortSignal): Promise<EncodedOutcome> {
     return this.piscina.run({ task, encodeSummary: true }, signal === undefined ? {} : { signal }) as Promise<EncodedOutcome>;
+  }
+
+  /** Checks a scenario document on a thread (`checkDocument`); `signal` stops it, ending the thread. */
+  checkDocument(task: DocumentTask, signal?: AbortSignal): Promise<DocumentOutcome> {
+    return this.piscina.run({ document: task }, signal === undefined ? {} : { signal }) as Promise<DocumentOutcome>;
+  }
+
+  /** Checks a classroom exercise against its scenario on a thread (`checkExercise`); `signal` stops it. */
+  checkExercise(task: ExerciseTask, signal?: AbortSignal): Promise<ExerciseOutcome> {
+    return this.piscina.run({ exercise: task }, signal === undefined ? {} : { signal }) as Promise<ExerciseOutcome>;
+  }
+
+  /** Plans a sweep or sensitivity job on a thread (`planJob`); `signal` stops it. */
+  planJob(task: PlanTask, signal?: AbortSignal): Promise<PlanOutcome> {
+    return this.piscina.run({ planJob: task }, signal === undefined ? {} : { signal }) as Promise<PlanOutcome>;
+  }
+
+  /** Turns a run's merged summary into its result on a thread (`finalizeResult` with the thread's cached model), as JSON text. */
+  finalizeRun(task: FinalizeThreadTask['finalize'], signal?: AbortSignal): Promise<string> {
+    return this.piscina.run({ finalize: task }, signal === undefined ? {} : { signal }) as Promise<string>;
+  }
+
+  /** Solves a scenario exactly on a thread and returns the result as JSON text (or the issues). */
+  runExactJson(task: ExactTask, signal?: AbortSignal): Promise<ExactJsonOutcome | { issues: Issue[] }> {
+    return this.piscina.run({ task, exactJson: true }, signal === undefined ? {} : { signal }) as Promise<
+      ExactJsonOutcome | { issues: Issue[] }
+    >;
   }
 
   /** One lane per thread, each holding up to `capacity` tasks. */

@@ -24,14 +24,19 @@ export const exactRoutes: FastifyPluginAsync<ExactRoutesOptions> = async (
 ) => {
   app.post('/api/exact', { config: simulationLimit }, async (request, reply) => {
     const body = parseBody(ExactRequestSchema, request.body);
+    // A document is checked with its overrides on a document thread, so a bad one costs no simulation slot.
+    await scenarios.prepare(body, { maxResultValues });
     const loaded = scenarios.fromRequest(body);
     try {
-      // Checked here first, so a bad document or override costs no trip to a worker.
-      checkResultSize(buildModel(loaded.scenario, body.overrides), maxResultValues);
+      // A library or saved scenario is checked here with the overrides (its model is cached: cheap); a
+      // document's model was built on the document thread, and its result size is checked there too.
+      if (body.text === undefined) checkResultSize(buildModel(loaded.scenario, body.overrides), maxResultValues);
       const signal = clientGone(reply);
-      return await jobsPerClient.run(request.ip, () => pool.exact(loaded.scenario, body.overrides, signal, request.ip));
+      // The result arrives as JSON text, serialized on the simulation thread rather than here.
+      const json = await jobsPerClient.run(request.ip, () => pool.exactJson(loaded.scenario, body.overrides, signal, request.ip));
+      return reply.type('application/json; charset=utf-8').send(json);
     } catch (error) {
-      throw locateIssues(loaded, error);
+      throw await scenarios.relocate(body, locateIssues(loaded, error));
     }
   });
 };

@@ -11,10 +11,12 @@ import type { JobRunner, JobWork } from '../jobs.ts';
 import { errorResponses, ID_PARAM, jsonContent } from '../openapi-parts.ts';
 import type { SimulationRouteConfig } from '../plugins/limits.ts';
 import { parseBody } from '../request-helpers.ts';
+import type { ScenarioCatalog, ScenarioSource } from '../scenario-catalog.ts';
 import { IdParamsSchema, SensitivityRequestSchema, SweepRequestSchema } from '../schemas.ts';
 import type { Store } from '../store.ts';
 
 export interface JobRoutesOptions {
+  scenarios: ScenarioCatalog;
   store: Store;
   jobs: JobRunner;
   planner: JobPlanner;
@@ -22,7 +24,7 @@ export interface JobRoutesOptions {
 }
 
 /** The job routes. */
-export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (app, { store, jobs, planner, simulationLimit }) => {
+export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (app, { scenarios, store, jobs, planner, simulationLimit }) => {
   /** Records and starts a job; answers 202 with where to follow it. */
   const start = (request: FastifyRequest, reply: FastifyReply, kind: 'sweep' | 'sensitivity', body: unknown, work: JobWork) => {
     const id = randomUUID();
@@ -40,6 +42,14 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (app, { sto
       });
   };
   /** A job's progress: points done of all, and on the queue its chunks, throughput, ETA and workers seen. */
+  /** Plans a job; issues about a document checked off the loop get their lines there too. */
+  const planned = async (body: ScenarioSource, plan: () => Promise<JobWork>): Promise<JobWork> => {
+    try {
+      return await plan();
+    } catch (error) {
+      throw await scenarios.relocate(body, error);
+    }
+  };
   const progressOf = (job: { id: string; done: number; total: number }) => {
     const chunks = jobs.chunkProgress(job.id);
     return { done: job.done, total: job.total, ...(chunks === undefined ? {} : { queue: chunks }) };
@@ -47,12 +57,14 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (app, { sto
 
   app.post('/api/sweeps', { config: simulationLimit }, async (request, reply) => {
     const body = parseBody(SweepRequestSchema, request.body);
-    return start(request, reply, 'sweep', body, planner.sweep(body));
+    await scenarios.prepare(body);
+    return start(request, reply, 'sweep', body, await planned(body, () => planner.sweep(body)));
   });
 
   app.post('/api/sensitivity', { config: simulationLimit }, async (request, reply) => {
     const body = parseBody(SensitivityRequestSchema, request.body);
-    return start(request, reply, 'sensitivity', body, planner.sensitivity(body));
+    await scenarios.prepare(body);
+    return start(request, reply, 'sensitivity', body, await planned(body, () => planner.sensitivity(body)));
   });
 
   app.get('/api/jobs/:id', async (request) => {

@@ -1,7 +1,15 @@
 /** `/api/runs`: a Monte Carlo run on the pool, stored with its result (or error), and the stored runs. */
 import { randomUUID } from 'node:crypto';
-import { buildModel, checkRunOptions, finalizeResult, type Model, type Overrides, scenarioHash } from '@georisk/engine';
-import { planChunks } from '@georisk/engine/chunks';
+import {
+  buildModel,
+  checkRunOptions,
+  type Model,
+  type Overrides,
+  type RunSummary,
+  type ScenarioDocument,
+  scenarioHash,
+} from '@georisk/engine';
+import { modelKey, planChunks } from '@georisk/engine/chunks';
 import type { FastifyPluginAsync } from 'fastify';
 import { ApiError, errorReply } from '../errors.ts';
 import { errorResponses, ID_PARAM, jsonContent } from '../openapi-parts.ts';
@@ -10,7 +18,7 @@ import type { SimulationPool } from '../pool.ts';
 import type { StorageQuotas } from '../quotas.ts';
 import { clientGone, parseBody } from '../request-helpers.ts';
 import { locateIssues, type ScenarioCatalog } from '../scenario-catalog.ts';
-import { IdParamsSchema, RunListQuerySchema, RunRequestSchema } from '../schemas.ts';
+import { IdParamsSchema, RunListQuerySchema, type RunRequest, RunRequestSchema } from '../schemas.ts';
 import type { Store } from '../store.ts';
 
 export interface RunRoutesOptions {
@@ -26,38 +34,88 @@ export interface RunRoutesOptions {
   quotas: StorageQuotas;
 }
 
+/** A run ready to start: its scenario, hash, how to run its trials and finalize them, and how to place its issues. */
+interface PreparedRun {
+  scenario: ScenarioDocument;
+  hash: string;
+  trials(signal: AbortSignal): Promise<RunSummary>;
+  /** The run's result as JSON text, computed and serialized on a simulation thread. */
+  finalize(summary: RunSummary, info: { seed: number; overrides: Overrides; seconds: number; workers: number }): Promise<string>;
+  locate(error: unknown): Promise<unknown>;
+}
+
+/**
+ * Checks a run request. A document is checked with its overrides and run options on a document
+ * thread and its trials are finalized on a simulation thread, so its model is never built on this
+ * one; a library or saved scenario (already parsed) is compiled here, as before.
+ */
+async function prepareRun(options: RunRoutesOptions, body: RunRequest, client: string): Promise<PreparedRun> {
+  const { scenarios, pool, budget, maxResultValues } = options;
+  const run = { seed: body.seed, trials: body.trials, overrides: body.overrides };
+  if (body.text !== undefined) {
+    const checked = await scenarios.checkText(body.text, {
+      withScenario: true,
+      overrides: body.overrides,
+      run: { ...run, budget, maxResultValues },
+    });
+    const { scenario, run: prepared } = checked;
+    if (scenario === undefined || prepared === undefined) throw new Error('internal: the run check returned no scenario');
+    return {
+      scenario,
+      hash: checked.hash,
+      trials: (signal) => pool.runCheckedTrials(scenario, prepared, run, signal, client),
+      finalize: (summary, info) => pool.finalizeJson({ scenario, key: prepared.key, summary, run: info }),
+      locate: (error) => scenarios.relocate(body, error),
+    };
+  }
+  await scenarios.prepare(body);
+  const loaded = scenarios.fromRequest(body);
+  const locate = (error: unknown) => scenarios.relocate(body, locateIssues(loaded, error));
+  let model: Model;
+  try {
+    model = buildModel(loaded.scenario, body.overrides);
+    checkRunOptions(model, { trials: body.trials, seed: body.seed, budget, maxResultValues });
+  } catch (error) {
+    throw await locate(error);
+  }
+  return {
+    scenario: loaded.scenario,
+    hash: scenarioHash(model),
+    trials: (signal) => pool.runTrials(model, run, signal, client),
+    finalize: (summary, info) =>
+      pool.finalizeJson({ scenario: loaded.scenario, key: modelKey(loaded.scenario, body.overrides), summary, run: info }),
+    locate,
+  };
+}
+
 /** The run routes. */
 export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, options) => {
-  const { scenarios, store, pool, budget, maxResultValues, jobsPerClient, quotas } = options;
+  const { store, pool, jobsPerClient, quotas } = options;
 
   app.post('/api/runs', { config: options.simulationLimit }, async (request, reply) => {
     const body = parseBody(RunRequestSchema, request.body);
-    const loaded = scenarios.fromRequest(body);
-    const overrides: Overrides = body.overrides;
-    let model: Model;
-    try {
-      model = buildModel(loaded.scenario, overrides);
-      checkRunOptions(model, { trials: body.trials, seed: body.seed, budget, maxResultValues });
-    } catch (error) {
-      throw locateIssues(loaded, error);
-    }
+    const prepared = await prepareRun(options, body, request.ip);
     quotas.check(request.ip, 'runs', Buffer.byteLength(JSON.stringify(body)));
     const id = randomUUID();
-    const scenarioId = body.scenarioId ?? loaded.scenario.id;
-    store.startRun({ id, scenarioId, scenarioHash: scenarioHash(model), request: body, client: request.ip });
+    const scenarioId = body.scenarioId ?? prepared.scenario.id;
+    store.startRun({ id, scenarioId, scenarioHash: prepared.hash, request: body, client: request.ip });
     const started = performance.now();
     try {
       const signal = clientGone(reply);
-      const summary = await jobsPerClient.run(request.ip, () =>
-        pool.runTrials(model, { seed: body.seed, trials: body.trials, overrides }, signal, request.ip),
-      );
+      const summary = await jobsPerClient.run(request.ip, () => prepared.trials(signal));
       const seconds = (performance.now() - started) / 1000;
       const workers = Math.min(pool.threads, planChunks(body.trials).length);
-      const result = finalizeResult(model, summary, { seed: body.seed, overrides, seconds, workers });
-      store.finishRun(id, { result });
-      return reply.code(201).header('location', `/api/runs/${id}`).send({ id, status: 'done', result });
+      // The result arrives as JSON text: a large one is never serialized on the event loop, and the
+      // answer is the bytes JSON.stringify({id, status, result}) would give.
+      const resultJson = await prepared.finalize(summary, { seed: body.seed, overrides: body.overrides, seconds, workers });
+      store.finishRun(id, { resultJson });
+      return reply
+        .code(201)
+        .header('location', `/api/runs/${id}`)
+        .type('application/json; charset=utf-8')
+        .send(`{"id":${JSON.stringify(id)},"status":"done","result":${resultJson}}`);
     } catch (error) {
-      const located = locateIssues(loaded, error);
+      const located = await prepared.locate(error);
       store.finishRun(id, { error: errorReply(located, request.id).body });
       throw located;
     }

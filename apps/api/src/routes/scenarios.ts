@@ -1,5 +1,5 @@
 /** `/api/scenarios`: the library and saved scenarios, one scenario with its text, and checking or saving a document. */
-import { GeoriskError, scenarioHash } from '@georisk/engine';
+import { GeoriskError } from '@georisk/engine';
 import type { FastifyPluginAsync } from 'fastify';
 import { ApiError } from '../errors.ts';
 import type { ScenarioSummary } from '../library.ts';
@@ -37,23 +37,11 @@ function listScenarios(scenarios: ScenarioCatalog, store: Store): ScenarioSummar
   return list;
 }
 
-/** The verdict on a document: what it defines when valid, every issue when not. */
-function validateDocument(scenarios: ScenarioCatalog, text: string) {
+/** The verdict on a document (checked on a document thread): what it defines when valid, every issue when not. */
+async function validateDocument(scenarios: ScenarioCatalog, text: string) {
   try {
-    const { loaded, model } = scenarios.check(text);
-    const s = loaded.scenario;
-    return {
-      valid: true,
-      id: s.id,
-      title: s.title ?? null,
-      hash: scenarioHash(model),
-      steps: model.steps,
-      tracks: model.tracks.map((t) => t.name),
-      parameters: Object.keys(s.parameters),
-      metrics: model.metrics.map((m) => m.name),
-      warnings: loaded.locate(model.warnings),
-      issues: [],
-    };
+    const { id, title, hash, steps, tracks, parameters, metrics, warnings } = await scenarios.checkText(text);
+    return { valid: true, id, title, hash, steps, tracks, parameters, metrics, warnings, issues: [] };
   } catch (error) {
     if (!(error instanceof GeoriskError)) throw error;
     // An invalid document is this route's normal answer, not a failed request.
@@ -74,28 +62,27 @@ export const scenarioRoutes: FastifyPluginAsync<ScenarioRoutesOptions> = async (
     }
     const stored = store.getScenario(id);
     if (!stored) throw new ApiError(404, 'not_found', `no scenario with id "${id}"`, 'id');
+    await scenarios.prepare({ scenarioId: id });
     const { loaded } = scenarios.byId(id);
     const { id: savedId, title, question, tags, hash, createdAt, text } = stored;
     return { id: savedId, title, question, tags, hash, source: 'user', createdAt, text, scenario: loaded.scenario };
   });
 
-  app.post('/api/scenarios/validate', async (request) => validateDocument(scenarios, documentText(request.body)));
+  app.post('/api/scenarios/validate', async (request) => await validateDocument(scenarios, documentText(request.body)));
 
   app.post('/api/scenarios', async (request, reply) => {
     const text = documentText(request.body);
-    const { loaded, model } = scenarios.check(text);
-    const s = loaded.scenario;
-    const hash = scenarioHash(model);
-    const id = `${s.id}-${hash.slice(0, 12)}`;
+    const s = await scenarios.checkText(text);
+    const id = `${s.id}-${s.hash.slice(0, 12)}`;
     if (!store.getScenario(id)) quotas.check(request.ip, 'scenarios', Buffer.byteLength(text));
     const saved = store.saveScenario(
       {
         id,
-        hash,
+        hash: s.hash,
         documentId: s.id,
-        title: s.title ?? null,
+        title: s.title,
         question: s.question?.trim() ?? null,
-        tags: s.tags ?? [],
+        tags: s.tags,
         text,
       },
       request.ip,
@@ -123,7 +110,7 @@ export const SCENARIO_PATHS = {
       responses: {
         201: { description: 'saved', content: { 'application/json': { schema: ANY_OBJECT } } },
         // 413 also `storage_quota_exceeded` and `row_too_large`; 429 also `quota_exceeded` (per-address quotas).
-        ...errorResponses(400, 413, 429),
+        ...errorResponses(400, 413, 429, 503),
       },
     },
   },
@@ -141,7 +128,7 @@ export const SCENARIO_PATHS = {
         required: true,
         content: { ...jsonContent('DocumentRequest'), 'application/yaml': { schema: { type: 'string' } } },
       },
-      responses: { 200: { description: 'the verdict' }, ...errorResponses(400, 413, 429) },
+      responses: { 200: { description: 'the verdict' }, ...errorResponses(400, 413, 429, 503) },
     },
   },
 };

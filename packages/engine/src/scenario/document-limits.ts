@@ -1,8 +1,8 @@
 /**
  * Limits a document must keep before the expensive checks run (schema, includes, expressions):
- * name lengths, the number of names and the number of includes, each found in one linear walk.
+ * name lengths, the number of names and of includes, each found in one linear walk, and the expanded size.
  */
-import { type Issue, issue, MAX_INCLUDES, MAX_NAME_LENGTH, MAX_NAMES, truncate } from '../errors.ts';
+import { type Issue, issue, MAX_EXPANDED_CHARS, MAX_INCLUDES, MAX_NAME_LENGTH, MAX_NAMES, truncate } from '../errors.ts';
 import { isRecord } from './zod-issues.ts';
 
 /** Sections whose keys are names. */
@@ -12,11 +12,28 @@ const NAMED_SECTIONS = ['parameters', 'variables', 'tracks', 'metrics'] as const
 export interface LoadBudget {
   names: number;
   includes: number;
+  /** Characters read so far: the document's and its modules'. */
+  chars: number;
 }
 
-/** A fresh budget for one load. */
-export function loadBudget(): LoadBudget {
-  return { names: 0, includes: 0 };
+/** A fresh budget for one load of a document of `chars` characters. */
+export function loadBudget(chars = 0): LoadBudget {
+  return { names: 0, includes: 0, chars };
+}
+
+/**
+ * Charges a module's text to `budget`; the issue (at the include's `path`) once the document and its
+ * modules together pass MAX_EXPANDED_CHARS, checked before the module is parsed.
+ */
+export function expandedSizeIssue(text: string, path: string, budget: LoadBudget): Issue | undefined {
+  budget.chars += text.length;
+  if (budget.chars <= MAX_EXPANDED_CHARS) return undefined;
+  return issue(
+    'expanded_too_large',
+    path,
+    `the document and the modules it includes come to ${budget.chars} characters so far; the limit is ${MAX_EXPANDED_CHARS}`,
+    'include each module once, and fewer or smaller modules',
+  );
 }
 
 /**

@@ -2,13 +2,13 @@
 import { GeoriskError, type Issue, type IssueCode, issue } from '../errors.ts';
 import { type LoadedDocument, locateIssues, readDocument } from '../load-document.ts';
 import { type ModuleDocument, ModuleSchema, type ScenarioDocument } from '../scenario-schema.ts';
-import { documentLimitIssues, type LoadBudget } from './document-limits.ts';
+import { documentLimitIssues, expandedSizeIssue, type LoadBudget } from './document-limits.ts';
 import { mergeModule, type Origin } from './merge-module.ts';
 import type { LoadOptions } from './scenario.ts';
 import { isRecord, zodIssues } from './zod-issues.ts';
 
 /** Codes of limits that hold for a whole load: once one is broken, expansion stops. */
-const LOAD_LIMITS: ReadonlySet<IssueCode> = new Set<IssueCode>(['too_many_names', 'too_many_includes']);
+const LOAD_LIMITS: ReadonlySet<IssueCode> = new Set<IssueCode>(['too_many_names', 'too_many_includes', 'expanded_too_large']);
 
 /**
  * The scenario with every include expanded (recursively, modules relative to their file);
@@ -31,6 +31,8 @@ export function expandIncludes(
     const where = `include[${n}]`;
     const loaded = loadModule(include.module, where, doc, options, chain, budget);
     if (Array.isArray(loaded)) {
+      // Past the expanded size, the problems found so far are mostly the repeats that amplified it.
+      if (loaded.some((i) => i.code === 'expanded_too_large')) throw new GeoriskError(loaded);
       problems.push(...loaded);
       // Past a load-wide limit, loading more modules only repeats the same refusal.
       if (loaded.some((i) => LOAD_LIMITS.has(i.code))) break;
@@ -104,6 +106,8 @@ function loadModule(
       ),
     ]);
   }
+  const tooLarge = expandedSizeIssue(resolved.text, `${where}.module`, budget);
+  if (tooLarge) return locateIssues(doc, [tooLarge]);
   try {
     const moduleDoc = readDocument(resolved.text, resolved.file);
     const limits = documentLimitIssues(moduleDoc.value, budget);

@@ -37,7 +37,7 @@ export interface LoadedScenario {
  */
 export function loadScenarioText(text: string, options: LoadOptions = {}): LoadedScenario {
   const doc = readDocument(text, options.file);
-  const budget = loadBudget();
+  const budget = loadBudget(text.length);
   const limits = documentLimitIssues(doc.value, budget);
   if (limits.length > 0) throw new GeoriskError(locateIssues(doc, limits));
   const parsed = ScenarioSchema.safeParse(doc.value);

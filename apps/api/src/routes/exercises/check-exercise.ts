@@ -1,6 +1,7 @@
-/** Checks an exercise definition against its scenario before it is stored or revealed. */
-import { buildModel, checkRunOptions, GeoriskError, type LoadedScenario, simulate } from '@georisk/engine';
-import { type Exercise, questionOutcomes } from '@georisk/engine/classroom';
+/** Checks an exercise definition against its scenario (on a document thread) before it is stored or revealed. */
+import { GeoriskError, type LoadedScenario } from '@georisk/engine';
+import type { Exercise } from '@georisk/engine/classroom';
+import type { DocumentChecker } from '../../document-checker.ts';
 import { ApiError } from '../../errors.ts';
 
 /** The library or saved scenario by id; throws a 404 ApiError when there is none. */
@@ -23,61 +24,25 @@ function scenarioOf(exercise: Exercise, scenario: ScenarioLookup): LoadedScenari
   }
 }
 
-/** Checks that every lever names a parameter and every question a metric of the scenario. */
-function checkNames(exercise: Exercise, params: string[], metrics: string[]): void {
-  const missing = (name: string, path: string) => {
-    if (!params.includes(name)) {
-      throw new ApiError(
-        400,
-        'invalid_request',
-        `${path}: the scenario has no parameter "${name}"; use one of: ${params.join(', ')}`,
-        path,
-      );
-    }
-  };
-  exercise.levers.forEach((lever, i) => {
-    if (lever.kind === 'range') missing(lever.parameter, `levers[${i}].parameter`);
-    else lever.options.forEach((o, j) => Object.keys(o.overrides).forEach((p) => missing(p, `levers[${i}].options[${j}].overrides.${p}`)));
-  });
-  exercise.questions.forEach((q, i) => {
-    if (!metrics.includes(q.metric)) {
-      throw new ApiError(
-        400,
-        'invalid_request',
-        `questions[${i}].metric: the scenario has no metric "${q.metric}"; use one of: ${metrics.join(', ')}`,
-        `questions[${i}].metric`,
-      );
-    }
-  });
+/** What checking an exercise needs: the scenario lookup, saved scenarios parsed off the loop, the document threads and the budget. */
+export interface ExerciseChecking {
+  scenario: ScenarioLookup;
+  /** Parses a saved scenario off the event loop before `scenario` reads it. */
+  prepareScenario: (id: string) => Promise<void>;
+  documents: DocumentChecker;
+  /** Ceiling on trials × steps for one run. */
+  budget: number;
 }
 
-/** Checks a definition against its scenario: parameters, metrics, and a short trial run of every lever option. */
-export function checkAgainstScenario(exercise: Exercise, scenario: ScenarioLookup, budget: number): LoadedScenario {
-  const loaded = scenarioOf(exercise, scenario);
-  const model = buildModel(loaded.scenario);
-  checkNames(
-    exercise,
-    Object.keys(loaded.scenario.parameters),
-    model.metrics.map((m) => m.name),
-  );
-  // A short run catches a probability question on a metric that is not 0/1; it is capped at
-  // about a million trial-steps, so a long scenario cannot hold the event loop.
-  try {
-    checkRunOptions(model, { trials: exercise.trials, seed: exercise.seed, budget });
-    const probe = Math.max(1, Math.min(200, Math.floor(1e6 / model.steps)));
-    questionOutcomes(exercise, model, simulate(model, { seed: exercise.seed, firstTrial: 0, trials: probe }));
-  } catch (error) {
-    if (error instanceof RangeError) throw new ApiError(400, 'invalid_request', error.message, error.message.split(':')[0] ?? '');
-    if (error instanceof GeoriskError) {
-      const first = error.issues[0];
-      throw new ApiError(
-        400,
-        first?.code === 'budget_exceeded' ? 'budget_exceeded' : 'invalid_request',
-        first?.message ?? 'invalid exercise',
-        first?.path === 'trials' ? 'trials' : '',
-      );
-    }
-    throw error;
-  }
+/**
+ * Checks a definition against its scenario: parameters, metrics, and a short trial run of every
+ * lever option, on a document thread (the probe run alone costs a tenth of a second or more).
+ */
+export async function checkAgainstScenario(exercise: Exercise, checking: ExerciseChecking): Promise<LoadedScenario> {
+  await checking.prepareScenario(exercise.scenarioId);
+  const loaded = scenarioOf(exercise, checking.scenario);
+  const outcome = await checking.documents.checkExercise({ exercise, scenario: loaded.scenario, budget: checking.budget });
+  if ('issues' in outcome) throw new GeoriskError(outcome.issues);
+  if ('refusal' in outcome) throw new ApiError(400, outcome.refusal.code, outcome.refusal.message, outcome.refusal.path);
   return loaded;
 }

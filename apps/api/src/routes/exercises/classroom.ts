@@ -3,6 +3,7 @@ import type { LoadedScenario } from '@georisk/engine';
 import type { Exercise } from '@georisk/engine/classroom';
 import { z } from 'zod';
 import { ClassroomStore, type StoredExercise } from '../../classroom-store.ts';
+import type { DocumentChecker } from '../../document-checker.ts';
 import { ApiError } from '../../errors.ts';
 import type { JobsPerClient } from '../../plugins/limits.ts';
 import type { SimulationPool } from '../../pool.ts';
@@ -42,6 +43,10 @@ export interface Classroom {
   jobsPerClient: JobsPerClient;
   /** A library or saved scenario by id; throws a 404 ApiError when there is none. */
   scenario: (id: string) => LoadedScenario;
+  /** Parses a saved scenario off the event loop before `scenario` reads it. */
+  prepareScenario: (id: string) => Promise<void>;
+  /** The document threads, where exercise definitions are checked. */
+  documents: DocumentChecker;
   /** Ceiling on trials × steps for one run. */
   budget: number;
   templates: ExerciseTemplate[];
@@ -57,7 +62,7 @@ export interface Classroom {
 export function createClassroom(
   db: ConstructorParameters<typeof ClassroomStore>[0],
   writes: ConstructorParameters<typeof ClassroomStore>[1],
-  services: Pick<Classroom, 'pool' | 'jobsPerClient' | 'scenario' | 'budget' | 'templates'>,
+  services: Pick<Classroom, 'pool' | 'jobsPerClient' | 'scenario' | 'prepareScenario' | 'documents' | 'budget' | 'templates'>,
   options: ClassroomOptions | undefined,
 ): Classroom {
   const store = new ClassroomStore(db, writes);

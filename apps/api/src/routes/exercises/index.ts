@@ -8,6 +8,7 @@
 import type { LoadedScenario } from '@georisk/engine';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ClassroomStore } from '../../classroom-store.ts';
+import type { DocumentChecker } from '../../document-checker.ts';
 import type { JobsPerClient } from '../../plugins/limits.ts';
 import type { SimulationPool } from '../../pool.ts';
 import { type ClassroomOptions, createClassroom } from './classroom.ts';
@@ -27,6 +28,10 @@ export interface ExerciseRoutesOptions {
   jobsPerClient: JobsPerClient;
   /** A library or saved scenario by id; throws a 404 ApiError when there is none. */
   scenario: (id: string) => LoadedScenario;
+  /** Parses a saved scenario off the event loop before `scenario` reads it. */
+  prepareScenario: (id: string) => Promise<void>;
+  /** The document threads, where exercise definitions are checked. */
+  documents: DocumentChecker;
   /** The folder holding exercises/ (the scenario library). */
   scenariosDir: string;
   /** Ceiling on trials × steps for one run. */
@@ -37,10 +42,10 @@ export interface ExerciseRoutesOptions {
 /** The classroom routes. */
 export const exerciseRoutes: FastifyPluginAsync<ExerciseRoutesOptions> = async (
   app,
-  { db, writes, pool, jobsPerClient, scenario, scenariosDir, budget, options },
+  { db, writes, pool, jobsPerClient, scenario, prepareScenario, documents, scenariosDir, budget, options },
 ) => {
   const templates = loadTemplates(scenariosDir, (file, why) => app.log.warn({ file, why }, 'exercise template left out'));
-  const classroom = createClassroom(db, writes, { pool, jobsPerClient, scenario, budget, templates }, options);
+  const classroom = createClassroom(db, writes, { pool, jobsPerClient, scenario, prepareScenario, documents, budget, templates }, options);
   registerTeacherRoutes(app, classroom);
   registerStudentRoutes(app, classroom);
   registerDebriefRoutes(app, classroom);

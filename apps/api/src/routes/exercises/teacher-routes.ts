@@ -31,7 +31,7 @@ export function registerTeacherRoutes(app: FastifyInstance, classroom: Classroom
   app.post('/api/exercises', WITH_BODY, async (request, reply) => {
     const exercise = ExerciseSchema.parse(request.body ?? {});
     checkDeadline(exercise, classroom.now());
-    checkAgainstScenario(exercise, classroom.scenario, classroom.budget);
+    await checkAgainstScenario(exercise, classroom);
     classroom.creations.take(request.ip, classroom.now());
     const id = randomUUID();
     const teacherToken = newToken();
@@ -72,7 +72,7 @@ export function registerTeacherRoutes(app: FastifyInstance, classroom: Classroom
     classroom.revealing.add(id);
     try {
       const exercise = definition(e);
-      const loaded = checkAgainstScenario(exercise, classroom.scenario, classroom.budget);
+      const loaded = await checkAgainstScenario(exercise, classroom);
       const students = store.students(id).filter((s) => s.submission !== null);
       // A reveal is one of the teacher's address's jobs (it runs the scenario twice on the pool).
       const result: RevealResult = await classroom.jobsPerClient.run(request.ip, () =>

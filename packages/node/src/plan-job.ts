@@ -1,0 +1,42 @@
+/** Planning sweep and sensitivity jobs off the event loop: the plan is plain data, and its model is built and checked on the thread. */
+import {
+  buildModel,
+  checkResultSize,
+  GeoriskError,
+  type Issue,
+  planSensitivity,
+  planSweep,
+  type ScenarioDocument,
+  type SensitivityOptions,
+  type SensitivityPlan,
+  type SweepOptions,
+  type SweepPlan,
+} from '@georisk/engine';
+
+/** A job to plan on its (expanded) scenario, each point's result held to `maxResultValues` numbers. */
+export interface PlanTask {
+  scenario: ScenarioDocument;
+  job: { kind: 'sweep'; options: SweepOptions } | { kind: 'sensitivity'; options: SensitivityOptions };
+  maxResultValues: number;
+}
+
+/** The plan, or the issues that refused it (a `GeoriskError` would lose them crossing threads). */
+export type PlanOutcome = { sweep: SweepPlan } | { sensitivity: SensitivityPlan } | { issues: Issue[] };
+
+/** Plans a job as the API's job planner used to on the event loop: `planSweep` or `planSensitivity`, then the result-size check. */
+export function planJob(task: PlanTask): PlanOutcome {
+  try {
+    if (task.job.kind === 'sweep') {
+      const sweep = planSweep(task.scenario, task.job.options);
+      checkResultSize(buildModel(sweep.scenario, {}), task.maxResultValues);
+      return { sweep };
+    }
+    const sensitivity = planSensitivity(task.scenario, task.job.options);
+    // Each point's summary holds the same series as a run's result.
+    checkResultSize(buildModel(sensitivity.sweep.scenario, {}), task.maxResultValues);
+    return { sensitivity };
+  } catch (error) {
+    if (error instanceof GeoriskError) return { issues: error.issues };
+    throw error;
+  }
+}
