@@ -78,7 +78,7 @@ function formatCalibrateTable(report: CalibrateReport, file: string): string {
   for (let i = 0; i < report.folds.length; i++) lines.push(...formatFold(report, i));
   lines.push(
     '',
-    'Skill = 1 − score / baseline; "positive": the whole bootstrap interval is above 0; "unclear": only the point estimate is. Lower scores are better.',
+    'Skill = 1 − score / baseline; "positive": the whole bootstrap interval is above 0; "not clearly positive": only the point estimate is. Lower scores are better.',
   );
   return `${lines.join('\n')}\n`;
 }

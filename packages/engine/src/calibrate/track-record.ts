@@ -1,7 +1,7 @@
 /** The "Track record" paragraph of scenarios/README.md, written from a calibrate report so the recorded figures cannot drift. */
 import type { CalibrateReport, FoldReport } from './calibrate-report.ts';
 
-const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
+const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2).replace(/^-0\.00$/, '0.00') : 'n/a');
 const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
 
 function foldSentence(fold: FoldReport): string {
@@ -27,6 +27,6 @@ export function trackRecordParagraph(report: CalibrateReport): string {
     `(scenarios/reference-class/generic-clash.yaml) fitted in code to the ${report.episodes} episodes of clashes.yaml and scored only on episodes left out of each fit.`,
     `Base rates in the class: war ${wars} of ${n} (${pct(wars / n)}), truce within 7 days ${truces} of ${n} (${pct(truces / n)}).`,
     ...report.folds.map(foldSentence),
-    'Skill is 1 − score / baseline (the fold base rate for events, the fold climatology for days); "positive" means the whole bootstrap interval is above 0, "unclear" that only the point estimate is.',
+    'Skill is 1 − score / baseline (the fold base rate for events, the fold climatology for days); "positive" means the whole bootstrap interval is above 0, "not clearly positive" that only the point estimate is.',
   ].join('\n');
 }
