@@ -104,12 +104,30 @@ function scoreOn(scenario: ScenarioDocument, fit: ClashFit, train: readonly Clas
   return test.map((e, i) => heldOutScores(e, forecasts[i]!, foldBaseline(train, forecasts[i]!.cumulative.length - 1)));
 }
 
+function timeSplit(all: readonly Clash[], splitYear: number): { train: Clash[]; test: Clash[] } {
+  const train = all.filter((e) => year(e) < splitYear);
+  const test = all.filter((e) => year(e) >= splitYear);
+  if (train.length < 2 || test.length < 1) {
+    throw new GeoriskError([
+      {
+        code: 'invalid_value',
+        severity: 'error',
+        path: 'split-year',
+        message: `split year ${splitYear} leaves ${train.length} episodes to fit and ${test.length} to score`,
+        hint: `choose a year between ${year(all[1] ?? all[0]!) + 1} and ${year(all[all.length - 1]!)}`,
+      },
+    ]);
+  }
+  return { train, test };
+}
+
 /**
  * Fits and scores the generic clash model on a reference class.
  * @example calibrateReport(scenario, referenceClass, { folds: ['loo', 'time'], splitYear: 2015, bootstrap: 1000, seed: 1 })
  */
 export function calibrateReport(scenario: ScenarioDocument, file: ReferenceClass, settings: CalibrateSettings): CalibrateReport {
   const all = file.episodes;
+  if (settings.folds.includes('time')) timeSplit(all, settings.splitYear); // a bad split year is refused before any fitting
   const fit = fitClashModel(scenario, all, { maxEvaluations: settings.maxEvaluations ?? 300 });
   const folds: FoldReport[] = [];
   if (settings.folds.includes('loo')) {
@@ -121,19 +139,7 @@ export function calibrateReport(scenario: ScenarioDocument, file: ReferenceClass
     folds.push(foldReport('loo', `leave-one-out: ${all.length} refits, each without the episode it scores`, heldOut, settings));
   }
   if (settings.folds.includes('time')) {
-    const train = all.filter((e) => year(e) < settings.splitYear);
-    const test = all.filter((e) => year(e) >= settings.splitYear);
-    if (train.length < 2 || test.length < 1) {
-      throw new GeoriskError([
-        {
-          code: 'invalid_value',
-          severity: 'error',
-          path: 'split-year',
-          message: `split year ${settings.splitYear} leaves ${train.length} episodes to fit and ${test.length} to score`,
-          hint: `choose a year between ${year(all[1] ?? all[0]!) + 1} and ${year(all[all.length - 1]!)}`,
-        },
-      ]);
-    }
+    const { train, test } = timeSplit(all, settings.splitYear);
     const timeFit = fitClashModel(scenario, train, { maxEvaluations: settings.maxEvaluations ?? 300 });
     folds.push(
       foldReport(
