@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { checkOutputPath, EXIT, OutputError, type RegisterCommand, USAGE_CODES, UsageError } from './cli-common.ts';
 import { formatCliIssues } from './cli-issues.ts';
 import { registerBacktest } from './commands/backtest.ts';
+import { registerCalibrate } from './commands/calibrate.ts';
 import { registerDiscover } from './commands/discover.ts';
 import { registerExact } from './commands/exact.ts';
 import { registerRun } from './commands/run.ts';
@@ -25,6 +26,7 @@ const COMMANDS: RegisterCommand[] = [
   registerRun,
   registerExact,
   registerBacktest,
+  registerCalibrate,
   registerSweep,
   registerSensitivity,
   registerDiscover,

@@ -10,6 +10,8 @@
  * );
  * backtestReport(file, scored, { episodesFile: 'episodes.yaml', seed, trials, logScoreClip: LOG_SCORE_CLIP }).summary;
  */
+
+export * from '../calibrate/index.ts';
 export { LOG_SCORE_CLIP } from '../scoring.ts';
 export { type BacktestReport, type BacktestSettings, backtestReport } from './backtest-report.ts';
 export {

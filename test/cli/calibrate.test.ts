@@ -1,0 +1,65 @@
+/** `georisk calibrate` on a reduced reference class (8 episodes): table and JSON, and bad input refused at file:line:column with nothing written. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { ROOT, runCli, type Scratch, scratchDir, stackLines } from '../helpers/cli.ts';
+
+let scratch: Scratch;
+let small: string;
+
+beforeAll(() => {
+  scratch = scratchDir('georisk-calibrate-');
+  const full = parse(readFileSync(join(ROOT, 'scenarios/reference-class/clashes.yaml'), 'utf8')) as {
+    episodes: unknown[];
+    excluded?: unknown;
+  };
+  // Four episodes before 2015 and four from 2015 on, in onset order.
+  const n = full.episodes.length;
+  full.episodes = [0, 5, 10, 15, n - 4, n - 3, n - 2, n - 1].map((i) => full.episodes[i]);
+  small = scratch.write('clashes-small.yaml', stringify(full));
+});
+afterAll(() => scratch.remove());
+
+describe('georisk calibrate', () => {
+  it('fits and scores a reduced class: JSON with both folds, every skill finite, the table says whether each is positive', async () => {
+    const out = scratch.path('report.json');
+    const json = await runCli(['calibrate', small, '--bootstrap', '50', '--split-year', '2015', '--json', '--out', out]);
+    expect(json.stderr).toBe('');
+    expect(json.status).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report.episodes).toBe(8);
+    expect(report.folds.map((f: { fold: string }) => f.fold)).toEqual(['loo', 'time']);
+    expect(report.folds[0].heldOut).toHaveLength(8);
+    expect(report.folds[1].heldOut).toHaveLength(4);
+    for (const fold of report.folds) {
+      for (const q of fold.questions) {
+        expect(Number.isFinite(q.skill.skill)).toBe(true);
+        expect(q.skill.ci95[0]).toBeLessThanOrEqual(q.skill.ci95[1]);
+      }
+    }
+    const table = await runCli(['calibrate', small, '--bootstrap', '50', '--folds', 'time']);
+    expect(table.status).toBe(0);
+    expect(table.stdout).toMatch(/time split: fitted on 4 episodes before 2015, scored on 4/);
+    expect(table.stdout).toMatch(/truce within 7 days\s+Brier .*(positive|not positive|not clearly positive)/);
+    expect(table.stdout).not.toMatch(/leave-one-out/);
+  });
+
+  it('refuses a range with low above high at file:line:column, and writes nothing', async () => {
+    const text = readFileSync(small, 'utf8');
+    const bad = scratch.write('bad.yaml', text.replace(/low: (\d+)/, 'low: 99999'));
+    const line = text.split('\n').findIndex((l) => /low: \d+/.test(l)) + 1;
+    const out = scratch.path('never.json');
+    const r = await runCli(['calibrate', bad, '--json', '--out', out]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`bad\\.yaml:${line}:\\d+ `));
+    expect(stackLines(r.stderr)).toEqual([]);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses a split year that leaves nothing to fit', async () => {
+    const r = await runCli(['calibrate', small, '--folds', 'time', '--split-year', '1990']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/split year 1990 leaves 0 episodes to fit/);
+  });
+});
