@@ -5,19 +5,26 @@
  * of the headline and drivers at desktop and phone width go to docs/screenshots/; the time the page
  * took is printed (docs/benchmarks.md records it).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundledResolver } from '../../apps/web/src/library-paths.ts';
-import { PAGE_BAND_DRAWS, PAGE_TRIALS_PER_DRAW } from '../../apps/web/src/scenario/band-headline.ts';
-import { SCENARIO_FILES } from '../../apps/web/src/scenario-files.ts';
-import { loadScenarioText, runUncertainty } from '../../packages/engine/src/index.ts';
+import { PAGE_BAND_DRAWS, PAGE_TRIALS_PER_DRAW } from '../../apps/web/src/band-settings.ts';
+import { loadScenarioText, type ModuleResolver, runUncertainty } from '../../packages/engine/src/index.ts';
 import { buildWebApp, CHROMIUM_LAUNCH, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
 import { type StaticServer, serveStatic } from '../helpers/static-server.ts';
 
-const FILE = 'scenarios/armenia-azerbaijan-2022.yaml';
+const FILE = resolve(import.meta.dirname, '../../scenarios/armenia-azerbaijan-2022.yaml');
+
+/** Includes resolved on disk, as the CLI resolves them (the page bundles the same files). */
+const resolveModule: ModuleResolver = (ref, from) => {
+  for (const candidate of [ref, `${ref}.yaml`]) {
+    const path = resolve(dirname(from ?? FILE), candidate);
+    if (existsSync(path) && statSync(path).isFile()) return { text: readFileSync(path, 'utf8'), file: path };
+  }
+  return undefined;
+};
 const BAND_TIMEOUT = 400_000;
 
 /** The numbers each headline line carries, by metric. */
@@ -68,7 +75,7 @@ describe.skipIf(!haveChromium)('the band in Chromium', () => {
     console.log(`band in the page: ${PAGE_BAND_DRAWS} draws × ${PAGE_TRIALS_PER_DRAW} trials in ${seconds.toFixed(1)} s`);
     const shown = await shownBand(page);
 
-    const { scenario } = loadScenarioText(SCENARIO_FILES[FILE] ?? '', { file: FILE, resolveModule: bundledResolver(SCENARIO_FILES) });
+    const { scenario } = loadScenarioText(readFileSync(FILE, 'utf8'), { file: FILE, resolveModule });
     const library = await runUncertainty(scenario, { draws: PAGE_BAND_DRAWS, trialsPerDraw: PAGE_TRIALS_PER_DRAW, seed });
     expect(Object.keys(shown).sort()).toEqual(Object.keys(library.metrics).sort());
     for (const [name, m] of Object.entries(library.metrics)) {

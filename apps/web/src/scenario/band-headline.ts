@@ -4,15 +4,11 @@
  * 5–95% band as the headline, sampling error as a labelled aside, and the drivers of the band.
  */
 import type { BandDriver, MetricBand, UncertaintyResult } from '@georisk/engine';
+import { PAGE_BAND_DRAWS, PAGE_TRIALS_PER_DRAW } from '../band-settings.ts';
 import { h, replace } from '../dom.ts';
 import { type BandHandle, CancelledError, runBand } from '../engine-client.ts';
 import { formatNumber, formatPercent } from '../format.ts';
 import { currentOverrides, type ScreenState } from './screen-state.ts';
-
-/** Parameter draws in the page (the CLI's default: enough to settle a 5–95% band). */
-export const PAGE_BAND_DRAWS = 200;
-/** Trials per sampled draw in the page: the draws' own noise stays small next to the band. */
-export const PAGE_TRIALS_PER_DRAW = 500;
 
 /** The band section, started after each run and stopped with the screen. */
 export interface BandHeadline {
