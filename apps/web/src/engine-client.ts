@@ -315,13 +315,13 @@ export interface BandHandle {
  */
 export function runBand(req: BandRequest, onProgress?: (done: number, total: number) => void): BandHandle {
   const cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency ? navigator.hardwareConcurrency : 4;
-  const workers = poolOf(Math.max(1, Math.min(cores, 8)));
+  // Workers of its own, ended with the band: cancelling a plain run (which ends the shared pool's workers) leaves it be.
+  const workers = Array.from({ length: Math.max(1, Math.min(cores, 8)) }, () => new EngineWorker());
   let cancelled = false;
   const cancel = () => {
     if (cancelled) return;
     cancelled = true;
     for (const w of workers) w.terminate(new CancelledError());
-    pool = pool.filter((w) => !workers.includes(w));
   };
   const result = (async () => {
     const [lead] = workers;
@@ -368,9 +368,13 @@ export function runBand(req: BandRequest, onProgress?: (done: number, total: num
     return finished.result;
   })();
   return {
-    result: result.catch((error: unknown) => {
-      throw cancelled ? new CancelledError() : error;
-    }),
+    result: result
+      .catch((error: unknown) => {
+        throw cancelled ? new CancelledError() : error;
+      })
+      .finally(() => {
+        for (const w of workers) w.worker.terminate();
+      }),
     cancel,
   };
 }
