@@ -10,8 +10,11 @@ import {
   mergeSummaries,
   type Overrides,
   type RunSummary,
+  runUncertaintyPlan,
   type ScenarioDocument,
   type SweepPlan,
+  type UncertaintyPlan,
+  type UncertaintyResult,
 } from '@georisk/engine';
 import {
   type ChunkOutcome,
@@ -232,6 +235,25 @@ export class SimulationPool {
     });
     if (total === undefined) throw new Error('the sweep point ran no chunks');
     return total;
+  }
+
+  /**
+   * A two-level run on every thread: sampled draws' chunks or exact solves as tasks, merged in draw
+   * order, so the numbers equal the library's for any number of threads.
+   */
+  uncertainty(plan: UncertaintyPlan, signal?: AbortSignal, client = ''): Promise<UncertaintyResult> {
+    return this.job(signal, (jobSignal) =>
+      runUncertaintyPlan(plan, {
+        lanes: this.lanes(this.threads, jobSignal, client),
+        exactLanes: Array.from({ length: this.threads }, () => ({
+          run: async (task: ExactTask) => {
+            const outcome = await this.busyAs503(() => this.fair.run(client, () => this.pool.run(task, jobSignal), jobSignal));
+            return 'exact' in outcome ? { summary: outcome.exact } : outcome;
+          },
+        })),
+        signal: jobSignal,
+      }),
+    );
   }
 
   /** Solves a scenario exactly on the pool; the result comes back as JSON text, serialized on the thread. */

@@ -5,7 +5,10 @@ import {
   DEFAULT_SEED,
   DEFAULT_SENSITIVITY_TRIALS,
   DEFAULT_SWEEP_TRIALS,
+  DEFAULT_TRIALS_PER_DRAW,
+  DEFAULT_UNCERTAINTY_DRAWS,
   MAX_SEED,
+  MAX_UNCERTAINTY_DRAWS,
   QUANTILES,
   SENSITIVITY_METHODS,
   SENSITIVITY_SOLVERS,
@@ -50,6 +53,14 @@ function exactlyOneSource(value: { scenarioId?: string | undefined; text?: strin
   }
 }
 
+/** The outer level of a two-level run (`georisk run --uncertainty N`). */
+export const UncertaintyRequestSchema = z.strictObject({
+  draws: z.number().int().min(2).max(MAX_UNCERTAINTY_DRAWS).default(DEFAULT_UNCERTAINTY_DRAWS).describe('Parameter draws from the priors'),
+  design: z.enum(['lhs', 'sobol']).default('lhs').describe("Latin hypercube or scrambled Sobol' draws"),
+  trialsPerDraw: z.number().int().min(1).max(10_000_000).default(DEFAULT_TRIALS_PER_DRAW).describe('Trials per sampled draw'),
+  method: z.enum(['auto', 'exact', 'sample']).default('auto').describe('Solve each draw exactly (Markov chains) or sample it'),
+});
+
 /** A Monte Carlo run: the numbers equal `georisk run --format json` for the same inputs. */
 export const RunRequestSchema = z
   .strictObject({
@@ -57,6 +68,9 @@ export const RunRequestSchema = z
     overrides: OverridesSchema,
     trials: z.number().int().min(1).max(100_000_000).default(10_000).describe('Number of trials'),
     seed: z.number().int().min(0).max(MAX_SEED).default(DEFAULT_SEED).describe('Random seed; the same seed gives the same numbers'),
+    uncertainty: UncertaintyRequestSchema.optional().describe(
+      'A two-level run: parameter draws from the priors, each with its own trials (then `trials` is unused)',
+    ),
   })
   .superRefine(exactlyOneSource);
 export type RunRequest = z.infer<typeof RunRequestSchema>;

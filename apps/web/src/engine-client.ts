@@ -4,9 +4,18 @@
  * the engine's scheduler (scheduleChunks), the chunks' summaries are merged and finalized in a worker, so the numbers equal `georisk run` for the same
  * scenario, overrides, seed and trials, whatever the number of workers.
  */
-import type { ExactResult, Issue, Overrides, RunResult, RunSummary, ScenarioDocument, SensitivityResult } from '@georisk/engine';
+import type {
+  ExactResult,
+  Issue,
+  Overrides,
+  RunResult,
+  RunSummary,
+  ScenarioDocument,
+  SensitivityResult,
+  UncertaintyResult,
+} from '@georisk/engine';
 import { CHUNK_TRIALS, GeoriskError, type Lane, planChunks, scheduleChunks } from '@georisk/engine/chunks/schedule';
-import type { ChunkRequest, LibraryItem, Validation, WebSensitivityMethod, WorkerReply, WorkerRequest } from './protocol.ts';
+import type { BandRequest, ChunkRequest, LibraryItem, Validation, WebSensitivityMethod, WorkerReply, WorkerRequest } from './protocol.ts';
 
 /** An error from the engine, with its issues (path, message, hint). */
 export class EngineError extends Error {
@@ -292,5 +301,80 @@ export function runSensitivity(
       cancelled = true;
       worker.terminate(new CancelledError());
     },
+  };
+}
+
+export interface BandHandle {
+  result: Promise<UncertaintyResult>;
+  cancel(): void;
+}
+
+/**
+ * A two-level run on every core: a worker plans the draws, the engine's scheduler hands their tasks
+ * to the workers, and a worker turns the outcomes into the band as the library does (same numbers).
+ */
+export function runBand(req: BandRequest, onProgress?: (done: number, total: number) => void): BandHandle {
+  const cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency ? navigator.hardwareConcurrency : 4;
+  // Workers of its own, ended with the band: cancelling a plain run (which ends the shared pool's workers) leaves it be.
+  const workers = Array.from({ length: Math.max(1, Math.min(cores, 8)) }, () => new EngineWorker());
+  let cancelled = false;
+  const cancel = () => {
+    if (cancelled) return;
+    cancelled = true;
+    for (const w of workers) w.terminate(new CancelledError());
+  };
+  const result = (async () => {
+    const [lead] = workers;
+    if (lead === undefined) throw new Error('internal: a band has at least one worker');
+    const planned = await lead.request({ type: 'band-plan', ...req });
+    if (planned.type !== 'band-plan') throw new Error(`unexpected reply ${planned.type}`);
+    const { plan, tasks } = planned;
+    const outcomes: (RunSummary | ExactResult)[] = new Array(tasks.length);
+    let done = 0;
+    const lanes: Lane<number, RunSummary | ExactResult>[] = workers.map((w) => ({
+      run: async (index) => {
+        const task = tasks[index];
+        if (task === undefined) throw new Error('internal: no such band task');
+        try {
+          const reply = await w.request({ type: 'band-task', task });
+          if (reply.type !== 'band-task') throw new Error(`unexpected reply ${reply.type}`);
+          onProgress?.(++done, tasks.length);
+          return { summary: reply.summary };
+        } catch (error) {
+          if (error instanceof EngineError && error.issues.length > 0) return { issues: error.issues };
+          throw error;
+        }
+      },
+    }));
+    try {
+      await scheduleChunks({
+        count: tasks.length,
+        task: (index) => index,
+        lanes,
+        signal: {
+          get aborted() {
+            return cancelled;
+          },
+        },
+        onSummary: (index, summary) => {
+          outcomes[index] = summary;
+        },
+      });
+    } catch (error) {
+      throw error instanceof GeoriskError ? new EngineError(error.message, error.issues) : error;
+    }
+    const finished = await lead.request({ type: 'band-finish', plan, outcomes });
+    if (finished.type !== 'band-finish') throw new Error(`unexpected reply ${finished.type}`);
+    return finished.result;
+  })();
+  return {
+    result: result
+      .catch((error: unknown) => {
+        throw cancelled ? new CancelledError() : error;
+      })
+      .finally(() => {
+        for (const w of workers) w.worker.terminate();
+      }),
+    cancel,
   };
 }

@@ -16,6 +16,7 @@ import {
   sensitivity,
 } from '@georisk/engine';
 import { ModelCache, mergeAll, modelKey, runChunkTask } from '@georisk/engine/chunks';
+import { finishBand, planBand, runBandTask } from './band-tasks.ts';
 import { bundledResolver, scenarioPaths } from './library-paths.ts';
 import type { LibraryItem, Validation, WorkerReply, WorkerRequest } from './protocol.ts';
 import { SCENARIO_FILES } from './scenario-files.ts';
@@ -84,9 +85,24 @@ export function validateText(text: string): Validation {
   }
 }
 
+/** Answers any request: a band's last step asynchronously (the engine schedules it), the rest through `handle`. */
+export function answer(req: WorkerRequest, post: (reply: WorkerReply) => void): WorkerReply | Promise<WorkerReply> {
+  if (req.type === 'band-finish') return finishBand(req.plan, req.outcomes).then((result) => ({ type: 'band-finish', id: req.id, result }));
+  return handle(req, post);
+}
+
 /** Answers one request; `post` sends progress messages while a chunk runs. Throws on engine errors. */
 export function handle(req: WorkerRequest, post: (reply: WorkerReply) => void): WorkerReply {
   switch (req.type) {
+    case 'band-plan':
+      return { type: 'band-plan', id: req.id, ...planBand(req) };
+    case 'band-task': {
+      const outcome = runBandTask(cache, req.task);
+      if ('issues' in outcome) throw new GeoriskError(outcome.issues);
+      return { type: 'band-task', id: req.id, summary: outcome.summary };
+    }
+    case 'band-finish':
+      throw new Error('internal: a band-finish request is answered by answer()');
     case 'library':
       return { type: 'library', id: req.id, ...loadLibrary() };
     case 'sensitivity': {

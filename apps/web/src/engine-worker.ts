@@ -1,5 +1,5 @@
 /** The engine in a Web Worker: everything heavy happens here, so the page never freezes. */
-import { errorReply, handle } from './engine-tasks.ts';
+import { answer, errorReply } from './engine-tasks.ts';
 import type { WorkerReply, WorkerRequest } from './protocol.ts';
 
 interface WorkerScope {
@@ -11,7 +11,13 @@ const scope = self as unknown as WorkerScope;
 scope.onmessage = (event) => {
   const req = event.data;
   try {
-    scope.postMessage(handle(req, (reply) => scope.postMessage(reply)));
+    const reply = answer(req, (r) => scope.postMessage(r));
+    if (reply instanceof Promise)
+      reply.then(
+        (r) => scope.postMessage(r),
+        (error: unknown) => scope.postMessage(errorReply(req.id, error)),
+      );
+    else scope.postMessage(reply);
   } catch (error) {
     scope.postMessage(errorReply(req.id, error));
   }

@@ -8,7 +8,22 @@ import type {
   ScenarioDocument,
   SensitivityMethod,
   SensitivityResult,
+  UncertaintyMethod,
+  UncertaintyPlan,
+  UncertaintyResult,
 } from '@georisk/engine';
+import type { ExactTask, SweepPointChunkTask } from '@georisk/engine/chunks';
+
+/** A two-level run the page asks for: parameter draws from the priors, the panel's values fixed. */
+export interface BandRequest {
+  scenario: ScenarioDocument;
+  overrides: Overrides;
+  seed: number;
+  draws: number;
+  trialsPerDraw: number;
+  /** Solve draws exactly or sample them (`auto`, the default, solves a Markov chain exactly). */
+  method?: UncertaintyMethod;
+}
 
 /** What the library lists for a scenario, with the scenario itself (modules expanded). */
 export interface LibraryItem {
@@ -60,6 +75,9 @@ export type WorkerRequest =
       samples: number;
       seed: number;
     }
+  | ({ type: 'band-plan'; id: number } & BandRequest)
+  | { type: 'band-task'; id: number; task: SweepPointChunkTask | ExactTask }
+  | { type: 'band-finish'; id: number; plan: UncertaintyPlan; outcomes: (RunSummary | ExactResult)[] }
   | { type: 'plan'; id: number; scenario: ScenarioDocument; overrides: Overrides; seed: number; trials: number }
   | (ChunkRequest & { id: number })
   | {
@@ -83,5 +101,8 @@ export type WorkerReply =
   | { type: 'progress'; id: number; done: number; total?: number }
   | { type: 'sensitivity'; id: number; result: SensitivityResult }
   | { type: 'chunk'; id: number; summary: RunSummary }
+  | { type: 'band-plan'; id: number; plan: UncertaintyPlan; tasks: (SweepPointChunkTask | ExactTask)[] }
+  | { type: 'band-task'; id: number; summary: RunSummary | ExactResult }
+  | { type: 'band-finish'; id: number; result: UncertaintyResult }
   | { type: 'finalize'; id: number; result: RunResult }
   | { type: 'error'; id: number; issues: Issue[]; message: string };

@@ -3,14 +3,18 @@ import { randomUUID } from 'node:crypto';
 import {
   buildModel,
   checkRunOptions,
+  type LoadedScenario,
   type Model,
   type Overrides,
+  planUncertainty,
   type RunSummary,
   type ScenarioDocument,
   scenarioHash,
+  type UncertaintyPlan,
+  type UncertaintyResult,
 } from '@georisk/engine';
 import { modelKey, planChunks } from '@georisk/engine/chunks';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, errorReply } from '../errors.ts';
 import { errorResponses, ID_PARAM, jsonContent } from '../openapi-parts.ts';
 import type { JobsPerClient, SimulationRouteConfig } from '../plugins/limits.ts';
@@ -90,10 +94,15 @@ async function prepareRun(options: RunRoutesOptions, body: RunRequest, client: s
 
 /** The run routes. */
 export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, options) => {
-  const { store, pool, jobsPerClient, quotas } = options;
+  const { store, pool, jobsPerClient, quotas, budget } = options;
 
   app.post('/api/runs', { config: options.simulationLimit }, async (request, reply) => {
     const body = parseBody(RunRequestSchema, request.body);
+    if (body.uncertainty !== undefined) {
+      // The document is parsed and checked on a document thread; planning the draws is the engine's.
+      await options.scenarios.prepare(body);
+      return runBand(body, body.uncertainty, options.scenarios.fromRequest(body), request, reply);
+    }
     const prepared = await prepareRun(options, body, request.ip);
     quotas.check(request.ip, 'runs', Buffer.byteLength(JSON.stringify(body)));
     const id = randomUUID();
@@ -121,6 +130,36 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, optio
     }
   });
 
+  /** A two-level run (`uncertainty` in the body): planned and budgeted up front, its draws on every thread. */
+  async function runBand(
+    body: RunRequest,
+    outer: NonNullable<RunRequest['uncertainty']>,
+    loaded: LoadedScenario,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ) {
+    let plan: UncertaintyPlan;
+    try {
+      plan = planUncertainty(loaded.scenario, { ...outer, seed: body.seed, overrides: body.overrides, budget });
+    } catch (error) {
+      throw locateIssues(loaded, error);
+    }
+    quotas.check(request.ip, 'runs', Buffer.byteLength(JSON.stringify(body)));
+    const id = randomUUID();
+    const scenarioId = body.scenarioId ?? loaded.scenario.id;
+    store.startRun({ id, scenarioId, scenarioHash: scenarioHash(buildModel(loaded.scenario)), request: body, client: request.ip });
+    try {
+      const signal = clientGone(reply);
+      const result: UncertaintyResult = await jobsPerClient.run(request.ip, () => pool.uncertainty(plan, signal, request.ip));
+      store.finishRun(id, { result });
+      return reply.code(201).header('location', `/api/runs/${id}`).send({ id, status: 'done', result });
+    } catch (error) {
+      const located = locateIssues(loaded, error);
+      store.finishRun(id, { error: errorReply(located, request.id).body });
+      throw located;
+    }
+  }
+
   app.get('/api/runs', async (request) => {
     const { limit } = parseBody(RunListQuerySchema, request.query);
     return { runs: store.recentRuns(limit) };
@@ -146,7 +185,7 @@ export const RUN_PATHS = {
       summary: 'Run a scenario by Monte Carlo; the result (with its receipt) is stored',
       requestBody: { required: true, content: jsonContent('RunRequest') },
       description:
-        "Refused up front with 400 `result_too_large` when the result would hold more numbers than the limit (states × time points × 2 series, plus metric summaries); 413 `storage_quota_exceeded` / 429 `quota_exceeded` past the address's quotas; 413 `row_too_large` (recorded on the run) past the largest stored row; 429 `too_many_jobs` past the address's job cap.",
+        "With `uncertainty: {draws, design, trialsPerDraw, method}` it is a two-level run (`georisk run --uncertainty N`): parameter draws from the priors, each solved exactly or run as its own trials on every thread, and per metric the overall answer with its sampling error, the 5–95% band across draws, the variance split and the drivers; the same numbers as the library for any thread count, refused up front with 400 `budget_exceeded` when draws × trials per draw × steps exceeds the budget. Refused up front with 400 `result_too_large` when the result would hold more numbers than the limit (states × time points × 2 series, plus metric summaries); 413 `storage_quota_exceeded` / 429 `quota_exceeded` past the address's quotas; 413 `row_too_large` (recorded on the run) past the largest stored row; 429 `too_many_jobs` past the address's job cap.",
       responses: { 201: { description: '`{id, status, result}`' }, ...errorResponses(400, 404, 413, 429, 503) },
     },
   },

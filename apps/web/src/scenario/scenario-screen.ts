@@ -8,6 +8,7 @@ import { h, replace } from '../dom.ts';
 import { formatNumber } from '../format.ts';
 import type { LibraryItem } from '../protocol.ts';
 import { formatHash } from '../url-state.ts';
+import { bandHeadline } from './band-headline.ts';
 import { exactPreview } from './exact-preview.ts';
 import { parameterPanel } from './parameter-panel.ts';
 import { results } from './results.ts';
@@ -84,7 +85,13 @@ export function renderScenario(
     else if (state.lastRun) shown.render();
   };
   const params = parameterPanel(state, () => onInputsChanged(true));
-  const controls = runControls(state, { onInputsChanged: () => onInputsChanged(false), updateAddress, onResult: shown.render });
+  const band = bandHeadline(state);
+  // Library scenarios show the band across their priors after each run; an edited draft runs plainly.
+  const onResult = () => {
+    shown.render();
+    if (!state.edited) band.start();
+  };
+  const controls = runControls(state, { onInputsChanged: () => onInputsChanged(false), updateAddress, onResult });
   const analysis = sensitivity(state);
   replace(
     root,
@@ -102,6 +109,7 @@ export function renderScenario(
           controls.panel,
           controls.status,
           preview.status,
+          band.element,
           shown.element,
           analysis.element,
         ),
@@ -116,6 +124,7 @@ export function renderScenario(
       preview.close();
       clearTimeout(addressTimer);
       controls.cancel();
+      band.destroy();
       analysis.destroy();
       shown.destroy();
     },

@@ -1,0 +1,74 @@
+/**
+ * The worker side of a two-level run in the page: plan the draws and list their engine tasks, run one
+ * task, and turn all tasks' outcomes into the band through the engine's own `runUncertaintyPlan`
+ * (replaying the outcomes as its lanes), so the numbers are the library's for any number of workers.
+ */
+import {
+  drawOverrides,
+  type ExactResult,
+  type Issue,
+  planUncertainty,
+  type RunSummary,
+  runUncertaintyPlan,
+  type UncertaintyPlan,
+  type UncertaintyResult,
+} from '@georisk/engine';
+import { chunkAt, type ExactTask, type ModelCache, runChunkTask, type SweepPointChunkTask } from '@georisk/engine/chunks';
+import type { BandRequest } from './protocol.ts';
+
+/** One engine task of a two-level run: a chunk of a sampled draw's trials, or an exact solve of a draw. */
+export type BandTask = SweepPointChunkTask | ExactTask;
+
+/** Plans a two-level run and lists its tasks in the order the engine schedules them. */
+export function planBand(req: BandRequest): { plan: UncertaintyPlan; tasks: BandTask[] } {
+  const plan = planUncertainty(req.scenario, {
+    draws: req.draws,
+    trialsPerDraw: req.trialsPerDraw,
+    seed: req.seed,
+    overrides: req.overrides,
+    ...(req.method === undefined ? {} : { method: req.method }),
+  });
+  const tasks: BandTask[] = [];
+  for (let draw = 0; draw < plan.draws; draw++) {
+    const overrides = drawOverrides(plan, draw);
+    if (plan.method === 'exact') {
+      tasks.push({ kind: 'exact', scenario: plan.scenario, overrides });
+      continue;
+    }
+    for (let c = 0; c < plan.chunks.length; c++) {
+      const chunk = chunkAt(plan.chunks, c);
+      tasks.push({
+        kind: 'sweep-point',
+        scenario: plan.scenario,
+        sweep: plan.fingerprint,
+        point: draw,
+        overrides,
+        seed: plan.seed,
+        chunk: { firstTrial: draw * plan.trialsPerDraw + chunk.firstTrial, trials: chunk.trials },
+      });
+    }
+  }
+  return { plan, tasks };
+}
+
+/** Runs one task of a two-level run; a scenario's issues come back as data. */
+export function runBandTask(cache: ModelCache, task: BandTask): { summary: RunSummary | ExactResult } | { issues: Issue[] } {
+  const outcome = runChunkTask(cache, task);
+  if ('issues' in outcome) return outcome;
+  return 'exact' in outcome ? { summary: outcome.exact } : outcome;
+}
+
+/** The band from every task's outcome (in task order), computed by the engine as the library computes it. */
+export async function finishBand(plan: UncertaintyPlan, outcomes: (RunSummary | ExactResult)[]): Promise<UncertaintyResult> {
+  let next = 0;
+  // One lane each, so the engine asks for the tasks in order: the i-th ask gets the i-th outcome.
+  const replay = async () => {
+    const summary = outcomes[next++];
+    if (summary === undefined) throw new Error('internal: the band has fewer outcomes than tasks');
+    return { summary };
+  };
+  return runUncertaintyPlan(plan, {
+    lanes: [{ run: replay as () => Promise<{ summary: RunSummary }> }],
+    exactLanes: [{ run: replay as () => Promise<{ summary: ExactResult }> }],
+  });
+}
