@@ -3,15 +3,18 @@ import {
   analyseSensitivity,
   buildModel,
   checkResultSize,
+  continueSensitivity,
   exactPointOutputs,
   type LoadedScenario,
-  MAX_SOBOL_PARAMETERS,
   planSensitivity,
   planSweep,
   type QuantileName,
   type SensitivityPlan,
+  type SensitivityResult,
   type SweepPlan,
+  screenOnly,
   summaryOutputs,
+  withScreening,
 } from '@georisk/engine';
 import { ApiError } from './errors.ts';
 import { type JobWork, sweepWork } from './jobs.ts';
@@ -62,17 +65,33 @@ export class JobPlanner {
     } catch (error) {
       throw locateIssues(loaded, error);
     }
-    if (plan.screenFor !== undefined) {
-      throw new ApiError(
-        400,
-        'bad_run_options',
-        `Sobol' jobs handle at most ${MAX_SOBOL_PARAMETERS} parameters, got ${plan.sweep.params.length}; group them (groups), name at most ${MAX_SOBOL_PARAMETERS} in vary (screen them first with a morris job), or run georisk sensitivity, which screens by Morris automatically`,
-        'vary',
-      );
-    }
+    return this.sensitivityStage(plan, loaded);
+  }
+
+  /**
+   * One stage of a sensitivity job. A Morris screen before Sobol' (more parameters than one design
+   * holds) is followed by the Sobol' stage over its leaders, planned from the screen's rows as
+   * `georisk sensitivity` does, so both give the same numbers for the same seed.
+   */
+  private sensitivityStage(plan: SensitivityPlan, loaded: LoadedScenario): JobWork {
     const exact = plan.solver.solver === 'exact';
     const sweepPlan = this.checkCost(exact ? { ...plan.sweep, trials: 1, chunks: [{ firstTrial: 0, trials: 1 }] } : plan.sweep, loaded);
     const metrics = sweepPlan.metrics;
+    const analyse = (rows: Map<number, (number | null)[]>) => {
+      const points = sweepPlan.points.map((_, i) => (rows.get(i) ?? []).map((x) => x ?? Number.NaN));
+      return analyseSensitivity(
+        plan,
+        points.map((r) => r.slice(0, metrics.length)),
+        points.map((r) => r.slice(metrics.length)),
+      );
+    };
+    const next = (screen: SensitivityResult) => {
+      try {
+        return continueSensitivity(loaded.scenario, plan, screen);
+      } catch (error) {
+        throw locateIssues(loaded, error);
+      }
+    };
     return {
       plan: sweepPlan,
       columns: [...metrics.map((m) => `${m}.mean`), ...metrics.map((m) => `${m}.se`)],
@@ -80,15 +99,19 @@ export class JobPlanner {
         const p = exact ? exactPointOutputs(plan.sweep, index) : summaryOutputs(sweepPlan, summary);
         return [...p.means, ...p.ses];
       },
-      finish: (rows) => {
-        const row = (i: number) => (rows.get(i) ?? []).map((x) => x ?? Number.NaN);
-        const points = sweepPlan.points.map((_, i) => row(i));
-        return analyseSensitivity(
-          plan,
-          points.map((r) => r.slice(0, metrics.length)),
-          points.map((r) => r.slice(metrics.length)),
-        );
-      },
+      finish: (rows) => (plan.screenFor === undefined ? analyse(rows) : screenOnly(analyse(rows))),
+      ...(plan.screenFor === undefined
+        ? {}
+        : {
+            next: (rows: Map<number, (number | null)[]>) => {
+              const screen = analyse(rows);
+              const sobol = next(screen);
+              if (sobol === undefined) return undefined;
+              const stage = this.sensitivityStage(sobol, loaded);
+              const finishSobol = stage.finish;
+              return { ...stage, finish: (own) => withScreening(screen, finishSobol?.(own) as SensitivityResult) };
+            },
+          }),
     };
   }
 
