@@ -21,7 +21,7 @@ import {
 import type { ScenarioDocument } from './scenario-schema.ts';
 import { DEFAULT_RESAMPLES, morrisEffects } from './sensitivity/morris-effects.ts';
 import { morrisNoiseFloors, sobolNoiseFloor, swingHalfWidth } from './sensitivity/noise-floor.ts';
-import { type ResolvedGroups, resolveGroups } from './sensitivity/parameter-groups.ts';
+import { moduleGroups, type ResolvedGroups, resolveGroups } from './sensitivity/parameter-groups.ts';
 import {
   choosePointSolver,
   evaluatePoint,
@@ -82,8 +82,13 @@ export interface SensitivityOptions {
   solver?: SensitivitySolverChoice;
   /** Sobol' over more than `MAX_SOBOL_PARAMETERS` parameters: Morris trajectories of the screen that picks the leaders. */
   screenSamples?: number;
-  /** Sobol': groups of parameters analysed as one factor each (group name → parameters); the others stand alone. */
-  groups?: Record<string, string[]>;
+  /**
+   * Sobol': groups of parameters analysed as one factor each (group name → parameters); the others
+   * stand alone. `modules` groups the varied parameters by the module they came from (`parameterModules`).
+   */
+  groups?: Record<string, string[]> | 'modules';
+  /** Each parameter's module of origin (`LoadedScenario.parameterModules`), for `groups: 'modules'`. */
+  parameterModules?: Record<string, string>;
 }
 
 /** A sensitivity analysis ready to run: the points to evaluate and how to read them. */
@@ -272,7 +277,8 @@ function planGroupedSobol(
   resamples: number,
   sampling: SobolSampling,
 ): Omit<SensitivityPlan, 'solver'> {
-  const groups = resolveGroups(options.groups ?? {}, params);
+  const named = options.groups === 'modules' ? moduleGroups(options.parameterModules ?? {}, params) : (options.groups ?? {});
+  const groups = resolveGroups(named, params);
   const samples = options.samples ?? DEFAULT_SAMPLES.sobol;
   const replicates = options.replicates ?? DEFAULT_REPLICATES;
   checkSobolSizes(samples, replicates);
