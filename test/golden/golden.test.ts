@@ -52,8 +52,8 @@ const LIBRARY: Record<string, { run: string; exact: string }> = {
 
 const DESIGNS = {
   sweep: '97c0647f9c58cced908494b4910443b2b6dd46076c371182de8a1dcbd690fecd',
-  morris: '41ef83127f07f31290dbb8b145d53def4de751fcd6810010c27c0635613d2f94',
-  tornado: 'b91441f27a2a8faf0791ac08145fc884000854d38d5fddeb7866874630369cda',
+  morris: '463119c4efac015327ea31ebe019212cc691b9554e70d5a352a472a06539b2ae',
+  tornado: '374b95812e6e35431cf0502b10ed57023f450051ae6d62de0f49511235a5a940',
   discover: '2bb75a19b0d684d07cfc837afb0230643abc325224ef0ada6ef76824ae636342',
 };
 
@@ -62,7 +62,7 @@ const RUN_2022 = 'fb84e284b968a9d86db9c10735e350f4bcc7117a4052fb240d16fc14d0c51f
 /** sha256 of `georisk sweep scenarios/teaching/alliance-dilemma.yaml --lhs 6 --trials 20000 --seed 5 --workers 2 --format jsonl`. */
 const CLI_SWEEP = 'f437c9eadd28b88caef636b2cf5bffca78515c71ead9ef9948f369f569de93c2';
 /** sha256 of the JSON text of `georisk sensitivity … --method tornado --trials 3000 --seed 3` without its timing. */
-const CLI_TORNADO = '46956bb2d28c3aee157f9ad2beef31cb544bb912529d164db5243cbb85385352';
+const CLI_TORNADO = '8c828c9fff29c1e6aa96b61f888896ca467da13f4817eca03d548de8f93c83ec';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
