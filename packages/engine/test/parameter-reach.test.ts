@@ -6,7 +6,9 @@ import { buildModel, loadScenarioText, planSensitivity, sensitivity } from '../s
 import { paramsReaching } from '../src/sensitivity/parameter-reach.ts';
 import { exactPointOutputs } from '../src/sensitivity/point-solver.ts';
 
-const scenario = loadScenarioText(readFileSync(join(import.meta.dirname, '../../../scenarios/armenia-azerbaijan-2022.yaml'), 'utf8')).scenario;
+const scenario = loadScenarioText(
+  readFileSync(join(import.meta.dirname, '../../../scenarios/armenia-azerbaijan-2022.yaml'), 'utf8'),
+).scenario;
 
 describe('parameters a metric reads', () => {
   it('war_reached reads no fatality rate and no pipeline parameter; armenian_fatalities reads armenian_fatality_rate', () => {
