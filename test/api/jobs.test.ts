@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../apps/api/src/app.ts';
+import { loadScenarioText, sensitivity } from '../../packages/engine/src/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { SMALL_SCENARIO, type TestApp, testApp } from './helpers.ts';
 
@@ -92,6 +93,33 @@ describe('sweep jobs', () => {
     expect(out.status).toBe(0);
     const { timing: _timing, ...expected } = JSON.parse(out.stdout);
     expect(job.result).toEqual(expected);
+  });
+
+  it("screens a Sobol' job over more parameters than one design holds by Morris first; its result equals the library's", async () => {
+    // 24 parameters (a Markov chain: the exact solver), three of which matter.
+    const params = Array.from({ length: 24 }, (_, i) => `  x${i + 1}: { default: 0.5, range: [0, 1] }`).join('\n');
+    const text = `id: many-params
+time: { unit: day, dt: 1, horizon: 1 }
+parameters:
+${params}
+tracks:
+  track:
+    states: [a, b]
+    transitions:
+      - { from: a, to: b, rate: 0 }
+metrics:
+  y: { expr: '10 * x1 + 5 * x2 + x3 * x4' }
+`;
+    const options = { method: 'sobol', samples: 64, seed: 5 } as const;
+    const res = await t.app.inject({ method: 'POST', url: '/api/sensitivity', payload: { text, ...options } });
+    expect(res.statusCode).toBe(202);
+    const job = await finished(t.app, res.json().id);
+    expect(job).toMatchObject({ kind: 'sensitivity', status: 'done', error: null });
+    const expected = sensitivity(loadScenarioText(text).scenario, options);
+    expect(expected.screening?.kept.slice(0, 2)).toEqual(['x1', 'x2']);
+    expect(job.result).toEqual(JSON.parse(JSON.stringify(expected)));
+    // Both stages' points are counted: the screen's and the Sobol' design's over the leaders.
+    expect(job.progress).toEqual({ done: expected.modelRuns, total: expected.modelRuns });
   });
 
   it('streams progress as server-sent events until the job ends', async () => {

@@ -272,6 +272,23 @@ describe('georisk sensitivity and discover', () => {
     expect(stackLines(unknown.stderr)).toEqual([]);
   });
 
+  it('groups Sobol factors by included module with --group-by module; a scenario without modules is refused with a fix', async () => {
+    const modular = `${ROOT}/scenarios/examples/modular-example.yaml`;
+    const [ok, none, both] = await Promise.all([
+      runCli(['sensitivity', modular, '--group-by', 'module', '--samples', '64', '--metrics', 'war_reached']),
+      runCli(['sensitivity', file, '--group-by', 'module', '--samples', '64']),
+      runCli(['sensitivity', modular, '--group-by', 'module', '--group', 'a=p_hold']),
+    ]);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/group clash-module: escalation_rate, clash_deaths_per_day\n/);
+    expect(ok.stdout).toMatch(/group pipeline-module\[3\]: scp_shutdown_rate\n/);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/grouping by module needs parameters that came from included modules[\s\S]*hint: name the groups yourself/);
+    expect(stackLines(none.stderr)).toEqual([]);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toMatch(/--group and --group-by module cannot be combined/);
+  });
+
   it('discover prints the chosen box and the peeling trajectory', async () => {
     const r = await runCli(['discover', file, '--outcome', 'war_reached > 0', '--samples', '200', '--trials', '200', '--threshold', '0.3']);
     expect(r.status, r.stderr).toBe(0);

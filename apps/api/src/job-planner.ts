@@ -1,14 +1,18 @@
 /** Turns sweep and sensitivity requests into job work: plans them on a document thread and checks their cost. */
 import {
   analyseSensitivity,
+  continueSensitivity,
   exactPointOutputs,
   GeoriskError,
   type Issue,
-  MAX_SOBOL_PARAMETERS,
+  type LoadedScenario,
   type QuantileName,
   type SensitivityPlan,
+  type SensitivityResult,
   type SweepPlan,
+  screenOnly,
   summaryOutputs,
+  withScreening,
 } from '@georisk/engine';
 import type { PlanOutcome, PlanTask } from '@georisk/node';
 import { ApiError } from './errors.ts';
@@ -70,7 +74,7 @@ export class JobPlanner {
       },
     });
     if (!('sensitivity' in planned)) throw new Error('internal: a sensitivity job was planned as another kind');
-    return this.sensitivityWork(planned.sensitivity);
+    return this.sensitivityStage(planned.sensitivity, this.scenarios.fromRequest(body));
   }
 
   /** The job a stored request describes (when resuming one after a restart); its document is parsed off the event loop. */
@@ -93,18 +97,30 @@ export class JobPlanner {
     return outcome;
   }
 
-  private sensitivityWork(plan: SensitivityPlan): JobWork {
-    if (plan.screenFor !== undefined) {
-      throw new ApiError(
-        400,
-        'bad_run_options',
-        `Sobol' jobs handle at most ${MAX_SOBOL_PARAMETERS} parameters, got ${plan.sweep.params.length}; group them (groups), name at most ${MAX_SOBOL_PARAMETERS} in vary (screen them first with a morris job), or run georisk sensitivity, which screens by Morris automatically`,
-        'vary',
-      );
-    }
+  /**
+   * One stage of a sensitivity job. A Morris screen before Sobol' (more parameters than one design
+   * holds) is followed by the Sobol' stage over its leaders, planned from the screen's rows as
+   * `georisk sensitivity` does, so both give the same numbers for the same seed.
+   */
+  private sensitivityStage(plan: SensitivityPlan, loaded: LoadedScenario): JobWork {
     const exact = plan.solver.solver === 'exact';
     const sweepPlan = this.checkCost(exact ? { ...plan.sweep, trials: 1, chunks: [{ firstTrial: 0, trials: 1 }] } : plan.sweep);
     const metrics = sweepPlan.metrics;
+    const analyse = (rows: Map<number, (number | null)[]>) => {
+      const points = sweepPlan.points.map((_, i) => (rows.get(i) ?? []).map((x) => x ?? Number.NaN));
+      return analyseSensitivity(
+        plan,
+        points.map((r) => r.slice(0, metrics.length)),
+        points.map((r) => r.slice(metrics.length)),
+      );
+    };
+    const next = (screen: SensitivityResult) => {
+      try {
+        return continueSensitivity(loaded.scenario, plan, screen);
+      } catch (error) {
+        throw locateIssues(loaded, error);
+      }
+    };
     return {
       plan: sweepPlan,
       columns: [...metrics.map((m) => `${m}.mean`), ...metrics.map((m) => `${m}.se`)],
@@ -112,15 +128,19 @@ export class JobPlanner {
         const p = exact ? exactPointOutputs(plan.sweep, index) : summaryOutputs(sweepPlan, summary);
         return [...p.means, ...p.ses];
       },
-      finish: (rows) => {
-        const row = (i: number) => (rows.get(i) ?? []).map((x) => x ?? Number.NaN);
-        const points = sweepPlan.points.map((_, i) => row(i));
-        return analyseSensitivity(
-          plan,
-          points.map((r) => r.slice(0, metrics.length)),
-          points.map((r) => r.slice(metrics.length)),
-        );
-      },
+      finish: (rows) => (plan.screenFor === undefined ? analyse(rows) : screenOnly(analyse(rows))),
+      ...(plan.screenFor === undefined
+        ? {}
+        : {
+            next: (rows: Map<number, (number | null)[]>) => {
+              const screen = analyse(rows);
+              const sobol = next(screen);
+              if (sobol === undefined) return undefined;
+              const stage = this.sensitivityStage(sobol, loaded);
+              const finishSobol = stage.finish;
+              return { ...stage, finish: (own) => withScreening(screen, finishSobol?.(own) as SensitivityResult) };
+            },
+          }),
     };
   }
 

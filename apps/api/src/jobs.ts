@@ -109,29 +109,25 @@ export class JobRunner {
   }
 
   private run(id: string, work: JobWork, client: string, deadlineMs: number, release: () => void): void {
-    const { plan } = work;
     const controller = new AbortController();
     const finished = this.pool
       .longJob(controller.signal, deadlineMs, async (signal) => {
-        if (this.queue !== undefined) return this.runOnQueue(id, work, this.queue, signal);
-        const done = this.store.jobRows(id);
-        let next = 0;
-        // Points run side by side, one lane per thread; each row is committed as soon as its point is done.
-        const lane = async () => {
-          while (!signal.aborted) {
-            while (next < plan.points.length && done.has(next)) next++;
-            if (next >= plan.points.length) return;
-            const index = next++;
-            const summary = await this.pool.sweepPoint(plan, index, signal, client);
-            this.store.saveJobRow(id, index, work.row(index, summary));
-          }
-        };
-        await Promise.all(Array.from({ length: this.pool.threads }, lane));
-        if (signal.aborted) throw signal.reason;
+        // A staged job (a Morris screen, then Sobol' on its leaders) stores each stage's rows after the previous stage's.
+        let stage = work;
+        let offset = 0;
+        for (;;) {
+          await this.runStage(id, stage, offset, client, signal);
+          if (signal.aborted) throw signal.reason;
+          const rows = stageRows(this.store.jobRows(id), offset);
+          const next = stage.next?.(rows);
+          if (next === undefined) return stage.finish ? stage.finish(rows) : undefined;
+          offset += stage.plan.points.length;
+          this.store.setJobTotal(id, offset + next.plan.points.length);
+          stage = next;
+        }
       })
       .then(
-        () => {
-          const result = work.finish ? work.finish(this.store.jobRows(id)) : undefined;
+        (result) => {
           this.store.finishJob(id, 'done', undefined, result);
         },
         (error: unknown) => {
@@ -152,10 +148,29 @@ export class JobRunner {
     this.running.set(id, { controller, finished });
   }
 
-  /** Runs a job's points on the queue from the first one without a row, committing each row in point order. */
-  private async runOnQueue(id: string, work: JobWork, queue: QueueConnection, signal: AbortSignal): Promise<void> {
+  /** Runs one stage's points without a row yet, on the pool's threads or on the queue; rows go at `offset` + point. */
+  private async runStage(id: string, work: JobWork, offset: number, client: string, signal: AbortSignal): Promise<void> {
+    if (this.queue !== undefined) return this.runOnQueue(id, work, offset, this.queue, signal);
     const { plan } = work;
-    const done = this.store.jobRows(id);
+    const done = stageRows(this.store.jobRows(id), offset);
+    let next = 0;
+    // Points run side by side, one lane per thread; each row is committed as soon as its point is done.
+    const lane = async () => {
+      while (!signal.aborted) {
+        while (next < plan.points.length && done.has(next)) next++;
+        if (next >= plan.points.length) return;
+        const index = next++;
+        const summary = await this.pool.sweepPoint(plan, index, signal, client);
+        this.store.saveJobRow(id, offset + index, work.row(index, summary));
+      }
+    };
+    await Promise.all(Array.from({ length: this.pool.threads }, lane));
+  }
+
+  /** Runs a stage's points on the queue from the first one without a row, committing each row in point order. */
+  private async runOnQueue(id: string, work: JobWork, offset: number, queue: QueueConnection, signal: AbortSignal): Promise<void> {
+    const { plan } = work;
+    const done = stageRows(this.store.jobRows(id), offset);
     let start = 0;
     while (start < plan.points.length && done.has(start)) start++;
     if (start >= plan.points.length) return;
@@ -172,7 +187,7 @@ export class JobRunner {
         start,
         signal,
         onPoint: (index, summary) => {
-          if (!done.has(index)) this.store.saveJobRow(id, index, work.row(index, summary));
+          if (!done.has(index)) this.store.saveJobRow(id, offset + index, work.row(index, summary));
         },
         onProgress: (p) => this.queueProgress.set(id, shown(p)),
         onIdle: () =>
@@ -205,6 +220,16 @@ export interface JobWork {
   columns: string[];
   row(index: number, summary: RunSummary): number[];
   finish?(rows: Map<number, (number | null)[]>): unknown;
+  /** The stage that follows this one, planned from its rows (undefined: this stage's `finish` ends the job). */
+  next?(rows: Map<number, (number | null)[]>): JobWork | undefined;
+}
+
+/** A stage's rows by its own point index: the stored rows from `offset` on, shifted down. */
+function stageRows(rows: Map<number, (number | null)[]>, offset: number): Map<number, (number | null)[]> {
+  if (offset === 0) return rows;
+  const own = new Map<number, (number | null)[]>();
+  for (const [point, row] of rows) if (point >= offset) own.set(point - offset, row);
+  return own;
 }
 
 /** A sweep: each point's row as `georisk sweep` writes it. */

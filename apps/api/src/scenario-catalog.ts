@@ -25,7 +25,7 @@ export interface ScenarioSource {
 /** A scenario checked on a document thread: its `locate` leaves issues as they are (`relocate` places them off the loop). */
 function checkedScenario(checked: CheckedDocument): LoadedScenario {
   if (checked.scenario === undefined) throw new Error('internal: the document check returned no scenario');
-  return { scenario: checked.scenario, locate: (issues) => issues };
+  return { scenario: checked.scenario, parameterModules: checked.parameterModules ?? {}, locate: (issues) => issues };
 }
 
 /** The library and the saved scenarios; `include` reads only from the library's folder. */

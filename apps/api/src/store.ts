@@ -236,6 +236,7 @@ export class Store implements WriteTracker {
       unfinishedJobs: this.db.prepare(
         "SELECT jobs.*, (SELECT COUNT(*) FROM job_rows WHERE job_id = jobs.id) AS done FROM jobs WHERE status = 'running' ORDER BY created_at",
       ),
+      setJobTotal: this.db.prepare('UPDATE jobs SET total = ? WHERE id = ?'),
       insertRow: this.db.prepare('INSERT OR REPLACE INTO job_rows (job_id, point, row) VALUES (?, ?, ?)'),
       jobRows: this.db.prepare('SELECT point, row FROM job_rows WHERE job_id = ? ORDER BY point'),
       finishJob: this.db.prepare(
@@ -440,6 +441,11 @@ export class Store implements WriteTracker {
         created_at: new Date().toISOString(),
       }),
     );
+  }
+
+  /** Sets a job's point count (a staged job grows when its next stage is planned). */
+  setJobTotal(jobId: string, total: number): void {
+    this.write(() => this.statements.setJobTotal.run(total, jobId));
   }
 
   /** Saves one finished point of a job (a committed row survives kill -9). */

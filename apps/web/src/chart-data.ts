@@ -292,9 +292,12 @@ export interface TornadoRow {
   withinNoise?: boolean;
 }
 
-/** A bar's label: its parameter, marked when the bar cannot be told from no effect. */
-export function barLabel(param: string, withinNoise: boolean | undefined): string {
-  return withinNoise ? `${param} (within noise)` : param;
+/**
+ * A bar's label: its parameter, marked on a second line when the bar cannot be told from no effect
+ * (one line would clip the parameter's name at phone width).
+ */
+export function barLabel(param: string, withinNoise: boolean | undefined): string | string[] {
+  return withinNoise ? [param, '(within noise)'] : param;
 }
 
 /** The most influential `max` tornado bars, largest swing first. */

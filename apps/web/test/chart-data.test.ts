@@ -175,7 +175,7 @@ describe('sensitivity charts', () => {
       { param: 'b', low: 0, high: 1, outputLow: 0.05, outputHigh: 0.2, swing: 0.15, withinNoise: false },
     ];
     expect(tornadoSummary('war', 0.1, tornadoRows(bars))).toMatch(/ 1 of 2 bars are within noise\.$/);
-    expect(barLabel('a', true)).toBe('a (within noise)');
+    expect(barLabel('a', true)).toEqual(['a', '(within noise)']);
     expect(barLabel('b', false)).toBe('b');
     const indices = [
       {

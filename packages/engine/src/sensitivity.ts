@@ -9,6 +9,7 @@
 import { defined } from './defined.ts';
 import { distributionQuantile } from './distribution-quantile.ts';
 import { GeoriskError, type Issue, issue } from './errors.ts';
+import { buildModel, type Model } from './model/model.ts';
 import { DEFAULT_SEED } from './run.ts';
 import {
   groupedSaltelliDesign,
@@ -21,10 +22,12 @@ import {
 import type { ScenarioDocument } from './scenario-schema.ts';
 import { DEFAULT_RESAMPLES, morrisEffects } from './sensitivity/morris-effects.ts';
 import { morrisNoiseFloors, sobolNoiseFloor, swingHalfWidth } from './sensitivity/noise-floor.ts';
-import { type ResolvedGroups, resolveGroups } from './sensitivity/parameter-groups.ts';
+import { moduleGroups, type ResolvedGroups, resolveGroups } from './sensitivity/parameter-groups.ts';
+import { paramsReaching } from './sensitivity/parameter-reach.ts';
 import {
   choosePointSolver,
   evaluatePoint,
+  exactPointOutputs,
   type PointOutputs,
   type PointSolver,
   type SensitivitySolverChoice,
@@ -32,7 +35,15 @@ import {
 import { checkSampling, priorPoints, type SobolSampling, samplingSources } from './sensitivity/prior-points.ts';
 import { screeningLeaders } from './sensitivity/screening.ts';
 import { sobolIndices } from './sensitivity/sobol-indices.ts';
-import { type ParameterRange, planFromPoints, type ResolvedRange, resolveRanges, type SweepPlan, scaleUnitPoints } from './sweep.ts';
+import {
+  type ParameterRange,
+  planFromPoints,
+  pointOverrides,
+  type ResolvedRange,
+  resolveRanges,
+  type SweepPlan,
+  scaleUnitPoints,
+} from './sweep.ts';
 
 export { distributionQuantile } from './distribution-quantile.ts';
 export { DEFAULT_RESAMPLES, morrisEffects } from './sensitivity/morris-effects.ts';
@@ -82,8 +93,13 @@ export interface SensitivityOptions {
   solver?: SensitivitySolverChoice;
   /** Sobol' over more than `MAX_SOBOL_PARAMETERS` parameters: Morris trajectories of the screen that picks the leaders. */
   screenSamples?: number;
-  /** Sobol': groups of parameters analysed as one factor each (group name → parameters); the others stand alone. */
-  groups?: Record<string, string[]>;
+  /**
+   * Sobol': groups of parameters analysed as one factor each (group name → parameters); the others
+   * stand alone. `modules` groups the varied parameters by the module they came from (`parameterModules`).
+   */
+  groups?: Record<string, string[]> | 'modules';
+  /** Each parameter's module of origin (`LoadedScenario.parameterModules`), for `groups: 'modules'`. */
+  parameterModules?: Record<string, string>;
 }
 
 /** A sensitivity analysis ready to run: the points to evaluate and how to read them. */
@@ -272,7 +288,8 @@ function planGroupedSobol(
   resamples: number,
   sampling: SobolSampling,
 ): Omit<SensitivityPlan, 'solver'> {
-  const groups = resolveGroups(options.groups ?? {}, params);
+  const named = options.groups === 'modules' ? moduleGroups(options.parameterModules ?? {}, params) : (options.groups ?? {});
+  const groups = resolveGroups(named, params);
   const samples = options.samples ?? DEFAULT_SAMPLES.sobol;
   const replicates = options.replicates ?? DEFAULT_REPLICATES;
   checkSobolSizes(samples, replicates);
@@ -329,6 +346,7 @@ export function analyseSensitivity(
 ): SensitivityResult {
   const { sweep } = plan;
   const exact = plan.solver.solver === 'exact';
+  const model = exact && sweep.points.length > 0 ? buildModel(sweep.scenario, pointOverrides(sweep, 0)) : undefined;
   const metrics: MetricSensitivity[] = sweep.metrics.map((metric, m) => {
     // A point without this metric reads as NaN, as a typed array stores a missing number.
     const y = Float64Array.from(outputs, (row) => row[m] ?? Number.NaN);
@@ -337,6 +355,7 @@ export function analyseSensitivity(
     if (plan.method === 'tornado') readTornado(plan, y, se, result);
     else if (plan.method === 'morris') readMorris(plan, y, se, result);
     else readSobol(plan, y, se, result);
+    if (model) result.notes.push(...unreadNote(model, metric, sweep.params));
     return result;
   });
   return {
@@ -355,6 +374,17 @@ export function analyseSensitivity(
     metrics,
     warnings: sweep.warnings,
   };
+}
+
+/** With the exact solver: a note naming the varied parameters the metric cannot read, whose effect is 0 by the model's structure. */
+function unreadNote(model: Model, metric: string, params: readonly ResolvedRange[]): string[] {
+  const reach = paramsReaching(model, [metric]);
+  if (reach === undefined) return [];
+  const unread = params.map((p) => p.name).filter((name) => !reach.has(name));
+  if (unread.length === 0) return [];
+  return [
+    `${unread.length} of ${params.length} parameters are not read by ${metric}, directly or through what it reads: their effect is exactly 0 by the model's structure (not estimated): ${unread.join(', ')}`,
+  ];
 }
 
 /** A note on how many of a metric's bars are within noise, or none. */
@@ -498,13 +528,35 @@ export function screenOnly(screen: SensitivityResult): SensitivityResult {
   };
 }
 
+/**
+ * Exact outputs of a plan's points, solving once per distinct values of the parameters the metrics
+ * read (`paramsReaching`): points that differ only in parameters the metrics cannot read have the
+ * same exact answer, bit for bit, so it is reused rather than solved again.
+ */
+function exactReuse(sweep: SweepPlan): (index: number) => PointOutputs {
+  const reach = paramsReaching(buildModel(sweep.scenario, pointOverrides(sweep, 0)), sweep.metrics);
+  const read = sweep.params.map((p, i) => (reach === undefined || reach.has(p.name) ? i : -1)).filter((i) => i >= 0);
+  const solved = new Map<string, PointOutputs>();
+  return (index) => {
+    const point = sweep.points[index] ?? [];
+    const key = read.map((i) => point[i]).join(',');
+    let out = solved.get(key);
+    if (out === undefined) {
+      out = exactPointOutputs(sweep, index);
+      solved.set(key, out);
+    }
+    return out;
+  };
+}
+
 /** Evaluates every point of a plan on the calling thread. */
 function runPlan(plan: SensitivityPlan, onPoint?: (done: number, total: number) => void): { outputs: number[][]; ses: number[][] } {
   const outputs: number[][] = [];
   const ses: number[][] = [];
   const total = plan.sweep.points.length;
+  const reuse = plan.solver.solver === 'exact' ? exactReuse(plan.sweep) : undefined;
   for (let i = 0; i < total; i++) {
-    const p: PointOutputs = evaluatePoint(plan.sweep, plan.solver.solver, i);
+    const p: PointOutputs = reuse ? reuse(i) : evaluatePoint(plan.sweep, plan.solver.solver, i);
     outputs.push(p.means);
     ses.push(p.ses);
     onPoint?.(i + 1, total);

@@ -51,6 +51,8 @@ export interface CheckedDocument {
   warnings: Issue[];
   /** The scenario with its modules expanded, when asked for. */
   scenario?: ScenarioDocument;
+  /** With the scenario: each included parameter's module of origin (for Sobol' groups by module). */
+  parameterModules?: Record<string, string>;
   /** For a run: the model cache key of (scenario, overrides) and the empty summary chunks merge into. */
   run?: { key: string; empty: RunSummary };
 }
@@ -99,7 +101,7 @@ export function checkDocument(task: DocumentTask): DocumentOutcome {
       parameters: Object.keys(s.parameters),
       metrics: model.metrics.map((m) => m.name),
       warnings: loaded.locate(model.warnings),
-      ...(task.withScenario === true ? { scenario: s } : {}),
+      ...(task.withScenario === true ? { scenario: s, parameterModules: loaded.parameterModules } : {}),
       ...(task.run ? { run: { key: modelKey(s, task.overrides ?? {}), empty: emptySummary(model) } } : {}),
     };
     return { checked };

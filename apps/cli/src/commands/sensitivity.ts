@@ -29,7 +29,7 @@ import {
 } from '@georisk/engine';
 import { connectQueue } from '@georisk/queue';
 import { InvalidArgumentError, Option } from 'commander';
-import { EXIT, locateScenarioIssues, output, type RegisterCommand, wholeNumber } from '../cli-common.ts';
+import { EXIT, locateScenarioIssues, output, type RegisterCommand, UsageError, wholeNumber } from '../cli-common.ts';
 import { collectVary, commaList, pointProgress } from '../design-options.ts';
 import { formatNumber } from '../format.ts';
 import { loadScenarioFile } from '../load.ts';
@@ -56,6 +56,7 @@ interface SensitivityFlags {
   solver: SensitivitySolverChoice;
   screenSamples: number;
   group: Record<string, string[]>;
+  groupBy?: 'module';
 }
 
 /** Collects repeated `--group name=a,b,c` flags into a record. */
@@ -240,6 +241,17 @@ async function runAnalysis(
   return withScreening(first, await runStage(next, flags, loaded));
 }
 
+/** The Sobol' grouping the flags ask for: `--group-by module`, or the named `--group`s. */
+function groupOptions(flags: SensitivityFlags, parameterModules: Record<string, string>): Partial<SensitivityOptions> {
+  if (flags.groupBy === 'module') {
+    if (Object.keys(flags.group).length > 0) {
+      throw new UsageError('--group and --group-by module cannot be combined: use one of them');
+    }
+    return { groups: 'modules', parameterModules };
+  }
+  return Object.keys(flags.group).length > 0 ? { groups: flags.group } : {};
+}
+
 async function sensitivityCommand(file: string, flags: SensitivityFlags): Promise<void> {
   // Sweeps are nearly always large: the worker threads load while the scenario is read and planned.
   if (flags.queue === undefined) startWorkerThreads(flags.workers);
@@ -255,7 +267,7 @@ async function sensitivityCommand(file: string, flags: SensitivityFlags): Promis
     replicates: flags.replicates,
     solver: flags.solver,
     screenSamples: flags.screenSamples,
-    ...(Object.keys(flags.group).length > 0 ? { groups: flags.group } : {}),
+    ...groupOptions(flags, loaded.parameterModules),
     ...(flags.metrics ? { metrics: flags.metrics } : {}),
     ...(flags.samples !== undefined ? { samples: flags.samples } : {}),
     ...(flags.percentiles ? { percentiles: flags.percentiles } : {}),
@@ -337,6 +349,11 @@ export const registerSensitivity: RegisterCommand = (program, setExit) => {
       "Sobol': analyse these parameters as one factor (repeatable; the others stand alone), so more parameters fit one design",
       collectGroup,
       {},
+    )
+    .addOption(
+      new Option('--group-by <what>', "Sobol': one factor per included module (the scenario's own parameters stand alone)").choices([
+        'module',
+      ]),
     )
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .option('-o, --out <file>', 'write the output to a file (atomically) instead of stdout')

@@ -53,7 +53,9 @@ function sensitivityChart(result: SensitivityResult, method: WebSensitivityMetho
 /** How the bars were computed: the solver, the noise floor, the screen before Sobol' and the notes. */
 function howItWasComputed(r: SensitivityResult): string[] {
   const m = r.metrics[0];
-  const lines = [r.solver === 'exact' ? 'Exact solver: every bar is noise-free.' : `Monte Carlo: ${r.solverNote}.`];
+  // The engine's note already starts "Monte Carlo, because …" when it explains the choice.
+  const monteCarlo = r.solverNote.startsWith('Monte Carlo') ? `${r.solverNote}.` : `Monte Carlo: ${r.solverNote}.`;
+  const lines = [r.solver === 'exact' ? 'Exact solver: every bar is noise-free.' : monteCarlo];
   if (m?.noiseFloor !== undefined && m.noiseFloor > 0) {
     lines.push(`Noise floor of this design: ${formatNumber(m.noiseFloor)}; bars at or below it are marked "within noise".`);
   }

@@ -21,12 +21,14 @@ export function expandIncludes(
   origins: Map<string, Origin>,
   chain: string[],
   budget: LoadBudget,
+  modules: Record<string, string> = {},
 ): ScenarioDocument {
   const out: ScenarioDocument = JSON.parse(JSON.stringify(base));
   if (!base.include || base.include.length === 0) return out;
   const problems: Issue[] = [];
   recordOwnOrigins(out, doc, origins);
   const includedBy = new Map<string, number>();
+  const labels = moduleLabels(base.include.map((i) => i.module));
   for (const [n, include] of base.include.entries()) {
     const where = `include[${n}]`;
     const loaded = loadModule(include.module, where, doc, options, chain, budget);
@@ -51,11 +53,21 @@ export function expandIncludes(
     const rename = include.rename ?? {};
     // Own properties only: names such as "toString" must not find Object.prototype's members.
     const r = (name: string) => (Object.hasOwn(rename, name) ? rename[name] : undefined) ?? name;
-    mergeModule({ out, doc, moduleDoc, nested, n, where, include, rename, r, origins, includedBy, problems });
+    const label = labels[n] ?? where;
+    mergeModule({ out, doc, moduleDoc, nested, n, where, include, rename, r, origins, includedBy, label, modules, problems });
   }
   if (problems.length > 0) throw new GeoriskError(problems);
   delete out.include;
   return out;
+}
+
+/**
+ * A label per include: its module's file name without folder or extension, followed by its
+ * include number when the same name is included more than once (`pipeline-module[3]`).
+ */
+function moduleLabels(refs: readonly string[]): string[] {
+  const names = refs.map((ref) => (ref.split('/').pop() ?? ref).replace(/\.ya?ml$/i, ''));
+  return names.map((name, n) => (names.filter((x) => x === name).length > 1 ? `${name}[${n}]` : name));
 }
 
 /** Records where the scenario's own list items came from, before modules append to them. */

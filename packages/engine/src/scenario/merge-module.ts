@@ -33,6 +33,9 @@ export interface IncludeMerge {
   origins: Map<string, Origin>;
   /** Which include declared each parameter that came from a module (the rest are the scenario's own). */
   includedBy: Map<string, number>;
+  /** The label of this include's module, recorded per parameter it declares (see `parameterModules`). */
+  label: string;
+  modules: Record<string, string>;
   problems: Issue[];
 }
 
@@ -68,7 +71,21 @@ function checkWithKeys({ nested, include, where, doc, problems }: IncludeMerge):
 }
 
 /** New parameters get the module's declaration (with the `with` value as default); existing ones stay bound. */
-function mergeParameters({ out, nested, include, where, doc, moduleDoc, n, r, origins, includedBy, problems }: IncludeMerge): void {
+function mergeParameters({
+  out,
+  nested,
+  include,
+  where,
+  doc,
+  moduleDoc,
+  n,
+  r,
+  origins,
+  includedBy,
+  label,
+  modules,
+  problems,
+}: IncludeMerge): void {
   const withValues = include.with ?? {};
   for (const [name, p] of Object.entries(nested.parameters)) {
     const target = r(name);
@@ -80,6 +97,7 @@ function mergeParameters({ out, nested, include, where, doc, moduleDoc, n, r, or
     }
     out.parameters[target] = override === undefined ? p : { ...p, default: override };
     includedBy.set(target, n);
+    modules[target] = label;
     origins.set(`parameters.${target}`, { doc: moduleDoc, path: ['parameters', name] });
   }
 }

@@ -27,6 +27,12 @@ export interface LoadOptions {
 /** A scenario with its modules expanded, and a way to point issues at source lines. */
 export interface LoadedScenario {
   scenario: ScenarioDocument;
+  /**
+   * The module each parameter came from (parameter → the label of the scenario's include that
+   * declared it, such as `clash-module`); the scenario's own parameters are absent. Kept beside the
+   * document, not in it, so scenario hashes stay as they were.
+   */
+  parameterModules: Record<string, string>;
   /** Adds file, line and column to issues that carry a path into the expanded scenario. */
   locate(issues: Issue[]): Issue[];
 }
@@ -56,9 +62,11 @@ export function loadScenarioText(text: string, options: LoadOptions = {}): Loade
     throw new GeoriskError(locateIssues(doc, issues));
   }
   const origins = new Map<string, Origin>();
-  const scenario = expandIncludes(parsed.data, doc, options, origins, [options.file ?? '<scenario>'], budget);
+  const parameterModules: Record<string, string> = {};
+  const scenario = expandIncludes(parsed.data, doc, options, origins, [options.file ?? '<scenario>'], budget, parameterModules);
   return {
     scenario,
+    parameterModules,
     locate(issues) {
       return issues.map((i) => {
         if (i.line !== undefined) return i;

@@ -84,3 +84,29 @@ export function resolveGroups(groups: Record<string, readonly string[]>, params:
     groupOf: names.map((n) => order.indexOf(owner.get(n) ?? n)),
   };
 }
+
+/**
+ * The varied parameters grouped by the module they came from (`parameterModules`: parameter →
+ * module); the scenario's own parameters stand alone. Refused when no varied parameter came from a module.
+ */
+export function moduleGroups(
+  parameterModules: Readonly<Record<string, string>>,
+  params: readonly ResolvedRange[],
+): Record<string, string[]> {
+  const groups: Record<string, string[]> = {};
+  for (const p of params) {
+    const module = Object.hasOwn(parameterModules, p.name) ? parameterModules[p.name] : undefined;
+    if (module !== undefined) (groups[module] ??= []).push(p.name);
+  }
+  if (Object.keys(groups).length === 0) {
+    throw new GeoriskError([
+      issue(
+        'bad_run_options',
+        'groups',
+        'grouping by module needs parameters that came from included modules; none of the varied parameters did',
+        "name the groups yourself (--group name=p1,p2), or leave grouping out (Sobol' screens by Morris first when there are many parameters)",
+      ),
+    ]);
+  }
+  return groups;
+}
