@@ -117,6 +117,8 @@ class TrialRunner {
   /** Index of the current joint state (kept up to date wherever a track's state is set). */
   private jointIndex = 0;
   private jointScratch: JointRow | undefined;
+  /** The joint row nextMoveStep last used (the state stays the same until the moving step's switch). */
+  private joint: JointRow | undefined;
   private readonly cacheJoints: boolean;
   /** Per flow: quiet steps accumulated since its amount was last added (skipping only). */
   private readonly pendingSteps: Float64Array;
@@ -150,7 +152,16 @@ class TrialRunner {
     this.eventRng = streams(keys.events);
     this.paramRng = streams(keys.params);
     this.metricRng = streams(keys.metrics);
-    this.allRng = [...this.trackRng, ...this.flowRng, ...this.eventRng, ...plan.uncertain.map((i) => this.paramRng[i]!), ...this.metricRng];
+    // Only streams that can draw are armed each trial: random draws appear in flow amounts and in
+    // set/add of transitions and events, so metrics, constant flows and plain events never draw.
+    const draws = (list: TrialStream[], random: (i: number) => boolean) => list.filter((_, i) => random(i));
+    this.allRng = [
+      ...this.trackRng,
+      ...draws(this.flowRng, (i) => model.flows[i]!.amount.reads.random),
+      ...draws(this.eventRng, (i) => [...model.events[i]!.set, ...model.events[i]!.add].some((a) => a.value.reads.random)),
+      ...plan.uncertain.map((i) => this.paramRng[i]!),
+      ...draws(this.metricRng, (i) => model.metrics[i]!.expr.reads.random),
+    ];
     this.nextMove = new Float64Array(nTracks);
     this.pendingLeave = new Float64Array(nTracks);
     this.dirty = new Uint8Array(nTracks);
@@ -302,6 +313,7 @@ class TrialRunner {
   private nextMoveStep(m: number): number {
     const { dirty, nextMove, pendingLeave } = this;
     const joint = this.jointRow();
+    this.joint = joint;
     let next = Number.POSITIVE_INFINITY;
     this.anyDynamic = false;
     if (this.checkedGeneration !== this.generation) {
@@ -381,11 +393,11 @@ class TrialRunner {
    * sum has a closed form. Called before anything the flow reads changes, or its variable is read
    * or set, so its draws follow its own inputs and not the timing of unrelated tracks.
    */
-  private flushFlow(i: number): void {
+  private flushFlow(i: number, current?: JointRow): void {
     const count = this.pendingSteps[i]!;
     if (count === 0) return;
     this.pendingSteps[i] = 0;
-    const joint = this.jointRow();
+    const joint = current ?? this.jointRow();
     const kind = joint.flowKind[i];
     if (kind === FLOW_OFF) return;
     const { s } = this;
@@ -428,6 +440,8 @@ class TrialRunner {
       const row = t.dynamic[s.k[t.index]!] ? undefined : this.row(t);
       joint.leave[t.index] = row ? row.leave : Number.NaN;
       joint.logStay[t.index] = row ? row.logStay : Number.NaN;
+      // A track too large to tabulate computes its row into a scratch row that later calls reuse.
+      joint.rows[t.index] = this.rows[t.index]!.length > 0 ? row : undefined;
     }
     model.flows.forEach((f, i) => {
       s.rng = this.flowRng[i]!;
@@ -492,6 +506,7 @@ class TrialRunner {
     const tracks = model.tracks;
     // Without folding, this step's flows and rates see the variables as they are now.
     if (!fold) this.flushFlows();
+    const rows = (this.joint as JointRow).rows;
     for (let i = 0; i < tracks.length; i++) {
       const t = tracks[i]!;
       const rng = this.trackRng[i]!;
@@ -499,7 +514,7 @@ class TrialRunner {
         const row = this.row(t);
         this.chosen[i] = row.leave > 0 ? drawMove(rng, row, row.leave) : undefined;
       } else if (this.nextMove[i] === m) {
-        const row = this.row(t);
+        const row = rows[i] ?? this.row(t);
         const last = row.options.length - 1;
         this.chosen[i] = last === 0 ? row.options[0] : pickOption(row, rng.uniform());
       } else {
@@ -527,9 +542,11 @@ class TrialRunner {
       const tr = this.chosen[i];
       if (tr === undefined) continue;
       // Flows that read this track add up their steps in the state they were taken in.
+      // Their shapes come from the joint row before the switch (nextMoveStep's): a flow flushed here
+      // reads no track that moved earlier in this loop (it would have been flushed then).
       if (this.canSkip) {
         const list = this.flowsOfTrack[i]!;
-        for (let j = 0; j < list.length; j++) if (this.pendingSteps[list[j]!] !== 0) this.flushFlow(list[j]!);
+        for (let j = 0; j < list.length; j++) if (this.pendingSteps[list[j]!] !== 0) this.flushFlow(list[j]!, this.joint);
       }
       s.k[i] = tr.to;
       this.jointIndex += (tr.to - state) * this.strides[i]!;
@@ -674,6 +691,8 @@ interface JointRow {
   /** Per track: its probability of leaving in one step and log(1 − that); NaN in a dynamic state. */
   leave: Float64Array;
   logStay: Float64Array;
+  /** Per track: its tabulated step rule in a static state (undefined in a dynamic one or untabulated). */
+  rows: (Row | undefined)[];
   /** Per flow: off, a constant per step, a Poisson mean per step, or a general amount. */
   flowKind: Uint8Array;
   flowValue: Float64Array;
@@ -684,6 +703,7 @@ function newJointRow(tracks: number, flows: number): JointRow {
     generation: 0,
     leave: new Float64Array(tracks),
     logStay: new Float64Array(tracks),
+    rows: new Array(tracks).fill(undefined),
     flowKind: new Uint8Array(flows),
     flowValue: new Float64Array(flows),
   };
