@@ -83,7 +83,7 @@ class TrialRunner {
   /** Per track: its state or a dependency's changed since nextMoveStep last looked at it. */
   private readonly dirty: Uint8Array;
   /** Per track: the tracks whose rates read its state. */
-  private readonly dependents: number[][];
+  private readonly dependents: Int32Array[];
   /** The table generation nextMoveStep last saw (a new one may change every row). */
   private checkedGeneration = 0;
   private readonly s: EvalState;
@@ -120,6 +120,9 @@ class TrialRunner {
   /** The joint row nextMoveStep last used (the state stays the same until the moving step's switch). */
   private joint: JointRow | undefined;
   private readonly cacheJoints: boolean;
+  /** Per flow: the variable it feeds, and whether that variable is deferred (see `deferred`). */
+  private readonly flowVariable: Int32Array;
+  private readonly flowDeferred: Uint8Array;
   /** Per flow: quiet steps accumulated since its amount was last added (skipping only). */
   private readonly pendingSteps: Float64Array;
   /** Per track: the flows that read its state (added up before it moves). */
@@ -165,7 +168,12 @@ class TrialRunner {
     this.nextMove = new Float64Array(nTracks);
     this.pendingLeave = new Float64Array(nTracks);
     this.dirty = new Uint8Array(nTracks);
-    this.dependents = model.tracks.map((t) => model.tracks.filter((u) => u.dependsOn.includes(t.index)).map((u) => u.index));
+    this.dependents = model.tracks.map((t) =>
+      Int32Array.from(
+        model.tracks.filter((u) => u.dependsOn.includes(t.index)),
+        (u) => u.index,
+      ),
+    );
     this.s = newEvalState(model, new TrialStream(0));
     this.startStates = new Int32Array(nTracks);
     this.enteredAt = new Int32Array(nTracks);
@@ -190,6 +198,8 @@ class TrialRunner {
     this.joints = plan.jointStates <= MAX_TABLE_ROWS ? new Array(plan.jointStates).fill(undefined) : [];
     this.cacheJoints = this.joints.length > 0;
     this.pendingSteps = new Float64Array(model.flows.length);
+    this.flowVariable = Int32Array.from(model.flows, (f) => f.variable);
+    this.flowDeferred = Uint8Array.from(model.flows, (f) => plan.deferred[f.variable]!);
     this.flowsOfTrack = model.tracks.map((t) => flowIndices(model, (r) => r.tracks.has(t.index)));
     this.flowsOfEvent = model.events.map((e) => flowsTouchedBy(model, e));
     this.eventsAtStart = plan.eventsAtStart;
@@ -398,18 +408,22 @@ class TrialRunner {
     if (count === 0) return;
     this.pendingSteps[i] = 0;
     const joint = current ?? this.jointRow();
-    const kind = joint.flowKind[i];
-    if (kind === FLOW_OFF) return;
-    const { s } = this;
+    const kind = joint.flowKind[i]!;
     const x = joint.flowValue[i]!;
-    const variable = this.model.flows[i]!.variable;
-    if (kind === FLOW_CONSTANT) s.v[variable]! += count * x;
-    else if (kind === FLOW_POISSON) {
-      // Poisson amounts into a variable nothing reads before the end add their means instead:
-      // a sum of independent Poisson draws is one Poisson draw of the summed mean.
-      if (this.deferred[variable]) this.pendingMean[i]! += count * x;
-      else s.v[variable]! += dist.poisson(this.flowRng[i]!, count * x);
-    } else {
+    // The common cases first, kept small so that this inlines into the loops that call it.
+    if (kind === FLOW_CONSTANT) this.s.v[this.flowVariable[i]!]! += count * x;
+    // Poisson amounts into a variable nothing reads before the end add their means instead:
+    // a sum of independent Poisson draws is one Poisson draw of the summed mean.
+    else if (kind === FLOW_POISSON && this.flowDeferred[i] === 1) this.pendingMean[i]! += count * x;
+    else if (kind !== FLOW_OFF) this.drawFlow(i, kind, x, count);
+  }
+
+  /** Adds `count` steps of flow i that need a draw (a Poisson or general amount). */
+  private drawFlow(i: number, kind: number, x: number, count: number): void {
+    const { s } = this;
+    const variable = this.flowVariable[i]!;
+    if (kind === FLOW_POISSON) s.v[variable]! += dist.poisson(this.flowRng[i]!, count * x);
+    else {
       s.rng = this.flowRng[i]!;
       s.v[variable]! += this.bulk[i]!(s, count);
     }
@@ -508,15 +522,16 @@ class TrialRunner {
     if (!fold) this.flushFlows();
     const rows = (this.joint as JointRow).rows;
     for (let i = 0; i < tracks.length; i++) {
+      // A tabulated row in the joint row means a static state: the track moves only at its drawn step.
+      const tabulated = rows[i];
       const t = tracks[i]!;
-      const rng = this.trackRng[i]!;
-      if (t.dynamic[s.k[i]!]) {
+      if (tabulated === undefined && t.dynamic[s.k[i]!]) {
         const row = this.row(t);
-        this.chosen[i] = row.leave > 0 ? drawMove(rng, row, row.leave) : undefined;
+        this.chosen[i] = row.leave > 0 ? drawMove(this.trackRng[i]!, row, row.leave) : undefined;
       } else if (this.nextMove[i] === m) {
-        const row = rows[i] ?? this.row(t);
+        const row = tabulated ?? this.row(t);
         const last = row.options.length - 1;
-        this.chosen[i] = last === 0 ? row.options[0] : pickOption(row, rng.uniform());
+        this.chosen[i] = last === 0 ? row.options[0] : pickOption(row, this.trackRng[i]!.uniform());
       } else {
         this.chosen[i] = undefined;
       }
@@ -625,8 +640,10 @@ class TrialRunner {
       const before = this.startStates[i]!;
       const now = s.k[i]!;
       if (before === now) continue;
-      this.dirty[i] = 1;
-      for (const j of this.dependents[i]!) this.dirty[j] = 1;
+      const dirty = this.dirty;
+      dirty[i] = 1;
+      const dependents = this.dependents[i]!;
+      for (let j = 0; j < dependents.length; j++) dirty[dependents[j]!] = 1;
       const offset = this.slotsPerTrack[i]!;
       const from = this.enteredAt[i]!;
       const oldSlot = offset + before;
