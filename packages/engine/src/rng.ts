@@ -57,11 +57,11 @@ export class TrialStream implements Rng {
     const k = this.component;
     const lo = this.keyLo;
     const hi = this.keyHi;
-    let a = fmix32(lo ^ k) | 0;
-    let b = fmix32(hi ^ Math.imul(k, 0x9e3779b9)) | 0;
-    let c = fmix32((lo + 0x632be5ab) ^ Math.imul(k ^ hi, 0x85ebca77)) | 0;
+    let a = mix32(lo ^ k);
+    let b = mix32(hi ^ Math.imul(k, 0x9e3779b9));
+    let c = mix32((lo + 0x632be5ab) ^ Math.imul(k ^ hi, 0x85ebca77));
     // Tyche-i's only fixed point is the all-zero state; an odd d keeps it out of reach.
-    let d = fmix32(hi ^ Math.imul(k + 0x7f4a7c15, 0xc2b2ae3d)) | 1 | 0;
+    let d = mix32(hi ^ Math.imul(k + 0x7f4a7c15, 0xc2b2ae3d)) | 1;
     // STREAM_WARMUP generator steps (as nextInt32), on locals: this runs once per component and trial.
     for (let r = 0; r < STREAM_WARMUP; r++) {
       b = (b << 25) ^ (b >>> 7) ^ c;
@@ -156,6 +156,15 @@ function fmix32(h: number): number {
   return h >>> 0;
 }
 
+/** `fmix32` as a signed 32-bit integer (the same bits): it stays a small integer for the JIT. */
+function mix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
 /** Largest seed accepted: seeds are integers that a double holds exactly. */
 export const MAX_SEED = Number.MAX_SAFE_INTEGER;
 
@@ -188,9 +197,9 @@ export function trialKey(seed: number, trial: number, out: Int32Array): void {
   const seedHi = Math.floor(seed / TWO_POW_32) >>> 0;
   const trialLo = trial >>> 0;
   const trialHi = Math.floor(trial / TWO_POW_32) >>> 0;
-  const h1 = fmix32(seedLo ^ fmix32((trialLo + 0x2545f491) ^ 0x5bd1e995) ^ Math.imul(seedHi, 0x27d4eb2f));
+  const h1 = mix32(seedLo ^ mix32((trialLo + 0x2545f491) ^ 0x5bd1e995) ^ Math.imul(seedHi, 0x27d4eb2f));
   out[0] = h1;
-  out[1] = fmix32(seedHi ^ fmix32(trialLo ^ 0x68e31da4) ^ Math.imul(trialHi + 1, 0x165667b1) ^ h1);
+  out[1] = mix32(seedHi ^ mix32(trialLo ^ 0x68e31da4) ^ Math.imul(trialHi + 1, 0x165667b1) ^ h1);
 }
 
 /** A component's 32-bit stream key: a hash of its path in the expanded document (e.g. `tracks.front`). */

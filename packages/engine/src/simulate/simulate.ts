@@ -83,7 +83,7 @@ class TrialRunner {
   /** Per track: its state or a dependency's changed since nextMoveStep last looked at it. */
   private readonly dirty: Uint8Array;
   /** Per track: the tracks whose rates read its state. */
-  private readonly dependents: number[][];
+  private readonly dependents: Int32Array[];
   /** The table generation nextMoveStep last saw (a new one may change every row). */
   private checkedGeneration = 0;
   private readonly s: EvalState;
@@ -117,7 +117,12 @@ class TrialRunner {
   /** Index of the current joint state (kept up to date wherever a track's state is set). */
   private jointIndex = 0;
   private jointScratch: JointRow | undefined;
+  /** The joint row nextMoveStep last used (the state stays the same until the moving step's switch). */
+  private joint: JointRow | undefined;
   private readonly cacheJoints: boolean;
+  /** Per flow: the variable it feeds, and whether that variable is deferred (see `deferred`). */
+  private readonly flowVariable: Int32Array;
+  private readonly flowDeferred: Uint8Array;
   /** Per flow: quiet steps accumulated since its amount was last added (skipping only). */
   private readonly pendingSteps: Float64Array;
   /** Per track: the flows that read its state (added up before it moves). */
@@ -150,11 +155,25 @@ class TrialRunner {
     this.eventRng = streams(keys.events);
     this.paramRng = streams(keys.params);
     this.metricRng = streams(keys.metrics);
-    this.allRng = [...this.trackRng, ...this.flowRng, ...this.eventRng, ...plan.uncertain.map((i) => this.paramRng[i]!), ...this.metricRng];
+    // Only streams that can draw are armed each trial: random draws appear in flow amounts and in
+    // set/add of transitions and events, so metrics, constant flows and plain events never draw.
+    const draws = (list: TrialStream[], random: (i: number) => boolean) => list.filter((_, i) => random(i));
+    this.allRng = [
+      ...this.trackRng,
+      ...draws(this.flowRng, (i) => model.flows[i]!.amount.reads.random),
+      ...draws(this.eventRng, (i) => [...model.events[i]!.set, ...model.events[i]!.add].some((a) => a.value.reads.random)),
+      ...plan.uncertain.map((i) => this.paramRng[i]!),
+      ...draws(this.metricRng, (i) => model.metrics[i]!.expr.reads.random),
+    ];
     this.nextMove = new Float64Array(nTracks);
     this.pendingLeave = new Float64Array(nTracks);
     this.dirty = new Uint8Array(nTracks);
-    this.dependents = model.tracks.map((t) => model.tracks.filter((u) => u.dependsOn.includes(t.index)).map((u) => u.index));
+    this.dependents = model.tracks.map((t) =>
+      Int32Array.from(
+        model.tracks.filter((u) => u.dependsOn.includes(t.index)),
+        (u) => u.index,
+      ),
+    );
     this.s = newEvalState(model, new TrialStream(0));
     this.startStates = new Int32Array(nTracks);
     this.enteredAt = new Int32Array(nTracks);
@@ -179,6 +198,8 @@ class TrialRunner {
     this.joints = plan.jointStates <= MAX_TABLE_ROWS ? new Array(plan.jointStates).fill(undefined) : [];
     this.cacheJoints = this.joints.length > 0;
     this.pendingSteps = new Float64Array(model.flows.length);
+    this.flowVariable = Int32Array.from(model.flows, (f) => f.variable);
+    this.flowDeferred = Uint8Array.from(model.flows, (f) => plan.deferred[f.variable]!);
     this.flowsOfTrack = model.tracks.map((t) => flowIndices(model, (r) => r.tracks.has(t.index)));
     this.flowsOfEvent = model.events.map((e) => flowsTouchedBy(model, e));
     this.eventsAtStart = plan.eventsAtStart;
@@ -302,6 +323,7 @@ class TrialRunner {
   private nextMoveStep(m: number): number {
     const { dirty, nextMove, pendingLeave } = this;
     const joint = this.jointRow();
+    this.joint = joint;
     let next = Number.POSITIVE_INFINITY;
     this.anyDynamic = false;
     if (this.checkedGeneration !== this.generation) {
@@ -381,23 +403,27 @@ class TrialRunner {
    * sum has a closed form. Called before anything the flow reads changes, or its variable is read
    * or set, so its draws follow its own inputs and not the timing of unrelated tracks.
    */
-  private flushFlow(i: number): void {
+  private flushFlow(i: number, current?: JointRow): void {
     const count = this.pendingSteps[i]!;
     if (count === 0) return;
     this.pendingSteps[i] = 0;
-    const joint = this.jointRow();
-    const kind = joint.flowKind[i];
-    if (kind === FLOW_OFF) return;
-    const { s } = this;
+    const joint = current ?? this.jointRow();
+    const kind = joint.flowKind[i]!;
     const x = joint.flowValue[i]!;
-    const variable = this.model.flows[i]!.variable;
-    if (kind === FLOW_CONSTANT) s.v[variable]! += count * x;
-    else if (kind === FLOW_POISSON) {
-      // Poisson amounts into a variable nothing reads before the end add their means instead:
-      // a sum of independent Poisson draws is one Poisson draw of the summed mean.
-      if (this.deferred[variable]) this.pendingMean[i]! += count * x;
-      else s.v[variable]! += dist.poisson(this.flowRng[i]!, count * x);
-    } else {
+    // The common cases first, kept small so that this inlines into the loops that call it.
+    if (kind === FLOW_CONSTANT) this.s.v[this.flowVariable[i]!]! += count * x;
+    // Poisson amounts into a variable nothing reads before the end add their means instead:
+    // a sum of independent Poisson draws is one Poisson draw of the summed mean.
+    else if (kind === FLOW_POISSON && this.flowDeferred[i] === 1) this.pendingMean[i]! += count * x;
+    else if (kind !== FLOW_OFF) this.drawFlow(i, kind, x, count);
+  }
+
+  /** Adds `count` steps of flow i that need a draw (a Poisson or general amount). */
+  private drawFlow(i: number, kind: number, x: number, count: number): void {
+    const { s } = this;
+    const variable = this.flowVariable[i]!;
+    if (kind === FLOW_POISSON) s.v[variable]! += dist.poisson(this.flowRng[i]!, count * x);
+    else {
       s.rng = this.flowRng[i]!;
       s.v[variable]! += this.bulk[i]!(s, count);
     }
@@ -428,6 +454,8 @@ class TrialRunner {
       const row = t.dynamic[s.k[t.index]!] ? undefined : this.row(t);
       joint.leave[t.index] = row ? row.leave : Number.NaN;
       joint.logStay[t.index] = row ? row.logStay : Number.NaN;
+      // A track too large to tabulate computes its row into a scratch row that later calls reuse.
+      joint.rows[t.index] = this.rows[t.index]!.length > 0 ? row : undefined;
     }
     model.flows.forEach((f, i) => {
       s.rng = this.flowRng[i]!;
@@ -492,16 +520,18 @@ class TrialRunner {
     const tracks = model.tracks;
     // Without folding, this step's flows and rates see the variables as they are now.
     if (!fold) this.flushFlows();
+    const rows = (this.joint as JointRow).rows;
     for (let i = 0; i < tracks.length; i++) {
+      // A tabulated row in the joint row means a static state: the track moves only at its drawn step.
+      const tabulated = rows[i];
       const t = tracks[i]!;
-      const rng = this.trackRng[i]!;
-      if (t.dynamic[s.k[i]!]) {
+      if (tabulated === undefined && t.dynamic[s.k[i]!]) {
         const row = this.row(t);
-        this.chosen[i] = row.leave > 0 ? drawMove(rng, row, row.leave) : undefined;
+        this.chosen[i] = row.leave > 0 ? drawMove(this.trackRng[i]!, row, row.leave) : undefined;
       } else if (this.nextMove[i] === m) {
-        const row = this.row(t);
+        const row = tabulated ?? this.row(t);
         const last = row.options.length - 1;
-        this.chosen[i] = last === 0 ? row.options[0] : pickOption(row, rng.uniform());
+        this.chosen[i] = last === 0 ? row.options[0] : pickOption(row, this.trackRng[i]!.uniform());
       } else {
         this.chosen[i] = undefined;
       }
@@ -527,9 +557,11 @@ class TrialRunner {
       const tr = this.chosen[i];
       if (tr === undefined) continue;
       // Flows that read this track add up their steps in the state they were taken in.
+      // Their shapes come from the joint row before the switch (nextMoveStep's): a flow flushed here
+      // reads no track that moved earlier in this loop (it would have been flushed then).
       if (this.canSkip) {
         const list = this.flowsOfTrack[i]!;
-        for (let j = 0; j < list.length; j++) if (this.pendingSteps[list[j]!] !== 0) this.flushFlow(list[j]!);
+        for (let j = 0; j < list.length; j++) if (this.pendingSteps[list[j]!] !== 0) this.flushFlow(list[j]!, this.joint);
       }
       s.k[i] = tr.to;
       this.jointIndex += (tr.to - state) * this.strides[i]!;
@@ -608,8 +640,10 @@ class TrialRunner {
       const before = this.startStates[i]!;
       const now = s.k[i]!;
       if (before === now) continue;
-      this.dirty[i] = 1;
-      for (const j of this.dependents[i]!) this.dirty[j] = 1;
+      const dirty = this.dirty;
+      dirty[i] = 1;
+      const dependents = this.dependents[i]!;
+      for (let j = 0; j < dependents.length; j++) dirty[dependents[j]!] = 1;
       const offset = this.slotsPerTrack[i]!;
       const from = this.enteredAt[i]!;
       const oldSlot = offset + before;
@@ -674,6 +708,8 @@ interface JointRow {
   /** Per track: its probability of leaving in one step and log(1 − that); NaN in a dynamic state. */
   leave: Float64Array;
   logStay: Float64Array;
+  /** Per track: its tabulated step rule in a static state (undefined in a dynamic one or untabulated). */
+  rows: (Row | undefined)[];
   /** Per flow: off, a constant per step, a Poisson mean per step, or a general amount. */
   flowKind: Uint8Array;
   flowValue: Float64Array;
@@ -684,6 +720,7 @@ function newJointRow(tracks: number, flows: number): JointRow {
     generation: 0,
     leave: new Float64Array(tracks),
     logStay: new Float64Array(tracks),
+    rows: new Array(tracks).fill(undefined),
     flowKind: new Uint8Array(flows),
     flowValue: new Float64Array(flows),
   };
