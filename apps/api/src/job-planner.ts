@@ -128,6 +128,7 @@ export class JobPlanner {
         const p = exact ? exactPointOutputs(plan.sweep, index) : summaryOutputs(sweepPlan, summary);
         return [...p.means, ...p.ses];
       },
+      ...(exact ? { exactRow: (means: number[]) => [...means, ...means.map(() => 0)] } : {}),
       finish: (rows) => (plan.screenFor === undefined ? analyse(rows) : screenOnly(analyse(rows))),
       ...(plan.screenFor === undefined
         ? {}

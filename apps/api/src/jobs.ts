@@ -160,8 +160,10 @@ export class JobRunner {
         while (next < plan.points.length && done.has(next)) next++;
         if (next >= plan.points.length) return;
         const index = next++;
-        const summary = await this.pool.sweepPoint(plan, index, signal, client);
-        this.store.saveJobRow(id, offset + index, work.row(index, summary));
+        const row = work.exactRow
+          ? work.exactRow(await this.pool.exactPoint(plan, index, signal, client))
+          : work.row(index, await this.pool.sweepPoint(plan, index, signal, client));
+        this.store.saveJobRow(id, offset + index, row);
       }
     };
     await Promise.all(Array.from({ length: this.pool.threads }, lane));
@@ -219,6 +221,8 @@ export interface JobWork {
   plan: SweepPlan;
   columns: string[];
   row(index: number, summary: RunSummary): number[];
+  /** With the exact solver: a point's row from its metrics' exact means, solved on the pool (the queue runs `row`). */
+  exactRow?(means: number[]): number[];
   finish?(rows: Map<number, (number | null)[]>): unknown;
   /** The stage that follows this one, planned from its rows (undefined: this stage's `finish` ends the job). */
   next?(rows: Map<number, (number | null)[]>): JobWork | undefined;

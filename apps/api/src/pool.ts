@@ -9,6 +9,7 @@ import {
   type Model,
   mergeSummaries,
   type Overrides,
+  pointOverrides,
   type RunSummary,
   runUncertaintyPlan,
   type ScenarioDocument,
@@ -235,6 +236,16 @@ export class SimulationPool {
     });
     if (total === undefined) throw new Error('the sweep point ran no chunks');
     return total;
+  }
+
+  /** One point of a sweep plan solved exactly on a thread: its metrics' means (the thread solves, the loop only copies numbers). */
+  async exactPoint(plan: SweepPlan, index: number, signal: AbortSignal, client = ''): Promise<number[]> {
+    const task: ExactTask = { kind: 'exact', scenario: plan.scenario, overrides: pointOverrides(plan, index), everyState: false };
+    const outcome = await this.busyAs503(() =>
+      this.fair.run(client, () => this.pool.runExactMeans(task, [...plan.metrics], signal), signal),
+    );
+    if ('issues' in outcome) throw new GeoriskError(outcome.issues);
+    return outcome.exactMeans;
   }
 
   /**

@@ -97,7 +97,7 @@ export {
   type Transition,
 } from './scenario-schema.ts';
 // Sensitivity
-export { exactPointOutputs, type PointOutputs, summaryOutputs } from './sensitivity/point-solver.ts';
+export { exactOutputs, exactPointOutputs, type PointOutputs, summaryOutputs } from './sensitivity/point-solver.ts';
 export {
   analyseSensitivity,
   continueSensitivity,

@@ -1,5 +1,5 @@
 /** The one worker-thread entry of the CLI and the server: runs any engine task with this thread's model cache, or checks a document. */
-import { finalizeResult, type Overrides, type RunSummary, type ScenarioDocument } from '@georisk/engine';
+import { exactOutputs, finalizeResult, type Overrides, type RunSummary, type ScenarioDocument } from '@georisk/engine';
 import { type ChunkOutcome, type EngineTask, type ExactOutcome, ModelCache, runChunkTask } from '@georisk/engine/chunks';
 import { encodeSummary } from '@georisk/queue/summary-codec';
 import { checkDocument, type DocumentOutcome, type DocumentTask } from './check-document.ts';
@@ -13,6 +13,8 @@ export interface ThreadTask {
   encodeSummary?: boolean;
   /** Return an exact analysis's result as JSON text (`{exactJson}`), serialized on this thread rather than the server's event loop. */
   exactJson?: boolean;
+  /** Return only these metrics' exact means (`{exactMeans}`): a sensitivity point's whole result never reaches the event loop. */
+  exactMeansOf?: string[];
 }
 
 /** What a document-checking thread is handed: a document, an exercise definition with its scenario, or a job to plan. */
@@ -37,6 +39,11 @@ export interface ExactJsonOutcome {
   exactJson: string;
 }
 
+/** An exact analysis's means of the asked metrics, in their order (NaN where a metric has no exact answer). */
+export interface ExactMeansOutcome {
+  exactMeans: number[];
+}
+
 /** A chunk's outcome with its summary encoded for the queue. */
 export type EncodedOutcome = ChunkOutcome<string>;
 
@@ -48,6 +55,7 @@ export type ThreadOutcome =
   | DocumentOutcome
   | ExerciseOutcome
   | ExactJsonOutcome
+  | ExactMeansOutcome
   | PlanOutcome
   | string;
 
@@ -66,6 +74,7 @@ export default function runThreadTask(input: ThreadTask | DocumentThreadTask | F
   const { task, encodeSummary: encode } = input;
   const outcome = runChunkTask(cache, task);
   if (input.exactJson === true && 'exact' in outcome) return { exactJson: JSON.stringify(outcome.exact) };
+  if (input.exactMeansOf !== undefined && 'exact' in outcome) return { exactMeans: exactOutputs(input.exactMeansOf, outcome.exact).means };
   if (encode !== true || !('summary' in outcome)) return outcome;
   return { summary: encodeSummary(outcome.summary) };
 }

@@ -8,6 +8,7 @@ import type {
   DocumentThreadTask,
   EncodedOutcome,
   ExactJsonOutcome,
+  ExactMeansOutcome,
   FinalizeThreadTask,
   ThreadOutcome,
   ThreadTask,
@@ -97,6 +98,13 @@ export class ThreadPool {
   runExactJson(task: ExactTask, signal?: AbortSignal): Promise<ExactJsonOutcome | { issues: Issue[] }> {
     return this.piscina.run({ task, exactJson: true }, signal === undefined ? {} : { signal }) as Promise<
       ExactJsonOutcome | { issues: Issue[] }
+    >;
+  }
+
+  /** Solves a scenario exactly on a thread and returns only `metrics`' means (or the issues). */
+  runExactMeans(task: ExactTask, metrics: string[], signal?: AbortSignal): Promise<ExactMeansOutcome | { issues: Issue[] }> {
+    return this.piscina.run({ task, exactMeansOf: metrics }, signal === undefined ? {} : { signal }) as Promise<
+      ExactMeansOutcome | { issues: Issue[] }
     >;
   }
 

@@ -37,6 +37,8 @@ export interface ExactTask {
   kind: 'exact';
   scenario: ScenarioDocument;
   overrides: Overrides;
+  /** `false`: skip every state's series (`ExactOptions.everyState`), as a sensitivity point needs only its metrics. */
+  everyState?: false;
 }
 
 /** A task that yields a mergeable summary of some trials. */

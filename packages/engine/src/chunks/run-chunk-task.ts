@@ -21,7 +21,9 @@ export function runChunkTask(cache: ModelCache, task: ChunkTask, progress?: Chun
 export function runChunkTask(cache: ModelCache, task: EngineTask, progress?: ChunkProgress): ChunkOutcome | ExactOutcome;
 export function runChunkTask(cache: ModelCache, task: EngineTask, progress?: ChunkProgress): ChunkOutcome | ExactOutcome {
   try {
-    if (task.kind === 'exact') return { exact: analyzeExact(task.scenario, task.overrides) };
+    if (task.kind === 'exact') {
+      return { exact: analyzeExact(task.scenario, task.overrides, task.everyState === false ? { everyState: false } : {}) };
+    }
     const summary = simulate(cache.modelFor(task), {
       seed: task.seed,
       firstTrial: task.chunk.firstTrial,

@@ -1,6 +1,7 @@
 /** A sweep's points as (point, chunk) tasks on lanes, each point's chunks merged in order: the same rows for any lanes. */
-import { emptySummary, mergeSummaries, type RunSummary } from '../simulate/simulate.ts';
-import { planModel, pointOverrides, type SweepPlan } from '../sweep.ts';
+import { emptySummaryLike } from '../simulate/run-summary.ts';
+import { mergeSummaries, type RunSummary } from '../simulate/simulate.ts';
+import { pointOverrides, type SweepPlan } from '../sweep.ts';
 import type { SweepPointChunkTask } from './chunk-task.ts';
 import { chunkAt } from './plan-chunks.ts';
 import { type CancelSignal, type Lane, scheduleChunks } from './schedule-chunks.ts';
@@ -42,7 +43,8 @@ export async function runChunkedPoints(plan: SweepPlan, options: ChunkedPointsOp
     }),
     ...(maxAhead === undefined ? {} : { mayStart: (index: number) => pointOf(index) - nextToEmit <= maxAhead }),
     onSummary: (index, summary) => {
-      total = mergeSummaries(total ?? emptySummary(planModel(plan)), summary);
+      // The empty base is shaped from the chunk, not built from the model: for a server, this is its event loop.
+      total = mergeSummaries(total ?? emptySummaryLike(summary), summary);
       if (index % perPoint !== perPoint - 1) return;
       options.onPoint(nextToEmit++, total);
       total = undefined;

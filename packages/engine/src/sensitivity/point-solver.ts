@@ -6,6 +6,7 @@
 
 import { GeoriskError, issue } from '../errors.ts';
 import { analyzeExact } from '../exact/analyze-exact.ts';
+import type { ExactResult } from '../exact/index.ts';
 import type { RunSummary } from '../simulate/simulate.ts';
 import { pointMeans, pointOverrides, pointSes, runSweepPoint, type SweepPlan } from '../sweep.ts';
 
@@ -66,8 +67,12 @@ function exactRefusal(sweep: SweepPlan): string | undefined {
 
 /** Evaluates point `index` by the exact solver. */
 export function exactPointOutputs(sweep: SweepPlan, index: number): PointOutputs {
-  const r = analyzeExact(sweep.scenario, pointOverrides(sweep, index), { everyState: false });
-  const means = sweep.metrics.map((m) => r.metrics[m]?.mean ?? Number.NaN);
+  return exactOutputs(sweep.metrics, analyzeExact(sweep.scenario, pointOverrides(sweep, index), { everyState: false }));
+}
+
+/** A point's outputs from its exact result (solved anywhere, e.g. on a worker thread): the metrics' means, with no error. */
+export function exactOutputs(metrics: readonly string[], result: Pick<ExactResult, 'metrics'>): PointOutputs {
+  const means = metrics.map((m) => result.metrics[m]?.mean ?? Number.NaN);
   return { means, ses: means.map(() => 0) };
 }
 

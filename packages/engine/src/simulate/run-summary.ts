@@ -34,6 +34,20 @@ export function emptySummary(model: Model): RunSummary {
   };
 }
 
+/** A new, empty summary shaped like `summary` (the same model's), made without the model. */
+export function emptySummaryLike(summary: RunSummary): RunSummary {
+  return {
+    trials: 0,
+    trialSteps: 0,
+    steps: summary.steps,
+    final: new Float64Array(summary.final.length),
+    ever: new Float64Array(summary.ever.length),
+    occupancy: new Float64Array(summary.occupancy.length),
+    firstAt: new Float64Array(summary.firstAt.length),
+    metrics: summary.metrics.map(() => newMetricAccumulator()),
+  };
+}
+
 /** Adds `b` into `a`; exact, so the order of merging never matters. */
 export function mergeSummaries(a: RunSummary, b: RunSummary): RunSummary {
   if (
