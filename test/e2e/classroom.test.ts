@@ -122,12 +122,12 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
       expect(await page.textContent('#whoami')).toContain(s.name);
       pages.push(page);
     }
-    // A second join with a taken name is refused with a clear message.
+    // A second join with a taken name (here differing only in case) is refused with a clear message.
     const dup = await newPage();
     await dup.goto(`${url}#/join?code=${code}`);
     await dup.fill('#join-name', 'ana');
     await dup.click('#join-button');
-    await expect.poll(() => dup.textContent('#join-message [role=alert]')).toContain('already uses the name');
+    await expect.poll(() => dup.textContent('#join-message [role=alert]')).toContain('already used in this class');
 
     for (const [i, s] of STUDENTS.entries()) {
       const page = pages[i]!;
