@@ -1,6 +1,6 @@
 /**
- * An exact sensitivity job (issue 14): each point is solved on a simulation thread, so the event
- * loop is never held by it; measured with monitorEventLoopDelay, never the wall clock.
+ * Sensitivity jobs (issue 14): an exact job's points are solved on a simulation thread and every job's
+ * analysis runs on a document thread, so the event loop is never held; measured with monitorEventLoopDelay, never the wall clock.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
-import { type TestApp, testApp } from './helpers.ts';
+import { SMALL_SCENARIO, type TestApp, testApp } from './helpers.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -93,4 +93,35 @@ describe('an exact tornado job of the 2022 scenario', () => {
     const { timing: _timing, ...expected } = JSON.parse(out.stdout);
     expect(job.result).toEqual(expected);
   }, 180_000);
+});
+
+describe('a Morris job with many trajectories', () => {
+  // 1,024 trajectories of three parameters (4,096 points) with 2,000 bootstrap resamples: the
+  // analysis alone took ~450 ms when it ran on the event loop as the job finished.
+  const text = SMALL_SCENARIO.replace(
+    'war_rate: { default: 0.01, range: [0, 1], unit: per day }',
+    `war_rate: { default: 0.01, range: [0, 1], unit: per day }
+  cease_rate: { default: 0.1, range: [0.01, 0.5], unit: per day }
+  end_rate: { default: 0.05, range: [0.01, 0.5], unit: per day }`,
+  )
+    .replace('rate: 0.1 }', 'rate: cease_rate }')
+    .replace('rate: 0.05 }', 'rate: end_rate }');
+  const body = { text, method: 'morris', samples: 1024, resamples: 2000, trials: 10, seed: 3 };
+  /** As above: the target is 50 ms; a busy 2-core machine pre-empts this process now and then. */
+  const BOUND = 200;
+
+  it('is analysed off the event loop, with the same result each time', async () => {
+    // Best of 3, as above: a false alarm needs three tries each pre-empted past 200 ms.
+    let best = Number.POSITIVE_INFINITY;
+    const results: unknown[] = [];
+    for (let i = 0; i < 3 && best >= BOUND; i++) {
+      const tried = await heldBy(body);
+      expect(tried.job).toMatchObject({ kind: 'sensitivity', status: 'done', error: null });
+      best = Math.min(best, tried.ms);
+      results.push(tried.job.result);
+    }
+    expect((results[0] as { method?: unknown }).method).toBe('morris');
+    expect(best).toBeLessThan(BOUND);
+    for (const r of results) expect(r).toEqual(results[0]);
+  }, 240_000);
 });

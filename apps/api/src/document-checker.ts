@@ -4,6 +4,8 @@
  */
 import { GeoriskError, type Issue } from '@georisk/engine';
 import {
+  type AnalyseOutcome,
+  type AnalyseTask,
   type CheckedDocument,
   type DocumentOutcome,
   type DocumentTask,
@@ -86,6 +88,21 @@ export class DocumentChecker {
     return this.slot((signal) => this.pool.planJob(task, signal), '');
   }
 
+  /**
+   * Analyses a finished sensitivity stage (`analyseJob`) on a document thread. A job already admitted must
+   * not fail for a busy queue or a document's time limit, so it waits unbounded and runs to its end (its
+   * job's deadline bounds it); `signal` (the job's) stops it.
+   */
+  async analyse(task: AnalyseTask, signal?: AbortSignal): Promise<AnalyseOutcome> {
+    await this.warm;
+    await this.acquire(false);
+    try {
+      return await this.pool.analyseJob(task, signal);
+    } finally {
+      this.release();
+    }
+  }
+
   /** One check on a free thread: queued here (bounded), so that its time limit starts when a thread takes it. */
   private run(text: string, extra: DocumentCheck & { locate?: Issue[] }): Promise<DocumentOutcome> {
     return this.slot((signal) => this.pool.checkDocument({ text, root: this.root, ...extra }, signal));
@@ -113,12 +130,13 @@ export class DocumentChecker {
     }
   }
 
-  private async acquire(): Promise<void> {
+  /** Takes a thread, waiting for one; `bounded`: 503 `server_busy` when `maxQueue` already wait. */
+  private async acquire(bounded = true): Promise<void> {
     if (this.running < this.threads) {
       this.running++;
       return;
     }
-    if (this.waiting.length >= this.maxQueue) {
+    if (bounded && this.waiting.length >= this.maxQueue) {
       throw new ApiError(503, 'server_busy', 'the server is checking many documents; try again shortly', '', 5);
     }
     // The slot passes straight from the releasing check to this one.

@@ -119,8 +119,8 @@ export class JobRunner {
           await this.runStage(id, stage, offset, client, signal);
           if (signal.aborted) throw signal.reason;
           const rows = stageRows(this.store.jobRows(id), offset);
-          const next = stage.next?.(rows);
-          if (next === undefined) return stage.finish ? stage.finish(rows) : undefined;
+          const next = await stage.next?.(rows, signal);
+          if (next === undefined) return stage.finish ? await stage.finish(rows, signal) : undefined;
           offset += stage.plan.points.length;
           this.store.setJobTotal(id, offset + next.plan.points.length);
           stage = next;
@@ -223,9 +223,10 @@ export interface JobWork {
   row(index: number, summary: RunSummary): number[];
   /** With the exact solver: a point's row from its metrics' exact means, solved on the pool (the queue runs `row`). */
   exactRow?(means: number[]): number[];
-  finish?(rows: Map<number, (number | null)[]>): unknown;
+  /** The job's result from its last stage's rows (analysed off the event loop); `signal` stops it. */
+  finish?(rows: Map<number, (number | null)[]>, signal?: AbortSignal): Promise<unknown>;
   /** The stage that follows this one, planned from its rows (undefined: this stage's `finish` ends the job). */
-  next?(rows: Map<number, (number | null)[]>): JobWork | undefined;
+  next?(rows: Map<number, (number | null)[]>, signal?: AbortSignal): Promise<JobWork | undefined>;
 }
 
 /** A stage's rows by its own point index: the stored rows from `offset` on, shifted down. */

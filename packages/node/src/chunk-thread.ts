@@ -2,6 +2,7 @@
 import { exactOutputs, finalizeResult, type Overrides, type RunSummary, type ScenarioDocument } from '@georisk/engine';
 import { type ChunkOutcome, type EngineTask, type ExactOutcome, ModelCache, runChunkTask } from '@georisk/engine/chunks';
 import { encodeSummary } from '@georisk/queue/summary-codec';
+import { type AnalyseOutcome, type AnalyseTask, analyseJob } from './analyse-job.ts';
 import { checkDocument, type DocumentOutcome, type DocumentTask } from './check-document.ts';
 import { checkExercise, type ExerciseOutcome, type ExerciseTask } from './check-exercise.ts';
 import { type PlanOutcome, type PlanTask, planJob } from './plan-job.ts';
@@ -17,8 +18,8 @@ export interface ThreadTask {
   exactMeansOf?: string[];
 }
 
-/** What a document-checking thread is handed: a document, an exercise definition with its scenario, or a job to plan. */
-export type DocumentThreadTask = { document: DocumentTask } | { exercise: ExerciseTask } | { planJob: PlanTask };
+/** What a document-checking thread is handed: a document, an exercise definition with its scenario, a job to plan, or a sensitivity stage to analyse. */
+export type DocumentThreadTask = { document: DocumentTask } | { exercise: ExerciseTask } | { planJob: PlanTask } | { analyse: AnalyseTask };
 
 /**
  * A run's merged summary to turn into its result on a thread (whose model cache likely holds the
@@ -57,6 +58,7 @@ export type ThreadOutcome =
   | ExactJsonOutcome
   | ExactMeansOutcome
   | PlanOutcome
+  | AnalyseOutcome
   | string;
 
 // A thread runs many chunks of the same run or sweep; it compiles the scenario once.
@@ -67,6 +69,7 @@ export default function runThreadTask(input: ThreadTask | DocumentThreadTask | F
   if ('document' in input) return checkDocument(input.document);
   if ('exercise' in input) return checkExercise(input.exercise);
   if ('planJob' in input) return planJob(input.planJob);
+  if ('analyse' in input) return analyseJob(input.analyse);
   if ('finalize' in input) {
     const { scenario, key, summary, run } = input.finalize;
     return JSON.stringify(finalizeResult(cache.modelOf(scenario, run.overrides, key), summary, run));

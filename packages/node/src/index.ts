@@ -1,4 +1,5 @@
 /** @georisk/node: the engine on Node worker threads, shared by the CLI and the server. */
+export * from './analyse-job.ts';
 export * from './calling-thread-lane.ts';
 export * from './check-document.ts';
 export * from './check-exercise.ts';

@@ -2,6 +2,7 @@
 import type { Issue, RunSummary } from '@georisk/engine';
 import type { ChunkOutcome, ChunkTask, EngineTask, ExactOutcome, ExactTask, Lane } from '@georisk/engine/chunks';
 import { Piscina } from 'piscina';
+import type { AnalyseOutcome, AnalyseTask } from './analyse-job.ts';
 import type { DocumentOutcome, DocumentTask } from './check-document.ts';
 import type { ExerciseOutcome, ExerciseTask } from './check-exercise.ts';
 import type {
@@ -87,6 +88,11 @@ export class ThreadPool {
   /** Plans a sweep or sensitivity job on a thread (`planJob`); `signal` stops it. */
   planJob(task: PlanTask, signal?: AbortSignal): Promise<PlanOutcome> {
     return this.piscina.run({ planJob: task }, signal === undefined ? {} : { signal }) as Promise<PlanOutcome>;
+  }
+
+  /** Analyses a finished sensitivity stage on a thread (`analyseJob`); `signal` stops it. */
+  analyseJob(task: AnalyseTask, signal?: AbortSignal): Promise<AnalyseOutcome> {
+    return this.piscina.run({ analyse: task }, signal === undefined ? {} : { signal }) as Promise<AnalyseOutcome>;
   }
 
   /** Turns a run's merged summary into its result on a thread (`finalizeResult` with the thread's cached model), as JSON text. */
