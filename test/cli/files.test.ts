@@ -102,7 +102,7 @@ describe.concurrent('inputs must be regular files within the size limit', () => 
   it('validate /dev/zero returns at once with a clear message', { timeout: TEST_MS }, async ({ expect }) => {
     const r = await runCli(['validate', '/dev/zero'], { timeoutMs: HANG_MS });
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('/dev/zero: error [module_not_found] cannot read "/dev/zero": it is a device, not a regular file');
+    expect(r.stderr).toContain('/dev/zero: error [file_unreadable] cannot read "/dev/zero": it is a device, not a regular file');
     expect(stackLines(r.stderr)).toEqual([]);
   });
 

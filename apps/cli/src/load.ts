@@ -18,6 +18,7 @@ export class InputFileError extends Error {
     readonly reason: string,
     readonly hint: string,
     readonly tooLarge = false,
+    readonly missing = false,
   ) {
     super(`cannot read "${file}": ${reason}`);
   }
@@ -35,8 +36,10 @@ export function readInputFile(file: string): string {
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(code ?? error);
-    throw new InputFileError(file, why, 'check the path');
+    if (code === 'ENOENT') {
+      throw new InputFileError(file, 'the file does not exist', `check the path (relative paths start at ${process.cwd()})`, false, true);
+    }
+    throw new InputFileError(file, code === 'EACCES' ? 'permission denied' : String(code ?? error), 'check the path and its permissions');
   }
   try {
     const stats = fstatSync(fd);
@@ -74,9 +77,9 @@ export function readInputFile(file: string): string {
   }
 }
 
-/** An input file's problem as a scenario issue (exit 1, as for a missing file). */
+/** An input file's problem as a scenario issue (exit 1). */
 function inputIssue(error: InputFileError): GeoriskError {
-  const code = error.tooLarge ? 'document_too_large' : 'module_not_found';
+  const code = error.tooLarge ? 'document_too_large' : error.missing ? 'file_not_found' : 'file_unreadable';
   return new GeoriskError([{ ...issue(code, '', error.message, error.hint), file: error.file }]);
 }
 

@@ -41,6 +41,8 @@ export const ISSUE_CODES = {
   bad_distribution: 'An uncertainty distribution, or a random draw with constant arguments, has invalid parameters.',
   unreachable_state: 'A state can never be entered (warning).',
   absorbing_trap: 'A non-terminal-looking state has no way out (warning).',
+  file_not_found: 'The scenario file named on the command line does not exist.',
+  file_unreadable: 'The scenario file cannot be read: it is a directory, a device or a pipe, or permission is denied.',
   module_not_found: 'An included module cannot be found.',
   module_cycle: 'Modules include each other in a cycle.',
   bad_override:
