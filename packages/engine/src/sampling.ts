@@ -138,9 +138,12 @@ export function latinHypercube(n: number, dims: number, seed: number, replicate 
   return out;
 }
 
-/** Evenly spaced values from lo to hi inclusive (n ≥ 2). */
+/**
+ * Evenly spaced values from lo to hi inclusive (n ≥ 2), each rounded to 12 significant digits so that
+ * 0.1:0.5:5 gives 0.3 rather than 0.30000000000000004 (the value run is the value printed).
+ */
 export function linspace(lo: number, hi: number, n: number): number[] {
-  return Array.from({ length: n }, (_, k) => (k === n - 1 ? hi : lo + ((hi - lo) * k) / (n - 1)));
+  return Array.from({ length: n }, (_, k) => (k === n - 1 ? hi : Number((lo + ((hi - lo) * k) / (n - 1)).toPrecision(12))));
 }
 
 /** Every combination of the given value lists; the last list varies fastest. */
