@@ -73,7 +73,9 @@ describe.concurrent('georisk file errors (exit 1)', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr.trimEnd()).toMatch(
-      new RegExp(`^${escape(missing)}: error \\[file_not_found\\] cannot read "${escape(missing)}": the file does not exist\n  hint: check the path \\(relative paths start at .+\\)$`),
+      new RegExp(
+        `^${literal(missing)}: error \\[file_not_found\\] cannot read "${literal(missing)}": the file does not exist\n  hint: check the path \\(relative paths start at .+\\)$`,
+      ),
     );
     expect(stackLines(r.stderr)).toEqual([]);
   });
@@ -110,6 +112,6 @@ describe.concurrent('georisk help and schema (exit 0)', () => {
 });
 
 /** A string as a literal inside a regular expression. */
-function escape(text: string): string {
+function literal(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -44,7 +44,10 @@ describe('sweep plans', () => {
   it('grid values carry no float noise: 0.1 to 0.5 in 5 steps is 0.1, 0.2, 0.3, 0.4, 0.5 exactly', () => {
     const plan = planSweep(scenario, { design: { method: 'grid', vary: [{ name: 'war_rate', lo: 0.01, hi: 0.05, n: 5 }] }, trials: 10 });
     expect(plan.points).toEqual([[0.01], [0.02], [0.03], [0.04], [0.05]]);
-    const tenths = planSweep(scenario, { design: { method: 'grid', vary: [{ name: 'ceasefire_rate', lo: 0.1, hi: 0.5, n: 5 }] }, trials: 10 });
+    const tenths = planSweep(scenario, {
+      design: { method: 'grid', vary: [{ name: 'ceasefire_rate', lo: 0.1, hi: 0.5, n: 5 }] },
+      trials: 10,
+    });
     expect(tenths.points.map(([v]) => String(v))).toEqual(['0.1', '0.2', '0.3', '0.4', '0.5']);
   });
 
