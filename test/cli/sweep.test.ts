@@ -45,10 +45,27 @@ describe('georisk sweep', () => {
     expect(one.stderr).toBe('');
   });
 
-  it('writes JSON Lines for a .jsonl file, which appears only when complete', async () => {
+  it('prints a readable table for a terminal: estimates with intervals, as many metrics as fit, and where the full columns are', async () => {
+    const r = await runCli(['sweep', file, '--vary', 'ceasefire_rate=0.1:0.5:5', '--trials', '2000', '--format', 'table']);
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^point {2}ceasefire_rate {2}\s*war_reached/);
+    // Grid values as typed, probabilities as percentages with their interval.
+    expect(lines.slice(1, 6).map((l) => l.trim().split(/\s+/)[1])).toEqual(['0.1', '0.2', '0.3', '0.4', '0.5']);
+    expect(lines[1]).toMatch(/\d+\.\d% \[\d+\.\d%, \d+\.\d%\]/);
+    expect(lines.slice(6).join('\n')).toContain('every column (SE, interval, quantiles) as CSV');
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(100);
+    const refused = await runCli(['sweep', file, '--vary', 'war_rate=0:0.1:3', '--format', 'table', '--out', dir.path('t.csv')]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('--format table is for a terminal');
+    expect(existsSync(dir.path('t.csv'))).toBe(false);
+  });
+
+  it('writes JSON Lines for a .jsonl file, which appears only when complete, and says where it wrote', async () => {
     const out = dir.path('lhs.jsonl');
     const r = await runCli(['sweep', file, '--lhs', '5', '--trials', '100', '--out', out, '--metrics', 'war_reached']);
     expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toBe(`georisk: wrote 5 rows (JSONL) to ${out}\n`);
     const rows = readFileSync(out, 'utf8')
       .trim()
       .split('\n')

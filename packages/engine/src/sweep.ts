@@ -384,6 +384,26 @@ export function pointMeans(plan: SweepPlan, summary: RunSummary): number[] {
   });
 }
 
+/** One reported metric's estimate at a point, for a table people read. */
+export interface PointEstimate {
+  metric: string;
+  mean: number;
+  /** The 95% interval (Wilson's for probabilities). */
+  lo: number;
+  hi: number;
+  /** Whether every trial gave 0 or 1, so the mean is a probability. */
+  probability: boolean;
+}
+
+/** The estimate of each reported metric at a point, in plan order. */
+export function pointEstimates(plan: SweepPlan, summary: RunSummary): PointEstimate[] {
+  return metricIndexes(plan, summary).map((i, k) => {
+    const s = summarizeMetric(summaryMetric(summary, i), false);
+    const [lo, hi] = s.probability ? s.probability.ci95 : s.ci95;
+    return { metric: plan.metrics[k] as string, mean: s.mean, lo, hi, probability: s.probability !== undefined };
+  });
+}
+
 /** A number as text that reads back to the same double ("NaN" for a missing value in CSV). */
 function numberText(x: number): string {
   return Number.isFinite(x) ? String(x) : Number.isNaN(x) ? 'NaN' : x > 0 ? 'Inf' : '-Inf';

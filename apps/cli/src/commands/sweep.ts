@@ -39,6 +39,7 @@ import { collectVary, commaList, pointProgress } from '../design-options.ts';
 import { loadScenarioFile } from '../load.ts';
 import { startWorkerThreads } from '../parallel.ts';
 import { runPlanPoints } from '../queue-progress.ts';
+import { sweepTable } from '../sweep-table.ts';
 
 interface SweepFlags {
   vary: ParameterRange[];
@@ -48,7 +49,7 @@ interface SweepFlags {
   seed: number;
   workers: number;
   out?: string;
-  format?: SweepFormat;
+  format?: SweepFormat | 'table';
   resume?: boolean;
   metrics?: string[];
   quantiles?: string[];
@@ -65,9 +66,13 @@ function designOf(flags: SweepFlags): SweepDesign {
   return { method: 'grid', vary: flags.vary };
 }
 
-function formatOf(flags: SweepFlags): SweepFormat {
+/** The rows' format: as asked; else from --out's extension; else a table for a terminal and CSV for a pipe. */
+function formatOf(flags: SweepFlags): SweepFormat | 'table' {
+  if (flags.format === 'table' && flags.out !== undefined)
+    throw new UsageError('--format table is for a terminal: with --out choose csv or jsonl');
   if (flags.format) return flags.format;
   if (flags.out?.endsWith('.jsonl') || flags.out?.endsWith('.ndjson')) return 'jsonl';
+  if (flags.out === undefined && process.stdout.isTTY === true) return 'table';
   return 'csv';
 }
 
@@ -159,13 +164,20 @@ async function writeSweep(
   loaded: ReturnType<typeof loadScenarioFile>,
   plan: SweepPlan,
   flags: SweepFlags,
-  format: SweepFormat,
+  format: SweepFormat | 'table',
   queue: QueueConnection | undefined,
 ): Promise<void> {
   let write: (text: string) => void;
   let finish = () => {};
   let start = 0;
-  if (flags.out === undefined) {
+  let rowText = (index: number, summary: RunSummary) => formatSweepRow(plan, sweepRow(plan, index, summary), format as SweepFormat);
+  if (format === 'table') {
+    const table = sweepTable(plan, process.stdout.columns ?? 100);
+    process.stdout.write(table.header);
+    write = (text) => process.stdout.write(text);
+    rowText = table.row;
+    finish = () => process.stdout.write(table.footer());
+  } else if (flags.out === undefined) {
     process.stdout.write(formatSweepHeader(plan, format));
     write = (text) => process.stdout.write(text);
   } else {
@@ -177,7 +189,7 @@ async function writeSweep(
       }
       throw new UsageError(`"${out}" already exists: choose another --out, or delete it first`);
     }
-    const opened = openPartial(plan, out, format, flags.resume === true);
+    const opened = openPartial(plan, out, format as SweepFormat, flags.resume === true);
     start = opened.start;
     const { fd } = opened;
     write = (text) => writeSync(fd, text);
@@ -185,12 +197,13 @@ async function writeSweep(
       closeSync(fd);
       renameSync(`${out}.partial`, out);
       rmSync(`${out}.partial.json`, { force: true });
+      process.stderr.write(`georisk: wrote ${plan.points.length} rows (${format.toUpperCase()}) to ${out}\n`);
     };
   }
   const progress = pointProgress(flags.progress && queue === undefined, plan.points.length, 'sweeping');
   progress.update(start);
   const onPoint = (index: number, summary: RunSummary) => {
-    write(formatSweepRow(plan, sweepRow(plan, index, summary), format));
+    write(rowText(index, summary));
     progress.update(index + 1);
   };
   try {
@@ -226,7 +239,13 @@ export const registerSweep: RegisterCommand = (program, setExit) => {
     .option('-s, --seed <seed>', 'random seed (every point uses it: common random numbers)', wholeNumber('--seed', 0), DEFAULT_SEED)
     .option('-w, --workers <n>', 'worker threads (never changes the numbers)', wholeNumber('--workers', 1), availableParallelism())
     .option('-o, --out <file>', 'write rows to a file (.csv or .jsonl); finished files appear only when complete')
-    .addOption(new Option('-f, --format <format>', 'row format (default: from --out, else csv)').choices(['csv', 'jsonl']))
+    .addOption(
+      new Option('-f, --format <format>', 'row format (default: from --out; else a table on a terminal, csv through a pipe)').choices([
+        'csv',
+        'jsonl',
+        'table',
+      ]),
+    )
     .option('--resume', 'continue an interrupted sweep into --out')
     .option('--metrics <m1,m2>', 'metrics to report (default: all)', commaList)
     .option('--quantiles <q1,q2>', 'quantile columns per metric (default: p5,p50,p95)', commaList)
