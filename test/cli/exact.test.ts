@@ -68,4 +68,19 @@ describe('georisk run --exact', () => {
       expect(Math.abs(c.z)).toBeLessThan(4.5);
     }
   });
+
+  it('marks the rows where the exact answer holds uncertain parameters at their values, so z is no check there', async () => {
+    const [table, json] = await Promise.all([
+      runCli(['run', 'scenarios/armenia-azerbaijan-2022.yaml', '--trials', '500', '--exact']),
+      runCli(['run', 'scenarios/armenia-azerbaijan-2022.yaml', '--trials', '500', '--exact', '--format', 'json']),
+    ]);
+    expect(table.status, table.stderr).toBe(0);
+    expect(table.stdout).toContain('except in rows marked †');
+    expect(table.stdout).toMatch(/the exact answer holds .*armenian_fatality_rate.* at their values, while Monte Carlo draws them/);
+    const rows = (JSON.parse(json.stdout) as { exact: { metrics: Record<string, { heldAtValue: string[] }> } }).exact.metrics;
+    expect(rows.armenian_fatalities?.heldAtValue).toContain('armenian_fatality_rate');
+    // The fatality rates cannot reach the alliance track or the pipeline: they are not named there.
+    expect(rows.csto_deployment?.heldAtValue).not.toContain('armenian_fatality_rate');
+    expect(rows.pipeline_damaged?.heldAtValue ?? []).not.toContain('p_csto_deployment');
+  });
 });

@@ -97,6 +97,7 @@ export {
   type Transition,
 } from './scenario-schema.ts';
 // Sensitivity
+export { paramsReaching } from './sensitivity/parameter-reach.ts';
 export { exactOutputs, exactPointOutputs, type PointOutputs, summaryOutputs } from './sensitivity/point-solver.ts';
 export {
   analyseSensitivity,

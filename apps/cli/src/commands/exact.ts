@@ -1,5 +1,5 @@
 /** `georisk exact`: the infinite-trials answer for scenarios whose tracks form a Markov chain. */
-import { analyzeExact, type ExactResult, GeoriskError, type RunResult } from '@georisk/engine';
+import { analyzeExact, type ExactResult, GeoriskError, type Model, paramsReaching, type RunResult } from '@georisk/engine';
 import { Option } from 'commander';
 import { collectSet, EXIT, locateScenarioIssues, output, type RegisterCommand } from '../cli-common.ts';
 import { formatNumber, formatPercent, table } from '../format.ts';
@@ -53,34 +53,49 @@ export function formatExactTable(r: ExactResult): string {
   return `${out.join('\n')}\n`;
 }
 
-/** One row per metric: the Monte Carlo estimate, its standard error, the exact value and z = (estimate − exact) / SE. */
+/**
+ * One row per metric: the Monte Carlo estimate, its standard error, the exact value and z = (estimate − exact) / SE.
+ * `heldAtValue` names the uncertain parameters that reach the metric: the exact answer holds them at their
+ * values while Monte Carlo draws them from their priors, so for such a row z is no check of the sampler.
+ */
 export interface ExactComparison {
   estimate: number;
   se: number;
   exact: number;
   z: number;
+  heldAtValue: string[];
 }
 
 /** Compares a Monte Carlo result with the exact one, metric by metric. */
-export function compareWithExact(run: RunResult, exact: ExactResult): Record<string, ExactComparison> {
+export function compareWithExact(run: RunResult, exact: ExactResult, model: Model): Record<string, ExactComparison> {
+  const uncertain = model.params.names.filter((_, i) => model.params.uncertainty[i] !== undefined);
   const out: Record<string, ExactComparison> = {};
   for (const [name, m] of Object.entries(run.metrics)) {
     const x = exact.metrics[name];
     if (!x) continue;
     const z = m.se > 0 ? (m.mean - x.mean) / m.se : m.mean === x.mean ? 0 : Number.POSITIVE_INFINITY;
-    out[name] = { estimate: m.mean, se: m.se, exact: x.mean, z };
+    const reach = paramsReaching(model, [name]);
+    const heldAtValue = uncertain.filter((p) => reach === undefined || reach.has(p));
+    out[name] = { estimate: m.mean, se: m.se, exact: x.mean, z, heldAtValue };
   }
   return out;
 }
 
 /** The table that `georisk run --exact` adds. */
 export function formatComparison(rows: Record<string, ExactComparison>, unavailable: Record<string, string>): string {
-  const lines: string[][] = [['metric', 'Monte Carlo', 'SE', 'exact', 'z']];
+  const lines: string[][] = [['metric', 'Monte Carlo', 'SE', 'exact', 'z', '']];
+  const held = new Set<string>();
   for (const [name, c] of Object.entries(rows)) {
-    lines.push([name, formatNumber(c.estimate), formatNumber(c.se), formatNumber(c.exact), c.z.toFixed(2)]);
+    for (const p of c.heldAtValue) held.add(p);
+    const mark = c.heldAtValue.length > 0 ? '†' : '';
+    lines.push([name, formatNumber(c.estimate), formatNumber(c.se), formatNumber(c.exact), c.z.toFixed(2), mark]);
   }
   const missing = Object.keys(unavailable).map((name) => `${name}: no exact answer (${unavailable[name]})`);
-  return `\nMonte Carlo against the exact answer (|z| > 3 would be surprising)\n${table(lines, [false, true, true, true, true])}\n${missing.length ? `${missing.join('\n')}\n` : ''}`;
+  const heading =
+    held.size === 0
+      ? 'Monte Carlo against the exact answer (|z| > 3 would be surprising)'
+      : `Monte Carlo against the exact answer (|z| > 3 would be surprising, except in rows marked †)\n† not a check of the sampler: the exact answer holds ${[...held].join(', ')} at ${held.size === 1 ? 'its value' : 'their values'}, while Monte Carlo draws ${held.size === 1 ? 'it from its prior' : 'them from their priors'}; --set ${held.size === 1 ? 'it' : 'each'} to compare like with like`;
+  return `\n${heading}\n${table(lines, [false, true, true, true, true, false])}\n${missing.length ? `${missing.join('\n')}\n` : ''}`;
 }
 
 /** Registers `exact`. */

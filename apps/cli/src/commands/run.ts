@@ -93,7 +93,7 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
   timing.peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   // --exact: the exact answer beside each estimate (a check of the sampler, or of a scenario change).
   const exact = flags.exact ? exactForFile(file, flags.set) : undefined;
-  const comparison = exact ? compareWithExact(result, exact) : undefined;
+  const comparison = exact ? compareWithExact(result, exact, model) : undefined;
   const text =
     flags.format === 'json'
       ? `${JSON.stringify(comparison && exact ? { ...result, exact: { metrics: comparison, unavailable: exact.unavailable } } : result, null, 2)}\n`
