@@ -111,6 +111,8 @@ export class ClassroomStore {
       nameTaken: db.prepare('SELECT name FROM students WHERE exercise_id = ? AND name_key = ?'),
       countStudents: db.prepare('SELECT COUNT(*) AS n FROM students WHERE exercise_id = ?'),
       students: db.prepare('SELECT * FROM students WHERE exercise_id = ? ORDER BY joined_at, rowid'),
+      removeStudent: db.prepare('DELETE FROM students WHERE id = ? AND exercise_id = ?'),
+      moveStudent: db.prepare('UPDATE students SET team = @team WHERE id = @id AND exercise_id = @exercise_id'),
       submit: db.prepare(
         `UPDATE students SET submission = @submission, submitted_at = @submitted_at, revisions = revisions + 1
          WHERE id = @id`,
@@ -196,6 +198,16 @@ export class ClassroomStore {
 
   students(exerciseId: string): StoredStudent[] {
     return (this.statements.students.all(exerciseId) as StudentRow[]).map(studentFromRow);
+  }
+
+  /** Removes a student (and their submission) from an exercise; false when there is no such student. */
+  removeStudent(exerciseId: string, studentId: string): boolean {
+    return this.writes.write(() => this.statements.removeStudent.run(studentId, exerciseId).changes > 0);
+  }
+
+  /** Moves a student to another team; false when there is no such student. */
+  moveStudent(exerciseId: string, studentId: string, team: string | null): boolean {
+    return this.writes.write(() => this.statements.moveStudent.run({ id: studentId, exercise_id: exerciseId, team }).changes > 0);
   }
 
   /** Replaces a student's submission; returns when it was stored. */

@@ -13,6 +13,7 @@ import type { JobsPerClient } from '../../plugins/limits.ts';
 import type { SimulationPool } from '../../pool.ts';
 import { type ClassroomOptions, createClassroom } from './classroom.ts';
 import { registerDebriefRoutes } from './debrief-routes.ts';
+import { registerRosterRoutes } from './roster-routes.ts';
 import { registerStudentRoutes } from './student-routes.ts';
 import { registerTeacherRoutes } from './teacher-routes.ts';
 import { loadTemplates } from './templates.ts';
@@ -47,6 +48,7 @@ export const exerciseRoutes: FastifyPluginAsync<ExerciseRoutesOptions> = async (
   const templates = loadTemplates(scenariosDir, (file, why) => app.log.warn({ file, why }, 'exercise template left out'));
   const classroom = createClassroom(db, writes, { pool, jobsPerClient, scenario, prepareScenario, documents, budget, templates }, options);
   registerTeacherRoutes(app, classroom);
+  registerRosterRoutes(app, classroom);
   registerStudentRoutes(app, classroom);
   registerDebriefRoutes(app, classroom);
 };

@@ -1,5 +1,6 @@
 /** The classroom routes in the OpenAPI document. */
 const exerciseId = [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }];
+const studentId = { name: 'studentId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 const bearerAuth = [{ name: 'authorization', in: 'header', required: true, schema: { type: 'string' }, description: 'Bearer <token>' }];
 const answer = (description: string, ...errors: number[]) => ({
   200: { description },
@@ -25,15 +26,29 @@ export const CLASSROOM_PATHS = {
   },
   '/api/exercises/join': {
     post: {
-      summary: 'A student joins with `{code, name, team}`; answers 201 with `{exerciseId, studentToken}`',
-      responses: answer('joined (201)', 400, 404, 409),
+      summary:
+        'A student joins with `{code, name, team, resume}`; answers 201 with `{exerciseId, studentToken}`, or 200 with `resumed: true` when one of the `resume` tokens this browser kept belongs to a student of this exercise with this name',
+      responses: answer('joined (201) or resumed (200)', 400, 404, 409),
     },
   },
   '/api/exercises/{id}': {
     get: {
-      summary: 'Teacher: the exercise, its join code and who has submitted',
+      summary:
+        'Teacher: the exercise, its join code, the addresses students can open (`join.urls`; `join.loopbackOnly` when the server listens on this computer only) and who has submitted',
       parameters: [...exerciseId, ...bearerAuth],
       responses: answer('exercise', 401, 403, 404),
+    },
+  },
+  '/api/exercises/{id}/students/{studentId}': {
+    delete: {
+      summary: 'Teacher, while open: remove a student (a lost tab, a test join) and their submission; 204',
+      parameters: [...exerciseId, studentId, ...bearerAuth],
+      responses: answer('removed (204)', 401, 403, 404, 409),
+    },
+    patch: {
+      summary: 'Teacher, while open: move a student to another team with `{team}`',
+      parameters: [...exerciseId, studentId, ...bearerAuth],
+      responses: answer('moved', 400, 401, 403, 404, 409),
     },
   },
   '/api/exercises/{id}/me': {

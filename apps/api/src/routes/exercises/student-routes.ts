@@ -29,7 +29,20 @@ const JoinSchema = z.strictObject({
     .pipe(z.string().regex(/^[A-Z0-9]{6}$/, 'a join code has 6 letters and digits, as shown by your teacher')),
   name: NameSchema,
   team: z.string().max(40).optional(),
+  /** Student tokens this browser kept: joining again under the same name resumes that student (a lost tab). */
+  resume: z.array(z.string().max(128)).max(32).optional(),
 });
+
+/** The student a kept token proves this browser joined as, when it is this exercise's and has this name. */
+function resumed(classroom: Classroom, exerciseId: string, name: string, tokens: readonly string[]) {
+  for (const token of tokens) {
+    const s = classroom.store.studentByTokenHash(sha256(token));
+    if (s !== undefined && s.exerciseId === exerciseId && nameKey(s.name) === nameKey(name)) {
+      return { exerciseId, studentId: s.id, studentToken: token, name: s.name, team: s.team, resumed: true };
+    }
+  }
+  return undefined;
+}
 
 /** The team a joining student is put in: the one asked for, or the smallest so far; null when the exercise has no teams. */
 function chooseTeam(exercise: Exercise, students: () => StoredStudent[], asked: string | undefined): string | null {
@@ -59,7 +72,7 @@ function chooseTeam(exercise: Exercise, students: () => StoredStudent[], asked: 
 function nameTaken(name: string, holder: string | undefined): ApiError {
   const message =
     holder === undefined || holder === name
-      ? `someone in this class already uses the name "${name}"; choose another`
+      ? `someone in this class already uses the name "${name}"; choose another (if it is you and you lost the page, join again from the same browser, or ask your teacher to remove the old entry)`
       : `the name "${name}" looks the same as "${holder}", already used in this class (letters from another alphabet, case or width do not tell names apart); choose another`;
   return new ApiError(409, 'name_taken', message, 'name');
 }
@@ -69,6 +82,8 @@ function joinExercise(classroom: Classroom, body: z.infer<typeof JoinSchema>) {
   const { store } = classroom;
   const e = store.exerciseByCode(body.code);
   if (!e) throw new ApiError(404, 'not_found', `no exercise with join code "${body.code}"; check the code your teacher shows`, 'code');
+  const again = resumed(classroom, e.id, body.name, body.resume ?? []);
+  if (again) return again;
   const closed = closedReason(e, classroom.now());
   if (closed) throw closed;
   const team = chooseTeam(definition(e), () => store.students(e.id), body.team);
@@ -92,7 +107,7 @@ function joinExercise(classroom: Classroom, body: z.infer<typeof JoinSchema>) {
   }
   if (added === 'name_taken') throw nameTaken(name, store.nameHolder(e.id, key));
   if (added === 'full') throw new ApiError(409, 'class_full', `this class is full (${maxStudents} students); ask your teacher`, 'code');
-  return { exerciseId: e.id, studentId, studentToken: token, name, team };
+  return { exerciseId: e.id, studentId, studentToken: token, name, team, resumed: false };
 }
 
 /** Registers the students' routes. */
@@ -101,7 +116,10 @@ export function registerStudentRoutes(app: FastifyInstance, classroom: Classroom
 
   app.post('/api/exercises/join', WITH_BODY, async (request, reply) => {
     const joined = joinExercise(classroom, JoinSchema.parse(request.body ?? {}));
-    return reply.code(201).header('cache-control', 'no-store').send(joined);
+    return reply
+      .code(joined.resumed ? 200 : 201)
+      .header('cache-control', 'no-store')
+      .send(joined);
   });
 
   app.get('/api/exercises/:id/me', async (request, reply) => {

@@ -6,6 +6,7 @@ import { ApiError } from '../../errors.ts';
 import { definition } from './access.ts';
 import { checkAgainstScenario } from './check-exercise.ts';
 import { type Classroom, IdParams, WITH_BODY } from './classroom.ts';
+import { joinAddresses } from './join-addresses.ts';
 import { type RevealResult, runReveal } from './reveal.ts';
 import { newJoinCode, newToken, sha256 } from './tokens.ts';
 
@@ -53,6 +54,7 @@ export function registerTeacherRoutes(app: FastifyInstance, classroom: Classroom
     return {
       id: e.id,
       joinCode: e.joinCode,
+      join: joinAddresses(app),
       status: e.status,
       createdAt: e.createdAt,
       revealedAt: e.revealedAt,
