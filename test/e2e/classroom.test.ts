@@ -46,6 +46,7 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
   let browser: Browser;
   const contexts: BrowserContext[] = [];
   const pageErrors: string[] = [];
+  const confirmations: string[] = [];
 
   beforeAll(async () => {
     dist = mkdtempSync(join(tmpdir(), 'georisk-web-dist-'));
@@ -66,17 +67,24 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
     if (dist) rmSync(dist, { recursive: true, force: true });
   });
 
-  async function newPage(viewport = { width: 1280, height: 800 }): Promise<Page> {
+  /** A page whose errors fail the test (`watched`), or one expected to meet a refusal, like a removed student's. */
+  async function newPage(viewport = { width: 1280, height: 800 }, watched = true): Promise<Page> {
     const context = await browser.newContext({ viewport, acceptDownloads: true });
     contexts.push(context);
     const page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     page.on('dialog', (d) => {
+      // The confirmations the teacher is meant to see are accepted and recorded; any other dialog is an error.
+      if (/Reveal now and close submissions|from the class\?/.test(d.message())) {
+        confirmations.push(d.message());
+        void d.accept();
+        return;
+      }
       pageErrors.push(`dialog: ${d.message()}`);
       void d.dismiss();
     });
     page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(m.text());
+      if (m.type() === 'error' && watched) pageErrors.push(m.text());
     });
     return page;
   }
@@ -128,6 +136,26 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
     await dup.fill('#join-name', 'ana');
     await dup.click('#join-button');
     await expect.poll(() => dup.textContent('#join-message [role=alert]')).toContain('already used in this class');
+    // A student page's header leads back to joining, not to the teacher's setup.
+    expect(await dup.getAttribute('a.class-link', 'href')).toBe('#/join');
+
+    // This server listens on loopback only: the projected join panel says students cannot reach it, and how to fix it.
+    await expect.poll(() => teacher.textContent('#join-loopback')).toContain('--host 0.0.0.0');
+
+    // A ghost joins (a test join, a lost device); the teacher removes it after a confirmation.
+    const ghost = await newPage(undefined, false);
+    await ghost.goto(`${url}#/join?code=${code}`);
+    await ghost.fill('#join-name', 'Ghost');
+    await ghost.click('#join-button');
+    await ghost.waitForSelector('#submission-form');
+    const ghostRow = teacher.locator('#roster li', { hasText: 'Ghost' });
+    await ghostRow.waitFor({ timeout: 20_000 });
+    await ghostRow.getByRole('button', { name: 'remove Ghost' }).click();
+    await expect.poll(() => teacher.locator('#roster li', { hasText: 'Ghost' }).count(), { timeout: 20_000 }).toBe(0);
+    expect(confirmations.at(-1)).toContain('Remove Ghost from the class?');
+    await ghost.reload();
+    await expect.poll(() => ghost.textContent('[role=alert]')).toContain('the teacher may have removed you');
+    await ghost.close();
 
     for (const [i, s] of STUDENTS.entries()) {
       const page = pages[i]!;
@@ -147,12 +175,23 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
       if (i === 2) await page.screenshot({ path: join(SCREENSHOTS, 'classroom-student-form-phone.png'), fullPage: true });
     }
 
+    // Ana loses her tab: a new tab in the same browser, joining again under her name, resumes her with her answers.
+    const again = await pages[0]!.context().newPage();
+    await again.goto(`${url}#/join?code=${code}`);
+    await again.fill('#join-name', 'Ana');
+    await again.click('#join-button');
+    await again.waitForSelector('#submission-form');
+    expect(await again.inputValue('#forecast-truce48')).toBe('60');
+    await again.close();
+
     // The teacher sees three submissions, then reveals.
     await expect.poll(() => teacher.textContent('#submitted-count'), { timeout: 20_000 }).toContain('3 of 3 students have submitted');
     await teacher.screenshot({ path: join(SCREENSHOTS, 'classroom-teacher-dashboard.png') });
     const started = performance.now();
     await teacher.click('#reveal');
     await teacher.waitForSelector('#leaderboard', { timeout: 120_000 });
+    // Everyone had submitted, but the deadline was 30 minutes away: the teacher was asked first.
+    expect(confirmations.at(-1)).toMatch(/^submissions stay open until .*\. Reveal now and close submissions for everyone\?$/);
     const revealSeconds = (performance.now() - started) / 1000;
     console.log(`reveal of the 2022 exercise (2 × 5,000 trials, 1 worker thread) took ${revealSeconds.toFixed(1)} s in the browser`);
     await chartsDrawn(teacher);

@@ -73,6 +73,8 @@ export interface TeacherView {
   status: 'open' | 'revealed';
   exercise: Exercise;
   limits: { maxStudents: number; submissionsPerMinute: number };
+  /** Where students' devices can open the join page; loopbackOnly when the server listens on this computer only. */
+  join: { urls: string[]; loopbackOnly: boolean };
   students: { id: string; name: string; team: string | null; joinedAt: string; submittedAt: string | null }[];
   submitted: number;
 }
@@ -83,6 +85,8 @@ export interface Joined {
   studentToken: string;
   name: string;
   team: string | null;
+  /** True when this browser's kept token brought the student back (a lost tab), not a new join. */
+  resumed: boolean;
 }
 
 export interface StudentView {
@@ -122,7 +126,11 @@ export const api = {
   create: (exercise: unknown) => call<Created>('POST', '/api/exercises', undefined, exercise),
   teacher: (id: string, token: string) => call<TeacherView>('GET', `/api/exercises/${encodeURIComponent(id)}`, token),
   reveal: (id: string, token: string) => call<DebriefView>('POST', `/api/exercises/${encodeURIComponent(id)}/reveal`, token),
-  join: (code: string, name: string) => call<Joined>('POST', '/api/exercises/join', undefined, { code, name }),
+  join: (code: string, name: string) => call<Joined>('POST', '/api/exercises/join', undefined, { code, name, resume: keptStudentTokens() }),
+  removeStudent: (id: string, token: string, studentId: string) =>
+    call<string>('DELETE', `/api/exercises/${encodeURIComponent(id)}/students/${encodeURIComponent(studentId)}`, token),
+  moveStudent: (id: string, token: string, studentId: string, team: string) =>
+    call<{ team: string }>('PATCH', `/api/exercises/${encodeURIComponent(id)}/students/${encodeURIComponent(studentId)}`, token, { team }),
   me: (id: string, token: string) => call<StudentView>('GET', `/api/exercises/${encodeURIComponent(id)}/me`, token),
   submit: (id: string, token: string, submission: Submission) =>
     call<{ submittedAt: string }>('PUT', `/api/exercises/${encodeURIComponent(id)}/submission`, token, submission),
@@ -131,7 +139,23 @@ export const api = {
 };
 
 /** Where this browser keeps a student's token for an exercise. */
-const studentKey = (id: string) => `georisk.student.${id}`;
+const STUDENT_PREFIX = 'georisk.student.';
+const studentKey = (id: string) => `${STUDENT_PREFIX}${id}`;
+
+/** Every student token this browser kept (at most 32): sent on joining, so a student who lost the tab resumes. */
+function keptStudentTokens(): string[] {
+  const tokens = new Set(sessionTokens.values());
+  try {
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i);
+      const token = key?.startsWith(STUDENT_PREFIX) ? localStorage.getItem(key) : null;
+      if (token) tokens.add(token);
+    }
+  } catch {
+    // Storage refused (a private window): the tokens of this tab only.
+  }
+  return [...tokens].slice(-32);
+}
 
 export function saveStudentToken(id: string, token: string): void {
   try {

@@ -27,6 +27,7 @@ export function isClassroomHash(hash: string): boolean {
 export function classroomRoute(root: HTMLElement, hash: string): boolean {
   current?.destroy();
   current = undefined;
+  headerLink(hash);
   if (!isClassroomHash(hash)) return false;
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?', 2) as [string, string?];
   const parts = path.split('/').filter(Boolean);
@@ -38,4 +39,10 @@ export function classroomRoute(root: HTMLElement, hash: string): boolean {
   window.scrollTo(0, 0);
   (root.querySelector('h1') as HTMLElement | null)?.focus({ preventScroll: true });
   return true;
+}
+
+/** The header's Classroom link: a student's pages lead back to joining, never to the teacher's setup. */
+function headerLink(hash: string): void {
+  const link = document.querySelector<HTMLAnchorElement>('a.class-link');
+  if (link) link.href = /^#\/(join|class)(\/|\?|$)/.test(hash) ? '#/join' : '#/teach';
 }

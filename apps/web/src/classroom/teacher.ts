@@ -2,18 +2,18 @@
 import type { ChartFigure } from '../charts.ts';
 import { api, type TeacherView } from '../classroom-api.ts';
 import { h } from '../dom.ts';
-import { type DashboardParts, fillRoster, revealButton, showDashboard } from './dashboard.ts';
+import { type DashboardParts, fillRoster, type RosterActions, revealButton, showDashboard } from './dashboard.ts';
 import { type ClassroomView, classroomScreen, worthRetrying } from './shell.ts';
 import { showDebrief } from './show-debrief.ts';
 import { clockTime, relative } from './time-text.ts';
 
 /** Updates the parts that change on every refresh: title, count, roster and deadline. */
-function updateLiveParts(root: HTMLElement, t: TeacherView, parts: DashboardParts): void {
+function updateLiveParts(root: HTMLElement, t: TeacherView, parts: DashboardParts, actions: RosterActions): void {
   const ex = t.exercise;
   (root.querySelector('#teacher-title') as HTMLElement).textContent = ex.title;
   document.title = `georisk — ${ex.title} (teacher)`;
   parts.status.textContent = `${t.submitted} of ${t.students.length} ${t.students.length === 1 ? 'student has' : 'students have'} submitted (class limit ${t.limits.maxStudents}).`;
-  fillRoster(parts.roster, t);
+  fillRoster(parts.roster, t, actions);
   const left = Date.parse(ex.deadline) - Date.now();
   parts.deadlineText.textContent =
     t.status === 'revealed' ? 'Revealed: submissions are closed.' : `Submissions close at ${clockTime(ex.deadline)} (${relative(left)}).`;
@@ -27,23 +27,40 @@ export function teacherDashboard(root: HTMLElement, id: string, token: string): 
   let charts: ChartFigure[] = [];
   let alive = true;
   let shown: 'open' | 'revealed' | undefined;
+  let latest: TeacherView | undefined;
   const parts: DashboardParts = {
     status: h('p', { id: 'submitted-count', class: 'submitted-count', role: 'status', 'aria-live': 'polite' }),
     roster: h('ul', { class: 'roster', id: 'roster', 'aria-label': 'students' }),
     deadlineText: h('p', { class: 'deadline', id: 'deadline' }),
   };
 
-  const refresh = async () => {
+  // A roster change refreshes at once (the poll timer restarts from it).
+  const actions: RosterActions = {
+    access: { id, token },
+    message,
+    changed: async () => {
+      clearTimeout(timer);
+      await refresh();
+    },
+  };
+  const refresh = async (): Promise<void> => {
     try {
       const t = await api.teacher(id, token);
       if (!alive) return;
-      updateLiveParts(root, t, parts);
+      latest = t;
+      updateLiveParts(root, t, parts, actions);
       if (shown !== t.status) {
         shown = t.status;
-        const reveal = revealButton(id, token, message, async () => {
-          shown = undefined;
-          await refresh();
-        });
+        const reveal = revealButton(
+          id,
+          token,
+          message,
+          () => latest,
+          async () => {
+            shown = undefined;
+            await refresh();
+          },
+        );
         showDashboard(body, { id, token }, t, parts, reveal);
         if (t.status === 'revealed') {
           const view = await api.debrief(id, token);

@@ -43,7 +43,7 @@ export class ExerciseAccess {
       throw new ApiError(
         403,
         'forbidden',
-        'this token belongs to no student of this exercise; join with the code again',
+        'this token belongs to no student of this exercise (the teacher may have removed you); join with the code again',
         'headers.authorization',
       );
     }
