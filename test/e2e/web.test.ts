@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../apps/api/src/app.ts';
 import { formatNumber, formatPercent } from '../../apps/web/src/format.ts';
 import { buildWebApp, CHROMIUM, CHROMIUM_LAUNCH, chartsDrawn, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -310,6 +311,53 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await page.click('#back-to-editor');
     expect(await page.inputValue('#editor-text')).toBe(original);
     await page.close();
+  });
+
+  it('saves an edited scenario to the server, lists it in the library, opens it by id, and keeps a draft across a reload', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'georisk-saved-e2e-'));
+    const app = await buildApp({ dataDir, webDir: dist, pressure: false, rateLimit: false, pool: { threads: 1 } });
+    const base = `${await app.listen({ port: 0, host: '127.0.0.1' })}/`;
+    // Not newPage(): looking up an unknown id answers 404, which Chromium logs as a console error.
+    const page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.type());
+      void d.accept();
+    });
+    try {
+      // An unknown id is said to be unknown, not silently replaced by another scenario.
+      await page.goto(`${base}#/edit/no-such-scenario`);
+      await expect.poll(() => page.textContent('[role=alert]'), { timeout: 60_000 }).toContain('No scenario "no-such-scenario" to edit');
+
+      await page.goto(`${base}#/edit/two-state-border-dispute`);
+      await expect.poll(() => page.textContent('#editor-status'), { timeout: 60_000 }).toContain('valid');
+      const edited = `${await page.inputValue('#editor-text')}\n# my note\n`;
+      await page.fill('#editor-text', edited);
+      // A reload keeps the draft (and asks first, as edits were neither saved nor downloaded).
+      await page.reload();
+      await expect.poll(() => page.textContent('#editor-status'), { timeout: 60_000 }).toContain('valid');
+      expect(await page.inputValue('#editor-text')).toContain('# my note');
+      expect(dialogs).toEqual(['beforeunload']);
+
+      await page.click('#editor-save');
+      await page.waitForSelector('#editor-saved-link', { timeout: 30_000 });
+      const id = decodeURIComponent(((await page.getAttribute('#editor-saved-link', 'href')) ?? '').replace('#/scenario/', ''));
+      expect(id).toMatch(/^two-state-border-dispute-[0-9a-f]{12}$/);
+      await page.click('#editor-saved-link');
+      await page.waitForSelector('#run', { timeout: 60_000 });
+      expect(await page.textContent('h1')).toContain('border dispute');
+
+      await page.goto(`${base}#/`);
+      await page.waitForSelector(`#saved-list li[data-id="${id}"]`, { timeout: 30_000 });
+      expect(await page.textContent('.saved-heading')).toBe('Saved on this server');
+      expect(await page.textContent('#library-list + p, [role=status]')).toMatch(/, 1 of 1 saved/);
+      await page.screenshot({ path: join(SCREENSHOTS, 'library-saved.png'), fullPage: true });
+    } finally {
+      await page.close();
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('logs no page errors (a CSP violation from eval would show here)', () => {

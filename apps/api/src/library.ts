@@ -37,6 +37,8 @@ export interface ScenarioSummary {
   tags: string[];
   hash: string;
   source: 'library' | 'user';
+  /** When a saved scenario was saved (saved ones only). */
+  createdAt?: string;
 }
 
 export interface LibraryEntry extends ScenarioSummary {

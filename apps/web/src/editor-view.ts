@@ -29,7 +29,7 @@ export interface EditorView {
 /** Renders the editor starting from `text`; `onRun` opens a valid document in the scenario screen. */
 export function renderEditor(
   root: HTMLElement,
-  start: { text: string; title: string },
+  start: { text: string; title: string; file?: string },
   onRun: (item: LibraryItem, text: string) => void,
   onText: (text: string) => void,
 ): EditorView {
@@ -74,7 +74,7 @@ export function renderEditor(
     onText(text);
     let v: Validation;
     try {
-      v = await validateDocument(text);
+      v = await validateDocument(text, start.file);
     } catch (error) {
       if (mine === sequence) status.textContent = `The check failed: ${(error as Error).message}`;
       return;
@@ -110,6 +110,8 @@ export function renderEditor(
     saveButton.disabled = !v.item;
   };
   const schedule = () => {
+    // Kept at once, not after the check: a reload right after typing must not lose the last keys.
+    onText(textarea.value);
     renderGutter();
     clearTimeout(timer);
     timer = setTimeout(() => void validate(), VALIDATE_DEBOUNCE_MS);
@@ -144,9 +146,17 @@ export function renderEditor(
         body: textarea.value,
       });
       const body = (await response.json().catch(() => ({}))) as { id?: string; hash?: string; message?: string };
-      saveStatus.textContent = response.ok
-        ? `Saved as "${body.id}" (${(body.hash ?? '').slice(0, 12)}).`
-        : `Not saved: ${body.message ?? `the server answered ${response.status}`}.`;
+      if (response.ok && body.id) {
+        const id = body.id;
+        replace(
+          saveStatus,
+          `Saved as "${id}" (${(body.hash ?? '').slice(0, 12)}): `,
+          h('a', { href: `#/scenario/${encodeURIComponent(id)}`, id: 'editor-saved-link' }, 'open it'),
+          '; it is listed in the library under “Saved on this server”.',
+        );
+      } else {
+        saveStatus.textContent = `Not saved: ${body.message ?? `the server answered ${response.status}`}.`;
+      }
     } catch {
       saveStatus.textContent = 'Not saved: no georisk server here (the app is running on its own). Download the YAML instead.';
     }

@@ -105,8 +105,8 @@ export async function loadLibrary(): Promise<{ items: LibraryItem[]; skipped: { 
 }
 
 /** Validates an edited document in the worker (problems with line and column; the scenario when valid). */
-export async function validateDocument(text: string): Promise<Validation> {
-  const reply = await mainWorker().request({ type: 'validate', text });
+export async function validateDocument(text: string, from?: string): Promise<Validation> {
+  const reply = await mainWorker().request({ type: 'validate', text, ...(from === undefined ? {} : { from }) });
   if (reply.type !== 'validate') throw new Error(`unexpected reply ${reply.type}`);
   return reply.validation;
 }

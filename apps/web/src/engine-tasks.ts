@@ -62,22 +62,29 @@ function libraryItem(file: string, scenario: ScenarioDocument, text: string): Li
   };
 }
 
-/** Where an edited document pretends to live, so its includes resolve like a library scenario's. */
-export const EDITED_FILE = 'scenarios/edited.yaml';
+/**
+ * Where a document edited from library file `from` pretends to live: beside it, so its includes
+ * (`../modules/…` from scenarios/teaching/) resolve as they do for the original.
+ */
+export function editedFileBeside(from: string | undefined): string {
+  const folder = from?.startsWith('scenarios/') ? from.slice(0, from.lastIndexOf('/')) : 'scenarios';
+  return `${folder}/edited.yaml`;
+}
 
 /** Checks an edited document: every problem (and warning) with its line and column, and the scenario when it has no errors. */
-export function validateText(text: string): Validation {
+export function validateText(text: string, from?: string): Validation {
   const resolveModule = bundledResolver(SCENARIO_FILES);
+  const file = editedFileBeside(from);
   let loaded: LoadedScenario;
   try {
-    loaded = loadScenarioText(text, { file: EDITED_FILE, resolveModule });
+    loaded = loadScenarioText(text, { file, resolveModule });
   } catch (error) {
     if (error instanceof GeoriskError) return { issues: error.issues };
     throw error;
   }
   try {
     const model = buildModel(loaded.scenario);
-    const item = libraryItem(EDITED_FILE, loaded.scenario, text);
+    const item = libraryItem(file, loaded.scenario, text);
     return { issues: loaded.locate(model.warnings), item };
   } catch (error) {
     if (error instanceof GeoriskError) return { issues: loaded.locate(error.issues) };
@@ -126,7 +133,7 @@ export function handle(req: WorkerRequest, post: (reply: WorkerReply) => void): 
       return { type: 'sensitivity', id: req.id, result };
     }
     case 'validate':
-      return { type: 'validate', id: req.id, validation: validateText(req.text) };
+      return { type: 'validate', id: req.id, validation: validateText(req.text, req.from) };
     case 'exact': {
       const started = performance.now();
       const result = analyzeExact(req.scenario, req.overrides);

@@ -32,8 +32,11 @@ export function resolvePath(ref: string, from: string | undefined): string | und
 /** A module resolver over bundled files: the reference as written, or with .yaml/.yml added. */
 export function bundledResolver(files: Record<string, string>) {
   return (ref: string, from: string | undefined): { text: string; file: string } | undefined => {
+    // As on the server: a document at the top of scenarios/ reads `../modules/…` from one folder below
+    // (it was written in scenarios/teaching/ or saved from there); from the top, `../` could only leave.
+    const base = from !== undefined && depth(from) === 2 && ref.startsWith('../') ? 'scenarios/document/x.yaml' : from;
     for (const candidate of [ref, `${ref}.yaml`, `${ref}.yml`]) {
-      const path = resolvePath(candidate, from);
+      const path = resolvePath(candidate, base);
       const text = path !== undefined && Object.hasOwn(files, path) ? files[path] : undefined;
       if (path !== undefined && text !== undefined) return { text, file: path };
     }

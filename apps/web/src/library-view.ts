@@ -1,6 +1,7 @@
-/** The library screen: every bundled scenario with its question and tags, and a search box. */
+/** The library screen: every bundled scenario with its question and tags, the scenarios saved to the server, and a search box. */
 import { h, replace } from './dom.ts';
 import type { LibraryItem } from './protocol.ts';
+import type { SavedScenario } from './saved-scenarios.ts';
 import { formatHash } from './url-state.ts';
 
 /** Whether an item matches every word of the query (in its title, id, question, tags or file). */
@@ -13,10 +14,40 @@ export function matches(item: Pick<LibraryItem, 'id' | 'title' | 'question' | 't
     .every((word) => text.includes(word));
 }
 
-export function renderLibrary(root: HTMLElement, items: LibraryItem[], query: string, onQuery: (q: string) => void): void {
+/** A saved scenario's card: its title, question, when it was saved and its hash. */
+function savedCard(s: SavedScenario): HTMLElement {
+  const open = formatHash({ screen: 'scenario', id: s.id, overrides: {}, seed: 1, trials: 10_000, run: false });
+  return h(
+    'li',
+    { class: 'card saved', 'data-id': s.id },
+    h('h2', {}, h('a', { href: open }, s.title ?? s.id)),
+    s.question ? h('p', { class: 'question' }, s.question) : null,
+    h(
+      'p',
+      { class: 'meta' },
+      h('span', { class: 'badge saved-badge' }, 'saved'),
+      h('span', { class: 'file' }, ` ${s.createdAt.slice(0, 16).replace('T', ' ')} UTC · ${s.hash.slice(0, 12)}`),
+      h('a', { href: formatHash({ screen: 'editor', id: s.id }), class: 'edit-link', 'aria-label': `Edit ${s.title ?? s.id}` }, 'Edit'),
+    ),
+  );
+}
+
+/** Draws the library; the returned function shows the saved scenarios once the server has listed them. */
+export function renderLibrary(
+  root: HTMLElement,
+  items: LibraryItem[],
+  query: string,
+  onQuery: (q: string) => void,
+): (saved: SavedScenario[]) => void {
   const list = h('ul', { class: 'library', id: 'library-list' });
+  const savedList = h('ul', { class: 'library', id: 'saved-list' });
+  const savedHeading = h('h2', { class: 'saved-heading', hidden: true }, 'Saved on this server');
   const count = h('p', { class: 'muted', role: 'status', 'aria-live': 'polite' });
+  let saved: SavedScenario[] = [];
   const fill = (q: string) => {
+    const savedShown = saved.filter((s) => matches({ ...s, title: s.title ?? '', question: s.question ?? '', file: '' }, q));
+    replace(savedList, ...savedShown.map(savedCard));
+    savedHeading.hidden = savedShown.length === 0;
     const shown = items.filter((i) => matches(i, q));
     replace(
       list,
@@ -47,7 +78,8 @@ export function renderLibrary(root: HTMLElement, items: LibraryItem[], query: st
         ),
       ),
     );
-    count.textContent = `${shown.length} of ${items.length} scenarios`;
+    count.textContent =
+      `${shown.length} of ${items.length} scenarios` + (saved.length > 0 ? `, ${savedShown.length} of ${saved.length} saved` : '');
   };
   const search = h('input', {
     type: 'search',
@@ -76,7 +108,13 @@ export function renderLibrary(root: HTMLElement, items: LibraryItem[], query: st
       search,
       count,
       list,
+      savedHeading,
+      savedList,
     ),
   );
   fill(query);
+  return (next) => {
+    saved = next;
+    fill(search.value);
+  };
 }

@@ -5,6 +5,7 @@ import { type EditorView, renderEditor } from './editor-view.ts';
 import { loadLibrary } from './engine-client.ts';
 import { renderLibrary } from './library-view.ts';
 import type { LibraryItem } from './protocol.ts';
+import { fetchSaved, openSaved } from './saved-scenarios.ts';
 import { renderScenario, type ScenarioView } from './scenario/scenario-screen.ts';
 import { formatHash, parseHash } from './url-state.ts';
 import './styles.css';
@@ -12,8 +13,36 @@ import './styles.css';
 const root = document.getElementById('app') as HTMLElement;
 let items: LibraryItem[] | undefined;
 let current: ScenarioView | EditorView | undefined;
-/** Edited texts by the id they were opened from, kept while the page lives. */
-const drafts = new Map<string, string>();
+/**
+ * Edited texts by the id they were opened from. They are kept in the tab's session storage, so a
+ * reload keeps them; closing the tab with edits not downloaded or saved asks first.
+ */
+const DRAFTS_KEY = 'georisk.drafts';
+const drafts = new Map<string, string>(readDrafts());
+/** The text each draft started from, to tell an edited draft from an untouched one. */
+const originals = new Map<string, string>();
+
+function readDrafts(): [string, string][] {
+  try {
+    return JSON.parse(sessionStorage.getItem(DRAFTS_KEY) ?? '[]') as [string, string][];
+  } catch {
+    return [];
+  }
+}
+
+function keepDraft(key: string, text: string): void {
+  drafts.set(key, text);
+  try {
+    sessionStorage.setItem(DRAFTS_KEY, JSON.stringify([...drafts]));
+  } catch {
+    // Storage full or refused: the draft still lives until the tab closes.
+  }
+}
+
+window.addEventListener('beforeunload', (event) => {
+  const unsaved = [...drafts].some(([key, text]) => originals.has(key) && originals.get(key) !== text);
+  if (unsaved) event.preventDefault();
+});
 
 /** The scenario a new draft starts from when none is named. */
 const TEMPLATE_ID = 'two-state-border-dispute';
@@ -31,6 +60,7 @@ function route(): void {
   // The classroom talks to the API server and needs no scenario library in the page.
   if (classroomRoute(root, location.hash)) return;
   const state = parseHash(location.hash);
+  const hashAtStart = location.hash;
   if (!items) {
     replace(root, h('p', { class: 'loading', role: 'status' }, 'Loading the scenario library…'));
     return;
@@ -38,41 +68,78 @@ function route(): void {
   const library = items;
   if (state.screen === 'library') {
     document.title = 'georisk — scenario library';
-    renderLibrary(root, library, state.query, (q) => history.replaceState(null, '', formatHash({ screen: 'library', query: q })));
+    const showSaved = renderLibrary(root, library, state.query, (q) =>
+      history.replaceState(null, '', formatHash({ screen: 'library', query: q })),
+    );
+    void fetchSaved().then((saved) => {
+      if (current === undefined && parseHash(location.hash).screen === 'library') showSaved(saved);
+    });
     window.scrollTo(0, 0);
     (root.querySelector('h1') as HTMLElement | null)?.focus({ preventScroll: true });
     return;
   }
   if (state.screen === 'editor') {
-    const from = library.find((i) => i.id === (state.id || TEMPLATE_ID)) ?? library[0];
-    const key = state.id || TEMPLATE_ID;
-    const text = drafts.get(key) ?? from?.text ?? '';
-    document.title = `georisk — edit ${from?.title ?? 'a scenario'}`;
-    const openEditor = () =>
-      renderEditor(
-        root,
-        { text: drafts.get(key) ?? text, title: from?.title ?? 'a new scenario' },
-        (item) =>
-          show(() =>
-            renderScenario(
-              root,
-              item,
-              { screen: 'scenario', id: item.id, overrides: {}, seed: 1, trials: 10_000, run: false },
-              { edited: { back: () => show(openEditor) } },
-            ),
+    void findItem(library, state.id || TEMPLATE_ID).then((from) => {
+      if (location.hash !== hashAtStart) return;
+      if (!from) {
+        notFound(`No scenario "${state.id}" to edit, in the library or saved on this server.`, [
+          ['#/edit', 'Start a new scenario'],
+          ['#/', 'Back to the library'],
+        ]);
+        return;
+      }
+      openEditor(state.id || TEMPLATE_ID, from);
+    });
+    return;
+  }
+  void findItem(library, state.id).then((item) => {
+    if (location.hash !== hashAtStart) return;
+    if (!item) {
+      notFound(`No scenario "${state.id}" in the library or saved on this server.`, [['#/', 'Back to the library']]);
+      return;
+    }
+    document.title = `georisk — ${item.title}`;
+    show(() => renderScenario(root, item, state));
+  });
+}
+
+/** A library item by id, else a scenario saved on the server; undefined when neither has it. */
+async function findItem(library: LibraryItem[], id: string): Promise<LibraryItem | undefined> {
+  const item = library.find((i) => i.id === id);
+  if (item) return item;
+  replace(root, h('p', { class: 'loading', role: 'status' }, `Opening "${id}"…`));
+  try {
+    return await openSaved(id);
+  } catch (error) {
+    notFound(`The saved scenario "${id}" cannot be opened: ${(error as Error).message}.`, [['#/', 'Back to the library']]);
+    return undefined;
+  }
+}
+
+function notFound(message: string, links: [string, string][]): void {
+  replace(root, h('p', { role: 'alert' }, message, ...links.flatMap(([href, text]) => [' ', h('a', { href }, text)])));
+}
+
+/** The editor on draft `key`, starting from `from`'s text unless a draft of it is kept. */
+function openEditor(key: string, from: LibraryItem): void {
+  originals.set(key, from.text);
+  document.title = `georisk — edit ${from.title}`;
+  const open = () =>
+    renderEditor(
+      root,
+      { text: drafts.get(key) ?? from.text, title: from.title, file: from.file },
+      (item) =>
+        show(() =>
+          renderScenario(
+            root,
+            item,
+            { screen: 'scenario', id: item.id, overrides: {}, seed: 1, trials: 10_000, run: false },
+            { edited: { back: () => show(open) } },
           ),
-        (t) => drafts.set(key, t),
-      );
-    show(openEditor);
-    return;
-  }
-  const item = library.find((i) => i.id === state.id);
-  if (!item) {
-    replace(root, h('p', { role: 'alert' }, `No scenario "${state.id}" in the library. `, h('a', { href: '#/' }, 'Back to the library')));
-    return;
-  }
-  document.title = `georisk — ${item.title}`;
-  show(() => renderScenario(root, item, state));
+        ),
+      (t) => keepDraft(key, t),
+    );
+  show(open);
 }
 
 window.addEventListener('hashchange', route);

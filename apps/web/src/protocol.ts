@@ -63,7 +63,7 @@ export type WebSensitivityMethod = Extract<SensitivityMethod, 'tornado' | 'sobol
 export type WorkerRequest =
   | { type: 'library'; id: number }
   | { type: 'exact'; id: number; scenario: ScenarioDocument; overrides: Overrides }
-  | { type: 'validate'; id: number; text: string }
+  | { type: 'validate'; id: number; text: string; from?: string }
   | {
       type: 'sensitivity';
       id: number;

@@ -121,6 +121,18 @@ describe('validating an edited document', () => {
     expect(broken.issues[0]?.line).toBeGreaterThanOrEqual(4);
   });
 
+  it('checks a document edited from scenarios/teaching/ beside its original, so its ../modules includes resolve', () => {
+    const { items } = loadLibrary();
+    const teaching = items.find((i) => i.file.startsWith('scenarios/teaching/') && i.text.includes('../modules/'));
+    expect(teaching, 'a teaching scenario that includes modules').toBeDefined();
+    expect(validateText(teaching?.text ?? '', teaching?.file).issues.filter((i) => i.severity !== 'warning')).toEqual([]);
+    // At the top of scenarios/ (a saved document), `../modules/…` reads from one folder below, as on the server.
+    expect(validateText(teaching?.text ?? '').item?.scenario).toEqual(validateText(teaching?.text ?? '', teaching?.file).item?.scenario);
+    const resolve = bundledResolver({ 'scenarios/modules/m.yaml': 'kind: module' });
+    expect(resolve('../modules/m.yaml', 'scenarios/edited.yaml')?.file).toBe('scenarios/modules/m.yaml');
+    expect(resolve('../../modules/m.yaml', 'scenarios/edited.yaml')).toBeUndefined();
+  });
+
   it('selects whole lines by number', () => {
     expect(lineRange('a\nbb\nccc', 2)).toEqual([2, 4]);
     expect(lineRange('a\nbb\nccc', 3)).toEqual([5, 8]);

@@ -32,7 +32,7 @@ function listScenarios(scenarios: ScenarioCatalog, store: Store): ScenarioSummar
     source,
   }));
   for (const s of store.listScenarios()) {
-    list.push({ id: s.id, title: s.title, question: s.question, tags: s.tags, hash: s.hash, source: 'user' });
+    list.push({ id: s.id, title: s.title, question: s.question, tags: s.tags, hash: s.hash, source: 'user', createdAt: s.createdAt });
   }
   return list;
 }
