@@ -13,6 +13,7 @@
 
 import { defined } from '../defined.ts';
 import { GeoriskError } from '../errors.ts';
+import { explainRuntimeIssues } from '../model/explain-runtime-issues.ts';
 import { buildModel, type Model, type Overrides } from '../model/model.ts';
 import { scenarioHash } from '../results.ts';
 import type { ScenarioDocument } from '../scenario-schema.ts';
@@ -35,6 +36,15 @@ const EVERY_STATE_LIMIT = 50_000;
 export function analyzeExact(scenario: ScenarioDocument, overrides: Overrides = {}, options: ExactOptions = {}): ExactResult {
   const started = performance.now();
   const model = buildModel(scenario, overrides);
+  try {
+    return solveModel(model, overrides, options, started);
+  } catch (error) {
+    if (error instanceof GeoriskError) throw new GeoriskError(explainRuntimeIssues(model, error.issues));
+    throw error;
+  }
+}
+
+function solveModel(model: Model, overrides: Overrides, options: ExactOptions, started: number): ExactResult {
   const problems = representabilityProblems(model);
   if (problems.length > 0) throw new GeoriskError(problems);
   const variables = variableStatus(model);

@@ -21,6 +21,7 @@ import * as dm from '../det-math.ts';
 import * as dist from '../distributions.ts';
 import { GeoriskError, issue } from '../errors.ts';
 import type { CompiledExpression, EvalState } from '../expression/expression.ts';
+import { explainRuntimeIssues } from '../model/explain-runtime-issues.ts';
 import type { Assignment, CompiledTransition, EventModel, Model, TrackModel } from '../model/model.ts';
 import { TrialStream, trialKey } from '../rng.ts';
 import type { Distribution } from '../scenario-schema.ts';
@@ -220,7 +221,12 @@ class TrialRunner {
     } catch (error) {
       if (error instanceof GeoriskError) {
         const at = `(trial ${trial}, t = ${this.s.t})`;
-        throw new GeoriskError(error.issues.map((i) => ({ ...i, message: `${i.message} ${at}` })));
+        throw new GeoriskError(
+          explainRuntimeIssues(
+            this.model,
+            error.issues.map((i) => ({ ...i, message: `${i.message} ${at}` })),
+          ),
+        );
       }
       throw error;
     }

@@ -1,0 +1,50 @@
+/** A run that fails on a value a parameter gave names the parameter, its value and its range, in Monte Carlo and in the exact solver. */
+import { describe, expect, it } from 'vitest';
+import { analyzeExact, GeoriskError, loadScenarioText, runScenario } from '../src/index.ts';
+
+const { scenario } = loadScenarioText(`id: x
+time: { unit: day, dt: 1, horizon: 10 }
+parameters:
+  p_hold: { default: 0.3, range: [0.1, 0.5] }
+  scale: { default: 1, range: [0.5, 2] }
+tracks:
+  c:
+    states: [a, b]
+    transitions:
+      - { from: a, to: b, probability: p_hold * scale }
+metrics:
+  reached: { expr: 'ever(c, "b")' }
+`);
+
+function issuesOf(fn: () => unknown) {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof GeoriskError) return error.issues;
+    throw error;
+  }
+  throw new Error('did not fail');
+}
+
+describe('a run-time failure names the parameters behind it', () => {
+  it('Monte Carlo: the probability 7 comes from p_hold = 7, outside its range', () => {
+    const [i] = issuesOf(() => runScenario(scenario, { trials: 10, seed: 1, overrides: { p_hold: 7 } }));
+    expect(i?.code).toBe('probability_range');
+    expect(i?.message).toContain('it reads p_hold = 7 (range 0.1 to 0.5, outside it), scale = 1 (range 0.5 to 2)');
+    expect(i?.hint).toBe('set p_hold to a value within its declared range');
+  });
+
+  it('the exact solver says the same', () => {
+    const [i] = issuesOf(() => analyzeExact(scenario, { p_hold: 7 }));
+    expect(i?.message).toContain('it reads p_hold = 7 (range 0.1 to 0.5, outside it)');
+    expect(i?.hint).toBe('set p_hold to a value within its declared range');
+  });
+
+  it('when every value is within range (the product leaves [0, 1]), both are named', () => {
+    const wide = loadScenarioText(
+      `id: y\ntime: { unit: day, dt: 1, horizon: 10 }\nparameters:\n  p: { default: 0.6, range: [0, 1] }\n  k: { default: 2, range: [1, 3] }\ntracks:\n  c:\n    states: [a, b]\n    transitions:\n      - { from: a, to: b, probability: p * k }\nmetrics:\n  m: { expr: 'ever(c, "b")' }\n`,
+    ).scenario;
+    const [i] = issuesOf(() => runScenario(wide, { trials: 10, seed: 1 }));
+    expect(i?.hint).toBe('set p, k to a value within their declared range');
+  });
+});
