@@ -174,7 +174,12 @@ describe.concurrent('georisk run', () => {
     expect(byName.get('fatalities')?.at(-1)).toBe('deaths');
     expect(byName.get('days_to_ceasefire')?.at(-1)).toBe('day');
     expect(byName.get('war_reached')?.at(-1)).toBe('probability');
-    expect(rows.find((row) => row.startsWith('conflict.final.'))?.split(',').at(-1)).toBe('');
+    expect(
+      rows
+        .find((row) => row.startsWith('conflict.final.'))
+        ?.split(',')
+        .at(-1),
+    ).toBe('');
   });
 
   it('--out FILE writes the output there, prints nothing and leaves no temporary file', async ({ expect }) => {

@@ -56,7 +56,9 @@ metrics:
 
   it("are dropped where an include renames the name: the module's words name its own name", () => {
     const { scenario: s } = loadScenarioText(
-      scenario(`include: [{ module: clash.yaml, rename: { side_a_deaths: armenian_deaths, side_a_deaths_per_day: armenian_deaths_per_day } }]`),
+      scenario(
+        `include: [{ module: clash.yaml, rename: { side_a_deaths: armenian_deaths, side_a_deaths_per_day: armenian_deaths_per_day } }]`,
+      ),
       { resolveModule },
     );
     expect(s.metrics.armenian_deaths?.label).toBeUndefined();
@@ -76,7 +78,9 @@ metrics:
     );
     expect(issues).toEqual([
       expect.stringMatching(/^parameters\.a\.label: /),
-      expect.stringMatching(/^parameters\.b\.label: a label is a few plain words \(at most 80 characters\): put the rest in "description"$/),
+      expect.stringMatching(
+        /^parameters\.b\.label: a label is a few plain words \(at most 80 characters\): put the rest in "description"$/,
+      ),
       expect.stringMatching(/^metrics\.m\.label: a label is one line: put the rest in "description"$/),
     ]);
   });
