@@ -169,6 +169,17 @@ describe.concurrent('georisk run', () => {
     }
     expect(byName.get('war_reached')?.[1]).toBe('probability');
     expect(byName.get('fatalities')?.[1]).toBe('metric');
+    // Each metric's declared unit in its own column (the last); track rows leave it empty.
+    expect(header.at(-1)).toBe('unit');
+    expect(byName.get('fatalities')?.at(-1)).toBe('deaths');
+    expect(byName.get('days_to_ceasefire')?.at(-1)).toBe('day');
+    expect(byName.get('war_reached')?.at(-1)).toBe('probability');
+    expect(
+      rows
+        .find((row) => row.startsWith('conflict.final.'))
+        ?.split(',')
+        .at(-1),
+    ).toBe('');
   });
 
   it('--out FILE writes the output there, prints nothing and leaves no temporary file', async ({ expect }) => {

@@ -1,9 +1,10 @@
 /**
  * The band across our assumptions in Chromium: after a run of the 2022 scenario the page computes
  * 200 parameter draws in its workers, and its headline numbers equal the library's `runUncertainty`
- * for the same seed (computed here); moving a slider takes that parameter out of the band. Screenshots
- * of the headline and drivers at desktop and phone width go to docs/screenshots/; the time the page
- * took is printed (docs/benchmarks.md records it).
+ * for the same seed (computed here), and read in words (labels, whole percents, units, the sampling error
+ * labelled apart); a parameter fixed by a permalink or a slider leaves the band and is listed, and
+ * "let it vary again" puts it back. Screenshots of the headline and drivers at 1280×800 and 390×844 go
+ * to docs/screenshots/; the time the page took is printed (docs/benchmarks.md records it).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,6 +40,19 @@ async function shownBand(page: Page): Promise<Record<string, Record<string, numb
   );
 }
 
+/** Neither the page nor the band's text runs past the right edge of the window. */
+async function nothingCutOff(page: Page): Promise<void> {
+  const over = await page.$$eval('#band *', (els) => {
+    const root = els[0]?.ownerDocument.documentElement;
+    const width = root?.clientWidth ?? 0;
+    const out = els
+      .filter((el) => el.getBoundingClientRect().right > width + 0.5)
+      .map((el) => `${el.className}: ${(el.textContent ?? '').slice(0, 40)}`);
+    return { scroll: (root?.scrollWidth ?? 0) - width, out };
+  });
+  expect(over).toEqual({ scroll: 0, out: [] });
+}
+
 describe.skipIf(!haveChromium)('the band in Chromium', () => {
   let dist: string;
   let server: StaticServer;
@@ -62,13 +76,12 @@ describe.skipIf(!haveChromium)('the band in Chromium', () => {
     if (dist) rmSync(dist, { recursive: true, force: true });
   });
 
-  it('shows the library band for the same seed, and a moved slider leaves it', async () => {
+  it('shows the library band in words, lists fixed and uncertain parameters, and lets a fixed one vary again', async () => {
     const page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(String(e)));
-    await page.goto(server.url);
-    await page.click('li[data-id="armenia-azerbaijan-2022"] h2 a');
+    // Fixed by a permalink: p_hold_war = 0.3 is out of the band from the start.
+    await page.goto(`${server.url}#/scenario/armenia-azerbaijan-2022?set.p_hold_war=0.3&run=1`);
     await page.waitForSelector('#scenario-title');
-    await page.click('#run');
     await page.waitForSelector('#band .band-line', { timeout: BAND_TIMEOUT });
     const seed = Number(await page.getAttribute('#band', 'data-seed'));
     const seconds = Number(await page.getAttribute('#band', 'data-seconds'));
@@ -76,22 +89,77 @@ describe.skipIf(!haveChromium)('the band in Chromium', () => {
     const shown = await shownBand(page);
 
     const { scenario } = loadScenarioText(readFileSync(FILE, 'utf8'), { file: FILE, resolveModule });
-    const library = await runUncertainty(scenario, { draws: PAGE_BAND_DRAWS, trialsPerDraw: PAGE_TRIALS_PER_DRAW, seed });
+    const library = await runUncertainty(scenario, {
+      draws: PAGE_BAND_DRAWS,
+      trialsPerDraw: PAGE_TRIALS_PER_DRAW,
+      seed,
+      overrides: { p_hold_war: 0.3 },
+    });
     expect(Object.keys(shown).sort()).toEqual(Object.keys(library.metrics).sort());
     for (const [name, m] of Object.entries(library.metrics)) {
       expect(shown[name], name).toEqual({ mean: m.overall.mean, se: m.overall.se, p5: m.band.p5, p95: m.band.p95 });
     }
-    await page.locator('#band').screenshot({ path: join(SCREENSHOTS, 'band-desktop.png') });
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.locator('#band').screenshot({ path: join(SCREENSHOTS, 'band-phone.png') });
-    await page.setViewportSize({ width: 1280, height: 800 });
 
+    // The headline reads in words: the metric's label, whole percents, the band, and the sampling error labelled apart.
+    const lead = await page.textContent('#band .band-lead');
+    expect(lead).toMatch(/^Ceasefire within 48 hours: \d+% \(\d+–\d+% across our assumptions\) ± [\d.]+ points from sampling$/);
+    const deaths = await page.textContent('#band .band-line[data-metric="armenian_fatalities"]');
+    expect(deaths).toMatch(
+      /^Armenian military deaths: [\d,]+ deaths \([\d,]+–[\d,]+ deaths across our assumptions\) ± [\d.]+ deaths from sampling$/,
+    );
+    const lines = await page.$$eval('#band .band-line strong', (els) => els.map((e) => e.textContent ?? ''));
+    expect(lines.filter((l) => l.includes('_'))).toEqual([]);
+    // The drivers: labels, not snake_case, and each share with its unit.
+    const drivers = await page.$$eval('#band .driver-row', (rows) =>
+      rows.map((r) => ({
+        name: r.querySelector('.driver-name')?.textContent ?? '',
+        value: r.querySelector('.driver-value')?.textContent ?? '',
+      })),
+    );
+    expect(drivers.length).toBeGreaterThan(0);
+    for (const d of drivers) {
+      expect(d.name).not.toContain('_');
+      expect(d.value).toMatch(/^[\d.]+% ± [\d.]+ points$/);
+    }
+    // Fixed by the permalink, and not among the uncertain; a fixed parameter with a prior can vary again.
+    expect(await page.textContent('#band .band-fixed li[data-param="p_hold_war"]')).toContain(
+      'Chance a truce holds in a war = 0.3 probability',
+    );
+    expect(await page.textContent('#band .band-uncertain')).not.toContain('Chance a truce holds in a war');
+    expect(await page.textContent('#band .band-uncertain')).toContain('Chance a truce holds in a clash');
+
+    for (const [width, height, name] of [
+      [1280, 800, 'band-1280x800.png'],
+      [390, 844, 'band-390x844.png'],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await page.locator('#band').screenshot({ path: join(SCREENSHOTS, name) });
+      await nothingCutOff(page);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+    // Every outcome's line, counts and durations with their units.
+    await page.click('#band .band-rest summary');
+    await page.locator('#band').screenshot({ path: join(SCREENSHOTS, 'band-outcomes-1280x800.png') });
+    await page.click('#band .band-rest summary');
+
+    // A moved slider fixes a second parameter.
     const slider = page.locator('#p-p_hold_clash-range');
     await slider.focus();
     for (let i = 0; i < 10; i++) await slider.press('ArrowRight');
     await page.click('#run');
-    await expect.poll(() => page.textContent('#band .band-params'), { timeout: BAND_TIMEOUT }).toMatch(/Fixed by the panel.*p_hold_clash/);
-    expect(await page.textContent('#band .band-params')).not.toMatch(/Still uncertain[^.]*p_hold_clash/);
+    await page.waitForSelector('#band .band-fixed li[data-param="p_hold_clash"]', { timeout: BAND_TIMEOUT });
+    expect(await page.textContent('#band .band-uncertain')).not.toContain('Chance a truce holds in a clash');
+    await expect.poll(() => page.url()).toContain('set.p_hold_clash=');
+
+    // "Let it vary again": back to its default, out of the permalink, and back in the band.
+    await page.click('#band button.let-vary[data-param="p_hold_clash"]');
+    await page.waitForSelector('#band .band-uncertain', { timeout: BAND_TIMEOUT });
+    expect(await page.textContent('#band .band-uncertain')).toContain('Chance a truce holds in a clash');
+    expect(await page.$('#band .band-fixed li[data-param="p_hold_clash"]')).toBeNull();
+    expect(await page.$('#band .band-fixed li[data-param="p_hold_war"]')).not.toBeNull();
+    expect(await page.inputValue('#p-p_hold_clash-num')).toBe('0.8');
+    await expect.poll(() => page.url()).not.toContain('set.p_hold_clash');
+    expect(page.url()).toContain('set.p_hold_war=0.3');
     expect(pageErrors).toEqual([]);
   }, 900_000);
 });

@@ -34,7 +34,10 @@ export function formatPercent(p: number): string {
 /** The parts of a run result the CSV reads (a `RunResult`, or the web app's view of one). */
 export interface CsvSource {
   trials: number;
-  metrics: Record<string, Pick<MetricSummary, 'mean' | 'sd' | 'se' | 'ci95' | 'min' | 'max' | 'quantiles' | 'probability' | 'censored'>>;
+  metrics: Record<
+    string,
+    Pick<MetricSummary, 'mean' | 'sd' | 'se' | 'ci95' | 'min' | 'max' | 'quantiles' | 'probability' | 'censored'> & { unit?: string }
+  >;
   tracks: Record<string, Pick<TrackResult, 'states' | 'final' | 'ever' | 'finalCi95' | 'everCi95'>>;
 }
 
@@ -58,11 +61,13 @@ const CSV_COLUMNS = [
   'p99',
   'max',
   'censored',
+  'unit',
 ] as const;
 
 /**
  * The CSV of a run (`georisk run --format csv` and the web app's download): one row per metric
- * (probabilities with their Wilson intervals), then one per track state's final and ever shares.
+ * (probabilities with their Wilson intervals, and the metric's declared unit in the last column), then
+ * one per track state's final and ever shares.
  */
 export function formatCsv(r: CsvSource): string {
   const lines = [CSV_COLUMNS.join(',')];
@@ -90,6 +95,7 @@ export function formatCsv(r: CsvSource): string {
         q.p99,
         m.max,
         m.censored,
+        m.unit,
       ]
         .map(csvCell)
         .join(','),

@@ -33,6 +33,15 @@ const SourceSchema = z
   ])
   .describe('A citation: free text, or {title, url, note}');
 
+/** A short plain-words name shown instead of the snake_case one: one line, a few words. */
+export const LabelSchema = z
+  .string()
+  .trim()
+  .min(1, 'a label needs some words')
+  .max(80, 'a label is a few plain words (at most 80 characters): put the rest in "description"')
+  .refine((s) => !/[\r\n]/.test(s), 'a label is one line: put the rest in "description"')
+  .describe('Plain words shown instead of the name, e.g. "War within 30 days"');
+
 const positive = FiniteNumberSchema.refine((n) => n > 0, 'must be > 0');
 
 /** Uncertainty about a parameter, drawn once per trial. */
@@ -81,6 +90,7 @@ export const ParameterSchema = z
       .tuple([FiniteNumberSchema, FiniteNumberSchema])
       .optional()
       .describe('Plausible [min, max]; sliders and sensitivity analysis use it'),
+    label: LabelSchema.optional(),
     unit: z.string().optional(),
     description: z.string().optional(),
     sources: z.array(SourceSchema).optional().describe('Where the default comes from'),
@@ -158,6 +168,7 @@ export type ScenarioEvent = z.infer<typeof EventSchema>;
 /** A named outcome computed at the end of every trial. */
 export const MetricSchema = z.strictObject({
   expr: ExpressionSchema.describe('e.g. ever(conflict, "war"), first(conflict, "ceasefire"), fatalities'),
+  label: LabelSchema.optional(),
   unit: z.string().optional(),
   description: z.string().optional(),
 });

@@ -620,7 +620,7 @@ include:
       scenario.yaml:13:10 metrics.war.exp: error [unknown_key] unknown key "exp"
         hint: did you mean "expr"?
       scenario.yaml:13:40 metrics.war.colour: error [unknown_key] unknown key "colour"
-        hint: allowed keys: expr, unit, description
+        hint: allowed keys: expr, label, unit, description
       scenario.yaml:3:7 time.horizon: error [missing_key] "horizon" is required
         hint: add it: expected a number
       scenario.yaml:3:27 time.horizn: error [unknown_key] unknown key "horizn"

@@ -3,11 +3,13 @@
  * priors (the panel's moved sliders fixed) in the workers; per metric the overall answer with the
  * 5–95% band as the headline, sampling error as a labelled aside, and the drivers of the band.
  */
-import type { BandDriver, MetricBand, UncertaintyResult } from '@georisk/engine';
+import type { BandDriver, MetricBand, Parameter, UncertaintyResult } from '@georisk/engine';
 import { PAGE_BAND_DRAWS, PAGE_TRIALS_PER_DRAW } from '../band-settings.ts';
+import { bandWords, driverWords } from '../band-words.ts';
+import { displayLabel } from '../display-label.ts';
 import { h, replace } from '../dom.ts';
 import { type BandHandle, CancelledError, runBand } from '../engine-client.ts';
-import { formatNumber, formatPercent } from '../format.ts';
+import { formatInputValue, formatNumber } from '../format.ts';
 import { currentOverrides, type ScreenState } from './screen-state.ts';
 
 /** The band section, started after each run and stopped with the screen. */
@@ -17,24 +19,18 @@ export interface BandHeadline {
   destroy(): void;
 }
 
-/** "18%" or "12.4" for a metric's value. */
-function value(band: MetricBand, x: number): string {
-  return band.probability ? formatPercent(x) : formatNumber(x);
+/** The words a page shows for metric `name`. */
+function metricWords(state: ScreenState, name: string): string {
+  return displayLabel(name, state.scenario.metrics[name]);
 }
 
-/** "± 0.3 pts" (probabilities) or "± 1.2" (other metrics): the 95% sampling error of the overall answer. */
-function samplingError(band: MetricBand): string {
-  const half = 1.96 * band.overall.se;
-  return band.probability ? `± ${twoDigits(half * 100)} pts` : `± ${twoDigits(half)}`;
+/** The words a page shows for parameter `name`. */
+function parameterWords(state: ScreenState, name: string): string {
+  return displayLabel(name, state.scenario.parameters[name]);
 }
 
-/** An error to two significant digits: more would claim precision the error does not have. */
-function twoDigits(x: number): string {
-  return formatNumber(Number(x.toPrecision(2)));
-}
-
-/** One metric's headline line: the answer, then its band across our assumptions. */
-function headline(name: string, label: string, band: MetricBand, lead = false): HTMLElement {
+/** One metric's headline line: the answer, then its band across our assumptions, then the sampling error aside. */
+function headline(state: ScreenState, name: string, band: MetricBand, lead = false): HTMLElement {
   const data = {
     'data-metric': name,
     'data-mean': band.overall.mean,
@@ -42,21 +38,22 @@ function headline(name: string, label: string, band: MetricBand, lead = false): 
     'data-p5': band.band.p5,
     'data-p95': band.band.p95,
   };
+  const words = bandWords(metricWords(state, name), band, state.scenario.metrics[name]?.unit);
   return h(
     'p',
-    { class: lead ? 'band-line band-lead' : 'band-line', ...data },
-    h('strong', {}, `${label}: ${value(band, band.overall.mean)}`),
-    ` (${value(band, band.band.p5)}–${value(band, band.band.p95)} across our assumptions)`,
+    { class: lead ? 'band-line band-lead' : 'band-line', title: name, ...data },
+    h('span', { class: 'band-main' }, h('strong', {}, words.answer), ` ${words.band}`),
+    ' ',
     h(
       'span',
-      { class: 'band-se', title: 'Monte Carlo error of the overall answer (95%): what more trials would shrink' },
-      ` ${samplingError(band)} sampling error`,
+      { class: 'band-se', title: 'Monte Carlo error of the overall answer (95%): what more trials would shrink, not our uncertainty' },
+      words.sampling,
     ),
   );
 }
 
 /** The drivers whose share of the band clears twice its error, as bars with ±2·se whiskers. */
-function driversChart(drivers: readonly BandDriver[]): HTMLElement {
+function driversChart(state: ScreenState, drivers: readonly BandDriver[]): HTMLElement {
   const shown = drivers.filter((d) => d.s1 > 2 * d.se);
   if (shown.length === 0) return h('p', { class: 'muted' }, 'No single parameter drives the band beyond its error.');
   const scale = Math.max(...shown.map((d) => d.s1 + 2 * d.se), 0.01);
@@ -64,83 +61,133 @@ function driversChart(drivers: readonly BandDriver[]): HTMLElement {
   return h(
     'figure',
     { class: 'band-drivers', 'aria-label': 'What drives the band: share of its variance per parameter, with ±2 standard errors' },
-    h('figcaption', {}, 'What drives the band (share of its variance, ±2 SE)'),
+    h('figcaption', {}, "Share of the band's variance each parameter explains (± 2 standard errors, in percentage points)"),
     ...shown.map((d) =>
       h(
         'div',
-        { class: 'driver-row' },
-        h('span', { class: 'driver-name' }, d.name),
+        { class: 'driver-row', 'data-param': d.name },
+        h('span', { class: 'driver-name', title: d.name }, parameterWords(state, d.name)),
         h(
           'span',
-          { class: 'driver-track' },
+          { class: 'driver-track', 'aria-hidden': 'true' },
           h('span', { class: 'driver-bar', style: `width: ${pct(d.s1)}` }),
           h('span', { class: 'driver-whisker', style: `left: ${pct(d.s1 - 2 * d.se)}; width: ${pct(4 * d.se)}` }),
         ),
-        h('span', { class: 'driver-value' }, `${formatPercent(d.s1)} ± ${twoDigits(2 * d.se * 100)}`),
+        h('span', { class: 'driver-value' }, driverWords(d.s1, d.se)),
       ),
     ),
   );
 }
 
-/** Which parameters are in the band and which the panel fixed. */
-function parametersNote(result: UncertaintyResult): HTMLElement {
-  const fixed = Object.keys(result.fixed);
+/** A parameter's value with its unit: "0.85 probability", "3.5 deaths/hour". */
+function valueWithUnit(state: ScreenState, name: string, value: number): string {
+  const unit = state.scenario.parameters[name]?.unit;
+  return `${formatInputValue(value)}${unit ? ` ${unit}` : ''}`;
+}
+
+/**
+ * Whether a parameter has a prior, so letting it go puts it back in the band (the engine's
+ * `parameterPrior`, read here without pulling the engine into the page's main bundle).
+ */
+function hasPrior(p: Parameter | undefined): boolean {
+  if (p === undefined || p.provenance?.kind === 'setting') return false;
+  if (p.uncertainty !== undefined) return true;
+  return p.range !== undefined && p.range[0] < p.range[1] && p.default >= p.range[0] && p.default <= p.range[1];
+}
+
+/** One fixed parameter: its label and value, and the control that puts it back in the band. */
+function fixedItem(state: ScreenState, name: string, value: number, letVary: (name: string) => void): HTMLElement {
+  const declared = state.scenario.parameters[name];
+  const button = h(
+    'button',
+    { type: 'button', class: 'let-vary', 'data-param': name },
+    hasPrior(declared) ? 'let it vary again' : `reset to ${formatInputValue(declared?.default ?? value)}`,
+  );
+  button.addEventListener('click', () => letVary(name));
+  return h(
+    'li',
+    { 'data-param': name },
+    h('span', { title: name }, parameterWords(state, name)),
+    ` = ${valueWithUnit(state, name, value)} `,
+    button,
+  );
+}
+
+/** Which parameters are still uncertain, which are fixed (with "let it vary again"), and which are held as settings. */
+function parametersNote(state: ScreenState, result: UncertaintyResult, letVary: (name: string) => void): HTMLElement {
+  const fixed = Object.entries(result.fixed);
+  const uncertain = new Set(result.uncertain.map((p) => p.name));
+  const held = state.params.map(([n]) => n).filter((n) => !uncertain.has(n) && !Object.hasOwn(result.fixed, n));
+  const names = (list: string[]) => list.map((n) => parameterWords(state, n)).join(', ');
   return h(
     'div',
-    { class: 'muted band-params' },
-    h(
-      'p',
-      {},
-      fixed.length > 0
-        ? `Fixed by the panel, so not in the band: ${fixed.join(', ')} (reset a slider to let it vary again).`
-        : 'Move a slider to fix a parameter and take it out of the band.',
-    ),
+    { class: 'band-params' },
+    fixed.length > 0
+      ? h(
+          'div',
+          { class: 'band-fixed' },
+          h('p', {}, `Fixed at the values you set (a slider or the link), so not in the band (${fixed.length}):`),
+          h('ul', {}, ...fixed.map(([n, v]) => fixedItem(state, n, v, letVary))),
+        )
+      : h(
+          'p',
+          { class: 'muted' },
+          'Nothing is fixed: move a slider (or open a link that sets a value) to fix a parameter and take it out of the band.',
+        ),
     h(
       'details',
-      {},
-      h('summary', {}, `Still uncertain: ${result.uncertain.length} parameters`),
-      h('p', {}, `Still uncertain (${result.uncertain.length}): ${result.uncertain.map((p) => p.name).join(', ')}.`),
+      { class: 'band-uncertain' },
+      h('summary', {}, `Still uncertain: ${uncertain.size} parameters, drawn from their priors`),
+      h('p', {}, `${names([...uncertain])}.`),
     ),
+    held.length > 0
+      ? h(
+          'details',
+          { class: 'band-held' },
+          h('summary', {}, `Held at their values: ${held.length} settings without a prior`),
+          h('p', {}, `${names(held)}.`),
+        )
+      : null,
   );
 }
 
 /** The drivers chart with a choice of metric. */
-function driversPicker(result: UncertaintyResult, names: string[]): HTMLElement[] {
+function driversPicker(state: ScreenState, result: UncertaintyResult, names: string[]): HTMLElement[] {
   const [first] = names;
   if (first === undefined) return [];
   const select = h(
     'select',
     { id: 'band-metric', 'aria-label': 'Metric whose band drivers are shown' },
-    ...names.map((m) => h('option', { value: m }, m)),
+    ...names.map((m) => h('option', { value: m }, metricWords(state, m))),
   );
-  const box = h('div', {}, driversChart((result.metrics[first] as MetricBand).drivers));
-  select.addEventListener('change', () => replace(box, driversChart(result.metrics[select.value]?.drivers ?? [])));
-  return [h('p', { class: 'band-pick' }, h('label', { for: 'band-metric' }, 'Drivers of the band of '), select), box];
+  const box = h('div', {}, driversChart(state, (result.metrics[first] as MetricBand).drivers));
+  select.addEventListener('change', () => replace(box, driversChart(state, result.metrics[select.value]?.drivers ?? [])));
+  return [h('p', { class: 'band-pick' }, h('label', { for: 'band-metric' }, 'What drives the band of '), select), box];
 }
 
 /** The section's content for a finished band. */
-function bandView(state: ScreenState, result: UncertaintyResult): HTMLElement[] {
+function bandView(state: ScreenState, result: UncertaintyResult, letVary: (name: string) => void): HTMLElement[] {
   const names = state.metricOrder.filter((m) => result.metrics[m] !== undefined);
   const [lead, ...rest] = names;
-  const line = (m: string, isLead = false) => headline(m, m, result.metrics[m] as MetricBand, isLead);
+  const line = (m: string, isLead = false) => headline(state, m, result.metrics[m] as MetricBand, isLead);
   return [
     h('h2', {}, 'Across our assumptions'),
     ...(lead === undefined ? [] : [line(lead, true)]),
     ...(rest.length > 0
-      ? [h('details', { class: 'band-rest' }, h('summary', {}, `The other ${rest.length} metrics`), ...rest.map((m) => line(m)))]
+      ? [h('details', { class: 'band-rest' }, h('summary', {}, `The other ${rest.length} outcomes`), ...rest.map((m) => line(m)))]
       : []),
     h(
       'p',
       { class: 'muted' },
-      `${result.draws} draws of the uncertain parameters from their priors${result.method === 'exact' ? ', each solved exactly' : `, ${formatNumber(result.trialsPerDraw)} trials each`}; the sampling error is Monte Carlo error of the answer (95%), not our uncertainty.`,
+      `The range is the 5–95% spread of the answer over ${result.draws} draws of the uncertain parameters from their priors${result.method === 'exact' ? ', each solved exactly' : `, ${formatNumber(result.trialsPerDraw)} trials each`}. "From sampling" is the Monte Carlo error of the answer (95%): more trials shrink it; they do not shrink the range.`,
     ),
-    ...driversPicker(result, names),
-    parametersNote(result),
+    ...driversPicker(state, result, names),
+    parametersNote(state, result, letVary),
   ];
 }
 
 /** Renders the band section (empty until the first run). */
-export function bandHeadline(state: ScreenState): BandHeadline {
+export function bandHeadline(state: ScreenState, letVary: (name: string) => void): BandHeadline {
   const element = h('section', { id: 'band', class: 'band', 'aria-label': 'Across our assumptions', 'aria-live': 'polite' });
   let running: BandHandle | undefined;
   const start = () => {
@@ -160,7 +207,7 @@ export function bandHeadline(state: ScreenState): BandHeadline {
       .then((result) => {
         element.dataset.seconds = String((performance.now() - started) / 1000);
         element.dataset.seed = String(state.seed);
-        replace(element, ...bandView(state, result));
+        replace(element, ...bandView(state, result, letVary));
       })
       .catch((error: unknown) => {
         if (error instanceof CancelledError) return;

@@ -1,6 +1,7 @@
 /** The metrics table: each metric's Monte Carlo estimate, quantiles, exact answer and difference from the baseline. */
 import type { ExactResult, RunResult } from '@georisk/engine';
 import type { Difference } from '../chart-data.ts';
+import { displayLabel } from '../display-label.ts';
 import { h } from '../dom.ts';
 import { formatCount, formatNumber, formatPercent, formatPercentInterval } from '../format.ts';
 import { baselineDifferences, comparedBaseline, differenceCell } from './compare.ts';
@@ -45,22 +46,24 @@ function metricRow(
 ): HTMLTableRowElement {
   const { scenario } = state;
   const m = r?.metrics[name];
-  const note = [
-    m?.censored ? `${formatPercent(m.censored)} censored at ${formatNumber(scenario.time.horizon)}` : '',
-    scenario.metrics[name]?.unit ?? '',
-  ]
-    .filter(Boolean)
-    .join(', ');
+  const declared = scenario.metrics[name];
+  const note = m?.censored ? `${formatPercent(m.censored)} censored at ${formatNumber(scenario.time.horizon)} ${scenario.time.unit}s` : '';
   return h(
     'tr',
     { 'data-metric': name },
-    h('th', { scope: 'row', title: scenario.metrics[name]?.description ?? '' }, name),
+    h(
+      'th',
+      { scope: 'row', title: [name, declared?.description?.trim()].filter(Boolean).join(': ') },
+      displayLabel(name, declared),
+      h('span', { class: 'metric-name' }, name),
+    ),
     estimateCell(m),
     quantileCell(m, 'p5'),
     quantileCell(m, 'p50'),
     quantileCell(m, 'p95'),
     exactCell(name, x),
     diffs ? differenceCell(diffs[name], m?.probability !== undefined, cell) : null,
+    h('td', { class: 'unit' }, declared?.unit ?? ''),
     h('td', {}, note),
   );
 }
@@ -69,7 +72,17 @@ function metricRow(
 export function metricsTable(state: ScreenState, r: RunResult | undefined, x: ExactResult | undefined): HTMLTableElement {
   const compared = r !== undefined && comparedBaseline(state, r) !== undefined;
   const diffs = compared ? baselineDifferences(state, r) : undefined;
-  const head = ['metric', 'Monte Carlo (95% CI)', 'p5', 'median', 'p95', 'exact', ...(compared ? ['Δ vs baseline (95% CI)'] : []), 'note'];
+  const head = [
+    'metric',
+    'Monte Carlo (95% CI)',
+    'p5',
+    'median',
+    'p95',
+    'exact',
+    ...(compared ? ['Δ vs baseline (95% CI)'] : []),
+    'unit',
+    'note',
+  ];
   return h(
     'table',
     { class: 'data metrics', id: 'metrics-table' },

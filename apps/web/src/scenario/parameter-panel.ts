@@ -4,8 +4,14 @@ import { formatInputValue } from '../format.ts';
 import { type ParameterRow, parameterRow } from './parameter-row.ts';
 import type { ScreenState } from './screen-state.ts';
 
+/** The rendered panel, and a way to put one parameter back to its default from elsewhere on the screen. */
+export interface ParameterPanel {
+  element: HTMLElement;
+  reset(name: string): void;
+}
+
 /** Renders the panel as the screen's aside; `onChange` runs after any value changes. */
-export function parameterPanel(state: ScreenState, onChange: () => void): HTMLElement {
+export function parameterPanel(state: ScreenState, onChange: () => void): ParameterPanel {
   const { params, values, defaults } = state;
   const rows = new Map<string, ParameterRow>();
   const setValue = (name: string, v: number, from?: HTMLInputElement) => {
@@ -40,10 +46,17 @@ export function parameterPanel(state: ScreenState, onChange: () => void): HTMLEl
     }
     onChange();
   });
-  return h(
+  const element = h(
     'aside',
     { class: 'params', 'aria-labelledby': 'params-title' },
     h('div', { class: 'params-head' }, h('h2', { id: 'params-title' }, `Assumptions (${params.length})`), resetAll),
     list,
   );
+  return {
+    element,
+    reset: (name) => {
+      const d = defaults[name];
+      if (d !== undefined) setValue(name, d);
+    },
+  };
 }

@@ -1,5 +1,6 @@
 /** One assumption in the parameter panel: its slider and number box, reset button, note and sources. */
 import type { Parameter } from '@georisk/engine';
+import { displayLabel } from '../display-label.ts';
 import { h } from '../dom.ts';
 import { formatInputValue, formatNumber, sliderStep, snapToStep } from '../format.ts';
 import { sourceItem } from './source-item.ts';
@@ -24,9 +25,10 @@ function describeUncertainty(p: Parameter): string {
     .join(', ')}), drawn once per trial`;
 }
 
-/** The line under the inputs: range, default and uncertainty. */
-function parameterNote(p: Parameter, min: number, max: number): string {
+/** The line under the inputs: its name in the YAML, range, default and uncertainty. */
+function parameterNote(name: string, p: Parameter, min: number, max: number): string {
   return [
+    name,
     p.range ? `range ${formatInputValue(min)} to ${formatInputValue(max)}` : 'no range given',
     `default ${formatInputValue(p.default)}`,
     describeUncertainty(p),
@@ -69,7 +71,15 @@ function numberInput(id: string, name: string, p: Parameter, min: number, max: n
 }
 
 /** The slider, for a parameter with a range; it snaps to the slider's step. */
-function rangeInput(id: string, name: string, min: number, max: number, value: number, setValue: SetValue): HTMLInputElement {
+function rangeInput(
+  id: string,
+  name: string,
+  label: string,
+  min: number,
+  max: number,
+  value: number,
+  setValue: SetValue,
+): HTMLInputElement {
   const step = sliderStep(min, max);
   const range = h('input', {
     type: 'range',
@@ -78,7 +88,7 @@ function rangeInput(id: string, name: string, min: number, max: number, value: n
     max,
     step,
     value,
-    'aria-label': `${name} slider`,
+    'aria-label': `${label} slider`,
     'aria-describedby': `${id}-note`,
   });
   range.addEventListener('input', () => setValue(name, snapToStep(Number(range.value), min, step), range));
@@ -88,16 +98,17 @@ function rangeInput(id: string, name: string, min: number, max: number, value: n
 /** Renders the row for parameter `name`; `value` reads its current value. */
 export function parameterRow(name: string, p: Parameter, value: () => number, setValue: SetValue): ParameterRow {
   const id = `p-${name}`;
+  const label = displayLabel(name, p);
   const [min, max] = p.range ?? [Math.min(0, p.default), Math.max(p.default * 2, 1)];
   const num = numberInput(id, name, p, min, max, value, setValue);
-  const range = p.range ? rangeInput(id, name, min, max, value(), setValue) : undefined;
+  const range = p.range ? rangeInput(id, name, label, min, max, value(), setValue) : undefined;
   const reset = h(
     'button',
     {
       type: 'button',
       class: 'icon',
-      title: `Reset ${name} to ${formatInputValue(p.default)}`,
-      'aria-label': `Reset ${name} to its default`,
+      title: `Reset ${label} to ${formatInputValue(p.default)}`,
+      'aria-label': `Reset ${label} to its default`,
     },
     '↺',
   );
@@ -105,9 +116,15 @@ export function parameterRow(name: string, p: Parameter, value: () => number, se
   const row = h(
     'div',
     { class: `param${value() !== p.default ? ' changed' : ''}`, 'data-param': name },
-    h('div', { class: 'param-head' }, h('label', { for: `${id}-num` }, name), p.unit ? h('span', { class: 'unit' }, p.unit) : null, reset),
+    h(
+      'div',
+      { class: 'param-head' },
+      h('label', { for: `${id}-num`, title: name }, label),
+      p.unit ? h('span', { class: 'unit' }, p.unit) : null,
+      reset,
+    ),
     h('div', { class: 'param-inputs' }, range ?? null, num),
-    h('p', { class: 'note', id: `${id}-note` }, parameterNote(p, min, max)),
+    h('p', { class: 'note', id: `${id}-note` }, parameterNote(name, p, min, max)),
     parameterAbout(p),
   );
   return { row, ...(range ? { range } : {}), num };

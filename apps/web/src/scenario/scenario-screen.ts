@@ -85,7 +85,11 @@ export function renderScenario(
     else if (state.lastRun) shown.render();
   };
   const params = parameterPanel(state, () => onInputsChanged(true));
-  const band = bandHeadline(state);
+  // "Let it vary again": the parameter goes back to its default (and out of the permalink), and the band is recomputed with it.
+  const band = bandHeadline(state, (name) => {
+    params.reset(name);
+    band.start();
+  });
   // Library scenarios show the band across their priors after each run; an edited draft runs plainly.
   const onResult = () => {
     shown.render();
@@ -102,7 +106,7 @@ export function renderScenario(
       h(
         'div',
         { class: 'layout' },
-        params,
+        params.element,
         h(
           'section',
           { class: 'main', 'aria-label': 'Run and results' },

@@ -95,7 +95,8 @@ function mergeParameters({
       if (override !== undefined) problems.push(...locateIssues(doc, [boundWithIssue(where, name, target, includedBy.get(target))]));
       continue;
     }
-    out.parameters[target] = override === undefined ? p : { ...p, default: override };
+    const declared = target === name ? p : withoutLabel(p);
+    out.parameters[target] = override === undefined ? declared : { ...declared, default: override };
     includedBy.set(target, n);
     modules[target] = label;
     origins.set(`parameters.${target}`, { doc: moduleDoc, path: ['parameters', name] });
@@ -214,9 +215,18 @@ function mergeMetrics({ out, nested, moduleDoc, rename, r, origins, problems }: 
       );
       continue;
     }
-    out.metrics[target] = { ...m, expr: renameExpression(m.expr, rename) };
+    out.metrics[target] = { ...(target === name ? m : withoutLabel(m)), expr: renameExpression(m.expr, rename) };
     origins.set(`metrics.${target}`, { doc: moduleDoc, path: ['metrics', name] });
   }
+}
+
+/**
+ * A renamed parameter or metric drops the module's label: the module's words name its own name
+ * ("Side A military deaths"), and the new name, read as words, says more ("armenian_deaths").
+ */
+function withoutLabel<T extends { label?: string | undefined }>(declared: T): T {
+  const { label: _label, ...rest } = declared;
+  return rest as unknown as T;
 }
 
 /** Renames symbols in an expression; state names (quoted) are untouched. */

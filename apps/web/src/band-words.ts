@@ -1,0 +1,101 @@
+/**
+ * The band's headline in words, free of the DOM so Node tests read it: "War within 30 days: 18%
+ * (10–31% across our assumptions)", with the sampling error as a separate, labelled aside
+ * ("± 0.3 points from sampling"), and counts and durations with their unit.
+ */
+import type { MetricBand } from '@georisk/engine';
+import { formatNumber } from './format.ts';
+
+/** The parts of one metric's headline: the answer, its band, and the sampling error. */
+export interface BandWords {
+  /** "War within 30 days: 18%" or "Armenian military deaths: 250 deaths". */
+  answer: string;
+  /** "(10–31% across our assumptions)". */
+  band: string;
+  /** "± 0.3 points from sampling" or "± 12 deaths from sampling". */
+  sampling: string;
+}
+
+/** Units that read as a noun and take an "s" for any value but 1 ("hour" → "hours"). */
+const COUNTABLE = new Set(['hour', 'day', 'week', 'month', 'year', 'death', 'attempt']);
+
+/** A unit for a value: "hours" for 52, "hour" for 1; other units as written. */
+export function unitFor(unit: string | undefined, x: number): string {
+  if (!unit || unit === 'probability') return '';
+  return COUNTABLE.has(unit) && Math.abs(x) !== 1 ? `${unit}s` : unit;
+}
+
+/** Two significant digits: the headline's precision, since the band is many points wide. */
+function twoSignificant(x: number): number {
+  return x === 0 ? 0 : Number(x.toPrecision(2));
+}
+
+/**
+ * A probability as the headline shows it: whole percents between 10% and 90%, two significant
+ * digits of the distance from 0% or 100% outside (3.6%, 96.4%, 0.72%).
+ */
+export function headlinePercent(p: number): string {
+  if (!Number.isFinite(p)) return String(p);
+  const x = Math.min(100, Math.max(0, p * 100));
+  const shown = x >= 10 && x <= 90 ? Math.round(x) : x < 10 ? twoSignificant(x) : 100 - twoSignificant(100 - x);
+  return `${formatNumber(Number(shown.toFixed(6)))}%`;
+}
+
+/**
+ * An end of the band as a percentage: whole percents between 1% and 99%, since the band's ends are
+ * themselves estimates from a few hundred draws; one significant digit off 0% or 100% outside (0.4%, 99.6%).
+ */
+export function bandEndPercent(p: number): string {
+  if (!Number.isFinite(p)) return String(p);
+  const x = Math.min(100, Math.max(0, p * 100));
+  const oneSignificant = (y: number) => (y === 0 ? 0 : Number(y.toPrecision(1)));
+  const shown = x >= 1 && x <= 99 ? Math.round(x) : x < 1 ? oneSignificant(x) : 100 - oneSignificant(100 - x);
+  return `${formatNumber(Number(shown.toFixed(6)))}%`;
+}
+
+/** An end of the band of a count or duration: two significant digits (290–710, 4.1–30). */
+export function bandEndNumber(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  return formatNumber(twoSignificant(x));
+}
+
+/** A count or duration as the headline shows it: at most three significant digits. */
+export function headlineNumber(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  return formatNumber(Math.abs(x) >= 100 ? Math.round(x) : Number(x.toPrecision(3)));
+}
+
+/** An error as "0.3" or "12": two significant digits, since more would claim precision it lacks. */
+export function errorDigits(x: number): string {
+  return formatNumber(twoSignificant(x));
+}
+
+/** " deaths" after a number, or '' without a unit. */
+function withUnit(unit: string | undefined, x: number): string {
+  const u = unitFor(unit, x);
+  return u === '' ? '' : ` ${u}`;
+}
+
+/** One metric's headline in words, from its label, its band and its unit. */
+export function bandWords(label: string, band: MetricBand, unit?: string): BandWords {
+  const { mean, se } = band.overall;
+  const half = 1.96 * se;
+  if (band.probability) {
+    const lo = bandEndPercent(band.band.p5).replace(/%$/, '');
+    return {
+      answer: `${label}: ${headlinePercent(mean)}`,
+      band: `(${lo}–${bandEndPercent(band.band.p95)} across our assumptions)`,
+      sampling: `± ${errorDigits(half * 100)} points from sampling`,
+    };
+  }
+  return {
+    answer: `${label}: ${headlineNumber(mean)}${withUnit(unit, mean)}`,
+    band: `(${bandEndNumber(band.band.p5)}–${bandEndNumber(band.band.p95)}${withUnit(unit, band.band.p95)} across our assumptions)`,
+    sampling: `± ${errorDigits(half)}${withUnit(unit, half)} from sampling`,
+  };
+}
+
+/** A driver's share of the band with its error: "50% ± 10 points". */
+export function driverWords(s1: number, se: number): string {
+  return `${headlinePercent(s1)} ± ${errorDigits(2 * se * 100)} points`;
+}
