@@ -313,6 +313,35 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await page.close();
   });
 
+  it('checks inputs as they are typed and says what a permalink ignored or refused', async () => {
+    const page = await newPage();
+    await page.goto(`${server.url}#/scenario/${SCENARIO}?trials=5e9&seed=1&set.nonexistent=3&set.p_hold_war=7`);
+    await page.waitForSelector('#permalink-notice', { timeout: 60_000 });
+    const notice = (await page.textContent('#permalink-notice')) ?? '';
+    expect(notice).toContain('trials=5e9: not a whole number from 1 to 10,000,000; using 10,000');
+    expect(notice).toContain('set.nonexistent: this scenario has no parameter "nonexistent"; ignored');
+    expect(notice).toContain('set.p_hold_war=7: 7 is outside its declared range');
+    // The parameter's own row says the same, naming it.
+    expect(await page.textContent('#p-p_hold_war-problem')).toMatch(/\(p_hold_war\): 7 is outside its declared range 0\.1 to 0\.5/);
+    // Moving it back into range clears the warning.
+    await page.fill('#p-p_hold_war-num', '0.3');
+    await page.dispatchEvent('#p-p_hold_war-num', 'change');
+    expect(await page.isHidden('#p-p_hold_war-problem')).toBe(true);
+    // Trials of 0 or -5 are refused as typed, naming the field; Run waits until the field is right.
+    for (const bad of ['0', '-5']) {
+      await page.fill('#trials', bad);
+      await expect.poll(() => page.textContent('#trials-problem')).toContain(`Trials: ${bad} is below 1`);
+      expect(await page.isDisabled('#run')).toBe(true);
+    }
+    await page.fill('#trials', '2000');
+    await expect.poll(() => page.isDisabled('#run')).toBe(false);
+    expect(await page.isHidden('#trials-problem')).toBe(true);
+    await page.fill('#trials', '0');
+    await page.evaluate(() => (globalThis as unknown as { scrollTo: (x: number, y: number) => void }).scrollTo(0, 0));
+    await page.screenshot({ path: join(SCREENSHOTS, 'scenario-permalink-notice.png') });
+    await page.close();
+  });
+
   it('saves an edited scenario to the server, lists it in the library, opens it by id, and keeps a draft across a reload', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'georisk-saved-e2e-'));
     const app = await buildApp({ dataDir, webDir: dist, pressure: false, rateLimit: false, pool: { threads: 1 } });

@@ -17,6 +17,8 @@ export type ViewState =
       run: boolean;
       /** The output hash the run is expected to reproduce (from a shared permalink). */
       receipt?: string;
+      /** What the address held that could not be read (unreadable trials, seed or values), said on the page. */
+      ignored?: string[];
     };
 
 export const DEFAULT_TRIALS = 10_000;
@@ -40,20 +42,33 @@ export function parseHash(hash: string): ViewState {
   const parts = path.split('/').filter((p) => p !== '');
   if (parts[0] === 'scenario' && parts[1]) {
     const overrides: Record<string, number> = {};
+    const ignored: string[] = [];
     for (const [key, value] of params) {
       if (!key.startsWith('set.')) continue;
       const name = key.slice(4);
       const x = Number(value);
       if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && value.trim() !== '' && Number.isFinite(x)) overrides[name] = x;
+      else ignored.push(`${key}=${value}: not a parameter name and a number; ignored`);
     }
+    const whole = (key: string, min: number, max: number, fallback: number) => {
+      const text = params.get(key);
+      const n = wholeNumberIn(text, min, max);
+      if (text !== null && n === undefined) {
+        ignored.push(
+          `${key}=${text}: not a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}; using ${fallback.toLocaleString('en-US')}`,
+        );
+      }
+      return n ?? fallback;
+    };
     const state: ViewState = {
       screen: 'scenario',
       id: decodeURIComponent(parts[1]),
       overrides,
-      seed: wholeNumberIn(params.get('seed'), 0, MAX_SEED) ?? DEFAULT_SEED,
-      trials: wholeNumberIn(params.get('trials'), 1, MAX_TRIALS) ?? DEFAULT_TRIALS,
+      seed: whole('seed', 0, MAX_SEED, DEFAULT_SEED),
+      trials: whole('trials', 1, MAX_TRIALS, DEFAULT_TRIALS),
       run: params.get('run') === '1',
     };
+    if (ignored.length > 0) state.ignored = ignored;
     const receipt = params.get('receipt');
     if (receipt !== null && /^[0-9a-f]{8,64}$/.test(receipt)) state.receipt = receipt;
     return state;

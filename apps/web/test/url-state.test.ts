@@ -17,7 +17,7 @@ describe('URL state', () => {
     });
   });
 
-  it('falls back to defaults for anything unreadable, and to the library for unknown paths', () => {
+  it('falls back to defaults for anything unreadable, says what it ignored, and goes to the library for unknown paths', () => {
     expect(parseHash('#/scenario/x?trials=-3&seed=1.5&set.a=abc&set.1bad=2&set.b=&receipt=<script>')).toEqual({
       screen: 'scenario',
       id: 'x',
@@ -25,7 +25,16 @@ describe('URL state', () => {
       seed: DEFAULT_SEED,
       trials: DEFAULT_TRIALS,
       run: false,
+      ignored: [
+        'set.a=abc: not a parameter name and a number; ignored',
+        'set.1bad=2: not a parameter name and a number; ignored',
+        'set.b=: not a parameter name and a number; ignored',
+        'seed=1.5: not a whole number from 0 to 4,294,967,295; using 1',
+        'trials=-3: not a whole number from 1 to 10,000,000; using 10,000',
+      ],
     });
+    const huge = parseHash('#/scenario/x?trials=5e9');
+    expect(huge.screen === 'scenario' && huge.ignored).toEqual(['trials=5e9: not a whole number from 1 to 10,000,000; using 10,000']);
     expect(parseHash('')).toEqual({ screen: 'library', query: '' });
     expect(parseHash('#/nowhere')).toEqual({ screen: 'library', query: '' });
     expect(parseHash('#/?q=csto%20pipeline')).toEqual({ screen: 'library', query: 'csto pipeline' });

@@ -19,7 +19,11 @@ export function parameterPanel(state: ScreenState, onChange: () => void): Parame
     const r = rows.get(name);
     if (r) {
       if (r.range && from !== r.range) r.range.value = String(v);
-      if (from !== r.num) r.num.value = formatInputValue(v);
+      if (from !== r.num) {
+        r.num.value = formatInputValue(v);
+        // Re-checks the box against the new value (clears a warning a slider or reset answered).
+        r.num.dispatchEvent(new Event('input'));
+      }
       r.row.classList.toggle('changed', v !== defaults[name]);
     }
     onChange();
@@ -41,6 +45,7 @@ export function parameterPanel(state: ScreenState, onChange: () => void): Parame
       if (r) {
         if (r.range) r.range.value = String(p.default);
         r.num.value = formatInputValue(p.default);
+        r.num.dispatchEvent(new Event('input'));
         r.row.classList.remove('changed');
       }
     }

@@ -3,6 +3,7 @@ import type { Parameter } from '@georisk/engine';
 import { displayLabel } from '../display-label.ts';
 import { h } from '../dom.ts';
 import { formatInputValue, formatNumber, sliderStep, snapToStep } from '../format.ts';
+import { parameterProblem } from './field-checks.ts';
 import { sourceItem } from './source-item.ts';
 
 /** The elements of one parameter's row that change when its value does. */
@@ -50,8 +51,37 @@ function parameterAbout(p: Parameter): HTMLElement | null {
   );
 }
 
-/** The number box, which accepts any finite number and puts back the value otherwise. */
-function numberInput(id: string, name: string, p: Parameter, min: number, max: number, value: () => number, setValue: SetValue) {
+/** Shows what is wrong with the typed `text` for the parameter (an error, a range warning) or clears it. */
+function showProblem(
+  message: HTMLElement,
+  num: HTMLInputElement,
+  name: string,
+  p: Parameter,
+  text: string,
+): 'error' | 'warning' | undefined {
+  const problem = parameterProblem(name, displayLabel(name, p), p, text);
+  message.textContent = problem?.message ?? '';
+  message.className = `field-problem ${problem?.level ?? ''}`;
+  message.hidden = problem === undefined;
+  if (problem?.level === 'error') num.setAttribute('aria-invalid', 'true');
+  else num.removeAttribute('aria-invalid');
+  return problem?.level;
+}
+
+/**
+ * The number box: checked as it is typed (a number is needed; outside the declared range is allowed
+ * with a warning, as `--set` allows it); on leaving it, anything not a number puts the value back.
+ */
+function numberInput(
+  id: string,
+  name: string,
+  p: Parameter,
+  min: number,
+  max: number,
+  value: () => number,
+  setValue: SetValue,
+  message: HTMLElement,
+) {
   const num = h('input', {
     type: 'number',
     id: `${id}-num`,
@@ -60,13 +90,16 @@ function numberInput(id: string, name: string, p: Parameter, min: number, max: n
     step: 'any',
     value: formatInputValue(value()),
     inputmode: 'decimal',
-    'aria-describedby': `${id}-note`,
+    'aria-describedby': `${id}-note ${id}-problem`,
   });
+  num.addEventListener('input', () => showProblem(message, num, name, p, num.value));
   num.addEventListener('change', () => {
-    const v = Number(num.value);
-    if (num.value.trim() !== '' && Number.isFinite(v)) setValue(name, v, num);
-    else num.value = formatInputValue(value());
+    if (showProblem(message, num, name, p, num.value) === 'error') {
+      num.value = formatInputValue(value());
+      showProblem(message, num, name, p, num.value);
+    } else setValue(name, Number(num.value), num);
   });
+  showProblem(message, num, name, p, formatInputValue(value()));
   return num;
 }
 
@@ -100,7 +133,8 @@ export function parameterRow(name: string, p: Parameter, value: () => number, se
   const id = `p-${name}`;
   const label = displayLabel(name, p);
   const [min, max] = p.range ?? [Math.min(0, p.default), Math.max(p.default * 2, 1)];
-  const num = numberInput(id, name, p, min, max, value, setValue);
+  const problem = h('p', { class: 'field-problem', id: `${id}-problem`, role: 'alert', hidden: true });
+  const num = numberInput(id, name, p, min, max, value, setValue, problem);
   const range = p.range ? rangeInput(id, name, label, min, max, value(), setValue) : undefined;
   const reset = h(
     'button',
@@ -124,6 +158,7 @@ export function parameterRow(name: string, p: Parameter, value: () => number, se
       reset,
     ),
     h('div', { class: 'param-inputs' }, range ?? null, num),
+    problem,
     h('p', { class: 'note', id: `${id}-note` }, parameterNote(name, p, min, max)),
     parameterAbout(p),
   );

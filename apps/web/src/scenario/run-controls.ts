@@ -3,6 +3,7 @@ import { h, replace } from '../dom.ts';
 import { CancelledError, EngineError, type RunHandle, runMonteCarlo } from '../engine-client.ts';
 import { formatCount, formatDuration } from '../format.ts';
 import { formatHash, MAX_SEED, MAX_TRIALS } from '../url-state.ts';
+import { wholeNumberProblem } from './field-checks.ts';
 import { issueList } from './issue-list.ts';
 import { readWhole } from './read-whole.ts';
 import { currentAddress, currentOverrides, type ScreenState } from './screen-state.ts';
@@ -107,21 +108,52 @@ function startRun(state: ScreenState, els: ControlElements, events: RunControlsE
   return handle;
 }
 
+/** A whole-number field checked as it is typed: its message element and whether it holds a valid value. */
+function checkedWhole(input: HTMLInputElement, min: number, max: number, what: string, onCheck: () => void) {
+  const message = h('p', { class: 'field-problem error', id: `${input.id}-problem`, role: 'alert', hidden: true });
+  input.setAttribute('aria-describedby', message.id);
+  let problem = wholeNumberProblem(input.value, min, max, what);
+  const check = () => {
+    problem = wholeNumberProblem(input.value, min, max, what);
+    message.textContent = problem?.message ?? '';
+    message.hidden = problem === undefined;
+    if (problem) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
+    onCheck();
+  };
+  input.addEventListener('input', check);
+  input.addEventListener('change', check);
+  return { input, message, valid: () => problem === undefined };
+}
+
 /** Renders the run controls over the screen's state. */
 export function runControls(state: ScreenState, events: RunControlsEvents): RunControls {
   const els = controlElements(state);
   const { trialsInput, seedInput, runButton, cancelButton, progress, runStatus } = els;
   let running: RunHandle | undefined;
+  const trialsCheck = checkedWhole(trialsInput, 1, MAX_TRIALS, 'Trials', () => !running && (runButton.disabled = !allValid()));
+  const seedCheck = checkedWhole(seedInput, 0, MAX_SEED, 'Seed', () => !running && (runButton.disabled = !allValid()));
+  const allValid = () => trialsCheck.valid() && seedCheck.valid();
   trialsInput.addEventListener('change', () => {
-    state.trials = readWhole(trialsInput, 1, MAX_TRIALS, state.trials);
+    if (!trialsCheck.valid()) return;
+    state.trials = Number(trialsInput.value);
     events.onInputsChanged();
   });
   seedInput.addEventListener('change', () => {
-    state.seed = readWhole(seedInput, 0, MAX_SEED, state.seed);
+    if (!seedCheck.valid()) return;
+    state.seed = Number(seedInput.value);
     events.onInputsChanged();
   });
   const run = () => {
     if (running) return;
+    // A field that does not hold a whole number in range stops the run and says why, rather than
+    // running something else silently.
+    for (const check of [trialsCheck, seedCheck]) {
+      if (!check.valid()) {
+        check.input.focus();
+        return;
+      }
+    }
     state.trials = readWhole(trialsInput, 1, MAX_TRIALS, state.trials);
     state.seed = readWhole(seedInput, 0, MAX_SEED, state.seed);
     events.updateAddress();
@@ -136,6 +168,8 @@ export function runControls(state: ScreenState, events: RunControlsEvents): RunC
     { class: 'run-panel' },
     h('div', { class: 'field' }, h('label', { for: 'trials' }, 'Trials'), trialsInput),
     h('div', { class: 'field' }, h('label', { for: 'seed' }, 'Seed'), seedInput),
+    trialsCheck.message,
+    seedCheck.message,
     h('div', { class: 'buttons' }, runButton, cancelButton),
     progress,
   );

@@ -10,6 +10,7 @@ import type { LibraryItem } from '../protocol.ts';
 import { formatHash } from '../url-state.ts';
 import { bandHeadline } from './band-headline.ts';
 import { exactPreview } from './exact-preview.ts';
+import { permalinkOverrides } from './field-checks.ts';
 import { parameterPanel } from './parameter-panel.ts';
 import { results } from './results.ts';
 import { runControls } from './run-controls.ts';
@@ -70,7 +71,10 @@ export function renderScenario(
   initial: ScenarioState,
   options: { edited?: { back: () => void } } = {},
 ): ScenarioView {
-  const state = createScreenState(item, initial, options.edited);
+  // A permalink's names the scenario lacks are dropped, and said so with what else it could not use.
+  const checked = permalinkOverrides(initial.overrides, item.scenario.parameters);
+  const notices = [...(initial.ignored ?? []), ...checked.ignored, ...checked.outside];
+  const state = createScreenState(item, { ...initial, overrides: checked.overrides }, options.edited);
   // An edited scenario is not in the library, so the address bar cannot name it.
   const updateAddress = () => {
     if (!state.edited) history.replaceState(null, '', formatHash(currentAddress(state)));
@@ -103,6 +107,14 @@ export function renderScenario(
       'article',
       { class: 'scenario-screen', 'aria-labelledby': 'scenario-title' },
       ...scenarioHeader(state),
+      notices.length > 0
+        ? h(
+            'div',
+            { class: 'permalink-notice', id: 'permalink-notice', role: 'status' },
+            h('p', {}, 'This link asked for things the page could not use as given:'),
+            h('ul', {}, ...notices.map((n) => h('li', {}, n))),
+          )
+        : null,
       h(
         'div',
         { class: 'layout' },
