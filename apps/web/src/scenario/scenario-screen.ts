@@ -111,8 +111,8 @@ export function renderScenario(
         ? h(
             'div',
             { class: 'permalink-notice', id: 'permalink-notice', role: 'status' },
-            h('p', {}, 'This link asked for things the page could not use as given:'),
-            h('ul', {}, ...notices.map((n) => h('li', {}, n))),
+            h('p', { class: 'permalink-notice-text' }, 'This link asked for things the page could not use as given:'),
+            h('ul', { class: 'permalink-notice-text' }, ...notices.map((n) => h('li', {}, n))),
           )
         : null,
       h(
