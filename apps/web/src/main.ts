@@ -1,4 +1,4 @@
-/** The app shell: hash routing between the library, a scenario and the editor. */
+/** The app shell: hash routing between the library, a scenario, the editor and the track record. */
 import { classroomRoute, isClassroomHash } from './classroom/classroom-route.ts';
 import { h, replace } from './dom.ts';
 import { type EditorView, renderEditor } from './editor-view.ts';
@@ -6,12 +6,15 @@ import { loadLibrary } from './engine-client.ts';
 import { renderLibrary } from './library-view.ts';
 import type { LibraryItem } from './protocol.ts';
 import { renderScenario, type ScenarioView } from './scenario/scenario-screen.ts';
+import { isTrackRecordHash, renderTrackRecord } from './track-record-view.ts';
 import { formatHash, parseHash } from './url-state.ts';
 import './styles.css';
 
 const root = document.getElementById('app') as HTMLElement;
 let items: LibraryItem[] | undefined;
 let current: ScenarioView | EditorView | undefined;
+/** Closes the track record's charts when another screen replaces it. */
+let closeTrackRecord: (() => void) | undefined;
 /** Edited texts by the id they were opened from, kept while the page lives. */
 const drafts = new Map<string, string>();
 
@@ -30,6 +33,15 @@ function route(): void {
   current = undefined;
   // The classroom talks to the API server and needs no scenario library in the page.
   if (classroomRoute(root, location.hash)) return;
+  closeTrackRecord?.();
+  closeTrackRecord = undefined;
+  // The track record is bundled data and needs no scenario library either.
+  if (isTrackRecordHash(location.hash)) {
+    closeTrackRecord = renderTrackRecord(root);
+    window.scrollTo(0, 0);
+    (root.querySelector('h1') as HTMLElement | null)?.focus({ preventScroll: true });
+    return;
+  }
   const state = parseHash(location.hash);
   if (!items) {
     replace(root, h('p', { class: 'loading', role: 'status' }, 'Loading the scenario library…'));
