@@ -85,7 +85,7 @@ describe.skipIf(!haveChromium)('track record page in Chromium', () => {
       const loo = record.folds.find((f) => f.fold === 'loo');
       expect(cells).toBe(bins(loo?.reliability.war.bins ?? []) + bins(loo?.reliability.truce7.bins ?? []));
       // Nothing runs off the right edge of the page at either width.
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
       expect(overflow).toBeLessThanOrEqual(0);
       await page.screenshot({ path: join(SCREENSHOTS, `track-record-${size.name}.png`) });
       await page.locator('#chart-calibration-loo').screenshot({ path: join(SCREENSHOTS, `track-record-calibration-${size.name}.png`) });
