@@ -1,4 +1,7 @@
-/** `georisk calibrate` on a reduced reference class (8 episodes): table and JSON, and bad input refused at file:line:column with nothing written. */
+/**
+ * `georisk calibrate` at a reduced size, as CI runs it: a reduced class (8 episodes) for table and JSON, the full class
+ * with one fold and few resamples for reproducibility, and bad input refused at file:line:column with nothing written.
+ */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +58,30 @@ describe('georisk calibrate', () => {
     expect(r.stderr).toMatch(new RegExp(`bad\\.yaml:${line}:\\d+ `));
     expect(stackLines(r.stderr)).toEqual([]);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('on the full class at a reduced size (time split, 20 resamples), the same seed gives the same report in a fresh process', async () => {
+    const args = ['calibrate', '--folds', 'time', '--bootstrap', '20', '--json'];
+    const [a, b, other] = await Promise.all([runCli(args), runCli(args), runCli([...args, '--seed', '2'])]);
+    for (const r of [a, b, other]) {
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    }
+    expect(b.stdout).toBe(a.stdout);
+    type Fold = {
+      fold: string;
+      heldOut: unknown[];
+      questions: { label: string; skill: { score: number; baseline: number; skill: number; ci95: number[] } }[];
+    };
+    const first = JSON.parse(a.stdout) as { episodes: number; settings: { bootstrap: number; seed: number }; folds: Fold[] };
+    const second = JSON.parse(other.stdout) as typeof first;
+    expect(first.episodes).toBeGreaterThanOrEqual(40);
+    expect(first.settings).toMatchObject({ bootstrap: 20, seed: 1 });
+    expect(first.folds.map((f) => f.fold)).toEqual(['time']);
+    // The seed drives only the bootstrap: the fit and the held-out scores are the same, the intervals are not.
+    const points = (r: typeof first) => r.folds[0]?.questions.map((q) => [q.label, q.skill.score, q.skill.baseline, q.skill.skill]);
+    expect(points(second)).toEqual(points(first));
+    expect(second.folds[0]?.questions.map((q) => q.skill.ci95)).not.toEqual(first.folds[0]?.questions.map((q) => q.skill.ci95));
   });
 
   it('refuses a split year that leaves nothing to fit', async () => {

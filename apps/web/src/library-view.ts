@@ -104,6 +104,7 @@ export function renderLibrary(
         { class: 'lede' },
         'Probabilistic escalation scenarios: pick one, move its assumptions, and read the outcome distributions with their uncertainty. Every run is reproducible from its seed.',
       ),
+      h('p', {}, h('a', { href: '#/track-record', id: 'track-record-link' }, 'Track record: how the model scores out of sample')),
       h('label', { for: 'library-search', class: 'search-label' }, 'Search scenarios'),
       search,
       count,

@@ -1,4 +1,4 @@
-/** The app shell: hash routing between the library, a scenario and the editor. */
+/** The app shell: hash routing between the library, a scenario, the editor and the track record. */
 import { classroomRoute, isClassroomHash } from './classroom/classroom-route.ts';
 import { h, replace } from './dom.ts';
 import { type EditorView, renderEditor } from './editor-view.ts';
@@ -7,12 +7,15 @@ import { renderLibrary } from './library-view.ts';
 import type { LibraryItem } from './protocol.ts';
 import { fetchSaved, openSaved } from './saved-scenarios.ts';
 import { renderScenario, type ScenarioView } from './scenario/scenario-screen.ts';
+import { isTrackRecordHash, renderTrackRecord } from './track-record-view.ts';
 import { formatHash, parseHash } from './url-state.ts';
 import './styles.css';
 
 const root = document.getElementById('app') as HTMLElement;
 let items: LibraryItem[] | undefined;
 let current: ScenarioView | EditorView | undefined;
+/** Closes the track record's charts when another screen replaces it. */
+let closeTrackRecord: (() => void) | undefined;
 /**
  * Edited texts by the id they were opened from. They are kept in the tab's session storage, so a
  * reload keeps them; closing the tab with edits not downloaded or saved asks first.
@@ -59,6 +62,15 @@ function route(): void {
   current = undefined;
   // The classroom talks to the API server and needs no scenario library in the page.
   if (classroomRoute(root, location.hash)) return;
+  closeTrackRecord?.();
+  closeTrackRecord = undefined;
+  // The track record is bundled data and needs no scenario library either.
+  if (isTrackRecordHash(location.hash)) {
+    closeTrackRecord = renderTrackRecord(root);
+    window.scrollTo(0, 0);
+    (root.querySelector('h1') as HTMLElement | null)?.focus({ preventScroll: true });
+    return;
+  }
   const state = parseHash(location.hash);
   const hashAtStart = location.hash;
   if (!items) {

@@ -44,7 +44,7 @@ describe('readEpisodes', () => {
       description: 'The fighting escalated into a full-scale war (n/a when it began as one)',
     });
     const e2022 = file.episodes.find((e) => e.id === 'armenia-azerbaijan-2022');
-    expect(runSpecs(e2022 ?? file.episodes[0]!).map((r) => r.label)).toEqual(['model', 'no calendar truce', 'leave-one-out']);
+    expect(runSpecs(e2022 ?? file.episodes[0]!).map((r) => r.label)).toEqual(['model', 'reconstruction (fitted to 2022)']);
   });
 
   it('points every problem at its line and column, with a fix', () => {

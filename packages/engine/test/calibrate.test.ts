@@ -16,6 +16,7 @@ import {
   nelderMead,
   readReferenceClass,
   reliability,
+  trackRecordData,
   trackRecordParagraph,
 } from '../src/backtest/index.ts';
 import { runScenario } from '../src/run.ts';
@@ -24,6 +25,7 @@ import { loadScenarioText } from '../src/scenario/scenario.ts';
 const MODEL = new URL('../../../scenarios/reference-class/generic-clash.yaml', import.meta.url);
 const CLASHES = new URL('../../../scenarios/reference-class/clashes.yaml', import.meta.url);
 const README = new URL('../../../scenarios/README.md', import.meta.url);
+const TRACK_RECORD = new URL('../../../scenarios/reference-class/track-record.json', import.meta.url);
 const scenario = loadScenarioText(readFileSync(MODEL, 'utf8')).scenario;
 const library = readReferenceClass(readFileSync(CLASHES, 'utf8'), 'clashes.yaml').referenceClass;
 const template = library.episodes[0]!;
@@ -179,6 +181,10 @@ describe('calibrate: the recorded track record', () => {
     const paragraph = trackRecordParagraph(report).replace(/\s+/g, ' ');
     const readme = readFileSync(README, 'utf8').replace(/\s+/g, ' ');
     expect(readme.includes(paragraph), `scenarios/README.md should hold:\n${trackRecordParagraph(report)}`).toBe(true);
+    // The web page's track record is the same report, recorded in scenarios/reference-class/track-record.json.
+    const recorded = JSON.parse(readFileSync(TRACK_RECORD, 'utf8')) as unknown;
+    const computed = JSON.parse(JSON.stringify(trackRecordData(report))) as unknown;
+    expect(recorded, `${TRACK_RECORD.pathname} should hold:\n${JSON.stringify(computed, null, 2)}`).toEqual(computed);
     // The scenario's defaults are the whole-class fit, to three figures: a refit that moved them fails here.
     const defaults = scenario.parameters ?? {};
     for (const [name, value] of Object.entries(report.fit.params)) {

@@ -13,3 +13,4 @@ export { type ClashFit, daysProbability, episodeLogLikelihood, fitClashModel, PR
 export { daysDistribution, type FoldBaseline, foldBaseline, type HeldOut, heldOutScores } from './held-out-scores.ts';
 export { nelderMead } from './nelder-mead.ts';
 export { trackRecordParagraph } from './track-record.ts';
+export { type TrackRecordData, type TrackRecordFold, trackRecordData } from './track-record-data.ts';
