@@ -245,12 +245,15 @@ class TrialRunner {
         s.t = m * this.dt;
         const next = this.nextMoveStep(m);
         if (next >= barrier) {
-          // Every step up to the barrier is quiet: nothing moves, then events due there apply.
+          // Every step up to the barrier is quiet: nothing moves, then events due there apply (the
+          // barrier is mostly the horizon, with none: then nothing changes and nothing is recorded).
           this.bulkFlows(barrier - m);
           m = barrier;
           s.t = m * this.dt;
-          this.startStates.set(s.k);
-          this.afterSwitch(m, summary);
+          if (this.eventsDue(m)) {
+            this.saveStartStates();
+            this.afterSwitch(m, summary);
+          }
           continue;
         }
         // The flows of the moving step read the same state as the quiet ones, so they join the
@@ -576,7 +579,7 @@ class TrialRunner {
     if (pending) for (const [kind, slot, value] of pending) applyAssignment(s, kind, slot, value);
     // With events due the records wait for them (they may force states); else each mover records now.
     const eventsDue = this.eventsDue(m + 1);
-    if (eventsDue) this.startStates.set(s.k);
+    if (eventsDue) this.saveStartStates();
     for (let k = 0; k < count; k++) {
       const i = movers[k]!;
       const tr = chosen[i];
@@ -615,6 +618,13 @@ class TrialRunner {
     // Steps 4–5; most steps have no event to check, so they go straight to the records.
     if (this.eventsDue(m + 1)) this.applyDueEvents(m + 1);
     this.recordChanges(m + 1, summary);
+  }
+
+  /** Copies the tracks' states into startStates (an element loop: the arrays are short, and `set` costs more). */
+  private saveStartStates(): void {
+    const { startStates } = this;
+    const k = this.s.k;
+    for (let i = 0; i < startStates.length; i++) startStates[i] = k[i]!;
   }
 
   /** Adds the step's flow amounts (in flowScratch) to their variables. */
