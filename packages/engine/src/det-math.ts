@@ -35,6 +35,10 @@ function fromWords(high: number, low: number): number {
   return f64[0]!;
 }
 
+/** 2^j at index j + POW2_BIAS, for j from -POW2_BIAS to 1023 (exact: every one is a double). */
+const POW2_BIAS = 1024;
+const POW2 = Float64Array.from({ length: 2048 }, (_, i) => 2 ** (i - POW2_BIAS));
+
 const LN2_HI = 6.9314718036912381649e-1;
 const LN2_LO = 1.90821492927058770002e-10;
 const TWO54 = 1.8014398509481984e16;
@@ -49,20 +53,22 @@ const LG7 = 1.479819860511658591e-1;
 /** Natural logarithm (fdlibm e_log.c). */
 export function log(x: number): number {
   let hx = hi(x) | 0;
-  const lx = lo(x);
   let k = 0;
   if (hx < 0x00100000) {
-    if (((hx & 0x7fffffff) | lx) === 0) return Number.NEGATIVE_INFINITY;
+    if (((hx & 0x7fffffff) | lo(x)) === 0) return Number.NEGATIVE_INFINITY;
     if (hx < 0) return Number.NaN;
     k -= 54;
     x *= TWO54;
     hx = hi(x) | 0;
   }
   if (hx >= 0x7ff00000) return x + x;
-  k += (hx >> 20) - 1023;
+  const e = (hx >> 20) - 1023;
+  k += e;
   hx &= 0x000fffff;
   const i0 = (hx + 0x95f64) & 0x100000;
-  x = withHi(x, hx | (i0 ^ 0x3ff00000));
+  // fdlibm rewrites x's exponent to bring it into [sqrt(2)/2, sqrt(2)); multiplying by the power of
+  // two is exact and gives the same bits without writing half a double and reading it whole.
+  x *= POW2[POW2_BIAS - e - (i0 >> 20)]!;
   k += i0 >> 20;
   const f = x - 1.0;
   if ((0x000fffff & (2 + hx)) < 3) {

@@ -124,8 +124,15 @@ class TrialRunner {
   /** Per flow: the variable it feeds, and whether that variable is deferred (see `deferred`). */
   private readonly flowVariable: Int32Array;
   private readonly flowDeferred: Uint8Array;
-  /** Per flow: quiet steps accumulated since its amount was last added (skipping only). */
-  private readonly pendingSteps: Float64Array;
+  /**
+   * Quiet steps of the trial so far, and per flow their number when its amount was last added
+   * (skipping only): a flow's pending steps are the difference, so a quiet stretch costs one addition.
+   */
+  private bulkTotal = 0;
+  private readonly bulkMark: Float64Array;
+  /** The tracks whose drawn move step is the earliest (set by nextMoveStep), in model order. */
+  private readonly movers: Int32Array;
+  private moverCount = 0;
   /** Per track: the flows that read its state (added up before it moves). */
   private readonly flowsOfTrack: number[][];
   /** Per event: the flows to add up before it applies (see `flowsTouchedBy`). */
@@ -198,7 +205,8 @@ class TrialRunner {
     this.strides = plan.strides;
     this.joints = plan.jointStates <= MAX_TABLE_ROWS ? new Array(plan.jointStates).fill(undefined) : [];
     this.cacheJoints = this.joints.length > 0;
-    this.pendingSteps = new Float64Array(model.flows.length);
+    this.bulkMark = new Float64Array(model.flows.length);
+    this.movers = new Int32Array(nTracks);
     this.flowVariable = Int32Array.from(model.flows, (f) => f.variable);
     this.flowDeferred = Uint8Array.from(model.flows, (f) => plan.deferred[f.variable]!);
     this.flowsOfTrack = model.tracks.map((t) => flowIndices(model, (r) => r.tracks.has(t.index)));
@@ -243,12 +251,15 @@ class TrialRunner {
         s.t = m * this.dt;
         const next = this.nextMoveStep(m);
         if (next >= barrier) {
-          // Every step up to the barrier is quiet: nothing moves, then events due there apply.
+          // Every step up to the barrier is quiet: nothing moves, then events due there apply (the
+          // barrier is mostly the horizon, with none: then nothing changes and nothing is recorded).
           this.bulkFlows(barrier - m);
           m = barrier;
           s.t = m * this.dt;
-          this.startStates.set(s.k);
-          this.afterSwitch(m, summary);
+          if (this.eventsDue(m)) {
+            this.saveStartStates();
+            this.afterSwitch(m, summary);
+          }
           continue;
         }
         // The flows of the moving step read the same state as the quiet ones, so they join the
@@ -257,7 +268,8 @@ class TrialRunner {
         this.bulkFlows(next - m + (fold ? 1 : 0));
         m = next;
         s.t = m * this.dt;
-        this.movingStep(m, fold, summary);
+        if (this.anyDynamic) this.movingStep(m, fold, summary);
+        else this.moveDue(m, fold, summary);
       } else {
         s.t = m * this.dt;
         this.step(m, summary);
@@ -279,7 +291,8 @@ class TrialRunner {
       this.pendingLeave[i] = Number.NaN;
       this.dirty[i] = 1;
     }
-    for (let i = 0; i < this.pendingSteps.length; i++) this.pendingSteps[i] = 0;
+    this.bulkTotal = 0;
+    for (let i = 0; i < this.bulkMark.length; i++) this.bulkMark[i] = 0;
     this.startParams();
     const initial = model.vars.initial;
     for (let j = 0; j < initial.length; j++) s.v[j] = initial[j]!;
@@ -327,10 +340,11 @@ class TrialRunner {
    * a track in a dynamic state must draw at step m itself.
    */
   private nextMoveStep(m: number): number {
-    const { dirty, nextMove, pendingLeave } = this;
+    const { dirty, nextMove, pendingLeave, movers } = this;
     const joint = this.jointRow();
     this.joint = joint;
     let next = Number.POSITIVE_INFINITY;
+    let count = 0;
     this.anyDynamic = false;
     if (this.checkedGeneration !== this.generation) {
       this.checkedGeneration = this.generation;
@@ -339,26 +353,30 @@ class TrialRunner {
     for (let i = 0; i < dirty.length; i++) {
       let at = nextMove[i]!;
       // A track whose state and dependencies are as they were keeps its draw (no move since).
-      if (dirty[i] === 0) {
-        if (at < next) next = at;
-        continue;
+      if (dirty[i] !== 0) {
+        const leave = joint.leave[i]!;
+        if (Number.isNaN(leave)) {
+          // A dynamic state: the track draws at every step (and stays dirty to be looked at again).
+          pendingLeave[i] = Number.NaN;
+          this.anyDynamic = true;
+          next = m;
+          continue;
+        }
+        dirty[i] = 0;
+        if (leave !== pendingLeave[i] || at < m) {
+          pendingLeave[i] = leave;
+          at = leave <= 0 ? Number.POSITIVE_INFINITY : leave >= 1 ? m : m + quietSteps(this.trackRng[i]!, joint.logStay[i]!);
+          nextMove[i] = at;
+        }
       }
-      const leave = joint.leave[i]!;
-      if (Number.isNaN(leave)) {
-        // A dynamic state: the track draws at every step (and stays dirty to be looked at again).
-        pendingLeave[i] = Number.NaN;
-        this.anyDynamic = true;
-        next = m;
-        continue;
+      // The tracks due at the earliest step, for moveDue (unused when some state is dynamic).
+      if (at < next) {
+        next = at;
+        count = 0;
       }
-      dirty[i] = 0;
-      if (leave !== pendingLeave[i] || at < m) {
-        pendingLeave[i] = leave;
-        at = leave <= 0 ? Number.POSITIVE_INFINITY : leave >= 1 ? m : m + quietSteps(this.trackRng[i]!, joint.logStay[i]!);
-        nextMove[i] = at;
-      }
-      if (at < next) next = at;
+      if (at === next) movers[count++] = i;
     }
+    this.moverCount = count;
     return next;
   }
 
@@ -400,8 +418,7 @@ class TrialRunner {
 
   /** Adds `count` quiet steps to every flow; they are drawn when something the flow reads changes. */
   private bulkFlows(count: number): void {
-    const pending = this.pendingSteps;
-    for (let i = 0; i < pending.length; i++) pending[i]! += count;
+    this.bulkTotal += count;
   }
 
   /**
@@ -410,9 +427,9 @@ class TrialRunner {
    * or set, so its draws follow its own inputs and not the timing of unrelated tracks.
    */
   private flushFlow(i: number, current?: JointRow): void {
-    const count = this.pendingSteps[i]!;
+    const count = this.bulkTotal - this.bulkMark[i]!;
     if (count === 0) return;
-    this.pendingSteps[i] = 0;
+    this.bulkMark[i] = this.bulkTotal;
     const joint = current ?? this.jointRow();
     const kind = joint.flowKind[i]!;
     const x = joint.flowValue[i]!;
@@ -437,7 +454,7 @@ class TrialRunner {
 
   /** Adds up every flow's accumulated steps (before variables are read or set). */
   private flushFlows(): void {
-    for (let i = 0; i < this.pendingSteps.length; i++) this.flushFlow(i);
+    for (let i = 0; i < this.bulkMark.length; i++) this.flushFlow(i);
   }
 
   /** The cached flow shapes of the current joint state (flows read only parameters and track states here). */
@@ -546,38 +563,100 @@ class TrialRunner {
     this.commitStep(m, !fold, summary);
   }
 
+  /**
+   * The moving step when no track is in a dynamic state (see movingStep): only the tracks that
+   * nextMoveStep found due move, so the other tracks are not looked at; numbers as commitStep's.
+   */
+  private moveDue(m: number, fold: boolean, summary: RunSummary): void {
+    const { s, movers, chosen } = this;
+    const tracks = this.model.tracks;
+    const count = this.moverCount;
+    if (!fold) this.flushFlows();
+    const rows = (this.joint as JointRow).rows;
+    for (let k = 0; k < count; k++) {
+      const i = movers[k]!;
+      const row = rows[i] ?? this.row(tracks[i]!);
+      chosen[i] = row.options.length === 1 ? row.options[0] : pickOption(row, this.trackRng[i]!.uniform());
+    }
+    if (!fold) this.stepFlows();
+    const pending = this.hasEffects ? this.evaluateEffects() : undefined;
+    if (pending !== undefined && pending.length > 0) this.flushFlows();
+    if (!fold) this.addStepFlows();
+    if (pending) for (const [kind, slot, value] of pending) applyAssignment(s, kind, slot, value);
+    // With events due the records wait for them (they may force states); else each mover records now.
+    const eventsDue = this.eventsDue(m + 1);
+    if (eventsDue) this.saveStartStates();
+    for (let k = 0; k < count; k++) {
+      const i = movers[k]!;
+      const tr = chosen[i];
+      chosen[i] = undefined;
+      if (tr === undefined) continue;
+      const before = s.k[i]!;
+      this.switchTrack(i, tr.to);
+      if (!eventsDue && tr.to !== before) this.recordMove(i, before, m + 1, summary);
+    }
+    s.t = (m + 1) * this.dt;
+    if (eventsDue) {
+      this.applyDueEvents(m + 1);
+      this.recordChanges(m + 1, summary);
+    }
+  }
+
   /** Adds the step's flows and transition effects, switches all tracks at once, then steps 4–5. */
   private commitStep(m: number, addFlows: boolean, summary: RunSummary): void {
     const { model, s } = this;
     const tracks = model.tracks;
-    const flows = model.flows;
     // Amounts of transition effects also read the start of the step.
     const pending = this.hasEffects ? this.evaluateEffects() : undefined;
     // Effects may set what flows feed or read: the flows' earlier steps are added first.
     if (pending !== undefined && pending.length > 0 && this.canSkip) this.flushFlows();
-    if (addFlows) for (let f = 0; f < flows.length; f++) s.v[flows[f]!.variable]! += this.flowScratch[f]!;
+    if (addFlows) this.addStepFlows();
     if (pending) for (const [kind, slot, value] of pending) applyAssignment(s, kind, slot, value);
+    const chosen = this.chosen;
     for (let i = 0; i < tracks.length; i++) {
-      const state = s.k[i]!;
-      this.startStates[i] = state;
-      const tr = this.chosen[i];
+      this.startStates[i] = s.k[i]!;
+      const tr = chosen[i];
       if (tr === undefined) continue;
-      // Flows that read this track add up their steps in the state they were taken in.
-      // Their shapes come from the joint row before the switch (nextMoveStep's): a flow flushed here
-      // reads no track that moved earlier in this loop (it would have been flushed then).
-      if (this.canSkip) {
-        const list = this.flowsOfTrack[i]!;
-        for (let j = 0; j < list.length; j++) if (this.pendingSteps[list[j]!] !== 0) this.flushFlow(list[j]!, this.joint);
-      }
-      s.k[i] = tr.to;
-      this.jointIndex += (tr.to - state) * this.strides[i]!;
+      chosen[i] = undefined;
+      this.switchTrack(i, tr.to);
     }
     s.t = (m + 1) * this.dt;
     // Steps 4–5; most steps have no event to check, so they go straight to the records.
-    if (this.conditional.length > 0 || (this.nextTimed < this.timed.length && this.timed[this.nextTimed]?.atStep === m + 1)) {
-      this.applyDueEvents(m + 1);
-    }
+    if (this.eventsDue(m + 1)) this.applyDueEvents(m + 1);
     this.recordChanges(m + 1, summary);
+  }
+
+  /** Copies the tracks' states into startStates (an element loop: the arrays are short, and `set` costs more). */
+  private saveStartStates(): void {
+    const { startStates } = this;
+    const k = this.s.k;
+    for (let i = 0; i < startStates.length; i++) startStates[i] = k[i]!;
+  }
+
+  /** Adds the step's flow amounts (in flowScratch) to their variables. */
+  private addStepFlows(): void {
+    const { s, flowVariable, flowScratch } = this;
+    for (let f = 0; f < flowScratch.length; f++) s.v[flowVariable[f]!]! += flowScratch[f]!;
+  }
+
+  /** Some event may apply at time index m (a condition event, or a timed one due then). */
+  private eventsDue(m: number): boolean {
+    return this.conditional.length > 0 || (this.nextTimed < this.timed.length && this.timed[this.nextTimed]!.atStep === m);
+  }
+
+  /**
+   * Moves track i to `to`. Flows that read it add up their steps in the state they were taken in,
+   * with their shapes from the joint row before the switch (nextMoveStep's): a flow flushed here
+   * reads no track that moved earlier in the same step (it would have been flushed then).
+   */
+  private switchTrack(i: number, to: number): void {
+    const s = this.s;
+    if (this.canSkip) {
+      const list = this.flowsOfTrack[i]!;
+      for (let j = 0; j < list.length; j++) if (this.bulkMark[list[j]!] !== this.bulkTotal) this.flushFlow(list[j]!, this.joint);
+    }
+    this.jointIndex += (to - s.k[i]!) * this.strides[i]!;
+    s.k[i] = to;
   }
 
   /** Steps 4–5 after the switch to time index m: events due then apply, then records update. */
@@ -641,29 +720,34 @@ class TrialRunner {
   /** Step 5: closes the intervals of tracks whose state changed since `startStates`, opens new ones. */
   private recordChanges(m: number, summary: RunSummary): void {
     const { model, s } = this;
-    const width = this.steps + 2;
     for (let i = 0; i < model.tracks.length; i++) {
       const before = this.startStates[i]!;
-      const now = s.k[i]!;
-      if (before === now) continue;
-      const dirty = this.dirty;
-      dirty[i] = 1;
-      const dependents = this.dependents[i]!;
-      for (let j = 0; j < dependents.length; j++) dirty[dependents[j]!] = 1;
-      const offset = this.slotsPerTrack[i]!;
-      const from = this.enteredAt[i]!;
-      const oldSlot = offset + before;
-      summary.occupancy[oldSlot * width + from]!++;
-      summary.occupancy[oldSlot * width + m]!--;
-      s.timeIn[oldSlot]! += (m - from) * this.dt;
-      this.enteredAt[i] = m;
-      const slot = offset + now;
-      if (s.ever[slot] === 0) {
-        s.ever[slot] = 1;
-        summary.ever[slot]!++;
-        s.first[slot] = m * this.dt;
-        summary.firstAt[slot * (this.steps + 1) + m]!++;
-      }
+      if (before !== s.k[i]) this.recordMove(i, before, m, summary);
+    }
+  }
+
+  /** Step 5 for one track that left state `before` at time index m: closes that interval, opens the new one. */
+  private recordMove(i: number, before: number, m: number, summary: RunSummary): void {
+    const s = this.s;
+    const width = this.steps + 2;
+    const now = s.k[i]!;
+    const dirty = this.dirty;
+    dirty[i] = 1;
+    const dependents = this.dependents[i]!;
+    for (let j = 0; j < dependents.length; j++) dirty[dependents[j]!] = 1;
+    const offset = this.slotsPerTrack[i]!;
+    const from = this.enteredAt[i]!;
+    const oldSlot = offset + before;
+    summary.occupancy[oldSlot * width + from]!++;
+    summary.occupancy[oldSlot * width + m]!--;
+    s.timeIn[oldSlot]! += (m - from) * this.dt;
+    this.enteredAt[i] = m;
+    const slot = offset + now;
+    if (s.ever[slot] === 0) {
+      s.ever[slot] = 1;
+      summary.ever[slot]!++;
+      s.first[slot] = m * this.dt;
+      summary.firstAt[slot * (this.steps + 1) + m]!++;
     }
   }
 

@@ -1,0 +1,91 @@
+/**
+ * Compares the engine of several checkouts by CPU time on one core: each tree's `runScenario` on
+ * the reference model and the 2022 scenario, the trees rotated every repetition, best of N.
+ * Usage: `node --import tsx test/bench/engine-ab.ts /path/old,/path/new [reps] [case filter]`
+ * (each path a checkout with its own `pnpm install`; the first is the baseline of the % columns).
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+interface Engine {
+  loadScenarioText(
+    text: string,
+    options: { file: string; resolveModule: (ref: string, from?: string) => { text: string; file: string } | undefined },
+  ): { scenario: { time: object } };
+  runScenario(scenario: object, options: { trials: number; seed: number; stepOnly?: boolean }): unknown;
+}
+
+const roots = (process.argv[2] ?? '').split(',').filter((r) => r !== '');
+if (roots.length === 0) {
+  console.error('usage: node --import tsx test/bench/engine-ab.ts OLD_TREE,NEW_TREE[,...] [reps] [case filter a|b]');
+  process.exit(2);
+}
+const reps = Number(process.argv[3] ?? 5);
+const only = process.argv[4];
+const engines: Engine[] = await Promise.all(roots.map((r) => import(resolve(r, 'packages/engine/src/index.ts'))));
+
+/** A scenario of tree `root`, its modules resolved inside that tree. */
+function load(engine: Engine, root: string, file: string): { time: object } {
+  const resolveModule = (ref: string, from?: string) => {
+    const base = from === undefined ? resolve(root, 'scenarios') : dirname(from);
+    for (const candidate of [ref, `${ref}.yaml`]) {
+      const path = resolve(base, candidate);
+      if (existsSync(path) && statSync(path).isFile()) return { text: readFileSync(path, 'utf8'), file: path };
+    }
+    return undefined;
+  };
+  const path = resolve(root, file);
+  return engine.loadScenarioText(readFileSync(path, 'utf8'), { file: path, resolveModule }).scenario;
+}
+
+const REFERENCE = 'scenarios/reference/caucasus-reference.yaml';
+const cases = [
+  { name: 'reference, daily, skipping', file: REFERENCE, time: { dt: 1 }, trials: 100_000 },
+  { name: 'reference, hourly, skipping', file: REFERENCE, time: { dt: 1 / 24 }, trials: 10_000 },
+  { name: 'reference, 1-day horizon, skipping', file: REFERENCE, time: { dt: 1, horizon: 1 }, trials: 300_000 },
+  { name: 'reference, daily, stepping only', file: REFERENCE, time: { dt: 1 }, trials: 20_000, stepOnly: true },
+  { name: '2022 scenario, skipping', file: 'scenarios/armenia-azerbaijan-2022.yaml', time: {}, trials: 10_000 },
+].filter((c) => only === undefined || only.split('|').some((o) => c.name.includes(o)));
+
+const cpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+console.log(`CPU time, best of ${reps}, trials/s:`);
+console.log(
+  `| case (trials) | ${roots.join(' | ')} | ${roots
+    .slice(1)
+    .map((r) => `${r} vs ${roots[0]}`)
+    .join(' | ')} |`,
+);
+console.log(
+  `|---|${roots.map(() => '---|').join('')}${roots
+    .slice(1)
+    .map(() => '---|')
+    .join('')}`,
+);
+for (const c of cases) {
+  const scenarios = engines.map((engine, k) => {
+    const s = load(engine, roots[k] as string, c.file);
+    return { ...s, time: { ...s.time, ...c.time } };
+  });
+  const options = { trials: c.trials, seed: 1, ...(c.stepOnly ? { stepOnly: true } : {}) };
+  // Warm every tree up first, so the JIT has compiled each before anything is timed.
+  engines.forEach((engine, k) => engine.runScenario(scenarios[k] as object, { ...options, trials: Math.ceil(c.trials / 5) }));
+  const best = roots.map(() => Number.POSITIVE_INFINITY);
+  for (let r = 0; r < reps; r++) {
+    for (let j = 0; j < roots.length; j++) {
+      const k = (j + r) % roots.length;
+      const t0 = cpuSeconds();
+      engines[k]?.runScenario(scenarios[k] as object, options);
+      best[k] = Math.min(best[k] as number, cpuSeconds() - t0);
+    }
+  }
+  const rates = best.map((t) => Math.round(c.trials / t));
+  const base = rates[0] as number;
+  const changes = rates.slice(1).map((x) => `${x >= base ? '+' : ''}${((x / base - 1) * 100).toFixed(1)}%`);
+  console.log(
+    `| ${c.name} (${c.trials.toLocaleString('en-US')}) | ${rates.map((x) => x.toLocaleString('en-US')).join(' | ')} | ${changes.join(' | ')} |`,
+  );
+}
