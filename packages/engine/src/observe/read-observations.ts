@@ -9,7 +9,7 @@ import { contentHash } from '../hash.ts';
 import { locateIssues, readDocument } from '../load-document.ts';
 import type { Model } from '../model/model.ts';
 import { zodIssues } from '../scenario/zod-issues.ts';
-import { type Observation, ObservationsSchema, type ObservationTime } from './observation-schema.ts';
+import { type Observation, ObservationsOuterSchema, type ObservationTime, observationSchemaFor } from './observation-schema.ts';
 
 /** An observation resolved against a model; `likelihood` maps the observed quantity to a weight in [0, 1]. */
 export type CheckedObservation = {
@@ -41,11 +41,19 @@ export interface Observations {
  */
 export function readObservations(text: string, model: Model, file?: string): Observations {
   const doc = readDocument(text, file);
-  const parsed = ObservationsSchema.safeParse(doc.value);
+  const parsed = ObservationsOuterSchema.safeParse(doc.value);
   if (!parsed.success) throw new GeoriskError(locateIssues(doc, zodIssues(parsed.error, doc.value)));
   const issues: Issue[] = [];
+  const items: Observation[] = [];
+  parsed.data.observations.forEach((value, index) => {
+    const schema = observationSchemaFor(value);
+    const item = schema.safeParse(value);
+    if (item.success) items.push(item.data);
+    else issues.push(...zodIssues(item.error, value).map((i) => itemIssue(i, index, Object.keys(schema.shape))));
+  });
+  if (issues.length > 0) throw new GeoriskError(locateIssues(doc, issues));
   const list: CheckedObservation[] = [];
-  parsed.data.observations.forEach((o, index) => {
+  items.forEach((o, index) => {
     const checked = checkObservation(model, o, index, issues);
     if (checked !== undefined) list.push(checked);
   });
@@ -66,7 +74,13 @@ export function readObservations(text: string, model: Model, file?: string): Obs
   issues.push(...inconsistentPairs(list));
   if (issues.length > 0) throw new GeoriskError(locateIssues(doc, issues));
   list.sort((a, b) => a.step - b.step || a.index - b.index);
-  return { list, asOfStep, hash: contentHash(parsed.data) };
+  return { list, asOfStep, hash: contentHash({ ...parsed.data, observations: items }) };
+}
+
+/** An issue inside item `index`, its path made whole; an unknown key's hint lists the keys this kind has. */
+function itemIssue(i: Issue, index: number, keys: string[]): Issue {
+  const path = i.path === '' ? `observations[${index}]` : `observations[${index}].${i.path}`;
+  return i.code === 'unknown_key' ? { ...i, path, hint: `this kind of observation has the keys: ${keys.join(', ')}` } : { ...i, path };
 }
 
 /** A time (number in the scenario's unit, or "36h" / "1.5d") as a time index, or an issue. */
