@@ -61,7 +61,7 @@ export { ALLOWED_FUNCTIONS, EXPRESSION_CONSTANTS, RESERVED_NAMES } from './expre
 // Formatting
 export { type CsvSource, formatCsv, formatNumber, formatPercent } from './format.ts';
 export { canonicalJson, contentHash } from './hash.ts';
-export { type LoadedDocument, MAX_DOCUMENT_LENGTH, readDocument } from './load-document.ts';
+export { type LoadedDocument, locateIssues, MAX_DOCUMENT_LENGTH, readDocument } from './load-document.ts';
 // Running
 export { buildModel, type Model, type Overrides } from './model/model.ts';
 // Conditioning on observations

@@ -21,7 +21,13 @@ export interface ParameterShift {
 export function parameterShifts(model: Model, drawn: (Float64Array | undefined)[], weights: Float64Array): ParameterShift[] {
   const out: ParameterShift[] = [];
   let total = 0;
-  for (const w of weights) total += w;
+  let squares = 0;
+  for (const w of weights) {
+    total += w;
+    squares += w * w;
+  }
+  // A third's posterior share moves by sampling noise alone about sqrt((1/3)(2/3) / ESS).
+  const noise = 2 * Math.sqrt(((1 / 3) * (2 / 3) * squares) / (total * total));
   model.params.uncertainty.forEach((d, p) => {
     const values = drawn[p];
     if (d === undefined || values === undefined) return;
@@ -43,7 +49,10 @@ export function parameterShifts(model: Model, drawn: (Float64Array | undefined)[
       posteriorMean: posterior / total,
       thirds: cut,
       posteriorThirds: thirds,
-      summary: `now most likely in its ${which} prior third (${thirds[top]!.toFixed(2)} against 0.33)`,
+      summary:
+        thirds[top]! - 1 / 3 > noise
+          ? `now more likely in its ${which} prior third (${thirds[top]!.toFixed(2)} against 0.33)`
+          : `hardly moved (its thirds ${thirds.map((x) => x.toFixed(2)).join(' / ')}, within sampling noise)`,
     });
   });
   return out;
