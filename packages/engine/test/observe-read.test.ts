@@ -1,4 +1,5 @@
 /** Reading observations: every kind of bad input is refused with the observation named, at its line and column. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildModel, GeoriskError, type Issue, loadScenarioText, readObservations } from '../src/index.ts';
 import { FILTER_SCENARIO } from './observe-helpers.ts';
@@ -81,5 +82,14 @@ describe('reading observations', () => {
       },
     ]);
     expect(issuesOf('as_of: 1\nobservations:\n  - { at: 2, track: conflict, state: war }\n')[0]).toMatchObject({ path: 'as_of', line: 1 });
+  });
+
+  it('reads the 2022 worked example against its scenario', () => {
+    const root = new URL('../../../scenarios/', import.meta.url);
+    const scenario = loadScenarioText(readFileSync(new URL('armenia-azerbaijan-2022.yaml', root), 'utf8')).scenario;
+    const text = readFileSync(new URL('observations/armenia-azerbaijan-2022-hour36.yaml', root), 'utf8');
+    const observed = readObservations(text, buildModel(scenario));
+    expect(observed.asOfStep).toBe(36);
+    expect(observed.list.map((o) => o.kind)).toEqual(['track', 'track', 'track', 'track', 'track', 'variable']);
   });
 });

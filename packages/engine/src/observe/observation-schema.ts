@@ -55,6 +55,8 @@ export const ObservationSchema = z.union([TrackObservationSchema, EventObservati
 
 /** An observations document: the list and the time the forecast is made (default: the last observation). */
 export const ObservationsSchema = z.strictObject({
+  /** Marks the file as observations (so tools that read every YAML file under scenarios/ skip it). */
+  kind: z.literal('observations').optional(),
   as_of: ObservationTimeSchema.optional(),
   observations: z.array(ObservationSchema).max(1000),
 });
