@@ -3,7 +3,14 @@ export * from './analyse-job.ts';
 export * from './calling-thread-lane.ts';
 export * from './check-document.ts';
 export * from './check-exercise.ts';
-export type { DocumentThreadTask, EncodedOutcome, FinalizeThreadTask, ThreadTask } from './chunk-thread.ts';
+export type {
+  DocumentThreadTask,
+  EncodedOutcome,
+  FinalizeThreadTask,
+  ThreadTask,
+  UpdateJsonOutcome,
+  UpdateThreadTask,
+} from './chunk-thread.ts';
 export * from './confined-resolver.ts';
 export * from './plan-job.ts';
 export * from './thread-exec-argv.ts';

@@ -13,6 +13,8 @@ import type {
   FinalizeThreadTask,
   ThreadOutcome,
   ThreadTask,
+  UpdateJsonOutcome,
+  UpdateThreadTask,
 } from './chunk-thread.ts';
 import type { PlanOutcome, PlanTask } from './plan-job.ts';
 import { runsFromSource, threadExecArgv } from './thread-exec-argv.ts';
@@ -105,6 +107,11 @@ export class ThreadPool {
     return this.piscina.run({ task, exactJson: true }, signal === undefined ? {} : { signal }) as Promise<
       ExactJsonOutcome | { issues: Issue[] }
     >;
+  }
+
+  /** Conditions a forecast on observations on a thread (`updateScenario`); the answer as JSON text, or the issues. */
+  runUpdateJson(task: UpdateThreadTask['update'], signal?: AbortSignal): Promise<UpdateJsonOutcome> {
+    return this.piscina.run({ update: task }, signal === undefined ? {} : { signal }) as Promise<UpdateJsonOutcome>;
   }
 
   /** Solves a scenario exactly on a thread and returns only `metrics`' means (or the issues). */
