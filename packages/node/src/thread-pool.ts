@@ -41,11 +41,11 @@ function entryUrl(): string {
 /** A fixed number of worker threads running engine tasks. */
 export class ThreadPool {
   readonly threads: number;
-  private readonly piscina: Piscina<ThreadTask | DocumentThreadTask | FinalizeThreadTask, ThreadOutcome>;
+  private readonly piscina: Piscina<ThreadTask | DocumentThreadTask | FinalizeThreadTask | UpdateThreadTask, ThreadOutcome>;
 
   constructor(options: ThreadPoolOptions) {
     this.threads = options.threads;
-    this.piscina = new Piscina<ThreadTask | DocumentThreadTask | FinalizeThreadTask, ThreadOutcome>({
+    this.piscina = new Piscina<ThreadTask | DocumentThreadTask | FinalizeThreadTask | UpdateThreadTask, ThreadOutcome>({
       filename: entryUrl(),
       minThreads: options.threads,
       maxThreads: options.threads,

@@ -76,44 +76,18 @@ export function conditionExact(model: Model, observed: Observations): ExactUpdat
     for (; next < observed.list.length && observed.list[next]!.step === m; next++) {
       const o = observed.list[next]!;
       const mass = weigh(pair.cur, k, likelihoods[next]!);
-      if (!(mass > 0)) {
-        throw new GeoriskError([
-          issue(
-            'impossible_observation',
-            `observations[${o.index}]`,
-            `${o.name} has probability zero under the model, given the observations before it`,
-            'check it against the scenario (its states, rates and events), or widen it',
-          ),
-        ]);
-      }
+      if (!(mass > 0)) throw impossible(o);
       probabilities.push({ name: o.name, t: m * model.dt, probability: mass });
       logEvidence += log(mass);
     }
   };
-  const record = (m: number) => {
-    const { cur } = pair;
-    for (let a = 0; a < cur.count; a++) {
-      const index = cur.support[a]!;
-      const at = index * k;
-      const p = cur.p[at]!;
-      for (const slotOf of slotsOf) occupancy[slotOf[index]!]![m]! += p;
-      if (!riding) continue;
-      for (let v = 1; v < k; v++) {
-        const q = cur.p[at + v]!;
-        if (q === 0) continue;
-        let inside = false;
-        for (const slotOf of slotsOf) if (slotOf[index] === v - 1) inside = true;
-        if (inside) cur.p[at + v] = 0;
-        else never[v - 1]![m]! += q;
-      }
-    }
-  };
+  const records = { slotsOf, occupancy, never: riding ? never : undefined };
   observe(0);
-  record(0);
+  recordStep(pair.cur, k, 0, records);
   for (let m = 0; m < n; m++) {
     solver.advance(pair, m, undefined);
     observe(m + 1);
-    record(m + 1);
+    recordStep(pair.cur, k, m + 1, records);
   }
   const notes = riding ? [] : [`the joint state space (${size} states) is too large to give "ever" and first passage under conditioning`];
   return {
@@ -124,6 +98,46 @@ export function conditionExact(model: Model, observed: Observations): ExactUpdat
     tracks: trackResults(model, occupancy, riding ? never : undefined),
     notes,
   };
+}
+
+/** The error for an observation with probability zero given the ones before it. */
+function impossible(o: CheckedObservation): GeoriskError {
+  return new GeoriskError([
+    issue(
+      'impossible_observation',
+      `observations[${o.index}]`,
+      `${o.name} has probability zero under the model, given the observations before it`,
+      'check it against the scenario (its states, rates and events), or widen it',
+    ),
+  ]);
+}
+
+/**
+ * Step 5 of the filtered propagation at time index m: occupancy from the base distribution; each
+ * "never entered" distribution loses its mass inside its (track, state) and records what is left.
+ */
+function recordStep(
+  cur: { p: Float64Array; support: Int32Array; count: number },
+  k: number,
+  m: number,
+  records: { slotsOf: Int32Array[]; occupancy: Float64Array[]; never: Float64Array[] | undefined },
+): void {
+  const { slotsOf, occupancy, never } = records;
+  for (let a = 0; a < cur.count; a++) {
+    const index = cur.support[a]!;
+    const at = index * k;
+    const p = cur.p[at]!;
+    for (const slotOf of slotsOf) occupancy[slotOf[index]!]![m]! += p;
+    if (never === undefined) continue;
+    for (let v = 1; v < k; v++) {
+      const q = cur.p[at + v]!;
+      if (q === 0) continue;
+      let inside = false;
+      for (const slotOf of slotsOf) if (slotOf[index] === v - 1) inside = true;
+      if (inside) cur.p[at + v] = 0;
+      else never[v - 1]![m]! += q;
+    }
+  }
 }
 
 /** Multiplies every distribution of the block by the likelihood, renormalizes by the base's mass, and returns that mass. */

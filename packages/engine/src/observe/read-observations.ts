@@ -117,95 +117,83 @@ function toStep(model: Model, at: ObservationTime, path: string, issues: Issue[]
   return whole;
 }
 
+/** Where an observation sits, for its messages and issues. */
+interface Context {
+  model: Model;
+  path: string;
+  index: number;
+  issues: Issue[];
+  /** `at t = 30`. */
+  where: string;
+  /** How messages name it: its label, else `what`. */
+  label(what: string): string;
+}
+
 /** Resolves one observation's names and time; pushes an issue for each problem. */
 function checkObservation(model: Model, o: Observation, index: number, issues: Issue[]): CheckedObservation | undefined {
   const path = `observations[${index}]`;
   const before = issues.length;
   const step = toStep(model, o.at, `${path}.at`, issues);
-  const where = `at t = ${typeof o.at === 'number' ? o.at : o.at}`;
-  const label = (what: string) => `${path} (${o.label ?? what})`;
-  if ('track' in o) {
-    const track = model.tracks.find((t) => t.name === o.track);
-    if (track === undefined) {
-      issues.push(
-        issue(
-          'bad_observation',
-          `${path}.track`,
-          `${path}: the scenario has no track "${o.track}"`,
-          `use one of: ${model.tracks.map((t) => t.name).join(', ')}`,
-        ),
-      );
-      return undefined;
-    }
-    const names = typeof o.state === 'string' ? [o.state] : o.state;
-    const states = new Set<number>();
-    for (const name of names) {
-      const s = track.states.indexOf(name);
-      if (s < 0)
-        issues.push(
-          issue(
-            'bad_observation',
-            `${path}.state`,
-            `${path}: track "${track.name}" has no state "${name}"`,
-            `its states are: ${track.states.join(', ')}`,
-          ),
-        );
-      else states.add(s);
-    }
-    if (issues.length > before || step === undefined) return undefined;
-    return { index, step, kind: 'track', track: track.index, states, name: label(`${track.name} in ${names.join('|')} ${where}`) };
+  const ctx: Context = { model, path, index, issues, where: `at t = ${o.at}`, label: (what) => `${path} (${o.label ?? what})` };
+  const checked = 'track' in o ? checkTrack(ctx, o) : 'event' in o ? checkEvent(ctx, o) : checkVariable(ctx, o);
+  if (checked === undefined || issues.length > before || step === undefined) return undefined;
+  return { ...checked, index, step } as CheckedObservation;
+}
+
+type Resolved = DistributiveOmit<CheckedObservation, 'index' | 'step'>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A track observation's track and states. */
+function checkTrack(ctx: Context, o: Extract<Observation, { track: string }>): Resolved | undefined {
+  const { model, path, issues } = ctx;
+  const track = model.tracks.find((t) => t.name === o.track);
+  if (track === undefined) {
+    const hint = `use one of: ${model.tracks.map((t) => t.name).join(', ')}`;
+    issues.push(issue('bad_observation', `${path}.track`, `${path}: the scenario has no track "${o.track}"`, hint));
+    return undefined;
   }
-  if ('event' in o) {
-    const event = (model.scenario.events ?? []).findIndex((e) => e.id === o.event);
-    if (event < 0) {
-      const ids = (model.scenario.events ?? []).flatMap((e) => (e.id === undefined ? [] : [e.id]));
-      issues.push(
-        issue(
-          'bad_observation',
-          `${path}.event`,
-          `${path}: the scenario has no event with id "${o.event}"`,
-          ids.length > 0 ? `use one of: ${ids.join(', ')}` : 'give the event an id in the scenario',
-        ),
-      );
-      return undefined;
+  const names = typeof o.state === 'string' ? [o.state] : o.state;
+  const states = new Set<number>();
+  for (const name of names) {
+    const s = track.states.indexOf(name);
+    if (s >= 0) states.add(s);
+    else {
+      const message = `${path}: track "${track.name}" has no state "${name}"`;
+      issues.push(issue('bad_observation', `${path}.state`, message, `its states are: ${track.states.join(', ')}`));
     }
-    if (step === undefined) return undefined;
-    return {
-      index,
-      step,
-      kind: 'event',
-      event,
-      happened: o.happened,
-      name: label(`${o.event} ${o.happened ? 'happened' : 'had not happened'} by ${where.slice(3)}`),
-    };
   }
+  return { kind: 'track', track: track.index, states, name: ctx.label(`${track.name} in ${names.join('|')} ${ctx.where}`) };
+}
+
+/** An event observation's event (by its id). */
+function checkEvent(ctx: Context, o: Extract<Observation, { event: string }>): Resolved | undefined {
+  const events = ctx.model.scenario.events ?? [];
+  const event = events.findIndex((e) => e.id === o.event);
+  if (event < 0) {
+    const ids = events.flatMap((e) => (e.id === undefined ? [] : [e.id]));
+    const hint = ids.length > 0 ? `use one of: ${ids.join(', ')}` : 'give the event an id in the scenario';
+    ctx.issues.push(issue('bad_observation', `${ctx.path}.event`, `${ctx.path}: the scenario has no event with id "${o.event}"`, hint));
+    return undefined;
+  }
+  const what = `${o.event} ${o.happened ? 'happened' : 'had not happened'} by ${ctx.where.slice(3)}`;
+  return { kind: 'event', event, happened: o.happened, name: ctx.label(what) };
+}
+
+/** A variable observation's variable and likelihood. */
+function checkVariable(ctx: Context, o: Extract<Observation, { variable: string }>): Resolved | undefined {
+  const { model, path, issues } = ctx;
   const variable = model.vars.names.indexOf(o.variable);
   if (variable < 0) {
-    issues.push(
-      issue(
-        'bad_observation',
-        `${path}.variable`,
-        `${path}: the scenario has no variable "${o.variable}"`,
-        `use one of: ${model.vars.names.join(', ')}`,
-      ),
-    );
+    const hint = `use one of: ${model.vars.names.join(', ')}`;
+    issues.push(issue('bad_observation', `${path}.variable`, `${path}: the scenario has no variable "${o.variable}"`, hint));
     return undefined;
   }
   if ('range' in o && o.range[0] > o.range[1]) {
-    issues.push(
-      issue('bad_observation', `${path}.range`, `${path}: the range [${o.range[0]}, ${o.range[1]}] is empty`, 'write it as [min, max]'),
-    );
+    const message = `${path}: the range [${o.range[0]}, ${o.range[1]}] is empty`;
+    issues.push(issue('bad_observation', `${path}.range`, message, 'write it as [min, max]'));
   }
-  if (issues.length > before || step === undefined) return undefined;
-  const likelihood = variableLikelihood(o as Extract<Observation, { variable: string }>);
-  return {
-    index,
-    step,
-    kind: 'variable',
-    variable,
-    likelihood,
-    name: label(`${o.variable} ${'range' in o ? `in [${o.range.join(', ')}]` : `reported ${o.reported}`} ${where}`),
-  };
+  const what = `${o.variable} ${'range' in o ? `in [${o.range.join(', ')}]` : `reported ${o.reported}`} ${ctx.where}`;
+  return { kind: 'variable', variable, likelihood: variableLikelihood(o), name: ctx.label(what) };
 }
 
 /** The likelihood of a variable observation as a function of the true value (at most 1). */
