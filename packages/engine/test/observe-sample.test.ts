@@ -10,10 +10,16 @@ import {
   buildModel,
   conditionExact,
   conditionSample,
+  finishUpdate,
   loadScenarioText,
+  mergeSummaries,
+  mergeWeights,
   readObservations,
+  replayTrials,
+  resampleTrials,
   runScenario,
   simulate,
+  weighTrials,
 } from '../src/index.ts';
 import { TrialStream, trialSeed } from '../src/rng.ts';
 import { FILTER_SCENARIO } from './observe-helpers.ts';
@@ -121,6 +127,21 @@ describe('conditioning by sampling', () => {
     expect(a.receipt.outputHash).not.toBe(c.receipt.outputHash);
     expect(a.receipt.observationsHash).toBe(observed.hash);
     expect(a.receipt.scenarioHash).toBe(a.scenario.hash);
+  });
+
+  it('gives the same result however the trials are split into chunks (any worker count)', () => {
+    const model = buildModel(loadScenarioText(NON_MARKOV).scenario);
+    const observed = readObservations(NON_MARKOV_OBSERVED, model);
+    const whole = conditionSample(model, observed, { trials: 3000, seed: 6 });
+    const chunk = (first: number, count: number) => weighTrials(model, observed, { seed: 6, overrides: {}, first, count });
+    // Weighed in three uneven chunks handed back out of order, replayed in two pieces.
+    const weights = mergeWeights([chunk(1700, 1300), chunk(0, 700), chunk(700, 1000)]);
+    const list = resampleTrials(observed, weights, 6);
+    const replay = (part: Int32Array) => replayTrials(model, observed, { seed: 6, overrides: {}, list: part });
+    const summary = mergeSummaries(replay(list.subarray(1234)), replay(list.subarray(0, 1234)));
+    const split = finishUpdate(model, observed, weights, summary, { seed: 6, overrides: {}, seconds: 0, workers: 3 });
+    expect(split.receipt.outputHash).toBe(whole.receipt.outputHash);
+    expect(split.conditioning).toEqual(whole.conditioning);
   });
 
   it('warns when the effective sample size collapses', () => {

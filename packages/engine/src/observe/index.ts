@@ -3,13 +3,20 @@
 export { type AugmentedScenario, augmentScenario, buildAugmentedModel } from './augment-scenario.ts';
 export { conditionExact, type ExactUpdate, exactConditioningProblem, type ObservationProbability } from './condition-exact.ts';
 export {
+  checkUpdateOptions,
   conditionSample,
   ESS_WARNING_SHARE,
+  finishUpdate,
+  mergeWeights,
+  replayTrials,
+  resampleTrials,
   type SampledConditioning,
   type SampleUpdateOptions,
   systematicResample,
+  type TrialWeights,
   type UpdateReceipt,
   type UpdateResult,
+  weighTrials,
 } from './condition-sample.ts';
 export { type Observation, ObservationSchema, type ObservationsDocument, ObservationsSchema } from './observation-schema.ts';
 export type { ParameterShift } from './parameter-shift.ts';
