@@ -41,6 +41,26 @@ describe('georisk update', () => {
     expect(again.receipt.outputHash).toBe(a.receipt.outputHash);
   });
 
+  it('gives the same bits on one thread and on two (the 2022 hour-36 example, big enough to use worker threads)', async () => {
+    const args = [
+      'update',
+      'scenarios/armenia-azerbaijan-2022.yaml',
+      '--observed',
+      'scenarios/observations/armenia-azerbaijan-2022-hour36.yaml',
+      '--trials',
+      '20000',
+      '--format',
+      'json',
+    ];
+    const [one, two] = await Promise.all([runCli([...args, '--workers', '1']), runCli([...args, '--workers', '2'])]);
+    const a = JSON.parse(one.stdout);
+    const b = JSON.parse(two.stdout);
+    expect([a.timing.workers, b.timing.workers]).toEqual([1, 2]);
+    expect(b.receipt.outputHash).toBe(a.receipt.outputHash);
+    expect(b.conditioning).toEqual(a.conditioning);
+    expect(a.exact).toBeUndefined(); // a variable is observed: sampling only
+  });
+
   it('refuses a state the track lacks and a time past the horizon, at file:line:column, and writes nothing', async () => {
     const bad = scratch.write(
       'bad.yaml',

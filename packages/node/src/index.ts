@@ -9,6 +9,7 @@ export type {
   FinalizeThreadTask,
   ThreadTask,
   UpdateJsonOutcome,
+  UpdatePassTask,
   UpdateThreadTask,
 } from './chunk-thread.ts';
 export * from './confined-resolver.ts';

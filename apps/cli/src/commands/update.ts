@@ -1,4 +1,5 @@
 /** `georisk update`: the forecast conditioned on what has been observed so far, in the formats of `georisk run`. */
+import { availableParallelism } from 'node:os';
 import {
   DEFAULT_SEED,
   DEFAULT_TRIAL_STEP_BUDGET,
@@ -7,14 +8,15 @@ import {
   issue,
   locateIssues,
   type Overrides,
+  prepareUpdate,
   readDocument,
   type UpdateAnswer,
-  updateScenario,
 } from '@georisk/engine';
 import { Option } from 'commander';
 import { collectSet, EXIT, locateScenarioIssues, output, type RegisterCommand, wholeNumber } from '../cli-common.ts';
 import { formatCsv, formatNumber, formatPercent, formatTable, table } from '../format.ts';
 import { InputFileError, loadScenarioFile, readInputFile } from '../load.ts';
+import { runUpdate } from '../parallel.ts';
 
 interface UpdateFlags {
   observed: string;
@@ -25,6 +27,7 @@ interface UpdateFlags {
   out?: string;
   budget: number;
   method: 'auto' | 'exact' | 'smc';
+  workers: number;
 }
 
 async function updateCommand(file: string, flags: UpdateFlags): Promise<void> {
@@ -39,14 +42,24 @@ async function updateCommand(file: string, flags: UpdateFlags): Promise<void> {
   }
   let answer: UpdateAnswer;
   try {
-    answer = updateScenario(loaded.scenario, text, {
+    const options = {
       trials: flags.trials,
       seed: flags.seed,
       overrides: flags.set,
       budget: flags.budget,
       method: flags.method,
       file: flags.observed,
+    };
+    const { model, observed, exact } = prepareUpdate(loaded.scenario, text, options);
+    const sampled = await runUpdate(model, {
+      observed,
+      text,
+      seed: flags.seed,
+      trials: flags.trials,
+      workers: flags.workers,
+      overrides: flags.set,
     });
+    answer = exact === undefined ? sampled : { ...sampled, exact };
   } catch (error) {
     if (error instanceof GeoriskError) throw new GeoriskError(locate(error.issues, loaded, text, flags.observed));
     throw error;
@@ -107,6 +120,7 @@ export const registerUpdate: RegisterCommand = (program, setExit) => {
     .option('-n, --trials <n>', 'number of trials (weighted, then resampled)', wholeNumber('--trials', 1), 10_000)
     .option('-s, --seed <seed>', 'random seed (same seed, same numbers)', wholeNumber('--seed', 0), DEFAULT_SEED)
     .option('--set <name=value>', 'override a parameter (repeatable)', collectSet, {})
+    .option('-w, --workers <n>', 'worker threads (never changes the numbers)', wholeNumber('--workers', 1), availableParallelism())
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
     .option('-o, --out <file>', 'write the output to a file (atomically) instead of stdout')
     .option(

@@ -21,4 +21,4 @@ export {
 export { type Observation, ObservationSchema, type ObservationsDocument, ObservationsSchema } from './observation-schema.ts';
 export type { ParameterShift } from './parameter-shift.ts';
 export { type CheckedObservation, type Observations, readObservations } from './read-observations.ts';
-export { type UpdateAnswer, type UpdateOptions, updateScenario } from './update-scenario.ts';
+export { type PreparedUpdate, prepareUpdate, type UpdateAnswer, type UpdateOptions, updateScenario } from './update-scenario.ts';
