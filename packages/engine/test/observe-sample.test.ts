@@ -2,7 +2,7 @@
  * Conditioning by sampling: against exact conditioning on a Markov chain, against rejection
  * sampling on a chain whose rates read a variable, determinism, and the collapse warning.
  * Statistical checks use fixed seeds and |z| < 4.5 per comparison (two-sided false alarm about
- * 7e-6 each, under 1e-4 for the file).
+ * 7e-6 each; 15 comparisons, about 1e-4 for the file).
  */
 import { describe, expect, it } from 'vitest';
 import {
