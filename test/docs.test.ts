@@ -200,8 +200,10 @@ function yamlFiles(dir: string): string[] {
 describe('scenario files', () => {
   const files = yamlFiles(SCENARIOS).filter((f) => {
     const value = readDocument(readFileSync(f, 'utf8'), f).value as { kind?: unknown } | null;
-    // Modules, the backtest's episode list and the reference class of clashes are not scenarios.
-    return value?.kind !== 'module' && value?.kind !== 'backtest-episodes' && value?.kind !== 'reference-class';
+    // Modules, the backtest's episode list, the reference class of clashes and observations (packages/engine/test/observe-read.test.ts) are not scenarios.
+    return (
+      value?.kind !== 'module' && value?.kind !== 'backtest-episodes' && value?.kind !== 'reference-class' && value?.kind !== 'observations'
+    );
   });
 
   it('include the founding case and the module example', () => {

@@ -33,6 +33,7 @@ import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { runRoutes } from './routes/runs.ts';
 import { scenarioRoutes } from './routes/scenarios.ts';
+import { updateRoutes } from './routes/update.ts';
 import { webAppRoutes } from './routes/web-app.ts';
 import { ScenarioCatalog } from './scenario-catalog.ts';
 import { DATABASE_FILE, Store } from './store.ts';
@@ -232,6 +233,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(scenarioRoutes, { scenarios, store, quotas });
   await app.register(runRoutes, { scenarios, store, pool, budget, maxResultValues, simulationLimit, jobsPerClient, quotas });
   await app.register(exactRoutes, { scenarios, pool, simulationLimit, jobsPerClient, maxResultValues });
+  await app.register(updateRoutes, { scenarios, pool, simulationLimit, jobsPerClient, budget, maxResultValues });
   await app.register(jobRoutes, { scenarios, store, jobs, planner, simulationLimit });
   await app.register(exerciseRoutes, {
     db: store.db,

@@ -16,6 +16,7 @@ import { HEALTH_PATHS } from './routes/health.ts';
 import { JOB_PATHS } from './routes/jobs.ts';
 import { RUN_PATHS } from './routes/runs.ts';
 import { SCENARIO_PATHS } from './routes/scenarios.ts';
+import { UPDATE_PATHS } from './routes/update.ts';
 import {
   DocumentRequestSchema,
   ErrorBodySchema,
@@ -23,6 +24,7 @@ import {
   RunRequestSchema,
   SensitivityRequestSchema,
   SweepRequestSchema,
+  UpdateRequestSchema,
 } from './schemas.ts';
 
 /** A zod schema as an OpenAPI 3.0 schema. */
@@ -48,6 +50,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...RUN_PATHS,
       ...JOB_PATHS,
       ...EXACT_PATHS,
+      ...UPDATE_PATHS,
       ...CLASSROOM_PATHS,
     },
     components: {
@@ -55,6 +58,7 @@ export function openApiDocument(): Record<string, unknown> {
         DocumentRequest: schema(DocumentRequestSchema),
         RunRequest: schema(RunRequestSchema),
         ExactRequest: schema(ExactRequestSchema),
+        UpdateRequest: schema(UpdateRequestSchema),
         SweepRequest: schema(SweepRequestSchema),
         SensitivityRequest: schema(SensitivityRequestSchema),
         Exercise: schema(ExerciseSchema),

@@ -29,7 +29,7 @@ import {
   runChunkedTrials,
   scheduleChunks,
 } from '@georisk/engine/chunks';
-import { type FinalizeThreadTask, ThreadPool } from '@georisk/node';
+import { type FinalizeThreadTask, ThreadPool, type UpdateThreadTask } from '@georisk/node';
 import { ApiError } from './errors.ts';
 import { FairShare } from './fair-share.ts';
 
@@ -274,6 +274,15 @@ export class SimulationPool {
       const outcome = await this.busyAs503(() => this.fair.run(client, () => this.pool.runExactJson(task, jobSignal), jobSignal));
       if ('issues' in outcome) throw new GeoriskError(outcome.issues);
       return outcome.exactJson;
+    });
+  }
+
+  /** Conditions a forecast on observations on the pool (`updateScenario`); the answer comes back as JSON text, serialized on the thread. */
+  updateJson(task: UpdateThreadTask['update'], signal?: AbortSignal, client = ''): Promise<string> {
+    return this.job(signal, async (jobSignal) => {
+      const outcome = await this.busyAs503(() => this.fair.run(client, () => this.pool.runUpdateJson(task, jobSignal), jobSignal));
+      if ('issues' in outcome) throw new GeoriskError(outcome.issues);
+      return outcome.updateJson;
     });
   }
 

@@ -79,6 +79,22 @@ export type RunRequest = z.infer<typeof RunRequestSchema>;
 export const ExactRequestSchema = z.strictObject({ ...scenarioSource, overrides: OverridesSchema }).superRefine(exactlyOneSource);
 export type ExactRequest = z.infer<typeof ExactRequestSchema>;
 
+/** A forecast conditioned on observations: the numbers equal `georisk update --format json` for the same inputs. */
+export const UpdateRequestSchema = z
+  .strictObject({
+    ...scenarioSource,
+    overrides: OverridesSchema,
+    observations: z.string().max(262_144).describe('The observations document (YAML or JSON text), as for `georisk update --observed`'),
+    trials: z.number().int().min(1).max(100_000_000).default(10_000).describe('Number of trials (weighted, then resampled)'),
+    seed: z.number().int().min(0).max(MAX_SEED).default(DEFAULT_SEED).describe('Random seed; the same seed gives the same numbers'),
+    method: z
+      .enum(['auto', 'exact', 'smc'])
+      .default('auto')
+      .describe('auto adds the exact conditional where the chain is Markov; exact requires it; smc samples only'),
+  })
+  .superRefine(exactlyOneSource);
+export type UpdateRequest = z.infer<typeof UpdateRequestSchema>;
+
 /** Most points one sweep request may have. */
 export const MAX_SWEEP_POINTS = 10_000;
 

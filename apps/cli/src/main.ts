@@ -14,6 +14,7 @@ import { registerSchema } from './commands/schema.ts';
 import { registerSensitivity } from './commands/sensitivity.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSweep } from './commands/sweep.ts';
+import { registerUpdate } from './commands/update.ts';
 import { registerValidate } from './commands/validate.ts';
 import { registerWorker } from './commands/worker.ts';
 import { stopWorkerThreads } from './parallel.ts';
@@ -25,6 +26,7 @@ const COMMANDS: RegisterCommand[] = [
   registerValidate,
   registerRun,
   registerExact,
+  registerUpdate,
   registerBacktest,
   registerCalibrate,
   registerSweep,

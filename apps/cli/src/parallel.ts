@@ -5,14 +5,24 @@
  */
 import { availableParallelism } from 'node:os';
 import {
+  conditionSample,
   type ExactResult,
+  finishUpdate,
   type Model,
+  mergeSummaries,
+  mergeWeights,
+  type Observations,
   type Overrides,
   type RunSummary,
+  replayTrials,
+  resampleTrials,
   runUncertaintyPlan,
   type SweepPlan,
+  type TrialWeights,
   type UncertaintyPlan,
   type UncertaintyResult,
+  type UpdateResult,
+  weighTrials,
 } from '@georisk/engine';
 import {
   type ChunkTask,
@@ -205,4 +215,65 @@ export async function runUncertaintyOnThreads(
   } finally {
     await pool.destroy();
   }
+}
+
+/** What `runUpdate` needs beside the model: the observations (checked, and as text for the threads). */
+export interface UpdateRunOptions {
+  observed: Observations;
+  text: string;
+  seed: number;
+  trials: number;
+  workers: number;
+  overrides: Overrides;
+}
+
+/**
+ * The sampled update on this thread and (for big runs) worker threads: the trials are weighed in
+ * one contiguous range per thread, resampled here, and the chosen ones replayed in one piece per
+ * thread; the answer is the same bits for any number of threads.
+ */
+export async function runUpdate(model: Model, options: UpdateRunOptions): Promise<UpdateResult> {
+  const { observed, seed, trials, overrides } = options;
+  const threads = threadsFor(model, trials, options.workers);
+  if (threads <= 1) return conditionSample(model, observed, { trials, seed, overrides });
+  const started = performance.now();
+  const pool = takePool(threads - 1);
+  try {
+    const task = { scenario: model.scenario, overrides, observations: options.text, seed };
+    const ranges = split(trials, threads);
+    // The worker threads' passes are sent first; this thread's own piece runs while they work.
+    const weighing = ranges
+      .slice(1)
+      .map(([first, count]) => pool.runUpdatePass({ ...task, pass: { weigh: { first, count } } }) as Promise<TrialWeights>);
+    const [first, count] = ranges[0]!;
+    const here = weighTrials(model, observed, { seed, overrides, first, count });
+    const weights = mergeWeights([here, ...(await Promise.all(weighing))]);
+    const list = resampleTrials(observed, weights, seed);
+    const [piece, ...pieces] = split(list.length, threads).map(([from, n]) => list.slice(from, from + n));
+    const replaying = pieces.map((p) => pool.runUpdatePass({ ...task, pass: { replay: p } }) as Promise<RunSummary>);
+    const mine = replayTrials(model, observed, { seed, overrides, list: piece! });
+    const summaries = [mine, ...(await Promise.all(replaying))];
+    const summary = summaries.reduce((a, b) => mergeSummaries(a, b));
+    return finishUpdate(model, observed, weights, summary, {
+      seed,
+      overrides,
+      seconds: (performance.now() - started) / 1000,
+      workers: threads,
+    });
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/** `n` items in `parts` contiguous [first, count) ranges, the larger ones first. */
+function split(n: number, parts: number): [number, number][] {
+  const base = Math.floor(n / parts);
+  const extra = n % parts;
+  let first = 0;
+  return Array.from({ length: parts }, (_, i) => {
+    const count = base + (i < extra ? 1 : 0);
+    const range: [number, number] = [first, count];
+    first += count;
+    return range;
+  });
 }

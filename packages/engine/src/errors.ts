@@ -54,6 +54,9 @@ export const ISSUE_CODES = {
   budget_exceeded: 'trials x steps exceeds the budget for one run.',
   result_too_large: 'the result would hold more numbers (states x steps x recorded series) than the limit allows.',
   not_markov: 'The scenario has no exact answer: some rate or event depends on accumulated variables or varies between trials.',
+  bad_observation:
+    'An observation names a track, state, event or variable the scenario lacks, lies outside the horizon, or contradicts another.',
+  impossible_observation: 'The observations have probability zero under the model (or no sampled trial matched them).',
   runtime_value:
     'During a run an expression produced a value that is not allowed (a negative or non-finite rate, a probability above 1, a bad sampler argument).',
 } as const;

@@ -61,9 +61,11 @@ export { ALLOWED_FUNCTIONS, EXPRESSION_CONSTANTS, RESERVED_NAMES } from './expre
 // Formatting
 export { type CsvSource, formatCsv, formatNumber, formatPercent } from './format.ts';
 export { canonicalJson, contentHash } from './hash.ts';
-export { type LoadedDocument, MAX_DOCUMENT_LENGTH, readDocument } from './load-document.ts';
+export { type LoadedDocument, locateIssues, MAX_DOCUMENT_LENGTH, readDocument } from './load-document.ts';
 // Running
 export { buildModel, type Model, type Overrides } from './model/model.ts';
+// Conditioning on observations
+export * from './observe/index.ts';
 // Priors and provenance
 export { type ParameterPrior, parameterPrior, priorRangeIssue } from './parameter-prior.ts';
 export { parameterProvenance, parameterWarnings } from './parameter-warnings.ts';

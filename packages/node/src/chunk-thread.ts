@@ -1,5 +1,20 @@
 /** The one worker-thread entry of the CLI and the server: runs any engine task with this thread's model cache, or checks a document. */
-import { exactOutputs, finalizeResult, type Overrides, type RunSummary, type ScenarioDocument } from '@georisk/engine';
+import {
+  buildModel,
+  exactOutputs,
+  finalizeResult,
+  GeoriskError,
+  type Issue,
+  type Overrides,
+  type RunSummary,
+  readObservations,
+  replayTrials,
+  type ScenarioDocument,
+  type TrialWeights,
+  type UpdateOptions,
+  updateScenario,
+  weighTrials,
+} from '@georisk/engine';
 import { type ChunkOutcome, type EngineTask, type ExactOutcome, ModelCache, runChunkTask } from '@georisk/engine/chunks';
 import { encodeSummary } from '@georisk/queue/summary-codec';
 import { type AnalyseOutcome, type AnalyseTask, analyseJob } from './analyse-job.ts';
@@ -35,6 +50,28 @@ export interface FinalizeThreadTask {
   };
 }
 
+/** A forecast to condition on observations (`updateScenario`) on a thread; the answer comes back as JSON text. */
+export interface UpdateThreadTask {
+  update: { scenario: ScenarioDocument; observations: string; options: UpdateOptions };
+}
+
+/**
+ * One pass of an update over part of the trials (the CLI spreads both passes over its threads):
+ * weigh trials [first, first + count), or replay the listed trials into a summary.
+ */
+export interface UpdatePassTask {
+  updatePass: {
+    scenario: ScenarioDocument;
+    overrides: Overrides;
+    observations: string;
+    seed: number;
+    pass: { weigh: { first: number; count: number } } | { replay: Int32Array };
+  };
+}
+
+/** A conditioned forecast as JSON text, or the issues of the observations or the scenario. */
+export type UpdateJsonOutcome = { updateJson: string } | { issues: Issue[] };
+
 /** An exact analysis's result as JSON text. */
 export interface ExactJsonOutcome {
   exactJson: string;
@@ -59,13 +96,20 @@ export type ThreadOutcome =
   | ExactMeansOutcome
   | PlanOutcome
   | AnalyseOutcome
+  | UpdateJsonOutcome
+  | TrialWeights
+  | RunSummary
   | string;
 
 // A thread runs many chunks of the same run or sweep; it compiles the scenario once.
 const cache = new ModelCache();
 
 /** Runs a task (piscina calls the default export). */
-export default function runThreadTask(input: ThreadTask | DocumentThreadTask | FinalizeThreadTask): ThreadOutcome {
+export default function runThreadTask(
+  input: ThreadTask | DocumentThreadTask | FinalizeThreadTask | UpdateThreadTask | UpdatePassTask,
+): ThreadOutcome {
+  if ('update' in input) return updateJson(input.update);
+  if ('updatePass' in input) return updatePass(input.updatePass);
   if ('document' in input) return checkDocument(input.document);
   if ('exercise' in input) return checkExercise(input.exercise);
   if ('planJob' in input) return planJob(input.planJob);
@@ -80,4 +124,22 @@ export default function runThreadTask(input: ThreadTask | DocumentThreadTask | F
   if (input.exactMeansOf !== undefined && 'exact' in outcome) return { exactMeans: exactOutputs(input.exactMeansOf, outcome.exact).means };
   if (encode !== true || !('summary' in outcome)) return outcome;
   return { summary: encodeSummary(outcome.summary) };
+}
+
+/** Runs `updateScenario` and serializes its answer here, so neither the work nor the JSON lands on the event loop. */
+function updateJson({ scenario, observations, options }: UpdateThreadTask['update']): UpdateJsonOutcome {
+  try {
+    return { updateJson: JSON.stringify(updateScenario(scenario, observations, options)) };
+  } catch (error) {
+    if (error instanceof GeoriskError) return { issues: error.issues };
+    throw error;
+  }
+}
+
+/** One pass of an update (see `UpdatePassTask`); the observations were checked on the calling thread already. */
+function updatePass({ scenario, overrides, observations, seed, pass }: UpdatePassTask['updatePass']): TrialWeights | RunSummary {
+  const model = buildModel(scenario, overrides);
+  const observed = readObservations(observations, model);
+  if ('weigh' in pass) return weighTrials(model, observed, { seed, overrides, ...pass.weigh });
+  return replayTrials(model, observed, { seed, overrides, list: pass.replay });
 }

@@ -3,7 +3,15 @@ export * from './analyse-job.ts';
 export * from './calling-thread-lane.ts';
 export * from './check-document.ts';
 export * from './check-exercise.ts';
-export type { DocumentThreadTask, EncodedOutcome, FinalizeThreadTask, ThreadTask } from './chunk-thread.ts';
+export type {
+  DocumentThreadTask,
+  EncodedOutcome,
+  FinalizeThreadTask,
+  ThreadTask,
+  UpdateJsonOutcome,
+  UpdatePassTask,
+  UpdateThreadTask,
+} from './chunk-thread.ts';
 export * from './confined-resolver.ts';
 export * from './plan-job.ts';
 export * from './thread-exec-argv.ts';

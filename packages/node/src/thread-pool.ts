@@ -1,5 +1,5 @@
 /** Worker threads for the engine (piscina), all running the one entry `chunk-thread`, offered as lanes to the chunk scheduler. */
-import type { Issue, RunSummary } from '@georisk/engine';
+import type { Issue, RunSummary, TrialWeights } from '@georisk/engine';
 import type { ChunkOutcome, ChunkTask, EngineTask, ExactOutcome, ExactTask, Lane } from '@georisk/engine/chunks';
 import { Piscina } from 'piscina';
 import type { AnalyseOutcome, AnalyseTask } from './analyse-job.ts';
@@ -13,6 +13,9 @@ import type {
   FinalizeThreadTask,
   ThreadOutcome,
   ThreadTask,
+  UpdateJsonOutcome,
+  UpdatePassTask,
+  UpdateThreadTask,
 } from './chunk-thread.ts';
 import type { PlanOutcome, PlanTask } from './plan-job.ts';
 import { runsFromSource, threadExecArgv } from './thread-exec-argv.ts';
@@ -39,11 +42,14 @@ function entryUrl(): string {
 /** A fixed number of worker threads running engine tasks. */
 export class ThreadPool {
   readonly threads: number;
-  private readonly piscina: Piscina<ThreadTask | DocumentThreadTask | FinalizeThreadTask, ThreadOutcome>;
+  private readonly piscina: Piscina<
+    ThreadTask | DocumentThreadTask | FinalizeThreadTask | UpdateThreadTask | UpdatePassTask,
+    ThreadOutcome
+  >;
 
   constructor(options: ThreadPoolOptions) {
     this.threads = options.threads;
-    this.piscina = new Piscina<ThreadTask | DocumentThreadTask | FinalizeThreadTask, ThreadOutcome>({
+    this.piscina = new Piscina<ThreadTask | DocumentThreadTask | FinalizeThreadTask | UpdateThreadTask | UpdatePassTask, ThreadOutcome>({
       filename: entryUrl(),
       minThreads: options.threads,
       maxThreads: options.threads,
@@ -105,6 +111,16 @@ export class ThreadPool {
     return this.piscina.run({ task, exactJson: true }, signal === undefined ? {} : { signal }) as Promise<
       ExactJsonOutcome | { issues: Issue[] }
     >;
+  }
+
+  /** Conditions a forecast on observations on a thread (`updateScenario`); the answer as JSON text, or the issues. */
+  runUpdateJson(task: UpdateThreadTask['update'], signal?: AbortSignal): Promise<UpdateJsonOutcome> {
+    return this.piscina.run({ update: task }, signal === undefined ? {} : { signal }) as Promise<UpdateJsonOutcome>;
+  }
+
+  /** Runs one pass of an update over part of the trials on a thread (`UpdatePassTask`). */
+  runUpdatePass(task: UpdatePassTask['updatePass']): Promise<TrialWeights | RunSummary> {
+    return this.piscina.run({ updatePass: task }) as Promise<TrialWeights | RunSummary>;
   }
 
   /** Solves a scenario exactly on a thread and returns only `metrics`' means (or the issues). */

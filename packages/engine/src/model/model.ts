@@ -64,6 +64,8 @@ export interface EventModel {
   add: Assignment[];
   force: { track: number; state: number }[];
   path: string;
+  /** A timed event applied after the condition events due at its time (the snapshots of `georisk update`). */
+  afterConditions?: boolean;
 }
 
 export interface MetricModel {

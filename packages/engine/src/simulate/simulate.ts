@@ -41,6 +41,10 @@ export interface SimulateOptions {
   /** Called every `progressEvery` trials with the number done so far. */
   onProgress?: (done: number) => void;
   progressEvery?: number;
+  /** Run these trial indices (repeats allowed) instead of the range; `trials` must be their count. */
+  trialList?: ArrayLike<number>;
+  /** Called after each trial with its index and final state (conditioning reads observed values). */
+  onTrialEnd?: (trial: number, s: EvalState) => void;
 }
 
 /**
@@ -50,7 +54,17 @@ export interface SimulateOptions {
 export function simulate(model: Model, options: SimulateOptions): RunSummary {
   const runner = new TrialRunner(model, options.stepOnly === true);
   const summary = emptySummary(model);
-  runner.runAll(options.seed, options.firstTrial, options.firstTrial + options.trials, summary, options.onProgress, options.progressEvery);
+  if (options.onTrialEnd) runner.onTrialEnd = options.onTrialEnd;
+  if (options.trialList) runner.runList(options.seed, options.trialList, summary);
+  else
+    runner.runAll(
+      options.seed,
+      options.firstTrial,
+      options.firstTrial + options.trials,
+      summary,
+      options.onProgress,
+      options.progressEvery,
+    );
   summary.trialSteps = options.trials * model.steps;
   return summary;
 }
@@ -218,12 +232,21 @@ class TrialRunner {
     this.foldFlows = plan.foldFlows;
   }
 
+  /** Called after each trial (see `SimulateOptions.onTrialEnd`). */
+  onTrialEnd: ((trial: number, s: EvalState) => void) | undefined;
+
+  /** Runs the listed trials, in order, into `summary`. */
+  runList(seed: number, list: ArrayLike<number>, summary: RunSummary): void {
+    for (let i = 0; i < list.length; i++) this.runAll(seed, list[i]!, list[i]! + 1, summary);
+  }
+
   /** Runs trials [first, end) into `summary`; a failure names its trial and time. */
   runAll(seed: number, first: number, end: number, summary: RunSummary, progress?: (done: number) => void, every = 1000): void {
     let trial = first;
     try {
       for (; trial < end; trial++) {
         this.runTrial(seed, trial, summary);
+        if (this.onTrialEnd) this.onTrialEnd(trial, this.s);
         if (progress && (trial - first + 1) % every === 0) progress(trial - first + 1);
       }
     } catch (error) {
@@ -668,8 +691,15 @@ class TrialRunner {
   /** Timed events at time index m, in declaration order, then condition events that now hold. */
   private applyDueEvents(m: number): void {
     const timed = this.timed;
-    while (this.nextTimed < timed.length && timed[this.nextTimed]?.atStep === m) this.applyEvent(timed[this.nextTimed++]!);
+    const first = this.nextTimed;
+    let late = false;
+    while (this.nextTimed < timed.length && timed[this.nextTimed]?.atStep === m) {
+      const e = timed[this.nextTimed++]!;
+      if (e.afterConditions) late = true;
+      else this.applyEvent(e);
+    }
     this.applyConditionalEvents();
+    if (late) for (let i = first; i < this.nextTimed; i++) if (timed[i]!.afterConditions) this.applyEvent(timed[i]!);
   }
 
   private evaluateEffects(): ['set' | 'add', Assignment, number][] {

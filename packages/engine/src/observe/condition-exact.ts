@@ -1,0 +1,197 @@
+/**
+ * Exact conditioning of a Markov scenario on observations: forward filtering in the exact solver.
+ * The joint-state distribution is stepped to each observation time, multiplied by the
+ * observation's likelihood and renormalized, then stepped on to the horizon.
+ */
+import { exp, log } from '../det-math.ts';
+import { GeoriskError, issue } from '../errors.ts';
+import { MAX_BLOCK_ENTRIES } from '../exact/block.ts';
+import { clampProbability } from '../exact/discrete-metric.ts';
+import type { ExactTrack } from '../exact/exact-result.ts';
+import { ExactSolver } from '../exact/exact-solver.ts';
+import { representabilityProblems } from '../exact/representability.ts';
+import type { Model } from '../model/model.ts';
+import type { CheckedObservation, Observations } from './read-observations.ts';
+
+/** One observation's probability given the ones before it, under the model. */
+export interface ObservationProbability {
+  name: string;
+  t: number;
+  probability: number;
+}
+
+/** The exactly conditioned forecast: per track, the fields of an exact analysis, and the evidence. */
+export interface ExactUpdate {
+  method: 'exact';
+  /** Time of the last observation (or `as_of`), in the scenario's unit. */
+  asOf: number;
+  /** P(all observations) under the model. */
+  evidence: number;
+  observations: ObservationProbability[];
+  /**
+   * Conditioned on every observation at and after `asOf`; at earlier times, occupancy and first
+   * passage are conditioned on the observations up to that time (filtering, not smoothing).
+   */
+  tracks: Record<string, ExactTrack>;
+  notes: string[];
+}
+
+/** Why a scenario with these observations cannot be conditioned exactly, or undefined when it can. */
+export function exactConditioningProblem(model: Model, observed: Observations): string | undefined {
+  const problems = representabilityProblems(model);
+  if (problems.length > 0) return `the scenario is not a Markov chain (${problems[0]!.path}: ${problems[0]!.message})`;
+  const variable = observed.list.find((o) => o.kind === 'variable');
+  if (variable !== undefined) return `${variable.name} observes a variable, which accumulates along each trial`;
+  return undefined;
+}
+
+/**
+ * Conditions a Markov scenario exactly on track and event observations; throws `not_markov` when
+ * it cannot, and `impossible_observation` naming the first observation with probability zero.
+ * @example conditionExact(buildModel(scenario), readObservations(text, model)).tracks.conflict.final
+ */
+export function conditionExact(model: Model, observed: Observations): ExactUpdate {
+  const problem = exactConditioningProblem(model, observed);
+  if (problem !== undefined) {
+    throw new GeoriskError([issue('not_markov', '', `cannot condition exactly: ${problem}`, 'use the sampled update (method smc)')]);
+  }
+  const conditional = model.events.filter((e) => e.atStep === undefined);
+  const solver = new ExactSolver(model, { tracks: model.tracks, events: conditional }, []);
+  const { joint } = solver;
+  const size = joint.space.size;
+  const slots = model.totalStates;
+  // One "never entered" distribution per (track, state) rides with the base one when it fits.
+  const riding = (1 + slots) * size <= MAX_BLOCK_ENTRIES;
+  const k = riding ? 1 + slots : 1;
+  const slotsOf = model.tracks.map((t) => joint.marks(() => t.stateOffset + joint.s.k[t.index]!));
+  const likelihoods = observed.list.map((o) => likelihoodOf(model, joint, o, conditional));
+  const n = model.steps;
+  const occupancy = Array.from({ length: slots }, () => new Float64Array(n + 1));
+  const never = Array.from({ length: slots }, () => new Float64Array(n + 1));
+  const probabilities: ObservationProbability[] = [];
+  let logEvidence = 0;
+  const pair = solver.initial(k, k, undefined);
+  let next = 0;
+  const observe = (m: number) => {
+    for (; next < observed.list.length && observed.list[next]!.step === m; next++) {
+      const o = observed.list[next]!;
+      const mass = weigh(pair.cur, k, likelihoods[next]!);
+      if (!(mass > 0)) throw impossible(o);
+      probabilities.push({ name: o.name, t: m * model.dt, probability: mass });
+      logEvidence += log(mass);
+    }
+  };
+  const records = { slotsOf, occupancy, never: riding ? never : undefined };
+  observe(0);
+  recordStep(pair.cur, k, 0, records);
+  for (let m = 0; m < n; m++) {
+    solver.advance(pair, m, undefined);
+    observe(m + 1);
+    recordStep(pair.cur, k, m + 1, records);
+  }
+  const notes = riding ? [] : [`the joint state space (${size} states) is too large to give "ever" and first passage under conditioning`];
+  return {
+    method: 'exact',
+    asOf: observed.asOfStep * model.dt,
+    evidence: exp(logEvidence),
+    observations: probabilities,
+    tracks: trackResults(model, occupancy, riding ? never : undefined),
+    notes,
+  };
+}
+
+/** The error for an observation with probability zero given the ones before it. */
+function impossible(o: CheckedObservation): GeoriskError {
+  return new GeoriskError([
+    issue(
+      'impossible_observation',
+      `observations[${o.index}]`,
+      `${o.name} has probability zero under the model, given the observations before it`,
+      'check it against the scenario (its states, rates and events), or widen it',
+    ),
+  ]);
+}
+
+/**
+ * Step 5 of the filtered propagation at time index m: occupancy from the base distribution; each
+ * "never entered" distribution loses its mass inside its (track, state) and records what is left.
+ */
+function recordStep(
+  cur: { p: Float64Array; support: Int32Array; count: number },
+  k: number,
+  m: number,
+  records: { slotsOf: Int32Array[]; occupancy: Float64Array[]; never: Float64Array[] | undefined },
+): void {
+  const { slotsOf, occupancy, never } = records;
+  for (let a = 0; a < cur.count; a++) {
+    const index = cur.support[a]!;
+    const at = index * k;
+    const p = cur.p[at]!;
+    for (const slotOf of slotsOf) occupancy[slotOf[index]!]![m]! += p;
+    if (never === undefined) continue;
+    for (let v = 1; v < k; v++) {
+      const q = cur.p[at + v]!;
+      if (q === 0) continue;
+      let inside = false;
+      for (const slotOf of slotsOf) if (slotOf[index] === v - 1) inside = true;
+      if (inside) cur.p[at + v] = 0;
+      else never[v - 1]![m]! += q;
+    }
+  }
+}
+
+/** Multiplies every distribution of the block by the likelihood, renormalizes by the base's mass, and returns that mass. */
+function weigh(block: { p: Float64Array; support: Int32Array; count: number }, k: number, likelihood: Float64Array): number {
+  let mass = 0;
+  for (let a = 0; a < block.count; a++) {
+    const i = block.support[a]!;
+    const l = likelihood[i]!;
+    for (let v = 0; v < k; v++) block.p[i * k + v]! *= l;
+    mass += block.p[i * k]!;
+  }
+  if (!(mass > 0)) return mass;
+  for (let a = 0; a < block.count; a++) {
+    const at = block.support[a]! * k;
+    for (let v = 0; v < k; v++) block.p[at + v]! /= mass;
+  }
+  return mass;
+}
+
+/** The likelihood of one observation in each joint state (0 or 1 for track and event observations). */
+function likelihoodOf(model: Model, joint: ExactSolver['joint'], o: CheckedObservation, conditional: Model['events']): Float64Array {
+  if (o.kind === 'track') return Float64Array.from(joint.marks(() => (o.states.has(joint.s.k[o.track]!) ? 1 : 0)));
+  if (o.kind === 'event') {
+    const e = model.events[o.event]!;
+    if (e.atStep !== undefined) {
+      // A timed event fires in every trial at its time: the observation holds everywhere or nowhere.
+      const holds = e.atStep <= o.step === o.happened ? 1 : 0;
+      return new Float64Array(joint.space.size).fill(holds);
+    }
+    const bit = conditional.indexOf(e);
+    const out = new Float64Array(joint.space.size);
+    for (let i = 0; i < out.length; i++) out[i] = ((joint.decode(i) >> bit) & 1) === (o.happened ? 1 : 0) ? 1 : 0;
+    return out;
+  }
+  throw new Error('internal: variable observations are not exact');
+}
+
+/** Per track: final, ever, occupancy and first passage from the filtered propagation. */
+function trackResults(model: Model, occupancy: Float64Array[], never: Float64Array[] | undefined): Record<string, ExactTrack> {
+  const tracks: Record<string, ExactTrack> = {};
+  for (const t of model.tracks) {
+    const out: ExactTrack = { states: [...t.states], final: {}, ever: {}, occupancy: {}, firstPassage: {} };
+    t.states.forEach((name, s) => {
+      const slot = t.stateOffset + s;
+      const occ = occupancy[slot]!;
+      out.occupancy[name] = Array.from(occ, clampProbability);
+      out.final[name] = clampProbability(occ[model.steps]!);
+      if (never === undefined) return;
+      const cumulative = Array.from(never[slot]!, (q) => clampProbability(1 - q));
+      const reached = cumulative[model.steps]!;
+      out.ever[name] = reached;
+      out.firstPassage[name] = { reached, censored: 1 - reached, cumulative };
+    });
+    tracks[t.name] = out;
+  }
+  return tracks;
+}

@@ -1,0 +1,265 @@
+/**
+ * Conditioning by sampling, for any scenario: every trial is weighted by the likelihood of the
+ * observations (importance weighting with the model as proposal), then the trials are resampled
+ * systematically in proportion to their weights and replayed into an ordinary run result.
+ */
+import { GeoriskError, issue } from '../errors.ts';
+import type { Model, Overrides } from '../model/model.ts';
+import { finalizeResult, type Receipt, type RunResult, scenarioHash } from '../results.ts';
+import { TrialStream, trialSeed } from '../rng.ts';
+import { checkRunOptions, DEFAULT_SEED, DEFAULT_TRIAL_STEP_BUDGET } from '../run.ts';
+import { type RunSummary, simulate } from '../simulate/simulate.ts';
+import { buildAugmentedModel } from './augment-scenario.ts';
+import { type ParameterShift, parameterShifts } from './parameter-shift.ts';
+import type { CheckedObservation, Observations } from './read-observations.ts';
+
+/** Below this share of the trials, the effective sample size counts as collapsed. */
+export const ESS_WARNING_SHARE = 0.05;
+
+/** What sampling-based conditioning reports beside the result. */
+export interface SampledConditioning {
+  method: 'smc';
+  /** Time of the last observation (or `as_of`), in the scenario's unit. */
+  asOf: number;
+  /** The mean likelihood over the prior trials: an estimate of P(observations) (up to each reporting error's constant). */
+  evidence: number;
+  /** (Σw)² / Σw²: how many independent trials the weighted ones are worth. */
+  effectiveSampleSize: number;
+  /** Per observation in time order: the estimated probability given the ones before, and the trials still matching. */
+  observations: { name: string; t: number; probability: number; trialsMatching: number }[];
+  /** How each uncertain parameter's distribution moved (empty when the scenario has none). */
+  parameters: ParameterShift[];
+  warnings: string[];
+  notes: string[];
+}
+
+/** An update's receipt: a run's, plus the hash of the observations. */
+export type UpdateReceipt = Receipt & { observationsHash: string };
+
+/** The conditioned forecast: an ordinary run result (its receipt with the observations' hash) plus the diagnostics. */
+export type UpdateResult = Omit<RunResult, 'receipt'> & { receipt: UpdateReceipt; conditioning: SampledConditioning };
+
+/** Options of `conditionSample`. */
+export interface SampleUpdateOptions {
+  trials: number;
+  seed?: number;
+  overrides?: Overrides;
+  budget?: number;
+}
+
+/** The weights of trials [first, first + weights.length): what the first pass gives, mergeable across chunks. */
+export interface TrialWeights {
+  first: number;
+  /** Per trial: the product of the observations' likelihoods. */
+  weights: Float64Array;
+  /** Per trial, per observation (time order): the product of the likelihoods up to it (summed in trial order, so chunking never changes a bit). */
+  cumulative: Float64Array;
+  /** Per parameter with an uncertainty distribution: the value each trial drew. */
+  drawn: (Float64Array | undefined)[];
+}
+
+/**
+ * Conditions any scenario on observations by weighting and resampling trials; deterministic for a
+ * seed. Throws `impossible_observation` naming the first observation no trial matched.
+ * @example conditionSample(model, readObservations(text, model), { trials: 20_000 }).metrics.war_reached
+ */
+export function conditionSample(model: Model, observed: Observations, options: SampleUpdateOptions): UpdateResult {
+  const started = performance.now();
+  const seed = options.seed ?? DEFAULT_SEED;
+  const overrides = options.overrides ?? {};
+  checkUpdateOptions(model, observed, options);
+  const weights = weighTrials(model, observed, { seed, overrides, first: 0, count: options.trials });
+  const list = resampleTrials(observed, weights, seed);
+  const summary = replayTrials(model, observed, { seed, overrides, list });
+  return finishUpdate(model, observed, weights, summary, { seed, overrides, seconds: (performance.now() - started) / 1000, workers: 1 });
+}
+
+/** Checks trials, seed and budget (two passes: weighing, then replaying) against the augmented model. */
+export function checkUpdateOptions(model: Model, observed: Observations, options: SampleUpdateOptions): void {
+  const sampled = buildAugmentedModel(model, observed.list, options.overrides ?? {}).model;
+  const budget = (options.budget ?? DEFAULT_TRIAL_STEP_BUDGET) / 2;
+  checkRunOptions(sampled, { trials: options.trials, seed: options.seed ?? DEFAULT_SEED, budget });
+}
+
+/** The first pass over trials [first, first + count): each trial's weight (any chunk of the trials, on any thread). */
+export function weighTrials(
+  model: Model,
+  observed: Observations,
+  chunk: { seed: number; overrides: Overrides; first: number; count: number },
+): TrialWeights {
+  const { model: sampled, snapshots } = buildAugmentedModel(model, observed.list, chunk.overrides);
+  const { first, count } = chunk;
+  const out: TrialWeights = {
+    first,
+    weights: new Float64Array(count),
+    cumulative: new Float64Array(count * observed.list.length),
+    drawn: model.params.uncertainty.map((d) => (d === undefined ? undefined : new Float64Array(count))),
+  };
+  simulate(sampled, {
+    seed: chunk.seed,
+    firstTrial: first,
+    trials: count,
+    onTrialEnd: (trial, s) => {
+      let w = 1;
+      const at = (trial - first) * observed.list.length;
+      observed.list.forEach((o, i) => {
+        if (w !== 0) w *= likelihood(o, s.v[snapshots[i]!]!);
+        out.cumulative[at + i] = w;
+      });
+      out.weights[trial - first] = w;
+      out.drawn.forEach((d, p) => {
+        if (d !== undefined) d[trial - first] = s.p[p]!;
+      });
+    },
+  });
+  return out;
+}
+
+/** Joins the weights of consecutive chunks (in any order) into those of all their trials. */
+export function mergeWeights(parts: TrialWeights[]): TrialWeights {
+  const sorted = [...parts].sort((a, b) => a.first - b.first);
+  const count = sorted.reduce((n, p) => n + p.weights.length, 0);
+  const first = sorted[0]?.first ?? 0;
+  const joined = (pick: (p: TrialWeights) => Float64Array) => {
+    const out = new Float64Array(count);
+    for (const p of sorted) out.set(pick(p), p.first - first);
+    return out;
+  };
+  const width = count === 0 ? 0 : (sorted[0]?.cumulative.length ?? 0) / (sorted[0]?.weights.length || 1);
+  const cumulative = new Float64Array(count * width);
+  for (const p of sorted) cumulative.set(p.cumulative, (p.first - first) * width);
+  return {
+    first,
+    weights: joined((p) => p.weights),
+    cumulative,
+    drawn: (sorted[0]?.drawn ?? []).map((d, i) => (d === undefined ? undefined : joined((p) => p.drawn[i]!))),
+  };
+}
+
+/** The trials to replay, drawn in proportion to their weights; throws when no trial matched some observation. */
+export function resampleTrials(observed: Observations, weights: TrialWeights, seed: number): Int32Array {
+  const n = weights.weights.length;
+  const { mass } = observationTotals(observed, weights);
+  const impossible = observed.list.findIndex((_, i) => mass[i] === 0);
+  if (impossible >= 0) {
+    const o = observed.list[impossible]!;
+    throw new GeoriskError([
+      issue(
+        'impossible_observation',
+        `observations[${o.index}]`,
+        `no trial of ${n} matched ${o.name} given the observations before it: it is impossible under the model, or rarer than about 1 in ${n}`,
+        'check it against the scenario (its states, rates and events), widen it, or run more trials',
+      ),
+    ]);
+  }
+  const list = systematicResample(weights.weights, n, seed);
+  for (let i = 0; i < list.length; i++) list[i]! += weights.first;
+  return list;
+}
+
+/** The second pass: the listed trials replayed into a run summary (any piece of the list, on any thread; summaries merge exactly). */
+export function replayTrials(
+  model: Model,
+  observed: Observations,
+  chunk: { seed: number; overrides: Overrides; list: Int32Array },
+): RunSummary {
+  const { model: sampled } = buildAugmentedModel(model, observed.list, chunk.overrides);
+  return simulate(sampled, { seed: chunk.seed, firstTrial: 0, trials: chunk.list.length, trialList: chunk.list });
+}
+
+/** The result users read: the replayed trials as a run result, the original scenario's hash, the receipt and the diagnostics. */
+export function finishUpdate(
+  model: Model,
+  observed: Observations,
+  weights: TrialWeights,
+  summary: RunSummary,
+  run: { seed: number; overrides: Overrides; seconds: number; workers: number },
+): UpdateResult {
+  const sampled = buildAugmentedModel(model, observed.list, run.overrides).model;
+  summary.trialSteps = 2 * summary.trials * model.steps;
+  const result = finalizeResult(sampled, summary, run);
+  const hash = scenarioHash(model);
+  result.scenario.hash = hash;
+  const conditioning = diagnostics(model, observed, weights);
+  return { ...result, receipt: { ...result.receipt, scenarioHash: hash, observationsHash: observed.hash }, conditioning };
+}
+
+/** Per observation: the trials still matching after it, and the sum of their weights then (in trial order). */
+function observationTotals(observed: Observations, weights: TrialWeights): { matching: Float64Array; mass: Float64Array } {
+  const width = observed.list.length;
+  const matching = new Float64Array(width);
+  const mass = new Float64Array(width);
+  for (let t = 0; t < weights.weights.length; t++) {
+    for (let i = 0; i < width; i++) {
+      const w = weights.cumulative[t * width + i]!;
+      if (w > 0) matching[i]!++;
+      mass[i]! += w;
+    }
+  }
+  return { matching, mass };
+}
+
+/** The likelihood of one observation given its snapshot value. */
+function likelihood(o: CheckedObservation, value: number): number {
+  if (o.kind === 'variable') return o.likelihood(value);
+  if (o.kind === 'event') return o.happened ? value : 1 - value;
+  return value;
+}
+
+/**
+ * Systematic resampling: n trial indices (ascending, repeats allowed) drawn in proportion to the
+ * weights with one uniform from the run's seed, so the choice is the same on every machine.
+ */
+export function systematicResample(weights: Float64Array, n: number, seed: number): Int32Array {
+  let total = 0;
+  for (const w of weights) total += w;
+  const u = new TrialStream(trialSeed(seed, 0, 2)).uniform();
+  const out = new Int32Array(n);
+  let cumulative = 0;
+  let j = 0;
+  for (let i = 0; i < weights.length && j < n; i++) {
+    cumulative += (weights[i]! / total) * n;
+    while (j < n && j + u <= cumulative) out[j++] = i;
+  }
+  // Rounding can leave the last slots unfilled: they go to the last trial with weight.
+  let last = weights.length - 1;
+  while (last > 0 && weights[last] === 0) last--;
+  while (j < n) out[j++] = last;
+  return out;
+}
+
+/** ESS, evidence, per-observation figures, parameter shifts, and the warnings and notes. */
+function diagnostics(model: Model, observed: Observations, run: TrialWeights): SampledConditioning {
+  const n = run.weights.length;
+  const { matching, mass } = observationTotals(observed, run);
+  let sum = 0;
+  let squares = 0;
+  for (const w of run.weights) {
+    sum += w;
+    squares += w * w;
+  }
+  const ess = (sum * sum) / squares;
+  const warnings: string[] = [];
+  if (ess < ESS_WARNING_SHARE * n) {
+    warnings.push(
+      `the effective sample size collapsed to ${ess.toFixed(1)} of ${n} trials (under ${ESS_WARNING_SHARE * 100}%): the observations are unlikely under the model, so the conditioned figures rest on few trials; run more trials, or check the observations`,
+    );
+  }
+  return {
+    method: 'smc',
+    asOf: observed.asOfStep * model.dt,
+    evidence: sum / n,
+    effectiveSampleSize: ess,
+    observations: observed.list.map((o, i) => ({
+      name: o.name,
+      t: o.step * model.dt,
+      probability: mass[i]! / (i === 0 ? n : mass[i - 1]!),
+      trialsMatching: matching[i]!,
+    })),
+    parameters: parameterShifts(model, run.drawn, run.weights),
+    warnings,
+    notes: [
+      `the intervals in the result treat the ${n} resampled trials as independent; they are worth about ${Math.round(ess)} (the effective sample size), so widen them by about ${Math.sqrt(n / Math.max(ess, 1)).toFixed(1)}×`,
+    ],
+  };
+}
