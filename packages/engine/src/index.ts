@@ -96,8 +96,9 @@ export {
   type Track,
   type Transition,
 } from './scenario-schema.ts';
+export { ExactPoints } from './sensitivity/exact-points.ts';
 // Sensitivity
-export { exactOutputs, exactPointOutputs, type PointOutputs, summaryOutputs } from './sensitivity/point-solver.ts';
+export { exactOutputs, exactPlanOutputs, exactPointOutputs, type PointOutputs, summaryOutputs } from './sensitivity/point-solver.ts';
 export {
   analyseSensitivity,
   continueSensitivity,
