@@ -81,8 +81,10 @@ export function renderScenario(
   const onInputsChanged = (parametersChanged: boolean) => {
     clearTimeout(addressTimer);
     addressTimer = setTimeout(updateAddress, 150);
-    if (parametersChanged) preview.request();
-    else if (state.lastRun) shown.render();
+    if (parametersChanged) {
+      preview.request();
+      analysis.inputsChanged();
+    } else if (state.lastRun) shown.render();
   };
   const params = parameterPanel(state, () => onInputsChanged(true));
   const band = bandHeadline(state);
