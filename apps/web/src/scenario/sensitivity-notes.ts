@@ -4,12 +4,15 @@ import { h } from '../dom.ts';
 /** Notes naming more parameters than this are folded (at phone width, 45 names run to a screen and a half). */
 export const FOLD_AFTER = 6;
 
-/** A note's sentence and the parameter names it ends with ("…: a, b, c"), or undefined when it does not end in a list of names. */
+/**
+ * A note's sentence and the parameter names it ends with ("…: a, b, c", each name perhaps with a
+ * value in brackets, "a (-0.29)"), or undefined when it does not end in such a list.
+ */
 export function splitNameList(note: string): { sentence: string; names: string[] } | undefined {
   const at = note.lastIndexOf(': ');
   if (at < 0) return undefined;
   const names = note.slice(at + 2).split(', ');
-  if (!names.every((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n))) return undefined;
+  if (!names.every((n) => /^[A-Za-z_][A-Za-z0-9_]*( \([^()]*\))?$/.test(n))) return undefined;
   return { sentence: note.slice(0, at), names };
 }
 

@@ -167,6 +167,31 @@ function doneStatus(answer: SensitivityAnswer, ms?: number): string {
   return `Updated for the panel's values in ${formatCount(Math.round(ms))} ms: ${formatCount(r.modelRuns)} points exact${work}.`;
 }
 
+/** The analysis the inputs ask for, at the panel's values (the samples rounded to a power of two, and shown so). */
+function requestFromInputs(els: SensitivityElements, state: ScreenState): SensitivityRequest {
+  const samples = 2 ** Math.round(Math.log2(readWhole(els.samples, 32, 1024, 32)));
+  els.samples.value = String(samples);
+  return {
+    scenario: state.scenario,
+    overrides: currentOverrides(state),
+    method: els.method.value as WebSensitivityMethod,
+    metric: els.metric.value,
+    trials: readWhole(els.trials, 50, 100_000, 300),
+    samples,
+    seed: state.seed,
+  };
+}
+
+/** Swaps Analyse and Cancel while an analysis runs. */
+function setRunning(els: SensitivityElements, on: boolean): void {
+  els.run.disabled = on;
+  els.cancel.disabled = !on;
+  if (on) {
+    els.progress.value = 0;
+    els.status.textContent = 'Analysing…';
+  }
+}
+
 /** Renders the sensitivity section over the screen's state (it reads the current inputs and seed when Analyse is pressed). */
 export function sensitivity(state: ScreenState): Sensitivity {
   const els = sensitivityElements(state.metricOrder);
@@ -180,46 +205,24 @@ export function sensitivity(state: ScreenState): Sensitivity {
     chart = showAnswer(els, answer, asked.method, asked.metric);
     shown = chart && { request: asked, follows: asked.method === 'tornado' && answer.result.solver === 'exact' };
   };
-  const live = new LiveSensitivity(
-    (answer, ms) => {
-      if (!shown?.follows) return;
-      draw(answer, shown.request);
-      els.status.textContent = doneStatus(answer, ms);
-      els.section.dataset.updates = String(Number(els.section.dataset.updates ?? 0) + 1);
-    },
-    (error) => {
-      chart?.destroy();
-      chart = undefined;
-      shown = undefined;
-      showFailure(els, error);
-    },
-  );
-  const follow = () => {
-    if (!shown?.follows || running) return;
-    live.request({ ...shown.request, overrides: currentOverrides(state) });
+  const fail = (error: unknown) => {
+    chart?.destroy();
+    chart = undefined;
+    shown = undefined;
+    showFailure(els, error);
   };
+  const live = new LiveSensitivity((answer, ms) => {
+    if (!shown?.follows) return;
+    draw(answer, shown.request);
+    els.status.textContent = doneStatus(answer, ms);
+    els.section.dataset.updates = String(Number(els.section.dataset.updates ?? 0) + 1);
+  }, fail);
   const analyse = () => {
     if (running) return;
     clearTimeout(followTimer);
     live.drop();
-    const method = els.method.value as WebSensitivityMethod;
-    const metric = els.metric.value;
-    const trials = readWhole(els.trials, 50, 100_000, 300);
-    const samples = 2 ** Math.round(Math.log2(readWhole(els.samples, 32, 1024, 32)));
-    els.samples.value = String(samples);
-    els.run.disabled = true;
-    els.cancel.disabled = false;
-    els.progress.value = 0;
-    els.status.textContent = 'Analysing…';
-    const asked: SensitivityRequest = {
-      scenario: state.scenario,
-      overrides: currentOverrides(state),
-      method,
-      metric,
-      trials,
-      samples,
-      seed: state.seed,
-    };
+    const asked = requestFromInputs(els, state);
+    setRunning(els, true);
     running = runSensitivity(asked, (done, total) => {
       els.progress.value = done / total;
       els.status.textContent = `Analysing: ${formatCount(done)} of ${formatCount(total)} points…`;
@@ -231,16 +234,10 @@ export function sensitivity(state: ScreenState): Sensitivity {
         // Start the worker that follows the sliders now, with this tornado's answers kept, so the first move is quick.
         if (shown?.follows) live.request(asked, true);
       })
-      .catch((error: unknown) => {
-        chart?.destroy();
-        chart = undefined;
-        shown = undefined;
-        showFailure(els, error);
-      })
+      .catch(fail)
       .finally(() => {
         running = undefined;
-        els.run.disabled = false;
-        els.cancel.disabled = true;
+        setRunning(els, false);
       });
   };
   els.run.addEventListener('click', analyse);
@@ -256,7 +253,8 @@ export function sensitivity(state: ScreenState): Sensitivity {
       }
       els.status.textContent = "Updating the tornado for the panel's values…";
       clearTimeout(followTimer);
-      followTimer = setTimeout(follow, FOLLOW_DEBOUNCE_MS);
+      const request = shown.request;
+      followTimer = setTimeout(() => live.request({ ...request, overrides: currentOverrides(state) }), FOLLOW_DEBOUNCE_MS);
     },
     destroy() {
       clearTimeout(followTimer);
