@@ -1,8 +1,9 @@
 /**
  * The sensitivity panel end to end in Debian's Chromium: the exact tornado says its solver and the
- * parameters the metric cannot read, a Monte Carlo tornado its noise floor, Sobol' over the 2022
- * scenario's 47 parameters screens by Morris first, and an analysis that ends without a result
- * clears the previous chart. Screenshots at desktop and phone width go to docs/screenshots/.
+ * parameters the metric cannot read (once, folded), and follows the parameter sliders without a
+ * button; a Monte Carlo tornado its noise floor, with its long within-noise list folded; Sobol' over
+ * the 2022 scenario's 47 parameters screens by Morris first, and an analysis that ends without a
+ * result clears the previous chart. Screenshots at desktop and phone width go to docs/screenshots/.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,14 +68,45 @@ describe.skipIf(!haveChromium)('sensitivity panel in Chromium', () => {
     await page.locator('section.sensitivity').screenshot({ path: join(SCREENSHOTS, file) });
   }
 
-  it('shows the exact solver line and the parameters the metric cannot read; the Monte Carlo tornado its noise floor', async () => {
+  /** The tornado's table view, as text: every bar's ends and swing. */
+  const tornadoTable = (page: Page) => page.textContent('#chart-tornado table');
+
+  /** The most comma-separated items any unfolded line under the panel shows (longer lists fold behind their count). */
+  const longestShownList = (page: Page) =>
+    page.$$eval('#sens-how > p', (ps) => Math.max(0, ...ps.map((p) => (p.textContent ?? '').split(', ').length)));
+
+  /** Whether the Method select's option labels fit inside it (a select cuts what does not fit). */
+  async function methodLabelsFit(page: Page): Promise<boolean> {
+    return page.$eval('#sens-method', (el) => {
+      // The page's DOM, typed by hand: the tests compile without the DOM library.
+      type Style = Record<'fontWeight' | 'fontSize' | 'fontFamily' | 'paddingLeft' | 'paddingRight', string>;
+      type Canvas = { getContext(kind: '2d'): { font: string; measureText(text: string): { width: number } } };
+      const page = globalThis as unknown as { getComputedStyle(e: unknown): Style; document: { createElement(tag: 'canvas'): Canvas } };
+      const select = el as unknown as { clientWidth: number; options: ArrayLike<{ text: string }> };
+      const style = page.getComputedStyle(el);
+      const ctx = page.document.createElement('canvas').getContext('2d');
+      ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      // The arrow takes about 20 px of the inner width.
+      const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
+      return Array.from(select.options).every((o) => ctx.measureText(o.text).width <= room);
+    });
+  }
+
+  it('shows the exact solver line and the unread parameters once, folded; the Monte Carlo tornado its noise floor, its long list folded', async () => {
     for (const size of SIZES) {
       const page = await openPanel(size);
+      expect(await methodLabelsFit(page)).toBe(true);
       await analyse(page, 'war_reached', 'tornado', '#chart-tornado');
       const how = (await page.textContent('#sens-how')) ?? '';
-      expect(how).toMatch(/Exact solver: every bar is noise-free\./);
-      expect(how).toMatch(/parameters are not read by war_reached[\s\S]*?exactly 0 by the model's structure \(not estimated\)/);
-      expect(await page.textContent('#sens-status')).toMatch(/^Done: \d+ points solved exactly, seed 3\.$/);
+      expect(how).toMatch(/Exact solver: every bar is noise-free, and the tornado follows the sliders\./);
+      expect(how).toMatch(/25 of 47 parameters are not read by war_reached[\s\S]*?exactly 0 by the model's structure \(not estimated\)/);
+      // Each unread parameter is named once; the no-effect line names only the 2 that are read.
+      expect(how.split('armenian_fatality_rate').length - 1).toBe(1);
+      expect(how).toMatch(/2 of the 22 parameters war_reached reads have no effect \(exactly 0\): p_hold_war, war_attempt_rate/);
+      expect(await page.textContent('#sens-how details.name-list summary')).toMatch(/not read by war_reached.*\(show all 25\)$/);
+      expect(await page.getAttribute('#sens-how details.name-list', 'open')).toBeNull();
+      expect(await page.textContent('#sens-status')).toMatch(/^Done: 95 points exact \(43 solved, 52 reused\), seed 3\.$/);
+      expect(await longestShownList(page)).toBeLessThanOrEqual(6);
       await shoot(page, `sensitivity-tornado-exact-${size.name}.png`);
 
       // war_over_7_days has no exact answer: Monte Carlo, with the design's noise floor.
@@ -82,9 +114,43 @@ describe.skipIf(!haveChromium)('sensitivity panel in Chromium', () => {
       expect(await page.textContent('#sens-how')).toMatch(
         /^Monte Carlo, because war_over_7_days [\s\S]*Noise floor of this design: [\d.]+/,
       );
+      // The within-noise list (most of the 47 at 100 trials a point) is folded behind its count.
+      const folded = (await page.textContent('#sens-how details.name-list summary')) ?? '';
+      const [, within, shown] = /^(\d+) of 47 parameters are within noise \(floor [\d.e-]+\) \(show all (\d+)\)$/.exec(folded) ?? [];
+      expect(Number(within)).toBeGreaterThan(6);
+      expect(shown).toBe(within);
+      expect(await longestShownList(page)).toBeLessThanOrEqual(6);
       await shoot(page, `sensitivity-tornado-monte-carlo-${size.name}.png`);
       await page.close();
     }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('the exact tornado follows the sliders: marked stale, then solved again without pressing Analyse', async () => {
+    const page = await openPanel(SIZES[0]);
+    await analyse(page, 'war_reached', 'tornado', '#chart-tornado');
+    const updates = async () => Number((await page.getAttribute('section.sensitivity', 'data-updates')) ?? 0);
+    const before = await tornadoTable(page);
+    // A parameter war_reached reads: every point but its own two ends is solved again.
+    await page.locator('#p-offensive_escalation_rate-range').fill('0.005');
+    expect(await page.getAttribute('#sens-out', 'class')).toMatch(/\bstale\b/);
+    await expect.poll(updates, { timeout: 60_000, interval: 100 }).toBe(1);
+    await page.waitForSelector('#chart-tornado[data-drawn="true"]');
+    const status = (await page.textContent('#sens-status')) ?? '';
+    const [, solved] = /^Updated for the panel's values in [\d,]+ ms: 95 points exact \((\d+) solved, \d+ reused\)\.$/.exec(status) ?? [];
+    // The answers of the tornado before were kept: the ends of the moved parameter itself are not solved again.
+    expect(Number(solved)).toBe(41);
+    expect(await page.getAttribute('#sens-out', 'class')).not.toMatch(/\bstale\b/);
+    const after = await tornadoTable(page);
+    expect(after).not.toBe(before);
+    expect(after).toMatch(/offensive_escalation_rate/);
+    // A parameter war_reached cannot read: the same tornado, with nothing solved (the answers were kept).
+    await page.locator('#p-armenian_fatality_rate-range').fill('5');
+    await expect.poll(updates, { timeout: 60_000, interval: 100 }).toBe(2);
+    expect(await page.textContent('#sens-status')).toMatch(/: 95 points exact \(0 solved, 95 reused\)\.$/);
+    expect(await tornadoTable(page)).toBe(after);
+    await shoot(page, 'sensitivity-tornado-following-1280x800.png');
+    await page.close();
     expect(pageErrors).toEqual([]);
   });
 
@@ -93,6 +159,8 @@ describe.skipIf(!haveChromium)('sensitivity panel in Chromium', () => {
     const page = await openPanel(size);
     await analyse(page, 'war_reached', 'sobol', '#chart-sobol');
     expect(await page.textContent('#sens-how')).toMatch(/a Morris screen \([\d,]+ points\) kept \d+ of 47/);
+    // The first-order estimates below 0, each with its value, fold like the other long lists.
+    expect(await longestShownList(page)).toBeLessThanOrEqual(6);
     await shoot(page, `sensitivity-sobol-screening-${size.name}.png`);
     await page.setViewportSize({ width: 390, height: 844 });
     await shoot(page, 'sensitivity-sobol-screening-390x844.png');

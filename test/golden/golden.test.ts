@@ -61,8 +61,8 @@ const LIBRARY: Record<string, { run: string; exact: string }> = {
 
 const DESIGNS = {
   sweep: 'd0aac5ecd6a6348dad6363d3c42949412c7e47a8943d350fbafea81995f7ce4c',
-  morris: '463119c4efac015327ea31ebe019212cc691b9554e70d5a352a472a06539b2ae',
-  tornado: '374b95812e6e35431cf0502b10ed57023f450051ae6d62de0f49511235a5a940',
+  morris: 'eeb18b9dbd63b9692aa6a2483fa3f802ede47fbb4c4129b774485ef02656d5eb',
+  tornado: '3eb919b37d78b42da6ac61ceb19f42b0d1fc7d9c882c846ac2ca14016d50d140',
   discover: '110001e23d1cb8ee8b59298c15e3c225b77f3f471b3e2016016ab7e16ff92ea9',
 };
 
@@ -71,7 +71,7 @@ const RUN_2022 = '001f4a50511fbdaedee8356bc099ec57713f1c18767551141143a43c1467e4
 /** sha256 of `georisk sweep scenarios/teaching/alliance-dilemma.yaml --lhs 6 --trials 20000 --seed 5 --workers 2 --format jsonl`. */
 const CLI_SWEEP = 'a778f797ed853c6064130bc9ba8e66bc7691dde479a8c98a6224d7de894e426b';
 /** sha256 of the JSON text of `georisk sensitivity … --method tornado --trials 3000 --seed 3` without its timing. */
-const CLI_TORNADO = '8c828c9fff29c1e6aa96b61f888896ca467da13f4817eca03d548de8f93c83ec';
+const CLI_TORNADO = '5773e23893d83875ddcf24a6c907e0428bc02d9c552f899a21f9afbe1a2185e5';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 

@@ -1,6 +1,6 @@
 /** Turns sweep and sensitivity requests into job work: plans them on a document thread and checks their cost. */
 import {
-  exactPointOutputs,
+  exactPlanOutputs,
   GeoriskError,
   type Issue,
   type LoadedScenario,
@@ -120,11 +120,13 @@ export class JobPlanner {
       return outcome;
     };
     let screened: SensitivityResult | undefined;
+    // The queue's rows of an exact stage: the library's path, answers kept across the stage's points.
+    let exactPoints: ReturnType<typeof exactPlanOutputs> | undefined;
     return {
       plan: sweepPlan,
       columns: [...metrics.map((m) => `${m}.mean`), ...metrics.map((m) => `${m}.se`)],
       row: (index, summary) => {
-        const p = exact ? exactPointOutputs(plan.sweep, index) : summaryOutputs(sweepPlan, summary);
+        const p = exact ? (exactPoints ??= exactPlanOutputs(plan.sweep)).at(index) : summaryOutputs(sweepPlan, summary);
         return [...p.means, ...p.ses];
       },
       ...(exact ? { exactRow: (means: number[]) => [...means, ...means.map(() => 0)] } : {}),

@@ -238,11 +238,15 @@ export class SimulationPool {
     return total;
   }
 
-  /** One point of a sweep plan solved exactly on a thread: its metrics' means (the thread solves, the loop only copies numbers). */
+  /**
+   * One point of a sweep plan solved exactly on a thread: its metrics' means (the thread solves, the
+   * loop only copies numbers). The thread keeps the plan's answers (`ExactPoints`, as the library
+   * does), so a metric is solved again only where a parameter it reads changed.
+   */
   async exactPoint(plan: SweepPlan, index: number, signal: AbortSignal, client = ''): Promise<number[]> {
     const task: ExactTask = { kind: 'exact', scenario: plan.scenario, overrides: pointOverrides(plan, index), everyState: false };
     const outcome = await this.busyAs503(() =>
-      this.fair.run(client, () => this.pool.runExactMeans(task, [...plan.metrics], signal), signal),
+      this.fair.run(client, () => this.pool.runExactMeans(task, [...plan.metrics], signal, plan.fingerprint), signal),
     );
     if ('issues' in outcome) throw new GeoriskError(outcome.issues);
     return outcome.exactMeans;

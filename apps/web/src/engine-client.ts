@@ -265,32 +265,44 @@ export function runMonteCarlo(req: RunRequest): RunHandle {
   };
 }
 
+/** What the panel asks a sensitivity analysis for (the scenario at the panel's values). */
+export interface SensitivityRequest {
+  scenario: ScenarioDocument;
+  overrides: Overrides;
+  method: WebSensitivityMethod;
+  metric: string;
+  trials: number;
+  samples: number;
+  seed: number;
+}
+
+/** An analysis's answer: the result, and the exact metric solves it needed (undefined for Monte Carlo). */
+export interface SensitivityAnswer {
+  result: SensitivityResult;
+  solved: number | undefined;
+}
+
 export interface SensitivityHandle {
-  result: Promise<SensitivityResult>;
+  result: Promise<SensitivityAnswer>;
   cancel(): void;
 }
 
+/** Asks `worker` for an analysis and reads its answer. */
+async function askSensitivity(
+  worker: EngineWorker,
+  req: SensitivityRequest,
+  onProgress?: (done: number, total: number) => void,
+): Promise<SensitivityAnswer> {
+  const reply = await worker.request({ type: 'sensitivity', ...req }, onProgress && ((done, total) => onProgress(done, total ?? done)));
+  if (reply.type !== 'sensitivity') throw new Error(`unexpected reply ${reply.type}`);
+  return { result: reply.result, solved: reply.solved };
+}
+
 /** Runs a tornado or Sobol' analysis of one metric in a worker of its own (cancelled by terminating it). */
-export function runSensitivity(
-  req: {
-    scenario: ScenarioDocument;
-    overrides: Overrides;
-    method: WebSensitivityMethod;
-    metric: string;
-    trials: number;
-    samples: number;
-    seed: number;
-  },
-  onProgress: (done: number, total: number) => void,
-): SensitivityHandle {
+export function runSensitivity(req: SensitivityRequest, onProgress: (done: number, total: number) => void): SensitivityHandle {
   const worker = new EngineWorker();
   let cancelled = false;
-  const result = worker
-    .request({ type: 'sensitivity', ...req }, (done, total) => onProgress(done, total ?? done))
-    .then((reply) => {
-      if (reply.type !== 'sensitivity') throw new Error(`unexpected reply ${reply.type}`);
-      return reply.result;
-    })
+  const result = askSensitivity(worker, req, onProgress)
     .catch((error: unknown) => {
       throw cancelled ? new CancelledError() : error;
     })
@@ -302,6 +314,72 @@ export function runSensitivity(
       worker.terminate(new CancelledError());
     },
   };
+}
+
+/**
+ * An exact tornado that follows the panel: one worker kept for it (with the answers it keeps between
+ * requests), the latest request wins. While one is solved, newer requests replace each other, and only
+ * the newest is solved next; an answer overtaken by a newer request is dropped, never shown.
+ */
+export class LiveSensitivity {
+  private worker: EngineWorker | undefined;
+  private busy = false;
+  private queued: SensitivityRequest | undefined;
+  private closed = false;
+  /** Set by `drop`: the answer on its way is not to be shown. */
+  private dropped = false;
+  /** The waiting request is quiet (see `request`). */
+  private quiet = false;
+
+  constructor(
+    private readonly onAnswer: (answer: SensitivityAnswer, ms: number) => void,
+    private readonly onError: (error: Error) => void,
+  ) {}
+
+  /** Solves `req` next (replacing what waits); `quiet`: only to start the worker and fill its kept answers, not to show. */
+  request(req: SensitivityRequest, quiet = false): void {
+    if (this.closed) return;
+    this.queued = req;
+    this.quiet = quiet;
+    if (!this.busy) void this.pump();
+  }
+
+  /** Whether a request is being solved or waits. */
+  get pending(): boolean {
+    return this.busy || this.queued !== undefined;
+  }
+
+  /** Drops what waits and any answer on its way (e.g. the panel ran another analysis); the worker stays. */
+  drop(): void {
+    this.queued = undefined;
+    this.dropped = true;
+  }
+
+  /** Stops the worker (the view is gone). */
+  close(): void {
+    this.closed = true;
+    this.queued = undefined;
+    this.worker?.terminate(new CancelledError());
+    this.worker = undefined;
+  }
+
+  private async pump(): Promise<void> {
+    this.busy = true;
+    while (this.queued && !this.closed) {
+      const req = this.queued;
+      this.queued = undefined;
+      this.dropped = this.quiet;
+      const started = performance.now();
+      this.worker ??= new EngineWorker();
+      try {
+        const answer = await askSensitivity(this.worker, req);
+        if (!this.queued && !this.dropped && !this.closed) this.onAnswer(answer, performance.now() - started);
+      } catch (error) {
+        if (!this.queued && !this.dropped && !this.closed) this.onError(error as Error);
+      }
+    }
+    this.busy = false;
+  }
 }
 
 export interface BandHandle {

@@ -13,13 +13,13 @@ import {
   loadScenarioText,
   representabilityProblems,
   type ScenarioDocument,
-  sensitivity,
 } from '@georisk/engine';
 import { ModelCache, mergeAll, modelKey, runChunkTask } from '@georisk/engine/chunks';
 import { finishBand, planBand, runBandTask } from './band-tasks.ts';
 import { bundledResolver, scenarioPaths } from './library-paths.ts';
 import type { LibraryItem, Validation, WorkerReply, WorkerRequest } from './protocol.ts';
 import { SCENARIO_FILES } from './scenario-files.ts';
+import { runSensitivityRequest } from './sensitivity-task.ts';
 
 /** Trials between progress messages. */
 const PROGRESS_EVERY = 512;
@@ -113,24 +113,8 @@ export function handle(req: WorkerRequest, post: (reply: WorkerReply) => void): 
     case 'library':
       return { type: 'library', id: req.id, ...loadLibrary() };
     case 'sensitivity': {
-      // The analysis varies each parameter around the values on the panel, not the file's defaults.
-      const scenario: ScenarioDocument = structuredClone(req.scenario);
-      for (const [name, value] of Object.entries(req.overrides)) {
-        const p = scenario.parameters[name];
-        if (p) p.default = value;
-      }
-      const result = sensitivity(
-        scenario,
-        {
-          method: req.method,
-          metrics: [req.metric],
-          trials: req.trials,
-          seed: req.seed,
-          ...(req.method === 'sobol' ? { samples: req.samples } : {}),
-        },
-        (done, total) => post({ type: 'progress', id: req.id, done, total }),
-      );
-      return { type: 'sensitivity', id: req.id, result };
+      const { result, solved } = runSensitivityRequest(req, (done, total) => post({ type: 'progress', id: req.id, done, total }));
+      return { type: 'sensitivity', id: req.id, result, ...(solved === undefined ? {} : { solved }) };
     }
     case 'validate':
       return { type: 'validate', id: req.id, validation: validateText(req.text, req.from) };

@@ -99,7 +99,8 @@ export type WorkerReply =
   | { type: 'validate'; id: number; validation: Validation }
   | { type: 'plan'; id: number; steps: number; warnings: Issue[]; key: string }
   | { type: 'progress'; id: number; done: number; total?: number }
-  | { type: 'sensitivity'; id: number; result: SensitivityResult }
+  /** `solved`: exact metric solves this analysis needed (answers kept from earlier ones are not counted). */
+  | { type: 'sensitivity'; id: number; result: SensitivityResult; solved?: number }
   | { type: 'chunk'; id: number; summary: RunSummary }
   | { type: 'band-plan'; id: number; plan: UncertaintyPlan; tasks: (SweepPointChunkTask | ExactTask)[] }
   | { type: 'band-task'; id: number; summary: RunSummary | ExactResult }

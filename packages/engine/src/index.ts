@@ -98,9 +98,10 @@ export {
   type Track,
   type Transition,
 } from './scenario-schema.ts';
+export { ExactPoints } from './sensitivity/exact-points.ts';
 // Sensitivity
 export { paramsReaching } from './sensitivity/parameter-reach.ts';
-export { exactOutputs, exactPointOutputs, type PointOutputs, summaryOutputs } from './sensitivity/point-solver.ts';
+export { exactOutputs, exactPlanOutputs, exactPointOutputs, type PointOutputs, summaryOutputs } from './sensitivity/point-solver.ts';
 export {
   analyseSensitivity,
   continueSensitivity,

@@ -27,7 +27,7 @@ import { paramsReaching } from './sensitivity/parameter-reach.ts';
 import {
   choosePointSolver,
   evaluatePoint,
-  exactPointOutputs,
+  exactPlanOutputs,
   type PointOutputs,
   type PointSolver,
   type SensitivitySolverChoice,
@@ -352,10 +352,12 @@ export function analyseSensitivity(
     const y = Float64Array.from(outputs, (row) => row[m] ?? Number.NaN);
     const se = exact ? new Float64Array(y.length) : ses ? Float64Array.from(ses, (row) => row[m] ?? Number.NaN) : undefined;
     const result: MetricSensitivity = { metric, warnings: [], notes: [] };
-    if (plan.method === 'tornado') readTornado(plan, y, se, result);
-    else if (plan.method === 'morris') readMorris(plan, y, se, result);
-    else readSobol(plan, y, se, result);
-    if (model) result.notes.push(...unreadNote(model, metric, sweep.params));
+    const unread = model ? unreadParams(model, metric, sweep.params) : [];
+    if (unread.length > 0) result.notes.push(unreadNote(metric, unread, sweep.params.length));
+    const reading = { metric, unread: new Set(unread) };
+    if (plan.method === 'tornado') readTornado(plan, y, se, result, reading);
+    else if (plan.method === 'morris') readMorris(plan, y, se, result, reading);
+    else readSobol(plan, y, se, result, reading);
     return result;
   });
   return {
@@ -376,25 +378,47 @@ export function analyseSensitivity(
   };
 }
 
-/** With the exact solver: a note naming the varied parameters the metric cannot read, whose effect is 0 by the model's structure. */
-function unreadNote(model: Model, metric: string, params: readonly ResolvedRange[]): string[] {
+/** With the exact solver: the varied parameters the metric cannot read, whose effect is 0 by the model's structure. */
+function unreadParams(model: Model, metric: string, params: readonly ResolvedRange[]): string[] {
   const reach = paramsReaching(model, [metric]);
   if (reach === undefined) return [];
-  const unread = params.map((p) => p.name).filter((name) => !reach.has(name));
-  if (unread.length === 0) return [];
-  return [
-    `${unread.length} of ${params.length} parameters are not read by ${metric}, directly or through what it reads: their effect is exactly 0 by the model's structure (not estimated): ${unread.join(', ')}`,
-  ];
+  return params.map((p) => p.name).filter((name) => !reach.has(name));
 }
 
-/** A note on how many of a metric's bars are within noise, or none. */
-function noiseNote(within: string[], total: number, floor: number | undefined, exactPhrase: string): string[] {
+/** The note naming the parameters a metric cannot read (listed once: the no-effect note leaves them out). */
+function unreadNote(metric: string, unread: readonly string[], total: number): string {
+  return `${unread.length} of ${total} parameters are not read by ${metric}, directly or through what it reads: their effect is exactly 0 by the model's structure (not estimated): ${unread.join(', ')}`;
+}
+
+/** The metric analysed and the parameters it cannot read (named by their own note, not again in the no-effect note). */
+interface Reading {
+  metric: string;
+  unread: ReadonlySet<string>;
+}
+
+/**
+ * A note on how many of a metric's bars are within noise, or none. When exact, the parameters the
+ * metric cannot read already have their note, so this one names only those it reads yet that have no effect.
+ */
+function noiseNote(within: string[], total: number, floor: number | undefined, exactPhrase: string, reading: Reading): string[] {
+  if (floor === 0 && reading.unread.size > 0) {
+    const read = within.filter((p) => !reading.unread.has(p));
+    if (read.length === 0) return [];
+    const phrase = read.length === 1 ? exactPhrase.replace(/^have /, 'has ') : exactPhrase;
+    return [`${read.length} of the ${total - reading.unread.size} parameters ${reading.metric} reads ${phrase}: ${read.join(', ')}`];
+  }
   if (within.length === 0) return [];
   const what = floor === 0 ? exactPhrase : `are within noise (floor ${floor?.toPrecision(2)})`;
   return [`${within.length} of ${total} parameters ${what}: ${within.join(', ')}`];
 }
 
-function readTornado(plan: SensitivityPlan, y: Float64Array, se: Float64Array | undefined, result: MetricSensitivity): void {
+function readTornado(
+  plan: SensitivityPlan,
+  y: Float64Array,
+  se: Float64Array | undefined,
+  result: MetricSensitivity,
+  reading: Reading,
+): void {
   const { sweep } = plan;
   const output = (point: number) => defined(y[point], 'an output for each tornado point');
   const value = (point: number, d: number) => defined(sweep.points[point]?.[d], 'a tornado point fixes every parameter');
@@ -423,10 +447,16 @@ function readTornado(plan: SensitivityPlan, y: Float64Array, se: Float64Array | 
     result.noiseFloor = Math.sqrt(halves.reduce((s, h) => s + h * h, 0) / Math.max(1, halves.length));
   }
   const within = result.tornado.filter((b) => b.withinNoise).map((b) => b.param);
-  result.notes.push(...noiseNote(within, result.tornado.length, result.noiseFloor, 'have no effect (exactly 0)'));
+  result.notes.push(...noiseNote(within, result.tornado.length, result.noiseFloor, 'have no effect (exactly 0)', reading));
 }
 
-function readMorris(plan: SensitivityPlan, y: Float64Array, se: Float64Array | undefined, result: MetricSensitivity): void {
+function readMorris(
+  plan: SensitivityPlan,
+  y: Float64Array,
+  se: Float64Array | undefined,
+  result: MetricSensitivity,
+  reading: Reading,
+): void {
   const design = plan.morris as MorrisDesign;
   const effects = morrisEffects(design, y, { resamples: plan.resamples, seed: plan.sweep.seed });
   const floors = se ? morrisNoiseFloors(design, se) : undefined;
@@ -439,10 +469,16 @@ function readMorris(plan: SensitivityPlan, y: Float64Array, se: Float64Array | u
     .sort((a, b) => b.muStar - a.muStar || a.param.localeCompare(b.param));
   if (floors) result.noiseFloor = floors.reduce((s, f) => s + f, 0) / Math.max(1, floors.length);
   const within = result.morris.filter((e) => e.withinNoise).map((e) => e.param);
-  result.notes.push(...noiseNote(within, result.morris.length, result.noiseFloor, 'have no effect (exactly 0)'));
+  result.notes.push(...noiseNote(within, result.morris.length, result.noiseFloor, 'have no effect (exactly 0)', reading));
 }
 
-function readSobol(plan: SensitivityPlan, y: Float64Array, se: Float64Array | undefined, result: MetricSensitivity): void {
+function readSobol(
+  plan: SensitivityPlan,
+  y: Float64Array,
+  se: Float64Array | undefined,
+  result: MetricSensitivity,
+  reading: Reading,
+): void {
   const { sweep } = plan;
   const replicates = plan.replicates ?? DEFAULT_REPLICATES;
   const factors = plan.groups?.names ?? sweep.params.map((p) => p.name);
@@ -477,8 +513,10 @@ function readSobol(plan: SensitivityPlan, y: Float64Array, se: Float64Array | un
     );
   }
   const within = result.sobol.filter((s) => s.withinNoise).map((s) => s.param);
+  // Grouped factors are named by group, not parameter: the no-effect note counts factors.
+  const byFactor = plan.groups === undefined ? reading : { ...reading, unread: new Set<string>() };
   result.notes.push(
-    ...noiseNote(within, result.sobol.length, floor, 'have total-order intervals reaching 0 (no effect cannot be ruled out)'),
+    ...noiseNote(within, result.sobol.length, floor, 'have total-order intervals reaching 0 (no effect cannot be ruled out)', byFactor),
   );
   // Neighbours in the ranking whose total-order intervals overlap, among parameters that matter.
   const unresolved: string[] = [];
@@ -528,35 +566,14 @@ export function screenOnly(screen: SensitivityResult): SensitivityResult {
   };
 }
 
-/**
- * Exact outputs of a plan's points, solving once per distinct values of the parameters the metrics
- * read (`paramsReaching`): points that differ only in parameters the metrics cannot read have the
- * same exact answer, bit for bit, so it is reused rather than solved again.
- */
-function exactReuse(sweep: SweepPlan): (index: number) => PointOutputs {
-  const reach = paramsReaching(buildModel(sweep.scenario, pointOverrides(sweep, 0)), sweep.metrics);
-  const read = sweep.params.map((p, i) => (reach === undefined || reach.has(p.name) ? i : -1)).filter((i) => i >= 0);
-  const solved = new Map<string, PointOutputs>();
-  return (index) => {
-    const point = sweep.points[index] ?? [];
-    const key = read.map((i) => point[i]).join(',');
-    let out = solved.get(key);
-    if (out === undefined) {
-      out = exactPointOutputs(sweep, index);
-      solved.set(key, out);
-    }
-    return out;
-  };
-}
-
 /** Evaluates every point of a plan on the calling thread. */
 function runPlan(plan: SensitivityPlan, onPoint?: (done: number, total: number) => void): { outputs: number[][]; ses: number[][] } {
   const outputs: number[][] = [];
   const ses: number[][] = [];
   const total = plan.sweep.points.length;
-  const reuse = plan.solver.solver === 'exact' ? exactReuse(plan.sweep) : undefined;
+  const exact = plan.solver.solver === 'exact' ? exactPlanOutputs(plan.sweep) : undefined;
   for (let i = 0; i < total; i++) {
-    const p: PointOutputs = reuse ? reuse(i) : evaluatePoint(plan.sweep, plan.solver.solver, i);
+    const p: PointOutputs = exact ? exact.at(i) : evaluatePoint(plan.sweep, plan.solver.solver, i);
     outputs.push(p.means);
     ses.push(p.ses);
     onPoint?.(i + 1, total);

@@ -142,7 +142,10 @@ describe('signal and noise on the 2022 scenario', () => {
     expect(b.get('offensive_escalation_rate')?.swing).toBeGreaterThan(0.01);
     expect(b.get('offensive_escalation_rate')?.withinNoise).toBe(false);
     expect(r.metrics[0]?.noiseFloor).toBe(0);
-    expect(r.metrics[0]?.notes.join('\n')).toMatch(/2 of 3 parameters have no effect \(exactly 0\)/);
+    // The two are named once, as not read (exactly 0 by structure), not again as "no effect".
+    const notes = r.metrics[0]?.notes.join('\n');
+    expect(notes).toMatch(/2 of 3 parameters are not read by war_reached.*exactly 0 by the model's structure/);
+    expect(notes).not.toMatch(/no effect/);
   });
 
   it('Monte Carlo shows each bar with its interval and the noise floor, and says which are within noise', () => {

@@ -1,10 +1,12 @@
 /** The one worker-thread entry of the CLI and the server: runs any engine task with this thread's model cache, or checks a document. */
 import {
   buildModel,
+  ExactPoints,
   exactOutputs,
   finalizeResult,
   GeoriskError,
   type Issue,
+  type Model,
   type Overrides,
   type RunSummary,
   readObservations,
@@ -14,8 +16,9 @@ import {
   type UpdateOptions,
   updateScenario,
   weighTrials,
+  withParameterValues,
 } from '@georisk/engine';
-import { type ChunkOutcome, type EngineTask, type ExactOutcome, ModelCache, runChunkTask } from '@georisk/engine/chunks';
+import { type ChunkOutcome, type EngineTask, type ExactOutcome, type ExactTask, ModelCache, runChunkTask } from '@georisk/engine/chunks';
 import { encodeSummary } from '@georisk/queue/summary-codec';
 import { type AnalyseOutcome, type AnalyseTask, analyseJob } from './analyse-job.ts';
 import { checkDocument, type DocumentOutcome, type DocumentTask } from './check-document.ts';
@@ -31,6 +34,8 @@ export interface ThreadTask {
   exactJson?: boolean;
   /** Return only these metrics' exact means (`{exactMeans}`): a sensitivity point's whole result never reaches the event loop. */
   exactMeansOf?: string[];
+  /** With `exactMeansOf`: keep answers across tasks under this key (a sweep's fingerprint), as the library's `ExactPoints` does. */
+  exactKeep?: string;
 }
 
 /** What a document-checking thread is handed: a document, an exercise definition with its scenario, a job to plan, or a sensitivity stage to analyse. */
@@ -80,6 +85,8 @@ export interface ExactJsonOutcome {
 /** An exact analysis's means of the asked metrics, in their order (NaN where a metric has no exact answer). */
 export interface ExactMeansOutcome {
   exactMeans: number[];
+  /** With `exactKeep`: the metric solves this point needed (the other metrics' answers were kept). */
+  solved?: number;
 }
 
 /** A chunk's outcome with its summary encoded for the queue. */
@@ -104,6 +111,25 @@ export type ThreadOutcome =
 // A thread runs many chunks of the same run or sweep; it compiles the scenario once.
 const cache = new ModelCache();
 
+/** The exact answers this thread keeps for one sensitivity stage's points (the latest key only). */
+let kept: { key: string; base: Model; points: ExactPoints } | undefined;
+
+/** An exact point's means by the library's path: the scenario compiled once, answers kept across the stage's points. */
+function keptExactMeans(task: ExactTask, metrics: string[], key: string): ExactMeansOutcome | { issues: Issue[] } {
+  try {
+    if (kept?.key !== key) {
+      const base = buildModel(task.scenario);
+      kept = { key, base, points: new ExactPoints(base, metrics) };
+    }
+    const before = kept.points.solves;
+    const exactMeans = kept.points.means(withParameterValues(kept.base, task.overrides));
+    return { exactMeans, solved: kept.points.solves - before };
+  } catch (error) {
+    if (error instanceof GeoriskError) return { issues: error.issues };
+    throw error;
+  }
+}
+
 /** Runs a task (piscina calls the default export). */
 export default function runThreadTask(
   input: ThreadTask | DocumentThreadTask | FinalizeThreadTask | UpdateThreadTask | UpdatePassTask,
@@ -119,6 +145,9 @@ export default function runThreadTask(
     return JSON.stringify(finalizeResult(cache.modelOf(scenario, run.overrides, key), summary, run));
   }
   const { task, encodeSummary: encode } = input;
+  if (input.exactMeansOf !== undefined && input.exactKeep !== undefined && task.kind === 'exact') {
+    return keptExactMeans(task, input.exactMeansOf, input.exactKeep);
+  }
   const outcome = runChunkTask(cache, task);
   if (input.exactJson === true && 'exact' in outcome) return { exactJson: JSON.stringify(outcome.exact) };
   if (input.exactMeansOf !== undefined && 'exact' in outcome) return { exactMeans: exactOutputs(input.exactMeansOf, outcome.exact).means };

@@ -123,11 +123,14 @@ export class ThreadPool {
     return this.piscina.run({ updatePass: task }) as Promise<TrialWeights | RunSummary>;
   }
 
-  /** Solves a scenario exactly on a thread and returns only `metrics`' means (or the issues). */
-  runExactMeans(task: ExactTask, metrics: string[], signal?: AbortSignal): Promise<ExactMeansOutcome | { issues: Issue[] }> {
-    return this.piscina.run({ task, exactMeansOf: metrics }, signal === undefined ? {} : { signal }) as Promise<
-      ExactMeansOutcome | { issues: Issue[] }
-    >;
+  /**
+   * Solves a scenario exactly on a thread and returns only `metrics`' means (or the issues). With
+   * `keep` (e.g. a sweep's fingerprint), the thread keeps the answers of tasks under the same key
+   * and solves each metric again only where a parameter it reads changed (`ExactPoints`).
+   */
+  runExactMeans(task: ExactTask, metrics: string[], signal?: AbortSignal, keep?: string): Promise<ExactMeansOutcome | { issues: Issue[] }> {
+    const input = { task, exactMeansOf: metrics, ...(keep === undefined ? {} : { exactKeep: keep }) };
+    return this.piscina.run(input, signal === undefined ? {} : { signal }) as Promise<ExactMeansOutcome | { issues: Issue[] }>;
   }
 
   /** One lane per thread, each holding up to `capacity` tasks. */

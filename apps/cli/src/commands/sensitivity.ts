@@ -9,7 +9,7 @@ import {
   DEFAULT_SEED,
   DEFAULT_SENSITIVITY_TRIALS,
   DEFAULT_TRIAL_STEP_BUDGET,
-  exactPointOutputs,
+  exactPlanOutputs,
   GeoriskError,
   type ParameterRange,
   planSensitivity,
@@ -197,8 +197,10 @@ async function runStage(
   const progress = pointProgress(flags.progress && flags.queue === undefined, total, plan.method);
   try {
     if (plan.solver.solver === 'exact') {
+      // The library's path: each metric solved only where a parameter it reads changes.
+      const exact = exactPlanOutputs(plan.sweep);
       for (let i = 0; i < total; i++) {
-        const p = exactPointOutputs(plan.sweep, i);
+        const p = exact.at(i);
         outputs[i] = p.means;
         ses[i] = p.ses;
         progress.update(i + 1);

@@ -85,8 +85,10 @@ export function renderScenario(
   const onInputsChanged = (parametersChanged: boolean) => {
     clearTimeout(addressTimer);
     addressTimer = setTimeout(updateAddress, 150);
-    if (parametersChanged) preview.request();
-    else if (state.lastRun) shown.render();
+    if (parametersChanged) {
+      preview.request();
+      analysis.inputsChanged();
+    } else if (state.lastRun) shown.render();
   };
   const params = parameterPanel(state, () => onInputsChanged(true));
   // "Let it vary again": the parameter goes back to its default (and out of the permalink), and the band is recomputed with it.

@@ -1,20 +1,37 @@
-/** The sensitivity section: which assumptions move a metric, by tornado or Sobol' indices, with its own run controls. */
+/**
+ * The sensitivity section: which assumptions move a metric, by tornado or Sobol' indices, with its
+ * own run controls. An exact tornado follows the parameter panel: when a slider moves it is marked
+ * stale and solved again in its worker (latest request wins), without pressing Analyse.
+ */
 import type { SensitivityResult } from '@georisk/engine';
 import { sobolSummary, tornadoSummary } from '../chart-data.ts';
 import { type ChartFigure, sobolChart, tornadoChart } from '../charts.ts';
 import { h, replace } from '../dom.ts';
-import { CancelledError, EngineError, runSensitivity, type SensitivityHandle } from '../engine-client.ts';
+import {
+  CancelledError,
+  EngineError,
+  LiveSensitivity,
+  runSensitivity,
+  type SensitivityAnswer,
+  type SensitivityHandle,
+  type SensitivityRequest,
+} from '../engine-client.ts';
 import { formatCount, formatNumber } from '../format.ts';
 import type { WebSensitivityMethod } from '../protocol.ts';
 import { issueList } from './issue-list.ts';
 import { readWhole } from './read-whole.ts';
 import { currentOverrides, type ScreenState } from './screen-state.ts';
+import { noteElement } from './sensitivity-notes.ts';
 
-/** The section and a way to stop its analysis and free its chart. */
+/** The section, what to do when the panel's values change, and a way to stop its analysis and free its chart. */
 export interface Sensitivity {
   element: HTMLElement;
+  inputsChanged(): void;
   destroy(): void;
 }
+
+/** How long the sliders must rest before the exact tornado is solved again. */
+const FOLLOW_DEBOUNCE_MS = 150;
 
 /** The section's inputs, buttons, progress and output. */
 function sensitivityElements(metricOrder: string[]) {
@@ -24,8 +41,9 @@ function sensitivityElements(metricOrder: string[]) {
     method: h(
       'select',
       { id: 'sens-method' },
-      h('option', { value: 'tornado' }, 'Tornado (each parameter at its range ends)'),
-      h('option', { value: 'sobol' }, "Sobol' indices (variance shares, with interactions)"),
+      // Short labels: a select shows only as much as its width allows (390 px on a phone).
+      h('option', { value: 'tornado' }, 'Tornado (range ends)'),
+      h('option', { value: 'sobol' }, "Sobol' (variance shares)"),
     ),
     trials: h('input', { type: 'number', id: 'sens-trials', min: 50, max: 100_000, step: 50, value: 300 }),
     samples: h('input', { type: 'number', id: 'sens-samples', min: 32, max: 1024, step: 32, value: 32 }),
@@ -35,6 +53,7 @@ function sensitivityElements(metricOrder: string[]) {
     status: h('p', { id: 'sens-status', role: 'status', 'aria-live': 'polite' }),
     how: h('div', { id: 'sens-how', class: 'sens-how' }),
     out: h('div', { class: 'charts', id: 'sens-out' }),
+    section: h('section', { class: 'sensitivity', 'aria-labelledby': 'sens-title' }),
   };
 }
 type SensitivityElements = ReturnType<typeof sensitivityElements>;
@@ -55,7 +74,11 @@ function howItWasComputed(r: SensitivityResult): string[] {
   const m = r.metrics[0];
   // The engine's note already starts "Monte Carlo, because …" when it explains the choice.
   const monteCarlo = r.solverNote.startsWith('Monte Carlo') ? `${r.solverNote}.` : `Monte Carlo: ${r.solverNote}.`;
-  const lines = [r.solver === 'exact' ? 'Exact solver: every bar is noise-free.' : monteCarlo];
+  const exact =
+    r.method === 'tornado'
+      ? 'Exact solver: every bar is noise-free, and the tornado follows the sliders.'
+      : 'Exact solver: every bar is noise-free.';
+  const lines = [r.solver === 'exact' ? exact : monteCarlo];
   if (m?.noiseFloor !== undefined && m.noiseFloor > 0) {
     lines.push(`Noise floor of this design: ${formatNumber(m.noiseFloor)}; bars at or below it are marked "within noise".`);
   }
@@ -85,11 +108,10 @@ function showFailure(els: SensitivityElements, error: unknown): void {
     );
 }
 
-/** The section's layout. */
-function sensitivitySection(els: SensitivityElements): HTMLElement {
-  return h(
-    'section',
-    { class: 'sensitivity', 'aria-labelledby': 'sens-title' },
+/** Lays the section out in `els.section`. */
+function layOut(els: SensitivityElements): void {
+  replace(
+    els.section,
     h('h2', { id: 'sens-title' }, 'Which assumptions matter?'),
     h(
       'div',
@@ -107,61 +129,136 @@ function sensitivitySection(els: SensitivityElements): HTMLElement {
   );
 }
 
+/** The analysis a panel shows: what it was asked for, and whether it follows the sliders (an exact tornado does). */
+interface Shown {
+  request: SensitivityRequest;
+  follows: boolean;
+}
+
+/** Draws an answer in the section (replacing the chart before it) and returns what is shown, or undefined for no result. */
+function showAnswer(els: SensitivityElements, answer: SensitivityAnswer, method: WebSensitivityMethod, metric: string) {
+  const shown = sensitivityChart(answer.result, method, metric);
+  if (!shown) return undefined;
+  replace(els.how, ...shown.how.map(noteElement));
+  replace(els.out, shown.chart.figure, ...shown.warnings.map((w) => h('p', { class: 'warn' }, w)));
+  shown.chart.draw();
+  markStale(els, false);
+  els.progress.value = 1;
+  return shown.chart;
+}
+
+/** Marks the shown analysis as out of date with the panel (or current again). */
+function markStale(els: SensitivityElements, stale: boolean): void {
+  for (const el of [els.out, els.how]) {
+    el.classList.toggle('stale', stale);
+    if (stale) el.setAttribute('aria-busy', 'true');
+    else el.removeAttribute('aria-busy');
+  }
+}
+
+/** The status line after an analysis, or after the tornado followed the sliders (`ms`: how long that took). */
+function doneStatus(answer: SensitivityAnswer, ms?: number): string {
+  const r = answer.result;
+  if (r.solver !== 'exact') return `Done: ${formatCount(r.modelRuns)} points of ${formatCount(r.trials)} trials each, seed ${r.seed}.`;
+  // One metric: a metric solve is a point solved; the others repeat an answer the model's structure fixes.
+  const solved = answer.solved;
+  const work = solved === undefined ? '' : ` (${formatCount(solved)} solved, ${formatCount(Math.max(0, r.modelRuns - solved))} reused)`;
+  if (ms === undefined) return `Done: ${formatCount(r.modelRuns)} points exact${work}, seed ${r.seed}.`;
+  return `Updated for the panel's values in ${formatCount(Math.round(ms))} ms: ${formatCount(r.modelRuns)} points exact${work}.`;
+}
+
+/** The analysis the inputs ask for, at the panel's values (the samples rounded to a power of two, and shown so). */
+function requestFromInputs(els: SensitivityElements, state: ScreenState): SensitivityRequest {
+  const samples = 2 ** Math.round(Math.log2(readWhole(els.samples, 32, 1024, 32)));
+  els.samples.value = String(samples);
+  return {
+    scenario: state.scenario,
+    overrides: currentOverrides(state),
+    method: els.method.value as WebSensitivityMethod,
+    metric: els.metric.value,
+    trials: readWhole(els.trials, 50, 100_000, 300),
+    samples,
+    seed: state.seed,
+  };
+}
+
+/** Swaps Analyse and Cancel while an analysis runs. */
+function setRunning(els: SensitivityElements, on: boolean): void {
+  els.run.disabled = on;
+  els.cancel.disabled = !on;
+  if (on) {
+    els.progress.value = 0;
+    els.status.textContent = 'Analysing…';
+  }
+}
+
 /** Renders the sensitivity section over the screen's state (it reads the current inputs and seed when Analyse is pressed). */
 export function sensitivity(state: ScreenState): Sensitivity {
   const els = sensitivityElements(state.metricOrder);
+  layOut(els);
   let running: SensitivityHandle | undefined;
   let chart: ChartFigure | undefined;
+  let shown: Shown | undefined;
+  let followTimer: ReturnType<typeof setTimeout> | undefined;
+  const draw = (answer: SensitivityAnswer, asked: SensitivityRequest) => {
+    chart?.destroy();
+    chart = showAnswer(els, answer, asked.method, asked.metric);
+    shown = chart && { request: asked, follows: asked.method === 'tornado' && answer.result.solver === 'exact' };
+  };
+  const fail = (error: unknown) => {
+    chart?.destroy();
+    chart = undefined;
+    shown = undefined;
+    showFailure(els, error);
+  };
+  const live = new LiveSensitivity((answer, ms) => {
+    if (!shown?.follows) return;
+    draw(answer, shown.request);
+    els.status.textContent = doneStatus(answer, ms);
+    els.section.dataset.updates = String(Number(els.section.dataset.updates ?? 0) + 1);
+  }, fail);
   const analyse = () => {
     if (running) return;
-    const method = els.method.value as WebSensitivityMethod;
-    const metric = els.metric.value;
-    const trials = readWhole(els.trials, 50, 100_000, 300);
-    const samples = 2 ** Math.round(Math.log2(readWhole(els.samples, 32, 1024, 32)));
-    els.samples.value = String(samples);
-    els.run.disabled = true;
-    els.cancel.disabled = false;
-    els.progress.value = 0;
-    els.status.textContent = 'Analysing…';
-    running = runSensitivity(
-      { scenario: state.scenario, overrides: currentOverrides(state), method, metric, trials, samples, seed: state.seed },
-      (done, total) => {
-        els.progress.value = done / total;
-        els.status.textContent = `Analysing: ${formatCount(done)} of ${formatCount(total)} points…`;
-      },
-    );
+    clearTimeout(followTimer);
+    live.drop();
+    const asked = requestFromInputs(els, state);
+    setRunning(els, true);
+    running = runSensitivity(asked, (done, total) => {
+      els.progress.value = done / total;
+      els.status.textContent = `Analysing: ${formatCount(done)} of ${formatCount(total)} points…`;
+    });
     running.result
-      .then((r) => {
-        chart?.destroy();
-        chart = undefined;
-        const shown = sensitivityChart(r, method, metric);
-        if (!shown) return;
-        chart = shown.chart;
-        replace(els.how, ...shown.how.map((line) => h('p', {}, line)));
-        replace(els.out, chart.figure, ...shown.warnings.map((w) => h('p', { class: 'warn' }, w)));
-        chart.draw();
-        els.progress.value = 1;
-        els.status.textContent =
-          r.solver === 'exact'
-            ? `Done: ${formatCount(r.modelRuns)} points solved exactly, seed ${r.seed}.`
-            : `Done: ${formatCount(r.modelRuns)} points of ${formatCount(r.trials)} trials each, seed ${r.seed}.`;
+      .then((answer) => {
+        draw(answer, asked);
+        if (shown) els.status.textContent = doneStatus(answer);
+        // Start the worker that follows the sliders now, with this tornado's answers kept, so the first move is quick.
+        if (shown?.follows) live.request(asked, true);
       })
-      .catch((error: unknown) => {
-        chart?.destroy();
-        chart = undefined;
-        showFailure(els, error);
-      })
+      .catch(fail)
       .finally(() => {
         running = undefined;
-        els.run.disabled = false;
-        els.cancel.disabled = true;
+        setRunning(els, false);
       });
   };
   els.run.addEventListener('click', analyse);
   els.cancel.addEventListener('click', () => running?.cancel());
   return {
-    element: sensitivitySection(els),
+    element: els.section,
+    inputsChanged() {
+      if (!shown || running) return;
+      markStale(els, true);
+      if (!shown.follows) {
+        els.status.textContent = "The panel's values changed since this analysis: press Analyse to update it.";
+        return;
+      }
+      els.status.textContent = "Updating the tornado for the panel's values…";
+      clearTimeout(followTimer);
+      const request = shown.request;
+      followTimer = setTimeout(() => live.request({ ...request, overrides: currentOverrides(state) }), FOLLOW_DEBOUNCE_MS);
+    },
     destroy() {
+      clearTimeout(followTimer);
+      live.close();
       running?.cancel();
       chart?.destroy();
     },

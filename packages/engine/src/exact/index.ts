@@ -2,4 +2,5 @@
 
 export { analyzeExact } from './analyze-exact.ts';
 export type { ExactMetric, ExactOptions, ExactResult, ExactTrack } from './exact-result.ts';
+export { exactMetricAnswers, type MetricAnswers } from './metric-answers.ts';
 export { MAX_EXACT_STATES, representabilityProblems } from './representability.ts';

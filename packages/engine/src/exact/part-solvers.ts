@@ -73,12 +73,17 @@ export class PartSolvers {
     return Math.max(0, ...[...this.made.values()].map((s) => s.largestSupport));
   }
 
-  /** Occupancy and time spent in every (track, state), and the exact variable means, each from its own part. */
-  baseRun(firstPassageOf: (slot: number) => boolean): BaseRun {
+  /**
+   * Occupancy and time spent in every (track, state), and the exact variable means, each from its
+   * own part. With `only`, just those tracks and variables are solved (the others' entries are
+   * left empty): a part's answers do not depend on which other parts run, so they are the same numbers.
+   */
+  baseRun(firstPassageOf: (slot: number) => boolean, only?: { tracks: Set<number>; vars: Set<number> }): BaseRun {
     const { model } = this;
+    const tracks = only === undefined ? model.tracks : model.tracks.filter((t) => only.tracks.has(t.index));
     // Each track's first passages ride along with the base run of its own part.
     const taboos = new Map<ExactSolver, { track: number; state: number; slot: number }[]>();
-    for (const t of model.tracks) {
+    for (const t of tracks) {
       const solver = this.for([t.index]);
       const list = taboos.get(solver) ?? [];
       t.states.forEach((_, state) => {
@@ -105,7 +110,7 @@ export class PartSolvers {
     };
     const occupancy: Float64Array[] = [];
     const timeIn = new Float64Array(model.totalStates);
-    for (const t of model.tracks) {
+    for (const t of tracks) {
       const own = run(this.for([t.index]));
       for (let s = 0; s < t.states.length; s++) {
         const slot = t.stateOffset + s;
@@ -115,7 +120,7 @@ export class PartSolvers {
     }
     const variableMeans = new Float64Array(model.vars.names.length).fill(Number.NaN);
     this.variableParts.forEach((part, v) => {
-      if (part !== undefined) variableMeans[v] = run(this.solverOf(part)).variableMeans[v]!;
+      if (part !== undefined && (only === undefined || only.vars.has(v))) variableMeans[v] = run(this.solverOf(part)).variableMeans[v]!;
     });
     const evaluator = this.for([]);
     run(evaluator);

@@ -7,8 +7,11 @@
 import { GeoriskError, issue } from '../errors.ts';
 import { analyzeExact } from '../exact/analyze-exact.ts';
 import type { ExactResult } from '../exact/index.ts';
+import { exactMetricAnswers } from '../exact/metric-answers.ts';
+import { buildModel } from '../model/model.ts';
 import type { RunSummary } from '../simulate/simulate.ts';
-import { pointMeans, pointOverrides, pointSes, runSweepPoint, type SweepPlan } from '../sweep.ts';
+import { planModel, pointMeans, pointOverrides, pointSes, runSweepPoint, type SweepPlan, withParameterValues } from '../sweep.ts';
+import { ExactPoints } from './exact-points.ts';
 
 /** Every solver choice: `auto` takes the exact solver whenever it can. */
 export const SENSITIVITY_SOLVERS = ['auto', 'exact', 'monte-carlo'] as const;
@@ -54,7 +57,7 @@ function exactRefusal(sweep: SweepPlan): string | undefined {
   const first = sweep.points[0];
   if (first === undefined) return 'there are no points';
   try {
-    const r = analyzeExact(sweep.scenario, pointOverrides(sweep, 0), { everyState: false });
+    const r = exactMetricAnswers(buildModel(sweep.scenario, pointOverrides(sweep, 0)), sweep.metrics);
     const missing = sweep.metrics.filter((m) => r.metrics[m] === undefined);
     if (missing.length === 0) return undefined;
     return `${missing.map((m) => `${m} (${r.unavailable[m] ?? 'no exact answer'})`).join(', ')} ${missing.length === 1 ? 'has' : 'have'} no exact answer; analyse the other metrics alone for noise-free results`;
@@ -68,6 +71,28 @@ function exactRefusal(sweep: SweepPlan): string | undefined {
 /** Evaluates point `index` by the exact solver. */
 export function exactPointOutputs(sweep: SweepPlan, index: number): PointOutputs {
   return exactOutputs(sweep.metrics, analyzeExact(sweep.scenario, pointOverrides(sweep, index), { everyState: false }));
+}
+
+/**
+ * Every point of a plan by the exact solver, in any order: each metric is solved only at points
+ * where a parameter it reads differs from every point solved before (see `ExactPoints`), so a
+ * tornado solves the base once and each read parameter at its two ends, and nothing else. Pass
+ * `points` made for an earlier plan of the same scenario and metrics (other defaults) to reuse its answers too.
+ */
+export function exactPlanOutputs(
+  sweep: SweepPlan,
+  points = new ExactPoints(planModel(sweep), sweep.metrics),
+): { at(index: number): PointOutputs; readonly solves: number } {
+  const base = planModel(sweep);
+  return {
+    at(index) {
+      const means = points.means(withParameterValues(base, pointOverrides(sweep, index)));
+      return { means, ses: means.map(() => 0) };
+    },
+    get solves() {
+      return points.solves;
+    },
+  };
 }
 
 /** A point's outputs from its exact result (solved anywhere, e.g. on a worker thread): the metrics' means, with no error. */
