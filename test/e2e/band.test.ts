@@ -13,7 +13,7 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_BAND_DRAWS, PAGE_TRIALS_PER_DRAW } from '../../apps/web/src/band-settings.ts';
 import { loadScenarioText, type ModuleResolver, runUncertainty } from '../../packages/engine/src/index.ts';
-import { buildWebApp, CHROMIUM_LAUNCH, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
+import { builtWebApp, CHROMIUM_LAUNCH, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
 import { type StaticServer, serveStatic } from '../helpers/static-server.ts';
 
 const FILE = resolve(import.meta.dirname, '../../scenarios/armenia-azerbaijan-2022.yaml');
@@ -61,8 +61,7 @@ describe.skipIf(!haveChromium)('the band in Chromium', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    dist = mkdtempSync(join(tmpdir(), 'georisk-web-dist-'));
-    buildWebApp(dist);
+    dist = builtWebApp();
     server = await serveStatic(dist);
     profile = mkdtempSync(join(tmpdir(), 'georisk-chromium-'));
     context = await chromium.launchPersistentContext(profile, { ...CHROMIUM_LAUNCH, viewport: { width: 1280, height: 800 } });
@@ -73,7 +72,6 @@ describe.skipIf(!haveChromium)('the band in Chromium', () => {
     await context?.close();
     await server?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
-    if (dist) rmSync(dist, { recursive: true, force: true });
   });
 
   it('shows the library band in words, lists fixed and uncertain parameters, and lets a fixed one vary again', async () => {

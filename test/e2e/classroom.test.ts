@@ -12,7 +12,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../apps/api/src/app.ts';
 import { expectedAbsoluteError, expectedBrier, expectedLog } from '../../packages/engine/src/classroom.ts';
-import { buildWebApp, CHROMIUM_LAUNCH, chartsDrawn, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
+import { builtWebApp, CHROMIUM_LAUNCH, chartsDrawn, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 
@@ -49,8 +49,7 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
   const confirmations: string[] = [];
 
   beforeAll(async () => {
-    dist = mkdtempSync(join(tmpdir(), 'georisk-web-dist-'));
-    buildWebApp(dist);
+    dist = builtWebApp();
     dataDir = mkdtempSync(join(tmpdir(), 'georisk-class-e2e-'));
     app = await buildApp({ dataDir, webDir: dist, pressure: false, pool: { threads: 1 } });
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -64,7 +63,6 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
     await browser?.close();
     await app?.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    if (dist) rmSync(dist, { recursive: true, force: true });
   });
 
   /** A page whose errors fail the test (`watched`), or one expected to meet a refusal, like a removed student's. */

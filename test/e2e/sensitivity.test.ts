@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWebApp, CHROMIUM_LAUNCH, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
+import { builtWebApp, CHROMIUM_LAUNCH, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
 import { type StaticServer, serveStatic } from '../helpers/static-server.ts';
 
 const SCENARIO = 'armenia-azerbaijan-2022';
@@ -27,8 +27,7 @@ describe.skipIf(!haveChromium)('sensitivity panel in Chromium', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    dist = mkdtempSync(join(tmpdir(), 'georisk-web-dist-'));
-    buildWebApp(dist);
+    dist = builtWebApp();
     server = await serveStatic(dist);
     profile = mkdtempSync(join(tmpdir(), 'georisk-chromium-'));
     context = await chromium.launchPersistentContext(profile, { ...CHROMIUM_LAUNCH, viewport: { width: 1280, height: 800 } });
@@ -39,7 +38,6 @@ describe.skipIf(!haveChromium)('sensitivity panel in Chromium', () => {
     await context?.close();
     await server?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
-    if (dist) rmSync(dist, { recursive: true, force: true });
   });
 
   async function openPanel(size: (typeof SIZES)[number]): Promise<Page> {

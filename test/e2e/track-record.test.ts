@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrackRecordData } from '../../packages/engine/src/calibrate/index.ts';
-import { buildWebApp, CHROMIUM_LAUNCH, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
+import { builtWebApp, CHROMIUM_LAUNCH, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
 import { ROOT } from '../helpers/cli.ts';
 import { type StaticServer, serveStatic } from '../helpers/static-server.ts';
 
@@ -29,8 +29,7 @@ describe.skipIf(!haveChromium)('track record page in Chromium', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    dist = mkdtempSync(join(tmpdir(), 'georisk-web-dist-'));
-    buildWebApp(dist);
+    dist = builtWebApp();
     server = await serveStatic(dist);
     profile = mkdtempSync(join(tmpdir(), 'georisk-chromium-'));
     context = await chromium.launchPersistentContext(profile, { ...CHROMIUM_LAUNCH, viewport: { width: 1280, height: 800 } });
@@ -41,7 +40,6 @@ describe.skipIf(!haveChromium)('track record page in Chromium', () => {
     await context?.close();
     await server?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
-    if (dist) rmSync(dist, { recursive: true, force: true });
   });
 
   it('is linked from the library and states each question’s skill, interval and verdict beside the base rate', async () => {

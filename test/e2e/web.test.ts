@@ -11,7 +11,7 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../apps/api/src/app.ts';
 import { formatNumber, formatPercent } from '../../apps/web/src/format.ts';
-import { buildWebApp, CHROMIUM, CHROMIUM_LAUNCH, chartsDrawn, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
+import { builtWebApp, CHROMIUM, CHROMIUM_LAUNCH, chartsDrawn, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
 import { runCli } from '../helpers/cli.ts';
 import { type StaticServer, serveStatic } from '../helpers/static-server.ts';
 
@@ -85,8 +85,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    dist = mkdtempSync(join(tmpdir(), 'georisk-web-dist-'));
-    buildWebApp(dist);
+    dist = builtWebApp();
     server = await serveStatic(dist);
     profile = mkdtempSync(join(tmpdir(), 'georisk-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
@@ -100,7 +99,6 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await context?.close();
     await server?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
-    if (dist) rmSync(dist, { recursive: true, force: true });
   });
 
   async function newPage(): Promise<Page> {

@@ -3,7 +3,8 @@
  * built for it: one place for the browser tests and the web benchmark.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -44,6 +45,46 @@ export function buildWebApp(outDir: string): void {
     { cwd: ROOT, encoding: 'utf8' },
   );
   if (built.status !== 0) throw new Error(`vite build failed:\n${built.stdout}\n${built.stderr}`);
+}
+
+/** What the web bundle is built from: the app, the engine and the scenario library it bundles, and the lockfile. */
+const WEB_SOURCES = ['apps/web', 'packages/engine/src', 'scenarios', 'pnpm-lock.yaml'];
+
+/** A hash of every file the bundle is built from (node_modules and build output left out). */
+function webSourceHash(): string {
+  const hash = createHash('sha256');
+  for (const source of WEB_SOURCES) {
+    const root = join(ROOT, source);
+    const files = source.includes('.')
+      ? [root]
+      : readdirSync(root, { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile())
+          .map((e) => join(e.parentPath, e.name))
+          .filter((f) => !/[/\\](node_modules|dist)[/\\]/.test(f))
+          .sort();
+    for (const file of files) hash.update(file.slice(ROOT.length)).update('\0').update(readFileSync(file)).update('\0');
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * The web app built once for the current sources and shared by every browser test (each suite used to
+ * build its own, about a minute of CI apiece). The bundle lives in a temporary folder named by the
+ * sources' hash; it is built aside and renamed into place, so a suite never sees half a bundle, and two
+ * suites building at once both end up with a complete one. Do not delete it in a test.
+ */
+export function builtWebApp(): string {
+  const dir = join(tmpdir(), `georisk-web-${webSourceHash()}`);
+  if (existsSync(join(dir, 'index.html'))) return dir;
+  const staging = mkdtempSync(join(tmpdir(), 'georisk-web-build-'));
+  buildWebApp(staging);
+  try {
+    renameSync(staging, dir);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    if (!existsSync(join(dir, 'index.html'))) throw error;
+  }
+  return dir;
 }
 
 /**
