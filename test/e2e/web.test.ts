@@ -334,6 +334,14 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await page.fill('#trials', '2000');
     await expect.poll(() => page.isDisabled('#run')).toBe(false);
     expect(await page.isHidden('#trials-problem')).toBe(true);
+    // After a run, moving a parameter greys the Monte Carlo columns (the exact column follows the new value).
+    await page.click('#run');
+    await page.waitForSelector('#output-hash', { timeout: 120_000 });
+    expect(await page.getAttribute('#metrics-table', 'class')).not.toContain('stale');
+    await page.fill('#p-p_hold_war-num', '0.4');
+    await page.dispatchEvent('#p-p_hold_war-num', 'change');
+    await expect.poll(() => page.getAttribute('#metrics-table', 'class'), { timeout: 30_000 }).toContain('stale');
+    expect(await page.textContent('#metrics-table caption')).toContain('Monte Carlo (greyed) from the previous inputs');
     await page.fill('#trials', '0');
     await page.evaluate(() => (globalThis as unknown as { scrollTo: (x: number, y: number) => void }).scrollTo(0, 0));
     await page.screenshot({ path: join(SCREENSHOTS, 'scenario-permalink-notice.png') });

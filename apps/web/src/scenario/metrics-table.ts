@@ -5,7 +5,7 @@ import { displayLabel } from '../display-label.ts';
 import { h } from '../dom.ts';
 import { formatCount, formatNumber, formatPercent, formatPercentInterval } from '../format.ts';
 import { baselineDifferences, comparedBaseline, differenceCell } from './compare.ts';
-import type { ScreenState } from './screen-state.ts';
+import { isStale, type ScreenState } from './screen-state.ts';
 
 /** A number cell that carries its raw value and what it is, for tests and copy-paste. */
 function cell(text: string, value?: number, key?: string): HTMLTableCellElement {
@@ -83,10 +83,17 @@ export function metricsTable(state: ScreenState, r: RunResult | undefined, x: Ex
     'unit',
     'note',
   ];
+  // Monte Carlo numbers of inputs since changed are greyed (the exact column already answers the new ones).
+  const stale = r !== undefined && isStale(state);
+  const caption = r
+    ? stale
+      ? `Metrics: Monte Carlo (greyed) from the previous inputs, ${formatCount(r.trials)} trials, seed ${r.seed}; press Run to update it. The exact column is for the current inputs.`
+      : `Metrics: ${formatCount(r.trials)} trials, seed ${r.seed}`
+    : 'Metrics';
   return h(
     'table',
-    { class: 'data metrics', id: 'metrics-table' },
-    h('caption', {}, r ? `Metrics: ${formatCount(r.trials)} trials, seed ${r.seed}` : 'Metrics'),
+    { class: `data metrics${stale ? ' stale' : ''}`, id: 'metrics-table' },
+    h('caption', {}, caption),
     h('thead', {}, h('tr', {}, ...head.map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, ...state.metricOrder.map((name) => metricRow(state, name, r, x, diffs))),
   );
