@@ -164,6 +164,7 @@ export {
   planUncertainty,
   runUncertainty,
   runUncertaintyPlan,
+  sampledDrawMoments,
   type UncertainParameter,
   type UncertaintyMethod,
   type UncertaintyOptions,
@@ -171,5 +172,6 @@ export {
   type UncertaintyResult,
   type UncertaintyRuntime,
   uncertainParameters,
+  uncertaintyResult,
 } from './uncertainty/index.ts';
 export { ENGINE_VERSION } from './version.ts';
