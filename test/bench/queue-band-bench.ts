@@ -58,15 +58,21 @@ try {
   }
   for (const g of groups) await stopAll(g);
   const same = best.every((r) => r.output === best[0]?.output);
-  console.log(`load average after ${loadavg().map((x) => x.toFixed(1)).join(' ')}; outputs equal apart from timing: ${same}`);
+  console.log(
+    `load average after ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}; outputs equal apart from timing: ${same}`,
+  );
   console.log();
-  console.log('| run | wall seconds (whole command) | draws\' own time (s) | CPU seconds (all processes) | vs threads, `--workers 1` |');
+  console.log("| run | wall seconds (whole command) | draws' own time (s) | CPU seconds (all processes) | vs threads, `--workers 1` |");
   console.log('|---|---|---|---|---|');
   const base = best[0]?.seconds ?? 1;
   configs.forEach((c, i) => {
     const r = best[i];
     if (r === undefined) return;
-    console.log(`| ${c.label} | ${r.seconds.toFixed(2)} | ${r.engine.toFixed(2)} | ${r.cpu.toFixed(2)} | ${(base / r.seconds).toFixed(2)}× |`);
+    console.log(
+      `| ${c.label} | ${r.seconds.toFixed(2)} | ${r.engine.toFixed(2)} | ${r.cpu.toFixed(2)} | ${(base / r.seconds).toFixed(2)}× |`,
+    );
   });
   if (!same) process.exitCode = 1;
 } finally {

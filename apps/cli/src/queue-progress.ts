@@ -3,13 +3,7 @@
  * --queue`, `georisk run --uncertainty N --queue`), with the queue's progress on the coordinator's stderr.
  */
 import type { RunSummary, SweepPlan, UncertaintyPlan, UncertaintyResult } from '@georisk/engine';
-import {
-  type QueueAddress,
-  type QueueConnection,
-  type QueueProgress,
-  runPointsOnQueue,
-  runUncertaintyOnQueue,
-} from '@georisk/queue';
+import { type QueueAddress, type QueueConnection, type QueueProgress, runPointsOnQueue, runUncertaintyOnQueue } from '@georisk/queue';
 import { runPoints } from './parallel.ts';
 
 /**

@@ -4,7 +4,8 @@
  * URL`) run them, and the coordinator merges each point's chunks in order and calls `onPoint` as
  * `runPoints` does. Chunks carry their own seed and trial range and merge exactly, so the rows are
  * byte-identical to a local run. Jobs are keyed by (sweep fingerprint, point, chunk), so enqueuing
- * again (`--resume`) finds finished chunks instead of running them twice.
+ * again (`--resume`) finds finished chunks instead of running them twice. Any points with their own
+ * first trial run the same way (`runQueuedPoints`): a two-level run's draws do (uncertainty-on-queue.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';

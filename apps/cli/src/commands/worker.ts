@@ -148,7 +148,9 @@ async function workerCommand(options: WorkerFlags): Promise<void> {
 export const registerWorker: RegisterCommand = (program, setExit) => {
   program
     .command('worker')
-    .description('run sweep chunks from a Redis queue (for `sweep --queue`, `sensitivity --queue` and `run --uncertainty N --queue`) until stopped')
+    .description(
+      'run sweep chunks from a Redis queue (for `sweep --queue`, `sensitivity --queue` and `run --uncertainty N --queue`) until stopped',
+    )
     .requiredOption('--queue <url>', 'the queue: redis://HOST:PORT/N, the same URL the coordinator was given')
     .option('-t, --threads <n>', 'chunks to run at once (default: the number of cores)', wholeNumber('--threads', 1))
     .option(
