@@ -10,7 +10,7 @@ import { loadScenarioText, planUncertainty, runUncertaintyPlan } from '../../pac
 import { connectQueue, runUncertaintyOnQueue } from '../../packages/queue/src/index.ts';
 import { ROOT, runCli, type Scratch, scratchDir, stackLines, withoutTiming } from '../helpers/cli.ts';
 import { freePort, haveRedis, startRedis, type TestRedis } from '../helpers/redis.ts';
-import { PARAMETER_SCENARIO, SWEEP_SCENARIO } from '../helpers/scenarios.ts';
+import { PARAMETER_SCENARIO, RUNTIME_FAILING_SCENARIO, SWEEP_SCENARIO } from '../helpers/scenarios.ts';
 
 /**
  * 8 sampled draws of 20,000 trials: two queue chunks per draw (16,384 + 3,616 trials) against one
@@ -136,6 +136,30 @@ describe.skipIf(!haveRedis())('two-level runs on a Redis queue', () => {
       expect(workers.reduce((n, w) => n + chunksDone(w.log()), 0)).toBe(CHUNKS);
       expect(queued.stderr).toMatch(new RegExp(`${CHUNKS} chunks on [12] workers? in \\d+ s \\(queue redis://`));
     }
+  });
+
+  it('a scenario failing at run time fails as it does locally (exit 1, same issue); exact draws are solved here, same output', async () => {
+    const url = redis.url(4);
+    const w = await worker(url);
+    const failing = dir.write('fails.yaml', RUNTIME_FAILING_SCENARIO);
+    const failArgs = ['run', failing, '--uncertainty', '10', '--method', 'sample'];
+    const exactArgs = ['run', file, '--uncertainty', '30', '--format', 'json'];
+    const [failHere, failQueued, exactHere, exactQueued] = await Promise.all([
+      runCli([...failArgs, '--workers', '1']),
+      runCli([...failArgs, '--queue', url]),
+      runCli([...exactArgs, '--workers', '1']),
+      runCli([...exactArgs, '--queue', url]),
+    ]);
+    await w.stop();
+    expect(failHere.status).toBe(1);
+    expect(failHere.stderr).toMatch(/error \[runtime_value\]/);
+    expect(failQueued.status).toBe(1);
+    expect(failQueued.stderr).toBe(failHere.stderr);
+    expect(stackLines(failQueued.stderr)).toEqual([]);
+    expect(exactQueued.status, exactQueued.stderr).toBe(0);
+    expect(JSON.parse(exactQueued.stdout).method).toBe('exact');
+    expect(withoutTiming(exactQueued.stdout)).toEqual(withoutTiming(exactHere.stdout));
+    expect(exactQueued.stderr).toContain('each draw is solved exactly, with no trials to queue: solving them here');
   });
 
   it('runUncertaintyOnQueue equals runUncertaintyPlan (timing aside), sampled and exact', async () => {
