@@ -1,7 +1,7 @@
 /** The one worker-thread entry of the CLI and the server: runs any engine task with this thread's model cache, or checks a document. */
 import { exactOutputs, finalizeResult, type Overrides, type RunSummary, type ScenarioDocument } from '@georisk/engine';
 import { type ChunkOutcome, type EngineTask, type ExactOutcome, ModelCache, runChunkTask } from '@georisk/engine/chunks';
-import { encodeSummary } from '@georisk/queue/summary-codec';
+import { encodeSummary, metricsOnlySummary } from '@georisk/queue/summary-codec';
 import { type AnalyseOutcome, type AnalyseTask, analyseJob } from './analyse-job.ts';
 import { checkDocument, type DocumentOutcome, type DocumentTask } from './check-document.ts';
 import { checkExercise, type ExerciseOutcome, type ExerciseTask } from './check-exercise.ts';
@@ -12,6 +12,8 @@ export interface ThreadTask {
   task: EngineTask;
   /** Encode the summary (`encodeSummary`) on this thread, keeping the queue worker's main thread free to renew its job locks. */
   encodeSummary?: boolean;
+  /** With `encodeSummary`: leave out the per-state series (`metricsOnlySummary`), for a two-level run's draws. */
+  metricsOnly?: boolean;
   /** Return an exact analysis's result as JSON text (`{exactJson}`), serialized on this thread rather than the server's event loop. */
   exactJson?: boolean;
   /** Return only these metrics' exact means (`{exactMeans}`): a sensitivity point's whole result never reaches the event loop. */
@@ -79,5 +81,5 @@ export default function runThreadTask(input: ThreadTask | DocumentThreadTask | F
   if (input.exactJson === true && 'exact' in outcome) return { exactJson: JSON.stringify(outcome.exact) };
   if (input.exactMeansOf !== undefined && 'exact' in outcome) return { exactMeans: exactOutputs(input.exactMeansOf, outcome.exact).means };
   if (encode !== true || !('summary' in outcome)) return outcome;
-  return { summary: encodeSummary(outcome.summary) };
+  return { summary: encodeSummary(input.metricsOnly === true ? metricsOnlySummary(outcome.summary) : outcome.summary) };
 }

@@ -26,7 +26,7 @@ import { type Chunk, ModelCache, modelKey, planChunks, runChunkTask, type SweepP
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import { QueueAddressError, QueueRunError } from './errors.ts';
-import { decodeSummary, encodeSummary } from './summary-codec.ts';
+import { decodeSummary, encodeSummary, metricsOnlySummary } from './summary-codec.ts';
 
 /** The one queue every coordinator and worker of a Redis database shares (pick another database, /N, to keep groups apart). */
 export const QUEUE_NAME = 'georisk-chunks';
@@ -169,6 +169,8 @@ export interface ChunkJob {
   timeLimitMs: number;
   /** Which coordinator run enqueued it: a failure left by an earlier run is tried again, not reported. */
   run: string;
+  /** Return the summary without its per-state series (`metricsOnlySummary`): a two-level run's draws read only metrics. */
+  metricsOnly?: true;
 }
 
 /** A finished job's return value. */
@@ -352,6 +354,8 @@ export interface QueuedPoints {
   trials: number;
   overrides(point: number): Overrides;
   firstTrial(point: number): number;
+  /** Only the metrics of each point are read: workers return (and the coordinator keeps) `metricsOnlySummary`s. */
+  metricsOnly?: boolean;
 }
 
 /** The points of a sweep plan as a queue runs them: every point on trials 0 … trials − 1. */
@@ -427,6 +431,8 @@ export async function runQueuedPoints(plan: QueuedPoints, options: QueuePointOpt
     let summary: RunSummary;
     try {
       summary = decodeSummary(result.summary);
+      // Also when a worker sent the whole summary: every chunk of a point must have the same shape to merge.
+      if (plan.metricsOnly === true) summary = metricsOnlySummary(summary);
     } catch (error) {
       noteFailure(id, jobFailure(slot, chunks.length, (error as Error).message, result.worker));
       return;
@@ -481,6 +487,7 @@ export async function runQueuedPoints(plan: QueuedPoints, options: QueuePointOpt
     scenarioHash: options.scenarioHash ?? scenarioHash,
     timeLimitMs: options.timeLimitMs ?? CHUNK_TIME_LIMIT_MS,
     run,
+    ...(plan.metricsOnly === true ? { metricsOnly: true as const } : {}),
   });
   const jobOptions = (id: string) => ({
     jobId: id,

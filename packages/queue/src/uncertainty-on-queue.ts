@@ -23,6 +23,8 @@ export function uncertaintyPoints(plan: UncertaintyPlan): QueuedPoints {
     trials: plan.trialsPerDraw,
     overrides: (draw) => drawOverrides(plan, draw),
     firstTrial: (draw) => draw * plan.trialsPerDraw,
+    // A draw's band reads only its metrics: half the text to encode, carry and decode.
+    metricsOnly: true,
   };
 }
 

@@ -87,7 +87,7 @@ async function workerCommand(options: WorkerFlags): Promise<void> {
     const started = performance.now();
     let outcome: EncodedOutcome;
     try {
-      outcome = await pool.runEncoded(chunkTaskOf(d, record.scenario), AbortSignal.timeout(d.timeLimitMs));
+      outcome = await pool.runEncoded(chunkTaskOf(d, record.scenario), AbortSignal.timeout(d.timeLimitMs), d.metricsOnly === true);
     } catch (error) {
       if ((error as Error).message.includes('aborted')) {
         log(`${what} stopped at its time limit of ${d.timeLimitMs / 1000} s`);
