@@ -9,16 +9,14 @@
  * 3. What that overhead costs at several chunk sizes, for the chunk size the queue uses.
  * Prints a Markdown report (pasted into docs/benchmarks.md, "Sweeps on a queue").
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { QUEUE_CHUNK_TRIALS } from '../../packages/queue/src/index.ts';
 import { haveRedis, startRedis } from '../helpers/redis.ts';
+import { cli, cpuSeconds, stopAll, workers } from './cli-processes.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const quick = process.argv.includes('--quick');
 const SCENARIO = 'scenarios/armenia-azerbaijan-2022.yaml';
 const TINY = `id: bench-tiny
@@ -35,60 +33,6 @@ tracks:
 metrics:
   war_reached: { expr: 'ever(conflict, "war")' }
 `;
-
-/** CPU seconds (user + system, all threads) a process has used, from /proc; `children` for its waited-for children instead. */
-function cpuSeconds(pid: number | 'self', children = false): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    .replace(/^.*\) /, '')
-    .split(' ');
-  // After the command name: state is field 3, utime 14, stime 15, cutime 16, cstime 17 (1-based).
-  const at = (n: number) => Number(fields[n - 3]);
-  return (children ? at(16) + at(17) : at(14) + at(15)) / 100;
-}
-
-function cli(args: string[]): { seconds: number; stdout: string } {
-  const t0 = performance.now();
-  const stdout = execFileSync(process.execPath, ['apps/cli/bin/georisk.js', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return { seconds: (performance.now() - t0) / 1000, stdout };
-}
-
-/** Starts `georisk worker` processes (one thread each) and waits until they listen. */
-async function workers(url: string, n: number): Promise<ChildProcess[]> {
-  const started = Array.from({ length: n }, () =>
-    spawn(process.execPath, ['apps/cli/bin/georisk.js', 'worker', '--queue', url, '--threads', '1'], {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    }),
-  );
-  await Promise.all(
-    started.map(
-      (child) =>
-        new Promise<void>((ready) => {
-          let text = '';
-          child.stderr?.on('data', (b: Buffer) => {
-            text += b.toString();
-            if (text.includes('waiting for chunks')) ready();
-          });
-        }),
-    ),
-  );
-  return started;
-}
-
-async function stopAll(children: ChildProcess[]): Promise<void> {
-  await Promise.all(
-    children.map((child) => {
-      const exited = new Promise((go) => child.once('exit', go));
-      child.kill('SIGTERM');
-      return exited;
-    }),
-  );
-}
 
 const fmt = (x: number) => x.toLocaleString('en-US');
 const sha = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 12);

@@ -1,9 +1,9 @@
 /**
- * A sweep's points run here or on a queue (`georisk sweep|sensitivity --queue`), with the queue's
- * progress on the coordinator's stderr.
+ * A sweep's points, or a two-level run's draws, run here or on a queue (`georisk sweep|sensitivity
+ * --queue`, `georisk run --uncertainty N --queue`), with the queue's progress on the coordinator's stderr.
  */
-import type { RunSummary, SweepPlan } from '@georisk/engine';
-import { type QueueAddress, type QueueConnection, type QueueProgress, runPointsOnQueue } from '@georisk/queue';
+import type { RunSummary, SweepPlan, UncertaintyPlan, UncertaintyResult } from '@georisk/engine';
+import { type QueueAddress, type QueueConnection, type QueueProgress, runPointsOnQueue, runUncertaintyOnQueue } from '@georisk/queue';
 import { runPoints } from './parallel.ts';
 
 /**
@@ -43,6 +43,34 @@ export async function runPlanPoints(
   }
 }
 
+/**
+ * Runs a two-level run's sampled draws on the queue (the caller solves exact draws on its threads),
+ * reporting the queue's progress on stderr; the result equals a run on threads, timing aside.
+ */
+export async function runUncertaintyPlanOnQueue(
+  plan: UncertaintyPlan,
+  options: { queue: QueueConnection; progress: boolean },
+): Promise<{ result: UncertaintyResult; workersSeen: number }> {
+  const reporter = queueProgressReporter(options.progress, options.queue.address, 'draws');
+  let workersSeen = 0;
+  let completed = false;
+  try {
+    const result = await runUncertaintyOnQueue(plan, {
+      queue: options.queue,
+      onProgress: (p) => {
+        workersSeen = p.workersSeen;
+        reporter.onProgress(p);
+      },
+      onIdle: reporter.onIdle,
+      resumeAdvice: 'once it answers again, rerun the same command',
+    });
+    completed = true;
+    return { result, workersSeen };
+  } finally {
+    reporter.finish(completed);
+  }
+}
+
 /** Formats seconds as "1 h 02 min", "3 min 05 s" or "12 s". */
 function duration(seconds: number): string {
   const s = Math.round(seconds);
@@ -51,11 +79,11 @@ function duration(seconds: number): string {
   return `${s} s`;
 }
 
-/** One line of progress: chunks done, throughput, ETA, workers seen. */
-export function formatQueueProgress(p: QueueProgress): string {
+/** One line of progress: chunks done, throughput, ETA, workers seen; `points` names what the chunks make up (draws of a two-level run). */
+export function formatQueueProgress(p: QueueProgress, points = 'points'): string {
   const rate = p.chunksPerSecond > 0 ? `${p.chunksPerSecond.toFixed(p.chunksPerSecond < 10 ? 1 : 0)} chunks/s` : 'waiting for workers';
   const eta = p.etaSeconds !== undefined && p.chunksDone < p.chunksTotal ? `, ETA ${duration(p.etaSeconds)}` : '';
-  return `${p.chunksDone}/${p.chunksTotal} chunks, ${p.pointsDone}/${p.pointsTotal} points, ${rate}${eta}, ${p.workersSeen} worker${p.workersSeen === 1 ? '' : 's'} seen`;
+  return `${p.chunksDone}/${p.chunksTotal} chunks, ${p.pointsDone}/${p.pointsTotal} ${points}, ${rate}${eta}, ${p.workersSeen} worker${p.workersSeen === 1 ? '' : 's'} seen`;
 }
 
 /**
@@ -65,6 +93,7 @@ export function formatQueueProgress(p: QueueProgress): string {
 export function queueProgressReporter(
   enabled: boolean,
   address: QueueAddress,
+  points = 'points',
 ): { onProgress: (p: QueueProgress) => void; onIdle: () => void; finish: (completed: boolean) => void } {
   const tty = process.stderr.isTTY === true;
   let last: QueueProgress | undefined;
@@ -75,10 +104,10 @@ export function queueProgressReporter(
       last = p;
       if (!enabled) return;
       const now = performance.now();
-      if (tty) write(`\r\x1b[2Kgeorisk: ${formatQueueProgress(p)}`);
+      if (tty) write(`\r\x1b[2Kgeorisk: ${formatQueueProgress(p, points)}`);
       else if (now - lastLine >= 10_000) {
         lastLine = now;
-        write(`georisk: ${formatQueueProgress(p)}\n`);
+        write(`georisk: ${formatQueueProgress(p, points)}\n`);
       }
     },
     onIdle() {

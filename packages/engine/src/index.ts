@@ -170,6 +170,7 @@ export {
   planUncertainty,
   runUncertainty,
   runUncertaintyPlan,
+  sampledDrawMoments,
   type UncertainParameter,
   type UncertaintyMethod,
   type UncertaintyOptions,
@@ -177,5 +178,6 @@ export {
   type UncertaintyResult,
   type UncertaintyRuntime,
   uncertainParameters,
+  uncertaintyResult,
 } from './uncertainty/index.ts';
 export { ENGINE_VERSION } from './version.ts';

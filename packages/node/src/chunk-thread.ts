@@ -19,7 +19,7 @@ import {
   withParameterValues,
 } from '@georisk/engine';
 import { type ChunkOutcome, type EngineTask, type ExactOutcome, type ExactTask, ModelCache, runChunkTask } from '@georisk/engine/chunks';
-import { encodeSummary } from '@georisk/queue/summary-codec';
+import { encodeSummary, metricsOnlySummary } from '@georisk/queue/summary-codec';
 import { type AnalyseOutcome, type AnalyseTask, analyseJob } from './analyse-job.ts';
 import { checkDocument, type DocumentOutcome, type DocumentTask } from './check-document.ts';
 import { checkExercise, type ExerciseOutcome, type ExerciseTask } from './check-exercise.ts';
@@ -30,6 +30,8 @@ export interface ThreadTask {
   task: EngineTask;
   /** Encode the summary (`encodeSummary`) on this thread, keeping the queue worker's main thread free to renew its job locks. */
   encodeSummary?: boolean;
+  /** With `encodeSummary`: leave out the per-state series (`metricsOnlySummary`), for a two-level run's draws. */
+  metricsOnly?: boolean;
   /** Return an exact analysis's result as JSON text (`{exactJson}`), serialized on this thread rather than the server's event loop. */
   exactJson?: boolean;
   /** Return only these metrics' exact means (`{exactMeans}`): a sensitivity point's whole result never reaches the event loop. */
@@ -152,7 +154,7 @@ export default function runThreadTask(
   if (input.exactJson === true && 'exact' in outcome) return { exactJson: JSON.stringify(outcome.exact) };
   if (input.exactMeansOf !== undefined && 'exact' in outcome) return { exactMeans: exactOutputs(input.exactMeansOf, outcome.exact).means };
   if (encode !== true || !('summary' in outcome)) return outcome;
-  return { summary: encodeSummary(outcome.summary) };
+  return { summary: encodeSummary(input.metricsOnly === true ? metricsOnlySummary(outcome.summary) : outcome.summary) };
 }
 
 /** Runs `updateScenario` and serializes its answer here, so neither the work nor the JSON lands on the event loop. */

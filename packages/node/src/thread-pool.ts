@@ -76,9 +76,10 @@ export class ThreadPool {
     return this.piscina.run({ task }, signal === undefined ? {} : { signal });
   }
 
-  /** Runs a chunk on a thread and returns its summary encoded for the queue. */
-  runEncoded(task: ChunkTask, signal?: AbortSignal): Promise<EncodedOutcome> {
-    return this.piscina.run({ task, encodeSummary: true }, signal === undefined ? {} : { signal }) as Promise<EncodedOutcome>;
+  /** Runs a chunk on a thread and returns its summary encoded for the queue (only its metrics with `metricsOnly`). */
+  runEncoded(task: ChunkTask, signal?: AbortSignal, metricsOnly = false): Promise<EncodedOutcome> {
+    const input: ThreadTask = { task, encodeSummary: true, ...(metricsOnly ? { metricsOnly } : {}) };
+    return this.piscina.run(input, signal === undefined ? {} : { signal }) as Promise<EncodedOutcome>;
   }
 
   /** Checks a scenario document on a thread (`checkDocument`); `signal` stops it, ending the thread. */

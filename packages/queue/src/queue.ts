@@ -4,7 +4,8 @@
  * URL`) run them, and the coordinator merges each point's chunks in order and calls `onPoint` as
  * `runPoints` does. Chunks carry their own seed and trial range and merge exactly, so the rows are
  * byte-identical to a local run. Jobs are keyed by (sweep fingerprint, point, chunk), so enqueuing
- * again (`--resume`) finds finished chunks instead of running them twice.
+ * again (`--resume`) finds finished chunks instead of running them twice. Any points with their own
+ * first trial run the same way (`runQueuedPoints`): a two-level run's draws do (uncertainty-on-queue.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -25,7 +26,7 @@ import { type Chunk, ModelCache, modelKey, planChunks, runChunkTask, type SweepP
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import { QueueAddressError, QueueRunError } from './errors.ts';
-import { decodeSummary, encodeSummary } from './summary-codec.ts';
+import { decodeSummary, encodeSummary, metricsOnlySummary } from './summary-codec.ts';
 
 /** The one queue every coordinator and worker of a Redis database shares (pick another database, /N, to keep groups apart). */
 export const QUEUE_NAME = 'georisk-chunks';
@@ -168,6 +169,8 @@ export interface ChunkJob {
   timeLimitMs: number;
   /** Which coordinator run enqueued it: a failure left by an earlier run is tried again, not reported. */
   run: string;
+  /** Return the summary without its per-state series (`metricsOnlySummary`): a two-level run's draws read only metrics. */
+  metricsOnly?: true;
 }
 
 /** A finished job's return value. */
@@ -336,16 +339,54 @@ function jobFailure(slot: Slot, chunks: number, reason: string, worker: string |
 }
 
 /**
+ * What a queue run computes: points of one scenario, each the same number of trials in chunks, with
+ * its own overrides and its own first trial (0 for every point of a sweep, which share their trials;
+ * draw i × trials per draw for a two-level run, whose draws never share them).
+ */
+export interface QueuedPoints {
+  /** Names the run in Redis (its record and its job ids): equal for the same work only. */
+  fingerprint: string;
+  scenario: ScenarioDocument;
+  seed: number;
+  /** How many points there are. */
+  count: number;
+  /** Trials per point. */
+  trials: number;
+  overrides(point: number): Overrides;
+  firstTrial(point: number): number;
+  /** Only the metrics of each point are read: workers return (and the coordinator keeps) `metricsOnlySummary`s. */
+  metricsOnly?: boolean;
+}
+
+/** The points of a sweep plan as a queue runs them: every point on trials 0 … trials − 1. */
+export function sweepPoints(plan: SweepPlan): QueuedPoints {
+  return {
+    fingerprint: plan.fingerprint,
+    scenario: plan.scenario,
+    seed: plan.seed,
+    count: plan.points.length,
+    trials: plan.trials,
+    overrides: (point) => pointOverrides(plan, point),
+    firstTrial: () => 0,
+  };
+}
+
+/**
  * Runs the points of a plan on the queue: enqueues (point, chunk) jobs a window ahead, gathers
  * finished chunks, and calls `onPoint` in point order with each point's chunks merged in chunk
  * order, exactly as `runPoints` would. Throws `GeoriskError` for a scenario's issues and `QueueRunError`
  * when a chunk is refused (engine or scenario mismatch) or fails every attempt.
  */
 export async function runPointsOnQueue(plan: SweepPlan, options: QueuePointOptions): Promise<void> {
+  await runQueuedPoints(sweepPoints(plan), options);
+}
+
+/** Runs any `QueuedPoints` on the queue, as `runPointsOnQueue` runs a sweep's. */
+export async function runQueuedPoints(plan: QueuedPoints, options: QueuePointOptions): Promise<void> {
   const { queue, redis } = options.queue;
   const start = options.start ?? 0;
   const chunks = planChunks(plan.trials, QUEUE_CHUNK_TRIALS);
-  const pointsTotal = plan.points.length - start;
+  const pointsTotal = plan.count - start;
   const chunksTotal = pointsTotal * chunks.length;
   const engine = options.engineVersion ?? ENGINE_VERSION;
   const run = randomUUID();
@@ -390,6 +431,8 @@ export async function runPointsOnQueue(plan: SweepPlan, options: QueuePointOptio
     let summary: RunSummary;
     try {
       summary = decodeSummary(result.summary);
+      // Also when a worker sent the whole summary: every chunk of a point must have the same shape to merge.
+      if (plan.metricsOnly === true) summary = metricsOnlySummary(summary);
     } catch (error) {
       noteFailure(id, jobFailure(slot, chunks.length, (error as Error).message, result.worker));
       return;
@@ -426,23 +469,25 @@ export async function runPointsOnQueue(plan: SweepPlan, options: QueuePointOptio
     }
   };
 
-  const chunkAt = (index: number): Chunk => {
+  /** A point's chunk with its trial numbers in the seed's numbering (as job ids and jobs carry them). */
+  const chunkAt = (point: number, index: number): Chunk => {
     const chunk = chunks[index];
     if (chunk === undefined) throw new Error(`internal: chunk ${index} of a plan of ${chunks.length}`);
-    return chunk;
+    return { firstTrial: plan.firstTrial(point) + chunk.firstTrial, trials: chunk.trials };
   };
   const jobData = (slot: Slot): ChunkJob => ({
     sweep: plan.fingerprint,
     point: slot.point,
     chunkIndex: slot.chunkIndex,
-    chunk: chunkAt(slot.chunkIndex),
-    overrides: pointOverrides(plan, slot.point),
+    chunk: chunkAt(slot.point, slot.chunkIndex),
+    overrides: plan.overrides(slot.point),
     seed: plan.seed,
     engine,
     engineCheck: engineCheck(),
     scenarioHash: options.scenarioHash ?? scenarioHash,
     timeLimitMs: options.timeLimitMs ?? CHUNK_TIME_LIMIT_MS,
     run,
+    ...(plan.metricsOnly === true ? { metricsOnly: true as const } : {}),
   });
   const jobOptions = (id: string) => ({
     jobId: id,
@@ -454,11 +499,11 @@ export async function runPointsOnQueue(plan: SweepPlan, options: QueuePointOptio
 
   const enqueueMore = async () => {
     const batch: { name: string; data: ChunkJob; opts: ReturnType<typeof jobOptions> }[] = [];
-    while (nextToEnqueue < plan.points.length && slots.size + batch.length + chunks.length <= Math.max(QUEUE_WINDOW, chunks.length)) {
+    while (nextToEnqueue < plan.count && slots.size + batch.length + chunks.length <= Math.max(QUEUE_WINDOW, chunks.length)) {
       const point = nextToEnqueue++;
       parts.set(point, new Array(chunks.length).fill(undefined));
-      for (const [c, chunk] of chunks.entries()) {
-        const id = chunkJobId(plan.fingerprint, point, chunk);
+      for (let c = 0; c < chunks.length; c++) {
+        const id = chunkJobId(plan.fingerprint, point, chunkAt(point, c));
         const slot = { point, chunkIndex: c };
         slots.set(id, slot);
         batch.push({ name: 'chunk', data: jobData(slot), opts: jobOptions(id) });
@@ -483,7 +528,8 @@ export async function runPointsOnQueue(plan: SweepPlan, options: QueuePointOptio
         throw error;
       }
       // The row is written: its chunks are no longer needed in Redis.
-      await Promise.all(chunks.map((chunk) => queue.remove(chunkJobId(plan.fingerprint, nextToEmit, chunk)).catch(() => 0)));
+      const point = nextToEmit;
+      await Promise.all(chunks.map((_, c) => queue.remove(chunkJobId(plan.fingerprint, point, chunkAt(point, c))).catch(() => 0)));
       nextToEmit++;
     }
   };
@@ -522,7 +568,7 @@ export async function runPointsOnQueue(plan: SweepPlan, options: QueuePointOptio
     let lastPoll = performance.now();
     let lastReport = 0;
     let lastReportedPoint = nextToEmit;
-    while (nextToEmit < plan.points.length) {
+    while (nextToEmit < plan.count) {
       if (failure !== undefined) throw failure;
       signal?.throwIfAborted();
       await emitReady();
@@ -533,7 +579,7 @@ export async function runPointsOnQueue(plan: SweepPlan, options: QueuePointOptio
         report();
         lastReport = now;
       }
-      if (nextToEmit >= plan.points.length) break;
+      if (nextToEmit >= plan.count) break;
       // A chunk that failed waits for the chunks before it (see earliestFailure): nothing new is enqueued meanwhile.
       const added = failed.size > 0 ? [] : await enqueueMore();
       if (added.length > 0) await Promise.all(added.map(check));

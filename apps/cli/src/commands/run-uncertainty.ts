@@ -1,4 +1,7 @@
-/** `georisk run --uncertainty N`: the band of each metric across N parameter draws from the priors, as a table or JSON. */
+/**
+ * `georisk run --uncertainty N [--queue URL]`: the band of each metric across N parameter draws from
+ * the priors, computed on this machine's threads or by `georisk worker`s on a queue, as a table or JSON.
+ */
 import {
   GeoriskError,
   type MetricBand,
@@ -8,11 +11,13 @@ import {
   type UncertaintyPlan,
   type UncertaintyResult,
 } from '@georisk/engine';
+import { connectQueue, parseQueueUrl } from '@georisk/queue';
 import { SingleBar } from 'cli-progress';
 import { locateScenarioIssues, output } from '../cli-common.ts';
 import { formatNumber, formatPercent, table } from '../format.ts';
 import { loadScenarioFile } from '../load.ts';
 import { runUncertaintyOnThreads } from '../parallel.ts';
+import { runUncertaintyPlanOnQueue } from '../queue-progress.ts';
 
 /** The flags of `run` that a two-level run reads. */
 export interface UncertaintyFlags {
@@ -28,6 +33,8 @@ export interface UncertaintyFlags {
   budget: number;
   metrics?: string[];
   progress: boolean;
+  /** Run the sampled draws on `georisk worker`s sharing this Redis queue. */
+  queue?: string;
 }
 
 /** Drivers shown per metric in the table (all of them are in the JSON). */
@@ -44,14 +51,14 @@ function driversText(band: MetricBand): string {
   return clear.map((d) => `${d.name} ${d.s1.toFixed(2)}±${d.se.toFixed(2)}`).join(', ');
 }
 
-/** The table of a two-level run: per metric the overall answer, the band, the variance split and the drivers. */
-export function formatUncertaintyTable(r: UncertaintyResult, title: string, workers: number): string {
+/** The table of a two-level run: per metric the overall answer, the band, the variance split and the drivers; `where` says what ran it. */
+export function formatUncertaintyTable(r: UncertaintyResult, title: string, where: string): string {
   const inner = r.method === 'exact' ? 'each solved exactly' : `× ${r.trialsPerDraw.toLocaleString('en-US')} trials each`;
   const design = r.design === 'lhs' ? 'Latin hypercube' : "Sobol'";
   const fixed = Object.entries(r.fixed).map(([k, v]) => `${k}=${v}`);
   const out = [
     title,
-    `${r.draws.toLocaleString('en-US')} parameter draws (${design}) ${inner} · seed ${r.seed} · ${r.timing.seconds.toFixed(2)} s on ${workers} worker${workers === 1 ? '' : 's'}`,
+    `${r.draws.toLocaleString('en-US')} parameter draws (${design}) ${inner} · seed ${r.seed} · ${r.timing.seconds.toFixed(2)} s ${where}`,
     '',
   ];
   const rows = [['metric', 'overall ± SE', '5–95% across draws', 'parameters : chance', 'driven by (S1 ± SE)']];
@@ -126,14 +133,36 @@ export async function uncertaintyCommand(file: string, flags: UncertaintyFlags):
     if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
     throw error;
   }
-  const { onDraw, stop } = drawProgress(plan.draws, flags.progress && process.stderr.isTTY === true);
-  const result = await runUncertaintyOnThreads(plan, flags.workers, onDraw)
-    .catch((error: unknown) => {
-      if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
-      throw error;
-    })
-    .finally(stop);
+  const { result, where } = await runDraws(plan, flags).catch((error: unknown) => {
+    if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
+    throw error;
+  });
   const title = loaded.scenario.title ?? loaded.scenario.id;
-  const text = flags.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatUncertaintyTable(result, title, flags.workers);
+  const text = flags.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatUncertaintyTable(result, title, where);
   output(text, flags.out);
+}
+
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/**
+ * Runs a checked plan: sampled draws on the queue when one is given (connected only now, so bad
+ * input gets the same errors with or without it), otherwise, and for exact draws, on the threads.
+ */
+async function runDraws(plan: UncertaintyPlan, flags: UncertaintyFlags): Promise<{ result: UncertaintyResult; where: string }> {
+  if (flags.queue !== undefined && plan.method === 'sample') {
+    const queue = await connectQueue(flags.queue);
+    try {
+      const { result, workersSeen } = await runUncertaintyPlanOnQueue(plan, { queue, progress: flags.progress });
+      return { result, where: `on the queue ${queue.address.display} (${plural(workersSeen, 'worker')})` };
+    } finally {
+      await queue.close();
+    }
+  }
+  if (flags.queue !== undefined) {
+    parseQueueUrl(flags.queue);
+    process.stderr.write('georisk: each draw is solved exactly, with no trials to queue: solving them here, on this machine’s threads\n');
+  }
+  const { onDraw, stop } = drawProgress(plan.draws, flags.progress && process.stderr.isTTY === true);
+  const result = await runUncertaintyOnThreads(plan, flags.workers, onDraw).finally(stop);
+  return { result, where: `on ${plural(flags.workers, 'worker')}` };
 }

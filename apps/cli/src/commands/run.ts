@@ -13,7 +13,7 @@ import {
 } from '@georisk/engine';
 import { SingleBar } from 'cli-progress';
 import { Option } from 'commander';
-import { collectSet, EXIT, locateScenarioIssues, output, type RegisterCommand, wholeNumber } from '../cli-common.ts';
+import { collectSet, EXIT, locateScenarioIssues, output, type RegisterCommand, UsageError, wholeNumber } from '../cli-common.ts';
 import { formatCliIssues } from '../cli-issues.ts';
 import { formatCsv, formatTable } from '../format.ts';
 import { loadScenarioFile } from '../load.ts';
@@ -38,6 +38,7 @@ interface RunFlags {
   trialsPerDraw: number;
   method: 'auto' | 'exact' | 'sample';
   metrics?: string[];
+  queue?: string;
 }
 
 async function runCommand(file: string, flags: RunFlags): Promise<void> {
@@ -144,7 +145,16 @@ export const registerRun: RegisterCommand = (program, setExit) => {
     .option('--metrics <names>', 'with --uncertainty: report only these metrics (comma-separated)', (v: string) =>
       v.split(',').filter(Boolean),
     )
+    .option(
+      '--queue <url>',
+      'with --uncertainty: run the draws on `georisk worker`s sharing this Redis queue (redis://HOST:PORT/N) instead of here',
+    )
     .action(async (file: string, flags: RunFlags) => {
+      if (flags.queue !== undefined && flags.uncertainty === undefined) {
+        throw new UsageError(
+          '--queue needs --uncertainty N: a plain run stays on this machine (its trials are one point); for many points use `georisk sweep --queue`',
+        );
+      }
       if (flags.uncertainty !== undefined) await uncertaintyCommand(file, { ...flags, uncertainty: flags.uncertainty });
       else await runCommand(file, flags);
       setExit(EXIT.ok);

@@ -87,7 +87,7 @@ async function workerCommand(options: WorkerFlags): Promise<void> {
     const started = performance.now();
     let outcome: EncodedOutcome;
     try {
-      outcome = await pool.runEncoded(chunkTaskOf(d, record.scenario), AbortSignal.timeout(d.timeLimitMs));
+      outcome = await pool.runEncoded(chunkTaskOf(d, record.scenario), AbortSignal.timeout(d.timeLimitMs), d.metricsOnly === true);
     } catch (error) {
       if ((error as Error).message.includes('aborted')) {
         log(`${what} stopped at its time limit of ${d.timeLimitMs / 1000} s`);
@@ -148,7 +148,9 @@ async function workerCommand(options: WorkerFlags): Promise<void> {
 export const registerWorker: RegisterCommand = (program, setExit) => {
   program
     .command('worker')
-    .description('run sweep chunks from a Redis queue (for `sweep --queue` and `sensitivity --queue`) until stopped')
+    .description(
+      'run sweep chunks from a Redis queue (for `sweep --queue`, `sensitivity --queue` and `run --uncertainty N --queue`) until stopped',
+    )
     .requiredOption('--queue <url>', 'the queue: redis://HOST:PORT/N, the same URL the coordinator was given')
     .option('-t, --threads <n>', 'chunks to run at once (default: the number of cores)', wholeNumber('--threads', 1))
     .option(

@@ -66,11 +66,23 @@ function exactHereLane(cache: ModelCache): Lane<ExactTask, ExactResult> {
   };
 }
 
+/**
+ * One sampled draw's moments per metric (in `plan.metrics` order), from the merged summary of all
+ * its trials: how a draw's trials become its row, wherever they ran (threads or a queue).
+ */
+export function sampledDrawMoments(plan: UncertaintyPlan, summary: RunSummary): DrawMoments[] {
+  const names = Object.keys(plan.scenario.metrics);
+  return plan.metrics.map((m) => {
+    const acc = summary.metrics[names.indexOf(m)];
+    if (acc === undefined) return { mean: Number.NaN, variance: Number.NaN, probability: false };
+    const s = summarizeMetric(acc, false);
+    return { mean: s.mean, variance: s.sd * s.sd, probability: s.probability !== undefined };
+  });
+}
+
 /** Each draw's moments per metric (in `plan.metrics` order), from sampled chunks. */
 async function sampleDraws(plan: UncertaintyPlan, model: Model, runtime: UncertaintyRuntime): Promise<DrawMoments[][]> {
   const perDraw = plan.chunks.length;
-  const names = Object.keys(plan.scenario.metrics);
-  const indexes = plan.metrics.map((m) => names.indexOf(m));
   const out: DrawMoments[][] = [];
   let total: RunSummary | undefined;
   await scheduleChunks({
@@ -95,14 +107,7 @@ async function sampleDraws(plan: UncertaintyPlan, model: Model, runtime: Uncerta
       if (index % perDraw !== perDraw - 1) return;
       const done = total;
       total = undefined;
-      out.push(
-        indexes.map((i) => {
-          const acc = done.metrics[i];
-          if (acc === undefined) return { mean: Number.NaN, variance: Number.NaN, probability: false };
-          const s = summarizeMetric(acc, false);
-          return { mean: s.mean, variance: s.sd * s.sd, probability: s.probability !== undefined };
-        }),
-      );
+      out.push(sampledDrawMoments(plan, done));
       runtime.onDraw?.(out.length);
     },
   });
@@ -141,6 +146,15 @@ export async function runUncertaintyPlan(plan: UncertaintyPlan, runtime: Uncerta
   const started = performance.now();
   const model = buildModel(plan.scenario);
   const draws = plan.method === 'exact' ? await solveDraws(plan, runtime) : await sampleDraws(plan, model, runtime);
+  return uncertaintyResult(plan, draws, (performance.now() - started) / 1000);
+}
+
+/**
+ * The answer of a two-level run from each draw's moments per metric (draw order, `plan.metrics`
+ * order), however the draws were computed; `seconds` is the time they took.
+ */
+export function uncertaintyResult(plan: UncertaintyPlan, draws: readonly DrawMoments[][], seconds: number): UncertaintyResult {
+  const model = buildModel(plan.scenario);
   const names = plan.parameters.map((p) => p.name);
   const metrics: Record<string, MetricBand> = {};
   plan.metrics.forEach((m, k) => {
@@ -159,7 +173,7 @@ export async function runUncertaintyPlan(plan: UncertaintyPlan, runtime: Uncerta
     fixed: { ...plan.fixed },
     metrics,
     notes: plan.notes,
-    timing: { seconds: (performance.now() - started) / 1000 },
+    timing: { seconds },
   };
 }
 
