@@ -114,6 +114,60 @@ export function thinEntries<T>(values: readonly T[], max: number): [number, T][]
   return [...values.entries()].filter(([k]) => keep.has(k));
 }
 
+/** A time axis in the unit it reads best in: the points kept, their labels, and which are ticks. */
+export interface TimeAxisView {
+  /** The unit shown ("day" for an hourly model past three days). */
+  unit: string;
+  /** [index into the series, label] of each point drawn. */
+  points: [number, string][];
+  /** Whether each drawn point carries a tick label (round multiples of the tick step). */
+  ticks: boolean[];
+}
+
+/** The unit a time axis reads best in: hours become days past three days, days become weeks past half a year. */
+export function displayTimeUnit(unit: string, horizon: number): { unit: string; per: number } {
+  if (unit === 'hour' && horizon > 72) return { unit: 'day', per: 24 };
+  if (unit === 'day' && horizon > 183) return { unit: 'week', per: 7 };
+  return { unit, per: 1 };
+}
+
+/** The smallest round step (1, 2 or 5 × 10^k) that gives at most `maxTicks` intervals over `span`. */
+export function niceStep(span: number, maxTicks: number): number {
+  const raw = span / Math.max(1, maxTicks);
+  const power = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 5, 10]) if (m * power >= raw) return m * power;
+  return 10 * power;
+}
+
+/**
+ * The points of a time series to draw (at most about `maxPoints`) and its ticks at round times in the
+ * display unit (every 5 days of a 30-day hourly run, not at hour 64, 128, …). Points are thinned with a
+ * stride that divides the tick step, so every tick time is a drawn point.
+ */
+export function timeAxisView(steps: number, dt: number, unit: string, maxPoints = 181, maxTicks = 10): TimeAxisView {
+  const display = displayTimeUnit(unit, steps * dt);
+  const step = niceStep((steps * dt) / display.per, maxTicks);
+  const tickEvery = (step * display.per) / dt;
+  let stride = Math.max(1, Math.ceil(steps / (maxPoints - 1)));
+  if (Number.isInteger(tickEvery)) while (tickEvery % stride !== 0) stride--;
+  const points: [number, string][] = [];
+  const ticks: boolean[] = [];
+  for (let k = 0; k <= steps; k += stride) {
+    const t = Number(((k * dt) / display.per).toPrecision(12));
+    points.push([k, formatTime(t)]);
+    ticks.push(Math.abs(t / step - Math.round(t / step)) < 1e-9);
+  }
+  if (points.at(-1)?.[0] !== steps) {
+    points.push([steps, formatTime(Number(((steps * dt) / display.per).toPrecision(12)))]);
+    ticks.push(false);
+  }
+  return { unit: display.unit, points, ticks };
+}
+
+function formatTime(t: number): string {
+  return Number.isInteger(t) ? String(t) : String(Number(t.toPrecision(4)));
+}
+
 /** Series of a track's occupancy over time, one per state that is ever occupied. */
 export function occupancySeries(track: TrackView): { state: string; values: number[] }[] {
   return track.states

@@ -33,6 +33,7 @@ import {
   type TrackView,
   thinEntries,
   timeAxis,
+  timeAxisView,
   tornadoRows,
   withAlpha,
 } from './chart-data.ts';
@@ -289,7 +290,7 @@ export function occupancyChart(name: string, track: TrackView, dt: number, unit:
   const series = occupancySeries(track);
   const steps = (series[0]?.values.length ?? 1) - 1;
   const times = timeAxis(steps, dt);
-  const keep = thinEntries(times, 181);
+  const axis = timeAxisView(steps, dt, unit);
   const table = dataTable(
     `Share of trials in each state of ${name} over time (${source})`,
     [unit, ...series.map((s) => s.state)],
@@ -298,10 +299,10 @@ export function occupancyChart(name: string, track: TrackView, dt: number, unit:
   return figure(`chart-occupancy-${name}`, `Occupancy over time: ${name} (${source})`, summary, table, {
     type: 'line',
     data: {
-      labels: keep.map(([, t]) => formatNumber(t)),
+      labels: axis.points.map(([, label]) => label),
       datasets: series.map((s, i) => ({
         label: s.state,
-        data: keep.map(([k]) => s.values[k] ?? 0),
+        data: axis.points.map(([k]) => s.values[k] ?? 0),
         fill: i === 0 ? 'origin' : '-1',
         backgroundColor: withAlpha(seriesColor(i), 0.7),
         borderColor: seriesColor(i),
@@ -314,7 +315,14 @@ export function occupancyChart(name: string, track: TrackView, dt: number, unit:
       interaction: { mode: 'index', intersect: false },
       scales: {
         y: { ...percentAxis, max: 1, stacked: true, title: { display: true, text: 'share of trials' } },
-        x: { title: { display: true, text: `${unit}s` }, ticks: { maxTicksLimit: 12 } },
+        x: {
+          title: { display: true, text: `${axis.unit}s` },
+          ticks: {
+            autoSkip: false,
+            maxRotation: 0,
+            callback: (_v: string | number, i: number) => (axis.ticks[i] ? axis.points[i]?.[1] : null),
+          },
+        },
       },
       plugins: {
         legend: { position: 'bottom' },
@@ -329,7 +337,7 @@ export function firstPassageChart(name: string, track: TrackView, dt: number, un
   const series = firstPassageSeries(track);
   const steps = (series[0]?.values.length ?? 1) - 1;
   const times = timeAxis(steps, dt);
-  const keep = thinEntries(times, 181);
+  const axis = timeAxisView(steps, dt, unit);
   const table = dataTable(
     `Probability of first entering each state of ${name} by time t (${source})`,
     [unit, ...series.map((s) => s.state)],
@@ -338,10 +346,10 @@ export function firstPassageChart(name: string, track: TrackView, dt: number, un
   return figure(`chart-first-${name}`, `First passage: ${name} (${source})`, summary, table, {
     type: 'line',
     data: {
-      labels: keep.map(([, t]) => formatNumber(t)),
+      labels: axis.points.map(([, label]) => label),
       datasets: series.map((s, i) => ({
         label: s.state,
-        data: keep.map(([k]) => s.values[k] ?? 0),
+        data: axis.points.map(([k]) => s.values[k] ?? 0),
         borderColor: seriesColor(i),
         backgroundColor: seriesColor(i),
         borderWidth: 2,
@@ -354,7 +362,14 @@ export function firstPassageChart(name: string, track: TrackView, dt: number, un
       interaction: { mode: 'index', intersect: false },
       scales: {
         y: { ...percentAxis, max: 1, title: { display: true, text: 'P(first entry by t)' } },
-        x: { title: { display: true, text: `${unit}s` }, ticks: { maxTicksLimit: 12 } },
+        x: {
+          title: { display: true, text: `${axis.unit}s` },
+          ticks: {
+            autoSkip: false,
+            maxRotation: 0,
+            callback: (_v: string | number, i: number) => (axis.ticks[i] ? axis.points[i]?.[1] : null),
+          },
+        },
       },
       plugins: {
         legend: { position: 'bottom' },

@@ -19,6 +19,7 @@ import {
   type TrackView,
   thinIndices,
   timeAxis,
+  timeAxisView,
   timeToReach,
   tornadoRows,
   tornadoSummary,
@@ -188,5 +189,26 @@ describe('sensitivity charts', () => {
       },
     ];
     expect(sobolSummary('war', sobolRows(indices))).toMatch(/1 of 1 cannot be told from no effect\.$/);
+  });
+});
+
+describe('time axes in the unit they read best in', () => {
+  it('a 30-day hourly run reads in days, with ticks at round days that are drawn points', () => {
+    const axis = timeAxisView(720, 1, 'hour');
+    expect(axis.unit).toBe('day');
+    const ticked = axis.points.filter((_, i) => axis.ticks[i]).map(([, label]) => label);
+    expect(ticked).toEqual(['0', '5', '10', '15', '20', '25', '30']);
+    expect(axis.points.length).toBeLessThanOrEqual(181);
+    expect(axis.points.at(-1)).toEqual([720, '30']);
+  });
+
+  it('a 90-day daily run stays in days; a two-year one reads in weeks; a 2-day hourly one stays in hours', () => {
+    expect(
+      timeAxisView(90, 1, 'day')
+        .points.filter((_, i) => timeAxisView(90, 1, 'day').ticks[i])
+        .map(([, l]) => l),
+    ).toEqual(['0', '10', '20', '30', '40', '50', '60', '70', '80', '90']);
+    expect(timeAxisView(730, 1, 'day').unit).toBe('week');
+    expect(timeAxisView(48, 1, 'hour').unit).toBe('hour');
   });
 });
