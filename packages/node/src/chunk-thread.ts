@@ -5,6 +5,7 @@ import { encodeSummary } from '@georisk/queue/summary-codec';
 import { type AnalyseOutcome, type AnalyseTask, analyseJob } from './analyse-job.ts';
 import { checkDocument, type DocumentOutcome, type DocumentTask } from './check-document.ts';
 import { checkExercise, type ExerciseOutcome, type ExerciseTask } from './check-exercise.ts';
+import { foldPacked, type PackedChunkTask, type PackedFoldTask, runPackedChunk } from './packed-run.ts';
 import { type PlanOutcome, type PlanTask, planJob } from './plan-job.ts';
 
 /** What a thread is handed: a task, and whether to return its summary encoded for the queue. */
@@ -59,13 +60,19 @@ export type ThreadOutcome =
   | ExactMeansOutcome
   | PlanOutcome
   | AnalyseOutcome
+  | ChunkOutcome<Uint8Array>
+  | Uint8Array
   | string;
 
 // A thread runs many chunks of the same run or sweep; it compiles the scenario once.
 const cache = new ModelCache();
 
 /** Runs a task (piscina calls the default export). */
-export default function runThreadTask(input: ThreadTask | DocumentThreadTask | FinalizeThreadTask): ThreadOutcome {
+export default function runThreadTask(
+  input: ThreadTask | DocumentThreadTask | FinalizeThreadTask | PackedChunkTask | PackedFoldTask,
+): ThreadOutcome {
+  if ('packedChunk' in input) return runPackedChunk(cache, input.packedChunk);
+  if ('packedFold' in input) return foldPacked(cache, input.packedFold);
   if ('document' in input) return checkDocument(input.document);
   if ('exercise' in input) return checkExercise(input.exercise);
   if ('planJob' in input) return planJob(input.planJob);

@@ -5,6 +5,7 @@ export * from './check-document.ts';
 export * from './check-exercise.ts';
 export type { DocumentThreadTask, EncodedOutcome, FinalizeThreadTask, ThreadTask } from './chunk-thread.ts';
 export * from './confined-resolver.ts';
+export * from './packed-run.ts';
 export * from './plan-job.ts';
 export * from './thread-exec-argv.ts';
 export * from './thread-pool.ts';

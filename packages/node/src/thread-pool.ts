@@ -14,6 +14,7 @@ import type {
   ThreadOutcome,
   ThreadTask,
 } from './chunk-thread.ts';
+import type { PackedChunkTask, PackedFoldTask } from './packed-run.ts';
 import type { PlanOutcome, PlanTask } from './plan-job.ts';
 import { runsFromSource, threadExecArgv } from './thread-exec-argv.ts';
 
@@ -39,11 +40,11 @@ function entryUrl(): string {
 /** A fixed number of worker threads running engine tasks. */
 export class ThreadPool {
   readonly threads: number;
-  private readonly piscina: Piscina<ThreadTask | DocumentThreadTask | FinalizeThreadTask, ThreadOutcome>;
+  private readonly piscina: Piscina<ThreadTask | DocumentThreadTask | FinalizeThreadTask | PackedChunkTask | PackedFoldTask, ThreadOutcome>;
 
   constructor(options: ThreadPoolOptions) {
     this.threads = options.threads;
-    this.piscina = new Piscina<ThreadTask | DocumentThreadTask | FinalizeThreadTask, ThreadOutcome>({
+    this.piscina = new Piscina<ThreadTask | DocumentThreadTask | FinalizeThreadTask | PackedChunkTask | PackedFoldTask, ThreadOutcome>({
       filename: entryUrl(),
       minThreads: options.threads,
       maxThreads: options.threads,
@@ -98,6 +99,16 @@ export class ThreadPool {
   /** Turns a run's merged summary into its result on a thread (`finalizeResult` with the thread's cached model), as JSON text. */
   finalizeRun(task: FinalizeThreadTask['finalize'], signal?: AbortSignal): Promise<string> {
     return this.piscina.run({ finalize: task }, signal === undefined ? {} : { signal }) as Promise<string>;
+  }
+
+  /** Runs a chunk of a packed run on a thread; its summary comes back packed. */
+  runPackedChunk(task: PackedChunkTask['packedChunk'], signal?: AbortSignal): Promise<ChunkOutcome<Uint8Array>> {
+    return this.piscina.run({ packedChunk: task }, signal === undefined ? {} : { signal }) as Promise<ChunkOutcome<Uint8Array>>;
+  }
+
+  /** Merges a packed run's summaries in order on a thread: the packed total, or with `finalize` the result as JSON text. */
+  foldPacked(task: PackedFoldTask['packedFold'], signal?: AbortSignal): Promise<Uint8Array | string> {
+    return this.piscina.run({ packedFold: task }, signal === undefined ? {} : { signal }) as Promise<Uint8Array | string>;
   }
 
   /** Solves a scenario exactly on a thread and returns the result as JSON text (or the issues). */
