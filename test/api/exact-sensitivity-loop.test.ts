@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 import { SMALL_SCENARIO, type TestApp, testApp } from './helpers.ts';
 
@@ -18,14 +18,13 @@ afterAll(() => t.close());
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls a job until it leaves `running`. */
+/**
+ * Waits for a job's end on its event stream (the answer ends with the job), then reads it once. Polling
+ * would measure reading the job back as well (its rows; tested on its own below), not the job.
+ */
 async function finished(id: string): Promise<Record<string, unknown>> {
-  for (let i = 0; i < 6000; i++) {
-    const job = (await t.app.inject({ method: 'GET', url: `/api/jobs/${id}` })).json();
-    if (job.status !== 'running') return job;
-    await tick(10);
-  }
-  throw new Error('job did not finish');
+  await t.app.inject({ method: 'GET', url: `/api/jobs/${id}/events` });
+  return (await t.app.inject({ method: 'GET', url: `/api/jobs/${id}` })).json();
 }
 
 /** The job's final state and the longest event-loop delay (ms) from posting it to its end. */
@@ -121,7 +120,43 @@ describe('a Morris job with many trajectories', () => {
       results.push(tried.job.result);
     }
     expect((results[0] as { method?: unknown }).method).toBe('morris');
+    console.log(`a Morris job of 4,096 points held the loop ${best.toFixed(0)} ms at most (best of ${results.length})`);
     expect(best).toBeLessThan(BOUND);
     for (const r of results) expect(r).toEqual(results[0]);
+  }, 240_000);
+
+  it('is read back without parsing its 4,096 rows on the event loop', async () => {
+    // Polling a job this size read each row into an object and serialized it again: 32–157 ms per
+    // read, most of what the job seemed to hold the loop "on finishing". Its rows are spliced as text now.
+    const res = await t.app.inject({ method: 'POST', url: '/api/sensitivity', payload: { ...body, samples: 1024 } });
+    const id = res.json().id as string;
+    await t.app.inject({ method: 'GET', url: `/api/jobs/${id}/events` });
+    const parse = vi.spyOn(JSON, 'parse');
+    const read = await t.app.inject({ method: 'GET', url: `/api/jobs/${id}` });
+    const parses = parse.mock.calls.length;
+    parse.mockRestore();
+    // Work done: JSON.parse once per row before (4,096 and more), a constant few now.
+    expect(parses).toBeLessThan(10);
+    const job = read.json();
+    // Spliced from the stored JSON, the answer is the text serializing the job would give.
+    expect(read.body).toBe(JSON.stringify(job));
+    expect(job).toMatchObject({ id, kind: 'sensitivity', status: 'done', progress: { done: 4096, total: 4096 }, error: null });
+    expect(job.rows).toHaveLength(4096);
+    expect(Object.keys(job.rows[0])).toEqual(job.columns);
+    expect(job.rows.every((row: Record<string, unknown>) => Object.values(row).every((v) => v === null || Number.isFinite(v)))).toBe(true);
+    // The loop while it is read (best of 3; the target is 50 ms, the bound allows for a busy 2-core machine).
+    const BOUND = 200;
+    let best = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < 3 && best >= BOUND; i++) {
+      const delay = monitorEventLoopDelay({ resolution: 5 });
+      delay.enable();
+      await tick(30);
+      await t.app.inject({ method: 'GET', url: `/api/jobs/${id}` });
+      await tick(30);
+      delay.disable();
+      best = Math.min(best, delay.max / 1e6);
+    }
+    console.log(`reading it back held the loop ${best.toFixed(0)} ms`);
+    expect(best).toBeLessThan(BOUND);
   }, 240_000);
 });

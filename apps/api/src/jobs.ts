@@ -237,7 +237,10 @@ function stageRows(rows: Map<number, (number | null)[]>, offset: number): Map<nu
   return own;
 }
 
-/** A sweep: each point's row as `georisk sweep` writes it. */
-export function sweepWork(plan: SweepPlan): JobWork {
-  return { plan, columns: plan.columns, row: (index, summary) => sweepRow(plan, index, summary) };
+/**
+ * A sweep: each point's row as `georisk sweep` writes it. `firstPassage` (from the plan's thread) spares
+ * the event loop building the plan's model for the first row; without it, the row builds it.
+ */
+export function sweepWork(plan: SweepPlan, firstPassage?: readonly boolean[]): JobWork {
+  return { plan, columns: plan.columns, row: (index, summary) => sweepRow(plan, index, summary, firstPassage) };
 }

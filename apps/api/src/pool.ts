@@ -7,7 +7,6 @@ import { availableParallelism } from 'node:os';
 import {
   GeoriskError,
   type Model,
-  mergeSummaries,
   type Overrides,
   pointOverrides,
   type RunSummary,
@@ -24,12 +23,11 @@ import {
   type ExactTask,
   type Lane,
   planChunks,
-  type RunChunkTask,
   runChunkedPoints,
   runChunkedTrials,
   scheduleChunks,
 } from '@georisk/engine/chunks';
-import { type FinalizeThreadTask, ThreadPool, type UpdateThreadTask } from '@georisk/node';
+import { type FinalizeThreadTask, type PackedScenario, ThreadPool, type UpdateThreadTask } from '@georisk/node';
 import { ApiError } from './errors.ts';
 import { FairShare } from './fair-share.ts';
 
@@ -48,6 +46,12 @@ export interface PoolOptions {
 
 /** Default deadline of a run or exact analysis: past it, the server stops the job (503 `deadline_exceeded`). */
 export const DEFAULT_JOB_DEADLINE_MS = 120_000;
+
+/** Packed chunk summaries held on the event loop before a thread merges them (bounds the memory a large run holds here). */
+const FOLD_EVERY = 8;
+
+/** A chunk of a packed run, as its lane hands it to a thread. */
+type PackedChunkTask = Parameters<ThreadPool['runPackedChunk']>[0];
 
 /** How long a client should wait before retrying when the pool is full. */
 const RETRY_AFTER_SECONDS = 5;
@@ -176,34 +180,57 @@ export class SimulationPool {
   }
 
   /**
-   * Runs all trials of a document checked off the event loop, with no model on this thread: the
-   * chunks carry the scenario and its model cache `key`, and merge into `empty` (its empty summary).
+   * Runs all trials of a document checked off the event loop and finalizes them there: the scenario and
+   * each chunk's summary cross threads packed, chunks are merged in order on a thread (every
+   * `FOLD_EVERY` chunks, so that few wait here), and the result comes back as JSON text. Nothing the
+   * size of the document or its result is built on the event loop.
+   * The numbers equal `runTrials` and `finalizeJson`'s: the same merges in the same order.
    */
-  runCheckedTrials(
-    scenario: ScenarioDocument,
-    prepared: { key: string; empty: RunSummary },
-    run: { seed: number; trials: number; overrides: Overrides },
+  runPacked(
+    packed: PackedScenario,
+    run: { seed: number; trials: number },
     signal?: AbortSignal,
     client = '',
-  ): Promise<RunSummary> {
+  ): Promise<(info: { seconds: number; workers: number }) => Promise<string>> {
     const chunks = planChunks(run.trials);
     return this.job(signal, async (jobSignal) => {
-      const total = prepared.empty;
+      const pending: Uint8Array[] = [];
+      // Folds run one after another, each on the total of the previous one, so the order of merging is the chunks'.
+      let total: Promise<Uint8Array | undefined> = Promise.resolve(undefined);
+      const fold = (parts: Uint8Array[]) => {
+        total = total.then(async (acc) => {
+          const folded = await this.busyAs503(() =>
+            this.pool.foldPacked({ ...packed, ...(acc === undefined ? {} : { acc }), parts }, jobSignal),
+          );
+          if (typeof folded === 'string') throw new Error('internal: a fold answered with a result');
+          return folded;
+        });
+        // Awaited below; until then a failed fold must not count as unhandled.
+        total.catch(() => undefined);
+      };
+      const lane = {
+        run: (task: PackedChunkTask) =>
+          this.busyAs503(() => this.fair.run(client, () => this.pool.runPackedChunk(task, jobSignal), jobSignal)),
+      };
       await scheduleChunks({
         count: chunks.length,
-        lanes: this.lanes(Math.min(this.threads, chunks.length), jobSignal, client),
+        lanes: Array.from({ length: Math.min(this.threads, chunks.length) }, () => lane),
         signal: jobSignal,
-        task: (index): RunChunkTask => ({
-          kind: 'run',
-          scenario,
-          key: prepared.key,
-          overrides: run.overrides,
-          seed: run.seed,
-          chunk: chunkAt(chunks, index),
-        }),
-        onSummary: (_, summary) => mergeSummaries(total, summary),
+        task: (index): PackedChunkTask => ({ ...packed, seed: run.seed, chunk: chunkAt(chunks, index) }),
+        onSummary: (_, part) => {
+          pending.push(part);
+          if (pending.length >= FOLD_EVERY) fold(pending.splice(0));
+        },
       });
-      return total;
+      const acc = await total;
+      const parts = pending.splice(0);
+      return async (info) => {
+        const json = await this.busyAs503(() =>
+          this.pool.foldPacked({ ...packed, ...(acc === undefined ? {} : { acc }), parts, finalize: { seed: run.seed, ...info } }),
+        );
+        if (typeof json !== 'string') throw new Error('internal: a finalizing fold answered without a result');
+        return json;
+      };
     });
   }
 

@@ -153,7 +153,8 @@ export interface StoredJob {
   deadlineAt: string | null;
 }
 
-interface JobRow {
+/** A job's row in the store, its JSON columns as text. */
+export interface JobRow {
   id: string;
   kind: string;
   status: JobStatus;
@@ -233,12 +234,16 @@ export class Store implements WriteTracker {
          VALUES (@id, @kind, 'running', @request, @fingerprint, @total, @columns, @created_at, @client, @deadline_at)`,
       ),
       getJob: this.db.prepare('SELECT jobs.*, (SELECT COUNT(*) FROM job_rows WHERE job_id = jobs.id) AS done FROM jobs WHERE id = ?'),
+      jobState: this.db.prepare(
+        'SELECT id, status, total, error, (SELECT COUNT(*) FROM job_rows WHERE job_id = jobs.id) AS done FROM jobs WHERE id = ?',
+      ),
       unfinishedJobs: this.db.prepare(
         "SELECT jobs.*, (SELECT COUNT(*) FROM job_rows WHERE job_id = jobs.id) AS done FROM jobs WHERE status = 'running' ORDER BY created_at",
       ),
       setJobTotal: this.db.prepare('UPDATE jobs SET total = ? WHERE id = ?'),
       insertRow: this.db.prepare('INSERT OR REPLACE INTO job_rows (job_id, point, row) VALUES (?, ?, ?)'),
       jobRows: this.db.prepare('SELECT point, row FROM job_rows WHERE job_id = ? ORDER BY point'),
+      jobRowTexts: this.db.prepare('SELECT row FROM job_rows WHERE job_id = ? ORDER BY point').pluck(),
       finishJob: this.db.prepare(
         "UPDATE jobs SET status = @status, error = @error, result = @result, finished_at = @finished_at WHERE id = @id AND status = 'running'",
       ),
@@ -330,8 +335,9 @@ export class Store implements WriteTracker {
   }
 
   /** Records an accepted run of `client` before any work starts. */
-  startRun(run: { id: string; scenarioId: string; scenarioHash: string; request: unknown; client?: string }): void {
-    const request = JSON.stringify(run.request);
+  startRun(run: { id: string; scenarioId: string; scenarioHash: string; request: unknown; requestJson?: string; client?: string }): void {
+    // `requestJson`: the request already serialized by the caller, stored as it is.
+    const request = run.requestJson ?? JSON.stringify(run.request);
     const client = run.client ?? '';
     this.write(() => {
       this.statements.insertRun.run({
@@ -463,6 +469,23 @@ export class Store implements WriteTracker {
   getJob(id: string): StoredJob | undefined {
     const row = this.statements.getJob.get(id) as JobRow | undefined;
     return row && jobFromRow(row);
+  }
+
+  /**
+   * A job as stored, its request, columns, result and error still JSON text, and its rows as stored (JSON
+   * arrays, in point order): what `GET /api/jobs/:id` splices into its answer without parsing them.
+   */
+  jobText(id: string): { job: JobRow; rows: string[] } | undefined {
+    const job = this.statements.getJob.get(id) as JobRow | undefined;
+    if (job === undefined) return undefined;
+    const rows = this.statements.jobRowTexts.all(id) as string[];
+    return { job, rows };
+  }
+
+  /** A job's status, progress and error only (cheap: its request, result and rows are not read). */
+  jobState(id: string): Pick<StoredJob, 'id' | 'status' | 'total' | 'done' | 'error'> | undefined {
+    const row = this.statements.jobState.get(id) as Pick<JobRow, 'id' | 'status' | 'total' | 'done' | 'error'> | undefined;
+    return row && { ...row, error: row.error === null ? null : JSON.parse(row.error) };
   }
 
   /** Jobs a previous process left running, oldest first. */

@@ -135,6 +135,7 @@ export { type MetricAccumulator, type MetricSummary, QUANTILES } from './summari
 export {
   DEFAULT_SWEEP_QUANTILES,
   DEFAULT_SWEEP_TRIALS,
+  firstPassageFlags,
   formatSweepHeader,
   formatSweepRow,
   type ParameterRange,

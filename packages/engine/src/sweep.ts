@@ -339,23 +339,28 @@ export function runSweepPoint(plan: SweepPlan, index: number): RunSummary {
 function metricIndexes(plan: SweepPlan, summary: RunSummary): number[] {
   const names = Object.keys(plan.scenario.metrics);
   if (names.length !== summary.metrics.length) throw new Error('summary does not match the plan');
-  return plan.metrics.map((m) => names.indexOf(m));
+  // A map, not indexOf: a document may declare thousands of metrics, and a server computes rows on its event loop.
+  const at = new Map(names.map((name, i) => [name, i]));
+  return plan.metrics.map((m) => at.get(m) ?? -1);
 }
 
-/** Whether each metric of the scenario is a first-passage time (censored at the horizon). */
-function firstPassageFlags(plan: SweepPlan): boolean[] {
+/**
+ * Whether each metric of the scenario is a first-passage time (censored at the horizon). It builds the
+ * plan's model: a server computes it where it plans, off its event loop, and hands it to `sweepRow`.
+ */
+export function firstPassageFlags(plan: SweepPlan): boolean[] {
   return planModel(plan).metrics.map((m) => m.expr.firstOf !== undefined);
 }
 
-const flagCache = new WeakMap<SweepPlan, boolean[]>();
+const flagCache = new WeakMap<SweepPlan, readonly boolean[]>();
 
 function summaryMetric(summary: RunSummary, i: number): RunSummary['metrics'][number] {
   return defined(summary.metrics[i], 'a summary holds every metric of its plan');
 }
 
-/** The numbers of one row, in column order. */
-export function sweepRow(plan: SweepPlan, index: number, summary: RunSummary): number[] {
-  let flags = flagCache.get(plan);
+/** The numbers of one row, in column order; `firstPassage` (`firstPassageFlags`) is computed from the plan when not given. */
+export function sweepRow(plan: SweepPlan, index: number, summary: RunSummary, firstPassage?: readonly boolean[]): number[] {
+  let flags = firstPassage ?? flagCache.get(plan);
   if (flags === undefined) {
     flags = firstPassageFlags(plan);
     flagCache.set(plan, flags);

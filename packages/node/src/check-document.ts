@@ -6,19 +6,18 @@ import {
   buildModel,
   checkResultSize,
   checkRunOptions,
-  emptySummary,
   GeoriskError,
   type Issue,
   type LoadedScenario,
   loadScenarioText,
   type ModuleResolver,
   type Overrides,
-  type RunSummary,
   type ScenarioDocument,
   scenarioHash,
 } from '@georisk/engine';
 import { modelKey } from '@georisk/engine/chunks';
 import { confinedResolver } from './confined-resolver.ts';
+import { pack } from './packed-run.ts';
 
 /** A document to check (or, with `locate`, issues to place in it), `include` confined to `root`. */
 export interface DocumentTask {
@@ -27,6 +26,8 @@ export interface DocumentTask {
   root: string;
   /** Return the expanded scenario too (the simulation routes need it; validation does not). */
   withScenario?: boolean;
+  /** Return it packed (`scenarioPacked`) instead, for a run whose chunks and result stay off the event loop. */
+  packed?: boolean;
   /** Build the model with these overrides, so that their issues come with the document's. */
   overrides?: Overrides;
   /** Check these run options too, and return what running the document takes (`CheckedDocument.run`). */
@@ -53,8 +54,10 @@ export interface CheckedDocument {
   scenario?: ScenarioDocument;
   /** With the scenario: each included parameter's module of origin (for Sobol' groups by module). */
   parameterModules?: Record<string, string>;
-  /** For a run: the model cache key of (scenario, overrides) and the empty summary chunks merge into. */
-  run?: { key: string; empty: RunSummary };
+  /** `packed`: the expanded scenario as bytes (`v8.serialize`), never unpacked on the event loop. */
+  scenarioPacked?: Uint8Array;
+  /** For a run: the model cache key of (scenario, overrides). */
+  run?: { key: string };
 }
 
 /** A check's outcome: issues come back as data (a `GeoriskError` would lose them crossing threads). */
@@ -101,8 +104,9 @@ export function checkDocument(task: DocumentTask): DocumentOutcome {
       parameters: Object.keys(s.parameters),
       metrics: model.metrics.map((m) => m.name),
       warnings: loaded.locate(model.warnings),
-      ...(task.withScenario === true ? { scenario: s, parameterModules: loaded.parameterModules } : {}),
-      ...(task.run ? { run: { key: modelKey(s, task.overrides ?? {}), empty: emptySummary(model) } } : {}),
+      ...(task.withScenario === true && task.packed !== true ? { scenario: s, parameterModules: loaded.parameterModules } : {}),
+      ...(task.packed === true ? { scenarioPacked: pack(s) } : {}),
+      ...(task.run ? { run: { key: modelKey(s, task.overrides ?? {}) } } : {}),
     };
     return { checked };
   } catch (error) {

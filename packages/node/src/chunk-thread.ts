@@ -23,6 +23,7 @@ import { encodeSummary, metricsOnlySummary } from '@georisk/queue/summary-codec'
 import { type AnalyseOutcome, type AnalyseTask, analyseJob } from './analyse-job.ts';
 import { checkDocument, type DocumentOutcome, type DocumentTask } from './check-document.ts';
 import { checkExercise, type ExerciseOutcome, type ExerciseTask } from './check-exercise.ts';
+import { foldPacked, type PackedChunkTask, type PackedFoldTask, runPackedChunk } from './packed-run.ts';
 import { type PlanOutcome, type PlanTask, planJob } from './plan-job.ts';
 
 /** What a thread is handed: a task, and whether to return its summary encoded for the queue. */
@@ -108,6 +109,8 @@ export type ThreadOutcome =
   | UpdateJsonOutcome
   | TrialWeights
   | RunSummary
+  | ChunkOutcome<Uint8Array>
+  | Uint8Array
   | string;
 
 // A thread runs many chunks of the same run or sweep; it compiles the scenario once.
@@ -134,10 +137,12 @@ function keptExactMeans(task: ExactTask, metrics: string[], key: string): ExactM
 
 /** Runs a task (piscina calls the default export). */
 export default function runThreadTask(
-  input: ThreadTask | DocumentThreadTask | FinalizeThreadTask | UpdateThreadTask | UpdatePassTask,
+  input: ThreadTask | DocumentThreadTask | FinalizeThreadTask | UpdateThreadTask | UpdatePassTask | PackedChunkTask | PackedFoldTask,
 ): ThreadOutcome {
   if ('update' in input) return updateJson(input.update);
   if ('updatePass' in input) return updatePass(input.updatePass);
+  if ('packedChunk' in input) return runPackedChunk(cache, input.packedChunk);
+  if ('packedFold' in input) return foldPacked(cache, input.packedFold);
   if ('document' in input) return checkDocument(input.document);
   if ('exercise' in input) return checkExercise(input.exercise);
   if ('planJob' in input) return planJob(input.planJob);

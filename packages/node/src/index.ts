@@ -13,6 +13,7 @@ export type {
   UpdateThreadTask,
 } from './chunk-thread.ts';
 export * from './confined-resolver.ts';
+export * from './packed-run.ts';
 export * from './plan-job.ts';
 export * from './thread-exec-argv.ts';
 export * from './thread-pool.ts';

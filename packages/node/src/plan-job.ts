@@ -2,6 +2,7 @@
 import {
   buildModel,
   checkResultSize,
+  firstPassageFlags,
   GeoriskError,
   type Issue,
   planSensitivity,
@@ -20,8 +21,11 @@ export interface PlanTask {
   maxResultValues: number;
 }
 
-/** The plan, or the issues that refused it (a `GeoriskError` would lose them crossing threads). */
-export type PlanOutcome = { sweep: SweepPlan } | { sensitivity: SensitivityPlan } | { issues: Issue[] };
+/**
+ * The plan, or the issues that refused it (a `GeoriskError` would lose them crossing threads). A sweep
+ * comes with its metrics' first-passage flags (`firstPassageFlags`), which take the plan's model to find.
+ */
+export type PlanOutcome = { sweep: SweepPlan; firstPassage: boolean[] } | { sensitivity: SensitivityPlan } | { issues: Issue[] };
 
 /** Plans a job as the API's job planner used to on the event loop: `planSweep` or `planSensitivity`, then the result-size check. */
 export function planJob(task: PlanTask): PlanOutcome {
@@ -29,7 +33,8 @@ export function planJob(task: PlanTask): PlanOutcome {
     if (task.job.kind === 'sweep') {
       const sweep = planSweep(task.scenario, task.job.options);
       checkResultSize(buildModel(sweep.scenario, {}), task.maxResultValues);
-      return { sweep };
+      // Built once here (the plan's model), so that no row of the sweep builds it on the event loop.
+      return { sweep, firstPassage: firstPassageFlags(sweep) };
     }
     const sensitivity = planSensitivity(task.scenario, task.job.options);
     // Each point's summary holds the same series as a run's result.

@@ -17,6 +17,7 @@ import type {
   UpdatePassTask,
   UpdateThreadTask,
 } from './chunk-thread.ts';
+import type { PackedChunkTask, PackedFoldTask } from './packed-run.ts';
 import type { PlanOutcome, PlanTask } from './plan-job.ts';
 import { runsFromSource, threadExecArgv } from './thread-exec-argv.ts';
 
@@ -43,13 +44,16 @@ function entryUrl(): string {
 export class ThreadPool {
   readonly threads: number;
   private readonly piscina: Piscina<
-    ThreadTask | DocumentThreadTask | FinalizeThreadTask | UpdateThreadTask | UpdatePassTask,
+    ThreadTask | DocumentThreadTask | FinalizeThreadTask | UpdateThreadTask | UpdatePassTask | PackedChunkTask | PackedFoldTask,
     ThreadOutcome
   >;
 
   constructor(options: ThreadPoolOptions) {
     this.threads = options.threads;
-    this.piscina = new Piscina<ThreadTask | DocumentThreadTask | FinalizeThreadTask | UpdateThreadTask | UpdatePassTask, ThreadOutcome>({
+    this.piscina = new Piscina<
+      ThreadTask | DocumentThreadTask | FinalizeThreadTask | UpdateThreadTask | UpdatePassTask | PackedChunkTask | PackedFoldTask,
+      ThreadOutcome
+    >({
       filename: entryUrl(),
       minThreads: options.threads,
       maxThreads: options.threads,
@@ -105,6 +109,16 @@ export class ThreadPool {
   /** Turns a run's merged summary into its result on a thread (`finalizeResult` with the thread's cached model), as JSON text. */
   finalizeRun(task: FinalizeThreadTask['finalize'], signal?: AbortSignal): Promise<string> {
     return this.piscina.run({ finalize: task }, signal === undefined ? {} : { signal }) as Promise<string>;
+  }
+
+  /** Runs a chunk of a packed run on a thread; its summary comes back packed. */
+  runPackedChunk(task: PackedChunkTask['packedChunk'], signal?: AbortSignal): Promise<ChunkOutcome<Uint8Array>> {
+    return this.piscina.run({ packedChunk: task }, signal === undefined ? {} : { signal }) as Promise<ChunkOutcome<Uint8Array>>;
+  }
+
+  /** Merges a packed run's summaries in order on a thread: the packed total, or with `finalize` the result as JSON text. */
+  foldPacked(task: PackedFoldTask['packedFold'], signal?: AbortSignal): Promise<Uint8Array | string> {
+    return this.piscina.run({ packedFold: task }, signal === undefined ? {} : { signal }) as Promise<Uint8Array | string>;
   }
 
   /** Solves a scenario exactly on a thread and returns the result as JSON text (or the issues). */

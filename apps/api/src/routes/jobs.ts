@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.ts';
+import { jobAnswerJson } from '../job-answer-json.ts';
 import type { JobPlanner } from '../job-planner.ts';
 import type { JobRunner, JobWork } from '../jobs.ts';
 import { errorResponses, ID_PARAM, jsonContent } from '../openapi-parts.ts';
@@ -67,34 +68,18 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesOptions> = async (app, { sce
     return start(request, reply, 'sensitivity', body, await planned(body, () => planner.sensitivity(body)));
   });
 
-  app.get('/api/jobs/:id', async (request) => {
+  app.get('/api/jobs/:id', async (request, reply) => {
     const { id } = parseBody(IdParamsSchema, request.params);
-    const job = store.getJob(id);
-    if (!job) throw new ApiError(404, 'not_found', `no job with id "${id}"`, 'id');
-    // Rows as `georisk sweep --format jsonl` writes them: one object per finished point, in point order.
-    const rows = [...store.jobRows(id).entries()]
-      .sort((a, b) => a[0] - b[0])
-      .map(([, row]) => Object.fromEntries(job.columns.map((c, i) => [c, row[i] ?? null])));
-    const { kind, status, columns, result, error, request: asked, createdAt, finishedAt, deadlineAt } = job;
-    return {
-      id: job.id,
-      kind,
-      status,
-      progress: progressOf(job),
-      columns,
-      rows,
-      result,
-      error,
-      request: asked,
-      createdAt,
-      finishedAt,
-      deadline: deadlineAt,
-    };
+    const stored = store.jobText(id);
+    if (!stored) throw new ApiError(404, 'not_found', `no job with id "${id}"`, 'id');
+    // Rows as `georisk sweep --format jsonl` writes them: one object per finished point, in point order,
+    // spliced as text (a job of thousands of points would otherwise hold the loop parsing and re-serializing them).
+    return reply.type('application/json; charset=utf-8').send(jobAnswerJson(stored.job, stored.rows, progressOf(stored.job)));
   });
 
   app.get('/api/jobs/:id/events', async (request, reply) => {
     const { id } = parseBody(IdParamsSchema, request.params);
-    if (!store.getJob(id)) throw new ApiError(404, 'not_found', `no job with id "${id}"`, 'id');
+    if (!store.jobState(id)) throw new ApiError(404, 'not_found', `no job with id "${id}"`, 'id');
     streamJobEvents(request, reply, id, store, progressOf);
   });
 
@@ -132,7 +117,8 @@ function streamJobEvents(
   };
   const tick = () => {
     try {
-      const job = store.db.open ? store.getJob(id) : undefined;
+      // Its state only: parsing the stored request (up to the body limit) every 200 ms would hold the loop.
+      const job = store.db.open ? store.jobState(id) : undefined;
       if (!job) return stop();
       // On the queue, chunks finishing between points are progress too.
       const progress = progressOf(job);

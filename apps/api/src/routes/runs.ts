@@ -5,10 +5,7 @@ import {
   checkRunOptions,
   type LoadedScenario,
   type Model,
-  type Overrides,
   planUncertainty,
-  type RunSummary,
-  type ScenarioDocument,
   scenarioHash,
   type UncertaintyPlan,
   type UncertaintyResult,
@@ -38,37 +35,39 @@ export interface RunRoutesOptions {
   quotas: StorageQuotas;
 }
 
-/** A run ready to start: its scenario, hash, how to run its trials and finalize them, and how to place its issues. */
+/** Turns a run's trials into its result as JSON text (on a simulation thread), given how long they took and on how many threads. */
+type FinishRun = (info: { seconds: number; workers: number }) => Promise<string>;
+
+/** A run ready to start: its scenario's id and hash, how to run its trials (then finish them), and how to place its issues. */
 interface PreparedRun {
-  scenario: ScenarioDocument;
+  scenarioId: string;
   hash: string;
-  trials(signal: AbortSignal): Promise<RunSummary>;
-  /** The run's result as JSON text, computed and serialized on a simulation thread. */
-  finalize(summary: RunSummary, info: { seed: number; overrides: Overrides; seconds: number; workers: number }): Promise<string>;
+  trials(signal: AbortSignal): Promise<FinishRun>;
   locate(error: unknown): Promise<unknown>;
 }
 
 /**
  * Checks a run request. A document is checked with its overrides and run options on a document
- * thread and its trials are finalized on a simulation thread, so its model is never built on this
- * one; a library or saved scenario (already parsed) is compiled here, as before.
+ * thread, which hands its scenario back packed: its chunks run, merge and finalize on simulation
+ * threads, so neither its model nor its scenario, summaries or result are built on this one. A
+ * library or saved scenario (already parsed) is compiled here, as before.
  */
 async function prepareRun(options: RunRoutesOptions, body: RunRequest, client: string): Promise<PreparedRun> {
   const { scenarios, pool, budget, maxResultValues } = options;
   const run = { seed: body.seed, trials: body.trials, overrides: body.overrides };
   if (body.text !== undefined) {
     const checked = await scenarios.checkText(body.text, {
-      withScenario: true,
+      packed: true,
       overrides: body.overrides,
       run: { ...run, budget, maxResultValues },
     });
-    const { scenario, run: prepared } = checked;
-    if (scenario === undefined || prepared === undefined) throw new Error('internal: the run check returned no scenario');
+    const { scenarioPacked, run: prepared } = checked;
+    if (scenarioPacked === undefined || prepared === undefined) throw new Error('internal: the run check returned no scenario');
+    const packed = { scenario: scenarioPacked, key: prepared.key, overrides: body.overrides };
     return {
-      scenario,
+      scenarioId: checked.id,
       hash: checked.hash,
-      trials: (signal) => pool.runCheckedTrials(scenario, prepared, run, signal, client),
-      finalize: (summary, info) => pool.finalizeJson({ scenario, key: prepared.key, summary, run: info }),
+      trials: (signal) => pool.runPacked(packed, run, signal, client),
       locate: (error) => scenarios.relocate(body, error),
     };
   }
@@ -82,12 +81,15 @@ async function prepareRun(options: RunRoutesOptions, body: RunRequest, client: s
   } catch (error) {
     throw await locate(error);
   }
+  const key = modelKey(loaded.scenario, body.overrides);
   return {
-    scenario: loaded.scenario,
+    scenarioId: loaded.scenario.id,
     hash: scenarioHash(model),
-    trials: (signal) => pool.runTrials(model, run, signal, client),
-    finalize: (summary, info) =>
-      pool.finalizeJson({ scenario: loaded.scenario, key: modelKey(loaded.scenario, body.overrides), summary, run: info }),
+    trials: async (signal) => {
+      const summary = await pool.runTrials(model, run, signal, client);
+      return (info) =>
+        pool.finalizeJson({ scenario: loaded.scenario, key, summary, run: { seed: body.seed, overrides: body.overrides, ...info } });
+    },
     locate,
   };
 }
@@ -104,19 +106,21 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, optio
       return runBand(body, body.uncertainty, options.scenarios.fromRequest(body), request, reply);
     }
     const prepared = await prepareRun(options, body, request.ip);
-    quotas.check(request.ip, 'runs', Buffer.byteLength(JSON.stringify(body)));
+    // Serialized once, for the quota and the stored request.
+    const requestJson = JSON.stringify(body);
+    quotas.check(request.ip, 'runs', Buffer.byteLength(requestJson));
     const id = randomUUID();
-    const scenarioId = body.scenarioId ?? prepared.scenario.id;
-    store.startRun({ id, scenarioId, scenarioHash: prepared.hash, request: body, client: request.ip });
+    const scenarioId = body.scenarioId ?? prepared.scenarioId;
+    store.startRun({ id, scenarioId, scenarioHash: prepared.hash, request: body, requestJson, client: request.ip });
     const started = performance.now();
     try {
       const signal = clientGone(reply);
-      const summary = await jobsPerClient.run(request.ip, () => prepared.trials(signal));
+      const finish = await jobsPerClient.run(request.ip, () => prepared.trials(signal));
       const seconds = (performance.now() - started) / 1000;
       const workers = Math.min(pool.threads, planChunks(body.trials).length);
       // The result arrives as JSON text: a large one is never serialized on the event loop, and the
       // answer is the bytes JSON.stringify({id, status, result}) would give.
-      const resultJson = await prepared.finalize(summary, { seed: body.seed, overrides: body.overrides, seconds, workers });
+      const resultJson = await finish({ seconds, workers });
       store.finishRun(id, { resultJson });
       return reply
         .code(201)
