@@ -185,7 +185,15 @@ describe('scenarios', () => {
     expect(again.json()).toMatchObject({ id, hash });
     const list = (await get('/api/scenarios')).json().scenarios;
     expect(list.filter((s: { id: string }) => s.id === id)).toEqual([
-      { id, hash, title: 'API test scenario', question: 'Does the clash become a war within 30 days?', tags: ['test'], source: 'user' },
+      {
+        id,
+        hash,
+        createdAt: expect.any(String),
+        title: 'API test scenario',
+        question: 'Does the clash become a war within 30 days?',
+        tags: ['test'],
+        source: 'user',
+      },
     ]);
     const one = await get(`/api/scenarios/${id}`);
     expect(one.json()).toMatchObject({ id, hash, source: 'user', text: SMALL_SCENARIO });

@@ -33,7 +33,7 @@ function scenarioFiles(dir: string): string[] {
 
 // The backtest's episodes and the reference class of clashes are data, not scenarios.
 const files = scenarioFiles(join(root, 'scenarios')).filter(
-  (f) => !f.includes(`${join('scenarios', 'backtest')}`) && !f.includes(`${join('scenarios', 'reference-class')}`),
+  (f) => !['backtest', 'reference-class', 'observations'].some((folder) => f.includes(join('scenarios', folder))),
 );
 let checks = 0;
 

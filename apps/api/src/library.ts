@@ -49,7 +49,7 @@ export interface LibraryEntry extends ScenarioSummary {
 }
 
 /** Folders of scenarios/ that hold modules or data rather than scenarios. */
-const SKIPPED_FOLDERS = new Set(['modules', 'backtest', 'reference-class']);
+const SKIPPED_FOLDERS = new Set(['modules', 'backtest', 'reference-class', 'observations']);
 
 /** Why a file or folder of the library cannot be read, for the warning that skips it. */
 function unreadable(error: unknown): string {

@@ -1,7 +1,7 @@
 /** Paths inside the bundled scenario library: which files are scenarios, and how includes resolve. */
 
 /** Folders of scenarios/ that hold modules or data rather than scenarios (as the API's library). */
-const SKIPPED_FOLDERS = ['scenarios/modules/', 'scenarios/backtest/', 'scenarios/reference-class/'];
+const SKIPPED_FOLDERS = ['scenarios/modules/', 'scenarios/backtest/', 'scenarios/reference-class/', 'scenarios/observations/'];
 
 /** Scenario files in library order: top-level files first, then sub-folders, each alphabetically. */
 export function scenarioPaths(files: Record<string, string>): string[] {
