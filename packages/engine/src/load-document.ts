@@ -95,7 +95,7 @@ export function readDocument(text: string, file?: string): LoadedDocument {
   for (const e of [...doc.errors, ...doc.warnings]) {
     problems.push(withFile({ ...yamlIssue(e, doc, pos), ...pos(e.pos[0]) }));
   }
-  if (problems.length > 0) throw new GeoriskError(problems);
+  if (problems.length > 0) throw new GeoriskError(foldIndentCascade(problems).map((p) => explainIndent(p, text)));
 
   findForbiddenKeys(doc.contents, [], (path, node) => {
     const at = node.range ? pos(node.range[0]) : {};
@@ -217,6 +217,48 @@ function yamlIssue(e: YAMLError, doc: Document.Parsed, pos: (offset: number) => 
     default:
       return issue('yaml_syntax', '', message, 'check indentation, colons, quotes and brackets near this position');
   }
+}
+
+/** A syntax error about indentation, after which the parser misreads the lines that follow. */
+const INDENT_ERROR = /same column|tabs are not allowed as indentation|bad indentation/i;
+
+/**
+ * One mis-indented line makes the YAML parser misread the lines after it, so it reports several errors
+ * for one mistake. After an indentation error, the later syntax errors are folded into one issue at the
+ * first of them that names their lines: nothing is lost, and the mistake to fix comes first.
+ */
+export function foldIndentCascade(problems: Issue[]): Issue[] {
+  const [first, ...rest] = problems;
+  if (first === undefined || rest.length === 0 || first.code !== 'yaml_syntax' || !INDENT_ERROR.test(first.message)) return problems;
+  const later = rest.filter((p) => p.code === 'yaml_syntax');
+  if (later.length === 0) return problems;
+  const lines = [...new Set(later.map((p) => p.line).filter((l) => l !== undefined))];
+  const where = lines.length === 1 ? `line ${lines[0]}` : `lines ${lines.join(', ')}`;
+  const folded: Issue = {
+    ...(later[0] as Issue),
+    message: `${later.length} more syntax error${later.length === 1 ? '' : 's'} at ${where} (${later[0]?.message}), most likely caused by the indentation error above`,
+    hint: 'fix the indentation above, then check again',
+  };
+  return [first, folded, ...rest.filter((p) => p.code !== 'yaml_syntax')];
+}
+
+/** A "must start at the same column" error with the two indentations that disagree. */
+function explainIndent(problem: Issue, text: string): Issue {
+  if (problem.line === undefined || !/same column/i.test(problem.message)) return problem;
+  const lines = text.split('\n');
+  const indent = (l: string) => l.length - l.trimStart().length;
+  const here = lines[problem.line - 1];
+  let before = problem.line - 2;
+  while (before >= 0 && (lines[before] ?? '').trim() === '') before--;
+  if (here === undefined || before < 0) return problem;
+  const mine = indent(here);
+  const theirs = indent(lines[before] as string);
+  if (mine === theirs) return problem;
+  return {
+    ...problem,
+    message: `${problem.message}: line ${problem.line} is indented by ${mine} space${mine === 1 ? '' : 's'}, line ${before + 1} before it by ${theirs}`,
+    hint: 'indent the keys of one mapping by the same number of spaces (a key one level deeper by 2 more)',
+  };
 }
 
 /** The path of the mapping key that starts at `offset`, and where an equal key appears earlier in the same mapping. */

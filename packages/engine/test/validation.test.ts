@@ -4,6 +4,7 @@
  * that says what to do. Messages are pinned with inline snapshots so that wording changes are
  * deliberate.
  */
+import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -193,6 +194,24 @@ tracks:
     `);
   });
 
+  it("one mis-indented line gives one error naming both indentations, and the parser's follow-on errors folded into one", () => {
+    const text = readFileSync(new URL('../../../scenarios/armenia-azerbaijan-2022.yaml', import.meta.url), 'utf8')
+      .split('\n')
+      .map((l, i, all) =>
+        i > 100 && l.startsWith('    default:') && all.slice(100, i).every((x) => !x.startsWith('    default:')) ? l.slice(1) : l,
+      )
+      .join('\n');
+    const issues = loadIssues(text);
+    expect(issues).toHaveLength(2);
+    expect(issues[0]?.message).toMatch(
+      /^All mapping items must start at the same column: line (\d+) is indented by 3 spaces, line \d+ before it by 4$/,
+    );
+    expect(issues[1]?.message).toMatch(
+      /^\d+ more syntax errors at lines [\d, ]+ \(.+\), most likely caused by the indentation error above$/,
+    );
+    expect(issues[1]?.line).toBe(issues[0]?.line);
+  });
+
   it('points at an unclosed quote, a tab used for indentation and a misaligned key', () => {
     const unclosed = loadIssues('id: demo\ntitle: "Caucasus\n');
     const tab = loadIssues('id: demo\ntime:\n\tunit: day\n');
@@ -206,7 +225,7 @@ tracks:
       [
         "Missing closing "quote | hint: check indentation, colons, quotes and brackets near this position",
         "Tabs are not allowed as indentation | hint: check indentation, colons, quotes and brackets near this position",
-        "All mapping items must start at the same column | hint: check indentation, colons, quotes and brackets near this position",
+        "All mapping items must start at the same column: line 4 is indented by 1 space, line 3 before it by 2 | hint: indent the keys of one mapping by the same number of spaces (a key one level deeper by 2 more)",
       ]
     `);
   });
