@@ -11,6 +11,23 @@ import type { LibraryItem, Validation } from './protocol.ts';
 const VALIDATE_DEBOUNCE_MS = 250;
 
 /** The character offsets of a 1-based line (start inclusive, end exclusive, without the newline). */
+/**
+ * Where the YAML value starting at `start` ends (before `lineEnd`): a quoted value at its closing quote,
+ * else before the `,`, `}`, `]` or ` #` that ends a flow value, without trailing spaces. An issue's column
+ * points at its value, so choosing the issue selects just that value, not the ` }` after it.
+ */
+export function valueEnd(text: string, start: number, lineEnd: number): number {
+  const quote = text[start];
+  if (quote === '"' || quote === "'") {
+    const close = text.indexOf(quote, start + 1);
+    return close === -1 || close > lineEnd ? lineEnd : close + 1;
+  }
+  let end = start;
+  while (end < lineEnd && !',}]'.includes(text[end] as string) && !(text[end] === '#' && text[end - 1] === ' ')) end++;
+  while (end > start && text[end - 1] === ' ') end--;
+  return end;
+}
+
 export function lineRange(text: string, line: number): [number, number] {
   let start = 0;
   for (let i = 1; i < line; i++) {
@@ -61,7 +78,8 @@ export function renderEditor(
   const selectLine = (line: number, column?: number) => {
     const [from, to] = lineRange(textarea.value, line);
     textarea.focus();
-    textarea.setSelectionRange(column === undefined ? from : Math.min(to, from + column - 1), to);
+    const start = column === undefined ? from : Math.min(to, from + column - 1);
+    textarea.setSelectionRange(start, column === undefined ? to : valueEnd(textarea.value, start, to));
     // Scroll the line into view: lines are one line-height apart.
     const lineHeight = Number.parseFloat(getComputedStyle(textarea).lineHeight) || 18;
     textarea.scrollTop = Math.max(0, (line - 5) * lineHeight);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { formatCsv, loadScenarioText, type RunResult, type RunSummary, runScenario } from '@georisk/engine';
 import { planChunks } from '@georisk/engine/chunks';
 import { describe, expect, it } from 'vitest';
-import { lineRange } from '../src/editor-view.ts';
+import { lineRange, valueEnd } from '../src/editor-view.ts';
 import { workerCount } from '../src/engine-client.ts';
 import { handle, loadLibrary, validateText } from '../src/engine-tasks.ts';
 import { runJson } from '../src/export.ts';
@@ -136,6 +136,16 @@ describe('validating an edited document', () => {
   it('selects whole lines by number', () => {
     expect(lineRange('a\nbb\nccc', 2)).toEqual([2, 4]);
     expect(lineRange('a\nbb\nccc', 3)).toEqual([5, 8]);
+    // Choosing an issue selects just its value: not the " }" after a flow value, all of a quoted one.
+    const line = '  - { from: a, to: b, rate: offensive_escalaton_rate }';
+    const at = line.indexOf('offensive');
+    expect(line.slice(at, valueEnd(line, at, line.length))).toBe('offensive_escalaton_rate');
+    const quoted = `  m: { expr: 'ever(c, "b")' }`;
+    const q = quoted.indexOf("'");
+    expect(quoted.slice(q, valueEnd(quoted, q, quoted.length))).toBe(`'ever(c, "b")'`);
+    const block = '    probability: p_hold * 2   # note';
+    const b = block.indexOf('p_hold');
+    expect(block.slice(b, valueEnd(block, b, block.length))).toBe('p_hold * 2');
     expect(lineRange('a', 9)).toEqual([1, 1]);
   });
 });
