@@ -649,6 +649,27 @@ include:
     `);
   });
 
+  it('reports a misspelt key and the expression and probability problems elsewhere in one pass', () => {
+    const text = `id: two
+time: { unit: day, dt: 1, horizon: 10 }
+tracks:
+  c:
+    states: [a, b]
+    transitions:
+      - { from: a, to: b, probability: 1.7 }
+      - { from: b, to: a, rate: nope_name }
+metrics:
+  m: { expr: 'ever(c, "b")', colour: red }
+`;
+    const codes = loadIssues(text).map((i) => `${i.code} ${i.path}`);
+    expect(codes).toEqual([
+      'unknown_key metrics.m.colour',
+      'probability_range tracks.c.transitions[0].probability',
+      'unknown_name tracks.c.transitions[1].rate',
+      'probability_range tracks.c.transitions',
+    ]);
+  });
+
   it('explains an unquoted expression that YAML split at its comma', () => {
     const text = withRate('escalation').replace('rate: escalation }', 'rate: min(escalation, truce) }');
     const issues = loadIssues(text);

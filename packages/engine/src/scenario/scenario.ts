@@ -5,6 +5,7 @@
 import { defined } from '../defined.ts';
 import { GeoriskError, type Issue, issue } from '../errors.ts';
 import { formatPath, locateIssues, readDocument } from '../load-document.ts';
+import { buildModel } from '../model/model.ts';
 import { type ScenarioDocument, ScenarioSchema } from '../scenario-schema.ts';
 import { documentLimitIssues, loadBudget } from './document-limits.ts';
 import { expandIncludes } from './expand-includes.ts';
@@ -59,7 +60,8 @@ export function loadScenarioText(text: string, options: LoadOptions = {}): Loade
           ),
         ]
       : zodIssues(parsed.error, doc.value);
-    throw new GeoriskError(locateIssues(doc, issues));
+    const later = looksLikeModule ? [] : laterIssues(doc, issues, options, budget);
+    throw new GeoriskError(locateIssues(doc, [...issues, ...later]));
   }
   const origins = new Map<string, Origin>();
   const parameterModules: Record<string, string> = {};
@@ -88,4 +90,58 @@ export function loadScenarioText(text: string, options: LoadOptions = {}): Loade
       });
     },
   };
+}
+
+/**
+ * The problems the next checks (includes, names, expressions, constant probabilities) find once the
+ * parts the schema refused are taken out, so one pass reports a misspelt key and a probability of 1.7
+ * together instead of the second only after the first is fixed. Best effort: when taking a part out
+ * leaves the document still unreadable (a required key), there is nothing more to add.
+ */
+function laterIssues(
+  doc: ReturnType<typeof readDocument>,
+  refused: Issue[],
+  options: LoadOptions,
+  budget: ReturnType<typeof loadBudget>,
+): Issue[] {
+  const repaired = copyData(doc.value);
+  for (const i of refused) removeAt(repaired, i.path);
+  const parsed = ScenarioSchema.safeParse(repaired);
+  if (!parsed.success) return [];
+  try {
+    buildModel(expandIncludes(parsed.data, doc, options, new Map(), [options.file ?? '<scenario>'], budget, {}));
+    return [];
+  } catch (error) {
+    if (!(error instanceof GeoriskError)) return [];
+    // Problems in the object that held a refused part are left for the next pass: they are often the same
+    // mistake seen twice (an unquoted expression that YAML split at its comma into a key and a stub).
+    const parent = (path: string) => path.replace(/(\.[^.[\]]+|\[\d+\])$/, '');
+    const held = new Set(refused.map((r) => parent(r.path)));
+    return error.issues.filter(
+      (i) => i.severity === 'error' && !held.has(parent(i.path)) && !refused.some((r) => i.path.startsWith(r.path)),
+    );
+  }
+}
+
+/** A deep copy of plain data (what YAML reads: mappings, lists and scalars). */
+function copyData(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(copyData);
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyData(v)]));
+  return value;
+}
+
+/** Deletes the value at `path` (`a.b[0].c`) from plain data, if it is there. */
+function removeAt(value: unknown, path: string): void {
+  const parts = path.match(/[^.[\]]+/g) ?? [];
+  let node: unknown = value;
+  for (const [k, part] of parts.entries()) {
+    if (!isRecord(node) && !Array.isArray(node)) return;
+    const key = Array.isArray(node) ? Number(part) : part;
+    if (k === parts.length - 1) {
+      if (Array.isArray(node)) node.splice(key as number, 1);
+      else delete (node as Record<string, unknown>)[key as string];
+      return;
+    }
+    node = (node as Record<string | number, unknown>)[key];
+  }
 }
