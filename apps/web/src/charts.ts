@@ -430,7 +430,22 @@ export function histogramChart(name: string, m: MetricView, summary: string): Ch
 }
 
 /** A tornado: the metric's mean with each parameter at the low and at the high end of its range. */
-export function tornadoChart(metric: string, base: number | undefined, bars: readonly TornadoRow[], summary: string): ChartFigure {
+/** How a metric reads on an axis: its label and unit as the scenario declares them. */
+export interface MetricDisplay {
+  label?: string | undefined;
+  unit?: string | undefined;
+}
+
+export function tornadoChart(
+  metric: string,
+  base: number | undefined,
+  bars: readonly TornadoRow[],
+  summary: string,
+  declared?: MetricDisplay,
+): ChartFigure {
+  // A probability reads in % like every other chart; a quantity with its unit.
+  const percent = declared?.unit === 'probability';
+  const axisTitle = `${declared?.label ?? metric}${percent ? ' (probability)' : declared?.unit ? ` (${declared.unit}, mean)` : ' (mean)'}`;
   const rows = tornadoRows(bars);
   const centre = base ?? 0;
   const table = dataTable(
@@ -472,7 +487,13 @@ export function tornadoChart(metric: string, base: number | undefined, bars: rea
     },
     options: {
       indexAxis: 'y',
-      scales: { x: { title: { display: true, text: `${metric} (mean)` } }, y: { ticks: { autoSkip: false } } },
+      scales: {
+        x: {
+          title: { display: true, text: axisTitle },
+          ...(percent ? { ticks: { callback: (v: string | number) => formatPercent(Number(v)) } } : {}),
+        },
+        y: { ticks: { autoSkip: false } },
+      },
       plugins: {
         legend: { position: 'bottom' },
         tooltip: {
@@ -480,9 +501,10 @@ export function tornadoChart(metric: string, base: number | undefined, bars: rea
             label: (item) => {
               const r = rows[item.dataIndex];
               if (!r) return '';
+              const out = (x: number) => (percent ? formatPercent(x) : formatNumber(x));
               return item.datasetIndex === 0
-                ? `${r.param} = ${formatNumber(r.low)}: ${formatNumber(r.outputLow)}`
-                : `${r.param} = ${formatNumber(r.high)}: ${formatNumber(r.outputHigh)}`;
+                ? `${r.param} = ${formatNumber(r.low)}: ${out(r.outputLow)}`
+                : `${r.param} = ${formatNumber(r.high)}: ${out(r.outputHigh)}`;
             },
           },
         },

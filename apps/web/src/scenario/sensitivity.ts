@@ -5,7 +5,7 @@
  */
 import type { SensitivityResult } from '@georisk/engine';
 import { sobolSummary, tornadoSummary } from '../chart-data.ts';
-import { type ChartFigure, sobolChart, tornadoChart } from '../charts.ts';
+import { type ChartFigure, type MetricDisplay, sobolChart, tornadoChart } from '../charts.ts';
 import { h, replace } from '../dom.ts';
 import {
   CancelledError,
@@ -59,12 +59,12 @@ function sensitivityElements(metricOrder: string[]) {
 type SensitivityElements = ReturnType<typeof sensitivityElements>;
 
 /** The chart of an analysis of `metric`, or undefined when it has no result for it. */
-function sensitivityChart(result: SensitivityResult, method: WebSensitivityMethod, metric: string) {
+function sensitivityChart(result: SensitivityResult, method: WebSensitivityMethod, metric: string, declared?: MetricDisplay) {
   const m = result.metrics[0];
   if (!m) return undefined;
   const chart =
     method === 'tornado'
-      ? tornadoChart(metric, m.base, m.tornado ?? [], tornadoSummary(metric, m.base, m.tornado ?? []))
+      ? tornadoChart(metric, m.base, m.tornado ?? [], tornadoSummary(metric, m.base, m.tornado ?? []), declared)
       : sobolChart(metric, m.sobol ?? [], sobolSummary(metric, m.sobol ?? []));
   return { chart, warnings: m.warnings, how: howItWasComputed(result) };
 }
@@ -136,8 +136,14 @@ interface Shown {
 }
 
 /** Draws an answer in the section (replacing the chart before it) and returns what is shown, or undefined for no result. */
-function showAnswer(els: SensitivityElements, answer: SensitivityAnswer, method: WebSensitivityMethod, metric: string) {
-  const shown = sensitivityChart(answer.result, method, metric);
+function showAnswer(
+  els: SensitivityElements,
+  answer: SensitivityAnswer,
+  method: WebSensitivityMethod,
+  metric: string,
+  declared?: MetricDisplay,
+) {
+  const shown = sensitivityChart(answer.result, method, metric, declared);
   if (!shown) return undefined;
   replace(els.how, ...shown.how.map(noteElement));
   replace(els.out, shown.chart.figure, ...shown.warnings.map((w) => h('p', { class: 'warn' }, w)));
@@ -202,7 +208,7 @@ export function sensitivity(state: ScreenState): Sensitivity {
   let followTimer: ReturnType<typeof setTimeout> | undefined;
   const draw = (answer: SensitivityAnswer, asked: SensitivityRequest) => {
     chart?.destroy();
-    chart = showAnswer(els, answer, asked.method, asked.metric);
+    chart = showAnswer(els, answer, asked.method, asked.metric, state.scenario.metrics[asked.metric]);
     shown = chart && { request: asked, follows: asked.method === 'tornado' && answer.result.solver === 'exact' };
   };
   const fail = (error: unknown) => {
