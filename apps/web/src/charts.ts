@@ -113,7 +113,9 @@ const marksPlugin: Plugin = {
       ctx.moveTo(px, y + 4);
       ctx.lineTo(px, chartArea.bottom);
       ctx.stroke();
-      ctx.fillText(m.label, px, y);
+      // Kept inside the canvas: a p95 near the right edge would otherwise be cut in half.
+      const half = ctx.measureText(m.label).width / 2;
+      ctx.fillText(m.label, Math.min(Math.max(px, half + 2), chart.width - half - 2), y);
     }
     ctx.restore();
   },
