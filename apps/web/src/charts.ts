@@ -357,6 +357,7 @@ export function firstPassageChart(name: string, track: TrackView, dt: number, un
         borderWidth: 2,
         borderDash: i % 2 === 1 ? [6, 3] : [],
         pointRadius: 0,
+        pointStyle: 'line',
         tension: 0,
       })),
     },
@@ -374,7 +375,8 @@ export function firstPassageChart(name: string, track: TrackView, dt: number, un
         },
       },
       plugins: {
-        legend: { position: 'bottom' },
+        // Drawn as short lines (dashed where the curve is), not as boxes whose dashed border looked like zigzags.
+        legend: { position: 'bottom', labels: { usePointStyle: true, pointStyle: 'line' } },
         tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${formatPercent(Number(item.raw))}` } },
       },
     },
@@ -419,11 +421,17 @@ export function histogramChart(name: string, m: MetricView, summary: string): Ch
       plugins: {
         legend: { display: false },
         georiskMarks: {
-          marks: v.marks.map((mk) => ({
-            position: mk.position,
-            label: `${mk.name} ${formatNumber(mk.value)}`,
-            dash: dashes[mk.name] ?? [],
-          })),
+          marks: [
+            ...v.marks.map((mk) => ({
+              position: mk.position,
+              label: `${mk.name} ${formatNumber(mk.value)}`,
+              dash: dashes[mk.name] ?? [],
+            })),
+            // The spike at the horizon of a first-passage metric is the trials where it never happened.
+            ...(m.censored
+              ? [{ position: v.labels.length - 1, label: `${formatPercent(m.censored)} never (at the horizon)`, dash: [1, 2] }]
+              : []),
+          ],
         },
         tooltip: { callbacks: { label: (item: { raw: unknown }) => `${formatPercent(Number(item.raw))} of trials` } },
       } as never,
