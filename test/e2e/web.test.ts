@@ -352,6 +352,35 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await page.close();
   });
 
+  it('prints a one-page brief of a run: question, answers, changed assumptions, provenance, receipt and permalink', async () => {
+    const page = await newPage();
+    await page.goto(`${server.url}#/scenario/${SCENARIO}?trials=2000&seed=5&set.p_hold_war=0.4&run=1`);
+    await page.waitForSelector('#output-hash', { timeout: 120_000 });
+    await chartsDrawn(page);
+    // The print dialog is the browser's; here it is replaced by a counter, and the PDF printed below.
+    await page.evaluate(() => {
+      const w = globalThis as unknown as { print: () => void; printed: number };
+      w.printed = 0;
+      w.print = () => {
+        w.printed++;
+      };
+    });
+    await page.click('#print-brief');
+    expect(await page.evaluate(() => (globalThis as unknown as { printed: number }).printed)).toBe(1);
+    const brief = (await page.textContent('#brief')) ?? '';
+    expect(brief).toContain('Armenia–Azerbaijan border escalation, September 2022');
+    expect(brief).toContain('This run: 2,000 trials, seed 5');
+    expect(brief).toMatch(/Chance a truce holds in a war: 0\.4 \(default 0\.25\)/);
+    expect(brief).toMatch(/Where the 47 parameters come from: \d+ fitted, \d+ assumed, \d+ derived, \d+ setting\./);
+    expect(brief).toContain(`receipt ${await page.textContent('#output-hash')}`);
+    expect(brief).toContain('Reproduce: ');
+    await page.emulateMedia({ media: 'print' });
+    await page.screenshot({ path: join(SCREENSHOTS, 'brief-print.png'), fullPage: true });
+    const pdf = await page.pdf({ format: 'A4' });
+    expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length).toBe(1);
+    await page.close();
+  });
+
   it('saves an edited scenario to the server, lists it in the library, opens it by id, and keeps a draft across a reload', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'georisk-saved-e2e-'));
     const app = await buildApp({ dataDir, webDir: dist, pressure: false, rateLimit: false, pool: { threads: 1 } });

@@ -4,6 +4,7 @@ import { formatCsv } from '@georisk/engine/format';
 import { download, h } from '../dom.ts';
 import { downloadName, runJson } from '../export.ts';
 import { formatCount } from '../format.ts';
+import { printBrief } from './brief.ts';
 import { baselineNote, comparedBaseline, pinButton } from './compare.ts';
 import { isStale, type ScreenState } from './screen-state.ts';
 
@@ -26,6 +27,13 @@ function downloadButton(id: string, r: RunResult, kind: 'json' | 'csv'): HTMLBut
   button.addEventListener('click', () =>
     kind === 'json' ? download(name(), runJson(r), 'application/json') : download(name(), formatCsv(r), 'text/csv'),
   );
+  return button;
+}
+
+/** The button that prints a one-page brief of the run (to paper or PDF). */
+function briefButton(state: ScreenState, r: RunResult, permalink: string | undefined): HTMLButtonElement {
+  const button = h('button', { type: 'button', id: 'print-brief' }, 'Print a brief');
+  button.addEventListener('click', () => printBrief(state, r, permalink));
   return button;
 }
 
@@ -71,6 +79,8 @@ export function receipt(state: ScreenState, r: RunResult, onChange: () => void):
       downloadButton(item.id, r, 'csv'),
       ' ',
       pinButton(state, r, onChange),
+      ' ',
+      briefButton(state, r, edited ? undefined : permalink),
     ),
     base ? baselineNote(state, base, onChange) : null,
   );
