@@ -39,6 +39,7 @@ import {
 } from './chart-data.ts';
 import { dataTable, h } from './dom.ts';
 import { formatNumber, formatPercent, formatPercentInterval } from './format.ts';
+import { scrollBox } from './scroll-box.ts';
 
 /** Intervals drawn over bars: dataset.errorBars[i] = [lo, hi] in data units. */
 const errorBarPlugin: Plugin = {
@@ -55,6 +56,7 @@ const errorBarPlugin: Plugin = {
       ctx.save();
       ctx.strokeStyle = '#111';
       ctx.lineWidth = 1.5;
+      const drawn: number[][] = [];
       meta.data.forEach((el, i) => {
         const bar = bars[i];
         if (!bar) return;
@@ -64,6 +66,7 @@ const errorBarPlugin: Plugin = {
         const cap = horizontal ? Math.min(6, (size ?? 12) / 3) : Math.min(8, (size ?? 16) / 3);
         const lo = scale.getPixelForValue(bar[0]);
         const hi = scale.getPixelForValue(bar[1]);
+        drawn.push([Math.round(Math.min(lo, hi)), Math.round(Math.max(lo, hi))]);
         // A segment from (value u1, across v1) to (u2, v2), whichever way the axes lie.
         const segment = (u1: number, v1: number, u2: number, v2: number) => {
           if (horizontal) {
@@ -81,6 +84,8 @@ const errorBarPlugin: Plugin = {
         ctx.stroke();
       });
       ctx.restore();
+      // Where the intervals were drawn along the value axis, in CSS pixels: the browser tests check they stay in the plot.
+      chart.canvas.dataset[`errorBars${di}`] = JSON.stringify(drawn);
     });
   },
 };
@@ -103,6 +108,7 @@ const marksPlugin: Plugin = {
     // Labels of marks close together go on successive rows, so they never overlap.
     let row = 0;
     let lastPx = Number.NEGATIVE_INFINITY;
+    const drawn: number[][] = [];
     for (const m of marks) {
       const px = x.left + ((m.position + 0.5) / n) * x.width;
       row = px - lastPx < 70 ? row + 1 : 0;
@@ -113,9 +119,15 @@ const marksPlugin: Plugin = {
       ctx.moveTo(px, y + 4);
       ctx.lineTo(px, chartArea.bottom);
       ctx.stroke();
-      ctx.fillText(m.label, px, y);
+      // A label centred on a mark near either edge would be cut off: keep it whole inside the canvas.
+      const half = ctx.measureText(m.label).width / 2 + 2;
+      const tx = Math.min(Math.max(px, half), chart.width - half);
+      ctx.fillText(m.label, tx, y);
+      drawn.push([Math.round(tx - half + 2), Math.round(tx + half - 2)]);
     }
     ctx.restore();
+    // Where each label was drawn, left to right in CSS pixels, for the browser tests.
+    chart.canvas.dataset.markLabels = JSON.stringify(drawn);
   },
 };
 
@@ -179,7 +191,7 @@ export function figure(id: string, title: string, summary: string, table: HTMLTa
     h('figcaption', {}, h('span', {}, title), png),
     h('div', { class: 'canvas-box' }, canvas),
     h('p', { class: 'visually-hidden' }, summary),
-    h('details', { class: 'table-view' }, h('summary', {}, 'Table view'), h('div', { class: 'table-scroll' }, table)),
+    h('details', { class: 'table-view' }, h('summary', {}, 'Table view'), scrollBox(table)),
   );
   let chart: Chart | undefined;
   let destroyed = false;
@@ -188,6 +200,7 @@ export function figure(id: string, title: string, summary: string, table: HTMLTa
     draw: () => {
       if (destroyed || chart !== undefined) return;
       chart = new Chart(canvas, config);
+      recordLayout(chart, canvas);
       fig.dataset.drawn = 'true';
     },
     destroy: () => {
@@ -197,10 +210,33 @@ export function figure(id: string, title: string, summary: string, table: HTMLTa
   };
 }
 
+/** Records the drawn chart's size, plot area and legend entries on its canvas, for the browser tests. */
+function recordLayout(chart: Chart, canvas: HTMLCanvasElement): void {
+  const { left, right, top, bottom } = chart.chartArea ?? { left: 0, right: 0, top: 0, bottom: 0 };
+  canvas.dataset.size = JSON.stringify([chart.width, chart.height]);
+  canvas.dataset.plotArea = JSON.stringify([left, right, top, bottom].map(Math.round));
+  const legend = chart.options.plugins?.legend?.display === false ? [] : (chart.legend?.legendItems ?? []);
+  canvas.dataset.legend = legend.map((item) => item.text).join('|');
+}
+
 const percentAxis = {
   min: 0,
   ticks: { callback: (v: string | number) => formatPercent(Number(v)) },
 };
+
+/** The media query under which charts take their phone layout. */
+const NARROW = '(max-width: 600px)';
+
+/** Splits a label into lines of at most about `width` characters, at spaces. */
+export function wrapLabel(label: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const word of label.split(/\s+/).filter(Boolean)) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + 1 + word.length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines.length > 0 ? lines : [label];
+}
 
 /** Outcome probabilities: Monte Carlo bars with 95% Wilson intervals, exact values as diamonds. */
 export function outcomeChart(bars: readonly OutcomeBar[], summary: string, trials: number | undefined): ChartFigure {
@@ -257,15 +293,17 @@ export function outcomeChart(bars: readonly OutcomeBar[], summary: string, trial
     ]),
   );
   const max = Math.max(0.05, ...bars.map((b) => Math.max(b.ci95?.[1] ?? 0, b.exact ?? 0, b.p ?? 0, b.baselineCi95?.[1] ?? 0)));
-  return figure('chart-outcomes', 'Outcome probabilities', summary, table, {
+  const valueAxis = { ...percentAxis, max: Math.min(1, max * 1.1), title: { display: true, text: 'probability' } };
+  // At phone width the bars lie horizontally with their names wrapped beside them: rotated names took half the chart.
+  const narrow = typeof matchMedia === 'function' && matchMedia(NARROW).matches;
+  const chart = figure('chart-outcomes', 'Outcome probabilities', summary, table, {
     type: 'bar',
-    data: { labels, datasets },
+    data: { labels: narrow ? labels.map((l) => wrapLabel(l, 16)) : labels, datasets },
     options: {
-      indexAxis: 'x',
-      scales: {
-        y: { ...percentAxis, max: Math.min(1, max * 1.1), title: { display: true, text: 'probability' } },
-        x: { ticks: { autoSkip: false, maxRotation: 60 } },
-      },
+      indexAxis: narrow ? 'y' : 'x',
+      scales: narrow
+        ? { x: valueAxis, y: { ticks: { autoSkip: false } } }
+        : { y: valueAxis, x: { ticks: { autoSkip: false, maxRotation: 60 } } },
       plugins: {
         legend: { position: 'bottom' },
         tooltip: {
@@ -283,6 +321,13 @@ export function outcomeChart(bars: readonly OutcomeBar[], summary: string, trial
       },
     },
   });
+  if (narrow) {
+    // Room for every bar and its wrapped name: about 22 px a line of name, 16 px between bars, plus axis and legend.
+    const lines = bars.reduce((n, b) => n + wrapLabel(b.name, 16).length, 0);
+    const box = chart.figure.querySelector<HTMLElement>('.canvas-box');
+    if (box) box.style.height = `${Math.max(260, 120 + lines * 22 + bars.length * 16)}px`;
+  }
+  return chart;
 }
 
 /** Occupancy over time of one track as stacked areas (shares of trials in each state). */
