@@ -113,20 +113,21 @@ const marksPlugin: Plugin = {
       const px = x.left + ((m.position + 0.5) / n) * x.width;
       row = px - lastPx < 70 ? row + 1 : 0;
       lastPx = px;
-      const y = chartArea.top - 24 + row * 12;
+      // A label centred on a mark near an edge would be cut off: keep it whole inside the canvas.
+      const size = ctx.measureText(m.label);
+      const half = size.width / 2 + 2;
+      const tx = Math.min(Math.max(px, half), chart.width - half);
+      const y = Math.max(size.actualBoundingBoxAscent + 2, chartArea.top - 24 + row * 12);
       ctx.setLineDash(m.dash);
       ctx.beginPath();
       ctx.moveTo(px, y + 4);
       ctx.lineTo(px, chartArea.bottom);
       ctx.stroke();
-      // A label centred on a mark near either edge would be cut off: keep it whole inside the canvas.
-      const half = ctx.measureText(m.label).width / 2 + 2;
-      const tx = Math.min(Math.max(px, half), chart.width - half);
       ctx.fillText(m.label, tx, y);
-      drawn.push([Math.round(tx - half + 2), Math.round(tx + half - 2)]);
+      drawn.push([Math.round(tx - half + 2), Math.round(tx + half - 2), Math.floor(y - size.actualBoundingBoxAscent)]);
     }
     ctx.restore();
-    // Where each label was drawn, left to right in CSS pixels, for the browser tests.
+    // Where each label was drawn (left, right, top in CSS pixels), for the browser tests.
     chart.canvas.dataset.markLabels = JSON.stringify(drawn);
   },
 };
