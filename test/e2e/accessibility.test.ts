@@ -45,9 +45,9 @@ async function seriousViolations(page: Page): Promise<string[]> {
 /** What a drawn chart recorded on its canvas (charts.ts): its size, plot area and legend entries. */
 async function canvasLayout(page: Page, selector: string): Promise<{ size: number[]; plotArea: number[]; legend: string[] }> {
   return page.$eval(selector, (c) => ({
-    size: JSON.parse((c as HTMLElement).dataset.size ?? '[0, 0]') as number[],
-    plotArea: JSON.parse((c as HTMLElement).dataset.plotArea ?? '[0, 0, 0, 0]') as number[],
-    legend: ((c as HTMLElement).dataset.legend ?? '').split('|').filter(Boolean),
+    size: JSON.parse(c.getAttribute('data-size') ?? '[0, 0]') as number[],
+    plotArea: JSON.parse(c.getAttribute('data-plot-area') ?? '[0, 0, 0, 0]') as number[],
+    legend: (c.getAttribute('data-legend') ?? '').split('|').filter(Boolean),
   }));
 }
 
@@ -115,7 +115,7 @@ describe.skipIf(!haveChromium)('accessibility of every screen (axe-core)', () =>
       expect(await page.$eval('.metrics-wrap', (w) => w.scrollWidth <= w.clientWidth + 1)).toBe(true);
       // The outcome chart's plot keeps most of its height (rotated names took half of it at phone width).
       const { plotArea, size } = await canvasLayout(page, '#chart-outcomes canvas');
-      expect((plotArea[3] - plotArea[2]) / size[1]).toBeGreaterThan(0.6);
+      expect((plotArea[3]! - plotArea[2]!) / size[1]!).toBeGreaterThan(0.6);
       await page.locator('#metrics-table').screenshot({ path: join(SCREENSHOTS, `metrics-table-${file}.png`) });
       await page.$eval('#metrics-table', (t) => t.scrollIntoView());
       await page.screenshot({ path: join(SCREENSHOTS, `scenario-metrics-${file}.png`) });
@@ -126,12 +126,13 @@ describe.skipIf(!haveChromium)('accessibility of every screen (axe-core)', () =>
       await check(page, 'editor', found);
       // The editor stays within the screen.
       expect(await page.$eval('.editor-box', (e) => e.getBoundingClientRect().right)).toBeLessThanOrEqual(viewport.width);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
       // Its lines run past a phone's width inside the text box: the box shows it scrolls sideways (an edge shadow
       // drawn by a background that scrolls with the text), since phones hide scrollbars until touched.
       const editor = await page.$eval('#editor-text', (t) => ({
         scrolls: t.scrollWidth > t.clientWidth,
-        attachment: getComputedStyle(t).backgroundAttachment,
+        attachment: (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundAttachment: string } }).getComputedStyle(t)
+          .backgroundAttachment,
       }));
       if (viewport.width < 600) expect(editor.scrolls).toBe(true);
       expect(editor.attachment).toContain('local');
@@ -196,14 +197,15 @@ describe.skipIf(!haveChromium)('accessibility of every screen (axe-core)', () =>
       // Issue 18: no mark's label is cut at the canvas edge, no error bar runs past its plot, and the
       // decisions chart's colours have a legend.
       for (const canvas of await teacher.$$('figure.chart canvas')) {
-        const at = await canvas.evaluate((c) => c.closest('figure')?.id);
+        const at = (await canvas.evaluate((c) => c.closest('figure')?.id)) ?? '';
         const { plotArea, size, markLabels, errorBars } = await canvas.evaluate((c) => ({
-          plotArea: JSON.parse(c.dataset.plotArea ?? '[]') as number[],
-          size: JSON.parse(c.dataset.size ?? '[]') as number[],
-          markLabels: JSON.parse(c.dataset.markLabels ?? '[]') as number[][],
-          errorBars: Object.entries(c.dataset)
-            .filter(([k]) => k.startsWith('errorBars'))
-            .flatMap(([, v]) => JSON.parse(v ?? '[]') as number[][]),
+          plotArea: JSON.parse(c.getAttribute('data-plot-area') ?? '[]') as number[],
+          size: JSON.parse(c.getAttribute('data-size') ?? '[]') as number[],
+          markLabels: JSON.parse(c.getAttribute('data-mark-labels') ?? '[]') as number[][],
+          errorBars: c
+            .getAttributeNames()
+            .filter((k: string) => k.startsWith('data-error-bars'))
+            .flatMap((k: string) => JSON.parse(c.getAttribute(k) ?? '[]') as number[][]),
         }));
         for (const [left, right, top] of markLabels) {
           expect(left, at).toBeGreaterThanOrEqual(0);
