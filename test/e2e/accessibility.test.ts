@@ -119,6 +119,14 @@ describe.skipIf(!haveChromium)('accessibility of every screen (axe-core)', () =>
       await page.locator('#metrics-table').screenshot({ path: join(SCREENSHOTS, `metrics-table-${file}.png`) });
       await page.$eval('#metrics-table', (t) => t.scrollIntoView());
       await page.screenshot({ path: join(SCREENSHOTS, `scenario-metrics-${file}.png`) });
+      if (viewport.width >= 600) {
+        // A window narrowed to a phone's width draws the outcome chart again in its phone layout.
+        await page.setViewportSize({ width: 390, height: 844 });
+        await expect.poll(async () => (await canvasLayout(page, '#chart-outcomes canvas')).size[0]).toBeLessThan(390);
+        const narrowed = await canvasLayout(page, '#chart-outcomes canvas');
+        expect((narrowed.plotArea[3]! - narrowed.plotArea[2]!) / narrowed.size[1]!).toBeGreaterThan(0.6);
+        await page.setViewportSize(viewport);
+      }
       await page.locator('#chart-outcomes').screenshot({ path: join(SCREENSHOTS, `outcome-chart-${file}.png`) });
 
       await page.goto(`${url}#/edit/${SCENARIO}`);

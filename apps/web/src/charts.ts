@@ -176,9 +176,27 @@ export interface ChartFigure {
   destroy(): void;
 }
 
-export function figure(id: string, title: string, summary: string, table: HTMLTableElement, config: ChartConfiguration): ChartFigure {
+/** A chart's layout at phone width (under 600 px): its configuration, built afresh each time, and the canvas box's height. */
+export interface PhoneLayout {
+  config: () => ChartConfiguration;
+  height: string;
+}
+
+/**
+ * The figure; with `phone`, the chart takes that layout while the screen is narrow, and is drawn again
+ * when the width crosses the threshold (a phone turned, a window resized).
+ */
+export function figure(
+  id: string,
+  title: string,
+  summary: string,
+  table: HTMLTableElement,
+  config: ChartConfiguration | (() => ChartConfiguration),
+  phone?: PhoneLayout,
+): ChartFigure {
   const canvas = h('canvas', { role: 'img', 'aria-label': summary });
   canvas.textContent = summary;
+  const box = h('div', { class: 'canvas-box' }, canvas);
   const png = h('button', { type: 'button', class: 'png', 'aria-label': `Download the chart "${title}" as PNG` }, 'PNG');
   png.addEventListener('click', () => {
     const a = h('a', { href: canvas.toDataURL('image/png'), download: `${id}.png` });
@@ -190,22 +208,35 @@ export function figure(id: string, title: string, summary: string, table: HTMLTa
     'figure',
     { class: 'chart', id },
     h('figcaption', {}, h('span', {}, title), png),
-    h('div', { class: 'canvas-box' }, canvas),
+    box,
     h('p', { class: 'visually-hidden' }, summary),
     h('details', { class: 'table-view' }, h('summary', {}, 'Table view'), scrollBox(table)),
   );
   let chart: Chart | undefined;
   let destroyed = false;
+  const query = phone && typeof matchMedia === 'function' ? matchMedia(NARROW) : undefined;
+  const make = () => {
+    const narrow = phone !== undefined && query?.matches === true;
+    box.style.height = narrow ? phone.height : '';
+    chart = new Chart(canvas, narrow ? phone.config() : typeof config === 'function' ? config() : config);
+    recordLayout(chart, canvas);
+  };
+  const relayout = () => {
+    if (destroyed || chart === undefined) return;
+    chart.destroy();
+    make();
+  };
   return {
     figure: fig,
     draw: () => {
       if (destroyed || chart !== undefined) return;
-      chart = new Chart(canvas, config);
-      recordLayout(chart, canvas);
+      make();
+      query?.addEventListener('change', relayout);
       fig.dataset.drawn = 'true';
     },
     destroy: () => {
       destroyed = true;
+      query?.removeEventListener('change', relayout);
       chart?.destroy();
     },
   };
@@ -242,45 +273,49 @@ export function wrapLabel(label: string, width: number): string[] {
 /** Outcome probabilities: Monte Carlo bars with 95% Wilson intervals, exact values as diamonds. */
 export function outcomeChart(bars: readonly OutcomeBar[], summary: string, trials: number | undefined): ChartFigure {
   const labels = bars.map((b) => b.name);
-  const datasets: ChartConfiguration['data']['datasets'] = [];
   const hasMc = bars.some((b) => b.p !== undefined);
   const hasExact = bars.some((b) => b.exact !== undefined);
-  if (hasMc) {
-    datasets.push({
-      type: 'bar',
-      label: `Monte Carlo (${formatNumber(trials ?? 0)} trials, 95% interval)`,
-      data: bars.map((b) => b.p ?? null),
-      backgroundColor: withAlpha(seriesColor(0), 0.75),
-      borderColor: seriesColor(0),
-      borderWidth: 1,
-      errorBars: bars.map((b) => b.ci95 ?? null),
-    } as never);
-  }
-  if (bars.some((b) => b.baseline !== undefined)) {
-    datasets.push({
-      type: 'bar',
-      label: 'Baseline (pinned run, 95% interval)',
-      data: bars.map((b) => b.baseline ?? null),
-      backgroundColor: withAlpha(seriesColor(5), 0.45),
-      borderColor: seriesColor(5),
-      borderWidth: 1,
-      errorBars: bars.map((b) => b.baselineCi95 ?? null),
-    } as never);
-  }
-  if (hasExact) {
-    datasets.push({
-      type: 'line',
-      label: 'Exact',
-      data: bars.map((b) => b.exact ?? null),
-      showLine: false,
-      pointStyle: 'rectRot',
-      pointRadius: 7,
-      pointHoverRadius: 8,
-      backgroundColor: seriesColor(1),
-      borderColor: '#000',
-      borderWidth: 1,
-    } as never);
-  }
+  // Built afresh for each drawing: the chart is drawn again when the screen crosses the phone width.
+  const datasets = (): ChartConfiguration['data']['datasets'] => {
+    const out: ChartConfiguration['data']['datasets'] = [];
+    if (hasMc) {
+      out.push({
+        type: 'bar',
+        label: `Monte Carlo (${formatNumber(trials ?? 0)} trials, 95% interval)`,
+        data: bars.map((b) => b.p ?? null),
+        backgroundColor: withAlpha(seriesColor(0), 0.75),
+        borderColor: seriesColor(0),
+        borderWidth: 1,
+        errorBars: bars.map((b) => b.ci95 ?? null),
+      } as never);
+    }
+    if (bars.some((b) => b.baseline !== undefined)) {
+      out.push({
+        type: 'bar',
+        label: 'Baseline (pinned run, 95% interval)',
+        data: bars.map((b) => b.baseline ?? null),
+        backgroundColor: withAlpha(seriesColor(5), 0.45),
+        borderColor: seriesColor(5),
+        borderWidth: 1,
+        errorBars: bars.map((b) => b.baselineCi95 ?? null),
+      } as never);
+    }
+    if (hasExact) {
+      out.push({
+        type: 'line',
+        label: 'Exact',
+        data: bars.map((b) => b.exact ?? null),
+        showLine: false,
+        pointStyle: 'rectRot',
+        pointRadius: 7,
+        pointHoverRadius: 8,
+        backgroundColor: seriesColor(1),
+        borderColor: '#000',
+        borderWidth: 1,
+      } as never);
+    }
+    return out;
+  };
   const table = dataTable(
     'Outcome probabilities',
     ['outcome', 'Monte Carlo', '95% interval', 'exact', 'baseline', 'baseline 95% interval'],
@@ -296,10 +331,9 @@ export function outcomeChart(bars: readonly OutcomeBar[], summary: string, trial
   const max = Math.max(0.05, ...bars.map((b) => Math.max(b.ci95?.[1] ?? 0, b.exact ?? 0, b.p ?? 0, b.baselineCi95?.[1] ?? 0)));
   const valueAxis = { ...percentAxis, max: Math.min(1, max * 1.1), title: { display: true, text: 'probability' } };
   // At phone width the bars lie horizontally with their names wrapped beside them: rotated names took half the chart.
-  const narrow = typeof matchMedia === 'function' && matchMedia(NARROW).matches;
-  const chart = figure('chart-outcomes', 'Outcome probabilities', summary, table, {
+  const config = (narrow: boolean): ChartConfiguration => ({
     type: 'bar',
-    data: { labels: narrow ? labels.map((l) => wrapLabel(l, 16)) : labels, datasets },
+    data: { labels: narrow ? labels.map((l) => wrapLabel(l, 16)) : labels, datasets: datasets() },
     options: {
       indexAxis: narrow ? 'y' : 'x',
       scales: narrow
@@ -322,13 +356,10 @@ export function outcomeChart(bars: readonly OutcomeBar[], summary: string, trial
       },
     },
   });
-  if (narrow) {
-    // Room for every bar and its wrapped name: about 22 px a line of name, 16 px between bars, plus axis and legend.
-    const lines = bars.reduce((n, b) => n + wrapLabel(b.name, 16).length, 0);
-    const box = chart.figure.querySelector<HTMLElement>('.canvas-box');
-    if (box) box.style.height = `${Math.max(260, 120 + lines * 22 + bars.length * 16)}px`;
-  }
-  return chart;
+  // Room for every bar and its wrapped name: about 22 px a line of name, 16 px between bars, plus axis and legend.
+  const lines = bars.reduce((n, b) => n + wrapLabel(b.name, 16).length, 0);
+  const height = `${Math.max(260, 120 + lines * 22 + bars.length * 16)}px`;
+  return figure('chart-outcomes', 'Outcome probabilities', summary, table, () => config(false), { config: () => config(true), height });
 }
 
 /** Occupancy over time of one track as stacked areas (shares of trials in each state). */
