@@ -39,6 +39,7 @@ import {
 } from './chart-data.ts';
 import { dataTable, h } from './dom.ts';
 import { formatNumber, formatPercent, formatPercentInterval } from './format.ts';
+import { scrollBox } from './scroll-box.ts';
 
 /** Intervals drawn over bars: dataset.errorBars[i] = [lo, hi] in data units. */
 const errorBarPlugin: Plugin = {
@@ -55,6 +56,7 @@ const errorBarPlugin: Plugin = {
       ctx.save();
       ctx.strokeStyle = '#111';
       ctx.lineWidth = 1.5;
+      const drawn: number[][] = [];
       meta.data.forEach((el, i) => {
         const bar = bars[i];
         if (!bar) return;
@@ -64,6 +66,7 @@ const errorBarPlugin: Plugin = {
         const cap = horizontal ? Math.min(6, (size ?? 12) / 3) : Math.min(8, (size ?? 16) / 3);
         const lo = scale.getPixelForValue(bar[0]);
         const hi = scale.getPixelForValue(bar[1]);
+        drawn.push([Math.round(Math.min(lo, hi)), Math.round(Math.max(lo, hi))]);
         // A segment from (value u1, across v1) to (u2, v2), whichever way the axes lie.
         const segment = (u1: number, v1: number, u2: number, v2: number) => {
           if (horizontal) {
@@ -81,6 +84,8 @@ const errorBarPlugin: Plugin = {
         ctx.stroke();
       });
       ctx.restore();
+      // Where the intervals were drawn along the value axis, in CSS pixels: the browser tests check they stay in the plot.
+      chart.canvas.dataset[`errorBars${di}`] = JSON.stringify(drawn);
     });
   },
 };
@@ -103,21 +108,27 @@ const marksPlugin: Plugin = {
     // Labels of marks close together go on successive rows, so they never overlap.
     let row = 0;
     let lastPx = Number.NEGATIVE_INFINITY;
+    const drawn: number[][] = [];
     for (const m of marks) {
       const px = x.left + ((m.position + 0.5) / n) * x.width;
       row = px - lastPx < 70 ? row + 1 : 0;
       lastPx = px;
-      const y = chartArea.top - 24 + row * 12;
+      // A label centred on a mark near an edge would be cut off: keep it whole inside the canvas.
+      const size = ctx.measureText(m.label);
+      const half = size.width / 2 + 2;
+      const tx = Math.min(Math.max(px, half), chart.width - half);
+      const y = Math.max(size.actualBoundingBoxAscent + 2, chartArea.top - 24 + row * 12);
       ctx.setLineDash(m.dash);
       ctx.beginPath();
       ctx.moveTo(px, y + 4);
       ctx.lineTo(px, chartArea.bottom);
       ctx.stroke();
-      // Kept inside the canvas: a p95 near the right edge would otherwise be cut in half.
-      const half = ctx.measureText(m.label).width / 2;
-      ctx.fillText(m.label, Math.min(Math.max(px, half + 2), chart.width - half - 2), y);
+      ctx.fillText(m.label, tx, y);
+      drawn.push([Math.round(tx - half + 2), Math.round(tx + half - 2), Math.floor(y - size.actualBoundingBoxAscent)]);
     }
     ctx.restore();
+    // Where each label was drawn (left, right, top in CSS pixels), for the browser tests.
+    chart.canvas.dataset.markLabels = JSON.stringify(drawn);
   },
 };
 
@@ -165,9 +176,27 @@ export interface ChartFigure {
   destroy(): void;
 }
 
-export function figure(id: string, title: string, summary: string, table: HTMLTableElement, config: ChartConfiguration): ChartFigure {
+/** A chart's layout at phone width (under 600 px): its configuration, built afresh each time, and the canvas box's height. */
+export interface PhoneLayout {
+  config: () => ChartConfiguration;
+  height: string;
+}
+
+/**
+ * The figure; with `phone`, the chart takes that layout while the screen is narrow, and is drawn again
+ * when the width crosses the threshold (a phone turned, a window resized).
+ */
+export function figure(
+  id: string,
+  title: string,
+  summary: string,
+  table: HTMLTableElement,
+  config: ChartConfiguration | (() => ChartConfiguration),
+  phone?: PhoneLayout,
+): ChartFigure {
   const canvas = h('canvas', { role: 'img', 'aria-label': summary });
   canvas.textContent = summary;
+  const box = h('div', { class: 'canvas-box' }, canvas);
   const png = h('button', { type: 'button', class: 'png', 'aria-label': `Download the chart "${title}" as PNG` }, 'PNG');
   png.addEventListener('click', () => {
     const a = h('a', { href: canvas.toDataURL('image/png'), download: `${id}.png` });
@@ -179,24 +208,47 @@ export function figure(id: string, title: string, summary: string, table: HTMLTa
     'figure',
     { class: 'chart', id },
     h('figcaption', {}, h('span', {}, title), png),
-    h('div', { class: 'canvas-box' }, canvas),
+    box,
     h('p', { class: 'visually-hidden' }, summary),
-    h('details', { class: 'table-view' }, h('summary', {}, 'Table view'), h('div', { class: 'table-scroll' }, table)),
+    h('details', { class: 'table-view' }, h('summary', {}, 'Table view'), scrollBox(table)),
   );
   let chart: Chart | undefined;
   let destroyed = false;
+  const query = phone && typeof matchMedia === 'function' ? matchMedia(NARROW) : undefined;
+  const make = () => {
+    const narrow = phone !== undefined && query?.matches === true;
+    box.style.height = narrow ? phone.height : '';
+    chart = new Chart(canvas, narrow ? phone.config() : typeof config === 'function' ? config() : config);
+    recordLayout(chart, canvas);
+  };
+  const relayout = () => {
+    if (destroyed || chart === undefined) return;
+    chart.destroy();
+    make();
+  };
   return {
     figure: fig,
     draw: () => {
       if (destroyed || chart !== undefined) return;
-      chart = new Chart(canvas, config);
+      make();
+      query?.addEventListener('change', relayout);
       fig.dataset.drawn = 'true';
     },
     destroy: () => {
       destroyed = true;
+      query?.removeEventListener('change', relayout);
       chart?.destroy();
     },
   };
+}
+
+/** Records the drawn chart's size, plot area and legend entries on its canvas, for the browser tests. */
+function recordLayout(chart: Chart, canvas: HTMLCanvasElement): void {
+  const { left, right, top, bottom } = chart.chartArea ?? { left: 0, right: 0, top: 0, bottom: 0 };
+  canvas.dataset.size = JSON.stringify([chart.width, chart.height]);
+  canvas.dataset.plotArea = JSON.stringify([left, right, top, bottom].map(Math.round));
+  const legend = chart.options.plugins?.legend?.display === false ? [] : (chart.legend?.legendItems ?? []);
+  canvas.dataset.legend = legend.map((item) => item.text).join('|');
 }
 
 const percentAxis = {
@@ -204,48 +256,66 @@ const percentAxis = {
   ticks: { callback: (v: string | number) => formatPercent(Number(v)) },
 };
 
+/** The media query under which charts take their phone layout. */
+const NARROW = '(max-width: 600px)';
+
+/** Splits a label into lines of at most about `width` characters, at spaces. */
+export function wrapLabel(label: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const word of label.split(/\s+/).filter(Boolean)) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + 1 + word.length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines.length > 0 ? lines : [label];
+}
+
 /** Outcome probabilities: Monte Carlo bars with 95% Wilson intervals, exact values as diamonds. */
 export function outcomeChart(bars: readonly OutcomeBar[], summary: string, trials: number | undefined): ChartFigure {
   const labels = bars.map((b) => b.name);
-  const datasets: ChartConfiguration['data']['datasets'] = [];
   const hasMc = bars.some((b) => b.p !== undefined);
   const hasExact = bars.some((b) => b.exact !== undefined);
-  if (hasMc) {
-    datasets.push({
-      type: 'bar',
-      label: `Monte Carlo (${formatNumber(trials ?? 0)} trials, 95% interval)`,
-      data: bars.map((b) => b.p ?? null),
-      backgroundColor: withAlpha(seriesColor(0), 0.75),
-      borderColor: seriesColor(0),
-      borderWidth: 1,
-      errorBars: bars.map((b) => b.ci95 ?? null),
-    } as never);
-  }
-  if (bars.some((b) => b.baseline !== undefined)) {
-    datasets.push({
-      type: 'bar',
-      label: 'Baseline (pinned run, 95% interval)',
-      data: bars.map((b) => b.baseline ?? null),
-      backgroundColor: withAlpha(seriesColor(5), 0.45),
-      borderColor: seriesColor(5),
-      borderWidth: 1,
-      errorBars: bars.map((b) => b.baselineCi95 ?? null),
-    } as never);
-  }
-  if (hasExact) {
-    datasets.push({
-      type: 'line',
-      label: 'Exact',
-      data: bars.map((b) => b.exact ?? null),
-      showLine: false,
-      pointStyle: 'rectRot',
-      pointRadius: 7,
-      pointHoverRadius: 8,
-      backgroundColor: seriesColor(1),
-      borderColor: '#000',
-      borderWidth: 1,
-    } as never);
-  }
+  // Built afresh for each drawing: the chart is drawn again when the screen crosses the phone width.
+  const datasets = (): ChartConfiguration['data']['datasets'] => {
+    const out: ChartConfiguration['data']['datasets'] = [];
+    if (hasMc) {
+      out.push({
+        type: 'bar',
+        label: `Monte Carlo (${formatNumber(trials ?? 0)} trials, 95% interval)`,
+        data: bars.map((b) => b.p ?? null),
+        backgroundColor: withAlpha(seriesColor(0), 0.75),
+        borderColor: seriesColor(0),
+        borderWidth: 1,
+        errorBars: bars.map((b) => b.ci95 ?? null),
+      } as never);
+    }
+    if (bars.some((b) => b.baseline !== undefined)) {
+      out.push({
+        type: 'bar',
+        label: 'Baseline (pinned run, 95% interval)',
+        data: bars.map((b) => b.baseline ?? null),
+        backgroundColor: withAlpha(seriesColor(5), 0.45),
+        borderColor: seriesColor(5),
+        borderWidth: 1,
+        errorBars: bars.map((b) => b.baselineCi95 ?? null),
+      } as never);
+    }
+    if (hasExact) {
+      out.push({
+        type: 'line',
+        label: 'Exact',
+        data: bars.map((b) => b.exact ?? null),
+        showLine: false,
+        pointStyle: 'rectRot',
+        pointRadius: 7,
+        pointHoverRadius: 8,
+        backgroundColor: seriesColor(1),
+        borderColor: '#000',
+        borderWidth: 1,
+      } as never);
+    }
+    return out;
+  };
   const table = dataTable(
     'Outcome probabilities',
     ['outcome', 'Monte Carlo', '95% interval', 'exact', 'baseline', 'baseline 95% interval'],
@@ -259,15 +329,16 @@ export function outcomeChart(bars: readonly OutcomeBar[], summary: string, trial
     ]),
   );
   const max = Math.max(0.05, ...bars.map((b) => Math.max(b.ci95?.[1] ?? 0, b.exact ?? 0, b.p ?? 0, b.baselineCi95?.[1] ?? 0)));
-  return figure('chart-outcomes', 'Outcome probabilities', summary, table, {
+  const valueAxis = { ...percentAxis, max: Math.min(1, max * 1.1), title: { display: true, text: 'probability' } };
+  // At phone width the bars lie horizontally with their names wrapped beside them: rotated names took half the chart.
+  const config = (narrow: boolean): ChartConfiguration => ({
     type: 'bar',
-    data: { labels, datasets },
+    data: { labels: narrow ? labels.map((l) => wrapLabel(l, 16)) : labels, datasets: datasets() },
     options: {
-      indexAxis: 'x',
-      scales: {
-        y: { ...percentAxis, max: Math.min(1, max * 1.1), title: { display: true, text: 'probability' } },
-        x: { ticks: { autoSkip: false, maxRotation: 60 } },
-      },
+      indexAxis: narrow ? 'y' : 'x',
+      scales: narrow
+        ? { x: valueAxis, y: { ticks: { autoSkip: false } } }
+        : { y: valueAxis, x: { ticks: { autoSkip: false, maxRotation: 60 } } },
       plugins: {
         legend: { position: 'bottom' },
         tooltip: {
@@ -285,6 +356,10 @@ export function outcomeChart(bars: readonly OutcomeBar[], summary: string, trial
       },
     },
   });
+  // Room for every bar and its wrapped name: about 22 px a line of name, 16 px between bars, plus axis and legend.
+  const lines = bars.reduce((n, b) => n + wrapLabel(b.name, 16).length, 0);
+  const height = `${Math.max(260, 120 + lines * 22 + bars.length * 16)}px`;
+  return figure('chart-outcomes', 'Outcome probabilities', summary, table, () => config(false), { config: () => config(true), height });
 }
 
 /** Occupancy over time of one track as stacked areas (shares of trials in each state). */

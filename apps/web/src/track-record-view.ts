@@ -4,6 +4,7 @@ import record from '../../../scenarios/reference-class/track-record.json';
 import { type ChartFigure, figure } from './charts.ts';
 import { dataTable, h, replace } from './dom.ts';
 import { formatPercent } from './format.ts';
+import { scrollBox } from './scroll-box.ts';
 
 const data = record as unknown as TrackRecordData;
 
@@ -150,7 +151,7 @@ export function renderTrackRecord(root: HTMLElement): () => void {
       ...data.folds.flatMap((f) => [
         h('h2', {}, f.fold === 'loo' ? 'Every score, leave-one-out' : `Time split at ${data.settings.splitYear}`),
         h('p', {}, `${f.description[0]?.toUpperCase() ?? ''}${f.description.slice(1)}.`),
-        h('div', { class: 'table-scroll' }, foldTable(f)),
+        scrollBox(foldTable(f)),
       ]),
       h('h2', {}, 'Calibration curves'),
       ...charts.map((c) => c.figure),

@@ -1,6 +1,8 @@
 /** The results: the receipt, the metrics table and the charts, redrawn whenever a run or the exact answer changes. */
 import type { ChartFigure } from '../charts.ts';
 import { h, replace } from '../dom.ts';
+import { scrollBox } from '../scroll-box.ts';
+import { stackable } from '../stackable.ts';
 import { metricsTable } from './metrics-table.ts';
 import { receipt } from './receipt.ts';
 import { type ChartPicks, resultCharts } from './result-charts.ts';
@@ -33,7 +35,7 @@ export function results(state: ScreenState): Results {
     replace(
       element,
       r ? receipt(state, r, render) : null,
-      h('div', { class: 'metrics-wrap' }, metricsTable(state, r, x)),
+      scrollBox(stackable(metricsTable(state, r, x)), 'metrics-wrap'),
       chartBox.element,
       !r && !x
         ? h(

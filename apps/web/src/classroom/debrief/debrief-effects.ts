@@ -1,7 +1,7 @@
 /** Did the decisions matter: the class's decisions against no action, same seed, as a chart and a table. */
 import type { Debrief } from '@georisk/engine/classroom';
 import { seriesColor, withAlpha } from '../../chart-data.ts';
-import { type ChartFigure, figure } from '../../charts.ts';
+import { type ChartFigure, figure, wrapLabel } from '../../charts.ts';
 import type { DebriefView } from '../../classroom-api.ts';
 import { dataTable, h } from '../../dom.ts';
 import { formatNumber, formatPercent } from '../../format.ts';
@@ -14,6 +14,8 @@ export function effectsFigure(view: DebriefView): ChartFigure | undefined {
   const label = new Map(view.debrief.questions.map((q) => [q.id, q.label]));
   const labelOf = (e: (typeof rows)[number]) => label.get(e.question) ?? e.question;
   const labels = rows.map(labelOf);
+  const lower = withAlpha(seriesColor(2), 0.8);
+  const higher = withAlpha(seriesColor(5), 0.8);
   const summary = rows
     .map((e) => `${labelOf(e)}: ${signedPoints(e.difference)} (95% interval ${signedPoints(e.ci95[0])} to ${signedPoints(e.ci95[1])})`)
     .join('; ');
@@ -25,20 +27,42 @@ export function effectsFigure(view: DebriefView): ChartFigure | undefined {
   return figure('chart-effects', "How the class's decisions moved the odds (percentage points)", summary, table, {
     type: 'bar',
     data: {
-      labels,
+      labels: labels.map((l) => wrapLabel(l, 28)),
       datasets: [
         {
           label: 'change',
           data: rows.map((e) => e.difference * 100),
-          backgroundColor: rows.map((e) => withAlpha(e.difference < 0 ? seriesColor(2) : seriesColor(5), 0.8)),
+          backgroundColor: rows.map((e) => (e.difference < 0 ? lower : higher)),
           errorBars: rows.map((e) => [e.ci95[0] * 100, e.ci95[1] * 100]),
         } as never,
       ],
     },
     options: {
       indexAxis: 'y',
-      scales: { x: { title: { display: true, text: 'percentage points (with − without the decisions)' } } },
-      plugins: { legend: { display: false } },
+      scales: {
+        // Every question's name, wrapped: skipping some would leave bars unnamed.
+        y: { ticks: { autoSkip: false } },
+        x: {
+          // Chart.js scales to the bars alone: widen to the intervals so no error bar runs past the chart.
+          suggestedMin: Math.min(0, ...rows.map((e) => e.ci95[0] * 100)),
+          suggestedMax: Math.max(0, ...rows.map((e) => e.ci95[1] * 100)),
+          title: { display: true, text: 'percentage points (with − without the decisions)' },
+        },
+      },
+      plugins: {
+        // One dataset coloured by sign: the legend names the two colours, and clicking it hides nothing.
+        legend: {
+          position: 'bottom',
+          onClick: () => {},
+          labels: {
+            generateLabels: () => [
+              { text: 'lowered by the decisions', fillStyle: lower, strokeStyle: lower, lineWidth: 0, hidden: false },
+              { text: 'raised by the decisions', fillStyle: higher, strokeStyle: higher, lineWidth: 0, hidden: false },
+              { text: '95% interval', fillStyle: '#fff', strokeStyle: '#111', lineWidth: 1.5, hidden: false },
+            ],
+          },
+        },
+      },
     },
   });
 }

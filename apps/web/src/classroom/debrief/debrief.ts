@@ -8,6 +8,7 @@ import type { ChartFigure } from '../../charts.ts';
 import type { DebriefView } from '../../classroom-api.ts';
 import { h } from '../../dom.ts';
 import { formatNumber } from '../../format.ts';
+import { scrollBox } from '../../scroll-box.ts';
 import { calibrationFigure } from './debrief-calibration.ts';
 import { decisionsTable } from './debrief-decisions.ts';
 import { effectsFigure, effectsTable } from './debrief-effects.ts';
@@ -60,19 +61,19 @@ export function renderDebrief(
       h('button', { type: 'button', id: 'print', onclick: () => window.print() }, 'Print'),
     ),
     mine ? h('h3', {}, 'Your forecasts') : null,
-    mine ? h('div', { class: 'table-scroll' }, mine) : null,
+    mine ? scrollBox(mine) : null,
     h('h3', {}, 'What the class decided'),
-    h('div', { class: 'table-scroll' }, decisionsTable(view, teamName)),
+    scrollBox(decisionsTable(view, teamName)),
     h('h3', {}, 'Each question: the class against the engine'),
     h('div', { class: 'question-grid' }, ...questions.blocks),
     h('h3', {}, 'Leaderboard'),
-    h('div', { class: 'table-scroll' }, leaderboardTable(debrief, options.me, hasTeams, teamName)),
-    hasTeams ? h('div', { class: 'table-scroll' }, teamScoresTable(debrief)) : null,
+    scrollBox(leaderboardTable(debrief, options.me, hasTeams, teamName)),
+    hasTeams ? scrollBox(teamScoresTable(debrief)) : null,
     h('h3', {}, 'Calibration'),
     calibration.figure,
     h('h3', {}, 'Did the decisions matter?'),
     effectChart?.figure,
-    h('div', { class: 'table-scroll' }, effectsTable(debrief)),
+    scrollBox(effectsTable(debrief)),
     receipts(view),
   );
   return { element, charts };
