@@ -62,20 +62,28 @@ function expectAllowed(params: readonly { name: string }[], points: readonly (re
 
 describe('the scenario language', () => {
   it('refuses a default, a range or a prior that contradicts a switch or choice, at its path', () => {
-    const withParam = (p: string) => SCENARIO.replace('  x: { default: 0.5, range: [0, 1] }', `  x: { default: 0.5, range: [0, 1] }\n  bad: ${p}`);
+    const withParam = (p: string) =>
+      SCENARIO.replace('  x: { default: 0.5, range: [0, 1] }', `  x: { default: 0.5, range: [0, 1] }\n  bad: ${p}`);
     const cases: [string, string, RegExp][] = [
-      ['{ default: 3, choices: [1, 2, 5] }', 'parameters.bad.default', /default 3 .*one of its values, 1, 2 or 5/],
-      ['{ default: 0.5, kind: switch }', 'parameters.bad.default', /default 0.5 of a switch must be one of its values, 0 or 1/],
+      ['{ default: 3, choices: [1, 2, 5] }', 'parameters.bad.default', /default of a choice must be one of its values, 1, 2 or 5, got 3/],
+      ['{ default: 0.5, kind: switch }', 'parameters.bad.default', /default of a switch must be one of its values, 0 or 1, got 0.5/],
       ['{ default: 1, kind: switch, range: [0, 2] }', 'parameters.bad.range', /contradicts its values 0 or 1.*range: \[0, 1\]/],
       ['{ default: 1, choices: [1, 2], range: [0, 2] }', 'parameters.bad.range', /contradicts/],
       ['{ default: 1, kind: switch, uncertainty: { dist: uniform, min: 0, max: 1 } }', 'parameters.bad.uncertainty', /setting.*drop it/],
-      ['{ default: 1, choices: [1, 2], choice_labels: [one] }', 'parameters.bad.choice_labels', /one label per choice: 2 choices, 1 labels/],
+      [
+        '{ default: 1, choices: [1, 2], choice_labels: [one] }',
+        'parameters.bad.choice_labels',
+        /one label per choice: 2 choices, 1 labels/,
+      ],
       ['{ default: 1, kind: switch, choices: [0, 1] }', 'parameters.bad.choices', /drop `choices`/],
       ['{ default: 1, choices: [1, 1] }', 'parameters.bad.choices', /listed once/],
     ];
     for (const [param, path, message] of cases) {
       const issues = refusal(withParam(param));
-      expect(issues.some((i) => i.path === path && message.test(i.message)), `${param}: ${JSON.stringify(issues)}`).toBe(true);
+      expect(
+        issues.some((i) => i.path === path && message.test(i.message)),
+        `${param}: ${JSON.stringify(issues)}`,
+      ).toBe(true);
     }
   });
 

@@ -41,8 +41,10 @@ export function declareParameters(scenario: ScenarioDocument, overrides: Overrid
     }
     const levels = parameterLevels(p);
     if (levels !== undefined && !levels.includes(p.default)) {
-      const hint = 'set it to one of its values (a module\'s `with:` may have changed it)';
-      problems.push(issue('bad_range', `${path}.default`, `the default ${p.default} of "${name}" is not one of ${describeLevels(levels)}`, hint));
+      const hint = "set it to one of its values (a module's `with:` may have changed it)";
+      problems.push(
+        issue('bad_range', `${path}.default`, `the default ${p.default} of "${name}" is not one of ${describeLevels(levels)}`, hint),
+      );
     }
     if (p.uncertainty) {
       const msg = distributionProblem(p.uncertainty);
