@@ -52,7 +52,9 @@ describe.skipIf(!haveChromium)('switches and choices in Chromium', () => {
     // The label names it for assistive technology.
     expect(await page.locator('label[for="p-replay_calendar-pick"]').count()).toBe(1);
     await toggle.check();
-    await expect.poll(() => page.evaluate(() => location.hash)).toContain('set.replay_calendar=1');
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash))
+      .toContain('set.replay_calendar=1');
     expect(await row.getAttribute('class')).toContain('changed');
     await page.close();
 
