@@ -13,6 +13,13 @@
  *
  * Issue 16 moved the 2022 scenario's three pins (library run and exact, RUN_2022): its defaults now
  * forecast from what was knowable at onset (no calendar truce, death rates pooled from the clashes before 2022).
+ *
+ * Issue 18 declared the library's switches (`kind: switch`: replay_calendar, truce_call, sovereign_territory,
+ * the reference class's covariates). Runs did not move; the seven exact pins of scenarios that hold a switch moved
+ * by the document hash alone (every other field of each exact answer is identical before and after). The alliance
+ * dilemma's designs vary truce_call and sovereign_territory, which designs now sample as 0 or 1 instead of
+ * continuously: the LHS sweep, Morris, discovery and CLI sweep pins moved with those values, and the tornado pins
+ * (library and CLI) because each varied switch now reports its `levels` (its two ends are 0 and 1 as before).
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -23,23 +30,23 @@ import { designHashes, libraryHashes } from './compute.ts';
 const LIBRARY: Record<string, { run: string; exact: string }> = {
   'scenarios/armenia-azerbaijan-2022.yaml': {
     run: 'c36cb8769f616c59f498a6a50fe348cd2ae43d7ede1b2459bb5d82d7fcc7b5aa',
-    exact: '513d391831e01e6ee11e13054aebc139254f3cab9cf8d2b5ecb7328016bc1d33',
+    exact: 'ba6a0041616a7a973d7c7af2dc01222b6222acce98b64f91d2c88b9b706701c3',
   },
   'scenarios/four-day-war-2016.yaml': {
     run: '9c421e2cd098c35c1ac0ae519e6b998c562ec8c30a6e5110277b3e07a2e8d990',
-    exact: '53ffc3c375b12b0176af754d06ef0db2980577b076fa34900df22bfff21c7c5c',
+    exact: '2c447e2a71be802e740641c587f038874b4678ba276c6860a3402b4a6b3a02d4',
   },
   'scenarios/karabakh-2023.yaml': {
     run: '2f973e4d7208c99da2b161f5a4e3558d6866d9fe1a106bc7093b54f8aa965996',
-    exact: 'ab06763f16be3965cd826908ee860d470805f0259842357ab9a57a43cb9fecb4',
+    exact: 'f514d11e0e9b972087756facb139959e094bbb9093e74f048973dfd90272b4bb',
   },
   'scenarios/kyrgyz-tajik-2022.yaml': {
     run: '02ec2e1091c67ba77537361e17d7e83726479b53865d1cafdbbb769ea0fa908f',
-    exact: 'b3f96e91f8a74a45cc8431768efbef8ed3094a37d11cd7302fb1888437c07c84',
+    exact: 'c2be16cdd3538af6ee3180ae2b14460ce5cc3282b460ec8d3525a0a664e2dd58',
   },
   'scenarios/nagorno-karabakh-2020.yaml': {
     run: 'e77323bc0dbf42aa6dbd6204e5e7fb6bdaa37541c5d1cea4d00a4478e9ad8ddf',
-    exact: 'a972abe38e3fc48d47df60fe0dc222c168c57355159b14b234aea20a82aa65cb',
+    exact: '1e92b2b1ab2dbe088a843de4ea4f12eb294774eb557eb288e9abf9ad7f6ab94c',
   },
   'scenarios/reference/caucasus-reference.yaml': {
     run: '2f4ba944571ae6fe5c365a7d1ff2426ff12c90cebcd943b4afc39388f6739860',
@@ -47,11 +54,11 @@ const LIBRARY: Record<string, { run: string; exact: string }> = {
   },
   'scenarios/teaching/alliance-dilemma.yaml': {
     run: '8e5e46554089c028f2db0ca77a162ad4f22652ebb8e17ea710e71d384f83c930',
-    exact: 'c7667626e81129b1f86fac43e9424217e73085a0a79bbd24e410f0baf45ca255',
+    exact: '8b6b1f155fc11dd8b8d8228e6d4199340dd253c5cfda51b8a0fa4d17365b33b7',
   },
   'scenarios/teaching/two-state-border-dispute.yaml': {
     run: '2bfd23715f94617387c5536428b9115efd5073b0c2673bde4a125f8e477d66ae',
-    exact: 'c292aab26e8ba8dec53c23e8e78493657cd0388e39bfebc9b5bbb2ffb01fb5bc',
+    exact: 'cbb69e21a9944241b14e1c404db077601c45f1ccc4332ae4663a6b50b66d72d4',
   },
   'scenarios/examples/modular-example.yaml': {
     run: '2f6f646c73a6a46924d44f4a61f7f5788fa277c60cd3f68080ce96df1262b2b4',
@@ -60,18 +67,18 @@ const LIBRARY: Record<string, { run: string; exact: string }> = {
 };
 
 const DESIGNS = {
-  sweep: 'd0aac5ecd6a6348dad6363d3c42949412c7e47a8943d350fbafea81995f7ce4c',
-  morris: 'eeb18b9dbd63b9692aa6a2483fa3f802ede47fbb4c4129b774485ef02656d5eb',
-  tornado: '3eb919b37d78b42da6ac61ceb19f42b0d1fc7d9c882c846ac2ca14016d50d140',
-  discover: '110001e23d1cb8ee8b59298c15e3c225b77f3f471b3e2016016ab7e16ff92ea9',
+  sweep: '0531753d07b6e7209e9e8a145ddb3099df48ad6bf5e1b1a2713b6e364a9997e3',
+  morris: 'e461e53d48ea38c13cb6c5ccdcfc88a549aed53572c08131c952b13cd7209179',
+  tornado: '8042b9450a834a889f0a3cf074ff11ee30f6dbf3b67455dff34127c8a005d794',
+  discover: 'bdffa5a0504b8d351f5d947114a0f163ffac9971bfe320673d54343f9936711b',
 };
 
 /** `georisk run … --trials 40000 --seed 3` of the 2022 scenario: the CLI, two threads, and the API. */
 const RUN_2022 = '001f4a50511fbdaedee8356bc099ec57713f1c18767551141143a43c1467e473';
 /** sha256 of `georisk sweep scenarios/teaching/alliance-dilemma.yaml --lhs 6 --trials 20000 --seed 5 --workers 2 --format jsonl`. */
-const CLI_SWEEP = 'a778f797ed853c6064130bc9ba8e66bc7691dde479a8c98a6224d7de894e426b';
+const CLI_SWEEP = '7a3282570f9dbab50516180d180e40d95eb3ad09c3427aa05bf5c6c9a93b0bf1';
 /** sha256 of the JSON text of `georisk sensitivity … --method tornado --trials 3000 --seed 3` without its timing. */
-const CLI_TORNADO = '5773e23893d83875ddcf24a6c907e0428bc02d9c552f899a21f9afbe1a2185e5';
+const CLI_TORNADO = '26d1c5a861d16c6cf9872e79f228787c176d0dd5e112243229d26c8d514a61bf';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 

@@ -34,4 +34,19 @@ describe('field checks', () => {
       'set.p_hold_war=7: 7 is outside its declared range 0.1 to 0.5; the model was not built for it, and a run may fail',
     ]);
   });
+
+  it('a switch or choice takes only its values: anything else is an error as typed and ignored in a permalink', () => {
+    const SWITCH = { default: 0, range: [0, 1], kind: 'switch' } as Parameter;
+    const CHOICE = { default: 2, choices: [1, 2, 5] } as Parameter;
+    expect(parameterProblem('replay_calendar', 'replay_calendar', SWITCH, '0.5')).toEqual({
+      level: 'error',
+      message: 'replay_calendar: 0.5 is not one of its values 0 or 1',
+    });
+    expect(parameterProblem('replay_calendar', 'replay_calendar', SWITCH, '1')).toBeUndefined();
+    expect(parameterProblem('fronts', 'Fronts', CHOICE, '3')?.message).toBe('Fronts (fronts): 3 is not one of its values 1, 2 or 5');
+    const out = permalinkOverrides({ replay_calendar: 0.5, fronts: 5 }, { replay_calendar: SWITCH, fronts: CHOICE });
+    expect(out.overrides).toEqual({ fronts: 5 });
+    expect(out.ignored).toEqual(['set.replay_calendar=0.5: "replay_calendar" takes 0 or 1; ignored']);
+    expect(out.outside).toEqual([]);
+  });
 });

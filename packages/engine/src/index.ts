@@ -67,6 +67,7 @@ export { buildModel, type Model, type Overrides } from './model/model.ts';
 // Conditioning on observations
 export * from './observe/index.ts';
 // Priors and provenance
+export { describeLevels, levelAt, parameterLevels } from './parameter-levels.ts';
 export { type ParameterPrior, parameterPrior, priorRangeIssue } from './parameter-prior.ts';
 export { parameterProvenance, parameterWarnings } from './parameter-warnings.ts';
 // Results and receipts

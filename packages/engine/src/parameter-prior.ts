@@ -4,6 +4,7 @@
  */
 import { distributionQuantile } from './distribution-quantile.ts';
 import { type Issue, issue } from './errors.ts';
+import { parameterLevels } from './parameter-levels.ts';
 import type { Rng } from './rng.ts';
 import type { Distribution, Parameter } from './scenario-schema.ts';
 
@@ -19,14 +20,14 @@ export interface ParameterPrior {
 }
 
 /**
- * The prior of a parameter, or undefined for a `setting` and for one with neither an `uncertainty`
+ * The prior of a parameter, or undefined for a `setting`, a switch or a choice (fixed at its value), and for one with neither an `uncertainty`
  * nor a range of positive width (it is fixed). The default prior is triangular(min, default, max): the range says
  * what is plausible and the default what the author thinks most likely, so the prior peaks there
  * and falls to zero at the range's ends (a three-point estimate, the usual reading of such a triple).
  * @example parameterPrior({ default: 2, range: [1, 5] })?.quantile(0.5)
  */
 export function parameterPrior(parameter: Parameter): ParameterPrior | undefined {
-  if (parameter.provenance?.kind === 'setting') return undefined;
+  if (parameter.provenance?.kind === 'setting' || parameterLevels(parameter) !== undefined) return undefined;
   const declared = parameter.uncertainty;
   const range = parameter.range;
   let distribution: Distribution;

@@ -82,6 +82,45 @@ export const ProvenanceSchema = z
   .describe('Where the value comes from: sourced, derived, assumed or fitted; or a setting (a switch, no prior)');
 export type Provenance = z.infer<typeof ProvenanceSchema>;
 
+/** The fields of a switch or choice parameter that must agree: default among the values, range spanning them, no continuous prior. */
+function checkDiscreteParameter(
+  p: {
+    default: number;
+    range?: [number, number] | undefined;
+    uncertainty?: unknown;
+    kind?: 'switch' | undefined;
+    choices?: number[] | undefined;
+    choice_labels?: string[] | undefined;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const add = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  if (p.kind === 'switch' && p.choices !== undefined)
+    add(['choices'], 'a switch takes 0 and 1: drop `choices`, or drop `kind: switch` for a choice');
+  if (p.choice_labels !== undefined && p.choices === undefined)
+    add(['choice_labels'], 'labels name the values of `choices`: add `choices`, or drop `choice_labels`');
+  if (p.choice_labels !== undefined && p.choices !== undefined && p.choice_labels.length !== p.choices.length)
+    add(['choice_labels'], `give one label per choice: ${p.choices.length} choices, ${p.choice_labels.length} labels`);
+  const levels = p.choices ?? (p.kind === 'switch' ? [0, 1] : undefined);
+  if (levels === undefined) return;
+  const what = p.kind === 'switch' ? 'a switch' : 'a choice';
+  const list = `${levels.slice(0, -1).join(', ')} or ${levels.at(-1)}`;
+  if (new Set(levels).size !== levels.length) add(['choices'], 'each choice is listed once: remove the repeated values');
+  if (!levels.includes(p.default)) add(['default'], `the default of ${what} must be one of its values, ${list}`);
+  const lo = Math.min(...levels);
+  const hi = Math.max(...levels);
+  if (p.range !== undefined && (p.range[0] !== lo || p.range[1] !== hi))
+    add(
+      ['range'],
+      `the range [${p.range.join(', ')}] of ${what} contradicts its values ${list}: write range: [${lo}, ${hi}] or leave it out`,
+    );
+  if (p.uncertainty !== undefined)
+    add(
+      ['uncertainty'],
+      `${what} is a setting, not an uncertain fact: it takes no \`uncertainty\`; drop it (sweep or compare its values instead)`,
+    );
+}
+
 /** A named number a user can change. */
 export const ParameterSchema = z
   .strictObject({
@@ -99,11 +138,19 @@ export const ParameterSchema = z
       'Its prior: a distribution drawn once per trial (without one, a parameter with a range gets the default prior)',
     ),
     provenance: ProvenanceSchema.optional(),
+    kind: z.literal('switch').optional().describe('`switch`: the parameter is off (0) or on (1), shown as a toggle'),
+    choices: z
+      .array(FiniteNumberSchema)
+      .min(2, 'a choice needs at least 2 values')
+      .optional()
+      .describe('The only values the parameter may take, in order (shown as a select; designs sample only these)'),
+    choice_labels: z.array(z.string().min(1)).optional().describe('Plain words for each of `choices`, in the same order'),
   })
   .refine((p) => p.provenance?.kind !== 'sourced' || p.provenance.sources !== undefined || p.sources !== undefined, {
     message: "a sourced parameter needs its sources: list them under provenance.sources or the parameter's sources",
     path: ['provenance', 'sources'],
-  });
+  })
+  .superRefine(checkDiscreteParameter);
 export type Parameter = z.infer<typeof ParameterSchema>;
 
 const AssignmentsSchema = z.record(NameSchema, ExpressionSchema);

@@ -327,6 +327,8 @@ function tornadoPoints(scenario: ScenarioDocument, params: ResolvedRange[], perc
 }
 
 function tornadoEnds(scenario: ScenarioDocument, p: ResolvedRange, percentiles: [number, number] | undefined): [number, number] {
+  // A switch or choice swings between its first and last value, whatever the percentiles.
+  if (p.levels !== undefined) return [p.levels[0] as number, p.levels.at(-1) as number];
   if (percentiles === undefined) return [p.lo, p.hi];
   const [a, b] = percentiles;
   if (!(a > 0 && a < b && b < 100)) bad('percentiles', `percentiles must satisfy 0 < low < high < 100, got ${a},${b}`);

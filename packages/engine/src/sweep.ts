@@ -12,6 +12,7 @@ import { defined } from './defined.ts';
 import { GeoriskError, type Issue, issue, suggestion } from './errors.ts';
 import { contentHash } from './hash.ts';
 import { buildModel, type Model, type Overrides } from './model/model.ts';
+import { describeLevels, levelAt, parameterLevels } from './parameter-levels.ts';
 import { checkRunOptions, DEFAULT_SEED } from './run.ts';
 import { fullFactorial, latinHypercube, linspace, sobolPoints } from './sampling.ts';
 import type { ScenarioDocument } from './scenario-schema.ts';
@@ -43,6 +44,8 @@ export interface ResolvedRange {
   lo: number;
   hi: number;
   n?: number;
+  /** A switch's or choice's values within [lo, hi], in order: designs sample only these. */
+  levels?: number[];
 }
 
 /** Where the points of a sweep come from. */
@@ -99,8 +102,10 @@ export function resolveRanges(scenario: ScenarioDocument, vary: ParameterRange[]
     if (grid) fail(at, 'a grid needs at least one parameter range', 'give each varied parameter lo, hi and n levels');
     const all: ResolvedRange[] = [];
     for (const name of names) {
-      const range = scenario.parameters[name]?.range;
-      if (range && range[0] < range[1]) all.push({ name, lo: range[0], hi: range[1] });
+      const p = scenario.parameters[name];
+      const levels = p === undefined ? undefined : parameterLevels(p);
+      if (levels !== undefined) all.push(withLevels(name, Math.min(...levels), Math.max(...levels), levels));
+      else if (p?.range && p.range[0] < p.range[1]) all.push({ name, lo: p.range[0], hi: p.range[1] });
     }
     if (all.length === 0) fail(at, 'no parameter declares a range to vary', `name the parameters in \`vary\`, with bounds lo and hi`);
     return all;
@@ -119,7 +124,8 @@ export function resolveRanges(scenario: ScenarioDocument, vary: ParameterRange[]
       continue;
     }
     seen.add(r.name);
-    const declared = p.range;
+    const levels = parameterLevels(p);
+    const declared = p.range ?? (levels === undefined ? undefined : ([Math.min(...levels), Math.max(...levels)] as const));
     const lo = r.lo ?? declared?.[0];
     const hi = r.hi ?? declared?.[1];
     if (lo === undefined || hi === undefined) {
@@ -141,6 +147,14 @@ export function resolveRanges(scenario: ScenarioDocument, vary: ParameterRange[]
       );
       continue;
     }
+    if (levels !== undefined) {
+      const range = withLevels(r.name, lo, hi, levels);
+      if ((range.levels?.length ?? 0) < 2) {
+        const message = `the range ${lo}:${hi} of "${r.name}" holds fewer than 2 of its values ${describeLevels(levels)}`;
+        problems.push(issue('bad_override', path, message, 'widen the range, or set the parameter with --set instead of varying it'));
+      } else out.push(range);
+      continue;
+    }
     if (grid) {
       if (r.n === undefined || !Number.isInteger(r.n) || r.n < 2) {
         problems.push(
@@ -160,13 +174,24 @@ export function resolveRanges(scenario: ScenarioDocument, vary: ParameterRange[]
   return out;
 }
 
+/** A switch or choice varied over [lo, hi]: its values there, and a grid of all of them. */
+function withLevels(name: string, lo: number, hi: number, levels: readonly number[]): ResolvedRange {
+  const inside = levels.filter((v) => v >= lo && v <= hi);
+  return { name, lo, hi, levels: inside };
+}
+
+/** Maps a unit value onto a range: linearly, or onto one of a switch's or choice's values. */
+export function scaleUnit(r: ResolvedRange, u: number): number {
+  return r.levels === undefined ? r.lo + (r.hi - r.lo) * u : levelAt(r.levels, u);
+}
+
 /** Maps unit-cube rows (row-major, `dims` wide) onto parameter ranges. */
 export function scaleUnitPoints(unit: Float64Array, ranges: ResolvedRange[]): number[][] {
   const dims = ranges.length;
   const n = unit.length / dims;
   const out: number[][] = [];
   for (let i = 0; i < n; i++) {
-    out.push(ranges.map((r, d) => r.lo + (r.hi - r.lo) * unit[i * dims + d]!));
+    out.push(ranges.map((r, d) => scaleUnit(r, unit[i * dims + d]!)));
   }
   return out;
 }
@@ -185,9 +210,9 @@ export function designPoints(
   switch (design.method) {
     case 'grid': {
       const params = resolveRanges(scenario, design.vary, true, 'design.vary');
-      const count = params.reduce((n, p) => n * (p.n as number), 1);
+      const count = params.reduce((n, p) => n * (p.levels?.length ?? (p.n as number)), 1);
       if (count > MAX_POINTS) fail('design.vary', `the grid has ${count} points, more than the limit of ${MAX_POINTS}`);
-      return { params, points: fullFactorial(params.map((p) => linspace(p.lo, p.hi, p.n as number))) };
+      return { params, points: fullFactorial(params.map((p) => p.levels ?? linspace(p.lo, p.hi, p.n as number))) };
     }
     case 'lhs':
     case 'sobol': {

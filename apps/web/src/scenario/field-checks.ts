@@ -1,9 +1,10 @@
 /**
  * What the scenario screen says about a value as it is typed or arrives in a permalink: a trial count
- * or seed that is not a whole number in range, a parameter value outside its declared range, a
- * permalink naming a parameter the scenario lacks. Every message names the field or parameter.
+ * or seed that is not a whole number in range, a parameter value outside its declared range or not one of
+ * a switch's or choice's values, a permalink naming a parameter the scenario lacks. Every message names
+ * the field or parameter.
  */
-import type { Parameter } from '@georisk/engine';
+import { describeLevels, type Parameter, parameterLevels } from '@georisk/engine';
 import { formatCount, formatInputValue } from '../format.ts';
 
 /** A problem with one field: an error stops a run; a warning lets it go ahead. */
@@ -28,6 +29,10 @@ export function parameterProblem(name: string, label: string, p: Parameter, text
   const v = Number(text);
   const who = label === name ? name : `${label} (${name})`;
   if (text.trim() === '' || !Number.isFinite(v)) return { level: 'error', message: `${who}: type a number` };
+  const levels = parameterLevels(p);
+  if (levels !== undefined && !levels.includes(v)) {
+    return { level: 'error', message: `${who}: ${formatInputValue(v)} is not one of its values ${describeLevels(levels)}` };
+  }
   const range = p.range;
   if (range !== undefined && (v < range[0] || v > range[1])) {
     return {
@@ -53,6 +58,11 @@ export function permalinkOverrides(
     const p = parameters[name];
     if (p === undefined) {
       ignored.push(`set.${name}: this scenario has no parameter "${name}"; ignored`);
+      continue;
+    }
+    const levels = parameterLevels(p);
+    if (levels !== undefined && !levels.includes(v)) {
+      ignored.push(`set.${name}=${formatInputValue(v)}: "${name}" takes ${describeLevels(levels)}; ignored`);
       continue;
     }
     kept[name] = v;

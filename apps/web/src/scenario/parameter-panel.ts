@@ -1,7 +1,6 @@
 /** The parameter panel: every assumption of the scenario with its inputs, and "Reset all". */
 import { h } from '../dom.ts';
-import { formatInputValue } from '../format.ts';
-import { type ParameterRow, parameterRow } from './parameter-row.ts';
+import { type ParameterRow, parameterRow, type SetValue, showRowValue } from './parameter-row.ts';
 import type { ScreenState } from './screen-state.ts';
 
 /** The rendered panel, and a way to put one parameter back to its default from elsewhere on the screen. */
@@ -14,16 +13,11 @@ export interface ParameterPanel {
 export function parameterPanel(state: ScreenState, onChange: () => void): ParameterPanel {
   const { params, values, defaults } = state;
   const rows = new Map<string, ParameterRow>();
-  const setValue = (name: string, v: number, from?: HTMLInputElement) => {
+  const setValue: SetValue = (name, v, from) => {
     values[name] = v;
     const r = rows.get(name);
     if (r) {
-      if (r.range && from !== r.range) r.range.value = String(v);
-      if (from !== r.num) {
-        r.num.value = formatInputValue(v);
-        // Re-checks the box against the new value (clears a warning a slider or reset answered).
-        r.num.dispatchEvent(new Event('input'));
-      }
+      showRowValue(r, v, from);
       r.row.classList.toggle('changed', v !== defaults[name]);
     }
     onChange();
@@ -43,9 +37,7 @@ export function parameterPanel(state: ScreenState, onChange: () => void): Parame
       values[n] = p.default;
       const r = rows.get(n);
       if (r) {
-        if (r.range) r.range.value = String(p.default);
-        r.num.value = formatInputValue(p.default);
-        r.num.dispatchEvent(new Event('input'));
+        showRowValue(r, p.default);
         r.row.classList.remove('changed');
       }
     }

@@ -1,5 +1,5 @@
-/** One assumption in the parameter panel: its slider and number box, reset button, note and sources. */
-import type { Parameter } from '@georisk/engine';
+/** One assumption in the parameter panel: its slider and number box (a toggle or select for a switch or choice), reset button, note and sources. */
+import { type Parameter, parameterLevels } from '@georisk/engine';
 import { displayLabel } from '../display-label.ts';
 import { h } from '../dom.ts';
 import { formatInputValue, formatNumber, sliderStep, snapToStep } from '../format.ts';
@@ -10,11 +10,27 @@ import { sourceItem } from './source-item.ts';
 export interface ParameterRow {
   row: HTMLElement;
   range?: HTMLInputElement;
-  num: HTMLInputElement;
+  num?: HTMLInputElement;
+  /** A switch's checkbox or a choice's select, in place of the slider and number box. */
+  pick?: HTMLInputElement | HTMLSelectElement;
+}
+
+/** Shows value `v` in a row's inputs, except `from`, the one the user changed (it keeps what was typed). */
+export function showRowValue(r: ParameterRow, v: number, from?: HTMLInputElement | HTMLSelectElement): void {
+  if (r.pick !== undefined && from !== r.pick) {
+    if (r.pick instanceof HTMLInputElement) r.pick.checked = v === 1;
+    else r.pick.value = String(v);
+  }
+  if (r.range && from !== r.range) r.range.value = String(v);
+  if (r.num && from !== r.num) {
+    r.num.value = formatInputValue(v);
+    // Re-checks the box against the new value (clears a warning a slider or reset answered).
+    r.num.dispatchEvent(new Event('input'));
+  }
 }
 
 /** Sets a parameter's value; `from` is the input that changed, which keeps what the user typed. */
-export type SetValue = (name: string, v: number, from?: HTMLInputElement) => void;
+export type SetValue = (name: string, v: number, from?: HTMLInputElement | HTMLSelectElement) => void;
 
 /** "uncertain: normal(mean 1, sd 2), drawn once per trial", or '' for a fixed parameter. */
 function describeUncertainty(p: Parameter): string {
@@ -30,7 +46,13 @@ function describeUncertainty(p: Parameter): string {
 function parameterNote(name: string, p: Parameter, min: number, max: number): string {
   return [
     name,
-    p.range ? `range ${formatInputValue(min)} to ${formatInputValue(max)}` : 'no range given',
+    p.kind === 'switch'
+      ? 'a switch: off (0) or on (1)'
+      : p.choices
+        ? `one of ${p.choices.map(formatInputValue).join(', ')}`
+        : p.range
+          ? `range ${formatInputValue(min)} to ${formatInputValue(max)}`
+          : 'no range given',
     `default ${formatInputValue(p.default)}`,
     describeUncertainty(p),
   ]
@@ -128,14 +150,32 @@ function rangeInput(
   return range;
 }
 
+/** A switch's toggle (a labelled checkbox: on is 1) or a choice's select (its labels when given). */
+function pickInput(id: string, name: string, p: Parameter, levels: readonly number[], value: number, setValue: SetValue) {
+  if (p.kind === 'switch') {
+    const box = h('input', { type: 'checkbox', id: `${id}-pick`, checked: value === 1, 'aria-describedby': `${id}-note` });
+    box.addEventListener('change', () => setValue(name, box.checked ? 1 : 0, box));
+    return { pick: box, control: h('label', { class: 'switch' }, box, h('span', {}, 'on')) };
+  }
+  const options = levels.map((v, i) => {
+    const text = p.choice_labels?.[i] ?? formatInputValue(v);
+    return h('option', { value: String(v), selected: v === value }, text);
+  });
+  const select = h('select', { id: `${id}-pick`, 'aria-describedby': `${id}-note` }, ...options);
+  select.addEventListener('change', () => setValue(name, Number(select.value), select));
+  return { pick: select, control: select };
+}
+
 /** Renders the row for parameter `name`; `value` reads its current value. */
 export function parameterRow(name: string, p: Parameter, value: () => number, setValue: SetValue): ParameterRow {
   const id = `p-${name}`;
   const label = displayLabel(name, p);
   const [min, max] = p.range ?? [Math.min(0, p.default), Math.max(p.default * 2, 1)];
   const problem = h('p', { class: 'field-problem', id: `${id}-problem`, role: 'alert', hidden: true });
-  const num = numberInput(id, name, p, min, max, value, setValue, problem);
-  const range = p.range ? rangeInput(id, name, label, min, max, value(), setValue) : undefined;
+  const levels = parameterLevels(p);
+  const picked = levels === undefined ? undefined : pickInput(id, name, p, levels, value(), setValue);
+  const num = picked === undefined ? numberInput(id, name, p, min, max, value, setValue, problem) : undefined;
+  const range = p.range && picked === undefined ? rangeInput(id, name, label, min, max, value(), setValue) : undefined;
   const reset = h(
     'button',
     {
@@ -153,14 +193,14 @@ export function parameterRow(name: string, p: Parameter, value: () => number, se
     h(
       'div',
       { class: 'param-head' },
-      h('label', { for: `${id}-num`, title: name }, label),
+      h('label', { for: picked === undefined ? `${id}-num` : `${id}-pick`, title: name }, label),
       p.unit ? h('span', { class: 'unit' }, p.unit) : null,
       reset,
     ),
-    h('div', { class: 'param-inputs' }, range ?? null, num),
+    h('div', { class: 'param-inputs' }, range ?? null, num ?? null, picked?.control ?? null),
     problem,
     h('p', { class: 'note', id: `${id}-note` }, parameterNote(name, p, min, max)),
     parameterAbout(p),
   );
-  return { row, ...(range ? { range } : {}), num };
+  return { row, ...(range ? { range } : {}), ...(num ? { num } : {}), ...(picked ? { pick: picked.pick } : {}) };
 }

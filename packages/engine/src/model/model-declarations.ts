@@ -1,5 +1,6 @@
 /** The declarations of a model: parameters (with their overrides), variables and tracks, each name declared once. */
 import { issue, suggestion } from '../errors.ts';
+import { describeLevels, parameterLevels } from '../parameter-levels.ts';
 import type { Distribution, ScenarioDocument } from '../scenario-schema.ts';
 import type { Overrides } from './model.ts';
 import type { ModelIssues, TrackInfo } from './model-context.ts';
@@ -38,6 +39,13 @@ export function declareParameters(scenario: ScenarioDocument, overrides: Overrid
         );
       }
     }
+    const levels = parameterLevels(p);
+    if (levels !== undefined && !levels.includes(p.default)) {
+      const hint = "set it to one of its values (a module's `with:` may have changed it)";
+      problems.push(
+        issue('bad_range', `${path}.default`, `the default ${p.default} of "${name}" is not one of ${describeLevels(levels)}`, hint),
+      );
+    }
     if (p.uncertainty) {
       const msg = distributionProblem(p.uncertainty);
       if (msg) problems.push(issue('bad_distribution', `${path}.uncertainty`, msg));
@@ -63,6 +71,15 @@ function applyOverrides(scenario: ScenarioDocument, overrides: Overrides, table:
     } else {
       paramValues[i] = value;
       uncertainty[i] = undefined; // an explicit value replaces the uncertainty
+      const p = scenario.parameters[name];
+      const levels = p === undefined ? undefined : parameterLevels(p);
+      if (levels !== undefined && !levels.includes(value)) {
+        const what = p?.kind === 'switch' ? 'a switch' : 'a choice';
+        const message = `"${name}" is ${what}: it takes ${describeLevels(levels)}, not ${value}`;
+        const hint = p?.kind === 'switch' ? `set ${name}=0 (off) or ${name}=1 (on)` : `choose one of ${describeLevels(levels)}`;
+        problems.push(issue('bad_override', `overrides.${name}`, message, hint));
+        continue;
+      }
       const range = scenario.parameters[name]?.range;
       if (range && range[0] <= range[1] && (value < range[0] || value > range[1])) {
         // The range says what the author finds plausible; a value beyond it may be a deliberate stress test.

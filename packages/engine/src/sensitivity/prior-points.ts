@@ -4,7 +4,7 @@ import { distributionQuantile } from '../distribution-quantile.ts';
 import { GeoriskError, issue } from '../errors.ts';
 import { parameterPrior } from '../parameter-prior.ts';
 import type { Distribution, ScenarioDocument } from '../scenario-schema.ts';
-import type { ResolvedRange } from '../sweep.ts';
+import { type ResolvedRange, scaleUnit } from '../sweep.ts';
 
 /** How Sobol' draws each parameter: from its prior (declared uncertainty, else the default prior over its declared range, else uniform over the varied range) or uniform over its range. */
 export const SOBOL_SAMPLINGS = ['prior', 'uniform'] as const;
@@ -46,8 +46,10 @@ export function checkSampling(sampling: string): SobolSampling {
 /** Per parameter, the map from u in (0, 1) to its value. */
 function quantiles(scenario: ScenarioDocument, params: readonly ResolvedRange[], sampling: SobolSampling): ((u: number) => number)[] {
   return params.map((p) => {
+    // A switch or choice is a setting without a prior: its values take equal shares.
+    if (p.levels !== undefined) return (u: number) => scaleUnit(p, u);
     const prior = sampling === 'prior' ? sobolPrior(scenario, p.name, p.lo, p.hi) : undefined;
-    if (prior === undefined || prior.source === 'range') return (u: number) => p.lo + (p.hi - p.lo) * u;
+    if (prior === undefined || prior.source === 'range') return (u: number) => scaleUnit(p, u);
     const d = prior.distribution;
     return (u: number) => distributionQuantile(d, u);
   });
@@ -88,6 +90,10 @@ export function samplingSources(
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const p of params) {
+    if (p.levels !== undefined) {
+      out[p.name] = `equal shares of ${p.levels.join(', ')}`;
+      continue;
+    }
     const prior = sampling === 'prior' ? sobolPrior(scenario, p.name, p.lo, p.hi) : undefined;
     out[p.name] = prior !== undefined && prior.source !== 'range' ? describe(prior.distribution) : `uniform(${p.lo}, ${p.hi})`;
   }

@@ -1,0 +1,100 @@
+/**
+ * Switches and choices in the browser (issue 18): the 2022 scenario's replay_calendar is a toggle, not a
+ * slider; ticking it puts set.replay_calendar=1 in the permalink, and the permalink ticks it again; a
+ * permalink value that is not 0 or 1 is ignored, with a notice naming it. A choice added in the editor
+ * shows a select with its labels.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtWebApp, CHROMIUM_LAUNCH, haveChromium } from '../helpers/browser.ts';
+import { type StaticServer, serveStatic } from '../helpers/static-server.ts';
+
+const SCENARIO = 'armenia-azerbaijan-2022';
+
+describe.skipIf(!haveChromium)('switches and choices in Chromium', () => {
+  let server: StaticServer;
+  let context: BrowserContext;
+  let profile: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    server = await serveStatic(builtWebApp());
+    profile = mkdtempSync(join(tmpdir(), 'georisk-chromium-'));
+    context = await chromium.launchPersistentContext(profile, { ...CHROMIUM_LAUNCH, viewport: { width: 1280, height: 800 } });
+  }, 300_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    expect(pageErrors).toEqual([]);
+  });
+
+  async function open(hash: string): Promise<Page> {
+    const page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    await page.goto(`${server.url}#${hash}`);
+    return page;
+  }
+
+  it('shows replay_calendar as a toggle that writes and reads the permalink', async () => {
+    const page = await open(`/scenario/${SCENARIO}?seed=1`);
+    const row = page.locator('[data-param="replay_calendar"]');
+    await row.waitFor({ timeout: 60_000 });
+    expect(await row.locator('input[type="range"]').count()).toBe(0);
+    expect(await row.locator('input[type="number"]').count()).toBe(0);
+    const toggle = page.locator('#p-replay_calendar-pick');
+    expect(await toggle.getAttribute('type')).toBe('checkbox');
+    expect(await toggle.isChecked()).toBe(false);
+    // The label names it for assistive technology.
+    expect(await page.locator('label[for="p-replay_calendar-pick"]').count()).toBe(1);
+    await toggle.check();
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash))
+      .toContain('set.replay_calendar=1');
+    expect(await row.getAttribute('class')).toContain('changed');
+    await page.close();
+
+    const linked = await open(`/scenario/${SCENARIO}?seed=1&set.replay_calendar=1`);
+    await linked.waitForSelector('#p-replay_calendar-pick');
+    expect(await linked.isChecked('#p-replay_calendar-pick')).toBe(true);
+    await linked.click('#reset-all');
+    expect(await linked.isChecked('#p-replay_calendar-pick')).toBe(false);
+    await linked.close();
+  });
+
+  it('ignores a permalink value a switch cannot take, saying so', async () => {
+    const page = await open(`/scenario/${SCENARIO}?seed=1&set.replay_calendar=0.5`);
+    await page.waitForSelector('#permalink-notice', { timeout: 60_000 });
+    expect(await page.textContent('#permalink-notice')).toContain('set.replay_calendar=0.5: "replay_calendar" takes 0 or 1; ignored');
+    expect(await page.isChecked('#p-replay_calendar-pick')).toBe(false);
+    await page.close();
+  });
+
+  it('shows a choice as a select with its labels', async () => {
+    const page = await open(`/edit/${SCENARIO}`);
+    await expect.poll(() => page.textContent('#editor-status'), { timeout: 60_000 }).toContain('valid');
+    const original = await page.inputValue('#editor-text');
+    const choice = (d: number) =>
+      `parameters:\n  fronts:\n    default: ${d}\n    choices: [1, 2, 3]\n    choice_labels: [one front, two fronts, three fronts]\n    provenance: { kind: setting }\n`;
+    // A default that is not a choice is a problem in the editor; then the right one makes it valid again.
+    await page.fill('#editor-text', original.replace(/^parameters:\n/m, choice(4)));
+    await expect.poll(() => page.textContent('#editor-status'), { timeout: 30_000 }).toBe('1 problem to fix.');
+    expect(await page.textContent('#editor-issues')).toContain('must be one of its values, 1, 2 or 3');
+    await page.fill('#editor-text', original.replace(/^parameters:\n/m, choice(2)));
+    await expect.poll(() => page.textContent('#editor-status'), { timeout: 30_000 }).toContain('valid');
+    await page.click('#editor-run');
+    await page.waitForSelector('#p-fronts-pick', { timeout: 60_000 });
+    const labels = await page.$$eval('#p-fronts-pick option', (os) =>
+      os.map((o) => `${(o as unknown as { value: string }).value}=${o.textContent}`),
+    );
+    expect(labels).toEqual(['1=one front', '2=two fronts', '3=three fronts']);
+    expect(await page.inputValue('#p-fronts-pick')).toBe('2');
+    await page.selectOption('#p-fronts-pick', '3');
+    await expect.poll(() => page.locator('[data-param="fronts"]').getAttribute('class')).toContain('changed');
+    await page.close();
+  });
+});
