@@ -52,7 +52,11 @@ describe('pairedDifference', () => {
 
   it('gives bit-identical summaries for any chunking and merge order', () => {
     const whole = pairedDifference(base, changed, { seed: 7, firstTrial: 0, trials: 5000 });
-    for (const sizes of [[2500, 2500], [1, 4998, 1], [1234, 16, 3750]]) {
+    for (const sizes of [
+      [2500, 2500],
+      [1, 4998, 1],
+      [1234, 16, 3750],
+    ]) {
       const parts: PairedSummary[] = [];
       let first = 0;
       for (const trials of sizes) {
@@ -61,12 +65,14 @@ describe('pairedDifference', () => {
       }
       const forward = parts.reduce((x, y) => mergePaired(x, y), { trials: 0, metrics: {} });
       expect(forward.trials).toBe(5000);
-      for (const name of Object.keys(whole.metrics)) expect(summarizePaired(forward.metrics[name]!)).toEqual(summarizePaired(whole.metrics[name]!));
+      for (const name of Object.keys(whole.metrics))
+        expect(summarizePaired(forward.metrics[name]!)).toEqual(summarizePaired(whole.metrics[name]!));
       const again = sizes.map((trials, i) =>
         pairedDifference(base, changed, { seed: 7, firstTrial: sizes.slice(0, i).reduce((x, y) => x + y, 0), trials }),
       );
       const backward = again.reverse().reduce((x, y) => mergePaired(x, y), { trials: 0, metrics: {} });
-      for (const name of Object.keys(whole.metrics)) expect(summarizePaired(backward.metrics[name]!)).toEqual(summarizePaired(whole.metrics[name]!));
+      for (const name of Object.keys(whole.metrics))
+        expect(summarizePaired(backward.metrics[name]!)).toEqual(summarizePaired(whole.metrics[name]!));
     }
   });
 
@@ -87,7 +93,7 @@ describe('pairedDifference', () => {
 
   it('covers the exact difference about 95% of the time, as the independent interval does', () => {
     // 60 seeds, each interval misses the exact difference with probability ~5%: a miss count above 9
-    // happens with probability < 0.3% under a correct interval (binomial(60, 0.05)), the false-alarm rate of this test.
+    // happens with probability 0.07% under a correct interval (binomial(60, 0.05)), the false-alarm rate of this test.
     const exactA = analyzeExact(scenario, {}).metrics.war_reached!.probability!;
     const exactB = analyzeExact(scenario, { war_rate: 0.022 }).metrics.war_reached!.probability!;
     const truth = exactB - exactA;

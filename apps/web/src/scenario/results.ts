@@ -1,6 +1,7 @@
 /** The results: the receipt, the metrics table and the charts, redrawn whenever a run or the exact answer changes. */
 import type { ChartFigure } from '../charts.ts';
 import { h, replace } from '../dom.ts';
+import { ensurePaired } from './compare.ts';
 import { metricsTable } from './metrics-table.ts';
 import { receipt } from './receipt.ts';
 import { type ChartPicks, resultCharts } from './result-charts.ts';
@@ -28,6 +29,7 @@ export function results(state: ScreenState): Results {
     const generation = ++renderGeneration;
     const r = state.lastRun?.result;
     const x = state.exact?.result;
+    ensurePaired(state, r, render);
     const chartBox = resultCharts(state, picks, r, x, render);
     charts = chartBox.charts;
     replace(
@@ -52,5 +54,10 @@ export function results(state: ScreenState): Results {
     };
     setTimeout(drawNext, 0);
   };
-  return { element, render, destroy: destroyCharts };
+  const destroy = () => {
+    destroyCharts();
+    state.paired?.cancel();
+    state.paired = undefined;
+  };
+  return { element, render, destroy };
 }
