@@ -229,7 +229,8 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
       .toBeGreaterThan(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'scenario-running.png'), fullPage: false });
     await page.click('#cancel');
-    await expect.poll(() => page.textContent('#run-status')).toBe('Cancelled.');
+    // Cancelled before any chunk finished, or keeping the finished ones as a partial result.
+    await expect.poll(() => page.textContent('#run-status')).toMatch(/^Cancelled/);
     expect(await page.isEnabled('#run')).toBe(true);
     expect(await page.isDisabled('#cancel')).toBe(true);
 

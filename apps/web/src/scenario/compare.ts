@@ -73,8 +73,9 @@ export function ensurePaired(state: ScreenState, r: RunResult | undefined, onRea
 }
 
 /** The heading of the difference column, naming how its intervals were computed. */
-export function differenceHeading(c: Comparison): string {
-  return `Δ vs baseline (95% CI), ${COMPARE_LABEL[c.kind]}${c.pending ? ': computing…' : ''}`;
+export function differenceHeading(c: Comparison): HTMLTableCellElement {
+  const kind = `${COMPARE_LABEL[c.kind]}${c.pending ? ': computing…' : c.failed ? `: failed (${c.failed})` : ''}`;
+  return h('th', { scope: 'col', 'data-compare': c.kind }, 'Δ vs baseline (95% CI)', h('span', { class: 'compare-kind' }, kind));
 }
 
 /** The table cell of one difference; bold when its 95% interval excludes 0, else it reads "within noise". */

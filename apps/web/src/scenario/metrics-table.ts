@@ -71,17 +71,7 @@ function metricRow(
 export function metricsTable(state: ScreenState, r: RunResult | undefined, x: ExactResult | undefined): HTMLTableElement {
   const compared = r !== undefined && comparedBaseline(state, r) !== undefined;
   const diffs = compared ? baselineDifferences(state, r) : undefined;
-  const head = [
-    'metric',
-    'Monte Carlo (95% CI)',
-    'p5',
-    'median',
-    'p95',
-    'exact',
-    ...(diffs ? [differenceHeading(diffs)] : []),
-    'unit',
-    'note',
-  ];
+  const head = ['metric', 'Monte Carlo (95% CI)', 'p5', 'median', 'p95', 'exact', ...(diffs ? [diffs] : []), 'unit', 'note'];
   // Monte Carlo numbers of inputs since changed are greyed (the exact column already answers the new ones).
   const stale = r !== undefined && isStale(state);
   const caption = r
@@ -93,7 +83,7 @@ export function metricsTable(state: ScreenState, r: RunResult | undefined, x: Ex
     'table',
     { class: `data metrics${stale ? ' stale' : ''}`, id: 'metrics-table' },
     h('caption', {}, caption),
-    h('thead', {}, h('tr', {}, ...head.map((c) => h('th', { scope: 'col' }, c)))),
+    h('thead', {}, h('tr', {}, ...head.map((c) => (typeof c === 'string' ? h('th', { scope: 'col' }, c) : differenceHeading(c))))),
     h('tbody', {}, ...state.metricOrder.map((name) => metricRow(state, name, r, x, diffs))),
   );
 }

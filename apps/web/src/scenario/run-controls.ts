@@ -100,7 +100,7 @@ function startRun(state: ScreenState, els: ControlElements, events: RunControlsE
       els.runStatus.textContent =
         result.partialOf === undefined
           ? `Done: ${formatCount(result.trials)} trials in ${formatDuration(t.seconds)} on ${t.workers} worker${t.workers === 1 ? '' : 's'}.`
-          : `Cancelled: kept the first ${partialLabel(result.trials, result.partialOf)}.`;
+          : `Cancelled; the trials already run are kept: ${partialLabel(result.trials, result.partialOf)}.`;
       events.onResult();
     })
     .catch((error: unknown) => showRunFailure(els, error))
