@@ -83,9 +83,10 @@ describe.skipIf(!haveChromium)('reading results in Chromium', () => {
     expect(await page.textContent('.baseline-note')).toContain('paired');
     const paired = await diffCells(page);
     for (const d of paired) expect(d.bold).toBe(!d.text.includes('within noise'));
+    await page.locator('#metrics-table').evaluate((table) => table.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: join(SCREENSHOTS, 'scenario-compare-paired.png'), fullPage: false });
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.locator('#metrics-table').scrollIntoViewIfNeeded();
+    await page.locator('#metrics-table td[data-key="diff"]').first().scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SCREENSHOTS, 'scenario-compare-paired-phone.png'), fullPage: false });
     await page.setViewportSize({ width: 1280, height: 800 });
 
@@ -123,6 +124,7 @@ describe.skipIf(!haveChromium)('reading results in Chromium', () => {
     const hash = (await page.textContent('#output-hash')) ?? '';
     const link = (await page.getAttribute('#permalink', 'href')) ?? '';
     expect(link).toContain(`trials=${kept}`);
+    await page.locator('#receipt').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SCREENSHOTS, 'scenario-partial.png'), fullPage: false });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: join(SCREENSHOTS, 'scenario-partial-phone.png'), fullPage: false });
