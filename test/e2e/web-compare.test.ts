@@ -127,6 +127,7 @@ describe.skipIf(!haveChromium)('reading results in Chromium', () => {
     await page.locator('#receipt').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SCREENSHOTS, 'scenario-partial.png'), fullPage: false });
     await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator('#run-status').evaluate((status) => status.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: join(SCREENSHOTS, 'scenario-partial-phone.png'), fullPage: false });
 
     // The permalink runs exactly the kept trials and reproduces the receipt.
