@@ -206,6 +206,10 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await page.click('#reset-all');
     await page.click('#run');
     await expect.poll(() => page.textContent('#output-hash'), { timeout: 120_000 }).not.toBe(hash);
+    // Same seed and trials: the paired differences arrive once both inputs have been rerun over the same trials.
+    await expect
+      .poll(() => page.$$eval('tr[data-metric="war_reached"] td[data-key="diff"]', (c) => c.length), { timeout: 120_000 })
+      .toBe(1);
     const warNow = await page.$eval('tr[data-metric="war_reached"] td[data-key="p"]', (c) => Number(c.getAttribute('data-value')));
     const warDiff = await page.$eval('tr[data-metric="war_reached"] td[data-key="diff"]', (c) => Number(c.getAttribute('data-value')));
     expect(warDiff).toBeCloseTo(warNow - war, 12);
@@ -229,7 +233,8 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
       .toBeGreaterThan(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'scenario-running.png'), fullPage: false });
     await page.click('#cancel');
-    await expect.poll(() => page.textContent('#run-status')).toBe('Cancelled.');
+    // Cancelled before any chunk finished, or keeping the finished ones as a partial result.
+    await expect.poll(() => page.textContent('#run-status')).toMatch(/^Cancelled/);
     expect(await page.isEnabled('#run')).toBe(true);
     expect(await page.isDisabled('#cancel')).toBe(true);
 

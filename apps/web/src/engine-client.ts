@@ -14,7 +14,10 @@ import type {
   SensitivityResult,
   UncertaintyResult,
 } from '@georisk/engine';
+import type { PairedChunkTask, PairedSide } from '@georisk/engine/chunks';
 import { CHUNK_TRIALS, GeoriskError, type Lane, planChunks, scheduleChunks } from '@georisk/engine/chunks/schedule';
+// The accumulator alone (no simulator), so the page's main thread does not load the engine.
+import { mergePaired, type PairedSummary } from '@georisk/engine/paired/accumulator';
 import type { BandRequest, ChunkRequest, LibraryItem, Validation, WebSensitivityMethod, WorkerReply, WorkerRequest } from './protocol.ts';
 
 /** An error from the engine, with its issues (path, message, hint). */
@@ -167,9 +170,16 @@ function poolOf(size: number): EngineWorker[] {
   return pool.slice(0, size);
 }
 
+/** A Monte Carlo run's result; `partialOf` is set when the run was cancelled and holds the trials asked for. */
+export type MonteCarloResult = RunResult & { partialOf?: number };
+
 export interface RunHandle {
-  result: Promise<RunResult>;
-  /** Stops the run at once (its workers are terminated); `result` rejects with CancelledError. */
+  result: Promise<MonteCarloResult>;
+  /**
+   * Stops the run at once (its workers are terminated). The chunks already finished, in chunk order,
+   * become a partial result (the first N trials, the same numbers as a run of N trials); with none
+   * finished `result` rejects with CancelledError.
+   */
   cancel(): void;
 }
 
@@ -186,20 +196,51 @@ export interface RunRequest {
  * A worker as a lane of the engine's scheduler, one chunk at a time. Progress inside a chunk is
  * reported as it comes; a scenario's issues come back as data, so the earliest failing chunk wins.
  */
-function workerLane(w: EngineWorker, onProgress: (chunk: ChunkRequest, trialsDone: number) => void): Lane<ChunkRequest, RunSummary> {
+function workerLane<T, S>(
+  w: EngineWorker,
+  request: (task: T) => DistributiveOmit<WorkerRequest, 'id'>,
+  read: (reply: WorkerReply) => S,
+  onProgress: (task: T, trialsDone: number) => void,
+  trialsOf: (task: T) => number,
+): Lane<T, S> {
   return {
     run: async (task) => {
       try {
-        const reply = await w.request(task, (done) => onProgress(task, done));
-        if (reply.type !== 'chunk') throw new Error(`unexpected reply ${reply.type}`);
-        onProgress(task, task.trials);
-        return { summary: reply.summary };
+        const reply = await w.request(request(task), (done) => onProgress(task, done));
+        const summary = read(reply);
+        onProgress(task, trialsOf(task));
+        return { summary };
       } catch (error) {
         if (error instanceof EngineError && error.issues.length > 0) return { issues: error.issues };
         throw error;
       }
     },
   };
+}
+
+/** Reads a chunk reply's summary. */
+function chunkSummary(reply: WorkerReply): RunSummary {
+  if (reply.type !== 'chunk') throw new Error(`unexpected reply ${reply.type}`);
+  return reply.summary;
+}
+
+/** The chunks finished so far, merged and finalized in a fresh worker (the run's were terminated), as a partial result. */
+async function finalizePartial(
+  base: { scenario: ScenarioDocument; overrides: Overrides; seed: number },
+  key: string,
+  parts: RunSummary[],
+  seconds: number,
+  workers: number,
+  asked: number,
+): Promise<MonteCarloResult> {
+  const w = new EngineWorker();
+  try {
+    const reply = await w.request({ type: 'finalize', ...base, key, parts, seconds, workers });
+    if (reply.type !== 'finalize') throw new Error(`unexpected reply ${reply.type}`);
+    return { ...reply.result, partialOf: asked };
+  } finally {
+    w.worker.terminate();
+  }
 }
 
 /** Runs Monte Carlo on a pool of workers. */
@@ -215,16 +256,18 @@ export function runMonteCarlo(req: RunRequest): RunHandle {
     for (const w of workers) w.terminate(new CancelledError());
     pool = pool.filter((w) => !workers.includes(w));
   };
+  const started = performance.now();
+  const base = { scenario: req.scenario, overrides: req.overrides, seed: req.seed };
+  let key: string | undefined;
+  const parts: RunSummary[] = [];
   const result = (async () => {
-    const started = performance.now();
-    const base = { scenario: req.scenario, overrides: req.overrides, seed: req.seed };
     const [lead] = workers;
     if (lead === undefined) throw new Error('internal: a run has at least one worker');
     const plan = await lead.request({ type: 'plan', ...base, trials: req.trials });
     if (plan.type !== 'plan') throw new Error(`unexpected reply ${plan.type}`);
+    key = plan.key;
     if (plan.warnings.length > 0) req.onWarnings?.(plan.warnings);
     const chunks = planChunks(req.trials);
-    const parts: RunSummary[] = new Array(chunks.length);
     // Trials done in each chunk so far, by chunk index.
     const doneIn = new Float64Array(chunks.length);
     let done = 0;
@@ -238,12 +281,21 @@ export function runMonteCarlo(req: RunRequest): RunHandle {
       await scheduleChunks({
         count: chunks.length,
         task: (index): ChunkRequest => ({ type: 'chunk', ...base, key: plan.key, ...(chunks[index] ?? { firstTrial: 0, trials: 0 }) }),
-        lanes: workers.map((w) => workerLane(w, onProgress)),
+        lanes: workers.map((w) =>
+          workerLane(
+            w,
+            (task: ChunkRequest) => task,
+            chunkSummary,
+            onProgress,
+            (task) => task.trials,
+          ),
+        ),
         signal: {
           get aborted() {
             return cancelled;
           },
         },
+        // Summaries arrive in chunk order, so `parts` is always the finished prefix (what a cancel keeps).
         onSummary: (index, summary) => {
           parts[index] = summary;
         },
@@ -254,13 +306,107 @@ export function runMonteCarlo(req: RunRequest): RunHandle {
     const seconds = (performance.now() - started) / 1000;
     const reply = await lead.request({ type: 'finalize', ...base, key: plan.key, parts, seconds, workers: size });
     if (reply.type !== 'finalize') throw new Error(`unexpected reply ${reply.type}`);
-    return reply.result;
+    return reply.result as MonteCarloResult;
   })();
-  // A cancelled run may reject from inside a worker request; callers see CancelledError either way.
+  // A cancelled run may reject from inside a worker request: it keeps the finished chunks, or says CancelledError.
   return {
     result: result.catch((error: unknown) => {
-      throw cancelled ? new CancelledError() : error;
+      if (!cancelled) throw error;
+      const prefix = finishedPrefix(parts);
+      if (key === undefined || prefix.length === 0) throw new CancelledError();
+      return finalizePartial(base, key, prefix, (performance.now() - started) / 1000, size, req.trials);
     }),
+    cancel,
+  };
+}
+
+/** The summaries of the chunks finished before the first missing one. */
+export function finishedPrefix<T>(parts: (T | undefined)[]): T[] {
+  const out: T[] = [];
+  for (const p of parts) {
+    if (p === undefined) break;
+    out.push(p);
+  }
+  return out;
+}
+
+/** What a paired comparison asks for: the baseline's and the current inputs, over the same seed and trials. */
+export interface PairedRequest {
+  baseline: PairedSide;
+  current: PairedSide;
+  seed: number;
+  trials: number;
+}
+
+export interface PairedHandle {
+  result: Promise<PairedSummary>;
+  cancel(): void;
+}
+
+/** Runs both sides of a paired comparison over the same trials on workers of its own; per metric, the per-trial differences. */
+export function runPaired(req: PairedRequest, onProgress?: (done: number, total: number) => void): PairedHandle {
+  const cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency ? navigator.hardwareConcurrency : 4;
+  const chunks = planChunks(req.trials);
+  const workers = Array.from({ length: workerCount(req.trials, cores) }, () => new EngineWorker());
+  let cancelled = false;
+  const cancel = () => {
+    if (cancelled) return;
+    cancelled = true;
+    for (const w of workers) w.terminate(new CancelledError());
+  };
+  const doneIn = new Float64Array(chunks.length);
+  let done = 0;
+  const progress = (task: PairedChunkTask, trialsDone: number) => {
+    const index = task.chunk.firstTrial / CHUNK_TRIALS;
+    done += trialsDone - (doneIn[index] ?? 0);
+    doneIn[index] = trialsDone;
+    onProgress?.(done, req.trials);
+  };
+  const read = (reply: WorkerReply): PairedSummary => {
+    if (reply.type !== 'paired-chunk') throw new Error(`unexpected reply ${reply.type}`);
+    return reply.summary;
+  };
+  const result = (async () => {
+    const merged: PairedSummary = { trials: 0, metrics: {} };
+    try {
+      await scheduleChunks({
+        count: chunks.length,
+        task: (index): PairedChunkTask => ({
+          kind: 'paired',
+          baseline: req.baseline,
+          current: req.current,
+          seed: req.seed,
+          chunk: chunks[index] ?? { firstTrial: 0, trials: 0 },
+        }),
+        lanes: workers.map((w) =>
+          workerLane(
+            w,
+            (task: PairedChunkTask) => ({ type: 'paired-chunk', task }),
+            read,
+            progress,
+            (task) => task.chunk.trials,
+          ),
+        ),
+        signal: {
+          get aborted() {
+            return cancelled;
+          },
+        },
+        onSummary: (_, summary) => mergePaired(merged, summary),
+      });
+    } catch (error) {
+      throw error instanceof GeoriskError ? new EngineError(error.message, error.issues) : error;
+    }
+    return merged;
+  })();
+  return {
+    result: result
+      .catch((error: unknown) => {
+        throw cancelled ? new CancelledError() : error;
+      })
+      .finally(() => {
+        for (const w of workers) w.worker.terminate();
+      }),
     cancel,
   };
 }

@@ -14,7 +14,7 @@ import {
   representabilityProblems,
   type ScenarioDocument,
 } from '@georisk/engine';
-import { ModelCache, mergeAll, modelKey, runChunkTask } from '@georisk/engine/chunks';
+import { ModelCache, mergeAll, modelKey, PairedModelCache, runChunkTask, runPairedChunk } from '@georisk/engine/chunks';
 import { finishBand, planBand, runBandTask } from './band-tasks.ts';
 import { bundledResolver, scenarioPaths } from './library-paths.ts';
 import type { LibraryItem, Validation, WorkerReply, WorkerRequest } from './protocol.ts';
@@ -26,6 +26,8 @@ const PROGRESS_EVERY = 512;
 
 // A worker runs many chunks of the same run; it compiles the scenario once.
 const cache = new ModelCache();
+// A paired comparison's chunks run both sides' models; they are kept apart from the run's.
+const pairedCache = new PairedModelCache();
 
 export function loadLibrary(): { items: LibraryItem[]; skipped: { file: string; why: string }[] } {
   const resolveModule = bundledResolver(SCENARIO_FILES);
@@ -136,6 +138,14 @@ export function handle(req: WorkerRequest, post: (reply: WorkerReply) => void): 
       const outcome = runChunkTask(cache, task, { every: PROGRESS_EVERY, report: (done) => post({ type: 'progress', id: req.id, done }) });
       if ('issues' in outcome) throw new GeoriskError(outcome.issues);
       return { type: 'chunk', id: req.id, summary: outcome.summary };
+    }
+    case 'paired-chunk': {
+      const outcome = runPairedChunk(pairedCache, req.task, {
+        every: PROGRESS_EVERY,
+        report: (done) => post({ type: 'progress', id: req.id, done }),
+      });
+      if ('issues' in outcome) throw new GeoriskError(outcome.issues);
+      return { type: 'paired-chunk', id: req.id, summary: outcome.summary };
     }
     case 'finalize': {
       const model = cache.modelOf(req.scenario, req.overrides, req.key);

@@ -12,7 +12,8 @@ import type {
   UncertaintyPlan,
   UncertaintyResult,
 } from '@georisk/engine';
-import type { ExactTask, SweepPointChunkTask } from '@georisk/engine/chunks';
+import type { ExactTask, PairedChunkTask, SweepPointChunkTask } from '@georisk/engine/chunks';
+import type { PairedSummary } from '@georisk/engine/paired/accumulator';
 
 /** A two-level run the page asks for: parameter draws from the priors, the panel's values fixed. */
 export interface BandRequest {
@@ -80,6 +81,7 @@ export type WorkerRequest =
   | { type: 'band-finish'; id: number; plan: UncertaintyPlan; outcomes: (RunSummary | ExactResult)[] }
   | { type: 'plan'; id: number; scenario: ScenarioDocument; overrides: Overrides; seed: number; trials: number }
   | (ChunkRequest & { id: number })
+  | { type: 'paired-chunk'; id: number; task: PairedChunkTask }
   | {
       type: 'finalize';
       id: number;
@@ -102,6 +104,7 @@ export type WorkerReply =
   /** `solved`: exact metric solves this analysis needed (answers kept from earlier ones are not counted). */
   | { type: 'sensitivity'; id: number; result: SensitivityResult; solved?: number }
   | { type: 'chunk'; id: number; summary: RunSummary }
+  | { type: 'paired-chunk'; id: number; summary: PairedSummary }
   | { type: 'band-plan'; id: number; plan: UncertaintyPlan; tasks: (SweepPointChunkTask | ExactTask)[] }
   | { type: 'band-task'; id: number; summary: RunSummary | ExactResult }
   | { type: 'band-finish'; id: number; result: UncertaintyResult }

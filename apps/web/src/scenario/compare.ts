@@ -2,7 +2,9 @@
 import type { RunResult } from '@georisk/engine';
 import { compareMetrics, type Difference, formatDifference, type MetricView } from '../chart-data.ts';
 import { h } from '../dom.ts';
+import { CancelledError, runPaired } from '../engine-client.ts';
 import { formatCount } from '../format.ts';
+import { COMPARE_LABEL, type CompareKind, isPairable, pairedDifferences } from './paired-compare.ts';
 import type { ScreenState } from './screen-state.ts';
 
 /** The baseline a run is compared with: the pinned run, unless it is this run. */
@@ -10,23 +12,83 @@ export function comparedBaseline(state: ScreenState, r: RunResult | undefined): 
   return state.baseline && state.baseline !== r ? state.baseline : undefined;
 }
 
-/** Each metric's difference between `r` and its baseline, empty when there is nothing to compare. */
-export function baselineDifferences(state: ScreenState, r: RunResult | undefined): Record<string, Difference> {
-  const base = r && state.baseline !== r ? state.baseline : undefined;
-  return r && base
-    ? compareMetrics(r.metrics as Record<string, MetricView>, r.trials, base.metrics as Record<string, MetricView>, base.trials)
-    : {};
+/** A comparison's differences and how their intervals were computed; `pending` while the paired run is on its way. */
+export interface Comparison {
+  kind: CompareKind;
+  diffs: Record<string, Difference>;
+  pending: boolean;
+  failed?: string;
 }
 
-/** The table cell of one difference; bold when its 95% interval excludes 0. */
+/**
+ * Each metric's difference between `r` and its baseline, undefined when there is nothing to compare:
+ * paired when the two runs share seed, trials and scenario (see `ensurePaired`), else independent.
+ */
+export function baselineDifferences(state: ScreenState, r: RunResult | undefined): Comparison | undefined {
+  const base = r && state.baseline !== r ? state.baseline : undefined;
+  if (!r || !base) return undefined;
+  if (isPairable(r, base)) {
+    const p = state.paired;
+    const mine = p?.baseline === base && p.current === r ? p : undefined;
+    return {
+      kind: 'paired',
+      diffs: mine?.diffs ?? {},
+      pending: mine?.diffs === undefined && mine?.failed === undefined,
+      ...(mine?.failed ? { failed: mine.failed } : {}),
+    };
+  }
+  const diffs = compareMetrics(r.metrics as Record<string, MetricView>, r.trials, base.metrics as Record<string, MetricView>, base.trials);
+  return { kind: 'independent', diffs, pending: false };
+}
+
+/** Starts the paired run of `r` against its baseline when they are pairable and it is not running or done; `onReady` redraws. */
+export function ensurePaired(state: ScreenState, r: RunResult | undefined, onReady: () => void): void {
+  const base = r ? comparedBaseline(state, r) : undefined;
+  if (!r || !base || !isPairable(r, base)) {
+    state.paired?.cancel();
+    state.paired = undefined;
+    return;
+  }
+  if (state.paired?.baseline === base && state.paired.current === r) return;
+  state.paired?.cancel();
+  const handle = runPaired({
+    baseline: { scenario: state.scenario, overrides: base.overrides },
+    current: { scenario: state.scenario, overrides: r.overrides },
+    seed: r.seed,
+    trials: r.trials,
+  });
+  const entry: NonNullable<ScreenState['paired']> = { baseline: base, current: r, cancel: handle.cancel };
+  state.paired = entry;
+  handle.result.then(
+    (summary) => {
+      entry.diffs = pairedDifferences(summary);
+      if (state.paired === entry) onReady();
+    },
+    (error: unknown) => {
+      if (error instanceof CancelledError) return;
+      entry.failed = error instanceof Error ? error.message : String(error);
+      if (state.paired === entry) onReady();
+    },
+  );
+}
+
+/** The heading of the difference column, naming how its intervals were computed. */
+export function differenceHeading(c: Comparison): HTMLTableCellElement {
+  const kind = `${COMPARE_LABEL[c.kind]}${c.pending ? ': computing…' : c.failed ? `: failed (${c.failed})` : ''}`;
+  return h('th', { scope: 'col', 'data-compare': c.kind }, 'Δ vs baseline (95% CI)', h('span', { class: 'compare-kind' }, kind));
+}
+
+/** The table cell of one difference; bold when its 95% interval excludes 0, else it reads "within noise". */
 export function differenceCell(
   d: Difference | undefined,
   isProbability: boolean,
   cell: (text: string, value?: number, key?: string) => HTMLTableCellElement,
+  pending = false,
 ): HTMLTableCellElement {
-  if (!d) return cell('');
+  if (!d) return cell(pending ? 'pairing…' : '');
   const td = cell(formatDifference(d, isProbability), d.diff, 'diff');
   if (d.clear) td.classList.add('clear-diff');
+  else td.append(' ', h('span', { class: 'within-noise' }, 'within noise'));
   return td;
 }
 
@@ -55,7 +117,15 @@ export function baselineNote(state: ScreenState, b: RunResult, onChange: () => v
   return h(
     'p',
     { class: 'baseline-note' },
-    `Compared with the baseline: ${formatCount(b.trials)} trials, seed ${b.seed}, ${overrides.length ? overrides.join(', ') : 'defaults'} (receipt ${b.receipt.outputHash.slice(0, 12)}). Differences in bold have 95% intervals that exclude 0; the intervals treat the runs as independent, so with the same seed they are conservative. `,
+    `Compared with the baseline: ${formatCount(b.trials)} trials, seed ${b.seed}, ${overrides.length ? overrides.join(', ') : 'defaults'} (receipt ${b.receipt.outputHash.slice(0, 12)}). Differences in bold have 95% intervals that exclude 0; the others are within noise. ${pairNote(state, b)} `,
     clear,
   );
+}
+
+/** How the note explains the intervals: paired for the same seed and trials, else independent. */
+function pairNote(state: ScreenState, b: RunResult): string {
+  const r = state.lastRun?.result;
+  return r && isPairable(r, b)
+    ? 'Same seed and trials: the intervals are of the per-trial (paired) differences, which share their random numbers, so they are narrower than independent ones.'
+    : 'Different seeds or trials: the intervals treat the two runs as independent.';
 }

@@ -1,11 +1,10 @@
 /** The metrics table: each metric's Monte Carlo estimate, quantiles, exact answer and difference from the baseline. */
 import type { ExactResult, RunResult } from '@georisk/engine';
-import type { Difference } from '../chart-data.ts';
 import { displayLabel } from '../display-label.ts';
 import { h } from '../dom.ts';
 import { formatCount, formatNumber, formatPercent, formatPercentInterval } from '../format.ts';
-import { baselineDifferences, comparedBaseline, differenceCell } from './compare.ts';
-import { isStale, type ScreenState } from './screen-state.ts';
+import { baselineDifferences, type Comparison, comparedBaseline, differenceCell, differenceHeading } from './compare.ts';
+import { isStale, partialLabel, type ScreenState } from './screen-state.ts';
 
 /** A number cell that carries its raw value and what it is, for tests and copy-paste. */
 function cell(text: string, value?: number, key?: string): HTMLTableCellElement {
@@ -42,7 +41,7 @@ function metricRow(
   name: string,
   r: RunResult | undefined,
   x: ExactResult | undefined,
-  diffs: Record<string, Difference> | undefined,
+  diffs: Comparison | undefined,
 ): HTMLTableRowElement {
   const { scenario } = state;
   const m = r?.metrics[name];
@@ -62,7 +61,7 @@ function metricRow(
     quantileCell(m, 'p50'),
     quantileCell(m, 'p95'),
     exactCell(name, x),
-    diffs ? differenceCell(diffs[name], m?.probability !== undefined, cell) : null,
+    diffs ? differenceCell(diffs.diffs[name], m?.probability !== undefined, cell, diffs.pending) : null,
     h('td', { class: 'unit' }, declared?.unit ?? ''),
     h('td', {}, note),
   );
@@ -72,29 +71,19 @@ function metricRow(
 export function metricsTable(state: ScreenState, r: RunResult | undefined, x: ExactResult | undefined): HTMLTableElement {
   const compared = r !== undefined && comparedBaseline(state, r) !== undefined;
   const diffs = compared ? baselineDifferences(state, r) : undefined;
-  const head = [
-    'metric',
-    'Monte Carlo (95% CI)',
-    'p5',
-    'median',
-    'p95',
-    'exact',
-    ...(compared ? ['Δ vs baseline (95% CI)'] : []),
-    'unit',
-    'note',
-  ];
+  const head = ['metric', 'Monte Carlo (95% CI)', 'p5', 'median', 'p95', 'exact', ...(diffs ? [diffs] : []), 'unit', 'note'];
   // Monte Carlo numbers of inputs since changed are greyed (the exact column already answers the new ones).
   const stale = r !== undefined && isStale(state);
   const caption = r
     ? stale
       ? `Metrics: Monte Carlo (greyed) from the previous inputs, ${formatCount(r.trials)} trials, seed ${r.seed}; press Run to update it. The exact column is for the current inputs.`
-      : `Metrics: ${formatCount(r.trials)} trials, seed ${r.seed}`
+      : `Metrics: ${state.lastRun?.partialOf === undefined ? `${formatCount(r.trials)} trials` : partialLabel(r.trials, state.lastRun.partialOf)}, seed ${r.seed}`
     : 'Metrics';
   return h(
     'table',
     { class: `data metrics${stale ? ' stale' : ''}`, id: 'metrics-table' },
     h('caption', {}, caption),
-    h('thead', {}, h('tr', {}, ...head.map((c) => h('th', { scope: 'col' }, c)))),
+    h('thead', {}, h('tr', {}, ...head.map((c) => (typeof c === 'string' ? h('th', { scope: 'col' }, c) : differenceHeading(c))))),
     h('tbody', {}, ...state.metricOrder.map((name) => metricRow(state, name, r, x, diffs))),
   );
 }

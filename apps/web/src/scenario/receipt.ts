@@ -6,7 +6,7 @@ import { downloadName, runJson } from '../export.ts';
 import { formatCount } from '../format.ts';
 import { printBrief } from './brief.ts';
 import { baselineNote, comparedBaseline, pinButton } from './compare.ts';
-import { isStale, type ScreenState } from './screen-state.ts';
+import { isStale, partialLabel, type ScreenState } from './screen-state.ts';
 
 /** The button that copies the permalink, saying whether it worked. */
 function copyButton(permalink: string): HTMLButtonElement {
@@ -38,11 +38,12 @@ function briefButton(state: ScreenState, r: RunResult, permalink: string | undef
 }
 
 /** The line with the run's inputs and its output hash. */
-function receiptLine(r: RunResult): HTMLElement {
+function receiptLine(r: RunResult, partialOf: number | undefined): HTMLElement {
   const overrides = Object.keys(r.overrides).length;
   return h(
     'p',
     {},
+    partialOf === undefined ? null : h('strong', { class: 'partial', id: 'partial-label' }, `${partialLabel(r.trials, partialOf)} · `),
     `${formatCount(r.trials)} trials · seed ${r.seed} · ${overrides} override${overrides === 1 ? '' : 's'} · engine ${r.engine.version} · receipt `,
     h('code', { id: 'output-hash', title: 'SHA-256 of the results: the same inputs give the same hash everywhere' }, r.receipt.outputHash),
   );
@@ -64,7 +65,14 @@ export function receipt(state: ScreenState, r: RunResult, onChange: () => void):
   return h(
     'div',
     { class: 'receipt', id: 'receipt' },
-    receiptLine(r),
+    receiptLine(r, state.lastRun?.partialOf),
+    state.lastRun?.partialOf === undefined || edited
+      ? null
+      : h(
+          'p',
+          { class: 'muted', id: 'partial-permalink' },
+          `The permalink records the ${formatCount(r.trials)} trials actually run (not the ${formatCount(state.lastRun.partialOf)} asked for), so it reproduces this partial result and its receipt.`,
+        ),
     receiptCheck(state.expected, r),
     isStale(state) ? h('p', { class: 'warn' }, 'The inputs changed since this run: press Run to update the Monte Carlo numbers.') : null,
     h(

@@ -3,6 +3,7 @@ import type { ChartFigure } from '../charts.ts';
 import { h, replace } from '../dom.ts';
 import { scrollBox } from '../scroll-box.ts';
 import { stackable } from '../stackable.ts';
+import { ensurePaired } from './compare.ts';
 import { metricsTable } from './metrics-table.ts';
 import { receipt } from './receipt.ts';
 import { type ChartPicks, resultCharts } from './result-charts.ts';
@@ -30,6 +31,7 @@ export function results(state: ScreenState): Results {
     const generation = ++renderGeneration;
     const r = state.lastRun?.result;
     const x = state.exact?.result;
+    ensurePaired(state, r, render);
     const chartBox = resultCharts(state, picks, r, x, render);
     charts = chartBox.charts;
     replace(
@@ -54,5 +56,10 @@ export function results(state: ScreenState): Results {
     };
     setTimeout(drawNext, 0);
   };
-  return { element, render, destroy: destroyCharts };
+  const destroy = () => {
+    destroyCharts();
+    state.paired?.cancel();
+    state.paired = undefined;
+  };
+  return { element, render, destroy };
 }

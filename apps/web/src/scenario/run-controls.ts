@@ -6,7 +6,7 @@ import { formatHash, MAX_SEED, MAX_TRIALS } from '../url-state.ts';
 import { wholeNumberProblem } from './field-checks.ts';
 import { issueList } from './issue-list.ts';
 import { readWhole } from './read-whole.ts';
-import { currentAddress, currentOverrides, type ScreenState } from './screen-state.ts';
+import { currentAddress, currentOverrides, partialLabel, type ScreenState } from './screen-state.ts';
 
 /** What the run controls tell the screen. */
 export interface RunControlsEvents {
@@ -92,10 +92,15 @@ function startRun(state: ScreenState, els: ControlElements, events: RunControlsE
   });
   handle.result
     .then((result) => {
-      state.lastRun = { result, hash: formatHash(currentAddress(state, { run: true, receipt: result.receipt.outputHash })) };
-      els.progress.value = 1;
+      // A partial run's permalink records the trials actually run, so it reproduces these numbers.
+      const address = currentAddress(state, { run: true, receipt: result.receipt.outputHash, trials: result.trials });
+      state.lastRun = { result, hash: formatHash(address), ...(result.partialOf === undefined ? {} : { partialOf: result.partialOf }) };
+      els.progress.value = result.trials / (result.partialOf ?? result.trials);
       const t = result.timing;
-      els.runStatus.textContent = `Done: ${formatCount(result.trials)} trials in ${formatDuration(t.seconds)} on ${t.workers} worker${t.workers === 1 ? '' : 's'}.`;
+      els.runStatus.textContent =
+        result.partialOf === undefined
+          ? `Done: ${formatCount(result.trials)} trials in ${formatDuration(t.seconds)} on ${t.workers} worker${t.workers === 1 ? '' : 's'}.`
+          : `Cancelled; the trials already run are kept: ${partialLabel(result.trials, result.partialOf)}.`;
       events.onResult();
     })
     .catch((error: unknown) => showRunFailure(els, error))

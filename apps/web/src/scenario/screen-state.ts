@@ -1,5 +1,7 @@
 /** The scenario screen's shared state: the inputs, the last run, the pinned baseline and the exact answer. */
 import type { ExactResult, Parameter, RunResult, ScenarioDocument } from '@georisk/engine';
+import type { Difference } from '../chart-data.ts';
+import { formatCount } from '../format.ts';
 import type { LibraryItem } from '../protocol.ts';
 import { effectiveOverrides, type ViewState } from '../url-state.ts';
 
@@ -20,9 +22,12 @@ export interface ScreenState {
   readonly edited: { back: () => void } | undefined;
   seed: number;
   trials: number;
-  lastRun: { result: RunResult; hash: string } | undefined;
+  /** The last run; `partialOf` is the trials asked for when it was cancelled and kept its first `result.trials`. */
+  lastRun: { result: RunResult; hash: string; partialOf?: number } | undefined;
   /** A run pinned for comparison: later runs show their differences from it. */
   baseline: RunResult | undefined;
+  /** The paired comparison of `current` with `baseline` (same seed and trials): running, done (`diffs`) or failed. */
+  paired?: { baseline: RunResult; current: RunResult; cancel: () => void; diffs?: Record<string, Difference>; failed?: string } | undefined;
   exact: { result: ExactResult; ms: number } | undefined;
   exactError: string | undefined;
 }
@@ -74,5 +79,12 @@ export function currentAddress(state: ScreenState, extra: Partial<ScenarioState>
 export function isStale(state: ScreenState): boolean {
   if (!state.lastRun) return false;
   const r = state.lastRun.result;
-  return r.seed !== state.seed || r.trials !== state.trials || JSON.stringify(r.overrides) !== JSON.stringify(currentOverrides(state));
+  // A partial run asked for `partialOf` trials: the inputs are those it was started with.
+  const asked = state.lastRun.partialOf ?? r.trials;
+  return r.seed !== state.seed || asked !== state.trials || JSON.stringify(r.overrides) !== JSON.stringify(currentOverrides(state));
+}
+
+/** How a cancelled run's kept trials read: "partial: N of M trials (cancelled)". */
+export function partialLabel(kept: number, asked: number): string {
+  return `partial: ${formatCount(kept)} of ${formatCount(asked)} trials (cancelled)`;
 }

@@ -15,4 +15,5 @@ export * from './plan-chunks.ts';
 export * from './run-chunk-task.ts';
 export * from './run-chunked-points.ts';
 export * from './run-chunked-trials.ts';
+export * from './run-paired-chunk.ts';
 export * from './schedule-chunks.ts';

@@ -45,6 +45,8 @@ export interface SimulateOptions {
   trialList?: ArrayLike<number>;
   /** Called after each trial with its index and final state (conditioning reads observed values). */
   onTrialEnd?: (trial: number, s: EvalState) => void;
+  /** Called after each trial with its metric values in model order (the array is reused; copy what you keep). */
+  onTrialValues?: (trial: number, values: Float64Array) => void;
 }
 
 /**
@@ -55,6 +57,7 @@ export function simulate(model: Model, options: SimulateOptions): RunSummary {
   const runner = new TrialRunner(model, options.stepOnly === true);
   const summary = emptySummary(model);
   if (options.onTrialEnd) runner.onTrialEnd = options.onTrialEnd;
+  if (options.onTrialValues) runner.onTrialValues = options.onTrialValues;
   if (options.trialList) runner.runList(options.seed, options.trialList, summary);
   else
     runner.runAll(
@@ -234,6 +237,10 @@ class TrialRunner {
 
   /** Called after each trial (see `SimulateOptions.onTrialEnd`). */
   onTrialEnd: ((trial: number, s: EvalState) => void) | undefined;
+  /** Called after each trial with its metric values (see `SimulateOptions.onTrialValues`). */
+  onTrialValues: ((trial: number, values: Float64Array) => void) | undefined;
+  /** The current trial's metric values, filled only when `onTrialValues` is set. */
+  private values: Float64Array | undefined;
 
   /** Runs the listed trials, in order, into `summary`. */
   runList(seed: number, list: ArrayLike<number>, summary: RunSummary): void {
@@ -247,6 +254,7 @@ class TrialRunner {
       for (; trial < end; trial++) {
         this.runTrial(seed, trial, summary);
         if (this.onTrialEnd) this.onTrialEnd(trial, this.s);
+        if (this.onTrialValues && this.values) this.onTrialValues(trial, this.values);
         if (progress && (trial - first + 1) % every === 0) progress(trial - first + 1);
       }
     } catch (error) {
@@ -802,6 +810,8 @@ class TrialRunner {
     }
     s.t = model.horizon;
     const metrics = model.metrics;
+    if (this.onTrialValues) this.values ??= new Float64Array(metrics.length);
+    const values = this.values;
     for (let j = 0; j < metrics.length; j++) {
       const metric = metrics[j]!;
       const acc = summary.metrics[j]!;
@@ -811,7 +821,9 @@ class TrialRunner {
         const slot = this.slotsPerTrack[firstOf.track]! + firstOf.state;
         if (Number.isNaN(s.first[slot]!)) acc.censored++;
       }
-      addValue(acc, metric.expr.fn(s));
+      const x = metric.expr.fn(s);
+      addValue(acc, x);
+      if (values) values[j] = x;
     }
     summary.trials++;
   }
