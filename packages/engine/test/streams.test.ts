@@ -6,7 +6,16 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildModel, loadScenarioText, type Model, type ScenarioDocument, sensitivity, simulate } from '../src/index.ts';
+import {
+  buildModel,
+  levelAt,
+  loadScenarioText,
+  type Model,
+  parameterLevels,
+  type ScenarioDocument,
+  sensitivity,
+  simulate,
+} from '../src/index.ts';
 import { componentKey, TrialStream, trialKey } from '../src/rng.ts';
 import type { RunSummary } from '../src/simulate/simulate.ts';
 import { reachOf } from './read-graph.ts';
@@ -109,7 +118,9 @@ describe('streams per component, on the 2022 scenario', () => {
       fc.property(fc.integer({ min: 0, max: ranged.length - 1 }), fc.double({ min: 0, max: 1, noNaN: true }), (k, u) => {
         const [name, p] = ranged[k]!;
         const [lo, hi] = p.range!;
-        expectIsolated(name, lo + u * (hi - lo), 200);
+        // A switch or a choice takes only its values (issue 18); any other ranged parameter any point.
+        const levels = parameterLevels(p);
+        expectIsolated(name, levels ? levelAt(levels, u) : lo + u * (hi - lo), 200);
       }),
       { numRuns: 12, seed: 15 },
     );
