@@ -60,6 +60,35 @@ function parameterNote(name: string, p: Parameter, min: number, max: number): st
     .join(' · ');
 }
 
+/** What each kind of provenance tells a reader, for the badge's tooltip. */
+const PROVENANCE_WORDS: Record<string, string> = {
+  sourced: 'taken from a cited source',
+  derived: 'computed from other figures',
+  assumed: 'a judgement, stated as one',
+  fitted: 'fitted to data',
+  setting: 'a switch or control, not a fact about the world',
+};
+
+/** A badge saying where the value comes from (sourced, derived, assumed, fitted, setting), with its basis in the tooltip. */
+function provenanceBadge(p: Parameter): HTMLElement | null {
+  const prov = p.provenance;
+  if (!prov)
+    return h('span', { class: 'badge prov prov-undeclared', title: 'The scenario does not say where this value comes from' }, 'no source');
+  const basis =
+    prov.kind === 'derived'
+      ? prov.from
+      : prov.kind === 'fitted'
+        ? `fitted to ${prov.to}`
+        : prov.kind === 'sourced'
+          ? [...(prov.sources ?? []), ...(p.sources ?? [])].map((s) => (typeof s === 'string' ? s : s.title)).join('; ')
+          : (prov.note ?? (prov.kind === 'assumed' ? p.assumption : undefined) ?? '');
+  return h(
+    'span',
+    { class: `badge prov prov-${prov.kind}`, title: `${PROVENANCE_WORDS[prov.kind] ?? prov.kind}${basis ? `: ${basis}` : ''}` },
+    prov.kind,
+  );
+}
+
 /** The folded "About" box with the description, assumption and sources, when the parameter has any. */
 function parameterAbout(p: Parameter): HTMLElement | null {
   if (!(p.description || p.sources?.length || p.assumption)) return null;
@@ -194,6 +223,7 @@ export function parameterRow(name: string, p: Parameter, value: () => number, se
       'div',
       { class: 'param-head' },
       h('label', { for: picked === undefined ? `${id}-num` : `${id}-pick`, title: name }, label),
+      provenanceBadge(p),
       p.unit ? h('span', { class: 'unit' }, p.unit) : null,
       reset,
     ),
