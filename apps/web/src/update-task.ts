@@ -24,7 +24,9 @@ function locateObserved(issues: Issue[], text: string): Issue[] {
   } catch {
     return issues;
   }
-  return issues.map((i) => (i.line === undefined && (i.path.startsWith('observations') || i.path === 'as_of') ? (locateIssues(doc, [i])[0] ?? i) : i));
+  return issues.map((i) =>
+    i.line === undefined && (i.path.startsWith('observations') || i.path === 'as_of') ? (locateIssues(doc, [i])[0] ?? i) : i,
+  );
 }
 
 /** Every problem `readObservations` finds in `text` against the scenario at `overrides` (empty when it reads). */
@@ -39,7 +41,13 @@ export function checkObservations(scenario: ScenarioDocument, overrides: Overrid
 }
 
 /** The conditioned forecast (the engine's `updateScenario`, which the CLI's parallel update equals for any worker count). */
-export function updateRequest(req: { scenario: ScenarioDocument; overrides: Overrides; text: string; trials: number; seed: number }): UpdateAnswer {
+export function updateRequest(req: {
+  scenario: ScenarioDocument;
+  overrides: Overrides;
+  text: string;
+  trials: number;
+  seed: number;
+}): UpdateAnswer {
   const options = { trials: req.trials, seed: req.seed, overrides: req.overrides, file: OBSERVED_FILE };
   try {
     return updateScenario(req.scenario, req.text, options);

@@ -1,9 +1,9 @@
 /** The worker's update tasks in Node: observations checked as typed (line:column, named), bundled examples found, the update equal to the engine's. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadScenarioFile } from '../../../apps/cli/src/load.ts';
 import { updateScenario } from '@georisk/engine';
 import { describe, expect, it } from 'vitest';
+import { loadScenarioFile } from '../../../apps/cli/src/load.ts';
 import { timelineMarks } from '../src/scenario/timeline-marks.ts';
 import { checkObservations, observationExamples, updateRequest } from '../src/update-task.ts';
 

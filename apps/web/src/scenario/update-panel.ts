@@ -50,14 +50,15 @@ function estimate(m: Metric | undefined): { text: string; value: number | undefi
 }
 
 /** Prior and updated metrics side by side. */
-function metricsTable(prior: RunResult, updated: UpdateAnswer, order: string[]): HTMLTableElement {
+function metricsTable(prior: RunResult, updated: UpdateAnswer, state: ScreenState): HTMLTableElement {
+  const order = state.metricOrder;
   const rows = order.map((name) => {
     const p = estimate(prior.metrics[name]);
     const u = estimate(updated.metrics[name]);
     return h(
       'tr',
       { 'data-metric': name },
-      h('th', { scope: 'row' }, displayLabel(name)),
+      h('th', { scope: 'row' }, displayLabel(name, state.scenario.metrics[name])),
       h('td', { class: 'num', 'data-key': 'prior', 'data-value': p.value === undefined ? undefined : String(p.value) }, p.text),
       h('td', { class: 'num', 'data-key': 'updated', 'data-value': u.value === undefined ? undefined : String(u.value) }, u.text),
     );
@@ -66,7 +67,11 @@ function metricsTable(prior: RunResult, updated: UpdateAnswer, order: string[]):
     'table',
     { id: 'obs-metrics', class: 'metrics' },
     h('caption', {}, `Forecast before and after the observations (${formatCount(updated.trials)} trials, seed ${updated.seed})`),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Metric'), h('th', { scope: 'col' }, 'Prior'), h('th', { scope: 'col' }, 'Updated'))),
+    h(
+      'thead',
+      {},
+      h('tr', {}, h('th', { scope: 'col' }, 'Metric'), h('th', { scope: 'col' }, 'Prior'), h('th', { scope: 'col' }, 'Updated')),
+    ),
     h('tbody', {}, ...rows),
   );
 }
@@ -90,7 +95,12 @@ function diagnostics(a: UpdateAnswer): HTMLElement {
           'ul',
           { id: 'obs-parameters' },
           ...c.parameters.map((p) =>
-            h('li', { 'data-name': p.name }, h('code', {}, p.name), `: mean ${formatNumber(p.priorMean)} → ${formatNumber(p.posteriorMean)}; ${p.summary}`),
+            h(
+              'li',
+              { 'data-name': p.name },
+              h('code', {}, p.name),
+              `: mean ${formatNumber(p.priorMean)} → ${formatNumber(p.posteriorMean)}; ${p.summary}`,
+            ),
           ),
         )
       : h('p', { class: 'muted' }, 'No parameter of this scenario has an uncertainty distribution, so none moved.'),
@@ -164,7 +174,12 @@ export function updatePanel(state: ScreenState): UpdatePanel {
       e instanceof EngineError ? e.issues : [{ code: 'bad_observation', path: '', message: String(e) } as Issue],
     );
     if (!alive || ticket !== checked) return;
-    replace(els.issues, issues.length === 0 ? h('p', { class: 'muted', id: 'obs-ok' }, 'The observations read against this scenario.') : locatedIssues(issues, ''));
+    replace(
+      els.issues,
+      issues.length === 0
+        ? h('p', { class: 'muted', id: 'obs-ok' }, 'The observations read against this scenario.')
+        : locatedIssues(issues, ''),
+    );
     els.run.disabled = issues.length > 0 || running.length > 0;
   };
   const scheduleCheck = () => {
@@ -180,7 +195,13 @@ export function updatePanel(state: ScreenState): UpdatePanel {
         void check();
       });
   });
-  const update = () => start(state, els, (r) => (running = r), () => alive);
+  const update = () =>
+    start(
+      state,
+      els,
+      (r) => (running = r),
+      () => alive,
+    );
   els.run.addEventListener('click', update);
   els.cancel.addEventListener('click', () => {
     for (const r of running) r.cancel();
@@ -191,7 +212,11 @@ export function updatePanel(state: ScreenState): UpdatePanel {
       replace(
         els.examples,
         ...examples.map((ex, i) => {
-          const b = h('button', { type: 'button', id: `obs-example-${i}`, 'data-file': ex.file }, `Load example: ${ex.file.slice(ex.file.lastIndexOf('/') + 1)}`);
+          const b = h(
+            'button',
+            { type: 'button', id: `obs-example-${i}`, 'data-file': ex.file },
+            `Load example: ${ex.file.slice(ex.file.lastIndexOf('/') + 1)}`,
+          );
           b.addEventListener('click', () => {
             els.text.value = ex.text;
             void check();
@@ -211,7 +236,12 @@ export function updatePanel(state: ScreenState): UpdatePanel {
     ),
     els.examples,
     els.text,
-    h('div', { class: 'run-panel' }, h('div', { class: 'field' }, h('label', { for: 'obs-file' }, 'Upload'), els.file), h('div', { class: 'buttons' }, els.run, els.cancel)),
+    h(
+      'div',
+      { class: 'run-panel' },
+      h('div', { class: 'field' }, h('label', { for: 'obs-file' }, 'Upload'), els.file),
+      h('div', { class: 'buttons' }, els.run, els.cancel),
+    ),
     els.issues,
     els.status,
     els.out,
@@ -227,7 +257,12 @@ export function updatePanel(state: ScreenState): UpdatePanel {
 }
 
 /** Runs the update and the prior (the last run when it is current) and shows them, or the engine's refusal. */
-function start(state: ScreenState, els: ReturnType<typeof panelElements>, setRunning: (r: { cancel(): void }[]) => void, alive: () => boolean): void {
+function start(
+  state: ScreenState,
+  els: ReturnType<typeof panelElements>,
+  setRunning: (r: { cancel(): void }[]) => void,
+  alive: () => boolean,
+): void {
   const base = { scenario: state.scenario, overrides: currentOverrides(state), trials: state.trials, seed: state.seed };
   const updating = runUpdate({ ...base, text: els.text.value });
   const current = state.lastRun && !isStale(state) ? state.lastRun.result : undefined;
@@ -244,12 +279,7 @@ function start(state: ScreenState, els: ReturnType<typeof panelElements>, setRun
       const ms = performance.now() - started;
       els.status.textContent = `Updated in ${formatNumber(ms / 1000)} s.`;
       els.status.dataset.ms = String(ms);
-      replace(
-        els.out,
-        metricsTable(priorResult, answer, state.metricOrder),
-        diagnostics(answer),
-        timeline(answer, state.scenario.time.horizon),
-      );
+      replace(els.out, metricsTable(priorResult, answer, state), diagnostics(answer), timeline(answer, state.scenario.time.horizon));
     })
     .catch((error: unknown) => {
       if (!alive()) return;
