@@ -9,9 +9,9 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunResult, UpdateAnswer } from '@georisk/engine';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunResult, UpdateAnswer } from '../../packages/engine/src/index.ts';
 import { builtWebApp, CHROMIUM_LAUNCH, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
 import { runCli } from '../helpers/cli.ts';
 import { type StaticServer, serveStatic } from '../helpers/static-server.ts';
@@ -85,7 +85,7 @@ describe.skipIf(!haveChromium)('update on what has happened, in Chromium', () =>
     // One timeline mark and one listed label per observation.
     expect(await page.locator('#obs-timeline .obs-mark').count()).toBe(5);
     expect(await page.textContent('#obs-timeline .obs-list')).toContain('the 09:00 Russian-announced truce failed');
-    await page.locator('#obs-title').scrollIntoViewIfNeeded();
+    await page.$eval('#obs-issues', (e) => e.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: join(SCREENSHOTS, 'update-1280x800.png') });
     expect(pageErrors).toEqual([]);
     await page.close();
@@ -125,7 +125,7 @@ describe.skipIf(!haveChromium)('update on what has happened, in Chromium', () =>
     await updateOnEvents(page);
     const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
     expect(overflow).toBeLessThanOrEqual(0);
-    await page.locator('#obs-title').scrollIntoViewIfNeeded();
+    await page.$eval('#obs-issues', (e) => e.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: join(SCREENSHOTS, 'update-390x844.png') });
     expect(pageErrors).toEqual([]);
     await page.close();

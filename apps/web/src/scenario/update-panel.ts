@@ -46,7 +46,7 @@ type Metric = RunResult['metrics'][string];
 function estimate(m: Metric | undefined): { text: string; value: number | undefined } {
   if (!m) return { text: '—', value: undefined };
   if (m.probability) return { text: formatPercent(m.probability.p), value: m.probability.p };
-  return { text: `${formatNumber(m.mean)} (median ${formatNumber(m.quantiles.p50)})`, value: m.mean };
+  return { text: `${formatNumber(m.mean)} · median ${formatNumber(m.quantiles.p50)}`, value: m.mean };
 }
 
 /** Prior and updated metrics side by side. */
@@ -108,22 +108,27 @@ function diagnostics(a: UpdateAnswer): HTMLElement {
   );
 }
 
-/** The observations on a time axis (numbered marks) with their labels and probabilities listed beneath. */
+/** The observations on a time axis from t = 0 to the update's as-of time (numbered marks), their labels and probabilities listed beneath. */
 function timeline(a: UpdateAnswer, horizon: number): HTMLElement {
-  const marks = timelineMarks(a.conditioning.observations, horizon);
+  const end = Math.max(a.conditioning.asOf, ...a.conditioning.observations.map((o) => o.t));
+  const marks = timelineMarks(a.conditioning.observations, end);
   const probability = new Map(a.conditioning.observations.map((o) => [`${o.t}|${o.name}`, o.probability]));
   return h(
     'figure',
     { id: 'obs-timeline', class: 'obs-timeline' },
-    h('figcaption', {}, `What was observed, on the scenario's clock (${a.unit}s since t = 0)`),
+    h(
+      'figcaption',
+      {},
+      `What was observed, ${a.unit}s since t = 0, up to the update's as-of time (the forecast runs on to ${formatNumber(horizon)} ${a.unit}s)`,
+    ),
     h(
       'div',
-      { class: 'obs-axis', role: 'img', 'aria-label': `timeline from 0 to ${horizon} ${a.unit}s with ${marks.length} observations` },
+      { class: 'obs-axis', role: 'img', 'aria-label': `timeline from 0 to ${end} ${a.unit}s with ${marks.length} observations` },
       ...marks.map((m) =>
         h('span', { class: 'obs-mark', style: `left: ${m.percent}%; bottom: ${0.5 + 1.4 * m.stack}rem`, title: m.label }, String(m.number)),
       ),
       h('span', { class: 'obs-tick obs-tick-start' }, '0'),
-      h('span', { class: 'obs-tick obs-tick-end' }, `${formatNumber(horizon)} ${a.unit}s`),
+      h('span', { class: 'obs-tick obs-tick-end' }, `as of ${formatNumber(end)} ${a.unit}s`),
     ),
     h(
       'ol',
@@ -279,7 +284,7 @@ function start(
       const ms = performance.now() - started;
       els.status.textContent = `Updated in ${formatNumber(ms / 1000)} s.`;
       els.status.dataset.ms = String(ms);
-      replace(els.out, metricsTable(priorResult, answer, state), diagnostics(answer), timeline(answer, state.scenario.time.horizon));
+      replace(els.out, timeline(answer, state.scenario.time.horizon), diagnostics(answer), metricsTable(priorResult, answer, state));
     })
     .catch((error: unknown) => {
       if (!alive()) return;
