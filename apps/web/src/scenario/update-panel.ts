@@ -159,6 +159,53 @@ function panelElements() {
     out: h('div', { id: 'obs-out' }),
   };
 }
+type PanelElements = ReturnType<typeof panelElements>;
+
+/** Buttons that load the scenario's bundled observation files into the box (and check them). */
+async function showExamples(file: string, els: PanelElements, check: () => Promise<void>, alive: () => boolean): Promise<void> {
+  const examples = await observationExamples(file);
+  if (!alive()) return;
+  replace(
+    els.examples,
+    ...examples.map((ex, i) => {
+      const b = h(
+        'button',
+        { type: 'button', id: `obs-example-${i}`, 'data-file': ex.file },
+        `Load example: ${ex.file.slice(ex.file.lastIndexOf('/') + 1)}`,
+      );
+      b.addEventListener('click', () => {
+        els.text.value = ex.text;
+        void check();
+      });
+      return b;
+    }),
+  );
+}
+
+/** The panel's section: title, how to use it, the examples, the box, the buttons and the output. */
+function layOut(els: PanelElements): HTMLElement {
+  return h(
+    'section',
+    { class: 'update-panel', 'aria-labelledby': 'obs-title' },
+    h('h2', { id: 'obs-title' }, 'Update on what has happened'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Paste or upload observations (track states, events, variable values with their reporting error). The forecast is conditioned on them with the trials and seed of the run controls.',
+    ),
+    els.examples,
+    els.text,
+    h(
+      'div',
+      { class: 'run-panel' },
+      h('div', { class: 'field' }, h('label', { for: 'obs-file' }, 'Upload'), els.file),
+      h('div', { class: 'buttons' }, els.run, els.cancel),
+    ),
+    els.issues,
+    els.status,
+    els.out,
+  );
+}
 
 /** The "Update on what has happened" panel of the scenario screen. */
 export function updatePanel(state: ScreenState): UpdatePanel {
@@ -211,46 +258,8 @@ export function updatePanel(state: ScreenState): UpdatePanel {
   els.cancel.addEventListener('click', () => {
     for (const r of running) r.cancel();
   });
-  if (!state.edited)
-    void observationExamples(state.item.file).then((examples) => {
-      if (!alive) return;
-      replace(
-        els.examples,
-        ...examples.map((ex, i) => {
-          const b = h(
-            'button',
-            { type: 'button', id: `obs-example-${i}`, 'data-file': ex.file },
-            `Load example: ${ex.file.slice(ex.file.lastIndexOf('/') + 1)}`,
-          );
-          b.addEventListener('click', () => {
-            els.text.value = ex.text;
-            void check();
-          });
-          return b;
-        }),
-      );
-    });
-  const element = h(
-    'section',
-    { class: 'update-panel', 'aria-labelledby': 'obs-title' },
-    h('h2', { id: 'obs-title' }, 'Update on what has happened'),
-    h(
-      'p',
-      { class: 'muted' },
-      'Paste or upload observations (track states, events, variable values with their reporting error). The forecast is conditioned on them with the trials and seed of the run controls.',
-    ),
-    els.examples,
-    els.text,
-    h(
-      'div',
-      { class: 'run-panel' },
-      h('div', { class: 'field' }, h('label', { for: 'obs-file' }, 'Upload'), els.file),
-      h('div', { class: 'buttons' }, els.run, els.cancel),
-    ),
-    els.issues,
-    els.status,
-    els.out,
-  );
+  if (!state.edited) void showExamples(state.item.file, els, check, () => alive);
+  const element = layOut(els);
   return {
     element,
     destroy() {
@@ -262,12 +271,7 @@ export function updatePanel(state: ScreenState): UpdatePanel {
 }
 
 /** Runs the update and the prior (the last run when it is current) and shows them, or the engine's refusal. */
-function start(
-  state: ScreenState,
-  els: ReturnType<typeof panelElements>,
-  setRunning: (r: { cancel(): void }[]) => void,
-  alive: () => boolean,
-): void {
+function start(state: ScreenState, els: PanelElements, setRunning: (r: { cancel(): void }[]) => void, alive: () => boolean): void {
   const base = { scenario: state.scenario, overrides: currentOverrides(state), trials: state.trials, seed: state.seed };
   const updating = runUpdate({ ...base, text: els.text.value });
   const current = state.lastRun && !isStale(state) ? state.lastRun.result : undefined;
