@@ -13,6 +13,7 @@ import type {
   ScenarioDocument,
   SensitivityResult,
   UncertaintyResult,
+  UpdateAnswer,
 } from '@georisk/engine';
 import type { PairedChunkTask, PairedSide } from '@georisk/engine/chunks';
 import { CHUNK_TRIALS, GeoriskError, type Lane, planChunks, scheduleChunks } from '@georisk/engine/chunks/schedule';
@@ -601,4 +602,33 @@ export function runBand(req: BandRequest, onProgress?: (done: number, total: num
       }),
     cancel,
   };
+}
+
+/** The bundled observation files for a library scenario file (scenarios/observations/<name>-*.yaml). */
+export async function observationExamples(file: string): Promise<{ file: string; text: string }[]> {
+  const reply = await mainWorker().request({ type: 'observe-examples', file });
+  if (reply.type !== 'observe-examples') throw new Error(`unexpected reply ${reply.type}`);
+  return reply.examples;
+}
+
+/** Checks an observations document against the scenario in the worker: its issues with line and column (empty when it reads). */
+export async function checkObservations(scenario: ScenarioDocument, overrides: Overrides, text: string): Promise<Issue[]> {
+  const reply = await mainWorker().request({ type: 'observe-check', scenario, overrides, text });
+  if (reply.type !== 'observe-check') throw new Error(`unexpected reply ${reply.type}`);
+  return reply.issues;
+}
+
+/** Conditions the forecast on observations in a worker of its own (the engine's updateScenario); `cancel` terminates it. */
+export function runUpdate(req: { scenario: ScenarioDocument; overrides: Overrides; text: string; trials: number; seed: number }): {
+  answer: Promise<UpdateAnswer>;
+  cancel(): void;
+} {
+  const worker = new EngineWorker();
+  const answer = worker.request({ type: 'update', ...req }).then((reply) => {
+    if (reply.type !== 'update') throw new Error(`unexpected reply ${reply.type}`);
+    return reply.answer;
+  });
+  const done = () => worker.worker.terminate();
+  answer.then(done, done);
+  return { answer, cancel: () => worker.terminate(new CancelledError()) };
 }

@@ -20,6 +20,7 @@ import { bundledResolver, scenarioPaths } from './library-paths.ts';
 import type { LibraryItem, Validation, WorkerReply, WorkerRequest } from './protocol.ts';
 import { SCENARIO_FILES } from './scenario-files.ts';
 import { runSensitivityRequest } from './sensitivity-task.ts';
+import { checkObservations, observationExamples, updateRequest } from './update-task.ts';
 
 /** Trials between progress messages. */
 const PROGRESS_EVERY = 512;
@@ -114,6 +115,12 @@ export function handle(req: WorkerRequest, post: (reply: WorkerReply) => void): 
       throw new Error('internal: a band-finish request is answered by answer()');
     case 'library':
       return { type: 'library', id: req.id, ...loadLibrary() };
+    case 'observe-examples':
+      return { type: 'observe-examples', id: req.id, examples: observationExamples(req.file) };
+    case 'observe-check':
+      return { type: 'observe-check', id: req.id, issues: checkObservations(req.scenario, req.overrides, req.text) };
+    case 'update':
+      return { type: 'update', id: req.id, answer: updateRequest(req) };
     case 'sensitivity': {
       const { result, solved } = runSensitivityRequest(req, (done, total) => post({ type: 'progress', id: req.id, done, total }));
       return { type: 'sensitivity', id: req.id, result, ...(solved === undefined ? {} : { solved }) };

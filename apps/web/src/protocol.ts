@@ -11,6 +11,7 @@ import type {
   UncertaintyMethod,
   UncertaintyPlan,
   UncertaintyResult,
+  UpdateAnswer,
 } from '@georisk/engine';
 import type { ExactTask, PairedChunkTask, SweepPointChunkTask } from '@georisk/engine/chunks';
 import type { PairedSummary } from '@georisk/engine/paired/accumulator';
@@ -79,6 +80,9 @@ export type WorkerRequest =
   | ({ type: 'band-plan'; id: number } & BandRequest)
   | { type: 'band-task'; id: number; task: SweepPointChunkTask | ExactTask }
   | { type: 'band-finish'; id: number; plan: UncertaintyPlan; outcomes: (RunSummary | ExactResult)[] }
+  | { type: 'observe-examples'; id: number; file: string }
+  | { type: 'observe-check'; id: number; scenario: ScenarioDocument; overrides: Overrides; text: string }
+  | { type: 'update'; id: number; scenario: ScenarioDocument; overrides: Overrides; text: string; trials: number; seed: number }
   | { type: 'plan'; id: number; scenario: ScenarioDocument; overrides: Overrides; seed: number; trials: number }
   | (ChunkRequest & { id: number })
   | { type: 'paired-chunk'; id: number; task: PairedChunkTask }
@@ -108,5 +112,8 @@ export type WorkerReply =
   | { type: 'band-plan'; id: number; plan: UncertaintyPlan; tasks: (SweepPointChunkTask | ExactTask)[] }
   | { type: 'band-task'; id: number; summary: RunSummary | ExactResult }
   | { type: 'band-finish'; id: number; result: UncertaintyResult }
+  | { type: 'observe-examples'; id: number; examples: { file: string; text: string }[] }
+  | { type: 'observe-check'; id: number; issues: Issue[] }
+  | { type: 'update'; id: number; answer: UpdateAnswer }
   | { type: 'finalize'; id: number; result: RunResult }
   | { type: 'error'; id: number; issues: Issue[]; message: string };

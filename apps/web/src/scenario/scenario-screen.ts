@@ -17,6 +17,7 @@ import { runControls } from './run-controls.ts';
 import { createScreenState, currentAddress, type ScenarioState, type ScreenState } from './screen-state.ts';
 import { sensitivity } from './sensitivity.ts';
 import { sourceItem } from './source-item.ts';
+import { updatePanel } from './update-panel.ts';
 
 /** A rendered scenario screen. */
 export interface ScenarioView {
@@ -103,6 +104,7 @@ export function renderScenario(
   };
   const controls = runControls(state, { onInputsChanged: () => onInputsChanged(false), updateAddress, onResult });
   const analysis = sensitivity(state);
+  const observed = updatePanel(state);
   replace(
     root,
     h(
@@ -130,6 +132,7 @@ export function renderScenario(
           band.element,
           shown.element,
           analysis.element,
+          observed.element,
         ),
       ),
     ),
@@ -144,6 +147,7 @@ export function renderScenario(
       controls.cancel();
       band.destroy();
       analysis.destroy();
+      observed.destroy();
       shown.destroy();
     },
   };

@@ -1,0 +1,310 @@
+/**
+ * "Update on what has happened": observations pasted, uploaded or loaded from the scenario's bundled
+ * example, checked as typed in the worker; the update run in a worker of its own beside a plain run with
+ * the same trials and seed; prior and updated metrics side by side, the conditioning diagnostics and a
+ * timeline of the observations.
+ */
+import type { Issue, RunResult, UpdateAnswer } from '@georisk/engine';
+import { displayLabel } from '../display-label.ts';
+import { h, replace } from '../dom.ts';
+import { CancelledError, checkObservations, EngineError, observationExamples, runMonteCarlo, runUpdate } from '../engine-client.ts';
+import { formatCount, formatNumber, formatPercent } from '../format.ts';
+import { currentOverrides, isStale, type ScreenState } from './screen-state.ts';
+import { timelineMarks } from './timeline-marks.ts';
+
+/** The panel and a way to stop its work. */
+export interface UpdatePanel {
+  element: HTMLElement;
+  destroy(): void;
+}
+
+/** How long typing must pause before the observations are checked. */
+const CHECK_DEBOUNCE_MS = 250;
+
+/** Issues as "line:column path: message — hint", so the analyst finds the observation. */
+function locatedIssues(issues: Issue[], fallback: string): HTMLElement {
+  if (issues.length === 0) return h('p', { class: 'warn' }, fallback);
+  return h(
+    'ul',
+    { class: 'issues', id: 'obs-issue-list' },
+    ...issues.map((i) =>
+      h(
+        'li',
+        {},
+        i.line === undefined ? null : h('code', {}, `${i.line}:${i.column ?? 1}`),
+        i.line === undefined ? '' : ' ',
+        i.message,
+        i.hint ? h('span', { class: 'hint' }, ` — ${i.hint}`) : null,
+      ),
+    ),
+  );
+}
+
+type Metric = RunResult['metrics'][string];
+
+/** A metric's estimate: a probability, or a mean with its median. */
+function estimate(m: Metric | undefined): { text: string; value: number | undefined } {
+  if (!m) return { text: '—', value: undefined };
+  if (m.probability) return { text: formatPercent(m.probability.p), value: m.probability.p };
+  return { text: `${formatNumber(m.mean)} · median ${formatNumber(m.quantiles.p50)}`, value: m.mean };
+}
+
+/** Prior and updated metrics side by side. */
+function metricsTable(prior: RunResult, updated: UpdateAnswer, state: ScreenState): HTMLTableElement {
+  const order = state.metricOrder;
+  const rows = order.map((name) => {
+    const p = estimate(prior.metrics[name]);
+    const u = estimate(updated.metrics[name]);
+    return h(
+      'tr',
+      { 'data-metric': name },
+      h('th', { scope: 'row' }, displayLabel(name, state.scenario.metrics[name])),
+      h('td', { class: 'num', 'data-key': 'prior', 'data-value': p.value === undefined ? undefined : String(p.value) }, p.text),
+      h('td', { class: 'num', 'data-key': 'updated', 'data-value': u.value === undefined ? undefined : String(u.value) }, u.text),
+    );
+  });
+  return h(
+    'table',
+    { id: 'obs-metrics', class: 'metrics' },
+    h('caption', {}, `Forecast before and after the observations (${formatCount(updated.trials)} trials, seed ${updated.seed})`),
+    h(
+      'thead',
+      {},
+      h('tr', {}, h('th', { scope: 'col' }, 'Metric'), h('th', { scope: 'col' }, 'Prior'), h('th', { scope: 'col' }, 'Updated')),
+    ),
+    h('tbody', {}, ...rows),
+  );
+}
+
+/** P(observations), the effective sample size with its warning, each observation and each moved parameter. */
+function diagnostics(a: UpdateAnswer): HTMLElement {
+  const c = a.conditioning;
+  const exact = a.exact ? ` (exact ${a.exact.evidence.toPrecision(3)})` : '';
+  return h(
+    'div',
+    { id: 'obs-diagnostics', class: 'obs-diagnostics' },
+    h('p', { id: 'obs-evidence', 'data-value': String(c.evidence) }, `P(observations) ≈ ${c.evidence.toPrecision(3)}${exact}`),
+    h(
+      'p',
+      { id: 'obs-ess', 'data-value': String(c.effectiveSampleSize) },
+      `Effective sample size ${formatNumber(c.effectiveSampleSize)} of ${formatCount(a.trials)} trials · as of t = ${formatNumber(c.asOf)} ${a.unit}s`,
+    ),
+    ...c.warnings.map((w) => h('p', { class: 'warn obs-warning', role: 'alert' }, w)),
+    c.parameters.length > 0
+      ? h(
+          'ul',
+          { id: 'obs-parameters' },
+          ...c.parameters.map((p) =>
+            h(
+              'li',
+              { 'data-name': p.name },
+              h('code', {}, p.name),
+              `: mean ${formatNumber(p.priorMean)} → ${formatNumber(p.posteriorMean)}; ${p.summary}`,
+            ),
+          ),
+        )
+      : h('p', { class: 'muted' }, 'No parameter of this scenario has an uncertainty distribution, so none moved.'),
+    ...[...c.notes, ...(a.exact?.notes ?? [])].map((n) => h('p', { class: 'muted' }, n)),
+  );
+}
+
+/** The observations on a time axis from t = 0 to the update's as-of time (numbered marks), their labels and probabilities listed beneath. */
+function timeline(a: UpdateAnswer, horizon: number): HTMLElement {
+  const end = Math.max(a.conditioning.asOf, ...a.conditioning.observations.map((o) => o.t));
+  const marks = timelineMarks(a.conditioning.observations, end);
+  const probability = new Map(a.conditioning.observations.map((o) => [`${o.t}|${o.name}`, o.probability]));
+  return h(
+    'figure',
+    { id: 'obs-timeline', class: 'obs-timeline' },
+    h(
+      'figcaption',
+      {},
+      `What was observed, ${a.unit}s since t = 0, up to the update's as-of time (the forecast runs on to ${formatNumber(horizon)} ${a.unit}s)`,
+    ),
+    h(
+      'div',
+      { class: 'obs-axis', role: 'img', 'aria-label': `timeline from 0 to ${end} ${a.unit}s with ${marks.length} observations` },
+      ...marks.map((m) =>
+        h('span', { class: 'obs-mark', style: `left: ${m.percent}%; bottom: ${0.5 + 1.4 * m.stack}rem`, title: m.label }, String(m.number)),
+      ),
+      h('span', { class: 'obs-tick obs-tick-start' }, '0'),
+      h('span', { class: 'obs-tick obs-tick-end' }, `as of ${formatNumber(end)} ${a.unit}s`),
+    ),
+    h(
+      'ol',
+      { class: 'obs-list' },
+      ...marks.map((m) =>
+        h(
+          'li',
+          { 'data-t': String(m.t) },
+          h('strong', {}, `t = ${formatNumber(m.t)}`),
+          ` ${m.label} `,
+          h('span', { class: 'muted' }, `(P given earlier ${formatPercent(probability.get(`${m.t}|${m.label}`) ?? 0)})`),
+        ),
+      ),
+    ),
+  );
+}
+
+/** The panel's inputs, buttons and output. */
+function panelElements() {
+  return {
+    text: h('textarea', { id: 'obs-text', rows: 10, spellcheck: false, 'aria-label': 'Observations (YAML or JSON)' }),
+    file: h('input', { type: 'file', id: 'obs-file', accept: '.yaml,.yml,.json' }),
+    examples: h('div', { class: 'buttons', id: 'obs-examples' }),
+    issues: h('div', { id: 'obs-issues', 'aria-live': 'polite' }),
+    run: h('button', { type: 'button', id: 'obs-run', disabled: true }, 'Update'),
+    cancel: h('button', { type: 'button', id: 'obs-cancel', disabled: true }, 'Cancel'),
+    status: h('p', { id: 'obs-status', role: 'status', 'aria-live': 'polite' }),
+    out: h('div', { id: 'obs-out' }),
+  };
+}
+type PanelElements = ReturnType<typeof panelElements>;
+
+/** Buttons that load the scenario's bundled observation files into the box (and check them). */
+async function showExamples(file: string, els: PanelElements, check: () => Promise<void>, alive: () => boolean): Promise<void> {
+  const examples = await observationExamples(file);
+  if (!alive()) return;
+  replace(
+    els.examples,
+    ...examples.map((ex, i) => {
+      const b = h(
+        'button',
+        { type: 'button', id: `obs-example-${i}`, 'data-file': ex.file },
+        `Load example: ${ex.file.slice(ex.file.lastIndexOf('/') + 1)}`,
+      );
+      b.addEventListener('click', () => {
+        els.text.value = ex.text;
+        void check();
+      });
+      return b;
+    }),
+  );
+}
+
+/** The panel's section: title, how to use it, the examples, the box, the buttons and the output. */
+function layOut(els: PanelElements): HTMLElement {
+  return h(
+    'section',
+    { class: 'update-panel', 'aria-labelledby': 'obs-title' },
+    h('h2', { id: 'obs-title' }, 'Update on what has happened'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Paste or upload observations (track states, events, variable values with their reporting error). The forecast is conditioned on them with the trials and seed of the run controls.',
+    ),
+    els.examples,
+    els.text,
+    h(
+      'div',
+      { class: 'run-panel' },
+      h('div', { class: 'field' }, h('label', { for: 'obs-file' }, 'Upload'), els.file),
+      h('div', { class: 'buttons' }, els.run, els.cancel),
+    ),
+    els.issues,
+    els.status,
+    els.out,
+  );
+}
+
+/** The "Update on what has happened" panel of the scenario screen. */
+export function updatePanel(state: ScreenState): UpdatePanel {
+  const els = panelElements();
+  let checkTimer: ReturnType<typeof setTimeout> | undefined;
+  let checked = 0;
+  let running: { cancel(): void }[] = [];
+  let alive = true;
+  const check = async () => {
+    const ticket = ++checked;
+    const text = els.text.value;
+    if (text.trim() === '') {
+      replace(els.issues);
+      els.run.disabled = true;
+      return;
+    }
+    const issues = await checkObservations(state.scenario, currentOverrides(state), text).catch((e: unknown) =>
+      e instanceof EngineError ? e.issues : [{ code: 'bad_observation', path: '', message: String(e) } as Issue],
+    );
+    if (!alive || ticket !== checked) return;
+    replace(
+      els.issues,
+      issues.length === 0
+        ? h('p', { class: 'muted', id: 'obs-ok' }, 'The observations read against this scenario.')
+        : locatedIssues(issues, ''),
+    );
+    els.run.disabled = issues.length > 0 || running.length > 0;
+  };
+  const scheduleCheck = () => {
+    clearTimeout(checkTimer);
+    checkTimer = setTimeout(() => void check(), CHECK_DEBOUNCE_MS);
+  };
+  els.text.addEventListener('input', scheduleCheck);
+  els.file.addEventListener('change', () => {
+    const f = els.file.files?.[0];
+    if (f)
+      void f.text().then((t) => {
+        els.text.value = t;
+        void check();
+      });
+  });
+  const update = () =>
+    start(
+      state,
+      els,
+      (r) => (running = r),
+      () => alive,
+    );
+  els.run.addEventListener('click', update);
+  els.cancel.addEventListener('click', () => {
+    for (const r of running) r.cancel();
+  });
+  if (!state.edited) void showExamples(state.item.file, els, check, () => alive);
+  const element = layOut(els);
+  return {
+    element,
+    destroy() {
+      alive = false;
+      clearTimeout(checkTimer);
+      for (const r of running) r.cancel();
+    },
+  };
+}
+
+/** Runs the update and the prior (the last run when it is current) and shows them, or the engine's refusal. */
+function start(state: ScreenState, els: PanelElements, setRunning: (r: { cancel(): void }[]) => void, alive: () => boolean): void {
+  const base = { scenario: state.scenario, overrides: currentOverrides(state), trials: state.trials, seed: state.seed };
+  const updating = runUpdate({ ...base, text: els.text.value });
+  const current = state.lastRun && !isStale(state) ? state.lastRun.result : undefined;
+  const prior = current ? undefined : runMonteCarlo(base);
+  setRunning(prior ? [updating, prior] : [updating]);
+  els.run.disabled = true;
+  els.cancel.disabled = false;
+  els.status.textContent = `Updating on ${formatCount(base.trials)} trials, seed ${base.seed}…`;
+  replace(els.out);
+  const started = performance.now();
+  Promise.all([updating.answer, current ?? prior?.result])
+    .then(([answer, priorResult]) => {
+      if (!alive() || !priorResult) return;
+      const ms = performance.now() - started;
+      els.status.textContent = `Updated in ${formatNumber(ms / 1000)} s.`;
+      els.status.dataset.ms = String(ms);
+      replace(els.out, timeline(answer, state.scenario.time.horizon), diagnostics(answer), metricsTable(priorResult, answer, state));
+    })
+    .catch((error: unknown) => {
+      if (!alive()) return;
+      updating.cancel();
+      prior?.cancel();
+      if (error instanceof CancelledError) els.status.textContent = 'Cancelled.';
+      else
+        replace(
+          els.status,
+          h('strong', { id: 'obs-refused' }, 'The update was refused: '),
+          locatedIssues(error instanceof EngineError ? error.issues : [], error instanceof Error ? error.message : String(error)),
+        );
+    })
+    .finally(() => {
+      setRunning([]);
+      els.run.disabled = false;
+      els.cancel.disabled = true;
+    });
+}

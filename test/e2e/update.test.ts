@@ -1,0 +1,133 @@
+/**
+ * "Update on what has happened" end to end in Debian's Chromium: the 2022 scenario's bundled events
+ * file loads, reads, and conditions the forecast with the numbers of `georisk update --format json`
+ * (and the prior those of `georisk run`) for the same seed and trials; a typo is named at its line and
+ * column as typed; the reported death toll, impossible under the no-hindsight default, is refused by
+ * name, not crashed on. The update's time is printed for docs/benchmarks.md; screenshots at desktop
+ * and phone width go to docs/screenshots/.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunResult, UpdateAnswer } from '../../packages/engine/src/index.ts';
+import { builtWebApp, CHROMIUM_LAUNCH, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
+import { runCli } from '../helpers/cli.ts';
+import { type StaticServer, serveStatic } from '../helpers/static-server.ts';
+
+const SCENARIO = 'armenia-azerbaijan-2022';
+const EVENTS = `scenarios/observations/${SCENARIO}-hour36-events.yaml`;
+const TOLL = `scenarios/observations/${SCENARIO}-hour36.yaml`;
+
+describe.skipIf(!haveChromium)('update on what has happened, in Chromium', () => {
+  let dist: string;
+  let server: StaticServer;
+  let context: BrowserContext;
+  let profile: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    dist = builtWebApp();
+    server = await serveStatic(dist);
+    profile = mkdtempSync(join(tmpdir(), 'georisk-chromium-'));
+    context = await chromium.launchPersistentContext(profile, { ...CHROMIUM_LAUNCH, viewport: { width: 1280, height: 800 } });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  async function open(trials: number, seed: number, width = 1280, height = 800): Promise<Page> {
+    const page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    await page.setViewportSize({ width, height });
+    await page.goto(`${server.url}#/scenario/${SCENARIO}?trials=${trials}&seed=${seed}`);
+    await page.waitForSelector(`#obs-examples button[data-file="${EVENTS}"]`, { timeout: 60_000 });
+    return page;
+  }
+
+  async function updateOnEvents(page: Page): Promise<number> {
+    await page.click(`#obs-examples button[data-file="${EVENTS}"]`);
+    await page.waitForSelector('#obs-ok', { timeout: 60_000 });
+    await page.click('#obs-run');
+    await page.waitForSelector('#obs-metrics', { timeout: 300_000 });
+    return Number(await page.getAttribute('#obs-status', 'data-ms'));
+  }
+
+  const cell = (page: Page, metric: string, key: string) =>
+    page.getAttribute(`#obs-metrics tr[data-metric="${metric}"] td[data-key="${key}"]`, 'data-value').then(Number);
+
+  it('conditions the 2022 forecast on the bundled events with the CLI’s numbers, beside the prior run’s', async () => {
+    const page = await open(20_000, 7);
+    const ms = await updateOnEvents(page);
+    // The benchmark recorded in docs/benchmarks.md "Issue 20: update".
+    console.log(`browser update, 2022 hour-36 events, 20,000 trials: ${(ms / 1000).toFixed(2)} s (update and prior run together)`);
+    const [cliUpdate, cliRun] = await Promise.all([
+      runCli(['update', `scenarios/${SCENARIO}.yaml`, '--observed', EVENTS, '--trials', '20000', '--seed', '7', '--format', 'json']),
+      runCli(['run', `scenarios/${SCENARIO}.yaml`, '--trials', '20000', '--seed', '7', '--format', 'json']),
+    ]);
+    expect(cliUpdate.status).toBe(0);
+    expect(cliRun.status).toBe(0);
+    const updated = JSON.parse(cliUpdate.stdout) as UpdateAnswer;
+    const prior = JSON.parse(cliRun.stdout) as RunResult;
+    const value = (m: RunResult['metrics'][string] | undefined) => (m?.probability ? m.probability.p : m?.mean);
+    for (const name of Object.keys(updated.metrics)) {
+      expect(await cell(page, name, 'updated')).toBe(value(updated.metrics[name]));
+      expect(await cell(page, name, 'prior')).toBe(value(prior.metrics[name]));
+    }
+    expect(Number(await page.getAttribute('#obs-ess', 'data-value'))).toBe(updated.conditioning.effectiveSampleSize);
+    expect(Number(await page.getAttribute('#obs-evidence', 'data-value'))).toBe(updated.conditioning.evidence);
+    expect(await page.locator('#obs-parameters li').count()).toBe(updated.conditioning.parameters.length);
+    // One timeline mark and one listed label per observation.
+    expect(await page.locator('#obs-timeline .obs-mark').count()).toBe(5);
+    expect(await page.textContent('#obs-timeline .obs-list')).toContain('the 09:00 Russian-announced truce failed');
+    await page.$eval('#obs-issues', (e) => e.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: join(SCREENSHOTS, 'update-1280x800.png') });
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('names a typo at its line and column as typed, and refuses the impossible death toll by name', async () => {
+    const page = await open(2_000, 7);
+    await page.click(`#obs-examples button[data-file="${EVENTS}"]`);
+    await page.waitForSelector('#obs-ok');
+    const text = await page.inputValue('#obs-text');
+    const typo = text.replace('state: clash\n', 'state: clashh\n');
+    const line = typo.split('\n').findIndex((l) => l.includes('clashh')) + 1;
+    await page.fill('#obs-text', typo);
+    await page.waitForSelector('#obs-issue-list', { timeout: 30_000 });
+    const listed = await page.textContent('#obs-issue-list');
+    expect(listed).toMatch(new RegExp(`^${line}:\\d+ `));
+    expect(listed).toContain('observations[4]');
+    expect(listed).toContain('"clashh"');
+    expect(await page.isDisabled('#obs-run')).toBe(true);
+
+    await page.click(`#obs-examples button[data-file="${TOLL}"]`);
+    await page.waitForSelector('#obs-ok');
+    await page.click('#obs-run');
+    await page.waitForSelector('#obs-refused', { timeout: 120_000 });
+    const cli = await runCli(['update', `scenarios/${SCENARIO}.yaml`, '--observed', TOLL, '--trials', '2000', '--seed', '7']);
+    expect(cli.status).not.toBe(0);
+    const refusal = (await page.textContent('#obs-status')) ?? '';
+    // The engine's message names the observation, as the CLI prints it.
+    const named = /observations\[\d+\][^:]*/.exec(cli.stderr)?.[0] ?? '<none>';
+    expect(refusal).toContain(named);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('fits a phone: nothing runs off the right edge; screenshot at 390 px', async () => {
+    const page = await open(2_000, 7, 390, 844);
+    await updateOnEvents(page);
+    const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.$eval('#obs-issues', (e) => e.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: join(SCREENSHOTS, 'update-390x844.png') });
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+});
