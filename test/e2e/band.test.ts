@@ -6,15 +6,14 @@
  * "let it vary again" puts it back. Screenshots of the headline and drivers at 1280×800 and 390×844 go
  * to docs/screenshots/; the time the page took is printed (docs/benchmarks.md records it).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_BAND_DRAWS, PAGE_TRIALS_PER_DRAW } from '../../apps/web/src/band-settings.ts';
 import { loadScenarioText, type ModuleResolver, runUncertainty } from '../../packages/engine/src/index.ts';
-import { builtWebApp, CHROMIUM_LAUNCH, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
-import { type StaticServer, serveStatic } from '../helpers/static-server.ts';
+import { haveChromium, SCREENSHOTS, staticBrowser } from '../helpers/browser.ts';
+import type { StaticServer } from '../helpers/static-server.ts';
 
 const FILE = resolve(import.meta.dirname, '../../scenarios/armenia-azerbaijan-2022.yaml');
 
@@ -54,24 +53,17 @@ async function nothingCutOff(page: Page): Promise<void> {
 }
 
 describe.skipIf(!haveChromium)('the band in Chromium', () => {
-  let dist: string;
   let server: StaticServer;
   let context: BrowserContext;
-  let profile: string;
+  let close: (() => Promise<void>) | undefined;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    dist = builtWebApp();
-    server = await serveStatic(dist);
-    profile = mkdtempSync(join(tmpdir(), 'georisk-chromium-'));
-    context = await chromium.launchPersistentContext(profile, { ...CHROMIUM_LAUNCH, viewport: { width: 1280, height: 800 } });
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    ({ server, context, close } = await staticBrowser());
   }, 300_000);
 
   afterAll(async () => {
-    await context?.close();
-    await server?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await close?.();
   });
 
   it('shows the library band in words, lists fixed and uncertain parameters, and lets a fixed one vary again', async () => {

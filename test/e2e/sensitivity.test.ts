@@ -1,17 +1,8 @@
-/**
- * The sensitivity panel end to end in Debian's Chromium: the exact tornado says its solver and the
- * parameters the metric cannot read (once, folded), and follows the parameter sliders without a
- * button; a Monte Carlo tornado its noise floor, with its long within-noise list folded; Sobol' over
- * the 2022 scenario's 47 parameters screens by Morris first, and an analysis that ends without a
- * result clears the previous chart. Screenshots at desktop and phone width go to docs/screenshots/.
- */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtWebApp, CHROMIUM_LAUNCH, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
-import { type StaticServer, serveStatic } from '../helpers/static-server.ts';
+import { haveChromium, SCREENSHOTS, staticBrowser } from '../helpers/browser.ts';
+import type { StaticServer } from '../helpers/static-server.ts';
 
 const SCENARIO = 'armenia-azerbaijan-2022';
 const SIZES = [
@@ -20,24 +11,17 @@ const SIZES = [
 ] as const;
 
 describe.skipIf(!haveChromium)('sensitivity panel in Chromium', () => {
-  let dist: string;
   let server: StaticServer;
   let context: BrowserContext;
-  let profile: string;
+  let close: (() => Promise<void>) | undefined;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    dist = builtWebApp();
-    server = await serveStatic(dist);
-    profile = mkdtempSync(join(tmpdir(), 'georisk-chromium-'));
-    context = await chromium.launchPersistentContext(profile, { ...CHROMIUM_LAUNCH, viewport: { width: 1280, height: 800 } });
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    ({ server, context, close } = await staticBrowser());
   });
 
   afterAll(async () => {
-    await context?.close();
-    await server?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await close?.();
   });
 
   async function openPanel(size: (typeof SIZES)[number]): Promise<Page> {

@@ -5,15 +5,14 @@
  * scenarios/reference-class/track-record.json (which the engine's calibrate test checks against the
  * code). Screenshots at desktop and phone width go to docs/screenshots/.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrackRecordData } from '../../packages/engine/src/calibrate/index.ts';
-import { builtWebApp, CHROMIUM_LAUNCH, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
+import { haveChromium, SCREENSHOTS, staticBrowser } from '../helpers/browser.ts';
 import { ROOT } from '../helpers/cli.ts';
-import { type StaticServer, serveStatic } from '../helpers/static-server.ts';
+import type { StaticServer } from '../helpers/static-server.ts';
 
 const SIZES = [
   { name: '1280x800', width: 1280, height: 800 },
@@ -22,24 +21,17 @@ const SIZES = [
 const record = JSON.parse(readFileSync(join(ROOT, 'scenarios/reference-class/track-record.json'), 'utf8')) as TrackRecordData;
 
 describe.skipIf(!haveChromium)('track record page in Chromium', () => {
-  let dist: string;
   let server: StaticServer;
   let context: BrowserContext;
-  let profile: string;
+  let close: (() => Promise<void>) | undefined;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    dist = builtWebApp();
-    server = await serveStatic(dist);
-    profile = mkdtempSync(join(tmpdir(), 'georisk-chromium-'));
-    context = await chromium.launchPersistentContext(profile, { ...CHROMIUM_LAUNCH, viewport: { width: 1280, height: 800 } });
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    ({ server, context, close } = await staticBrowser());
   });
 
   afterAll(async () => {
-    await context?.close();
-    await server?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await close?.();
   });
 
   it('is linked from the library and states each question’s skill, interval and verdict beside the base rate', async () => {

@@ -1,44 +1,27 @@
-/**
- * "Update on what has happened" end to end in Debian's Chromium: the 2022 scenario's bundled events
- * file loads, reads, and conditions the forecast with the numbers of `georisk update --format json`
- * (and the prior those of `georisk run`) for the same seed and trials; a typo is named at its line and
- * column as typed; the reported death toll, impossible under the no-hindsight default, is refused by
- * name, not crashed on. The update's time is printed for docs/benchmarks.md; screenshots at desktop
- * and phone width go to docs/screenshots/.
- */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult, UpdateAnswer } from '../../packages/engine/src/index.ts';
-import { builtWebApp, CHROMIUM_LAUNCH, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
+import { haveChromium, SCREENSHOTS, staticBrowser } from '../helpers/browser.ts';
 import { runCli } from '../helpers/cli.ts';
-import { type StaticServer, serveStatic } from '../helpers/static-server.ts';
+import type { StaticServer } from '../helpers/static-server.ts';
 
 const SCENARIO = 'armenia-azerbaijan-2022';
 const EVENTS = `scenarios/observations/${SCENARIO}-hour36-events.yaml`;
 const TOLL = `scenarios/observations/${SCENARIO}-hour36.yaml`;
 
 describe.skipIf(!haveChromium)('update on what has happened, in Chromium', () => {
-  let dist: string;
   let server: StaticServer;
   let context: BrowserContext;
-  let profile: string;
+  let close: (() => Promise<void>) | undefined;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    dist = builtWebApp();
-    server = await serveStatic(dist);
-    profile = mkdtempSync(join(tmpdir(), 'georisk-chromium-'));
-    context = await chromium.launchPersistentContext(profile, { ...CHROMIUM_LAUNCH, viewport: { width: 1280, height: 800 } });
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    ({ server, context, close } = await staticBrowser());
   });
 
   afterAll(async () => {
-    await context?.close();
-    await server?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await close?.();
   });
 
   async function open(trials: number, seed: number, width = 1280, height = 800): Promise<Page> {

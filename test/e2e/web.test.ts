@@ -4,16 +4,16 @@
  * for the same inputs, the permalink round trip, and Cancel. Screenshots of each screen go to
  * docs/screenshots/.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../apps/api/src/app.ts';
 import { formatNumber, formatPercent } from '../../apps/web/src/format.ts';
-import { builtWebApp, CHROMIUM, CHROMIUM_LAUNCH, chartsDrawn, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
+import { CHROMIUM, chartsDrawn, haveChromium, SCREENSHOTS, staticBrowser } from '../helpers/browser.ts';
 import { runCli } from '../helpers/cli.ts';
-import { type StaticServer, serveStatic } from '../helpers/static-server.ts';
+import type { StaticServer } from '../helpers/static-server.ts';
 
 if (!haveChromium) {
   console.warn(`web end-to-end tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
@@ -81,24 +81,15 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
   let dist: string;
   let server: StaticServer;
   let context: BrowserContext;
-  let profile: string;
+  let close: (() => Promise<void>) | undefined;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    dist = builtWebApp();
-    server = await serveStatic(dist);
-    profile = mkdtempSync(join(tmpdir(), 'georisk-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      ...CHROMIUM_LAUNCH,
-      viewport: { width: 1280, height: 800 },
-    });
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    ({ dist, server, context, close } = await staticBrowser());
   });
 
   afterAll(async () => {
-    await context?.close();
-    await server?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await close?.();
   });
 
   async function newPage(): Promise<Page> {

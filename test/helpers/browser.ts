@@ -4,12 +4,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { ROOT } from './cli.ts';
+import { type StaticServer, serveStatic } from './static-server.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -85,6 +86,34 @@ export function builtWebApp(): string {
     if (!existsSync(join(dir, 'index.html'))) throw error;
   }
   return dir;
+}
+
+/** The built web app served as static files, and a Chromium profile at desktop size to open it in. */
+export interface StaticBrowser {
+  dist: string;
+  server: StaticServer;
+  context: BrowserContext;
+  /** Closes the browser and the server, and removes the profile (never the shared bundle). */
+  close(): Promise<void>;
+}
+
+/** What every browser suite starts with: the shared bundle, served, and a fresh Chromium profile. */
+export async function staticBrowser(): Promise<StaticBrowser> {
+  const dist = builtWebApp();
+  const server = await serveStatic(dist);
+  const profile = mkdtempSync(join(tmpdir(), 'georisk-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, { ...CHROMIUM_LAUNCH, viewport: { width: 1280, height: 800 } });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return {
+    dist,
+    server,
+    context,
+    async close() {
+      await context.close();
+      await server.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
 }
 
 /**
