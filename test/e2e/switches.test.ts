@@ -1,35 +1,22 @@
-/**
- * Switches and choices in the browser (issue 18): the 2022 scenario's replay_calendar is a toggle, not a
- * slider; ticking it puts set.replay_calendar=1 in the permalink, and the permalink ticks it again; a
- * permalink value that is not 0 or 1 is ignored, with a notice naming it. A choice added in the editor
- * shows a select with its labels.
- */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtWebApp, CHROMIUM_LAUNCH, haveChromium } from '../helpers/browser.ts';
-import { type StaticServer, serveStatic } from '../helpers/static-server.ts';
+import { haveChromium, staticBrowser } from '../helpers/browser.ts';
+import type { StaticServer } from '../helpers/static-server.ts';
 
 const SCENARIO = 'armenia-azerbaijan-2022';
 
 describe.skipIf(!haveChromium)('switches and choices in Chromium', () => {
   let server: StaticServer;
   let context: BrowserContext;
-  let profile: string;
+  let close: (() => Promise<void>) | undefined;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    server = await serveStatic(builtWebApp());
-    profile = mkdtempSync(join(tmpdir(), 'georisk-chromium-'));
-    context = await chromium.launchPersistentContext(profile, { ...CHROMIUM_LAUNCH, viewport: { width: 1280, height: 800 } });
+    ({ server, context, close } = await staticBrowser());
   }, 300_000);
 
   afterAll(async () => {
-    await context?.close();
-    await server?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await close?.();
     expect(pageErrors).toEqual([]);
   });
 

@@ -1,15 +1,8 @@
-/**
- * Reading results in Chromium: a comparison with a same-seed baseline is paired (per-trial
- * differences, "within noise" when the interval holds 0), and Cancel keeps the finished trials as a
- * labelled partial result whose permalink reproduces it. Screenshots go to docs/screenshots/.
- */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtWebApp, CHROMIUM_LAUNCH, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
-import { type StaticServer, serveStatic } from '../helpers/static-server.ts';
+import { haveChromium, SCREENSHOTS, staticBrowser } from '../helpers/browser.ts';
+import type { StaticServer } from '../helpers/static-server.ts';
 
 const SCENARIO = 'armenia-azerbaijan-2022';
 const CHUNK = 16_384;
@@ -34,20 +27,15 @@ async function diffHeading(page: Page): Promise<string> {
 describe.skipIf(!haveChromium)('reading results in Chromium', () => {
   let server: StaticServer;
   let context: BrowserContext;
-  let profile: string;
+  let close: (() => Promise<void>) | undefined;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    server = await serveStatic(builtWebApp());
-    profile = mkdtempSync(join(tmpdir(), 'georisk-chromium-'));
-    context = await chromium.launchPersistentContext(profile, { ...CHROMIUM_LAUNCH, viewport: { width: 1280, height: 800 } });
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    ({ server, context, close } = await staticBrowser());
   });
 
   afterAll(async () => {
-    await context?.close();
-    await server?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await close?.();
   });
 
   async function newPage(): Promise<Page> {
