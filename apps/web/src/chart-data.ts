@@ -14,7 +14,8 @@ export interface MetricView {
   min: number;
   max: number;
   quantiles: Record<'p1' | 'p5' | 'p10' | 'p25' | 'p50' | 'p75' | 'p90' | 'p95' | 'p99', number>;
-  histogram: { edges: number[]; counts: number[] };
+  /** `integral` when every value is a whole number (bins then read as whole-number ranges, see `binLabel`). */
+  histogram: { edges: number[]; counts: number[]; integral?: boolean };
   probability?: { p: number; ci95: [number, number] };
   censored?: number;
   unit?: string;
@@ -217,9 +218,13 @@ function binEdges(edges: readonly number[], i: number): [lo: number, hi: number]
   return [lo, hi];
 }
 
-/** The label "lo–hi" of a histogram's bin `i`. */
-export function binLabel(edges: readonly number[], i: number): string {
+/**
+ * The label of a histogram's bin `i`: "lo–hi"; for whole-number values on whole-number edges, the
+ * whole numbers it holds ("20–24", or "20" for a bin of one).
+ */
+export function binLabel(edges: readonly number[], i: number, integral = false): string {
   const [lo, hi] = binEdges(edges, i);
+  if (integral && Number.isInteger(lo) && Number.isInteger(hi)) return hi - lo === 1 ? formatNumber(lo) : `${formatNumber(lo)}–${formatNumber(hi - 1)}`;
   return `${formatNumber(lo)}–${formatNumber(hi)}`;
 }
 
@@ -236,9 +241,9 @@ export function binPosition(edges: readonly number[], x: number): number {
 }
 
 export function histogramView(m: MetricView): HistogramView {
-  const { edges, counts } = m.histogram;
+  const { edges, counts, integral } = m.histogram;
   const total = counts.reduce((a, b) => a + b, 0);
-  const labels = counts.map((_, i) => binLabel(edges, i));
+  const labels = counts.map((_, i) => binLabel(edges, i, integral));
   const marks = (['p5', 'p50', 'p95'] as const).map((name) => ({
     name,
     value: m.quantiles[name],

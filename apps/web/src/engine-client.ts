@@ -20,6 +20,7 @@ import { CHUNK_TRIALS, GeoriskError, type Lane, planChunks, scheduleChunks } fro
 // The accumulator alone (no simulator), so the page's main thread does not load the engine.
 import { mergePaired, type PairedSummary } from '@georisk/engine/paired/accumulator';
 import type { BandRequest, ChunkRequest, LibraryItem, Validation, WebSensitivityMethod, WorkerReply, WorkerRequest } from './protocol.ts';
+import type { RoundHistogram } from './round-histogram.ts';
 
 /** An error from the engine, with its issues (path, message, hint). */
 export class EngineError extends Error {
@@ -174,6 +175,22 @@ function poolOf(size: number): EngineWorker[] {
 /** A Monte Carlo run's result; `partialOf` is set when the run was cancelled and holds the trials asked for. */
 export type MonteCarloResult = RunResult & { partialOf?: number };
 
+// Each run's round-number histograms, beside the result so that its JSON stays `georisk run`'s.
+const roundBins = new WeakMap<RunResult, Record<string, RoundHistogram>>();
+
+/** The histogram of metric `name` at round numbers, when the page ran `result` (else undefined). */
+export function roundBinsOf(result: RunResult, name: string): RoundHistogram | undefined {
+  return roundBins.get(result)?.[name];
+}
+
+/** Keeps a finalize reply's round histograms with its result, and returns the result. */
+function withRoundBins(reply: WorkerReply, partialOf?: number): MonteCarloResult {
+  if (reply.type !== 'finalize') throw new Error(`unexpected reply ${reply.type}`);
+  const result: MonteCarloResult = partialOf === undefined ? reply.result : { ...reply.result, partialOf };
+  roundBins.set(result, reply.bins);
+  return result;
+}
+
 export interface RunHandle {
   result: Promise<MonteCarloResult>;
   /**
@@ -236,9 +253,7 @@ async function finalizePartial(
 ): Promise<MonteCarloResult> {
   const w = new EngineWorker();
   try {
-    const reply = await w.request({ type: 'finalize', ...base, key, parts, seconds, workers });
-    if (reply.type !== 'finalize') throw new Error(`unexpected reply ${reply.type}`);
-    return { ...reply.result, partialOf: asked };
+    return withRoundBins(await w.request({ type: 'finalize', ...base, key, parts, seconds, workers }), asked);
   } finally {
     w.worker.terminate();
   }
@@ -305,9 +320,7 @@ export function runMonteCarlo(req: RunRequest): RunHandle {
       throw error instanceof GeoriskError ? new EngineError(error.message, error.issues) : error;
     }
     const seconds = (performance.now() - started) / 1000;
-    const reply = await lead.request({ type: 'finalize', ...base, key: plan.key, parts, seconds, workers: size });
-    if (reply.type !== 'finalize') throw new Error(`unexpected reply ${reply.type}`);
-    return reply.result as MonteCarloResult;
+    return withRoundBins(await lead.request({ type: 'finalize', ...base, key: plan.key, parts, seconds, workers: size }));
   })();
   // A cancelled run may reject from inside a worker request: it keeps the finished chunks, or says CancelledError.
   return {

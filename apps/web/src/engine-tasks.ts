@@ -13,11 +13,13 @@ import {
   loadScenarioText,
   representabilityProblems,
   type ScenarioDocument,
+  valueCounts,
 } from '@georisk/engine';
 import { ModelCache, mergeAll, modelKey, PairedModelCache, runChunkTask, runPairedChunk } from '@georisk/engine/chunks';
 import { finishBand, planBand, runBandTask } from './band-tasks.ts';
 import { bundledResolver, scenarioPaths } from './library-paths.ts';
 import type { LibraryItem, Validation, WorkerReply, WorkerRequest } from './protocol.ts';
+import { type RoundHistogram, roundHistogram } from './round-histogram.ts';
 import { SCENARIO_FILES } from './scenario-files.ts';
 import { runSensitivityRequest } from './sensitivity-task.ts';
 import { checkObservations, observationExamples, updateRequest } from './update-task.ts';
@@ -163,7 +165,12 @@ export function handle(req: WorkerRequest, post: (reply: WorkerReply) => void): 
         seconds: req.seconds,
         workers: req.workers,
       });
-      return { type: 'finalize', id: req.id, result };
+      const bins: Record<string, RoundHistogram> = {};
+      model.metrics.forEach((m, i) => {
+        const acc = summary.metrics[i];
+        if (acc && acc.n > 0) bins[m.name] = roundHistogram(valueCounts(acc), acc.min, acc.max);
+      });
+      return { type: 'finalize', id: req.id, result, bins };
     }
   }
 }

@@ -15,6 +15,7 @@ import type {
 } from '@georisk/engine';
 import type { ExactTask, PairedChunkTask, SweepPointChunkTask } from '@georisk/engine/chunks';
 import type { PairedSummary } from '@georisk/engine/paired/accumulator';
+import type { RoundHistogram } from './round-histogram.ts';
 
 /** A two-level run the page asks for: parameter draws from the priors, the panel's values fixed. */
 export interface BandRequest {
@@ -115,5 +116,6 @@ export type WorkerReply =
   | { type: 'observe-examples'; id: number; examples: { file: string; text: string }[] }
   | { type: 'observe-check'; id: number; issues: Issue[] }
   | { type: 'update'; id: number; answer: UpdateAnswer }
-  | { type: 'finalize'; id: number; result: RunResult }
+  /** `bins`: each metric's histogram at round numbers, for the page (the result keeps the engine's). */
+  | { type: 'finalize'; id: number; result: RunResult; bins: Record<string, RoundHistogram> }
   | { type: 'error'; id: number; issues: Issue[]; message: string };

@@ -131,7 +131,7 @@ export {
   withScreening,
 } from './sensitivity.ts';
 export { emptySummary, mergeSummaries, type RunSummary, type SimulateOptions, simulate } from './simulate/simulate.ts';
-export { type MetricAccumulator, type MetricSummary, QUANTILES } from './summarize.ts';
+export { type MetricAccumulator, type MetricSummary, QUANTILES, valueCounts } from './summarize.ts';
 // Sweeps
 export {
   DEFAULT_SWEEP_QUANTILES,

@@ -3,6 +3,7 @@ import type { ExactResult, RunResult } from '@georisk/engine';
 import { histogramMetrics, histogramSummary, type MetricView, outcomeBars, outcomeSummary, trackSummary } from '../chart-data.ts';
 import { type ChartFigure, firstPassageChart, histogramChart, occupancyChart, outcomeChart } from '../charts.ts';
 import { h } from '../dom.ts';
+import { roundBinsOf } from '../engine-client.ts';
 import { formatCount } from '../format.ts';
 import { comparedBaseline } from './compare.ts';
 import type { ScreenState } from './screen-state.ts';
@@ -84,8 +85,11 @@ function histogramGroup(picks: ChartPicks, r: RunResult | undefined, redraw: () 
     picks.metric = value;
     redraw();
   });
-  const m = metrics[metric];
-  if (m === undefined) throw new Error(`internal: histogramMetrics offered "${metric}", which the run lacks`);
+  const summary = metrics[metric];
+  if (summary === undefined) throw new Error(`internal: histogramMetrics offered "${metric}", which the run lacks`);
+  // The page's round-number bins when this page ran it; the engine's equal bins otherwise.
+  const round = roundBinsOf(r, metric);
+  const m = round ? { ...summary, histogram: round } : summary;
   const hist = histogramChart(metric, m, histogramSummary(metric, m));
   return { elements: [pick, hist.figure], charts: [hist] };
 }
