@@ -224,7 +224,8 @@ function binEdges(edges: readonly number[], i: number): [lo: number, hi: number]
  */
 export function binLabel(edges: readonly number[], i: number, integral = false): string {
   const [lo, hi] = binEdges(edges, i);
-  if (integral && Number.isInteger(lo) && Number.isInteger(hi)) return hi - lo === 1 ? formatNumber(lo) : `${formatNumber(lo)}–${formatNumber(hi - 1)}`;
+  if (integral && Number.isInteger(lo) && Number.isInteger(hi))
+    return hi - lo === 1 ? formatNumber(lo) : `${formatNumber(lo)}–${formatNumber(hi - 1)}`;
   return `${formatNumber(lo)}–${formatNumber(hi)}`;
 }
 

@@ -11,6 +11,7 @@ import { formatHash } from '../url-state.ts';
 import { bandHeadline } from './band-headline.ts';
 import { exactPreview } from './exact-preview.ts';
 import { permalinkOverrides } from './field-checks.ts';
+import { modelDiagrams } from './model-diagrams.ts';
 import { parameterPanel } from './parameter-panel.ts';
 import { results } from './results.ts';
 import { runControls } from './run-controls.ts';
@@ -81,12 +82,17 @@ export function renderScenario(
     if (!state.edited) history.replaceState(null, '', formatHash(currentAddress(state)));
   };
   const shown = results(state);
-  const preview = exactPreview(state, shown.render);
+  const diagrams = modelDiagrams(state);
+  const preview = exactPreview(state, () => {
+    shown.render();
+    diagrams.update();
+  });
   let addressTimer: ReturnType<typeof setTimeout> | undefined;
   const onInputsChanged = (parametersChanged: boolean) => {
     clearTimeout(addressTimer);
     addressTimer = setTimeout(updateAddress, 150);
     if (parametersChanged) {
+      diagrams.update();
       preview.request();
       analysis.inputsChanged();
     } else if (state.lastRun) shown.render();
@@ -100,6 +106,7 @@ export function renderScenario(
   // Library scenarios show the band across their priors after each run; an edited draft runs plainly.
   const onResult = () => {
     shown.render();
+    diagrams.update();
     if (!state.edited) band.start();
   };
   const controls = runControls(state, { onInputsChanged: () => onInputsChanged(false), updateAddress, onResult });
@@ -129,6 +136,7 @@ export function renderScenario(
           controls.panel,
           controls.status,
           preview.status,
+          diagrams.element,
           band.element,
           shown.element,
           analysis.element,
@@ -143,6 +151,7 @@ export function renderScenario(
   return {
     destroy() {
       preview.close();
+      diagrams.destroy();
       clearTimeout(addressTimer);
       controls.cancel();
       band.destroy();
