@@ -103,6 +103,7 @@ export {
 export { ExactPoints } from './sensitivity/exact-points.ts';
 // Sensitivity
 export { paramsReaching } from './sensitivity/parameter-reach.ts';
+export { moduleGroups, parameterGroupNames } from './sensitivity/parameter-groups.ts';
 export { exactOutputs, exactPlanOutputs, exactPointOutputs, type PointOutputs, summaryOutputs } from './sensitivity/point-solver.ts';
 export {
   analyseSensitivity,

@@ -145,6 +145,14 @@ export const ParameterSchema = z
       .optional()
       .describe('The only values the parameter may take, in order (shown as a select; designs sample only these)'),
     choice_labels: z.array(z.string().min(1)).optional().describe('Plain words for each of `choices`, in the same order'),
+    group: z
+      .string()
+      .min(1, 'a group needs a name')
+      .max(80, 'a group is named in a few plain words (at most 80 characters)')
+      .optional()
+      .describe(
+      "The group it belongs to, in a few plain words: the web app folds parameters by group, and Sobol' grouped by module takes it as its group",
+    ),
   })
   .refine((p) => p.provenance?.kind !== 'sourced' || p.provenance.sources !== undefined || p.sources !== undefined, {
     message: "a sourced parameter needs its sources: list them under provenance.sources or the parameter's sources",

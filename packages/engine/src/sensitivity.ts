@@ -22,7 +22,7 @@ import {
 import type { ScenarioDocument } from './scenario-schema.ts';
 import { DEFAULT_RESAMPLES, morrisEffects } from './sensitivity/morris-effects.ts';
 import { morrisNoiseFloors, sobolNoiseFloor, swingHalfWidth } from './sensitivity/noise-floor.ts';
-import { moduleGroups, type ResolvedGroups, resolveGroups } from './sensitivity/parameter-groups.ts';
+import { moduleGroups, parameterGroupNames, type ResolvedGroups, resolveGroups } from './sensitivity/parameter-groups.ts';
 import { paramsReaching } from './sensitivity/parameter-reach.ts';
 import {
   choosePointSolver,
@@ -288,7 +288,10 @@ function planGroupedSobol(
   resamples: number,
   sampling: SobolSampling,
 ): Omit<SensitivityPlan, 'solver'> {
-  const named = options.groups === 'modules' ? moduleGroups(options.parameterModules ?? {}, params) : (options.groups ?? {});
+  const named =
+    options.groups === 'modules'
+      ? moduleGroups(parameterGroupNames(scenario.parameters, options.parameterModules ?? {}), params)
+      : (options.groups ?? {});
   const groups = resolveGroups(named, params);
   const samples = options.samples ?? DEFAULT_SAMPLES.sobol;
   const replicates = options.replicates ?? DEFAULT_REPLICATES;

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type LoadedScenario, loadScenarioText, type ModuleResolver, sensitivity } from '../src/index.ts';
+import { contentHash, type LoadedScenario, loadScenarioText, type ModuleResolver, parameterGroupNames, sensitivity } from '../src/index.ts';
 
 const FILE = join(import.meta.dirname, '../../../scenarios/examples/modular-example.yaml');
 const resolveModule: ModuleResolver = (ref, from) => {
@@ -65,6 +65,31 @@ metrics:
     expect(plain.parameterModules).toEqual({});
     expect(() => sensitivity(plain.scenario, { method: 'sobol', samples: 64, groups: 'modules', parameterModules: {} })).toThrow(
       /groups: error \[bad_run_options\] grouping by module needs parameters that came from included modules[\s\S]*hint: name the groups yourself/,
+    );
+  });
+
+  it("takes a parameter's declared `group` before its module, in Sobol' and for the web app's folds alike", () => {
+    const loaded = load();
+    const { scenario } = loaded;
+    const before = contentHash(scenario);
+    const declared = {
+      ...scenario,
+      parameters: {
+        ...scenario.parameters,
+        p_hold: { ...scenario.parameters.p_hold!, group: 'Truces' },
+        escalation_rate: { ...scenario.parameters.escalation_rate!, group: 'Truces' },
+      },
+    };
+    const groups = parameterGroupNames(declared.parameters, loaded.parameterModules);
+    expect(groups).toMatchObject({ p_hold: 'Truces', escalation_rate: 'Truces', attempt_rate: 'mediation-module' });
+    const options = { method: 'sobol' as const, samples: 64, metrics: ['war_reached'] };
+    const r = sensitivity(declared, { ...options, groups: 'modules', parameterModules: loaded.parameterModules });
+    expect(r.groups?.Truces).toEqual(['escalation_rate', 'p_hold']);
+    expect(r.groups?.['mediation-module']).toEqual(['attempt_rate']);
+    // The optional field changes nothing in a document that does not use it.
+    expect(contentHash(scenario)).toBe(before);
+    expect(loadScenarioText('id: x\ntime: { unit: day, dt: 1, horizon: 2 }\nparameters:\n  a: { default: 1, group: Rates }\n').scenario.parameters.a?.group).toBe(
+      'Rates',
     );
   });
 });

@@ -86,8 +86,26 @@ export function resolveGroups(groups: Record<string, readonly string[]>, params:
 }
 
 /**
- * The varied parameters grouped by the module they came from (`parameterModules`: parameter →
- * module); the scenario's own parameters stand alone. Refused when no varied parameter came from a module.
+ * Each parameter's group: the `group` it declares, else the module it came from (`parameterModules`,
+ * the loader's parameter → include label); parameters with neither are absent. The one notion of a
+ * parameter's group, for Sobol' grouped by module and for the web app's folds.
+ */
+export function parameterGroupNames(
+  parameters: Readonly<Record<string, { group?: string | undefined }>>,
+  parameterModules: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, p] of Object.entries(parameters)) {
+    const module = Object.hasOwn(parameterModules, name) ? parameterModules[name] : undefined;
+    const group = p.group ?? module;
+    if (group !== undefined) out[name] = group;
+  }
+  return out;
+}
+
+/**
+ * The varied parameters grouped by their group (`parameterGroupNames`: a declared `group`, else the
+ * module they came from); the others stand alone. Refused when no varied parameter has a group.
  */
 export function moduleGroups(
   parameterModules: Readonly<Record<string, string>>,
@@ -103,7 +121,7 @@ export function moduleGroups(
       issue(
         'bad_run_options',
         'groups',
-        'grouping by module needs parameters that came from included modules; none of the varied parameters did',
+        'grouping by module needs parameters that came from included modules or declare a `group`; none of the varied parameters did',
         "name the groups yourself (--group name=p1,p2), or leave grouping out (Sobol' screens by Morris first when there are many parameters)",
       ),
     ]);
