@@ -76,6 +76,7 @@ describe.skipIf(!haveChromium)('how the model works, grouped parameters and roun
 
     // The diagram follows a slider: the arrow's label and words take the new value, and the occupancy the new exact answer.
     const drawn = Number(await page.getAttribute('#how-it-works', 'data-drawn'));
+    await page.click('.param-fold:has([data-param="offensive_culmination_rate"]) > summary');
     await page.fill('#p-offensive_culmination_rate-num', '0.08');
     await page.dispatchEvent('#p-offensive_culmination_rate-num', 'change');
     await expect.poll(() => culminates.textContent(), { timeout: 30_000 }).toContain('rate 0.08 per hour');
@@ -102,6 +103,121 @@ describe.skipIf(!haveChromium)('how the model works, grouped parameters and roun
     expect(box).toEqual({ tabindex: '0', inside: true });
     await page.$eval('.track-diagram[data-track="conflict"]', (d) => d.scrollIntoView());
     await page.screenshot({ path: join(SCREENSHOTS, 'model-diagram-390x844.png') });
+    await page.close();
+  });
+
+  /** Each fold's title, size, whether open, and its "changed" note. */
+  function folds(page: Page) {
+    return page.$$eval('.param-fold', (ds) =>
+      ds.map((d) => ({
+        title: d.querySelector('.fold-title')?.textContent ?? '',
+        rows: d.querySelectorAll('[data-param]').length,
+        count: d.querySelector('.fold-count')?.textContent ?? '',
+        open: (d as unknown as { open: boolean }).open,
+        changed: d.querySelector('.fold-changed')?.textContent ?? '',
+      })),
+    );
+  }
+
+  it('folds the parameters by what reads them, by module or by declared group; a fold says what in it is changed', async () => {
+    const page = await open(`/scenario/${SCENARIO}?seed=1&set.p_hold_clash=0.5`);
+    await page.waitForSelector('.param-fold', { timeout: 60_000 });
+    const shown = await folds(page);
+    // Every parameter is in exactly one fold, each fold counts its rows, and large folds start closed.
+    expect(shown.reduce((n, f) => n + f.rows, 0)).toBe(await page.locator('[data-param]').count());
+    expect(shown.length).toBeGreaterThan(2);
+    for (const f of shown) {
+      expect(f.count).toBe(` (${f.rows})`);
+      expect(f.open).toBe(f.rows <= 6);
+    }
+    const conflict = shown.find((f) => f.title === 'How conflict moves');
+    expect(conflict?.changed).toBe(' · 1 changed');
+    expect(shown.filter((f) => f.changed !== '').length).toBe(1);
+    expect(await page.locator('.param-fold[data-fold="How conflict moves"] [data-param="p_hold_clash"]').count()).toBe(1);
+    await page.click('#reset-all');
+    expect((await folds(page)).every((f) => f.changed === '')).toBe(true);
+    // A slider moved inside a closed fold marks it.
+    await page.click('.param-fold[data-fold="How conflict moves"] > summary');
+    await page.fill('#p-p_hold_war-num', '0.45');
+    await page.dispatchEvent('#p-p_hold_war-num', 'change');
+    await expect.poll(async () => (await folds(page)).find((f) => f.title === 'How conflict moves')?.changed).toBe(' · 1 changed');
+    await page.$eval('.params', (p) => p.scrollTo(0, 0));
+    await page.screenshot({ path: join(SCREENSHOTS, 'parameter-folds-1280x800.png') });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.$eval('.params', (p) => p.scrollIntoView());
+    await page.screenshot({ path: join(SCREENSHOTS, 'parameter-folds-390x844.png') });
+    await page.close();
+
+    // A scenario built from modules folds by module.
+    const modular = await open('/scenario/nagorno-karabakh-2020?seed=1');
+    await modular.waitForSelector('.param-fold', { timeout: 60_000 });
+    const titles = (await folds(modular)).map((f) => f.title);
+    expect(titles).toEqual(expect.arrayContaining(['Module border-clash', 'Module ceasefire', 'Module pipeline-disruption']));
+    await modular.close();
+
+    // A group the scenario declares is a fold of its own, open when small.
+    const editor = await open(`/edit/${SCENARIO}`);
+    await expect.poll(() => editor.textContent('#editor-status'), { timeout: 60_000 }).toContain('valid');
+    const original = await editor.inputValue('#editor-text');
+    const declared = original.replace(
+      /^parameters:\n/m,
+      'parameters:\n  spare_a:\n    default: 1\n    range: [0, 2]\n    group: Spare knobs\n    provenance: { kind: setting }\n  spare_b:\n    default: 2\n    range: [0, 4]\n    group: Spare knobs\n    provenance: { kind: setting }\n',
+    );
+    // An empty group is a problem at its path; naming it makes the document valid again.
+    await editor.fill('#editor-text', declared.replace('group: Spare knobs', 'group: ""'));
+    await expect.poll(() => editor.textContent('#editor-status'), { timeout: 30_000 }).toBe('1 problem to fix.');
+    expect(await editor.textContent('#editor-issues')).toContain('"group" must not be empty (parameters.spare_a.group)');
+    await editor.fill('#editor-text', declared);
+    await expect.poll(() => editor.textContent('#editor-status'), { timeout: 30_000 }).toContain('valid');
+    await editor.click('#editor-run');
+    await editor.waitForSelector('.param-fold[data-fold="Spare knobs"]', { timeout: 60_000 });
+    expect((await folds(editor)).find((f) => f.title === 'Spare knobs')).toEqual({
+      title: 'Spare knobs',
+      rows: 2,
+      count: ' (2)',
+      open: true,
+      changed: '',
+    });
+    await editor.close();
+  });
+
+  it('labels histogram bins at round numbers', async () => {
+    const page = await open(`/scenario/${SCENARIO}?seed=3&trials=4000&run=1`);
+    await page.waitForSelector('#output-hash', { timeout: 120_000 });
+    await chartsDrawn(page);
+    const labels = async (metric: string) => {
+      await page.selectOption('#metric-select', metric);
+      await page.waitForSelector(`#chart-hist-${metric}`);
+      return page.$$eval(`#chart-hist-${metric} table tbody tr`, (rows) => rows.map((r) => r.firstElementChild?.textContent ?? ''));
+    };
+    const round = (w: number) => /^(1|2|2\.5|5)$/.test(String(Number.parseFloat((w / 10 ** Math.floor(Math.log10(w))).toPrecision(6))));
+    const num = (s: string) => Number(s.replace(/,/g, ''));
+    // A continuous metric: "lo–hi" with hi − lo a round width and lo a multiple of it.
+    const territory = await labels('territory_km2');
+    expect(territory.length).toBeGreaterThan(3);
+    for (const label of territory) {
+      const m = /^([\d.,]+)–([\d.,]+)$/.exec(label);
+      expect(m, label).not.toBeNull();
+      const [lo, hi] = [num(m?.[1] ?? ''), num(m?.[2] ?? '')];
+      expect(round(hi - lo), label).toBe(true);
+      expect(Math.abs(lo / (hi - lo) - Math.round(lo / (hi - lo))), label).toBeLessThan(1e-6);
+    }
+    // A count: whole numbers, "a–b" holding a round number of them.
+    const deaths = await labels('armenian_fatalities');
+    for (const label of deaths) {
+      const m = /^([\d,]+)(?:–([\d,]+))?$/.exec(label);
+      expect(m, label).not.toBeNull();
+      const lo = num(m?.[1] ?? '');
+      const width = (m?.[2] === undefined ? lo : num(m[2])) - lo + 1;
+      expect(round(width), label).toBe(true);
+      expect(lo % width, label).toBe(0);
+    }
+    await page.$eval('#chart-hist-armenian_fatalities', (f) => f.scrollIntoView());
+    await page.screenshot({ path: join(SCREENSHOTS, 'histogram-round-bins-1280x800.png') });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await chartsDrawn(page);
+    await page.$eval('#chart-hist-armenian_fatalities', (f) => f.scrollIntoView());
+    await page.screenshot({ path: join(SCREENSHOTS, 'histogram-round-bins-390x844.png') });
     await page.close();
   });
 });

@@ -40,12 +40,12 @@ export function loadLibrary(): { items: LibraryItem[]; skipped: { file: string; 
     const text = SCENARIO_FILES[file];
     if (text === undefined) throw new Error(`internal: scenarioPaths listed "${file}", which is not a bundled file`);
     try {
-      const { scenario } = loadScenarioText(text, { file, resolveModule });
+      const { scenario, parameterModules } = loadScenarioText(text, { file, resolveModule });
       if (items.some((i) => i.id === scenario.id)) {
         skipped.push({ file, why: `duplicate id "${scenario.id}"` });
         continue;
       }
-      items.push(libraryItem(file, scenario, text));
+      items.push(libraryItem(file, scenario, text, parameterModules));
     } catch (error) {
       skipped.push({ file, why: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error) });
     }
@@ -53,7 +53,7 @@ export function loadLibrary(): { items: LibraryItem[]; skipped: { file: string; 
   return { items, skipped };
 }
 
-function libraryItem(file: string, scenario: ScenarioDocument, text: string): LibraryItem {
+function libraryItem(file: string, scenario: ScenarioDocument, text: string, parameterModules: Record<string, string>): LibraryItem {
   const model = buildModel(scenario);
   return {
     id: scenario.id,
@@ -64,6 +64,7 @@ function libraryItem(file: string, scenario: ScenarioDocument, text: string): Li
     scenario,
     notExact: representabilityProblems(model).map((i) => i.message),
     text,
+    parameterModules,
   };
 }
 
@@ -89,7 +90,7 @@ export function validateText(text: string, from?: string): Validation {
   }
   try {
     const model = buildModel(loaded.scenario);
-    const item = libraryItem(file, loaded.scenario, text);
+    const item = libraryItem(file, loaded.scenario, text, loaded.parameterModules);
     return { issues: loaded.locate(model.warnings), item };
   } catch (error) {
     if (error instanceof GeoriskError) return { issues: loaded.locate(error.issues) };

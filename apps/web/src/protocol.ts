@@ -40,6 +40,8 @@ export interface LibraryItem {
   notExact: string[];
   /** The YAML as written (the editor starts from it). */
   text: string;
+  /** The module each parameter came from (the loader's `parameterModules`; the scenario's own are absent). */
+  parameterModules: Record<string, string>;
 }
 
 /** What validating an edited document found: problems with line and column, and the scenario when it is valid. */

@@ -1,5 +1,6 @@
-/** The parameter panel: every assumption of the scenario with its inputs, and "Reset all". */
+/** The parameter panel: every assumption of the scenario with its inputs, in folds by group, and "Reset all". */
 import { h } from '../dom.ts';
+import { OPEN_FOLD_SIZE, type ParameterFold, parameterFolds } from './parameter-folds.ts';
 import { type ParameterRow, parameterRow, type SetValue, showRowValue } from './parameter-row.ts';
 import type { ScreenState } from './screen-state.ts';
 
@@ -13,6 +14,12 @@ export interface ParameterPanel {
 export function parameterPanel(state: ScreenState, onChange: () => void): ParameterPanel {
   const { params, values, defaults } = state;
   const rows = new Map<string, ParameterRow>();
+  const folds = parameterFolds(state.scenario, state.item.parameterModules);
+  // Each fold's summary says how many of its parameters differ from their defaults.
+  const marks: (() => void)[] = [];
+  const markChanged = () => {
+    for (const mark of marks) mark();
+  };
   const setValue: SetValue = (name, v, from) => {
     values[name] = v;
     const r = rows.get(name);
@@ -20,17 +27,23 @@ export function parameterPanel(state: ScreenState, onChange: () => void): Parame
       showRowValue(r, v, from);
       r.row.classList.toggle('changed', v !== defaults[name]);
     }
+    markChanged();
     onChange();
   };
+  for (const [name, p] of params)
+    rows.set(
+      name,
+      parameterRow(name, p, () => values[name] ?? p.default, setValue),
+    );
+  const rowsOf = (fold: ParameterFold) => fold.names.map((n) => rows.get(n)?.row);
   const list = h(
     'div',
     { class: 'param-list' },
-    ...params.map(([name, p]) => {
-      const r = parameterRow(name, p, () => values[name] ?? p.default, setValue);
-      rows.set(name, r);
-      return r.row;
-    }),
+    ...(folds.length <= 1
+      ? params.map(([n]) => rows.get(n)?.row)
+      : folds.map((fold, i) => foldElement(fold, i, rowsOf(fold), values, defaults, marks))),
   );
+  markChanged();
   const resetAll = h('button', { type: 'button', id: 'reset-all' }, 'Reset all');
   resetAll.addEventListener('click', () => {
     for (const [n, p] of params) {
@@ -41,6 +54,7 @@ export function parameterPanel(state: ScreenState, onChange: () => void): Parame
         r.row.classList.remove('changed');
       }
     }
+    markChanged();
     onChange();
   });
   const element = h(
@@ -56,4 +70,34 @@ export function parameterPanel(state: ScreenState, onChange: () => void): Parame
       if (d !== undefined) setValue(name, d);
     },
   };
+}
+
+/** One fold: a <details> whose summary gives its title, its size and how many of its parameters are changed. */
+function foldElement(
+  fold: ParameterFold,
+  index: number,
+  rows: (HTMLElement | undefined)[],
+  values: Record<string, number>,
+  defaults: Record<string, number>,
+  marks: (() => void)[],
+): HTMLElement {
+  const changed = h('span', { class: 'fold-changed' });
+  const element = h(
+    'details',
+    { class: 'param-fold', 'data-fold': fold.title, open: fold.names.length <= OPEN_FOLD_SIZE },
+    h(
+      'summary',
+      { id: `param-fold-${index}` },
+      h('span', { class: 'fold-title' }, fold.title),
+      h('span', { class: 'fold-count' }, ` (${fold.names.length})`),
+      changed,
+    ),
+    ...rows,
+  );
+  marks.push(() => {
+    const n = fold.names.filter((name) => values[name] !== defaults[name]).length;
+    changed.textContent = n > 0 ? ` · ${n} changed` : '';
+    element.classList.toggle('changed', n > 0);
+  });
+  return element;
 }
