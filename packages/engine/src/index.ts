@@ -101,9 +101,9 @@ export {
   type Transition,
 } from './scenario-schema.ts';
 export { ExactPoints } from './sensitivity/exact-points.ts';
+export { moduleGroups, parameterGroupNames } from './sensitivity/parameter-groups.ts';
 // Sensitivity
 export { paramsReaching } from './sensitivity/parameter-reach.ts';
-export { moduleGroups, parameterGroupNames } from './sensitivity/parameter-groups.ts';
 export { exactOutputs, exactPlanOutputs, exactPointOutputs, type PointOutputs, summaryOutputs } from './sensitivity/point-solver.ts';
 export {
   analyseSensitivity,

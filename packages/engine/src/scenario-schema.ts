@@ -151,8 +151,8 @@ export const ParameterSchema = z
       .max(80, 'a group is named in a few plain words (at most 80 characters)')
       .optional()
       .describe(
-      "The group it belongs to, in a few plain words: the web app folds parameters by group, and Sobol' grouped by module takes it as its group",
-    ),
+        "The group it belongs to, in a few plain words: the web app folds parameters by group, and Sobol' grouped by module takes it as its group",
+      ),
   })
   .refine((p) => p.provenance?.kind !== 'sourced' || p.provenance.sources !== undefined || p.sources !== undefined, {
     message: "a sourced parameter needs its sources: list them under provenance.sources or the parameter's sources",

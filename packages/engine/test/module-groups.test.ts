@@ -88,8 +88,9 @@ metrics:
     expect(r.groups?.['mediation-module']).toEqual(['attempt_rate']);
     // The optional field changes nothing in a document that does not use it.
     expect(contentHash(scenario)).toBe(before);
-    expect(loadScenarioText('id: x\ntime: { unit: day, dt: 1, horizon: 2 }\nparameters:\n  a: { default: 1, group: Rates }\n').scenario.parameters.a?.group).toBe(
-      'Rates',
-    );
+    expect(
+      loadScenarioText('id: x\ntime: { unit: day, dt: 1, horizon: 2 }\nparameters:\n  a: { default: 1, group: Rates }\n').scenario
+        .parameters.a?.group,
+    ).toBe('Rates');
   });
 });
