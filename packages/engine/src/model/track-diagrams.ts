@@ -77,7 +77,9 @@ function casesOf(values: number[], combos: number[][], tracks: readonly TrackMod
     groups.get(key)?.push(combos[i] ?? []);
   });
   if (groups.size === 1) return [{ value: values[0] ?? 0 }];
-  const ordered = [...groups.entries()].sort((a, b) => (a[0] === 0 ? 1 : b[0] === 0 ? -1 : b[1].length - a[1].length));
+  // Smaller groups first (stable, so in state order); the group of value 0, else the largest, last.
+  const rank = ([value, group]: [number, number[][]]) => (value === 0 ? Number.POSITIVE_INFINITY : group.length);
+  const ordered = [...groups.entries()].sort((a, b) => rank(a) - rank(b));
   const last = ordered.length - 1;
   return ordered.map(([value, group], i) => {
     if (i === last && last > 0) return { value, when: 'otherwise' };
