@@ -12,7 +12,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_BAND_DRAWS, PAGE_TRIALS_PER_DRAW } from '../../apps/web/src/band-settings.ts';
 import { loadScenarioText, type ModuleResolver, runUncertainty } from '../../packages/engine/src/index.ts';
-import { haveChromium, SCREENSHOTS, staticBrowser } from '../helpers/browser.ts';
+import { haveChromium, SCREENSHOTS, showParameter, staticBrowser } from '../helpers/browser.ts';
 import type { StaticServer } from '../helpers/static-server.ts';
 
 const FILE = resolve(import.meta.dirname, '../../scenarios/armenia-azerbaijan-2022.yaml');
@@ -133,6 +133,7 @@ describe.skipIf(!haveChromium)('the band in Chromium', () => {
     await page.click('#band .band-rest summary');
 
     // A moved slider fixes a second parameter.
+    await showParameter(page, 'p_hold_clash');
     const slider = page.locator('#p-p_hold_clash-range');
     await slider.focus();
     for (let i = 0; i < 10; i++) await slider.press('ArrowRight');

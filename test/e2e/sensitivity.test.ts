@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveChromium, SCREENSHOTS, staticBrowser } from '../helpers/browser.ts';
+import { haveChromium, SCREENSHOTS, showParameter, staticBrowser } from '../helpers/browser.ts';
 import type { StaticServer } from '../helpers/static-server.ts';
 
 const SCENARIO = 'armenia-azerbaijan-2022';
@@ -114,6 +114,7 @@ describe.skipIf(!haveChromium)('sensitivity panel in Chromium', () => {
     const updates = async () => Number((await page.getAttribute('section.sensitivity', 'data-updates')) ?? 0);
     const before = await tornadoTable(page);
     // A parameter war_reached reads: every point but its own two ends is solved again.
+    await showParameter(page, 'offensive_escalation_rate');
     await page.locator('#p-offensive_escalation_rate-range').fill('0.005');
     expect(await page.getAttribute('#sens-out', 'class')).toMatch(/\bstale\b/);
     await expect.poll(updates, { timeout: 60_000, interval: 100 }).toBe(1);
@@ -127,6 +128,7 @@ describe.skipIf(!haveChromium)('sensitivity panel in Chromium', () => {
     expect(after).not.toBe(before);
     expect(after).toMatch(/offensive_escalation_rate/);
     // A parameter war_reached cannot read: the same tornado, with nothing solved (the answers were kept).
+    await showParameter(page, 'armenian_fatality_rate');
     await page.locator('#p-armenian_fatality_rate-range').fill('5');
     await expect.poll(updates, { timeout: 60_000, interval: 100 }).toBe(2);
     expect(await page.textContent('#sens-status')).toMatch(/: 95 points exact \(0 solved, 95 reused\)\.$/);

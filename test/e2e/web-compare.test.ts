@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveChromium, SCREENSHOTS, staticBrowser } from '../helpers/browser.ts';
+import { haveChromium, SCREENSHOTS, showParameter, staticBrowser } from '../helpers/browser.ts';
 import type { StaticServer } from '../helpers/static-server.ts';
 
 const SCENARIO = 'armenia-azerbaijan-2022';
@@ -64,6 +64,7 @@ describe.skipIf(!haveChromium)('reading results in Chromium', () => {
     }
 
     // A small parameter change: paired intervals, bold exactly when they exclude 0.
+    await showParameter(page, 'p_hold_clash');
     await page.locator('#p-p_hold_clash-range').press('ArrowRight');
     await page.click('#run');
     await expect.poll(() => page.textContent('#output-hash'), { timeout: 120_000 }).not.toBe(first);

@@ -11,7 +11,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../apps/api/src/app.ts';
 import { formatNumber, formatPercent } from '../../apps/web/src/format.ts';
-import { CHROMIUM, chartsDrawn, haveChromium, SCREENSHOTS, staticBrowser } from '../helpers/browser.ts';
+import { CHROMIUM, chartsDrawn, haveChromium, SCREENSHOTS, showParameter, staticBrowser } from '../helpers/browser.ts';
 import { runCli } from '../helpers/cli.ts';
 import type { StaticServer } from '../helpers/static-server.ts';
 
@@ -123,6 +123,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     const exactBefore = await page.$eval('tr[data-metric="war_reached"] td[data-key="exact"]', (c) => Number(c.getAttribute('data-value')));
 
     // Move a slider with the keyboard: ten steps to the right.
+    await showParameter(page, 'p_hold_clash');
     const slider = page.locator('#p-p_hold_clash-range');
     await slider.focus();
     for (let i = 0; i < 10; i++) await slider.press('ArrowRight');

@@ -128,3 +128,14 @@ export async function chartsDrawn(page: Page): Promise<void> {
     })
     .toBe(true);
 }
+
+/**
+ * Opens the fold of the parameter panel that holds parameter `name` (large folds start closed), so
+ * its inputs can be used. Evaluated as a function, which the app's Content Security Policy allows.
+ */
+export async function showParameter(page: Page, name: string): Promise<void> {
+  await page.$eval(`[data-param="${name}"]`, (row) => {
+    const fold = row.closest('details');
+    if (fold) (fold as unknown as { open: boolean }).open = true;
+  });
+}

@@ -82,9 +82,11 @@ function foldElement(
   marks: (() => void)[],
 ): HTMLElement {
   const changed = h('span', { class: 'fold-changed' });
+  // Small folds start open, and so does one holding a value a permalink changed.
+  const open = fold.names.length <= OPEN_FOLD_SIZE || fold.names.some((name) => values[name] !== defaults[name]);
   const element = h(
     'details',
-    { class: 'param-fold', 'data-fold': fold.title, open: fold.names.length <= OPEN_FOLD_SIZE },
+    { class: 'param-fold', 'data-fold': fold.title, open },
     h(
       'summary',
       { id: `param-fold-${index}` },
