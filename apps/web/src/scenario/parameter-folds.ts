@@ -18,6 +18,14 @@ export interface ParameterFold {
 /** Folds with at most this many parameters start open. */
 export const OPEN_FOLD_SIZE = 6;
 
+/** Every fold starts open in a scenario with at most this many parameters. */
+export const OPEN_ALL_FOLDS = 12;
+
+/** Whether a fold starts open: a small fold, any fold of a small scenario, or one holding a changed value (a permalink's). */
+export function startsOpen(foldSize: number, parameters: number, changed: boolean): boolean {
+  return foldSize <= OPEN_FOLD_SIZE || parameters <= OPEN_ALL_FOLDS || changed;
+}
+
 /** For each parameter index, the first part of the model that reads it (tracks in order, then flows, events, metrics). */
 function readers(model: Model): Map<number, string> {
   const out = new Map<number, string>();

@@ -1,6 +1,6 @@
 /** The parameter panel: every assumption of the scenario with its inputs, in folds by group, and "Reset all". */
 import { h } from '../dom.ts';
-import { OPEN_FOLD_SIZE, type ParameterFold, parameterFolds } from './parameter-folds.ts';
+import { type ParameterFold, parameterFolds, startsOpen } from './parameter-folds.ts';
 import { type ParameterRow, parameterRow, type SetValue, showRowValue } from './parameter-row.ts';
 import type { ScreenState } from './screen-state.ts';
 
@@ -82,8 +82,11 @@ function foldElement(
   marks: (() => void)[],
 ): HTMLElement {
   const changed = h('span', { class: 'fold-changed' });
-  // Small folds start open, and so does one holding a value a permalink changed.
-  const open = fold.names.length <= OPEN_FOLD_SIZE || fold.names.some((name) => values[name] !== defaults[name]);
+  const open = startsOpen(
+    fold.names.length,
+    Object.keys(defaults).length,
+    fold.names.some((name) => values[name] !== defaults[name]),
+  );
   const element = h(
     'details',
     { class: 'param-fold', 'data-fold': fold.title, open },
