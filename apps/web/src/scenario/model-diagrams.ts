@@ -8,7 +8,12 @@ import { type DiagramClock, edgeWords, type OccupancySource, stateWords } from '
 import { h, replace } from '../dom.ts';
 import { formatNumber } from '../format.ts';
 import { currentOverrides, type ScreenState } from './screen-state.ts';
-import { type DiagramState, stateDiagramSvg } from './state-diagram.ts';
+import type { DiagramState, stateDiagramSvg } from './state-diagram.ts';
+
+/** The drawing code (with dagre), loaded the first time the section opens: most visits never open it. */
+type Draw = typeof stateDiagramSvg;
+let drawing: Promise<Draw> | undefined;
+const loadDrawing = (): Promise<Draw> => (drawing ??= import('./state-diagram.ts').then((m) => m.stateDiagramSvg));
 
 /** The section, and a way to redraw it after the inputs or the answers change. */
 export interface ModelDiagrams {
@@ -31,7 +36,7 @@ function occupancyOf(state: ScreenState, track: string): { final: Record<string,
 }
 
 /** One track: its heading, the diagram in a box that scrolls on a phone, the state under the pointer, and the arrows in words. */
-function trackFigure(state: ScreenState, d: TrackDiagram, clock: DiagramClock): HTMLElement {
+function trackFigure(state: ScreenState, d: TrackDiagram, clock: DiagramClock, stateDiagramSvg: Draw): HTMLElement {
   const { time } = state.scenario;
   const horizon = `${formatNumber(time.horizon)} ${time.unit}s`;
   const { final, source } = occupancyOf(state, d.track);
@@ -75,7 +80,8 @@ export function modelDiagrams(state: ScreenState): ModelDiagrams {
     body,
   );
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const draw = () => {
+  const draw = async () => {
+    const stateDiagramSvg = await loadDrawing();
     let diagrams: TrackDiagram[];
     try {
       diagrams = trackDiagrams(buildModel(state.scenario, currentOverrides(state)));
@@ -90,15 +96,15 @@ export function modelDiagrams(state: ScreenState): ModelDiagrams {
       );
       return;
     }
-    replace(body, ...diagrams.map((d) => trackFigure(state, d, clock)));
+    replace(body, ...diagrams.map((d) => trackFigure(state, d, clock, stateDiagramSvg)));
     element.dataset.drawn = String(Number(element.dataset.drawn ?? 0) + 1);
   };
   const update = () => {
     clearTimeout(timer);
-    if (element.open) timer = setTimeout(draw, 120);
+    if (element.open) timer = setTimeout(() => void draw(), 120);
   };
   element.addEventListener('toggle', () => {
-    if (element.open) draw();
+    if (element.open) void draw();
   });
   return { element, update, destroy: () => clearTimeout(timer) };
 }
