@@ -11,7 +11,9 @@ describe('the switch hint of georisk run', () => {
     const plain = await runCli(['run', 'scenarios/armenia-azerbaijan-2022.yaml', '--trials', '50', '--seed', '1']);
     expect(plain.status).toBe(0);
     const header = plain.stdout.split('\n').slice(0, 4);
-    expect(header[2]).toMatch(/^switches: replay_calendar=0 \("Replay the truce call of 14 September"\), .* · flip one with --set NAME=1 \(or 0\)$/);
+    expect(header[2]).toMatch(
+      /^switches: replay_calendar=0 \("Replay the truce call of 14 September"\), .* · flip one with --set NAME=1 \(or 0\)$/,
+    );
     expect(header[3]).toBe('');
     const flipped = await runCli(['run', 'scenarios/armenia-azerbaijan-2022.yaml', '--trials', '50', '--set', 'replay_calendar=1']);
     expect(flipped.stdout).toContain('switches: replay_calendar=1 ("Replay the truce call of 14 September")');
@@ -27,7 +29,9 @@ describe('the switch hint of georisk run', () => {
   });
 
   it('builds the line from the parameters alone', () => {
-    expect(switchHint({ a: { default: 1, kind: 'switch' }, b: { default: 0.5 } }, {})).toBe('switches: a=1 · flip one with --set NAME=1 (or 0)');
+    expect(switchHint({ a: { default: 1, kind: 'switch' }, b: { default: 0.5 } }, {})).toBe(
+      'switches: a=1 · flip one with --set NAME=1 (or 0)',
+    );
     expect(switchHint({ b: { default: 0.5 } }, {})).toBeUndefined();
   });
 });
