@@ -64,8 +64,14 @@ export function markdownAnchors(text: string): Set<string> {
   return anchors;
 }
 
-/** Why `ref` does not resolve, or null when it does. */
-export function refProblem(ref: Ref): string | null {
+/**
+ * The one file whose sources may use http: the reference class records each page at the address it was
+ * read from, and some of those sites were read over plain http. Every other citation is https.
+ */
+export const HTTP_ALLOWED_IN = 'scenarios/reference-class/clashes.yaml';
+
+/** Why `ref` does not resolve, or null when it does; `allowHttp` lets an http address pass. */
+export function refProblem(ref: Ref, allowHttp = false): string | null {
   if (ref.kind === 'url') {
     let url: URL;
     try {
@@ -73,6 +79,7 @@ export function refProblem(ref: Ref): string | null {
     } catch {
       return `${ref.text} is not a well-formed address`;
     }
+    if (url.protocol === 'http:' && !allowHttp) return `${ref.text}: use https`;
     if (url.protocol !== 'https:' && url.protocol !== 'http:') return `${ref.text}: not a web address`;
     if (!url.hostname.includes('.')) return `${ref.text}: the host has no domain`;
     return null;
