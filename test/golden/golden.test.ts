@@ -20,6 +20,10 @@
  * dilemma's designs vary truce_call and sovereign_territory, which designs now sample as 0 or 1 instead of
  * continuously: the LHS sweep, Morris, discovery and CLI sweep pins moved with those values, and the tornado pins
  * (library and CLI) because each varied switch now reports its `levels` (its two ends are 0 and 1 as before).
+ *
+ * Issue 18 (sources) moved the citations of the library to docs/research/caucasus.md and public addresses and
+ * reworded the 2022 description: text only. The seven exact pins of scenarios whose documents or modules cite the
+ * research moved by the document hash alone; no run, sweep, Morris, tornado or discovery pin moved.
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -30,23 +34,23 @@ import { designHashes, libraryHashes } from './compute.ts';
 const LIBRARY: Record<string, { run: string; exact: string }> = {
   'scenarios/armenia-azerbaijan-2022.yaml': {
     run: 'c36cb8769f616c59f498a6a50fe348cd2ae43d7ede1b2459bb5d82d7fcc7b5aa',
-    exact: 'ba6a0041616a7a973d7c7af2dc01222b6222acce98b64f91d2c88b9b706701c3',
+    exact: '902a26a1035fe394235738b6ea9d49e7941acf414771f7d516778366a744948c',
   },
   'scenarios/four-day-war-2016.yaml': {
     run: '9c421e2cd098c35c1ac0ae519e6b998c562ec8c30a6e5110277b3e07a2e8d990',
-    exact: '2c447e2a71be802e740641c587f038874b4678ba276c6860a3402b4a6b3a02d4',
+    exact: '7b9c25c66b4f3dfed36a0f0e79f1410438f23d3fd5fc50f8a95a9d34e20f890b',
   },
   'scenarios/karabakh-2023.yaml': {
     run: '2f973e4d7208c99da2b161f5a4e3558d6866d9fe1a106bc7093b54f8aa965996',
-    exact: 'f514d11e0e9b972087756facb139959e094bbb9093e74f048973dfd90272b4bb',
+    exact: 'dda4f482ce3fb5eddd25b09a4ac953440dc069e1064caae00eb2b07d7134cbfd',
   },
   'scenarios/kyrgyz-tajik-2022.yaml': {
     run: '02ec2e1091c67ba77537361e17d7e83726479b53865d1cafdbbb769ea0fa908f',
-    exact: 'c2be16cdd3538af6ee3180ae2b14460ce5cc3282b460ec8d3525a0a664e2dd58',
+    exact: 'dbe81cc24db4df1df82859de37a5f63a658fd68e017ea6afae9e0b7e45bbd2f0',
   },
   'scenarios/nagorno-karabakh-2020.yaml': {
     run: 'e77323bc0dbf42aa6dbd6204e5e7fb6bdaa37541c5d1cea4d00a4478e9ad8ddf',
-    exact: '1e92b2b1ab2dbe088a843de4ea4f12eb294774eb557eb288e9abf9ad7f6ab94c',
+    exact: 'aa3a9246385f92cbca3d1cb275c170467afe6f74e986b40b7a42021f7543bf5c',
   },
   'scenarios/reference/caucasus-reference.yaml': {
     run: '2f4ba944571ae6fe5c365a7d1ff2426ff12c90cebcd943b4afc39388f6739860',
@@ -54,11 +58,11 @@ const LIBRARY: Record<string, { run: string; exact: string }> = {
   },
   'scenarios/teaching/alliance-dilemma.yaml': {
     run: '8e5e46554089c028f2db0ca77a162ad4f22652ebb8e17ea710e71d384f83c930',
-    exact: '8b6b1f155fc11dd8b8d8228e6d4199340dd253c5cfda51b8a0fa4d17365b33b7',
+    exact: '8cef60cfc717c45425b37932e1701ec98b9daae9a492ea6d47b491e2075e0869',
   },
   'scenarios/teaching/two-state-border-dispute.yaml': {
     run: '2bfd23715f94617387c5536428b9115efd5073b0c2673bde4a125f8e477d66ae',
-    exact: 'cbb69e21a9944241b14e1c404db077601c45f1ccc4332ae4663a6b50b66d72d4',
+    exact: '092e0d85b781f3cd35607be28f9c01ede572879c4adb6b18021046cc48800d50',
   },
   'scenarios/examples/modular-example.yaml': {
     run: '2f6f646c73a6a46924d44f4a61f7f5788fa277c60cd3f68080ce96df1262b2b4',

@@ -49,7 +49,7 @@ export function buildWebApp(outDir: string): void {
 }
 
 /** What the web bundle is built from: the app, the engine and the scenario library it bundles, and the lockfile. */
-const WEB_SOURCES = ['apps/web', 'packages/engine/src', 'scenarios', 'pnpm-lock.yaml'];
+const WEB_SOURCES = ['apps/web', 'packages/engine/src', 'scenarios', 'docs/research', 'pnpm-lock.yaml'];
 
 /** A hash of every file the bundle is built from (node_modules and build output left out). */
 function webSourceHash(): string {

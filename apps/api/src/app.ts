@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import helmet from '@fastify/helmet';
 import { DEFAULT_MAX_RESULT_VALUES } from '@georisk/engine';
 import { connectQueue, type QueueConnection } from '@georisk/queue';
@@ -31,6 +31,7 @@ import { exactRoutes } from './routes/exact.ts';
 import { type ClassroomOptions, exerciseRoutes } from './routes/exercises/index.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
+import { researchNotesRoutes } from './routes/research-notes.ts';
 import { runRoutes } from './routes/runs.ts';
 import { scenarioRoutes } from './routes/scenarios.ts';
 import { updateRoutes } from './routes/update.ts';
@@ -89,6 +90,8 @@ export interface AppOptions {
   timeouts?: { socketMs?: number; requestMs?: number };
   /** The built web app served at / (default: apps/web/dist when built); false serves a short index page instead. */
   webDir?: string | false;
+  /** The research notes served read-only at /docs/research/NAME.md (default: docs/research beside the scenarios folder). */
+  researchDir?: string;
   /** Classroom exercises: class size, submission rate, and a clock for tests. */
   classroom?: ClassroomOptions;
   /**
@@ -230,6 +233,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const webDir = options.webDir === undefined ? defaultWebDir() : options.webDir || undefined;
   await app.register(webAppRoutes, { webDir });
   await app.register(healthRoutes, { pool, queue, store });
+  await app.register(researchNotesRoutes, { researchDir: options.researchDir ?? join(dirname(scenariosDir), 'docs', 'research') });
   await app.register(scenarioRoutes, { scenarios, store, quotas });
   await app.register(runRoutes, { scenarios, store, pool, budget, maxResultValues, simulationLimit, jobsPerClient, quotas });
   await app.register(exactRoutes, { scenarios, pool, simulationLimit, jobsPerClient, maxResultValues });

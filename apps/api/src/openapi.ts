@@ -14,6 +14,7 @@ import { EXACT_PATHS } from './routes/exact.ts';
 import { CLASSROOM_PATHS } from './routes/exercises/index.ts';
 import { HEALTH_PATHS } from './routes/health.ts';
 import { JOB_PATHS } from './routes/jobs.ts';
+import { RESEARCH_NOTES_PATHS } from './routes/research-notes.ts';
 import { RUN_PATHS } from './routes/runs.ts';
 import { SCENARIO_PATHS } from './routes/scenarios.ts';
 import { UPDATE_PATHS } from './routes/update.ts';
@@ -46,6 +47,7 @@ export function openApiDocument(): Record<string, unknown> {
     },
     paths: {
       ...HEALTH_PATHS,
+      ...RESEARCH_NOTES_PATHS,
       ...SCENARIO_PATHS,
       ...RUN_PATHS,
       ...JOB_PATHS,

@@ -26,8 +26,8 @@ function estimate(m: MetricSummary): string {
   return `${formatNumber(m.mean)} ± ${formatNumber(m.ci95[1] - m.mean)}`;
 }
 
-/** The default output of `georisk run`. */
-export function formatTable(r: RunResult): string {
+/** The default output of `georisk run`; `notes` are lines printed under the header (such as the switches and how to flip them). */
+export function formatTable(r: RunResult, notes: string[] = []): string {
   const out: string[] = [];
   const title = r.scenario.title ?? r.scenario.id;
   out.push(`${title}`);
@@ -35,6 +35,7 @@ export function formatTable(r: RunResult): string {
   out.push(
     `${r.trials.toLocaleString('en-US')} trials · seed ${r.seed} · horizon ${r.horizon} ${r.unit}s in steps of ${r.dt} · ${r.timing.seconds.toFixed(2)} s on ${r.timing.workers} worker${r.timing.workers === 1 ? '' : 's'}${overrides.length ? ` · ${overrides.join(' ')}` : ''}`,
   );
+  out.push(...notes);
   out.push('');
   const rows: string[][] = [['metric', 'estimate (95% CI)', 'p5', 'median', 'p95', 'note']];
   for (const [name, m] of Object.entries(r.metrics)) {

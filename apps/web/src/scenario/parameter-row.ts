@@ -4,7 +4,7 @@ import { displayLabel } from '../display-label.ts';
 import { h } from '../dom.ts';
 import { formatInputValue, formatNumber, sliderStep, snapToStep } from '../format.ts';
 import { parameterProblem } from './field-checks.ts';
-import { sourceItem } from './source-item.ts';
+import { linkedText, sourceItem } from './source-item.ts';
 
 /** The elements of one parameter's row that change when its value does. */
 export interface ParameterRow {
@@ -89,16 +89,29 @@ function provenanceBadge(p: Parameter): HTMLElement | null {
   );
 }
 
-/** The folded "About" box with the description, assumption and sources, when the parameter has any. */
+/** The basis its provenance states (the arithmetic, what it was fitted to, why assumed), with a lead-in, when there is one. */
+function provenanceBasis(p: Parameter): [string, string] | null {
+  const prov = p.provenance;
+  if (prov?.kind === 'derived') return ['Derived from', prov.from];
+  if (prov?.kind === 'fitted') return ['Fitted to', prov.to];
+  if (prov?.kind === 'assumed' && prov.note && prov.note !== p.assumption) return ['Why assumed', prov.note];
+  if (prov?.kind === 'sourced' && prov.note) return ['Note', prov.note];
+  return null;
+}
+
+/** The folded "About" box with the description, assumption, basis and sources (each citation a link), when the parameter has any. */
 function parameterAbout(p: Parameter): HTMLElement | null {
-  if (!(p.description || p.sources?.length || p.assumption)) return null;
+  const sources = [...(p.provenance?.kind === 'sourced' ? (p.provenance.sources ?? []) : []), ...(p.sources ?? [])];
+  const basis = provenanceBasis(p);
+  if (!(p.description || sources.length || p.assumption || basis)) return null;
   return h(
     'details',
     { class: 'about' },
     h('summary', {}, 'About'),
-    p.description ? h('p', {}, p.description) : null,
-    p.assumption ? h('p', {}, h('strong', {}, 'Assumption: '), p.assumption) : null,
-    p.sources?.length ? h('ul', { class: 'sources' }, ...p.sources.map(sourceItem)) : null,
+    p.description ? h('p', {}, ...linkedText(p.description)) : null,
+    p.assumption ? h('p', {}, h('strong', {}, 'Assumption: '), ...linkedText(p.assumption)) : null,
+    basis ? h('p', {}, h('strong', {}, `${basis[0]}: `), ...linkedText(basis[1])) : null,
+    sources.length ? h('ul', { class: 'sources' }, ...sources.map(sourceItem)) : null,
   );
 }
 

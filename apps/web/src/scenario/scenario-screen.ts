@@ -17,7 +17,7 @@ import { results } from './results.ts';
 import { runControls } from './run-controls.ts';
 import { createScreenState, currentAddress, type ScenarioState, type ScreenState } from './screen-state.ts';
 import { sensitivity } from './sensitivity.ts';
-import { sourceItem } from './source-item.ts';
+import { linkedText, sourceItem } from './source-item.ts';
 import { updatePanel } from './update-panel.ts';
 
 /** A rendered scenario screen. */
@@ -55,7 +55,7 @@ function scenarioHeader(state: ScreenState): HTMLElement[] {
       'details',
       { class: 'about-scenario' },
       h('summary', {}, 'Description and sources'),
-      description ? h('p', {}, description) : null,
+      description ? h('p', {}, ...linkedText(description)) : null,
       scenario.sources?.length ? h('ul', { class: 'sources' }, ...scenario.sources.map(sourceItem)) : null,
       h(
         'p',
