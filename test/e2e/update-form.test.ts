@@ -119,6 +119,8 @@ describe.skipIf(!haveChromium)('the update form, its progress and the exact cond
       expect(await page.getAttribute(`#obs-metrics tr[data-metric="${name}"] td[data-key="exact"]`, 'title'), name).toBe(
         exact.unavailable[name],
       );
+      // The reason is also written out beneath the table (a tooltip does not reach a phone).
+      expect(await page.textContent(`#obs-exact-gaps li[data-metric="${name}"]`)).toContain(exact.unavailable[name]);
     }
     await page.close();
   });

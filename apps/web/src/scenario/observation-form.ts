@@ -117,8 +117,12 @@ function rowElement(row: ObservationRow, i: number, s: FormScenario): HTMLElemen
         field(`${id}-at`, `At (${s.unit}s since t = 0)`, input(`${id}-at`, 'at', row.at, { inputmode: 'decimal' })),
         ...kindFields(row, id, s),
         field(`${id}-label`, 'Label (optional)', input(`${id}-label`, 'label', row.label)),
+        h(
+          'button',
+          { type: 'button', class: 'obs-remove', 'data-remove': String(i), 'aria-label': `Remove observation ${i + 1}` },
+          'Remove',
+        ),
       ),
-      h('button', { type: 'button', class: 'obs-remove', 'data-remove': String(i), 'aria-label': `Remove observation ${i + 1}` }, 'Remove'),
     ),
   );
 }

@@ -61,6 +61,24 @@ function exactCell(a: UpdateAnswer, name: string): HTMLTableCellElement {
   return h('td', { class: 'num', 'data-key': 'exact', 'data-value': String(value) }, text);
 }
 
+/** Why the exact conditional has no answer for some metrics (a dash in its column), folded away. */
+function exactGaps(a: UpdateAnswer, state: ScreenState): HTMLElement | null {
+  const gaps = Object.entries(a.exact?.unavailable ?? {});
+  if (gaps.length === 0) return null;
+  return h(
+    'details',
+    { id: 'obs-exact-gaps', class: 'obs-exact-gaps' },
+    h('summary', {}, `Why ${gaps.length} metrics have no exact updated answer (—); the sampled one stands`),
+    h(
+      'ul',
+      {},
+      ...gaps.map(([name, why]) =>
+        h('li', { 'data-metric': name }, h('strong', {}, displayLabel(name, state.scenario.metrics[name])), `: ${why}`),
+      ),
+    ),
+  );
+}
+
 /** Prior and updated metrics side by side (and the exact conditional's, where the chain allows it). */
 function metricsTable(prior: RunResult, updated: UpdateAnswer, state: ScreenState): HTMLTableElement {
   const order = state.metricOrder;
@@ -334,7 +352,13 @@ function start(state: ScreenState, els: PanelElements, setRunning: (r: { cancel(
       els.progress.value = 1;
       els.status.textContent = `Updated in ${formatNumber(ms / 1000)} s.`;
       els.status.dataset.ms = String(ms);
-      replace(els.out, timeline(answer, state.scenario.time.horizon), diagnostics(answer), metricsTable(priorResult, answer, state));
+      replace(
+        els.out,
+        timeline(answer, state.scenario.time.horizon),
+        diagnostics(answer),
+        metricsTable(priorResult, answer, state),
+        exactGaps(answer, state),
+      );
     })
     .catch((error: unknown) => {
       if (!alive()) return;

@@ -96,6 +96,12 @@ export function conditionExact(model: Model, observed: Observations): ExactUpdat
   }
   const { metrics, unavailable } = conditionedMetrics(model, solver, observed, likelihoods);
   const notes = riding ? [] : [`the joint state space (${size} states) is too large to give "ever" and first passage under conditioning`];
+  const uncertain = model.params.names.filter((_, i) => model.params.uncertainty[i] !== undefined);
+  if (uncertain.length > 0) {
+    notes.push(
+      `the exact conditional holds ${uncertain.length} parameters with an uncertainty distribution at their values (${uncertain.join(', ')}); the sampled update draws them, so the two differ by more than sampling error where those priors matter`,
+    );
+  }
   return {
     method: 'exact',
     asOf: observed.asOfStep * model.dt,
