@@ -94,7 +94,7 @@ export function conditionExact(model: Model, observed: Observations): ExactUpdat
     observe(m + 1);
     recordStep(pair.cur, k, m + 1, records);
   }
-  const { metrics, unavailable } = conditionedMetrics(model, solver, observed, likelihoods);
+  const { metrics, unavailable } = conditionedMetrics(model, solver, observed, likelihoods, { occupancy, final: pair.cur.distribution(0) });
   const notes = riding ? [] : [`the joint state space (${size} states) is too large to give "ever" and first passage under conditioning`];
   const uncertain = model.params.names.filter((_, i) => model.params.uncertainty[i] !== undefined);
   if (uncertain.length > 0) {
