@@ -97,6 +97,11 @@ describe.skipIf(!haveChromium)('update on what has happened, in Chromium', () =>
     expect(listed).toContain('observations[4]');
     expect(listed).toContain('"clashh"');
     expect(await page.isDisabled('#obs-run')).toBe(true);
+    // A time past the horizon names its observation too (the message alone gives only the time).
+    await page.fill('#obs-text', text.replace('at: 30\n', 'at: 9999\n'));
+    await expect
+      .poll(() => page.textContent('#obs-issue-list'), { timeout: 30_000 })
+      .toContain('observations[3].at: t = 9999 hours is after');
 
     await page.click(`#obs-examples button[data-file="${TOLL}"]`);
     await page.waitForSelector('#obs-ok');

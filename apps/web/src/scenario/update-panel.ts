@@ -36,6 +36,9 @@ function locatedIssues(issues: Issue[], fallback: string): HTMLElement {
         {},
         i.line === undefined ? null : h('code', {}, `${i.line}:${i.column ?? 1}`),
         i.line === undefined ? '' : ' ',
+        // The path names the observation (observations[3].at) where the message alone does not.
+        i.path === '' ? null : h('code', { class: 'issue-path' }, i.path),
+        i.path === '' ? '' : ': ',
         i.message,
         i.hint ? h('span', { class: 'hint' }, ` — ${i.hint}`) : null,
       ),
