@@ -37,6 +37,8 @@ describe.skipIf(!haveChromium)('the update form, its progress and the exact cond
   }
 
   const text = (page: Page) => page.inputValue('#obs-text');
+  /** The update's progress bar, 0 to 1. */
+  const progress = (page: Page) => page.$eval('#obs-progress', (e) => (e as unknown as { value: number }).value);
   const error = (page: Page, id: string) => page.textContent(`#${id}-error`).then((t) => t ?? '');
 
   it('enters observations field by field, the text following; checks each field as typed; the text’s edits come back', async () => {
@@ -87,9 +89,7 @@ describe.skipIf(!haveChromium)('the update form, its progress and the exact cond
     expect(await page.locator('#obs-rows > li').count()).toBe(2);
     expect(await text(page)).not.toContain('range:');
     await page.fill('#obs-text', (await text(page)).replace('at: 2,', 'at: 3,'));
-    await page.waitForFunction(() => (document.querySelector('#obs-r0-at') as HTMLInputElement | null)?.value === '3', undefined, {
-      timeout: 30_000,
-    });
+    await expect.poll(() => page.inputValue('#obs-r0-at'), { timeout: 30_000 }).toBe('3');
     expect(await page.isChecked('#obs-r0-states input[value="war"]')).toBe(true);
     expect(await page.inputValue('#obs-r1-label')).toBe('a reported toll');
     await page.close();
@@ -130,17 +130,15 @@ describe.skipIf(!haveChromium)('the update form, its progress and the exact cond
     await page.click('#obs-examples button[data-file$="hour36-events.yaml"]');
     await page.waitForSelector('#obs-ok', { timeout: 60_000 });
     await page.click('#obs-run');
-    await page.waitForFunction(() => Number((document.querySelector('#obs-progress') as HTMLProgressElement).value) > 0, undefined, {
-      timeout: 120_000,
-    });
+    await expect.poll(() => progress(page), { timeout: 120_000 }).toBeGreaterThan(0);
     const status = (await page.textContent('#obs-status')) ?? '';
-    expect(status).toMatch(/^Updating: weighing trials, [\d,]+ of 400,000 trial runs…$/);
-    const value = await page.$eval('#obs-progress', (e) => (e as HTMLProgressElement).value);
+    expect(status).toMatch(/^Updating: (weighing|replaying the resampled) trials, [\d,]+ of 400,000 trial runs…$/);
+    const value = await progress(page);
     expect(value).toBeGreaterThan(0);
     expect(value).toBeLessThan(1);
     await page.click('#obs-cancel');
-    await page.waitForFunction(() => document.querySelector('#obs-status')?.textContent === 'Cancelled.', undefined, { timeout: 30_000 });
-    expect(await page.$eval('#obs-progress', (e) => (e as HTMLProgressElement).value)).toBe(0);
+    await expect.poll(() => page.textContent('#obs-status'), { timeout: 30_000 }).toBe('Cancelled.');
+    expect(await progress(page)).toBe(0);
     expect(await page.isEnabled('#obs-run')).toBe(true);
     await page.close();
   });
