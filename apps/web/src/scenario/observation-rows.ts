@@ -158,7 +158,8 @@ function timeProblem(typed: string, s: FormScenario): string | undefined {
   if (t < 0) return `${t} is before the start (t = 0)`;
   if (t > s.horizon) return `${t} is past the horizon (${s.horizon} ${s.unit}s)`;
   const steps = t / s.dt;
-  if (Math.abs(steps - Math.round(steps)) > 1e-9) return `${t} is not a whole number of steps (dt = ${s.dt} ${s.unit}s)`;
+  if (Math.abs(steps - Math.round(steps)) > 1e-9)
+    return `${t} is not a whole number of steps (a step is ${s.dt} ${s.unit}${s.dt === 1 ? '' : 's'})`;
   return undefined;
 }
 
