@@ -136,6 +136,9 @@ describe.skipIf(!haveChromium)('the update form, its progress and the exact cond
     const value = await progress(page);
     expect(value).toBeGreaterThan(0);
     expect(value).toBeLessThan(1);
+    // The second pass (replaying the resampled trials) moves the bar on past half way.
+    await expect.poll(() => progress(page), { timeout: 240_000 }).toBeGreaterThan(0.5);
+    expect(await page.textContent('#obs-status')).toMatch(/^Updating: replaying the resampled trials, [\d,]+ of 400,000 trial runs…$/);
     await page.click('#obs-cancel');
     await expect.poll(() => page.textContent('#obs-status'), { timeout: 30_000 }).toBe('Cancelled.');
     expect(await progress(page)).toBe(0);
