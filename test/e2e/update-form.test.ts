@@ -3,10 +3,11 @@
  * field with the text following (and the text's edits coming back), each field checked as typed,
  * the update's progress bar and Cancel, and the exact conditional's metrics equal to the CLI's.
  */
+import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UpdateAnswer } from '../../packages/engine/src/index.ts';
-import { haveChromium, staticBrowser } from '../helpers/browser.ts';
+import { haveChromium, SCREENSHOTS, staticBrowser } from '../helpers/browser.ts';
 import { REFERENCE, runCli, type Scratch, scratchDir } from '../helpers/cli.ts';
 import type { StaticServer } from '../helpers/static-server.ts';
 
@@ -28,9 +29,10 @@ describe.skipIf(!haveChromium)('the update form, its progress and the exact cond
     expect(pageErrors).toEqual([]);
   });
 
-  async function open(hash: string): Promise<Page> {
+  async function open(hash: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
     const page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(String(e)));
+    await page.setViewportSize(viewport);
     await page.goto(`${server.url}#${hash}`);
     await page.waitForSelector('#obs-add', { timeout: 60_000 });
     return page;
@@ -42,7 +44,8 @@ describe.skipIf(!haveChromium)('the update form, its progress and the exact cond
   const error = (page: Page, id: string) => page.textContent(`#${id}-error`).then((t) => t ?? '');
 
   it('enters observations field by field, the text following; checks each field as typed; the text’s edits come back', async () => {
-    const page = await open('/scenario/caucasus-reference?trials=2000&seed=3');
+    // At a phone's width: the form must fit it.
+    const page = await open('/scenario/caucasus-reference?trials=2000&seed=3', { width: 390, height: 844 });
     await page.click('#obs-add');
     await page.selectOption('#obs-r0-track', 'conflict');
     await page.check('#obs-r0-states input[value="clash"]');
@@ -51,6 +54,9 @@ describe.skipIf(!haveChromium)('the update form, its progress and the exact cond
     await page.fill('#obs-r0-at', '500');
     expect(await error(page, 'obs-r0-at')).toBe('Row 1, time: 500 is past the horizon (90 days)');
     expect(await page.getAttribute('#obs-r0-at', 'aria-invalid')).toBe('true');
+    expect(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
+    await page.$eval('#obs-form', (e) => e.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: join(SCREENSHOTS, 'update-form-error-390x844.png') });
     await page.fill('#obs-r0-at', '2');
     expect(await error(page, 'obs-r0-at')).toBe('');
     expect(await text(page)).toContain('- { at: 2, track: "conflict", state: ["clash", "war"] }');

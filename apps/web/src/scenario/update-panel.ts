@@ -260,7 +260,8 @@ export function updatePanel(state: ScreenState): UpdatePanel {
       issues: e instanceof EngineError ? e.issues : [{ code: 'bad_observation', path: '', message: String(e) } as Issue],
       value: undefined,
     }));
-    if (!alive || ticket !== checked) return;
+    // A check of text that has changed since is stale: it must not put older rows back into the form.
+    if (!alive || ticket !== checked || els.text.value !== text) return;
     if (text !== fromForm) form.show(value === undefined ? 'the text does not read as YAML or JSON' : formFromValue(value, scenario.unit));
     replace(
       els.issues,
