@@ -153,10 +153,8 @@ function markProblems(root: HTMLElement, problems: FieldProblem[]): void {
   }
 }
 
-/** The form. `onText` hears the observations text after every change made in the form. */
-export function observationForm(s: FormScenario, onText: (text: string) => void): ObservationFormView {
-  let form: ObservationForm = { asOf: '', rows: [] };
-  let problems: FieldProblem[] = [];
+/** The form's fixed parts: the rows' list, Add, "as of", the note on the text, the timeline's box, and the fieldset holding them. */
+function formElements(s: FormScenario) {
   const asOf = input('obs-asof', 'asOf', '', { inputmode: 'decimal', placeholder: 'the last observation' });
   const rowsEl = h('ol', { class: 'obs-rows', id: 'obs-rows' });
   const add = h('button', { type: 'button', id: 'obs-add' }, 'Add observation');
@@ -177,6 +175,14 @@ export function observationForm(s: FormScenario, onText: (text: string) => void)
     note,
     timeline,
   );
+  return { asOf, rowsEl, add, note, timeline, element };
+}
+
+/** The form. `onText` hears the observations text after every change made in the form. */
+export function observationForm(s: FormScenario, onText: (text: string) => void): ObservationFormView {
+  let form: ObservationForm = { asOf: '', rows: [] };
+  let problems: FieldProblem[] = [];
+  const { asOf, rowsEl, add, note, timeline, element } = formElements(s);
   const refresh = (emit: boolean) => {
     problems = formProblems(form, s);
     markProblems(element, problems);

@@ -238,6 +238,17 @@ function formScenario(state: ScreenState): FormScenario {
   };
 }
 
+/** The check's verdict under the text: its issues, or that it reads; Update is enabled when it reads and nothing runs. */
+function showCheck(els: PanelElements, issues: Issue[], busy: boolean): void {
+  replace(
+    els.issues,
+    issues.length === 0
+      ? h('p', { class: 'muted', id: 'obs-ok' }, 'The observations read against this scenario.')
+      : locatedIssues(issues, ''),
+  );
+  els.run.disabled = issues.length > 0 || busy;
+}
+
 /** The "Update on what has happened" panel of the scenario screen. */
 export function updatePanel(state: ScreenState): UpdatePanel {
   const els = panelElements();
@@ -263,13 +274,7 @@ export function updatePanel(state: ScreenState): UpdatePanel {
     // A check of text that has changed since is stale: it must not put older rows back into the form.
     if (!alive || ticket !== checked || els.text.value !== text) return;
     if (text !== fromForm) form.show(value === undefined ? 'the text does not read as YAML or JSON' : formFromValue(value, scenario.unit));
-    replace(
-      els.issues,
-      issues.length === 0
-        ? h('p', { class: 'muted', id: 'obs-ok' }, 'The observations read against this scenario.')
-        : locatedIssues(issues, ''),
-    );
-    els.run.disabled = issues.length > 0 || running.length > 0;
+    showCheck(els, issues, running.length > 0);
   };
   const scheduleCheck = () => {
     clearTimeout(checkTimer);
