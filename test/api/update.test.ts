@@ -24,6 +24,10 @@ describe('POST /api/update', () => {
     expect(body.conditioning.effectiveSampleSize).toBe(library.conditioning.effectiveSampleSize);
     // Ceasefire is absorbing here: observed out of it at day 5, it was never entered by then.
     expect(body.exact.tracks.conflict.firstPassage.ceasefire.cumulative[5]).toBe(0);
+    // The exact conditional carries the metrics `georisk exact` answers, as the library gives them.
+    expect(body.exact.metrics).toEqual(JSON.parse(JSON.stringify(library.exact?.metrics)));
+    expect(body.exact.metrics.war_reached.probability).toBeCloseTo(body.exact.tracks.conflict.ever.war, 12);
+    expect(body.exact.metrics.days_to_ceasefire.mean).toBeGreaterThan(0);
   });
 
   it('refuses a state the track lacks with 400 bad_observation at the observation, and an impossible one by name', async () => {

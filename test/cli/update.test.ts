@@ -24,6 +24,7 @@ describe('georisk update', () => {
     expect(table.stdout).toMatch(/conditioned on 2 observations, as of t = 5 days/);
     expect(table.stdout).toMatch(/effective sample size [\d,]+ of 2,000/);
     expect(table.stdout).toMatch(/track conflict \(exact, conditioned\)/);
+    expect(table.stdout).toMatch(/metric \(exact, conditioned\)[\s\S]*war_reached/);
     const json = await runCli(['update', REFERENCE, '--observed', seen, '--trials', '2000', '--seed', '4', '--format', 'json']);
     const a = JSON.parse(json.stdout);
     expect(a.receipt.observationsHash).toMatch(/^[0-9a-f]{64}$/);
@@ -35,6 +36,12 @@ describe('georisk update', () => {
     expect(Math.abs(a.tracks.conflict.final.war - p)).toBeLessThan(5 * se + 1e-9);
     // Observed at t = 5 in "uninvolved": the alliance cannot have left it by then.
     expect(a.exact.tracks.alliance.firstPassage.intervention.cumulative[5]).toBe(0);
+    // The exact conditional answers the metrics too: an ever() metric equals its track's "ever", and the sampled one agrees within 5 SE.
+    const war = a.exact.metrics.war_reached.probability;
+    expect(Math.abs(war - a.exact.tracks.conflict.ever.war)).toBeLessThan(1e-12);
+    const seWar = Math.sqrt((war * (1 - war) * 2) / a.conditioning.effectiveSampleSize);
+    expect(Math.abs(a.metrics.war_reached.probability.p - war)).toBeLessThan(5 * seWar + 1e-9);
+    expect(a.exact.unavailable.fatalities).toMatch(/sampled update/);
     const again = JSON.parse(
       (await runCli(['update', REFERENCE, '--observed', seen, '--trials', '2000', '--seed', '4', '--format', 'json'])).stdout,
     );

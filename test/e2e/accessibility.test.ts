@@ -131,6 +131,12 @@ describe.skipIf(!haveChromium)('accessibility of every screen (axe-core)', () =>
         await page.setViewportSize(viewport);
       }
       await page.locator('#chart-outcomes').screenshot({ path: join(SCREENSHOTS, `outcome-chart-${file}.png`) });
+      // The update panel's observation form, filled from the bundled example, with a field refused as typed.
+      await page.click('#obs-examples button[data-file$="hour36-events.yaml"]');
+      await page.waitForSelector('#obs-r4-at', { timeout: 60_000 });
+      await page.fill('#obs-r0-at', '9999');
+      await page.waitForSelector('#obs-r0-at[aria-invalid="true"]');
+      await check(page, 'update panel with its observation form', found);
 
       await page.goto(`${url}#/edit/${SCENARIO}`);
       await expect.poll(() => page.textContent('#editor-status'), { timeout: 60_000 }).toContain('valid');

@@ -624,20 +624,34 @@ export async function observationExamples(file: string): Promise<{ file: string;
   return reply.examples;
 }
 
-/** Checks an observations document against the scenario in the worker: its issues with line and column (empty when it reads). */
-export async function checkObservations(scenario: ScenarioDocument, overrides: Overrides, text: string): Promise<Issue[]> {
+/**
+ * Checks an observations document against the scenario in the worker: its issues with line and
+ * column (empty when it reads), and its plain value (undefined when it is not YAML or JSON).
+ */
+export async function checkObservations(
+  scenario: ScenarioDocument,
+  overrides: Overrides,
+  text: string,
+): Promise<{ issues: Issue[]; value: unknown }> {
   const reply = await mainWorker().request({ type: 'observe-check', scenario, overrides, text });
   if (reply.type !== 'observe-check') throw new Error(`unexpected reply ${reply.type}`);
-  return reply.issues;
+  return { issues: reply.issues, value: reply.value };
 }
 
-/** Conditions the forecast on observations in a worker of its own (the engine's updateScenario); `cancel` terminates it. */
-export function runUpdate(req: { scenario: ScenarioDocument; overrides: Overrides; text: string; trials: number; seed: number }): {
+/**
+ * Conditions the forecast on observations in a worker of its own (the engine's updateScenario);
+ * `onProgress` hears the trials simulated of both passes (weighing, then replaying); `cancel` terminates it.
+ */
+export function runUpdate(
+  req: { scenario: ScenarioDocument; overrides: Overrides; text: string; trials: number; seed: number },
+  onProgress?: (done: number, total: number) => void,
+): {
   answer: Promise<UpdateAnswer>;
   cancel(): void;
 } {
   const worker = new EngineWorker();
-  const answer = worker.request({ type: 'update', ...req }).then((reply) => {
+  const progress = onProgress && ((done: number, total?: number) => onProgress(done, total ?? 2 * req.trials));
+  const answer = worker.request({ type: 'update', ...req }, progress).then((reply) => {
     if (reply.type !== 'update') throw new Error(`unexpected reply ${reply.type}`);
     return reply.answer;
   });

@@ -22,7 +22,7 @@ import type { LibraryItem, Validation, WorkerReply, WorkerRequest } from './prot
 import { type RoundHistogram, roundHistogram } from './round-histogram.ts';
 import { SCENARIO_FILES } from './scenario-files.ts';
 import { runSensitivityRequest } from './sensitivity-task.ts';
-import { checkObservations, observationExamples, updateRequest } from './update-task.ts';
+import { checkObservations, observationExamples, observedValue, updateRequest } from './update-task.ts';
 
 /** Trials between progress messages. */
 const PROGRESS_EVERY = 512;
@@ -121,9 +121,18 @@ export function handle(req: WorkerRequest, post: (reply: WorkerReply) => void): 
     case 'observe-examples':
       return { type: 'observe-examples', id: req.id, examples: observationExamples(req.file) };
     case 'observe-check':
-      return { type: 'observe-check', id: req.id, issues: checkObservations(req.scenario, req.overrides, req.text) };
+      return {
+        type: 'observe-check',
+        id: req.id,
+        issues: checkObservations(req.scenario, req.overrides, req.text),
+        value: observedValue(req.text),
+      };
     case 'update':
-      return { type: 'update', id: req.id, answer: updateRequest(req) };
+      return {
+        type: 'update',
+        id: req.id,
+        answer: updateRequest(req, (done, total) => post({ type: 'progress', id: req.id, done, total })),
+      };
     case 'sensitivity': {
       const { result, solved } = runSensitivityRequest(req, (done, total) => post({ type: 'progress', id: req.id, done, total }));
       return { type: 'sensitivity', id: req.id, result, ...(solved === undefined ? {} : { solved }) };

@@ -116,7 +116,7 @@ export type WorkerReply =
   | { type: 'band-task'; id: number; summary: RunSummary | ExactResult }
   | { type: 'band-finish'; id: number; result: UncertaintyResult }
   | { type: 'observe-examples'; id: number; examples: { file: string; text: string }[] }
-  | { type: 'observe-check'; id: number; issues: Issue[] }
+  | { type: 'observe-check'; id: number; issues: Issue[]; value: unknown }
   | { type: 'update'; id: number; answer: UpdateAnswer }
   /** `bins`: each metric's histogram at round numbers, for the page (the result keeps the engine's). */
   | { type: 'finalize'; id: number; result: RunResult; bins: Record<string, RoundHistogram> }

@@ -40,15 +40,27 @@ export function checkObservations(scenario: ScenarioDocument, overrides: Overrid
   }
 }
 
-/** The conditioned forecast (the engine's `updateScenario`, which the CLI's parallel update equals for any worker count). */
-export function updateRequest(req: {
-  scenario: ScenarioDocument;
-  overrides: Overrides;
-  text: string;
-  trials: number;
-  seed: number;
-}): UpdateAnswer {
-  const options = { trials: req.trials, seed: req.seed, overrides: req.overrides, file: OBSERVED_FILE };
+/** The plain value of an observations text (for the form), or undefined when it does not read as YAML or JSON. */
+export function observedValue(text: string): unknown {
+  try {
+    return readDocument(text, OBSERVED_FILE).value;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The conditioned forecast (the engine's `updateScenario`, which the CLI's parallel update equals for any worker count), reporting the trials simulated of both passes. */
+export function updateRequest(
+  req: {
+    scenario: ScenarioDocument;
+    overrides: Overrides;
+    text: string;
+    trials: number;
+    seed: number;
+  },
+  onProgress?: (done: number, total: number) => void,
+): UpdateAnswer {
+  const options = { trials: req.trials, seed: req.seed, overrides: req.overrides, file: OBSERVED_FILE, ...(onProgress && { onProgress }) };
   try {
     return updateScenario(req.scenario, req.text, options);
   } catch (error) {

@@ -52,7 +52,7 @@ export const UPDATE_PATHS = {
     post: {
       summary: 'The forecast conditioned on what has been observed so far (georisk update)',
       description:
-        "Weighs every trial by the likelihood of the observations and resamples them systematically: an ordinary run result with `receipt.observationsHash` and a `conditioning` block (effective sample size, each observation's probability given the ones before, parameter shifts, warnings), plus `exact` where the chain is Markov and only tracks and events are observed. 400 `bad_observation` or `impossible_observation` name the observation (path into the observations text, with line and column).",
+        "Weighs every trial by the likelihood of the observations and resamples them systematically: an ordinary run result with `receipt.observationsHash` and a `conditioning` block (effective sample size, each observation's probability given the ones before, parameter shifts, warnings), plus `exact` where the chain is Markov and only tracks and events are observed (per track, and `exact.metrics` for every metric `georisk exact` answers, conditioned; `exact.unavailable` says why the others have none). 400 `bad_observation` or `impossible_observation` name the observation (path into the observations text, with line and column).",
       requestBody: { required: true, content: jsonContent('UpdateRequest') },
       responses: { 200: { description: 'conditioned result' }, ...errorResponses(400, 404, 413, 429, 503) },
     },

@@ -104,6 +104,12 @@ export function formatConditioning(a: UpdateAnswer): string {
       for (const state of t.states) rows2.push([`  ${state}`, formatPercent(t.final[state] ?? 0), formatPercent(t.ever[state] ?? 0)]);
       out.push('', table(rows2, [false, true, true]));
     }
+    const rows3: string[][] = [['metric (exact, conditioned)', 'mean', 'P']];
+    for (const [name, m] of Object.entries(a.exact.metrics)) {
+      rows3.push([name, formatNumber(m.mean), m.probability === undefined ? '' : formatPercent(m.probability)]);
+    }
+    if (rows3.length > 1) out.push('', table(rows3, [false, true, true]));
+    for (const [name, why] of Object.entries(a.exact.unavailable)) out.push(`no exact conditioned ${name}: ${why}`);
   }
   for (const w of c.warnings) out.push(`\nwarning: ${w}`);
   for (const n of [...c.notes, ...(a.exact?.notes ?? [])]) out.push(`\nnote: ${n}`);

@@ -1,16 +1,19 @@
 /**
- * "Update on what has happened": observations pasted, uploaded or loaded from the scenario's bundled
- * example, checked as typed in the worker; the update run in a worker of its own beside a plain run with
- * the same trials and seed; prior and updated metrics side by side, the conditioning diagnostics and a
- * timeline of the observations.
+ * "Update on what has happened": observations entered in a form or as text (pasted, uploaded or
+ * loaded from the scenario's bundled example; the two kept in sync), checked as typed in the worker;
+ * the update run in a worker of its own beside a plain run with the same trials and seed, with a
+ * progress bar; prior and updated metrics side by side (and the exact conditional where the chain
+ * allows it), the conditioning diagnostics and a timeline of the observations.
  */
 import type { Issue, RunResult, UpdateAnswer } from '@georisk/engine';
 import { displayLabel } from '../display-label.ts';
 import { h, replace } from '../dom.ts';
 import { CancelledError, checkObservations, EngineError, observationExamples, runMonteCarlo, runUpdate } from '../engine-client.ts';
 import { formatCount, formatNumber, formatPercent } from '../format.ts';
+import { observationForm } from './observation-form.ts';
+import { type FormScenario, formFromValue } from './observation-rows.ts';
+import { timelineFigure } from './observation-timeline.ts';
 import { currentOverrides, isStale, type ScreenState } from './screen-state.ts';
-import { timelineMarks } from './timeline-marks.ts';
 
 /** The panel and a way to stop its work. */
 export interface UpdatePanel {
@@ -33,6 +36,9 @@ function locatedIssues(issues: Issue[], fallback: string): HTMLElement {
         {},
         i.line === undefined ? null : h('code', {}, `${i.line}:${i.column ?? 1}`),
         i.line === undefined ? '' : ' ',
+        // The path names the observation (observations[3].at) where the message alone does not.
+        i.path === '' ? null : h('code', { class: 'issue-path' }, i.path),
+        i.path === '' ? '' : ': ',
         i.message,
         i.hint ? h('span', { class: 'hint' }, ` — ${i.hint}`) : null,
       ),
@@ -49,7 +55,34 @@ function estimate(m: Metric | undefined): { text: string; value: number | undefi
   return { text: `${formatNumber(m.mean)} · median ${formatNumber(m.quantiles.p50)}`, value: m.mean };
 }
 
-/** Prior and updated metrics side by side. */
+/** The exact conditional's answer for a metric: a probability or a mean, or a dash with the reason it has none. */
+function exactCell(a: UpdateAnswer, name: string): HTMLTableCellElement {
+  const m = a.exact?.metrics[name];
+  if (m === undefined) return h('td', { class: 'num muted', 'data-key': 'exact', title: a.exact?.unavailable[name] }, '—');
+  const value = m.probability ?? m.mean;
+  const text = m.probability === undefined ? formatNumber(m.mean) : formatPercent(m.probability);
+  return h('td', { class: 'num', 'data-key': 'exact', 'data-value': String(value) }, text);
+}
+
+/** Why the exact conditional has no answer for some metrics (a dash in its column), folded away. */
+function exactGaps(a: UpdateAnswer, state: ScreenState): HTMLElement | null {
+  const gaps = Object.entries(a.exact?.unavailable ?? {});
+  if (gaps.length === 0) return null;
+  return h(
+    'details',
+    { id: 'obs-exact-gaps', class: 'obs-exact-gaps' },
+    h('summary', {}, `Why ${gaps.length} metrics have no exact updated answer (—); the sampled one stands`),
+    h(
+      'ul',
+      {},
+      ...gaps.map(([name, why]) =>
+        h('li', { 'data-metric': name }, h('strong', {}, displayLabel(name, state.scenario.metrics[name])), `: ${why}`),
+      ),
+    ),
+  );
+}
+
+/** Prior and updated metrics side by side (and the exact conditional's, where the chain allows it). */
 function metricsTable(prior: RunResult, updated: UpdateAnswer, state: ScreenState): HTMLTableElement {
   const order = state.metricOrder;
   const rows = order.map((name) => {
@@ -61,6 +94,7 @@ function metricsTable(prior: RunResult, updated: UpdateAnswer, state: ScreenStat
       h('th', { scope: 'row' }, displayLabel(name, state.scenario.metrics[name])),
       h('td', { class: 'num', 'data-key': 'prior', 'data-value': p.value === undefined ? undefined : String(p.value) }, p.text),
       h('td', { class: 'num', 'data-key': 'updated', 'data-value': u.value === undefined ? undefined : String(u.value) }, u.text),
+      updated.exact ? exactCell(updated, name) : null,
     );
   });
   return h(
@@ -70,7 +104,14 @@ function metricsTable(prior: RunResult, updated: UpdateAnswer, state: ScreenStat
     h(
       'thead',
       {},
-      h('tr', {}, h('th', { scope: 'col' }, 'Metric'), h('th', { scope: 'col' }, 'Prior'), h('th', { scope: 'col' }, 'Updated')),
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, 'Metric'),
+        h('th', { scope: 'col' }, 'Prior'),
+        h('th', { scope: 'col' }, 'Updated'),
+        updated.exact ? h('th', { scope: 'col' }, 'Exact, updated') : null,
+      ),
     ),
     h('tbody', {}, ...rows),
   );
@@ -108,42 +149,18 @@ function diagnostics(a: UpdateAnswer): HTMLElement {
   );
 }
 
-/** The observations on a time axis from t = 0 to the update's as-of time (numbered marks), their labels and probabilities listed beneath. */
+/** The observations on a time axis from t = 0 to the update's as-of time, each with its probability given the earlier ones. */
 function timeline(a: UpdateAnswer, horizon: number): HTMLElement {
-  const end = Math.max(a.conditioning.asOf, ...a.conditioning.observations.map((o) => o.t));
-  const marks = timelineMarks(a.conditioning.observations, end);
-  const probability = new Map(a.conditioning.observations.map((o) => [`${o.t}|${o.name}`, o.probability]));
-  return h(
-    'figure',
-    { id: 'obs-timeline', class: 'obs-timeline' },
-    h(
-      'figcaption',
-      {},
-      `What was observed, ${a.unit}s since t = 0, up to the update's as-of time (the forecast runs on to ${formatNumber(horizon)} ${a.unit}s)`,
-    ),
-    h(
-      'div',
-      { class: 'obs-axis', role: 'img', 'aria-label': `timeline from 0 to ${end} ${a.unit}s with ${marks.length} observations` },
-      ...marks.map((m) =>
-        h('span', { class: 'obs-mark', style: `left: ${m.percent}%; bottom: ${0.5 + 1.4 * m.stack}rem`, title: m.label }, String(m.number)),
-      ),
-      h('span', { class: 'obs-tick obs-tick-start' }, '0'),
-      h('span', { class: 'obs-tick obs-tick-end' }, `as of ${formatNumber(end)} ${a.unit}s`),
-    ),
-    h(
-      'ol',
-      { class: 'obs-list' },
-      ...marks.map((m) =>
-        h(
-          'li',
-          { 'data-t': String(m.t) },
-          h('strong', {}, `t = ${formatNumber(m.t)}`),
-          ` ${m.label} `,
-          h('span', { class: 'muted' }, `(P given earlier ${formatPercent(probability.get(`${m.t}|${m.label}`) ?? 0)})`),
-        ),
-      ),
-    ),
-  );
+  const observations = a.conditioning.observations;
+  const probability = new Map(observations.map((o) => [`${o.t}|${o.name}`, o.probability]));
+  return timelineFigure({
+    id: 'obs-timeline',
+    caption: `What was observed, ${a.unit}s since t = 0, up to the update's as-of time (the forecast runs on to ${formatNumber(horizon)} ${a.unit}s)`,
+    unit: a.unit,
+    end: Math.max(a.conditioning.asOf, ...observations.map((o) => o.t)),
+    observations,
+    note: (m) => `(P given earlier ${formatPercent(probability.get(`${m.t}|${m.label}`) ?? 0)})`,
+  });
 }
 
 /** The panel's inputs, buttons and output. */
@@ -155,14 +172,15 @@ function panelElements() {
     issues: h('div', { id: 'obs-issues', 'aria-live': 'polite' }),
     run: h('button', { type: 'button', id: 'obs-run', disabled: true }, 'Update'),
     cancel: h('button', { type: 'button', id: 'obs-cancel', disabled: true }, 'Cancel'),
+    progress: h('progress', { id: 'obs-progress', max: 1, value: 0, 'aria-label': 'Update progress' }),
     status: h('p', { id: 'obs-status', role: 'status', 'aria-live': 'polite' }),
     out: h('div', { id: 'obs-out' }),
   };
 }
 type PanelElements = ReturnType<typeof panelElements>;
 
-/** Buttons that load the scenario's bundled observation files into the box (and check them). */
-async function showExamples(file: string, els: PanelElements, check: () => Promise<void>, alive: () => boolean): Promise<void> {
+/** Buttons that load the scenario's bundled observation files into the box (the form follows). */
+async function showExamples(file: string, els: PanelElements, load: (text: string) => void, alive: () => boolean): Promise<void> {
   const examples = await observationExamples(file);
   if (!alive()) return;
   replace(
@@ -173,17 +191,14 @@ async function showExamples(file: string, els: PanelElements, check: () => Promi
         { type: 'button', id: `obs-example-${i}`, 'data-file': ex.file },
         `Load example: ${ex.file.slice(ex.file.lastIndexOf('/') + 1)}`,
       );
-      b.addEventListener('click', () => {
-        els.text.value = ex.text;
-        void check();
-      });
+      b.addEventListener('click', () => load(ex.text));
       return b;
     }),
   );
 }
 
-/** The panel's section: title, how to use it, the examples, the box, the buttons and the output. */
-function layOut(els: PanelElements): HTMLElement {
+/** The panel's section: title, how to use it, the examples, the form, the text, the buttons and the output. */
+function layOut(els: PanelElements, form: HTMLElement): HTMLElement {
   return h(
     'section',
     { class: 'update-panel', 'aria-labelledby': 'obs-title' },
@@ -191,9 +206,11 @@ function layOut(els: PanelElements): HTMLElement {
     h(
       'p',
       { class: 'muted' },
-      'Paste or upload observations (track states, events, variable values with their reporting error). The forecast is conditioned on them with the trials and seed of the run controls.',
+      'Enter what has been observed (track states, events, variable values with their reporting error) in the form, or paste or upload it as text: each follows the other. The forecast is conditioned on them with the trials and seed of the run controls.',
     ),
     els.examples,
+    form,
+    h('label', { for: 'obs-text', class: 'obs-text-label' }, 'The observations as text (YAML or JSON)'),
     els.text,
     h(
       'div',
@@ -202,9 +219,34 @@ function layOut(els: PanelElements): HTMLElement {
       h('div', { class: 'buttons' }, els.run, els.cancel),
     ),
     els.issues,
+    els.progress,
     els.status,
     els.out,
   );
+}
+
+/** The scenario's names and time axis the form offers and checks against. */
+function formScenario(state: ScreenState): FormScenario {
+  const sc = state.scenario;
+  return {
+    unit: sc.time.unit,
+    dt: sc.time.dt,
+    horizon: sc.time.horizon,
+    tracks: Object.fromEntries(Object.entries(sc.tracks).map(([name, t]) => [name, [...(t.states ?? [])]])),
+    events: (sc.events ?? []).flatMap((e) => (e.id === undefined ? [] : [e.id])),
+    variables: Object.keys(sc.variables),
+  };
+}
+
+/** The check's verdict under the text: its issues, or that it reads; Update is enabled when it reads and nothing runs. */
+function showCheck(els: PanelElements, issues: Issue[], busy: boolean): void {
+  replace(
+    els.issues,
+    issues.length === 0
+      ? h('p', { class: 'muted', id: 'obs-ok' }, 'The observations read against this scenario.')
+      : locatedIssues(issues, ''),
+  );
+  els.run.disabled = issues.length > 0 || busy;
 }
 
 /** The "Update on what has happened" panel of the scenario screen. */
@@ -214,6 +256,9 @@ export function updatePanel(state: ScreenState): UpdatePanel {
   let checked = 0;
   let running: { cancel(): void }[] = [];
   let alive = true;
+  // The text the form wrote last: when the check of that text comes back, the form already shows it.
+  let fromForm: string | undefined;
+  const scenario = formScenario(state);
   const check = async () => {
     const ticket = ++checked;
     const text = els.text.value;
@@ -222,44 +267,46 @@ export function updatePanel(state: ScreenState): UpdatePanel {
       els.run.disabled = true;
       return;
     }
-    const issues = await checkObservations(state.scenario, currentOverrides(state), text).catch((e: unknown) =>
-      e instanceof EngineError ? e.issues : [{ code: 'bad_observation', path: '', message: String(e) } as Issue],
-    );
-    if (!alive || ticket !== checked) return;
-    replace(
-      els.issues,
-      issues.length === 0
-        ? h('p', { class: 'muted', id: 'obs-ok' }, 'The observations read against this scenario.')
-        : locatedIssues(issues, ''),
-    );
-    els.run.disabled = issues.length > 0 || running.length > 0;
+    const { issues, value } = await checkObservations(state.scenario, currentOverrides(state), text).catch((e: unknown) => ({
+      issues: e instanceof EngineError ? e.issues : [{ code: 'bad_observation', path: '', message: String(e) } as Issue],
+      value: undefined,
+    }));
+    // A check of text that has changed since is stale: it must not put older rows back into the form.
+    if (!alive || ticket !== checked || els.text.value !== text) return;
+    if (text !== fromForm) form.show(value === undefined ? 'the text does not read as YAML or JSON' : formFromValue(value, scenario.unit));
+    showCheck(els, issues, running.length > 0);
   };
   const scheduleCheck = () => {
     clearTimeout(checkTimer);
     checkTimer = setTimeout(() => void check(), CHECK_DEBOUNCE_MS);
   };
+  const form = observationForm(scenario, (text) => {
+    fromForm = text;
+    els.text.value = text;
+    scheduleCheck();
+  });
+  const load = (text: string) => {
+    els.text.value = text;
+    void check();
+  };
   els.text.addEventListener('input', scheduleCheck);
   els.file.addEventListener('change', () => {
     const f = els.file.files?.[0];
-    if (f)
-      void f.text().then((t) => {
-        els.text.value = t;
-        void check();
-      });
+    if (f) void f.text().then(load);
   });
-  const update = () =>
+  els.run.addEventListener('click', () =>
     start(
       state,
       els,
       (r) => (running = r),
       () => alive,
-    );
-  els.run.addEventListener('click', update);
+    ),
+  );
   els.cancel.addEventListener('click', () => {
     for (const r of running) r.cancel();
   });
-  if (!state.edited) void showExamples(state.item.file, els, check, () => alive);
-  const element = layOut(els);
+  if (!state.edited) void showExamples(state.item.file, els, load, () => alive);
+  const element = layOut(els, form.element);
   return {
     element,
     destroy() {
@@ -270,15 +317,39 @@ export function updatePanel(state: ScreenState): UpdatePanel {
   };
 }
 
+/** A progress callback that moves the bar and the status line at most once per animation frame. */
+function frameThrottled(els: PanelElements, trials: number) {
+  let frame = 0;
+  let latest = 0;
+  return {
+    onProgress(done: number, total: number) {
+      latest = done / total;
+      if (frame !== 0) return;
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        els.progress.value = latest;
+        const pass = latest <= 0.5 ? 'weighing' : 'replaying the resampled';
+        els.status.textContent = `Updating: ${pass} trials, ${formatCount(Math.round(latest * 2 * trials))} of ${formatCount(2 * trials)} trial runs…`;
+      });
+    },
+    stop() {
+      cancelAnimationFrame(frame);
+      frame = 0;
+    },
+  };
+}
+
 /** Runs the update and the prior (the last run when it is current) and shows them, or the engine's refusal. */
 function start(state: ScreenState, els: PanelElements, setRunning: (r: { cancel(): void }[]) => void, alive: () => boolean): void {
   const base = { scenario: state.scenario, overrides: currentOverrides(state), trials: state.trials, seed: state.seed };
-  const updating = runUpdate({ ...base, text: els.text.value });
+  const progress = frameThrottled(els, base.trials);
+  const updating = runUpdate({ ...base, text: els.text.value }, progress.onProgress);
   const current = state.lastRun && !isStale(state) ? state.lastRun.result : undefined;
   const prior = current ? undefined : runMonteCarlo(base);
   setRunning(prior ? [updating, prior] : [updating]);
   els.run.disabled = true;
   els.cancel.disabled = false;
+  els.progress.value = 0;
   els.status.textContent = `Updating on ${formatCount(base.trials)} trials, seed ${base.seed}…`;
   replace(els.out);
   const started = performance.now();
@@ -286,12 +357,22 @@ function start(state: ScreenState, els: PanelElements, setRunning: (r: { cancel(
     .then(([answer, priorResult]) => {
       if (!alive() || !priorResult) return;
       const ms = performance.now() - started;
+      progress.stop();
+      els.progress.value = 1;
       els.status.textContent = `Updated in ${formatNumber(ms / 1000)} s.`;
       els.status.dataset.ms = String(ms);
-      replace(els.out, timeline(answer, state.scenario.time.horizon), diagnostics(answer), metricsTable(priorResult, answer, state));
+      replace(
+        els.out,
+        timeline(answer, state.scenario.time.horizon),
+        diagnostics(answer),
+        metricsTable(priorResult, answer, state),
+        exactGaps(answer, state),
+      );
     })
     .catch((error: unknown) => {
       if (!alive()) return;
+      progress.stop();
+      els.progress.value = 0;
       updating.cancel();
       prior?.cancel();
       if (error instanceof CancelledError) els.status.textContent = 'Cancelled.';

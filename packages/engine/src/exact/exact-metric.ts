@@ -11,15 +11,20 @@ import { clampProbability, discreteMetric } from './discrete-metric.ts';
 import type { ExactMetric } from './exact-result.ts';
 import type { ExactSolver } from './exact-solver.ts';
 import { firstPassage, propagateWithFlags } from './first-passage.ts';
-import type { BaseRun, PartSolvers } from './part-solvers.ts';
+import type { BaseRun } from './part-solvers.ts';
 import type { VariableStatus } from './representability.ts';
 
 /** What a metric's answer is computed from. */
 export interface MetricContext {
-  parts: PartSolvers;
+  /** The solver of the smallest part holding some tracks (see `PartSolvers`). */
+  parts: { for(tracks: Iterable<number>): ExactSolver };
   base: BaseRun;
   firstPmf: Map<number, Float64Array>;
   variables: VariableStatus;
+  /** First passages into sets of states (default `firstPassage`; conditioning on observations gives its own). */
+  firstPassage?: typeof firstPassage;
+  /** The final distribution with ever flags (default `propagateWithFlags`; conditioning gives its own). */
+  withFlags?: typeof propagateWithFlags;
 }
 
 /** An "ever" flag a metric reads: its (track, state) and slot. */
@@ -107,7 +112,7 @@ function anyFlagMetric(expr: CompiledExpression, ctx: MetricContext, part: Exact
   const [only] = flags;
   const pmf = flags.length === 1 && only !== undefined ? ctx.firstPmf.get(only.slot) : undefined;
   let reached = 0;
-  for (const p of pmf ?? defined(firstPassage(part, [flags])[0], 'a first-passage pmf per taboo')) reached += p;
+  for (const p of pmf ?? defined((ctx.firstPassage ?? firstPassage)(part, [flags])[0], 'a first-passage pmf per taboo')) reached += p;
   reached = clampProbability(reached);
   const candidates: [value: number, probability: number][] = [
     [value(0), 1 - reached],
@@ -122,7 +127,8 @@ function anyFlagMetric(expr: CompiledExpression, ctx: MetricContext, part: Exact
 
 /** A function of ever flags and final states: evaluated in every (flags, final joint state) with its probability. */
 function flagsAndFinalMetric(expr: CompiledExpression, ctx: MetricContext, part: ExactSolver, flags: Flag[]): ExactMetric {
-  const groups = flags.length === 0 ? new Map([[0, ctx.base.finalOf(expr.stateTests)]]) : propagateWithFlags(part, flags);
+  const groups =
+    flags.length === 0 ? new Map([[0, ctx.base.finalOf(expr.stateTests)]]) : (ctx.withFlags ?? propagateWithFlags)(part, flags);
   const values: number[] = [];
   const probabilities: number[] = [];
   for (const [bits, final] of groups) {

@@ -7,10 +7,11 @@ import { exp, log } from '../det-math.ts';
 import { GeoriskError, issue } from '../errors.ts';
 import { MAX_BLOCK_ENTRIES } from '../exact/block.ts';
 import { clampProbability } from '../exact/discrete-metric.ts';
-import type { ExactTrack } from '../exact/exact-result.ts';
+import type { ExactMetric, ExactTrack } from '../exact/exact-result.ts';
 import { ExactSolver } from '../exact/exact-solver.ts';
 import { representabilityProblems } from '../exact/representability.ts';
 import type { Model } from '../model/model.ts';
+import { conditionedMetrics } from './conditioned-metrics.ts';
 import type { CheckedObservation, Observations } from './read-observations.ts';
 
 /** One observation's probability given the ones before it, under the model. */
@@ -33,6 +34,10 @@ export interface ExactUpdate {
    * passage are conditioned on the observations up to that time (filtering, not smoothing).
    */
   tracks: Record<string, ExactTrack>;
+  /** The scenario's metrics that `georisk exact` answers, conditioned on every observation. */
+  metrics: Record<string, ExactMetric>;
+  /** Metrics without an exact conditioned answer, with the reason (the sampled update estimates them). */
+  unavailable: Record<string, string>;
   notes: string[];
 }
 
@@ -89,13 +94,22 @@ export function conditionExact(model: Model, observed: Observations): ExactUpdat
     observe(m + 1);
     recordStep(pair.cur, k, m + 1, records);
   }
+  const { metrics, unavailable } = conditionedMetrics(model, solver, observed, likelihoods, { occupancy, final: pair.cur.distribution(0) });
   const notes = riding ? [] : [`the joint state space (${size} states) is too large to give "ever" and first passage under conditioning`];
+  const uncertain = model.params.names.filter((_, i) => model.params.uncertainty[i] !== undefined);
+  if (uncertain.length > 0) {
+    notes.push(
+      `the exact conditional holds ${uncertain.length} parameters with an uncertainty distribution at their values (${uncertain.join(', ')}); the sampled update draws them, so the two differ by more than sampling error where those priors matter`,
+    );
+  }
   return {
     method: 'exact',
     asOf: observed.asOfStep * model.dt,
     evidence: exp(logEvidence),
     observations: probabilities,
     tracks: trackResults(model, occupancy, riding ? never : undefined),
+    metrics,
+    unavailable,
     notes,
   };
 }

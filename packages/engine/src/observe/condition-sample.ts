@@ -45,7 +45,12 @@ export interface SampleUpdateOptions {
   seed?: number;
   overrides?: Overrides;
   budget?: number;
+  /** Called every few thousand trials with the trials simulated so far of both passes (weighing, then replaying: `total` is twice the trials). */
+  onProgress?: (done: number, total: number) => void;
 }
+
+/** Trials between progress reports of an update on one thread. */
+const PROGRESS_EVERY = 2000;
 
 /** The weights of trials [first, first + weights.length): what the first pass gives, mergeable across chunks. */
 export interface TrialWeights {
@@ -68,9 +73,21 @@ export function conditionSample(model: Model, observed: Observations, options: S
   const seed = options.seed ?? DEFAULT_SEED;
   const overrides = options.overrides ?? {};
   checkUpdateOptions(model, observed, options);
-  const weights = weighTrials(model, observed, { seed, overrides, first: 0, count: options.trials });
+  const report = options.onProgress;
+  const total = 2 * options.trials;
+  const weighing = report && { every: PROGRESS_EVERY, report: (done: number) => report(done, total) };
+  const weights = weighTrials(model, observed, {
+    seed,
+    overrides,
+    first: 0,
+    count: options.trials,
+    ...(weighing && { progress: weighing }),
+  });
+  report?.(options.trials, total);
   const list = resampleTrials(observed, weights, seed);
-  const summary = replayTrials(model, observed, { seed, overrides, list });
+  const replaying = report && { every: PROGRESS_EVERY, report: (done: number) => report(options.trials + done, total) };
+  const summary = replayTrials(model, observed, { seed, overrides, list, ...(replaying && { progress: replaying }) });
+  report?.(total, total);
   return finishUpdate(model, observed, weights, summary, { seed, overrides, seconds: (performance.now() - started) / 1000, workers: 1 });
 }
 
@@ -85,7 +102,7 @@ export function checkUpdateOptions(model: Model, observed: Observations, options
 export function weighTrials(
   model: Model,
   observed: Observations,
-  chunk: { seed: number; overrides: Overrides; first: number; count: number },
+  chunk: { seed: number; overrides: Overrides; first: number; count: number; progress?: Progress },
 ): TrialWeights {
   const { model: sampled, snapshots } = buildAugmentedModel(model, observed.list, chunk.overrides);
   const { first, count } = chunk;
@@ -99,6 +116,7 @@ export function weighTrials(
     seed: chunk.seed,
     firstTrial: first,
     trials: count,
+    ...progressOptions(chunk.progress),
     onTrialEnd: (trial, s) => {
       let w = 1;
       const at = (trial - first) * observed.list.length;
@@ -161,10 +179,22 @@ export function resampleTrials(observed: Observations, weights: TrialWeights, se
 export function replayTrials(
   model: Model,
   observed: Observations,
-  chunk: { seed: number; overrides: Overrides; list: Int32Array },
+  chunk: { seed: number; overrides: Overrides; list: Int32Array; progress?: Progress },
 ): RunSummary {
   const { model: sampled } = buildAugmentedModel(model, observed.list, chunk.overrides);
-  return simulate(sampled, { seed: chunk.seed, firstTrial: 0, trials: chunk.list.length, trialList: chunk.list });
+  const options = { seed: chunk.seed, firstTrial: 0, trials: chunk.list.length, trialList: chunk.list };
+  return simulate(sampled, { ...options, ...progressOptions(chunk.progress) });
+}
+
+/** A pass's progress reports: every `every` trials, the trials of this pass done so far. */
+export interface Progress {
+  every: number;
+  report: (done: number) => void;
+}
+
+/** `simulate`'s progress options for a pass. */
+function progressOptions(progress: Progress | undefined): { onProgress?: (done: number) => void; progressEvery?: number } {
+  return progress === undefined ? {} : { onProgress: progress.report, progressEvery: progress.every };
 }
 
 /** The result users read: the replayed trials as a run result, the original scenario's hash, the receipt and the diagnostics. */

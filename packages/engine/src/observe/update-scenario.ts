@@ -16,6 +16,8 @@ export interface UpdateOptions {
   method?: 'auto' | 'exact' | 'smc';
   /** The observations file's name, for error locations. */
   file?: string;
+  /** Progress of the sampled passes (see `SampleUpdateOptions`). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** A conditioned forecast: the sampled result, and the exact one where it exists. */
@@ -51,6 +53,7 @@ function sampleOptions(options: UpdateOptions): SampleUpdateOptions {
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
     ...(options.budget === undefined ? {} : { budget: options.budget }),
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
   };
 }
 

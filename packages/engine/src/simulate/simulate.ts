@@ -58,7 +58,7 @@ export function simulate(model: Model, options: SimulateOptions): RunSummary {
   const summary = emptySummary(model);
   if (options.onTrialEnd) runner.onTrialEnd = options.onTrialEnd;
   if (options.onTrialValues) runner.onTrialValues = options.onTrialValues;
-  if (options.trialList) runner.runList(options.seed, options.trialList, summary);
+  if (options.trialList) runner.runList(options.seed, options.trialList, summary, options.onProgress, options.progressEvery);
   else
     runner.runAll(
       options.seed,
@@ -242,9 +242,12 @@ class TrialRunner {
   /** The current trial's metric values, filled only when `onTrialValues` is set. */
   private values: Float64Array | undefined;
 
-  /** Runs the listed trials, in order, into `summary`. */
-  runList(seed: number, list: ArrayLike<number>, summary: RunSummary): void {
-    for (let i = 0; i < list.length; i++) this.runAll(seed, list[i]!, list[i]! + 1, summary);
+  /** Runs the listed trials, in order, into `summary`; `progress` hears every `every` trials how many are done. */
+  runList(seed: number, list: ArrayLike<number>, summary: RunSummary, progress?: (done: number) => void, every = 1000): void {
+    for (let i = 0; i < list.length; i++) {
+      this.runAll(seed, list[i]!, list[i]! + 1, summary);
+      if (progress && (i + 1) % every === 0) progress(i + 1);
+    }
   }
 
   /** Runs trials [first, end) into `summary`; a failure names its trial and time. */
