@@ -881,7 +881,7 @@ function flowsTouchedBy(model: Model, e: EventModel): number[] {
 
 /** Quiet steps before a track that stays with log-probability `logStay` (< 0) moves: a geometric draw. */
 function quietSteps(rng: TrialStream, logStay: number): number {
-  return Math.floor(dm.log(rng.uniform()) / logStay);
+  return dm.floorLogRatio(rng.uniform(), logStay);
 }
 
 /** With probability p the track moves; the same uniform, rescaled, picks where to. */
