@@ -81,7 +81,7 @@ interface Row {
   /** Cumulative probabilities of each option given that the track leaves. */
   cumulative: Float64Array;
   options: CompiledTransition[];
-  /** The track's parameter stamp it was computed under (see `TrialRunner.trackStamp`). */
+  /** The stamp of its track state it was computed under (see `TrialRunner.slotStamp`). */
   generation: number;
 }
 
@@ -117,17 +117,18 @@ class TrialRunner {
   private readonly rowScratch: Row[];
   private generation = 1;
   /**
-   * Per track and per flow: a stamp that changes when a parameter its expressions read changes
-   * (every parameter, for one that draws at random); a cached row or flow shape computed under
-   * the current stamp is still right, so a new trial's parameter draws rebuild only what reads them.
+   * Per track state (slot) and per flow: a stamp that changes when a parameter read by the state's
+   * outgoing transitions or by the flow changes (every parameter, for one that draws at random); a
+   * cached row or flow shape computed under the current stamp is still right, so a new trial's
+   * parameter draws rebuild only what reads them.
    */
-  private readonly trackStamp: Int32Array;
+  private readonly slotStamp: Int32Array;
   private readonly flowStamp: Int32Array;
   private stamp = 1;
-  /** Per parameter: the tracks and flows that read it; then those that read every parameter. */
-  private readonly paramTracks: number[][];
+  /** Per parameter: the track states and flows that read it; then those that read every parameter. */
+  private readonly paramSlots: number[][];
   private readonly paramFlows: number[][];
-  private readonly randomTracks: number[];
+  private readonly randomSlots: number[];
   private readonly randomFlows: number[];
   /** Parameters with an uncertainty distribution (drawn at the start of every trial). */
   private readonly uncertain: number[];
@@ -224,12 +225,12 @@ class TrialRunner {
     this.rows = plan.tableSizes.map((size) => new Array(size).fill(undefined));
     this.rowScratch = model.tracks.map((t) => newRow(Math.max(1, ...t.outgoing.map((o) => o.length))));
     this.tableParams = new Float64Array(model.params.values.length).fill(Number.NaN);
-    this.trackStamp = new Int32Array(nTracks).fill(1);
+    this.slotStamp = new Int32Array(model.totalStates).fill(1);
     this.flowStamp = new Int32Array(model.flows.length).fill(1);
     const readers = readersOfParams(model);
-    this.paramTracks = readers.tracks;
+    this.paramSlots = readers.slots;
     this.paramFlows = readers.flows;
-    this.randomTracks = readers.randomTracks;
+    this.randomSlots = readers.randomSlots;
     this.randomFlows = readers.randomFlows;
     this.slotsPerTrack = plan.slotsPerTrack;
     this.steps = model.steps;
@@ -444,11 +445,11 @@ class TrialRunner {
         this.stamp++;
       }
       built[i] = p[i]!;
-      this.restamp(this.trackStamp, this.paramTracks[i]!);
+      this.restamp(this.slotStamp, this.paramSlots[i]!);
       this.restamp(this.flowStamp, this.paramFlows[i]!);
     }
     if (!changed) return;
-    this.restamp(this.trackStamp, this.randomTracks);
+    this.restamp(this.slotStamp, this.randomSlots);
     this.restamp(this.flowStamp, this.randomFlows);
     this.generation++;
   }
@@ -473,7 +474,7 @@ class TrialRunner {
     const radix = this.radix[t.index]!;
     for (let j = 0; j < deps.length; j++) index = index * radix[j]! + s.k[deps[j]!]!;
     let row = table[index];
-    const stamp = this.trackStamp[t.index]!;
+    const stamp = this.slotStamp[this.slotsPerTrack[t.index]! + state]!;
     if (row === undefined || row.generation !== stamp) {
       row ??= newRow(t.outgoing[state]!.length);
       fillRow(row, t.outgoing[state]!, s, this.dt);
@@ -548,14 +549,15 @@ class TrialRunner {
     for (let i = 0; i < tracks.length; i++) {
       const t = tracks[i]!;
       const tabulated = this.rows[i]!.length > 0;
-      if (cached && tabulated && joint.trackStamp[i] === this.trackStamp[i]) continue;
+      const stamp = this.slotStamp[this.slotsPerTrack[i]! + s.k[i]!]!;
+      if (cached && tabulated && joint.trackStamp[i] === stamp) continue;
       // Rows of dynamic states change from step to step: NaN sends nextMoveStep to stepping.
       const row = t.dynamic[s.k[i]!] ? undefined : this.row(t);
       joint.leave[i] = row ? row.leave : Number.NaN;
       joint.logStay[i] = row ? row.logStay : Number.NaN;
       // A track too large to tabulate computes its row into a scratch row that later calls reuse.
       joint.rows[i] = tabulated ? row : undefined;
-      joint.trackStamp[i] = this.trackStamp[i]!;
+      joint.trackStamp[i] = stamp;
     }
     for (let i = 0; i < model.flows.length; i++) {
       if (cached && joint.flowStamp[i] === this.flowStamp[i]) continue;
@@ -925,13 +927,14 @@ function newJointRow(tracks: number, flows: number): JointRow {
 }
 
 /**
- * Per parameter, the tracks whose transitions and the flows whose when or amount read it; and those
- * whose row or shape draws at random (they read every parameter, in effect: recomputing draws anew).
+ * Per parameter, the track states (slots) whose outgoing transitions and the flows whose when or
+ * amount read it; and those whose row or shape draws at random (they read every parameter, in
+ * effect: recomputing draws anew).
  */
-function readersOfParams(model: Model): { tracks: number[][]; flows: number[][]; randomTracks: number[]; randomFlows: number[] } {
-  const tracks = Array.from({ length: model.params.values.length }, (): number[] => []);
+function readersOfParams(model: Model): { slots: number[][]; flows: number[][]; randomSlots: number[]; randomFlows: number[] } {
+  const slots = Array.from({ length: model.params.values.length }, (): number[] => []);
   const flows = Array.from({ length: model.params.values.length }, (): number[] => []);
-  const randomTracks: number[] = [];
+  const randomSlots: number[] = [];
   const randomFlows: number[] = [];
   const note = (out: number[][], random: number[], index: number, list: (CompiledExpression | undefined)[], draws: boolean) => {
     const params = new Set<number>();
@@ -940,18 +943,20 @@ function readersOfParams(model: Model): { tracks: number[][]; flows: number[][];
     for (const p of params) out[p]!.push(index);
   };
   for (const t of model.tracks) {
-    const values = t.outgoing.flat().map((tr) => tr.value);
-    note(
-      tracks,
-      randomTracks,
-      t.index,
-      values,
-      values.some((v) => v.reads.random),
-    );
+    t.outgoing.forEach((list, state) => {
+      const values = list.map((tr) => tr.value);
+      note(
+        slots,
+        randomSlots,
+        t.stateOffset + state,
+        values,
+        values.some((v) => v.reads.random),
+      );
+    });
   }
   // A flow's shape evaluates its when, and its amount only where that draws nothing (flowShape).
   model.flows.forEach((f, i) => note(flows, randomFlows, i, [f.when, f.amount], f.when?.reads.random === true));
-  return { tracks, flows, randomTracks, randomFlows };
+  return { slots, flows, randomSlots, randomFlows };
 }
 
 /** The flows whose when or amount reads something `test` accepts. */
