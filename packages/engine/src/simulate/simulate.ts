@@ -169,6 +169,8 @@ class TrialRunner {
   private readonly flowsOfTrack: number[][];
   /** Per event: the flows to add up before it applies (see `flowsTouchedBy`). */
   private readonly flowsOfEvent: number[][];
+  /** Per event: the parameters it sets (the only ones it can change). */
+  private readonly paramsOfEvent: number[][];
   /** Some track is in a state whose rates read time or variables (set by nextMoveStep). */
   private anyDynamic = false;
   /** Some event may apply at t = 0 (a timed one at 0, or any condition event). */
@@ -250,6 +252,7 @@ class TrialRunner {
     this.flowDeferred = Uint8Array.from(model.flows, (f) => plan.deferred[f.variable]!);
     this.flowsOfTrack = model.tracks.map((t) => flowIndices(model, (r) => r.tracks.has(t.index)));
     this.flowsOfEvent = model.events.map((e) => flowsTouchedBy(model, e));
+    this.paramsOfEvent = model.events.map((e) => e.set.flatMap((a) => (a.target.kind === 'param' ? [a.target.index] : [])));
     this.eventsAtStart = plan.eventsAtStart;
     this.deferred = plan.deferred;
     this.pendingMean = new Float64Array(model.flows.length);
@@ -382,9 +385,11 @@ class TrialRunner {
     // Parameters only need resetting when the last trial drew or changed them.
     if (this.uncertain.length === 0 && !this.paramsChanged) return;
     s.p.set(model.params.values);
+    // Unless an event set parameters, only the drawn ones can differ from the last trial's.
+    const only = this.paramsChanged ? undefined : this.uncertain;
     this.paramsChanged = false;
     for (const i of this.uncertain) s.p[i] = drawDistribution(this.paramRng[i]!, model.params.uncertainty[i]!);
-    this.checkTableParams();
+    this.checkTableParams(only);
   }
 
   /**
@@ -433,12 +438,17 @@ class TrialRunner {
     return next;
   }
 
-  /** Invalidates the cached rows and flow shapes that read parameters which differ from those they were built with. */
-  private checkTableParams(): void {
+  /**
+   * Invalidates the cached rows and flow shapes that read parameters which differ from those they
+   * were built with; `only` lists the parameters that can differ, when the caller knows (else all).
+   */
+  private checkTableParams(only?: readonly number[]): void {
     const p = this.s.p;
     const built = this.tableParams;
     let changed = false;
-    for (let i = 0; i < p.length; i++) {
+    const count = only ? only.length : p.length;
+    for (let j = 0; j < count; j++) {
+      const i = only ? only[j]! : j;
       if (p[i] === built[i]) continue;
       if (!changed) {
         changed = true;
@@ -802,7 +812,7 @@ class TrialRunner {
     }
     if (paramsChanged) {
       this.paramsChanged = true;
-      this.checkTableParams();
+      this.checkTableParams(this.paramsOfEvent[e.index]);
     }
   }
 
