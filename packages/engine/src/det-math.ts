@@ -59,7 +59,13 @@ export function floorLogRatio(u: number, d: number): number {
   const q = Math.log(u) / d;
   const f = Math.floor(q);
   const margin = 1e-9 * (q + 1);
-  if (q - f > margin && f + 1 - q > margin) return f;
+  const r = q - f;
+  // Kept this small so that it inlines into the draw loops; the rare exact case is a call.
+  return r > margin && r < 1 - margin ? f : floorLogRatioExact(u, d);
+}
+
+/** `floorLogRatio` by this module's `log` alone. */
+function floorLogRatioExact(u: number, d: number): number {
   return Math.floor(log(u) / d);
 }
 
