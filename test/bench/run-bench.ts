@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { loadScenarioText, type RunResult, runScenario, type ScenarioDocument } from '../../packages/engine/src/index.ts';
 import { referenceExact } from '../../packages/engine/test/reference-exact.ts';
 import { exactBenchmark } from './exact-bench.ts';
@@ -49,7 +49,7 @@ const out = (s = '') => {
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 out(
-  `Machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ${new Date().toISOString().slice(0, 10)}.`,
+  `Machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ${new Date().toISOString().slice(0, 10)}; load average ${loadavg()[0]?.toFixed(1)} at the start (other work on the machine slows every wall-clock row).`,
 );
 out();
 out('### One core: engine vs the hand-written step loop (reference model)');
