@@ -9,7 +9,8 @@
 import { poisson } from '../../packages/engine/src/distributions.ts';
 import { TrialStream, trialSeed } from '../../packages/engine/src/rng.ts';
 
-type Out = [target: number, ratePerDay: number][];
+/** Outgoing transitions of one state: target state and rate per day. */
+export type Out = [target: number, ratePerDay: number][];
 interface Rule {
   leave: number;
   targets: number[];
@@ -24,7 +25,8 @@ function rule(out: Out, dt: number): Rule {
 }
 
 // conflict: 0 skirmish, 1 clash, 2 war, 3 ceasefire, 4 settlement
-const CONFLICT: Out[] = [
+/** The conflict track's transitions by state. */
+export const CONFLICT: Out[] = [
   [
     [1, 0.05],
     [3, 0.1],
@@ -41,17 +43,20 @@ const CONFLICT: Out[] = [
   ],
   [],
 ];
-const FATALITIES_PER_DAY = [0.5, 20, 150, 0, 0];
+/** Fatalities per day by conflict state (a Poisson mean). */
+export const FATALITIES_PER_DAY = [0.5, 20, 150, 0, 0];
 const CONFLICT_STATES = [0, 1, 2, 3, 4];
 
 // alliance: 0 uninvolved, 1 consultations, 2 intervention, by conflict state
-const alliance = (c: number): Out[] => [
+/** The alliance track's transitions by state, given the conflict state. */
+export const alliance = (c: number): Out[] => [
   c === 1 || c === 2 ? [[1, 0.3]] : [],
   c === 2 ? [[2, 0.02]] : c === 3 || c === 4 ? [[0, 0.05]] : [],
   [],
 ];
 // pipeline: 0 operating, 1 shutdown, 2 damaged, by conflict state
-const pipeline = (c: number): Out[] => [
+/** The pipeline track's transitions by state, given the conflict state. */
+export const pipeline = (c: number): Out[] => [
   c === 1
     ? [[1, 0.01]]
     : c === 2

@@ -1,15 +1,16 @@
 /**
- * `pnpm bench`: the engine against the hand-written loop on the reference model (daily and hourly
- * steps), worker scaling, and peak memory at ten million trials. Prints a Markdown report; with
+ * `pnpm bench`: the engine against the hand-written step loop and next-event loop on the reference
+ * model (daily and hourly steps), worker scaling, and peak memory at ten million trials. Prints a Markdown report; with
  * `--write` it also replaces the generated section of docs/benchmarks.md.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { loadScenarioText, type RunResult, runScenario, type ScenarioDocument } from '../../packages/engine/src/index.ts';
 import { referenceExact } from '../../packages/engine/test/reference-exact.ts';
 import { exactBenchmark } from './exact-bench.ts';
 import { type LoopMeans, referenceLoop } from './reference-loop.ts';
+import { referenceNextEventLoop } from './reference-next-event-loop.ts';
 
 const root = new URL('../../', import.meta.url);
 const quick = process.argv.includes('--quick');
@@ -31,6 +32,14 @@ function best<T>(reps: number, fn: () => T): { seconds: number; value: T } {
   return { seconds, value: value as T };
 }
 
+/** CPU seconds (user + system) of one call, and its value. */
+function cpuSeconds<T>(fn: () => T): { seconds: number; value: T } {
+  const t0 = process.cpuUsage();
+  const value = fn();
+  const u = process.cpuUsage(t0);
+  return { seconds: (u.user + u.system) / 1e6, value };
+}
+
 const fmt = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(1)} M` : x.toFixed(0));
 const lines: string[] = [];
 const out = (s = '') => {
@@ -40,7 +49,7 @@ const out = (s = '') => {
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 out(
-  `Machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ${new Date().toISOString().slice(0, 10)}.`,
+  `Machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}; ${new Date().toISOString().slice(0, 10)}; load average ${loadavg()[0]?.toFixed(1)} at the start (other work on the machine slows every wall-clock row).`,
 );
 out();
 out('### One core: engine vs the hand-written step loop (reference model)');
@@ -72,20 +81,61 @@ for (const [label, dt, trials] of [
   comparisons.push({ label, dt, loop: loop.value, engine: engine.value });
 }
 out();
+out('### One core at steady state: engine vs the hand-written next-event loop (reference model)');
+out();
+out(
+  'CPU time (process.cpuUsage), best of the repetitions, the loop and the engine alternating in the same process so that both see the same load.',
+);
+out();
+out('| steps | trials | repetitions | next-event loop (trial-steps/s) | engine, one worker | engine ÷ loop |');
+out('|---|---|---|---|---|---|');
+const nextEvent: { label: string; dt: number; loop: LoopMeans }[] = [];
+for (const [label, dt] of [
+  ['daily (90 steps)', 1],
+  ['hourly (2,160 steps)', 1 / 24],
+] as const) {
+  const trials = quick ? 200_000 : 2_000_000;
+  const reps = quick ? 2 : 3;
+  const scenario = withDt(reference, dt);
+  const steps = Math.round(90 / dt);
+  referenceNextEventLoop(trials / 10, 2, dt);
+  runScenario(scenario, { trials: trials / 10, seed: 2 });
+  let loopSeconds = Number.POSITIVE_INFINITY;
+  let engineSeconds = Number.POSITIVE_INFINITY;
+  let loop: LoopMeans | undefined;
+  for (let r = 0; r < reps; r++) {
+    const a = cpuSeconds(() => referenceNextEventLoop(trials, 1001, dt));
+    const b = cpuSeconds(() => runScenario(scenario, { trials, seed: 1 }));
+    loopSeconds = Math.min(loopSeconds, a.seconds);
+    engineSeconds = Math.min(engineSeconds, b.seconds);
+    loop = a.value;
+  }
+  const loopRate = (trials * steps) / loopSeconds;
+  const engineRate = (trials * steps) / engineSeconds;
+  out(
+    `| ${label} | ${trials.toLocaleString('en-US')} | ${reps} | ${fmt(loopRate)} | ${fmt(engineRate)} | **${(engineRate / loopRate).toFixed(2)}×** |`,
+  );
+  nextEvent.push({ label, dt, loop: loop as LoopMeans });
+}
+out();
 out(
   'Same numbers? Each estimate against the exact mean (an independent calculation, packages/engine/test/reference-exact.ts), as z = (estimate − exact) / SE:',
 );
 out();
-out('| steps | metric | exact | hand loop | engine | engine SE | z loop | z engine |');
-out('|---|---|---|---|---|---|---|---|');
+out('| steps | metric | exact | step loop | next-event loop | engine | engine SE | z step loop | z next-event | z engine |');
+out('|---|---|---|---|---|---|---|---|---|---|');
 for (const c of comparisons) {
   const exact = referenceExact(c.dt);
+  const ne = nextEvent.find((n) => n.dt === c.dt)?.loop;
   for (const [name, loopMean] of Object.entries(c.loop)) {
     const m = c.engine.metrics[name];
     const x = exact[name as keyof typeof exact];
-    if (!m) continue;
+    const neMean = ne?.[name as keyof LoopMeans];
+    if (!m || neMean === undefined) continue;
+    // The next-event loop ran more trials than the engine here: its SE scales by the square root.
+    const neSe = m.se * Math.sqrt(m.n / (quick ? 200_000 : 2_000_000));
     out(
-      `| ${c.label} | ${name} | ${x.toFixed(4)} | ${loopMean.toFixed(4)} | ${m.mean.toFixed(4)} | ${m.se.toFixed(4)} | ${((loopMean - x) / m.se).toFixed(2)} | ${((m.mean - x) / m.se).toFixed(2)} |`,
+      `| ${c.label} | ${name} | ${x.toFixed(4)} | ${loopMean.toFixed(4)} | ${neMean.toFixed(4)} | ${m.mean.toFixed(4)} | ${m.se.toFixed(4)} | ${((loopMean - x) / m.se).toFixed(2)} | ${((neMean - x) / neSe).toFixed(2)} | ${((m.mean - x) / m.se).toFixed(2)} |`,
     );
   }
 }

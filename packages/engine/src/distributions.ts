@@ -506,18 +506,35 @@ export interface SamplerCall {
  * again (poisson, negbin, gamma, normal); undefined otherwise or when count is not a positive integer.
  */
 export function sumOfIid(name: SamplerName, args: readonly number[], count: number): SamplerCall | undefined {
-  if (!Number.isInteger(count) || count < 1) return undefined;
-  const [a = Number.NaN, b = Number.NaN] = args;
+  const out = name === 'poisson' ? [0] : [0, 0];
+  return sumOfIidInto(name, args, count, out) ? { name, args: out } : undefined;
+}
+
+/**
+ * `sumOfIid` without allocating: writes the summed family's arguments into `out` (one for poisson,
+ * two otherwise) and says whether the sum has that closed form.
+ */
+export function sumOfIidInto(name: SamplerName, args: readonly number[], count: number, out: number[]): boolean {
+  if (!Number.isInteger(count) || count < 1) return false;
+  const a = args[0] ?? Number.NaN;
+  const b = args[1] ?? Number.NaN;
   switch (name) {
     case 'poisson':
-      return { name, args: [count * a] };
+      out[0] = count * a;
+      return true;
     case 'negbin':
-      return { name, args: [count * a, count * b] };
+      out[0] = count * a;
+      out[1] = count * b;
+      return true;
     case 'gamma':
-      return { name, args: [count * a, b] };
+      out[0] = count * a;
+      out[1] = b;
+      return true;
     case 'normal':
-      return { name, args: [count * a, Math.sqrt(count) * b] };
+      out[0] = count * a;
+      out[1] = Math.sqrt(count) * b;
+      return true;
     default:
-      return undefined;
+      return false;
   }
 }

@@ -1,8 +1,8 @@
 /** The deterministic elementary functions agree with the platform's to within one unit in the last place. */
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { cos, exp, expm1, log, log1p, pow, sin, tan } from '../src/det-math.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cos, exp, expm1, floorLogRatio, log, log1p, pow, sin, tan } from '../src/det-math.ts';
 import { TrialStream } from '../src/rng.ts';
 
 /** Distance in units of the last place between two doubles of the same sign. */
@@ -113,5 +113,38 @@ describe('deterministic math', () => {
         expect(Math.abs(pow(x, y) - x ** y)).toBeLessThanOrEqual(1e-12 * Math.abs(x ** y));
       }),
     );
+  });
+
+  describe('floorLogRatio', () => {
+    afterEach(() => vi.restoreAllMocks());
+    // Geometric draws: u uniform, d = log(1 − leave) over leave probabilities from 1e-12 to 1 − 1e-12,
+    // plus ratios that land exactly on an integer, where rounding decides the floor.
+    const cases = (): [number, number][] => {
+      const out: [number, number][] = [];
+      for (let i = 0; i < 100_000; i++) {
+        const u = rng.uniform();
+        out.push([u, log1p(-(10 ** (-12 * rng.uniform())))]);
+        out.push([u, log(u) / (1 + Math.floor(50 * rng.uniform()))]);
+      }
+      return out;
+    };
+
+    it('gives the same integer as Math.floor(log(u) / d) with the exact log', () => {
+      for (const [u, d] of cases()) expect(floorLogRatio(u, d)).toBe(Math.floor(log(u) / d));
+    });
+
+    it('gives the same integer when the platform log is off by two units in the last place', () => {
+      // A platform whose Math.log errs (engines may): the answer must still be the exact log's.
+      const platform = Math.log;
+      const view = new DataView(new ArrayBuffer(8));
+      vi.spyOn(Math, 'log').mockImplementation((x) => {
+        view.setFloat64(0, platform(x));
+        view.setBigInt64(0, view.getBigInt64(0) + (x < 0.5 ? 2n : -2n));
+        return view.getFloat64(0);
+      });
+      let mismatches = 0;
+      for (const [u, d] of cases()) if (floorLogRatio(u, d) !== Math.floor(log(u) / d)) mismatches++;
+      expect(mismatches).toBe(0);
+    });
   });
 });

@@ -81,6 +81,7 @@ interface Row {
   /** Cumulative probabilities of each option given that the track leaves. */
   cumulative: Float64Array;
   options: CompiledTransition[];
+  /** The stamp of its track state it was computed under (see `TrialRunner.slotStamp`). */
   generation: number;
 }
 
@@ -115,6 +116,20 @@ class TrialRunner {
   private readonly rows: (Row | undefined)[][];
   private readonly rowScratch: Row[];
   private generation = 1;
+  /**
+   * Per track state (slot) and per flow: a stamp that changes when a parameter read by the state's
+   * outgoing transitions or by the flow changes (every parameter, for one that draws at random); a
+   * cached row or flow shape computed under the current stamp is still right, so a new trial's
+   * parameter draws rebuild only what reads them.
+   */
+  private readonly slotStamp: Int32Array;
+  private readonly flowStamp: Int32Array;
+  private stamp = 1;
+  /** Per parameter: the track states and flows that read it; then those that read every parameter. */
+  private readonly paramSlots: number[][];
+  private readonly paramFlows: number[][];
+  private readonly randomSlots: number[];
+  private readonly randomFlows: number[];
   /** Parameters with an uncertainty distribution (drawn at the start of every trial). */
   private readonly uncertain: number[];
   /** An event set a parameter during the current trial. */
@@ -154,6 +169,8 @@ class TrialRunner {
   private readonly flowsOfTrack: number[][];
   /** Per event: the flows to add up before it applies (see `flowsTouchedBy`). */
   private readonly flowsOfEvent: number[][];
+  /** Per event: the parameters it sets (the only ones it can change). */
+  private readonly paramsOfEvent: number[][];
   /** Some track is in a state whose rates read time or variables (set by nextMoveStep). */
   private anyDynamic = false;
   /** Some event may apply at t = 0 (a timed one at 0, or any condition event). */
@@ -210,6 +227,13 @@ class TrialRunner {
     this.rows = plan.tableSizes.map((size) => new Array(size).fill(undefined));
     this.rowScratch = model.tracks.map((t) => newRow(Math.max(1, ...t.outgoing.map((o) => o.length))));
     this.tableParams = new Float64Array(model.params.values.length).fill(Number.NaN);
+    this.slotStamp = new Int32Array(model.totalStates).fill(1);
+    this.flowStamp = new Int32Array(model.flows.length).fill(1);
+    const readers = readersOfParams(model);
+    this.paramSlots = readers.slots;
+    this.paramFlows = readers.flows;
+    this.randomSlots = readers.randomSlots;
+    this.randomFlows = readers.randomFlows;
     this.slotsPerTrack = plan.slotsPerTrack;
     this.steps = model.steps;
     this.dt = model.dt;
@@ -228,6 +252,7 @@ class TrialRunner {
     this.flowDeferred = Uint8Array.from(model.flows, (f) => plan.deferred[f.variable]!);
     this.flowsOfTrack = model.tracks.map((t) => flowIndices(model, (r) => r.tracks.has(t.index)));
     this.flowsOfEvent = model.events.map((e) => flowsTouchedBy(model, e));
+    this.paramsOfEvent = model.events.map((e) => e.set.flatMap((a) => (a.target.kind === 'param' ? [a.target.index] : [])));
     this.eventsAtStart = plan.eventsAtStart;
     this.deferred = plan.deferred;
     this.pendingMean = new Float64Array(model.flows.length);
@@ -363,9 +388,11 @@ class TrialRunner {
     // Parameters only need resetting when the last trial drew or changed them.
     if (this.uncertain.length === 0 && !this.paramsChanged) return;
     s.p.set(model.params.values);
+    // Unless an event set parameters, only the drawn ones can differ from the last trial's.
+    const only = this.paramsChanged ? undefined : this.uncertain;
     this.paramsChanged = false;
     for (const i of this.uncertain) s.p[i] = drawDistribution(this.paramRng[i]!, model.params.uncertainty[i]!);
-    this.checkTableParams();
+    this.checkTableParams(only);
   }
 
   /**
@@ -414,16 +441,35 @@ class TrialRunner {
     return next;
   }
 
-  /** Invalidates cached rows when parameters differ from those they were built with. */
-  private checkTableParams(): void {
+  /**
+   * Invalidates the cached rows and flow shapes that read parameters which differ from those they
+   * were built with; `only` lists the parameters that can differ, when the caller knows (else all).
+   */
+  private checkTableParams(only?: readonly number[]): void {
     const p = this.s.p;
-    for (let i = 0; i < p.length; i++) {
-      if (p[i] !== this.tableParams[i]) {
-        this.tableParams.set(p);
-        this.generation++;
-        return;
+    const built = this.tableParams;
+    let changed = false;
+    const count = only ? only.length : p.length;
+    for (let j = 0; j < count; j++) {
+      const i = only ? only[j]! : j;
+      if (p[i] === built[i]) continue;
+      if (!changed) {
+        changed = true;
+        this.stamp++;
       }
+      built[i] = p[i]!;
+      this.restamp(this.slotStamp, this.paramSlots[i]!);
+      this.restamp(this.flowStamp, this.paramFlows[i]!);
     }
+    if (!changed) return;
+    this.restamp(this.slotStamp, this.randomSlots);
+    this.restamp(this.flowStamp, this.randomFlows);
+    this.generation++;
+  }
+
+  /** Gives the listed tracks or flows the current stamp. */
+  private restamp(stamps: Int32Array, list: number[]): void {
+    for (let j = 0; j < list.length; j++) stamps[list[j]!] = this.stamp;
   }
 
   /** The step rule of a track in its current state, from the table or computed now. */
@@ -441,10 +487,11 @@ class TrialRunner {
     const radix = this.radix[t.index]!;
     for (let j = 0; j < deps.length; j++) index = index * radix[j]! + s.k[deps[j]!]!;
     let row = table[index];
-    if (row === undefined || row.generation !== this.generation) {
+    const stamp = this.slotStamp[this.slotsPerTrack[t.index]! + state]!;
+    if (row === undefined || row.generation !== stamp) {
       row ??= newRow(t.outgoing[state]!.length);
       fillRow(row, t.outgoing[state]!, s, this.dt);
-      row.generation = this.generation;
+      row.generation = stamp;
       table[index] = row;
     }
     return row;
@@ -500,48 +547,68 @@ class TrialRunner {
     return this.buildJointRow();
   }
 
-  /** Computes (and caches) the flow shapes of the current joint state. */
+  /**
+   * Computes (and caches) the rows and flow shapes of the current joint state. A cached joint row
+   * keeps the parts whose stamps are unchanged (the scratch row of a large joint space may hold
+   * another state, so it recomputes everything).
+   */
   private buildJointRow(): JointRow {
     const { model, s } = this;
     const index = this.jointIndex;
-    let joint = this.cacheJoints ? this.joints[index] : this.jointScratch;
+    const cached = this.cacheJoints;
+    let joint = cached ? this.joints[index] : this.jointScratch;
     joint ??= newJointRow(model.tracks.length, model.flows.length);
-    for (const t of model.tracks) {
+    const tracks = model.tracks;
+    for (let i = 0; i < tracks.length; i++) {
+      const t = tracks[i]!;
+      const tabulated = this.rows[i]!.length > 0;
+      const stamp = this.slotStamp[this.slotsPerTrack[i]! + s.k[i]!]!;
+      if (cached && tabulated && joint.trackStamp[i] === stamp) continue;
       // Rows of dynamic states change from step to step: NaN sends nextMoveStep to stepping.
-      const row = t.dynamic[s.k[t.index]!] ? undefined : this.row(t);
-      joint.leave[t.index] = row ? row.leave : Number.NaN;
-      joint.logStay[t.index] = row ? row.logStay : Number.NaN;
+      const row = t.dynamic[s.k[i]!] ? undefined : this.row(t);
+      joint.leave[i] = row ? row.leave : Number.NaN;
+      joint.logStay[i] = row ? row.logStay : Number.NaN;
       // A track too large to tabulate computes its row into a scratch row that later calls reuse.
-      joint.rows[t.index] = this.rows[t.index]!.length > 0 ? row : undefined;
+      joint.rows[i] = tabulated ? row : undefined;
+      joint.trackStamp[i] = stamp;
     }
-    model.flows.forEach((f, i) => {
-      s.rng = this.flowRng[i]!;
-      if (f.when !== undefined && !f.when.fn(s)) {
-        joint.flowKind[i] = FLOW_OFF;
-        return;
-      }
-      const amount = f.amount;
-      if (amount.constant !== undefined) {
-        joint.flowKind[i] = FLOW_CONSTANT;
-        joint.flowValue[i] = amount.constant;
-      } else if (amount.sampler?.name === 'poisson' && !amount.sampler.argsRandom) {
-        const mean = amount.sampler.args[0]!(s);
-        if (!(mean >= 0 && mean < Number.POSITIVE_INFINITY)) {
-          throw new GeoriskError([issue('runtime_value', f.path, `poisson mean must be finite and >= 0, got ${mean}`)]);
-        }
-        joint.flowKind[i] = FLOW_POISSON;
-        joint.flowValue[i] = mean;
-      } else if (!amount.reads.random) {
-        joint.flowKind[i] = FLOW_CONSTANT;
-        joint.flowValue[i] = amount.fn(s);
-      } else {
-        joint.flowKind[i] = FLOW_GENERIC;
-      }
-    });
+    for (let i = 0; i < model.flows.length; i++) {
+      if (cached && joint.flowStamp[i] === this.flowStamp[i]) continue;
+      this.flowShape(joint, i);
+      joint.flowStamp[i] = this.flowStamp[i]!;
+    }
     joint.generation = this.generation;
-    if (this.cacheJoints) this.joints[index] = joint;
+    if (cached) this.joints[index] = joint;
     else this.jointScratch = joint;
     return joint;
+  }
+
+  /** Flow i's shape in the current joint state: off, a constant per step, a Poisson mean per step, or general. */
+  private flowShape(joint: JointRow, i: number): void {
+    const s = this.s;
+    const f = this.model.flows[i]!;
+    s.rng = this.flowRng[i]!;
+    if (f.when !== undefined && !f.when.fn(s)) {
+      joint.flowKind[i] = FLOW_OFF;
+      return;
+    }
+    const amount = f.amount;
+    if (amount.constant !== undefined) {
+      joint.flowKind[i] = FLOW_CONSTANT;
+      joint.flowValue[i] = amount.constant;
+    } else if (amount.sampler?.name === 'poisson' && !amount.sampler.argsRandom) {
+      const mean = amount.sampler.args[0]!(s);
+      if (!(mean >= 0 && mean < Number.POSITIVE_INFINITY)) {
+        throw new GeoriskError([issue('runtime_value', f.path, `poisson mean must be finite and >= 0, got ${mean}`)]);
+      }
+      joint.flowKind[i] = FLOW_POISSON;
+      joint.flowValue[i] = mean;
+    } else if (!amount.reads.random) {
+      joint.flowKind[i] = FLOW_CONSTANT;
+      joint.flowValue[i] = amount.fn(s);
+    } else {
+      joint.flowKind[i] = FLOW_GENERIC;
+    }
   }
 
   /** One ordinary step from index m to m + 1 under the step rule. */
@@ -729,20 +796,26 @@ class TrialRunner {
     const s = this.s;
     if (this.canSkip) for (const f of this.flowsOfEvent[e.index]!) this.flushFlow(f);
     s.rng = this.eventRng[e.index]!;
-    const values = [...e.set.map((a) => a.value.fn(s)), ...e.add.map((a) => a.value.fn(s))];
+    // Every value reads the state before any assignment (into a reused scratch array).
+    const { set, add } = e;
+    if (eventValues.length < set.length + add.length) eventValues = new Float64Array(2 * (set.length + add.length));
+    const values = eventValues;
+    for (let i = 0; i < set.length; i++) values[i] = set[i]!.value.fn(s);
+    for (let i = 0; i < add.length; i++) values[set.length + i] = add[i]!.value.fn(s);
     let paramsChanged = false;
-    e.set.forEach((a, i) => {
+    for (let i = 0; i < set.length; i++) {
+      const a = set[i]!;
       applyAssignment(s, 'set', a, values[i]!);
       if (a.target.kind === 'param') paramsChanged = true;
-    });
-    e.add.forEach((a, i) => applyAssignment(s, 'add', a, values[e.set.length + i]!));
+    }
+    for (let i = 0; i < add.length; i++) applyAssignment(s, 'add', add[i]!, values[set.length + i]!);
     for (const f of e.force) {
       this.jointIndex += (f.state - s.k[f.track]!) * this.strides[f.track]!;
       s.k[f.track] = f.state;
     }
     if (paramsChanged) {
       this.paramsChanged = true;
-      this.checkTableParams();
+      this.checkTableParams(this.paramsOfEvent[e.index]);
     }
   }
 
@@ -848,6 +921,9 @@ interface JointRow {
   /** Per flow: off, a constant per step, a Poisson mean per step, or a general amount. */
   flowKind: Uint8Array;
   flowValue: Float64Array;
+  /** The stamps each track's and flow's part was computed under (0: never). */
+  trackStamp: Int32Array;
+  flowStamp: Int32Array;
 }
 
 function newJointRow(tracks: number, flows: number): JointRow {
@@ -858,7 +934,42 @@ function newJointRow(tracks: number, flows: number): JointRow {
     rows: new Array(tracks).fill(undefined),
     flowKind: new Uint8Array(flows),
     flowValue: new Float64Array(flows),
+    trackStamp: new Int32Array(tracks),
+    flowStamp: new Int32Array(flows),
   };
+}
+
+/**
+ * Per parameter, the track states (slots) whose outgoing transitions and the flows whose when or
+ * amount read it; and those whose row or shape draws at random (they read every parameter, in
+ * effect: recomputing draws anew).
+ */
+function readersOfParams(model: Model): { slots: number[][]; flows: number[][]; randomSlots: number[]; randomFlows: number[] } {
+  const slots = Array.from({ length: model.params.values.length }, (): number[] => []);
+  const flows = Array.from({ length: model.params.values.length }, (): number[] => []);
+  const randomSlots: number[] = [];
+  const randomFlows: number[] = [];
+  const note = (out: number[][], random: number[], index: number, list: (CompiledExpression | undefined)[], draws: boolean) => {
+    const params = new Set<number>();
+    for (const e of list) for (const p of e?.reads.params ?? []) params.add(p);
+    if (draws) random.push(index);
+    for (const p of params) out[p]!.push(index);
+  };
+  for (const t of model.tracks) {
+    t.outgoing.forEach((list, state) => {
+      const values = list.map((tr) => tr.value);
+      note(
+        slots,
+        randomSlots,
+        t.stateOffset + state,
+        values,
+        values.some((v) => v.reads.random),
+      );
+    });
+  }
+  // A flow's shape evaluates its when, and its amount only where that draws nothing (flowShape).
+  model.flows.forEach((f, i) => note(flows, randomFlows, i, [f.when, f.amount], f.when?.reads.random === true));
+  return { slots, flows, randomSlots, randomFlows };
 }
 
 /** The flows whose when or amount reads something `test` accepts. */
@@ -884,7 +995,7 @@ function flowsTouchedBy(model: Model, e: EventModel): number[] {
 
 /** Quiet steps before a track that stays with log-probability `logStay` (< 0) moves: a geometric draw. */
 function quietSteps(rng: TrialStream, logStay: number): number {
-  return Math.floor(dm.log(rng.uniform()) / logStay);
+  return dm.floorLogRatio(rng.uniform(), logStay);
 }
 
 /** With probability p the track moves; the same uniform, rescaled, picks where to. */
@@ -906,12 +1017,22 @@ function newRow(size: number): Row {
   return { leave: 0, logStay: 0, cumulative: new Float64Array(size), options: [], generation: 0 };
 }
 
+/** An event's assigned values, evaluated before any is applied (reused by every event). */
+let eventValues = new Float64Array(16);
+
+/** Each transition's value as fillRow's first pass evaluated it (reused by the second pass). */
+let rowValues = new Float64Array(16);
+
 /** Computes the step rule out of one state: probabilities first, then competing rates. */
 function fillRow(row: Row, outgoing: CompiledTransition[], s: EvalState, dt: number): void {
   let probability = 0;
   let hazard = 0;
-  for (const tr of outgoing) {
+  if (rowValues.length < outgoing.length) rowValues = new Float64Array(2 * outgoing.length);
+  const values = rowValues;
+  for (let j = 0; j < outgoing.length; j++) {
+    const tr = outgoing[j]!;
     const x = tr.value.fn(s);
+    values[j] = x;
     if (tr.kind === 'rate') {
       if (!(x >= 0) || x === Number.POSITIVE_INFINITY) {
         throw new GeoriskError([issue('runtime_value', `${tr.path}.rate`, `the rate evaluated to ${x}; rates must be finite and >= 0`)]);
@@ -945,7 +1066,8 @@ function fillRow(row: Row, outgoing: CompiledTransition[], s: EvalState, dt: num
   let cumulative = 0;
   for (let j = 0; j < outgoing.length; j++) {
     const tr = outgoing[j]!;
-    const x = tr.value.fn(s);
+    // A value that draws at random is drawn again here, as it always was (a change would move its numbers).
+    const x = tr.value.reads.random ? tr.value.fn(s) : values[j]!;
     const share = tr.kind === 'probability' ? x : hazard > 0 ? ((1 - probability) * rateLeave * x) / hazard : 0;
     cumulative += leave > 0 ? share / leave : 0;
     row.cumulative[j] = cumulative;

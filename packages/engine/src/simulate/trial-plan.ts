@@ -151,16 +151,17 @@ export function makeBulkAmount(amount: CompiledExpression): BulkAmount {
         return Number.isNaN(y) ? invalid([m]) : y;
       };
     }
+    // Scratch arrays, reused by every call (this runs at each flush of the flow).
     const values = args.map(() => 0);
+    const summed = [0, 0];
     return (s, count) => {
       for (let j = 0; j < args.length; j++) values[j] = args[j]!(s);
-      const summed = dist.sumOfIid(name, values, count);
-      if (summed === undefined) {
+      if (!dist.sumOfIidInto(name, values, count, summed)) {
         let total = 0;
         for (let i = 0; i < count; i++) total += dist.sample(name, s.rng, values);
         return Number.isNaN(total) ? invalid(values) : total;
       }
-      const y = dist.sample(summed.name, s.rng, summed.args);
+      const y = dist.sample(name, s.rng, summed);
       return Number.isNaN(y) ? invalid(values) : y;
     };
   }

@@ -1,0 +1,74 @@
+/**
+ * Work done by the skipping path when uncertain parameters change every trial: a step rule or a
+ * flow shape that reads none of them is computed once and reused by later trials, and a step rule
+ * evaluates each transition's value once. Counted by wrapping compiled expressions (exact counts,
+ * no timing); the numbers themselves are pinned by test/golden.
+ */
+import { describe, expect, it } from 'vitest';
+import { simulate } from '../src/index.ts';
+import { modelOf } from './helpers.ts';
+
+const YAML = `
+id: row-reuse
+time: { unit: day, dt: 1, horizon: 30 }
+parameters:
+  drawn: { default: 0.2, uncertainty: { dist: uniform, min: 0.1, max: 0.3 } }
+  fixed: { default: 5 }
+tracks:
+  front:
+    states: [calm, clash]
+    initial: calm
+    transitions:
+      - { from: calm, to: clash, rate: drawn }
+      - { from: clash, to: calm, rate: drawn }
+  market:
+    states: [open, closed]
+    initial: open
+    transitions:
+      - { from: open, to: closed, rate: fixed }
+      - { from: closed, to: open, rate: fixed }
+variables:
+  losses: { initial: 0 }
+flows:
+  - { to: losses, amount: 'poisson(fixed * dt)' }
+metrics:
+  losses: { expr: losses }
+`;
+
+/** Wraps a compiled function so that its calls are counted in `counter.n`. */
+function counted<F extends (...args: never[]) => number>(fn: F, counter: { n: number }): F {
+  return ((...args: never[]) => {
+    counter.n++;
+    return fn(...args);
+  }) as F;
+}
+
+describe('rows and flow shapes that read no changed parameter are reused', () => {
+  const model = modelOf(YAML);
+  const market = model.tracks.find((t) => t.name === 'market')!;
+  const front = model.tracks.find((t) => t.name === 'front')!;
+  const marketCalls = { n: 0 };
+  const frontCalls = { n: 0 };
+  const flowCalls = { n: 0 };
+  for (const list of market.outgoing) for (const tr of list) tr.value.fn = counted(tr.value.fn, marketCalls);
+  for (const list of front.outgoing) for (const tr of list) tr.value.fn = counted(tr.value.fn, frontCalls);
+  const sampler = model.flows[0]!.amount.sampler!;
+  sampler.args[0] = counted(sampler.args[0]!, flowCalls);
+  const trials = 2000;
+  simulate(model, { seed: 3, firstTrial: 0, trials });
+
+  it('computes the step rules of a track that reads only fixed parameters once, one evaluation per transition', () => {
+    // Two states with one transition each: two rows, each evaluated once (main: twice per row, every trial).
+    expect(marketCalls.n).toBe(2);
+  });
+
+  it('computes the Poisson mean of a flow that reads only fixed parameters once per joint state', () => {
+    // Four joint states at most (main: every joint state again in every trial).
+    expect(flowCalls.n).toBeGreaterThan(0);
+    expect(flowCalls.n).toBeLessThanOrEqual(4);
+  });
+
+  it('still recomputes the rows of a track that reads a drawn parameter in every trial', () => {
+    expect(frontCalls.n).toBeGreaterThanOrEqual(trials);
+  });
+});
