@@ -15,6 +15,7 @@ import {
   type Overrides,
   type RunSummary,
   replayTrials,
+  type ScenarioDocument,
   resampleTrials,
   runUncertaintyPlan,
   type SweepPlan,
@@ -60,15 +61,24 @@ export const IN_PROCESS_TRIAL_STEPS = 4_000_000;
 
 /** The threads a run will actually use, the calling thread included (1 means it alone). */
 export function threadsFor(model: Model, trials: number, workers: number): number {
-  if (trials * model.steps < IN_PROCESS_TRIAL_STEPS) return 1;
+  return threadsForSteps(model.steps, trials, workers);
+}
+
+/** `threadsFor` from the scenario's step count alone, known before its model is built. */
+export function threadsForSteps(steps: number, trials: number, workers: number): number {
+  if (trials * steps < IN_PROCESS_TRIAL_STEPS) return 1;
   return Math.max(1, Math.min(workers, planChunks(trials).length));
+}
+
+/** A scenario's step count, as its model will have it. */
+export function stepsOf(scenario: ScenarioDocument): number {
+  return Math.round(scenario.time.horizon / scenario.time.dt);
 }
 
 /** The threads a sweep will use, the calling thread included (1 means it alone). */
 export function threadsForPoints(plan: SweepPlan, workers: number, start = 0): number {
   const tasks = (plan.points.length - start) * plan.chunks.length;
-  const steps = Math.round(plan.scenario.time.horizon / plan.scenario.time.dt);
-  if ((plan.points.length - start) * plan.trials * steps < IN_PROCESS_TRIAL_STEPS) return 1;
+  if ((plan.points.length - start) * plan.trials * stepsOf(plan.scenario) < IN_PROCESS_TRIAL_STEPS) return 1;
   return Math.max(1, Math.min(workers, tasks));
 }
 
@@ -168,8 +178,7 @@ export async function runPoints(plan: SweepPlan, options: PointOptions): Promise
 /** The threads a two-level run will use, the calling thread included. */
 export function threadsForUncertainty(plan: UncertaintyPlan, workers: number): number {
   if (plan.method === 'exact') return Math.max(1, Math.min(workers, plan.draws));
-  const steps = Math.round(plan.scenario.time.horizon / plan.scenario.time.dt);
-  if (plan.draws * plan.trialsPerDraw * steps < IN_PROCESS_TRIAL_STEPS) return 1;
+  if (plan.draws * plan.trialsPerDraw * stepsOf(plan.scenario) < IN_PROCESS_TRIAL_STEPS) return 1;
   return Math.max(1, Math.min(workers, plan.draws * plan.chunks.length));
 }
 
