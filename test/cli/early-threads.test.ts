@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { stepsOf, threadsFor, threadsForSteps } from '../../apps/cli/src/parallel.ts';
 import { loadScenarioFile } from '../../apps/cli/src/load.ts';
+import { stepsOf, threadsFor, threadsForSteps } from '../../apps/cli/src/parallel.ts';
 import { buildModel, loadScenarioText } from '../../packages/engine/src/index.ts';
 import { ROOT } from '../helpers/cli.ts';
 
