@@ -3,7 +3,8 @@
  * folder `pnpm bench:bundle` writes (dist/bench-bundle/), where the benchmark runs with `node` alone.
  */
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
+// A namespace import: the bundle's banner declares `createRequire` itself.
+import * as nodeModule from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const here = new URL('.', import.meta.url);
@@ -21,6 +22,6 @@ export const CLI_ENTRY = IN_BUNDLE ? 'georisk.js' : 'apps/cli/bin/georisk.js';
 export const THREAD_ENTRY = new URL(IN_BUNDLE ? 'chunk-thread.js' : '../../apps/cli/dist/chunk-thread.js', import.meta.url).href;
 
 /** `require` that finds the CLI's runtime dependencies (piscina is @georisk/node's, not the root's). */
-export const requireRuntime = createRequire(
+export const requireRuntime = nodeModule.createRequire(
   IN_BUNDLE ? new URL('georisk.js', here) : new URL('../../packages/node/package.json', import.meta.url),
 );

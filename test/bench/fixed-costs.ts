@@ -35,7 +35,14 @@ import {
 import { CLI_ENTRY, requireRuntime, THREAD_ENTRY } from './bench-paths.ts';
 import { cpuSeconds, root } from './cli-processes.ts';
 
-const { Piscina } = requireRuntime('piscina') as typeof import('piscina');
+/** The part of piscina this file uses (the package is @georisk/node's, not the root's, so its types are not at hand). */
+interface Pool {
+  run(task: unknown): Promise<unknown>;
+  destroy(): Promise<void>;
+}
+const { Piscina } = requireRuntime('piscina') as {
+  Piscina: new (options: { filename: string; minThreads: number; maxThreads: number; execArgv: string[] }) => Pool;
+};
 
 /** Seconds, the least of `reps` tries (the least disturbed by other work on the machine). */
 function least(reps: number, fn: () => void): number {
@@ -90,7 +97,7 @@ function runTask(scenario: ScenarioDocument, firstTrial: number, trials: number,
  * the thread's work and V8's background compiling for it, unlike wall time untouched by other
  * work on a shared machine.
  */
-async function timed(pool: InstanceType<typeof Piscina>, task: ChunkTask): Promise<number> {
+async function timed(pool: Pool, task: ChunkTask): Promise<number> {
   const c0 = process.cpuUsage();
   await pool.run({ task });
   const c = process.cpuUsage(c0);
