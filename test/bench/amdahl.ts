@@ -18,6 +18,8 @@ export interface CostModel {
   warmUp: number;
   /** One chunk, at steady speed. */
   chunk: number;
+  /** The last chunks, where a job ends in finer ones (a run on several threads: `tailChunks`); default `chunk`. */
+  lastChunk?: number;
   /** Chunks in the job. */
   chunks: number;
   /** The calling thread's share of each chunk a worker ran: sending the task, reading and merging its summary. */
@@ -44,7 +46,7 @@ export interface Prediction {
  * The time on `w` threads. Work that any thread can do is shared by all `w` (the chunk scheduler
  * deals chunks out as threads free up); what only the calling thread can do (start, load, finish)
  * is serial; the workers start while the calling thread loads, so only the longer of the two counts.
- * At the end the threads finish half a chunk apart on average.
+ * At the end the threads finish half a (last) chunk apart on average.
  */
 export function predict(m: CostModel, w: number): Prediction {
   const workers = w - 1;
@@ -57,7 +59,7 @@ export function predict(m: CostModel, w: number): Prediction {
     w * m.warmUp +
     workers * m.build;
   const parallel = shared / w;
-  const tail = ((m.chunk / 2) * (w - 1)) / w;
+  const tail = (((m.lastChunk ?? m.chunk) / 2) * (w - 1)) / w;
   return { serial, parallel, tail, total: serial + parallel + tail };
 }
 

@@ -195,6 +195,8 @@ const runModel: CostModel = {
   ...common,
   load: loadCost + thread.buildCold,
   chunk: perTrial * Math.min(RUN_TRIALS, 16_384),
+  // A run on several threads ends in chunks a quarter of the size (`tailChunks`).
+  lastChunk: (perTrial * Math.min(RUN_TRIALS, 16_384)) / 4,
   chunks: counts.run,
   perPointCalling: 0,
   perChunkWorker: 0,

@@ -26,6 +26,8 @@ import {
   weighTrials,
 } from '@georisk/engine';
 import {
+  CHUNK_TRIALS,
+  type Chunk,
   type ChunkTask,
   type ExactTask,
   type Lane,
@@ -141,14 +143,36 @@ async function withLanes<T extends ChunkTask, R>(
   }
 }
 
+/**
+ * A run's chunks on `threads` threads: the engine's fixed chunks, except that the last
+ * `threads` chunks' worth of trials is cut four times finer, so that the threads finish closer
+ * together (the idle tail at the end shrinks from half a chunk to an eighth). Merging is exact,
+ * so the result is the same bits as with any other split.
+ */
+export function tailChunks(trials: number, threads: number): Chunk[] {
+  if (threads <= 1) return planChunks(trials);
+  const tail = Math.min(trials, threads * CHUNK_TRIALS);
+  const head = planChunks(trials - tail);
+  const fine = planChunks(tail, CHUNK_TRIALS / 4).map((c) => ({ firstTrial: c.firstTrial + trials - tail, trials: c.trials }));
+  return [...head, ...fine];
+}
+
 /** Runs all trials of a model, on this thread and (for big runs) on worker threads. */
 export async function runTrials(model: Model, options: ParallelOptions): Promise<RunSummary> {
   const key = modelKey(model.scenario, options.overrides);
   // This thread compiled the model already; its chunks reuse it.
   const here = new ModelCache();
   here.remember(key, model);
-  const run = { seed: options.seed, trials: options.trials, overrides: options.overrides, key, stepOnly: options.stepOnly === true };
-  return withLanes(threadsFor(model, options.trials, options.workers), here, (lanes) =>
+  const threads = threadsFor(model, options.trials, options.workers);
+  const run = {
+    seed: options.seed,
+    trials: options.trials,
+    overrides: options.overrides,
+    key,
+    stepOnly: options.stepOnly === true,
+    chunks: tailChunks(options.trials, threads),
+  };
+  return withLanes(threads, here, (lanes) =>
     runChunkedTrials(model, run, { lanes, ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }) }),
   );
 }
