@@ -5,7 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../apps/cli/src/load.ts';
 import { tailChunks } from '../../apps/cli/src/parallel.ts';
-import { CHUNK_TRIALS, ModelCache, planChunks, runChunkedTrials, runChunkTask } from '../../packages/engine/src/chunks/index.ts';
+import {
+  CHUNK_TRIALS,
+  ModelCache,
+  planChunks,
+  type RunChunkTask,
+  runChunkedTrials,
+  runChunkTask,
+} from '../../packages/engine/src/chunks/index.ts';
 import { buildModel } from '../../packages/engine/src/index.ts';
 import { ROOT } from '../helpers/cli.ts';
 
@@ -37,7 +44,7 @@ describe('tailChunks', () => {
     const scenario = loadScenarioFile(`${ROOT}/scenarios/armenia-azerbaijan-2022.yaml`).scenario;
     const model = buildModel(scenario);
     const cache = new ModelCache();
-    const lanes = [{ run: async (task: Parameters<typeof runChunkTask>[1]) => runChunkTask(cache, task) }];
+    const lanes = [{ run: async (task: RunChunkTask) => runChunkTask(cache, task) }];
     const trials = 20_000;
     const plain = await runChunkedTrials(model, { seed: 3, trials, overrides: {} }, { lanes });
     const tailed = await runChunkedTrials(model, { seed: 3, trials, overrides: {}, chunks: tailChunks(trials, 2) }, { lanes });
