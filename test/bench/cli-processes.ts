@@ -1,10 +1,9 @@
 /** The bundled CLI as benchmarks run it: timed commands, `georisk worker` processes, CPU seconds from /proc. */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { CLI_ENTRY, root } from './bench-paths.ts';
 
-/** The repository root, where the CLI runs. */
-export const root = fileURLToPath(new URL('../../', import.meta.url));
+export { root };
 
 /** CPU seconds (user + system, all threads) a process has used, from /proc; `children` for its waited-for children instead. */
 export function cpuSeconds(pid: number | 'self', children = false): number {
@@ -19,7 +18,7 @@ export function cpuSeconds(pid: number | 'self', children = false): number {
 /** Runs `georisk ...args` to the end; its wall seconds and stdout. */
 export function cli(args: string[]): { seconds: number; stdout: string } {
   const t0 = performance.now();
-  const stdout = execFileSync(process.execPath, ['apps/cli/bin/georisk.js', ...args], {
+  const stdout = execFileSync(process.execPath, [CLI_ENTRY, ...args], {
     cwd: root,
     encoding: 'utf8',
     maxBuffer: 1 << 28,
@@ -31,7 +30,7 @@ export function cli(args: string[]): { seconds: number; stdout: string } {
 /** Starts `georisk worker` processes (one thread each) and waits until they listen. */
 export async function workers(url: string, n: number): Promise<ChildProcess[]> {
   const started = Array.from({ length: n }, () =>
-    spawn(process.execPath, ['apps/cli/bin/georisk.js', 'worker', '--queue', url, '--threads', '1'], {
+    spawn(process.execPath, [CLI_ENTRY, 'worker', '--queue', url, '--threads', '1'], {
       cwd: root,
       stdio: ['ignore', 'ignore', 'pipe'],
     }),

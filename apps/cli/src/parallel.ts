@@ -17,6 +17,7 @@ import {
   replayTrials,
   resampleTrials,
   runUncertaintyPlan,
+  type ScenarioDocument,
   type SweepPlan,
   type TrialWeights,
   type UncertaintyPlan,
@@ -25,6 +26,8 @@ import {
   weighTrials,
 } from '@georisk/engine';
 import {
+  CHUNK_TRIALS,
+  type Chunk,
   type ChunkTask,
   type ExactTask,
   type Lane,
@@ -60,15 +63,24 @@ export const IN_PROCESS_TRIAL_STEPS = 4_000_000;
 
 /** The threads a run will actually use, the calling thread included (1 means it alone). */
 export function threadsFor(model: Model, trials: number, workers: number): number {
-  if (trials * model.steps < IN_PROCESS_TRIAL_STEPS) return 1;
+  return threadsForSteps(model.steps, trials, workers);
+}
+
+/** `threadsFor` from the scenario's step count alone, known before its model is built. */
+export function threadsForSteps(steps: number, trials: number, workers: number): number {
+  if (trials * steps < IN_PROCESS_TRIAL_STEPS) return 1;
   return Math.max(1, Math.min(workers, planChunks(trials).length));
+}
+
+/** A scenario's step count, as its model will have it. */
+export function stepsOf(scenario: ScenarioDocument): number {
+  return Math.round(scenario.time.horizon / scenario.time.dt);
 }
 
 /** The threads a sweep will use, the calling thread included (1 means it alone). */
 export function threadsForPoints(plan: SweepPlan, workers: number, start = 0): number {
   const tasks = (plan.points.length - start) * plan.chunks.length;
-  const steps = Math.round(plan.scenario.time.horizon / plan.scenario.time.dt);
-  if ((plan.points.length - start) * plan.trials * steps < IN_PROCESS_TRIAL_STEPS) return 1;
+  if ((plan.points.length - start) * plan.trials * stepsOf(plan.scenario) < IN_PROCESS_TRIAL_STEPS) return 1;
   return Math.max(1, Math.min(workers, tasks));
 }
 
@@ -131,14 +143,36 @@ async function withLanes<T extends ChunkTask, R>(
   }
 }
 
+/**
+ * A run's chunks on `threads` threads: the engine's fixed chunks, except that the last
+ * `threads` chunks' worth of trials is cut four times finer, so that the threads finish closer
+ * together (the idle tail at the end shrinks from half a chunk to an eighth). Merging is exact,
+ * so the result is the same bits as with any other split.
+ */
+export function tailChunks(trials: number, threads: number): Chunk[] {
+  if (threads <= 1) return planChunks(trials);
+  const tail = Math.min(trials, threads * CHUNK_TRIALS);
+  const head = planChunks(trials - tail);
+  const fine = planChunks(tail, CHUNK_TRIALS / 4).map((c) => ({ firstTrial: c.firstTrial + trials - tail, trials: c.trials }));
+  return [...head, ...fine];
+}
+
 /** Runs all trials of a model, on this thread and (for big runs) on worker threads. */
 export async function runTrials(model: Model, options: ParallelOptions): Promise<RunSummary> {
   const key = modelKey(model.scenario, options.overrides);
   // This thread compiled the model already; its chunks reuse it.
   const here = new ModelCache();
   here.remember(key, model);
-  const run = { seed: options.seed, trials: options.trials, overrides: options.overrides, key, stepOnly: options.stepOnly === true };
-  return withLanes(threadsFor(model, options.trials, options.workers), here, (lanes) =>
+  const threads = threadsFor(model, options.trials, options.workers);
+  const run = {
+    seed: options.seed,
+    trials: options.trials,
+    overrides: options.overrides,
+    key,
+    stepOnly: options.stepOnly === true,
+    chunks: tailChunks(options.trials, threads),
+  };
+  return withLanes(threads, here, (lanes) =>
     runChunkedTrials(model, run, { lanes, ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }) }),
   );
 }
@@ -168,8 +202,7 @@ export async function runPoints(plan: SweepPlan, options: PointOptions): Promise
 /** The threads a two-level run will use, the calling thread included. */
 export function threadsForUncertainty(plan: UncertaintyPlan, workers: number): number {
   if (plan.method === 'exact') return Math.max(1, Math.min(workers, plan.draws));
-  const steps = Math.round(plan.scenario.time.horizon / plan.scenario.time.dt);
-  if (plan.draws * plan.trialsPerDraw * steps < IN_PROCESS_TRIAL_STEPS) return 1;
+  if (plan.draws * plan.trialsPerDraw * stepsOf(plan.scenario) < IN_PROCESS_TRIAL_STEPS) return 1;
   return Math.max(1, Math.min(workers, plan.draws * plan.chunks.length));
 }
 

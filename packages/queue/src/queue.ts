@@ -23,8 +23,9 @@ import {
   type SweepPlan,
 } from '@georisk/engine';
 import { type Chunk, ModelCache, modelKey, planChunks, runChunkTask, type SweepPointChunkTask } from '@georisk/engine/chunks';
-import { Queue, QueueEvents } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
+// Types only: bullmq and ioredis are loaded when a queue is first used, so every other command starts without them (about 0.25 s).
+import type { Queue } from 'bullmq';
+import type { Redis, RedisOptions } from 'ioredis';
 import { QueueAddressError, QueueRunError } from './errors.ts';
 import { decodeSummary, encodeSummary, metricsOnlySummary } from './summary-codec.ts';
 
@@ -112,6 +113,7 @@ const IMPATIENT = { maxRetriesPerRequest: 15, retryStrategy: (times: number) => 
  * about half a minute for a coordinator, which then stops with a message saying how to resume.
  */
 export async function connectRedis(address: QueueAddress, patient = false): Promise<Redis> {
+  const { Redis } = await import('ioredis');
   const redis = new Redis({
     ...address.connection,
     ...(patient ? { maxRetriesPerRequest: null } : IMPATIENT),
@@ -258,6 +260,7 @@ export interface QueueConnection {
 export async function connectQueue(url: string, setting = '--queue'): Promise<QueueConnection> {
   const address = parseQueueUrl(url, setting);
   const redis = await connectRedis(address);
+  const { Queue } = await import('bullmq');
   const queue = new Queue<ChunkJob, ChunkResult>(QUEUE_NAME, {
     connection: { ...address.connection, ...IMPATIENT },
     // Completed events carry results (tens of kB each); the coordinator also polls, so a short stream loses nothing.
@@ -549,6 +552,7 @@ export async function runQueuedPoints(plan: QueuedPoints, options: QueuePointOpt
     });
   };
 
+  const { QueueEvents } = await import('bullmq');
   const events = new QueueEvents(QUEUE_NAME, { connection: options.queue.address.connection });
   events.on('error', () => {});
   events.on('completed', ({ jobId, returnvalue }) => accept(jobId, returnvalue as unknown as ChunkResult | string));

@@ -18,7 +18,7 @@ import { collectSet, EXIT, locateScenarioIssues, output, type RegisterCommand, U
 import { formatCliIssues } from '../cli-issues.ts';
 import { formatCsv, formatTable } from '../format.ts';
 import { loadScenarioFile } from '../load.ts';
-import { runTrials, threadsFor } from '../parallel.ts';
+import { runTrials, startWorkerThreads, stepsOf, threadsFor, threadsForSteps } from '../parallel.ts';
 import { warnIfLargeResult } from '../result-size-warning.ts';
 import { switchHint } from '../switch-hint.ts';
 import { compareWithExact, exactForFile, formatComparison } from './exact.ts';
@@ -51,6 +51,9 @@ function runNotes(parameters: Record<string, Parameter>, overrides: Record<strin
 
 async function runCommand(file: string, flags: RunFlags): Promise<void> {
   const loaded = loadScenarioFile(file);
+  // The worker threads start (about 0.3 s of CPU each) while this thread builds and checks the model.
+  const threads = threadsForSteps(stepsOf(loaded.scenario), flags.trials, flags.workers);
+  if (threads > 1) startWorkerThreads(threads);
   let model: ReturnType<typeof buildModel>;
   try {
     model = buildModel(loaded.scenario, flags.set);

@@ -20,7 +20,7 @@ import {
   sweepKey,
   workerName,
 } from '@georisk/queue';
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
 import { EXIT, type RegisterCommand, wholeNumber } from '../cli-common.ts';
 
 interface WorkerFlags {
@@ -37,6 +37,8 @@ async function workerCommand(options: WorkerFlags): Promise<void> {
   const flags = { ...options, threads: options.threads ?? availableParallelism() };
   const address = parseQueueUrl(flags.queue);
   const redis = await connectRedis(address, true);
+  // Loaded here, not at the top: every other command starts without bullmq.
+  const { UnrecoverableError, Worker } = await import('bullmq');
   const name = workerName();
   const check = engineCheck();
   const log = (line: string) => process.stderr.write(`georisk worker: ${line}\n`);

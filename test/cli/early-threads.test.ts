@@ -1,0 +1,33 @@
+/**
+ * `georisk run` starts its worker threads before it builds the model (issue 19: their start-up
+ * overlaps the calling thread's work); the count it starts them with, from the scenario alone,
+ * must be the count the run then uses, or the early threads would be thrown away.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadScenarioFile } from '../../apps/cli/src/load.ts';
+import { stepsOf, threadsFor, threadsForSteps } from '../../apps/cli/src/parallel.ts';
+import { buildModel, loadScenarioText } from '../../packages/engine/src/index.ts';
+import { ROOT } from '../helpers/cli.ts';
+
+const scenarios = ['scenarios/reference/caucasus-reference.yaml', 'scenarios/armenia-azerbaijan-2022.yaml'].map(
+  (file) => loadScenarioFile(`${ROOT}/${file}`).scenario,
+);
+// An awkward step: a horizon that is not a whole number of steps in floating point.
+const odd = loadScenarioText(
+  readFileSync(`${ROOT}/scenarios/reference/caucasus-reference.yaml`, 'utf8').replace(/dt: [^,}\n]+/, 'dt: 0.1'),
+).scenario;
+
+describe('threads chosen before the model is built', () => {
+  it('equal the threads the run uses, for every size and worker count', () => {
+    for (const scenario of [...scenarios, odd]) {
+      const model = buildModel(scenario);
+      expect(stepsOf(scenario)).toBe(model.steps);
+      for (const trials of [1, 1000, 20_000, 44_444, 50_000, 1_000_000, 4_000_000]) {
+        for (const workers of [1, 2, 3, 16, 64]) {
+          expect(threadsForSteps(stepsOf(scenario), trials, workers)).toBe(threadsFor(model, trials, workers));
+        }
+      }
+    }
+  });
+});
