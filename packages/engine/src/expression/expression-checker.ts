@@ -153,7 +153,7 @@ export class Checker {
         'use a shorter name',
       );
     }
-    const known = [...this.names.params.keys(), ...this.names.vars.keys(), ...this.names.tracks.keys(), 't', 'dt', ...CALENDAR_NAMES];
+    const known = [...this.names.params.keys(), ...this.names.vars.keys(), ...this.names.tracks.keys(), 't', 'dt'];
     // In `track == war`, prefer the compared track when several tracks have a state of that name.
     const compared = this.comparedTrack === undefined ? undefined : this.names.tracks.get(this.comparedTrack);
     const stateOf = compared?.states.includes(name)
