@@ -20,6 +20,10 @@
  * dilemma's designs vary truce_call and sovereign_territory, which designs now sample as 0 or 1 instead of
  * continuously: the LHS sweep, Morris, discovery and CLI sweep pins moved with those values, and the tornado pins
  * (library and CLI) because each varied switch now reports its `levels` (its two ends are 0 and 1 as before).
+ *
+ * Issue 17 moved the run and exact pins of the 2020, 2023 and Kyrgyz–Tajik scenarios: they include the
+ * fighting-side modules (attacker objectives, truces without a mediator, the offensive season). Every
+ * other pin, the exact ones included, is unchanged by the calendar names and the exact solver's month-keyed rows.
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -37,16 +41,16 @@ const LIBRARY: Record<string, { run: string; exact: string }> = {
     exact: '2c447e2a71be802e740641c587f038874b4678ba276c6860a3402b4a6b3a02d4',
   },
   'scenarios/karabakh-2023.yaml': {
-    run: '2f973e4d7208c99da2b161f5a4e3558d6866d9fe1a106bc7093b54f8aa965996',
-    exact: 'f514d11e0e9b972087756facb139959e094bbb9093e74f048973dfd90272b4bb',
+    run: '789b6c8da26f554637d13aa7a1f5d6afd3416a5fe4f453d51081ff882cda481d',
+    exact: 'ef6bfc78ab8b271c0b3608555f8dde3c50b1233dd39c24b8b141d1a3fbb8a17e',
   },
   'scenarios/kyrgyz-tajik-2022.yaml': {
-    run: '02ec2e1091c67ba77537361e17d7e83726479b53865d1cafdbbb769ea0fa908f',
-    exact: 'c2be16cdd3538af6ee3180ae2b14460ce5cc3282b460ec8d3525a0a664e2dd58',
+    run: '2de668c35639f82c3f6abe02bfa7f375c247896b6696a4089d77da8a3f585782',
+    exact: '0a717ce46b385ede75665891666db075c8539338c0779b54cc524ca13c21ebef',
   },
   'scenarios/nagorno-karabakh-2020.yaml': {
-    run: 'e77323bc0dbf42aa6dbd6204e5e7fb6bdaa37541c5d1cea4d00a4478e9ad8ddf',
-    exact: '1e92b2b1ab2dbe088a843de4ea4f12eb294774eb557eb288e9abf9ad7f6ab94c',
+    run: 'd39988090a76af23ebe2de3e67ec4e05c9f2bac13ffa99a32f94df9a97f937fc',
+    exact: '88d90c717ea1765188936da7284d2a0d31a9dff5f5cfa1c76f30e6018ed1bbaa',
   },
   'scenarios/reference/caucasus-reference.yaml': {
     run: '2f4ba944571ae6fe5c365a7d1ff2426ff12c90cebcd943b4afc39388f6739860',
