@@ -24,6 +24,10 @@
  * Issue 18 (sources) moved the citations of the library to docs/research/caucasus.md and public addresses and
  * reworded the 2022 description: text only. The seven exact pins of scenarios whose documents or modules cite the
  * research moved by the document hash alone; no run, sweep, Morris, tornado or discovery pin moved.
+ *
+ * Issue 17 moved the run and exact pins of the 2020, 2023 and Kyrgyz–Tajik scenarios: they include the
+ * fighting-side modules (attacker objectives, truces without a mediator, the offensive season). Every
+ * other pin, the exact ones included, is unchanged by the calendar names and the exact solver's month-keyed rows.
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -41,16 +45,16 @@ const LIBRARY: Record<string, { run: string; exact: string }> = {
     exact: '7b9c25c66b4f3dfed36a0f0e79f1410438f23d3fd5fc50f8a95a9d34e20f890b',
   },
   'scenarios/karabakh-2023.yaml': {
-    run: '2f973e4d7208c99da2b161f5a4e3558d6866d9fe1a106bc7093b54f8aa965996',
-    exact: 'dda4f482ce3fb5eddd25b09a4ac953440dc069e1064caae00eb2b07d7134cbfd',
+    run: '789b6c8da26f554637d13aa7a1f5d6afd3416a5fe4f453d51081ff882cda481d',
+    exact: 'e3c272e7ecefc482caa82288d3227eee3c28fad20f6d818265df828c4328a61f',
   },
   'scenarios/kyrgyz-tajik-2022.yaml': {
-    run: '02ec2e1091c67ba77537361e17d7e83726479b53865d1cafdbbb769ea0fa908f',
-    exact: 'dbe81cc24db4df1df82859de37a5f63a658fd68e017ea6afae9e0b7e45bbd2f0',
+    run: '2de668c35639f82c3f6abe02bfa7f375c247896b6696a4089d77da8a3f585782',
+    exact: '71b82427c6d0a29a9364731852f4ef7dfce9c9fe9cdc64ecb9f97fa6172c5829',
   },
   'scenarios/nagorno-karabakh-2020.yaml': {
-    run: 'e77323bc0dbf42aa6dbd6204e5e7fb6bdaa37541c5d1cea4d00a4478e9ad8ddf',
-    exact: 'aa3a9246385f92cbca3d1cb275c170467afe6f74e986b40b7a42021f7543bf5c',
+    run: 'd39988090a76af23ebe2de3e67ec4e05c9f2bac13ffa99a32f94df9a97f937fc',
+    exact: 'ee33c08bdf7cbdb32c585d5913113c38ded5689522419f6c07e1ae433472c6b4',
   },
   'scenarios/reference/caucasus-reference.yaml': {
     run: '2f4ba944571ae6fe5c365a7d1ff2426ff12c90cebcd943b4afc39388f6739860',

@@ -253,7 +253,7 @@ const documentFields = {
   question: z.string().optional(),
   description: z.string().optional(),
   tags: z.array(z.string()).optional(),
-  start: z.string().optional().describe('Calendar time of t = 0, ISO 8601 (labels only)'),
+  start: z.string().optional().describe('Calendar time of t = 0, ISO 8601: labels, and the calendar that month and day_of_year read'),
   sources: z.array(SourceSchema).optional(),
   include: z.array(IncludeSchema).optional(),
   parameters: z.record(NameSchema, ParameterSchema).default({}),

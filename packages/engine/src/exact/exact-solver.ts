@@ -67,6 +67,7 @@ export class ExactSolver {
    */
   advance(pair: BlockPair, m: number, means: Float64Array | undefined): void {
     const successorRows = this.rows;
+    successorRows.enterStep(m);
     // Without a timed event at m + 1, the condition events ride along with the cached successors.
     const fold = this.joint.space.conditional.length > 0 && !this.events.timedSteps.has(m + 1);
     const { cur, spare } = pair;

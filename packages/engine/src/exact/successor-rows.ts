@@ -6,6 +6,7 @@
 
 import * as dm from '../det-math.ts';
 import { GeoriskError, issue } from '../errors.ts';
+import { type CalendarClock, calendarOf, monthAt } from '../expression/calendar.ts';
 import type { CompiledExpression } from '../expression/expression.ts';
 import type { CompiledTransition, Model, TrackModel } from '../model/model.ts';
 import { expectation } from './expectation.ts';
@@ -17,8 +18,11 @@ type Move = { tr: CompiledTransition | undefined; p: number };
 
 /** The successor rows of one part, plain and with the next step's condition events folded in. */
 export class SuccessorRows {
-  /** Whether any rate, effect, flow or condition reads the time (then rows are made afresh each step). */
+  /** Whether any rate, effect, flow or condition reads the time other than through `month` (then rows are made afresh each step). */
   readonly timeDependent: boolean;
+  /** Set when time is read only through `month`: rows are kept while the month of this step and the next stay the same. */
+  private readonly monthClock: CalendarClock | undefined;
+  private monthKey = Number.NaN;
   /** Rows by joint state, and rows with condition events folded in (see `folded`). */
   readonly plain: RowCache;
   readonly foldedRows: RowCache;
@@ -37,13 +41,27 @@ export class SuccessorRows {
     const { tracks, conditional, size } = joint.space;
     this.plain = new RowCache(size);
     this.foldedRows = new RowCache(size);
-    const readsTime = (e: CompiledExpression | undefined) => e?.reads.time === true;
-    this.timeDependent =
-      tracks.some((t) =>
-        t.outgoing.some((list) => list.some((tr) => readsTime(tr.value) || [...tr.add, ...tr.set].some((a) => readsTime(a.value)))),
-      ) ||
-      model.flows.some((f) => readsTime(f.when) || readsTime(f.amount)) ||
-      conditional.some((e) => readsTime(e.when) || [...e.add, ...e.set].some((a) => readsTime(a.value)));
+    const reads = (test: (e: CompiledExpression) => boolean) => {
+      const on = (e: CompiledExpression | undefined) => e !== undefined && test(e);
+      return (
+        tracks.some((t) => t.outgoing.some((list) => list.some((tr) => on(tr.value) || [...tr.add, ...tr.set].some((a) => on(a.value))))) ||
+        model.flows.some((f) => on(f.when) || on(f.amount)) ||
+        conditional.some((e) => on(e.when) || [...e.add, ...e.set].some((a) => on(a.value)))
+      );
+    };
+    this.timeDependent = reads((e) => e.reads.rawTime);
+    const calendar = calendarOf(model.scenario.start, model.unit);
+    this.monthClock = !this.timeDependent && 'clock' in calendar && reads((e) => e.reads.time) ? calendar.clock : undefined;
+  }
+
+  /** Before step m: forgets the cached rows when the month of this step or the next differs from the last step's. */
+  enterStep(m: number): void {
+    const clock = this.monthClock;
+    if (clock === undefined) return;
+    const key = monthAt(clock, m * this.model.dt) * 16 + monthAt(clock, (m + 1) * this.model.dt);
+    if (key === this.monthKey) return;
+    this.clear();
+    this.monthKey = key;
   }
 
   /** Condition events that hold now and have not fired: applied in order, as in a trial. Returns the new fired bits. */

@@ -2,6 +2,7 @@
 import type { MathNode } from 'mathjs';
 import * as dm from '../det-math.ts';
 import { GeoriskError, issue, MAX_NAME_LENGTH, suggestion, truncate } from '../errors.ts';
+import { CALENDAR_NAMES, dayOfYearAt, monthAt } from './calendar.ts';
 import type { Compiled, CompiledExpression, ExpressionContext, NameTable } from './expression.ts';
 import { checkCall } from './expression-calls.ts';
 import { type Checked, emptyReads, excerpt, mergeReads, owns } from './expression-reads.ts';
@@ -117,12 +118,14 @@ export class Checker {
     const reads = emptyReads();
     if (name === 't') {
       reads.time = true;
+      reads.rawTime = true;
       return { fn: (s) => s.t, reads };
     }
     if (name === 'dt') {
       const dt = this.names.dt;
       return { fn: () => dt, reads };
     }
+    if ((CALENDAR_NAMES as readonly string[]).includes(name)) return this.calendar(name, reads);
     const constant = owns(EXPRESSION_CONSTANTS, name) ? EXPRESSION_CONSTANTS[name] : undefined;
     if (constant !== undefined) return { fn: () => constant, reads };
     const p = this.names.params.get(name);
@@ -167,6 +170,23 @@ export class Checker {
         ? `"${name}" is a state of track ${stateOf}: quote it, ${stateOf === this.comparedTrack ? '' : 'e.g. '}${stateOf} == "${name}"`
         : suggestion(name, known, 'names', this.names.suggestions),
     );
+  }
+
+  /** `month` or `day_of_year`: the calendar at time t, so it reads time (the exact solver steps through it like `t`, or month by month). */
+  calendar(name: string, reads: Checked['reads']): Checked {
+    const calendar = this.names.calendar ?? { reason: 'the scenario has no "start"' };
+    if (!('clock' in calendar)) {
+      this.fail(
+        'missing_key',
+        `"${name}" reads the calendar, but ${calendar.reason}`,
+        'give the scenario a start such as start: "2022-09-13T00:05:00+04:00" (the calendar time of t = 0)',
+      );
+    }
+    const clock = calendar.clock;
+    reads.time = true;
+    // `month` changes a few times a year, so the exact solver may keep its rows within a month.
+    if (name !== 'month') reads.rawTime = true;
+    return { fn: name === 'month' ? (s) => monthAt(clock, s.t) : (s) => dayOfYearAt(clock, s.t), reads };
   }
 
   operator(fn: string, op: string, args: MathNode[], depth: number): Checked {

@@ -24,7 +24,7 @@ export function excerpt(source: string): string {
 
 /** Reads of nothing at all. */
 export function emptyReads(): Reads {
-  return { params: new Set(), vars: new Set(), tracks: new Set(), time: false, random: false };
+  return { params: new Set(), vars: new Set(), tracks: new Set(), time: false, rawTime: false, random: false };
 }
 
 /** Adds what `from` reads to `into`; returns `into`. */
@@ -33,6 +33,7 @@ export function mergeReads(into: Reads, from: Reads): Reads {
   for (const x of from.vars) into.vars.add(x);
   for (const x of from.tracks) into.tracks.add(x);
   into.time ||= from.time;
+  into.rawTime ||= from.rawTime;
   into.random ||= from.random;
   return into;
 }

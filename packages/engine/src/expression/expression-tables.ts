@@ -1,5 +1,6 @@
 /** The expression language's allowlist: operators, functions and reserved names, and the size limits. */
 import * as dist from '../distributions.ts';
+import { CALENDAR_NAMES } from './calendar.ts';
 
 /** Longest accepted expression, in characters. */
 export const MAX_EXPRESSION_LENGTH = 2000;
@@ -79,5 +80,6 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   'in',
   'end',
   ...Object.keys(EXPRESSION_CONSTANTS),
+  ...CALENDAR_NAMES,
   ...ALLOWED_FUNCTIONS,
 ]);

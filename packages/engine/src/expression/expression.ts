@@ -8,6 +8,7 @@ import { create, type FactoryFunctionMap, type MathNode, parseDependencies, Symb
 import * as dist from '../distributions.ts';
 import { GeoriskError, issue, type SuggestionBudget } from '../errors.ts';
 import type { Rng } from '../rng.ts';
+import type { CalendarOrReason } from './calendar.ts';
 import { Checker } from './expression-checker.ts';
 import { emptyReads, excerpt, owns, readsNothing, unwrap } from './expression-reads.ts';
 import { MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_LENGTH } from './expression-tables.ts';
@@ -69,6 +70,8 @@ export interface Reads {
   vars: Set<number>;
   tracks: Set<number>;
   time: boolean;
+  /** Reads time other than through `month` (`t`, `day_of_year`): a value that may change every step. */
+  rawTime: boolean;
   random: boolean;
 }
 
@@ -80,6 +83,8 @@ export interface NameTable {
   dt: number;
   /** Time at the end of a trial: `first` returns it for a state never entered (censoring). */
   horizon: number;
+  /** The calendar behind `month` and `day_of_year` (the scenario's `start`), or why there is none. */
+  calendar?: CalendarOrReason;
   /** Edit-distance cells left for "did you mean" hints in the whole document (one budget per model). */
   suggestions?: SuggestionBudget;
 }

@@ -4,6 +4,7 @@
  * never crosses a worker boundary; workers build their own from the scenario (it takes microseconds).
  */
 import { DOCUMENT_SUGGESTION_CELLS, GeoriskError, type Issue, issue } from '../errors.ts';
+import { calendarOf } from '../expression/calendar.ts';
 import type { CompiledExpression, NameTable } from '../expression/expression.ts';
 import type { Distribution, ScenarioDocument } from '../scenario-schema.ts';
 import { buildEvents, buildFlows, buildMetrics } from './model-behaviour.ts';
@@ -117,6 +118,7 @@ export function buildModel(scenario: ScenarioDocument, overrides: Overrides = {}
     tracks: declared.info,
     dt,
     horizon,
+    calendar: calendarOf(scenario.start, unit),
     suggestions: { cells: DOCUMENT_SUGGESTION_CELLS },
   };
   const names = new ModelNames(issues, table, params.names, vars.names, declared.names);

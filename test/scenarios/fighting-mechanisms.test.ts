@@ -1,0 +1,157 @@
+/**
+ * The fighting side's mechanisms (issue 17): the attacker's limited aims and its own halt, truces
+ * without a mediator, fighting that peters out, and the offensive season. Each is tested for its
+ * direction with the exact solver on the library scenarios that use it, and the 2022 scenario (in
+ * hours) with the modules added, so no tolerance below is sampling noise.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import {
+  analyzeExact,
+  type ExactResult,
+  loadScenarioText,
+  type ModuleResolver,
+  type Overrides,
+  type ScenarioDocument,
+} from '../../packages/engine/src/index.ts';
+
+const SCENARIOS = resolve(dirname(fileURLToPath(import.meta.url)), '../../scenarios');
+
+const resolveModule: ModuleResolver = (ref, from) => {
+  const base = from === undefined ? SCENARIOS : dirname(from);
+  for (const candidate of [ref, `${ref}.yaml`]) {
+    const path = resolve(base, candidate);
+    if (existsSync(path) && statSync(path).isFile()) return { text: readFileSync(path, 'utf8'), file: path };
+  }
+  return undefined;
+};
+
+function load(name: string): ScenarioDocument {
+  const file = join(SCENARIOS, name);
+  return loadScenarioText(readFileSync(file, 'utf8'), { file, resolveModule }).scenario;
+}
+
+/** The self-contained 2022 scenario (hourly) with the three modules included, as a scenario file would include them. */
+function with2022Modules(): ScenarioDocument {
+  const file = join(SCENARIOS, 'armenia-azerbaijan-2022.yaml');
+  const doc = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  doc.include = [
+    { module: 'modules/attacker-objectives.yaml', with: { units_per_day: 24 } },
+    { module: 'modules/unmediated-truces.yaml' },
+    { module: 'modules/offensive-season.yaml' },
+  ];
+  return loadScenarioText(JSON.stringify(doc), { file, resolveModule }).scenario;
+}
+
+const mean = (r: ExactResult, metric: string) => r.metrics[metric]?.mean ?? Number.NaN;
+const exact = (s: ScenarioDocument, overrides: Overrides = {}) => analyzeExact(s, overrides);
+
+describe('attacker objectives: aims taken or out of reach stop the attacker', () => {
+  const s2023 = load('karabakh-2023.yaml');
+  const slow = exact(s2023, { aims_capture_rate: 0.2 });
+  const fast = exact(s2023, { aims_capture_rate: 4 });
+
+  it('taking the aims sooner makes the attacker halt more often and the fighting shorter', () => {
+    expect(mean(fast, 'aims_secured')).toBeGreaterThan(mean(slow, 'aims_secured') + 0.2);
+    expect(mean(fast, 'unilateral_halts')).toBeGreaterThan(mean(slow, 'unilateral_halts'));
+    expect(mean(fast, 'fighting_days')).toBeLessThan(mean(slow, 'fighting_days'));
+  });
+
+  it('aims slipping out of reach in a clash also stop an attacker that has not taken them', () => {
+    const held = exact(s2023, { aims_capture_rate: 0.2, aims_denial_rate: 0.05 });
+    const denied = exact(s2023, { aims_capture_rate: 0.2, aims_denial_rate: 1.5 });
+    expect(mean(denied, 'aims_out_of_reach')).toBeGreaterThan(mean(held, 'aims_out_of_reach'));
+    expect(mean(denied, 'unilateral_halts')).toBeGreaterThan(mean(held, 'unilateral_halts'));
+  });
+
+  it('an attacker whose own halts never hold never ends the fighting by halting', () => {
+    expect(mean(exact(s2023, { p_hold_unilateral: 0 }), 'unilateral_halts')).toBe(0);
+  });
+});
+
+describe('truces without a mediator', () => {
+  // No mediator ever starts, no truce call, no truce in war: without this module no ceasefire could come.
+  const alone = { patron_mediation_rate: 0, international_mediation_rate: 0, war_attempt_rate: 0 };
+  const kt = load('kyrgyz-tajik-2022.yaml');
+
+  it('a bilateral truce rate of 0 leaves no way to a ceasefire without a mediator; above 0 the two sides can agree one', () => {
+    const none = exact(kt, { ...alone, bilateral_truce_rate: 0 });
+    const direct = exact(kt, alone);
+    expect(mean(none, 'ceasefire_within_7_days')).toBe(0);
+    expect(mean(none, 'bilateral_truces')).toBe(0);
+    expect(mean(direct, 'ceasefire_within_7_days')).toBeGreaterThan(0.3);
+    expect(mean(direct, 'bilateral_truces')).toBeGreaterThan(0.3);
+  });
+
+  it('fighting that can peter out lasts less, and returns to calm with no truce', () => {
+    const never = exact(kt, { ...alone, bilateral_truce_rate: 0, peter_out_rate: 0.02 });
+    const often = exact(kt, { ...alone, bilateral_truce_rate: 0, peter_out_rate: 0.4 });
+    expect(mean(often, 'petered_out')).toBeGreaterThan(mean(never, 'petered_out'));
+    expect(mean(often, 'fighting_days')).toBeLessThan(mean(never, 'fighting_days'));
+    expect(mean(often, 'ceasefire_within_7_days')).toBe(0);
+  });
+});
+
+describe('the offensive season', () => {
+  const s2023 = load('karabakh-2023.yaml');
+  const march = { ...s2023, start: '2023-03-19T13:00:00+04:00' };
+
+  it('a September start meets a higher planned-offensive hazard than a March one; a factor of 1 makes them equal', () => {
+    const sep = mean(exact(s2023), 'planned_offensives');
+    const mar = mean(exact(march), 'planned_offensives');
+    expect(sep).toBeGreaterThan(2 * mar);
+    const flatSep = mean(exact(s2023, { season_factor: 1 }), 'planned_offensives');
+    const flatMar = mean(exact(march, { season_factor: 1 }), 'planned_offensives');
+    expect(flatSep).toBeGreaterThan(0);
+    expect(Math.abs(flatSep - flatMar) / flatSep).toBeLessThan(0.01);
+    expect(sep).toBeGreaterThan(flatSep);
+    expect(mar).toBeLessThan(flatMar);
+  });
+
+  it('keeps the yearly average: over a year from calm the season only moves offensives between months', () => {
+    const year = (factor: number) =>
+      analyzeExact(
+        loadScenarioText(
+          [
+            'id: season-year',
+            'start: "2023-01-01"',
+            'time: { unit: day, dt: 1, horizon: 365 }',
+            'include: [{ module: modules/offensive-season.yaml }]',
+            'tracks: { conflict: { states: [calm, offensive, ceasefire], initial: calm } }',
+          ].join('\n'),
+          { file: join(SCENARIOS, 'season-year.yaml'), resolveModule },
+        ).scenario,
+        { season_factor: factor },
+      );
+    // Rare enough that the expected count is the yearly hazard integrated over 365 days, to 1e-3 relative.
+    const flat = mean(year(1), 'planned_offensives');
+    expect(flat).toBeCloseTo(1 - Math.exp(-0.00082 * 365), 6);
+    expect(Math.abs(mean(year(4), 'planned_offensives') - flat) / flat).toBeLessThan(2e-3);
+  });
+});
+
+describe('the exact solver still covers the scenarios that use the modules', () => {
+  it.each(['nagorno-karabakh-2020.yaml', 'karabakh-2023.yaml', 'kyrgyz-tajik-2022.yaml'])(
+    '%s: every new metric has an exact answer',
+    (name) => {
+      const r = exact(load(name));
+      for (const m of ['bilateral_truces', 'petered_out']) expect(r.metrics[m]?.mean, m).toBeGreaterThan(0);
+      if (name !== 'kyrgyz-tajik-2022.yaml') {
+        for (const m of ['aims_secured', 'aims_out_of_reach', 'unilateral_halts', 'planned_offensives'])
+          expect(r.metrics[m]?.mean, m).toBeGreaterThan(0);
+      }
+    },
+  );
+
+  it('the 2022 scenario counted in hours takes the modules with units_per_day 24, and its aims stop the attacker', () => {
+    const s = with2022Modules();
+    const r = exact(s);
+    const off = exact(s, { p_hold_unilateral: 0, bilateral_truce_rate: 0, peter_out_rate: 0.02 });
+    expect(mean(r, 'aims_secured')).toBeGreaterThan(0.2);
+    expect(mean(r, 'ceasefire_by_day_2')).toBeGreaterThan(mean(off, 'ceasefire_by_day_2'));
+    expect(mean(r, 'fighting_hours')).toBeLessThan(mean(off, 'fighting_hours'));
+  }, 60_000);
+});
