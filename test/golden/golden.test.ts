@@ -28,25 +28,33 @@ import { runCli } from '../helpers/cli.ts';
 import { designHashes, libraryHashes } from './compute.ts';
 
 const LIBRARY: Record<string, { run: string; exact: string }> = {
+  'scenarios/armenia-azerbaijan-present.yaml': {
+    run: '7042054158c4a3379c46bd4d5626a53cb17f49b5afc17a0f080cc77a90924ba4',
+    exact: 'a6619cd252c151ecc035f56bea84a67be294e10be321da78ba9ce2c56d46beaa',
+  },
+  'scenarios/india-china-galwan-2020.yaml': {
+    run: '55987b3fb3fa174609631100e6636367b2c8e7d689387bf755042e9e69d3be7b',
+    exact: 'a8ff5fb4cc93ec20b10ad44f4af82c455d545b2cee0f91a1d3e8d87b76f6cbf2',
+  },
   'scenarios/armenia-azerbaijan-2022.yaml': {
     run: 'c36cb8769f616c59f498a6a50fe348cd2ae43d7ede1b2459bb5d82d7fcc7b5aa',
     exact: 'ba6a0041616a7a973d7c7af2dc01222b6222acce98b64f91d2c88b9b706701c3',
   },
   'scenarios/four-day-war-2016.yaml': {
     run: '9c421e2cd098c35c1ac0ae519e6b998c562ec8c30a6e5110277b3e07a2e8d990',
-    exact: '2c447e2a71be802e740641c587f038874b4678ba276c6860a3402b4a6b3a02d4',
+    exact: '715d4c57fc5255c189a0907ad10a6b586283704d19d387b0873508fe07a2a388',
   },
   'scenarios/karabakh-2023.yaml': {
     run: '2f973e4d7208c99da2b161f5a4e3558d6866d9fe1a106bc7093b54f8aa965996',
-    exact: 'f514d11e0e9b972087756facb139959e094bbb9093e74f048973dfd90272b4bb',
+    exact: 'e61efec27dc1771b7fa2cb716bd614fb68b571553d8c673455bdea9916b4b6a4',
   },
   'scenarios/kyrgyz-tajik-2022.yaml': {
     run: '02ec2e1091c67ba77537361e17d7e83726479b53865d1cafdbbb769ea0fa908f',
-    exact: 'c2be16cdd3538af6ee3180ae2b14460ce5cc3282b460ec8d3525a0a664e2dd58',
+    exact: '989a840945fb42ebcddc5e859c040368b19885c92fdcf2ab19b50bbc5ea6b9a5',
   },
   'scenarios/nagorno-karabakh-2020.yaml': {
     run: 'e77323bc0dbf42aa6dbd6204e5e7fb6bdaa37541c5d1cea4d00a4478e9ad8ddf',
-    exact: '1e92b2b1ab2dbe088a843de4ea4f12eb294774eb557eb288e9abf9ad7f6ab94c',
+    exact: '56c18d800074425e7084fce9ddbe2c6db343cbd30cce1c641e3cec89151ad59b',
   },
   'scenarios/reference/caucasus-reference.yaml': {
     run: '2f4ba944571ae6fe5c365a7d1ff2426ff12c90cebcd943b4afc39388f6739860',
@@ -54,7 +62,7 @@ const LIBRARY: Record<string, { run: string; exact: string }> = {
   },
   'scenarios/teaching/alliance-dilemma.yaml': {
     run: '8e5e46554089c028f2db0ca77a162ad4f22652ebb8e17ea710e71d384f83c930',
-    exact: '8b6b1f155fc11dd8b8d8228e6d4199340dd253c5cfda51b8a0fa4d17365b33b7',
+    exact: 'bf09c213bb96fb49f7889d205d2b3d84e616fdad3c37eb99345e7d74cd114181',
   },
   'scenarios/teaching/two-state-border-dispute.yaml': {
     run: '2bfd23715f94617387c5536428b9115efd5073b0c2673bde4a125f8e477d66ae',
@@ -67,18 +75,18 @@ const LIBRARY: Record<string, { run: string; exact: string }> = {
 };
 
 const DESIGNS = {
-  sweep: '0531753d07b6e7209e9e8a145ddb3099df48ad6bf5e1b1a2713b6e364a9997e3',
-  morris: 'e461e53d48ea38c13cb6c5ccdcfc88a549aed53572c08131c952b13cd7209179',
-  tornado: '8042b9450a834a889f0a3cf074ff11ee30f6dbf3b67455dff34127c8a005d794',
-  discover: 'bdffa5a0504b8d351f5d947114a0f163ffac9971bfe320673d54343f9936711b',
+  sweep: '7c2522e64018242cefe2f43c32447b83f101937f32634a61b11efe573e4e9c69',
+  morris: '4d61e7157574a367ef4509515e607be511d5ecf72e5ab0692112288e6205e22b',
+  tornado: 'b5d126f0675e68c17a4dab980f57f6f6ac20c12a0c09d18e003e6ab546ce7ee3',
+  discover: '3e77ad83ec8ef328ef0d0c5ca0884e8071473f038929cbb47f1086bce3caf4f8',
 };
 
 /** `georisk run … --trials 40000 --seed 3` of the 2022 scenario: the CLI, two threads, and the API. */
 const RUN_2022 = '001f4a50511fbdaedee8356bc099ec57713f1c18767551141143a43c1467e473';
 /** sha256 of `georisk sweep scenarios/teaching/alliance-dilemma.yaml --lhs 6 --trials 20000 --seed 5 --workers 2 --format jsonl`. */
-const CLI_SWEEP = '7a3282570f9dbab50516180d180e40d95eb3ad09c3427aa05bf5c6c9a93b0bf1';
+const CLI_SWEEP = '6991dc8ed9185f899509f41610269e76af8ad624a51010adef6a2882c19586be';
 /** sha256 of the JSON text of `georisk sensitivity … --method tornado --trials 3000 --seed 3` without its timing. */
-const CLI_TORNADO = '26d1c5a861d16c6cf9872e79f228787c176d0dd5e112243229d26c8d514a61bf';
+const CLI_TORNADO = '70e83f55ea7d367a8ff755f95fa386b5af1ce6a24b7175d55541b6e3fc3710e1';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
