@@ -132,3 +132,19 @@ describe('the peace-talk and route tracks', () => {
     expect(exact(PRESENT, 'route_opened')).toBeLessThan(exact(PRESENT, 'route_construction_started'));
   });
 });
+
+describe('the new scenarios', () => {
+  it('give every parameter a label, a unit, a provenance and a source or an assumption', () => {
+    for (const file of [PRESENT, GALWAN]) {
+      for (const [name, p] of Object.entries(load(file).parameters)) {
+        expect(p.label, `${file}: ${name} label`).toBeTruthy();
+        expect(p.unit, `${file}: ${name} unit`).toBeTruthy();
+        expect(p.provenance, `${file}: ${name} provenance`).toBeDefined();
+        expect(
+          (p.sources?.length ?? 0) > 0 || (p.assumption ?? '') !== '' || p.provenance?.kind === 'setting',
+          `${file}: ${name} source`,
+        ).toBe(true);
+      }
+    }
+  });
+});
