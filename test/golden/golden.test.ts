@@ -28,6 +28,10 @@
  * Issue 17 moved the run and exact pins of the 2020, 2023 and Kyrgyz–Tajik scenarios: they include the
  * fighting-side modules (attacker objectives, truces without a mediator, the offensive season). Every
  * other pin, the exact ones included, is unchanged by the calendar names and the exact solver's month-keyed rows.
+ * The same issue's third-party modules added the present-day and Galwan scenarios' pins and new, neutral
+ * parameters to the CSTO module: the exact pins of every scenario including that module moved by the document
+ * hash, and the alliance dilemma's designs (LHS, Morris, tornado, discovery, CLI sweep) gained its two new
+ * ranged parameters. Runs of the older scenarios did not move.
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -36,25 +40,33 @@ import { runCli } from '../helpers/cli.ts';
 import { designHashes, libraryHashes } from './compute.ts';
 
 const LIBRARY: Record<string, { run: string; exact: string }> = {
+  'scenarios/armenia-azerbaijan-present.yaml': {
+    run: '7042054158c4a3379c46bd4d5626a53cb17f49b5afc17a0f080cc77a90924ba4',
+    exact: '24bc2e7fe272834e1817765ff2de083d6f7209962e9d65773a34924fb5945d3b',
+  },
+  'scenarios/india-china-galwan-2020.yaml': {
+    run: '55987b3fb3fa174609631100e6636367b2c8e7d689387bf755042e9e69d3be7b',
+    exact: 'e90761f41815a60d6a1c3a6ce0837aad8f1f84b1177f09a4b2a10ac9914d9729',
+  },
   'scenarios/armenia-azerbaijan-2022.yaml': {
     run: 'c36cb8769f616c59f498a6a50fe348cd2ae43d7ede1b2459bb5d82d7fcc7b5aa',
     exact: '902a26a1035fe394235738b6ea9d49e7941acf414771f7d516778366a744948c',
   },
   'scenarios/four-day-war-2016.yaml': {
     run: '9c421e2cd098c35c1ac0ae519e6b998c562ec8c30a6e5110277b3e07a2e8d990',
-    exact: '7b9c25c66b4f3dfed36a0f0e79f1410438f23d3fd5fc50f8a95a9d34e20f890b',
+    exact: '5d7549c042d6d20ae880b793f41886aeca97a661da40083789f6655d25f2c0bb',
   },
   'scenarios/karabakh-2023.yaml': {
     run: '789b6c8da26f554637d13aa7a1f5d6afd3416a5fe4f453d51081ff882cda481d',
-    exact: 'e3c272e7ecefc482caa82288d3227eee3c28fad20f6d818265df828c4328a61f',
+    exact: 'f63177ee694fb1edec9d5976b31174a6de2066356352174ca672613c2975816d',
   },
   'scenarios/kyrgyz-tajik-2022.yaml': {
     run: '2de668c35639f82c3f6abe02bfa7f375c247896b6696a4089d77da8a3f585782',
-    exact: '71b82427c6d0a29a9364731852f4ef7dfce9c9fe9cdc64ecb9f97fa6172c5829',
+    exact: 'e71f255d4ef949fa6d9f530380d08a3ea2633e45ba15f6796610e9ff41f7347c',
   },
   'scenarios/nagorno-karabakh-2020.yaml': {
     run: 'd39988090a76af23ebe2de3e67ec4e05c9f2bac13ffa99a32f94df9a97f937fc',
-    exact: 'ee33c08bdf7cbdb32c585d5913113c38ded5689522419f6c07e1ae433472c6b4',
+    exact: '095d2007b1dcb3ec9e51a69d7573f2358968aef49bff336c24767034e62aebb8',
   },
   'scenarios/reference/caucasus-reference.yaml': {
     run: '2f4ba944571ae6fe5c365a7d1ff2426ff12c90cebcd943b4afc39388f6739860',
@@ -62,7 +74,7 @@ const LIBRARY: Record<string, { run: string; exact: string }> = {
   },
   'scenarios/teaching/alliance-dilemma.yaml': {
     run: '8e5e46554089c028f2db0ca77a162ad4f22652ebb8e17ea710e71d384f83c930',
-    exact: '8cef60cfc717c45425b37932e1701ec98b9daae9a492ea6d47b491e2075e0869',
+    exact: '00b59e7d29f60f8610f5d26a1d93b632369a3d1ed866160d632a159f0a3a49b1',
   },
   'scenarios/teaching/two-state-border-dispute.yaml': {
     run: '2bfd23715f94617387c5536428b9115efd5073b0c2673bde4a125f8e477d66ae',
@@ -75,18 +87,18 @@ const LIBRARY: Record<string, { run: string; exact: string }> = {
 };
 
 const DESIGNS = {
-  sweep: '0531753d07b6e7209e9e8a145ddb3099df48ad6bf5e1b1a2713b6e364a9997e3',
-  morris: 'e461e53d48ea38c13cb6c5ccdcfc88a549aed53572c08131c952b13cd7209179',
-  tornado: '8042b9450a834a889f0a3cf074ff11ee30f6dbf3b67455dff34127c8a005d794',
-  discover: 'bdffa5a0504b8d351f5d947114a0f163ffac9971bfe320673d54343f9936711b',
+  sweep: '7c2522e64018242cefe2f43c32447b83f101937f32634a61b11efe573e4e9c69',
+  morris: '4d61e7157574a367ef4509515e607be511d5ecf72e5ab0692112288e6205e22b',
+  tornado: 'b5d126f0675e68c17a4dab980f57f6f6ac20c12a0c09d18e003e6ab546ce7ee3',
+  discover: '3e77ad83ec8ef328ef0d0c5ca0884e8071473f038929cbb47f1086bce3caf4f8',
 };
 
 /** `georisk run … --trials 40000 --seed 3` of the 2022 scenario: the CLI, two threads, and the API. */
 const RUN_2022 = '001f4a50511fbdaedee8356bc099ec57713f1c18767551141143a43c1467e473';
 /** sha256 of `georisk sweep scenarios/teaching/alliance-dilemma.yaml --lhs 6 --trials 20000 --seed 5 --workers 2 --format jsonl`. */
-const CLI_SWEEP = '7a3282570f9dbab50516180d180e40d95eb3ad09c3427aa05bf5c6c9a93b0bf1';
+const CLI_SWEEP = '6991dc8ed9185f899509f41610269e76af8ad624a51010adef6a2882c19586be';
 /** sha256 of the JSON text of `georisk sensitivity … --method tornado --trials 3000 --seed 3` without its timing. */
-const CLI_TORNADO = '26d1c5a861d16c6cf9872e79f228787c176d0dd5e112243229d26c8d514a61bf';
+const CLI_TORNADO = '70e83f55ea7d367a8ff755f95fa386b5af1ce6a24b7175d55541b6e3fc3710e1';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
