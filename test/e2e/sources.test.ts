@@ -5,7 +5,7 @@
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveChromium, staticBrowser } from '../helpers/browser.ts';
+import { haveChromium, showParameter, staticBrowser } from '../helpers/browser.ts';
 import type { StaticServer } from '../helpers/static-server.ts';
 
 describe.skipIf(!haveChromium)('sources as links in Chromium', () => {
@@ -70,7 +70,9 @@ describe.skipIf(!haveChromium)('sources as links in Chromium', () => {
   it('opens the research note a link names, from the static build, as text', async () => {
     const page = await open('/scenario/armenia-azerbaijan-2022?seed=1');
     const row = page.locator('[data-param="russia_attempt_rate"]');
-    await row.waitFor({ timeout: 60_000 });
+    await row.waitFor({ state: 'attached', timeout: 60_000 });
+    // Its parameter fold may start closed.
+    await showParameter(page, 'russia_attempt_rate');
     await row.locator('details.about summary').click();
     const [tab] = await Promise.all([context.waitForEvent('page'), row.locator('ul.sources a').first().click()]);
     await tab.waitForLoadState();
