@@ -53,20 +53,20 @@ const LIBRARY: Record<string, { run: string; exact: string }> = {
     exact: '902a26a1035fe394235738b6ea9d49e7941acf414771f7d516778366a744948c',
   },
   'scenarios/four-day-war-2016.yaml': {
-    run: '9c421e2cd098c35c1ac0ae519e6b998c562ec8c30a6e5110277b3e07a2e8d990',
-    exact: '5d7549c042d6d20ae880b793f41886aeca97a661da40083789f6655d25f2c0bb',
+    run: '38323093ed097ffbbebb35747d29c10a3e09061b320649e33eca21b2f36c8eb8',
+    exact: '20cbf2a002bcf82928b3d3055e2a81de532cfb7942a4bc329c92be277c6c0468',
   },
   'scenarios/karabakh-2023.yaml': {
-    run: '789b6c8da26f554637d13aa7a1f5d6afd3416a5fe4f453d51081ff882cda481d',
-    exact: 'f63177ee694fb1edec9d5976b31174a6de2066356352174ca672613c2975816d',
+    run: '48a004ddd4706f05c099be05071561b675af98281109b41d13db35182510849c',
+    exact: '06ff93f874ca150738fa7723697a57ed319041627685ba84a4f1aaffff594d47',
   },
   'scenarios/kyrgyz-tajik-2022.yaml': {
     run: '2de668c35639f82c3f6abe02bfa7f375c247896b6696a4089d77da8a3f585782',
     exact: 'e71f255d4ef949fa6d9f530380d08a3ea2633e45ba15f6796610e9ff41f7347c',
   },
   'scenarios/nagorno-karabakh-2020.yaml': {
-    run: 'd39988090a76af23ebe2de3e67ec4e05c9f2bac13ffa99a32f94df9a97f937fc',
-    exact: '095d2007b1dcb3ec9e51a69d7573f2358968aef49bff336c24767034e62aebb8',
+    run: 'ac01b704b32df639302edacd848e0a436a1396f5dcf5b359e76f9e6f917d764b',
+    exact: '076ec43b2ca04fc2dc0f2075b6ef90f2c59186515d3a1554757c015b7b1ce730',
   },
   'scenarios/reference/caucasus-reference.yaml': {
     run: '2f4ba944571ae6fe5c365a7d1ff2426ff12c90cebcd943b4afc39388f6739860',
