@@ -53,20 +53,20 @@ const LIBRARY: Record<string, { run: string; exact: string }> = {
     exact: '902a26a1035fe394235738b6ea9d49e7941acf414771f7d516778366a744948c',
   },
   'scenarios/four-day-war-2016.yaml': {
-    run: '9c421e2cd098c35c1ac0ae519e6b998c562ec8c30a6e5110277b3e07a2e8d990',
-    exact: '5d7549c042d6d20ae880b793f41886aeca97a661da40083789f6655d25f2c0bb',
+    run: 'e108c15d23120c964d56b8aec94ecce5aab7fbe0bceba806fd0fc2d6ce0d60ba',
+    exact: '6535e445deb84889ca73f4598e89b33cac65da26fbf3b205ca209ee52ef67e2d',
   },
   'scenarios/karabakh-2023.yaml': {
-    run: '789b6c8da26f554637d13aa7a1f5d6afd3416a5fe4f453d51081ff882cda481d',
-    exact: 'f63177ee694fb1edec9d5976b31174a6de2066356352174ca672613c2975816d',
+    run: '5252cd6d744afb77efe55cb3fd7f7eec8993a143752078b97ebe534f35f67e4d',
+    exact: 'ea268de4762fcdc0f5fb6f763d4c4692133921afeadef1f3d41719b34be3909b',
   },
   'scenarios/kyrgyz-tajik-2022.yaml': {
     run: '2de668c35639f82c3f6abe02bfa7f375c247896b6696a4089d77da8a3f585782',
     exact: 'e71f255d4ef949fa6d9f530380d08a3ea2633e45ba15f6796610e9ff41f7347c',
   },
   'scenarios/nagorno-karabakh-2020.yaml': {
-    run: 'd39988090a76af23ebe2de3e67ec4e05c9f2bac13ffa99a32f94df9a97f937fc',
-    exact: '095d2007b1dcb3ec9e51a69d7573f2358968aef49bff336c24767034e62aebb8',
+    run: '40fd768ca2426e0b8b31474004a9cf991f1c76533a6ba9bfcf81148d997c0fd6',
+    exact: '2f72c0a6e76aefc06f5c124d5eeea33bcd1c05688e7fd7ff14369249221c9ffc',
   },
   'scenarios/reference/caucasus-reference.yaml': {
     run: '2f4ba944571ae6fe5c365a7d1ff2426ff12c90cebcd943b4afc39388f6739860',
