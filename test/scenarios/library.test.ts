@@ -79,7 +79,7 @@ const LIBRARY: [string, Pins][] = [
         ceasefire_within_7_days: 0.8276,
         csto_deployment: 0,
         russian_peacekeepers: 0.0391,
-        pipeline_disruption: 0.0214,
+        pipeline_disruption: 0.038,
       },
       mean: { fighting_days: 6.234, armenian_deaths: 513.4, azerbaijani_deaths: 396.8, territory_km2: 26.81 },
     },
@@ -91,7 +91,7 @@ const LIBRARY: [string, Pins][] = [
         war_over_30_days: 0.4864,
         ceasefire_within_7_days: 0.1594,
         russian_peacekeepers: 0.6222,
-        pipeline_disruption: 0.2048,
+        pipeline_disruption: 0.3156,
         csto_deployment: 0,
       },
       mean: { fighting_days: 32.37, armenian_deaths: 2781.0, azerbaijani_deaths: 2133.3, civilian_deaths: 135.6 },
@@ -100,7 +100,7 @@ const LIBRARY: [string, Pins][] = [
   [
     'karabakh-2023.yaml',
     {
-      p: { war_reached: 0.0742, ceasefire_within_7_days: 0.8398, russian_peacekeepers: 1, pipeline_disruption: 0.0093 },
+      p: { war_reached: 0.0742, ceasefire_within_7_days: 0.8398, russian_peacekeepers: 1, pipeline_disruption: 0.013 },
       mean: { fighting_days: 3.426, armenian_deaths: 277.0, azerbaijani_deaths: 214.2 },
     },
   ],
