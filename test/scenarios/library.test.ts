@@ -100,7 +100,7 @@ const LIBRARY: [string, Pins][] = [
   [
     'karabakh-2023.yaml',
     {
-      p: { war_reached: 0.0742, ceasefire_within_7_days: 0.8398, russian_peacekeepers: 1, pipeline_disruption: 0.0093 },
+      p: { war_reached: 0.0742, ceasefire_within_7_days: 0.8398, russian_peacekeepers: 1, pipeline_disruption: 0.013 },
       mean: { fighting_days: 3.426, armenian_deaths: 277.0, azerbaijani_deaths: 214.2 },
     },
   ],

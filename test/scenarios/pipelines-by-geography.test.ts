@@ -1,0 +1,73 @@
+/**
+ * Direction tests for the pipelines-by-geography module (issue 17) on the 2020 war scenario with the
+ * module swapped in for its pipeline include (the shipped 2020 file keeps the old module: the new
+ * module's strike rate counts the 2020 war, hindsight there), answered by the exact solver: no sampling, so comparisons are exact up to floating-point rounding
+ * and no test pins a library outcome.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  analyzeExact,
+  loadScenarioText,
+  type ModuleResolver,
+  type Overrides,
+  type ScenarioDocument,
+} from '../../packages/engine/src/index.ts';
+import { ROOT } from '../helpers/cli.ts';
+
+const WAR_2020 = 'scenarios/nagorno-karabakh-2020.yaml';
+
+const resolveModule: ModuleResolver = (ref, from) => {
+  const path = resolve(from === undefined ? ROOT : dirname(from), ref);
+  return existsSync(path) ? { text: readFileSync(path, 'utf8'), file: path } : undefined;
+};
+
+let doc: ScenarioDocument | undefined;
+
+/** The 2020 document with its pipeline include replaced by the pipelines-by-geography module. */
+function withGeography(text: string): string {
+  const old = '  - module: modules/pipeline-disruption.yaml\n    with: { sector_distance_km: 50 }\n';
+  if (!text.includes(old)) throw new Error('the 2020 scenario no longer includes the old pipeline module as expected');
+  return text.replace(old, '  - module: modules/pipelines-by-geography.yaml\n    with: { sector_distance_km: 50, oil_price_usd: 41 }\n');
+}
+
+/** The exact mean of a metric of the 2020 scenario (a probability for a yes/no metric). */
+function exact(metric: string, overrides: Overrides = {}): number {
+  doc ??= loadScenarioText(withGeography(readFileSync(join(ROOT, WAR_2020), 'utf8')), { file: join(ROOT, WAR_2020), resolveModule }).scenario;
+  const m = analyzeExact(doc, overrides).metrics[metric];
+  if (m === undefined) throw new Error(`no exact answer for ${metric}`);
+  return m.mean;
+}
+
+describe('pipelines by geography', () => {
+  it('more distance from the fighting, less stray-fire damage', () => {
+    const noStrikes = { deliberate_strike_rate: 0, stray_damage_rate_near: 0.005 };
+    const near = exact('pipeline_damaged', { ...noStrikes, sector_distance_km: 15 });
+    const mid = exact('pipeline_damaged', { ...noStrikes, sector_distance_km: 50 });
+    const far = exact('pipeline_damaged', { ...noStrikes, sector_distance_km: 150 });
+    expect(near).toBeGreaterThan(mid + 0.01);
+    expect(mid).toBeGreaterThan(far);
+    expect(far).toBeLessThan(1e-6);
+  });
+
+  it('a deliberate-strike rate of 0 removes strikes: far from the fighting nothing is damaged', () => {
+    expect(exact('pipeline_damaged', { sector_distance_km: 300, deliberate_strike_rate: 0 })).toBeLessThan(1e-9);
+    expect(exact('pipeline_damaged', { sector_distance_km: 300, deliberate_strike_rate: 0.009 })).toBeGreaterThan(0.1);
+  });
+
+  it("the operator's precautionary shutdown stops a line without damaging it", () => {
+    const noDamage = { deliberate_strike_rate: 0, stray_damage_rate_near: 0, sector_distance_km: 15 };
+    expect(exact('pipeline_damaged', noDamage)).toBe(0);
+    expect(exact('pipeline_shut_as_precaution', noDamage)).toBeGreaterThan(0.5);
+    expect(exact('pipeline_down_days', noDamage)).toBeGreaterThan(1);
+  });
+
+  it('BTC and SCP can fail separately', () => {
+    const either = exact('pipeline_disruption');
+    const btc = exact('btc_disrupted');
+    const scp = exact('scp_disrupted');
+    expect(either).toBeGreaterThan(Math.max(btc, scp) + 0.01);
+    expect(either).toBeLessThanOrEqual(btc + scp + 1e-12);
+  });
+});
