@@ -34,7 +34,10 @@ function withGeography(text: string): string {
 
 /** The exact mean of a metric of the 2020 scenario (a probability for a yes/no metric). */
 function exact(metric: string, overrides: Overrides = {}): number {
-  doc ??= loadScenarioText(withGeography(readFileSync(join(ROOT, WAR_2020), 'utf8')), { file: join(ROOT, WAR_2020), resolveModule }).scenario;
+  doc ??= loadScenarioText(withGeography(readFileSync(join(ROOT, WAR_2020), 'utf8')), {
+    file: join(ROOT, WAR_2020),
+    resolveModule,
+  }).scenario;
   const m = analyzeExact(doc, overrides).metrics[metric];
   if (m === undefined) throw new Error(`no exact answer for ${metric}`);
   return m.mean;
