@@ -458,7 +458,6 @@ export function firstPassageChart(name: string, track: TrackView, dt: number, un
   });
 }
 
-/** A metric's histogram with its p5, median and p95 marked. */
 /** A histogram's bars: each bin's share of the trials, touching, in the histogram colour. */
 export function shareBars(shares: readonly number[]) {
   return {
@@ -472,16 +471,17 @@ export function shareBars(shares: readonly number[]) {
   };
 }
 
-export function histogramChart(name: string, m: MetricView, summary: string): ChartFigure {
+/** A metric's histogram with its p5, median and p95 marked; `label` is the metric's words (its name by default). */
+export function histogramChart(name: string, m: MetricView, summary: string, label = name): ChartFigure {
   const v: HistogramView = histogramView(m);
   const unit = m.unit ? ` (${m.unit})` : '';
   const table = dataTable(
-    `Histogram of ${name}${unit}`,
+    `Histogram of ${label}${unit}`,
     ['bin', 'trials', 'share'],
     v.labels.map((label, i) => [label, formatNumber(v.counts[i] ?? 0), formatPercent(v.shares[i] ?? 0)]),
   );
   const dashes: Record<string, number[]> = { p5: [4, 3], p50: [], p95: [4, 3] };
-  return figure(`chart-hist-${name}`, `Distribution: ${name}${unit}`, summary, table, {
+  return figure(`chart-hist-${name}`, `Distribution: ${label}${unit}`, summary, table, {
     type: 'bar',
     data: {
       labels: v.labels,
@@ -491,7 +491,7 @@ export function histogramChart(name: string, m: MetricView, summary: string): Ch
       layout: { padding: { top: 36 } },
       scales: {
         y: { ...percentAxis, title: { display: true, text: 'share of trials' } },
-        x: { ticks: { maxRotation: 50, autoSkip: true, maxTicksLimit: 10 }, title: { display: true, text: `${name}${unit}` } },
+        x: { ticks: { maxRotation: 50, autoSkip: true, maxTicksLimit: 10 }, title: { display: true, text: `${label}${unit}` } },
       },
       plugins: {
         legend: { display: false },

@@ -2,6 +2,7 @@
 import type { ExactResult, RunResult } from '@georisk/engine';
 import { histogramMetrics, histogramSummary, type MetricView, outcomeBars, outcomeSummary, trackSummary } from '../chart-data.ts';
 import { type ChartFigure, firstPassageChart, histogramChart, occupancyChart, outcomeChart } from '../charts.ts';
+import { displayLabel } from '../display-label.ts';
 import { h } from '../dom.ts';
 import { roundBinsOf } from '../engine-client.ts';
 import { formatCount } from '../format.ts';
@@ -73,7 +74,7 @@ function trackGroup(
 }
 
 /** The picked metric's distribution over the last run's trials. */
-function histogramGroup(picks: ChartPicks, r: RunResult | undefined, redraw: () => void): ChartGroup {
+function histogramGroup(state: ScreenState, picks: ChartPicks, r: RunResult | undefined, redraw: () => void): ChartGroup {
   if (!r) return { elements: [], charts: [] };
   const metrics = r.metrics as Record<string, MetricView>;
   const names = histogramMetrics(metrics);
@@ -90,7 +91,7 @@ function histogramGroup(picks: ChartPicks, r: RunResult | undefined, redraw: () 
   // The page's round-number bins when this page ran it; the engine's equal bins otherwise.
   const round = roundBinsOf(r, metric);
   const m = round ? { ...summary, histogram: round } : summary;
-  const hist = histogramChart(metric, m, histogramSummary(metric, m));
+  const hist = histogramChart(metric, m, histogramSummary(metric, m), displayLabel(metric, state.scenario.metrics[metric]));
   return { elements: [pick, hist.figure], charts: [hist] };
 }
 
@@ -102,7 +103,7 @@ export function resultCharts(
   x: ExactResult | undefined,
   redraw: () => void,
 ): { element: HTMLElement; charts: ChartFigure[] } {
-  const groups = [outcomeGroup(state, r, x), trackGroup(state, picks, r, x, redraw), histogramGroup(picks, r, redraw)];
+  const groups = [outcomeGroup(state, r, x), trackGroup(state, picks, r, x, redraw), histogramGroup(state, picks, r, redraw)];
   return {
     element: h('div', { class: 'charts' }, ...groups.flatMap((g) => g.elements)),
     charts: groups.flatMap((g) => g.charts),
