@@ -114,10 +114,10 @@ describe.skipIf(!haveChromium)('reading results in Chromium', () => {
     const link = (await page.getAttribute('#permalink', 'href')) ?? '';
     expect(link).toContain(`trials=${kept}`);
     await page.locator('#receipt').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(SCREENSHOTS, 'scenario-partial.png'), fullPage: false });
+    await page.screenshot({ path: join(SCREENSHOTS, 'scenario-partial.png'), fullPage: false, timeout: 120_000 });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.locator('#run-status').evaluate((status) => status.scrollIntoView({ block: 'start' }));
-    await page.screenshot({ path: join(SCREENSHOTS, 'scenario-partial-phone.png'), fullPage: false });
+    await page.screenshot({ path: join(SCREENSHOTS, 'scenario-partial-phone.png'), fullPage: false, timeout: 120_000 });
 
     // The permalink runs exactly the kept trials and reproduces the receipt.
     const again = await newPage();
