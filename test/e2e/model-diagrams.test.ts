@@ -3,35 +3,14 @@
  * grouped in folds, and histogram bins at round numbers; with screenshots at 1280×800 and 390×844.
  */
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chartsDrawn, haveChromium, SCREENSHOTS, staticBrowser } from '../helpers/browser.ts';
-import type { StaticServer } from '../helpers/static-server.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, chartsDrawn, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
 
 const SCENARIO = 'armenia-azerbaijan-2022';
 
 describe.skipIf(!haveChromium)('how the model works, grouped parameters and round bins in Chromium', () => {
-  let server: StaticServer;
-  let context: BrowserContext;
-  let close: (() => Promise<void>) | undefined;
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    ({ server, context, close } = await staticBrowser());
-  }, 300_000);
-
-  afterAll(async () => {
-    await close?.();
-    expect(pageErrors).toEqual([]);
-  });
-
-  async function open(hash: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
-    const page = await context.newPage();
-    await page.setViewportSize(viewport);
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    await page.goto(`${server.url}#${hash}`);
-    return page;
-  }
+  const { open } = browserSuite();
 
   /** The list item of track `track`'s arrow from `from` to `to`. */
   function arrow(page: Page, track: string, from: string, to: string) {

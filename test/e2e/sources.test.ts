@@ -3,32 +3,13 @@
  * addresses and the research notes open in a new tab with rel=noopener; the notes the links name are
  * in the static build; the description names the switch, not a command-line flag.
  */
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveChromium, showParameter, staticBrowser } from '../helpers/browser.ts';
-import type { StaticServer } from '../helpers/static-server.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, haveChromium, showParameter } from '../helpers/browser.ts';
 
 describe.skipIf(!haveChromium)('sources as links in Chromium', () => {
-  let server: StaticServer;
-  let context: BrowserContext;
-  let close: (() => Promise<void>) | undefined;
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    ({ server, context, close } = await staticBrowser());
-  }, 300_000);
-
-  afterAll(async () => {
-    await close?.();
-    expect(pageErrors).toEqual([]);
-  });
-
-  async function open(hash: string): Promise<Page> {
-    const page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    await page.goto(`${server.url}#${hash}`);
-    return page;
-  }
+  const suite = browserSuite();
+  const { open } = suite;
 
   /** The links of a list of sources: text, href, target and rel. */
   function links(page: Page, selector: string) {
@@ -74,9 +55,9 @@ describe.skipIf(!haveChromium)('sources as links in Chromium', () => {
     // Its parameter fold may start closed.
     await showParameter(page, 'russia_attempt_rate');
     await row.locator('details.about summary').click();
-    const [tab] = await Promise.all([context.waitForEvent('page'), row.locator('ul.sources a').first().click()]);
+    const [tab] = await Promise.all([suite.context.waitForEvent('page'), row.locator('ul.sources a').first().click()]);
     await tab.waitForLoadState();
-    expect(tab.url()).toBe(`${server.url}docs/research/caucasus.md#44-ceasefire-attempts`);
+    expect(tab.url()).toBe(`${suite.server.url}docs/research/caucasus.md#44-ceasefire-attempts`);
     expect(await tab.textContent('body')).toContain('### 4.4 Ceasefire attempts');
     // The note cannot reach back into the app's tab.
     expect(await tab.evaluate(() => (globalThis as unknown as { opener: unknown }).opener)).toBeNull();

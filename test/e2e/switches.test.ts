@@ -1,31 +1,10 @@
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveChromium, staticBrowser } from '../helpers/browser.ts';
-import type { StaticServer } from '../helpers/static-server.ts';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, haveChromium } from '../helpers/browser.ts';
 
 const SCENARIO = 'armenia-azerbaijan-2022';
 
 describe.skipIf(!haveChromium)('switches and choices in Chromium', () => {
-  let server: StaticServer;
-  let context: BrowserContext;
-  let close: (() => Promise<void>) | undefined;
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    ({ server, context, close } = await staticBrowser());
-  }, 300_000);
-
-  afterAll(async () => {
-    await close?.();
-    expect(pageErrors).toEqual([]);
-  });
-
-  async function open(hash: string): Promise<Page> {
-    const page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    await page.goto(`${server.url}#${hash}`);
-    return page;
-  }
+  const { open } = browserSuite();
 
   it('shows replay_calendar as a toggle that writes and reads the permalink', async () => {
     const page = await open(`/scenario/${SCENARIO}?seed=1`);

@@ -4,36 +4,26 @@
  * the update's progress bar and Cancel, and the exact conditional's metrics equal to the CLI's.
  */
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UpdateAnswer } from '../../packages/engine/src/index.ts';
-import { haveChromium, SCREENSHOTS, staticBrowser } from '../helpers/browser.ts';
+import { browserSuite, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
 import { REFERENCE, runCli, type Scratch, scratchDir } from '../helpers/cli.ts';
-import type { StaticServer } from '../helpers/static-server.ts';
 
 describe.skipIf(!haveChromium)('the update form, its progress and the exact conditional, in Chromium', () => {
-  let server: StaticServer;
-  let context: BrowserContext;
-  let close: (() => Promise<void>) | undefined;
+  const suite = browserSuite();
   let scratch: Scratch;
-  const pageErrors: string[] = [];
 
-  beforeAll(async () => {
-    ({ server, context, close } = await staticBrowser());
+  beforeAll(() => {
     scratch = scratchDir('georisk-update-form-');
-  }, 300_000);
-
-  afterAll(async () => {
-    await close?.();
-    scratch?.remove();
-    expect(pageErrors).toEqual([]);
   });
 
-  async function open(hash: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
-    const page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    await page.setViewportSize(viewport);
-    await page.goto(`${server.url}#${hash}`);
+  afterAll(() => {
+    scratch?.remove();
+  });
+
+  async function open(hash: string, viewport?: { width: number; height: number }): Promise<Page> {
+    const page = await suite.open(hash, viewport);
     await page.waitForSelector('#obs-add', { timeout: 60_000 });
     return page;
   }

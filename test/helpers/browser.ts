@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { ROOT } from './cli.ts';
 import { type StaticServer, serveStatic } from './static-server.ts';
 
@@ -112,6 +112,53 @@ export async function staticBrowser(): Promise<StaticBrowser> {
       await context.close();
       await server.close();
       rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A browser suite's fixture: its server and profile, pages opened at a hash, and the page errors they raised. */
+export interface BrowserSuite {
+  readonly server: StaticServer;
+  readonly context: BrowserContext;
+  /** Errors the suite's pages threw; the suite fails at its end unless there were none. */
+  readonly pageErrors: string[];
+  /** A new page at `#hash` of the served app, at `viewport` (the profile's 1280×800 by default). */
+  open(hash: string, viewport?: { width: number; height: number }): Promise<Page>;
+}
+
+/**
+ * Registers a suite's `beforeAll`/`afterAll` around `staticBrowser()`: call it inside `describe`. Pages
+ * it opens report their errors, and the suite fails at its end unless there were none.
+ */
+export function browserSuite(): BrowserSuite {
+  let browser: StaticBrowser | undefined;
+  const pageErrors: string[] = [];
+  beforeAll(async () => {
+    browser = await staticBrowser();
+  }, 300_000);
+  afterAll(async () => {
+    await browser?.close();
+    expect(pageErrors).toEqual([]);
+  });
+  const started = (): StaticBrowser => {
+    if (browser === undefined) throw new Error('the browser suite has not started (call browserSuite() inside describe)');
+    return browser;
+  };
+  return {
+    get server() {
+      return started().server;
+    },
+    get context() {
+      return started().context;
+    },
+    pageErrors,
+    async open(hash, viewport) {
+      const { server, context } = started();
+      const page = await context.newPage();
+      if (viewport !== undefined) await page.setViewportSize(viewport);
+      page.on('pageerror', (e) => pageErrors.push(String(e)));
+      await page.goto(`${server.url}#${hash}`);
+      return page;
     },
   };
 }

@@ -4,46 +4,30 @@
  * direction with the exact solver on the library scenarios that use it, and the 2022 scenario (in
  * hours) with the modules added, so no tolerance below is sampling noise.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
   analyzeExact,
   type ExactResult,
   loadScenarioText,
-  type ModuleResolver,
   type Overrides,
   type ScenarioDocument,
 } from '../../packages/engine/src/index.ts';
+import { libraryScenario, resolveModule, SCENARIOS } from '../helpers/library-scenarios.ts';
 
-const SCENARIOS = resolve(dirname(fileURLToPath(import.meta.url)), '../../scenarios');
-
-const resolveModule: ModuleResolver = (ref, from) => {
-  const base = from === undefined ? SCENARIOS : dirname(from);
-  for (const candidate of [ref, `${ref}.yaml`]) {
-    const path = resolve(base, candidate);
-    if (existsSync(path) && statSync(path).isFile()) return { text: readFileSync(path, 'utf8'), file: path };
-  }
-  return undefined;
-};
-
-function load(name: string): ScenarioDocument {
-  const file = join(SCENARIOS, name);
-  return loadScenarioText(readFileSync(file, 'utf8'), { file, resolveModule }).scenario;
-}
+const load = (name: string) => libraryScenario(`scenarios/${name}`);
 
 /** The self-contained 2022 scenario (hourly) with the three modules included, as a scenario file would include them. */
 function with2022Modules(): ScenarioDocument {
-  const file = join(SCENARIOS, 'armenia-azerbaijan-2022.yaml');
-  const doc = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  doc.include = [
-    { module: 'modules/attacker-objectives.yaml', with: { units_per_day: 24 } },
-    { module: 'modules/unmediated-truces.yaml' },
-    { module: 'modules/offensive-season.yaml' },
-  ];
-  return loadScenarioText(JSON.stringify(doc), { file, resolveModule }).scenario;
+  return libraryScenario('scenarios/armenia-azerbaijan-2022.yaml', (text) => {
+    const doc = parse(text) as Record<string, unknown>;
+    doc.include = [
+      { module: 'modules/attacker-objectives.yaml', with: { units_per_day: 24 } },
+      { module: 'modules/unmediated-truces.yaml' },
+      { module: 'modules/offensive-season.yaml' },
+    ];
+    return JSON.stringify(doc);
+  });
 }
 
 const mean = (r: ExactResult, metric: string) => r.metrics[metric]?.mean ?? Number.NaN;
@@ -122,7 +106,7 @@ describe('the offensive season', () => {
             'include: [{ module: modules/offensive-season.yaml }]',
             'tracks: { conflict: { states: [calm, offensive, ceasefire], initial: calm } }',
           ].join('\n'),
-          { file: join(SCENARIOS, 'season-year.yaml'), resolveModule },
+          { file: `${SCENARIOS}/season-year.yaml`, resolveModule },
         ).scenario,
         { season_factor: factor },
       );

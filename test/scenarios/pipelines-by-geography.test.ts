@@ -4,24 +4,11 @@
  * module's strike rate counts the 2020 war, hindsight there), answered by the exact solver: no sampling, so comparisons are exact up to floating-point rounding
  * and no test pins a library outcome.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  analyzeExact,
-  loadScenarioText,
-  type ModuleResolver,
-  type Overrides,
-  type ScenarioDocument,
-} from '../../packages/engine/src/index.ts';
-import { ROOT } from '../helpers/cli.ts';
+import type { Overrides, ScenarioDocument } from '../../packages/engine/src/index.ts';
+import { exactMean, libraryScenario } from '../helpers/library-scenarios.ts';
 
 const WAR_2020 = 'scenarios/nagorno-karabakh-2020.yaml';
-
-const resolveModule: ModuleResolver = (ref, from) => {
-  const path = resolve(from === undefined ? ROOT : dirname(from), ref);
-  return existsSync(path) ? { text: readFileSync(path, 'utf8'), file: path } : undefined;
-};
 
 let doc: ScenarioDocument | undefined;
 
@@ -34,13 +21,8 @@ function withGeography(text: string): string {
 
 /** The exact mean of a metric of the 2020 scenario (a probability for a yes/no metric). */
 function exact(metric: string, overrides: Overrides = {}): number {
-  doc ??= loadScenarioText(withGeography(readFileSync(join(ROOT, WAR_2020), 'utf8')), {
-    file: join(ROOT, WAR_2020),
-    resolveModule,
-  }).scenario;
-  const m = analyzeExact(doc, overrides).metrics[metric];
-  if (m === undefined) throw new Error(`no exact answer for ${metric}`);
-  return m.mean;
+  doc ??= libraryScenario(WAR_2020, withGeography);
+  return exactMean(doc, metric, overrides);
 }
 
 describe('pipelines by geography', () => {

@@ -3,40 +3,18 @@
  * conditions known at each start; their direction is checked with the exact solver (no sampling, so
  * every comparison is exact up to floating-point rounding) and no test pins a library outcome.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  analyzeExact,
-  loadScenarioText,
-  type ModuleResolver,
-  type Overrides,
-  type ScenarioDocument,
-} from '../../packages/engine/src/index.ts';
-import { ROOT } from '../helpers/cli.ts';
+import type { Overrides } from '../../packages/engine/src/index.ts';
+import { exactMean, libraryScenario } from '../helpers/library-scenarios.ts';
 
 const Y2016 = 'scenarios/four-day-war-2016.yaml';
 const Y2020 = 'scenarios/nagorno-karabakh-2020.yaml';
 const Y2023 = 'scenarios/karabakh-2023.yaml';
 
-const resolveModule: ModuleResolver = (ref, from) => {
-  const path = resolve(from === undefined ? ROOT : dirname(from), ref);
-  return existsSync(path) ? { text: readFileSync(path, 'utf8'), file: path } : undefined;
-};
-
-const cache = new Map<string, ScenarioDocument>();
-function load(file: string): ScenarioDocument {
-  if (!cache.has(file))
-    cache.set(file, loadScenarioText(readFileSync(join(ROOT, file), 'utf8'), { file: join(ROOT, file), resolveModule }).scenario);
-  return cache.get(file)!;
-}
+const load = libraryScenario;
 
 /** The exact mean of a metric (a probability for a yes/no metric). */
-function exact(file: string, metric: string, overrides: Overrides = {}): number {
-  const m = analyzeExact(load(file), overrides).metrics[metric];
-  if (m === undefined) throw new Error(`no exact answer for ${metric}`);
-  return m.mean;
-}
+const exact = (file: string, metric: string, overrides: Overrides = {}) => exactMean(load(file), metric, overrides);
 
 const same = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(a)));
 

@@ -1,9 +1,8 @@
 /** The calendar names `month` and `day_of_year`: their values, a seasonal hazard solved exactly, and what is refused. */
 import { describe, expect, it } from 'vitest';
-import { GeoriskError, type Issue } from '../src/errors.ts';
 import { calendarOf, civilFromDays, dayOfYearAt, daysFromCivil, monthAt } from '../src/expression/calendar.ts';
-import { analyzeExact, buildModel, loadScenarioText } from '../src/index.ts';
-import { binomialSe, runYaml, Z_TOL } from './helpers.ts';
+import { analyzeExact, loadScenarioText } from '../src/index.ts';
+import { binomialSe, problems, runYaml, Z_TOL } from './helpers.ts';
 
 /** A calm → war scenario from `start`, with the war rate `rate` and the metric `value`. */
 function scenario(start: string | undefined, rate: string, metric = '0', time = '{ unit: day, dt: 1, horizon: 60 }'): string {
@@ -20,16 +19,6 @@ function scenario(start: string | undefined, rate: string, metric = '0', time = 
     `  value: { expr: "${metric}" }`,
     '',
   ].join('\n');
-}
-
-function problems(text: string): Issue[] {
-  try {
-    buildModel(loadScenarioText(text).scenario);
-  } catch (error) {
-    if (error instanceof GeoriskError) return error.issues;
-    throw error;
-  }
-  return [];
 }
 
 const exactWar = (text: string) => analyzeExact(loadScenarioText(text).scenario).metrics.war_reached?.probability ?? Number.NaN;

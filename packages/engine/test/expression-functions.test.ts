@@ -1,9 +1,8 @@
 /** The trigonometric functions and the constants pi and e: their values, their use in a rate, and what is refused. */
 import { describe, expect, it } from 'vitest';
 import { cos, sin, tan } from '../src/det-math.ts';
-import { GeoriskError, type Issue } from '../src/errors.ts';
-import { analyzeExact, buildModel, loadScenarioText } from '../src/index.ts';
-import { runYaml } from './helpers.ts';
+import { analyzeExact, loadScenarioText } from '../src/index.ts';
+import { problems, runYaml } from './helpers.ts';
 
 /** A one-track scenario whose war rate is `rate` and whose metric `value` is `metric`. */
 function scenario(rate: string, metric = '0', parameters = ''): string {
@@ -21,16 +20,6 @@ function scenario(rate: string, metric = '0', parameters = ''): string {
     `  value: { expr: "${metric}" }`,
     '',
   ].join('\n');
-}
-
-function problems(text: string): Issue[] {
-  try {
-    buildModel(loadScenarioText(text).scenario);
-  } catch (error) {
-    if (error instanceof GeoriskError) return error.issues;
-    throw error;
-  }
-  return [];
 }
 
 describe('sin, cos, tan, pi and e', () => {

@@ -1,5 +1,17 @@
 /** Small helpers shared by the engine's tests. */
+import { GeoriskError, type Issue } from '../src/errors.ts';
 import { buildModel, loadScenarioText, type Model, type RunResult, runScenario } from '../src/index.ts';
+
+/** The issues loading and building inline YAML reports (none for a valid scenario). */
+export function problems(text: string): Issue[] {
+  try {
+    buildModel(loadScenarioText(text).scenario);
+  } catch (error) {
+    if (error instanceof GeoriskError) return error.issues;
+    throw error;
+  }
+  return [];
+}
 
 /** Builds a model from inline YAML. */
 export function modelOf(yaml: string, overrides: Record<string, number> = {}): Model {
