@@ -59,7 +59,7 @@ const LIBRARY: Record<string, { run: string; exact: string }> = {
   },
   'scenarios/karabakh-2023.yaml': {
     run: '272cbb278442c2b17e094531028847aec50d5ad872a140576fad8dbfcb60c696',
-    exact: '28110c198dd31dfc58dbeae3cbfc938551b61cafe6ba247fde27dc72ec12ed23',
+    exact: '0eea8039147c019e5d4434d7e8daf98976f52cbbb90cc218cfe508fc5a0fbebf',
   },
   'scenarios/kyrgyz-tajik-2022.yaml': {
     run: '2de668c35639f82c3f6abe02bfa7f375c247896b6696a4089d77da8a3f585782',
