@@ -50,24 +50,24 @@ const LIBRARY: Record<string, { run: string; exact: string }> = {
     exact: 'e90761f41815a60d6a1c3a6ce0837aad8f1f84b1177f09a4b2a10ac9914d9729',
   },
   'scenarios/armenia-azerbaijan-2022.yaml': {
-    run: 'c36cb8769f616c59f498a6a50fe348cd2ae43d7ede1b2459bb5d82d7fcc7b5aa',
-    exact: '902a26a1035fe394235738b6ea9d49e7941acf414771f7d516778366a744948c',
+    run: '0be8bb359f439e525596b7e209ae65de2e2336b9506053e95726c94ec366556d',
+    exact: 'e686f60c7399236e6078ef46afa44ee309cc8af3afac42739c4b081c5efaa0f9',
   },
   'scenarios/four-day-war-2016.yaml': {
-    run: '38323093ed097ffbbebb35747d29c10a3e09061b320649e33eca21b2f36c8eb8',
-    exact: '20cbf2a002bcf82928b3d3055e2a81de532cfb7942a4bc329c92be277c6c0468',
+    run: '34d5dc353f1718f88aa7b31b8e8fc9f161fdc4faae58519aaffd7320092751f0',
+    exact: 'f818f245926263df8129c2ff0e7b95ad2160fffcfb6bb937de5aa77f1af19ea3',
   },
   'scenarios/karabakh-2023.yaml': {
-    run: '272cbb278442c2b17e094531028847aec50d5ad872a140576fad8dbfcb60c696',
-    exact: '0eea8039147c019e5d4434d7e8daf98976f52cbbb90cc218cfe508fc5a0fbebf',
+    run: 'e77a6211c956280b285162872222df31fb79fb5c5bb1f49da5b1a365099e5cfd',
+    exact: 'ac4f8ac31873753093c06ae0a4bee5e10caa7e9c5d0f9fdb9587bd2cf8447f9a',
   },
   'scenarios/kyrgyz-tajik-2022.yaml': {
     run: '2de668c35639f82c3f6abe02bfa7f375c247896b6696a4089d77da8a3f585782',
     exact: 'e71f255d4ef949fa6d9f530380d08a3ea2633e45ba15f6796610e9ff41f7347c',
   },
   'scenarios/nagorno-karabakh-2020.yaml': {
-    run: 'ac01b704b32df639302edacd848e0a436a1396f5dcf5b359e76f9e6f917d764b',
-    exact: '076ec43b2ca04fc2dc0f2075b6ef90f2c59186515d3a1554757c015b7b1ce730',
+    run: '9b1b559ea889de4811090123abbf860a8191744abe9f2bff55bbec15f8a666b4',
+    exact: 'fdd8d59a12dfe5603012ecc6f0cda34cacf2fdbf777bef229f2e9867b056c448',
   },
   'scenarios/reference/caucasus-reference.yaml': {
     run: '2f4ba944571ae6fe5c365a7d1ff2426ff12c90cebcd943b4afc39388f6739860',
@@ -95,7 +95,7 @@ const DESIGNS = {
 };
 
 /** `georisk run … --trials 40000 --seed 3` of the 2022 scenario: the CLI, two threads, and the API. */
-const RUN_2022 = '001f4a50511fbdaedee8356bc099ec57713f1c18767551141143a43c1467e473';
+const RUN_2022 = 'cce0d5ba4843dec65e80794c211d381dab353007a5e701a5b96bb9e1bb4d15a4';
 /** sha256 of `georisk sweep scenarios/teaching/alliance-dilemma.yaml --lhs 6 --trials 20000 --seed 5 --workers 2 --format jsonl`. */
 const CLI_SWEEP = '6991dc8ed9185f899509f41610269e76af8ad624a51010adef6a2882c19586be';
 /** sha256 of the JSON text of `georisk sensitivity … --method tornado --trials 3000 --seed 3` without its timing. */
