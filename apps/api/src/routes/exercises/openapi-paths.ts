@@ -39,6 +39,14 @@ export const CLASSROOM_PATHS = {
       responses: answer('exercise', 401, 403, 404),
     },
   },
+  '/api/exercises/{id}/advance': {
+    post: {
+      summary:
+        'Teacher, seminar (an exercise with `turns`): close the open turn — run the scenario with the decisions so far and with none, conditioned on the observations released so far — keep its submissions and release the next turn; 409 `last_turn` on the last turn (reveal instead)',
+      parameters: [...exerciseId, ...bearerAuth],
+      responses: answer('`{turn, closed}`', 401, 403, 404, 409),
+    },
+  },
   '/api/exercises/{id}/students/{studentId}': {
     delete: {
       summary: 'Teacher, while open: remove a student (a lost tab, a test join) and their submission; 204',
