@@ -52,7 +52,7 @@ describe('a two-turn seminar through the API', () => {
       ['ana', 'azerbaijan'],
       ['eli', 'eu'],
       ['rus', 'russia'],
-    ]) {
+    ] as const) {
       const joined = await app.inject({ method: 'POST', url: '/api/exercises/join', payload: { code: ex.joinCode, name, team } });
       tokens[name] = (joined.json() as { studentToken: string }).studentToken;
     }
