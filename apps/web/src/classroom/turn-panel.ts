@@ -17,7 +17,12 @@ export function turnPanel(t: TeacherView): HTMLElement | null {
   const decided = (d: TeacherView['closedTurns'][number]['decisions'][number]) => {
     const l = lever.get(d.lever);
     const choice = l?.kind === 'choice' ? l.options.find((o) => o.id === d.decision)?.label : undefined;
-    return `${l?.label ?? d.lever} ${d.decision === null ? 'nobody voted (no action)' : (choice ?? String(d.decision))}`;
+    return h(
+      'li',
+      { 'data-lever': d.lever },
+      `${l?.label ?? d.lever} `,
+      h('strong', {}, d.decision === null ? 'nobody voted (no action)' : (choice ?? String(d.decision))),
+    );
   };
   return h(
     'section',
@@ -40,7 +45,12 @@ export function turnPanel(t: TeacherView): HTMLElement | null {
           'ul',
           { class: 'closed-turns', id: 'closed-turns' },
           ...t.closedTurns.map((c) =>
-            h('li', {}, h('strong', {}, c.title), `: ${c.submitted} submitted. `, c.decisions.map(decided).join('; ') || 'no decisions'),
+            h(
+              'li',
+              {},
+              `Turn closed — ${c.title}: ${c.submitted} submitted.`,
+              c.decisions.length > 0 ? h('ul', {}, ...c.decisions.map(decided)) : ' No decisions in this turn.',
+            ),
           ),
         )
       : null,

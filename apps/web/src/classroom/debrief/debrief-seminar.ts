@@ -24,6 +24,9 @@ export function turnsSummary(view: DebriefView): HTMLElement | null {
   );
 }
 
+/** A number with a true minus sign, like the differences beside it. */
+const plain = (x: number) => formatNumber(x).replace(/^-/, '−');
+
 /** A signed difference: "+12.5", "−3". */
 const signed = (d: number) => `${d > 0 ? '+' : d < 0 ? '−' : '±'}${formatNumber(Math.abs(d))}`;
 
@@ -58,8 +61,8 @@ export function payoffsTable(view: DebriefView): HTMLTableElement | null {
               p.terms.map((t) => `${t.weight > 0 ? '+' : '−'}${formatNumber(Math.abs(t.weight))} × ${t.metric}`).join(' '),
             ),
           ),
-          num('with', p.withDecisions, formatNumber(p.withDecisions)),
-          num('no-action', p.noAction, formatNumber(p.noAction)),
+          num('with', p.withDecisions, plain(p.withDecisions)),
+          num('no-action', p.noAction, plain(p.noAction)),
           num('difference', p.difference, signed(p.difference)),
         ),
       ),
