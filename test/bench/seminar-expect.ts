@@ -4,8 +4,8 @@
  * `node --import tsx test/bench/seminar-expect.ts`.
  */
 import { readFileSync } from 'node:fs';
-import { type Overrides, runScenario, updateScenario } from '../../packages/engine/src/index.ts';
 import { ExerciseSchema } from '../../packages/engine/src/classroom.ts';
+import { type Overrides, runScenario, updateScenario } from '../../packages/engine/src/index.ts';
 import { releasedObservations, turnExercise } from '../../packages/engine/src/seminar.ts';
 import { libraryScenario } from '../helpers/library-scenarios.ts';
 

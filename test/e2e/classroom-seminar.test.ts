@@ -21,7 +21,12 @@ const PHONE = { width: 390, height: 844 };
 
 /** The students in join order: the server puts each in the smallest team, so Armenia, Azerbaijan, Russia. */
 const STUDENTS = [
-  { name: 'Ana', team: 'Armenia', t1: { war_t1: 20, truce48_t1: 60, pipeline_t1: 5, deaths_t1: 300 }, t2: { truce48_t2: 55, csto_t2: 5, deaths_t2: 250 } },
+  {
+    name: 'Ana',
+    team: 'Armenia',
+    t1: { war_t1: 20, truce48_t1: 60, pipeline_t1: 5, deaths_t1: 300 },
+    t2: { truce48_t2: 55, csto_t2: 5, deaths_t2: 250 },
+  },
   {
     name: 'Bo',
     team: 'Azerbaijan',
@@ -131,7 +136,9 @@ describe.skipIf(!haveChromium)('a two-turn seminar in Chromium', () => {
     await shoot(teacher, 'teacher-turn1');
 
     await teacher.click('#advance');
-    await expect.poll(() => teacher.textContent('#turn-title'), { timeout: 120_000 }).toBe('Turn 2 of 2: 08:05, Wednesday 14 September 2022');
+    await expect
+      .poll(() => teacher.textContent('#turn-title'), { timeout: 120_000 })
+      .toBe('Turn 2 of 2: 08:05, Wednesday 14 September 2022');
     expect(await teacher.textContent('#closed-turns')).toContain('Press on toward further objectives');
     await expect.poll(() => teacher.textContent('#submitted-count'), { timeout: 20_000 }).toContain('0 of 3 students have submitted');
     await shoot(teacher, 'teacher-turn2');
