@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../apps/api/src/app.ts';
+import { ClassroomStore } from '../../apps/api/src/classroom-store.ts';
 import type { RevealResult } from '../../apps/api/src/routes/exercises/reveal.ts';
+import { Store } from '../../apps/api/src/store.ts';
 import { brierScore } from '../../packages/engine/src/scoring.ts';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
@@ -170,4 +172,63 @@ describe('a two-turn seminar through the API', () => {
     expect(debrief.history.find((h) => h.question === 'war_t1')?.classMedian).toBeCloseTo(0.2, 12);
     expect(debrief.exercise.questions.find((q) => q.id === 'war_t1')?.actual?.value).toBe(0);
   });
+});
+
+describe('the seminar store', () => {
+  it('adds the turn columns to a database made before seminars, keeping its exercises at turn 0', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'georisk-seminar-old-'));
+    try {
+      const old = new Store(dir);
+      const db = old.db;
+      // The exercises table as it was before seminars.
+      db.exec(`CREATE TABLE exercises (id TEXT PRIMARY KEY, join_code TEXT NOT NULL UNIQUE, teacher_hash TEXT NOT NULL,
+        definition TEXT NOT NULL, status TEXT NOT NULL, result TEXT, created_at TEXT NOT NULL, revealed_at TEXT)`);
+      db.prepare("INSERT INTO exercises VALUES ('e1', 'ABCDEF', 'h', '{}', 'open', NULL, '2026-01-01T00:00:00Z', NULL)").run();
+      const store = new ClassroomStore(db);
+      expect(store.getExercise('e1')).toMatchObject({ id: 'e1', turn: 0, turnResults: [] });
+      expect(store.turnSubmissions('e1')).toEqual([]);
+      // Opening it again adds nothing twice.
+      expect(() => new ClassroomStore(db)).not.toThrow();
+      old.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps the open turn, the closed turn's submissions and its adjudication across a restart", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'georisk-seminar-restart-'));
+    const open = () =>
+      buildApp({ dataDir: dir, rateLimit: false, pressure: false, pool: { threads: 1 }, classroom: { now: () => clock.t } });
+    let app = await open();
+    try {
+      const ex = (await app.inject({ method: 'POST', url: '/api/exercises', payload: SEMINAR })).json();
+      const joined = (
+        await app.inject({ method: 'POST', url: '/api/exercises/join', payload: { code: ex.joinCode, name: 'ana', team: 'azerbaijan' } })
+      ).json();
+      const forecasts = { war_t1: 0.2, truce48_t1: 0.6, pipeline_t1: 0.1, deaths_t1: 150 };
+      const put = await app.inject({
+        method: 'PUT',
+        url: `/api/exercises/${ex.id}/submission`,
+        headers: auth(joined.studentToken),
+        payload: { forecasts, decisions: { offensive: 'halt', pipeline: 'keep' } },
+      });
+      expect(put.statusCode).toBe(200);
+      expect(
+        (await app.inject({ method: 'POST', url: `/api/exercises/${ex.id}/advance`, headers: auth(ex.teacherToken), payload: {} }))
+          .statusCode,
+      ).toBe(200);
+      await app.close();
+      app = await open();
+      const view = (await app.inject({ method: 'GET', url: `/api/exercises/${ex.id}`, headers: auth(ex.teacherToken) })).json();
+      expect(view.turn).toBe(1);
+      expect(view.closedTurns[0].decisions.find((d: { lever: string }) => d.lever === 'offensive').decision).toBe('halt');
+      const store = new Store(dir);
+      const kept = store.db.prepare('SELECT turn, submission FROM turn_submissions').all() as { turn: number; submission: string }[];
+      store.close();
+      expect(kept.map((k) => ({ turn: k.turn, forecasts: JSON.parse(k.submission).forecasts }))).toEqual([{ turn: 0, forecasts }]);
+    } finally {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

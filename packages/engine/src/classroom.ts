@@ -763,14 +763,40 @@ export function buildDebrief(
 /** The debrief as CSV: one row per student and question, then the class median and the decision effects. */
 export function debriefCsv(exercise: Exercise, debrief: Debrief): string {
   const teamName = new Map(exercise.teams.map((t) => [t.id, t.name]));
+  // Columns for what happened only when some question records it, so other exercises' CSV is unchanged.
+  const history = exercise.questions.some((q) => q.actual !== undefined);
   const lines = [
-    ['rank', 'student', 'team', 'question', 'kind', 'forecast', 'engine_answer', 'brier', 'log_bits', 'abs_error', 'relative_error'].join(
-      ',',
-    ),
+    [
+      'rank',
+      'student',
+      'team',
+      'question',
+      'kind',
+      'forecast',
+      'engine_answer',
+      'brier',
+      'log_bits',
+      'abs_error',
+      'relative_error',
+      ...(history ? ['actual', 'actual_brier', 'actual_abs_error'] : []),
+    ].join(','),
   ];
   const kind = new Map(exercise.questions.map((q) => [q.id, q.kind]));
   const row = (rank: unknown, name: string, team: string, f: ScoredForecast) =>
-    [rank, name, team, f.question, kind.get(f.question), f.forecast, f.outcome, f.brier, f.log, f.absoluteError, f.relativeError]
+    [
+      rank,
+      name,
+      team,
+      f.question,
+      kind.get(f.question),
+      f.forecast,
+      f.outcome,
+      f.brier,
+      f.log,
+      f.absoluteError,
+      f.relativeError,
+      ...(history ? [f.actual, f.actualBrier, f.actualAbsoluteError] : []),
+    ]
       .map(csvCell)
       .join(',');
   for (const s of debrief.students) {

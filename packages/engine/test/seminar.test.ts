@@ -1,6 +1,6 @@
 /** Seminar exercises: turns in the schema, what each turn asks and releases, team payoffs and scores against history, against values worked by hand. */
 import { describe, expect, it } from 'vitest';
-import { type Exercise, ExerciseSchema, OUTCOME_GRID_POINTS, scoreForecast } from '../src/classroom.ts';
+import { buildDebrief, debriefCsv, type Exercise, ExerciseSchema, OUTCOME_GRID_POINTS, scoreForecast } from '../src/classroom.ts';
 import { historyRows, outcomeFromSummary, releasedObservations, teamPayoffs, turnDecisions, turnExercise } from '../src/seminar.ts';
 import type { MetricSummary } from '../src/summarize.ts';
 
@@ -189,5 +189,27 @@ describe('payoffs and history', () => {
     const plain = exercise.questions[2];
     if (!plain) throw new Error('a question');
     expect(scoreForecast(plain, 0.8, outcomes.war1)).not.toHaveProperty('actual');
+  });
+
+  it('adds the columns for what happened to the CSV only when a question records it', () => {
+    const p = (x: number) => ({ kind: 'probability' as const, p: x, ci95: [x, x] as [number, number], n: 10 });
+    const q = (grid: number[]) => ({
+      kind: 'quantity' as const,
+      mean: 30,
+      se: 1,
+      median: 30,
+      quantiles: { p1: 0, p5: 0, p10: 0, p25: 0, p50: 30, p75: 0, p90: 0, p95: 0, p99: 0 },
+      histogram: { edges: [], counts: [] },
+      grid,
+      n: 10,
+    });
+    const outcomes = { war1: p(0.3), deaths2: q([20, 40]), war2: p(0.5) };
+    const students = [{ id: 's', name: 'Ana', team: 'red', forecasts: { war1: 0.2, deaths2: 50, war2: 0.5 } }];
+    const csv = debriefCsv(exercise, buildDebrief(exercise, students, outcomes, outcomes)).split('\n');
+    expect(csv[0]?.endsWith(',relative_error,actual,actual_brier,actual_abs_error')).toBe(true);
+    const cells = (question: string) => csv.find((l) => l.includes(`,${question},`))?.split(',') ?? [];
+    expect(cells('war1').slice(-3)).toEqual(['0', String(0.2 ** 2), '']);
+    expect(cells('deaths2').slice(-3)).toEqual(['40', '', '10']);
+    expect(cells('war2').slice(-3)).toEqual(['', '', '']);
   });
 });
