@@ -34,7 +34,7 @@ export const CLASSROOM_PATHS = {
   '/api/exercises/{id}': {
     get: {
       summary:
-        'Teacher: the exercise, its join code, the addresses students can open (`join.urls`; `join.loopbackOnly` when the server listens on this computer only) and who has submitted',
+        'Teacher: the exercise, its join code, the addresses students can open (`join.urls`; `join.loopbackOnly` when the server listens on this computer only), who has submitted, and for a seminar the open `turn` and what the class decided in each of `closedTurns`',
       parameters: [...exerciseId, ...bearerAuth],
       responses: answer('exercise', 401, 403, 404),
     },
