@@ -12,6 +12,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../apps/api/src/app.ts';
 import { brierScore } from '../../packages/engine/src/scoring.ts';
+import { seriousViolations } from '../helpers/axe.ts';
 import { builtWebApp, CHROMIUM_LAUNCH, chartsDrawn, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
@@ -68,7 +69,8 @@ describe.skipIf(!haveChromium)('a two-turn seminar in Chromium', () => {
   });
 
   async function newPage(viewport = WIDE): Promise<Page> {
-    const context = await browser.newContext({ viewport });
+    // bypassCSP lets axe-core be injected; the app itself runs under its CSP in the other browser tests.
+    const context = await browser.newContext({ viewport, bypassCSP: true });
     contexts.push(context);
     const page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(String(e)));
@@ -86,7 +88,10 @@ describe.skipIf(!haveChromium)('a two-turn seminar in Chromium', () => {
     return page;
   }
 
-  /** Screenshots a page at both widths, full page, back at its own width after. */
+  /** axe-core's serious and critical findings on each screen shot, by screen and width. */
+  const violations: Record<string, string[]> = {};
+
+  /** Screenshots a page at both widths, full page, checking each with axe-core; back at its own width after. */
   async function shoot(page: Page, name: string, back = WIDE): Promise<void> {
     for (const [size, viewport] of [
       ['1280', WIDE],
@@ -94,6 +99,8 @@ describe.skipIf(!haveChromium)('a two-turn seminar in Chromium', () => {
     ] as const) {
       await page.setViewportSize(viewport);
       await page.screenshot({ path: join(SCREENSHOTS, `seminar-${name}-${size}.png`), fullPage: true });
+      const found = await seriousViolations(page);
+      if (found.length > 0) violations[`${name} at ${size}`] = found;
     }
     await page.setViewportSize(back);
   }
@@ -185,6 +192,7 @@ describe.skipIf(!haveChromium)('a two-turn seminar in Chromium', () => {
     await chartsDrawn(phone);
     await phone.screenshot({ path: join(SCREENSHOTS, 'seminar-debrief-student-390.png'), fullPage: true });
     expect(await phone.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    expect(violations).toEqual({});
     expect(pageErrors).toEqual([]);
   });
 });
