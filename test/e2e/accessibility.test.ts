@@ -4,7 +4,7 @@
  * the sensitivity panel, the editor, the track record, and the classroom's setup, join, student form,
  * teacher dashboard and debrief. The API server serves the built web app, as in the classroom test.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';

@@ -143,8 +143,11 @@ export function registerStudentRoutes(app: FastifyInstance, classroom: Classroom
     const { exercise, student } = access.asStudent(request, id);
     const closed = closedReason(exercise, classroom.now());
     if (closed) throw closed;
-    // The reveal has read the submissions already: one accepted now would be stored but never scored.
+    // The reveal (or the close of a turn) has read the submissions already: one accepted now would never be scored.
     if (classroom.revealing.has(id)) {
+      if (exercise.turn < (definition(exercise).turns?.length ?? 1) - 1) {
+        throw new ApiError(409, 'turn_closing', 'the teacher is closing this turn; wait for the next turn’s questions', '');
+      }
       throw new ApiError(409, 'already_revealed', 'the teacher is revealing the results; submissions are closed', '');
     }
     const t = classroom.now();
