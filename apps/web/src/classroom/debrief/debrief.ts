@@ -23,7 +23,7 @@ function lede(view: DebriefView): HTMLElement {
   return h(
     'p',
     { class: 'lede' },
-    `${view.submitted} ${view.submitted === 1 ? 'student' : 'students'} submitted. The engine played the 30 days ${formatNumber(r.withDecisions.trials)} times with the class's decisions and ${formatNumber(r.noAction.trials)} times with none, with the same seed (${r.withDecisions.seed}), so the difference is the decisions' and not the dice's. Scores are expected scores under the engine's answer: luck plays no part.`,
+    `${view.submitted} ${view.submitted === 1 ? 'student' : 'students'} submitted. The engine played the 30 days ${formatNumber(r.withDecisions.trials)} times with the class's decisions and ${formatNumber(r.noAction.trials)} times with none${view.turns ? ', in each turn' : ''}, with the same seed (${r.withDecisions.seed}), so the difference is the decisions' and not the dice's. Scores are expected scores under the engine's answer: luck plays no part.`,
   );
 }
 
