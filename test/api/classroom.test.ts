@@ -110,10 +110,10 @@ describe('classroom API', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('lists the two shipped templates, and each creates an exercise', async () => {
+  it('lists the shipped templates, and each creates an exercise', async () => {
     const res = await app.inject({ method: 'GET', url: '/api/exercises/templates' });
     const { templates } = res.json() as { templates: { id: string; guide: string; exercise: Record<string, unknown> }[] };
-    expect(templates.map((t) => t.id).sort()).toEqual(['alliance-dilemma', 'border-escalation-2022']);
+    expect(templates.map((t) => t.id).sort()).toEqual(['alliance-dilemma', 'border-escalation-2022', 'seminar-2022']);
     for (const t of templates) {
       expect(t.guide).toMatch(/^docs\/teaching\/.+\.md$/);
       const { res: created } = await create(app, { ...t.exercise, deadline: DEADLINE });

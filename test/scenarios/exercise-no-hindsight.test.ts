@@ -17,7 +17,25 @@ const scenario = loadScenarioText(readFileSync(join(ROOT, `scenarios/${exercise.
 /** The parameters that replay the 2022 outcome's calendar (hindsight). */
 const HINDSIGHT = ['replay_calendar', 'truce_call'];
 
+/** The two-turn 2022 seminar, whose levers and no-action runs must carry no hindsight either. */
+const seminar = ExerciseSchema.parse({
+  ...JSON.parse(readFileSync(join(ROOT, 'scenarios/exercises/seminar-2022.json'), 'utf8')).exercise,
+  deadline: '2030-01-01T00:00:00Z',
+});
+
 describe('the 2022 exercise without hindsight', () => {
+  it('neither does the two-turn seminar: no lever puts the calendar truce back, and no action is the scenario as written', () => {
+    for (const lever of seminar.levers) {
+      if (lever.kind === 'range') expect(HINDSIGHT).not.toContain(lever.parameter);
+      else {
+        for (const option of lever.options) for (const name of HINDSIGHT) expect(option.overrides).not.toHaveProperty(name);
+        expect(lever.options.find((o) => o.id === noActionOption(lever))?.overrides).toEqual({});
+      }
+    }
+    expect(classDecisions(seminar, []).overrides).toEqual({});
+    expect(seminar.scenarioId).toBe(exercise.scenarioId);
+  });
+
   it('no lever and no "no action" option puts the calendar truce back', () => {
     for (const lever of exercise.levers) {
       if (lever.kind === 'range') {

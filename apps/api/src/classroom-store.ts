@@ -20,6 +20,18 @@ export interface StoredExercise {
   result: unknown;
   createdAt: string;
   revealedAt: string | null;
+  /** The turn open now (0-based; always 0 for an exercise without turns). */
+  turn: number;
+  /** What each closed turn's adjudication stored, in turn order. */
+  turnResults: unknown[];
+}
+
+/** A submission of a closed turn, kept when the teacher moved the class on. */
+export interface TurnSubmission {
+  studentId: string;
+  turn: number;
+  submission: NonNullable<StoredStudent['submission']>;
+  submittedAt: string;
 }
 
 export interface StoredStudent {
@@ -43,6 +55,8 @@ interface ExerciseRow {
   result: string | null;
   created_at: string;
   revealed_at: string | null;
+  turn: number;
+  turn_results: string | null;
 }
 
 interface StudentRow {
@@ -81,7 +95,21 @@ CREATE TABLE IF NOT EXISTS students (
   UNIQUE (exercise_id, name_key)
 );
 CREATE INDEX IF NOT EXISTS students_by_exercise ON students (exercise_id);
+CREATE TABLE IF NOT EXISTS turn_submissions (
+  exercise_id TEXT NOT NULL REFERENCES exercises (id),
+  student_id TEXT NOT NULL,
+  turn INTEGER NOT NULL,
+  submission TEXT NOT NULL,
+  submitted_at TEXT NOT NULL,
+  PRIMARY KEY (student_id, turn)
+);
 `;
+
+/** Columns added for seminars; a database made before them gets them with their defaults. */
+const TURN_COLUMNS: Record<string, string> = {
+  turn: 'ALTER TABLE exercises ADD COLUMN turn INTEGER NOT NULL DEFAULT 0',
+  turn_results: 'ALTER TABLE exercises ADD COLUMN turn_results TEXT',
+};
 
 /** The classroom tables of the store. */
 export class ClassroomStore {
@@ -93,6 +121,8 @@ export class ClassroomStore {
     private readonly writes: WriteTracker = { write: (fn) => fn() },
   ) {
     db.exec(SCHEMA);
+    const columns = new Set((db.prepare('PRAGMA table_info(exercises)').all() as { name: string }[]).map((c) => c.name));
+    for (const [name, sql] of Object.entries(TURN_COLUMNS)) if (!columns.has(name)) db.exec(sql);
     this.statements = {
       insertExercise: db.prepare(
         `INSERT INTO exercises (id, join_code, teacher_hash, definition, status, created_at)
@@ -112,6 +142,17 @@ export class ClassroomStore {
       countStudents: db.prepare('SELECT COUNT(*) AS n FROM students WHERE exercise_id = ?'),
       students: db.prepare('SELECT * FROM students WHERE exercise_id = ? ORDER BY joined_at, rowid'),
       removeStudent: db.prepare('DELETE FROM students WHERE id = ? AND exercise_id = ?'),
+      removeTurnSubmissions: db.prepare('DELETE FROM turn_submissions WHERE student_id = ? AND exercise_id = ?'),
+      archiveTurn: db.prepare(
+        `INSERT INTO turn_submissions (exercise_id, student_id, turn, submission, submitted_at)
+         SELECT exercise_id, id, @turn, submission, submitted_at FROM students WHERE exercise_id = @id AND submission IS NOT NULL`,
+      ),
+      clearSubmissions: db.prepare('UPDATE students SET submission = NULL, submitted_at = NULL, revisions = 0 WHERE exercise_id = ?'),
+      nextTurn: db.prepare(
+        `UPDATE exercises SET turn = turn + 1, turn_results = @results
+         WHERE id = @id AND turn = @turn AND status = 'open'`,
+      ),
+      turnSubmissions: db.prepare('SELECT * FROM turn_submissions WHERE exercise_id = ? ORDER BY turn, rowid'),
       moveStudent: db.prepare('UPDATE students SET team = @team WHERE id = @id AND exercise_id = @exercise_id'),
       submit: db.prepare(
         `UPDATE students SET submission = @submission, submitted_at = @submitted_at, revisions = revisions + 1
@@ -202,7 +243,35 @@ export class ClassroomStore {
 
   /** Removes a student (and their submission) from an exercise; false when there is no such student. */
   removeStudent(exerciseId: string, studentId: string): boolean {
-    return this.writes.write(() => this.statements.removeStudent.run(studentId, exerciseId).changes > 0);
+    return this.writes.write(
+      this.db.transaction(() => {
+        this.statements.removeTurnSubmissions.run(studentId, exerciseId);
+        return this.statements.removeStudent.run(studentId, exerciseId).changes > 0;
+      }),
+    );
+  }
+
+  /**
+   * Closes turn `turn` in one transaction: keeps its submissions, clears them for the next turn,
+   * stores the turn's adjudication and opens the next turn. False when the exercise is no longer
+   * open at that turn (a second click, or a reveal in between), and nothing is written.
+   */
+  advanceTurn(id: string, turn: number, results: unknown[]): boolean {
+    return this.writes.write(
+      this.db.transaction(() => {
+        if (this.statements.nextTurn.run({ id, turn, results: JSON.stringify(results) }).changes === 0) return false;
+        this.statements.archiveTurn.run({ id, turn });
+        this.statements.clearSubmissions.run(id);
+        return true;
+      }),
+    );
+  }
+
+  /** The submissions of the turns already closed. */
+  turnSubmissions(exerciseId: string): TurnSubmission[] {
+    return (
+      this.statements.turnSubmissions.all(exerciseId) as { student_id: string; turn: number; submission: string; submitted_at: string }[]
+    ).map((r) => ({ studentId: r.student_id, turn: r.turn, submission: JSON.parse(r.submission), submittedAt: r.submitted_at }));
   }
 
   /** Moves a student to another team; false when there is no such student. */
@@ -228,6 +297,8 @@ function exerciseFromRow(row: ExerciseRow): StoredExercise {
     result: row.result === null ? null : JSON.parse(row.result),
     createdAt: row.created_at,
     revealedAt: row.revealed_at,
+    turn: row.turn,
+    turnResults: row.turn_results === null ? [] : JSON.parse(row.turn_results),
   };
 }
 

@@ -4,6 +4,7 @@
  * Referer or a server log) or in this browser's localStorage (students), never in a cookie.
  */
 import type { Debrief, Exercise, LeverDecision, Submission } from '@georisk/engine/classroom';
+import type { HistoryRow, TeamPayoff } from '@georisk/engine/seminar';
 
 /** An error answer of the API: what went wrong and where. */
 export class ClassroomError extends Error {
@@ -77,6 +78,10 @@ export interface TeacherView {
   join: { urls: string[]; loopbackOnly: boolean };
   students: { id: string; name: string; team: string | null; joinedAt: string; submittedAt: string | null }[];
   submitted: number;
+  /** The open turn of a seminar (0 otherwise). */
+  turn: number;
+  /** What the class decided in each closed turn. */
+  closedTurns: { turn: string; title: string; decisions: LeverDecision[]; submitted: number }[];
 }
 
 export interface Joined {
@@ -93,7 +98,12 @@ export interface StudentView {
   exerciseId: string;
   status: 'open' | 'revealed';
   now: string;
-  exercise: Pick<Exercise, 'scenarioId' | 'title' | 'briefing' | 'teams' | 'levers' | 'questions' | 'deadline' | 'trials'>;
+  exercise: Pick<Exercise, 'scenarioId' | 'title' | 'briefing' | 'teams' | 'levers' | 'questions' | 'deadline' | 'trials'> & {
+    /** A seminar's open turn (0-based), its number of turns, and the turns released so far. */
+    turn?: number;
+    turnCount?: number;
+    turns?: { id: string; title: string; briefing: string }[];
+  };
   student: { id: string; name: string; team: string | null };
   submission: Submission | null;
   submittedAt: string | null;
@@ -119,6 +129,16 @@ export interface DebriefView {
   receipts: { withDecisions: RunReceipt; noAction: RunReceipt };
   seconds: number;
   submitted: number;
+  /** Absent in debriefs revealed before seminars existed. */
+  payoffs?: TeamPayoff[];
+  history?: HistoryRow[];
+  turns?: {
+    turn: string;
+    title: string;
+    decisions: LeverDecision[];
+    conditioned: { observations: number; effectiveSampleSize: { withDecisions: number; noAction: number } } | null;
+    submitted: number;
+  }[];
 }
 
 export const api = {
@@ -126,6 +146,7 @@ export const api = {
   create: (exercise: unknown) => call<Created>('POST', '/api/exercises', undefined, exercise),
   teacher: (id: string, token: string) => call<TeacherView>('GET', `/api/exercises/${encodeURIComponent(id)}`, token),
   reveal: (id: string, token: string) => call<DebriefView>('POST', `/api/exercises/${encodeURIComponent(id)}/reveal`, token),
+  advance: (id: string, token: string) => call<{ turn: number }>('POST', `/api/exercises/${encodeURIComponent(id)}/advance`, token),
   join: (code: string, name: string) => call<Joined>('POST', '/api/exercises/join', undefined, { code, name, resume: keptStudentTokens() }),
   removeStudent: (id: string, token: string, studentId: string) =>
     call<string>('DELETE', `/api/exercises/${encodeURIComponent(id)}/students/${encodeURIComponent(studentId)}`, token),

@@ -100,14 +100,32 @@ export const LeverSchema = z.discriminatedUnion('kind', [
 ]);
 export type Lever = z.infer<typeof LeverSchema>;
 
+/** What actually happened, for a historical exercise: the outcome (1 or 0 for a yes/no question) and a public source. */
+export const ActualSchema = z.strictObject({
+  value: z.number().refine(Number.isFinite, 'must be a finite number'),
+  source: z.url({ protocol: /^https$/, error: 'must be an https address of a public source' }),
+  note: Text(300).optional(),
+});
+export type Actual = z.infer<typeof ActualSchema>;
+
 /** A question students forecast: the probability of a 0/1 metric, or a point forecast of a metric's median. */
 export const QuestionSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('probability'), id: Id, label: Label(200), metric: NameSchema }),
+  z.strictObject({
+    kind: z.literal('probability'),
+    id: Id,
+    label: Label(200),
+    metric: NameSchema,
+    actual: ActualSchema.refine((a) => a.value === 0 || a.value === 1, {
+      message: 'a yes/no question happened (1) or did not (0)',
+      path: ['value'],
+    }).optional(),
+  }),
   z.strictObject({
     kind: z.literal('quantity'),
     id: Id,
     label: Label(200),
     metric: NameSchema,
+    actual: ActualSchema.optional(),
     unit: Label(40).optional(),
     /** Bounds of an acceptable answer (a typo guard, not a hint). */
     min: z.number().default(0),
@@ -116,8 +134,42 @@ export const QuestionSchema = z.discriminatedUnion('kind', [
 ]);
 export type Question = z.infer<typeof QuestionSchema>;
 
-export const TeamSchema = z.strictObject({ id: Id, name: Label(60) });
+/** One term of a team's payoff: `weight` × the mean of `metric` (negative weights for what the team wants less of). */
+export const PayoffTermSchema = z.strictObject({
+  metric: NameSchema,
+  weight: z.number().refine((w) => Number.isFinite(w) && w !== 0, 'must be a finite number other than 0'),
+});
+
+export const TeamSchema = z.strictObject({
+  id: Id,
+  name: Label(60),
+  /** The team's stated aims, shown to its members and in the debrief. */
+  aims: Text(1000).optional(),
+  /** The team's payoff, a weighted sum of metric means, computed with the class's decisions and with none. */
+  payoff: z.array(PayoffTermSchema).min(1).max(8).optional(),
+});
 export type Team = z.infer<typeof TeamSchema>;
+
+/** Most turns a seminar exercise may have. */
+export const MAX_TURNS = 4;
+
+/**
+ * A turn of a multi-turn exercise: a briefing released to the class, observations in the live-update
+ * format that the turn's forecasts are conditioned on (with those of earlier turns), and the ids
+ * of the questions asked and the levers decided in this turn.
+ */
+export const TurnSchema = z.strictObject({
+  id: Id,
+  title: Label(120),
+  briefing: Text(6000).min(1),
+  /** What became known by this turn, as observations (`georisk update`'s format); none for the first turn, usually. */
+  observations: z.array(z.record(z.string(), z.unknown())).max(100).default([]),
+  /** The scenario time the observations run to (default: the last observation's). */
+  asOf: z.union([z.number().nonnegative(), z.string().max(20)]).optional(),
+  questions: z.array(Id).max(MAX_QUESTIONS).default([]),
+  levers: z.array(Id).max(MAX_LEVERS).default([]),
+});
+export type Turn = z.infer<typeof TurnSchema>;
 
 /** What a teacher sets: the scenario, the briefing, the levers, the questions and the deadline. */
 export const ExerciseSchema = z
@@ -132,6 +184,8 @@ export const ExerciseSchema = z
     teams: z.array(TeamSchema).max(MAX_TEAMS).default([]),
     levers: z.array(LeverSchema).max(MAX_LEVERS).default([]),
     questions: z.array(QuestionSchema).min(1).max(MAX_QUESTIONS),
+    /** Turns, for a seminar: each releases information and asks its own questions and levers; none for a one-turn exercise. */
+    turns: z.array(TurnSchema).min(2).max(MAX_TURNS).optional(),
     /** Trials of each of the two runs at the reveal. */
     trials: z.number().int().min(1000).max(200_000).default(20_000),
     seed: z.number().int().min(0).max(4_294_967_295).default(1),
@@ -199,8 +253,45 @@ export const ExerciseSchema = z
         ctx.addIssue({ code: 'custom', path: ['questions', i, 'max'], message: 'max must be greater than min' });
       }
     });
+    if (x.turns !== undefined) checkTurns(x as Exercise, ctx);
   });
 export type Exercise = z.infer<typeof ExerciseSchema>;
+
+/** Each question and lever in exactly one turn, turn ids unique, and every turn asking something. */
+function checkTurns(x: Exercise, ctx: z.RefinementCtx): void {
+  const turns = x.turns ?? [];
+  for (const [kind, items] of [
+    ['questions', x.questions],
+    ['levers', x.levers],
+  ] as const) {
+    const placed = new Map<string, string>();
+    turns.forEach((turn, t) => {
+      turn[kind].forEach((id, j) => {
+        const path = ['turns', t, kind, j];
+        if (!items.some((item) => item.id === id)) {
+          ctx.addIssue({ code: 'custom', path, message: `no ${kind === 'questions' ? 'question' : 'lever'} "${id}" in this exercise` });
+        } else if (placed.has(id)) {
+          ctx.addIssue({ code: 'custom', path, message: `"${id}" is already in turn "${placed.get(id)}"; ask each in one turn` });
+        }
+        placed.set(id, turn.id);
+      });
+    });
+    items.forEach((item, i) => {
+      if (!placed.has(item.id)) {
+        ctx.addIssue({ code: 'custom', path: [kind, i], message: `"${item.id}" is in no turn; list its id in one turn's ${kind}` });
+      }
+    });
+  }
+  const seen = new Set<string>();
+  turns.forEach((turn, t) => {
+    if (seen.has(turn.id)) ctx.addIssue({ code: 'custom', path: ['turns', t, 'id'], message: `"${turn.id}" is used twice` });
+    seen.add(turn.id);
+    if (turn.questions.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['turns', t, 'questions'], message: 'every turn asks at least one question' });
+    }
+  });
+}
+
 export type ExerciseInput = z.input<typeof ExerciseSchema>;
 
 /** What one student hands in: a forecast for every question and a decision for each lever of their team. */
@@ -431,6 +522,10 @@ export interface ScoredForecast {
   absoluteError?: number;
   /** Expected absolute error divided by the median's own (1 is the best possible). */
   relativeError?: number;
+  /** For a historical question: what happened, and the forecast's Brier score or absolute error against it. */
+  actual?: number;
+  actualBrier?: number;
+  actualAbsoluteError?: number;
 }
 
 /** A student's scores; means are over the questions of each kind (null when there are none). */
@@ -499,6 +594,19 @@ export interface Debrief {
 
 /** Scores one forecast against one outcome. */
 export function scoreForecast(question: Question, forecast: number, outcome: QuestionOutcome): ScoredForecast {
+  return { ...scoreAgainstEngine(question, forecast, outcome), ...scoreAgainstHistory(question, forecast) };
+}
+
+/** Scores a forecast against what happened, for a question that records it (nothing otherwise). */
+export function scoreAgainstHistory(question: Question, forecast: number): Partial<ScoredForecast> {
+  if (question.actual === undefined) return {};
+  const actual = question.actual.value;
+  return question.kind === 'probability'
+    ? { actual, actualBrier: brierScore(forecast, actual as 0 | 1) }
+    : { actual, actualAbsoluteError: Math.abs(forecast - actual) };
+}
+
+function scoreAgainstEngine(question: Question, forecast: number, outcome: QuestionOutcome): ScoredForecast {
   if (outcome.kind === 'probability') {
     return {
       question: question.id,
@@ -655,14 +763,40 @@ export function buildDebrief(
 /** The debrief as CSV: one row per student and question, then the class median and the decision effects. */
 export function debriefCsv(exercise: Exercise, debrief: Debrief): string {
   const teamName = new Map(exercise.teams.map((t) => [t.id, t.name]));
+  // Columns for what happened only when some question records it, so other exercises' CSV is unchanged.
+  const history = exercise.questions.some((q) => q.actual !== undefined);
   const lines = [
-    ['rank', 'student', 'team', 'question', 'kind', 'forecast', 'engine_answer', 'brier', 'log_bits', 'abs_error', 'relative_error'].join(
-      ',',
-    ),
+    [
+      'rank',
+      'student',
+      'team',
+      'question',
+      'kind',
+      'forecast',
+      'engine_answer',
+      'brier',
+      'log_bits',
+      'abs_error',
+      'relative_error',
+      ...(history ? ['actual', 'actual_brier', 'actual_abs_error'] : []),
+    ].join(','),
   ];
   const kind = new Map(exercise.questions.map((q) => [q.id, q.kind]));
   const row = (rank: unknown, name: string, team: string, f: ScoredForecast) =>
-    [rank, name, team, f.question, kind.get(f.question), f.forecast, f.outcome, f.brier, f.log, f.absoluteError, f.relativeError]
+    [
+      rank,
+      name,
+      team,
+      f.question,
+      kind.get(f.question),
+      f.forecast,
+      f.outcome,
+      f.brier,
+      f.log,
+      f.absoluteError,
+      f.relativeError,
+      ...(history ? [f.actual, f.actualBrier, f.actualAbsoluteError] : []),
+    ]
       .map(csvCell)
       .join(',');
   for (const s of debrief.students) {

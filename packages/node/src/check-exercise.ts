@@ -2,8 +2,18 @@
  * Checking a classroom exercise against its scenario off the event loop: its levers and questions
  * name the scenario's parameters and metrics, and a short trial run of the definition succeeds.
  */
-import { buildModel, checkRunOptions, GeoriskError, type Issue, type ScenarioDocument, simulate } from '@georisk/engine';
+import {
+  buildModel,
+  checkRunOptions,
+  GeoriskError,
+  type Issue,
+  type Model,
+  readObservations,
+  type ScenarioDocument,
+  simulate,
+} from '@georisk/engine';
 import { type Exercise, questionOutcomes } from '@georisk/engine/classroom';
+import { releasedObservations } from '@georisk/engine/seminar';
 
 /** An exercise definition and its (library or saved) scenario, expanded. */
 export interface ExerciseTask {
@@ -55,6 +65,33 @@ function missingName(exercise: Exercise, params: string[], metrics: string[]): E
   return undefined;
 }
 
+/** The first team payoff naming a metric the scenario lacks, or turn whose released observations do not read against the model. */
+function seminarProblem(exercise: Exercise, model: Model): ExerciseRefusal | undefined {
+  const metrics = model.metrics.map((m) => m.name);
+  for (const [i, team] of exercise.teams.entries()) {
+    for (const [j, term] of (team.payoff ?? []).entries()) {
+      if (!metrics.includes(term.metric)) {
+        const path = `teams[${i}].payoff[${j}].metric`;
+        return { code: 'invalid_request', message: `${path}: the scenario has no metric "${term.metric}"`, path };
+      }
+    }
+  }
+  for (const [k] of (exercise.turns ?? []).entries()) {
+    const text = releasedObservations(exercise, k);
+    if (text === undefined) continue;
+    try {
+      readObservations(text, model);
+    } catch (error) {
+      if (!(error instanceof GeoriskError)) throw error;
+      const first = error.issues[0];
+      const where = first?.path ? ` (${first.path})` : '';
+      const message = `turns[${k}].observations: ${first?.message ?? 'the observations do not fit the scenario'}${where}`;
+      return { code: 'invalid_request', message, path: `turns[${k}].observations` };
+    }
+  }
+  return undefined;
+}
+
 /** Checks a definition against its scenario: parameters, metrics, and a short trial run of every lever option. */
 export function checkExercise({ exercise, scenario, budget }: ExerciseTask): ExerciseOutcome {
   let model: ReturnType<typeof buildModel>;
@@ -70,6 +107,8 @@ export function checkExercise({ exercise, scenario, budget }: ExerciseTask): Exe
     model.metrics.map((m) => m.name),
   );
   if (names) return { refusal: names };
+  const seminar = seminarProblem(exercise, model);
+  if (seminar) return { refusal: seminar };
   // A short run catches a probability question on a metric that is not 0/1; it is capped at about a million trial-steps.
   try {
     checkRunOptions(model, { trials: exercise.trials, seed: exercise.seed, budget });

@@ -3,6 +3,7 @@ import { api, type TeacherView } from '../classroom-api.ts';
 import { h, replace } from '../dom.ts';
 import type { MessageBox } from './shell.ts';
 import { clockTime } from './time-text.ts';
+import { turnPanel, turnsLeft } from './turn-panel.ts';
 
 /** What the teacher may do to the roster while the exercise is open; the dashboard refreshes after each change. */
 export interface RosterActions {
@@ -150,7 +151,9 @@ function dashboardPanels(t: TeacherView, parts: DashboardParts, reveal: HTMLButt
             h(
               'span',
               { class: 'hint', id: 'reveal-hint' },
-              ' Closes submissions, runs the scenario twice (with and without the class’s decisions) and shows everyone the debrief.',
+              turnsLeft(t)
+                ? ' Closes this turn’s submissions, plays the turn with and without the class’s decisions (kept for the debrief) and shows everyone the next turn’s briefing and questions.'
+                : ' Closes submissions, runs the scenario twice (with and without the class’s decisions) and shows everyone the debrief.',
             ),
           )
         : null,
@@ -203,6 +206,7 @@ export function showDashboard(
   const link = `${location.origin}${location.pathname}#/teach/${access.id}?token=${access.token}`;
   replace(
     body,
+    turnPanel(t),
     dashboardPanels(t, parts, reveal),
     h(
       'details',

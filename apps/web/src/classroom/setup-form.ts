@@ -58,15 +58,30 @@ function setupFields(t: Template) {
   const seed = h('input', { id: 'ex-seed', type: 'number', min: 0, step: 1, value: ex.seed });
   const leverBoxes = ex.levers.map((l) => h('input', { type: 'checkbox', id: `use-lever-${l.id}`, checked: true, value: l.id }));
   const questionBoxes = ex.questions.map((q) => h('input', { type: 'checkbox', id: `use-question-${q.id}`, checked: true, value: q.id }));
-  const exercise = (): Record<string, unknown> => ({
-    ...ex,
-    title: title.value,
-    briefing: brief.value,
-    trials: Number(trials.value),
-    seed: Number(seed.value),
-    levers: ex.levers.filter((_, i) => leverBoxes[i]?.checked),
-    questions: ex.questions.filter((_, i) => questionBoxes[i]?.checked),
-  });
+  const exercise = (): Record<string, unknown> => {
+    const levers = ex.levers.filter((_, i) => leverBoxes[i]?.checked);
+    const questions = ex.questions.filter((_, i) => questionBoxes[i]?.checked);
+    const kept = new Set([...levers, ...questions].map((x) => x.id));
+    return {
+      ...ex,
+      title: title.value,
+      briefing: brief.value,
+      trials: Number(trials.value),
+      seed: Number(seed.value),
+      levers,
+      questions,
+      // A seminar's turns list only what the teacher kept.
+      ...(ex.turns
+        ? {
+            turns: ex.turns.map((turn) => ({
+              ...turn,
+              questions: turn.questions.filter((id) => kept.has(id)),
+              levers: turn.levers.filter((id) => kept.has(id)),
+            })),
+          }
+        : {}),
+    };
+  };
   return { title, brief, minutes, deadlineNote, trials, seed, leverBoxes, questionBoxes, exercise };
 }
 type SetupFields = ReturnType<typeof setupFields>;

@@ -12,6 +12,33 @@ function briefing(text: string): HTMLElement {
   return h('div', { class: 'briefing', id: 'briefing' }, ...text.split(/\n\s*\n/).map((p) => h('p', {}, p)));
 }
 
+/**
+ * The briefings: a seminar's released turns, the open one first and open, the earlier ones folded
+ * below it; the exercise's own briefing last (folded in a seminar, since students read it in turn 1).
+ */
+function briefings(ex: StudentView['exercise']): HTMLElement[] {
+  const turns = ex.turns ?? [];
+  const open = turns.at(-1);
+  const count = ex.turnCount ?? turns.length;
+  const box = (title: string, text: string, isOpen: boolean, id?: string) =>
+    h(
+      'details',
+      { class: 'briefing-box', ...(isOpen ? { open: true } : {}), ...(id ? { id } : {}) },
+      h('summary', {}, title),
+      briefing(text),
+    );
+  if (!open) return [box('Briefing', ex.briefing, true)];
+  return [
+    h('h2', { class: 'turn-heading', id: 'turn-heading' }, `Turn ${turns.length} of ${count}: ${open.title}`),
+    box('What you learn in this turn', open.briefing, true, 'turn-briefing'),
+    ...turns
+      .slice(0, -1)
+      .reverse()
+      .map((t, i) => box(`Turn ${turns.length - 1 - i}: ${t.title}`, t.briefing, false)),
+    box('The exercise', ex.briefing, false),
+  ];
+}
+
 /** "You are … in the team …", and where the exercise stands. */
 function whoami(view: StudentView, open: boolean, left: number): HTMLElement {
   const ex = view.exercise;
@@ -24,6 +51,7 @@ function whoami(view: StudentView, open: boolean, left: number): HTMLElement {
     team ? ' in the team ' : null,
     team ? h('strong', {}, team.name) : null,
     '. ',
+    team?.aims ? h('span', { class: 'team-aims', id: 'team-aims' }, `Your team's aims: ${team.aims} `) : null,
     view.status === 'revealed'
       ? 'The results are out.'
       : open
@@ -59,14 +87,14 @@ export function studentScreen(root: HTMLElement, id: string): ClassroomView {
       const serverSkew = Date.parse(view.now) - Date.now();
       const left = Date.parse(ex.deadline) - (Date.now() + serverSkew);
       const open = view.status === 'open' && left > 0;
-      const state = `${view.status}:${open}`;
+      const state = `${view.status}:${open}:${ex.turn ?? 0}`;
       if (shown !== state) {
         shown = state;
         const revealed = view.status === 'revealed';
         replace(
           body,
           whoami(view, open, left),
-          revealed ? null : h('details', { class: 'briefing-box', open: true }, h('summary', {}, 'Briefing'), briefing(ex.briefing)),
+          ...(revealed ? [] : briefings(ex)),
           revealed ? null : studentForm(view, open, { id, token }, message),
         );
         if (revealed) {

@@ -6,6 +6,7 @@ import { type DashboardParts, fillRoster, type RosterActions, revealButton, show
 import { type ClassroomView, classroomScreen, worthRetrying } from './shell.ts';
 import { showDebrief } from './show-debrief.ts';
 import { clockTime, relative } from './time-text.ts';
+import { advanceButton, turnsLeft } from './turn-panel.ts';
 
 /** Updates the parts that change on every refresh: title, count, roster and deadline. */
 function updateLiveParts(root: HTMLElement, t: TeacherView, parts: DashboardParts, actions: RosterActions): void {
@@ -26,7 +27,7 @@ export function teacherDashboard(root: HTMLElement, id: string, token: string): 
   let timer: ReturnType<typeof setTimeout> | undefined;
   let charts: ChartFigure[] = [];
   let alive = true;
-  let shown: 'open' | 'revealed' | undefined;
+  let shown: string | undefined;
   let latest: TeacherView | undefined;
   const parts: DashboardParts = {
     status: h('p', { id: 'submitted-count', class: 'submitted-count', role: 'status', 'aria-live': 'polite' }),
@@ -49,18 +50,17 @@ export function teacherDashboard(root: HTMLElement, id: string, token: string): 
       if (!alive) return;
       latest = t;
       updateLiveParts(root, t, parts, actions);
-      if (shown !== t.status) {
-        shown = t.status;
-        const reveal = revealButton(
-          id,
-          token,
-          message,
-          () => latest,
-          async () => {
-            shown = undefined;
-            await refresh();
-          },
-        );
+      // A new turn redraws the dashboard like a reveal does.
+      if (shown !== `${t.status}:${t.turn}`) {
+        shown = `${t.status}:${t.turn}`;
+        const again = async () => {
+          shown = undefined;
+          clearTimeout(timer);
+          await refresh();
+        };
+        const reveal = turnsLeft(t)
+          ? advanceButton(t, () => latest, { id, token }, message, again)
+          : revealButton(id, token, message, () => latest, again);
         showDashboard(body, { id, token }, t, parts, reveal);
         if (t.status === 'revealed') {
           const view = await api.debrief(id, token);

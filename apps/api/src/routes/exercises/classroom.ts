@@ -1,6 +1,7 @@
 /** What every classroom route shares: the store, the token checks, the limits, the clock and the exercises being revealed. */
 import type { LoadedScenario } from '@georisk/engine';
 import type { Exercise } from '@georisk/engine/classroom';
+import { turnExercise } from '@georisk/engine/seminar';
 import { z } from 'zod';
 import { ClassroomStore, type StoredExercise } from '../../classroom-store.ts';
 import type { DocumentChecker } from '../../document-checker.ts';
@@ -94,16 +95,38 @@ export function closedReason(e: StoredExercise, now: number): ApiError | undefin
   return undefined;
 }
 
-/** What a student sees of an exercise: everything but other students and the teacher's secrets. */
-export function publicExercise(exercise: Exercise) {
+/** A question without the record of what happened. */
+function withoutActual<Q extends { actual?: unknown }>({ actual: _hidden, ...question }: Q): Omit<Q, 'actual'> {
+  return question;
+}
+
+/**
+ * What a student sees of an exercise: everything but other students and the teacher's secrets. In
+ * a seminar's `turn`, only the turns released so far, and only that turn's levers and questions;
+ * without `turn` (the debrief), every turn.
+ */
+export function publicExercise(exercise: Exercise, turn?: number) {
+  const asked = turn === undefined ? exercise : turnExercise(exercise, turn);
   return {
     scenarioId: exercise.scenarioId,
     title: exercise.title,
     briefing: exercise.briefing,
     teams: exercise.teams,
-    levers: exercise.levers,
-    questions: exercise.questions,
+    levers: asked.levers,
+    // What happened is the debrief's, never the form's: it would hand a historical exercise's answers over.
+    questions: turn === undefined ? asked.questions : asked.questions.map(withoutActual),
     deadline: exercise.deadline,
     trials: exercise.trials,
+    ...(exercise.turns === undefined
+      ? {}
+      : {
+          turn: turn ?? exercise.turns.length - 1,
+          turnCount: exercise.turns.length,
+          turns: exercise.turns.slice(0, (turn ?? exercise.turns.length - 1) + 1).map((t) => ({
+            id: t.id,
+            title: t.title,
+            briefing: t.briefing,
+          })),
+        }),
   };
 }

@@ -17,6 +17,7 @@ import { registerRosterRoutes } from './roster-routes.ts';
 import { registerStudentRoutes } from './student-routes.ts';
 import { registerTeacherRoutes } from './teacher-routes.ts';
 import { loadTemplates } from './templates.ts';
+import { registerTurnRoutes } from './turn-routes.ts';
 
 export type { ClassroomOptions } from './classroom.ts';
 export { CLASSROOM_PATHS } from './openapi-paths.ts';
@@ -48,6 +49,7 @@ export const exerciseRoutes: FastifyPluginAsync<ExerciseRoutesOptions> = async (
   const templates = loadTemplates(scenariosDir, (file, why) => app.log.warn({ file, why }, 'exercise template left out'));
   const classroom = createClassroom(db, writes, { pool, jobsPerClient, scenario, prepareScenario, documents, budget, templates }, options);
   registerTeacherRoutes(app, classroom);
+  registerTurnRoutes(app, classroom);
   registerRosterRoutes(app, classroom);
   registerStudentRoutes(app, classroom);
   registerDebriefRoutes(app, classroom);

@@ -34,9 +34,17 @@ export const CLASSROOM_PATHS = {
   '/api/exercises/{id}': {
     get: {
       summary:
-        'Teacher: the exercise, its join code, the addresses students can open (`join.urls`; `join.loopbackOnly` when the server listens on this computer only) and who has submitted',
+        'Teacher: the exercise, its join code, the addresses students can open (`join.urls`; `join.loopbackOnly` when the server listens on this computer only), who has submitted, and for a seminar the open `turn` and what the class decided in each of `closedTurns`',
       parameters: [...exerciseId, ...bearerAuth],
       responses: answer('exercise', 401, 403, 404),
+    },
+  },
+  '/api/exercises/{id}/advance': {
+    post: {
+      summary:
+        'Teacher, seminar (an exercise with `turns`): close the open turn — run the scenario with the decisions so far and with none, conditioned on the observations released so far — keep its submissions and release the next turn; 409 `last_turn` on the last turn (reveal instead)',
+      parameters: [...exerciseId, ...bearerAuth],
+      responses: answer('`{turn, closed}`', 401, 403, 404, 409),
     },
   },
   '/api/exercises/{id}/students/{studentId}': {

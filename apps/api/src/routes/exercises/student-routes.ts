@@ -1,6 +1,7 @@
 /** The students' classroom routes: joining with the code, reading the briefing, and submitting forecasts and decisions. */
 import { randomUUID } from 'node:crypto';
 import { checkSubmission, type Exercise, isPlainText, SubmissionSchema } from '@georisk/engine/classroom';
+import { turnExercise } from '@georisk/engine/seminar';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { StoredStudent } from '../../classroom-store.ts';
@@ -130,7 +131,7 @@ export function registerStudentRoutes(app: FastifyInstance, classroom: Classroom
       exerciseId: exercise.id,
       status: exercise.status,
       now: new Date(classroom.now()).toISOString(),
-      exercise: publicExercise(definition(exercise)),
+      exercise: publicExercise(definition(exercise), exercise.turn),
       student: { id: student.id, name: student.name, team: student.team },
       submission: student.submission,
       submittedAt: student.submittedAt,
@@ -142,14 +143,17 @@ export function registerStudentRoutes(app: FastifyInstance, classroom: Classroom
     const { exercise, student } = access.asStudent(request, id);
     const closed = closedReason(exercise, classroom.now());
     if (closed) throw closed;
-    // The reveal has read the submissions already: one accepted now would be stored but never scored.
+    // The reveal (or the close of a turn) has read the submissions already: one accepted now would never be scored.
     if (classroom.revealing.has(id)) {
+      if (exercise.turn < (definition(exercise).turns?.length ?? 1) - 1) {
+        throw new ApiError(409, 'turn_closing', 'the teacher is closing this turn; wait for the next turn’s questions', '');
+      }
       throw new ApiError(409, 'already_revealed', 'the teacher is revealing the results; submissions are closed', '');
     }
     const t = classroom.now();
     const times = classroom.submissions.check(student.id, t);
     const submission = SubmissionSchema.parse(request.body ?? {});
-    const first = checkSubmission(definition(exercise), student.team, submission)[0];
+    const first = checkSubmission(turnExercise(definition(exercise), exercise.turn), student.team, submission)[0];
     if (first) throw new ApiError(400, 'invalid_submission', `${first.path}: ${first.message}`, first.path);
     classroom.submissions.record(student.id, times, t);
     const submittedAt = store.submit(student.id, submission);

@@ -4,10 +4,12 @@ import { type Exercise, ExerciseSchema } from '@georisk/engine/classroom';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../errors.ts';
 import { definition } from './access.ts';
+import type { TurnResult } from './adjudicate-turn.ts';
 import { checkAgainstScenario } from './check-exercise.ts';
 import { type Classroom, IdParams, WITH_BODY } from './classroom.ts';
 import { joinAddresses } from './join-addresses.ts';
 import { type RevealResult, runReveal } from './reveal.ts';
+import { runSeminarReveal } from './seminar-reveal.ts';
 import { newJoinCode, newToken, sha256 } from './tokens.ts';
 
 /** The longest an exercise may stay open. */
@@ -59,6 +61,14 @@ export function registerTeacherRoutes(app: FastifyInstance, classroom: Classroom
       createdAt: e.createdAt,
       revealedAt: e.revealedAt,
       exercise: definition(e),
+      turn: e.turn,
+      /** What the class decided in each closed turn of a seminar. */
+      closedTurns: (e.turnResults as TurnResult[]).map((r) => ({
+        turn: r.turn,
+        title: r.title,
+        decisions: r.decisions,
+        submitted: r.submitted,
+      })),
       limits: { maxStudents: classroom.maxStudents, submissionsPerMinute: classroom.submissions.perMinute },
       students: students.map((s) => ({ id: s.id, name: s.name, team: s.team, joinedAt: s.joinedAt, submittedAt: s.submittedAt })),
       submitted: students.filter((s) => s.submission !== null).length,
@@ -71,14 +81,22 @@ export function registerTeacherRoutes(app: FastifyInstance, classroom: Classroom
     if (e.status === 'revealed')
       throw new ApiError(409, 'already_revealed', 'this exercise has been revealed already; GET its debrief', '');
     if (classroom.revealing.has(id)) throw new ApiError(409, 'reveal_in_progress', 'the reveal is already running; wait for it', '', 2);
+    const turns = definition(e).turns?.length ?? 1;
+    if (e.turn < turns - 1) {
+      throw new ApiError(409, 'turns_left', `turn ${e.turn + 1} of ${turns} is open; move the class to the next turn first`, '');
+    }
     classroom.revealing.add(id);
     try {
       const exercise = definition(e);
       const loaded = await checkAgainstScenario(exercise, classroom);
-      const students = store.students(id).filter((s) => s.submission !== null);
+      const students = store.students(id);
+      const submitted = students.filter((s) => s.submission !== null);
+      const ctx = { exercise, loaded, pool: classroom.pool, budget: classroom.budget, client: request.ip };
       // A reveal is one of the teacher's address's jobs (it runs the scenario twice on the pool).
       const result: RevealResult = await classroom.jobsPerClient.run(request.ip, () =>
-        runReveal(exercise, loaded, students, classroom.pool, request.ip),
+        exercise.turns === undefined
+          ? runReveal(exercise, loaded, submitted, classroom.pool, request.ip)
+          : runSeminarReveal(ctx, e, students, store.turnSubmissions(id)),
       );
       if (!store.reveal(id, result)) throw new ApiError(409, 'already_revealed', 'this exercise has been revealed already', '');
       return { status: 'revealed', ...result };

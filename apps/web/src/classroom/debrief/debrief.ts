@@ -15,6 +15,7 @@ import { effectsFigure, effectsTable } from './debrief-effects.ts';
 import { leaderboardTable, teamScoresTable } from './debrief-leaderboard.ts';
 import { myScoresTable } from './debrief-my-scores.ts';
 import { questionBlocks } from './debrief-questions.ts';
+import { historyTable, payoffsTable, turnsSummary } from './debrief-seminar.ts';
 
 /** The paragraph that says how the engine played the exercise. */
 function lede(view: DebriefView): HTMLElement {
@@ -22,7 +23,7 @@ function lede(view: DebriefView): HTMLElement {
   return h(
     'p',
     { class: 'lede' },
-    `${view.submitted} ${view.submitted === 1 ? 'student' : 'students'} submitted. The engine played the 30 days ${formatNumber(r.withDecisions.trials)} times with the class's decisions and ${formatNumber(r.noAction.trials)} times with none, with the same seed (${r.withDecisions.seed}), so the difference is the decisions' and not the dice's. Scores are expected scores under the engine's answer: luck plays no part.`,
+    `${view.submitted} ${view.submitted === 1 ? 'student' : 'students'} submitted. The engine played the 30 days ${formatNumber(r.withDecisions.trials)} times with the class's decisions and ${formatNumber(r.noAction.trials)} times with none${view.turns ? ', in each turn' : ''}, with the same seed (${r.withDecisions.seed}), so the difference is the decisions' and not the dice's. Scores are expected scores under the engine's answer: luck plays no part.`,
   );
 }
 
@@ -49,6 +50,8 @@ export function renderDebrief(
   const effectChart = effectsFigure(view);
   const charts: ChartFigure[] = [...questions.charts, calibration, ...(effectChart ? [effectChart] : [])];
   const mine = myScoresTable(debrief, options.me);
+  const history = historyTable(view);
+  const payoffs = payoffsTable(view);
   const element = h(
     'section',
     { class: 'debrief', id: 'debrief', 'aria-labelledby': 'debrief-title' },
@@ -62,10 +65,16 @@ export function renderDebrief(
     ),
     mine ? h('h3', {}, 'Your forecasts') : null,
     mine ? scrollBox(mine) : null,
+    view.turns ? h('h3', {}, 'The turns') : null,
+    turnsSummary(view),
     h('h3', {}, 'What the class decided'),
     scrollBox(decisionsTable(view, teamName)),
     h('h3', {}, 'Each question: the class against the engine'),
     h('div', { class: 'question-grid' }, ...questions.blocks),
+    history ? h('h3', {}, 'Against what happened') : null,
+    history ? scrollBox(history) : null,
+    payoffs ? h('h3', {}, 'Team payoffs') : null,
+    payoffs ? scrollBox(payoffs) : null,
     h('h3', {}, 'Leaderboard'),
     scrollBox(leaderboardTable(debrief, options.me, hasTeams, teamName)),
     hasTeams ? scrollBox(teamScoresTable(debrief)) : null,

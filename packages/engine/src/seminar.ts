@@ -1,0 +1,173 @@
+/**
+ * Multi-turn seminar exercises: what each turn asks and releases, the decisions in force at each
+ * turn, team payoffs from metric means, and forecasts scored against what happened.
+ *
+ * What a decision means in the model (docs/teaching/README.md, "Seminars"): the scenario language
+ * has no parameter that changes at a time, so a lever decided in turn k sets its parameter for the
+ * whole run, and turn k is adjudicated on the runs that agree with everything released up to turn k
+ * (the observations condition the run, as `georisk update` does). Read a turn-2 decision as "the
+ * policy held throughout, in the worlds that look like what the class had seen by then".
+ */
+import {
+  classDecisions,
+  type Exercise,
+  type LeverDecision,
+  OUTCOME_GRID_POINTS,
+  type Question,
+  type QuestionOutcome,
+  type Submission,
+  type Team,
+} from './classroom.ts';
+import { brierScore } from './scoring.ts';
+import type { MetricSummary } from './summarize.ts';
+
+/** The number of turns (1 for an exercise without turns). */
+export function turnCount(exercise: Exercise): number {
+  return exercise.turns?.length ?? 1;
+}
+
+/** The exercise as seen in turn k (0-based): only that turn's questions and levers. An exercise without turns is itself. */
+export function turnExercise(exercise: Exercise, k: number): Exercise {
+  const turn = exercise.turns?.[k];
+  if (turn === undefined) return exercise;
+  const questions = new Set(turn.questions);
+  const levers = new Set(turn.levers);
+  return {
+    ...exercise,
+    questions: exercise.questions.filter((q) => questions.has(q.id)),
+    levers: exercise.levers.filter((l) => levers.has(l.id)),
+  };
+}
+
+/**
+ * The observations released up to turn k, as an observations document (JSON, which the YAML reader
+ * reads), or undefined when nothing has been released.
+ */
+export function releasedObservations(exercise: Exercise, k: number): string | undefined {
+  const released = (exercise.turns ?? []).slice(0, k + 1);
+  const observations = released.flatMap((t) => t.observations);
+  if (observations.length === 0) return undefined;
+  const asOf = released.at(-1)?.asOf;
+  return JSON.stringify({ kind: 'observations', ...(asOf === undefined ? {} : { as_of: asOf }), observations });
+}
+
+/** The class's decisions in turn k and the overrides in force then: earlier turns' decisions, then this turn's. */
+export function turnDecisions(
+  exercise: Exercise,
+  k: number,
+  submissions: readonly { team: string | null; decisions: Submission['decisions'] }[],
+  earlier: Record<string, number>,
+): { decisions: LeverDecision[]; overrides: Record<string, number> } {
+  const decided = classDecisions(turnExercise(exercise, k), submissions);
+  return { decisions: decided.decisions, overrides: { ...earlier, ...decided.overrides } };
+}
+
+/**
+ * A question's outcome from a finished run's metric summary (the conditioned runs give summaries,
+ * not accumulators): a quantity's equally likely grid is read off the histogram, each bin's share
+ * placed at its midpoint, so its expected absolute error is within half a bin width of the exact one.
+ */
+export function outcomeFromSummary(question: Question, m: MetricSummary): QuestionOutcome {
+  if (question.kind === 'probability') {
+    if (!m.probability) throw new RangeError(`question "${question.id}": "${question.metric}" is not a yes/no (0 or 1) metric`);
+    return { kind: 'probability', p: m.probability.p, ci95: m.probability.ci95, n: m.n };
+  }
+  const { edges, counts } = m.histogram;
+  const pairs: [number, number][] = counts.flatMap((c, i): [number, number][] => {
+    const lo = edges[i];
+    const hi = edges[i + 1];
+    return c > 0 && lo !== undefined && hi !== undefined ? [[(lo + hi) / 2, c]] : [];
+  });
+  const total = pairs.reduce((s, [, c]) => s + c, 0);
+  const grid: number[] = [];
+  let j = 0;
+  let cumulative = pairs[0]?.[1] ?? 0;
+  for (let i = 0; i < OUTCOME_GRID_POINTS && total > 0; i++) {
+    const target = ((i + 0.5) / OUTCOME_GRID_POINTS) * total;
+    while (cumulative < target && j < pairs.length - 1) cumulative += pairs[++j]?.[1] ?? 0;
+    grid.push(pairs[j]?.[0] ?? Number.NaN);
+  }
+  return {
+    kind: 'quantity',
+    mean: m.mean,
+    se: m.se,
+    median: m.quantiles.p50,
+    quantiles: { ...m.quantiles },
+    histogram: m.histogram,
+    grid,
+    n: m.n,
+  };
+}
+
+/** A team's payoff with the class's decisions and with none. */
+export interface TeamPayoff {
+  team: string;
+  name: string;
+  aims: string;
+  withDecisions: number;
+  noAction: number;
+  difference: number;
+  terms: { metric: string; weight: number; withDecisions: number; noAction: number }[];
+}
+
+/** Each team's payoff, Σ weight × metric mean, in the two final runs; teams without a payoff are left out. */
+export function teamPayoffs(teams: readonly Team[], withDecisions: Record<string, number>, noAction: Record<string, number>): TeamPayoff[] {
+  return teams.flatMap((t) => {
+    if (t.payoff === undefined) return [];
+    const terms = t.payoff.map((term) => {
+      const a = withDecisions[term.metric];
+      const b = noAction[term.metric];
+      if (a === undefined || b === undefined) throw new RangeError(`team "${t.id}": the scenario has no metric "${term.metric}"`);
+      return { metric: term.metric, weight: term.weight, withDecisions: a, noAction: b };
+    });
+    const sum = (pick: (x: (typeof terms)[number]) => number) => terms.reduce((s, x) => s + x.weight * pick(x), 0);
+    const w = sum((x) => x.withDecisions);
+    const n = sum((x) => x.noAction);
+    return [{ team: t.id, name: t.name, aims: t.aims ?? '', withDecisions: w, noAction: n, difference: w - n, terms }];
+  });
+}
+
+/** How a historical question resolved: what happened, the engine's answer and score, and the class median's. */
+export interface HistoryRow {
+  question: string;
+  label: string;
+  kind: Question['kind'];
+  actual: number;
+  source: string;
+  note: string;
+  engine: number;
+  /** The engine's Brier score (probability) or absolute error of its median (quantity) against what happened. */
+  engineScore: number;
+  classMedian: number | null;
+  classScore: number | null;
+}
+
+/** One row per question that records what happened. */
+export function historyRows(
+  exercise: Exercise,
+  outcomes: Record<string, QuestionOutcome>,
+  classMedians: Record<string, number>,
+): HistoryRow[] {
+  return exercise.questions.flatMap((q) => {
+    const o = outcomes[q.id];
+    if (q.actual === undefined || o === undefined) return [];
+    const actual = q.actual.value;
+    const score = (x: number) => (q.kind === 'probability' ? brierScore(x, actual as 0 | 1) : Math.abs(x - actual));
+    const engine = o.kind === 'probability' ? o.p : o.median;
+    const median = classMedians[q.id];
+    return [
+      {
+        question: q.id,
+        label: q.label,
+        kind: q.kind,
+        actual,
+        source: q.actual.source,
+        note: q.actual.note ?? '',
+        engine,
+        engineScore: score(engine),
+        classMedian: median ?? null,
+        classScore: median === undefined ? null : score(median),
+      },
+    ];
+  });
+}
