@@ -81,7 +81,7 @@ describe.skipIf(!haveChromium)('sensitivity panel in Chromium', () => {
       await analyse(page, 'war_reached', 'tornado', '#chart-tornado');
       const how = (await page.textContent('#sens-how')) ?? '';
       expect(how).toMatch(/Exact solver: every bar is noise-free, and the tornado follows the sliders\./);
-      expect(how).toMatch(/25 of 47 parameters are not read by war_reached[\s\S]*?exactly 0 by the model's structure \(not estimated\)/);
+      expect(how).toMatch(/25 of 65 parameters are not read by war_reached[\s\S]*?exactly 0 by the model's structure \(not estimated\)/);
       // Each unread parameter is named once; the no-effect line names only the 2 that are read.
       expect(how.split('armenian_fatality_rate').length - 1).toBe(1);
       expect(how).toMatch(/2 of the 22 parameters war_reached reads have no effect \(exactly 0\): p_hold_war, war_attempt_rate/);
@@ -98,7 +98,7 @@ describe.skipIf(!haveChromium)('sensitivity panel in Chromium', () => {
       );
       // The within-noise list (most of the 47 at 100 trials a point) is folded behind its count.
       const folded = (await page.textContent('#sens-how details.name-list summary')) ?? '';
-      const [, within, shown] = /^(\d+) of 47 parameters are within noise \(floor [\d.e-]+\) \(show all (\d+)\)$/.exec(folded) ?? [];
+      const [, within, shown] = /^(\d+) of 65 parameters are within noise \(floor [\d.e-]+\) \(show all (\d+)\)$/.exec(folded) ?? [];
       expect(Number(within)).toBeGreaterThan(6);
       expect(shown).toBe(within);
       expect(await longestShownList(page)).toBeLessThanOrEqual(6);
@@ -142,7 +142,7 @@ describe.skipIf(!haveChromium)('sensitivity panel in Chromium', () => {
     const size = SIZES[0];
     const page = await openPanel(size);
     await analyse(page, 'war_reached', 'sobol', '#chart-sobol');
-    expect(await page.textContent('#sens-how')).toMatch(/a Morris screen \([\d,]+ points\) kept \d+ of 47/);
+    expect(await page.textContent('#sens-how')).toMatch(/a Morris screen \([\d,]+ points\) kept \d+ of 65/);
     // The first-order estimates below 0, each with its value, fold like the other long lists.
     expect(await longestShownList(page)).toBeLessThanOrEqual(6);
     await shoot(page, `sensitivity-sobol-screening-${size.name}.png`);
