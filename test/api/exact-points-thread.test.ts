@@ -1,13 +1,13 @@
 /** The server's exact sensitivity points take the library's path on their thread: the same numbers, and answers kept across a stage's points. */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadScenarioText, planSensitivity, pointOverrides, sensitivity } from '../../packages/engine/src/index.ts';
+import { planSensitivity, pointOverrides, sensitivity } from '../../packages/engine/src/index.ts';
 import runThreadTask, { type ExactMeansOutcome } from '../../packages/node/src/chunk-thread.ts';
+import { libraryScenario } from '../helpers/library-scenarios.ts';
 
-const scenario = loadScenarioText(readFileSync('scenarios/armenia-azerbaijan-2022.yaml', 'utf8')).scenario;
+const scenario = libraryScenario('scenarios/armenia-azerbaijan-2022.yaml');
 
 describe('exact sensitivity points on a thread', () => {
-  it('a war_reached tornado: 43 solves over its 95 points, each mean bit-identical to the library', () => {
+  it('a war_reached tornado: 74 solves over its 131 points, each mean bit-identical to the library', () => {
     const options = { method: 'tornado' as const, metrics: ['war_reached'] };
     const plan = planSensitivity(scenario, options);
     const library = sensitivity(scenario, options);
@@ -18,8 +18,8 @@ describe('exact sensitivity points on a thread', () => {
       solved += out.solved ?? Number.NaN;
       return out.exactMeans[0];
     });
-    // The base and both ends of the 22 parameters war_reached reads, less two ends at their defaults.
-    expect(solved).toBe(43);
+    // The base and both ends of the 40 parameters war_reached reads, less seven ends at their defaults.
+    expect(solved).toBe(74);
     expect(Object.is(means[0], library.metrics[0]?.base)).toBe(true);
     for (const bar of library.metrics[0]?.tornado ?? []) {
       const d = plan.sweep.params.findIndex((p) => p.name === bar.param);

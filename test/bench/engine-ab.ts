@@ -4,8 +4,9 @@
  * Usage: `node --import tsx test/bench/engine-ab.ts /path/old,/path/new [reps] [case filter]`
  * (each path a checkout with its own `pnpm install`; the first is the baseline of the % columns).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { confinedResolver } from '../../packages/node/src/confined-resolver.ts';
 
 interface Engine {
   loadScenarioText(
@@ -24,17 +25,10 @@ const reps = Number(process.argv[3] ?? 5);
 const only = process.argv[4];
 const engines: Engine[] = await Promise.all(roots.map((r) => import(resolve(r, 'packages/engine/src/index.ts'))));
 
-/** A scenario of tree `root`, its modules resolved inside that tree. */
+/** A scenario of tree `root`, its modules resolved inside that tree by the server's resolver. */
 function load(engine: Engine, root: string, file: string): { time: object } {
-  const resolveModule = (ref: string, from?: string) => {
-    const base = from === undefined ? resolve(root, 'scenarios') : dirname(from);
-    for (const candidate of [ref, `${ref}.yaml`]) {
-      const path = resolve(base, candidate);
-      if (existsSync(path) && statSync(path).isFile()) return { text: readFileSync(path, 'utf8'), file: path };
-    }
-    return undefined;
-  };
   const path = resolve(root, file);
+  const resolveModule = confinedResolver(resolve(root, 'scenarios'));
   return engine.loadScenarioText(readFileSync(path, 'utf8'), { file: path, resolveModule }).scenario;
 }
 

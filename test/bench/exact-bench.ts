@@ -1,5 +1,7 @@
 /** Exact-analysis timings for docs/benchmarks.md: the reference model, and solve time against joint-state count. */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loadScenarioFile } from '../../apps/cli/src/load.ts';
 import { analyzeExact, loadScenarioText, type ScenarioDocument } from '../../packages/engine/src/index.ts';
 
 /** `tracks` coupled tracks of 10 states in a ring: 10^tracks joint states. */
@@ -38,9 +40,7 @@ export function exactBenchmark(quick: boolean): string[] {
   out.push(
     `Reference model solved exactly (every metric, ever and first passage of all 11 states): first call ${cold.toFixed(1)} ms, then ${warm.toFixed(1)} ms (best of 20).`,
   );
-  const escalation = loadScenarioText(
-    readFileSync(new URL('../../scenarios/armenia-azerbaijan-2022.yaml', import.meta.url), 'utf8'),
-  ).scenario;
+  const escalation = loadScenarioFile(fileURLToPath(new URL('../../scenarios/armenia-azerbaijan-2022.yaml', import.meta.url))).scenario;
   const first2022 = bestMs(1, () => analyzeExact(escalation));
   const warm2022 = bestMs(20, () => analyzeExact(escalation));
   const parts = analyzeExact(escalation).jointStates;

@@ -6,25 +6,15 @@
  * "let it vary again" puts it back. Screenshots of the headline and drivers at 1280×800 and 390×844 go
  * to docs/screenshots/; the time the page took is printed (docs/benchmarks.md records it).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_BAND_DRAWS, PAGE_TRIALS_PER_DRAW } from '../../apps/web/src/band-settings.ts';
-import { loadScenarioText, type ModuleResolver, runUncertainty } from '../../packages/engine/src/index.ts';
+import { runUncertainty } from '../../packages/engine/src/index.ts';
 import { haveChromium, SCREENSHOTS, showParameter, staticBrowser } from '../helpers/browser.ts';
+import { libraryScenario } from '../helpers/library-scenarios.ts';
 import type { StaticServer } from '../helpers/static-server.ts';
 
-const FILE = resolve(import.meta.dirname, '../../scenarios/armenia-azerbaijan-2022.yaml');
-
-/** Includes resolved on disk, as the CLI resolves them (the page bundles the same files). */
-const resolveModule: ModuleResolver = (ref, from) => {
-  for (const candidate of [ref, `${ref}.yaml`]) {
-    const path = resolve(dirname(from ?? FILE), candidate);
-    if (existsSync(path) && statSync(path).isFile()) return { text: readFileSync(path, 'utf8'), file: path };
-  }
-  return undefined;
-};
 const BAND_TIMEOUT = 400_000;
 
 /** The numbers each headline line carries, by metric. */
@@ -78,7 +68,7 @@ describe.skipIf(!haveChromium)('the band in Chromium', () => {
     console.log(`band in the page: ${PAGE_BAND_DRAWS} draws × ${PAGE_TRIALS_PER_DRAW} trials in ${seconds.toFixed(1)} s`);
     const shown = await shownBand(page);
 
-    const { scenario } = loadScenarioText(readFileSync(FILE, 'utf8'), { file: FILE, resolveModule });
+    const scenario = libraryScenario('scenarios/armenia-azerbaijan-2022.yaml');
     const library = await runUncertainty(scenario, {
       draws: PAGE_BAND_DRAWS,
       trialsPerDraw: PAGE_TRIALS_PER_DRAW,

@@ -25,6 +25,9 @@
  * reworded the 2022 description: text only. The seven exact pins of scenarios whose documents or modules cite the
  * research moved by the document hash alone; no run, sweep, Morris, tornado or discovery pin moved.
  *
+ * Issue 17 (founding) moved the 2022 scenario's three pins (library run and exact, RUN_2022): it includes
+ * attacker objectives, truces without a mediator and the third parties as of 13 Sep 2022. Nothing else moved.
+ *
  * Issue 17 moved the run and exact pins of the 2020, 2023 and Kyrgyz–Tajik scenarios: they include the
  * fighting-side modules (attacker objectives, truces without a mediator, the offensive season). Every
  * other pin, the exact ones included, is unchanged by the calendar names and the exact solver's month-keyed rows.
@@ -50,8 +53,8 @@ const LIBRARY: Record<string, { run: string; exact: string }> = {
     exact: 'e90761f41815a60d6a1c3a6ce0837aad8f1f84b1177f09a4b2a10ac9914d9729',
   },
   'scenarios/armenia-azerbaijan-2022.yaml': {
-    run: '0be8bb359f439e525596b7e209ae65de2e2336b9506053e95726c94ec366556d',
-    exact: 'e686f60c7399236e6078ef46afa44ee309cc8af3afac42739c4b081c5efaa0f9',
+    run: 'e3812ac7a7932c3b4a1a184f36a90d13334806bf795a2d8dc885f6ae96b7152a',
+    exact: '2092f0fa097b6d536d0ea5bc2cb6ed4e04c66dea0b5b1639ab2fd0d366d9a884',
   },
   'scenarios/four-day-war-2016.yaml': {
     run: '34d5dc353f1718f88aa7b31b8e8fc9f161fdc4faae58519aaffd7320092751f0',
@@ -95,7 +98,7 @@ const DESIGNS = {
 };
 
 /** `georisk run … --trials 40000 --seed 3` of the 2022 scenario: the CLI, two threads, and the API. */
-const RUN_2022 = 'cce0d5ba4843dec65e80794c211d381dab353007a5e701a5b96bb9e1bb4d15a4';
+const RUN_2022 = '9c556abd4afec2147c5c79902f45a062ebacdf887bdcd6c073c2b2359011bc3b';
 /** sha256 of `georisk sweep scenarios/teaching/alliance-dilemma.yaml --lhs 6 --trials 20000 --seed 5 --workers 2 --format jsonl`. */
 const CLI_SWEEP = '6991dc8ed9185f899509f41610269e76af8ad624a51010adef6a2882c19586be';
 /** sha256 of the JSON text of `georisk sensitivity … --method tornado --trials 3000 --seed 3` without its timing. */

@@ -7,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { analyzeExact, type ExactResult, loadScenarioText, type ScenarioDocument } from '../../packages/engine/src/index.ts';
+import { analyzeExact, type ExactResult, type ScenarioDocument } from '../../packages/engine/src/index.ts';
 import { ROOT } from '../helpers/cli.ts';
+import { libraryScenario } from '../helpers/library-scenarios.ts';
 
 const BASE = 'scenarios/armenia-azerbaijan-2022.yaml';
 const VARIANT = 'scenarios/reconstruction/armenia-azerbaijan-2022-reconstruction.yaml';
@@ -24,8 +25,7 @@ const DECLARED = [
 /** The limited Armenia–Azerbaijan clashes before 13 Sep 2022 that the forecast's death rates are pooled from. */
 const PRE_ONSET = ['four-day-war-2016', 'tovuz-2020', 'kilisali-2021'];
 
-const load = (file: string): ScenarioDocument =>
-  loadScenarioText(readFileSync(join(ROOT, file), 'utf8'), { file: join(ROOT, file) }).scenario;
+const load = (file: string): ScenarioDocument => libraryScenario(file);
 
 interface Episode {
   id: string;

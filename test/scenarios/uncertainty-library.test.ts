@@ -8,14 +8,9 @@
  * hypercube as independent draws). A check passes within 4.5 of those sd: about 7e-6 false alarms
  * per check, so the ~120 checks below raise one about once in 1,200 changes of random streams.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   analyzeExact,
-  loadScenarioText,
-  type ModuleResolver,
   parameterPrior,
   parameterWarnings,
   planUncertainty,
@@ -23,8 +18,7 @@ import {
   runUncertainty,
   type ScenarioDocument,
 } from '../../packages/engine/src/index.ts';
-
-const SCENARIOS = resolve(dirname(fileURLToPath(import.meta.url)), '../../scenarios');
+import { libraryScenario } from '../helpers/library-scenarios.ts';
 
 const LIBRARY = [
   'armenia-azerbaijan-2022.yaml',
@@ -36,19 +30,7 @@ const LIBRARY = [
   'teaching/alliance-dilemma.yaml',
 ];
 
-const resolveModule: ModuleResolver = (ref, from) => {
-  const base = from === undefined ? SCENARIOS : dirname(from);
-  for (const candidate of [ref, `${ref}.yaml`]) {
-    const path = resolve(base, candidate);
-    if (existsSync(path) && statSync(path).isFile()) return { text: readFileSync(path, 'utf8'), file: path };
-  }
-  return undefined;
-};
-
-function load(name: string): ScenarioDocument {
-  const file = join(SCENARIOS, name);
-  return loadScenarioText(readFileSync(file, 'utf8'), { file, resolveModule }).scenario;
-}
+const load = (name: string): ScenarioDocument => libraryScenario(`scenarios/${name}`);
 
 /** The scenario with every prior written in as the parameter's `uncertainty`: a plain run then draws them all. */
 function withPriorsDrawn(scenario: ScenarioDocument): ScenarioDocument {
@@ -90,9 +72,9 @@ describe("the band's overall answer equals a plain run that draws every prior", 
 });
 
 describe("a Sobol' design with more uncertain parameters than it handles", () => {
-  it('refuses the 2022 scenario (44 uncertain parameters), pointing at lhs or fixing some', () => {
+  it('refuses the 2022 scenario (57 uncertain parameters), pointing at lhs or fixing some', () => {
     expect(() => planUncertainty(load('armenia-azerbaijan-2022.yaml'), { draws: 64, design: 'sobol' })).toThrowError(
-      /design: error \[bad_run_options\] a Sobol' design handles at most 37 uncertain parameters, this run has 44[\s\S]*use the Latin hypercube design \(lhs\), or fix some parameters/,
+      /design: error \[bad_run_options\] a Sobol' design handles at most 37 uncertain parameters, this run has 57[\s\S]*use the Latin hypercube design \(lhs\), or fix some parameters/,
     );
   });
 });

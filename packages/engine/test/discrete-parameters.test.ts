@@ -3,10 +3,8 @@
  * them, overrides must name one of their values, every design samples only those values, and a
  * prior never draws them (they are settings, fixed at their value).
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { libraryScenario } from '../../../test/helpers/library-scenarios.ts';
 import {
   buildModel,
   GeoriskError,
@@ -162,18 +160,7 @@ describe('priors', () => {
   });
 
   it("the library's switches sample only 0 and 1 in an LHS over all of the 2022 scenario's ranges", () => {
-    const root = join(dirname(fileURLToPath(import.meta.url)), '../../../scenarios');
-    const resolveModule = (ref: string, from?: string) => {
-      for (const candidate of [ref, `${ref}.yaml`]) {
-        try {
-          const file = join(from === undefined ? root : dirname(from), candidate);
-          return { text: readFileSync(file, 'utf8'), file };
-        } catch {}
-      }
-      return undefined;
-    };
-    const file = join(root, 'armenia-azerbaijan-2022.yaml');
-    const lib = loadScenarioText(readFileSync(file, 'utf8'), { file, resolveModule }).scenario;
+    const lib = libraryScenario('scenarios/armenia-azerbaijan-2022.yaml');
     const plan = planSweep(lib, { design: { method: 'lhs', samples: 20 }, trials: 1 });
     for (const name of ['replay_calendar', 'truce_call']) {
       const d = plan.params.findIndex((p) => p.name === name);

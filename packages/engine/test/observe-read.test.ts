@@ -1,6 +1,7 @@
 /** Reading observations: every kind of bad input is refused with the observation named, at its line and column. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { libraryScenario } from '../../../test/helpers/library-scenarios.ts';
 import { buildModel, GeoriskError, type Issue, loadScenarioText, readObservations } from '../src/index.ts';
 import { FILTER_SCENARIO } from './observe-helpers.ts';
 
@@ -86,7 +87,7 @@ describe('reading observations', () => {
 
   it('reads the 2022 worked example against its scenario', () => {
     const root = new URL('../../../scenarios/', import.meta.url);
-    const scenario = loadScenarioText(readFileSync(new URL('armenia-azerbaijan-2022.yaml', root), 'utf8')).scenario;
+    const scenario = libraryScenario('scenarios/armenia-azerbaijan-2022.yaml');
     const text = readFileSync(new URL('observations/armenia-azerbaijan-2022-hour36.yaml', root), 'utf8');
     const observed = readObservations(text, buildModel(scenario));
     expect(observed.asOfStep).toBe(36);

@@ -3,8 +3,8 @@
  * indices, Sobol' sampling from declared priors, the exact solver for Markov scenarios, noise floors
  * for Monte Carlo, Morris screening before Sobol' on many parameters, and bad options refused.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { libraryScenario } from '../../../test/helpers/library-scenarios.ts';
 import { betaCdf, gammaCdf } from '../src/distribution-quantile.ts';
 import { loadScenarioText, type SensitivityResult, sensitivity } from '../src/index.ts';
 import { replicatedSaltelliDesign } from '../src/sampling.ts';
@@ -129,7 +129,7 @@ describe("Sobol' sampling from priors", () => {
 });
 
 describe('signal and noise on the 2022 scenario', () => {
-  const scenario = load(readFileSync(new URL('../../../scenarios/armenia-azerbaijan-2022.yaml', import.meta.url), 'utf8'));
+  const scenario = libraryScenario('scenarios/armenia-azerbaijan-2022.yaml');
   const vary = [{ name: 'armenian_fatality_rate' }, { name: 'sector_distance_km' }, { name: 'offensive_escalation_rate' }];
   const bars = (r: SensitivityResult) => new Map((r.metrics[0]?.tornado ?? []).map((b) => [b.param, b]));
 

@@ -3,26 +3,15 @@
  * metric that does not depend on it (by the model's read graph) drawing exactly the same numbers;
  * and the per-component streams themselves pass uniformity and independence checks.
  */
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  buildModel,
-  levelAt,
-  loadScenarioText,
-  type Model,
-  parameterLevels,
-  type ScenarioDocument,
-  sensitivity,
-  simulate,
-} from '../src/index.ts';
+import { libraryScenario } from '../../../test/helpers/library-scenarios.ts';
+import { buildModel, levelAt, type Model, parameterLevels, type ScenarioDocument, sensitivity, simulate } from '../src/index.ts';
 import { componentKey, TrialStream, trialKey } from '../src/rng.ts';
 import type { RunSummary } from '../src/simulate/simulate.ts';
 import { reachOf } from './read-graph.ts';
 
-const scenario2022: ScenarioDocument = loadScenarioText(
-  readFileSync(new URL('../../../scenarios/armenia-azerbaijan-2022.yaml', import.meta.url), 'utf8'),
-).scenario;
+const scenario2022: ScenarioDocument = libraryScenario('scenarios/armenia-azerbaijan-2022.yaml');
 
 /** The parameters that issue 15 found ranked as drivers of outcomes they cannot reach. */
 const UNRELATED = ['armenian_fatality_rate', 'sector_distance_km', 'fatality_dispersion'];
