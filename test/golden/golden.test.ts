@@ -61,8 +61,8 @@ const LIBRARY: Record<string, { run: string; exact: string }> = {
     exact: 'f818f245926263df8129c2ff0e7b95ad2160fffcfb6bb937de5aa77f1af19ea3',
   },
   'scenarios/karabakh-2023.yaml': {
-    run: 'e77a6211c956280b285162872222df31fb79fb5c5bb1f49da5b1a365099e5cfd',
-    exact: 'ac4f8ac31873753093c06ae0a4bee5e10caa7e9c5d0f9fdb9587bd2cf8447f9a',
+    run: '3e93d384c98b0b40d645136ec0c436d90d39874dba5bf736a3d6a88b5fd9f9c9',
+    exact: '4ade2c1bc4997a05c1f18631ca85c0db2b8043f49579a262dba4cde3a01ff21c',
   },
   'scenarios/kyrgyz-tajik-2022.yaml': {
     run: '2de668c35639f82c3f6abe02bfa7f375c247896b6696a4089d77da8a3f585782',
