@@ -59,7 +59,7 @@ const LIBRARY: Record<string, { run: string; exact: string }> = {
   },
   'scenarios/karabakh-2023.yaml': {
     run: 'e77a6211c956280b285162872222df31fb79fb5c5bb1f49da5b1a365099e5cfd',
-    exact: 'ac4f8ac31873753093c06ae0a4bee5e10caa7e9c5d0f9fdb9587bd2cf8447f9a',
+    exact: '356700185ca14a91174cda183790931b82ef8e2b131e8dd5b6cf072d27352473',
   },
   'scenarios/kyrgyz-tajik-2022.yaml': {
     run: '2de668c35639f82c3f6abe02bfa7f375c247896b6696a4089d77da8a3f585782',
