@@ -55,11 +55,11 @@ const LIBRARY: Record<string, { run: string; exact: string }> = {
   },
   'scenarios/four-day-war-2016.yaml': {
     run: '34d5dc353f1718f88aa7b31b8e8fc9f161fdc4faae58519aaffd7320092751f0',
-    exact: 'f818f245926263df8129c2ff0e7b95ad2160fffcfb6bb937de5aa77f1af19ea3',
+    exact: '5ff69d8927beb1bf319b389cb7dba23f3096151dad249b6496212950f6d07c48',
   },
   'scenarios/karabakh-2023.yaml': {
     run: 'e77a6211c956280b285162872222df31fb79fb5c5bb1f49da5b1a365099e5cfd',
-    exact: '356700185ca14a91174cda183790931b82ef8e2b131e8dd5b6cf072d27352473',
+    exact: 'da224efd5fd2358b7009e8bcd8fdab54fdfc8ed45103a70c9ac98d52c5973e65',
   },
   'scenarios/kyrgyz-tajik-2022.yaml': {
     run: '2de668c35639f82c3f6abe02bfa7f375c247896b6696a4089d77da8a3f585782',
@@ -67,7 +67,7 @@ const LIBRARY: Record<string, { run: string; exact: string }> = {
   },
   'scenarios/nagorno-karabakh-2020.yaml': {
     run: '9b1b559ea889de4811090123abbf860a8191744abe9f2bff55bbec15f8a666b4',
-    exact: 'fdd8d59a12dfe5603012ecc6f0cda34cacf2fdbf777bef229f2e9867b056c448',
+    exact: 'd3699c80468a8cb05b3fcb07c43e1b6b43b302f110b4481c645378566fff199f',
   },
   'scenarios/reference/caucasus-reference.yaml': {
     run: '2f4ba944571ae6fe5c365a7d1ff2426ff12c90cebcd943b4afc39388f6739860',
