@@ -58,7 +58,7 @@ const LIBRARY: Record<string, { run: string; exact: string }> = {
   },
   'scenarios/four-day-war-2016.yaml': {
     run: '34d5dc353f1718f88aa7b31b8e8fc9f161fdc4faae58519aaffd7320092751f0',
-    exact: 'f818f245926263df8129c2ff0e7b95ad2160fffcfb6bb937de5aa77f1af19ea3',
+    exact: '5ff69d8927beb1bf319b389cb7dba23f3096151dad249b6496212950f6d07c48',
   },
   'scenarios/karabakh-2023.yaml': {
     run: '3e93d384c98b0b40d645136ec0c436d90d39874dba5bf736a3d6a88b5fd9f9c9',
@@ -70,7 +70,7 @@ const LIBRARY: Record<string, { run: string; exact: string }> = {
   },
   'scenarios/nagorno-karabakh-2020.yaml': {
     run: '9b1b559ea889de4811090123abbf860a8191744abe9f2bff55bbec15f8a666b4',
-    exact: 'fdd8d59a12dfe5603012ecc6f0cda34cacf2fdbf777bef229f2e9867b056c448',
+    exact: 'd3699c80468a8cb05b3fcb07c43e1b6b43b302f110b4481c645378566fff199f',
   },
   'scenarios/reference/caucasus-reference.yaml': {
     run: '2f4ba944571ae6fe5c365a7d1ff2426ff12c90cebcd943b4afc39388f6739860',

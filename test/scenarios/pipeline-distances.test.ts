@@ -62,6 +62,19 @@ describe('distances from the fighting to the pipelines (research notes §5.3)', 
     expect(greatCircleKm(route[0] as Point, route[1] as Point)).toBeCloseTo(98.2, 0);
   });
 
+  it('the Tovuz 2020 check point agrees with the 15 km in the record, within the stated ±15 km', () => {
+    const notes = readFileSync(join(ROOT, 'docs/research/caucasus.md'), 'utf8');
+    const row = notes.split('\n').find((line) => line.startsWith('| check | Aghdam'));
+    const [, , lat = '', lon = ''] = (row ?? '')
+      .split('|')
+      .slice(1)
+      .map((cell) => cell.trim());
+    const measured = distanceToRouteKm([Number(lat), Number(lon)], route);
+    expect(row).toBeDefined();
+    expect(Math.abs(measured - 15)).toBeLessThanOrEqual(15);
+    expect(Math.round(measured)).toBe(11);
+  });
+
   it.each(scenarios)('%s sets sector_distance_km to the measured distance', (file) => {
     const nearest = Math.min(...table.filter((r) => r.role === file).map((r) => distanceToRouteKm(r.point, route)));
     const doc = libraryScenario(`scenarios/${file}`);

@@ -16,7 +16,7 @@ let doc: ScenarioDocument | undefined;
 function withGeography(text: string): string {
   const old = /^ {2}- module: modules\/pipeline-disruption\.yaml\n {4}with: \{ sector_distance_km: (\d+) \}\n/m;
   if (!old.test(text)) throw new Error('the 2020 scenario no longer includes the old pipeline module as expected');
-  return text.replace(old, '  - module: modules/pipelines-by-geography.yaml\n    with: { sector_distance_km: $1, oil_price_usd: 41 }\n');
+  return text.replace(old, '  - module: modules/pipelines-by-geography.yaml\n    with: { sector_distance_km: $1, oil_price_usd: 45 }\n');
 }
 
 /** The exact mean of a metric of the 2020 scenario (a probability for a yes/no metric). */
