@@ -1,5 +1,13 @@
 /** `georisk exact`: the infinite-trials answer for scenarios whose tracks form a Markov chain. */
-import { analyzeExact, type ExactResult, GeoriskError, type Model, paramsReaching, type RunResult } from '@georisk/engine';
+import {
+  analyzeExact,
+  type ExactOverPriors,
+  type ExactResult,
+  GeoriskError,
+  type Model,
+  paramsReaching,
+  type RunResult,
+} from '@georisk/engine';
 import { Option } from 'commander';
 import { collectSet, EXIT, locateScenarioIssues, output, type RegisterCommand } from '../cli-common.ts';
 import { formatNumber, formatPercent, table } from '../format.ts';
@@ -56,7 +64,9 @@ export function formatExactTable(r: ExactResult): string {
 /**
  * One row per metric: the Monte Carlo estimate, its standard error, the exact value and z = (estimate − exact) / SE.
  * `heldAtValue` names the uncertain parameters that reach the metric: the exact answer holds them at their
- * values while Monte Carlo draws them from their priors, so for such a row z is no check of the sampler.
+ * values while Monte Carlo draws them from their priors, so for such a row z is no check of the sampler;
+ * `overPriors` is then the exact answer averaged over those priors, which Monte Carlo does estimate, and
+ * its z = (estimate − mean) / √(SE² + its SE²).
  */
 export interface ExactComparison {
   estimate: number;
@@ -64,10 +74,16 @@ export interface ExactComparison {
   exact: number;
   z: number;
   heldAtValue: string[];
+  overPriors?: { mean: number; se: number; draws: number; z: number };
 }
 
 /** Compares a Monte Carlo result with the exact one, metric by metric. */
-export function compareWithExact(run: RunResult, exact: ExactResult, model: Model): Record<string, ExactComparison> {
+export function compareWithExact(
+  run: RunResult,
+  exact: ExactResult,
+  model: Model,
+  averaged?: ExactOverPriors,
+): Record<string, ExactComparison> {
   const uncertain = model.params.names.filter((_, i) => model.params.uncertainty[i] !== undefined);
   const out: Record<string, ExactComparison> = {};
   for (const [name, m] of Object.entries(run.metrics)) {
@@ -76,26 +92,43 @@ export function compareWithExact(run: RunResult, exact: ExactResult, model: Mode
     const z = m.se > 0 ? (m.mean - x.mean) / m.se : m.mean === x.mean ? 0 : Number.POSITIVE_INFINITY;
     const reach = paramsReaching(model, [name]);
     const heldAtValue = uncertain.filter((p) => reach === undefined || reach.has(p));
-    out[name] = { estimate: m.mean, se: m.se, exact: x.mean, z, heldAtValue };
+    const a = heldAtValue.length > 0 ? averaged?.metrics[name] : undefined;
+    const spread = a === undefined ? 0 : Math.hypot(m.se, a.se);
+    const overPriors =
+      a === undefined
+        ? undefined
+        : {
+            mean: a.mean,
+            se: a.se,
+            draws: averaged?.draws ?? 0,
+            z: spread > 0 ? (m.mean - a.mean) / spread : m.mean === a.mean ? 0 : Number.POSITIVE_INFINITY,
+          };
+    out[name] = { estimate: m.mean, se: m.se, exact: x.mean, z, heldAtValue, ...(overPriors === undefined ? {} : { overPriors }) };
   }
   return out;
 }
 
 /** The table that `georisk run --exact` adds. */
 export function formatComparison(rows: Record<string, ExactComparison>, unavailable: Record<string, string>): string {
-  const lines: string[][] = [['metric', 'Monte Carlo', 'SE', 'exact', 'z', '']];
+  const averaged = Object.values(rows).find((c) => c.overPriors !== undefined)?.overPriors;
+  const lines: string[][] = [['metric', 'Monte Carlo', 'SE', 'exact', 'z', '', ...(averaged ? ['over priors', 'SE', 'z'] : [])]];
   const held = new Set<string>();
   for (const [name, c] of Object.entries(rows)) {
     for (const p of c.heldAtValue) held.add(p);
     const mark = c.heldAtValue.length > 0 ? '†' : '';
-    lines.push([name, formatNumber(c.estimate), formatNumber(c.se), formatNumber(c.exact), c.z.toFixed(2), mark]);
+    const a = c.overPriors;
+    const extra = averaged ? (a ? [formatNumber(a.mean), formatNumber(a.se), a.z.toFixed(2)] : ['', '', '']) : [];
+    lines.push([name, formatNumber(c.estimate), formatNumber(c.se), formatNumber(c.exact), c.z.toFixed(2), mark, ...extra]);
   }
   const missing = Object.keys(unavailable).map((name) => `${name}: no exact answer (${unavailable[name]})`);
+  const overPriorsNote = averaged
+    ? `\n"over priors" is the exact answer averaged over ${averaged.draws} draws of those priors (Latin hypercube), which Monte Carlo does estimate: there |z| > 3 would be surprising`
+    : '';
   const heading =
     held.size === 0
       ? 'Monte Carlo against the exact answer (|z| > 3 would be surprising)'
-      : `Monte Carlo against the exact answer (|z| > 3 would be surprising, except in rows marked †)\n† not a check of the sampler: the exact answer holds ${[...held].join(', ')} at ${held.size === 1 ? 'its value' : 'their values'}, while Monte Carlo draws ${held.size === 1 ? 'it from its prior' : 'them from their priors'}; --set ${held.size === 1 ? 'it' : 'each'} to compare like with like`;
-  return `\n${heading}\n${table(lines, [false, true, true, true, true, false])}\n${missing.length ? `${missing.join('\n')}\n` : ''}`;
+      : `Monte Carlo against the exact answer (|z| > 3 would be surprising, except in rows marked †)\n† not a check of the sampler: the exact answer holds ${[...held].join(', ')} at ${held.size === 1 ? 'its value' : 'their values'}, while Monte Carlo draws ${held.size === 1 ? 'it from its prior' : 'them from their priors'}; --set ${held.size === 1 ? 'it' : 'each'} to compare like with like${overPriorsNote}`;
+  return `\n${heading}\n${table(lines, [false, true, true, true, true, false, true, true, true])}\n${missing.length ? `${missing.join('\n')}\n` : ''}`;
 }
 
 /** Registers `exact`. */
