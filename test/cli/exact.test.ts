@@ -99,10 +99,12 @@ metrics:
   reached: { expr: 'ever(x, "b")' }
 `,
     );
-    const [table, json, none] = await Promise.all([
+    const [table, json, none, exact, exactFixed] = await Promise.all([
       runCli(['run', file, '--trials', '20000', '--exact']),
       runCli(['run', file, '--trials', '20000', '--exact', '--format', 'json']),
       runCli(['run', file, '--trials', '1000', '--exact', '--exact-draws', '0', '--format', 'json']),
+      runCli(['exact', file]),
+      runCli(['exact', file, '--set', 'r=0.1']),
     ]);
     scratch.remove();
     expect(table.status, table.stderr).toBe(0);
@@ -114,6 +116,11 @@ metrics:
     // ... and within 4 SE of the answer over the prior (false alarm about 6e-5), which is 1 − (1 − e^(−2)) / 2 to 1e-3.
     expect(Math.abs(row.overPriors!.z)).toBeLessThan(4);
     expect(Math.abs(row.overPriors!.mean - (1 - (1 - Math.exp(-2)) / 2))).toBeLessThan(1e-3);
+    // georisk exact says that a run estimates a different number, the average over the prior, unless --set fixes it.
+    expect(exact.stdout).toContain(
+      'georisk run draws this parameter afresh every trial, so it estimates the answer averaged over its prior',
+    );
+    expect(exactFixed.stdout).not.toContain('afresh every trial');
     expect((JSON.parse(none.stdout) as { exact: { metrics: Record<string, Row> } }).exact.metrics.reached!.overPriors).toBeUndefined();
   });
 });

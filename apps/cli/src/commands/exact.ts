@@ -7,6 +7,7 @@ import {
   type Model,
   paramsReaching,
   type RunResult,
+  type ScenarioDocument,
 } from '@georisk/engine';
 import { Option } from 'commander';
 import { collectSet, EXIT, locateScenarioIssues, output, type RegisterCommand } from '../cli-common.ts';
@@ -24,8 +25,8 @@ export function exactForFile(file: string, overrides: Record<string, number>): E
   }
 }
 
-/** The readable form of an exact result. */
-export function formatExactTable(r: ExactResult): string {
+/** The readable form of an exact result; `held` names the uncertain parameters it holds at their values. */
+export function formatExactTable(r: ExactResult, held: string[] = []): string {
   const out: string[] = [];
   out.push(`${r.scenario.title ?? r.scenario.id} — exact`);
   const overrides = Object.entries(r.overrides).map(([k, v]) => `${k}=${v}`);
@@ -58,6 +59,10 @@ export function formatExactTable(r: ExactResult): string {
     out.push(table(trackRows, [false, true, true]));
   }
   for (const note of r.notes) out.push(`\nnote: ${note}`);
+  if (held.length > 0)
+    out.push(
+      `\nnote: georisk run draws ${held.length === 1 ? 'this parameter' : `these ${held.length} parameters`} afresh every trial, so it estimates the answer averaged over ${held.length === 1 ? 'its prior' : 'their priors'}, which differs from this one where an outcome bends with them; georisk run --exact prints both, and that average solved exactly`,
+    );
   return `${out.join('\n')}\n`;
 }
 
@@ -131,6 +136,13 @@ export function formatComparison(rows: Record<string, ExactComparison>, unavaila
   return `\n${heading}\n${table(lines, [false, true, true, true, true, false, true, true, true])}\n${missing.length ? `${missing.join('\n')}\n` : ''}`;
 }
 
+/** The parameters with an `uncertainty` that no --set fixes: the exact answer holds them at their values. */
+function heldUncertain(scenario: ScenarioDocument, overrides: Record<string, number>): string[] {
+  return Object.entries(scenario.parameters)
+    .filter(([name, p]) => p.uncertainty !== undefined && !Object.hasOwn(overrides, name))
+    .map(([name]) => name);
+}
+
 /** Registers `exact`. */
 export const registerExact: RegisterCommand = (program, setExit) => {
   program
@@ -142,7 +154,8 @@ export const registerExact: RegisterCommand = (program, setExit) => {
     .option('-o, --out <file>', 'write the output to a file (atomically) instead of stdout')
     .action((file: string, flags: { set: Record<string, number>; format: 'table' | 'json'; out?: string }) => {
       const result = exactForFile(file, flags.set);
-      output(flags.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatExactTable(result), flags.out);
+      const held = flags.format === 'json' ? [] : heldUncertain(loadScenarioFile(file).scenario, flags.set);
+      output(flags.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatExactTable(result, held), flags.out);
       setExit(EXIT.ok);
     });
 };
