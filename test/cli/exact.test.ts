@@ -83,4 +83,44 @@ describe('georisk run --exact', () => {
     expect(rows.csto_deployment?.heldAtValue).not.toContain('armenian_fatality_rate');
     expect(rows.pipeline_damaged?.heldAtValue ?? []).not.toContain('p_csto_deployment');
   });
+
+  it('also gives the exact answer averaged over the priors Monte Carlo draws, which the estimate matches', async () => {
+    // r ~ uniform(0, 0.2) a day over 10 days: P(reached) = 1 − e^(−10r), 0.632 at r = 0.1 and 0.568 over the prior.
+    const scratch = scratchDir();
+    const file = scratch.write(
+      'uncertain.yaml',
+      `id: uncertain
+time: { unit: day, dt: 1, horizon: 10 }
+parameters:
+  r: { default: 0.1, uncertainty: { dist: uniform, min: 0, max: 0.2 } }
+tracks:
+  x: { states: [a, b], transitions: [{ from: a, to: b, rate: r }] }
+metrics:
+  reached: { expr: 'ever(x, "b")' }
+`,
+    );
+    const [table, json, none, exact, exactFixed] = await Promise.all([
+      runCli(['run', file, '--trials', '20000', '--exact']),
+      runCli(['run', file, '--trials', '20000', '--exact', '--format', 'json']),
+      runCli(['run', file, '--trials', '1000', '--exact', '--exact-draws', '0', '--format', 'json']),
+      runCli(['exact', file]),
+      runCli(['exact', file, '--set', 'r=0.1']),
+    ]);
+    scratch.remove();
+    expect(table.status, table.stderr).toBe(0);
+    expect(table.stdout).toContain('"over priors" is the exact answer averaged over 32 draws');
+    type Row = { estimate: number; exact: number; z: number; overPriors?: { mean: number; se: number; z: number } };
+    const row = (JSON.parse(json.stdout) as { exact: { metrics: Record<string, Row> } }).exact.metrics.reached!;
+    // Seed 1, 20,000 trials: the estimate is about 18 SE from the answer at r = 0.1 ...
+    expect(Math.abs(row.z)).toBeGreaterThan(10);
+    // ... and within 4 SE of the answer over the prior (false alarm about 6e-5), which is 1 − (1 − e^(−2)) / 2 to 1e-3.
+    expect(Math.abs(row.overPriors!.z)).toBeLessThan(4);
+    expect(Math.abs(row.overPriors!.mean - (1 - (1 - Math.exp(-2)) / 2))).toBeLessThan(1e-3);
+    // georisk exact says that a run estimates a different number, the average over the prior, unless --set fixes it.
+    expect(exact.stdout).toContain(
+      'georisk run draws this parameter afresh every trial, so it estimates the answer averaged over its prior',
+    );
+    expect(exactFixed.stdout).not.toContain('afresh every trial');
+    expect((JSON.parse(none.stdout) as { exact: { metrics: Record<string, Row> } }).exact.metrics.reached!.overPriors).toBeUndefined();
+  });
 });

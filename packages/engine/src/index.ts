@@ -168,6 +168,8 @@ export {
   DEFAULT_UNCERTAINTY_DRAWS,
   type DrawMoments,
   drawOverrides,
+  type ExactOverPriors,
+  exactOverPriors,
   MAX_EXACT_DRAWS,
   MAX_UNCERTAINTY_DRAWS,
   type MetricBand,

@@ -6,6 +6,7 @@ import {
   DEFAULT_SEED,
   DEFAULT_TRIAL_STEP_BUDGET,
   DEFAULT_TRIALS_PER_DRAW,
+  exactOverPriors,
   finalizeResult,
   GeoriskError,
   type Overrides,
@@ -35,6 +36,7 @@ interface RunFlags {
   stepOnly?: boolean;
   progress: boolean;
   exact?: boolean;
+  exactDraws: number;
   uncertainty?: number;
   design: 'lhs' | 'sobol';
   trialsPerDraw: number;
@@ -105,7 +107,8 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
   timing.peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   // --exact: the exact answer beside each estimate (a check of the sampler, or of a scenario change).
   const exact = flags.exact ? exactForFile(file, flags.set) : undefined;
-  const comparison = exact ? compareWithExact(result, exact, model) : undefined;
+  const averaged = exact && model.params.uncertainty.some((d) => d !== undefined) ? averageOverPriors(loaded, flags) : undefined;
+  const comparison = exact ? compareWithExact(result, exact, model, averaged) : undefined;
   const text =
     flags.format === 'json'
       ? `${JSON.stringify(comparison && exact ? { ...result, exact: { metrics: comparison, unavailable: exact.unavailable } } : result, null, 2)}\n`
@@ -113,6 +116,18 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
         ? formatCsv(result)
         : `${formatTable(result, runNotes(loaded.scenario.parameters, flags.set))}${comparison && exact ? formatComparison(comparison, exact.unavailable) : ''}`;
   output(text, flags.out);
+}
+
+/** With --exact: the exact answer averaged over the declared priors that Monte Carlo draws (none with --exact-draws 0). */
+function averageOverPriors(loaded: ReturnType<typeof loadScenarioFile>, flags: RunFlags) {
+  if (flags.exactDraws === 0) return undefined;
+  if (flags.exactDraws === 1) throw new UsageError('--exact-draws must be 0 (none) or at least 2');
+  try {
+    return exactOverPriors(loaded.scenario, flags.set, flags.exactDraws, flags.seed);
+  } catch (error) {
+    if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
+    throw error;
+  }
 }
 
 /** Registers `run`. */
@@ -131,6 +146,12 @@ export const registerRun: RegisterCommand = (program, setExit) => {
     .option('--step-only', 'disable quiet-step skipping (for checking; slower, same distribution)')
     .option('--no-progress', 'never show a progress bar')
     .option('--exact', 'also solve the scenario exactly and show each estimate beside the exact value with its z-score')
+    .option(
+      '--exact-draws <n>',
+      'with --exact: draws of the uncertain parameters over which the exact answer is also averaged, as Monte Carlo averages it (0: none)',
+      wholeNumber('--exact-draws', 0),
+      32,
+    )
     .option(
       '--uncertainty <draws>',
       "draw the parameters from their priors this many times: each metric's band across what we do not know",

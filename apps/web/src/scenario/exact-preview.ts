@@ -2,6 +2,7 @@
 import { h } from '../dom.ts';
 import { EngineError, ExactPreview } from '../engine-client.ts';
 import { formatDuration } from '../format.ts';
+import { heldUncertain } from './exact-held.ts';
 import { currentOverrides, type ScreenState } from './screen-state.ts';
 
 /** The status line, a request for the current inputs, and closing the preview's worker. */
@@ -19,7 +20,7 @@ export function exactPreview(state: ScreenState, onAnswer: () => void): ExactPre
     (result, ms) => {
       state.exact = { result, ms };
       state.exactError = undefined;
-      exactStatus.textContent = `Exact answer (infinite trials) updated in ${formatDuration(ms / 1000)}.${result.notes.length ? ' Uncertain parameters are held at their values here; Monte Carlo draws them.' : ''}`;
+      exactStatus.textContent = `Exact answer (infinite trials) updated in ${formatDuration(ms / 1000)}.${heldUncertain(scenario, currentOverrides(state)).length ? ' Uncertain parameters are held at their values here; Monte Carlo draws them from their priors every trial.' : ''}`;
       exactStatus.dataset.ms = String(Math.round(ms));
       exactStatus.dataset.updates = String(Number(exactStatus.dataset.updates ?? 0) + 1);
       onAnswer();

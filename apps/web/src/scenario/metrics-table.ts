@@ -4,7 +4,8 @@ import { displayLabel } from '../display-label.ts';
 import { h } from '../dom.ts';
 import { formatCount, formatNumber, formatPercent, formatPercentInterval } from '../format.ts';
 import { baselineDifferences, type Comparison, comparedBaseline, differenceCell, differenceHeading } from './compare.ts';
-import { isStale, partialLabel, type ScreenState } from './screen-state.ts';
+import { exactHeldSentence, heldUncertain } from './exact-held.ts';
+import { currentOverrides, isStale, partialLabel, type ScreenState } from './screen-state.ts';
 
 /** A number cell that carries its raw value and what it is, for tests and copy-paste. */
 function cell(text: string, value?: number, key?: string): HTMLTableCellElement {
@@ -79,10 +80,11 @@ export function metricsTable(state: ScreenState, r: RunResult | undefined, x: Ex
       ? `Metrics: Monte Carlo (greyed) from the previous inputs, ${formatCount(r.trials)} trials, seed ${r.seed}; press Run to update it. The exact column is for the current inputs.`
       : `Metrics: ${state.lastRun?.partialOf === undefined ? `${formatCount(r.trials)} trials` : partialLabel(r.trials, state.lastRun.partialOf)}, seed ${r.seed}`
     : 'Metrics';
+  const held = x === undefined ? '' : exactHeldSentence(heldUncertain(state.scenario, currentOverrides(state)));
   return h(
     'table',
     { class: `data metrics${stale ? ' stale' : ''}`, id: 'metrics-table' },
-    h('caption', {}, caption),
+    h('caption', {}, held ? `${caption}${caption.endsWith('.') ? '' : '.'} ${held}` : caption),
     h('thead', {}, h('tr', {}, ...head.map((c) => (typeof c === 'string' ? h('th', { scope: 'col' }, c) : differenceHeading(c))))),
     h('tbody', {}, ...state.metricOrder.map((name) => metricRow(state, name, r, x, diffs))),
   );

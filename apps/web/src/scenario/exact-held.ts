@@ -1,0 +1,16 @@
+/** Which uncertain parameters the exact column holds at their values while Monte Carlo draws them, and the sentence that says so. */
+import type { ScenarioDocument } from '@georisk/engine';
+
+/** The parameters with an `uncertainty` that no current input fixes: the exact answer holds them at their values. */
+export function heldUncertain(scenario: ScenarioDocument, overrides: Record<string, number>): string[] {
+  return Object.entries(scenario.parameters)
+    .filter(([name, p]) => p.uncertainty !== undefined && !Object.hasOwn(overrides, name))
+    .map(([name]) => name);
+}
+
+/** The caption sentence beside the exact column, empty when no parameter is held. */
+export function exactHeldSentence(held: string[]): string {
+  if (held.length === 0) return '';
+  const which = held.length === 1 ? 'one uncertain parameter' : `${held.length} uncertain parameters`;
+  return `The exact column holds ${which} at ${held.length === 1 ? 'its value' : 'their values'}; Monte Carlo draws ${held.length === 1 ? 'it' : 'them'} from ${held.length === 1 ? 'its prior' : 'their priors'} every trial and so averages over what we do not know, which differs from the answer at the values where an outcome bends with them (not a sampling error).`;
+}

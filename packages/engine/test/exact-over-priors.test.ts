@@ -1,0 +1,52 @@
+/**
+ * The exact answer averaged over declared priors, against a closed form and against Monte Carlo: a plain
+ * run draws uncertain parameters every trial, so it estimates this average and not the exact answer at
+ * the parameters' values (Jensen's inequality: 1 − e^(−10r) is concave in r).
+ */
+import { describe, expect, it } from 'vitest';
+import { analyzeExact, exactOverPriors, GeoriskError, loadScenarioText, runScenario } from '../src/index.ts';
+
+// r ~ uniform(0, 0.2) per day over 10 days: P(reached) = 1 − e^(−10r); at r = 0.1 it is 1 − e^(−1) ≈ 0.632,
+// averaged over the prior E[1 − e^(−10r)] = 1 − (1 − e^(−2)) / 2 ≈ 0.568.
+const scenario = loadScenarioText(`
+id: uncertain
+time: { unit: day, dt: 1, horizon: 10 }
+parameters:
+  r: { default: 0.1, uncertainty: { dist: uniform, min: 0, max: 0.2 } }
+tracks:
+  x: { states: [a, b], transitions: [{ from: a, to: b, rate: r }] }
+metrics:
+  reached: { expr: 'ever(x, "b")' }
+`).scenario;
+const atValue = 1 - Math.exp(-1);
+const overPrior = 1 - (1 - Math.exp(-2)) / 2;
+
+describe('exactOverPriors', () => {
+  it('averages the exact answer over the declared prior (closed form, to 1e-4)', () => {
+    const averaged = exactOverPriors(scenario, {}, 256, 1);
+    expect(averaged.drawn).toEqual(['r']);
+    expect(Math.abs(averaged.metrics.reached!.mean - overPrior)).toBeLessThanOrEqual(1e-4);
+    expect(averaged.metrics.reached!.se).toBeGreaterThan(0);
+    expect(Math.abs(analyzeExact(scenario).metrics.reached!.mean - atValue)).toBeLessThanOrEqual(1e-12);
+  });
+
+  it('is what Monte Carlo estimates, not the answer at the value (seed 1, 4 SE: false alarm about 6e-5)', () => {
+    const run = runScenario(scenario, { trials: 20_000, seed: 1 }).metrics.reached!;
+    const averaged = exactOverPriors(scenario, {}, 64, 1).metrics.reached!;
+    expect(Math.abs(run.mean - averaged.mean)).toBeLessThanOrEqual(4 * Math.hypot(run.se, averaged.se));
+    // The gap to the answer at the value is about 18 SE here.
+    expect(Math.abs(run.mean - atValue)).toBeGreaterThan(4 * run.se);
+  });
+
+  it('is the exact answer when an override fixes every uncertain parameter', () => {
+    const fixed = exactOverPriors(scenario, { r: 0.1 }, 64, 1);
+    expect(fixed.drawn).toEqual([]);
+    expect(fixed.metrics.reached).toEqual({ mean: analyzeExact(scenario, { r: 0.1 }).metrics.reached!.mean, se: 0 });
+    const run = runScenario(scenario, { trials: 20_000, seed: 1, overrides: { r: 0.1 } }).metrics.reached!;
+    expect(Math.abs(run.mean - atValue)).toBeLessThanOrEqual(4 * run.se);
+  });
+
+  it('refuses fewer than two draws', () => {
+    expect(() => exactOverPriors(scenario, {}, 1)).toThrow(GeoriskError);
+  });
+});
