@@ -54,23 +54,44 @@ export interface SimulateOptions {
  * @example const summary = simulate(buildModel(scenario), { seed: 1, firstTrial: 0, trials: 10_000 })
  */
 export function simulate(model: Model, options: SimulateOptions): RunSummary {
-  const runner = new TrialRunner(model, options.stepOnly === true);
+  const stepOnly = options.stepOnly === true;
+  const cache = stepOnly ? steppingRunners : skippingRunners;
+  // A worker runs chunk after chunk of one model: reusing its runner keeps its row caches and its
+  // optimized code (building a second runner threw away the code of every hot method).
+  let runner = cache.get(model);
+  if (runner === undefined || runner.busy) runner = new TrialRunner(model, stepOnly);
+  cache.set(model, runner);
   const summary = emptySummary(model);
-  if (options.onTrialEnd) runner.onTrialEnd = options.onTrialEnd;
-  if (options.onTrialValues) runner.onTrialValues = options.onTrialValues;
-  if (options.trialList) runner.runList(options.seed, options.trialList, summary, options.onProgress, options.progressEvery);
-  else
-    runner.runAll(
-      options.seed,
-      options.firstTrial,
-      options.firstTrial + options.trials,
-      summary,
-      options.onProgress,
-      options.progressEvery,
-    );
+  // Set before the trials: the first store after creation makes the field mutable, and a store
+  // after the hot loops were optimized would throw away their code too (it relies on the map).
   summary.trialSteps = options.trials * model.steps;
+  runner.onTrialEnd = options.onTrialEnd;
+  runner.onTrialValues = options.onTrialValues;
+  runner.busy = true;
+  try {
+    if (options.trialList) runner.runList(options.seed, options.trialList, summary, options.onProgress, options.progressEvery);
+    else
+      runner.runAll(
+        options.seed,
+        options.firstTrial,
+        options.firstTrial + options.trials,
+        summary,
+        options.onProgress,
+        options.progressEvery,
+      );
+  } catch (error) {
+    // A trial that failed left the runner's state half-way: the next call builds a fresh one.
+    cache.delete(model);
+    throw error;
+  } finally {
+    runner.busy = false;
+  }
   return summary;
 }
+
+/** The runner each model last used, per way through a trial (see `simulate`). */
+const skippingRunners = new WeakMap<Model, TrialRunner>();
+const steppingRunners = new WeakMap<Model, TrialRunner>();
 
 /** A precomputed step rule for one (track, state, dependency states) combination. */
 interface Row {
@@ -260,6 +281,8 @@ class TrialRunner {
     this.foldFlows = plan.foldFlows;
   }
 
+  /** A `simulate` call is running trials on this runner (a nested call must not share it). */
+  busy = false;
   /** Called after each trial (see `SimulateOptions.onTrialEnd`). */
   onTrialEnd: ((trial: number, s: EvalState) => void) | undefined;
   /** Called after each trial with its metric values (see `SimulateOptions.onTrialValues`). */
