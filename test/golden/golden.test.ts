@@ -62,7 +62,7 @@ const LIBRARY: Record<string, { run: string; exact: string }> = {
   },
   'scenarios/karabakh-2023.yaml': {
     run: '3e93d384c98b0b40d645136ec0c436d90d39874dba5bf736a3d6a88b5fd9f9c9',
-    exact: '4ade2c1bc4997a05c1f18631ca85c0db2b8043f49579a262dba4cde3a01ff21c',
+    exact: 'c84b5d6973f1071600be0f2fe8d856e306fbf88f538073662305bd6012b2f792',
   },
   'scenarios/kyrgyz-tajik-2022.yaml': {
     run: '2de668c35639f82c3f6abe02bfa7f375c247896b6696a4089d77da8a3f585782',
