@@ -68,7 +68,7 @@ describe('a two-turn seminar through the API', () => {
     const view = await me('ana');
     expect(view.exercise.turn).toBe(0);
     expect(view.exercise.questions.map((q) => q.id)).toEqual(['war_t1', 'truce48_t1', 'pipeline_t1', 'deaths_t1']);
-    expect(view.exercise.levers.map((l) => l.id)).toEqual(['offensive', 'pipeline', 'eu_engage']);
+    expect(view.exercise.levers.map((l) => l.id)).toEqual(['offensive', 'pipeline', 'eu_engage', 'turkey_stance', 'iran_warning']);
     expect(view.exercise.turns).toHaveLength(1);
     expect(JSON.stringify(view)).not.toContain('Thirty-two hours');
     expect(JSON.stringify(view)).not.toContain('actual');
@@ -128,7 +128,8 @@ describe('a two-turn seminar through the API', () => {
     expect(result.turns?.[1]?.overrides).toMatchObject({
       offensive_culmination_rate: 0.02,
       western_mediation_rate: 0.06,
-      p_csto_deployment: 0.1,
+      ties_to_attacker: 0,
+      declaration_ties: 0,
     });
     expect(result.debrief.questions).toHaveLength(7);
     const ana = result.debrief.students.find((s) => s.name === 'ana');

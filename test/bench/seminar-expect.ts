@@ -18,7 +18,9 @@ const cases: [string, Overrides][] = [
   ['no action', {}],
   ['press on', { offensive_culmination_rate: 0.02, offensive_escalation_rate: 0.004 }],
   ['EU at once', { western_mediation_rate: 0.06 }],
-  ['CSTO troops pushed', { p_csto_deployment: 0.1 }],
+  ['Turkey urges restraint', { turkey_backing: 0 }],
+  ['Iran lets its red line lapse', { iran_red_line: 0 }],
+  ['CSTO troops pushed', { ties_to_attacker: 0, declaration_ties: 0 }],
   ['US Secretary', { international_attempt_rate: 0.042 }],
 ];
 for (const k of [0, 1]) {

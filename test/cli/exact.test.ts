@@ -81,7 +81,7 @@ describe('georisk run --exact', () => {
     expect(rows.armenian_fatalities?.heldAtValue).toContain('armenian_fatality_rate');
     // The fatality rates cannot reach the alliance track or the pipeline: they are not named there.
     expect(rows.csto_deployment?.heldAtValue).not.toContain('armenian_fatality_rate');
-    expect(rows.pipeline_damaged?.heldAtValue ?? []).not.toContain('p_csto_deployment');
+    expect(rows.pipeline_damaged?.heldAtValue ?? []).not.toContain('p_deploy_unconstrained');
   });
 
   it('also gives the exact answer averaged over the priors Monte Carlo draws, which the estimate matches', async () => {

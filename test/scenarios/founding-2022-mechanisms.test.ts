@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenarioText, type ScenarioDocument } from '../../packages/engine/src/index.ts';
+import { resolveRanges } from '../../packages/engine/src/sweep.ts';
 import { exactMean, libraryScenario, resolveModule, SCENARIOS } from '../helpers/library-scenarios.ts';
 
 const FILE = 'scenarios/armenia-azerbaijan-2022.yaml';
@@ -71,5 +72,36 @@ describe('third parties in 2022, as at 00:05 on 13 Sep 2022', () => {
   it('monitors switched on (as from October 2022) never lengthen the fighting', () => {
     const fighting = (o: Record<string, number>) => exactMean(doc, 'fighting_hours', o);
     expect(fighting({ eu_monitors_present: 1 })).toBeLessThanOrEqual(fighting({}));
+  });
+});
+
+describe('CSTO and Russia in 2022, grounded as at 13 Sep 2022', () => {
+  const doc = libraryScenario(FILE);
+  const troops = (overrides: Record<string, number>) => exactMean(doc, 'csto_deployment', overrides);
+
+  it('takes the csto-russia module: Article 4 applies, the Russia–Azerbaijan declaration in force, Armenia not frozen out', () => {
+    const p = doc.parameters ?? {};
+    expect([p.sovereign_territory?.default, p.russia_azerbaijan_declaration?.default, p.armenia_csto_frozen?.default]).toEqual([1, 1, 0]);
+    expect([p.russia_bandwidth?.default, p.ties_to_attacker?.default, p.russia_armenia_treaty?.default]).toEqual([0.5, 0.5, 1]);
+  });
+
+  it('the declaration and a weak consensus lower the chance of troops; a freeze or no request removes it', () => {
+    const base = troops({});
+    expect(troops({ russia_azerbaijan_declaration: 0 })).toBeGreaterThan(base);
+    expect(troops({ csto_consensus: 0.1 })).toBeLessThan(base);
+    expect(troops({ armenia_csto_frozen: 1 })).toBe(0);
+    expect(troops({ article4_request_rate: 0 })).toBe(0);
+  });
+
+  it('the alliance does not feed back into the fighting here: war and deaths do not move with any CSTO setting', () => {
+    const base = { war: exactMean(doc, 'war_reached'), deaths: exactMean(doc, 'armenian_fatalities') };
+    for (const o of [{ russia_azerbaijan_declaration: 0 }, { p_deploy_unconstrained: 0.4 }, { ties_to_attacker: 0 }]) {
+      expect({ war: exactMean(doc, 'war_reached', o), deaths: exactMean(doc, 'armenian_fatalities', o) }).toEqual(base);
+    }
+  });
+
+  it('no screen varies units_per_day, a unit conversion and not an assumption about the world', () => {
+    expect(doc.parameters?.units_per_day?.range).toBeUndefined();
+    expect(resolveRanges(doc, undefined).map((r) => r.name)).not.toContain('units_per_day');
   });
 });
