@@ -2,7 +2,7 @@
  * Sensitivity jobs (issue 14): an exact job's points are solved on a simulation thread and every job's
  * analysis runs on a document thread, so the event loop is never held; measured with monitorEventLoopDelay, never the wall clock.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -60,6 +60,8 @@ describe('an exact tornado job of the 2022 scenario', () => {
     const dir = mkdtempSync(join(tmpdir(), 'georisk-exact-loop-'));
     const file = join(dir, 'long.yaml');
     writeFileSync(file, text);
+    // The scenario includes library modules by paths relative to itself.
+    cpSync('scenarios/modules', join(dir, 'modules'), { recursive: true });
     const flags = vary.flatMap((v) => ['--vary', `${v.name}=${v.lo}:${v.hi}`]);
     // Solved on the event loop, each point held it ~0.5 s, every try; best of 3 tells that apart
     // from a pre-empted process, so a false alarm needs three tries each pre-empted past 200 ms.

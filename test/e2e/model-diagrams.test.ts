@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { browserSuite, chartsDrawn, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
+import { libraryScenario } from '../helpers/library-scenarios.ts';
 
 const SCENARIO = 'armenia-azerbaijan-2022';
 
@@ -23,7 +24,10 @@ describe.skipIf(!haveChromium)('how the model works, grouped parameters and roun
     await page.click('#how-it-works > summary');
     const conflict = page.locator('.track-diagram[data-track="conflict"]');
     await conflict.locator('svg.state-diagram').waitFor();
-    expect(await page.locator('.track-diagram').count()).toBe(4);
+    // One diagram per track, the modules' tracks included.
+    const tracks = Object.keys(libraryScenario(`scenarios/${SCENARIO}.yaml`).tracks);
+    expect(await page.locator('.track-diagram').count()).toBe(tracks.length);
+    expect(tracks).toEqual(expect.arrayContaining(['conflict', 'mediation', 'alliance', 'pipeline']));
     // Every state is a focusable box; the occupancies of a track are the exact final distribution (they sum to 1).
     for (const track of ['conflict', 'mediation', 'alliance', 'pipeline']) {
       const shares = await page.$$eval(`.track-diagram[data-track="${track}"] .diagram-state`, (gs) =>

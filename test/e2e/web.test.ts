@@ -13,6 +13,7 @@ import { buildApp } from '../../apps/api/src/app.ts';
 import { formatNumber, formatPercent } from '../../apps/web/src/format.ts';
 import { CHROMIUM, chartsDrawn, haveChromium, SCREENSHOTS, showParameter, staticBrowser } from '../helpers/browser.ts';
 import { runCli } from '../helpers/cli.ts';
+import { libraryScenario } from '../helpers/library-scenarios.ts';
 import type { StaticServer } from '../helpers/static-server.ts';
 
 if (!haveChromium) {
@@ -373,7 +374,11 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     expect(brief).toContain('Armenia–Azerbaijan border escalation, September 2022');
     expect(brief).toContain('This run: 2,000 trials, seed 5');
     expect(brief).toMatch(/Chance a truce holds in a war: 0\.4 \(default 0\.25\)/);
-    expect(brief).toMatch(/Where the 47 parameters come from: \d+ fitted, \d+ assumed, \d+ derived, \d+ setting\./);
+    // One count per provenance kind, summing to the scenario's parameters (its modules' included).
+    const parameters = Object.keys(libraryScenario(`scenarios/${SCENARIO}.yaml`).parameters).length;
+    const [, total, kinds] = /Where the (\d+) parameters come from: ((?:\d+ \w+, )*\d+ \w+)\./.exec(brief) ?? [];
+    expect(Number(total)).toBe(parameters);
+    expect((kinds ?? '').split(', ').reduce((sum, k) => sum + Number.parseInt(k, 10), 0)).toBe(parameters);
     expect(brief).toContain(`receipt ${await page.textContent('#output-hash')}`);
     expect(brief).toContain('Reproduce: ');
     await page.emulateMedia({ media: 'print' });

@@ -72,9 +72,9 @@ describe("the band's overall answer equals a plain run that draws every prior", 
 });
 
 describe("a Sobol' design with more uncertain parameters than it handles", () => {
-  it('refuses the 2022 scenario (57 uncertain parameters), pointing at lhs or fixing some', () => {
+  it('refuses the 2022 scenario (64 uncertain parameters), pointing at lhs or fixing some', () => {
     expect(() => planUncertainty(load('armenia-azerbaijan-2022.yaml'), { draws: 64, design: 'sobol' })).toThrowError(
-      /design: error \[bad_run_options\] a Sobol' design handles at most 37 uncertain parameters, this run has 57[\s\S]*use the Latin hypercube design \(lhs\), or fix some parameters/,
+      /design: error \[bad_run_options\] a Sobol' design handles at most 37 uncertain parameters, this run has 64[\s\S]*use the Latin hypercube design \(lhs\), or fix some parameters/,
     );
   });
 });
@@ -89,7 +89,10 @@ describe('solving each draw exactly equals sampling it, on the metrics with exac
       const exactAtDefaults = analyzeExact(scenario);
       const metrics = Object.keys(exactAtDefaults.metrics).filter((m) => exactAtDefaults.metrics[m]?.probability !== undefined);
       expect(metrics.length).toBeGreaterThan(0);
-      const options = { draws: 32, seed: 9, metrics };
+      // karabakh-2023 carries the blockade's two tracks: each exact solve takes about 3 s on a shared
+      // 2-core machine, so it gets 8 draws (the sd below follows the count).
+      const draws = name === 'karabakh-2023.yaml' ? 8 : 32;
+      const options = { draws, seed: 9, metrics };
       const exact = await runUncertainty(scenario, { ...options, method: 'exact' });
       const sampled = await runUncertainty(scenario, { ...options, method: 'sample', trialsPerDraw: 400 });
       expect(exact.method).toBe('exact');
@@ -97,13 +100,12 @@ describe('solving each draw exactly equals sampling it, on the metrics with exac
         const e = exact.metrics[m]!;
         const s = sampled.metrics[m]!;
         expect(e.drawNoiseSd).toBe(0);
-        const sd = Math.sqrt(e.variance.chance / (400 * 32));
+        const sd = Math.sqrt(e.variance.chance / (400 * draws));
         expect(Math.abs(s.overall.mean - e.overall.mean), `${m}: sampled ${s.overall.mean} vs exact ${e.overall.mean}`).toBeLessThanOrEqual(
           4.5 * sd + 1e-12,
         );
       }
-      // 32 exact solves of the largest chains (karabakh-2023 carries the blockade's two tracks) take minutes on a shared machine.
     },
-    600_000,
+    180_000,
   );
 });

@@ -66,7 +66,9 @@ describe.each(files.map((f) => [relative(root, f), f]))('%s', (_name, file) => {
     for (const [name, t] of Object.entries(exact.tracks)) {
       for (const state of t.states) {
         for (const kind of ['final', 'ever'] as const) {
-          const p = t[kind][state]!;
+          // Over a large joint space the solver gives "ever" only for the states the metrics read.
+          const p = t[kind][state];
+          if (p === undefined) continue;
           within(mc.tracks[name]![kind][state]!, p, binomialSe(p));
         }
       }
