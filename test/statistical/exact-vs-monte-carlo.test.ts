@@ -50,7 +50,8 @@ describe.each(files.map((f) => [relative(root, f), f]))('%s', (_name, file) => {
   const { scenario } = loadScenarioText(readFileSync(file, 'utf8'), { file, resolveModule });
   let exact: ReturnType<typeof analyzeExact> | undefined;
   try {
-    exact = analyzeExact(scenario);
+    // Every state's "ever", which the solver gives unasked only over a small joint space (2023 is not one).
+    exact = analyzeExact(scenario, {}, { everyState: true });
   } catch (error) {
     if (!(error instanceof GeoriskError) || error.code !== 'not_markov') throw error;
   }
@@ -66,9 +67,7 @@ describe.each(files.map((f) => [relative(root, f), f]))('%s', (_name, file) => {
     for (const [name, t] of Object.entries(exact.tracks)) {
       for (const state of t.states) {
         for (const kind of ['final', 'ever'] as const) {
-          // Over a large joint space the solver gives "ever" only for the states the metrics read.
-          const p = t[kind][state];
-          if (p === undefined) continue;
+          const p = t[kind][state]!;
           within(mc.tracks[name]![kind][state]!, p, binomialSe(p));
         }
       }
