@@ -1895,7 +1895,7 @@ metrics: { ceasefire: { expr: 'ever(conflict, "ceasefire")' } }
     expect(where(issues)).toEqual([{ code: 'module_not_found', path: 'include[0].module', file: S, ...at(text, '../modules') }]);
     expect(texts(issues)).toMatchInlineSnapshot(`
       [
-        "cannot include the module "../modules/ceasefire.yaml": modules can only be included when the scenario is loaded with a module resolver | hint: load the scenario from a file (the CLI does), or paste the module's contents into the scenario",
+        "cannot include the module "../modules/ceasefire.yaml": modules can only be included when the scenario is loaded with a module resolver | hint: pass loadScenarioText a resolveModule that reads module files (the CLI and the server do; README, 'Sensitivity and sweeps'), or paste the module's contents into the scenario",
       ]
     `);
   });

@@ -98,7 +98,7 @@ function loadModule(
             'module_not_found',
             `${where}.module`,
             `cannot include the module "${ref}": modules can only be included when the scenario is loaded with a module resolver`,
-            "load the scenario from a file (the CLI does), or paste the module's contents into the scenario",
+            "pass loadScenarioText a resolveModule that reads module files (the CLI and the server do; README, 'Sensitivity and sweeps'), or paste the module's contents into the scenario",
           )
         : issue(
             'module_not_found',
