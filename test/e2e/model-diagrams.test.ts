@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserSuite, chartsDrawn, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
+import { browserSuite, chartsDrawn, haveChromium, SCREENSHOTS, setEditorText } from '../helpers/browser.ts';
 import { libraryScenario } from '../helpers/library-scenarios.ts';
 
 const SCENARIO = 'armenia-azerbaijan-2022';
@@ -149,10 +149,10 @@ describe.skipIf(!haveChromium)('how the model works, grouped parameters and roun
       'parameters:\n  spare_a:\n    default: 1\n    range: [0, 2]\n    group: Spare knobs\n    provenance: { kind: setting }\n  spare_b:\n    default: 2\n    range: [0, 4]\n    group: Spare knobs\n    provenance: { kind: setting }\n',
     );
     // An empty group is a problem at its path; naming it makes the document valid again.
-    await editor.fill('#editor-text', declared.replace('group: Spare knobs', 'group: ""'));
+    await setEditorText(editor, declared.replace('group: Spare knobs', 'group: ""'));
     await expect.poll(() => editor.textContent('#editor-status'), { timeout: 30_000 }).toBe('1 problem to fix.');
     expect(await editor.textContent('#editor-issues')).toContain('"group" must not be empty (parameters.spare_a.group)');
-    await editor.fill('#editor-text', declared);
+    await setEditorText(editor, declared);
     await expect.poll(() => editor.textContent('#editor-status'), { timeout: 30_000 }).toContain('valid');
     await editor.click('#editor-run');
     await editor.waitForSelector('.param-fold[data-fold="Spare knobs"]', { timeout: 60_000 });

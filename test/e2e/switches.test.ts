@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { browserSuite, haveChromium } from '../helpers/browser.ts';
+import { browserSuite, haveChromium, setEditorText } from '../helpers/browser.ts';
 
 const SCENARIO = 'armenia-azerbaijan-2022';
 
@@ -47,10 +47,10 @@ describe.skipIf(!haveChromium)('switches and choices in Chromium', () => {
     const choice = (d: number) =>
       `parameters:\n  fronts:\n    default: ${d}\n    choices: [1, 2, 3]\n    choice_labels: [one front, two fronts, three fronts]\n    provenance: { kind: setting }\n`;
     // A default that is not a choice is a problem in the editor; then the right one makes it valid again.
-    await page.fill('#editor-text', original.replace(/^parameters:\n/m, choice(4)));
+    await setEditorText(page, original.replace(/^parameters:\n/m, choice(4)));
     await expect.poll(() => page.textContent('#editor-status'), { timeout: 30_000 }).toBe('1 problem to fix.');
     expect(await page.textContent('#editor-issues')).toContain('must be one of its values, 1, 2 or 3');
-    await page.fill('#editor-text', original.replace(/^parameters:\n/m, choice(2)));
+    await setEditorText(page, original.replace(/^parameters:\n/m, choice(2)));
     await expect.poll(() => page.textContent('#editor-status'), { timeout: 30_000 }).toContain('valid');
     await page.click('#editor-run');
     await page.waitForSelector('#p-fronts-pick', { timeout: 60_000 });

@@ -11,7 +11,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../apps/api/src/app.ts';
 import { formatNumber, formatPercent } from '../../apps/web/src/format.ts';
-import { CHROMIUM, chartsDrawn, haveChromium, SCREENSHOTS, showParameter, staticBrowser } from '../helpers/browser.ts';
+import { CHROMIUM, chartsDrawn, haveChromium, SCREENSHOTS, setEditorText, showParameter, staticBrowser } from '../helpers/browser.ts';
 import { runCli } from '../helpers/cli.ts';
 import { libraryScenario } from '../helpers/library-scenarios.ts';
 import type { StaticServer } from '../helpers/static-server.ts';
@@ -282,7 +282,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     const at = lines.findIndex((l) => l.includes('rate: offensive_escalation_rate'));
     expect(at).toBeGreaterThan(0);
     lines[at] = lines[at]!.replace('offensive_escalation_rate', 'offensive_escalaton_rate');
-    await page.fill('#editor-text', lines.join('\n'));
+    await setEditorText(page, lines.join('\n'));
     await expect.poll(() => page.textContent('#editor-status'), { timeout: 30_000 }).toBe('1 problem to fix.');
     const issue = page.locator('#editor-issues button.issue').first();
     expect(await issue.getAttribute('data-line')).toBe(String(at + 1));
@@ -298,7 +298,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'editor-error.png'), fullPage: false });
 
     // Put it right, run it: the same text gives the library scenario's numbers.
-    await page.fill('#editor-text', original);
+    await setEditorText(page, original);
     await expect.poll(() => page.textContent('#editor-status'), { timeout: 30_000 }).toContain('valid');
     await page.click('#editor-run');
     await page.waitForSelector('.edited-banner');
@@ -408,7 +408,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
       await page.goto(`${base}#/edit/two-state-border-dispute`);
       await expect.poll(() => page.textContent('#editor-status'), { timeout: 60_000 }).toContain('valid');
       const edited = `${await page.inputValue('#editor-text')}\n# my note\n`;
-      await page.fill('#editor-text', edited);
+      await setEditorText(page, edited);
       // A reload keeps the draft (and asks first, as edits were neither saved nor downloaded).
       await page.reload();
       await expect.poll(() => page.textContent('#editor-status'), { timeout: 60_000 }).toContain('valid');
