@@ -160,7 +160,9 @@ metrics:
   it('resumes a job after the server stops, keeping the stored rows, with the same rows as an uninterrupted sweep', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'georisk-resume-'));
     try {
-      const body = { text: SMALL_SCENARIO, design: { method: 'sobol', samples: 32 }, trials: 1000, seed: 5 };
+      // 5,000 trials a point, so the 30 points left after the second cannot all finish between the
+      // poll that sees it and the close (with 1,000 they did once, on a loaded machine).
+      const body = { text: SMALL_SCENARIO, design: { method: 'sobol', samples: 32 }, trials: 5000, seed: 5 };
       const first = await buildApp({ dataDir, rateLimit: false, pool: { threads: 1 } });
       const { id } = (await first.inject({ method: 'POST', url: '/api/sweeps', payload: body })).json();
       let done = 0;
