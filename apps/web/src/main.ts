@@ -154,17 +154,24 @@ function openEditor(key: string, from: LibraryItem): void {
   show(open);
 }
 
+/** Whether the screen at `hash` shows the scenario library's contents (the classroom and the track record do not). */
+function usesLibrary(hash: string): boolean {
+  return !isClassroomHash(hash) && !isTrackRecordHash(hash);
+}
+
 window.addEventListener('hashchange', route);
 route();
 loadLibrary().then(
   (library) => {
     items = library.items;
     for (const s of library.skipped) console.warn(`scenario ${s.file} left out: ${s.why}`);
-    // A classroom screen already showing does not wait for the library; drawing it again would lose what was typed.
-    if (!isClassroomHash(location.hash)) route();
+    // The classroom and the track record do not use the library, so they are not drawn again when it
+    // arrives: that would lose what was typed in a classroom form, and replace the track record's
+    // charts after they were drawn.
+    if (usesLibrary(location.hash)) route();
   },
   (error: unknown) => {
-    if (!isClassroomHash(location.hash))
+    if (usesLibrary(location.hash))
       replace(root, h('p', { role: 'alert' }, `The scenario library did not load: ${(error as Error).message}`));
   },
 );
