@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -12,5 +13,8 @@ export default defineConfig({
     // nothing behind: spies are restored after each test, servers, pools and browsers closed in afterAll.
     isolate: false,
     restoreMocks: true,
+    // A file per core (vitest's default leaves one core idle): much of a browser or CLI test is
+    // waiting on another process, which the other file's work fills.
+    maxWorkers: availableParallelism(),
   },
 });

@@ -143,7 +143,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
       .poll(() => page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash))
       .toContain('set.p_hold_clash=');
 
-    await page.fill('#trials', '40000');
+    await page.fill('#trials', '10000');
     await page.dispatchEvent('#trials', 'change');
     await page.fill('#seed', '7');
     await page.dispatchEvent('#seed', 'change');
@@ -159,7 +159,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
       'run',
       `scenarios/${SCENARIO}.yaml`,
       '--trials',
-      '40000',
+      '10000',
       '--seed',
       '7',
       '--set',
@@ -177,8 +177,9 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     expect(hash).toBe(expected.receipt.outputHash);
     // Pinned after issue 15's per-component streams, again when metrics got their units (text only), and when the
     // 2022 scenario's defaults became the no-hindsight forecast (issue 16; see test/golden/golden.test.ts), and when it took the
-    // measured pipeline distance and the attacker-objective, unmediated-truce, third-party and CSTO–Russia modules (issue 17).
-    expect({ moved, hash }).toEqual({ moved: 0.82, hash: '56412475701054b975d89024d35937debadf151eaabe380b18fe29360a302f36' });
+    // measured pipeline distance and the attacker-objective, unmediated-truce, third-party and CSTO–Russia modules (issue 17),
+    // and when the run went from 40,000 trials to 10,000 (the same check, a quarter of the suite's time in it).
+    expect({ moved, hash }).toEqual({ moved: 0.82, hash: 'c1885e893ddbffce8765c94484695a10e01af630a43a9d2eab1a4fe68344a73e' });
     // The text shown is the CLI's formatting of the same numbers.
     const war = expected.metrics.war_reached!.probability!.p;
     expect(await page.textContent('tr[data-metric="war_reached"] td[data-key="p"]')).toContain(formatPercent(war));
