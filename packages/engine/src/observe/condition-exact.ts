@@ -8,10 +8,11 @@ import { GeoriskError, issue } from '../errors.ts';
 import { MAX_BLOCK_ENTRIES } from '../exact/block.ts';
 import { clampProbability } from '../exact/discrete-metric.ts';
 import type { ExactMetric, ExactTrack } from '../exact/exact-result.ts';
-import { ExactSolver } from '../exact/exact-solver.ts';
+import type { ExactSolver } from '../exact/exact-solver.ts';
 import { representabilityProblems } from '../exact/representability.ts';
 import type { Model } from '../model/model.ts';
 import { conditionedMetrics } from './conditioned-metrics.ts';
+import { ConditioningParts, type Filter } from './conditioning-parts.ts';
 import type { CheckedObservation, Observations } from './read-observations.ts';
 
 /** One observation's probability given the ones before it, under the model. */
@@ -28,6 +29,11 @@ export interface ExactUpdate {
   asOf: number;
   /** P(all observations) under the model. */
   evidence: number;
+  /**
+   * The joint space of the whole chain and of the largest part filtered: each track and metric is
+   * conditioned in the smallest closed part holding it and everything observed.
+   */
+  jointStates: { space: number; largestPart: number };
   observations: ObservationProbability[];
   /**
    * Conditioned on every observation at and after `asOf`; at earlier times, occupancy and first
@@ -60,19 +66,83 @@ export function conditionExact(model: Model, observed: Observations): ExactUpdat
   if (problem !== undefined) {
     throw new GeoriskError([issue('not_markov', '', `cannot condition exactly: ${problem}`, 'use the sampled update (method smc)')]);
   }
-  const conditional = model.events.filter((e) => e.atStep === undefined);
-  const solver = new ExactSolver(model, { tracks: model.tracks, events: conditional }, []);
-  const { joint } = solver;
-  const size = joint.space.size;
-  const slots = model.totalStates;
-  // One "never entered" distribution per (track, state) rides with the base one when it fits.
-  const riding = (1 + slots) * size <= MAX_BLOCK_ENTRIES;
-  const k = riding ? 1 + slots : 1;
-  const slotsOf = model.tracks.map((t) => joint.marks(() => t.stateOffset + joint.s.k[t.index]!));
-  const likelihoods = observed.list.map((o) => likelihoodOf(model, joint, o, conditional));
+  const parts = new ConditioningParts(model, observed);
+  // Each track's answers come from the smallest part that holds it and everything observed.
+  const groups = new Map<ExactSolver, Model['tracks']>();
+  for (const t of model.tracks) {
+    const solver = parts.for([t.index]);
+    groups.set(solver, [...(groups.get(solver) ?? []), t]);
+  }
   const n = model.steps;
-  const occupancy = Array.from({ length: slots }, () => new Float64Array(n + 1));
-  const never = Array.from({ length: slots }, () => new Float64Array(n + 1));
+  const occupancy: Float64Array[] = Array.from({ length: model.totalStates }, () => new Float64Array(n + 1));
+  const never: (Float64Array | undefined)[] = new Array(model.totalStates).fill(undefined);
+  const finals = new Map<ExactSolver, Map<number, number>>();
+  const notes: string[] = [];
+  let evidence: { probabilities: ObservationProbability[]; logEvidence: number } | undefined;
+  for (const [solver, tracks] of groups) {
+    const filtered = filterPart(parts.filter(solver), tracks);
+    for (const [local, slot] of filtered.slots.entries()) {
+      occupancy[slot] = filtered.occupancy[local]!;
+      never[slot] = filtered.never?.[local];
+    }
+    finals.set(solver, filtered.final);
+    // Every part holds the observed part, so each gives the same evidence; the first is reported.
+    evidence ??= filtered;
+    if (filtered.never === undefined) {
+      notes.push(
+        `the joint state space of ${tracks.map((t) => t.name).join(', ')} (${solver.space.size} states) is too large to give "ever" and first passage under conditioning`,
+      );
+    }
+  }
+  const { metrics, unavailable } = conditionedMetrics(model, parts, { occupancy, finals });
+  const uncertain = model.params.names.filter((_, i) => model.params.uncertainty[i] !== undefined);
+  if (uncertain.length > 0) {
+    notes.push(
+      `the exact conditional holds ${uncertain.length} parameters with an uncertainty distribution at their values (${uncertain.join(', ')}); the sampled update draws them, so the two differ by more than sampling error where those priors matter`,
+    );
+  }
+  const { probabilities, logEvidence } = evidence ?? { probabilities: [], logEvidence: 0 };
+  return {
+    method: 'exact',
+    asOf: observed.asOfStep * model.dt,
+    evidence: exp(logEvidence),
+    jointStates: parts.jointStates,
+    observations: probabilities,
+    tracks: trackResults(model, occupancy, never),
+    metrics,
+    unavailable,
+    notes,
+  };
+}
+
+/** One part's filtered propagation: occupancy and "never entered" per slot of its tracks, its final distribution and the evidence. */
+interface FilteredPart {
+  /** The model slots of the part's tracks, in the order of the arrays below. */
+  slots: number[];
+  occupancy: Float64Array[];
+  /** Undefined when the block with one distribution per slot would be too large. */
+  never: Float64Array[] | undefined;
+  final: Map<number, number>;
+  probabilities: ObservationProbability[];
+  logEvidence: number;
+}
+
+/**
+ * Forward filtering in one part: the joint distribution is stepped to each observation time,
+ * multiplied by the observation's likelihood and renormalized, then stepped on to the horizon. One
+ * "never entered" distribution per state of `tracks` rides with the base one when it fits.
+ */
+function filterPart(f: Filter, tracks: Model['tracks']): FilteredPart {
+  const { model, solver, observed, likelihoods } = f;
+  const { joint } = solver;
+  const slots = tracks.flatMap((t) => t.states.map((_, s) => t.stateOffset + s));
+  const localOf = new Map(slots.map((slot, local) => [slot, local]));
+  const riding = (1 + slots.length) * joint.space.size <= MAX_BLOCK_ENTRIES;
+  const k = riding ? 1 + slots.length : 1;
+  const slotsOf = tracks.map((t) => joint.marks(() => localOf.get(t.stateOffset + joint.s.k[t.index]!)!));
+  const n = model.steps;
+  const occupancy = slots.map(() => new Float64Array(n + 1));
+  const never = slots.map(() => new Float64Array(n + 1));
   const probabilities: ObservationProbability[] = [];
   let logEvidence = 0;
   const pair = solver.initial(k, k, undefined);
@@ -86,7 +156,8 @@ export function conditionExact(model: Model, observed: Observations): ExactUpdat
       logEvidence += log(mass);
     }
   };
-  const records = { slotsOf, occupancy, never: riding ? never : undefined };
+  const mass = new Float64Array(n + 1);
+  const records = { slotsOf, occupancy, never: riding ? never : undefined, mass };
   observe(0);
   recordStep(pair.cur, k, 0, records);
   for (let m = 0; m < n; m++) {
@@ -94,24 +165,10 @@ export function conditionExact(model: Model, observed: Observations): ExactUpdat
     observe(m + 1);
     recordStep(pair.cur, k, m + 1, records);
   }
-  const { metrics, unavailable } = conditionedMetrics(model, solver, observed, likelihoods, { occupancy, final: pair.cur.distribution(0) });
-  const notes = riding ? [] : [`the joint state space (${size} states) is too large to give "ever" and first passage under conditioning`];
-  const uncertain = model.params.names.filter((_, i) => model.params.uncertainty[i] !== undefined);
-  if (uncertain.length > 0) {
-    notes.push(
-      `the exact conditional holds ${uncertain.length} parameters with an uncertainty distribution at their values (${uncertain.join(', ')}); the sampled update draws them, so the two differ by more than sampling error where those priors matter`,
-    );
-  }
-  return {
-    method: 'exact',
-    asOf: observed.asOfStep * model.dt,
-    evidence: exp(logEvidence),
-    observations: probabilities,
-    tracks: trackResults(model, occupancy, riding ? never : undefined),
-    metrics,
-    unavailable,
-    notes,
-  };
+  // As shares of the base's mass, summed in the same order: a state nobody can have entered yet
+  // keeps every path, so its share is exactly 1 (and its first passage exactly 0), not 1 − 1e-16.
+  for (const notEntered of never) for (let m = 0; m <= n; m++) if (mass[m]! > 0) notEntered[m]! /= mass[m]!;
+  return { slots, occupancy, never: riding ? never : undefined, final: pair.cur.distribution(0), probabilities, logEvidence };
 }
 
 /** The error for an observation with probability zero given the ones before it. */
@@ -134,13 +191,14 @@ function recordStep(
   cur: { p: Float64Array; support: Int32Array; count: number },
   k: number,
   m: number,
-  records: { slotsOf: Int32Array[]; occupancy: Float64Array[]; never: Float64Array[] | undefined },
+  records: { slotsOf: Int32Array[]; occupancy: Float64Array[]; never: Float64Array[] | undefined; mass: Float64Array },
 ): void {
-  const { slotsOf, occupancy, never } = records;
+  const { slotsOf, occupancy, never, mass } = records;
   for (let a = 0; a < cur.count; a++) {
     const index = cur.support[a]!;
     const at = index * k;
     const p = cur.p[at]!;
+    mass[m]! += p;
     for (const slotOf of slotsOf) occupancy[slotOf[index]!]![m]! += p;
     if (never === undefined) continue;
     for (let v = 1; v < k; v++) {
@@ -171,26 +229,8 @@ function weigh(block: { p: Float64Array; support: Int32Array; count: number }, k
   return mass;
 }
 
-/** The likelihood of one observation in each joint state (0 or 1 for track and event observations). */
-function likelihoodOf(model: Model, joint: ExactSolver['joint'], o: CheckedObservation, conditional: Model['events']): Float64Array {
-  if (o.kind === 'track') return Float64Array.from(joint.marks(() => (o.states.has(joint.s.k[o.track]!) ? 1 : 0)));
-  if (o.kind === 'event') {
-    const e = model.events[o.event]!;
-    if (e.atStep !== undefined) {
-      // A timed event fires in every trial at its time: the observation holds everywhere or nowhere.
-      const holds = e.atStep <= o.step === o.happened ? 1 : 0;
-      return new Float64Array(joint.space.size).fill(holds);
-    }
-    const bit = conditional.indexOf(e);
-    const out = new Float64Array(joint.space.size);
-    for (let i = 0; i < out.length; i++) out[i] = ((joint.decode(i) >> bit) & 1) === (o.happened ? 1 : 0) ? 1 : 0;
-    return out;
-  }
-  throw new Error('internal: variable observations are not exact');
-}
-
 /** Per track: final, ever, occupancy and first passage from the filtered propagation. */
-function trackResults(model: Model, occupancy: Float64Array[], never: Float64Array[] | undefined): Record<string, ExactTrack> {
+function trackResults(model: Model, occupancy: Float64Array[], never: (Float64Array | undefined)[]): Record<string, ExactTrack> {
   const tracks: Record<string, ExactTrack> = {};
   for (const t of model.tracks) {
     const out: ExactTrack = { states: [...t.states], final: {}, ever: {}, occupancy: {}, firstPassage: {} };
@@ -199,8 +239,9 @@ function trackResults(model: Model, occupancy: Float64Array[], never: Float64Arr
       const occ = occupancy[slot]!;
       out.occupancy[name] = Array.from(occ, clampProbability);
       out.final[name] = clampProbability(occ[model.steps]!);
-      if (never === undefined) return;
-      const cumulative = Array.from(never[slot]!, (q) => clampProbability(1 - q));
+      const notEntered = never[slot];
+      if (notEntered === undefined) return;
+      const cumulative = Array.from(notEntered, (q) => clampProbability(1 - q));
       const reached = cumulative[model.steps]!;
       out.ever[name] = reached;
       out.firstPassage[name] = { reached, censored: 1 - reached, cumulative };

@@ -10,20 +10,12 @@ import type { ExactSolver } from '../exact/exact-solver.ts';
 import type { Taboo } from '../exact/joint-state.ts';
 import type { BaseRun } from '../exact/part-solvers.ts';
 import type { Model } from '../model/model.ts';
-import type { Observations } from './read-observations.ts';
+import type { ConditioningParts, Filter } from './conditioning-parts.ts';
 
 /** Each metric's exact answer under the observations, or why it has none. */
 export interface ConditionedMetrics {
   metrics: Record<string, ExactMetric>;
   unavailable: Record<string, string>;
-}
-
-/** What one conditioned propagation needs: the solver of the whole chain, the observations and their likelihood in each joint state. */
-interface Filter {
-  model: Model;
-  solver: ExactSolver;
-  observed: Observations;
-  likelihoods: Float64Array[];
 }
 
 /**
@@ -102,13 +94,14 @@ function columnTotal(block: Block, v: number): number {
  * slot beside the base one accumulates p · dt while in it (an expectation the later observations
  * weigh like the probabilities). Undefined when that block is too large.
  */
-function timeInGiven(f: Filter, occupancy: Float64Array[]): Float64Array | undefined {
+function timeInGiven(f: Filter, occupancy: Float64Array[], tracks: Model['tracks']): Map<number, number> | undefined {
   const { model, solver } = f;
-  const slots = model.totalStates;
-  if ((1 + slots) * solver.space.size > MAX_BLOCK_ENTRIES) return undefined;
-  const k = 1 + slots;
+  const slots = tracks.flatMap((t) => t.states.map((_, s) => t.stateOffset + s));
+  if ((1 + slots.length) * solver.space.size > MAX_BLOCK_ENTRIES) return undefined;
+  const localOf = new Map(slots.map((slot, local) => [slot, local]));
+  const k = 1 + slots.length;
   const last = lastStep(f);
-  const slotsOf = model.tracks.map((t) => solver.joint.marks(() => t.stateOffset + solver.joint.s.k[t.index]!));
+  const slotsOf = tracks.map((t) => solver.joint.marks(() => localOf.get(t.stateOffset + solver.joint.s.k[t.index]!)!));
   const end = filtered(
     f,
     k,
@@ -123,11 +116,13 @@ function timeInGiven(f: Filter, occupancy: Float64Array[]): Float64Array | undef
     last,
   ).cur;
   const mass = columnTotal(end, 0);
-  return Float64Array.from({ length: slots }, (_, s) => {
-    let after = 0;
-    for (let m = last; m < model.steps; m++) after += occupancy[s]![m]! * model.dt;
-    return columnTotal(end, 1 + s) / mass + after;
-  });
+  return new Map(
+    slots.map((slot, local) => {
+      let after = 0;
+      for (let m = last; m < model.steps; m++) after += occupancy[slot]![m]! * model.dt;
+      return [slot, columnTotal(end, 1 + local) / mass + after];
+    }),
+  );
 }
 
 /** The time index of the last observation. */
@@ -206,59 +201,85 @@ function tooLarge(f: Filter, metric: Model['metrics'][number]): string | undefin
   return `under conditioning, its ever/first-passage propagation (${width} distributions over ${f.solver.space.size} joint states) is too large`;
 }
 
-/** What the filtered run of `conditionExact` already gives: occupancy per slot and the final distribution (the base's). */
+/** The final distribution of a part under every observation, normalized. */
+function finalGiven(f: Filter): Map<number, number> {
+  const end = filtered(f, 1, () => {}, f.model.steps).cur;
+  return normalized(end.distribution(0));
+}
+
+/** A distribution scaled to total 1. */
+function normalized(d: Map<number, number>): Map<number, number> {
+  let mass = 0;
+  for (const p of d.values()) mass += p;
+  return new Map([...d].map(([i, p]) => [i, p / mass]));
+}
+
+/** What the filtered runs of `conditionExact` already give: occupancy per slot, and each part's final distribution (the base's). */
 export interface FilteredRun {
   occupancy: Float64Array[];
-  final: Map<number, number>;
+  finals: Map<ExactSolver, Map<number, number>>;
 }
 
 /**
- * Every metric `analyzeExact` answers, conditioned on the observations. Variable means are not
- * given: a flow's mean under conditioning needs the path, which the sampled update estimates.
+ * Every metric `analyzeExact` answers, conditioned on the observations, each in the smallest part
+ * that holds what it reads and everything observed. Variable means are not given: a flow's mean
+ * under conditioning needs the path, which the sampled update estimates.
  */
-export function conditionedMetrics(
-  model: Model,
-  solver: ExactSolver,
-  observed: Observations,
-  likelihoods: Float64Array[],
-  run: FilteredRun,
-): ConditionedMetrics {
-  const f: Filter = { model, solver, observed, likelihoods };
-  let mass = 0;
-  for (const p of run.final.values()) mass += p;
-  const final = new Map([...run.final].map(([i, p]) => [i, p / mass]));
-  const readsTime = model.metrics.some((m) => m.expr.metricCalls.some((c) => c.fn === 'time_in'));
-  const timeIn = readsTime ? timeInGiven(f, run.occupancy) : new Float64Array(model.totalStates).fill(Number.NaN);
+export function conditionedMetrics(model: Model, parts: ConditioningParts, run: FilteredRun): ConditionedMetrics {
+  const finals = new Map([...run.finals].map(([solver, d]) => [solver, normalized(d)]));
+  const finalOf = (solver: ExactSolver) => {
+    let d = finals.get(solver);
+    if (d === undefined) {
+      d = finalGiven(parts.filter(solver));
+      finals.set(solver, d);
+    }
+    return d;
+  };
+  const timeIn = new Float64Array(model.totalStates).fill(Number.NaN);
+  let timeless = false;
+  if (model.metrics.some((m) => m.expr.metricCalls.some((c) => c.fn === 'time_in'))) {
+    const groups = new Map<ExactSolver, Model['tracks']>();
+    for (const t of model.tracks) {
+      const solver = parts.for([t.index]);
+      groups.set(solver, [...(groups.get(solver) ?? []), t]);
+    }
+    for (const [solver, tracks] of groups) {
+      const given = timeInGiven(parts.filter(solver), run.occupancy, tracks);
+      if (given === undefined) timeless = true;
+      else for (const [slot, value] of given) timeIn[slot] = value;
+    }
+  }
   const firstPmf = new Map<number, Float64Array>();
   const out: ConditionedMetrics = { metrics: {}, unavailable: {} };
   const variables = model.vars.names.map(() => 'under conditioning on observations only the sampled update estimates variables');
   const base: BaseRun = {
     occupancy: run.occupancy,
-    timeIn: timeIn ?? new Float64Array(model.totalStates).fill(Number.NaN),
+    timeIn,
     variableMeans: new Float64Array(model.vars.names.length).fill(Number.NaN),
     firstPmf,
-    finalOf: () => final,
-    evaluator: solver,
+    finalOf: (tracks) => finalOf(parts.for(tracks)),
+    evaluator: parts.for([]),
   };
   const ctx: MetricContext = {
-    parts: { for: () => solver },
+    parts: { for: (tracks) => parts.for(tracks) },
     base,
     firstPmf,
     variables,
-    firstPassage: (_part, taboos) => taboos.map((taboo) => firstPassageGiven(f, taboo)),
-    withFlags: (_part, flags) => withFlagsGiven(f, flags),
+    firstPassage: (part, taboos) => taboos.map((taboo) => firstPassageGiven(parts.filter(part), taboo)),
+    withFlags: (part, flags) => withFlagsGiven(parts.filter(part), flags),
   };
   for (const m of model.metrics) {
-    const large = tooLarge(f, m);
-    const timeless = timeIn === undefined && m.expr.metricCalls.some((c) => c.fn === 'time_in');
-    if (large !== undefined || timeless) {
+    const reads = m.expr.metricCalls.map((c) => c.track);
+    const large = tooLarge(parts.filter(parts.for([...reads, ...m.expr.stateTests])), m);
+    const noTime = timeless && m.expr.metricCalls.some((c) => c.fn === 'time_in');
+    if (large !== undefined || noTime) {
       out.unavailable[m.name] = large ?? 'under conditioning, the joint state space is too large to give time spent in states';
       continue;
     }
-    // One first passage per (track, state) read, shared by the metrics that read it.
+    // One first passage per (track, state) read, shared by the metrics that read it, in the track's own part.
     for (const c of m.expr.metricCalls) {
       if (c.fn === 'time_in' || firstPmf.has(c.slot)) continue;
-      firstPmf.set(c.slot, firstPassageGiven(f, [{ track: c.track, state: c.state }]));
+      firstPmf.set(c.slot, firstPassageGiven(parts.filter(parts.for([c.track])), [{ track: c.track, state: c.state }]));
     }
     const answer = exactMetric(model, m.expr, ctx);
     if (typeof answer === 'string') {
