@@ -12,7 +12,7 @@ import type { ExactSolver } from '../exact/exact-solver.ts';
 import { representabilityProblems } from '../exact/representability.ts';
 import type { Model } from '../model/model.ts';
 import { conditionedMetrics } from './conditioned-metrics.ts';
-import { ConditioningParts, type Filter } from './conditioning-parts.ts';
+import { ConditioningParts, type Filter, partSlots } from './conditioning-parts.ts';
 import type { CheckedObservation, Observations } from './read-observations.ts';
 
 /** One observation's probability given the ones before it, under the model. */
@@ -68,11 +68,7 @@ export function conditionExact(model: Model, observed: Observations): ExactUpdat
   }
   const parts = new ConditioningParts(model, observed);
   // Each track's answers come from the smallest part that holds it and everything observed.
-  const groups = new Map<ExactSolver, Model['tracks']>();
-  for (const t of model.tracks) {
-    const solver = parts.for([t.index]);
-    groups.set(solver, [...(groups.get(solver) ?? []), t]);
-  }
+  const groups = parts.trackGroups();
   const n = model.steps;
   const occupancy: Float64Array[] = Array.from({ length: model.totalStates }, () => new Float64Array(n + 1));
   const never: (Float64Array | undefined)[] = new Array(model.totalStates).fill(undefined);
@@ -134,12 +130,9 @@ interface FilteredPart {
  */
 function filterPart(f: Filter, tracks: Model['tracks']): FilteredPart {
   const { model, solver, observed, likelihoods } = f;
-  const { joint } = solver;
-  const slots = tracks.flatMap((t) => t.states.map((_, s) => t.stateOffset + s));
-  const localOf = new Map(slots.map((slot, local) => [slot, local]));
-  const riding = (1 + slots.length) * joint.space.size <= MAX_BLOCK_ENTRIES;
+  const { slots, slotsOf } = partSlots(solver, tracks);
+  const riding = (1 + slots.length) * solver.space.size <= MAX_BLOCK_ENTRIES;
   const k = riding ? 1 + slots.length : 1;
-  const slotsOf = tracks.map((t) => joint.marks(() => localOf.get(t.stateOffset + joint.s.k[t.index]!)!));
   const n = model.steps;
   const occupancy = slots.map(() => new Float64Array(n + 1));
   const never = slots.map(() => new Float64Array(n + 1));

@@ -10,7 +10,7 @@ import type { ExactSolver } from '../exact/exact-solver.ts';
 import type { Taboo } from '../exact/joint-state.ts';
 import type { BaseRun } from '../exact/part-solvers.ts';
 import type { Model } from '../model/model.ts';
-import type { ConditioningParts, Filter } from './conditioning-parts.ts';
+import { type ConditioningParts, type Filter, partSlots } from './conditioning-parts.ts';
 
 /** Each metric's exact answer under the observations, or why it has none. */
 export interface ConditionedMetrics {
@@ -96,12 +96,11 @@ function columnTotal(block: Block, v: number): number {
  */
 function timeInGiven(f: Filter, occupancy: Float64Array[], tracks: Model['tracks']): Map<number, number> | undefined {
   const { model, solver } = f;
-  const slots = tracks.flatMap((t) => t.states.map((_, s) => t.stateOffset + s));
-  if ((1 + slots.length) * solver.space.size > MAX_BLOCK_ENTRIES) return undefined;
-  const localOf = new Map(slots.map((slot, local) => [slot, local]));
+  const size = tracks.reduce((n, t) => n + t.states.length, 0);
+  if ((1 + size) * solver.space.size > MAX_BLOCK_ENTRIES) return undefined;
+  const { slots, slotsOf } = partSlots(solver, tracks);
   const k = 1 + slots.length;
   const last = lastStep(f);
-  const slotsOf = tracks.map((t) => solver.joint.marks(() => localOf.get(t.stateOffset + solver.joint.s.k[t.index]!)!));
   const end = filtered(
     f,
     k,
@@ -238,12 +237,7 @@ export function conditionedMetrics(model: Model, parts: ConditioningParts, run: 
   const timeIn = new Float64Array(model.totalStates).fill(Number.NaN);
   let timeless = false;
   if (model.metrics.some((m) => m.expr.metricCalls.some((c) => c.fn === 'time_in'))) {
-    const groups = new Map<ExactSolver, Model['tracks']>();
-    for (const t of model.tracks) {
-      const solver = parts.for([t.index]);
-      groups.set(solver, [...(groups.get(solver) ?? []), t]);
-    }
-    for (const [solver, tracks] of groups) {
+    for (const [solver, tracks] of parts.trackGroups()) {
       const given = timeInGiven(parts.filter(solver), run.occupancy, tracks);
       if (given === undefined) timeless = true;
       else for (const [slot, value] of given) timeIn[slot] = value;

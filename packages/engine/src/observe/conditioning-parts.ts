@@ -48,6 +48,16 @@ export class ConditioningParts {
     return this.solvers.for([...tracks, ...this.observedPart.tracks.map((t) => t.index)], this.observedPart.events);
   }
 
+  /** The model's tracks grouped by the part that answers them: the smallest holding each and the observed part. */
+  trackGroups(): Map<ExactSolver, Model['tracks']> {
+    const groups = new Map<ExactSolver, Model['tracks']>();
+    for (const t of this.model.tracks) {
+      const solver = this.for([t.index]);
+      groups.set(solver, [...(groups.get(solver) ?? []), t]);
+    }
+    return groups;
+  }
+
   /** The whole joint space, and the largest part filtered so far. */
   get jointStates(): { space: number; largestPart: number } {
     return { space: this.solvers.fullSize, largestPart: this.solvers.largestPart };
@@ -63,6 +73,17 @@ export class ConditioningParts {
     }
     return f;
   }
+}
+
+/**
+ * The model slots of some tracks' states, and for each track the local index (into those slots) of
+ * its state in every joint state of the part: what a block with one distribution per slot is keyed by.
+ */
+export function partSlots(solver: ExactSolver, tracks: Model['tracks']): { slots: number[]; slotsOf: Int32Array[] } {
+  const { joint } = solver;
+  const slots = tracks.flatMap((t) => t.states.map((_, s) => t.stateOffset + s));
+  const localOf = new Map(slots.map((slot, local) => [slot, local]));
+  return { slots, slotsOf: tracks.map((t) => joint.marks(() => localOf.get(t.stateOffset + joint.s.k[t.index]!)!)) };
 }
 
 /** The likelihood of one observation in each joint state of a part (0 or 1 for track and event observations). */
