@@ -7,7 +7,7 @@ import { libraryScenario } from '../helpers/library-scenarios.ts';
 const scenario = libraryScenario('scenarios/armenia-azerbaijan-2022.yaml');
 
 describe('exact sensitivity points on a thread', () => {
-  it('a war_reached tornado: 73 solves over its 153 points, each mean bit-identical to the library', () => {
+  it('a war_reached tornado: 73 solves over its 159 points, each mean bit-identical to the library', () => {
     const options = { method: 'tornado' as const, metrics: ['war_reached'] };
     const plan = planSensitivity(scenario, options);
     const library = sensitivity(scenario, options);

@@ -27,9 +27,9 @@ describe.skipIf(!haveChromium)('how the model works, grouped parameters and roun
     // One diagram per track, the modules' tracks included.
     const tracks = Object.keys(libraryScenario(`scenarios/${SCENARIO}.yaml`).tracks);
     expect(await page.locator('.track-diagram').count()).toBe(tracks.length);
-    expect(tracks).toEqual(expect.arrayContaining(['conflict', 'mediation', 'alliance', 'pipeline']));
+    expect(tracks).toEqual(expect.arrayContaining(['conflict', 'mediation', 'alliance', 'btc', 'scp']));
     // Every state is a focusable box; the occupancies of a track are the exact final distribution (they sum to 1).
-    for (const track of ['conflict', 'mediation', 'alliance', 'pipeline']) {
+    for (const track of ['conflict', 'mediation', 'alliance', 'btc', 'scp']) {
       const shares = await page.$$eval(`.track-diagram[data-track="${track}"] .diagram-state`, (gs) =>
         gs.map((g) => Number(g.getAttribute('data-occupancy'))),
       );

@@ -81,15 +81,15 @@ describe.skipIf(!haveChromium)('sensitivity panel in Chromium', () => {
       await analyse(page, 'war_reached', 'tornado', '#chart-tornado');
       const how = (await page.textContent('#sens-how')) ?? '';
       expect(how).toMatch(/Exact solver: every bar is noise-free, and the tornado follows the sliders\./);
-      expect(how).toMatch(/37 of 76 parameters are not read by war_reached[\s\S]*?exactly 0 by the model's structure \(not estimated\)/);
-      // Each unread parameter is named once; the no-effect line names only the 2 that are read.
+      expect(how).toMatch(/40 of 79 parameters are not read by war_reached[\s\S]*?exactly 0 by the model's structure \(not estimated\)/);
+      // Each unread parameter is named once; the no-effect line names only the 5 that are read yet have no effect.
       expect(how.split('armenian_fatality_rate').length - 1).toBe(1);
       expect(how).toMatch(
         /5 of the 39 parameters war_reached reads have no effect \(exactly 0\): monitor_incident_factor, p_hold_war, peacekeeper_incident_factor, war_aims_capture_rate, war_attempt_rate/,
       );
-      expect(await page.textContent('#sens-how details.name-list summary')).toMatch(/not read by war_reached.*\(show all 37\)$/);
+      expect(await page.textContent('#sens-how details.name-list summary')).toMatch(/not read by war_reached.*\(show all 40\)$/);
       expect(await page.getAttribute('#sens-how details.name-list', 'open')).toBeNull();
-      expect(await page.textContent('#sens-status')).toMatch(/^Done: 153 points exact \(73 solved, 80 reused\), seed 3\.$/);
+      expect(await page.textContent('#sens-status')).toMatch(/^Done: 159 points exact \(73 solved, 86 reused\), seed 3\.$/);
       expect(await longestShownList(page)).toBeLessThanOrEqual(6);
       await shoot(page, `sensitivity-tornado-exact-${size.name}.png`);
 
@@ -98,9 +98,9 @@ describe.skipIf(!haveChromium)('sensitivity panel in Chromium', () => {
       expect(await page.textContent('#sens-how')).toMatch(
         /^Monte Carlo, because war_over_7_days [\s\S]*Noise floor of this design: [\d.]+/,
       );
-      // The within-noise list (most of the 65 at 100 trials a point) is folded behind its count.
+      // The within-noise list (most of the 79 at 100 trials a point) is folded behind its count.
       const folded = (await page.textContent('#sens-how details.name-list summary')) ?? '';
-      const [, within, shown] = /^(\d+) of 76 parameters are within noise \(floor [\d.e-]+\) \(show all (\d+)\)$/.exec(folded) ?? [];
+      const [, within, shown] = /^(\d+) of 79 parameters are within noise \(floor [\d.e-]+\) \(show all (\d+)\)$/.exec(folded) ?? [];
       expect(Number(within)).toBeGreaterThan(6);
       expect(shown).toBe(within);
       expect(await longestShownList(page)).toBeLessThanOrEqual(6);
@@ -122,7 +122,7 @@ describe.skipIf(!haveChromium)('sensitivity panel in Chromium', () => {
     await expect.poll(updates, { timeout: 60_000, interval: 100 }).toBe(1);
     await page.waitForSelector('#chart-tornado[data-drawn="true"]');
     const status = (await page.textContent('#sens-status')) ?? '';
-    const [, solved] = /^Updated for the panel's values in [\d,]+ ms: 153 points exact \((\d+) solved, \d+ reused\)\.$/.exec(status) ?? [];
+    const [, solved] = /^Updated for the panel's values in [\d,]+ ms: 159 points exact \((\d+) solved, \d+ reused\)\.$/.exec(status) ?? [];
     // The answers of the tornado before were kept: the ends of the moved parameter itself are not solved again.
     expect(Number(solved)).toBe(71);
     expect(await page.getAttribute('#sens-out', 'class')).not.toMatch(/\bstale\b/);
@@ -133,18 +133,18 @@ describe.skipIf(!haveChromium)('sensitivity panel in Chromium', () => {
     await showParameter(page, 'armenian_fatality_rate');
     await page.locator('#p-armenian_fatality_rate-range').fill('5');
     await expect.poll(updates, { timeout: 60_000, interval: 100 }).toBe(2);
-    expect(await page.textContent('#sens-status')).toMatch(/: 153 points exact \(0 solved, 153 reused\)\.$/);
+    expect(await page.textContent('#sens-status')).toMatch(/: 159 points exact \(0 solved, 159 reused\)\.$/);
     expect(await tornadoTable(page)).toBe(after);
     await shoot(page, 'sensitivity-tornado-following-1280x800.png');
     await page.close();
     expect(pageErrors).toEqual([]);
   });
 
-  it("screens the 76 parameters by Morris before Sobol', and clears the chart when an analysis ends without a result", async () => {
+  it("screens the 79 parameters by Morris before Sobol', and clears the chart when an analysis ends without a result", async () => {
     const size = SIZES[0];
     const page = await openPanel(size);
     await analyse(page, 'war_reached', 'sobol', '#chart-sobol');
-    expect(await page.textContent('#sens-how')).toMatch(/a Morris screen \([\d,]+ points\) kept \d+ of 76/);
+    expect(await page.textContent('#sens-how')).toMatch(/a Morris screen \([\d,]+ points\) kept \d+ of 79/);
     // The first-order estimates below 0, each with its value, fold like the other long lists.
     expect(await longestShownList(page)).toBeLessThanOrEqual(6);
     await shoot(page, `sensitivity-sobol-screening-${size.name}.png`);

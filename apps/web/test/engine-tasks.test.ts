@@ -165,7 +165,7 @@ describe('sensitivity in the worker', () => {
     expect(reply.result.metrics[0]?.sobol?.map((s) => s.param)).toEqual(['x1', 'x2', 'x3']);
   });
 
-  it('an exact tornado keeps its answers between requests: a slider war_reached cannot read solves nothing, one it reads 71 of 153 points', () => {
+  it('an exact tornado keeps its answers between requests: a slider war_reached cannot read solves nothing, one it reads 71 of 159 points', () => {
     const file = 'scenarios/armenia-azerbaijan-2022.yaml';
     const scenario = loadScenarioText(SCENARIO_FILES[file] ?? '', { file, resolveModule: bundledResolver(SCENARIO_FILES) }).scenario;
     let id = 10;

@@ -29,7 +29,7 @@ describe('parameters a metric reads', () => {
       expect(direct).toContain(b.outputHigh);
     }
     const note = r.metrics[0]?.notes.find((n) => n.includes('not read by war_reached')) ?? '';
-    expect(note).toMatch(/^\d+ of 76 parameters are not read by war_reached.*exactly 0 by the model's structure \(not estimated\)/);
+    expect(note).toMatch(/^\d+ of 79 parameters are not read by war_reached.*exactly 0 by the model's structure \(not estimated\)/);
     const unread = bars.filter((b) => note.includes(b.param));
     expect(unread.length).toBeGreaterThan(10);
     for (const b of unread) expect(b.swing).toBe(0);
