@@ -178,8 +178,9 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     // Pinned after issue 15's per-component streams, again when metrics got their units (text only), and when the
     // 2022 scenario's defaults became the no-hindsight forecast (issue 16; see test/golden/golden.test.ts), and when it took the
     // measured pipeline distance and the attacker-objective, unmediated-truce, third-party and CSTO–Russia modules (issue 17),
-    // and when the run went from 40,000 trials to 10,000 (the same check, a quarter of the suite's time in it).
-    expect({ moved, hash }).toEqual({ moved: 0.82, hash: 'c1885e893ddbffce8765c94484695a10e01af630a43a9d2eab1a4fe68344a73e' });
+    // and when the run went from 40,000 trials to 10,000 (the same check, a quarter of the suite's time in it), and when the
+    // scenario took the pipelines-by-geography module (BTC and SCP as two tracks).
+    expect({ moved, hash }).toEqual({ moved: 0.82, hash: '2bf6e4be2418d72b82fdfb22aa81bc54700e4385e4514a063d9c70322f8aa726' });
     // The text shown is the CLI's formatting of the same numbers.
     const war = expected.metrics.war_reached!.probability!.p;
     expect(await page.textContent('tr[data-metric="war_reached"] td[data-key="p"]')).toContain(formatPercent(war));
@@ -356,11 +357,13 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await page.close();
   });
 
-  it('prints a one-page brief of a run: question, answers, changed assumptions, provenance, receipt and permalink', async () => {
+  it('prints a one-page brief of a run: question, answers with their band, changed assumptions, provenance, receipt and permalink', async () => {
     const page = await newPage();
     await page.goto(`${server.url}#/scenario/${SCENARIO}?trials=2000&seed=5&set.p_hold_war=0.4&run=1`);
     await page.waitForSelector('#output-hash', { timeout: 120_000 });
     await chartsDrawn(page);
+    // The brief's fullest form: the band across our assumptions beside the run, for every metric.
+    await page.waitForSelector('#band .band-line', { timeout: 300_000 });
     // The print dialog is the browser's; here it is replaced by a counter, and the PDF printed below.
     await page.evaluate(() => {
       const w = globalThis as unknown as { print: () => void; printed: number };
@@ -374,6 +377,20 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     const brief = (await page.textContent('#brief')) ?? '';
     expect(brief).toContain('Armenia–Azerbaijan border escalation, September 2022');
     expect(brief).toContain('This run: 2,000 trials, seed 5');
+    // One row per metric, each with the band's average and range (as the page's headline) and the run's estimate.
+    const metrics = Object.keys(libraryScenario(`scenarios/${SCENARIO}.yaml`).metrics);
+    const rows = await page.$$eval('#brief table.brief-answers tbody tr', (trs) =>
+      trs.map((tr) => ({
+        metric: tr.getAttribute('data-metric'),
+        cells: [...tr.querySelectorAll('td')].map((td) => td.textContent ?? ''),
+      })),
+    );
+    expect(rows.map((r) => r.metric)).toEqual(metrics);
+    const war = rows.find((r) => r.metric === 'war_reached')?.cells ?? [];
+    const headline = (await page.textContent('#band .band-line[data-metric="war_reached"] .band-main')) ?? '';
+    expect(war[0]).toMatch(/^[\d.]+% \([\d.]+–[\d.]+%\)$/);
+    expect(headline).toContain(`${war[0]?.replace(/ \(.*/, '')} (${/\((.*)\)/.exec(war[0] ?? '')?.[1]} across our assumptions)`);
+    expect(war[1]).toMatch(/^[\d.]+%$/);
     expect(brief).toMatch(/Chance a truce holds in a war: 0\.4 \(default 0\.25\)/);
     // One count per provenance kind, summing to the scenario's parameters (its modules' included).
     const parameters = Object.keys(libraryScenario(`scenarios/${SCENARIO}.yaml`).parameters).length;

@@ -76,22 +76,29 @@ function withUnit(unit: string | undefined, x: number): string {
   return u === '' ? '' : ` ${u}`;
 }
 
-/** One metric's headline in words, from its label, its band and its unit. */
-export function bandWords(label: string, band: MetricBand, unit?: string): BandWords {
-  const { mean, se } = band.overall;
-  const half = 1.96 * se;
+/** A metric's overall answer and its 5–95% range, without a label: { answer: "18%", range: "10–31%" }. */
+export function bandValue(band: MetricBand, unit?: string): { answer: string; range: string } {
+  const { mean } = band.overall;
   if (band.probability) {
     const lo = bandEndPercent(band.band.p5).replace(/%$/, '');
-    return {
-      answer: `${label}: ${headlinePercent(mean)}`,
-      band: `(${lo}–${bandEndPercent(band.band.p95)} across our assumptions)`,
-      sampling: `± ${errorDigits(half * 100)} points from sampling`,
-    };
+    return { answer: headlinePercent(mean), range: `${lo}–${bandEndPercent(band.band.p95)}` };
   }
   return {
-    answer: `${label}: ${headlineNumber(mean)}${withUnit(unit, mean)}`,
-    band: `(${bandEndNumber(band.band.p5)}–${bandEndNumber(band.band.p95)}${withUnit(unit, band.band.p95)} across our assumptions)`,
-    sampling: `± ${errorDigits(half)}${withUnit(unit, half)} from sampling`,
+    answer: `${headlineNumber(mean)}${withUnit(unit, mean)}`,
+    range: `${bandEndNumber(band.band.p5)}–${bandEndNumber(band.band.p95)}${withUnit(unit, band.band.p95)}`,
+  };
+}
+
+/** One metric's headline in words, from its label, its band and its unit. */
+export function bandWords(label: string, band: MetricBand, unit?: string): BandWords {
+  const half = 1.96 * band.overall.se;
+  const { answer, range } = bandValue(band, unit);
+  return {
+    answer: `${label}: ${answer}`,
+    band: `(${range} across our assumptions)`,
+    sampling: band.probability
+      ? `± ${errorDigits(half * 100)} points from sampling`
+      : `± ${errorDigits(half)}${withUnit(unit, half)} from sampling`,
   };
 }
 

@@ -193,6 +193,7 @@ export function figure(
   table: HTMLTableElement,
   config: ChartConfiguration | (() => ChartConfiguration),
   phone?: PhoneLayout,
+  minPlotShare?: number,
 ): ChartFigure {
   const canvas = h('canvas', { role: 'img', 'aria-label': summary });
   canvas.textContent = summary;
@@ -219,6 +220,7 @@ export function figure(
     const narrow = phone !== undefined && query?.matches === true;
     box.style.height = narrow ? phone.height : '';
     chart = new Chart(canvas, narrow ? phone.config() : typeof config === 'function' ? config() : config);
+    if (!narrow && minPlotShare !== undefined) growForPlot(chart, box, minPlotShare);
     recordLayout(chart, canvas);
   };
   const relayout = () => {
@@ -243,6 +245,19 @@ export function figure(
 }
 
 /** Records the drawn chart's size, plot area and legend entries on its canvas, for the browser tests. */
+/**
+ * Makes the chart's box taller until its plot area has `share` of the height: the axis names' room depends on
+ * the width and the names (rotated to fit), not on the height, so one step gives the plot exactly its share.
+ */
+function growForPlot(chart: Chart, box: HTMLElement, share: number): void {
+  const area = chart.chartArea;
+  if (!area || chart.height <= 0) return;
+  const plot = area.bottom - area.top;
+  if (plot >= share * chart.height) return;
+  box.style.height = `${Math.ceil((chart.height - plot) / (1 - share))}px`;
+  chart.resize();
+}
+
 function recordLayout(chart: Chart, canvas: HTMLCanvasElement): void {
   const { left, right, top, bottom } = chart.chartArea ?? { left: 0, right: 0, top: 0, bottom: 0 };
   canvas.dataset.size = JSON.stringify([chart.width, chart.height]);
@@ -359,7 +374,16 @@ export function outcomeChart(bars: readonly OutcomeBar[], summary: string, trial
   // Room for every bar and its wrapped name: about 22 px a line of name, 16 px between bars, plus axis and legend.
   const lines = bars.reduce((n, b) => n + wrapLabel(b.name, 16).length, 0);
   const height = `${Math.max(260, 120 + lines * 22 + bars.length * 16)}px`;
-  return figure('chart-outcomes', 'Outcome probabilities', summary, table, () => config(false), { config: () => config(true), height });
+  // On a wide screen the names are rotated under the bars; with many outcomes the box grows so the plot keeps 2/3 of it.
+  return figure(
+    'chart-outcomes',
+    'Outcome probabilities',
+    summary,
+    table,
+    () => config(false),
+    { config: () => config(true), height },
+    2 / 3,
+  );
 }
 
 /** Occupancy over time of one track as stacked areas (shares of trials in each state). */

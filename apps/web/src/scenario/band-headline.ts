@@ -192,6 +192,7 @@ export function bandHeadline(state: ScreenState, letVary: (name: string) => void
   let running: BandHandle | undefined;
   const start = () => {
     running?.cancel();
+    state.band = undefined;
     const overrides = currentOverrides(state);
     replace(element, h('p', { class: 'muted' }, 'Computing the band across our assumptions…'));
     const handle = runBand({
@@ -207,6 +208,7 @@ export function bandHeadline(state: ScreenState, letVary: (name: string) => void
       .then((result) => {
         element.dataset.seconds = String((performance.now() - started) / 1000);
         element.dataset.seed = String(state.seed);
+        state.band = result;
         replace(element, ...bandView(state, result, letVary));
       })
       .catch((error: unknown) => {

@@ -5,17 +5,19 @@
  * permalink. Built on demand into its own section, which only print shows.
  */
 import type { RunResult } from '@georisk/engine';
+import { bandValue, headlineNumber, unitFor } from '../band-words.ts';
 import { displayLabel } from '../display-label.ts';
 import { h, replace } from '../dom.ts';
-import { formatCount, formatInputValue, formatNumber, formatPercent } from '../format.ts';
+import { formatCount, formatInputValue, formatPercent } from '../format.ts';
 import type { ScreenState } from './screen-state.ts';
 
-/** A metric's estimate as the brief states it: a probability in %, a quantity as its median (p5–p95). */
+/** A metric's estimate as the brief states it: a probability in %, a quantity as its median and 5–95% range (three significant digits). */
 function estimate(m: RunResult['metrics'][string] | undefined, unit: string | undefined): string {
   if (!m) return '';
   if (m.probability) return formatPercent(m.probability.p);
-  const u = unit && unit !== 'probability' ? ` ${unit}` : '';
-  return `median ${formatNumber(m.quantiles.p50)}${u} (5–95%: ${formatNumber(m.quantiles.p5)}–${formatNumber(m.quantiles.p95)})`;
+  const { p5, p50, p95 } = m.quantiles;
+  const u = unitFor(unit, p95);
+  return `${headlineNumber(p50)} (${headlineNumber(p5)}–${headlineNumber(p95)}${u ? ` ${u}` : ''})`;
 }
 
 /** Counts of the parameters by where their values come from (sourced, derived, assumed, fitted, setting). */
@@ -42,39 +44,79 @@ function changedAssumptions(state: ScreenState, r: RunResult): HTMLElement {
   );
 }
 
-/** Fills `target` with the brief of run `r`; the band's answers are copied from the page when it has them. */
+/** The answers as one table: per metric, the band across our assumptions (when computed) beside this run's estimate. */
+function answersTable(state: ScreenState, r: RunResult): HTMLElement {
+  const band = state.band;
+  return h(
+    'table',
+    { class: 'brief-answers' },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', {}, 'Outcome'),
+        band ? h('th', {}, 'Across our assumptions: average (5–95% of draws)') : null,
+        h('th', {}, 'This run: share, or median (5–95% of trials)'),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      ...state.metricOrder.map((name) => {
+        const declared = state.scenario.metrics[name];
+        const across = band?.metrics[name];
+        const value = across ? bandValue(across, declared?.unit) : undefined;
+        return h(
+          'tr',
+          { 'data-metric': name },
+          h('th', { scope: 'row' }, displayLabel(name, declared)),
+          band ? h('td', {}, value ? h('strong', {}, value.answer) : '', value ? ` (${value.range})` : '—') : null,
+          h('td', {}, estimate(r.metrics[name], declared?.unit)),
+        );
+      }),
+    ),
+  );
+}
+
+/** Fills `target` with the brief of run `r`, with the band across our assumptions when the page has computed it. */
 export function fillBrief(target: HTMLElement, state: ScreenState, r: RunResult, permalink: string | undefined): void {
-  const band = document.querySelectorAll<HTMLElement>('#band .band-line');
   const outcomes = document.querySelector<HTMLCanvasElement>('#chart-outcomes canvas');
   const image = outcomes ? outcomes.toDataURL('image/png') : undefined;
+  const band = state.band;
   replace(
     target,
     h('h1', {}, state.scenario.title ?? state.scenario.id),
     state.item.question ? h('p', { class: 'brief-question' }, state.item.question) : null,
-    band.length > 0
-      ? h('section', {}, h('h2', {}, 'Across our assumptions'), ...[...band].map((line) => h('p', {}, line.textContent ?? '')))
-      : null,
     h(
       'section',
       {},
-      h('h2', {}, `This run: ${formatCount(r.trials)} trials, seed ${r.seed}`),
-      h(
-        'ul',
-        { class: 'brief-list' },
-        ...state.metricOrder.map((name) => {
-          const declared = state.scenario.metrics[name];
-          return h('li', {}, `${displayLabel(name, declared)}: `, h('strong', {}, estimate(r.metrics[name], declared?.unit)));
-        }),
-      ),
+      h('h2', {}, 'Answers'),
       h(
         'p',
         { class: 'brief-note' },
-        'Ranges of a run are the spread of outcomes across its trials, for these assumptions; the spread across what we do not know is the band ("Across our assumptions"), when it has been computed.',
+        `This run: ${formatCount(r.trials)} trials, seed ${r.seed}. `,
+        band
+          ? `Across our assumptions: ${formatCount(band.draws)} draws of the ${band.uncertain.length} uncertain parameters from their priors. `
+          : 'The band across our assumptions was not computed yet. ',
+        "A run's ranges are the spread of outcomes across its trials, not what we do not know.",
+      ),
+      answersTable(state, r),
+    ),
+    // The chart with the assumptions beside it: one page holds the answers of a scenario with thirty-odd metrics.
+    h(
+      'div',
+      { class: 'brief-foot' },
+      image ? h('img', { src: image, alt: 'Outcome probabilities of this run', class: 'brief-chart' }) : null,
+      h(
+        'section',
+        {},
+        h('h2', {}, 'Assumptions changed'),
+        changedAssumptions(state, r),
+        h('p', {}, `Where the ${state.params.length} parameters come from: ${provenanceCounts(state)}.`),
       ),
     ),
-    image ? h('img', { src: image, alt: 'Outcome probabilities of this run', class: 'brief-chart' }) : null,
-    h('section', {}, h('h2', {}, 'Assumptions changed'), changedAssumptions(state, r)),
-    h('p', {}, `Where the ${state.params.length} parameters come from: ${provenanceCounts(state)}.`),
     h(
       'p',
       { class: 'brief-receipt' },

@@ -1,5 +1,5 @@
 /** The scenario screen's shared state: the inputs, the last run, the pinned baseline and the exact answer. */
-import type { ExactResult, Parameter, RunResult, ScenarioDocument } from '@georisk/engine';
+import type { ExactResult, Parameter, RunResult, ScenarioDocument, UncertaintyResult } from '@georisk/engine';
 import type { Difference } from '../chart-data.ts';
 import { formatCount } from '../format.ts';
 import type { LibraryItem } from '../protocol.ts';
@@ -30,6 +30,8 @@ export interface ScreenState {
   paired?: { baseline: RunResult; current: RunResult; cancel: () => void; diffs?: Record<string, Difference>; failed?: string } | undefined;
   exact: { result: ExactResult; ms: number } | undefined;
   exactError: string | undefined;
+  /** The band across our assumptions for the last run's inputs, once computed (cleared when a new one starts). */
+  band: UncertaintyResult | undefined;
 }
 
 /** The state for one library item, starting from the state in the address bar. */
@@ -53,6 +55,7 @@ export function createScreenState(item: LibraryItem, initial: ScenarioState, edi
     lastRun: undefined,
     baseline: undefined,
     exact: undefined,
+    band: undefined,
     exactError: item.notExact.length ? item.notExact.join('; ') : undefined,
   };
 }
