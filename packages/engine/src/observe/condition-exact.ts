@@ -69,8 +69,8 @@ export function conditionExact(model: Model, observed: Observations): ExactUpdat
   const parts = new ConditioningParts(model, observed);
   // Each track's answers come from the smallest part that holds it and everything observed.
   const groups = parts.trackGroups();
-  const n = model.steps;
-  const occupancy: Float64Array[] = Array.from({ length: model.totalStates }, () => new Float64Array(n + 1));
+  // Filled slot by slot below: every track is in exactly one group, so every slot gets its part's arrays.
+  const occupancy: Float64Array[] = new Array(model.totalStates);
   const never: (Float64Array | undefined)[] = new Array(model.totalStates).fill(undefined);
   const finals = new Map<ExactSolver, Map<number, number>>();
   const notes: string[] = [];
@@ -135,7 +135,7 @@ function filterPart(f: Filter, tracks: Model['tracks']): FilteredPart {
   const k = riding ? 1 + slots.length : 1;
   const n = model.steps;
   const occupancy = slots.map(() => new Float64Array(n + 1));
-  const never = slots.map(() => new Float64Array(n + 1));
+  const never = riding ? slots.map(() => new Float64Array(n + 1)) : undefined;
   const probabilities: ObservationProbability[] = [];
   let logEvidence = 0;
   const pair = solver.initial(k, k, undefined);
@@ -150,7 +150,7 @@ function filterPart(f: Filter, tracks: Model['tracks']): FilteredPart {
     }
   };
   const mass = new Float64Array(n + 1);
-  const records = { slotsOf, occupancy, never: riding ? never : undefined, mass };
+  const records = { slotsOf, occupancy, never, mass };
   observe(0);
   recordStep(pair.cur, k, 0, records);
   for (let m = 0; m < n; m++) {
@@ -160,8 +160,8 @@ function filterPart(f: Filter, tracks: Model['tracks']): FilteredPart {
   }
   // As shares of the base's mass, summed in the same order: a state nobody can have entered yet
   // keeps every path, so its share is exactly 1 (and its first passage exactly 0), not 1 − 1e-16.
-  for (const notEntered of never) for (let m = 0; m <= n; m++) if (mass[m]! > 0) notEntered[m]! /= mass[m]!;
-  return { slots, occupancy, never: riding ? never : undefined, final: pair.cur.distribution(0), probabilities, logEvidence };
+  for (const notEntered of never ?? []) for (let m = 0; m <= n; m++) if (mass[m]! > 0) notEntered[m]! /= mass[m]!;
+  return { slots, occupancy, never, final: pair.cur.distribution(0), probabilities, logEvidence };
 }
 
 /** The error for an observation with probability zero given the ones before it. */
