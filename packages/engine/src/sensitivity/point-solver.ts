@@ -5,7 +5,6 @@
  */
 
 import { GeoriskError, issue } from '../errors.ts';
-import { analyzeExact } from '../exact/analyze-exact.ts';
 import type { ExactResult } from '../exact/index.ts';
 import { exactMetricAnswers } from '../exact/metric-answers.ts';
 import { buildModel } from '../model/model.ts';
@@ -68,9 +67,12 @@ function exactRefusal(sweep: SweepPlan): string | undefined {
   }
 }
 
-/** Evaluates point `index` by the exact solver. */
+/**
+ * Evaluates point `index` by the exact solver on its own (no answer kept from another point), solving only the
+ * parts of the chain the plan's metrics read: the same bits as `analyzeExact`'s answers (`exactMetricAnswers`).
+ */
 export function exactPointOutputs(sweep: SweepPlan, index: number): PointOutputs {
-  return exactOutputs(sweep.metrics, analyzeExact(sweep.scenario, pointOverrides(sweep, index), { everyState: false }));
+  return exactOutputs(sweep.metrics, exactMetricAnswers(buildModel(sweep.scenario, pointOverrides(sweep, index)), sweep.metrics));
 }
 
 /**
