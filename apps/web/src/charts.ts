@@ -244,7 +244,6 @@ export function figure(
   };
 }
 
-/** Records the drawn chart's size, plot area and legend entries on its canvas, for the browser tests. */
 /**
  * Makes the chart's box taller until its plot area has `share` of the height: the axis names' room depends on
  * the width and the names (rotated to fit), not on the height, so one step gives the plot exactly its share.
@@ -258,6 +257,7 @@ function growForPlot(chart: Chart, box: HTMLElement, share: number): void {
   chart.resize();
 }
 
+/** Records the drawn chart's size, plot area and legend entries on its canvas, for the browser tests. */
 function recordLayout(chart: Chart, canvas: HTMLCanvasElement): void {
   const { left, right, top, bottom } = chart.chartArea ?? { left: 0, right: 0, top: 0, bottom: 0 };
   canvas.dataset.size = JSON.stringify([chart.width, chart.height]);
