@@ -1,10 +1,15 @@
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
+    // Worker threads started by code under test run the CLI's bundle of the thread entry, which the
+    // global setup has just built from these sources, instead of compiling the engine with tsx in
+    // every new thread (2.5 s a thread; packages/node/src/thread-pool.ts).
+    env: { GEORISK_THREAD_BUNDLE: fileURLToPath(new URL('apps/cli/dist/chunk-thread.js', import.meta.url)) },
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // One process per worker runs file after file, keeping the modules it has loaded (mathjs, the

@@ -1,12 +1,17 @@
 /**
  * Worker threads start with require(esm) off, so piscina loads the thread entry by import() and never
  * by a require() that can race it (V8's fatal "IsGraphAsync" error; packages/node/src/thread-exec-argv.ts).
+ * From source they start on the TypeScript entry through tsx, or on the bundle GEORISK_THREAD_BUNDLE
+ * names (the suite's own setting, vitest.config.ts): both give the calling thread's numbers.
  */
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
+import { analyzeExact } from '../../packages/engine/src/index.ts';
 import { withoutRequireEsm } from '../../packages/node/src/thread-exec-argv.ts';
+import { ThreadPool } from '../../packages/node/src/thread-pool.ts';
 import { ROOT } from '../helpers/cli.ts';
+import { libraryScenario } from '../helpers/library-scenarios.ts';
 
 describe('worker thread flags', () => {
   it('add --no-experimental-require-module once, keeping the others', () => {
@@ -27,5 +32,25 @@ describe('worker thread flags', () => {
       worker.once('error', reject);
     });
     expect(answer).toBe('ERR_REQUIRE_ESM');
+  });
+
+  it.each([
+    ['the bundle the suite names', process.env.GEORISK_THREAD_BUNDLE],
+    ['the TypeScript entry through tsx', undefined],
+  ])('start a pool from source on %s, whose answer is the calling thread’s', async (_, bundle) => {
+    expect(process.env.GEORISK_THREAD_BUNDLE).toMatch(/apps[\\/]cli[\\/]dist[\\/]chunk-thread\.js$/);
+    const saved = process.env.GEORISK_THREAD_BUNDLE;
+    if (bundle === undefined) delete process.env.GEORISK_THREAD_BUNDLE;
+    let pool: ThreadPool | undefined;
+    try {
+      pool = new ThreadPool({ threads: 1 });
+      const scenario = libraryScenario('scenarios/teaching/alliance-dilemma.yaml');
+      const outcome = await pool.run({ kind: 'exact', scenario, overrides: {}, everyState: false });
+      if (!('exact' in outcome)) throw new Error(JSON.stringify(outcome));
+      expect(outcome.exact.metrics).toEqual(analyzeExact(scenario, {}, { everyState: false }).metrics);
+    } finally {
+      process.env.GEORISK_THREAD_BUNDLE = saved;
+      await pool?.destroy();
+    }
   });
 });
