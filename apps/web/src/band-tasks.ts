@@ -32,7 +32,7 @@ export function planBand(req: BandRequest): { plan: UncertaintyPlan; tasks: Band
   for (let draw = 0; draw < plan.draws; draw++) {
     const overrides = drawOverrides(plan, draw);
     if (plan.method === 'exact') {
-      tasks.push({ kind: 'exact', scenario: plan.scenario, overrides });
+      tasks.push({ kind: 'exact', scenario: plan.scenario, overrides, metrics: plan.metrics });
       continue;
     }
     for (let c = 0; c < plan.chunks.length; c++) {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { identity, inv, type Matrix, matrix, subtract } from 'mathjs';
 import { describe, expect, it } from 'vitest';
 import { analyzeExact, GeoriskError, loadScenarioText } from '../src/index.ts';
+import { libraryScenario } from '../../../test/helpers/library-scenarios.ts';
 import { EVENTS_SCENARIO } from './helpers.ts';
 import { referenceExact, referenceFinalByMatrix } from './reference-exact.ts';
 
@@ -195,5 +196,27 @@ tracks:
     );
     expect(exact.notes[0]).toContain('parameter "r" has an uncertainty distribution');
     close(exact.tracks.x!.final.b!, 1 - Math.exp(-1), 1e-12);
+  });
+});
+
+describe('solving for some metrics only', () => {
+  const scenario = libraryScenario('scenarios/armenia-azerbaijan-2022.yaml');
+  const whole = analyzeExact(scenario, {}, { everyState: false });
+
+  it.each([
+    [['war_reached'], ['conflict']],
+    [['war_reached', 'ceasefire_by_day_2', 'csto_deployment'], ['alliance', 'conflict']],
+    [['btc_disrupted', 'oil_lost_mbbl', 'war_over_7_days'], ['btc', 'conflict']],
+  ])('%j gives the whole analysis’s answers, bit for bit, solving only the tracks they read', (names, tracks) => {
+    const some = analyzeExact(scenario, {}, { metrics: names });
+    for (const name of names) {
+      // toEqual compares numbers with Object.is: the same bits.
+      if (name in whole.metrics) expect(some.metrics[name], name).toEqual(whole.metrics[name]);
+      else expect(some.unavailable[name], name).toBe(whole.unavailable[name]);
+    }
+    expect([...Object.keys(some.metrics), ...Object.keys(some.unavailable)].sort()).toEqual([...names].sort());
+    expect(Object.keys(some.tracks).sort()).toEqual(expect.arrayContaining(tracks));
+    expect(Object.keys(some.tracks).length).toBeLessThan(Object.keys(whole.tracks).length);
+    expect(some.notes.at(-1)).toMatch(/^solved for the metrics? .* only/);
   });
 });

@@ -39,6 +39,8 @@ export interface ExactTask {
   overrides: Overrides;
   /** `false`: skip every state's series (`ExactOptions.everyState`), as a sensitivity point needs only its metrics. */
   everyState?: false;
+  /** Solve for these metrics only (`ExactOptions.metrics`), as a draw of a two-level run needs. */
+  metrics?: readonly string[];
 }
 
 /** A task that yields a mergeable summary of some trials. */

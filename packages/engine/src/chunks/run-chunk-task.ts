@@ -22,7 +22,11 @@ export function runChunkTask(cache: ModelCache, task: EngineTask, progress?: Chu
 export function runChunkTask(cache: ModelCache, task: EngineTask, progress?: ChunkProgress): ChunkOutcome | ExactOutcome {
   try {
     if (task.kind === 'exact') {
-      return { exact: analyzeExact(task.scenario, task.overrides, task.everyState === false ? { everyState: false } : {}) };
+      const options = {
+        ...(task.everyState === false ? { everyState: false } : {}),
+        ...(task.metrics === undefined ? {} : { metrics: task.metrics }),
+      };
+      return { exact: analyzeExact(task.scenario, task.overrides, options) };
     }
     const summary = simulate(cache.modelFor(task), {
       seed: task.seed,

@@ -20,6 +20,7 @@ import type { ScenarioDocument } from '../scenario-schema.ts';
 import { ENGINE_VERSION } from '../version.ts';
 import { clampProbability } from './discrete-metric.ts';
 import { exactMetric, type MetricContext } from './exact-metric.ts';
+import { metricScope } from './metric-answers.ts';
 import type { ExactMetric, ExactOptions, ExactResult, ExactTrack } from './exact-result.ts';
 import type { BaseRun } from './part-solvers.ts';
 import { PartSolvers } from './part-solvers.ts';
@@ -50,18 +51,27 @@ function solveModel(model: Model, overrides: Overrides, options: ExactOptions, s
   const variables = variableStatus(model);
   const parts = new PartSolvers(model, variables);
   const notes = uncertaintyNotes(model);
+  // Solving for some metrics: only the parts they read, with only their first passages.
+  const scope = options.metrics === undefined ? undefined : metricScope(model, options.metrics);
   // ever and first by taboo propagation: of every (track, state) unless the space is large, then
   // only of those the metrics read.
-  const everyState = options.everyState ?? parts.fullSize <= EVERY_STATE_LIMIT;
-  const needed = new Set(model.metrics.flatMap((m) => m.expr.metricCalls.filter((c) => c.fn !== 'time_in').map((c) => c.slot)));
-  const base = parts.baseRun((slot) => everyState || needed.has(slot));
-  if (!everyState) {
+  const everyState = scope === undefined && (options.everyState ?? parts.fullSize <= EVERY_STATE_LIMIT);
+  const needed =
+    scope?.firstPassages ??
+    new Set(model.metrics.flatMap((m) => m.expr.metricCalls.filter((c) => c.fn !== 'time_in').map((c) => c.slot)));
+  const base = parts.baseRun((slot) => everyState || needed.has(slot), scope?.only);
+  if (scope !== undefined) {
+    notes.push(
+      `solved for ${scope.chosen.length === 1 ? 'the metric' : 'the metrics'} ${scope.chosen.map((m) => m.name).join(', ')} only: the tracks they read, with "ever" and first passage of the states they read`,
+    );
+  } else if (!everyState) {
     notes.push(
       `the joint state space is large (${parts.fullSize.toLocaleString('en-US')} states), so "ever" and first-passage results are given only for the states the metrics read; pass everyState to get them all`,
     );
   }
-  const tracks = trackResults(model, base);
-  const { metrics, unavailable } = metricResults(model, { base, firstPmf: base.firstPmf, variables, parts });
+  const solved = scope === undefined ? model.tracks : model.tracks.filter((t) => scope.only.tracks.has(t.index));
+  const tracks = trackResults(solved, base, model.steps);
+  const { metrics, unavailable } = metricResults(model, scope?.chosen ?? model.metrics, { base, firstPmf: base.firstPmf, variables, parts });
   const hash = scenarioHash(model);
   return {
     scenario:
@@ -93,15 +103,15 @@ function uncertaintyNotes(model: Model): string[] {
   return notes;
 }
 
-/** Per track: final, ever, occupancy and first passage of each state, from the base run. */
-function trackResults(model: Model, base: BaseRun): Record<string, ExactTrack> {
+/** Per track solved: final, ever, occupancy and first passage of each state, from the base run. */
+function trackResults(solved: Model['tracks'], base: BaseRun, steps: number): Record<string, ExactTrack> {
   const tracks: Record<string, ExactTrack> = {};
-  for (const t of model.tracks) {
+  for (const t of solved) {
     const out: ExactTrack = { states: [...t.states], final: {}, ever: {}, occupancy: {}, firstPassage: {} };
     t.states.forEach((name, s) => {
       const occupancy = defined(base.occupancy[t.stateOffset + s], 'an occupancy for each track state');
       out.occupancy[name] = Array.from(occupancy);
-      out.final[name] = clampProbability(defined(occupancy[model.steps], 'an occupancy for each step'));
+      out.final[name] = clampProbability(defined(occupancy[steps], 'an occupancy for each step'));
       const pmf = base.firstPmf.get(t.stateOffset + s);
       if (pmf === undefined) return;
       const cumulative: number[] = [];
@@ -117,11 +127,15 @@ function trackResults(model: Model, base: BaseRun): Record<string, ExactTrack> {
   return tracks;
 }
 
-/** Each metric's exact answer (with its unit and description), or the reason it has none. */
-function metricResults(model: Model, ctx: MetricContext): { metrics: Record<string, ExactMetric>; unavailable: Record<string, string> } {
+/** Each chosen metric's exact answer (with its unit and description), or the reason it has none. */
+function metricResults(
+  model: Model,
+  chosen: Model['metrics'],
+  ctx: MetricContext,
+): { metrics: Record<string, ExactMetric>; unavailable: Record<string, string> } {
   const metrics: Record<string, ExactMetric> = {};
   const unavailable: Record<string, string> = {};
-  for (const m of model.metrics) {
+  for (const m of chosen) {
     const answer = exactMetric(model, m.expr, ctx);
     if (typeof answer === 'string') {
       unavailable[m.name] = answer;

@@ -55,4 +55,11 @@ export interface ExactResult {
 export interface ExactOptions {
   /** Compute ever and first passage for every (track, state), not only those metrics read (default: when the space is small). */
   everyState?: boolean;
+  /**
+   * Solve for these metrics only (names that are not metrics are left out): just the parts of the
+   * chain holding a track or variable they read, with only the first passages they read, so
+   * `metrics` and `unavailable` hold only them and `tracks` only the tracks solved. Their answers
+   * are the same numbers as a whole analysis's (`exactMetricAnswers`); `everyState` is then ignored.
+   */
+  metrics?: readonly string[];
 }

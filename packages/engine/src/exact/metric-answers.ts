@@ -23,12 +23,9 @@ export interface MetricAnswers {
 export function exactMetricAnswers(model: Model, names: readonly string[]): MetricAnswers {
   const problems = representabilityProblems(model);
   if (problems.length > 0) throw new GeoriskError(problems);
-  const chosen = model.metrics.filter((m) => names.includes(m.name));
+  const { chosen, firstPassages, only } = metricScope(model, names);
   const variables = variableStatus(model);
   const parts = new PartSolvers(model, variables);
-  const calls = chosen.flatMap((m) => m.expr.metricCalls);
-  const firstPassages = new Set(calls.filter((c) => c.fn !== 'time_in').map((c) => c.slot));
-  const only = { tracks: new Set(calls.map((c) => c.track)), vars: new Set(chosen.flatMap((m) => [...m.expr.reads.vars])) };
   const base = parts.baseRun((slot) => firstPassages.has(slot), only);
   const ctx = { base, firstPmf: base.firstPmf, variables, parts };
   const answers: MetricAnswers = { metrics: {}, unavailable: {} };
@@ -38,4 +35,21 @@ export function exactMetricAnswers(model: Model, names: readonly string[]): Metr
     else answers.metrics[m.name] = answer;
   }
   return answers;
+}
+
+/** What answering some metrics takes: the model's metrics of those names, the slots whose first passage they read, and the tracks and variables they read. */
+export interface MetricScope {
+  chosen: Model['metrics'];
+  firstPassages: Set<number>;
+  /** `PartSolvers.baseRun`'s `only`: the parts holding these are solved, no others. */
+  only: { tracks: Set<number>; vars: Set<number> };
+}
+
+/** The scope of the metrics named `names` (a name that is not a metric of the model is left out). */
+export function metricScope(model: Model, names: readonly string[]): MetricScope {
+  const chosen = model.metrics.filter((m) => names.includes(m.name));
+  const calls = chosen.flatMap((m) => m.expr.metricCalls);
+  const firstPassages = new Set(calls.filter((c) => c.fn !== 'time_in').map((c) => c.slot));
+  const only = { tracks: new Set(calls.map((c) => c.track)), vars: new Set(chosen.flatMap((m) => [...m.expr.reads.vars])) };
+  return { chosen, firstPassages, only };
 }

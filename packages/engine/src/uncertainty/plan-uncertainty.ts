@@ -120,7 +120,7 @@ function checkDraws(draws: number, design: 'lhs' | 'sobol', dims: number): void 
 function exactProblem(model: Model, scenario: ScenarioDocument, fixed: Overrides, metrics: string[]): string | undefined {
   const problems = representabilityProblems(model);
   if (problems.length > 0) return `the scenario is not a Markov chain (${problems[0]?.path}: ${problems[0]?.message})`;
-  const exact = analyzeExact(scenario, fixed);
+  const exact = analyzeExact(scenario, fixed, { metrics });
   const missing = metrics.filter((m) => {
     const e = exact.metrics[m];
     return e === undefined || (e.sd === undefined && e.probability === undefined);

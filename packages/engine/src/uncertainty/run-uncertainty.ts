@@ -121,7 +121,7 @@ async function solveDraws(plan: UncertaintyPlan, runtime: UncertaintyRuntime): P
     count: plan.draws,
     lanes: runtime.exactLanes ?? [exactHereLane(new ModelCache())],
     ...(runtime.signal === undefined ? {} : { signal: runtime.signal }),
-    task: (draw): ExactTask => ({ kind: 'exact', scenario: plan.scenario, overrides: drawOverrides(plan, draw) }),
+    task: (draw): ExactTask => ({ kind: 'exact', scenario: plan.scenario, overrides: drawOverrides(plan, draw), metrics: plan.metrics }),
     onSummary: (_, exact) => {
       out.push(
         plan.metrics.map((m) => {
