@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { identity, inv, type Matrix, matrix, subtract } from 'mathjs';
 import { describe, expect, it } from 'vitest';
-import { analyzeExact, GeoriskError, loadScenarioText } from '../src/index.ts';
 import { libraryScenario } from '../../../test/helpers/library-scenarios.ts';
+import { analyzeExact, GeoriskError, loadScenarioText } from '../src/index.ts';
 import { EVENTS_SCENARIO } from './helpers.ts';
 import { referenceExact, referenceFinalByMatrix } from './reference-exact.ts';
 
@@ -205,8 +205,14 @@ describe('solving for some metrics only', () => {
 
   it.each([
     [['war_reached'], ['conflict']],
-    [['war_reached', 'ceasefire_by_day_2', 'csto_deployment'], ['alliance', 'conflict']],
-    [['btc_disrupted', 'oil_lost_mbbl', 'war_over_7_days'], ['btc', 'conflict']],
+    [
+      ['war_reached', 'ceasefire_by_day_2', 'csto_deployment'],
+      ['alliance', 'conflict'],
+    ],
+    [
+      ['btc_disrupted', 'oil_lost_mbbl', 'war_over_7_days'],
+      ['btc', 'conflict'],
+    ],
   ])('%j gives the whole analysis’s answers, bit for bit, solving only the tracks they read', (names, tracks) => {
     const some = analyzeExact(scenario, {}, { metrics: names });
     for (const name of names) {

@@ -20,8 +20,8 @@ import type { ScenarioDocument } from '../scenario-schema.ts';
 import { ENGINE_VERSION } from '../version.ts';
 import { clampProbability } from './discrete-metric.ts';
 import { exactMetric, type MetricContext } from './exact-metric.ts';
-import { metricScope } from './metric-answers.ts';
 import type { ExactMetric, ExactOptions, ExactResult, ExactTrack } from './exact-result.ts';
+import { metricScope } from './metric-answers.ts';
 import type { BaseRun } from './part-solvers.ts';
 import { PartSolvers } from './part-solvers.ts';
 import { representabilityProblems, variableStatus } from './representability.ts';
@@ -57,8 +57,7 @@ function solveModel(model: Model, overrides: Overrides, options: ExactOptions, s
   // only of those the metrics read.
   const everyState = scope === undefined && (options.everyState ?? parts.fullSize <= EVERY_STATE_LIMIT);
   const needed =
-    scope?.firstPassages ??
-    new Set(model.metrics.flatMap((m) => m.expr.metricCalls.filter((c) => c.fn !== 'time_in').map((c) => c.slot)));
+    scope?.firstPassages ?? new Set(model.metrics.flatMap((m) => m.expr.metricCalls.filter((c) => c.fn !== 'time_in').map((c) => c.slot)));
   const base = parts.baseRun((slot) => everyState || needed.has(slot), scope?.only);
   if (scope !== undefined) {
     notes.push(
@@ -71,7 +70,12 @@ function solveModel(model: Model, overrides: Overrides, options: ExactOptions, s
   }
   const solved = scope === undefined ? model.tracks : model.tracks.filter((t) => scope.only.tracks.has(t.index));
   const tracks = trackResults(solved, base, model.steps);
-  const { metrics, unavailable } = metricResults(model, scope?.chosen ?? model.metrics, { base, firstPmf: base.firstPmf, variables, parts });
+  const { metrics, unavailable } = metricResults(model, scope?.chosen ?? model.metrics, {
+    base,
+    firstPmf: base.firstPmf,
+    variables,
+    parts,
+  });
   const hash = scenarioHash(model);
   return {
     scenario:
