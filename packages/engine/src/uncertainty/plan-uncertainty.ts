@@ -120,6 +120,13 @@ function checkDraws(draws: number, design: 'lhs' | 'sobol', dims: number): void 
 function exactProblem(model: Model, scenario: ScenarioDocument, fixed: Overrides, metrics: string[]): string | undefined {
   const problems = representabilityProblems(model);
   if (problems.length > 0) return `the scenario is not a Markov chain (${problems[0]?.path}: ${problems[0]?.message})`;
+  // A metric that reads variables or time in a state has at most an exact mean, and one that draws
+  // random numbers has no exact answer: known from its expression, without solving the chain.
+  const meanAtMost = metrics.filter((m) => {
+    const expr = model.metrics.find((x) => x.name === m)?.expr;
+    return expr !== undefined && (expr.reads.random || expr.reads.vars.size > 0 || expr.metricCalls.some((c) => c.fn === 'time_in'));
+  });
+  if (meanAtMost.length > 0) return `no exact distribution for ${meanAtMost.join(', ')}`;
   const exact = analyzeExact(scenario, fixed, { metrics });
   const missing = metrics.filter((m) => {
     const e = exact.metrics[m];
