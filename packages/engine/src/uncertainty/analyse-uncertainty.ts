@@ -107,40 +107,100 @@ export function binnedIndex(y: readonly number[], bin: readonly number[], bins: 
   return Math.max(0, (between - (used - 1) * meanSquareWithin) / (between + within + meanSquareWithin));
 }
 
-/** The parameters ranked by their binned first-order index, each with a bootstrap standard error. */
-export function bandDrivers(y: readonly number[], unit: readonly number[], names: readonly string[], seed: number): BandDriver[] {
-  const n = y.length;
-  const dims = names.length;
-  const bins = driverBins(n);
-  const all = Array.from({ length: n }, (_, i) => i);
-  const binsOf = names.map((_, d) => Array.from({ length: n }, (_, i) => Math.min(bins - 1, Math.floor((unit[i * dims + d] ?? 0) * bins))));
-  const boot = names.map(() => [] as number[]);
-  const rng = designRng(seed, 15);
-  const rows = new Array<number>(n);
-  const resamples = Math.max(20, Math.min(DRIVER_RESAMPLES, Math.floor(DRIVER_BOOTSTRAP_WORK / (n * Math.max(1, dims)))));
-  for (let r = 0; r < resamples; r++) {
-    for (let i = 0; i < n; i++) rows[i] = Math.floor(rng.uniform() * n);
-    binsOf.forEach((bin, d) => boot[d]?.push(binnedIndex(y, bin, bins, rows)));
-  }
-  const drivers = names.map((name, d) => ({
-    name,
-    s1: binnedIndex(y, binsOf[d] ?? [], bins, all),
-    se: Math.sqrt(sampleVariance(boot[d] ?? [])),
-  }));
-  return drivers.sort((a, b) => b.s1 - a.s1 || a.name.localeCompare(b.name));
+/** Per-bin sums, counts and means, reused by every index of one `bandDrivers` call. */
+interface BinScratch {
+  sums: Float64Array;
+  counts: Float64Array;
+  means: Float64Array;
 }
 
 /**
- * One metric's band from its draws. `trialsPerDraw` is 0 for exact draws (no noise); for sampled
- * draws the spread of the draws' means is corrected for their sampling noise (variance/trials).
+ * `binnedIndex` over a resample of the draws, given each resampled draw's value `yRows[i]` and bin
+ * `binRows[i]`: the same arithmetic in the same order, so the same bits, on typed arrays read in
+ * sequence. The bootstrap computes one per resample, parameter and metric (200 × 67 × 36 for the
+ * 2022 scenario's band).
  */
-export function metricBand(
-  draws: readonly DrawMoments[],
-  trialsPerDraw: number,
+function resampledIndex(yRows: Float64Array, binRows: Int32Array, bins: number, scratch: BinScratch): number {
+  const { sums, counts, means } = scratch;
+  sums.fill(0);
+  counts.fill(0);
+  const n = yRows.length;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const b = binRows[i]!;
+    const v = yRows[i]!;
+    sums[b]! += v;
+    counts[b]! += 1;
+    total += v;
+  }
+  const grand = total / n;
+  for (let b = 0; b < bins; b++) means[b] = sums[b]! / counts[b]!;
+  let within = 0;
+  for (let i = 0; i < n; i++) within += (yRows[i]! - means[binRows[i]!]!) ** 2;
+  let used = 0;
+  let between = 0;
+  for (let b = 0; b < bins; b++) {
+    if (counts[b] === 0) continue;
+    used++;
+    between += counts[b]! * (means[b]! - grand) ** 2;
+  }
+  if (n <= used || between + within === 0) return 0;
+  const meanSquareWithin = within / (n - used);
+  return Math.max(0, (between - (used - 1) * meanSquareWithin) / (between + within + meanSquareWithin));
+}
+
+/**
+ * Per metric (each `ys[k]` its draws' means, in draw order), the parameters ranked by their binned
+ * first-order index, each with a bootstrap standard error. The metrics share the draws, so one set
+ * of resamples serves them all (each metric's numbers are those of a call with it alone).
+ */
+export function bandDrivers(
+  ys: readonly (readonly number[])[],
   unit: readonly number[],
   names: readonly string[],
   seed: number,
-): MetricBand {
+): BandDriver[][] {
+  const n = ys[0]?.length ?? 0;
+  const dims = names.length;
+  const bins = driverBins(n);
+  const all = Array.from({ length: n }, (_, i) => i);
+  const binsOf = names.map((_, d) =>
+    Int32Array.from({ length: n }, (_, i) => Math.min(bins - 1, Math.floor((unit[i * dims + d] ?? 0) * bins))),
+  );
+  const boot = ys.map(() => names.map(() => [] as number[]));
+  const rng = designRng(seed, 15);
+  const rows = new Int32Array(n);
+  const yRows = ys.map(() => new Float64Array(n));
+  const binRows = new Int32Array(n);
+  const scratch = { sums: new Float64Array(bins), counts: new Float64Array(bins), means: new Float64Array(bins) };
+  const resamples = Math.max(20, Math.min(DRIVER_RESAMPLES, Math.floor(DRIVER_BOOTSTRAP_WORK / (n * Math.max(1, dims)))));
+  for (let r = 0; r < resamples; r++) {
+    for (let i = 0; i < n; i++) rows[i] = Math.floor(rng.uniform() * n);
+    ys.forEach((y, k) => {
+      const into = yRows[k]!;
+      for (let i = 0; i < n; i++) into[i] = y[rows[i]!] ?? 0;
+    });
+    binsOf.forEach((bin, d) => {
+      for (let i = 0; i < n; i++) binRows[i] = bin[rows[i]!]!;
+      yRows.forEach((into, k) => boot[k]![d]!.push(resampledIndex(into, binRows, bins, scratch)));
+    });
+  }
+  return ys.map((y, k) => {
+    const drivers = names.map((name, d) => ({
+      name,
+      s1: binnedIndex(y, Array.from(binsOf[d] ?? []), bins, all),
+      se: Math.sqrt(sampleVariance(boot[k]?.[d] ?? [])),
+    }));
+    return drivers.sort((a, b) => b.s1 - a.s1 || a.name.localeCompare(b.name));
+  });
+}
+
+/**
+ * One metric's band from its draws and its drivers (`bandDrivers`). `trialsPerDraw` is 0 for exact
+ * draws (no noise); for sampled draws the spread of the draws' means is corrected for their
+ * sampling noise (variance/trials).
+ */
+export function metricBand(draws: readonly DrawMoments[], trialsPerDraw: number, drivers: BandDriver[]): MetricBand {
   const means = draws.map((d) => d.mean);
   const n = means.length;
   const chance = meanOf(draws.map((d) => d.variance));
@@ -161,7 +221,7 @@ export function metricBand(
       chanceShare: total > 0 ? chance / total : 0,
     },
     drawNoiseSd: Math.sqrt(noise),
-    drivers: bandDrivers(means, unit, names, seed),
+    drivers,
     drawMeans: means,
   };
 }

@@ -16,7 +16,7 @@ import type { ScenarioDocument } from '../scenario-schema.ts';
 import { emptySummary, mergeSummaries, type RunSummary } from '../simulate/simulate.ts';
 import { summarizeMetric } from '../summarize.ts';
 import { ENGINE_VERSION } from '../version.ts';
-import { type DrawMoments, type MetricBand, metricBand } from './analyse-uncertainty.ts';
+import { bandDrivers, type DrawMoments, type MetricBand, metricBand } from './analyse-uncertainty.ts';
 import {
   drawOverrides,
   planUncertainty,
@@ -156,10 +156,16 @@ export async function runUncertaintyPlan(plan: UncertaintyPlan, runtime: Uncerta
 export function uncertaintyResult(plan: UncertaintyPlan, draws: readonly DrawMoments[][], seconds: number): UncertaintyResult {
   const model = buildModel(plan.scenario);
   const names = plan.parameters.map((p) => p.name);
+  const moments = plan.metrics.map((_, k) => draws.map((row) => row[k] ?? { mean: Number.NaN, variance: Number.NaN, probability: false }));
+  const drivers = bandDrivers(
+    moments.map((m) => m.map((d) => d.mean)),
+    plan.unit,
+    names,
+    plan.seed,
+  );
   const metrics: Record<string, MetricBand> = {};
   plan.metrics.forEach((m, k) => {
-    const moments = draws.map((row) => row[k] ?? { mean: Number.NaN, variance: Number.NaN, probability: false });
-    metrics[m] = metricBand(moments, plan.trialsPerDraw, plan.unit, names, plan.seed);
+    metrics[m] = metricBand(moments[k] ?? [], plan.trialsPerDraw, drivers[k] ?? []);
   });
   return {
     scenario: { id: plan.scenario.id, hash: scenarioHash(model) },
