@@ -8,7 +8,8 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     // Worker threads started by code under test run the CLI's bundle of the thread entry, which the
     // global setup has just built from these sources, instead of compiling the engine with tsx in
-    // every new thread (2.5 s a thread; packages/node/src/thread-pool.ts).
+    // every new thread (2.5 s a thread; packages/node/src/thread-pool.ts). Like the CLI tests' bundle,
+    // it is built once per vitest start: in watch mode, restart after changing the engine.
     env: { GEORISK_THREAD_BUNDLE: fileURLToPath(new URL('apps/cli/dist/chunk-thread.js', import.meta.url)) },
     testTimeout: 120_000,
     hookTimeout: 120_000,
