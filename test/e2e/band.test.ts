@@ -122,6 +122,17 @@ describe.skipIf(!haveChromium)('the band in Chromium', () => {
     await page.locator('#band').screenshot({ path: join(SCREENSHOTS, 'band-outcomes-1280x800.png') });
     await page.click('#band .band-rest summary');
 
+    // A run of more trials with the same inputs keeps the band: it depends on neither the run's trials nor its outcome.
+    const bandText = await page.textContent('#band');
+    const secondsText = await page.getAttribute('#band', 'data-seconds');
+    const hash = await page.textContent('#output-hash');
+    await page.fill('#trials', '20000');
+    await page.dispatchEvent('#trials', 'change');
+    await page.click('#run');
+    await expect.poll(() => page.textContent('#output-hash'), { timeout: BAND_TIMEOUT }).not.toBe(hash);
+    expect(await page.textContent('#band')).toBe(bandText);
+    expect(await page.getAttribute('#band', 'data-seconds')).toBe(secondsText);
+
     // A moved slider fixes a second parameter.
     await showParameter(page, 'p_hold_clash');
     const slider = page.locator('#p-p_hold_clash-range');

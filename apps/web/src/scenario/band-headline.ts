@@ -190,10 +190,23 @@ function bandView(state: ScreenState, result: UncertaintyResult, letVary: (name:
 export function bandHeadline(state: ScreenState, letVary: (name: string) => void): BandHeadline {
   const element = h('section', { id: 'band', class: 'band', 'aria-label': 'Across our assumptions', 'aria-live': 'polite' });
   let running: BandHandle | undefined;
+  // The band depends on the scenario, the values set and the seed, never on the run's trials or
+  // outcome: a run with the same inputs (more trials, or the same again to compare) keeps the band
+  // shown, or the one on its way, instead of computing it again.
+  let pending: string | undefined;
+  let shown: { key: string; result: UncertaintyResult } | undefined;
   const start = () => {
+    const overrides = currentOverrides(state);
+    const key = JSON.stringify([state.scenario, overrides, state.seed, PAGE_BAND_DRAWS, PAGE_TRIALS_PER_DRAW]);
+    if (key === pending) return;
+    if (key === shown?.key) {
+      state.band = shown.result;
+      return;
+    }
     running?.cancel();
     state.band = undefined;
-    const overrides = currentOverrides(state);
+    shown = undefined;
+    pending = key;
     replace(element, h('p', { class: 'muted' }, 'Computing the band across our assumptions…'));
     const handle = runBand({
       scenario: state.scenario,
@@ -206,6 +219,8 @@ export function bandHeadline(state: ScreenState, letVary: (name: string) => void
     const started = performance.now();
     handle.result
       .then((result) => {
+        pending = undefined;
+        shown = { key, result };
         element.dataset.seconds = String((performance.now() - started) / 1000);
         element.dataset.seed = String(state.seed);
         state.band = result;
@@ -213,6 +228,7 @@ export function bandHeadline(state: ScreenState, letVary: (name: string) => void
       })
       .catch((error: unknown) => {
         if (error instanceof CancelledError) return;
+        pending = undefined;
         replace(element, h('p', { class: 'muted' }, `No band: ${(error as Error).message}`));
       });
   };
