@@ -4,7 +4,10 @@
  * refuses every node type, operator, function and name that is not explicitly allowed, and the
  * compiler turns the checked tree into plain JavaScript closures over the engine's own state.
  */
-import { create, type FactoryFunctionMap, type MathNode, parseDependencies, SymbolNodeDependencies } from 'mathjs';
+// mathjs's number-only entry: its parser is the same factory with the same dependencies as the full
+// entry's, and loading it builds far fewer typed functions (every entry instantiates its functions
+// on import, which only the parser's users here never call).
+import { create, type FactoryFunctionMap, type MathNode, parseDependencies, SymbolNodeDependencies } from 'mathjs/number';
 import * as dist from '../distributions.ts';
 import { GeoriskError, issue, type SuggestionBudget } from '../errors.ts';
 import type { Rng } from '../rng.ts';
