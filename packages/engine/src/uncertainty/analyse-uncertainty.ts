@@ -77,7 +77,7 @@ export function driverBins(draws: number): number {
  * The share of the variance of `y` explained by the bins `bin` (ω², bias-corrected for the noise
  * that makes bin means differ even when the parameter does nothing), over the draws in `rows`.
  */
-export function binnedIndex(y: readonly number[], bin: readonly number[], bins: number, rows: readonly number[]): number {
+export function binnedIndex(y: readonly number[], bin: ArrayLike<number>, bins: number, rows: readonly number[]): number {
   const sums = new Float64Array(bins);
   const counts = new Float64Array(bins);
   let total = 0;
@@ -188,7 +188,7 @@ export function bandDrivers(
   return ys.map((y, k) => {
     const drivers = names.map((name, d) => ({
       name,
-      s1: binnedIndex(y, Array.from(binsOf[d] ?? []), bins, all),
+      s1: binnedIndex(y, binsOf[d] ?? [], bins, all),
       se: Math.sqrt(sampleVariance(boot[k]?.[d] ?? [])),
     }));
     return drivers.sort((a, b) => b.s1 - a.s1 || a.name.localeCompare(b.name));
