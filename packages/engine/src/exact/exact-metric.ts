@@ -30,6 +30,15 @@ export interface MetricContext {
 /** An "ever" flag a metric reads: its (track, state) and slot. */
 type Flag = { track: number; state: number; slot: number };
 
+/**
+ * Whether a metric's exact answer can be at most its mean, known from its expression alone: one
+ * that draws random numbers has none, one that reads variables or time in a state a mean only
+ * (the first branches of `exactMetric`).
+ */
+export function exactMeanAtMost(expr: CompiledExpression): boolean {
+  return expr.reads.random || expr.reads.vars.size > 0 || expr.metricCalls.some((c) => c.fn === 'time_in');
+}
+
 /** The exact answer for one metric, or the reason there is none. */
 export function exactMetric(model: Model, expr: CompiledExpression, ctx: MetricContext): ExactMetric | string {
   const solver = ctx.base.evaluator;

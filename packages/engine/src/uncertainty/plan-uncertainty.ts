@@ -5,7 +5,7 @@
  */
 import { type Chunk, planChunks, SWEEP_CHUNK_TRIALS } from '../chunks/plan-chunks.ts';
 import { GeoriskError, type Issue, issue } from '../errors.ts';
-import { analyzeExact, representabilityProblems } from '../exact/index.ts';
+import { analyzeExact, exactMeanAtMost, representabilityProblems } from '../exact/index.ts';
 import { contentHash } from '../hash.ts';
 import { buildModel, type Model, type Overrides } from '../model/model.ts';
 import { parameterPrior, priorRangeIssue } from '../parameter-prior.ts';
@@ -120,11 +120,10 @@ function checkDraws(draws: number, design: 'lhs' | 'sobol', dims: number): void 
 function exactProblem(model: Model, scenario: ScenarioDocument, fixed: Overrides, metrics: string[]): string | undefined {
   const problems = representabilityProblems(model);
   if (problems.length > 0) return `the scenario is not a Markov chain (${problems[0]?.path}: ${problems[0]?.message})`;
-  // A metric that reads variables or time in a state has at most an exact mean, and one that draws
-  // random numbers has no exact answer: known from its expression, without solving the chain.
+  // Known from the expressions, without solving the chain.
   const meanAtMost = metrics.filter((m) => {
     const expr = model.metrics.find((x) => x.name === m)?.expr;
-    return expr !== undefined && (expr.reads.random || expr.reads.vars.size > 0 || expr.metricCalls.some((c) => c.fn === 'time_in'));
+    return expr !== undefined && exactMeanAtMost(expr);
   });
   if (meanAtMost.length > 0) return `no exact distribution for ${meanAtMost.join(', ')}`;
   const exact = analyzeExact(scenario, fixed, { metrics });
