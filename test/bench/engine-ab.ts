@@ -1,11 +1,17 @@
 /**
  * Compares the engine of several checkouts by CPU time on one core: each tree's `runScenario` on
  * the reference model and the 2022 scenario, the trees rotated every repetition, best of N.
- * Usage: `node --import tsx test/bench/engine-ab.ts /path/old,/path/new [reps] [case filter]`
+ * Usage: `node --import tsx test/bench/engine-ab.ts /path/old,/path/new [reps] [case filter] [--bundled]`
  * (each path a checkout with its own `pnpm install`; the first is the baseline of the % columns).
+ * `--bundled` times each tree's engine bundled by esbuild, as the CLI, the server and the page run
+ * it; without it the engine runs as tsx compiles it module by module, where every call into another
+ * module goes through an export getter (the bundle has none).
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { confinedResolver } from '../../packages/node/src/confined-resolver.ts';
 
 interface Engine {
@@ -16,14 +22,41 @@ interface Engine {
   runScenario(scenario: object, options: { trials: number; seed: number; stepOnly?: boolean }): unknown;
 }
 
-const roots = (process.argv[2] ?? '').split(',').filter((r) => r !== '');
+const bundled = process.argv.includes('--bundled');
+const args = process.argv.slice(2).filter((a) => a !== '--bundled');
+const roots = (args[0] ?? '').split(',').filter((r) => r !== '');
 if (roots.length === 0) {
-  console.error('usage: node --import tsx test/bench/engine-ab.ts OLD_TREE,NEW_TREE[,...] [reps] [case filter a|b]');
+  console.error('usage: node --import tsx test/bench/engine-ab.ts OLD_TREE,NEW_TREE[,...] [reps] [case filter a|b] [--bundled]');
   process.exit(2);
 }
-const reps = Number(process.argv[3] ?? 5);
-const only = process.argv[4];
-const engines: Engine[] = await Promise.all(roots.map((r) => import(resolve(r, 'packages/engine/src/index.ts'))));
+const reps = Number(args[1] ?? 5);
+const only = args[2];
+
+/** Tree `root`'s engine as one esbuild bundle (the esbuild of packages/node, which builds the apps). */
+async function bundledEngine(root: string, k: number): Promise<Engine> {
+  const esbuild = createRequire(resolve('packages/node/package.json'))('esbuild');
+  const outfile = join(mkdtempSync(join(tmpdir(), 'engine-ab-')), `engine-${k}.mjs`);
+  await esbuild.build({
+    stdin: {
+      contents: `export { loadScenarioText, runScenario } from ${JSON.stringify(resolve(root, 'packages/engine/src/index.ts'))};`,
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile,
+    // Some dependencies require Node's built-ins, which an ES module bundle reaches through this.
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  return import(pathToFileURL(outfile).href);
+}
+
+const engines: Engine[] = await Promise.all(
+  roots.map((r, k) => (bundled ? bundledEngine(r, k) : import(resolve(r, 'packages/engine/src/index.ts')))),
+);
+console.log(bundled ? 'Engines bundled by esbuild.' : 'Engines as tsx compiles them.');
 
 /** A scenario of tree `root`, its modules resolved inside that tree by the server's resolver. */
 function load(engine: Engine, root: string, file: string): { time: object } {

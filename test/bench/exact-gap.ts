@@ -14,7 +14,7 @@ const exact = analyzeExact(doc, {});
 const drawn = runScenario(doc, { trials, seed: 1 });
 const held = runScenario(doc, { trials, seed: 2, overrides: fixed });
 const [drawsArg = '64'] = process.argv.slice(5);
-const averaged = exactOverPriors(doc, {}, Number(drawsArg));
+const averaged = await exactOverPriors(doc, {}, Number(drawsArg));
 const wanted = metricsArg ? metricsArg.split(',') : Object.keys(exact.metrics);
 console.log(`${file}: ${trials} trials, ${Object.keys(fixed).length} uncertain parameters fixed in the third column`);
 console.log(['metric', 'exact at values', 'MC drawn', 'z', 'MC fixed', 'z', 'exact over priors', 'SE', 'z(MC drawn vs it)'].join('\t'));

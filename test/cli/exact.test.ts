@@ -101,9 +101,10 @@ metrics:
   reached: { expr: 'ever(x, "b")' }
 `,
     );
-    const [table, json, none, exact, exactFixed] = await Promise.all([
+    const [table, json, oneThread, none, exact, exactFixed] = await Promise.all([
       runCli(['run', file, '--trials', '20000', '--exact']),
-      runCli(['run', file, '--trials', '20000', '--exact', '--format', 'json']),
+      runCli(['run', file, '--trials', '20000', '--exact', '--format', 'json', '--workers', '3']),
+      runCli(['run', file, '--trials', '20000', '--exact', '--format', 'json', '--workers', '1']),
       runCli(['run', file, '--trials', '1000', '--exact', '--exact-draws', '0', '--format', 'json']),
       runCli(['exact', file]),
       runCli(['exact', file, '--set', 'r=0.1']),
@@ -113,6 +114,8 @@ metrics:
     expect(table.stdout).toContain('"over priors" is the exact answer averaged over 32 draws');
     type Row = { estimate: number; exact: number; z: number; overPriors?: { mean: number; se: number; z: number } };
     const row = (JSON.parse(json.stdout) as { exact: { metrics: Record<string, Row> } }).exact.metrics.reached!;
+    // The draws are solved on worker threads: the same bits on one thread as on three.
+    expect((JSON.parse(oneThread.stdout) as { exact: unknown }).exact).toEqual((JSON.parse(json.stdout) as { exact: unknown }).exact);
     // Seed 1, 20,000 trials: the estimate is about 18 SE from the answer at r = 0.1 ...
     expect(Math.abs(row.z)).toBeGreaterThan(10);
     // ... and within 4 SE of the answer over the prior (false alarm about 6e-5), which is 1 − (1 − e^(−2)) / 2 to 1e-3.

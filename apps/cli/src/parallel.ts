@@ -233,8 +233,20 @@ export async function runUncertaintyOnThreads(
   if (plan.method === 'sample') {
     return withLanes<SweepPointChunkTask, UncertaintyResult>(threads, here, (lanes) => runUncertaintyPlan(plan, { lanes, ...progress }));
   }
+  return withExactLanes(threads, here, (exactLanes) => runUncertaintyPlan(plan, { exactLanes, ...progress }));
+}
+
+/**
+ * Runs `work` on exact-solve lanes of `threads` threads in all: the calling thread and
+ * `threads - 1` worker threads, which are stopped afterwards (as `withLanes` for chunks).
+ */
+export async function withExactLanes<R>(
+  threads: number,
+  here: ModelCache,
+  work: (lanes: Lane<ExactTask, ExactResult>[]) => Promise<R>,
+): Promise<R> {
   const exactHere = exactCallingThreadLane(here);
-  if (threads <= 1) return runUncertaintyPlan(plan, { exactLanes: [exactHere], ...progress });
+  if (threads <= 1) return work([exactHere]);
   const pool = takePool(threads - 1);
   try {
     const exactLanes: Lane<ExactTask, ExactResult>[] = Array.from({ length: threads - 1 }, () => ({
@@ -244,7 +256,7 @@ export async function runUncertaintyOnThreads(
         return 'exact' in outcome ? { summary: outcome.exact } : outcome;
       },
     }));
-    return await runUncertaintyPlan(plan, { exactLanes: [...exactLanes, exactHere], ...progress });
+    return await work([...exactLanes, exactHere]);
   } finally {
     await pool.destroy();
   }

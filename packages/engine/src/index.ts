@@ -169,6 +169,7 @@ export {
   type DrawMoments,
   drawOverrides,
   type ExactOverPriors,
+  type ExactOverPriorsRuntime,
   exactOverPriors,
   MAX_EXACT_DRAWS,
   MAX_UNCERTAINTY_DRAWS,

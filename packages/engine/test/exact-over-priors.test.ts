@@ -4,6 +4,9 @@
  * the parameters' values (Jensen's inequality: 1 − e^(−10r) is concave in r).
  */
 import { describe, expect, it } from 'vitest';
+import type { ExactTask } from '../src/chunks/chunk-task.ts';
+import { ModelCache } from '../src/chunks/model-cache.ts';
+import { exactHereLane } from '../src/chunks/run-chunk-task.ts';
 import { analyzeExact, exactOverPriors, GeoriskError, loadScenarioText, runScenario } from '../src/index.ts';
 
 // r ~ uniform(0, 0.2) per day over 10 days: P(reached) = 1 − e^(−10r); at r = 0.1 it is 1 − e^(−1) ≈ 0.632,
@@ -22,31 +25,46 @@ const atValue = 1 - Math.exp(-1);
 const overPrior = 1 - (1 - Math.exp(-2)) / 2;
 
 describe('exactOverPriors', () => {
-  it('averages the exact answer over the declared prior (closed form, to 1e-4)', () => {
-    const averaged = exactOverPriors(scenario, {}, 256, 1);
+  it('averages the exact answer over the declared prior (closed form, to 1e-4)', async () => {
+    const averaged = await exactOverPriors(scenario, {}, 256, 1);
     expect(averaged.drawn).toEqual(['r']);
     expect(Math.abs(averaged.metrics.reached!.mean - overPrior)).toBeLessThanOrEqual(1e-4);
     expect(averaged.metrics.reached!.se).toBeGreaterThan(0);
     expect(Math.abs(analyzeExact(scenario).metrics.reached!.mean - atValue)).toBeLessThanOrEqual(1e-12);
   });
 
-  it('is what Monte Carlo estimates, not the answer at the value (seed 1, 4 SE: false alarm about 6e-5)', () => {
+  it('is what Monte Carlo estimates, not the answer at the value (seed 1, 4 SE: false alarm about 6e-5)', async () => {
     const run = runScenario(scenario, { trials: 20_000, seed: 1 }).metrics.reached!;
-    const averaged = exactOverPriors(scenario, {}, 64, 1).metrics.reached!;
+    const averaged = (await exactOverPriors(scenario, {}, 64, 1)).metrics.reached!;
     expect(Math.abs(run.mean - averaged.mean)).toBeLessThanOrEqual(4 * Math.hypot(run.se, averaged.se));
     // The gap to the answer at the value is about 18 SE here.
     expect(Math.abs(run.mean - atValue)).toBeGreaterThan(4 * run.se);
   });
 
-  it('is the exact answer when an override fixes every uncertain parameter', () => {
-    const fixed = exactOverPriors(scenario, { r: 0.1 }, 64, 1);
+  it('is the exact answer when an override fixes every uncertain parameter', async () => {
+    const fixed = await exactOverPriors(scenario, { r: 0.1 }, 64, 1);
     expect(fixed.drawn).toEqual([]);
     expect(fixed.metrics.reached).toEqual({ mean: analyzeExact(scenario, { r: 0.1 }).metrics.reached!.mean, se: 0 });
     const run = runScenario(scenario, { trials: 20_000, seed: 1, overrides: { r: 0.1 } }).metrics.reached!;
     expect(Math.abs(run.mean - atValue)).toBeLessThanOrEqual(4 * run.se);
   });
 
-  it('refuses fewer than two draws', () => {
-    expect(() => exactOverPriors(scenario, {}, 1)).toThrow(GeoriskError);
+  it('refuses fewer than two draws', async () => {
+    await expect(exactOverPriors(scenario, {}, 1)).rejects.toThrow(GeoriskError);
+  });
+
+  it('gives the same bits on any lanes: three lanes that finish out of order, against the calling thread', async () => {
+    const here = await exactOverPriors(scenario, {}, 24, 7);
+    const cache = new ModelCache();
+    // Each lane answers after a delay that differs by task, so the draws finish out of draw order.
+    const lanes = [0, 1, 2].map((lane) => ({
+      run: async (task: ExactTask) => {
+        await new Promise((go) => setTimeout(go, ((lane * 7 + Number(task.overrides.r) * 1e3) % 5) + 1));
+        return exactHereLane(cache).run(task);
+      },
+    }));
+    const spread = await exactOverPriors(scenario, {}, 24, 7, { exactLanes: lanes });
+    expect(spread).toEqual(here);
+    for (const [name, m] of Object.entries(here.metrics)) expect(Object.is(spread.metrics[name]!.mean, m.mean)).toBe(true);
   });
 });

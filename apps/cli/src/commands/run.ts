@@ -13,13 +13,14 @@ import {
   type Parameter,
   type RunResult,
 } from '@georisk/engine';
+import { ModelCache } from '@georisk/engine/chunks';
 import { SingleBar } from 'cli-progress';
 import { Option } from 'commander';
 import { collectSet, EXIT, locateScenarioIssues, output, type RegisterCommand, UsageError, wholeNumber } from '../cli-common.ts';
 import { formatCliIssues } from '../cli-issues.ts';
 import { formatCsv, formatTable } from '../format.ts';
 import { loadScenarioFile } from '../load.ts';
-import { runTrials, startWorkerThreads, stepsOf, threadsFor, threadsForSteps } from '../parallel.ts';
+import { runTrials, startWorkerThreads, stepsOf, threadsFor, threadsForSteps, withExactLanes } from '../parallel.ts';
 import { warnIfLargeResult } from '../result-size-warning.ts';
 import { switchHint } from '../switch-hint.ts';
 import { compareWithExact, exactForFile, formatComparison } from './exact.ts';
@@ -107,7 +108,7 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
   timing.peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   // --exact: the exact answer beside each estimate (a check of the sampler, or of a scenario change).
   const exact = flags.exact ? exactForFile(file, flags.set) : undefined;
-  const averaged = exact && model.params.uncertainty.some((d) => d !== undefined) ? averageOverPriors(loaded, flags) : undefined;
+  const averaged = exact && model.params.uncertainty.some((d) => d !== undefined) ? await averageOverPriors(loaded, flags) : undefined;
   const comparison = exact ? compareWithExact(result, exact, model, averaged) : undefined;
   const text =
     flags.format === 'json'
@@ -118,12 +119,18 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
   output(text, flags.out);
 }
 
-/** With --exact: the exact answer averaged over the declared priors that Monte Carlo draws (none with --exact-draws 0). */
-function averageOverPriors(loaded: ReturnType<typeof loadScenarioFile>, flags: RunFlags) {
+/**
+ * With --exact: the exact answer averaged over the declared priors that Monte Carlo draws (none with
+ * --exact-draws 0), the draws solved on --workers threads (the same bits on any number).
+ */
+async function averageOverPriors(loaded: ReturnType<typeof loadScenarioFile>, flags: RunFlags) {
   if (flags.exactDraws === 0) return undefined;
   if (flags.exactDraws === 1) throw new UsageError('--exact-draws must be 0 (none) or at least 2');
+  const threads = Math.max(1, Math.min(flags.workers, flags.exactDraws));
   try {
-    return exactOverPriors(loaded.scenario, flags.set, flags.exactDraws, flags.seed);
+    return await withExactLanes(threads, new ModelCache(), (exactLanes) =>
+      exactOverPriors(loaded.scenario, flags.set, flags.exactDraws, flags.seed, { exactLanes }),
+    );
   } catch (error) {
     if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
     throw error;

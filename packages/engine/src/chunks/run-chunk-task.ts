@@ -1,9 +1,11 @@
 /** Runs one task on the calling thread, with a `GeoriskError` turned into data so it can cross a thread boundary. */
 import { GeoriskError } from '../errors.ts';
+import type { ExactResult } from '../exact/index.ts';
 import { analyzeExact } from '../exact/index.ts';
 import { simulate } from '../simulate/simulate.ts';
 import type { ChunkOutcome, ChunkTask, EngineTask, ExactOutcome, ExactTask } from './chunk-task.ts';
 import type { ModelCache } from './model-cache.ts';
+import type { Lane } from './schedule-chunks.ts';
 
 /** Progress reports from inside a chunk: `report(trialsDone)` every `every` trials. */
 export interface ChunkProgress {
@@ -40,4 +42,14 @@ export function runChunkTask(cache: ModelCache, task: EngineTask, progress?: Chu
     if (error instanceof GeoriskError) return { issues: error.issues };
     throw error;
   }
+}
+
+/** A lane that solves exact tasks on the calling thread, in turn (the engine's default where no lanes are given). */
+export function exactHereLane(cache: ModelCache): Lane<ExactTask, ExactResult> {
+  return {
+    run: async (task) => {
+      const outcome = runChunkTask(cache, task);
+      return 'exact' in outcome ? { summary: outcome.exact } : outcome;
+    },
+  };
 }

@@ -7,7 +7,7 @@
 import type { ExactTask, SweepPointChunkTask } from '../chunks/chunk-task.ts';
 import { ModelCache } from '../chunks/model-cache.ts';
 import { chunkAt } from '../chunks/plan-chunks.ts';
-import { runChunkTask } from '../chunks/run-chunk-task.ts';
+import { exactHereLane, runChunkTask } from '../chunks/run-chunk-task.ts';
 import { type CancelSignal, type Lane, scheduleChunks } from '../chunks/schedule-chunks.ts';
 import type { ExactResult } from '../exact/index.ts';
 import { buildModel, type Model } from '../model/model.ts';
@@ -55,15 +55,6 @@ export interface UncertaintyResult {
 /** A lane on the calling thread (the engine's default). */
 function hereLane<T extends SweepPointChunkTask>(cache: ModelCache): Lane<T, RunSummary> {
   return { run: async (task) => runChunkTask(cache, task) };
-}
-
-function exactHereLane(cache: ModelCache): Lane<ExactTask, ExactResult> {
-  return {
-    run: async (task) => {
-      const outcome = runChunkTask(cache, task);
-      return 'exact' in outcome ? { summary: outcome.exact } : outcome;
-    },
-  };
 }
 
 /**
