@@ -22,16 +22,14 @@ export const ExpressionSchema = z
   .describe('An expression in mathjs syntax, e.g. `conflict == "war" ? 0.1 : 0`, or a number');
 export type Expression = z.infer<typeof ExpressionSchema>;
 
-const SourceSchema = z
-  .union([
-    z.string().min(1),
-    z.strictObject({
-      title: z.string().min(1),
-      url: z.string().optional(),
-      note: z.string().optional(),
-    }),
-  ])
-  .describe('A citation: free text, or {title, url, note}');
+/** A source given as a mapping (a title, and where to find it). */
+export const SourceObjectSchema = z.strictObject({
+  title: z.string().min(1),
+  url: z.string().optional(),
+  note: z.string().optional(),
+});
+
+const SourceSchema = z.union([z.string().min(1), SourceObjectSchema]).describe('A citation: free text, or {title, url, note}');
 
 /** A short plain-words name shown instead of the snake_case one: one line, a few words. */
 export const LabelSchema = z

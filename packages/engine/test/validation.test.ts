@@ -649,6 +649,32 @@ include:
     `);
   });
 
+  it("hints at the keys of the mapping the key sits in (a prior's, a provenance's, a source's), every key the schema takes, and other tools' names", () => {
+    const text = `id: hints
+time: { unit: day, dt: 1, horizon: 10 }
+parameters:
+  a: { default: 0.1, range: [0, 1], uncertainty: { dist: beta, alpha: 2, beta: 5, min: 0 } }
+  b: { default: 0.1, range: [0, 1], provenance: { kind: fitted, to: x, data: y } }
+  c: { default: 0.1, sources: [{ title: t, link: u }] }
+  d: { default: 0.1, provenence: { kind: assumed } }
+  e: { default: 0.1, min: 0, prior: { dist: uniform, min: 0, max: 1 } }
+  f: { default: 0.1, colour: red }
+`;
+    const hints = Object.fromEntries(loadIssues(text).flatMap((i) => (i.code === 'unknown_key' ? [[i.path, i.hint]] : [])));
+    expect(hints).toEqual({
+      // Inside a prior, the keys of the declared distribution, not the parameter's.
+      'parameters.a.uncertainty.min': 'allowed keys: dist, alpha, beta',
+      'parameters.b.provenance.data': 'allowed keys: kind, to',
+      'parameters.c.sources[0].link': 'did you mean "url"?',
+      // Keys the schema added after the hint list was first written (provenance, group, choices …) are found.
+      'parameters.d.provenence': 'did you mean "provenance"?',
+      'parameters.e.min': "a parameter's bounds are written range: [min, max]",
+      'parameters.e.prior': "a parameter's prior is its uncertainty, e.g. uncertainty: { dist: beta, alpha: 2, beta: 5 }",
+      'parameters.f.colour':
+        'allowed keys: default, range, label, unit, description, sources, assumption, uncertainty, provenance, kind, choices, choice_labels, group',
+    });
+  });
+
   it('reports a misspelt key and the expression and probability problems elsewhere in one pass', () => {
     const text = `id: two
 time: { unit: day, dt: 1, horizon: 10 }
@@ -1777,7 +1803,7 @@ colour: red
       scenario.yaml:2:38 time.horizon: error [invalid_type] expected a number, got the text "ten"
         hint: write a number here
       scenario.yaml:12:1 colour: error [unknown_key] unknown key "colour"
-        hint: allowed keys: id, title, question, description, tags, start, sources, time, include, parameters, tracks, variables, flows, events, metrics"
+        hint: allowed keys: id, title, question, description, tags, start, sources, include, parameters, tracks, variables, flows, events, metrics, time, kind, $schema"
     `);
   });
 

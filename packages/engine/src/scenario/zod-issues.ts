@@ -2,10 +2,25 @@
 import type { z } from 'zod';
 import { type Issue, issue, nearest } from '../errors.ts';
 import { formatPath } from '../load-document.ts';
-import { FINITE_NUMBER_MESSAGE } from '../scenario-schema.ts';
+import {
+  DistributionSchema,
+  EventSchema,
+  FINITE_NUMBER_MESSAGE,
+  FlowSchema,
+  IncludeSchema,
+  MetricSchema,
+  ParameterSchema,
+  ProvenanceSchema,
+  ScenarioSchema,
+  SourceObjectSchema,
+  TimeSchema,
+  TrackSchema,
+  TransitionSchema,
+  VariableSchema,
+} from '../scenario-schema.ts';
 
 /** Turns zod's issues into ours, with a hint for the common mistakes; `input` is the checked value (for "got …"). */
-export function zodIssues(error: z.ZodError, input?: unknown): Issue[] {
+export function zodIssues(error: z.ZodError, input?: unknown, rootKeys: readonly string[] = SCENARIO_KEYS): Issue[] {
   const out: Issue[] = [];
   for (const zi of error.issues) {
     const path = zi.path.filter((p): p is string | number => typeof p !== 'symbol');
@@ -16,7 +31,12 @@ export function zodIssues(error: z.ZodError, input?: unknown): Issue[] {
       case 'unrecognized_keys':
         for (const key of zi.keys) {
           out.push(
-            issue('unknown_key', formatPath([...path, key]), `unknown key "${key}"`, knownKeysHint(key, path, valueAt(input, path))),
+            issue(
+              'unknown_key',
+              formatPath([...path, key]),
+              `unknown key "${key}"`,
+              knownKeysHint(key, path, valueAt(input, path), rootKeys),
+            ),
           );
         }
         break;
@@ -192,33 +212,74 @@ function unquotedTextHint(where: string, value: number | boolean): string {
   return `YAML reads ${String(value)} as ${typeof value === 'number' ? 'a number' : 'a boolean'}: put quotes around it, '${String(value)}'`;
 }
 
-const KNOWN_KEYS: Record<string, string[]> = {
-  root: [
-    'id',
-    'title',
-    'question',
-    'description',
-    'tags',
-    'start',
-    'sources',
-    'time',
-    'include',
-    'parameters',
-    'tracks',
-    'variables',
-    'flows',
-    'events',
-    'metrics',
-  ],
-  parameters: ['default', 'range', 'label', 'unit', 'description', 'sources', 'assumption', 'uncertainty'],
-  tracks: ['states', 'initial', 'description', 'transitions'],
-  transitions: ['from', 'to', 'rate', 'probability', 'set', 'add', 'description'],
-  flows: ['to', 'amount', 'when', 'description'],
-  events: ['id', 'at', 'when', 'set', 'add', 'force', 'description'],
-  metrics: ['expr', 'label', 'unit', 'description'],
-  variables: ['initial', 'unit', 'description'],
-  time: ['unit', 'dt', 'horizon'],
-  include: ['module', 'with', 'rename'],
+/** The keys of each kind of mapping in a scenario, read from the schemas so that a hint never lists fewer than they take. */
+const SECTION_KEYS: Record<string, readonly string[]> = {
+  parameters: Object.keys(ParameterSchema.shape),
+  tracks: Object.keys(TrackSchema.shape),
+  transitions: Object.keys(TransitionSchema.shape),
+  flows: Object.keys(FlowSchema.shape),
+  events: Object.keys(EventSchema.shape),
+  metrics: Object.keys(MetricSchema.shape),
+  variables: Object.keys(VariableSchema.shape),
+  time: Object.keys(TimeSchema.shape),
+  include: Object.keys(IncludeSchema.shape),
+  sources: Object.keys(SourceObjectSchema.shape),
+};
+/** A scenario's own keys, the document markers (`kind`, `$schema`) last: they are seldom what a typo meant. */
+const SCENARIO_KEYS = markersLast(Object.keys(ScenarioSchema.shape));
+
+/** Keys with `kind` and `$schema` moved to the end. */
+export function markersLast(keys: readonly string[]): string[] {
+  const markers = ['kind', '$schema'];
+  return [...keys.filter((k) => !markers.includes(k)), ...keys.filter((k) => markers.includes(k))];
+}
+
+/** The keys of the member of a union of mappings that `tag`'s value picks (every member's, when none). */
+function memberKeys(options: readonly { shape: Record<string, unknown> }[], tag: string, mapping: unknown): string[] {
+  const chosen = isRecord(mapping) ? options.filter((o) => (o.shape[tag] as z.ZodLiteral | undefined)?.value === mapping[tag]) : [];
+  return [...new Set((chosen.length > 0 ? chosen : options).flatMap((o) => Object.keys(o.shape)))];
+}
+
+/**
+ * The keys the mapping at `path` allows, found from where it sits in a scenario or module (a
+ * parameter, a transition, a prior …); `rootKeys` are the document's own. The section to use is
+ * the mapping's place, never merely a section named higher up the path: a key inside a parameter's
+ * prior is checked against the prior's keys, not the parameter's.
+ */
+function allowedKeys(
+  path: readonly (string | number)[],
+  mapping: unknown,
+  rootKeys: readonly string[],
+): { section?: string; keys?: readonly string[] | undefined } {
+  const n = path.length;
+  const [first, second, third] = path;
+  const last = path[n - 1];
+  if (n === 0) return { keys: rootKeys };
+  if (n === 1 && first === 'time') return { section: 'time', keys: SECTION_KEYS.time };
+  if (n === 3 && first === 'parameters' && last === 'uncertainty') return { keys: memberKeys(DistributionSchema.options, 'dist', mapping) };
+  if (n === 3 && first === 'parameters' && last === 'provenance') return { keys: memberKeys(ProvenanceSchema.options, 'kind', mapping) };
+  if (typeof last === 'number' && path[n - 2] === 'sources') return { section: 'sources', keys: SECTION_KEYS.sources };
+  if (n === 2 && typeof first === 'string' && ['parameters', 'tracks', 'metrics', 'variables'].includes(first))
+    return { section: first, keys: SECTION_KEYS[first] };
+  if (n === 2 && typeof second === 'number' && typeof first === 'string' && ['flows', 'events', 'include'].includes(first))
+    return { section: first, keys: SECTION_KEYS[first] };
+  if (n === 4 && first === 'tracks' && third === 'transitions') return { section: 'transitions', keys: SECTION_KEYS.transitions };
+  return {};
+}
+
+/** Keys other tools use for what a section calls otherwise, with the hint that says how it is written here. */
+const KEY_SYNONYMS: Record<string, Record<string, string>> = {
+  parameters: {
+    min: "a parameter's bounds are written range: [min, max]",
+    max: "a parameter's bounds are written range: [min, max]",
+    bounds: "a parameter's bounds are written range: [min, max]",
+    prior: "a parameter's prior is its uncertainty, e.g. uncertainty: { dist: beta, alpha: 2, beta: 5 }",
+    distribution: "a parameter's prior is its uncertainty, e.g. uncertainty: { dist: beta, alpha: 2, beta: 5 }",
+    dist: "a parameter's prior is its uncertainty, e.g. uncertainty: { dist: beta, alpha: 2, beta: 5 }",
+    value: 'did you mean "default"? (the value used unless overridden)',
+    source: 'did you mean "sources"? (a list)',
+  },
+  sources: { link: 'did you mean "url"?', href: 'did you mean "url"?', name: 'did you mean "title"?' },
 };
 
 /**
@@ -226,18 +287,8 @@ const KNOWN_KEYS: Record<string, string[]> = {
  * of text (spaces, brackets, quotes, a leading digit), that YAML split a flow mapping at a comma.
  * `mapping` is the mapping that holds the key, when known.
  */
-function knownKeysHint(key: string, path: (string | number)[], mapping?: unknown): string {
-  const section = [...path].reverse().find((p) => typeof p === 'string' && p !== 'root' && Object.hasOwn(KNOWN_KEYS, p)) as
-    | string
-    | undefined;
-  const keys =
-    path.length === 0
-      ? KNOWN_KEYS.root
-      : section === 'tracks' && path.includes('transitions')
-        ? KNOWN_KEYS.transitions
-        : section
-          ? KNOWN_KEYS[section]
-          : undefined;
+function knownKeysHint(key: string, path: (string | number)[], mapping: unknown, rootKeys: readonly string[]): string {
+  const { section, keys } = allowedKeys(path, mapping, rootKeys);
   const value = isRecord(mapping) && Object.hasOwn(mapping, key) ? mapping[key] : null;
   // A piece split off at a comma is a key without a value; a key with a value and a space is something else.
   if (/[()[\]{}"']/.test(key) || /^\s*\d/.test(key) || (/\s/.test(key.trim()) && value === null)) {
@@ -247,6 +298,8 @@ function knownKeysHint(key: string, path: (string | number)[], mapping?: unknown
     }`;
   }
   if (!keys) return 'remove it';
+  const synonym = section === undefined ? undefined : KEY_SYNONYMS[section]?.[key.toLowerCase()];
+  if (synonym !== undefined) return synonym;
   const others = keys.filter((k) => k !== key);
   const lower = key.toLowerCase();
   const close = nearest(key, others) ?? (lower.length >= 3 ? others.find((k) => k.toLowerCase().startsWith(lower.slice(0, 3))) : undefined);
