@@ -1560,8 +1560,8 @@ parameters:
       [
         "default 1.5 lies outside its range [0, 1] | hint: move the default into the range or widen the range",
         "range [1, 0] has min > max | hint: write it as [min, max]",
-        "uniform needs min <= max, got 1 > 0",
-        "triangular needs min <= mode <= max and min < max",
+        "uniform needs min <= max, got 1 > 0 | hint: swap them: { dist: uniform, min: 0, max: 1 }",
+        "triangular needs min <= mode <= max and min < max, got min 0, mode 2, max 1 | hint: move the mode into [0, 1]",
       ]
     `);
   });

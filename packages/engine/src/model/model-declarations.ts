@@ -47,8 +47,8 @@ export function declareParameters(scenario: ScenarioDocument, overrides: Overrid
       );
     }
     if (p.uncertainty) {
-      const msg = distributionProblem(p.uncertainty);
-      if (msg) problems.push(issue('bad_distribution', `${path}.uncertainty`, msg));
+      const problem = distributionProblem(p.uncertainty);
+      if (problem) problems.push(issue('bad_distribution', `${path}.uncertainty`, problem.message, problem.hint));
     }
   });
   const table = { names, values, uncertainty };
@@ -97,16 +97,28 @@ function applyOverrides(scenario: ScenarioDocument, overrides: Overrides, table:
   }
 }
 
-function distributionProblem(d: Distribution): string | undefined {
+function distributionProblem(d: Distribution): { message: string; hint: string } | undefined {
   switch (d.dist) {
     case 'uniform':
-      return d.min <= d.max ? undefined : `uniform needs min <= max, got ${d.min} > ${d.max}`;
+      return d.min <= d.max
+        ? undefined
+        : {
+            message: `uniform needs min <= max, got ${d.min} > ${d.max}`,
+            hint: `swap them: { dist: uniform, min: ${d.max}, max: ${d.min} }`,
+          };
     case 'triangular':
-      return d.min <= d.mode && d.mode <= d.max && d.min < d.max ? undefined : 'triangular needs min <= mode <= max and min < max';
+      return d.min <= d.mode && d.mode <= d.max && d.min < d.max
+        ? undefined
+        : {
+            message: `triangular needs min <= mode <= max and min < max, got min ${d.min}, mode ${d.mode}, max ${d.max}`,
+            hint: d.min < d.max ? `move the mode into [${d.min}, ${d.max}]` : 'give min below max, and the mode between them',
+          };
     case 'normal':
-      return d.sd >= 0 ? undefined : 'normal needs sd >= 0';
+      return d.sd >= 0 ? undefined : { message: `normal needs sd >= 0, got ${d.sd}`, hint: `the spread is a size: sd: ${-d.sd}` };
     case 'lognormal':
-      return d.sigma >= 0 ? undefined : 'lognormal needs sigma >= 0';
+      return d.sigma >= 0
+        ? undefined
+        : { message: `lognormal needs sigma >= 0, got ${d.sigma}`, hint: `the spread is a size: sigma: ${-d.sigma}` };
     default:
       return undefined;
   }
