@@ -181,7 +181,7 @@ describe('classroom API', () => {
         'invalid_request',
         'levers[1]',
       ],
-      ['an unknown key', { ...EXERCISE, extra: 1 }, 400, 'invalid_request', ''],
+      ['an unknown key', { ...EXERCISE, extra: 1 }, 400, 'invalid_request', 'extra'],
     ];
     it.each(cases)('%s', async (_what, body, status, code, path) => {
       const { res } = await create(app, body);

@@ -117,7 +117,7 @@ describe('bad requests', () => {
       [{ scenarioId: 'alliance-dilemma', seed: -1 }, 'seed'],
       [{ scenarioId: 'alliance-dilemma', overrides: { 'bad name': 1 } }, 'overrides.bad name'],
       [{ scenarioId: 'alliance-dilemma', overrides: { x: '1' } }, 'overrides.x'],
-      [{ scenarioId: 'alliance-dilemma', colour: 'red' }, ''],
+      [{ scenarioId: 'alliance-dilemma', colour: 'red' }, 'colour'],
       [{ scenarioId: 'alliance-dilemma', text: SMALL_SCENARIO }, 'scenarioId'],
       [{}, 'scenarioId'],
       [{ scenarioId: '../../etc/passwd' }, 'scenarioId'],
@@ -129,8 +129,33 @@ describe('bad requests', () => {
       expect(body.code).toBe('invalid_request');
       expect(body.path, JSON.stringify(payload)).toBe(path);
       expect(body.message).toEqual(expect.any(String));
-      expect(Object.keys(body).sort()).toEqual(['code', 'message', 'path']);
+      expect(
+        Object.keys(body)
+          .filter((k) => k !== 'hint')
+          .sort(),
+      ).toEqual(['code', 'message', 'path']);
     }
+  });
+
+  it('names an unknown key in the path and hints at the key it likely meant, or the keys allowed there', async () => {
+    const cases: [string, unknown, string, string][] = [
+      ['/api/runs', { scenarioId: 'alliance-dilemma', trails: 100 }, 'trails', 'did you mean "trials"?'],
+      ['/api/runs', { scenario: 'alliance-dilemma' }, 'scenario', 'did you mean "scenarioId"?'],
+      ['/api/runs', { scenarioId: 'alliance-dilemma', uncertainty: { drawz: 20 } }, 'uncertainty.drawz', 'did you mean "draws"?'],
+      ['/api/exercises', { scenarioId: 'alliance-dilemma', titel: 'x' }, 'titel', 'did you mean "title"?'],
+    ];
+    for (const [url, payload, path, hint] of cases) {
+      const res = await post(url, payload);
+      expect(res.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(res.json(), JSON.stringify(payload)).toMatchObject({
+        code: 'invalid_request',
+        path,
+        hint,
+        message: expect.stringContaining(`unknown key`),
+      });
+    }
+    const listed = (await post('/api/runs', { scenarioId: 'alliance-dilemma', colour: 'red' })).json();
+    expect(listed.hint).toMatch(/^allowed keys: .*scenarioId.*trials/);
   });
 
   it('refuses overrides that name no parameter, or lie outside what the engine accepts', async () => {

@@ -2,7 +2,7 @@
  * Every error the API answers with, mapped to HTTP in one place (`sendError`): user errors are 4xx
  * `{code, message, path}`; anything else is a 500 whose body carries no internal message or stack.
  */
-import { GeoriskError, type Issue } from '@georisk/engine';
+import { GeoriskError, type Issue, nearest } from '@georisk/engine';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 
@@ -73,6 +73,8 @@ export interface ErrorBody {
   code: string;
   message: string;
   path: string;
+  /** How to fix a request that does not match its schema, where the API can tell (a misspelt key, say). */
+  hint?: string;
   /** Every problem found in a scenario, with line and column where known. */
   issues?: Issue[];
   requestId?: string;
@@ -89,14 +91,76 @@ function georiskBody(error: GeoriskError): ErrorBody {
   };
 }
 
-/** zod's first issue as `{code, message, path}`; the path is dotted (`overrides.rate`). */
-export function zodBody(error: z.ZodError): ErrorBody {
-  const first = error.issues[0];
-  const path = (first?.path ?? [])
+/** A request part (body, params or query) that does not match its schema, as the answer will say it. */
+export class RequestShapeError extends Error {
+  constructor(readonly body: ErrorBody) {
+    super(body.message);
+    this.name = 'RequestShapeError';
+  }
+}
+
+/** A dotted path into a request (`overrides.rate`, `metrics[0]`). */
+function dotted(path: readonly PropertyKey[]): string {
+  return path
     .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
     .join('')
     .replace(/^\./, '');
+}
+
+/**
+ * zod's first issue as `{code, message, path}`; the path is dotted (`overrides.rate`). An unknown
+ * key is named in the path and the message, and, given the schema, the hint says the key it likely
+ * meant or the keys allowed there.
+ */
+export function zodBody(error: z.ZodError, schema?: z.ZodType): ErrorBody {
+  // A misspelt key comes first: the missing key it was meant to be is then explained by it.
+  const first = error.issues.find((i) => i.code === 'unrecognized_keys') ?? error.issues[0];
+  if (first?.code === 'unrecognized_keys' && first.keys.length > 0) {
+    const key = first.keys[0] as string;
+    const path = dotted([...first.path, key]);
+    const more = first.keys.length > 1 ? ` (and ${first.keys.length - 1} more: ${first.keys.slice(1).join(', ')})` : '';
+    const allowed = schema === undefined ? undefined : keysAt(schema, first.path);
+    const near = allowed === undefined ? undefined : nearest(key, allowed);
+    const hint = allowed === undefined ? undefined : near !== undefined ? `did you mean "${near}"?` : `allowed keys: ${allowed.join(', ')}`;
+    return { code: 'invalid_request', message: `${path}: unknown key "${key}"${more}`, path, ...(hint === undefined ? {} : { hint }) };
+  }
+  const path = dotted(first?.path ?? []);
   return { code: 'invalid_request', message: first ? `${path || 'body'}: ${first.message}` : 'invalid request', path };
+}
+
+/** The keys an object schema takes at `path` inside `schema` (through optional, default, pipe, array, record and union), if any. */
+function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] | undefined {
+  let at: z.core.$ZodType | undefined = schema;
+  const unwrap = (s: z.core.$ZodType): z.core.$ZodType => {
+    const def = s._zod.def as { type: string; innerType?: z.core.$ZodType; in?: z.core.$ZodType };
+    if (def.innerType !== undefined) return unwrap(def.innerType);
+    if (def.type === 'pipe' && def.in !== undefined) return unwrap(def.in);
+    return s;
+  };
+  for (const step of [...path, undefined]) {
+    if (at === undefined) return undefined;
+    const s = unwrap(at);
+    const def = s._zod.def as {
+      type: string;
+      shape?: Record<string, z.core.$ZodType>;
+      element?: z.core.$ZodType;
+      valueType?: z.core.$ZodType;
+      options?: z.core.$ZodType[];
+    };
+    if (step === undefined) {
+      if (def.type === 'object' && def.shape) return Object.keys(def.shape);
+      if (def.type === 'union' && def.options) {
+        const keys = def.options.flatMap((o) => keysAt(o as z.ZodType, []) ?? []);
+        return keys.length > 0 ? [...new Set(keys)] : undefined;
+      }
+      return undefined;
+    }
+    if (def.type === 'object' && def.shape) at = def.shape[String(step)];
+    else if (def.type === 'array') at = def.element;
+    else if (def.type === 'record') at = def.valueType;
+    else return undefined;
+  }
+  return undefined;
 }
 
 /** Fastify's own errors that are the client's fault, with stable codes. */
@@ -137,6 +201,7 @@ export function errorReply(error: unknown, requestId: string): { status: number;
     // Every engine problem is the caller's: a bad document, or trials, seed or overrides out of range.
     return { status: 400, body: georiskBody(error) };
   }
+  if (error instanceof RequestShapeError) return { status: 400, body: error.body };
   if (error instanceof z.ZodError) return { status: 400, body: zodBody(error) };
   const fe = error as Partial<FastifyError>;
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {

@@ -16,6 +16,7 @@ import {
 import type { AnalyseTask, PlanOutcome, PlanTask } from '@georisk/node';
 import { ApiError } from './errors.ts';
 import { type JobWork, sweepWork } from './jobs.ts';
+import { parseBody } from './request-helpers.ts';
 import { locateIssues, type ScenarioCatalog, type ScenarioSource } from './scenario-catalog.ts';
 import { type SensitivityRequest, SensitivityRequestSchema, type SweepRequest, SweepRequestSchema } from './schemas.ts';
 
@@ -79,11 +80,11 @@ export class JobPlanner {
   /** The job a stored request describes (when resuming one after a restart); its document is parsed off the event loop. */
   async stored(kind: string, request: unknown): Promise<JobWork> {
     if (kind === 'sensitivity') {
-      const body = SensitivityRequestSchema.parse(request);
+      const body = parseBody(SensitivityRequestSchema, request);
       await this.scenarios.prepare(body);
       return this.sensitivity(body);
     }
-    const body = SweepRequestSchema.parse(request);
+    const body = parseBody(SweepRequestSchema, request);
     await this.scenarios.prepare(body);
     return this.sweep(body);
   }

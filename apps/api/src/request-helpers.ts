@@ -1,10 +1,16 @@
 /** Small helpers the route plugins share: reading a request part with zod, and noticing a client that went away. */
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
+import { RequestShapeError, zodBody } from './errors.ts';
 
-/** Parses a body (or params, or query) with a zod schema; failures become 400 `{code, message, path}` in the error handler. */
+/**
+ * Parses a body (or params, or query) with a zod schema; a failure becomes a 400
+ * `{code, message, path, hint}` in the error handler, the hint read from the schema (an unknown key's nearest known one).
+ */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
-  return schema.parse(body ?? {});
+  const parsed = schema.safeParse(body ?? {});
+  if (!parsed.success) throw new RequestShapeError(zodBody(parsed.error, schema));
+  return parsed.data;
 }
 
 /**

@@ -185,6 +185,7 @@ export const ErrorBodySchema = z.object({
   code: z.string().describe('Stable error code, e.g. "yaml_syntax", "budget_exceeded", "not_found", "server_busy"'),
   message: z.string(),
   path: z.string().describe('Where the problem is: a dotted path into the request or the scenario; empty for the whole'),
+  hint: z.string().optional().describe('How to fix a request that does not match its schema, where the API can tell (e.g. a misspelt key)'),
   issues: z
     .array(
       z.object({

@@ -44,6 +44,7 @@ export {
   MAX_ISSUES,
   MAX_NAME_LENGTH,
   MAX_NAMES,
+  nearest,
 } from './errors.ts';
 // Loading scenarios
 export { checkResultSize, DEFAULT_MAX_RESULT_VALUES, estimateResultSize, type ResultSize } from './estimate-result-size.ts';

@@ -1,6 +1,7 @@
 /** The debrief after the reveal, for the teacher and the students: as JSON, and as CSV. */
 import { debriefCsv } from '@georisk/engine/classroom';
 import type { FastifyInstance } from 'fastify';
+import { parseBody } from '../../request-helpers.ts';
 import { definition } from './access.ts';
 import { type Classroom, IdParams, publicExercise } from './classroom.ts';
 import { revealed } from './reveal.ts';
@@ -8,7 +9,7 @@ import { revealed } from './reveal.ts';
 /** Registers the debrief routes. */
 export function registerDebriefRoutes(app: FastifyInstance, { access }: Classroom): void {
   app.get('/api/exercises/:id/debrief', async (request, reply) => {
-    const { id } = IdParams.parse(request.params);
+    const { id } = parseBody(IdParams, request.params);
     const e = access.asMember(request, id);
     const result = revealed(e);
     reply.header('cache-control', 'no-store');
@@ -16,7 +17,7 @@ export function registerDebriefRoutes(app: FastifyInstance, { access }: Classroo
   });
 
   app.get('/api/exercises/:id/debrief.csv', async (request, reply) => {
-    const { id } = IdParams.parse(request.params);
+    const { id } = parseBody(IdParams, request.params);
     const e = access.asMember(request, id);
     const result = revealed(e);
     return reply

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { StoredExercise } from '../../classroom-store.ts';
 import { ApiError } from '../../errors.ts';
+import { parseBody } from '../../request-helpers.ts';
 import { definition } from './access.ts';
 import { type Classroom, WITH_BODY } from './classroom.ts';
 
@@ -28,7 +29,7 @@ export function registerRosterRoutes(app: FastifyInstance, classroom: Classroom)
   const { store, access } = classroom;
 
   app.delete('/api/exercises/:id/students/:studentId', async (request, reply) => {
-    const { id, studentId } = StudentParams.parse(request.params);
+    const { id, studentId } = parseBody(StudentParams, request.params);
     const e = access.asTeacher(request, id);
     stillOpen(e);
     checkStudent(classroom, e, studentId);
@@ -37,11 +38,11 @@ export function registerRosterRoutes(app: FastifyInstance, classroom: Classroom)
   });
 
   app.patch('/api/exercises/:id/students/:studentId', WITH_BODY, async (request, reply) => {
-    const { id, studentId } = StudentParams.parse(request.params);
+    const { id, studentId } = parseBody(StudentParams, request.params);
     const e = access.asTeacher(request, id);
     stillOpen(e);
     const student = checkStudent(classroom, e, studentId);
-    const { team } = MoveSchema.parse(request.body ?? {});
+    const { team } = parseBody(MoveSchema, request.body);
     const teams = definition(e).teams;
     if (teams.length === 0 && team !== null)
       throw new ApiError(400, 'invalid_request', 'team: this exercise has no teams; send null', 'team');

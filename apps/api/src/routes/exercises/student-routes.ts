@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { StoredStudent } from '../../classroom-store.ts';
 import { ApiError } from '../../errors.ts';
+import { parseBody } from '../../request-helpers.ts';
 import { definition } from './access.ts';
 import { type Classroom, closedReason, IdParams, publicExercise, WITH_BODY } from './classroom.ts';
 import { mixedScriptWord, nameKey, normalizeName } from './name-key.ts';
@@ -116,7 +117,7 @@ export function registerStudentRoutes(app: FastifyInstance, classroom: Classroom
   const { store, access } = classroom;
 
   app.post('/api/exercises/join', WITH_BODY, async (request, reply) => {
-    const joined = joinExercise(classroom, JoinSchema.parse(request.body ?? {}));
+    const joined = joinExercise(classroom, parseBody(JoinSchema, request.body));
     return reply
       .code(joined.resumed ? 200 : 201)
       .header('cache-control', 'no-store')
@@ -124,7 +125,7 @@ export function registerStudentRoutes(app: FastifyInstance, classroom: Classroom
   });
 
   app.get('/api/exercises/:id/me', async (request, reply) => {
-    const { id } = IdParams.parse(request.params);
+    const { id } = parseBody(IdParams, request.params);
     const { exercise, student } = access.asStudent(request, id);
     reply.header('cache-control', 'no-store');
     return {
@@ -139,7 +140,7 @@ export function registerStudentRoutes(app: FastifyInstance, classroom: Classroom
   });
 
   app.put('/api/exercises/:id/submission', WITH_BODY, async (request) => {
-    const { id } = IdParams.parse(request.params);
+    const { id } = parseBody(IdParams, request.params);
     const { exercise, student } = access.asStudent(request, id);
     const closed = closedReason(exercise, classroom.now());
     if (closed) throw closed;
@@ -152,7 +153,7 @@ export function registerStudentRoutes(app: FastifyInstance, classroom: Classroom
     }
     const t = classroom.now();
     const times = classroom.submissions.check(student.id, t);
-    const submission = SubmissionSchema.parse(request.body ?? {});
+    const submission = parseBody(SubmissionSchema, request.body);
     const first = checkSubmission(turnExercise(definition(exercise), exercise.turn), student.team, submission)[0];
     if (first) throw new ApiError(400, 'invalid_submission', `${first.path}: ${first.message}`, first.path);
     classroom.submissions.record(student.id, times, t);

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { type Exercise, ExerciseSchema } from '@georisk/engine/classroom';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../errors.ts';
+import { parseBody } from '../../request-helpers.ts';
 import { definition } from './access.ts';
 import type { TurnResult } from './adjudicate-turn.ts';
 import { checkAgainstScenario } from './check-exercise.ts';
@@ -32,7 +33,7 @@ export function registerTeacherRoutes(app: FastifyInstance, classroom: Classroom
   app.get('/api/exercises/templates', async () => ({ templates: classroom.templates }));
 
   app.post('/api/exercises', WITH_BODY, async (request, reply) => {
-    const exercise = ExerciseSchema.parse(request.body ?? {});
+    const exercise = parseBody(ExerciseSchema, request.body);
     checkDeadline(exercise, classroom.now());
     await checkAgainstScenario(exercise, classroom);
     classroom.creations.take(request.ip, classroom.now());
@@ -49,7 +50,7 @@ export function registerTeacherRoutes(app: FastifyInstance, classroom: Classroom
   });
 
   app.get('/api/exercises/:id', async (request, reply) => {
-    const { id } = IdParams.parse(request.params);
+    const { id } = parseBody(IdParams, request.params);
     const e = access.asTeacher(request, id);
     const students = store.students(id);
     reply.header('cache-control', 'no-store');
@@ -76,7 +77,7 @@ export function registerTeacherRoutes(app: FastifyInstance, classroom: Classroom
   });
 
   app.post('/api/exercises/:id/reveal', WITH_BODY, async (request) => {
-    const { id } = IdParams.parse(request.params);
+    const { id } = parseBody(IdParams, request.params);
     const e = access.asTeacher(request, id);
     if (e.status === 'revealed')
       throw new ApiError(409, 'already_revealed', 'this exercise has been revealed already; GET its debrief', '');

@@ -1,6 +1,7 @@
 /** The teacher's move from one turn of a seminar to the next: the open turn adjudicated, its submissions kept, the next turn released. */
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../errors.ts';
+import { parseBody } from '../../request-helpers.ts';
 import { definition } from './access.ts';
 import { adjudicateTurn, type TurnResult } from './adjudicate-turn.ts';
 import { checkAgainstScenario } from './check-exercise.ts';
@@ -10,7 +11,7 @@ import { type Classroom, IdParams, WITH_BODY } from './classroom.ts';
 export function registerTurnRoutes(app: FastifyInstance, classroom: Classroom): void {
   const { store, access } = classroom;
   app.post('/api/exercises/:id/advance', WITH_BODY, async (request) => {
-    const { id } = IdParams.parse(request.params);
+    const { id } = parseBody(IdParams, request.params);
     const e = access.asTeacher(request, id);
     const exercise = definition(e);
     if (exercise.turns === undefined) {
