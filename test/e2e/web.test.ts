@@ -317,6 +317,10 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await library.close();
     await page.click('#back-to-editor');
     expect(await page.inputValue('#editor-text')).toBe(original);
+    // A new title in the text renames the screen once the text is valid.
+    expect(original).toMatch(/^title: /m);
+    await setEditorText(page, original.replace(/^title: .*$/m, 'title: My own escalation'));
+    await expect.poll(() => page.textContent('#editor-title'), { timeout: 30_000 }).toBe('Edit: My own escalation');
     await page.close();
   });
 

@@ -66,6 +66,7 @@ export function renderEditor(
   const downloadButton = h('button', { type: 'button', id: 'editor-download' }, 'Download YAML');
   const saveButton = h('button', { type: 'button', id: 'editor-save', disabled: true }, 'Save to the server');
   const saveStatus = h('span', { id: 'editor-save-status', role: 'status' });
+  const title = h('h1', { id: 'editor-title', tabindex: -1 }, `Edit: ${start.title}`);
   let latest: Validation | undefined;
   let sequence = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -126,6 +127,8 @@ export function renderEditor(
     );
     runButton.disabled = !v.item;
     saveButton.disabled = !v.item;
+    // The heading names the scenario being written, once its text says what that is.
+    if (v.item) title.textContent = `Edit: ${v.item.title}`;
   };
   const schedule = () => {
     // Kept at once, not after the check: a reload right after typing must not lose the last keys.
@@ -186,7 +189,7 @@ export function renderEditor(
       'section',
       { class: 'editor-screen', 'aria-labelledby': 'editor-title' },
       h('p', { class: 'crumbs' }, h('a', { href: '#/' }, '← Library')),
-      h('h1', { id: 'editor-title', tabindex: -1 }, `Edit: ${start.title}`),
+      title,
       h(
         'p',
         { class: 'muted' },
