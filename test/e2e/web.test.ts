@@ -324,6 +324,32 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await page.close();
   });
 
+  it('runs the text on screen when Run is clicked before the check of the last keys has come back', async () => {
+    const page = await newPage();
+    await page.goto(`${server.url}#/edit/${SCENARIO}`);
+    await expect.poll(() => page.textContent('#editor-status'), { timeout: 60_000 }).toContain('valid');
+    const mine = `id: quick-edit
+title: Typed and run at once
+time: { unit: day, dt: 1, horizon: 10 }
+tracks:
+  x: { states: [calm, clash], transitions: [{ from: calm, to: clash, rate: 0.1 }] }
+metrics:
+  clash: { expr: 'ever(x, "clash")' }
+`;
+    // The check waits for a pause in typing; the button still stands for the last check's scenario.
+    await setEditorText(page, mine);
+    await page.click('#editor-run');
+    await page.waitForSelector('.edited-banner');
+    expect(await page.textContent('#scenario-title')).toBe('Typed and run at once');
+    // An invalid text clicked at once does not run at all: the check shows its problem instead.
+    await page.click('#back-to-editor');
+    await setEditorText(page, mine.replace('rate: 0.1', 'rate: nope'));
+    await page.click('#editor-run');
+    await expect.poll(() => page.textContent('#editor-status'), { timeout: 30_000 }).toBe('1 problem to fix.');
+    expect(await page.$('.edited-banner')).toBeNull();
+    await page.close();
+  });
+
   it('checks inputs as they are typed and says what a permalink ignored or refused', async () => {
     const page = await newPage();
     await page.goto(`${server.url}#/scenario/${SCENARIO}?trials=5e9&seed=1&set.nonexistent=3&set.p_hold_war=7`);

@@ -68,6 +68,8 @@ export function renderEditor(
   const saveStatus = h('span', { id: 'editor-save-status', role: 'status' });
   const title = h('h1', { id: 'editor-title', tabindex: -1 }, `Edit: ${start.title}`);
   let latest: Validation | undefined;
+  /** The text `latest` is the check of. */
+  let checkedText: string | undefined;
   let sequence = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -100,6 +102,7 @@ export function renderEditor(
     }
     if (mine !== sequence) return;
     latest = v;
+    checkedText = text;
     const errors = v.issues.filter((i) => i.severity === 'error');
     const warnings = v.issues.length - errors.length;
     status.textContent =
@@ -151,8 +154,14 @@ export function renderEditor(
       runButton.focus();
     }
   });
-  runButton.addEventListener('click', () => {
-    if (latest?.item) onRun(latest.item, textarea.value);
+  runButton.addEventListener('click', async () => {
+    // Text typed since the last check (the check waits for a pause in typing) is checked now: the
+    // run must be of the text on screen, never of the scenario the last check saw.
+    if (checkedText !== textarea.value) {
+      clearTimeout(timer);
+      await validate();
+    }
+    if (latest?.item && checkedText === textarea.value) onRun(latest.item, textarea.value);
   });
   downloadButton.addEventListener('click', () => {
     const id = latest?.item?.id ?? 'scenario';
