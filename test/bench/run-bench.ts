@@ -4,8 +4,11 @@
  * `--write` it also replaces the generated section of docs/benchmarks.md.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadScenarioText, type RunResult, runScenario, type ScenarioDocument } from '../../packages/engine/src/index.ts';
 import { referenceExact } from '../../packages/engine/test/reference-exact.ts';
 import { exactBenchmark } from './exact-bench.ts';
@@ -119,6 +122,18 @@ for (const [label, dt] of [
 }
 out();
 out(
+  'The same, with the engine and the loop bundled by esbuild into one file, as the CLI, the server and the page run the engine (the rows above run it as tsx compiles it, module by module: every call into another module goes through an export getter, which costs the engine more than the one-file loop):',
+);
+out();
+out('| steps | trials | repetitions | next-event loop (trial-steps/s) | engine, one worker | engine ÷ loop |');
+out('|---|---|---|---|---|---|');
+for (const row of bundledNextEvent(quick ? 200_000 : 2_000_000, quick ? 2 : 3)) {
+  out(
+    `| ${row.dt === 1 ? 'daily (90 steps)' : 'hourly (2,160 steps)'} | ${row.trials.toLocaleString('en-US')} | ${row.reps} | ${fmt(row.loopRate)} | ${fmt(row.engineRate)} | **${(row.engineRate / row.loopRate).toFixed(2)}×** |`,
+  );
+}
+out();
+out(
   'Same numbers? Each estimate against the exact mean (an independent calculation, packages/engine/test/reference-exact.ts), as z = (estimate − exact) / SE:',
 );
 out();
@@ -138,6 +153,35 @@ for (const c of comparisons) {
       `| ${c.label} | ${name} | ${x.toFixed(4)} | ${loopMean.toFixed(4)} | ${neMean.toFixed(4)} | ${m.mean.toFixed(4)} | ${m.se.toFixed(4)} | ${((loopMean - x) / m.se).toFixed(2)} | ${((neMean - x) / neSe).toFixed(2)} | ${((m.mean - x) / m.se).toFixed(2)} |`,
     );
   }
+}
+
+/** test/bench/next-event-bundled.ts bundled by esbuild (the apps' bundler) and run in a child process: one row per step length. */
+function bundledNextEvent(
+  trials: number,
+  reps: number,
+): { dt: number; trials: number; reps: number; loopRate: number; engineRate: number }[] {
+  const esbuild = createRequire(new URL('packages/node/package.json', root))('esbuild') as {
+    buildSync(options: Record<string, unknown>): unknown;
+  };
+  const outfile = join(mkdtempSync(join(tmpdir(), 'georisk-bench-')), 'next-event-bundled.mjs');
+  esbuild.buildSync({
+    entryPoints: [fileURLToPath(new URL('next-event-bundled.ts', import.meta.url))],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile,
+    // Some dependencies require Node's built-ins, which an ES module bundle reaches through this.
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  const text = execFileSync(process.execPath, [outfile, 'scenarios/reference/caucasus-reference.yaml', String(trials), String(reps)], {
+    cwd: fileURLToPath(root),
+    encoding: 'utf8',
+  });
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => ({ trials, reps, ...(JSON.parse(line) as { dt: number; loopRate: number; engineRate: number }) }));
 }
 
 /** Runs the real CLI (bundled, as `pnpm georisk` runs it) and returns its timing block. */
