@@ -2,9 +2,11 @@
  * Where a benchmark finds the repository's files and the bundled CLI: in the repository, or in the
  * folder `pnpm bench:bundle` writes (dist/bench-bundle/), where the benchmark runs with `node` alone.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 // A namespace import: the bundle's banner declares `createRequire` itself.
 import * as nodeModule from 'node:module';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = new URL('.', import.meta.url);
@@ -25,3 +27,24 @@ export const THREAD_ENTRY = new URL(IN_BUNDLE ? 'chunk-thread.js' : '../../apps/
 export const requireRuntime = nodeModule.createRequire(
   IN_BUNDLE ? new URL('georisk.js', here) : new URL('../../packages/node/package.json', import.meta.url),
 );
+
+/**
+ * Bundles the TypeScript file `entry` for Node with esbuild (the apps' bundler, as the CLI and the
+ * server are bundled) into a fresh temporary folder, and returns the bundle's path: benchmarks time
+ * the engine there as users run it, without the export getters of tsx's module-by-module build.
+ */
+export function bundleForBench(entry: string): string {
+  const esbuild = requireRuntime('esbuild') as { buildSync(options: Record<string, unknown>): unknown };
+  const outfile = join(mkdtempSync(join(tmpdir(), 'georisk-bench-')), `${basename(entry, '.ts')}.mjs`);
+  esbuild.buildSync({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile,
+    // Some dependencies require Node's built-ins, which an ES module bundle reaches through this.
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  return outfile;
+}

@@ -7,12 +7,12 @@
  * it; without it the engine runs as tsx compiles it module by module, where every call into another
  * module goes through an export getter (the bundle has none).
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { confinedResolver } from '../../packages/node/src/confined-resolver.ts';
+import { bundleForBench } from './bench-paths.ts';
 
 interface Engine {
   loadScenarioText(
@@ -32,29 +32,15 @@ if (roots.length === 0) {
 const reps = Number(args[1] ?? 5);
 const only = args[2];
 
-/** Tree `root`'s engine as one esbuild bundle (the esbuild of packages/node, which builds the apps). */
-async function bundledEngine(root: string, k: number): Promise<Engine> {
-  const esbuild = createRequire(resolve('packages/node/package.json'))('esbuild');
-  const outfile = join(mkdtempSync(join(tmpdir(), 'engine-ab-')), `engine-${k}.mjs`);
-  await esbuild.build({
-    stdin: {
-      contents: `export { loadScenarioText, runScenario } from ${JSON.stringify(resolve(root, 'packages/engine/src/index.ts'))};`,
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    outfile,
-    // Some dependencies require Node's built-ins, which an ES module bundle reaches through this.
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-    logLevel: 'warning',
-  });
-  return import(pathToFileURL(outfile).href);
+/** Tree `root`'s engine as one esbuild bundle (see `bundleForBench`). */
+async function bundledEngine(root: string): Promise<Engine> {
+  const entry = join(mkdtempSync(join(tmpdir(), 'engine-ab-')), 'engine.ts');
+  writeFileSync(entry, `export { loadScenarioText, runScenario } from ${JSON.stringify(resolve(root, 'packages/engine/src/index.ts'))};\n`);
+  return import(pathToFileURL(bundleForBench(entry)).href);
 }
 
 const engines: Engine[] = await Promise.all(
-  roots.map((r, k) => (bundled ? bundledEngine(r, k) : import(resolve(r, 'packages/engine/src/index.ts')))),
+  roots.map((r) => (bundled ? bundledEngine(r) : import(resolve(r, 'packages/engine/src/index.ts')))),
 );
 console.log(bundled ? 'Engines bundled by esbuild.' : 'Engines as tsx compiles them.');
 

@@ -4,13 +4,12 @@
  * `--write` it also replaces the generated section of docs/benchmarks.md.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { loadScenarioText, type RunResult, runScenario, type ScenarioDocument } from '../../packages/engine/src/index.ts';
 import { referenceExact } from '../../packages/engine/test/reference-exact.ts';
+import { bundleForBench } from './bench-paths.ts';
 import { exactBenchmark } from './exact-bench.ts';
 import { type LoopMeans, referenceLoop } from './reference-loop.ts';
 import { referenceNextEventLoop } from './reference-next-event-loop.ts';
@@ -160,20 +159,7 @@ function bundledNextEvent(
   trials: number,
   reps: number,
 ): { dt: number; trials: number; reps: number; loopRate: number; engineRate: number }[] {
-  const esbuild = createRequire(new URL('packages/node/package.json', root))('esbuild') as {
-    buildSync(options: Record<string, unknown>): unknown;
-  };
-  const outfile = join(mkdtempSync(join(tmpdir(), 'georisk-bench-')), 'next-event-bundled.mjs');
-  esbuild.buildSync({
-    entryPoints: [fileURLToPath(new URL('next-event-bundled.ts', import.meta.url))],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    outfile,
-    // Some dependencies require Node's built-ins, which an ES module bundle reaches through this.
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-    logLevel: 'warning',
-  });
+  const outfile = bundleForBench(fileURLToPath(new URL('next-event-bundled.ts', import.meta.url)));
   const text = execFileSync(process.execPath, [outfile, 'scenarios/reference/caucasus-reference.yaml', String(trials), String(reps)], {
     cwd: fileURLToPath(root),
     encoding: 'utf8',
