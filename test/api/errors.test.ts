@@ -158,6 +158,17 @@ describe('bad requests', () => {
     expect(listed.hint).toMatch(/^allowed keys: .*scenarioId.*trials/);
   });
 
+  it('answers an id that names no scenario with 404 and the library id it likely meant', async () => {
+    const run = await post('/api/runs', { scenarioId: 'alliance-dilema', trials: 100 });
+    expect(run.statusCode).toBe(404);
+    expect(run.json()).toMatchObject({ code: 'not_found', path: 'scenarioId', hint: 'did you mean "alliance-dilemma"?' });
+    const get = await t.app.inject({ method: 'GET', url: '/api/scenarios/alliance-dilema' });
+    expect(get.statusCode).toBe(404);
+    expect(get.json()).toMatchObject({ code: 'not_found', path: 'id', hint: 'did you mean "alliance-dilemma"?' });
+    const far = (await t.app.inject({ method: 'GET', url: '/api/scenarios/zzzzzzzzzzzz' })).json();
+    expect(far.hint).toBe('GET /api/scenarios lists the library and the scenarios saved on this server');
+  });
+
   it('refuses overrides that name no parameter, or lie outside what the engine accepts', async () => {
     const res = await post('/api/runs', { text: SMALL_SCENARIO, overrides: { constructor: 1 } });
     expect(res.statusCode).toBe(400);

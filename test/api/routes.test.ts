@@ -127,7 +127,12 @@ describe('scenarios', () => {
   it('answers an unknown scenario with 404', async () => {
     const res = await get('/api/scenarios/no-such-scenario');
     expect(res.statusCode).toBe(404);
-    expect(res.json()).toEqual({ code: 'not_found', message: 'no scenario with id "no-such-scenario"', path: 'id' });
+    expect(res.json()).toEqual({
+      code: 'not_found',
+      message: 'no scenario with id "no-such-scenario"',
+      path: 'id',
+      hint: 'GET /api/scenarios lists the library and the scenarios saved on this server',
+    });
   });
 
   it('validates a good document (JSON body or raw YAML)', async () => {
@@ -240,7 +245,12 @@ describe('runs', () => {
   it('answers an unknown scenario or run with 404', async () => {
     const res = await post('/api/runs', { scenarioId: 'no-such-scenario' });
     expect(res.statusCode).toBe(404);
-    expect(res.json()).toEqual({ code: 'not_found', message: 'no scenario with id "no-such-scenario"', path: 'scenarioId' });
+    expect(res.json()).toEqual({
+      code: 'not_found',
+      message: 'no scenario with id "no-such-scenario"',
+      path: 'scenarioId',
+      hint: 'GET /api/scenarios lists the library and the scenarios saved on this server',
+    });
     const run = await get('/api/runs/00000000-0000-0000-0000-000000000000');
     expect(run.statusCode).toBe(404);
     expect(run.json().code).toBe('not_found');

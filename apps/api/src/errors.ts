@@ -55,6 +55,9 @@ export const API_ERROR_CODES = {
 
 /** A 4xx or 503 the API answers on purpose. */
 export class ApiError extends Error {
+  /** How to put the request right, where the API can tell (see `ErrorBody.hint`). */
+  hint?: string;
+
   constructor(
     readonly statusCode: number,
     readonly code: string,
@@ -193,7 +196,7 @@ export function errorReply(error: unknown, requestId: string): { status: number;
   if (error instanceof ApiError) {
     return {
       status: error.statusCode,
-      body: { code: error.code, message: error.message, path: error.path },
+      body: { code: error.code, message: error.message, path: error.path, ...(error.hint === undefined ? {} : { hint: error.hint }) },
       ...(error.retryAfterSeconds === undefined ? {} : { retryAfter: error.retryAfterSeconds }),
     };
   }

@@ -1,5 +1,13 @@
 /** Where the routes get scenarios: the library, saved scenarios by id, or a document sent in the request. */
-import { GeoriskError, type Issue, type LoadedScenario, loadScenarioText, type ModuleResolver, type Overrides } from '@georisk/engine';
+import {
+  GeoriskError,
+  type Issue,
+  type LoadedScenario,
+  loadScenarioText,
+  type ModuleResolver,
+  nearest,
+  type Overrides,
+} from '@georisk/engine';
 import type { CheckedDocument } from '@georisk/node';
 import type { DocumentCheck, DocumentChecker } from './document-checker.ts';
 import { ApiError } from './errors.ts';
@@ -83,6 +91,15 @@ export class ScenarioCatalog {
     return loadScenarioText(text, { resolveModule: this.resolveModule });
   }
 
+  /** The 404 for an id that names no scenario, with the library id it likely meant. */
+  unknown(id: string, path: string): ApiError {
+    const error = new ApiError(404, 'not_found', `no scenario with id "${id}"`, path);
+    const near = nearest(id, this.library.keys());
+    error.hint =
+      near === undefined ? 'GET /api/scenarios lists the library and the scenarios saved on this server' : `did you mean "${near}"?`;
+    return error;
+  }
+
   /** A library or saved scenario by id, or 404. */
   byId(id: string): { loaded: LoadedScenario; entry: LibraryEntry | undefined } {
     const entry = this.library.get(id);
@@ -90,7 +107,7 @@ export class ScenarioCatalog {
     let loaded = this.saved.get(id);
     if (!loaded) {
       const stored = this.store.getScenario(id);
-      if (!stored) throw new ApiError(404, 'not_found', `no scenario with id "${id}"`, 'scenarioId');
+      if (!stored) throw this.unknown(id, 'scenarioId');
       loaded = this.load(stored.text);
       this.saved.set(id, loaded);
     }

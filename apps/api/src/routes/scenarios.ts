@@ -1,7 +1,6 @@
 /** `/api/scenarios`: the library and saved scenarios, one scenario with its text, and checking or saving a document. */
 import { GeoriskError } from '@georisk/engine';
 import type { FastifyPluginAsync } from 'fastify';
-import { ApiError } from '../errors.ts';
 import type { ScenarioSummary } from '../library.ts';
 import { ANY_OBJECT, errorResponses, ID_PARAM, jsonContent } from '../openapi-parts.ts';
 import type { StorageQuotas } from '../quotas.ts';
@@ -61,7 +60,7 @@ export const scenarioRoutes: FastifyPluginAsync<ScenarioRoutesOptions> = async (
       return { ...summary, text, scenario: loaded.scenario };
     }
     const stored = store.getScenario(id);
-    if (!stored) throw new ApiError(404, 'not_found', `no scenario with id "${id}"`, 'id');
+    if (!stored) throw scenarios.unknown(id, 'id');
     await scenarios.prepare({ scenarioId: id });
     const { loaded } = scenarios.byId(id);
     const { id: savedId, title, question, tags, hash, createdAt, text } = stored;
