@@ -324,6 +324,21 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await page.close();
   });
 
+  it('answers a mistyped permalink with the scenario it likely meant, the rest of the link kept', async () => {
+    const page = await newPage();
+    const typo = SCENARIO.replace(/.$/, (c) => (c === '1' ? '2' : '1'));
+    await page.goto(`${server.url}#/scenario/${typo}?trials=3000&seed=2`);
+    const meant = page.locator('[role="alert"] a', { hasText: 'Did you mean' });
+    await meant.waitFor({ timeout: 60_000 });
+    expect(await meant.getAttribute('href')).toBe(`#/scenario/${SCENARIO}?trials=3000&seed=2`);
+    await meant.click();
+    await page.waitForSelector('#scenario-title');
+    expect(await page.inputValue('#trials')).toBe('3000');
+    await page.goto(`${server.url}#/edit/${typo}`);
+    await expect.poll(() => page.locator('[role="alert"] a', { hasText: 'Did you mean' }).getAttribute('href')).toBe(`#/edit/${SCENARIO}`);
+    await page.close();
+  });
+
   it('runs the text on screen when Run is clicked before the check of the last keys has come back', async () => {
     const page = await newPage();
     await page.goto(`${server.url}#/edit/${SCENARIO}`);

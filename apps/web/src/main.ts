@@ -1,4 +1,5 @@
 /** The app shell: hash routing between the library, a scenario, the editor and the track record. */
+import { nearest } from '@georisk/engine/errors';
 import { classroomRoute, isClassroomHash } from './classroom/classroom-route.ts';
 import { h, replace } from './dom.ts';
 import { type EditorView, renderEditor } from './editor-view.ts';
@@ -95,6 +96,7 @@ function route(): void {
       if (location.hash !== hashAtStart) return;
       if (!from) {
         notFound(`No scenario "${state.id}" to edit, in the library or saved on this server.`, [
+          ...likelyMeant(library, state.id, (id) => formatHash({ ...state, id })),
           ['#/edit', 'Start a new scenario'],
           ['#/', 'Back to the library'],
         ]);
@@ -107,7 +109,11 @@ function route(): void {
   void findItem(library, state.id).then((item) => {
     if (location.hash !== hashAtStart) return;
     if (!item) {
-      notFound(`No scenario "${state.id}" in the library or saved on this server.`, [['#/', 'Back to the library']]);
+      notFound(`No scenario "${state.id}" in the library or saved on this server.`, [
+        // A mistyped permalink: the library scenario it likely meant, with the rest of the link kept.
+        ...likelyMeant(library, state.id, (id) => formatHash({ ...state, id })),
+        ['#/', 'Back to the library'],
+      ]);
       return;
     }
     document.title = `georisk — ${item.title}`;
@@ -126,6 +132,16 @@ async function findItem(library: LibraryItem[], id: string): Promise<LibraryItem
     notFound(`The saved scenario "${id}" cannot be opened: ${(error as Error).message}.`, [['#/', 'Back to the library']]);
     return undefined;
   }
+}
+
+/** A link to the library scenario whose id is closest to `id` (a likely typo), if one is close enough. */
+function likelyMeant(library: LibraryItem[], id: string, hashFor: (id: string) => string): [string, string][] {
+  const near = nearest(
+    id,
+    library.map((i) => i.id),
+  );
+  const item = near === undefined ? undefined : library.find((i) => i.id === near);
+  return item ? [[hashFor(item.id), `Did you mean “${item.title}” (${item.id})?`]] : [];
 }
 
 function notFound(message: string, links: [string, string][]): void {
