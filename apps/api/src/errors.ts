@@ -2,7 +2,7 @@
  * Every error the API answers with, mapped to HTTP in one place (`sendError`): user errors are 4xx
  * `{code, message, path}`; anything else is a 500 whose body carries no internal message or stack.
  */
-import { GeoriskError, type Issue, nearest } from '@georisk/engine';
+import { GeoriskError, type Issue, keysAt, nearest } from '@georisk/engine';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 
@@ -94,14 +94,6 @@ function georiskBody(error: GeoriskError): ErrorBody {
   };
 }
 
-/** A request part (body, params or query) that does not match its schema, as the answer will say it. */
-export class RequestShapeError extends Error {
-  constructor(readonly body: ErrorBody) {
-    super(body.message);
-    this.name = 'RequestShapeError';
-  }
-}
-
 /** A dotted path into a request (`overrides.rate`, `metrics[0]`). */
 function dotted(path: readonly PropertyKey[]): string {
   return path
@@ -129,41 +121,6 @@ export function zodBody(error: z.ZodError, schema?: z.ZodType): ErrorBody {
   }
   const path = dotted(first?.path ?? []);
   return { code: 'invalid_request', message: first ? `${path || 'body'}: ${first.message}` : 'invalid request', path };
-}
-
-/** The keys an object schema takes at `path` inside `schema` (through optional, default, pipe, array, record and union), if any. */
-function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] | undefined {
-  let at: z.core.$ZodType | undefined = schema;
-  const unwrap = (s: z.core.$ZodType): z.core.$ZodType => {
-    const def = s._zod.def as { type: string; innerType?: z.core.$ZodType; in?: z.core.$ZodType };
-    if (def.innerType !== undefined) return unwrap(def.innerType);
-    if (def.type === 'pipe' && def.in !== undefined) return unwrap(def.in);
-    return s;
-  };
-  for (const step of [...path, undefined]) {
-    if (at === undefined) return undefined;
-    const s = unwrap(at);
-    const def = s._zod.def as {
-      type: string;
-      shape?: Record<string, z.core.$ZodType>;
-      element?: z.core.$ZodType;
-      valueType?: z.core.$ZodType;
-      options?: z.core.$ZodType[];
-    };
-    if (step === undefined) {
-      if (def.type === 'object' && def.shape) return Object.keys(def.shape);
-      if (def.type === 'union' && def.options) {
-        const keys = def.options.flatMap((o) => keysAt(o as z.ZodType, []) ?? []);
-        return keys.length > 0 ? [...new Set(keys)] : undefined;
-      }
-      return undefined;
-    }
-    if (def.type === 'object' && def.shape) at = def.shape[String(step)];
-    else if (def.type === 'array') at = def.element;
-    else if (def.type === 'record') at = def.valueType;
-    else return undefined;
-  }
-  return undefined;
 }
 
 /** Fastify's own errors that are the client's fault, with stable codes. */
@@ -204,7 +161,6 @@ export function errorReply(error: unknown, requestId: string): { status: number;
     // Every engine problem is the caller's: a bad document, or trials, seed or overrides out of range.
     return { status: 400, body: georiskBody(error) };
   }
-  if (error instanceof RequestShapeError) return { status: 400, body: error.body };
   if (error instanceof z.ZodError) return { status: 400, body: zodBody(error) };
   const fe = error as Partial<FastifyError>;
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {

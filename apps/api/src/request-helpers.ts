@@ -1,7 +1,7 @@
 /** Small helpers the route plugins share: reading a request part with zod, and noticing a client that went away. */
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
-import { RequestShapeError, zodBody } from './errors.ts';
+import { ApiError, zodBody } from './errors.ts';
 
 /**
  * Parses a body (or params, or query) with a zod schema; a failure becomes a 400
@@ -9,8 +9,11 @@ import { RequestShapeError, zodBody } from './errors.ts';
  */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) throw new RequestShapeError(zodBody(parsed.error, schema));
-  return parsed.data;
+  if (parsed.success) return parsed.data;
+  const { code, message, path, hint } = zodBody(parsed.error, schema);
+  const error = new ApiError(400, code, message, path);
+  if (hint !== undefined) error.hint = hint;
+  throw error;
 }
 
 /**

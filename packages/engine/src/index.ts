@@ -83,6 +83,7 @@ export {
   runScenario,
 } from './run.ts';
 export { type LoadedScenario, type LoadOptions, loadScenarioText, type ModuleResolver } from './scenario/scenario.ts';
+export { keysAt } from './scenario/zod-issues.ts';
 export {
   type Distribution,
   type Expression,

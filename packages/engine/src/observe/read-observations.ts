@@ -42,8 +42,7 @@ export interface Observations {
 export function readObservations(text: string, model: Model, file?: string): Observations {
   const doc = readDocument(text, file);
   const parsed = ObservationsOuterSchema.safeParse(doc.value);
-  if (!parsed.success)
-    throw new GeoriskError(locateIssues(doc, zodIssues(parsed.error, doc.value, Object.keys(ObservationsOuterSchema.shape))));
+  if (!parsed.success) throw new GeoriskError(locateIssues(doc, zodIssues(parsed.error, doc.value, ObservationsOuterSchema)));
   const issues: Issue[] = [];
   const items: Observation[] = [];
   parsed.data.observations.forEach((value, index) => {

@@ -5,7 +5,7 @@ import { type ModuleDocument, ModuleSchema, type ScenarioDocument } from '../sce
 import { documentLimitIssues, expandedSizeIssue, type LoadBudget } from './document-limits.ts';
 import { mergeModule, type Origin } from './merge-module.ts';
 import type { LoadOptions } from './scenario.ts';
-import { isRecord, markersLast, zodIssues } from './zod-issues.ts';
+import { isRecord, zodIssues } from './zod-issues.ts';
 
 /** Codes of limits that hold for a whole load: once one is broken, expansion stops. */
 const LOAD_LIMITS: ReadonlySet<IssueCode> = new Set<IssueCode>(['too_many_names', 'too_many_includes', 'expanded_too_large']);
@@ -137,10 +137,7 @@ function loadModule(
       );
     }
     const parsed = ModuleSchema.safeParse(moduleDoc.value);
-    if (!parsed.success)
-      throw new GeoriskError(
-        locateIssues(moduleDoc, zodIssues(parsed.error, moduleDoc.value, markersLast(Object.keys(ModuleSchema.shape)))),
-      );
+    if (!parsed.success) throw new GeoriskError(locateIssues(moduleDoc, zodIssues(parsed.error, moduleDoc.value, ModuleSchema)));
     return { moduleDoc, mod: parsed.data, file: resolved.file };
   } catch (error) {
     if (error instanceof GeoriskError) return error.issues;

@@ -2,25 +2,10 @@
 import type { z } from 'zod';
 import { type Issue, issue, nearest } from '../errors.ts';
 import { formatPath } from '../load-document.ts';
-import {
-  DistributionSchema,
-  EventSchema,
-  FINITE_NUMBER_MESSAGE,
-  FlowSchema,
-  IncludeSchema,
-  MetricSchema,
-  ParameterSchema,
-  ProvenanceSchema,
-  ScenarioSchema,
-  SourceObjectSchema,
-  TimeSchema,
-  TrackSchema,
-  TransitionSchema,
-  VariableSchema,
-} from '../scenario-schema.ts';
+import { FINITE_NUMBER_MESSAGE, ParameterSchema, ScenarioSchema, SourceObjectSchema } from '../scenario-schema.ts';
 
 /** Turns zod's issues into ours, with a hint for the common mistakes; `input` is the checked value (for "got …"). */
-export function zodIssues(error: z.ZodError, input?: unknown, rootKeys: readonly string[] = SCENARIO_KEYS): Issue[] {
+export function zodIssues(error: z.ZodError, input?: unknown, root: z.core.$ZodType = ScenarioSchema): Issue[] {
   const out: Issue[] = [];
   for (const zi of error.issues) {
     const path = zi.path.filter((p): p is string | number => typeof p !== 'symbol');
@@ -31,12 +16,7 @@ export function zodIssues(error: z.ZodError, input?: unknown, rootKeys: readonly
       case 'unrecognized_keys':
         for (const key of zi.keys) {
           out.push(
-            issue(
-              'unknown_key',
-              formatPath([...path, key]),
-              `unknown key "${key}"`,
-              knownKeysHint(key, path, valueAt(input, path), rootKeys),
-            ),
+            issue('unknown_key', formatPath([...path, key]), `unknown key "${key}"`, knownKeysHint(key, path, valueAt(input, path), root)),
           );
         }
         break;
@@ -212,83 +192,101 @@ function unquotedTextHint(where: string, value: number | boolean): string {
   return `YAML reads ${String(value)} as ${typeof value === 'number' ? 'a number' : 'a boolean'}: put quotes around it, '${String(value)}'`;
 }
 
-/** The keys of each kind of mapping in a scenario, read from the schemas so that a hint never lists fewer than they take. */
-const SECTION_KEYS: Record<string, readonly string[]> = {
-  parameters: Object.keys(ParameterSchema.shape),
-  tracks: Object.keys(TrackSchema.shape),
-  transitions: Object.keys(TransitionSchema.shape),
-  flows: Object.keys(FlowSchema.shape),
-  events: Object.keys(EventSchema.shape),
-  metrics: Object.keys(MetricSchema.shape),
-  variables: Object.keys(VariableSchema.shape),
-  time: Object.keys(TimeSchema.shape),
-  include: Object.keys(IncludeSchema.shape),
-  sources: Object.keys(SourceObjectSchema.shape),
-};
-/** A scenario's own keys, the document markers (`kind`, `$schema`) last: they are seldom what a typo meant. */
-const SCENARIO_KEYS = markersLast(Object.keys(ScenarioSchema.shape));
+/** A zod schema's definition, as far as walking to a mapping's keys needs it. */
+interface SchemaDef {
+  type: string;
+  innerType?: z.core.$ZodType;
+  in?: z.core.$ZodType;
+  shape?: Record<string, z.core.$ZodType>;
+  element?: z.core.$ZodType;
+  valueType?: z.core.$ZodType;
+  options?: z.core.$ZodType[];
+  discriminator?: string;
+}
 
-/** Keys with `kind` and `$schema` moved to the end. */
-export function markersLast(keys: readonly string[]): string[] {
+/** The schema under optional, default, nullable and the like, and the input side of a pipe. */
+function unwrapSchema(schema: z.core.$ZodType): { schema: z.core.$ZodType; def: SchemaDef } {
+  const def = schema._zod.def as SchemaDef;
+  if (def.innerType !== undefined) return unwrapSchema(def.innerType);
+  if (def.type === 'pipe' && def.in !== undefined) return unwrapSchema(def.in);
+  return { schema, def };
+}
+
+/**
+ * The object schemas that may describe the mapping at `path` inside a document of schema `root`,
+ * walking through records, arrays, unions and wrappers: one, or, for a union of mappings, the
+ * member that the mapping's discriminator (`dist`, `kind`) picks, else every mapping member.
+ */
+function mappingSchemasAt(root: z.core.$ZodType, path: readonly PropertyKey[], mapping?: unknown): z.core.$ZodType[] {
+  let at: z.core.$ZodType[] = [root];
+  for (const step of path) {
+    at = at.flatMap((candidate) => {
+      const { def } = unwrapSchema(candidate);
+      if (def.type === 'object') return def.shape?.[String(step)] ?? [];
+      if (def.type === 'array') return def.element ?? [];
+      if (def.type === 'record') return def.valueType ?? [];
+      if (def.type === 'union') return (def.options ?? []).flatMap((o) => mappingSchemasAt(o, [step]));
+      return [];
+    });
+  }
+  const objects = at.flatMap(function objectsOf(candidate): z.core.$ZodType[] {
+    const { schema, def } = unwrapSchema(candidate);
+    if (def.type === 'object') return [schema];
+    if (def.type !== 'union') return [];
+    const members = (def.options ?? []).flatMap(objectsOf);
+    const tag = def.discriminator;
+    if (tag === undefined || !isRecord(mapping)) return members;
+    const tagValues = (m: z.core.$ZodType) =>
+      (unwrapSchema(m).def.shape?.[tag]?._zod.def as { values?: unknown[] } | undefined)?.values ?? [];
+    const chosen = members.filter((m) => tagValues(m).includes(mapping[tag]));
+    return chosen.length > 0 ? chosen : members;
+  });
+  return [...new Set(objects)];
+}
+
+/**
+ * The keys the mapping at `path` inside a document of schema `root` allows, read from the schema
+ * (a key inside a parameter's prior is checked against that distribution's keys, not the
+ * parameter's); undefined where no mapping sits there. The document markers (`kind`, `$schema`)
+ * come last at the root: they are seldom what a typo meant.
+ * @example keysAt(ScenarioSchema, ['parameters', 'r']) // ['default', 'range', …]
+ */
+export function keysAt(root: z.core.$ZodType, path: readonly PropertyKey[], mapping?: unknown): string[] | undefined {
+  const objects = mappingSchemasAt(root, path, mapping);
+  if (objects.length === 0) return undefined;
+  const keys = [...new Set(objects.flatMap((o) => Object.keys(unwrapSchema(o).def.shape ?? {})))];
+  if (path.length > 0) return keys;
   const markers = ['kind', '$schema'];
   return [...keys.filter((k) => !markers.includes(k)), ...keys.filter((k) => markers.includes(k))];
 }
 
-/** The keys of the member of a union of mappings that `tag`'s value picks (every member's, when none). */
-function memberKeys(options: readonly { shape: Record<string, unknown> }[], tag: string, mapping: unknown): string[] {
-  const chosen = isRecord(mapping) ? options.filter((o) => (o.shape[tag] as z.ZodLiteral | undefined)?.value === mapping[tag]) : [];
-  return [...new Set((chosen.length > 0 ? chosen : options).flatMap((o) => Object.keys(o.shape)))];
-}
-
-/**
- * The keys the mapping at `path` allows, found from where it sits in a scenario or module (a
- * parameter, a transition, a prior …); `rootKeys` are the document's own. The section to use is
- * the mapping's place, never merely a section named higher up the path: a key inside a parameter's
- * prior is checked against the prior's keys, not the parameter's.
- */
-function allowedKeys(
-  path: readonly (string | number)[],
-  mapping: unknown,
-  rootKeys: readonly string[],
-): { section?: string; keys?: readonly string[] | undefined } {
-  const n = path.length;
-  const [first, second, third] = path;
-  const last = path[n - 1];
-  if (n === 0) return { keys: rootKeys };
-  if (n === 1 && first === 'time') return { section: 'time', keys: SECTION_KEYS.time };
-  if (n === 3 && first === 'parameters' && last === 'uncertainty') return { keys: memberKeys(DistributionSchema.options, 'dist', mapping) };
-  if (n === 3 && first === 'parameters' && last === 'provenance') return { keys: memberKeys(ProvenanceSchema.options, 'kind', mapping) };
-  if (typeof last === 'number' && path[n - 2] === 'sources') return { section: 'sources', keys: SECTION_KEYS.sources };
-  if (n === 2 && typeof first === 'string' && ['parameters', 'tracks', 'metrics', 'variables'].includes(first))
-    return { section: first, keys: SECTION_KEYS[first] };
-  if (n === 2 && typeof second === 'number' && typeof first === 'string' && ['flows', 'events', 'include'].includes(first))
-    return { section: first, keys: SECTION_KEYS[first] };
-  if (n === 4 && first === 'tracks' && third === 'transitions') return { section: 'transitions', keys: SECTION_KEYS.transitions };
-  return {};
-}
-
-/** Keys other tools use for what a section calls otherwise, with the hint that says how it is written here. */
-const KEY_SYNONYMS: Record<string, Record<string, string>> = {
-  parameters: {
-    min: "a parameter's bounds are written range: [min, max]",
-    max: "a parameter's bounds are written range: [min, max]",
-    bounds: "a parameter's bounds are written range: [min, max]",
-    prior: "a parameter's prior is its uncertainty, e.g. uncertainty: { dist: beta, alpha: 2, beta: 5 }",
-    distribution: "a parameter's prior is its uncertainty, e.g. uncertainty: { dist: beta, alpha: 2, beta: 5 }",
-    dist: "a parameter's prior is its uncertainty, e.g. uncertainty: { dist: beta, alpha: 2, beta: 5 }",
-    value: 'did you mean "default"? (the value used unless overridden)',
-    source: 'did you mean "sources"? (a list)',
-  },
-  sources: { link: 'did you mean "url"?', href: 'did you mean "url"?', name: 'did you mean "title"?' },
-};
+/** Keys other tools use for what a mapping calls otherwise, with the hint that says how it is written here. */
+const PRIOR_IS_UNCERTAINTY = "a parameter's prior is its uncertainty, e.g. uncertainty: { dist: beta, alpha: 2, beta: 5 }";
+const BOUNDS_ARE_RANGE = "a parameter's bounds are written range: [min, max]";
+const KEY_SYNONYMS = new Map<z.core.$ZodType, Record<string, string>>([
+  [
+    ParameterSchema,
+    {
+      min: BOUNDS_ARE_RANGE,
+      max: BOUNDS_ARE_RANGE,
+      bounds: BOUNDS_ARE_RANGE,
+      prior: PRIOR_IS_UNCERTAINTY,
+      distribution: PRIOR_IS_UNCERTAINTY,
+      dist: PRIOR_IS_UNCERTAINTY,
+      value: 'did you mean "default"? (the value used unless overridden)',
+      source: 'did you mean "sources"? (a list)',
+    },
+  ],
+  [SourceObjectSchema, { link: 'did you mean "url"?', href: 'did you mean "url"?', name: 'did you mean "title"?' }],
+]);
 
 /**
  * The hint for an unknown key: a likely typo, the allowed keys, or, when the key looks like a piece
  * of text (spaces, brackets, quotes, a leading digit), that YAML split a flow mapping at a comma.
  * `mapping` is the mapping that holds the key, when known.
  */
-function knownKeysHint(key: string, path: (string | number)[], mapping: unknown, rootKeys: readonly string[]): string {
-  const { section, keys } = allowedKeys(path, mapping, rootKeys);
+function knownKeysHint(key: string, path: (string | number)[], mapping: unknown, root: z.core.$ZodType): string {
+  const keys = keysAt(root, path, mapping);
   const value = isRecord(mapping) && Object.hasOwn(mapping, key) ? mapping[key] : null;
   // A piece split off at a comma is a key without a value; a key with a value and a space is something else.
   if (/[()[\]{}"']/.test(key) || /^\s*\d/.test(key) || (/\s/.test(key.trim()) && value === null)) {
@@ -298,7 +296,9 @@ function knownKeysHint(key: string, path: (string | number)[], mapping: unknown,
     }`;
   }
   if (!keys) return 'remove it';
-  const synonym = section === undefined ? undefined : KEY_SYNONYMS[section]?.[key.toLowerCase()];
+  const synonym = mappingSchemasAt(root, path, mapping)
+    .map((o) => KEY_SYNONYMS.get(o)?.[key.toLowerCase()])
+    .find((h) => h !== undefined);
   if (synonym !== undefined) return synonym;
   const others = keys.filter((k) => k !== key);
   const lower = key.toLowerCase();
