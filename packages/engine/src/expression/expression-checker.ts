@@ -5,6 +5,7 @@ import { GeoriskError, issue, MAX_NAME_LENGTH, suggestion, truncate } from '../e
 import { CALENDAR_NAMES, dayOfYearAt, monthAt } from './calendar.ts';
 import type { Compiled, CompiledExpression, ExpressionContext, NameTable } from './expression.ts';
 import { checkCall } from './expression-calls.ts';
+import { arithmeticFastPath, conditionalFastPath } from './expression-fast-paths.ts';
 import { type Checked, emptyReads, excerpt, mergeReads, owns } from './expression-reads.ts';
 import { stateTest } from './expression-state-tests.ts';
 import { ALLOWED_FUNCTIONS, EXPRESSION_CONSTANTS, MAX_EXPRESSION_DEPTH, OPERATORS } from './expression-tables.ts';
@@ -104,11 +105,11 @@ export class Checker {
           'write a finite number',
         );
       }
-      return { fn: () => value, reads: emptyReads() };
+      return { fn: () => value, reads: emptyReads(), leaf: { kind: 'const', value } };
     }
     if (typeof value === 'boolean') {
       const v = value ? 1 : 0;
-      return { fn: () => v, reads: emptyReads() };
+      return { fn: () => v, reads: emptyReads(), leaf: { kind: 'const', value: v } };
     }
     if (typeof value === 'string') return { fn: () => Number.NaN, reads: emptyReads(), text: value };
     this.fail('forbidden_syntax', `the constant ${String(value)} is not allowed`, 'write a number');
@@ -123,20 +124,20 @@ export class Checker {
     }
     if (name === 'dt') {
       const dt = this.names.dt;
-      return { fn: () => dt, reads };
+      return { fn: () => dt, reads, leaf: { kind: 'const', value: dt } };
     }
     if ((CALENDAR_NAMES as readonly string[]).includes(name)) return this.calendar(name, reads);
     const constant = owns(EXPRESSION_CONSTANTS, name) ? EXPRESSION_CONSTANTS[name] : undefined;
-    if (constant !== undefined) return { fn: () => constant, reads };
+    if (constant !== undefined) return { fn: () => constant, reads, leaf: { kind: 'const', value: constant } };
     const p = this.names.params.get(name);
     if (p !== undefined) {
       reads.params.add(p);
-      return { fn: (s) => s.p[p]!, reads };
+      return { fn: (s) => s.p[p]!, reads, leaf: { kind: 'param', index: p } };
     }
     const v = this.names.vars.get(name);
     if (v !== undefined) {
       reads.vars.add(v);
-      return { fn: (s) => s.v[v]!, reads };
+      return { fn: (s) => s.v[v]!, reads, leaf: { kind: 'var', index: v } };
     }
     const track = this.names.tracks.get(name);
     if (track !== undefined) {
@@ -215,6 +216,14 @@ export class Checker {
     const reads = emptyReads();
     for (const p of parts) mergeReads(reads, p.reads);
     const [a, b] = parts.map((p) => p.fn) as [Compiled, Compiled];
+    const [la, lb] = parts.map((p) => p.leaf);
+    if (parts.length === 1 && la?.kind === 'const' && (fn === 'unaryMinus' || fn === 'unaryPlus')) {
+      const value = fn === 'unaryMinus' ? -la.value : la.value;
+      return { fn: () => value, reads, leaf: { kind: 'const', value } };
+    }
+    if (parts.length === 1 && fn === 'unaryPlus') return la === undefined ? { fn: a, reads } : { fn: a, reads, leaf: la };
+    const fast = parts.length === 2 ? arithmeticFastPath(fn, a, b, la, lb) : undefined;
+    if (fast !== undefined) return { ...fast, reads };
     const unary: Record<string, Compiled> = {
       unaryMinus: (s) => -a(s),
       unaryPlus: a,
@@ -257,7 +266,8 @@ export class Checker {
     const b = this.number(no, depth + 1);
     const reads = mergeReads(mergeReads(mergeReads(emptyReads(), c.reads), a.reads), b.reads);
     const [cf, af, bf] = [c.fn, a.fn, b.fn];
-    return { fn: (s) => (cf(s) ? af(s) : bf(s)), reads };
+    const fast = conditionalFastPath(cf, af, bf, c.test, a.leaf, b.leaf);
+    return { fn: fast ?? ((s) => (cf(s) ? af(s) : bf(s))), reads };
   }
 
   relational(ops: string[], params: MathNode[], depth: number): Checked {

@@ -1,6 +1,7 @@
 /** Small pieces the expression checker shares: a checked node, what it reads, and helpers for messages and trees. */
 import type { MathNode } from 'mathjs';
 import type { Compiled, Reads } from './expression.ts';
+import type { Leaf, MaskTest } from './expression-fast-paths.ts';
 
 /** A checked node: its closure, what it reads, and what it is when not a number. */
 export interface Checked {
@@ -10,6 +11,10 @@ export interface Checked {
   text?: string;
   /** Set for a bare track symbol, which is only legal in state tests. */
   track?: string;
+  /** Set when the node is a number, a parameter or a variable (read in place by its parent). */
+  leaf?: Leaf;
+  /** Set when the node is a state test (read in place by a conditional). */
+  test?: MaskTest;
 }
 
 /** True when `table` has its own entry `name` (never an inherited one such as `constructor` or `toString`). */

@@ -55,7 +55,7 @@ export function membership(checker: Checker, trackName: string, states: string[]
   const reads = emptyReads();
   reads.tracks.add(ti);
   checker.stateTests.add(ti);
-  return { fn: (s) => mask[s.k[ti]!]!, reads };
+  return { fn: (s) => mask[s.k[ti]!]!, reads, test: { mask, track: ti } };
 }
 
 /** `is(track, "a", "b", …)`: whether the track is in any of the states. */
