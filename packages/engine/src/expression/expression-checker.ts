@@ -137,7 +137,7 @@ export class Checker {
     const v = this.names.vars.get(name);
     if (v !== undefined) {
       reads.vars.add(v);
-      return { fn: (s) => s.v[v]!, reads, leaf: { kind: 'var', index: v } };
+      return { fn: (s) => s.v[v]!, reads };
     }
     const track = this.names.tracks.get(name);
     if (track !== undefined) {

@@ -1,5 +1,5 @@
 /**
- * Closures without inner calls for the shapes rates are mostly written in: a parameter, a variable
+ * Closures without inner calls for the shapes rates are mostly written in: a parameter
  * or a number beside another operand (`rate * factor`, `rate / units_per_day`) and a choice between
  * such leaves (`is(conflict, "clash") ? rate : 0`). A compiled expression is a tree of closures, and
  * each node's call of its children is a call site V8 sees many different closures at, so it cannot
@@ -11,8 +11,11 @@
  */
 import type { Compiled } from './expression.ts';
 
-/** A node whose value needs no call: a number, or a parameter's or variable's slot. */
-export type Leaf = { kind: 'const'; value: number } | { kind: 'param'; index: number } | { kind: 'var'; index: number };
+/**
+ * A node whose value needs no call: a number, or a parameter's slot. (Variables are read through
+ * their closures: a rate that reads one is recomputed every step anyway.)
+ */
+export type Leaf = { kind: 'const'; value: number } | { kind: 'param'; index: number };
 
 /** A state test `track == "state"` or `is(track, …)`: 1 where `mask[state of track]` is 1. */
 export interface MaskTest {
@@ -105,7 +108,6 @@ function leafLeaf(fn: Arithmetic, la: Leaf, lb: Leaf): Compiled {
         return (s) => x / s.p[j]!;
     }
   }
-  // A variable with anything: rarer in rates; one read in place, the other through its closure.
   return leafFirst(fn, la, leafClosure(lb));
 }
 
@@ -125,27 +127,15 @@ function leafFirst(fn: Arithmetic, la: Leaf, b: Compiled): Compiled {
     }
   }
   const i = la.index;
-  if (la.kind === 'param') {
-    switch (fn) {
-      case 'add':
-        return (s) => s.p[i]! + b(s);
-      case 'subtract':
-        return (s) => s.p[i]! - b(s);
-      case 'multiply':
-        return (s) => s.p[i]! * b(s);
-      case 'divide':
-        return (s) => s.p[i]! / b(s);
-    }
-  }
   switch (fn) {
     case 'add':
-      return (s) => s.v[i]! + b(s);
+      return (s) => s.p[i]! + b(s);
     case 'subtract':
-      return (s) => s.v[i]! - b(s);
+      return (s) => s.p[i]! - b(s);
     case 'multiply':
-      return (s) => s.v[i]! * b(s);
+      return (s) => s.p[i]! * b(s);
     case 'divide':
-      return (s) => s.v[i]! / b(s);
+      return (s) => s.p[i]! / b(s);
   }
 }
 
@@ -165,38 +155,26 @@ function leafSecond(fn: Arithmetic, a: Compiled, lb: Leaf): Compiled {
     }
   }
   const j = lb.index;
-  if (lb.kind === 'param') {
-    switch (fn) {
-      case 'add':
-        return (s) => a(s) + s.p[j]!;
-      case 'subtract':
-        return (s) => a(s) - s.p[j]!;
-      case 'multiply':
-        return (s) => a(s) * s.p[j]!;
-      case 'divide':
-        return (s) => a(s) / s.p[j]!;
-    }
-  }
   switch (fn) {
     case 'add':
-      return (s) => a(s) + s.v[j]!;
+      return (s) => a(s) + s.p[j]!;
     case 'subtract':
-      return (s) => a(s) - s.v[j]!;
+      return (s) => a(s) - s.p[j]!;
     case 'multiply':
-      return (s) => a(s) * s.v[j]!;
+      return (s) => a(s) * s.p[j]!;
     case 'divide':
-      return (s) => a(s) / s.v[j]!;
+      return (s) => a(s) / s.p[j]!;
   }
 }
 
 /** The closure that reads a leaf. */
-export function leafClosure(leaf: Leaf): Compiled {
+function leafClosure(leaf: Leaf): Compiled {
   if (leaf.kind === 'const') {
     const value = leaf.value;
     return () => value;
   }
   const i = leaf.index;
-  return leaf.kind === 'param' ? (s) => s.p[i]! : (s) => s.v[i]!;
+  return (s) => s.p[i]!;
 }
 
 /**
@@ -211,8 +189,7 @@ export function conditionalFastPath(
   ly: Leaf | undefined,
   ln: Leaf | undefined,
 ): Compiled | undefined {
-  const simple = (l: Leaf | undefined) => l !== undefined && l.kind !== 'var';
-  if (test === undefined && !simple(ly) && !simple(ln)) return undefined;
+  if (test === undefined && ly === undefined && ln === undefined) return undefined;
   if (test === undefined) return choose(cond, ly, ln, yes, no);
   const { mask, track } = test;
   if (ly?.kind === 'param' && ln?.kind === 'const') {

@@ -11,7 +11,7 @@ export interface Checked {
   text?: string;
   /** Set for a bare track symbol, which is only legal in state tests. */
   track?: string;
-  /** Set when the node is a number, a parameter or a variable (read in place by its parent). */
+  /** Set when the node is a number or a parameter (read in place by its parent). */
   leaf?: Leaf;
   /** Set when the node is a state test (read in place by a conditional). */
   test?: MaskTest;
