@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../apps/cli/src/load.ts';
 import { stepsOf, threadsFor, threadsForSteps } from '../../apps/cli/src/parallel.ts';
 import { buildModel, loadScenarioText } from '../../packages/engine/src/index.ts';
-import { ROOT } from '../helpers/cli.ts';
+import { ROOT, runCli, stackLines } from '../helpers/cli.ts';
 
 const scenarios = ['scenarios/reference/caucasus-reference.yaml', 'scenarios/armenia-azerbaijan-2022.yaml'].map(
   (file) => loadScenarioFile(`${ROOT}/${file}`).scenario,
@@ -29,5 +29,21 @@ describe('threads chosen before the model is built', () => {
         }
       }
     }
+  });
+});
+
+describe('a trial count far over the budget', () => {
+  it('is refused at once with budget_exceeded, exit 2, no threads started and no chunk list built', async () => {
+    const huge = await runCli(['run', 'scenarios/teaching/two-state-border-dispute.yaml', '--trials', '1000000000000000']);
+    expect(huge.status).toBe(2);
+    expect(huge.stderr).toMatch(/trials: error \[budget_exceeded\] 1000000000000000 trials × 90 steps/);
+    expect(huge.stderr).toMatch(/hint: use at most 111111111 trials/);
+    expect(stackLines(huge.stderr)).toEqual([]);
+  });
+
+  it('says what one trial costs when the budget is below it', async () => {
+    const tiny = await runCli(['run', 'scenarios/teaching/two-state-border-dispute.yaml', '--budget', '10']);
+    expect(tiny.status).toBe(2);
+    expect(tiny.stderr).toMatch(/hint: one trial takes 90 trial-steps: raise the budget to at least that/);
   });
 });

@@ -66,10 +66,14 @@ export function threadsFor(model: Model, trials: number, workers: number): numbe
   return threadsForSteps(model.steps, trials, workers);
 }
 
-/** `threadsFor` from the scenario's step count alone, known before its model is built. */
+/**
+ * `threadsFor` from the scenario's step count alone, known before its model is built. The chunk
+ * count is counted, not planned: a trial count far over the budget must reach the budget check
+ * (which refuses it) without first building a list of its chunks.
+ */
 export function threadsForSteps(steps: number, trials: number, workers: number): number {
   if (trials * steps < IN_PROCESS_TRIAL_STEPS) return 1;
-  return Math.max(1, Math.min(workers, planChunks(trials).length));
+  return Math.max(1, Math.min(workers, Math.ceil(trials / CHUNK_TRIALS)));
 }
 
 /** A scenario's step count, as its model will have it. */

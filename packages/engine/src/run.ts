@@ -43,7 +43,9 @@ export function checkRunOptions(model: Model, options: { trials: number; seed?: 
         'budget_exceeded',
         'trials',
         `${trials} trials × ${model.steps} steps = ${(trials * model.steps).toExponential(2)} trial-steps exceeds the budget of ${budget.toExponential(2)}`,
-        `use at most ${Math.floor(budget / model.steps)} trials, a larger dt, or raise the budget`,
+        Math.floor(budget / model.steps) >= 1
+          ? `use at most ${Math.floor(budget / model.steps)} trials, a larger dt, or raise the budget`
+          : `one trial takes ${model.steps} trial-steps: raise the budget to at least that, or use a larger dt`,
       ),
     ]);
   }

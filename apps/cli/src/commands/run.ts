@@ -55,8 +55,10 @@ function runNotes(parameters: Record<string, Parameter>, overrides: Record<strin
 async function runCommand(file: string, flags: RunFlags): Promise<void> {
   const loaded = loadScenarioFile(file);
   // The worker threads start (about 0.3 s of CPU each) while this thread builds and checks the model.
-  const threads = threadsForSteps(stepsOf(loaded.scenario), flags.trials, flags.workers);
-  if (threads > 1) startWorkerThreads(threads);
+  const steps = stepsOf(loaded.scenario);
+  const threads = threadsForSteps(steps, flags.trials, flags.workers);
+  // A run over its budget is refused below: it starts no threads.
+  if (threads > 1 && flags.trials * steps <= flags.budget) startWorkerThreads(threads);
   let model: ReturnType<typeof buildModel>;
   try {
     model = buildModel(loaded.scenario, flags.set);
