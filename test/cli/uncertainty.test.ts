@@ -14,18 +14,26 @@ const BAD_PRIOR = PARAMETER_SCENARIO.replace(
   `  war_rate: { default: 0.01, range: [0, 1], unit: per day, assumption: a round number for tests, uncertainty: { dist: uniform, min: 0, max: 2 } }
   mystery: { default: 0.1, range: [0, 1] }`,
 );
+/** PARAMETER_SCENARIO with a second parameter that says nothing of where its value comes from. */
+const NO_PROVENANCE = PARAMETER_SCENARIO.replace(
+  '  war_rate: { default: 0.01, range: [0, 1], unit: per day, assumption: a round number for tests }',
+  `  war_rate: { default: 0.01, range: [0, 1], unit: per day, assumption: a round number for tests }
+  mystery: { default: 0.1, range: [0, 1] }`,
+);
 const NO_SAMPLER = PARAMETER_SCENARIO.replace('assumption: a round number for tests', 'uncertainty: { dist: pert, min: 0, max: 1 }');
 
 let scratch: Scratch;
 let good: string;
 let badPrior: string;
 let noSampler: string;
+let noProvenance: string;
 
 beforeAll(() => {
   scratch = scratchDir();
   good = scratch.write('parameter.yaml', PARAMETER_SCENARIO);
   badPrior = scratch.write('bad-prior.yaml', BAD_PRIOR);
   noSampler = scratch.write('no-sampler.yaml', NO_SAMPLER);
+  noProvenance = scratch.write('no-provenance.yaml', NO_PROVENANCE);
 });
 afterAll(() => scratch.remove());
 
@@ -94,14 +102,28 @@ describe.concurrent('georisk run --uncertainty', () => {
 });
 
 describe.concurrent('georisk validate and provenance', () => {
-  it('warns on a parameter without provenance, with its line, and on a prior outside its range', async ({ expect }) => {
-    const r = await runCli(['validate', badPrior]);
+  it('refuses a prior outside its range in validate and in a plain run too (a plain run draws it every trial)', async ({ expect }) => {
+    const at = positionOf(BAD_PRIOR, '{ dist: uniform');
+    for (const args of [
+      ['validate', badPrior],
+      ['run', badPrior, '--trials', '200'],
+    ]) {
+      const r = await runCli(args);
+      expect(r.status).toBe(1);
+      expect(`${r.stdout}${r.stderr}`).toContain(
+        `${badPrior}:${at.line}:${at.column} parameters.war_rate.uncertainty: error [bad_prior] the prior of "war_rate" lies outside its range [0, 1]`,
+      );
+      expect(stackLines(r.stderr)).toEqual([]);
+    }
+  });
+
+  it('warns on a parameter without provenance, with its line', async ({ expect }) => {
+    const r = await runCli(['validate', noProvenance]);
     expect(r.status).toBe(0);
-    const at = positionOf(BAD_PRIOR, '{ default: 0.1, range: [0, 1] }');
-    expect(r.stdout).toContain(`ok  ${badPrior} (2 warnings)`);
+    const at = positionOf(NO_PROVENANCE, '{ default: 0.1, range: [0, 1] }');
+    expect(r.stdout).toContain(`ok  ${noProvenance} (1 warning)`);
     expect(r.stdout).toContain(
-      `${badPrior}:${at.line}:${at.column} parameters.mystery: warning [missing_provenance] "mystery" says neither where its value comes from`,
+      `${noProvenance}:${at.line}:${at.column} parameters.mystery: warning [missing_provenance] "mystery" says neither where its value comes from`,
     );
-    expect(r.stdout).toContain('parameters.war_rate.uncertainty: warning [bad_prior]');
   });
 });

@@ -48,10 +48,9 @@ export function parameterPrior(parameter: Parameter): ParameterPrior | undefined
  * A problem when a declared prior contradicts the parameter's range: a uniform or triangular prior
  * reaching outside it, or any prior whose median lies outside it. Tails beyond the range are
  * allowed (the library's beta and gamma priors have them): the range bounds sliders and sweeps,
- * the prior says how likely each value is. `severity` is `error` for runs that draw the prior and
- * `warning` for `validate`.
+ * the prior says how likely each value is. Building a model refuses such a prior.
  */
-export function priorRangeIssue(name: string, parameter: Parameter, severity: Issue['severity'] = 'error'): Issue | undefined {
+export function priorRangeIssue(name: string, parameter: Parameter): Issue | undefined {
   const prior = parameterPrior(parameter);
   const range = parameter.range;
   if (prior === undefined || prior.source === 'default' || range === undefined) return undefined;
@@ -62,13 +61,10 @@ export function priorRangeIssue(name: string, parameter: Parameter, severity: Is
   if (lo >= range[0] && hi <= range[1]) return undefined;
   const round = (x: number) => Number(x.toPrecision(4));
   const what = bounded ? `its support [${round(lo)}, ${round(hi)}]` : `its median ${round(lo)}`;
-  return {
-    ...issue(
-      'bad_prior',
-      `parameters.${name}.uncertainty`,
-      `the prior of "${name}" lies outside its range [${range[0]}, ${range[1]}]: ${what}`,
-      'make the distribution fit the range, or widen the range if those values are plausible',
-    ),
-    severity,
-  };
+  return issue(
+    'bad_prior',
+    `parameters.${name}.uncertainty`,
+    `the prior of "${name}" lies outside its range [${range[0]}, ${range[1]}]: ${what}`,
+    'make the distribution fit the range, or widen the range if those values are plausible',
+  );
 }

@@ -1,6 +1,6 @@
-/** Warnings about parameters for `validate`: no provenance (and perhaps no prior), or a prior that contradicts the range. */
+/** Warnings about parameters for `validate`: no provenance (and perhaps no prior). A prior that contradicts its range is an error of the model (model-declarations.ts). */
 import { type Issue, issue } from './errors.ts';
-import { parameterPrior, priorRangeIssue } from './parameter-prior.ts';
+import { parameterPrior } from './parameter-prior.ts';
 import type { Parameter, Provenance, ScenarioDocument } from './scenario-schema.ts';
 
 /**
@@ -15,8 +15,8 @@ export function parameterProvenance(parameter: Parameter): Provenance | undefine
 }
 
 /**
- * One warning per parameter that says nothing of where its value comes from, and per declared
- * prior that lies outside its range; paths are `parameters.<name>` in the (expanded) document.
+ * One warning per parameter that says nothing of where its value comes from; paths are
+ * `parameters.<name>` in the (expanded) document.
  */
 export function parameterWarnings(scenario: ScenarioDocument): Issue[] {
   const out: Issue[] = [];
@@ -33,8 +33,6 @@ export function parameterWarnings(scenario: ScenarioDocument): Issue[] {
         severity: 'warning',
       });
     }
-    const prior = priorRangeIssue(name, parameter, 'warning');
-    if (prior !== undefined) out.push(prior);
   }
   return out;
 }

@@ -215,8 +215,22 @@ metrics:
 `).scenario;
     const [issue] = issuesOf(() => planUncertainty(bad, { draws: 10 }));
     expect(issue).toMatchObject({ code: 'bad_prior', path: 'parameters.q.uncertainty' });
-    // Fixing the parameter takes its prior out of the run, and then nothing is uncertain.
-    const [none] = issuesOf(() => planUncertainty(bad, { draws: 10, overrides: { q: 0.3 } }));
+    // The document is wrong whatever the run fixes: fixing q still names the prior to mend.
+    const [still] = issuesOf(() => planUncertainty(bad, { draws: 10, overrides: { q: 0.3 } }));
+    expect(still).toMatchObject({ code: 'bad_prior', path: 'parameters.q.uncertainty' });
+    // A fixed parameter leaves the band; with nothing else uncertain, there is no band to draw.
+    const good = loadScenarioText(
+      `id: one-prior
+time: { unit: day, dt: 1, horizon: 1 }
+parameters:
+  q: { default: 0.4, range: [0.2, 0.6], uncertainty: { dist: uniform, min: 0.3, max: 0.5 }, assumption: test }
+tracks:
+  conflict: { states: [calm, war], initial: calm, transitions: [{ from: calm, to: war, probability: q }] }
+metrics:
+  war: { expr: 'ever(conflict, "war")' }
+`,
+    ).scenario;
+    const [none] = issuesOf(() => planUncertainty(good, { draws: 10, overrides: { q: 0.3 } }));
     expect(none?.message).toContain('no parameter is uncertain');
   });
 });

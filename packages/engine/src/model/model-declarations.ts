@@ -1,6 +1,7 @@
 /** The declarations of a model: parameters (with their overrides), variables and tracks, each name declared once. */
 import { issue, suggestion } from '../errors.ts';
 import { describeLevels, parameterLevels } from '../parameter-levels.ts';
+import { priorRangeIssue } from '../parameter-prior.ts';
 import type { Distribution, ScenarioDocument } from '../scenario-schema.ts';
 import type { Overrides } from './model.ts';
 import type { ModelIssues, TrackInfo } from './model-context.ts';
@@ -49,6 +50,12 @@ export function declareParameters(scenario: ScenarioDocument, overrides: Overrid
     if (p.uncertainty) {
       const problem = distributionProblem(p.uncertainty);
       if (problem) problems.push(issue('bad_distribution', `${path}.uncertainty`, problem.message, problem.hint));
+      // A prior that contradicts the range is an error wherever the scenario is used: a plain run
+      // draws it every trial, so letting it through would run values the range calls implausible.
+      else {
+        const outside = priorRangeIssue(name, p);
+        if (outside) problems.push(outside);
+      }
     }
   });
   const table = { names, values, uncertainty };

@@ -8,7 +8,7 @@ import { GeoriskError, type Issue, issue } from '../errors.ts';
 import { analyzeExact, exactMeanAtMost, representabilityProblems } from '../exact/index.ts';
 import { contentHash } from '../hash.ts';
 import { buildModel, type Model, type Overrides } from '../model/model.ts';
-import { parameterPrior, priorRangeIssue } from '../parameter-prior.ts';
+import { parameterPrior } from '../parameter-prior.ts';
 import { parameterProvenance } from '../parameter-warnings.ts';
 import { checkRunOptions, DEFAULT_SEED, DEFAULT_TRIAL_STEP_BUDGET } from '../run.ts';
 import { latinHypercube, MAX_SOBOL_DIMENSIONS, sobolPoints } from '../sampling.ts';
@@ -80,20 +80,19 @@ const bad = (path: string, message: string, hint: string): never => {
   throw new GeoriskError([issue('bad_run_options', path, message, hint)]);
 };
 
-/** The parameters that keep a prior once the overrides are fixed; a prior outside its range is an error. */
+/**
+ * The parameters that keep a prior once the overrides are fixed (a prior outside its range never
+ * gets here: building the model refuses it).
+ */
 export function uncertainParameters(scenario: ScenarioDocument, overrides: Overrides): UncertainParameter[] {
   const out: UncertainParameter[] = [];
-  const problems: Issue[] = [];
   for (const [name, parameter] of Object.entries(scenario.parameters)) {
     if (Object.hasOwn(overrides, name)) continue;
     const prior = parameterPrior(parameter);
     if (prior === undefined) continue;
-    const problem = priorRangeIssue(name, parameter);
-    if (problem !== undefined) problems.push(problem);
     const provenance = parameterProvenance(parameter)?.kind;
     out.push({ name, distribution: prior.distribution, source: prior.source, ...(provenance === undefined ? {} : { provenance }) });
   }
-  if (problems.length > 0) throw new GeoriskError(problems);
   return out;
 }
 
