@@ -204,33 +204,25 @@ metrics:
   });
 
   it('a prior that contradicts its range, and no uncertain parameter at all', () => {
-    const bad = loadScenarioText(`id: bad-prior
+    /** One parameter q in [0.2, 0.6] with a uniform prior over [min, max]. */
+    const withPrior = (min: number, max: number) =>
+      loadScenarioText(`id: prior-test
 time: { unit: day, dt: 1, horizon: 1 }
 parameters:
-  q: { default: 0.4, range: [0.2, 0.6], uncertainty: { dist: uniform, min: 0.1, max: 0.9 }, assumption: test }
+  q: { default: 0.4, range: [0.2, 0.6], uncertainty: { dist: uniform, min: ${min}, max: ${max} }, assumption: test }
 tracks:
   conflict: { states: [calm, war], initial: calm, transitions: [{ from: calm, to: war, probability: q }] }
 metrics:
   war: { expr: 'ever(conflict, "war")' }
 `).scenario;
+    const bad = withPrior(0.1, 0.9);
     const [issue] = issuesOf(() => planUncertainty(bad, { draws: 10 }));
     expect(issue).toMatchObject({ code: 'bad_prior', path: 'parameters.q.uncertainty' });
     // The document is wrong whatever the run fixes: fixing q still names the prior to mend.
     const [still] = issuesOf(() => planUncertainty(bad, { draws: 10, overrides: { q: 0.3 } }));
     expect(still).toMatchObject({ code: 'bad_prior', path: 'parameters.q.uncertainty' });
     // A fixed parameter leaves the band; with nothing else uncertain, there is no band to draw.
-    const good = loadScenarioText(
-      `id: one-prior
-time: { unit: day, dt: 1, horizon: 1 }
-parameters:
-  q: { default: 0.4, range: [0.2, 0.6], uncertainty: { dist: uniform, min: 0.3, max: 0.5 }, assumption: test }
-tracks:
-  conflict: { states: [calm, war], initial: calm, transitions: [{ from: calm, to: war, probability: q }] }
-metrics:
-  war: { expr: 'ever(conflict, "war")' }
-`,
-    ).scenario;
-    const [none] = issuesOf(() => planUncertainty(good, { draws: 10, overrides: { q: 0.3 } }));
+    const [none] = issuesOf(() => planUncertainty(withPrior(0.3, 0.5), { draws: 10, overrides: { q: 0.3 } }));
     expect(none?.message).toContain('no parameter is uncertain');
   });
 });
