@@ -87,6 +87,18 @@ describe.skipIf(!haveChromium)('the band in Chromium', () => {
     expect(deaths).toMatch(
       /^Armenian military deaths: [\d,]+ deaths \([\d,]+–[\d,]+ deaths across our assumptions\) ± [\d.]+ deaths from sampling$/,
     );
+    // The band and the run's table answer different questions; the page says why they differ.
+    const declared = library.uncertain.filter((p) => p.source === 'declared').length;
+    const byDefault = library.uncertain.length - declared;
+    expect(byDefault).toBeGreaterThan(0);
+    const why = page.locator('#band .band-vs-run');
+    expect(Number(await why.getAttribute('data-declared'))).toBe(declared);
+    expect(Number(await why.getAttribute('data-default'))).toBe(byDefault);
+    expect(await why.textContent()).toMatch(
+      new RegExp(
+        `^Why the table below says [\\d.]+%, not [\\d.]+%: this run draws only the ${declared} parameters with a declared prior and holds the other ${byDefault} at their values\\.`,
+      ),
+    );
     const lines = await page.$$eval('#band .band-line strong', (els) => els.map((e) => e.textContent ?? ''));
     expect(lines.filter((l) => l.includes('_'))).toEqual([]);
     // The drivers: labels, not snake_case, and each share with its unit.

@@ -124,7 +124,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     const exactBefore = await page.$eval('tr[data-metric="war_reached"] td[data-key="exact"]', (c) => Number(c.getAttribute('data-value')));
     // The exact column holds the uncertain parameters at their values while Monte Carlo draws them; the caption says so.
     expect(await page.textContent('#metrics-table caption')).toMatch(
-      /The exact column holds \d+ uncertain parameters at their values; Monte Carlo draws them/,
+      /The exact column holds the \d+ parameters with a declared prior at their values; Monte Carlo draws them/,
     );
 
     // Move a slider with the keyboard: ten steps to the right.

@@ -89,6 +89,11 @@ export function bandValue(band: MetricBand, unit?: string): { answer: string; ra
   };
 }
 
+/** A single estimate (a run's mean or probability) at the headline's precision: "50%", "134 deaths". */
+export function headlineValue(x: number, probability: boolean, unit?: string): string {
+  return probability ? headlinePercent(x) : `${headlineNumber(x)}${withUnit(unit, x)}`;
+}
+
 /** One metric's headline in words, from its label, its band and its unit. */
 export function bandWords(label: string, band: MetricBand, unit?: string): BandWords {
   const half = 1.96 * band.overall.se;

@@ -23,8 +23,10 @@ describe('heldUncertain', () => {
 
   it('says the exact column is the answer at the values and Monte Carlo the average over the priors', () => {
     expect(exactHeldSentence([])).toBe('');
-    expect(exactHeldSentence(['s'])).toContain('holds one uncertain parameter at its value; Monte Carlo draws it from its prior');
-    expect(exactHeldSentence(['r', 's'])).toContain('holds 2 uncertain parameters at their values');
+    expect(exactHeldSentence(['s'])).toContain(
+      'holds the one parameter with a declared prior at its value; Monte Carlo draws it from its prior',
+    );
+    expect(exactHeldSentence(['r', 's'])).toContain('holds the 2 parameters with a declared prior at their values');
     expect(exactHeldSentence(['r', 's'])).not.toMatch(/--set|georisk /);
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { BandDriver, MetricBand, Parameter, UncertaintyResult } from '@georisk/engine';
 import { PAGE_BAND_DRAWS, PAGE_TRIALS_PER_DRAW } from '../band-settings.ts';
-import { bandWords, driverWords } from '../band-words.ts';
+import { bandWords, driverWords, headlineValue } from '../band-words.ts';
 import { displayLabel } from '../display-label.ts';
 import { h, replace } from '../dom.ts';
 import { type BandHandle, CancelledError, runBand } from '../engine-client.ts';
@@ -113,6 +113,11 @@ function fixedItem(state: ScreenState, name: string, value: number, letVary: (na
   );
 }
 
+/** How many of the band's uncertain parameters declare their prior (the rest take the default over their range). */
+function declaredCount(result: UncertaintyResult): number {
+  return result.uncertain.filter((p) => p.source === 'declared').length;
+}
+
 /** Which parameters are still uncertain, which are fixed (with "let it vary again"), and which are held as settings. */
 function parametersNote(state: ScreenState, result: UncertaintyResult, letVary: (name: string) => void): HTMLElement {
   const fixed = Object.entries(result.fixed);
@@ -137,7 +142,11 @@ function parametersNote(state: ScreenState, result: UncertaintyResult, letVary: 
     h(
       'details',
       { class: 'band-uncertain' },
-      h('summary', {}, `Still uncertain: ${uncertain.size} parameters, drawn from their priors`),
+      h(
+        'summary',
+        {},
+        `Still uncertain: ${uncertain.size} parameters, drawn from their priors (${declaredCount(result)} declared, ${uncertain.size - declaredCount(result)} by default over their range)`,
+      ),
       h('p', {}, `${names([...uncertain])}.`),
     ),
     held.length > 0
@@ -165,6 +174,32 @@ function driversPicker(state: ScreenState, result: UncertaintyResult, names: str
   return [h('p', { class: 'band-pick' }, h('label', { for: 'band-metric' }, 'What drives the band of '), select), box];
 }
 
+/**
+ * Why the band's answer and the run's table below differ, for the lead metric: the run draws only
+ * the priors the scenario declares and holds the rest at their values; the band draws every prior,
+ * the default ones over the ranges too. Null when the two draw the same parameters.
+ */
+function bandAgainstRun(state: ScreenState, result: UncertaintyResult, lead: string): HTMLElement | null {
+  const declared = declaredCount(result);
+  const byDefault = result.uncertain.length - declared;
+  const run = state.lastRun?.result.metrics[lead];
+  const band = result.metrics[lead];
+  if (byDefault === 0 || run === undefined || band === undefined) return null;
+  const unit = state.scenario.metrics[lead]?.unit;
+  const runValue = headlineValue(run.probability?.p ?? run.mean, band.probability, unit);
+  const bandValue = headlineValue(band.overall.mean, band.probability, unit);
+  const drawn =
+    declared === 0 ? 'draws no parameter' : `draws only the ${declared} parameter${declared === 1 ? '' : 's'} with a declared prior`;
+  return h(
+    'p',
+    { class: 'band-vs-run', 'data-declared': declared, 'data-default': byDefault },
+    h('strong', {}, `Why the table below says ${runValue}, not ${bandValue}: `),
+    `this run ${drawn} and holds the other ${byDefault} at their values. The band draws all ${result.uncertain.length}, ` +
+      `those ${byDefault} from the default prior over their range (triangular, peaking at the value), so the two differ wherever ` +
+      'an outcome bends with them. The difference is what those assumptions are worth, not sampling error.',
+  );
+}
+
 /** The section's content for a finished band. */
 function bandView(state: ScreenState, result: UncertaintyResult, letVary: (name: string) => void): HTMLElement[] {
   const names = state.metricOrder.filter((m) => result.metrics[m] !== undefined);
@@ -173,6 +208,7 @@ function bandView(state: ScreenState, result: UncertaintyResult, letVary: (name:
   return [
     h('h2', {}, 'Across our assumptions'),
     ...(lead === undefined ? [] : [line(lead, true)]),
+    ...(lead === undefined ? [] : [bandAgainstRun(state, result, lead)].filter((e) => e !== null)),
     ...(rest.length > 0
       ? [h('details', { class: 'band-rest' }, h('summary', {}, `The other ${rest.length} outcomes`), ...rest.map((m) => line(m)))]
       : []),
@@ -201,6 +237,8 @@ export function bandHeadline(state: ScreenState, letVary: (name: string) => void
     if (key === pending) return;
     if (key === shown?.key) {
       state.band = shown.result;
+      // The same band; drawn again for the words that quote this run's own answer.
+      replace(element, ...bandView(state, shown.result, letVary));
       return;
     }
     running?.cancel();

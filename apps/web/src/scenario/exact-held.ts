@@ -11,6 +11,6 @@ export function heldUncertain(scenario: ScenarioDocument, overrides: Record<stri
 /** The caption sentence beside the exact column, empty when no parameter is held. */
 export function exactHeldSentence(held: string[]): string {
   if (held.length === 0) return '';
-  const which = held.length === 1 ? 'one uncertain parameter' : `${held.length} uncertain parameters`;
-  return `The exact column holds ${which} at ${held.length === 1 ? 'its value' : 'their values'}; Monte Carlo draws ${held.length === 1 ? 'it' : 'them'} from ${held.length === 1 ? 'its prior' : 'their priors'} every trial and so averages over what we do not know, which differs from the answer at the values where an outcome bends with them (not a sampling error).`;
+  const which = held.length === 1 ? 'the one parameter with a declared prior' : `the ${held.length} parameters with a declared prior`;
+  return `The exact column holds ${which} at ${held.length === 1 ? 'its value' : 'their values'}; Monte Carlo draws ${held.length === 1 ? 'it' : 'them'} from ${held.length === 1 ? 'its prior' : 'their priors'} every trial and so averages over what we do not know, which differs from the answer at the values where an outcome bends with them (not a sampling error). Both columns hold every other parameter at its value.`;
 }
