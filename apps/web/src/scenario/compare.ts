@@ -75,7 +75,13 @@ export function ensurePaired(state: ScreenState, r: RunResult | undefined, onRea
 /** The heading of the difference column, naming how its intervals were computed. */
 export function differenceHeading(c: Comparison): HTMLTableCellElement {
   const kind = `${COMPARE_LABEL[c.kind]}${c.pending ? ': computing…' : c.failed ? `: failed (${c.failed})` : ''}`;
-  return h('th', { scope: 'col', 'data-compare': c.kind }, 'Δ vs baseline (95% CI)', h('span', { class: 'compare-kind' }, kind));
+  // `data-label` names the column on its own where rows stack into cards at phone width (stackable.ts).
+  return h(
+    'th',
+    { scope: 'col', 'data-compare': c.kind, 'data-label': 'Δ vs baseline (95% CI)' },
+    'Δ vs baseline (95% CI)',
+    h('span', { class: 'compare-kind' }, kind),
+  );
 }
 
 /** The table cell of one difference; bold when its 95% interval excludes 0, else it reads "within noise". */
@@ -88,7 +94,7 @@ export function differenceCell(
   if (!d) return cell(pending ? 'pairing…' : '');
   const td = cell(formatDifference(d, isProbability), d.diff, 'diff');
   if (d.clear) td.classList.add('clear-diff');
-  else td.append(' ', h('span', { class: 'within-noise' }, 'within noise'));
+  else (td.firstElementChild ?? td).append(' ', h('span', { class: 'within-noise' }, 'within noise'));
   return td;
 }
 

@@ -7,12 +7,35 @@ import { baselineDifferences, type Comparison, comparedBaseline, differenceCell,
 import { exactHeldSentence, heldUncertain } from './exact-held.ts';
 import { currentOverrides, isStale, partialLabel, type ScreenState } from './screen-state.ts';
 
-/** A number cell that carries its raw value and what it is, for tests and copy-paste. */
+/**
+ * A cell's text in one box that may break only before its interval or spread ("15.2%" over "[13.7%, 16.8%]",
+ * "4.58" over "± 0.29"), so a narrow column wraps a number between its parts, never inside one.
+ */
+function cellValue(text: string): HTMLSpanElement {
+  const parts = text.split(/ (?=[[±])/);
+  return h('span', { class: 'cell-value' }, ...parts.flatMap((p, i) => [i ? ' ' : null, h('span', { class: 'nowrap' }, p)]));
+}
+
+/** A number cell that carries its raw value and what it is, for tests and copy-paste; empty text leaves it empty. */
 function cell(text: string, value?: number, key?: string): HTMLTableCellElement {
-  return h('td', { class: 'num', 'data-value': value === undefined ? undefined : String(value), 'data-key': key }, text);
+  return h(
+    'td',
+    { class: 'num', 'data-value': value === undefined ? undefined : String(value), 'data-key': key },
+    text ? cellValue(text) : null,
+  );
 }
 
 type Metric = RunResult['metrics'][string];
+
+/** A snake_case name that may break after each underscore, so the metric column need not be as wide as the longest name. */
+function breakable(name: string): (string | HTMLElement)[] {
+  return name.split('_').flatMap((part, i) => (i ? ['_', h('wbr'), part] : [part]));
+}
+
+/** The note on a metric some trials never reached: how many were cut off at the horizon. */
+function censoredNote({ scenario }: ScreenState, m: Metric | undefined): string {
+  return m?.censored ? `${formatPercent(m.censored)} censored at ${formatNumber(scenario.time.horizon)} ${scenario.time.unit}s` : '';
+}
 
 /** The estimate: a probability with its interval, or a mean ± half its interval. */
 function estimateCell(m: Metric | undefined): HTMLTableCellElement {
@@ -47,7 +70,8 @@ function metricRow(
   const { scenario } = state;
   const m = r?.metrics[name];
   const declared = scenario.metrics[name];
-  const note = m?.censored ? `${formatPercent(m.censored)} censored at ${formatNumber(scenario.time.horizon)} ${scenario.time.unit}s` : '';
+  // Under the name rather than in a column of its own: few metrics have one, and a column takes width from all.
+  const note = censoredNote(state, m);
   return h(
     'tr',
     { 'data-metric': name },
@@ -55,7 +79,8 @@ function metricRow(
       'th',
       { scope: 'row', title: [name, declared?.description?.trim()].filter(Boolean).join(': ') },
       displayLabel(name, declared),
-      h('span', { class: 'metric-name' }, name),
+      h('span', { class: 'metric-name' }, ...breakable(name)),
+      note ? h('span', { class: 'metric-note' }, note) : null,
     ),
     estimateCell(m),
     quantileCell(m, 'p5'),
@@ -64,7 +89,6 @@ function metricRow(
     exactCell(name, x),
     diffs ? differenceCell(diffs.diffs[name], m?.probability !== undefined, cell, diffs.pending) : null,
     h('td', { class: 'unit' }, declared?.unit ?? ''),
-    h('td', {}, note),
   );
 }
 
@@ -72,7 +96,7 @@ function metricRow(
 export function metricsTable(state: ScreenState, r: RunResult | undefined, x: ExactResult | undefined): HTMLTableElement {
   const compared = r !== undefined && comparedBaseline(state, r) !== undefined;
   const diffs = compared ? baselineDifferences(state, r) : undefined;
-  const head = ['metric', 'Monte Carlo (95% CI)', 'p5', 'median', 'p95', 'exact', ...(diffs ? [diffs] : []), 'unit', 'note'];
+  const head = ['metric', 'Monte Carlo (95% CI)', 'p5', 'median', 'p95', 'exact', ...(diffs ? [diffs] : []), 'unit'];
   // Monte Carlo numbers of inputs since changed are greyed (the exact column already answers the new ones).
   const stale = r !== undefined && isStale(state);
   const caption = r
