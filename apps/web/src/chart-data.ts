@@ -365,14 +365,19 @@ export function tornadoRows(bars: readonly TornadoRow[], max = 15): TornadoRow[]
   return [...bars].sort((a, b) => b.swing - a.swing).slice(0, max);
 }
 
-export function tornadoSummary(metric: string, base: number | undefined, rows: readonly TornadoRow[]): string {
+/**
+ * The tornado in a sentence. `exact`: the bars were solved exactly, so a bar with no swing is no
+ * effect at all (not noise), and the count says so.
+ */
+export function tornadoSummary(metric: string, base: number | undefined, rows: readonly TornadoRow[], exact = false): string {
   if (rows.length === 0) return `No parameter moves ${metric}.`;
   const top = rows
     .slice(0, 3)
     .map((r) => `${r.param} (${formatNumber(r.outputLow)} to ${formatNumber(r.outputHigh)})`)
     .join(', ');
-  const noise = rows.filter((r) => r.withinNoise).length;
-  return `Tornado for ${metric}${base === undefined ? '' : ` (at the panel's values: ${formatNumber(base)})`}: the largest swings come from ${top}.${noise > 0 ? ` ${noise} of ${rows.length} bars are within noise.` : ''}`;
+  const still = exact ? rows.filter((r) => r.swing === 0).length : rows.filter((r) => r.withinNoise).length;
+  const tail = exact ? `${still} of ${rows.length} bars are exactly 0 (no effect).` : `${still} of ${rows.length} bars are within noise.`;
+  return `Tornado for ${metric}${base === undefined ? '' : ` (at the panel's values: ${formatNumber(base)})`}: the largest swings come from ${top}.${still > 0 ? ` ${tail}` : ''}`;
 }
 
 /** A Sobol' index row (first and total order with intervals). */

@@ -176,6 +176,13 @@ describe('sensitivity charts', () => {
       { param: 'b', low: 0, high: 1, outputLow: 0.05, outputHigh: 0.2, swing: 0.15, withinNoise: false },
     ];
     expect(tornadoSummary('war', 0.1, tornadoRows(bars))).toMatch(/ 1 of 2 bars are within noise\.$/);
+    // Solved exactly, a bar without swing is no effect, not noise.
+    const exact = [
+      { param: 'a', low: 0, high: 1, outputLow: 0.1, outputHigh: 0.1, swing: 0 },
+      { param: 'b', low: 0, high: 1, outputLow: 0.05, outputHigh: 0.2, swing: 0.15 },
+    ];
+    expect(tornadoSummary('war', 0.1, tornadoRows(exact), true)).toMatch(/ 1 of 2 bars are exactly 0 \(no effect\)\.$/);
+    expect(tornadoSummary('war', 0.1, tornadoRows(exact), true)).not.toContain('noise');
     expect(barLabel('a', true)).toEqual(['a', '(within noise)']);
     expect(barLabel('b', false)).toBe('b');
     const indices = [

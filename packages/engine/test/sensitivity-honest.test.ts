@@ -77,6 +77,18 @@ describe("Sobol' intervals from replicated randomized QMC", () => {
     for (const s of m.sobol ?? []) expect(s.totalCi95[1] - s.totalCi95[0]).toBeLessThan(0.02);
   });
 
+  it('gives a parameter the output does not read exactly 0, first and total, at any N', () => {
+    for (const samples of [32, 256]) {
+      const r = sensitivity(load(functionScenario('4 * x1 + x2 * x2', unitParams(4))), { method: 'sobol', samples });
+      const byName = new Map((r.metrics[0]?.sobol ?? []).map((s) => [s.param, s]));
+      for (const inert of ['x3', 'x4']) {
+        expect(byName.get(inert)?.first).toBe(0);
+        expect(byName.get(inert)?.total).toBe(0);
+      }
+      expect(byName.get('x1')?.first).toBeGreaterThan(0.5);
+    }
+  });
+
   it('reports first-order estimates below 0 as 0, with a note', () => {
     // Pure interaction: both first-order indices are exactly 0, so their estimates straddle it.
     const found = [1, 2, 3, 4, 5, 6, 7, 8].map((seed) =>

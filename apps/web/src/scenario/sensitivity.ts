@@ -46,7 +46,7 @@ function sensitivityElements(metricOrder: string[]) {
       h('option', { value: 'sobol' }, "Sobol' (variance shares)"),
     ),
     trials: h('input', { type: 'number', id: 'sens-trials', min: 50, max: 100_000, step: 50, value: 300 }),
-    samples: h('input', { type: 'number', id: 'sens-samples', min: 32, max: 1024, step: 32, value: 32 }),
+    samples: h('input', { type: 'number', id: 'sens-samples', min: 32, max: 1024, step: 32, value: 256 }),
     run: h('button', { type: 'button', id: 'sens-run' }, 'Analyse'),
     cancel: h('button', { type: 'button', id: 'sens-cancel', disabled: true }, 'Cancel'),
     progress: h('progress', { id: 'sens-progress', max: 1, value: 0, 'aria-label': 'Sensitivity progress' }),
@@ -62,9 +62,12 @@ type SensitivityElements = ReturnType<typeof sensitivityElements>;
 function sensitivityChart(result: SensitivityResult, method: WebSensitivityMethod, metric: string, declared?: MetricDisplay) {
   const m = result.metrics[0];
   if (!m) return undefined;
+  // Solved exactly, a bar the engine marks "within noise" has no swing at all: no effect, not noise.
+  const exact = result.solver === 'exact';
+  const bars = (m.tornado ?? []).map((b) => (exact ? { ...b, withinNoise: false } : b));
   const chart =
     method === 'tornado'
-      ? tornadoChart(metric, m.base, m.tornado ?? [], tornadoSummary(metric, m.base, m.tornado ?? []), declared)
+      ? tornadoChart(metric, m.base, bars, tornadoSummary(metric, m.base, bars, exact), declared)
       : sobolChart(metric, m.sobol ?? [], sobolSummary(metric, m.sobol ?? []));
   return { chart, warnings: m.warnings, how: howItWasComputed(result) };
 }
@@ -74,10 +77,11 @@ function howItWasComputed(r: SensitivityResult): string[] {
   const m = r.metrics[0];
   // The engine's note already starts "Monte Carlo, because …" when it explains the choice.
   const monteCarlo = r.solverNote.startsWith('Monte Carlo') ? `${r.solverNote}.` : `Monte Carlo: ${r.solverNote}.`;
+  // Sobol' indices from exactly solved points still carry the error of the design's finite sample.
   const exact =
     r.method === 'tornado'
       ? 'Exact solver: every bar is noise-free, and the tornado follows the sliders.'
-      : 'Exact solver: every bar is noise-free.';
+      : "Exact solver: each point is solved without Monte Carlo noise; the indices still carry the error of the design's samples, shown as their 95% intervals (more samples narrow them).";
   const lines = [r.solver === 'exact' ? exact : monteCarlo];
   if (m?.noiseFloor !== undefined && m.noiseFloor > 0) {
     lines.push(`Noise floor of this design: ${formatNumber(m.noiseFloor)}; bars at or below it are marked "within noise".`);
