@@ -45,6 +45,20 @@ describe('a run-time failure names the parameters behind it', () => {
       `id: y\ntime: { unit: day, dt: 1, horizon: 10 }\nparameters:\n  p: { default: 0.6, range: [0, 1] }\n  k: { default: 2, range: [1, 3] }\ntracks:\n  c:\n    states: [a, b]\n    transitions:\n      - { from: a, to: b, probability: p * k }\nmetrics:\n  m: { expr: 'ever(c, "b")' }\n`,
     ).scenario;
     const [i] = issuesOf(() => runScenario(wide, { trials: 10, seed: 1 }));
-    expect(i?.hint).toBe('set p, k to a value within their declared range');
+    // Both are inside their ranges, so setting them "within their range" would not help: the ranges allow the fault.
+    expect(i?.hint).toBe(
+      'p, k are within their declared range, which allows values this expression cannot take (a probability must lie between 0 and 1): narrow the range and move the default into it, or change the expression',
+    );
+  });
+
+  it('a negative rate from a parameter whose range allows it says the range is what to narrow', () => {
+    const negative = loadScenarioText(
+      `id: z\ntime: { unit: day, dt: 1, horizon: 10 }\nparameters:\n  r: { default: -0.05, range: [-1, 1] }\ntracks:\n  c:\n    states: [a, b]\n    transitions:\n      - { from: a, to: b, rate: r }\nmetrics:\n  m: { expr: 'ever(c, "b")' }\n`,
+    ).scenario;
+    const [i] = issuesOf(() => runScenario(negative, { trials: 10, seed: 1 }));
+    expect(i?.message).toContain('it reads r = -0.05 (range -1 to 1)');
+    expect(i?.hint).toBe(
+      'r is within its declared range, which allows values this expression cannot take (a rate must be finite and >= 0): narrow the range and move the default into it, or change the expression',
+    );
   });
 });

@@ -27,10 +27,16 @@ export function explainRuntimeIssues(model: Model, issues: readonly Issue[]): Is
     });
     const culprits = read.filter((r) => r.outside);
     const named = (culprits.length > 0 ? culprits : read).map((r) => r.name);
+    const its = named.length === 1 ? 'its' : 'their';
+    const what = i.path.endsWith('.probability') ? 'a probability must lie between 0 and 1' : 'a rate must be finite and >= 0';
     return {
       ...i,
       message: `${i.message}; it reads ${read.map((r) => r.text).join(', ')}`,
-      hint: `set ${named.join(', ')} to a value within ${named.length === 1 ? 'its' : 'their'} declared range`,
+      // Inside their ranges, the values are allowed: the ranges (or the expression) are what to mend.
+      hint:
+        culprits.length > 0
+          ? `set ${named.join(', ')} to a value within ${its} declared range`
+          : `${named.join(', ')} ${named.length === 1 ? 'is' : 'are'} within ${its} declared range, which allows values this expression cannot take (${what}): narrow the range and move the default into it, or change the expression`,
     };
   });
 }
