@@ -41,12 +41,12 @@ function parseAnswer(answer: string): { status: number; body: Record<string, unk
   return { status, body: JSON.parse(text) };
 }
 
-/** Only `code`, `message` and `path` (and an optional `issues`/`requestId`), all strings where required. */
+/** Only `code`, `message` and `path` (and an optional `hint`/`issues`/`requestId`), all strings where required. */
 function expectErrorShape(body: Record<string, unknown>): void {
   expect(typeof body.code).toBe('string');
   expect(typeof body.message).toBe('string');
   expect(typeof body.path).toBe('string');
-  expect(Object.keys(body).filter((k) => !['code', 'message', 'path', 'issues', 'requestId'].includes(k))).toEqual([]);
+  expect(Object.keys(body).filter((k) => !['code', 'message', 'path', 'hint', 'issues', 'requestId'].includes(k))).toEqual([]);
 }
 
 describe('no absolute path in any answer', () => {

@@ -37,6 +37,7 @@ import { scenarioRoutes } from './routes/scenarios.ts';
 import { updateRoutes } from './routes/update.ts';
 import { webAppRoutes } from './routes/web-app.ts';
 import { ScenarioCatalog } from './scenario-catalog.ts';
+import { MAX_ID_CHARS } from './schemas.ts';
 import { DATABASE_FILE, Store } from './store.ts';
 
 declare module 'fastify' {
@@ -137,6 +138,8 @@ function createFastify(options: AppOptions): FastifyInstance {
     keepAliveTimeout: 10_000,
     // A request id in every 5xx body lets a user report a fault without the server exposing it.
     genReqId: () => randomUUID(),
+    // Every id the API reads fits (the router's default, 100, is below a legal scenario id's 200).
+    routerOptions: { maxParamLength: MAX_ID_CHARS },
     return503OnClosing: true,
     ...fastifyErrorOptions,
   });

@@ -5,6 +5,7 @@
 import { GeoriskError, type Issue, keysAt, nearest } from '@georisk/engine';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { MAX_ID_CHARS, MAX_URL_CHARS } from './schemas.ts';
 
 /**
  * The API's own error codes, each with its status and meaning (engine codes such as `yaml_syntax`,
@@ -18,7 +19,7 @@ export const API_ERROR_CODES = {
   not_found: '404: no such scenario, run or route',
   body_timeout: '408: the body did not arrive in time (shorter than its Content-Length, or too slow); nothing was done',
   body_too_large: '413: the body is larger than the limit (256 KiB)',
-  url_too_long: '414: an id or other part of the URL is longer than any the API issues',
+  url_too_long: '414: the URL is longer than 2,048 characters, or an id or other part of it longer than any the API issues (200)',
   headers_too_large: '431: the request headers (URL included) are larger than the server accepts',
   row_too_large: "413: the run's result (or the scenario's text) is larger than the largest stored row (64 MiB); recorded on the run",
   storage_quota_exceeded: '413: this address has stored as many bytes as its quota allows (1 GiB of scenarios, runs and results)',
@@ -76,20 +77,32 @@ export interface ErrorBody {
   code: string;
   message: string;
   path: string;
-  /** How to fix a request that does not match its schema, where the API can tell (a misspelt key, say). */
+  /** How to fix the request, where the API or the engine can tell (a misspelt key, a sample count that is not a power of two). */
   hint?: string;
   /** Every problem found in a scenario, with line and column where known. */
   issues?: Issue[];
   requestId?: string;
 }
 
-/** The first error of a `GeoriskError` as `{code, message, path}`, with every issue beside it. */
+/** The 414 for a URL longer than MAX_URL_CHARS, or with a part longer than any id the API issues. */
+export function urlTooLong(): ApiError {
+  const error = new ApiError(
+    414,
+    'url_too_long',
+    'the URL, or a part of it (an id, say), is longer than any the API issues; check the link',
+  );
+  error.hint = `ids and file names are at most ${MAX_ID_CHARS} characters and URLs at most ${MAX_URL_CHARS.toLocaleString('en-US')}; a scenario document goes in the body of a POST`;
+  return error;
+}
+
+/** The first error of a `GeoriskError` as `{code, message, path, hint}`, with every issue beside it. */
 function georiskBody(error: GeoriskError): ErrorBody {
   const first = error.issues.find((i) => i.severity === 'error') ?? error.issues[0];
   return {
     code: first?.code ?? 'invalid_value',
     message: first?.message ?? 'invalid scenario',
     path: first?.path ?? '',
+    ...(first?.hint === undefined ? {} : { hint: first.hint }),
     issues: error.issues,
   };
 }
@@ -134,7 +147,6 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_VALIDATION: 'invalid_request',
   FST_ERR_HANDLER_TIMEOUT: 'timeout',
   FST_ERR_BAD_URL: 'invalid_url',
-  FST_ERR_MAX_PARAM_LENGTH: 'url_too_long',
 };
 
 /**
@@ -144,12 +156,13 @@ const FASTIFY_CODES: Record<string, string> = {
 const FASTIFY_MESSAGES: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'the request body is larger than this server accepts',
   FST_ERR_BAD_URL: 'the URL holds an invalid percent-encoding; encode "%" as %25',
-  FST_ERR_MAX_PARAM_LENGTH: 'a part of the URL (an id, say) is longer than any the API issues; check the link',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'the body is not as long as its Content-Length header says',
 };
 
 /** Maps any thrown value to a status and body; the one place that decides what a client sees. */
 export function errorReply(error: unknown, requestId: string): { status: number; body: ErrorBody; retryAfter?: number } {
+  // The router's refusal of an over-long id (no web app's wildcard route to take it) is the URL check's 414.
+  if ((error as Partial<FastifyError> | undefined)?.code === 'FST_ERR_MAX_PARAM_LENGTH') return errorReply(urlTooLong(), requestId);
   if (error instanceof ApiError) {
     return {
       status: error.statusCode,

@@ -22,10 +22,12 @@ import {
   DocumentRequestSchema,
   ErrorBodySchema,
   ExactRequestSchema,
+  RunAnswerSchema,
   RunRequestSchema,
   SensitivityRequestSchema,
   SweepRequestSchema,
   UpdateRequestSchema,
+  ValidationAnswerSchema,
 } from './schemas.ts';
 
 /** A zod schema as an OpenAPI 3.0 schema. */
@@ -64,6 +66,8 @@ export function openApiDocument(): Record<string, unknown> {
         SweepRequest: schema(SweepRequestSchema),
         SensitivityRequest: schema(SensitivityRequestSchema),
         Exercise: schema(ExerciseSchema),
+        RunAnswer: schema(RunAnswerSchema, 'output'),
+        ValidationAnswer: schema(ValidationAnswerSchema, 'output'),
         Error: {
           ...schema(ErrorBodySchema, 'output'),
           description: `Every 4xx and 5xx body. The API's own codes:\n${Object.entries(API_ERROR_CODES)

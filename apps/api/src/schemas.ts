@@ -25,10 +25,16 @@ const ScenarioTextSchema = z
   .max(MAX_DOCUMENT_CHARS)
   .describe('A scenario document, YAML or JSON; `include` may name modules in the scenarios/ folder only');
 
+/** Longest id (and URL segment) the API reads: its run and job ids are UUIDs, a saved scenario's id at most 113 characters. */
+export const MAX_ID_CHARS = 200;
+
+/** Longest request URL, path and query, the API reads; the web app keeps its state in the fragment, which is never sent. */
+export const MAX_URL_CHARS = 2048;
+
 const ScenarioIdSchema = z
   .string()
   .min(1)
-  .max(200)
+  .max(MAX_ID_CHARS)
   .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be a scenario id such as "armenia-azerbaijan-2022"')
   .describe('Id of a library or saved scenario');
 
@@ -175,31 +181,62 @@ export const SensitivityRequestSchema = z
 export type SensitivityRequest = z.infer<typeof SensitivityRequestSchema>;
 
 /** Path parameter `:id`. */
-export const IdParamsSchema = z.strictObject({ id: z.string().min(1).max(200) });
+export const IdParamsSchema = z.strictObject({ id: z.string().min(1).max(MAX_ID_CHARS) });
 
 /** Query of `GET /api/runs`. */
 export const RunListQuerySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+
+/** A problem or warning about a scenario document or a request, as the engine reports it. */
+const IssueSchema = z.object({
+  code: z.string(),
+  severity: z.enum(['error', 'warning']),
+  path: z.string(),
+  message: z.string(),
+  hint: z.string().optional(),
+  file: z.string().optional(),
+  line: z.number().optional(),
+  column: z.number().optional(),
+});
+
+/** The answer of `POST /api/runs` (201). */
+export const RunAnswerSchema = z.object({
+  id: z.string(),
+  status: z.literal('done'),
+  warnings: z
+    .array(IssueSchema)
+    .describe(
+      "What is wrong with the request yet does not stop the run, as `georisk run` prints on stderr: an override outside its parameter's range (`bad_override`, path `overrides.NAME`); empty when nothing is",
+    ),
+  result: z.record(z.string(), z.unknown()).describe('The result, equal to `georisk run --format json` (timing aside)'),
+});
+
+/** The answer of `POST /api/scenarios/validate` (200): what a valid document defines, or its issues. */
+export const ValidationAnswerSchema = z.object({
+  valid: z.boolean(),
+  id: z.string().optional(),
+  title: z.string().nullable().optional(),
+  hash: z.string().optional(),
+  steps: z.number().optional(),
+  tracks: z.array(z.string()).optional(),
+  parameters: z.array(z.string()).optional(),
+  metrics: z.array(z.string()).optional(),
+  warnings: z
+    .array(IssueSchema)
+    .describe(
+      "What `georisk validate` warns of, located: the model's warnings, then a parameter without provenance (`missing_provenance`) or with a prior outside its range (`bad_prior`)",
+    ),
+  issues: z.array(IssueSchema).describe("An invalid document's problems, each with line, column and hint; empty when valid"),
+});
 
 /** The error body of every 4xx and 5xx. */
 export const ErrorBodySchema = z.object({
   code: z.string().describe('Stable error code, e.g. "yaml_syntax", "budget_exceeded", "not_found", "server_busy"'),
   message: z.string(),
   path: z.string().describe('Where the problem is: a dotted path into the request or the scenario; empty for the whole'),
-  hint: z.string().optional().describe('How to fix a request that does not match its schema, where the API can tell (e.g. a misspelt key)'),
-  issues: z
-    .array(
-      z.object({
-        code: z.string(),
-        severity: z.enum(['error', 'warning']),
-        path: z.string(),
-        message: z.string(),
-        hint: z.string().optional(),
-        file: z.string().optional(),
-        line: z.number().optional(),
-        column: z.number().optional(),
-      }),
-    )
+  hint: z
+    .string()
     .optional()
-    .describe('Every problem found in a scenario document, with line and column where known'),
+    .describe("How to fix the request, where the API or the engine can tell (e.g. a misspelt key; a scenario problem's first hint)"),
+  issues: z.array(IssueSchema).optional().describe('Every problem found in a scenario document, with line and column where known'),
   requestId: z.string().optional(),
 });

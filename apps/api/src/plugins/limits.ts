@@ -1,13 +1,15 @@
 /**
  * The server's limits on what clients may ask of it: load shedding (503 `overloaded`), requests per
- * address (429 `rate_limited`, tighter on the simulation routes) and jobs of every kind per address
- * (429 `too_many_jobs`). The body size limit is Fastify's own option, set from DEFAULT_BODY_LIMIT.
+ * address (429 `rate_limited`, tighter on the simulation routes), the URL's length (414 `url_too_long`)
+ * and jobs of every kind per address (429 `too_many_jobs`). The body size limit is Fastify's own
+ * option, set from DEFAULT_BODY_LIMIT.
  */
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import { ApiError } from '../errors.ts';
+import { ApiError, urlTooLong } from '../errors.ts';
+import { MAX_ID_CHARS, MAX_URL_CHARS } from '../schemas.ts';
 
 /** Default body limit: a scenario document of MAX_DOCUMENT_CHARS plus its JSON envelope. */
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
@@ -54,7 +56,17 @@ const limits: FastifyPluginAsync<LimitsOptions> = async (app, options) => {
       errorResponseBuilder: (_request, context) => new ApiError(429, 'rate_limited', `rate limit exceeded, retry in ${context.after}`),
     });
   }
+  // A hook, not the router's maxParamLength alone: the web app's wildcard route would take an over-long
+  // id (and fastify-static answer its own 403 once a part passes the file system's name limit).
+  app.addHook('onRequest', async (request) => checkUrlLength(request.url));
 };
+
+/** 414 `url_too_long` for a URL over MAX_URL_CHARS, or with a part (an id, a file name) over MAX_ID_CHARS. */
+export function checkUrlLength(url: string): void {
+  if (url.length > MAX_URL_CHARS) throw urlTooLong();
+  const path = url.split('?', 1)[0] ?? '';
+  if (path.split('/').some((part) => part.length > MAX_ID_CHARS)) throw urlTooLong();
+}
 
 /** Load shedding and rate limits, for the whole app (not encapsulated). */
 export const limitsPlugin = fp(limits, { name: 'georisk-limits' });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import {
   buildModel,
   checkRunOptions,
+  type Issue,
   type LoadedScenario,
   type Model,
   planUncertainty,
@@ -38,10 +39,11 @@ export interface RunRoutesOptions {
 /** Turns a run's trials into its result as JSON text (on a simulation thread), given how long they took and on how many threads. */
 type FinishRun = (info: { seconds: number; workers: number }) => Promise<string>;
 
-/** A run ready to start: its scenario's id and hash, how to run its trials (then finish them), and how to place its issues. */
+/** A run ready to start: its scenario's id and hash, its warnings, how to run its trials (then finish them), and how to place its issues. */
 interface PreparedRun {
   scenarioId: string;
   hash: string;
+  warnings: Issue[];
   trials(signal: AbortSignal): Promise<FinishRun>;
   locate(error: unknown): Promise<unknown>;
 }
@@ -67,6 +69,7 @@ async function prepareRun(options: RunRoutesOptions, body: RunRequest, client: s
     return {
       scenarioId: checked.id,
       hash: checked.hash,
+      warnings: requestWarnings(checked.warnings),
       trials: (signal) => pool.runPacked(packed, run, signal, client),
       locate: (error) => scenarios.relocate(body, error),
     };
@@ -85,6 +88,7 @@ async function prepareRun(options: RunRoutesOptions, body: RunRequest, client: s
   return {
     scenarioId: loaded.scenario.id,
     hash: scenarioHash(model),
+    warnings: requestWarnings(model.warnings),
     trials: async (signal) => {
       const summary = await pool.runTrials(model, run, signal, client);
       return (info) =>
@@ -92,6 +96,14 @@ async function prepareRun(options: RunRoutesOptions, body: RunRequest, client: s
     },
     locate,
   };
+}
+
+/**
+ * The warnings about the request itself that `georisk run` prints on stderr: an override outside its
+ * parameter's range (`bad_override`, path `overrides.NAME`). The document's own warnings are validate's.
+ */
+function requestWarnings(warnings: readonly Issue[]): Issue[] {
+  return warnings.filter((w) => w.code === 'bad_override');
 }
 
 /** The run routes. */
@@ -119,14 +131,15 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, optio
       const seconds = (performance.now() - started) / 1000;
       const workers = Math.min(pool.threads, planChunks(body.trials).length);
       // The result arrives as JSON text: a large one is never serialized on the event loop, and the
-      // answer is the bytes JSON.stringify({id, status, result}) would give.
+      // answer is the bytes JSON.stringify({id, status, warnings, result}) would give.
       const resultJson = await finish({ seconds, workers });
       store.finishRun(id, { resultJson });
+      const head = JSON.stringify({ id, status: 'done', warnings: prepared.warnings }).slice(0, -1);
       return reply
         .code(201)
         .header('location', `/api/runs/${id}`)
         .type('application/json; charset=utf-8')
-        .send(`{"id":${JSON.stringify(id)},"status":"done","result":${resultJson}}`);
+        .send(`${head},"result":${resultJson}}`);
     } catch (error) {
       const located = await prepared.locate(error);
       store.finishRun(id, { error: errorReply(located, request.id).body });
@@ -151,12 +164,15 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, optio
     quotas.check(request.ip, 'runs', Buffer.byteLength(JSON.stringify(body)));
     const id = randomUUID();
     const scenarioId = body.scenarioId ?? loaded.scenario.id;
-    store.startRun({ id, scenarioId, scenarioHash: scenarioHash(buildModel(loaded.scenario)), request: body, client: request.ip });
+    // The model planUncertainty built and checked (overrides applied): the run's hash and warnings.
+    const model = buildModel(loaded.scenario, body.overrides);
+    store.startRun({ id, scenarioId, scenarioHash: scenarioHash(model), request: body, client: request.ip });
     try {
       const signal = clientGone(reply);
       const result: UncertaintyResult = await jobsPerClient.run(request.ip, () => pool.uncertainty(plan, signal, request.ip));
       store.finishRun(id, { result });
-      return reply.code(201).header('location', `/api/runs/${id}`).send({ id, status: 'done', result });
+      const warnings = requestWarnings(model.warnings);
+      return reply.code(201).header('location', `/api/runs/${id}`).send({ id, status: 'done', warnings, result });
     } catch (error) {
       const located = locateIssues(loaded, error);
       store.finishRun(id, { error: errorReply(located, request.id).body });
@@ -190,7 +206,14 @@ export const RUN_PATHS = {
       requestBody: { required: true, content: jsonContent('RunRequest') },
       description:
         "With `uncertainty: {draws, design, trialsPerDraw, method}` it is a two-level run (`georisk run --uncertainty N`): parameter draws from the priors, each solved exactly or run as its own trials on every thread, and per metric the overall answer with its sampling error, the 5–95% band across draws, the variance split and the drivers; the same numbers as the library for any thread count, refused up front with 400 `budget_exceeded` when draws × trials per draw × steps exceeds the budget. Refused up front with 400 `result_too_large` when the result would hold more numbers than the limit (states × time points × 2 series, plus metric summaries); 413 `storage_quota_exceeded` / 429 `quota_exceeded` past the address's quotas; 413 `row_too_large` (recorded on the run) past the largest stored row; 429 `too_many_jobs` past the address's job cap.",
-      responses: { 201: { description: '`{id, status, result}`' }, ...errorResponses(400, 404, 413, 429, 503) },
+      responses: {
+        201: {
+          description:
+            "`{id, status, warnings, result}`: `warnings` lists what is wrong with the request yet does not stop the run, as `georisk run` prints on stderr (an override outside its parameter's range: `bad_override`, path `overrides.NAME`); empty when nothing is",
+          content: jsonContent('RunAnswer'),
+        },
+        ...errorResponses(400, 404, 413, 429, 503),
+      },
     },
   },
   '/api/runs/{id}': {

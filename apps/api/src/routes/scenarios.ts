@@ -36,10 +36,15 @@ function listScenarios(scenarios: ScenarioCatalog, store: Store): ScenarioSummar
   return list;
 }
 
-/** The verdict on a document (checked on a document thread): what it defines when valid, every issue when not. */
+/**
+ * The verdict on a document (checked on a document thread): what it defines when valid, with the
+ * warnings `georisk validate` gives (`validationWarnings`), every issue when not.
+ */
 async function validateDocument(scenarios: ScenarioCatalog, text: string) {
   try {
-    const { id, title, hash, steps, tracks, parameters, metrics, warnings } = await scenarios.checkText(text);
+    const checked = await scenarios.checkText(text, { withScenario: true });
+    const { id, title, hash, steps, tracks, parameters, metrics } = checked;
+    const warnings = await scenarios.validationWarnings(text, checked);
     return { valid: true, id, title, hash, steps, tracks, parameters, metrics, warnings, issues: [] };
   } catch (error) {
     if (!(error instanceof GeoriskError)) throw error;
@@ -127,7 +132,7 @@ export const SCENARIO_PATHS = {
         required: true,
         content: { ...jsonContent('DocumentRequest'), 'application/yaml': { schema: { type: 'string' } } },
       },
-      responses: { 200: { description: 'the verdict' }, ...errorResponses(400, 413, 429, 503) },
+      responses: { 200: { description: 'the verdict', content: jsonContent('ValidationAnswer') }, ...errorResponses(400, 413, 429, 503) },
     },
   },
 };

@@ -2,7 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyError, FastifyPluginAsync } from 'fastify';
+import { sendError } from '../errors.ts';
 
 export interface WebAppRoutesOptions {
   /** The built web app (apps/web/dist); undefined serves the index page instead. */
@@ -48,6 +49,11 @@ export const webAppRoutes: FastifyPluginAsync<WebAppRoutesOptions> = async (app,
     app.get('/', { config: { rateLimit: false } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(INDEX_PAGE));
     return;
   }
+  // fastify-static refuses some paths with a 403 of its own (a NUL byte, a folder, a name the file system
+  // rejects): to a client these are files that do not exist, answered as the app's 404.
+  app.setErrorHandler<FastifyError>((error, request, reply) =>
+    error.statusCode === 403 ? reply.callNotFound() : sendError(error, request, reply),
+  );
   await app.register(fastifyStatic, {
     root: webDir,
     prefix: '/',
