@@ -80,13 +80,18 @@ describe.concurrent('georisk file errors (exit 1)', () => {
     expect(stackLines(r.stderr)).toEqual([]);
   });
 
-  it('an output file that cannot be written gives a clear message, exit 1 and no stray file', async ({ expect }) => {
-    // --out names a file in a folder that does not exist: nothing can be written, and nothing stays behind.
+  it('an output file in a folder that does not exist is refused before the run, exit 2, with the fix and no stray file', async ({
+    expect,
+  }) => {
+    // --out names a file in a folder that does not exist: nothing can be written, so nothing is run, and nothing stays behind.
     const target = scratch.path('no-such-folder/result.json');
     const r = await runCli(['run', REFERENCE, '--trials', '10', '--out', target]);
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr.trimEnd()).toBe(`georisk: cannot write "${target}": its directory does not exist`);
+    const folder = scratch.path('no-such-folder');
+    expect(r.stderr.trimEnd()).toBe(
+      `georisk: cannot write "${target}": its directory "${folder}" does not exist; create it first (mkdir -p ${folder}), or choose a path in an existing one`,
+    );
     expect(stackLines(r.stderr)).toEqual([]);
     expect(readdirSync(scratch.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });

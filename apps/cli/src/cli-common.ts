@@ -1,5 +1,6 @@
 /** What every command shares: exit statuses, option parsers, atomic output, error locating. */
-import { closeSync, lstatSync, openSync, renameSync, rmSync, type Stats, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, renameSync, rmSync, type Stats, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Issue, LoadedScenario, Overrides } from '@georisk/engine';
 import { type Command, InvalidArgumentError } from 'commander';
 
@@ -52,7 +53,16 @@ export function checkOutputPath(path: string): void {
     stats = lstatSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return;
+    if (code === 'ENOENT') {
+      // A new file, in a folder that must exist: say so before any work, not after it.
+      const folder = dirname(path);
+      if (!existsSync(folder)) {
+        throw new UsageError(
+          `cannot write "${path}": its directory "${folder}" does not exist; create it first (mkdir -p ${folder}), or choose a path in an existing one`,
+        );
+      }
+      return;
+    }
     throw new UsageError(`cannot write "${path}": ${code ?? String(error)}`);
   }
   if (stats.isFile()) return;

@@ -114,11 +114,11 @@ export function renderEditor(
       problems,
       ...v.issues.map((i) => {
         const where =
-          i.line === undefined ? 'somewhere in the document' : `line ${i.line}${i.column === undefined ? '' : `, column ${i.column}`}`;
+          i.line === undefined ? 'in the document as a whole' : `at line ${i.line}${i.column === undefined ? '' : `, column ${i.column}`}`;
         const button = h(
           'button',
           { type: 'button', class: `issue ${i.severity}`, 'data-line': i.line, disabled: i.line === undefined },
-          h('strong', {}, `${i.severity === 'error' ? 'Problem' : 'Warning'} at ${where}: `),
+          h('strong', {}, `${i.severity === 'error' ? 'Problem' : 'Warning'} ${where}: `),
           i.message,
           i.hint ? h('span', { class: 'hint' }, ` — ${i.hint}`) : null,
           i.path ? h('span', { class: 'path' }, ` (${i.path})`) : null,
