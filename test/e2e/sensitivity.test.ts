@@ -81,6 +81,8 @@ describe.skipIf(!haveChromium)('sensitivity panel in Chromium', () => {
       await analyse(page, 'war_reached', 'tornado', '#chart-tornado');
       const how = (await page.textContent('#sens-how')) ?? '';
       expect(how).toMatch(/Exact solver: every bar is noise-free, and the tornado follows the sliders\./);
+      // Solved exactly, a bar without swing is no effect: neither the bars nor their table call it noise.
+      expect(await page.textContent('#chart-tornado')).not.toContain('within noise');
       expect(how).toMatch(/40 of 79 parameters are not read by war_reached[\s\S]*?exactly 0 by the model's structure \(not estimated\)/);
       // Each unread parameter is named once; the no-effect line names only the 5 that are read yet have no effect.
       expect(how.split('armenian_fatality_rate').length - 1).toBe(1);
