@@ -74,21 +74,7 @@ export class JobPlanner {
       },
     });
     if (!('sensitivity' in planned)) throw new Error('internal: a sensitivity job was planned as another kind');
-    await this.checkFollowUp(body, planned.sensitivity);
     return this.sensitivityStage(planned.sensitivity, this.scenarios.fromRequest(body));
-  }
-
-  /**
-   * A Morris screen's Sobol' stage is planned only from the screen's rows, so the engine would check
-   * its options (samples and replicates, a power of two) after the screen ran. Planning that stage now,
-   * over one of the screened parameters as `continueSensitivity` plans it over the leaders, runs the
-   * same checks before any point: a request it would refuse is answered 400 with the engine's issue.
-   */
-  private async checkFollowUp(body: SensitivityRequest, plan: SensitivityPlan): Promise<void> {
-    const first = plan.sweep.params[0];
-    if (plan.screenFor === undefined || first === undefined) return;
-    const vary = [{ name: first.name, lo: first.lo, hi: first.hi }];
-    await this.plan(body, { kind: 'sensitivity', options: { ...plan.screenFor, vary } });
   }
 
   /** The job a stored request describes (when resuming one after a restart); its document is parsed off the event loop. */

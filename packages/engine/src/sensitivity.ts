@@ -238,6 +238,9 @@ export function planSensitivity(scenario: ScenarioDocument, options: Sensitivity
     case 'sobol': {
       if (options.groups !== undefined) return withSolver(planGroupedSobol(scenario, params, options, common, resamples, sampling));
       if (params.length > MAX_SOBOL_PARAMETERS) {
+        // The Sobol' stage after the screen is planned from the screen's rows: check its sizes now,
+        // so options it would refuse are refused before the screen runs, not after.
+        checkSobolSizes(options.samples ?? DEFAULT_SAMPLES.sobol, options.replicates ?? DEFAULT_REPLICATES);
         const screen = planMorris(
           scenario,
           params,

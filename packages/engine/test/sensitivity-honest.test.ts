@@ -8,7 +8,7 @@ import { libraryScenario } from '../../../test/helpers/library-scenarios.ts';
 import { betaCdf, gammaCdf } from '../src/distribution-quantile.ts';
 import { loadScenarioText, type SensitivityResult, sensitivity } from '../src/index.ts';
 import { replicatedSaltelliDesign } from '../src/sampling.ts';
-import { distributionQuantile, sobolIndices } from '../src/sensitivity.ts';
+import { distributionQuantile, planSensitivity, sobolIndices } from '../src/sensitivity.ts';
 import { G_FUNCTION, gFunction, ISHIGAMI, ishigami } from './sensitivity-functions.ts';
 
 /** A scenario whose metric `y` is an expression of its parameters (a Markov chain: the exact solver evaluates it). */
@@ -194,6 +194,14 @@ describe("Sobol' over more parameters than one design holds", () => {
     expect(r.params.length).toBeLessThanOrEqual(18);
     expect(r.metrics[0]?.sobol?.[0]?.param).toBe('x1');
     expect(r.modelRuns).toBe((r.screening?.modelRuns ?? 0) + 64 * (r.params.length + 2));
+  });
+
+  it("refuses Sobol' sizes the stage after the screen would refuse, before planning the screen", () => {
+    const many = load(functionScenario('10 * x1 + 5 * x2', unitParams(24)));
+    expect(() => planSensitivity(many, { method: 'sobol', samples: 100 })).toThrow(
+      /samples: error \[bad_run_options\] Sobol' needs a power of two of at least 4 base samples per replicate \(32 for 8 replicates\), got 100/,
+    );
+    expect(() => planSensitivity(many, { method: 'sobol', samples: 64, replicates: 3 })).toThrow(/replicates: error \[bad_run_options\]/);
   });
 });
 
