@@ -174,6 +174,22 @@ describe('the test fixtures', () => {
   });
 });
 
+describe('a document of another kind', () => {
+  it('is named for what it is, with where it goes instead, and nothing else is listed', () => {
+    const cases = [
+      ['module', 'this file is a module, not a scenario', 'include it from a scenario'],
+      ['observations', 'this file is a set of observations, not a scenario', 'georisk update SCENARIO --observed FILE'],
+      ['reference-class', 'this file is a reference class of past episodes, not a scenario', 'georisk calibrate and georisk backtest'],
+    ] as const;
+    for (const [kind, message, hint] of cases) {
+      const { issues } = georiskError(() => loadScenarioText(`kind: ${kind}\nas_of: 36\nepisodes: []\n`));
+      expect(issues).toHaveLength(1);
+      expect(issues[0]).toMatchObject({ code: 'invalid_value', path: 'kind', message, line: 1, column: 7 });
+      expect(issues[0]?.hint).toContain(hint);
+    }
+  });
+});
+
 describe('YAML syntax', () => {
   it('reports every syntax error with its line and column', () => {
     const text = `id: demo

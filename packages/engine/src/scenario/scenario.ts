@@ -38,6 +38,13 @@ export interface LoadedScenario {
   locate(issues: Issue[]): Issue[];
 }
 
+/** The other documents georisk reads, named by their `kind`: what each is and where it goes instead. */
+const OTHER_KINDS: Readonly<Record<string, { what: string; use: string }>> = {
+  module: { what: 'a module', use: 'include it from a scenario with include: [{module: FILE}]' },
+  observations: { what: 'a set of observations', use: 'give it to georisk update SCENARIO --observed FILE' },
+  'reference-class': { what: 'a reference class of past episodes', use: 'georisk calibrate and georisk backtest read it' },
+};
+
 /**
  * Reads a scenario and expands its modules; throws `GeoriskError` with every problem found.
  * @example loadScenarioText(fs.readFileSync(f, 'utf8'), { file: f, resolveModule })
@@ -49,18 +56,11 @@ export function loadScenarioText(text: string, options: LoadOptions = {}): Loade
   if (limits.length > 0) throw new GeoriskError(locateIssues(doc, limits));
   const parsed = ScenarioSchema.safeParse(doc.value);
   if (!parsed.success) {
-    const looksLikeModule = isRecord(doc.value) && doc.value.kind === 'module';
-    const issues = looksLikeModule
-      ? [
-          issue(
-            'invalid_value',
-            'kind',
-            'this file is a module, not a scenario',
-            'include it from a scenario with include: [{module: FILE}]',
-          ),
-        ]
+    const other = isRecord(doc.value) && typeof doc.value.kind === 'string' ? OTHER_KINDS[doc.value.kind] : undefined;
+    const issues = other
+      ? [issue('invalid_value', 'kind', `this file is ${other.what}, not a scenario`, other.use)]
       : zodIssues(parsed.error, doc.value);
-    const later = looksLikeModule ? [] : laterIssues(doc, issues, options, budget);
+    const later = other ? [] : laterIssues(doc, issues, options, budget);
     throw new GeoriskError(locateIssues(doc, [...issues, ...later]));
   }
   const origins = new Map<string, Origin>();
