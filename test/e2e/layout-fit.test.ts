@@ -26,6 +26,31 @@ async function metricsFit(page: Page): Promise<{ overflow: number; cut: string[]
   });
 }
 
+/** Boxes (left, right, top, bottom in CSS pixels) that overlap, as pairs of their indices. */
+function overlapping(boxes: number[][]): [number, number][] {
+  const pairs: [number, number][] = [];
+  for (const [i, a] of boxes.entries())
+    for (const [j, b] of boxes.entries()) if (i < j && a[0]! < b[1]! && b[0]! < a[1]! && a[2]! < b[3]! && b[2]! < a[3]!) pairs.push([i, j]);
+  return pairs;
+}
+
+/** A chart's drawn size and where its names beside horizontal bars and its marks' labels were drawn. */
+async function chartLabels(page: Page, figure: string): Promise<{ width: number; names: number[][]; marks: number[][] }> {
+  return page.$eval(`${figure} canvas`, (c) => ({
+    width: (JSON.parse(c.getAttribute('data-size') ?? '[0, 0]') as number[])[0] ?? 0,
+    names: JSON.parse(c.getAttribute('data-name-labels') ?? '[]') as number[][],
+    marks: JSON.parse(c.getAttribute('data-mark-labels') ?? '[]') as number[][],
+  }));
+}
+
+/** Expects every label's box (left, right, …) to lie across the canvas's width, none cut at an edge. */
+function expectOnCanvas(boxes: number[][], width: number): void {
+  for (const [left, right] of boxes) {
+    expect(left).toBeGreaterThanOrEqual(0);
+    expect(right).toBeLessThanOrEqual(width);
+  }
+}
+
 describe.skipIf(!haveChromium)('layout that fits (Chromium)', () => {
   const suite = browserSuite();
 
@@ -66,6 +91,38 @@ describe.skipIf(!haveChromium)('layout that fits (Chromium)', () => {
     expect(phone.captionInside).toBe(true);
     const diffLabels = await page.$$eval('#metrics-table td[data-key="diff"]', (cells) => [...new Set(cells.map((c) => c.dataset.label))]);
     expect(diffLabels).toEqual(['Δ vs baseline (95% CI)']);
+    await page.close();
+  }, 300_000);
+
+  it("wraps the names beside the bars at 390 px so none is cut, and keeps a histogram's mark labels apart and on the canvas", async () => {
+    const page = await suite.open('/scenario/armenia-azerbaijan-2022?trials=2000&seed=1&run=1', PHONE);
+    await page.waitForSelector('#output-hash', { timeout: 120_000 });
+    await page.waitForSelector('#chart-outcomes[data-drawn="true"]', { timeout: 30_000 });
+    const outcomes = await chartLabels(page, '#chart-outcomes');
+    expect(outcomes.names.length).toBeGreaterThan(10);
+    expectOnCanvas(outcomes.names, outcomes.width);
+
+    // hours_to_ceasefire: p5 and the median share the first bin, p95 and the never-ended trials the last.
+    await page.selectOption('#metric-select', 'hours_to_ceasefire');
+    await page.waitForSelector('#chart-hist-hours_to_ceasefire[data-drawn="true"]', { timeout: 30_000 });
+    await expect.poll(async () => (await chartLabels(page, '#chart-hist-hours_to_ceasefire')).marks.length).toBe(4);
+    const hist = await chartLabels(page, '#chart-hist-hours_to_ceasefire');
+    expect(overlapping(hist.marks)).toEqual([]);
+    expectOnCanvas(hist.marks, hist.width);
+    for (const [, , top] of hist.marks) expect(top).toBeGreaterThanOrEqual(0);
+    await page.close();
+  }, 300_000);
+
+  it("wraps the tornado's parameter names at 390 px so none is cut at the canvas edge", async () => {
+    const page = await suite.open('/scenario/four-day-war-2016?seed=1', PHONE);
+    await page.waitForSelector('#sens-run', { timeout: 60_000 });
+    await page.selectOption('#sens-metric', 'military_deaths');
+    await page.selectOption('#sens-method', 'tornado');
+    await page.click('#sens-run');
+    await page.waitForSelector('#chart-tornado[data-drawn="true"]', { timeout: 240_000 });
+    const tornado = await chartLabels(page, '#chart-tornado');
+    expect(tornado.names.length).toBeGreaterThan(5);
+    expectOnCanvas(tornado.names, tornado.width);
     await page.close();
   }, 300_000);
 });

@@ -90,7 +90,67 @@ const errorBarPlugin: Plugin = {
   },
 };
 
-/** Vertical marks at fractional category positions: options.plugins.georiskMarks.marks. */
+/** A mark label as placed: its box along x (CSS pixels), its row above the plot, and how it sits by its mark's line. */
+export interface PlacedLabel {
+  left: number;
+  right: number;
+  row: number;
+  align: 'center' | 'left-of' | 'right-of';
+}
+
+/**
+ * Places the labels of marks at `px` (each `width` wide) on `rows` rows above a plot `canvasWidth` wide:
+ * each, in order, takes the first row, and on it the first of centred on its line, left of it or right of
+ * it, where it keeps 4 px from every other label, crosses no line of a mark labelled above it, lays its own
+ * line across no label below it, and stays on the canvas; failing that, the place with fewest clashes, a
+ * label over another counting ten lines through one.
+ */
+export function placeMarkLabels(marks: readonly { px: number; width: number }[], canvasWidth: number, rows: number): PlacedLabel[] {
+  const placed: (PlacedLabel & { px: number })[] = [];
+  const gap = 4;
+  for (const { px, width } of marks) {
+    const centre = Math.min(Math.max(px - width / 2, 0), Math.max(0, canvasWidth - width));
+    const options: [PlacedLabel['align'], number][] = [
+      ['center', centre],
+      ['left-of', px - 3 - width],
+      ['right-of', px + 3],
+    ];
+    let best: (PlacedLabel & { px: number }) | undefined;
+    let bestClashes = Number.POSITIVE_INFINITY;
+    for (let row = 0; row < rows && bestClashes > 0; row++) {
+      for (const [align, left] of options) {
+        const right = left + width;
+        if (left < 0 || right > canvasWidth) continue;
+        // Text over text counts far more than a line through text (two marks at one place cannot avoid that).
+        const clashes = placed.reduce(
+          (sum, q) =>
+            sum +
+            (q.row === row && left < q.right + gap && q.left < right + gap
+              ? 10
+              : (q.row <= row && q.px >= left - 2 && q.px <= right + 2) || (q.row >= row && px >= q.left - 2 && px <= q.right + 2)
+                ? 1
+                : 0),
+          0,
+        );
+        if (clashes < bestClashes) {
+          best = { left, right, row, align, px };
+          bestClashes = clashes;
+          if (clashes === 0) break;
+        }
+      }
+    }
+    placed.push(best ?? { left: centre, right: centre + width, row: rows - 1, align: 'center', px });
+  }
+  return placed.map(({ left, right, row, align }) => ({ left, right, row, align }));
+}
+
+/** Height of a row of mark labels, in CSS pixels (11 px text). */
+const MARK_ROW = 13;
+
+/**
+ * Vertical marks at fractional category positions: options.plugins.georiskMarks.marks. Their labels sit
+ * on rows in the room above the plot (the chart's top padding), placed by `placeMarkLabels`.
+ */
 const marksPlugin: Plugin = {
   id: 'georiskMarks',
   afterDatasetsDraw(chart, _args, options) {
@@ -104,30 +164,31 @@ const marksPlugin: Plugin = {
     ctx.strokeStyle = '#000';
     ctx.fillStyle = '#000';
     ctx.font = '11px system-ui, sans-serif';
-    ctx.textAlign = 'center';
-    // Labels of marks close together go on successive rows, so they never overlap.
-    let row = 0;
-    let lastPx = Number.NEGATIVE_INFINITY;
+    ctx.textAlign = 'left';
+    const sized = marks.map((m) => ({
+      px: x.left + ((m.position + 0.5) / n) * x.width,
+      width: ctx.measureText(m.label).width,
+      ascent: ctx.measureText(m.label).actualBoundingBoxAscent,
+    }));
+    const rows = Math.max(1, Math.floor((chartArea.top - 4) / MARK_ROW));
+    const places = placeMarkLabels(sized, chart.width, rows);
     const drawn: number[][] = [];
-    for (const m of marks) {
-      const px = x.left + ((m.position + 0.5) / n) * x.width;
-      row = px - lastPx < 70 ? row + 1 : 0;
-      lastPx = px;
-      // A label centred on a mark near an edge would be cut off: keep it whole inside the canvas.
-      const size = ctx.measureText(m.label);
-      const half = size.width / 2 + 2;
-      const tx = Math.min(Math.max(px, half), chart.width - half);
-      const y = Math.max(size.actualBoundingBoxAscent + 2, chartArea.top - 24 + row * 12);
+    places.forEach((place, i) => {
+      const m = marks[i];
+      const s = sized[i];
+      if (!m || !s) return;
+      const y = Math.max(s.ascent + 1, chartArea.top - 4 - (rows - 1 - place.row) * MARK_ROW);
+      // A centred label's line starts under it; a label beside its line has the line run up to its top.
       ctx.setLineDash(m.dash);
       ctx.beginPath();
-      ctx.moveTo(px, y + 4);
-      ctx.lineTo(px, chartArea.bottom);
+      ctx.moveTo(s.px, place.align === 'center' ? y + 3 : y - s.ascent);
+      ctx.lineTo(s.px, chartArea.bottom);
       ctx.stroke();
-      ctx.fillText(m.label, tx, y);
-      drawn.push([Math.round(tx - half + 2), Math.round(tx + half - 2), Math.floor(y - size.actualBoundingBoxAscent)]);
-    }
+      ctx.fillText(m.label, place.left, y);
+      drawn.push([Math.round(place.left), Math.round(place.right), Math.floor(y - s.ascent), Math.ceil(y)]);
+    });
     ctx.restore();
-    // Where each label was drawn (left, right, top in CSS pixels), for the browser tests.
+    // Where each label was drawn (left, right, top, baseline in CSS pixels), for the browser tests.
     chart.canvas.dataset.markLabels = JSON.stringify(drawn);
   },
 };
@@ -264,6 +325,23 @@ function recordLayout(chart: Chart, canvas: HTMLCanvasElement): void {
   canvas.dataset.plotArea = JSON.stringify([left, right, top, bottom].map(Math.round));
   const legend = chart.options.plugins?.legend?.display === false ? [] : (chart.legend?.legendItems ?? []);
   canvas.dataset.legend = legend.map((item) => item.text).join('|');
+  // Where the names beside horizontal bars were drawn (left, right in CSS pixels): the browser tests check none is cut.
+  const names = chart.options.indexAxis === 'y' ? chart.scales.y : undefined;
+  if (names) {
+    const { ctx } = chart;
+    ctx.save();
+    canvas.dataset.nameLabels = JSON.stringify(
+      names.getLabelItems().map((item) => {
+        ctx.font = item.font.string;
+        const width = Math.max(...(Array.isArray(item.label) ? item.label : [item.label]).map((line) => ctx.measureText(line).width));
+        const x = item.options.translation?.[0] ?? 0;
+        const align = item.options.textAlign;
+        const left = align === 'right' ? x - width : align === 'center' ? x - width / 2 : x;
+        return [Math.floor(left), Math.ceil(left + width)];
+      }),
+    );
+    ctx.restore();
+  }
 }
 
 const percentAxis = {
@@ -283,6 +361,36 @@ export function wrapLabel(label: string, width: number): string[] {
     else lines.push(word);
   }
   return lines.length > 0 ? lines : [label];
+}
+
+/**
+ * Like `wrapLabel`, but a word too long for a line of its own breaks after its underscores, so a snake_case
+ * name wraps too ("pipeline_shut_" over "as_precaution") instead of running off the canvas.
+ */
+export function wrapName(label: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const word of label.split(/\s+/).filter(Boolean)) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + 1 + word.length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else if (word.length <= width) lines.push(word);
+    else
+      for (const [i, part] of word.split(/(?<=_)/).entries()) {
+        const line = lines.at(-1);
+        if (i > 0 && line !== undefined && line.length + part.length <= width) lines[lines.length - 1] = line + part;
+        else lines.push(part);
+      }
+  }
+  return lines.length > 0 ? lines : [label];
+}
+
+/** A bar's name at phone width: wrapped to lines of about 20 characters, "(within noise)" on a line of its own. */
+function phoneBarLabel(param: string, withinNoise: boolean | undefined): string[] {
+  return [...wrapName(param, 20), ...(withinNoise ? ['(within noise)'] : [])];
+}
+
+/** The box height at phone width for horizontal bars whose names take `lines` lines in all. */
+function phoneBarsHeight(lines: number, bars: number): string {
+  return `${Math.max(260, 120 + lines * 16 + bars * 12)}px`;
 }
 
 /** Outcome probabilities: Monte Carlo bars with 95% Wilson intervals, exact values as diamonds. */
@@ -348,7 +456,7 @@ export function outcomeChart(bars: readonly OutcomeBar[], summary: string, trial
   // At phone width the bars lie horizontally with their names wrapped beside them: rotated names took half the chart.
   const config = (narrow: boolean): ChartConfiguration => ({
     type: 'bar',
-    data: { labels: narrow ? labels.map((l) => wrapLabel(l, 16)) : labels, datasets: datasets() },
+    data: { labels: narrow ? labels.map((l) => wrapName(l, 20)) : labels, datasets: datasets() },
     options: {
       indexAxis: narrow ? 'y' : 'x',
       scales: narrow
@@ -372,7 +480,7 @@ export function outcomeChart(bars: readonly OutcomeBar[], summary: string, trial
     },
   });
   // Room for every bar and its wrapped name: about 22 px a line of name, 16 px between bars, plus axis and legend.
-  const lines = bars.reduce((n, b) => n + wrapLabel(b.name, 16).length, 0);
+  const lines = bars.reduce((n, b) => n + wrapName(b.name, 20).length, 0);
   const height = `${Math.max(260, 120 + lines * 22 + bars.length * 16)}px`;
   // On a wide screen the names are rotated under the bars; with many outcomes the box grows so the plot keeps 2/3 of it.
   return figure(
@@ -512,7 +620,7 @@ export function histogramChart(name: string, m: MetricView, summary: string, lab
       datasets: [shareBars(v.shares)],
     },
     options: {
-      layout: { padding: { top: 36 } },
+      layout: { padding: { top: 44 } },
       scales: {
         y: { ...percentAxis, title: { display: true, text: 'share of trials' } },
         x: { ticks: { maxRotation: 50, autoSkip: true, maxTicksLimit: 10 }, title: { display: true, text: `${label}${unit}` } },
@@ -571,10 +679,11 @@ export function tornadoChart(
       r.withinNoise ? 'within noise' : '',
     ]),
   );
-  return figure(`chart-tornado`, `Tornado: ${metric}`, summary, table, {
+  // At phone width the names wrap beside the bars: whole, they took half the canvas and were cut at its edge.
+  const config = (narrow: boolean): ChartConfiguration => ({
     type: 'bar',
     data: {
-      labels: rows.map((r) => barLabel(r.param, r.withinNoise)),
+      labels: rows.map((r) => (narrow ? phoneBarLabel(r.param, r.withinNoise) : barLabel(r.param, r.withinNoise))),
       datasets: [
         {
           label: 'parameter at the low end',
@@ -620,6 +729,11 @@ export function tornadoChart(
       },
     },
   });
+  const lines = rows.reduce((n, r) => n + phoneBarLabel(r.param, r.withinNoise).length, 0);
+  return figure(`chart-tornado`, `Tornado: ${metric}`, summary, table, () => config(false), {
+    config: () => config(true),
+    height: phoneBarsHeight(lines, rows.length),
+  });
 }
 
 /** Sobol' first- and total-order indices with their 95% intervals (across randomized replicates). */
@@ -637,10 +751,10 @@ export function sobolChart(metric: string, indices: readonly SobolRow[], summary
       r.withinNoise ? 'may be 0' : '',
     ]),
   );
-  return figure(`chart-sobol`, `Sobol' indices: ${metric}`, summary, table, {
+  const config = (narrow: boolean): ChartConfiguration => ({
     type: 'bar',
     data: {
-      labels: rows.map((r) => barLabel(r.param, r.withinNoise)),
+      labels: rows.map((r) => (narrow ? phoneBarLabel(r.param, r.withinNoise) : barLabel(r.param, r.withinNoise))),
       datasets: [
         {
           label: 'first order (alone)',
@@ -665,5 +779,11 @@ export function sobolChart(metric: string, indices: readonly SobolRow[], summary
       scales: { x: { title: { display: true, text: 'share of the variance' } }, y: { ticks: { autoSkip: false } } },
       plugins: { legend: { position: 'bottom' } },
     },
+  });
+  // Two bars a parameter: room for both beside its wrapped name.
+  const lines = rows.reduce((n, r) => n + Math.max(2, phoneBarLabel(r.param, r.withinNoise).length), 0);
+  return figure(`chart-sobol`, `Sobol' indices: ${metric}`, summary, table, () => config(false), {
+    config: () => config(true),
+    height: phoneBarsHeight(lines, rows.length),
   });
 }
