@@ -70,6 +70,17 @@ const json = async () => {
 };
 
 describe.concurrent('georisk run', () => {
+  it('says on stderr, with the place, why the table is empty when the scenario has no metrics', async ({ expect }) => {
+    const bare = scratch.write(
+      'bare.yaml',
+      'id: bare\ntime: { unit: day, dt: 1, horizon: 5 }\ntracks:\n  c: { states: [a, b], transitions: [{ from: a, to: b, rate: 0.1 }] }\n',
+    );
+    const r = await runCli(['run', bare, '--trials', '100']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(`${bare}:1:1 metrics: warning [invalid_value] the scenario defines no metrics`);
+    expect(r.stderr).toContain('hint: add metrics such as war:');
+  });
+
   it('prints a table with every metric, every track state and a receipt line; stderr stays empty', async ({ expect }) => {
     const r = await once(BASE);
     expect(r.status).toBe(0);

@@ -62,9 +62,10 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
   let model: ReturnType<typeof buildModel>;
   try {
     model = buildModel(loaded.scenario, flags.set);
-    // Problems with the command line itself (an override outside its range) are worth a word on stderr.
-    const notes = model.warnings.filter((w) => w.code === 'bad_override');
-    if (notes.length > 0) process.stderr.write(`${formatCliIssues(notes)}\n`);
+    // Problems with the command line itself (an override outside its range) are worth a word on
+    // stderr, and so is a scenario without metrics (its table would be empty).
+    const notes = model.warnings.filter((w) => w.code === 'bad_override' || w.path === 'metrics');
+    if (notes.length > 0) process.stderr.write(`${formatCliIssues(locateScenarioIssues(loaded, notes))}\n`);
     checkRunOptions(model, { trials: flags.trials, seed: flags.seed, budget: flags.budget });
     warnIfLargeResult(model);
   } catch (error) {
