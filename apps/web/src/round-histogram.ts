@@ -57,3 +57,35 @@ export function roundHistogram(counts: readonly (readonly [number, number])[], m
   for (const [x, c] of counts) out[binOf(x, lo, width, bins)]! += c;
   return { edges, counts: out, integral };
 }
+
+/**
+ * An equal-width histogram (`edges`, `counts`, as the engine's summary holds it) redrawn on about `target`
+ * round bins, each old bin's count spread evenly over its width: for a page that has the binned counts but
+ * not the values (the classroom debrief). Ends that are whole numbers are taken for whole-number data.
+ * @example rebinRound([0, 99.3, 198.6], [3, 1], 2).edges // [0, 100, 200]
+ */
+export function rebinRound(edges: readonly number[], counts: readonly number[], target = 20): RoundHistogram {
+  const lo = edges[0];
+  const hi = edges[counts.length];
+  if (lo === undefined || hi === undefined || counts.length === 0) return { edges: [], counts: [], integral: false };
+  const integral = Number.isInteger(lo) && Number.isInteger(hi);
+  const width = roundWidth((hi - lo) / target, integral);
+  const first = Math.floor(lo / width + 1e-9);
+  const bins = Math.max(1, Math.floor(hi / width + 1e-9) - first + 1);
+  const out = new Array<number>(bins).fill(0);
+  const start = first * width;
+  counts.forEach((c, j) => {
+    const a = edges[j] ?? lo;
+    const b = edges[j + 1] ?? a;
+    if (!(b > a)) {
+      out[binOf(a, start, width, bins)]! += c;
+      return;
+    }
+    for (let i = binOf(a, start, width, bins); i < bins; i++) {
+      const overlap = Math.min(b, start + (i + 1) * width) - Math.max(a, start + i * width);
+      if (overlap > 0) out[i]! += (c * overlap) / (b - a);
+      if (start + (i + 1) * width >= b) break;
+    }
+  });
+  return { edges: Array.from({ length: bins + 1 }, (_, i) => clean((first + i) * width)), counts: out, integral };
+}

@@ -15,9 +15,10 @@ export function calibrationFigure(bins: Debrief['calibration']): ChartFigure {
     used.length === 0
       ? 'No probability forecasts.'
       : `Calibration: ${used
-          .map(
-            (b) =>
-              `${b.count} forecasts averaging ${formatPercent(b.meanForecast as number)} met an engine answer averaging ${formatPercent(b.meanOutcome as number)}`,
+          .map((b) =>
+            b.count === 1
+              ? `1 forecast of ${formatPercent(b.meanForecast as number)} met an engine answer of ${formatPercent(b.meanOutcome as number)}`
+              : `${b.count} forecasts averaging ${formatPercent(b.meanForecast as number)} met an engine answer averaging ${formatPercent(b.meanOutcome as number)}`,
           )
           .join('; ')}.`;
   const table = dataTable(

@@ -5,7 +5,7 @@ import { type ChartFigure, figure, wrapLabel } from '../../charts.ts';
 import type { DebriefView } from '../../classroom-api.ts';
 import { dataTable, h } from '../../dom.ts';
 import { formatNumber, formatPercent } from '../../format.ts';
-import { num, signedPoints } from './score-format.ts';
+import { bareLabel, num, signed, signedPoints } from './score-format.ts';
 
 /** How the decisions moved each probability, in percentage points, with 95% intervals. */
 export function effectsFigure(view: DebriefView): ChartFigure | undefined {
@@ -70,12 +70,11 @@ export function effectsFigure(view: DebriefView): ChartFigure | undefined {
 /** One question's row: with the decisions, without, the change and its interval. */
 function effectRow(e: Debrief['effects'][number], q: Debrief['questions'][number] | undefined): HTMLTableRowElement {
   const fmt = (x: number) => (e.measure === 'probability' ? formatPercent(x) : formatNumber(x));
-  const diff = (x: number) =>
-    e.measure === 'probability' ? signedPoints(x) : `${x > 0 ? '+' : x < 0 ? '−' : '±'}${formatNumber(Math.abs(x))}`;
+  const diff = (x: number) => (e.measure === 'probability' ? signedPoints(x) : signed(x, formatNumber));
   return h(
     'tr',
     { 'data-question': e.question },
-    h('th', { scope: 'row' }, `${q?.label ?? e.question}${e.measure === 'mean' ? ' (mean)' : ''}`),
+    h('th', { scope: 'row' }, e.measure === 'mean' ? `${bareLabel(q?.label ?? e.question)} (mean)` : (q?.label ?? e.question)),
     num('with', e.withDecisions, fmt(e.withDecisions)),
     num('without', e.noAction, fmt(e.noAction)),
     num('difference', e.difference, diff(e.difference)),

@@ -1,10 +1,12 @@
 /** The debrief's questions: each one's answer from the engine against the class's forecasts, as a chart. */
 import type { Debrief, QuestionOutcome } from '@georisk/engine/classroom';
-import { binLabel, seriesColor, withAlpha } from '../../chart-data.ts';
+import { binLabel, binPosition, seriesColor, withAlpha } from '../../chart-data.ts';
 import { type ChartFigure, figure, shareBars } from '../../charts.ts';
 import { dataTable, h } from '../../dom.ts';
 import { formatNumber, formatPercent } from '../../format.ts';
+import { rebinRound } from '../../round-histogram.ts';
 import { percentAxis } from './percent-axis.ts';
+import { bareLabel } from './score-format.ts';
 
 /** Forecasts of a probability question in tenths, with the engine's answer marked. */
 function probabilityFigure(
@@ -51,16 +53,11 @@ function quantityFigure(
   outcome: Extract<QuestionOutcome, { kind: 'quantity' }>,
   forecasts: number[],
 ): ChartFigure {
-  const { edges, counts } = outcome.histogram;
+  // The engine's 30 equal bins run from min to max ("397.2–496.5"): drawn on round bins instead.
+  const { edges, counts, integral } = rebinRound(outcome.histogram.edges, outcome.histogram.counts);
   const total = counts.reduce((a, b) => a + b, 0);
-  const labels = counts.map((_, i) => binLabel(edges, i));
-  const position = (x: number) => {
-    const n = counts.length;
-    const lo = edges[0];
-    const hi = edges[n];
-    if (lo === undefined || hi === undefined) return 0;
-    return hi > lo ? Math.max(-0.5, Math.min(n - 0.5, ((x - lo) / (hi - lo)) * n - 0.5)) : 0;
-  };
+  const labels = counts.map((_, i) => binLabel(edges, i, integral));
+  const position = (x: number) => binPosition(edges, x);
   const sorted = [...forecasts].sort((a, b) => a - b);
   // No forecasts: index −1, so no median.
   const classMedian = sorted[Math.floor((sorted.length - 1) / 2)];
@@ -71,7 +68,7 @@ function quantityFigure(
   const table = dataTable(
     `Outcome distribution of "${q.label}"`,
     ['bin', 'share of trials'],
-    counts.map((c, i) => [binLabel(edges, i), formatPercent(total ? c / total : 0)]),
+    counts.map((c, i) => [labels[i] ?? '', formatPercent(total ? c / total : 0)]),
   );
   const marks = [{ position: position(outcome.median), label: `engine median ${formatNumber(outcome.median)}`, dash: [] as number[] }];
   if (classMedian !== undefined) marks.push({ position: position(classMedian), label: `class ${formatNumber(classMedian)}`, dash: [4, 3] });
@@ -86,7 +83,10 @@ function quantityFigure(
       layout: { padding: { top: 36, left: 12, right: 24 } },
       scales: {
         y: { ...percentAxis, title: { display: true, text: 'share of trials' } },
-        x: { ticks: { maxRotation: 50, autoSkip: true, maxTicksLimit: 8 }, title: { display: true, text: `${q.label}${unit}` } },
+        x: {
+          ticks: { maxRotation: 50, autoSkip: true, maxTicksLimit: 8 },
+          title: { display: true, text: `${bareLabel(q.label)}${q.unit ? ` (${q.unit})` : ''}` },
+        },
       },
       plugins: { legend: { display: false }, georiskMarks: { marks } } as never,
     },
