@@ -436,10 +436,20 @@ metrics:
     expect(war[0]).toMatch(/^[\d.]+% \([\d.]+–[\d.]+%\)$/);
     expect(headline).toContain(`${war[0]?.replace(/ \(.*/, '')} (${/\((.*)\)/.exec(war[0] ?? '')?.[1]} across our assumptions)`);
     expect(war[1]).toMatch(/^[\d.]+%$/);
+    // A quantity: the run's mean (the figure the band averages) before its median and range.
+    const deaths = rows.find((r) => r.metric === 'armenian_fatalities')?.cells ?? [];
+    expect(deaths[1]).toMatch(/^[\d,.]+ mean; median [\d,.]+ \([\d,.]+–[\d,.]+\)$/);
+    // Each probability has its bar, as wide as its share; the chart picture is gone.
+    const bar = await page.$eval(
+      '#brief tr[data-metric="war_reached"] .brief-bar > span',
+      (e) => (e as unknown as { style: { width: string } }).style.width,
+    );
+    expect(Number.parseFloat(bar)).toBeCloseTo(Number.parseFloat(war[1] ?? ''), 0);
+    expect(await page.$$('#brief img')).toHaveLength(0);
     expect(brief).toMatch(/Chance a truce holds in a war: 0\.4 \(default 0\.25\)/);
     // One count per provenance kind, summing to the scenario's parameters (its modules' included).
     const parameters = Object.keys(libraryScenario(`scenarios/${SCENARIO}.yaml`).parameters).length;
-    const [, total, kinds] = /Where the (\d+) parameters come from: ((?:\d+ \w+, )*\d+ \w+)\./.exec(brief) ?? [];
+    const [, total, kinds] = /Where the parameters come from(\d+) parameters: ((?:\d+ \w+, )*\d+ \w+)\./.exec(brief) ?? [];
     expect(Number(total)).toBe(parameters);
     expect((kinds ?? '').split(', ').reduce((sum, k) => sum + Number.parseInt(k, 10), 0)).toBe(parameters);
     expect(brief).toContain(`receipt ${await page.textContent('#output-hash')}`);

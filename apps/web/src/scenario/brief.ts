@@ -1,23 +1,32 @@
 /**
  * A one-page brief of a run, for printing to PDF from the browser: the question, the answers across
- * our assumptions (when the band has been computed) and the run's estimates, the assumptions changed
- * from the scenario's defaults, where the parameters come from, the outcome chart, the receipt and the
- * permalink. Built on demand into its own section, which only print shows.
+ * our assumptions (when the band has been computed) and the run's estimates, each probability with a
+ * bar, the assumptions changed from the scenario's defaults, where the parameters come from, the
+ * receipt and the permalink. Built on demand into its own section, which only print shows.
  */
-import type { RunResult } from '@georisk/engine';
-import { bandValue, headlineNumber, unitFor } from '../band-words.ts';
+import type { RunResult, UncertaintyResult } from '@georisk/engine';
+import { bandValue, headlineNumber } from '../band-words.ts';
 import { displayLabel } from '../display-label.ts';
 import { h, replace } from '../dom.ts';
 import { formatCount, formatInputValue, formatPercent } from '../format.ts';
 import type { ScreenState } from './screen-state.ts';
 
-/** A metric's estimate as the brief states it: a probability in %, a quantity as its median and 5–95% range (three significant digits). */
-function estimate(m: RunResult['metrics'][string] | undefined, unit: string | undefined): string {
-  if (!m) return '';
-  if (m.probability) return formatPercent(m.probability.p);
+/**
+ * A metric's estimate as the brief states it: a probability in %, with a bar of its size (the brief's
+ * chart: its row's name is the label, legible in print); a quantity as its mean, the figure the band
+ * beside it averages, then its median and 5–95% range across trials (three significant digits, in
+ * the unit the band's column names).
+ */
+function estimate(m: RunResult['metrics'][string] | undefined): (string | HTMLElement)[] {
+  if (!m) return [];
+  if (m.probability) {
+    const p = m.probability.p;
+    const width = `${Math.max(0, Math.min(100, p * 100)).toFixed(1)}%`;
+    return [formatPercent(p), h('span', { class: 'brief-bar', 'aria-hidden': 'true' }, h('span', { style: `width: ${width}` }))];
+  }
+  // In the band's unit, which its column beside this one names: one line per row keeps the brief to a page.
   const { p5, p50, p95 } = m.quantiles;
-  const u = unitFor(unit, p95);
-  return `${headlineNumber(p50)} (${headlineNumber(p5)}–${headlineNumber(p95)}${u ? ` ${u}` : ''})`;
+  return [h('strong', {}, headlineNumber(m.mean)), ` mean; median ${headlineNumber(p50)} (${headlineNumber(p5)}–${headlineNumber(p95)})`];
 }
 
 /** Counts of the parameters by where their values come from (sourced, derived, assumed, fitted, setting). */
@@ -58,7 +67,7 @@ function answersTable(state: ScreenState, r: RunResult): HTMLElement {
         {},
         h('th', {}, 'Outcome'),
         band ? h('th', {}, 'Across our assumptions: average (5–95% of draws)') : null,
-        h('th', {}, 'This run: share, or median (5–95% of trials)'),
+        h('th', {}, 'This run: share, or mean; median (5–95% of trials)'),
       ),
     ),
     h(
@@ -73,17 +82,24 @@ function answersTable(state: ScreenState, r: RunResult): HTMLElement {
           { 'data-metric': name },
           h('th', { scope: 'row' }, displayLabel(name, declared)),
           band ? h('td', {}, value ? h('strong', {}, value.answer) : '', value ? ` (${value.range})` : '—') : null,
-          h('td', {}, estimate(r.metrics[name], declared?.unit)),
+          h('td', {}, ...estimate(r.metrics[name])),
         );
       }),
     ),
   );
 }
 
+/** What the band column draws, and why it may differ from the run's column beside it. */
+function bandNote(band: UncertaintyResult): string {
+  const declared = band.uncertain.filter((p) => p.source === 'declared').length;
+  const byDefault = band.uncertain.length - declared;
+  const head = `Across our assumptions: ${formatCount(band.draws)} draws of the ${band.uncertain.length} uncertain parameters from their priors`;
+  if (byDefault === 0) return `${head}. `;
+  return `${head} (${byDefault} of them on the default prior over their range, which this run holds at their values: the two columns differ where an outcome bends with them, not by sampling error). `;
+}
+
 /** Fills `target` with the brief of run `r`, with the band across our assumptions when the page has computed it. */
 export function fillBrief(target: HTMLElement, state: ScreenState, r: RunResult, permalink: string | undefined): void {
-  const outcomes = document.querySelector<HTMLCanvasElement>('#chart-outcomes canvas');
-  const image = outcomes ? outcomes.toDataURL('image/png') : undefined;
   const band = state.band;
   replace(
     target,
@@ -97,24 +113,23 @@ export function fillBrief(target: HTMLElement, state: ScreenState, r: RunResult,
         'p',
         { class: 'brief-note' },
         `This run: ${formatCount(r.trials)} trials, seed ${r.seed}. `,
-        band
-          ? `Across our assumptions: ${formatCount(band.draws)} draws of the ${band.uncertain.length} uncertain parameters from their priors. `
-          : 'The band across our assumptions was not computed yet. ',
+        band ? bandNote(band) : 'The band across our assumptions was not computed yet. ',
         "A run's ranges are the spread of outcomes across its trials, not what we do not know.",
       ),
       answersTable(state, r),
     ),
-    // The chart with the assumptions beside it: one page holds the answers of a scenario with thirty-odd metrics.
+    // The probabilities' bars in the table are the chart: its names are the rows' labels, legible in
+    // print, where a picture of the page's chart shrank to a few points. Below it, side by side, what
+    // was changed and where the parameters come from: one page holds a scenario of thirty-odd metrics.
     h(
       'div',
       { class: 'brief-foot' },
-      image ? h('img', { src: image, alt: 'Outcome probabilities of this run', class: 'brief-chart' }) : null,
+      h('section', {}, h('h2', {}, 'Assumptions changed'), changedAssumptions(state, r)),
       h(
         'section',
         {},
-        h('h2', {}, 'Assumptions changed'),
-        changedAssumptions(state, r),
-        h('p', {}, `Where the ${state.params.length} parameters come from: ${provenanceCounts(state)}.`),
+        h('h2', {}, 'Where the parameters come from'),
+        h('p', {}, `${state.params.length} parameters: ${provenanceCounts(state)}.`),
       ),
     ),
     h(
