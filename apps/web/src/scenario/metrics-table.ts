@@ -1,5 +1,6 @@
 /** The metrics table: each metric's Monte Carlo estimate, quantiles, exact answer and difference from the baseline. */
 import type { ExactResult, RunResult } from '@georisk/engine';
+import { errorDigits } from '../band-words.ts';
 import { displayLabel } from '../display-label.ts';
 import { h } from '../dom.ts';
 import { formatCount, formatNumber, formatPercent, formatPercentInterval } from '../format.ts';
@@ -37,12 +38,12 @@ function censoredNote({ scenario }: ScreenState, m: Metric | undefined): string 
   return m?.censored ? `${formatPercent(m.censored)} censored at ${formatNumber(scenario.time.horizon)} ${scenario.time.unit}s` : '';
 }
 
-/** The estimate: a probability with its interval, or a mean ± half its interval. */
+/** The estimate: a probability with its interval, or a mean ± half its interval (two significant digits: more would claim precision it lacks). */
 function estimateCell(m: Metric | undefined): HTMLTableCellElement {
   if (!m) return cell('');
   return m.probability
     ? cell(`${formatPercent(m.probability.p)} ${formatPercentInterval(m.probability.ci95)}`, m.probability.p, 'p')
-    : cell(`${formatNumber(m.mean)} ± ${formatNumber(m.ci95[1] - m.mean)}`, m.mean, 'mean');
+    : cell(`${formatNumber(m.mean)} ± ${errorDigits(m.ci95[1] - m.mean)}`, m.mean, 'mean');
 }
 
 /** One quantile of a quantity (empty for a probability). */
