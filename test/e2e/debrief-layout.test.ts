@@ -90,7 +90,7 @@ describe.skipIf(!haveChromium)('classroom debrief readability (Chromium)', () =>
     expect(quantities.length).toBeGreaterThan(0);
     for (const q of quantities) {
       // Round bins: whole numbers, each bin as wide as the others ("400–599", not "397.2–496.5").
-      const spans = q.bins.map((b) => b.split('–').map((x) => Number(x.replace(/,/g, ''))));
+      const spans = q.bins.map((b) => b.split('–').map((x: string) => Number(x.replace(/,/g, ''))));
       for (const [lo, hi] of spans) {
         expect(Number.isInteger(lo) && Number.isInteger(hi), `${q.id} ${lo}–${hi}`).toBe(true);
       }

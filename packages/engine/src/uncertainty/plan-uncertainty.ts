@@ -4,7 +4,7 @@
  * and whether each draw is solved exactly or sampled in chunks of trials.
  */
 import { type Chunk, planChunks, SWEEP_CHUNK_TRIALS } from '../chunks/plan-chunks.ts';
-import { GeoriskError, type Issue, issue } from '../errors.ts';
+import { GeoriskError, issue } from '../errors.ts';
 import { analyzeExact, exactMeanAtMost, representabilityProblems } from '../exact/index.ts';
 import { contentHash } from '../hash.ts';
 import { buildModel, type Model, type Overrides } from '../model/model.ts';
