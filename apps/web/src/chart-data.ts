@@ -339,9 +339,10 @@ export function formatDifference(d: Difference, isProbability: boolean): string 
   // reach: more digits would claim precision the comparison lacks (+0.8546 [+0.6239, +1.09]).
   const half = (d.ci95[1] - d.ci95[0]) / 2;
   const places = half > 0 && Number.isFinite(half) ? Math.min(6, Math.max(0, 1 - Math.floor(Math.log10(half)))) : 2;
+  const fixed = new Intl.NumberFormat('en-US', { minimumFractionDigits: places, maximumFractionDigits: places });
   const n = (x: number) => {
     const rounded = Number(x.toFixed(places));
-    return rounded === 0 ? '0' : sign(rounded, formatNumber(rounded));
+    return sign(rounded, fixed.format(rounded === 0 ? 0 : rounded));
   };
   return `${n(d.diff)} [${n(d.ci95[0])}, ${n(d.ci95[1])}]`;
 }
