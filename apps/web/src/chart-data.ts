@@ -368,8 +368,16 @@ export function barLabel(param: string, withinNoise: boolean | undefined): strin
   return withinNoise ? [param, '(within noise)'] : param;
 }
 
+/** The bars a tornado or Sobol' chart draws at most; its table view lists every one. */
+export const CHART_BARS = 15;
+
+/** Says that the chart holds only the largest `CHART_BARS` of `total` bars, when it does. */
+function shownNote(total: number, what: string): string {
+  return total > CHART_BARS ? ` The chart shows the ${CHART_BARS} largest ${what} of ${total}; its table view lists them all.` : '';
+}
+
 /** The most influential `max` tornado bars, largest swing first. */
-export function tornadoRows(bars: readonly TornadoRow[], max = 15): TornadoRow[] {
+export function tornadoRows(bars: readonly TornadoRow[], max = CHART_BARS): TornadoRow[] {
   return [...bars].sort((a, b) => b.swing - a.swing).slice(0, max);
 }
 
@@ -385,7 +393,7 @@ export function tornadoSummary(metric: string, base: number | undefined, rows: r
     .join(', ');
   const still = exact ? rows.filter((r) => r.swing === 0).length : rows.filter((r) => r.withinNoise).length;
   const tail = exact ? `${still} of ${rows.length} bars are exactly 0 (no effect).` : `${still} of ${rows.length} bars are within noise.`;
-  return `Tornado for ${metric}${base === undefined ? '' : ` (at the panel's values: ${formatNumber(base)})`}: the largest swings come from ${top}.${still > 0 ? ` ${tail}` : ''}`;
+  return `Tornado for ${metric}${base === undefined ? '' : ` (at the panel's values: ${formatNumber(base)})`}: the largest swings come from ${top}.${still > 0 ? ` ${tail}` : ''}${shownNote(rows.length, 'swings')}`;
 }
 
 /** A Sobol' index row (first and total order with intervals). */
@@ -399,7 +407,7 @@ export interface SobolRow {
 }
 
 /** The `max` parameters with the largest total-order index. */
-export function sobolRows(rows: readonly SobolRow[], max = 15): SobolRow[] {
+export function sobolRows(rows: readonly SobolRow[], max = CHART_BARS): SobolRow[] {
   return [...rows].sort((a, b) => b.total - a.total).slice(0, max);
 }
 
@@ -410,5 +418,5 @@ export function sobolSummary(metric: string, rows: readonly SobolRow[]): string 
     .map((r) => `${r.param} (total ${formatNumber(r.total)}, first ${formatNumber(r.first)})`)
     .join(', ');
   const noise = rows.filter((r) => r.withinNoise).length;
-  return `Sobol' indices for ${metric}: the largest total-order indices are ${top}.${noise > 0 ? ` ${noise} of ${rows.length} cannot be told from no effect.` : ''}`;
+  return `Sobol' indices for ${metric}: the largest total-order indices are ${top}.${noise > 0 ? ` ${noise} of ${rows.length} cannot be told from no effect.` : ''}${shownNote(rows.length, 'indices')}`;
 }

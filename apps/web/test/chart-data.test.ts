@@ -188,6 +188,17 @@ describe('sensitivity charts', () => {
     ];
     expect(tornadoSummary('war', 0.1, tornadoRows(exact), true)).toMatch(/ 1 of 2 bars are exactly 0 \(no effect\)\.$/);
     expect(tornadoSummary('war', 0.1, tornadoRows(exact), true)).not.toContain('noise');
+    // More bars than the chart draws: the sentence says so, and where the rest are.
+    const many = Array.from({ length: 34 }, (_, i) => ({
+      param: `p${i}`,
+      low: 0,
+      high: 1,
+      outputLow: 0,
+      outputHigh: i / 100,
+      swing: i / 100,
+    }));
+    expect(tornadoSummary('war', 0.1, many, true)).toMatch(/The chart shows the 15 largest swings of 34; its table view lists them all\.$/);
+    expect(tornadoSummary('war', 0.1, many.slice(0, 15), true)).not.toContain('The chart shows');
     expect(barLabel('a', true)).toEqual(['a', '(within noise)']);
     expect(barLabel('b', false)).toBe('b');
     const indices = [
