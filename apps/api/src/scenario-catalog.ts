@@ -76,7 +76,7 @@ export class ScenarioCatalog {
 
   /**
    * The warnings `georisk validate` gives a valid document: the model's (located on its thread), then
-   * the engine's `parameterWarnings` (no provenance, a prior outside its range), located there too.
+   * the engine's `parameterWarnings` (a parameter without provenance), located there too.
    * `checked` is the document's check with its scenario (`withScenario`).
    */
   async validationWarnings(text: string, checked: CheckedDocument): Promise<Issue[]> {

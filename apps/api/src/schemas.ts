@@ -223,7 +223,7 @@ export const ValidationAnswerSchema = z.object({
   warnings: z
     .array(IssueSchema)
     .describe(
-      "What `georisk validate` warns of, located: the model's warnings, then a parameter without provenance (`missing_provenance`) or with a prior outside its range (`bad_prior`)",
+      "What `georisk validate` warns of, located: the model's warnings, then each parameter without provenance (`missing_provenance`); a prior outside its range (`bad_prior`) is an issue, not a warning",
     ),
   issues: z.array(IssueSchema).describe("An invalid document's problems, each with line, column and hint; empty when valid"),
 });

@@ -89,6 +89,11 @@ export function bandValue(band: MetricBand, unit?: string): { answer: string; ra
   };
 }
 
+/** How many of a band's uncertain parameters declare their prior (the rest take the default over their range). */
+export function declaredPriors(result: { uncertain: readonly { source: 'declared' | 'default' }[] }): number {
+  return result.uncertain.filter((p) => p.source === 'declared').length;
+}
+
 /** A single estimate (a run's mean or probability) at the headline's precision: "50%", "134 deaths". */
 export function headlineValue(x: number, probability: boolean, unit?: string): string {
   return probability ? headlinePercent(x) : `${headlineNumber(x)}${withUnit(unit, x)}`;

@@ -164,7 +164,7 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, optio
     quotas.check(request.ip, 'runs', Buffer.byteLength(JSON.stringify(body)));
     const id = randomUUID();
     const scenarioId = body.scenarioId ?? loaded.scenario.id;
-    // The model planUncertainty built and checked (overrides applied): the run's hash and warnings.
+    // The model as planUncertainty built and checked it (overrides applied), for the run's hash and warnings.
     const model = buildModel(loaded.scenario, body.overrides);
     store.startRun({ id, scenarioId, scenarioHash: scenarioHash(model), request: body, client: request.ip });
     try {

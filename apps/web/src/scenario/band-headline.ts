@@ -5,7 +5,7 @@
  */
 import type { BandDriver, MetricBand, Parameter, UncertaintyResult } from '@georisk/engine';
 import { PAGE_BAND_DRAWS, PAGE_TRIALS_PER_DRAW } from '../band-settings.ts';
-import { bandWords, driverWords, headlineValue } from '../band-words.ts';
+import { bandWords, declaredPriors, driverWords, headlineValue } from '../band-words.ts';
 import { displayLabel } from '../display-label.ts';
 import { h, replace } from '../dom.ts';
 import { type BandHandle, CancelledError, runBand } from '../engine-client.ts';
@@ -113,11 +113,6 @@ function fixedItem(state: ScreenState, name: string, value: number, letVary: (na
   );
 }
 
-/** How many of the band's uncertain parameters declare their prior (the rest take the default over their range). */
-function declaredCount(result: UncertaintyResult): number {
-  return result.uncertain.filter((p) => p.source === 'declared').length;
-}
-
 /** Which parameters are still uncertain, which are fixed (with "let it vary again"), and which are held as settings. */
 function parametersNote(state: ScreenState, result: UncertaintyResult, letVary: (name: string) => void): HTMLElement {
   const fixed = Object.entries(result.fixed);
@@ -145,7 +140,7 @@ function parametersNote(state: ScreenState, result: UncertaintyResult, letVary: 
       h(
         'summary',
         {},
-        `Still uncertain: ${uncertain.size} parameters, drawn from their priors (${declaredCount(result)} declared, ${uncertain.size - declaredCount(result)} by default over their range)`,
+        `Still uncertain: ${uncertain.size} parameters, drawn from their priors (${declaredPriors(result)} declared, ${uncertain.size - declaredPriors(result)} by default over their range)`,
       ),
       h('p', {}, `${names([...uncertain])}.`),
     ),
@@ -180,7 +175,7 @@ function driversPicker(state: ScreenState, result: UncertaintyResult, names: str
  * the default ones over the ranges too. Null when the two draw the same parameters.
  */
 function bandAgainstRun(state: ScreenState, result: UncertaintyResult, lead: string): HTMLElement | null {
-  const declared = declaredCount(result);
+  const declared = declaredPriors(result);
   const byDefault = result.uncertain.length - declared;
   const run = state.lastRun?.result.metrics[lead];
   const band = result.metrics[lead];

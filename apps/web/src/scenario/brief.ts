@@ -5,7 +5,7 @@
  * receipt and the permalink. Built on demand into its own section, which only print shows.
  */
 import type { RunResult, UncertaintyResult } from '@georisk/engine';
-import { bandValue, headlineNumber } from '../band-words.ts';
+import { bandValue, declaredPriors, headlineNumber } from '../band-words.ts';
 import { displayLabel } from '../display-label.ts';
 import { h, replace } from '../dom.ts';
 import { formatCount, formatInputValue, formatPercent } from '../format.ts';
@@ -91,7 +91,7 @@ function answersTable(state: ScreenState, r: RunResult): HTMLElement {
 
 /** What the band column draws, and why it may differ from the run's column beside it. */
 function bandNote(band: UncertaintyResult): string {
-  const declared = band.uncertain.filter((p) => p.source === 'declared').length;
+  const declared = declaredPriors(band);
   const byDefault = band.uncertain.length - declared;
   const head = `Across our assumptions: ${formatCount(band.draws)} draws of the ${band.uncertain.length} uncertain parameters from their priors`;
   if (byDefault === 0) return `${head}. `;
