@@ -1,9 +1,15 @@
 /** The SQLite store: WAL mode, prepared statements only (hostile text round-trips), runs that outlive the process. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Store } from '../../apps/api/src/store.ts';
+import { DATABASE_FILE, Store } from '../../apps/api/src/store.ts';
+
+/** better-sqlite3 as the API package resolves it (the root package does not depend on it). */
+const Database = createRequire(join(import.meta.dirname, '../../apps/api/package.json'))('better-sqlite3') as new (
+  file: string,
+) => { exec(sql: string): void; prepare(sql: string): { run(): void }; close(): void };
 
 const dir = mkdtempSync(join(tmpdir(), 'georisk-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,5 +45,22 @@ describe('Store', () => {
     expect(second.getRun('done')).toMatchObject({ status: 'done', result: { ok: true } });
     expect(second.getRun('cut')).toMatchObject({ status: 'failed', error: { code: 'server_restarted' } });
     second.close();
+  });
+
+  it('opens a store written before runs kept their warnings: old runs read an empty list, new ones keep theirs', () => {
+    const path = join(dir, 'before-warnings');
+    mkdirSync(path);
+    const old = new Database(join(path, DATABASE_FILE));
+    old.exec(`CREATE TABLE runs (id TEXT PRIMARY KEY, status TEXT NOT NULL, scenario_id TEXT NOT NULL,
+      scenario_hash TEXT NOT NULL, request TEXT NOT NULL, result TEXT, error TEXT, created_at TEXT NOT NULL,
+      finished_at TEXT, client TEXT NOT NULL DEFAULT '')`);
+    old.prepare("INSERT INTO runs VALUES ('old', 'done', 's', 'h', '{}', '{}', NULL, '2026-01-01', '2026-01-01', '')").run();
+    old.close();
+    const store = new Store(path);
+    expect(store.getRun('old')).toMatchObject({ status: 'done', warnings: [] });
+    const warning = { code: 'bad_override', path: 'overrides.x', message: 'outside', severity: 'warning' };
+    store.startRun({ id: 'new', scenarioId: 's', scenarioHash: 'h', request: {}, warnings: [warning] });
+    expect(store.getRun('new')?.warnings).toEqual([warning]);
+    store.close();
   });
 });

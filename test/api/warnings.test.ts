@@ -44,6 +44,9 @@ describe('POST /api/runs', () => {
     expect(res.statusCode).toBe(201);
     expect(res.json().warnings).toEqual([outside]);
     expect(res.json().result.overrides).toEqual({ p_hold_war: 5 });
+    // The stored run keeps them: GET answers what the POST did.
+    const stored = await t.app.inject({ method: 'GET', url: `/api/runs/${res.json().id}` });
+    expect(stored.json()).toMatchObject({ status: 'done', warnings: [outside] });
   });
 
   it('warns for a document sent as text, and for a two-level run', async () => {
@@ -57,11 +60,14 @@ describe('POST /api/runs', () => {
     });
     expect(band.statusCode).toBe(201);
     expect(band.json().warnings).toEqual([outside]);
+    const stored = await t.app.inject({ method: 'GET', url: `/api/runs/${band.json().id}` });
+    expect(stored.json().warnings).toEqual([outside]);
   });
 
   it('answers an empty list when nothing is amiss', async () => {
     const res = await post('/api/runs', { scenarioId: 'alliance-dilemma', trials: 200, overrides: { p_hold_war: 0.3 } });
     expect(res.json().warnings).toEqual([]);
+    expect((await t.app.inject({ method: 'GET', url: `/api/runs/${res.json().id}` })).json().warnings).toEqual([]);
   });
 
   it('gives the same warning as georisk run prints', async () => {

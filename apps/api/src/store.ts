@@ -39,6 +39,8 @@ export interface StoredRun {
   scenarioId: string;
   scenarioHash: string;
   request: unknown;
+  /** What was wrong with the request yet did not stop the run (the POST answer's `warnings`), as stored. */
+  warnings: unknown[];
   result: unknown;
   error: unknown;
   createdAt: string;
@@ -51,6 +53,7 @@ interface RunRow {
   scenario_id: string;
   scenario_hash: string;
   request: string;
+  warnings: string;
   result: string | null;
   error: string | null;
   created_at: string;
@@ -90,7 +93,8 @@ CREATE TABLE IF NOT EXISTS runs (
   error TEXT,
   created_at TEXT NOT NULL,
   finished_at TEXT,
-  client TEXT NOT NULL DEFAULT ''
+  client TEXT NOT NULL DEFAULT '',
+  warnings TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS runs_by_status ON runs (status);
 CREATE TABLE IF NOT EXISTS jobs (
@@ -126,6 +130,7 @@ CREATE TABLE IF NOT EXISTS job_rows (
 const ADDED_COLUMNS: [table: string, column: string, definition: string][] = [
   ['scenarios', 'client', "TEXT NOT NULL DEFAULT ''"],
   ['runs', 'client', "TEXT NOT NULL DEFAULT ''"],
+  ['runs', 'warnings', "TEXT NOT NULL DEFAULT '[]'"],
   ['jobs', 'client', "TEXT NOT NULL DEFAULT ''"],
   ['jobs', 'deadline_at', 'TEXT'],
 ];
@@ -213,8 +218,8 @@ export class Store implements WriteTracker {
       getScenario: this.db.prepare('SELECT * FROM scenarios WHERE id = ?'),
       listScenarios: this.db.prepare('SELECT * FROM scenarios ORDER BY created_at, id'),
       insertRun: this.db.prepare(
-        `INSERT INTO runs (id, status, scenario_id, scenario_hash, request, created_at, client)
-         VALUES (@id, 'running', @scenario_id, @scenario_hash, @request, @created_at, @client)`,
+        `INSERT INTO runs (id, status, scenario_id, scenario_hash, request, warnings, created_at, client)
+         VALUES (@id, 'running', @scenario_id, @scenario_hash, @request, @warnings, @created_at, @client)`,
       ),
       finishRun: this.db.prepare(
         `UPDATE runs SET status = @status, result = @result, error = @error, finished_at = @finished_at WHERE id = @id`,
@@ -335,7 +340,15 @@ export class Store implements WriteTracker {
   }
 
   /** Records an accepted run of `client` before any work starts. */
-  startRun(run: { id: string; scenarioId: string; scenarioHash: string; request: unknown; requestJson?: string; client?: string }): void {
+  startRun(run: {
+    id: string;
+    scenarioId: string;
+    scenarioHash: string;
+    request: unknown;
+    requestJson?: string;
+    warnings?: readonly unknown[];
+    client?: string;
+  }): void {
     // `requestJson`: the request already serialized by the caller, stored as it is.
     const request = run.requestJson ?? JSON.stringify(run.request);
     const client = run.client ?? '';
@@ -345,6 +358,7 @@ export class Store implements WriteTracker {
         scenario_id: run.scenarioId,
         scenario_hash: run.scenarioHash,
         request,
+        warnings: JSON.stringify(run.warnings ?? []),
         created_at: new Date().toISOString(),
         client,
       });
@@ -397,6 +411,7 @@ export class Store implements WriteTracker {
       scenarioId: row.scenario_id,
       scenarioHash: row.scenario_hash,
       request: JSON.parse(row.request),
+      warnings: JSON.parse(row.warnings),
       result: row.result === null ? null : JSON.parse(row.result),
       error: row.error === null ? null : JSON.parse(row.error),
       createdAt: row.created_at,
@@ -405,7 +420,7 @@ export class Store implements WriteTracker {
   }
 
   /** The latest runs, newest first, without their results. */
-  recentRuns(limit: number): Omit<StoredRun, 'request' | 'result' | 'error'>[] {
+  recentRuns(limit: number): Omit<StoredRun, 'request' | 'warnings' | 'result' | 'error'>[] {
     return (this.statements.recentRuns.all(limit) as RunRow[]).map((row) => ({
       id: row.id,
       status: row.status,

@@ -123,7 +123,8 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, optio
     quotas.check(request.ip, 'runs', Buffer.byteLength(requestJson));
     const id = randomUUID();
     const scenarioId = body.scenarioId ?? prepared.scenarioId;
-    store.startRun({ id, scenarioId, scenarioHash: prepared.hash, request: body, requestJson, client: request.ip });
+    const { warnings } = prepared;
+    store.startRun({ id, scenarioId, scenarioHash: prepared.hash, request: body, requestJson, warnings, client: request.ip });
     const started = performance.now();
     try {
       const signal = clientGone(reply);
@@ -134,7 +135,7 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, optio
       // answer is the bytes JSON.stringify({id, status, warnings, result}) would give.
       const resultJson = await finish({ seconds, workers });
       store.finishRun(id, { resultJson });
-      const head = JSON.stringify({ id, status: 'done', warnings: prepared.warnings }).slice(0, -1);
+      const head = JSON.stringify({ id, status: 'done', warnings }).slice(0, -1);
       return reply
         .code(201)
         .header('location', `/api/runs/${id}`)
@@ -166,12 +167,12 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, optio
     const scenarioId = body.scenarioId ?? loaded.scenario.id;
     // The model as planUncertainty built and checked it (overrides applied), for the run's hash and warnings.
     const model = buildModel(loaded.scenario, body.overrides);
-    store.startRun({ id, scenarioId, scenarioHash: scenarioHash(model), request: body, client: request.ip });
+    const warnings = requestWarnings(model.warnings);
+    store.startRun({ id, scenarioId, scenarioHash: scenarioHash(model), request: body, warnings, client: request.ip });
     try {
       const signal = clientGone(reply);
       const result: UncertaintyResult = await jobsPerClient.run(request.ip, () => pool.uncertainty(plan, signal, request.ip));
       store.finishRun(id, { result });
-      const warnings = requestWarnings(model.warnings);
       return reply.code(201).header('location', `/api/runs/${id}`).send({ id, status: 'done', warnings, result });
     } catch (error) {
       const located = locateIssues(loaded, error);
@@ -218,7 +219,7 @@ export const RUN_PATHS = {
   },
   '/api/runs/{id}': {
     get: {
-      summary: 'A stored run: status, request, result or error',
+      summary: 'A stored run: status, request, warnings (as the POST answered them), result or error',
       parameters: ID_PARAM,
       responses: { 200: { description: 'run' }, ...errorResponses(404) },
     },
