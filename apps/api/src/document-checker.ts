@@ -18,7 +18,7 @@ import {
 import { ApiError } from './errors.ts';
 
 /** What to check beside the document itself (see `DocumentTask`). */
-export type DocumentCheck = Pick<DocumentTask, 'withScenario' | 'packed' | 'overrides' | 'run' | 'maxResultValues'>;
+export type DocumentCheck = Pick<DocumentTask, 'withScenario' | 'packed' | 'overrides' | 'run' | 'maxResultValues' | 'validate'>;
 
 export interface DocumentCheckOptions {
   /** Threads checking documents (default 1). */

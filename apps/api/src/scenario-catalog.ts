@@ -7,7 +7,6 @@ import {
   type ModuleResolver,
   nearest,
   type Overrides,
-  parameterWarnings,
 } from '@georisk/engine';
 import type { CheckedDocument } from '@georisk/node';
 import type { DocumentCheck, DocumentChecker } from './document-checker.ts';
@@ -72,17 +71,6 @@ export class ScenarioCatalog {
     if (id === undefined || this.library.has(id) || this.saved.has(id)) return;
     const stored = this.store.getScenario(id);
     if (stored) this.saved.set(id, checkedScenario(await this.checkText(stored.text, { withScenario: true })));
-  }
-
-  /**
-   * The warnings `georisk validate` gives a valid document: the model's (located on its thread), then
-   * the engine's `parameterWarnings` (a parameter without provenance), located there too.
-   * `checked` is the document's check with its scenario (`withScenario`).
-   */
-  async validationWarnings(text: string, checked: CheckedDocument): Promise<Issue[]> {
-    if (checked.scenario === undefined) throw new Error('internal: the document check returned no scenario');
-    const about = parameterWarnings(checked.scenario);
-    return about.length === 0 ? checked.warnings : [...checked.warnings, ...(await this.documents.locate(text, about))];
   }
 
   /** Adds line and column, on a document thread, to the issues of `error` about a document `prepare` checked. */

@@ -12,6 +12,7 @@ import {
   loadScenarioText,
   type ModuleResolver,
   type Overrides,
+  parameterWarnings,
   type ScenarioDocument,
   scenarioHash,
 } from '@georisk/engine';
@@ -36,6 +37,8 @@ export interface DocumentTask {
   maxResultValues?: number;
   /** Instead of checking, add line and column to these issues about the (valid) document. */
   locate?: Issue[];
+  /** Warn as `georisk validate` does: the model's warnings, then each parameter's (`parameterWarnings`). */
+  validate?: boolean;
 }
 
 /** What a valid document defines: plain data, cheap to send back to the event loop. */
@@ -103,7 +106,7 @@ export function checkDocument(task: DocumentTask): DocumentOutcome {
       tracks: model.tracks.map((t) => t.name),
       parameters: Object.keys(s.parameters),
       metrics: model.metrics.map((m) => m.name),
-      warnings: loaded.locate(model.warnings),
+      warnings: loaded.locate(task.validate === true ? [...model.warnings, ...parameterWarnings(s)] : model.warnings),
       ...(task.withScenario === true && task.packed !== true ? { scenario: s, parameterModules: loaded.parameterModules } : {}),
       ...(task.packed === true ? { scenarioPacked: pack(s) } : {}),
       ...(task.run ? { run: { key: modelKey(s, task.overrides ?? {}) } } : {}),

@@ -38,13 +38,11 @@ function listScenarios(scenarios: ScenarioCatalog, store: Store): ScenarioSummar
 
 /**
  * The verdict on a document (checked on a document thread): what it defines when valid, with the
- * warnings `georisk validate` gives (`validationWarnings`), every issue when not.
+ * warnings `georisk validate` gives (the model's, then each parameter's, located in one check), every issue when not.
  */
 async function validateDocument(scenarios: ScenarioCatalog, text: string) {
   try {
-    const checked = await scenarios.checkText(text, { withScenario: true });
-    const { id, title, hash, steps, tracks, parameters, metrics } = checked;
-    const warnings = await scenarios.validationWarnings(text, checked);
+    const { id, title, hash, steps, tracks, parameters, metrics, warnings } = await scenarios.checkText(text, { validate: true });
     return { valid: true, id, title, hash, steps, tracks, parameters, metrics, warnings, issues: [] };
   } catch (error) {
     if (!(error instanceof GeoriskError)) throw error;
