@@ -111,6 +111,12 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     expect(ids).toContain(SCENARIO);
     expect(ids).toContain('kyrgyz-tajik-2022');
     expect(ids.length).toBeGreaterThanOrEqual(8);
+    // Each past episode's card says what its scenario knew of the end; a teaching case says nothing.
+    const badge = (id: string) => page.$eval(`li[data-id="${id}"]`, (c) => c.querySelector('.badge.hindsight')?.textContent ?? null);
+    expect(await badge(SCENARIO)).toBe('forecast from its start');
+    expect(await badge('four-day-war-2016')).toBe('not a forecast: uses later data');
+    expect(await badge('armenia-azerbaijan-2022-reconstruction')).toBe('reconstruction, fitted to the outcome');
+    expect(await badge('alliance-dilemma')).toBeNull();
     await page.screenshot({ path: join(SCREENSHOTS, 'library.png'), fullPage: false });
 
     await page.fill('#library-search', 'kyrgyz');
@@ -119,6 +125,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
 
     await page.click(`li[data-id="${SCENARIO}"] h2 a`);
     await page.waitForSelector('#scenario-title');
+    expect(await page.textContent('#hindsight')).toMatch(/^A forecast from what was knowable at its start \(2022-09-13T00:05:00\+04:00\)\. /);
     // The live exact preview fills the exact column.
     await page.waitForSelector('#metrics-table td[data-key="exact"]', { timeout: 60_000 });
     const exactBefore = await page.$eval('tr[data-metric="war_reached"] td[data-key="exact"]', (c) => Number(c.getAttribute('data-value')));
@@ -422,6 +429,7 @@ metrics:
     const brief = (await page.textContent('#brief')) ?? '';
     expect(brief).toContain('Armenia–Azerbaijan border escalation, September 2022');
     expect(brief).toContain('This run: 2,000 trials, seed 5');
+    expect(await page.textContent('#brief .brief-hindsight')).toMatch(/^A forecast from what was knowable at its start/);
     // One row per metric, each with the band's average and range (as the page's headline) and the run's estimate.
     const metrics = Object.keys(libraryScenario(`scenarios/${SCENARIO}.yaml`).metrics);
     const rows = await page.$$eval('#brief table.brief-answers tbody tr', (trs) =>

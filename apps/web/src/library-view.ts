@@ -1,4 +1,5 @@
 /** The library screen: every bundled scenario with its question and tags, the scenarios saved to the server, and a search box. */
+import { hindsightWords } from '@georisk/engine';
 import { h, replace } from './dom.ts';
 import type { LibraryItem } from './protocol.ts';
 import type { SavedScenario } from './saved-scenarios.ts';
@@ -30,6 +31,12 @@ function savedCard(s: SavedScenario): HTMLElement {
       h('a', { href: formatHash({ screen: 'editor', id: s.id }), class: 'edit-link', 'aria-label': `Edit ${s.title ?? s.id}` }, 'Edit'),
     ),
   );
+}
+
+/** What a past episode's scenario knew of how it ended, as a badge (none for a teaching or made-up case). */
+function hindsightBadge(item: LibraryItem): HTMLElement | null {
+  const words = hindsightWords(item.scenario);
+  return words ? h('span', { class: `badge hindsight hindsight-${words.kind}`, title: words.text }, words.badge) : null;
 }
 
 /** Draws the library; the returned function shows the saved scenarios once the server has listed them. */
@@ -68,6 +75,7 @@ export function renderLibrary(
           h(
             'p',
             { class: 'meta' },
+            hindsightBadge(item),
             h('span', { class: 'file' }, item.file),
             h('a', { href: formatHash({ screen: 'editor', id: item.id }), class: 'edit-link', 'aria-label': `Edit ${item.title}` }, 'Edit'),
             item.notExact.length === 0

@@ -82,12 +82,15 @@ export {
   type RunOptions,
   runScenario,
 } from './run.ts';
+export { type HindsightWords, hindsightWords } from './scenario/hindsight.ts';
 export { type LoadedScenario, type LoadOptions, loadScenarioText, type ModuleResolver } from './scenario/scenario.ts';
 export { keysAt } from './scenario/zod-issues.ts';
 export {
   type Distribution,
   type Expression,
   type Flow,
+  type Hindsight,
+  HindsightSchema,
   type Include,
   type Metric,
   type ModuleDocument,

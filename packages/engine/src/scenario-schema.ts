@@ -262,10 +262,24 @@ const documentFields = {
   metrics: z.record(NameSchema, MetricSchema).default({}),
 };
 
+/** What a scenario about a past episode knew of how it ended: the reader's guard against hindsight. */
+export const HindsightSchema = z
+  .strictObject({
+    kind: z
+      .enum(['none', 'pooled', 'fitted'])
+      .describe(
+        'none: a forecast from what was knowable at `start`; pooled: some defaults count later episodes or its own (not a forecast from its start); fitted: a reconstruction fitted to the outcome',
+      ),
+    note: z.string().min(1).optional().describe('What in particular: which parameters know what, and where the forecast test is'),
+  })
+  .describe('What the scenario knows of how its episode ended (shown beside its results)');
+export type Hindsight = z.infer<typeof HindsightSchema>;
+
 /** A complete scenario document. */
 export const ScenarioSchema = z.strictObject({
   kind: z.literal('scenario').optional(),
   ...documentFields,
+  hindsight: HindsightSchema.optional(),
   time: TimeSchema,
 });
 /** A scenario as written (modules not yet expanded). */

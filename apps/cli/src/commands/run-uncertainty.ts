@@ -18,6 +18,7 @@ import { formatNumber, formatPercent, table } from '../format.ts';
 import { loadScenarioFile } from '../load.ts';
 import { runUncertaintyOnThreads } from '../parallel.ts';
 import { runUncertaintyPlanOnQueue } from '../queue-progress.ts';
+import { runNotes } from '../run-notes.ts';
 
 /** The flags of `run` that a two-level run reads. */
 export interface UncertaintyFlags {
@@ -52,12 +53,13 @@ function driversText(band: MetricBand): string {
 }
 
 /** The table of a two-level run: per metric the overall answer, the band, the variance split and the drivers; `where` says what ran it. */
-export function formatUncertaintyTable(r: UncertaintyResult, title: string, where: string): string {
+export function formatUncertaintyTable(r: UncertaintyResult, title: string, where: string, notes: readonly string[] = []): string {
   const inner = r.method === 'exact' ? 'each solved exactly' : `× ${r.trialsPerDraw.toLocaleString('en-US')} trials each`;
   const design = r.design === 'lhs' ? 'Latin hypercube' : "Sobol'";
   const fixed = Object.entries(r.fixed).map(([k, v]) => `${k}=${v}`);
   const out = [
     title,
+    ...notes,
     `${r.draws.toLocaleString('en-US')} parameter draws (${design}) ${inner} · seed ${r.seed} · ${r.timing.seconds.toFixed(2)} s ${where}`,
     '',
   ];
@@ -138,7 +140,10 @@ export async function uncertaintyCommand(file: string, flags: UncertaintyFlags):
     throw error;
   });
   const title = loaded.scenario.title ?? loaded.scenario.id;
-  const text = flags.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatUncertaintyTable(result, title, where);
+  const text =
+    flags.format === 'json'
+      ? `${JSON.stringify(result, null, 2)}\n`
+      : formatUncertaintyTable(result, title, where, runNotes(loaded.scenario, flags.set));
   output(text, flags.out);
 }
 

@@ -10,7 +10,6 @@ import {
   finalizeResult,
   GeoriskError,
   type Overrides,
-  type Parameter,
   type RunResult,
 } from '@georisk/engine';
 import { ModelCache } from '@georisk/engine/chunks';
@@ -22,7 +21,7 @@ import { formatCsv, formatTable } from '../format.ts';
 import { loadScenarioFile } from '../load.ts';
 import { runTrials, startWorkerThreads, stepsOf, threadsFor, threadsForSteps, withExactLanes } from '../parallel.ts';
 import { warnIfLargeResult } from '../result-size-warning.ts';
-import { switchHint } from '../switch-hint.ts';
+import { runNotes } from '../run-notes.ts';
 import { compareWithExact, exactForFile, formatComparison } from './exact.ts';
 import { uncertaintyCommand } from './run-uncertainty.ts';
 
@@ -44,12 +43,6 @@ interface RunFlags {
   method: 'auto' | 'exact' | 'sample';
   metrics?: string[];
   queue?: string;
-}
-
-/** The lines under the table's header: the scenario's switches and the flag that flips them. */
-function runNotes(parameters: Record<string, Parameter>, overrides: Record<string, number>): string[] {
-  const hint = switchHint(parameters, overrides);
-  return hint === undefined ? [] : [hint];
 }
 
 async function runCommand(file: string, flags: RunFlags): Promise<void> {
@@ -118,7 +111,7 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
       ? `${JSON.stringify(comparison && exact ? { ...result, exact: { metrics: comparison, unavailable: exact.unavailable } } : result, null, 2)}\n`
       : flags.format === 'csv'
         ? formatCsv(result)
-        : `${formatTable(result, runNotes(loaded.scenario.parameters, flags.set))}${comparison && exact ? formatComparison(comparison, exact.unavailable) : ''}`;
+        : `${formatTable(result, runNotes(loaded.scenario, flags.set))}${comparison && exact ? formatComparison(comparison, exact.unavailable) : ''}`;
   output(text, flags.out);
 }
 

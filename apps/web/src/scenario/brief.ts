@@ -4,7 +4,7 @@
  * bar, the assumptions changed from the scenario's defaults, where the parameters come from, the
  * receipt and the permalink. Built on demand into its own section, which only print shows.
  */
-import type { RunResult, UncertaintyResult } from '@georisk/engine';
+import { hindsightWords, type RunResult, type ScenarioDocument, type UncertaintyResult } from '@georisk/engine';
 import { bandValue, declaredPriors, headlineNumber } from '../band-words.ts';
 import { displayLabel } from '../display-label.ts';
 import { h, replace } from '../dom.ts';
@@ -98,6 +98,12 @@ function bandNote(band: UncertaintyResult): string {
   return `${head} (${byDefault} of them on the default prior over their range, which this run holds at their values: the two columns differ where an outcome bends with them, not by sampling error). `;
 }
 
+/** What the scenario knew of how its episode ended, under the question (nothing for a made-up case). */
+function hindsightLine(scenario: ScenarioDocument): HTMLElement | null {
+  const words = hindsightWords(scenario);
+  return words ? h('p', { class: `brief-hindsight hindsight-${words.kind}` }, words.text) : null;
+}
+
 /** Fills `target` with the brief of run `r`, with the band across our assumptions when the page has computed it. */
 export function fillBrief(target: HTMLElement, state: ScreenState, r: RunResult, permalink: string | undefined): void {
   const band = state.band;
@@ -105,6 +111,7 @@ export function fillBrief(target: HTMLElement, state: ScreenState, r: RunResult,
     target,
     h('h1', {}, state.scenario.title ?? state.scenario.id),
     state.item.question ? h('p', { class: 'brief-question' }, state.item.question) : null,
+    hindsightLine(state.scenario),
     h(
       'section',
       {},

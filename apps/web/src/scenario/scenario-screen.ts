@@ -4,6 +4,7 @@
  * downloads, the comparison with a baseline and the sensitivity analysis. This file composes the
  * components and holds their shared state.
  */
+import { hindsightWords } from '@georisk/engine';
 import { h, replace } from '../dom.ts';
 import { formatNumber } from '../format.ts';
 import type { LibraryItem } from '../protocol.ts';
@@ -31,6 +32,7 @@ function scenarioHeader(state: ScreenState): HTMLElement[] {
   const backToEditor = edited ? h('button', { type: 'button', id: 'back-to-editor' }, '← Back to the editor') : null;
   backToEditor?.addEventListener('click', () => edited?.back());
   const description = scenario.description?.trim();
+  const hindsight = hindsightWords(scenario);
   const { time } = scenario;
   return [
     h(
@@ -51,6 +53,7 @@ function scenarioHeader(state: ScreenState): HTMLElement[] {
       : []),
     h('h1', { id: 'scenario-title', tabindex: -1 }, scenario.title ?? scenario.id),
     ...(item.question ? [h('p', { class: 'question' }, item.question)] : []),
+    ...(hindsight ? [h('p', { class: `hindsight hindsight-${hindsight.kind}`, id: 'hindsight' }, hindsight.text)] : []),
     h(
       'details',
       { class: 'about-scenario' },
