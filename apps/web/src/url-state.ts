@@ -3,6 +3,7 @@
  * to run at once and the receipt a run should reproduce. A permalink is this state as a hash:
  * `#/scenario/armenia-azerbaijan-2022?trials=10000&seed=7&set.armenian_fatality_rate=4&run=1`.
  */
+import { MAX_SEED } from '@georisk/engine';
 
 export type ViewState =
   | { screen: 'library'; query: string }
@@ -25,8 +26,8 @@ export const DEFAULT_TRIALS = 10_000;
 export const DEFAULT_SEED = 1;
 /** The largest trial count the app offers (the engine's budget still applies). */
 export const MAX_TRIALS = 10_000_000;
-/** The largest seed (the engine's MAX_SEED). */
-export const MAX_SEED = 2 ** 32 - 1;
+/** The largest seed: the engine's, so the page takes every seed the CLI and API take. */
+export { MAX_SEED };
 
 function wholeNumberIn(text: string | null, min: number, max: number): number | undefined {
   if (text === null || !/^\d+$/.test(text)) return undefined;

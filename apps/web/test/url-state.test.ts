@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SEED, DEFAULT_TRIALS, effectiveOverrides, formatHash, parseHash, type ViewState } from '../src/url-state.ts';
+import { DEFAULT_SEED, DEFAULT_TRIALS, effectiveOverrides, formatHash, MAX_SEED, parseHash, type ViewState } from '../src/url-state.ts';
 
 describe('URL state', () => {
   it('reads a permalink', () => {
@@ -29,9 +29,16 @@ describe('URL state', () => {
         'set.a=abc: not a parameter name and a number; ignored',
         'set.1bad=2: not a parameter name and a number; ignored',
         'set.b=: not a parameter name and a number; ignored',
-        'seed=1.5: not a whole number from 0 to 4,294,967,295; using 1',
+        'seed=1.5: not a whole number from 0 to 9,007,199,254,740,991; using 1',
         'trials=-3: not a whole number from 1 to 10,000,000; using 10,000',
       ],
+    });
+    // Seeds run to the engine's largest, 2^53 − 1; one past it is not rounded down to a different seed.
+    expect(parseHash('#/scenario/x?seed=5000000000')).toMatchObject({ seed: 5_000_000_000 });
+    expect(parseHash('#/scenario/x?seed=9007199254740991')).toMatchObject({ seed: MAX_SEED });
+    expect(parseHash('#/scenario/x?seed=9007199254740993')).toMatchObject({
+      seed: DEFAULT_SEED,
+      ignored: ['seed=9007199254740993: not a whole number from 0 to 9,007,199,254,740,991; using 1'],
     });
     const huge = parseHash('#/scenario/x?trials=5e9');
     expect(huge.screen === 'scenario' && huge.ignored).toEqual(['trials=5e9: not a whole number from 1 to 10,000,000; using 10,000']);
@@ -53,7 +60,7 @@ describe('URL state', () => {
       screen: fc.constant('scenario' as const),
       id: fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,30}$/),
       overrides: fc.dictionary(name, fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e15, max: 1e15 })),
-      seed: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+      seed: fc.integer({ min: 0, max: MAX_SEED }),
       trials: fc.integer({ min: 1, max: 10_000_000 }),
       run: fc.boolean(),
     });

@@ -78,7 +78,10 @@ export function renderScenario(
 ): ScenarioView {
   // A permalink's names the scenario lacks are dropped, and said so with what else it could not use.
   const checked = permalinkOverrides(initial.overrides, item.scenario.parameters);
-  const notices = [...(initial.ignored ?? []), ...checked.ignored, ...checked.outside];
+  const substituted = [...(initial.ignored ?? []), ...checked.ignored];
+  const notices = [...substituted, ...checked.outside];
+  // A link that asks to run at once runs only on the values it gave: a substituted one leaves Run to the reader.
+  const runAtOnce = initial.run && substituted.length === 0;
   const state = createScreenState(item, { ...initial, overrides: checked.overrides }, options.edited);
   // An edited scenario is not in the library, so the address bar cannot name it.
   const updateAddress = () => {
@@ -127,6 +130,13 @@ export function renderScenario(
             { class: 'permalink-notice', id: 'permalink-notice', role: 'status' },
             h('p', { class: 'permalink-notice-text' }, 'This link asked for things the page could not use as given:'),
             h('ul', { class: 'permalink-notice-text' }, ...notices.map((n) => h('li', {}, n))),
+            initial.run && !runAtOnce
+              ? h(
+                  'p',
+                  { class: 'permalink-notice-text', id: 'permalink-not-run' },
+                  'The link asked to run at once; it was not run, since some values are not the ones it gave. Check them and press Run.',
+                )
+              : null,
           )
         : null,
       h(
@@ -150,7 +160,7 @@ export function renderScenario(
   );
   shown.render();
   preview.request();
-  if (initial.run) controls.run();
+  if (runAtOnce) controls.run();
   return {
     destroy() {
       preview.close();
