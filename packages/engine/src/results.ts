@@ -58,9 +58,12 @@ export function scenarioHash(model: Model): string {
 export function finalizeResult(
   model: Model,
   summary: RunSummary,
-  run: { seed: number; overrides: Overrides; seconds: number; workers: number },
+  run: { seed: number; overrides: Overrides; seconds: number; workers: number; effectiveTrials?: number },
 ): RunResult {
   const n = summary.trials;
+  // The intervals' n: the trials, or what they are worth where they are not independent (see summarizeMetric).
+  const m = run.effectiveTrials !== undefined && run.effectiveTrials < n ? run.effectiveTrials : n;
+  const interval = (k: number) => (m === n ? wilson(k, n) : wilson((k / n) * m, m));
   const steps = model.steps;
   const slots = model.totalStates;
   if (
@@ -87,9 +90,9 @@ export function finalizeResult(
       const final = summary.final[slot]!;
       const ever = summary.ever[slot]!;
       result.final[state] = final / n;
-      result.finalCi95[state] = wilson(final, n);
+      result.finalCi95[state] = interval(final);
       result.ever[state] = ever / n;
-      result.everCi95[state] = wilson(ever, n);
+      result.everCi95[state] = interval(ever);
       const occupancy = new Array<number>(steps + 1);
       let running = 0;
       for (let k = 0; k <= steps; k++) {
@@ -108,13 +111,13 @@ export function finalizeResult(
     tracks[t.name] = result;
   }
   const metrics: RunResult['metrics'] = {};
-  model.metrics.forEach((m, i) => {
+  model.metrics.forEach((metric, i) => {
     const acc = summary.metrics[i];
     if (!acc) return;
-    const s: RunResult['metrics'][string] = summarizeMetric(acc, m.expr.firstOf !== undefined);
-    if (m.unit !== undefined) s.unit = m.unit;
-    if (m.description !== undefined) s.description = m.description;
-    metrics[m.name] = s;
+    const s: RunResult['metrics'][string] = summarizeMetric(acc, metric.expr.firstOf !== undefined, run.effectiveTrials);
+    if (metric.unit !== undefined) s.unit = metric.unit;
+    if (metric.description !== undefined) s.description = metric.description;
+    metrics[metric.name] = s;
   });
   const hash = scenarioHash(model);
   const result: RunResult = {

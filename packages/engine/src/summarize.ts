@@ -238,6 +238,11 @@ export type QuantileName = keyof typeof QUANTILES;
 /** Everything the results report about one metric. */
 export interface MetricSummary {
   n: number;
+  /**
+   * Where the n trials are not independent (a conditioned forecast's resampled trials): how many
+   * independent trials they are worth, the n its `se` and intervals are computed with.
+   */
+  effectiveN?: number;
   mean: number;
   sd: number;
   se: number;
@@ -267,9 +272,14 @@ export function wilson(k: number, n: number, z = Z95): [number, number] {
   return [Math.max(0, center - half), Math.min(1, center + half)];
 }
 
-/** Turns an accumulator into the reported statistics. */
-export function summarizeMetric(acc: MetricAccumulator, isFirstPassage: boolean): MetricSummary {
+/**
+ * Turns an accumulator into the reported statistics. `effectiveN`: where the trials are worth fewer
+ * independent ones (resampled after weighting), the standard error and both intervals use it.
+ */
+export function summarizeMetric(acc: MetricAccumulator, isFirstPassage: boolean, effectiveN?: number): MetricSummary {
   const n = acc.n;
+  // The intervals' n: the trials, or what they are worth when fewer.
+  const m = effectiveN !== undefined && effectiveN < n ? effectiveN : n;
   const sumParts = acc.sum.slice();
   const sumSqParts = acc.sumSq.slice();
   expansionAdd(sumParts, acc.intSum);
@@ -279,7 +289,7 @@ export function summarizeMetric(acc: MetricAccumulator, isFirstPassage: boolean)
   const mean = n > 0 ? sum / n : Number.NaN;
   const variance = n > 1 ? Math.max(0, (sumSq - sum * mean) / (n - 1)) : 0;
   const sd = Math.sqrt(variance);
-  const se = n > 0 ? sd / Math.sqrt(n) : Number.NaN;
+  const se = n > 0 ? sd / Math.sqrt(m) : Number.NaN;
   const counts = valueCounts(acc);
   const quantiles = {} as Record<QuantileName, number>;
   for (const [name, q] of Object.entries(QUANTILES) as [QuantileName, number][]) {
@@ -307,10 +317,11 @@ export function summarizeMetric(acc: MetricAccumulator, isFirstPassage: boolean)
     histogram: histogram(counts, acc.min, acc.max),
     quantileMethod: acc.sketchPos === null ? 'exact' : 'bucketed',
   };
+  if (m < n) summary.effectiveN = m;
   const binary = n > 0 && counts.every(([x]) => x === 0 || x === 1);
   if (binary) {
     const ones = acc.dense[1] ?? 0;
-    summary.probability = { p: ones / n, ci95: wilson(ones, n) };
+    summary.probability = { p: ones / n, ci95: m === n ? wilson(ones, n) : wilson((ones / n) * m, m) };
   }
   if (isFirstPassage) summary.censored = n > 0 ? acc.censored / n : 0;
   if (acc.invalid > 0) summary.invalid = acc.invalid;

@@ -207,10 +207,11 @@ export function finishUpdate(
 ): UpdateResult {
   const sampled = buildAugmentedModel(model, observed.list, run.overrides).model;
   summary.trialSteps = 2 * summary.trials * model.steps;
-  const result = finalizeResult(sampled, summary, run);
+  const conditioning = diagnostics(model, observed, weights);
+  // The resampled trials are worth the weighted ones' effective sample size: the intervals use it.
+  const result = finalizeResult(sampled, summary, { ...run, effectiveTrials: conditioning.effectiveSampleSize });
   const hash = scenarioHash(model);
   result.scenario.hash = hash;
-  const conditioning = diagnostics(model, observed, weights);
   return { ...result, receipt: { ...result.receipt, scenarioHash: hash, observationsHash: observed.hash }, conditioning };
 }
 
@@ -258,6 +259,9 @@ export function systematicResample(weights: Float64Array, n: number, seed: numbe
   return out;
 }
 
+/** A count as the notes print it: whole, with thousands separated. */
+const count = (x: number) => Math.round(x).toLocaleString('en-US');
+
 /** ESS, evidence, per-observation figures, parameter shifts, and the warnings and notes. */
 function diagnostics(model: Model, observed: Observations, run: TrialWeights): SampledConditioning {
   const n = run.weights.length;
@@ -289,7 +293,7 @@ function diagnostics(model: Model, observed: Observations, run: TrialWeights): S
     parameters: parameterShifts(model, run.drawn, run.weights),
     warnings,
     notes: [
-      `the intervals in the result treat the ${n} resampled trials as independent; they are worth about ${Math.round(ess)} (the effective sample size), so widen them by about ${Math.sqrt(n / Math.max(ess, 1)).toFixed(1)}×`,
+      `the ${count(n)} resampled trials are worth about ${count(ess)} independent ones (the effective sample size): every standard error and interval in the result is computed with ${count(ess)}, about ${Math.sqrt(n / Math.max(ess, 1)).toFixed(1)}× wider than ${count(n)} independent trials would give`,
     ],
   };
 }
