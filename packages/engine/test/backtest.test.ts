@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import {
   backtestReport,
   type EpisodeRun,
+  missesOf,
+  ordinal,
   readEpisodes,
   runSpecs,
   scoreCount,
@@ -135,5 +137,28 @@ describe('scoring', () => {
       ['all_events', 'brier', 1],
       ['all_events', 'log', 1],
     ]);
+  });
+});
+
+describe('misses in words', () => {
+  it('writes ordinals as English does, and says past which end a share beyond the rounding lies', () => {
+    expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 83, 92, 111].map(ordinal)).toEqual([
+      '1st',
+      '2nd',
+      '3rd',
+      '4th',
+      '11th',
+      '12th',
+      '13th',
+      '21st',
+      '22nd',
+      '83rd',
+      '92nd',
+      '111th',
+    ]);
+    const question = { kind: 'count' as const, label: 'deaths', scale: 'linear' as const };
+    const miss = (pit: number) => missesOf(question, 5, { pit, p5: 1, p95: 4 }, {})[0];
+    expect(miss(0.999)).toBe('the observed 5 lies above the 90% interval (1–4; it is above the 99th percentile)');
+    expect(miss(0.92)).toBe('the observed 5 is in the upper tail (92nd percentile)');
   });
 });

@@ -27,7 +27,7 @@ export {
   RunSpecSchema,
 } from './episode-schema.ts';
 export { type ForecastOut, scoreCount, scoreEvent } from './forecast-scores.ts';
-export { formatScore, missesOf } from './misses.ts';
+export { formatScore, missesOf, ordinal } from './misses.ts';
 export { type LoadedEpisodes, readEpisodes } from './read-episodes.ts';
 export {
   type Clash,

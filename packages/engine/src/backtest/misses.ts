@@ -25,15 +25,29 @@ function eventMisses(y: number, forecast: ForecastOut, baseline: ForecastOut): s
   return misses;
 }
 
+/** 1st, 2nd, 3rd, 4th, …, 11th, 12th, 13th, …, 21st, 92nd. */
+export function ordinal(k: number): string {
+  const teen = k % 100 >= 11 && k % 100 <= 13;
+  return `${k}${teen ? 'th' : (['th', 'st', 'nd', 'rd'][k % 10] ?? 'th')}`;
+}
+
+/** Where `pit` (a share) sits, in words: "at the 92nd percentile"; past either end of the rounding, "above the 99th percentile". */
+function percentileWords(pit: number): string {
+  const k = Math.round(pit * 100);
+  return k <= 0 ? 'below the 1st percentile' : k >= 100 ? 'above the 99th percentile' : `at the ${ordinal(k)} percentile`;
+}
+
 function countMisses(y: number, forecast: ForecastOut, baseline: ForecastOut): string[] {
   const misses: string[] = [];
   const pit = forecast.pit ?? Number.NaN;
   if (pit < 0.05 || pit > 0.95) {
     misses.push(
-      `the observed ${formatNumber(y)} lies ${pit < 0.05 ? 'below' : 'above'} the 90% interval (${formatNumber(forecast.p5 ?? Number.NaN)}–${formatNumber(forecast.p95 ?? Number.NaN)}; it is at the ${Math.round(pit * 100)}th percentile)`,
+      `the observed ${formatNumber(y)} lies ${pit < 0.05 ? 'below' : 'above'} the 90% interval (${formatNumber(forecast.p5 ?? Number.NaN)}–${formatNumber(forecast.p95 ?? Number.NaN)}; it is ${percentileWords(pit)})`,
     );
   } else if (pit < 0.2 || pit > 0.8) {
-    misses.push(`the observed ${formatNumber(y)} is in the ${pit < 0.2 ? 'lower' : 'upper'} tail (${Math.round(pit * 100)}th percentile)`);
+    misses.push(
+      `the observed ${formatNumber(y)} is in the ${pit < 0.2 ? 'lower' : 'upper'} tail (${ordinal(Math.round(pit * 100))} percentile)`,
+    );
   }
   if ((forecast.crps ?? Number.NaN) > (baseline.crps ?? Number.NaN)) {
     misses.push(`worse than the base rate (CRPS ${formatScore(forecast.crps)} against ${formatScore(baseline.crps)})`);
