@@ -24,6 +24,18 @@ export interface StoredExercise {
   turn: number;
   /** What each closed turn's adjudication stored, in turn order. */
   turnResults: unknown[];
+  /** What the check at creation warned the teacher of (lever values outside their parameter's range). */
+  warnings: { path: string; message: string }[];
+  /** Why the last reveal (or turn close) failed, while the exercise stays open; null when it has not failed. */
+  revealError: RevealError | null;
+}
+
+/** A failed reveal, kept so the teacher's dashboard shows it until a reveal succeeds. */
+export interface RevealError {
+  code: string;
+  message: string;
+  path: string;
+  at: string;
 }
 
 /** A submission of a closed turn, kept when the teacher moved the class on. */
@@ -57,6 +69,8 @@ interface ExerciseRow {
   revealed_at: string | null;
   turn: number;
   turn_results: string | null;
+  warnings: string | null;
+  reveal_error: string | null;
 }
 
 interface StudentRow {
@@ -105,10 +119,12 @@ CREATE TABLE IF NOT EXISTS turn_submissions (
 );
 `;
 
-/** Columns added for seminars; a database made before them gets them with their defaults. */
-const TURN_COLUMNS: Record<string, string> = {
+/** Columns added since the first release (seminars, creation warnings, failed reveals); a database made before them gets them with their defaults. */
+const ADDED_COLUMNS: Record<string, string> = {
   turn: 'ALTER TABLE exercises ADD COLUMN turn INTEGER NOT NULL DEFAULT 0',
   turn_results: 'ALTER TABLE exercises ADD COLUMN turn_results TEXT',
+  warnings: 'ALTER TABLE exercises ADD COLUMN warnings TEXT',
+  reveal_error: 'ALTER TABLE exercises ADD COLUMN reveal_error TEXT',
 };
 
 /** The classroom tables of the store. */
@@ -122,17 +138,18 @@ export class ClassroomStore {
   ) {
     db.exec(SCHEMA);
     const columns = new Set((db.prepare('PRAGMA table_info(exercises)').all() as { name: string }[]).map((c) => c.name));
-    for (const [name, sql] of Object.entries(TURN_COLUMNS)) if (!columns.has(name)) db.exec(sql);
+    for (const [name, sql] of Object.entries(ADDED_COLUMNS)) if (!columns.has(name)) db.exec(sql);
     this.statements = {
       insertExercise: db.prepare(
-        `INSERT INTO exercises (id, join_code, teacher_hash, definition, status, created_at)
-         VALUES (@id, @join_code, @teacher_hash, @definition, 'open', @created_at)`,
+        `INSERT INTO exercises (id, join_code, teacher_hash, definition, status, created_at, warnings)
+         VALUES (@id, @join_code, @teacher_hash, @definition, 'open', @created_at, @warnings)`,
       ),
       getExercise: db.prepare('SELECT * FROM exercises WHERE id = ?'),
       byCode: db.prepare('SELECT * FROM exercises WHERE join_code = ?'),
       reveal: db.prepare(
-        "UPDATE exercises SET status = 'revealed', result = @result, revealed_at = @revealed_at WHERE id = @id AND status = 'open'",
+        "UPDATE exercises SET status = 'revealed', result = @result, revealed_at = @revealed_at, reveal_error = NULL WHERE id = @id AND status = 'open'",
       ),
+      revealFailed: db.prepare("UPDATE exercises SET reveal_error = @error WHERE id = @id AND status = 'open'"),
       insertStudent: db.prepare(
         `INSERT INTO students (id, exercise_id, name, name_key, team, token_hash, joined_at)
          VALUES (@id, @exercise_id, @name, @name_key, @team, @token_hash, @joined_at)`,
@@ -149,7 +166,7 @@ export class ClassroomStore {
       ),
       clearSubmissions: db.prepare('UPDATE students SET submission = NULL, submitted_at = NULL, revisions = 0 WHERE exercise_id = ?'),
       nextTurn: db.prepare(
-        `UPDATE exercises SET turn = turn + 1, turn_results = @results
+        `UPDATE exercises SET turn = turn + 1, turn_results = @results, reveal_error = NULL
          WHERE id = @id AND turn = @turn AND status = 'open'`,
       ),
       turnSubmissions: db.prepare('SELECT * FROM turn_submissions WHERE exercise_id = ? ORDER BY turn, rowid'),
@@ -161,7 +178,13 @@ export class ClassroomStore {
     };
   }
 
-  createExercise(e: { id: string; joinCode: string; teacherHash: string; definition: unknown }): void {
+  createExercise(e: {
+    id: string;
+    joinCode: string;
+    teacherHash: string;
+    definition: unknown;
+    warnings: StoredExercise['warnings'];
+  }): void {
     this.writes.write(() =>
       this.statements.insertExercise.run({
         id: e.id,
@@ -169,6 +192,7 @@ export class ClassroomStore {
         teacher_hash: e.teacherHash,
         definition: JSON.stringify(e.definition),
         created_at: new Date().toISOString(),
+        warnings: e.warnings.length === 0 ? null : JSON.stringify(e.warnings),
       }),
     );
   }
@@ -193,6 +217,12 @@ export class ClassroomStore {
     return this.writes.write(
       () => this.statements.reveal.run({ id, result: JSON.stringify(result), revealed_at: new Date().toISOString() }).changes > 0,
     );
+  }
+
+  /** Records why a reveal (or turn close) failed; the exercise stays open, and a later success clears it. */
+  revealFailed(id: string, error: Omit<RevealError, 'at'>): void {
+    const stored: RevealError = { ...error, at: new Date().toISOString() };
+    this.writes.write(() => this.statements.revealFailed.run({ id, error: JSON.stringify(stored) }));
   }
 
   /**
@@ -299,6 +329,8 @@ function exerciseFromRow(row: ExerciseRow): StoredExercise {
     revealedAt: row.revealed_at,
     turn: row.turn,
     turnResults: row.turn_results === null ? [] : JSON.parse(row.turn_results),
+    warnings: row.warnings === null ? [] : JSON.parse(row.warnings),
+    revealError: row.reveal_error === null ? null : JSON.parse(row.reveal_error),
   };
 }
 

@@ -61,11 +61,18 @@ export interface Template {
   exercise: Omit<Exercise, 'deadline'>;
 }
 
+/** A note on an exercise's definition that does not stop it (a lever value outside its parameter's range). */
+export interface ExerciseWarning {
+  path: string;
+  message: string;
+}
+
 export interface Created {
   id: string;
   joinCode: string;
   teacherToken: string;
   teacherPath: string;
+  warnings: ExerciseWarning[];
 }
 
 export interface TeacherView {
@@ -82,6 +89,10 @@ export interface TeacherView {
   turn: number;
   /** What the class decided in each closed turn. */
   closedTurns: { turn: string; title: string; decisions: LeverDecision[]; submitted: number }[];
+  /** What the check at creation warned of (absent for exercises made before it). */
+  warnings?: ExerciseWarning[];
+  /** Why the last reveal or turn close failed; the exercise stays open (null or absent when none failed). */
+  revealError?: { code: string; message: string; path: string; at: string } | null;
 }
 
 export interface Joined {

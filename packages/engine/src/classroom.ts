@@ -226,6 +226,13 @@ export const ExerciseSchema = z
       const params = lever.kind === 'range' ? [lever.parameter] : [...new Set(lever.options.flatMap((o) => Object.keys(o.overrides)))];
       if (lever.kind === 'range' && !(lever.min < lever.max)) {
         ctx.addIssue({ code: 'custom', path: ['levers', i, 'max'], message: 'max must be greater than min' });
+      } else if (lever.kind === 'range' && lever.step !== undefined && !onStepGrid(lever.max, lever.min, lever.step)) {
+        const k = Math.floor((lever.max - lever.min) / lever.step);
+        ctx.addIssue({
+          code: 'custom',
+          path: ['levers', i, 'step'],
+          message: `max ${lever.max} is not min plus a whole number of steps of ${lever.step}, so students could not pick it; make max ${gridValue(lever.min, lever.step, k)} or ${gridValue(lever.min, lever.step, k + 1)}, or change the step`,
+        });
       }
       if (lever.kind === 'choice') {
         unique(
@@ -358,9 +365,27 @@ export function checkSubmission(exercise: Exercise, team: string | null | undefi
       }
     } else if (typeof d !== 'number' || !Number.isFinite(d) || d < lever.min || d > lever.max) {
       problems.push({ path, message: `must be a number between ${lever.min} and ${lever.max}` });
+    } else if (lever.step !== undefined && !onStepGrid(d, lever.min, lever.step)) {
+      const below = gridValue(lever.min, lever.step, Math.floor((d - lever.min) / lever.step));
+      const above = Math.min(lever.max, gridValue(lever.min, lever.step, Math.ceil((d - lever.min) / lever.step)));
+      problems.push({
+        path,
+        message: `must be ${lever.min} plus a whole number of steps of ${lever.step}, got ${d}; choose ${below} or ${above}`,
+      });
     }
   }
   return problems;
+}
+
+/** Whether `value` is `min` plus a whole number of `step`s (to a millionth of a step, for decimal steps such as 0.1). */
+export function onStepGrid(value: number, min: number, step: number): boolean {
+  const steps = (value - min) / step;
+  return Math.abs(steps - Math.round(steps)) < 1e-6;
+}
+
+/** The k-th value of a range lever's grid, rounded to 12 significant digits so 0.1 · 3 reads 0.3. */
+function gridValue(min: number, step: number, k: number): number {
+  return Number((min + k * step).toPrecision(12));
 }
 
 /** The option of a choice lever that means "no action". */

@@ -124,6 +124,39 @@ export interface DashboardParts {
   status: HTMLElement;
   roster: HTMLElement;
   deadlineText: HTMLElement;
+  /** The creation check's warnings and a failed reveal, while the exercise is open. */
+  notices: HTMLElement;
+}
+
+/**
+ * Fills the notices: why the last reveal failed (the exercise stays open, so the teacher can act on
+ * it) and the values the exercise offers outside their parameter's range. Redrawn only when they change.
+ */
+export function fillNotices(notices: HTMLElement, t: TeacherView): void {
+  const failed = t.status === 'open' ? (t.revealError ?? null) : null;
+  const warnings = t.status === 'open' ? (t.warnings ?? []) : [];
+  const signature = JSON.stringify([failed, warnings]);
+  if (notices.dataset.signature === signature) return;
+  notices.dataset.signature = signature;
+  replace(
+    notices,
+    failed
+      ? h(
+          'p',
+          { class: 'bad', id: 'reveal-failed', role: 'alert' },
+          `The last ${turnsLeft(t) ? 'turn close' : 'reveal'} (${clockTime(failed.at)}) failed: ${failed.message}. `,
+          'The exercise is still open: ask the students whose decision cannot run to change it, or remove them, then try again.',
+        )
+      : null,
+    warnings.length > 0
+      ? h(
+          'div',
+          { class: 'warn', id: 'exercise-warnings', role: 'note' },
+          h('p', {}, 'The exercise runs, but check these values:'),
+          h('ul', {}, ...warnings.map((w) => h('li', {}, w.message))),
+        )
+      : null,
+  );
 }
 
 /** The join code panel and the submissions panel, with the reveal row while the exercise is open. */
@@ -207,6 +240,7 @@ export function showDashboard(
   replace(
     body,
     turnPanel(t),
+    parts.notices,
     dashboardPanels(t, parts, reveal),
     h(
       'details',

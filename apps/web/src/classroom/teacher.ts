@@ -2,7 +2,7 @@
 import type { ChartFigure } from '../charts.ts';
 import { api, type TeacherView } from '../classroom-api.ts';
 import { h } from '../dom.ts';
-import { type DashboardParts, fillRoster, type RosterActions, revealButton, showDashboard } from './dashboard.ts';
+import { type DashboardParts, fillNotices, fillRoster, type RosterActions, revealButton, showDashboard } from './dashboard.ts';
 import { type ClassroomView, classroomScreen, worthRetrying } from './shell.ts';
 import { showDebrief } from './show-debrief.ts';
 import { clockTime, relative } from './time-text.ts';
@@ -15,6 +15,7 @@ function updateLiveParts(root: HTMLElement, t: TeacherView, parts: DashboardPart
   document.title = `georisk — ${ex.title} (teacher)`;
   parts.status.textContent = `${t.submitted} of ${t.students.length} ${t.students.length === 1 ? 'student has' : 'students have'} submitted (class limit ${t.limits.maxStudents}).`;
   fillRoster(parts.roster, t, actions);
+  fillNotices(parts.notices, t);
   const left = Date.parse(ex.deadline) - Date.now();
   parts.deadlineText.textContent =
     t.status === 'revealed' ? 'Revealed: submissions are closed.' : `Submissions close at ${clockTime(ex.deadline)} (${relative(left)}).`;
@@ -33,6 +34,7 @@ export function teacherDashboard(root: HTMLElement, id: string, token: string): 
     status: h('p', { id: 'submitted-count', class: 'submitted-count', role: 'status', 'aria-live': 'polite' }),
     roster: h('ul', { class: 'roster', id: 'roster', 'aria-label': 'students' }),
     deadlineText: h('p', { class: 'deadline', id: 'deadline' }),
+    notices: h('div', { class: 'notices', id: 'exercise-notices' }),
   };
 
   // A roster change refreshes at once (the poll timer restarts from it).

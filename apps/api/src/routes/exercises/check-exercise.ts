@@ -1,6 +1,7 @@
 /** Checks an exercise definition against its scenario (on a document thread) before it is stored or revealed. */
 import { GeoriskError, type LoadedScenario } from '@georisk/engine';
 import type { Exercise } from '@georisk/engine/classroom';
+import type { ExerciseWarning } from '@georisk/node';
 import type { DocumentChecker } from '../../document-checker.ts';
 import { ApiError } from '../../errors.ts';
 
@@ -35,14 +36,19 @@ export interface ExerciseChecking {
 }
 
 /**
- * Checks a definition against its scenario: parameters, metrics, and a short trial run of every
- * lever option, on a document thread (the probe run alone costs a tenth of a second or more).
+ * Checks a definition against its scenario: parameters, metrics, a short run of every value a lever
+ * can set (when `probeLevers`: at creation) and a trial run, on a document thread (the trial run
+ * alone costs a tenth of a second or more). Returns the scenario and the warnings for the teacher.
  */
-export async function checkAgainstScenario(exercise: Exercise, checking: ExerciseChecking): Promise<LoadedScenario> {
+export async function checkAgainstScenario(
+  exercise: Exercise,
+  checking: ExerciseChecking,
+  probeLevers = false,
+): Promise<{ loaded: LoadedScenario; warnings: ExerciseWarning[] }> {
   await checking.prepareScenario(exercise.scenarioId);
   const loaded = scenarioOf(exercise, checking.scenario);
-  const outcome = await checking.documents.checkExercise({ exercise, scenario: loaded.scenario, budget: checking.budget });
+  const outcome = await checking.documents.checkExercise({ exercise, scenario: loaded.scenario, budget: checking.budget, probeLevers });
   if ('issues' in outcome) throw new GeoriskError(outcome.issues);
   if ('refusal' in outcome) throw new ApiError(400, outcome.refusal.code, outcome.refusal.message, outcome.refusal.path);
-  return loaded;
+  return { loaded, warnings: outcome.warnings };
 }

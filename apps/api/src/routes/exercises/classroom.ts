@@ -5,7 +5,7 @@ import { turnExercise } from '@georisk/engine/seminar';
 import { z } from 'zod';
 import { ClassroomStore, type StoredExercise } from '../../classroom-store.ts';
 import type { DocumentChecker } from '../../document-checker.ts';
-import { ApiError } from '../../errors.ts';
+import { ApiError, errorReply } from '../../errors.ts';
 import type { JobsPerClient } from '../../plugins/limits.ts';
 import type { SimulationPool } from '../../pool.ts';
 import { definition, ExerciseAccess } from './access.ts';
@@ -93,6 +93,22 @@ export function closedReason(e: StoredExercise, now: number): ApiError | undefin
     );
   }
   return undefined;
+}
+
+/**
+ * Runs a reveal (or a turn close), recording on the exercise why it failed when the fault is the
+ * exercise's or the class's (a 400: a decision the scenario refuses), so the teacher's dashboard
+ * shows it; the exercise stays open and can be revealed again once students or the teacher change
+ * what fails. A busy server (429, 503) is not recorded: trying again is the whole answer.
+ */
+export async function keepingFailure<T>(store: ClassroomStore, id: string, reveal: () => Promise<T>): Promise<T> {
+  try {
+    return await reveal();
+  } catch (error) {
+    const { status, body } = errorReply(error, '');
+    if (status === 400) store.revealFailed(id, { code: body.code, message: body.message, path: body.path });
+    throw error;
+  }
 }
 
 /** A question without the record of what happened. */

@@ -19,7 +19,8 @@ export const CLASSROOM_PATHS = {
   },
   '/api/exercises': {
     post: {
-      summary: 'Create a classroom exercise; answers 201 with `{id, joinCode, teacherToken, teacherPath}` (the token is shown once)',
+      summary:
+        'Create a classroom exercise; every value a lever can set is run briefly first (a lever that cannot run is a 400 naming it); answers 201 with `{id, joinCode, teacherToken, teacherPath, warnings}` (the token is shown once; `warnings` lists lever values outside their parameter range)',
       requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Exercise' } } } },
       responses: answer('created (201)', 400, 413),
     },

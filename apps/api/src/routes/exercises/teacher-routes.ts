@@ -7,7 +7,7 @@ import { parseBody } from '../../request-helpers.ts';
 import { definition } from './access.ts';
 import type { TurnResult } from './adjudicate-turn.ts';
 import { checkAgainstScenario } from './check-exercise.ts';
-import { type Classroom, IdParams, WITH_BODY } from './classroom.ts';
+import { type Classroom, IdParams, keepingFailure, WITH_BODY } from './classroom.ts';
 import { joinAddresses } from './join-addresses.ts';
 import { type RevealResult, runReveal } from './reveal.ts';
 import { runSeminarReveal } from './seminar-reveal.ts';
@@ -35,18 +35,18 @@ export function registerTeacherRoutes(app: FastifyInstance, classroom: Classroom
   app.post('/api/exercises', WITH_BODY, async (request, reply) => {
     const exercise = parseBody(ExerciseSchema, request.body);
     checkDeadline(exercise, classroom.now());
-    await checkAgainstScenario(exercise, classroom);
+    const { warnings } = await checkAgainstScenario(exercise, classroom, true);
     classroom.creations.take(request.ip, classroom.now());
     const id = randomUUID();
     const teacherToken = newToken();
     let joinCode = newJoinCode();
     while (store.codeTaken(joinCode)) joinCode = newJoinCode();
-    store.createExercise({ id, joinCode, teacherHash: sha256(teacherToken), definition: exercise });
+    store.createExercise({ id, joinCode, teacherHash: sha256(teacherToken), definition: exercise, warnings });
     return reply
       .code(201)
       .header('location', `/api/exercises/${id}`)
       .header('cache-control', 'no-store')
-      .send({ id, joinCode, teacherToken, teacherPath: `#/teach/${id}?token=${teacherToken}`, joinPath: '#/join' });
+      .send({ id, joinCode, teacherToken, teacherPath: `#/teach/${id}?token=${teacherToken}`, joinPath: '#/join', warnings });
   });
 
   app.get('/api/exercises/:id', async (request, reply) => {
@@ -63,6 +63,8 @@ export function registerTeacherRoutes(app: FastifyInstance, classroom: Classroom
       revealedAt: e.revealedAt,
       exercise: definition(e),
       turn: e.turn,
+      warnings: e.warnings,
+      revealError: e.revealError,
       /** What the class decided in each closed turn of a seminar. */
       closedTurns: (e.turnResults as TurnResult[]).map((r) => ({
         turn: r.turn,
@@ -89,16 +91,18 @@ export function registerTeacherRoutes(app: FastifyInstance, classroom: Classroom
     classroom.revealing.add(id);
     try {
       const exercise = definition(e);
-      const loaded = await checkAgainstScenario(exercise, classroom);
-      const students = store.students(id);
-      const submitted = students.filter((s) => s.submission !== null);
-      const ctx = { exercise, loaded, pool: classroom.pool, budget: classroom.budget, client: request.ip };
-      // A reveal is one of the teacher's address's jobs (it runs the scenario twice on the pool).
-      const result: RevealResult = await classroom.jobsPerClient.run(request.ip, () =>
-        exercise.turns === undefined
-          ? runReveal(exercise, loaded, submitted, classroom.pool, request.ip)
-          : runSeminarReveal(ctx, e, students, store.turnSubmissions(id)),
-      );
+      const result: RevealResult = await keepingFailure(store, id, async () => {
+        const { loaded } = await checkAgainstScenario(exercise, classroom);
+        const students = store.students(id);
+        const submitted = students.filter((s) => s.submission !== null);
+        const ctx = { exercise, loaded, pool: classroom.pool, budget: classroom.budget, client: request.ip };
+        // A reveal is one of the teacher's address's jobs (it runs the scenario twice on the pool).
+        return classroom.jobsPerClient.run(request.ip, () =>
+          exercise.turns === undefined
+            ? runReveal(exercise, loaded, submitted, classroom.pool, request.ip)
+            : runSeminarReveal(ctx, e, students, store.turnSubmissions(id)),
+        );
+      });
       if (!store.reveal(id, result)) throw new ApiError(409, 'already_revealed', 'this exercise has been revealed already', '');
       return { status: 'revealed', ...result };
     } finally {

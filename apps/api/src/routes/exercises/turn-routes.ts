@@ -5,7 +5,7 @@ import { parseBody } from '../../request-helpers.ts';
 import { definition } from './access.ts';
 import { adjudicateTurn, type TurnResult } from './adjudicate-turn.ts';
 import { checkAgainstScenario } from './check-exercise.ts';
-import { type Classroom, IdParams, WITH_BODY } from './classroom.ts';
+import { type Classroom, IdParams, keepingFailure, WITH_BODY } from './classroom.ts';
 
 /** Registers `POST /api/exercises/:id/advance`. */
 export function registerTurnRoutes(app: FastifyInstance, classroom: Classroom): void {
@@ -24,19 +24,21 @@ export function registerTurnRoutes(app: FastifyInstance, classroom: Classroom): 
     if (classroom.revealing.has(id)) throw new ApiError(409, 'reveal_in_progress', 'the turn is already being closed; wait for it', '', 2);
     classroom.revealing.add(id);
     try {
-      const loaded = await checkAgainstScenario(exercise, classroom);
-      const submitted = store.students(id).filter((s) => s.submission !== null);
       const earlier = e.turnResults as TurnResult[];
-      const ctx = { exercise, loaded, pool: classroom.pool, budget: classroom.budget, client: request.ip };
-      // Like a reveal, closing a turn is one of the teacher's address's jobs (two runs on the pool).
-      const result = await classroom.jobsPerClient.run(request.ip, () =>
-        adjudicateTurn(
-          ctx,
-          e.turn,
-          submitted.map((s) => ({ team: s.team, decisions: s.submission?.decisions ?? {} })),
-          earlier.at(-1)?.overrides ?? {},
-        ),
-      );
+      const result = await keepingFailure(store, id, async () => {
+        const { loaded } = await checkAgainstScenario(exercise, classroom);
+        const submitted = store.students(id).filter((s) => s.submission !== null);
+        const ctx = { exercise, loaded, pool: classroom.pool, budget: classroom.budget, client: request.ip };
+        // Like a reveal, closing a turn is one of the teacher's address's jobs (two runs on the pool).
+        return classroom.jobsPerClient.run(request.ip, () =>
+          adjudicateTurn(
+            ctx,
+            e.turn,
+            submitted.map((s) => ({ team: s.team, decisions: s.submission?.decisions ?? {} })),
+            earlier.at(-1)?.overrides ?? {},
+          ),
+        );
+      });
       if (!store.advanceTurn(id, e.turn, [...earlier, result])) {
         throw new ApiError(409, 'turn_closed', 'this turn was closed already; reload the dashboard', '');
       }
