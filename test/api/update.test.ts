@@ -46,6 +46,17 @@ describe('POST /api/update', () => {
     expect(res.json().message).toContain('has probability zero');
   });
 
+  it('points an empty observations text at the observations, not into the library scenario', async () => {
+    const res = await post({ scenarioId: 'alliance-dilemma', observations: '' });
+    expect(res.statusCode).toBe(400);
+    const body = res.json();
+    expect(body).toMatchObject({ code: 'invalid_type', path: '', message: 'the observations document is empty' });
+    const [only] = body.issues;
+    expect(only).toMatchObject({ line: 1, column: 1, message: 'the observations document is empty' });
+    expect(only.file).toBeUndefined();
+    expect(only.hint).toContain('see scenarios/observations/');
+  });
+
   it('refuses a request without observations, and lists the route in OpenAPI', async () => {
     const res = await post({ text: SMALL_SCENARIO });
     expect(res.statusCode).toBe(400);

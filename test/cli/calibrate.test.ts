@@ -54,8 +54,8 @@ describe('georisk calibrate', () => {
     const line = text.split('\n').findIndex((l) => /low: \d+/.test(l)) + 1;
     const out = scratch.path('never.json');
     const r = await runCli(['calibrate', bad, '--json', '--out', out]);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`bad\\.yaml:${line}:\\d+ `));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`bad\\.yaml:${line}:\\d+ .*: error \\[invalid_value\\] `));
     expect(stackLines(r.stderr)).toEqual([]);
     expect(existsSync(out)).toBe(false);
   });
@@ -82,6 +82,18 @@ describe('georisk calibrate', () => {
     const points = (r: typeof first) => r.folds[0]?.questions.map((q) => [q.label, q.skill.score, q.skill.baseline, q.skill.skill]);
     expect(points(second)).toEqual(points(first));
     expect(second.folds[0]?.questions.map((q) => q.skill.ci95)).not.toEqual(first.folds[0]?.questions.map((q) => q.skill.ci95));
+  });
+
+  it('refuses an empty class file with its own fix, and finds its default files from any folder', async () => {
+    const empty = await runCli(['calibrate', scratch.write('empty.yaml', '')]);
+    expect(empty.status).toBe(1);
+    expect(empty.stderr).toMatch(
+      /empty\.yaml: error \[invalid_type\] the reference class file is empty\n {2}hint: .*see scenarios\/reference-class\/clashes\.yaml/,
+    );
+    const elsewhere = await runCli(['calibrate', '--folds', 'time', '--bootstrap', '10', '--json'], { cwd: scratch.dir });
+    expect(elsewhere.stderr).toBe('');
+    expect(elsewhere.status).toBe(0);
+    expect((JSON.parse(elsewhere.stdout) as { episodes: number }).episodes).toBeGreaterThanOrEqual(40);
   });
 
   it('refuses a split year that leaves nothing to fit', async () => {

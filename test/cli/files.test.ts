@@ -149,10 +149,10 @@ describe.concurrent('inputs must be regular files within the size limit', () => 
     expect(stackLines(r.stderr)).toEqual([]);
   });
 
-  it('backtest refuses an episode file that is a device (exit 2, as for its other problems)', async ({ expect }) => {
+  it('backtest refuses an episode file that is a device (exit 1, as for a scenario)', async ({ expect }) => {
     const r = await runCli(['backtest', '/dev/zero'], { timeoutMs: HANG_MS });
-    expect(r.status).toBe(2);
-    expect(r.stderr).toContain('georisk: cannot read "/dev/zero": it is a device, not a regular file');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('/dev/zero: error [file_unreadable] cannot read "/dev/zero": it is a device, not a regular file');
     expect(stackLines(r.stderr)).toEqual([]);
   });
 });

@@ -88,6 +88,29 @@ describe('georisk update', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it("refuses an empty or binary observations file at its own first line, with an observations file's fix", async () => {
+    const empty = scratch.write('empty.yaml', '');
+    const r = await runCli(['update', REFERENCE, '--observed', empty, '--trials', '500']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      `${empty}:1:1: error [invalid_type] the observations document is empty\n` +
+        '  hint: write kind: observations, then observations: with one item per line, such as - { at: 9, track: conflict, state: clash }; ' +
+        'see scenarios/observations/armenia-azerbaijan-2022-hour36.yaml\n',
+    );
+    const binary = scratch.write('binary.yaml', '\u0001\u0002garbage');
+    const b = await runCli(['update', REFERENCE, '--observed', binary, '--trials', '500']);
+    expect(b.status).toBe(1);
+    expect(b.stderr).toContain(
+      `${binary}:1:1: error [invalid_type] an observations document is a mapping of keys such as kind, as_of and observations`,
+    );
+    expect(b.stderr).not.toMatch(/scenario/);
+    const items = scratch.write('items.yaml', 'observations: [5, ~]\n');
+    const i = await runCli(['update', REFERENCE, '--observed', items, '--trials', '500']);
+    expect(i.status).toBe(1);
+    expect(i.stderr).toContain(`${items}:1:16 observations[0]: error [invalid_type] an observation is a mapping of keys such as at`);
+    expect(i.stderr).toContain(`${items}:1:19 observations[1]: error [invalid_type] the observation is empty`);
+  });
+
   it('names an observation that is impossible under the model, and an inconsistent pair', async () => {
     // The reference conflict starts in clash and cannot reach settlement in one day.
     const impossible = scratch.write(

@@ -23,7 +23,7 @@ export interface CliResult {
   stderr: string;
 }
 
-const ENTRY = ['apps/cli/bin/georisk.js'];
+const ENTRY = [join(ROOT, 'apps/cli/bin/georisk.js')];
 
 /** A clean environment: no colours, no debug output, nothing that could make a run differ. */
 function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -57,15 +57,22 @@ async function withSlot<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Options of `runCli`: extra environment, a timeout, and the working directory (ROOT unless given). */
+interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  cwd?: string;
+}
+
 /** Runs `georisk ...args` and waits for it; independent runs may overlap (a few at a time). */
-export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
   return withSlot(() => spawnCli(args, options));
 }
 
-function spawnCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<CliResult> {
+function spawnCli(args: string[], options: RunOptions): Promise<CliResult> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [...ENTRY, ...args], {
-      cwd: ROOT,
+      cwd: options.cwd ?? ROOT,
       env: cliEnv(options.env),
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: options.timeoutMs ?? TIMEOUT_MS,

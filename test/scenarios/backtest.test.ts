@@ -129,7 +129,7 @@ describe('georisk backtest', () => {
     }
   });
 
-  it('refuses an unknown episode and a broken episode file with exit 2 and a plain message', async () => {
+  it('refuses an unknown episode with exit 2, and a broken or empty episode file with exit 1 at file:line:column, as validate does', async () => {
     const unknown = await runCli(['backtest', '--trials', '10', '--episode', 'no-such-war']);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/no episode with a scenario called no-such-war/);
@@ -138,8 +138,22 @@ describe('georisk backtest', () => {
       'kind: backtest-episodes\nquestions: { war: { kind: event } }\nepisodes:\n  - { id: x, observed: { war: 2 } }\n',
     );
     const broken = await runCli(['backtest', bad, '--trials', '10']);
-    expect(broken.status).toBe(2);
-    expect(broken.stderr).toMatch(/episodes\[0\]\.observed\.war: an event is 0, 1 or null/);
+    expect(broken.status).toBe(1);
+    expect(broken.stderr).toMatch(/bad\.yaml:4:\d+ episodes\[0\]\.observed\.war: error \[invalid_value\] an event is 0, 1 or null/);
     expect(stackLines(broken.stderr)).toEqual([]);
+    const empty = await runCli(['backtest', scratch.write('empty.yaml', ''), '--trials', '10']);
+    expect(empty.status).toBe(1);
+    expect(empty.stderr).toMatch(
+      /empty\.yaml: error \[invalid_type\] the episode file is empty\n {2}hint: .*see scenarios\/backtest\/episodes\.yaml\n$/,
+    );
+  });
+
+  it('finds its default episode file from any folder', async () => {
+    const r = await runCli(['backtest', '--trials', '10', '--workers', '1', '--episode', 'kyrgyz-tajik-2022', '--format', 'json'], {
+      cwd: scratch.dir,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as Report).episodes.map((e) => e.id)).toEqual(['kyrgyz-tajik-2022']);
   });
 });

@@ -1,6 +1,7 @@
 /** Reading scenario files from disk, with modules resolved relative to the including file. */
-import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { GeoriskError, issue, type LoadedScenario, loadScenarioText, MAX_DOCUMENT_LENGTH, type ModuleResolver } from '@georisk/engine';
 import { kindOf } from './cli-common.ts';
 
@@ -83,6 +84,30 @@ function inputIssue(error: InputFileError): GeoriskError {
   return new GeoriskError([{ ...issue(code, '', error.message, error.hint), file: error.file }]);
 }
 
+/** Reads a text input file; a missing, unreadable or oversized one is a `GeoriskError` naming it (exit 1). */
+export function readInputDocument(file: string): string {
+  try {
+    return readInputFile(file);
+  } catch (error) {
+    throw error instanceof InputFileError ? inputIssue(error) : error;
+  }
+}
+
+/**
+ * A default input named relative to the repository (`scenarios/backtest/episodes.yaml`): the working
+ * directory's copy when there is one, else the copy in the repository this CLI runs from, so that the
+ * command works from any folder.
+ */
+export function defaultInputFile(path: string): string {
+  if (existsSync(path)) return path;
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; ) {
+    if (existsSync(join(dir, 'pnpm-workspace.yaml')) && existsSync(join(dir, path))) return join(dir, path);
+    const up = dirname(dir);
+    if (up === dir) return path;
+    dir = up;
+  }
+}
+
 /** Finds a module file relative to the file that includes it (adding .yaml when left out). */
 export const resolveModuleFile: ModuleResolver = (ref, from) => {
   const base = from === undefined ? process.cwd() : dirname(resolve(from));
@@ -107,12 +132,5 @@ export const resolveModuleFile: ModuleResolver = (ref, from) => {
 
 /** Reads and checks a scenario file; throws `GeoriskError` for a missing, unreadable or oversized file too. */
 export function loadScenarioFile(file: string): LoadedScenario {
-  let text: string;
-  try {
-    text = readInputFile(file);
-  } catch (error) {
-    if (error instanceof InputFileError) throw inputIssue(error);
-    throw error;
-  }
-  return loadScenarioText(text, { file, resolveModule: resolveModuleFile });
+  return loadScenarioText(readInputDocument(file), { file, resolveModule: resolveModuleFile });
 }

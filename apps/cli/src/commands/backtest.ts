@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { dirname, relative, resolve } from 'node:path';
-import { buildModel, DEFAULT_SEED, GeoriskError, type Issue } from '@georisk/engine';
+import { buildModel, DEFAULT_SEED, GeoriskError } from '@georisk/engine';
 import {
   type BacktestReport,
   backtestReport,
@@ -25,10 +25,10 @@ import { Option } from 'commander';
 import { EXIT, locateScenarioIssues, output, type RegisterCommand, UsageError, wholeNumber } from '../cli-common.ts';
 import { formatCliIssues } from '../cli-issues.ts';
 import { formatNumber, formatPercent, table } from '../format.ts';
-import { InputFileError, loadScenarioFile, readInputFile } from '../load.ts';
+import { defaultInputFile, loadScenarioFile, readInputDocument } from '../load.ts';
 import { runTrials } from '../parallel.ts';
 
-/** Where the episodes live, relative to the working directory, when no file is given. */
+/** Where the episodes live, relative to the repository (see `defaultInputFile`), when no file is given. */
 export const DEFAULT_EPISODES = 'scenarios/backtest/episodes.yaml';
 
 interface BacktestOptions {
@@ -38,31 +38,9 @@ interface BacktestOptions {
   only?: string[];
 }
 
-/** A problem in the episode file, as a usage error that names its place: `file:line:col path: message`, then the fix. */
-function episodeFileError(issues: readonly Issue[]): UsageError {
-  const lines = issues.map((i) => {
-    const where = [i.file, i.line, i.column].filter((p) => p !== undefined).join(':');
-    const head = [where, i.path].filter((p) => p !== '').join(' ');
-    return `${head ? `${head}: ` : ''}${i.message}${i.hint ? `\n  hint: ${i.hint}` : ''}`;
-  });
-  return new UsageError(lines.join('\n'));
-}
-
-/** Reads and checks the episode file; its problems are usage errors. */
+/** Reads and checks the episode file; its problems are `GeoriskError`s located in it (exit 1, as `validate` prints them). */
 function readEpisodeFile(file: string): LoadedEpisodes {
-  let text: string;
-  try {
-    text = readInputFile(file);
-  } catch (error) {
-    if (error instanceof InputFileError) throw new UsageError(`${error.message}\n  hint: ${error.hint}`);
-    throw error;
-  }
-  try {
-    return readEpisodes(text, file);
-  } catch (error) {
-    if (error instanceof GeoriskError) throw episodeFileError(error.issues);
-    throw error;
-  }
+  return readEpisodes(readInputDocument(file), file);
 }
 
 /** Runs every variant of one episode's scenario on the worker threads, and scores it. */
@@ -89,7 +67,7 @@ async function backtestEpisode(loadedEpisodes: LoadedEpisodes, index: number, fi
   try {
     return scoreEpisode(data, episode, runs, { clip: LOG_SCORE_CLIP, scenario: relative(process.cwd(), scenarioPath) });
   } catch (error) {
-    if (error instanceof GeoriskError) throw episodeFileError(loadedEpisodes.locate(error.issues));
+    if (error instanceof GeoriskError) throw new GeoriskError(loadedEpisodes.locate(error.issues));
     throw error;
   }
 }
@@ -198,15 +176,15 @@ export const registerBacktest: RegisterCommand = (program, setExit) => {
   program
     .command('backtest')
     .description('score the scenario library against historical episodes (Brier, log, CRPS) beside a base-rate baseline')
-    .argument('[episodes]', 'episode file (YAML)', DEFAULT_EPISODES)
+    .argument('[episodes]', `episode file (YAML; default: the repository's ${DEFAULT_EPISODES})`)
     .option('-n, --trials <n>', 'trials per scenario run', wholeNumber('--trials', 1), 20_000)
     .option('-s, --seed <seed>', 'random seed (same seed, same numbers)', wholeNumber('--seed', 0), DEFAULT_SEED)
     .option('-w, --workers <n>', 'worker threads (never changes the numbers)', wholeNumber('--workers', 1), availableParallelism())
     .option('-e, --episode <id...>', 'score only these episodes')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .option('-o, --out <file>', 'write the output to a file (atomically) instead of stdout')
-    .action(async (file: string, flags: BacktestFlags) => {
-      const report = await runBacktest(file, {
+    .action(async (file: string | undefined, flags: BacktestFlags) => {
+      const report = await runBacktest(file ?? defaultInputFile(DEFAULT_EPISODES), {
         trials: flags.trials,
         seed: flags.seed,
         workers: flags.workers,

@@ -8,13 +8,13 @@ import { type CalibrateReport, calibrateReport, type FoldKind, formatScore as fm
 import { Option } from 'commander';
 import { EXIT, output, type RegisterCommand, UsageError, wholeNumber } from '../cli-common.ts';
 import { formatPercent, table } from '../format.ts';
-import { InputFileError, loadScenarioFile, readInputFile } from '../load.ts';
+import { defaultInputFile, loadScenarioFile, readInputDocument } from '../load.ts';
 
-/** The reference class and the generic model, relative to the working directory, when none are given. */
+/** The reference class and the generic model, relative to the repository (see `defaultInputFile`), when none are given. */
 export const DEFAULT_CLASS = 'scenarios/reference-class/clashes.yaml';
 export const DEFAULT_MODEL = 'scenarios/reference-class/generic-clash.yaml';
 
-/** Problems in an input file, as a usage error naming `file:line:col path: message`, then the fix. */
+/** Problems the calibration finds in its settings or the class, as a usage error naming `file:line:col path: message`, then the fix. */
 function fileError(issues: readonly Issue[]): UsageError {
   const lines = issues.map((i) => {
     const where = [i.file, i.line, i.column].filter((p) => p !== undefined).join(':');
@@ -22,15 +22,6 @@ function fileError(issues: readonly Issue[]): UsageError {
     return `${head ? `${head}: ` : ''}${i.message}${i.hint ? `\n  hint: ${i.hint}` : ''}`;
   });
   return new UsageError(lines.join('\n'));
-}
-
-function readText(file: string): string {
-  try {
-    return readInputFile(file);
-  } catch (error) {
-    if (error instanceof InputFileError) throw new UsageError(`${error.message}\n  hint: ${error.hint}`);
-    throw error;
-  }
 }
 
 function formatFold(report: CalibrateReport, index: number): string[] {
@@ -84,7 +75,7 @@ function formatCalibrateTable(report: CalibrateReport, file: string): string {
 }
 
 interface CalibrateFlags {
-  scenario: string;
+  scenario?: string;
   splitYear: number;
   folds: 'loo' | 'time' | 'both';
   bootstrap: number;
@@ -95,15 +86,9 @@ interface CalibrateFlags {
 }
 
 function runCalibrate(file: string, flags: CalibrateFlags): CalibrateReport {
-  const text = readText(file);
-  let referenceClass: ReturnType<typeof readReferenceClass>['referenceClass'];
-  try {
-    referenceClass = readReferenceClass(text, file).referenceClass;
-  } catch (error) {
-    if (error instanceof GeoriskError) throw fileError(error.issues);
-    throw error;
-  }
-  const scenario = loadScenarioFile(flags.scenario).scenario;
+  // A problem in either file is a GeoriskError located in it (exit 1, as `validate` prints it).
+  const { referenceClass } = readReferenceClass(readInputDocument(file), file);
+  const scenario = loadScenarioFile(flags.scenario ?? defaultInputFile(DEFAULT_MODEL)).scenario;
   const folds: FoldKind[] = flags.folds === 'both' ? ['loo', 'time'] : [flags.folds];
   try {
     return calibrateReport(scenario, referenceClass, { folds, splitYear: flags.splitYear, bootstrap: flags.bootstrap, seed: flags.seed });
@@ -118,8 +103,8 @@ export const registerCalibrate: RegisterCommand = (program, setExit) => {
   program
     .command('calibrate')
     .description('fit the generic clash model to the reference class and score it out of sample (leave-one-out, time split)')
-    .argument('[episodes]', 'reference-class file (YAML)', DEFAULT_CLASS)
-    .option('--scenario <file>', 'the generic clash model', DEFAULT_MODEL)
+    .argument('[episodes]', `reference-class file (YAML; default: the repository's ${DEFAULT_CLASS})`)
+    .option('--scenario <file>', `the generic clash model (default: the repository's ${DEFAULT_MODEL})`)
     .option(
       '--split-year <year>',
       'time split: fit on episodes before this year, score those from it on',
@@ -132,7 +117,8 @@ export const registerCalibrate: RegisterCommand = (program, setExit) => {
     .option('--json', 'JSON output (same as --format json)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'))
     .option('-o, --out <file>', 'write the output to a file (atomically) instead of stdout')
-    .action((file: string, flags: CalibrateFlags) => {
+    .action((given: string | undefined, flags: CalibrateFlags) => {
+      const file = given ?? defaultInputFile(DEFAULT_CLASS);
       const report = runCalibrate(file, flags);
       const json = flags.json === true || flags.format === 'json';
       output(json ? `${JSON.stringify(report, null, 2)}\n` : formatCalibrateTable(report, file), flags.out);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { GeoriskError, type Issue, nearest } from '../errors.ts';
 import { locateIssues, readDocument } from '../load-document.ts';
 import { zodIssues } from '../scenario/scenario.ts';
+import type { DocumentKind } from '../scenario/zod-issues.ts';
 
 /** Non-empty text. */
 const TextSchema = z.string().min(1);
@@ -164,13 +165,21 @@ function partAt(path: readonly (string | number)[]): string {
   return section === 'covariates' ? 'covariates' : 'root';
 }
 
+/** What messages about a whole reference class file call it, and the example they point to. */
+const REFERENCE_CLASS_KIND: DocumentKind = {
+  name: 'reference class file',
+  what: 'a reference class file',
+  keys: 'kind, coding and episodes',
+  start: 'write kind: reference-class, then coding: and episodes:; see scenarios/reference-class/clashes.yaml',
+};
+
 const SOURCE_HINT = 'cite at least one page you read: sources: [{ title: …, url: https://… }]';
 
 /** Our issues for zod's: a refinement's fix from `params.hint`, and hints of this file for unknown keys and missing sources. */
 function referenceIssues(error: z.ZodError, input: unknown): Issue[] {
   return error.issues.flatMap((zi) => {
     const hint = zi.code === 'custom' ? (zi.params as { hint?: unknown } | undefined)?.hint : undefined;
-    return zodIssues(new z.ZodError([zi]), input).map((i): Issue => {
+    return zodIssues(new z.ZodError([zi]), input, ReferenceClassSchema, REFERENCE_CLASS_KIND).map((i): Issue => {
       // A refinement's message already names the value: keep it as written, with its fix.
       if (typeof hint === 'string') return { ...i, message: zi.message, hint };
       if (i.code === 'unknown_key' && zi.code === 'unrecognized_keys' && !i.hint?.startsWith('YAML split')) {

@@ -8,8 +8,25 @@ import { GeoriskError, type Issue, issue } from '../errors.ts';
 import { contentHash } from '../hash.ts';
 import { locateIssues, readDocument } from '../load-document.ts';
 import type { Model } from '../model/model.ts';
-import { zodIssues } from '../scenario/zod-issues.ts';
+import { type DocumentKind, zodIssues } from '../scenario/zod-issues.ts';
 import { type Observation, ObservationsOuterSchema, type ObservationTime, observationSchemaFor } from './observation-schema.ts';
+
+/** What messages about a whole observations document call it, and the example they point to. */
+const OBSERVATIONS_KIND: DocumentKind = {
+  name: 'observations document',
+  what: 'an observations document',
+  keys: 'kind, as_of and observations',
+  start:
+    'write kind: observations, then observations: with one item per line, such as - { at: 9, track: conflict, state: clash }; see scenarios/observations/armenia-azerbaijan-2022-hour36.yaml',
+};
+
+/** The same for one item of its list. */
+const OBSERVATION_KIND: DocumentKind = {
+  name: 'observation',
+  what: 'an observation',
+  keys: 'at with track and state, event and happened, or variable and range',
+  start: 'write { at: 9, track: conflict, state: clash }, or remove the empty item',
+};
 
 /** An observation resolved against a model; `likelihood` maps the observed quantity to a weight in [0, 1]. */
 export type CheckedObservation = {
@@ -40,16 +57,23 @@ export interface Observations {
  * @example const observed = readObservations(text, buildModel(scenario), 'hour36.yaml')
  */
 export function readObservations(text: string, model: Model, file?: string): Observations {
-  const doc = readDocument(text, file);
+  let doc: ReturnType<typeof readDocument>;
+  try {
+    doc = readDocument(text, file);
+  } catch (error) {
+    throw error instanceof GeoriskError ? new GeoriskError(atStart(error.issues)) : error;
+  }
   const parsed = ObservationsOuterSchema.safeParse(doc.value);
-  if (!parsed.success) throw new GeoriskError(locateIssues(doc, zodIssues(parsed.error, doc.value, ObservationsOuterSchema)));
+  if (!parsed.success) {
+    throw new GeoriskError(atStart(locateIssues(doc, zodIssues(parsed.error, doc.value, ObservationsOuterSchema, OBSERVATIONS_KIND))));
+  }
   const issues: Issue[] = [];
   const items: Observation[] = [];
   parsed.data.observations.forEach((value, index) => {
     const schema = observationSchemaFor(value);
     const item = schema.safeParse(value);
     if (item.success) items.push(item.data);
-    else issues.push(...zodIssues(item.error, value).map((i) => itemIssue(i, index, Object.keys(schema.shape))));
+    else issues.push(...zodIssues(item.error, value, schema, OBSERVATION_KIND).map((i) => itemIssue(i, index, Object.keys(schema.shape))));
   });
   if (issues.length > 0) throw new GeoriskError(locateIssues(doc, issues));
   const list: CheckedObservation[] = [];
@@ -75,6 +99,14 @@ export function readObservations(text: string, model: Model, file?: string): Obs
   if (issues.length > 0) throw new GeoriskError(locateIssues(doc, issues));
   list.sort((a, b) => a.step - b.step || a.index - b.index);
   return { list, asOfStep, hash: contentHash({ ...parsed.data, observations: items }) };
+}
+
+/**
+ * Issues about the whole document get its first line when it has none to point at (an empty one), so
+ * that a caller never places them in the scenario instead.
+ */
+function atStart(issues: Issue[]): Issue[] {
+  return issues.map((i) => (i.path === '' && i.line === undefined ? { ...i, line: 1, column: 1 } : i));
 }
 
 /** An issue inside item `index`, its path made whole; an unknown key's hint lists the keys this kind has. */

@@ -4,8 +4,31 @@ import { type Issue, issue, nearest } from '../errors.ts';
 import { formatPath } from '../load-document.ts';
 import { FINITE_NUMBER_MESSAGE, ParameterSchema, ScenarioSchema, SourceObjectSchema } from '../scenario-schema.ts';
 
-/** Turns zod's issues into ours, with a hint for the common mistakes; `input` is the checked value (for "got …"). */
-export function zodIssues(error: z.ZodError, input?: unknown, root: z.core.$ZodType = ScenarioSchema): Issue[] {
+/** How the messages about a whole document (empty, or not a mapping) name its kind, and the fix they give. */
+export interface DocumentKind {
+  /** "the document is empty" names it so: `document`, `observations document`… */
+  name: string;
+  /** "a scenario is a mapping of keys such as …" names it so. */
+  what: string;
+  /** The keys it is a mapping of, in words. */
+  keys: string;
+  /** The fix for an empty one: what to start with, and an example file. */
+  start: string;
+}
+
+/** A scenario, the kind `zodIssues` assumes. */
+export const SCENARIO_KIND: DocumentKind = {
+  name: 'document',
+  what: 'a scenario',
+  keys: 'id, time and tracks',
+  start: 'start with id, time and tracks; see scenarios/reference/caucasus-reference.yaml',
+};
+
+/**
+ * Turns zod's issues into ours, with a hint for the common mistakes; `input` is the checked value (for "got …"),
+ * `root` its schema, and `kind` what messages about the whole document call it.
+ */
+export function zodIssues(error: z.ZodError, input?: unknown, root: z.core.$ZodType = ScenarioSchema, kind = SCENARIO_KIND): Issue[] {
   const out: Issue[] = [];
   for (const zi of error.issues) {
     const path = zi.path.filter((p): p is string | number => typeof p !== 'symbol');
@@ -28,7 +51,7 @@ export function zodIssues(error: z.ZodError, input?: unknown, root: z.core.$ZodT
         break;
       }
       case 'invalid_type':
-        out.push(typeIssue(where, name, [zi.expected], [zi.message], value, input !== undefined));
+        out.push(typeIssue(where, name, [zi.expected], [zi.message], value, input !== undefined, kind));
         break;
       case 'invalid_union': {
         if (zi.errors.length === 0) {
@@ -51,6 +74,7 @@ export function zodIssues(error: z.ZodError, input?: unknown, root: z.core.$ZodT
             branches.map((b) => b.message),
             value,
             input !== undefined,
+            kind,
           ),
         );
         break;
@@ -140,6 +164,7 @@ function typeIssue(
   messages: readonly string[],
   value: unknown,
   knowsInput: boolean,
+  kind: DocumentKind,
 ): Issue {
   const missing = knowsInput ? value === undefined : messages.every((m) => m.includes('received undefined'));
   if (missing && where !== '') return issue('missing_key', where, `"${name}" is required`, `add it: expected ${typeWords(expected)}`);
@@ -154,16 +179,11 @@ function typeIssue(
   }
   if (where === '') {
     return value === null || value === undefined
-      ? issue(
-          'invalid_type',
-          '',
-          'the document is empty',
-          'start with id, time and tracks; see scenarios/reference/caucasus-reference.yaml',
-        )
+      ? issue('invalid_type', '', `the ${kind.name} is empty`, kind.start)
       : issue(
           'invalid_type',
           '',
-          `a scenario is a mapping of keys such as id, time and tracks, not ${describe(value)}`,
+          `${kind.what} is a mapping of keys such as ${kind.keys}, not ${describe(value)}`,
           'write key: value lines',
         );
   }
