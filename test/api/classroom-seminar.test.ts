@@ -145,7 +145,18 @@ describe('a two-turn seminar through the API', () => {
     const anaWar = ana?.forecasts.find((f) => f.question === 'war_t1');
     expect(anaWar?.actual).toBe(0);
     expect(anaWar?.actualBrier).toBeCloseTo(0.04, 12);
-    expect(result.debrief.students.find((s) => s.name === 'eli')?.forecasts).toHaveLength(4);
+    // Eli skipped turn 2: its probability questions count as 50% forecasts, its deaths question as the class's largest error.
+    const eli = result.debrief.students.find((s) => s.name === 'eli');
+    expect(eli?.forecasts).toHaveLength(4);
+    expect(eli?.missing?.map((m) => m.question)).toEqual(['truce48_t2', 'csto_t2', 'deaths_t2']);
+    const given = eli?.forecasts.flatMap((f) => (f.brier === undefined ? [] : [f.brier])) ?? [];
+    expect(eli?.brier).toBeCloseTo([...given, 0.25, 0.25].reduce((a, b) => a + b, 0) / (given.length + 2), 12);
+    const worstDeaths = Math.max(
+      ...result.debrief.students.flatMap((s) => s.forecasts.filter((f) => f.question === 'deaths_t2').map((f) => f.relativeError ?? 0)),
+    );
+    expect(eli?.missing?.[2]).toEqual({ question: 'deaths_t2', relativeError: worstDeaths });
+    const csv = await app.inject({ method: 'GET', url: `/api/exercises/${ex.id}/debrief.csv`, headers: auth(ex.teacherToken) });
+    expect(csv.body).toMatch(/^\d+,eli,.*,csto_t2,probability,,.*,no answer: scored as a 50% forecast$/m);
   }, 240_000);
 
   it('the debrief sets each team payoff beside no action and scores the engine and the class against history', async () => {

@@ -553,12 +553,26 @@ export interface ScoredForecast {
   actualAbsoluteError?: number;
 }
 
-/** A student's scores; means are over the questions of each kind (null when there are none). */
+/**
+ * A question a student left unanswered (a seminar turn they skipped), with the score it counts for:
+ * a probability as the uninformed 50% forecast (Brier 0.25, log 1 bit), a quantity as the class's
+ * largest relative error on that question, so that skipping a question never beats answering it.
+ */
+export interface MissingAnswer {
+  question: string;
+  brier?: number;
+  log?: number;
+  relativeError?: number;
+}
+
+/** A student's scores; means are over the questions of each kind, missing answers included (null when there are none). */
 export interface StudentScore {
   id: string;
   name: string;
   team: string | null;
   forecasts: ScoredForecast[];
+  /** The questions this student did not answer, scored as `MissingAnswer` says (absent in debriefs made before it). */
+  missing?: MissingAnswer[];
   brier: number | null;
   log: number | null;
   relativeError: number | null;
@@ -654,7 +668,9 @@ function scoreAgainstEngine(question: Question, forecast: number, outcome: Quest
 
 const mean = (xs: number[]): number | null => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
 
-function summarize(forecasts: ScoredForecast[]): Pick<StudentScore, 'brier' | 'log' | 'relativeError'> {
+function summarize(
+  forecasts: readonly Pick<ScoredForecast, 'brier' | 'log' | 'relativeError'>[],
+): Pick<StudentScore, 'brier' | 'log' | 'relativeError'> {
   return {
     brier: mean(forecasts.flatMap((f) => (f.brier === undefined ? [] : [f.brier]))),
     log: mean(forecasts.flatMap((f) => (f.log === undefined ? [] : [f.log]))),
@@ -717,6 +733,20 @@ function effectOf(question: Question, withDecisions: QuestionOutcome, noAction: 
   throw new Error(`question "${question.id}": the two runs disagree on its kind`);
 }
 
+/** The score an unanswered question counts for (see `MissingAnswer`), given every forecast the class made. */
+function missingAnswerScores(scored: readonly ScoredForecast[]): (q: Question) => MissingAnswer {
+  const worst = new Map<string, number>();
+  for (const f of scored) {
+    if (f.relativeError !== undefined) worst.set(f.question, Math.max(worst.get(f.question) ?? 1, f.relativeError));
+  }
+  return (q) => {
+    // 50% scores the same whatever happens: Brier 0.25, log 1 bit.
+    if (q.kind === 'probability') return { question: q.id, brier: brierScore(0.5, 1), log: logScore(0.5, 1) };
+    const relativeError = worst.get(q.id);
+    return relativeError === undefined ? { question: q.id } : { question: q.id, relativeError };
+  };
+}
+
 /**
  * The debrief: every student's forecasts scored against the run with the class's decisions, team
  * means, a leaderboard order, calibration bins, the class median as a "crowd" forecaster, and how
@@ -733,12 +763,17 @@ export function buildDebrief(
     if (!o) throw new Error(`no outcome for question "${q.id}"`);
     return o;
   };
-  const scored: StudentScore[] = students.map((s) => {
-    const forecasts = exercise.questions.flatMap((q) => {
+  const given = students.map((s) =>
+    exercise.questions.flatMap((q) => {
       const f = s.forecasts[q.id];
       return f === undefined ? [] : [scoreForecast(q, f, outcomeOf(q, outcomes))];
-    });
-    return { id: s.id, name: s.name, team: s.team, forecasts, ...summarize(forecasts), rank: 0 };
+    }),
+  );
+  const missingScore = missingAnswerScores(given.flat());
+  const scored: StudentScore[] = students.map((s, i) => {
+    const forecasts = given[i] ?? [];
+    const missing = exercise.questions.flatMap((q) => (s.forecasts[q.id] === undefined ? [missingScore(q)] : []));
+    return { id: s.id, name: s.name, team: s.team, forecasts, missing, ...summarize([...forecasts, ...missing]), rank: 0 };
   });
   scored.sort((a, b) => compareScores(a, b) || a.name.localeCompare(b.name));
   // Equal scores share a rank (1, 2, 2, 4).
@@ -790,6 +825,8 @@ export function debriefCsv(exercise: Exercise, debrief: Debrief): string {
   const teamName = new Map(exercise.teams.map((t) => [t.id, t.name]));
   // Columns for what happened only when some question records it, so other exercises' CSV is unchanged.
   const history = exercise.questions.some((q) => q.actual !== undefined);
+  // A note column only when someone left a question unanswered, likewise.
+  const missing = debrief.students.some((s) => (s.missing ?? []).length > 0);
   const lines = [
     [
       'rank',
@@ -804,10 +841,17 @@ export function debriefCsv(exercise: Exercise, debrief: Debrief): string {
       'abs_error',
       'relative_error',
       ...(history ? ['actual', 'actual_brier', 'actual_abs_error'] : []),
+      ...(missing ? ['note'] : []),
     ].join(','),
   ];
   const kind = new Map(exercise.questions.map((q) => [q.id, q.kind]));
-  const row = (rank: unknown, name: string, team: string, f: ScoredForecast) =>
+  const row = (
+    rank: unknown,
+    name: string,
+    team: string,
+    f: Omit<ScoredForecast, 'forecast' | 'outcome'> & { forecast?: number | undefined; outcome?: number | undefined },
+    note = '',
+  ) =>
     [
       rank,
       name,
@@ -821,11 +865,18 @@ export function debriefCsv(exercise: Exercise, debrief: Debrief): string {
       f.absoluteError,
       f.relativeError,
       ...(history ? [f.actual, f.actualBrier, f.actualAbsoluteError] : []),
+      ...(missing ? [note] : []),
     ]
       .map(csvCell)
       .join(',');
+  const engineAnswer = new Map(debrief.questions.map((q) => [q.id, q.outcome.kind === 'probability' ? q.outcome.p : q.outcome.median]));
   for (const s of debrief.students) {
-    for (const f of s.forecasts) lines.push(row(s.rank, s.name, s.team === null ? '' : (teamName.get(s.team) ?? s.team), f));
+    const team = s.team === null ? '' : (teamName.get(s.team) ?? s.team);
+    for (const f of s.forecasts) lines.push(row(s.rank, s.name, team, f));
+    for (const m of s.missing ?? []) {
+      const note = m.brier !== undefined ? 'no answer: scored as a 50% forecast' : "no answer: scored as the class's largest error";
+      lines.push(row(s.rank, s.name, team, { ...m, forecast: undefined, outcome: engineAnswer.get(m.question) }, note));
+    }
   }
   for (const f of debrief.crowd) lines.push(row('', 'class median', '', f));
   lines.push('');

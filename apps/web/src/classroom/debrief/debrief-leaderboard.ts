@@ -22,6 +22,11 @@ function crowdRow(debrief: Debrief, hasTeams: boolean): HTMLTableRowElement | nu
   );
 }
 
+/** The flag on a student who left questions unanswered (they count as the leaderboard's caption says). */
+function unansweredNote(count: number): HTMLElement | null {
+  return count === 0 ? null : h('span', { class: 'unanswered' }, ` (${count} unanswered)`);
+}
+
 /** One student's row; `me` marks the reader's own. */
 function studentRow(
   s: Debrief['students'][number],
@@ -33,7 +38,7 @@ function studentRow(
     'tr',
     { 'data-student': s.id, class: s.id === me ? 'me' : undefined },
     num('rank', s.rank, String(s.rank)),
-    h('th', { scope: 'row' }, s.name, s.id === me ? h('span', { class: 'you' }, ' (you)') : null),
+    h('th', { scope: 'row' }, s.name, s.id === me ? h('span', { class: 'you' }, ' (you)') : null, unansweredNote(s.missing?.length ?? 0)),
     hasTeams ? h('td', {}, s.team ? (teamName.get(s.team) ?? s.team) : '') : null,
     num('brier', s.brier, formatScore(s.brier)),
     num('log', s.log, formatScore(s.log, 2)),
@@ -50,7 +55,7 @@ export function leaderboardTable(debrief: Debrief, me: string | undefined, hasTe
     h(
       'caption',
       {},
-      'Leaderboard: mean expected Brier score on the probability questions (lower is better; always saying 50% scores 0.250)',
+      'Leaderboard: mean expected Brier score on the probability questions (lower is better; always saying 50% scores 0.250). A question left unanswered counts as a 50% forecast (a quantity: as the class’s largest error on it), so skipping never pays.',
     ),
     h('thead', {}, h('tr', {}, ...head.map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, ...debrief.students.map((s) => studentRow(s, me, hasTeams, teamName)), crowdRow(debrief, hasTeams)),
