@@ -100,3 +100,35 @@ describe('leaves read in place', () => {
     expect(rate.fn(state(0.96, 3, 0, 0))).toBe(3 * 0.25);
   });
 });
+
+describe('the parameters a rate reads once the track states are known (paramsGiven)', () => {
+  it('name every parameter the value depends on in those states: changing any other leaves the bits alone', () => {
+    fc.assert(
+      fc.property(expr, value, value, value, value, value, fc.integer({ min: 0, max: 2 }), (e, a, b, x, a2, b2, k) => {
+        // A rate's text may not read a variable: x stands as a number here.
+        const text = e.text.replace(/\bx\b/g, '3');
+        const compiled = compileExpression(text, 'rate', names, 'r');
+        const read = new Set<number>();
+        if (compiled.paramsGiven) compiled.paramsGiven(Int32Array.of(k), read);
+        else for (const p of compiled.reads.params) read.add(p);
+        // Move only the parameters it does not name: the value must not change.
+        const moved = state(read.has(0) ? a : a2, read.has(1) ? b : b2, x, k);
+        expect(Object.is(compiled.fn(moved), compiled.fn(state(a, b, x, k)))).toBe(true);
+      }),
+      { numRuns: 3000, seed: 20261207 },
+    );
+  });
+
+  it('leave out a branch the track state rules out, and keep both where the condition reads a parameter', () => {
+    const given = (text: string, k: number) => {
+      const read = new Set<number>();
+      compileExpression(text, 'rate', names, 'r').paramsGiven?.(Int32Array.of(k), read);
+      return [...read].sort();
+    };
+    expect(given('conflict == "war" ? a : b', 2)).toEqual([0]);
+    expect(given('conflict == "war" ? a : b', 0)).toEqual([1]);
+    expect(given('(conflict != "calm" ? a : 0) + b', 0)).toEqual([1]);
+    expect(given('is(conflict, "clash", "war") ? a * 2 : (a > 1 ? b : 0)', 0)).toEqual([0, 1]);
+    expect(compileExpression('a > 1 ? b : 0', 'rate', names, 'r').paramsGiven).toBeUndefined();
+  });
+});

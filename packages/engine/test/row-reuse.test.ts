@@ -72,3 +72,43 @@ describe('rows and flow shapes that read no changed parameter are reused', () =>
     expect(frontCalls.n).toBeGreaterThanOrEqual(trials);
   });
 });
+
+describe('a row that reads a drawn parameter only in states its track-state tests rule out is kept', () => {
+  // The pipeline's row reads `strike` only while the front is at war; the front is calm or in a
+  // clash in every trial here, so the pipeline's rows never read the parameter drawn every trial.
+  const model = modelOf(`
+id: row-keep
+time: { unit: day, dt: 1, horizon: 30 }
+parameters:
+  strike: { default: 0.2, uncertainty: { dist: uniform, min: 0.1, max: 0.3 } }
+  stray: { default: 0.01 }
+tracks:
+  front:
+    states: [calm, clash, war]
+    initial: calm
+    transitions:
+      - { from: calm, to: clash, rate: 0.3 }
+      - { from: clash, to: calm, rate: 0.4 }
+  pipeline:
+    states: [open, shut]
+    initial: open
+    transitions:
+      - { from: open, to: shut, rate: 'front == "war" ? strike : is(front, "clash") ? stray : 0' }
+      - { from: shut, to: open, rate: 'front != "calm" ? strike : 0.5' }
+metrics:
+  shut: { expr: 'ever(pipeline, "shut")' }
+`);
+  const pipeline = model.tracks.find((t) => t.name === 'pipeline')!;
+  const calls = { n: 0 };
+  for (const list of pipeline.outgoing) for (const tr of list) tr.value.fn = counted(tr.value.fn, calls);
+  const trials = 2000;
+  const run = simulate(model, { seed: 3, firstTrial: 0, trials });
+
+  it('fills each (pipeline state, front state) row once, though the parameter changes every trial', () => {
+    // open × {calm, clash} never read strike; shut × calm reads only 0.5; shut × clash reads strike,
+    // so that row alone is filled again in the trials that reach it.
+    expect(run.trials).toBe(trials);
+    expect(calls.n).toBeGreaterThan(3);
+    expect(calls.n).toBeLessThan(trials / 2);
+  });
+});

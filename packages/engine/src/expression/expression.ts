@@ -13,6 +13,7 @@ import { GeoriskError, issue, type SuggestionBudget } from '../errors.ts';
 import type { Rng } from '../rng.ts';
 import type { CalendarOrReason } from './calendar.ts';
 import { Checker } from './expression-checker.ts';
+import { type ParamsGiven, paramsGivenStates } from './expression-params-given.ts';
 import { emptyReads, excerpt, owns, readsNothing, unwrap } from './expression-reads.ts';
 import { MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_LENGTH } from './expression-tables.ts';
 
@@ -110,6 +111,8 @@ export interface CompiledExpression {
   metricCalls: { fn: 'ever' | 'first' | 'time_in'; track: number; state: number; slot: number }[];
   /** Tracks whose current state it tests directly (conflict == "war", is(...)). */
   stateTests: Set<number>;
+  /** A transition's value: the parameters it reads once the tracks' states are known, where a branch on them leaves some unread. */
+  paramsGiven?: ParamsGiven;
 }
 
 type SamplerName = dist.SamplerName;
@@ -182,6 +185,10 @@ export function compileExpression(source: string | number, context: ExpressionCo
     metricCalls: checker.metricCalls,
     stateTests: checker.stateTests,
   };
+  if (context === 'rate' || context === 'probability') {
+    const given = paramsGivenStates(root, names);
+    if (given !== undefined) out.paramsGiven = given;
+  }
   if (readsNothing(checked.reads)) {
     const value = checked.fn(undefined as unknown as EvalState);
     out.constant = value;

@@ -104,6 +104,13 @@ interface Row {
   options: CompiledTransition[];
   /** The stamp of its track state it was computed under (see `TrialRunner.slotStamp`). */
   generation: number;
+  /**
+   * A tabulated row's inputs beside the track states of its index: the parameters its transitions
+   * read in those states (null when one draws at random: never kept), and their values when it was
+   * filled. A new stamp with the same values keeps the row: a refill would give the same bits.
+   */
+  keep: Int32Array | null;
+  kept: Float64Array;
 }
 
 class TrialRunner {
@@ -512,10 +519,19 @@ class TrialRunner {
     let row = table[index];
     const stamp = this.slotStamp[this.slotsPerTrack[t.index]! + state]!;
     if (row === undefined || row.generation !== stamp) {
-      row ??= newRow(t.outgoing[state]!.length);
+      if (row === undefined) {
+        row = newRow(t.outgoing[state]!.length);
+        row.keep = keptParams(t.outgoing[state]!, s.k);
+        if (row.keep !== null) row.kept = new Float64Array(row.keep.length);
+        table[index] = row;
+      } else if (row.keep !== null && sameValues(row.keep, row.kept, s.p)) {
+        row.generation = stamp;
+        return row;
+      }
       fillRow(row, t.outgoing[state]!, s, this.dt);
       row.generation = stamp;
-      table[index] = row;
+      const keep = row.keep;
+      if (keep !== null) for (let j = 0; j < keep.length; j++) row.kept[j] = s.p[keep[j]!]!;
     }
     return row;
   }
@@ -1036,8 +1052,27 @@ function pickOption(row: Row, v: number): CompiledTransition | undefined {
   return row.options[j];
 }
 
+/** The parameters the transitions out of one state read in track states `k`, or null when one draws at random (see `Row.keep`). */
+function keptParams(outgoing: CompiledTransition[], k: Int32Array): Int32Array | null {
+  const params = new Set<number>();
+  for (const tr of outgoing) {
+    if (tr.value.reads.random) return null;
+    if (tr.value.paramsGiven !== undefined) tr.value.paramsGiven(k, params);
+    else for (const p of tr.value.reads.params) params.add(p);
+  }
+  return Int32Array.from(params);
+}
+
+/** Whether the listed parameters still hold the values kept (bit for bit: 0 and −0 differ). */
+function sameValues(params: Int32Array, kept: Float64Array, p: Float64Array): boolean {
+  for (let j = 0; j < params.length; j++) if (!Object.is(p[params[j]!], kept[j])) return false;
+  return true;
+}
+
+const NO_VALUES = new Float64Array(0);
+
 function newRow(size: number): Row {
-  return { leave: 0, logStay: 0, cumulative: new Float64Array(size), options: [], generation: 0 };
+  return { leave: 0, logStay: 0, cumulative: new Float64Array(size), options: [], generation: 0, keep: null, kept: NO_VALUES };
 }
 
 /** An event's assigned values, evaluated before any is applied (reused by every event). */
