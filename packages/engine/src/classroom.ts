@@ -405,8 +405,8 @@ export interface LeverDecision {
 
 /**
  * The class's decisions and the overrides they make. A choice lever goes to the option with the
- * most votes (a tie goes to "no action" if it is among the leaders, else to the earliest option:
- * a divided class does not act); a range lever takes the median of the values given. A lever
+ * most votes (any tie goes to "no action", whether or not it is among the leaders: a divided
+ * team does not act); a range lever takes the median of the values given. A lever
  * nobody voted on stays as the scenario has it.
  */
 export function classDecisions(
@@ -434,8 +434,8 @@ export function classDecisions(
     if (voters === 0) return { lever: lever.id, decision: null, votes, voters };
     const top = Math.max(...Object.values(votes));
     const leaders = lever.options.filter((o) => votes[o.id] === top).map((o) => o.id);
-    const none = noActionOption(lever);
-    const winner = leaders.includes(none) ? none : defined(leaders[0], 'the most votes went to some option');
+    // A tie between different options is a divided team, and a divided team does not act.
+    const winner = leaders.length === 1 ? defined(leaders[0], 'one leader') : noActionOption(lever);
     Object.assign(overrides, lever.options.find((o) => o.id === winner)?.overrides ?? {});
     return { lever: lever.id, decision: winner, votes, voters };
   });
