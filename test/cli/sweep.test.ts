@@ -317,4 +317,25 @@ describe('georisk sensitivity and discover', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/no metric "war"/);
   });
+
+  it('discover refuses shares outside their ranges, naming the flag, with a fix, before any run', async () => {
+    const discover = (...flags: string[]) => runCli(['discover', file, '--outcome', 'war_reached > 0', '--samples', '10', ...flags]);
+    const [over, under, mass, noMass] = await Promise.all([
+      discover('--threshold', '2'),
+      discover('--threshold', '-1'),
+      discover('--min-mass', '2'),
+      discover('--min-mass', '-1', '--alpha', '0.7'),
+    ]);
+    for (const r of [over, under, mass, noMass]) {
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/\n {2}hint: give /);
+    }
+    expect(over.stderr).toMatch(
+      /^--threshold: error \[bad_run_options\] --threshold must lie in \[0, 1\), got 2: .*every point would count as 0\n/,
+    );
+    expect(under.stderr).toMatch(/^--threshold: .*got -1: .*every point would count as 1\n/);
+    expect(mass.stderr).toMatch(/^--min-mass: error \[bad_run_options\] --min-mass must lie in \(0, 1\), got 2/);
+    expect(noMass.stderr).toMatch(/--alpha must lie in \(0, 0\.5\), got 0\.7[\s\S]*--min-mass must lie in \(0, 1\), got -1/);
+  });
 });

@@ -10,6 +10,7 @@ const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
   params: '--vary',
   draws: '--uncertainty',
   groups: '--group',
+  minMass: '--min-mass',
 };
 
 /** Library options that the commands take as flags (`--<name>` unless `FLAG_OF_OPTION` says otherwise). */
@@ -30,6 +31,8 @@ const OPTIONS = new Set([
   'metrics',
   'outcome',
   'alpha',
+  'threshold',
+  'minMass',
   'lhs',
   'sobol',
   'draws',
@@ -45,7 +48,7 @@ function flagOf(option: string): string {
 
 /** `overrides.x` → `--set x`, `design.vary.x` → `--vary x`, `quantiles` → `--quantiles`; a path into the scenario stays as it is. */
 export function cliPath(path: string): string {
-  const m = /^(?:design\.)?([a-z]+)(?:\.(.+))?$/.exec(path);
+  const m = /^(?:design\.)?([a-z][A-Za-z]*)(?:\.(.+))?$/.exec(path);
   const option = m?.[1];
   if (option === undefined || !OPTIONS.has(option)) return path;
   return m?.[2] === undefined ? flagOf(option) : `${flagOf(option)} ${m[2]}`;
@@ -53,7 +56,7 @@ export function cliPath(path: string): string {
 
 /** Rewrites the options an engine text names in backticks (`` `vary` ``) as flags (`--vary`). */
 export function cliText(text: string): string {
-  return text.replace(/`([a-z]+)`/g, (whole, option: string) => (OPTIONS.has(option) ? flagOf(option) : whole));
+  return text.replace(/`([a-z][A-Za-z]*)`/g, (whole, option: string) => (OPTIONS.has(option) ? flagOf(option) : whole));
 }
 
 /** An issue in the command line's words; issues about the scenario document are unchanged. */

@@ -287,6 +287,44 @@ export interface DiscoverPlan {
   options: DiscoverOptions;
 }
 
+/** The shares a discovery reads, each outside its range: alpha in (0, 0.5), threshold in [0, 1), minMass in (0, 1). */
+function discoverShareProblems({ alpha = 0.05, threshold, minMass = 0.05 }: DiscoverOptions): Issue[] {
+  const out: Issue[] = [];
+  if (!(alpha > 0 && alpha < 0.5)) {
+    out.push(
+      issue(
+        'bad_run_options',
+        'alpha',
+        `\`alpha\` must lie in (0, 0.5), got ${alpha}`,
+        'give the share of the box peeled per step, such as 0.05 (the default)',
+      ),
+    );
+  }
+  if (threshold !== undefined && !(threshold >= 0 && threshold < 1)) {
+    const why =
+      threshold < 0 ? 'every share exceeds it, so every point would count as 1' : 'no share exceeds it, so every point would count as 0';
+    out.push(
+      issue(
+        'bad_run_options',
+        'threshold',
+        `\`threshold\` must lie in [0, 1), got ${threshold}: a point counts as 1 when the share of its trials meeting the outcome exceeds it, and ${why}`,
+        "give a share such as 0.5, or leave it out to read each point's share as it is",
+      ),
+    );
+  }
+  if (!(minMass > 0 && minMass < 1)) {
+    out.push(
+      issue(
+        'bad_run_options',
+        'minMass',
+        `\`minMass\` must lie in (0, 1), got ${minMass}: it is the smallest share of the points a box may keep`,
+        'give a share such as 0.05 (the default)',
+      ),
+    );
+  }
+  return out;
+}
+
 /** Plans a discovery: a Latin hypercube over the ranges. */
 export function planDiscover(scenario: ScenarioDocument, options: DiscoverOptions): DiscoverPlan {
   const seed = options.seed ?? DEFAULT_SEED;
@@ -294,8 +332,8 @@ export function planDiscover(scenario: ScenarioDocument, options: DiscoverOption
   if (!Number.isInteger(samples) || samples < 10) {
     throw new GeoriskError([issue('bad_run_options', 'samples', `discovery needs at least 10 samples, got ${samples}`)]);
   }
-  const alpha = options.alpha ?? 0.05;
-  if (!(alpha > 0 && alpha < 0.5)) throw new GeoriskError([issue('bad_run_options', 'alpha', `alpha must lie in (0, 0.5), got ${alpha}`)]);
+  const shareProblems = discoverShareProblems(options);
+  if (shareProblems.length > 0) throw new GeoriskError(shareProblems);
   const params = resolveRanges(scenario, options.vary);
   const points = scaleUnitPoints(latinHypercube(samples, params.length, seed), params);
   const sweep = planFromPoints(scenario, params, points, {
