@@ -111,6 +111,36 @@ describe('georisk update', () => {
     expect(i.stderr).toContain(`${items}:1:19 observations[1]: error [invalid_type] the observation is empty`);
   });
 
+  it('reports the shape errors and every observation that parses in one pass, each at its line', async () => {
+    const five = scratch.write(
+      'five.yaml',
+      [
+        'bogus: 1',
+        'observations:',
+        '  - { at: "abc", track: conflict, state: clash }',
+        '  - { at: 9999, track: conflict, state: clash }',
+        '  - { at: 5, track: nosuch, state: clash }',
+        '  - { at: 2.5, track: conflict, state: clash }',
+        '  - { at: 3, track: conflict, state: nowhere }',
+        '',
+      ].join('\n'),
+    );
+    const r = await runCli(['update', REFERENCE, '--observed', five, '--trials', '500']);
+    expect(r.status).toBe(1);
+    const heads = r.stderr.split('\n').filter((l) => !l.startsWith('  hint: '));
+    expect(heads).toEqual([
+      `${five}:1:1 bogus: error [unknown_key] unknown key "bogus"`,
+      expect.stringMatching(/^\S+five\.yaml:3:11 observations\[0\]\.at: error \[invalid_value\] the text "abc" is not allowed here/),
+      expect.stringMatching(
+        /^\S+five\.yaml:4:11 observations\[1\]\.at: error \[bad_observation\] t = 9999 days is after the scenario's horizon/,
+      ),
+      expect.stringMatching(/^\S+five\.yaml:5:\d+ observations\[2\]\.track: error \[bad_observation\] .*no track "nosuch"/),
+      expect.stringMatching(/^\S+five\.yaml:6:11 observations\[3\]\.at: error \[bad_observation\] t = 2\.5 is not a whole number of steps/),
+      expect.stringMatching(/^\S+five\.yaml:7:\d+ observations\[4\]\.state: error \[bad_observation\] .*has no state "nowhere"/),
+      '',
+    ]);
+  });
+
   it('names an observation that is impossible under the model, and an inconsistent pair', async () => {
     // The reference conflict starts in clash and cannot reach settlement in one day.
     const impossible = scratch.write(

@@ -64,25 +64,25 @@ export function readObservations(text: string, model: Model, file?: string): Obs
     throw error instanceof GeoriskError ? new GeoriskError(atStart(error.issues)) : error;
   }
   const parsed = ObservationsOuterSchema.safeParse(doc.value);
-  if (!parsed.success) {
-    throw new GeoriskError(atStart(locateIssues(doc, zodIssues(parsed.error, doc.value, ObservationsOuterSchema, OBSERVATIONS_KIND))));
-  }
-  const issues: Issue[] = [];
+  const issues = parsed.success ? [] : zodIssues(parsed.error, doc.value, ObservationsOuterSchema, OBSERVATIONS_KIND);
+  // Every problem in one pass: with the outer shape wrong, a list of observations is still checked item by item.
+  const values = parsed.success ? parsed.data.observations : observationList(doc.value);
+  if (values === undefined) throw new GeoriskError(atStart(locateIssues(doc, issues)));
   const items: Observation[] = [];
-  parsed.data.observations.forEach((value, index) => {
+  const list: CheckedObservation[] = [];
+  values.forEach((value, index) => {
     const schema = observationSchemaFor(value);
     const item = schema.safeParse(value);
-    if (item.success) items.push(item.data);
-    else issues.push(...zodIssues(item.error, value, schema, OBSERVATION_KIND).map((i) => itemIssue(i, index, Object.keys(schema.shape))));
-  });
-  if (issues.length > 0) throw new GeoriskError(locateIssues(doc, issues));
-  const list: CheckedObservation[] = [];
-  items.forEach((o, index) => {
-    const checked = checkObservation(model, o, index, issues);
+    if (!item.success) {
+      issues.push(...zodIssues(item.error, value, schema, OBSERVATION_KIND).map((i) => itemIssue(i, index, Object.keys(schema.shape))));
+      return;
+    }
+    items.push(item.data);
+    const checked = checkObservation(model, item.data, index, issues);
     if (checked !== undefined) list.push(checked);
   });
   let asOfStep = list.reduce((m, o) => Math.max(m, o.step), 0);
-  if (parsed.data.as_of !== undefined) {
+  if (parsed.success && parsed.data.as_of !== undefined) {
     const step = toStep(model, parsed.data.as_of, 'as_of', issues);
     if (step !== undefined && step < asOfStep) {
       issues.push(
@@ -96,9 +96,16 @@ export function readObservations(text: string, model: Model, file?: string): Obs
     } else if (step !== undefined) asOfStep = step;
   }
   issues.push(...inconsistentPairs(list));
-  if (issues.length > 0) throw new GeoriskError(locateIssues(doc, issues));
+  if (!parsed.success || issues.length > 0) throw new GeoriskError(atStart(locateIssues(doc, issues)));
   list.sort((a, b) => a.step - b.step || a.index - b.index);
   return { list, asOfStep, hash: contentHash({ ...parsed.data, observations: items }) };
+}
+
+/** The document's list of observations when it is one the outer schema takes, whatever else is wrong with the document. */
+function observationList(value: unknown): unknown[] | undefined {
+  if (typeof value !== 'object' || value === null || !('observations' in value)) return undefined;
+  const listed = ObservationsOuterSchema.shape.observations.safeParse(value.observations);
+  return listed.success ? listed.data : undefined;
 }
 
 /**
