@@ -28,7 +28,7 @@ interface Outcome {
 interface Report {
   seed: number;
   trials: number;
-  episodes: { id: string; scenarioHash: string; runs: { label: string }[]; outcomes: Outcome[] }[];
+  episodes: { id: string; scenarioHash: string; runs: { label: string; scenario?: string; overrides: object }[]; outcomes: Outcome[] }[];
   referenceClass: { id: string }[];
   summary: { question: string; score: string; n: number; model: number; baseline: number; skill: number }[];
 }
@@ -64,6 +64,9 @@ describe('georisk backtest --format json', () => {
     expect(observed).toMatchObject({ fighting_days: 1.83, side_a_deaths: 207, side_b_deaths: 80, csto_troops: 0, pipeline_disruption: 0 });
     // The scenario forecasts without hindsight; the reconstruction fitted to 2022 is scored beside it, labelled.
     expect(e2022?.runs.map((r) => r.label)).toEqual(['model', 'reconstruction (fitted to 2022)']);
+    // The reconstruction is its own file, not overrides of the forecast outside the forecast's ranges.
+    expect(e2022?.runs[1]).toMatchObject({ scenario: '../reconstruction/armenia-azerbaijan-2022-reconstruction.yaml', overrides: {} });
+    expect(json.stderr).not.toContain('bad_override');
     const deaths = e2022?.outcomes.find((o) => o.question === 'side_a_deaths');
     for (const f of [deaths?.forecasts.model, deaths?.forecasts['reconstruction (fitted to 2022)']]) {
       expect(f?.pit).toBeGreaterThanOrEqual(0);

@@ -49,9 +49,10 @@ async function backtestEpisode(loadedEpisodes: LoadedEpisodes, index: number, fi
   const episode = data.episodes[index];
   if (episode?.scenario === null || episode?.scenario === undefined) throw new Error('only episodes with a scenario are scored');
   const scenarioPath = resolve(dirname(resolve(file)), episode.scenario);
-  const loaded = loadScenarioFile(scenarioPath);
   const runs: EpisodeRun[] = [];
   for (const spec of runSpecs(episode)) {
+    // A variant may be a file of its own (a reconstruction fitted to the outcome), beside the episode's.
+    const loaded = loadScenarioFile(resolve(dirname(resolve(file)), spec.scenario ?? episode.scenario));
     let model: ReturnType<typeof buildModel>;
     try {
       model = buildModel(loaded.scenario, spec.set);

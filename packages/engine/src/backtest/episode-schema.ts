@@ -24,9 +24,10 @@ export const ForecastRefSchema = z.union([
   }),
 ]);
 
-/** A scenario variant scored besides the scenario as it stands. */
+/** A scenario variant scored besides the scenario as it stands: overrides of it, or another file (a fitted variant). */
 export const RunSpecSchema = z.object({
   label: TextSchema,
+  scenario: TextSchema.optional(),
   set: z.record(z.string(), z.number()).optional(),
   note: TextSchema.optional(),
 });
@@ -95,9 +96,10 @@ export interface ForecastRef {
   atMost?: number;
 }
 
-/** A scenario variant: its label and its overrides. */
+/** A scenario variant: its label, its scenario file where not the episode's (relative to the episode file), and its overrides. */
 export interface RunSpec {
   label: string;
+  scenario?: string;
   set: Overrides;
   note?: string;
 }
@@ -145,7 +147,12 @@ function episodeOf(e: z.infer<typeof EpisodeSchema>): Episode {
         : { metric: f.metric, divideBy: f.divide_by ?? 1, ...(f.at_most !== undefined ? { atMost: f.at_most } : {}) };
   }
   const runs = (e.runs ?? []).map(
-    (r): RunSpec => ({ label: r.label, set: { ...r.set }, ...(r.note !== undefined ? { note: r.note.trim() } : {}) }),
+    (r): RunSpec => ({
+      label: r.label,
+      set: { ...r.set },
+      ...(r.scenario !== undefined ? { scenario: r.scenario } : {}),
+      ...(r.note !== undefined ? { note: r.note.trim() } : {}),
+    }),
   );
   return {
     id: e.id,

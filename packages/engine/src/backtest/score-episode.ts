@@ -29,7 +29,7 @@ export interface EpisodeOut {
   scenario: string | null;
   scenarioId?: string;
   scenarioHash?: string;
-  runs: { label: string; overrides: Overrides; note?: string }[];
+  runs: { label: string; scenario?: string; overrides: Overrides; note?: string }[];
   outcomes: OutcomeOut[];
 }
 
@@ -143,7 +143,12 @@ export function scoreEpisode(
     title: episode.title,
     scenario: options.scenario,
     ...(base !== undefined ? { scenarioId: base.model.scenario.id, scenarioHash: scenarioHash(base.model) } : {}),
-    runs: specs.map((s) => ({ label: s.label, overrides: s.set, ...(s.note !== undefined ? { note: s.note } : {}) })),
+    runs: specs.map((s) => ({
+      label: s.label,
+      ...(s.scenario !== undefined ? { scenario: s.scenario } : {}),
+      overrides: s.set,
+      ...(s.note !== undefined ? { note: s.note } : {}),
+    })),
     outcomes,
   };
 }
