@@ -29,7 +29,7 @@ import { type QuantileName, summarizeMetric, valueCounts } from './summarize.ts'
 export const MAX_LEVERS = 12;
 export const MAX_QUESTIONS = 12;
 export const MAX_TEAMS = 8;
-/** Points of the quantile grid kept for each quantity question's outcome distribution. */
+/** Slices of the grid kept for each quantity question's outcome distribution (`quantileGrid`). */
 export const OUTCOME_GRID_POINTS = 200;
 
 /** Invisible formatting characters (bidi overrides, zero-width joiners) that could make one name look like another. */
@@ -452,25 +452,32 @@ export type QuestionOutcome =
       median: number;
       quantiles: Record<QuantileName, number>;
       histogram: { edges: number[]; counts: number[] };
-      /** The distribution as OUTCOME_GRID_POINTS equally likely values (quantiles at (i + ½)/k). */
+      /** The distribution as OUTCOME_GRID_POINTS equally likely values, each the mean of its slice (`quantileGrid`). */
       grid: number[];
       n: number;
     };
 
-/** The distribution of sorted (value, count) pairs as k equally likely quantiles at (i + ½)/k. */
+/**
+ * The distribution of sorted (value, count) pairs as k equally likely slices, each at its mean (a
+ * value whose count straddles a slice boundary is shared between the slices). Every trial counts,
+ * tails included, so E|x − Y| over the slices is exact for any x that falls between slices (below
+ * the smallest value: the mean), and within 1/k of the slice's width inside one.
+ */
 export function quantileGrid(counts: readonly (readonly [number, number])[], k = OUTCOME_GRID_POINTS): number[] {
   const total = counts.reduce((s, [, c]) => s + c, 0);
   if (total === 0) return [];
-  const grid: number[] = [];
-  let j = 0;
-  const pair = (at: number) => defined(counts[at], 'a count pair below counts.length');
-  let cumulative = pair(0)[1];
-  for (let i = 0; i < k; i++) {
-    const target = ((i + 0.5) / k) * total;
-    while (cumulative < target && j < counts.length - 1) cumulative += pair(++j)[1];
-    grid.push(pair(j)[0]);
+  // Positions are counted in k-ths of a trial, so slice i runs over [i·total, (i + 1)·total): whole numbers, no rounding.
+  const sums = new Array<number>(k).fill(0);
+  let start = 0;
+  for (const [value, count] of counts) {
+    const end = start + count * k;
+    for (let i = Math.floor(start / total); i < k && i * total < end; i++) {
+      const overlap = Math.min(end, (i + 1) * total) - Math.max(start, i * total);
+      if (overlap > 0) sums[i] = (sums[i] ?? 0) + overlap * value;
+    }
+    start = end;
   }
-  return grid;
+  return sums.map((sum) => sum / total);
 }
 
 /**

@@ -12,9 +12,9 @@ import {
   classDecisions,
   type Exercise,
   type LeverDecision,
-  OUTCOME_GRID_POINTS,
   type Question,
   type QuestionOutcome,
+  quantileGrid,
   type Submission,
   type Team,
 } from './classroom.ts';
@@ -65,7 +65,7 @@ export function turnDecisions(
 /**
  * A question's outcome from a finished run's metric summary (the conditioned runs give summaries,
  * not accumulators): a quantity's equally likely grid is read off the histogram, each bin's share
- * placed at its midpoint, so its expected absolute error is within half a bin width of the exact one.
+ * placed at its midpoint, so its expected absolute error is within half a histogram bin of the exact one.
  */
 export function outcomeFromSummary(question: Question, m: MetricSummary): QuestionOutcome {
   if (question.kind === 'probability') {
@@ -78,15 +78,6 @@ export function outcomeFromSummary(question: Question, m: MetricSummary): Questi
     const hi = edges[i + 1];
     return c > 0 && lo !== undefined && hi !== undefined ? [[(lo + hi) / 2, c]] : [];
   });
-  const total = pairs.reduce((s, [, c]) => s + c, 0);
-  const grid: number[] = [];
-  let j = 0;
-  let cumulative = pairs[0]?.[1] ?? 0;
-  for (let i = 0; i < OUTCOME_GRID_POINTS && total > 0; i++) {
-    const target = ((i + 0.5) / OUTCOME_GRID_POINTS) * total;
-    while (cumulative < target && j < pairs.length - 1) cumulative += pairs[++j]?.[1] ?? 0;
-    grid.push(pairs[j]?.[0] ?? Number.NaN);
-  }
   return {
     kind: 'quantity',
     mean: m.mean,
@@ -94,7 +85,7 @@ export function outcomeFromSummary(question: Question, m: MetricSummary): Questi
     median: m.quantiles.p50,
     quantiles: { ...m.quantiles },
     histogram: m.histogram,
-    grid,
+    grid: quantileGrid(pairs),
     n: m.n,
   };
 }
