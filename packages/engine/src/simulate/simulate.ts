@@ -1065,7 +1065,11 @@ function keptParams(outgoing: CompiledTransition[], k: Int32Array): Int32Array |
 
 /** Whether the listed parameters still hold the values kept (bit for bit: 0 and −0 differ). */
 function sameValues(params: Int32Array, kept: Float64Array, p: Float64Array): boolean {
-  for (let j = 0; j < params.length; j++) if (!Object.is(p[params[j]!], kept[j])) return false;
+  for (let j = 0; j < params.length; j++) {
+    const a = p[params[j]!]!;
+    const b = kept[j]!;
+    if (a !== b || (a === 0 && 1 / a !== 1 / b)) return false;
+  }
   return true;
 }
 
