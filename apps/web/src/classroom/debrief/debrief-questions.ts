@@ -8,6 +8,9 @@ import { rebinRound } from '../../round-histogram.ts';
 import { percentAxis } from './percent-axis.ts';
 import { bareLabel } from './score-format.ts';
 
+/** What a question's summary says when nobody forecast it. */
+const NO_FORECASTS = 'No forecasts were submitted.';
+
 /** Forecasts of a probability question in tenths, with the engine's answer marked. */
 function probabilityFigure(
   q: Debrief['questions'][number],
@@ -16,10 +19,15 @@ function probabilityFigure(
 ): ChartFigure {
   const labels = Array.from({ length: 10 }, (_, i) => `${i * 10}–${i * 10 + 10}%`);
   const counts = labels.map((_, i) => forecasts.filter((f) => Math.min(9, Math.floor(f * 10)) === i).length);
-  const summary = `The engine's answer: ${formatPercent(outcome.p)} (95% interval ${formatPercent(outcome.ci95[0])} to ${formatPercent(outcome.ci95[1])}). The class's ${forecasts.length} forecasts: ${labels
+  const spread = labels
     .map((l, i) => (counts[i] ? `${counts[i]} in ${l}` : ''))
     .filter(Boolean)
-    .join(', ')}.`;
+    .join(', ');
+  const given =
+    forecasts.length === 0
+      ? NO_FORECASTS
+      : `The class's ${forecasts.length === 1 ? 'one forecast' : `${forecasts.length} forecasts`}: ${spread}.`;
+  const summary = `The engine's answer: ${formatPercent(outcome.p)} (95% interval ${formatPercent(outcome.ci95[0])} to ${formatPercent(outcome.ci95[1])}). ${given}`;
   const table = dataTable(
     `Forecasts of "${q.label}"`,
     ['forecast', 'students'],
@@ -63,7 +71,7 @@ function quantityFigure(
   const classMedian = sorted[Math.floor((sorted.length - 1) / 2)];
   const unit = q.unit ? ` ${q.unit}` : '';
   const summary = `The engine's median: ${formatNumber(outcome.median)}${unit} (5th to 95th percentile ${formatNumber(outcome.quantiles.p5)} to ${formatNumber(outcome.quantiles.p95)}). ${
-    classMedian === undefined ? 'No forecasts.' : `The class's median forecast: ${formatNumber(classMedian)}${unit}.`
+    classMedian === undefined ? NO_FORECASTS : `The class's median forecast: ${formatNumber(classMedian)}${unit}.`
   }`;
   const table = dataTable(
     `Outcome distribution of "${q.label}"`,
