@@ -1,7 +1,8 @@
 /**
  * The teacher's setup in Chromium with the Advanced JSON: an exercise whose lever cannot run is
- * refused on the page with the lever's path, and one whose lever leaves its parameter's range is
- * created with the warning shown on the dashboard.
+ * refused on the page with the lever's path, one whose lever leaves its parameter's range is
+ * created with the warning shown on the dashboard, and JSON that does not parse is placed by line
+ * and column. Then a debrief with no submissions says so under each question.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,6 +74,54 @@ describe.skipIf(!haveChromium)('the teacher’s Advanced JSON setup in Chromium'
     await expect.poll(() => alert.textContent()).toContain('levers[0].options[1].overrides: with calm_clash_rate = -1');
     expect(await alert.textContent()).toContain('the rate evaluated to -1');
     expect(await page.locator('#join-code').count()).toBe(0);
+    await page.close();
+  });
+
+  it('places JSON that does not parse by line and column, keeping the browser’s words', async () => {
+    const page = await setupWith('{\n  "title": "x",\n  "seed": ,\n}');
+    const alert = page.locator('#setup-message [role=alert]');
+    await expect.poll(() => alert.textContent()).toMatch(/^The JSON does not parse at line 3, column 11: \S/);
+    const browserWords = await page.evaluate(() => {
+      try {
+        JSON.parse('{\n  "title": "x",\n  "seed": ,\n}');
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    });
+    // Chromium's own words give no position for this one: "Unexpected token ','".
+    expect(browserWords).toMatch(/^Unexpected token ','/);
+    expect(await alert.textContent()).toContain(browserWords);
+    await page.close();
+  });
+
+  it('a debrief with no submissions says so under every question', async () => {
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/exercises',
+      payload: {
+        ...exercise(0.007),
+        questions: [
+          { kind: 'probability', id: 'clash', label: 'A clash?', metric: 'clash_within_90_days' },
+          { kind: 'quantity', id: 'deaths', label: 'Deaths', metric: 'side_a_deaths' },
+        ],
+        deadline: new Date(Date.now() + 3_600_000).toISOString(),
+      },
+    });
+    expect(created.statusCode).toBe(201);
+    const { id, teacherToken, teacherPath } = created.json();
+    expect(
+      (await app.inject({ method: 'POST', url: `/api/exercises/${id}/reveal`, headers: { authorization: `Bearer ${teacherToken}` } }))
+        .statusCode,
+    ).toBe(200);
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    await page.goto(`${url}${teacherPath}`);
+    for (const q of ['clash', 'deaths']) {
+      const canvas = page.locator(`#chart-q-${q} canvas`);
+      await expect.poll(() => canvas.getAttribute('aria-label')).toMatch(/\. No forecasts were submitted\.$/);
+    }
+    expect(await page.locator('#debrief').textContent()).not.toContain('0 forecasts');
     await page.close();
   });
 

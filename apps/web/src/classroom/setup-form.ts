@@ -2,6 +2,7 @@
 import { api, type Template } from '../classroom-api.ts';
 import { h, replace } from '../dom.ts';
 import { formatNumber } from '../format.ts';
+import { jsonErrorOffset, lineColumn } from './json-error-place.ts';
 import type { MessageBox } from './shell.ts';
 import { clockTime } from './time-text.ts';
 
@@ -152,8 +153,11 @@ async function submitSetup(
   try {
     body = box.advanced.open ? (JSON.parse(box.json.value) as Record<string, unknown>) : fields.exercise();
   } catch (e) {
-    message.error(`The JSON does not parse: ${(e as Error).message}`);
+    const at = jsonErrorOffset(box.json.value);
+    const where = at === undefined ? '' : ` at ${lineColumn(box.json.value, at)}`;
+    message.error(`The JSON does not parse${where}: ${(e as Error).message}`);
     box.json.focus();
+    if (at !== undefined) box.json.setSelectionRange(at, at + 1);
     return;
   }
   body.deadline = new Date(Date.now() + m * 60_000).toISOString();
