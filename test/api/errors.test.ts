@@ -48,13 +48,33 @@ describe('hostile scenario documents', () => {
     expect(({} as Record<string, unknown>).states).toBeUndefined();
   });
 
-  it('refuses __proto__ in the JSON request body itself', async () => {
-    const res = await post('/api/runs', '{"scenarioId":"alliance-dilemma","overrides":{"__proto__":{"polluted":1}}}', {
-      'content-type': 'application/json',
-    });
+  it('refuses __proto__ (and constructor.prototype) in the JSON request body itself, naming the key and its path', async () => {
+    const json = { 'content-type': 'application/json' };
+    const res = await post('/api/runs', '{"scenarioId":"alliance-dilemma","overrides":{"__proto__":{"polluted":1}}}', json);
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ code: 'invalid_json', path: '' });
+    expect(res.json()).toEqual({
+      code: 'invalid_json',
+      message: 'overrides.__proto__: the key "__proto__" is not allowed in a request body',
+      path: 'overrides.__proto__',
+      hint: 'remove the key, or rename it',
+    });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const deep = await post('/api/runs', '{"scenarioId":"x","vary":[{"constructor":{"prototype":{"polluted":1}}}]}', json);
+    expect(deep.json()).toMatchObject({ code: 'invalid_json', path: 'vary[0].constructor.prototype' });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('answers an empty YAML body as an empty document, not as a field the client never sent', async () => {
+    const yaml = { 'content-type': 'application/yaml' };
+    const validated = await post('/api/scenarios/validate', '', yaml);
+    expect(validated.statusCode).toBe(200);
+    expect(validated.json()).toMatchObject({
+      valid: false,
+      issues: [{ code: 'invalid_type', path: '', message: 'the document is empty' }],
+    });
+    const saved = await post('/api/scenarios', '', yaml);
+    expect(saved.statusCode).toBe(400);
+    expect(saved.json()).toMatchObject({ code: 'invalid_type', path: '', message: 'the document is empty' });
   });
 
   it('refuses mathjs escape payloads at validation, before any run', async () => {

@@ -43,6 +43,21 @@ describe.concurrent('georisk usage errors (exit 2)', () => {
     expect(r.stderr).toMatch(/--trials must be a whole number >= 1, got "0"/);
   });
 
+  it('a seed past 2^53 − 1 is refused as typed, not rounded to another number first', async ({ expect }) => {
+    const r = await runCli(['run', REFERENCE, '--trials', '10', '--seed', '9007199254740993']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('--seed must be at most 9007199254740991 (2^53 − 1), got "9007199254740993"');
+    expect(r.stderr).not.toContain('9007199254740992');
+  });
+
+  it('a parameter set twice is refused, naming both values', async ({ expect }) => {
+    const r = await runCli(['run', parameterFile, '--trials', '10', '--set', 'war_rate=0.01', '--set', 'war_rate=0.02']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('war_rate is set twice (war_rate=0.01 and war_rate=0.02): give each parameter one --set');
+  });
+
   it('an unknown option is refused, with a pointer to --help', async ({ expect }) => {
     const r = await runCli(['run', REFERENCE, '--trails', '10']);
     expect(r.status).toBe(2);

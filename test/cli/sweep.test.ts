@@ -122,6 +122,10 @@ describe('georisk sweep', () => {
     [['--vary', 'war_rate=0:0.1:1'], /at least 2 levels/],
     [['--vary', 'war_rate=0.1:0:3'], /empty/],
     [['--lhs', '1'], /at least 2 samples/],
+    [
+      ['--lhs', '3', '--vary', 'war_rate=0.01:0.1:3'],
+      /--vary war_rate: error \[bad_override\] "war_rate" is given 3 levels, which only a grid uses/,
+    ],
     [[], /say what to vary/],
     [['--vary', 'war_rate=0:0.1:3', '--metrics', 'nope'], /no metric "nope"/],
   ])('refuses %j with a clear message and writes no file', async (args, message) => {

@@ -22,6 +22,7 @@ import { confinedResolver, defaultScenariosDir, defaultWebDir, loadLibrary } fro
 import { registerOpenApi } from './openapi.ts';
 import { bodyTimeoutPlugin, DEFAULT_BODY_IDLE_MS } from './plugins/body-timeout.ts';
 import { errorsPlugin, fastifyErrorOptions } from './plugins/errors.ts';
+import { jsonBodyPlugin } from './plugins/json-body.ts';
 import { DEFAULT_BODY_LIMIT, JobsPerClient, type LimitsOptions, limitsPlugin, simulationRouteConfig } from './plugins/limits.ts';
 import { yamlBodyPlugin } from './plugins/yaml-body.ts';
 import { DEFAULT_JOB_DEADLINE_MS, type PoolOptions, SimulationPool } from './pool.ts';
@@ -230,6 +231,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(helmet, { contentSecurityPolicy: { useDefaults: true, directives: { upgradeInsecureRequests: null } } });
   await app.register(limitsPlugin, { rateLimit: options.rateLimit, pressure: options.pressure });
   await app.register(yamlBodyPlugin);
+  await app.register(jsonBodyPlugin);
   await resumeUnfinishedJobs(store, jobs, planner, app.log);
 
   const simulationLimit = simulationRouteConfig(options.rateLimit);

@@ -45,6 +45,8 @@ const OverridesSchema = z
 
 /** `{text}`: a scenario document to check or save (raw YAML bodies are accepted too). */
 export const DocumentRequestSchema = z.strictObject({ text: ScenarioTextSchema });
+/** A document sent as the body itself (YAML or JSON text): an empty one is an empty document, for the engine to explain. */
+export const DocumentBodySchema = z.string().max(MAX_DOCUMENT_CHARS);
 export type DocumentRequest = z.infer<typeof DocumentRequestSchema>;
 
 /** Exactly one of `scenarioId` and `text`. */

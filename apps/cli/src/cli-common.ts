@@ -16,20 +16,32 @@ export class UsageError extends Error {}
 /** A file that cannot be written: the run failed, but not because of the scenario or the command line. */
 export class OutputError extends Error {}
 
+/**
+ * Parses a whole number of at least `min`; one past 2^53 − 1 is refused as typed, since a double would
+ * round it to another number (9007199254740993 to …992) before any check could see it.
+ */
 export function wholeNumber(name: string, min: number) {
   return (value: string): number => {
     const n = Number(value.replaceAll('_', ''));
     if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number >= ${min}, got "${value}"`);
+    if (!Number.isSafeInteger(n)) {
+      throw new InvalidArgumentError(`${name} must be at most ${Number.MAX_SAFE_INTEGER} (2^53 − 1), got "${value}"`);
+    }
     return n;
   };
 }
 
+/** Collects `--set name=value` (repeatable); a parameter set twice is refused, since only one value could be used. */
 export function collectSet(value: string, previous: Overrides): Overrides {
   const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(value);
   if (!m) throw new InvalidArgumentError(`expected name=value, got "${value}"`);
+  const name = m[1]!;
   const n = Number(m[2]);
-  if (!Number.isFinite(n)) throw new InvalidArgumentError(`the value of ${m[1]} must be a finite number, got "${m[2]}"`);
-  return { ...previous, [m[1]!]: n };
+  if (!Number.isFinite(n)) throw new InvalidArgumentError(`the value of ${name} must be a finite number, got "${m[2]}"`);
+  if (Object.hasOwn(previous, name)) {
+    throw new InvalidArgumentError(`${name} is set twice (${name}=${previous[name]} and ${value}): give each parameter one --set`);
+  }
+  return { ...previous, [name]: n };
 }
 
 /** What a path is, in words, when it is not a regular file. */

@@ -124,6 +124,12 @@ export function resolveRanges(scenario: ScenarioDocument, vary: ParameterRange[]
       continue;
     }
     seen.add(r.name);
+    if (!grid && r.n !== undefined) {
+      // A sampled design (Latin hypercube, Sobol', Morris) draws its points across lo:hi: levels would be silently ignored.
+      const message = `"${r.name}" is given ${r.n} levels, which only a grid uses: this design draws its points anywhere in the range`;
+      problems.push(issue('bad_override', path, message, 'leave out the levels (give lo and hi only), or make the sweep a grid'));
+      continue;
+    }
     const levels = parameterLevels(p);
     const declared = p.range ?? (levels === undefined ? undefined : ([Math.min(...levels), Math.max(...levels)] as const));
     const lo = r.lo ?? declared?.[0];

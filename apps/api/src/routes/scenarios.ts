@@ -6,7 +6,7 @@ import { ANY_OBJECT, errorResponses, ID_PARAM, jsonContent } from '../openapi-pa
 import type { StorageQuotas } from '../quotas.ts';
 import { parseBody } from '../request-helpers.ts';
 import type { ScenarioCatalog } from '../scenario-catalog.ts';
-import { DocumentRequestSchema, IdParamsSchema } from '../schemas.ts';
+import { DocumentBodySchema, DocumentRequestSchema, IdParamsSchema } from '../schemas.ts';
 import type { Store } from '../store.ts';
 
 export interface ScenarioRoutesOptions {
@@ -17,7 +17,7 @@ export interface ScenarioRoutesOptions {
 
 /** A document from a JSON `{text}` body or a raw YAML body. */
 function documentText(body: unknown): string {
-  return parseBody(DocumentRequestSchema, typeof body === 'string' ? { text: body } : body).text;
+  return typeof body === 'string' ? parseBody(DocumentBodySchema, body) : parseBody(DocumentRequestSchema, body).text;
 }
 
 /** The library's scenarios, then the saved ones. */
