@@ -125,7 +125,9 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
 
     await page.click(`li[data-id="${SCENARIO}"] h2 a`);
     await page.waitForSelector('#scenario-title');
-    expect(await page.textContent('#hindsight')).toMatch(/^A forecast from what was knowable at its start \(2022-09-13T00:05:00\+04:00\)\. /);
+    expect(await page.textContent('#hindsight')).toMatch(
+      /^A forecast from what was knowable at its start \(2022-09-13T00:05:00\+04:00\)\. /,
+    );
     // The live exact preview fills the exact column.
     await page.waitForSelector('#metrics-table td[data-key="exact"]', { timeout: 60_000 });
     const exactBefore = await page.$eval('tr[data-metric="war_reached"] td[data-key="exact"]', (c) => Number(c.getAttribute('data-value')));
