@@ -442,7 +442,7 @@ export function classDecisions(
   return { decisions, overrides };
 }
 
-/** The engine's answer to one question, from one run. */
+/** The engine's answer to one question, from one run; `n`: the trials it rests on (a conditioned turn's: their effective sample size). */
 export type QuestionOutcome =
   | { kind: 'probability'; p: number; ci95: [number, number]; n: number }
   | {

@@ -70,7 +70,8 @@ export function turnDecisions(
 export function outcomeFromSummary(question: Question, m: MetricSummary): QuestionOutcome {
   if (question.kind === 'probability') {
     if (!m.probability) throw new RangeError(`question "${question.id}": "${question.metric}" is not a yes/no (0 or 1) metric`);
-    return { kind: 'probability', p: m.probability.p, ci95: m.probability.ci95, n: m.n };
+    // A conditioned turn's trials are worth its effective sample size: the decision effect's interval uses it.
+    return { kind: 'probability', p: m.probability.p, ci95: m.probability.ci95, n: m.effectiveN ?? m.n };
   }
   const { edges, counts } = m.histogram;
   const pairs: [number, number][] = counts.flatMap((c, i): [number, number][] => {
@@ -86,7 +87,7 @@ export function outcomeFromSummary(question: Question, m: MetricSummary): Questi
     quantiles: { ...m.quantiles },
     histogram: m.histogram,
     grid: quantileGrid(pairs),
-    n: m.n,
+    n: m.effectiveN ?? m.n,
   };
 }
 

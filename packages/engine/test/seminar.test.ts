@@ -149,6 +149,12 @@ describe('outcomes from a finished run summary', () => {
     const o = outcomeFromSummary(BASE.questions[0] as never, summary({ probability: { p: 0.3, ci95: [0.2, 0.4] } }));
     expect(o).toMatchObject({ kind: 'probability', p: 0.3, n: 100 });
   });
+
+  it("counts a conditioned turn's trials as its effective sample size, so the decision effect's interval is as wide as they are worth", () => {
+    const o = outcomeFromSummary(BASE.questions[0] as never, summary({ effectiveN: 23.5, probability: { p: 0.3, ci95: [0.1, 0.5] } }));
+    expect(o).toMatchObject({ kind: 'probability', n: 23.5 });
+    expect(outcomeFromSummary(BASE.questions[1] as never, summary({ effectiveN: 40 }))).toMatchObject({ kind: 'quantity', n: 40 });
+  });
 });
 
 describe('payoffs and history', () => {
