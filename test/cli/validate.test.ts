@@ -1,6 +1,8 @@
 /** `georisk validate`: exit statuses, the `file:line:col path: error [code] message` format, hints, JSON. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { escapeRegExp, REFERENCE, runCli, type Scratch, scratchDir, stackLines } from '../helpers/cli.ts';
+import { escapeRegExp, REFERENCE, ROOT, runCli, type Scratch, scratchDir, stackLines } from '../helpers/cli.ts';
 import { BROKEN_SCENARIO, PARAMETER_SCENARIO, positionOf, YAML_SYNTAX_ERROR } from '../helpers/scenarios.ts';
 
 let scratch: Scratch;
@@ -51,6 +53,19 @@ describe.concurrent('georisk validate', () => {
     for (const line of lines.filter((l) => l.includes(' error ['))) {
       expect(line).toMatch(new RegExp(`^${escapeRegExp(broken)}:\\d+:\\d+ \\S+: error \\[[a-z_]+\\] .+`));
     }
+  });
+
+  it('names where an unclosed flow bracket was opened, not only the line where the parser noticed', async ({ expect }) => {
+    const lines = readFileSync(join(ROOT, 'scenarios/teaching/two-state-border-dispute.yaml'), 'utf8').split('\n');
+    lines.splice(5, 0, 'bogus_key: [1, 2');
+    const file = scratch.write('unclosed.yaml', lines.join('\n'));
+    const r = await runCli(['validate', file]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      `${file}:8:1: error [yaml_syntax] Flow sequence in block collection must be sufficiently indented and end with a ]: ` +
+        'the list opened with "[" at line 6, column 12 is never closed\n' +
+        '  hint: close it with "]" where the list ends, or write it as indented lines instead of "[ … ]"\n',
+    );
   });
 
   it('checks several files in one call: reports each, exit 1 if any is invalid', async ({ expect }) => {

@@ -2,7 +2,7 @@
  * Reads scenario text (YAML or JSON) into plain data, refusing hostile or broken documents, and
  * remembers where every value came from so that later problems can name a line and column.
  */
-import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit, type YAMLError } from 'yaml';
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, Parser, parseDocument, visit, type YAMLError } from 'yaml';
 import { GeoriskError, type Issue, type IssueCode, issue } from './errors.ts';
 
 /** Largest document accepted, in characters. */
@@ -92,8 +92,13 @@ export function readDocument(text: string, file?: string): LoadedDocument {
     return { line: p.line, column: p.col };
   };
   const problems: Issue[] = [];
+  let flows: UnclosedFlow[] | undefined;
+  const unclosed = () => {
+    flows ??= unclosedFlows(text);
+    return flows;
+  };
   for (const e of [...doc.errors, ...doc.warnings]) {
-    problems.push(withFile({ ...yamlIssue(e, doc, pos), ...pos(e.pos[0]) }));
+    problems.push(withFile({ ...yamlIssue(e, doc, pos, unclosed), ...pos(e.pos[0]) }));
   }
   if (problems.length > 0) throw new GeoriskError(foldIndentCascade(problems).map((p) => explainIndent(p, text)));
 
@@ -182,8 +187,27 @@ export function readDocument(text: string, file?: string): LoadedDocument {
 }
 
 /** Turns one of the YAML parser's errors into an issue that says what to do. */
-function yamlIssue(e: YAMLError, doc: Document.Parsed, pos: (offset: number) => { line: number; column: number }): Issue {
+function yamlIssue(
+  e: YAMLError,
+  doc: Document.Parsed,
+  pos: (offset: number) => { line: number; column: number },
+  flows: () => readonly UnclosedFlow[],
+): Issue {
   const message = e.message.split('\n')[0] ?? e.message;
+  const closer = /end with an? ([\]}])/.exec(message)?.[1];
+  const opened = closer === undefined ? undefined : openedBefore(flows(), e.pos[0], closer);
+  if (closer !== undefined && opened !== undefined) {
+    // The parser notices a missing bracket only where the next block starts, often lines later: name where it opened.
+    const { line, column } = pos(opened);
+    const what = closer === ']' ? 'list' : 'mapping';
+    const opener = closer === ']' ? '[' : '{';
+    return issue(
+      'yaml_syntax',
+      '',
+      `${message}: the ${what} opened with "${opener}" at line ${line}, column ${column} is never closed`,
+      `close it with "${closer}" where the ${what} ends, or write it as indented lines instead of "${opener} … ${closer}"`,
+    );
+  }
   switch (e.code) {
     case 'DUPLICATE_KEY': {
       const found = findKeyAt(doc.contents, e.pos[0], []);
@@ -281,6 +305,40 @@ function findKeyAt(node: unknown, offset: number, path: (string | number)[]): { 
     }
   }
   return undefined;
+}
+
+/** A flow collection that nothing closes: where its "[" or "{" stands, and the bracket it lacks. */
+interface UnclosedFlow {
+  offset: number;
+  closer: ']' | '}';
+}
+
+/**
+ * The flow collections that nothing closes, read from the parser's syntax tree (a second parse, made only
+ * when a syntax error asks for it), walked without recursion so that any nesting is safe.
+ */
+function unclosedFlows(text: string): UnclosedFlow[] {
+  const out: UnclosedFlow[] = [];
+  const stack: unknown[] = [...new Parser().parse(text)];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (typeof node !== 'object' || node === null) continue;
+    const token = node as { type?: string; start?: { type?: string; offset?: number }; end?: { type?: string }[] };
+    const opener = token.type === 'flow-collection' ? token.start : undefined;
+    if (opener?.offset !== undefined && (opener.type === 'flow-seq-start' || opener.type === 'flow-map-start')) {
+      const closer = opener.type === 'flow-seq-start' ? ']' : '}';
+      const ending = closer === ']' ? 'flow-seq-end' : 'flow-map-end';
+      if (!token.end?.some((t) => t.type === ending)) out.push({ offset: opener.offset, closer });
+    }
+    for (const value of Object.values(node)) if (typeof value === 'object' && value !== null) stack.push(value);
+  }
+  return out;
+}
+
+/** Where the last collection lacking `closer` opens before `offset`, if one does. */
+function openedBefore(flows: readonly UnclosedFlow[], offset: number, closer: string): number | undefined {
+  let found: number | undefined;
+  for (const f of flows) if (f.closer === closer && f.offset < offset && (found === undefined || f.offset > found)) found = f.offset;
+  return found;
 }
 
 function isNodeWithRange(x: unknown): x is Node {

@@ -204,8 +204,8 @@ tracks:
     ]);
     expect(texts(issues)).toMatchInlineSnapshot(`
       [
-        "Flow map in block collection must be sufficiently indented and end with a } | hint: check indentation, colons, quotes and brackets near this position",
-        "Flow sequence in block collection must be sufficiently indented and end with a ] | hint: check indentation, colons, quotes and brackets near this position",
+        "Flow map in block collection must be sufficiently indented and end with a }: the mapping opened with "{" at line 2, column 7 is never closed | hint: close it with "}" where the mapping ends, or write it as indented lines instead of "{ … }"",
+        "Flow sequence in block collection must be sufficiently indented and end with a ]: the list opened with "[" at line 4, column 13 is never closed | hint: close it with "]" where the list ends, or write it as indented lines instead of "[ … ]"",
       ]
     `);
   });
@@ -2040,7 +2040,7 @@ include:
     expect(texts([...shape, ...yaml, ...scenario])).toMatchInlineSnapshot(`
       [
         "expected a number, got the text "high" | hint: write a number here",
-        "Flow map in block collection must be sufficiently indented and end with a } | hint: check indentation, colons, quotes and brackets near this position",
+        "Flow map in block collection must be sufficiently indented and end with a }: the mapping opened with "{" at line 3, column 13 is never closed | hint: close it with "}" where the mapping ends, or write it as indented lines instead of "{ … }"",
         ""modules/scenario.yaml" is not a module | hint: a module starts with "kind: module" and has no "time" block; include modules, not scenarios",
       ]
     `);
