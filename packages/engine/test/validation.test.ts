@@ -1819,7 +1819,7 @@ colour: red
       scenario.yaml:2:38 time.horizon: error [invalid_type] expected a number, got the text "ten"
         hint: write a number here
       scenario.yaml:12:1 colour: error [unknown_key] unknown key "colour"
-        hint: allowed keys: id, title, question, description, tags, start, sources, include, parameters, tracks, variables, flows, events, metrics, time, kind, $schema"
+        hint: allowed keys: id, title, question, description, tags, start, sources, include, parameters, tracks, variables, flows, events, metrics, hindsight, time, kind, $schema"
     `);
   });
 
