@@ -20,6 +20,7 @@ import { z } from 'zod';
 import { csvCell } from './csv-cell.ts';
 import { defined } from './defined.ts';
 import type { Model } from './model/model.ts';
+import { MAX_SEED } from './rng.ts';
 import { NameSchema } from './scenario-schema.ts';
 import { brierScore, logScore } from './scoring.ts';
 import type { RunSummary } from './simulate/simulate.ts';
@@ -188,7 +189,7 @@ export const ExerciseSchema = z
     turns: z.array(TurnSchema).min(2).max(MAX_TURNS).optional(),
     /** Trials of each of the two runs at the reveal. */
     trials: z.number().int().min(1000).max(200_000).default(20_000),
-    seed: z.number().int().min(0).max(4_294_967_295).default(1),
+    seed: z.number().int().min(0).max(MAX_SEED).default(1),
     /** When submissions close: an ISO 8601 date and time with a zone (e.g. 2026-03-02T10:45:00Z). */
     deadline: z.iso.datetime({ offset: true }),
   })

@@ -66,6 +66,10 @@ describe('ExerciseSchema', () => {
     expect(ExerciseSchema.safeParse({ ...exercise, title: 'a\u202Eb' }).success).toBe(false);
     expect(ExerciseSchema.safeParse({ ...exercise, title: 'a\u0007b' }).success).toBe(false);
   });
+  it('takes the seeds a run takes, up to 2^53 − 1 (as the CLI, the API and the page)', () => {
+    expect(ExerciseSchema.parse({ ...exercise, seed: 5_000_000_000 }).seed).toBe(5_000_000_000);
+    expect(ExerciseSchema.safeParse({ ...exercise, seed: 2 ** 53 }).success).toBe(false);
+  });
 });
 
 describe('checkSubmission', () => {
