@@ -152,7 +152,12 @@ export function fillNotices(notices: HTMLElement, t: TeacherView): void {
       ? h(
           'div',
           { class: 'warn', id: 'exercise-warnings', role: 'note' },
-          h('p', {}, 'The exercise runs, but check these values:'),
+          h(
+            'p',
+            {},
+            'The exercise runs. These lever values lie outside the range their parameter declares for the world without a decision: ',
+            'a decision may mean that ("do not invoke it" sets a rate to 0), but check that each is what you meant.',
+          ),
           h('ul', {}, ...warnings.map((w) => h('li', {}, w.message))),
         )
       : null,
