@@ -2,7 +2,7 @@
 import { contentHash } from './hash.ts';
 import type { Model, Overrides } from './model/model.ts';
 import type { RunSummary } from './simulate/simulate.ts';
-import { type MetricSummary, summarizeMetric, wilson } from './summarize.ts';
+import { type MetricSummary, summarizeMetric, wilsonEffective } from './summarize.ts';
 import { ENGINE_VERSION } from './version.ts';
 
 /** What one track did across the trials. */
@@ -62,8 +62,7 @@ export function finalizeResult(
 ): RunResult {
   const n = summary.trials;
   // The intervals' n: the trials, or what they are worth where they are not independent (see summarizeMetric).
-  const m = run.effectiveTrials !== undefined && run.effectiveTrials < n ? run.effectiveTrials : n;
-  const interval = (k: number) => (m === n ? wilson(k, n) : wilson((k / n) * m, m));
+  const interval = (k: number) => wilsonEffective(k, n, run.effectiveTrials);
   const steps = model.steps;
   const slots = model.totalStates;
   if (

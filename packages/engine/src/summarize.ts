@@ -273,6 +273,16 @@ export function wilson(k: number, n: number, z = Z95): [number, number] {
 }
 
 /**
+ * The Wilson interval of `k` successes in `n` trials that are worth `effectiveN` independent ones
+ * (resampled after weighting): the observed share over the effective size. With `effectiveN`
+ * absent or not below `n`, the plain interval, bit for bit.
+ */
+export function wilsonEffective(k: number, n: number, effectiveN?: number): [number, number] {
+  if (effectiveN === undefined || effectiveN >= n) return wilson(k, n);
+  return wilson((k / n) * effectiveN, effectiveN);
+}
+
+/**
  * Turns an accumulator into the reported statistics. `effectiveN`: where the trials are worth fewer
  * independent ones (resampled after weighting), the standard error and both intervals use it.
  */
@@ -321,7 +331,7 @@ export function summarizeMetric(acc: MetricAccumulator, isFirstPassage: boolean,
   const binary = n > 0 && counts.every(([x]) => x === 0 || x === 1);
   if (binary) {
     const ones = acc.dense[1] ?? 0;
-    summary.probability = { p: ones / n, ci95: m === n ? wilson(ones, n) : wilson((ones / n) * m, m) };
+    summary.probability = { p: ones / n, ci95: wilsonEffective(ones, n, effectiveN) };
   }
   if (isFirstPassage) summary.censored = n > 0 ? acc.censored / n : 0;
   if (acc.invalid > 0) summary.invalid = acc.invalid;
