@@ -81,7 +81,7 @@ describe.skipIf(!haveChromium)('accessibility of every screen (axe-core)', () =>
       await page.waitForSelector('#library-list li.card');
       await check(page, 'library', found);
 
-      await page.goto(`${url}#/scenario/${SCENARIO}?trials=2000&seed=5&run=1`);
+      await page.goto(`${url}#/scenario/${SCENARIO}?trials=2000&seed=5&draws=20&run=1`);
       await page.waitForSelector('#output-hash', { timeout: 120_000 });
       await page.waitForSelector('#band .band-line', { timeout: 300_000 });
       await chartsDrawn(page);

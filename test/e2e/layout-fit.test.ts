@@ -55,7 +55,7 @@ describe.skipIf(!haveChromium)('layout that fits (Chromium)', () => {
   const suite = browserSuite();
 
   it('keeps a comparison with a baseline inside the metrics box at 1280 px, at a narrower window and at 390 px', async () => {
-    const page = await suite.open('/scenario/karabakh-2023?trials=2000&seed=3&run=1', DESKTOP);
+    const page = await suite.open('/scenario/karabakh-2023?trials=2000&seed=3&draws=20&run=1', DESKTOP);
     await page.waitForSelector('#pin-baseline', { timeout: 120_000 });
     const first = await page.textContent('#output-hash');
     await page.click('#pin-baseline');
@@ -95,7 +95,7 @@ describe.skipIf(!haveChromium)('layout that fits (Chromium)', () => {
   }, 300_000);
 
   it("wraps the names beside the bars at 390 px so none is cut, and keeps a histogram's mark labels apart and on the canvas", async () => {
-    const page = await suite.open('/scenario/armenia-azerbaijan-2022?trials=2000&seed=1&run=1', PHONE);
+    const page = await suite.open('/scenario/armenia-azerbaijan-2022?trials=2000&seed=1&draws=20&run=1', PHONE);
     await page.waitForSelector('#output-hash', { timeout: 120_000 });
     await page.waitForSelector('#chart-outcomes[data-drawn="true"]', { timeout: 30_000 });
     const outcomes = await chartLabels(page, '#chart-outcomes');

@@ -167,7 +167,7 @@ describe.skipIf(!haveChromium)('how the model works, grouped parameters and roun
   });
 
   it('labels histogram bins at round numbers', async () => {
-    const page = await open(`/scenario/${SCENARIO}?seed=3&trials=4000&run=1`);
+    const page = await open(`/scenario/${SCENARIO}?seed=3&trials=4000&draws=20&run=1`);
     await page.waitForSelector('#output-hash', { timeout: 120_000 });
     await chartsDrawn(page);
     const labels = async (metric: string) => {

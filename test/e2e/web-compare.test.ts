@@ -46,7 +46,7 @@ describe.skipIf(!haveChromium)('reading results in Chromium', () => {
 
   it('pairs a same-seed comparison, calls an interval holding 0 "within noise", and falls back to independent for another seed', async () => {
     const page = await newPage();
-    await page.goto(`${server.url}#/scenario/${SCENARIO}?trials=20000&seed=3&run=1`);
+    await page.goto(`${server.url}#/scenario/${SCENARIO}?trials=20000&seed=3&draws=20&run=1`);
     await page.waitForSelector('#output-hash', { timeout: 120_000 });
     const first = await page.textContent('#output-hash');
     await page.click('#pin-baseline');
@@ -91,7 +91,7 @@ describe.skipIf(!haveChromium)('reading results in Chromium', () => {
   it('keeps the trials a cancelled run finished, labelled partial, with a permalink that reproduces them', async () => {
     const page = await newPage();
     const asked = 2_000_000;
-    await page.goto(`${server.url}#/scenario/${SCENARIO}?trials=${asked}&seed=3`);
+    await page.goto(`${server.url}#/scenario/${SCENARIO}?trials=${asked}&seed=3&draws=20`);
     await page.waitForSelector('#run');
     await page.click('#run');
     // More trials done than at most 8 workers, one chunk each, hold unfinished: the finished prefix has a chunk.

@@ -156,6 +156,13 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await page.dispatchEvent('#trials', 'change');
     await page.fill('#seed', '7');
     await page.dispatchEvent('#seed', 'change');
+    // The band's draws are the analyst's to set (fewer here: this test reads the run, not the band); too few is refused as typed.
+    await page.fill('#draws', '5');
+    await page.dispatchEvent('#draws', 'change');
+    expect(await page.textContent('#draws-problem')).toContain('Band draws: 5 is below 20');
+    expect(await page.isDisabled('#run')).toBe(true);
+    await page.fill('#draws', '20');
+    await page.dispatchEvent('#draws', 'change');
     await page.click('#run');
     await page.waitForSelector('#output-hash', { timeout: 120_000 });
     const shown = await shownNumbers(page);
@@ -201,12 +208,16 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     // The permalink opened afresh reproduces the run and says so.
     const link = (await page.getAttribute('#permalink', 'href')) as string;
     expect(link).toContain(`receipt=${hash}`);
+    expect(link).toContain('draws=20');
+    await page.waitForSelector('#band .band-line', { timeout: 120_000 });
+    expect(await page.textContent('#band')).toContain('over 20 draws of the uncertain parameters');
     const again = await newPage();
     await again.goto(new URL(link, server.url).href);
     await again.waitForSelector('#receipt-check', { timeout: 120_000 });
     expect(await again.textContent('#receipt-check')).toContain('Reproduces the shared result exactly');
     expect(await again.textContent('#output-hash')).toBe(hash);
     expect(Number(await again.inputValue('#p-p_hold_clash-num'))).toBe(moved);
+    expect(await again.inputValue('#draws')).toBe('20');
     expect(await shownNumbers(again)).toEqual(shown);
     await again.close();
 
@@ -265,7 +276,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
   it('fits a phone-width screen', async () => {
     const page = await newPage();
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${server.url}#/scenario/kyrgyz-tajik-2022?trials=5000&seed=1&run=1`);
+    await page.goto(`${server.url}#/scenario/kyrgyz-tajik-2022?trials=5000&seed=1&draws=20&run=1`);
     await page.waitForSelector('#output-hash', { timeout: 120_000 });
     const overflow = await page.evaluate(() => {
       const { documentElement: d } = (
@@ -320,7 +331,7 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     const editedHash = await page.textContent('#output-hash');
     expect(await page.$('#permalink')).toBeNull();
     const library = await newPage();
-    await library.goto(`${server.url}#/scenario/${SCENARIO}?trials=3000&seed=1&run=1`);
+    await library.goto(`${server.url}#/scenario/${SCENARIO}?trials=3000&seed=1&draws=20&run=1`);
     await library.waitForSelector('#output-hash', { timeout: 120_000 });
     expect(await library.textContent('#output-hash')).toBe(editedHash);
     await library.close();
@@ -413,7 +424,7 @@ metrics:
 
   it('prints a one-page brief of a run: question, answers with their band, changed assumptions, provenance, receipt and permalink', async () => {
     const page = await newPage();
-    await page.goto(`${server.url}#/scenario/${SCENARIO}?trials=2000&seed=5&set.p_hold_war=0.4&run=1`);
+    await page.goto(`${server.url}#/scenario/${SCENARIO}?trials=2000&seed=5&draws=20&set.p_hold_war=0.4&run=1`);
     await page.waitForSelector('#output-hash', { timeout: 120_000 });
     await chartsDrawn(page);
     // The brief's fullest form: the band across our assumptions beside the run, for every metric.

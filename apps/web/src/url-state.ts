@@ -1,9 +1,11 @@
 /**
  * What the address bar holds: the screen, and for a scenario its overrides, seed, trials, whether
  * to run at once and the receipt a run should reproduce. A permalink is this state as a hash:
- * `#/scenario/armenia-azerbaijan-2022?trials=10000&seed=7&set.armenian_fatality_rate=4&run=1`.
+ * `#/scenario/armenia-azerbaijan-2022?trials=10000&seed=7&set.armenian_fatality_rate=4&run=1`. The band's
+ * parameter draws appear (`draws=50`) only when they are not the page's default.
  */
 import { MAX_SEED } from '@georisk/engine';
+import { MAX_BAND_DRAWS, MIN_BAND_DRAWS, PAGE_BAND_DRAWS } from './band-settings.ts';
 
 export type ViewState =
   | { screen: 'library'; query: string }
@@ -14,6 +16,8 @@ export type ViewState =
       overrides: Record<string, number>;
       seed: number;
       trials: number;
+      /** Parameter draws of the band across our assumptions, when not the page's default. */
+      draws?: number;
       /** Run the Monte Carlo as soon as the scenario opens. */
       run: boolean;
       /** The output hash the run is expected to reproduce (from a shared permalink). */
@@ -69,6 +73,7 @@ export function parseHash(hash: string): ViewState {
       trials: whole('trials', 1, MAX_TRIALS, DEFAULT_TRIALS),
       run: params.get('run') === '1',
     };
+    if (params.has('draws')) state.draws = whole('draws', MIN_BAND_DRAWS, MAX_BAND_DRAWS, PAGE_BAND_DRAWS);
     if (ignored.length > 0) state.ignored = ignored;
     const receipt = params.get('receipt');
     if (receipt !== null && /^[0-9a-f]{8,64}$/.test(receipt)) state.receipt = receipt;
@@ -87,6 +92,7 @@ export function formatHash(state: ViewState): string {
   const params = new URLSearchParams();
   params.set('trials', String(state.trials));
   params.set('seed', String(state.seed));
+  if (state.draws !== undefined && state.draws !== PAGE_BAND_DRAWS) params.set('draws', String(state.draws));
   for (const name of Object.keys(state.overrides).sort()) params.set(`set.${name}`, String(state.overrides[name]));
   if (state.run) params.set('run', '1');
   if (state.receipt !== undefined) params.set('receipt', state.receipt);

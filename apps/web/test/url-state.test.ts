@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MAX_BAND_DRAWS, MIN_BAND_DRAWS, PAGE_BAND_DRAWS } from '../src/band-settings.ts';
 import { DEFAULT_SEED, DEFAULT_TRIALS, effectiveOverrides, formatHash, MAX_SEED, parseHash, type ViewState } from '../src/url-state.ts';
 
 describe('URL state', () => {
@@ -62,6 +63,11 @@ describe('URL state', () => {
       overrides: fc.dictionary(name, fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e15, max: 1e15 })),
       seed: fc.integer({ min: 0, max: MAX_SEED }),
       trials: fc.integer({ min: 1, max: 10_000_000 }),
+      // The page's default draws are left out of a link, so they come back as absent.
+      draws: fc.option(
+        fc.integer({ min: MIN_BAND_DRAWS, max: MAX_BAND_DRAWS }).filter((d) => d !== PAGE_BAND_DRAWS),
+        { nil: undefined },
+      ),
       run: fc.boolean(),
     });
     fc.assert(
@@ -71,6 +77,22 @@ describe('URL state', () => {
         expect({ ...back, overrides: back.overrides }).toEqual({ ...s, overrides });
       }),
     );
+  });
+
+  it("carries the band's draws when they are not the default, and refuses too few or too many", () => {
+    expect(parseHash('#/scenario/x?draws=40')).toMatchObject({ draws: 40 });
+    expect(parseHash('#/scenario/x')).not.toHaveProperty('draws');
+    expect(formatHash({ screen: 'scenario', id: 's', overrides: {}, seed: 1, trials: 10, draws: 40, run: false })).toBe(
+      '#/scenario/s?trials=10&seed=1&draws=40',
+    );
+    expect(formatHash({ screen: 'scenario', id: 's', overrides: {}, seed: 1, trials: 10, draws: PAGE_BAND_DRAWS, run: false })).toBe(
+      '#/scenario/s?trials=10&seed=1',
+    );
+    expect(parseHash('#/scenario/x?draws=5')).toMatchObject({
+      draws: PAGE_BAND_DRAWS,
+      ignored: ['draws=5: not a whole number from 20 to 2,000; using 200'],
+    });
+    expect(parseHash('#/scenario/x?draws=abc')).toMatchObject({ ignored: ['draws=abc: not a whole number from 20 to 2,000; using 200'] });
   });
 
   it('keeps only the overrides that differ from the defaults', () => {

@@ -4,7 +4,7 @@
  * 5–95% band as the headline, sampling error as a labelled aside, and the drivers of the band.
  */
 import type { BandDriver, MetricBand, Parameter, UncertaintyResult } from '@georisk/engine';
-import { PAGE_BAND_DRAWS, PAGE_TRIALS_PER_DRAW } from '../band-settings.ts';
+import { PAGE_TRIALS_PER_DRAW } from '../band-settings.ts';
 import { bandWords, declaredPriors, driverWords, headlineValue } from '../band-words.ts';
 import { displayLabel } from '../display-label.ts';
 import { h, replace } from '../dom.ts';
@@ -228,7 +228,7 @@ export function bandHeadline(state: ScreenState, letVary: (name: string) => void
   let shown: { key: string; result: UncertaintyResult } | undefined;
   const start = () => {
     const overrides = currentOverrides(state);
-    const key = JSON.stringify([state.scenario, overrides, state.seed, PAGE_BAND_DRAWS, PAGE_TRIALS_PER_DRAW]);
+    const key = JSON.stringify([state.scenario, overrides, state.seed, state.draws, PAGE_TRIALS_PER_DRAW]);
     if (key === pending) return;
     if (key === shown?.key) {
       state.band = shown.result;
@@ -245,7 +245,7 @@ export function bandHeadline(state: ScreenState, letVary: (name: string) => void
       scenario: state.scenario,
       overrides,
       seed: state.seed,
-      draws: PAGE_BAND_DRAWS,
+      draws: state.draws,
       trialsPerDraw: PAGE_TRIALS_PER_DRAW,
     });
     running = handle;

@@ -1,4 +1,5 @@
-/** The run controls: trials and seed, Run and Cancel, the progress bar and the run's status line. */
+/** The run controls: trials, seed and the band's draws, Run and Cancel, the progress bar and the run's status line. */
+import { MAX_BAND_DRAWS, MIN_BAND_DRAWS } from '../band-settings.ts';
 import { h, replace } from '../dom.ts';
 import { CancelledError, EngineError, type RunHandle, runMonteCarlo } from '../engine-client.ts';
 import { formatCount, formatDuration } from '../format.ts';
@@ -10,7 +11,7 @@ import { currentAddress, currentOverrides, partialLabel, type ScreenState } from
 
 /** What the run controls tell the screen. */
 export interface RunControlsEvents {
-  /** Trials or seed changed (not a parameter). */
+  /** Trials, seed or the band's draws changed (not a parameter). */
   onInputsChanged(): void;
   /** The run is about to start: the address bar should show its inputs. */
   updateAddress(): void;
@@ -31,6 +32,15 @@ function controlElements(state: ScreenState) {
   return {
     trialsInput: h('input', { type: 'number', id: 'trials', min: 1, max: MAX_TRIALS, step: 1, value: state.trials, inputmode: 'numeric' }),
     seedInput: h('input', { type: 'number', id: 'seed', min: 0, max: MAX_SEED, step: 1, value: state.seed, inputmode: 'numeric' }),
+    drawsInput: h('input', {
+      type: 'number',
+      id: 'draws',
+      min: MIN_BAND_DRAWS,
+      max: MAX_BAND_DRAWS,
+      step: 1,
+      value: state.draws,
+      inputmode: 'numeric',
+    }),
     runButton: h('button', { type: 'button', id: 'run', class: 'primary' }, 'Run'),
     cancelButton: h('button', { type: 'button', id: 'cancel', disabled: true }, 'Cancel'),
     progress: h('progress', { id: 'progress', max: 1, value: 0, 'aria-label': 'Run progress' }),
@@ -134,11 +144,18 @@ function checkedWhole(input: HTMLInputElement, min: number, max: number, what: s
 /** Renders the run controls over the screen's state. */
 export function runControls(state: ScreenState, events: RunControlsEvents): RunControls {
   const els = controlElements(state);
-  const { trialsInput, seedInput, runButton, cancelButton, progress, runStatus } = els;
+  const { trialsInput, seedInput, drawsInput, runButton, cancelButton, progress, runStatus } = els;
   let running: RunHandle | undefined;
   const trialsCheck = checkedWhole(trialsInput, 1, MAX_TRIALS, 'Trials', () => !running && (runButton.disabled = !allValid()));
   const seedCheck = checkedWhole(seedInput, 0, MAX_SEED, 'Seed', () => !running && (runButton.disabled = !allValid()));
-  const allValid = () => trialsCheck.valid() && seedCheck.valid();
+  const drawsCheck = checkedWhole(
+    drawsInput,
+    MIN_BAND_DRAWS,
+    MAX_BAND_DRAWS,
+    'Band draws',
+    () => !running && (runButton.disabled = !allValid()),
+  );
+  const allValid = () => trialsCheck.valid() && seedCheck.valid() && drawsCheck.valid();
   trialsInput.addEventListener('change', () => {
     if (!trialsCheck.valid()) return;
     state.trials = Number(trialsInput.value);
@@ -149,11 +166,16 @@ export function runControls(state: ScreenState, events: RunControlsEvents): RunC
     state.seed = Number(seedInput.value);
     events.onInputsChanged();
   });
+  drawsInput.addEventListener('change', () => {
+    if (!drawsCheck.valid()) return;
+    state.draws = Number(drawsInput.value);
+    events.onInputsChanged();
+  });
   const run = () => {
     if (running) return;
     // A field that does not hold a whole number in range stops the run and says why, rather than
     // running something else silently.
-    for (const check of [trialsCheck, seedCheck]) {
+    for (const check of [trialsCheck, seedCheck, drawsCheck]) {
       if (!check.valid()) {
         check.input.focus();
         return;
@@ -161,6 +183,7 @@ export function runControls(state: ScreenState, events: RunControlsEvents): RunC
     }
     state.trials = readWhole(trialsInput, 1, MAX_TRIALS, state.trials);
     state.seed = readWhole(seedInput, 0, MAX_SEED, state.seed);
+    state.draws = readWhole(drawsInput, MIN_BAND_DRAWS, MAX_BAND_DRAWS, state.draws);
     events.updateAddress();
     running = startRun(state, els, events, () => {
       running = undefined;
@@ -173,8 +196,15 @@ export function runControls(state: ScreenState, events: RunControlsEvents): RunC
     { class: 'run-panel' },
     h('div', { class: 'field' }, h('label', { for: 'trials' }, 'Trials'), trialsInput),
     h('div', { class: 'field' }, h('label', { for: 'seed' }, 'Seed'), seedInput),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'draws', title: 'Parameter draws from the priors for the band across our assumptions' }, 'Band draws'),
+      drawsInput,
+    ),
     trialsCheck.message,
     seedCheck.message,
+    drawsCheck.message,
     h('div', { class: 'buttons' }, runButton, cancelButton),
     progress,
   );

@@ -1,5 +1,6 @@
 /** The scenario screen's shared state: the inputs, the last run, the pinned baseline and the exact answer. */
 import type { ExactResult, Parameter, RunResult, ScenarioDocument, UncertaintyResult } from '@georisk/engine';
+import { PAGE_BAND_DRAWS } from '../band-settings.ts';
 import type { Difference } from '../chart-data.ts';
 import { formatCount } from '../format.ts';
 import type { LibraryItem } from '../protocol.ts';
@@ -22,6 +23,8 @@ export interface ScreenState {
   readonly edited: { back: () => void } | undefined;
   seed: number;
   trials: number;
+  /** Parameter draws of the band across our assumptions. */
+  draws: number;
   /** The last run; `partialOf` is the trials asked for when it was cancelled and kept its first `result.trials`. */
   lastRun: { result: RunResult; hash: string; partialOf?: number } | undefined;
   /** A run pinned for comparison: later runs show their differences from it. */
@@ -52,6 +55,7 @@ export function createScreenState(item: LibraryItem, initial: ScenarioState, edi
     edited,
     seed: initial.seed,
     trials: initial.trials,
+    draws: initial.draws ?? PAGE_BAND_DRAWS,
     lastRun: undefined,
     baseline: undefined,
     exact: undefined,
@@ -73,6 +77,7 @@ export function currentAddress(state: ScreenState, extra: Partial<ScenarioState>
     overrides: currentOverrides(state),
     seed: state.seed,
     trials: state.trials,
+    ...(state.draws === PAGE_BAND_DRAWS ? {} : { draws: state.draws }),
     run: false,
     ...extra,
   };
