@@ -139,6 +139,10 @@ class TrialRunner {
   private readonly fired: Uint8Array;
   private readonly flowScratch: Float64Array;
   private readonly chosen: (CompiledTransition | undefined)[];
+  /** Scratch of `evaluateEffects`: each effect's assignment, whether it adds (1) or sets (0), and its value. */
+  private readonly effectSlots: Assignment[] = [];
+  private readonly effectIsAdd: number[] = [];
+  private effectValues = new Float64Array(16);
   private readonly timed: TimedEvent[];
   private readonly conditional: EventModel[];
   private readonly rows: (Row | undefined)[][];
@@ -719,10 +723,10 @@ class TrialRunner {
       chosen[i] = row.options.length === 1 ? row.options[0] : pickOption(row, this.trackRng[i]!.uniform());
     }
     if (!fold) this.stepFlows();
-    const pending = this.hasEffects ? this.evaluateEffects() : undefined;
-    if (pending !== undefined && pending.length > 0) this.flushFlows();
+    const effects = this.hasEffects ? this.evaluateEffects() : 0;
+    if (effects > 0) this.flushFlows();
     if (!fold) this.addStepFlows();
-    if (pending) for (const [kind, slot, value] of pending) applyAssignment(s, kind, slot, value);
+    if (effects > 0) this.applyEffects(effects);
     // With events due the records wait for them (they may force states); else each mover records now.
     const eventsDue = this.eventsDue(m + 1);
     if (eventsDue) this.saveStartStates();
@@ -747,11 +751,11 @@ class TrialRunner {
     const { model, s } = this;
     const tracks = model.tracks;
     // Amounts of transition effects also read the start of the step.
-    const pending = this.hasEffects ? this.evaluateEffects() : undefined;
+    const effects = this.hasEffects ? this.evaluateEffects() : 0;
     // Effects may set what flows feed or read: the flows' earlier steps are added first.
-    if (pending !== undefined && pending.length > 0 && this.canSkip) this.flushFlows();
+    if (effects > 0 && this.canSkip) this.flushFlows();
     if (addFlows) this.addStepFlows();
-    if (pending) for (const [kind, slot, value] of pending) applyAssignment(s, kind, slot, value);
+    if (effects > 0) this.applyEffects(effects);
     const chosen = this.chosen;
     for (let i = 0; i < tracks.length; i++) {
       this.startStates[i] = s.k[i]!;
@@ -819,16 +823,40 @@ class TrialRunner {
     if (late) for (let i = first; i < this.nextTimed; i++) if (timed[i]!.afterConditions) this.applyEvent(timed[i]!);
   }
 
-  private evaluateEffects(): ['set' | 'add', Assignment, number][] {
-    const out: ['set' | 'add', Assignment, number][] = [];
+  /**
+   * Evaluates the chosen transitions' effects, every value reading the state at the start of the
+   * step, into reused scratch (no allocation per move); returns how many there are. `applyEffects`
+   * assigns them, in the same order, once the step's flows are in.
+   */
+  private evaluateEffects(): number {
+    let count = 0;
     for (let i = 0; i < this.chosen.length; i++) {
       const tr = this.chosen[i];
       if (tr === undefined) continue;
       this.s.rng = this.trackRng[i]!;
-      for (const a of tr.set) out.push(['set', a, a.value.fn(this.s)]);
-      for (const a of tr.add) out.push(['add', a, a.value.fn(this.s)]);
+      for (let j = 0; j < tr.set.length; j++) count = this.pushEffect(count, 0, tr.set[j]!);
+      for (let j = 0; j < tr.add.length; j++) count = this.pushEffect(count, 1, tr.add[j]!);
     }
-    return out;
+    return count;
+  }
+
+  private pushEffect(count: number, isAdd: number, a: Assignment): number {
+    const value = a.value.fn(this.s);
+    if (count === this.effectValues.length) {
+      const grown = new Float64Array(2 * count);
+      grown.set(this.effectValues);
+      this.effectValues = grown;
+    }
+    this.effectValues[count] = value;
+    this.effectSlots[count] = a;
+    this.effectIsAdd[count] = isAdd;
+    return count + 1;
+  }
+
+  /** Assigns the `count` effects `evaluateEffects` gathered. */
+  private applyEffects(count: number): void {
+    for (let j = 0; j < count; j++)
+      applyAssignment(this.s, this.effectIsAdd[j] === 1 ? 'add' : 'set', this.effectSlots[j]!, this.effectValues[j]!);
   }
 
   private applyEvent(e: EventModel): void {
