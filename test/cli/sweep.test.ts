@@ -45,6 +45,34 @@ describe('georisk sweep', () => {
     expect(one.stderr).toBe('');
   });
 
+  it('warns on stderr when a grid n is not used for a switch or choice, and prints the same rows as without it', async () => {
+    const levelled = dir.write(
+      'levels.yaml',
+      `${SWEEP_SCENARIO.replace('parameters:\n', 'parameters:\n  surge: { default: 0, kind: switch }\n  fronts: { default: 2, choices: [1, 2, 3, 4] }\n')}`,
+    );
+    const sweep = (...vary: string[]) =>
+      runCli(['sweep', levelled, ...vary.flatMap((v) => ['--vary', v]), '--trials', '200', '--metrics', 'war_reached']);
+    const [three, two, none, choice] = await Promise.all([
+      sweep('surge=0:1:3'),
+      sweep('surge=0:1:2'),
+      sweep('surge=0:1'),
+      sweep('fronts=2:4:2'),
+    ]);
+    expect(three.status, three.stderr).toBe(0);
+    expect(three.stderr).toBe(
+      'georisk: warning: --vary surge=0:1:3: n = 3 is not used: "surge" is a switch, so the grid takes its 2 values 0 or 1 (write --vary surge=0:1, without n)\n',
+    );
+    expect(three.stdout).toBe(none.stdout);
+    expect(three.stdout.trim().split('\n').length).toBe(1 + 2);
+    expect(two.stderr).toBe('');
+    expect(two.stdout).toBe(none.stdout);
+    expect(choice.status, choice.stderr).toBe(0);
+    expect(choice.stderr).toMatch(
+      /^georisk: warning: --vary fronts=2:4:2: n = 2 is not used: "fronts" is a choice, so the grid takes its 3 values 2, 3 or 4 /,
+    );
+    expect(choice.stdout.trim().split('\n').length).toBe(1 + 3);
+  });
+
   it('prints a readable table for a terminal: estimates with intervals, as many metrics as fit, and where the full columns are', async () => {
     const r = await runCli(['sweep', file, '--vary', 'ceasefire_rate=0.1:0.5:5', '--trials', '2000', '--format', 'table']);
     expect(r.status, r.stderr).toBe(0);

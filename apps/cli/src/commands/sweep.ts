@@ -11,6 +11,7 @@ import {
   DEFAULT_SEED,
   DEFAULT_SWEEP_TRIALS,
   DEFAULT_TRIAL_STEP_BUDGET,
+  describeLevels,
   formatSweepHeader,
   formatSweepRow,
   GeoriskError,
@@ -64,6 +65,21 @@ function designOf(flags: SweepFlags): SweepDesign {
   if (flags.sobol !== undefined) return { method: 'sobol', samples: flags.sobol, vary: flags.vary };
   if (flags.vary.length === 0) throw new UsageError('say what to vary: --vary name=lo:hi:n (a grid), or --lhs N or --sobol N');
   return { method: 'grid', vary: flags.vary };
+}
+
+/**
+ * A grid takes every value a switch or choice holds in its range, whatever n says: a one-line
+ * warning per such --vary whose n differs, so nobody reads 3 levels into 2 rows.
+ */
+function warnUnusedLevels(flags: SweepFlags, plan: SweepPlan): void {
+  for (const r of flags.vary) {
+    const levels = plan.params.find((p) => p.name === r.name)?.levels;
+    if (r.n === undefined || levels === undefined || r.n === levels.length) continue;
+    const what = plan.scenario.parameters[r.name]?.kind === 'switch' ? 'a switch' : 'a choice';
+    process.stderr.write(
+      `georisk: warning: --vary ${r.name}=${r.lo}:${r.hi}:${r.n}: n = ${r.n} is not used: "${r.name}" is ${what}, so the grid takes its ${levels.length} values ${describeLevels(levels)} (write --vary ${r.name}=${r.lo}:${r.hi}, without n)\n`,
+    );
+  }
 }
 
 /** The rows' format: as asked; else from --out's extension; else a table for a terminal and CSV for a pipe. */
@@ -151,6 +167,7 @@ async function sweepCommand(file: string, flags: SweepFlags): Promise<void> {
     throw error;
   }
   if (flags.resume && flags.out === undefined) throw new UsageError('--resume needs --out FILE (the file of the interrupted sweep)');
+  warnUnusedLevels(flags, plan);
   // Connected before any output is opened, so an unreachable queue leaves no file behind.
   const queue = flags.queue === undefined ? undefined : await connectQueue(flags.queue);
   try {
