@@ -79,6 +79,41 @@ describe.concurrent('georisk run --uncertainty', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('refuses, before any work, a flag the chosen mode would ignore: band flags without --uncertainty, plain-run flags with it', async ({
+    expect,
+  }) => {
+    const out = scratch.path('ignored.json');
+    const cases: [string[], string][] = [
+      [['--design', 'sobol'], '--design is for an uncertainty run: add --uncertainty N (draws), or leave it out'],
+      [['--trials-per-draw', '50'], '--trials-per-draw is for an uncertainty run'],
+      [['--method', 'exact'], '--method is for an uncertainty run'],
+      [['--metrics', 'war_reached'], '--metrics is for an uncertainty run'],
+      [['--exact-draws', '4'], '--exact-draws is for --exact: add --exact, or leave it out'],
+      [['--exact', '--exact-draws', '1'], '--exact-draws must be 0 (none) or at least 2'],
+      [
+        ['--uncertainty', '4', '-n', '50'],
+        '--trials is for a plain run: with --uncertainty N, give the trials of each sampled draw as --trials-per-draw',
+      ],
+      [['--uncertainty', '4', '--exact'], '--exact is for a plain run: with --uncertainty N, --method exact solves each draw exactly'],
+      [['--uncertainty', '4', '--step-only'], '--step-only is for a plain run'],
+      [['--uncertainty', '4', '--exact-draws', '3'], '--exact-draws is for a plain run with --exact'],
+    ];
+    const results = await Promise.all(cases.map(([flags]) => runCli(['run', good, ...flags, '--workers', '1', '--out', out])));
+    results.forEach((r, i) => {
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`georisk: ${cases[i]?.[1]}`);
+      expect(stackLines(r.stderr)).toEqual([]);
+    });
+    expect(existsSync(out)).toBe(false);
+    // The defaults themselves are no flag given: a plain run and a band still run with them.
+    const [plain, band] = await Promise.all([
+      runCli(['run', good, '--trials', '50', '--exact', '--exact-draws', '0', '--workers', '1']),
+      runCli(['run', good, '--uncertainty', '4', '--design', 'lhs', '--method', 'sample', '--trials-per-draw', '20', '--workers', '1']),
+    ]);
+    expect(plain.status, plain.stderr).toBe(0);
+    expect(band.status, band.stderr).toBe(0);
+  });
+
   it('refuses a prior outside its range with exit 1, its line and a fix, writing nothing', async ({ expect }) => {
     const out = scratch.path('prior.json');
     const r = await runCli(['run', badPrior, '--uncertainty', '20', '--out', out]);

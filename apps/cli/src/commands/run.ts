@@ -14,7 +14,7 @@ import {
 } from '@georisk/engine';
 import { ModelCache } from '@georisk/engine/chunks';
 import { SingleBar } from 'cli-progress';
-import { Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { collectSet, EXIT, locateScenarioIssues, output, type RegisterCommand, UsageError, wholeNumber } from '../cli-common.ts';
 import { formatCliIssues } from '../cli-issues.ts';
 import { formatCsv, formatTable } from '../format.ts';
@@ -121,7 +121,6 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
  */
 async function averageOverPriors(loaded: ReturnType<typeof loadScenarioFile>, flags: RunFlags) {
   if (flags.exactDraws === 0) return undefined;
-  if (flags.exactDraws === 1) throw new UsageError('--exact-draws must be 0 (none) or at least 2');
   const threads = Math.max(1, Math.min(flags.workers, flags.exactDraws));
   try {
     return await withExactLanes(threads, new ModelCache(), (exactLanes) =>
@@ -131,6 +130,31 @@ async function averageOverPriors(loaded: ReturnType<typeof loadScenarioFile>, fl
     if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
     throw error;
   }
+}
+
+/** Flags that only a plain run, or only an uncertainty run, reads, with the fix when given to the other. */
+const PLAIN_ONLY: [keyof RunFlags, string][] = [
+  ['trials', '--trials is for a plain run: with --uncertainty N, give the trials of each sampled draw as --trials-per-draw'],
+  ['exact', '--exact is for a plain run: with --uncertainty N, --method exact solves each draw exactly'],
+  ['stepOnly', '--step-only is for a plain run: leave it out with --uncertainty N'],
+];
+const BAND_ONLY: (keyof RunFlags)[] = ['design', 'trialsPerDraw', 'method', 'metrics'];
+
+/** Refuses a flag the chosen mode would silently ignore (a plain run's flag with --uncertainty, or the reverse). */
+function checkModeFlags(command: Command, flags: RunFlags): void {
+  const given = (key: keyof RunFlags) => command.getOptionValueSource(key) === 'cli';
+  const flagOf = (key: keyof RunFlags) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  if (flags.uncertainty !== undefined) {
+    for (const [key, message] of PLAIN_ONLY) if (given(key)) throw new UsageError(message);
+    if (given('exactDraws')) throw new UsageError('--exact-draws is for a plain run with --exact: leave it out with --uncertainty N');
+    return;
+  }
+  for (const key of BAND_ONLY) {
+    if (given(key)) throw new UsageError(`${flagOf(key)} is for an uncertainty run: add --uncertainty N (draws), or leave it out`);
+  }
+  if (given('exactDraws') && flags.exact !== true) throw new UsageError('--exact-draws is for --exact: add --exact, or leave it out');
+  // Checked before any trial runs, and whether or not the scenario has priors to average over.
+  if (flags.exactDraws === 1) throw new UsageError('--exact-draws must be 0 (none) or at least 2');
 }
 
 /** Registers `run`. */
@@ -184,7 +208,8 @@ export const registerRun: RegisterCommand = (program, setExit) => {
       '--queue <url>',
       'with --uncertainty: run the draws on `georisk worker`s sharing this Redis queue (redis://HOST:PORT/N) instead of here',
     )
-    .action(async (file: string, flags: RunFlags) => {
+    .action(async (file: string, flags: RunFlags, command: Command) => {
+      checkModeFlags(command, flags);
       if (flags.queue !== undefined && flags.uncertainty === undefined) {
         throw new UsageError(
           '--queue needs --uncertainty N: a plain run stays on this machine (its trials are one point); for many points use `georisk sweep --queue`',
