@@ -82,6 +82,8 @@ function metricRow(
       displayLabel(name, declared),
       h('span', { class: 'metric-name' }, ...breakable(name)),
       note ? h('span', { class: 'metric-note' }, note) : null,
+      // Shown in place of the unit column where the table's box is narrow (styles.css).
+      declared?.unit ? h('span', { class: 'metric-unit' }, declared.unit) : null,
     ),
     estimateCell(m),
     quantileCell(m, 'p5'),
