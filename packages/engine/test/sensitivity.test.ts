@@ -147,6 +147,17 @@ describe('Sobol indices', () => {
     expect(linear.metrics[0]?.warnings).toEqual([]);
   });
 
+  it('a constant output has no variance, whatever the rounding of its one-pass variance: undefined indices and a warning, not 0/0 first orders', () => {
+    // 0.1 is not a binary fraction: mean of squares minus squared mean leaves 2.8e-17, not 0.
+    const estimates = sobolIndices(new Float64Array(4 * 2 * 3).fill(0.1), 4, 1, 2);
+    expect(estimates.variance).toBe(0);
+    const r = sensitivity(load(functionScenario('0.1 + 0 * x1 + 0 * x2', 2)), { method: 'sobol', samples: 32, trials: 1 });
+    const m = r.metrics[0];
+    expect(m?.variance).toBe(0);
+    expect(m?.warnings).toEqual(['y does not vary over these ranges: its indices are undefined']);
+    for (const s of m?.sobol ?? []) expect([s.first, s.total]).toEqual([Number.NaN, Number.NaN]);
+  });
+
   it('is deterministic in its seed', () => {
     const s = load(functionScenario('x1 * x2 + x3', 3));
     expect(sensitivity(s, { method: 'sobol', samples: 64, trials: 1, seed: 4 })).toEqual(

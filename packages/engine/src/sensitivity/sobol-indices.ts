@@ -93,7 +93,11 @@ export function sobolIndices(y: Float64Array, n: number, dims: number, replicate
       dims,
     ),
   );
-  const ok = pooled.variance > 0;
+  // A constant output has no variance to share out; the one-pass variance leaves rounding (about
+  // 1e-18 for a probability) that would pass for variance and give 0/0 first orders.
+  const constant = y.every((v) => v === y[0]);
+  const variance = constant ? 0 : pooled.variance;
+  const ok = variance > 0;
   const nan: [number, number] = [Number.NaN, Number.NaN];
   const interval = (which: 'first' | 'total', d: number): [number, number] =>
     ok
@@ -103,7 +107,7 @@ export function sobolIndices(y: Float64Array, n: number, dims: number, replicate
         )
       : nan;
   return {
-    variance: pooled.variance,
+    variance,
     first: Array.from(pooled.first, (x) => (ok ? x : Number.NaN)),
     total: Array.from(pooled.total, (x) => (ok ? x : Number.NaN)),
     firstCi95: Array.from({ length: dims }, (_, d) => interval('first', d)),
