@@ -36,6 +36,7 @@ import { checkSampling, priorPoints, type SobolSampling, samplingSources } from 
 import { screeningLeaders } from './sensitivity/screening.ts';
 import { sobolIndices } from './sensitivity/sobol-indices.ts';
 import {
+  MAX_POINTS,
   type ParameterRange,
   planFromPoints,
   pointOverrides,
@@ -240,7 +241,7 @@ export function planSensitivity(scenario: ScenarioDocument, options: Sensitivity
       if (params.length > MAX_SOBOL_PARAMETERS) {
         // The Sobol' stage after the screen is planned from the screen's rows: check its sizes now,
         // so options it would refuse are refused before the screen runs, not after.
-        checkSobolSizes(options.samples ?? DEFAULT_SAMPLES.sobol, options.replicates ?? DEFAULT_REPLICATES);
+        checkSobolSizes(options.samples ?? DEFAULT_SAMPLES.sobol, options.replicates ?? DEFAULT_REPLICATES, MAX_SOBOL_PARAMETERS);
         const screen = planMorris(
           scenario,
           params,
@@ -252,7 +253,7 @@ export function planSensitivity(scenario: ScenarioDocument, options: Sensitivity
       }
       const samples = options.samples ?? DEFAULT_SAMPLES.sobol;
       const replicates = options.replicates ?? DEFAULT_REPLICATES;
-      checkSobolSizes(samples, replicates);
+      checkSobolSizes(samples, replicates, params.length);
       const unit = replicatedSaltelliDesign(samples / replicates, params.length, seed, replicates);
       const points = priorPoints(scenario, unit, params, sampling);
       const sweep = planFromPoints(scenario, params, points, common);
@@ -276,6 +277,12 @@ function planMorris(
 ): Omit<SensitivityPlan, 'solver'> {
   const samples = options.samples ?? DEFAULT_SAMPLES.morris;
   if (!Number.isInteger(samples) || samples < 2) bad('samples', `Morris needs at least 2 trajectories, got ${samples}`);
+  const perTrajectory = params.length + 1;
+  if (samples * perTrajectory > MAX_POINTS) {
+    const most = Math.floor(MAX_POINTS / perTrajectory);
+    const message = `${samples} Morris trajectories over ${params.length} parameters make ${samples * perTrajectory} points, more than the limit of ${MAX_POINTS}`;
+    bad('samples', message, `use at most ${most} trajectories (a few dozen rank the parameters)`);
+  }
   const levels = options.levels ?? 4;
   if (!Number.isInteger(levels) || levels < 4 || levels % 2 !== 0) bad('levels', `Morris levels must be even and >= 4, got ${levels}`);
   const design = morrisDesign(samples, params.length, common.seed, levels);
@@ -298,15 +305,23 @@ function planGroupedSobol(
   const groups = resolveGroups(named, params);
   const samples = options.samples ?? DEFAULT_SAMPLES.sobol;
   const replicates = options.replicates ?? DEFAULT_REPLICATES;
-  checkSobolSizes(samples, replicates);
+  checkSobolSizes(samples, replicates, groups.names.length);
   const unit = groupedSaltelliDesign(samples / replicates, groups.groupOf, common.seed, replicates);
   const sweep = planFromPoints(scenario, params, priorPoints(scenario, unit, params, sampling), common);
   return { method: 'sobol', sweep, samples, resamples, replicates, sampling, groups };
 }
 
-function checkSobolSizes(samples: number, replicates: number): void {
+/** Checks Saltelli's N and the replicates, and that the N × (factors + 2) points stay within a sweep's limit. */
+function checkSobolSizes(samples: number, replicates: number, factors: number): void {
   if (!isPowerOfTwo(replicates) || replicates < 2) {
     bad('replicates', `Sobol' replicates must be a power of two of at least 2, got ${replicates}`, `use ${DEFAULT_REPLICATES}`);
+  }
+  // Before the power-of-two check, whose hint would otherwise offer sizes past the limit.
+  const perSample = factors + 2;
+  if (samples * perSample > MAX_POINTS) {
+    const most = 2 ** Math.floor(Math.log2(MAX_POINTS / perSample));
+    const message = `Sobol' with ${samples} base samples over ${factors} factors makes ${samples * perSample} points, more than the limit of ${MAX_POINTS}`;
+    bad('samples', message, `use at most ${most} (a power of two)`);
   }
   if (!isPowerOfTwo(samples) || samples < 4 * replicates) {
     const lower = 2 ** Math.max(2, Math.floor(Math.log2(Math.max(1, samples))));

@@ -5,7 +5,7 @@
  * small margin of) the reported 95% interval.
  */
 import { describe, expect, it } from 'vitest';
-import { loadScenarioText, sensitivity } from '../src/index.ts';
+import { type GeoriskError, loadScenarioText, sensitivity } from '../src/index.ts';
 import { latinHypercube, morrisDesign, replicatedSaltelliDesign, saltelliDesign, sobolPoints } from '../src/sampling.ts';
 import { morrisEffects, sobolIndices } from '../src/sensitivity.ts';
 import { ISHIGAMI, ishigami } from './sensitivity-functions.ts';
@@ -156,6 +156,26 @@ describe('Sobol indices', () => {
     expect(m?.variance).toBe(0);
     expect(m?.warnings).toEqual(['y does not vary over these ranges: its indices are undefined']);
     for (const s of m?.sobol ?? []) expect([s.first, s.total]).toEqual([Number.NaN, Number.NaN]);
+  });
+
+  it('refuses, before building it, a design with more points than a sweep may have, with the most samples that fit', () => {
+    const s = load(functionScenario('x1 + x2', 2));
+    // Sizes whose designs cannot even be allocated, so that without the check this fails at once, not out of memory.
+    expect(() => sensitivity(s, { method: 'morris', samples: 1e10, trials: 1 })).toThrow(
+      /10000000000 Morris trajectories over 2 parameters make 30000000000 points, more than the limit of 10000000/,
+    );
+    expect(() => sensitivity(s, { method: 'sobol', samples: 2 ** 34, trials: 1 })).toThrow(
+      /Sobol' with 17179869184 base samples over 2 factors makes 68719476736 points, more than the limit of 10000000/,
+    );
+    try {
+      sensitivity(s, { method: 'sobol', samples: 2 ** 34, trials: 1 });
+    } catch (error) {
+      expect((error as GeoriskError).issues[0]).toMatchObject({
+        code: 'bad_run_options',
+        path: 'samples',
+        hint: 'use at most 2097152 (a power of two)',
+      });
+    }
   });
 
   it('is deterministic in its seed', () => {
