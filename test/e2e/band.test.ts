@@ -166,4 +166,37 @@ describe.skipIf(!haveChromium)('the band in Chromium', () => {
     expect(page.url()).toContain('set.p_hold_war=0.3');
     expect(pageErrors).toEqual([]);
   }, 900_000);
+
+  it("marks the band as the last run's once a slider or the band draws change, until Run computes it again", async () => {
+    const page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    await page.goto(`${server.url}#/scenario/armenia-azerbaijan-2022?trials=2000&seed=1&draws=20&run=1`);
+    await page.waitForSelector('#band .band-line', { timeout: BAND_TIMEOUT });
+    const stale = () =>
+      page.$eval('#band', (b) => ({ greyed: b.classList.contains('stale'), note: b.querySelector('.band-stale-note') !== null }));
+    expect(await stale()).toEqual({ greyed: false, note: false });
+
+    // Band draws: 40 is not the band shown; back to 20, it is again.
+    await page.fill('#draws', '40');
+    await page.dispatchEvent('#draws', 'change');
+    expect(await stale()).toEqual({ greyed: true, note: true });
+    expect(await page.textContent('#band .band-stale-note')).toBe(
+      'This band is for the inputs of the last run; press Run to compute it for the values set now.',
+    );
+    await page.fill('#draws', '20');
+    await page.dispatchEvent('#draws', 'change');
+    expect(await stale()).toEqual({ greyed: false, note: false });
+
+    // A moved slider: the band still lists nothing fixed, so it must not read as the values set now.
+    await showParameter(page, 'p_hold_clash');
+    const slider = page.locator('#p-p_hold_clash-range');
+    await slider.focus();
+    for (let i = 0; i < 10; i++) await slider.press('ArrowRight');
+    expect(await stale()).toEqual({ greyed: true, note: true });
+    await page.click('#run');
+    await page.waitForSelector('#band .band-fixed li[data-param="p_hold_clash"]', { timeout: BAND_TIMEOUT });
+    expect(await stale()).toEqual({ greyed: false, note: false });
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  }, 300_000);
 });

@@ -16,6 +16,8 @@ import { currentOverrides, type ScreenState } from './screen-state.ts';
 export interface BandHeadline {
   element: HTMLElement;
   start(): void;
+  /** Marks the band shown as the last run's, not the values set now, until Run computes it again. */
+  inputsChanged(): void;
   destroy(): void;
 }
 
@@ -226,9 +228,22 @@ export function bandHeadline(state: ScreenState, letVary: (name: string) => void
   // shown, or the one on its way, instead of computing it again.
   let pending: string | undefined;
   let shown: { key: string; result: UncertaintyResult } | undefined;
+  const keyNow = () => JSON.stringify([state.scenario, currentOverrides(state), state.seed, state.draws, PAGE_TRIALS_PER_DRAW]);
+  const staleNote = h(
+    'p',
+    { class: 'band-stale-note' },
+    'This band is for the inputs of the last run; press Run to compute it for the values set now.',
+  );
+  const inputsChanged = () => {
+    const stale = shown !== undefined && pending === undefined && keyNow() !== shown.key;
+    element.classList.toggle('stale', stale);
+    if (stale && !staleNote.isConnected) element.firstElementChild?.after(staleNote);
+    else if (!stale) staleNote.remove();
+  };
   const start = () => {
     const overrides = currentOverrides(state);
-    const key = JSON.stringify([state.scenario, overrides, state.seed, state.draws, PAGE_TRIALS_PER_DRAW]);
+    const key = keyNow();
+    element.classList.remove('stale');
     if (key === pending) return;
     if (key === shown?.key) {
       state.band = shown.result;
@@ -265,5 +280,5 @@ export function bandHeadline(state: ScreenState, letVary: (name: string) => void
         replace(element, h('p', { class: 'muted' }, `No band: ${(error as Error).message}`));
       });
   };
-  return { element, start, destroy: () => running?.cancel() };
+  return { element, start, inputsChanged, destroy: () => running?.cancel() };
 }

@@ -102,13 +102,14 @@ export function renderScenario(
       preview.request();
       analysis.inputsChanged();
     } else if (state.lastRun) shown.render();
+    band.inputsChanged();
   };
-  const params = parameterPanel(state, () => onInputsChanged(true));
   // "Let it vary again": the parameter goes back to its default (and out of the permalink), and the band is recomputed with it.
   const band = bandHeadline(state, (name) => {
     params.reset(name);
     band.start();
   });
+  const params = parameterPanel(state, () => onInputsChanged(true));
   // Library scenarios show the band across their priors after each run; an edited draft runs plainly.
   const onResult = () => {
     shown.render();
