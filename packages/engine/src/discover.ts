@@ -16,6 +16,7 @@ import type { ScenarioDocument } from './scenario-schema.ts';
 import type { RunSummary } from './simulate/simulate.ts';
 import { valueCounts } from './summarize.ts';
 import {
+  MAX_POINTS,
   type ParameterRange,
   planFromPoints,
   type ResolvedRange,
@@ -331,6 +332,10 @@ export function planDiscover(scenario: ScenarioDocument, options: DiscoverOption
   const samples = options.samples ?? DEFAULT_DISCOVER_SAMPLES;
   if (!Number.isInteger(samples) || samples < 10) {
     throw new GeoriskError([issue('bad_run_options', 'samples', `discovery needs at least 10 samples, got ${samples}`)]);
+  }
+  if (samples > MAX_POINTS) {
+    const message = `discovery is limited to ${MAX_POINTS} samples (as a sweep's Latin hypercube is), got ${samples}`;
+    throw new GeoriskError([issue('bad_run_options', 'samples', message, 'a few thousand points find a box')]);
   }
   const shareProblems = discoverShareProblems(options);
   if (shareProblems.length > 0) throw new GeoriskError(shareProblems);

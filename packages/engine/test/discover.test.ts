@@ -77,6 +77,14 @@ describe('PRIM when the whole space is chosen', () => {
     expect(best.limits.find((l) => l.param === 'x1')?.lo).toBeGreaterThan(0.85);
   });
 
+  it('refuses more samples than a sweep may have with bad_run_options, before building the design', () => {
+    const scenario = loadScenarioText(SCENARIO).scenario;
+    // 1e10 points cannot even be allocated: without the check this fails at once, as an internal error.
+    expect(() => planDiscover(scenario, { outcome: 'hit > 0', samples: 1e10 })).toThrow(
+      /samples: error \[bad_run_options\] discovery is limited to 10000000 samples \(as a sweep's Latin hypercube is\), got 10000000000/,
+    );
+  });
+
   it('a discovery notes the whole-space choice and, with few trials per point, the shared random numbers', () => {
     const scenario = loadScenarioText(SCENARIO).scenario;
     const plan = planDiscover(scenario, { outcome: 'hit > 0', samples: 2000, trials: 50, vary: [{ name: 'x1' }, { name: 'x2' }] });
