@@ -129,7 +129,11 @@ describe.skipIf(!haveChromium)('the teacher’s Advanced JSON setup in Chromium'
     const page = await setupWith(JSON.stringify(exercise(0.02), null, 2));
     await page.waitForSelector('#join-code');
     const warning = page.locator('#exercise-warnings');
-    await expect.poll(() => warning.textContent()).toContain('the value 0.02 for "calm_clash_rate" lies outside its range [0.006, 0.008]');
+    // In the teacher's words: the decision and option students see, not the JSON path (kept as the item's title).
+    await expect
+      .poll(() => warning.textContent())
+      .toContain('"Border posture", option "Push": the value 0.02 for "calm_clash_rate" lies outside its range [0.006, 0.008]');
+    expect(await warning.locator('li').getAttribute('title')).toBe('levers[0].options[1].overrides');
     await page.close();
     expect(pageErrors).toEqual([]);
   });

@@ -4,6 +4,7 @@ import { h, replace } from '../dom.ts';
 import type { MessageBox } from './shell.ts';
 import { clockTime } from './time-text.ts';
 import { turnPanel, turnsLeft } from './turn-panel.ts';
+import { warningWords } from './warning-words.ts';
 
 /** What the teacher may do to the roster while the exercise is open; the dashboard refreshes after each change. */
 export interface RosterActions {
@@ -158,7 +159,7 @@ export function fillNotices(notices: HTMLElement, t: TeacherView): void {
             'The exercise runs. These lever values lie outside the range their parameter declares for the world without a decision: ',
             'a decision may mean that ("do not invoke it" sets a rate to 0), but check that each is what you meant.',
           ),
-          h('ul', {}, ...warnings.map((w) => h('li', {}, w.message))),
+          h('ul', {}, ...warnings.map((w) => h('li', { title: w.path }, warningWords(t.exercise, w)))),
         )
       : null,
   );
