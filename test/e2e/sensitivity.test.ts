@@ -112,6 +112,14 @@ describe.skipIf(!haveChromium)('sensitivity panel in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('names the metrics in its picker by label, as the band and the metrics table do', async () => {
+    const page = await openPanel(SIZES[0]);
+    const options = await page.$$eval('#sens-metric option', (os) => os.map((o) => [o.getAttribute('value'), o.textContent]));
+    expect(options).toContainEqual(['war_reached', 'War within 30 days']);
+    expect(options.filter(([, text]) => text?.includes('_'))).toEqual([]);
+    await page.close();
+  });
+
   it('the exact tornado follows the sliders: marked stale, then solved again without pressing Analyse', async () => {
     const page = await openPanel(SIZES[0]);
     await analyse(page, 'war_reached', 'tornado', '#chart-tornado');

@@ -6,6 +6,7 @@
 import type { SensitivityResult } from '@georisk/engine';
 import { sobolSummary, tornadoSummary } from '../chart-data.ts';
 import { type ChartFigure, type MetricDisplay, sobolChart, tornadoChart } from '../charts.ts';
+import { displayLabel } from '../display-label.ts';
 import { h, replace } from '../dom.ts';
 import {
   CancelledError,
@@ -34,10 +35,15 @@ export interface Sensitivity {
 const FOLLOW_DEBOUNCE_MS = 150;
 
 /** The section's inputs, buttons, progress and output. */
-function sensitivityElements(metricOrder: string[]) {
+function sensitivityElements(metricOrder: string[], declared: Record<string, MetricDisplay>) {
   const preferred = metricOrder.find((n) => /war/.test(n)) ?? metricOrder[0];
   return {
-    metric: h('select', { id: 'sens-metric' }, ...metricOrder.map((m) => h('option', { value: m, selected: m === preferred }, m))),
+    // By label, as the band's picker and the metrics table name them; the value stays the metric's name.
+    metric: h(
+      'select',
+      { id: 'sens-metric' },
+      ...metricOrder.map((m) => h('option', { value: m, selected: m === preferred }, displayLabel(m, declared[m]))),
+    ),
     method: h(
       'select',
       { id: 'sens-method' },
@@ -204,7 +210,7 @@ function setRunning(els: SensitivityElements, on: boolean): void {
 
 /** Renders the sensitivity section over the screen's state (it reads the current inputs and seed when Analyse is pressed). */
 export function sensitivity(state: ScreenState): Sensitivity {
-  const els = sensitivityElements(state.metricOrder);
+  const els = sensitivityElements(state.metricOrder, state.scenario.metrics);
   layOut(els);
   let running: SensitivityHandle | undefined;
   let chart: ChartFigure | undefined;
