@@ -88,7 +88,7 @@ describe.skipIf(!haveChromium)('layout that fits (Chromium)', () => {
       expect(narrow.captionInside).toBe(true);
       expect(narrow.captionCut).toBe(false);
       const unit = await page.$eval('#metrics-table .metric-unit', (u) => ({
-        shown: (u as HTMLElement).offsetHeight > 0,
+        shown: (u as unknown as { offsetHeight: number }).offsetHeight > 0,
         sameAsColumn: u.textContent === u.closest('tr')?.querySelector('td.unit')?.textContent,
       }));
       expect(unit).toEqual({ shown: true, sameAsColumn: true });
