@@ -145,6 +145,9 @@ describe.skipIf(!haveChromium)('the band in Chromium', () => {
     expect(await page.textContent('#band')).toBe(bandText);
     expect(await page.getAttribute('#band', 'data-seconds')).toBe(secondsText);
 
+    // The rest reads which parameters the band fixes and draws, not its numbers: 20 draws do.
+    await page.fill('#draws', '20');
+    await page.dispatchEvent('#draws', 'change');
     // A moved slider fixes a second parameter.
     await showParameter(page, 'p_hold_clash');
     const slider = page.locator('#p-p_hold_clash-range');
@@ -164,6 +167,7 @@ describe.skipIf(!haveChromium)('the band in Chromium', () => {
     expect(await page.inputValue('#p-p_hold_clash-num')).toBe('0.8');
     await expect.poll(() => page.url()).not.toContain('set.p_hold_clash');
     expect(page.url()).toContain('set.p_hold_war=0.3');
+    expect(await page.textContent('#band')).toContain('over 20 draws');
     expect(pageErrors).toEqual([]);
   }, 900_000);
 
