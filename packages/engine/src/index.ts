@@ -169,8 +169,10 @@ export {
 // Two-level runs: the band across what we do not know
 export {
   type BandDriver,
+  clearDrivers,
   DEFAULT_TRIALS_PER_DRAW,
   DEFAULT_UNCERTAINTY_DRAWS,
+  DRIVER_FALSE_ALARM,
   type DrawMoments,
   drawOverrides,
   type ExactOverPriors,

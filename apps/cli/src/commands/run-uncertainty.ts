@@ -3,6 +3,7 @@
  * the priors, computed on this machine's threads or by `georisk worker`s on a queue, as a table or JSON.
  */
 import {
+  clearDrivers,
   GeoriskError,
   type MetricBand,
   type Overrides,
@@ -45,9 +46,9 @@ function value(band: MetricBand, x: number): string {
   return band.probability ? formatPercent(x) : formatNumber(x);
 }
 
-/** The leading drivers whose index is more than twice its standard error (the rest are within noise). */
+/** The leading drivers clear of noise (`clearDrivers`: the rest could be chance among so many parameters). */
 function driversText(band: MetricBand): string {
-  const clear = band.drivers.filter((d) => d.s1 > 2 * d.se).slice(0, TABLE_DRIVERS);
+  const clear = clearDrivers(band.drivers).slice(0, TABLE_DRIVERS);
   if (clear.length === 0) return 'none clear of noise';
   return clear.map((d) => `${d.name} ${d.s1.toFixed(2)}±${d.se.toFixed(2)}`).join(', ');
 }
@@ -81,7 +82,7 @@ export function formatUncertaintyTable(r: UncertaintyResult, title: string, wher
   out.push(
     'The band is the spread of each draw’s answer across the priors; ± SE is the Monte Carlo error of the overall answer.',
     'parameters : chance splits the outcome’s variance (law of total variance); S1 is each parameter’s share of the band’s variance',
-    '(drivers shown only where S1 is more than twice its standard error; every one is in --format json).',
+    `(drivers shown only where S1 clears noise among the ${r.uncertain.length} parameters: a do-nothing one shows in about 5% of bands; every one is in --format json).`,
   );
   for (const note of r.notes) out.push(`note: ${note}`);
   return `${out.join('\n')}\n`;

@@ -3,7 +3,7 @@
  * priors (the panel's moved sliders fixed) in the workers; per metric the overall answer with the
  * 5–95% band as the headline, sampling error as a labelled aside, and the drivers of the band.
  */
-import type { BandDriver, MetricBand, Parameter, UncertaintyResult } from '@georisk/engine';
+import { type BandDriver, clearDrivers, type MetricBand, type Parameter, type UncertaintyResult } from '@georisk/engine';
 import { PAGE_TRIALS_PER_DRAW } from '../band-settings.ts';
 import { bandWords, declaredPriors, driverWords, headlineValue } from '../band-words.ts';
 import { displayLabel } from '../display-label.ts';
@@ -54,9 +54,9 @@ function headline(state: ScreenState, name: string, band: MetricBand, lead = fal
   );
 }
 
-/** The drivers whose share of the band clears twice its error, as bars with ±2·se whiskers. */
+/** The drivers clear of noise among all the parameters ranked (`clearDrivers`), as bars with ±2·se whiskers. */
 function driversChart(state: ScreenState, drivers: readonly BandDriver[]): HTMLElement {
-  const shown = drivers.filter((d) => d.s1 > 2 * d.se);
+  const shown = clearDrivers(drivers);
   if (shown.length === 0) return h('p', { class: 'muted' }, 'No single parameter drives the band beyond its error.');
   const scale = Math.max(...shown.map((d) => d.s1 + 2 * d.se), 0.01);
   const pct = (x: number) => `${Math.max(0, Math.min(100, (x / scale) * 100)).toFixed(1)}%`;

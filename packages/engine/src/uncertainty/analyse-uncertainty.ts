@@ -3,6 +3,7 @@
  * the law-of-total-variance split into parameter uncertainty and chance, and the parameters that
  * drive the band (binned first-order indices with a bootstrap error).
  */
+import { normalQuantile } from '../distributions.ts';
 import { designRng } from '../sampling.ts';
 
 /** What one draw gave for one metric: the mean over its trials (or exactly), and the variance of a trial's value. */
@@ -193,6 +194,21 @@ export function bandDrivers(
     }));
     return drivers.sort((a, b) => b.s1 - a.s1 || a.name.localeCompare(b.name));
   });
+}
+
+/** The chance, over all of a band's parameters together, that one doing nothing is shown as a driver. */
+export const DRIVER_FALSE_ALARM = 0.05;
+
+/**
+ * The drivers clear of noise: a share above `z` standard errors, where `z` makes the chance that
+ * any of the `k` parameters ranked clears it by noise alone about DRIVER_FALSE_ALARM (Bonferroni:
+ * one-sided 0.05 / k, so z ≈ 3.2 for 67 parameters, 2.6 for 10, 1.6 for 1). Twice the error, the
+ * rule before, let one or two of 67 parameters through by chance, and with few draws showed them as
+ * findings. Every surface that shows drivers takes them from here.
+ */
+export function clearDrivers<D extends { s1: number; se: number }>(drivers: readonly D[]): D[] {
+  const z = normalQuantile(1 - DRIVER_FALSE_ALARM / Math.max(1, drivers.length));
+  return drivers.filter((d) => d.s1 > z * d.se);
 }
 
 /**
