@@ -51,11 +51,49 @@ describe('two-level runs in the API', () => {
     expect(res.body).not.toMatch(/at .*\.ts:\d+/);
   });
 
+  it('refuses `trials` beside `uncertainty` (it would be ignored), as the CLI refuses --trials, and stores nothing', async () => {
+    const before = (await t.app.inject({ method: 'GET', url: '/api/runs' })).json().runs.length;
+    const res = await post({ text: SMALL_SCENARIO, trials: 5000, uncertainty: { draws: 8, trialsPerDraw: 100 } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({
+      code: 'invalid_request',
+      path: 'trials',
+      message:
+        'trials: only a plain run reads it; with "uncertainty", give the trials of each sampled draw as "uncertainty.trialsPerDraw", or leave out "uncertainty"',
+    });
+    expect((await t.app.inject({ method: 'GET', url: '/api/runs' })).json().runs).toHaveLength(before);
+    // A plain run still takes its default trials, and a band without `trials` runs.
+    const plain = await post({ text: SMALL_SCENARIO, seed: 3 });
+    expect(plain.statusCode).toBe(201);
+    expect(plain.json().result.trials).toBe(10_000);
+    expect((await post({ text: SMALL_SCENARIO, uncertainty: { draws: 4, method: 'exact' } })).statusCode).toBe(201);
+  });
+
+  it('reports only the `metrics` named, as --metrics does (the library band for them), and refuses an unknown one naming it', async () => {
+    const outer = { draws: 12, method: 'exact' as const, metrics: ['days_to_ceasefire'] };
+    const res = await post({ text: SMALL_SCENARIO, seed: 5, uncertainty: outer });
+    expect(res.statusCode).toBe(201);
+    const { result } = res.json();
+    expect(Object.keys(result.metrics)).toEqual(['days_to_ceasefire']);
+    const library = await runUncertainty(scenario, { ...outer, seed: 5 });
+    expect(withoutTiming(result)).toEqual(JSON.parse(JSON.stringify(withoutTiming(library))));
+    const bad = await post({ text: SMALL_SCENARIO, uncertainty: { draws: 8, metrics: ['war_reached', 'escalation'] } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({
+      code: 'bad_run_options',
+      path: 'metrics',
+      message: 'there is no metric "escalation"',
+      hint: 'known metrics: war_reached, days_to_ceasefire',
+    });
+    const empty = await post({ text: SMALL_SCENARIO, uncertainty: { draws: 8, metrics: [] } });
+    expect(empty.json()).toMatchObject({ code: 'invalid_request', path: 'uncertainty.metrics' });
+  });
+
   it('refuses a band over the trial-step budget up front, with the most draws that fit', async () => {
     const res = await post({ text: SMALL_SCENARIO, uncertainty: { draws: 100_000, trialsPerDraw: 1_000_000, method: 'sample' } });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 'budget_exceeded', path: 'draws', message: expect.stringMatching(/trial-steps exceeds/) });
     const list = await t.app.inject({ method: 'GET', url: '/api/runs' });
-    expect(list.json().runs).toHaveLength(2);
+    expect(list.json().runs).toHaveLength(5);
   });
 });

@@ -61,26 +61,61 @@ function exactlyOneSource(value: { scenarioId?: string | undefined; text?: strin
   }
 }
 
+const ParameterNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a parameter name');
+
 /** The outer level of a two-level run (`georisk run --uncertainty N`). */
 export const UncertaintyRequestSchema = z.strictObject({
   draws: z.number().int().min(2).max(MAX_UNCERTAINTY_DRAWS).default(DEFAULT_UNCERTAINTY_DRAWS).describe('Parameter draws from the priors'),
   design: z.enum(['lhs', 'sobol']).default('lhs').describe("Latin hypercube or scrambled Sobol' draws"),
   trialsPerDraw: z.number().int().min(1).max(10_000_000).default(DEFAULT_TRIALS_PER_DRAW).describe('Trials per sampled draw'),
   method: z.enum(['auto', 'exact', 'sample']).default('auto').describe('Solve each draw exactly (Markov chains) or sample it'),
+  metrics: z
+    .array(ParameterNameSchema)
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('Metrics to report (all when left out), as `georisk run --uncertainty N --metrics a,b`'),
 });
 
-/** A Monte Carlo run: the numbers equal `georisk run --format json` for the same inputs. */
+/** Trials of a plain run when none are given (`georisk run`'s default). */
+const DEFAULT_RUN_TRIALS = 10_000;
+
+/** Refuses `trials` beside `uncertainty`, which reads its own trials per draw, as `georisk run --uncertainty N --trials` is refused. */
+function trialsOnlyForPlainRuns(value: { trials?: number | undefined; uncertainty?: object | undefined }, ctx: z.RefinementCtx): void {
+  if (value.trials !== undefined && value.uncertainty !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'only a plain run reads it; with "uncertainty", give the trials of each sampled draw as "uncertainty.trialsPerDraw", or leave out "uncertainty"',
+      path: ['trials'],
+    });
+  }
+}
+
+/**
+ * A Monte Carlo run: the numbers equal `georisk run --format json` for the same inputs. `trials`
+ * takes its default only after the check above, which must see whether it was given.
+ */
 export const RunRequestSchema = z
   .strictObject({
     ...scenarioSource,
     overrides: OverridesSchema,
-    trials: z.number().int().min(1).max(100_000_000).default(10_000).describe('Number of trials'),
+    trials: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000_000)
+      .optional()
+      .meta({ default: DEFAULT_RUN_TRIALS })
+      .describe('Number of trials of a plain run (not with `uncertainty`, which takes `uncertainty.trialsPerDraw`)'),
     seed: z.number().int().min(0).max(MAX_SEED).default(DEFAULT_SEED).describe('Random seed; the same seed gives the same numbers'),
     uncertainty: UncertaintyRequestSchema.optional().describe(
-      'A two-level run: parameter draws from the priors, each with its own trials (then `trials` is unused)',
+      'A two-level run: parameter draws from the priors, each with its own trials (`trialsPerDraw`; then `trials` is refused)',
     ),
   })
-  .superRefine(exactlyOneSource);
+  .superRefine(exactlyOneSource)
+  .superRefine(trialsOnlyForPlainRuns)
+  .transform((value) => ({ ...value, trials: value.trials ?? DEFAULT_RUN_TRIALS }));
 export type RunRequest = z.infer<typeof RunRequestSchema>;
 
 /** An exact analysis (finite Markov chain scenarios). */
@@ -105,8 +140,6 @@ export type UpdateRequest = z.infer<typeof UpdateRequestSchema>;
 
 /** Most points one sweep request may have. */
 export const MAX_SWEEP_POINTS = 10_000;
-
-const ParameterNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a parameter name');
 
 const VarySchema = z.strictObject({
   name: ParameterNameSchema,

@@ -157,8 +157,16 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, optio
     reply: FastifyReply,
   ) {
     let plan: UncertaintyPlan;
+    const { metrics, ...options } = outer;
     try {
-      plan = planUncertainty(loaded.scenario, { ...outer, seed: body.seed, overrides: body.overrides, budget });
+      // `metrics` left out is every metric, as `--metrics` left out.
+      plan = planUncertainty(loaded.scenario, {
+        ...options,
+        ...(metrics === undefined ? {} : { metrics }),
+        seed: body.seed,
+        overrides: body.overrides,
+        budget,
+      });
     } catch (error) {
       throw locateIssues(loaded, error);
     }
@@ -206,7 +214,7 @@ export const RUN_PATHS = {
       summary: 'Run a scenario by Monte Carlo; the result (with its receipt) is stored',
       requestBody: { required: true, content: jsonContent('RunRequest') },
       description:
-        "With `uncertainty: {draws, design, trialsPerDraw, method}` it is a two-level run (`georisk run --uncertainty N`): parameter draws from the priors, each solved exactly or run as its own trials on every thread, and per metric the overall answer with its sampling error, the 5–95% band across draws, the variance split and the drivers; the same numbers as the library for any thread count, refused up front with 400 `budget_exceeded` when draws × trials per draw × steps exceeds the budget. Refused up front with 400 `result_too_large` when the result would hold more numbers than the limit (states × time points × 2 series, plus metric summaries); 413 `storage_quota_exceeded` / 429 `quota_exceeded` past the address's quotas; 413 `row_too_large` (recorded on the run) past the largest stored row; 429 `too_many_jobs` past the address's job cap.",
+        "With `uncertainty: {draws, design, trialsPerDraw, method, metrics}` it is a two-level run (`georisk run --uncertainty N`; `trials` beside it is refused with 400 `invalid_request`, path `trials`, as the CLI refuses `--trials`, and `metrics` reports only the metrics named, as `--metrics` does, an unknown one refused with 400 `bad_run_options`): parameter draws from the priors, each solved exactly or run as its own trials on every thread, and per metric the overall answer with its sampling error, the 5–95% band across draws, the variance split and the drivers; the same numbers as the library for any thread count, refused up front with 400 `budget_exceeded` when draws × trials per draw × steps exceeds the budget. Refused up front with 400 `result_too_large` when the result would hold more numbers than the limit (states × time points × 2 series, plus metric summaries); 413 `storage_quota_exceeded` / 429 `quota_exceeded` past the address's quotas; 413 `row_too_large` (recorded on the run) past the largest stored row; 429 `too_many_jobs` past the address's job cap.",
       responses: {
         201: {
           description:
