@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addValue, expansionAdd, expansionValue, mergeMetric, newMetricAccumulator, summarizeMetric, wilson } from '../src/summarize.ts';
+import {
+  addValue,
+  expansionAdd,
+  expansionValue,
+  mergeMetric,
+  newMetricAccumulator,
+  summarizeMetric,
+  wilson,
+  wilsonEffective,
+} from '../src/summarize.ts';
 
 describe('exact sums', () => {
   it('are correctly rounded whatever the order (property)', () => {
@@ -91,5 +100,22 @@ describe('Wilson interval', () => {
     expect(hi).toBeCloseTo(0.9433, 4);
     expect(wilson(0, 50)[0]).toBeCloseTo(0, 15);
     expect(wilson(50, 50)[1]).toBeCloseTo(1, 15);
+  });
+
+  it('ends exactly at 0 when k = 0 and exactly at 1 when k = n, effective sizes included (property)', () => {
+    // Computed as center ∓ half, wilson(0, 1000)[0] was 2e-19 (written so in CSV) and wilson(10, 10)[1] 0.9999999999999999.
+    expect(wilson(0, 1000)[0]).toBe(0);
+    expect(wilson(10, 10)[1]).toBe(1);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 100_000_000 }), fc.double({ min: 1, max: 1e8, noNaN: true }), (n, effective) => {
+        expect(wilson(0, n)[0]).toBe(0);
+        expect(wilson(n, n)[1]).toBe(1);
+        expect(wilsonEffective(0, n, effective)[0]).toBe(0);
+        expect(wilsonEffective(n, n, effective)[1]).toBe(1);
+        // Only the ends at the edge are pinned: the other end stays inside.
+        expect(wilson(0, n)[1]).toBeLessThan(1);
+        expect(wilson(n, n)[0]).toBeGreaterThan(0);
+      }),
+    );
   });
 });
