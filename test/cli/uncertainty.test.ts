@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { MAX_EXACT_DRAWS } from '../../packages/engine/src/index.ts';
 import { runCli, type Scratch, scratchDir, stackLines, withoutTiming } from '../helpers/cli.ts';
 import { PARAMETER_SCENARIO, positionOf } from '../helpers/scenarios.ts';
 
@@ -112,6 +113,18 @@ describe.concurrent('georisk run --uncertainty', () => {
     ]);
     expect(plain.status, plain.stderr).toBe(0);
     expect(band.status, band.stderr).toBe(0);
+  });
+
+  it('refuses --exact-draws above the exact draws a band may solve (MAX_EXACT_DRAWS), before any trial, writing nothing', async ({
+    expect,
+  }) => {
+    const out = scratch.path('exact-draws.json');
+    const r = await runCli(['run', good, '--exact', '--exact-draws', String(MAX_EXACT_DRAWS * 5), '--workers', '1', '--out', out]);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toBe(
+      `georisk: --exact-draws must be at most ${MAX_EXACT_DRAWS} (each draw is a full exact analysis), got ${MAX_EXACT_DRAWS * 5}: use at most ${MAX_EXACT_DRAWS}, such as the default 32\n`,
+    );
+    expect(existsSync(out)).toBe(false);
   });
 
   it('refuses a prior outside its range with exit 1, its line and a fix, writing nothing', async ({ expect }) => {

@@ -36,8 +36,13 @@ export function finiteNumber(name: string) {
   };
 }
 
-/** A progress bar on stderr for long runs, only on a terminal; call the result with points done. */
-export function pointProgress(enabled: boolean, total: number, label: string): { update: (done: number) => void; stop: () => void } {
+/** A progress bar on stderr for long runs, only on a terminal; call the result with points (or other `unit`s) done. */
+export function pointProgress(
+  enabled: boolean,
+  total: number,
+  label: string,
+  unit = 'points',
+): { update: (done: number) => void; stop: () => void } {
   if (!enabled || process.stderr.isTTY !== true) return { update: () => {}, stop: () => {} };
   const started = performance.now();
   let bar: SingleBar | undefined;
@@ -46,7 +51,7 @@ export function pointProgress(enabled: boolean, total: number, label: string): {
       if (bar === undefined && performance.now() - started > 500) {
         bar = new SingleBar({
           stream: process.stderr,
-          format: `${label} {bar} {percentage}% | {value}/{total} points | ETA {eta_formatted}`,
+          format: `${label} {bar} {percentage}% | {value}/{total} ${unit} | ETA {eta_formatted}`,
           hideCursor: true,
           clearOnComplete: true,
         });

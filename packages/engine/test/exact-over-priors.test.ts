@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { ExactTask } from '../src/chunks/chunk-task.ts';
 import { ModelCache } from '../src/chunks/model-cache.ts';
 import { exactHereLane } from '../src/chunks/run-chunk-task.ts';
-import { analyzeExact, exactOverPriors, GeoriskError, loadScenarioText, runScenario } from '../src/index.ts';
+import { analyzeExact, exactOverPriors, GeoriskError, loadScenarioText, MAX_EXACT_DRAWS, runScenario } from '../src/index.ts';
 
 // r ~ uniform(0, 0.2) per day over 10 days: P(reached) = 1 − e^(−10r); at r = 0.1 it is 1 − e^(−1) ≈ 0.632,
 // averaged over the prior E[1 − e^(−10r)] = 1 − (1 − e^(−2)) / 2 ≈ 0.568.
@@ -51,6 +51,33 @@ describe('exactOverPriors', () => {
 
   it('refuses fewer than two draws', async () => {
     await expect(exactOverPriors(scenario, {}, 1)).rejects.toThrow(GeoriskError);
+  });
+
+  it('refuses more draws than a two-level run solves exactly (MAX_EXACT_DRAWS), before solving any', async () => {
+    const solved: unknown[] = [];
+    const lane = {
+      run: async (task: ExactTask) => {
+        solved.push(task);
+        return exactHereLane(new ModelCache()).run(task);
+      },
+    };
+    const refused = exactOverPriors(scenario, {}, MAX_EXACT_DRAWS + 1, 1, { exactLanes: [lane] });
+    await expect(refused).rejects.toMatchObject({
+      issues: [
+        {
+          code: 'budget_exceeded',
+          path: 'draws',
+          message: `at most ${MAX_EXACT_DRAWS} draws are solved exactly, got ${MAX_EXACT_DRAWS + 1}`,
+        },
+      ],
+    });
+    expect(solved).toEqual([]);
+  });
+
+  it('reports each draw solved, in draw order', async () => {
+    const done: number[] = [];
+    await exactOverPriors(scenario, {}, 6, 1, { onDraw: (n) => done.push(n) });
+    expect(done).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('gives the same bits on any lanes: three lanes that finish out of order, against the calling thread', async () => {

@@ -9,6 +9,7 @@ import {
   exactOverPriors,
   finalizeResult,
   GeoriskError,
+  MAX_EXACT_DRAWS,
   type Overrides,
   type RunResult,
 } from '@georisk/engine';
@@ -17,6 +18,7 @@ import { SingleBar } from 'cli-progress';
 import { type Command, Option } from 'commander';
 import { collectSet, EXIT, locateScenarioIssues, output, type RegisterCommand, UsageError, wholeNumber } from '../cli-common.ts';
 import { formatCliIssues } from '../cli-issues.ts';
+import { pointProgress } from '../design-options.ts';
 import { formatCsv, formatTable } from '../format.ts';
 import { loadScenarioFile } from '../load.ts';
 import { runTrials, startWorkerThreads, stepsOf, threadsFor, threadsForSteps, withExactLanes } from '../parallel.ts';
@@ -117,18 +119,22 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
 
 /**
  * With --exact: the exact answer averaged over the declared priors that Monte Carlo draws (none with
- * --exact-draws 0), the draws solved on --workers threads (the same bits on any number).
+ * --exact-draws 0), the draws solved on --workers threads (the same bits on any number), with a
+ * progress bar on a terminal.
  */
 async function averageOverPriors(loaded: ReturnType<typeof loadScenarioFile>, flags: RunFlags) {
   if (flags.exactDraws === 0) return undefined;
   const threads = Math.max(1, Math.min(flags.workers, flags.exactDraws));
+  const progress = pointProgress(flags.progress, flags.exactDraws, 'solving the exact draws', 'draws');
   try {
     return await withExactLanes(threads, new ModelCache(), (exactLanes) =>
-      exactOverPriors(loaded.scenario, flags.set, flags.exactDraws, flags.seed, { exactLanes }),
+      exactOverPriors(loaded.scenario, flags.set, flags.exactDraws, flags.seed, { exactLanes, onDraw: progress.update }),
     );
   } catch (error) {
     if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
     throw error;
+  } finally {
+    progress.stop();
   }
 }
 
@@ -155,6 +161,12 @@ function checkModeFlags(command: Command, flags: RunFlags): void {
   if (given('exactDraws') && flags.exact !== true) throw new UsageError('--exact-draws is for --exact: add --exact, or leave it out');
   // Checked before any trial runs, and whether or not the scenario has priors to average over.
   if (flags.exactDraws === 1) throw new UsageError('--exact-draws must be 0 (none) or at least 2');
+  // Each draw is a full exact analysis: capped as --uncertainty's exact draws are, checked before any trial runs.
+  if (flags.exactDraws > MAX_EXACT_DRAWS) {
+    throw new UsageError(
+      `--exact-draws must be at most ${MAX_EXACT_DRAWS} (each draw is a full exact analysis), got ${flags.exactDraws}: use at most ${MAX_EXACT_DRAWS}, such as the default 32`,
+    );
+  }
 }
 
 /** Registers `run`. */

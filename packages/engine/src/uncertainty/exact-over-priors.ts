@@ -10,6 +10,7 @@ import { parameterPrior } from '../parameter-prior.ts';
 import { DEFAULT_SEED } from '../run.ts';
 import { latinHypercube } from '../sampling.ts';
 import type { ScenarioDocument } from '../scenario-schema.ts';
+import { checkExactDraws } from './plan-uncertainty.ts';
 
 /** Each metric's exact mean averaged over the draws, and the standard error of that average. */
 export interface ExactOverPriors {
@@ -23,6 +24,8 @@ export interface ExactOverPriors {
 export interface ExactOverPriorsRuntime {
   exactLanes?: readonly Lane<ExactTask, ExactResult>[];
   signal?: CancelSignal;
+  /** Called with the number of draws solved so far, as each is added in draw order (for a progress bar). */
+  onDraw?: (drawsDone: number) => void;
 }
 
 /**
@@ -47,6 +50,8 @@ export async function exactOverPriors(
     throw new GeoriskError([
       issue('bad_run_options', 'draws', `the number of draws must be a whole number >= 2, got ${draws}`, 'use e.g. 64'),
     ]);
+  // Each draw is a full exact analysis, capped as a two-level run's exact draws are.
+  checkExactDraws(draws);
   const model = buildModel(scenario, overrides);
   const drawn = model.params.names.flatMap((name, i) => {
     const d = model.params.uncertainty[i];
@@ -76,13 +81,14 @@ export async function exactOverPriors(
       return { kind: 'exact', scenario, overrides: point };
     },
     // In draw order, whichever lane finished first: the sums are the same bits on any lanes.
-    onSummary: (_, exact) => {
+    onSummary: (k, exact) => {
       for (const [name, m] of Object.entries(exact.metrics)) {
         const acc = sums.get(name) ?? { s: 0, s2: 0 };
         acc.s += m.mean;
         acc.s2 += m.mean * m.mean;
         sums.set(name, acc);
       }
+      runtime.onDraw?.(k + 1);
     },
   });
   const metrics: ExactOverPriors['metrics'] = {};

@@ -133,6 +133,19 @@ function exactProblem(model: Model, scenario: ScenarioDocument, fixed: Overrides
   return missing.length === 0 ? undefined : `no exact distribution for ${missing.join(', ')}`;
 }
 
+/** Refuses more than MAX_EXACT_DRAWS draws to solve exactly (`budget_exceeded`, path `draws`): each is a full exact analysis. */
+export function checkExactDraws(draws: number): void {
+  if (draws > MAX_EXACT_DRAWS)
+    throw new GeoriskError([
+      issue(
+        'budget_exceeded',
+        'draws',
+        `at most ${MAX_EXACT_DRAWS} draws are solved exactly, got ${draws}`,
+        `use at most ${MAX_EXACT_DRAWS} draws`,
+      ),
+    ]);
+}
+
 /**
  * Plans a two-level run: checks the options, the priors and the budget, draws the parameters and
  * chooses exact solving or sampling.
@@ -156,15 +169,7 @@ export function planUncertainty(scenario: ScenarioDocument, options: Uncertainty
     else notes.push(`each draw is sampled, not solved exactly: ${why}`);
   }
   const trialsPerDraw = method === 'exact' ? 0 : (options.trialsPerDraw ?? DEFAULT_TRIALS_PER_DRAW);
-  if (method === 'exact' && draws > MAX_EXACT_DRAWS)
-    throw new GeoriskError([
-      issue(
-        'budget_exceeded',
-        'draws',
-        `at most ${MAX_EXACT_DRAWS} draws are solved exactly, got ${draws}`,
-        `use at most ${MAX_EXACT_DRAWS} draws`,
-      ),
-    ]);
+  if (method === 'exact') checkExactDraws(draws);
   if (method === 'sample') {
     checkRunOptions(model, { trials: trialsPerDraw, seed });
     const budget = options.budget ?? DEFAULT_TRIAL_STEP_BUDGET;
