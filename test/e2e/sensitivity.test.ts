@@ -53,6 +53,18 @@ describe.skipIf(!haveChromium)('sensitivity panel in Chromium', () => {
   /** The tornado's table view, as text: every bar's ends and swing. */
   const tornadoTable = (page: Page) => page.textContent('#chart-tornado table');
 
+  /** What the names beside a chart's bars say, one entry a line. */
+  const barTexts = (page: Page, chart: string) =>
+    page.$eval(`${chart} canvas`, (c) => (JSON.parse(c.getAttribute('data-name-texts') ?? '[]') as (string | string[])[]).flat());
+
+  /** The text of the table row a chart's table view heads with `head`, after that head. */
+  const tableRow = (page: Page, chart: string, head: string) =>
+    page.$$eval(
+      `${chart} table tbody tr`,
+      (rows, head) => rows.find((r) => r.querySelector('th')?.textContent === head)?.textContent?.slice(head.length) ?? '',
+      head,
+    );
+
   /** The most comma-separated items any unfolded line under the panel shows (longer lists fold behind their count). */
   const longestShownList = (page: Page) =>
     page.$$eval('#sens-how > p', (ps) => Math.max(0, ...ps.map((p) => (p.textContent ?? '').split(', ').length)));
@@ -93,6 +105,12 @@ describe.skipIf(!haveChromium)('sensitivity panel in Chromium', () => {
       expect(await page.getAttribute('#sens-how details.name-list', 'open')).toBeNull();
       expect(await page.textContent('#sens-status')).toMatch(/^Done: 159 points exact \(73 solved, 86 reused\), seed 3\.$/);
       expect(await longestShownList(page)).toBeLessThanOrEqual(6);
+      // The bars name parameters by label, as the sliders do; the table keeps each name beside its label.
+      const barNames = (await barTexts(page, '#chart-tornado')).join(' ');
+      expect(barNames).toMatch(/Clash escalates to war/);
+      expect(barNames).not.toContain('_');
+      expect(await page.textContent('#chart-tornado figcaption')).toContain('Tornado: War within 30 days');
+      expect(await tableRow(page, '#chart-tornado', 'Clash escalates to war')).toContain('clash_escalation_rate');
       await shoot(page, `sensitivity-tornado-exact-${size.name}.png`);
 
       // war_over_7_days has no exact answer: Monte Carlo, with the design's noise floor.
@@ -155,6 +173,7 @@ describe.skipIf(!haveChromium)('sensitivity panel in Chromium', () => {
     const page = await openPanel(size);
     await analyse(page, 'war_reached', 'sobol', '#chart-sobol');
     expect(await page.textContent('#sens-how')).toMatch(/a Morris screen \([\d,]+ points\) kept \d+ of 79/);
+    expect((await barTexts(page, '#chart-sobol')).join(' ')).not.toContain('_');
     // The first-order estimates below 0, each with its value, fold like the other long lists.
     expect(await longestShownList(page)).toBeLessThanOrEqual(6);
     await shoot(page, `sensitivity-sobol-screening-${size.name}.png`);

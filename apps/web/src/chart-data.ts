@@ -350,6 +350,8 @@ export function formatDifference(d: Difference, isProbability: boolean): string 
 /** One tornado bar: a parameter at its two ends and the metric's mean there. */
 export interface TornadoRow {
   param: string;
+  /** The words the page shows for the parameter (its declared label); its name when absent. */
+  label?: string;
   low: number;
   high: number;
   outputLow: number;
@@ -366,6 +368,11 @@ export interface TornadoRow {
  */
 export function barLabel(param: string, withinNoise: boolean | undefined): string | string[] {
   return withinNoise ? [param, '(within noise)'] : param;
+}
+
+/** The words a sensitivity bar shows for its parameter: its label, else its name. */
+export function paramWords(row: { param: string; label?: string | undefined }): string {
+  return row.label ?? row.param;
 }
 
 /** The bars a tornado or Sobol' chart draws at most; its table view lists every one. */
@@ -389,7 +396,7 @@ export function tornadoSummary(metric: string, base: number | undefined, rows: r
   if (rows.length === 0) return `No parameter moves ${metric}.`;
   const top = rows
     .slice(0, 3)
-    .map((r) => `${r.param} (${formatNumber(r.outputLow)} to ${formatNumber(r.outputHigh)})`)
+    .map((r) => `${paramWords(r)} (${formatNumber(r.outputLow)} to ${formatNumber(r.outputHigh)})`)
     .join(', ');
   const still = exact ? rows.filter((r) => r.swing === 0).length : rows.filter((r) => r.withinNoise).length;
   const tail = exact ? `${still} of ${rows.length} bars are exactly 0 (no effect).` : `${still} of ${rows.length} bars are within noise.`;
@@ -399,6 +406,8 @@ export function tornadoSummary(metric: string, base: number | undefined, rows: r
 /** A Sobol' index row (first and total order with intervals). */
 export interface SobolRow {
   param: string;
+  /** The words the page shows for the parameter (its declared label); its name when absent. */
+  label?: string;
   first: number;
   firstCi95: [number, number];
   total: number;
@@ -415,7 +424,7 @@ export function sobolSummary(metric: string, rows: readonly SobolRow[]): string 
   if (rows.length === 0) return `No Sobol' indices for ${metric}.`;
   const top = rows
     .slice(0, 3)
-    .map((r) => `${r.param} (total ${formatNumber(r.total)}, first ${formatNumber(r.first)})`)
+    .map((r) => `${paramWords(r)} (total ${formatNumber(r.total)}, first ${formatNumber(r.first)})`)
     .join(', ');
   const noise = rows.filter((r) => r.withinNoise).length;
   return `Sobol' indices for ${metric}: the largest total-order indices are ${top}.${noise > 0 ? ` ${noise} of ${rows.length} cannot be told from no effect.` : ''}${shownNote(rows.length, 'indices')}`;

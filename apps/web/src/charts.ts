@@ -26,6 +26,7 @@ import {
   type MetricView,
   type OutcomeBar,
   occupancySeries,
+  paramWords,
   type SobolRow,
   seriesColor,
   sobolRows,
@@ -330,6 +331,8 @@ function recordLayout(chart: Chart, canvas: HTMLCanvasElement): void {
   if (names) {
     const { ctx } = chart;
     ctx.save();
+    // And what they say, line by line: the browser tests check they are labels, not the scenario's names.
+    canvas.dataset.nameTexts = JSON.stringify(names.getLabelItems().map((item) => item.label));
     canvas.dataset.nameLabels = JSON.stringify(
       names.getLabelItems().map((item) => {
         ctx.font = item.font.string;
@@ -386,6 +389,13 @@ export function wrapName(label: string, width: number): string[] {
 /** A bar's name at phone width: wrapped to lines of about 20 characters, "(within noise)" on a line of its own. */
 function phoneBarLabel(param: string, withinNoise: boolean | undefined): string[] {
   return [...wrapName(param, 20), ...(withinNoise ? ['(within noise)'] : [])];
+}
+
+/** A sensitivity bar's tooltip title: its label on one line, with the parameter's name when the label differs. */
+function barTitle(row: { param: string; label?: string | undefined } | undefined): string {
+  if (!row) return '';
+  const words = paramWords(row);
+  return words === row.param ? words : `${words} (${row.param})`;
 }
 
 /** The box height at phone width for horizontal bars whose names take `lines` lines in all. */
@@ -665,10 +675,12 @@ export function tornadoChart(
   const axisTitle = `${declared?.label ?? metric}${percent ? ' (probability)' : declared?.unit ? ` (${declared.unit}, mean)` : ' (mean)'}`;
   const rows = tornadoRows(bars);
   const centre = base ?? 0;
+  // The label names the parameter, as the panel's slider does; its name (what a link or the CLI takes) stands beside it.
   const table = dataTable(
     `Tornado for ${metric}: its mean with each parameter at the ends of its range`,
-    ['parameter', 'low value', 'high value', `${metric} at low`, `${metric} at high`, 'swing', 'swing 95% interval', 'noise'],
+    ['parameter', 'name', 'low value', 'high value', `${metric} at low`, `${metric} at high`, 'swing', 'swing 95% interval', 'noise'],
     tornadoRows(bars, bars.length).map((r) => [
+      paramWords(r),
       r.param,
       formatNumber(r.low),
       formatNumber(r.high),
@@ -683,7 +695,7 @@ export function tornadoChart(
   const config = (narrow: boolean): ChartConfiguration => ({
     type: 'bar',
     data: {
-      labels: rows.map((r) => (narrow ? phoneBarLabel(r.param, r.withinNoise) : barLabel(r.param, r.withinNoise))),
+      labels: rows.map((r) => (narrow ? phoneBarLabel(paramWords(r), r.withinNoise) : barLabel(paramWords(r), r.withinNoise))),
       datasets: [
         {
           label: 'parameter at the low end',
@@ -716,6 +728,8 @@ export function tornadoChart(
         legend: { position: 'bottom' },
         tooltip: {
           callbacks: {
+            title: (items) => barTitle(rows[items[0]?.dataIndex ?? -1]),
+            // The parameter's name where its value is given: the name a link or the CLI takes.
             label: (item) => {
               const r = rows[item.dataIndex];
               if (!r) return '';
@@ -729,7 +743,7 @@ export function tornadoChart(
       },
     },
   });
-  const lines = rows.reduce((n, r) => n + phoneBarLabel(r.param, r.withinNoise).length, 0);
+  const lines = rows.reduce((n, r) => n + phoneBarLabel(paramWords(r), r.withinNoise).length, 0);
   return figure(`chart-tornado`, `Tornado: ${metric}`, summary, table, () => config(false), {
     config: () => config(true),
     height: phoneBarsHeight(lines, rows.length),
@@ -741,8 +755,9 @@ export function sobolChart(metric: string, indices: readonly SobolRow[], summary
   const rows = sobolRows(indices);
   const table = dataTable(
     `Sobol' indices for ${metric}`,
-    ['parameter', 'first order', '95% interval', 'total order', '95% interval', 'noise'],
+    ['parameter', 'name', 'first order', '95% interval', 'total order', '95% interval', 'noise'],
     sobolRows(indices, indices.length).map((r) => [
+      paramWords(r),
       r.param,
       formatNumber(r.first),
       `[${formatNumber(r.firstCi95[0])}, ${formatNumber(r.firstCi95[1])}]`,
@@ -754,7 +769,7 @@ export function sobolChart(metric: string, indices: readonly SobolRow[], summary
   const config = (narrow: boolean): ChartConfiguration => ({
     type: 'bar',
     data: {
-      labels: rows.map((r) => (narrow ? phoneBarLabel(r.param, r.withinNoise) : barLabel(r.param, r.withinNoise))),
+      labels: rows.map((r) => (narrow ? phoneBarLabel(paramWords(r), r.withinNoise) : barLabel(paramWords(r), r.withinNoise))),
       datasets: [
         {
           label: 'first order (alone)',
@@ -777,11 +792,11 @@ export function sobolChart(metric: string, indices: readonly SobolRow[], summary
     options: {
       indexAxis: 'y',
       scales: { x: { title: { display: true, text: 'share of the variance' } }, y: { ticks: { autoSkip: false } } },
-      plugins: { legend: { position: 'bottom' } },
+      plugins: { legend: { position: 'bottom' }, tooltip: { callbacks: { title: (items) => barTitle(rows[items[0]?.dataIndex ?? -1]) } } },
     },
   });
   // Two bars a parameter: room for both beside its wrapped name.
-  const lines = rows.reduce((n, r) => n + Math.max(2, phoneBarLabel(r.param, r.withinNoise).length), 0);
+  const lines = rows.reduce((n, r) => n + Math.max(2, phoneBarLabel(paramWords(r), r.withinNoise).length), 0);
   return figure(`chart-sobol`, `Sobol' indices: ${metric}`, summary, table, () => config(false), {
     config: () => config(true),
     height: phoneBarsHeight(lines, rows.length),

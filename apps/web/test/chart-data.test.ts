@@ -175,6 +175,27 @@ describe('sensitivity charts', () => {
     expect(sobolSummary('war', sobolRows(indices))).toContain('y (total 0.7, first 0.5)');
   });
 
+  it("name each bar's parameter by its label where the page gives one, else by its name", () => {
+    const bars = [
+      { param: 'war_rate', label: 'Clash escalates to war', low: 0, high: 1, outputLow: 0.05, outputHigh: 0.2, swing: 0.15 },
+      { param: 'calm_rate', low: 0, high: 1, outputLow: 0.1, outputHigh: 0.12, swing: 0.02 },
+    ];
+    expect(tornadoSummary('War within 30 days', 0.1, tornadoRows(bars))).toBe(
+      "Tornado for War within 30 days (at the panel's values: 0.1): the largest swings come from Clash escalates to war (0.05 to 0.2), calm_rate (0.1 to 0.12).",
+    );
+    const indices = [
+      {
+        param: 'war_rate',
+        label: 'Clash escalates to war',
+        first: 0.5,
+        firstCi95: [0.4, 0.6] as [number, number],
+        total: 0.7,
+        totalCi95: [0.6, 0.8] as [number, number],
+      },
+    ];
+    expect(sobolSummary('war', indices)).toContain('Clash escalates to war (total 0.7, first 0.5)');
+  });
+
   it('mark bars within noise in their labels and summaries', () => {
     const bars = [
       { param: 'a', low: 0, high: 1, outputLow: 0.1, outputHigh: 0.12, swing: 0.02, withinNoise: true },

@@ -65,16 +65,21 @@ function sensitivityElements(metricOrder: string[], declared: Record<string, Met
 type SensitivityElements = ReturnType<typeof sensitivityElements>;
 
 /** The chart of an analysis of `metric`, or undefined when it has no result for it. */
-function sensitivityChart(result: SensitivityResult, method: WebSensitivityMethod, metric: string, declared?: MetricDisplay) {
+function sensitivityChart(result: SensitivityResult, method: WebSensitivityMethod, metric: string, scenario: ScreenState['scenario']) {
   const m = result.metrics[0];
   if (!m) return undefined;
+  // Bars and metric by label, as the panel's sliders and the Metric picker name them; the table keeps each name.
+  const declared = scenario.metrics[metric];
+  const words = displayLabel(metric, declared);
+  const label = (param: string) => displayLabel(param, scenario.parameters[param]);
   // Solved exactly, a bar the engine marks "within noise" has no swing at all: no effect, not noise.
   const exact = result.solver === 'exact';
-  const bars = (m.tornado ?? []).map((b) => (exact ? { ...b, withinNoise: false } : b));
+  const bars = (m.tornado ?? []).map((b) => ({ ...b, label: label(b.param), ...(exact ? { withinNoise: false } : {}) }));
+  const indices = (m.sobol ?? []).map((r) => ({ ...r, label: label(r.param) }));
   const chart =
     method === 'tornado'
-      ? tornadoChart(metric, m.base, bars, tornadoSummary(metric, m.base, bars, exact), declared)
-      : sobolChart(metric, m.sobol ?? [], sobolSummary(metric, m.sobol ?? []));
+      ? tornadoChart(words, m.base, bars, tornadoSummary(words, m.base, bars, exact), declared)
+      : sobolChart(words, indices, sobolSummary(words, indices));
   return { chart, warnings: m.warnings, how: howItWasComputed(result) };
 }
 
@@ -151,9 +156,9 @@ function showAnswer(
   answer: SensitivityAnswer,
   method: WebSensitivityMethod,
   metric: string,
-  declared?: MetricDisplay,
+  scenario: ScreenState['scenario'],
 ) {
-  const shown = sensitivityChart(answer.result, method, metric, declared);
+  const shown = sensitivityChart(answer.result, method, metric, scenario);
   if (!shown) return undefined;
   replace(els.how, ...shown.how.map(noteElement));
   replace(els.out, shown.chart.figure, ...shown.warnings.map((w) => h('p', { class: 'warn' }, w)));
@@ -218,7 +223,7 @@ export function sensitivity(state: ScreenState): Sensitivity {
   let followTimer: ReturnType<typeof setTimeout> | undefined;
   const draw = (answer: SensitivityAnswer, asked: SensitivityRequest) => {
     chart?.destroy();
-    chart = showAnswer(els, answer, asked.method, asked.metric, state.scenario.metrics[asked.metric]);
+    chart = showAnswer(els, answer, asked.method, asked.metric, state.scenario);
     shown = chart && { request: asked, follows: asked.method === 'tornado' && answer.result.solver === 'exact' };
   };
   const fail = (error: unknown) => {
