@@ -35,7 +35,7 @@ describe('two-level runs in the API', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({
       code: expect.any(String),
-      path: 'draws',
+      path: 'uncertainty.draws',
       message: expect.stringMatching(/no parameter is uncertain/),
     });
   });
@@ -81,19 +81,62 @@ describe('two-level runs in the API', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({
       code: 'bad_run_options',
-      path: 'metrics',
+      path: 'uncertainty.metrics',
       message: 'there is no metric "escalation"',
       hint: 'known metrics: war_reached, days_to_ceasefire',
     });
+    expect(bad.json().issues.map((i: { path: string }) => i.path)).toEqual(['uncertainty.metrics']);
     const empty = await post({ text: SMALL_SCENARIO, uncertainty: { draws: 8, metrics: [] } });
     expect(empty.json()).toMatchObject({ code: 'invalid_request', path: 'uncertainty.metrics' });
+  });
+
+  it("names the request's fields in an engine refusal of its `uncertainty` options, and keeps the others' paths", async () => {
+    // 20,000 steps: 1,000,000 trials per draw pass the per-run trial-step budget the engine checks first.
+    const long = SMALL_SCENARIO.replace('horizon: 30', 'horizon: 20000');
+    const cases: [object, string, string][] = [
+      [
+        { text: long, uncertainty: { draws: 4, trialsPerDraw: 1_000_000, method: 'sample' } },
+        'budget_exceeded',
+        'uncertainty.trialsPerDraw',
+      ],
+      [
+        { text: SMALL_SCENARIO, uncertainty: { draws: 4, metrics: ['war_reached', 'war_reached_'] } },
+        'bad_run_options',
+        'uncertainty.metrics',
+      ],
+      [{ text: SMALL_SCENARIO, overrides: { no_such: 1 }, uncertainty: { draws: 4 } }, 'bad_override', 'overrides.no_such'],
+    ];
+    for (const [body, code, path] of cases) {
+      const res = await post(body);
+      expect(res.statusCode, path).toBe(400);
+      expect(res.json(), path).toMatchObject({ code, path });
+    }
+  });
+
+  it("stores a band's request without the `trials` it never reads, so the stored request runs again as it is", async () => {
+    const res = await post({ text: SMALL_SCENARIO, seed: 4, uncertainty: { draws: 6, method: 'exact' } });
+    expect(res.statusCode).toBe(201);
+    const stored = (await t.app.inject({ method: 'GET', url: `/api/runs/${res.json().id}` })).json();
+    expect(stored.request).not.toHaveProperty('trials');
+    expect(stored.request).toMatchObject({ seed: 4, uncertainty: { draws: 6, design: 'lhs', method: 'exact' } });
+    const again = await post(stored.request);
+    expect(again.statusCode).toBe(201);
+    expect(withoutTiming(again.json().result)).toEqual(withoutTiming(res.json().result));
+    // A plain run's stored request keeps the default trials it ran.
+    const plain = await post({ text: SMALL_SCENARIO, seed: 4 });
+    const plainStored = (await t.app.inject({ method: 'GET', url: `/api/runs/${plain.json().id}` })).json();
+    expect(plainStored.request).toMatchObject({ trials: 10_000, seed: 4 });
   });
 
   it('refuses a band over the trial-step budget up front, with the most draws that fit', async () => {
     const res = await post({ text: SMALL_SCENARIO, uncertainty: { draws: 100_000, trialsPerDraw: 1_000_000, method: 'sample' } });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ code: 'budget_exceeded', path: 'draws', message: expect.stringMatching(/trial-steps exceeds/) });
+    expect(res.json()).toMatchObject({
+      code: 'budget_exceeded',
+      path: 'uncertainty.draws',
+      message: expect.stringMatching(/trial-steps exceeds/),
+    });
     const list = await t.app.inject({ method: 'GET', url: '/api/runs' });
-    expect(list.json().runs).toHaveLength(5);
+    expect(list.json().runs).toHaveLength(8);
   });
 });

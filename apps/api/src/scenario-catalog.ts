@@ -23,6 +23,25 @@ export function locateIssues(loaded: LoadedScenario, error: unknown): unknown {
   return new GeoriskError(error.issues.map((i) => (REQUEST_CODES.has(i.code) ? i : (loaded.locate([i])[0] ?? i))));
 }
 
+/**
+ * Issues about the request in the request's words: the engine names its options (`draws`, `trials`),
+ * and `fields` maps those a request nests or renames to its own fields (`draws` →
+ * `uncertainty.draws`); a field's own path below it is kept (`metrics[0]`). Routes whose fields are
+ * the engine's options (sweeps, sensitivity: `trials`, `metrics`, `design.vary.x`) need no map;
+ * issues about the document keep their path into it.
+ */
+export function inRequestTerms(error: unknown, fields: Readonly<Record<string, string>>): unknown {
+  if (!(error instanceof GeoriskError)) return error;
+  return new GeoriskError(
+    error.issues.map((i) => {
+      if (!REQUEST_CODES.has(i.code)) return i;
+      const [, option = '', below = ''] = /^([A-Za-z_][A-Za-z0-9_]*)(.*)$/.exec(i.path) ?? [];
+      const field = Object.hasOwn(fields, option) ? fields[option] : undefined;
+      return field === undefined ? i : { ...i, path: `${field}${below}` };
+    }),
+  );
+}
+
 /** A request naming its scenario: exactly one of a library or saved id and a document. */
 export interface ScenarioSource {
   scenarioId?: string | undefined;

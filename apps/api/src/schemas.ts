@@ -94,7 +94,8 @@ function trialsOnlyForPlainRuns(value: { trials?: number | undefined; uncertaint
 
 /**
  * A Monte Carlo run: the numbers equal `georisk run --format json` for the same inputs. `trials`
- * takes its default only after the check above, which must see whether it was given.
+ * takes its default only after the check above, which must see whether it was given, and only in a
+ * plain run: a band's request (stored as parsed) carries none, so the stored request runs again as it is.
  */
 export const RunRequestSchema = z
   .strictObject({
@@ -115,8 +116,17 @@ export const RunRequestSchema = z
   })
   .superRefine(exactlyOneSource)
   .superRefine(trialsOnlyForPlainRuns)
-  .transform((value) => ({ ...value, trials: value.trials ?? DEFAULT_RUN_TRIALS }));
+  // The key left undefined tells the two kinds apart in TypeScript; JSON (the stored request) omits it.
+  .transform(({ trials, uncertainty, ...rest }) =>
+    uncertainty === undefined
+      ? { ...rest, trials: trials ?? DEFAULT_RUN_TRIALS, uncertainty: undefined }
+      : { ...rest, uncertainty, trials: undefined },
+  );
 export type RunRequest = z.infer<typeof RunRequestSchema>;
+/** A plain run's request: its `trials`, no `uncertainty`. */
+export type PlainRunRequest = Extract<RunRequest, { trials: number }>;
+/** A band's request: its `uncertainty`, no `trials`. */
+export type BandRunRequest = Extract<RunRequest, { uncertainty: object }>;
 
 /** An exact analysis (finite Markov chain scenarios). */
 export const ExactRequestSchema = z.strictObject({ ...scenarioSource, overrides: OverridesSchema }).superRefine(exactlyOneSource);

@@ -19,8 +19,8 @@ import type { JobsPerClient, SimulationRouteConfig } from '../plugins/limits.ts'
 import type { SimulationPool } from '../pool.ts';
 import type { StorageQuotas } from '../quotas.ts';
 import { clientGone, parseBody } from '../request-helpers.ts';
-import { locateIssues, type ScenarioCatalog } from '../scenario-catalog.ts';
-import { IdParamsSchema, RunListQuerySchema, type RunRequest, RunRequestSchema } from '../schemas.ts';
+import { inRequestTerms, locateIssues, type ScenarioCatalog } from '../scenario-catalog.ts';
+import { type BandRunRequest, IdParamsSchema, type PlainRunRequest, RunListQuerySchema, RunRequestSchema } from '../schemas.ts';
 import type { Store } from '../store.ts';
 
 export interface RunRoutesOptions {
@@ -54,7 +54,7 @@ interface PreparedRun {
  * threads, so neither its model nor its scenario, summaries or result are built on this one. A
  * library or saved scenario (already parsed) is compiled here, as before.
  */
-async function prepareRun(options: RunRoutesOptions, body: RunRequest, client: string): Promise<PreparedRun> {
+async function prepareRun(options: RunRoutesOptions, body: PlainRunRequest, client: string): Promise<PreparedRun> {
   const { scenarios, pool, budget, maxResultValues } = options;
   const run = { seed: body.seed, trials: body.trials, overrides: body.overrides };
   if (body.text !== undefined) {
@@ -106,6 +106,16 @@ function requestWarnings(warnings: readonly Issue[]): Issue[] {
   return warnings.filter((w) => w.code === 'bad_override');
 }
 
+/** The request fields of a band's options, by the names the engine gives them in its issues (`trials` is the draw's). */
+const BAND_FIELDS: Readonly<Record<string, string>> = {
+  draws: 'uncertainty.draws',
+  design: 'uncertainty.design',
+  method: 'uncertainty.method',
+  metrics: 'uncertainty.metrics',
+  trials: 'uncertainty.trialsPerDraw',
+  trialsPerDraw: 'uncertainty.trialsPerDraw',
+};
+
 /** The run routes. */
 export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, options) => {
   const { store, pool, jobsPerClient, quotas, budget } = options;
@@ -115,7 +125,7 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, optio
     if (body.uncertainty !== undefined) {
       // The document is parsed and checked on a document thread; planning the draws is the engine's.
       await options.scenarios.prepare(body);
-      return runBand(body, body.uncertainty, options.scenarios.fromRequest(body), request, reply);
+      return runBand(body, options.scenarios.fromRequest(body), request, reply);
     }
     const prepared = await prepareRun(options, body, request.ip);
     // Serialized once, for the quota and the stored request.
@@ -149,15 +159,11 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, optio
   });
 
   /** A two-level run (`uncertainty` in the body): planned and budgeted up front, its draws on every thread. */
-  async function runBand(
-    body: RunRequest,
-    outer: NonNullable<RunRequest['uncertainty']>,
-    loaded: LoadedScenario,
-    request: FastifyRequest,
-    reply: FastifyReply,
-  ) {
+  async function runBand(body: BandRunRequest, loaded: LoadedScenario, request: FastifyRequest, reply: FastifyReply) {
+    // The engine's issues placed in the document, and its option paths named as this request's fields.
+    const locate = (error: unknown) => inRequestTerms(locateIssues(loaded, error), BAND_FIELDS);
     let plan: UncertaintyPlan;
-    const { metrics, ...options } = outer;
+    const { metrics, ...options } = body.uncertainty;
     try {
       // `metrics` left out is every metric, as `--metrics` left out.
       plan = planUncertainty(loaded.scenario, {
@@ -168,7 +174,7 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, optio
         budget,
       });
     } catch (error) {
-      throw locateIssues(loaded, error);
+      throw locate(error);
     }
     quotas.check(request.ip, 'runs', Buffer.byteLength(JSON.stringify(body)));
     const id = randomUUID();
@@ -183,7 +189,7 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, optio
       store.finishRun(id, { result });
       return reply.code(201).header('location', `/api/runs/${id}`).send({ id, status: 'done', warnings, result });
     } catch (error) {
-      const located = locateIssues(loaded, error);
+      const located = locate(error);
       store.finishRun(id, { error: errorReply(located, request.id).body });
       throw located;
     }
@@ -214,7 +220,7 @@ export const RUN_PATHS = {
       summary: 'Run a scenario by Monte Carlo; the result (with its receipt) is stored',
       requestBody: { required: true, content: jsonContent('RunRequest') },
       description:
-        "With `uncertainty: {draws, design, trialsPerDraw, method, metrics}` it is a two-level run (`georisk run --uncertainty N`; `trials` beside it is refused with 400 `invalid_request`, path `trials`, as the CLI refuses `--trials`, and `metrics` reports only the metrics named, as `--metrics` does, an unknown one refused with 400 `bad_run_options`): parameter draws from the priors, each solved exactly or run as its own trials on every thread, and per metric the overall answer with its sampling error, the 5–95% band across draws, the variance split and the drivers; the same numbers as the library for any thread count, refused up front with 400 `budget_exceeded` when draws × trials per draw × steps exceeds the budget. Refused up front with 400 `result_too_large` when the result would hold more numbers than the limit (states × time points × 2 series, plus metric summaries); 413 `storage_quota_exceeded` / 429 `quota_exceeded` past the address's quotas; 413 `row_too_large` (recorded on the run) past the largest stored row; 429 `too_many_jobs` past the address's job cap.",
+        "With `uncertainty: {draws, design, trialsPerDraw, method, metrics}` it is a two-level run (`georisk run --uncertainty N`; `trials` beside it is refused with 400 `invalid_request`, path `trials`, as the CLI refuses `--trials`, and `metrics` reports only the metrics named, as `--metrics` does, an unknown one refused with 400 `bad_run_options`; a refusal names the request's field, such as `uncertainty.draws`, and the stored request carries no `trials`): parameter draws from the priors, each solved exactly or run as its own trials on every thread, and per metric the overall answer with its sampling error, the 5–95% band across draws, the variance split and the drivers; the same numbers as the library for any thread count, refused up front with 400 `budget_exceeded` when draws × trials per draw × steps exceeds the budget. Refused up front with 400 `result_too_large` when the result would hold more numbers than the limit (states × time points × 2 series, plus metric summaries); 413 `storage_quota_exceeded` / 429 `quota_exceeded` past the address's quotas; 413 `row_too_large` (recorded on the run) past the largest stored row; 429 `too_many_jobs` past the address's job cap.",
       responses: {
         201: {
           description:
