@@ -62,17 +62,82 @@ export class TrialStream implements Rng {
     let c = mix32((lo + 0x632be5ab) ^ Math.imul(k ^ hi, 0x85ebca77));
     // Tyche-i's only fixed point is the all-zero state; an odd d keeps it out of reach.
     let d = mix32(hi ^ Math.imul(k + 0x7f4a7c15, 0xc2b2ae3d)) | 1;
-    // STREAM_WARMUP generator steps (as nextInt32), on locals: this runs once per component and trial.
-    for (let r = 0; r < STREAM_WARMUP; r++) {
-      b = (b << 25) ^ (b >>> 7) ^ c;
-      c = (c - d) | 0;
-      d = (d << 24) ^ (d >>> 8) ^ a;
-      a = (a - b) | 0;
-      b = (b << 20) ^ (b >>> 12) ^ c;
-      c = (c - d) | 0;
-      d = (d << 16) ^ (c >>> 16) ^ a;
-      a = (a - b) | 0;
-    }
+    // STREAM_WARMUP = 8 generator steps (as nextInt32), on locals, written out. Besides saving the
+    // loop, this keeps `derive` too large for V8 to inline (its limit is 460 bytes of bytecode):
+    // inlined, it made `uniform` too large to inline in turn, and every draw then paid a call and
+    // a boxed double (about 5% of a 2022 trial; docs/benchmarks.md, "Streams derived out of line").
+    // step 1
+    b = (b << 25) ^ (b >>> 7) ^ c;
+    c = (c - d) | 0;
+    d = (d << 24) ^ (d >>> 8) ^ a;
+    a = (a - b) | 0;
+    b = (b << 20) ^ (b >>> 12) ^ c;
+    c = (c - d) | 0;
+    d = (d << 16) ^ (c >>> 16) ^ a;
+    a = (a - b) | 0;
+    // step 2
+    b = (b << 25) ^ (b >>> 7) ^ c;
+    c = (c - d) | 0;
+    d = (d << 24) ^ (d >>> 8) ^ a;
+    a = (a - b) | 0;
+    b = (b << 20) ^ (b >>> 12) ^ c;
+    c = (c - d) | 0;
+    d = (d << 16) ^ (c >>> 16) ^ a;
+    a = (a - b) | 0;
+    // step 3
+    b = (b << 25) ^ (b >>> 7) ^ c;
+    c = (c - d) | 0;
+    d = (d << 24) ^ (d >>> 8) ^ a;
+    a = (a - b) | 0;
+    b = (b << 20) ^ (b >>> 12) ^ c;
+    c = (c - d) | 0;
+    d = (d << 16) ^ (c >>> 16) ^ a;
+    a = (a - b) | 0;
+    // step 4
+    b = (b << 25) ^ (b >>> 7) ^ c;
+    c = (c - d) | 0;
+    d = (d << 24) ^ (d >>> 8) ^ a;
+    a = (a - b) | 0;
+    b = (b << 20) ^ (b >>> 12) ^ c;
+    c = (c - d) | 0;
+    d = (d << 16) ^ (c >>> 16) ^ a;
+    a = (a - b) | 0;
+    // step 5
+    b = (b << 25) ^ (b >>> 7) ^ c;
+    c = (c - d) | 0;
+    d = (d << 24) ^ (d >>> 8) ^ a;
+    a = (a - b) | 0;
+    b = (b << 20) ^ (b >>> 12) ^ c;
+    c = (c - d) | 0;
+    d = (d << 16) ^ (c >>> 16) ^ a;
+    a = (a - b) | 0;
+    // step 6
+    b = (b << 25) ^ (b >>> 7) ^ c;
+    c = (c - d) | 0;
+    d = (d << 24) ^ (d >>> 8) ^ a;
+    a = (a - b) | 0;
+    b = (b << 20) ^ (b >>> 12) ^ c;
+    c = (c - d) | 0;
+    d = (d << 16) ^ (c >>> 16) ^ a;
+    a = (a - b) | 0;
+    // step 7
+    b = (b << 25) ^ (b >>> 7) ^ c;
+    c = (c - d) | 0;
+    d = (d << 24) ^ (d >>> 8) ^ a;
+    a = (a - b) | 0;
+    b = (b << 20) ^ (b >>> 12) ^ c;
+    c = (c - d) | 0;
+    d = (d << 16) ^ (c >>> 16) ^ a;
+    a = (a - b) | 0;
+    // step 8
+    b = (b << 25) ^ (b >>> 7) ^ c;
+    c = (c - d) | 0;
+    d = (d << 24) ^ (d >>> 8) ^ a;
+    a = (a - b) | 0;
+    b = (b << 20) ^ (b >>> 12) ^ c;
+    c = (c - d) | 0;
+    d = (d << 16) ^ (c >>> 16) ^ a;
+    a = (a - b) | 0;
     this.a = a;
     this.b = b;
     this.c = c;
@@ -134,7 +199,9 @@ export class TrialStream implements Rng {
       c = (c - d) | 0;
       d = (d << 16) ^ (c >>> 16) ^ a;
       a = (a - b) | 0;
-      const result = (top + (a >>> 0) / TWO_POW_32) / 2097152;
+      // (top + low / 2^32) / 2^21, as multiplications by exact powers of two written as numbers:
+      // the same bits, without two divisions on the path of every draw.
+      const result = (top + (a >>> 0) * 2.3283064365386963e-10) * 4.76837158203125e-7;
       if (result !== 0) {
         this.a = a;
         this.b = b;
@@ -185,11 +252,12 @@ export function trialSeed(seed: number, trial: number, stream = 0): number {
 }
 
 /**
- * Generator rounds after deriving a component stream's state. Seeding from a counter (seedrandom's
- * tychei) needs 20 because two of its four words are constants; here all four words are already
- * hashed from the key, so fewer rounds suffice to decorrelate neighbouring keys.
+ * Generator rounds after deriving a component stream's state (written out in `derive`). Seeding
+ * from a counter (seedrandom's tychei) needs 20 because two of its four words are constants; here
+ * all four words are already hashed from the key, so fewer rounds suffice to decorrelate
+ * neighbouring keys. Exported for the test that checks `derive` against the loop it unrolls.
  */
-const STREAM_WARMUP = 8;
+export const STREAM_WARMUP = 8;
 
 /** The two 32-bit words of trial `trial`'s key under run seed `seed` (written into `out`). */
 export function trialKey(seed: number, trial: number, out: Int32Array): void {

@@ -1,6 +1,6 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { TrialStream, trialSeed } from '../src/rng.ts';
+import { STREAM_WARMUP, TrialStream, trialSeed } from '../src/rng.ts';
 
 describe('TrialStream', () => {
   it('reproduces seedrandom.tychei bit for bit', () => {
@@ -19,6 +19,49 @@ describe('TrialStream', () => {
     s.reseed(99);
     const fresh = new TrialStream(99);
     for (let i = 0; i < 100; i++) expect(s.uniform()).toBe(fresh.uniform());
+  });
+
+  it('derives an armed stream as hashed words then STREAM_WARMUP generator steps (the written-out rounds)', () => {
+    // The derivation as specified, with the rounds in a loop, against the stream's unrolled one.
+    const mix = (h: number): number => {
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      return h ^ (h >>> 16);
+    };
+    const step = (w: Int32Array): number => {
+      let [a, b, c, d] = w as unknown as [number, number, number, number];
+      b = (b << 25) ^ (b >>> 7) ^ c;
+      c = (c - d) | 0;
+      d = (d << 24) ^ (d >>> 8) ^ a;
+      a = (a - b) | 0;
+      b = (b << 20) ^ (b >>> 12) ^ c;
+      c = (c - d) | 0;
+      d = (d << 16) ^ (c >>> 16) ^ a;
+      a = (a - b) | 0;
+      w.set([a, b, c, d]);
+      return a;
+    };
+    let checked = 0;
+    for (const [lo, hi, k] of [
+      [0, 0, 0],
+      [1, 2, 3],
+      [-1, 0x7fffffff, -0x80000000],
+      [0x12345678, -0x2468ace0, 0x0badf00d],
+    ] as const) {
+      const w = new Int32Array([
+        mix(lo ^ k),
+        mix(hi ^ Math.imul(k, 0x9e3779b9)),
+        mix((lo + 0x632be5ab) ^ Math.imul(k ^ hi, 0x85ebca77)),
+        mix(hi ^ Math.imul(k + 0x7f4a7c15, 0xc2b2ae3d)) | 1,
+      ]);
+      for (let r = 0; r < STREAM_WARMUP; r++) step(w);
+      const stream = new TrialStream(0, k);
+      stream.arm(lo, hi);
+      for (let i = 0; i < 20; i++, checked++) expect(stream.nextInt32()).toBe(step(w));
+    }
+    expect(checked).toBe(80);
   });
 
   it('draws from the open interval (0, 1)', () => {
