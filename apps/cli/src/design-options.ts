@@ -1,6 +1,5 @@
-/** Options shared by sweep, sensitivity and discover: parameter ranges, lists, progress. */
+/** Options shared by sweep, sensitivity and discover: parameter ranges and lists. */
 import type { ParameterRange } from '@georisk/engine';
-import { SingleBar } from 'cli-progress';
 import { InvalidArgumentError } from 'commander';
 
 /** Parses `name`, `name=lo:hi` or `name=lo:hi:n` (repeatable). */
@@ -33,32 +32,5 @@ export function finiteNumber(name: string) {
     const n = Number(value);
     if (!Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number, got "${value}"`);
     return n;
-  };
-}
-
-/** A progress bar on stderr for long runs, only on a terminal; call the result with points (or other `unit`s) done. */
-export function pointProgress(
-  enabled: boolean,
-  total: number,
-  label: string,
-  unit = 'points',
-): { update: (done: number) => void; stop: () => void } {
-  if (!enabled || process.stderr.isTTY !== true) return { update: () => {}, stop: () => {} };
-  const started = performance.now();
-  let bar: SingleBar | undefined;
-  return {
-    update(done) {
-      if (bar === undefined && performance.now() - started > 500) {
-        bar = new SingleBar({
-          stream: process.stderr,
-          format: `${label} {bar} {percentage}% | {value}/{total} ${unit} | ETA {eta_formatted}`,
-          hideCursor: true,
-          clearOnComplete: true,
-        });
-        bar.start(total, done);
-      }
-      bar?.update(done);
-    },
-    stop: () => bar?.stop(),
   };
 }

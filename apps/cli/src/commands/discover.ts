@@ -15,10 +15,11 @@ import {
 } from '@georisk/engine';
 import { Option } from 'commander';
 import { EXIT, locateScenarioIssues, output, type RegisterCommand, wholeNumber } from '../cli-common.ts';
-import { collectVary, finiteNumber, pointProgress } from '../design-options.ts';
+import { collectVary, finiteNumber } from '../design-options.ts';
 import { formatNumber, formatPercent } from '../format.ts';
 import { loadScenarioFile } from '../load.ts';
 import { runPoints, startWorkerThreads } from '../parallel.ts';
+import { progressBar } from '../progress-bar.ts';
 
 interface DiscoverFlags {
   outcome: string;
@@ -94,7 +95,13 @@ async function discoverCommand(file: string, flags: DiscoverFlags): Promise<void
     throw error;
   }
   const shares: number[] = [];
-  const progress = pointProgress(flags.progress, plan.sweep.points.length, 'discovering');
+  const progress = progressBar({
+    enabled: flags.progress,
+    total: plan.sweep.points.length,
+    label: 'discovering',
+    unit: 'points',
+    showAfterMs: 500,
+  });
   try {
     await runPoints(plan.sweep, {
       workers: flags.workers,

@@ -13,11 +13,11 @@ import {
   type UncertaintyResult,
 } from '@georisk/engine';
 import { connectQueue, parseQueueUrl } from '@georisk/queue';
-import { SingleBar } from 'cli-progress';
 import { locateScenarioIssues, output } from '../cli-common.ts';
 import { formatNumber, formatPercent, table } from '../format.ts';
 import { loadScenarioFile } from '../load.ts';
 import { runUncertaintyOnThreads } from '../parallel.ts';
+import { progressBar } from '../progress-bar.ts';
 import { runUncertaintyPlanOnQueue } from '../queue-progress.ts';
 import { runNotes } from '../run-notes.ts';
 
@@ -88,25 +88,6 @@ export function formatUncertaintyTable(r: UncertaintyResult, title: string, wher
   return `${out.join('\n')}\n`;
 }
 
-/** A progress bar on stderr, shown once the draws have taken a second (on a terminal only). */
-function drawProgress(total: number, show: boolean): { onDraw?: (done: number) => void; stop: () => void } {
-  if (!show) return { stop: () => {} };
-  const started = performance.now();
-  let bar: SingleBar | undefined;
-  const onDraw = (done: number) => {
-    if (bar === undefined && performance.now() - started > 1000) {
-      bar = new SingleBar({
-        stream: process.stderr,
-        format: 'drawing {bar} {value}/{total} draws | ETA {eta_formatted}',
-        clearOnComplete: true,
-      });
-      bar.start(total, done);
-    }
-    bar?.update(done);
-  };
-  return { onDraw, stop: () => bar?.stop() };
-}
-
 /** Plans the run (every problem reported before any work starts), runs it on the threads and prints it. */
 export async function uncertaintyCommand(file: string, flags: UncertaintyFlags): Promise<void> {
   const loaded = loadScenarioFile(file);
@@ -168,7 +149,7 @@ async function runDraws(plan: UncertaintyPlan, flags: UncertaintyFlags): Promise
     parseQueueUrl(flags.queue);
     process.stderr.write('georisk: each draw is solved exactly, with no trials to queue: solving them here, on this machine’s threads\n');
   }
-  const { onDraw, stop } = drawProgress(plan.draws, flags.progress && process.stderr.isTTY === true);
-  const result = await runUncertaintyOnThreads(plan, flags.workers, onDraw).finally(stop);
+  const progress = progressBar({ enabled: flags.progress, total: plan.draws, label: 'drawing', unit: 'draws', showAfterMs: 1000 });
+  const result = await runUncertaintyOnThreads(plan, flags.workers, progress.active ? progress.update : undefined).finally(progress.stop);
   return { result, where: `on ${plural(flags.workers, 'worker')}` };
 }

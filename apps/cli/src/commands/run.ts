@@ -14,14 +14,13 @@ import {
   type RunResult,
 } from '@georisk/engine';
 import { ModelCache } from '@georisk/engine/chunks';
-import { SingleBar } from 'cli-progress';
 import { type Command, Option } from 'commander';
 import { collectSet, EXIT, locateScenarioIssues, output, type RegisterCommand, UsageError, wholeNumber } from '../cli-common.ts';
 import { formatCliIssues } from '../cli-issues.ts';
-import { pointProgress } from '../design-options.ts';
 import { formatCsv, formatTable } from '../format.ts';
 import { loadScenarioFile } from '../load.ts';
 import { runTrials, startWorkerThreads, stepsOf, threadsFor, threadsForSteps, withExactLanes } from '../parallel.ts';
+import { progressBar } from '../progress-bar.ts';
 import { warnIfLargeResult } from '../result-size-warning.ts';
 import { runNotes } from '../run-notes.ts';
 import { compareWithExact, exactForFile, formatComparison } from './exact.ts';
@@ -68,35 +67,21 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
     throw error;
   }
   const started = performance.now();
-  let bar: SingleBar | undefined;
-  const showProgress = flags.progress && process.stderr.isTTY === true;
-  const onProgress = showProgress
-    ? (done: number) => {
-        if (bar === undefined && performance.now() - started > 1000) {
-          bar = new SingleBar({
-            stream: process.stderr,
-            format: 'running {bar} {percentage}% | {value}/{total} trials | ETA {eta_formatted}',
-            hideCursor: true,
-            clearOnComplete: true,
-          });
-          bar.start(flags.trials, done);
-        }
-        bar?.update(done);
-      }
-    : undefined;
+  const progress = progressBar({ enabled: flags.progress, total: flags.trials, label: 'running', unit: 'trials', showAfterMs: 1000 });
   const summary = await runTrials(model, {
     seed: flags.seed,
     trials: flags.trials,
     workers: flags.workers,
     overrides: flags.set,
     stepOnly: flags.stepOnly === true,
-    ...(onProgress ? { onProgress } : {}),
+    // Without a bar the trials report no progress at all.
+    ...(progress.active ? { onProgress: progress.update } : {}),
   })
     .catch((error: unknown) => {
       if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
       throw error;
     })
-    .finally(() => bar?.stop());
+    .finally(progress.stop);
   const seconds = (performance.now() - started) / 1000;
   // The threads actually used: a small run stays on this thread whatever --workers says.
   const workers = threadsFor(model, flags.trials, flags.workers);
@@ -125,7 +110,13 @@ async function runCommand(file: string, flags: RunFlags): Promise<void> {
 async function averageOverPriors(loaded: ReturnType<typeof loadScenarioFile>, flags: RunFlags) {
   if (flags.exactDraws === 0) return undefined;
   const threads = Math.max(1, Math.min(flags.workers, flags.exactDraws));
-  const progress = pointProgress(flags.progress, flags.exactDraws, 'solving the exact draws', 'draws');
+  const progress = progressBar({
+    enabled: flags.progress,
+    total: flags.exactDraws,
+    label: 'solving the exact draws',
+    unit: 'draws',
+    showAfterMs: 500,
+  });
   try {
     return await withExactLanes(threads, new ModelCache(), (exactLanes) =>
       exactOverPriors(loaded.scenario, flags.set, flags.exactDraws, flags.seed, { exactLanes, onDraw: progress.update }),

@@ -30,10 +30,11 @@ import {
 import { connectQueue } from '@georisk/queue';
 import { InvalidArgumentError, Option } from 'commander';
 import { EXIT, locateScenarioIssues, output, type RegisterCommand, UsageError, wholeNumber } from '../cli-common.ts';
-import { collectVary, commaList, pointProgress } from '../design-options.ts';
+import { collectVary, commaList } from '../design-options.ts';
 import { formatNumber } from '../format.ts';
 import { loadScenarioFile } from '../load.ts';
 import { startWorkerThreads } from '../parallel.ts';
+import { progressBar } from '../progress-bar.ts';
 import { runPlanPoints } from '../queue-progress.ts';
 
 interface SensitivityFlags {
@@ -194,7 +195,13 @@ async function runStage(
   const outputs: number[][] = [];
   const ses: number[][] = [];
   const total = plan.sweep.points.length;
-  const progress = pointProgress(flags.progress && flags.queue === undefined, total, plan.method);
+  const progress = progressBar({
+    enabled: flags.progress && flags.queue === undefined,
+    total,
+    label: plan.method,
+    unit: 'points',
+    showAfterMs: 500,
+  });
   try {
     if (plan.solver.solver === 'exact') {
       // The library's path: each metric solved only where a parameter it reads changes.

@@ -36,9 +36,10 @@ import {
   wholeNumber,
   writeAtomically,
 } from '../cli-common.ts';
-import { collectVary, commaList, pointProgress } from '../design-options.ts';
+import { collectVary, commaList } from '../design-options.ts';
 import { loadScenarioFile } from '../load.ts';
 import { startWorkerThreads } from '../parallel.ts';
+import { progressBar } from '../progress-bar.ts';
 import { runPlanPoints } from '../queue-progress.ts';
 import { sweepTable } from '../sweep-table.ts';
 
@@ -217,7 +218,13 @@ async function writeSweep(
       process.stderr.write(`georisk: wrote ${plan.points.length} rows (${format.toUpperCase()}) to ${out}\n`);
     };
   }
-  const progress = pointProgress(flags.progress && queue === undefined, plan.points.length, 'sweeping');
+  const progress = progressBar({
+    enabled: flags.progress && queue === undefined,
+    total: plan.points.length,
+    label: 'sweeping',
+    unit: 'points',
+    showAfterMs: 500,
+  });
   progress.update(start);
   const onPoint = (index: number, summary: RunSummary) => {
     write(rowText(index, summary));
