@@ -12,7 +12,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../apps/api/src/app.ts';
 import { expectedAbsoluteError, expectedBrier, expectedLog } from '../../packages/engine/src/classroom.ts';
-import { builtWebApp, CHROMIUM_LAUNCH, chartsDrawn, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
+import { builtWebApp, CHROMIUM_LAUNCH, chartsDrawn, cutOptions, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 
@@ -154,6 +154,14 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
     await ghost.reload();
     await expect.poll(() => ghost.textContent('[role=alert]')).toContain('the teacher may have removed you');
     await ghost.close();
+
+    // Each student's team choice shows every team's name whole ("Azerbaijani government and SOCAR"), wide and on a phone.
+    expect(await teacher.locator('#roster select').count()).toBe(3);
+    expect(await cutOptions(teacher, '#roster select')).toEqual([]);
+    await teacher.setViewportSize({ width: 390, height: 844 });
+    expect(await cutOptions(teacher, '#roster select')).toEqual([]);
+    expect(await teacher.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await teacher.setViewportSize({ width: 1280, height: 800 });
 
     for (const [i, s] of STUDENTS.entries()) {
       const page = pages[i]!;

@@ -188,6 +188,28 @@ export async function showParameter(page: Page, name: string): Promise<void> {
 }
 
 /**
+ * The options of the selects matching `selector` whose text is wider than the select's room for it
+ * (a native select cuts what does not fit): none when every choice reads whole.
+ */
+export async function cutOptions(page: Page, selector: string): Promise<string[]> {
+  return page.$$eval(selector, (els) => {
+    // The page's DOM, typed by hand: the tests compile without the DOM library.
+    type Style = Record<'fontWeight' | 'fontSize' | 'fontFamily' | 'paddingLeft' | 'paddingRight', string>;
+    type Canvas = { getContext(kind: '2d'): { font: string; measureText(text: string): { width: number } } };
+    const page = globalThis as unknown as { getComputedStyle(e: unknown): Style; document: { createElement(tag: 'canvas'): Canvas } };
+    const ctx = page.document.createElement('canvas').getContext('2d');
+    return els.flatMap((el) => {
+      const select = el as unknown as { clientWidth: number; options: ArrayLike<{ text: string }> };
+      const style = page.getComputedStyle(el);
+      ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      // The arrow takes about 20 px of the inner width.
+      const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
+      return Array.from(select.options, (o) => o.text).filter((text) => ctx.measureText(text).width > room);
+    });
+  });
+}
+
+/**
  * Replaces the scenario editor's whole text and fires its `input` event, as a paste or a program
  * would. Playwright's `fill` goes through Chromium's insertText editing command, which takes 13–18 s
  * for the 2022 scenario's 700 lines in headless Chromium (measured); the page sees the same one
