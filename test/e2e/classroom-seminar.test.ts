@@ -192,6 +192,21 @@ describe.skipIf(!haveChromium)('a two-turn seminar in Chromium', () => {
     await chartsDrawn(phone);
     await phone.screenshot({ path: join(SCREENSHOTS, 'seminar-debrief-student-390.png'), fullPage: true });
     expect(await phone.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    // Its tables stack into cards: none is wider than its box, where a column would be cut at the screen's edge.
+    const wide = await phone.$$eval('#debrief .table-scroll', (boxes) =>
+      boxes
+        .map((b) => b as unknown as { scrollWidth: number; clientWidth: number; firstElementChild: { id: string } | null })
+        .filter((b) => b.scrollWidth > b.clientWidth)
+        .map((b) => b.firstElementChild?.id),
+    );
+    expect(wide).toEqual([]);
+    // The decisions chart's question names stay on its canvas, every line of them.
+    const effects = await phone.$eval('#chart-effects canvas', (c) => ({
+      width: (c as unknown as { clientWidth: number }).clientWidth,
+      names: JSON.parse(c.getAttribute('data-name-labels') ?? '[]') as number[][],
+    }));
+    expect(effects.names.length).toBeGreaterThan(3);
+    expect(effects.names.filter(([left = -1, right = Infinity]) => left < 0 || right > effects.width)).toEqual([]);
     expect(violations).toEqual({});
     expect(pageErrors).toEqual([]);
   });

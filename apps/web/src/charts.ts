@@ -238,10 +238,13 @@ export interface ChartFigure {
   destroy(): void;
 }
 
-/** A chart's layout at phone width (under 600 px): its configuration, built afresh each time, and the canvas box's height. */
+/**
+ * A chart's layout at phone width (under 600 px): its configuration, built afresh each time, and the canvas
+ * box's height (the stylesheet's when absent).
+ */
 export interface PhoneLayout {
   config: () => ChartConfiguration;
-  height: string;
+  height?: string;
 }
 
 /**
@@ -280,7 +283,7 @@ export function figure(
   const query = phone && typeof matchMedia === 'function' ? matchMedia(NARROW) : undefined;
   const make = () => {
     const narrow = phone !== undefined && query?.matches === true;
-    box.style.height = narrow ? phone.height : '';
+    box.style.height = narrow ? (phone.height ?? '') : '';
     chart = new Chart(canvas, narrow ? phone.config() : typeof config === 'function' ? config() : config);
     if (!narrow && minPlotShare !== undefined) growForPlot(chart, box, minPlotShare);
     recordLayout(chart, canvas);
@@ -399,7 +402,7 @@ function barTitle(row: { param: string; label?: string | undefined } | undefined
 }
 
 /** The box height at phone width for horizontal bars whose names take `lines` lines in all. */
-function phoneBarsHeight(lines: number, bars: number): string {
+export function phoneBarsHeight(lines: number, bars: number): string {
   return `${Math.max(260, 120 + lines * 16 + bars * 12)}px`;
 }
 

@@ -1,7 +1,8 @@
 /** Did the decisions matter: the class's decisions against no action, same seed, as a chart and a table. */
 import type { Debrief } from '@georisk/engine/classroom';
+import type { ChartConfiguration } from 'chart.js';
 import { seriesColor, withAlpha } from '../../chart-data.ts';
-import { type ChartFigure, figure, wrapLabel } from '../../charts.ts';
+import { type ChartFigure, figure, phoneBarsHeight, wrapLabel } from '../../charts.ts';
 import type { DebriefView } from '../../classroom-api.ts';
 import { dataTable, h } from '../../dom.ts';
 import { formatNumber, formatPercent } from '../../format.ts';
@@ -24,10 +25,12 @@ export function effectsFigure(view: DebriefView): ChartFigure | undefined {
     ['question', 'change', '95% interval'],
     rows.map((e) => [labelOf(e), signedPoints(e.difference), `${signedPoints(e.ci95[0])} to ${signedPoints(e.ci95[1])}`]),
   );
-  return figure('chart-effects', "How the class's decisions moved the odds (percentage points)", summary, table, {
+  // At phone width the names wrap to shorter lines, with the box tall enough for them, and the axis title takes
+  // two lines: with the wide layout's lines a name ran off the canvas's left edge and the title was squeezed.
+  const config = (narrow: boolean): ChartConfiguration => ({
     type: 'bar',
     data: {
-      labels: labels.map((l) => wrapLabel(l, 28)),
+      labels: labels.map((l) => wrapLabel(l, narrow ? 20 : 28)),
       datasets: [
         {
           label: 'change',
@@ -46,7 +49,10 @@ export function effectsFigure(view: DebriefView): ChartFigure | undefined {
           // Chart.js scales to the bars alone: widen to the intervals so no error bar runs past the chart.
           suggestedMin: Math.min(0, ...rows.map((e) => e.ci95[0] * 100)),
           suggestedMax: Math.max(0, ...rows.map((e) => e.ci95[1] * 100)),
-          title: { display: true, text: 'percentage points (with − without the decisions)' },
+          title: {
+            display: true,
+            text: narrow ? ['percentage points', '(with − without the decisions)'] : 'percentage points (with − without the decisions)',
+          },
         },
       },
       plugins: {
@@ -64,6 +70,11 @@ export function effectsFigure(view: DebriefView): ChartFigure | undefined {
         },
       },
     },
+  });
+  const lines = labels.reduce((n, l) => n + wrapLabel(l, 20).length, 0);
+  return figure('chart-effects', "How the class's decisions moved the odds (percentage points)", summary, table, () => config(false), {
+    config: () => config(true),
+    height: phoneBarsHeight(lines, labels.length),
   });
 }
 

@@ -1,7 +1,8 @@
 /** The debrief's questions: each one's answer from the engine against the class's forecasts, as a chart. */
 import type { Debrief, QuestionOutcome } from '@georisk/engine/classroom';
+import type { ChartConfiguration } from 'chart.js';
 import { binLabel, binPosition, seriesColor, withAlpha } from '../../chart-data.ts';
-import { type ChartFigure, figure, shareBars } from '../../charts.ts';
+import { type ChartFigure, figure, shareBars, wrapLabel } from '../../charts.ts';
 import { dataTable, h } from '../../dom.ts';
 import { formatNumber, formatPercent } from '../../format.ts';
 import { rebinRound } from '../../round-histogram.ts';
@@ -81,7 +82,9 @@ function quantityFigure(
   const marks = [{ position: position(outcome.median), label: `engine median ${formatNumber(outcome.median)}`, dash: [] as number[] }];
   if (classMedian !== undefined) marks.push({ position: position(classMedian), label: `class ${formatNumber(classMedian)}`, dash: [4, 3] });
   marks.sort((a, b) => a.position - b.position);
-  return figure(`chart-q-${q.id}`, q.label, summary, table, {
+  const axisTitle = `${bareLabel(q.label)}${q.unit ? ` (${q.unit})` : ''}`;
+  // At phone width a long axis title wraps: on one line it was squeezed to the plot's width.
+  const config = (narrow: boolean): ChartConfiguration => ({
     type: 'bar',
     data: {
       labels,
@@ -93,12 +96,13 @@ function quantityFigure(
         y: { ...percentAxis, title: { display: true, text: 'share of trials' } },
         x: {
           ticks: { maxRotation: 50, autoSkip: true, maxTicksLimit: 8 },
-          title: { display: true, text: `${bareLabel(q.label)}${q.unit ? ` (${q.unit})` : ''}` },
+          title: { display: true, text: narrow ? wrapLabel(axisTitle, 36) : axisTitle },
         },
       },
       plugins: { legend: { display: false }, georiskMarks: { marks } } as never,
     },
   });
+  return figure(`chart-q-${q.id}`, q.label, summary, table, () => config(false), { config: () => config(true) });
 }
 
 /** Renders one block per question (the engine's answer and the chart); the charts are returned undrawn. */

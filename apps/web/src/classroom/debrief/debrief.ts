@@ -9,6 +9,7 @@ import type { DebriefView } from '../../classroom-api.ts';
 import { h } from '../../dom.ts';
 import { formatNumber } from '../../format.ts';
 import { scrollBox } from '../../scroll-box.ts';
+import { stackable } from '../../stackable.ts';
 import { calibrationFigure } from './debrief-calibration.ts';
 import { decisionsTable } from './debrief-decisions.ts';
 import { effectsFigure, effectsTable } from './debrief-effects.ts';
@@ -35,6 +36,11 @@ function receipts(view: DebriefView): HTMLElement {
     { class: 'receipt muted', id: 'debrief-receipt' },
     `Receipts: scenario ${r.withDecisions.scenarioId} (${r.withDecisions.scenarioHash.slice(0, 12)}), engine ${r.withDecisions.engineVersion}, seed ${r.withDecisions.seed}; with the decisions: output ${r.withDecisions.outputHash.slice(0, 16)}, overrides ${JSON.stringify(r.withDecisions.overrides)}; no action: output ${r.noAction.outputHash.slice(0, 16)}. Revealed ${new Date(view.revealedAt).toLocaleString()} in ${view.seconds.toFixed(1)} s.`,
   );
+}
+
+/** A debrief table in its box: at phone width its rows stack into labelled cards, so no column is cut at the edge. */
+function tableBox(table: HTMLTableElement): HTMLElement {
+  return scrollBox(stackable(table));
 }
 
 /** Renders the debrief; `me` highlights a student's own row. Returns the charts to draw and destroy. */
@@ -64,25 +70,25 @@ export function renderDebrief(
       h('button', { type: 'button', id: 'print', onclick: () => window.print() }, 'Print'),
     ),
     mine ? h('h3', {}, 'Your forecasts') : null,
-    mine ? scrollBox(mine) : null,
+    mine ? tableBox(mine) : null,
     view.turns ? h('h3', {}, 'The turns') : null,
     turnsSummary(view),
     h('h3', {}, 'What the class decided'),
-    scrollBox(decisionsTable(view, teamName)),
+    tableBox(decisionsTable(view, teamName)),
     h('h3', {}, 'Each question: the class against the engine'),
     h('div', { class: 'question-grid' }, ...questions.blocks),
     history ? h('h3', {}, 'Against what happened') : null,
-    history ? scrollBox(history) : null,
+    history ? tableBox(history) : null,
     payoffs ? h('h3', {}, 'Team payoffs') : null,
-    payoffs ? scrollBox(payoffs) : null,
+    payoffs ? tableBox(payoffs) : null,
     h('h3', {}, 'Leaderboard'),
-    scrollBox(leaderboardTable(debrief, options.me, hasTeams, teamName)),
-    hasTeams ? scrollBox(teamScoresTable(debrief)) : null,
+    tableBox(leaderboardTable(debrief, options.me, hasTeams, teamName)),
+    hasTeams ? tableBox(teamScoresTable(debrief)) : null,
     h('h3', {}, 'Calibration'),
     calibration.figure,
     h('h3', {}, 'Did the decisions matter?'),
     effectChart?.figure,
-    scrollBox(effectsTable(debrief)),
+    tableBox(effectsTable(debrief)),
     receipts(view),
   );
   return { element, charts };
