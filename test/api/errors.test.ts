@@ -214,13 +214,16 @@ describe('bad requests', () => {
     expect(empty.json()).toMatchObject({ code: 'bad_run_options', path: 'groups.g', message: 'the group "g" names no parameter' });
   });
 
-  it('refuses a run over the trials × steps budget with 400 budget_exceeded', async () => {
+  it('refuses a run over the trials × steps budget with 400 budget_exceeded, its hint naming only what the request sets', async () => {
     const res = await post('/api/runs', { scenarioId: 'armenia-azerbaijan-2022', trials: 10_000_000 });
     expect(res.statusCode).toBe(400);
+    // The server's budget is no field of the request: the engine's "or raise `budget`" is left out.
     expect(res.json()).toMatchObject({
       code: 'budget_exceeded',
       path: 'trials',
       message: expect.stringContaining('exceeds the budget of 2.00e+9'),
+      hint: 'use at most 2777777 trials (`trials`) or a larger dt',
+      issues: [expect.objectContaining({ hint: 'use at most 2777777 trials (`trials`) or a larger dt' })],
     });
   });
 

@@ -91,7 +91,7 @@ describe('two-level runs in the API', () => {
   });
 
   it("names the request's fields in an engine refusal of its `uncertainty` options, and keeps the others' paths", async () => {
-    // 20,000 steps: 1,000,000 trials per draw pass the per-run trial-step budget the engine checks first.
+    // 20,000 steps: 1,000,000 trials per draw are over the trial-step budget for one draw, which the engine checks first.
     const long = SMALL_SCENARIO.replace('horizon: 30', 'horizon: 20000');
     const cases: [object, string, string][] = [
       [
@@ -128,15 +128,36 @@ describe('two-level runs in the API', () => {
     expect(plainStored.request).toMatchObject({ trials: 10_000, seed: 4 });
   });
 
-  it('refuses a band over the trial-step budget up front, with the most draws that fit', async () => {
+  const storedRuns = async (): Promise<number> => (await t.app.inject({ method: 'GET', url: '/api/runs' })).json().runs.length;
+
+  it('refuses a band over the trial-step budget up front, with the most draws that fit, and stores nothing', async () => {
+    const before = await storedRuns();
     const res = await post({ text: SMALL_SCENARIO, uncertainty: { draws: 100_000, trialsPerDraw: 1_000_000, method: 'sample' } });
     expect(res.statusCode).toBe(400);
+    // The hint names the request's fields and leaves out the server's budget, which no request can raise.
     expect(res.json()).toMatchObject({
       code: 'budget_exceeded',
       path: 'uncertainty.draws',
-      message: expect.stringMatching(/trial-steps exceeds/),
+      message: '100000 draws × 1000000 trials × 30 steps = 3.00e+12 trial-steps exceeds the budget of 2.00e+9',
+      hint: 'use at most 66 draws (`uncertainty.draws`) or fewer trials per draw (`uncertainty.trialsPerDraw`)',
     });
-    const list = await t.app.inject({ method: 'GET', url: '/api/runs' });
-    expect(list.json().runs).toHaveLength(8);
+    expect(await storedRuns()).toBe(before);
+  });
+
+  it("refuses a band whose one draw's trials pass the API's budget (not only the library's default), before any work", async () => {
+    const before = await storedRuns();
+    // 20,000 steps: 200,000 trials per draw are 4e9 trial-steps, over the API's 2e9 and under the library's 1e10.
+    const long = SMALL_SCENARIO.replace('horizon: 30', 'horizon: 20000');
+    const res = await post({ text: long, uncertainty: { draws: 4, trialsPerDraw: 200_000, method: 'sample' } });
+    expect(res.statusCode).toBe(400);
+    const body = res.json();
+    expect(body).toMatchObject({
+      code: 'budget_exceeded',
+      path: 'uncertainty.trialsPerDraw',
+      message: '200000 trials × 20000 steps = 4.00e+9 trial-steps exceeds the budget of 2.00e+9',
+      hint: 'use at most 100000 trials (`uncertainty.trialsPerDraw`) or a larger dt',
+    });
+    expect(body.issues).toEqual([expect.objectContaining({ path: 'uncertainty.trialsPerDraw', hint: body.hint })]);
+    expect(await storedRuns()).toBe(before);
   });
 });

@@ -12,6 +12,9 @@ describe('engine issues in the command line words', () => {
     expect(cliPath('quantiles')).toBe('--quantiles');
     expect(cliPath('percentiles')).toBe('--percentiles');
     expect(cliPath('outcome')).toBe('--outcome');
+    expect(cliPath('trials')).toBe('--trials');
+    expect(cliPath('trialsPerDraw')).toBe('--trials-per-draw');
+    expect(cliPath('draws')).toBe('--uncertainty');
   });
 
   it('rewrites the options a hint names in backticks, and nothing else', () => {
@@ -19,6 +22,9 @@ describe('engine issues in the command line words', () => {
       'leave out --percentiles to use the range ends, or give the range in --vary',
     );
     expect(cliText('give it an `uncertainty`')).toBe('give it an `uncertainty`');
+    expect(cliText('use at most 666 trials (`trialsPerDraw`) or a larger dt, or raise `budget`')).toBe(
+      'use at most 666 trials (--trials-per-draw) or a larger dt, or raise --budget',
+    );
   });
 
   it('leaves issues about the scenario alone, even where a path looks like an option', () => {

@@ -72,11 +72,20 @@ describe.concurrent('georisk run --uncertainty', () => {
     const huge = await runCli(['run', good, '--uncertainty', '90000', '--method', 'sample', '--trials-per-draw', '100000', '--out', out]);
     expect(huge.status).toBe(2);
     expect(huge.stderr).toMatch(/--uncertainty: error \[budget_exceeded\] 90000 draws × 100000 trials × 30 steps/);
-    expect(huge.stderr).toContain('use at most 3333 draws, fewer trials per draw, or raise the budget');
+    expect(huge.stderr).toContain(
+      'hint: use at most 3333 draws (--uncertainty) or fewer trials per draw (--trials-per-draw), or raise --budget',
+    );
+    // One draw's trials over --budget: named by their flag, with what fits under the budget given.
+    const band = ['run', good, '--uncertainty', '4', '--method', 'sample'];
+    const perDraw = await runCli([...band, '--trials-per-draw', '1000', '--budget', '20000', '--out', out]);
+    expect(perDraw.status).toBe(2);
+    expect(perDraw.stderr).toContain(
+      '--trials-per-draw: error [budget_exceeded] 1000 trials × 30 steps = 3.00e+4 trial-steps exceeds the budget of 2.00e+4\n  hint: use at most 666 trials (--trials-per-draw) or a larger dt, or raise --budget',
+    );
     const many = await runCli(['run', good, '--uncertainty', '1000000', '--out', out]);
     expect(many.status).toBe(2);
     expect(many.stderr).toContain('--uncertainty: error [bad_run_options] at most 100000 parameter draws');
-    for (const r of [zero, huge, many]) expect(stackLines(r.stderr)).toEqual([]);
+    for (const r of [zero, huge, perDraw, many]) expect(stackLines(r.stderr)).toEqual([]);
     expect(existsSync(out)).toBe(false);
   });
 

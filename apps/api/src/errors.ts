@@ -2,7 +2,7 @@
  * Every error the API answers with, mapped to HTTP in one place (`sendError`): user errors are 4xx
  * `{code, message, path}`; anything else is a 500 whose body carries no internal message or stack.
  */
-import { GeoriskError, type Issue, keysAt, nearest } from '@georisk/engine';
+import { GeoriskError, type Issue, keysAt, nearest, RAISE_BUDGET } from '@georisk/engine';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { MAX_ID_CHARS, MAX_URL_CHARS } from './schemas.ts';
@@ -95,15 +95,21 @@ export function urlTooLong(): ApiError {
   return error;
 }
 
+/** An engine issue as a client may act on it: no hint to raise the trial-step budget, which is the server's. */
+function forClient(i: Issue): Issue {
+  return i.hint?.endsWith(RAISE_BUDGET) ? { ...i, hint: i.hint.slice(0, -RAISE_BUDGET.length) } : i;
+}
+
 /** The first error of a `GeoriskError` as `{code, message, path, hint}`, with every issue beside it. */
 function georiskBody(error: GeoriskError): ErrorBody {
-  const first = error.issues.find((i) => i.severity === 'error') ?? error.issues[0];
+  const issues = error.issues.map(forClient);
+  const first = issues.find((i) => i.severity === 'error') ?? issues[0];
   return {
     code: first?.code ?? 'invalid_value',
     message: first?.message ?? 'invalid scenario',
     path: first?.path ?? '',
     ...(first?.hint === undefined ? {} : { hint: first.hint }),
-    issues: error.issues,
+    issues,
   };
 }
 

@@ -24,20 +24,29 @@ export function locateIssues(loaded: LoadedScenario, error: unknown): unknown {
 }
 
 /**
- * Issues about the request in the request's words: the engine names its options (`draws`, `trials`),
- * and `fields` maps those a request nests or renames to its own fields (`draws` →
- * `uncertainty.draws`); a field's own path below it is kept (`metrics[0]`). Routes whose fields are
- * the engine's options (sweeps, sensitivity: `trials`, `metrics`, `design.vary.x`) need no map;
- * issues about the document keep their path into it.
+ * Issues about the request in the request's words: the engine names its options (`draws`,
+ * `trialsPerDraw`), and `fields` maps those a request nests or renames to its own fields (`draws` →
+ * `uncertainty.draws`), in the path and wherever a message or hint names one in backticks; a
+ * field's own path below it is kept (`metrics[0]`). Routes whose fields are the engine's options
+ * (sweeps, sensitivity: `trials`, `metrics`, `design.vary.x`) need no map; issues about the document
+ * keep their path into it.
  */
 export function inRequestTerms(error: unknown, fields: Readonly<Record<string, string>>): unknown {
   if (!(error instanceof GeoriskError)) return error;
+  const fieldOf = (option: string) => (Object.hasOwn(fields, option) ? fields[option] : undefined);
+  const inText = (text: string) =>
+    text.replace(/`([A-Za-z_][A-Za-z0-9_]*)`/g, (whole, option: string) => {
+      const field = fieldOf(option);
+      return field === undefined ? whole : `\`${field}\``;
+    });
   return new GeoriskError(
     error.issues.map((i) => {
       if (!REQUEST_CODES.has(i.code)) return i;
       const [, option = '', below = ''] = /^([A-Za-z_][A-Za-z0-9_]*)(.*)$/.exec(i.path) ?? [];
-      const field = Object.hasOwn(fields, option) ? fields[option] : undefined;
-      return field === undefined ? i : { ...i, path: `${field}${below}` };
+      const field = fieldOf(option);
+      const path = field === undefined ? i.path : `${field}${below}`;
+      const named = { ...i, path, message: inText(i.message) };
+      return i.hint === undefined ? named : { ...named, hint: inText(i.hint) };
     }),
   );
 }

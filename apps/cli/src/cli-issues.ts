@@ -1,6 +1,7 @@
 /**
  * The one place where engine issues take the command line's words: the engine names its options
- * (`overrides.war_rate`, `vary`, `quantiles`), the CLI names its flags (`--set war_rate`, `--vary`, `--quantiles`).
+ * (`overrides.war_rate`, `vary`, `quantiles`, a band's `trialsPerDraw`), the CLI names its flags
+ * (`--set war_rate`, `--vary`, `--quantiles`, `--trials-per-draw`).
  */
 import { formatIssues, type Issue } from '@georisk/engine';
 
@@ -9,12 +10,15 @@ const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
   overrides: '--set',
   params: '--vary',
   draws: '--uncertainty',
+  trialsPerDraw: '--trials-per-draw',
   groups: '--group',
   minMass: '--min-mass',
 };
 
 /** Library options that the commands take as flags (`--<name>` unless `FLAG_OF_OPTION` says otherwise). */
 const OPTIONS = new Set([
+  'trials',
+  'budget',
   'overrides',
   'vary',
   'params',
@@ -37,6 +41,7 @@ const OPTIONS = new Set([
   'sobol',
   'draws',
   'design',
+  'trialsPerDraw',
 ]);
 
 /** Codes of issues about the command line (the others point into the scenario and keep their path). */

@@ -79,6 +79,7 @@ export {
   checkRunOptions,
   DEFAULT_SEED,
   DEFAULT_TRIAL_STEP_BUDGET,
+  RAISE_BUDGET,
   type RunOptions,
   runScenario,
 } from './run.ts';

@@ -24,28 +24,41 @@ export interface RunOptions {
 }
 
 /**
- * Checks trials, seed, budget and (when `maxResultValues` is given) the result's size; throws
- * `GeoriskError` with `bad_run_options`, `budget_exceeded` or `result_too_large`.
+ * How the hint of a refusal over the trial-step budget ends. The rest names only what the request
+ * sets, in backticks (`trials`), for each surface to name as its own; a surface whose caller cannot
+ * set the budget (the API's is the server's) cuts this off.
  */
-export function checkRunOptions(model: Model, options: { trials: number; seed?: number; budget?: number; maxResultValues?: number }): void {
+export const RAISE_BUDGET = ', or raise `budget`';
+
+/**
+ * Checks trials, seed, budget and (when `maxResultValues` is given) the result's size; throws
+ * `GeoriskError` with `bad_run_options`, `budget_exceeded` or `result_too_large`. `trialsOption`
+ * is the option that gave the trials, the path of their issues (`trialsPerDraw` for a band's draws).
+ */
+export function checkRunOptions(
+  model: Model,
+  options: { trials: number; seed?: number; budget?: number; maxResultValues?: number },
+  trialsOption = 'trials',
+): void {
   const { trials } = options;
   const seed = options.seed ?? DEFAULT_SEED;
   if (!Number.isInteger(trials) || trials < 1) {
-    throw new GeoriskError([issue('bad_run_options', 'trials', `trials must be a whole number >= 1, got ${trials}`)]);
+    throw new GeoriskError([issue('bad_run_options', trialsOption, `trials must be a whole number >= 1, got ${trials}`)]);
   }
   if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
     throw new GeoriskError([issue('bad_run_options', 'seed', `seed must be a whole number from 0 to ${MAX_SEED}, got ${seed}`)]);
   }
   const budget = options.budget ?? DEFAULT_TRIAL_STEP_BUDGET;
   if (trials * model.steps > budget) {
+    const fit = Math.floor(budget / model.steps);
     throw new GeoriskError([
       issue(
         'budget_exceeded',
-        'trials',
+        trialsOption,
         `${trials} trials × ${model.steps} steps = ${(trials * model.steps).toExponential(2)} trial-steps exceeds the budget of ${budget.toExponential(2)}`,
-        Math.floor(budget / model.steps) >= 1
-          ? `use at most ${Math.floor(budget / model.steps)} trials, a larger dt, or raise the budget`
-          : `one trial takes ${model.steps} trial-steps: raise the budget to at least that, or use a larger dt`,
+        fit >= 1
+          ? `use at most ${fit} trials (\`${trialsOption}\`) or a larger dt${RAISE_BUDGET}`
+          : `one trial takes ${model.steps} trial-steps, more than the whole budget: use a larger dt${RAISE_BUDGET}`,
       ),
     ]);
   }

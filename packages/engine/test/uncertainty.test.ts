@@ -178,7 +178,19 @@ describe('planUncertainty refuses bad input with a path and a fix', () => {
     expect(issuesOf(() => planUncertainty(KNOWN, { draws: 1e9 }))[0]).toMatchObject({ code: 'bad_run_options', path: 'draws' });
     const [budget] = issuesOf(() => planUncertainty(KNOWN, { draws: 1000, method: 'sample', trialsPerDraw: 1e6, budget: 1e8 }));
     expect(budget).toMatchObject({ code: 'budget_exceeded', path: 'draws' });
-    expect(budget?.hint).toContain('use at most 100 draws');
+    expect(budget?.hint).toBe('use at most 100 draws (`draws`) or fewer trials per draw (`trialsPerDraw`), or raise `budget`');
+    // One draw's trials over the budget given (not only over the default): refused as `trialsPerDraw`, with what fits.
+    const [perDraw] = issuesOf(() => planUncertainty(KNOWN, { draws: 4, method: 'sample', trialsPerDraw: 1e6, budget: 1e5 }));
+    expect(perDraw).toMatchObject({
+      code: 'budget_exceeded',
+      path: 'trialsPerDraw',
+      message: '1000000 trials × 1 steps = 1.00e+6 trial-steps exceeds the budget of 1.00e+5',
+      hint: 'use at most 100000 trials (`trialsPerDraw`) or a larger dt, or raise `budget`',
+    });
+    expect(issuesOf(() => planUncertainty(KNOWN, { draws: 4, method: 'sample', trialsPerDraw: 0 }))[0]).toMatchObject({
+      code: 'bad_run_options',
+      path: 'trialsPerDraw',
+    });
     const negbin = loadScenarioText(`id: not-markov
 time: { unit: day, dt: 1, horizon: 3 }
 parameters:

@@ -1732,8 +1732,8 @@ describe('overrides and run options', () => {
     ]);
     expect(texts([small, large])).toMatchInlineSnapshot(`
       [
-        "1000 trials × 10 steps = 1.00e+4 trial-steps exceeds the budget of 5.00e+3 | hint: use at most 500 trials, a larger dt, or raise the budget",
-        "2000000000 trials × 10 steps = 2.00e+10 trial-steps exceeds the budget of 1.00e+10 | hint: use at most 1000000000 trials, a larger dt, or raise the budget",
+        "1000 trials × 10 steps = 1.00e+4 trial-steps exceeds the budget of 5.00e+3 | hint: use at most 500 trials (\`trials\`) or a larger dt, or raise \`budget\`",
+        "2000000000 trials × 10 steps = 2.00e+10 trial-steps exceeds the budget of 1.00e+10 | hint: use at most 1000000000 trials (\`trials\`) or a larger dt, or raise \`budget\`",
       ]
     `);
   });

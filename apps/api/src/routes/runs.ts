@@ -106,13 +106,12 @@ function requestWarnings(warnings: readonly Issue[]): Issue[] {
   return warnings.filter((w) => w.code === 'bad_override');
 }
 
-/** The request fields of a band's options, by the names the engine gives them in its issues (`trials` is the draw's). */
+/** The request fields of a band's options, by the names the engine gives them in its issues (`planUncertainty`'s options). */
 const BAND_FIELDS: Readonly<Record<string, string>> = {
   draws: 'uncertainty.draws',
   design: 'uncertainty.design',
   method: 'uncertainty.method',
   metrics: 'uncertainty.metrics',
-  trials: 'uncertainty.trialsPerDraw',
   trialsPerDraw: 'uncertainty.trialsPerDraw',
 };
 

@@ -10,7 +10,7 @@ import { contentHash } from '../hash.ts';
 import { buildModel, type Model, type Overrides } from '../model/model.ts';
 import { parameterPrior } from '../parameter-prior.ts';
 import { parameterProvenance } from '../parameter-warnings.ts';
-import { checkRunOptions, DEFAULT_SEED, DEFAULT_TRIAL_STEP_BUDGET } from '../run.ts';
+import { checkRunOptions, DEFAULT_SEED, DEFAULT_TRIAL_STEP_BUDGET, RAISE_BUDGET } from '../run.ts';
 import { latinHypercube, MAX_SOBOL_DIMENSIONS, sobolPoints } from '../sampling.ts';
 import type { Distribution, Provenance, ScenarioDocument } from '../scenario-schema.ts';
 import { chooseMetrics } from '../sweep.ts';
@@ -171,8 +171,9 @@ export function planUncertainty(scenario: ScenarioDocument, options: Uncertainty
   const trialsPerDraw = method === 'exact' ? 0 : (options.trialsPerDraw ?? DEFAULT_TRIALS_PER_DRAW);
   if (method === 'exact') checkExactDraws(draws);
   if (method === 'sample') {
-    checkRunOptions(model, { trials: trialsPerDraw, seed });
     const budget = options.budget ?? DEFAULT_TRIAL_STEP_BUDGET;
+    // One draw's trials against the caller's budget first: the draws' hint below assumes one draw fits.
+    checkRunOptions(model, { trials: trialsPerDraw, seed, budget }, 'trialsPerDraw');
     const work = draws * trialsPerDraw * model.steps;
     if (work > budget)
       throw new GeoriskError([
@@ -180,7 +181,7 @@ export function planUncertainty(scenario: ScenarioDocument, options: Uncertainty
           'budget_exceeded',
           'draws',
           `${draws} draws × ${trialsPerDraw} trials × ${model.steps} steps = ${work.toExponential(2)} trial-steps exceeds the budget of ${budget.toExponential(2)}`,
-          `use at most ${Math.max(0, Math.floor(budget / (trialsPerDraw * model.steps)))} draws, fewer trials per draw, or raise the budget`,
+          `use at most ${Math.floor(budget / (trialsPerDraw * model.steps))} draws (\`draws\`) or fewer trials per draw (\`trialsPerDraw\`)${RAISE_BUDGET}`,
         ),
       ]);
   }
