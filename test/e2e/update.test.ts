@@ -117,9 +117,9 @@ describe.skipIf(!haveChromium)('update on what has happened, in Chromium', () =>
     await page.close();
   });
 
-  /** The table's headings and numbers that take more than one line (a string, run in the page: the tests compile without the DOM types). */
-  const wrappedCells = (page: Page) =>
-    page.evaluate(`[...document.querySelectorAll('#obs-metrics thead th, #obs-metrics td')]
+  /** The cells matching `cells` that take more than one line (a string, run in the page: the tests compile without the DOM types). */
+  const wrappedCells = (page: Page, cells: string) =>
+    page.evaluate(`[...document.querySelectorAll('${cells}')]
       .filter((cell) => {
         const range = document.createRange();
         range.selectNodeContents(cell);
@@ -127,16 +127,18 @@ describe.skipIf(!haveChromium)('update on what has happened, in Chromium', () =>
       })
       .map((cell) => cell.textContent)`) as Promise<string[]>;
 
-  it('fits a phone: nothing runs off the right edge; screenshot at 390 px; at 1000–1100 px no number or heading wraps', async () => {
+  it('fits a phone: nothing runs off the right edge, each metric a card; screenshot at 390 px; at 1000–1100 px no number or heading wraps', async () => {
     const page = await open(2_000, 7, 390, 844);
     await updateOnEvents(page);
     const overflow = () => page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
     expect(await overflow()).toBeLessThanOrEqual(0);
+    // Each metric a card: every number whole on its line ("151.8 · median 48", not "median" over "48").
+    expect(await wrappedCells(page, '#obs-metrics td')).toEqual([]);
     await shoot(page, '390x844');
-    // Beside the parameter panel the table has 640–740 px: each number whole on its line ("151.8 · median 48"), the names wrap.
+    // Beside the parameter panel the table has 640–740 px: each number and heading on one line, the names wrap.
     for (const width of [1000, 1050, 1100]) {
       await page.setViewportSize({ width, height: 800 });
-      expect(await wrappedCells(page), `${width} px`).toEqual([]);
+      expect(await wrappedCells(page, '#obs-metrics thead th, #obs-metrics td'), `${width} px`).toEqual([]);
       expect(await overflow()).toBeLessThanOrEqual(0);
     }
     expect(pageErrors).toEqual([]);

@@ -10,6 +10,7 @@ import { displayLabel } from '../display-label.ts';
 import { h, replace } from '../dom.ts';
 import { CancelledError, checkObservations, EngineError, observationExamples, runMonteCarlo, runUpdate } from '../engine-client.ts';
 import { formatCount, formatNumber, formatPercent } from '../format.ts';
+import { stackable } from '../stackable.ts';
 import { observationForm } from './observation-form.ts';
 import { type FormScenario, formFromValue } from './observation-rows.ts';
 import { timelineFigure } from './observation-timeline.ts';
@@ -82,7 +83,10 @@ function exactGaps(a: UpdateAnswer, state: ScreenState): HTMLElement | null {
   );
 }
 
-/** Prior and updated metrics side by side (and the exact conditional's, where the chain allows it). */
+/**
+ * Prior and updated metrics side by side (and the exact conditional's, where the chain allows it); at phone
+ * width each metric a card, as the run's table, where four columns split "median" from its number.
+ */
 function metricsTable(prior: RunResult, updated: UpdateAnswer, state: ScreenState): HTMLTableElement {
   const order = state.metricOrder;
   const rows = order.map((name) => {
@@ -97,7 +101,7 @@ function metricsTable(prior: RunResult, updated: UpdateAnswer, state: ScreenStat
       updated.exact ? exactCell(updated, name) : null,
     );
   });
-  return h(
+  const table = h(
     'table',
     { id: 'obs-metrics', class: 'metrics' },
     h('caption', {}, `Forecast before and after the observations (${formatCount(updated.trials)} trials, seed ${updated.seed})`),
@@ -115,6 +119,7 @@ function metricsTable(prior: RunResult, updated: UpdateAnswer, state: ScreenStat
     ),
     h('tbody', {}, ...rows),
   );
+  return stackable(table);
 }
 
 /** P(observations), the effective sample size with its warning, each observation and each moved parameter. */
