@@ -65,7 +65,8 @@ export class TrialStream implements Rng {
     // STREAM_WARMUP = 8 generator steps (as nextInt32), on locals, written out. Besides saving the
     // loop, this keeps `derive` too large for V8 to inline (its limit is 460 bytes of bytecode):
     // inlined, it made `uniform` too large to inline in turn, and every draw then paid a call and
-    // a boxed double (about 5% of a 2022 trial; docs/benchmarks.md, "Streams derived out of line").
+    // a boxed double (with the multiplications below, a reference-model trial 2–3% cheaper, a 2022
+    // trial unchanged; docs/benchmarks.md, "Streams derived out of line").
     // step 1
     b = (b << 25) ^ (b >>> 7) ^ c;
     c = (c - d) | 0;
