@@ -11,7 +11,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../apps/api/src/app.ts';
 import { seriousViolations } from '../helpers/axe.ts';
-import { builtWebApp, CHROMIUM_LAUNCH, chartsDrawn, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
+import { builtWebApp, CHROMIUM_LAUNCH, chartsDrawn, clickExplained, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 
@@ -173,7 +173,7 @@ describe.skipIf(!haveChromium)('accessibility of every screen (axe-core)', () =>
       for (const lever of levers) await student.locator(`input[name="${lever}"]`).last().check();
       for (const id of await student.$$eval('input[id^="forecast-"]', (inputs) => inputs.map((i) => i.id)))
         await student.fill(`#${id}`, '20');
-      await student.click('#submit-answers');
+      await clickExplained(student, '#submit-answers');
       await expect.poll(() => student.textContent('#saved-status')).toContain('Saved at');
 
       await teacher.goto(`${url}#/teach/${created.id}?token=${created.teacherToken}`);

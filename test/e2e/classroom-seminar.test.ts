@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../apps/api/src/app.ts';
 import { brierScore } from '../../packages/engine/src/scoring.ts';
 import { seriousViolations } from '../helpers/axe.ts';
-import { builtWebApp, CHROMIUM_LAUNCH, chartsDrawn, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
+import { builtWebApp, CHROMIUM_LAUNCH, chartsDrawn, clickExplained, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 
@@ -108,7 +108,7 @@ describe.skipIf(!haveChromium)('a two-turn seminar in Chromium', () => {
   async function answer(page: Page, forecasts: Record<string, number>, choices: Record<string, string> = {}): Promise<void> {
     for (const [lever, option] of Object.entries(choices)) await page.check(`input[name="lever-${lever}"][value="${option}"]`);
     for (const [q, v] of Object.entries(forecasts)) await page.fill(`#forecast-${q}`, String(v));
-    await page.click('#submit-answers');
+    await clickExplained(page, '#submit-answers');
     await expect.poll(() => page.textContent('#saved-status')).toContain('Saved at');
   }
 

@@ -12,7 +12,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../apps/api/src/app.ts';
 import { expectedAbsoluteError, expectedBrier, expectedLog } from '../../packages/engine/src/classroom.ts';
-import { builtWebApp, CHROMIUM_LAUNCH, chartsDrawn, cutOptions, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
+import { builtWebApp, CHROMIUM_LAUNCH, chartsDrawn, clickExplained, cutOptions, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 
@@ -169,13 +169,13 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
       // A probability above 100% is refused with the question named, and the cursor put back in its field.
       await page.fill('#forecast-war', '120');
       for (const [q, v] of Object.entries(s.forecasts)) if (q !== 'war') await page.fill(`#forecast-${q}`, String(v));
-      await page.click('#submit-answers');
+      await clickExplained(page, '#submit-answers');
       await expect
         .poll(() => page.textContent('#student-message [role=alert]'))
         .toContain('full-scale war within 30 days": give a percentage from 0 to 100');
       expect(await page.$eval(':focus', (el) => el.id)).toBe('forecast-war');
       await page.fill('#forecast-war', String(s.forecasts.war));
-      await page.click('#submit-answers');
+      await clickExplained(page, '#submit-answers');
       await expect.poll(() => page.textContent('#saved-status')).toContain('Saved at');
       if (i === 0) await page.screenshot({ path: join(SCREENSHOTS, 'classroom-student-form.png'), fullPage: true });
       if (i === 2) await page.screenshot({ path: join(SCREENSHOTS, 'classroom-student-form-phone.png'), fullPage: true });

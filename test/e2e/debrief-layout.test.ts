@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../apps/api/src/app.ts';
-import { builtWebApp, CHROMIUM_LAUNCH, chartsDrawn, haveChromium } from '../helpers/browser.ts';
+import { builtWebApp, CHROMIUM_LAUNCH, chartsDrawn, clickExplained, haveChromium } from '../helpers/browser.ts';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 
@@ -65,7 +65,7 @@ describe.skipIf(!haveChromium)('classroom debrief readability (Chromium)', () =>
       inputs.map((i) => ({ id: i.id, max: i.getAttribute('max') })),
     ))
       await student.fill(`#${id}`, max === '100' ? '20' : '150');
-    await student.click('#submit-answers');
+    await clickExplained(student, '#submit-answers');
     await expect.poll(() => student.textContent('#saved-status')).toContain('Saved at');
 
     const revealed = await fetch(`${url}api/exercises/${created.id}/reveal`, {

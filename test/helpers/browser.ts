@@ -226,3 +226,49 @@ export async function setEditorText(page: Page, text: string): Promise<void> {
     text,
   );
 }
+
+/**
+ * `page.click(selector)`, whose failure says what the page showed: a student's Submit click has
+ * timed out (30 s) about once in several full runs under load, never alone, with the inputs before
+ * it filled. Should it happen again, the error carries the button's state, what lies on top of its
+ * centre and the page's visibility, where Playwright says only that it waited.
+ */
+export async function clickExplained(page: Page, selector: string): Promise<void> {
+  try {
+    await page.click(selector);
+  } catch (error) {
+    const seen = await page
+      .evaluate((s) => {
+        // The page's DOM, typed by hand: the tests compile without the DOM library.
+        type Box = { x: number; y: number; width: number; height: number };
+        type El = {
+          id: string;
+          tagName: string;
+          className: string;
+          disabled?: boolean;
+          textContent: string | null;
+          getBoundingClientRect(): Box;
+        };
+        const win = globalThis as unknown as {
+          document: { querySelector(s: string): El | null; elementFromPoint(x: number, y: number): El | null; visibilityState: string };
+          innerWidth: number;
+          innerHeight: number;
+          scrollY: number;
+        };
+        const el = win.document.querySelector(s);
+        const r = el?.getBoundingClientRect();
+        const top = r ? win.document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) : null;
+        return {
+          found: el !== null,
+          disabled: el?.disabled,
+          text: el?.textContent,
+          box: r ? [r.x, r.y, r.width, r.height].map(Math.round) : null,
+          onTop: top ? `${top.tagName.toLowerCase()}#${top.id}.${top.className}` : null,
+          visibility: win.document.visibilityState,
+          viewport: [win.innerWidth, win.innerHeight, Math.round(win.scrollY)],
+        };
+      }, selector)
+      .catch((e: unknown) => `the page did not answer: ${String(e)}`);
+    throw new Error(`clicking ${selector} failed; the page showed ${JSON.stringify(seen)}\n${String(error)}`);
+  }
+}
