@@ -57,6 +57,23 @@ describe.skipIf(!haveChromium)('sensitivity panel in Chromium', () => {
   const barTexts = (page: Page, chart: string) =>
     page.$eval(`${chart} canvas`, (c) => (JSON.parse(c.getAttribute('data-name-texts') ?? '[]') as (string | string[])[]).flat());
 
+  /**
+   * The names beside a chart's bars that are cut at the canvas's edge or overlap another name (each
+   * name's drawn box: left, right, top, bottom): none when every name reads whole.
+   */
+  const crowdedNames = (page: Page, chart: string) =>
+    page.$eval(`${chart} canvas`, (c) => {
+      const width = (JSON.parse(c.getAttribute('data-size') ?? '[0, 0]') as number[])[0] ?? 0;
+      const boxes = JSON.parse(c.getAttribute('data-name-labels') ?? '[]') as [number, number, number, number][];
+      const texts = JSON.parse(c.getAttribute('data-name-texts') ?? '[]') as (string | string[])[];
+      const words = (i: number) => [texts[i] ?? ''].flat().join(' ');
+      const cut = boxes.flatMap(([left, right], i) => (left < 0 || right > width ? [`cut: ${words(i)}`] : []));
+      const overlaps = boxes.flatMap(([, , top, bottom], i) =>
+        boxes.slice(i + 1).flatMap(([, , t, b], j) => (top < b && t < bottom ? [`${words(i)} / ${words(i + 1 + j)}`] : [])),
+      );
+      return [...cut, ...overlaps];
+    });
+
   /** The text of the table row a chart's table view heads with `head`, after that head. */
   const tableRow = (page: Page, chart: string, head: string) =>
     page.$$eval(
@@ -107,6 +124,9 @@ describe.skipIf(!haveChromium)('sensitivity panel in Chromium', () => {
       expect(Number(within)).toBeGreaterThan(6);
       expect(shown).toBe(within);
       expect(await longestShownList(page)).toBeLessThanOrEqual(6);
+      // Long labels and their "(within noise)" lines read whole, at 1280 px as at 390 px.
+      expect((await barTexts(page, '#chart-tornado')).filter((line) => line === '(within noise)').length).toBeGreaterThan(3);
+      expect(await crowdedNames(page, '#chart-tornado')).toEqual([]);
       await shoot(page, `sensitivity-tornado-monte-carlo-${size.name}.png`);
       await page.close();
     }

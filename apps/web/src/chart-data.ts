@@ -362,14 +362,6 @@ export interface TornadoRow {
   withinNoise?: boolean;
 }
 
-/**
- * A bar's label: its parameter, marked on a second line when the bar cannot be told from no effect
- * (one line would clip the parameter's name at phone width).
- */
-export function barLabel(param: string, withinNoise: boolean | undefined): string | string[] {
-  return withinNoise ? [param, '(within noise)'] : param;
-}
-
 /** The words a sensitivity bar shows for its parameter: its label, else its name. */
 export function paramWords(row: { param: string; label?: string | undefined }): string {
   return row.label ?? row.param;

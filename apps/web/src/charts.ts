@@ -19,7 +19,6 @@ import {
   Tooltip,
 } from 'chart.js';
 import {
-  barLabel,
   firstPassageSeries,
   type HistogramView,
   histogramView,
@@ -249,7 +248,8 @@ export interface PhoneLayout {
 
 /**
  * The figure; with `phone`, the chart takes that layout while the screen is narrow, and is drawn again
- * when the width crosses the threshold (a phone turned, a window resized).
+ * when the width crosses the threshold (a phone turned, a window resized). `height`: the canvas box's
+ * height at other widths (the stylesheet's when absent).
  */
 export function figure(
   id: string,
@@ -259,6 +259,7 @@ export function figure(
   config: ChartConfiguration | (() => ChartConfiguration),
   phone?: PhoneLayout,
   minPlotShare?: number,
+  height?: string,
 ): ChartFigure {
   const canvas = h('canvas', { role: 'img', 'aria-label': summary });
   canvas.textContent = summary;
@@ -283,7 +284,7 @@ export function figure(
   const query = phone && typeof matchMedia === 'function' ? matchMedia(NARROW) : undefined;
   const make = () => {
     const narrow = phone !== undefined && query?.matches === true;
-    box.style.height = narrow ? (phone.height ?? '') : '';
+    box.style.height = narrow ? (phone.height ?? '') : (height ?? '');
     chart = new Chart(canvas, narrow ? phone.config() : typeof config === 'function' ? config() : config);
     if (!narrow && minPlotShare !== undefined) growForPlot(chart, box, minPlotShare);
     recordLayout(chart, canvas);
@@ -329,7 +330,8 @@ function recordLayout(chart: Chart, canvas: HTMLCanvasElement): void {
   canvas.dataset.plotArea = JSON.stringify([left, right, top, bottom].map(Math.round));
   const legend = chart.options.plugins?.legend?.display === false ? [] : (chart.legend?.legendItems ?? []);
   canvas.dataset.legend = legend.map((item) => item.text).join('|');
-  // Where the names beside horizontal bars were drawn (left, right in CSS pixels): the browser tests check none is cut.
+  // Where the names beside horizontal bars were drawn (left, right, top, bottom in CSS pixels): the browser
+  // tests check that none is cut and none overlaps another.
   const names = chart.options.indexAxis === 'y' ? chart.scales.y : undefined;
   if (names) {
     const { ctx } = chart;
@@ -340,10 +342,12 @@ function recordLayout(chart: Chart, canvas: HTMLCanvasElement): void {
       names.getLabelItems().map((item) => {
         ctx.font = item.font.string;
         const width = Math.max(...(Array.isArray(item.label) ? item.label : [item.label]).map((line) => ctx.measureText(line).width));
-        const x = item.options.translation?.[0] ?? 0;
+        const [x = 0, y = 0] = item.options.translation ?? [];
         const align = item.options.textAlign;
         const left = align === 'right' ? x - width : align === 'center' ? x - width / 2 : x;
-        return [Math.floor(left), Math.ceil(left + width)];
+        // Chart.js centres a name's lines on its bar: n lines of the font's line height.
+        const half = ((Array.isArray(item.label) ? item.label.length : 1) * Number(item.font.lineHeight)) / 2;
+        return [Math.floor(left), Math.ceil(left + width), Math.floor(y - half), Math.ceil(y + half)];
       }),
     );
     ctx.restore();
@@ -389,9 +393,16 @@ export function wrapName(label: string, width: number): string[] {
   return lines.length > 0 ? lines : [label];
 }
 
-/** A bar's name at phone width: wrapped to lines of about 20 characters, "(within noise)" on a line of its own. */
-function phoneBarLabel(param: string, withinNoise: boolean | undefined): string[] {
-  return [...wrapName(param, 20), ...(withinNoise ? ['(within noise)'] : [])];
+/** Characters a line of a sensitivity bar's name holds: at phone width, and at other widths. */
+const BAR_NAME_WIDTH = { phone: 20, wide: 44 };
+
+/**
+ * A sensitivity bar's name wrapped to lines of about `width` characters, "(within noise)" on a line of
+ * its own when the bar cannot be told from no effect: unwrapped, a long label ran off the canvas and two
+ * lines crowded the next bar's.
+ */
+function barLines(param: string, withinNoise: boolean | undefined, width: number): string[] {
+  return [...wrapName(param, width), ...(withinNoise ? ['(within noise)'] : [])];
 }
 
 /** A sensitivity bar's tooltip title: its label on one line, with the parameter's name when the label differs. */
@@ -401,8 +412,8 @@ function barTitle(row: { param: string; label?: string | undefined } | undefined
   return words === row.param ? words : `${words} (${row.param})`;
 }
 
-/** The box height at phone width for horizontal bars whose names take `lines` lines in all. */
-export function phoneBarsHeight(lines: number, bars: number): string {
+/** The box height for horizontal bars whose names take `lines` lines in all. */
+export function barsHeight(lines: number, bars: number): string {
   return `${Math.max(260, 120 + lines * 16 + bars * 12)}px`;
 }
 
@@ -698,7 +709,7 @@ export function tornadoChart(
   const config = (narrow: boolean): ChartConfiguration => ({
     type: 'bar',
     data: {
-      labels: rows.map((r) => (narrow ? phoneBarLabel(paramWords(r), r.withinNoise) : barLabel(paramWords(r), r.withinNoise))),
+      labels: rows.map((r) => barLines(paramWords(r), r.withinNoise, narrow ? BAR_NAME_WIDTH.phone : BAR_NAME_WIDTH.wide)),
       datasets: [
         {
           label: 'parameter at the low end',
@@ -746,11 +757,18 @@ export function tornadoChart(
       },
     },
   });
-  const lines = rows.reduce((n, r) => n + phoneBarLabel(paramWords(r), r.withinNoise).length, 0);
-  return figure(`chart-tornado`, `Tornado: ${metric}`, summary, table, () => config(false), {
-    config: () => config(true),
-    height: phoneBarsHeight(lines, rows.length),
-  });
+  // The bars are evenly spaced: each takes the room of the name with the most lines.
+  const lines = (width: number) => rows.length * Math.max(1, ...rows.map((r) => barLines(paramWords(r), r.withinNoise, width).length));
+  return figure(
+    `chart-tornado`,
+    `Tornado: ${metric}`,
+    summary,
+    table,
+    () => config(false),
+    { config: () => config(true), height: barsHeight(lines(BAR_NAME_WIDTH.phone), rows.length) },
+    undefined,
+    barsHeight(lines(BAR_NAME_WIDTH.wide), rows.length),
+  );
 }
 
 /** Sobol' first- and total-order indices with their 95% intervals (across randomized replicates). */
@@ -772,7 +790,7 @@ export function sobolChart(metric: string, indices: readonly SobolRow[], summary
   const config = (narrow: boolean): ChartConfiguration => ({
     type: 'bar',
     data: {
-      labels: rows.map((r) => (narrow ? phoneBarLabel(paramWords(r), r.withinNoise) : barLabel(paramWords(r), r.withinNoise))),
+      labels: rows.map((r) => barLines(paramWords(r), r.withinNoise, narrow ? BAR_NAME_WIDTH.phone : BAR_NAME_WIDTH.wide)),
       datasets: [
         {
           label: 'first order (alone)',
@@ -799,9 +817,16 @@ export function sobolChart(metric: string, indices: readonly SobolRow[], summary
     },
   });
   // Two bars a parameter: room for both beside its wrapped name.
-  const lines = rows.reduce((n, r) => n + Math.max(2, phoneBarLabel(paramWords(r), r.withinNoise).length), 0);
-  return figure(`chart-sobol`, `Sobol' indices: ${metric}`, summary, table, () => config(false), {
-    config: () => config(true),
-    height: phoneBarsHeight(lines, rows.length),
-  });
+  // Two bars a parameter, evenly spaced: each pair takes the room of the name with the most lines, two at least.
+  const lines = (width: number) => rows.length * Math.max(2, ...rows.map((r) => barLines(paramWords(r), r.withinNoise, width).length));
+  return figure(
+    `chart-sobol`,
+    `Sobol' indices: ${metric}`,
+    summary,
+    table,
+    () => config(false),
+    { config: () => config(true), height: barsHeight(lines(BAR_NAME_WIDTH.phone), rows.length) },
+    undefined,
+    barsHeight(lines(BAR_NAME_WIDTH.wide), rows.length),
+  );
 }

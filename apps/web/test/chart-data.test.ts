@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  barLabel,
   binPosition,
   compareMetrics,
   type Difference,
@@ -220,8 +219,6 @@ describe('sensitivity charts', () => {
     }));
     expect(tornadoSummary('war', 0.1, many, true)).toMatch(/The chart shows the 15 largest swings of 34; its table view lists them all\.$/);
     expect(tornadoSummary('war', 0.1, many.slice(0, 15), true)).not.toContain('The chart shows');
-    expect(barLabel('a', true)).toEqual(['a', '(within noise)']);
-    expect(barLabel('b', false)).toBe('b');
     const indices = [
       {
         param: 'x',

@@ -2,7 +2,7 @@
 import type { Debrief } from '@georisk/engine/classroom';
 import type { ChartConfiguration } from 'chart.js';
 import { seriesColor, withAlpha } from '../../chart-data.ts';
-import { type ChartFigure, figure, phoneBarsHeight, wrapLabel } from '../../charts.ts';
+import { barsHeight, type ChartFigure, figure, wrapLabel } from '../../charts.ts';
 import type { DebriefView } from '../../classroom-api.ts';
 import { dataTable, h } from '../../dom.ts';
 import { formatNumber, formatPercent } from '../../format.ts';
@@ -74,7 +74,7 @@ export function effectsFigure(view: DebriefView): ChartFigure | undefined {
   const lines = labels.reduce((n, l) => n + wrapLabel(l, 20).length, 0);
   return figure('chart-effects', "How the class's decisions moved the odds (percentage points)", summary, table, () => config(false), {
     config: () => config(true),
-    height: phoneBarsHeight(lines, labels.length),
+    height: barsHeight(lines, labels.length),
   });
 }
 
