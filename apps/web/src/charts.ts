@@ -757,18 +757,7 @@ export function tornadoChart(
       },
     },
   });
-  // The bars are evenly spaced: each takes the room of the name with the most lines.
-  const lines = (width: number) => rows.length * Math.max(1, ...rows.map((r) => barLines(paramWords(r), r.withinNoise, width).length));
-  return figure(
-    `chart-tornado`,
-    `Tornado: ${metric}`,
-    summary,
-    table,
-    () => config(false),
-    { config: () => config(true), height: barsHeight(lines(BAR_NAME_WIDTH.phone), rows.length) },
-    undefined,
-    barsHeight(lines(BAR_NAME_WIDTH.wide), rows.length),
-  );
+  return sensitivityFigure(`chart-tornado`, `Tornado: ${metric}`, summary, table, config, rows, 1);
 }
 
 /** Sobol' first- and total-order indices with their 95% intervals (across randomized replicates). */
@@ -816,17 +805,33 @@ export function sobolChart(metric: string, indices: readonly SobolRow[], summary
       plugins: { legend: { position: 'bottom' }, tooltip: { callbacks: { title: (items) => barTitle(rows[items[0]?.dataIndex ?? -1]) } } },
     },
   });
-  // Two bars a parameter: room for both beside its wrapped name.
-  // Two bars a parameter, evenly spaced: each pair takes the room of the name with the most lines, two at least.
-  const lines = (width: number) => rows.length * Math.max(2, ...rows.map((r) => barLines(paramWords(r), r.withinNoise, width).length));
+  // Two bars a parameter: room for both beside its name.
+  return sensitivityFigure(`chart-sobol`, `Sobol' indices: ${metric}`, summary, table, config, rows, 2);
+}
+
+/**
+ * A tornado's or Sobol' chart's figure, its box as tall as its evenly spaced rows need: each row takes
+ * the room of the name with the most lines (`minLines` at least), at phone width and at others.
+ */
+function sensitivityFigure(
+  id: string,
+  title: string,
+  summary: string,
+  table: HTMLTableElement,
+  config: (narrow: boolean) => ChartConfiguration,
+  rows: readonly { param: string; label?: string | undefined; withinNoise?: boolean | undefined }[],
+  minLines: number,
+): ChartFigure {
+  const height = (width: number) =>
+    barsHeight(rows.length * Math.max(minLines, ...rows.map((r) => barLines(paramWords(r), r.withinNoise, width).length)), rows.length);
   return figure(
-    `chart-sobol`,
-    `Sobol' indices: ${metric}`,
+    id,
+    title,
     summary,
     table,
     () => config(false),
-    { config: () => config(true), height: barsHeight(lines(BAR_NAME_WIDTH.phone), rows.length) },
+    { config: () => config(true), height: height(BAR_NAME_WIDTH.phone) },
     undefined,
-    barsHeight(lines(BAR_NAME_WIDTH.wide), rows.length),
+    height(BAR_NAME_WIDTH.wide),
   );
 }
