@@ -86,6 +86,15 @@ describe.skipIf(!haveChromium)('sensitivity panel in Chromium', () => {
   const longestShownList = (page: Page) =>
     page.$$eval('#sens-how > p', (ps) => Math.max(0, ...ps.map((p) => (p.textContent ?? '').split(', ').length)));
 
+  /**
+   * The snake_case words the lines under the panel and its warnings show (folded lists included):
+   * none but `time_in`, a function of the metric's expression, since each parameter and metric shows its label.
+   */
+  const namesShown = (page: Page) =>
+    page.$$eval('#sens-how, #sens-out p.warn', (els) =>
+      els.flatMap((el) => (el.textContent ?? '').match(/\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b/g) ?? []).filter((w) => w !== 'time_in'),
+    );
+
   it('shows the exact solver line and the unread parameters once, folded; the Monte Carlo tornado its noise floor, its long list folded', async () => {
     for (const size of SIZES) {
       const page = await openPanel(size);
@@ -95,13 +104,18 @@ describe.skipIf(!haveChromium)('sensitivity panel in Chromium', () => {
       expect(how).toMatch(/Exact solver: every bar is noise-free, and the tornado follows the sliders\./);
       // Solved exactly, a bar without swing is no effect: neither the bars nor their table call it noise.
       expect(await page.textContent('#chart-tornado')).not.toContain('within noise');
-      expect(how).toMatch(/40 of 79 parameters are not read by war_reached[\s\S]*?exactly 0 by the model's structure \(not estimated\)/);
-      // Each unread parameter is named once; the no-effect line names only the 5 that are read yet have no effect.
-      expect(how.split('armenian_fatality_rate').length - 1).toBe(1);
+      // The lines name parameters and the metric by label, as the bars do; each name stays in its tooltip.
       expect(how).toMatch(
-        /5 of the 39 parameters war_reached reads have no effect \(exactly 0\): monitor_incident_factor, p_hold_war, peacekeeper_incident_factor, war_aims_capture_rate, war_attempt_rate/,
+        /40 of 79 parameters are not read by War within 30 days[\s\S]*?exactly 0 by the model's structure \(not estimated\)/,
       );
-      expect(await page.textContent('#sens-how details.name-list summary')).toMatch(/not read by war_reached.*\(show all 40\)$/);
+      // Each unread parameter is named once; the no-effect line names only the 5 that are read yet have no effect.
+      expect(how.split('Armenian military deaths per hour of fighting').length - 1).toBe(1);
+      expect(how).toMatch(
+        /5 of the 39 parameters War within 30 days reads have no effect \(exactly 0\): [^\n]*Chance a truce holds in a war/,
+      );
+      expect(await page.textContent('#sens-how span[title="p_hold_war"]')).toBe('Chance a truce holds in a war');
+      expect(await namesShown(page)).toEqual([]);
+      expect(await page.textContent('#sens-how details.name-list summary')).toMatch(/not read by War within 30 days.*\(show all 40\)$/);
       expect(await page.getAttribute('#sens-how details.name-list', 'open')).toBeNull();
       expect(await page.textContent('#sens-status')).toMatch(/^Done: 159 points exact \(73 solved, 86 reused\), seed 3\.$/);
       expect(await longestShownList(page)).toBeLessThanOrEqual(6);
@@ -116,8 +130,9 @@ describe.skipIf(!haveChromium)('sensitivity panel in Chromium', () => {
       // war_over_7_days has no exact answer: Monte Carlo, with the design's noise floor.
       await analyse(page, 'war_over_7_days', 'tornado', '#chart-tornado');
       expect(await page.textContent('#sens-how')).toMatch(
-        /^Monte Carlo, because war_over_7_days [\s\S]*Noise floor of this design: [\d.]+/,
+        /^Monte Carlo, because More than a week of war \(it is not a linear function of time_in\)[\s\S]*Noise floor of this design: [\d.]+/,
       );
+      expect(await namesShown(page)).toEqual([]);
       // The within-noise list (most of the 79 at 100 trials a point) is folded behind its count.
       const folded = (await page.textContent('#sens-how details.name-list summary')) ?? '';
       const [, within, shown] = /^(\d+) of 79 parameters are within noise \(floor [\d.e-]+\) \(show all (\d+)\)$/.exec(folded) ?? [];
@@ -177,6 +192,8 @@ describe.skipIf(!haveChromium)('sensitivity panel in Chromium', () => {
     await analyse(page, 'war_reached', 'sobol', '#chart-sobol');
     expect(await page.textContent('#sens-how')).toMatch(/a Morris screen \([\d,]+ points\) kept \d+ of 79/);
     expect((await barTexts(page, '#chart-sobol')).join(' ')).not.toContain('_');
+    // Its notes and warnings (the parameters whose intervals reach 0, an unsettled ranking) name them by label too.
+    expect(await namesShown(page)).toEqual([]);
     // The first-order estimates below 0, each with its value, fold like the other long lists.
     expect(await longestShownList(page)).toBeLessThanOrEqual(6);
     await shoot(page, `sensitivity-sobol-screening-${size.name}.png`);

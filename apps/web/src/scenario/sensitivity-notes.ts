@@ -16,14 +16,20 @@ export function splitNameList(note: string): { sentence: string; names: string[]
   return { sentence: note.slice(0, at), names };
 }
 
-/** The note as shown: a paragraph, or a `<details>` whose summary is its sentence and whose body lists the names. */
-export function noteElement(note: string): HTMLElement {
+/** How a stretch of a note's text is shown (the panel names parameters by label): by default as it is. */
+export type NoteWords = (text: string) => (Node | string)[];
+
+/**
+ * The note as shown: a paragraph, or a `<details>` whose summary is its sentence and whose body lists
+ * the names (split by the names, before `words` shows them).
+ */
+export function noteElement(note: string, words: NoteWords = (text) => [text]): HTMLElement {
   const split = splitNameList(note);
-  if (split === undefined || split.names.length <= FOLD_AFTER) return h('p', {}, note);
+  if (split === undefined || split.names.length <= FOLD_AFTER) return h('p', {}, ...words(note));
   return h(
     'details',
     { class: 'name-list' },
-    h('summary', {}, `${split.sentence} (show all ${split.names.length})`),
-    h('p', {}, split.names.join(', ')),
+    h('summary', {}, ...words(`${split.sentence} (show all ${split.names.length})`)),
+    h('p', {}, ...words(split.names.join(', '))),
   );
 }

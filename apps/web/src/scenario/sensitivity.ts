@@ -109,6 +109,32 @@ function howItWasComputed(r: SensitivityResult): string[] {
   return [...lines, ...(m?.notes ?? [])];
 }
 
+/** A whole word that may be a name: not part of a longer word, a number or a hyphenated word. */
+const NAME_WORD = /(?<![\w.-])[A-Za-z_]\w*(?![\w-])/g;
+
+/**
+ * An engine sentence (a note, a warning, why Monte Carlo) as the panel shows it: each parameter or
+ * metric of the scenario it names, by label as the bars name it, with the name in a tooltip; every
+ * other word as it is. The engine keeps names in its wording, as the CLI shows them.
+ */
+function namedByLabel(text: string, scenario: ScreenState['scenario']): (Node | string)[] {
+  const parts: (Node | string)[] = [];
+  let from = 0;
+  for (const match of text.matchAll(NAME_WORD)) {
+    const name = match[0];
+    const declared = Object.hasOwn(scenario.parameters, name)
+      ? scenario.parameters[name]
+      : Object.hasOwn(scenario.metrics, name)
+        ? scenario.metrics[name]
+        : undefined;
+    if (declared === undefined) continue;
+    parts.push(text.slice(from, match.index), h('span', { title: name }, displayLabel(name, declared)));
+    from = match.index + name.length;
+  }
+  parts.push(text.slice(from));
+  return parts.filter((p) => p !== '');
+}
+
 /** Shows why an analysis ended without a result (and no earlier chart, which would read as its answer). */
 function showFailure(els: SensitivityElements, error: unknown): void {
   els.progress.value = 0;
@@ -160,8 +186,9 @@ function showAnswer(
 ) {
   const shown = sensitivityChart(answer.result, method, metric, scenario);
   if (!shown) return undefined;
-  replace(els.how, ...shown.how.map(noteElement));
-  replace(els.out, shown.chart.figure, ...shown.warnings.map((w) => h('p', { class: 'warn' }, w)));
+  const words = (text: string) => namedByLabel(text, scenario);
+  replace(els.how, ...shown.how.map((note) => noteElement(note, words)));
+  replace(els.out, shown.chart.figure, ...shown.warnings.map((w) => h('p', { class: 'warn' }, ...words(w))));
   shown.chart.draw();
   markStale(els, false);
   els.progress.value = 1;
