@@ -37,7 +37,7 @@ export const RAISE_BUDGET = ', or raise `budget`';
  */
 export function checkRunOptions(
   model: Model,
-  options: { trials: number; seed?: number; budget?: number; maxResultValues?: number },
+  options: { trials: number; seed?: number; budget?: number; maxResultValues?: number; passes?: number },
   trialsOption = 'trials',
 ): void {
   const { trials } = options;
@@ -49,16 +49,20 @@ export function checkRunOptions(
     throw new GeoriskError([issue('bad_run_options', 'seed', `seed must be a whole number from 0 to ${MAX_SEED}, got ${seed}`)]);
   }
   const budget = options.budget ?? DEFAULT_TRIAL_STEP_BUDGET;
-  if (trials * model.steps > budget) {
-    const fit = Math.floor(budget / model.steps);
+  // Work that runs every trial more than once (an update weighs, then replays) counts each pass.
+  const passes = options.passes ?? 1;
+  const perTrial = model.steps * passes;
+  if (trials * perTrial > budget) {
+    const fit = Math.floor(budget / perTrial);
+    const times = passes > 1 ? ` × ${passes} passes` : '';
     throw new GeoriskError([
       issue(
         'budget_exceeded',
         trialsOption,
-        `${trials} trials × ${model.steps} steps = ${(trials * model.steps).toExponential(2)} trial-steps exceeds the budget of ${budget.toExponential(2)}`,
+        `${trials} trials × ${model.steps} steps${times} = ${(trials * perTrial).toExponential(2)} trial-steps exceeds the budget of ${budget.toExponential(2)}`,
         fit >= 1
           ? `use at most ${fit} trials (\`${trialsOption}\`) or a larger dt${RAISE_BUDGET}`
-          : `one trial takes ${model.steps} trial-steps, more than the whole budget: use a larger dt${RAISE_BUDGET}`,
+          : `one trial takes ${perTrial} trial-steps, more than the whole budget: use a larger dt${RAISE_BUDGET}`,
       ),
     ]);
   }

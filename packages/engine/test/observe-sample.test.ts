@@ -193,4 +193,19 @@ metrics:
     const fine = conditionSample(model, readObservations(NON_MARKOV_OBSERVED, model), { trials: 2000, seed: 1 });
     expect(fine.conditioning.warnings).toEqual([]);
   });
+
+  it('counts both passes against the budget and quotes the budget that was set', () => {
+    const model = buildModel(loadScenarioText(NON_MARKOV).scenario);
+    const observed = readObservations(NON_MARKOV_OBSERVED, model);
+    // 12 steps a trial, weighed then replayed: 24 trial-steps a trial; 1,000 of them fit in 24,000.
+    expect(() => conditionSample(model, observed, { trials: 1000, seed: 1, budget: 24_000 })).not.toThrow();
+    let message = '';
+    try {
+      conditionSample(model, observed, { trials: 1001, seed: 1, budget: 24_000 });
+    } catch (error) {
+      message = JSON.stringify((error as { issues?: unknown }).issues);
+    }
+    expect(message).toContain('1001 trials × 12 steps × 2 passes = 2.40e+4 trial-steps exceeds the budget of 2.40e+4');
+    expect(message).toContain('use at most 1000 trials');
+  });
 });

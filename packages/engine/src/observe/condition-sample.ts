@@ -94,8 +94,8 @@ export function conditionSample(model: Model, observed: Observations, options: S
 /** Checks trials, seed and budget (two passes: weighing, then replaying) against the augmented model. */
 export function checkUpdateOptions(model: Model, observed: Observations, options: SampleUpdateOptions): void {
   const sampled = buildAugmentedModel(model, observed.list, options.overrides ?? {}).model;
-  const budget = (options.budget ?? DEFAULT_TRIAL_STEP_BUDGET) / 2;
-  checkRunOptions(sampled, { trials: options.trials, seed: options.seed ?? DEFAULT_SEED, budget });
+  const budget = options.budget ?? DEFAULT_TRIAL_STEP_BUDGET;
+  checkRunOptions(sampled, { trials: options.trials, seed: options.seed ?? DEFAULT_SEED, budget, passes: 2 });
 }
 
 /** The first pass over trials [first, first + count): each trial's weight (any chunk of the trials, on any thread). */
