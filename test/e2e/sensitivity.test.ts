@@ -106,16 +106,16 @@ describe.skipIf(!haveChromium)('sensitivity panel in Chromium', () => {
       expect(await page.textContent('#chart-tornado')).not.toContain('within noise');
       // The lines name parameters and the metric by label, as the bars do; each name stays in its tooltip.
       expect(how).toMatch(
-        /40 of 79 parameters are not read by War within 30 days[\s\S]*?exactly 0 by the model's structure \(not estimated\)/,
+        /40 of 79 parameters are not read by “War within 30 days”[\s\S]*?exactly 0 by the model's structure \(not estimated\)/,
       );
       // Each unread parameter is named once; the no-effect line names only the 5 that are read yet have no effect.
       expect(how.split('Armenian military deaths per hour of fighting').length - 1).toBe(1);
       expect(how).toMatch(
-        /5 of the 39 parameters War within 30 days reads have no effect \(exactly 0\): [^\n]*Chance a truce holds in a war/,
+        /5 of the 39 parameters “War within 30 days” reads have no effect \(exactly 0\): [^\n]*“Chance a truce holds in a war”/,
       );
       expect(await page.textContent('#sens-how span[title="p_hold_war"]')).toBe('Chance a truce holds in a war');
       expect(await namesShown(page)).toEqual([]);
-      expect(await page.textContent('#sens-how details.name-list summary')).toMatch(/not read by War within 30 days.*\(show all 40\)$/);
+      expect(await page.textContent('#sens-how details.name-list summary')).toMatch(/not read by “War within 30 days”.*\(show all 40\)$/);
       expect(await page.getAttribute('#sens-how details.name-list', 'open')).toBeNull();
       expect(await page.textContent('#sens-status')).toMatch(/^Done: 159 points exact \(73 solved, 86 reused\), seed 3\.$/);
       expect(await longestShownList(page)).toBeLessThanOrEqual(6);
@@ -130,7 +130,7 @@ describe.skipIf(!haveChromium)('sensitivity panel in Chromium', () => {
       // war_over_7_days has no exact answer: Monte Carlo, with the design's noise floor.
       await analyse(page, 'war_over_7_days', 'tornado', '#chart-tornado');
       expect(await page.textContent('#sens-how')).toMatch(
-        /^Monte Carlo, because More than a week of war \(it is not a linear function of time_in\)[\s\S]*Noise floor of this design: [\d.]+/,
+        /^Monte Carlo, because “More than a week of war” \(it is not a linear function of time_in\)[\s\S]*Noise floor of this design: [\d.]+/,
       );
       expect(await namesShown(page)).toEqual([]);
       // The within-noise list (most of the 79 at 100 trials a point) is folded behind its count.

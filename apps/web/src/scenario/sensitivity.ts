@@ -114,8 +114,8 @@ const NAME_WORD = /(?<![\w.-])[A-Za-z_]\w*(?![\w-])/g;
 
 /**
  * An engine sentence (a note, a warning, why Monte Carlo) as the panel shows it: each parameter or
- * metric of the scenario it names, by label as the bars name it, with the name in a tooltip; every
- * other word as it is. The engine keeps names in its wording, as the CLI shows them.
+ * metric of the scenario it names, by label in quotes as the bars name it, with the name in a
+ * tooltip; every other word as it is. The engine keeps names in its wording, as the CLI shows them.
  */
 function namedByLabel(text: string, scenario: ScreenState['scenario']): (Node | string)[] {
   const parts: (Node | string)[] = [];
@@ -128,7 +128,8 @@ function namedByLabel(text: string, scenario: ScreenState['scenario']): (Node | 
         ? scenario.metrics[name]
         : undefined;
     if (declared === undefined) continue;
-    parts.push(text.slice(from, match.index), h('span', { title: name }, displayLabel(name, declared)));
+    // In quotes: a label is a phrase with capitals and commas of its own, inside a sentence or a list.
+    parts.push(text.slice(from, match.index), '“', h('span', { title: name }, displayLabel(name, declared)), '”');
     from = match.index + name.length;
   }
   parts.push(text.slice(from));
