@@ -113,6 +113,10 @@ describe.skipIf(!haveChromium)('the band in Chromium', () => {
       expect(d.name).not.toContain('_');
       expect(d.value).toMatch(/^[\d.]+% ± [\d.]+ points$/);
     }
+    // The caption says how the drivers were chosen, with the count shown of the count ranked.
+    expect(await page.textContent('#band .band-drivers figcaption')).toContain(
+      `Shown: the ${drivers.length} of 66 parameters whose share stands clear of noise with all 66 ranked at once`,
+    );
     // Fixed by the permalink, and not among the uncertain; a fixed parameter with a prior can vary again.
     expect(await page.textContent('#band .band-fixed li[data-param="p_hold_war"]')).toContain(
       'Chance a truce holds in a war = 0.3 probability',

@@ -63,7 +63,16 @@ function driversChart(state: ScreenState, drivers: readonly BandDriver[]): HTMLE
   return h(
     'figure',
     { class: 'band-drivers', 'aria-label': 'What drives the band: share of its variance per parameter, with ±2 standard errors' },
-    h('figcaption', {}, "Share of the band's variance each parameter explains (± 2 standard errors, in percentage points)"),
+    h(
+      'figcaption',
+      {},
+      "Share of the band's variance each parameter explains (± 2 standard errors, in percentage points). ",
+      h(
+        'span',
+        { class: 'muted' },
+        `Shown: the ${shown.length} of ${drivers.length} parameters whose share stands clear of noise with all ${drivers.length} ranked at once (a parameter that does nothing shows in about 5% of bands).`,
+      ),
+    ),
     ...shown.map((d) =>
       h(
         'div',
