@@ -522,22 +522,32 @@ class TrialRunner {
     for (let j = 0; j < deps.length; j++) index = index * radix[j]! + s.k[deps[j]!]!;
     let row = table[index];
     const stamp = this.slotStamp[this.slotsPerTrack[t.index]! + state]!;
-    if (row === undefined || row.generation !== stamp) {
-      if (row === undefined) {
-        row = newRow(t.outgoing[state]!.length);
-        row.keep = keptParams(t.outgoing[state]!, s.k);
-        if (row.keep !== null) row.kept = new Float64Array(row.keep.length);
-        table[index] = row;
-      } else if (row.keep !== null && sameValues(row.keep, row.kept, s.p)) {
-        row.generation = stamp;
-        return row;
-      }
-      fillRow(row, t.outgoing[state]!, s, this.dt);
-      row.generation = stamp;
-      const keep = row.keep;
-      if (keep !== null) for (let j = 0; j < keep.length; j++) row.kept[j] = s.p[keep[j]!]!;
-    }
+    if (row === undefined) {
+      row = newRow(t.outgoing[state]!.length);
+      row.keep = keptParams(t.outgoing[state]!, s.k);
+      if (row.keep !== null) row.kept = new Float64Array(row.keep.length);
+      table[index] = row;
+      this.fill(t, row, state, stamp);
+    } else if (row.generation !== stamp) this.refresh(t, row, state, stamp);
     return row;
+  }
+
+  /**
+   * Brings a tabulated row up to its state's stamp `stamp`: kept when the parameters it reads hold
+   * the values it was filled with (a refill would give the same bits), else filled again.
+   */
+  private refresh(t: TrackModel, row: Row, state: number, stamp: number): void {
+    if (row.keep !== null && sameValues(row.keep, row.kept, this.s.p)) row.generation = stamp;
+    else this.fill(t, row, state, stamp);
+  }
+
+  /** Fills a tabulated row for `state` under stamp `stamp`, keeping the values of the parameters it reads. */
+  private fill(t: TrackModel, row: Row, state: number, stamp: number): void {
+    const s = this.s;
+    fillRow(row, t.outgoing[state]!, s, this.dt);
+    row.generation = stamp;
+    const keep = row.keep;
+    if (keep !== null) for (let j = 0; j < keep.length; j++) row.kept[j] = s.p[keep[j]!]!;
   }
 
   /** Adds `count` quiet steps to every flow; they are drawn when something the flow reads changes. */
@@ -607,8 +617,15 @@ class TrialRunner {
       const tabulated = this.rows[i]!.length > 0;
       const stamp = this.slotStamp[this.slotsPerTrack[i]! + s.k[i]!]!;
       if (cached && tabulated && joint.trackStamp[i] === stamp) continue;
-      // Rows of dynamic states change from step to step: NaN sends nextMoveStep to stepping.
-      const row = t.dynamic[s.k[i]!] ? undefined : this.row(t);
+      // A cached joint row's tabulated row is the one of its states (tables keep their rows): no
+      // lookup, only a refresh. Rows of dynamic states change from step to step: NaN sends
+      // nextMoveStep to stepping.
+      const kept = cached ? joint.rows[i] : undefined;
+      let row: Row | undefined;
+      if (kept !== undefined) {
+        row = kept;
+        if (kept.generation !== stamp) this.refresh(t, kept, s.k[i]!, stamp);
+      } else row = t.dynamic[s.k[i]!] ? undefined : this.row(t);
       joint.leave[i] = row ? row.leave : Number.NaN;
       joint.logStay[i] = row ? row.logStay : Number.NaN;
       // A track too large to tabulate computes its row into a scratch row that later calls reuse.
