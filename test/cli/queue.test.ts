@@ -13,19 +13,22 @@ import { escapeRegExp, ROOT, runCli, type Scratch, scratchDir, stackLines } from
 import { freePort, haveRedis, startRedis, type TestRedis } from '../helpers/redis.ts';
 import { RUNTIME_FAILING_SCENARIO, SWEEP_SCENARIO } from '../helpers/scenarios.ts';
 
-/** The 2022 scenario: 16 points × 2 chunks, a few seconds of work per worker thread. */
+/**
+ * The 2022 scenario: 8 points × 2 chunks (20,000 trials a point, queue chunks of 16,384), a few
+ * seconds of work per worker thread: long enough to kill a worker or the coordinator part-way.
+ */
 const SLOW = 'scenarios/armenia-azerbaijan-2022.yaml';
 const SLOW_ARGS = [
   '--vary',
   'war_attempt_rate=0.002:0.008:4',
   '--vary',
-  'p_hold_war=0.1:0.5:4',
+  'p_hold_war=0.1:0.5:2',
   '--trials',
   '20000',
   '--metrics',
   'war_reached,total_fatalities',
 ];
-const SLOW_CHUNKS = 16 * 2;
+const SLOW_CHUNKS = 8 * 2;
 
 /** A georisk process whose stderr can be waited on line by line. */
 interface Running {
