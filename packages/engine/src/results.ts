@@ -48,10 +48,24 @@ export interface RunResult {
   receipt: Receipt;
 }
 
+/**
+ * Each document's hash, computed once: the engine never changes a document it was given, and a
+ * caller that wants another one makes a new object (a clone, a spread). Hashing is most of the
+ * work of a small exact solve, and a calibration solves one document about 25,000 times (59% of
+ * `calibrate`'s time went to hashing it again; docs/benchmarks.md, "Issue 16: calibrate").
+ */
+const hashes = new WeakMap<Model['scenario'], string>();
+
 /** Hash of the scenario as run (modules expanded), so a receipt pins the exact model. */
 export function scenarioHash(model: Model): string {
-  const { $schema: _ignored, ...rest } = model.scenario;
-  return contentHash(rest);
+  const document = model.scenario;
+  let hash = hashes.get(document);
+  if (hash === undefined) {
+    const { $schema: _ignored, ...rest } = document;
+    hash = contentHash(rest);
+    hashes.set(document, hash);
+  }
+  return hash;
 }
 
 /** Builds the reported result from a merged summary. */
