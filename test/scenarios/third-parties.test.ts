@@ -1,19 +1,25 @@
 /**
  * Direction tests for the third-party, peace-track, alliance-feedback and CSTO-grounding mechanisms
  * (issue 17), answered by the exact solver: no sampling, so every comparison is exact up to
- * floating-point rounding (equalities to 1e-12), and no test pins a library outcome.
+ * floating-point rounding (equalities to 1e-12), and no test pins a library outcome. Each answer is
+ * solved for its metric alone (`analyzeExact`'s `metrics` option: the same number, bit for bit, as a
+ * whole analysis gives, without solving the parts of the chain the metric cannot read).
  */
 import { describe, expect, it } from 'vitest';
-import type { Overrides } from '../../packages/engine/src/index.ts';
-import { exactMean, libraryScenario } from '../helpers/library-scenarios.ts';
+import { analyzeExact, type Overrides } from '../../packages/engine/src/index.ts';
+import { libraryScenario } from '../helpers/library-scenarios.ts';
 
 const PRESENT = 'scenarios/armenia-azerbaijan-present.yaml';
 const GALWAN = 'scenarios/india-china-galwan-2020.yaml';
 
 const load = libraryScenario;
 
-/** The exact mean of a metric (a probability for a yes/no metric). */
-const exact = (file: string, metric: string, overrides: Overrides = {}) => exactMean(load(file), metric, overrides);
+/** The exact mean of a metric (a probability for a yes/no metric), solved for that metric only. */
+const exact = (file: string, metric: string, overrides: Overrides = {}): number => {
+  const m = analyzeExact(load(file), overrides, { metrics: [metric] }).metrics[metric];
+  if (m === undefined) throw new Error(`no exact answer for ${metric}`);
+  return m.mean;
+};
 
 const same = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(a)));
 
