@@ -6,18 +6,11 @@
  * gives, without solving the parts of the chain the metric cannot read).
  */
 import { describe, expect, it } from 'vitest';
-import { analyzeExact, loadScenarioText, type Overrides, type ScenarioDocument } from '../../packages/engine/src/index.ts';
+import { loadScenarioText, type ScenarioDocument } from '../../packages/engine/src/index.ts';
 import { resolveRanges } from '../../packages/engine/src/sweep.ts';
-import { libraryScenario, resolveModule, SCENARIOS } from '../helpers/library-scenarios.ts';
+import { exactMean, libraryScenario, resolveModule, SCENARIOS } from '../helpers/library-scenarios.ts';
 
 const FILE = 'scenarios/armenia-azerbaijan-2022.yaml';
-
-/** The exact mean of a metric of `doc` (a probability for a yes/no metric), solved for that metric only. */
-function exactMean(doc: ScenarioDocument, metric: string, overrides: Overrides = {}): number {
-  const m = analyzeExact(doc, overrides, { metrics: [metric] }).metrics[metric];
-  if (m === undefined) throw new Error(`no exact answer for ${metric}`);
-  return m.mean;
-}
 
 /** A clash on its own with the three fighting modules, counted in days or in hours over the same 30 days. */
 function clashAlone(unit: 'day' | 'hour', perDay = unit === 'day' ? 1 : 24): ScenarioDocument {

@@ -8,8 +8,8 @@
  * fighting_days alone a fraction of a second).
  */
 import { describe, expect, it } from 'vitest';
-import { analyzeExact, type Overrides } from '../../packages/engine/src/index.ts';
-import { libraryScenario } from '../helpers/library-scenarios.ts';
+import type { Overrides } from '../../packages/engine/src/index.ts';
+import { exactMean, libraryScenario } from '../helpers/library-scenarios.ts';
 
 const Y2016 = 'scenarios/four-day-war-2016.yaml';
 const Y2020 = 'scenarios/nagorno-karabakh-2020.yaml';
@@ -18,11 +18,7 @@ const Y2023 = 'scenarios/karabakh-2023.yaml';
 const load = libraryScenario;
 
 /** The exact mean of a metric (a probability for a yes/no metric), solved for that metric only. */
-const exact = (file: string, metric: string, overrides: Overrides = {}): number => {
-  const m = analyzeExact(load(file), overrides, { metrics: [metric] }).metrics[metric];
-  if (m === undefined) throw new Error(`no exact answer for ${metric}`);
-  return m.mean;
-};
+const exact = (file: string, metric: string, overrides: Overrides = {}): number => exactMean(load(file), metric, overrides);
 
 const same = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(a)));
 

@@ -6,8 +6,8 @@
  * whole analysis gives, without solving the parts of the chain the metric cannot read).
  */
 import { describe, expect, it } from 'vitest';
-import { analyzeExact, type Overrides } from '../../packages/engine/src/index.ts';
-import { libraryScenario } from '../helpers/library-scenarios.ts';
+import type { Overrides } from '../../packages/engine/src/index.ts';
+import { exactMean, libraryScenario } from '../helpers/library-scenarios.ts';
 
 const PRESENT = 'scenarios/armenia-azerbaijan-present.yaml';
 const GALWAN = 'scenarios/india-china-galwan-2020.yaml';
@@ -15,11 +15,7 @@ const GALWAN = 'scenarios/india-china-galwan-2020.yaml';
 const load = libraryScenario;
 
 /** The exact mean of a metric (a probability for a yes/no metric), solved for that metric only. */
-const exact = (file: string, metric: string, overrides: Overrides = {}): number => {
-  const m = analyzeExact(load(file), overrides, { metrics: [metric] }).metrics[metric];
-  if (m === undefined) throw new Error(`no exact answer for ${metric}`);
-  return m.mean;
-};
+const exact = (file: string, metric: string, overrides: Overrides = {}): number => exactMean(load(file), metric, overrides);
 
 const same = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(a)));
 
