@@ -14,6 +14,7 @@ import { buildApp } from '../../apps/api/src/app.ts';
 import { brierScore } from '../../packages/engine/src/scoring.ts';
 import { seriousViolations } from '../helpers/axe.ts';
 import { builtWebApp, CHROMIUM_LAUNCH, chartsDrawn, clickExplained, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
+import { afterNextPoll, STUDENT_POLL, TEACHER_POLL } from '../helpers/poll-clock.ts';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 
@@ -72,6 +73,8 @@ describe.skipIf(!haveChromium)('a two-turn seminar in Chromium', () => {
     // bypassCSP lets axe-core be injected; the app itself runs under its CSP in the other browser tests.
     const context = await browser.newContext({ viewport, bypassCSP: true });
     contexts.push(context);
+    // A clock the test can move on to the page's next poll (helpers/poll-clock.ts); it flows as usual otherwise.
+    await context.clock.install();
     const page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     page.on('console', (m) => {
@@ -139,7 +142,9 @@ describe.skipIf(!haveChromium)('a two-turn seminar in Chromium', () => {
       await answer(page, s.t1, s.c1);
       pages.push(page);
     }
-    await expect.poll(() => teacher.textContent('#submitted-count'), { timeout: 20_000 }).toContain('3 of 3 students have submitted');
+    await afterNextPoll(teacher, TEACHER_POLL, () => teacher.textContent('#submitted-count'), 20_000).toContain(
+      '3 of 3 students have submitted',
+    );
     await shoot(teacher, 'teacher-turn1');
 
     await teacher.click('#advance');
@@ -152,7 +157,7 @@ describe.skipIf(!haveChromium)('a two-turn seminar in Chromium', () => {
 
     for (const [i, s] of STUDENTS.entries()) {
       const page = pages[i] as Page;
-      await expect.poll(() => page.textContent('#turn-heading').catch(() => ''), { timeout: 30_000 }).toContain('Turn 2 of 2');
+      await afterNextPoll(page, STUDENT_POLL, () => page.textContent('#turn-heading').catch(() => '')).toContain('Turn 2 of 2');
       expect(await page.textContent('#turn-briefing')).toContain('Thirty-two hours');
       // Turn 1's questions are gone from the form; turn 2's are empty.
       expect(await page.$('#forecast-war_t1')).toBeNull();
@@ -161,7 +166,9 @@ describe.skipIf(!haveChromium)('a two-turn seminar in Chromium', () => {
       if (i === 2) await shoot(page, 'student-turn2', PHONE);
     }
 
-    await expect.poll(() => teacher.textContent('#submitted-count'), { timeout: 20_000 }).toContain('3 of 3 students have submitted');
+    await afterNextPoll(teacher, TEACHER_POLL, () => teacher.textContent('#submitted-count'), 20_000).toContain(
+      '3 of 3 students have submitted',
+    );
     await teacher.click('#reveal');
     await teacher.waitForSelector('#leaderboard', { timeout: 180_000 });
     await chartsDrawn(teacher);
@@ -187,7 +194,7 @@ describe.skipIf(!haveChromium)('a two-turn seminar in Chromium', () => {
 
     // Every student is scored on both turns' questions.
     const phone = pages[2] as Page;
-    await phone.waitForSelector('#my-scores', { timeout: 30_000 });
+    await afterNextPoll(phone, STUDENT_POLL, async () => (await phone.$('#my-scores')) !== null).toBe(true);
     expect(await phone.locator('#my-scores tbody tr').count()).toBe(7);
     await chartsDrawn(phone);
     await phone.screenshot({ path: join(SCREENSHOTS, 'seminar-debrief-student-390.png'), fullPage: true });
