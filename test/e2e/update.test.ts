@@ -9,6 +9,13 @@ import type { StaticServer } from '../helpers/static-server.ts';
 const SCENARIO = 'armenia-azerbaijan-2022';
 const EVENTS = `scenarios/observations/${SCENARIO}-hour36-events.yaml`;
 const TOLL = `scenarios/observations/${SCENARIO}-hour36.yaml`;
+/**
+ * The trials of the update compared with the CLI's. The comparison is bit for bit at any size, so 2,000
+ * (the size the other updates here run at) checks the same as 20,000 did, in a fraction of the browser's
+ * and the two CLI runs' time. The browser benchmark in docs/benchmarks.md ("Issue 20: update") was taken
+ * at 20,000: `GEORISK_UPDATE_TRIALS=20000 npx vitest run test/e2e/update.test.ts` prints it again.
+ */
+const TRIALS = Number(process.env.GEORISK_UPDATE_TRIALS ?? 2_000);
 
 describe.skipIf(!haveChromium)('update on what has happened, in Chromium', () => {
   let server: StaticServer;
@@ -55,13 +62,15 @@ describe.skipIf(!haveChromium)('update on what has happened, in Chromium', () =>
     page.getAttribute(`#obs-metrics tr[data-metric="${metric}"] td[data-key="${key}"]`, 'data-value').then(Number);
 
   it('conditions the 2022 forecast on the bundled events with the CLI’s numbers, beside the prior run’s', async () => {
-    const page = await open(20_000, 7);
+    const page = await open(TRIALS, 7);
     const ms = await updateOnEvents(page);
-    // The benchmark recorded in docs/benchmarks.md "Issue 20: update".
-    console.log(`browser update, 2022 hour-36 events, 20,000 trials: ${(ms / 1000).toFixed(2)} s (update and prior run together)`);
+    // The benchmark recorded in docs/benchmarks.md "Issue 20: update" (at 20,000 trials; see TRIALS).
+    console.log(
+      `browser update, 2022 hour-36 events, ${TRIALS.toLocaleString('en')} trials: ${(ms / 1000).toFixed(2)} s (update and prior run together)`,
+    );
     const [cliUpdate, cliRun] = await Promise.all([
-      runCli(['update', `scenarios/${SCENARIO}.yaml`, '--observed', EVENTS, '--trials', '20000', '--seed', '7', '--format', 'json']),
-      runCli(['run', `scenarios/${SCENARIO}.yaml`, '--trials', '20000', '--seed', '7', '--format', 'json']),
+      runCli(['update', `scenarios/${SCENARIO}.yaml`, '--observed', EVENTS, '--trials', String(TRIALS), '--seed', '7', '--format', 'json']),
+      runCli(['run', `scenarios/${SCENARIO}.yaml`, '--trials', String(TRIALS), '--seed', '7', '--format', 'json']),
     ]);
     expect(cliUpdate.status).toBe(0);
     expect(cliRun.status).toBe(0);
