@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../apps/api/src/app.ts';
 import { seriousViolations } from '../helpers/axe.ts';
 import { builtWebApp, CHROMIUM_LAUNCH, chartsDrawn, clickExplained, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
+import { afterNextPoll, STUDENT_POLL } from '../helpers/poll-clock.ts';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 
@@ -56,11 +57,13 @@ describe.skipIf(!haveChromium)('accessibility of every screen (axe-core)', () =>
   /**
    * A page in its own context. The app's Content Security Policy forbids inline scripts and eval;
    * axe-core is injected as an inline script, so this test alone bypasses the CSP (the other browser
-   * tests keep it, and check that the app runs under it).
+   * tests keep it, and check that the app runs under it). With `clock`, the page's clock is installed,
+   * for the test to move on to the page's next poll (helpers/poll-clock.ts); it flows as usual otherwise.
    */
-  async function newPage(viewport: { width: number; height: number }): Promise<Page> {
+  async function newPage(viewport: { width: number; height: number }, clock = false): Promise<Page> {
     const context = await browser.newContext({ viewport, bypassCSP: true });
     contexts.push(context);
+    if (clock) await context.clock.install();
     return context.newPage();
   }
 
@@ -160,7 +163,7 @@ describe.skipIf(!haveChromium)('accessibility of every screen (axe-core)', () =>
         })
       ).json()) as { id: string; joinCode: string; teacherToken: string };
 
-      const student = await newPage(viewport);
+      const student = await newPage(viewport, true);
       await student.goto(`${url}#/join?code=${created.joinCode}`);
       await student.waitForSelector('#join-name');
       await check(student, 'classroom join', found);
@@ -220,7 +223,8 @@ describe.skipIf(!haveChromium)('accessibility of every screen (axe-core)', () =>
       ]);
       await teacher.locator('.question-grid').screenshot({ path: join(SCREENSHOTS, `debrief-questions-${file}.png`) });
       await teacher.locator('#chart-effects').screenshot({ path: join(SCREENSHOTS, `debrief-effects-${file}.png`) });
-      await student.waitForSelector('#leaderboard', { timeout: 60_000 });
+      // The student's page shows the debrief at its next poll (up to 10 s away): its clock is moved on to it.
+      await afterNextPoll(student, STUDENT_POLL, async () => (await student.$('#leaderboard')) !== null, 60_000).toBe(true);
       await chartsDrawn(student);
       await check(student, 'classroom debrief (student)', found);
       expect(found).toEqual({});
