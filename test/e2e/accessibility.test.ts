@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../apps/api/src/app.ts';
 import { seriousViolations } from '../helpers/axe.ts';
 import { builtWebApp, CHROMIUM_LAUNCH, chartsDrawn, clickExplained, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
-import { afterNextPoll, STUDENT_POLL } from '../helpers/poll-clock.ts';
+import { afterNextPoll, STUDENT_POLL_MS } from '../helpers/poll-clock.ts';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 
@@ -224,7 +224,7 @@ describe.skipIf(!haveChromium)('accessibility of every screen (axe-core)', () =>
       await teacher.locator('.question-grid').screenshot({ path: join(SCREENSHOTS, `debrief-questions-${file}.png`) });
       await teacher.locator('#chart-effects').screenshot({ path: join(SCREENSHOTS, `debrief-effects-${file}.png`) });
       // The student's page shows the debrief at its next poll (up to 10 s away): its clock is moved on to it.
-      await afterNextPoll(student, STUDENT_POLL, async () => (await student.$('#leaderboard')) !== null, 60_000).toBe(true);
+      await afterNextPoll(student, STUDENT_POLL_MS, async () => (await student.$('#leaderboard')) !== null, 60_000).toBe(true);
       await chartsDrawn(student);
       await check(student, 'classroom debrief (student)', found);
       expect(found).toEqual({});

@@ -14,7 +14,7 @@ import { buildApp } from '../../apps/api/src/app.ts';
 import { brierScore } from '../../packages/engine/src/scoring.ts';
 import { seriousViolations } from '../helpers/axe.ts';
 import { builtWebApp, CHROMIUM_LAUNCH, chartsDrawn, clickExplained, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
-import { afterNextPoll, STUDENT_POLL, TEACHER_POLL } from '../helpers/poll-clock.ts';
+import { afterNextPoll, STUDENT_POLL_MS, TEACHER_POLL_MS } from '../helpers/poll-clock.ts';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 
@@ -142,7 +142,7 @@ describe.skipIf(!haveChromium)('a two-turn seminar in Chromium', () => {
       await answer(page, s.t1, s.c1);
       pages.push(page);
     }
-    await afterNextPoll(teacher, TEACHER_POLL, () => teacher.textContent('#submitted-count'), 20_000).toContain(
+    await afterNextPoll(teacher, TEACHER_POLL_MS, () => teacher.textContent('#submitted-count'), 20_000).toContain(
       '3 of 3 students have submitted',
     );
     await shoot(teacher, 'teacher-turn1');
@@ -157,7 +157,7 @@ describe.skipIf(!haveChromium)('a two-turn seminar in Chromium', () => {
 
     for (const [i, s] of STUDENTS.entries()) {
       const page = pages[i] as Page;
-      await afterNextPoll(page, STUDENT_POLL, () => page.textContent('#turn-heading').catch(() => '')).toContain('Turn 2 of 2');
+      await afterNextPoll(page, STUDENT_POLL_MS, () => page.textContent('#turn-heading').catch(() => '')).toContain('Turn 2 of 2');
       expect(await page.textContent('#turn-briefing')).toContain('Thirty-two hours');
       // Turn 1's questions are gone from the form; turn 2's are empty.
       expect(await page.$('#forecast-war_t1')).toBeNull();
@@ -166,7 +166,7 @@ describe.skipIf(!haveChromium)('a two-turn seminar in Chromium', () => {
       if (i === 2) await shoot(page, 'student-turn2', PHONE);
     }
 
-    await afterNextPoll(teacher, TEACHER_POLL, () => teacher.textContent('#submitted-count'), 20_000).toContain(
+    await afterNextPoll(teacher, TEACHER_POLL_MS, () => teacher.textContent('#submitted-count'), 20_000).toContain(
       '3 of 3 students have submitted',
     );
     await teacher.click('#reveal');
@@ -194,7 +194,7 @@ describe.skipIf(!haveChromium)('a two-turn seminar in Chromium', () => {
 
     // Every student is scored on both turns' questions.
     const phone = pages[2] as Page;
-    await afterNextPoll(phone, STUDENT_POLL, async () => (await phone.$('#my-scores')) !== null).toBe(true);
+    await afterNextPoll(phone, STUDENT_POLL_MS, async () => (await phone.$('#my-scores')) !== null).toBe(true);
     expect(await phone.locator('#my-scores tbody tr').count()).toBe(7);
     await chartsDrawn(phone);
     await phone.screenshot({ path: join(SCREENSHOTS, 'seminar-debrief-student-390.png'), fullPage: true });

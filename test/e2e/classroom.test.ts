@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../apps/api/src/app.ts';
 import { expectedAbsoluteError, expectedBrier, expectedLog } from '../../packages/engine/src/classroom.ts';
 import { builtWebApp, CHROMIUM_LAUNCH, chartsDrawn, clickExplained, cutOptions, haveChromium, SCREENSHOTS } from '../helpers/browser.ts';
-import { afterNextPoll, STUDENT_POLL, TEACHER_POLL } from '../helpers/poll-clock.ts';
+import { afterNextPoll, STUDENT_POLL_MS, TEACHER_POLL_MS } from '../helpers/poll-clock.ts';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 
@@ -150,7 +150,7 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
     await ghost.click('#join-button');
     await ghost.waitForSelector('#submission-form');
     const ghostRow = teacher.locator('#roster li', { hasText: 'Ghost' });
-    await afterNextPoll(teacher, TEACHER_POLL, () => ghostRow.isVisible(), 20_000).toBe(true);
+    await afterNextPoll(teacher, TEACHER_POLL_MS, () => ghostRow.isVisible(), 20_000).toBe(true);
     await ghostRow.getByRole('button', { name: 'remove Ghost' }).click();
     await expect.poll(() => teacher.locator('#roster li', { hasText: 'Ghost' }).count(), { timeout: 20_000 }).toBe(0);
     expect(confirmations.at(-1)).toContain('Remove Ghost from the class?');
@@ -194,7 +194,7 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
     await again.close();
 
     // The teacher sees three submissions, then reveals.
-    await afterNextPoll(teacher, TEACHER_POLL, () => teacher.textContent('#submitted-count'), 20_000).toContain(
+    await afterNextPoll(teacher, TEACHER_POLL_MS, () => teacher.textContent('#submitted-count'), 20_000).toContain(
       '3 of 3 students have submitted',
     );
     await teacher.screenshot({ path: join(SCREENSHOTS, 'classroom-teacher-dashboard.png') });
@@ -264,7 +264,7 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
 
     // Each student's page turns into the debrief with their own row highlighted.
     for (const [i, page] of pages.entries()) {
-      await afterNextPoll(page, STUDENT_POLL, async () => (await page.$('#leaderboard')) !== null).toBe(true);
+      await afterNextPoll(page, STUDENT_POLL_MS, async () => (await page.$('#leaderboard')) !== null).toBe(true);
       expect(await page.textContent('#leaderboard tr.me th')).toContain(STUDENTS[i]?.name);
       const own = Number(await page.getAttribute('#my-scores tr[data-question="war"] [data-key="brier"]', 'data-value'));
       expect(own).toBe(expectedBrier(STUDENTS[i]!.forecasts.war / 100, p.war!));

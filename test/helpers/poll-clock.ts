@@ -10,10 +10,8 @@
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 
-/** The student page's poll interval while submissions are open (apps/web/src/classroom/student.ts). */
-export const STUDENT_POLL = 10_000;
-/** The teacher dashboard's poll interval while the exercise is open (apps/web/src/classroom/teacher.ts). */
-export const TEACHER_POLL = 4_000;
+/** The pages' poll intervals, as the app defines them. */
+export { STUDENT_POLL_MS, TEACHER_POLL_MS } from '../../apps/web/src/classroom/poll-intervals.ts';
 
 /**
  * `expect.poll(read)`, moving `page`'s clock on by `step` after each read, so a poll timer of at most

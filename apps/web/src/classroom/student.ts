@@ -2,6 +2,7 @@
 import type { ChartFigure } from '../charts.ts';
 import { api, type StudentView, studentToken } from '../classroom-api.ts';
 import { h, replace } from '../dom.ts';
+import { STUDENT_POLL_MS } from './poll-intervals.ts';
 import { type ClassroomView, classroomScreen, worthRetrying } from './shell.ts';
 import { showDebrief } from './show-debrief.ts';
 import { studentForm } from './student-form.ts';
@@ -103,7 +104,7 @@ export function studentScreen(root: HTMLElement, id: string): ClassroomView {
           charts = showDebrief(body, debrief, { id, token, me: view.student.id }, message);
         }
       }
-      if (view.status === 'open') timer = setTimeout(refresh, open ? Math.min(10_000, Math.max(1000, left + 500)) : 5000);
+      if (view.status === 'open') timer = setTimeout(refresh, open ? Math.min(STUDENT_POLL_MS, Math.max(1000, left + 500)) : 5000);
     } catch (e) {
       if (!alive) return;
       message.error(e);

@@ -3,6 +3,7 @@ import type { ChartFigure } from '../charts.ts';
 import { api, type TeacherView } from '../classroom-api.ts';
 import { h } from '../dom.ts';
 import { type DashboardParts, fillNotices, fillRoster, type RosterActions, revealButton, showDashboard } from './dashboard.ts';
+import { TEACHER_POLL_MS } from './poll-intervals.ts';
 import { type ClassroomView, classroomScreen, worthRetrying } from './shell.ts';
 import { showDebrief } from './show-debrief.ts';
 import { clockTime, relative } from './time-text.ts';
@@ -70,7 +71,7 @@ export function teacherDashboard(root: HTMLElement, id: string, token: string): 
           charts = showDebrief(body, view, { id, token }, message);
         }
       }
-      if (t.status === 'open') timer = setTimeout(refresh, 4000);
+      if (t.status === 'open') timer = setTimeout(refresh, TEACHER_POLL_MS);
     } catch (e) {
       if (!alive) return;
       message.error(e);
