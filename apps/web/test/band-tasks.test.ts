@@ -49,6 +49,9 @@ describe('a band in the page workers', () => {
     // Reverse order: the last task first, as a fast worker might finish it.
     for (let i = planned.tasks.length - 1; i >= 0; i--)
       outcomes[i] = (await ask<'band-task'>({ type: 'band-task', task: planned.tasks[i] })).summary;
+    // What crosses to the page and back carries no series by track state: the band reads none.
+    for (const o of outcomes)
+      expect('occupancy' in o ? [o.occupancy.length, o.firstAt.length] : Object.keys(o.tracks)).toEqual(method === 'sample' ? [0, 0] : []);
     const finished = await ask<'band-finish'>({
       type: 'band-finish',
       plan: structuredClone(planned.plan),
