@@ -691,6 +691,25 @@ parameters:
     });
   });
 
+  it('answers the name of a kind where its mapping belongs (provenance: assumed) with that mapping and the keys it needs', () => {
+    const text = `id: tagged
+time: { unit: day, dt: 1, horizon: 10 }
+parameters:
+  a: { default: 0.1, range: [0, 1], provenance: assumed }
+  b: { default: 0.1, range: [0, 1], provenance: derived }
+  c: { default: 0.1, range: [0, 1], uncertainty: beta }
+  d: { default: 0.1, range: [0, 1], provenance: guessed }
+`;
+    const hints = Object.fromEntries(loadIssues(text).map((i) => [i.path, `${i.code}: ${i.hint}`]));
+    expect(hints).toEqual({
+      'parameters.a.provenance': 'invalid_type: write provenance: { kind: assumed }',
+      'parameters.b.provenance': 'invalid_type: write provenance: { kind: derived, from: … }',
+      'parameters.c.uncertainty': 'invalid_type: write uncertainty: { dist: beta, alpha: …, beta: … }',
+      // Text that names no kind keeps the plain hint.
+      'parameters.d.provenance': 'invalid_type: write a mapping of key: value pairs here',
+    });
+  });
+
   it('reports a misspelt key and the expression and probability problems elsewhere in one pass', () => {
     const text = `id: two
 time: { unit: day, dt: 1, horizon: 10 }

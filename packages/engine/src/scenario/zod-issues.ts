@@ -50,9 +50,12 @@ export function zodIssues(error: z.ZodError, input?: unknown, root: z.core.$ZodT
         );
         break;
       }
-      case 'invalid_type':
-        out.push(typeIssue(where, name, [zi.expected], [zi.message], value, input !== undefined, kind));
+      case 'invalid_type': {
+        const found = typeIssue(where, name, [zi.expected], [zi.message], value, input !== undefined, kind);
+        const tagged = zi.expected === 'object' ? taggedMappingHint(root, path, name, value) : undefined;
+        out.push(tagged === undefined ? found : { ...found, hint: tagged });
         break;
+      }
       case 'invalid_union': {
         if (zi.errors.length === 0) {
           // A discriminated union (an uncertainty's "dist") whose tag is missing or unknown.
@@ -278,6 +281,23 @@ export function keysAt(root: z.core.$ZodType, path: readonly PropertyKey[], mapp
   if (path.length > 0) return keys;
   const markers = ['kind', '$schema'];
   return [...keys.filter((k) => !markers.includes(k)), ...keys.filter((k) => markers.includes(k))];
+}
+
+/**
+ * For text where a mapping of several kinds belongs and the text names one of them (`provenance:
+ * assumed`, `uncertainty: beta`), the mapping that kind is written as, with the keys it needs:
+ * `write provenance: { kind: derived, from: … }`. Undefined for any other text.
+ */
+function taggedMappingHint(root: z.core.$ZodType, path: readonly PropertyKey[], name: string, value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  for (const member of mappingSchemasAt(root, path)) {
+    const shape = unwrapSchema(member).def.shape ?? {};
+    const tag = Object.keys(shape).find((key) => ((shape[key]?._zod.def as { values?: unknown[] }).values ?? []).includes(value));
+    if (tag === undefined) continue;
+    const needed = Object.keys(shape).filter((key) => key !== tag && shape[key]?._zod.optin !== 'optional');
+    return `write ${name}: { ${[`${tag}: ${value}`, ...needed.map((key) => `${key}: …`)].join(', ')} }`;
+  }
+  return undefined;
 }
 
 /** Keys other tools use for what a mapping calls otherwise, with the hint that says how it is written here. */
