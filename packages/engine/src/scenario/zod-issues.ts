@@ -291,10 +291,10 @@ export function keysAt(root: z.core.$ZodType, path: readonly PropertyKey[], mapp
 function taggedMappingHint(root: z.core.$ZodType, path: readonly PropertyKey[], name: string, value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   for (const member of mappingSchemasAt(root, path)) {
-    const shape = unwrapSchema(member).def.shape ?? {};
-    const tag = Object.keys(shape).find((key) => ((shape[key]?._zod.def as { values?: unknown[] }).values ?? []).includes(value));
+    const keys = Object.entries(unwrapSchema(member).def.shape ?? {});
+    const tag = keys.find(([, schema]) => ((schema._zod.def as { values?: unknown[] }).values ?? []).includes(value))?.[0];
     if (tag === undefined) continue;
-    const needed = Object.keys(shape).filter((key) => key !== tag && shape[key]?._zod.optin !== 'optional');
+    const needed = keys.filter(([key, schema]) => key !== tag && schema._zod.optin !== 'optional').map(([key]) => key);
     return `write ${name}: { ${[`${tag}: ${value}`, ...needed.map((key) => `${key}: …`)].join(', ')} }`;
   }
   return undefined;
