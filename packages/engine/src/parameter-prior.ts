@@ -60,11 +60,12 @@ export function priorRangeIssue(name: string, parameter: Parameter): Issue | und
   const hi = bounded ? d.max : lo;
   if (lo >= range[0] && hi <= range[1]) return undefined;
   const round = (x: number) => Number(x.toPrecision(4));
+  const mode = parameter.default >= range[0] && parameter.default <= range[1] ? parameter.default : round((range[0] + range[1]) / 2);
   const what = bounded ? `its support [${round(lo)}, ${round(hi)}]` : `its median ${round(lo)}`;
   return issue(
     'bad_prior',
     `parameters.${name}.uncertainty`,
     `the prior of "${name}" lies outside its range [${range[0]}, ${range[1]}]: ${what}`,
-    'make the distribution fit the range, or widen the range if those values are plausible',
+    `${d.dist === 'beta' ? 'a beta lies on [0, 1]; ' : ''}make the distribution fit the range (e.g. uncertainty: { dist: triangular, min: ${range[0]}, mode: ${mode}, max: ${range[1]} }), or widen the range if those values are plausible`,
   );
 }

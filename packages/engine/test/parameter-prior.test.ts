@@ -84,6 +84,17 @@ describe('priorRangeIssue', () => {
     expect(median?.message).toContain('its median 5');
   });
 
+  it('gives a prior that fits as the fix, and says where a beta lies', () => {
+    const rate = priorRangeIssue('r', { default: 0.02, range: [0.005, 0.08], uncertainty: { dist: 'beta', alpha: 2, beta: 5 } });
+    expect(rate?.message).toContain('its median 0.2644');
+    expect(rate?.hint).toBe(
+      'a beta lies on [0, 1]; make the distribution fit the range (e.g. uncertainty: { dist: triangular, min: 0.005, mode: 0.02, max: 0.08 }), or widen the range if those values are plausible',
+    );
+    // A default outside the range is no mode for the example: the middle of the range is.
+    const off = priorRangeIssue('q', { default: 3, range: [0, 1], uncertainty: { dist: 'uniform', min: 0, max: 2 } });
+    expect(off?.hint).toContain('{ dist: triangular, min: 0, mode: 0.5, max: 1 }');
+  });
+
   it('accepts tails beyond the range (the library: beta(8,2) puts 22% above 0.9 in [0.5, 0.9])', () => {
     expect(priorRangeIssue('p', { default: 0.8, range: [0.5, 0.9], uncertainty: { dist: 'beta', alpha: 8, beta: 2 } })).toBeUndefined();
   });
