@@ -1771,6 +1771,7 @@ tracks:
     transitions:
       - { from: calm, to: stuck, rate: escalation }
       - { from: calm, to: war, rate: 0 }
+      - { from: war, to: settlement, rate: 0.1 }
 metrics: { war: { expr: 'ever(conflict, "war")' } }
 `).scenario,
     );
@@ -1783,9 +1784,30 @@ metrics: { war: { expr: 'ever(conflict, "war")' } }
       [
         "the state "war" of track "conflict" can never be entered | hint: add a transition into it, or remove it",
         "the state "settlement" of track "conflict" can never be entered | hint: add a transition into it, or remove it",
-        "the state "stuck" of track "conflict" has no way out | hint: add transitions out of it, or list it last if it is meant to be final",
+        "the state "stuck" of track "conflict" has no way out, and is listed before "war", which has one | hint: add transitions out of it, or, if it is meant to be final, list it after every state with a way out, with the other final states",
       ]
     `);
+  });
+
+  it('takes states with no way out listed after every state with one as final: several outcomes may end a track', () => {
+    const track = (states: string) => `id: ends
+time: { unit: day, dt: 1, horizon: 30 }
+tracks:
+  crisis:
+    states: ${states}
+    transitions:
+      - { from: tension, to: strike, rate: 0.01 }
+      - { from: tension, to: talks, rate: 0.05 }
+metrics: { strike: { expr: 'ever(crisis, "strike")' } }
+`;
+    expect(buildModel(loadScenarioText(track('[tension, strike, talks]')).scenario).warnings).toEqual([]);
+    // A final state listed before one with a way out still looks like a trap.
+    const early = buildModel(
+      loadScenarioText(track('[strike, tension, talks]').replace('    transitions:', '    initial: tension\n    transitions:')).scenario,
+    );
+    expect(early.warnings.map((w) => `${w.code}: ${w.message}`)).toEqual([
+      'absorbing_trap: the state "strike" of track "crisis" has no way out, and is listed before "tension", which has one',
+    ]);
   });
 
   it('counts forced states as reachable and a last state without exits as a proper end', () => {

@@ -31,16 +31,18 @@ export function structuralWarnings(tracks: TrackModel[], events: EventModel[]): 
         });
       }
     });
-    // A state with no way out is a trap unless it is listed last, where terminal states belong.
+    // A state with no way out is a trap unless it is listed among the last, after every state with
+    // a way out: terminal states (a war, a settlement) belong at the end of the list.
+    const closed = t.states.map((_, s) => (t.outgoing[s] ?? []).every((tr) => tr.value.constant === 0));
+    const lastOpen = closed.lastIndexOf(false);
     t.states.forEach((name, s) => {
-      const closed = (t.outgoing[s] ?? []).every((tr) => tr.value.constant === 0);
-      if (reach.has(s) && closed && s !== t.states.length - 1) {
+      if (reach.has(s) && closed[s] && s < lastOpen) {
         out.push({
           ...issue(
             'absorbing_trap',
             `tracks.${t.name}`,
-            `the state "${name}" of track "${t.name}" has no way out`,
-            'add transitions out of it, or list it last if it is meant to be final',
+            `the state "${name}" of track "${t.name}" has no way out, and is listed before "${t.states[lastOpen]}", which has one`,
+            'add transitions out of it, or, if it is meant to be final, list it after every state with a way out, with the other final states',
           ),
           severity: 'warning',
         });
