@@ -61,7 +61,7 @@ export function formatExactTable(r: ExactResult, held: string[] = []): string {
   for (const note of r.notes) out.push(`\nnote: ${note}`);
   if (held.length > 0)
     out.push(
-      `\nnote: georisk run draws ${held.length === 1 ? 'this parameter' : `these ${held.length} parameters`} afresh every trial, so it estimates the answer averaged over ${held.length === 1 ? 'its prior' : 'their priors'}, which differs from this one where an outcome bends with them; georisk run --exact prints both, and that average solved exactly`,
+      `\nnote: georisk run draws ${held.length === 1 ? 'this parameter' : `these ${held.length} parameters`} afresh every trial, so it estimates the answer averaged over ${held.length === 1 ? 'its prior' : 'their priors'}, which differs from this one where an outcome bends with ${held.length === 1 ? 'it' : 'them'}; georisk run --exact prints both, and that average solved exactly`,
     );
   return `${out.join('\n')}\n`;
 }

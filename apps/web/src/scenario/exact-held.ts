@@ -12,5 +12,5 @@ export function heldUncertain(scenario: ScenarioDocument, overrides: Record<stri
 export function exactHeldSentence(held: string[]): string {
   if (held.length === 0) return '';
   const which = held.length === 1 ? 'the one parameter with a declared prior' : `the ${held.length} parameters with a declared prior`;
-  return `The exact column holds ${which} at ${held.length === 1 ? 'its value' : 'their values'}; Monte Carlo draws ${held.length === 1 ? 'it' : 'them'} from ${held.length === 1 ? 'its prior' : 'their priors'} every trial and so averages over what we do not know, which differs from the answer at the values where an outcome bends with them (not a sampling error). Both columns hold every other parameter at its value.`;
+  return `The exact column holds ${which} at ${held.length === 1 ? 'its value' : 'their values'}; Monte Carlo draws ${held.length === 1 ? 'it' : 'them'} from ${held.length === 1 ? 'its prior' : 'their priors'} every trial and so averages over what we do not know, which differs from the answer at ${held.length === 1 ? 'its value' : 'their values'} where an outcome bends with ${held.length === 1 ? 'it' : 'them'} (not a sampling error). Both columns hold every other parameter at its value.`;
 }

@@ -100,7 +100,7 @@ function uncertaintyNotes(model: Model): string[] {
   model.params.uncertainty.forEach((d, i) => {
     if (d !== undefined) {
       notes.push(
-        `parameter "${model.params.names[i]}" has an uncertainty distribution (${d.dist}); this is the exact answer at ${model.params.values[i]}, and the answer averaged over the uncertainty needs sampling (georisk run)`,
+        `parameter "${model.params.names[i]}" has an uncertainty distribution (${d.dist}); this is the exact answer at ${model.params.values[i]}; the answer averaged over that uncertainty draws the parameter (georisk run samples it, georisk run --exact also solves that average exactly)`,
       );
     }
   });
