@@ -154,6 +154,7 @@ export interface SobolIndex {
   param: string;
   /** First-order index: the share of variance the parameter explains alone (an estimate below 0 is reported as 0). */
   first: number;
+  /** Its 95% interval, ends within [0, 1] (the same for `totalCi95`). */
   firstCi95: [number, number];
   /** Total-order index: its share including every interaction. */
   total: number;
@@ -495,6 +496,11 @@ function readMorris(
   result.notes.push(...noiseNote(within, result.morris.length, result.noiseFloor, 'have no effect (exactly 0)', reading));
 }
 
+/** An interval's end as a share of variance: within [0, 1]. */
+function shareOf(x: number): number {
+  return Math.min(1, Math.max(0, x));
+}
+
 function readSobol(
   plan: SensitivityPlan,
   y: Float64Array,
@@ -519,9 +525,10 @@ function readSobol(
       return {
         param: name,
         first: Math.max(0, first),
-        firstCi95: [Math.max(0, flo), Math.max(0, fhi)] as [number, number],
+        // An index is a share of variance: its intervals end within [0, 1].
+        firstCi95: [shareOf(flo), shareOf(fhi)] as [number, number],
         total: defined(indices.total[d], 'a total-order estimate per parameter'),
-        totalCi95: [Math.max(0, totalCi95[0]), totalCi95[1]] as [number, number],
+        totalCi95: [shareOf(totalCi95[0]), shareOf(totalCi95[1])] as [number, number],
         withinNoise: floor !== undefined && totalCi95[0] <= floor,
       };
     })

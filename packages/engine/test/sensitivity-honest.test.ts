@@ -77,6 +77,15 @@ describe("Sobol' intervals from replicated randomized QMC", () => {
     for (const s of m.sobol ?? []) expect(s.totalCi95[1] - s.totalCi95[0]).toBeLessThan(0.02);
   });
 
+  it('ends every interval within [0, 1], as a share of variance must', () => {
+    // One parameter carries almost all the variance: its intervals straddle 1 before they are clamped.
+    const r = sensitivity(load(functionScenario('10 * x1 + 0.3 * x2 * x3', unitParams(3))), { method: 'sobol', samples: 32 });
+    const ends = (r.metrics[0]?.sobol ?? []).flatMap((s) => [...s.firstCi95, ...s.totalCi95]);
+    expect(ends).toHaveLength(12);
+    for (const x of ends) expect(x >= 0 && x <= 1, String(x)).toBe(true);
+    expect(ends).toContain(1);
+  });
+
   it('gives a parameter the output does not read exactly 0, first and total, at any N', () => {
     for (const samples of [32, 256]) {
       const r = sensitivity(load(functionScenario('4 * x1 + x2 * x2', unitParams(4))), { method: 'sobol', samples });
