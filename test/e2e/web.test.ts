@@ -335,6 +335,8 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     await page.waitForSelector('#output-hash', { timeout: 120_000 });
     const editedHash = await page.textContent('#output-hash');
     expect(await page.$('#permalink')).toBeNull();
+    // An edited draft gets the band across its priors after a run, as a library scenario does.
+    expect(await page.textContent('#band')).toMatch(/^(Computing the band across our assumptions…|Across our assumptions)/);
     const library = await newPage();
     await library.goto(`${server.url}#/scenario/${SCENARIO}?trials=1000&seed=1&draws=20&run=1`);
     await library.waitForSelector('#output-hash', { timeout: 120_000 });

@@ -99,6 +99,17 @@ export function headlineValue(x: number, probability: boolean, unit?: string): s
   return probability ? headlinePercent(x) : `${headlineNumber(x)}${withUnit(unit, x)}`;
 }
 
+/**
+ * How the note on the band against the run's table begins: why the table says one thing and the
+ * band another, or, where the two read the same at headline precision, that it says the same from
+ * other draws (asking why 11% is not 11% would be nonsense).
+ */
+export function bandVsRunOpening(runValue: string, bandValue: string): string {
+  return runValue === bandValue
+    ? `The table below says ${runValue} too, from other draws: `
+    : `Why the table below says ${runValue}, not ${bandValue}: `;
+}
+
 /** One metric's headline in words, from its label, its band and its unit. */
 export function bandWords(label: string, band: MetricBand, unit?: string): BandWords {
   const half = 1.96 * band.overall.se;

@@ -434,6 +434,8 @@ export function outcomeChart(bars: readonly OutcomeBar[], summary: string, trial
         borderColor: seriesColor(0),
         borderWidth: 1,
         errorBars: bars.map((b) => b.ci95 ?? null),
+        // Drawn before the exact marks (Chart.js draws the higher order first): a mark inside a bar stays in view.
+        order: 1,
       } as never);
     }
     if (bars.some((b) => b.baseline !== undefined)) {
@@ -445,6 +447,7 @@ export function outcomeChart(bars: readonly OutcomeBar[], summary: string, trial
         borderColor: seriesColor(5),
         borderWidth: 1,
         errorBars: bars.map((b) => b.baselineCi95 ?? null),
+        order: 1,
       } as never);
     }
     if (hasExact) {
@@ -487,7 +490,8 @@ export function outcomeChart(bars: readonly OutcomeBar[], summary: string, trial
         ? { x: valueAxis, y: { ticks: { autoSkip: false } } }
         : { y: valueAxis, x: { ticks: { autoSkip: false, maxRotation: 60 } } },
       plugins: {
-        legend: { position: 'bottom' },
+        // In the datasets' order, not their drawing order.
+        legend: { position: 'bottom', labels: { sort: (a, b) => (a.datasetIndex ?? 0) - (b.datasetIndex ?? 0) } },
         tooltip: {
           callbacks: {
             label: (item) => {

@@ -1,7 +1,7 @@
 /** The band's headline in words (issue 15 §3): labels, whole percents, the band, the labelled sampling error, units. */
 import type { MetricBand } from '@georisk/engine';
 import { describe, expect, it } from 'vitest';
-import { bandWords, driverWords, headlineNumber, headlinePercent, unitFor } from '../src/band-words.ts';
+import { bandVsRunOpening, bandWords, driverWords, headlineNumber, headlinePercent, unitFor } from '../src/band-words.ts';
 import { displayLabel, humanName } from '../src/display-label.ts';
 
 /** A band with the given overall mean, standard error and 5–95% range (the other fields are not read). */
@@ -78,5 +78,12 @@ describe('labels', () => {
     expect(displayLabel('war_reached', { label: '  ' })).toBe('War reached');
     expect(humanName('armenian_fatalities_day2')).toBe('Armenian fatalities day2');
     expect(humanName('_')).toBe('_');
+  });
+});
+
+describe('the note on the band against the run', () => {
+  it('asks why they differ only where they read differently', () => {
+    expect(bandVsRunOpening('11%', '14%')).toBe('Why the table below says 11%, not 14%: ');
+    expect(bandVsRunOpening('11%', '11%')).toBe('The table below says 11% too, from other draws: ');
   });
 });

@@ -5,7 +5,7 @@
  */
 import { type BandDriver, clearDrivers, type MetricBand, type Parameter, type UncertaintyResult } from '@georisk/engine';
 import { PAGE_TRIALS_PER_DRAW } from '../band-settings.ts';
-import { bandWords, declaredPriors, driverWords, headlineValue } from '../band-words.ts';
+import { bandVsRunOpening, bandWords, declaredPriors, driverWords, headlineValue } from '../band-words.ts';
 import { displayLabel } from '../display-label.ts';
 import { h, replace } from '../dom.ts';
 import { type BandHandle, CancelledError, runBand } from '../engine-client.ts';
@@ -199,7 +199,7 @@ function bandAgainstRun(state: ScreenState, result: UncertaintyResult, lead: str
   return h(
     'p',
     { class: 'band-vs-run', 'data-declared': declared, 'data-default': byDefault },
-    h('strong', {}, `Why the table below says ${runValue}, not ${bandValue}: `),
+    h('strong', {}, bandVsRunOpening(runValue, bandValue)),
     `this run ${drawn} and holds the other ${byDefault} at their values. The band draws all ${result.uncertain.length}, ` +
       `those ${byDefault} from the default prior over their range (triangular, peaking at the value), so the two differ wherever ` +
       'an outcome bends with them. The difference is what those assumptions are worth, not sampling error.',

@@ -110,11 +110,11 @@ export function renderScenario(
     band.start();
   });
   const params = parameterPanel(state, () => onInputsChanged(true));
-  // Library scenarios show the band across their priors after each run; an edited draft runs plainly.
+  // After each run, the band across the priors: of a library scenario and of an edited draft alike.
   const onResult = () => {
     shown.render();
     diagrams.update();
-    if (!state.edited) band.start();
+    band.start();
   };
   const controls = runControls(state, { onInputsChanged: () => onInputsChanged(false), updateAddress, onResult });
   const analysis = sensitivity(state);
