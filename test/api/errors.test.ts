@@ -158,9 +158,13 @@ describe('bad requests', () => {
   });
 
   it('names an unknown key in the path and hints at the key it likely meant, or the keys allowed there', async () => {
+    const SCENARIO_HINT =
+      'a scenario goes in "scenarioId" (the id of a library or saved scenario) or in "text" (its YAML or JSON, as a string)';
     const cases: [string, unknown, string, string][] = [
       ['/api/runs', { scenarioId: 'alliance-dilemma', trails: 100 }, 'trails', 'did you mean "trials"?'],
-      ['/api/runs', { scenario: 'alliance-dilemma' }, 'scenario', 'did you mean "scenarioId"?'],
+      // Where other tools put the scenario: this API takes an id or the text.
+      ['/api/runs', { scenario: 'alliance-dilemma' }, 'scenario', SCENARIO_HINT],
+      ['/api/exact', { yaml: 'id: x' }, 'yaml', SCENARIO_HINT],
       ['/api/runs', { scenarioId: 'alliance-dilemma', uncertainty: { drawz: 20 } }, 'uncertainty.drawz', 'did you mean "draws"?'],
       ['/api/exercises', { scenarioId: 'alliance-dilemma', titel: 'x' }, 'titel', 'did you mean "title"?'],
     ];

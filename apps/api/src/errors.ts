@@ -121,6 +121,11 @@ function dotted(path: readonly PropertyKey[]): string {
     .replace(/^\./, '');
 }
 
+/** Keys other tools use for a request's scenario document, which this API takes as `text`. */
+const SCENARIO_TEXT_KEYS = new Set(['scenario', 'document', 'doc', 'yaml', 'json', 'source', 'body', 'content']);
+const SCENARIO_TEXT_HINT =
+  'a scenario goes in "scenarioId" (the id of a library or saved scenario) or in "text" (its YAML or JSON, as a string)';
+
 /**
  * zod's first issue as `{code, message, path}`; the path is dotted (`overrides.rate`). An unknown
  * key is named in the path and the message, and, given the schema, the hint says the key it likely
@@ -135,7 +140,14 @@ export function zodBody(error: z.ZodError, schema?: z.ZodType): ErrorBody {
     const more = first.keys.length > 1 ? ` (and ${first.keys.length - 1} more: ${first.keys.slice(1).join(', ')})` : '';
     const allowed = schema === undefined ? undefined : keysAt(schema, first.path);
     const near = allowed === undefined ? undefined : nearest(key, allowed);
-    const hint = allowed === undefined ? undefined : near !== undefined ? `did you mean "${near}"?` : `allowed keys: ${allowed.join(', ')}`;
+    const hint =
+      allowed === undefined
+        ? undefined
+        : allowed.includes('text') && SCENARIO_TEXT_KEYS.has(key.toLowerCase())
+          ? SCENARIO_TEXT_HINT
+          : near !== undefined
+            ? `did you mean "${near}"?`
+            : `allowed keys: ${allowed.join(', ')}`;
     return { code: 'invalid_request', message: `${path}: unknown key "${key}"${more}`, path, ...(hint === undefined ? {} : { hint }) };
   }
   const path = dotted(first?.path ?? []);
