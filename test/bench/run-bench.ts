@@ -13,6 +13,7 @@ import { bundleForBench } from './bench-paths.ts';
 import { exactBenchmark } from './exact-bench.ts';
 import { type LoopMeans, referenceLoop } from './reference-loop.ts';
 import { referenceNextEventLoop } from './reference-next-event-loop.ts';
+import { referenceStreamLoop } from './reference-stream-loop.ts';
 
 const root = new URL('../../', import.meta.url);
 const quick = process.argv.includes('--quick');
@@ -91,7 +92,7 @@ out(
 out();
 out('| steps | trials | repetitions | next-event loop (trial-steps/s) | engine, one worker | engine ÷ loop |');
 out('|---|---|---|---|---|---|');
-const nextEvent: { label: string; dt: number; loop: LoopMeans }[] = [];
+const nextEvent: { label: string; dt: number; loop: LoopMeans; streamLoop: LoopMeans }[] = [];
 for (const [label, dt] of [
   ['daily (90 steps)', 1],
   ['hourly (2,160 steps)', 1 / 24],
@@ -117,18 +118,25 @@ for (const [label, dt] of [
   out(
     `| ${label} | ${trials.toLocaleString('en-US')} | ${reps} | ${fmt(loopRate)} | ${fmt(engineRate)} | **${(engineRate / loopRate).toFixed(2)}×** |`,
   );
-  nextEvent.push({ label, dt, loop: loop as LoopMeans });
+  // The stream-per-mechanism loop's numbers, for the table below (its speed is timed bundled).
+  nextEvent.push({ label, dt, loop: loop as LoopMeans, streamLoop: referenceStreamLoop(trials, 1001, dt) });
 }
 out();
 out(
   'The same, with the engine and the loop bundled by esbuild into one file, as the CLI, the server and the page run the engine (the rows above run it as tsx compiles it, module by module: every call into another module goes through an export getter, which costs the engine more than the one-file loop):',
 );
 out();
-out('| steps | trials | repetitions | next-event loop (trial-steps/s) | engine, one worker | engine ÷ loop |');
-out('|---|---|---|---|---|---|');
+out(
+  "The third loop is the next-event loop written to the engine's contract (test/bench/reference-stream-loop.ts): a stream per mechanism, so each track draws its own geometric and target and the fatalities their own Poisson, as issue 15 §1 asks of the engine; the joint loop draws every move from one stream.",
+);
+out();
+out(
+  '| steps | trials | repetitions | next-event loop (trial-steps/s) | the same, a stream per mechanism | engine, one worker | engine ÷ loop | engine ÷ stream-per-mechanism loop |',
+);
+out('|---|---|---|---|---|---|---|---|');
 for (const row of bundledNextEvent(quick ? 200_000 : 2_000_000, quick ? 2 : 3)) {
   out(
-    `| ${row.dt === 1 ? 'daily (90 steps)' : 'hourly (2,160 steps)'} | ${row.trials.toLocaleString('en-US')} | ${row.reps} | ${fmt(row.loopRate)} | ${fmt(row.engineRate)} | **${(row.engineRate / row.loopRate).toFixed(2)}×** |`,
+    `| ${row.dt === 1 ? 'daily (90 steps)' : 'hourly (2,160 steps)'} | ${row.trials.toLocaleString('en-US')} | ${row.reps} | ${fmt(row.loopRate)} | ${fmt(row.streamLoopRate)} | ${fmt(row.engineRate)} | **${(row.engineRate / row.loopRate).toFixed(2)}×** | **${(row.engineRate / row.streamLoopRate).toFixed(2)}×** |`,
   );
 }
 out();
@@ -136,20 +144,24 @@ out(
   'Same numbers? Each estimate against the exact mean (an independent calculation, packages/engine/test/reference-exact.ts), as z = (estimate − exact) / SE:',
 );
 out();
-out('| steps | metric | exact | step loop | next-event loop | engine | engine SE | z step loop | z next-event | z engine |');
-out('|---|---|---|---|---|---|---|---|---|---|');
+out(
+  '| steps | metric | exact | step loop | next-event loop | stream-per-mechanism loop | engine | engine SE | z step loop | z next-event | z stream loop | z engine |',
+);
+out('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const c of comparisons) {
   const exact = referenceExact(c.dt);
   const ne = nextEvent.find((n) => n.dt === c.dt)?.loop;
+  const sl = nextEvent.find((n) => n.dt === c.dt)?.streamLoop;
   for (const [name, loopMean] of Object.entries(c.loop)) {
     const m = c.engine.metrics[name];
     const x = exact[name as keyof typeof exact];
     const neMean = ne?.[name as keyof LoopMeans];
-    if (!m || neMean === undefined) continue;
-    // The next-event loop ran more trials than the engine here: its SE scales by the square root.
+    const slMean = sl?.[name as keyof LoopMeans];
+    if (!m || neMean === undefined || slMean === undefined) continue;
+    // The next-event loops ran more trials than the engine here: their SE scales by the square root.
     const neSe = m.se * Math.sqrt(m.n / (quick ? 200_000 : 2_000_000));
     out(
-      `| ${c.label} | ${name} | ${x.toFixed(4)} | ${loopMean.toFixed(4)} | ${neMean.toFixed(4)} | ${m.mean.toFixed(4)} | ${m.se.toFixed(4)} | ${((loopMean - x) / m.se).toFixed(2)} | ${((neMean - x) / neSe).toFixed(2)} | ${((m.mean - x) / m.se).toFixed(2)} |`,
+      `| ${c.label} | ${name} | ${x.toFixed(4)} | ${loopMean.toFixed(4)} | ${neMean.toFixed(4)} | ${slMean.toFixed(4)} | ${m.mean.toFixed(4)} | ${m.se.toFixed(4)} | ${((loopMean - x) / m.se).toFixed(2)} | ${((neMean - x) / neSe).toFixed(2)} | ${((slMean - x) / neSe).toFixed(2)} | ${((m.mean - x) / m.se).toFixed(2)} |`,
     );
   }
 }
@@ -158,7 +170,7 @@ for (const c of comparisons) {
 function bundledNextEvent(
   trials: number,
   reps: number,
-): { dt: number; trials: number; reps: number; loopRate: number; engineRate: number }[] {
+): { dt: number; trials: number; reps: number; loopRate: number; streamLoopRate: number; engineRate: number }[] {
   const outfile = bundleForBench(fileURLToPath(new URL('next-event-bundled.ts', import.meta.url)));
   const text = execFileSync(process.execPath, [outfile, 'scenarios/reference/caucasus-reference.yaml', String(trials), String(reps)], {
     cwd: fileURLToPath(root),
@@ -167,7 +179,11 @@ function bundledNextEvent(
   return text
     .trim()
     .split('\n')
-    .map((line) => ({ trials, reps, ...(JSON.parse(line) as { dt: number; loopRate: number; engineRate: number }) }));
+    .map((line) => ({
+      trials,
+      reps,
+      ...(JSON.parse(line) as { dt: number; loopRate: number; streamLoopRate: number; engineRate: number }),
+    }));
 }
 
 /** Runs the real CLI (bundled, as `pnpm georisk` runs it) and returns its timing block. */

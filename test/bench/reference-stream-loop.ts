@@ -1,0 +1,117 @@
+/**
+ * The hand-written next-event loop of the reference model under the engine's contract: what a
+ * careful programmer writes for this one model when, as issue 15 §1 asks of the engine, each
+ * mechanism draws from a stream of its own (derived per trial from the seed, the trial and the
+ * mechanism), so that changing one mechanism never moves another's draws. Each track keeps its
+ * next moving step, one geometric draw from its own stream, drawn again only when its leave
+ * probability changes (memoryless, so that is exact); at that step it draws its target with one
+ * uniform from the same stream; the fatalities of a trial are one Poisson draw of their summed mean
+ * from the flow's stream at the end. The joint next-event loop (reference-next-event-loop.ts) draws
+ * every move of every track from one stream instead: cheaper, but a change to the alliance's rates
+ * would shift the conflict's draws. Metric means only, as there.
+ */
+import { floorLogRatio } from '../../packages/engine/src/det-math.ts';
+import { poisson } from '../../packages/engine/src/distributions.ts';
+import { componentKey, TrialStream, trialKey } from '../../packages/engine/src/rng.ts';
+import { alliance, CONFLICT, FATALITIES_PER_DAY, type LoopMeans, type Out, pipeline } from './reference-loop.ts';
+
+/** One track state's step rule given the conflict state: log(1 − leave) and its targets with cumulative shares. */
+interface StateRule {
+  logStay: number;
+  targets: Int32Array;
+  cumulative: Float64Array;
+}
+
+function stateRule(out: Out, dt: number): StateRule {
+  const h = out.reduce((s, [, r]) => s + r, 0);
+  let c = 0;
+  return {
+    // log(1 − leave) with leave = 1 − exp(−h·dt): exactly −h·dt.
+    logStay: h > 0 ? -h * dt : 0,
+    targets: Int32Array.from(out, ([t]) => t),
+    cumulative: Float64Array.from(out, ([, r]) => (c += r / h)),
+  };
+}
+
+/** Runs `trials` trials over 90 days in steps of `dt` days, each mechanism on its own stream; returns the metrics' means. */
+export function referenceStreamLoop(trials: number, seed: number, dt = 1): LoopMeans {
+  const steps = Math.round(90 / dt);
+  // rules[track][conflict][state]: the alliance's and the pipeline's rates depend on the conflict state.
+  const rules: StateRule[][][] = [
+    [0, 1, 2, 3, 4].map(() => CONFLICT.map((out) => stateRule(out, dt))),
+    [0, 1, 2, 3, 4].map((c) => alliance(c).map((out) => stateRule(out, dt))),
+    [0, 1, 2, 3, 4].map((c) => pipeline(c).map((out) => stateRule(out, dt))),
+  ];
+  const streams = ['tracks.conflict', 'tracks.alliance', 'tracks.pipeline'].map((path) => new TrialStream(0, componentKey(path)));
+  const fatalityStream = new TrialStream(0, componentKey('flows[0]'));
+  const key = new Int32Array(2);
+  const state = new Int32Array(3);
+  const nextMove = new Float64Array(3);
+  const rule: StateRule[] = new Array(3);
+  const fatalityMean = FATALITIES_PER_DAY.map((f) => f * dt);
+  const sums: LoopMeans = { war_reached: 0, intervention: 0, fatalities: 0, pipeline_down_days: 0, oil_lost_mbbl: 0, days_to_ceasefire: 0 };
+  // Track i's next moving step from step m: a geometric number of quiet steps, from its own stream.
+  const draw = (i: number, m: number) => {
+    const r = rule[i]!;
+    nextMove[i] = r.logStay === 0 ? Number.POSITIVE_INFINITY : m + floorLogRatio(streams[i]!.uniform(), r.logStay);
+  };
+  for (let trial = 0; trial < trials; trial++) {
+    trialKey(seed, trial, key);
+    for (const s of streams) s.arm(key[0]!, key[1]!);
+    fatalityStream.arm(key[0]!, key[1]!);
+    state[0] = 1;
+    state[1] = 0;
+    state[2] = 0;
+    for (let i = 0; i < 3; i++) {
+      rule[i] = rules[i]![1]![state[i]!]!;
+      draw(i, 0);
+    }
+    let m = 0;
+    let war = 0;
+    let intervention = 0;
+    let meanFatalities = 0;
+    let down = 0;
+    let ceasefireAt = 90;
+    for (;;) {
+      const e = Math.min(nextMove[0]!, nextMove[1]!, nextMove[2]!, steps - 1);
+      // Steps m…e in the current states (the step at e included: rates read the state at its start).
+      const c = state[0]!;
+      meanFatalities += fatalityMean[c]! * (e - m + 1);
+      if (state[2] !== 0) down += (e - m + 1) * dt;
+      m = e + 1;
+      if (e === steps - 1 && nextMove[0] !== e && nextMove[1] !== e && nextMove[2] !== e) break;
+      // Every track due at e draws its target from its own stream, by the rates at the start of the step.
+      let moved = 0;
+      for (let i = 0; i < 3; i++) {
+        if (nextMove[i] !== e) continue;
+        const r = rule[i]!;
+        const u = streams[i]!.uniform();
+        let j = 0;
+        while (j < r.cumulative.length - 1 && u >= r.cumulative[j]!) j++;
+        state[i] = r.targets[j]!;
+        moved |= 1 << i;
+      }
+      const c2 = state[0]!;
+      if (c2 === 2) war = 1;
+      if (state[1] === 2) intervention = 1;
+      if (c2 === 3 && ceasefireAt === 90 && (moved & 1) !== 0) ceasefireAt = m * dt;
+      if (m >= steps) break;
+      // A track draws again when it moved or its leave probability changed with the conflict state.
+      for (let i = 0; i < 3; i++) {
+        const r = rules[i]![c2]![state[i]!]!;
+        if ((moved & (1 << i)) !== 0 || r.logStay !== rule[i]!.logStay) {
+          rule[i] = r;
+          draw(i, m);
+        } else rule[i] = r;
+      }
+    }
+    sums.war_reached += war;
+    sums.intervention += intervention;
+    sums.fatalities += poisson(fatalityStream, meanFatalities);
+    sums.pipeline_down_days += down;
+    sums.oil_lost_mbbl += 0.6 * down;
+    sums.days_to_ceasefire += ceasefireAt;
+  }
+  for (const k of Object.keys(sums) as (keyof LoopMeans)[]) sums[k] /= trials;
+  return sums;
+}
