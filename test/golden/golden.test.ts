@@ -73,31 +73,31 @@ import { designHashes, libraryHashes } from './compute.ts';
 const LIBRARY: Record<string, { run: string; exact: string }> = {
   'scenarios/armenia-azerbaijan-present.yaml': {
     run: '7042054158c4a3379c46bd4d5626a53cb17f49b5afc17a0f080cc77a90924ba4',
-    exact: 'd5b1ad91e04596c6d3ce8675de409a109464ded89f4ed5c276dc6b18d730a0fd',
+    exact: '5b57851154a8d9d66141437e2c1d9dde87b14ebc0a98e1b68c021e0c077be2f6',
   },
   'scenarios/india-china-galwan-2020.yaml': {
     run: '55987b3fb3fa174609631100e6636367b2c8e7d689387bf755042e9e69d3be7b',
-    exact: 'ed8b9e3ac9f8c811666ff4a9e4a0bed0b984296f3ab989f16950d525e9165f8c',
+    exact: 'a85a08fa6eaed482433318fbe3c124b4bfff1e3a18562f49353d1000d2f37cec',
   },
   'scenarios/armenia-azerbaijan-2022.yaml': {
     run: '018fd3a768e3a748632d299aefbd61fb4f46afa1d7dc5cf469049616c911f1bb',
-    exact: 'd24634dbfa61267f5a6ba77b2f9bf04bdaac66deec3d08d26642e4c65ee92c27',
+    exact: 'fc77382ddffb85292ac4c919876c42a35760db786d95b555bbb94c0e3becebd0',
   },
   'scenarios/four-day-war-2016.yaml': {
     run: '34d5dc353f1718f88aa7b31b8e8fc9f161fdc4faae58519aaffd7320092751f0',
-    exact: 'd900a4ac578561c343409e47f112f5066ca85a376b56937dde5624f2e0a498c4',
+    exact: '391d50604314c9d1ba3b3d633bfc97b6c7f9ce9704982a4257a13ecdfd108cde',
   },
   'scenarios/karabakh-2023.yaml': {
     run: '3e93d384c98b0b40d645136ec0c436d90d39874dba5bf736a3d6a88b5fd9f9c9',
-    exact: '14de08345fd4ec8770bd8a99fe5c9de91ddcb803b10e6443a86bf391d96b091b',
+    exact: 'f5794f1f91581638699a5f2c5334d31c188359f4089c74f8bc4e63208e300f5e',
   },
   'scenarios/kyrgyz-tajik-2022.yaml': {
     run: '2de668c35639f82c3f6abe02bfa7f375c247896b6696a4089d77da8a3f585782',
-    exact: '4653ee70cfdb4d180a9263308512bbbdcb5fbcd0f5028ac951f2af493aaee798',
+    exact: '758012bcc90333b4364fb10b578ac790c1c0f44d6aaca4a1639a4878395659b3',
   },
   'scenarios/nagorno-karabakh-2020.yaml': {
     run: '9b1b559ea889de4811090123abbf860a8191744abe9f2bff55bbec15f8a666b4',
-    exact: '5117a8ccb62f976130d1fd79a6fc9c03ec99e664fdbc244ccc49099e372c76a9',
+    exact: '7686a1be1d2025f30db52811a6c5e85a1b2313d4f51e42ef813542d47d93d09e',
   },
   'scenarios/reference/caucasus-reference.yaml': {
     run: '2f4ba944571ae6fe5c365a7d1ff2426ff12c90cebcd943b4afc39388f6739860',
@@ -105,11 +105,11 @@ const LIBRARY: Record<string, { run: string; exact: string }> = {
   },
   'scenarios/teaching/alliance-dilemma.yaml': {
     run: '8e5e46554089c028f2db0ca77a162ad4f22652ebb8e17ea710e71d384f83c930',
-    exact: 'aed5bd86c6d4b10ba4dea2191cbfd789e2aa5d6bf99c40ae2d12f243527e6ed5',
+    exact: '2e6145d448d35a2df331f531447529a1cd4f17dc349c2a7b82e87a2a39d7d78e',
   },
   'scenarios/teaching/two-state-border-dispute.yaml': {
     run: '2bfd23715f94617387c5536428b9115efd5073b0c2673bde4a125f8e477d66ae',
-    exact: 'cb42f19345ef66cc66465004ed964908bcb834abfb1a105d1b7dd07eb6b16d1b',
+    exact: 'aef8c6a5999872d3add7c9a016bac54326ec338102d7d75cc847d5d85511d905',
   },
   'scenarios/examples/modular-example.yaml': {
     run: '2f6f646c73a6a46924d44f4a61f7f5788fa277c60cd3f68080ce96df1262b2b4',

@@ -100,7 +100,7 @@ function uncertaintyNotes(model: Model): string[] {
   model.params.uncertainty.forEach((d, i) => {
     if (d !== undefined) {
       notes.push(
-        `parameter "${model.params.names[i]}" has an uncertainty distribution (${d.dist}); this is the exact answer at ${model.params.values[i]}; the answer averaged over that uncertainty draws the parameter (georisk run samples it, georisk run --exact also solves that average exactly)`,
+        `parameter "${model.params.names[i]}" has an uncertainty distribution (${d.dist}); this is the exact answer at ${model.params.values[i]}; for the answer averaged over that uncertainty, georisk run samples it and georisk run --exact also solves it exactly`,
       );
     }
   });
