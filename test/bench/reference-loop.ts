@@ -86,6 +86,35 @@ export interface LoopMeans {
   days_to_ceasefire: number;
 }
 
+/** The metrics' running sums over the trials of a hand loop, and their means at the end. */
+export class MetricSums {
+  private readonly sums: LoopMeans = {
+    war_reached: 0,
+    intervention: 0,
+    fatalities: 0,
+    pipeline_down_days: 0,
+    oil_lost_mbbl: 0,
+    days_to_ceasefire: 0,
+  };
+
+  /** One trial's values. */
+  add(war: number, intervention: number, fatalities: number, down: number, oil: number, ceasefireAt: number): void {
+    const sums = this.sums;
+    sums.war_reached += war;
+    sums.intervention += intervention;
+    sums.fatalities += fatalities;
+    sums.pipeline_down_days += down;
+    sums.oil_lost_mbbl += oil;
+    sums.days_to_ceasefire += ceasefireAt;
+  }
+
+  means(trials: number): LoopMeans {
+    const out = { ...this.sums };
+    for (const key of Object.keys(out) as (keyof LoopMeans)[]) out[key] /= trials;
+    return out;
+  }
+}
+
 /** Runs `trials` trials over 90 days in steps of `dt` days and returns the metrics' means. */
 export function referenceLoop(trials: number, seed: number, dt = 1): LoopMeans {
   const steps = Math.round(90 / dt);
@@ -94,7 +123,7 @@ export function referenceLoop(trials: number, seed: number, dt = 1): LoopMeans {
   const pipelineRules = CONFLICT_STATES.map((c) => pipeline(c).map((o) => rule(o, dt)));
   const fatalityMean = FATALITIES_PER_DAY.map((f) => f * dt);
   const rng = new TrialStream();
-  const sums: LoopMeans = { war_reached: 0, intervention: 0, fatalities: 0, pipeline_down_days: 0, oil_lost_mbbl: 0, days_to_ceasefire: 0 };
+  const sums = new MetricSums();
   for (let i = 0; i < trials; i++) {
     rng.reseed(trialSeed(seed, i));
     let c = 1;
@@ -122,13 +151,7 @@ export function referenceLoop(trials: number, seed: number, dt = 1): LoopMeans {
       if (a === 2) intervention = 1;
       if (c === 3 && ceasefireAt === 90) ceasefireAt = (k + 1) * dt;
     }
-    sums.war_reached += war;
-    sums.intervention += intervention;
-    sums.fatalities += fatalities;
-    sums.pipeline_down_days += down;
-    sums.oil_lost_mbbl += oil;
-    sums.days_to_ceasefire += ceasefireAt;
+    sums.add(war, intervention, fatalities, down, oil, ceasefireAt);
   }
-  for (const key of Object.keys(sums) as (keyof LoopMeans)[]) sums[key] /= trials;
-  return sums;
+  return sums.means(trials);
 }

@@ -8,7 +8,7 @@
  */
 import { poisson } from '../../packages/engine/src/distributions.ts';
 import { TrialStream, trialSeed } from '../../packages/engine/src/rng.ts';
-import { alliance, CONFLICT, FATALITIES_PER_DAY, type LoopMeans, type Out, pipeline } from './reference-loop.ts';
+import { alliance, CONFLICT, FATALITIES_PER_DAY, type LoopMeans, MetricSums, type Out, pipeline } from './reference-loop.ts';
 
 const C = 5;
 const A = 3;
@@ -67,7 +67,7 @@ export function referenceNextEventLoop(trials: number, seed: number, dt = 1): Lo
   const rules = jointRules(dt);
   const fatalityMean = FATALITIES_PER_DAY.map((f) => f * dt);
   const rng = new TrialStream();
-  const sums: LoopMeans = { war_reached: 0, intervention: 0, fatalities: 0, pipeline_down_days: 0, oil_lost_mbbl: 0, days_to_ceasefire: 0 };
+  const sums = new MetricSums();
   for (let i = 0; i < trials; i++) {
     rng.reseed(trialSeed(seed, i));
     let j = jointIndex(1, 0, 0);
@@ -97,13 +97,7 @@ export function referenceNextEventLoop(trials: number, seed: number, dt = 1): Lo
       if (((j / P) | 0) % A === 2) intervention = 1;
       if (c2 === 3 && ceasefireAt === 90) ceasefireAt = m * dt;
     }
-    sums.war_reached += war;
-    sums.intervention += intervention;
-    sums.fatalities += fatalities;
-    sums.pipeline_down_days += down;
-    sums.oil_lost_mbbl += 0.6 * down;
-    sums.days_to_ceasefire += ceasefireAt;
+    sums.add(war, intervention, fatalities, down, 0.6 * down, ceasefireAt);
   }
-  for (const key of Object.keys(sums) as (keyof LoopMeans)[]) sums[key] /= trials;
-  return sums;
+  return sums.means(trials);
 }

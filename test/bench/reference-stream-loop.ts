@@ -13,7 +13,7 @@
 import { floorLogRatio } from '../../packages/engine/src/det-math.ts';
 import { poisson } from '../../packages/engine/src/distributions.ts';
 import { componentKey, TrialStream, trialKey } from '../../packages/engine/src/rng.ts';
-import { alliance, CONFLICT, FATALITIES_PER_DAY, type LoopMeans, type Out, pipeline } from './reference-loop.ts';
+import { alliance, CONFLICT, FATALITIES_PER_DAY, type LoopMeans, MetricSums, type Out, pipeline } from './reference-loop.ts';
 
 /** One track state's step rule given the conflict state: log(1 − leave) and its targets with cumulative shares. */
 interface StateRule {
@@ -49,7 +49,7 @@ export function referenceStreamLoop(trials: number, seed: number, dt = 1): LoopM
   const nextMove = new Float64Array(3);
   const rule: StateRule[] = new Array(3);
   const fatalityMean = FATALITIES_PER_DAY.map((f) => f * dt);
-  const sums: LoopMeans = { war_reached: 0, intervention: 0, fatalities: 0, pipeline_down_days: 0, oil_lost_mbbl: 0, days_to_ceasefire: 0 };
+  const sums = new MetricSums();
   // Track i's next moving step from step m: a geometric number of quiet steps, from its own stream.
   const draw = (i: number, m: number) => {
     const r = rule[i]!;
@@ -105,13 +105,7 @@ export function referenceStreamLoop(trials: number, seed: number, dt = 1): LoopM
         } else rule[i] = r;
       }
     }
-    sums.war_reached += war;
-    sums.intervention += intervention;
-    sums.fatalities += poisson(fatalityStream, meanFatalities);
-    sums.pipeline_down_days += down;
-    sums.oil_lost_mbbl += 0.6 * down;
-    sums.days_to_ceasefire += ceasefireAt;
+    sums.add(war, intervention, poisson(fatalityStream, meanFatalities), down, 0.6 * down, ceasefireAt);
   }
-  for (const k of Object.keys(sums) as (keyof LoopMeans)[]) sums[k] /= trials;
-  return sums;
+  return sums.means(trials);
 }
