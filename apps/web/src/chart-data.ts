@@ -41,6 +41,8 @@ export interface ExactMetricView {
 /** One bar of the outcome chart: a probability with its 95% interval, and the exact value when known. */
 export interface OutcomeBar {
   name: string;
+  /** The words the page shows for the metric (its label, else its name in words). */
+  label?: string;
   description?: string;
   p?: number;
   ci95?: [number, number];
@@ -59,12 +61,13 @@ export function outcomeBars(
   exact: Record<string, ExactMetricView> | undefined,
   order: readonly string[],
   baseline?: Record<string, MetricView>,
+  labelOf?: (name: string) => string,
 ): OutcomeBar[] {
   const bars: OutcomeBar[] = [];
   for (const name of order) {
     const m = metrics?.[name];
     const x = exact?.[name];
-    const bar: OutcomeBar = { name };
+    const bar: OutcomeBar = labelOf === undefined ? { name } : { name, label: labelOf(name) };
     if (m?.probability) {
       bar.p = m.probability.p;
       bar.ci95 = m.probability.ci95;
@@ -88,7 +91,7 @@ export function outcomeSummary(bars: readonly OutcomeBar[]): string {
     const mc = b.p !== undefined && b.ci95 ? `${formatPercent(b.p)} (95% interval ${formatPercentInterval(b.ci95)})` : '';
     const ex = b.exact !== undefined ? `exact ${formatPercent(b.exact)}` : '';
     const base = b.baseline !== undefined ? `baseline ${formatPercent(b.baseline)}` : '';
-    return `${b.name}: ${[mc, ex, base].filter(Boolean).join(', ')}`;
+    return `${b.label ?? b.name}: ${[mc, ex, base].filter(Boolean).join(', ')}`;
   });
   return `Outcome probabilities. ${parts.join('; ')}.`;
 }

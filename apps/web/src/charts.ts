@@ -419,7 +419,9 @@ export function barsHeight(lines: number, bars: number): string {
 
 /** Outcome probabilities: Monte Carlo bars with 95% Wilson intervals, exact values as diamonds. */
 export function outcomeChart(bars: readonly OutcomeBar[], summary: string, trials: number | undefined): ChartFigure {
-  const labels = bars.map((b) => b.name);
+  // The metrics' labels, as the table and the band name them; on a wide screen in lines of about 24
+  // characters, rotated under the bars.
+  const labels = bars.map((b) => b.label ?? b.name);
   const hasMc = bars.some((b) => b.p !== undefined);
   const hasExact = bars.some((b) => b.exact !== undefined);
   // Built afresh for each drawing: the chart is drawn again when the screen crosses the phone width.
@@ -470,7 +472,7 @@ export function outcomeChart(bars: readonly OutcomeBar[], summary: string, trial
     'Outcome probabilities',
     ['outcome', 'Monte Carlo', '95% interval', 'exact', 'baseline', 'baseline 95% interval'],
     bars.map((b) => [
-      b.name,
+      b.label ?? b.name,
       b.p !== undefined ? formatPercent(b.p) : '',
       b.ci95 ? formatPercentInterval(b.ci95) : '',
       b.exact !== undefined ? formatPercent(b.exact) : '',
@@ -483,7 +485,7 @@ export function outcomeChart(bars: readonly OutcomeBar[], summary: string, trial
   // At phone width the bars lie horizontally with their names wrapped beside them: rotated names took half the chart.
   const config = (narrow: boolean): ChartConfiguration => ({
     type: 'bar',
-    data: { labels: narrow ? labels.map((l) => wrapName(l, 20)) : labels, datasets: datasets() },
+    data: { labels: labels.map((l) => wrapName(l, narrow ? 20 : 24)), datasets: datasets() },
     options: {
       indexAxis: narrow ? 'y' : 'x',
       scales: narrow
@@ -508,7 +510,7 @@ export function outcomeChart(bars: readonly OutcomeBar[], summary: string, trial
     },
   });
   // Room for every bar and its wrapped name: about 22 px a line of name, 16 px between bars, plus axis and legend.
-  const lines = bars.reduce((n, b) => n + wrapName(b.name, 20).length, 0);
+  const lines = labels.reduce((n, l) => n + wrapName(l, 20).length, 0);
   const height = `${Math.max(260, 120 + lines * 22 + bars.length * 16)}px`;
   // On a wide screen the names are rotated under the bars; with many outcomes the box grows so the plot keeps 2/3 of it.
   return figure(

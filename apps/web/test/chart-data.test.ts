@@ -66,6 +66,12 @@ describe('outcome bars', () => {
     expect(outcomeSummary(bars)).toBe('Outcome probabilities. truce: exact 70.0%; war: 12.0% (95% interval [11.0%, 13.0%]), exact 12.1%.');
     expect(outcomeSummary([])).toBe('No outcome probabilities yet.');
   });
+
+  it('carry the words the page shows for each metric, which the summary reads', () => {
+    const bars = outcomeBars(undefined, { war: { mean: 0.121, probability: 0.121 } }, ['war'], undefined, (n) => `Label of ${n}`);
+    expect(bars).toEqual([{ name: 'war', label: 'Label of war', exact: 0.121 }]);
+    expect(outcomeSummary(bars)).toBe('Outcome probabilities. Label of war: exact 12.1%.');
+  });
 });
 
 describe('time series', () => {

@@ -21,9 +21,16 @@ interface ChartGroup {
   charts: ChartFigure[];
 }
 
-/** A labelled picker; `onPick` runs with the chosen value. */
-function picker(id: string, label: string, names: string[], selected: string, onPick: (value: string) => void): HTMLElement {
-  const select = h('select', { id }, ...names.map((n) => h('option', { value: n, selected: n === selected }, n)));
+/** A labelled picker; `onPick` runs with the chosen value; `words` gives an option's text (its name by default). */
+function picker(
+  id: string,
+  label: string,
+  names: string[],
+  selected: string,
+  onPick: (value: string) => void,
+  words: (name: string) => string = (name) => name,
+): HTMLElement {
+  const select = h('select', { id }, ...names.map((n) => h('option', { value: n, selected: n === selected }, words(n))));
   select.addEventListener('change', () => onPick(select.value));
   return h('p', { class: 'picker' }, h('label', { for: id }, label), select);
 }
@@ -36,6 +43,7 @@ function outcomeGroup(state: ScreenState, r: RunResult | undefined, x: ExactResu
     x?.metrics,
     state.metricOrder,
     base ? (base.metrics as Record<string, MetricView>) : undefined,
+    (name) => displayLabel(name, state.scenario.metrics[name]),
   );
   if (!bars.length) return { elements: [], charts: [] };
   const c = outcomeChart(bars, outcomeSummary(bars), r?.trials);
@@ -82,10 +90,17 @@ function histogramGroup(state: ScreenState, picks: ChartPicks, r: RunResult | un
   if (first === undefined) return { elements: [], charts: [] };
   if (picks.metric === undefined || !names.includes(picks.metric)) picks.metric = first;
   const metric = picks.metric;
-  const pick = picker('metric-select', 'Metric ', names, metric, (value) => {
-    picks.metric = value;
-    redraw();
-  });
+  const pick = picker(
+    'metric-select',
+    'Metric ',
+    names,
+    metric,
+    (value) => {
+      picks.metric = value;
+      redraw();
+    },
+    (name) => displayLabel(name, state.scenario.metrics[name]),
+  );
   const summary = metrics[metric];
   if (summary === undefined) throw new Error(`internal: histogramMetrics offered "${metric}", which the run lacks`);
   // The page's round-number bins when this page ran it; the engine's equal bins otherwise.
