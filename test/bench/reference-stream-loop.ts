@@ -99,10 +99,9 @@ export function referenceStreamLoop(trials: number, seed: number, dt = 1): LoopM
       // A track draws again when it moved or its leave probability changed with the conflict state.
       for (let i = 0; i < 3; i++) {
         const r = rules[i]![c2]![state[i]!]!;
-        if ((moved & (1 << i)) !== 0 || r.logStay !== rule[i]!.logStay) {
-          rule[i] = r;
-          draw(i, m);
-        } else rule[i] = r;
+        const redraw = (moved & (1 << i)) !== 0 || r.logStay !== rule[i]!.logStay;
+        rule[i] = r;
+        if (redraw) draw(i, m);
       }
     }
     sums.add(war, intervention, poisson(fatalityStream, meanFatalities), down, 0.6 * down, ceasefireAt);
