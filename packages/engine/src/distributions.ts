@@ -253,7 +253,6 @@ function poissonBySearch(rng: Rng, mean: number): number {
 function poissonPtrs(rng: Rng, mean: number): number {
   const b = 0.931 + 2.53 * Math.sqrt(mean);
   const a = -0.059 + 0.02483 * b;
-  const logInverseAlpha = dm.log(1.1239 + 1.1328 / (b - 3.4));
   const vr = 0.9277 - 3.6224 / (b - 2);
   for (;;) {
     const u = rng.uniform() - 0.5;
@@ -262,8 +261,17 @@ function poissonPtrs(rng: Rng, mean: number): number {
     const k = Math.floor(((2 * a) / us + b) * u + mean + 0.43);
     if (us >= 0.07 && v <= vr) return k;
     if (k < 0 || (us < 0.013 && v > us)) continue;
-    if (dm.log(v) + logInverseAlpha - dm.log(a / (us * us) + b) <= logPoissonPmf(k, mean)) return k;
+    if (ptrsAccepts(k, mean, a, b, us, v)) return k;
   }
+}
+
+/**
+ * PTRS's exact acceptance test, for the draws its squeeze leaves undecided (about one in ten): a
+ * function of its own, so that the logarithms of its constant are taken only then.
+ */
+function ptrsAccepts(k: number, mean: number, a: number, b: number, us: number, v: number): boolean {
+  const logInverseAlpha = dm.log(1.1239 + 1.1328 / (b - 3.4));
+  return dm.log(v) + logInverseAlpha - dm.log(a / (us * us) + b) <= logPoissonPmf(k, mean);
 }
 
 /** A Poisson draw with the given mean (0 gives 0), exact at every mean up to about 2^52. */

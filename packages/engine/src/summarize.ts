@@ -76,6 +76,11 @@ export interface MetricAccumulator {
   /** Exact running totals of whole-number values (below 2^53), kept apart because they are cheap. */
   intSum: number;
   intSumSq: number;
+  /**
+   * Exact running totals of the other values, except those counted in `exact`: while they are few,
+   * their totals follow from their counts when the summary is read (`exactTotals`), which saves
+   * two expansion additions a value; they join these totals when the counts go to buckets.
+   */
   sum: number[];
   sumSq: number[];
   min: number;
@@ -85,6 +90,7 @@ export interface MetricAccumulator {
   /** Trials whose value was NaN or infinite (left out of every statistic). */
   invalid: number;
   dense: Float64Array;
+  /** Distinct values not in `dense`, with their counts (their totals are not in `sum` and `sumSq`). */
   exact: Map<number, number>;
   /** Bucket index → count, for positive and for negative values, once exact values overflow. */
   sketchPos: Map<number, number> | null;
@@ -133,8 +139,27 @@ function addToSketch(acc: MetricAccumulator, x: number, count: number): void {
 function overflowToSketch(acc: MetricAccumulator): void {
   acc.sketchPos ??= new Map();
   acc.sketchNeg ??= new Map();
+  addCountedTotals(acc.sum, acc.sumSq, acc.exact);
   for (const [x, c] of acc.exact) addToSketch(acc, x, c);
   acc.exact.clear();
+}
+
+/**
+ * Adds the totals of counted values to the expansions `sum` and `sumSq`, exactly: c copies of x add
+ * up to the sum of x·2^k over the set bits k of c, each term exact (scaling by a power of two), and
+ * the squares are the rounded x·x that `addValue` adds one by one. The totals are the same real
+ * numbers as adding each value, so their rounded values are the same bits.
+ */
+function addCountedTotals(sum: number[], sumSq: number[], counts: Map<number, number>): void {
+  for (const [x, c] of counts) {
+    const sq = x * x;
+    let scale = 1;
+    for (let rest = c; rest > 0; rest = Math.floor(rest / 2), scale *= 2) {
+      if (rest % 2 === 0) continue;
+      expansionAdd(sum, x * scale);
+      expansionAdd(sumSq, sq * scale);
+    }
+  }
 }
 
 /** Records one value. */
@@ -161,6 +186,14 @@ export function addValue(acc: MetricAccumulator, x: number): void {
     return;
   }
   acc.n++;
+  if (x < acc.min) acc.min = x;
+  if (x > acc.max) acc.max = x;
+  if (acc.sketchPos === null) {
+    // Counted, its totals left to the reader (see `sum`).
+    acc.exact.set(x, (acc.exact.get(x) ?? 0) + 1);
+    if (acc.exact.size > EXACT_LIMIT) overflowToSketch(acc);
+    return;
+  }
   // Whole numbers add exactly in plain doubles while the totals stay below 2^53.
   const sq = x * x;
   if (Number.isInteger(x) && Math.abs(acc.intSum + x) < MAX_EXACT && acc.intSumSq + sq < MAX_EXACT) {
@@ -170,14 +203,7 @@ export function addValue(acc: MetricAccumulator, x: number): void {
     expansionAdd(acc.sum, x);
     expansionAdd(acc.sumSq, sq);
   }
-  if (x < acc.min) acc.min = x;
-  if (x > acc.max) acc.max = x;
-  if (acc.sketchPos !== null) {
-    addToSketch(acc, x, 1);
-  } else {
-    acc.exact.set(x, (acc.exact.get(x) ?? 0) + 1);
-    if (acc.exact.size > EXACT_LIMIT) overflowToSketch(acc);
-  }
+  addToSketch(acc, x, 1);
 }
 
 function growDense(acc: MetricAccumulator, x: number): void {
@@ -207,6 +233,7 @@ export function mergeMetric(a: MetricAccumulator, b: MetricAccumulator): void {
   for (let i = 0; i < b.dense.length; i++) a.dense[i]! += b.dense[i]!;
   if (b.sketchPos !== null && a.sketchPos === null) overflowToSketch(a);
   if (a.sketchPos !== null) {
+    addCountedTotals(a.sum, a.sumSq, b.exact);
     for (const [x, c] of b.exact) addToSketch(a, x, c);
     for (const [k, c] of b.sketchPos ?? []) a.sketchPos.set(k, (a.sketchPos.get(k) ?? 0) + c);
     const neg = (a.sketchNeg ??= new Map());
@@ -295,6 +322,7 @@ export function summarizeMetric(acc: MetricAccumulator, isFirstPassage: boolean,
   const sumSqParts = acc.sumSq.slice();
   expansionAdd(sumParts, acc.intSum);
   expansionAdd(sumSqParts, acc.intSumSq);
+  addCountedTotals(sumParts, sumSqParts, acc.exact);
   const sum = expansionValue(sumParts);
   const sumSq = expansionValue(sumSqParts);
   const mean = n > 0 ? sum / n : Number.NaN;

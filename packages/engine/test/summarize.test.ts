@@ -53,6 +53,55 @@ describe('metric accumulators', () => {
     );
   });
 
+  /** The mean and variance numerator from every value added to one expansion (what addValue once did per value). */
+  function plainTotals(xs: number[]): { sum: number; mean: number; sumSq: number } {
+    const sum: number[] = [];
+    const sumSq: number[] = [];
+    for (const x of xs) {
+      expansionAdd(sum, x);
+      expansionAdd(sumSq, x * x);
+    }
+    return { sum: expansionValue(sum), mean: expansionValue(sum) / xs.length, sumSq: expansionValue(sumSq) };
+  }
+
+  it('give the totals of adding each value, with counted values repeated and split anywhere (property)', () => {
+    // A few distinct values drawn many times: their totals come from counts (see MetricAccumulator.sum).
+    const pool = fc.array(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e9, max: 1e9 }), { minLength: 1, maxLength: 8 });
+    fc.assert(
+      fc.property(pool, fc.array(fc.nat(), { minLength: 1, maxLength: 400 }), fc.nat(), (distinct, picks, cut) => {
+        const xs = picks.map((i) => distinct[i % distinct.length]!);
+        const k = cut % (xs.length + 1);
+        const left = newMetricAccumulator();
+        const right = newMetricAccumulator();
+        xs.slice(0, k).forEach((x) => addValue(left, x));
+        xs.slice(k).forEach((x) => addValue(right, x));
+        mergeMetric(left, right);
+        const s = summarizeMetric(left, false);
+        const plain = plainTotals(xs);
+        expect(s.mean).toBe(plain.mean);
+        const n = xs.length;
+        expect(s.sd).toBe(n > 1 ? Math.sqrt(Math.max(0, (plain.sumSq - plain.sum * plain.mean) / (n - 1))) : 0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keep those totals when the counted values go to buckets part-way and halves merge', () => {
+    // 6,000 distinct values, each twice: the counts overflow to buckets in one half and not in the other.
+    const xs: number[] = [];
+    for (let i = 0; i < 6000; i++) xs.push(0.1 * i + 1e-3, 0.1 * i + 1e-3);
+    for (const k of [0, 3000, 8191, 12_000]) {
+      const left = newMetricAccumulator();
+      const right = newMetricAccumulator();
+      xs.slice(0, k).forEach((x) => addValue(left, x));
+      xs.slice(k).forEach((x) => addValue(right, x));
+      mergeMetric(right, left);
+      const s = summarizeMetric(right, false);
+      expect(s.quantileMethod).toBe('bucketed');
+      expect(s.mean).toBe(plainTotals(xs).mean);
+    }
+  });
+
   it('give exact quantiles as the smallest value with at least ceil(q·n) values at or below it', () => {
     const acc = newMetricAccumulator();
     for (let i = 1; i <= 100; i++) addValue(acc, i);

@@ -8,7 +8,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { MetricAccumulator, RunSummary } from '@georisk/engine';
 
 /** Bumped when the layout changes, so an old worker's result is refused rather than misread. */
-const CODEC_VERSION = 1;
+const CODEC_VERSION = 2;
 
 const METRIC_KEYS = [
   'n',
