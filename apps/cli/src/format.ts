@@ -1,9 +1,9 @@
 /** Renders run results as a readable table or CSV. */
-import { formatNumber, formatPercent, type MetricSummary, type RunResult } from '@georisk/engine';
+import { formatEstimate, formatNumber, formatPercent, type MetricSummary, type RunResult } from '@georisk/engine';
 
 export { formatCsv } from '@georisk/engine';
 
-export { formatNumber, formatPercent };
+export { formatEstimate, formatNumber, formatPercent };
 
 /** Aligns rows of cells into columns. */
 export function table(rows: string[][], rightAlign: boolean[]): string {
@@ -23,7 +23,7 @@ function estimate(m: MetricSummary): string {
     const [lo, hi] = m.probability.ci95;
     return `${formatPercent(m.probability.p)}  [${formatPercent(lo)}, ${formatPercent(hi)}]`;
   }
-  return `${formatNumber(m.mean)} ± ${formatNumber(m.ci95[1] - m.mean)}`;
+  return formatEstimate(m.mean, m.ci95[1] - m.mean);
 }
 
 /** The default output of `georisk run`; `notes` are lines printed under the header (such as the switches and how to flip them). */

@@ -3,7 +3,7 @@
  * tested directly. Types are structural (the fields the views read) so Monte Carlo results and
  * exact results both fit.
  */
-import { formatNumber, formatPercent, formatPercentInterval } from './format.ts';
+import { errorPlaces, formatNumber, formatPercent, formatPercentInterval } from './format.ts';
 
 /** The fields of a metric summary that views read (a subset of the engine's MetricSummary). */
 export interface MetricView {
@@ -340,8 +340,7 @@ export function formatDifference(d: Difference, isProbability: boolean): string 
   }
   // The difference and its interval to the place two significant digits of the interval's half-width
   // reach: more digits would claim precision the comparison lacks (+0.8546 [+0.6239, +1.09]).
-  const half = (d.ci95[1] - d.ci95[0]) / 2;
-  const places = half > 0 && Number.isFinite(half) ? Math.min(6, Math.max(0, 1 - Math.floor(Math.log10(half)))) : 2;
+  const places = errorPlaces((d.ci95[1] - d.ci95[0]) / 2);
   const fixed = new Intl.NumberFormat('en-US', { minimumFractionDigits: places, maximumFractionDigits: places });
   const n = (x: number) => {
     const rounded = Number(x.toFixed(places));

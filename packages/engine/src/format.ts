@@ -25,6 +25,34 @@ function grouped(digits: number): Intl.NumberFormat {
  */
 const GROUPED = { 0: grouped(0), 1: grouped(1), 2: grouped(2), 4: grouped(4) };
 
+/**
+ * The decimal places at which two significant digits of an error `half` stop (0 to 6): an estimate
+ * printed past them claims precision it lacks (239.3 ± 16.13 reads as known to a tenth).
+ */
+export function errorPlaces(half: number): number {
+  return half > 0 && Number.isFinite(half) ? Math.min(6, Math.max(0, 1 - Math.floor(Math.log10(half)))) : 2;
+}
+
+/** An estimate and its error to the error's two significant digits: "239 ± 16", "6.02 ± 0.20". */
+export function formatEstimate(mean: number, half: number): string {
+  // No spread (every trial gave the same value) or no number: the estimate as it is.
+  if (!Number.isFinite(mean) || !Number.isFinite(half) || half === 0) return `${formatNumber(mean)} ± ${formatNumber(half)}`;
+  const abs = Math.max(Math.abs(mean), half);
+  // Very large or small magnitudes keep formatNumber's exponent form, error and all.
+  if (abs >= 1e9 || (abs !== 0 && abs < 1e-3)) return `${formatNumber(mean)} ± ${formatNumber(half)}`;
+  const places = errorPlaces(half);
+  const fixed = fixedFormat(places);
+  const rounded = Number(mean.toFixed(places));
+  return `${fixed.format(rounded === 0 ? 0 : rounded)} ± ${fixed.format(Number(half.toFixed(places)))}`;
+}
+
+/** en-US formats with exactly `places` fraction digits, made once each (see GROUPED). */
+const FIXED: Intl.NumberFormat[] = [];
+function fixedFormat(places: number): Intl.NumberFormat {
+  FIXED[places] ??= new Intl.NumberFormat('en-US', { minimumFractionDigits: places, maximumFractionDigits: places });
+  return FIXED[places];
+}
+
 /** A probability as a percentage with one decimal. */
 export function formatPercent(p: number): string {
   if (p > 0 && p < 0.001) return '<0.1%';

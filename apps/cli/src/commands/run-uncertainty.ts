@@ -14,7 +14,7 @@ import {
 } from '@georisk/engine';
 import { connectQueue, parseQueueUrl } from '@georisk/queue';
 import { locateScenarioIssues, output } from '../cli-common.ts';
-import { formatNumber, formatPercent, table } from '../format.ts';
+import { formatEstimate, formatNumber, formatPercent, table } from '../format.ts';
 import { loadScenarioFile } from '../load.ts';
 import { runUncertaintyOnThreads } from '../parallel.ts';
 import { progressBar } from '../progress-bar.ts';
@@ -69,7 +69,9 @@ export function formatUncertaintyTable(r: UncertaintyResult, title: string, wher
     const share = band.variance.parameterShare;
     rows.push([
       name,
-      `${value(band, band.overall.mean)} ± ${value(band, band.overall.se)}`,
+      band.probability
+        ? `${formatPercent(band.overall.mean)} ± ${formatPercent(band.overall.se)}`
+        : formatEstimate(band.overall.mean, band.overall.se),
       `${value(band, band.band.p5)} – ${value(band, band.band.p95)}`,
       `${formatPercent(share)} : ${formatPercent(1 - share)}`,
       driversText(band),

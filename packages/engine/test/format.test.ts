@@ -1,0 +1,32 @@
+/** An estimate and its error read at the error's precision, in the CLI's tables and the page alike. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { errorPlaces, formatEstimate } from '../src/format.ts';
+
+describe('formatEstimate', () => {
+  it('gives the error two significant digits and the estimate the same places', () => {
+    expect(formatEstimate(239.3, 16.13)).toBe('239 ± 16');
+    expect(formatEstimate(6.02, 0.1961)).toBe('6.02 ± 0.20');
+    expect(formatEstimate(12_345.6, 230)).toBe('12,346 ± 230');
+    expect(formatEstimate(0.0431, 0.00217)).toBe('0.0431 ± 0.0022');
+    expect(formatEstimate(-0.004, 0.5)).toBe('0.00 ± 0.50');
+  });
+
+  it('falls back to plain numbers for no error, a non-finite one and extreme magnitudes', () => {
+    expect(formatEstimate(5, 0)).toBe('5 ± 0');
+    expect(formatEstimate(5, Number.NaN)).toBe('5 ± NaN');
+    expect(formatEstimate(2e12, 3e10)).toBe('2.00e+12 ± 3.00e+10');
+  });
+
+  it('never prints the estimate past the places of its error (property)', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.double({ min: 1e-3, max: 1e5, noNaN: true }), (mean, half) => {
+        const [m, e] = formatEstimate(mean, half).split(' ± ');
+        const places = errorPlaces(half);
+        expect((m!.split('.')[1] ?? '').length).toBe(places);
+        expect((e!.split('.')[1] ?? '').length).toBe(places);
+        expect(Number(m!.replaceAll(',', ''))).toBeCloseTo(mean, places - 1);
+      }),
+    );
+  });
+});
