@@ -2,7 +2,7 @@
  * A sweep printed for people at a terminal: one aligned row per point with each metric's estimate and
  * 95% interval, as many metrics as fit the terminal's width. CSV stays the format of pipes and files.
  */
-import { formatNumber, formatPercent, type PointEstimate, pointEstimates, type RunSummary, type SweepPlan } from '@georisk/engine';
+import { formatInterval, formatPercent, type PointEstimate, pointEstimates, type RunSummary, type SweepPlan } from '@georisk/engine';
 
 /** Columns narrower than this would cut the interval of a typical estimate. */
 const METRIC_WIDTH = 22;
@@ -69,5 +69,5 @@ function valueText(x: number | undefined): string {
 function estimateText(e: PointEstimate | undefined): string {
   if (e === undefined) return '';
   if (e.probability) return `${formatPercent(e.mean)} [${formatPercent(e.lo)}, ${formatPercent(e.hi)}]`;
-  return `${formatNumber(e.mean)} [${formatNumber(e.lo)}, ${formatNumber(e.hi)}]`;
+  return formatInterval(e.mean, e.lo, e.hi);
 }

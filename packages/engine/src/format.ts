@@ -35,22 +35,38 @@ export function errorPlaces(half: number): number {
 
 /** An estimate and its error to the error's two significant digits: "239 ± 16", "6.02 ± 0.20". */
 export function formatEstimate(mean: number, half: number): string {
-  // No spread (every trial gave the same value) or no number: the estimate as it is.
-  if (!Number.isFinite(mean) || !Number.isFinite(half) || half === 0) return `${formatNumber(mean)} ± ${formatNumber(half)}`;
-  const abs = Math.max(Math.abs(mean), half);
-  // Very large or small magnitudes keep formatNumber's exponent form, error and all.
-  if (abs >= 1e9 || (abs !== 0 && abs < 1e-3)) return `${formatNumber(mean)} ± ${formatNumber(half)}`;
+  if (!plainEnough(half, Math.abs(mean), half)) return `${formatNumber(mean)} ± ${formatNumber(half)}`;
   const places = errorPlaces(half);
-  const fixed = fixedFormat(places);
-  const rounded = Number(mean.toFixed(places));
-  return `${fixed.format(rounded === 0 ? 0 : rounded)} ± ${fixed.format(Number(half.toFixed(places)))}`;
+  return `${atPlaces(mean, places)} ± ${atPlaces(half, places)}`;
+}
+
+/** An estimate and its 95% interval to two significant digits of the interval's half-width: "332 [275, 389]". */
+export function formatInterval(mean: number, lo: number, hi: number): string {
+  const half = (hi - lo) / 2;
+  if (!plainEnough(half, Math.abs(mean), Math.abs(lo), Math.abs(hi)))
+    return `${formatNumber(mean)} [${formatNumber(lo)}, ${formatNumber(hi)}]`;
+  const places = errorPlaces(half);
+  return `${atPlaces(mean, places)} [${atPlaces(lo, places)}, ${atPlaces(hi, places)}]`;
+}
+
+/**
+ * Whether numbers of these magnitudes read at a fixed number of places: an error above 0 and
+ * everything finite and of everyday size (else formatNumber's forms, exponents included, serve).
+ */
+function plainEnough(half: number, ...magnitudes: number[]): boolean {
+  if (!(half > 0) || !Number.isFinite(half) || magnitudes.some((x) => !Number.isFinite(x))) return false;
+  const abs = Math.max(...magnitudes);
+  return abs < 1e9 && !(abs !== 0 && abs < 1e-3);
 }
 
 /** en-US formats with exactly `places` fraction digits, made once each (see GROUPED). */
 const FIXED: Intl.NumberFormat[] = [];
-function fixedFormat(places: number): Intl.NumberFormat {
+
+/** x with exactly `places` fraction digits, grouped (-0 as 0). */
+function atPlaces(x: number, places: number): string {
   FIXED[places] ??= new Intl.NumberFormat('en-US', { minimumFractionDigits: places, maximumFractionDigits: places });
-  return FIXED[places];
+  const rounded = Number(x.toFixed(places));
+  return FIXED[places].format(rounded === 0 ? 0 : rounded);
 }
 
 /** A probability as a percentage with one decimal. */

@@ -1,7 +1,7 @@
 /** An estimate and its error read at the error's precision, in the CLI's tables and the page alike. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { errorPlaces, formatEstimate } from '../src/format.ts';
+import { errorPlaces, formatEstimate, formatInterval } from '../src/format.ts';
 
 describe('formatEstimate', () => {
   it('gives the error two significant digits and the estimate the same places', () => {
@@ -28,5 +28,14 @@ describe('formatEstimate', () => {
         expect(Number(m!.replaceAll(',', ''))).toBeCloseTo(mean, places - 1);
       }),
     );
+  });
+});
+
+describe('formatInterval', () => {
+  it('prints the estimate and both ends to two significant digits of the half-width', () => {
+    expect(formatInterval(332, 275.1, 388.9)).toBe('332 [275, 389]');
+    expect(formatInterval(90.02, 63.82, 116.2)).toBe('90 [64, 116]');
+    expect(formatInterval(6.99, 6.58, 7.39)).toBe('6.99 [6.58, 7.39]');
+    expect(formatInterval(5, 5, 5)).toBe('5 [5, 5]');
   });
 });
