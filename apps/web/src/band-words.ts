@@ -101,13 +101,25 @@ export function headlineValue(x: number, probability: boolean, unit?: string): s
 
 /**
  * How the note on the band against the run's table begins: why the table says one thing and the
- * band another, or, where the two read the same at headline precision, that it says the same from
- * other draws (asking why 11% is not 11% would be nonsense).
+ * band another; where the two read the same at headline precision, that it says the same from
+ * other draws (asking why 11% is not 11% would be nonsense); and where they read differently but
+ * their difference is within sampling error, that it is (asking why would make noise a finding).
  */
-export function bandVsRunOpening(runValue: string, bandValue: string): string {
-  return runValue === bandValue
-    ? `The table below says ${runValue} too, from other draws: `
+export function bandVsRunOpening(runValue: string, bandValue: string, withinNoise = false): string {
+  if (runValue === bandValue) return `The table below says ${runValue} too, from other draws: `;
+  return withinNoise
+    ? `The table below says ${runValue}, within sampling error of ${bandValue}: `
     : `Why the table below says ${runValue}, not ${bandValue}: `;
+}
+
+/**
+ * Whether a run's estimate and the band's overall answer differ by no more than sampling explains:
+ * their difference within 1.96 standard errors of the difference (the two come from independent
+ * draws, so the errors add in quadrature). A false alarm, calling noise a difference, in 5% of cases.
+ */
+export function withinSamplingError(runMean: number, runSe: number, bandMean: number, bandSe: number): boolean {
+  const se = Math.sqrt(runSe * runSe + bandSe * bandSe);
+  return Math.abs(runMean - bandMean) <= 1.96 * se;
 }
 
 /** One metric's headline in words, from its label, its band and its unit. */

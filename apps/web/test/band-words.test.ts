@@ -1,7 +1,15 @@
 /** The band's headline in words (issue 15 §3): labels, whole percents, the band, the labelled sampling error, units. */
 import type { MetricBand } from '@georisk/engine';
 import { describe, expect, it } from 'vitest';
-import { bandVsRunOpening, bandWords, driverWords, headlineNumber, headlinePercent, unitFor } from '../src/band-words.ts';
+import {
+  bandVsRunOpening,
+  bandWords,
+  driverWords,
+  headlineNumber,
+  headlinePercent,
+  unitFor,
+  withinSamplingError,
+} from '../src/band-words.ts';
 import { displayLabel, humanName } from '../src/display-label.ts';
 
 /** A band with the given overall mean, standard error and 5–95% range (the other fields are not read). */
@@ -85,5 +93,17 @@ describe('the note on the band against the run', () => {
   it('asks why they differ only where they read differently', () => {
     expect(bandVsRunOpening('11%', '14%')).toBe('Why the table below says 11%, not 14%: ');
     expect(bandVsRunOpening('11%', '11%')).toBe('The table below says 11% too, from other draws: ');
+    expect(bandVsRunOpening('7.8%', '8%', true)).toBe('The table below says 7.8%, within sampling error of 8%: ');
+    expect(bandVsRunOpening('8%', '8%', true)).toBe('The table below says 8% too, from other draws: ');
+  });
+
+  it('calls a difference noise when it is within 1.96 standard errors of the difference', () => {
+    // 7.8% ± 0.27 (SE) against 8.3% ± 0.34: a difference of 0.5 points, 1.16 SE of the difference.
+    expect(withinSamplingError(0.078, 0.0027, 0.083, 0.0034)).toBe(true);
+    // 11% against 14% with SEs of 0.3 points: 7 SE apart.
+    expect(withinSamplingError(0.11, 0.003, 0.14, 0.003)).toBe(false);
+    // The edge: exactly 1.96 SE of the difference (SE 5 · √2 ≈ 7.07) is within; just past it is not.
+    expect(withinSamplingError(0, 5, 1.96 * Math.SQRT2 * 5 - 1e-9, 5)).toBe(true);
+    expect(withinSamplingError(0, 5, 1.96 * Math.SQRT2 * 5 + 1e-6, 5)).toBe(false);
   });
 });

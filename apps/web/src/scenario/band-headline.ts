@@ -5,7 +5,7 @@
  */
 import { type BandDriver, clearDrivers, type MetricBand, type Parameter, type UncertaintyResult } from '@georisk/engine';
 import { PAGE_TRIALS_PER_DRAW } from '../band-settings.ts';
-import { bandVsRunOpening, bandWords, declaredPriors, driverWords, headlineValue } from '../band-words.ts';
+import { bandVsRunOpening, bandWords, declaredPriors, driverWords, headlineValue, withinSamplingError } from '../band-words.ts';
 import { displayLabel } from '../display-label.ts';
 import { h, replace } from '../dom.ts';
 import { type BandHandle, CancelledError, runBand } from '../engine-client.ts';
@@ -192,17 +192,23 @@ function bandAgainstRun(state: ScreenState, result: UncertaintyResult, lead: str
   const band = result.metrics[lead];
   if (byDefault === 0 || run === undefined || band === undefined) return null;
   const unit = state.scenario.metrics[lead]?.unit;
-  const runValue = headlineValue(run.probability?.p ?? run.mean, band.probability, unit);
+  const runMean = run.probability?.p ?? run.mean;
+  const runValue = headlineValue(runMean, band.probability, unit);
   const bandValue = headlineValue(band.overall.mean, band.probability, unit);
+  const noise = withinSamplingError(runMean, run.se, band.overall.mean, band.overall.se);
   const drawn =
     declared === 0 ? 'draws no parameter' : `draws only the ${declared} parameter${declared === 1 ? '' : 's'} with a declared prior`;
+  const why =
+    `this run ${drawn} and holds the other ${byDefault} at their values. The band draws all ${result.uncertain.length}, ` +
+    `those ${byDefault} from the default prior over their range (triangular, peaking at the value), so the two differ wherever ` +
+    'an outcome bends with them.';
   return h(
     'p',
-    { class: 'band-vs-run', 'data-declared': declared, 'data-default': byDefault },
-    h('strong', {}, bandVsRunOpening(runValue, bandValue)),
-    `this run ${drawn} and holds the other ${byDefault} at their values. The band draws all ${result.uncertain.length}, ` +
-      `those ${byDefault} from the default prior over their range (triangular, peaking at the value), so the two differ wherever ` +
-      'an outcome bends with them. The difference is what those assumptions are worth, not sampling error.',
+    { class: 'band-vs-run', 'data-declared': declared, 'data-default': byDefault, 'data-within-noise': String(noise) },
+    h('strong', {}, bandVsRunOpening(runValue, bandValue, noise)),
+    noise
+      ? `${why} Here the two cannot be told apart: their difference is within the sampling error of both.`
+      : `${why} The difference is what those assumptions are worth, not sampling error.`,
   );
 }
 
