@@ -423,3 +423,9 @@ export function sobolSummary(metric: string, rows: readonly SobolRow[]): string 
   const noise = rows.filter((r) => r.withinNoise).length;
   return `Sobol' indices for ${metric}: the largest total-order indices are ${top}.${noise > 0 ? ` ${noise} of ${rows.length} cannot be told from no effect.` : ''}${shownNote(rows.length, 'indices')}`;
 }
+
+/** Whether a label already says its unit ("Deaths" in deaths, "Hours until a ceasefire" in hours): then "(deaths)" after it only repeats it. */
+export function namesUnit(label: string, unit: string): boolean {
+  const escaped = unit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^\\p{L}])${escaped}`, 'iu').test(label);
+}

@@ -23,6 +23,7 @@ import {
   type HistogramView,
   histogramView,
   type MetricView,
+  namesUnit,
   type OutcomeBar,
   occupancySeries,
   paramWords,
@@ -636,7 +637,7 @@ export function shareBars(shares: readonly number[]) {
 /** A metric's histogram with its p5, median and p95 marked; `label` is the metric's words (its name by default). */
 export function histogramChart(name: string, m: MetricView, summary: string, label = name): ChartFigure {
   const v: HistogramView = histogramView(m);
-  const unit = m.unit ? ` (${m.unit})` : '';
+  const unit = m.unit && !namesUnit(label, m.unit) ? ` (${m.unit})` : '';
   const table = dataTable(
     `Histogram of ${label}${unit}`,
     ['bin', 'trials', 'share'],

@@ -1,8 +1,8 @@
 /** Number formatting for people: the engine's (shared with the CLI's tables), plus the page's own forms. */
 
-import { errorPlaces, formatNumber, formatPercent } from '@georisk/engine/format';
+import { errorPlaces, formatEstimate, formatNumber, formatPercent } from '@georisk/engine/format';
 
-export { errorPlaces, formatNumber, formatPercent };
+export { errorPlaces, formatEstimate, formatNumber, formatPercent };
 
 /** A 95% interval of probabilities: "[12.2%, 12.6%]". */
 export function formatPercentInterval([lo, hi]: readonly [number, number]): string {

@@ -9,6 +9,7 @@ import {
   histogramSummary,
   histogramView,
   type MetricView,
+  namesUnit,
   OKABE_ITO,
   occupancySeries,
   outcomeBars,
@@ -257,5 +258,18 @@ describe('time axes in the unit they read best in', () => {
     ).toEqual(['0', '10', '20', '30', '40', '50', '60', '70', '80', '90']);
     expect(timeAxisView(730, 1, 'day').unit).toBe('week');
     expect(timeAxisView(48, 1, 'hour').unit).toBe('hour');
+  });
+});
+
+describe('namesUnit', () => {
+  it('finds a unit the label already says, as a word start in any case', () => {
+    expect(namesUnit('Deaths', 'deaths')).toBe(true);
+    expect(namesUnit('Hours until a ceasefire', 'hour')).toBe(true);
+    expect(namesUnit('Days the pipeline is down', 'day')).toBe(true);
+    expect(namesUnit('Armenian territory taken', 'km²')).toBe(false);
+    expect(namesUnit('Oil not exported', 'million barrels')).toBe(false);
+    // Inside a word is not the unit: "holiday" does not say "day".
+    expect(namesUnit('Holiday truce', 'day')).toBe(false);
+    expect(namesUnit('Cost (USD m)', 'usd m')).toBe(true);
   });
 });

@@ -1,9 +1,8 @@
 /** The metrics table: each metric's Monte Carlo estimate, quantiles, exact answer and difference from the baseline. */
 import type { ExactResult, RunResult } from '@georisk/engine';
-import { errorDigits } from '../band-words.ts';
 import { displayLabel } from '../display-label.ts';
 import { h } from '../dom.ts';
-import { formatCount, formatNumber, formatPercent, formatPercentInterval } from '../format.ts';
+import { formatCount, formatEstimate, formatNumber, formatPercent, formatPercentInterval } from '../format.ts';
 import { baselineDifferences, type Comparison, comparedBaseline, differenceCell, differenceHeading } from './compare.ts';
 import { exactHeldSentence, heldUncertain } from './exact-held.ts';
 import { currentOverrides, isStale, partialLabel, type ScreenState } from './screen-state.ts';
@@ -38,12 +37,12 @@ function censoredNote({ scenario }: ScreenState, m: Metric | undefined): string 
   return m?.censored ? `${formatPercent(m.censored)} censored at ${formatNumber(scenario.time.horizon)} ${scenario.time.unit}s` : '';
 }
 
-/** The estimate: a probability with its interval, or a mean ± half its interval (two significant digits: more would claim precision it lacks). */
+/** The estimate: a probability with its interval, or a mean ± half its interval, both to two significant digits of the error (more would claim precision it lacks). */
 function estimateCell(m: Metric | undefined): HTMLTableCellElement {
   if (!m) return cell('');
   return m.probability
     ? cell(`${formatPercent(m.probability.p)} ${formatPercentInterval(m.probability.ci95)}`, m.probability.p, 'p')
-    : cell(`${formatNumber(m.mean)} ± ${errorDigits(m.ci95[1] - m.mean)}`, m.mean, 'mean');
+    : cell(formatEstimate(m.mean, m.ci95[1] - m.mean), m.mean, 'mean');
 }
 
 /** One quantile of a quantity (empty for a probability). */
