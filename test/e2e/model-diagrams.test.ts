@@ -197,10 +197,8 @@ describe.skipIf(!haveChromium)('how the model works, grouped parameters and roun
       expect(round(width), label).toBe(true);
       expect(lo % width, label).toBe(0);
     }
-    // The title speaks the metric's label, not its snake_case name.
-    expect(await page.textContent('#chart-hist-armenian_fatalities figcaption span')).toBe(
-      'Distribution: Armenian military deaths (deaths)',
-    );
+    // The title speaks the metric's label, not its snake_case name, and does not say its unit twice.
+    expect(await page.textContent('#chart-hist-armenian_fatalities figcaption span')).toBe('Distribution: Armenian military deaths');
     await page.$eval('#chart-hist-armenian_fatalities', (f) => f.scrollIntoView());
     await page.screenshot({ path: join(SCREENSHOTS, 'histogram-round-bins-1280x800.png') });
     await page.setViewportSize({ width: 390, height: 844 });
