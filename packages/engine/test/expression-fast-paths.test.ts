@@ -132,3 +132,40 @@ describe('the parameters a rate reads once the track states are known (paramsGiv
     expect(compileExpression('a > 1 ? b : 0', 'rate', names, 'r').paramsGiven).toBeUndefined();
   });
 });
+
+describe('metrics read in place (CompiledExpression.read)', () => {
+  const read = (text: string) => compileExpression(text, 'metric', names, 'metrics.m.expr').read;
+
+  it('name the one number of the state a whole expression is', () => {
+    expect(read('x')).toEqual({ from: 'v', index: 0 });
+    expect(read('(x)')).toEqual({ from: 'v', index: 0 });
+    expect(read('ever(conflict, "war")')).toEqual({ from: 'ever', index: 2 });
+    expect(read('time_in(conflict, "clash")')).toEqual({ from: 'timeIn', index: 1 });
+    expect(read('first(conflict, "war")')).toEqual({ from: 'first', index: 2, horizon: 10 });
+  });
+
+  it('leave anything more to the closure', () => {
+    for (const text of ['a', 'x + 0', 'first(conflict, "war") <= 4', 'ever(conflict, "war") + ever(conflict, "clash")', 'dt', '3'])
+      expect(read(text), text).toBeUndefined();
+  });
+
+  it('read what the closure returns, censored first passages included', () => {
+    for (const [text, k] of [
+      ['x', 0],
+      ['ever(conflict, "war")', 2],
+      ['time_in(conflict, "clash")', 1],
+      ['first(conflict, "war")', 2],
+      ['first(conflict, "clash")', 0],
+    ] as const) {
+      const compiled = compileExpression(text, 'metric', names, 'metrics.m.expr');
+      const s = state(0.5, 2, 7, k);
+      s.ever.set([0, 1, 1]);
+      s.timeIn.set([3, 4.5, 0]);
+      s.first.set([0, Number.NaN, 2.25]);
+      const r = compiled.read!;
+      const direct = { v: s.v, ever: s.ever, timeIn: s.timeIn, first: s.first }[r.from][r.index]!;
+      const value = r.from === 'first' && Number.isNaN(direct) ? r.horizon : direct;
+      expect(value, text).toBe(compiled.fn(s));
+    }
+  });
+});

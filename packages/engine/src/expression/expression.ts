@@ -113,7 +113,19 @@ export interface CompiledExpression {
   stateTests: Set<number>;
   /** A transition's value: the parameters it reads once the tracks' states are known, where a branch on them leaves some unread. */
   paramsGiven?: ParamsGiven;
+  /**
+   * If the whole expression reads one number of the trial's state (a variable, `ever`, `time_in`
+   * or `first`), where: a caller reading many such (the metrics at a trial's end) reads it in place
+   * instead of calling `fn`, the same number.
+   */
+  read?: DirectRead;
 }
+
+/** One number of the trial's state that an expression is (see `CompiledExpression.read`). */
+export type DirectRead =
+  | { from: 'v' | 'ever' | 'timeIn'; index: number }
+  /** `first(...)`: s.first[index], or `horizon` where the state was never entered. */
+  | { from: 'first'; index: number; horizon: number };
 
 type SamplerName = dist.SamplerName;
 
@@ -201,6 +213,17 @@ export function compileExpression(source: string | number, context: ExpressionCo
       out.sampler = { name: fnName as SamplerName, args: checker.samplerArgs, argsRandom: checker.samplerArgsRandom };
     }
     if (fnName === 'first' && checker.lastFirst !== undefined) out.firstOf = checker.lastFirst;
+    const only = checker.metricCalls.length === 1 ? checker.metricCalls[0] : undefined;
+    if (only !== undefined && only.fn === fnName) {
+      out.read =
+        only.fn === 'first'
+          ? { from: 'first', index: only.slot, horizon: names.horizon }
+          : { from: only.fn === 'ever' ? 'ever' : 'timeIn', index: only.slot };
+    }
+  } else if (call.type === 'SymbolNode' && checked.reads.vars.size === 1 && checked.reads.params.size === 0) {
+    // A lone name that reads a variable and nothing else is that variable.
+    const [v] = checked.reads.vars;
+    if (v !== undefined) out.read = { from: 'v', index: v };
   }
   return out;
 }

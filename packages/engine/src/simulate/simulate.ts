@@ -215,6 +215,10 @@ class TrialRunner {
   private readonly pendingMean: Float64Array;
   /** Some transition sets or adds to a variable. */
   private readonly hasEffects: boolean;
+  /** Per metric: how it is read at the trial's end (READ_*), the index it reads, and for `first` the horizon it takes when censored. */
+  private readonly metricFrom: Uint8Array;
+  private readonly metricAt: Int32Array;
+  private readonly metricHorizon: Float64Array;
 
   constructor(
     private readonly model: Model,
@@ -290,6 +294,9 @@ class TrialRunner {
     this.pendingMean = new Float64Array(model.flows.length);
     this.hasEffects = plan.hasEffects;
     this.foldFlows = plan.foldFlows;
+    this.metricFrom = Uint8Array.from(model.metrics, (m) => (m.expr.read === undefined ? READ_CLOSURE : READ_CODES[m.expr.read.from]));
+    this.metricAt = Int32Array.from(model.metrics, (m) => m.expr.read?.index ?? 0);
+    this.metricHorizon = Float64Array.from(model.metrics, (m) => (m.expr.read?.from === 'first' ? m.expr.read.horizon : 0));
   }
 
   /** A `simulate` call is running trials on this runner (a nested call must not share it). */
@@ -977,22 +984,49 @@ class TrialRunner {
     const metrics = model.metrics;
     if (this.onTrialValues) this.values ??= new Float64Array(metrics.length);
     const values = this.values;
+    const { metricFrom, metricAt } = this;
     for (let j = 0; j < metrics.length; j++) {
-      const metric = metrics[j]!;
       const acc = summary.metrics[j]!;
-      s.rng = this.metricRng[j]!;
-      const firstOf = metric.expr.firstOf;
-      if (firstOf !== undefined) {
-        const slot = this.slotsPerTrack[firstOf.track]! + firstOf.state;
-        if (Number.isNaN(s.first[slot]!)) acc.censored++;
+      const from = metricFrom[j]!;
+      const at = metricAt[j]!;
+      let x: number;
+      // A metric that is one number of the state is read in place (a call through each metric's own
+      // closure is a call V8 cannot inline); the others are evaluated, each on its own stream.
+      if (from === READ_VAR) x = s.v[at]!;
+      else if (from === READ_EVER) x = s.ever[at]!;
+      else if (from === READ_TIME_IN) x = s.timeIn[at]!;
+      else {
+        if (from === READ_FIRST) {
+          x = s.first[at]!;
+          if (Number.isNaN(x)) {
+            acc.censored++;
+            x = this.metricHorizon[j]!;
+          }
+        } else {
+          const metric = metrics[j]!;
+          s.rng = this.metricRng[j]!;
+          const firstOf = metric.expr.firstOf;
+          if (firstOf !== undefined) {
+            const slot = this.slotsPerTrack[firstOf.track]! + firstOf.state;
+            if (Number.isNaN(s.first[slot]!)) acc.censored++;
+          }
+          x = metric.expr.fn(s);
+        }
       }
-      const x = metric.expr.fn(s);
       addValue(acc, x);
       if (values) values[j] = x;
     }
     summary.trials++;
   }
 }
+
+/** How a metric is read at a trial's end (see `CompiledExpression.read`): by its closure, or one number of the state. */
+const READ_CLOSURE = 0;
+const READ_VAR = 1;
+const READ_EVER = 2;
+const READ_TIME_IN = 3;
+const READ_FIRST = 4;
+const READ_CODES = { v: READ_VAR, ever: READ_EVER, timeIn: READ_TIME_IN, first: READ_FIRST } as const;
 
 const FLOW_OFF = 0;
 const FLOW_CONSTANT = 1;
