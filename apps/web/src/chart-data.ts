@@ -3,7 +3,7 @@
  * tested directly. Types are structural (the fields the views read) so Monte Carlo results and
  * exact results both fit.
  */
-import { errorPlaces, formatNumber, formatPercent, formatPercentInterval } from './format.ts';
+import { errorPlaces, formatAtPlaces, formatNumber, formatPercent, formatPercentInterval } from './format.ts';
 
 /** The fields of a metric summary that views read (a subset of the engine's MetricSummary). */
 export interface MetricView {
@@ -341,11 +341,7 @@ export function formatDifference(d: Difference, isProbability: boolean): string 
   // The difference and its interval to the place two significant digits of the interval's half-width
   // reach: more digits would claim precision the comparison lacks (+0.8546 [+0.6239, +1.09]).
   const places = errorPlaces((d.ci95[1] - d.ci95[0]) / 2);
-  const fixed = new Intl.NumberFormat('en-US', { minimumFractionDigits: places, maximumFractionDigits: places });
-  const n = (x: number) => {
-    const rounded = Number(x.toFixed(places));
-    return sign(rounded, fixed.format(rounded === 0 ? 0 : rounded));
-  };
+  const n = (x: number) => sign(Number(x.toFixed(places)), formatAtPlaces(x, places));
   return `${n(d.diff)} [${n(d.ci95[0])}, ${n(d.ci95[1])}]`;
 }
 

@@ -1,8 +1,8 @@
 /** Number formatting for people: the engine's (shared with the CLI's tables), plus the page's own forms. */
 
-import { errorPlaces, formatEstimate, formatNumber, formatPercent } from '@georisk/engine/format';
+import { errorPlaces, formatAtPlaces, formatEstimate, formatNumber, formatPercent } from '@georisk/engine/format';
 
-export { errorPlaces, formatEstimate, formatNumber, formatPercent };
+export { errorPlaces, formatAtPlaces, formatEstimate, formatNumber, formatPercent };
 
 /** A 95% interval of probabilities: "[12.2%, 12.6%]". */
 export function formatPercentInterval([lo, hi]: readonly [number, number]): string {

@@ -37,7 +37,7 @@ export function errorPlaces(half: number): number {
 export function formatEstimate(mean: number, half: number): string {
   if (!plainEnough(half, Math.abs(mean), half)) return `${formatNumber(mean)} ± ${formatNumber(half)}`;
   const places = errorPlaces(half);
-  return `${atPlaces(mean, places)} ± ${atPlaces(half, places)}`;
+  return `${formatAtPlaces(mean, places)} ± ${formatAtPlaces(half, places)}`;
 }
 
 /** An estimate and its 95% interval to two significant digits of the interval's half-width: "332 [275, 389]". */
@@ -46,7 +46,7 @@ export function formatInterval(mean: number, lo: number, hi: number): string {
   if (!plainEnough(half, Math.abs(mean), Math.abs(lo), Math.abs(hi)))
     return `${formatNumber(mean)} [${formatNumber(lo)}, ${formatNumber(hi)}]`;
   const places = errorPlaces(half);
-  return `${atPlaces(mean, places)} [${atPlaces(lo, places)}, ${atPlaces(hi, places)}]`;
+  return `${formatAtPlaces(mean, places)} [${formatAtPlaces(lo, places)}, ${formatAtPlaces(hi, places)}]`;
 }
 
 /**
@@ -62,8 +62,8 @@ function plainEnough(half: number, ...magnitudes: number[]): boolean {
 /** en-US formats with exactly `places` fraction digits, made once each (see GROUPED). */
 const FIXED: Intl.NumberFormat[] = [];
 
-/** x with exactly `places` fraction digits, grouped (-0 as 0). */
-function atPlaces(x: number, places: number): string {
+/** x with exactly `places` fraction digits, grouped (-0 as 0): "1,234.50" at 2. */
+export function formatAtPlaces(x: number, places: number): string {
   FIXED[places] ??= new Intl.NumberFormat('en-US', { minimumFractionDigits: places, maximumFractionDigits: places });
   const rounded = Number(x.toFixed(places));
   return FIXED[places].format(rounded === 0 ? 0 : rounded);

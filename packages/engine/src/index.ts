@@ -60,7 +60,16 @@ export {
 } from './exact/index.ts';
 export { ALLOWED_FUNCTIONS, EXPRESSION_CONSTANTS, RESERVED_NAMES } from './expression/expression.ts';
 // Formatting
-export { type CsvSource, errorPlaces, formatCsv, formatEstimate, formatInterval, formatNumber, formatPercent } from './format.ts';
+export {
+  type CsvSource,
+  errorPlaces,
+  formatAtPlaces,
+  formatCsv,
+  formatEstimate,
+  formatInterval,
+  formatNumber,
+  formatPercent,
+} from './format.ts';
 export { canonicalJson, contentHash } from './hash.ts';
 export { type LoadedDocument, locateIssues, MAX_DOCUMENT_LENGTH, readDocument } from './load-document.ts';
 // Running
