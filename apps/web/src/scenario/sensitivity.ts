@@ -53,6 +53,8 @@ function sensitivityElements(metricOrder: string[], declared: Record<string, Met
     ),
     trials: h('input', { type: 'number', id: 'sens-trials', min: 50, max: 100_000, step: 50, value: 300 }),
     samples: h('input', { type: 'number', id: 'sens-samples', min: 32, max: 1024, step: 32, value: 256 }),
+    /** Shown only with Sobol' chosen: the tornado reads no samples. */
+    samplesField: h('div', { class: 'field', id: 'sens-samples-field', hidden: true }),
     run: h('button', { type: 'button', id: 'sens-run' }, 'Analyse'),
     cancel: h('button', { type: 'button', id: 'sens-cancel', disabled: true }, 'Cancel'),
     progress: h('progress', { id: 'sens-progress', max: 1, value: 0, 'aria-label': 'Sensitivity progress' }),
@@ -150,8 +152,15 @@ function showFailure(els: SensitivityElements, error: unknown): void {
     );
 }
 
+/** Shows the Sobol' samples field while Sobol' is the method chosen (a tornado reads no samples). */
+function showSamples(els: SensitivityElements): void {
+  els.samplesField.hidden = els.method.value !== 'sobol';
+}
+
 /** Lays the section out in `els.section`. */
 function layOut(els: SensitivityElements): void {
+  replace(els.samplesField, h('label', { for: 'sens-samples' }, "Sobol' samples"), els.samples);
+  showSamples(els);
   replace(
     els.section,
     h('h2', { id: 'sens-title' }, 'Which assumptions matter?'),
@@ -161,7 +170,7 @@ function layOut(els: SensitivityElements): void {
       h('div', { class: 'field' }, h('label', { for: 'sens-metric' }, 'Metric'), els.metric),
       h('div', { class: 'field' }, h('label', { for: 'sens-method' }, 'Method'), els.method),
       h('div', { class: 'field' }, h('label', { for: 'sens-trials' }, 'Trials per point'), els.trials),
-      h('div', { class: 'field' }, h('label', { for: 'sens-samples' }, "Sobol' samples"), els.samples),
+      els.samplesField,
       h('div', { class: 'buttons' }, els.run, els.cancel),
       els.progress,
     ),
@@ -291,6 +300,7 @@ export function sensitivity(state: ScreenState): Sensitivity {
   };
   els.run.addEventListener('click', analyse);
   els.cancel.addEventListener('click', () => running?.cancel());
+  els.method.addEventListener('change', () => showSamples(els));
   return {
     element: els.section,
     inputsChanged() {
