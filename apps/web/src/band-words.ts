@@ -4,7 +4,9 @@
  * ("± 0.3 points from sampling"), and counts and durations with their unit.
  */
 import type { MetricBand } from '@georisk/engine';
-import { formatNumber } from './format.ts';
+import { bandEndNumber, bandEndPercent, formatNumber, toSignificant } from './format.ts';
+
+export { bandEndNumber, bandEndPercent };
 
 /** The parts of one metric's headline: the answer, its band, and the sampling error. */
 export interface BandWords {
@@ -27,7 +29,7 @@ export function unitFor(unit: string | undefined, x: number): string {
 
 /** Two significant digits: the headline's precision, since the band is many points wide. */
 function twoSignificant(x: number): number {
-  return x === 0 ? 0 : Number(x.toPrecision(2));
+  return toSignificant(x, 2);
 }
 
 /**
@@ -39,24 +41,6 @@ export function headlinePercent(p: number): string {
   const x = Math.min(100, Math.max(0, p * 100));
   const shown = x >= 10 && x <= 90 ? Math.round(x) : x < 10 ? twoSignificant(x) : 100 - twoSignificant(100 - x);
   return `${formatNumber(Number(shown.toFixed(6)))}%`;
-}
-
-/**
- * An end of the band as a percentage: whole percents between 1% and 99%, since the band's ends are
- * themselves estimates from a few hundred draws; one significant digit off 0% or 100% outside (0.4%, 99.6%).
- */
-export function bandEndPercent(p: number): string {
-  if (!Number.isFinite(p)) return String(p);
-  const x = Math.min(100, Math.max(0, p * 100));
-  const oneSignificant = (y: number) => (y === 0 ? 0 : Number(y.toPrecision(1)));
-  const shown = x >= 1 && x <= 99 ? Math.round(x) : x < 1 ? oneSignificant(x) : 100 - oneSignificant(100 - x);
-  return `${formatNumber(Number(shown.toFixed(6)))}%`;
-}
-
-/** An end of the band of a count or duration: two significant digits (290–710, 4.1–30). */
-export function bandEndNumber(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  return formatNumber(twoSignificant(x));
 }
 
 /** A count or duration as the headline shows it: at most three significant digits. */

@@ -1,8 +1,17 @@
 /** Number formatting for people: the engine's (shared with the CLI's tables), plus the page's own forms. */
 
-import { errorPlaces, formatAtPlaces, formatEstimate, formatNumber, formatPercent } from '@georisk/engine/format';
+import {
+  bandEndNumber,
+  bandEndPercent,
+  errorPlaces,
+  formatAtPlaces,
+  formatEstimate,
+  formatNumber,
+  formatPercent,
+  toSignificant,
+} from '@georisk/engine/format';
 
-export { errorPlaces, formatAtPlaces, formatEstimate, formatNumber, formatPercent };
+export { bandEndNumber, bandEndPercent, errorPlaces, formatAtPlaces, formatEstimate, formatNumber, formatPercent, toSignificant };
 
 /** A 95% interval of probabilities: "[12.2%, 12.6%]". */
 export function formatPercentInterval([lo, hi]: readonly [number, number]): string {

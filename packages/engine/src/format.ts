@@ -69,6 +69,28 @@ export function formatAtPlaces(x: number, places: number): string {
   return FIXED[places].format(rounded === 0 ? 0 : rounded);
 }
 
+/** x to `digits` significant digits, as a number (0 stays 0). */
+export function toSignificant(x: number, digits: number): number {
+  return x === 0 ? 0 : Number(x.toPrecision(digits));
+}
+
+/**
+ * An end of a band across assumptions, as a percentage: whole percents between 1% and 99%, since the band's ends are
+ * themselves estimates from a few hundred draws; one significant digit off 0% or 100% outside (0.4%, 99.6%).
+ */
+export function bandEndPercent(p: number): string {
+  if (!Number.isFinite(p)) return String(p);
+  const x = Math.min(100, Math.max(0, p * 100));
+  const shown = x >= 1 && x <= 99 ? Math.round(x) : x < 1 ? toSignificant(x, 1) : 100 - toSignificant(100 - x, 1);
+  return `${formatNumber(Number(shown.toFixed(6)))}%`;
+}
+
+/** An end of a band across assumptions, of a count or duration: two significant digits (290–710, 4.1–30). */
+export function bandEndNumber(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  return formatNumber(toSignificant(x, 2));
+}
+
 /** A probability as a percentage with one decimal. */
 export function formatPercent(p: number): string {
   if (p > 0 && p < 0.001) return '<0.1%';

@@ -61,6 +61,8 @@ export {
 export { ALLOWED_FUNCTIONS, EXPRESSION_CONSTANTS, RESERVED_NAMES } from './expression/expression.ts';
 // Formatting
 export {
+  bandEndNumber,
+  bandEndPercent,
   type CsvSource,
   errorPlaces,
   formatAtPlaces,
@@ -69,6 +71,7 @@ export {
   formatInterval,
   formatNumber,
   formatPercent,
+  toSignificant,
 } from './format.ts';
 export { canonicalJson, contentHash } from './hash.ts';
 export { type LoadedDocument, locateIssues, MAX_DOCUMENT_LENGTH, readDocument } from './load-document.ts';

@@ -3,6 +3,8 @@
  * the priors, computed on this machine's threads or by `georisk worker`s on a queue, as a table or JSON.
  */
 import {
+  bandEndNumber,
+  bandEndPercent,
   clearDrivers,
   GeoriskError,
   type MetricBand,
@@ -14,7 +16,7 @@ import {
 } from '@georisk/engine';
 import { connectQueue, parseQueueUrl } from '@georisk/queue';
 import { locateScenarioIssues, output } from '../cli-common.ts';
-import { formatEstimate, formatNumber, formatPercent, table } from '../format.ts';
+import { formatEstimate, formatPercent, table } from '../format.ts';
 import { loadScenarioFile } from '../load.ts';
 import { runUncertaintyOnThreads } from '../parallel.ts';
 import { progressBar } from '../progress-bar.ts';
@@ -42,8 +44,9 @@ export interface UncertaintyFlags {
 /** Drivers shown per metric in the table (all of them are in the JSON). */
 const TABLE_DRIVERS = 3;
 
-function value(band: MetricBand, x: number): string {
-  return band.probability ? formatPercent(x) : formatNumber(x);
+/** An end of the band, to the digits the page shows (its ends are themselves estimates from a few hundred draws). */
+function bandEnd(band: MetricBand, x: number): string {
+  return band.probability ? bandEndPercent(x) : bandEndNumber(x);
 }
 
 /** The leading drivers clear of noise (`clearDrivers`: the rest could be chance among so many parameters). */
@@ -72,7 +75,7 @@ export function formatUncertaintyTable(r: UncertaintyResult, title: string, wher
       band.probability
         ? `${formatPercent(band.overall.mean)} ± ${formatPercent(band.overall.se)}`
         : formatEstimate(band.overall.mean, band.overall.se),
-      `${value(band, band.band.p5)} – ${value(band, band.band.p95)}`,
+      `${bandEnd(band, band.band.p5)} – ${bandEnd(band, band.band.p95)}`,
       `${formatPercent(share)} : ${formatPercent(1 - share)}`,
       driversText(band),
     ]);
