@@ -157,6 +157,30 @@ describe('bad requests', () => {
     }
   });
 
+  it("says what is wrong with a field in the API's words, with the fix, not zod's", async () => {
+    const cases: [unknown, string, string | undefined][] = [
+      [{ scenarioId: 'alliance-dilemma', trials: 0 }, 'trials: 0 is below the smallest allowed, 1', 'give a number >= 1'],
+      [{ scenarioId: 'alliance-dilemma', trials: 1.5 }, 'trials: expected a whole number, got 1.5', 'give a whole number, e.g. 2'],
+      [{ scenarioId: 'alliance-dilemma', trials: '2000' }, 'trials: expected a number, got the text "2000"', 'write 2000 without quotes'],
+      [{ scenarioId: 'alliance-dilemma', trials: 'many' }, 'trials: expected a number, got the text "many"', undefined],
+      [{ scenarioId: '' }, 'scenarioId: must not be empty', 'give some text'],
+      [
+        { scenarioId: 'alliance-dilemma', uncertainty: { draws: 20, design: 'grid' } },
+        'uncertainty.design: the text "grid" is not one of lhs, sobol',
+        'write one of: lhs, sobol',
+      ],
+    ];
+    for (const [payload, message, hint] of cases) {
+      const body = (await post('/api/runs', payload)).json();
+      expect(body.message, JSON.stringify(payload)).toBe(message);
+      expect(body.hint, JSON.stringify(payload)).toBe(hint);
+    }
+    // The largest allowed is named, whatever it is.
+    const big = (await post('/api/runs', { scenarioId: 'alliance-dilemma', trials: 1e15 })).json();
+    expect(big.message).toMatch(/^trials: 1000000000000000 is above the largest allowed, [\d]+$/);
+    expect(big.hint).toMatch(/^give a number <= \d+$/);
+  });
+
   it('names an unknown key in the path and hints at the key it likely meant, or the keys allowed there', async () => {
     const SCENARIO_HINT =
       'a scenario goes in "scenarioId" (the id of a library or saved scenario) or in "text" (its YAML or JSON, as a string)';

@@ -131,7 +131,7 @@ const SCENARIO_TEXT_HINT =
  * key is named in the path and the message, and, given the schema, the hint says the key it likely
  * meant or the keys allowed there.
  */
-export function zodBody(error: z.ZodError, schema?: z.ZodType): ErrorBody {
+export function zodBody(error: z.ZodError, schema?: z.ZodType, input?: unknown): ErrorBody {
   // A misspelt key comes first: the missing key it was meant to be is then explained by it.
   const first = error.issues.find((i) => i.code === 'unrecognized_keys') ?? error.issues[0];
   if (first?.code === 'unrecognized_keys' && first.keys.length > 0) {
@@ -151,7 +151,91 @@ export function zodBody(error: z.ZodError, schema?: z.ZodType): ErrorBody {
     return { code: 'invalid_request', message: `${path}: unknown key "${key}"${more}`, path, ...(hint === undefined ? {} : { hint }) };
   }
   const path = dotted(first?.path ?? []);
-  return { code: 'invalid_request', message: first ? `${path || 'body'}: ${first.message}` : 'invalid request', path };
+  if (first === undefined) return { code: 'invalid_request', message: 'invalid request', path };
+  const plain = inWords(first, valueAt(input, first.path));
+  return {
+    code: 'invalid_request',
+    message: `${path || 'body'}: ${plain?.message ?? first.message}`,
+    path,
+    ...(plain?.hint === undefined ? {} : { hint: plain.hint }),
+  };
+}
+
+/** The value at `path` in a request (undefined where the path leads nowhere). */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let at = input;
+  for (const key of path) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Record<PropertyKey, unknown>)[key];
+  }
+  return at;
+}
+
+/** zod's type names as a message says them. */
+const TYPE_WORDS: Record<string, string> = {
+  number: 'a number',
+  int: 'a whole number',
+  string: 'text',
+  boolean: 'true or false',
+  object: 'a mapping',
+  array: 'a list',
+};
+
+/** A value as a message quotes it: 5, the text "2000", a list, a mapping. */
+function quoted(value: unknown): string {
+  if (typeof value === 'string') return `the text "${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'a mapping';
+  return String(value);
+}
+
+/**
+ * zod's commonest issues in the API's words, with the fix ("trials: -5 is below the smallest allowed,
+ * 1" and "give a number >= 1", not zod's "Too small: expected number to be >=1"); undefined for the
+ * rest, whose own message (a schema's refinement) already says it.
+ */
+function inWords(issue: z.core.$ZodIssue, value: unknown): { message: string; hint?: string } | undefined {
+  switch (issue.code) {
+    case 'too_small':
+    case 'too_big': {
+      const small = issue.code === 'too_small';
+      const bound = Number(small ? issue.minimum : issue.maximum);
+      const inclusive = issue.inclusive !== false;
+      const sign = small ? (inclusive ? '>=' : '>') : inclusive ? '<=' : '<';
+      if (issue.origin === 'number' || issue.origin === 'int')
+        return {
+          message: `${quoted(value)} is ${small ? 'below the smallest' : 'above the largest'} allowed, ${bound}${inclusive ? '' : ' (not included)'}`,
+          hint: `give a number ${sign} ${bound}`,
+        };
+      if (issue.origin === 'string')
+        return small && bound === 1
+          ? { message: 'must not be empty', hint: 'give some text' }
+          : {
+              message: `is ${String(value).length} characters long; it must be ${sign} ${bound}`,
+              hint: small ? 'write more' : 'shorten it',
+            };
+      if (issue.origin === 'array' && Array.isArray(value))
+        return { message: `lists ${value.length} items; it must list ${sign} ${bound}`, hint: small ? 'add items' : 'list fewer' };
+      return undefined;
+    }
+    case 'invalid_type': {
+      const expected = TYPE_WORDS[issue.expected] ?? issue.expected;
+      if (value === undefined) return { message: 'is required', hint: `add it: ${expected}` };
+      const numeric = typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value));
+      if ((issue.expected === 'number' || issue.expected === 'int') && numeric)
+        return { message: `expected ${expected}, got ${quoted(value)}`, hint: `write ${Number(value)} without quotes` };
+      if (issue.expected === 'int' && typeof value === 'number' && Number.isFinite(value))
+        return { message: `expected ${expected}, got ${value}`, hint: `give a whole number, e.g. ${Math.round(value)}` };
+      return { message: `expected ${expected}, got ${quoted(value)}` };
+    }
+    case 'invalid_value': {
+      const options = issue.values.map(String);
+      return { message: `${quoted(value)} is not one of ${options.join(', ')}`, hint: `write one of: ${options.join(', ')}` };
+    }
+    default:
+      return undefined;
+  }
 }
 
 /** Fastify's own errors that are the client's fault, with stable codes. */

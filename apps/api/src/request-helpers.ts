@@ -10,7 +10,7 @@ import { ApiError, zodBody } from './errors.ts';
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   const parsed = schema.safeParse(body ?? {});
   if (parsed.success) return parsed.data;
-  const { code, message, path, hint } = zodBody(parsed.error, schema);
+  const { code, message, path, hint } = zodBody(parsed.error, schema, body ?? {});
   const error = new ApiError(400, code, message, path);
   if (hint !== undefined) error.hint = hint;
   throw error;
