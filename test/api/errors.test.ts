@@ -175,6 +175,9 @@ describe('bad requests', () => {
       expect(body.message, JSON.stringify(payload)).toBe(message);
       expect(body.hint, JSON.stringify(payload)).toBe(hint);
     }
+    // A query's number arrives as text and is named as the number.
+    const limit = (await t.app.inject({ method: 'GET', url: '/api/runs?limit=100000' })).json();
+    expect(limit.message).toMatch(/^limit: 100000 is above the largest allowed, \d+$/);
     // The largest allowed is named, whatever it is.
     const big = (await post('/api/runs', { scenarioId: 'alliance-dilemma', trials: 1e15 })).json();
     expect(big.message).toMatch(/^trials: 1000000000000000 is above the largest allowed, [\d]+$/);

@@ -203,9 +203,11 @@ function inWords(issue: z.core.$ZodIssue, value: unknown): { message: string; hi
       const bound = Number(small ? issue.minimum : issue.maximum);
       const inclusive = issue.inclusive !== false;
       const sign = small ? (inclusive ? '>=' : '>') : inclusive ? '<=' : '<';
+      // A query's numbers arrive as text ("?limit=100000"): shown as the number they stand for.
+      const shown = typeof value === 'string' && Number.isFinite(Number(value)) ? value : quoted(value);
       if (issue.origin === 'number' || issue.origin === 'int')
         return {
-          message: `${quoted(value)} is ${small ? 'below the smallest' : 'above the largest'} allowed, ${bound}${inclusive ? '' : ' (not included)'}`,
+          message: `${shown} is ${small ? 'below the smallest' : 'above the largest'} allowed, ${bound}${inclusive ? '' : ' (not included)'}`,
           hint: `give a number ${sign} ${bound}`,
         };
       if (issue.origin === 'string')
