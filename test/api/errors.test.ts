@@ -160,10 +160,16 @@ describe('bad requests', () => {
   it("says what is wrong with a field in the API's words, with the fix, not zod's", async () => {
     const cases: [unknown, string, string | undefined][] = [
       [{ scenarioId: 'alliance-dilemma', trials: 0 }, 'trials: 0 is below the smallest allowed, 1', 'give a number >= 1'],
-      [{ scenarioId: 'alliance-dilemma', trials: 1.5 }, 'trials: expected a whole number, got 1.5', 'give a whole number, e.g. 2'],
-      [{ scenarioId: 'alliance-dilemma', trials: '2000' }, 'trials: expected a number, got the text "2000"', 'write 2000 without quotes'],
-      [{ scenarioId: 'alliance-dilemma', trials: 'many' }, 'trials: expected a number, got the text "many"', undefined],
-      [{ scenarioId: '' }, 'scenarioId: must not be empty', 'give some text'],
+      [{ scenarioId: 'alliance-dilemma', trials: 1.5 }, 'trials: expected a whole number, got 1.5', 'write a whole number here, e.g. 2'],
+      [
+        { scenarioId: 'alliance-dilemma', trials: '2000' },
+        'trials: expected a number, got the text "2000"',
+        'remove the quotes around the number',
+      ],
+      [{ scenarioId: 'alliance-dilemma', trials: 'many' }, 'trials: expected a number, got the text "many"', 'write a number here'],
+      [{ scenarioId: '' }, 'scenarioId: "scenarioId" must not be empty', undefined],
+      // JSON, not YAML: the hint says to quote the text, not how YAML reads it.
+      [{ scenarioId: 2022 }, 'scenarioId: expected text, got 2022', 'write it as text, in quotes: "2022"'],
       [
         { scenarioId: 'alliance-dilemma', uncertainty: { draws: 20, design: 'grid' } },
         'uncertainty.design: the text "grid" is not one of lhs, sobol',

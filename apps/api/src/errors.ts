@@ -2,7 +2,7 @@
  * Every error the API answers with, mapped to HTTP in one place (`sendError`): user errors are 4xx
  * `{code, message, path}`; anything else is a 500 whose body carries no internal message or stack.
  */
-import { GeoriskError, type Issue, keysAt, nearest, RAISE_BUDGET } from '@georisk/engine';
+import { type DocumentKind, GeoriskError, type Issue, keysAt, nearest, RAISE_BUDGET, zodIssues } from '@georisk/engine';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { MAX_ID_CHARS, MAX_URL_CHARS } from './schemas.ts';
@@ -152,7 +152,9 @@ export function zodBody(error: z.ZodError, schema?: z.ZodType, input?: unknown):
   }
   const path = dotted(first?.path ?? []);
   if (first === undefined) return { code: 'invalid_request', message: 'invalid request', path };
-  const plain = inWords(first, valueAt(input, first.path));
+  // In words with the fix, as a scenario's schema errors are ("trials: 0 is below the smallest allowed, 1");
+  // a route's own refinement already says it in its words, and passes as it is.
+  const [plain] = first.code === 'custom' ? [] : zodIssues(new z.ZodError([first]), input, schema ?? z.unknown(), REQUEST_KIND);
   return {
     code: 'invalid_request',
     message: `${path || 'body'}: ${plain?.message ?? first.message}`,
@@ -161,84 +163,14 @@ export function zodBody(error: z.ZodError, schema?: z.ZodType, input?: unknown):
   };
 }
 
-/** The value at `path` in a request (undefined where the path leads nowhere). */
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let at = input;
-  for (const key of path) {
-    if (at === null || typeof at !== 'object') return undefined;
-    at = (at as Record<PropertyKey, unknown>)[key];
-  }
-  return at;
-}
-
-/** zod's type names as a message says them. */
-const TYPE_WORDS: Record<string, string> = {
-  number: 'a number',
-  int: 'a whole number',
-  string: 'text',
-  boolean: 'true or false',
-  object: 'a mapping',
-  array: 'a list',
+/** How schema messages name a request body (see `DocumentKind`). */
+const REQUEST_KIND: DocumentKind = {
+  name: 'request body',
+  what: 'a request',
+  keys: 'those its route lists at /api/docs',
+  start: 'send a JSON object; /api/docs lists each route’s fields',
+  json: true,
 };
-
-/** A value as a message quotes it: 5, the text "2000", a list, a mapping. */
-function quoted(value: unknown): string {
-  if (typeof value === 'string') return `the text "${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
-  if (Array.isArray(value)) return 'a list';
-  if (value === null) return 'null';
-  if (typeof value === 'object') return 'a mapping';
-  return String(value);
-}
-
-/**
- * zod's commonest issues in the API's words, with the fix ("trials: -5 is below the smallest allowed,
- * 1" and "give a number >= 1", not zod's "Too small: expected number to be >=1"); undefined for the
- * rest, whose own message (a schema's refinement) already says it.
- */
-function inWords(issue: z.core.$ZodIssue, value: unknown): { message: string; hint?: string } | undefined {
-  switch (issue.code) {
-    case 'too_small':
-    case 'too_big': {
-      const small = issue.code === 'too_small';
-      const bound = Number(small ? issue.minimum : issue.maximum);
-      const inclusive = issue.inclusive !== false;
-      const sign = small ? (inclusive ? '>=' : '>') : inclusive ? '<=' : '<';
-      // A query's numbers arrive as text ("?limit=100000"): shown as the number they stand for.
-      const shown = typeof value === 'string' && Number.isFinite(Number(value)) ? value : quoted(value);
-      if (issue.origin === 'number' || issue.origin === 'int')
-        return {
-          message: `${shown} is ${small ? 'below the smallest' : 'above the largest'} allowed, ${bound}${inclusive ? '' : ' (not included)'}`,
-          hint: `give a number ${sign} ${bound}`,
-        };
-      if (issue.origin === 'string')
-        return small && bound === 1
-          ? { message: 'must not be empty', hint: 'give some text' }
-          : {
-              message: `is ${String(value).length} characters long; it must be ${sign} ${bound}`,
-              hint: small ? 'write more' : 'shorten it',
-            };
-      if (issue.origin === 'array' && Array.isArray(value))
-        return { message: `lists ${value.length} items; it must list ${sign} ${bound}`, hint: small ? 'add items' : 'list fewer' };
-      return undefined;
-    }
-    case 'invalid_type': {
-      const expected = TYPE_WORDS[issue.expected] ?? issue.expected;
-      if (value === undefined) return { message: 'is required', hint: `add it: ${expected}` };
-      const numeric = typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value));
-      if ((issue.expected === 'number' || issue.expected === 'int') && numeric)
-        return { message: `expected ${expected}, got ${quoted(value)}`, hint: `write ${Number(value)} without quotes` };
-      if (issue.expected === 'int' && typeof value === 'number' && Number.isFinite(value))
-        return { message: `expected ${expected}, got ${value}`, hint: `give a whole number, e.g. ${Math.round(value)}` };
-      return { message: `expected ${expected}, got ${quoted(value)}` };
-    }
-    case 'invalid_value': {
-      const options = issue.values.map(String);
-      return { message: `${quoted(value)} is not one of ${options.join(', ')}`, hint: `write one of: ${options.join(', ')}` };
-    }
-    default:
-      return undefined;
-  }
-}
 
 /** Fastify's own errors that are the client's fault, with stable codes. */
 const FASTIFY_CODES: Record<string, string> = {

@@ -97,7 +97,7 @@ export {
 } from './run.ts';
 export { type HindsightWords, hindsightWords } from './scenario/hindsight.ts';
 export { type LoadedScenario, type LoadOptions, loadScenarioText, type ModuleResolver } from './scenario/scenario.ts';
-export { keysAt } from './scenario/zod-issues.ts';
+export { type DocumentKind, keysAt, zodIssues } from './scenario/zod-issues.ts';
 export {
   type Distribution,
   type Expression,

@@ -14,6 +14,8 @@ export interface DocumentKind {
   keys: string;
   /** The fix for an empty one: what to start with, and an example file. */
   start: string;
+  /** Written in JSON (a request body), not YAML: a number where text belongs then needs quotes for another reason. */
+  json?: boolean;
 }
 
 /** A scenario, the kind `zodIssues` assumes. */
@@ -90,18 +92,25 @@ export function zodIssues(error: z.ZodError, input?: unknown, root: z.core.$ZodT
         );
         break;
       case 'too_small':
+      case 'too_big': {
+        const bound = boundIssue(zi, where, value);
+        if (bound !== undefined) {
+          out.push(bound);
+          break;
+        }
         out.push(
           issue(
             'invalid_value',
             where,
-            zi.origin === 'string' && zi.minimum === 1
+            zi.code === 'too_small' && zi.origin === 'string' && zi.minimum === 1
               ? `"${name}" must not be empty`
-              : zi.origin === 'array' && zi.minimum === 1
+              : zi.code === 'too_small' && zi.origin === 'array' && zi.minimum === 1
                 ? `"${name}" must list at least one item`
                 : zi.message,
           ),
         );
         break;
+      }
       case 'invalid_value': {
         const options = zi.values.map(String);
         out.push(issue('invalid_value', where, `${describe(value)} is not one of ${options.join(', ')}`, oneOfHint(value, options)));
@@ -117,6 +126,28 @@ export function zodIssues(error: z.ZodError, input?: unknown, root: z.core.$ZodT
   return out;
 }
 
+/**
+ * A number past a schema's bound, in words with the fix ("-5 is below the smallest allowed, 1" and
+ * "give a number >= 1"), where zod gave its own message ("Too small: expected number to be >=1");
+ * undefined for other bounds and for a schema's message of its own.
+ */
+function boundIssue(zi: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig, where: string, value: unknown): Issue | undefined {
+  if (zi.origin !== 'number' && zi.origin !== 'int') return undefined;
+  if (!/^Too (small|big)/.test(zi.message)) return undefined;
+  const small = zi.code === 'too_small';
+  const bound = Number(small ? zi.minimum : zi.maximum);
+  const inclusive = zi.inclusive !== false;
+  const sign = small ? (inclusive ? '>=' : '>') : inclusive ? '<=' : '<';
+  // A query's numbers arrive as text ("?limit=100000"): named as the number they stand for.
+  const shown = typeof value === 'string' && Number.isFinite(Number(value)) ? value : describe(value);
+  return issue(
+    'invalid_value',
+    where,
+    `${shown} is ${small ? 'below the smallest' : 'above the largest'} allowed, ${bound}${inclusive ? '' : ' (not included)'}`,
+    `give a number ${sign} ${bound}`,
+  );
+}
+
 function oneOfHint(value: unknown, options: readonly string[]): string {
   const near = nearest(String(value), options);
   return near === undefined ? `write one of: ${options.join(', ')}` : `did you mean "${near}"?`;
@@ -126,6 +157,7 @@ function oneOfHint(value: unknown, options: readonly string[]): string {
 const TYPE_WORDS: Record<string, string> = {
   string: 'text',
   number: 'a number',
+  int: 'a whole number',
   object: 'a mapping of key: value pairs',
   record: 'a mapping of key: value pairs',
   array: 'a list',
@@ -196,11 +228,13 @@ function typeIssue(
     'invalid_type',
     where,
     `expected ${typeWords(expected)}, got ${got}`,
-    quotedNumber && expected.includes('number')
+    quotedNumber && (expected.includes('number') || expected.includes('int'))
       ? 'remove the quotes around the number'
       : expected.includes('string') && !expected.includes('number') && (typeof value === 'number' || typeof value === 'boolean')
-        ? unquotedTextHint(where, value)
-        : `write ${typeWords(expected)} here`,
+        ? unquotedTextHint(where, value, kind.json === true)
+        : expected.includes('int') && typeof value === 'number'
+          ? `write a whole number here, e.g. ${Math.round(value)}`
+          : `write ${typeWords(expected)} here`,
   );
 }
 
@@ -209,9 +243,10 @@ const NAME_PATH =
   /^(tracks\.[^.]+\.(states\[\d+\]|initial|transitions\[\d+\]\.(to|from(\[\d+\])?))|events\[\d+\]\.force\.[^.]+|flows\[\d+\]\.to|include\[\d+\]\.rename\.[^.]+)$/;
 
 /** YAML read text such as 2022 or true as a number or a boolean: quote it, unless it must be a name. */
-function unquotedTextHint(where: string, value: number | boolean): string {
+function unquotedTextHint(where: string, value: number | boolean, json: boolean): string {
   if (typeof value === 'number' && NAME_PATH.test(where))
     return 'a name must start with a letter or "_", so quoting the number would not help';
+  if (json) return `write it as text, in quotes: "${String(value)}"`;
   return `YAML reads ${String(value)} as ${typeof value === 'number' ? 'a number' : 'a boolean'}: put quotes around it, '${String(value)}'`;
 }
 
