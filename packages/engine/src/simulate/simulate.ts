@@ -106,8 +106,10 @@ interface Row {
   generation: number;
   /**
    * A tabulated row's inputs beside the track states of its index: the parameters its transitions
-   * read in those states (null when one draws at random: never kept), and their values when it was
-   * filled. A new stamp with the same values keeps the row: a refill would give the same bits.
+   * read in those states, and their values when it was filled. A new stamp with the same values
+   * keeps the row: a refill would give the same bits. Null when the row is filled again at every new
+   * stamp: a transition draws at random, or reads a parameter drawn afresh each trial (its value
+   * all but never repeats, so comparing and copying would be wasted).
    */
   keep: Int32Array | null;
   kept: Float64Array;
@@ -146,6 +148,8 @@ class TrialRunner {
   private readonly timed: TimedEvent[];
   private readonly conditional: EventModel[];
   private readonly rows: (Row | undefined)[][];
+  /** Per track: 1 where its rows are tabulated (`rows[i]` is not empty). */
+  private readonly tabulated: Uint8Array;
   private readonly rowScratch: Row[];
   private generation = 1;
   /**
@@ -162,8 +166,9 @@ class TrialRunner {
   private readonly paramFlows: number[][];
   private readonly randomSlots: number[];
   private readonly randomFlows: number[];
-  /** Parameters with an uncertainty distribution (drawn at the start of every trial). */
+  /** Parameters with an uncertainty distribution (drawn at the start of every trial), and per parameter 1 for those. */
   private readonly uncertain: number[];
+  private readonly drawnEachTrial: Uint8Array;
   /** An event set a parameter during the current trial. */
   private paramsChanged = false;
   private nextTimed = 0;
@@ -188,6 +193,8 @@ class TrialRunner {
   /** Per flow: the variable it feeds, and whether that variable is deferred (see `deferred`). */
   private readonly flowVariable: Int32Array;
   private readonly flowDeferred: Uint8Array;
+  /** Per flow: its amount's form (FORM_*). */
+  private readonly flowForm: Uint8Array;
   /**
    * Quiet steps of the trial so far, and per flow their number when its amount was last added
    * (skipping only): a flow's pending steps are the difference, so a quiet stretch costs one addition.
@@ -261,6 +268,7 @@ class TrialRunner {
     this.timed = plan.timed;
     this.conditional = plan.conditional;
     this.rows = plan.tableSizes.map((size) => new Array(size).fill(undefined));
+    this.tabulated = Uint8Array.from(this.rows, (table) => (table.length > 0 ? 1 : 0));
     this.rowScratch = model.tracks.map((t) => newRow(Math.max(1, ...t.outgoing.map((o) => o.length))));
     this.tableParams = new Float64Array(model.params.values.length).fill(Number.NaN);
     this.slotStamp = new Int32Array(model.totalStates).fill(1);
@@ -275,6 +283,8 @@ class TrialRunner {
     this.dt = model.dt;
     this.canSkip = plan.canSkip;
     this.uncertain = plan.uncertain;
+    this.drawnEachTrial = new Uint8Array(model.params.values.length);
+    for (const i of plan.uncertain) this.drawnEachTrial[i] = 1;
     this.s.p.set(model.params.values);
     this.checkTableParams();
     this.bulk = plan.bulk;
@@ -286,6 +296,7 @@ class TrialRunner {
     this.movers = new Int32Array(nTracks);
     this.flowVariable = Int32Array.from(model.flows, (f) => f.variable);
     this.flowDeferred = Uint8Array.from(model.flows, (f) => plan.deferred[f.variable]!);
+    this.flowForm = Uint8Array.from(model.flows, (f) => flowForm(f.amount));
     this.flowsOfTrack = model.tracks.map((t) => flowIndices(model, (r) => r.tracks.has(t.index)));
     this.flowsOfEvent = model.events.map((e) => flowsTouchedBy(model, e));
     this.paramsOfEvent = model.events.map((e) => e.set.flatMap((a) => (a.target.kind === 'param' ? [a.target.index] : [])));
@@ -536,7 +547,7 @@ class TrialRunner {
     const stamp = this.slotStamp[this.slotsPerTrack[t.index]! + state]!;
     if (row === undefined) {
       row = newRow(t.outgoing[state]!.length);
-      row.keep = keptParams(t.outgoing[state]!, s.k);
+      row.keep = keptParams(t.outgoing[state]!, s.k, this.drawnEachTrial);
       if (row.keep !== null) row.kept = new Float64Array(row.keep.length);
       table[index] = row;
       this.fill(t, row, state, stamp);
@@ -623,31 +634,38 @@ class TrialRunner {
     const cached = this.cacheJoints;
     let joint = cached ? this.joints[index] : this.jointScratch;
     joint ??= newJointRow(model.tracks.length, model.flows.length);
+    // Locals: the calls below could change any field of `this` or `joint` as far as V8 knows, so
+    // each would be loaded again on every pass.
+    const { tabulated, slotStamp, slotsPerTrack } = this;
+    const { leave, logStay, rows, trackStamp } = joint;
+    const k = s.k;
     const tracks = model.tracks;
     for (let i = 0; i < tracks.length; i++) {
-      const t = tracks[i]!;
-      const tabulated = this.rows[i]!.length > 0;
-      const stamp = this.slotStamp[this.slotsPerTrack[i]! + s.k[i]!]!;
-      if (cached && tabulated && joint.trackStamp[i] === stamp) continue;
+      const stamp = slotStamp[slotsPerTrack[i]! + k[i]!]!;
+      const inTable = tabulated[i] === 1;
+      if (cached && inTable && trackStamp[i] === stamp) continue;
       // A cached joint row's tabulated row is the one of its states (tables keep their rows): no
       // lookup, only a refresh. Rows of dynamic states change from step to step: NaN sends
       // nextMoveStep to stepping.
-      const kept = cached ? joint.rows[i] : undefined;
+      const t = tracks[i]!;
+      const kept = cached ? rows[i] : undefined;
       let row: Row | undefined;
       if (kept !== undefined) {
         row = kept;
-        if (kept.generation !== stamp) this.refresh(t, kept, s.k[i]!, stamp);
-      } else row = t.dynamic[s.k[i]!] ? undefined : this.row(t);
-      joint.leave[i] = row ? row.leave : Number.NaN;
-      joint.logStay[i] = row ? row.logStay : Number.NaN;
+        if (kept.generation !== stamp) this.refresh(t, kept, k[i]!, stamp);
+      } else row = t.dynamic[k[i]!] ? undefined : this.row(t);
+      leave[i] = row ? row.leave : Number.NaN;
+      logStay[i] = row ? row.logStay : Number.NaN;
       // A track too large to tabulate computes its row into a scratch row that later calls reuse.
-      joint.rows[i] = tabulated ? row : undefined;
-      joint.trackStamp[i] = stamp;
+      rows[i] = inTable ? row : undefined;
+      trackStamp[i] = stamp;
     }
-    for (let i = 0; i < model.flows.length; i++) {
-      if (cached && joint.flowStamp[i] === this.flowStamp[i]) continue;
+    const flowStamp = this.flowStamp;
+    const shapeStamp = joint.flowStamp;
+    for (let i = 0; i < flowStamp.length; i++) {
+      if (cached && shapeStamp[i] === flowStamp[i]) continue;
       this.flowShape(joint, i);
-      joint.flowStamp[i] = this.flowStamp[i]!;
+      shapeStamp[i] = flowStamp[i]!;
     }
     joint.generation = this.generation;
     if (cached) this.joints[index] = joint;
@@ -665,17 +683,18 @@ class TrialRunner {
       return;
     }
     const amount = f.amount;
-    if (amount.constant !== undefined) {
+    const form = this.flowForm[i]!;
+    if (form === FORM_CONSTANT) {
       joint.flowKind[i] = FLOW_CONSTANT;
-      joint.flowValue[i] = amount.constant;
-    } else if (amount.sampler?.name === 'poisson' && !amount.sampler.argsRandom) {
-      const mean = amount.sampler.args[0]!(s);
+      joint.flowValue[i] = amount.constant as number;
+    } else if (form === FORM_POISSON) {
+      const mean = (amount.sampler as NonNullable<CompiledExpression['sampler']>).args[0]!(s);
       if (!(mean >= 0 && mean < Number.POSITIVE_INFINITY)) {
         throw new GeoriskError([issue('runtime_value', f.path, `poisson mean must be finite and >= 0, got ${mean}`)]);
       }
       joint.flowKind[i] = FLOW_POISSON;
       joint.flowValue[i] = mean;
-    } else if (!amount.reads.random) {
+    } else if (form === FORM_COMPUTED) {
       joint.flowKind[i] = FLOW_CONSTANT;
       joint.flowValue[i] = amount.fn(s);
     } else {
@@ -1028,6 +1047,20 @@ const READ_TIME_IN = 3;
 const READ_FIRST = 4;
 const READ_CODES = { v: READ_VAR, ever: READ_EVER, timeIn: READ_TIME_IN, first: READ_FIRST } as const;
 
+/** Per flow, what its amount is whenever it is on (see `flowShape`): decided once, from the compiled expression. */
+const FORM_CONSTANT = 0;
+/** A Poisson draw whose mean draws nothing. */
+const FORM_POISSON = 1;
+/** A number that draws nothing, computed in each joint state. */
+const FORM_COMPUTED = 2;
+const FORM_GENERIC = 3;
+
+function flowForm(amount: CompiledExpression): number {
+  if (amount.constant !== undefined) return FORM_CONSTANT;
+  if (amount.sampler?.name === 'poisson' && !amount.sampler.argsRandom) return FORM_POISSON;
+  return amount.reads.random ? FORM_GENERIC : FORM_COMPUTED;
+}
+
 const FLOW_OFF = 0;
 const FLOW_CONSTANT = 1;
 const FLOW_POISSON = 2;
@@ -1145,14 +1178,18 @@ function pickOption(row: Row, v: number): CompiledTransition | undefined {
   return row.options[j];
 }
 
-/** The parameters the transitions out of one state read in track states `k`, or null when one draws at random (see `Row.keep`). */
-function keptParams(outgoing: CompiledTransition[], k: Int32Array): Int32Array | null {
+/**
+ * The parameters the transitions out of one state read in track states `k`, or null when one draws
+ * at random or reads a parameter in `drawn` (see `Row.keep`).
+ */
+function keptParams(outgoing: CompiledTransition[], k: Int32Array, drawn: Uint8Array): Int32Array | null {
   const params = new Set<number>();
   for (const tr of outgoing) {
     if (tr.value.reads.random) return null;
     if (tr.value.paramsGiven !== undefined) tr.value.paramsGiven(k, params);
     else for (const p of tr.value.reads.params) params.add(p);
   }
+  for (const p of params) if (drawn[p] === 1) return null;
   return Int32Array.from(params);
 }
 
