@@ -212,6 +212,15 @@ class TrialRunner {
   private readonly paramsOfEvent: number[][];
   /** Some track is in a state whose rates read time or variables (set by nextMoveStep). */
   private anyDynamic = false;
+  /**
+   * Every condition event reads track states only (no variable, parameter, time, metric function or
+   * draw), and per track 1 where one reads it: such a condition can turn true only when one of its
+   * tracks changes (see eventsDueAfterMoves).
+   */
+  private readonly conditionsReadStates: boolean;
+  private readonly conditionReads: Uint8Array;
+  /** Something changed since the condition events were last looked at, or they have not been this trial. */
+  private conditionsStale = true;
   /** Some event may apply at t = 0 (a timed one at 0, or any condition event). */
   private readonly eventsAtStart: boolean;
   /** The moving step's flows can join the bulk draw (no transition effect reads a variable). */
@@ -301,6 +310,12 @@ class TrialRunner {
     this.flowsOfEvent = model.events.map((e) => flowsTouchedBy(model, e));
     this.paramsOfEvent = model.events.map((e) => e.set.flatMap((a) => (a.target.kind === 'param' ? [a.target.index] : [])));
     this.eventsAtStart = plan.eventsAtStart;
+    const conditions = plan.conditional.map((e) => e.when as CompiledExpression);
+    this.conditionsReadStates = conditions.every(
+      (c) => c.reads.params.size + c.reads.vars.size === 0 && !c.reads.time && !c.reads.random && c.metricCalls.length === 0,
+    );
+    this.conditionReads = new Uint8Array(nTracks);
+    for (const c of conditions) for (const t of c.reads.tracks) this.conditionReads[t] = 1;
     this.deferred = plan.deferred;
     this.pendingMean = new Float64Array(model.flows.length);
     this.hasEffects = plan.hasEffects;
@@ -423,6 +438,7 @@ class TrialRunner {
     }
     // Events at t = 0 apply to the initial state before anything is recorded.
     this.nextTimed = 0;
+    this.conditionsStale = true;
     if (this.eventsAtStart) this.applyDueEvents(0);
     const firstWidth = this.steps + 1;
     for (let i = 0; i < tracks.length; i++) {
@@ -776,7 +792,7 @@ class TrialRunner {
     if (!fold) this.addStepFlows();
     if (effects > 0) this.applyEffects(effects);
     // With events due the records wait for them (they may force states); else each mover records now.
-    const eventsDue = this.eventsDue(m + 1);
+    const eventsDue = this.eventsDueAfterMoves(m + 1, count);
     if (eventsDue) this.saveStartStates();
     for (let k = 0; k < count; k++) {
       const i = movers[k]!;
@@ -831,6 +847,20 @@ class TrialRunner {
     for (let f = 0; f < flowScratch.length; f++) s.v[flowVariable[f]!]! += flowScratch[f]!;
   }
 
+  /**
+   * Some event may apply at time index m after the `count` movers of moveDue moved. Condition events
+   * that read only track states need no look when no mover is a track they read and nothing has
+   * changed since their last look (each was false then, or it fired): their inputs are as they were.
+   */
+  private eventsDueAfterMoves(m: number, count: number): boolean {
+    if (this.nextTimed < this.timed.length && this.timed[this.nextTimed]!.atStep === m) return true;
+    if (this.conditional.length === 0) return false;
+    if (!this.conditionsReadStates || this.conditionsStale) return true;
+    const movers = this.movers;
+    for (let k = 0; k < count; k++) if (this.conditionReads[movers[k]!] === 1) return true;
+    return false;
+  }
+
   /** Some event may apply at time index m (a condition event, or a timed one due then). */
   private eventsDue(m: number): boolean {
     return this.conditional.length > 0 || (this.nextTimed < this.timed.length && this.timed[this.nextTimed]!.atStep === m);
@@ -859,6 +889,8 @@ class TrialRunner {
 
   /** Timed events at time index m, in declaration order, then condition events that now hold. */
   private applyDueEvents(m: number): void {
+    // Every condition is looked at below; an event that applies makes them stale again (see applyEvent).
+    this.conditionsStale = false;
     const timed = this.timed;
     const first = this.nextTimed;
     let late = false;
@@ -909,6 +941,8 @@ class TrialRunner {
 
   private applyEvent(e: EventModel): void {
     const s = this.s;
+    // What it sets or forces may make a condition looked at earlier in this pass hold now.
+    this.conditionsStale = true;
     if (this.canSkip) for (const f of this.flowsOfEvent[e.index]!) this.flushFlow(f);
     s.rng = this.eventRng[e.index]!;
     // Every value reads the state before any assignment (into a reused scratch array).
