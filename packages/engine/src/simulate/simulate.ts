@@ -27,7 +27,16 @@ import { TrialStream, trialKey } from '../rng.ts';
 import type { Distribution } from '../scenario-schema.ts';
 import { addValue } from '../summarize.ts';
 import { emptySummary, type RunSummary } from './run-summary.ts';
-import { type BulkAmount, MAX_TABLE_ROWS, newEvalState, planTrials, type TimedEvent } from './trial-plan.ts';
+import {
+  type BulkAmount,
+  MAX_TABLE_ROWS,
+  makeSampledBulk,
+  newEvalState,
+  planTrials,
+  SAMPLER_ARGS,
+  type SampledBulk,
+  type TimedEvent,
+} from './trial-plan.ts';
 
 export { emptySummary, mergeSummaries, type RunSummary } from './run-summary.ts';
 
@@ -193,8 +202,11 @@ class TrialRunner {
   /** Per flow: the variable it feeds, and whether that variable is deferred (see `deferred`). */
   private readonly flowVariable: Int32Array;
   private readonly flowDeferred: Uint8Array;
-  /** Per flow: its amount's form (FORM_*). */
+  /** Per flow: its amount's form (FORM_*), and for a sampler call (FORM_SAMPLED) its bulk sum from cached arguments. */
   private readonly flowForm: Uint8Array;
+  private readonly sampled: (SampledBulk | undefined)[];
+  /** The length of a joint row's `flowArgs` (0 when no flow is FORM_SAMPLED). */
+  private readonly sampledArgs: number;
   /**
    * Quiet steps of the trial so far, and per flow their number when its amount was last added
    * (skipping only): a flow's pending steps are the difference, so a quiet stretch costs one addition.
@@ -306,6 +318,11 @@ class TrialRunner {
     this.flowVariable = Int32Array.from(model.flows, (f) => f.variable);
     this.flowDeferred = Uint8Array.from(model.flows, (f) => plan.deferred[f.variable]!);
     this.flowForm = Uint8Array.from(model.flows, (f) => flowForm(f.amount));
+    this.sampledArgs = this.flowForm.includes(FORM_SAMPLED) ? model.flows.length * SAMPLER_ARGS : 0;
+    this.sampled = model.flows.map((f, i) => {
+      const sampler = f.amount.sampler;
+      return this.flowForm[i] === FORM_SAMPLED && sampler ? makeSampledBulk(sampler.name, sampler.args.length, f.amount.source) : undefined;
+    });
     this.flowsOfTrack = model.tracks.map((t) => flowIndices(model, (r) => r.tracks.has(t.index)));
     this.flowsOfEvent = model.events.map((e) => flowsTouchedBy(model, e));
     this.paramsOfEvent = model.events.map((e) => e.set.flatMap((a) => (a.target.kind === 'param' ? [a.target.index] : [])));
@@ -611,14 +628,16 @@ class TrialRunner {
     // Poisson amounts into a variable nothing reads before the end add their means instead:
     // a sum of independent Poisson draws is one Poisson draw of the summed mean.
     else if (kind === FLOW_POISSON && this.flowDeferred[i] === 1) this.pendingMean[i]! += count * x;
-    else if (kind !== FLOW_OFF) this.drawFlow(i, kind, x, count);
+    else if (kind !== FLOW_OFF) this.drawFlow(i, kind, x, count, joint);
   }
 
-  /** Adds `count` steps of flow i that need a draw (a Poisson or general amount). */
-  private drawFlow(i: number, kind: number, x: number, count: number): void {
+  /** Adds `count` steps of flow i that need a draw (a Poisson, another sampler's or a general amount). */
+  private drawFlow(i: number, kind: number, x: number, count: number, joint: JointRow): void {
     const { s } = this;
     const variable = this.flowVariable[i]!;
     if (kind === FLOW_POISSON) s.v[variable]! += dist.poisson(this.flowRng[i]!, count * x);
+    else if (kind === FLOW_SAMPLED)
+      s.v[variable]! += (this.sampled[i] as SampledBulk)(this.flowRng[i]!, joint.flowArgs, i * SAMPLER_ARGS, count);
     else {
       s.rng = this.flowRng[i]!;
       s.v[variable]! += this.bulk[i]!(s, count);
@@ -649,7 +668,7 @@ class TrialRunner {
     const index = this.jointIndex;
     const cached = this.cacheJoints;
     let joint = cached ? this.joints[index] : this.jointScratch;
-    joint ??= newJointRow(model.tracks.length, model.flows.length);
+    joint ??= newJointRow(model.tracks.length, model.flows.length, this.sampledArgs);
     // Locals: the calls below could change any field of `this` or `joint` as far as V8 knows, so
     // each would be loaded again on every pass.
     const { tabulated, slotStamp, slotsPerTrack } = this;
@@ -713,6 +732,11 @@ class TrialRunner {
     } else if (form === FORM_COMPUTED) {
       joint.flowKind[i] = FLOW_CONSTANT;
       joint.flowValue[i] = amount.fn(s);
+    } else if (form === FORM_SAMPLED) {
+      // The arguments read only parameters and track states, as the flow's draws at each flush would.
+      const args = (amount.sampler as NonNullable<CompiledExpression['sampler']>).args;
+      for (let j = 0; j < args.length; j++) joint.flowArgs[i * SAMPLER_ARGS + j] = args[j]!(s);
+      joint.flowKind[i] = FLOW_SAMPLED;
     } else {
       joint.flowKind[i] = FLOW_GENERIC;
     }
@@ -1087,11 +1111,14 @@ const FORM_CONSTANT = 0;
 const FORM_POISSON = 1;
 /** A number that draws nothing, computed in each joint state. */
 const FORM_COMPUTED = 2;
-const FORM_GENERIC = 3;
+/** Another sampler's call whose arguments draw nothing: the arguments are computed in each joint state. */
+const FORM_SAMPLED = 3;
+const FORM_GENERIC = 4;
 
 function flowForm(amount: CompiledExpression): number {
   if (amount.constant !== undefined) return FORM_CONSTANT;
-  if (amount.sampler?.name === 'poisson' && !amount.sampler.argsRandom) return FORM_POISSON;
+  const sampler = amount.sampler;
+  if (sampler !== undefined && !sampler.argsRandom) return sampler.name === 'poisson' ? FORM_POISSON : FORM_SAMPLED;
   return amount.reads.random ? FORM_GENERIC : FORM_COMPUTED;
 }
 
@@ -1099,6 +1126,8 @@ const FLOW_OFF = 0;
 const FLOW_CONSTANT = 1;
 const FLOW_POISSON = 2;
 const FLOW_GENERIC = 3;
+/** A sampler call drawn at each flush from the arguments cached in the joint row. */
+const FLOW_SAMPLED = 4;
 
 /** What the skipping path needs about the flows in one joint state. */
 interface JointRow {
@@ -1108,15 +1137,17 @@ interface JointRow {
   logStay: Float64Array;
   /** Per track: its tabulated step rule in a static state (undefined in a dynamic one or untabulated). */
   rows: (Row | undefined)[];
-  /** Per flow: off, a constant per step, a Poisson mean per step, or a general amount. */
+  /** Per flow: off, a constant per step, a Poisson mean per step, a sampler call or a general amount. */
   flowKind: Uint8Array;
   flowValue: Float64Array;
+  /** Per flow, SAMPLER_ARGS apart: a sampler call's arguments (FLOW_SAMPLED). */
+  flowArgs: Float64Array;
   /** The stamps each track's and flow's part was computed under (0: never). */
   trackStamp: Int32Array;
   flowStamp: Int32Array;
 }
 
-function newJointRow(tracks: number, flows: number): JointRow {
+function newJointRow(tracks: number, flows: number, sampledArgs: number): JointRow {
   return {
     generation: 0,
     leave: new Float64Array(tracks),
@@ -1124,6 +1155,7 @@ function newJointRow(tracks: number, flows: number): JointRow {
     rows: new Array(tracks).fill(undefined),
     flowKind: new Uint8Array(flows),
     flowValue: new Float64Array(flows),
+    flowArgs: new Float64Array(sampledArgs),
     trackStamp: new Int32Array(tracks),
     flowStamp: new Int32Array(flows),
   };

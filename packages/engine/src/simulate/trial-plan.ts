@@ -8,7 +8,7 @@ import * as dist from '../distributions.ts';
 import { GeoriskError, issue } from '../errors.ts';
 import type { CompiledExpression, EvalState } from '../expression/expression.ts';
 import type { Assignment, EventModel, Model, TrackModel } from '../model/model.ts';
-import type { TrialStream } from '../rng.ts';
+import type { Rng, TrialStream } from '../rng.ts';
 
 /** Rows of a precomputed transition table at most; larger tracks evaluate rates on each move. */
 export const MAX_TABLE_ROWS = 1 << 16;
@@ -129,6 +129,37 @@ function deferrableVariables(model: Model): Uint8Array {
 /** Adds up `count` iid draws of a flow amount at a fixed state. */
 export type BulkAmount = (s: EvalState, count: number) => number;
 
+/** The most arguments a sampler takes (the stride of a joint row's cached sampler arguments). */
+export const SAMPLER_ARGS = Math.max(...Object.values(dist.SAMPLERS).map((spec) => spec.arity));
+
+/**
+ * Adds up `count` iid draws of one sampler from `rng`, its arguments read from `args` at `at`
+ * (computed once per joint state by the caller): one draw where the sum has a closed form, else a loop.
+ */
+export type SampledBulk = (rng: Rng, args: Float64Array, at: number, count: number) => number;
+
+/** The bulk sum of a flow amount that is one sampler call whose arguments draw nothing (`source` names it in errors). */
+export function makeSampledBulk(name: dist.SamplerName, arity: number, source: string): SampledBulk {
+  // Scratch arrays, reused by every call (this runs at each flush of the flow).
+  const values: number[] = new Array(arity).fill(0);
+  const summed = [0, 0];
+  const invalid = (): never => {
+    throw new GeoriskError([
+      issue('runtime_value', source, dist.SAMPLERS[name].check(values) ?? `invalid parameters ${values.join(', ')}`),
+    ]);
+  };
+  return (rng, args, at, count) => {
+    for (let j = 0; j < arity; j++) values[j] = args[at + j]!;
+    if (!dist.sumOfIidInto(name, values, count, summed)) {
+      let total = 0;
+      for (let i = 0; i < count; i++) total += dist.sample(name, rng, values);
+      return Number.isNaN(total) ? invalid() : total;
+    }
+    const y = dist.sample(name, rng, summed);
+    return Number.isNaN(y) ? invalid() : y;
+  };
+}
+
 /** Builds the bulk sum of a flow amount: one draw where the sum has a closed form, else a loop. */
 export function makeBulkAmount(amount: CompiledExpression): BulkAmount {
   if (amount.constant !== undefined) {
@@ -151,18 +182,11 @@ export function makeBulkAmount(amount: CompiledExpression): BulkAmount {
         return Number.isNaN(y) ? invalid([m]) : y;
       };
     }
-    // Scratch arrays, reused by every call (this runs at each flush of the flow).
-    const values = args.map(() => 0);
-    const summed = [0, 0];
+    const sampled = makeSampledBulk(name, args.length, amount.source);
+    const values = new Float64Array(args.length);
     return (s, count) => {
       for (let j = 0; j < args.length; j++) values[j] = args[j]!(s);
-      if (!dist.sumOfIidInto(name, values, count, summed)) {
-        let total = 0;
-        for (let i = 0; i < count; i++) total += dist.sample(name, s.rng, values);
-        return Number.isNaN(total) ? invalid(values) : total;
-      }
-      const y = dist.sample(name, s.rng, summed);
-      return Number.isNaN(y) ? invalid(values) : y;
+      return sampled(s.rng, values, 0, count);
     };
   }
   if (!amount.reads.random) return (s, count) => count * amount.fn(s);
