@@ -222,6 +222,8 @@ class TrialRunner {
   private readonly flowsOfEvent: number[][];
   /** Per event: the parameters it sets (the only ones it can change). */
   private readonly paramsOfEvent: number[][];
+  /** The parameters that can differ from their defaults in a trial: the drawn ones and those an event sets (nothing else sets one). */
+  private readonly changeable: number[];
   /** Some track is in a state whose rates read time or variables (set by nextMoveStep). */
   private anyDynamic = false;
   /**
@@ -326,6 +328,7 @@ class TrialRunner {
     this.flowsOfTrack = model.tracks.map((t) => flowIndices(model, (r) => r.tracks.has(t.index)));
     this.flowsOfEvent = model.events.map((e) => flowsTouchedBy(model, e));
     this.paramsOfEvent = model.events.map((e) => e.set.flatMap((a) => (a.target.kind === 'param' ? [a.target.index] : [])));
+    this.changeable = [...new Set([...plan.uncertain, ...this.paramsOfEvent.flat()])];
     this.eventsAtStart = plan.eventsAtStart;
     const conditions = plan.conditional.map((e) => e.when as CompiledExpression);
     this.conditionsReadStates = conditions.every(
@@ -444,7 +447,7 @@ class TrialRunner {
       s.first[j] = Number.NaN;
       s.timeIn[j] = 0;
     }
-    if (this.fired.length > 0) this.fired.fill(0);
+    for (let i = 0; i < this.fired.length; i++) this.fired[i] = 0;
     s.t = 0;
     const tracks = model.tracks;
     this.jointIndex = 0;
@@ -473,8 +476,8 @@ class TrialRunner {
     // Parameters only need resetting when the last trial drew or changed them.
     if (this.uncertain.length === 0 && !this.paramsChanged) return;
     s.p.set(model.params.values);
-    // Unless an event set parameters, only the drawn ones can differ from the last trial's.
-    const only = this.paramsChanged ? undefined : this.uncertain;
+    // Only the drawn ones can differ from the last trial's, and those an event set in it.
+    const only = this.paramsChanged ? this.changeable : this.uncertain;
     this.paramsChanged = false;
     for (const i of this.uncertain) s.p[i] = drawDistribution(this.paramRng[i]!, model.params.uncertainty[i]!);
     this.checkTableParams(only);
@@ -811,7 +814,7 @@ class TrialRunner {
       chosen[i] = row.options.length === 1 ? row.options[0] : drawOption(this.trackRng[i]!, row);
     }
     if (!fold) this.stepFlows();
-    const effects = this.hasEffects ? this.evaluateEffects() : 0;
+    const effects = this.hasEffects ? this.evaluateMoverEffects() : 0;
     if (effects > 0) this.flushFlows();
     if (!fold) this.addStepFlows();
     if (effects > 0) this.applyEffects(effects);
@@ -934,14 +937,26 @@ class TrialRunner {
    */
   private evaluateEffects(): number {
     let count = 0;
-    for (let i = 0; i < this.chosen.length; i++) {
-      const tr = this.chosen[i];
-      if (tr === undefined) continue;
-      this.s.rng = this.trackRng[i]!;
-      for (let j = 0; j < tr.set.length; j++) count = this.pushEffect(count, 0, tr.set[j]!);
-      for (let j = 0; j < tr.add.length; j++) count = this.pushEffect(count, 1, tr.add[j]!);
-    }
+    for (let i = 0; i < this.chosen.length; i++) count = this.effectsOf(i, count);
     return count;
+  }
+
+  /** evaluateEffects for moveDue, where only the movers (in model order) have chosen a transition. */
+  private evaluateMoverEffects(): number {
+    let count = 0;
+    for (let k = 0; k < this.moverCount; k++) count = this.effectsOf(this.movers[k]!, count);
+    return count;
+  }
+
+  /** Adds track i's chosen transition's effects after the `count` gathered so far; returns the new count. */
+  private effectsOf(i: number, count: number): number {
+    const tr = this.chosen[i];
+    if (tr === undefined) return count;
+    this.s.rng = this.trackRng[i]!;
+    let n = count;
+    for (let j = 0; j < tr.set.length; j++) n = this.pushEffect(n, 0, tr.set[j]!);
+    for (let j = 0; j < tr.add.length; j++) n = this.pushEffect(n, 1, tr.add[j]!);
+    return n;
   }
 
   private pushEffect(count: number, isAdd: number, a: Assignment): number {
