@@ -9,21 +9,23 @@ export function formatNumber(x: number): string {
   if (!Number.isFinite(x)) return String(x);
   const abs = Math.abs(x);
   if (abs !== 0 && (abs < 1e-3 || abs >= 1e9)) return x.toExponential(2);
-  if (Number.isInteger(x)) return GROUPED[0].format(x);
-  const digits = abs >= 100 ? 1 : abs >= 1 ? 2 : 4;
-  return GROUPED[digits].format(x);
-}
-
-/** An en-US format with up to `digits` fraction digits. */
-function grouped(digits: number): Intl.NumberFormat {
-  return new Intl.NumberFormat('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+  if (Number.isInteger(x)) return grouped(0).format(x);
+  return grouped(abs >= 100 ? 1 : abs >= 1 ? 2 : 4).format(x);
 }
 
 /**
- * en-US formats by fraction digits, made once: `toLocaleString` builds a new formatter on
- * every call, which made a results table of a few hundred numbers take tens of milliseconds.
+ * en-US formats by fraction digits, each made once, when first used: `toLocaleString` builds a new
+ * formatter on every call, which made a results table of a few hundred numbers take tens of
+ * milliseconds; and making them at import cost every process and worker thread about 15 ms of
+ * its start, numbers printed or not.
  */
-const GROUPED = { 0: grouped(0), 1: grouped(1), 2: grouped(2), 4: grouped(4) };
+const GROUPED: Intl.NumberFormat[] = [];
+
+/** The en-US format with up to `digits` fraction digits. */
+function grouped(digits: number): Intl.NumberFormat {
+  GROUPED[digits] ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+  return GROUPED[digits];
+}
 
 /**
  * The decimal places at which two significant digits of an error `half` stop (0 to 6): an estimate
