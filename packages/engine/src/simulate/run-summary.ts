@@ -19,33 +19,40 @@ export interface RunSummary {
   metrics: MetricAccumulator[];
 }
 
+/**
+ * An empty summary of `slots` track states over `steps` steps. Made by `new`, not an object literal:
+ * V8 builds a literal's boilerplate the second time the literal runs, and that threw away the
+ * optimized code of every hot method that reads a summary (startTrial, recordMove, finishTrial, …)
+ * at the start of a worker's second chunk, to be compiled again (found with --trace-deopt).
+ */
+class EmptySummary implements RunSummary {
+  trials = 0;
+  trialSteps = 0;
+  steps: number;
+  final: Float64Array;
+  ever: Float64Array;
+  occupancy: Float64Array;
+  firstAt: Float64Array;
+  metrics: MetricAccumulator[];
+
+  constructor(slots: number, steps: number, metrics: number) {
+    this.steps = steps;
+    this.final = new Float64Array(slots);
+    this.ever = new Float64Array(slots);
+    this.occupancy = new Float64Array(slots * (steps + 2));
+    this.firstAt = new Float64Array(slots * (steps + 1));
+    this.metrics = Array.from({ length: metrics }, () => newMetricAccumulator());
+  }
+}
+
 /** A new, empty summary for a model. */
 export function emptySummary(model: Model): RunSummary {
-  const slots = model.totalStates;
-  return {
-    trials: 0,
-    trialSteps: 0,
-    steps: model.steps,
-    final: new Float64Array(slots),
-    ever: new Float64Array(slots),
-    occupancy: new Float64Array(slots * (model.steps + 2)),
-    firstAt: new Float64Array(slots * (model.steps + 1)),
-    metrics: model.metrics.map(() => newMetricAccumulator()),
-  };
+  return new EmptySummary(model.totalStates, model.steps, model.metrics.length);
 }
 
 /** A new, empty summary shaped like `summary` (the same model's), made without the model. */
 export function emptySummaryLike(summary: RunSummary): RunSummary {
-  return {
-    trials: 0,
-    trialSteps: 0,
-    steps: summary.steps,
-    final: new Float64Array(summary.final.length),
-    ever: new Float64Array(summary.ever.length),
-    occupancy: new Float64Array(summary.occupancy.length),
-    firstAt: new Float64Array(summary.firstAt.length),
-    metrics: summary.metrics.map(() => newMetricAccumulator()),
-  };
+  return new EmptySummary(summary.final.length, summary.steps, summary.metrics.length);
 }
 
 /** Adds `b` into `a`; exact, so the order of merging never matters. */
