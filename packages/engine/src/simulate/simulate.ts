@@ -880,7 +880,7 @@ class TrialRunner {
    * changed since their last look (each was false then, or it fired): their inputs are as they were.
    */
   private eventsDueAfterMoves(m: number, count: number): boolean {
-    if (this.nextTimed < this.timed.length && this.timed[this.nextTimed]!.atStep === m) return true;
+    if (this.timedDue(m)) return true;
     if (this.conditional.length === 0) return false;
     if (!this.conditionsReadStates || this.conditionsStale) return true;
     const movers = this.movers;
@@ -890,7 +890,12 @@ class TrialRunner {
 
   /** Some event may apply at time index m (a condition event, or a timed one due then). */
   private eventsDue(m: number): boolean {
-    return this.conditional.length > 0 || (this.nextTimed < this.timed.length && this.timed[this.nextTimed]!.atStep === m);
+    return this.conditional.length > 0 || this.timedDue(m);
+  }
+
+  /** The next timed event not yet applied is due at time index m. */
+  private timedDue(m: number): boolean {
+    return this.nextTimed < this.timed.length && this.timed[this.nextTimed]!.atStep === m;
   }
 
   /**
