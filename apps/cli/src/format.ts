@@ -1,9 +1,17 @@
 /** Renders run results as a readable table or CSV. */
-import { errorPlaces, formatEstimate, formatNumber, formatPercent, type MetricSummary, type RunResult } from '@georisk/engine';
+import {
+  errorPlaces,
+  formatAtPlaces,
+  formatEstimate,
+  formatNumber,
+  formatPercent,
+  type MetricSummary,
+  type RunResult,
+} from '@georisk/engine';
 
 export { formatCsv } from '@georisk/engine';
 
-export { errorPlaces, formatEstimate, formatNumber, formatPercent };
+export { errorPlaces, formatAtPlaces, formatEstimate, formatNumber, formatPercent };
 
 /** Aligns rows of cells into columns. */
 export function table(rows: string[][], rightAlign: boolean[]): string {

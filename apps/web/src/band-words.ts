@@ -6,8 +6,6 @@
 import type { MetricBand } from '@georisk/engine';
 import { bandEndNumber, bandEndPercent, formatNumber, toSignificant } from './format.ts';
 
-export { bandEndNumber, bandEndPercent };
-
 /** The parts of one metric's headline: the answer, its band, and the sampling error. */
 export interface BandWords {
   /** "War within 30 days: 18%" or "Armenian military deaths: 250 deaths". */

@@ -31,7 +31,7 @@ import { connectQueue } from '@georisk/queue';
 import { InvalidArgumentError, Option } from 'commander';
 import { EXIT, locateScenarioIssues, output, type RegisterCommand, UsageError, wholeNumber } from '../cli-common.ts';
 import { collectVary, commaList } from '../design-options.ts';
-import { errorPlaces, formatNumber } from '../format.ts';
+import { errorPlaces, formatAtPlaces, formatNumber } from '../format.ts';
 import { loadScenarioFile } from '../load.ts';
 import { startWorkerThreads } from '../parallel.ts';
 import { progressBar } from '../progress-bar.ts';
@@ -139,7 +139,7 @@ function metricTable(r: SensitivityResult, m: SensitivityResult['metrics'][numbe
     // interval reach (2 to 4): one column reads at one precision (0.481 [0.360, 0.603]).
     const half = ([lo, hi]: [number, number]) => (hi - lo) / 2;
     const places = Math.min(4, Math.max(2, ...m.sobol.flatMap((s) => [errorPlaces(half(s.totalCi95)), errorPlaces(half(s.firstCi95))])));
-    const share = (x: number) => x.toFixed(places);
+    const share = (x: number) => formatAtPlaces(x, places);
     const shares = ([lo, hi]: [number, number]) => `[${share(lo)}, ${share(hi)}]`;
     return renderTable([
       ['parameter', 'total', 'total 95% CI', 'first', 'first 95% CI', ''],
