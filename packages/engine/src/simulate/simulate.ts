@@ -199,6 +199,15 @@ class TrialRunner {
   /** The joint row nextMoveStep last used (the state stays the same until the moving step's switch). */
   private joint: JointRow | undefined;
   private readonly cacheJoints: boolean;
+  /**
+   * A cached joint row's parts are brought up to date one by one where they are read, not all at
+   * the row's first use in each table generation: a track's where nextMoveStep reads it (a dirty
+   * track's), a flow's at its first flush in the state. A new generation, every trial when
+   * parameters are drawn, then computes only the rows and shapes a trial reads. Only where a
+   * parameter can change, and where no row or flow shape draws at random (its draws would move
+   * with the time of its computing).
+   */
+  private readonly lazyParts: boolean;
   /** Per flow: the variable it feeds, and whether that variable is deferred (see `deferred`). */
   private readonly flowVariable: Int32Array;
   private readonly flowDeferred: Uint8Array;
@@ -329,6 +338,8 @@ class TrialRunner {
     this.flowsOfEvent = model.events.map((e) => flowsTouchedBy(model, e));
     this.paramsOfEvent = model.events.map((e) => e.set.flatMap((a) => (a.target.kind === 'param' ? [a.target.index] : [])));
     this.changeable = [...new Set([...plan.uncertain, ...this.paramsOfEvent.flat()])];
+    // With no parameter that can change, the generation never moves after the first trial's.
+    this.lazyParts = this.cacheJoints && this.changeable.length > 0 && readers.randomSlots.length === 0 && readers.randomFlows.length === 0;
     this.eventsAtStart = plan.eventsAtStart;
     const conditions = plan.conditional.map((e) => e.when as CompiledExpression);
     this.conditionsReadStates = conditions.every(
@@ -494,7 +505,7 @@ class TrialRunner {
     // integer (Infinity for a track that cannot leave) allocated a heap number at each call
     // (175 B a trial on the reference model, by V8's sampling heap profiler).
     const m = step - 0;
-    const { dirty, nextMove, pendingLeave, movers } = this;
+    const { dirty, nextMove, pendingLeave, movers, lazyParts } = this;
     const joint = this.jointRow();
     this.joint = joint;
     let next = Number.POSITIVE_INFINITY;
@@ -508,6 +519,7 @@ class TrialRunner {
       let at = nextMove[i]!;
       // A track whose state and dependencies are as they were keeps its draw (no move since).
       if (dirty[i] !== 0) {
+        if (lazyParts) this.checkTrackPart(joint, i);
         const leave = joint.leave[i]!;
         if (Number.isNaN(leave)) {
           // A dynamic state: the track draws at every step (and stays dirty to be looked at again).
@@ -623,7 +635,11 @@ class TrialRunner {
     const count = this.bulkTotal - this.bulkMark[i]!;
     if (count === 0) return;
     this.bulkMark[i] = this.bulkTotal;
-    const joint = current ?? this.jointRow();
+    this.addFlowSteps(i, count, current ?? this.jointRow());
+  }
+
+  /** Adds `count` steps of flow i in the state of `joint` to its variable (see flushFlow). */
+  private addFlowSteps(i: number, count: number, joint: JointRow): void {
     const kind = joint.flowKind[i]!;
     const x = joint.flowValue[i]!;
     // The common cases first, kept small so that this inlines into the loops that call it.
@@ -634,8 +650,16 @@ class TrialRunner {
     else if (kind !== FLOW_OFF) this.drawFlow(i, kind, x, count, joint);
   }
 
-  /** Adds `count` steps of flow i that need a draw (a Poisson, another sampler's or a general amount). */
+  /**
+   * Adds `count` steps of flow i that need a draw (a Poisson, another sampler's or a general
+   * amount), or whose part of the joint row is computed at its first flush (FLOW_STALE).
+   */
   private drawFlow(i: number, kind: number, x: number, count: number, joint: JointRow): void {
+    if (kind === FLOW_STALE) {
+      this.flowPart(joint, i);
+      this.addFlowSteps(i, count, joint);
+      return;
+    }
     const { s } = this;
     const variable = this.flowVariable[i]!;
     if (kind === FLOW_POISSON) s.v[variable]! += dist.poisson(this.flowRng[i]!, count * x);
@@ -657,6 +681,7 @@ class TrialRunner {
     if (this.cacheJoints) {
       const joint = this.joints[this.jointIndex];
       if (joint !== undefined && joint.generation === this.generation) return joint;
+      if (joint !== undefined && this.lazyParts) return this.updateFlowParts(joint);
     }
     return this.buildJointRow();
   }
@@ -675,40 +700,70 @@ class TrialRunner {
     // Locals: the calls below could change any field of `this` or `joint` as far as V8 knows, so
     // each would be loaded again on every pass.
     const { tabulated, slotStamp, slotsPerTrack } = this;
-    const { leave, logStay, rows, trackStamp } = joint;
+    const trackStamp = joint.trackStamp;
     const k = s.k;
-    const tracks = model.tracks;
-    for (let i = 0; i < tracks.length; i++) {
+    for (let i = 0; i < trackStamp.length; i++) {
       const stamp = slotStamp[slotsPerTrack[i]! + k[i]!]!;
-      const inTable = tabulated[i] === 1;
-      if (cached && inTable && trackStamp[i] === stamp) continue;
-      // A cached joint row's tabulated row is the one of its states (tables keep their rows): no
-      // lookup, only a refresh. Rows of dynamic states change from step to step: NaN sends
-      // nextMoveStep to stepping.
-      const t = tracks[i]!;
-      const kept = cached ? rows[i] : undefined;
-      let row: Row | undefined;
-      if (kept !== undefined) {
-        row = kept;
-        if (kept.generation !== stamp) this.refresh(t, kept, k[i]!, stamp);
-      } else row = t.dynamic[k[i]!] ? undefined : this.row(t);
-      leave[i] = row ? row.leave : Number.NaN;
-      logStay[i] = row ? row.logStay : Number.NaN;
-      // A track too large to tabulate computes its row into a scratch row that later calls reuse.
-      rows[i] = inTable ? row : undefined;
-      trackStamp[i] = stamp;
+      if (cached && tabulated[i] === 1 && trackStamp[i] === stamp) continue;
+      this.trackPart(joint, i, stamp);
     }
     const flowStamp = this.flowStamp;
     const shapeStamp = joint.flowStamp;
     for (let i = 0; i < flowStamp.length; i++) {
       if (cached && shapeStamp[i] === flowStamp[i]) continue;
-      this.flowShape(joint, i);
-      shapeStamp[i] = flowStamp[i]!;
+      this.flowPart(joint, i);
     }
     joint.generation = this.generation;
     if (cached) this.joints[index] = joint;
     else this.jointScratch = joint;
     return joint;
+  }
+
+  /**
+   * Track i's part of the joint row of the current state under its state's stamp `stamp`. A cached
+   * joint row's tabulated row is the one of its states (tables keep their rows): no lookup, only a
+   * refresh. Rows of dynamic states change from step to step: NaN sends nextMoveStep to stepping.
+   */
+  private trackPart(joint: JointRow, i: number, stamp: number): void {
+    const k = this.s.k;
+    const t = this.model.tracks[i]!;
+    const inTable = this.tabulated[i] === 1;
+    const kept = this.cacheJoints ? joint.rows[i] : undefined;
+    let row: Row | undefined;
+    if (kept !== undefined) {
+      row = kept;
+      if (kept.generation !== stamp) this.refresh(t, kept, k[i]!, stamp);
+    } else row = t.dynamic[k[i]!] ? undefined : this.row(t);
+    joint.leave[i] = row ? row.leave : Number.NaN;
+    joint.logStay[i] = row ? row.logStay : Number.NaN;
+    // A track too large to tabulate computes its row into a scratch row that later calls reuse.
+    joint.rows[i] = inTable ? row : undefined;
+    joint.trackStamp[i] = stamp;
+  }
+
+  /** Brings track i's part of a cached joint row up to its state's stamp (see `lazyParts`). */
+  private checkTrackPart(joint: JointRow, i: number): void {
+    const stamp = this.slotStamp[this.slotsPerTrack[i]! + this.s.k[i]!]!;
+    if (joint.trackStamp[i] !== stamp) this.trackPart(joint, i, stamp);
+  }
+
+  /**
+   * A cached joint row of an earlier generation, its out-of-date flow parts marked to be computed at
+   * their first flush (see `lazyParts`; the tracks' parts are brought up to date where nextMoveStep
+   * reads them).
+   */
+  private updateFlowParts(joint: JointRow): JointRow {
+    const flowStamp = this.flowStamp;
+    const shapeStamp = joint.flowStamp;
+    for (let i = 0; i < flowStamp.length; i++) if (shapeStamp[i] !== flowStamp[i]) joint.flowKind[i] = FLOW_STALE;
+    joint.generation = this.generation;
+    return joint;
+  }
+
+  /** Flow i's part of the joint row of the current state, under the flow's current stamp. */
+  private flowPart(joint: JointRow, i: number): void {
+    this.flowShape(joint, i);
+    joint.flowStamp[i] = this.flowStamp[i]!;
   }
 
   /** Flow i's shape in the current joint state: off, a constant per step, a Poisson mean per step, or general. */
@@ -1148,6 +1203,8 @@ const FLOW_POISSON = 2;
 const FLOW_GENERIC = 3;
 /** A sampler call drawn at each flush from the arguments cached in the joint row. */
 const FLOW_SAMPLED = 4;
+/** Not yet computed under the flow's current stamp: computed at the flow's first flush in the state (see `lazyParts`). */
+const FLOW_STALE = 5;
 
 /** What the skipping path needs about the flows in one joint state. */
 interface JointRow {
