@@ -486,11 +486,17 @@ class TrialRunner {
     const { model, s } = this;
     // Parameters only need resetting when the last trial drew or changed them.
     if (this.uncertain.length === 0 && !this.paramsChanged) return;
-    s.p.set(model.params.values);
-    // Only the drawn ones can differ from the last trial's, and those an event set in it.
+    // Only the drawn ones can differ from the last trial's, and those an event set in it (nothing
+    // else sets a parameter): those are set back to their defaults, and the drawn ones drawn.
     const only = this.paramsChanged ? this.changeable : this.uncertain;
+    const defaults = model.params.values;
+    if (this.paramsChanged) for (let j = 0; j < only.length; j++) s.p[only[j]!] = defaults[only[j]!]!;
     this.paramsChanged = false;
-    for (const i of this.uncertain) s.p[i] = drawDistribution(this.paramRng[i]!, model.params.uncertainty[i]!);
+    const uncertain = this.uncertain;
+    for (let j = 0; j < uncertain.length; j++) {
+      const i = uncertain[j]!;
+      s.p[i] = drawDistribution(this.paramRng[i]!, model.params.uncertainty[i]!);
+    }
     this.checkTableParams(only);
   }
 
@@ -635,11 +641,7 @@ class TrialRunner {
     const count = this.bulkTotal - this.bulkMark[i]!;
     if (count === 0) return;
     this.bulkMark[i] = this.bulkTotal;
-    this.addFlowSteps(i, count, current ?? this.jointRow());
-  }
-
-  /** Adds `count` steps of flow i in the state of `joint` to its variable (see flushFlow). */
-  private addFlowSteps(i: number, count: number, joint: JointRow): void {
+    const joint = current ?? this.jointRow();
     const kind = joint.flowKind[i]!;
     const x = joint.flowValue[i]!;
     // The common cases first, kept small so that this inlines into the loops that call it.
@@ -652,16 +654,28 @@ class TrialRunner {
 
   /**
    * Adds `count` steps of flow i that need a draw (a Poisson, another sampler's or a general
-   * amount), or whose part of the joint row is computed at its first flush (FLOW_STALE).
+   * amount), or whose part of the joint row is computed at its first flush (FLOW_STALE: then any
+   * form, as flushFlow would add it).
    */
-  private drawFlow(i: number, kind: number, x: number, count: number, joint: JointRow): void {
-    if (kind === FLOW_STALE) {
-      this.flowPart(joint, i);
-      this.addFlowSteps(i, count, joint);
-      return;
-    }
+  private drawFlow(i: number, form: number, value: number, count: number, joint: JointRow): void {
     const { s } = this;
     const variable = this.flowVariable[i]!;
+    let kind = form;
+    let x = value;
+    if (kind === FLOW_STALE) {
+      this.flowPart(joint, i);
+      kind = joint.flowKind[i]!;
+      x = joint.flowValue[i]!;
+      if (kind === FLOW_OFF) return;
+      if (kind === FLOW_CONSTANT) {
+        s.v[variable]! += count * x;
+        return;
+      }
+      if (kind === FLOW_POISSON && this.flowDeferred[i] === 1) {
+        this.pendingMean[i]! += count * x;
+        return;
+      }
+    }
     if (kind === FLOW_POISSON) s.v[variable]! += dist.poisson(this.flowRng[i]!, count * x);
     else if (kind === FLOW_SAMPLED)
       s.v[variable]! += (this.sampled[i] as SampledBulk)(this.flowRng[i]!, joint.flowArgs, i * SAMPLER_ARGS, count);
@@ -673,7 +687,9 @@ class TrialRunner {
 
   /** Adds up every flow's accumulated steps (before variables are read or set). */
   private flushFlows(): void {
-    for (let i = 0; i < this.bulkMark.length; i++) this.flushFlow(i);
+    // One joint row for all: adding a flow's steps changes no track state.
+    const joint = this.jointRow();
+    for (let i = 0; i < this.bulkMark.length; i++) this.flushFlow(i, joint);
   }
 
   /** The cached flow shapes of the current joint state (flows read only parameters and track states here). */
@@ -1042,7 +1058,10 @@ class TrialRunner {
     const s = this.s;
     // What it sets or forces may make a condition looked at earlier in this pass hold now.
     this.conditionsStale = true;
-    if (this.canSkip) for (const f of this.flowsOfEvent[e.index]!) this.flushFlow(f);
+    if (this.canSkip) {
+      const flows = this.flowsOfEvent[e.index]!;
+      for (let j = 0; j < flows.length; j++) this.flushFlow(flows[j]!);
+    }
     s.rng = this.eventRng[e.index]!;
     // Every value reads the state before any assignment (into a reused scratch array).
     const { set, add } = e;
@@ -1057,7 +1076,8 @@ class TrialRunner {
       if (a.target.kind === 'param') paramsChanged = true;
     }
     for (let i = 0; i < add.length; i++) applyAssignment(s, 'add', add[i]!, values[set.length + i]!);
-    for (const f of e.force) {
+    for (let j = 0; j < e.force.length; j++) {
+      const f = e.force[j]!;
       this.jointIndex += (f.state - s.k[f.track]!) * this.strides[f.track]!;
       s.k[f.track] = f.state;
     }
@@ -1358,7 +1378,11 @@ let eventValues = new Float64Array(16);
 /** Each transition's value as fillRow's first pass evaluated it (reused by the second pass). */
 let rowValues = new Float64Array(16);
 
-/** Computes the step rule out of one state: probabilities first, then competing rates. */
+/**
+ * Computes the step rule out of one state: probabilities first, then competing rates. A rate or
+ * probability never draws at random (the expression checker refuses a sampler there), so each is
+ * evaluated once.
+ */
 function fillRow(row: Row, outgoing: CompiledTransition[], s: EvalState, dt: number): void {
   let probability = 0;
   let hazard = 0;
@@ -1401,8 +1425,7 @@ function fillRow(row: Row, outgoing: CompiledTransition[], s: EvalState, dt: num
   let cumulative = 0;
   for (let j = 0; j < outgoing.length; j++) {
     const tr = outgoing[j]!;
-    // A value that draws at random is drawn again here, as it always was (a change would move its numbers).
-    const x = tr.value.reads.random ? tr.value.fn(s) : values[j]!;
+    const x = values[j]!;
     const share = tr.kind === 'probability' ? x : hazard > 0 ? ((1 - probability) * rateLeave * x) / hazard : 0;
     cumulative += leave > 0 ? share / leave : 0;
     row.cumulative[j] = cumulative;
