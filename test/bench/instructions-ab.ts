@@ -1,0 +1,82 @@
+/**
+ * Compares the engines of several trees by the machine instructions one trial costs, counted by
+ * valgrind, where this host's timings move by 20–60% from run to run. Each tree's engine is bundled
+ * by esbuild (as users run it) and run under `valgrind --tool=callgrind` with V8 made deterministic
+ * (`--predictable --random-seed=1 --hash-seed=1`: one thread, no concurrent compilation), twice, at
+ * two trial counts; the difference over the extra trials is the cost of one steady trial, without
+ * start-up and compilation. Runs of one bundle agree to about 0.01%; two different engines can
+ * differ by a few per cent in how V8 lays out the same code, so read small differences with care.
+ * Instructions are not time (cache misses and stalls are not counted): a change is faster only
+ * where timings agree, and the counts say where to look.
+ * Usage: `node --import tsx test/bench/instructions-ab.ts TREE[,TREE...] [scenario] [fewer,more]`
+ * (each tree a checkout with its dependencies installed; the first is the baseline of the ratios;
+ * the scenario's modules resolve beside it). Needs /usr/bin/valgrind (Debian's `valgrind`).
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { bundleForBench, root } from './bench-paths.ts';
+
+const [treesArg = '', scenarioArg = 'scenarios/armenia-azerbaijan-2022.yaml', countsArg = '2000,8000'] = process.argv.slice(2);
+const trees = treesArg.split(',').filter((t) => t !== '');
+if (trees.length === 0) {
+  console.error('usage: node --import tsx test/bench/instructions-ab.ts TREE[,TREE...] [scenario] [fewer,more]');
+  process.exit(2);
+}
+const scenario = resolve(root, scenarioArg);
+const [fewer, more] = countsArg.split(',').map(Number) as [number, number];
+if (!(fewer > 0 && more > fewer)) throw new Error(`trial counts must be two increasing numbers, got ${countsArg}`);
+execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
+
+/** A runner bundled with tree `tree`'s engine: `node runner.mjs FILE TRIALS` runs TRIALS trials of FILE. */
+function runnerOf(tree: string): string {
+  const entry = join(mkdtempSync(join(tmpdir(), 'instructions-ab-')), 'runner.ts');
+  const engine = JSON.stringify(resolve(tree, 'packages/engine/src/index.ts'));
+  writeFileSync(
+    entry,
+    `import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { loadScenarioText, runScenario } from ${engine};
+const [file, trials] = process.argv.slice(2) as [string, string];
+const resolveModule = (ref: string, from?: string) => {
+  const base = dirname(from ?? file);
+  for (const candidate of [ref, ref + '.yaml']) {
+    const path = resolve(base, candidate);
+    if (existsSync(path) && statSync(path).isFile()) return { text: readFileSync(path, 'utf8'), file: path };
+  }
+  return undefined;
+};
+const { scenario } = loadScenarioText(readFileSync(file, 'utf8'), { file: resolve(file), resolveModule });
+runScenario(scenario, { trials: Number(trials), seed: 7 });
+`,
+  );
+  return bundleForBench(entry);
+}
+
+const run = promisify(execFile);
+
+/** Instructions of one run of `runner` over `trials` trials. */
+async function instructions(runner: string, trials: number): Promise<number> {
+  const args = ['--tool=callgrind', '--callgrind-out-file=/dev/null'];
+  const v8 = ['--predictable', '--random-seed=1', '--hash-seed=1'];
+  const { stderr } = await run('valgrind', [...args, process.execPath, ...v8, runner, scenario, String(trials)], {
+    maxBuffer: 1 << 24,
+  });
+  const collected = /Collected\s*:\s*(\d+)/.exec(stderr)?.[1];
+  if (collected === undefined) throw new Error(`valgrind printed no instruction count:\n${stderr.slice(-2000)}`);
+  return Number(collected);
+}
+
+console.log(`Instructions per steady trial of ${scenarioArg} (valgrind, (I(${more}) − I(${fewer})) ÷ ${more - fewer})`);
+console.log('| tree | instructions per trial | baseline ÷ tree |\n|---|---|---|');
+let baseline = 0;
+for (const tree of trees) {
+  const runner = runnerOf(tree);
+  // The two counts run side by side (valgrind uses one core).
+  const [a, b] = await Promise.all([instructions(runner, fewer), instructions(runner, more)]);
+  const perTrial = (b - a) / (more - fewer);
+  if (baseline === 0) baseline = perTrial;
+  console.log(`| ${tree} | ${Math.round(perTrial).toLocaleString('en-US')} | ${(baseline / perTrial).toFixed(3)}× |`);
+}
