@@ -1058,10 +1058,7 @@ class TrialRunner {
     const s = this.s;
     // What it sets or forces may make a condition looked at earlier in this pass hold now.
     this.conditionsStale = true;
-    if (this.canSkip) {
-      const flows = this.flowsOfEvent[e.index]!;
-      for (let j = 0; j < flows.length; j++) this.flushFlow(flows[j]!);
-    }
+    if (this.canSkip) for (const f of this.flowsOfEvent[e.index]!) this.flushFlow(f);
     s.rng = this.eventRng[e.index]!;
     // Every value reads the state before any assignment (into a reused scratch array).
     const { set, add } = e;
@@ -1076,8 +1073,7 @@ class TrialRunner {
       if (a.target.kind === 'param') paramsChanged = true;
     }
     for (let i = 0; i < add.length; i++) applyAssignment(s, 'add', add[i]!, values[set.length + i]!);
-    for (let j = 0; j < e.force.length; j++) {
-      const f = e.force[j]!;
+    for (const f of e.force) {
       this.jointIndex += (f.state - s.k[f.track]!) * this.strides[f.track]!;
       s.k[f.track] = f.state;
     }
@@ -1234,7 +1230,10 @@ interface JointRow {
   logStay: Float64Array;
   /** Per track: its tabulated step rule in a static state (undefined in a dynamic one or untabulated). */
   rows: (Row | undefined)[];
-  /** Per flow: off, a constant per step, a Poisson mean per step, a sampler call or a general amount. */
+  /**
+   * Per flow: off, a constant per step, a Poisson mean per step, a sampler call or a general amount;
+   * or FLOW_STALE, not yet computed in this generation (see `lazyParts`).
+   */
   flowKind: Uint8Array;
   flowValue: Float64Array;
   /** Per flow, SAMPLER_ARGS apart: a sampler call's arguments (FLOW_SAMPLED). */
