@@ -117,8 +117,8 @@ interface Row {
    * A tabulated row's inputs beside the track states of its index: the parameters its transitions
    * read in those states, and their values when it was filled. A new stamp with the same values
    * keeps the row: a refill would give the same bits. Null when the row is filled again at every new
-   * stamp: a transition draws at random, or reads a parameter drawn afresh each trial (its value
-   * all but never repeats, so comparing and copying would be wasted).
+   * stamp: a transition reads a parameter drawn afresh each trial (its value all but never repeats,
+   * so comparing and copying would be wasted).
    */
   keep: Int32Array | null;
   kept: Float64Array;
@@ -163,18 +163,15 @@ class TrialRunner {
   private generation = 1;
   /**
    * Per track state (slot) and per flow: a stamp that changes when a parameter read by the state's
-   * outgoing transitions or by the flow changes (every parameter, for one that draws at random); a
-   * cached row or flow shape computed under the current stamp is still right, so a new trial's
+   * outgoing transitions or by the flow changes; a cached row or flow shape computed under the current stamp is still right, so a new trial's
    * parameter draws rebuild only what reads them.
    */
   private readonly slotStamp: Int32Array;
   private readonly flowStamp: Int32Array;
   private stamp = 1;
-  /** Per parameter: the track states and flows that read it; then those that read every parameter. */
+  /** Per parameter: the track states and flows that read it. */
   private readonly paramSlots: number[][];
   private readonly paramFlows: number[][];
-  private readonly randomSlots: number[];
-  private readonly randomFlows: number[];
   /** Parameters with an uncertainty distribution (drawn at the start of every trial), and per parameter 1 for those. */
   private readonly uncertain: number[];
   private readonly drawnEachTrial: Uint8Array;
@@ -204,8 +201,8 @@ class TrialRunner {
    * the row's first use in each table generation: a track's where nextMoveStep reads it (a dirty
    * track's), a flow's at its first flush in the state. A new generation, every trial when
    * parameters are drawn, then computes only the rows and shapes a trial reads. Only where a
-   * parameter can change, and where no row or flow shape draws at random (its draws would move
-   * with the time of its computing).
+   * parameter can change. Rows and shapes draw nothing (the expression checker refuses a sampler in
+   * a rate, a probability or a flow's when), so when a part is computed cannot move a number.
    */
   private readonly lazyParts: boolean;
   /** Per flow: the variable it feeds, and whether that variable is deferred (see `deferred`). */
@@ -308,8 +305,6 @@ class TrialRunner {
     const readers = readersOfParams(model);
     this.paramSlots = readers.slots;
     this.paramFlows = readers.flows;
-    this.randomSlots = readers.randomSlots;
-    this.randomFlows = readers.randomFlows;
     this.slotsPerTrack = plan.slotsPerTrack;
     this.steps = model.steps;
     this.dt = model.dt;
@@ -339,7 +334,7 @@ class TrialRunner {
     this.paramsOfEvent = model.events.map((e) => e.set.flatMap((a) => (a.target.kind === 'param' ? [a.target.index] : [])));
     this.changeable = [...new Set([...plan.uncertain, ...this.paramsOfEvent.flat()])];
     // With no parameter that can change, the generation never moves after the first trial's.
-    this.lazyParts = this.cacheJoints && this.changeable.length > 0 && readers.randomSlots.length === 0 && readers.randomFlows.length === 0;
+    this.lazyParts = this.cacheJoints && this.changeable.length > 0;
     this.eventsAtStart = plan.eventsAtStart;
     const conditions = plan.conditional.map((e) => e.when as CompiledExpression);
     this.conditionsReadStates = conditions.every(
@@ -572,10 +567,7 @@ class TrialRunner {
       this.restamp(this.slotStamp, this.paramSlots[i]!);
       this.restamp(this.flowStamp, this.paramFlows[i]!);
     }
-    if (!changed) return;
-    this.restamp(this.slotStamp, this.randomSlots);
-    this.restamp(this.flowStamp, this.randomFlows);
-    this.generation++;
+    if (changed) this.generation++;
   }
 
   /** Gives the listed tracks or flows the current stamp. */
@@ -1259,35 +1251,29 @@ function newJointRow(tracks: number, flows: number, sampledArgs: number): JointR
 
 /**
  * Per parameter, the track states (slots) whose outgoing transitions and the flows whose when or
- * amount read it; and those whose row or shape draws at random (they read every parameter, in
- * effect: recomputing draws anew).
+ * amount read it. None of these draws at random (rates, probabilities and whens cannot; a flow's
+ * shape evaluates its amount only where that draws nothing, see flowShape), so a row or shape
+ * depends on the parameters it reads and nothing else.
  */
-function readersOfParams(model: Model): { slots: number[][]; flows: number[][]; randomSlots: number[]; randomFlows: number[] } {
+function readersOfParams(model: Model): { slots: number[][]; flows: number[][] } {
   const slots = Array.from({ length: model.params.values.length }, (): number[] => []);
   const flows = Array.from({ length: model.params.values.length }, (): number[] => []);
-  const randomSlots: number[] = [];
-  const randomFlows: number[] = [];
-  const note = (out: number[][], random: number[], index: number, list: (CompiledExpression | undefined)[], draws: boolean) => {
+  const note = (out: number[][], index: number, list: (CompiledExpression | undefined)[]) => {
     const params = new Set<number>();
     for (const e of list) for (const p of e?.reads.params ?? []) params.add(p);
-    if (draws) random.push(index);
     for (const p of params) out[p]!.push(index);
   };
   for (const t of model.tracks) {
-    t.outgoing.forEach((list, state) => {
-      const values = list.map((tr) => tr.value);
+    t.outgoing.forEach((list, state) =>
       note(
         slots,
-        randomSlots,
         t.stateOffset + state,
-        values,
-        values.some((v) => v.reads.random),
-      );
-    });
+        list.map((tr) => tr.value),
+      ),
+    );
   }
-  // A flow's shape evaluates its when, and its amount only where that draws nothing (flowShape).
-  model.flows.forEach((f, i) => note(flows, randomFlows, i, [f.when, f.amount], f.when?.reads.random === true));
-  return { slots, flows, randomSlots, randomFlows };
+  model.flows.forEach((f, i) => note(flows, i, [f.when, f.amount]));
+  return { slots, flows };
 }
 
 /** The flows whose when or amount reads something `test` accepts. */
@@ -1341,13 +1327,12 @@ function pickOption(row: Row, v: number): CompiledTransition | undefined {
 }
 
 /**
- * The parameters the transitions out of one state read in track states `k`, or null when one draws
- * at random or reads a parameter in `drawn` (see `Row.keep`).
+ * The parameters the transitions out of one state read in track states `k`, or null when one reads
+ * a parameter in `drawn` (see `Row.keep`).
  */
 function keptParams(outgoing: CompiledTransition[], k: Int32Array, drawn: Uint8Array): Int32Array | null {
   const params = new Set<number>();
   for (const tr of outgoing) {
-    if (tr.value.reads.random) return null;
     if (tr.value.paramsGiven !== undefined) tr.value.paramsGiven(k, params);
     else for (const p of tr.value.reads.params) params.add(p);
   }
