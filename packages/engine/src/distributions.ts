@@ -422,37 +422,73 @@ function isFiniteNumber(x: number): boolean {
   return x - x === 0;
 }
 
+/** A sampler's draw: a number, or NaN when `args` are invalid (see `sample`). */
+export type SamplerDraw = (rng: Rng, args: readonly number[]) => number;
+
+/**
+ * Each sampler's draw with its validity check, one function a name, so that a caller drawing often
+ * from one sampler looks its draw up once (`samplerDraw`) instead of switching on the name at every
+ * draw.
+ */
+const DRAWS: Readonly<Record<SamplerName, SamplerDraw>> = Object.freeze({
+  poisson: (rng: Rng, args: readonly number[]) => {
+    const a = args[0] ?? Number.NaN;
+    return args.length === 1 && a >= 0 && a < Infinity ? poisson(rng, a) : Number.NaN;
+  },
+  negbin: (rng: Rng, args: readonly number[]) => {
+    const a = args[0] ?? Number.NaN;
+    const b = args[1] ?? Number.NaN;
+    return args.length === 2 && a >= 0 && a < Infinity && b > 0 && b < Infinity ? negbin(rng, a, b) : Number.NaN;
+  },
+  lognormal: (rng: Rng, args: readonly number[]) => {
+    const a = args[0] ?? Number.NaN;
+    const b = args[1] ?? Number.NaN;
+    return args.length === 2 && isFiniteNumber(a) && b >= 0 && b < Infinity ? lognormal(rng, a, b) : Number.NaN;
+  },
+  normal: (rng: Rng, args: readonly number[]) => {
+    const a = args[0] ?? Number.NaN;
+    const b = args[1] ?? Number.NaN;
+    return args.length === 2 && isFiniteNumber(a) && b >= 0 && b < Infinity ? normal(rng, a, b) : Number.NaN;
+  },
+  uniform: (rng: Rng, args: readonly number[]) => {
+    const a = args[0] ?? Number.NaN;
+    const b = args[1] ?? Number.NaN;
+    return args.length === 2 && isFiniteNumber(a) && isFiniteNumber(b) && a <= b ? uniform(rng, a, b) : Number.NaN;
+  },
+  bernoulli: (rng: Rng, args: readonly number[]) => {
+    const a = args[0] ?? Number.NaN;
+    return args.length === 1 && a >= 0 && a <= 1 ? bernoulli(rng, a) : Number.NaN;
+  },
+  beta: (rng: Rng, args: readonly number[]) => {
+    const a = args[0] ?? Number.NaN;
+    const b = args[1] ?? Number.NaN;
+    return args.length === 2 && a > 0 && a < Infinity && b > 0 && b < Infinity ? beta(rng, a, b) : Number.NaN;
+  },
+  gamma: (rng: Rng, args: readonly number[]) => {
+    const a = args[0] ?? Number.NaN;
+    const b = args[1] ?? Number.NaN;
+    return args.length === 2 && a > 0 && a < Infinity && b > 0 && b < Infinity ? gamma(rng, a, b) : Number.NaN;
+  },
+  triangular: (rng: Rng, args: readonly number[]) => {
+    const a = args[0] ?? Number.NaN;
+    const b = args[1] ?? Number.NaN;
+    const c = args[2] ?? Number.NaN;
+    const ordered = isFiniteNumber(a) && isFiniteNumber(c) && a <= b && b <= c && a < c;
+    return args.length === 3 && ordered ? triangular(rng, a, b, c) : Number.NaN;
+  },
+});
+
+/** Sampler `name`'s draw, looked up once by a caller that draws from it often. */
+export function samplerDraw(name: SamplerName): SamplerDraw {
+  return DRAWS[name];
+}
+
 /**
  * A draw from sampler `name` with parameters `args`, or NaN when they are invalid (then
  * `SAMPLERS[name].check(args)` says why), so callers need not check before every draw.
  */
 export function sample(name: SamplerName, rng: Rng, args: readonly number[]): number {
-  const count = args.length;
-  const a = args[0] ?? Number.NaN;
-  const b = args[1] ?? Number.NaN;
-  switch (name) {
-    case 'poisson':
-      return count === 1 && a >= 0 && a < Infinity ? poisson(rng, a) : Number.NaN;
-    case 'negbin':
-      return count === 2 && a >= 0 && a < Infinity && b > 0 && b < Infinity ? negbin(rng, a, b) : Number.NaN;
-    case 'lognormal':
-      return count === 2 && isFiniteNumber(a) && b >= 0 && b < Infinity ? lognormal(rng, a, b) : Number.NaN;
-    case 'normal':
-      return count === 2 && isFiniteNumber(a) && b >= 0 && b < Infinity ? normal(rng, a, b) : Number.NaN;
-    case 'uniform':
-      return count === 2 && isFiniteNumber(a) && isFiniteNumber(b) && a <= b ? uniform(rng, a, b) : Number.NaN;
-    case 'bernoulli':
-      return count === 1 && a >= 0 && a <= 1 ? bernoulli(rng, a) : Number.NaN;
-    case 'beta':
-      return count === 2 && a > 0 && a < Infinity && b > 0 && b < Infinity ? beta(rng, a, b) : Number.NaN;
-    case 'gamma':
-      return count === 2 && a > 0 && a < Infinity && b > 0 && b < Infinity ? gamma(rng, a, b) : Number.NaN;
-    case 'triangular': {
-      const c = args[2] ?? Number.NaN;
-      const ordered = isFiniteNumber(a) && isFiniteNumber(c) && a <= b && b <= c && a < c;
-      return count === 3 && ordered ? triangular(rng, a, b, c) : Number.NaN;
-    }
-  }
+  return DRAWS[name](rng, args);
 }
 
 /** The analytic mean of sampler `name` with (valid) parameters `args`. */

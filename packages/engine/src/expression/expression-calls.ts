@@ -162,7 +162,8 @@ export function samplerCall(checker: Checker, name: SamplerName, args: MathNode[
   if (f.length === 1) {
     const [a] = f as [Compiled];
     // The common case, Poisson counts, calls its sampler directly (no argument array).
-    const draw1 = name === 'poisson' ? dist.poisson : (rng: Rng, x: number) => dist.sample(name, rng, [x]);
+    const draw = dist.samplerDraw(name);
+    const draw1 = name === 'poisson' ? dist.poisson : (rng: Rng, x: number) => draw(rng, [x]);
     return {
       fn: (s) => {
         const x = a(s);
@@ -173,10 +174,11 @@ export function samplerCall(checker: Checker, name: SamplerName, args: MathNode[
       reads,
     };
   }
+  const draw = dist.samplerDraw(name);
   return {
     fn: (s) => {
       const values = f.map((g) => g(s));
-      const y = dist.sample(name, s.rng, values);
+      const y = draw(s.rng, values);
       if (Number.isNaN(y)) fail(values);
       return y;
     },

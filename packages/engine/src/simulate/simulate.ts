@@ -19,6 +19,7 @@
 
 import * as dm from '../det-math.ts';
 import * as dist from '../distributions.ts';
+import { defined } from '../defined.ts';
 import { GeoriskError, issue } from '../errors.ts';
 import type { CompiledExpression, EvalState } from '../expression/expression.ts';
 import { explainRuntimeIssues } from '../model/explain-runtime-issues.ts';
@@ -174,6 +175,8 @@ class TrialRunner {
   private readonly paramFlows: number[][];
   /** Parameters with an uncertainty distribution (drawn at the start of every trial), and per parameter 1 for those. */
   private readonly uncertain: number[];
+  /** Per uncertain parameter (in `uncertain`'s order), its draw. */
+  private readonly paramDraw: ((rng: TrialStream) => number)[];
   private readonly drawnEachTrial: Uint8Array;
   /** An event set a parameter during the current trial. */
   private paramsChanged = false;
@@ -310,6 +313,7 @@ class TrialRunner {
     this.dt = model.dt;
     this.canSkip = plan.canSkip;
     this.uncertain = plan.uncertain;
+    this.paramDraw = plan.uncertain.map((i) => distributionDraw(defined(model.params.uncertainty[i], 'an uncertain parameter has a distribution')));
     this.drawnEachTrial = new Uint8Array(model.params.values.length);
     for (const i of plan.uncertain) this.drawnEachTrial[i] = 1;
     this.s.p.set(model.params.values);
@@ -490,7 +494,7 @@ class TrialRunner {
     const uncertain = this.uncertain;
     for (let j = 0; j < uncertain.length; j++) {
       const i = uncertain[j]!;
-      s.p[i] = drawDistribution(this.paramRng[i]!, model.params.uncertainty[i]!);
+      s.p[i] = this.paramDraw[j]!(this.paramRng[i]!);
     }
     this.checkTableParams(only);
   }
@@ -514,7 +518,8 @@ class TrialRunner {
     this.anyDynamic = false;
     if (this.checkedGeneration !== this.generation) {
       this.checkedGeneration = this.generation;
-      dirty.fill(1);
+      // An element loop: the array is short, and the builtin fill costs more (as in startTrial).
+      for (let i = 0; i < dirty.length; i++) dirty[i] = 1;
     }
     for (let i = 0; i < dirty.length; i++) {
       let at = nextMove[i]!;
@@ -1422,20 +1427,36 @@ function applyAssignment(s: EvalState, kind: 'set' | 'add', a: Assignment, value
   else target[a.target.index]! += value;
 }
 
-/** One draw of a parameter's uncertainty distribution. */
-export function drawDistribution(rng: TrialStream, d: Distribution): number {
+/**
+ * A parameter's uncertainty distribution as one draw function, its arguments read once: the trial
+ * loop draws each uncertain parameter every trial, and switching on the distribution's name there
+ * cost a string comparison a draw.
+ */
+export function distributionDraw(d: Distribution): (rng: TrialStream) => number {
   switch (d.dist) {
-    case 'uniform':
-      return dist.uniform(rng, d.min, d.max);
-    case 'triangular':
-      return dist.triangular(rng, d.min, d.mode, d.max);
-    case 'normal':
-      return dist.normal(rng, d.mean, d.sd);
-    case 'lognormal':
-      return dist.lognormal(rng, d.mu, d.sigma);
-    case 'beta':
-      return dist.beta(rng, d.alpha, d.beta);
-    case 'gamma':
-      return dist.gamma(rng, d.shape, d.scale);
+    case 'uniform': {
+      const { min, max } = d;
+      return (rng) => dist.uniform(rng, min, max);
+    }
+    case 'triangular': {
+      const { min, mode, max } = d;
+      return (rng) => dist.triangular(rng, min, mode, max);
+    }
+    case 'normal': {
+      const { mean, sd } = d;
+      return (rng) => dist.normal(rng, mean, sd);
+    }
+    case 'lognormal': {
+      const { mu, sigma } = d;
+      return (rng) => dist.lognormal(rng, mu, sigma);
+    }
+    case 'beta': {
+      const { alpha, beta } = d;
+      return (rng) => dist.beta(rng, alpha, beta);
+    }
+    case 'gamma': {
+      const { shape, scale } = d;
+      return (rng) => dist.gamma(rng, shape, scale);
+    }
   }
 }

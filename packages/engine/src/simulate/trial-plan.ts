@@ -143,6 +143,7 @@ export function makeSampledBulk(name: dist.SamplerName, arity: number, source: s
   // Scratch arrays, reused by every call (this runs at each flush of the flow).
   const values: number[] = new Array(arity).fill(0);
   const summed = [0, 0];
+  const draw = dist.samplerDraw(name);
   const invalid = (): never => {
     throw new GeoriskError([
       issue('runtime_value', source, dist.SAMPLERS[name].check(values) ?? `invalid parameters ${values.join(', ')}`),
@@ -152,10 +153,10 @@ export function makeSampledBulk(name: dist.SamplerName, arity: number, source: s
     for (let j = 0; j < arity; j++) values[j] = args[at + j]!;
     if (!dist.sumOfIidInto(name, values, count, summed)) {
       let total = 0;
-      for (let i = 0; i < count; i++) total += dist.sample(name, rng, values);
+      for (let i = 0; i < count; i++) total += draw(rng, values);
       return Number.isNaN(total) ? invalid() : total;
     }
-    const y = dist.sample(name, rng, summed);
+    const y = draw(rng, summed);
     return Number.isNaN(y) ? invalid() : y;
   };
 }
