@@ -15,10 +15,10 @@ export function cpuSeconds(pid: number | 'self', children = false): number {
   return (children ? at(16) + at(17) : at(14) + at(15)) / 100;
 }
 
-/** Runs `georisk ...args` to the end; its wall seconds and stdout. */
-export function cli(args: string[]): { seconds: number; stdout: string } {
+/** Runs `georisk ...args` to the end (Node started with `nodeArgs`); its wall seconds and stdout. */
+export function cli(args: string[], nodeArgs: readonly string[] = []): { seconds: number; stdout: string } {
   const t0 = performance.now();
-  const stdout = execFileSync(process.execPath, [CLI_ENTRY, ...args], {
+  const stdout = execFileSync(process.execPath, [...nodeArgs, CLI_ENTRY, ...args], {
     cwd: root,
     encoding: 'utf8',
     maxBuffer: 1 << 28,

@@ -147,6 +147,45 @@ printScaling(
   bandRows,
 );
 
+/**
+ * A lead for many cores: Node runs every thread's background V8 work (optimizing compiles, parts
+ * of garbage collection) on one pool of 4 threads per process, so at 16 worker threads their
+ * warm-up compiles queue for 4 threads. The same commands at the most threads, with the pool as
+ * Node sizes it and with `--v8-pool-size=0` (one pool thread per core), taking turns; same output.
+ */
+function poolComparison(): void {
+  if (predictOnly) return;
+  const w = maxWorkers;
+  const jobs: [string, (w: number) => string[], (stdout: string) => string][] = [
+    ['run', runArgs, withoutTiming],
+    ['sweep', sweepArgs, (s) => s],
+  ];
+  console.log(`### V8's background pool at ${w} threads: Node's default (4 threads) against one per core`);
+  console.log();
+  console.log('| command | pool | best wall seconds | CPU seconds | output (sha256) |');
+  console.log('|---|---|---|---|---|');
+  for (const [label, args, canonical] of jobs) {
+    const best = new Map<string, Measured>();
+    for (let r = 0; r < Math.max(2, reps); r++) {
+      for (const pool of ['default', '--v8-pool-size=0']) {
+        const c0 = cpuSeconds('self', true);
+        const { seconds, stdout } = cli(args(w), pool === 'default' ? [] : [pool]);
+        const m = { w, wall: seconds, cpu: cpuSeconds('self', true) - c0, hash: sha(canonical(stdout)) };
+        const b = best.get(pool);
+        if (b === undefined || m.wall < b.wall) best.set(pool, m);
+      }
+    }
+    if (new Set([...best.values()].map((m) => m.hash)).size !== 1) throw new Error(`${label}: outputs differ with the pool size`);
+    for (const [pool, m] of best) {
+      console.log(
+        `| ${label} | ${pool === 'default' ? 'default (4)' : `\`${pool}\``} | ${m.wall.toFixed(2)} | ${m.cpu.toFixed(2)} | ${m.hash} |`,
+      );
+    }
+  }
+  console.log();
+}
+poolComparison();
+
 // The fixed and serial costs, one by one.
 const scenario = loadScenario(SCENARIO);
 const start = processSeconds(['--version']);

@@ -57,9 +57,11 @@ async function withSlot<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Options of `runCli`: extra environment, a timeout, and the working directory (ROOT unless given). */
+/** Options of `runCli`: extra environment, Node's own flags, a timeout, and the working directory (ROOT unless given). */
 interface RunOptions {
   env?: NodeJS.ProcessEnv;
+  /** Flags for Node itself, before the command (`node --max-old-space-size=8192 georisk.js …`). */
+  nodeArgs?: string[];
   timeoutMs?: number;
   cwd?: string;
 }
@@ -71,7 +73,7 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<CliRes
 
 function spawnCli(args: string[], options: RunOptions): Promise<CliResult> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [...ENTRY, ...args], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...ENTRY, ...args], {
       cwd: options.cwd ?? ROOT,
       env: cliEnv(options.env),
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -21,7 +21,7 @@ import type {
 } from './chunk-thread.ts';
 import type { PackedChunkTask, PackedFoldTask } from './packed-run.ts';
 import type { PlanOutcome, PlanTask } from './plan-job.ts';
-import { runsFromSource, threadExecArgv, withoutRequireEsm } from './thread-exec-argv.ts';
+import { acceptedByThreads, runsFromSource, threadExecArgv, withoutRequireEsm } from './thread-exec-argv.ts';
 
 export interface ThreadPoolOptions {
   threads: number;
@@ -76,7 +76,7 @@ export class ThreadPool {
       ...(options.idleTimeoutMs === undefined ? {} : { idleTimeout: options.idleTimeoutMs }),
       ...(options.maxQueue === undefined ? {} : { maxQueue: options.maxQueue }),
       ...(options.heapMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: options.heapMb } }),
-      execArgv: withoutRequireEsm(entry.execArgv),
+      execArgv: acceptedByThreads(withoutRequireEsm(entry.execArgv)),
     });
     // Without a listener, an 'error' event would throw and take the whole process down.
     if (options.onError !== undefined) this.piscina.on('error', options.onError);
