@@ -17,9 +17,9 @@
  * track, so they also follow the timing of every track's moves.
  */
 
+import { defined } from '../defined.ts';
 import * as dm from '../det-math.ts';
 import * as dist from '../distributions.ts';
-import { defined } from '../defined.ts';
 import { GeoriskError, issue } from '../errors.ts';
 import type { CompiledExpression, EvalState } from '../expression/expression.ts';
 import { explainRuntimeIssues } from '../model/explain-runtime-issues.ts';
@@ -313,7 +313,9 @@ class TrialRunner {
     this.dt = model.dt;
     this.canSkip = plan.canSkip;
     this.uncertain = plan.uncertain;
-    this.paramDraw = plan.uncertain.map((i) => distributionDraw(defined(model.params.uncertainty[i], 'an uncertain parameter has a distribution')));
+    this.paramDraw = plan.uncertain.map((i) =>
+      distributionDraw(defined(model.params.uncertainty[i], 'an uncertain parameter has a distribution')),
+    );
     this.drawnEachTrial = new Uint8Array(model.params.values.length);
     for (const i of plan.uncertain) this.drawnEachTrial[i] = 1;
     this.s.p.set(model.params.values);
