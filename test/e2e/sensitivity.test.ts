@@ -30,6 +30,8 @@ describe.skipIf(!haveChromium)('sensitivity panel in Chromium', () => {
     await page.setViewportSize({ width: size.width, height: size.height });
     await page.goto(`${server.url}#/scenario/${SCENARIO}?seed=3`);
     await page.waitForSelector('#sens-run');
+    // The trials field shows by which metrics the exact preview answers (see `analyse`).
+    await expect.poll(() => page.textContent('#exact-status'), { timeout: 60_000 }).toContain('Exact answer');
     return page;
   }
 
@@ -37,9 +39,12 @@ describe.skipIf(!haveChromium)('sensitivity panel in Chromium', () => {
   async function analyse(page: Page, metric: string, method: 'tornado' | 'sobol', chart: string): Promise<void> {
     await page.selectOption('#sens-metric', metric);
     await page.selectOption('#sens-method', method);
-    // The fewest trials a point the panel takes (50): only the Monte Carlo tornado reads them (an exact analysis solves
-    // each point), and it is checked for what more noise only adds to: its within-noise list, folded, and its names whole.
-    await page.fill('#sens-trials', '50');
+    // Trials per point shows only where Monte Carlo answers (an exact analysis solves each point and draws no trials).
+    // The metrics of this scenario with an exact answer are solved exactly; war_over_7_days has none.
+    expect(await page.isVisible('#sens-trials')).toBe(metric === 'war_over_7_days');
+    // The fewest trials a point the panel takes (50): the Monte Carlo tornado is checked for what more noise only adds
+    // to: its within-noise list, folded, and its names whole.
+    if (metric === 'war_over_7_days') await page.fill('#sens-trials', '50');
     // The samples field shows only beside Sobol' (a tornado reads none).
     expect(await page.isVisible('#sens-samples')).toBe(method === 'sobol');
     if (method === 'sobol') await page.fill('#sens-samples', '32');

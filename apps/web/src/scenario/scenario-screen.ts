@@ -92,6 +92,7 @@ export function renderScenario(
   const preview = exactPreview(state, () => {
     shown.render();
     diagrams.update();
+    analysis.exactChanged();
   });
   let addressTimer: ReturnType<typeof setTimeout> | undefined;
   const onInputsChanged = (parametersChanged: boolean) => {

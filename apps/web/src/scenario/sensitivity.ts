@@ -24,10 +24,12 @@ import { readWhole } from './read-whole.ts';
 import { currentOverrides, type ScreenState } from './screen-state.ts';
 import { noteElement } from './sensitivity-notes.ts';
 
-/** The section, what to do when the panel's values change, and a way to stop its analysis and free its chart. */
+/** The section, what to do when the panel's values or the exact preview change, and a way to stop its analysis and free its chart. */
 export interface Sensitivity {
   element: HTMLElement;
   inputsChanged(): void;
+  /** The exact preview answered (or failed): whether the trials field applies may have changed. */
+  exactChanged(): void;
   destroy(): void;
 }
 
@@ -52,6 +54,8 @@ function sensitivityElements(metricOrder: string[], declared: Record<string, Met
       h('option', { value: 'sobol' }, "Sobol' (variance shares)"),
     ),
     trials: h('input', { type: 'number', id: 'sens-trials', min: 50, max: 100_000, step: 50, value: 300 }),
+    /** Shown only where Monte Carlo answers: the exact solver draws no trials. */
+    trialsField: h('div', { class: 'field', id: 'sens-trials-field' }),
     samples: h('input', { type: 'number', id: 'sens-samples', min: 32, max: 1024, step: 32, value: 256 }),
     /** Shown only with Sobol' chosen: the tornado reads no samples. */
     samplesField: h('div', { class: 'field', id: 'sens-samples-field', hidden: true }),
@@ -157,10 +161,28 @@ function showSamples(els: SensitivityElements): void {
   els.samplesField.hidden = els.method.value !== 'sobol';
 }
 
+/**
+ * Whether an analysis of `metric` is solved exactly, so that it draws no trials: the scenario is a
+ * Markov chain (the library says so before the preview answers) and, once the preview has answered,
+ * the metric is one of its exact answers. The engine chooses the same way (exact whenever every
+ * analysed metric has an exact answer).
+ */
+function solvedExactly(state: ScreenState, metric: string): boolean {
+  if (state.item.notExact.length > 0 || state.exactError !== undefined) return false;
+  return state.exact === undefined || Object.hasOwn(state.exact.result.metrics, metric);
+}
+
+/** Shows the trials field only where Monte Carlo will answer (a field that changes nothing would mislead). */
+function showTrials(els: SensitivityElements, state: ScreenState): void {
+  els.trialsField.hidden = solvedExactly(state, els.metric.value);
+}
+
 /** Lays the section out in `els.section`. */
-function layOut(els: SensitivityElements): void {
+function layOut(els: SensitivityElements, state: ScreenState): void {
   replace(els.samplesField, h('label', { for: 'sens-samples' }, "Sobol' samples"), els.samples);
+  replace(els.trialsField, h('label', { for: 'sens-trials' }, 'Trials per point'), els.trials);
   showSamples(els);
+  showTrials(els, state);
   replace(
     els.section,
     h('h2', { id: 'sens-title' }, 'Which assumptions matter?'),
@@ -169,7 +191,7 @@ function layOut(els: SensitivityElements): void {
       { class: 'run-panel' },
       h('div', { class: 'field' }, h('label', { for: 'sens-metric' }, 'Metric'), els.metric),
       h('div', { class: 'field' }, h('label', { for: 'sens-method' }, 'Method'), els.method),
-      h('div', { class: 'field' }, h('label', { for: 'sens-trials' }, 'Trials per point'), els.trials),
+      els.trialsField,
       els.samplesField,
       h('div', { class: 'buttons' }, els.run, els.cancel),
       els.progress,
@@ -253,7 +275,7 @@ function setRunning(els: SensitivityElements, on: boolean): void {
 /** Renders the sensitivity section over the screen's state (it reads the current inputs and seed when Analyse is pressed). */
 export function sensitivity(state: ScreenState): Sensitivity {
   const els = sensitivityElements(state.metricOrder, state.scenario.metrics);
-  layOut(els);
+  layOut(els, state);
   let running: SensitivityHandle | undefined;
   let chart: ChartFigure | undefined;
   let shown: Shown | undefined;
@@ -301,6 +323,7 @@ export function sensitivity(state: ScreenState): Sensitivity {
   els.run.addEventListener('click', analyse);
   els.cancel.addEventListener('click', () => running?.cancel());
   els.method.addEventListener('change', () => showSamples(els));
+  els.metric.addEventListener('change', () => showTrials(els, state));
   return {
     element: els.section,
     inputsChanged() {
@@ -314,6 +337,9 @@ export function sensitivity(state: ScreenState): Sensitivity {
       clearTimeout(followTimer);
       const request = shown.request;
       followTimer = setTimeout(() => live.request({ ...request, overrides: currentOverrides(state) }), FOLLOW_DEBOUNCE_MS);
+    },
+    exactChanged() {
+      showTrials(els, state);
     },
     destroy() {
       clearTimeout(followTimer);
