@@ -176,7 +176,7 @@ class TrialRunner {
   /** Parameters with an uncertainty distribution (drawn at the start of every trial), and per parameter 1 for those. */
   private readonly uncertain: number[];
   /** Per uncertain parameter (in `uncertain`'s order), its draw. */
-  private readonly paramDraw: ((rng: TrialStream) => number)[];
+  private readonly paramDraw: ParamDraws;
   private readonly drawnEachTrial: Uint8Array;
   /** An event set a parameter during the current trial. */
   private paramsChanged = false;
@@ -313,8 +313,8 @@ class TrialRunner {
     this.dt = model.dt;
     this.canSkip = plan.canSkip;
     this.uncertain = plan.uncertain;
-    this.paramDraw = plan.uncertain.map((i) =>
-      distributionDraw(defined(model.params.uncertainty[i], 'an uncertain parameter has a distribution')),
+    this.paramDraw = new ParamDraws(
+      plan.uncertain.map((i) => defined(model.params.uncertainty[i], 'an uncertain parameter has a distribution')),
     );
     this.drawnEachTrial = new Uint8Array(model.params.values.length);
     for (const i of plan.uncertain) this.drawnEachTrial[i] = 1;
@@ -496,7 +496,7 @@ class TrialRunner {
     const uncertain = this.uncertain;
     for (let j = 0; j < uncertain.length; j++) {
       const i = uncertain[j]!;
-      s.p[i] = this.paramDraw[j]!(this.paramRng[i]!);
+      s.p[i] = this.paramDraw.draw(j, this.paramRng[i]!);
     }
     this.checkTableParams(only);
   }
@@ -1429,36 +1429,68 @@ function applyAssignment(s: EvalState, kind: 'set' | 'add', a: Assignment, value
   else target[a.target.index]! += value;
 }
 
+/** A parameter's uncertainty distribution by a small-integer code and up to three numbers (see `ParamDraws`). */
+const DRAW_UNIFORM = 0;
+const DRAW_TRIANGULAR = 1;
+const DRAW_NORMAL = 2;
+const DRAW_LOGNORMAL = 3;
+const DRAW_BETA = 4;
+const DRAW_GAMMA = 5;
+
 /**
- * A parameter's uncertainty distribution as one draw function, its arguments read once: the trial
- * loop draws each uncertain parameter every trial, and switching on the distribution's name there
- * cost a string comparison a draw.
+ * The uncertain parameters' distributions, read once per run: the trial loop draws each of them
+ * every trial. A switch on the distribution's name cost a string comparison a draw, and a closure a
+ * parameter was a function instance for V8 to warm up and optimize apart in every thread.
  */
-export function distributionDraw(d: Distribution): (rng: TrialStream) => number {
+class ParamDraws {
+  private readonly code: Uint8Array;
+  private readonly args: Float64Array;
+
+  constructor(distributions: readonly Distribution[]) {
+    this.code = new Uint8Array(distributions.length);
+    this.args = new Float64Array(3 * distributions.length);
+    distributions.forEach((d, j) => {
+      const [code, a, b = 0, c = 0] = drawCode(d);
+      this.code[j] = code;
+      this.args.set([a, b, c], 3 * j);
+    });
+  }
+
+  /** Draws the j-th distribution from `rng`. */
+  draw(j: number, rng: TrialStream): number {
+    const a = this.args[3 * j]!;
+    const b = this.args[3 * j + 1]!;
+    switch (this.code[j]) {
+      case DRAW_UNIFORM:
+        return dist.uniform(rng, a, b);
+      case DRAW_TRIANGULAR:
+        return dist.triangular(rng, a, b, this.args[3 * j + 2]!);
+      case DRAW_NORMAL:
+        return dist.normal(rng, a, b);
+      case DRAW_LOGNORMAL:
+        return dist.lognormal(rng, a, b);
+      case DRAW_BETA:
+        return dist.beta(rng, a, b);
+      default:
+        return dist.gamma(rng, a, b);
+    }
+  }
+}
+
+/** A distribution's code and numbers, in the order its sampler takes them. */
+function drawCode(d: Distribution): [number, number, number?, number?] {
   switch (d.dist) {
-    case 'uniform': {
-      const { min, max } = d;
-      return (rng) => dist.uniform(rng, min, max);
-    }
-    case 'triangular': {
-      const { min, mode, max } = d;
-      return (rng) => dist.triangular(rng, min, mode, max);
-    }
-    case 'normal': {
-      const { mean, sd } = d;
-      return (rng) => dist.normal(rng, mean, sd);
-    }
-    case 'lognormal': {
-      const { mu, sigma } = d;
-      return (rng) => dist.lognormal(rng, mu, sigma);
-    }
-    case 'beta': {
-      const { alpha, beta } = d;
-      return (rng) => dist.beta(rng, alpha, beta);
-    }
-    case 'gamma': {
-      const { shape, scale } = d;
-      return (rng) => dist.gamma(rng, shape, scale);
-    }
+    case 'uniform':
+      return [DRAW_UNIFORM, d.min, d.max];
+    case 'triangular':
+      return [DRAW_TRIANGULAR, d.min, d.mode, d.max];
+    case 'normal':
+      return [DRAW_NORMAL, d.mean, d.sd];
+    case 'lognormal':
+      return [DRAW_LOGNORMAL, d.mu, d.sigma];
+    case 'beta':
+      return [DRAW_BETA, d.alpha, d.beta];
+    case 'gamma':
+      return [DRAW_GAMMA, d.shape, d.scale];
   }
 }
