@@ -8,7 +8,12 @@
  * differ by a few per cent in how V8 lays out the same code, so read small differences with care.
  * Instructions are not time (cache misses and stalls are not counted): a change is faster only
  * where timings agree, and the counts say where to look.
- * Usage: `node --import tsx test/bench/instructions-ab.ts TREE[,TREE...] [scenario] [fewer,more]`
+ * With `--first-chunk` it also counts a thread's first chunk: the model built, then one 4,096-trial
+ * chunk run on it (as a worker runs its first), less the model built alone. That chunk carries the
+ * thread's JIT warm-up (under `--predictable` V8 compiles on the one thread, so the count includes
+ * the optimizing compiler's work), which issue 19's 16-thread prediction charges to every thread;
+ * "beyond steady" subtracts 4,096 steady trials.
+ * Usage: `node --import tsx test/bench/instructions-ab.ts TREE[,TREE...] [scenario] [fewer,more] [--first-chunk]`
  * (each tree a checkout with its dependencies installed; the first is the baseline of the ratios;
  * the scenario's modules resolve beside it). Needs /usr/bin/valgrind (Debian's `valgrind`).
  */
@@ -19,7 +24,12 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { bundleForBench, root } from './bench-paths.ts';
 
-const [treesArg = '', scenarioArg = 'scenarios/armenia-azerbaijan-2022.yaml', countsArg = '2000,8000'] = process.argv.slice(2);
+const firstChunk = process.argv.includes('--first-chunk');
+const [treesArg = '', scenarioArg = 'scenarios/armenia-azerbaijan-2022.yaml', countsArg = '2000,8000'] = process.argv
+  .slice(2)
+  .filter((a) => a !== '--first-chunk');
+/** The trials of a sweep's chunk and of a run's last chunks (`SWEEP_CHUNK_TRIALS`, `tailChunks`), and of warmup-chunks.ts' chunks. */
+const CHUNK = 4096;
 const trees = treesArg.split(',').filter((t) => t !== '');
 if (trees.length === 0) {
   console.error('usage: node --import tsx test/bench/instructions-ab.ts TREE[,TREE...] [scenario] [fewer,more]');
@@ -30,7 +40,11 @@ const [fewer, more] = countsArg.split(',').map(Number) as [number, number];
 if (!(fewer > 0 && more > fewer)) throw new Error(`trial counts must be two increasing numbers, got ${countsArg}`);
 execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
 
-/** A runner bundled with tree `tree`'s engine: `node runner.mjs FILE TRIALS` runs TRIALS trials of FILE. */
+/**
+ * A runner bundled with tree `tree`'s engine: `node runner.mjs FILE TRIALS` runs TRIALS trials of
+ * FILE; `node runner.mjs FILE TRIALS chunk` builds its model and runs TRIALS trials (0: none) as one
+ * chunk, as a worker does.
+ */
 function runnerOf(tree: string): string {
   const entry = join(mkdtempSync(join(tmpdir(), 'instructions-ab-')), 'runner.ts');
   const engine = JSON.stringify(resolve(tree, 'packages/engine/src/index.ts'));
@@ -38,8 +52,8 @@ function runnerOf(tree: string): string {
     entry,
     `import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { loadScenarioText, runScenario } from ${engine};
-const [file, trials] = process.argv.slice(2) as [string, string];
+import { buildModel, loadScenarioText, runScenario, simulate } from ${engine};
+const [file, trials, mode] = process.argv.slice(2) as [string, string, string | undefined];
 const resolveModule = (ref: string, from?: string) => {
   const base = dirname(from ?? file);
   for (const candidate of [ref, ref + '.yaml']) {
@@ -49,7 +63,10 @@ const resolveModule = (ref: string, from?: string) => {
   return undefined;
 };
 const { scenario } = loadScenarioText(readFileSync(file, 'utf8'), { file: resolve(file), resolveModule });
-runScenario(scenario, { trials: Number(trials), seed: 7 });
+if (mode === 'chunk') {
+  const model = buildModel(scenario, {});
+  if (Number(trials) > 0) simulate(model, { seed: 7, firstTrial: 0, trials: Number(trials) });
+} else runScenario(scenario, { trials: Number(trials), seed: 7 });
 `,
   );
   return bundleForBench(entry);
@@ -58,10 +75,10 @@ runScenario(scenario, { trials: Number(trials), seed: 7 });
 const run = promisify(execFile);
 
 /** Instructions of one run of `runner` over `trials` trials. */
-async function instructions(runner: string, trials: number): Promise<number> {
+async function instructions(runner: string, trials: number, mode?: 'chunk'): Promise<number> {
   const args = ['--tool=callgrind', '--callgrind-out-file=/dev/null'];
   const v8 = ['--predictable', '--random-seed=1', '--hash-seed=1'];
-  const { stderr } = await run('valgrind', [...args, process.execPath, ...v8, runner, scenario, String(trials)], {
+  const { stderr } = await run('valgrind', [...args, process.execPath, ...v8, runner, scenario, String(trials), ...(mode ? [mode] : [])], {
     maxBuffer: 1 << 24,
   });
   const collected = /Collected\s*:\s*(\d+)/.exec(stderr)?.[1];
@@ -70,13 +87,23 @@ async function instructions(runner: string, trials: number): Promise<number> {
 }
 
 console.log(`Instructions per steady trial of ${scenarioArg} (valgrind, (I(${more}) − I(${fewer})) ÷ ${more - fewer})`);
-console.log('| tree | instructions per trial | baseline ÷ tree |\n|---|---|---|');
+if (firstChunk) {
+  console.log(`and of a thread's first ${CHUNK.toLocaleString('en-US')}-trial chunk, warm-up included (I(model, chunk) − I(model))`);
+  console.log('| tree | instructions per trial | baseline ÷ tree | first chunk | beyond steady |\n|---|---|---|---|---|');
+} else console.log('| tree | instructions per trial | baseline ÷ tree |\n|---|---|---|');
 let baseline = 0;
+const millions = (n: number) => `${(n / 1e6).toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 })} M`;
 for (const tree of trees) {
   const runner = runnerOf(tree);
   // The two counts run side by side (valgrind uses one core).
   const [a, b] = await Promise.all([instructions(runner, fewer), instructions(runner, more)]);
   const perTrial = (b - a) / (more - fewer);
   if (baseline === 0) baseline = perTrial;
-  console.log(`| ${tree} | ${Math.round(perTrial).toLocaleString('en-US')} | ${(baseline / perTrial).toFixed(3)}× |`);
+  const row = `| ${tree} | ${Math.round(perTrial).toLocaleString('en-US')} | ${(baseline / perTrial).toFixed(3)}× |`;
+  if (!firstChunk) {
+    console.log(row);
+    continue;
+  }
+  const [built, chunk] = await Promise.all([instructions(runner, 0, 'chunk'), instructions(runner, CHUNK, 'chunk')]);
+  console.log(`${row} ${millions(chunk - built)} | ${millions(chunk - built - CHUNK * perTrial)} |`);
 }
