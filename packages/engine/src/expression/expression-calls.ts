@@ -153,6 +153,7 @@ export function samplerCall(checker: Checker, name: SamplerName, args: MathNode[
   checker.samplerArgsRandom = parts.some((p) => p.reads.random);
   const path = checker.path;
   const check = spec.check;
+  const draw = dist.samplerDraw(name);
   const fail = (values: number[]) => {
     const problem = check(values);
     if (problem !== undefined) {
@@ -162,7 +163,6 @@ export function samplerCall(checker: Checker, name: SamplerName, args: MathNode[
   if (f.length === 1) {
     const [a] = f as [Compiled];
     // The common case, Poisson counts, calls its sampler directly (no argument array).
-    const draw = dist.samplerDraw(name);
     const draw1 = name === 'poisson' ? dist.poisson : (rng: Rng, x: number) => draw(rng, [x]);
     return {
       fn: (s) => {
@@ -174,7 +174,6 @@ export function samplerCall(checker: Checker, name: SamplerName, args: MathNode[
       reads,
     };
   }
-  const draw = dist.samplerDraw(name);
   return {
     fn: (s) => {
       const values = f.map((g) => g(s));

@@ -164,8 +164,8 @@ class TrialRunner {
   private generation = 1;
   /**
    * Per track state (slot) and per flow: a stamp that changes when a parameter read by the state's
-   * outgoing transitions or by the flow changes; a cached row or flow shape computed under the current stamp is still right, so a new trial's
-   * parameter draws rebuild only what reads them.
+   * outgoing transitions or by the flow changes; a cached row or flow shape computed under the
+   * current stamp is still right, so a new trial's parameter draws rebuild only what reads them.
    */
   private readonly slotStamp: Int32Array;
   private readonly flowStamp: Int32Array;
@@ -653,28 +653,18 @@ class TrialRunner {
 
   /**
    * Adds `count` steps of flow i that need a draw (a Poisson, another sampler's or a general
-   * amount), or whose part of the joint row is computed at its first flush (FLOW_STALE: then any
-   * form, as flushFlow would add it).
+   * amount), or whose part of the joint row is computed at this, its first flush in the state
+   * (FLOW_STALE): then the steps are handed back to flushFlow, which adds them by the part's form.
    */
-  private drawFlow(i: number, form: number, value: number, count: number, joint: JointRow): void {
-    const { s } = this;
-    const variable = this.flowVariable[i]!;
-    let kind = form;
-    let x = value;
+  private drawFlow(i: number, kind: number, x: number, count: number, joint: JointRow): void {
     if (kind === FLOW_STALE) {
       this.flowPart(joint, i);
-      kind = joint.flowKind[i]!;
-      x = joint.flowValue[i]!;
-      if (kind === FLOW_OFF) return;
-      if (kind === FLOW_CONSTANT) {
-        s.v[variable]! += count * x;
-        return;
-      }
-      if (kind === FLOW_POISSON && this.flowDeferred[i] === 1) {
-        this.pendingMean[i]! += count * x;
-        return;
-      }
+      this.bulkMark[i] = this.bulkTotal - count;
+      this.flushFlow(i, joint);
+      return;
     }
+    const { s } = this;
+    const variable = this.flowVariable[i]!;
     if (kind === FLOW_POISSON) s.v[variable]! += dist.poisson(this.flowRng[i]!, count * x);
     else if (kind === FLOW_SAMPLED)
       s.v[variable]! += (this.sampled[i] as SampledBulk)(this.flowRng[i]!, joint.flowArgs, i * SAMPLER_ARGS, count);
