@@ -59,19 +59,26 @@ interface Measured {
   hash: string;
 }
 
+/** One timed run of a command (Node started with `nodeArgs`): its wall and CPU seconds and its output's hash. */
+function timed(w: number, args: string[], canonical: (stdout: string) => string, nodeArgs: string[] = []): Measured {
+  const c0 = cpuSeconds('self', true);
+  const { seconds, stdout } = cli(args, nodeArgs);
+  return { w, wall: seconds, cpu: cpuSeconds('self', true) - c0, hash: sha(canonical(stdout)) };
+}
+
+/** Keeps in `best` the measurement with the least wall time under `key`. */
+function keepBest<K>(best: Map<K, Measured>, key: K, m: Measured): void {
+  const b = best.get(key);
+  if (b === undefined || m.wall < b.wall) best.set(key, m);
+}
+
 /** Runs a command at each W (taking turns, best wall of `reps`) and checks every output hashes the same. */
 function scaling(label: string, args: (w: number) => string[], canonical: (stdout: string) => string, reps: number): Measured[] {
   if (predictOnly) return [];
   const ws = workerCounts(maxWorkers);
   const best = new Map<number, Measured>();
   for (let r = 0; r < reps; r++) {
-    for (const w of ws) {
-      const c0 = cpuSeconds('self', true);
-      const { seconds, stdout } = cli(args(w));
-      const m = { w, wall: seconds, cpu: cpuSeconds('self', true) - c0, hash: sha(canonical(stdout)) };
-      const b = best.get(w);
-      if (b === undefined || m.wall < b.wall) best.set(w, m);
-    }
+    for (const w of ws) keepBest(best, w, timed(w, args(w), canonical));
   }
   const rows = ws.map((w) => best.get(w) as Measured);
   if (new Set(rows.map((r) => r.hash)).size !== 1) throw new Error(`${label}: outputs differ across worker counts`);
@@ -167,13 +174,8 @@ function poolComparison(): void {
   for (const [label, args, canonical] of jobs) {
     const best = new Map<string, Measured>();
     for (let r = 0; r < Math.max(2, reps); r++) {
-      for (const pool of ['default', '--v8-pool-size=0']) {
-        const c0 = cpuSeconds('self', true);
-        const { seconds, stdout } = cli(args(w), pool === 'default' ? [] : [pool]);
-        const m = { w, wall: seconds, cpu: cpuSeconds('self', true) - c0, hash: sha(canonical(stdout)) };
-        const b = best.get(pool);
-        if (b === undefined || m.wall < b.wall) best.set(pool, m);
-      }
+      for (const pool of ['default', '--v8-pool-size=0'])
+        keepBest(best, pool, timed(w, args(w), canonical, pool === 'default' ? [] : [pool]));
     }
     if (new Set([...best.values()].map((m) => m.hash)).size !== 1) throw new Error(`${label}: outputs differ with the pool size`);
     for (const [pool, m] of best) {
