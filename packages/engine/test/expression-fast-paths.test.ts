@@ -169,3 +169,96 @@ describe('metrics read in place (CompiledExpression.read)', () => {
     }
   });
 });
+
+describe('expressions specialized to known track states (specialize)', () => {
+  // The generator above, with the operators whose folding specialize adds: and/or/not, comparisons
+  // and function calls, so that a constant condition is folded as the closures would decide it
+  // (NaN and -0 included: `value` draws them, and 0/0 makes NaN).
+  const { wide } = fc.letrec<{ wide: Expr }>((tie) => ({
+    wide: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      expr,
+      fc.tuple(tie('wide'), fc.constantFrom('and', 'or', 'xor'), tie('wide')).map(([l, op, r]): Expr => {
+        const f = { and: (x: number, y: number) => x && y, or: (x: number, y: number) => x || y, xor: (x: number, y: number) => !x !== !y }[
+          op
+        ];
+        return { text: `(${l.text} ${op} ${r.text})`, value: (s) => (f(l.value(s), r.value(s)) ? 1 : 0) };
+      }),
+      tie('wide').map((e): Expr => ({ text: `(not ${e.text})`, value: (s) => (e.value(s) ? 0 : 1) })),
+      fc
+        .tuple(tie('wide'), tie('wide'))
+        .map(([l, r]): Expr => ({ text: `(${l.text} < ${r.text})`, value: (s) => (l.value(s) < r.value(s) ? 1 : 0) })),
+      fc
+        .tuple(tie('wide'), tie('wide'))
+        .map(([l, r]): Expr => ({ text: `max(${l.text}, ${r.text})`, value: (s) => Math.max(l.value(s), r.value(s)) })),
+    ),
+  }));
+
+  it('give the bits of the whole expression in every state, for any expression and parameters', () => {
+    fc.assert(
+      fc.property(wide, value, value, fc.integer({ min: 0, max: 2 }), (e, a, b, k) => {
+        const text = e.text.replace(/\bx\b/g, '3');
+        const compiled = compileExpression(text, 'rate', names, 'r');
+        const s = state(a, b, 0, k);
+        const special = compiled.specialize?.(new Map([[0, k]]));
+        expect(special === undefined).toBe(compiled.stateTests.size === 0);
+        if (special !== undefined) expect(Object.is(special.fn(s), compiled.fn(s))).toBe(true);
+      }),
+      { numRuns: 3000, seed: 20261208 },
+    );
+  });
+
+  it('draw the same numbers in the same order where an amount draws at random', () => {
+    fc.assert(
+      fc.property(wide, wide, wide, value, value, fc.integer({ min: 0, max: 2 }), (c, y, n, a, b, k) => {
+        const bare = (e: Expr) => e.text.replace(/\bx\b/g, '3');
+        const text = `(${bare(c)} ? poisson(min(abs(${bare(y)}), 50)) : gamma(2, 1) * ${bare(n)}) + poisson(1)`;
+        const compiled = compileExpression(text, 'amount', names, 'flows[0].amount');
+        const plain = state(a, b, 0, k);
+        const fixed = state(a, b, 0, k);
+        plain.rng = new TrialStream(7);
+        fixed.rng = new TrialStream(7);
+        const special = compiled.specialize?.(new Map([[0, k]]));
+        if (special === undefined) return;
+        // A bad mean in the branch taken fails in both, with the same message.
+        const outcome = (f: () => number) => {
+          try {
+            return f();
+          } catch (error) {
+            return String(error);
+          }
+        };
+        expect(
+          Object.is(
+            outcome(() => special.fn(fixed)),
+            outcome(() => compiled.fn(plain)),
+          ),
+        ).toBe(true);
+        expect(fixed.rng.uniform()).toBe(plain.rng.uniform());
+      }),
+      { numRuns: 1000, seed: 20261209 },
+    );
+  });
+
+  it('leave out what the known states rule out', () => {
+    const rate = compileExpression('conflict == "war" ? a : is(conflict, "clash") ? b * 2 : 0', 'rate', names, 'r');
+    const calm = rate.specialize?.(new Map([[0, 0]]));
+    const war = rate.specialize?.(new Map([[0, 2]]));
+    // Called in another state, a specialized closure still answers for the one it was made for.
+    expect(calm?.fn(state(0.5, 3, 0, 2))).toBe(0);
+    expect(war?.fn(state(0.5, 3, 0, 0))).toBe(0.5);
+    // The sampler's arguments of an amount, specialized the same way.
+    const amount = compileExpression('poisson((conflict == "war" ? a : b) * dt)', 'amount', names, 'f');
+    expect(amount.specialize?.(new Map([[0, 0]]))?.samplerArgs[0]?.(state(0.5, 3, 0, 2))).toBe(3 * 0.25);
+    // Made once for each state of the tracks it tests, whatever else is known.
+    expect(rate.specialize?.(new Map([[0, 2]]))).toBe(war);
+    expect(
+      rate.specialize?.(
+        new Map([
+          [0, 2],
+          [5, 1],
+        ]),
+      ),
+    ).toBe(war);
+  });
+});

@@ -100,7 +100,19 @@ metrics:
 `);
   const pipeline = model.tracks.find((t) => t.name === 'pipeline')!;
   const calls = { n: 0 };
-  for (const list of pipeline.outgoing) for (const tr of list) tr.value.fn = counted(tr.value.fn, calls);
+  // A row's values are the transitions' closures specialized to the row's states: count both.
+  for (const list of pipeline.outgoing) {
+    for (const tr of list) {
+      tr.value.fn = counted(tr.value.fn, calls);
+      const specialize = tr.value.specialize;
+      if (specialize !== undefined) {
+        tr.value.specialize = (fixed) => {
+          const special = specialize(fixed);
+          return { ...special, fn: counted(special.fn, calls) };
+        };
+      }
+    }
+  }
   const trials = 2000;
   const run = simulate(model, { seed: 3, firstTrial: 0, trials });
 

@@ -137,8 +137,10 @@ export function samplerCall(checker: Checker, name: SamplerName, args: MathNode[
   reads.random = true;
   for (const p of parts) mergeReads(reads, p.reads);
   const f = parts.map((p) => p.fn);
-  if (parts.every((p) => readsNothing(p.reads))) {
-    // Constant arguments: a bad one is wrong in every trial, so say so now rather than at run time.
+  // Constant arguments: a bad one is wrong in every trial, so say so now rather than at run time. Not
+  // in an expression specialized to known states (`fixed`): arguments constant only there may sit
+  // in a branch no trial takes, and a bad one taken fails at run time, as in the whole expression.
+  if (checker.fixed === undefined && parts.every((p) => readsNothing(p.reads))) {
     const values = f.map((g) => g(undefined as unknown as EvalState));
     const problem = spec.check(values);
     if (problem !== undefined) {

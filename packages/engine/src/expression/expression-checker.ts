@@ -3,10 +3,10 @@ import type { MathNode } from 'mathjs';
 import * as dm from '../det-math.ts';
 import { GeoriskError, issue, MAX_NAME_LENGTH, suggestion, truncate } from '../errors.ts';
 import { CALENDAR_NAMES, dayOfYearAt, monthAt } from './calendar.ts';
-import type { Compiled, CompiledExpression, ExpressionContext, NameTable } from './expression.ts';
+import type { Compiled, CompiledExpression, EvalState, ExpressionContext, NameTable } from './expression.ts';
 import { checkCall } from './expression-calls.ts';
 import { arithmeticFastPath, conditionalFastPath } from './expression-fast-paths.ts';
-import { type Checked, emptyReads, excerpt, mergeReads, owns } from './expression-reads.ts';
+import { type Checked, emptyReads, excerpt, mergeReads, owns, readsNothing } from './expression-reads.ts';
 import { stateTest } from './expression-state-tests.ts';
 import { ALLOWED_FUNCTIONS, EXPRESSION_CONSTANTS, MAX_EXPRESSION_DEPTH, OPERATORS } from './expression-tables.ts';
 
@@ -20,11 +20,17 @@ export class Checker {
   /** The track on one side of the `==` or `!=` being checked, for the hint about an unquoted state name. */
   comparedTrack: string | undefined;
 
+  /**
+   * `fixed`: track states known in advance (track index to state index), as in one row of a track's
+   * step rule. Tests of those tracks are then constants, and whatever only they and other constants
+   * decide is folded (a conditional keeps only its chosen branch): see `CompiledExpression.specialize`.
+   */
   constructor(
     readonly context: ExpressionContext,
     readonly names: NameTable,
     readonly path: string,
     readonly source: string,
+    readonly fixed?: ReadonlyMap<number, number>,
   ) {}
 
   fail(code: Parameters<typeof issue>[0], message: string, hint?: string): never {
@@ -54,6 +60,11 @@ export class Checker {
   }
 
   check(node: MathNode, depth: number): Checked {
+    const c = this.checkNode(node, depth);
+    return this.fixed === undefined ? c : folded(c);
+  }
+
+  private checkNode(node: MathNode, depth: number): Checked {
     if (depth > MAX_EXPRESSION_DEPTH) {
       this.fail('expression_too_deep', `expression nests more than ${MAX_EXPRESSION_DEPTH} levels`, 'simplify it');
     }
@@ -222,6 +233,13 @@ export class Checker {
       return { fn: () => value, reads, leaf: { kind: 'const', value } };
     }
     if (parts.length === 1 && fn === 'unaryPlus') return la === undefined ? { fn: a, reads } : { fn: a, reads, leaf: la };
+    // With a constant left side, `and` and `or` are decided by it or are the right side's truth:
+    // the same numbers as the closures below, whose right side runs in exactly these cases.
+    if (this.fixed !== undefined && la?.kind === 'const' && (fn === 'and' || fn === 'or') && parts[1] !== undefined) {
+      const decided = fn === 'and' ? !la.value : !!la.value;
+      if (decided) return this.constant(fn === 'and' ? 0 : 1);
+      return { fn: (s) => (b(s) ? 1 : 0), reads: parts[1].reads };
+    }
     const fast = parts.length === 2 ? arithmeticFastPath(fn, a, b, la, lb) : undefined;
     if (fast !== undefined) return { ...fast, reads };
     const unary: Record<string, Compiled> = {
@@ -265,6 +283,8 @@ export class Checker {
     const a = this.number(yes, depth + 1);
     const b = this.number(no, depth + 1);
     const reads = mergeReads(mergeReads(mergeReads(emptyReads(), c.reads), a.reads), b.reads);
+    // A condition known in advance keeps only its branch, which is all the closure below would run.
+    if (this.fixed !== undefined && c.leaf?.kind === 'const') return c.leaf.value ? a : b;
     const [cf, af, bf] = [c.fn, a.fn, b.fn];
     const fast = conditionalFastPath(cf, af, bf, c.test, a.leaf, b.leaf);
     return { fn: fast ?? ((s) => (cf(s) ? af(s) : bf(s))), reads };
@@ -301,4 +321,14 @@ export class Checker {
       reads,
     };
   }
+}
+
+/**
+ * A node that reads nothing as the constant it is (its closure run once, the same operation on the
+ * same numbers); anything that reads, or draws, is left as it is.
+ */
+function folded(c: Checked): Checked {
+  if (c.leaf !== undefined || c.text !== undefined || c.track !== undefined || !readsNothing(c.reads)) return c;
+  const value = c.fn(undefined as unknown as EvalState);
+  return { fn: () => value, reads: c.reads, leaf: { kind: 'const', value } };
 }

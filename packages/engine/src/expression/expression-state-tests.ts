@@ -52,9 +52,14 @@ export function membership(checker: Checker, trackName: string, states: string[]
     mask[i] = 1;
   }
   const ti = track.index;
+  checker.stateTests.add(ti);
+  const known = checker.fixed?.get(ti);
+  if (known !== undefined) {
+    const value = mask[known] ?? 0;
+    return { fn: () => value, reads: emptyReads(), leaf: { kind: 'const', value } };
+  }
   const reads = emptyReads();
   reads.tracks.add(ti);
-  checker.stateTests.add(ti);
   return { fn: (s) => mask[s.k[ti]!]!, reads, test: { mask, track: ti } };
 }
 

@@ -114,11 +114,27 @@ export interface CompiledExpression {
   /** A transition's value: the parameters it reads once the tracks' states are known, where a branch on them leaves some unread. */
   paramsGiven?: ParamsGiven;
   /**
+   * An expression that tests track states (not a metric): the same expression with some tracks'
+   * states known (track index to state index), as in one row of a step rule or one joint state of a
+   * flow. Those tests are constants there, a branch they decide is the only one left, and what reads
+   * nothing else is folded, so the closures make fewer calls. Their numbers are `fn`'s and
+   * `sampler.args`' in those states, bit for bit, and they draw the same numbers in the same order:
+   * the same operations on the same numbers, and nothing that draws is folded.
+   */
+  specialize?: (fixed: ReadonlyMap<number, number>) => Specialized;
+  /**
    * If the whole expression reads one number of the trial's state (a variable, `ever`, `time_in`
    * or `first`), where: a caller reading many such (the metrics at a trial's end) reads it in place
    * instead of calling `fn`, the same number.
    */
   read?: DirectRead;
+}
+
+/** An expression specialized to known track states (see `CompiledExpression.specialize`). */
+export interface Specialized {
+  fn: Compiled;
+  /** The arguments of the sampler call the whole expression is, when it is one (as `sampler.args`). */
+  samplerArgs: Compiled[];
 }
 
 /** One number of the trial's state that an expression is (see `CompiledExpression.read`). */
@@ -201,6 +217,8 @@ export function compileExpression(source: string | number, context: ExpressionCo
     const given = paramsGivenStates(root, names);
     if (given !== undefined) out.paramsGiven = given;
   }
+  if (context !== 'metric' && checker.stateTests.size > 0)
+    out.specialize = specializer(root, context, names, path, source, checker.stateTests);
   if (readsNothing(checked.reads)) {
     const value = checked.fn(undefined as unknown as EvalState);
     out.constant = value;
@@ -226,6 +244,40 @@ export function compileExpression(source: string | number, context: ExpressionCo
     if (v !== undefined) out.read = { from: 'v', index: v };
   }
   return out;
+}
+
+/**
+ * `CompiledExpression.specialize` for the checked tree `root`: the checker run again with the
+ * tracks' states known, once for each combination of the states of the tracks it tests (the rest
+ * of `fixed` cannot change it), kept for the next row or flow that asks.
+ */
+function specializer(
+  root: MathNode,
+  context: ExpressionContext,
+  names: NameTable,
+  path: string,
+  source: string,
+  tested: ReadonlySet<number>,
+): (fixed: ReadonlyMap<number, number>) => Specialized {
+  const tracks = [...tested].sort((a, b) => a - b);
+  const counts = new Map([...names.tracks.values()].map((t) => [t.index, t.states.length]));
+  const made = new Map<number, Specialized>();
+  return (fixed) => {
+    // A mixed-radix number of the tested tracks' states, an unknown state counting as one more.
+    let key = 0;
+    for (const t of tracks) {
+      const count = counts.get(t) ?? 0;
+      key = key * (count + 1) + (fixed.get(t) ?? count);
+    }
+    let special = made.get(key);
+    if (special === undefined) {
+      const again = new Checker(context, names, path, source, fixed);
+      const fn = again.check(root, 0).fn;
+      special = { fn, samplerArgs: again.samplerArgs };
+      made.set(key, special);
+    }
+    return special;
+  };
 }
 
 /** The C-style logical operators, how to find them in expression text, and the words scenarios use instead. */

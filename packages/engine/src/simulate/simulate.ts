@@ -21,12 +21,13 @@ import { defined } from '../defined.ts';
 import * as dm from '../det-math.ts';
 import * as dist from '../distributions.ts';
 import { GeoriskError, issue } from '../errors.ts';
-import type { CompiledExpression, EvalState } from '../expression/expression.ts';
+import type { Compiled, CompiledExpression, EvalState } from '../expression/expression.ts';
 import { explainRuntimeIssues } from '../model/explain-runtime-issues.ts';
 import type { Assignment, CompiledTransition, EventModel, Model, TrackModel } from '../model/model.ts';
 import { TrialStream, trialKey } from '../rng.ts';
 import type { Distribution } from '../scenario-schema.ts';
 import { addValue } from '../summarize.ts';
+import { FlowSpecializations } from './flow-specializations.ts';
 import { emptySummary, type RunSummary } from './run-summary.ts';
 import {
   type BulkAmount,
@@ -123,6 +124,11 @@ interface Row {
    */
   keep: Int32Array | null;
   kept: Float64Array;
+  /**
+   * A tabulated row's transition values with its track states known (`CompiledExpression.specialize`),
+   * one per option; null for a scratch row, which evaluates each transition's own closure.
+   */
+  values: Compiled[] | null;
 }
 
 class TrialRunner {
@@ -213,6 +219,8 @@ class TrialRunner {
   private readonly flowDeferred: Uint8Array;
   /** Per flow: its amount's form (FORM_*), and for a sampler call (FORM_SAMPLED) its bulk sum from cached arguments. */
   private readonly flowForm: Uint8Array;
+  /** Each flow's closures specialized to the states its shape is computed in (see flowShape). */
+  private readonly flowClosures: FlowSpecializations;
   private readonly sampled: (SampledBulk | undefined)[];
   /** The length of a joint row's `flowArgs` (0 when no flow is FORM_SAMPLED). */
   private readonly sampledArgs: number;
@@ -330,6 +338,7 @@ class TrialRunner {
     this.flowVariable = Int32Array.from(model.flows, (f) => f.variable);
     this.flowDeferred = Uint8Array.from(model.flows, (f) => plan.deferred[f.variable]!);
     this.flowForm = Uint8Array.from(model.flows, (f) => flowForm(f.amount));
+    this.flowClosures = new FlowSpecializations(model);
     this.sampledArgs = this.flowForm.includes(FORM_SAMPLED) ? model.flows.length * SAMPLER_ARGS : 0;
     this.sampled = model.flows.map((f, i) => {
       const sampler = f.amount.sampler;
@@ -589,7 +598,7 @@ class TrialRunner {
     const table = this.rows[t.index]!;
     if (table.length === 0 || t.dynamic[state]) {
       const scratch = this.rowScratch[t.index]!;
-      fillRow(scratch, t.outgoing[state]!, s, this.dt);
+      fillRow(scratch, t.outgoing[state]!, null, s, this.dt);
       return scratch;
     }
     let index = state;
@@ -600,6 +609,7 @@ class TrialRunner {
     const stamp = this.slotStamp[this.slotsPerTrack[t.index]! + state]!;
     if (row === undefined) {
       row = newRow(t.outgoing[state]!.length);
+      row.values = rowValueFns(t, state, s.k);
       row.keep = keptParams(t.outgoing[state]!, s.k, this.drawnEachTrial);
       if (row.keep !== null) row.kept = new Float64Array(row.keep.length);
       table[index] = row;
@@ -620,7 +630,7 @@ class TrialRunner {
   /** Fills a tabulated row for `state` under stamp `stamp`, keeping the values of the parameters it reads. */
   private fill(t: TrackModel, row: Row, state: number, stamp: number): void {
     const s = this.s;
-    fillRow(row, t.outgoing[state]!, s, this.dt);
+    fillRow(row, t.outgoing[state]!, row.values, s, this.dt);
     row.generation = stamp;
     const keep = row.keep;
     if (keep !== null) for (let j = 0; j < keep.length; j++) row.kept[j] = s.p[keep[j]!]!;
@@ -776,7 +786,9 @@ class TrialRunner {
     const s = this.s;
     const f = this.model.flows[i]!;
     s.rng = this.flowRng[i]!;
-    if (f.when !== undefined && !f.when.fn(s)) {
+    // The joint state is fixed here, so the flow's closures specialized to it give the same numbers.
+    const fns = this.flowClosures.of(i, s.k);
+    if (fns.when !== undefined && !fns.when(s)) {
       joint.flowKind[i] = FLOW_OFF;
       return;
     }
@@ -786,7 +798,7 @@ class TrialRunner {
       joint.flowKind[i] = FLOW_CONSTANT;
       joint.flowValue[i] = amount.constant as number;
     } else if (form === FORM_POISSON) {
-      const mean = (amount.sampler as NonNullable<CompiledExpression['sampler']>).args[0]!(s);
+      const mean = fns.samplerArgs[0]!(s);
       if (!(mean >= 0 && mean < Number.POSITIVE_INFINITY)) {
         throw new GeoriskError([issue('runtime_value', f.path, `poisson mean must be finite and >= 0, got ${mean}`)]);
       }
@@ -794,10 +806,10 @@ class TrialRunner {
       joint.flowValue[i] = mean;
     } else if (form === FORM_COMPUTED) {
       joint.flowKind[i] = FLOW_CONSTANT;
-      joint.flowValue[i] = amount.fn(s);
+      joint.flowValue[i] = fns.amount(s);
     } else if (form === FORM_SAMPLED) {
       // The arguments read only parameters and track states, as the flow's draws at each flush would.
-      const args = (amount.sampler as NonNullable<CompiledExpression['sampler']>).args;
+      const args = fns.samplerArgs;
       for (let j = 0; j < args.length; j++) joint.flowArgs[i * SAMPLER_ARGS + j] = args[j]!(s);
       joint.flowKind[i] = FLOW_SAMPLED;
     } else {
@@ -1350,7 +1362,29 @@ function sameValues(params: Int32Array, kept: Float64Array, p: Float64Array): bo
 const NO_VALUES = new Float64Array(0);
 
 function newRow(size: number): Row {
-  return { leave: 0, logStay: 0, cumulative: new Float64Array(size), options: [], generation: 0, keep: null, kept: NO_VALUES };
+  return {
+    leave: 0,
+    logStay: 0,
+    cumulative: new Float64Array(size),
+    options: [],
+    generation: 0,
+    keep: null,
+    kept: NO_VALUES,
+    values: null,
+  };
+}
+
+/**
+ * The values of a tabulated row's transitions out of `state` of track `t`, with the states of the
+ * tracks its table is keyed by (the track itself and `dependsOn`) as they are now: a value that
+ * tests them is specialized to them, any other is its own closure.
+ */
+function rowValueFns(t: TrackModel, state: number, k: Int32Array): Compiled[] {
+  const outgoing = t.outgoing[state]!;
+  if (!outgoing.some((tr) => tr.value.specialize !== undefined)) return outgoing.map((tr) => tr.value.fn);
+  const fixed = new Map<number, number>([[t.index, state]]);
+  for (const d of t.dependsOn) fixed.set(d, k[d]!);
+  return outgoing.map((tr) => tr.value.specialize?.(fixed).fn ?? tr.value.fn);
 }
 
 /** An event's assigned values, evaluated before any is applied (reused by every event). */
@@ -1364,15 +1398,15 @@ let rowValues = new Float64Array(16);
  * probability never draws at random (the expression checker refuses a sampler there), so each is
  * evaluated once.
  */
-function fillRow(row: Row, outgoing: CompiledTransition[], s: EvalState, dt: number): void {
+function fillRow(row: Row, outgoing: CompiledTransition[], values: Compiled[] | null, s: EvalState, dt: number): void {
   let probability = 0;
   let hazard = 0;
   if (rowValues.length < outgoing.length) rowValues = new Float64Array(2 * outgoing.length);
-  const values = rowValues;
+  const computed = rowValues;
   for (let j = 0; j < outgoing.length; j++) {
     const tr = outgoing[j]!;
-    const x = tr.value.fn(s);
-    values[j] = x;
+    const x = values === null ? tr.value.fn(s) : values[j]!(s);
+    computed[j] = x;
     if (tr.kind === 'rate') {
       if (!(x >= 0) || x === Number.POSITIVE_INFINITY) {
         throw new GeoriskError([issue('runtime_value', `${tr.path}.rate`, `the rate evaluated to ${x}; rates must be finite and >= 0`)]);
@@ -1406,7 +1440,7 @@ function fillRow(row: Row, outgoing: CompiledTransition[], s: EvalState, dt: num
   let cumulative = 0;
   for (let j = 0; j < outgoing.length; j++) {
     const tr = outgoing[j]!;
-    const x = values[j]!;
+    const x = computed[j]!;
     const share = tr.kind === 'probability' ? x : hazard > 0 ? ((1 - probability) * rateLeave * x) / hazard : 0;
     cumulative += leave > 0 ? share / leave : 0;
     row.cumulative[j] = cumulative;
