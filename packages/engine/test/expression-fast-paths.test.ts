@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EvalState, NameTable } from '../src/expression/expression.ts';
-import { compileExpression } from '../src/expression/expression.ts';
+import { compileExpression, MAX_SPECIALIZATIONS } from '../src/expression/expression.ts';
 import { TrialStream } from '../src/rng.ts';
 
 /** A generated expression: its text and the same computation in JavaScript. */
@@ -260,5 +260,25 @@ describe('expressions specialized to known track states (specialize)', () => {
         ]),
       ),
     ).toBe(war);
+  });
+});
+
+describe('how many specializations an expression may keep', () => {
+  // Five tracks of eight states: 9^5 = 59,049 combinations (an unknown state counts as one more).
+  const states = ['s0', 's1', 's2', 's3', 's4', 's5', 's6', 's7'];
+  const many: NameTable = {
+    params: new Map([['a', 0]]),
+    vars: new Map(),
+    tracks: new Map(['t0', 't1', 't2', 't3', 't4'].map((name, index) => [name, { index, states, stateOffset: index * 8 }])),
+    dt: 1,
+    horizon: 10,
+  };
+
+  it('is bounded: past MAX_SPECIALIZATIONS combinations the expression keeps its own closure', () => {
+    expect(9 ** 5).toBeGreaterThan(MAX_SPECIALIZATIONS);
+    const wide = compileExpression('t0 == "s1" and t1 == "s2" and t2 == "s3" and t3 == "s4" and t4 == "s5" ? a : 0', 'rate', many, 'r');
+    expect(wide.specialize).toBeUndefined();
+    const narrow = compileExpression('t0 == "s1" and t1 == "s2" ? a : 0', 'rate', many, 'r');
+    expect(narrow.specialize).toBeDefined();
   });
 });

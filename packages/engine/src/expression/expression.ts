@@ -217,8 +217,9 @@ export function compileExpression(source: string | number, context: ExpressionCo
     const given = paramsGivenStates(root, names);
     if (given !== undefined) out.paramsGiven = given;
   }
-  if (context !== 'metric' && checker.stateTests.size > 0)
+  if (context !== 'metric' && checker.stateTests.size > 0 && specializations(names, checker.stateTests) <= MAX_SPECIALIZATIONS) {
     out.specialize = specializer(root, context, names, path, source, checker.stateTests);
+  }
   if (readsNothing(checked.reads)) {
     const value = checked.fn(undefined as unknown as EvalState);
     out.constant = value;
@@ -244,6 +245,20 @@ export function compileExpression(source: string | number, context: ExpressionCo
     if (v !== undefined) out.read = { from: 'v', index: v };
   }
   return out;
+}
+
+/**
+ * Most specializations one expression may keep: beyond this many combinations of the states of the
+ * tracks it tests, its own closure serves (a run that met every combination would otherwise keep
+ * one specialization each, without bound).
+ */
+export const MAX_SPECIALIZATIONS = 4096;
+
+/** How many combinations of the tested tracks' states `specialize` may meet, an unknown state counting as one more. */
+function specializations(names: NameTable, tested: ReadonlySet<number>): number {
+  let n = 1;
+  for (const t of names.tracks.values()) if (tested.has(t.index)) n *= t.states.length + 1;
+  return n;
 }
 
 /**

@@ -4,7 +4,7 @@
  * flow's shape is computed again whenever its joint state or a parameter it reads changes, and the
  * specialized closures make fewer calls for the same numbers.
  */
-import type { Compiled } from '../expression/expression.ts';
+import { type Compiled, MAX_SPECIALIZATIONS } from '../expression/expression.ts';
 import type { FlowModel, Model } from '../model/model.ts';
 
 /** What a flow's shape evaluates: its condition (if any), its amount, and the amount's sampler arguments. */
@@ -26,7 +26,14 @@ export class FlowSpecializations {
 
   constructor(model: Model) {
     this.stateCounts = Int32Array.from(model.tracks, (t) => t.states.length);
-    this.tested = model.flows.map((f) => Int32Array.from(new Set([...(f.when?.stateTests ?? []), ...f.amount.stateTests])).sort());
+    // A flow keeps its own closures, under no key, where none of its expressions can be specialized
+    // or its tested tracks have more combinations of states than one expression may keep.
+    this.tested = model.flows.map((f) => {
+      const tracks = Int32Array.from(new Set([...(f.when?.stateTests ?? []), ...f.amount.stateTests])).sort();
+      const combinations = tracks.reduce((n, t) => n * this.stateCounts[t]!, 1);
+      const none = f.when?.specialize === undefined && f.amount.specialize === undefined;
+      return none || combinations > MAX_SPECIALIZATIONS ? new Int32Array(0) : tracks;
+    });
     this.made = model.flows.map(() => new Map());
     this.plain = model.flows.map((f) => ({ when: f.when?.fn, amount: f.amount.fn, samplerArgs: f.amount.sampler?.args ?? [] }));
     this.flows = model.flows;
