@@ -2,11 +2,11 @@
  * Where a benchmark finds the repository's files and the bundled CLI: in the repository, or in the
  * folder `pnpm bench:bundle` writes (dist/bench-bundle/), where the benchmark runs with `node` alone.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 // A namespace import: the bundle's banner declares `createRequire` itself.
 import * as nodeModule from 'node:module';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = new URL('.', import.meta.url);
@@ -47,4 +47,32 @@ export function bundleForBench(entry: string): string {
     logLevel: 'warning',
   });
   return outfile;
+}
+
+/**
+ * Bundles a runner of checkout `tree`'s engine (see `bundleForBench`): `node runner.mjs FILE ARG…`
+ * loads FILE, its modules resolved beside it, as `scenario`, with the engine as `engine` and the
+ * other arguments as `args`, then runs `body` (TypeScript).
+ */
+export function bundleEngineRunner(tree: string, body: string): string {
+  const entry = join(mkdtempSync(join(tmpdir(), 'georisk-runner-')), 'runner.ts');
+  writeFileSync(
+    entry,
+    `import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import * as engine from ${JSON.stringify(resolve(tree, 'packages/engine/src/index.ts'))};
+const [file, ...args] = process.argv.slice(2) as [string, ...string[]];
+const resolveModule = (ref: string, from?: string) => {
+  const base = dirname(from ?? file);
+  for (const candidate of [ref, ref + '.yaml']) {
+    const path = resolve(base, candidate);
+    if (existsSync(path) && statSync(path).isFile()) return { text: readFileSync(path, 'utf8'), file: path };
+  }
+  return undefined;
+};
+const { scenario } = engine.loadScenarioText(readFileSync(file, 'utf8'), { file: resolve(file), resolveModule });
+${body}
+`,
+  );
+  return bundleForBench(entry);
 }

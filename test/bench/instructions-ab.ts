@@ -18,11 +18,9 @@
  * the scenario's modules resolve beside it). Needs /usr/bin/valgrind (Debian's `valgrind`).
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { bundleForBench, root } from './bench-paths.ts';
+import { bundleEngineRunner, root } from './bench-paths.ts';
 
 const firstChunk = process.argv.includes('--first-chunk');
 const [treesArg = '', scenarioArg = 'scenarios/armenia-azerbaijan-2022.yaml', countsArg = '2000,8000'] = process.argv
@@ -46,30 +44,14 @@ execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
  * chunk, as a worker does.
  */
 function runnerOf(tree: string): string {
-  const entry = join(mkdtempSync(join(tmpdir(), 'instructions-ab-')), 'runner.ts');
-  const engine = JSON.stringify(resolve(tree, 'packages/engine/src/index.ts'));
-  writeFileSync(
-    entry,
-    `import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { buildModel, loadScenarioText, runScenario, simulate } from ${engine};
-const [file, trials, mode] = process.argv.slice(2) as [string, string, string | undefined];
-const resolveModule = (ref: string, from?: string) => {
-  const base = dirname(from ?? file);
-  for (const candidate of [ref, ref + '.yaml']) {
-    const path = resolve(base, candidate);
-    if (existsSync(path) && statSync(path).isFile()) return { text: readFileSync(path, 'utf8'), file: path };
-  }
-  return undefined;
-};
-const { scenario } = loadScenarioText(readFileSync(file, 'utf8'), { file: resolve(file), resolveModule });
+  return bundleEngineRunner(
+    tree,
+    `const [trials, mode] = args;
 if (mode === 'chunk') {
-  const model = buildModel(scenario, {});
-  if (Number(trials) > 0) simulate(model, { seed: 7, firstTrial: 0, trials: Number(trials) });
-} else runScenario(scenario, { trials: Number(trials), seed: 7 });
-`,
+  const model = engine.buildModel(scenario, {});
+  if (Number(trials) > 0) engine.simulate(model, { seed: 7, firstTrial: 0, trials: Number(trials) });
+} else engine.runScenario(scenario, { trials: Number(trials), seed: 7 });`,
   );
-  return bundleForBench(entry);
 }
 
 const run = promisify(execFile);

@@ -18,11 +18,9 @@
  * modules resolve beside it; default the 2022 scenario and 12 rounds).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import seedrandom from 'seedrandom';
-import { bundleForBench, root } from './bench-paths.ts';
+import { bundleEngineRunner, root } from './bench-paths.ts';
 
 const [treesArg = '', scenarioArg = 'scenarios/armenia-azerbaijan-2022.yaml', roundsArg = '12'] = process.argv.slice(2);
 const trees = treesArg.split(',').filter((t) => t !== '');
@@ -38,33 +36,17 @@ const TIMED_CHUNKS = 18;
 
 /** A runner with tree `tree`'s engine: `node runner.mjs FILE` prints the µs a trial of each timed chunk took, as JSON. */
 function runnerOf(tree: string): string {
-  const entry = join(mkdtempSync(join(tmpdir(), 'trial-cost-ab-')), 'runner.ts');
-  const engine = JSON.stringify(resolve(tree, 'packages/engine/src/index.ts'));
-  writeFileSync(
-    entry,
-    `import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { buildModel, loadScenarioText, simulate } from ${engine};
-const file = process.argv[2] as string;
-const resolveModule = (ref: string, from?: string) => {
-  const base = dirname(from ?? file);
-  for (const candidate of [ref, ref + '.yaml']) {
-    const path = resolve(base, candidate);
-    if (existsSync(path) && statSync(path).isFile()) return { text: readFileSync(path, 'utf8'), file: path };
-  }
-  return undefined;
-};
-const model = buildModel(loadScenarioText(readFileSync(file, 'utf8'), { file: resolve(file), resolveModule }).scenario, {});
+  return bundleEngineRunner(
+    tree,
+    `const model = engine.buildModel(scenario, {});
 const perTrial: number[] = [];
 for (let c = 0; c < ${WARM_CHUNKS + TIMED_CHUNKS}; c++) {
   const t0 = performance.now();
-  simulate(model, { seed: 1, firstTrial: c * ${CHUNK}, trials: ${CHUNK} });
+  engine.simulate(model, { seed: 1, firstTrial: c * ${CHUNK}, trials: ${CHUNK} });
   if (c >= ${WARM_CHUNKS}) perTrial.push(((performance.now() - t0) * 1000) / ${CHUNK});
 }
-console.log(JSON.stringify(perTrial));
-`,
+console.log(JSON.stringify(perTrial));`,
   );
-  return bundleForBench(entry);
 }
 
 function median(xs: readonly number[]): number {
