@@ -1,7 +1,7 @@
 /**
  * The fixed and serial costs of a parallel run or sweep, measured one by one (issue 19): process
  * start, loading and checking the scenario, a worker thread's start, its model build and its first
- * chunk's JIT warm-up, and the calling thread's share of each chunk (sending the task, reading the
+ * chunks' JIT warm-up, and the calling thread's share of each chunk (sending the task, reading the
  * summary, merging it) and of the end (finalizing and writing), so that `amdahl.ts` can predict the
  * time on many cores from a machine with few.
  */
@@ -70,7 +70,7 @@ export interface ThreadCosts {
   buildCold: number;
   /** Seconds to build it again on a warm thread (what a sweep's per-point value setting is not). */
   buildWarm: number;
-  /** Seconds the first full chunk takes beyond a steady one, its model build aside (JIT warm-up). */
+  /** Seconds a thread's first chunks take beyond as many steady ones, its model build aside (JIT warm-up). */
   warmUp: number;
   /** Seconds of a steady chunk of `chunkTrials` trials on a worker thread, as the calling thread sees it. */
   chunk: number;
@@ -106,7 +106,7 @@ async function timed(pool: Pool, task: ChunkTask): Promise<number> {
 
 /**
  * Starts fresh threads of the bundled CLI and times: the start, a cold model build, a warm one, and
- * `chunks` chunks of `chunkTrials` trials (the first one cold). `parameter` is one the scenario
+ * `chunks` chunks of `chunkTrials` trials on each of three threads (the first ones cold). `parameter` is one the scenario
  * lets vary, to force a second build under another key.
  */
 export async function threadCosts(
@@ -131,18 +131,29 @@ export async function threadCosts(
     warms.push(await timed(pool, runTask(scenario, 0, 1, { [parameter]: 0.5 })));
     await pool.destroy();
   }
-  const pool = fresh();
-  const times: number[] = [];
-  for (let i = 0; i < chunks; i++) times.push(await timed(pool, runTask(scenario, i * chunkTrials, chunkTrials)));
-  await pool.destroy();
-  const chunk = median(times.slice(1));
+  // Three fresh threads, each running `chunks` chunks on one model. A thread's steady chunk is the
+  // median of its second half; its warm-up is what its first half took beyond that many steady
+  // chunks, the cold build aside (the second chunk still runs some unoptimized code, so counting
+  // the first chunk alone understated it). The medians over the threads are the figures.
   const buildCold = median(colds);
+  const steadies: number[] = [];
+  const warmUps: number[] = [];
+  const half = Math.floor(chunks / 2);
+  for (let r = 0; r < 3; r++) {
+    const pool = fresh();
+    const times: number[] = [];
+    for (let i = 0; i < chunks; i++) times.push(await timed(pool, runTask(scenario, i * chunkTrials, chunkTrials)));
+    await pool.destroy();
+    const steady = median(times.slice(half));
+    steadies.push(steady);
+    warmUps.push(times.slice(0, half).reduce((sum, t) => sum + t - steady, 0) - buildCold);
+  }
   return {
     start: median(starts),
     buildCold,
     buildWarm: median(warms),
-    warmUp: Math.max(0, (times[0] as number) - chunk - buildCold),
-    chunk,
+    warmUp: Math.max(0, median(warmUps)),
+    chunk: median(steadies),
     chunkTrials,
   };
 }

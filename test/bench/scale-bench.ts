@@ -192,7 +192,7 @@ poolComparison();
 const scenario = loadScenario(SCENARIO);
 const start = processSeconds(['--version']);
 const validate = processSeconds(['validate', SCENARIO]);
-const thread = await threadCosts(scenario, 4096, 6, 'armenian_fatality_rate');
+const thread = await threadCosts(scenario, 4096, 8, 'armenian_fatality_rate');
 const calling = callingThreadCosts(scenario);
 const point = sweepPointCosts(scenario, SWEEP_POINTS, SWEEP_TRIALS);
 const counts = chunkCounts(RUN_TRIALS, SWEEP_POINTS, SWEEP_TRIALS);
