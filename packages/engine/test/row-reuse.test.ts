@@ -124,3 +124,56 @@ metrics:
     expect(calls.n).toBeLessThan(trials / 2);
   });
 });
+
+describe('rows and flow shapes evaluate their expressions specialized to the track states', () => {
+  // The pipeline's rate and the damage flow's mean test the front's state: a row or a flow shape
+  // is computed in known states, so the closures specialized to them are the ones called.
+  const model = modelOf(`
+id: specialized
+time: { unit: day, dt: 1, horizon: 30 }
+parameters:
+  strike: { default: 0.2, uncertainty: { dist: uniform, min: 0.1, max: 0.3 } }
+tracks:
+  front:
+    states: [calm, war]
+    initial: calm
+    transitions:
+      - { from: calm, to: war, rate: 0.1 }
+      - { from: war, to: calm, rate: 0.2 }
+  pipeline:
+    states: [open, shut]
+    initial: open
+    transitions:
+      - { from: open, to: shut, rate: 'front == "war" ? strike : 0.01' }
+      - { from: shut, to: open, rate: 0.3 }
+variables:
+  damage: { initial: 0 }
+flows:
+  - { to: damage, amount: 'poisson((front == "war" ? strike * 10 : 1) * dt)' }
+metrics:
+  damage: { expr: damage }
+`);
+  const plain = { n: 0 };
+  const special = { n: 0 };
+  const rate = model.tracks.find((t) => t.name === 'pipeline')!.outgoing[0]![0]!.value;
+  rate.fn = counted(rate.fn, plain);
+  const specializeRate = rate.specialize!;
+  rate.specialize = (fixed) => {
+    const s = specializeRate(fixed);
+    return { ...s, fn: counted(s.fn, special) };
+  };
+  const amount = model.flows[0]!.amount;
+  const sampler = amount.sampler!;
+  sampler.args = sampler.args.map((g) => counted(g, plain));
+  const specializeAmount = amount.specialize!;
+  amount.specialize = (fixed) => {
+    const s = specializeAmount(fixed);
+    return { ...s, samplerArgs: s.samplerArgs.map((g) => counted(g, special)) };
+  };
+  simulate(model, { seed: 5, firstTrial: 0, trials: 500 });
+
+  it('call only the specialized closures', () => {
+    expect(special.n).toBeGreaterThan(500);
+    expect(plain.n).toBe(0);
+  });
+});
