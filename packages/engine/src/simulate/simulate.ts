@@ -1396,7 +1396,8 @@ let rowValues = new Float64Array(16);
 /**
  * Computes the step rule out of one state: probabilities first, then competing rates. A rate or
  * probability never draws at random (the expression checker refuses a sampler there), so each is
- * evaluated once.
+ * evaluated once: through `values` (a tabulated row's closures specialized to its states, one per
+ * transition), or each transition's own closure where `values` is null.
  */
 function fillRow(row: Row, outgoing: CompiledTransition[], values: Compiled[] | null, s: EvalState, dt: number): void {
   let probability = 0;
