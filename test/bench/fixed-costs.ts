@@ -56,7 +56,7 @@ function least(reps: number, fn: () => void): number {
 }
 
 /** The median of some numbers. */
-export function median(xs: number[]): number {
+export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;

@@ -21,6 +21,7 @@ import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import seedrandom from 'seedrandom';
 import { bundleEngineRunner, root } from './bench-paths.ts';
+import { median } from './fixed-costs.ts';
 
 const [treesArg = '', scenarioArg = 'scenarios/armenia-azerbaijan-2022.yaml', roundsArg = '12'] = process.argv.slice(2);
 const trees = treesArg.split(',').filter((t) => t !== '');
@@ -47,12 +48,6 @@ for (let c = 0; c < ${WARM_CHUNKS + TIMED_CHUNKS}; c++) {
 }
 console.log(JSON.stringify(perTrial));`,
   );
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
 /** A 95% percentile-bootstrap interval of the median of `xs` (2,000 resamples, a fixed seed). */
