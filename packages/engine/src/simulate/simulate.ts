@@ -252,6 +252,12 @@ class TrialRunner {
   private readonly conditionReads: Uint8Array;
   /** Something changed since the condition events were last looked at, or they have not been this trial. */
   private conditionsStale = true;
+  /**
+   * The time index at which the condition events must be looked at again although no track moves
+   * (skipping only): the step after a look at which some event applied. A condition looked at
+   * before that event in the same pass may hold now, and stepping would fire it at the next step.
+   */
+  private lookAgainAt = Number.POSITIVE_INFINITY;
   /** Some event may apply at t = 0 (a timed one at 0, or any condition event). */
   private readonly eventsAtStart: boolean;
   /** The moving step's flows can join the bulk draw (no transition effect reads a variable). */
@@ -413,13 +419,15 @@ class TrialRunner {
     let m = 0;
     const n = this.steps;
     while (m < n) {
-      const barrier = this.nextTimed < this.timed.length ? this.timed[this.nextTimed]!.atStep : n;
+      let barrier = this.nextTimed < this.timed.length ? this.timed[this.nextTimed]!.atStep : n;
+      if (this.lookAgainAt < barrier) barrier = this.lookAgainAt;
       if (this.canSkip) {
         s.t = m * this.dt;
         const next = this.nextMoveStep(m);
         if (next >= barrier) {
           // Every step up to the barrier is quiet: nothing moves, then events due there apply (the
-          // barrier is mostly the horizon, with none: then nothing changes and nothing is recorded).
+          // barrier is mostly the horizon, with none: then nothing changes and nothing is recorded;
+          // else a timed event's step, or the step after an event, see lookAgainAt).
           this.bulkFlows(barrier - m);
           m = barrier;
           s.t = m * this.dt;
@@ -480,6 +488,7 @@ class TrialRunner {
     // Events at t = 0 apply to the initial state before anything is recorded.
     this.nextTimed = 0;
     this.conditionsStale = true;
+    this.lookAgainAt = Number.POSITIVE_INFINITY;
     if (this.eventsAtStart) this.applyDueEvents(0);
     const firstWidth = this.steps + 1;
     for (let i = 0; i < tracks.length; i++) {
@@ -974,10 +983,14 @@ class TrialRunner {
    * Moves track i to `to`. Flows that read it add up their steps in the state they were taken in,
    * with their shapes from the joint row before the switch (nextMoveStep's): a flow flushed here
    * reads no track that moved earlier in the same step (it would have been flushed then).
+   * Its drawn move step is spent, so it is marked to draw again: the records mark a track that
+   * changed state, but an event due at the same time may force it back where it was (then nothing
+   * changed, and the spent step, now in the past, would be taken for its next move).
    */
   private switchTrack(i: number, to: number): void {
     const s = this.s;
     if (this.canSkip) {
+      this.dirty[i] = 1;
       const list = this.flowsOfTrack[i]!;
       for (let j = 0; j < list.length; j++) if (this.bulkMark[list[j]!] !== this.bulkTotal) this.flushFlow(list[j]!, this.joint);
     }
@@ -1005,6 +1018,8 @@ class TrialRunner {
     }
     this.applyConditionalEvents();
     if (late) for (let i = first; i < this.nextTimed; i++) if (timed[i]!.afterConditions) this.applyEvent(timed[i]!);
+    // An event applied (see applyEvent): the conditions are looked at again at the next step.
+    this.lookAgainAt = this.conditionsStale && this.conditional.length > 0 ? m + 1 : Number.POSITIVE_INFINITY;
   }
 
   /**
