@@ -7,8 +7,18 @@ import { z } from 'zod';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** A declared name: a letter or underscore, then letters, digits or underscores. */
-export const NameSchema = z.string().regex(IDENTIFIER, 'must start with a letter or "_" and contain only letters, digits and "_"');
+/**
+ * Names that results would key objects by and that objects already have: a state called
+ * `__proto__` set the prototype of every per-state map instead of a share (its probability vanished
+ * from the results). Keys of these names are refused where the document is read (`forbidden_key`).
+ */
+const OBJECT_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** A declared name: an ASCII letter or underscore, then ASCII letters, digits or underscores. */
+export const NameSchema = z
+  .string()
+  .regex(IDENTIFIER, 'must start with an ASCII letter (a–z, A–Z) or "_" and contain only ASCII letters, digits and "_"')
+  .refine((name) => !OBJECT_NAMES.has(name), 'a name may not be __proto__, constructor or prototype (every JavaScript object has them): choose another name');
 
 /** The message of `FiniteNumberSchema`'s magnitude check; validation maps it to `bad_number`. */
 export const FINITE_NUMBER_MESSAGE = 'must be a finite number with |x| <= 1e15';

@@ -440,6 +440,26 @@ flows:
     expect(prototypeKeys()).toEqual(before);
   });
 
+  it('refuses __proto__, constructor and prototype as names written as values (states), whose shares results would lose', () => {
+    // A state named __proto__ once ran: every per-state map of the results set its prototype
+    // instead of a share, so its probability vanished from final, ever and occupancy.
+    const text = `id: demo
+time: { unit: day, dt: 1, horizon: 10 }
+tracks:
+  conflict:
+    states: [calm, __proto__, constructor]
+    transitions: [{ from: calm, to: constructor, rate: 0.2 }]
+`;
+    const issues = loadIssues(text);
+    expect(where(issues).slice(0, 2)).toEqual([
+      { code: 'invalid_value', path: 'tracks.conflict.states[1]', file: F, ...at(text, '__proto__') },
+      { code: 'invalid_value', path: 'tracks.conflict.states[2]', file: F, ...at(text, 'constructor') },
+    ]);
+    expect(texts(issues)[0]).toBe(
+      'a name may not be __proto__, constructor or prototype (every JavaScript object has them): choose another name',
+    );
+  });
+
   it('refuses "__proto__" in JSON text too', () => {
     const text = '{"id": "demo", "time": {"unit": "day", "dt": 1, "horizon": 5}, "__proto__": {"polluted": 1}}';
     const issues = loadIssues(text);
@@ -792,9 +812,9 @@ metrics:
     expect(texts(issues)).toMatchInlineSnapshot(`
       [
         "the text "Demo Scenario" is not allowed here: use lower-case letters, digits, ".", "_" and "-"",
-        ""1st_rate" is not a valid name: it must start with a letter or "_" and contain only letters, digits and "_" | hint: rename it, e.g. with "_" instead of "-" or spaces",
+        ""1st_rate" is not a valid name: it must start with an ASCII letter (a–z, A–Z) or "_" and contain only ASCII letters, digits and "_" | hint: rename it, e.g. with "_" instead of "-" or spaces",
         "the text "unifrom" is not one of uniform, triangular, normal, lognormal, beta, gamma | hint: did you mean "uniform"?",
-        ""border-conflict" is not a valid name: it must start with a letter or "_" and contain only letters, digits and "_" | hint: rename it, e.g. with "_" instead of "-" or spaces",
+        ""border-conflict" is not a valid name: it must start with an ASCII letter (a–z, A–Z) or "_" and contain only ASCII letters, digits and "_" | hint: rename it, e.g. with "_" instead of "-" or spaces",
         ""states" must list at least one item",
         ""expr" must not be empty",
         "the text "week" is not one of day, hour | hint: write one of: day, hour",
