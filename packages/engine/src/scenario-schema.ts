@@ -18,7 +18,10 @@ const OBJECT_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', '
 export const NameSchema = z
   .string()
   .regex(IDENTIFIER, 'must start with an ASCII letter (a–z, A–Z) or "_" and contain only ASCII letters, digits and "_"')
-  .refine((name) => !OBJECT_NAMES.has(name), 'a name may not be __proto__, constructor or prototype (every JavaScript object has them): choose another name');
+  .refine(
+    (name) => !OBJECT_NAMES.has(name),
+    'a name may not be __proto__, constructor or prototype (every JavaScript object has them): choose another name',
+  );
 
 /** The message of `FiniteNumberSchema`'s magnitude check; validation maps it to `bad_number`. */
 export const FINITE_NUMBER_MESSAGE = 'must be a finite number with |x| <= 1e15';

@@ -2026,6 +2026,25 @@ metrics: { ceasefire: { expr: 'ever(conflict, "ceasefire")' } }
     `);
   });
 
+  it('reports a "rename" of a name the module neither declares nor reads, and accepts one it reads', () => {
+    // A misspelt rename renamed nothing: a module included twice merged into one track.
+    const text = including('{ module: ../modules/ceasefire.yaml, rename: { truce_rat: a_rate, conflikt: front } }');
+    const issues = loadIssues(text, options);
+    expect(where(issues).slice(0, 2)).toEqual([
+      { code: 'unknown_name', path: 'include[0].rename.truce_rat', file: S, ...at(text, 'a_rate') },
+      { code: 'unknown_name', path: 'include[0].rename.conflikt', file: S, ...at(text, 'front') },
+    ]);
+    expect(texts(issues).slice(0, 2)).toMatchInlineSnapshot(`
+      [
+        "the module "../modules/ceasefire.yaml" has no name "truce_rat" to rename | hint: did you mean "truce_rate"?",
+        "the module "../modules/ceasefire.yaml" has no name "conflikt" to rename | hint: did you mean "conflict"?",
+      ]
+    `);
+    // truce_rte is read (misspelt) by the module's expression: renaming it is how a scenario mends that.
+    const mended = including('{ module: ../modules/ceasefire.yaml, rename: { truce_rte: truce_rate } }');
+    expect(() => loadScenarioText(mended, options)).not.toThrow();
+  });
+
   it('refuses a "with" value for a parameter bound to the scenario\'s or an earlier include\'s, which it could not change', () => {
     const table = {
       ...files,

@@ -38,6 +38,18 @@ export function renameSymbols(text: string, rename: Readonly<Record<string, stri
   return renamed.toString();
 }
 
+/** The names an expression's text reads (its symbols, function names included); none when it does not parse. */
+export function symbolNames(text: string): string[] {
+  try {
+    return math
+      .parse(text)
+      .filter((node) => node.type === 'SymbolNode')
+      .map((node) => (node as unknown as { name: string }).name);
+  } catch {
+    return [];
+  }
+}
+
 export {
   ALLOWED_FUNCTIONS,
   EXPRESSION_CONSTANTS,

@@ -4,7 +4,7 @@
  * passed through the include's `rename`.
  */
 import { type Issue, issue, nearest, suggestion } from '../errors.ts';
-import { renameSymbols } from '../expression/expression.ts';
+import { renameSymbols, symbolNames } from '../expression/expression.ts';
 import { type DocPath, type LoadedDocument, locateIssues } from '../load-document.ts';
 import type { ScenarioDocument } from '../scenario-schema.ts';
 
@@ -42,6 +42,7 @@ export interface IncludeMerge {
 /** Merges every part of one included module into the scenario, in document order. */
 export function mergeModule(m: IncludeMerge): void {
   checkWithKeys(m);
+  checkRenameKeys(m);
   mergeParameters(m);
   mergeVariables(m);
   mergeTracks(m);
@@ -68,6 +69,70 @@ function checkWithKeys({ nested, include, where, doc, problems }: IncludeMerge):
       );
     }
   }
+}
+
+/**
+ * Every `rename` key must be a name the module declares or reads: a misspelt one renamed nothing,
+ * so a module included twice merged its two copies into one track with every transition twice.
+ */
+function checkRenameKeys({ nested, include, where, doc, problems }: IncludeMerge): void {
+  const keys = Object.keys(include.rename ?? {});
+  if (keys.length === 0) return;
+  const names = moduleNames(nested);
+  for (const key of keys) {
+    if (names.has(key)) continue;
+    const known = [...names].sort();
+    problems.push(
+      ...locateIssues(doc, [
+        issue(
+          'unknown_name',
+          `${where}.rename.${key}`,
+          `the module "${include.module}" has no name "${key}" to rename`,
+          suggestion(key, known, 'names of the module (parameters, variables, tracks, metrics and the names it reads)'),
+        ),
+      ]),
+    );
+  }
+}
+
+/** The names a module declares (parameters, variables, tracks, metrics) and those its expressions and assignments read or set. */
+function moduleNames(module: ScenarioDocument): Set<string> {
+  const names = new Set<string>([
+    ...Object.keys(module.parameters),
+    ...Object.keys(module.variables),
+    ...Object.keys(module.tracks),
+    ...Object.keys(module.metrics),
+  ]);
+  const read = (expr: string | number | undefined) => {
+    if (typeof expr === 'string') for (const name of symbolNames(expr)) names.add(name);
+  };
+  const assigned = (a: Record<string, string | number> | undefined) => {
+    for (const [name, value] of Object.entries(a ?? {})) {
+      names.add(name);
+      read(value);
+    }
+  };
+  for (const t of Object.values(module.tracks)) {
+    for (const tr of t.transitions) {
+      read(tr.rate);
+      read(tr.probability);
+      assigned(tr.set);
+      assigned(tr.add);
+    }
+  }
+  for (const f of module.flows) {
+    names.add(f.to);
+    read(f.amount);
+    read(f.when);
+  }
+  for (const e of module.events) {
+    read(e.when);
+    assigned(e.set);
+    assigned(e.add);
+    for (const track of Object.keys(e.force ?? {})) names.add(track);
+  }
+  for (const m of Object.values(module.metrics)) read(m.expr);
+  return names;
 }
 
 /** New parameters get the module's declaration (with the `with` value as default); existing ones stay bound. */
