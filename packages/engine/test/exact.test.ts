@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { identity, inv, type Matrix, matrix, subtract } from 'mathjs';
 import { describe, expect, it } from 'vitest';
 import { libraryScenario } from '../../../test/helpers/library-scenarios.ts';
-import { analyzeExact, GeoriskError, loadScenarioText } from '../src/index.ts';
+import { analyzeExact, GeoriskError, loadScenarioText, runScenario } from '../src/index.ts';
 import { EVENTS_SCENARIO } from './helpers.ts';
 import { referenceExact, referenceFinalByMatrix } from './reference-exact.ts';
 
@@ -180,6 +180,33 @@ flows:
       const issues = (error as GeoriskError).issues;
       expect(issues.map((i) => [i.code, i.path])).toEqual([['not_markov', 'tracks.x.transitions[0].rate']]);
       expect(issues[0]?.message).toContain('reads variable "deaths"');
+    }
+  });
+
+  it("refuse probabilities out of a state that add up to more than 1 at the parameters' values, as a run does", () => {
+    const scenario = loadScenarioText(`
+id: over-one
+time: { unit: day, dt: 1, horizon: 10 }
+parameters:
+  esc: { default: 0.05, range: [0.01, 0.2] }
+tracks:
+  x:
+    states: [a, b, c]
+    transitions:
+      - { from: a, to: b, probability: 'esc * 10' }
+      - { from: a, to: c, probability: 0.6 }
+`).scenario;
+    for (const solve of [() => analyzeExact(scenario), () => runScenario(scenario, { trials: 10, seed: 1 })]) {
+      try {
+        solve();
+        expect.unreachable('the sum 1.1 should be refused');
+      } catch (error) {
+        expect(error).toBeInstanceOf(GeoriskError);
+        const first = (error as GeoriskError).issues[0]!;
+        expect(first.code).toBe('probability_range');
+        expect(first.message).toContain('add up to 1.1');
+        expect(first.hint).toContain('the probabilities out of a state must add up to at most 1');
+      }
     }
   });
 

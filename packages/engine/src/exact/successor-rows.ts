@@ -162,6 +162,15 @@ export class SuccessorRows {
       }
       return x;
     });
+    if (probability > 1 + 1e-12) {
+      throw new GeoriskError([
+        issue(
+          'probability_range',
+          list[0]?.path ?? '',
+          `the probabilities out of one state add up to ${Number(probability.toPrecision(12))} at t = ${s.t}; their sum must be <= 1`,
+        ),
+      ]);
+    }
     probability = Math.min(1, probability);
     const rateLeave = hazard > 0 ? -dm.expm1(-hazard * dt) : 0;
     const stay = (1 - probability) * (1 - rateLeave);

@@ -28,7 +28,11 @@ export function explainRuntimeIssues(model: Model, issues: readonly Issue[]): Is
     const culprits = read.filter((r) => r.outside);
     const named = (culprits.length > 0 ? culprits : read).map((r) => r.name);
     const its = named.length === 1 ? 'its' : 'their';
-    const what = i.path.endsWith('.probability') ? 'a probability must lie between 0 and 1' : 'a rate must be finite and >= 0';
+    const what = i.path.endsWith('.probability')
+      ? 'a probability must lie between 0 and 1'
+      : i.code === 'probability_range'
+        ? 'the probabilities out of a state must add up to at most 1'
+        : 'a rate must be finite and >= 0';
     return {
       ...i,
       message: `${i.message}; it reads ${read.map((r) => r.text).join(', ')}`,

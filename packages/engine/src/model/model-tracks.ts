@@ -114,7 +114,7 @@ function checkProbabilitySums(name: string, info: TrackInfo, outgoing: CompiledT
         issue(
           'probability_range',
           `tracks.${name}.transitions`,
-          `the probabilities out of "${info.states[s]}" add up to ${total}`,
+          `the probabilities out of "${info.states[s]}" add up to ${Number(total.toPrecision(12))}`,
           'they are competing outcomes of one step; their sum must be <= 1',
         ),
       );

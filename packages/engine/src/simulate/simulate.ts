@@ -1442,7 +1442,7 @@ function fillRow(row: Row, outgoing: CompiledTransition[], values: Compiled[] | 
       issue(
         'probability_range',
         outgoing[0]?.path ?? '',
-        `the probabilities out of one state add up to ${probability}; their sum must be <= 1`,
+        `the probabilities out of one state add up to ${Number(probability.toPrecision(12))}; their sum must be <= 1`,
       ),
     ]);
   }
