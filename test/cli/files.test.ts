@@ -5,7 +5,7 @@
  * directory is refused at once (exit 1 for a scenario, as for a missing file) instead of hanging.
  */
 import { spawnSync } from 'node:child_process';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { REFERENCE, runCli, type Scratch, scratchDir, stackLines } from '../helpers/cli.ts';
 import { PARAMETER_SCENARIO } from '../helpers/scenarios.ts';
@@ -64,6 +64,27 @@ describe.concurrent('--out refuses anything but a regular file or a new path (ex
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     expect(readlinkSync(link)).toBe(target);
     expect(readFileSync(target, 'utf8')).toBe('keep me\n');
+  });
+
+  it('--out onto the input scenario itself, under another name (run) or as --observed (update): the input stays as it was', async ({
+    expect,
+  }) => {
+    const text = readFileSync(REFERENCE, 'utf8');
+    const input = scratch.write('input-itself.yaml', text);
+    // A hard link: another name for the same file.
+    const alias = scratch.path('input-alias.yaml');
+    linkSync(input, alias);
+    const r = await runCli(['run', input, '--trials', '10', '--out', alias]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('it is the input file');
+    expect(r.stderr).toContain('choose another path for --out');
+    expect(stackLines(r.stderr)).toEqual([]);
+    expect(readFileSync(input, 'utf8')).toBe(text);
+    const observed = scratch.write('observed-itself.yaml', 'observations: []\n');
+    const u = await runCli(['update', input, '--observed', observed, '--out', observed]);
+    expect(u.status).toBe(2);
+    expect(u.stderr).toContain(`it is the input file "${observed}"`);
+    expect(readFileSync(observed, 'utf8')).toBe('observations: []\n');
   });
 
   it('run --out onto a directory', async ({ expect }) => {

@@ -1,5 +1,5 @@
 /** What every command shares: exit statuses, option parsers, atomic output, error locating. */
-import { closeSync, existsSync, lstatSync, openSync, renameSync, rmSync, type Stats, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, renameSync, rmSync, type Stats, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Issue, LoadedScenario, Overrides } from '@georisk/engine';
 import { type Command, InvalidArgumentError } from 'commander';
@@ -83,6 +83,31 @@ export function checkOutputPath(path: string): void {
     ? `it is ${kind} (refused even when it points to a regular file: neither the link nor its target is replaced)`
     : `it is ${kind}, and output is written only to a regular file or a new path`;
   throw new UsageError(`cannot write "${path}": ${why}; choose a path to a regular file, or a new one`);
+}
+
+/**
+ * Refuses an output path that is one of the command's input files (the same file, by device and
+ * inode, under any name): `run my.yaml --out my.yaml` would replace the scenario with its result.
+ */
+export function checkNotAnInput(out: string, inputs: readonly string[]): void {
+  const target = statOrUndefined(out);
+  if (target === undefined) return;
+  for (const input of inputs) {
+    const stats = statOrUndefined(input);
+    if (stats !== undefined && stats.isFile() && stats.dev === target.dev && stats.ino === target.ino) {
+      throw new UsageError(
+        `cannot write "${out}": it is the input file "${input}", which the output would replace; choose another path for --out`,
+      );
+    }
+  }
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

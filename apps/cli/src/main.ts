@@ -3,7 +3,7 @@
 import { ENGINE_VERSION, GeoriskError } from '@georisk/engine';
 import { QueueAddressError, QueueRunError } from '@georisk/queue';
 import { Command, CommanderError } from 'commander';
-import { checkOutputPath, EXIT, OutputError, type RegisterCommand, USAGE_CODES, UsageError } from './cli-common.ts';
+import { checkNotAnInput, checkOutputPath, EXIT, OutputError, type RegisterCommand, USAGE_CODES, UsageError } from './cli-common.ts';
 import { formatCliIssues } from './cli-issues.ts';
 import { registerBacktest } from './commands/backtest.ts';
 import { registerCalibrate } from './commands/calibrate.ts';
@@ -47,8 +47,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
   for (const register of COMMANDS) register(program, setExit);
   // --out is checked before any work: a path that is not a regular file (or new) is refused at once.
   program.hook('preAction', (_program, command) => {
-    const out: unknown = command.opts().out;
-    if (typeof out === 'string') checkOutputPath(out);
+    const { out, ...others } = command.opts() as Record<string, unknown>;
+    if (typeof out !== 'string') return;
+    checkOutputPath(out);
+    const inputs = [...command.args, ...Object.values(others)].filter((v): v is string => typeof v === 'string');
+    checkNotAnInput(out, inputs);
   });
   return program;
 }
