@@ -136,3 +136,34 @@ describe('limits', () => {
     }
   });
 });
+
+describe('requests from other sites', () => {
+  const yaml =
+    'id: csrf-probe\ntime: { unit: day, dt: 1, horizon: 5 }\ntracks:\n  x: { states: [a, b], transitions: [{ from: a, to: b, rate: 0.1 }] }\n';
+  const save = (t: Awaited<ReturnType<typeof testApp>>, origin?: string) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/scenarios',
+      headers: { host: 'localhost:8080', 'content-type': 'text/plain', ...(origin === undefined ? {} : { origin }) },
+      payload: yaml,
+    });
+
+  it("may not change data (a form on another site posting YAML as text/plain needs no preflight); the server's own page and scripts may", async () => {
+    const t = await testApp({ webDir: false });
+    try {
+      for (const origin of ['http://evil.example', 'http://localhost:9999', 'null']) {
+        const refused = await save(t, origin);
+        expect(refused.statusCode, origin).toBe(403);
+        expect(refused.json()).toMatchObject({ code: 'cross_origin', path: '' });
+        expect(refused.json().message).toContain(`a request from the page at ${origin}`);
+      }
+      const listed = await t.app.inject({ method: 'GET', url: '/api/scenarios', headers: { origin: 'http://evil.example' } });
+      expect(listed.statusCode).toBe(200);
+      expect(JSON.stringify(listed.json())).not.toContain('csrf-probe');
+      expect((await save(t, 'http://localhost:8080')).statusCode).toBe(201);
+      expect((await save(t)).statusCode).toBe(201);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -507,9 +507,16 @@ metrics:
     expect(brief).toContain(`receipt ${await page.textContent('#output-hash')}`);
     expect(brief).toContain('Reproduce: ');
     await page.emulateMedia({ media: 'print' });
+    expect(await page.isVisible('#brief h1')).toBe(true);
+    expect(await page.isVisible('#output-hash')).toBe(false);
     await page.screenshot({ path: join(SCREENSHOTS, 'brief-print.png'), fullPage: true });
     const pdf = await page.pdf({ format: 'A4' });
     expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length).toBe(1);
+    // Once that print is over (Chromium fires afterprint after printing to PDF), the browser's own
+    // print shows the page, not a brief that a later run would leave stale (it printed a blank page,
+    // or the last brief).
+    expect(await page.isVisible('#output-hash')).toBe(true);
+    expect(await page.textContent('#brief')).toBe('');
     await page.close();
   });
 

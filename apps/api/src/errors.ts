@@ -43,6 +43,8 @@ export const API_ERROR_CODES = {
     'recorded on a job run on the queue (--queue) whose chunk a worker refused or failed every attempt, or whose Redis went away',
   unauthorized: '401: a classroom route without a token; send "Authorization: Bearer <token>"',
   forbidden: "403: the token is not this exercise's teacher token (or not one of its students')",
+  cross_origin:
+    "403: a request that changes data (POST, PUT, DELETE) came from another site's page (its Origin header names another host); scripts send none",
   not_revealed: '403: the debrief is hidden until the teacher reveals it',
   unknown_scenario: '400: an exercise names a scenario that is not in the library',
   invalid_submission: '400: a forecast or decision is missing or out of range (`path` names it)',

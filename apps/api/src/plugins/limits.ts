@@ -48,6 +48,24 @@ const limits: FastifyPluginAsync<LimitsOptions> = async (app, options) => {
       },
     });
   }
+  // A request whose connection is gone before its hooks run (a malformed chunked body) has no
+  // address; the per-address limits below need one (the rate limiter threw on it and logged a stack).
+  app.addHook('onRequest', async (request) => {
+    if (request.ip === undefined)
+      throw new ApiError(400, 'bad_request', 'the request has no client address: its connection is already closed');
+  });
+  // Another site's page may make a browser send requests here, with this server's cookies and
+  // network position, but it must not change anything: a request that changes state and names
+  // another origin is refused (a form posting YAML as text/plain needs no preflight). Scripts and
+  // curl send no Origin header; the web app sends its own.
+  app.addHook('onRequest', async (request) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
+    const origin = request.headers.origin;
+    if (origin === undefined || sameHost(origin, request.headers.host)) return;
+    const error = new ApiError(403, 'cross_origin', `a request from the page at ${origin.slice(0, 200)} may not change this server's data`);
+    error.hint = "use the server's own web app, or send the request from a script or curl (without an Origin header)";
+    throw error;
+  });
   if (options.rateLimit !== false) {
     const limits = options.rateLimit ?? { max: 600, simulationMax: 60, timeWindowMs: 60_000 };
     await app.register(rateLimit, {
@@ -60,6 +78,16 @@ const limits: FastifyPluginAsync<LimitsOptions> = async (app, options) => {
   // id (and fastify-static answer its own 403 once a part passes the file system's name limit).
   app.addHook('onRequest', async (request) => checkUrlLength(request.url));
 };
+
+/** Whether an Origin header names the host the request was sent to ("null", from a sandboxed page, names none). */
+function sameHost(origin: string, host: string | undefined): boolean {
+  if (host === undefined) return false;
+  try {
+    return new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false;
+  }
+}
 
 /** 414 `url_too_long` for a URL over MAX_URL_CHARS, or with a part (an id, a file name) over MAX_ID_CHARS. */
 export function checkUrlLength(url: string): void {

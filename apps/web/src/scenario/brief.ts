@@ -157,5 +157,18 @@ export function printBrief(state: ScreenState, r: RunResult, permalink: string |
     document.body.append(target);
   }
   fillBrief(target, state, r, permalink);
+  // The brief replaces the page for this print only: the browser's own print (Ctrl+P) afterwards
+  // prints the page, never this run's brief after another run has replaced the results.
+  const root = document.documentElement;
+  const brief = target;
+  root.classList.add('printing-brief');
+  window.addEventListener(
+    'afterprint',
+    () => {
+      root.classList.remove('printing-brief');
+      brief.replaceChildren();
+    },
+    { once: true },
+  );
   window.print();
 }
