@@ -551,7 +551,11 @@ metrics:
       await page.waitForSelector('#editor-saved-link', { timeout: 30_000 });
       const id = decodeURIComponent(((await page.getAttribute('#editor-saved-link', 'href')) ?? '').replace('#/scenario/', ''));
       expect(id).toMatch(/^two-state-border-dispute-[0-9a-f]{12}$/);
-      await page.click('#editor-saved-link');
+      // Saved: leaving loses nothing, so a reload no longer asks (it asked after a save, too).
+      await page.reload();
+      await expect.poll(() => page.textContent('#editor-status'), { timeout: 60_000 }).toContain('valid');
+      expect(dialogs).toEqual(['beforeunload']);
+      await page.goto(`${base}#/scenario/${encodeURIComponent(id)}`);
       await page.waitForSelector('#run', { timeout: 60_000 });
       expect(await page.textContent('h1')).toContain('border dispute');
 

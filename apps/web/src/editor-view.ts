@@ -49,6 +49,8 @@ export function renderEditor(
   start: { text: string; title: string; file?: string },
   onRun: (item: LibraryItem, text: string) => void,
   onText: (text: string) => void,
+  /** The text was kept outside the tab (downloaded, or saved to the server): leaving loses nothing. */
+  onKept: (text: string) => void = () => {},
 ): EditorView {
   const textarea = h('textarea', {
     id: 'editor-text',
@@ -62,7 +64,7 @@ export function renderEditor(
   const gutter = h('pre', { class: 'gutter', 'aria-hidden': 'true' });
   const status = h('p', { id: 'editor-status', role: 'status', 'aria-live': 'polite' }, 'Checking…');
   const problems = h('ol', { id: 'editor-issues', class: 'issues' });
-  const runButton = h('button', { type: 'button', id: 'editor-run', class: 'primary', disabled: true }, 'Run this scenario');
+  const runButton = h('button', { type: 'button', id: 'editor-run', class: 'primary', disabled: true }, 'Open in the run screen');
   const downloadButton = h('button', { type: 'button', id: 'editor-download' }, 'Download YAML');
   const saveButton = h('button', { type: 'button', id: 'editor-save', disabled: true }, 'Save to the server');
   const saveStatus = h('span', { id: 'editor-save-status', role: 'status' });
@@ -166,17 +168,20 @@ export function renderEditor(
   downloadButton.addEventListener('click', () => {
     const id = latest?.item?.id ?? 'scenario';
     download(`${id}.yaml`, textarea.value, 'application/yaml');
+    onKept(textarea.value);
   });
   saveButton.addEventListener('click', async () => {
     saveStatus.textContent = 'Saving…';
+    const text = textarea.value;
     try {
       const response = await fetch('api/scenarios', {
         method: 'POST',
         headers: { 'content-type': 'application/yaml' },
-        body: textarea.value,
+        body: text,
       });
       const body = (await response.json().catch(() => ({}))) as { id?: string; hash?: string; message?: string };
       if (response.ok && body.id) {
+        onKept(text);
         const id = body.id;
         replace(
           saveStatus,

@@ -618,7 +618,7 @@ export function runBand(req: BandRequest, onProgress?: (done: number, total: num
 }
 
 /** The bundled observation files for a library scenario file (scenarios/observations/<name>-*.yaml). */
-export async function observationExamples(file: string): Promise<{ file: string; text: string }[]> {
+export async function observationExamples(file: string): Promise<{ file: string; text: string; title?: string }[]> {
   const reply = await mainWorker().request({ type: 'observe-examples', file });
   if (reply.type !== 'observe-examples') throw new Error(`unexpected reply ${reply.type}`);
   return reply.examples;

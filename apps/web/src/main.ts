@@ -166,6 +166,8 @@ function openEditor(key: string, from: LibraryItem): void {
           ),
         ),
       (t) => keepDraft(key, t),
+      // Saved or downloaded: closing the tab loses nothing until it is edited again.
+      (t) => originals.set(key, t),
     );
   show(open);
 }

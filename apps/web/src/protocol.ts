@@ -115,7 +115,7 @@ export type WorkerReply =
   | { type: 'band-plan'; id: number; plan: UncertaintyPlan; tasks: (SweepPointChunkTask | ExactTask)[] }
   | { type: 'band-task'; id: number; summary: RunSummary | ExactResult }
   | { type: 'band-finish'; id: number; result: UncertaintyResult }
-  | { type: 'observe-examples'; id: number; examples: { file: string; text: string }[] }
+  | { type: 'observe-examples'; id: number; examples: { file: string; text: string; title?: string }[] }
   | { type: 'observe-check'; id: number; issues: Issue[]; value: unknown }
   | { type: 'update'; id: number; answer: UpdateAnswer }
   /** `bins`: each metric's histogram at round numbers, for the page (the result keeps the engine's). */

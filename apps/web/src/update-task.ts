@@ -70,10 +70,27 @@ export function updateRequest(
 }
 
 /** Bundled observation files for the scenario in library file `file`: scenarios/observations/<its name>-*.yaml. */
-export function observationExamples(file: string, files: Record<string, string> = SCENARIO_FILES): { file: string; text: string }[] {
+export function observationExamples(
+  file: string,
+  files: Record<string, string> = SCENARIO_FILES,
+): { file: string; text: string; title?: string }[] {
   const stem = file.slice(file.lastIndexOf('/') + 1).replace(/\.ya?ml$/, '');
   return Object.keys(files)
     .filter((p) => p.startsWith(`scenarios/observations/${stem}-`))
     .sort()
-    .map((p) => ({ file: p, text: files[p] ?? '' }));
+    .map((p) => {
+      const text = files[p] ?? '';
+      const title = exampleTitle(text);
+      return title === undefined ? { file: p, text } : { file: p, text, title };
+    });
+}
+
+/** A bundled observations file's `title` (what it holds, and what to expect of it), if it has one. */
+function exampleTitle(text: string): string | undefined {
+  try {
+    const value = readDocument(text).value as { title?: unknown } | null;
+    return typeof value?.title === 'string' ? value.title : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -34,6 +34,14 @@ describe('update tasks', () => {
     expect(observationExamples('scenarios/taiwan.yaml', files)).toEqual([]);
   });
 
+  it('labels each bundled example by its title, which says the toll example is refused', () => {
+    const titles = observationExamples('scenarios/armenia-azerbaijan-2022.yaml').map((e) => [e.file.replace(/.*\//, ''), e.title]);
+    expect(titles).toEqual([
+      ['armenia-azerbaijan-2022-hour36-events.yaml', expect.stringContaining('five events')],
+      ['armenia-azerbaijan-2022-hour36.yaml', expect.stringContaining('refused')],
+    ]);
+  });
+
   it('conditions exactly as the engine’s updateScenario does, and refuses an impossible observation by name', () => {
     const req = { scenario, overrides: {}, text: events, trials: 400, seed: 3 };
     const a = updateRequest(req);

@@ -191,10 +191,11 @@ async function showExamples(file: string, els: PanelElements, load: (text: strin
   replace(
     els.examples,
     ...examples.map((ex, i) => {
+      const name = ex.file.slice(ex.file.lastIndexOf('/') + 1);
       const b = h(
         'button',
-        { type: 'button', id: `obs-example-${i}`, 'data-file': ex.file },
-        `Load example: ${ex.file.slice(ex.file.lastIndexOf('/') + 1)}`,
+        { type: 'button', id: `obs-example-${i}`, 'data-file': ex.file, title: name },
+        `Load example: ${ex.title ?? name}`,
       );
       b.addEventListener('click', () => load(ex.text));
       return b;

@@ -57,6 +57,8 @@ export const ObservationSchema = z.union([TrackObservationSchema, EventObservati
 export const ObservationsSchema = z.strictObject({
   /** Marks the file as observations (so tools that read every YAML file under scenarios/ skip it). */
   kind: z.literal('observations').optional(),
+  /** What the file holds, in a line (the web app labels its example buttons with it). */
+  title: z.string().min(1).max(200).optional(),
   as_of: ObservationTimeSchema.optional(),
   observations: z.array(ObservationSchema).max(1000),
 });

@@ -15,7 +15,7 @@ import { type Observation, ObservationsOuterSchema, type ObservationTime, observ
 const OBSERVATIONS_KIND: DocumentKind = {
   name: 'observations document',
   what: 'an observations document',
-  keys: 'kind, as_of and observations',
+  keys: 'kind, title, as_of and observations',
   start:
     'write kind: observations, then observations: with one item per line, such as - { at: 9, track: conflict, state: clash }; see scenarios/observations/armenia-azerbaijan-2022-hour36.yaml',
 };
