@@ -94,7 +94,7 @@ export function checkNotAnInput(out: string, inputs: readonly string[]): void {
   if (target === undefined) return;
   for (const input of inputs) {
     const stats = statOrUndefined(input);
-    if (stats !== undefined && stats.isFile() && stats.dev === target.dev && stats.ino === target.ino) {
+    if (stats?.isFile() && stats.dev === target.dev && stats.ino === target.ino) {
       throw new UsageError(
         `cannot write "${out}": it is the input file "${input}", which the output would replace; choose another path for --out`,
       );
