@@ -177,3 +177,17 @@ describe.concurrent('inputs must be regular files within the size limit', () => 
     expect(stackLines(r.stderr)).toEqual([]);
   });
 });
+
+describe('control characters in what the CLI prints', () => {
+  it('are shown as escapes in errors, never sent raw to the terminal', async ({ expect }) => {
+    const name = scratch.path('no\u001b]0;PWNED\u0007such.yaml');
+    const missing = await runCli(['run', name]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('no\\u001b]0;PWNED\\u0007such.yaml');
+    const file = scratch.write('title\u001b[2J.yaml', 'id: demo\ntitle: "x\\e[2J"\ntime: { unit: day, dt: 1, horizon: 5 }\n');
+    const invalid = await runCli(['validate', file]);
+    expect(invalid.status).toBe(1);
+    expect(invalid.stderr).toContain('[control_character]');
+    for (const r of [missing, invalid]) expect(r.stderr + r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  });
+});

@@ -13,6 +13,15 @@ export const USAGE_CODES = new Set<Issue['code']>(['bad_override', 'bad_run_opti
 /** A command line that cannot work, found after parsing. */
 export class UsageError extends Error {}
 
+/**
+ * Text for a terminal: control characters other than tab and line feed shown as escapes (\u001b),
+ * so that a file name or a quoted piece of a document cannot move the cursor, clear the screen or
+ * set the window's title when an error names it.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** A file that cannot be written: the run failed, but not because of the scenario or the command line. */
 export class OutputError extends Error {}
 

@@ -4,6 +4,7 @@
  * (`--set war_rate`, `--vary`, `--quantiles`, `--trials-per-draw`).
  */
 import { formatIssues, type Issue } from '@georisk/engine';
+import { terminalSafe } from './cli-common.ts';
 
 /** Library option names whose flag differs from `--<name>`. */
 const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
@@ -76,5 +77,5 @@ export function cliIssue(i: Issue): Issue {
 
 /** `formatIssues` in the command line's words. */
 export function formatCliIssues(issues: readonly Issue[]): string {
-  return formatIssues(issues.map(cliIssue));
+  return terminalSafe(formatIssues(issues.map(cliIssue)));
 }

@@ -3,7 +3,16 @@
 import { ENGINE_VERSION, GeoriskError } from '@georisk/engine';
 import { QueueAddressError, QueueRunError } from '@georisk/queue';
 import { Command, CommanderError } from 'commander';
-import { checkNotAnInput, checkOutputPath, EXIT, OutputError, type RegisterCommand, USAGE_CODES, UsageError } from './cli-common.ts';
+import {
+  checkNotAnInput,
+  checkOutputPath,
+  EXIT,
+  OutputError,
+  type RegisterCommand,
+  terminalSafe,
+  USAGE_CODES,
+  UsageError,
+} from './cli-common.ts';
 import { formatCliIssues } from './cli-issues.ts';
 import { registerBacktest } from './commands/backtest.ts';
 import { registerCalibrate } from './commands/calibrate.ts';
@@ -77,15 +86,15 @@ export async function main(argv: string[]): Promise<number> {
       return error.issues.every((i) => USAGE_CODES.has(i.code)) ? EXIT.usage : EXIT.failed;
     }
     if (error instanceof UsageError || error instanceof QueueAddressError) {
-      process.stderr.write(`georisk: ${error.message}\n`);
+      process.stderr.write(`georisk: ${terminalSafe(error.message)}\n`);
       return EXIT.usage;
     }
     if (error instanceof OutputError || error instanceof QueueRunError) {
-      process.stderr.write(`georisk: ${error.message}\n`);
+      process.stderr.write(`georisk: ${terminalSafe(error.message)}\n`);
       return EXIT.failed;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`georisk: internal error: ${message}\n(please report this; set GEORISK_DEBUG=1 for details)\n`);
+    process.stderr.write(`georisk: internal error: ${terminalSafe(message)}\n(please report this; set GEORISK_DEBUG=1 for details)\n`);
     if (process.env.GEORISK_DEBUG) console.error(error);
     return EXIT.failed;
   } finally {

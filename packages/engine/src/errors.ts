@@ -9,6 +9,8 @@ export const ISSUE_CODES = {
   duplicate_key: 'A mapping repeats a key; YAML keeps only one, so georisk refuses both.',
   alias_limit: 'The document uses too many YAML aliases (a guard against "billion laughs" documents).',
   forbidden_key: 'A key such as __proto__, constructor or prototype, which could tamper with objects.',
+  control_character:
+    'Text holds a control character (written as an escape such as \\e or \\a, or raw), which a terminal printing it would obey instead of showing.',
   document_too_large: 'The document is larger than the engine accepts.',
   name_too_long: 'A name (parameter, variable, track, state, metric or a name in an expression) is longer than 64 characters.',
   too_many_names:

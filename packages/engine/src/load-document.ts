@@ -102,6 +102,21 @@ export function readDocument(text: string, file?: string): LoadedDocument {
   }
   if (problems.length > 0) throw new GeoriskError(foldIndentCascade(problems).map((p) => explainIndent(p, text)));
 
+  findControlCharacters(doc.contents, [], (path, node, found) => {
+    const at = node.range ? pos(node.range[0]) : {};
+    const code = `\\u${found.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    problems.push(
+      withFile({
+        ...issue(
+          'control_character',
+          formatPath(path),
+          `this text holds the control character ${code}, which a terminal showing it would obey (move the cursor, clear the screen, set the title) instead of printing`,
+          'remove it: text may hold tabs and line breaks, but no other control characters',
+        ),
+        ...at,
+      }),
+    );
+  });
   findForbiddenKeys(doc.contents, [], (path, node) => {
     const at = node.range ? pos(node.range[0]) : {};
     problems.push(
@@ -343,6 +358,30 @@ function openedBefore(flows: readonly UnclosedFlow[], offset: number, closer: st
 
 function isNodeWithRange(x: unknown): x is Node {
   return typeof x === 'object' && x !== null && 'range' in x && Array.isArray((x as Node).range);
+}
+
+/** Control characters other than tab, line feed and carriage return (C0, DEL and C1). */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+/** Reports every key or string value that holds a control character, with the first one found. */
+function findControlCharacters(
+  node: unknown,
+  path: (string | number)[],
+  report: (path: (string | number)[], node: Node, found: string) => void,
+): void {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      const inKey = key === undefined ? null : CONTROL.exec(key);
+      if (inKey) report([...path, key ?? '?'], pair.key as Node, inKey[0]);
+      findControlCharacters(pair.value, [...path, key ?? '?'], report);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => findControlCharacters(item, [...path, i], report));
+  } else if (isScalar(node) && typeof node.value === 'string') {
+    const found = CONTROL.exec(node.value);
+    if (found) report(path, node, found[0]);
+  }
 }
 
 function findForbiddenKeys(node: unknown, path: (string | number)[], report: (path: (string | number)[], node: Node) => void): void {

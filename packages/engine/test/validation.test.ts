@@ -2134,3 +2134,24 @@ include:
     expect(buildModel(scenario).tracks[0]?.outgoing[1]).toHaveLength(2);
   });
 });
+
+describe('control characters in text', () => {
+  it('refuses them in values and keys, written as YAML escapes or raw, each at its place; tabs and line breaks pass', () => {
+    const text = `id: demo
+title: "Evil \\e]0;PWNED\\a title"
+description: "tabs\\tand\\nlines are fine"
+time: { unit: day, dt: 1, horizon: 10 }
+metrics:
+  m: { expr: '1', unit: "\\e[31mred" }
+`;
+    const issues = loadIssues(text);
+    expect(where(issues)).toEqual([
+      { code: 'control_character', path: 'title', file: F, ...at(text, '"Evil') },
+      { code: 'control_character', path: 'metrics.m.unit', file: F, ...at(text, '"\\e[31m') },
+    ]);
+    expect(texts(issues)[0]).toBe(
+      'this text holds the control character \\u001b, which a terminal showing it would obey (move the cursor, clear the screen, set the title) instead of printing | hint: remove it: text may hold tabs and line breaks, but no other control characters',
+    );
+    expect(where(loadIssues(`id: demo\ntitle: "bell\u0007"\ntime: 1\n`))[0]).toMatchObject({ code: 'control_character', path: 'title' });
+  });
+});

@@ -1,7 +1,7 @@
 /** `georisk validate`: check scenario files and report every problem with its place and a fix. */
 import { buildModel, formatIssues, GeoriskError, type Issue, parameterWarnings } from '@georisk/engine';
 import { Option } from 'commander';
-import { EXIT, type RegisterCommand } from '../cli-common.ts';
+import { EXIT, type RegisterCommand, terminalSafe } from '../cli-common.ts';
 import { loadScenarioFile } from '../load.ts';
 
 function validateCommand(files: string[], flags: { format: 'text' | 'json' }): number {
@@ -20,8 +20,8 @@ function validateCommand(files: string[], flags: { format: 'text' | 'json' }): n
       const warnings = loaded.locate([...model.warnings, ...parameterWarnings(loaded.scenario)]);
       report.push({ file, valid: true, issues: warnings });
       if (flags.format === 'text') {
-        process.stdout.write(`ok  ${file}${warnings.length ? ` (${warnings.length} warning${warnings.length > 1 ? 's' : ''})` : ''}\n`);
-        if (warnings.length) process.stdout.write(`${formatIssues(warnings)}\n`);
+        const counted = warnings.length ? ` (${warnings.length} warning${warnings.length > 1 ? 's' : ''})` : '';
+        process.stdout.write(terminalSafe(`ok  ${file}${counted}\n${warnings.length ? `${formatIssues(warnings)}\n` : ''}`));
       }
     } catch (error) {
       if (!(error instanceof GeoriskError)) throw error;
@@ -29,7 +29,7 @@ function validateCommand(files: string[], flags: { format: 'text' | 'json' }): n
       const issues = error.issues;
       report.push({ file, valid: false, issues });
       if (flags.format === 'text')
-        process.stderr.write(`invalid  ${file}\n${formatIssues(issues.map((i) => ({ ...i, file: i.file ?? file })))}\n`);
+        process.stderr.write(terminalSafe(`invalid  ${file}\n${formatIssues(issues.map((i) => ({ ...i, file: i.file ?? file })))}\n`));
     }
   }
   if (flags.format === 'json') process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
