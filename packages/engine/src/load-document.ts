@@ -360,8 +360,13 @@ function isNodeWithRange(x: unknown): x is Node {
   return typeof x === 'object' && x !== null && 'range' in x && Array.isArray((x as Node).range);
 }
 
-/** Control characters other than tab, line feed and carriage return (C0, DEL and C1). */
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+/**
+ * Control characters other than tab, line feed and carriage return (C0, DEL and C1): what a terminal
+ * would obey rather than print. Documents may not hold them; the CLI shows them as escapes.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is its purpose.
+export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+const CONTROL = CONTROL_CHARACTERS;
 
 /** Reports every key or string value that holds a control character, with the first one found. */
 function findControlCharacters(
