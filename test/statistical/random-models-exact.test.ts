@@ -6,12 +6,13 @@
  * condition events that force a track back to the state it just left (the shape that once made
  * skipping take a spent move step for the next one), condition events made true by a later event
  * of the same look (which skipping once left unfired until the next move), a timed event that sets
- * a parameter a rate reads, timed events that force states, and a flow whose Poisson mean reads a
- * track.
+ * a parameter a rate reads (and conditions that read it), timed events that force states, rates
+ * that read time (stepped states beside skipped ones), transitions that add to a variable, a flow
+ * whose Poisson mean reads a track, and a flow of another sampler while a track is in a state.
  *
  * Every track's final and ever shares and every metric's mean (and censored share) must lie within
  * 5 standard errors of the exact value: two-sided false alarm ≈ 5.7e-7 per check. The file makes
- * about 2,000 checks (the count is printed), so about 1e-3 overall; the seeds are fixed, so the
+ * about 1,750 checks (the count is printed), so about 1e-3 overall; the seeds are fixed, so the
  * outcome is deterministic and a failure is a real disagreement or a very unlucky seed (rerun with
  * another MODEL_SEED to tell which).
  */
@@ -60,6 +61,16 @@ function randomScenario(rng: Rng, n: number): string {
         } else if (shape < 0.55) {
           const rate = `'${other.name} == "${pick(rng, other.states)}" ? ${between(rng, 0.05, 0.8)} : ${between(rng, 0, 0.2)}'`;
           lines.push(`      - { from: ${from}, to: ${to}, rate: ${rate} }`);
+        } else if (shape < 0.65) {
+          // A rate that reads time: the state is stepped, beside skipped ones.
+          lines.push(
+            `      - { from: ${from}, to: ${to}, rate: 't < ${2 + Math.floor(rng() * 8)} ? ${between(rng, 0.1, 0.6)} : ${between(rng, 0, 0.15)}' }`,
+          );
+        } else if (shape < 0.75) {
+          // A transition that adds to a variable (its effect).
+          lines.push(
+            `      - { from: ${from}, to: ${to}, rate: ${between(rng, 0.02, 0.5)}, add: { moves: ${1 + Math.floor(rng() * 3)} } }`,
+          );
         } else if (boosted && !boostUsed) {
           boostUsed = true;
           lines.push(`      - { from: ${from}, to: ${to}, rate: 'boost * ${between(rng, 0.02, 0.3)}' }`);
@@ -72,9 +83,13 @@ function randomScenario(rng: Rng, n: number): string {
     }
     edges.push(own);
   }
-  lines.push('variables:', '  harm: {}', 'flows:');
+  lines.push('variables:', '  harm: {}', '  moves: {}', '  loss: {}', '  alerts: {}', 'flows:');
   const reader = pick(rng, tracks);
   lines.push(`  - { to: harm, amount: 'poisson(${reader.name} == "${pick(rng, reader.states)}" ? 3 : 0.5)' }`);
+  // Flows of other samplers and a constant, each while some track is in some state.
+  const gated = pick(rng, tracks);
+  const sampler = pick(rng, ['negbin(2, 1.5)', 'gamma(2, 0.5)', '0.7', 'uniform(0, 2)']);
+  lines.push(`  - { to: loss, when: '${gated.name} == "${pick(rng, gated.states)}"', amount: '${sampler}' }`);
   lines.push('events:');
   const conditions = 1 + Math.floor(rng() * 3);
   for (let e = 0; e < conditions; e++) {
@@ -83,7 +98,15 @@ function randomScenario(rng: Rng, n: number): string {
     const i = Math.floor(rng() * trackCount);
     const [from, to] = pick(rng, edges[i]!);
     const other = tracks[(i + 1) % trackCount]!;
-    const also = rng() < 0.4 ? ` and ${other.name} == "${pick(rng, other.states)}"` : '';
+    const also =
+      rng() < 0.4
+        ? ` and ${other.name} == "${pick(rng, other.states)}"`
+        : boosted && rng() < 0.3
+          ? ` and boost > ${between(rng, 0.5, 2)}`
+          : '';
+    // Sometimes an event listed before it notices the state the undo forces: in the look where the
+    // undo applies, that condition was looked at first, so it can hold only from the next step.
+    if (rng() < 0.6) lines.push(`  - { id: noticed_${e}, when: 't${i} == "${from}"', add: { alerts: 1 } }`);
     lines.push(`  - { id: undo_${e}, when: 't${i} == "${to}"${also}', force: { t${i}: ${from} } }`);
   }
   if (boosted) lines.push(`  - { at: ${1 + Math.floor(rng() * (horizon - 1))}, set: { boost: ${between(rng, 0, 6)} } }`);
@@ -91,7 +114,7 @@ function randomScenario(rng: Rng, n: number): string {
     const t = pick(rng, tracks);
     lines.push(`  - { at: ${1 + Math.floor(rng() * (horizon - 1))}, force: { ${t.name}: ${pick(rng, t.states)} } }`);
   }
-  lines.push('metrics:', '  harm: { expr: harm }');
+  lines.push('metrics:', '  harm: { expr: harm }', '  moves: { expr: moves }', '  loss: { expr: loss }', '  alerts: { expr: alerts }');
   for (const t of tracks) {
     const state = pick(rng, t.states.slice(1));
     lines.push(`  ${t.name}_ever: { expr: 'ever(${t.name}, "${state}")' }`);
@@ -131,8 +154,13 @@ describe.each(models.map((yaml, n) => [n, yaml] as const))('random model %i', (n
     }
     for (const [name, m] of Object.entries(exact.metrics)) {
       const estimate = mc.metrics[name]!;
-      // A probability's standard error from its exact value: all trials alike (se 0) is no proof.
-      const se = m.probability !== undefined ? binomialSe(m.probability) : estimate.se;
+      // A probability's standard error from its exact value, another metric's from its exact sd
+      // where known: all trials alike (se 0) is no proof. Where neither is known and every trial
+      // gave the same value, an outcome rarer than about Z / TRIALS can have gone unseen, so the
+      // floor is that share of the value's scale.
+      const exactSe = m.sd === undefined ? 0 : m.sd / Math.sqrt(TRIALS);
+      const floor = estimate.se === 0 && exactSe === 0 ? Math.max(1, Math.abs(m.mean)) / TRIALS : 0;
+      const se = m.probability !== undefined ? binomialSe(m.probability) : Math.max(estimate.se, exactSe, floor);
       within(estimate.mean, m.mean, se, `metric ${name}`);
       if (m.censored !== undefined) within(estimate.censored!, m.censored, binomialSe(m.censored), `metric ${name} censored`);
     }
