@@ -7,6 +7,8 @@ import { loadScenarioFile } from '../../apps/cli/src/load.ts';
 import { tailChunks } from '../../apps/cli/src/parallel.ts';
 import {
   CHUNK_TRIALS,
+  evenChunks,
+  listChunks,
   ModelCache,
   planChunks,
   type RunChunkTask,
@@ -20,7 +22,7 @@ describe('tailChunks', () => {
   it('covers every trial once, in order, and ends in chunks a quarter of the size', () => {
     for (const trials of [1, 4096, 16_384, 50_000, 100_000, 4_000_000]) {
       for (const threads of [1, 2, 3, 16]) {
-        const chunks = tailChunks(trials, threads);
+        const chunks = listChunks(tailChunks(trials, threads));
         let next = 0;
         for (const c of chunks) {
           expect(c.firstTrial).toBe(next);
@@ -38,6 +40,18 @@ describe('tailChunks', () => {
         }
       }
     }
+  });
+
+  it('computes its chunks by position: 10^12 trials on 16 threads cost no list of 61 million chunks', () => {
+    const trials = 1e12;
+    const chunks = tailChunks(trials, 16);
+    const tail = 16 * CHUNK_TRIALS;
+    expect(chunks.length).toBe(Math.ceil((trials - tail) / CHUNK_TRIALS) + 64);
+    expect(chunks.at(0)).toEqual({ firstTrial: 0, trials: CHUNK_TRIALS });
+    const last = chunks.at(chunks.length - 1)!;
+    expect(last.firstTrial + last.trials).toBe(trials);
+    expect(chunks.at(chunks.length)).toBeUndefined();
+    expect(listChunks(evenChunks(100_000))).toEqual(planChunks(100_000));
   });
 
   it('gives the same summary, bit for bit, as the plain chunks (2022 scenario)', async () => {

@@ -21,8 +21,8 @@ import {
   type ChunkTask,
   chunkAt,
   type ExactTask,
+  evenChunks,
   type Lane,
-  planChunks,
   runChunkedPoints,
   runChunkedTrials,
   scheduleChunks,
@@ -173,7 +173,7 @@ export class SimulationPool {
   ): Promise<RunSummary> {
     return this.job(signal, (jobSignal) =>
       runChunkedTrials(model, run, {
-        lanes: this.lanes(Math.min(this.threads, planChunks(run.trials).length), jobSignal, client),
+        lanes: this.lanes(Math.min(this.threads, evenChunks(run.trials).length), jobSignal, client),
         signal: jobSignal,
       }),
     );
@@ -192,7 +192,7 @@ export class SimulationPool {
     signal?: AbortSignal,
     client = '',
   ): Promise<(info: { seconds: number; workers: number }) => Promise<string>> {
-    const chunks = planChunks(run.trials);
+    const chunks = evenChunks(run.trials);
     return this.job(signal, async (jobSignal) => {
       const pending: Uint8Array[] = [];
       // Folds run one after another, each on the total of the previous one, so the order of merging is the chunks'.

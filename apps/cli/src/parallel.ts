@@ -27,9 +27,11 @@ import {
 } from '@georisk/engine';
 import {
   CHUNK_TRIALS,
-  type Chunk,
+  type ChunkList,
   type ChunkTask,
+  concatChunks,
   type ExactTask,
+  evenChunks,
   type Lane,
   ModelCache,
   modelKey,
@@ -153,12 +155,10 @@ async function withLanes<T extends ChunkTask, R>(
  * together (the idle tail at the end shrinks from half a chunk to an eighth). Merging is exact,
  * so the result is the same bits as with any other split.
  */
-export function tailChunks(trials: number, threads: number): Chunk[] {
-  if (threads <= 1) return planChunks(trials);
+export function tailChunks(trials: number, threads: number): ChunkList {
+  if (threads <= 1) return evenChunks(trials);
   const tail = Math.min(trials, threads * CHUNK_TRIALS);
-  const head = planChunks(trials - tail);
-  const fine = planChunks(tail, CHUNK_TRIALS / 4).map((c) => ({ firstTrial: c.firstTrial + trials - tail, trials: c.trials }));
-  return [...head, ...fine];
+  return concatChunks(evenChunks(trials - tail), evenChunks(tail, CHUNK_TRIALS / 4, trials - tail));
 }
 
 /** Runs all trials of a model, on this thread and (for big runs) on worker threads. */

@@ -3,7 +3,7 @@ import type { Model, Overrides } from '../model/model.ts';
 import { emptySummary, mergeSummaries, type RunSummary } from '../simulate/simulate.ts';
 import type { RunChunkTask } from './chunk-task.ts';
 import { modelKey } from './model-cache.ts';
-import { type Chunk, chunkAt, planChunks } from './plan-chunks.ts';
+import { type ChunkList, chunkAt, evenChunks } from './plan-chunks.ts';
 import { type CancelSignal, type Lane, scheduleChunks } from './schedule-chunks.ts';
 
 /** What to run: trial i always draws from the streams of (seed, i), whichever lane runs it. */
@@ -14,8 +14,8 @@ export interface ChunkedRun {
   stepOnly?: boolean;
   /** The model cache key (default `modelKey(model.scenario, overrides)`). */
   key?: string;
-  /** The chunks, covering trials 0..trials-1 in order (default `planChunks(trials)`); merging is exact, so any split gives the same bits. */
-  chunks?: readonly Chunk[];
+  /** The chunks, covering trials 0..trials-1 in order (default `evenChunks(trials)`); merging is exact, so any split gives the same bits. */
+  chunks?: ChunkList;
 }
 
 export interface ChunkedRunOptions {
@@ -27,7 +27,7 @@ export interface ChunkedRunOptions {
 
 /** Runs all trials of a model in the engine's fixed chunks on `lanes` and merges them in chunk order. */
 export async function runChunkedTrials(model: Model, run: ChunkedRun, options: ChunkedRunOptions): Promise<RunSummary> {
-  const chunks = run.chunks ?? planChunks(run.trials);
+  const chunks = run.chunks ?? evenChunks(run.trials);
   const key = run.key ?? modelKey(model.scenario, run.overrides);
   const total = emptySummary(model);
   let trialsDone = 0;
