@@ -36,6 +36,15 @@ describe.concurrent('georisk usage errors (exit 2)', () => {
     expect(stackLines(r.stderr)).toEqual([]);
   });
 
+  it('--trials and --set read decimal numbers only: 0x10, 0b1 and 0o7 are not taken for 16, 1 and 7', async ({ expect }) => {
+    const trials = await runCli(['run', REFERENCE, '--trials', '0x10']);
+    expect(trials.status).toBe(2);
+    expect(trials.stderr).toMatch(/--trials must be a whole number >= 1, got "0x10"/);
+    const set = await runCli(['run', REFERENCE, '--trials', '10', '--set', 'war_rate=0b1']);
+    expect(set.status).toBe(2);
+    expect(set.stderr).toContain('the value of war_rate must be a finite decimal number (e.g. 0.25 or 1e-3), got "0b1"');
+  });
+
   it('--trials 0 is refused', async ({ expect }) => {
     const r = await runCli(['run', REFERENCE, '--trials', '0']);
     expect(r.status).toBe(2);

@@ -34,7 +34,7 @@ export class OutputError extends Error {}
  */
 export function wholeNumber(name: string, min: number) {
   return (value: string): number => {
-    const n = Number(value.replaceAll('_', ''));
+    const n = decimalNumber(value.replaceAll('_', ''));
     if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number >= ${min}, got "${value}"`);
     if (!Number.isSafeInteger(n)) {
       throw new InvalidArgumentError(`${name} must be at most ${Number.MAX_SAFE_INTEGER} (2^53 − 1), got "${value}"`);
@@ -43,13 +43,22 @@ export function wholeNumber(name: string, min: number) {
   };
 }
 
+/** Decimal notation (with an exponent): 0x10, 0b1 or 0o7 would be read as other numbers than they seem. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** The number a decimal text writes; NaN for anything else (hexadecimal, binary, octal, blanks). */
+function decimalNumber(text: string): number {
+  return DECIMAL.test(text) ? Number(text) : Number.NaN;
+}
+
 /** Collects `--set name=value` (repeatable); a parameter set twice is refused, since only one value could be used. */
 export function collectSet(value: string, previous: Overrides): Overrides {
   const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(value);
   if (!m) throw new InvalidArgumentError(`expected name=value, got "${value}"`);
   const name = m[1]!;
-  const n = Number(m[2]);
-  if (!Number.isFinite(n)) throw new InvalidArgumentError(`the value of ${name} must be a finite number, got "${m[2]}"`);
+  const n = decimalNumber(m[2]!);
+  if (!Number.isFinite(n))
+    throw new InvalidArgumentError(`the value of ${name} must be a finite decimal number (e.g. 0.25 or 1e-3), got "${m[2]}"`);
   if (Object.hasOwn(previous, name)) {
     throw new InvalidArgumentError(`${name} is set twice (${name}=${previous[name]} and ${value}): give each parameter one --set`);
   }
