@@ -2,6 +2,7 @@
 import {
   errorPlaces,
   formatAtPlaces,
+  formatBeside,
   formatEstimate,
   formatNumber,
   formatPercent,
@@ -55,10 +56,10 @@ export function formatTable(r: RunResult, notes: string[] = []): string {
       .filter(Boolean)
       .join(', ');
     const q = m.quantiles;
+    // The quantiles to the places the estimate's error allows (see formatBeside).
+    const beside = (x: number) => formatBeside(x, m.ci95[1] - m.mean);
     rows.push(
-      m.probability
-        ? [name, estimate(m), '', '', '', note]
-        : [name, estimate(m), formatNumber(q.p5), formatNumber(q.p50), formatNumber(q.p95), note],
+      m.probability ? [name, estimate(m), '', '', '', note] : [name, estimate(m), beside(q.p5), beside(q.p50), beside(q.p95), note],
     );
   }
   out.push(table(rows, [false, true, true, true, true, false]));

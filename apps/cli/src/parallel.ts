@@ -35,7 +35,6 @@ import {
   type Lane,
   ModelCache,
   modelKey,
-  planChunks,
   runChunkedPoints,
   runChunkedTrials,
   runChunkTask,

@@ -332,10 +332,10 @@ export function compareMetrics(
 export function formatDifference(d: Difference, isProbability: boolean): string {
   const sign = (x: number, text: string) => (x > 0 ? `+${text}` : text);
   if (isProbability) {
-    const pp = (x: number) => {
-      const text = (x * 100).toFixed(1);
-      return text === '-0.0' || text === '0.0' ? '0.0' : sign(x, text);
-    };
+    // Percentage points to two significant digits of the interval's half-width, one place at least:
+    // at one place always, a narrow interval that excludes 0 read "+0.1 pp [0.0, +0.2]".
+    const places = Math.max(1, errorPlaces(((d.ci95[1] - d.ci95[0]) / 2) * 100));
+    const pp = (x: number) => sign(Number((x * 100).toFixed(places)), formatAtPlaces(x * 100, places));
     return `${pp(d.diff)} pp [${pp(d.ci95[0])}, ${pp(d.ci95[1])}]`;
   }
   // The difference and its interval to the place two significant digits of the interval's half-width

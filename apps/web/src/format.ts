@@ -5,13 +5,24 @@ import {
   bandEndPercent,
   errorPlaces,
   formatAtPlaces,
+  formatBeside,
   formatEstimate,
   formatNumber,
   formatPercent,
   toSignificant,
 } from '@georisk/engine/format';
 
-export { bandEndNumber, bandEndPercent, errorPlaces, formatAtPlaces, formatEstimate, formatNumber, formatPercent, toSignificant };
+export {
+  bandEndNumber,
+  bandEndPercent,
+  errorPlaces,
+  formatAtPlaces,
+  formatBeside,
+  formatEstimate,
+  formatNumber,
+  formatPercent,
+  toSignificant,
+};
 
 /** A 95% interval of probabilities: "[12.2%, 12.6%]". */
 export function formatPercentInterval([lo, hi]: readonly [number, number]): string {

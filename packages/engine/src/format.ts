@@ -42,6 +42,16 @@ export function formatEstimate(mean: number, half: number): string {
   return `${formatAtPlaces(mean, places)} ± ${formatAtPlaces(half, places)}`;
 }
 
+/**
+ * A figure shown beside an estimate (a quantile beside the mean) to the places the estimate's error
+ * allows: more would claim precision the run lacks ("p5 0.4583" beside "6.72 ± 0.14" reads 0.46); a
+ * whole number stays whole.
+ */
+export function formatBeside(x: number, half: number): string {
+  // A whole number (a count, a day) is shown as one: places would add nothing it lacks.
+  return !Number.isInteger(x) && plainEnough(half, Math.abs(x)) ? formatAtPlaces(x, errorPlaces(half)) : formatNumber(x);
+}
+
 /** An estimate and its 95% interval to two significant digits of the interval's half-width: "332 [275, 389]". */
 export function formatInterval(mean: number, lo: number, hi: number): string {
   const half = (hi - lo) / 2;

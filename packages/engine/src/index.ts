@@ -66,6 +66,7 @@ export {
   type CsvSource,
   errorPlaces,
   formatAtPlaces,
+  formatBeside,
   formatCsv,
   formatEstimate,
   formatInterval,

@@ -2,7 +2,7 @@
 import type { ExactResult, RunResult } from '@georisk/engine';
 import { displayLabel } from '../display-label.ts';
 import { h } from '../dom.ts';
-import { formatCount, formatEstimate, formatNumber, formatPercent, formatPercentInterval } from '../format.ts';
+import { formatBeside, formatCount, formatEstimate, formatNumber, formatPercent, formatPercentInterval } from '../format.ts';
 import { baselineDifferences, type Comparison, comparedBaseline, differenceCell, differenceHeading } from './compare.ts';
 import { exactHeldSentence, heldUncertain } from './exact-held.ts';
 import { currentOverrides, isStale, partialLabel, type ScreenState } from './screen-state.ts';
@@ -45,9 +45,9 @@ function estimateCell(m: Metric | undefined): HTMLTableCellElement {
     : cell(formatEstimate(m.mean, m.ci95[1] - m.mean), m.mean, 'mean');
 }
 
-/** One quantile of a quantity (empty for a probability). */
+/** One quantile of a quantity (empty for a probability), to the places of the estimate beside it. */
 function quantileCell(m: Metric | undefined, k: 'p5' | 'p50' | 'p95'): HTMLTableCellElement {
-  return m && !m.probability ? cell(formatNumber(m.quantiles[k]), m.quantiles[k], k) : cell('');
+  return m && !m.probability ? cell(formatBeside(m.quantiles[k], m.ci95[1] - m.mean), m.quantiles[k], k) : cell('');
 }
 
 /** The exact answer, a dash when the exact solver cannot give this metric. */
