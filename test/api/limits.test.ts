@@ -167,3 +167,25 @@ describe('requests from other sites', () => {
     }
   });
 });
+
+describe('a body sent as text to a route that takes JSON', () => {
+  it('is told to send JSON, not to "write key: value lines" it already is', async () => {
+    const t = await testApp({ webDir: false });
+    try {
+      for (const type of ['application/yaml', 'text/plain']) {
+        const r = await t.app.inject({
+          method: 'POST',
+          url: '/api/runs',
+          headers: { 'content-type': type },
+          payload: 'scenarioId: alliance-dilemma\ntrials: 10\n',
+        });
+        expect(r.statusCode, type).toBe(400);
+        expect(r.json()).toMatchObject({ code: 'invalid_request', path: '' });
+        expect(r.json().message).toContain('this route takes a JSON object');
+        expect(r.json().hint).toContain('Content-Type: application/json');
+      }
+    } finally {
+      await t.close();
+    }
+  });
+});

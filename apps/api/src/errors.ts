@@ -154,6 +154,16 @@ export function zodBody(error: z.ZodError, schema?: z.ZodType, input?: unknown):
   }
   const path = dotted(first?.path ?? []);
   if (first === undefined) return { code: 'invalid_request', message: 'invalid request', path };
+  // A body that arrived as text (sent as YAML or text/plain) on a route that takes a JSON object:
+  // "write key: value lines" would contradict a body that already is key: value lines.
+  if (typeof input === 'string' && path === '') {
+    return {
+      code: 'invalid_request',
+      message: 'body: this route takes a JSON object, and the body came as text (a YAML or text/plain content type)',
+      path,
+      hint: 'send it as JSON with Content-Type: application/json (only the scenario routes, POST /api/scenarios and /api/scenarios/validate, take a YAML document)',
+    };
+  }
   // In words with the fix, as a scenario's schema errors are ("trials: 0 is below the smallest allowed, 1");
   // a route's own refinement already says it in its words, and passes as it is.
   const [plain] = first.code === 'custom' ? [] : zodIssues(new z.ZodError([first]), input, schema ?? z.unknown(), REQUEST_KIND);
