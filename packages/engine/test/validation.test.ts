@@ -2026,6 +2026,35 @@ metrics: { ceasefire: { expr: 'ever(conflict, "ceasefire")' } }
     `);
   });
 
+  it('points a "with" value outside the module\'s range at the include, and a module\'s problem at the module beside a schema error', () => {
+    const text = including('{ module: ../modules/ceasefire.yaml, with: { truce_rate: 5 } }');
+    const issues = loadScenarioText(text, options);
+    const built = (() => {
+      try {
+        buildModel(issues.scenario);
+      } catch (error) {
+        return issues.locate((error as GeoriskError).issues);
+      }
+      return [];
+    })();
+    expect(where(built).find((i) => i.code === 'bad_range')).toEqual({
+      code: 'bad_range',
+      path: 'parameters.truce_rate.default',
+      file: S,
+      ...at(text, '5 }'),
+    });
+    // The misspelt key fails the schema; the module's unknown name is still reported, in the module.
+    const mixed = including('{ module: ../modules/ceasefire.yaml }').replace('id: demo', 'id: demo\ntitel: x');
+    const found = where(loadIssues(mixed, options));
+    expect(found.find((i) => i.code === 'unknown_key')).toMatchObject({ path: 'titel', file: S });
+    expect(found.find((i) => i.code === 'unknown_name')).toEqual({
+      code: 'unknown_name',
+      path: 'tracks.conflict.transitions[1].rate',
+      file: 'modules/ceasefire.yaml',
+      ...at(files['modules/ceasefire.yaml']!, "'truce_rte * 2'"),
+    });
+  });
+
   it('reports a "rename" of a name the module neither declares nor reads, and accepts one it reads', () => {
     // A misspelt rename renamed nothing: a module included twice merged into one track.
     const text = including('{ module: ../modules/ceasefire.yaml, rename: { truce_rat: a_rate, conflikt: front } }');

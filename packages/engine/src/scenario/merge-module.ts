@@ -165,6 +165,8 @@ function mergeParameters({
     includedBy.set(target, n);
     modules[target] = label;
     origins.set(`parameters.${target}`, { doc: moduleDoc, path: ['parameters', name] });
+    // A default given by "with" is the include's: a problem with it points there, not at the module's.
+    if (override !== undefined) origins.set(`parameters.${target}.default`, { doc, path: ['include', n, 'with', name] });
   }
 }
 

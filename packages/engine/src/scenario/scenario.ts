@@ -4,7 +4,7 @@
  */
 import { defined } from '../defined.ts';
 import { GeoriskError, type Issue, issue } from '../errors.ts';
-import { formatPath, locateIssues, readDocument } from '../load-document.ts';
+import { formatPath, type LoadedDocument, locateIssues, readDocument } from '../load-document.ts';
 import { buildModel } from '../model/model.ts';
 import { type ScenarioDocument, ScenarioSchema } from '../scenario-schema.ts';
 import { documentLimitIssues, loadBudget } from './document-limits.ts';
@@ -69,27 +69,32 @@ export function loadScenarioText(text: string, options: LoadOptions = {}): Loade
   return {
     scenario,
     parameterModules,
-    locate(issues) {
-      return issues.map((i) => {
-        if (i.line !== undefined) return i;
-        // Longest recorded prefix of the issue's path tells which file and path it came from.
-        let prefix = i.path;
-        for (;;) {
-          const origin = origins.get(prefix);
-          if (origin) {
-            const rest = i.path.slice(prefix.length);
-            const full = `${formatPath(origin.path)}${rest}`;
-            const [located] = locateIssues(origin.doc, [{ ...i, path: full }]);
-            return { ...defined(located, 'one located issue per issue'), path: i.path };
-          }
-          const cut = Math.max(prefix.lastIndexOf('.'), prefix.lastIndexOf('['));
-          if (cut <= 0) break;
-          prefix = prefix.slice(0, cut);
-        }
-        return defined(locateIssues(doc, [i])[0], 'one located issue per issue');
-      });
-    },
+    locate: (issues) => locateExpanded(doc, origins, issues),
   };
+}
+
+/**
+ * Issues about the expanded scenario with the file, line and column they came from: the longest
+ * recorded prefix of an issue's path says which document (the scenario or a module) and where.
+ */
+function locateExpanded(doc: LoadedDocument, origins: Map<string, Origin>, issues: Issue[]): Issue[] {
+  return issues.map((i) => {
+    if (i.line !== undefined) return i;
+    let prefix = i.path;
+    for (;;) {
+      const origin = origins.get(prefix);
+      if (origin) {
+        const rest = i.path.slice(prefix.length);
+        const full = `${formatPath(origin.path)}${rest}`;
+        const [located] = locateIssues(origin.doc, [{ ...i, path: full }]);
+        return { ...defined(located, 'one located issue per issue'), path: i.path };
+      }
+      const cut = Math.max(prefix.lastIndexOf('.'), prefix.lastIndexOf('['));
+      if (cut <= 0) break;
+      prefix = prefix.slice(0, cut);
+    }
+    return defined(locateIssues(doc, [i])[0], 'one located issue per issue');
+  });
 }
 
 /**
@@ -108,8 +113,9 @@ function laterIssues(
   for (const i of refused) removeAt(repaired, i.path);
   const parsed = ScenarioSchema.safeParse(repaired);
   if (!parsed.success) return [];
+  const origins = new Map<string, Origin>();
   try {
-    buildModel(expandIncludes(parsed.data, doc, options, new Map(), [options.file ?? '<scenario>'], budget, {}));
+    buildModel(expandIncludes(parsed.data, doc, options, origins, [options.file ?? '<scenario>'], budget, {}));
     return [];
   } catch (error) {
     if (!(error instanceof GeoriskError)) return [];
@@ -117,8 +123,11 @@ function laterIssues(
     // mistake seen twice (an unquoted expression that YAML split at its comma into a key and a stub).
     const parent = (path: string) => path.replace(/(\.[^.[\]]+|\[\d+\])$/, '');
     const held = new Set(refused.map((r) => parent(r.path)));
-    return error.issues.filter(
-      (i) => i.severity === 'error' && !held.has(parent(i.path)) && !refused.some((r) => i.path.startsWith(r.path)),
+    // Located here: a module's issue belongs to the module's file (the caller knows only this one).
+    return locateExpanded(
+      doc,
+      origins,
+      error.issues.filter((i) => i.severity === 'error' && !held.has(parent(i.path)) && !refused.some((r) => i.path.startsWith(r.path))),
     );
   }
 }
