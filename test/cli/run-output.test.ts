@@ -180,17 +180,16 @@ describe.concurrent('georisk run', () => {
     }
     expect(byName.get('war_reached')?.[1]).toBe('probability');
     expect(byName.get('fatalities')?.[1]).toBe('metric');
-    // Each metric's declared unit in its own column (the last); track rows leave it empty.
-    expect(header.at(-1)).toBe('unit');
-    expect(byName.get('fatalities')?.at(-1)).toBe('deaths');
-    expect(byName.get('days_to_ceasefire')?.at(-1)).toBe('day');
-    expect(byName.get('war_reached')?.at(-1)).toBe('probability');
-    expect(
-      rows
-        .find((row) => row.startsWith('conflict.final.'))
-        ?.split(',')
-        .at(-1),
-    ).toBe('');
+    // Each metric's declared unit in its own column, then the trials its figures count and the
+    // invalid ones left out of them; track rows leave the unit empty and count every trial.
+    expect(header.slice(-3)).toEqual(['unit', 'n', 'invalid']);
+    const unit = header.indexOf('unit');
+    expect(byName.get('fatalities')?.[unit]).toBe('deaths');
+    expect(byName.get('days_to_ceasefire')?.[unit]).toBe('day');
+    expect(byName.get('war_reached')?.[unit]).toBe('probability');
+    expect(byName.get('fatalities')?.slice(-2)).toEqual([String(result.metrics.fatalities!.n), '0']);
+    const track = rows.find((row) => row.startsWith('conflict.final.'))?.split(',');
+    expect(track?.slice(-3)).toEqual(['', String(result.trials), '0']);
   });
 
   it('--out FILE writes the output there, prints nothing and leaves no temporary file', async ({ expect }) => {

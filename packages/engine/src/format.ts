@@ -114,7 +114,9 @@ export interface CsvSource {
   trials: number;
   metrics: Record<
     string,
-    Pick<MetricSummary, 'mean' | 'sd' | 'se' | 'ci95' | 'min' | 'max' | 'quantiles' | 'probability' | 'censored'> & { unit?: string }
+    Pick<MetricSummary, 'n' | 'invalid' | 'mean' | 'sd' | 'se' | 'ci95' | 'min' | 'max' | 'quantiles' | 'probability' | 'censored'> & {
+      unit?: string;
+    }
   >;
   tracks: Record<string, Pick<TrackResult, 'states' | 'final' | 'ever' | 'finalCi95' | 'everCi95'>>;
 }
@@ -140,12 +142,15 @@ const CSV_COLUMNS = [
   'max',
   'censored',
   'unit',
+  'n',
+  'invalid',
 ] as const;
 
 /**
  * The CSV of a run (`georisk run --format csv` and the web app's download): one row per metric
- * (probabilities with their Wilson intervals, and the metric's declared unit in the last column), then
- * one per track state's final and ever shares.
+ * (probabilities with their Wilson intervals, the metric's declared unit, then the trials its figures
+ * count and those whose value was not a finite number, left out of them), then one per track
+ * state's final and ever shares.
  */
 export function formatCsv(r: CsvSource): string {
   const lines = [CSV_COLUMNS.join(',')];
@@ -174,6 +179,8 @@ export function formatCsv(r: CsvSource): string {
         m.max,
         m.censored,
         m.unit,
+        m.n,
+        m.invalid ?? 0,
       ]
         .map(csvCell)
         .join(','),
@@ -186,8 +193,10 @@ export function formatCsv(r: CsvSource): string {
         const [lo, hi] = (kind === 'final' ? t.finalCi95 : t.everCi95)[state] ?? [0, 1];
         const sd = Math.sqrt(p * (1 - p));
         const cells: unknown[] = [`${track}.${kind}.${state}`, 'probability', p, sd, sd / Math.sqrt(r.trials), lo, hi];
-        // Every row has as many fields as the header (RFC 4180); the rest are empty.
-        while (cells.length < CSV_COLUMNS.length) cells.push(undefined);
+        // Every row has as many fields as the header (RFC 4180): the quantiles and the rest are empty,
+        // and every trial counts in a track's shares.
+        while (cells.length < CSV_COLUMNS.length - 2) cells.push(undefined);
+        cells.push(r.trials, 0);
         lines.push(cells.map(csvCell).join(','));
       }
     }

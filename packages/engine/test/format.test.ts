@@ -1,7 +1,8 @@
 /** An estimate and its error read at the error's precision, in the CLI's tables and the page alike. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { errorPlaces, formatEstimate, formatInterval } from '../src/format.ts';
+import { errorPlaces, formatCsv, formatEstimate, formatInterval } from '../src/format.ts';
+import { runYaml } from './helpers.ts';
 
 describe('formatEstimate', () => {
   it('gives the error two significant digits and the estimate the same places', () => {
@@ -37,5 +38,31 @@ describe('formatInterval', () => {
     expect(formatInterval(90.02, 63.82, 116.2)).toBe('90 [64, 116]');
     expect(formatInterval(6.99, 6.58, 7.39)).toBe('6.99 [6.58, 7.39]');
     expect(formatInterval(5, 5, 5)).toBe('5 [5, 5]');
+  });
+});
+
+describe('formatCsv', () => {
+  it('counts the trials behind each metric and the invalid ones left out (an all-invalid metric read as an empty mean and sd 0)', () => {
+    const r = runYaml(
+      `id: csv-invalid
+time: { unit: day, dt: 1, horizon: 5 }
+tracks:
+  x: { states: [a, b], transitions: [{ from: a, to: b, rate: 0.5 }] }
+metrics:
+  some_invalid: { expr: 'ever(x, "b") ? 1 : 0 / 0' }
+  all_invalid: { expr: '0 / 0' }
+`,
+      200,
+    );
+    const rows = formatCsv(r).trim().split('\n');
+    const header = rows[0]!.split(',');
+    const cells = (name: string) => rows.find((row) => row.startsWith(`${name},`))!.split(',');
+    const n = header.indexOf('n');
+    const invalid = header.indexOf('invalid');
+    const some = r.metrics.some_invalid!;
+    expect(some.invalid).toBeGreaterThan(0);
+    expect([cells('some_invalid')[n], cells('some_invalid')[invalid]]).toEqual([String(some.n), String(some.invalid)]);
+    expect(some.n + (some.invalid ?? 0)).toBe(200);
+    expect([cells('all_invalid')[n], cells('all_invalid')[invalid]]).toEqual(['0', '200']);
   });
 });
