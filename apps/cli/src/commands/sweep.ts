@@ -32,6 +32,7 @@ import {
   locateScenarioIssues,
   OutputError,
   type RegisterCommand,
+  terminalSafe,
   UsageError,
   wholeNumber,
   writeAtomically,
@@ -233,6 +234,18 @@ async function writeSweep(
   try {
     await runPlanPoints(plan, { queue, workers: flags.workers, start, progress: flags.progress, onPoint });
   } catch (error) {
+    progress.stop();
+    if (flags.out !== undefined && format !== 'table') {
+      // The rows so far are kept, but a scenario that failed must change, and a changed sweep cannot resume them.
+      const partial = `${flags.out}.partial`;
+      process.stderr.write(
+        `georisk: the sweep stopped; its rows so far are in "${terminalSafe(partial)}" (with "${terminalSafe(`${partial}.json`)}")${
+          error instanceof GeoriskError
+            ? ': a changed scenario or design starts a new sweep, so delete both before running it again'
+            : ': run the same command with --resume to continue'
+        }\n`,
+      );
+    }
     if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
     throw error;
   } finally {
