@@ -58,15 +58,16 @@ function headline(state: ScreenState, name: string, band: MetricBand, lead = fal
 function driversChart(state: ScreenState, drivers: readonly BandDriver[]): HTMLElement {
   const shown = clearDrivers(drivers);
   if (shown.length === 0) return h('p', { class: 'muted' }, 'No single parameter drives the band beyond its error.');
-  const scale = Math.max(...shown.map((d) => d.s1 + 2 * d.se), 0.01);
-  const pct = (x: number) => `${Math.max(0, Math.min(100, (x / scale) * 100)).toFixed(1)}%`;
+  // A share of variance on its own scale, 0 to 100% of the track (scaled to the largest bar, a share
+  // of 45% filled most of the track, and nothing on the page said so).
+  const pct = (x: number) => `${Math.max(0, Math.min(100, x * 100)).toFixed(1)}%`;
   return h(
     'figure',
     { class: 'band-drivers', 'aria-label': 'What drives the band: share of its variance per parameter, with ±2 standard errors' },
     h(
       'figcaption',
       {},
-      "Share of the band's variance each parameter explains (± 2 standard errors, in percentage points). ",
+      "Share of the band's variance each parameter explains (± 2 standard errors, in percentage points; each track is 0 to 100%). ",
       h(
         'span',
         { class: 'muted' },
