@@ -418,6 +418,15 @@ export function barsHeight(lines: number, bars: number): string {
   return `${Math.max(260, 120 + lines * 16 + bars * 12)}px`;
 }
 
+/**
+ * The top of a probability axis at or above `x`, on a round step (1 point up to 10%, 5 up to 50%, 10
+ * above), at most 100%: an axis ending at 52.7% put that label just above the 50% tick.
+ */
+export function roundTop(x: number): number {
+  const step = x <= 0.1 ? 0.01 : x <= 0.5 ? 0.05 : 0.1;
+  return Math.min(1, Number((Math.ceil(x / step - 1e-9) * step).toFixed(2)));
+}
+
 /** Outcome probabilities: Monte Carlo bars with 95% Wilson intervals, exact values as diamonds. */
 export function outcomeChart(bars: readonly OutcomeBar[], summary: string, trials: number | undefined): ChartFigure {
   // The metrics' labels, as the table and the band name them; on a wide screen in lines of about 24
@@ -482,7 +491,7 @@ export function outcomeChart(bars: readonly OutcomeBar[], summary: string, trial
     ]),
   );
   const max = Math.max(0.05, ...bars.map((b) => Math.max(b.ci95?.[1] ?? 0, b.exact ?? 0, b.p ?? 0, b.baselineCi95?.[1] ?? 0)));
-  const valueAxis = { ...percentAxis, max: Math.min(1, max * 1.1), title: { display: true, text: 'probability' } };
+  const valueAxis = { ...percentAxis, max: roundTop(max * 1.1), title: { display: true, text: 'probability' } };
   // At phone width the bars lie horizontally with their names wrapped beside them: rotated names took half the chart.
   const config = (narrow: boolean): ChartConfiguration => ({
     type: 'bar',
