@@ -28,6 +28,8 @@ export function table(rows: string[][], rightAlign: boolean[]): string {
 }
 
 function estimate(m: MetricSummary): string {
+  // Every trial's value was invalid (not a finite number): there is no estimate, not "NaN ± NaN".
+  if (m.n === 0) return 'no finite value';
   if (m.probability) {
     const [lo, hi] = m.probability.ci95;
     return `${formatPercent(m.probability.p)}  [${formatPercent(lo)}, ${formatPercent(hi)}]`;
@@ -59,7 +61,9 @@ export function formatTable(r: RunResult, notes: string[] = []): string {
     // The quantiles to the places the estimate's error allows (see formatBeside).
     const beside = (x: number) => formatBeside(x, m.ci95[1] - m.mean);
     rows.push(
-      m.probability ? [name, estimate(m), '', '', '', note] : [name, estimate(m), beside(q.p5), beside(q.p50), beside(q.p95), note],
+      m.probability || m.n === 0
+        ? [name, estimate(m), '', '', '', note]
+        : [name, estimate(m), beside(q.p5), beside(q.p50), beside(q.p95), note],
     );
   }
   out.push(table(rows, [false, true, true, true, true, false]));

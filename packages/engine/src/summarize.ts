@@ -327,9 +327,11 @@ export function summarizeMetric(acc: MetricAccumulator, isFirstPassage: boolean,
   const sumSq = expansionValue(sumSqParts);
   const mean = n > 0 ? sum / n : Number.NaN;
   const variance = n > 1 ? Math.max(0, (sumSq - sum * mean) / (n - 1)) : 0;
-  const sd = Math.sqrt(variance);
-  const se = n > 0 ? sd / Math.sqrt(m) : Number.NaN;
   const counts = valueCounts(acc);
+  // Values past about 1e154 have squares past the largest double: their sd is taken from the
+  // values, scaled (it printed "5.45e+238 ± NaN").
+  const sd = Number.isFinite(variance) || !Number.isFinite(mean) ? Math.sqrt(variance) : scaledSd(counts, mean, n);
+  const se = n > 0 ? sd / Math.sqrt(m) : Number.NaN;
   const quantiles = {} as Record<QuantileName, number>;
   for (const [name, q] of Object.entries(QUANTILES) as [QuantileName, number][]) {
     const rank = Math.max(1, Math.ceil(q * n - 1e-9));
@@ -365,6 +367,20 @@ export function summarizeMetric(acc: MetricAccumulator, isFirstPassage: boolean,
   if (isFirstPassage) summary.censored = n > 0 ? acc.censored / n : 0;
   if (acc.invalid > 0) summary.invalid = acc.invalid;
   return summary;
+}
+
+/**
+ * The sample standard deviation of counted values about `mean`, with every deviation scaled by the
+ * largest so that no square overflows (bucketed values give it to their bucket's precision).
+ */
+function scaledSd(counts: [number, number][], mean: number, n: number): number {
+  if (n < 2) return 0;
+  let scale = 0;
+  for (const [x] of counts) scale = Math.max(scale, Math.abs(x - mean));
+  if (!(scale > 0) || !Number.isFinite(scale)) return scale === 0 ? 0 : Number.NaN;
+  let sum = 0;
+  for (const [x, c] of counts) sum += c * ((x - mean) / scale) ** 2;
+  return scale * Math.sqrt(sum / (n - 1));
 }
 
 /** Equal-width bins from min to max; unit bins centred on whole numbers when the values are few whole numbers. */

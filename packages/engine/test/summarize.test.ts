@@ -169,3 +169,14 @@ describe('Wilson interval', () => {
     );
   });
 });
+
+describe('values whose squares overflow', () => {
+  it('keep a finite sd, taken from the values scaled (it read NaN)', () => {
+    const acc = newMetricAccumulator();
+    for (const x of [1e200, 3e200, 5e200]) addValue(acc, x);
+    const s = summarizeMetric(acc, false);
+    expect(s.mean).toBeCloseTo(3e200, -190);
+    expect(s.sd / 2e200).toBeCloseTo(1, 12);
+    expect(Number.isFinite(s.se) && Number.isFinite(s.ci95[0]) && Number.isFinite(s.ci95[1])).toBe(true);
+  });
+});

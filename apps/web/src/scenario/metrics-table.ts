@@ -40,6 +40,8 @@ function censoredNote({ scenario }: ScreenState, m: Metric | undefined): string 
 /** The estimate: a probability with its interval, or a mean ± half its interval, both to two significant digits of the error (more would claim precision it lacks). */
 function estimateCell(m: Metric | undefined): HTMLTableCellElement {
   if (!m) return cell('');
+  // Every trial's value was invalid (not a finite number): no estimate, not "NaN ± NaN".
+  if (m.n === 0) return cell(`no finite value (${formatCount(m.invalid ?? 0)} invalid)`);
   return m.probability
     ? cell(`${formatPercent(m.probability.p)} ${formatPercentInterval(m.probability.ci95)}`, m.probability.p, 'p')
     : cell(formatEstimate(m.mean, m.ci95[1] - m.mean), m.mean, 'mean');
@@ -47,7 +49,7 @@ function estimateCell(m: Metric | undefined): HTMLTableCellElement {
 
 /** One quantile of a quantity (empty for a probability), to the places of the estimate beside it. */
 function quantileCell(m: Metric | undefined, k: 'p5' | 'p50' | 'p95'): HTMLTableCellElement {
-  return m && !m.probability ? cell(formatBeside(m.quantiles[k], m.ci95[1] - m.mean), m.quantiles[k], k) : cell('');
+  return m && !m.probability && m.n > 0 ? cell(formatBeside(m.quantiles[k], m.ci95[1] - m.mean), m.quantiles[k], k) : cell('');
 }
 
 /** The exact answer, a dash when the exact solver cannot give this metric. */
