@@ -9,8 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { type ExactTask, type Lane, ModelCache, runChunkTask, type SweepPointChunkTask } from '../src/chunks/index.ts';
 import type { ExactResult } from '../src/exact/index.ts';
 import {
+  FEW_DRAWS,
   GeoriskError,
   loadScenarioText,
+  noisyBand,
   planUncertainty,
   type RunSummary,
   runUncertainty,
@@ -167,6 +169,23 @@ metrics:
         expect(Math.abs(d.s1 - (truth[d.name] ?? Number.NaN)), `${d.name} at seed ${seed}`).toBeLessThanOrEqual(3 * d.se + 0.01);
       }
     }
+  });
+});
+
+describe('a band that sampling noise would pass for uncertainty', () => {
+  it('needs 2 trials a draw, notes few draws, and notes a band whose spread is mostly noise', async () => {
+    const [one] = issuesOf(() => planUncertainty(KNOWN, { draws: 50, method: 'sample', trialsPerDraw: 1 }));
+    expect(one).toMatchObject({ code: 'bad_run_options', path: 'trialsPerDraw' });
+    expect(one?.message).toContain('at least 2 trials');
+    expect(planUncertainty(KNOWN, { draws: 5 }).notes.join(' ')).toContain('only 5 draws');
+    expect(planUncertainty(KNOWN, { draws: FEW_DRAWS }).notes.join(' ')).not.toContain('draws: its ends');
+    // q spreads P(war) over 0.2–0.6 (variance 0.0133); 2 trials a draw add noise of about 0.12: mostly noise.
+    const noisy = await runUncertainty(KNOWN, { draws: 200, method: 'sample', trialsPerDraw: 2, seed: 3 });
+    expect(noisyBand(noisy.metrics.war!)).toBe(true);
+    expect(noisy.notes.join(' ')).toContain('the band of war is wider than our uncertainty');
+    const settled = await runUncertainty(KNOWN, { draws: 200, method: 'sample', trialsPerDraw: 2000, seed: 3 });
+    expect(noisyBand(settled.metrics.war!)).toBe(false);
+    expect(settled.notes.join(' ')).not.toContain('wider than our uncertainty');
   });
 });
 

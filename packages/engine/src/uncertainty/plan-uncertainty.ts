@@ -20,6 +20,8 @@ import { ENGINE_VERSION } from '../version.ts';
 export const DEFAULT_UNCERTAINTY_DRAWS = 200;
 /** Trials per sampled draw when none are given. */
 export const DEFAULT_TRIALS_PER_DRAW = 1000;
+/** Below this many draws, a 5–95% band is said to be rough. */
+export const FEW_DRAWS = 20;
 /** Most parameter draws one run may make. */
 export const MAX_UNCERTAINTY_DRAWS = 100_000;
 /** Most draws solved exactly in one run (each is a full exact analysis). */
@@ -170,6 +172,17 @@ export function planUncertainty(scenario: ScenarioDocument, options: Uncertainty
   }
   const trialsPerDraw = method === 'exact' ? 0 : (options.trialsPerDraw ?? DEFAULT_TRIALS_PER_DRAW);
   if (method === 'exact') checkExactDraws(draws);
+  // One trial a draw has no spread of its own: its sampling noise would read as uncertainty about the world.
+  if (method === 'sample' && trialsPerDraw < 2)
+    bad(
+      'trialsPerDraw',
+      `a draw needs at least 2 trials to tell its sampling noise from the spread across assumptions, got ${trialsPerDraw}`,
+      `use e.g. ${DEFAULT_TRIALS_PER_DRAW} trials per draw`,
+    );
+  if (draws < FEW_DRAWS)
+    notes.push(
+      `the 5–95% band comes from only ${draws} draws: its ends are interpolated between a few values, so read it as rough (a few hundred draws settle it)`,
+    );
   if (method === 'sample') {
     const budget = options.budget ?? DEFAULT_TRIAL_STEP_BUDGET;
     // One draw's trials against the caller's budget first: the draws' hint below assumes one draw fits.

@@ -155,9 +155,19 @@ export function uncertaintyResult(plan: UncertaintyPlan, draws: readonly DrawMom
     plan.seed,
   );
   const metrics: Record<string, MetricBand> = {};
+  const noisy: string[] = [];
   plan.metrics.forEach((m, k) => {
-    metrics[m] = metricBand(moments[k] ?? [], plan.trialsPerDraw, drivers[k] ?? []);
+    const band = metricBand(moments[k] ?? [], plan.trialsPerDraw, drivers[k] ?? []);
+    metrics[m] = band;
+    if (noisyBand(band)) noisy.push(m);
   });
+  const notes =
+    noisy.length === 0
+      ? plan.notes
+      : [
+          ...plan.notes,
+          `the band${noisy.length === 1 ? '' : 's'} of ${noisy.join(', ')} ${noisy.length === 1 ? 'is' : 'are'} wider than our uncertainty: over a quarter of the draws' spread is sampling noise (${plan.trialsPerDraw} trials a draw), which the 5–95% ends include; use more trials per draw`,
+        ];
   return {
     scenario: { id: plan.scenario.id, hash: scenarioHash(model) },
     engine: { version: ENGINE_VERSION },
@@ -169,9 +179,16 @@ export function uncertaintyResult(plan: UncertaintyPlan, draws: readonly DrawMom
     uncertain: plan.parameters,
     fixed: { ...plan.fixed },
     metrics,
-    notes: plan.notes,
+    notes,
     timing: { seconds },
   };
+}
+
+/** Whether sampling noise makes up over a quarter of a band's spread across draws (its ends then include it). */
+export function noisyBand(band: MetricBand): boolean {
+  const noise = band.drawNoiseSd ** 2;
+  const spread = noise + band.variance.parameters;
+  return spread > 0 && noise > 0.25 * spread;
 }
 
 /**
