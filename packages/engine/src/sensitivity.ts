@@ -516,18 +516,22 @@ function readSobol(
   const floor = se ? sobolNoiseFloor(se, indices.variance) : undefined;
   if (floor !== undefined) result.noiseFloor = floor;
   const negative: string[] = [];
+  const overOne: string[] = [];
   result.sobol = factors
     .map((name, d) => {
       const first = defined(indices.first[d], 'a first-order estimate per parameter');
+      const total = defined(indices.total[d], 'a total-order estimate per parameter');
       const [flo, fhi] = defined(indices.firstCi95[d], 'an interval per parameter');
       const totalCi95 = defined(indices.totalCi95[d], 'an interval per parameter');
       if (first < 0) negative.push(`${name} (${first.toPrecision(2)})`);
+      if (total > 1 || first > 1) overOne.push(`${name} (${Math.max(first, total).toPrecision(4)})`);
       return {
         param: name,
-        first: Math.max(0, first),
-        // An index is a share of variance: its intervals end within [0, 1].
+        // An index is a share of variance: it and its intervals lie within [0, 1] (a total of 1.0044
+        // beside its interval [0.959, 1] read as an estimate outside its own interval).
+        first: shareOf(first),
         firstCi95: [shareOf(flo), shareOf(fhi)] as [number, number],
-        total: defined(indices.total[d], 'a total-order estimate per parameter'),
+        total: shareOf(total),
         totalCi95: [shareOf(totalCi95[0]), shareOf(totalCi95[1])] as [number, number],
         withinNoise: floor !== undefined && totalCi95[0] <= floor,
       };
@@ -540,6 +544,16 @@ function readSobol(
   if (negative.length > 0) {
     result.notes.push(
       `first-order estimates below 0 are shown as 0 (an index is a share of variance, never negative; these are within their error of 0): ${negative.join(', ')}`,
+    );
+  }
+  if (overOne.length > 0) {
+    result.notes.push(`estimates above 1 are shown as 1 (an index is a share of variance, at most all of it): ${overOne.join(', ')}`);
+  }
+  // A parameter's first order cannot exceed its total; estimates that do are noise, and say so.
+  const crossed = result.sobol.filter((s) => s.first > s.total + 1e-12 && s.firstCi95[0] > s.totalCi95[1]).map((s) => s.param);
+  if (crossed.length > 0) {
+    result.warnings.push(
+      `${result.metric}: first order above total order, beyond both intervals, for ${crossed.join(', ')}: the estimates are noisier than their intervals say; use more samples (now ${plan.samples})`,
     );
   }
   const within = result.sobol.filter((s) => s.withinNoise).map((s) => s.param);

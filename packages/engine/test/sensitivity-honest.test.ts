@@ -84,6 +84,14 @@ describe("Sobol' intervals from replicated randomized QMC", () => {
     expect(ends).toHaveLength(12);
     for (const x of ends) expect(x >= 0 && x <= 1, String(x)).toBe(true);
     expect(ends).toContain(1);
+    // So do the estimates, each inside its own interval (a total of 1.0044 sat outside [0.959, 1]).
+    for (const s of r.metrics[0]?.sobol ?? []) {
+      for (const [x, [lo, hi]] of [
+        [s.first, s.firstCi95],
+        [s.total, s.totalCi95],
+      ] as const)
+        expect(x >= lo && x <= hi && x <= 1, `${s.param}: ${x} in [${lo}, ${hi}]`).toBe(true);
+    }
   });
 
   it('gives a parameter the output does not read exactly 0, first and total, at any N', () => {

@@ -134,6 +134,10 @@ function metricTable(r: SensitivityResult, m: SensitivityResult['metrics'][numbe
       ]),
     ]);
   }
+  if (m.sobol && !(m.variance !== undefined && m.variance > 0)) {
+    // No variance to share out: the indices are undefined (the warnings say so), not NaN.
+    return renderTable([['parameter', 'total', 'first', ''], ...m.sobol.map((s) => [s.param, 'undefined', 'undefined', 'no variance'])]);
+  }
   if (m.sobol) {
     // Shares of variance in [0, 1], all to the places that two significant digits of the narrowest
     // interval reach (2 to 4): one column reads at one precision (0.481 [0.360, 0.603]).
