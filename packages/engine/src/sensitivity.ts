@@ -10,6 +10,7 @@ import { defined } from './defined.ts';
 import { distributionQuantile } from './distribution-quantile.ts';
 import { GeoriskError, type Issue, issue } from './errors.ts';
 import { buildModel, type Model } from './model/model.ts';
+import { parameterPrior } from './parameter-prior.ts';
 import { DEFAULT_SEED } from './run.ts';
 import {
   groupedSaltelliDesign,
@@ -118,6 +119,8 @@ export interface SensitivityPlan {
   screenFor?: SensitivityOptions;
   /** Sobol' over groups: the factors' names and members. */
   groups?: ResolvedGroups;
+  /** Tornado: the percentiles of each parameter's prior its bars end at (else the ends of its range). */
+  percentiles?: [number, number];
 }
 
 export interface TornadoBar {
@@ -205,6 +208,8 @@ export interface SensitivityResult {
   screening?: ScreeningSummary;
   /** Sobol' over groups: each factor's member parameters (a lone parameter is its own factor). */
   groups?: Record<string, string[]>;
+  /** Tornado: the percentiles of each parameter's prior its bars end at (else the ends of its range). */
+  percentiles?: [number, number];
   metrics: MetricSensitivity[];
   warnings: Issue[];
 }
@@ -233,7 +238,13 @@ export function planSensitivity(scenario: ScenarioDocument, options: Sensitivity
   switch (options.method) {
     case 'tornado': {
       const points = tornadoPoints(scenario, params, options.percentiles);
-      return withSolver({ method: 'tornado', sweep: planFromPoints(scenario, params, points, common), samples: 1, resamples });
+      return withSolver({
+        method: 'tornado',
+        sweep: planFromPoints(scenario, params, points, common),
+        samples: 1,
+        resamples,
+        ...(options.percentiles === undefined ? {} : { percentiles: options.percentiles }),
+      });
     }
     case 'morris':
       return withSolver(planMorris(scenario, params, options, common, resamples));
@@ -354,9 +365,12 @@ function tornadoEnds(scenario: ScenarioDocument, p: ResolvedRange, percentiles: 
   if (percentiles === undefined) return [p.lo, p.hi];
   const [a, b] = percentiles;
   if (!(a > 0 && a < b && b < 100)) bad('percentiles', `percentiles must satisfy 0 < low < high < 100, got ${a},${b}`);
-  const d = scenario.parameters[p.name]?.uncertainty;
-  if (d === undefined) return [p.lo, p.hi];
-  return [distributionQuantile(d, a / 100), distributionQuantile(d, b / 100)];
+  // Every parameter's prior, declared or the default triangular one (as the bands and Sobol' draw
+  // them): the declared ones alone moved to percentiles, the rest swung over their whole range.
+  const declared = scenario.parameters[p.name];
+  const prior = declared === undefined ? undefined : parameterPrior(declared);
+  if (prior === undefined) return [p.lo, p.hi];
+  return [prior.quantile(a / 100), prior.quantile(b / 100)];
 }
 
 /**
@@ -397,6 +411,7 @@ export function analyseSensitivity(
       ? { replicates: plan.replicates, sampling: plan.sampling, sampledFrom: samplingSources(sweep.scenario, sweep.params, plan.sampling) }
       : {}),
     ...(plan.groups ? { groups: Object.fromEntries(plan.groups.names.map((g, i) => [g, plan.groups?.members[i] ?? []])) } : {}),
+    ...(plan.percentiles ? { percentiles: plan.percentiles } : {}),
     metrics,
     warnings: sweep.warnings,
   };

@@ -242,5 +242,12 @@ describe('tornado', () => {
     );
     const r = sensitivity(load(text), { method: 'tornado', trials: 1, percentiles: [10, 90] });
     expect(r.metrics[0]?.tornado?.[0]).toMatchObject({ low: 0.1, high: 0.9 });
+    expect(r.percentiles).toEqual([10, 90]);
+    // A parameter without a declared prior takes its default one, triangular over its range peaking
+    // at its default (as bands and Sobol' draw it): it swung over its whole range, beside the others' percentiles.
+    const triangular = sensitivity(load(functionScenario('x1', 1)), { method: 'tornado', trials: 1, percentiles: [10, 90] });
+    const bar = triangular.metrics[0]?.tornado?.[0];
+    expect(bar?.low).toBeCloseTo(Math.sqrt(0.1 * 0.5), 12);
+    expect(bar?.high).toBeCloseTo(1 - Math.sqrt(0.1 * 0.5), 12);
   });
 });

@@ -101,6 +101,8 @@ function methodTitle(r: SensitivityResult): string {
   if (r.method === 'sobol')
     return `Sobol' indices (Saltelli sampling from ${r.sampling === 'uniform' ? 'uniform ranges' : 'the priors'}, Jansen estimators, 95% intervals across ${r.replicates} randomized replicates)`;
   if (r.method === 'morris') return 'Morris elementary effects (per full parameter range)';
+  if (r.percentiles !== undefined)
+    return `Tornado: each parameter at the ${r.percentiles[0]}th and ${r.percentiles[1]}th percentiles of its prior (a switch or choice at its first and last value), the others at their defaults`;
   return 'Tornado: each parameter at the ends of its range, the others at their defaults';
 }
 
