@@ -63,6 +63,11 @@
  * solves the answer averaged over its prior (it said the average "needs sampling"): the nine exact pins of the
  * scenarios with an uncertainty distribution moved by that text alone (with the old sentence put back, every pin
  * is reproduced); no run or design pin moved.
+ *
+ * A metric that declares a unit other than a probability's is no longer read as a probability when
+ * every value came out 0 or 1 (7 December 2026, fifth session): the 2020 scenario's `bilateral_truces`
+ * (unit: truces), at most 1 in every pinned trial, lost its `probability` block (a Wilson interval on a
+ * count). Compared field by field before and after, that block and the output hash are all that moved.
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -96,7 +101,7 @@ const LIBRARY: Record<string, { run: string; exact: string }> = {
     exact: '758012bcc90333b4364fb10b578ac790c1c0f44d6aaca4a1639a4878395659b3',
   },
   'scenarios/nagorno-karabakh-2020.yaml': {
-    run: '9b1b559ea889de4811090123abbf860a8191744abe9f2bff55bbec15f8a666b4',
+    run: '697d3f558ab6f1c4fa9cfecc012022261d5c262cfdf375639a6945fb72f3f81e',
     exact: '7686a1be1d2025f30db52811a6c5e85a1b2313d4f51e42ef813542d47d93d09e',
   },
   'scenarios/reference/caucasus-reference.yaml': {

@@ -2,7 +2,7 @@
 import { contentHash } from './hash.ts';
 import type { Model, Overrides } from './model/model.ts';
 import type { RunSummary } from './simulate/simulate.ts';
-import { type MetricSummary, summarizeMetric, wilsonEffective } from './summarize.ts';
+import { type MetricSummary, probabilityUnit, summarizeMetric, wilsonEffective } from './summarize.ts';
 import { ENGINE_VERSION } from './version.ts';
 
 /** What one track did across the trials. */
@@ -127,7 +127,12 @@ export function finalizeResult(
   model.metrics.forEach((metric, i) => {
     const acc = summary.metrics[i];
     if (!acc) return;
-    const s: RunResult['metrics'][string] = summarizeMetric(acc, metric.expr.firstOf !== undefined, run.effectiveTrials);
+    const s: RunResult['metrics'][string] = summarizeMetric(
+      acc,
+      metric.expr.firstOf !== undefined,
+      run.effectiveTrials,
+      !probabilityUnit(metric.unit),
+    );
     if (metric.unit !== undefined) s.unit = metric.unit;
     if (metric.description !== undefined) s.description = metric.description;
     metrics[metric.name] = s;

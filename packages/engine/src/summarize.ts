@@ -310,11 +310,25 @@ export function wilsonEffective(k: number, n: number, effectiveN?: number): [num
   return wilson((k / n) * effectiveN, effectiveN);
 }
 
+/** Units under which a metric whose every value is 0 or 1 reads as a probability (lower case). */
+const PROBABILITY_UNITS: ReadonlySet<string> = new Set(['probability', 'share', 'fraction', 'proportion', '%', 'percent', 'yes/no', '0/1']);
+
+/**
+ * Whether a metric with this declared unit is a probability when its values are all 0 or 1: no
+ * unit, or a probability's own words. A count or a duration that came out 0 in every trial ("days",
+ * "deaths") is not one: it read as "0.0% [0.0%, 0.2%]", a Wilson interval on a number of days.
+ */
+export function probabilityUnit(unit: string | undefined): boolean {
+  return unit === undefined || PROBABILITY_UNITS.has(unit.trim().toLowerCase());
+}
+
 /**
  * Turns an accumulator into the reported statistics. `effectiveN`: where the trials are worth fewer
  * independent ones (resampled after weighting), the standard error and both intervals use it.
+ * `quantity`: the metric declares a unit that is not a probability's (see `probabilityUnit`), so
+ * values that are all 0 or 1 are still counts or durations.
  */
-export function summarizeMetric(acc: MetricAccumulator, isFirstPassage: boolean, effectiveN?: number): MetricSummary {
+export function summarizeMetric(acc: MetricAccumulator, isFirstPassage: boolean, effectiveN?: number, quantity = false): MetricSummary {
   const n = acc.n;
   // The intervals' n: the trials, or what they are worth when fewer.
   const m = effectiveN !== undefined && effectiveN < n ? effectiveN : n;
@@ -359,7 +373,7 @@ export function summarizeMetric(acc: MetricAccumulator, isFirstPassage: boolean,
     quantileMethod: acc.sketchPos === null ? 'exact' : 'bucketed',
   };
   if (m < n) summary.effectiveN = m;
-  const binary = n > 0 && counts.every(([x]) => x === 0 || x === 1);
+  const binary = !quantity && n > 0 && counts.every(([x]) => x === 0 || x === 1);
   if (binary) {
     const ones = acc.dense[1] ?? 0;
     summary.probability = { p: ones / n, ci95: wilsonEffective(ones, n, effectiveN) };

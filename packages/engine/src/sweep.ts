@@ -17,7 +17,7 @@ import { checkRunOptions, DEFAULT_SEED } from './run.ts';
 import { fullFactorial, latinHypercube, linspace, sobolPoints } from './sampling.ts';
 import type { ScenarioDocument } from './scenario-schema.ts';
 import { emptySummary, mergeSummaries, type RunSummary, simulate } from './simulate/simulate.ts';
-import { QUANTILES, type QuantileName, summarizeMetric } from './summarize.ts';
+import { probabilityUnit, QUANTILES, type QuantileName, summarizeMetric } from './summarize.ts';
 import { ENGINE_VERSION } from './version.ts';
 
 /** Trials per point when none are given. */
@@ -385,6 +385,18 @@ export function firstPassageFlags(plan: SweepPlan): boolean[] {
 
 const flagCache = new WeakMap<SweepPlan, readonly boolean[]>();
 
+/** The scenario's metric i declares a unit that is not a probability's (see `probabilityUnit`); per plan, once. */
+function isQuantity(plan: SweepPlan, i: number): boolean {
+  let flags = quantityCache.get(plan);
+  if (flags === undefined) {
+    flags = Object.values(plan.scenario.metrics).map((m) => !probabilityUnit(m.unit));
+    quantityCache.set(plan, flags);
+  }
+  return flags[i] === true;
+}
+
+const quantityCache = new WeakMap<SweepPlan, readonly boolean[]>();
+
 function summaryMetric(summary: RunSummary, i: number): RunSummary['metrics'][number] {
   return defined(summary.metrics[i], 'a summary holds every metric of its plan');
 }
@@ -399,7 +411,7 @@ export function sweepRow(plan: SweepPlan, index: number, summary: RunSummary, fi
   const row = [index, ...planPoint(plan, index)];
   const indexes = metricIndexes(plan, summary);
   for (const i of indexes) {
-    const s = summarizeMetric(summaryMetric(summary, i), flags[i] === true);
+    const s = summarizeMetric(summaryMetric(summary, i), flags[i] === true, undefined, isQuantity(plan, i));
     const [lo, hi] = s.probability ? s.probability.ci95 : s.ci95;
     row.push(s.mean, s.se, lo, hi, ...plan.quantiles.map((q) => s.quantiles[q]));
   }
@@ -434,7 +446,7 @@ export interface PointEstimate {
 /** The estimate of each reported metric at a point, in plan order. */
 export function pointEstimates(plan: SweepPlan, summary: RunSummary): PointEstimate[] {
   return metricIndexes(plan, summary).map((i, k) => {
-    const s = summarizeMetric(summaryMetric(summary, i), false);
+    const s = summarizeMetric(summaryMetric(summary, i), false, undefined, isQuantity(plan, i));
     const [lo, hi] = s.probability ? s.probability.ci95 : s.ci95;
     return { metric: plan.metrics[k] as string, mean: s.mean, lo, hi, probability: s.probability !== undefined };
   });

@@ -6,10 +6,12 @@ import {
   expansionValue,
   mergeMetric,
   newMetricAccumulator,
+  probabilityUnit,
   summarizeMetric,
   wilson,
   wilsonEffective,
 } from '../src/summarize.ts';
+import { runYaml } from './helpers.ts';
 
 describe('exact sums', () => {
   it('are correctly rounded whatever the order (property)', () => {
@@ -178,5 +180,28 @@ describe('values whose squares overflow', () => {
     expect(s.mean).toBeCloseTo(3e200, -190);
     expect(s.sd / 2e200).toBeCloseTo(1, 12);
     expect(Number.isFinite(s.se) && Number.isFinite(s.ci95[0]) && Number.isFinite(s.ci95[1])).toBe(true);
+  });
+});
+
+describe('0/1 values read as a probability', () => {
+  it("only where the metric declares no unit or a probability's: a count of days that came out 0 stays a count", () => {
+    const r = runYaml(
+      `id: zero-days
+time: { unit: day, dt: 1, horizon: 5 }
+tracks:
+  x: { states: [a, b], transitions: [{ from: a, to: b, rate: 0.5 }] }
+metrics:
+  reached: { expr: 'ever(x, "b")' }
+  reached_share: { expr: 'ever(x, "b")', unit: probability }
+  ghost_days: { expr: 'time_in(x, "a") * 0', unit: day }
+`,
+      500,
+    );
+    expect(r.metrics.reached?.probability).toBeDefined();
+    expect(r.metrics.reached_share?.probability).toBeDefined();
+    expect(r.metrics.ghost_days?.probability).toBeUndefined();
+    expect(r.metrics.ghost_days?.ci95).toEqual([0, 0]);
+    expect(['share', 'Probability', '%', undefined].every(probabilityUnit)).toBe(true);
+    expect(['day', 'deaths', 'truces'].some(probabilityUnit)).toBe(false);
   });
 });
