@@ -619,6 +619,12 @@ export interface DecisionEffect {
   ci95: [number, number];
   /** Means for quantity questions (medians shown elsewhere); probabilities otherwise. */
   measure: 'probability' | 'mean';
+  /**
+   * The two runs gave this question the very same answer (the decisions did not reach it, and the
+   * same seed drew the same trials): the difference is exactly 0 and its interval [0, 0], not an
+   * interval of sampling noise that did not occur.
+   */
+  unchanged?: true;
 }
 
 export interface Debrief {
@@ -713,6 +719,18 @@ export function calibrationBins(pairs: readonly { forecast: number; outcome: num
 }
 
 function effectOf(question: Question, withDecisions: QuestionOutcome, noAction: QuestionOutcome): DecisionEffect {
+  if (JSON.stringify(withDecisions) === JSON.stringify(noAction)) {
+    const value = withDecisions.kind === 'probability' ? withDecisions.p : withDecisions.mean;
+    return {
+      question: question.id,
+      withDecisions: value,
+      noAction: value,
+      difference: 0,
+      ci95: [0, 0],
+      measure: withDecisions.kind === 'probability' ? 'probability' : 'mean',
+      unchanged: true,
+    };
+  }
   if (withDecisions.kind === 'probability' && noAction.kind === 'probability') {
     const se = (o: typeof withDecisions) => Math.sqrt((o.p * (1 - o.p)) / Math.max(1, o.n));
     const half = 1.959963984540054 * Math.hypot(se(withDecisions), se(noAction));

@@ -80,3 +80,18 @@ describe('missing answers', () => {
     expect(debriefCsv(exercise, full).split('\n')[0]).not.toContain('note');
   });
 });
+
+describe('decisions that changed nothing', () => {
+  it('give each question a difference of exactly 0 with no interval, not one of noise that did not occur', () => {
+    const same = buildDebrief(exercise, [{ id: 'f', name: 'Full', team: null, forecasts: { easy: 0 } }], outcomes, outcomes);
+    for (const e of same.effects) expect(e).toMatchObject({ difference: 0, ci95: [0, 0], unchanged: true });
+    const moved = buildDebrief(exercise, [{ id: 'f', name: 'Full', team: null, forecasts: { easy: 0 } }], outcomes, {
+      ...outcomes,
+      hard: probability(0.8),
+    });
+    const hard = moved.effects.find((e) => e.question === 'hard');
+    expect(hard?.unchanged).toBeUndefined();
+    expect(hard?.ci95[0]).toBeLessThan(hard!.difference);
+    expect(moved.effects.find((e) => e.question === 'easy')?.unchanged).toBe(true);
+  });
+});

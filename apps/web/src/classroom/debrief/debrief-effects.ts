@@ -17,13 +17,13 @@ export function effectsFigure(view: DebriefView): ChartFigure | undefined {
   const labels = rows.map(labelOf);
   const lower = withAlpha(seriesColor(2), 0.8);
   const higher = withAlpha(seriesColor(5), 0.8);
-  const summary = rows
-    .map((e) => `${labelOf(e)}: ${signedPoints(e.difference)} (95% interval ${signedPoints(e.ci95[0])} to ${signedPoints(e.ci95[1])})`)
-    .join('; ');
+  const interval = (e: (typeof rows)[number]) =>
+    e.unchanged ? 'none: the same answer' : `${signedPoints(e.ci95[0])} to ${signedPoints(e.ci95[1])}`;
+  const summary = rows.map((e) => `${labelOf(e)}: ${signedPoints(e.difference)} (95% interval ${interval(e)})`).join('; ');
   const table = dataTable(
     'Change made by the decisions',
     ['question', 'change', '95% interval'],
-    rows.map((e) => [labelOf(e), signedPoints(e.difference), `${signedPoints(e.ci95[0])} to ${signedPoints(e.ci95[1])}`]),
+    rows.map((e) => [labelOf(e), signedPoints(e.difference), interval(e)]),
   );
   // At phone width the names wrap to shorter lines, with the box tall enough for them, and the axis title takes
   // two lines: with the wide layout's lines a name ran off the canvas's left edge and the title was squeezed.
@@ -89,7 +89,7 @@ function effectRow(e: Debrief['effects'][number], q: Debrief['questions'][number
     num('with', e.withDecisions, fmt(e.withDecisions)),
     num('without', e.noAction, fmt(e.noAction)),
     num('difference', e.difference, diff(e.difference)),
-    h('td', { class: 'num' }, `${diff(e.ci95[0])} to ${diff(e.ci95[1])}`),
+    h('td', { class: 'num' }, e.unchanged ? 'none: the same answer' : `${diff(e.ci95[0])} to ${diff(e.ci95[1])}`),
   );
 }
 
@@ -102,7 +102,9 @@ export function effectsTable(debrief: Debrief): HTMLTableElement {
     h(
       'caption',
       {},
-      'With the class’s decisions against no action, same seed (intervals treat the runs as independent, so they are conservative)',
+      debrief.effects.length > 0 && debrief.effects.every((e) => e.unchanged)
+        ? 'The class’s decisions changed nothing: with them and with no action, the same seed gave the same answer to every question'
+        : 'With the class’s decisions against no action, same seed (intervals treat the runs as independent, so they are conservative; a question both runs answered alike has no interval)',
     ),
     h(
       'thead',
