@@ -402,6 +402,10 @@ const BAR_NAME_WIDTH = { phone: 20, wide: 44 };
  * its own when the bar cannot be told from no effect: unwrapped, a long label ran off the canvas and two
  * lines crowded the next bar's.
  */
+/** The fill and edge of a bar within noise (a tornado's), whatever its series. */
+const NOISE_FILL = 'rgba(160, 160, 160, 0.35)';
+const NOISE_BORDER = '#9a9a9a';
+
 function barLines(param: string, withinNoise: boolean | undefined, width: number): string[] {
   return [...wrapName(param, width), ...(withinNoise ? ['(within noise)'] : [])];
 }
@@ -730,16 +734,17 @@ export function tornadoChart(
         {
           label: 'parameter at the low end',
           data: rows.map((r) => [centre, r.outputLow]) as never,
-          backgroundColor: withAlpha(seriesColor(0), 0.8),
-          borderColor: seriesColor(0),
+          // A bar within noise is drawn pale grey: it cannot be told from no effect, so it is no finding.
+          backgroundColor: rows.map((r) => (r.withinNoise ? NOISE_FILL : withAlpha(seriesColor(0), 0.8))),
+          borderColor: rows.map((r) => (r.withinNoise ? NOISE_BORDER : seriesColor(0))),
           borderWidth: 1,
           grouped: false,
         },
         {
           label: 'parameter at the high end',
           data: rows.map((r) => [centre, r.outputHigh]) as never,
-          backgroundColor: withAlpha(seriesColor(1), 0.8),
-          borderColor: seriesColor(1),
+          backgroundColor: rows.map((r) => (r.withinNoise ? NOISE_FILL : withAlpha(seriesColor(1), 0.8))),
+          borderColor: rows.map((r) => (r.withinNoise ? NOISE_BORDER : seriesColor(1))),
           borderWidth: 1,
           grouped: false,
         },

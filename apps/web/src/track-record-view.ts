@@ -25,7 +25,8 @@ const three = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
 function plainly(verdict: string): string {
   if (verdict === 'positive') return 'Positive: the whole 95% interval is above 0.';
   if (verdict === 'not clearly positive') return 'Not clearly positive: the point estimate is above 0, the interval reaches below it.';
-  return 'Not positive: the point estimate is at or below 0.';
+  if (verdict === 'negative') return 'Negative: the whole 95% interval is below 0, worse than the baseline.';
+  return 'Not positive: the point estimate is at or below 0, the interval reaches above it.';
 }
 
 /** One fold's table: per question and score, the model's score beside the baseline, the skill with its interval, and the verdict. */

@@ -119,6 +119,8 @@ describe('calibrate: scores against hand-computed values', () => {
     expect(s.ci95).toEqual([0.5, 0.5]);
     expect(s.verdict).toBe('positive');
     expect(bootstrapSkill([0.3, 0.1], [0.2, 0.2], 200, 3).verdict).toBe('not positive');
+    // Every resample worse than the baseline: negative, not the inconclusive "not positive".
+    expect(bootstrapSkill([0.4, 0.4, 0.4, 0.4], [0.2, 0.2, 0.2, 0.2], 200, 3).verdict).toBe('negative');
     const r = reliability([0.1, 0.1, 0.9, 1], [false, true, true, true], 2);
     expect(r.bins.map((b) => [b.n, b.meanForecast, b.observed])).toEqual([
       [2, 0.1, 0.5],

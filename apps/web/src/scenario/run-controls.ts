@@ -85,8 +85,12 @@ function showRunFailure(els: ControlElements, error: unknown): void {
 
 /** Starts a Monte Carlo run of the current inputs and wires its outcome to the elements. */
 function startRun(state: ScreenState, els: ControlElements, events: RunControlsEvents, done: () => void): RunHandle {
+  // Run is disabled while it runs: a keyboard user on it would be left on the page's body, so
+  // focus moves to Cancel, and back to Run when the run ends.
+  const hadFocus = document.activeElement === els.runButton;
   els.runButton.disabled = true;
   els.cancelButton.disabled = false;
+  if (hadFocus) els.cancelButton.focus();
   els.progress.value = 0;
   els.runStatus.textContent = `Running ${formatCount(state.trials)} trials…`;
   const progress = frameThrottledProgress(els, state);
@@ -117,8 +121,10 @@ function startRun(state: ScreenState, els: ControlElements, events: RunControlsE
     .finally(() => {
       progress.stop();
       done();
+      const cancelHadFocus = document.activeElement === els.cancelButton;
       els.runButton.disabled = false;
       els.cancelButton.disabled = true;
+      if (cancelHadFocus || (hadFocus && document.activeElement === document.body)) els.runButton.focus();
     });
   return handle;
 }

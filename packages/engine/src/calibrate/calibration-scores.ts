@@ -28,8 +28,12 @@ export interface Skill {
   baseline: number;
   skill: number;
   ci95: [number, number];
-  /** `positive` when the whole interval is above 0; `not clearly positive` when only the point is; `not positive` otherwise. */
-  verdict: 'positive' | 'not clearly positive' | 'not positive';
+  /**
+   * `positive` when the whole interval is above 0; `not clearly positive` when only the point is;
+   * `negative` when the whole interval is below 0 (worse than the baseline, which an inconclusive
+   * "not positive" did not say); `not positive` otherwise.
+   */
+  verdict: 'positive' | 'not clearly positive' | 'not positive' | 'negative';
 }
 
 const mean = (v: readonly number[]) => v.reduce((s, x) => s + x, 0) / v.length;
@@ -58,7 +62,7 @@ export function bootstrapSkill(scores: readonly number[], baselines: readonly nu
   skills.sort((a, b) => a - b);
   const q = (p: number) => skills[Math.min(skills.length - 1, Math.max(0, Math.floor(p * skills.length)))] ?? Number.NaN;
   const ci95: [number, number] = [q(0.025), q(0.975)];
-  const verdict = ci95[0] > 0 ? 'positive' : skill > 0 ? 'not clearly positive' : 'not positive';
+  const verdict = ci95[0] > 0 ? 'positive' : skill > 0 ? 'not clearly positive' : ci95[1] < 0 ? 'negative' : 'not positive';
   return { score, baseline, skill, ci95, verdict };
 }
 
