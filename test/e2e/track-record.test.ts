@@ -51,7 +51,7 @@ describe.skipIf(!haveChromium)('track record page in Chromium', () => {
       expect(items[i]).toContain(q.label);
       expect(items[i]).toContain(`skill ${skill}`);
       expect(items[i]).toContain(`against the ${q.baselineKind}`);
-      expect(items[i]).toMatch(/Positive: |Not clearly positive: |Not positive: /);
+      expect(items[i]).toMatch(/Positive: |Not clearly positive: |Not positive: |Negative: /);
     }
     // Both folds' tables, the time split named by its year, every row with a verdict.
     expect(await page.locator('table.track-record-table').count()).toBe(record.folds.length);

@@ -7,7 +7,6 @@
  */
 
 import { defined } from './defined.ts';
-import { distributionQuantile } from './distribution-quantile.ts';
 import { GeoriskError, type Issue, issue } from './errors.ts';
 import { buildModel, type Model } from './model/model.ts';
 import { parameterPrior } from './parameter-prior.ts';
