@@ -3,14 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DocumentChecker } from '../../apps/api/src/document-checker.ts';
 import { confinedResolver } from '../../apps/api/src/library.ts';
-import {
-  buildModel,
-  firstPassageFlags,
-  GeoriskError,
-  loadScenarioText,
-  planSensitivity,
-  planSweep,
-} from '../../packages/engine/src/index.ts';
+import { buildModel, GeoriskError, loadScenarioText, planSensitivity, planSweep, sweepRowFacts } from '../../packages/engine/src/index.ts';
 import { SMALL_SCENARIO } from './helpers.ts';
 import { largeDocument, manyIncludes } from './hostile-docs.ts';
 
@@ -75,7 +68,7 @@ describe('DocumentChecker', () => {
     const sweep = { design: { method: 'grid' as const, vary: [{ name: 'war_rate', n: 3 }] }, trials: 10, seed: 7 };
     expect(await checker.plan({ scenario, job: { kind: 'sweep', options: sweep }, maxResultValues: 2_000_000 })).toEqual({
       sweep: planSweep(scenario, sweep),
-      firstPassage: firstPassageFlags(planSweep(scenario, sweep)),
+      facts: sweepRowFacts(planSweep(scenario, sweep)),
     });
     const tornado = { method: 'tornado' as const, trials: 10, seed: 7 };
     expect(await checker.plan({ scenario, job: { kind: 'sensitivity', options: tornado }, maxResultValues: 2_000_000 })).toEqual({

@@ -159,7 +159,7 @@ describe('a sweep of a 195 KB document', () => {
         if (!('sweep' in planned)) throw new Error('not planned');
         // The point's summary from a copy of the plan, so that this thread's model of it is not the plan's.
         const summary = runSweepPoint(structuredClone(planned.sweep), 0);
-        const work = sweepWork(planned.sweep, 'firstPassage' in planned ? planned.firstPassage : undefined);
+        const work = sweepWork(planned.sweep, 'facts' in planned ? planned.facts : undefined);
         row += await loopCpu(async () => work.row(0, summary));
       }
       console.log(`5 models built here: ${build.toFixed(1)} ms CPU; 5 first rows: ${row.toFixed(1)} ms CPU`);

@@ -46,7 +46,7 @@ export class JobPlanner {
       },
     });
     if (!('sweep' in planned)) throw new Error('internal: a sweep was planned as another kind');
-    return sweepWork(this.checkCost(planned.sweep), planned.firstPassage);
+    return sweepWork(this.checkCost(planned.sweep), planned.facts);
   }
 
   /**

@@ -4,7 +4,7 @@
  * server starts again, and cancelled by DELETE. With a queue (`--queue`, GEORISK_QUEUE), a job's
  * chunks run on `georisk worker`s instead of this server's threads, with the same rows.
  */
-import { type RunSummary, type SweepPlan, sweepRow } from '@georisk/engine';
+import { type RunSummary, type SweepPlan, type SweepRowFacts, sweepRow } from '@georisk/engine';
 import { type QueueConnection, type QueueProgress, QueueRunError, runPointsOnQueue } from '@georisk/queue';
 import { ApiError, errorReply } from './errors.ts';
 import type { JobsPerClient } from './plugins/limits.ts';
@@ -238,9 +238,9 @@ function stageRows(rows: Map<number, (number | null)[]>, offset: number): Map<nu
 }
 
 /**
- * A sweep: each point's row as `georisk sweep` writes it. `firstPassage` (from the plan's thread) spares
- * the event loop building the plan's model for the first row; without it, the row builds it.
+ * A sweep: each point's row as `georisk sweep` writes it. `facts` (from the plan's thread) spare the
+ * event loop building the plan's model for the first row; without them, the row builds it.
  */
-export function sweepWork(plan: SweepPlan, firstPassage?: readonly boolean[]): JobWork {
-  return { plan, columns: plan.columns, row: (index, summary) => sweepRow(plan, index, summary, firstPassage) };
+export function sweepWork(plan: SweepPlan, facts?: SweepRowFacts): JobWork {
+  return { plan, columns: plan.columns, row: (index, summary) => sweepRow(plan, index, summary, facts) };
 }

@@ -1,6 +1,7 @@
 /** Renders run results as a readable table or CSV. */
 import {
   errorPlaces,
+  estimateText,
   formatAtPlaces,
   formatBeside,
   formatEstimate,
@@ -34,7 +35,7 @@ function estimate(m: MetricSummary): string {
     const [lo, hi] = m.probability.ci95;
     return `${formatPercent(m.probability.p)}  [${formatPercent(lo)}, ${formatPercent(hi)}]`;
   }
-  return formatEstimate(m.mean, m.ci95[1] - m.mean);
+  return estimateText(m.mean, m.ci95);
 }
 
 /** The default output of `georisk run`; `notes` are lines printed under the header (such as the switches and how to flip them). */

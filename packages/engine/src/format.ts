@@ -52,6 +52,15 @@ export function formatBeside(x: number, half: number): string {
   return !Number.isInteger(x) && plainEnough(half, Math.abs(x)) ? formatAtPlaces(x, errorPlaces(half)) : formatNumber(x);
 }
 
+/**
+ * An estimate and its 95% interval as a results table shows it: "mean ± half", or "mean [lo, hi]"
+ * where the interval was cut at the metric's least value (see withFloor) and is no longer symmetric.
+ */
+export function estimateText(mean: number, [lo, hi]: readonly [number, number]): string {
+  const half = hi - mean;
+  return Math.abs(mean - lo - half) <= 1e-12 * Math.max(1, Math.abs(mean)) ? formatEstimate(mean, half) : formatInterval(mean, lo, hi);
+}
+
 /** An estimate and its 95% interval to two significant digits of the interval's half-width: "332 [275, 389]". */
 export function formatInterval(mean: number, lo: number, hi: number): string {
   const half = (hi - lo) / 2;

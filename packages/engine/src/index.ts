@@ -65,6 +65,7 @@ export {
   bandEndPercent,
   type CsvSource,
   errorPlaces,
+  estimateText,
   formatAtPlaces,
   formatBeside,
   formatCsv,
@@ -157,7 +158,6 @@ export { type MetricAccumulator, type MetricSummary, QUANTILES, valueCounts } fr
 export {
   DEFAULT_SWEEP_QUANTILES,
   DEFAULT_SWEEP_TRIALS,
-  firstPassageFlags,
   formatSweepHeader,
   formatSweepRow,
   type ParameterRange,
@@ -176,8 +176,10 @@ export {
   type SweepOptions,
   type SweepPlan,
   type SweepResult,
+  type SweepRowFacts,
   sweep,
   sweepRow,
+  sweepRowFacts,
   withParameterValues,
 } from './sweep.ts';
 // Two-level runs: the band across what we do not know

@@ -397,6 +397,16 @@ function scaledSd(counts: [number, number][], mean: number, n: number): number {
   return scale * Math.sqrt(sum / (n - 1));
 }
 
+/**
+ * A metric's statistics with its 95% interval ending at `floor`, the least value the metric can take
+ * (see metricFloors): no mean lies below it, so the cut leaves the interval's coverage as it was
+ * (mean − 1.96 se of a rare count read -0.66 deaths). Probabilities' Wilson intervals already end at 0.
+ */
+export function withFloor<S extends MetricSummary>(s: S, floor: number | undefined): S {
+  if (floor === undefined || !(s.ci95[0] < floor)) return s;
+  return { ...s, ci95: [floor, Math.max(floor, s.ci95[1])] };
+}
+
 /** Equal-width bins from min to max; unit bins centred on whole numbers when the values are few whole numbers. */
 function histogram(counts: [number, number][], min: number, max: number): { edges: number[]; counts: number[] } {
   if (counts.length === 0) return { edges: [], counts: [] };

@@ -11,13 +11,14 @@ import { csvCell } from './csv-cell.ts';
 import { defined } from './defined.ts';
 import { GeoriskError, type Issue, issue, suggestion } from './errors.ts';
 import { contentHash } from './hash.ts';
+import { metricFloors } from './model/metric-floors.ts';
 import { buildModel, type Model, type Overrides } from './model/model.ts';
 import { describeLevels, levelAt, parameterLevels } from './parameter-levels.ts';
 import { checkRunOptions, DEFAULT_SEED } from './run.ts';
 import { fullFactorial, latinHypercube, linspace, sobolPoints } from './sampling.ts';
 import type { ScenarioDocument } from './scenario-schema.ts';
 import { emptySummary, mergeSummaries, type RunSummary, simulate } from './simulate/simulate.ts';
-import { probabilityUnit, QUANTILES, type QuantileName, summarizeMetric } from './summarize.ts';
+import { probabilityUnit, QUANTILES, type QuantileName, summarizeMetric, withFloor } from './summarize.ts';
 import { ENGINE_VERSION } from './version.ts';
 
 /** Trials per point when none are given. */
@@ -375,43 +376,56 @@ function metricIndexes(plan: SweepPlan, summary: RunSummary): number[] {
   return plan.metrics.map((m) => at.get(m) ?? -1);
 }
 
+/** What a sweep's rows need to know of each metric (in the scenario's order), found from the plan's model. */
+export interface SweepRowFacts {
+  /** A first-passage time (censored at the horizon). */
+  firstPassage: boolean[];
+  /** It declares a unit that is not a probability's (see `probabilityUnit`). */
+  quantity: boolean[];
+  /** Its least possible value, where the model shows one (see `metricFloors`): intervals end there. */
+  floors: (number | undefined)[];
+}
+
 /**
- * Whether each metric of the scenario is a first-passage time (censored at the horizon). It builds the
- * plan's model: a server computes it where it plans, off its event loop, and hands it to `sweepRow`.
+ * The facts of each metric a sweep's rows need. It builds the plan's model: a server computes them
+ * where it plans, off its event loop, and hands them to `sweepRow`.
  */
-export function firstPassageFlags(plan: SweepPlan): boolean[] {
-  return planModel(plan).metrics.map((m) => m.expr.firstOf !== undefined);
+export function sweepRowFacts(plan: SweepPlan): SweepRowFacts {
+  const model = planModel(plan);
+  return {
+    firstPassage: model.metrics.map((m) => m.expr.firstOf !== undefined),
+    quantity: model.metrics.map((m) => !probabilityUnit(m.unit)),
+    floors: metricFloors(model),
+  };
 }
 
-const flagCache = new WeakMap<SweepPlan, readonly boolean[]>();
+const factsCache = new WeakMap<SweepPlan, SweepRowFacts>();
 
-/** The scenario's metric i declares a unit that is not a probability's (see `probabilityUnit`); per plan, once. */
-function isQuantity(plan: SweepPlan, i: number): boolean {
-  let flags = quantityCache.get(plan);
-  if (flags === undefined) {
-    flags = Object.values(plan.scenario.metrics).map((m) => !probabilityUnit(m.unit));
-    quantityCache.set(plan, flags);
+/** The plan's `sweepRowFacts`, once per plan. */
+function factsOf(plan: SweepPlan): SweepRowFacts {
+  let facts = factsCache.get(plan);
+  if (facts === undefined) {
+    facts = sweepRowFacts(plan);
+    factsCache.set(plan, facts);
   }
-  return flags[i] === true;
+  return facts;
 }
 
-const quantityCache = new WeakMap<SweepPlan, readonly boolean[]>();
+/** Metric i of a point's summary, with the facts of its plan: its statistics, its interval ending at its least value. */
+function summarizeAt(summary: RunSummary, i: number, facts: SweepRowFacts, firstPassage = facts.firstPassage[i] === true) {
+  return withFloor(summarizeMetric(summaryMetric(summary, i), firstPassage, undefined, facts.quantity[i] === true), facts.floors[i]);
+}
 
 function summaryMetric(summary: RunSummary, i: number): RunSummary['metrics'][number] {
   return defined(summary.metrics[i], 'a summary holds every metric of its plan');
 }
 
-/** The numbers of one row, in column order; `firstPassage` (`firstPassageFlags`) is computed from the plan when not given. */
-export function sweepRow(plan: SweepPlan, index: number, summary: RunSummary, firstPassage?: readonly boolean[]): number[] {
-  let flags = firstPassage ?? flagCache.get(plan);
-  if (flags === undefined) {
-    flags = firstPassageFlags(plan);
-    flagCache.set(plan, flags);
-  }
+/** The numbers of one row, in column order; `facts` (`sweepRowFacts`) are computed from the plan when not given. */
+export function sweepRow(plan: SweepPlan, index: number, summary: RunSummary, facts: SweepRowFacts = factsOf(plan)): number[] {
   const row = [index, ...planPoint(plan, index)];
   const indexes = metricIndexes(plan, summary);
   for (const i of indexes) {
-    const s = summarizeMetric(summaryMetric(summary, i), flags[i] === true, undefined, isQuantity(plan, i));
+    const s = summarizeAt(summary, i, facts);
     const [lo, hi] = s.probability ? s.probability.ci95 : s.ci95;
     row.push(s.mean, s.se, lo, hi, ...plan.quantiles.map((q) => s.quantiles[q]));
   }
@@ -445,8 +459,9 @@ export interface PointEstimate {
 
 /** The estimate of each reported metric at a point, in plan order. */
 export function pointEstimates(plan: SweepPlan, summary: RunSummary): PointEstimate[] {
+  const facts = factsOf(plan);
   return metricIndexes(plan, summary).map((i, k) => {
-    const s = summarizeMetric(summaryMetric(summary, i), false, undefined, isQuantity(plan, i));
+    const s = summarizeAt(summary, i, facts, false);
     const [lo, hi] = s.probability ? s.probability.ci95 : s.ci95;
     return { metric: plan.metrics[k] as string, mean: s.mean, lo, hi, probability: s.probability !== undefined };
   });

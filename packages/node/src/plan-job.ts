@@ -2,7 +2,6 @@
 import {
   buildModel,
   checkResultSize,
-  firstPassageFlags,
   GeoriskError,
   type Issue,
   planSensitivity,
@@ -12,6 +11,8 @@ import {
   type SensitivityPlan,
   type SweepOptions,
   type SweepPlan,
+  type SweepRowFacts,
+  sweepRowFacts,
 } from '@georisk/engine';
 
 /** A job to plan on its (expanded) scenario, each point's result held to `maxResultValues` numbers. */
@@ -23,9 +24,9 @@ export interface PlanTask {
 
 /**
  * The plan, or the issues that refused it (a `GeoriskError` would lose them crossing threads). A sweep
- * comes with its metrics' first-passage flags (`firstPassageFlags`), which take the plan's model to find.
+ * comes with what its rows need of each metric (`sweepRowFacts`), which takes the plan's model to find.
  */
-export type PlanOutcome = { sweep: SweepPlan; firstPassage: boolean[] } | { sensitivity: SensitivityPlan } | { issues: Issue[] };
+export type PlanOutcome = { sweep: SweepPlan; facts: SweepRowFacts } | { sensitivity: SensitivityPlan } | { issues: Issue[] };
 
 /** Plans a job as the API's job planner used to on the event loop: `planSweep` or `planSensitivity`, then the result-size check. */
 export function planJob(task: PlanTask): PlanOutcome {
@@ -34,7 +35,7 @@ export function planJob(task: PlanTask): PlanOutcome {
       const sweep = planSweep(task.scenario, task.job.options);
       checkResultSize(buildModel(sweep.scenario, {}), task.maxResultValues);
       // Built once here (the plan's model), so that no row of the sweep builds it on the event loop.
-      return { sweep, firstPassage: firstPassageFlags(sweep) };
+      return { sweep, facts: sweepRowFacts(sweep) };
     }
     const sensitivity = planSensitivity(task.scenario, task.job.options);
     // Each point's summary holds the same series as a run's result.

@@ -2,7 +2,7 @@
 import type { ExactResult, RunResult } from '@georisk/engine';
 import { displayLabel } from '../display-label.ts';
 import { h } from '../dom.ts';
-import { formatBeside, formatCount, formatEstimate, formatNumber, formatPercent, formatPercentInterval } from '../format.ts';
+import { estimateText, formatBeside, formatCount, formatNumber, formatPercent, formatPercentInterval } from '../format.ts';
 import { baselineDifferences, type Comparison, comparedBaseline, differenceCell, differenceHeading } from './compare.ts';
 import { exactHeldSentence, heldUncertain } from './exact-held.ts';
 import { currentOverrides, isStale, partialLabel, type ScreenState } from './screen-state.ts';
@@ -44,7 +44,7 @@ function estimateCell(m: Metric | undefined): HTMLTableCellElement {
   if (m.n === 0) return cell(`no finite value (${formatCount(m.invalid ?? 0)} invalid)`);
   return m.probability
     ? cell(`${formatPercent(m.probability.p)} ${formatPercentInterval(m.probability.ci95)}`, m.probability.p, 'p')
-    : cell(formatEstimate(m.mean, m.ci95[1] - m.mean), m.mean, 'mean');
+    : cell(estimateText(m.mean, m.ci95), m.mean, 'mean');
 }
 
 /** One quantile of a quantity (empty for a probability), to the places of the estimate beside it. */
