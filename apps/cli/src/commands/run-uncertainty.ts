@@ -53,7 +53,9 @@ function bandEnd(band: MetricBand, x: number): string {
 function driversText(band: MetricBand): string {
   const clear = clearDrivers(band.drivers).slice(0, TABLE_DRIVERS);
   if (clear.length === 0) return 'none clear of noise';
-  return clear.map((d) => `${d.name} ${d.s1.toFixed(2)}±${d.se.toFixed(2)}`).join(', ');
+  // An error that rounds to 0.00 reads "<0.01": "±0.00" would claim no error at all.
+  const se = (x: number) => (x > 0 && x < 0.005 ? '<0.01' : x.toFixed(2));
+  return clear.map((d) => `${d.name} ${d.s1.toFixed(2)}±${se(d.se)}`).join(', ');
 }
 
 /** The table of a two-level run: per metric the overall answer, the band, the variance split and the drivers; `where` says what ran it. */
