@@ -101,7 +101,7 @@ describe('georisk update', () => {
     const b = await runCli(['update', REFERENCE, '--observed', binary, '--trials', '500']);
     expect(b.status).toBe(1);
     expect(b.stderr).toContain(
-      `${binary}:1:1: error [invalid_type] an observations document is a mapping of keys such as kind, as_of and observations`,
+      `${binary}:1:1: error [invalid_type] an observations document is a mapping of keys such as kind, title, as_of and observations`,
     );
     expect(b.stderr).not.toMatch(/scenario/);
     const items = scratch.write('items.yaml', 'observations: [5, ~]\n');

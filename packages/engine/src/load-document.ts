@@ -102,21 +102,25 @@ export function readDocument(text: string, file?: string): LoadedDocument {
   }
   if (problems.length > 0) throw new GeoriskError(foldIndentCascade(problems).map((p) => explainIndent(p, text)));
 
-  findControlCharacters(doc.contents, [], (path, node, found) => {
-    const at = node.range ? pos(node.range[0]) : {};
-    const code = `\\u${found.charCodeAt(0).toString(16).padStart(4, '0')}`;
-    problems.push(
-      withFile({
-        ...issue(
-          'control_character',
-          formatPath(path),
-          `this text holds the control character ${code}, which a terminal showing it would obey (move the cursor, clear the screen, set the title) instead of printing`,
-          'remove it: text may hold tabs and line breaks, but no other control characters',
-        ),
-        ...at,
-      }),
-    );
-  });
+  // In a document's keys and values; a document that is one bare scalar (a binary file read as text)
+  // is refused for its shape, which says more than its first control character.
+  const structured = isMap(doc.contents) || isSeq(doc.contents);
+  if (structured)
+    findControlCharacters(doc.contents, [], (path, node, found) => {
+      const at = node.range ? pos(node.range[0]) : {};
+      const code = `\\u${found.charCodeAt(0).toString(16).padStart(4, '0')}`;
+      problems.push(
+        withFile({
+          ...issue(
+            'control_character',
+            formatPath(path),
+            `this text holds the control character ${code}, which a terminal showing it would obey (move the cursor, clear the screen, set the title) instead of printing`,
+            'remove it: text may hold tabs and line breaks, but no other control characters',
+          ),
+          ...at,
+        }),
+      );
+    });
   findForbiddenKeys(doc.contents, [], (path, node) => {
     const at = node.range ? pos(node.range[0]) : {};
     problems.push(
