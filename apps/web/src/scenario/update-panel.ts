@@ -9,7 +9,7 @@ import type { Issue, RunResult, UpdateAnswer } from '@georisk/engine';
 import { displayLabel } from '../display-label.ts';
 import { h, replace } from '../dom.ts';
 import { CancelledError, checkObservations, EngineError, observationExamples, runMonteCarlo, runUpdate } from '../engine-client.ts';
-import { formatCount, formatNumber, formatPercent } from '../format.ts';
+import { estimateText, formatBeside, formatCount, formatNumber, formatPercent, formatPercentInterval } from '../format.ts';
 import { stackable } from '../stackable.ts';
 import { observationForm } from './observation-form.ts';
 import { type FormScenario, formFromValue } from './observation-rows.ts';
@@ -49,11 +49,29 @@ function locatedIssues(issues: Issue[], fallback: string): HTMLElement {
 
 type Metric = RunResult['metrics'][string];
 
-/** A metric's estimate: a probability, or a mean with its median. */
-function estimate(m: Metric | undefined): { text: string; value: number | undefined } {
-  if (!m) return { text: '—', value: undefined };
-  if (m.probability) return { text: formatPercent(m.probability.p), value: m.probability.p };
-  return { text: `${formatNumber(m.mean)} · median ${formatNumber(m.quantiles.p50)}`, value: m.mean };
+/**
+ * A metric's estimate with its 95% interval (the updated one's from the effective sample size, as the
+ * diagnostics say): a probability, or a mean with its median, to the places the error allows. Without
+ * the intervals, "51.9% → 50.2%" could not be told from noise.
+ */
+function estimate(m: Metric | undefined): { parts: string[]; value: number | undefined } {
+  if (!m) return { parts: ['—'], value: undefined };
+  if (m.n === 0) return { parts: ['no finite value'], value: undefined };
+  if (m.probability) return { parts: [formatPercent(m.probability.p), formatPercentInterval(m.probability.ci95)], value: m.probability.p };
+  return {
+    parts: [estimateText(m.mean, m.ci95), `· median ${formatBeside(m.quantiles.p50, m.ci95[1] - m.mean)}`],
+    value: m.mean,
+  };
+}
+
+/** An estimate's cell: each part whole on its line (a narrow card breaks between parts, never inside a number). */
+function estimateCell(key: 'prior' | 'updated', e: ReturnType<typeof estimate>): HTMLTableCellElement {
+  const parts = e.parts.flatMap((p, i) => [i > 0 ? ' ' : null, h('span', { class: 'est-part' }, p)]);
+  return h(
+    'td',
+    { class: 'num', 'data-key': key, 'data-value': e.value === undefined ? undefined : String(e.value) },
+    h('span', { class: 'cell-value' }, ...parts),
+  );
 }
 
 /** The exact conditional's answer for a metric: a probability or a mean, or a dash with the reason it has none. */
@@ -96,15 +114,19 @@ function metricsTable(prior: RunResult, updated: UpdateAnswer, state: ScreenStat
       'tr',
       { 'data-metric': name },
       h('th', { scope: 'row' }, displayLabel(name, state.scenario.metrics[name])),
-      h('td', { class: 'num', 'data-key': 'prior', 'data-value': p.value === undefined ? undefined : String(p.value) }, p.text),
-      h('td', { class: 'num', 'data-key': 'updated', 'data-value': u.value === undefined ? undefined : String(u.value) }, u.text),
+      estimateCell('prior', p),
+      estimateCell('updated', u),
       updated.exact ? exactCell(updated, name) : null,
     );
   });
   const table = h(
     'table',
     { id: 'obs-metrics', class: 'metrics' },
-    h('caption', {}, `Forecast before and after the observations (${formatCount(updated.trials)} trials, seed ${updated.seed})`),
+    h(
+      'caption',
+      {},
+      `Forecast before and after the observations, with 95% intervals (${formatCount(updated.trials)} trials, seed ${updated.seed})`,
+    ),
     h(
       'thead',
       {},
