@@ -64,14 +64,15 @@ function calibrationCurve(fold: TrackRecordFold): ChartFigure {
   ];
   const table = dataTable(`Reliability, ${fold.description}`, ['question', 'mean forecast', 'observed', 'episodes'], rows);
   const summary = `Calibration curve (${fold.fold === 'loo' ? 'leave-one-out' : 'time split'}): ${rows
-    .map((r) => `${r[0]}, forecast ${r[1]}, observed ${r[2]} in ${r[3]} episodes`)
+    .map((r) => `${r[0]}, forecast ${r[1]}, observed ${r[2]} in ${r[3]} episode${r[3] === 1 ? '' : 's'}`)
     .join('; ')}. A calibrated model lies on the diagonal; larger points hold more episodes.`;
   const axis = (title: string) => ({
     type: 'linear' as const,
     min: 0,
     max: 1,
     title: { display: true, text: title },
-    ticks: { callback: (v: string | number) => formatPercent(Number(v)) },
+    // Whole percents on the axis (a tick's "100.0%" claimed a precision no tick has).
+    ticks: { callback: (v: string | number) => `${Math.round(Number(v) * 100)}%` },
   });
   return figure(
     `chart-calibration-${fold.fold}`,
@@ -92,7 +93,16 @@ function calibrationCurve(fold: TrackRecordFold): ChartFigure {
             borderDash: [4, 4],
             pointRadius: 0,
           },
-          { label: 'war', data: war, borderColor: '#b2182b', backgroundColor: '#b2182b', showLine: false, pointRadius: radius(war) },
+          // Points at 0% and 100% drawn whole (clip: false), not cut in half by the plot's edge.
+          {
+            label: 'war',
+            data: war,
+            borderColor: '#b2182b',
+            backgroundColor: '#b2182b',
+            showLine: false,
+            pointRadius: radius(war),
+            clip: false,
+          },
           {
             label: 'truce within 7 days',
             data: truce,
@@ -101,6 +111,7 @@ function calibrationCurve(fold: TrackRecordFold): ChartFigure {
             showLine: false,
             pointStyle: 'rectRot',
             pointRadius: radius(truce),
+            clip: false,
           },
         ],
       },
