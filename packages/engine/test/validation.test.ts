@@ -278,7 +278,7 @@ tracks:
     ]);
     expect(texts([...empty, ...scalar, ...list])).toMatchInlineSnapshot(`
       [
-        "the document is empty | hint: start with id, time and tracks; see scenarios/reference/caucasus-reference.yaml",
+        "the document is empty | hint: start with id, time and tracks; see "A minimal scenario" in docs/scenario-language.md, or scenarios/reference/caucasus-reference.yaml, in the georisk repository",
         "a scenario is a mapping of keys such as id, time and tracks, not 42 | hint: write key: value lines",
         "a scenario is a mapping of keys such as id, time and tracks, not a list | hint: write key: value lines",
       ]
