@@ -23,7 +23,8 @@ export const SCENARIO_KIND: DocumentKind = {
   name: 'document',
   what: 'a scenario',
   keys: 'id, time and tracks',
-  start: 'start with id, time and tracks; see "A minimal scenario" in docs/scenario-language.md, or scenarios/reference/caucasus-reference.yaml, in the georisk repository',
+  start:
+    'start with id, time and tracks; see "A minimal scenario" in docs/scenario-language.md, or scenarios/reference/caucasus-reference.yaml, in the georisk repository',
 };
 
 /**

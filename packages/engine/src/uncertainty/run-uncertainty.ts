@@ -161,13 +161,18 @@ export function uncertaintyResult(plan: UncertaintyPlan, draws: readonly DrawMom
     metrics[m] = band;
     if (noisyBand(band)) noisy.push(m);
   });
-  const notes =
-    noisy.length === 0
-      ? plan.notes
-      : [
-          ...plan.notes,
-          `the band${noisy.length === 1 ? '' : 's'} of ${noisy.join(', ')} ${noisy.length === 1 ? 'is' : 'are'} wider than our uncertainty: over a quarter of the draws' spread is sampling noise (${plan.trialsPerDraw} trials a draw), which the 5–95% ends include; use more trials per draw`,
-        ];
+  const notes = [...plan.notes];
+  if (noisy.length > 0)
+    notes.push(
+      `the band${noisy.length === 1 ? '' : 's'} of ${noisy.join(', ')} ${noisy.length === 1 ? 'is' : 'are'} wider than our uncertainty: over a quarter of the draws' spread is sampling noise (${plan.trialsPerDraw} trials a draw), which the 5–95% ends include; use more trials per draw`,
+    );
+  // A first-passage time's mean counts the trials that never got there at the horizon, as a run's
+  // does (where its censored share is shown beside it); the band is of those means.
+  const censored = plan.metrics.filter((name) => model.metrics.find((m) => m.name === name)?.expr.firstOf !== undefined);
+  if (censored.length > 0)
+    notes.push(
+      `${censored.join(', ')} ${censored.length === 1 ? 'is a time' : 'are times'} of first entry: a trial that never got there counts as the horizon (${model.horizon} ${model.unit}s), so each draw's mean, and the band, lean on that`,
+    );
   return {
     scenario: { id: plan.scenario.id, hash: scenarioHash(model) },
     engine: { version: ENGINE_VERSION },
