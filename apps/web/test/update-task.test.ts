@@ -68,5 +68,20 @@ describe('update tasks', () => {
       [3, 'c', 50, 0],
       [4, 'late', 100, 0],
     ]);
+    // An observation's own number (the form's, the file's) is kept wherever it falls in time, and an
+    // engine's name shows its label alone.
+    const own = timelineMarks(
+      [
+        { name: 'observations[0] (truce failed)', t: 9 },
+        { name: 'observations[1]', t: 36 },
+        { name: 'observations[2] (renewed attacks)', t: 30 },
+      ],
+      36,
+    );
+    expect(own.map((m) => [m.number, m.label, m.t])).toEqual([
+      [1, 'truce failed', 9],
+      [3, 'renewed attacks', 30],
+      [2, 'observation 2', 36],
+    ]);
   });
 });

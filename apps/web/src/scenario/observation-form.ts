@@ -248,9 +248,9 @@ export function observationForm(s: FormScenario, onText: (text: string) => void)
 
 /** The rows with a time that reads, on a timeline from 0 to "as of" (or the last row). */
 function drawTimeline(box: HTMLElement, form: ObservationForm, s: FormScenario): void {
-  const observations = form.rows.flatMap((r) => {
+  const observations = form.rows.flatMap((r, i) => {
     const t = Number(r.at);
-    return r.at.trim() !== '' && Number.isFinite(t) && t >= 0 && t <= s.horizon ? [{ name: rowSummary(r), t }] : [];
+    return r.at.trim() !== '' && Number.isFinite(t) && t >= 0 && t <= s.horizon ? [{ name: rowSummary(r), t, number: i + 1 }] : [];
   });
   const asOf = Number(form.asOf);
   const end = Math.max(form.asOf.trim() !== '' && Number.isFinite(asOf) ? asOf : 0, ...observations.map((o) => o.t));

@@ -9,8 +9,8 @@ export interface TimelineInput {
   caption: string;
   unit: string;
   end: number;
-  observations: readonly { name: string; t: number }[];
-  note?: (mark: { t: number; label: string }) => string | undefined;
+  observations: readonly { name: string; t: number; number?: number }[];
+  note?: (mark: { t: number; name: string }) => string | undefined;
 }
 
 /** The timeline figure (axis with marks, then the numbered list). */
@@ -37,7 +37,8 @@ export function timelineFigure(input: TimelineInput): HTMLElement {
         const note = input.note?.(m);
         return h(
           'li',
-          { 'data-t': String(m.t) },
+          // The list runs in time order; each item keeps its mark's number.
+          { 'data-t': String(m.t), value: String(m.number) },
           h('strong', {}, `t = ${formatNumber(m.t)}`),
           ` ${m.label} `,
           note === undefined ? null : h('span', { class: 'muted' }, note),

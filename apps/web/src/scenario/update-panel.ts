@@ -145,7 +145,7 @@ function metricsTable(prior: RunResult, updated: UpdateAnswer, state: ScreenStat
 }
 
 /** P(observations), the effective sample size with its warning, each observation and each moved parameter. */
-function diagnostics(a: UpdateAnswer): HTMLElement {
+function diagnostics(a: UpdateAnswer, state: ScreenState): HTMLElement {
   const c = a.conditioning;
   const exact = a.exact ? ` (exact ${a.exact.evidence.toPrecision(3)})` : '';
   return h(
@@ -166,8 +166,11 @@ function diagnostics(a: UpdateAnswer): HTMLElement {
             h(
               'li',
               { 'data-name': p.name },
+              // The parameter's words, as its slider names it, with the name a link or the CLI takes.
+              h('strong', {}, displayLabel(p.name, state.scenario.parameters[p.name])),
+              ' (',
               h('code', {}, p.name),
-              `: mean ${formatNumber(p.priorMean)} → ${formatNumber(p.posteriorMean)}; ${p.summary}`,
+              `): mean ${formatNumber(p.priorMean)} → ${formatNumber(p.posteriorMean)}; ${p.summary}`,
             ),
           ),
         )
@@ -186,7 +189,7 @@ function timeline(a: UpdateAnswer, horizon: number): HTMLElement {
     unit: a.unit,
     end: Math.max(a.conditioning.asOf, ...observations.map((o) => o.t)),
     observations,
-    note: (m) => `(P given earlier ${formatPercent(probability.get(`${m.t}|${m.label}`) ?? 0)})`,
+    note: (m) => `(P given earlier ${formatPercent(probability.get(`${m.t}|${m.name}`) ?? 0)})`,
   });
 }
 
@@ -392,7 +395,7 @@ function start(state: ScreenState, els: PanelElements, setRunning: (r: { cancel(
       replace(
         els.out,
         timeline(answer, state.scenario.time.horizon),
-        diagnostics(answer),
+        diagnostics(answer, state),
         metricsTable(priorResult, answer, state),
         exactGaps(answer, state),
       );
