@@ -63,4 +63,13 @@ describe.skipIf(!haveChromium)('a permalink that asks to run at once', () => {
     expect(await expectNotRun(switched)).toContain('set.replay_calendar=0.5: "replay_calendar" takes 0 or 1; ignored');
     await switched.close();
   });
+
+  it('drops its note on a value outside the range once the value is reset (it stayed, naming a value no longer there)', async () => {
+    const page = await open(`/scenario/${TEACHING}?trials=2000&seed=1&set.calm_clash_rate=0.02`);
+    await page.waitForSelector('#permalink-notice', { timeout: 60_000 });
+    expect(await page.textContent('#permalink-notice')).toContain('set.calm_clash_rate=0.02');
+    await page.click('[data-param="calm_clash_rate"] button.icon');
+    await expect.poll(() => page.$('#permalink-notice'), { timeout: 10_000 }).toBeNull();
+    await page.close();
+  });
 });

@@ -16,7 +16,7 @@ import { modelDiagrams } from './model-diagrams.ts';
 import { parameterPanel } from './parameter-panel.ts';
 import { results } from './results.ts';
 import { runControls } from './run-controls.ts';
-import { createScreenState, currentAddress, type ScenarioState, type ScreenState } from './screen-state.ts';
+import { createScreenState, currentAddress, currentOverrides, type ScenarioState, type ScreenState } from './screen-state.ts';
 import { sensitivity } from './sensitivity.ts';
 import { linkedText, sourceItem } from './source-item.ts';
 import { updatePanel } from './update-panel.ts';
@@ -99,6 +99,7 @@ export function renderScenario(
     clearTimeout(addressTimer);
     addressTimer = setTimeout(updateAddress, 150);
     if (parametersChanged) {
+      dropSettledNotices();
       diagrams.update();
       preview.request();
       analysis.inputsChanged();
@@ -118,6 +119,24 @@ export function renderScenario(
     band.start();
   };
   const controls = runControls(state, { onInputsChanged: () => onInputsChanged(false), updateAddress, onResult });
+  // A link's value outside its range is said so while the input still holds it: reset, let vary or
+  // typed over, its notice goes (it stayed, naming a value the page no longer had).
+  const outsideItems = checked.outside.map((n) => {
+    const name = /^set\.([A-Za-z_][A-Za-z0-9_]*)=/.exec(n)?.[1] ?? '';
+    return { name, li: h('li', { 'data-param': name }, n) };
+  });
+  const noticeList = h(
+    'ul',
+    { class: 'permalink-notice-text' },
+    ...substituted.map((n) => h('li', {}, n)),
+    ...outsideItems.map((o) => o.li),
+  );
+  let noticeBox: HTMLElement | null = null;
+  const dropSettledNotices = () => {
+    const now = currentOverrides(state);
+    for (const o of outsideItems) if (now[o.name] !== checked.overrides[o.name]) o.li.remove();
+    if (noticeBox && noticeList.children.length === 0) noticeBox.remove();
+  };
   const analysis = sensitivity(state);
   const observed = updatePanel(state);
   replace(
@@ -127,11 +146,11 @@ export function renderScenario(
       { class: 'scenario-screen', 'aria-labelledby': 'scenario-title' },
       ...scenarioHeader(state),
       notices.length > 0
-        ? h(
+        ? (noticeBox = h(
             'div',
             { class: 'permalink-notice', id: 'permalink-notice', role: 'status' },
             h('p', { class: 'permalink-notice-text' }, 'This link asked for things the page could not use as given:'),
-            h('ul', { class: 'permalink-notice-text' }, ...notices.map((n) => h('li', {}, n))),
+            noticeList,
             initial.run && !runAtOnce
               ? h(
                   'p',
@@ -139,7 +158,7 @@ export function renderScenario(
                   'The link asked to run at once; it was not run, since some values are not the ones it gave. Check them and press Run.',
                 )
               : null,
-          )
+          ))
         : null,
       h(
         'div',
