@@ -780,7 +780,8 @@ function missingAnswerScores(scored: readonly ScoredForecast[]): (q: Question) =
  */
 export function buildDebrief(
   exercise: Exercise,
-  students: readonly { id: string; name: string; team: string | null; forecasts: Record<string, number> }[],
+  /** `excused`: questions the student could not answer (a seminar turn closed before they joined), not scored as skipped. */
+  students: readonly { id: string; name: string; team: string | null; forecasts: Record<string, number>; excused?: readonly string[] }[],
   outcomes: Record<string, QuestionOutcome>,
   noAction: Record<string, QuestionOutcome>,
 ): Debrief {
@@ -798,7 +799,9 @@ export function buildDebrief(
   const missingScore = missingAnswerScores(given.flat());
   const scored: StudentScore[] = students.map((s, i) => {
     const forecasts = given[i] ?? [];
-    const missing = exercise.questions.flatMap((q) => (s.forecasts[q.id] === undefined ? [missingScore(q)] : []));
+    const missing = exercise.questions.flatMap((q) =>
+      s.forecasts[q.id] === undefined && !(s.excused ?? []).includes(q.id) ? [missingScore(q)] : [],
+    );
     return { id: s.id, name: s.name, team: s.team, forecasts, missing, ...summarize([...forecasts, ...missing]), rank: 0 };
   });
   scored.sort((a, b) => compareScores(a, b) || a.name.localeCompare(b.name));

@@ -95,3 +95,21 @@ describe('decisions that changed nothing', () => {
     expect(moved.effects.find((e) => e.question === 'easy')?.unchanged).toBe(true);
   });
 });
+
+describe('questions a student could not answer', () => {
+  it('are excused, not scored as skipped (a seminar turn closed before they joined)', () => {
+    const late = buildDebrief(
+      exercise,
+      [
+        { id: 'f', name: 'Full', team: null, forecasts: { easy: 0, hard: 0.9, deaths: 0 } },
+        { id: 'l', name: 'Late', team: null, forecasts: { easy: 0 }, excused: ['hard', 'deaths'] },
+      ],
+      outcomes,
+      outcomes,
+    );
+    const student = late.students.find((s) => s.name === 'Late');
+    expect(student?.missing).toEqual([]);
+    // Scored on the one question they could answer: Brier 0 (easy: 0% for an outcome of 0).
+    expect(student?.brier).toBe(0);
+  });
+});

@@ -30,6 +30,8 @@ export interface TurnResult {
   conditioned: { observations: number; effectiveSampleSize: { withDecisions: number; noAction: number } } | null;
   receipts: { withDecisions: Receipt; noAction: Receipt };
   submitted: number;
+  /** When the teacher closed the turn (absent from turns closed before it was kept): a student who joined later could not answer it. */
+  closedAt?: string;
 }
 
 /** Everything a turn run needs. */

@@ -8,13 +8,25 @@ import type { StoredExercise, StoredStudent, TurnSubmission } from '../../classr
 import { adjudicateTurn, type TurnContext, type TurnResult } from './adjudicate-turn.ts';
 import { classMedians, type RevealResult } from './reveal.ts';
 
-/** Each student's forecasts of every turn, the closed turns' kept submissions and the open turn's. */
-function forecastsOfAllTurns(students: readonly StoredStudent[], kept: readonly TurnSubmission[]) {
+/**
+ * Each student's forecasts of every turn, the closed turns' kept submissions and the open turn's,
+ * and the questions of turns closed before the student joined: those could not be answered, so
+ * they are excused, not scored as skipped.
+ */
+function forecastsOfAllTurns(
+  exercise: Exercise,
+  students: readonly StoredStudent[],
+  kept: readonly TurnSubmission[],
+  closed: readonly TurnResult[],
+) {
   return students.map((s) => {
     const forecasts: Record<string, number> = {};
     for (const t of kept) if (t.studentId === s.id) Object.assign(forecasts, t.submission.forecasts);
     Object.assign(forecasts, s.submission?.forecasts ?? {});
-    return { id: s.id, name: s.name, team: s.team, forecasts };
+    const excused = closed.flatMap((t, k) =>
+      t.closedAt !== undefined && t.closedAt < s.joinedAt ? (exercise.turns?.[k]?.questions ?? []) : [],
+    );
+    return { id: s.id, name: s.name, team: s.team, forecasts, excused };
   });
 }
 
@@ -38,7 +50,7 @@ export async function runSeminarReveal(
   const turns = [...earlier, last];
   const merge = (pick: (t: TurnResult) => Record<string, QuestionOutcome>) => Object.assign({}, ...turns.map(pick));
   const outcomes: Record<string, QuestionOutcome> = merge((t) => t.outcomes);
-  const forecasters = forecastsOfAllTurns(students, kept).filter((s) => Object.keys(s.forecasts).length > 0);
+  const forecasters = forecastsOfAllTurns(exercise, students, kept, earlier).filter((s) => Object.keys(s.forecasts).length > 0);
   const debrief = buildDebrief(
     exercise,
     forecasters,

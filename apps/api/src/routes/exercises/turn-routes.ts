@@ -39,7 +39,7 @@ export function registerTurnRoutes(app: FastifyInstance, classroom: Classroom): 
           ),
         );
       });
-      if (!store.advanceTurn(id, e.turn, [...earlier, result])) {
+      if (!store.advanceTurn(id, e.turn, [...earlier, { ...result, closedAt: new Date().toISOString() }])) {
         throw new ApiError(409, 'turn_closed', 'this turn was closed already; reload the dashboard', '');
       }
       return {

@@ -65,8 +65,8 @@ export function leaderboardTable(debrief: Debrief, me: string | undefined, hasTe
 /** Renders the team scores (means of the members). */
 export function teamScoresTable(debrief: Debrief): HTMLTableElement {
   const teams = dataTable(
-    'Team scores (means of the members)',
-    ['team', 'members', 'Brier', 'log score (bits)', 'quantity error (× best)'],
+    'Team scores (means of the members who forecast)',
+    ['team', 'members who forecast', 'Brier', 'log score (bits)', 'quantity error (× best)'],
     debrief.teams.map((t) => [
       t.name,
       t.members,
