@@ -189,3 +189,32 @@ describe('a body sent as text to a route that takes JSON', () => {
     }
   });
 });
+
+describe('a body the server cannot read as sent', () => {
+  it('is told when it is compressed (415), and where its JSON broke', async () => {
+    const t = await testApp({ webDir: false });
+    try {
+      const gz = await t.app.inject({
+        method: 'POST',
+        url: '/api/runs',
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        payload: Buffer.from([0x1f, 0x8b, 0x08, 0x00]),
+      });
+      expect(gz.statusCode).toBe(415);
+      expect(gz.json()).toMatchObject({ code: 'unsupported_media_type' });
+      expect(gz.json().message).toContain('Content-Encoding: gzip');
+      const broken = await t.app.inject({
+        method: 'POST',
+        url: '/api/runs',
+        headers: { 'content-type': 'application/json' },
+        payload: '{"scenarioId":',
+      });
+      expect(broken.statusCode).toBe(400);
+      expect(broken.json()).toMatchObject({ code: 'invalid_json' });
+      expect(broken.json().message).toMatch(/not valid JSON .*: .*JSON/);
+      expect(broken.json().hint).toContain('send one JSON object');
+    } finally {
+      await t.close();
+    }
+  });
+});

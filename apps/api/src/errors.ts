@@ -25,7 +25,8 @@ export const API_ERROR_CODES = {
   storage_quota_exceeded: '413: this address has stored as many bytes as its quota allows (1 GiB of scenarios, runs and results)',
   quota_exceeded: '429: this address has stored as many runs (10,000) or saved scenarios (1,000) as its quota allows',
   exercise_rate_limited: '429: this address has created as many classroom exercises as it may in an hour (20; see Retry-After)',
-  unsupported_media_type: '415: send application/json, or YAML as application/yaml, text/yaml or text/plain',
+  unsupported_media_type:
+    '415: send application/json, or YAML as application/yaml, text/yaml or text/plain, uncompressed (no Content-Encoding)',
   rate_limited: '429: too many requests from this address in the window (see Retry-After)',
   too_many_jobs:
     '429: this address already has two jobs running: runs, exact analyses, sweeps, sensitivity analyses and classroom reveals count alike (see Retry-After)',

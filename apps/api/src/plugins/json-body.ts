@@ -24,6 +24,19 @@ export function forbiddenKeyPath(body: unknown): string | undefined {
 }
 
 const jsonBody: FastifyPluginAsync = async (app) => {
+  // A compressed body would be read as its raw bytes and called invalid JSON (or YAML): say what it is.
+  app.addHook('onRequest', async (request) => {
+    const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+    if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
+      const refused = new ApiError(
+        415,
+        'unsupported_media_type',
+        `the body is encoded (Content-Encoding: ${encoding.slice(0, 40)}); this server reads plain bodies`,
+      );
+      refused.hint = 'send the body uncompressed, without a Content-Encoding header';
+      throw refused;
+    }
+  });
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
     const body = String(text);
@@ -35,8 +48,12 @@ const jsonBody: FastifyPluginAsync = async (app) => {
     try {
       // JSON.parse keeps a "__proto__" key as an own property (it never sets a prototype); it is refused below.
       value = JSON.parse(body);
-    } catch {
-      done(new ApiError(400, 'invalid_json', "Body is not valid JSON but content-type is set to 'application/json'"), undefined);
+    } catch (error) {
+      // The parser's words name where it stopped ("Unexpected end of JSON input", "… at position 14").
+      const why = error instanceof SyntaxError ? `: ${error.message.slice(0, 200)}` : '';
+      const refused = new ApiError(400, 'invalid_json', `Body is not valid JSON but content-type is set to 'application/json'${why}`);
+      refused.hint = 'send one JSON object, e.g. {"scenarioId": "alliance-dilemma", "trials": 10000}; /api/docs lists each route’s fields';
+      done(refused, undefined);
       return;
     }
     const path = forbiddenKeyPath(value);
