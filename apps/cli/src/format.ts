@@ -69,7 +69,9 @@ export function formatTable(r: RunResult, notes: string[] = []): string {
   }
   out.push(table(rows, [false, true, true, true, true, false]));
   // What the intervals are, under them: sampling error at these values, not what we do not know.
-  out.push('(95% CI: sampling error at these parameter values, which more trials shrink; --uncertainty 200 gives the band across the priors)');
+  out.push(
+    '(95% CI: sampling error at these parameter values, which more trials shrink; --uncertainty 200 gives the band across the priors)',
+  );
   for (const [name, t] of Object.entries(r.tracks)) {
     out.push('');
     const trackRows: string[][] = [[`track ${name}`, 'final', 'ever']];

@@ -1,17 +1,6 @@
 /** Number formatting for people: the engine's (shared with the CLI's tables), plus the page's own forms. */
 
-import {
-  bandEndNumber,
-  bandEndPercent,
-  errorPlaces,
-  estimateText,
-  formatAtPlaces,
-  formatBeside,
-  formatEstimate,
-  formatNumber,
-  formatPercent,
-  toSignificant,
-} from '@georisk/engine/format';
+import { formatPercent } from '@georisk/engine/format';
 
 export {
   bandEndNumber,
@@ -24,7 +13,7 @@ export {
   formatNumber,
   formatPercent,
   toSignificant,
-};
+} from '@georisk/engine/format';
 
 /** A 95% interval of probabilities: "[12.2%, 12.6%]". */
 export function formatPercentInterval([lo, hi]: readonly [number, number]): string {
