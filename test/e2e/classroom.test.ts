@@ -177,9 +177,13 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
         .poll(() => page.textContent('#student-message [role=alert]'))
         .toContain('full-scale war within 30 days": give a percentage from 0 to 100');
       expect(await page.$eval(':focus', (el) => el.id)).toBe('forecast-war');
+      // Said at the field too, where a phone's user scrolled to it sees it; gone once it is right.
+      expect(await page.textContent('.question:has(#forecast-war) .field-problem')).toContain('give a percentage from 0 to 100');
+      if (i === 2) await page.screenshot({ path: join(SCREENSHOTS, 'classroom-student-form-error-phone.png') });
       await page.fill('#forecast-war', String(s.forecasts.war));
       await clickExplained(page, '#submit-answers');
       await expect.poll(() => page.textContent('#saved-status')).toContain('Saved at');
+      expect(await page.$$('.field-problem')).toHaveLength(0);
       if (i === 0) await page.screenshot({ path: join(SCREENSHOTS, 'classroom-student-form.png'), fullPage: true });
       if (i === 2) await page.screenshot({ path: join(SCREENSHOTS, 'classroom-student-form-phone.png'), fullPage: true });
     }

@@ -10,37 +10,65 @@ import { clockTime } from './time-text.ts';
 type Exercise = StudentView['exercise'];
 type Lever = Exercise['levers'][number];
 
-/** The forecasts as typed (probabilities from percent), or undefined after saying which one to fix. */
-function readForecasts(form: HTMLFormElement, ex: Exercise, message: MessageBox): Record<string, number> | undefined {
+/** A problem with one field: its input, and what to do. */
+type FieldProblem = { input: HTMLElement; text: string };
+
+/**
+ * Says every problem at its field, where a phone's user who scrolls to it sees it (the message at the
+ * top was 1,700 px away), and at the top how many there are; the focus goes to the first.
+ */
+function showProblems(found: readonly FieldProblem[], message: MessageBox): void {
+  // In the page's order, whichever part of the form each came from.
+  const problems = [...found].sort((a, b) => (a.input.compareDocumentPosition(b.input) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+  for (const [k, p] of problems.entries()) {
+    const id = `field-problem-${k}`;
+    const holder = p.input.closest('.field') ?? p.input.parentElement;
+    holder?.append(h('p', { class: 'field-problem error', id, role: 'alert' }, p.text));
+    p.input.setAttribute('aria-describedby', id);
+  }
+  const [first] = problems;
+  if (first === undefined) return;
+  message.error(problems.length === 1 ? first.text : `${first.text} (and ${problems.length - 1} more, each marked at its field)`);
+  first.input.focus();
+}
+
+/** Takes away the problems shown at the fields by the last check. */
+function clearProblems(form: HTMLFormElement): void {
+  for (const p of form.querySelectorAll('.field-problem')) p.remove();
+  for (const input of form.querySelectorAll('[aria-describedby^="field-problem-"]')) input.removeAttribute('aria-describedby');
+}
+
+/** The forecasts as typed (probabilities from percent), and a problem per field to fix. */
+function readForecasts(form: HTMLFormElement, ex: Exercise, problems: FieldProblem[]): Record<string, number> {
   const forecasts: Record<string, number> = {};
   for (const q of ex.questions) {
     const input = form.querySelector(`#forecast-${q.id}`) as HTMLInputElement;
     if (input.value.trim() === '') {
-      message.error(`"${q.label}": give a forecast.`);
-      input.focus();
-      return undefined;
+      problems.push({ input, text: `"${q.label}": give a forecast.` });
+      continue;
     }
     const x = Number(input.value);
     if (q.kind === 'probability' && !(x >= 0 && x <= 100)) {
-      message.error(`"${q.label}": give a percentage from 0 to 100.`);
-      input.focus();
-      return undefined;
+      problems.push({ input, text: `"${q.label}": give a percentage from 0 to 100.` });
+      continue;
     }
     forecasts[q.id] = q.kind === 'probability' ? x / 100 : x;
   }
   return forecasts;
 }
 
-/** The decisions as chosen, or undefined after saying which choice is missing. */
-function readDecisions(form: HTMLFormElement, mine: Lever[], message: MessageBox): Submission['decisions'] | undefined {
+/** The decisions as chosen, and a problem per choice missing. */
+function readDecisions(form: HTMLFormElement, mine: Lever[], problems: FieldProblem[]): Submission['decisions'] {
   const decisions: Submission['decisions'] = {};
   for (const l of mine) {
     if (l.kind === 'choice') {
       const picked = form.querySelector(`input[name="lever-${l.id}"]:checked`) as HTMLInputElement | null;
       if (!picked) {
-        message.error(`"${l.label}": choose one option.`);
-        (form.querySelector(`input[name="lever-${l.id}"]`) as HTMLInputElement).focus();
-        return undefined;
+        problems.push({
+          input: form.querySelector(`input[name="lever-${l.id}"]`) as HTMLInputElement,
+          text: `"${l.label}": choose one option.`,
+        });
+        continue;
       }
       decisions[l.id] = picked.value;
     } else decisions[l.id] = Number((form.querySelector(`#lever-${l.id}`) as HTMLInputElement).value);
@@ -67,10 +95,14 @@ async function submitAnswers(
 ): Promise<void> {
   const { message, saved } = parts;
   message.clear();
-  const forecasts = readForecasts(form, ex, message);
-  if (!forecasts) return;
-  const decisions = readDecisions(form, mine, message);
-  if (!decisions) return;
+  clearProblems(form);
+  const problems: FieldProblem[] = [];
+  const decisions = readDecisions(form, mine, problems);
+  const forecasts = readForecasts(form, ex, problems);
+  if (problems.length > 0) {
+    showProblems(problems, message);
+    return;
+  }
   const button = form.querySelector('#submit-answers') as HTMLButtonElement;
   button.disabled = true;
   try {
