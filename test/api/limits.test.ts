@@ -218,3 +218,21 @@ describe('a body the server cannot read as sent', () => {
     }
   });
 });
+
+describe('a route asked with a method it does not take', () => {
+  it('answers 405 with the methods it takes (it answered 404 "no route"); an unknown path stays 404', async () => {
+    const t = await testApp({ webDir: false });
+    try {
+      const put = await t.app.inject({ method: 'PUT', url: '/api/runs' });
+      expect(put.statusCode).toBe(405);
+      expect(put.headers.allow).toBe('GET, POST');
+      expect(put.json()).toMatchObject({ code: 'method_not_allowed' });
+      const del = await t.app.inject({ method: 'DELETE', url: '/api/runs/some-id' });
+      expect(del.statusCode).toBe(405);
+      expect(del.headers.allow).toBe('GET');
+      expect((await t.app.inject({ method: 'GET', url: '/api/nothing-here' })).statusCode).toBe(404);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -17,6 +17,7 @@ export const API_ERROR_CODES = {
   bad_request: '400: the request is not well-formed HTTP (request line, headers or body framing)',
   invalid_url: '400: the URL holds an invalid percent-encoding',
   not_found: '404: no such scenario, run or route',
+  method_not_allowed: '405: the path is a route, but not for this method (the Allow header lists those it takes)',
   body_timeout: '408: the body did not arrive in time (shorter than its Content-Length, or too slow); nothing was done',
   body_too_large: '413: the body is larger than the limit (256 KiB)',
   url_too_long: '414: the URL is longer than 2,048 characters, or an id or other part of it longer than any the API issues (200)',

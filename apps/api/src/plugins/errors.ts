@@ -9,10 +9,30 @@ import fp from 'fastify-plugin';
 import { ApiError, clientErrorResponse, sendError } from '../errors.ts';
 
 const errors: FastifyPluginAsync = async (app) => {
+  // The API's routes by method and path pattern, so that a path the API has, asked with a method it
+  // does not take, is told which methods it takes (405 and Allow), not that no such route exists.
+  const routes: { method: string; pattern: RegExp }[] = [];
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/')) return;
+    const pattern = new RegExp(`^${route.url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[^/]+/g, '[^/]+')}/?$`);
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, pattern });
+  });
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
-  app.setNotFoundHandler((request, reply) =>
-    sendError(new ApiError(404, 'not_found', `no route ${request.method} ${routeShown(request.url)}`), request, reply),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = [...new Set(routes.filter((r) => r.pattern.test(path)).map((r) => r.method))].sort();
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '));
+      const error = new ApiError(
+        405,
+        'method_not_allowed',
+        `${routeShown(request.url)} takes ${allowed.join(', ')}, not ${request.method}`,
+      );
+      error.hint = '/api/docs lists each route with its methods';
+      return sendError(error, request, reply);
+    }
+    return sendError(new ApiError(404, 'not_found', `no route ${request.method} ${routeShown(request.url)}`), request, reply);
+  });
 };
 
 /** The path of a URL for a message: without the query, and cut short so a long URL is not echoed in full. */
