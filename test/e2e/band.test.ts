@@ -229,6 +229,19 @@ describe.skipIf(!haveChromium)('the band in Chromium', () => {
     await page.click('#run');
     await page.waitForSelector('#band .band-fixed li[data-param="p_hold_clash"]', { timeout: BAND_TIMEOUT });
     expect(await stale()).toEqual({ greyed: false, note: false });
+
+    // A long band shows its draws done and can be cancelled; a change meanwhile marks it as the old inputs'.
+    await page.fill('#draws', '2000');
+    await page.dispatchEvent('#draws', 'change');
+    await page.click('#run');
+    await page.waitForSelector('#band-progress', { timeout: BAND_TIMEOUT });
+    await expect.poll(() => page.textContent('#band-count'), { timeout: BAND_TIMEOUT }).toMatch(/^[1-9][\d,]* of 2,000 draws$/);
+    await page.fill('#seed', '2');
+    await page.dispatchEvent('#seed', 'change');
+    expect(await stale()).toEqual({ greyed: true, note: true });
+    await page.locator('#band').screenshot({ path: join(SCREENSHOTS, 'band-computing-1280x800.png') });
+    await page.click('#band-cancel');
+    expect(await page.textContent('#band')).toBe('The band was cancelled; press Run to compute it again.');
     await page.close();
     expect(pageErrors).toEqual([]);
   }, 300_000);

@@ -251,7 +251,8 @@ export function bandHeadline(state: ScreenState, letVary: (name: string) => void
     'This band is for the inputs of the last run; press Run to compute it for the values set now.',
   );
   const inputsChanged = () => {
-    const stale = shown !== undefined && pending === undefined && keyNow() !== shown.key;
+    // A band shown, or one still being computed, for inputs other than those set now.
+    const stale = pending !== undefined ? keyNow() !== pending : shown !== undefined && keyNow() !== shown.key;
     element.classList.toggle('stale', stale);
     if (stale && !staleNote.isConnected) element.firstElementChild?.after(staleNote);
     else if (!stale) staleNote.remove();
@@ -271,15 +272,35 @@ export function bandHeadline(state: ScreenState, letVary: (name: string) => void
     state.band = undefined;
     shown = undefined;
     pending = key;
-    replace(element, h('p', { class: 'muted' }, 'Computing the band across our assumptions…'));
-    const handle = runBand({
-      scenario: state.scenario,
-      overrides,
-      seed: state.seed,
-      draws: state.draws,
-      trialsPerDraw: PAGE_TRIALS_PER_DRAW,
-    });
+    // Its progress in draws, and a way to stop it: a band of 2,000 draws takes a minute or more.
+    const progress = h('progress', { id: 'band-progress', max: state.draws, value: 0, 'aria-label': 'Band draws done' });
+    const count = h('span', { id: 'band-count' }, `0 of ${formatNumber(state.draws)} draws`);
+    const cancel = h('button', { type: 'button', id: 'band-cancel' }, 'Cancel the band');
+    replace(
+      element,
+      h('p', { class: 'muted', id: 'band-computing' }, 'Computing the band across our assumptions… ', count),
+      h('p', { class: 'band-progress' }, progress, ' ', cancel),
+    );
+    const handle = runBand(
+      {
+        scenario: state.scenario,
+        overrides,
+        seed: state.seed,
+        draws: state.draws,
+        trialsPerDraw: PAGE_TRIALS_PER_DRAW,
+      },
+      (done, total) => {
+        progress.max = total;
+        progress.value = done;
+        count.textContent = `${formatNumber(done)} of ${formatNumber(total)} ${total === state.draws ? 'draws' : 'parts'}`;
+      },
+    );
     running = handle;
+    cancel.addEventListener('click', () => {
+      handle.cancel();
+      pending = undefined;
+      replace(element, h('p', { class: 'muted', id: 'band-cancelled' }, 'The band was cancelled; press Run to compute it again.'));
+    });
     const started = performance.now();
     handle.result
       .then((result) => {
