@@ -54,7 +54,7 @@ export function formatBeside(x: number, half: number): string {
 
 /**
  * An estimate and its 95% interval as a results table shows it: "mean ± half", or "mean [lo, hi]"
- * where the interval was cut at the metric's least value (see withFloor) and is no longer symmetric.
+ * where the interval was cut at the metric's least value (see summarizeWithFacts) and is no longer symmetric.
  */
 export function estimateText(mean: number, [lo, hi]: readonly [number, number]): string {
   const half = hi - mean;

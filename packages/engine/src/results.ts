@@ -1,9 +1,9 @@
 /** From a merged summary to the result users read: distributions, intervals and a receipt. */
 import { contentHash } from './hash.ts';
-import { metricFloors } from './model/metric-floors.ts';
+import { metricFacts } from './model/metric-facts.ts';
 import type { Model, Overrides } from './model/model.ts';
 import type { RunSummary } from './simulate/simulate.ts';
-import { type MetricSummary, probabilityUnit, summarizeMetric, wilsonEffective, withFloor } from './summarize.ts';
+import { type MetricSummary, summarizeWithFacts, wilsonEffective } from './summarize.ts';
 import { ENGINE_VERSION } from './version.ts';
 
 /** What one track did across the trials. */
@@ -125,14 +125,12 @@ export function finalizeResult(
     tracks[t.name] = result;
   }
   const metrics: RunResult['metrics'] = {};
-  const floors = metricFloors(model);
+  const facts = metricFacts(model);
   model.metrics.forEach((metric, i) => {
     const acc = summary.metrics[i];
-    if (!acc) return;
-    const s: RunResult['metrics'][string] = withFloor(
-      summarizeMetric(acc, metric.expr.firstOf !== undefined, run.effectiveTrials, !probabilityUnit(metric.unit)),
-      floors[i],
-    );
+    const f = facts[i];
+    if (!acc || !f) return;
+    const s: RunResult['metrics'][string] = summarizeWithFacts(acc, f, run.effectiveTrials);
     if (metric.unit !== undefined) s.unit = metric.unit;
     if (metric.description !== undefined) s.description = metric.description;
     metrics[metric.name] = s;

@@ -397,12 +397,24 @@ function scaledSd(counts: [number, number][], mean: number, n: number): number {
   return scale * Math.sqrt(sum / (n - 1));
 }
 
+/** What summarizing a metric needs of its model beside its values (model/metric-facts.ts finds them). */
+export interface MetricFacts {
+  /** A first-passage time (censored at the horizon). */
+  firstPassage: boolean;
+  /** It declares a unit that is not a probability's (see `probabilityUnit`). */
+  quantity: boolean;
+  /** The least value it can take, where the model shows one: its 95% interval ends there. */
+  floor?: number;
+}
+
 /**
- * A metric's statistics with its 95% interval ending at `floor`, the least value the metric can take
- * (see metricFloors): no mean lies below it, so the cut leaves the interval's coverage as it was
- * (mean − 1.96 se of a rare count read -0.66 deaths). Probabilities' Wilson intervals already end at 0.
+ * `summarizeMetric` with the metric's facts, its 95% interval ending at its floor: no mean lies below
+ * that, so the cut leaves the interval's coverage as it was (mean − 1.96 se of a rare count read
+ * -0.66 deaths). Probabilities' Wilson intervals already end at 0.
  */
-export function withFloor<S extends MetricSummary>(s: S, floor: number | undefined): S {
+export function summarizeWithFacts(acc: MetricAccumulator, facts: MetricFacts, effectiveN?: number): MetricSummary {
+  const s = summarizeMetric(acc, facts.firstPassage, effectiveN, facts.quantity);
+  const floor = facts.floor;
   if (floor === undefined || !(s.ci95[0] < floor)) return s;
   return { ...s, ci95: [floor, Math.max(floor, s.ci95[1])] };
 }

@@ -11,14 +11,14 @@ import { csvCell } from './csv-cell.ts';
 import { defined } from './defined.ts';
 import { GeoriskError, type Issue, issue, suggestion } from './errors.ts';
 import { contentHash } from './hash.ts';
-import { metricFloors } from './model/metric-floors.ts';
+import { metricFacts } from './model/metric-facts.ts';
 import { buildModel, type Model, type Overrides } from './model/model.ts';
 import { describeLevels, levelAt, parameterLevels } from './parameter-levels.ts';
 import { checkRunOptions, DEFAULT_SEED } from './run.ts';
 import { fullFactorial, latinHypercube, linspace, sobolPoints } from './sampling.ts';
 import type { ScenarioDocument } from './scenario-schema.ts';
 import { emptySummary, mergeSummaries, type RunSummary, simulate } from './simulate/simulate.ts';
-import { probabilityUnit, QUANTILES, type QuantileName, summarizeMetric, withFloor } from './summarize.ts';
+import { type MetricFacts, QUANTILES, type QuantileName, summarizeMetric, summarizeWithFacts } from './summarize.ts';
 import { ENGINE_VERSION } from './version.ts';
 
 /** Trials per point when none are given. */
@@ -376,27 +376,15 @@ function metricIndexes(plan: SweepPlan, summary: RunSummary): number[] {
   return plan.metrics.map((m) => at.get(m) ?? -1);
 }
 
-/** What a sweep's rows need to know of each metric (in the scenario's order), found from the plan's model. */
-export interface SweepRowFacts {
-  /** A first-passage time (censored at the horizon). */
-  firstPassage: boolean[];
-  /** It declares a unit that is not a probability's (see `probabilityUnit`). */
-  quantity: boolean[];
-  /** Its least possible value, where the model shows one (see `metricFloors`): intervals end there. */
-  floors: (number | undefined)[];
-}
+/** What a sweep's rows need to know of each metric, in the scenario's order (see `MetricFacts`). */
+export type SweepRowFacts = readonly MetricFacts[];
 
 /**
  * The facts of each metric a sweep's rows need. It builds the plan's model: a server computes them
  * where it plans, off its event loop, and hands them to `sweepRow`.
  */
-export function sweepRowFacts(plan: SweepPlan): SweepRowFacts {
-  const model = planModel(plan);
-  return {
-    firstPassage: model.metrics.map((m) => m.expr.firstOf !== undefined),
-    quantity: model.metrics.map((m) => !probabilityUnit(m.unit)),
-    floors: metricFloors(model),
-  };
+export function sweepRowFacts(plan: SweepPlan): MetricFacts[] {
+  return metricFacts(planModel(plan));
 }
 
 const factsCache = new WeakMap<SweepPlan, SweepRowFacts>();
@@ -411,9 +399,9 @@ function factsOf(plan: SweepPlan): SweepRowFacts {
   return facts;
 }
 
-/** Metric i of a point's summary, with the facts of its plan: its statistics, its interval ending at its least value. */
-function summarizeAt(summary: RunSummary, i: number, facts: SweepRowFacts, firstPassage = facts.firstPassage[i] === true) {
-  return withFloor(summarizeMetric(summaryMetric(summary, i), firstPassage, undefined, facts.quantity[i] === true), facts.floors[i]);
+/** Metric i of a point's summary, with the facts of its plan. */
+function summarizeAt(summary: RunSummary, i: number, facts: SweepRowFacts) {
+  return summarizeWithFacts(summaryMetric(summary, i), defined(facts[i], 'facts for each metric of the plan'));
 }
 
 function summaryMetric(summary: RunSummary, i: number): RunSummary['metrics'][number] {
@@ -461,7 +449,7 @@ export interface PointEstimate {
 export function pointEstimates(plan: SweepPlan, summary: RunSummary): PointEstimate[] {
   const facts = factsOf(plan);
   return metricIndexes(plan, summary).map((i, k) => {
-    const s = summarizeAt(summary, i, facts, false);
+    const s = summarizeAt(summary, i, facts);
     const [lo, hi] = s.probability ? s.probability.ci95 : s.ci95;
     return { metric: plan.metrics[k] as string, mean: s.mean, lo, hi, probability: s.probability !== undefined };
   });

@@ -1,25 +1,28 @@
 /**
- * The least value each metric can take, where the model shows it: 0 for `ever`, `time_in` and
- * `first` metrics, and for a variable that starts at 0 or above and only grows by amounts that
- * cannot be negative. A mean cannot lie below its metric's least value, so a 95% interval that
- * reaches below it (mean − 1.96 se for a count of rare deaths) is cut there: the cut part held no
- * possible mean, and the interval's coverage is unchanged.
+ * What summarizing each metric needs of its model beside its values: whether it is a first-passage
+ * time, whether its unit makes it a quantity (not a probability), and the least value it can take
+ * where the model shows one: 0 for `ever`, `time_in` and `first` metrics, and for a variable that
+ * starts at 0 or above and only grows by amounts that cannot be negative. A mean cannot lie below
+ * its metric's least value, so a 95% interval that reaches below it (mean − 1.96 se for a count of
+ * rare deaths) is cut there: the cut part held no possible mean, and the interval's coverage is
+ * unchanged.
  */
 import type { SamplerName } from '../distributions.ts';
 import type { CompiledExpression } from '../expression/expression.ts';
+import { type MetricFacts, probabilityUnit } from '../summarize.ts';
 import type { Model } from './model.ts';
 
 /** Samplers whose every draw is 0 or more, whatever their arguments. */
 const NON_NEGATIVE_SAMPLERS: ReadonlySet<SamplerName> = new Set(['poisson', 'negbin', 'gamma', 'beta', 'bernoulli', 'lognormal']);
 
-/** Per metric, in model order: its least possible value (0), or undefined where the model does not show one. */
-export function metricFloors(model: Model): (number | undefined)[] {
+/** Per metric, in model order, its facts (see `MetricFacts`). */
+export function metricFacts(model: Model): MetricFacts[] {
   const grows = nonNegativeVariables(model);
   return model.metrics.map((m) => {
+    const facts: MetricFacts = { firstPassage: m.expr.firstOf !== undefined, quantity: !probabilityUnit(m.unit) };
     const read = m.expr.read;
-    if (read === undefined) return undefined;
-    if (read.from === 'v') return grows[read.index] === true ? 0 : undefined;
-    return 0;
+    if (read !== undefined && (read.from !== 'v' || grows[read.index] === true)) facts.floor = 0;
+    return facts;
   });
 }
 

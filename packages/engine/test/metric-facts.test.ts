@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildModel, loadScenarioText, planSweep, runSweepPoint, sweepRow } from '../src/index.ts';
-import { metricFloors } from '../src/model/metric-floors.ts';
+import { metricFacts } from '../src/model/metric-facts.ts';
 import { runYaml } from './helpers.ts';
 
 const RARE = `id: rare-deaths
@@ -37,7 +37,7 @@ describe('metric floors', () => {
   it('are 0 for time_in, first and a variable only non-negative flows feed; none where the model cannot tell', () => {
     const model = buildModel(loadScenarioText(RARE).scenario);
     // drift takes normal draws; scored is also set by an event; doubled is an expression, not a read.
-    expect(metricFloors(model)).toEqual([0, undefined, undefined, 0, 0, undefined]);
+    expect(metricFacts(model).map((f) => f.floor)).toEqual([0, undefined, undefined, 0, 0, undefined]);
   });
 
   it("end a rare count's interval at 0 in a run and in a sweep row, and leave others as they were", () => {
