@@ -1,7 +1,7 @@
 /** What every command shares: exit statuses, option parsers, atomic output, error locating. */
 import { closeSync, existsSync, lstatSync, openSync, renameSync, rmSync, type Stats, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { CONTROL_CHARACTERS, type Issue, type LoadedScenario, type Overrides } from '@georisk/engine';
+import { CONTROL_CHARACTERS, escapeControl, type Issue, type LoadedScenario, type Overrides } from '@georisk/engine';
 import { type Command, InvalidArgumentError } from 'commander';
 
 /** Exit statuses: success, invalid scenario or failed run, bad usage. */
@@ -19,7 +19,7 @@ export class UsageError extends Error {}
  * set the window's title when an error names it.
  */
 export function terminalSafe(text: string): string {
-  return text.replace(CONTROL_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(CONTROL_ALL, escapeControl);
 }
 
 /** The engine's control characters, and a carriage return (it would overwrite the line shown). */

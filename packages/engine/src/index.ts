@@ -76,7 +76,14 @@ export {
   toSignificant,
 } from './format.ts';
 export { canonicalJson, contentHash } from './hash.ts';
-export { CONTROL_CHARACTERS, type LoadedDocument, locateIssues, MAX_DOCUMENT_LENGTH, readDocument } from './load-document.ts';
+export {
+  CONTROL_CHARACTERS,
+  escapeControl,
+  type LoadedDocument,
+  locateIssues,
+  MAX_DOCUMENT_LENGTH,
+  readDocument,
+} from './load-document.ts';
 // Running
 export { buildModel, type Model, type Overrides } from './model/model.ts';
 export { type DiagramCase, type DiagramEdge, type DiagramTerm, type TrackDiagram, trackDiagrams } from './model/track-diagrams.ts';

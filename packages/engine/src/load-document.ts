@@ -102,34 +102,37 @@ export function readDocument(text: string, file?: string): LoadedDocument {
   }
   if (problems.length > 0) throw new GeoriskError(foldIndentCascade(problems).map((p) => explainIndent(p, text)));
 
-  // In a document's keys and values; a document that is one bare scalar (a binary file read as text)
-  // is refused for its shape, which says more than its first control character.
-  const structured = isMap(doc.contents) || isSeq(doc.contents);
-  if (structured)
-    findControlCharacters(doc.contents, [], (path, node, found) => {
-      const at = node.range ? pos(node.range[0]) : {};
-      const code = `\\u${found.charCodeAt(0).toString(16).padStart(4, '0')}`;
-      problems.push(
-        withFile({
-          ...issue(
-            'control_character',
-            formatPath(path),
-            `this text holds the control character ${code}, which a terminal showing it would obey (move the cursor, clear the screen, set the title) instead of printing`,
-            'remove it: text may hold tabs and line breaks, but no other control characters',
-          ),
-          ...at,
-        }),
+  // Control characters in keys and text, then keys that could tamper with objects, each at its place.
+  // A document that is one bare scalar (a binary file read as text) has neither, and is refused for
+  // its shape, which says more than its first control character.
+  const controls: Issue[] = [];
+  const forbidden: Issue[] = [];
+  const at = (path: (string | number)[], node: Node, i: Issue) =>
+    withFile({ ...i, path: formatPath(path), ...(node.range ? pos(node.range[0]) : {}) });
+  const control = (path: (string | number)[], node: Node, text: string) => {
+    const found = CONTROL_CHARACTERS.exec(text);
+    if (found) {
+      const message = `this text holds the control character ${escapeControl(found[0])}, which a terminal showing it would obey (move the cursor, clear the screen, set the title) instead of printing`;
+      controls.push(
+        at(
+          path,
+          node,
+          issue('control_character', '', message, 'remove it: text may hold tabs and line breaks, but no other control characters'),
+        ),
       );
+    }
+  };
+  if (isMap(doc.contents) || isSeq(doc.contents)) {
+    walkDocument(doc.contents, [], {
+      key: (path, node, key) => {
+        control(path, node, key);
+        if (FORBIDDEN_KEYS.has(key))
+          forbidden.push(at(path, node, issue('forbidden_key', '', `the key "${key}" is not allowed`, 'rename the key')));
+      },
+      text: control,
     });
-  findForbiddenKeys(doc.contents, [], (path, node) => {
-    const at = node.range ? pos(node.range[0]) : {};
-    problems.push(
-      withFile({
-        ...issue('forbidden_key', formatPath(path), `the key "${path[path.length - 1]}" is not allowed`, 'rename the key'),
-        ...at,
-      }),
-    );
-  });
+  }
+  problems.push(...controls, ...forbidden);
   if (problems.length > 0) throw new GeoriskError(problems);
 
   let value: unknown;
@@ -370,37 +373,30 @@ function isNodeWithRange(x: unknown): x is Node {
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is its purpose.
 export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
-const CONTROL = CONTROL_CHARACTERS;
 
-/** Reports every key or string value that holds a control character, with the first one found. */
-function findControlCharacters(
+/** A control character as text shows it: \u001b. */
+export function escapeControl(c: string): string {
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+/** Visits every key of a document's mappings and every text value, with its path, in document order. */
+function walkDocument(
   node: unknown,
   path: (string | number)[],
-  report: (path: (string | number)[], node: Node, found: string) => void,
+  visit: {
+    key(path: (string | number)[], node: Node, key: string): void;
+    text(path: (string | number)[], node: Node, value: string): void;
+  },
 ): void {
   if (isMap(node)) {
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
-      const inKey = key === undefined ? null : CONTROL.exec(key);
-      if (inKey) report([...path, key ?? '?'], pair.key as Node, inKey[0]);
-      findControlCharacters(pair.value, [...path, key ?? '?'], report);
+      if (key !== undefined) visit.key([...path, key], pair.key as Node, key);
+      walkDocument(pair.value, [...path, key ?? '?'], visit);
     }
   } else if (isSeq(node)) {
-    node.items.forEach((item, i) => findControlCharacters(item, [...path, i], report));
+    node.items.forEach((item, i) => walkDocument(item, [...path, i], visit));
   } else if (isScalar(node) && typeof node.value === 'string') {
-    const found = CONTROL.exec(node.value);
-    if (found) report(path, node, found[0]);
-  }
-}
-
-function findForbiddenKeys(node: unknown, path: (string | number)[], report: (path: (string | number)[], node: Node) => void): void {
-  if (isMap(node)) {
-    for (const pair of node.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
-      if (key !== undefined && FORBIDDEN_KEYS.has(key)) report([...path, key], pair.key as Node);
-      findForbiddenKeys(pair.value, [...path, key ?? '?'], report);
-    }
-  } else if (isSeq(node)) {
-    node.items.forEach((item, i) => findForbiddenKeys(item, [...path, i], report));
+    visit.text(path, node, node.value);
   }
 }
