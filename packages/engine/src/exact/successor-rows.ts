@@ -9,6 +9,7 @@ import { GeoriskError, issue } from '../errors.ts';
 import { type CalendarClock, calendarOf, monthAt } from '../expression/calendar.ts';
 import type { CompiledExpression } from '../expression/expression.ts';
 import type { CompiledTransition, Model, TrackModel } from '../model/model.ts';
+import { MAX_PROBABILITY_SUM, probabilitySumError } from '../model/model-tracks.ts';
 import { expectation } from './expectation.ts';
 import type { JointState } from './joint-state.ts';
 import { RowCache, type Successors } from './row-cache.ts';
@@ -162,15 +163,7 @@ export class SuccessorRows {
       }
       return x;
     });
-    if (probability > 1 + 1e-12) {
-      throw new GeoriskError([
-        issue(
-          'probability_range',
-          list[0]?.path ?? '',
-          `the probabilities out of one state add up to ${Number(probability.toPrecision(12))} at t = ${s.t}; their sum must be <= 1`,
-        ),
-      ]);
-    }
+    if (probability > MAX_PROBABILITY_SUM) throw probabilitySumError(list[0]?.path ?? '', probability, ` at t = ${s.t}`);
     probability = Math.min(1, probability);
     const rateLeave = hazard > 0 ? -dm.expm1(-hazard * dt) : 0;
     const stay = (1 - probability) * (1 - rateLeave);

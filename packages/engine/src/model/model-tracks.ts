@@ -1,5 +1,5 @@
 /** The tracks of a model: each track's transitions compiled and grouped by the state they leave, with their checks. */
-import { issue } from '../errors.ts';
+import { GeoriskError, issue } from '../errors.ts';
 import type { CompiledExpression } from '../expression/expression.ts';
 import type { Expression, ScenarioDocument } from '../scenario-schema.ts';
 import type { CompiledTransition, TrackModel } from './model.ts';
@@ -105,11 +105,25 @@ function checkConstant(value: CompiledExpression, kind: 'rate' | 'probability', 
   }
 }
 
+/** Above this, the probabilities out of one state add up to more than 1 (a sum's rounding aside). */
+export const MAX_PROBABILITY_SUM = 1 + 1e-12;
+
+/**
+ * The error of probabilities out of one state that add up to `sum` when they are evaluated (a run's
+ * rows and the exact solver's alike); `when` says at what time, where the caller knows.
+ */
+export function probabilitySumError(path: string, sum: number, when = ''): GeoriskError {
+  const shown = Number(sum.toPrecision(12));
+  return new GeoriskError([
+    issue('probability_range', path, `the probabilities out of one state add up to ${shown}${when}; their sum must be <= 1`),
+  ]);
+}
+
 /** Constant per-step probabilities out of one state must not add up to more than 1. */
 function checkProbabilitySums(name: string, info: TrackInfo, outgoing: CompiledTransition[][], issues: ModelIssues): void {
   outgoing.forEach((list, s) => {
     const total = list.reduce((sum, tr) => sum + (tr.kind === 'probability' && tr.value.constant !== undefined ? tr.value.constant : 0), 0);
-    if (total > 1 + 1e-12) {
+    if (total > MAX_PROBABILITY_SUM) {
       issues.problems.push(
         issue(
           'probability_range',

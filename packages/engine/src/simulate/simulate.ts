@@ -24,6 +24,7 @@ import { GeoriskError, issue } from '../errors.ts';
 import type { Compiled, CompiledExpression, EvalState } from '../expression/expression.ts';
 import { explainRuntimeIssues } from '../model/explain-runtime-issues.ts';
 import type { Assignment, CompiledTransition, EventModel, Model, TrackModel } from '../model/model.ts';
+import { MAX_PROBABILITY_SUM, probabilitySumError } from '../model/model-tracks.ts';
 import { TrialStream, trialKey } from '../rng.ts';
 import type { Distribution } from '../scenario-schema.ts';
 import { addValue } from '../summarize.ts';
@@ -1437,15 +1438,7 @@ function fillRow(row: Row, outgoing: CompiledTransition[], values: Compiled[] | 
       probability += x;
     }
   }
-  if (probability > 1 + 1e-12) {
-    throw new GeoriskError([
-      issue(
-        'probability_range',
-        outgoing[0]?.path ?? '',
-        `the probabilities out of one state add up to ${Number(probability.toPrecision(12))}; their sum must be <= 1`,
-      ),
-    ]);
-  }
+  if (probability > MAX_PROBABILITY_SUM) throw probabilitySumError(outgoing[0]?.path ?? '', probability);
   probability = Math.min(1, probability);
   const rateLeave = hazard > 0 ? -dm.expm1(-hazard * dt) : 0;
   const leave = probability + (1 - probability) * rateLeave;
