@@ -31,7 +31,10 @@ describe('field checks', () => {
     expect(out.overrides).toEqual({ p_hold_war: 7 });
     expect(out.ignored).toEqual(['set.nonexistent: this scenario has no parameter "nonexistent"; ignored']);
     expect(out.outside).toEqual([
-      'set.p_hold_war=7: 7 is outside its declared range 0.1 to 0.5; the model was not built for it, and a run may fail',
+      {
+        name: 'p_hold_war',
+        text: 'set.p_hold_war=7: 7 is outside its declared range 0.1 to 0.5; the model was not built for it, and a run may fail',
+      },
     ]);
   });
 

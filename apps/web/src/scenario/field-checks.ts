@@ -50,10 +50,11 @@ export function parameterProblem(name: string, label: string, p: Parameter, text
 export function permalinkOverrides(
   overrides: Record<string, number>,
   parameters: Record<string, Parameter>,
-): { overrides: Record<string, number>; ignored: string[]; outside: string[] } {
+): { overrides: Record<string, number>; ignored: string[]; outside: { name: string; text: string }[] } {
   const kept: Record<string, number> = {};
   const ignored: string[] = [];
-  const outside: string[] = [];
+  // Each with the parameter it names, so that its note can go once the value does.
+  const outside: { name: string; text: string }[] = [];
   for (const [name, v] of Object.entries(overrides)) {
     const p = parameters[name];
     if (p === undefined) {
@@ -67,7 +68,7 @@ export function permalinkOverrides(
     }
     kept[name] = v;
     const problem = parameterProblem(name, name, p, String(v));
-    if (problem) outside.push(`set.${name}=${formatInputValue(v)}: ${problem.message.replace(`${name}: `, '')}`);
+    if (problem) outside.push({ name, text: `set.${name}=${formatInputValue(v)}: ${problem.message.replace(`${name}: `, '')}` });
   }
   return { overrides: kept, ignored, outside };
 }

@@ -79,7 +79,7 @@ export function renderScenario(
   // A permalink's names the scenario lacks are dropped, and said so with what else it could not use.
   const checked = permalinkOverrides(initial.overrides, item.scenario.parameters);
   const substituted = [...(initial.ignored ?? []), ...checked.ignored];
-  const notices = [...substituted, ...checked.outside];
+  const notices = [...substituted, ...checked.outside.map((o) => o.text)];
   // A link that asks to run at once runs only on the values it gave: a substituted one leaves Run to the reader.
   const runAtOnce = initial.run && substituted.length === 0;
   const state = createScreenState(item, { ...initial, overrides: checked.overrides }, options.edited);
@@ -121,10 +121,7 @@ export function renderScenario(
   const controls = runControls(state, { onInputsChanged: () => onInputsChanged(false), updateAddress, onResult });
   // A link's value outside its range is said so while the input still holds it: reset, let vary or
   // typed over, its notice goes (it stayed, naming a value the page no longer had).
-  const outsideItems = checked.outside.map((n) => {
-    const name = /^set\.([A-Za-z_][A-Za-z0-9_]*)=/.exec(n)?.[1] ?? '';
-    return { name, li: h('li', { 'data-param': name }, n) };
-  });
+  const outsideItems = checked.outside.map(({ name, text }) => ({ name, li: h('li', { 'data-param': name }, text) }));
   const noticeList = h(
     'ul',
     { class: 'permalink-notice-text' },
