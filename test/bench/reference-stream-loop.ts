@@ -5,45 +5,25 @@
  * mechanism), so that changing one mechanism never moves another's draws. Each track keeps its
  * next moving step, one geometric draw from its own stream, drawn again only when its leave
  * probability changes (memoryless, so that is exact); at that step it draws its target with one
- * uniform from the same stream; the fatalities of a trial are one Poisson draw of their summed mean
- * from the flow's stream at the end. The joint next-event loop (reference-next-event-loop.ts) draws
+ * uniform from the same stream (none where its state has one declared way out); the fatalities of
+ * a trial are one Poisson draw of their summed mean from the flow's stream at the end. Its streams
+ * and step rules are the engine's, so its moves are the engine's moves; it keeps none of the
+ * engine's records (reference-recorded-loop.ts adds them). The joint next-event loop (reference-next-event-loop.ts) draws
  * every move of every track from one stream instead: cheaper, but a change to the alliance's rates
  * would shift the conflict's draws. Metric means only, as there.
  */
 import { floorLogRatio } from '../../packages/engine/src/det-math.ts';
 import { poisson } from '../../packages/engine/src/distributions.ts';
-import { componentKey, TrialStream, trialKey } from '../../packages/engine/src/rng.ts';
-import { alliance, CONFLICT, FATALITIES_PER_DAY, type LoopMeans, MetricSums, type Out, pipeline } from './reference-loop.ts';
-
-/** One track state's step rule given the conflict state: log(1 − leave) and its targets with cumulative shares. */
-interface StateRule {
-  logStay: number;
-  targets: Int32Array;
-  cumulative: Float64Array;
-}
-
-function stateRule(out: Out, dt: number): StateRule {
-  const h = out.reduce((s, [, r]) => s + r, 0);
-  let c = 0;
-  return {
-    // log(1 − leave) with leave = 1 − exp(−h·dt): exactly −h·dt.
-    logStay: h > 0 ? -h * dt : 0,
-    targets: Int32Array.from(out, ([t]) => t),
-    cumulative: Float64Array.from(out, ([, r]) => (c += r / h)),
-  };
-}
+import { trialKey } from '../../packages/engine/src/rng.ts';
+import { FATALITIES_PER_DAY, type LoopMeans, MetricSums } from './reference-loop.ts';
+import { engineRules, engineStreams, type StateRule } from './reference-recorded-loop.ts';
 
 /** Runs `trials` trials over 90 days in steps of `dt` days, each mechanism on its own stream; returns the metrics' means. */
 export function referenceStreamLoop(trials: number, seed: number, dt = 1): LoopMeans {
   const steps = Math.round(90 / dt);
-  // rules[track][conflict][state]: the alliance's and the pipeline's rates depend on the conflict state.
-  const rules: StateRule[][][] = [
-    [0, 1, 2, 3, 4].map(() => CONFLICT.map((out) => stateRule(out, dt))),
-    [0, 1, 2, 3, 4].map((c) => alliance(c).map((out) => stateRule(out, dt))),
-    [0, 1, 2, 3, 4].map((c) => pipeline(c).map((out) => stateRule(out, dt))),
-  ];
-  const streams = ['tracks.conflict', 'tracks.alliance', 'tracks.pipeline'].map((path) => new TrialStream(0, componentKey(path)));
-  const fatalityStream = new TrialStream(0, componentKey('flows[0]'));
+  // The engine's step rules and streams: the same draws as the engine's (see reference-recorded-loop.ts).
+  const rules = engineRules(dt);
+  const { streams, fatalityStream } = engineStreams();
   const key = new Int32Array(2);
   const state = new Int32Array(3);
   const nextMove = new Float64Array(3);
@@ -85,9 +65,12 @@ export function referenceStreamLoop(trials: number, seed: number, dt = 1): LoopM
       for (let i = 0; i < 3; i++) {
         if (nextMove[i] !== e) continue;
         const r = rule[i]!;
-        const u = streams[i]!.uniform();
+        const last = r.cumulative.length - 1;
         let j = 0;
-        while (j < r.cumulative.length - 1 && u >= r.cumulative[j]!) j++;
+        if (last > 0) {
+          const u = streams[i]!.uniform();
+          while (j < last && u >= r.cumulative[j]!) j++;
+        }
         state[i] = r.targets[j]!;
         moved |= 1 << i;
       }

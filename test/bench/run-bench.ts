@@ -127,16 +127,16 @@ out(
 );
 out();
 out(
-  "The third loop is the next-event loop written to the engine's contract (test/bench/reference-stream-loop.ts): a stream per mechanism, so each track draws its own geometric and target and the fatalities their own Poisson, as issue 15 §1 asks of the engine; the joint loop draws every move from one stream.",
+  "The third loop is the next-event loop written to the engine's contract (test/bench/reference-stream-loop.ts): a stream per mechanism, so each track draws its own geometric and target and the fatalities their own Poisson, as issue 15 §1 asks of the engine; the joint loop draws every move from one stream. The fourth (test/bench/reference-recorded-loop.ts) is the third with every record the engine returns (occupancy over time, first entries, final and visited states, each metric's whole distribution): its summary is the engine's bit for bit (test/golden/recorded-loop.test.ts), so the engine against it is the price of generality alone, and the fourth against the joint loop is the price of the engine's contract.",
 );
 out();
 out(
-  '| steps | trials | repetitions | next-event loop (trial-steps/s) | the same, a stream per mechanism | engine, one worker | engine ÷ loop | engine ÷ stream-per-mechanism loop |',
+  "| steps | trials | repetitions | next-event loop (trial-steps/s) | the same, a stream per mechanism | the same, with the engine's records | engine, one worker | engine ÷ loop | engine ÷ stream-per-mechanism loop | engine ÷ loop with records | loop with records ÷ loop |",
 );
-out('|---|---|---|---|---|---|---|---|');
+out('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const row of bundledNextEvent(quick ? 200_000 : 2_000_000, quick ? 2 : 3)) {
   out(
-    `| ${row.dt === 1 ? 'daily (90 steps)' : 'hourly (2,160 steps)'} | ${row.trials.toLocaleString('en-US')} | ${row.reps} | ${fmt(row.loopRate)} | ${fmt(row.streamLoopRate)} | ${fmt(row.engineRate)} | **${(row.engineRate / row.loopRate).toFixed(2)}×** | **${(row.engineRate / row.streamLoopRate).toFixed(2)}×** |`,
+    `| ${row.dt === 1 ? 'daily (90 steps)' : 'hourly (2,160 steps)'} | ${row.trials.toLocaleString('en-US')} | ${row.reps} | ${fmt(row.loopRate)} | ${fmt(row.streamLoopRate)} | ${fmt(row.recordedLoopRate)} | ${fmt(row.engineRate)} | **${(row.engineRate / row.loopRate).toFixed(2)}×** | **${(row.engineRate / row.streamLoopRate).toFixed(2)}×** | **${(row.engineRate / row.recordedLoopRate).toFixed(2)}×** | ${(row.recordedLoopRate / row.loopRate).toFixed(2)}× |`,
   );
 }
 out();
@@ -170,7 +170,7 @@ for (const c of comparisons) {
 function bundledNextEvent(
   trials: number,
   reps: number,
-): { dt: number; trials: number; reps: number; loopRate: number; streamLoopRate: number; engineRate: number }[] {
+): { dt: number; trials: number; reps: number; loopRate: number; streamLoopRate: number; recordedLoopRate: number; engineRate: number }[] {
   const outfile = bundleForBench(fileURLToPath(new URL('next-event-bundled.ts', import.meta.url)));
   const text = execFileSync(process.execPath, [outfile, 'scenarios/reference/caucasus-reference.yaml', String(trials), String(reps)], {
     cwd: fileURLToPath(root),
@@ -182,7 +182,7 @@ function bundledNextEvent(
     .map((line) => ({
       trials,
       reps,
-      ...(JSON.parse(line) as { dt: number; loopRate: number; streamLoopRate: number; engineRate: number }),
+      ...(JSON.parse(line) as { dt: number; loopRate: number; streamLoopRate: number; recordedLoopRate: number; engineRate: number }),
     }));
 }
 
