@@ -131,6 +131,13 @@ describe('a two-turn seminar through the API', () => {
       ties_to_attacker: 0,
       declaration_ties: 0,
     });
+    // A conditioned turn's quantity is scored on its whole distribution (the update's grid), not on
+    // histogram midpoints: the grid averages to the conditioned mean, and the median is the best forecast.
+    const deaths = result.debrief.questions.find((q) => q.id === 'deaths_t2')?.outcome;
+    if (deaths?.kind !== 'quantity') throw new Error('deaths_t2 is a quantity');
+    expect(deaths.grid.reduce((s, x) => s + x, 0) / deaths.grid.length).toBeCloseTo(deaths.mean, 6);
+    const eae = (x: number) => deaths.grid.reduce((s, y) => s + Math.abs(x - y), 0) / deaths.grid.length;
+    expect(eae(deaths.median)).toBeLessThanOrEqual(Math.min(eae(deaths.mean), eae(0), eae(deaths.quantiles.p75)) + 1e-9);
     expect(result.debrief.questions).toHaveLength(7);
     const ana = result.debrief.students.find((s) => s.name === 'ana');
     expect(ana?.forecasts.map((f) => f.question).sort()).toEqual([

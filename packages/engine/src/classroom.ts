@@ -24,14 +24,14 @@ import { MAX_SEED } from './rng.ts';
 import { NameSchema } from './scenario-schema.ts';
 import { brierScore, logScore } from './scoring.ts';
 import type { RunSummary } from './simulate/simulate.ts';
-import { type QuantileName, summarizeMetric, valueCounts } from './summarize.ts';
+import { outcomeGrid, type QuantileName, summarizeMetric } from './summarize.ts';
 
 /** Most levers, questions and teams one exercise may have. */
 export const MAX_LEVERS = 12;
 export const MAX_QUESTIONS = 12;
 export const MAX_TEAMS = 8;
-/** Slices of the grid kept for each quantity question's outcome distribution (`quantileGrid`). */
-export const OUTCOME_GRID_POINTS = 200;
+/** The grid of a quantity question's outcome distribution: defined with the summaries, where an update makes it too. */
+export { OUTCOME_GRID_POINTS, quantileGrid } from './summarize.ts';
 
 /** Invisible formatting characters (bidi overrides, zero-width joiners) that could make one name look like another. */
 const FORMAT_CHARS = /\p{Cf}/u;
@@ -459,29 +459,6 @@ export type QuestionOutcome =
     };
 
 /**
- * The distribution of sorted (value, count) pairs as k equally likely slices, each at its mean (a
- * value whose count straddles a slice boundary is shared between the slices). Every trial counts,
- * tails included, so E|x − Y| over the slices is exact for any x that falls between slices (below
- * the smallest value: the mean), and within 1/k of the slice's width inside one.
- */
-export function quantileGrid(counts: readonly (readonly [number, number])[], k = OUTCOME_GRID_POINTS): number[] {
-  const total = counts.reduce((s, [, c]) => s + c, 0);
-  if (total === 0) return [];
-  // Positions are counted in k-ths of a trial, so slice i runs over [i·total, (i + 1)·total): whole numbers, no rounding.
-  const sums = new Array<number>(k).fill(0);
-  let start = 0;
-  for (const [value, count] of counts) {
-    const end = start + count * k;
-    for (let i = Math.floor(start / total); i < k && i * total < end; i++) {
-      const overlap = Math.min(end, (i + 1) * total) - Math.max(start, i * total);
-      if (overlap > 0) sums[i] = (sums[i] ?? 0) + overlap * value;
-    }
-    start = end;
-  }
-  return sums.map((sum) => sum / total);
-}
-
-/**
  * The engine's answer to every question from a merged run summary. A probability question needs a
  * metric whose every value is 0 or 1; anything else is an error naming the question.
  */
@@ -504,7 +481,7 @@ export function questionOutcomes(exercise: Exercise, model: Model, summary: RunS
         median: m.quantiles.p50,
         quantiles: { ...m.quantiles },
         histogram: m.histogram,
-        grid: quantileGrid(valueCounts(acc)),
+        grid: outcomeGrid(acc),
         n: m.n,
       };
     }

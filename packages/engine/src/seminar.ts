@@ -14,7 +14,6 @@ import {
   type LeverDecision,
   type Question,
   type QuestionOutcome,
-  quantileGrid,
   type Submission,
   type Team,
 } from './classroom.ts';
@@ -63,22 +62,19 @@ export function turnDecisions(
 }
 
 /**
- * A question's outcome from a finished run's metric summary (the conditioned runs give summaries,
- * not accumulators): a quantity's equally likely grid is read off the histogram, each bin's share
- * placed at its midpoint, so its expected absolute error is within half a histogram bin of the exact one.
+ * A question's outcome from a conditioned run's metric summary (the conditioned runs give summaries,
+ * not accumulators). A quantity is scored on `grid`, its conditioned distribution as equally likely
+ * values read from the replayed trials' counts (`UpdateResult.grids`): a summary's histogram is too
+ * coarse for it (a bin can hold most of the trials).
  */
-export function outcomeFromSummary(question: Question, m: MetricSummary): QuestionOutcome {
+export function outcomeFromSummary(question: Question, m: MetricSummary, grid?: readonly number[]): QuestionOutcome {
   if (question.kind === 'probability') {
     if (!m.probability) throw new RangeError(`question "${question.id}": "${question.metric}" is not a yes/no (0 or 1) metric`);
     // A conditioned turn's trials are worth its effective sample size: the decision effect's interval uses it.
     return { kind: 'probability', p: m.probability.p, ci95: m.probability.ci95, n: m.effectiveN ?? m.n };
   }
-  const { edges, counts } = m.histogram;
-  const pairs: [number, number][] = counts.flatMap((c, i): [number, number][] => {
-    const lo = edges[i];
-    const hi = edges[i + 1];
-    return c > 0 && lo !== undefined && hi !== undefined ? [[(lo + hi) / 2, c]] : [];
-  });
+  if (grid === undefined)
+    throw new RangeError(`question "${question.id}": a quantity needs the distribution of "${question.metric}" (the update's grids)`);
   return {
     kind: 'quantity',
     mean: m.mean,
@@ -86,7 +82,7 @@ export function outcomeFromSummary(question: Question, m: MetricSummary): Questi
     median: m.quantiles.p50,
     quantiles: { ...m.quantiles },
     histogram: m.histogram,
-    grid: quantileGrid(pairs),
+    grid: [...grid],
     n: m.effectiveN ?? m.n,
   };
 }

@@ -259,6 +259,36 @@ export function valueCounts(acc: MetricAccumulator): [number, number][] {
   return out;
 }
 
+/** Slices of the equally likely grid of a distribution (`quantileGrid`): classroom quantity questions are scored on it. */
+export const OUTCOME_GRID_POINTS = 200;
+/**
+ * The distribution of sorted (value, count) pairs as k equally likely slices, each at its mean (a
+ * value whose count straddles a slice boundary is shared between the slices). Every trial counts,
+ * tails included, so E|x − Y| over the slices is exact for any x that falls between slices (below
+ * the smallest value: the mean), and within 1/k of the slice's width inside one.
+ */
+export function quantileGrid(counts: readonly (readonly [number, number])[], k = OUTCOME_GRID_POINTS): number[] {
+  const total = counts.reduce((s, [, c]) => s + c, 0);
+  if (total === 0) return [];
+  // Positions are counted in k-ths of a trial, so slice i runs over [i·total, (i + 1)·total): whole numbers, no rounding.
+  const sums = new Array<number>(k).fill(0);
+  let start = 0;
+  for (const [value, count] of counts) {
+    const end = start + count * k;
+    for (let i = Math.floor(start / total); i < k && i * total < end; i++) {
+      const overlap = Math.min(end, (i + 1) * total) - Math.max(start, i * total);
+      if (overlap > 0) sums[i] = (sums[i] ?? 0) + overlap * value;
+    }
+    start = end;
+  }
+  return sums.map((sum) => sum / total);
+}
+
+/** A metric's distribution as OUTCOME_GRID_POINTS equally likely values (`quantileGrid` of its counts). */
+export function outcomeGrid(acc: MetricAccumulator): number[] {
+  return quantileGrid(valueCounts(acc));
+}
+
 export const QUANTILES = { p1: 0.01, p5: 0.05, p10: 0.1, p25: 0.25, p50: 0.5, p75: 0.75, p90: 0.9, p95: 0.95, p99: 0.99 } as const;
 export type QuantileName = keyof typeof QUANTILES;
 

@@ -209,3 +209,21 @@ metrics:
     expect(message).toContain('use at most 1000 trials');
   });
 });
+
+describe("an update's grids (a classroom scores quantity forecasts on them)", () => {
+  it("gives each listed metric's conditioned distribution as 200 equally likely values: its mean the run's, its median the best point forecast", () => {
+    const doc = loadScenarioText(NON_MARKOV).scenario;
+    const answer = updateScenario(doc, NON_MARKOV_OBSERVED, { trials: 4000, seed: 3, grids: ['deaths'] });
+    const grid = answer.grids?.deaths;
+    if (grid === undefined) throw new Error('a grid');
+    expect(grid).toHaveLength(200);
+    const metric = answer.metrics.deaths!;
+    // The slices' means average to the replayed trials' mean (the same values, another order of adding).
+    expect(grid.reduce((s, x) => s + x, 0) / grid.length).toBeCloseTo(metric.mean, 9);
+    // Expected absolute error is smallest at the median: no point of the range does better.
+    const eae = (x: number) => grid.reduce((s, y) => s + Math.abs(x - y), 0) / grid.length;
+    for (let x = metric.min; x <= metric.max; x += 0.5) expect(eae(metric.quantiles.p50)).toBeLessThanOrEqual(eae(x) + 1e-12);
+    expect(updateScenario(doc, NON_MARKOV_OBSERVED, { trials: 4000, seed: 3 }).grids).toBeUndefined();
+    expect(() => updateScenario(doc, NON_MARKOV_OBSERVED, { trials: 100, seed: 3, grids: ['nope'] })).toThrow(/no metric "nope"/);
+  });
+});

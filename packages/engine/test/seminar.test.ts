@@ -135,13 +135,12 @@ describe('outcomes from a finished run summary', () => {
     ...over,
   });
 
-  it('reads the equally likely grid off the histogram, each bin at its midpoint in its share', () => {
-    const o = outcomeFromSummary(BASE.questions[1] as never, summary({}));
+  it("scores a quantity on the update's grid of it, not on the summary's histogram, and needs one", () => {
+    const grid = Array.from({ length: OUTCOME_GRID_POINTS }, (_, i) => (i < 180 ? 0 : i));
+    const o = outcomeFromSummary(BASE.questions[1] as never, summary({}), grid);
     if (o.kind !== 'quantity') throw new Error('a quantity');
-    expect(o.grid).toHaveLength(OUTCOME_GRID_POINTS);
-    expect(o.grid.filter((x) => x === 5)).toHaveLength(50);
-    expect(o.grid.filter((x) => x === 15)).toHaveLength(100);
-    expect(o.grid.filter((x) => x === 25)).toHaveLength(50);
+    expect(o.grid).toEqual(grid);
+    expect(() => outcomeFromSummary(BASE.questions[1] as never, summary({}))).toThrow(/needs the distribution/);
   });
 
   it('refuses a probability question on a metric that is not yes/no', () => {
@@ -153,7 +152,7 @@ describe('outcomes from a finished run summary', () => {
   it("counts a conditioned turn's trials as its effective sample size, so the decision effect's interval is as wide as they are worth", () => {
     const o = outcomeFromSummary(BASE.questions[0] as never, summary({ effectiveN: 23.5, probability: { p: 0.3, ci95: [0.1, 0.5] } }));
     expect(o).toMatchObject({ kind: 'probability', n: 23.5 });
-    expect(outcomeFromSummary(BASE.questions[1] as never, summary({ effectiveN: 40 }))).toMatchObject({ kind: 'quantity', n: 40 });
+    expect(outcomeFromSummary(BASE.questions[1] as never, summary({ effectiveN: 40 }), [1, 2])).toMatchObject({ kind: 'quantity', n: 40 });
   });
 });
 
@@ -170,18 +169,22 @@ describe('payoffs and history', () => {
   it('scores the engine, the class median and each forecast against what happened', () => {
     const outcomes = {
       war1: { kind: 'probability' as const, p: 0.3, ci95: [0.2, 0.4] as [number, number], n: 100 },
-      deaths2: outcomeFromSummary(BASE.questions[1] as never, {
-        n: 4,
-        mean: 25,
-        sd: 0,
-        se: 0,
-        ci95: [0, 0],
-        min: 0,
-        max: 0,
-        quantiles: { p1: 0, p5: 0, p10: 0, p25: 0, p50: 25, p75: 0, p90: 0, p95: 0, p99: 0 },
-        histogram: { edges: [20, 30], counts: [4] },
-        quantileMethod: 'exact',
-      }),
+      deaths2: outcomeFromSummary(
+        BASE.questions[1] as never,
+        {
+          n: 4,
+          mean: 25,
+          sd: 0,
+          se: 0,
+          ci95: [0, 0],
+          min: 0,
+          max: 0,
+          quantiles: { p1: 0, p5: 0, p10: 0, p25: 0, p50: 25, p75: 0, p90: 0, p95: 0, p99: 0 },
+          histogram: { edges: [20, 30], counts: [4] },
+          quantileMethod: 'exact',
+        },
+        [25, 25, 25, 25],
+      ),
     };
     const rows = historyRows(exercise, outcomes, { war1: 0.1 });
     expect(rows.map((r) => r.question)).toEqual(['war1', 'deaths2']);

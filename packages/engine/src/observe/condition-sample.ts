@@ -9,6 +9,7 @@ import { finalizeResult, type Receipt, type RunResult, scenarioHash } from '../r
 import { TrialStream, trialSeed } from '../rng.ts';
 import { checkRunOptions, DEFAULT_SEED, DEFAULT_TRIAL_STEP_BUDGET } from '../run.ts';
 import { type RunSummary, simulate } from '../simulate/simulate.ts';
+import { outcomeGrid } from '../summarize.ts';
 import { buildAugmentedModel } from './augment-scenario.ts';
 import { type ParameterShift, parameterShifts } from './parameter-shift.ts';
 import type { CheckedObservation, Observations } from './read-observations.ts';
@@ -37,7 +38,12 @@ export interface SampledConditioning {
 export type UpdateReceipt = Receipt & { observationsHash: string };
 
 /** The conditioned forecast: an ordinary run result (its receipt with the observations' hash) plus the diagnostics. */
-export type UpdateResult = Omit<RunResult, 'receipt'> & { receipt: UpdateReceipt; conditioning: SampledConditioning };
+export type UpdateResult = Omit<RunResult, 'receipt'> & {
+  receipt: UpdateReceipt;
+  conditioning: SampledConditioning;
+  /** With `grids`: each listed metric's conditioned distribution as equally likely values (`outcomeGrid`), read from the replayed trials' counts. */
+  grids?: Record<string, number[]>;
+};
 
 /** Options of `conditionSample`. */
 export interface SampleUpdateOptions {
@@ -47,6 +53,11 @@ export interface SampleUpdateOptions {
   budget?: number;
   /** Called every few thousand trials with the trials simulated so far of both passes (weighing, then replaying: `total` is twice the trials). */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Metrics whose whole conditioned distribution to return as equally likely values (`UpdateResult.grids`):
+   * a classroom scores quantity forecasts on it, where the summary's histogram bins are too coarse.
+   */
+  grids?: readonly string[];
 }
 
 /** Trials between progress reports of an update on one thread. */
@@ -88,7 +99,25 @@ export function conditionSample(model: Model, observed: Observations, options: S
   const replaying = report && { every: PROGRESS_EVERY, report: (done: number) => report(options.trials + done, total) };
   const summary = replayTrials(model, observed, { seed, overrides, list, ...(replaying && { progress: replaying }) });
   report?.(total, total);
-  return finishUpdate(model, observed, weights, summary, { seed, overrides, seconds: (performance.now() - started) / 1000, workers: 1 });
+  const result = finishUpdate(model, observed, weights, summary, {
+    seed,
+    overrides,
+    seconds: (performance.now() - started) / 1000,
+    workers: 1,
+  });
+  return options.grids === undefined ? result : { ...result, grids: metricGrids(model, summary, options.grids) };
+}
+
+/** The listed metrics' distributions as equally likely values; an unknown name is an error naming it. */
+function metricGrids(model: Model, summary: RunSummary, names: readonly string[]): Record<string, number[]> {
+  const grids: Record<string, number[]> = {};
+  for (const name of names) {
+    const index = model.metrics.findIndex((m) => m.name === name);
+    const acc = summary.metrics[index];
+    if (index < 0 || acc === undefined) throw new GeoriskError([issue('bad_run_options', 'grids', `the scenario has no metric "${name}"`)]);
+    grids[name] = outcomeGrid(acc);
+  }
+  return grids;
 }
 
 /** Checks trials, seed and budget (two passes: weighing, then replaying) against the augmented model. */

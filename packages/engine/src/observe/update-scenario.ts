@@ -18,6 +18,8 @@ export interface UpdateOptions {
   file?: string;
   /** Progress of the sampled passes (see `SampleUpdateOptions`). */
   onProgress?: (done: number, total: number) => void;
+  /** Metrics whose conditioned distribution to return as equally likely values (see `SampleUpdateOptions`). */
+  grids?: readonly string[];
 }
 
 /** A conditioned forecast: the sampled result, and the exact one where it exists. */
@@ -54,6 +56,7 @@ function sampleOptions(options: UpdateOptions): SampleUpdateOptions {
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
     ...(options.budget === undefined ? {} : { budget: options.budget }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    ...(options.grids === undefined ? {} : { grids: options.grids }),
   };
 }
 

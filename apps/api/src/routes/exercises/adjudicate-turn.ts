@@ -57,18 +57,21 @@ async function runTurn(ctx: TurnContext, k: number, overrides: Overrides): Promi
     const outcomes = questionOutcomes(asked, model, summary);
     return { outcomes, means: meansOf(result.metrics), receipt: result.receipt, effectiveSampleSize: null };
   }
-  const options = { trials: exercise.trials, seed: exercise.seed, overrides, budget: ctx.budget, method: 'smc' as const };
+  // Quantity questions are scored on their whole conditioned distribution, which the update returns as grids.
+  const grids = asked.questions.filter((q) => q.kind === 'quantity').map((q) => q.metric);
+  const options = { trials: exercise.trials, seed: exercise.seed, overrides, budget: ctx.budget, method: 'smc' as const, grids };
   const json = await pool.updateJson({ scenario: loaded.scenario, observations, options }, undefined, client);
   const answer = JSON.parse(json) as {
     metrics: Record<string, MetricSummary>;
     receipt: Receipt;
     conditioning: { effectiveSampleSize: number };
+    grids?: Record<string, number[]>;
   };
   const outcomes: Record<string, QuestionOutcome> = {};
   for (const q of asked.questions) {
     const m = answer.metrics[q.metric];
     if (m === undefined) throw new RangeError(`question "${q.id}": the scenario has no metric "${q.metric}"`);
-    outcomes[q.id] = outcomeFromSummary(q, m);
+    outcomes[q.id] = outcomeFromSummary(q, m, answer.grids?.[q.metric]);
   }
   return {
     outcomes,
