@@ -394,6 +394,23 @@ export function noActionOption(lever: Extract<Lever, { kind: 'choice' }>): strin
   return lever.noAction ?? defined(lever.options[0], 'a choice lever has options').id;
 }
 
+/** The overrides of one choice lever's option. */
+function optionOverrides(lever: Extract<Lever, { kind: 'choice' }>, option: string): Record<string, number> {
+  return lever.options.find((o) => o.id === option)?.overrides ?? {};
+}
+
+/**
+ * The overrides of the "no action" run: every choice lever at its no-action option, which may set
+ * parameters of its own (a "stand down" option that lowers a rate), and every range lever where the
+ * scenario has it. The class's decisions are compared with this run, so a lever the class left at no
+ * action makes no difference between the two.
+ */
+export function noActionOverrides(levers: readonly Lever[]): Record<string, number> {
+  const overrides: Record<string, number> = {};
+  for (const lever of levers) if (lever.kind === 'choice') Object.assign(overrides, optionOverrides(lever, noActionOption(lever)));
+  return overrides;
+}
+
 /** How the class decided one lever. */
 export interface LeverDecision {
   lever: string;
@@ -407,8 +424,8 @@ export interface LeverDecision {
 /**
  * The class's decisions and the overrides they make. A choice lever goes to the option with the
  * most votes (any tie goes to "no action", whether or not it is among the leaders: a divided
- * team does not act); a range lever takes the median of the values given. A lever
- * nobody voted on stays as the scenario has it.
+ * team does not act, and nor does one that did not vote); a range lever takes the median of the
+ * values given, and one nobody voted on stays as the scenario has it.
  */
 export function classDecisions(
   exercise: Exercise,
@@ -432,12 +449,15 @@ export function classDecisions(
         voters++;
       }
     }
-    if (voters === 0) return { lever: lever.id, decision: null, votes, voters };
+    if (voters === 0) {
+      Object.assign(overrides, optionOverrides(lever, noActionOption(lever)));
+      return { lever: lever.id, decision: null, votes, voters };
+    }
     const top = Math.max(...Object.values(votes));
     const leaders = lever.options.filter((o) => votes[o.id] === top).map((o) => o.id);
     // A tie between different options is a divided team, and a divided team does not act.
     const winner = leaders.length === 1 ? defined(leaders[0], 'one leader') : noActionOption(lever);
-    Object.assign(overrides, lever.options.find((o) => o.id === winner)?.overrides ?? {});
+    Object.assign(overrides, optionOverrides(lever, winner));
     return { lever: lever.id, decision: winner, votes, voters };
   });
   return { decisions, overrides };

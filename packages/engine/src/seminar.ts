@@ -12,6 +12,7 @@ import {
   classDecisions,
   type Exercise,
   type LeverDecision,
+  noActionOverrides,
   type Question,
   type QuestionOutcome,
   type Submission,
@@ -59,6 +60,12 @@ export function turnDecisions(
 ): { decisions: LeverDecision[]; overrides: Record<string, number> } {
   const decided = classDecisions(turnExercise(exercise, k), submissions);
   return { decisions: decided.decisions, overrides: { ...earlier, ...decided.overrides } };
+}
+
+/** The "no action" run's overrides in turn k: every lever offered up to that turn at no action (`noActionOverrides`). */
+export function turnNoActionOverrides(exercise: Exercise, k: number): Record<string, number> {
+  const offered = new Set((exercise.turns ?? []).slice(0, k + 1).flatMap((t) => t.levers));
+  return noActionOverrides(exercise.turns === undefined ? exercise.levers : exercise.levers.filter((l) => offered.has(l.id)));
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   expectedAbsoluteError,
   expectedBrier,
   expectedLog,
+  noActionOverrides,
   type QuestionOutcome,
   quantileGrid,
   questionOutcomes,
@@ -104,6 +105,34 @@ describe('classDecisions', () => {
     expect(tie.decisions[0]?.decision).toBe('no');
     expect(tie.overrides).toEqual({});
     expect(classDecisions(exercise, []).decisions.map((d) => d.decision)).toEqual([null, null]);
+  });
+
+  it('compares the decisions with every choice lever at its no-action option, whose own overrides count on both sides', () => {
+    // A "calm" no-action option that lowers a rate: a tie, or no vote at all, leaves the class at
+    // calm, and the no-action run is at calm too, so the two runs are the same (no effect).
+    const calm = {
+      ...exercise,
+      levers: [
+        {
+          ...exercise.levers[0],
+          noAction: 'calm',
+          options: [
+            { id: 'calm', label: 'Stay calm', overrides: { war_rate: 0.01 } },
+            { id: 'stir', label: 'Stir', overrides: { war_rate: 0.2 } },
+          ],
+        },
+      ],
+    } as Exercise;
+    expect(noActionOverrides(calm.levers)).toEqual({ war_rate: 0.01 });
+    const tie = classDecisions(calm, [
+      { team: 'red', decisions: { talks: 'calm' } },
+      { team: 'red', decisions: { talks: 'stir' } },
+    ]);
+    expect(tie.overrides).toEqual(noActionOverrides(calm.levers));
+    expect(classDecisions(calm, []).overrides).toEqual(noActionOverrides(calm.levers));
+    expect(classDecisions(calm, [{ team: 'red', decisions: { talks: 'stir' } }]).overrides).toEqual({ war_rate: 0.2 });
+    // The library's levers whose first option means no action and sets nothing: the no-action run is the scenario's.
+    expect(noActionOverrides(exercise.levers)).toEqual({});
   });
 });
 

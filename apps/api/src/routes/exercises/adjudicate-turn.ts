@@ -5,7 +5,7 @@
  */
 import { buildModel, finalizeResult, type LoadedScenario, type MetricSummary, type Overrides, type Receipt } from '@georisk/engine';
 import { type Exercise, type LeverDecision, type QuestionOutcome, questionOutcomes } from '@georisk/engine/classroom';
-import { outcomeFromSummary, releasedObservations, turnDecisions, turnExercise } from '@georisk/engine/seminar';
+import { outcomeFromSummary, releasedObservations, turnDecisions, turnExercise, turnNoActionOverrides } from '@georisk/engine/seminar';
 import type { SimulationPool } from '../../pool.ts';
 
 /** What one run of a turn gives: the turn's answers, every metric's mean, the receipt and the effective sample size. */
@@ -93,7 +93,8 @@ export async function adjudicateTurn(
 ): Promise<TurnResult> {
   const turn = ctx.exercise.turns?.[k];
   const decided = turnDecisions(ctx.exercise, k, submissions, earlier);
-  const [withDecisions, noAction] = await Promise.all([runTurn(ctx, k, decided.overrides), runTurn(ctx, k, {})]);
+  const noActionRun = runTurn(ctx, k, turnNoActionOverrides(ctx.exercise, k));
+  const [withDecisions, noAction] = await Promise.all([runTurn(ctx, k, decided.overrides), noActionRun]);
   const observations = (ctx.exercise.turns ?? []).slice(0, k + 1).reduce((n, t) => n + t.observations.length, 0);
   return {
     turn: turn?.id ?? '',

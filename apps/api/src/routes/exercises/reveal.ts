@@ -11,7 +11,7 @@ import {
   type Receipt,
   type RunSummary,
 } from '@georisk/engine';
-import { buildDebrief, classDecisions, type Debrief, type Exercise, questionOutcomes } from '@georisk/engine/classroom';
+import { buildDebrief, classDecisions, type Debrief, type Exercise, noActionOverrides, questionOutcomes } from '@georisk/engine/classroom';
 import { type HistoryRow, historyRows, type TeamPayoff, teamPayoffs } from '@georisk/engine/seminar';
 import type { StoredExercise, StoredStudent } from '../../classroom-store.ts';
 import { ApiError } from '../../errors.ts';
@@ -72,7 +72,7 @@ export async function runReveal(
     return { model, summary, receipt: result.receipt, means };
   };
   // The same seed for both: common random numbers, so the difference is the decisions', not the dice's.
-  const [withDecisions, noAction] = await Promise.all([run(decided.overrides), run({})]);
+  const [withDecisions, noAction] = await Promise.all([run(decided.overrides), run(noActionOverrides(exercise.levers))]);
   const debrief = buildDebrief(
     exercise,
     students.map((s) => ({ id: s.id, name: s.name, team: s.team, forecasts: s.submission?.forecasts ?? {} })),
