@@ -550,7 +550,11 @@ export interface ScoredForecast {
   brier?: number;
   log?: number;
   absoluteError?: number;
-  /** Expected absolute error divided by the median's own (1 is the best possible). */
+  /**
+   * Expected absolute error divided by the median's own (1 is the best possible). Where the engine
+   * is certain (every trial gives one value, so the best error is 0), 1 plus the error in units of
+   * that value's size (at least 1): off by 5 from a certain 0 is 6, not an infinite ratio.
+   */
   relativeError?: number;
   /** For a historical question: what happened, and the forecast's Brier score or absolute error against it. */
   actual?: number;
@@ -673,7 +677,7 @@ function scoreAgainstEngine(question: Question, forecast: number, outcome: Quest
     forecast,
     outcome: outcome.median,
     absoluteError: error,
-    relativeError: best > 0 ? error / best : error === 0 ? 1 : Number.POSITIVE_INFINITY,
+    relativeError: best > 0 ? error / best : 1 + error / Math.max(1, Math.abs(outcome.median)),
   };
 }
 

@@ -15,6 +15,7 @@ import {
   type QuestionOutcome,
   quantileGrid,
   questionOutcomes,
+  scoreForecast,
 } from '../src/classroom.ts';
 import { buildModel, loadScenarioText, simulate } from '../src/index.ts';
 import { brierScore, logScore } from '../src/scoring.ts';
@@ -137,6 +138,25 @@ describe('classDecisions', () => {
 });
 
 describe('scores', () => {
+  it('scores a quantity the engine is certain of on a finite scale: exact is 1, and further off is worse', () => {
+    const question = { id: 'deaths', label: 'Deaths', kind: 'quantity', metric: 'deaths' } as const;
+    const certain = (value: number): QuestionOutcome => ({
+      kind: 'quantity',
+      mean: value,
+      se: 0,
+      median: value,
+      quantiles: { p1: value, p5: value, p10: value, p25: value, p50: value, p75: value, p90: value, p95: value, p99: value },
+      histogram: { edges: [value, value], counts: [100] },
+      grid: new Array(200).fill(value),
+      n: 100,
+    });
+    const score = (forecast: number, value: number) => scoreForecast(question as never, forecast, certain(value)).relativeError;
+    expect([score(0, 0), score(5, 0), score(10, 0)]).toEqual([1, 6, 11]);
+    // Off by 50 from a certain 200 is a quarter of the value: 1.25.
+    expect(score(250, 200)).toBe(1.25);
+    expect(score(150, 200)).toBe(1.25);
+  });
+
   it('expected Brier and log scores are the outcome-weighted scoring rules, minimised at the engine probability', () => {
     expect(expectedBrier(0.3, 0.1)).toBeCloseTo(0.1 * 0.49 + 0.9 * 0.09, 15);
     expect(expectedBrier(0.3, 0.1)).toBe(0.1 * brierScore(0.3, 1) + 0.9 * brierScore(0.3, 0));

@@ -55,7 +55,7 @@ export function leaderboardTable(debrief: Debrief, me: string | undefined, hasTe
     h(
       'caption',
       {},
-      'Leaderboard: mean expected Brier score on the probability questions (lower is better; always saying 50% scores 0.250). A question left unanswered counts as a 50% forecast (a quantity: as the class’s largest error on it), so skipping never pays.',
+      'Leaderboard: mean expected Brier score on the probability questions (lower is better; always saying 50% scores 0.250). A question left unanswered counts as a 50% forecast (a quantity: as the class’s largest error on it): skipping scores no better than the least informed answer, though a confident wrong answer scores worse.',
     ),
     h('thead', {}, h('tr', {}, ...head.map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, ...debrief.students.map((s) => studentRow(s, me, hasTeams, teamName)), crowdRow(debrief, hasTeams)),
