@@ -63,7 +63,7 @@ describe.skipIf(!haveChromium)('reading results in Chromium', () => {
       expect(d.text).toContain('within noise');
     }
 
-    // A small parameter change: paired intervals, bold exactly when they exclude 0.
+    // A small parameter change: paired intervals, bold exactly when clear of noise for the whole comparison.
     await showParameter(page, 'p_hold_clash');
     await page.locator('#p-p_hold_clash-range').press('ArrowRight');
     await page.click('#run');

@@ -285,20 +285,19 @@ export function withAlpha(hex: string, alpha: number): string {
   return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
 }
 
-/** A difference between a run and its baseline, with a 95% interval. */
+/** A difference between a run and its baseline, with its standard error and 95% interval. */
 export interface Difference {
   diff: number;
+  se: number;
   ci95: [number, number];
-  /** The interval excludes 0. */
+  /** Clear of noise over the whole comparison (`markClear`: stricter than the interval excluding 0). */
   clear: boolean;
 }
 
 const Z95 = 1.959963984540054;
 
 function difference(diff: number, se: number): Difference {
-  const lo = diff - Z95 * se;
-  const hi = diff + Z95 * se;
-  return { diff, ci95: [lo, hi], clear: lo > 0 || hi < 0 };
+  return { diff, se, ci95: [diff - Z95 * se, diff + Z95 * se], clear: false };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { markClear } from '@georisk/engine/paired';
 import { describe, expect, it } from 'vitest';
 import {
   binPosition,
@@ -146,23 +147,24 @@ describe('comparing with a baseline', () => {
     expect(war.diff).toBeCloseTo(0.03, 12);
     const se = Math.sqrt((0.15 * 0.85) / 10_000 + (0.12 * 0.88) / 10_000);
     expect(war.ci95[0]).toBeCloseTo(0.03 - 1.959963984540054 * se, 12);
-    expect(war.clear).toBe(true);
     const deaths = d.deaths as Difference;
     expect(deaths.diff).toBe(2);
     expect(deaths.ci95[1] - deaths.diff).toBeCloseTo(1.959963984540054 * 2.5, 12);
-    expect(deaths.clear).toBe(false);
+    // Which are clear is said for the whole comparison (markClear): 2 metrics, beyond 2.24 SE.
+    const marked = markClear(d);
+    expect([marked.war?.clear, marked.deaths?.clear]).toEqual([true, false]);
     // Two significant digits of the interval's half-width (0.95 pp), as a mean's error is shown.
     expect(formatDifference(war, true)).toBe('+3.00 pp [+2.05, +3.95]');
     // A narrow interval that excludes 0 shows a lower end above 0 (one place read "[0.0, +0.2]").
-    const narrow: Difference = { diff: 0.0011, ci95: [0.0002, 0.002], clear: true };
+    const narrow: Difference = { diff: 0.0011, se: 0.00046, ci95: [0.0002, 0.002], clear: true };
     expect(formatDifference(narrow, true)).toBe('+0.110 pp [+0.020, +0.200]');
     expect(formatDifference(deaths, false)).toBe('+2.0 [-2.9, +6.9]');
     // To two significant digits of the interval's half-width: no more places than the interval can hold.
-    expect(formatDifference({ diff: 0.8546, ci95: [0.6239, 1.0853], clear: true }, false)).toBe('+0.85 [+0.62, +1.09]');
-    expect(formatDifference({ diff: 87.29, ci95: [68.63, 105.95], clear: true }, false)).toBe('+87 [+69, +106]');
-    expect(formatDifference({ diff: -3.3, ci95: [-9.7, 3.04], clear: false }, false)).toBe('-3.3 [-9.7, +3.0]');
-    expect(formatDifference({ diff: 1234.5, ci95: [1100, 1369], clear: true }, false)).toBe('+1,235 [+1,100, +1,369]');
-    expect(formatDifference({ diff: -0.0001, ci95: [-0.003, 0.0028], clear: false }, true)).toBe('-0.01 pp [-0.30, +0.28]');
+    expect(formatDifference({ diff: 0.8546, se: 0, ci95: [0.6239, 1.0853], clear: true }, false)).toBe('+0.85 [+0.62, +1.09]');
+    expect(formatDifference({ diff: 87.29, se: 0, ci95: [68.63, 105.95], clear: true }, false)).toBe('+87 [+69, +106]');
+    expect(formatDifference({ diff: -3.3, se: 0, ci95: [-9.7, 3.04], clear: false }, false)).toBe('-3.3 [-9.7, +3.0]');
+    expect(formatDifference({ diff: 1234.5, se: 0, ci95: [1100, 1369], clear: true }, false)).toBe('+1,235 [+1,100, +1,369]');
+    expect(formatDifference({ diff: -0.0001, se: 0, ci95: [-0.003, 0.0028], clear: false }, true)).toBe('-0.01 pp [-0.30, +0.28]');
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import { buildModel, loadScenarioText, type RunResult, runScenario } from '@georisk/engine';
 import { planChunks } from '@georisk/engine/chunks';
-import { mergePaired, type PairedSummary, pairedDifference, summarizePaired } from '@georisk/engine/paired';
+import { clearThreshold, markClear, mergePaired, type PairedSummary, pairedDifference, summarizePaired } from '@georisk/engine/paired';
 import { describe, expect, it } from 'vitest';
 import { compareMetrics, type MetricView } from '../src/chart-data.ts';
 import { finishedPrefix } from '../src/engine-client.ts';
@@ -92,7 +92,7 @@ describe('pairedDifferences', () => {
     }
   });
 
-  it('is clear only when its interval excludes 0 (never for two identical runs)', () => {
+  it('is clear only beyond the threshold for the whole comparison, and never between runs of the same assumptions', () => {
     const same = handle(
       {
         type: 'paired-chunk',
@@ -108,8 +108,13 @@ describe('pairedDifferences', () => {
       () => {},
     );
     if (same.type !== 'paired-chunk') throw new Error(same.type);
-    for (const d of Object.values(pairedDifferences(same.summary))) expect(d).toEqual({ diff: 0, ci95: [0, 0], clear: false });
-    for (const d of Object.values(paired)) expect(d.clear).toBe(d.ci95[0] > 0 || d.ci95[1] < 0);
+    for (const d of Object.values(markClear(pairedDifferences(same.summary))))
+      expect(d).toEqual({ diff: 0, se: 0, ci95: [0, 0], clear: false });
+    const marked = markClear(paired);
+    const z = clearThreshold(Object.keys(paired).length);
+    for (const [name, d] of Object.entries(marked)) expect(d.clear).toBe(Math.abs(d.diff) > z * (paired[name]?.se ?? Number.NaN));
+    expect(Object.values(marked).some((d) => d.clear)).toBe(true);
+    for (const d of Object.values(markClear(paired, true))) expect(d.clear).toBe(false);
   });
 });
 

@@ -1,10 +1,11 @@
 /** Comparing with a pinned baseline: pinning and unpinning a run, the note that names it, and the difference cells. */
 import type { RunResult } from '@georisk/engine';
+import { COMPARE_FALSE_ALARM, clearThreshold, markClear } from '@georisk/engine/paired';
 import { compareMetrics, type Difference, formatDifference, type MetricView } from '../chart-data.ts';
 import { h } from '../dom.ts';
 import { CancelledError, runPaired } from '../engine-client.ts';
 import { formatCount } from '../format.ts';
-import { COMPARE_LABEL, type CompareKind, isPairable, pairedDifferences } from './paired-compare.ts';
+import { COMPARE_LABEL, type CompareKind, isPairable, pairedDifferences, sameAssumptions } from './paired-compare.ts';
 import type { ScreenState } from './screen-state.ts';
 
 /** The baseline a run is compared with: the pinned run, unless it is this run. */
@@ -15,7 +16,10 @@ export function comparedBaseline(state: ScreenState, r: RunResult | undefined): 
 /** A comparison's differences and how their intervals were computed; `pending` while the paired run is on its way. */
 export interface Comparison {
   kind: CompareKind;
+  /** Each metric's difference, marked clear or not for the whole comparison (`markClear`). */
   diffs: Record<string, Difference>;
+  /** The runs make the same assumptions, so every difference is noise (none is clear). */
+  sameAssumptions: boolean;
   pending: boolean;
   failed?: string;
 }
@@ -27,18 +31,20 @@ export interface Comparison {
 export function baselineDifferences(state: ScreenState, r: RunResult | undefined): Comparison | undefined {
   const base = r && state.baseline !== r ? state.baseline : undefined;
   if (!r || !base) return undefined;
+  const same = sameAssumptions(r, base);
   if (isPairable(r, base)) {
     const p = state.paired;
     const mine = p?.baseline === base && p.current === r ? p : undefined;
     return {
       kind: 'paired',
-      diffs: mine?.diffs ?? {},
+      diffs: markClear(mine?.diffs ?? {}, same),
+      sameAssumptions: same,
       pending: mine?.diffs === undefined && mine?.failed === undefined,
       ...(mine?.failed ? { failed: mine.failed } : {}),
     };
   }
   const diffs = compareMetrics(r.metrics as Record<string, MetricView>, r.trials, base.metrics as Record<string, MetricView>, base.trials);
-  return { kind: 'independent', diffs, pending: false };
+  return { kind: 'independent', diffs: markClear(diffs, same), sameAssumptions: same, pending: false };
 }
 
 /** Starts the paired run of `r` against its baseline when they are pairable and it is not running or done; `onReady` redraws. */
@@ -84,7 +90,7 @@ export function differenceHeading(c: Comparison): HTMLTableCellElement {
   );
 }
 
-/** The table cell of one difference; bold when its 95% interval excludes 0, else it reads "within noise". */
+/** The table cell of one difference; bold when it is clear of noise over the whole comparison, else it reads "within noise". */
 export function differenceCell(
   d: Difference | undefined,
   isProbability: boolean,
@@ -123,9 +129,24 @@ export function baselineNote(state: ScreenState, b: RunResult, onChange: () => v
   return h(
     'p',
     { class: 'baseline-note' },
-    `Compared with the baseline: ${formatCount(b.trials)} trials, seed ${b.seed}, ${overrides.length ? overrides.join(', ') : 'defaults'} (receipt ${b.receipt.outputHash.slice(0, 12)}). Differences in bold have 95% intervals that exclude 0; the others are within noise. ${pairNote(state, b)} `,
+    `Compared with the baseline: ${formatCount(b.trials)} trials, seed ${b.seed}, ${overrides.length ? overrides.join(', ') : 'defaults'} (receipt ${b.receipt.outputHash.slice(0, 12)}). ${clearNote(state, b)} ${pairNote(state, b)} `,
     clear,
   );
+}
+
+/** What bold means in the difference column, or why nothing is bold. */
+function clearNote(state: ScreenState, b: RunResult): string {
+  const c = baselineDifferences(state, state.lastRun?.result);
+  if (c?.sameAssumptions)
+    return 'The two runs make the same assumptions (scenario and settings) and differ only in their random numbers: every difference between them is sampling noise, so none is shown as a finding.';
+  // The paired differences may still be on their way: count the metrics both runs report.
+  const k = c && Object.keys(c.diffs).length > 0 ? Object.keys(c.diffs).length : sharedMetrics(state.lastRun?.result, b);
+  return `Differences in bold are clear of noise for all ${k} metrics compared together: beyond ${clearThreshold(k).toFixed(1)} standard errors, so that noise alone puts any in bold ${Math.round(COMPARE_FALSE_ALARM * 100)}% of the time. The others are within noise, although a 95% interval may exclude 0.`;
+}
+
+/** The metrics both runs report (the comparison's size before its differences are in). */
+function sharedMetrics(r: RunResult | undefined, b: RunResult): number {
+  return r ? Object.keys(r.metrics).filter((m) => m in b.metrics).length : 0;
 }
 
 /** How the note explains the intervals: paired for the same seed and trials, else independent. */

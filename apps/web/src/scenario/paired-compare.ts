@@ -22,14 +22,20 @@ export function isPairable(current: RunResult, baseline: RunResult): boolean {
   );
 }
 
-/** Each metric's paired difference (current − baseline) and its 95% interval; bold ("clear") only when it excludes 0. */
+/** Each metric's paired difference (current − baseline) and its 95% interval; which are clear is `markClear`'s to say. */
 export function pairedDifferences(summary: PairedSummary): Record<string, Difference> {
   const out: Record<string, Difference> = {};
   for (const [name, acc] of Object.entries(summary.metrics)) {
     const d = summarizePaired(acc);
     if (!d) continue;
-    const [lo, hi] = d.ci95;
-    out[name] = { diff: d.mean, ci95: [lo, hi], clear: lo > 0 || hi < 0 };
+    out[name] = { diff: d.mean, se: d.se, ci95: [d.ci95[0], d.ci95[1]], clear: false };
   }
   return out;
+}
+
+/** The two runs make the same assumptions (scenario and overrides): they differ by their random numbers alone. */
+export function sameAssumptions(current: RunResult, baseline: RunResult): boolean {
+  const a = Object.entries(current.overrides).sort(([x], [y]) => x.localeCompare(y));
+  const b = Object.entries(baseline.overrides).sort(([x], [y]) => x.localeCompare(y));
+  return current.receipt.scenarioHash === baseline.receipt.scenarioHash && JSON.stringify(a) === JSON.stringify(b);
 }
