@@ -91,7 +91,7 @@ export function formatConditioning(a: UpdateAnswer): string {
     `conditioned on ${c.observations.length} observations, as of t = ${c.asOf} ${a.unit}s · observations ${a.receipt.observationsHash.slice(0, 16)}`,
   ];
   out.push(
-    `effective sample size ${formatNumber(c.effectiveSampleSize)} of ${a.trials.toLocaleString('en-US')} · P(observations) ≈ ${c.evidence.toPrecision(3)}${a.exact ? ` (exact ${a.exact.evidence.toPrecision(3)})` : ''}`,
+    `effective sample size ${formatNumber(c.effectiveSampleSize)} of ${a.trials.toLocaleString('en-US')} · ${c.evidenceLabel} ≈ ${c.evidence.toPrecision(3)}${a.exact ? ` (exact ${a.exact.evidence.toPrecision(3)})` : ''}`,
   );
   const rows: string[][] = [['observation', 't', 'P(given earlier)', 'trials matching']];
   for (const o of c.observations) rows.push([o.name, String(o.t), formatPercent(o.probability), o.trialsMatching.toLocaleString('en-US')]);

@@ -144,14 +144,18 @@ function metricsTable(prior: RunResult, updated: UpdateAnswer, state: ScreenStat
   return stackable(table);
 }
 
-/** P(observations), the effective sample size with its warning, each observation and each moved parameter. */
+/** P(observations) (or their relative likelihood), the effective sample size with its warning, each observation and each moved parameter. */
 function diagnostics(a: UpdateAnswer, state: ScreenState): HTMLElement {
   const c = a.conditioning;
   const exact = a.exact ? ` (exact ${a.exact.evidence.toPrecision(3)})` : '';
   return h(
     'div',
     { id: 'obs-diagnostics', class: 'obs-diagnostics' },
-    h('p', { id: 'obs-evidence', 'data-value': String(c.evidence) }, `P(observations) ≈ ${c.evidence.toPrecision(3)}${exact}`),
+    h(
+      'p',
+      { id: 'obs-evidence', 'data-value': String(c.evidence) },
+      `${c.evidenceLabel.charAt(0).toUpperCase()}${c.evidenceLabel.slice(1)} ≈ ${c.evidence.toPrecision(3)}${exact}`,
+    ),
     h(
       'p',
       { id: 'obs-ess', 'data-value': String(c.effectiveSampleSize) },

@@ -24,6 +24,12 @@ export interface SampledConditioning {
   asOf: number;
   /** The mean likelihood over the prior trials: an estimate of P(observations) (up to each reporting error's constant). */
   evidence: number;
+  /**
+   * What `evidence` is, for its label: P(observations) when every observation is a state, an event or
+   * a range; with a value reported with an error, a relative likelihood (that error enters as
+   * exp(−z²/2), peak 1, not as a density), comparable only between models given the same observations.
+   */
+  evidenceLabel: 'P(observations)' | 'relative likelihood of the observations';
   /** (Σw)² / Σw²: how many independent trials the weighted ones are worth. */
   effectiveSampleSize: number;
   /** Per observation in time order: the estimated probability given the ones before, and the trials still matching. */
@@ -312,6 +318,9 @@ function diagnostics(model: Model, observed: Observations, run: TrialWeights): S
     method: 'smc',
     asOf: observed.asOfStep * model.dt,
     evidence: sum / n,
+    evidenceLabel: observed.list.some((o) => o.kind === 'variable' && o.reported)
+      ? 'relative likelihood of the observations'
+      : 'P(observations)',
     effectiveSampleSize: ess,
     observations: observed.list.map((o, i) => ({
       name: o.name,

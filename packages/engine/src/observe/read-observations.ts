@@ -39,7 +39,8 @@ export type CheckedObservation = {
 } & (
   | { kind: 'track'; track: number; states: Set<number> }
   | { kind: 'event'; event: number; happened: boolean }
-  | { kind: 'variable'; variable: number; likelihood: (value: number) => number }
+  /** `reported`: a value read with an error, whose likelihood is relative (peak 1), not a probability. */
+  | { kind: 'variable'; variable: number; likelihood: (value: number) => number; reported: boolean }
 );
 
 /** A checked observations document. */
@@ -232,7 +233,7 @@ function checkVariable(ctx: Context, o: Extract<Observation, { variable: string 
     issues.push(issue('bad_observation', `${path}.range`, message, 'write it as [min, max]'));
   }
   const what = `${o.variable} ${'range' in o ? `in [${o.range.join(', ')}]` : `reported ${o.reported}`} ${ctx.where}`;
-  return { kind: 'variable', variable, likelihood: variableLikelihood(o), name: ctx.label(what) };
+  return { kind: 'variable', variable, likelihood: variableLikelihood(o), reported: 'reported' in o, name: ctx.label(what) };
 }
 
 /** The likelihood of a variable observation as a function of the true value (at most 1). */
