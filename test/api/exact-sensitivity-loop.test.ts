@@ -49,7 +49,7 @@ describe('an exact tornado job of the 2022 scenario', () => {
   );
   const metrics = ['war_reached', 'total_fatalities', 'hours_to_ceasefire'];
   const vary = [
-    { name: 'armenian_fatality_rate', lo: 1.5, hi: 6.5 },
+    { name: 'armenian_fatality_rate', lo: 1.5, hi: 3.5 },
     { name: 'offensive_intensity', lo: 1, hi: 2.5 },
   ];
   const body = { text, method: 'tornado', solver: 'exact', metrics, vary };

@@ -178,10 +178,10 @@ describe('sensitivity in the worker', () => {
     const first = ask({});
     expect(first.result.solver).toBe('exact');
     expect(first.solved).toBeLessThanOrEqual(73);
-    const unread = ask({ armenian_fatality_rate: 5 });
+    const unread = ask({ armenian_fatality_rate: 3 });
     expect(unread.solved).toBe(0);
     expect(unread.result.metrics[0]?.tornado).toEqual(first.result.metrics[0]?.tornado);
-    const read = ask({ armenian_fatality_rate: 5, offensive_escalation_rate: 0.005 });
+    const read = ask({ armenian_fatality_rate: 3, offensive_escalation_rate: 0.005 });
     expect(read.solved).toBe(71);
     expect(read.result.metrics[0]?.base).not.toBe(first.result.metrics[0]?.base);
   });
