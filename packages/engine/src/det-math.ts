@@ -321,7 +321,12 @@ export function expm1(x: number): number {
   return y;
 }
 
-/** x^y: whole powers up to 64 by repeated multiplication (exact for small cases), otherwise e^(y·log x). */
+/**
+ * x^y: whole powers up to 64 by repeated multiplication (exact for small cases), otherwise
+ * e^(y·log x) with fdlibm's exp and log, whose relative error grows with |y·log x| (about
+ * |y·log x| units in the last place: none for the exponents of a rate, hundreds near the largest
+ * doubles). A negative base takes a whole power of any size; with a fractional one it has no real value (NaN).
+ */
 export function pow(x: number, y: number): number {
   if (y === 0) return 1;
   if (Number.isInteger(y) && Math.abs(y) <= 64) {
@@ -337,7 +342,13 @@ export function pow(x: number, y: number): number {
   }
   if (Number.isNaN(x) || Number.isNaN(y)) return Number.NaN;
   if (x === 0) return y > 0 ? 0 : Number.POSITIVE_INFINITY;
-  if (x < 0) return Number.NaN;
+  if (x < 0) {
+    if (!Number.isInteger(y)) return Number.NaN;
+    // Every whole number of 2^53 or more is even; below, the parity of y gives the sign.
+    const odd = Math.abs(y) < 2 ** 53 && Math.abs(y) % 2 === 1;
+    const magnitude = pow(-x, y);
+    return odd ? -magnitude : magnitude;
+  }
   if (x === Number.POSITIVE_INFINITY) return y > 0 ? Number.POSITIVE_INFINITY : 0;
   if (x === 1) return 1;
   return exp(y * log(x));

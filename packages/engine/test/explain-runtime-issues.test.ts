@@ -61,4 +61,27 @@ describe('a run-time failure names the parameters behind it', () => {
       'r is within its declared range, which allows values this expression cannot take (a rate must be finite and >= 0): narrow the range and move the default into it, or change the expression',
     );
   });
+
+  it('names the value the failing trial drew from a prior, not the default, and says the prior is what to mend', () => {
+    const drawn = loadScenarioText(
+      `id: d\ntime: { unit: day, dt: 1, horizon: 10 }\nparameters:\n  p: { default: 0.5, uncertainty: { dist: gamma, shape: 2, scale: 0.25 } }\ntracks:\n  c:\n    states: [a, b]\n    transitions:\n      - { from: a, to: b, probability: p }\nmetrics:\n  m: { expr: 'ever(c, "b")' }\n`,
+    ).scenario;
+    const [i] = issuesOf(() => runScenario(drawn, { trials: 2000, seed: 1 }));
+    const value = Number(/it reads p = ([\d.e+-]+)/.exec(i?.message ?? '')?.[1]);
+    expect(value).toBeGreaterThan(1);
+    expect(i?.message).toContain('(drawn from its prior in this trial)');
+    expect(i?.hint).toBe(
+      'the prior of p draws values this expression cannot take (a probability must lie between 0 and 1): narrow the prior, or change the expression',
+    );
+  });
+
+  it('does not call a parameter without a range "within its declared range"', () => {
+    const bare = loadScenarioText(
+      `id: e\ntime: { unit: day, dt: 1, horizon: 10 }\nparameters:\n  r: { default: -0.1 }\ntracks:\n  c:\n    states: [a, b]\n    transitions:\n      - { from: a, to: b, rate: r }\nmetrics:\n  m: { expr: 'ever(c, "b")' }\n`,
+    ).scenario;
+    const [i] = issuesOf(() => runScenario(bare, { trials: 10, seed: 1 }));
+    expect(i?.hint).toBe(
+      'r has a value this expression cannot take (a rate must be finite and >= 0) and no declared range: change the value, or the expression',
+    );
+  });
 });

@@ -407,6 +407,7 @@ class TrialRunner {
           explainRuntimeIssues(
             this.model,
             error.issues.map((i) => ({ ...i, message: `${i.message} ${at}` })),
+            this.s.p,
           ),
         );
       }
