@@ -161,6 +161,21 @@ describe.skipIf(!haveRedis())('sweeps on a Redis queue', () => {
     await redis?.stop();
   });
 
+  it('refuses a database Redis does not have (it used to fall back to database 0, another group\'s queue)', async () => {
+    const url = redis.url(99);
+    const out = dir.path('no-db.csv');
+    const [sweep, work] = await Promise.all([
+      runCli(['sweep', file, '--vary', 'war_rate=0:0.1:3', '--queue', url, '--out', out]),
+      runCli(['worker', '--queue', url]),
+    ]);
+    for (const r of [sweep, work]) {
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/Redis at redis:\/\/127\.0\.0\.1:\d+\/99 has no database 99 \(ERR DB index is out of range\)/);
+      expect(stackLines(r.stderr)).toEqual([]);
+    }
+    expect(existsSync(out) || existsSync(`${out}.partial`)).toBe(false);
+  });
+
   it('two workers, one killed mid-sweep: the file is byte-identical to a local run', async () => {
     const url = redis.url(1);
     const [a, b] = await Promise.all([worker(url, 2), worker(url, 2)]);

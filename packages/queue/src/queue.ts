@@ -15,6 +15,7 @@ import {
   GeoriskError,
   type Issue,
   loadScenarioText,
+  MAX_SEED,
   mergeSummaries,
   type Overrides,
   pointOverrides,
@@ -26,6 +27,7 @@ import { type Chunk, ModelCache, modelKey, planChunks, runChunkTask, type SweepP
 // Types only: bullmq and ioredis are loaded when a queue is first used, so every other command starts without them (about 0.25 s).
 import type { Queue } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
+import { z } from 'zod';
 import { QueueAddressError, QueueRunError } from './errors.ts';
 import { decodeSummary, encodeSummary, metricsOnlySummary } from './summary-codec.ts';
 
@@ -48,6 +50,8 @@ export const QUEUE_ATTEMPTS = 3;
 export const CHUNK_TIME_LIMIT_MS = 10 * 60_000;
 /** Finished chunks and sweep records stay in Redis this long, for `--resume`. */
 export const KEEP_SECONDS = 7 * 24 * 3600;
+/** A finished sweep's record stays this long, for other coordinators of the same sweep still running. */
+export const FINISHED_KEEP_SECONDS = 3600;
 /** How long a coordinator or worker waits for Redis to answer before giving up. */
 const CONNECT_TIMEOUT_MS = 3000;
 /** How often the coordinator looks up its jobs directly (events are the fast path; this catches any it missed). */
@@ -139,6 +143,17 @@ export async function connectRedis(address: QueueAddress, patient = false): Prom
     const why = e.code === 'ECONNREFUSED' ? 'connection refused' : e.code === 'ENOTFOUND' ? 'unknown host' : e.message;
     throw new QueueAddressError(`cannot reach Redis at ${address.display} (${why}): start redis-server there, or fix ${address.setting}`);
   }
+  // ioredis selects the database as it connects and goes on with database 0 when Redis refuses it:
+  // another group's queue. Selecting again here makes the refusal an error.
+  const db = address.connection.db ?? 0;
+  try {
+    await redis.select(db);
+  } catch (error) {
+    redis.disconnect();
+    throw new QueueAddressError(
+      `Redis at ${address.display} has no database ${db} (${(error as Error).message}): use one it has (0 to 15 unless its "databases" setting says more), or fix ${address.setting}`,
+    );
+  }
   return redis;
 }
 
@@ -173,6 +188,39 @@ export interface ChunkJob {
   run: string;
   /** Return the summary without its per-state series (`metricsOnlySummary`): a two-level run's draws read only metrics. */
   metricsOnly?: true;
+}
+
+const wholeNumber = (max: number) => z.number().int().min(0).max(max);
+
+/**
+ * What a worker accepts as a job: anyone who can write to Redis can put a job there, so a worker
+ * checks every field before it runs anything (a chunk of -5 trials, a seed of "abc" or a parameter
+ * set to text would otherwise come back "completed" with a summary).
+ */
+export const ChunkJobSchema = z.object({
+  sweep: z.string().regex(/^[0-9a-f]{8,128}$/),
+  point: wholeNumber(Number.MAX_SAFE_INTEGER),
+  chunkIndex: wholeNumber(Number.MAX_SAFE_INTEGER),
+  chunk: z.object({ firstTrial: wholeNumber(Number.MAX_SAFE_INTEGER), trials: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }),
+  overrides: z.record(z.string(), z.number().refine(Number.isFinite, 'a finite number')),
+  seed: wholeNumber(MAX_SEED),
+  engine: z.string(),
+  engineCheck: z.string(),
+  scenarioHash: z.string(),
+  timeLimitMs: z
+    .number()
+    .positive()
+    .max(24 * 3600_000),
+  run: z.string(),
+  metricsOnly: z.literal(true).optional(),
+});
+
+/** The first problem of a job's data as one line (path: message), or undefined when it is a job. */
+export function chunkJobProblem(data: unknown): string | undefined {
+  const parsed = ChunkJobSchema.safeParse(data);
+  if (parsed.success) return undefined;
+  const first = parsed.error.issues[0];
+  return first === undefined ? 'not a chunk job' : `${first.path.join('.') || 'the job'}: ${first.message}`;
 }
 
 /** A finished job's return value. */
@@ -434,6 +482,8 @@ export async function runQueuedPoints(plan: QueuedPoints, options: QueuePointOpt
     let summary: RunSummary;
     try {
       summary = decodeSummary(result.summary);
+      const asked = chunks[slot.chunkIndex]?.trials;
+      if (summary.trials !== asked) throw new Error(`it returned ${summary.trials} trials for a chunk of ${asked}`);
       // Also when a worker sent the whole summary: every chunk of a point must have the same shape to merge.
       if (plan.metricsOnly === true) summary = metricsOnlySummary(summary);
     } catch (error) {
@@ -609,7 +659,10 @@ export async function runQueuedPoints(plan: QueuedPoints, options: QueuePointOpt
       wake = () => {};
     }
     report();
-    await redis.del(sweepKey(plan.fingerprint));
+    // Not deleted: another coordinator of the same sweep (a second CLI, or the API) may still be
+    // waiting on chunks that need the record; each refreshes it while it polls, so it lapses an hour
+    // after the last one finishes.
+    await redis.expire(sweepKey(plan.fingerprint), FINISHED_KEEP_SECONDS);
   } catch (error) {
     // Waiting chunks of a failed or stopped sweep would only fail again, or run for nobody.
     const stopped = signal?.aborted === true && error === signal.reason;

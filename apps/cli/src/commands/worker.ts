@@ -10,6 +10,7 @@ import { type EncodedOutcome, ThreadPool } from '@georisk/node';
 import {
   type ChunkJob,
   type ChunkResult,
+  chunkJobProblem,
   chunkTaskOf,
   connectRedis,
   engineCheck,
@@ -43,6 +44,7 @@ async function workerCommand(options: WorkerFlags): Promise<void> {
   const check = engineCheck();
   const log = (line: string) => process.stderr.write(`georisk worker: ${line}\n`);
   const pool = new ThreadPool({ threads: flags.threads });
+  const threadsFree = new Slots(flags.threads);
   let done = 0;
   let doneSinceLine = 0;
 
@@ -63,6 +65,11 @@ async function workerCommand(options: WorkerFlags): Promise<void> {
   };
 
   const processor = async (job: Job<ChunkJob, ChunkResult>): Promise<ChunkResult> => {
+    const malformed = chunkJobProblem(job.data);
+    if (malformed !== undefined) {
+      log(`refused job ${job.id}: its data is not a chunk job (${malformed})`);
+      throw new UnrecoverableError(`not a chunk job: ${malformed}`);
+    }
     const d = job.data;
     const what = `chunk ${d.chunkIndex + 1} of point ${d.point} (sweep ${d.sweep.slice(0, 12)})`;
     const refuse = (why: string): never => {
@@ -85,6 +92,9 @@ async function workerCommand(options: WorkerFlags): Promise<void> {
         `scenario mismatch: the job expects scenario ${d.scenarioHash.slice(0, 12)}, the sweep's record holds ${record.scenarioHash.slice(0, 12)}; run the sweep again`,
       );
     }
+    // The worker holds two chunks a thread; the second waits here for a free thread, so that its time
+    // limit, its start line and its time count from when it runs, not from when it was fetched.
+    const release = await threadsFree.acquire();
     if (flags.verbose) log(`chunk started: ${what}`);
     const started = performance.now();
     let outcome: EncodedOutcome;
@@ -96,6 +106,8 @@ async function workerCommand(options: WorkerFlags): Promise<void> {
         throw new Error(`took longer than its time limit of ${d.timeLimitMs / 1000} s`);
       }
       throw error;
+    } finally {
+      release();
     }
     if ('issues' in outcome) throw new UnrecoverableError(`${ISSUES_MARK}${JSON.stringify(outcome.issues)}`);
     const ms = performance.now() - started;
@@ -167,3 +179,22 @@ export const registerWorker: RegisterCommand = (program, setExit) => {
       setExit(EXIT.ok);
     });
 };
+
+/** A count of free slots: `acquire` waits for one and returns its release. */
+class Slots {
+  private waiting: (() => void)[] = [];
+  constructor(private free: number) {}
+
+  acquire(): Promise<() => void> {
+    const release = () => {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    };
+    if (this.free > 0) {
+      this.free--;
+      return Promise.resolve(release);
+    }
+    return new Promise((resolve) => this.waiting.push(() => resolve(release)));
+  }
+}
