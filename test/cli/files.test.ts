@@ -136,6 +136,21 @@ describe.concurrent('inputs must be regular files within the size limit', () => 
     expect(stackLines(r.stderr)).toEqual([]);
   });
 
+  it('a file that is not UTF-8 is refused where its first stray byte is (it read as "�" and went on)', async ({ expect }) => {
+    const latin1 = scratch.path('latin1.yaml');
+    writeFileSync(latin1, Buffer.concat([Buffer.from('id: x\ntitle: "Caf'), Buffer.from([0xe9]), Buffer.from(' crisis"\n')]));
+    const r = await runCli(['validate', latin1]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('byte 18 (line 2, column 12) is not UTF-8 (0xe9)');
+    expect(r.stderr).toContain('hint: save it as UTF-8');
+    const utf16 = scratch.path('utf16.yaml');
+    writeFileSync(utf16, Buffer.from('\ufeffid: x\n', 'utf16le'));
+    const u = await runCli(['validate', utf16]);
+    expect(u.status).toBe(1);
+    expect(u.stderr).toContain('it is UTF-16 text, not UTF-8');
+    expect(stackLines(r.stderr + u.stderr)).toEqual([]);
+  });
+
   it('run of a directory is refused as not a regular file', async ({ expect }) => {
     const dir = scratch.path('input-dir');
     mkdirSync(dir);

@@ -26,6 +26,41 @@ export class InputFileError extends Error {
 }
 
 /**
+ * The file's text, which must be UTF-8: other bytes would read as "�" and go on silently (a Latin-1
+ * "Café" printed "Caf�"), so the first byte that is not UTF-8 is refused with where it is.
+ */
+function decodeUtf8(bytes: Buffer, file: string): string {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new InputFileError(file, 'it is UTF-16 text, not UTF-8', 'save it as UTF-8 (in most editors: "Save with encoding", UTF-8)');
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    const before = bytes.subarray(0, at).toString('utf8');
+    const line = before.split('\n').length;
+    const column = before.length - before.lastIndexOf('\n');
+    throw new InputFileError(
+      file,
+      `byte ${at + 1} (line ${line}, column ${column}) is not UTF-8 (0x${(bytes[at] ?? 0).toString(16).padStart(2, '0')}): the file is in another encoding, such as Latin-1 or Windows-1252`,
+      'save it as UTF-8',
+    );
+  }
+}
+
+/** The index of the first byte that does not begin or continue a well-formed UTF-8 sequence. */
+function firstInvalidUtf8(b: Uint8Array): number {
+  for (let i = 0; i < b.length; ) {
+    const x = b[i]!;
+    const n = x < 0x80 ? 0 : x >= 0xc2 && x <= 0xdf ? 1 : x >= 0xe0 && x <= 0xef ? 2 : x >= 0xf0 && x <= 0xf4 ? 3 : -1;
+    if (n < 0) return i;
+    for (let k = 1; k <= n; k++) if (i + k >= b.length || (b[i + k]! & 0xc0) !== 0x80) return i;
+    i += n + 1;
+  }
+  return b.length;
+}
+
+/**
  * Reads a text input file. Only regular files are read (a pipe, a device such as /dev/zero or a
  * directory is refused at once), and never more than MAX_INPUT_BYTES + 1 bytes: a larger file is
  * refused without being read whole.
@@ -68,7 +103,7 @@ export function readInputFile(file: string): string {
         true,
       );
     }
-    return chunk.toString('utf8', 0, length);
+    return decodeUtf8(chunk.subarray(0, length), file);
   } catch (error) {
     if (error instanceof InputFileError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
