@@ -1558,7 +1558,7 @@ describe('expression size and depth', () => {
       `${'not '.repeat(450)}escalation`,
       `${'t ? dt : '.repeat(100)}t`,
       `${'escalation^'.repeat(180)}2`,
-      `${'escalation+'.repeat(180)}1`,
+      `${'escalation*(escalation+'.repeat(50)}1${')'.repeat(50)}`,
     ];
     const rows = deep.map((text) => {
       expect(text.length).toBeLessThanOrEqual(2000);
@@ -1575,9 +1575,16 @@ describe('expression size and depth', () => {
         "expression_too_deep: in "not not not not not not not not not not not not not not not not not not not n…": expression nests more than 40 levels | hint: simplify it",
         "expression_too_deep: in "t ? dt : t ? dt : t ? dt : t ? dt : t ? dt : t ? dt : t ? dt : t ? dt : t ? d…": expression nests more than 40 levels | hint: simplify it",
         "expression_too_deep: in "escalation^escalation^escalation^escalation^escalation^escalation^escalation^…": expression nests more than 40 levels | hint: simplify it",
-        "expression_too_deep: in "escalation+escalation+escalation+escalation+escalation+escalation+escalation+…": expression nests more than 40 levels | hint: simplify it",
+        "expression_too_deep: expression nests brackets more than 40 deep | hint: simplify it",
       ]
     `);
+  });
+
+  it('reads a long sum, product, and or or as a list, not as nesting (a metric may add up 45 variables)', () => {
+    for (const text of [`${'escalation+'.repeat(180)}1`, `${'(escalation+1)*'.repeat(120)}1`, `${'escalation>0 and '.repeat(100)}t>0`]) {
+      expect(text.length).toBeLessThanOrEqual(2000);
+      expect(() => buildModel(loadScenarioText(withRate(text)).scenario)).not.toThrow();
+    }
   });
 });
 

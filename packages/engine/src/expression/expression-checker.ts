@@ -223,7 +223,10 @@ export class Checker {
         return { fn: (s) => 1 - f(s), reads: test.reads };
       }
     }
-    const parts = args.map((a) => this.number(a, depth + 1));
+    // A chain of one associative operator (a + b + c + …, parsed as ((a + b) + c) + …) is a list,
+    // not nesting: its left side keeps the depth, so a metric summing 45 variables is allowed (the
+    // length limit bounds the chain at about a thousand terms, far within the stack).
+    const parts = args.map((a, i) => this.number(a, i === 0 && continuesChain(fn, a) ? depth : depth + 1));
     const reads = emptyReads();
     for (const p of parts) mergeReads(reads, p.reads);
     const [a, b] = parts.map((p) => p.fn) as [Compiled, Compiled];
@@ -331,4 +334,12 @@ function folded(c: Checked): Checked {
   if (c.leaf !== undefined || c.text !== undefined || c.track !== undefined || !readsNothing(c.reads)) return c;
   const value = c.fn(undefined as unknown as EvalState);
   return { fn: () => value, reads: c.reads, leaf: { kind: 'const', value } };
+}
+
+/** Operators whose repeated use reads as a list (a + b + c), not as nesting. */
+const CHAINING = new Set(['add', 'multiply', 'and', 'or']);
+
+/** `node` is the left side of a chain of `fn`: the same associative operator again. */
+function continuesChain(fn: string, node: MathNode): boolean {
+  return CHAINING.has(fn) && node.type === 'OperatorNode' && (node as unknown as { fn: string }).fn === fn;
 }
