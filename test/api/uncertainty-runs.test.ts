@@ -2,6 +2,7 @@
  * Two-level runs through the API (`POST /api/runs` with `uncertainty`): the same band as the library
  * for the same seed on a pool of several threads, stored like runs, and bad input as `{code, message, path}`.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenarioText, runUncertainty } from '../../packages/engine/src/index.ts';
 import { SMALL_SCENARIO, type TestApp, testApp } from './helpers.ts';
@@ -159,5 +160,28 @@ describe('two-level runs in the API', () => {
     });
     expect(body.issues).toEqual([expect.objectContaining({ path: 'uncertainty.trialsPerDraw', hint: body.hint })]);
     expect(await storedRuns()).toBe(before);
+  });
+});
+
+describe('a band of very many draws', () => {
+  it('is planned off the event loop: the loop stays free, and a plan past the time limit is refused as too large', async () => {
+    const small = await testApp({ pool: { threads: 1 }, documents: { timeLimitMs: 1500 } });
+    try {
+      const delay = monitorEventLoopDelay({ resolution: 5 });
+      delay.enable();
+      const res = await small.app.inject({
+        method: 'POST',
+        url: '/api/runs',
+        payload: { scenarioId: 'armenia-azerbaijan-2022', seed: 3, uncertainty: { draws: 100_000, design: 'lhs', trialsPerDraw: 2 } },
+      });
+      delay.disable();
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'document_too_complex' });
+      expect(res.json().message).toMatch(/^planning the job took longer than 1\.5 s, the limit; ask for fewer draws/);
+      // Planned on the event loop, 100,000 draws of the 2022 scenario held it about 15 s (the bound allows a busy machine's pre-emption).
+      expect(delay.max / 1e6).toBeLessThan(500);
+    } finally {
+      await small.close();
+    }
   });
 });

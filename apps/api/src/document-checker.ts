@@ -83,9 +83,14 @@ export class DocumentChecker {
     return this.slot((signal) => this.pool.checkExercise(task, signal), '');
   }
 
-  /** Plans a sweep or sensitivity job (`planJob`) on a document thread: the plan comes back as plain data. */
+  /** Plans a sweep, sensitivity or uncertainty job (`planJob`) on a document thread: the plan comes back as plain data. */
   async plan(task: PlanTask): Promise<PlanOutcome> {
-    return this.slot((signal) => this.pool.planJob(task, signal), '');
+    const fix = task.job.kind === 'uncertainty' ? 'ask for fewer draws' : 'ask for fewer points or parameters';
+    return this.slot(
+      (signal) => this.pool.planJob(task, signal),
+      '',
+      `planning the job took longer than ${this.timeLimitMs / 1000} s, the limit; ${fix}`,
+    );
   }
 
   /**
@@ -109,7 +114,7 @@ export class DocumentChecker {
   }
 
   /** Runs `work` on a free thread with the time limit's signal; past it, 400 `document_too_complex` at `path`. */
-  private async slot<T>(work: (signal: AbortSignal) => Promise<T>, path = 'text'): Promise<T> {
+  private async slot<T>(work: (signal: AbortSignal) => Promise<T>, path = 'text', tooLong?: string): Promise<T> {
     await this.warm;
     await this.acquire();
     const deadline = AbortSignal.timeout(this.timeLimitMs);
@@ -120,7 +125,7 @@ export class DocumentChecker {
         throw new ApiError(
           400,
           'document_too_complex',
-          `checking the document took longer than ${this.timeLimitMs / 1000} s, the limit; make it smaller or simpler`,
+          tooLong ?? `checking the document took longer than ${this.timeLimitMs / 1000} s, the limit; make it smaller or simpler`,
           path,
         );
       }

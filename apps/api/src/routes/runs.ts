@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import {
   buildModel,
   checkRunOptions,
+  GeoriskError,
   type Issue,
   type LoadedScenario,
   type Model,
-  planUncertainty,
   scenarioHash,
   type UncertaintyPlan,
   type UncertaintyResult,
@@ -161,20 +161,20 @@ export const runRoutes: FastifyPluginAsync<RunRoutesOptions> = async (app, optio
   async function runBand(body: BandRunRequest, loaded: LoadedScenario, request: FastifyRequest, reply: FastifyReply) {
     // The engine's issues placed in the document, and its option paths named as this request's fields.
     const locate = (error: unknown) => inRequestTerms(locateIssues(loaded, error), BAND_FIELDS);
-    let plan: UncertaintyPlan;
-    const { metrics, ...options } = body.uncertainty;
-    try {
+    const { metrics, ...uncertainty } = body.uncertainty;
+    // Planned on a document thread: drawing the parameters' quantiles takes seconds for many draws.
+    const planned = await options.scenarios.documents.plan({
+      scenario: loaded.scenario,
       // `metrics` left out is every metric, as `--metrics` left out.
-      plan = planUncertainty(loaded.scenario, {
-        ...options,
-        ...(metrics === undefined ? {} : { metrics }),
-        seed: body.seed,
-        overrides: body.overrides,
-        budget,
-      });
-    } catch (error) {
-      throw locate(error);
-    }
+      job: {
+        kind: 'uncertainty',
+        options: { ...uncertainty, ...(metrics === undefined ? {} : { metrics }), seed: body.seed, overrides: body.overrides, budget },
+      },
+      maxResultValues: options.maxResultValues,
+    });
+    if ('issues' in planned) throw locate(new GeoriskError(planned.issues));
+    if (!('uncertainty' in planned)) throw new Error('an uncertainty job planned as another kind');
+    const plan: UncertaintyPlan = planned.uncertainty;
     quotas.check(request.ip, 'runs', Buffer.byteLength(JSON.stringify(body)));
     const id = randomUUID();
     const scenarioId = body.scenarioId ?? loaded.scenario.id;
