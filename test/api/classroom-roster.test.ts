@@ -93,6 +93,30 @@ describe("the teacher's roster", () => {
     expect(bad.json().message).toContain('"patron" (Patron)');
   });
 
+  it("withdraws a moved student's submission (its decisions were the old team's), and keeps it when the team stays", async () => {
+    const joined = (await join_({ name: 'Pat', team: 'patron' })).json();
+    const put = () =>
+      app.inject({
+        method: 'PUT',
+        url: `/api/exercises/${id}/submission`,
+        headers: auth(joined.studentToken),
+        payload: { forecasts: { war: 0.2 }, decisions: {} },
+      });
+    expect((await put()).statusCode).toBe(200);
+    const submittedAt = async () =>
+      (await app.inject({ method: 'GET', url: `/api/exercises/${id}`, headers: auth(teacher) }))
+        .json()
+        .students.find((s: { name: string }) => s.name === 'Pat')?.submittedAt;
+    expect(await submittedAt()).not.toBeNull();
+    const url = `/api/exercises/${id}/students/${joined.studentId}`;
+    const same = await app.inject({ method: 'PATCH', url, headers: auth(teacher), payload: { team: 'patron' } });
+    expect(same.json()).toMatchObject({ team: 'patron', submissionWithdrawn: false });
+    expect(await submittedAt()).not.toBeNull();
+    const moved = await app.inject({ method: 'PATCH', url, headers: auth(teacher), payload: { team: 'mediators' } });
+    expect(moved.json()).toMatchObject({ team: 'mediators', submissionWithdrawn: true });
+    expect(await submittedAt()).toBeNull();
+  });
+
   it('removes a ghost; its token no longer opens the exercise; a student may not remove anyone', async () => {
     const ghost = (await join_({ name: 'Ghost' })).json();
     const url = `/api/exercises/${id}/students/${ghost.studentId}`;

@@ -170,7 +170,14 @@ export class ClassroomStore {
          WHERE id = @id AND turn = @turn AND status = 'open'`,
       ),
       turnSubmissions: db.prepare('SELECT * FROM turn_submissions WHERE exercise_id = ? ORDER BY turn, rowid'),
-      moveStudent: db.prepare('UPDATE students SET team = @team WHERE id = @id AND exercise_id = @exercise_id'),
+      // A move to another team withdraws the open turn's submission: its decisions were the old team's levers.
+      moveStudent: db.prepare(
+        `UPDATE students SET
+           submission = CASE WHEN team IS @team THEN submission ELSE NULL END,
+           submitted_at = CASE WHEN team IS @team THEN submitted_at ELSE NULL END,
+           team = @team
+         WHERE id = @id AND exercise_id = @exercise_id`,
+      ),
       submit: db.prepare(
         `UPDATE students SET submission = @submission, submitted_at = @submitted_at, revisions = revisions + 1
          WHERE id = @id`,
@@ -304,7 +311,10 @@ export class ClassroomStore {
     ).map((r) => ({ studentId: r.student_id, turn: r.turn, submission: JSON.parse(r.submission), submittedAt: r.submitted_at }));
   }
 
-  /** Moves a student to another team; false when there is no such student. */
+  /**
+   * Moves a student to another team, withdrawing the open turn's submission when the team changes (its
+   * decisions were for the old team's levers, and would be dropped at the reveal); false when there is no such student.
+   */
   moveStudent(exerciseId: string, studentId: string, team: string | null): boolean {
     return this.writes.write(() => this.statements.moveStudent.run({ id: studentId, exercise_id: exerciseId, team }).changes > 0);
   }

@@ -437,7 +437,13 @@ export function classDecisions(
     if (lever.kind === 'range') {
       const values = given.filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
       if (values.length === 0) return { lever: lever.id, decision: null, votes: [], voters: 0 };
-      const median = sortedMedian(values);
+      // The median of an even count lies between two values; a lever with a step takes the nearest
+      // value of its grid (0.05 and 0.12 gave 0.08499999999999999 on a grid of 0.01; now 0.09).
+      const mid = sortedMedian(values);
+      const median =
+        lever.step === undefined
+          ? mid
+          : gridValue(lever.min, lever.step, Math.round(Number(((mid - lever.min) / lever.step).toPrecision(12))));
       overrides[lever.parameter] = median;
       return { lever: lever.id, decision: median, votes: values, voters: values.length };
     }

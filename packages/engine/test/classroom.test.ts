@@ -108,6 +108,19 @@ describe('classDecisions', () => {
     expect(classDecisions(exercise, []).decisions.map((d) => d.decision)).toEqual([null, null]);
   });
 
+  it("takes a range lever's median on its own grid, not between two of its values", () => {
+    const stepped = {
+      ...exercise,
+      levers: [{ kind: 'range', id: 'rate', label: 'Rate', description: '', parameter: 'war_rate', min: 0, max: 0.2, step: 0.01 }],
+    } as Exercise;
+    const decided = classDecisions(stepped, [
+      { team: null, decisions: { rate: 0.05 } },
+      { team: null, decisions: { rate: 0.12 } },
+    ]);
+    expect(decided.overrides).toEqual({ war_rate: 0.09 });
+    expect(classDecisions(stepped, [{ team: null, decisions: { rate: 0.07 } }]).overrides).toEqual({ war_rate: 0.07 });
+  });
+
   it('compares the decisions with every choice lever at its no-action option, whose own overrides count on both sides', () => {
     // A "calm" no-action option that lowers a rate: a tie, or no vote at all, leaves the class at
     // calm, and the no-action run is at calm too, so the two runs are the same (no effect).

@@ -49,8 +49,10 @@ export function registerRosterRoutes(app: FastifyInstance, classroom: Classroom)
     if (teams.length > 0 && !teams.some((t) => t.id === team)) {
       throw new ApiError(400, 'invalid_request', `team: choose one of: ${teams.map((t) => `"${t.id}" (${t.name})`).join(', ')}`, 'team');
     }
+    const withdrawn = student.team !== team && student.submission !== null;
     store.moveStudent(id, studentId, team);
     reply.header('cache-control', 'no-store');
-    return { id: student.id, name: student.name, team };
+    // A submission for the old team's levers is withdrawn: the student answers again for the new team.
+    return { id: student.id, name: student.name, team, submissionWithdrawn: withdrawn };
   });
 }
