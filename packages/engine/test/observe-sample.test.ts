@@ -186,12 +186,23 @@ metrics:
 
   it('warns when the effective sample size collapses', () => {
     const model = buildModel(loadScenarioText(NON_MARKOV).scenario);
-    const rare = readObservations('observations:\n  - { at: 12, variable: deaths, reported: 60, error: { dist: normal, sd: 1 } }\n', model);
+    const rare = readObservations('observations:\n  - { at: 12, variable: deaths, reported: 40, error: { dist: normal, sd: 1 } }\n', model);
     const update = conditionSample(model, rare, { trials: 2000, seed: 1 });
     expect(update.conditioning.effectiveSampleSize).toBeLessThan(100);
     expect(update.conditioning.warnings.join(' ')).toMatch(/effective sample size collapsed/);
     const fine = conditionSample(model, readObservations(NON_MARKOV_OBSERVED, model), { trials: 2000, seed: 1 });
     expect(fine.conditioning.warnings).toEqual([]);
+  });
+
+  it('refuses to condition on the weight of about one trial, whose copies would give every interval a width of 0', () => {
+    const model = buildModel(loadScenarioText(NON_MARKOV).scenario);
+    const rarer = readObservations(
+      'observations:\n  - { at: 12, variable: deaths, reported: 60, error: { dist: normal, sd: 1 } }\n',
+      model,
+    );
+    expect(() => conditionSample(model, rarer, { trials: 2000, seed: 1 })).toThrow(
+      /matched too few trials to estimate anything: their weight is that of 1\.\d trials of 2000 \(an interval needs at least 2\)/,
+    );
   });
 
   it('counts both passes against the budget and quotes the budget that was set', () => {

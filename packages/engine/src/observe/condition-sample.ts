@@ -205,9 +205,36 @@ export function resampleTrials(observed: Observations, weights: TrialWeights, se
       ),
     ]);
   }
+  // With the weight of about one trial, every replayed trial is a copy of it: its spread, and so
+  // every interval, would read 0 ("139 ± 0"), certainty the run does not have.
+  const ess = effectiveSampleSize(weights.weights);
+  if (ess < MIN_EFFECTIVE_TRIALS) {
+    throw new GeoriskError([
+      issue(
+        'impossible_observation',
+        'observations',
+        `the observations matched too few trials to estimate anything: their weight is that of ${ess.toFixed(1)} trials of ${n} (an interval needs at least ${MIN_EFFECTIVE_TRIALS}); under the model they are about as rare as 1 in ${n}`,
+        'run many more trials, or check the observations against the scenario (its states, rates and events)',
+      ),
+    ]);
+  }
   const list = systematicResample(weights.weights, n, seed);
   for (let i = 0; i < list.length; i++) list[i]! += weights.first;
   return list;
+}
+
+/** The fewest effective trials a conditioned forecast is given from: below, each figure rests on one or two trials. */
+export const MIN_EFFECTIVE_TRIALS = 2;
+
+/** (Σw)² / Σw²: how many independent trials the weighted ones are worth. */
+function effectiveSampleSize(weights: Float64Array): number {
+  let sum = 0;
+  let squares = 0;
+  for (const w of weights) {
+    sum += w;
+    squares += w * w;
+  }
+  return squares === 0 ? 0 : (sum * sum) / squares;
 }
 
 /** The second pass: the listed trials replayed into a run summary (any piece of the list, on any thread; summaries merge exactly). */
@@ -302,12 +329,8 @@ function diagnostics(model: Model, observed: Observations, run: TrialWeights): S
   const n = run.weights.length;
   const { matching, mass } = observationTotals(observed, run);
   let sum = 0;
-  let squares = 0;
-  for (const w of run.weights) {
-    sum += w;
-    squares += w * w;
-  }
-  const ess = (sum * sum) / squares;
+  for (const w of run.weights) sum += w;
+  const ess = effectiveSampleSize(run.weights);
   const warnings: string[] = [];
   if (ess < ESS_WARNING_SHARE * n) {
     warnings.push(
