@@ -221,8 +221,10 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     // to 2,000 (the same check again: the page's run, its permalink's rerun and the paired rerun of both inputs each a fifth;
     // at 10,000 trials the hash was 2bf6e4be2418d72b82fdfb22aa81bc54700e4385e4514a063d9c70322f8aa726), and when a count
     // (bilateral_truces, unit truces) stopped reading as a probability and intervals came to end at a metric's least value
-    // (russian_kinetic's lower end, -0.00048 → 0): those two fields alone moved (it was 934bb37f…).
-    expect({ moved, hash }).toEqual({ moved: 0.82, hash: '6e076795983e043409ceb28679d2ed40620ef33e76f0b0059772db41f84bf7b4' });
+    // (russian_kinetic's lower end, -0.00048 → 0): those two fields alone moved (it was 934bb37f…), and when the 2022
+    // forecast's truce, mediation and CSTO figures were re-derived from the record before onset (p_hold_clash's default
+    // 0.8 → 0.75, so one step of the slider reads 0.8; it was 6e076795… at 0.82).
+    expect({ moved, hash }).toEqual({ moved: 0.8, hash: '9ea03f1e6cd66a7d6b93c2b31b1ccedcb675b5735ebf1edb74d35c561f0f7710' });
     // The text shown is the CLI's formatting of the same numbers.
     const war = expected.metrics.war_reached!.probability!.p;
     expect(await page.textContent('tr[data-metric="war_reached"] td[data-key="p"]')).toContain(formatPercent(war));
@@ -496,6 +498,9 @@ metrics:
     // A quantity: the run's mean (the figure the band averages) before its median and range.
     const deaths = rows.find((r) => r.metric === 'armenian_fatalities')?.cells ?? [];
     expect(deaths[1]).toMatch(/^[\d,.]+ mean; median [\d,.]+ \([\d,.]+–[\d,.]+\)$/);
+    // A time to a first event says how many trials had none by the horizon, which its mean counts at the horizon.
+    const ceasefire = rows.find((r) => r.metric === 'hours_to_ceasefire')?.cells ?? [];
+    expect(ceasefire[1]).toMatch(/; [\d.]+% none by the horizon \(mean counts them at it\)$/);
     // Each probability has its bar, as wide as its share; the chart picture is gone.
     const bar = await page.$eval(
       '#brief tr[data-metric="war_reached"] .brief-bar > span',

@@ -22,11 +22,19 @@ function estimate(m: RunResult['metrics'][string] | undefined): (string | HTMLEl
   if (m.probability) {
     const p = m.probability.p;
     const width = `${Math.max(0, Math.min(100, p * 100)).toFixed(1)}%`;
-    return [formatPercent(p), h('span', { class: 'brief-bar', 'aria-hidden': 'true' }, h('span', { style: `width: ${width}` }))];
+    // None in the run's trials is not "0.0%": the interval says how rare it may still be.
+    const text = p === 0 ? `0 of ${formatCount(m.n)} (<${formatPercent(m.probability.ci95[1])})` : formatPercent(p);
+    return [text, h('span', { class: 'brief-bar', 'aria-hidden': 'true' }, h('span', { style: `width: ${width}` }))];
   }
   // In the band's unit, which its column beside this one names: one line per row keeps the brief to a page.
   const { p5, p50, p95 } = m.quantiles;
-  return [h('strong', {}, headlineNumber(m.mean)), ` mean; median ${headlineNumber(p50)} (${headlineNumber(p5)}–${headlineNumber(p95)})`];
+  // A time to a first event counts the trials without one at the horizon: the mean is pulled up by them.
+  // A time to a first event counts the trials with none by the horizon at the horizon: its mean is pulled up by them, its median is not.
+  const censored = m.censored ? `; ${formatPercent(m.censored)} none by the horizon (mean counts them at it)` : '';
+  return [
+    h('strong', {}, headlineNumber(m.mean)),
+    ` mean; median ${headlineNumber(p50)} (${headlineNumber(p5)}–${headlineNumber(p95)})${censored}`,
+  ];
 }
 
 /** Counts of the parameters by where their values come from (sourced, derived, assumed, fitted, setting). */
