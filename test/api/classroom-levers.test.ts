@@ -79,7 +79,7 @@ describe('creating an exercise runs every value a lever can set', () => {
   it('refuses a choice option the scenario cannot run, naming the option', async () => {
     const message = refused(await create(exercise([choice({ calm_clash_rate: -1 })])), 'levers[0].options[1].overrides');
     expect(message).toContain('calm_clash_rate = -1');
-    expect(message).toContain('the rate evaluated to -1');
+    expect(message).toContain('the rate evaluates to -1');
   });
 
   it('refuses a choice option that sets a switch between its levels', async () => {
@@ -166,11 +166,11 @@ describe('a reveal that fails', () => {
     const reveal = () => app.inject({ method: 'POST', url: `/api/exercises/${id}/reveal`, headers: auth(teacherToken) });
     const failed = await reveal();
     expect(failed.statusCode).toBe(400);
-    expect(failed.json().message).toContain('the rate evaluated to -1');
+    expect(failed.json().message).toContain('the rate evaluates to -1');
     const teacher = async () => (await app.inject({ method: 'GET', url: `/api/exercises/${id}`, headers: auth(teacherToken) })).json();
     const after = await teacher();
     expect(after.status).toBe('open');
-    expect(after.revealError).toMatchObject({ code: 'runtime_value', message: expect.stringContaining('the rate evaluated to -1') });
+    expect(after.revealError).toMatchObject({ code: 'runtime_value', message: expect.stringContaining('the rate evaluates to -1') });
     expect((await submit({ posture: 'keep' })).statusCode).toBe(200);
     expect((await reveal()).statusCode).toBe(200);
     const done = await teacher();

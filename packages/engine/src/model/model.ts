@@ -7,6 +7,8 @@ import { DOCUMENT_SUGGESTION_CELLS, GeoriskError, type Issue, issue } from '../e
 import { calendarOf } from '../expression/calendar.ts';
 import type { CompiledExpression, NameTable } from '../expression/expression.ts';
 import type { Distribution, ScenarioDocument } from '../scenario-schema.ts';
+import { checkAtParameterValues } from './check-at-parameter-values.ts';
+import { explainRuntimeIssues } from './explain-runtime-issues.ts';
 import { buildEvents, buildFlows, buildMetrics } from './model-behaviour.ts';
 import { ModelIssues, ModelNames } from './model-context.ts';
 import { declareParameters, declareTracks, declareVariables } from './model-declarations.ts';
@@ -132,7 +134,7 @@ export function buildModel(scenario: ScenarioDocument, overrides: Overrides = {}
   warnings.push(...structuralWarnings(tracks, events));
   const staticExpr = (e: CompiledExpression | undefined) => e === undefined || (!e.reads.time && e.reads.vars.size === 0);
   const skippable = flows.every((f) => staticExpr(f.when) && staticExpr(f.amount)) && events.every((e) => staticExpr(e.when));
-  return {
+  const model: Model = {
     scenario,
     dt,
     horizon,
@@ -154,6 +156,10 @@ export function buildModel(scenario: ScenarioDocument, overrides: Overrides = {}
     ),
     warnings,
   };
+  // A rate or probability that is wrong at these values fails every trial that reaches its state.
+  const atValues = checkAtParameterValues(model);
+  if (atValues.length > 0) throw new GeoriskError(explainRuntimeIssues(model, atValues));
+  return model;
 }
 
 /** The number of steps per trial: the horizon must be a whole number of steps, and not too many. */
