@@ -28,7 +28,7 @@ import { type Chunk, ModelCache, modelKey, planChunks, runChunkTask, type SweepP
 import type { Queue } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
 import { z } from 'zod';
-import { QueueAddressError, QueueRunError } from './errors.ts';
+import { QueueAddressError, QueueRunError, redisProblem } from './errors.ts';
 import { decodeSummary, encodeSummary, metricsOnlySummary } from './summary-codec.ts';
 
 /** The one queue every coordinator and worker of a Redis database shares (pick another database, /N, to keep groups apart). */
@@ -139,8 +139,7 @@ export async function connectRedis(address: QueueAddress, patient = false): Prom
     );
   } catch (error) {
     redis.disconnect();
-    const e = (lastError ?? error) as NodeJS.ErrnoException;
-    const why = e.code === 'ECONNREFUSED' ? 'connection refused' : e.code === 'ENOTFOUND' ? 'unknown host' : e.message;
+    const why = redisProblem(lastError ?? error);
     throw new QueueAddressError(`cannot reach Redis at ${address.display} (${why}): start redis-server there, or fix ${address.setting}`);
   }
   // ioredis selects the database as it connects and goes on with database 0 when Redis refuses it:
@@ -320,7 +319,7 @@ export async function connectQueue(url: string, setting = '--queue'): Promise<Qu
   } catch (error) {
     redis.disconnect();
     await queue.close().catch(() => {});
-    throw new QueueAddressError(`cannot open the queue at ${address.display}: ${(error as Error).message}`);
+    throw new QueueAddressError(`cannot open the queue at ${address.display}: ${redisProblem(error)}`);
   }
   return {
     address,
@@ -670,7 +669,7 @@ export async function runQueuedPoints(plan: QueuedPoints, options: QueuePointOpt
     if (error === outputError || error === failure || stopped) throw error;
     // Anything else came from Redis: the finished chunks stay there for a resume.
     throw new QueueRunError(
-      `lost the queue at ${options.queue.address.display} (${(error as Error).message}); finished chunks stay in Redis${options.resumeAdvice ? `: ${options.resumeAdvice}` : ''}`,
+      `lost the queue at ${options.queue.address.display} (${redisProblem(error)}); finished chunks stay in Redis${options.resumeAdvice ? `: ${options.resumeAdvice}` : ''}`,
     );
   } finally {
     signal?.removeEventListener('abort', onAbort);

@@ -41,3 +41,19 @@ describe('a chunk job', () => {
     expect(chunkJobProblem({ ...job, chunk: null })).toMatch(/^chunk: /);
   });
 });
+
+describe("Redis's troubles in a user's words", () => {
+  it("names what happened, not the client library's options", async () => {
+    const { redisProblem } = await import('../src/errors.ts');
+    expect(
+      redisProblem(
+        new Error('Reached the max retries per request limit (which is 15). Refer to "maxRetriesPerRequest" option for details.'),
+      ),
+    ).toBe('Redis stopped answering');
+    expect(redisProblem(new Error('Protocol error, got "H" as reply type byte. Please report this.'))).toBe(
+      'what answers at that address is not Redis',
+    );
+    expect(redisProblem(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }))).toBe('connection refused');
+    expect(redisProblem(new Error('ERR something new'))).toBe('ERR something new');
+  });
+});

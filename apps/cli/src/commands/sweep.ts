@@ -165,7 +165,12 @@ async function sweepCommand(file: string, flags: SweepFlags): Promise<void> {
       ...(flags.quantiles ? { quantiles: flags.quantiles as QuantileName[] } : {}),
     });
   } catch (error) {
-    if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
+    if (error instanceof GeoriskError) {
+      // A design's sample count is given as --lhs N or --sobol N: the engine's `samples` names neither.
+      const given = flags.lhs !== undefined ? 'lhs' : flags.sobol !== undefined ? 'sobol' : undefined;
+      const issues = error.issues.map((i) => (given !== undefined && i.path === 'design.samples' ? { ...i, path: given } : i));
+      throw new GeoriskError(locateScenarioIssues(loaded, issues));
+    }
     throw error;
   }
   if (flags.resume && flags.out === undefined) throw new UsageError('--resume needs --out FILE (the file of the interrupted sweep)');
