@@ -14,7 +14,10 @@ function updateLiveParts(root: HTMLElement, t: TeacherView, parts: DashboardPart
   const ex = t.exercise;
   (root.querySelector('#teacher-title') as HTMLElement).textContent = ex.title;
   document.title = `georisk — ${ex.title} (teacher)`;
-  parts.status.textContent = `${t.submitted} of ${t.students.length} ${t.students.length === 1 ? 'student has' : 'students have'} submitted (class limit ${t.limits.maxStudents}).`;
+  // A seminar's roster is the open (last) turn's: say so, or it reads as if the class had not answered.
+  const turns = ex.turns?.length ?? 1;
+  const which = turns > 1 ? ` in turn ${t.turn + 1} of ${turns}` : '';
+  parts.status.textContent = `${t.submitted} of ${t.students.length} ${t.students.length === 1 ? 'student has' : 'students have'} submitted${which} (class limit ${t.limits.maxStudents}).`;
   fillRoster(parts.roster, t, actions);
   fillNotices(parts.notices, t);
   const left = Date.parse(ex.deadline) - Date.now();
