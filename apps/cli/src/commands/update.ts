@@ -15,6 +15,7 @@ import {
 import { Option } from 'commander';
 import { collectSet, EXIT, locateScenarioIssues, output, type RegisterCommand, wholeNumber } from '../cli-common.ts';
 import { formatCsv, formatNumber, formatPercent, formatTable, table } from '../format.ts';
+import { runNotes } from '../run-notes.ts';
 import { InputFileError, loadScenarioFile, readInputFile } from '../load.ts';
 import { runUpdate } from '../parallel.ts';
 
@@ -70,7 +71,7 @@ async function updateCommand(file: string, flags: UpdateFlags): Promise<void> {
       ? `${JSON.stringify(answer, null, 2)}\n`
       : flags.format === 'csv'
         ? formatCsv(answer)
-        : `${formatTable(answer)}${formatConditioning(answer)}`;
+        : `${formatTable(answer, runNotes(loaded.scenario, flags.set))}${formatConditioning(answer)}`;
   output(formatted, flags.out);
 }
 
@@ -92,6 +93,12 @@ export function formatConditioning(a: UpdateAnswer): string {
   ];
   out.push(
     `effective sample size ${formatNumber(c.effectiveSampleSize)} of ${a.trials.toLocaleString('en-US')} · ${c.evidenceLabel} ≈ ${c.evidence.toPrecision(3)}${a.exact ? ` (exact ${a.exact.evidence.toPrecision(3)})` : ''}`,
+  );
+  // What the table's intervals are, so that they are not read as the uncertainty about the world.
+  out.push(
+    c.parameters.length > 0
+      ? "the intervals above are sampling error over the conditioned trials' effective number; what we do not know of the parameters is inside each answer (every trial drew them from their priors, and the observations reweighed those draws: see the parameters below), not a band around it"
+      : "the intervals above are sampling error over the conditioned trials' effective number; the scenario's parameters are held at their values (none has a prior)",
   );
   const rows: string[][] = [['observation', 't', 'P(given earlier)', 'trials matching']];
   for (const o of c.observations) rows.push([o.name, String(o.t), formatPercent(o.probability), o.trialsMatching.toLocaleString('en-US')]);

@@ -125,7 +125,7 @@ function metricsTable(prior: RunResult, updated: UpdateAnswer, state: ScreenStat
     h(
       'caption',
       {},
-      `Forecast before and after the observations, with 95% intervals (${formatCount(updated.trials)} trials, seed ${updated.seed})`,
+      `Forecast before and after the observations, with 95% intervals of sampling error (${formatCount(updated.trials)} trials, seed ${updated.seed}). What we do not know of the parameters is inside each answer (every trial drew them from their priors, and the observations reweighed those draws), not a band around it.`,
     ),
     h(
       'thead',
