@@ -588,6 +588,11 @@ export interface StudentScore {
   forecasts: ScoredForecast[];
   /** The questions this student did not answer, scored as `MissingAnswer` says (absent in debriefs made before it). */
   missing?: MissingAnswer[];
+  /**
+   * The questions of seminar turns that closed before this student joined: neither answered nor scored,
+   * so their means rest on fewer questions than their classmates' (absent when none).
+   */
+  excused?: string[];
   brier: number | null;
   log: number | null;
   relativeError: number | null;
@@ -809,7 +814,17 @@ export function buildDebrief(
     const missing = exercise.questions.flatMap((q) =>
       s.forecasts[q.id] === undefined && !(s.excused ?? []).includes(q.id) ? [missingScore(q)] : [],
     );
-    return { id: s.id, name: s.name, team: s.team, forecasts, missing, ...summarize([...forecasts, ...missing]), rank: 0 };
+    const excused = exercise.questions.filter((q) => s.forecasts[q.id] === undefined && (s.excused ?? []).includes(q.id)).map((q) => q.id);
+    return {
+      id: s.id,
+      name: s.name,
+      team: s.team,
+      forecasts,
+      missing,
+      ...(excused.length > 0 ? { excused } : {}),
+      ...summarize([...forecasts, ...missing]),
+      rank: 0,
+    };
   });
   scored.sort((a, b) => compareScores(a, b) || a.name.localeCompare(b.name));
   // Equal scores share a rank (1, 2, 2, 4).

@@ -111,5 +111,8 @@ describe('questions a student could not answer', () => {
     expect(student?.missing).toEqual([]);
     // Scored on the one question they could answer: Brier 0 (easy: 0% for an outcome of 0).
     expect(student?.brier).toBe(0);
+    // And the debrief says so, so the ranks are read as not like for like.
+    expect(student?.excused).toEqual(['hard', 'deaths']);
+    expect(late.students.find((s) => s.name === 'Full')).not.toHaveProperty('excused');
   });
 });

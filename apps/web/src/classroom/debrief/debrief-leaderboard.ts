@@ -27,18 +27,33 @@ function unansweredNote(count: number): HTMLElement | null {
   return count === 0 ? null : h('span', { class: 'unanswered' }, ` (${count} unanswered)`);
 }
 
+/** A late joiner's note: their means rest on fewer questions than their classmates', so the ranks are not like for like. */
+function lateNote(excused: number, questions: number): HTMLElement | null {
+  return excused === 0
+    ? null
+    : h('span', { class: 'unanswered' }, ` (joined late: scored on ${questions - excused} of ${questions} questions)`);
+}
+
 /** One student's row; `me` marks the reader's own. */
 function studentRow(
   s: Debrief['students'][number],
   me: string | undefined,
   hasTeams: boolean,
   teamName: Map<string, string>,
+  questions: number,
 ): HTMLTableRowElement {
   return h(
     'tr',
     { 'data-student': s.id, class: s.id === me ? 'me' : undefined },
     num('rank', s.rank, String(s.rank)),
-    h('th', { scope: 'row' }, s.name, s.id === me ? h('span', { class: 'you' }, ' (you)') : null, unansweredNote(s.missing?.length ?? 0)),
+    h(
+      'th',
+      { scope: 'row' },
+      s.name,
+      s.id === me ? h('span', { class: 'you' }, ' (you)') : null,
+      unansweredNote(s.missing?.length ?? 0),
+      lateNote(s.excused?.length ?? 0, questions),
+    ),
     hasTeams ? h('td', {}, s.team ? (teamName.get(s.team) ?? s.team) : '') : null,
     num('brier', s.brier, formatScore(s.brier)),
     num('log', s.log, formatScore(s.log, 2)),
@@ -58,7 +73,12 @@ export function leaderboardTable(debrief: Debrief, me: string | undefined, hasTe
       'Leaderboard: mean expected Brier score on the probability questions (lower is better; always saying 50% scores 0.250). A question left unanswered counts as a 50% forecast (a quantity: as the class’s largest error on it): skipping scores no better than the least informed answer, though a confident wrong answer scores worse.',
     ),
     h('thead', {}, h('tr', {}, ...head.map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', {}, ...debrief.students.map((s) => studentRow(s, me, hasTeams, teamName)), crowdRow(debrief, hasTeams)),
+    h(
+      'tbody',
+      {},
+      ...debrief.students.map((s) => studentRow(s, me, hasTeams, teamName, debrief.questions.length)),
+      crowdRow(debrief, hasTeams),
+    ),
   );
 }
 
