@@ -91,6 +91,39 @@ describe('a two-turn seminar through the API', () => {
     expect({ status: advance.statusCode, code: advance.json().code }).toEqual({ status: 409, code: 'no_turns' });
   });
 
+  it('refuses to open the next turn once the deadline has passed (it could take no answers), and reveals the turns played', async () => {
+    const late = (await app.inject({ method: 'POST', url: '/api/exercises', payload: SEMINAR })).json();
+    const saved = clock.t;
+    clock.t = Date.parse(DEADLINE) + 1000;
+    try {
+      const advance = await app.inject({
+        method: 'POST',
+        url: `/api/exercises/${late.id}/advance`,
+        headers: auth(late.teacherToken),
+        payload: {},
+      });
+      expect({ status: advance.statusCode, code: advance.json().code }).toEqual({ status: 409, code: 'deadline_passed' });
+      expect(advance.json().message).toMatch(/the next turn could take no answers; reveal the results of the turns played instead$/);
+      // The reveal scores the turn played, its questions only: nobody is charged for a turn that never opened.
+      const reveal = await app.inject({
+        method: 'POST',
+        url: `/api/exercises/${late.id}/reveal`,
+        headers: auth(late.teacherToken),
+        payload: {},
+      });
+      expect(reveal.statusCode).toBe(200);
+      expect(reveal.json().debrief.questions.map((q: { id: string }) => q.id)).toEqual([
+        'war_t1',
+        'truce48_t1',
+        'pipeline_t1',
+        'deaths_t1',
+      ]);
+      expect(reveal.json().turns.map((t: { turn: string }) => t.turn)).toEqual(['night']);
+    } finally {
+      clock.t = saved;
+    }
+  });
+
   it('plays both turns, keeping turn 1 decisions in force and conditioning turn 2 on what it released', async () => {
     const t1 = { war_t1: 0.2, truce48_t1: 0.6, pipeline_t1: 0.1, deaths_t1: 150 };
     expect((await submit('ana', t1, { offensive: 'press', pipeline: 'keep' })).statusCode).toBe(200);

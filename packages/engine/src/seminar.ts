@@ -39,6 +39,20 @@ export function turnExercise(exercise: Exercise, k: number): Exercise {
   };
 }
 
+/** The exercise cut to its turns 0 … k, with only their questions and levers: what a reveal after the deadline scores. */
+export function playedTurns(exercise: Exercise, k: number): Exercise {
+  if (exercise.turns === undefined) return exercise;
+  const turns = exercise.turns.slice(0, k + 1);
+  const questions = new Set(turns.flatMap((t) => t.questions));
+  const levers = new Set(turns.flatMap((t) => t.levers));
+  return {
+    ...exercise,
+    turns,
+    questions: exercise.questions.filter((q) => questions.has(q.id)),
+    levers: exercise.levers.filter((l) => levers.has(l.id)),
+  };
+}
+
 /**
  * The observations released up to turn k, as an observations document (JSON, which the YAML reader
  * reads), or undefined when nothing has been released.

@@ -5,7 +5,8 @@ import type { MessageBox } from './shell.ts';
 
 /** Whether the exercise has turns still to come after the open one. */
 export function turnsLeft(t: TeacherView): boolean {
-  return t.exercise.turns !== undefined && t.turn < t.exercise.turns.length - 1;
+  // Past the deadline no later turn could take answers: the server reveals the turns played instead.
+  return t.exercise.turns !== undefined && t.turn < t.exercise.turns.length - 1 && Date.now() < Date.parse(t.exercise.deadline);
 }
 
 /** The open turn's title and briefing, and one line per closed turn with its decisions; null for a one-turn exercise. */

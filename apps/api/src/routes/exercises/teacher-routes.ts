@@ -1,6 +1,7 @@
 /** The teacher's classroom routes: templates, creating an exercise, following it, and revealing the results. */
 import { randomUUID } from 'node:crypto';
 import { type Exercise, ExerciseSchema } from '@georisk/engine/classroom';
+import { playedTurns } from '@georisk/engine/seminar';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../errors.ts';
 import { parseBody } from '../../request-helpers.ts';
@@ -85,12 +86,14 @@ export function registerTeacherRoutes(app: FastifyInstance, classroom: Classroom
       throw new ApiError(409, 'already_revealed', 'this exercise has been revealed already; GET its debrief', '');
     if (classroom.revealing.has(id)) throw new ApiError(409, 'reveal_in_progress', 'the reveal is already running; wait for it', '', 2);
     const turns = definition(e).turns?.length ?? 1;
-    if (e.turn < turns - 1) {
+    // Past the deadline no later turn can take answers (advance refuses): the turns played are revealed.
+    const pastDeadline = classroom.now() >= Date.parse(definition(e).deadline);
+    if (e.turn < turns - 1 && !pastDeadline) {
       throw new ApiError(409, 'turns_left', `turn ${e.turn + 1} of ${turns} is open; move the class to the next turn first`, '');
     }
     classroom.revealing.add(id);
     try {
-      const exercise = definition(e);
+      const exercise = e.turn < turns - 1 ? playedTurns(definition(e), e.turn) : definition(e);
       const result: RevealResult = await keepingFailure(store, id, async () => {
         const { loaded } = await checkAgainstScenario(exercise, classroom);
         const students = store.students(id);

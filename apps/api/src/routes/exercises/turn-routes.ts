@@ -21,6 +21,16 @@ export function registerTurnRoutes(app: FastifyInstance, classroom: Classroom): 
     if (e.turn >= exercise.turns.length - 1) {
       throw new ApiError(409, 'last_turn', 'this is the last turn; reveal the results to end the exercise', '');
     }
+    // The exercise's one deadline closes every turn: a turn opened after it could take no answers, and
+    // its unanswered questions would count against every student at the reveal.
+    if (classroom.now() >= Date.parse(exercise.deadline)) {
+      throw new ApiError(
+        409,
+        'deadline_passed',
+        `the exercise's deadline (${exercise.deadline}) has passed, so the next turn could take no answers; reveal the results of the turns played instead`,
+        'deadline',
+      );
+    }
     if (classroom.revealing.has(id)) throw new ApiError(409, 'reveal_in_progress', 'the turn is already being closed; wait for it', '', 2);
     classroom.revealing.add(id);
     try {
