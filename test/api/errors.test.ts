@@ -64,6 +64,16 @@ describe('hostile scenario documents', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('says a JSON number too large to hold overflowed, without YAML words (.inf) a JSON client never wrote', async () => {
+    const res = await post('/api/runs', '{"scenarioId":"alliance-dilemma","trials":1e400}', { 'content-type': 'application/json' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      path: 'trials',
+      message: 'trials: expected a finite number, got a number too large to hold (it overflowed to Infinity)',
+      hint: 'write an ordinary number: numbers beyond 1e15 are not allowed',
+    });
+  });
+
   it('answers an empty YAML body as an empty document, not as a field the client never sent', async () => {
     const yaml = { 'content-type': 'application/yaml' };
     const validated = await post('/api/scenarios/validate', '', yaml);
