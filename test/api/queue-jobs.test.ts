@@ -81,9 +81,23 @@ describe.skipIf(!enabled)('sweep jobs on a queue', () => {
     await redis?.stop();
   });
 
+  it('says in /api/health when its Redis has gone (503 degraded), so sweeps are not accepted in the dark', async () => {
+    const own = await startRedis();
+    const app = await testApp({ queue: { url: own.url(0) } });
+    try {
+      const health = async () => app.app.inject({ method: 'GET', url: '/api/health' });
+      expect((await health()).json()).toMatchObject({ status: 'ok', queue: { connected: true } });
+      await own.stop();
+      await expect.poll(async () => (await health()).statusCode, { timeout: 10_000 }).toBe(503);
+      expect((await health()).json()).toMatchObject({ status: 'degraded', queue: { connected: false } });
+    } finally {
+      await app.close();
+    }
+  });
+
   it('runs on a georisk worker with progress through the API; its rows equal a local job', async () => {
     const health = (await queued.app.inject({ method: 'GET', url: '/api/health' })).json();
-    expect(health.queue).toBe(redis.url(0));
+    expect(health).toMatchObject({ status: 'ok', queue: { address: redis.url(0), connected: true } });
     const res = await queued.app.inject({ method: 'POST', url: '/api/sweeps', payload: SWEEP });
     expect(res.statusCode).toBe(202);
     const { id } = res.json();
