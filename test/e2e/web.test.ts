@@ -353,6 +353,18 @@ describe.skipIf(!haveChromium)('web app in Chromium', () => {
     expect(selected).toBe(at + 1);
     await page.screenshot({ path: join(SCREENSHOTS, 'editor-error.png'), fullPage: false });
 
+    // A problem inside an included module names the module and its line, and selects nothing in this text.
+    // (modules/… resolves against the library, as on the server, though this draft began in scenarios/.)
+    await setEditorText(
+      page,
+      'id: draft\ntime: { unit: day, dt: 1, horizon: 30 }\ntracks:\n  conflict:\n    states: [calm, clash]\ninclude:\n  - { module: modules/ceasefire.yaml }\n',
+    );
+    const inModule = page.locator('#editor-issues button.issue').first();
+    await expect
+      .poll(() => inModule.textContent(), { timeout: 30_000 })
+      .toMatch(/^Problem in the included modules\/ceasefire\.yaml, line \d+, column \d+: /);
+    expect(await inModule.isDisabled()).toBe(true);
+
     // Put it right, run it: the same text gives the library scenario's numbers.
     await setEditorText(page, original);
     await expect.poll(() => page.textContent('#editor-status'), { timeout: 30_000 }).toContain('valid');

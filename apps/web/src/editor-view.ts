@@ -115,18 +115,26 @@ export function renderEditor(
     replace(
       problems,
       ...v.issues.map((i) => {
+        // A problem inside an included module is at a line of that file, not of this text: named, not selectable here.
+        const elsewhere = i.file !== undefined && i.file !== v.file ? i.file : undefined;
+        const at = i.line === undefined ? '' : `line ${i.line}${i.column === undefined ? '' : `, column ${i.column}`}`;
         const where =
-          i.line === undefined ? 'in the document as a whole' : `at line ${i.line}${i.column === undefined ? '' : `, column ${i.column}`}`;
+          elsewhere !== undefined
+            ? `in the included ${elsewhere.replace(/^scenarios\//, '')}${at ? `, ${at}` : ''}`
+            : i.line === undefined
+              ? 'in the document as a whole'
+              : `at ${at}`;
+        const selectable = i.line !== undefined && elsewhere === undefined;
         const button = h(
           'button',
-          { type: 'button', class: `issue ${i.severity}`, 'data-line': i.line, disabled: i.line === undefined },
+          { type: 'button', class: `issue ${i.severity}`, 'data-line': selectable ? i.line : undefined, disabled: !selectable },
           h('strong', {}, `${i.severity === 'error' ? 'Problem' : 'Warning'} ${where}: `),
           i.message,
           i.hint ? h('span', { class: 'hint' }, ` — ${i.hint}`) : null,
           i.path ? h('span', { class: 'path' }, ` (${i.path})`) : null,
         );
         const { line } = i;
-        if (line !== undefined) button.addEventListener('click', () => selectLine(line, i.column));
+        if (selectable && line !== undefined) button.addEventListener('click', () => selectLine(line, i.column));
         return h('li', {}, button);
       }),
     );

@@ -85,15 +85,15 @@ export function validateText(text: string, from?: string): Validation {
   try {
     loaded = loadScenarioText(text, { file, resolveModule });
   } catch (error) {
-    if (error instanceof GeoriskError) return { issues: error.issues };
+    if (error instanceof GeoriskError) return { issues: error.issues, file };
     throw error;
   }
   try {
     const model = buildModel(loaded.scenario);
     const item = libraryItem(file, loaded.scenario, text, loaded.parameterModules);
-    return { issues: loaded.locate(model.warnings), item };
+    return { issues: loaded.locate(model.warnings), item, file };
   } catch (error) {
-    if (error instanceof GeoriskError) return { issues: loaded.locate(error.issues) };
+    if (error instanceof GeoriskError) return { issues: loaded.locate(error.issues), file };
     throw error;
   }
 }

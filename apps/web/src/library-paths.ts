@@ -35,10 +35,16 @@ export function bundledResolver(files: Record<string, string>) {
     // As on the server: a document at the top of scenarios/ reads `../modules/…` from one folder below
     // (it was written in scenarios/teaching/ or saved from there); from the top, `../` could only leave.
     const base = from !== undefined && depth(from) === 2 && ref.startsWith('../') ? 'scenarios/document/x.yaml' : from;
-    for (const candidate of [ref, `${ref}.yaml`, `${ref}.yml`]) {
-      const path = resolvePath(candidate, base);
-      const text = path !== undefined && Object.hasOwn(files, path) ? files[path] : undefined;
-      if (path !== undefined && text !== undefined) return { text, file: path };
+    // Then as the API resolves a document sent as text (at the top of scenarios/): the editor's note
+    // says includes resolve against the library, and a draft begun from scenarios/teaching/ could not
+    // reach modules/… that the server found.
+    const top = ref.startsWith('../') ? 'scenarios/document/x.yaml' : 'scenarios/x.yaml';
+    for (const at of base === top ? [base] : [base, top]) {
+      for (const candidate of [ref, `${ref}.yaml`, `${ref}.yml`]) {
+        const path = resolvePath(candidate, at);
+        const text = path !== undefined && Object.hasOwn(files, path) ? files[path] : undefined;
+        if (path !== undefined && text !== undefined) return { text, file: path };
+      }
     }
     return undefined;
   };

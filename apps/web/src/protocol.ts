@@ -48,6 +48,8 @@ export interface LibraryItem {
 export interface Validation {
   issues: Issue[];
   item?: LibraryItem;
+  /** The name the text was checked under: an issue with another `file` is inside an included module. */
+  file?: string;
 }
 
 /** A chunk of a run's trials (the engine's run chunk task, flat), as the page's scheduler hands it to a worker. */

@@ -131,6 +131,9 @@ describe('validating an edited document', () => {
     const resolve = bundledResolver({ 'scenarios/modules/m.yaml': 'kind: module' });
     expect(resolve('../modules/m.yaml', 'scenarios/edited.yaml')?.file).toBe('scenarios/modules/m.yaml');
     expect(resolve('../../modules/m.yaml', 'scenarios/edited.yaml')).toBeUndefined();
+    // A draft begun from scenarios/teaching/ reaches modules/… as the server does (the editor says includes resolve against the library).
+    expect(resolve('modules/m.yaml', 'scenarios/teaching/draft.yaml')?.file).toBe('scenarios/modules/m.yaml');
+    expect(resolve('../modules/m.yaml', 'scenarios/teaching/draft.yaml')?.file).toBe('scenarios/modules/m.yaml');
   });
 
   it('selects whole lines by number', () => {
