@@ -24,15 +24,11 @@ export function representabilityProblems(model: Model): Issue[] {
   const out: Issue[] = [];
   const varName = (i: number) => model.vars.names[i] ?? `#${i}`;
   const readsVars = (e: CompiledExpression | undefined) => (e ? [...e.reads.vars].map(varName) : []);
-  const problem = (path: string, message: string) =>
-    out.push(
-      issue(
-        'not_markov',
-        path,
-        message,
-        'use Monte Carlo (georisk run) for this scenario, or make it depend on track states, parameters and time only',
-      ),
-    );
+  const problem = (
+    path: string,
+    message: string,
+    hint = 'use Monte Carlo (georisk run) for this scenario, or make it depend on track states, parameters and time only',
+  ) => out.push(issue('not_markov', path, message, hint));
   for (const t of model.tracks) {
     const seen = new Set<number>();
     for (const list of t.outgoing) {
@@ -50,8 +46,20 @@ export function representabilityProblems(model: Model): Issue[] {
       for (const v of readsVars(e.when)) problem(`${e.path}.when`, `reads variable "${v}", so when it fires differs between trials`);
     for (const a of e.set) {
       if (a.target.kind !== 'param') continue;
-      const varies = e.atStep === undefined || a.value.reads.random || a.value.reads.vars.size > 0 || a.value.reads.tracks.size > 0;
-      if (varies) problem(`${e.path}.set`, `sets parameter "${model.params.names[a.target.index]}" to a value that differs between trials`);
+      const name = model.params.names[a.target.index];
+      const valueVaries = a.value.reads.random || a.value.reads.vars.size > 0 || a.value.reads.tracks.size > 0;
+      if (valueVaries) problem(`${e.path}.set`, `sets parameter "${name}" to a value that differs between trials`);
+      else if (e.atStep === undefined) {
+        // The value is the same in every trial; what exact analysis cannot follow is a parameter set when a condition holds.
+        const onlyTime = e.when !== undefined && e.when.reads.tracks.size === 0 && e.when.reads.vars.size === 0 && !e.when.reads.random;
+        problem(
+          `${e.path}.set`,
+          `sets parameter "${name}" when its condition holds; exact analysis follows parameters set only at fixed times`,
+          onlyTime
+            ? 'its condition reads only time, so the event happens at the same time in every trial: write it with `at:` (the first time the condition holds) instead of `when:`'
+            : 'use Monte Carlo (georisk run) for this scenario, or set the parameter with an event at a fixed time (`at:`)',
+        );
+      }
     }
   }
   if (conditional.length > MAX_CONDITION_EVENTS) {
@@ -63,6 +71,7 @@ export function representabilityProblems(model: Model): Issue[] {
     problem(
       'tracks',
       `the joint state space has ${size.toExponential(2)} states; exact analysis handles at most ${MAX_EXACT_STATES.toExponential(2)}`,
+      'use Monte Carlo (georisk run) for this scenario: the joint space is the product of the tracks’ state counts (and doubles with each condition event), so only fewer or smaller tracks would bring it within reach',
     );
   }
   return out;

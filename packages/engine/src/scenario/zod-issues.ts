@@ -207,12 +207,18 @@ function typeIssue(
   const notFinite = typeof value === 'number' ? !Number.isFinite(value) : messages.some((m) => /received (NaN|Infinity)/.test(m));
   if (notFinite && expected.includes('number')) {
     // JSON has no .inf: there a number too large for a double (1e400) arrives as Infinity.
-    const got = !knowsInput ? 'a value that is not finite' : kind.json ? 'a number too large to hold (it overflowed to Infinity)' : describe(value);
+    const got = !knowsInput
+      ? 'a value that is not finite'
+      : kind.json
+        ? 'a number too large to hold (it overflowed to Infinity)'
+        : describe(value);
     return issue(
       'bad_number',
       where,
       `expected a finite number, got ${got}`,
-      kind.json ? 'write an ordinary number: numbers beyond 1e15 are not allowed' : 'write an ordinary number: .inf, .nan and numbers beyond 1e15 are not allowed',
+      kind.json
+        ? 'write an ordinary number: numbers beyond 1e15 are not allowed'
+        : 'write an ordinary number: .inf, .nan and numbers beyond 1e15 are not allowed',
     );
   }
   if (where === '') {
