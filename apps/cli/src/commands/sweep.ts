@@ -236,6 +236,19 @@ async function writeSweep(
     write(rowText(index, summary));
     progress.update(index + 1);
   };
+  // Ctrl-C ends the process at once (exit 130): say where its rows are and how to go on, as a failure does.
+  const interrupted = () => {
+    progress.stop();
+    if (flags.out !== undefined && format !== 'table') {
+      const partial = `${flags.out}.partial`;
+      const queued = queue === undefined ? '' : '; chunks already queued stay in Redis, and the resumed sweep takes those finished';
+      process.stderr.write(
+        `\ngeorisk: interrupted; the rows so far are in "${terminalSafe(partial)}": run the same command with --resume to continue${queued}\n`,
+      );
+    }
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
   try {
     await runPlanPoints(plan, { queue, workers: flags.workers, start, progress: flags.progress, onPoint });
   } catch (error) {
@@ -254,6 +267,7 @@ async function writeSweep(
     if (error instanceof GeoriskError) throw new GeoriskError(locateScenarioIssues(loaded, error.issues));
     throw error;
   } finally {
+    process.off('SIGINT', interrupted);
     progress.stop();
   }
   finish();
