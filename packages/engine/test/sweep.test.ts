@@ -83,6 +83,23 @@ describe('sweep plans', () => {
     }
   });
 
+  it('refuses a design whose points would not fit in memory, before building any, saying how many would', () => {
+    // 10,000,000 points of 10 parameters took 6.3 GB before the first row; the limit is on points × parameters.
+    const params = Array.from({ length: 30 }, (_, i) => `  q${i}: { default: 0.1, range: [0, 1] }`).join('\n');
+    const wide = loadScenarioText(
+      `id: wide\ntime: { unit: day, dt: 1, horizon: 5 }\nparameters:\n${params}\ntracks:\n  c: { states: [a, b], transitions: [{ from: a, to: b, rate: q0 }] }\nmetrics:\n  m: { expr: 'ever(c, "b")' }\n`,
+    ).scenario;
+    let message = '';
+    try {
+      planSweep(wide, { design: { method: 'lhs', samples: 1_000_000, vary: [] }, trials: 2 });
+    } catch (error) {
+      message = JSON.stringify((error as { issues?: unknown }).issues);
+    }
+    expect(message).toContain('1000000 points of 30 parameters make 30000000 values, more than the 20000000 one plan may hold in memory');
+    expect(message).toContain('use at most 666666 points with 30 parameters, or vary fewer parameters');
+    expect(planSweep(wide, { design: { method: 'lhs', samples: 1000, vary: [] }, trials: 2 }).points).toHaveLength(1000);
+  });
+
   it('every point runs the same trial streams (common random numbers): equal values give equal rows', () => {
     const plan = planSweep(scenario, { design: { method: 'points', params: [p1], points: [[r1[0]], [r1[1]], [r1[0]]] }, trials: 200 });
     const rows = [0, 1, 2].map((i) => sweepRow(plan, i, runSweepPoint(plan, i)));
