@@ -161,7 +161,7 @@ describe.skipIf(!haveRedis())('sweeps on a Redis queue', () => {
     await redis?.stop();
   });
 
-  it('refuses a database Redis does not have (it used to fall back to database 0, another group\'s queue)', async () => {
+  it("refuses a database Redis does not have (it used to fall back to database 0, another group's queue)", async () => {
     const url = redis.url(99);
     const out = dir.path('no-db.csv');
     const [sweep, work] = await Promise.all([

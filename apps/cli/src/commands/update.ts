@@ -15,9 +15,9 @@ import {
 import { Option } from 'commander';
 import { collectSet, EXIT, locateScenarioIssues, output, type RegisterCommand, wholeNumber } from '../cli-common.ts';
 import { formatCsv, formatNumber, formatPercent, formatTable, table } from '../format.ts';
-import { runNotes } from '../run-notes.ts';
 import { InputFileError, loadScenarioFile, readInputFile } from '../load.ts';
 import { runUpdate } from '../parallel.ts';
+import { runNotes } from '../run-notes.ts';
 
 interface UpdateFlags {
   observed: string;
