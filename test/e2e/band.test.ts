@@ -146,14 +146,21 @@ describe.skipIf(!haveChromium)('the band in Chromium', () => {
     await page.click('#band .band-rest summary');
 
     // A run of more trials with the same inputs keeps the band: it depends on neither the run's trials nor its outcome.
-    const bandText = await page.textContent('#band');
+    // (Its note on why the run's table differs quotes that table, so it is left out of the comparison.)
+    const bandOnly = () =>
+      page.$eval('#band', (band) => {
+        const copy = band.cloneNode(true) as typeof band;
+        copy.querySelector('.band-vs-run')?.remove();
+        return copy.textContent;
+      });
+    const bandText = await bandOnly();
     const secondsText = await page.getAttribute('#band', 'data-seconds');
     const hash = await page.textContent('#output-hash');
     await page.fill('#trials', '4000');
     await page.dispatchEvent('#trials', 'change');
     await page.click('#run');
     await expect.poll(() => page.textContent('#output-hash'), { timeout: BAND_TIMEOUT }).not.toBe(hash);
-    expect(await page.textContent('#band')).toBe(bandText);
+    expect(await bandOnly()).toBe(bandText);
     expect(await page.getAttribute('#band', 'data-seconds')).toBe(secondsText);
 
     // The rest reads which parameters the band fixes and draws, and compares its numbers with the library's: 20 draws do.
@@ -193,7 +200,7 @@ describe.skipIf(!haveChromium)('the band in Chromium', () => {
     expect(await page.textContent('#band .band-uncertain')).toContain('Chance a truce holds in a clash');
     expect(await page.$('#band .band-fixed li[data-param="p_hold_clash"]')).toBeNull();
     expect(await page.$('#band .band-fixed li[data-param="p_hold_war"]')).not.toBeNull();
-    expect(await page.inputValue('#p-p_hold_clash-num')).toBe('0.8');
+    expect(await page.inputValue('#p-p_hold_clash-num')).toBe('0.75');
     await expect.poll(() => page.url()).not.toContain('set.p_hold_clash');
     expect(page.url()).toContain('set.p_hold_war=0.3');
     expect(await page.textContent('#band')).toContain('over 20 draws');

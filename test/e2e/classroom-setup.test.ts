@@ -72,7 +72,7 @@ describe.skipIf(!haveChromium)('the teacher’s Advanced JSON setup in Chromium'
     const page = await setupWith(JSON.stringify(exercise(-1), null, 2));
     const alert = page.locator('#setup-message [role=alert]');
     await expect.poll(() => alert.textContent()).toContain('levers[0].options[1].overrides: with calm_clash_rate = -1');
-    expect(await alert.textContent()).toContain('the rate evaluated to -1');
+    expect(await alert.textContent()).toContain('the rate evaluates to -1');
     expect(await page.locator('#join-code').count()).toBe(0);
     await page.close();
   });
