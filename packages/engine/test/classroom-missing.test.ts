@@ -116,3 +116,15 @@ describe('questions a student could not answer', () => {
     expect(late.students.find((s) => s.name === 'Full')).not.toHaveProperty('excused');
   });
 });
+
+describe('a forecast key too long', () => {
+  it('is refused in words that read: "is longer than 40 characters", not zod\'s own', async () => {
+    const { SubmissionSchema } = await import('../src/classroom.ts');
+    const { zodIssues } = await import('../src/scenario/zod-issues.ts');
+    const body = { forecasts: { ['q'.repeat(45)]: 0.5 }, decisions: {} };
+    const parsed = SubmissionSchema.safeParse(body);
+    if (parsed.success) throw new Error('accepted');
+    const [issue] = zodIssues(parsed.error, body, SubmissionSchema);
+    expect(issue?.message).toBe(`"${'q'.repeat(45)}" is not a valid name: it is longer than 40 characters`);
+  });
+});

@@ -30,14 +30,19 @@ function templatePicker(templates: Template[], t: Template, fill: (t: Template) 
   );
 }
 
+/** The most minutes a deadline may be away: a week. */
+const MAX_MINUTES = 10_080;
+
 /** The minutes until the deadline, with a note that says when that is. */
 function minutesField(t: Template) {
-  const minutes = h('input', { id: 'ex-minutes', type: 'number', min: 1, max: 10080, step: 1, value: Math.max(5, t.minutes - 20) });
+  const minutes = h('input', { id: 'ex-minutes', type: 'number', min: 1, max: MAX_MINUTES, step: 1, value: Math.max(5, t.minutes - 20) });
   const deadlineNote = h('span', { class: 'muted', id: 'ex-deadline-note' });
   const updateNote = () => {
     const m = Number(minutes.value);
     deadlineNote.textContent =
-      Number.isFinite(m) && m > 0 ? ` Submissions close at ${clockTime(new Date(Date.now() + m * 60_000).toISOString())}.` : '';
+      Number.isFinite(m) && m > 0 && m <= MAX_MINUTES
+        ? ` Submissions close at ${clockTime(new Date(Date.now() + m * 60_000).toISOString())}.`
+        : '';
   };
   minutes.addEventListener('input', updateNote);
   updateNote();
@@ -144,8 +149,8 @@ async function submitSetup(
 ) {
   message.clear();
   const m = Number(fields.minutes.value);
-  if (!(Number.isFinite(m) && m >= 1)) {
-    message.error('Minutes until submissions close: give a whole number of minutes, at least 1.');
+  if (!(Number.isFinite(m) && m >= 1 && m <= MAX_MINUTES)) {
+    message.error(`Minutes until submissions close: give a whole number of minutes from 1 to ${MAX_MINUTES} (a week).`);
     fields.minutes.focus();
     return;
   }

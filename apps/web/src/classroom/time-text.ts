@@ -9,5 +9,13 @@ export function relative(ms: number): string {
 
 /** The weekday and time of an ISO instant, in the reader's locale. */
 export function clockTime(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' });
+  const when = new Date(iso);
+  // A weekday alone names the wrong day once the time is six days or more away (or past): then the date too.
+  const far = Math.abs(when.getTime() - Date.now()) >= 6 * 86_400_000;
+  return when.toLocaleString(undefined, {
+    weekday: 'short',
+    ...(far ? { day: 'numeric', month: 'short' } : {}),
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 }

@@ -47,7 +47,14 @@ export function zodIssues(error: z.ZodError, input?: unknown, root: z.core.$ZodT
         }
         break;
       case 'invalid_key': {
-        const why = zi.issues[0]?.message ?? 'not a valid name';
+        // Zod's own words for a length ("Too big: expected string to have <=40 characters") do not follow "it".
+        const inner = zi.issues[0];
+        const why =
+          inner?.code === 'too_big'
+            ? `is longer than ${inner.maximum} characters`
+            : inner?.code === 'too_small'
+              ? 'is empty'
+              : (inner?.message ?? 'is not a valid name');
         out.push(
           issue('invalid_name', where, `"${name}" is not a valid name: it ${why}`, 'rename it, e.g. with "_" instead of "-" or spaces'),
         );
