@@ -212,7 +212,15 @@ describe('a body the server cannot read as sent', () => {
       expect(broken.statusCode).toBe(400);
       expect(broken.json()).toMatchObject({ code: 'invalid_json' });
       expect(broken.json().message).toMatch(/not valid JSON .*: .*JSON/);
-      expect(broken.json().hint).toContain('send one JSON object');
+      expect(broken.json().hint).toContain('send one JSON object, e.g. {"scenarioId": "alliance-dilemma", "trials": 10000}');
+      // A student's join gets an example of a join, not of a run.
+      const join = await t.app.inject({
+        method: 'POST',
+        url: '/api/exercises/join',
+        headers: { 'content-type': 'application/json' },
+        payload: '{"code":',
+      });
+      expect(join.json().hint).toContain('e.g. {"code": "AMAERY", "name": "Ana"}');
     } finally {
       await t.close();
     }

@@ -38,7 +38,7 @@ const jsonBody: FastifyPluginAsync = async (app) => {
     }
   });
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, text, done) => {
     const body = String(text);
     if (body.length === 0) {
       done(new ApiError(400, 'invalid_json', "Body cannot be empty when content-type is set to 'application/json'"), undefined);
@@ -52,7 +52,7 @@ const jsonBody: FastifyPluginAsync = async (app) => {
       // The parser's words name where it stopped ("Unexpected end of JSON input", "… at position 14").
       const why = error instanceof SyntaxError ? `: ${error.message.slice(0, 200)}` : '';
       const refused = new ApiError(400, 'invalid_json', `Body is not valid JSON but content-type is set to 'application/json'${why}`);
-      refused.hint = 'send one JSON object, e.g. {"scenarioId": "alliance-dilemma", "trials": 10000}; /api/docs lists each route’s fields';
+      refused.hint = `send one JSON object, e.g. ${exampleBody(request.url)}; /api/docs lists each route’s fields`;
       done(refused, undefined);
       return;
     }
@@ -70,3 +70,12 @@ const jsonBody: FastifyPluginAsync = async (app) => {
 
 /** The JSON body parser, for the whole app. */
 export const jsonBodyPlugin = fp(jsonBody, { name: 'georisk-json-body' });
+
+/** An example body for the route a malformed one was sent to (the run example fits most routes, not the classroom's). */
+function exampleBody(url: string): string {
+  const path = url.split('?')[0] ?? '';
+  if (path === '/api/exercises/join') return '{"code": "AMAERY", "name": "Ana"}';
+  if (/^\/api\/exercises\/[^/]+\/submission$/.test(path)) return '{"forecasts": {"war": 0.2}, "decisions": {}}';
+  if (path === '/api/exercises') return '{"scenarioId": "alliance-dilemma", "title": "…", "questions": […]}';
+  return '{"scenarioId": "alliance-dilemma", "trials": 10000}';
+}
