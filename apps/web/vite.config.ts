@@ -2,18 +2,23 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
-const RESEARCH = fileURLToPath(new URL('../../docs/research/', import.meta.url));
+const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
 
-/** Copies the research notes (docs/research/*.md) into the build at docs/research/, where the scenarios' sources link to them. */
+/**
+ * Copies the research notes (docs/research/*.md), where the scenarios' sources link to them, and the
+ * teacher's guides (docs/teaching/*.md), where the classroom setup links to them, into the build at the same paths.
+ */
 function researchNotes(): Plugin {
   return {
     name: 'georisk-research-notes',
     apply: 'build',
     generateBundle() {
-      for (const name of readdirSync(RESEARCH)
-        .filter((n) => /^[a-z0-9][a-z0-9-]*\.md$/.test(n))
-        .sort())
-        this.emitFile({ type: 'asset', fileName: `docs/research/${name}`, source: readFileSync(RESEARCH + name, 'utf8') });
+      for (const folder of ['research', 'teaching']) {
+        for (const name of readdirSync(DOCS + folder)
+          .filter((n) => /^[a-z0-9][a-z0-9-]*\.md$/.test(n))
+          .sort())
+          this.emitFile({ type: 'asset', fileName: `docs/${folder}/${name}`, source: readFileSync(`${DOCS}${folder}/${name}`, 'utf8') });
+      }
     },
   };
 }

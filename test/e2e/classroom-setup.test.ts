@@ -68,6 +68,23 @@ describe.skipIf(!haveChromium)('the teacher’s Advanced JSON setup in Chromium'
     return page;
   }
 
+  it("links each template's teacher's guide, which the server serves", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${url}#/teach`);
+    await page.waitForSelector('#create-exercise');
+    const guides = await page.$$eval('.template-option a', (links) =>
+      links.map((a) => ({ href: a.getAttribute('href') ?? '', target: a.getAttribute('target'), rel: a.getAttribute('rel') })),
+    );
+    expect(guides.length).toBeGreaterThan(1);
+    for (const g of guides) {
+      expect(g).toMatchObject({ target: '_blank', rel: 'noopener' });
+      const res = await fetch(new URL(g.href, url));
+      expect(res.status, g.href).toBe(200);
+      expect(await res.text()).toMatch(/^# /);
+    }
+    await page.close();
+  });
+
   it('refuses a lever option the scenario cannot run, naming it, and stays on the setup', async () => {
     const page = await setupWith(JSON.stringify(exercise(-1), null, 2));
     const alert = page.locator('#setup-message [role=alert]');

@@ -21,7 +21,14 @@ function templatePicker(templates: Template[], t: Template, fill: (t: Template) 
           'span',
           {},
           h('strong', {}, x.title),
-          h('span', { class: 'muted' }, ` (about ${x.minutes} min; teacher's guide: ${x.guide})`),
+          h(
+            'span',
+            { class: 'muted' },
+            ` (about ${x.minutes} min; `,
+            // The guides are in the build beside the research notes (vite.config.ts), opened in a tab of their own.
+            h('a', { href: x.guide, target: '_blank', rel: 'noopener' }, "teacher's guide"),
+            ')',
+          ),
           h('br'),
           x.summary,
         ),
