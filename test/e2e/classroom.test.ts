@@ -139,6 +139,11 @@ describe.skipIf(!haveChromium)('a classroom exercise in Chromium', () => {
     await expect.poll(() => dup.textContent('#join-message [role=alert]')).toContain('already used in this class');
     // A student page's header leads back to joining, not to the teacher's setup.
     expect(await dup.getAttribute('a.class-link', 'href')).toBe('#/join');
+    // A field's problem is named by the form's label, not the API's field name.
+    await dup.fill('#join-code-input', 'abc');
+    await dup.fill('#join-name', 'Dana');
+    await dup.click('#join-button');
+    await expect.poll(() => dup.textContent('#join-message [role=alert]')).toMatch(/^Join code: /);
 
     // This server listens on loopback only: the projected join panel says students cannot reach it, and how to fix it.
     await expect.poll(() => teacher.textContent('#join-loopback')).toContain('--host 0.0.0.0');

@@ -64,13 +64,24 @@ function joinForm(code: string, message: MessageBox): HTMLFormElement {
       saveStudentToken(joined.exerciseId, joined.studentToken);
       location.hash = `#/class/${joined.exerciseId}`;
     } catch (e) {
-      message.error(e);
-      button.disabled = false;
       const path = e instanceof ClassroomError ? e.path : '';
+      message.error(inFieldWords(e, path));
+      button.disabled = false;
       (path === 'name' ? nameInput : codeInput).focus();
     }
   };
   return form;
+}
+
+/** The form's labels for the API's field names, which a student never sees. */
+const FIELD_LABELS: Record<string, string> = { code: 'Join code', name: 'Display name' };
+
+/** An error about a field of the form, in the form's words ("Display name: it must not be empty", not 'name: "name" must …'). */
+function inFieldWords(e: unknown, path: string): unknown {
+  const label = FIELD_LABELS[path];
+  if (label === undefined || !(e instanceof Error)) return e;
+  const text = e.message.replace(`${path}: `, '').replace(`"${path}" must`, 'it must');
+  return new Error(`${label}: ${text}`);
 }
 
 /** Shows the join screen, with `code` filled in when the link carries one. */
