@@ -40,11 +40,20 @@ function headline(state: ScreenState, name: string, band: MetricBand, lead = fal
     'data-p5': band.band.p5,
     'data-p95': band.band.p95,
   };
-  const words = bandWords(metricWords(state, name), band, state.scenario.metrics[name]?.unit);
+  const declared = state.scenario.metrics[name];
+  const words = bandWords(metricWords(state, name), band, declared?.unit);
+  // A time to a first event counts the runs with none by the horizon at the horizon: its average says so.
+  const censored = !band.probability && /\bfirst\s*\(/.test(String(declared?.expr ?? ''));
   return h(
     'p',
     { class: lead ? 'band-line band-lead' : 'band-line', title: name, ...data },
-    h('span', { class: 'band-main' }, h('strong', {}, words.answer), ` ${words.band}`),
+    h(
+      'span',
+      { class: 'band-main' },
+      h('strong', {}, words.answer),
+      ` ${words.band}`,
+      censored ? h('span', { class: 'band-censored' }, ' (runs with none by the horizon count at it)') : null,
+    ),
     ' ',
     h(
       'span',
