@@ -4,22 +4,13 @@
  * fail every trial that reaches the state.
  */
 import { describe, expect, it } from 'vitest';
-import { buildModel, GeoriskError, loadScenarioText, runScenario } from '../src/index.ts';
+import { buildModel, loadScenarioText, runScenario } from '../src/index.ts';
+import { issuesOf } from './helpers.ts';
 
 const scenario = (parameters: string, transitions: string) =>
   loadScenarioText(
     `id: x\ntime: { unit: day, dt: 1, horizon: 10 }\nparameters:\n${parameters}\ntracks:\n  front:\n    states: [calm, clash, war]\n    transitions:\n${transitions}\n  ally:\n    states: [out, in]\n    transitions:\n      - { from: out, to: in, rate: 'front == "war" ? 0.2 : 0' }\nmetrics:\n  m: { expr: 'ever(front, "clash")' }\n`,
   ).scenario;
-
-function issuesOf(fn: () => unknown) {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof GeoriskError) return error.issues;
-    throw error;
-  }
-  return [];
-}
 
 describe('rates and probabilities at the parameters’ values', () => {
   it('refuses a rate divided by a parameter that is 0, a negative rate and a probability over 1, each at its place', () => {

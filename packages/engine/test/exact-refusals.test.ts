@@ -1,15 +1,12 @@
 /** What exact analysis says when it cannot solve a scenario: the real reason, and a fix that applies. */
 import { describe, expect, it } from 'vitest';
-import { analyzeExact, GeoriskError, loadScenarioText } from '../src/index.ts';
+import { analyzeExact, loadScenarioText } from '../src/index.ts';
+import { issuesOf } from './helpers.ts';
 
 function refusal(text: string) {
-  try {
-    analyzeExact(loadScenarioText(text).scenario);
-  } catch (error) {
-    if (error instanceof GeoriskError) return error.issues;
-    throw error;
-  }
-  throw new Error('solved');
+  const issues = issuesOf(() => analyzeExact(loadScenarioText(text).scenario));
+  if (issues.length === 0) throw new Error('solved');
+  return issues;
 }
 
 describe('exact refusals', () => {

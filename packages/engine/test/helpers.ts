@@ -13,6 +13,17 @@ export function problems(text: string): Issue[] {
   return [];
 }
 
+/** The issues a call throws as a `GeoriskError` (none when it returns). */
+export function issuesOf(fn: () => unknown): Issue[] {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof GeoriskError) return error.issues;
+    throw error;
+  }
+  return [];
+}
+
 /** Builds a model from inline YAML. */
 export function modelOf(yaml: string, overrides: Record<string, number> = {}): Model {
   return buildModel(loadScenarioText(yaml).scenario, overrides);
