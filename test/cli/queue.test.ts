@@ -98,7 +98,7 @@ async function stop(w: Running): Promise<void> {
 const chunkLines = (text: string) => text.split('\n').filter((l) => l.includes('chunk done')).length;
 
 /** The chunks a worker's log says it started or finished ("chunk 2 of point 5"). */
-const chunksOf = (text: string, what: 'started' | 'done') =>
+const chunksOf = (text: string, what: 'taken' | 'started' | 'done') =>
   [...text.matchAll(new RegExp(`chunk ${what}: (chunk \\d+ of point \\d+)`, 'g'))].map((m) => m[1]!);
 
 let dir: Scratch;
@@ -188,8 +188,8 @@ describe.skipIf(!haveRedis())('sweeps on a Redis queue', () => {
     expect(await a.exited).toBe(null);
     expect(readFileSync(out).equals(local)).toBe(true);
     expect(existsSync(`${out}.partial`)).toBe(false);
-    // a died holding chunks it had started and not finished: b ran each of them once their locks lapsed.
-    const held = chunksOf(a.stderr(), 'started').filter((c) => !chunksOf(a.stderr(), 'done').includes(c));
+    // a died holding chunks it had taken (a thread's second waits for the thread) and not finished: b ran each of them once their locks lapsed.
+    const held = chunksOf(a.stderr(), 'taken').filter((c) => !chunksOf(a.stderr(), 'done').includes(c));
     const why = `a:\n${a.stderr()}\nb:\n${b.stderr()}`;
     expect(held.length, why).toBeGreaterThan(0);
     for (const c of held) expect(chunksOf(b.stderr(), 'done'), why).toContain(c);

@@ -94,6 +94,7 @@ async function workerCommand(options: WorkerFlags): Promise<void> {
     }
     // The worker holds two chunks a thread; the second waits here for a free thread, so that its time
     // limit, its start line and its time count from when it runs, not from when it was fetched.
+    if (flags.verbose) log(`chunk taken: ${what}`);
     const release = await threadsFree.acquire();
     if (flags.verbose) log(`chunk started: ${what}`);
     const started = performance.now();
