@@ -811,10 +811,11 @@ export function buildDebrief(
   const missingScore = missingAnswerScores(given.flat());
   const scored: StudentScore[] = students.map((s, i) => {
     const forecasts = given[i] ?? [];
-    const missing = exercise.questions.flatMap((q) =>
-      s.forecasts[q.id] === undefined && !(s.excused ?? []).includes(q.id) ? [missingScore(q)] : [],
-    );
-    const excused = exercise.questions.filter((q) => s.forecasts[q.id] === undefined && (s.excused ?? []).includes(q.id)).map((q) => q.id);
+    // An unanswered question is scored as skipped, unless its turn closed before the student joined.
+    const unanswered = exercise.questions.filter((q) => s.forecasts[q.id] === undefined);
+    const isExcused = (q: Question) => (s.excused ?? []).includes(q.id);
+    const missing = unanswered.filter((q) => !isExcused(q)).map(missingScore);
+    const excused = unanswered.filter(isExcused).map((q) => q.id);
     return {
       id: s.id,
       name: s.name,

@@ -26,31 +26,27 @@ export function turnCount(exercise: Exercise): number {
   return exercise.turns?.length ?? 1;
 }
 
-/** The exercise as seen in turn k (0-based): only that turn's questions and levers. An exercise without turns is itself. */
-export function turnExercise(exercise: Exercise, k: number): Exercise {
-  const turn = exercise.turns?.[k];
-  if (turn === undefined) return exercise;
-  const questions = new Set(turn.questions);
-  const levers = new Set(turn.levers);
+/** The exercise's questions and levers that `turns` ask and offer. */
+function askedIn(exercise: Exercise, turns: readonly { questions: string[]; levers: string[] }[]): Pick<Exercise, 'questions' | 'levers'> {
+  const questions = new Set(turns.flatMap((t) => t.questions));
+  const levers = new Set(turns.flatMap((t) => t.levers));
   return {
-    ...exercise,
     questions: exercise.questions.filter((q) => questions.has(q.id)),
     levers: exercise.levers.filter((l) => levers.has(l.id)),
   };
+}
+
+/** The exercise as seen in turn k (0-based): only that turn's questions and levers. An exercise without turns is itself. */
+export function turnExercise(exercise: Exercise, k: number): Exercise {
+  const turn = exercise.turns?.[k];
+  return turn === undefined ? exercise : { ...exercise, ...askedIn(exercise, [turn]) };
 }
 
 /** The exercise cut to its turns 0 … k, with only their questions and levers: what a reveal after the deadline scores. */
 export function playedTurns(exercise: Exercise, k: number): Exercise {
   if (exercise.turns === undefined) return exercise;
   const turns = exercise.turns.slice(0, k + 1);
-  const questions = new Set(turns.flatMap((t) => t.questions));
-  const levers = new Set(turns.flatMap((t) => t.levers));
-  return {
-    ...exercise,
-    turns,
-    questions: exercise.questions.filter((q) => questions.has(q.id)),
-    levers: exercise.levers.filter((l) => levers.has(l.id)),
-  };
+  return { ...exercise, turns, ...askedIn(exercise, turns) };
 }
 
 /**
@@ -78,8 +74,7 @@ export function turnDecisions(
 
 /** The "no action" run's overrides in turn k: every lever offered up to that turn at no action (`noActionOverrides`). */
 export function turnNoActionOverrides(exercise: Exercise, k: number): Record<string, number> {
-  const offered = new Set((exercise.turns ?? []).slice(0, k + 1).flatMap((t) => t.levers));
-  return noActionOverrides(exercise.turns === undefined ? exercise.levers : exercise.levers.filter((l) => offered.has(l.id)));
+  return noActionOverrides(playedTurns(exercise, k).levers);
 }
 
 /**
